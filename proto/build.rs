@@ -1,0 +1,10 @@
+//! Compiles `agentos.proto` with protox, so building needs no system `protoc`.
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    println!("cargo:rerun-if-changed=agentos.proto");
+    let descriptors = protox::compile(["agentos.proto"], ["."])?;
+    prost_build::Config::new()
+        .bytes(["."])
+        .compile_fds(descriptors)?;
+    Ok(())
+}

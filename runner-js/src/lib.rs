@@ -1,0 +1,18 @@
+//! The JavaScript that runs inside every agentos isolate, embedded as source text.
+//!
+//! [`RUNNER`] is one script that evaluates to a factory `(bridge) => runner`. The sidecar calls it
+//! once per context with the native bridge functions; the runner keeps them in its closure, so no
+//! guest code can reach them. See `js/README.md` for the bridge and runner contracts.
+
+/// Name the runner script is compiled under (shows in stack traces of runner frames).
+pub const RUNNER_NAME: &str = "agentos:runner";
+
+/// The runner factory script: the files of `js/` concatenated inside one function.
+pub const RUNNER: &str = concat!(
+    "(function agentOSRunner(bridge) {\n'use strict';\n",
+    include_str!("../js/main.js"),
+    "\n})",
+);
+
+/// Each runner file with its name, for digests and diagnostics.
+pub const SOURCES: &[(&str, &str)] = &[("main.js", include_str!("../js/main.js"))];

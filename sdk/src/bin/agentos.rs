@@ -1,0 +1,2 @@
+//! agentos CLI.
+fn main() {}
