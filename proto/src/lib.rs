@@ -5,7 +5,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 pub mod codec;
-mod reader;
+pub mod reader;
 
 pub use codec::{DEFAULT_MAX_FRAME_BYTES, FrameDecoder, FrameError, HEADER_LEN, encode_frame};
 pub use reader::{FrameReader, ReadError};

@@ -1,4 +1,46 @@
-//! `agentos-sidecar`: serves the agentos protocol on stdin/stdout.
+//! `agentos-sidecar`: serves the agentos protocol on stdin/stdout; logs go to stderr.
+
+use std::io::Write;
+
+use agentos_sidecar::{Config, engine, serve};
+
+const HELP: &str = "agentos-sidecar: runs guest programs in fresh V8 isolates.
+
+Usage: agentos-sidecar            serve the protocol on stdin/stdout (frames only on stdout)
+       agentos-sidecar --version  print the version
+
+Environment: AGENTOS_LOG (log filter, default warn), AGENTOS_MAX_RUNNING, AGENTOS_MAX_QUEUED,
+AGENTOS_MAX_FRAME_BYTES. See README.md.
+";
+
 fn main() {
-    let _ = v8::V8::get_version();
+    if let Some(arg) = std::env::args().nth(1) {
+        let text = match arg.as_str() {
+            "--version" | "-V" => format!("agentos-sidecar {}\n", env!("CARGO_PKG_VERSION")),
+            "--help" | "-h" => HELP.to_string(),
+            other => {
+                let _ = write!(std::io::stderr(), "unknown argument {other:?}\n\n{HELP}");
+                std::process::exit(2);
+            }
+        };
+        let _ = std::io::stderr().write_all(text.as_bytes());
+        return;
+    }
+    init_logging();
+    engine::init();
+    let end = serve(
+        Config::from_env(),
+        std::io::stdin().lock(),
+        std::io::stdout(),
+    );
+    std::process::exit(end.exit_code());
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("AGENTOS_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }

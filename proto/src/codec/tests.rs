@@ -1,6 +1,6 @@
 use bytes::{BufMut, BytesMut};
-use prost::Message;
 use proptest::prelude::*;
+use prost::Message;
 
 use super::*;
 use crate::v1::{self, EnvVar, Exec, Request, request};
@@ -61,14 +61,20 @@ fn read_incomplete_payload_then_rest() {
         Err(FrameError::Truncated { have: 5, need: 7 })
     ));
     buf.put_slice(b"bc");
-    assert_eq!(dec.decode_frame(&mut buf).unwrap().as_deref(), Some(&b"abc"[..]));
+    assert_eq!(
+        dec.decode_frame(&mut buf).unwrap().as_deref(),
+        Some(&b"abc"[..])
+    );
 }
 
 #[test]
 fn read_max_frame_len_is_accepted_and_one_more_is_not() {
     let mut dec = FrameDecoder::new(4);
     let mut buf = BytesMut::from(&[0u8, 0, 0, 4, 1, 2, 3, 4][..]);
-    assert_eq!(dec.decode_frame(&mut buf).unwrap().as_deref(), Some(&[1u8, 2, 3, 4][..]));
+    assert_eq!(
+        dec.decode_frame(&mut buf).unwrap().as_deref(),
+        Some(&[1u8, 2, 3, 4][..])
+    );
     let mut buf = BytesMut::from(&[0u8, 0, 0, 5][..]);
     let err = dec.decode_frame(&mut buf).unwrap_err();
     assert!(matches!(err, FrameError::TooLarge { len: 5, max: 4 }));
@@ -109,7 +115,11 @@ fn encoder_refuses_oversized_message() {
 #[test]
 fn unknown_fields_are_ignored() {
     // Field 99, varint 1: a newer peer's field must not break an older decoder.
-    let mut payload = Request { request_id: 5, kind: None }.encode_to_vec();
+    let mut payload = Request {
+        request_id: 5,
+        kind: None,
+    }
+    .encode_to_vec();
     payload.extend_from_slice(&[0x98, 0x06, 0x01]);
     let decoded = Request::decode(&payload[..]).unwrap();
     assert_eq!(decoded.request_id, 5);
@@ -181,7 +191,8 @@ fn arb_request() -> impl Strategy<Value = Request> {
             client: "t".into()
         })),
     ];
-    (any::<u64>(), prop::option::of(kind)).prop_map(|(request_id, kind)| Request { request_id, kind })
+    (any::<u64>(), prop::option::of(kind))
+        .prop_map(|(request_id, kind)| Request { request_id, kind })
 }
 
 proptest! {

@@ -1,0 +1,50 @@
+//! Sidecar-wide settings, read once from the environment at start-up.
+
+use std::time::Duration;
+
+use agentos_proto::DEFAULT_MAX_FRAME_BYTES;
+
+/// Sidecar-wide settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Largest frame payload accepted or sent.
+    pub max_frame_bytes: usize,
+    /// Guests running at once; further execs wait in the queue.
+    pub max_running: usize,
+    /// Execs waiting for a slot; past this, `Exec` is refused with `QUEUE_FULL`.
+    pub max_queued: usize,
+    /// How long shutdown waits for killed guests to report before exiting anyway.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Self {
+            max_frame_bytes: DEFAULT_MAX_FRAME_BYTES,
+            max_running: (4 * cores).max(4),
+            max_queued: 1024,
+            shutdown_grace: Duration::from_secs(5),
+        }
+    }
+}
+
+impl Config {
+    /// Defaults overridden by `AGENTOS_MAX_FRAME_BYTES`, `AGENTOS_MAX_RUNNING`, `AGENTOS_MAX_QUEUED`.
+    pub fn from_env() -> Self {
+        let mut config = Self::default();
+        env_usize("AGENTOS_MAX_FRAME_BYTES", &mut config.max_frame_bytes);
+        env_usize("AGENTOS_MAX_RUNNING", &mut config.max_running);
+        env_usize("AGENTOS_MAX_QUEUED", &mut config.max_queued);
+        config.max_running = config.max_running.max(1);
+        config
+    }
+}
+
+fn env_usize(name: &str, slot: &mut usize) {
+    let Ok(raw) = std::env::var(name) else { return };
+    match raw.trim().parse() {
+        Ok(value) => *slot = value,
+        Err(_) => tracing::warn!("{name}={raw:?} is not a non-negative integer; using {slot}"),
+    }
+}

@@ -1,0 +1,270 @@
+//! The native functions behind runner-js's `bridge` object (contract: `runner-js/js/README.md`).
+//!
+//! Each callback validates its arguments and throws a JS error on bad input: guest-controlled
+//! values reach here through the runner, so nothing may panic (a panic here would cross FFI).
+
+use agentos_proto::v1::Stream;
+use bytes::Bytes;
+
+use super::guest::guest;
+use super::strings::{throw_range_error, throw_type_error, uint8_array, v8_str, view_bytes};
+
+/// Installs every bridge function on a fresh object and returns it.
+pub fn build<'s>(scope: &mut v8::PinScope<'s, '_>) -> Option<v8::Local<'s, v8::Object>> {
+    let bridge = v8::Object::new(scope);
+    let functions: [(&str, v8::Local<v8::Function>); 10] = [
+        ("write", v8::Function::new(scope, write)?),
+        ("exit", v8::Function::new(scope, exit)?),
+        ("hrtime", v8::Function::new(scope, hrtime)?),
+        ("monotonic", v8::Function::new(scope, monotonic)?),
+        ("stdinRef", v8::Function::new(scope, stdin_ref)?),
+        ("runMicrotasks", v8::Function::new(scope, run_microtasks)?),
+        ("compileScript", v8::Function::new(scope, compile_script)?),
+        (
+            "compileFunction",
+            v8::Function::new(scope, compile_function)?,
+        ),
+        ("utf8Encode", v8::Function::new(scope, utf8_encode)?),
+        ("utf8Decode", v8::Function::new(scope, utf8_decode)?),
+    ];
+    for (name, function) in functions {
+        let key = v8_str(scope, name);
+        bridge.set(scope, key.into(), function.into())?;
+    }
+    Some(bridge)
+}
+
+fn write<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    _rv: v8::ReturnValue<'s>,
+) {
+    let stream = match args.get(0).int32_value(scope) {
+        Some(1) => Stream::Stdout,
+        Some(2) => Stream::Stderr,
+        _ => return throw_type_error(scope, "write: fd must be 1 or 2"),
+    };
+    let data = args.get(1);
+    let bytes = if let Ok(text) = v8::Local::<v8::String>::try_from(data) {
+        text.to_rust_string_lossy(scope).into_bytes()
+    } else if let Ok(view) = v8::Local::<v8::ArrayBufferView>::try_from(data) {
+        view_bytes(view)
+    } else {
+        return throw_type_error(scope, "write: data must be a string or an ArrayBufferView");
+    };
+    if let Some(state) = guest(scope) {
+        state.sink.output(state.exec_id, stream, Bytes::from(bytes));
+    }
+}
+
+fn exit<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    _rv: v8::ReturnValue<'s>,
+) {
+    // Like a POSIX exit status, only the low 8 bits survive.
+    let code = args.get(0).int32_value(scope).unwrap_or(0) & 0xff;
+    if let Some(state) = guest(scope) {
+        state.exit_code.set(Some(code));
+    }
+    scope.terminate_execution();
+}
+
+fn hrtime<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    _args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue<'s>,
+) {
+    let Some(state) = guest(scope) else { return };
+    let nanos = u64::try_from(state.clock_origin.elapsed().as_nanos()).unwrap_or(u64::MAX);
+    rv.set(v8::BigInt::new_from_u64(scope, nanos).into());
+}
+
+fn monotonic<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    _args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue<'s>,
+) {
+    let Some(state) = guest(scope) else { return };
+    rv.set_double(state.clock_origin.elapsed().as_secs_f64() * 1e3);
+}
+
+fn stdin_ref<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    _rv: v8::ReturnValue<'s>,
+) {
+    let on = args.get(0).boolean_value(scope);
+    if let Some(state) = guest(scope) {
+        state.stdin_ref.set(on);
+    }
+}
+
+fn run_microtasks<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    _args: v8::FunctionCallbackArguments<'s>,
+    _rv: v8::ReturnValue<'s>,
+) {
+    scope.perform_microtask_checkpoint();
+}
+
+fn string_arg<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    value: v8::Local<'s, v8::Value>,
+    what: &str,
+) -> Option<v8::Local<'s, v8::String>> {
+    let text = v8::Local::<v8::String>::try_from(value).ok();
+    if text.is_none() {
+        throw_type_error(scope, &format!("{what} must be a string"));
+    }
+    text
+}
+
+fn origin<'s>(
+    scope: &v8::PinScope<'s, '_>,
+    filename: v8::Local<'s, v8::String>,
+) -> v8::ScriptOrigin<'s> {
+    v8::ScriptOrigin::new(
+        scope,
+        filename.into(),
+        0,
+        0,
+        false,
+        -1,
+        None,
+        false,
+        false,
+        false,
+        None,
+    )
+}
+
+fn compile_script<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue<'s>,
+) {
+    let Some(source) = string_arg(scope, args.get(0), "compileScript: source") else {
+        return;
+    };
+    let Some(filename) = string_arg(scope, args.get(1), "compileScript: filename") else {
+        return;
+    };
+    let origin = origin(scope, filename);
+    // On a SyntaxError, V8 leaves the exception pending and it propagates to the runner.
+    let Some(script) = v8::Script::compile(scope, source, Some(&origin)) else {
+        return;
+    };
+    let Some(state) = guest(scope) else { return };
+    let unbound = script.get_unbound_script(scope);
+    let index = {
+        let mut scripts = state.scripts.borrow_mut();
+        scripts.push(v8::Global::new(scope, unbound));
+        scripts.len() - 1
+    };
+    let data = v8::Number::new(scope, index as f64);
+    if let Some(runner) = v8::Function::builder(run_script)
+        .data(data.into())
+        .build(scope)
+    {
+        rv.set(runner.into());
+    }
+}
+
+fn run_script<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue<'s>,
+) {
+    let index = args.data().number_value(scope).unwrap_or(-1.0);
+    let Some(state) = guest(scope) else { return };
+    let unbound = {
+        let scripts = state.scripts.borrow();
+        let Some(global) = usize::try_from(index as i64)
+            .ok()
+            .and_then(|i| scripts.get(i))
+        else {
+            return throw_type_error(scope, "compiled script is gone");
+        };
+        v8::Local::new(scope, global)
+    };
+    let script = unbound.bind_to_current_context(scope);
+    if let Some(value) = script.run(scope) {
+        rv.set(value);
+    }
+}
+
+fn compile_function<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue<'s>,
+) {
+    let Some(source) = string_arg(scope, args.get(0), "compileFunction: source") else {
+        return;
+    };
+    let Some(filename) = string_arg(scope, args.get(1), "compileFunction: filename") else {
+        return;
+    };
+    let Ok(list) = v8::Local::<v8::Array>::try_from(args.get(2)) else {
+        return throw_type_error(scope, "compileFunction: params must be an array");
+    };
+    let mut params = Vec::with_capacity(list.length() as usize);
+    for i in 0..list.length().min(64) {
+        let Some(item) = list.get_index(scope, i) else {
+            return;
+        };
+        let Some(name) = string_arg(scope, item, "compileFunction: each param") else {
+            return;
+        };
+        params.push(name);
+    }
+    let origin = origin(scope, filename);
+    let mut source = v8::script_compiler::Source::new(source, Some(&origin));
+    if let Some(function) = v8::script_compiler::compile_function(
+        scope,
+        &mut source,
+        &params,
+        &[],
+        v8::script_compiler::CompileOptions::NoCompileOptions,
+        v8::script_compiler::NoCacheReason::NoReason,
+    ) {
+        rv.set(function.into());
+    }
+}
+
+fn utf8_encode<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue<'s>,
+) {
+    let Some(text) = args.get(0).to_string(scope) else {
+        return;
+    };
+    let bytes = text.to_rust_string_lossy(scope).into_bytes();
+    if let Some(array) = uint8_array(scope, bytes) {
+        rv.set(array.into());
+    }
+}
+
+fn utf8_decode<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue<'s>,
+) {
+    let Ok(view) = v8::Local::<v8::ArrayBufferView>::try_from(args.get(0)) else {
+        return throw_type_error(scope, "utf8Decode: expected an ArrayBufferView");
+    };
+    let fatal = args.get(1).boolean_value(scope);
+    let bytes = view_bytes(view);
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(_) if fatal => {
+            return throw_type_error(scope, "The encoded data was not valid for encoding utf-8");
+        }
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    match v8::String::new(scope, &text) {
+        Some(s) => rv.set(s.into()),
+        None => throw_range_error(scope, "utf8Decode: string too long"),
+    }
+}

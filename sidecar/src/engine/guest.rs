@@ -1,0 +1,61 @@
+//! Per-exec state the native bridge reaches through the isolate's slot.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::time::Instant;
+
+use bytes::Bytes;
+
+use crate::writer::EventSink;
+
+/// What the dispatcher sends to a running exec.
+#[derive(Debug)]
+pub enum ExecInput {
+    /// Bytes for the guest's stdin.
+    Stdin(Bytes),
+    /// The guest's stdin is closed.
+    StdinClose,
+    /// End the guest with this signal.
+    Kill(u32),
+}
+
+/// State shared by the event loop and the bridge functions of one exec.
+pub struct GuestState {
+    /// The exec this isolate serves.
+    pub exec_id: u64,
+    /// Where output goes.
+    pub sink: EventSink,
+    /// Origin of the guest's monotonic clock.
+    pub clock_origin: Instant,
+    /// The runner wants stdin (a listener or iterator is waiting).
+    pub stdin_ref: Cell<bool>,
+    /// Set by `exit(code)`: the guest asked to end.
+    pub exit_code: Cell<Option<i32>>,
+    /// Scripts compiled by `compileScript`, run by index.
+    pub scripts: RefCell<Vec<v8::Global<v8::UnboundScript>>>,
+    /// Rejected promises with no handler yet, with their reasons.
+    pub rejections: RefCell<Vec<(v8::Global<v8::Promise>, v8::Global<v8::Value>)>>,
+}
+
+/// Slot type: the bridge clones the `Rc` out of the isolate to avoid borrowing the scope.
+pub type SharedGuest = Rc<GuestState>;
+
+impl GuestState {
+    /// Fresh state for exec `exec_id`.
+    pub fn new(exec_id: u64, sink: EventSink) -> SharedGuest {
+        Rc::new(Self {
+            exec_id,
+            sink,
+            clock_origin: Instant::now(),
+            stdin_ref: Cell::new(false),
+            exit_code: Cell::new(None),
+            scripts: RefCell::new(Vec::new()),
+            rejections: RefCell::new(Vec::new()),
+        })
+    }
+}
+
+/// The guest state of the isolate behind `scope`.
+pub fn guest(scope: &v8::Isolate) -> Option<SharedGuest> {
+    scope.get_slot::<SharedGuest>().cloned()
+}

@@ -1,0 +1,374 @@
+//! Runs one JS guest: a fresh isolate and context, the runner, and the event loop around it.
+//!
+//! The loop, on the exec's own thread:
+//! ```text
+//! start(config) ─► tick() ─► unhandled rejections? ─► wait(next timer | stdin | kill) ─┐
+//!                    ▲                                                                  │
+//!                    └──────────────────────────────────────────────────────────────────┘
+//! ```
+//! It ends when `tick()` reports nothing pending and nobody waits on stdin, when the guest calls
+//! `exit`, or when the exec is killed.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use agentos_proto::ErrorCode;
+use crossbeam_channel::{Receiver, RecvTimeoutError};
+
+use super::bridge;
+use super::guest::{ExecInput, GuestState, SharedGuest, guest};
+use super::strings::{uint8_array, v8_str};
+use crate::command::JsMain;
+use crate::writer::EventSink;
+
+/// How a guest ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The guest exited with this code.
+    Exited(i32),
+    /// The guest was ended by this signal.
+    Killed(u32),
+    /// The sidecar ended the exec.
+    Failed {
+        /// Typed reason.
+        code: ErrorCode,
+        /// Human-readable detail.
+        message: String,
+        /// The exit code reported with it.
+        exit_code: i32,
+    },
+}
+
+impl Outcome {
+    /// A sidecar fault (a bug), exit code 1.
+    pub fn internal(message: impl Into<String>) -> Self {
+        Outcome::Failed {
+            code: ErrorCode::Internal,
+            message: message.into(),
+            exit_code: 1,
+        }
+    }
+}
+
+/// Everything one JS exec needs.
+pub struct JsJob<'a> {
+    /// The exec's id, for output events.
+    pub exec_id: u64,
+    /// The resolved program.
+    pub main: &'a JsMain,
+    /// Exactly the guest's environment.
+    pub env: &'a [(String, String)],
+    /// `process.cwd()`.
+    pub cwd: &'a str,
+    /// Where output goes.
+    pub sink: EventSink,
+    /// Stdin delivered before anything from the inbox (initial bytes, and a close if not open).
+    pub initial: Vec<ExecInput>,
+}
+
+/// Where a running exec hears from the dispatcher.
+pub struct Control<'a> {
+    /// Stdin, close and kill messages.
+    pub inbox: &'a Receiver<ExecInput>,
+    /// Non-zero once a kill signal was requested.
+    pub killed: &'a AtomicU32,
+}
+
+/// Runs `job` to completion in a fresh isolate; `attach` receives the handle a killer needs.
+/// Returns the isolate so the caller can dispose of it after reporting the exit.
+pub fn run_js(
+    job: JsJob<'_>,
+    control: Control<'_>,
+    attach: impl FnOnce(v8::IsolateHandle),
+) -> (Outcome, v8::OwnedIsolate) {
+    super::init();
+    let mut isolate = v8::Isolate::new(v8::CreateParams::default());
+    isolate.set_microtasks_policy(v8::MicrotasksPolicy::Explicit);
+    isolate.set_promise_reject_callback(on_promise_reject);
+    let state = GuestState::new(job.exec_id, job.sink.clone());
+    isolate.set_slot(state.clone());
+    attach(isolate.thread_safe_handle());
+    let outcome = drive(&mut isolate, &job, &state, &control);
+    (outcome, isolate)
+}
+
+/// Why the loop stopped early.
+enum Stop {
+    Done(Outcome),
+}
+
+fn drive(
+    isolate: &mut v8::OwnedIsolate,
+    job: &JsJob<'_>,
+    state: &SharedGuest,
+    control: &Control<'_>,
+) -> Outcome {
+    v8::scope!(let scope, isolate);
+    let context = v8::Context::new(scope, Default::default());
+    let scope = &mut v8::ContextScope::new(scope, context);
+    let runner = match load_runner(scope) {
+        Ok(runner) => runner,
+        Err(message) => return Outcome::internal(message),
+    };
+    let config = config_object(scope, job);
+    let mut pending: VecDeque<ExecInput> = job.initial.iter().map(clone_input).collect();
+    let mut stdin_closed = false;
+    let result = (|| -> Result<(), Stop> {
+        call(scope, runner, "start", &[config.into()], state, control)?;
+        loop {
+            let delay = tick(scope, runner, state, control)?;
+            let input = match next_input(&mut pending, control, state, delay, stdin_closed) {
+                Some(input) => input,
+                None if delay < 0.0 => return Ok(()),
+                None => continue,
+            };
+            stdin_closed |= matches!(input, ExecInput::StdinClose);
+            deliver(scope, runner, input, state, control)?;
+        }
+    })();
+    match result {
+        Err(Stop::Done(outcome)) => outcome,
+        Ok(()) => {
+            let code = call(scope, runner, "exitCode", &[], state, control)
+                .ok()
+                .and_then(|v| v.and_then(|v| v.int32_value(scope)))
+                .unwrap_or(0);
+            Outcome::Exited(code & 0xff)
+        }
+    }
+}
+
+fn clone_input(input: &ExecInput) -> ExecInput {
+    match input {
+        ExecInput::Stdin(b) => ExecInput::Stdin(b.clone()),
+        ExecInput::StdinClose => ExecInput::StdinClose,
+        ExecInput::Kill(s) => ExecInput::Kill(*s),
+    }
+}
+
+/// The next thing to feed the runner, waiting as long as the loop may; `None` when the wait ended
+/// with nothing (a timer is due, or nothing is pending at all).
+fn next_input(
+    pending: &mut VecDeque<ExecInput>,
+    control: &Control<'_>,
+    state: &GuestState,
+    delay: f64,
+    stdin_closed: bool,
+) -> Option<ExecInput> {
+    if let Some(input) = pending.pop_front() {
+        return Some(input);
+    }
+    let waits_for_stdin = state.stdin_ref.get() && !stdin_closed;
+    if delay < 0.0 && !waits_for_stdin {
+        return None;
+    }
+    if delay == 0.0 {
+        return control.inbox.try_recv().ok();
+    }
+    if delay < 0.0 {
+        return control.inbox.recv().ok();
+    }
+    match control
+        .inbox
+        .recv_timeout(Duration::from_secs_f64(delay / 1e3))
+    {
+        Ok(input) => Some(input),
+        Err(RecvTimeoutError::Timeout) => None,
+        Err(RecvTimeoutError::Disconnected) => {
+            // No one can write to us any more; timers still run out.
+            std::thread::sleep(Duration::from_secs_f64(delay / 1e3));
+            None
+        }
+    }
+}
+
+fn deliver<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    runner: v8::Local<'s, v8::Object>,
+    input: ExecInput,
+    state: &SharedGuest,
+    control: &Control<'_>,
+) -> Result<(), Stop> {
+    match input {
+        ExecInput::Stdin(bytes) => {
+            v8::scope!(let scope, scope);
+            let Some(chunk) = uint8_array(scope, bytes.to_vec()) else {
+                return Err(Stop::Done(Outcome::internal(
+                    "allocating a stdin chunk failed",
+                )));
+            };
+            call(scope, runner, "stdinData", &[chunk.into()], state, control).map(drop)
+        }
+        ExecInput::StdinClose => call(scope, runner, "stdinEnd", &[], state, control).map(drop),
+        ExecInput::Kill(signal) => Err(Stop::Done(Outcome::Killed(signal))),
+    }
+}
+
+/// One turn of the loop; returns the runner's delay until the next timer (-1: none).
+fn tick<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    runner: v8::Local<'s, v8::Object>,
+    state: &SharedGuest,
+    control: &Control<'_>,
+) -> Result<f64, Stop> {
+    v8::scope!(let scope, scope);
+    let delay = call(scope, runner, "tick", &[], state, control)?
+        .and_then(|v| v.number_value(scope))
+        .unwrap_or(-1.0);
+    let rejected = state.rejections.borrow_mut().drain(..).next();
+    if let Some((_promise, reason)) = rejected {
+        let reason = v8::Local::new(scope, reason);
+        call(
+            scope,
+            runner,
+            "unhandledRejection",
+            &[reason],
+            state,
+            control,
+        )?;
+        return Ok(0.0);
+    }
+    Ok(if delay.is_nan() { -1.0 } else { delay })
+}
+
+/// Calls `runner[name](...args)`, turning exit, kill and runner faults into [`Stop`].
+fn call<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    runner: v8::Local<'s, v8::Object>,
+    name: &str,
+    args: &[v8::Local<'s, v8::Value>],
+    state: &SharedGuest,
+    control: &Control<'_>,
+) -> Result<Option<v8::Local<'s, v8::Value>>, Stop> {
+    check_stopped(state, control)?;
+    let key = v8_str(scope, name);
+    let function = runner
+        .get(scope, key.into())
+        .and_then(|f| v8::Local::<v8::Function>::try_from(f).ok())
+        .ok_or_else(|| Stop::Done(Outcome::internal(format!("runner has no {name}()"))))?;
+    v8::tc_scope!(let tc, scope);
+    let result = function.call(tc, runner.into(), args);
+    if result.is_none() {
+        check_stopped(state, control)?;
+        let detail = tc
+            .exception()
+            .map_or_else(|| "terminated".to_string(), |e| e.to_rust_string_lossy(tc));
+        return Err(Stop::Done(Outcome::internal(format!(
+            "runner {name}() failed: {detail}"
+        ))));
+    }
+    tc.perform_microtask_checkpoint();
+    check_stopped(state, control)?;
+    Ok(result)
+}
+
+fn check_stopped(state: &GuestState, control: &Control<'_>) -> Result<(), Stop> {
+    if let Some(code) = state.exit_code.get() {
+        return Err(Stop::Done(Outcome::Exited(code)));
+    }
+    match control.killed.load(Ordering::Acquire) {
+        0 => Ok(()),
+        signal => Err(Stop::Done(Outcome::Killed(signal))),
+    }
+}
+
+fn load_runner<'s>(scope: &mut v8::PinScope<'s, '_>) -> Result<v8::Local<'s, v8::Object>, String> {
+    let source = v8_str(scope, agentos_runner_js::RUNNER);
+    let name = v8_str(scope, agentos_runner_js::RUNNER_NAME);
+    let origin = v8::ScriptOrigin::new(
+        scope,
+        name.into(),
+        0,
+        0,
+        false,
+        -1,
+        None,
+        false,
+        false,
+        false,
+        None,
+    );
+    v8::tc_scope!(let tc, scope);
+    let factory = v8::Script::compile(tc, source, Some(&origin))
+        .and_then(|script| script.run(tc))
+        .and_then(|f| v8::Local::<v8::Function>::try_from(f).ok());
+    let bridge = bridge::build(tc);
+    let runner = factory
+        .zip(bridge)
+        .and_then(|(factory, bridge)| {
+            let undefined = v8::undefined(tc).into();
+            factory.call(tc, undefined, &[bridge.into()])
+        })
+        .and_then(|r| v8::Local::<v8::Object>::try_from(r).ok());
+    runner.ok_or_else(|| {
+        let detail = tc.exception().map_or_else(
+            || "no exception".to_string(),
+            |e| e.to_rust_string_lossy(tc),
+        );
+        format!("runner failed to load: {detail}")
+    })
+}
+
+fn config_object<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    job: &JsJob<'_>,
+) -> v8::Local<'s, v8::Object> {
+    let config = v8::Object::new(scope);
+    let main = job.main;
+    let argv = string_array(scope, main.argv.iter().map(String::as_str));
+    let exec_argv = string_array(scope, main.exec_argv.iter().map(String::as_str));
+    let env: Vec<v8::Local<v8::Value>> = job
+        .env
+        .iter()
+        .map(|(k, v)| string_array(scope, [k.as_str(), v.as_str()]).into())
+        .collect();
+    let env = v8::Array::new_with_elements(scope, &env);
+    let fields: [(&str, v8::Local<v8::Value>); 7] = [
+        ("argv", argv.into()),
+        ("execArgv", exec_argv.into()),
+        ("env", env.into()),
+        ("cwd", v8_str(scope, job.cwd).into()),
+        ("mode", v8_str(scope, main.mode.as_str()).into()),
+        ("source", v8_str(scope, &main.source).into()),
+        ("filename", v8_str(scope, &main.filename).into()),
+    ];
+    for (name, value) in fields {
+        let key = v8_str(scope, name);
+        config.set(scope, key.into(), value);
+    }
+    config
+}
+
+fn string_array<'s, 'a>(
+    scope: &mut v8::PinScope<'s, '_>,
+    items: impl IntoIterator<Item = &'a str>,
+) -> v8::Local<'s, v8::Array> {
+    let values: Vec<v8::Local<v8::Value>> =
+        items.into_iter().map(|s| v8_str(scope, s).into()).collect();
+    v8::Array::new_with_elements(scope, &values)
+}
+
+extern "C" fn on_promise_reject(message: v8::PromiseRejectMessage) {
+    // SAFETY: V8 invokes this callback synchronously on the isolate's own thread, inside the
+    // context of the rejected promise, and `message` outlives the scope built from it.
+    v8::callback_scope!(unsafe scope, &message);
+    let Some(state) = guest(scope) else { return };
+    let promise = message.get_promise();
+    match message.get_event() {
+        v8::PromiseRejectEvent::PromiseRejectWithNoHandler => {
+            let reason = message
+                .get_value()
+                .unwrap_or_else(|| v8::undefined(scope).into());
+            let entry = (
+                v8::Global::new(scope, promise),
+                v8::Global::new(scope, reason),
+            );
+            state.rejections.borrow_mut().push(entry);
+        }
+        v8::PromiseRejectEvent::PromiseHandlerAddedAfterReject => {
+            state.rejections.borrow_mut().retain(|(p, _)| *p != promise);
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,185 @@
+//! Admission: at most `max_running` guests run at once, each on its own OS thread; up to
+//! `max_queued` more wait in FIFO order; past that, `Exec` is refused with `QUEUE_FULL`.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use agentos_proto::ErrorCode;
+use parking_lot::{Condvar, Mutex};
+
+use crate::config::Config;
+use crate::engine::Outcome;
+use crate::exec::{self, ExecJob};
+use crate::registry::Registry;
+use crate::signal::SIGKILL;
+use crate::writer::EventSink;
+
+/// Native stack of an exec thread. V8 keeps its own limit well inside it.
+const EXEC_STACK_BYTES: usize = 8 << 20;
+
+#[derive(Default)]
+struct State {
+    running: usize,
+    queue: VecDeque<ExecJob>,
+    closed: bool,
+}
+
+/// Why an exec was not admitted.
+#[derive(Debug, thiserror::Error)]
+pub enum AdmitError {
+    /// The queue is at its cap.
+    #[error("exec queue is full: {queued} execs already waiting (limit max_queued = {limit})")]
+    QueueFull {
+        /// Execs waiting.
+        queued: usize,
+        /// The cap.
+        limit: usize,
+    },
+    /// Shutdown has begun.
+    #[error("the sidecar is shutting down")]
+    ShuttingDown,
+}
+
+impl AdmitError {
+    /// The wire code.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            AdmitError::QueueFull { .. } => ErrorCode::QueueFull,
+            AdmitError::ShuttingDown => ErrorCode::ShuttingDown,
+        }
+    }
+}
+
+/// Runs admitted execs on their own threads.
+pub struct Scheduler {
+    config: Config,
+    sink: EventSink,
+    registry: Arc<Registry>,
+    state: Mutex<State>,
+    idle: Condvar,
+}
+
+impl Scheduler {
+    /// A scheduler reporting to `sink`.
+    pub fn new(config: Config, sink: EventSink, registry: Arc<Registry>) -> Arc<Self> {
+        Arc::new(Self {
+            config,
+            sink,
+            registry,
+            state: Mutex::new(State::default()),
+            idle: Condvar::new(),
+        })
+    }
+
+    /// Admits `job`: `announce` runs once it is accepted, before it can produce any event.
+    ///
+    /// # Errors
+    /// [`AdmitError`] when the queue is full or shutdown has begun.
+    pub fn submit(
+        self: &Arc<Self>,
+        job: ExecJob,
+        announce: impl FnOnce(),
+    ) -> Result<(), AdmitError> {
+        let mut state = self.state.lock();
+        if state.closed {
+            return Err(AdmitError::ShuttingDown);
+        }
+        if state.running < self.config.max_running {
+            state.running += 1;
+            announce();
+            self.spawn(job);
+        } else if state.queue.len() < self.config.max_queued {
+            announce();
+            state.queue.push_back(job);
+        } else {
+            return Err(AdmitError::QueueFull {
+                queued: state.queue.len(),
+                limit: self.config.max_queued,
+            });
+        }
+        Ok(())
+    }
+
+    fn spawn(self: &Arc<Self>, job: ExecJob) {
+        let me = self.clone();
+        let id = job.id;
+        let spawned = std::thread::Builder::new()
+            .name(format!("exec-{id}"))
+            .stack_size(EXEC_STACK_BYTES)
+            .spawn(move || {
+                exec::run(job, &me.sink, &me.registry);
+                me.finished();
+            });
+        if let Err(e) = spawned {
+            tracing::error!(exec_id = id, "cannot start an exec thread: {e}");
+            self.registry.remove(id);
+            self.sink.exited(exec::exited(
+                id,
+                Outcome::internal(format!("cannot start an exec thread: {e}")),
+            ));
+            let me = self.clone();
+            // Release the slot without re-entering the lock we hold.
+            std::thread::spawn(move || me.finished());
+        }
+    }
+
+    fn finished(self: &Arc<Self>) {
+        let mut state = self.state.lock();
+        match state.queue.pop_front() {
+            Some(next) if !state.closed => self.spawn(next),
+            _ => {
+                state.running -= 1;
+                self.idle.notify_all();
+            }
+        }
+    }
+
+    /// Removes exec `id` from the queue if it is still waiting, reporting it killed by `signal`.
+    pub fn cancel_queued(&self, id: u64, signal: u32) -> bool {
+        let job = {
+            let mut state = self.state.lock();
+            let Some(pos) = state.queue.iter().position(|j| j.id == id) else {
+                return false;
+            };
+            state.queue.remove(pos)
+        };
+        if job.is_some() {
+            self.registry.remove(id);
+            self.sink.exited(exec::exited(id, Outcome::Killed(signal)));
+        }
+        true
+    }
+
+    /// Refuses new execs, reports queued ones as killed, kills running ones and waits (bounded
+    /// by the configured grace) until they have reported.
+    pub fn shutdown(&self) {
+        let queued: Vec<ExecJob> = {
+            let mut state = self.state.lock();
+            state.closed = true;
+            state.queue.drain(..).collect()
+        };
+        for job in queued {
+            self.registry.remove(job.id);
+            self.sink.exited(exec::exited(job.id, shutdown_outcome()));
+        }
+        self.registry.kill_all(SIGKILL);
+        let deadline = Instant::now() + self.config.shutdown_grace;
+        let mut state = self.state.lock();
+        while state.running > 0 {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left == Duration::ZERO || self.idle.wait_for(&mut state, left).timed_out() {
+                tracing::warn!(running = state.running, "guests still running at shutdown");
+                break;
+            }
+        }
+    }
+}
+
+fn shutdown_outcome() -> Outcome {
+    Outcome::Failed {
+        code: ErrorCode::ShuttingDown,
+        message: "the sidecar shut down before this exec started".into(),
+        exit_code: 128 + SIGKILL as i32,
+    }
+}

@@ -1,0 +1,218 @@
+//! The request side: one reader thread decodes frames and dispatches them in order.
+//!
+//! Framing errors (see `agentos_proto::codec`): an undecodable payload is answered with
+//! `BAD_FRAME` and the stream continues; an oversized length or a stream cut inside a frame is
+//! answered with `FRAME_TOO_LARGE` / `BAD_FRAME` and ends the session, as a clean shutdown.
+
+use std::io::{Read, Write};
+use std::sync::Arc;
+use std::time::Duration;
+
+use agentos_proto::reader::ReadError;
+use agentos_proto::v1::{self, ExecStarted, HelloAck, Pong};
+use agentos_proto::{ErrorCode, FrameReader, PROTOCOL_VERSION, Request, event, request};
+use prost::Message;
+
+use crate::config::Config;
+use crate::exec::ExecJob;
+use crate::registry::{ExecControl, Registry};
+use crate::scheduler::Scheduler;
+use crate::signal;
+use crate::writer::{EventSink, Writer};
+
+/// Capabilities announced in `HelloAck`.
+const CAPABILITIES: &[&str] = &["exec.js"];
+
+/// How long the final flush may take before the process exits anyway.
+const FINAL_FLUSH: Duration = Duration::from_secs(5);
+
+/// Why the session ended; maps to the process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionEnd {
+    /// Stdin closed or `Shutdown` received.
+    Clean,
+    /// The byte stream broke (oversized or truncated frame, read error).
+    Broken,
+}
+
+impl SessionEnd {
+    /// The sidecar's exit code.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            SessionEnd::Clean => 0,
+            SessionEnd::Broken => 2,
+        }
+    }
+}
+
+/// Serves the protocol on `input`/`output` until the host closes input or asks to shut down.
+pub fn serve<R: Read, W: Write + Send + 'static>(
+    config: Config,
+    input: R,
+    output: W,
+) -> SessionEnd {
+    let (writer, sink) = Writer::spawn(output, config.max_frame_bytes);
+    let registry = Arc::new(Registry::default());
+    let scheduler = Scheduler::new(config.clone(), sink.clone(), registry.clone());
+    let mut dispatcher = Dispatcher {
+        handshaken: false,
+        sink: sink.clone(),
+        registry,
+        scheduler: scheduler.clone(),
+        config: config.clone(),
+    };
+    let mut reader = FrameReader::new(input, config.max_frame_bytes);
+    let end = loop {
+        match reader.next_frame() {
+            Ok(Some(payload)) => match Request::decode(payload) {
+                Ok(request) => {
+                    if dispatcher.handle(request).is_break() {
+                        break SessionEnd::Clean;
+                    }
+                }
+                Err(e) => sink.request_error(
+                    0,
+                    ErrorCode::BadFrame,
+                    0,
+                    format!("undecodable request: {e}"),
+                ),
+            },
+            Ok(None) => break SessionEnd::Clean,
+            Err(ReadError::Frame(e)) => {
+                sink.request_error(0, e.code(), 0, format!("{e}; closing the session"));
+                break SessionEnd::Broken;
+            }
+            Err(ReadError::Io(e)) => {
+                tracing::warn!("reading requests failed: {e}");
+                break SessionEnd::Broken;
+            }
+        }
+    };
+    scheduler.shutdown();
+    if !sink.flush(FINAL_FLUSH) {
+        tracing::warn!("final flush timed out");
+    }
+    drop((dispatcher, scheduler, sink));
+    // Exec threads that outlived the grace period still hold sinks, so do not join the writer.
+    drop(writer);
+    end
+}
+
+struct Dispatcher {
+    handshaken: bool,
+    sink: EventSink,
+    registry: Arc<Registry>,
+    scheduler: Arc<Scheduler>,
+    config: Config,
+}
+
+type Flow = std::ops::ControlFlow<()>;
+
+impl Dispatcher {
+    fn handle(&mut self, request: Request) -> Flow {
+        let id = request.request_id;
+        let Some(kind) = request.kind else {
+            self.refuse(
+                id,
+                ErrorCode::BadRequest,
+                0,
+                "request has no kind (unknown or missing)",
+            );
+            return Flow::Continue(());
+        };
+        match kind {
+            request::Kind::Hello(hello) => self.hello(id, &hello),
+            _ if !self.handshaken => self.refuse(
+                id,
+                ErrorCode::HandshakeRequired,
+                0,
+                "the first request must be Hello",
+            ),
+            request::Kind::Ping(ping) => self.sink.reply(
+                id,
+                event::Kind::Pong(Pong {
+                    payload: ping.payload,
+                }),
+            ),
+            request::Kind::Exec(exec) => self.exec(id, exec),
+            request::Kind::StdinWrite(w) => self.with_exec(id, w.exec_id, |c| c.stdin(w.data)),
+            request::Kind::StdinClose(c) => self.with_exec(id, c.exec_id, |c| c.close_stdin()),
+            request::Kind::Kill(kill) => self.kill(id, &kill),
+            request::Kind::Shutdown(_) => return Flow::Break(()),
+        }
+        Flow::Continue(())
+    }
+
+    fn refuse(&self, request_id: u64, code: ErrorCode, exec_id: u64, message: &str) {
+        self.sink
+            .request_error(request_id, code, exec_id, message.to_string());
+    }
+
+    fn hello(&mut self, id: u64, hello: &v1::Hello) {
+        if hello.protocol_version != PROTOCOL_VERSION {
+            let message = format!(
+                "protocol version {} is not supported; this sidecar speaks version {PROTOCOL_VERSION}",
+                hello.protocol_version
+            );
+            return self.refuse(id, ErrorCode::UnsupportedVersion, 0, &message);
+        }
+        tracing::debug!(client = %hello.client, "handshake");
+        self.handshaken = true;
+        let ack = HelloAck {
+            protocol_version: PROTOCOL_VERSION,
+            sidecar_version: format!(
+                "{} (V8 {})",
+                env!("CARGO_PKG_VERSION"),
+                crate::engine::v8_version()
+            ),
+            capabilities: CAPABILITIES.iter().map(|c| c.to_string()).collect(),
+            max_frame_bytes: u32::try_from(self.config.max_frame_bytes).unwrap_or(u32::MAX),
+        };
+        self.sink.reply(id, event::Kind::HelloAck(ack));
+    }
+
+    fn exec(&mut self, id: u64, exec: v1::Exec) {
+        let exec_id = exec.exec_id;
+        if exec_id == 0 {
+            return self.refuse(id, ErrorCode::BadArgument, 0, "exec_id 0 is reserved");
+        }
+        if exec.argv.is_empty() {
+            return self.refuse(id, ErrorCode::BadArgument, exec_id, "argv is empty");
+        }
+        let (control, inbox) = ExecControl::new(exec_id);
+        if !self.registry.insert(control.clone()) {
+            let message = format!("exec id {exec_id} is already running");
+            return self.refuse(id, ErrorCode::DuplicateExec, exec_id, &message);
+        }
+        let job = ExecJob::from_request(exec, control, inbox);
+        let sink = &self.sink;
+        let announce = || sink.reply(id, event::Kind::ExecStarted(ExecStarted { exec_id }));
+        if let Err(e) = self.scheduler.submit(job, announce) {
+            self.registry.remove(exec_id);
+            self.refuse(id, e.code(), exec_id, &e.to_string());
+        }
+    }
+
+    fn with_exec(&self, id: u64, exec_id: u64, act: impl FnOnce(&ExecControl)) {
+        match self.registry.get(exec_id) {
+            Some(control) => act(&control),
+            None => self.refuse(
+                id,
+                ErrorCode::UnknownExec,
+                exec_id,
+                &format!("no running exec with id {exec_id}"),
+            ),
+        }
+    }
+
+    fn kill(&self, id: u64, kill: &v1::Kill) {
+        let signal = match signal::resolve(kill.signal, &kill.signal_name) {
+            Ok(signal) => signal,
+            Err(message) => return self.refuse(id, ErrorCode::BadArgument, kill.exec_id, &message),
+        };
+        self.with_exec(id, kill.exec_id, |control| {
+            control.kill(signal);
+            self.scheduler.cancel_queued(control.id, signal);
+        });
+    }
+}

@@ -1,0 +1,198 @@
+//! The wire protocol against a real sidecar: handshake, hostile bytes, bookkeeping errors.
+
+use std::time::Duration;
+
+use agentos_proto::v1::{ErrorCode, Hello, Ping, StdinWrite};
+use agentos_proto::{PROTOCOL_VERSION, event, request};
+
+use crate::raw::{Raw, exec, request_error};
+
+const EXIT_LIMIT: Duration = Duration::from_secs(20);
+
+#[test]
+fn handshake_announces_version_and_limits() {
+    let mut raw = Raw::spawn();
+    raw.send(
+        5,
+        request::Kind::Hello(Hello {
+            protocol_version: PROTOCOL_VERSION,
+            client: "t".into(),
+        }),
+    );
+    let ev = raw.next_event().unwrap();
+    assert_eq!(ev.request_id, 5);
+    let Some(event::Kind::HelloAck(ack)) = ev.kind else {
+        panic!("expected HelloAck, got {ev:?}");
+    };
+    assert_eq!(ack.protocol_version, PROTOCOL_VERSION);
+    assert!(ack.capabilities.iter().any(|c| c == "exec.js"));
+    assert_eq!(ack.max_frame_bytes, 16 << 20);
+}
+
+#[test]
+fn wrong_protocol_version_is_refused_then_retry_works() {
+    let mut raw = Raw::spawn();
+    raw.send(
+        1,
+        request::Kind::Hello(Hello {
+            protocol_version: PROTOCOL_VERSION + 1,
+            client: "t".into(),
+        }),
+    );
+    assert_eq!(
+        request_error(&raw.next_kind()),
+        Some((ErrorCode::UnsupportedVersion, 0))
+    );
+    raw.send(
+        2,
+        request::Kind::Hello(Hello {
+            protocol_version: PROTOCOL_VERSION,
+            client: "t".into(),
+        }),
+    );
+    assert!(matches!(raw.next_kind(), event::Kind::HelloAck(_)));
+}
+
+#[test]
+fn requests_before_hello_are_refused() {
+    let mut raw = Raw::spawn();
+    raw.send(1, exec(1, &["node", "-e", ""]));
+    assert_eq!(
+        request_error(&raw.next_kind()),
+        Some((ErrorCode::HandshakeRequired, 0))
+    );
+}
+
+#[test]
+fn stdin_write_to_unknown_exec_is_a_request_error() {
+    let mut raw = Raw::ready();
+    raw.send(
+        9,
+        request::Kind::StdinWrite(StdinWrite {
+            exec_id: 4242,
+            data: b"x".to_vec().into(),
+        }),
+    );
+    let ev = raw.next_event().unwrap();
+    assert_eq!(ev.request_id, 9);
+    assert_eq!(
+        request_error(&ev.kind.unwrap()),
+        Some((ErrorCode::UnknownExec, 4242))
+    );
+}
+
+#[test]
+fn garbage_payload_is_a_typed_error_and_the_stream_recovers() {
+    let mut raw = Raw::ready();
+    // A well-framed payload that is not a protobuf message (wire type 7).
+    raw.write_bytes(&[0, 0, 0, 3, 0xff, 0xff, 0xff]);
+    assert_eq!(
+        request_error(&raw.next_kind()),
+        Some((ErrorCode::BadFrame, 0))
+    );
+    raw.send(
+        3,
+        request::Kind::Ping(Ping {
+            payload: b"still here".to_vec().into(),
+        }),
+    );
+    let ev = raw.next_event().unwrap();
+    assert_eq!(ev.request_id, 3);
+    assert!(matches!(ev.kind, Some(event::Kind::Pong(p)) if &p.payload[..] == b"still here"));
+}
+
+#[test]
+fn oversized_frame_is_a_typed_error_and_a_clean_close() {
+    let mut raw = Raw::ready();
+    raw.write_bytes(&[0xff, 0xff, 0xff, 0xf0, 1, 2, 3]);
+    assert_eq!(
+        request_error(&raw.next_kind()),
+        Some((ErrorCode::FrameTooLarge, 0))
+    );
+    assert!(raw.drain().is_empty());
+    let status = raw.wait_exit(EXIT_LIMIT);
+    assert_eq!(
+        status.code(),
+        Some(2),
+        "a broken stream ends the session with 2"
+    );
+}
+
+#[test]
+fn random_garbage_never_panics_or_hangs() {
+    // Deterministic pseudo-random bytes: every outcome must be typed errors, then exit.
+    let mut raw = Raw::ready();
+    let mut x: u32 = 0x9e37_79b9;
+    let bytes: Vec<u8> = (0..4096)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            (x & 0xff) as u8
+        })
+        .collect();
+    raw.write_bytes(&bytes);
+    raw.close_stdin();
+    let events = raw.drain();
+    assert!(!events.is_empty());
+    for ev in &events {
+        assert!(
+            request_error(ev.kind.as_ref().unwrap()).is_some(),
+            "only typed errors expected, got {ev:?}"
+        );
+    }
+    let status = raw.wait_exit(EXIT_LIMIT);
+    assert!(matches!(status.code(), Some(0 | 2)), "{status:?}");
+}
+
+#[test]
+fn request_without_kind_is_bad_request() {
+    let mut raw = Raw::ready();
+    // Request{request_id: 7} with an unknown field 99: a newer host's request type.
+    raw.write_bytes(&[0, 0, 0, 5, 0x08, 0x07, 0x98, 0x06, 0x01]);
+    let ev = raw.next_event().unwrap();
+    assert_eq!(ev.request_id, 7);
+    assert_eq!(
+        request_error(&ev.kind.unwrap()),
+        Some((ErrorCode::BadRequest, 0))
+    );
+}
+
+#[test]
+fn exits_cleanly_when_stdin_closes() {
+    let mut raw = Raw::ready();
+    raw.close_stdin();
+    assert!(raw.drain().is_empty());
+    assert_eq!(raw.wait_exit(EXIT_LIMIT).code(), Some(0));
+}
+
+#[test]
+fn duplicate_exec_id_is_refused() {
+    let mut raw = Raw::ready();
+    let long = "setTimeout(() => {}, 60000)";
+    raw.send(1, exec(77, &["node", "-e", long]));
+    assert!(matches!(raw.next_kind(), event::Kind::ExecStarted(_)));
+    raw.send(2, exec(77, &["node", "-e", ""]));
+    let ev = raw.next_event().unwrap();
+    assert_eq!(ev.request_id, 2);
+    assert_eq!(
+        request_error(&ev.kind.unwrap()),
+        Some((ErrorCode::DuplicateExec, 77))
+    );
+}
+
+#[test]
+fn unknown_command_exits_127_with_typed_error() {
+    let mut raw = Raw::ready();
+    raw.send(1, exec(3, &["frobnicate", "x"]));
+    assert!(matches!(raw.next_kind(), event::Kind::ExecStarted(_)));
+    let event::Kind::Output(out) = raw.next_kind() else {
+        panic!("expected stderr output");
+    };
+    assert_eq!(&out.data[..], b"frobnicate: command not found\n");
+    let event::Kind::ExecExited(exit) = raw.next_kind() else {
+        panic!("expected ExecExited");
+    };
+    assert_eq!(exit.exit_code, 127);
+    assert_eq!(exit.error, ErrorCode::CommandNotFound as i32);
+}
