@@ -1,0 +1,2 @@
+/* false - do nothing, unsuccessfully (exit status 1). Arguments are ignored. */
+int main(void) { return 1; }

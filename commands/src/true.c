@@ -1,0 +1,2 @@
+/* true - do nothing, successfully. Arguments are ignored. */
+int main(void) { return 0; }
