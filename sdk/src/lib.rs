@@ -1,1 +1,43 @@
-//! Host SDK.
+//! Rust host SDK for agentos-sidecar: spawn the sidecar, run guest programs in it, stream their
+//! output.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), agentos_sdk::Error> {
+//! use agentos_sdk::{ExecSpec, Sidecar};
+//!
+//! let sidecar = Sidecar::spawn().await?;
+//! let out = sidecar
+//!     .exec(ExecSpec::new(["node", "-e", "console.log(6 * 7)"]))
+//!     .await?
+//!     .output()
+//!     .await?;
+//! assert_eq!(out.stdout, b"42\n");
+//! assert!(out.status.success());
+//! # Ok(()) }
+//! ```
+//!
+//! One [`Sidecar`] multiplexes any number of concurrent execs over the sidecar's stdin/stdout:
+//! a writer task sends request frames, a reader task routes events by request id (replies) and
+//! exec id (output, exits). If the sidecar dies, every pending call and unfinished exec resolves
+//! with [`Error::SidecarDied`]. The wire protocol is `proto/agentos.proto`.
+#![deny(unsafe_code)]
+
+mod conn;
+mod error;
+mod exec;
+mod locate;
+mod sidecar;
+mod status;
+pub mod transport;
+
+#[cfg(test)]
+mod tests;
+
+pub use agentos_proto::{
+    self as proto, ErrorCode, PROTOCOL_VERSION, request, v1::HelloAck, v1::StatsReply,
+};
+pub use error::Error;
+pub use exec::{ExecHandle, ExecSpec, OutputStream};
+pub use locate::SIDECAR_BIN_ENV;
+pub use sidecar::{Sidecar, SidecarBuilder};
+pub use status::{ExecError, ExitStatus, Output};

@@ -83,40 +83,35 @@ pub fn resolve(argv: &[String], cwd: &str) -> Result<Command, CommandError> {
 }
 
 fn parse_node(args: &[String], cwd: &str) -> Command {
-    let mut exec_argv = Vec::new();
-    let mut i = 0;
-    while i < args.len() {
-        let arg = args[i].as_str();
-        let mode = match arg {
-            "-e" | "--eval" => JsMode::Eval,
-            "-p" | "--print" => JsMode::Print,
-            "--" => {
-                i += 1;
-                break;
-            }
-            _ if arg.starts_with('-') && arg.len() > 1 => {
-                return bad_option(&format!("bad option: {arg}"));
-            }
-            _ => break,
-        };
-        let Some(code) = args.get(i + 1) else {
-            return bad_option(&format!("{arg} requires an argument"));
-        };
-        exec_argv.extend([arg.to_string(), code.clone()]);
-        let mut argv = vec![NODE_EXEC_PATH.to_string()];
-        argv.extend(args[i + 2..].iter().cloned());
-        return Command::Js(JsMain {
-            mode,
-            source: code.clone(),
-            filename: "[eval]".into(),
-            argv,
-            exec_argv,
-        });
-    }
-    let Some(file) = args.get(i) else {
-        return bad_option("reading a program from stdin is not supported; use -e CODE or FILE");
+    let (mode, rest) = match args.split_first() {
+        Some((flag, rest)) if flag == "-e" || flag == "--eval" => (JsMode::Eval, rest),
+        Some((flag, rest)) if flag == "-p" || flag == "--print" => (JsMode::Print, rest),
+        Some((dashdash, rest)) if dashdash == "--" => return program_file(rest, cwd),
+        Some((flag, _)) if flag.starts_with('-') && flag.len() > 1 => {
+            return bad_option(&format!("bad option: {flag}"));
+        }
+        _ => return program_file(args, cwd),
     };
-    load_file(file, &args[i + 1..], cwd, exec_argv)
+    let flag = &args[0];
+    let Some((code, script_args)) = rest.split_first() else {
+        return bad_option(&format!("{flag} requires an argument"));
+    };
+    let mut argv = vec![NODE_EXEC_PATH.to_string()];
+    argv.extend(script_args.iter().cloned());
+    Command::Js(JsMain {
+        mode,
+        source: code.clone(),
+        filename: "[eval]".into(),
+        argv,
+        exec_argv: vec![flag.clone(), code.clone()],
+    })
+}
+
+fn program_file(args: &[String], cwd: &str) -> Command {
+    match args.split_first() {
+        Some((file, rest)) => load_file(file, rest, cwd, Vec::new()),
+        None => bad_option("reading a program from stdin is not supported; use -e CODE or FILE"),
+    }
 }
 
 fn load_file(file: &str, rest: &[String], cwd: &str, exec_argv: Vec<String>) -> Command {

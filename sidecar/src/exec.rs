@@ -1,17 +1,21 @@
-//! One exec from admission to its `ExecExited`: resolve the command, run it, report.
+//! One exec from admission to its `ExecExited`: resolve the command, run it in a prepared
+//! isolate, report. Runs as a [`Task`] on a worker thread.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use agentos_proto::ErrorCode;
-use agentos_proto::v1::{self, ExecExited, Stream};
+use agentos_proto::v1::{self, ExecExited, PhaseTiming, Stream};
 use bytes::Bytes;
 use crossbeam_channel::Receiver;
 
-use crate::command::{self, Command, CommandError};
-use crate::engine::{self, ExecInput, Outcome};
+use crate::command::{self, Command, CommandError, JsMain};
+use crate::engine::{self, AfterDispose, Control, ExecInput, Guest, JsJob, Outcome, Phases, Task};
 use crate::registry::{ExecControl, Registry};
 use crate::writer::EventSink;
+
+/// How long the phase timer waits for output to reach stdout before reporting anyway.
+const FLUSH_WAIT: Duration = Duration::from_secs(5);
 
 /// An accepted `Exec`, validated and ready to run.
 pub struct ExecJob {
@@ -71,58 +75,129 @@ impl ExecJob {
     }
 }
 
-/// Runs `job` on the current thread and reports its exit. Never panics outward: a panic inside
-/// is reported as `INTERNAL` for this exec only.
-pub fn run(job: ExecJob, sink: &EventSink, registry: &Registry) {
-    let id = job.id;
-    let control = job.control.clone();
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| execute(job, sink)));
-    let (outcome, isolate) = match result {
-        Ok(done) => done,
-        Err(panic) => {
-            let detail = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            tracing::error!(exec_id = id, "exec panicked: {detail}");
-            (Outcome::internal(format!("internal error: {detail}")), None)
-        }
-    };
-    control.detach_isolate();
-    registry.remove(id);
-    sink.exited(exited(id, outcome));
-    // Disposal happens after the host has its answer.
-    drop(isolate);
+/// An exec handed to a worker.
+pub struct ExecTask {
+    /// The exec.
+    pub job: ExecJob,
+    /// Where its events go.
+    pub sink: EventSink,
+    /// Forgets it once it has reported.
+    pub registry: Arc<Registry>,
+    /// When the scheduler handed it to the pool.
+    pub dispatched: Instant,
+    /// Runs after the isolate is disposed (releases the concurrency slot).
+    pub after: AfterDispose,
 }
 
-fn execute(job: ExecJob, sink: &EventSink) -> (Outcome, Option<v8::OwnedIsolate>) {
+impl Task for ExecTask {
+    fn run(self: Box<Self>, guest: Result<&mut Guest<'_, '_, '_>, String>) -> AfterDispose {
+        let task = *self;
+        let mut phases = Phases::default();
+        phases.record("queue_wait", task.dispatched - task.job.accepted);
+        let warm = guest.as_ref().is_ok_and(|g| g.warm());
+        phases.lap(
+            if warm { "claim_hit" } else { "claim_miss" },
+            task.dispatched,
+        );
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            execute(&task.job, guest, &task.sink, &mut phases)
+        }))
+        .unwrap_or_else(|panic| {
+            let detail = engine::panic_message(panic.as_ref());
+            tracing::error!(exec_id = task.job.id, "exec panicked: {detail}");
+            Outcome::internal(format!("internal error: {detail}"))
+        });
+        report(&task, outcome, phases);
+        task.after
+    }
+}
+
+fn report(task: &ExecTask, outcome: Outcome, mut phases: Phases) {
+    let id = task.job.id;
+    task.job.control.detach_isolate();
+    task.registry.remove(id);
+    let mut event = exited(id, outcome);
+    if engine::phases::enabled() {
+        let t = Instant::now();
+        if !task.sink.flush(FLUSH_WAIT) {
+            tracing::warn!(exec_id = id, "output flush timed out");
+        }
+        phases.lap("output_flush", t);
+        event.phases = phase_timings(&phases);
+        tracing::debug!(exec_id = id, phases = ?phases.list(), "exec phases");
+    }
+    task.sink.exited(event);
+}
+
+fn phase_timings(phases: &Phases) -> Vec<PhaseTiming> {
+    phases
+        .list()
+        .iter()
+        .map(|(name, took)| PhaseTiming {
+            name: (*name).to_string(),
+            nanos: u64::try_from(took.as_nanos()).unwrap_or(u64::MAX),
+        })
+        .collect()
+}
+
+fn execute(
+    job: &ExecJob,
+    guest: Result<&mut Guest<'_, '_, '_>, String>,
+    sink: &EventSink,
+    phases: &mut Phases,
+) -> Outcome {
     let main = match command::resolve(&job.argv, &job.cwd) {
         Ok(Command::Js(main)) => main,
         Ok(Command::Fails { stderr, code }) => {
             sink.output(job.id, Stream::Stderr, Bytes::from(stderr));
-            return (Outcome::Exited(code), None);
+            return Outcome::Exited(code);
         }
-        Err(error) => return (refused(job.id, sink, &error), None),
+        Err(error) => return refused(job.id, sink, &error),
     };
-    let js = engine::js::JsJob {
+    match guest {
+        Ok(guest) => run_js(job, &main, guest, sink, phases),
+        Err(_) if killed(job).is_some() => Outcome::Killed(killed(job).unwrap_or_default()),
+        Err(message) => Outcome::internal(message),
+    }
+}
+
+fn killed(job: &ExecJob) -> Option<u32> {
+    match job
+        .control
+        .killed()
+        .load(std::sync::atomic::Ordering::Acquire)
+    {
+        0 => None,
+        signal => Some(signal),
+    }
+}
+
+fn run_js(
+    job: &ExecJob,
+    main: &JsMain,
+    guest: &mut Guest<'_, '_, '_>,
+    sink: &EventSink,
+    phases: &mut Phases,
+) -> Outcome {
+    phases.extend(guest.take_phases());
+    job.control.attach_isolate(guest.isolate_handle());
+    let js = JsJob {
         exec_id: job.id,
-        main: &main,
+        main,
         env: &job.env,
         cwd: &job.cwd,
         sink: sink.clone(),
         initial: job.initial_input(),
     };
-    let control = engine::js::Control {
+    let control = Control {
         inbox: &job.inbox,
         killed: job.control.killed(),
     };
-    let (outcome, isolate) = engine::run_js(js, control, |h| job.control.attach_isolate(h));
-    (outcome, Some(isolate))
+    guest.run_js(js, control, phases)
 }
 
 fn refused(id: u64, sink: &EventSink, error: &CommandError) -> Outcome {
-    let (code, exit) = match error {
+    let (code, exit_code) = match error {
         CommandError::NotFound(_) => (ErrorCode::CommandNotFound, 127),
         CommandError::EmptyArgv => (ErrorCode::BadArgument, 127),
     };
@@ -131,7 +206,7 @@ fn refused(id: u64, sink: &EventSink, error: &CommandError) -> Outcome {
     Outcome::Failed {
         code,
         message,
-        exit_code: exit,
+        exit_code,
     }
 }
 

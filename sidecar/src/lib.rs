@@ -12,6 +12,7 @@ pub mod registry;
 pub mod scheduler;
 pub mod server;
 pub mod signal;
+pub mod stats;
 pub mod writer;
 
 pub use config::Config;

@@ -2,15 +2,19 @@
 
 use std::io::Write;
 
-use agentos_sidecar::{Config, engine, serve};
+use agentos_sidecar::engine::{self, Isolates, SnapshotMode, WarmPool};
+use agentos_sidecar::{Config, serve};
+use agentos_snapshots::DiskCache;
 
 const HELP: &str = "agentos-sidecar: runs guest programs in fresh V8 isolates.
 
 Usage: agentos-sidecar            serve the protocol on stdin/stdout (frames only on stdout)
        agentos-sidecar --version  print the version
 
-Environment: AGENTOS_LOG (log filter, default warn), AGENTOS_MAX_RUNNING, AGENTOS_MAX_QUEUED,
-AGENTOS_MAX_FRAME_BYTES. See README.md.
+Environment (see README.md): AGENTOS_LOG (log filter, default warn),
+AGENTOS_WASM_SNAPSHOT_RUNNER=auto|block|off, AGENTOS_V8_WARM_ISOLATES (default 2),
+AGENTOS_V8_SESSION_PHASES=1, AGENTOS_SNAPSHOT_DIR, AGENTOS_MAX_RUNNING, AGENTOS_MAX_QUEUED,
+AGENTOS_MAX_FRAME_BYTES.
 ";
 
 fn main() {
@@ -28,6 +32,12 @@ fn main() {
     }
     init_logging();
     engine::init();
+    let isolates = Isolates::install(
+        SnapshotMode::from_env(),
+        Some(DiskCache::default_location()),
+    );
+    isolates.start();
+    WarmPool::global().refill();
     let end = serve(
         Config::from_env(),
         std::io::stdin().lock(),

@@ -9,14 +9,11 @@ use agentos_proto::ErrorCode;
 use parking_lot::{Condvar, Mutex};
 
 use crate::config::Config;
-use crate::engine::Outcome;
-use crate::exec::{self, ExecJob};
+use crate::engine::{Outcome, WarmPool};
+use crate::exec::{self, ExecJob, ExecTask};
 use crate::registry::Registry;
 use crate::signal::SIGKILL;
 use crate::writer::EventSink;
-
-/// Native stack of an exec thread. V8 keeps its own limit well inside it.
-const EXEC_STACK_BYTES: usize = 8 << 20;
 
 #[derive(Default)]
 struct State {
@@ -101,26 +98,24 @@ impl Scheduler {
         Ok(())
     }
 
+    /// Hands `job` to the warm pool; called with the state lock held, so it must not block.
     fn spawn(self: &Arc<Self>, job: ExecJob) {
-        let me = self.clone();
         let id = job.id;
-        let spawned = std::thread::Builder::new()
-            .name(format!("exec-{id}"))
-            .stack_size(EXEC_STACK_BYTES)
-            .spawn(move || {
-                exec::run(job, &me.sink, &me.registry);
-                me.finished();
-            });
-        if let Err(e) = spawned {
-            tracing::error!(exec_id = id, "cannot start an exec thread: {e}");
-            self.registry.remove(id);
-            self.sink.exited(exec::exited(
-                id,
-                Outcome::internal(format!("cannot start an exec thread: {e}")),
-            ));
-            let me = self.clone();
-            // Release the slot without re-entering the lock we hold.
-            std::thread::spawn(move || me.finished());
+        let me = self.clone();
+        let task = ExecTask {
+            job,
+            sink: self.sink.clone(),
+            registry: self.registry.clone(),
+            dispatched: Instant::now(),
+            after: Box::new(move || me.finished()),
+        };
+        if let Err(task) = WarmPool::global().dispatch(Box::new(task)) {
+            tracing::error!(exec_id = id, "no worker thread for exec");
+            let release = task.run(Err("cannot start a worker thread".into()));
+            // `finished` takes the lock we hold, so release the slot from another thread.
+            if std::thread::Builder::new().spawn(release).is_err() {
+                tracing::error!("cannot release a concurrency slot; capacity shrinks by one");
+            }
         }
     }
 

@@ -9,11 +9,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use agentos_proto::reader::ReadError;
-use agentos_proto::v1::{self, ExecStarted, HelloAck, Pong};
+use agentos_proto::v1::{self, ExecStarted, HelloAck, Pong, StatsReply};
 use agentos_proto::{ErrorCode, FrameReader, PROTOCOL_VERSION, Request, event, request};
 use prost::Message;
 
 use crate::config::Config;
+use crate::engine::{Isolates, WarmPool};
 use crate::exec::ExecJob;
 use crate::registry::{ExecControl, Registry};
 use crate::scheduler::Scheduler;
@@ -21,7 +22,7 @@ use crate::signal;
 use crate::writer::{EventSink, Writer};
 
 /// Capabilities announced in `HelloAck`.
-const CAPABILITIES: &[&str] = &["exec.js"];
+const CAPABILITIES: &[&str] = &["exec.js", "stats", "phases"];
 
 /// How long the final flush may take before the process exits anyway.
 const FINAL_FLUSH: Duration = Duration::from_secs(5);
@@ -89,6 +90,7 @@ pub fn serve<R: Read, W: Write + Send + 'static>(
         }
     };
     scheduler.shutdown();
+    WarmPool::global().retire_all();
     if !sink.flush(FINAL_FLUSH) {
         tracing::warn!("final flush timed out");
     }
@@ -138,6 +140,7 @@ impl Dispatcher {
             request::Kind::StdinWrite(w) => self.with_exec(id, w.exec_id, |c| c.stdin(w.data)),
             request::Kind::StdinClose(c) => self.with_exec(id, c.exec_id, |c| c.close_stdin()),
             request::Kind::Kill(kill) => self.kill(id, &kill),
+            request::Kind::Stats(_) => self.stats(id),
             request::Kind::Shutdown(_) => return Flow::Break(()),
         }
         Flow::Continue(())
@@ -191,6 +194,22 @@ impl Dispatcher {
             self.registry.remove(exec_id);
             self.refuse(id, e.code(), exec_id, &e.to_string());
         }
+    }
+
+    fn stats(&self, id: u64) {
+        let pool = WarmPool::global().stats();
+        let isolates = Isolates::get();
+        let reply = StatsReply {
+            pool_hits: pool.hits,
+            pool_misses: pool.misses,
+            pool_parked: pool.parked,
+            snapshot_mode: isolates.mode().as_str().into(),
+            snapshot_state: format!("{:?}", isolates.state()).to_lowercase(),
+            rss_bytes: crate::stats::rss_bytes().unwrap_or(0),
+            execs_live: self.registry.len() as u64,
+            snapshot_digest: isolates.digest().hex(),
+        };
+        self.sink.reply(id, event::Kind::StatsReply(reply));
     }
 
     fn with_exec(&self, id: u64, exec_id: u64, act: impl FnOnce(&ExecControl)) {

@@ -23,10 +23,13 @@ pub enum Origin {
     Built,
 }
 
+/// One digest's blob, or the remembered reason it could not be built.
+type Slot = Arc<OnceLock<Result<Blob, String>>>;
+
 /// Blobs by digest.
 pub struct SnapshotCache {
     disk: Option<DiskCache>,
-    slots: Mutex<HashMap<Digest, Arc<OnceLock<Result<Blob, String>>>>>,
+    slots: Mutex<HashMap<Digest, Slot>>,
 }
 
 impl SnapshotCache {

@@ -5,29 +5,53 @@
 
 use agentos_proto::v1::Stream;
 use bytes::Bytes;
+use v8::MapFnTo;
 
 use super::guest::guest;
 use super::strings::{throw_range_error, throw_type_error, uint8_array, v8_str, view_bytes};
 
+/// Name of the callback behind the functions `compileScript` returns; not on the bridge object.
+const RUN_SCRIPT: &str = "runScript";
+
+/// Every native callback with its bridge name, in external-reference order. The snapshot is
+/// created and restored with exactly this table, so its names are part of the snapshot digest.
+fn callbacks() -> [(&'static str, v8::FunctionCallback); 11] {
+    [
+        ("write", write.map_fn_to()),
+        ("exit", exit.map_fn_to()),
+        ("hrtime", hrtime.map_fn_to()),
+        ("monotonic", monotonic.map_fn_to()),
+        ("stdinRef", stdin_ref.map_fn_to()),
+        ("runMicrotasks", run_microtasks.map_fn_to()),
+        ("compileScript", compile_script.map_fn_to()),
+        ("compileFunction", compile_function.map_fn_to()),
+        ("utf8Encode", utf8_encode.map_fn_to()),
+        ("utf8Decode", utf8_decode.map_fn_to()),
+        (RUN_SCRIPT, run_script.map_fn_to()),
+    ]
+}
+
+/// The external references for `CreateParams` and the snapshot creator.
+pub fn external_references() -> Vec<v8::ExternalReference> {
+    callbacks()
+        .into_iter()
+        .map(|(_, function)| v8::ExternalReference { function })
+        .collect()
+}
+
+/// The table's identity for the snapshot digest.
+pub fn external_reference_names() -> Vec<&'static str> {
+    callbacks().into_iter().map(|(name, _)| name).collect()
+}
+
 /// Installs every bridge function on a fresh object and returns it.
 pub fn build<'s>(scope: &mut v8::PinScope<'s, '_>) -> Option<v8::Local<'s, v8::Object>> {
     let bridge = v8::Object::new(scope);
-    let functions: [(&str, v8::Local<v8::Function>); 10] = [
-        ("write", v8::Function::new(scope, write)?),
-        ("exit", v8::Function::new(scope, exit)?),
-        ("hrtime", v8::Function::new(scope, hrtime)?),
-        ("monotonic", v8::Function::new(scope, monotonic)?),
-        ("stdinRef", v8::Function::new(scope, stdin_ref)?),
-        ("runMicrotasks", v8::Function::new(scope, run_microtasks)?),
-        ("compileScript", v8::Function::new(scope, compile_script)?),
-        (
-            "compileFunction",
-            v8::Function::new(scope, compile_function)?,
-        ),
-        ("utf8Encode", v8::Function::new(scope, utf8_encode)?),
-        ("utf8Decode", v8::Function::new(scope, utf8_decode)?),
-    ];
-    for (name, function) in functions {
+    for (name, callback) in callbacks() {
+        if name == RUN_SCRIPT {
+            continue;
+        }
+        let function = v8::Function::new_raw(scope, callback)?;
         let key = v8_str(scope, name);
         bridge.set(scope, key.into(), function.into())?;
     }
@@ -163,7 +187,7 @@ fn compile_script<'s>(
         scripts.len() - 1
     };
     let data = v8::Number::new(scope, index as f64);
-    if let Some(runner) = v8::Function::builder(run_script)
+    if let Some(runner) = v8::Function::builder_raw(run_script.map_fn_to())
         .data(data.into())
         .build(scope)
     {

@@ -11,13 +11,13 @@
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use agentos_proto::ErrorCode;
 use crossbeam_channel::{Receiver, RecvTimeoutError};
 
-use super::bridge;
 use super::guest::{ExecInput, GuestState, SharedGuest, guest};
+use super::phases::Phases;
 use super::strings::{uint8_array, v8_str};
 use crate::command::JsMain;
 use crate::writer::EventSink;
@@ -75,22 +75,60 @@ pub struct Control<'a> {
     pub killed: &'a AtomicU32,
 }
 
-/// Runs `job` to completion in a fresh isolate; `attach` receives the handle a killer needs.
-/// Returns the isolate so the caller can dispose of it after reporting the exit.
-pub fn run_js(
-    job: JsJob<'_>,
-    control: Control<'_>,
-    attach: impl FnOnce(v8::IsolateHandle),
-) -> (Outcome, v8::OwnedIsolate) {
-    super::init();
-    let mut isolate = v8::Isolate::new(v8::CreateParams::default());
-    isolate.set_microtasks_policy(v8::MicrotasksPolicy::Explicit);
-    isolate.set_promise_reject_callback(on_promise_reject);
-    let state = GuestState::new(job.exec_id, job.sink.clone());
-    isolate.set_slot(state.clone());
-    attach(isolate.thread_safe_handle());
-    let outcome = drive(&mut isolate, &job, &state, &control);
-    (outcome, isolate)
+/// A prepared isolate: context entered, runner loaded, ready for one guest.
+pub struct Guest<'a, 's, 'i> {
+    scope: &'a mut v8::PinScope<'s, 'i>,
+    runner: v8::Local<'s, v8::Object>,
+    handle: v8::IsolateHandle,
+    phases: Phases,
+    warm: bool,
+}
+
+impl<'a, 's, 'i> Guest<'a, 's, 'i> {
+    pub(super) fn new(
+        scope: &'a mut v8::PinScope<'s, 'i>,
+        runner: v8::Local<'s, v8::Object>,
+        handle: v8::IsolateHandle,
+        phases: Phases,
+        warm: bool,
+    ) -> Self {
+        Self {
+            scope,
+            runner,
+            handle,
+            phases,
+            warm,
+        }
+    }
+
+    /// The handle a killer uses to interrupt this isolate.
+    pub fn isolate_handle(&self) -> v8::IsolateHandle {
+        self.handle.clone()
+    }
+
+    /// True when this isolate was claimed from the warm pool.
+    pub fn warm(&self) -> bool {
+        self.warm
+    }
+
+    /// Timings of preparing this isolate (empty when it was warm: prepared off the clock).
+    pub fn take_phases(&mut self) -> Phases {
+        std::mem::take(&mut self.phases)
+    }
+
+    /// Runs a JS guest to completion in this isolate.
+    pub fn run_js(&mut self, job: JsJob<'_>, control: Control<'_>, phases: &mut Phases) -> Outcome {
+        let state = GuestState::new(job.exec_id, job.sink.clone());
+        self.scope.set_slot(state.clone());
+        let t = Instant::now();
+        let scope = &mut *self.scope;
+        v8::scope!(let scope, scope);
+        let config = config_object(scope, &job);
+        let t = phases.lap("inject", t);
+        let outcome = drive(scope, self.runner, config, &job, &state, &control);
+        phases.lap("execute", t);
+        outcome
+    }
 }
 
 /// Why the loop stopped early.
@@ -98,20 +136,14 @@ enum Stop {
     Done(Outcome),
 }
 
-fn drive(
-    isolate: &mut v8::OwnedIsolate,
+fn drive<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    runner: v8::Local<'s, v8::Object>,
+    config: v8::Local<'s, v8::Object>,
     job: &JsJob<'_>,
     state: &SharedGuest,
     control: &Control<'_>,
 ) -> Outcome {
-    v8::scope!(let scope, isolate);
-    let context = v8::Context::new(scope, Default::default());
-    let scope = &mut v8::ContextScope::new(scope, context);
-    let runner = match load_runner(scope) {
-        Ok(runner) => runner,
-        Err(message) => return Outcome::internal(message),
-    };
-    let config = config_object(scope, job);
     let mut pending: VecDeque<ExecInput> = job.initial.iter().map(clone_input).collect();
     let mut stdin_closed = false;
     let result = (|| -> Result<(), Stop> {
@@ -273,43 +305,6 @@ fn check_stopped(state: &GuestState, control: &Control<'_>) -> Result<(), Stop> 
     }
 }
 
-fn load_runner<'s>(scope: &mut v8::PinScope<'s, '_>) -> Result<v8::Local<'s, v8::Object>, String> {
-    let source = v8_str(scope, agentos_runner_js::RUNNER);
-    let name = v8_str(scope, agentos_runner_js::RUNNER_NAME);
-    let origin = v8::ScriptOrigin::new(
-        scope,
-        name.into(),
-        0,
-        0,
-        false,
-        -1,
-        None,
-        false,
-        false,
-        false,
-        None,
-    );
-    v8::tc_scope!(let tc, scope);
-    let factory = v8::Script::compile(tc, source, Some(&origin))
-        .and_then(|script| script.run(tc))
-        .and_then(|f| v8::Local::<v8::Function>::try_from(f).ok());
-    let bridge = bridge::build(tc);
-    let runner = factory
-        .zip(bridge)
-        .and_then(|(factory, bridge)| {
-            let undefined = v8::undefined(tc).into();
-            factory.call(tc, undefined, &[bridge.into()])
-        })
-        .and_then(|r| v8::Local::<v8::Object>::try_from(r).ok());
-    runner.ok_or_else(|| {
-        let detail = tc.exception().map_or_else(
-            || "no exception".to_string(),
-            |e| e.to_rust_string_lossy(tc),
-        );
-        format!("runner failed to load: {detail}")
-    })
-}
-
 fn config_object<'s>(
     scope: &mut v8::PinScope<'s, '_>,
     job: &JsJob<'_>,
@@ -349,7 +344,8 @@ fn string_array<'s, 'a>(
     v8::Array::new_with_elements(scope, &values)
 }
 
-extern "C" fn on_promise_reject(message: v8::PromiseRejectMessage) {
+/// Tracks promises rejected with no handler, for `unhandledRejection` after the turn.
+pub(super) extern "C" fn on_promise_reject(message: v8::PromiseRejectMessage) {
     // SAFETY: V8 invokes this callback synchronously on the isolate's own thread, inside the
     // context of the rejected promise, and `message` outlives the scope built from it.
     v8::callback_scope!(unsafe scope, &message);

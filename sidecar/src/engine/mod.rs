@@ -1,24 +1,35 @@
-//! Everything that touches V8: platform start-up, isolates, the native bridge, the JS event loop.
+//! Everything that touches V8: platform start-up, where isolates come from (snapshot policy,
+//! blob gate, warm pool, workers), the native bridge and the JS event loop.
 //!
 //! This is the only module of the sidecar that uses the `v8` crate.
 
+mod blob_gate;
 mod bridge;
 mod guest;
+pub mod isolates;
 pub mod js;
+pub mod phases;
+mod runner;
+mod snapshot;
 mod strings;
+pub mod warm_pool;
+pub mod worker;
 
 use std::sync::Once;
 
+pub use blob_gate::{BlobGate, BlobKind};
 pub use guest::ExecInput;
-pub use js::{Outcome, run_js};
+pub use isolates::{Isolates, SnapshotMode, SnapshotState};
+pub use js::{Control, Guest, JsJob, Outcome};
+pub use phases::Phases;
+pub use warm_pool::{PoolStats, WarmPool};
+pub use worker::{AfterDispose, Task};
 
 static INIT: Once = Once::new();
 
 /// Starts V8 once per process; later calls are no-ops.
 pub fn init() {
     INIT.call_once(|| {
-        // Guests are untrusted: no code generation from strings beyond eval, no shared memory
-        // between isolates, and deterministic, bounded stacks.
         let platform = v8::new_default_platform(0, false).make_shared();
         v8::V8::initialize_platform(platform);
         v8::V8::initialize();
@@ -29,4 +40,13 @@ pub fn init() {
 /// The V8 version string, for the handshake.
 pub fn v8_version() -> &'static str {
     v8::V8::get_version()
+}
+
+/// The text of a caught panic payload.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
 }

@@ -1,6 +1,6 @@
 //! A bare protocol client over a real sidecar process: frames in, frames out, no SDK.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
@@ -133,11 +133,4 @@ pub fn request_error(kind: &event::Kind) -> Option<(v1::ErrorCode, u64)> {
         )),
         _ => None,
     }
-}
-
-#[allow(dead_code)]
-pub fn read_all(mut r: impl Read) -> Vec<u8> {
-    let mut v = Vec::new();
-    r.read_to_end(&mut v).unwrap();
-    v
 }

@@ -1,2 +1,0 @@
-//! agentos CLI.
-fn main() {}

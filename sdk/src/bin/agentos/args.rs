@@ -1,0 +1,109 @@
+//! Command-line syntax of `agentos` (clap derive). New `run` flags (`--dir`, `--heap-mb`,
+//! `--timeout-ms`, `--phases`) slot into [`RunArgs`].
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Run untrusted programs (JavaScript now, WASI later) in fresh V8 isolates of agentos-sidecar.
+#[derive(Debug, Parser)]
+#[command(name = "agentos", version)]
+pub struct Cli {
+    /// The agentos-sidecar binary [default: next to `agentos`, its parent directory, or on PATH].
+    #[arg(long, global = true, env = "AGENTOS_SIDECAR_BIN", value_name = "PATH")]
+    pub sidecar: Option<PathBuf>,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run one guest program, passing stdin, stdout and stderr through.
+    #[command(after_help = RUN_AFTER_HELP)]
+    Run(RunArgs),
+}
+
+const RUN_AFTER_HELP: &str = r#"Examples:
+  agentos run -- node -e 'console.log(6 * 7)'
+  echo hi | agentos run --env LANG=C -- node -e "process.stdin.on('data', d => process.stdout.write(d))"
+
+Exit status: the guest's exit code; 128+N if it was killed by signal N; 125 if agentos or the
+sidecar failed before the guest could run. When the sidecar ends the guest itself (a limit, an
+unknown command, an internal fault) it prints `agentos: <ERROR_CODE>: <message>` on stderr."#;
+
+/// Options of `agentos run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Set a guest environment variable (repeatable). The guest sees exactly these; nothing is
+    /// inherited from this shell.
+    #[arg(long = "env", value_name = "KEY=VALUE", value_parser = parse_env)]
+    pub env: Vec<(String, String)>,
+
+    /// The guest's working directory [default: the current directory].
+    #[arg(long, value_name = "DIR")]
+    pub cwd: Option<String>,
+
+    /// The program and its arguments; `node` runs JavaScript.
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "COMMAND"
+    )]
+    pub command: Vec<String>,
+}
+
+/// Parses `KEY=VALUE` (the value may contain `=`; the key may not be empty).
+fn parse_env(pair: &str) -> Result<(String, String), String> {
+    match pair.split_once('=') {
+        Some((key, value)) if !key.is_empty() => Ok((key.to_owned(), value.to_owned())),
+        _ => Err(format!("expected KEY=VALUE, got `{pair}`")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn env_pairs_split_at_the_first_equals() {
+        assert_eq!(parse_env("A=b=c"), Ok(("A".to_owned(), "b=c".to_owned())));
+        assert_eq!(parse_env("EMPTY="), Ok(("EMPTY".to_owned(), String::new())));
+        assert!(parse_env("NOVALUE").is_err());
+        assert!(parse_env("=x").is_err());
+    }
+
+    #[test]
+    fn run_takes_everything_after_the_command() {
+        let cli = Cli::try_parse_from([
+            "agentos", "run", "--env", "A=1", "--cwd", "/w", "--", "node", "-e", "x", "--env",
+        ])
+        .expect("parses");
+        let Command::Run(run) = cli.command;
+        assert_eq!(run.env, [("A".to_owned(), "1".to_owned())]);
+        assert_eq!(run.cwd.as_deref(), Some("/w"));
+        assert_eq!(run.command, ["node", "-e", "x", "--env"]);
+    }
+
+    #[test]
+    fn run_without_double_dash() {
+        let cli = Cli::try_parse_from(["agentos", "run", "node", "-e", "1"]).expect("parses");
+        let Command::Run(run) = cli.command;
+        assert_eq!(run.command, ["node", "-e", "1"]);
+    }
+
+    #[test]
+    fn run_requires_a_command() {
+        assert!(Cli::try_parse_from(["agentos", "run", "--env", "A=1"]).is_err());
+    }
+}

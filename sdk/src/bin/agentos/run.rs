@@ -1,0 +1,126 @@
+//! `agentos run`: one exec with stdio passed through, exiting with the guest's status.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use agentos_sdk::{Error, ExecHandle, ExecSpec, ExitStatus, OutputStream, Sidecar};
+use tokio::io::{AsyncWrite, AsyncWriteExt};
+use tokio::sync::mpsc;
+
+use crate::args::RunArgs;
+
+/// Exit code when agentos or the sidecar failed before the guest could run (as `docker run`).
+const FAILURE: u8 = 125;
+/// Bytes read from our stdin per `StdinWrite`.
+const STDIN_CHUNK: usize = 64 * 1024;
+
+/// Runs the command in `args`; returns the process exit code.
+pub async fn run(sidecar_bin: Option<PathBuf>, mut args: RunArgs) -> ExitCode {
+    let cwd = match args.cwd.take() {
+        Some(cwd) => cwd,
+        None => match std::env::current_dir() {
+            Ok(cwd) => cwd.to_string_lossy().into_owned(),
+            Err(e) => {
+                report(&format!("error: cannot read the current directory: {e}"));
+                return ExitCode::from(FAILURE);
+            }
+        },
+    };
+    match execute(sidecar_bin, args, cwd).await {
+        Ok(status) => {
+            if let Some(error) = &status.error {
+                report(&format!("{}: {}", error.code.as_str_name(), error.message));
+            }
+            ExitCode::from((status.shell_code() & 0xff) as u8)
+        }
+        Err(Error::Request { code, message, .. }) => {
+            report(&format!("{}: {message}", code.as_str_name()));
+            ExitCode::from(FAILURE)
+        }
+        Err(e) => {
+            report(&format!("error: {e}"));
+            ExitCode::from(FAILURE)
+        }
+    }
+}
+
+fn report(message: &str) {
+    // Nothing useful is left to do if stderr itself is gone.
+    let _ = writeln!(std::io::stderr(), "agentos: {message}");
+}
+
+async fn execute(
+    sidecar_bin: Option<PathBuf>,
+    args: RunArgs,
+    cwd: String,
+) -> Result<ExitStatus, Error> {
+    let mut builder =
+        Sidecar::builder().client_name(concat!("agentos-cli/", env!("CARGO_PKG_VERSION")));
+    if let Some(bin) = sidecar_bin {
+        builder = builder.bin(bin);
+    }
+    let sidecar = builder.spawn().await?;
+    let spec = ExecSpec::new(args.command)
+        .envs(args.env)
+        .cwd(cwd)
+        .stdin_open(true);
+    let handle = Arc::new(sidecar.exec(spec).await?);
+    let stdin = tokio::spawn(pump_stdin(Arc::clone(&handle)));
+    let (_, _, status) = tokio::join!(
+        pass_through(handle.take_stdout(), tokio::io::stdout()),
+        pass_through(handle.take_stderr(), tokio::io::stderr()),
+        handle.wait(),
+    );
+    stdin.abort();
+    status
+}
+
+/// Copies a guest stream to ours chunk by chunk, flushing each; stops writing if ours breaks.
+async fn pass_through(stream: Option<OutputStream>, mut out: impl AsyncWrite + Unpin) {
+    let Some(mut stream) = stream else { return };
+    while let Some(chunk) = stream.next_chunk().await {
+        if out.write_all(&chunk).await.is_err() || out.flush().await.is_err() {
+            return;
+        }
+    }
+}
+
+/// Feeds our stdin to the guest until EOF (then closes its stdin) or until the guest is gone.
+async fn pump_stdin(handle: Arc<ExecHandle>) {
+    let mut chunks = read_stdin_on_a_thread();
+    while let Some(chunk) = chunks.recv().await {
+        if handle.write_stdin(chunk).await.is_err() {
+            return;
+        }
+    }
+    let _ = handle.close_stdin().await;
+}
+
+/// Reads stdin on a plain thread: a blocking read must not hold up the runtime's shutdown, and
+/// the thread simply ends with the process.
+fn read_stdin_on_a_thread() -> mpsc::Receiver<Vec<u8>> {
+    let (tx, rx) = mpsc::channel(4);
+    let reader = move || {
+        let mut stdin = std::io::stdin().lock();
+        let mut buf = vec![0; STDIN_CHUNK];
+        loop {
+            match stdin.read(&mut buf) {
+                Ok(0) => return,
+                Ok(n) => {
+                    if tx.blocking_send(buf[..n].to_vec()).is_err() {
+                        return;
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return,
+            }
+        }
+    };
+    // If no thread can be started the sender is dropped with the closure: stdin reads as empty.
+    let _ = std::thread::Builder::new()
+        .name("agentos-stdin".to_owned())
+        .spawn(reader);
+    rx
+}

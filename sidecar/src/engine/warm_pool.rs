@@ -1,0 +1,195 @@
+//! The warm pool: parked workers, each holding a prepared isolate (restored from the snapshot,
+//! context created, runner found), keyed by (blob kind, heap limit). An exec claims one; the pool
+//! refills in the background. A miss prepares an isolate on the spot: same behaviour, slower.
+//!
+//! ```text
+//! slots[(Userland(d), heap_mb)] = { parked: [tx, tx], starting: 0 }   capacity = AGENTOS_V8_WARM_ISOLATES
+//!        claim ─► pop tx ─► tx.send(task) ─► worker wakes and runs it ─► refill()
+//! ```
+//! Only the mode's steady-state kind is pooled (`off`: built-in; `auto`/`block`: the snapshot),
+//! and a worker is only started when the blob gate admits its kind without waiting.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crossbeam_channel::Sender;
+use parking_lot::Mutex;
+
+use super::blob_gate::{BlobGate, BlobKind};
+use super::isolates::{Isolates, SnapshotMode};
+use super::worker::{self, Start, Task};
+
+/// Parked workers per key unless `AGENTOS_V8_WARM_ISOLATES` says otherwise.
+pub const DEFAULT_WARM_ISOLATES: usize = 2;
+
+/// What a parked worker was prepared for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PoolKey {
+    /// The blob its isolate was restored from.
+    pub kind: BlobKind,
+    /// Its heap limit in MiB (0: the default).
+    pub heap_mb: u32,
+}
+
+#[derive(Default)]
+struct Slot {
+    parked: Vec<Sender<Box<dyn Task>>>,
+    starting: usize,
+}
+
+/// Counters, for stats and tests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolStats {
+    /// Execs that found a parked worker.
+    pub hits: u64,
+    /// Execs that prepared an isolate on the spot.
+    pub misses: u64,
+    /// Workers parked right now, over all keys.
+    pub parked: u64,
+}
+
+/// The process's warm pool.
+pub struct WarmPool {
+    capacity: usize,
+    slots: Mutex<HashMap<PoolKey, Slot>>,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+impl WarmPool {
+    /// The process's pool, sized from `AGENTOS_V8_WARM_ISOLATES` on first use.
+    pub fn global() -> &'static WarmPool {
+        static POOL: OnceLock<WarmPool> = OnceLock::new();
+        POOL.get_or_init(|| WarmPool::new(capacity_from_env()))
+    }
+
+    fn new(capacity: usize) -> Self {
+        Self {
+            capacity,
+            slots: Mutex::new(HashMap::new()),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
+
+    /// Parked workers per key.
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// Runs `task` on a parked worker if one fits, else on a fresh one.
+    ///
+    /// # Errors
+    /// The task comes back when no worker thread can be started.
+    pub fn dispatch(&'static self, task: Box<dyn Task>) -> Result<(), Box<dyn Task>> {
+        let key = self.target_key();
+        let mut task = task;
+        while let Some(tx) = self.pop_parked(key) {
+            match tx.send(task) {
+                Ok(()) => {
+                    self.hits.fetch_add(1, Ordering::Relaxed);
+                    self.refill();
+                    return Ok(());
+                }
+                Err(returned) => task = returned.into_inner(),
+            }
+        }
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        let spawned = worker::spawn(None, Start::Task(task));
+        self.refill();
+        spawned.map_err(|(e, task)| {
+            tracing::error!("cannot start a worker thread: {e}");
+            task.expect("a task handed to spawn comes back when the spawn fails")
+        })
+    }
+
+    fn pop_parked(&self, key: PoolKey) -> Option<Sender<Box<dyn Task>>> {
+        self.slots.lock().get_mut(&key)?.parked.pop()
+    }
+
+    fn target_key(&self) -> PoolKey {
+        PoolKey {
+            kind: Isolates::get().target(),
+            heap_mb: 0,
+        }
+    }
+
+    /// Starts workers until the target key has `capacity` parked or starting.
+    pub fn refill(&'static self) {
+        let key = self.target_key();
+        if self.capacity == 0 || !pooled(key.kind) {
+            return;
+        }
+        loop {
+            {
+                let mut slots = self.slots.lock();
+                let slot = slots.entry(key).or_default();
+                if slot.parked.len() + slot.starting >= self.capacity {
+                    return;
+                }
+                slot.starting += 1;
+            }
+            let Some(guard) = BlobGate::global().try_enter(key.kind) else {
+                self.unstart(key);
+                return;
+            };
+            let register = Box::new(move |tx| {
+                let mut slots = self.slots.lock();
+                let slot = slots.entry(key).or_default();
+                slot.starting -= 1;
+                slot.parked.push(tx);
+            });
+            if let Err((e, _)) = worker::spawn(Some(guard), Start::Park(register)) {
+                tracing::warn!("cannot start a warm worker: {e}");
+                self.unstart(key);
+                return;
+            }
+        }
+    }
+
+    fn unstart(&self, key: PoolKey) {
+        if let Some(slot) = self.slots.lock().get_mut(&key) {
+            slot.starting -= 1;
+        }
+    }
+
+    /// Drops every parked worker (they dispose their isolates and exit).
+    pub fn retire_all(&self) {
+        self.slots.lock().clear();
+    }
+
+    /// Hit, miss and parked counts.
+    pub fn stats(&self) -> PoolStats {
+        let parked = self
+            .slots
+            .lock()
+            .values()
+            .map(|s| s.parked.len() as u64)
+            .sum();
+        PoolStats {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+            parked,
+        }
+    }
+}
+
+fn pooled(kind: BlobKind) -> bool {
+    match Isolates::get().mode() {
+        SnapshotMode::Off => kind == BlobKind::Builtin,
+        SnapshotMode::Auto | SnapshotMode::Block => matches!(kind, BlobKind::Userland(_)),
+    }
+}
+
+fn capacity_from_env() -> usize {
+    match std::env::var("AGENTOS_V8_WARM_ISOLATES") {
+        Err(_) => DEFAULT_WARM_ISOLATES,
+        Ok(raw) => raw.trim().parse().unwrap_or_else(|_| {
+            tracing::warn!(
+                "AGENTOS_V8_WARM_ISOLATES={raw:?} is not a count; using {DEFAULT_WARM_ISOLATES}"
+            );
+            DEFAULT_WARM_ISOLATES
+        }),
+    }
+}
