@@ -1,2 +1,170 @@
-// placeholder until the runner lands
-return { start() {}, tick() { return -1; }, stdinData() {}, stdinEnd() {}, exitCode() { return 0; } };
+// main.js: per-exec start (globals, CommonJS wrapper, main code) and the runner object for Rust.
+
+let started = false;
+
+function makeRequire(filename, module) {
+  const require = function require(id) {
+    if (typeof id !== 'string') throw makeInvalidArgType('id', 'string', id);
+    if (id === '') {
+      throw makeNodeError(TypeErrorCtor, 'ERR_INVALID_ARG_VALUE',
+        "The argument 'id' must be a non-empty string. Received ''");
+    }
+    const err = new ErrorCtor(`Cannot find module '${id}'\nRequire stack:\n- ${filename}`);
+    ObjectDefineProperty(err, 'code', {
+      __proto__: null, value: 'MODULE_NOT_FOUND', writable: true, enumerable: true, configurable: true,
+    });
+    ObjectDefineProperty(err, 'requireStack', {
+      __proto__: null, value: [filename], writable: true, enumerable: true, configurable: true,
+    });
+    throw err;
+  };
+  require.resolve = function resolve(id) {
+    return require(id);
+  };
+  require.main = module;
+  require.cache = { __proto__: null };
+  return require;
+}
+
+function dirnameOf(filename) {
+  const slash = StringPrototypeLastIndexOf(filename, '/');
+  if (slash === -1) return '.';
+  if (slash === 0) return '/';
+  return StringPrototypeSlice(filename, 0, slash);
+}
+
+function defineGlobal(name, value, enumerable) {
+  ObjectDefineProperty(globalObject, name, {
+    __proto__: null, value, writable: true, enumerable, configurable: true,
+  });
+}
+
+function performanceNow() {
+  return bridgeMonotonic() - startMonotonic;
+}
+
+function installGlobals(require, module, evalMode, filename) {
+  defineGlobal('console', makeConsole(), false);
+  defineGlobal('process', processObject, false);
+  defineGlobal('setTimeout', setTimeout, true);
+  defineGlobal('setInterval', setInterval, true);
+  defineGlobal('setImmediate', setImmediate, true);
+  defineGlobal('clearTimeout', clearTimeout, true);
+  defineGlobal('clearInterval', clearInterval, true);
+  defineGlobal('clearImmediate', clearImmediate, true);
+  defineGlobal('queueMicrotask', queueMicrotask, true);
+  defineGlobal('TextEncoder', TextEncoder, false);
+  defineGlobal('TextDecoder', TextDecoder, false);
+  const performance = {};
+  ObjectDefineProperty(performance, 'now', {
+    __proto__: null, value: function now() {
+      return performanceNow();
+    }, writable: true, enumerable: true, configurable: true,
+  });
+  ObjectDefineProperty(performance, 'timeOrigin', {
+    __proto__: null, value: 0, writable: false, enumerable: true, configurable: true,
+  });
+  ObjectDefineProperty(performance, SymbolToStringTag, {
+    __proto__: null, value: 'Performance', configurable: true,
+  });
+  defineGlobal('performance', performance, true);
+  defineGlobal('require', require, true);
+  if (evalMode) {
+    // `node -e` exposes the CommonJS variables as globals.
+    defineGlobal('module', module, true);
+    defineGlobal('exports', module.exports, true);
+    defineGlobal('__filename', filename, true);
+    defineGlobal('__dirname', '.', true);
+  }
+}
+
+function start(config) {
+  if (started) return;
+  started = true;
+  startMonotonic = bridgeMonotonic();
+  loopNow = startMonotonic;
+  const mode = `${config.mode}`;
+  const filename = `${config.filename}`;
+  let source = `${config.source}`;
+  processObject = createProcess(config);
+  stdin = new Socket();
+  setEmitterHook(stdin, stdinListenersChanged);
+  const evalMode = mode !== 'file';
+  const moduleFilename = evalMode ? `${processObject.cwd()}/${filename}` : filename;
+  const module = {
+    id: '.',
+    path: evalMode ? '.' : dirnameOf(filename),
+    exports: {},
+    filename: moduleFilename,
+    loaded: false,
+    children: [],
+    paths: [],
+  };
+  const require = makeRequire(moduleFilename, module);
+  installGlobals(require, module, evalMode, filename);
+
+  if (StringPrototypeCharCodeAt(source, 0) === 0xfeff) source = StringPrototypeSlice(source, 1);
+  if (!evalMode && StringPrototypeStartsWith(source, '#!')) {
+    source = `//${StringPrototypeSlice(source, 2)}`; // keeps every position
+  }
+  mainFilename = filename;
+  mainSourceLines = splitLines(source);
+
+  try {
+    if (evalMode) {
+      const run = bridgeCompileScript(source, filename);
+      const result = run();
+      if (mode === 'print') consoleWrite(1, formatLog([result]));
+    } else {
+      const fn = bridgeCompileFunction(source, filename,
+        ['exports', 'require', 'module', '__filename', '__dirname']);
+      ReflectApply(fn, module.exports, [module.exports, require, module, filename, dirnameOf(filename)]);
+    }
+    module.loaded = true;
+  } catch (err) {
+    triggerUncaught(err);
+  }
+  drainTicks();
+}
+
+function guarded(fn) {
+  return function (arg, arg2) {
+    try {
+      return fn(arg, arg2);
+    } catch (err) {
+      // Only reached for runner bugs or uncaughtException-handled paths; report like Node.
+      triggerUncaught(err);
+      return -1;
+    }
+  };
+}
+
+const runner = {
+  __proto__: null,
+  start: guarded(start),
+  tick: guarded(loopTurn),
+  stdinData: guarded((bytes) => {
+    updateLoopTime();
+    onStdinData(bytes);
+    drainTicks();
+  }),
+  stdinEnd: guarded(() => {
+    onStdinEnd();
+    drainTicks();
+  }),
+  unhandledRejection: guarded(reportUnhandledRejection),
+  exitCode: guarded(() => {
+    if (!processExiting) {
+      processExiting = true;
+      setStdinRef(false);
+      try {
+        processEmit('exit', exitCodeValue());
+      } catch (err) {
+        triggerUncaught(err);
+      }
+    }
+    return exitCodeValue() & 0xff;
+  }),
+};
+
+return runner;

@@ -10,9 +10,41 @@ pub const RUNNER_NAME: &str = "agentos:runner";
 /// The runner factory script: the files of `js/` concatenated inside one function.
 pub const RUNNER: &str = concat!(
     "(function agentOSRunner(bridge) {\n'use strict';\n",
+    include_str!("../js/primordials.js"),
+    "\n",
+    include_str!("../js/encoding.js"),
+    "\n",
+    include_str!("../js/errors.js"),
+    "\n",
+    include_str!("../js/inspect.js"),
+    "\n",
+    include_str!("../js/format.js"),
+    "\n",
+    include_str!("../js/events.js"),
+    "\n",
+    include_str!("../js/timers.js"),
+    "\n",
+    include_str!("../js/stdin.js"),
+    "\n",
+    include_str!("../js/process.js"),
+    "\n",
+    include_str!("../js/console.js"),
+    "\n",
     include_str!("../js/main.js"),
     "\n})",
 );
 
 /// Each runner file with its name, for digests and diagnostics.
-pub const SOURCES: &[(&str, &str)] = &[("main.js", include_str!("../js/main.js"))];
+pub const SOURCES: &[(&str, &str)] = &[
+    ("primordials.js", include_str!("../js/primordials.js")),
+    ("encoding.js", include_str!("../js/encoding.js")),
+    ("errors.js", include_str!("../js/errors.js")),
+    ("inspect.js", include_str!("../js/inspect.js")),
+    ("format.js", include_str!("../js/format.js")),
+    ("events.js", include_str!("../js/events.js")),
+    ("timers.js", include_str!("../js/timers.js")),
+    ("stdin.js", include_str!("../js/stdin.js")),
+    ("process.js", include_str!("../js/process.js")),
+    ("console.js", include_str!("../js/console.js")),
+    ("main.js", include_str!("../js/main.js")),
+];

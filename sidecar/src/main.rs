@@ -20,6 +20,7 @@ AGENTOS_MAX_FRAME_BYTES.
 fn main() {
     if let Some(arg) = std::env::args().nth(1) {
         let text = match arg.as_str() {
+            engine::snapshot::HELPER_ARG => build_snapshot(),
             "--version" | "-V" => format!("agentos-sidecar {}\n", env!("CARGO_PKG_VERSION")),
             "--help" | "-h" => HELP.to_string(),
             other => {
@@ -44,6 +45,25 @@ fn main() {
         std::io::stdout(),
     );
     std::process::exit(end.exit_code());
+}
+
+/// The snapshot helper: writes the blob to stdout, and nothing else.
+fn build_snapshot() -> ! {
+    init_logging();
+    match engine::snapshot::create_blob() {
+        Ok(blob) => {
+            let mut out = std::io::stdout().lock();
+            let written = out.write_all(&blob).and_then(|()| out.flush());
+            std::process::exit(if written.is_ok() { 0 } else { 1 });
+        }
+        Err(e) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "agentos-sidecar: snapshot creation failed: {e}"
+            );
+            std::process::exit(1);
+        }
+    }
 }
 
 fn init_logging() {

@@ -144,7 +144,10 @@ impl Isolates {
 
     fn ensure_snapshot(&self) {
         let started = std::time::Instant::now();
-        match self.cache.get_or_build(&self.digest, snapshot::create_blob) {
+        match self
+            .cache
+            .get_or_build(&self.digest, snapshot::create_blob_in_helper)
+        {
             Ok((blob, origin)) => {
                 let _ = self.blob.set(blob);
                 self.state.store(2, Ordering::Release);

@@ -10,7 +10,7 @@ pub mod isolates;
 pub mod js;
 pub mod phases;
 mod runner;
-mod snapshot;
+pub mod snapshot;
 mod strings;
 pub mod warm_pool;
 pub mod worker;

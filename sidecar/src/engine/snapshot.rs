@@ -1,9 +1,12 @@
 //! Building our userland snapshot: a context whose runner is already evaluated (eagerly
 //! compiled, code kept), restored with the bridge's external references.
 //!
-//! Created in-process: a snapshot creator starts from V8's built-in blob, so it holds a
-//! `Builtin` gate guard and can only overlap built-in isolates, which V8 15.2 tolerates (see
-//! `blob_gate`). Per-exec values are never baked in: they arrive through `runner.start`.
+//! Created in a helper process (`agentos-sidecar --build-snapshot`), never in a serving sidecar:
+//! on V8 15.2 a snapshot creator alive next to built-in isolates of other threads crashed the
+//! process (libc++ "vector[] index out of bounds" or SIGSEGV, about every other run of 64
+//! concurrent execs in `auto` mode), as our reference saw on V8 13.0. The helper writes the blob
+//! to its stdout; the parent only ever reads bytes. Per-exec values are never baked in: they
+//! arrive through `runner.start`.
 
 use agentos_snapshots::{Digest, DigestInput};
 
@@ -26,7 +29,8 @@ pub fn digest() -> Digest {
     .digest()
 }
 
-/// Creates the snapshot blob.
+/// Creates the snapshot blob in this process. Only for the helper process: nothing else may be
+/// running V8 here.
 ///
 /// # Errors
 /// A message when the runner fails to load or V8 refuses to create the blob.
@@ -47,4 +51,29 @@ pub fn create_blob() -> Result<Vec<u8>, String> {
         .create_blob(v8::FunctionCodeHandling::Keep)
         .map(|blob| blob.to_vec())
         .ok_or_else(|| "V8 could not create the snapshot blob".to_string())
+}
+
+/// The argument that turns the sidecar binary into the snapshot helper.
+pub const HELPER_ARG: &str = "--build-snapshot";
+
+/// Creates the blob in a helper process (this same binary with [`HELPER_ARG`]).
+///
+/// # Errors
+/// A message when the helper cannot be started, fails, or returns nothing.
+pub fn create_blob_in_helper() -> Result<Vec<u8>, String> {
+    let exe =
+        std::env::current_exe().map_err(|e| format!("cannot find the sidecar binary: {e}"))?;
+    let output = std::process::Command::new(&exe)
+        .arg(HELPER_ARG)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run the snapshot helper {}: {e}", exe.display()))?;
+    if !output.status.success() {
+        return Err(format!("snapshot helper failed: {}", output.status));
+    }
+    if output.stdout.is_empty() {
+        return Err("snapshot helper produced no blob".into());
+    }
+    Ok(output.stdout)
 }

@@ -1,4 +1,7 @@
 //! Integration tests: a real sidecar process, real V8, driven over its real protocol.
 
+mod js_exec;
 mod protocol;
 mod raw;
+mod snapshots;
+mod support;

@@ -1,0 +1,241 @@
+// process.js: the `process` object (built per exec in start()).
+
+let processObject;
+let processExiting = false;
+let exitCodeState; // undefined or an integer
+let startMonotonic = 0;
+let warnedOnce = false;
+const PROCESS_PID = 1;
+
+const EventEmitterPrototypeEmitRaw = EventEmitter.prototype.emit;
+
+function processEmit(...args) {
+  if (processObject === undefined) return false;
+  return ReflectApply(EventEmitterPrototypeEmitRaw, processObject, args);
+}
+
+function processListenerCount(event) {
+  if (processObject === undefined) return 0;
+  return EventEmitterPrototypeListenerCount(processObject, event);
+}
+
+function exitCodeValue() {
+  return exitCodeState === undefined ? 0 : exitCodeState;
+}
+
+function validateExitCode(code) {
+  if (code === undefined || code === null) return undefined;
+  if (typeof code === 'string' && code !== '' && NumberIsInteger(+code)) code = +code;
+  if (typeof code !== 'number') throw makeInvalidArgType('code', 'number', code);
+  if (!NumberIsInteger(code)) throw makeOutOfRange('code', 'an integer', code);
+  return code;
+}
+
+// Runs 'exit' listeners once, then ends the guest. Never returns.
+function exitProcess(code) {
+  if (code !== undefined) exitCodeState = code;
+  if (!processExiting) {
+    processExiting = true;
+    setStdinRef(false);
+    try {
+      processEmit('exit', exitCodeValue());
+    } catch (err) {
+      triggerUncaught(err);
+    }
+  }
+  bridgeExit(exitCodeValue());
+}
+
+function emitWarning(warning, type = undefined, code = undefined) {
+  let name = 'Warning';
+  let message = warning;
+  if (type !== null && typeof type === 'object') {
+    code = type.code;
+    type = type.type;
+  }
+  if (typeof type === 'string') name = type;
+  if (isError(warning)) {
+    name = warning.name;
+    message = warning.message;
+  } else {
+    const err = new ErrorCtor(`${message}`);
+    err.name = name;
+    if (code !== undefined) err.code = code;
+    warning = err;
+  }
+  if (name === 'DeprecationWarning' && processObject !== undefined && processObject.noDeprecation) return;
+  internalNextTick(() => {
+    if (processListenerCount('warning') > 0) runGuest(processEmit, undefined, ['warning', warning]);
+    let text = `(node:${PROCESS_PID}) ${code !== undefined ? `[${code}] ` : ''}${name}: ${message}\n`;
+    if (!warnedOnce) {
+      warnedOnce = true;
+      text += '(Use `node --trace-warnings ...` to show where the warning was created)\n';
+    }
+    bridgeWrite(2, text);
+  }, undefined);
+}
+
+function hrtime(time) {
+  const t = bridgeHrtime();
+  let sec = NumberCtor(t / 1000000000n);
+  let ns = NumberCtor(t % 1000000000n);
+  if (time !== undefined) {
+    if (!ArrayIsArray(time)) throw makeInvalidArgType('time', 'an instance of Array', time);
+    if (time.length !== 2) throw makeOutOfRange('time', '2', time.length);
+    sec -= time[0];
+    ns -= time[1];
+    if (ns < 0) {
+      sec--;
+      ns += 1e9;
+    }
+  }
+  return [sec, ns];
+}
+ObjectDefineProperty(hrtime, 'bigint', {
+  __proto__: null, writable: true, configurable: true, enumerable: true,
+  value: function bigint() {
+    return bridgeHrtime();
+  },
+});
+
+class WriteSocket extends EventEmitter {
+  #fd;
+
+  constructor(fd) {
+    super();
+    this.#fd = fd;
+  }
+
+  get fd() {
+    return this.#fd;
+  }
+
+  get isTTY() {
+    return false;
+  }
+
+  get writable() {
+    return true;
+  }
+
+  write(chunk, encoding = undefined, callback = undefined) {
+    if (typeof encoding === 'function') {
+      callback = encoding;
+      encoding = undefined;
+    }
+    if (typeof chunk === 'string') {
+      bridgeWrite(this.#fd, chunk);
+    } else if (ArrayBufferIsView(chunk)) {
+      bridgeWrite(this.#fd, chunk);
+    } else {
+      throw makeInvalidArgType('chunk', 'of type string or an instance of Buffer, TypedArray, or DataView', chunk);
+    }
+    if (typeof callback === 'function') internalNextTick(callback, null);
+    return true;
+  }
+
+  end(chunk = undefined, encoding = undefined, callback = undefined) {
+    if (typeof chunk === 'function') {
+      callback = chunk;
+      chunk = undefined;
+    } else if (typeof encoding === 'function') {
+      callback = encoding;
+    }
+    if (chunk !== undefined && chunk !== null) this.write(chunk);
+    if (typeof callback === 'function') internalNextTick(callback, null);
+    return this;
+  }
+
+  cork() {}
+
+  uncork() {}
+
+  getColorDepth() {
+    return 1;
+  }
+
+  hasColors() {
+    return false;
+  }
+}
+
+function copyStrings(list) {
+  const out = [];
+  if (list === undefined || list === null) return out;
+  for (let i = 0; i < list.length; i++) ArrayPrototypePush(out, `${list[i]}`);
+  return out;
+}
+
+function createProcess(config) {
+  const proc = new EventEmitter();
+  ObjectSetPrototypeOf(proc, ObjectCreate(EventEmitter.prototype, {
+    [SymbolToStringTag]: { __proto__: null, value: 'process', configurable: true },
+  }));
+  const argv = copyStrings(config.argv);
+  const env = {};
+  const pairs = config.env || [];
+  for (let i = 0; i < pairs.length; i++) {
+    ObjectDefineProperty(env, `${pairs[i][0]}`, {
+      __proto__: null, value: `${pairs[i][1]}`, writable: true, enumerable: true, configurable: true,
+    });
+  }
+  const cwd = `${config.cwd === undefined ? '/' : config.cwd}`;
+  const stdout = new WriteSocket(1);
+  const stderr = new WriteSocket(2);
+  const props = {
+    __proto__: null,
+    title: 'node',
+    version: NODE_VERSION,
+    versions: { node: StringPrototypeSlice(NODE_VERSION, 1), v8: '15.2', modules: '115' },
+    arch: 'x64',
+    platform: 'linux',
+    release: { name: 'node', lts: 'Iron' },
+    argv,
+    execArgv: copyStrings(config.execArgv),
+    argv0: argv.length > 0 ? argv[0] : 'node',
+    execPath: argv.length > 0 ? argv[0] : '/usr/local/bin/node',
+    env,
+    pid: PROCESS_PID,
+    ppid: 0,
+    features: {},
+    stdout,
+    stderr,
+    cwd: function cwd_() {
+      return cwd;
+    },
+    exit: function exit(code) {
+      exitProcess(validateExitCode(code));
+    },
+    nextTick,
+    hrtime,
+    uptime: function uptime() {
+      return (bridgeMonotonic() - startMonotonic) / 1000;
+    },
+    emitWarning,
+  };
+  ObjectDefineProperty(props.cwd, 'name', { __proto__: null, value: 'cwd' });
+  const keys = ObjectKeys(props);
+  for (let i = 0; i < keys.length; i++) {
+    ObjectDefineProperty(proc, keys[i], {
+      __proto__: null, value: props[keys[i]], writable: true, enumerable: true, configurable: true,
+    });
+  }
+  ObjectDefineProperty(proc, 'exitCode', {
+    __proto__: null,
+    enumerable: true,
+    configurable: false,
+    get() {
+      return exitCodeState;
+    },
+    set(code) {
+      exitCodeState = validateExitCode(code);
+    },
+  });
+  ObjectDefineProperty(proc, 'stdin', {
+    __proto__: null, enumerable: true, configurable: true, get() {
+      return stdin;
+    },
+  });
+  return proc;
+}
+ObjectDefineProperty(WriteSocket, 'name', { __proto__: null, value: 'Socket' });

@@ -1,0 +1,72 @@
+//! Spawning real sidecars for tests, each with its own snapshot cache directory.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use agentos_sdk::{ExecSpec, Output, Sidecar, SidecarBuilder};
+
+/// Generous bound on anything that should take milliseconds: exceeding it means a hang (a bug),
+/// not slowness. Tests never assert on durations.
+pub const HANG: Duration = Duration::from_secs(60);
+
+/// A fresh scratch directory for this test process.
+pub fn scratch(name: &str) -> PathBuf {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "agentos-test-{}-{name}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create scratch dir");
+    dir
+}
+
+/// A builder for the binary under test, with a private snapshot cache.
+pub fn builder(mode: &str) -> SidecarBuilder {
+    Sidecar::builder()
+        .bin(env!("CARGO_BIN_EXE_agentos-sidecar"))
+        .env("AGENTOS_SNAPSHOT_DIR", scratch("snap"))
+        .env("AGENTOS_WASM_SNAPSHOT_RUNNER", mode)
+}
+
+/// A sidecar in the default mode.
+pub async fn sidecar() -> Sidecar {
+    spawn(builder(
+        &std::env::var("AGENTOS_TEST_MODE").unwrap_or_else(|_| "auto".into()),
+    ))
+    .await
+}
+
+/// Spawns `builder`, failing the test on error or hang.
+pub async fn spawn(builder: SidecarBuilder) -> Sidecar {
+    tokio::time::timeout(HANG, builder.spawn())
+        .await
+        .expect("spawn hung")
+        .expect("spawn sidecar")
+}
+
+/// `node -e CODE`.
+pub fn node(code: &str) -> ExecSpec {
+    ExecSpec::new(["node", "-e", code])
+}
+
+/// Runs `spec` to completion and collects its output.
+pub async fn run(sidecar: &Sidecar, spec: ExecSpec) -> Output {
+    let handle = sidecar.exec(spec).await.expect("exec accepted");
+    tokio::time::timeout(HANG, handle.output())
+        .await
+        .expect("exec hung")
+        .expect("exec output")
+}
+
+/// Stdout as text.
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Stderr as text.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
