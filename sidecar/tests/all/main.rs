@@ -3,5 +3,6 @@
 mod js_exec;
 mod protocol;
 mod raw;
+mod sdk_lifecycle;
 mod snapshots;
 mod support;
