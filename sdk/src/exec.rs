@@ -5,7 +5,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use agentos_proto::request;
-use agentos_proto::v1::{EnvVar, Exec, Kill, StdinClose, StdinWrite};
+use agentos_proto::v1::{EnvVar, Exec, Kill, Limits, StdinClose, StdinWrite};
 use bytes::Bytes;
 use parking_lot::Mutex;
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -22,6 +22,7 @@ pub struct ExecSpec {
     cwd: String,
     stdin: Bytes,
     stdin_open: bool,
+    heap_mb: u32,
 }
 
 impl ExecSpec {
@@ -73,6 +74,12 @@ impl ExecSpec {
         self
     }
 
+    /// The guest's V8 heap limit in MiB (0, the default, means the sidecar's default).
+    pub fn heap_mb(mut self, heap_mb: u32) -> Self {
+        self.heap_mb = heap_mb;
+        self
+    }
+
     /// The `Exec` request for this spec under `exec_id`.
     pub(crate) fn to_proto(&self, exec_id: u64) -> Exec {
         Exec {
@@ -87,7 +94,9 @@ impl ExecSpec {
             cwd: self.cwd.clone(),
             stdin: self.stdin.clone(),
             stdin_open: self.stdin_open,
-            limits: None,
+            limits: Some(Limits {
+                heap_mb: self.heap_mb,
+            }),
         }
     }
 }

@@ -13,6 +13,10 @@ pub struct Config {
     pub max_running: usize,
     /// Execs waiting for a slot; past this, `Exec` is refused with `QUEUE_FULL`.
     pub max_queued: usize,
+    /// Heap limit (MiB) of an exec that names none.
+    pub default_heap_mb: u32,
+    /// Largest heap limit (MiB) an exec may ask for.
+    pub max_heap_mb: u32,
     /// How long shutdown waits for killed guests to report before exiting anyway.
     pub shutdown_grace: Duration,
 }
@@ -24,18 +28,26 @@ impl Default for Config {
             max_frame_bytes: DEFAULT_MAX_FRAME_BYTES,
             max_running: (4 * cores).max(4),
             max_queued: 1024,
+            default_heap_mb: 256,
+            max_heap_mb: 4096,
             shutdown_grace: Duration::from_secs(5),
         }
     }
 }
 
 impl Config {
-    /// Defaults overridden by `AGENTOS_MAX_FRAME_BYTES`, `AGENTOS_MAX_RUNNING`, `AGENTOS_MAX_QUEUED`.
+    /// Defaults overridden by `AGENTOS_MAX_FRAME_BYTES`, `AGENTOS_MAX_RUNNING`, `AGENTOS_MAX_QUEUED`,
+    /// `AGENTOS_DEFAULT_HEAP_MB`.
     pub fn from_env() -> Self {
         let mut config = Self::default();
         env_usize("AGENTOS_MAX_FRAME_BYTES", &mut config.max_frame_bytes);
         env_usize("AGENTOS_MAX_RUNNING", &mut config.max_running);
         env_usize("AGENTOS_MAX_QUEUED", &mut config.max_queued);
+        let mut heap = config.default_heap_mb as usize;
+        env_usize("AGENTOS_DEFAULT_HEAP_MB", &mut heap);
+        config.default_heap_mb = u32::try_from(heap)
+            .unwrap_or(u32::MAX)
+            .clamp(16, config.max_heap_mb);
         config.max_running = config.max_running.max(1);
         config
     }

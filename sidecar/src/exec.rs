@@ -31,6 +31,8 @@ pub struct ExecJob {
     pub stdin: Bytes,
     /// Whether stdin stays open after `stdin`.
     pub stdin_open: bool,
+    /// V8 heap limit in MiB, validated at admission.
+    pub heap_mb: u32,
     /// When the request was accepted (for the queue-wait phase).
     pub accepted: Instant,
     /// The dispatcher's handle on this exec.
@@ -43,6 +45,7 @@ impl ExecJob {
     /// Builds a job from the wire message.
     pub fn from_request(
         exec: v1::Exec,
+        heap_mb: u32,
         control: Arc<ExecControl>,
         inbox: Receiver<ExecInput>,
     ) -> Self {
@@ -57,6 +60,7 @@ impl ExecJob {
             },
             stdin: exec.stdin,
             stdin_open: exec.stdin_open,
+            heap_mb,
             accepted: Instant::now(),
             control,
             inbox,
@@ -94,11 +98,11 @@ impl Task for ExecTask {
         let task = *self;
         let mut phases = Phases::default();
         phases.record("queue_wait", task.dispatched - task.job.accepted);
-        let warm = guest.as_ref().is_ok_and(|g| g.warm());
-        phases.lap(
-            if warm { "claim_hit" } else { "claim_miss" },
-            task.dispatched,
-        );
+        let (warm, handed_over) = guest
+            .as_ref()
+            .map_or((false, Instant::now()), |g| (g.warm(), g.handed_over_at()));
+        let claim = handed_over.saturating_duration_since(task.dispatched);
+        phases.record(if warm { "claim_hit" } else { "claim_miss" }, claim);
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             execute(&task.job, guest, &task.sink, &mut phases)
         }))

@@ -33,17 +33,15 @@ fn main() {
     }
     init_logging();
     engine::init();
+    let config = Config::from_env();
     let isolates = Isolates::install(
         SnapshotMode::from_env(),
         Some(DiskCache::default_location()),
     );
+    WarmPool::global().set_default_heap_mb(config.default_heap_mb);
     isolates.start();
-    WarmPool::global().refill();
-    let end = serve(
-        Config::from_env(),
-        std::io::stdin().lock(),
-        std::io::stdout(),
-    );
+    WarmPool::global().refill_default();
+    let end = serve(config, std::io::stdin().lock(), std::io::stdout());
     std::process::exit(end.exit_code());
 }
 

@@ -109,7 +109,8 @@ impl Scheduler {
             dispatched: Instant::now(),
             after: Box::new(move || me.finished()),
         };
-        if let Err(task) = WarmPool::global().dispatch(Box::new(task)) {
+        let heap_mb = task.job.heap_mb;
+        if let Err(task) = WarmPool::global().dispatch(Box::new(task), heap_mb) {
             tracing::error!(exec_id = id, "no worker thread for exec");
             let release = task.run(Err("cannot start a worker thread".into()));
             // `finished` takes the lock we hold, so release the slot from another thread.

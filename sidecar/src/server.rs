@@ -182,12 +182,24 @@ impl Dispatcher {
         if exec.argv.is_empty() {
             return self.refuse(id, ErrorCode::BadArgument, exec_id, "argv is empty");
         }
+        let requested = exec.limits.as_ref().map_or(0, |l| l.heap_mb);
+        let heap_mb = match requested {
+            0 => self.config.default_heap_mb,
+            mb if mb > self.config.max_heap_mb => {
+                let message = format!(
+                    "heap_mb {mb} exceeds the maximum of {} MiB (max_heap_mb)",
+                    self.config.max_heap_mb
+                );
+                return self.refuse(id, ErrorCode::BadArgument, exec_id, &message);
+            }
+            mb => mb.max(16),
+        };
         let (control, inbox) = ExecControl::new(exec_id);
         if !self.registry.insert(control.clone()) {
             let message = format!("exec id {exec_id} is already running");
             return self.refuse(id, ErrorCode::DuplicateExec, exec_id, &message);
         }
-        let job = ExecJob::from_request(exec, control, inbox);
+        let job = ExecJob::from_request(exec, heap_mb, control, inbox);
         let sink = &self.sink;
         let announce = || sink.reply(id, event::Kind::ExecStarted(ExecStarted { exec_id }));
         if let Err(e) = self.scheduler.submit(job, announce) {

@@ -151,7 +151,7 @@ impl Isolates {
             Ok((blob, origin)) => {
                 let _ = self.blob.set(blob);
                 self.state.store(2, Ordering::Release);
-                super::warm_pool::WarmPool::global().refill();
+                super::warm_pool::WarmPool::global().refill_default();
                 tracing::info!(
                     digest = %self.digest.short(),
                     ?origin,
@@ -186,11 +186,13 @@ impl Isolates {
         }
     }
 
-    /// A new isolate for `guard`'s kind, with our microtask and rejection handling.
-    pub fn new_isolate(&self, guard: &GateGuard) -> v8::OwnedIsolate {
+    /// A new isolate for `guard`'s kind with a `heap_mb` heap limit, and our microtask and
+    /// rejection handling.
+    pub fn new_isolate(&self, guard: &GateGuard, heap_mb: u32) -> v8::OwnedIsolate {
         super::init();
-        let mut params =
-            v8::CreateParams::default().external_references(bridge::external_references().into());
+        let mut params = v8::CreateParams::default()
+            .external_references(bridge::external_references().into())
+            .heap_limits(0, (heap_mb as usize) << 20);
         if let (BlobKind::Userland(_), Some(blob)) = (guard.kind(), self.blob.get()) {
             params = params.snapshot_blob(v8::StartupData::from(*blob));
         }

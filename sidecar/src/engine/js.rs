@@ -17,10 +17,14 @@ use agentos_proto::ErrorCode;
 use crossbeam_channel::{Receiver, RecvTimeoutError};
 
 use super::guest::{ExecInput, GuestState, SharedGuest, guest};
+use super::heap::HeapGuard;
 use super::phases::Phases;
 use super::strings::{uint8_array, v8_str};
 use crate::command::JsMain;
 use crate::writer::EventSink;
+
+/// Exit code of a guest the sidecar ended for exceeding a limit, as if SIGKILLed by a supervisor.
+pub const LIMIT_EXIT_CODE: i32 = 137;
 
 /// How a guest ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,8 +84,10 @@ pub struct Guest<'a, 's, 'i> {
     scope: &'a mut v8::PinScope<'s, 'i>,
     runner: v8::Local<'s, v8::Object>,
     handle: v8::IsolateHandle,
+    heap: &'a HeapGuard,
     phases: Phases,
     warm: bool,
+    ready_at: Instant,
 }
 
 impl<'a, 's, 'i> Guest<'a, 's, 'i> {
@@ -89,6 +95,7 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
         scope: &'a mut v8::PinScope<'s, 'i>,
         runner: v8::Local<'s, v8::Object>,
         handle: v8::IsolateHandle,
+        heap: &'a HeapGuard,
         phases: Phases,
         warm: bool,
     ) -> Self {
@@ -96,9 +103,21 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
             scope,
             runner,
             handle,
+            heap,
             phases,
             warm,
+            ready_at: Instant::now(),
         }
+    }
+
+    /// When the worker began preparing this isolate (a miss), or when it was claimed (a hit):
+    /// the end of the hand-off from the scheduler.
+    pub fn handed_over_at(&self) -> Instant {
+        self.ready_at
+    }
+
+    pub(super) fn set_handed_over_at(&mut self, at: Instant) {
+        self.ready_at = at;
     }
 
     /// The handle a killer uses to interrupt this isolate.
@@ -118,6 +137,7 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
 
     /// Runs a JS guest to completion in this isolate.
     pub fn run_js(&mut self, job: JsJob<'_>, control: Control<'_>, phases: &mut Phases) -> Outcome {
+        let heap = self.heap;
         let state = GuestState::new(job.exec_id, job.sink.clone());
         self.scope.set_slot(state.clone());
         let t = Instant::now();
@@ -127,8 +147,22 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
         let t = phases.lap("inject", t);
         let outcome = drive(scope, self.runner, config, &job, &state, &control);
         phases.lap("execute", t);
-        outcome
+        memory_verdict(heap).unwrap_or(outcome)
     }
+}
+
+/// `MEMORY_LIMIT` if the heap limit ended the guest, whatever it was doing then.
+fn memory_verdict(heap: &HeapGuard) -> Option<Outcome> {
+    let observed = heap.hit()?;
+    Some(Outcome::Failed {
+        code: ErrorCode::MemoryLimit,
+        message: format!(
+            "heap limit reached: limit heap_mb = {} MiB, heap was {} MiB",
+            heap.limit_mb(),
+            observed >> 20
+        ),
+        exit_code: LIMIT_EXIT_CODE,
+    })
 }
 
 /// Why the loop stopped early.

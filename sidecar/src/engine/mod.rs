@@ -6,6 +6,7 @@
 mod blob_gate;
 mod bridge;
 mod guest;
+mod heap;
 pub mod isolates;
 pub mod js;
 pub mod phases;

@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 
 use crossbeam_channel::Sender;
 use parking_lot::Mutex;
@@ -23,12 +23,15 @@ use super::worker::{self, Start, Task};
 /// Parked workers per key unless `AGENTOS_V8_WARM_ISOLATES` says otherwise.
 pub const DEFAULT_WARM_ISOLATES: usize = 2;
 
+/// Distinct keys the pool keeps workers for.
+pub const MAX_KEYS: usize = 8;
+
 /// What a parked worker was prepared for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PoolKey {
     /// The blob its isolate was restored from.
     pub kind: BlobKind,
-    /// Its heap limit in MiB (0: the default).
+    /// Its heap limit in MiB.
     pub heap_mb: u32,
 }
 
@@ -55,6 +58,8 @@ pub struct WarmPool {
     slots: Mutex<HashMap<PoolKey, Slot>>,
     hits: AtomicU64,
     misses: AtomicU64,
+    default_heap_mb: AtomicU32,
+    retired: AtomicBool,
 }
 
 impl WarmPool {
@@ -70,7 +75,19 @@ impl WarmPool {
             slots: Mutex::new(HashMap::new()),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
+            default_heap_mb: AtomicU32::new(256),
+            retired: AtomicBool::new(false),
         }
+    }
+
+    /// Sets the heap limit of execs that name none: the key seeded before any exec arrives.
+    pub fn set_default_heap_mb(&self, heap_mb: u32) {
+        self.default_heap_mb.store(heap_mb, Ordering::Relaxed);
+    }
+
+    /// Refills the default key.
+    pub fn refill_default(&'static self) {
+        self.refill(self.default_heap_mb.load(Ordering::Relaxed));
     }
 
     /// Parked workers per key.
@@ -82,22 +99,22 @@ impl WarmPool {
     ///
     /// # Errors
     /// The task comes back when no worker thread can be started.
-    pub fn dispatch(&'static self, task: Box<dyn Task>) -> Result<(), Box<dyn Task>> {
-        let key = self.target_key();
+    pub fn dispatch(&'static self, task: Box<dyn Task>, heap_mb: u32) -> Result<(), Box<dyn Task>> {
+        let key = self.target_key(heap_mb);
         let mut task = task;
         while let Some(tx) = self.pop_parked(key) {
             match tx.send(task) {
                 Ok(()) => {
                     self.hits.fetch_add(1, Ordering::Relaxed);
-                    self.refill();
+                    self.refill(heap_mb);
                     return Ok(());
                 }
                 Err(returned) => task = returned.into_inner(),
             }
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
-        let spawned = worker::spawn(None, Start::Task(task));
-        self.refill();
+        let spawned = worker::spawn(None, heap_mb, Start::Task(task));
+        self.refill(heap_mb);
         spawned.map_err(|(e, task)| {
             tracing::error!("cannot start a worker thread: {e}");
             task.expect("a task handed to spawn comes back when the spawn fails")
@@ -108,18 +125,25 @@ impl WarmPool {
         self.slots.lock().get_mut(&key)?.parked.pop()
     }
 
-    fn target_key(&self) -> PoolKey {
+    fn target_key(&self, heap_mb: u32) -> PoolKey {
         PoolKey {
             kind: Isolates::get().target(),
-            heap_mb: 0,
+            heap_mb,
         }
     }
 
-    /// Starts workers until the target key has `capacity` parked or starting.
-    pub fn refill(&'static self) {
-        let key = self.target_key();
-        if self.capacity == 0 || !pooled(key.kind) {
+    /// Starts workers until the key for `heap_mb` has `capacity` parked or starting. Keys beyond
+    /// the first [`MAX_KEYS`] seen are served by misses only, so odd limits cannot pin memory.
+    pub fn refill(&'static self, heap_mb: u32) {
+        let key = self.target_key(heap_mb);
+        if self.capacity == 0 || !pooled(key.kind) || self.retired.load(Ordering::Acquire) {
             return;
+        }
+        {
+            let slots = self.slots.lock();
+            if !slots.contains_key(&key) && slots.len() >= MAX_KEYS {
+                return;
+            }
         }
         loop {
             {
@@ -136,11 +160,15 @@ impl WarmPool {
             };
             let register = Box::new(move |tx| {
                 let mut slots = self.slots.lock();
+                // After `retire_all`, dropping `tx` sends the worker home.
+                if self.retired.load(Ordering::Acquire) {
+                    return;
+                }
                 let slot = slots.entry(key).or_default();
-                slot.starting -= 1;
+                slot.starting = slot.starting.saturating_sub(1);
                 slot.parked.push(tx);
             });
-            if let Err((e, _)) = worker::spawn(Some(guard), Start::Park(register)) {
+            if let Err((e, _)) = worker::spawn(Some(guard), key.heap_mb, Start::Park(register)) {
                 tracing::warn!("cannot start a warm worker: {e}");
                 self.unstart(key);
                 return;
@@ -150,13 +178,15 @@ impl WarmPool {
 
     fn unstart(&self, key: PoolKey) {
         if let Some(slot) = self.slots.lock().get_mut(&key) {
-            slot.starting -= 1;
+            slot.starting = slot.starting.saturating_sub(1);
         }
     }
 
-    /// Drops every parked worker (they dispose their isolates and exit).
+    /// Drops every parked worker (they dispose their isolates and exit) and starts no more.
     pub fn retire_all(&self) {
-        self.slots.lock().clear();
+        let mut slots = self.slots.lock();
+        self.retired.store(true, Ordering::Release);
+        slots.clear();
     }
 
     /// Hit, miss and parked counts.

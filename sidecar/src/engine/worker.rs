@@ -13,6 +13,7 @@ use std::time::Instant;
 use crossbeam_channel::Sender;
 
 use super::blob_gate::GateGuard;
+use super::heap::HeapGuard;
 use super::isolates::Isolates;
 use super::js::Guest;
 use super::phases::Phases;
@@ -49,6 +50,7 @@ pub enum Start {
 /// The OS error when no thread can be created; the task (if any) comes back with it.
 pub fn spawn(
     guard: Option<GateGuard>,
+    heap_mb: u32,
     start: Start,
 ) -> Result<(), (std::io::Error, Option<Box<dyn Task>>)> {
     let slot = std::sync::Arc::new(parking_lot::Mutex::new(None));
@@ -66,17 +68,17 @@ pub fn spawn(
         .spawn(move || {
             let task = thread_slot.lock().take();
             let guard = guard.unwrap_or_else(|| Isolates::get().enter());
-            work(guard, task, start);
+            work(guard, heap_mb, task, start);
         })
         .map(drop)
         .map_err(|e| (e, slot.lock().take()))
 }
 
-fn work(guard: GateGuard, task: Option<Box<dyn Task>>, park: Option<Register>) {
+fn work(guard: GateGuard, heap_mb: u32, task: Option<Box<dyn Task>>, park: Option<Register>) {
     let pending = Cell::new(task);
     let mut after: Option<AfterDispose> = None;
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        after = prepare_and_run(&guard, &pending, park);
+        after = prepare_and_run(&guard, heap_mb, &pending, park);
     }));
     if let Err(panic) = result {
         let detail = super::panic_message(panic.as_ref());
@@ -89,17 +91,21 @@ fn work(guard: GateGuard, task: Option<Box<dyn Task>>, park: Option<Register>) {
     if let Some(after) = after {
         after();
     }
-    super::warm_pool::WarmPool::global().refill();
+    super::warm_pool::WarmPool::global().refill(heap_mb);
 }
 
 fn prepare_and_run(
     guard: &GateGuard,
+    heap_mb: u32,
     pending: &Cell<Option<Box<dyn Task>>>,
     park: Option<Register>,
 ) -> Option<AfterDispose> {
     let mut phases = Phases::default();
     let started = Instant::now();
-    let mut isolate = Isolates::get().new_isolate(guard);
+    // Declared before the isolate so it is dropped after it: V8 may call into it until disposal.
+    let heap: Box<HeapGuard>;
+    let mut isolate = Isolates::get().new_isolate(guard, heap_mb);
+    heap = HeapGuard::install(&mut isolate, heap_mb);
     let after = {
         let t = phases.lap("isolate_create", started);
         v8::scope!(let scope, &mut isolate);
@@ -121,7 +127,8 @@ fn prepare_and_run(
         match runner {
             Ok(runner) => {
                 let handle = scope.thread_safe_handle();
-                let mut guest = Guest::new(scope, runner, handle, phases, warm);
+                let mut guest = Guest::new(scope, runner, handle, &heap, phases, warm);
+                guest.set_handed_over_at(if warm { Instant::now() } else { started });
                 task.run(Ok(&mut guest))
             }
             Err(e) => task.run(Err(e)),

@@ -322,3 +322,25 @@ async fn stack_frames_and_callers_do_not_leak_runner_functions() {
     let out = run(&sc, node(code).stdin(b"x".to_vec())).await;
     assert_eq!(stdout(&out), "clean\n", "{}", stderr(&out));
 }
+
+#[tokio::test]
+async fn heap_bomb_ends_only_that_guest_with_memory_limit() {
+    let sc = sidecar().await;
+    let bomb = sc
+        .exec(node("const a = []; for (;;) a.push(new Array(1e5).fill(1))").heap_mb(64))
+        .await
+        .unwrap();
+    let calm = run(&sc, node("console.log('calm')")).await;
+    let status = tokio::time::timeout(HANG, bomb.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    let error = status.error.expect("a typed error");
+    assert_eq!(error.code, ErrorCode::MemoryLimit, "{}", error.message);
+    assert!(error.message.contains("64 MiB"), "{}", error.message);
+    assert_eq!(stdout(&calm), "calm\n");
+    assert_eq!(
+        stdout(&run(&sc, node("console.log('alive')")).await),
+        "alive\n"
+    );
+}

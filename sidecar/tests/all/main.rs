@@ -5,4 +5,5 @@ mod protocol;
 mod raw;
 mod sdk_lifecycle;
 mod snapshots;
+mod stress;
 mod support;

@@ -46,6 +46,14 @@ pub struct RunArgs {
     #[arg(long, value_name = "DIR")]
     pub cwd: Option<String>,
 
+    /// The guest's V8 heap limit in MiB [default: the sidecar's, 256].
+    #[arg(long, value_name = "MIB")]
+    pub heap_mb: Option<u32>,
+
+    /// Print per-exec phase timings as one JSON line on stderr after the guest's output.
+    #[arg(long)]
+    pub phases: bool,
+
     /// The program and its arguments; `node` runs JavaScript.
     #[arg(
         required = true,

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use agentos_sdk::{Error, ExecHandle, ExecSpec, ExitStatus, OutputStream, Sidecar};
+use agentos_sdk::{Error, ErrorCode, ExecHandle, ExecSpec, ExitStatus, OutputStream, Sidecar};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
@@ -30,7 +30,8 @@ pub async fn run(sidecar_bin: Option<PathBuf>, mut args: RunArgs) -> ExitCode {
     };
     match execute(sidecar_bin, args, cwd).await {
         Ok(status) => {
-            if let Some(error) = &status.error {
+            // The guest's stderr already says "command not found", as a shell would.
+            if let Some(error) = status.error.as_ref().filter(|e| e.code != ErrorCode::CommandNotFound) {
                 report(&format!("{}: {}", error.code.as_str_name(), error.message));
             }
             ExitCode::from((status.shell_code() & 0xff) as u8)
@@ -61,10 +62,14 @@ async fn execute(
     if let Some(bin) = sidecar_bin {
         builder = builder.bin(bin);
     }
+    if args.phases {
+        builder = builder.env("AGENTOS_V8_SESSION_PHASES", "1");
+    }
     let sidecar = builder.spawn().await?;
     let spec = ExecSpec::new(args.command)
         .envs(args.env)
         .cwd(cwd)
+        .heap_mb(args.heap_mb.unwrap_or(0))
         .stdin_open(true);
     let handle = Arc::new(sidecar.exec(spec).await?);
     let stdin = tokio::spawn(pump_stdin(Arc::clone(&handle)));
@@ -74,7 +79,20 @@ async fn execute(
         handle.wait(),
     );
     stdin.abort();
+    if args.phases
+        && let Ok(status) = &status
+    {
+        let _ = writeln!(std::io::stderr(), "{}", phases_json(handle.id(), status));
+    }
     status
+}
+
+/// `{"exec_id":1,"phases_ms":{"queue_wait":0.004,...}}`: phase names are plain identifiers.
+fn phases_json(exec_id: u64, status: &ExitStatus) -> String {
+    let fields: Vec<String> = (status.phases.iter())
+        .map(|(name, took)| format!("\"{name}\":{:.3}", took.as_secs_f64() * 1e3))
+        .collect();
+    format!("{{\"exec_id\":{exec_id},\"phases_ms\":{{{}}}}}", fields.join(","))
 }
 
 /// Copies a guest stream to ours chunk by chunk, flushing each; stops writing if ours breaks.

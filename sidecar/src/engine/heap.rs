@@ -1,0 +1,60 @@
+//! The heap limit of one isolate: V8's heap constraints plus a near-heap-limit callback that
+//! terminates the guest and grants headroom, so V8 unwinds instead of aborting the process.
+//!
+//! The guard is boxed and must outlive its isolate: the worker declares it before the isolate,
+//! so it is dropped after the isolate is disposed.
+#![expect(
+    unsafe_code,
+    reason = "V8 hands the near-heap-limit callback a raw data pointer"
+)]
+
+use std::ffi::c_void;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// Extra room granted once the limit is hit, so V8 can unwind the terminated guest.
+const HEADROOM_BYTES: usize = 64 << 20;
+
+/// Watches one isolate's heap.
+pub struct HeapGuard {
+    limit_mb: u32,
+    handle: v8::IsolateHandle,
+    hit: AtomicBool,
+    observed: AtomicUsize,
+}
+
+impl HeapGuard {
+    /// Installs the callback on `isolate` (created with a `limit_mb` heap limit).
+    pub fn install(isolate: &mut v8::OwnedIsolate, limit_mb: u32) -> Box<HeapGuard> {
+        let guard = Box::new(HeapGuard {
+            limit_mb,
+            handle: isolate.thread_safe_handle(),
+            hit: AtomicBool::new(false),
+            observed: AtomicUsize::new(0),
+        });
+        let data = &*guard as *const HeapGuard as *mut c_void;
+        isolate.add_near_heap_limit_callback(near_heap_limit, data);
+        guard
+    }
+
+    /// The configured limit in MiB.
+    pub fn limit_mb(&self) -> u32 {
+        self.limit_mb
+    }
+
+    /// The heap size (bytes) V8 reported when the limit was hit, if it was.
+    pub fn hit(&self) -> Option<usize> {
+        self.hit
+            .load(Ordering::Acquire)
+            .then(|| self.observed.load(Ordering::Acquire))
+    }
+}
+
+unsafe extern "C" fn near_heap_limit(data: *mut c_void, current: usize, _initial: usize) -> usize {
+    // SAFETY: `data` is the `HeapGuard` registered in `install`; the worker keeps that box alive
+    // until after the isolate is disposed, and V8 calls this only on the isolate's own thread.
+    let guard = unsafe { &*(data as *const HeapGuard) };
+    guard.observed.store(current, Ordering::Release);
+    guard.hit.store(true, Ordering::Release);
+    guard.handle.terminate_execution();
+    current.saturating_add(HEADROOM_BYTES)
+}
