@@ -142,6 +142,7 @@ function guarded(fn) {
 const runner = {
   __proto__: null,
   start: guarded(start),
+  startWasm,
   tick: guarded(loopTurn),
   stdinData: guarded((bytes) => {
     updateLoopTime();

@@ -5,7 +5,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use agentos_proto::request;
-use agentos_proto::v1::{EnvVar, Exec, Kill, Limits, StdinClose, StdinWrite};
+use agentos_proto::v1::{EnvVar, Exec, Kill, Limits, Preopen, StdinClose, StdinWrite};
 use bytes::Bytes;
 use parking_lot::Mutex;
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -23,6 +23,8 @@ pub struct ExecSpec {
     stdin: Bytes,
     stdin_open: bool,
     heap_mb: u32,
+    preopens: Vec<Preopen>,
+    command_dirs: Vec<String>,
 }
 
 impl ExecSpec {
@@ -74,6 +76,34 @@ impl ExecSpec {
         self
     }
 
+    /// Mounts host directory `host` at guest path `guest`, read-write. Nothing outside the
+    /// mounted directories is reachable by the guest.
+    pub fn dir(mut self, host: impl Into<String>, guest: impl Into<String>) -> Self {
+        self.preopens.push(Preopen {
+            host_path: host.into(),
+            guest_path: guest.into(),
+            read_only: false,
+        });
+        self
+    }
+
+    /// Mounts host directory `host` at guest path `guest`, read-only.
+    pub fn dir_ro(mut self, host: impl Into<String>, guest: impl Into<String>) -> Self {
+        self.preopens.push(Preopen {
+            host_path: host.into(),
+            guest_path: guest.into(),
+            read_only: true,
+        });
+        self
+    }
+
+    /// Searches host directory `dir` for `NAME.wasm` commands before the sidecar's own path
+    /// (call again for more; earlier ones win).
+    pub fn command_dir(mut self, dir: impl Into<String>) -> Self {
+        self.command_dirs.push(dir.into());
+        self
+    }
+
     /// The guest's V8 heap limit in MiB (0, the default, means the sidecar's default).
     pub fn heap_mb(mut self, heap_mb: u32) -> Self {
         self.heap_mb = heap_mb;
@@ -97,6 +127,8 @@ impl ExecSpec {
             limits: Some(Limits {
                 heap_mb: self.heap_mb,
             }),
+            preopens: self.preopens.clone(),
+            command_path: self.command_dirs.clone(),
         }
     }
 }

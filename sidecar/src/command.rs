@@ -1,9 +1,14 @@
-//! Resolves an exec's argv into what runs: today the JS runner; WASI commands join later.
+//! Resolves an exec's argv into what runs: the JS runner (`node`), a WASI command found as
+//! `NAME.wasm` on the command path, or an explicit `.wasm` file.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::sync::Arc;
 
-/// Largest guest script the sidecar reads from disk.
-const MAX_SCRIPT_BYTES: u64 = 64 << 20;
+use agentos_proto::ErrorCode;
+use agentos_sandbox::Sandbox;
+
+use crate::guest_files;
+use crate::modules::{Module, ModuleCache, ModuleError};
 
 /// Path the guest sees as `process.execPath`.
 pub const NODE_EXEC_PATH: &str = "/usr/bin/node";
@@ -45,11 +50,20 @@ pub struct JsMain {
     pub exec_argv: Vec<String>,
 }
 
+/// A WASI command ready for the wasm runner.
+pub struct WasmMain {
+    /// The validated module.
+    pub module: Arc<Module>,
+    /// The guest's argv.
+    pub argv: Vec<String>,
+}
+
 /// What an exec runs, or why it cannot.
-#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     /// The JS runner.
     Js(JsMain),
+    /// A WASI command.
+    Wasm(WasmMain),
     /// The guest fails before running, as the real program would: message on stderr, exit code.
     Fails {
         /// Written to the guest's stderr.
@@ -68,29 +82,100 @@ pub enum CommandError {
     /// argv[0] names no known command.
     #[error("{0}: command not found")]
     NotFound(String),
+    /// The file is not a runnable WASI command.
+    #[error(transparent)]
+    Module(#[from] ModuleError),
 }
 
-/// Resolves `argv`; `cwd` is where `node FILE` finds FILE.
-///
-/// # Errors
-/// [`CommandError`] when argv is empty or names no command.
-pub fn resolve(argv: &[String], cwd: &str) -> Result<Command, CommandError> {
-    let (program, args) = argv.split_first().ok_or(CommandError::EmptyArgv)?;
-    match program.as_str() {
-        "node" | "nodejs" => Ok(parse_node(args, cwd)),
-        other => Err(CommandError::NotFound(other.to_string())),
+impl CommandError {
+    /// The wire code and the shell-style exit code (127 not found, 126 cannot execute).
+    pub fn codes(&self) -> (ErrorCode, i32) {
+        match self {
+            CommandError::EmptyArgv => (ErrorCode::BadArgument, 127),
+            CommandError::NotFound(_) | CommandError::Module(ModuleError::Io { .. }) => {
+                (ErrorCode::CommandNotFound, 127)
+            }
+            CommandError::Module(ModuleError::NativeBinary(_)) => (ErrorCode::NativeBinary, 126),
+            CommandError::Module(_) => (ErrorCode::InvalidModule, 126),
+        }
     }
 }
 
-fn parse_node(args: &[String], cwd: &str) -> Command {
+/// Where commands are looked up: the exec's directories first, then the sidecar's path.
+pub struct Lookup<'a> {
+    /// Directories the exec named (a project-local path before the global one).
+    pub exec_dirs: &'a [String],
+    /// The sidecar's command path.
+    pub path: &'a [PathBuf],
+}
+
+/// Resolves `argv`; `node FILE` reads FILE through `sandbox`, relative to the guest's `cwd`.
+///
+/// # Errors
+/// [`CommandError`] when argv is empty, names no command, or names an unrunnable file.
+pub fn resolve(
+    argv: &[String],
+    cwd: &str,
+    lookup: &Lookup<'_>,
+    sandbox: &mut Sandbox,
+) -> Result<Command, CommandError> {
+    let (program, args) = argv.split_first().ok_or(CommandError::EmptyArgv)?;
+    if program == "node" || program == "nodejs" {
+        return Ok(parse_node(args, cwd, sandbox));
+    }
+    let file =
+        find_module(program, lookup).ok_or_else(|| CommandError::NotFound(program.clone()))?;
+    let module = ModuleCache::global().load(&file)?;
+    Ok(Command::Wasm(WasmMain {
+        module,
+        argv: argv.to_vec(),
+    }))
+}
+
+/// A `.wasm` path is taken as given (a host path, chosen by the host); a bare name is looked up
+/// as `NAME.wasm`, first match wins. Names with path syntax are never joined onto directories.
+fn find_module(program: &str, lookup: &Lookup<'_>) -> Option<PathBuf> {
+    if program.ends_with(".wasm") && program.contains('/') {
+        return Some(PathBuf::from(program));
+    }
+    let plain = !program.is_empty()
+        && !program.contains(['/', '\\', '\0'])
+        && program != "."
+        && program != "..";
+    if !plain {
+        return None;
+    }
+    let file = format!("{program}.wasm");
+    let exec_dirs = lookup.exec_dirs.iter().map(PathBuf::from);
+    exec_dirs
+        .chain(lookup.path.iter().cloned())
+        .map(|dir| dir.join(&file))
+        .find(|candidate| candidate.is_file())
+}
+
+/// The sidecar's command path: `AGENTOS_COMMAND_PATH` (colon separated), else the default
+/// command set built next to the binary (`target/commands`).
+pub fn command_path_from_env() -> Vec<PathBuf> {
+    if let Some(path) = std::env::var_os("AGENTOS_COMMAND_PATH") {
+        return std::env::split_paths(&path)
+            .filter(|p| !p.as_os_str().is_empty())
+            .collect();
+    }
+    let beside_binary = std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.parent()?.join("commands")));
+    beside_binary.into_iter().collect()
+}
+
+fn parse_node(args: &[String], cwd: &str, sandbox: &mut Sandbox) -> Command {
     let (mode, rest) = match args.split_first() {
         Some((flag, rest)) if flag == "-e" || flag == "--eval" => (JsMode::Eval, rest),
         Some((flag, rest)) if flag == "-p" || flag == "--print" => (JsMode::Print, rest),
-        Some((dashdash, rest)) if dashdash == "--" => return program_file(rest, cwd),
+        Some((dashdash, rest)) if dashdash == "--" => return program_file(rest, cwd, sandbox),
         Some((flag, _)) if flag.starts_with('-') && flag.len() > 1 => {
             return bad_option(&format!("bad option: {flag}"));
         }
-        _ => return program_file(args, cwd),
+        _ => return program_file(args, cwd, sandbox),
     };
     let flag = &args[0];
     let Some((code, script_args)) = rest.split_first() else {
@@ -107,58 +192,40 @@ fn parse_node(args: &[String], cwd: &str) -> Command {
     })
 }
 
-fn program_file(args: &[String], cwd: &str) -> Command {
+fn program_file(args: &[String], cwd: &str, sandbox: &mut Sandbox) -> Command {
     match args.split_first() {
-        Some((file, rest)) => load_file(file, rest, cwd, Vec::new()),
+        Some((file, rest)) => load_file(file, rest, cwd, sandbox),
         None => bad_option("reading a program from stdin is not supported; use -e CODE or FILE"),
     }
 }
 
-fn load_file(file: &str, rest: &[String], cwd: &str, exec_argv: Vec<String>) -> Command {
-    let path = absolute(cwd, file);
-    let shown = path.display().to_string();
-    let source = match read_bounded(&path) {
-        Ok(source) => source,
-        Err(reason) => {
-            return Command::Fails {
-                stderr: format!(
-                    "node:internal/modules/cjs/loader\n\nError: Cannot find module '{shown}' ({reason})\n"
-                ),
-                code: 1,
-            };
-        }
+fn load_file(file: &str, rest: &[String], cwd: &str, sandbox: &mut Sandbox) -> Command {
+    let path = guest_files::absolute(cwd, file);
+    let source = match guest_files::read(sandbox, &path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(source) => source,
+            Err(_) => return cannot_load(&path, "not valid UTF-8"),
+        },
+        Err(errno) => return cannot_load(&path, errno.name()),
     };
-    let mut argv = vec![NODE_EXEC_PATH.to_string(), shown.clone()];
+    let mut argv = vec![NODE_EXEC_PATH.to_string(), path.clone()];
     argv.extend(rest.iter().cloned());
     Command::Js(JsMain {
         mode: JsMode::File,
         source,
-        filename: shown,
+        filename: path,
         argv,
-        exec_argv,
+        exec_argv: Vec::new(),
     })
 }
 
-fn absolute(cwd: &str, file: &str) -> PathBuf {
-    let path = Path::new(file);
-    if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        Path::new(cwd).join(path)
+fn cannot_load(path: &str, reason: &str) -> Command {
+    Command::Fails {
+        stderr: format!(
+            "node:internal/modules/cjs/loader\n\nError: Cannot find module '{path}' ({reason})\n"
+        ),
+        code: 1,
     }
-}
-
-fn read_bounded(path: &Path) -> Result<String, String> {
-    use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| e.kind().to_string())?;
-    let mut bytes = Vec::new();
-    file.take(MAX_SCRIPT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.kind().to_string())?;
-    if bytes.len() as u64 > MAX_SCRIPT_BYTES {
-        return Err(format!("larger than {MAX_SCRIPT_BYTES} bytes"));
-    }
-    String::from_utf8(bytes).map_err(|_| "not valid UTF-8".to_string())
 }
 
 fn bad_option(message: &str) -> Command {
@@ -170,15 +237,31 @@ fn bad_option(message: &str) -> Command {
 
 #[cfg(test)]
 mod tests {
+    use agentos_sandbox::Preopen;
+
     use super::*;
 
     fn argv(parts: &[&str]) -> Vec<String> {
         parts.iter().map(|s| s.to_string()).collect()
     }
 
+    fn no_fs() -> Sandbox {
+        Sandbox::new(&[]).unwrap()
+    }
+
+    const NOWHERE: Lookup<'static> = Lookup {
+        exec_dirs: &[],
+        path: &[],
+    };
+
     #[test]
     fn eval_with_args() {
-        let Ok(Command::Js(main)) = resolve(&argv(&["node", "-e", "1", "a", "b"]), "/") else {
+        let Ok(Command::Js(main)) = resolve(
+            &argv(&["node", "-e", "1", "a", "b"]),
+            "/",
+            &NOWHERE,
+            &mut no_fs(),
+        ) else {
             panic!("expected a JS main");
         };
         assert_eq!(main.mode, JsMode::Eval);
@@ -189,17 +272,21 @@ mod tests {
 
     #[test]
     fn unknown_command_and_empty_argv() {
+        let err = |parts: &[&str]| resolve(&argv(parts), "/", &NOWHERE, &mut no_fs()).err();
+        assert_eq!(err(&["nope"]), Some(CommandError::NotFound("nope".into())));
         assert_eq!(
-            resolve(&argv(&["nope"]), "/"),
-            Err(CommandError::NotFound("nope".into()))
+            err(&["../etc/x"]),
+            Some(CommandError::NotFound("../etc/x".into()))
         );
-        assert_eq!(resolve(&[], "/"), Err(CommandError::EmptyArgv));
+        assert_eq!(err(&[]), Some(CommandError::EmptyArgv));
     }
 
     #[test]
     fn bad_node_options_fail_like_node() {
         for parts in [&["node", "--inspect"][..], &["node", "-e"], &["node"]] {
-            let Ok(Command::Fails { code, stderr }) = resolve(&argv(parts), "/") else {
+            let Ok(Command::Fails { code, stderr }) =
+                resolve(&argv(parts), "/", &NOWHERE, &mut no_fs())
+            else {
                 panic!("expected a failing command for {parts:?}");
             };
             assert_eq!(code, 9);
@@ -208,21 +295,33 @@ mod tests {
     }
 
     #[test]
-    fn file_is_read_relative_to_cwd() {
+    fn file_is_read_through_the_sandbox_relative_to_cwd() {
         let dir = std::env::temp_dir().join(format!("agentos-cmd-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("main.js"), "console.log(1)").unwrap();
-        let cwd = dir.to_str().unwrap();
-        let Ok(Command::Js(main)) = resolve(&argv(&["node", "main.js", "x"]), cwd) else {
+        std::fs::create_dir_all(dir.join("app")).unwrap();
+        std::fs::write(dir.join("app/main.js"), "console.log(1)").unwrap();
+        let preopen = Preopen {
+            host: dir.clone(),
+            guest: "/".into(),
+            read_only: true,
+        };
+        let mut fs = Sandbox::new(&[preopen]).unwrap();
+        let Ok(Command::Js(main)) =
+            resolve(&argv(&["node", "main.js", "x"]), "/app", &NOWHERE, &mut fs)
+        else {
             panic!("expected a JS main");
         };
-        assert_eq!(main.mode, JsMode::File);
-        assert_eq!(main.source, "console.log(1)");
-        assert_eq!(main.argv[2], "x");
-        let Ok(Command::Fails { code: 1, .. }) = resolve(&argv(&["node", "missing.js"]), cwd)
-        else {
-            panic!("expected a missing-module failure");
-        };
+        assert_eq!(
+            (main.mode, main.source.as_str()),
+            (JsMode::File, "console.log(1)")
+        );
+        assert_eq!(main.argv[1..], argv(&["/app/main.js", "x"]));
+        let escape = resolve(
+            &argv(&["node", "../../etc/passwd"]),
+            "/app",
+            &NOWHERE,
+            &mut fs,
+        );
+        assert!(matches!(escape, Ok(Command::Fails { code: 1, .. })));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

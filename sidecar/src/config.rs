@@ -17,6 +17,8 @@ pub struct Config {
     pub default_heap_mb: u32,
     /// Largest heap limit (MiB) an exec may ask for.
     pub max_heap_mb: u32,
+    /// Directories searched for `NAME.wasm` (after an exec's own).
+    pub command_path: std::sync::Arc<[std::path::PathBuf]>,
     /// How long shutdown waits for killed guests to report before exiting anyway.
     pub shutdown_grace: Duration,
 }
@@ -30,6 +32,7 @@ impl Default for Config {
             max_queued: 1024,
             default_heap_mb: 256,
             max_heap_mb: 4096,
+            command_path: crate::command::command_path_from_env().into(),
             shutdown_grace: Duration::from_secs(5),
         }
     }

@@ -1,6 +1,7 @@
 //! One exec from admission to its `ExecExited`: resolve the command, run it in a prepared
 //! isolate, report. Runs as a [`Task`] on a worker thread.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -9,8 +10,13 @@ use agentos_proto::v1::{self, ExecExited, PhaseTiming, Stream};
 use bytes::Bytes;
 use crossbeam_channel::Receiver;
 
-use crate::command::{self, Command, CommandError, JsMain};
-use crate::engine::{self, AfterDispose, Control, ExecInput, Guest, JsJob, Outcome, Phases, Task};
+use agentos_sandbox::{Preopen, Sandbox, SandboxOptions, filetype};
+
+use crate::command::{self, Command, JsMain, Lookup};
+use crate::engine::{
+    self, AfterDispose, Control, ExecInput, Guest, GuestStdio, JsJob, Outcome, Phases, Task,
+    WasiHost, WasmJob,
+};
 use crate::registry::{ExecControl, Registry};
 use crate::writer::EventSink;
 
@@ -33,6 +39,12 @@ pub struct ExecJob {
     pub stdin_open: bool,
     /// V8 heap limit in MiB, validated at admission.
     pub heap_mb: u32,
+    /// Host directories the guest sees.
+    pub preopens: Vec<Preopen>,
+    /// Directories searched for commands before the sidecar's path.
+    pub command_dirs: Vec<String>,
+    /// The sidecar's command path.
+    pub command_path: Arc<[PathBuf]>,
     /// When the request was accepted (for the queue-wait phase).
     pub accepted: Instant,
     /// The dispatcher's handle on this exec.
@@ -46,6 +58,7 @@ impl ExecJob {
     pub fn from_request(
         exec: v1::Exec,
         heap_mb: u32,
+        command_path: Arc<[PathBuf]>,
         control: Arc<ExecControl>,
         inbox: Receiver<ExecInput>,
     ) -> Self {
@@ -61,6 +74,15 @@ impl ExecJob {
             stdin: exec.stdin,
             stdin_open: exec.stdin_open,
             heap_mb,
+            preopens: (exec.preopens.into_iter())
+                .map(|p| Preopen {
+                    host: PathBuf::from(p.host_path),
+                    guest: p.guest_path,
+                    read_only: p.read_only,
+                })
+                .collect(),
+            command_dirs: exec.command_path,
+            command_path,
             accepted: Instant::now(),
             control,
             inbox,
@@ -150,18 +172,70 @@ fn execute(
     sink: &EventSink,
     phases: &mut Phases,
 ) -> Outcome {
-    let main = match command::resolve(&job.argv, &job.cwd) {
-        Ok(Command::Js(main)) => main,
-        Ok(Command::Fails { stderr, code }) => {
-            sink.output(job.id, Stream::Stderr, Bytes::from(stderr));
-            return Outcome::Exited(code);
-        }
-        Err(error) => return refused(job.id, sink, &error),
+    let options = SandboxOptions {
+        // Guest stdio is a pipe to the host, never a terminal.
+        stdio_filetype: filetype::UNKNOWN,
+        ..SandboxOptions::default()
     };
-    match guest {
-        Ok(guest) => run_js(job, &main, guest, sink, phases),
-        Err(_) if killed(job).is_some() => Outcome::Killed(killed(job).unwrap_or_default()),
-        Err(message) => Outcome::internal(message),
+    let mut sandbox = match Sandbox::with_options(&job.preopens, options) {
+        Ok(sandbox) => sandbox,
+        Err(e) => return failed(job.id, sink, ErrorCode::BadArgument, e.to_string(), 1),
+    };
+    let lookup = Lookup {
+        exec_dirs: &job.command_dirs,
+        path: &job.command_path,
+    };
+    let command = match command::resolve(&job.argv, &job.cwd, &lookup, &mut sandbox) {
+        Ok(command) => command,
+        Err(error) => {
+            let (code, exit_code) = error.codes();
+            return failed(job.id, sink, code, error.to_string(), exit_code);
+        }
+    };
+    let guest = match (guest, &command) {
+        (_, Command::Fails { stderr, code }) => {
+            sink.output(job.id, Stream::Stderr, Bytes::from(stderr.clone()));
+            return Outcome::Exited(*code);
+        }
+        (Ok(guest), _) => guest,
+        (Err(_), _) if killed(job).is_some() => {
+            return Outcome::Killed(killed(job).unwrap_or_default());
+        }
+        (Err(message), _) => return Outcome::internal(message),
+    };
+    phases.extend(guest.take_phases());
+    job.control.attach_isolate(guest.isolate_handle());
+    let control = Control {
+        inbox: &job.inbox,
+        killed: job.control.killed(),
+    };
+    match command {
+        Command::Js(main) => guest.run_js(js_job(job, &main, sink), control, phases),
+        Command::Wasm(wasm) => {
+            let stdio =
+                GuestStdio::new(job.id, sink.clone(), job.inbox.clone(), job.initial_input());
+            let host = WasiHost { sandbox, stdio };
+            let run = WasmJob {
+                exec_id: job.id,
+                argv: &wasm.argv,
+                env: &job.env,
+                bytes: &wasm.module.bytes,
+                compiled: &wasm.module.compiled,
+            };
+            guest.run_wasm(run, host, control, phases)
+        }
+        Command::Fails { .. } => unreachable!("handled before a guest is needed"),
+    }
+}
+
+fn js_job<'a>(job: &'a ExecJob, main: &'a JsMain, sink: &EventSink) -> JsJob<'a> {
+    JsJob {
+        exec_id: job.id,
+        main,
+        env: &job.env,
+        cwd: &job.cwd,
+        sink: sink.clone(),
+        initial: job.initial_input(),
     }
 }
 
@@ -176,36 +250,8 @@ fn killed(job: &ExecJob) -> Option<u32> {
     }
 }
 
-fn run_js(
-    job: &ExecJob,
-    main: &JsMain,
-    guest: &mut Guest<'_, '_, '_>,
-    sink: &EventSink,
-    phases: &mut Phases,
-) -> Outcome {
-    phases.extend(guest.take_phases());
-    job.control.attach_isolate(guest.isolate_handle());
-    let js = JsJob {
-        exec_id: job.id,
-        main,
-        env: &job.env,
-        cwd: &job.cwd,
-        sink: sink.clone(),
-        initial: job.initial_input(),
-    };
-    let control = Control {
-        inbox: &job.inbox,
-        killed: job.control.killed(),
-    };
-    guest.run_js(js, control, phases)
-}
-
-fn refused(id: u64, sink: &EventSink, error: &CommandError) -> Outcome {
-    let (code, exit_code) = match error {
-        CommandError::NotFound(_) => (ErrorCode::CommandNotFound, 127),
-        CommandError::EmptyArgv => (ErrorCode::BadArgument, 127),
-    };
-    let message = error.to_string();
+/// A failure the guest would see as a shell does (message on stderr), with its typed code.
+fn failed(id: u64, sink: &EventSink, code: ErrorCode, message: String, exit_code: i32) -> Outcome {
     sink.output(id, Stream::Stderr, Bytes::from(format!("{message}\n")));
     Outcome::Failed {
         code,

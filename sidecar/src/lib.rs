@@ -8,6 +8,8 @@ pub mod command;
 pub mod config;
 pub mod engine;
 pub mod exec;
+pub mod guest_files;
+pub mod modules;
 pub mod registry;
 pub mod scheduler;
 pub mod server;

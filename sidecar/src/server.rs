@@ -16,6 +16,7 @@ use prost::Message;
 use crate::config::Config;
 use crate::engine::{Isolates, WarmPool};
 use crate::exec::ExecJob;
+use crate::modules::ModuleCache;
 use crate::registry::{ExecControl, Registry};
 use crate::scheduler::Scheduler;
 use crate::signal;
@@ -199,7 +200,8 @@ impl Dispatcher {
             let message = format!("exec id {exec_id} is already running");
             return self.refuse(id, ErrorCode::DuplicateExec, exec_id, &message);
         }
-        let job = ExecJob::from_request(exec, heap_mb, control, inbox);
+        let command_path = self.config.command_path.clone();
+        let job = ExecJob::from_request(exec, heap_mb, command_path, control, inbox);
         let sink = &self.sink;
         let announce = || sink.reply(id, event::Kind::ExecStarted(ExecStarted { exec_id }));
         if let Err(e) = self.scheduler.submit(job, announce) {
@@ -220,6 +222,9 @@ impl Dispatcher {
             rss_bytes: crate::stats::rss_bytes().unwrap_or(0),
             execs_live: self.registry.len() as u64,
             snapshot_digest: isolates.digest().hex(),
+            module_cache_entries: ModuleCache::global().len() as u64,
+            module_cache_evictions: ModuleCache::global().evictions(),
+            module_compile_hits: crate::engine::compile_hits(),
         };
         self.sink.reply(id, event::Kind::StatsReply(reply));
     }

@@ -20,6 +20,7 @@ fn exec_request(id: u64, argv: Vec<String>, stdin: Vec<u8>) -> Request {
             stdin: stdin.into(),
             stdin_open: true,
             limits: None,
+            ..Default::default()
         })),
     }
 }
@@ -166,6 +167,7 @@ fn arb_request() -> impl Strategy<Value = Request> {
                 stdin: stdin.into(),
                 stdin_open: open,
                 limits: Some(v1::Limits::default()),
+                ..Default::default()
             })
         });
     let write = (any::<u64>(), prop::collection::vec(any::<u8>(), 0..512)).prop_map(|(id, d)| {

@@ -15,8 +15,8 @@ const RUN_SCRIPT: &str = "runScript";
 
 /// Every native callback with its bridge name, in external-reference order. The snapshot is
 /// created and restored with exactly this table, so its names are part of the snapshot digest.
-fn callbacks() -> [(&'static str, v8::FunctionCallback); 11] {
-    [
+fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
+    let mut all = vec![
         ("write", write.map_fn_to()),
         ("exit", exit.map_fn_to()),
         ("hrtime", hrtime.map_fn_to()),
@@ -27,8 +27,14 @@ fn callbacks() -> [(&'static str, v8::FunctionCallback); 11] {
         ("compileFunction", compile_function.map_fn_to()),
         ("utf8Encode", utf8_encode.map_fn_to()),
         ("utf8Decode", utf8_decode.map_fn_to()),
+        (
+            "wasmModuleCompiled",
+            super::wasm::module_compiled.map_fn_to(),
+        ),
         (RUN_SCRIPT, run_script.map_fn_to()),
-    ]
+    ];
+    all.extend(super::bridge_wasi::callbacks());
+    all
 }
 
 /// The external references for `CreateParams` and the snapshot creator.

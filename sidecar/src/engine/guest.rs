@@ -6,6 +6,8 @@ use std::time::Instant;
 
 use bytes::Bytes;
 
+use super::wasi_host::WasiHost;
+use super::wasm::CompiledSlot;
 use crate::writer::EventSink;
 
 /// What the dispatcher sends to a running exec.
@@ -35,6 +37,10 @@ pub struct GuestState {
     pub scripts: RefCell<Vec<v8::Global<v8::UnboundScript>>>,
     /// Rejected promises with no handler yet, with their reasons.
     pub rejections: RefCell<Vec<(v8::Global<v8::Promise>, v8::Global<v8::Value>)>>,
+    /// The WASI host (sandbox and stdio) of a wasm guest.
+    pub wasi: RefCell<Option<WasiHost>>,
+    /// Where the module the runner compiles goes (first exec of a command only).
+    pub compiled_slot: RefCell<Option<CompiledSlot>>,
 }
 
 /// Slot type: the bridge clones the `Rc` out of the isolate to avoid borrowing the scope.
@@ -51,6 +57,8 @@ impl GuestState {
             exit_code: Cell::new(None),
             scripts: RefCell::new(Vec::new()),
             rejections: RefCell::new(Vec::new()),
+            wasi: RefCell::new(None),
+            compiled_slot: RefCell::new(None),
         })
     }
 }

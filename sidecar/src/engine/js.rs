@@ -19,7 +19,9 @@ use crossbeam_channel::{Receiver, RecvTimeoutError};
 use super::guest::{ExecInput, GuestState, SharedGuest, guest};
 use super::heap::HeapGuard;
 use super::phases::Phases;
-use super::strings::{uint8_array, v8_str};
+use super::strings::{string_array, uint8_array, v8_str};
+use super::wasi_host::WasiHost;
+use super::wasm::{WasmJob, start_config};
 use crate::command::JsMain;
 use crate::writer::EventSink;
 
@@ -146,6 +148,43 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
         let config = config_object(scope, &job);
         let t = phases.lap("inject", t);
         let outcome = drive(scope, self.runner, config, &job, &state, &control);
+        phases.lap("execute", t);
+        memory_verdict(heap).unwrap_or(outcome)
+    }
+}
+
+impl Guest<'_, '_, '_> {
+    /// Runs a WASI command to completion in this isolate; `host` is its sandbox and stdio.
+    pub fn run_wasm(
+        &mut self,
+        job: WasmJob<'_>,
+        host: WasiHost,
+        control: Control<'_>,
+        phases: &mut Phases,
+    ) -> Outcome {
+        let heap = self.heap;
+        let state = GuestState::new(job.exec_id, host.stdio.sink().clone());
+        *state.wasi.borrow_mut() = Some(host);
+        self.scope.set_slot(state.clone());
+        let t = Instant::now();
+        let scope = &mut *self.scope;
+        v8::scope!(let scope, scope);
+        let Some(config) = start_config(scope, &job, &state) else {
+            return Outcome::internal("injecting the wasm module failed");
+        };
+        let t = phases.lap("inject", t);
+        let outcome = match call(
+            scope,
+            self.runner,
+            "startWasm",
+            &[config.into()],
+            &state,
+            &control,
+        ) {
+            Err(Stop::Done(outcome)) => outcome,
+            // The runner ends every run with `exit`; returning means `_start` simply returned.
+            Ok(_) => Outcome::Exited(0),
+        };
         phases.lap("execute", t);
         memory_verdict(heap).unwrap_or(outcome)
     }
@@ -367,15 +406,6 @@ fn config_object<'s>(
         config.set(scope, key.into(), value);
     }
     config
-}
-
-fn string_array<'s, 'a>(
-    scope: &mut v8::PinScope<'s, '_>,
-    items: impl IntoIterator<Item = &'a str>,
-) -> v8::Local<'s, v8::Array> {
-    let values: Vec<v8::Local<v8::Value>> =
-        items.into_iter().map(|s| v8_str(scope, s).into()).collect();
-    v8::Array::new_with_elements(scope, &values)
 }
 
 /// Tracks promises rejected with no handler, for `unhandledRejection` after the turn.

@@ -5,6 +5,7 @@
 
 mod blob_gate;
 mod bridge;
+mod bridge_wasi;
 mod guest;
 mod heap;
 pub mod isolates;
@@ -14,6 +15,8 @@ mod runner;
 pub mod snapshot;
 mod strings;
 pub mod warm_pool;
+mod wasi_host;
+mod wasm;
 pub mod worker;
 
 use std::sync::Once;
@@ -24,6 +27,8 @@ pub use isolates::{Isolates, SnapshotMode, SnapshotState};
 pub use js::{Control, Guest, JsJob, Outcome};
 pub use phases::Phases;
 pub use warm_pool::{PoolStats, WarmPool};
+pub use wasi_host::{GuestStdio, WasiHost};
+pub use wasm::{CompiledModule, CompiledSlot, WasmJob, compile_hits};
 pub use worker::{AfterDispose, Task};
 
 static INIT: Once = Once::new();

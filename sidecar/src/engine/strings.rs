@@ -19,6 +19,16 @@ pub fn throw_range_error(scope: &mut v8::PinScope<'_, '_>, message: &str) {
     scope.throw_exception(error);
 }
 
+/// A JS array of strings.
+pub fn string_array<'s, 'a>(
+    scope: &mut v8::PinScope<'s, '_>,
+    items: impl IntoIterator<Item = &'a str>,
+) -> v8::Local<'s, v8::Array> {
+    let values: Vec<v8::Local<v8::Value>> =
+        items.into_iter().map(|s| v8_str(scope, s).into()).collect();
+    v8::Array::new_with_elements(scope, &values)
+}
+
 /// The bytes of an `ArrayBufferView`, copied out.
 pub fn view_bytes(view: v8::Local<'_, v8::ArrayBufferView>) -> Vec<u8> {
     let mut bytes = vec![0; view.byte_length()];

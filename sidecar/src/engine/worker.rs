@@ -103,6 +103,10 @@ fn prepare_and_run(
     let mut phases = Phases::default();
     let started = Instant::now();
     // Declared before the isolate so it is dropped after it: V8 may call into it until disposal.
+    #[expect(
+        clippy::needless_late_init,
+        reason = "the declaration order fixes the drop order"
+    )]
     let heap: Box<HeapGuard>;
     let mut isolate = Isolates::get().new_isolate(guard, heap_mb);
     heap = HeapGuard::install(&mut isolate, heap_mb);

@@ -255,7 +255,7 @@ async fn guest_cannot_find_the_bridge() {
 }
 
 #[tokio::test]
-async fn node_file_runs_from_the_exec_cwd() {
+async fn node_file_is_read_through_the_mounts_from_the_exec_cwd() {
     let dir = crate::support::scratch("file");
     std::fs::write(
         dir.join("main.js"),
@@ -263,9 +263,23 @@ async fn node_file_runs_from_the_exec_cwd() {
     )
     .unwrap();
     let sc = sidecar().await;
-    let spec = ExecSpec::new(["node", "main.js", "arg"]).cwd(dir.to_str().unwrap());
+    let spec = ExecSpec::new(["node", "main.js", "arg"])
+        .dir_ro(dir.to_str().unwrap(), "/app")
+        .cwd("/app");
     let out = run(&sc, spec).await;
     assert_eq!(stdout(&out), "true arg\n");
+    // Only mounted directories are reachable: the same file outside a mount is not found.
+    let unmounted = run(
+        &sc,
+        ExecSpec::new(["node", dir.join("main.js").to_str().unwrap()]),
+    )
+    .await;
+    assert_eq!(unmounted.status.code, 1);
+    assert!(
+        stderr(&unmounted).contains("Cannot find module"),
+        "{}",
+        stderr(&unmounted)
+    );
 }
 
 #[tokio::test]

@@ -7,3 +7,5 @@ mod sdk_lifecycle;
 mod snapshots;
 mod stress;
 mod support;
+mod wasi_suite;
+mod wasm_commands;

@@ -15,8 +15,17 @@ async fn burst(sc: &Arc<agentos_sdk::Sidecar>) {
         .map(|i| {
             let sc = sc.clone();
             tokio::spawn(async move {
-                let out = run(&sc, node(&format!("for (let k = 0; k < 20; k++) console.log({i})"))).await;
-                assert_eq!(stdout(&out), format!("{i}\n").repeat(20), "burst exec {i}: {:?}", out.status);
+                let out = run(
+                    &sc,
+                    node(&format!("for (let k = 0; k < 20; k++) console.log({i})")),
+                )
+                .await;
+                assert_eq!(
+                    stdout(&out),
+                    format!("{i}\n").repeat(20),
+                    "burst exec {i}: {:?}",
+                    out.status
+                );
             })
         })
         .collect();

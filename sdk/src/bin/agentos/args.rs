@@ -42,9 +42,14 @@ pub struct RunArgs {
     #[arg(long = "env", value_name = "KEY=VALUE", value_parser = parse_env)]
     pub env: Vec<(String, String)>,
 
-    /// The guest's working directory [default: the current directory].
+    /// The guest's working directory, a guest path [default: /].
     #[arg(long, value_name = "DIR")]
     pub cwd: Option<String>,
+
+    /// Mount a host directory: HOST[::GUEST][:ro] (repeatable). GUEST defaults to HOST; `:ro`
+    /// makes it read-only. Without any --dir, the current directory is mounted at `/`.
+    #[arg(long = "dir", value_name = "HOST[::GUEST][:ro]", value_parser = parse_dir)]
+    pub dirs: Vec<Mount>,
 
     /// The guest's V8 heap limit in MiB [default: the sidecar's, 256].
     #[arg(long, value_name = "MIB")]
@@ -64,6 +69,36 @@ pub struct RunArgs {
     pub command: Vec<String>,
 }
 
+/// One `--dir` mount.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mount {
+    /// Host directory.
+    pub host: String,
+    /// Guest path.
+    pub guest: String,
+    /// Read-only.
+    pub read_only: bool,
+}
+
+/// Parses `HOST[::GUEST][:ro]`.
+fn parse_dir(spec: &str) -> Result<Mount, String> {
+    let (rest, read_only) = match spec.strip_suffix(":ro") {
+        Some(rest) => (rest, true),
+        None => (spec, false),
+    };
+    let (host, guest) = rest.split_once("::").unwrap_or((rest, rest));
+    if host.is_empty() || !guest.starts_with('/') {
+        return Err(format!(
+            "expected HOST[::GUEST][:ro] with an absolute GUEST, got `{spec}`"
+        ));
+    }
+    Ok(Mount {
+        host: host.to_owned(),
+        guest: guest.to_owned(),
+        read_only,
+    })
+}
+
 /// Parses `KEY=VALUE` (the value may contain `=`; the key may not be empty).
 fn parse_env(pair: &str) -> Result<(String, String), String> {
     match pair.split_once('=') {
@@ -81,6 +116,23 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn dir_mounts_parse_guest_and_read_only() {
+        let mount = |host: &str, guest: &str, read_only| Mount {
+            host: host.into(),
+            guest: guest.into(),
+            read_only,
+        };
+        assert_eq!(parse_dir("/srv"), Ok(mount("/srv", "/srv", false)));
+        assert_eq!(
+            parse_dir("/srv::/data:ro"),
+            Ok(mount("/srv", "/data", true))
+        );
+        assert_eq!(parse_dir(".::/"), Ok(mount(".", "/", false)));
+        assert!(parse_dir("/srv::data").is_err());
+        assert!(parse_dir("").is_err());
     }
 
     #[test]

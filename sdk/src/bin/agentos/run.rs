@@ -9,7 +9,7 @@ use agentos_sdk::{Error, ErrorCode, ExecHandle, ExecSpec, ExitStatus, OutputStre
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
-use crate::args::RunArgs;
+use crate::args::{Mount, RunArgs};
 
 /// Exit code when agentos or the sidecar failed before the guest could run (as `docker run`).
 const FAILURE: u8 = 125;
@@ -18,20 +18,28 @@ const STDIN_CHUNK: usize = 64 * 1024;
 
 /// Runs the command in `args`; returns the process exit code.
 pub async fn run(sidecar_bin: Option<PathBuf>, mut args: RunArgs) -> ExitCode {
-    let cwd = match args.cwd.take() {
-        Some(cwd) => cwd,
-        None => match std::env::current_dir() {
-            Ok(cwd) => cwd.to_string_lossy().into_owned(),
+    let cwd = args.cwd.take().unwrap_or_else(|| "/".to_owned());
+    if args.dirs.is_empty() {
+        match std::env::current_dir() {
+            Ok(here) => args.dirs.push(Mount {
+                host: here.to_string_lossy().into_owned(),
+                guest: "/".to_owned(),
+                read_only: false,
+            }),
             Err(e) => {
                 report(&format!("error: cannot read the current directory: {e}"));
                 return ExitCode::from(FAILURE);
             }
-        },
-    };
+        }
+    }
     match execute(sidecar_bin, args, cwd).await {
         Ok(status) => {
             // The guest's stderr already says "command not found", as a shell would.
-            if let Some(error) = status.error.as_ref().filter(|e| e.code != ErrorCode::CommandNotFound) {
+            if let Some(error) = status
+                .error
+                .as_ref()
+                .filter(|e| e.code != ErrorCode::CommandNotFound)
+            {
                 report(&format!("{}: {}", error.code.as_str_name(), error.message));
             }
             ExitCode::from((status.shell_code() & 0xff) as u8)
@@ -66,7 +74,15 @@ async fn execute(
         builder = builder.env("AGENTOS_V8_SESSION_PHASES", "1");
     }
     let sidecar = builder.spawn().await?;
-    let spec = ExecSpec::new(args.command)
+    let mut spec = ExecSpec::new(args.command);
+    for mount in &args.dirs {
+        let host = absolute(&mount.host);
+        spec = match mount.read_only {
+            true => spec.dir_ro(host, &mount.guest),
+            false => spec.dir(host, &mount.guest),
+        };
+    }
+    let spec = spec
         .envs(args.env)
         .cwd(cwd)
         .heap_mb(args.heap_mb.unwrap_or(0))
@@ -87,12 +103,20 @@ async fn execute(
     status
 }
 
+/// `dir` as an absolute host path (the sidecar's working directory may differ from ours).
+fn absolute(dir: &str) -> String {
+    std::path::absolute(dir).map_or_else(|_| dir.to_owned(), |p| p.to_string_lossy().into_owned())
+}
+
 /// `{"exec_id":1,"phases_ms":{"queue_wait":0.004,...}}`: phase names are plain identifiers.
 fn phases_json(exec_id: u64, status: &ExitStatus) -> String {
     let fields: Vec<String> = (status.phases.iter())
         .map(|(name, took)| format!("\"{name}\":{:.3}", took.as_secs_f64() * 1e3))
         .collect();
-    format!("{{\"exec_id\":{exec_id},\"phases_ms\":{{{}}}}}", fields.join(","))
+    format!(
+        "{{\"exec_id\":{exec_id},\"phases_ms\":{{{}}}}}",
+        fields.join(",")
+    )
 }
 
 /// Copies a guest stream to ours chunk by chunk, flushing each; stops writing if ours breaks.

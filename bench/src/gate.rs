@@ -1,0 +1,360 @@
+//! The CI gate: this run's p50s against the committed baseline (`bench/baseline.json`).
+//!
+//! The rule, per gated scenario measured in both runs, with threshold `T` (default 2.0,
+//! `BENCH_GATE_THRESHOLD`):
+//!
+//! - a baseline under 0.3 ms passes while the current p50 stays at or under 1 ms (too small to
+//!   judge by a ratio);
+//! - otherwise it fails only when BOTH the absolute p50 exceeds `T` x the baseline's AND the
+//!   p50 divided by the native `/bin/true` spawn measured in the same run exceeds `T` x the
+//!   baseline's quotient. A machine that is slow as a whole (noise, a busy neighbour) slows the
+//!   peer too and passes; a real regression slows only the sidecar and fails. Without a peer
+//!   figure on either side, the absolute comparison decides alone.
+//!
+//! Skipped scenarios are not failures; one measured in the baseline but skipped now is a warning.
+//! One that failed to run fails the gate if the baseline had measured it.
+
+use crate::report::{Report, ScenarioResult, Status};
+use crate::scenario::{Mode, NATIVE_PEER, selected};
+
+/// Default regression threshold (x baseline).
+pub const DEFAULT_THRESHOLD: f64 = 2.0;
+/// Baselines under this many ms are judged by [`TINY_CURRENT_LIMIT_MS`] instead of a ratio.
+const TINY_BASELINE_MS: f64 = 0.3;
+/// A tiny baseline's scenario passes while its current p50 is at most this.
+const TINY_CURRENT_LIMIT_MS: f64 = 1.0;
+
+/// A scenario's p50 and the native-spawn peer's p50 from the same run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Figures {
+    /// The scenario's p50 (ms).
+    pub p50: f64,
+    /// `native_true_spawn`'s p50 in the same run (ms), if measured.
+    pub peer_p50: Option<f64>,
+}
+
+/// What the gate concluded for one scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Within threshold.
+    Pass,
+    /// Sub-0.3 ms baseline, still at most 1 ms.
+    PassTiny,
+    /// Slower in absolute time only: the whole machine was slower (peer-normalised ratio ok).
+    PassNoisy,
+    /// Slower both absolutely and relative to the peer: a regression.
+    Regressed,
+    /// Measured now, not in the baseline: nothing to compare.
+    New,
+    /// Skipped now and in the baseline.
+    Skipped,
+    /// Measured in the baseline, skipped now: a warning.
+    NowSkipped,
+    /// Failed to run now; `fails` says whether that fails the gate.
+    RunFailed {
+        /// True when the baseline had measured it.
+        fails: bool,
+    },
+}
+
+impl Verdict {
+    /// Whether this verdict fails the gate.
+    pub fn fails(self) -> bool {
+        matches!(
+            self,
+            Verdict::Regressed | Verdict::RunFailed { fails: true }
+        )
+    }
+
+    /// Whether it deserves a warning line.
+    pub fn warns(self) -> bool {
+        matches!(
+            self,
+            Verdict::NowSkipped | Verdict::RunFailed { fails: false }
+        )
+    }
+
+    /// The word printed in the table.
+    pub fn word(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::PassTiny => "pass (sub-0.3 ms baseline)",
+            Verdict::PassNoisy => "pass (machine slower: peer-normalised ok)",
+            Verdict::Regressed => "FAIL (regression)",
+            Verdict::New => "new (no baseline)",
+            Verdict::Skipped => "skipped (not available)",
+            Verdict::NowSkipped => "WARNING: skipped now, measured in baseline",
+            Verdict::RunFailed { fails: true } => "FAIL (did not run)",
+            Verdict::RunFailed { fails: false } => "WARNING: did not run",
+        }
+    }
+}
+
+/// Judges one scenario measured in both runs.
+pub fn judge(base: Figures, cur: Figures, threshold: f64) -> Verdict {
+    if base.p50 < TINY_BASELINE_MS && cur.p50 <= TINY_CURRENT_LIMIT_MS {
+        return Verdict::PassTiny;
+    }
+    if cur.p50 <= threshold * base.p50 {
+        return Verdict::Pass;
+    }
+    match (base.peer_p50, cur.peer_p50) {
+        (Some(bp), Some(cp)) if bp > 0.0 && cp > 0.0 => {
+            if cur.p50 / cp <= threshold * (base.p50 / bp) {
+                Verdict::PassNoisy
+            } else {
+                Verdict::Regressed
+            }
+        }
+        _ => Verdict::Regressed,
+    }
+}
+
+/// One line of the gate's table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// Scenario name.
+    pub scenario: &'static str,
+    /// Baseline p50 (ms).
+    pub baseline: Option<f64>,
+    /// Current p50 (ms).
+    pub current: Option<f64>,
+    /// current / baseline.
+    pub ratio: Option<f64>,
+    /// (current / peer) / (baseline / peer).
+    pub normalised: Option<f64>,
+    /// The conclusion.
+    pub verdict: Verdict,
+    /// The current run's note when it did not measure.
+    pub note: String,
+}
+
+/// Compares every gated sidecar scenario of `current` with `baseline`.
+pub fn compare(baseline: &Report, current: &Report, threshold: f64) -> Vec<Row> {
+    let peer = |r: &Report| r.get(NATIVE_PEER).and_then(|p| p.p50_ms);
+    let (base_peer, cur_peer) = (peer(baseline), peer(current));
+    let gated = selected(Mode::Gate);
+    gated
+        .iter()
+        .filter(|s| !s.kind.is_peer())
+        .map(|s| {
+            let base = baseline
+                .get(s.name)
+                .filter(|r| r.ok())
+                .and_then(|r| r.p50_ms);
+            let cur = current.get(s.name);
+            let mut row = Row {
+                scenario: s.name,
+                baseline: base,
+                current: cur.and_then(|r| r.p50_ms),
+                ratio: None,
+                normalised: None,
+                verdict: Verdict::New,
+                note: cur
+                    .filter(|r| !r.ok())
+                    .map_or(String::new(), |r| r.note.clone()),
+            };
+            row.verdict = verdict_for(base, cur, &mut row, threshold, (base_peer, cur_peer));
+            row
+        })
+        .collect()
+}
+
+fn verdict_for(
+    base: Option<f64>,
+    cur: Option<&ScenarioResult>,
+    row: &mut Row,
+    threshold: f64,
+    (base_peer, cur_peer): (Option<f64>, Option<f64>),
+) -> Verdict {
+    let status = cur.map_or(Status::Skipped, |r| r.status);
+    match (base, status, row.current) {
+        (_, Status::Failed, _) => Verdict::RunFailed {
+            fails: base.is_some(),
+        },
+        (Some(_), Status::Skipped, _) => Verdict::NowSkipped,
+        (None, Status::Skipped, _) => Verdict::Skipped,
+        (Some(b), Status::Ok, Some(c)) => {
+            row.ratio = Some(c / b);
+            row.normalised = match (base_peer, cur_peer) {
+                (Some(bp), Some(cp)) if bp > 0.0 && cp > 0.0 => Some((c / cp) / (b / bp)),
+                _ => None,
+            };
+            let figures = |p50, peer_p50| Figures { p50, peer_p50 };
+            judge(figures(b, base_peer), figures(c, cur_peer), threshold)
+        }
+        _ => Verdict::New,
+    }
+}
+
+/// The threshold from `BENCH_GATE_THRESHOLD`, else [`DEFAULT_THRESHOLD`].
+///
+/// # Errors
+/// When the variable is set but is not a number greater than 1.
+pub fn threshold_from_env() -> anyhow::Result<f64> {
+    match std::env::var("BENCH_GATE_THRESHOLD") {
+        Err(_) => Ok(DEFAULT_THRESHOLD),
+        Ok(raw) => match raw.trim().parse::<f64>() {
+            Ok(t) if t > 1.0 => Ok(t),
+            _ => anyhow::bail!("BENCH_GATE_THRESHOLD={raw:?} is not a number greater than 1"),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(p50: f64, peer: f64) -> Figures {
+        Figures {
+            p50,
+            peer_p50: Some(peer),
+        }
+    }
+
+    #[test]
+    fn judge_table() {
+        let no_peer = Figures {
+            p50: 5.0,
+            peer_p50: None,
+        };
+        let cases: &[(&str, Figures, Figures, Verdict)] = &[
+            ("same speed", f(1.0, 0.5), f(1.1, 0.5), Verdict::Pass),
+            (
+                "exactly at threshold",
+                f(1.0, 0.5),
+                f(2.0, 0.5),
+                Verdict::Pass,
+            ),
+            ("faster", f(2.0, 0.5), f(0.5, 0.5), Verdict::Pass),
+            (
+                "noisy machine: peer slower too",
+                f(1.0, 0.5),
+                f(2.5, 1.5),
+                Verdict::PassNoisy,
+            ),
+            (
+                "real regression, peer steady",
+                f(1.0, 0.5),
+                f(2.5, 0.5),
+                Verdict::Regressed,
+            ),
+            (
+                "regression beyond the noise",
+                f(1.0, 0.5),
+                f(5.0, 0.6),
+                Verdict::Regressed,
+            ),
+            (
+                "peer faster now, sidecar steady",
+                f(1.0, 0.5),
+                f(1.0, 0.2),
+                Verdict::Pass,
+            ),
+            (
+                "tiny baseline, still sub-ms",
+                f(0.1, 0.5),
+                f(0.9, 0.5),
+                Verdict::PassTiny,
+            ),
+            (
+                "tiny baseline, now over 1 ms",
+                f(0.1, 0.5),
+                f(1.2, 0.5),
+                Verdict::Regressed,
+            ),
+            (
+                "tiny baseline, over 1 ms, noisy",
+                f(0.29, 0.5),
+                f(1.2, 2.0),
+                Verdict::PassNoisy,
+            ),
+            (
+                "no peer: absolute decides",
+                f(1.0, 0.5),
+                no_peer,
+                Verdict::Regressed,
+            ),
+        ];
+        for &(what, base, cur, want) in cases {
+            assert_eq!(judge(base, cur, DEFAULT_THRESHOLD), want, "{what}");
+        }
+    }
+
+    #[test]
+    fn threshold_scales_the_rule() {
+        assert_eq!(judge(f(1.0, 0.5), f(2.5, 0.5), 3.0), Verdict::Pass);
+        assert_eq!(judge(f(1.0, 0.5), f(3.5, 0.5), 3.0), Verdict::Regressed);
+    }
+
+    fn report(rows: &[(&str, Status, f64)]) -> Report {
+        let scenarios = (rows.iter())
+            .map(|&(name, status, p50)| {
+                let s = crate::scenario::by_name(name).expect("scenario");
+                let mut r = ScenarioResult::empty(&s, status, "");
+                r.p50_ms = (status == Status::Ok).then_some(p50);
+                r
+            })
+            .collect();
+        Report {
+            scenarios,
+            goals: Vec::new(),
+            machine: crate::report::Machine::this(),
+            git_rev: "test".into(),
+            mode: "gate".into(),
+            env: Default::default(),
+            matrix: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn compare_skips_warns_and_fails() {
+        let (ok, skipped, failed) = (Status::Ok, Status::Skipped, Status::Failed);
+        let baseline = report(&[
+            (NATIVE_PEER, ok, 0.5),
+            ("node_e_empty", ok, 1.0),
+            ("node_e_log", ok, 1.0),
+            ("wasm_true", skipped, 0.0),
+            ("echo_hello", ok, 1.0),
+        ]);
+        let current = report(&[
+            (NATIVE_PEER, ok, 0.5),
+            ("node_e_empty", ok, 1.2),
+            ("node_e_log", failed, 0.0),
+            ("wasm_true", skipped, 0.0),
+            ("echo_hello", skipped, 0.0),
+            ("pwd", ok, 1.0),
+        ]);
+        let rows = compare(&baseline, &current, DEFAULT_THRESHOLD);
+        let verdict = |name: &str| rows.iter().find(|r| r.scenario == name).map(|r| r.verdict);
+        assert_eq!(verdict("node_e_empty"), Some(Verdict::Pass));
+        assert_eq!(
+            verdict("node_e_log"),
+            Some(Verdict::RunFailed { fails: true })
+        );
+        assert_eq!(verdict("wasm_true"), Some(Verdict::Skipped));
+        assert_eq!(verdict("echo_hello"), Some(Verdict::NowSkipped));
+        assert_eq!(verdict("pwd"), Some(Verdict::New));
+        assert_eq!(
+            verdict(NATIVE_PEER),
+            None,
+            "the peer is the yardstick, not compared"
+        );
+    }
+
+    #[test]
+    fn failing_verdicts() {
+        assert!(Verdict::Regressed.fails());
+        assert!(Verdict::RunFailed { fails: true }.fails());
+        for ok in [
+            Verdict::Pass,
+            Verdict::PassTiny,
+            Verdict::PassNoisy,
+            Verdict::New,
+        ] {
+            assert!(!ok.fails() && !ok.warns(), "{ok:?}");
+        }
+        assert!(!Verdict::Skipped.fails() && !Verdict::Skipped.warns());
+        assert!(!Verdict::NowSkipped.fails() && Verdict::NowSkipped.warns());
+    }
+}

@@ -1,0 +1,130 @@
+//! The performance goals from the benchmark issue, judged against a run's figures.
+
+use serde::{Deserialize, Serialize};
+
+use crate::report::ScenarioResult;
+use crate::scenario::NATIVE_PEER;
+
+/// How a goal is checked.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Check {
+    /// p50 at most this many milliseconds.
+    P50AtMost(f64),
+    /// At least this many execs per second.
+    PerSecAtLeast(f64),
+    /// p50 at most `factor` × the p50 of scenario `of`.
+    TimesAtMost { of: &'static str, factor: f64 },
+}
+
+/// (scenario, check) for every goal.
+const GOALS: &[(&str, Check)] = &[
+    ("node_e_empty", Check::P50AtMost(1.0)),
+    ("wasm_true", Check::P50AtMost(1.5)),
+    ("echo_hello", Check::P50AtMost(2.0)),
+    ("pwd", Check::P50AtMost(2.0)),
+    ("ls_empty", Check::P50AtMost(2.0)),
+    ("printf_64k", Check::P50AtMost(3.0)),
+    ("require_100_small", Check::P50AtMost(5.0)),
+    ("throughput_16", Check::PerSecAtLeast(1000.0)),
+    ("cold_start_disk_snapshot", Check::P50AtMost(100.0)),
+    (
+        "wasm_true",
+        Check::TimesAtMost {
+            of: NATIVE_PEER,
+            factor: 2.0,
+        },
+    ),
+];
+
+/// One goal and how this run fared.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GoalResult {
+    /// The scenario judged.
+    pub scenario: String,
+    /// The goal in words, e.g. `p50 <= 1.0 ms`.
+    pub goal: String,
+    /// The figure judged, in words.
+    pub actual: String,
+    /// `None` when the scenario (or the one it is compared with) was not measured.
+    pub met: Option<bool>,
+}
+
+impl GoalResult {
+    /// `met`, `NOT met` or `n/a`.
+    pub fn verdict(&self) -> &'static str {
+        match self.met {
+            Some(true) => "met",
+            Some(false) => "NOT met",
+            None => "n/a",
+        }
+    }
+}
+
+/// Judges every goal against `results`.
+pub fn judge(results: &[ScenarioResult]) -> Vec<GoalResult> {
+    let find = |name: &str| results.iter().find(|r| r.name == name && r.ok());
+    GOALS
+        .iter()
+        .map(|&(scenario, check)| {
+            let mine = find(scenario);
+            let (goal, figure) = match check {
+                Check::P50AtMost(max) => (
+                    format!("p50 <= {max} ms"),
+                    mine.and_then(|r| r.p50_ms)
+                        .map(|v| (v, v <= max, format!("{v:.3} ms"))),
+                ),
+                Check::PerSecAtLeast(min) => (
+                    format!(">= {min} execs/s"),
+                    (mine.and_then(|r| r.per_sec))
+                        .map(|v| (v, v >= min, format!("{v:.0} execs/s"))),
+                ),
+                Check::TimesAtMost { of, factor } => (
+                    format!("p50 <= {factor} x {of}"),
+                    ratio(mine, find(of)).map(|v| (v, v <= factor, format!("{v:.2} x"))),
+                ),
+            };
+            GoalResult {
+                scenario: scenario.to_owned(),
+                goal,
+                actual: figure
+                    .as_ref()
+                    .map_or("not measured".to_owned(), |f| f.2.clone()),
+                met: figure.map(|f| f.1),
+            }
+        })
+        .collect()
+}
+
+fn ratio(a: Option<&ScenarioResult>, b: Option<&ScenarioResult>) -> Option<f64> {
+    let (a, b) = (a?.p50_ms?, b?.p50_ms?);
+    (b > 0.0).then(|| a / b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Status;
+    use crate::scenario::by_name;
+
+    fn measured(name: &str, p50: f64) -> ScenarioResult {
+        let mut r = ScenarioResult::empty(&by_name(name).expect("scenario"), Status::Ok, "");
+        r.p50_ms = Some(p50);
+        r
+    }
+
+    #[test]
+    fn goals_met_missed_and_unmeasured() {
+        let results = [measured("node_e_empty", 0.9), measured("wasm_true", 1.6)];
+        let goals = judge(&results);
+        let verdict = |name: &str, goal: &str| {
+            let g = goals
+                .iter()
+                .find(|g| g.scenario == name && g.goal.contains(goal));
+            g.expect("goal").met
+        };
+        assert_eq!(verdict("node_e_empty", "1 ms"), Some(true));
+        assert_eq!(verdict("wasm_true", "1.5 ms"), Some(false));
+        assert_eq!(verdict("wasm_true", NATIVE_PEER), None);
+        assert_eq!(verdict("pwd", "2 ms"), None);
+    }
+}

@@ -1,0 +1,104 @@
+//! Peers: the same work done without the sidecar, measured in the same run so ratios hold on a
+//! noisy machine. Native `/bin/true` is the floor for "run a program"; the real `node -e ''` is
+//! what a sidecar exec replaces; Node's `node:wasi` runs `true.wasm` in-process per iteration.
+
+use std::io::ErrorKind;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use crate::measure::{Measured, Plan, Problem, ms_since, time_runs};
+
+/// Loops `warmup + runs` times: a new `WASI`, `WebAssembly.instantiate` of the module (compiled
+/// once, up front) and `wasi.start`, timing each iteration in-process; prints the measured
+/// iterations' milliseconds as a JSON array.
+const NODE_WASI_SCRIPT: &str = r#"'use strict';
+const { WASI } = require('node:wasi');
+const { readFileSync } = require('node:fs');
+const [file, warmup, runs] = process.argv.slice(2).map((a, i) => (i ? Number(a) : a));
+(async () => {
+  const module = new WebAssembly.Module(readFileSync(file));
+  const times = [];
+  for (let i = 0; i < warmup + runs; i++) {
+    const start = process.hrtime.bigint();
+    const wasi = new WASI({ version: 'preview1', args: ['true'], env: {}, returnOnExit: true });
+    const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
+    const code = wasi.start(instance);
+    const ns = process.hrtime.bigint() - start;
+    if (code !== 0) throw new Error(`true.wasm exited ${code}`);
+    if (i >= warmup) times.push(Number(ns) / 1e6);
+  }
+  process.stdout.write(JSON.stringify(times));
+})();
+"#;
+
+/// Spawns `program args` with null stdio and waits; the milliseconds it took.
+fn spawn_and_wait(program: &str, args: &[&str]) -> Result<f64, Problem> {
+    let start = Instant::now();
+    let status = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    let ms = ms_since(start);
+    match status {
+        Ok(status) if status.success() => Ok(ms),
+        Ok(status) => Err(Problem::Failed(format!("{program} exited with {status}"))),
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            Err(Problem::Unavailable(format!("{program} is not installed")))
+        }
+        Err(e) => Err(Problem::Failed(format!("spawning {program}: {e}"))),
+    }
+}
+
+/// Spawning native `/bin/true`, `plan` times.
+pub async fn native_true(plan: Plan) -> Measured {
+    time_runs(plan, || async { spawn_and_wait("/bin/true", &[]) }).await
+}
+
+/// Spawning the real `node -e ''`, `plan` times; skipped when node is not installed.
+pub async fn node_spawn(plan: Plan) -> Measured {
+    time_runs(plan, || async { spawn_and_wait("node", &["-e", ""]) }).await
+}
+
+/// `true.wasm` under Node's `node:wasi`, timed per iteration inside one node process; skipped
+/// when node or the wasm file is missing.
+pub fn node_wasi_true(plan: Plan, true_wasm: &Path, scratch: &Path) -> Measured {
+    if !true_wasm.is_file() {
+        return Measured::Skipped(format!(
+            "{} not built (ci/build-commands)",
+            true_wasm.display()
+        ));
+    }
+    let script = scratch.join("node-wasi-true.js");
+    if let Err(e) = std::fs::write(&script, NODE_WASI_SCRIPT) {
+        return Measured::Failed(format!("writing {}: {e}", script.display()));
+    }
+    let output = Command::new("node")
+        .arg("--no-warnings")
+        .arg(&script)
+        .arg(true_wasm)
+        .args([plan.warmup.to_string(), plan.runs.to_string()])
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .output();
+    match output {
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            Measured::Skipped("node is not installed".into())
+        }
+        Err(e) => Measured::Failed(format!("spawning node: {e}")),
+        Ok(out) if !out.status.success() => Measured::Failed(format!(
+            "node:wasi script failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .next()
+                .unwrap_or("")
+        )),
+        Ok(out) => match serde_json::from_slice::<Vec<f64>>(&out.stdout) {
+            Ok(samples) => Measured::Samples(samples),
+            Err(e) => Measured::Failed(format!("node:wasi script printed no timings: {e}")),
+        },
+    }
+}

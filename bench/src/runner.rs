@@ -1,0 +1,265 @@
+//! Runs the scenarios: the peers once, then the sidecar scenarios under one setting (one warm
+//! sidecar for the warm and throughput scenarios, fresh ones for cold starts and idle RSS),
+//! showing progress on stderr.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use agentos_sdk::{ExecSpec, Sidecar};
+
+use crate::harness::{Harness, WorkDir, run_checked, spec_for};
+use crate::measure::{Measured, Plan, Problem, Summary, ms_since, time_runs};
+use crate::peers;
+use crate::report::{ScenarioResult, Status};
+use crate::scenario::{ExecCase, Expect, Kind, Mode, Scenario, plan};
+
+/// What every scenario run shares.
+#[derive(Debug)]
+pub struct Runner<'a> {
+    /// Run counts.
+    pub mode: Mode,
+    /// Fixtures and snapshot directories.
+    pub work: &'a WorkDir,
+    /// Where `NAME.wasm` commands are (for the `node:wasi` peer's `true.wasm`).
+    pub commands: &'a Path,
+}
+
+impl Runner<'_> {
+    /// Measures the peers among `scenarios`.
+    pub async fn peers(&self, scenarios: &[Scenario]) -> Vec<ScenarioResult> {
+        let mut out = Vec::new();
+        for s in scenarios.iter().filter(|s| s.kind.is_peer()) {
+            progress_start("", s);
+            let plan = plan(s.kind, self.mode);
+            let measured = match s.kind {
+                Kind::NativeTrue => peers::native_true(plan).await,
+                Kind::NodeSpawn => peers::node_spawn(plan).await,
+                _ => {
+                    peers::node_wasi_true(plan, &self.commands.join("true.wasm"), self.work.root())
+                }
+            };
+            let note = match s.kind {
+                Kind::NodeWasiTrue => "in-process per iteration: new WASI + instantiate + start",
+                _ => "",
+            };
+            out.push(progress_end(ScenarioResult::from_measured(
+                s, measured, note,
+            )));
+        }
+        out
+    }
+
+    /// Runs the sidecar scenarios among `scenarios` under `harness`'s setting.
+    pub async fn sidecar_scenarios(
+        &self,
+        harness: &Harness,
+        label: &str,
+        scenarios: &[Scenario],
+    ) -> Vec<ScenarioResult> {
+        let warm = match harness.spawn(&self.work.warm_snapshot_dir()).await {
+            Ok(sidecar) => Ok(Arc::new(sidecar)),
+            Err(problem) => Err(problem.to_string()),
+        };
+        let mut out = Vec::new();
+        for s in scenarios.iter().filter(|s| !s.kind.is_peer()) {
+            progress_start(label, s);
+            let result = match (&warm, s.kind) {
+                (Err(why), Kind::Warm(_) | Kind::Throughput { .. }) => {
+                    ScenarioResult::empty(s, Status::Failed, format!("warm sidecar: {why}"))
+                }
+                (Ok(sidecar), Kind::Warm(case)) => self.warm(sidecar, s, case).await,
+                (Ok(sidecar), Kind::Throughput { clients }) => {
+                    self.throughput(sidecar, s, clients).await
+                }
+                (_, Kind::ColdStart { disk_snapshot }) => {
+                    self.cold_start(harness, s, disk_snapshot).await
+                }
+                (_, _) => self.idle_rss(harness, s).await,
+            };
+            out.push(progress_end(result));
+        }
+        if let Ok(Ok(sidecar)) = warm.map(Arc::try_unwrap) {
+            let _ = sidecar.shutdown().await;
+        }
+        out
+    }
+
+    async fn warm(&self, sidecar: &Sidecar, s: &Scenario, case: ExecCase) -> ScenarioResult {
+        let spec = spec_for(&case, self.work);
+        let before = sidecar.stats().await.ok();
+        let measured = time_runs(plan(s.kind, self.mode), || {
+            run_checked(sidecar, spec.clone(), case.expect)
+        })
+        .await;
+        let note = match (before, sidecar.stats().await.ok()) {
+            (Some(a), Some(b)) => format!(
+                "warm pool hits {}, misses {}",
+                b.pool_hits - a.pool_hits,
+                b.pool_misses - a.pool_misses
+            ),
+            _ => String::new(),
+        };
+        ScenarioResult::from_measured(s, measured, &note)
+    }
+
+    async fn cold_start(&self, harness: &Harness, s: &Scenario, disk: bool) -> ScenarioResult {
+        if disk {
+            // Make sure the snapshot is on disk whatever this setting's mode is.
+            let prewarm = harness.with("AGENTOS_WASM_SNAPSHOT_RUNNER", "block");
+            if let Err(e) = prewarm.cold_start(&self.work.warm_snapshot_dir()).await {
+                return ScenarioResult::empty(s, Status::Failed, format!("pre-warming: {e}"));
+            }
+        }
+        let measured = time_runs(plan(s.kind, self.mode), || async {
+            let dir = match disk {
+                true => self.work.warm_snapshot_dir(),
+                false => self.work.fresh_snapshot_dir(),
+            };
+            let ms = harness.cold_start(&dir).await;
+            if !disk {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+            ms
+        })
+        .await;
+        ScenarioResult::from_measured(s, measured, "spawn sidecar -> first `node -e ''` done")
+    }
+
+    async fn throughput(
+        &self,
+        sidecar: &Arc<Sidecar>,
+        s: &Scenario,
+        clients: usize,
+    ) -> ScenarioResult {
+        let Plan { warmup, runs } = plan(s.kind, self.mode);
+        let wasm = ExecSpec::new(["true"]);
+        let (spec, note) = match run_checked(sidecar, wasm.clone(), Expect::Exactly(b"")).await {
+            Ok(_) => (wasm, "wasm `true`".to_owned()),
+            Err(Problem::Unavailable(_)) => (
+                ExecSpec::new(["node", "-e", ""]),
+                "wasm `true` not available: measured `node -e ''` instead".to_owned(),
+            ),
+            Err(e) => return ScenarioResult::empty(s, Status::Failed, e.to_string()),
+        };
+        let per_client = runs.div_ceil(clients);
+        if let Err(e) = load(sidecar, &spec, clients, warmup.div_ceil(clients)).await {
+            return ScenarioResult::empty(s, Status::Failed, format!("warm-up: {e}"));
+        }
+        let start = Instant::now();
+        let latencies = load(sidecar, &spec, clients, per_client).await;
+        let wall = start.elapsed().as_secs_f64();
+        let result = ScenarioResult::from_measured(
+            s,
+            latencies.map_or_else(Measured::Failed, Measured::Samples),
+            "",
+        );
+        match result.status {
+            Status::Ok => ScenarioResult {
+                per_sec: Some((per_client * clients) as f64 / wall),
+                note: format!("{note}; latency under load (clients: {clients})"),
+                ..result
+            },
+            _ => result,
+        }
+    }
+
+    async fn idle_rss(&self, harness: &Harness, s: &Scenario) -> ScenarioResult {
+        match self
+            .idle_rss_samples(harness, plan(s.kind, self.mode))
+            .await
+        {
+            Ok((samples, note)) => {
+                let mut result = ScenarioResult::empty(s, Status::Ok, note);
+                let summary = Summary::of(&samples);
+                result.rss_mib = summary.map(|m| m.p50);
+                result.runs = samples.len();
+                result
+            }
+            Err(e) => ScenarioResult::empty(s, Status::Failed, e.to_string()),
+        }
+    }
+
+    /// A fresh sidecar, warmed up with `node -e ''`, left idle, then sampled `plan.runs` times.
+    async fn idle_rss_samples(
+        &self,
+        harness: &Harness,
+        plan: Plan,
+    ) -> Result<(Vec<f64>, String), Problem> {
+        let sidecar = harness.spawn(&self.work.warm_snapshot_dir()).await?;
+        for _ in 0..20 {
+            run_checked(
+                &sidecar,
+                ExecSpec::new(["node", "-e", ""]),
+                Expect::Exactly(b""),
+            )
+            .await?;
+        }
+        let settle = if self.mode == Mode::Full { 1000 } else { 300 };
+        tokio::time::sleep(Duration::from_millis(settle)).await;
+        let mut samples = Vec::new();
+        let mut last = None;
+        for _ in 0..plan.runs.max(1) {
+            let stats = sidecar.stats().await?;
+            samples.push(stats.rss_bytes as f64 / (1024.0 * 1024.0));
+            last = Some(stats);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        sidecar.shutdown().await?;
+        let note = last.map_or(String::new(), |st| {
+            format!(
+                "median of {} samples after 20 execs and {settle} ms idle; pool_parked={}, snapshot {} ({})",
+                samples.len(),
+                st.pool_parked,
+                st.snapshot_state,
+                st.snapshot_mode
+            )
+        });
+        Ok((samples, note))
+    }
+}
+
+/// `clients` tasks each running `spec` `each` times; every exec's latency in ms.
+async fn load(
+    sidecar: &Arc<Sidecar>,
+    spec: &ExecSpec,
+    clients: usize,
+    each: usize,
+) -> Result<Vec<f64>, String> {
+    let tasks: Vec<_> = (0..clients)
+        .map(|_| {
+            let (sidecar, spec) = (Arc::clone(sidecar), spec.clone());
+            tokio::spawn(async move {
+                let mut times = Vec::with_capacity(each);
+                for _ in 0..each {
+                    let start = Instant::now();
+                    run_checked(&sidecar, spec.clone(), Expect::Anything).await?;
+                    times.push(ms_since(start));
+                }
+                Ok::<_, Problem>(times)
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for task in tasks {
+        let times = task.await.map_err(|e| e.to_string())?;
+        all.extend(times.map_err(|e| e.to_string())?);
+    }
+    Ok(all)
+}
+
+fn progress_start(label: &str, s: &Scenario) {
+    eprint!("  {label}{:<26} ", s.name);
+}
+
+fn progress_end(result: ScenarioResult) -> ScenarioResult {
+    let figure = match (result.status, result.p50_ms, result.per_sec, result.rss_mib) {
+        (Status::Ok, _, Some(per_sec), _) => format!("{per_sec:.0} execs/s"),
+        (Status::Ok, _, _, Some(mib)) => format!("{mib:.1} MiB"),
+        (Status::Ok, Some(p50), _, _) => format!("p50 {p50:.3} ms"),
+        (Status::Skipped, ..) => result.note.clone(),
+        _ => format!("FAILED: {}", result.note),
+    };
+    eprintln!("{figure}");
+    result
+}

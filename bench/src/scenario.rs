@@ -1,0 +1,281 @@
+//! The scenarios: one table of stable names, what each runs, its peer, and whether the CI gate
+//! measures it. Run counts per mode live here too, so a scenario's cost is read in one place.
+
+/// Native `/bin/true` spawned per run: the floor for "run a program", and the gate's normaliser.
+pub const NATIVE_PEER: &str = "native_true_spawn";
+
+/// How a scenario's runs are sized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Every scenario, with enough runs for stable tails.
+    Full,
+    /// Every scenario, short (under a minute in all).
+    Quick,
+    /// The gated scenarios only, a few seconds each.
+    Gate,
+}
+
+/// What the guest's working directory is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cwd {
+    /// The sidecar's default.
+    Default,
+    /// A fresh empty directory.
+    EmptyDir,
+    /// The directory of 100 small CommonJS modules and their `index.js`.
+    RequireDir,
+}
+
+/// What a warm exec must print on stdout to count as a success.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// Exactly these bytes.
+    Exactly(&'static [u8]),
+    /// Exactly this many bytes.
+    Len(usize),
+    /// Anything (exit status 0 still required).
+    Anything,
+}
+
+/// One guest program run again and again in one warm sidecar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExecCase {
+    /// The guest's argv.
+    pub argv: &'static [&'static str],
+    /// Its working directory.
+    pub cwd: Cwd,
+    /// Its expected stdout.
+    pub expect: Expect,
+}
+
+/// What a scenario measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Latency of one exec in a warm sidecar, one at a time.
+    Warm(ExecCase),
+    /// Spawning a sidecar until its first exec (`node -e ''`) is done.
+    ColdStart {
+        /// Whether the snapshot directory already holds this build's snapshot.
+        disk_snapshot: bool,
+    },
+    /// Execs per second of wasm `true` (else `node -e ''`) from this many concurrent clients.
+    Throughput {
+        /// Concurrent clients.
+        clients: usize,
+    },
+    /// `StatsReply.rss_bytes` of an idle, warmed-up sidecar.
+    IdleRss,
+    /// Spawning native `/bin/true`.
+    NativeTrue,
+    /// Spawning the real `node -e ''`.
+    NodeSpawn,
+    /// `true.wasm` run in-process by Node's `node:wasi`, per iteration.
+    NodeWasiTrue,
+}
+
+impl Kind {
+    /// True for peers: measured outside the sidecar, so they are the same in every matrix column.
+    pub fn is_peer(self) -> bool {
+        matches!(
+            self,
+            Kind::NativeTrue | Kind::NodeSpawn | Kind::NodeWasiTrue
+        )
+    }
+}
+
+/// One row of the benchmark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scenario {
+    /// Stable name, used in JSON, the baseline and the goals.
+    pub name: &'static str,
+    /// What it measures.
+    pub kind: Kind,
+    /// The scenario whose p50 this one's is divided by for `ratio_to_peer`.
+    pub peer: Option<&'static str>,
+    /// Whether `--gate` runs it.
+    pub gated: bool,
+}
+
+const fn warm(argv: &'static [&'static str], cwd: Cwd, expect: Expect) -> Kind {
+    Kind::Warm(ExecCase { argv, cwd, expect })
+}
+
+const fn row(name: &'static str, kind: Kind, peer: Option<&'static str>, gated: bool) -> Scenario {
+    Scenario {
+        name,
+        kind,
+        peer,
+        gated,
+    }
+}
+
+const NODE: Option<&str> = Some("node_spawn");
+const NATIVE: Option<&str> = Some(NATIVE_PEER);
+const WASI: Option<&str> = Some("node_wasi_true");
+
+/// Every scenario, in report order. Peers come first: they are measured first, too.
+pub const ALL: &[Scenario] = &[
+    row(NATIVE_PEER, Kind::NativeTrue, None, true),
+    row("node_spawn", Kind::NodeSpawn, None, true),
+    row("node_wasi_true", Kind::NodeWasiTrue, None, false),
+    row(
+        "node_e_empty",
+        warm(&["node", "-e", ""], Cwd::Default, Expect::Exactly(b"")),
+        NODE,
+        true,
+    ),
+    row(
+        "node_e_log",
+        warm(
+            &["node", "-e", "console.log(1)"],
+            Cwd::Default,
+            Expect::Exactly(b"1\n"),
+        ),
+        NODE,
+        true,
+    ),
+    row(
+        "wasm_true",
+        warm(&["true"], Cwd::Default, Expect::Exactly(b"")),
+        WASI,
+        true,
+    ),
+    row(
+        "echo_hello",
+        warm(
+            &["echo", "hello"],
+            Cwd::Default,
+            Expect::Exactly(b"hello\n"),
+        ),
+        NATIVE,
+        true,
+    ),
+    row(
+        "pwd",
+        warm(&["pwd"], Cwd::Default, Expect::Anything),
+        NATIVE,
+        true,
+    ),
+    row(
+        "ls_empty",
+        warm(&["ls"], Cwd::EmptyDir, Expect::Exactly(b"")),
+        NATIVE,
+        true,
+    ),
+    row(
+        "large_command",
+        warm(&["large", "-q"], Cwd::Default, Expect::Exactly(b"ok\n")),
+        NATIVE,
+        false,
+    ),
+    row(
+        "printf_64k",
+        warm(
+            &["printf", "%065536d", "0"],
+            Cwd::Default,
+            Expect::Len(65536),
+        ),
+        NATIVE,
+        true,
+    ),
+    row(
+        "require_100_small",
+        warm(
+            &["node", "index.js"],
+            Cwd::RequireDir,
+            Expect::Exactly(b"4950\n"),
+        ),
+        NODE,
+        true,
+    ),
+    row(
+        "cold_start_disk_snapshot",
+        Kind::ColdStart {
+            disk_snapshot: true,
+        },
+        NODE,
+        true,
+    ),
+    row(
+        "cold_start_no_snapshot",
+        Kind::ColdStart {
+            disk_snapshot: false,
+        },
+        NODE,
+        false,
+    ),
+    row(
+        "throughput_1",
+        Kind::Throughput { clients: 1 },
+        NATIVE,
+        false,
+    ),
+    row(
+        "throughput_4",
+        Kind::Throughput { clients: 4 },
+        NATIVE,
+        false,
+    ),
+    row(
+        "throughput_16",
+        Kind::Throughput { clients: 16 },
+        NATIVE,
+        false,
+    ),
+    row("idle_rss_mib", Kind::IdleRss, None, false),
+];
+
+/// The scenarios a mode runs.
+pub fn selected(mode: Mode) -> Vec<Scenario> {
+    ALL.iter()
+        .filter(|s| mode != Mode::Gate || s.gated)
+        .copied()
+        .collect()
+}
+
+/// The scenario called `name`.
+#[cfg(test)]
+pub fn by_name(name: &str) -> Option<Scenario> {
+    ALL.iter().find(|s| s.name == name).copied()
+}
+
+/// Warm-up and measured runs for `kind` in `mode`; for throughput, `runs` is execs per client
+/// multiplied out by the caller, and for idle RSS it is the number of `Stats` samples.
+pub fn plan(kind: Kind, mode: Mode) -> crate::measure::Plan {
+    use crate::measure::Plan;
+    let (full, quick, gate) = match kind {
+        Kind::Warm(_) => (Plan::new(50, 1000), Plan::new(20, 300), Plan::new(50, 1000)),
+        Kind::ColdStart { .. } => (Plan::new(1, 15), Plan::new(1, 6), Plan::new(2, 15)),
+        Kind::Throughput { .. } => (Plan::new(32, 2000), Plan::new(32, 600), Plan::new(32, 600)),
+        Kind::IdleRss => (Plan::new(0, 10), Plan::new(0, 3), Plan::new(0, 3)),
+        Kind::NativeTrue => (Plan::new(30, 1000), Plan::new(10, 300), Plan::new(30, 1000)),
+        Kind::NodeSpawn => (Plan::new(3, 50), Plan::new(2, 10), Plan::new(2, 20)),
+        Kind::NodeWasiTrue => (Plan::new(100, 2000), Plan::new(20, 300), Plan::new(20, 300)),
+    };
+    match mode {
+        Mode::Full => full,
+        Mode::Quick => quick,
+        Mode::Gate => gate,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_peers_exist() {
+        for (i, s) in ALL.iter().enumerate() {
+            assert!(
+                ALL[..i].iter().all(|t| t.name != s.name),
+                "{} twice",
+                s.name
+            );
+            if let Some(peer) = s.peer {
+                assert!(by_name(peer).is_some_and(|p| p.kind.is_peer()), "{peer}");
+            }
+        }
+        assert!(selected(Mode::Gate).iter().any(|s| s.name == NATIVE_PEER));
+    }
+}

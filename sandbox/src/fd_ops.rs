@@ -1,0 +1,217 @@
+//! The `fd_*` calls that move data or positions: read, write, seek, close, renumber, sync,
+//! advise, allocate, truncate.
+
+use std::num::NonZeroU64;
+
+use rustix::fd::BorrowedFd;
+use rustix::fs::{Advice, SeekFrom};
+
+use crate::sandbox::MAX_IO;
+use crate::table::Entry;
+use crate::types::{advice, whence};
+use crate::{Errno, Sandbox, Stdio};
+
+impl Sandbox {
+    /// `fd_read`: up to `max` bytes (clamped to [`MAX_IO`]) at the fd's offset; empty = EOF.
+    /// fd 0 (stdin) goes to `stdio` and may block.
+    ///
+    /// # Errors
+    /// `BADF` for stdout/stderr/directories/closed fds; host errors mapped.
+    pub fn fd_read(
+        &mut self,
+        stdio: &mut dyn Stdio,
+        fd: u32,
+        max: usize,
+    ) -> Result<Vec<u8>, Errno> {
+        let max = max.min(MAX_IO);
+        match self.table.get(fd)? {
+            Entry::Stdin(_) => {
+                let data = stdio.read(max)?;
+                if data.len() > max {
+                    return Err(Errno::RANGE);
+                }
+                Ok(data)
+            }
+            Entry::File(f) => read_with(max, |buf| rustix::io::read(&f.fd, buf)),
+            _ => Err(Errno::BADF),
+        }
+    }
+
+    /// `fd_pread`: up to `max` bytes at `offset`, the fd's offset unchanged.
+    ///
+    /// # Errors
+    /// `SPIPE` for stdin, `BADF` for other non-files.
+    pub fn fd_pread(&mut self, fd: u32, max: usize, offset: u64) -> Result<Vec<u8>, Errno> {
+        let max = max.min(MAX_IO);
+        match self.table.get(fd)? {
+            Entry::File(f) => read_with(max, |buf| rustix::io::pread(&f.fd, buf, offset)),
+            Entry::Stdin(_) => Err(Errno::SPIPE),
+            _ => Err(Errno::BADF),
+        }
+    }
+
+    /// `fd_write`: writes `data` at the fd's offset (or the end, in append mode); returns the
+    /// count written. fds 1/2 go to `stdio`.
+    ///
+    /// # Errors
+    /// `BADF` for stdin/directories/closed fds or a file not opened for writing.
+    pub fn fd_write(
+        &mut self,
+        stdio: &mut dyn Stdio,
+        fd: u32,
+        data: &[u8],
+    ) -> Result<usize, Errno> {
+        match self.table.get(fd)? {
+            Entry::Stdout(_) => stdio.write(1, data),
+            Entry::Stderr(_) => stdio.write(2, data),
+            Entry::File(f) => retry(|| rustix::io::write(&f.fd, data)),
+            _ => Err(Errno::BADF),
+        }
+    }
+
+    /// `fd_pwrite`: writes `data` at `offset` (Linux: at the end in append mode).
+    ///
+    /// # Errors
+    /// `SPIPE` for stdout/stderr, `BADF` for other non-files.
+    pub fn fd_pwrite(&mut self, fd: u32, data: &[u8], offset: u64) -> Result<usize, Errno> {
+        match self.table.get(fd)? {
+            Entry::File(f) => retry(|| rustix::io::pwrite(&f.fd, data, offset)),
+            Entry::Stdout(_) | Entry::Stderr(_) => Err(Errno::SPIPE),
+            _ => Err(Errno::BADF),
+        }
+    }
+
+    /// `fd_seek`: moves the offset (`whence` 0 SET, 1 CUR, 2 END); returns the new offset.
+    ///
+    /// # Errors
+    /// `SPIPE` for stdio, `BADF` for directories, `INVAL` for a bad `whence` or negative offset.
+    pub fn fd_seek(&mut self, fd: u32, delta: i64, whence: u8) -> Result<u64, Errno> {
+        let pos = match whence {
+            whence::SET => SeekFrom::Start(u64::try_from(delta).map_err(|_| Errno::INVAL)?),
+            whence::CUR => SeekFrom::Current(delta),
+            whence::END => SeekFrom::End(delta),
+            _ => return Err(Errno::INVAL),
+        };
+        let fd = self.seekable(fd)?;
+        Ok(rustix::fs::seek(fd, pos)?)
+    }
+
+    /// `fd_tell`: the current offset.
+    ///
+    /// # Errors
+    /// As [`Sandbox::fd_seek`].
+    pub fn fd_tell(&mut self, fd: u32) -> Result<u64, Errno> {
+        let fd = self.seekable(fd)?;
+        Ok(rustix::fs::seek(fd, SeekFrom::Current(0))?)
+    }
+
+    /// `fd_close`: closes any fd, stdio and preopens included.
+    ///
+    /// # Errors
+    /// `BADF` when `fd` is not open.
+    pub fn fd_close(&mut self, fd: u32) -> Result<(), Errno> {
+        self.table.remove(fd).map(drop)
+    }
+
+    /// `fd_renumber`: moves `from` to `to`, closing what `to` held.
+    ///
+    /// # Errors
+    /// `BADF` when `from` is not open.
+    pub fn fd_renumber(&mut self, from: u32, to: u32) -> Result<(), Errno> {
+        self.table.renumber(from, to)
+    }
+
+    /// `fd_sync`: `fsync` of a file.
+    ///
+    /// # Errors
+    /// `BADF` for non-files.
+    pub fn fd_sync(&mut self, fd: u32) -> Result<(), Errno> {
+        Ok(rustix::fs::fsync(&self.file(fd)?.fd)?)
+    }
+
+    /// `fd_datasync`: `fdatasync` of a file.
+    ///
+    /// # Errors
+    /// `BADF` for non-files.
+    pub fn fd_datasync(&mut self, fd: u32) -> Result<(), Errno> {
+        Ok(rustix::fs::fdatasync(&self.file(fd)?.fd)?)
+    }
+
+    /// `fd_advise`: `posix_fadvise` (`len` 0 = to the end).
+    ///
+    /// # Errors
+    /// `BADF` for non-files, `INVAL` for an unknown advice.
+    pub fn fd_advise(&mut self, fd: u32, offset: u64, len: u64, advice: u8) -> Result<(), Errno> {
+        let advice = match advice {
+            advice::NORMAL => Advice::Normal,
+            advice::SEQUENTIAL => Advice::Sequential,
+            advice::RANDOM => Advice::Random,
+            advice::WILLNEED => Advice::WillNeed,
+            advice::DONTNEED => Advice::DontNeed,
+            advice::NOREUSE => Advice::NoReuse,
+            _ => return Err(Errno::INVAL),
+        };
+        let file = self.file(fd)?;
+        Ok(rustix::fs::fadvise(
+            &file.fd,
+            offset,
+            NonZeroU64::new(len),
+            advice,
+        )?)
+    }
+
+    /// `fd_allocate`: always `NOTSUP` for files, as in wasmtime (the guest cannot reserve host
+    /// disk space; `fd_filestat_set_size` still grows files).
+    ///
+    /// # Errors
+    /// `BADF` for non-files, else `NOTSUP`.
+    pub fn fd_allocate(&mut self, fd: u32, _offset: u64, _len: u64) -> Result<(), Errno> {
+        self.file(fd)?;
+        Err(Errno::NOTSUP)
+    }
+
+    /// `fd_filestat_set_size`: truncates or zero-extends a file.
+    ///
+    /// # Errors
+    /// `BADF` for non-files, `ROFS` beneath a read-only preopen.
+    pub fn fd_filestat_set_size(&mut self, fd: u32, size: u64) -> Result<(), Errno> {
+        Ok(rustix::fs::ftruncate(&self.writable_file(fd)?.fd, size)?)
+    }
+
+    /// The host fd of a seekable entry: `SPIPE` for stdio, `BADF` for directories.
+    fn seekable(&self, fd: u32) -> Result<BorrowedFd<'_>, Errno> {
+        match self.table.get(fd)? {
+            Entry::File(f) => Ok(rustix::fd::AsFd::as_fd(&f.fd)),
+            Entry::Stdin(_) | Entry::Stdout(_) | Entry::Stderr(_) => Err(Errno::SPIPE),
+            Entry::Dir(_) => Err(Errno::BADF),
+        }
+    }
+}
+
+/// Reads up to `max` bytes with `read`, allocating only what `max` asks for.
+fn read_with(
+    max: usize,
+    mut read: impl FnMut(rustix::buffer::SpareCapacity<'_, u8>) -> rustix::io::Result<usize>,
+) -> Result<Vec<u8>, Errno> {
+    let mut buf = Vec::with_capacity(max);
+    if max == 0 {
+        return Ok(buf);
+    }
+    loop {
+        match read(rustix::buffer::spare_capacity(&mut buf)) {
+            Ok(_) => return Ok(buf),
+            Err(rustix::io::Errno::INTR) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// Runs a host call again after `EINTR`.
+fn retry<T>(mut op: impl FnMut() -> rustix::io::Result<T>) -> Result<T, Errno> {
+    loop {
+        match op() {
+            Err(rustix::io::Errno::INTR) => {}
+            other => return Ok(other?),
+        }
+    }
+}

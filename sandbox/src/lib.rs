@@ -1,0 +1,36 @@
+//! `agentos-sandbox`: the host side of WASI preview1's `fd_*` and `path_*` calls for one exec.
+//!
+//! A [`Sandbox`] owns the guest's file descriptor table (stdio at 0–2, preopened host
+//! directories at 3, 4, ...) and implements one method per native `wasi_*` function of
+//! `runner-js/js/WASI.md`, returning WASI [`Errno`]s. It links no V8 and knows nothing of JS.
+//!
+//! Confinement: each preopen is opened once; every guest path is resolved beneath its directory
+//! fd, by `openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS)` or, where the kernel lacks it, by a
+//! component-by-component walk. Guest path text is never joined onto a host path. Leaving a
+//! preopen in any way (absolute path, `..` above the root, absolute or escaping symlink) is
+//! [`Errno::ESCAPE`] (`NOTCAPABLE`); modifying anything beneath a read-only preopen is
+//! [`Errno::READ_ONLY`] (`ROFS`).
+
+mod clock;
+mod errno;
+mod fd_meta;
+mod fd_ops;
+mod guest_path;
+mod open;
+mod path_ops;
+mod resolve;
+mod sandbox;
+mod stat;
+mod table;
+mod types;
+mod walk;
+
+pub use clock::{MAX_RANDOM_LEN, clock_res_get, clock_time_get, random_get};
+pub use errno::Errno;
+pub use fd_meta::DIRENT_HEADER;
+pub use resolve::ResolverKind;
+pub use sandbox::{MAX_IO, Sandbox, SandboxError, SandboxOptions};
+pub use types::{
+    DirEntry, FdStat, FileStat, Preopen, Stdio, advice, fdflags, filetype, fstflags, lookupflags,
+    oflags, rights, whence,
+};

@@ -1,0 +1,132 @@
+//! `path_open`'s arguments → host `open` flags, and the opened host fd → a table entry.
+
+use rustix::fd::OwnedFd;
+use rustix::fs::{Mode, OFlags};
+
+use crate::Errno;
+use crate::stat::stat_filetype;
+use crate::table::{Dir, Entry, File, Rights};
+use crate::types::{fdflags, filetype, oflags, rights};
+
+/// A validated `path_open` request.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct OpenRequest {
+    oflags: u16,
+    fdflags: u16,
+    read: bool,
+    write: bool,
+}
+
+impl OpenRequest {
+    /// Validates the flags and derives the access mode from `rights_base`.
+    ///
+    /// # Errors
+    /// `INVAL` for unknown bits or `CREAT | DIRECTORY`.
+    pub fn new(oflags: u16, rights_base: u64, fdflags: u16) -> Result<Self, Errno> {
+        if oflags & !oflags::ALL != 0 || fdflags & !fdflags::ALL != 0 {
+            return Err(Errno::INVAL);
+        }
+        if oflags & oflags::CREAT != 0 && oflags & oflags::DIRECTORY != 0 {
+            return Err(Errno::INVAL);
+        }
+        let write = rights_base & rights::FD_WRITE != 0;
+        let read = rights_base & rights::FD_READ != 0 || !write;
+        Ok(Self {
+            oflags,
+            fdflags,
+            read,
+            write,
+        })
+    }
+
+    /// Whether the open would modify the tree or a file (refused beneath read-only preopens).
+    pub fn modifies(&self) -> bool {
+        self.write || self.oflags & (oflags::CREAT | oflags::TRUNC) != 0
+    }
+
+    /// `CREAT | EXCL`: the final component is never followed.
+    pub fn exclusive(&self) -> bool {
+        self.oflags & oflags::CREAT != 0 && self.oflags & oflags::EXCL != 0
+    }
+
+    /// Host `open` flags. `O_NONBLOCK` is always set for the open itself (a FIFO must not
+    /// block the sidecar) and cleared afterwards unless requested.
+    pub fn host_flags(&self) -> OFlags {
+        let mut f = match (self.read, self.write) {
+            (true, true) => OFlags::RDWR,
+            (false, true) => OFlags::WRONLY,
+            _ => OFlags::RDONLY,
+        };
+        f |= OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NONBLOCK;
+        let pairs = [
+            (self.oflags & oflags::CREAT, OFlags::CREATE),
+            (self.oflags & oflags::DIRECTORY, OFlags::DIRECTORY),
+            (self.oflags & oflags::EXCL, OFlags::EXCL),
+            (self.oflags & oflags::TRUNC, OFlags::TRUNC),
+            (self.fdflags & fdflags::APPEND, OFlags::APPEND),
+            (self.fdflags & fdflags::DSYNC, OFlags::DSYNC),
+            (self.fdflags & fdflags::RSYNC, OFlags::RSYNC),
+            (self.fdflags & fdflags::SYNC, OFlags::SYNC),
+        ];
+        for (bit, flag) in pairs {
+            if bit != 0 {
+                f |= flag;
+            }
+        }
+        f
+    }
+
+    /// Mode for a created file (the host umask applies).
+    pub fn mode(&self) -> Mode {
+        if self.oflags & oflags::CREAT != 0 {
+            Mode::from_raw_mode(0o666)
+        } else {
+            Mode::empty()
+        }
+    }
+
+    /// Rights reported for the opened fd, computed as wasmtime does.
+    fn rights(&self, is_dir: bool) -> Rights {
+        let mut base = rights::ALL;
+        if is_dir {
+            base &= !(rights::FD_SEEK | rights::FD_FILESTAT_SET_SIZE);
+        }
+        if !self.read {
+            base &= !(rights::FD_READ | rights::FD_READDIR);
+        }
+        if !self.write {
+            base &= !rights::FD_WRITE;
+        }
+        Rights {
+            base,
+            inheriting: base,
+        }
+    }
+}
+
+/// Turns a freshly opened host fd into a table entry, restoring blocking mode if asked.
+///
+/// # Errors
+/// Host errors from `fstat`/`fcntl`.
+pub(crate) fn entry(fd: OwnedFd, req: &OpenRequest, read_only: bool) -> Result<Entry, Errno> {
+    if req.fdflags & fdflags::NONBLOCK == 0 {
+        let flags = rustix::fs::fcntl_getfl(&fd)?;
+        rustix::fs::fcntl_setfl(&fd, flags - OFlags::NONBLOCK)?;
+    }
+    let ft = stat_filetype(&rustix::fs::fstat(&fd)?);
+    if ft == filetype::DIRECTORY {
+        return Ok(Entry::Dir(Dir {
+            fd,
+            preopen: None,
+            read_only,
+            rights: req.rights(true),
+        }));
+    }
+    Ok(Entry::File(File {
+        fd,
+        filetype: ft,
+        fdflags: req.fdflags,
+        read_only,
+        rights: req.rights(false),
+    }))
+}

@@ -1,0 +1,259 @@
+//! The `path_*` calls. Every guest path is parsed by [`GuestPath`] and resolved beneath its
+//! directory fd by the sandbox's resolver; the host call then acts on (confined parent fd,
+//! final name). Calls that modify anything refuse read-only preopens with `ROFS`.
+
+use rustix::fd::AsFd;
+use rustix::fs::{AtFlags, FileType, Mode};
+
+use crate::guest_path::GuestPath;
+use crate::resolve::Target;
+use crate::stat::{filestat, stat_filetype};
+use crate::types::{filetype, lookupflags};
+use crate::walk::read_link;
+use crate::{Errno, FileStat, Sandbox};
+
+impl Sandbox {
+    /// `path_create_directory`.
+    ///
+    /// # Errors
+    /// `ROFS` beneath a read-only preopen, [`Errno::ESCAPE`] outside it, host errors mapped.
+    pub fn path_create_directory(&mut self, fd: u32, path: &[u8]) -> Result<(), Errno> {
+        let target = self.resolve_for_change(fd, path)?;
+        let name = target.at_name().ok_or(Errno::EXIST)?;
+        Ok(rustix::fs::mkdirat(
+            &target.dir,
+            name.as_slice(),
+            Mode::from_raw_mode(0o777),
+        )?)
+    }
+
+    /// `path_remove_directory`.
+    ///
+    /// # Errors
+    /// As [`Sandbox::path_create_directory`]; `NOTEMPTY`, `NOTDIR` from the host.
+    pub fn path_remove_directory(&mut self, fd: u32, path: &[u8]) -> Result<(), Errno> {
+        let target = self.resolve_for_change(fd, path)?;
+        let Some(name) = target.at_name() else {
+            return Err(if path.ends_with(b".") && !path.ends_with(b"..") {
+                Errno::INVAL
+            } else {
+                Errno::NOTEMPTY
+            });
+        };
+        Ok(rustix::fs::unlinkat(
+            &target.dir,
+            name.as_slice(),
+            AtFlags::REMOVEDIR,
+        )?)
+    }
+
+    /// `path_unlink_file`.
+    ///
+    /// # Errors
+    /// As [`Sandbox::path_create_directory`]; `ISDIR` for directories.
+    pub fn path_unlink_file(&mut self, fd: u32, path: &[u8]) -> Result<(), Errno> {
+        let target = self.resolve_for_change(fd, path)?;
+        let name = target.at_name().ok_or(Errno::ISDIR)?;
+        Ok(rustix::fs::unlinkat(
+            &target.dir,
+            name.as_slice(),
+            AtFlags::empty(),
+        )?)
+    }
+
+    /// `path_filestat_get` (`lookupflags` 1 = follow a final symlink).
+    ///
+    /// # Errors
+    /// [`Errno::ESCAPE`] outside the preopen, host errors mapped.
+    pub fn path_filestat_get(&self, fd: u32, lookup: u32, path: &[u8]) -> Result<FileStat, Errno> {
+        let dir = self.dir(fd)?;
+        let path = GuestPath::parse(path)?;
+        let follow = lookup & lookupflags::SYMLINK_FOLLOW != 0 || path.trailing_slash;
+        let target = self.resolver.resolve(dir.fd.as_fd(), &path, follow)?;
+        Ok(filestat(&stat_target(&target)?))
+    }
+
+    /// `path_filestat_set_times`.
+    ///
+    /// # Errors
+    /// `INVAL` for bad flags, `ROFS` beneath a read-only preopen, host errors mapped.
+    pub fn path_filestat_set_times(
+        &mut self,
+        fd: u32,
+        lookup: u32,
+        path: &[u8],
+        atim: u64,
+        mtim: u64,
+        fst_flags: u16,
+    ) -> Result<(), Errno> {
+        let times = crate::stat::timestamps(atim, mtim, fst_flags)?;
+        let dir = self.writable_dir(fd)?;
+        let path = GuestPath::parse(path)?;
+        let follow = lookup & lookupflags::SYMLINK_FOLLOW != 0 || path.trailing_slash;
+        let target = self.resolver.resolve(dir.fd.as_fd(), &path, follow)?;
+        stat_target(&target)?;
+        let name = target.name.as_deref().unwrap_or(b".");
+        Ok(rustix::fs::utimensat(
+            &target.dir,
+            name,
+            &times,
+            AtFlags::SYMLINK_NOFOLLOW,
+        )?)
+    }
+
+    /// `path_link`: a hard link; symlinks are linked themselves (following is `INVAL`, as in
+    /// wasmtime). Both directories must be writable: linking out of a read-only preopen would
+    /// make its files writable.
+    ///
+    /// # Errors
+    /// `ROFS`, [`Errno::ESCAPE`], `INVAL` for `SYMLINK_FOLLOW`, host errors mapped.
+    pub fn path_link(
+        &mut self,
+        old_fd: u32,
+        old_lookup: u32,
+        old_path: &[u8],
+        new_fd: u32,
+        new_path: &[u8],
+    ) -> Result<(), Errno> {
+        let old_dir = self.writable_dir(old_fd)?;
+        if old_lookup & lookupflags::SYMLINK_FOLLOW != 0 {
+            return Err(Errno::INVAL);
+        }
+        let old_path = GuestPath::parse(old_path)?;
+        let old = self
+            .resolver
+            .resolve(old_dir.fd.as_fd(), &old_path, old_path.trailing_slash)?;
+        let new = self.resolve_for_change(new_fd, new_path)?;
+        if old.trailing_slash {
+            // A trailing slash names a directory, and directories cannot be hard-linked.
+            return Err(match stat_target(&old)? {
+                _ if old.name.is_none() => Errno::PERM,
+                st if FileType::from_raw_mode(st.st_mode) == FileType::Directory => Errno::PERM,
+                _ => Errno::NOTDIR,
+            });
+        }
+        let old_name = old.name.ok_or(Errno::PERM)?;
+        let new_name = new.at_name().ok_or(Errno::EXIST)?;
+        Ok(rustix::fs::linkat(
+            &old.dir,
+            old_name.as_slice(),
+            &new.dir,
+            new_name.as_slice(),
+            AtFlags::empty(),
+        )?)
+    }
+
+    /// `path_readlink`: a symlink's target (at most `PATH_MAX` bytes).
+    ///
+    /// # Errors
+    /// `INVAL` when the path is not a symlink, [`Errno::ESCAPE`], host errors mapped.
+    pub fn path_readlink(&self, fd: u32, path: &[u8]) -> Result<Vec<u8>, Errno> {
+        let dir = self.dir(fd)?;
+        let path = GuestPath::parse(path)?;
+        let target = self
+            .resolver
+            .resolve(dir.fd.as_fd(), &path, path.trailing_slash)?;
+        if target.trailing_slash {
+            // Fully resolved through any link: a directory, so not a symlink.
+            stat_target(&target)?;
+            return Err(Errno::INVAL);
+        }
+        let name = target.name.as_deref().ok_or(Errno::INVAL)?;
+        read_link(target.dir.as_fd(), name)
+    }
+
+    /// `path_rename`. Both directories must be writable.
+    ///
+    /// # Errors
+    /// `ROFS`, [`Errno::ESCAPE`], `BUSY` for `.`/`..`, host errors mapped.
+    pub fn path_rename(
+        &mut self,
+        fd: u32,
+        old_path: &[u8],
+        new_fd: u32,
+        new_path: &[u8],
+    ) -> Result<(), Errno> {
+        let old = self.resolve_for_change(fd, old_path)?;
+        let new = self.resolve_for_change(new_fd, new_path)?;
+        let (Some(old_name), Some(new_name)) = (old.at_name(), new.at_name()) else {
+            return Err(Errno::BUSY);
+        };
+        Ok(rustix::fs::renameat(
+            &old.dir,
+            old_name.as_slice(),
+            &new.dir,
+            new_name.as_slice(),
+        )?)
+    }
+
+    /// `path_symlink`: creates `new_path` pointing at `target`. Absolute targets are refused
+    /// ([`Errno::ESCAPE`]); relative ones may point anywhere, since following them is confined.
+    ///
+    /// # Errors
+    /// `ROFS`, [`Errno::ESCAPE`], `ILSEQ`/`INVAL`/`NAMETOOLONG` for a bad target, host errors.
+    pub fn path_symlink(&mut self, target: &[u8], fd: u32, new_path: &[u8]) -> Result<(), Errno> {
+        GuestPath::parse(target)?;
+        let new = self.resolve_for_change(fd, new_path)?;
+        let name = new.at_name().ok_or(Errno::EXIST)?;
+        Ok(rustix::fs::symlinkat(target, &new.dir, name.as_slice())?)
+    }
+
+    /// `path_open`: opens a file or directory beneath `fd` and returns the new guest fd.
+    /// Access mode from `rights_base` (`FD_READ` → read, `FD_WRITE` → write, neither → read),
+    /// as wasmtime; `rights_inheriting` is ignored.
+    ///
+    /// # Errors
+    /// `INVAL` for unknown flags or `CREAT|DIRECTORY`, `ROFS` for write/create/truncate beneath
+    /// a read-only preopen, `LOOP` for a final symlink without `SYMLINK_FOLLOW`,
+    /// [`Errno::ESCAPE`], `MFILE` when the table is full, host errors mapped.
+    #[expect(clippy::too_many_arguments, reason = "one argument per WASI parameter")]
+    pub fn path_open(
+        &mut self,
+        fd: u32,
+        lookup: u32,
+        path: &[u8],
+        oflags: u16,
+        rights_base: u64,
+        _rights_inheriting: u64,
+        fdflags: u16,
+    ) -> Result<u32, Errno> {
+        let req = crate::open::OpenRequest::new(oflags, rights_base, fdflags)?;
+        let dir = self.dir(fd)?;
+        if dir.read_only && req.modifies() {
+            return Err(Errno::READ_ONLY);
+        }
+        let read_only = dir.read_only;
+        let path = GuestPath::parse(path)?;
+        let follow = lookup & lookupflags::SYMLINK_FOLLOW != 0 && !req.exclusive();
+        let fd = self.resolver.open(
+            dir.fd.as_fd(),
+            &path,
+            req.host_flags(),
+            req.mode(),
+            follow || path.trailing_slash,
+        )?;
+        let entry = crate::open::entry(fd, &req, read_only)?;
+        self.table.push(entry)
+    }
+
+    /// Resolves `path` beneath writable directory `fd` without following a final symlink,
+    /// for the calls that create, remove or rename the final name.
+    fn resolve_for_change(&self, fd: u32, path: &[u8]) -> Result<Target, Errno> {
+        let dir = self.writable_dir(fd)?;
+        let path = GuestPath::parse(path)?;
+        self.resolver.resolve(dir.fd.as_fd(), &path, false)
+    }
+}
+
+/// `stat` of a resolved target without following it; `NOTDIR` when a trailing slash named a
+/// non-directory.
+fn stat_target(target: &Target) -> Result<rustix::fs::Stat, Errno> {
+    let st = match &target.name {
+        None => rustix::fs::fstat(&target.dir)?,
+        Some(name) => rustix::fs::statat(&target.dir, name.as_slice(), AtFlags::SYMLINK_NOFOLLOW)?,
+    };
+    if target.trailing_slash && stat_filetype(&st) != filetype::DIRECTORY {
+        return Err(Errno::NOTDIR);
+    }
+    Ok(st)
+}

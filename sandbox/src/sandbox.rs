@@ -1,0 +1,188 @@
+//! The [`Sandbox`]: one per exec. Owns the fd table and the preopened directories, and looks
+//! entries up for the `fd_*` ([`crate::fd_ops`], [`crate::fd_meta`]) and `path_*`
+//! ([`crate::path_ops`]) calls.
+
+use std::path::PathBuf;
+
+use rustix::fs::{Mode, OFlags};
+
+use crate::resolve::{Resolver, ResolverKind};
+use crate::table::{Dir, Entry, FdTable, File, Rights};
+use crate::types::{filetype, rights};
+use crate::{Errno, Preopen};
+
+/// Largest byte count one read (or `readdir`) call allocates on the host.
+pub const MAX_IO: usize = 16 << 20;
+
+/// Tunables of a [`Sandbox`]; `Default` is what production uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SandboxOptions {
+    /// Which path resolver to use (`Auto`: `openat2` if the kernel has it).
+    pub resolver: ResolverKind,
+    /// Most fds open at once, stdio and preopens included (`MFILE` past it). Default 1024.
+    pub max_fds: usize,
+    /// The `filetype` stdio fds report. Default `CHARACTER_DEVICE`, which makes wasi-libc's
+    /// `isatty` true for them; `UNKNOWN` (wasmtime's choice for non-terminals) makes it false.
+    pub stdio_filetype: u8,
+}
+
+impl Default for SandboxOptions {
+    fn default() -> Self {
+        Self {
+            resolver: ResolverKind::Auto,
+            max_fds: 1024,
+            stdio_filetype: filetype::CHARACTER_DEVICE,
+        }
+    }
+}
+
+/// Why a sandbox could not be created (host-side configuration errors, not guest errors).
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    /// A preopen's host directory could not be opened.
+    #[error("cannot open preopen {guest:?} at {host}: {source}")]
+    Preopen {
+        /// The guest name.
+        guest: String,
+        /// The host directory.
+        host: PathBuf,
+        /// The host error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// More preopens than `max_fds` leaves room for.
+    #[error("too many preopens: {count} (max_fds {max_fds} includes the 3 stdio fds)")]
+    TooManyPreopens {
+        /// Preopens requested.
+        count: usize,
+        /// The fd limit.
+        max_fds: usize,
+    },
+}
+
+/// A guest's file descriptors and preopened directories, with every path confined.
+#[derive(Debug)]
+pub struct Sandbox {
+    pub(crate) table: FdTable,
+    pub(crate) resolver: Resolver,
+    pub(crate) stdio_filetype: u8,
+}
+
+impl Sandbox {
+    /// A sandbox with fds 0–2 as stdio and `preopens` at 3, 4, ... (default options).
+    ///
+    /// # Errors
+    /// [`SandboxError::Preopen`] when a host directory cannot be opened.
+    pub fn new(preopens: &[Preopen]) -> Result<Self, SandboxError> {
+        Self::with_options(preopens, SandboxOptions::default())
+    }
+
+    /// As [`Sandbox::new`], with explicit options.
+    ///
+    /// # Errors
+    /// [`SandboxError`] when a host directory cannot be opened or there are too many.
+    pub fn with_options(preopens: &[Preopen], opts: SandboxOptions) -> Result<Self, SandboxError> {
+        if preopens.len().saturating_add(3) > opts.max_fds {
+            return Err(SandboxError::TooManyPreopens {
+                count: preopens.len(),
+                max_fds: opts.max_fds,
+            });
+        }
+        let dirs = preopens
+            .iter()
+            .map(open_preopen)
+            .collect::<Result<Vec<_>, _>>()?;
+        let resolver = match dirs.first() {
+            Some(d) => Resolver::new(opts.resolver, rustix::fd::AsFd::as_fd(&d.fd)),
+            None => Resolver::new(ResolverKind::Walk, rustix::fs::CWD),
+        };
+        let mut table = FdTable::new(opts.max_fds);
+        let input = Rights {
+            base: rights::FD_READ,
+            inheriting: rights::FD_READ,
+        };
+        let output = Rights {
+            base: rights::FD_WRITE,
+            inheriting: rights::FD_WRITE,
+        };
+        let stdio = [
+            Entry::Stdin(input),
+            Entry::Stdout(output),
+            Entry::Stderr(output),
+        ];
+        for entry in stdio.into_iter().chain(dirs.into_iter().map(Entry::Dir)) {
+            table
+                .push(entry)
+                .map_err(|_| SandboxError::TooManyPreopens {
+                    count: preopens.len(),
+                    max_fds: opts.max_fds,
+                })?;
+        }
+        Ok(Self {
+            table,
+            resolver,
+            stdio_filetype: opts.stdio_filetype,
+        })
+    }
+
+    /// The directory at `fd`: `NOTDIR` for a file, `BADF` for stdio or a closed fd.
+    pub(crate) fn dir(&self, fd: u32) -> Result<&Dir, Errno> {
+        match self.table.get(fd)? {
+            Entry::Dir(d) => Ok(d),
+            Entry::File(_) => Err(Errno::NOTDIR),
+            _ => Err(Errno::BADF),
+        }
+    }
+
+    /// As [`Sandbox::dir`], and `ROFS` when the directory is beneath a read-only preopen.
+    pub(crate) fn writable_dir(&self, fd: u32) -> Result<&Dir, Errno> {
+        let dir = self.dir(fd)?;
+        if dir.read_only {
+            return Err(Errno::READ_ONLY);
+        }
+        Ok(dir)
+    }
+
+    /// The non-directory file at `fd`: `BADF` for anything else.
+    pub(crate) fn file(&self, fd: u32) -> Result<&File, Errno> {
+        match self.table.get(fd)? {
+            Entry::File(f) => Ok(f),
+            _ => Err(Errno::BADF),
+        }
+    }
+
+    /// As [`Sandbox::file`], and `ROFS` when the file came from a read-only preopen.
+    pub(crate) fn writable_file(&self, fd: u32) -> Result<&File, Errno> {
+        let file = self.file(fd)?;
+        if file.read_only {
+            return Err(Errno::READ_ONLY);
+        }
+        Ok(file)
+    }
+}
+
+/// Opens one preopen's host directory (`O_PATH | O_DIRECTORY | O_CLOEXEC`), once.
+fn open_preopen(p: &Preopen) -> Result<Dir, SandboxError> {
+    let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    let fd =
+        rustix::fs::open(&p.host, flags, Mode::empty()).map_err(|e| SandboxError::Preopen {
+            guest: p.guest.clone(),
+            host: p.host.clone(),
+            source: e.into(),
+        })?;
+    Ok(Dir {
+        fd,
+        preopen: Some(p.guest.clone()),
+        read_only: p.read_only,
+        rights: Rights {
+            base: rights::PREOPEN_BASE,
+            inheriting: rights::PREOPEN_INHERITING,
+        },
+    })
+}
+
+/// The glue may move a sandbox between threads (one exec, one owner at a time).
+const _: fn() = || {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Sandbox>();
+};

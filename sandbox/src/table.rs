@@ -1,0 +1,190 @@
+//! The per-exec file descriptor table: guest fd numbers → open host objects.
+//!
+//! ```text
+//!   0 Stdin   1 Stdout   2 Stderr   3.. preopens (in order)   then path_open results
+//! ```
+//! New fds take the lowest free number; the table holds at most `max_fds` entries (`MFILE`).
+
+use std::collections::BTreeMap;
+
+use rustix::fd::OwnedFd;
+
+use crate::Errno;
+
+/// What one guest fd refers to.
+#[derive(Debug)]
+pub(crate) enum Entry {
+    /// The sidecar's stdin.
+    Stdin(Rights),
+    /// The sidecar's stdout.
+    Stdout(Rights),
+    /// The sidecar's stderr.
+    Stderr(Rights),
+    /// A directory (a preopen, or opened by `path_open`).
+    Dir(Dir),
+    /// Anything else opened by `path_open` (regular file, device, fifo, ...).
+    File(File),
+}
+
+/// Reported rights, narrowed by `fd_fdstat_set_rights`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Rights {
+    /// Base rights.
+    pub base: u64,
+    /// Inheriting rights.
+    pub inheriting: u64,
+}
+
+/// A directory entry of the table.
+#[derive(Debug)]
+pub(crate) struct Dir {
+    /// The host directory (`O_PATH` for preopens, `O_RDONLY` for `path_open` results).
+    pub fd: OwnedFd,
+    /// The guest name when this is a preopen.
+    pub preopen: Option<String>,
+    /// Nothing beneath may be modified.
+    pub read_only: bool,
+    /// Reported rights.
+    pub rights: Rights,
+}
+
+/// A non-directory entry of the table.
+#[derive(Debug)]
+pub(crate) struct File {
+    /// The host file.
+    pub fd: OwnedFd,
+    /// A `filetype` value.
+    pub filetype: u8,
+    /// Current `fdflags` (as requested; `APPEND`/`NONBLOCK` mirrored on the host fd).
+    pub fdflags: u16,
+    /// Opened beneath a read-only preopen.
+    pub read_only: bool,
+    /// Reported rights.
+    pub rights: Rights,
+}
+
+impl Entry {
+    /// The entry's reported rights.
+    pub fn rights_mut(&mut self) -> &mut Rights {
+        match self {
+            Entry::Stdin(r) | Entry::Stdout(r) | Entry::Stderr(r) => r,
+            Entry::Dir(d) => &mut d.rights,
+            Entry::File(f) => &mut f.rights,
+        }
+    }
+}
+
+/// The fd table.
+#[derive(Debug)]
+pub(crate) struct FdTable {
+    entries: BTreeMap<u32, Entry>,
+    max_fds: usize,
+}
+
+impl FdTable {
+    /// An empty table holding at most `max_fds` entries.
+    pub fn new(max_fds: usize) -> Self {
+        Self {
+            entries: BTreeMap::new(),
+            max_fds,
+        }
+    }
+
+    /// Inserts at the lowest free number.
+    ///
+    /// # Errors
+    /// `MFILE` when the table is full.
+    pub fn push(&mut self, entry: Entry) -> Result<u32, Errno> {
+        if self.entries.len() >= self.max_fds {
+            return Err(Errno::MFILE);
+        }
+        let mut fd = 0u32;
+        for &used in self.entries.keys() {
+            if used != fd {
+                break;
+            }
+            fd = fd.checked_add(1).ok_or(Errno::MFILE)?;
+        }
+        self.entries.insert(fd, entry);
+        Ok(fd)
+    }
+
+    /// The entry at `fd`.
+    ///
+    /// # Errors
+    /// `BADF` when `fd` is not open.
+    pub fn get(&self, fd: u32) -> Result<&Entry, Errno> {
+        self.entries.get(&fd).ok_or(Errno::BADF)
+    }
+
+    /// The entry at `fd`, mutably.
+    ///
+    /// # Errors
+    /// `BADF` when `fd` is not open.
+    pub fn get_mut(&mut self, fd: u32) -> Result<&mut Entry, Errno> {
+        self.entries.get_mut(&fd).ok_or(Errno::BADF)
+    }
+
+    /// Removes `fd` (closing the host object when dropped).
+    ///
+    /// # Errors
+    /// `BADF` when `fd` is not open.
+    pub fn remove(&mut self, fd: u32) -> Result<Entry, Errno> {
+        self.entries.remove(&fd).ok_or(Errno::BADF)
+    }
+
+    /// Moves `from` to `to`, closing whatever `to` held.
+    ///
+    /// # Errors
+    /// `BADF` when `from` is not open.
+    pub fn renumber(&mut self, from: u32, to: u32) -> Result<(), Errno> {
+        if !self.entries.contains_key(&from) {
+            return Err(Errno::BADF);
+        }
+        if from != to {
+            let entry = self.remove(from)?;
+            self.entries.insert(to, entry);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stdin() -> Entry {
+        Entry::Stdin(Rights {
+            base: 0,
+            inheriting: 0,
+        })
+    }
+
+    #[test]
+    fn push_takes_lowest_free() {
+        let mut t = FdTable::new(8);
+        assert_eq!(t.push(stdin()), Ok(0));
+        assert_eq!(t.push(stdin()), Ok(1));
+        assert_eq!(t.push(stdin()), Ok(2));
+        t.remove(1).unwrap();
+        assert_eq!(t.push(stdin()), Ok(1));
+    }
+
+    #[test]
+    fn push_past_limit_is_mfile() {
+        let mut t = FdTable::new(1);
+        t.push(stdin()).unwrap();
+        assert_eq!(t.push(stdin()), Err(Errno::MFILE));
+    }
+
+    #[test]
+    fn renumber_replaces_target() {
+        let mut t = FdTable::new(8);
+        t.push(stdin()).unwrap();
+        t.push(stdin()).unwrap();
+        t.renumber(0, 1).unwrap();
+        assert_eq!(t.get(0).err(), Some(Errno::BADF));
+        assert!(t.get(1).is_ok());
+        assert_eq!(t.renumber(5, 1), Err(Errno::BADF));
+    }
+}

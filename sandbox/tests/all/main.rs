@@ -1,0 +1,7 @@
+//! Integration tests of `agentos-sandbox`: one binary, every test run with both resolvers.
+
+mod common;
+mod escape;
+mod fd;
+mod path;
+mod read_only;

@@ -1,0 +1,133 @@
+//! Running a WASI command in a prepared isolate: hand the runner the module (compiled and cached
+//! from an earlier exec, or its bytes on first use), then `runner.startWasm(config)`.
+//!
+//! First use: the bytes are injected as the global `__agentOSWasmModuleBytes`, a `Uint8Array`
+//! over the cache's shared memory (no copy). The runner reads and deletes it before anything of
+//! the guest runs, compiles it, and hands the module back through `wasmModuleCompiled`, which
+//! stores the compiled code for every later exec of the same file.
+#![expect(
+    unsafe_code,
+    reason = "zero-copy backing store over shared module bytes"
+)]
+
+use std::ffi::c_void;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use bytes::Bytes;
+
+use super::guest::{GuestState, guest};
+use super::strings::{string_array, v8_str};
+
+/// Compiled wasm code, shareable across isolates and threads.
+pub struct CompiledModule(v8::CompiledWasmModule);
+
+/// Where a guest's freshly compiled module is stored (the module cache's slot for its file).
+pub type CompiledSlot = Arc<OnceLock<CompiledModule>>;
+
+const BYTES_GLOBAL: &str = "__agentOSWasmModuleBytes";
+
+static COMPILE_HITS: AtomicU64 = AtomicU64::new(0);
+
+/// Execs that instantiated a cached compiled module instead of compiling.
+pub fn compile_hits() -> u64 {
+    COMPILE_HITS.load(Ordering::Relaxed)
+}
+
+/// Everything one wasm exec needs besides its host state.
+pub struct WasmJob<'a> {
+    /// The exec's id.
+    pub exec_id: u64,
+    /// The guest's argv (argv[0] as given).
+    pub argv: &'a [String],
+    /// Exactly the guest's environment.
+    pub env: &'a [(String, String)],
+    /// The module's bytes.
+    pub bytes: &'a Bytes,
+    /// Its compiled code, once some exec compiled it.
+    pub compiled: &'a CompiledSlot,
+}
+
+/// The config for `runner.startWasm`: the cached module when there is one, else the bytes global
+/// is installed and the runner is told where to store what it compiles.
+pub fn start_config<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    job: &WasmJob<'_>,
+    state: &GuestState,
+) -> Option<v8::Local<'s, v8::Object>> {
+    let config = v8::Object::new(scope);
+    let argv = string_array(scope, job.argv.iter().map(String::as_str));
+    let env: Vec<v8::Local<v8::Value>> = (job.env.iter())
+        .map(|(k, v)| string_array(scope, [k.as_str(), v.as_str()]).into())
+        .collect();
+    let env = v8::Array::new_with_elements(scope, &env);
+    set(scope, config, "argv", argv.into())?;
+    set(scope, config, "env", env.into())?;
+    let cached = job
+        .compiled
+        .get()
+        .and_then(|c| v8::WasmModuleObject::from_compiled_module(scope, &c.0));
+    match cached {
+        Some(module) => {
+            COMPILE_HITS.fetch_add(1, Ordering::Relaxed);
+            set(scope, config, "module", module.into())?;
+        }
+        None => {
+            *state.compiled_slot.borrow_mut() = Some(job.compiled.clone());
+            inject_bytes(scope, job.bytes)?;
+        }
+    }
+    Some(config)
+}
+
+fn set<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    object: v8::Local<'s, v8::Object>,
+    name: &str,
+    value: v8::Local<'s, v8::Value>,
+) -> Option<()> {
+    let key = v8_str(scope, name);
+    object.set(scope, key.into(), value).map(drop)
+}
+
+/// Installs the bytes global over `bytes` without copying them.
+fn inject_bytes(scope: &mut v8::PinScope<'_, '_>, bytes: &Bytes) -> Option<()> {
+    let keep = Box::into_raw(Box::new(bytes.clone()));
+    // SAFETY: `data` points into the `Bytes` owned by `keep`, which lives until V8 calls
+    // `release` exactly once when the backing store dies; the bytes are never moved or freed
+    // before. Only runner code reads them (and drops every reference before guest code runs).
+    let store = unsafe {
+        v8::ArrayBuffer::new_backing_store_from_ptr(
+            bytes.as_ptr() as *mut c_void,
+            bytes.len(),
+            release,
+            keep.cast(),
+        )
+    }
+    .make_shared();
+    let buffer = v8::ArrayBuffer::with_backing_store(scope, &store);
+    let array = v8::Uint8Array::new(scope, buffer, 0, bytes.len())?;
+    let key = v8_str(scope, BYTES_GLOBAL);
+    let global = scope.get_current_context().global(scope);
+    global.set(scope, key.into(), array.into()).map(drop)
+}
+
+unsafe extern "C" fn release(_data: *mut c_void, _len: usize, keep: *mut c_void) {
+    // SAFETY: `keep` is the `Box<Bytes>` leaked in `inject_bytes`, released once, here.
+    drop(unsafe { Box::from_raw(keep.cast::<Bytes>()) });
+}
+
+/// `bridge.wasmModuleCompiled(module)`: stores the module the runner compiled.
+pub fn module_compiled<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    _rv: v8::ReturnValue<'s>,
+) {
+    let Ok(module) = v8::Local::<v8::WasmModuleObject>::try_from(args.get(0)) else {
+        return;
+    };
+    let Some(state) = guest(scope) else { return };
+    if let Some(slot) = state.compiled_slot.borrow_mut().take() {
+        let _ = slot.set(CompiledModule(module.get_compiled_module()));
+    }
+}

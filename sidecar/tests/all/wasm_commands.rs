@@ -1,0 +1,268 @@
+//! WASI commands through the real sidecar: the default command set, stdin, exit codes, the
+//! sandbox, the module cache and typed errors. Needs `ci/build-commands` (ci/test runs it).
+
+use std::path::{Path, PathBuf};
+
+use agentos_sdk::{ErrorCode, ExecSpec, Output, Sidecar};
+
+use crate::support::{HANG, builder, node, run, scratch, sidecar, spawn, stderr, stdout};
+
+/// The default command set, where `ci/build-commands` puts it (next to the sidecar binary).
+fn commands_dir() -> PathBuf {
+    let bin = Path::new(env!("CARGO_BIN_EXE_agentos-sidecar"));
+    bin.parent().unwrap().parent().unwrap().join("commands")
+}
+
+fn cmd(argv: &[&str]) -> ExecSpec {
+    ExecSpec::new(argv.iter().copied())
+}
+
+/// A fresh directory mounted read-write at `/`.
+fn in_dir(dir: &Path, argv: &[&str]) -> ExecSpec {
+    cmd(argv).dir(dir.to_str().unwrap(), "/").cwd("/")
+}
+
+async fn ok(sc: &Sidecar, spec: ExecSpec) -> Output {
+    let out = run(sc, spec).await;
+    assert_eq!(out.status.code, 0, "{:?}: {}", out.status, stderr(&out));
+    out
+}
+
+#[tokio::test]
+async fn default_commands_run() {
+    assert!(
+        commands_dir().join("true.wasm").is_file(),
+        "run ci/build-commands first"
+    );
+    let sc = sidecar().await;
+    let dir = scratch("cmds");
+    std::fs::write(dir.join("a.txt"), "one\ntwo\nthree\n").unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (&["echo", "hello", "world"], "hello world\n"),
+        (&["printf", "%s-%d\\n", "x", "42"], "x-42\n"),
+        (&["pwd"], "/\n"),
+        (&["cat", "a.txt"], "one\ntwo\nthree\n"),
+        (&["head", "-n", "2", "a.txt"], "one\ntwo\n"),
+        (&["wc", "-l", "a.txt"], "3 a.txt\n"),
+        (&["env"], "K=V\n"),
+        (&["large", "-q"], "ok\n"),
+        (&["true"], ""),
+        (&["sleep", "0.01"], ""),
+    ];
+    for (argv, want) in cases {
+        let out = ok(&sc, in_dir(&dir, argv).env("K", "V")).await;
+        assert_eq!(stdout(&out), *want, "{argv:?}");
+    }
+    assert_eq!(run(&sc, in_dir(&dir, &["false"])).await.status.code, 1);
+    assert_eq!(
+        stdout(&ok(&sc, in_dir(&dir, &["date", "-u", "-d", "@0", "+%Y"])).await),
+        "1970\n"
+    );
+    ok(&sc, in_dir(&dir, &["mkdir", "-p", "x/y"])).await;
+    ok(&sc, in_dir(&dir, &["touch", "x/y/z"])).await;
+    assert_eq!(stdout(&ok(&sc, in_dir(&dir, &["ls", "x/y"])).await), "z\n");
+    ok(&sc, in_dir(&dir, &["rm", "-r", "x"])).await;
+    assert!(!dir.join("x").exists());
+    assert_eq!(
+        stdout(&ok(&sc, in_dir(&dir, &["ls", "/"])).await),
+        "a.txt\n"
+    );
+}
+
+#[tokio::test]
+async fn printf_64k_arrives_whole_and_in_order() {
+    let sc = sidecar().await;
+    let out = ok(&sc, cmd(&["printf", "%065536d", "0"])).await;
+    assert_eq!(out.stdout.len(), 65536);
+    assert!(out.stdout.iter().all(|&b| b == b'0'));
+}
+
+#[tokio::test]
+async fn stdin_streams_through_cat() {
+    let sc = sidecar().await;
+    let exec = sc.exec(cmd(&["cat"]).stdin_open(true)).await.unwrap();
+    let mut out = exec.take_stdout().unwrap();
+    for chunk in ["alpha\n", "beta\n"] {
+        exec.write_stdin(chunk.as_bytes().to_vec()).await.unwrap();
+        // Each chunk comes back before the next is sent: output streams, stdin is not buffered.
+        let echoed = tokio::time::timeout(HANG, out.next_chunk())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(&echoed[..], chunk.as_bytes());
+    }
+    exec.close_stdin().await.unwrap();
+    assert_eq!(exec.wait().await.unwrap().code, 0);
+}
+
+#[tokio::test]
+async fn kill_ends_a_command_blocked_on_stdin() {
+    let sc = sidecar().await;
+    let exec = sc.exec(cmd(&["cat"]).stdin_open(true)).await.unwrap();
+    sc.ping().await.unwrap();
+    exec.kill(15).await.unwrap();
+    let status = tokio::time::timeout(HANG, exec.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((status.code, status.signal), (143, Some(15)));
+}
+
+#[tokio::test]
+async fn kill_ends_a_sleeping_command() {
+    let sc = sidecar().await;
+    let exec = sc.exec(cmd(&["sleep", "600"])).await.unwrap();
+    sc.ping().await.unwrap();
+    exec.kill(9).await.unwrap();
+    let status = tokio::time::timeout(HANG, exec.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((status.code, status.signal), (137, Some(9)));
+}
+
+#[tokio::test]
+async fn sandbox_escapes_all_fail() {
+    let sc = sidecar().await;
+    let root = scratch("escape");
+    let (inside, outside) = (root.join("inside"), root.join("outside"));
+    std::fs::create_dir_all(&inside).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("secret"), "SECRET").unwrap();
+    let link =
+        |target: &Path, name: &str| std::os::unix::fs::symlink(target, inside.join(name)).unwrap();
+    link(&outside.join("secret"), "abs-link");
+    link(Path::new("../outside/secret"), "rel-link");
+    link(Path::new("hop"), "chain");
+    link(Path::new("../outside"), "hop");
+    link(Path::new("loop-b"), "loop-a");
+    link(Path::new("loop-a"), "loop-b");
+    let mount = |argv: &[&str]| cmd(argv).dir(inside.to_str().unwrap(), "/").cwd("/");
+    for path in [
+        "../outside/secret",
+        "/../outside/secret",
+        "abs-link",
+        "rel-link",
+        "chain/secret",
+        "loop-a",
+    ] {
+        let out = run(&sc, mount(&["cat", path])).await;
+        assert_ne!(out.status.code, 0, "cat {path} succeeded");
+        assert!(!stdout(&out).contains("SECRET"), "cat {path} escaped");
+    }
+    // Writes through a read-only mount fail and change nothing.
+    let ro = |argv: &[&str]| cmd(argv).dir_ro(inside.to_str().unwrap(), "/").cwd("/");
+    for argv in [&["touch", "new"][..], &["mkdir", "d"], &["rm", "abs-link"]] {
+        let out = run(&sc, ro(argv)).await;
+        assert_ne!(
+            out.status.code, 0,
+            "{argv:?} succeeded on a read-only mount"
+        );
+    }
+    assert!(!inside.join("new").exists() && !inside.join("d").exists());
+    assert!(std::fs::symlink_metadata(inside.join("abs-link")).is_ok());
+    assert_eq!(
+        std::fs::read_to_string(outside.join("secret")).unwrap(),
+        "SECRET"
+    );
+}
+
+#[tokio::test]
+async fn a_changed_module_file_is_reread_and_compiled_code_is_reused() {
+    let sc = sidecar().await;
+    let dir = scratch("cmd-path");
+    let tool = dir.join("tool.wasm");
+    std::fs::copy(commands_dir().join("echo.wasm"), &tool).unwrap();
+    let spec = || cmd(&["tool", "hi"]).command_dir(dir.to_str().unwrap());
+    assert_eq!(stdout(&ok(&sc, spec()).await), "hi\n");
+    assert_eq!(stdout(&ok(&sc, spec()).await), "hi\n");
+    assert!(sc.stats().await.unwrap().module_compile_hits >= 1);
+    // Replace the file: the next exec runs the new program, never the cached one.
+    std::fs::remove_file(&tool).unwrap();
+    std::fs::copy(commands_dir().join("true.wasm"), &tool).unwrap();
+    assert_eq!(stdout(&ok(&sc, spec()).await), "");
+}
+
+#[tokio::test]
+async fn exec_command_dirs_take_precedence_over_the_command_path() {
+    let sc = sidecar().await;
+    let dir = scratch("local-bin");
+    std::fs::copy(commands_dir().join("false.wasm"), dir.join("true.wasm")).unwrap();
+    let local = cmd(&["true"]).command_dir(dir.to_str().unwrap());
+    assert_eq!(run(&sc, local).await.status.code, 1);
+    assert_eq!(run(&sc, cmd(&["true"])).await.status.code, 0);
+}
+
+#[tokio::test]
+async fn sixty_five_modules_evict_one() {
+    let sc = sidecar().await;
+    let dir = scratch("many");
+    for i in 0..65 {
+        std::fs::copy(
+            commands_dir().join("true.wasm"),
+            dir.join(format!("t{i}.wasm")),
+        )
+        .unwrap();
+    }
+    for i in 0..65 {
+        let name = format!("t{i}");
+        ok(&sc, cmd(&[&name]).command_dir(dir.to_str().unwrap())).await;
+    }
+    let stats = sc.stats().await.unwrap();
+    assert_eq!(
+        (stats.module_cache_entries, stats.module_cache_evictions),
+        (64, 1)
+    );
+}
+
+#[tokio::test]
+async fn non_wasm_and_native_files_are_typed_errors() {
+    let sc = sidecar().await;
+    let dir = scratch("bad-modules");
+    let cases: [(&str, &[u8], ErrorCode); 3] = [
+        (
+            "native.wasm",
+            b"\x7fELF\x02\x01\x01\0",
+            ErrorCode::NativeBinary,
+        ),
+        (
+            "text.wasm",
+            b"#!/bin/sh\necho hi\n",
+            ErrorCode::InvalidModule,
+        ),
+        (
+            "broken.wasm",
+            b"\0asm\x01\0\0\0\x01\x05",
+            ErrorCode::InvalidModule,
+        ),
+    ];
+    for (name, bytes, code) in cases {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out = run(&sc, cmd(&[path.to_str().unwrap()])).await;
+        let error = out
+            .status
+            .error
+            .clone()
+            .unwrap_or_else(|| panic!("{name}: no typed error"));
+        assert_eq!(error.code, code, "{name}: {}", error.message);
+        assert_eq!(out.status.code, 126);
+    }
+    let missing = run(&sc, cmd(&["no-such-command"])).await;
+    assert_eq!(
+        missing.status.error.unwrap().code,
+        ErrorCode::CommandNotFound
+    );
+}
+
+#[tokio::test]
+async fn a_guest_cannot_alter_what_the_next_exec_of_a_command_runs() {
+    let sc = spawn(builder("block")).await;
+    assert_eq!(stdout(&ok(&sc, cmd(&["echo", "same"])).await), "same\n");
+    // A JS guest looks for the injected module bytes anywhere it can reach and scribbles on them.
+    let probe = "let found = 0; for (const k of Object.getOwnPropertyNames(globalThis)) { const v = globalThis[k]; if (v instanceof Uint8Array) { v.fill(0); found++; } } console.log(found)";
+    assert_eq!(stdout(&ok(&sc, node(probe)).await), "0\n");
+    for _ in 0..3 {
+        assert_eq!(stdout(&ok(&sc, cmd(&["echo", "same"])).await), "same\n");
+    }
+}
