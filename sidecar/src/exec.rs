@@ -210,7 +210,11 @@ fn execute(
         killed: job.control.killed(),
     };
     match command {
-        Command::Js(main) => guest.run_js(js_job(job, &main, sink), control, phases),
+        Command::Js(main) => {
+            let stdio = GuestStdio::without_stdin(job.id, sink.clone());
+            let host = WasiHost { sandbox, stdio };
+            guest.run_js(js_job(job, &main, sink), host, control, phases)
+        }
         Command::Wasm(wasm) => {
             let stdio =
                 GuestStdio::new(job.id, sink.clone(), job.inbox.clone(), job.initial_input());

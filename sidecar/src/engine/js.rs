@@ -138,9 +138,17 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
     }
 
     /// Runs a JS guest to completion in this isolate.
-    pub fn run_js(&mut self, job: JsJob<'_>, control: Control<'_>, phases: &mut Phases) -> Outcome {
+    /// `host` gives the guest's `fs` and `require` the exec's mounts; stdin stays with the loop.
+    pub fn run_js(
+        &mut self,
+        job: JsJob<'_>,
+        host: WasiHost,
+        control: Control<'_>,
+        phases: &mut Phases,
+    ) -> Outcome {
         let heap = self.heap;
         let state = GuestState::new(job.exec_id, job.sink.clone());
+        *state.wasi.borrow_mut() = Some(host);
         self.scope.set_slot(state.clone());
         let t = Instant::now();
         let scope = &mut *self.scope;

@@ -53,6 +53,13 @@ impl GuestStdio {
         }
     }
 
+    /// Stdio for a JS guest's files: output as usual, stdin reads as empty (the JS event loop
+    /// owns the exec's real stdin).
+    pub fn without_stdin(exec_id: u64, sink: EventSink) -> Self {
+        let (_closed, inbox) = crossbeam_channel::bounded(0);
+        Self::new(exec_id, sink, inbox, Vec::new())
+    }
+
     /// Where output goes.
     pub fn sink(&self) -> &EventSink {
         &self.sink
