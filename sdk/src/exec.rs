@@ -22,7 +22,7 @@ pub struct ExecSpec {
     cwd: String,
     stdin: Bytes,
     stdin_open: bool,
-    heap_mb: u32,
+    limits: Limits,
     preopens: Vec<Preopen>,
     command_dirs: Vec<String>,
 }
@@ -106,7 +106,32 @@ impl ExecSpec {
 
     /// The guest's V8 heap limit in MiB (0, the default, means the sidecar's default).
     pub fn heap_mb(mut self, heap_mb: u32) -> Self {
-        self.heap_mb = heap_mb;
+        self.limits.heap_mb = heap_mb;
+        self
+    }
+
+    /// Wall-time limit from the guest's start, ms (0: the sidecar's default).
+    pub fn timeout_ms(mut self, ms: u64) -> Self {
+        self.limits.timeout_ms = ms;
+        self
+    }
+
+    /// CPU-time limit on the guest's own thread, ms (0: the sidecar's default).
+    pub fn cpu_ms(mut self, ms: u64) -> Self {
+        self.limits.cpu_ms = ms;
+        self
+    }
+
+    /// Cap on stdout + stderr bytes (0: the sidecar's default).
+    pub fn max_output_bytes(mut self, bytes: u64) -> Self {
+        self.limits.max_output_bytes = bytes;
+        self
+    }
+
+    /// Cap on stdin written but not yet read by the guest (0: the sidecar's default); past it,
+    /// [`ExecHandle::write_stdin`] fails with `STDIN_LIMIT` until the guest reads.
+    pub fn max_stdin_bytes(mut self, bytes: u64) -> Self {
+        self.limits.max_stdin_bytes = bytes;
         self
     }
 
@@ -124,9 +149,7 @@ impl ExecSpec {
             cwd: self.cwd.clone(),
             stdin: self.stdin.clone(),
             stdin_open: self.stdin_open,
-            limits: Some(Limits {
-                heap_mb: self.heap_mb,
-            }),
+            limits: Some(self.limits),
             preopens: self.preopens.clone(),
             command_path: self.command_dirs.clone(),
         }

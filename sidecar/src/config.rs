@@ -13,10 +13,8 @@ pub struct Config {
     pub max_running: usize,
     /// Execs waiting for a slot; past this, `Exec` is refused with `QUEUE_FULL`.
     pub max_queued: usize,
-    /// Heap limit (MiB) of an exec that names none.
-    pub default_heap_mb: u32,
-    /// Largest heap limit (MiB) an exec may ask for.
-    pub max_heap_mb: u32,
+    /// Per-exec limits: defaults and maxima.
+    pub limits: crate::limits::LimitPolicy,
     /// Directories searched for `NAME.wasm` (after an exec's own).
     pub command_path: std::sync::Arc<[std::path::PathBuf]>,
     /// How long shutdown waits for killed guests to report before exiting anyway.
@@ -30,8 +28,7 @@ impl Default for Config {
             max_frame_bytes: DEFAULT_MAX_FRAME_BYTES,
             max_running: (4 * cores).max(4),
             max_queued: 1024,
-            default_heap_mb: 256,
-            max_heap_mb: 4096,
+            limits: crate::limits::LimitPolicy::default(),
             command_path: crate::command::command_path_from_env().into(),
             shutdown_grace: Duration::from_secs(5),
         }
@@ -46,11 +43,7 @@ impl Config {
         env_usize("AGENTOS_MAX_FRAME_BYTES", &mut config.max_frame_bytes);
         env_usize("AGENTOS_MAX_RUNNING", &mut config.max_running);
         env_usize("AGENTOS_MAX_QUEUED", &mut config.max_queued);
-        let mut heap = config.default_heap_mb as usize;
-        env_usize("AGENTOS_DEFAULT_HEAP_MB", &mut heap);
-        config.default_heap_mb = u32::try_from(heap)
-            .unwrap_or(u32::MAX)
-            .clamp(16, config.max_heap_mb);
+        config.limits = crate::limits::LimitPolicy::from_env();
         config.max_running = config.max_running.max(1);
         config
     }

@@ -2,6 +2,7 @@
 //! isolate, report. Runs as a [`Task`] on a worker thread.
 
 use std::path::PathBuf;
+use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -14,10 +15,12 @@ use agentos_sandbox::{Preopen, Sandbox, SandboxOptions, filetype};
 
 use crate::command::{self, Command, JsMain, Lookup};
 use crate::engine::{
-    self, AfterDispose, Control, ExecInput, Guest, GuestStdio, JsJob, Outcome, Phases, Task,
-    WasiHost, WasmJob,
+    self, AfterDispose, Control, ExecInput, Guest, GuestOutput, GuestStdio, JsJob, Outcome, Phases,
+    StopCause, Task, WasiHost, WasmJob,
 };
+use crate::limits::Limits;
 use crate::registry::{ExecControl, Registry};
+use crate::watchdog::Watchdog;
 use crate::writer::EventSink;
 
 /// How long the phase timer waits for output to reach stdout before reporting anyway.
@@ -37,8 +40,8 @@ pub struct ExecJob {
     pub stdin: Bytes,
     /// Whether stdin stays open after `stdin`.
     pub stdin_open: bool,
-    /// V8 heap limit in MiB, validated at admission.
-    pub heap_mb: u32,
+    /// Limits, validated at admission.
+    pub limits: Limits,
     /// Host directories the guest sees.
     pub preopens: Vec<Preopen>,
     /// Directories searched for commands before the sidecar's path.
@@ -57,7 +60,7 @@ impl ExecJob {
     /// Builds a job from the wire message.
     pub fn from_request(
         exec: v1::Exec,
-        heap_mb: u32,
+        limits: Limits,
         command_path: Arc<[PathBuf]>,
         control: Arc<ExecControl>,
         inbox: Receiver<ExecInput>,
@@ -73,7 +76,7 @@ impl ExecJob {
             },
             stdin: exec.stdin,
             stdin_open: exec.stdin_open,
-            heap_mb,
+            limits,
             preopens: (exec.preopens.into_iter())
                 .map(|p| Preopen {
                     host: PathBuf::from(p.host_path),
@@ -125,6 +128,8 @@ impl Task for ExecTask {
             .map_or((false, Instant::now()), |g| (g.warm(), g.handed_over_at()));
         let claim = handed_over.saturating_duration_since(task.dispatched);
         phases.record(if warm { "claim_hit" } else { "claim_miss" }, claim);
+        let stopper = task.job.control.stopper().clone();
+        let watch = Watchdog::global().watch(stopper, &task.job.limits);
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             execute(&task.job, guest, &task.sink, &mut phases)
         }))
@@ -133,6 +138,7 @@ impl Task for ExecTask {
             tracing::error!(exec_id = task.job.id, "exec panicked: {detail}");
             Outcome::internal(format!("internal error: {detail}"))
         });
+        drop(watch);
         report(&task, outcome, phases);
         task.after
     }
@@ -140,7 +146,7 @@ impl Task for ExecTask {
 
 fn report(task: &ExecTask, outcome: Outcome, mut phases: Phases) {
     let id = task.job.id;
-    task.job.control.detach_isolate();
+    task.job.control.stopper().detach();
     task.registry.remove(id);
     let mut event = exited(id, outcome);
     if engine::phases::enabled() {
@@ -172,6 +178,7 @@ fn execute(
     sink: &EventSink,
     phases: &mut Phases,
 ) -> Outcome {
+    inject_fault(&job.argv);
     let options = SandboxOptions {
         // Guest stdio is a pipe to the host, never a terminal.
         stdio_filetype: filetype::UNKNOWN,
@@ -192,32 +199,46 @@ fn execute(
             return failed(job.id, sink, code, error.to_string(), exit_code);
         }
     };
+    let stopper = job.control.stopper();
     let guest = match (guest, &command) {
         (_, Command::Fails { stderr, code }) => {
             sink.output(job.id, Stream::Stderr, Bytes::from(stderr.clone()));
             return Outcome::Exited(*code);
         }
         (Ok(guest), _) => guest,
-        (Err(_), _) if killed(job).is_some() => {
-            return Outcome::Killed(killed(job).unwrap_or_default());
+        (Err(message), _) => {
+            return stopper
+                .cause()
+                .map_or_else(|| Outcome::internal(message), StopCause::outcome);
         }
-        (Err(message), _) => return Outcome::internal(message),
     };
     phases.extend(guest.take_phases());
-    job.control.attach_isolate(guest.isolate_handle());
+    stopper.attach(guest.isolate_handle());
     let control = Control {
         inbox: &job.inbox,
-        killed: job.control.killed(),
+        stopper,
+        stdin_buffered: job.control.stdin_buffered(),
     };
+    let output = Rc::new(GuestOutput::new(
+        job.id,
+        sink.clone(),
+        job.limits.max_output_bytes,
+        stopper.clone(),
+    ));
     match command {
         Command::Js(main) => {
-            let stdio = GuestStdio::without_stdin(job.id, sink.clone());
+            let stdio = GuestStdio::without_stdin(output.clone());
             let host = WasiHost { sandbox, stdio };
-            guest.run_js(js_job(job, &main, sink), host, control, phases)
+            guest.run_js(js_job(job, &main, output), host, control, phases)
         }
         Command::Wasm(wasm) => {
-            let stdio =
-                GuestStdio::new(job.id, sink.clone(), job.inbox.clone(), job.initial_input());
+            let stdin_buffered = job.control.stdin_buffered().clone();
+            let stdio = GuestStdio::new(
+                output,
+                job.inbox.clone(),
+                stdin_buffered,
+                job.initial_input(),
+            );
             let host = WasiHost { sandbox, stdio };
             let run = WasmJob {
                 exec_id: job.id,
@@ -232,25 +253,25 @@ fn execute(
     }
 }
 
-fn js_job<'a>(job: &'a ExecJob, main: &'a JsMain, sink: &EventSink) -> JsJob<'a> {
+/// Testing aid: with `AGENTOS_FAULT_INJECTION=1`, the command `agentos-fault-panic` panics
+/// inside the worker, to prove a bug in one exec is reported as `INTERNAL` for that exec only.
+fn inject_fault(argv: &[String]) {
+    static ENABLED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let enabled =
+        *ENABLED.get_or_init(|| std::env::var("AGENTOS_FAULT_INJECTION").is_ok_and(|v| v == "1"));
+    if enabled && argv.first().is_some_and(|a| a == "agentos-fault-panic") {
+        panic!("injected fault: agentos-fault-panic");
+    }
+}
+
+fn js_job<'a>(job: &'a ExecJob, main: &'a JsMain, output: Rc<GuestOutput>) -> JsJob<'a> {
     JsJob {
         exec_id: job.id,
         main,
         env: &job.env,
         cwd: &job.cwd,
-        sink: sink.clone(),
+        output,
         initial: job.initial_input(),
-    }
-}
-
-fn killed(job: &ExecJob) -> Option<u32> {
-    match job
-        .control
-        .killed()
-        .load(std::sync::atomic::Ordering::Acquire)
-    {
-        0 => None,
-        signal => Some(signal),
     }
 }
 

@@ -9,12 +9,14 @@ pub mod config;
 pub mod engine;
 pub mod exec;
 pub mod guest_files;
+pub mod limits;
 pub mod modules;
 pub mod registry;
 pub mod scheduler;
 pub mod server;
 pub mod signal;
 pub mod stats;
+pub mod watchdog;
 pub mod writer;
 
 pub use config::Config;

@@ -38,7 +38,7 @@ fn main() {
         SnapshotMode::from_env(),
         Some(DiskCache::default_location()),
     );
-    WarmPool::global().set_default_heap_mb(config.default_heap_mb);
+    WarmPool::global().set_default_heap_mb(config.limits.defaults.heap_mb);
     isolates.start();
     WarmPool::global().refill_default();
     let end = serve(config, std::io::stdin().lock(), std::io::stdout());

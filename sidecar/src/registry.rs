@@ -1,41 +1,74 @@
 //! Running and queued execs by id, and the control each one listens to.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
 use crossbeam_channel::{Receiver, Sender};
 use dashmap::DashMap;
 use dashmap::mapref::entry::Entry;
-use parking_lot::Mutex;
 
-use crate::engine::ExecInput;
+use crate::engine::{ExecInput, StopCause, Stopper};
 
 /// How the dispatcher reaches one exec, whether queued or running.
 pub struct ExecControl {
     /// The exec's id.
     pub id: u64,
     inbox: Sender<ExecInput>,
-    isolate: Mutex<Option<v8::IsolateHandle>>,
-    killed: AtomicU32,
+    stopper: Arc<Stopper>,
+    stdin_buffered: Arc<AtomicU64>,
+    stdin_limit: u64,
+}
+
+/// Why stdin bytes were refused.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "stdin limit reached: max_stdin_bytes = {limit}, {buffered} bytes are still unread and \
+     {offered} more were offered; retry once the guest has read some"
+)]
+pub struct StdinFull {
+    limit: u64,
+    buffered: u64,
+    offered: u64,
 }
 
 impl ExecControl {
-    /// A control and the receiving end of its inbox.
-    pub fn new(id: u64) -> (Arc<Self>, Receiver<ExecInput>) {
+    /// A control and the receiving end of its inbox; at most `stdin_limit` unread stdin bytes
+    /// are buffered for the guest.
+    pub fn new(id: u64, stdin_limit: u64) -> (Arc<Self>, Receiver<ExecInput>) {
         let (inbox, rx) = crossbeam_channel::unbounded();
         let control = Arc::new(Self {
             id,
+            stopper: Arc::new(Stopper::new(inbox.clone())),
             inbox,
-            isolate: Mutex::new(None),
-            killed: AtomicU32::new(0),
+            stdin_buffered: Arc::new(AtomicU64::new(0)),
+            stdin_limit,
         });
         (control, rx)
     }
 
-    /// Queues stdin bytes for the guest.
-    pub fn stdin(&self, data: Bytes) {
-        let _ = self.inbox.send(ExecInput::Stdin(data));
+    /// Queues stdin bytes for the guest, unless that would pass the stdin bound.
+    ///
+    /// # Errors
+    /// [`StdinFull`] when the guest has not read enough yet: backpressure for the host.
+    pub fn stdin(&self, data: Bytes) -> Result<(), StdinFull> {
+        let offered = data.len() as u64;
+        let admitted =
+            self.stdin_buffered
+                .fetch_update(Ordering::AcqRel, Ordering::Acquire, |buffered| {
+                    (buffered + offered <= self.stdin_limit).then_some(buffered + offered)
+                });
+        match admitted {
+            Ok(_) => {
+                let _ = self.inbox.send(ExecInput::Stdin(data));
+                Ok(())
+            }
+            Err(buffered) => Err(StdinFull {
+                limit: self.stdin_limit,
+                buffered,
+                offered,
+            }),
+        }
     }
 
     /// Closes the guest's stdin.
@@ -43,35 +76,19 @@ impl ExecControl {
         let _ = self.inbox.send(ExecInput::StdinClose);
     }
 
-    /// Ends the guest with `signal`, interrupting JS if it is running. The first signal wins.
+    /// Ends the guest with `signal`, interrupting it wherever it is. The first stop wins.
     pub fn kill(&self, signal: u32) {
-        let _ = self
-            .killed
-            .compare_exchange(0, signal, Ordering::AcqRel, Ordering::Acquire);
-        let _ = self.inbox.send(ExecInput::Kill(signal));
-        if let Some(handle) = self.isolate.lock().as_ref() {
-            handle.terminate_execution();
-        }
+        self.stopper.stop(StopCause::Signal(signal));
     }
 
-    /// The signal a kill requested, if any.
-    pub fn killed(&self) -> &AtomicU32 {
-        &self.killed
+    /// The exec's stop switch.
+    pub fn stopper(&self) -> &Arc<Stopper> {
+        &self.stopper
     }
 
-    /// Records the isolate a later kill must interrupt; honours a kill that came first.
-    pub fn attach_isolate(&self, handle: v8::IsolateHandle) {
-        *self.isolate.lock() = Some(handle);
-        if self.killed.load(Ordering::Acquire) != 0
-            && let Some(handle) = self.isolate.lock().as_ref()
-        {
-            handle.terminate_execution();
-        }
-    }
-
-    /// Forgets the isolate before it is disposed.
-    pub fn detach_isolate(&self) {
-        *self.isolate.lock() = None;
+    /// Unread stdin bytes in the inbox.
+    pub fn stdin_buffered(&self) -> &Arc<AtomicU64> {
+        &self.stdin_buffered
     }
 }
 

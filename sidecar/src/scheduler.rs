@@ -109,7 +109,7 @@ impl Scheduler {
             dispatched: Instant::now(),
             after: Box::new(move || me.finished()),
         };
-        let heap_mb = task.job.heap_mb;
+        let heap_mb = task.job.limits.heap_mb;
         if let Err(task) = WarmPool::global().dispatch(Box::new(task), heap_mb) {
             tracing::error!(exec_id = id, "no worker thread for exec");
             let release = task.run(Err("cannot start a worker thread".into()));

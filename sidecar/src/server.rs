@@ -138,7 +138,7 @@ impl Dispatcher {
                 }),
             ),
             request::Kind::Exec(exec) => self.exec(id, exec),
-            request::Kind::StdinWrite(w) => self.with_exec(id, w.exec_id, |c| c.stdin(w.data)),
+            request::Kind::StdinWrite(w) => self.stdin_write(id, w),
             request::Kind::StdinClose(c) => self.with_exec(id, c.exec_id, |c| c.close_stdin()),
             request::Kind::Kill(kill) => self.kill(id, &kill),
             request::Kind::Stats(_) => self.stats(id),
@@ -183,25 +183,19 @@ impl Dispatcher {
         if exec.argv.is_empty() {
             return self.refuse(id, ErrorCode::BadArgument, exec_id, "argv is empty");
         }
-        let requested = exec.limits.as_ref().map_or(0, |l| l.heap_mb);
-        let heap_mb = match requested {
-            0 => self.config.default_heap_mb,
-            mb if mb > self.config.max_heap_mb => {
-                let message = format!(
-                    "heap_mb {mb} exceeds the maximum of {} MiB (max_heap_mb)",
-                    self.config.max_heap_mb
-                );
-                return self.refuse(id, ErrorCode::BadArgument, exec_id, &message);
-            }
-            mb => mb.max(16),
+        let policy = &self.config.limits;
+        let checked = policy.check_sizes(&exec);
+        let limits = match checked.and_then(|()| policy.resolve(exec.limits.as_ref())) {
+            Ok(limits) => limits,
+            Err(e) => return self.refuse(id, ErrorCode::BadArgument, exec_id, &e.to_string()),
         };
-        let (control, inbox) = ExecControl::new(exec_id);
+        let (control, inbox) = ExecControl::new(exec_id, limits.max_stdin_bytes);
         if !self.registry.insert(control.clone()) {
             let message = format!("exec id {exec_id} is already running");
             return self.refuse(id, ErrorCode::DuplicateExec, exec_id, &message);
         }
         let command_path = self.config.command_path.clone();
-        let job = ExecJob::from_request(exec, heap_mb, command_path, control, inbox);
+        let job = ExecJob::from_request(exec, limits, command_path, control, inbox);
         let sink = &self.sink;
         let announce = || sink.reply(id, event::Kind::ExecStarted(ExecStarted { exec_id }));
         if let Err(e) = self.scheduler.submit(job, announce) {
@@ -227,6 +221,15 @@ impl Dispatcher {
             module_compile_hits: crate::engine::compile_hits(),
         };
         self.sink.reply(id, event::Kind::StatsReply(reply));
+    }
+
+    fn stdin_write(&self, id: u64, write: v1::StdinWrite) {
+        let exec_id = write.exec_id;
+        self.with_exec(id, exec_id, |control| {
+            if let Err(full) = control.stdin(write.data) {
+                self.refuse(id, ErrorCode::StdinLimit, exec_id, &full.to_string());
+            }
+        });
     }
 
     fn with_exec(&self, id: u64, exec_id: u64, act: impl FnOnce(&ExecControl)) {

@@ -83,7 +83,7 @@ fn write<'s>(
         return throw_type_error(scope, "write: data must be a string or an ArrayBufferView");
     };
     if let Some(state) = guest(scope) {
-        state.sink.output(state.exec_id, stream, Bytes::from(bytes));
+        state.output.write(stream, Bytes::from(bytes));
     }
 }
 

@@ -6,9 +6,9 @@ use std::time::Instant;
 
 use bytes::Bytes;
 
+use super::output::GuestOutput;
 use super::wasi_host::WasiHost;
 use super::wasm::CompiledSlot;
-use crate::writer::EventSink;
 
 /// What the dispatcher sends to a running exec.
 #[derive(Debug)]
@@ -17,16 +17,14 @@ pub enum ExecInput {
     Stdin(Bytes),
     /// The guest's stdin is closed.
     StdinClose,
-    /// End the guest with this signal.
-    Kill(u32),
+    /// The exec was stopped from outside (see its `Stopper` for why): stop waiting.
+    Stop,
 }
 
 /// State shared by the event loop and the bridge functions of one exec.
 pub struct GuestState {
-    /// The exec this isolate serves.
-    pub exec_id: u64,
-    /// Where output goes.
-    pub sink: EventSink,
+    /// Where output goes, metered.
+    pub output: Rc<GuestOutput>,
     /// Origin of the guest's monotonic clock.
     pub clock_origin: Instant,
     /// The runner wants stdin (a listener or iterator is waiting).
@@ -47,11 +45,10 @@ pub struct GuestState {
 pub type SharedGuest = Rc<GuestState>;
 
 impl GuestState {
-    /// Fresh state for exec `exec_id`.
-    pub fn new(exec_id: u64, sink: EventSink) -> SharedGuest {
+    /// Fresh state writing to `output`.
+    pub fn new(output: Rc<GuestOutput>) -> SharedGuest {
         Rc::new(Self {
-            exec_id,
-            sink,
+            output,
             clock_origin: Instant::now(),
             stdin_ref: Cell::new(false),
             exit_code: Cell::new(None),

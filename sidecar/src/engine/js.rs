@@ -10,7 +10,8 @@
 //! `exit`, or when the exec is killed.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::rc::Rc;
+use std::sync::atomic::AtomicU64;
 use std::time::{Duration, Instant};
 
 use agentos_proto::ErrorCode;
@@ -18,12 +19,14 @@ use crossbeam_channel::{Receiver, RecvTimeoutError};
 
 use super::guest::{ExecInput, GuestState, SharedGuest, guest};
 use super::heap::HeapGuard;
+use super::output::GuestOutput;
 use super::phases::Phases;
+use super::stopper::Stopper;
 use super::strings::{string_array, uint8_array, v8_str};
 use super::wasi_host::WasiHost;
+use super::wasi_host::release_stdin;
 use super::wasm::{WasmJob, start_config};
 use crate::command::JsMain;
-use crate::writer::EventSink;
 
 /// Exit code of a guest the sidecar ended for exceeding a limit, as if SIGKILLed by a supervisor.
 pub const LIMIT_EXIT_CODE: i32 = 137;
@@ -67,8 +70,8 @@ pub struct JsJob<'a> {
     pub env: &'a [(String, String)],
     /// `process.cwd()`.
     pub cwd: &'a str,
-    /// Where output goes.
-    pub sink: EventSink,
+    /// Where output goes, metered.
+    pub output: Rc<GuestOutput>,
     /// Stdin delivered before anything from the inbox (initial bytes, and a close if not open).
     pub initial: Vec<ExecInput>,
 }
@@ -77,8 +80,10 @@ pub struct JsJob<'a> {
 pub struct Control<'a> {
     /// Stdin, close and kill messages.
     pub inbox: &'a Receiver<ExecInput>,
-    /// Non-zero once a kill signal was requested.
-    pub killed: &'a AtomicU32,
+    /// Why the exec was stopped from outside, once it is.
+    pub stopper: &'a Stopper,
+    /// Unread stdin bytes in the inbox, released as the guest takes them.
+    pub stdin_buffered: &'a AtomicU64,
 }
 
 /// A prepared isolate: context entered, runner loaded, ready for one guest.
@@ -147,7 +152,7 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
         phases: &mut Phases,
     ) -> Outcome {
         let heap = self.heap;
-        let state = GuestState::new(job.exec_id, job.sink.clone());
+        let state = GuestState::new(job.output.clone());
         *state.wasi.borrow_mut() = Some(host);
         self.scope.set_slot(state.clone());
         let t = Instant::now();
@@ -171,7 +176,7 @@ impl Guest<'_, '_, '_> {
         phases: &mut Phases,
     ) -> Outcome {
         let heap = self.heap;
-        let state = GuestState::new(job.exec_id, host.stdio.sink().clone());
+        let state = GuestState::new(host.stdio.output().clone());
         *state.wasi.borrow_mut() = Some(host);
         self.scope.set_slot(state.clone());
         let t = Instant::now();
@@ -226,16 +231,18 @@ fn drive<'s>(
     control: &Control<'_>,
 ) -> Outcome {
     let mut pending: VecDeque<ExecInput> = job.initial.iter().map(clone_input).collect();
+    let mut held = VecDeque::new();
     let mut stdin_closed = false;
     let result = (|| -> Result<(), Stop> {
         call(scope, runner, "start", &[config.into()], state, control)?;
         loop {
             let delay = tick(scope, runner, state, control)?;
-            let input = match next_input(&mut pending, control, state, delay, stdin_closed) {
-                Some(input) => input,
-                None if delay < 0.0 => return Ok(()),
-                None => continue,
-            };
+            let input =
+                match next_input(&mut pending, &mut held, control, state, delay, stdin_closed) {
+                    Some(input) => input,
+                    None if delay < 0.0 => return Ok(()),
+                    None => continue,
+                };
             stdin_closed |= matches!(input, ExecInput::StdinClose);
             deliver(scope, runner, input, state, control)?;
         }
@@ -256,42 +263,68 @@ fn clone_input(input: &ExecInput) -> ExecInput {
     match input {
         ExecInput::Stdin(b) => ExecInput::Stdin(b.clone()),
         ExecInput::StdinClose => ExecInput::StdinClose,
-        ExecInput::Kill(s) => ExecInput::Kill(*s),
+        ExecInput::Stop => ExecInput::Stop,
     }
 }
 
 /// The next thing to feed the runner, waiting as long as the loop may; `None` when the wait ended
 /// with nothing (a timer is due, or nothing is pending at all).
+/// The next thing to feed the runner, waiting as long as the loop may; `None` when the wait ended
+/// with nothing (a timer is due, or nothing is pending at all).
+///
+/// Stdin that arrives while the guest is not reading it stays in `held`, still counted against
+/// the stdin bound, so a host cannot pour unbounded stdin into a guest that ignores it.
 fn next_input(
     pending: &mut VecDeque<ExecInput>,
+    held: &mut VecDeque<ExecInput>,
     control: &Control<'_>,
     state: &GuestState,
     delay: f64,
     stdin_closed: bool,
 ) -> Option<ExecInput> {
+    let reading = state.stdin_ref.get();
+    if reading && let Some(input) = held.pop_front() {
+        if let ExecInput::Stdin(bytes) = &input {
+            release_stdin(control.stdin_buffered, bytes.len());
+        }
+        return Some(input);
+    }
     if let Some(input) = pending.pop_front() {
         return Some(input);
     }
-    let waits_for_stdin = state.stdin_ref.get() && !stdin_closed;
+    let waits_for_stdin = reading && !stdin_closed;
     if delay < 0.0 && !waits_for_stdin {
         return None;
     }
-    if delay == 0.0 {
-        return control.inbox.try_recv().ok();
-    }
-    if delay < 0.0 {
-        return control.inbox.recv().ok();
-    }
-    match control
-        .inbox
-        .recv_timeout(Duration::from_secs_f64(delay / 1e3))
-    {
-        Ok(input) => Some(input),
-        Err(RecvTimeoutError::Timeout) => None,
-        Err(RecvTimeoutError::Disconnected) => {
-            // No one can write to us any more; timers still run out.
-            std::thread::sleep(Duration::from_secs_f64(delay / 1e3));
-            None
+    let deadline = (delay > 0.0).then(|| Instant::now() + Duration::from_secs_f64(delay / 1e3));
+    loop {
+        let received = match (delay == 0.0, deadline) {
+            (true, _) => control.inbox.try_recv().ok(),
+            (false, None) => control.inbox.recv().ok(),
+            (false, Some(at)) => match control.inbox.recv_deadline(at) {
+                Ok(input) => Some(input),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => {
+                    // No one can write to us any more; timers still run out.
+                    std::thread::sleep(at.saturating_duration_since(Instant::now()));
+                    None
+                }
+            },
+        };
+        match received {
+            Some(input @ (ExecInput::Stdin(_) | ExecInput::StdinClose))
+                if !reading || !held.is_empty() =>
+            {
+                held.push_back(input);
+                if delay == 0.0 {
+                    return None;
+                }
+            }
+            Some(ExecInput::Stdin(bytes)) => {
+                release_stdin(control.stdin_buffered, bytes.len());
+                return Some(ExecInput::Stdin(bytes));
+            }
+            other => return other,
         }
     }
 }
@@ -314,7 +347,7 @@ fn deliver<'s>(
             call(scope, runner, "stdinData", &[chunk.into()], state, control).map(drop)
         }
         ExecInput::StdinClose => call(scope, runner, "stdinEnd", &[], state, control).map(drop),
-        ExecInput::Kill(signal) => Err(Stop::Done(Outcome::Killed(signal))),
+        ExecInput::Stop => check_stopped(state, control),
     }
 }
 
@@ -380,9 +413,9 @@ fn check_stopped(state: &GuestState, control: &Control<'_>) -> Result<(), Stop> 
     if let Some(code) = state.exit_code.get() {
         return Err(Stop::Done(Outcome::Exited(code)));
     }
-    match control.killed.load(Ordering::Acquire) {
-        0 => Ok(()),
-        signal => Err(Stop::Done(Outcome::Killed(signal))),
+    match control.stopper.cause() {
+        None => Ok(()),
+        Some(cause) => Err(Stop::Done(cause.outcome())),
     }
 }
 

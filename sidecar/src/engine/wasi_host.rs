@@ -5,6 +5,9 @@
 //! stderr go straight to the event sink, so output streams as the guest writes it.
 
 use std::collections::VecDeque;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use agentos_proto::v1::Stream;
@@ -13,7 +16,7 @@ use bytes::{Bytes, BytesMut};
 use crossbeam_channel::{Receiver, RecvTimeoutError};
 
 use super::guest::ExecInput;
-use crate::writer::EventSink;
+use super::output::GuestOutput;
 
 /// A WASI guest's host state, kept in its [`super::guest::GuestState`].
 pub struct WasiHost {
@@ -25,9 +28,9 @@ pub struct WasiHost {
 
 /// Stdin from the exec's inbox, stdout/stderr to the host.
 pub struct GuestStdio {
-    exec_id: u64,
-    sink: EventSink,
+    output: Rc<GuestOutput>,
     inbox: Receiver<ExecInput>,
+    stdin_buffered: Arc<AtomicU64>,
     pending: VecDeque<ExecInput>,
     buffered: BytesMut,
     eof: bool,
@@ -35,17 +38,18 @@ pub struct GuestStdio {
 }
 
 impl GuestStdio {
-    /// Stdio for exec `exec_id`, with `initial` stdin delivered before the inbox.
+    /// Stdio over `output`, reading stdin from `inbox` after `initial`; `stdin_buffered` counts
+    /// the inbox's unread stdin bytes (the dispatcher bounds it).
     pub fn new(
-        exec_id: u64,
-        sink: EventSink,
+        output: Rc<GuestOutput>,
         inbox: Receiver<ExecInput>,
+        stdin_buffered: Arc<AtomicU64>,
         initial: Vec<ExecInput>,
     ) -> Self {
         Self {
-            exec_id,
-            sink,
+            output,
             inbox,
+            stdin_buffered,
             pending: initial.into(),
             buffered: BytesMut::new(),
             eof: false,
@@ -55,14 +59,14 @@ impl GuestStdio {
 
     /// Stdio for a JS guest's files: output as usual, stdin reads as empty (the JS event loop
     /// owns the exec's real stdin).
-    pub fn without_stdin(exec_id: u64, sink: EventSink) -> Self {
+    pub fn without_stdin(output: Rc<GuestOutput>) -> Self {
         let (_closed, inbox) = crossbeam_channel::bounded(0);
-        Self::new(exec_id, sink, inbox, Vec::new())
+        Self::new(output, inbox, Arc::new(AtomicU64::new(0)), Vec::new())
     }
 
     /// Where output goes.
-    pub fn sink(&self) -> &EventSink {
-        &self.sink
+    pub fn output(&self) -> &Rc<GuestOutput> {
+        &self.output
     }
 
     /// True once stdin has data or has ended (a read would not block).
@@ -74,7 +78,7 @@ impl GuestStdio {
         match input {
             ExecInput::Stdin(bytes) => self.buffered.extend_from_slice(&bytes),
             ExecInput::StdinClose => self.eof = true,
-            ExecInput::Kill(_) => self.killed = true,
+            ExecInput::Stop => self.killed = true,
         }
     }
 
@@ -93,6 +97,9 @@ impl GuestStdio {
         };
         match next {
             Ok(input) => {
+                if let ExecInput::Stdin(bytes) = &input {
+                    release_stdin(&self.stdin_buffered, bytes.len());
+                }
                 self.accept(input);
                 true
             }
@@ -119,6 +126,13 @@ impl GuestStdio {
     }
 }
 
+/// Takes `n` bytes off an exec's count of unread stdin (never below zero).
+pub fn release_stdin(buffered: &AtomicU64, n: usize) {
+    let _ = buffered.fetch_update(Ordering::AcqRel, Ordering::Acquire, |v| {
+        Some(v.saturating_sub(n as u64))
+    });
+}
+
 impl Stdio for GuestStdio {
     fn read(&mut self, max: usize) -> Result<Vec<u8>, Errno> {
         if max == 0 {
@@ -140,8 +154,11 @@ impl Stdio for GuestStdio {
         } else {
             Stream::Stdout
         };
-        self.sink
-            .output(self.exec_id, stream, Bytes::copy_from_slice(data));
-        Ok(data.len())
+        let accepted = self.output.write(stream, Bytes::copy_from_slice(data));
+        if accepted == 0 && !data.is_empty() {
+            // Past the output cap: the exec is being stopped.
+            return Err(Errno::NOSPC);
+        }
+        Ok(accepted)
     }
 }

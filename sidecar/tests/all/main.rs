@@ -1,6 +1,7 @@
 //! Integration tests: a real sidecar process, real V8, driven over its real protocol.
 
 mod js_exec;
+mod limits;
 mod protocol;
 mod raw;
 mod sdk_lifecycle;

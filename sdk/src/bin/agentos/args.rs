@@ -55,6 +55,18 @@ pub struct RunArgs {
     #[arg(long, value_name = "MIB")]
     pub heap_mb: Option<u32>,
 
+    /// Wall-time limit, ms [default: the sidecar's, 300000].
+    #[arg(long, value_name = "MS")]
+    pub timeout_ms: Option<u64>,
+
+    /// CPU-time limit on the guest's thread, ms [default: the sidecar's, 120000].
+    #[arg(long, value_name = "MS")]
+    pub cpu_ms: Option<u64>,
+
+    /// Cap on stdout + stderr bytes [default: the sidecar's, 64 MiB].
+    #[arg(long, value_name = "BYTES")]
+    pub max_output_bytes: Option<u64>,
+
     /// Print per-exec phase timings as one JSON line on stderr after the guest's output.
     #[arg(long)]
     pub phases: bool,

@@ -86,6 +86,9 @@ async fn execute(
         .envs(args.env)
         .cwd(cwd)
         .heap_mb(args.heap_mb.unwrap_or(0))
+        .timeout_ms(args.timeout_ms.unwrap_or(0))
+        .cpu_ms(args.cpu_ms.unwrap_or(0))
+        .max_output_bytes(args.max_output_bytes.unwrap_or(0))
         .stdin_open(true);
     let handle = Arc::new(sidecar.exec(spec).await?);
     let stdin = tokio::spawn(pump_stdin(Arc::clone(&handle)));
@@ -133,8 +136,15 @@ async fn pass_through(stream: Option<OutputStream>, mut out: impl AsyncWrite + U
 async fn pump_stdin(handle: Arc<ExecHandle>) {
     let mut chunks = read_stdin_on_a_thread();
     while let Some(chunk) = chunks.recv().await {
-        if handle.write_stdin(chunk).await.is_err() {
-            return;
+        loop {
+            match handle.write_stdin(chunk.clone()).await {
+                Ok(()) => break,
+                // The guest has not read enough yet: backpressure, try again shortly.
+                Err(e) if e.code() == Some(ErrorCode::StdinLimit) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+                }
+                Err(_) => return,
+            }
         }
     }
     let _ = handle.close_stdin().await;

@@ -1,0 +1,76 @@
+//! A guest's output, metered: everything it writes to stdout/stderr goes through here, is
+//! counted against `max_output_bytes`, and streams to the host at once. Past the cap the excess
+//! is dropped, a notice is written to stderr, and the guest is stopped (`OUTPUT_LIMIT`): the host
+//! never receives, and the sidecar never buffers, more than the cap.
+
+use std::cell::Cell;
+use std::sync::Arc;
+
+use agentos_proto::v1::Stream;
+use bytes::Bytes;
+
+use super::stopper::{StopCause, Stopper};
+use crate::writer::EventSink;
+
+/// One exec's metered output.
+pub struct GuestOutput {
+    exec_id: u64,
+    sink: EventSink,
+    limit: u64,
+    used: Cell<u64>,
+    stopper: Arc<Stopper>,
+}
+
+impl GuestOutput {
+    /// Output of exec `exec_id`, capped at `limit` bytes over stdout and stderr together.
+    pub fn new(exec_id: u64, sink: EventSink, limit: u64, stopper: Arc<Stopper>) -> Self {
+        Self {
+            exec_id,
+            sink,
+            limit,
+            used: Cell::new(0),
+            stopper,
+        }
+    }
+
+    /// The exec's id.
+    pub fn exec_id(&self) -> u64 {
+        self.exec_id
+    }
+
+    /// The raw sink (for events that are not guest output).
+    pub fn sink(&self) -> &EventSink {
+        &self.sink
+    }
+
+    /// Writes what fits under the cap; returns the bytes accepted.
+    pub fn write(&self, stream: Stream, data: Bytes) -> usize {
+        let used = self.used.get();
+        let room = self.limit.saturating_sub(used);
+        let attempted = used.saturating_add(data.len() as u64);
+        self.used.set(attempted);
+        if data.len() as u64 <= room {
+            let n = data.len();
+            self.sink.output(self.exec_id, stream, data);
+            return n;
+        }
+        let kept = data.slice(..room as usize);
+        let n = kept.len();
+        if n > 0 {
+            self.sink.output(self.exec_id, stream, kept);
+        }
+        let cause = StopCause::Output {
+            limit: self.limit,
+            attempted,
+        };
+        if self.stopper.stop(cause) {
+            let notice = format!(
+                "\n[agentos] output limit of {} bytes reached; output truncated, guest stopped\n",
+                self.limit
+            );
+            self.sink
+                .output(self.exec_id, Stream::Stderr, Bytes::from(notice));
+        }
+        n
+    }
+}

@@ -1,0 +1,208 @@
+//! Per-exec limits: the defaults an exec gets when it names none, the maxima it may ask for, and
+//! the check at admission. Every refusal names the limit, the requested value and the maximum.
+
+use agentos_proto::v1;
+
+/// The limits one exec runs under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// V8 heap, MiB (`MEMORY_LIMIT`).
+    pub heap_mb: u32,
+    /// Wall time from the guest's start, ms (`TIMEOUT`).
+    pub timeout_ms: u64,
+    /// CPU time on the guest's own thread, ms (`CPU_LIMIT`).
+    pub cpu_ms: u64,
+    /// Stdout and stderr together, bytes (`OUTPUT_LIMIT`).
+    pub max_output_bytes: u64,
+    /// Stdin the host may have written that the guest has not read yet, bytes (`STDIN_LIMIT`).
+    pub max_stdin_bytes: u64,
+}
+
+/// Sidecar-wide limit policy.
+#[derive(Debug, Clone)]
+pub struct LimitPolicy {
+    /// What an exec gets for a field it leaves at zero.
+    pub defaults: Limits,
+    /// The most an exec may ask for.
+    pub maxima: Limits,
+    /// Total bytes of argv.
+    pub max_argv_bytes: usize,
+    /// Total bytes of the environment.
+    pub max_env_bytes: usize,
+}
+
+impl Default for LimitPolicy {
+    fn default() -> Self {
+        Self {
+            defaults: Limits {
+                heap_mb: 256,
+                timeout_ms: 300_000,
+                cpu_ms: 120_000,
+                max_output_bytes: 64 << 20,
+                max_stdin_bytes: 16 << 20,
+            },
+            maxima: Limits {
+                heap_mb: 4096,
+                timeout_ms: 24 * 3_600_000,
+                cpu_ms: 24 * 3_600_000,
+                max_output_bytes: 1 << 30,
+                max_stdin_bytes: 256 << 20,
+            },
+            max_argv_bytes: 1 << 20,
+            max_env_bytes: 1 << 20,
+        }
+    }
+}
+
+/// A request beyond what the sidecar allows.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{name} = {requested} exceeds the maximum of {max}")]
+pub struct LimitError {
+    /// Which limit.
+    pub name: &'static str,
+    /// What was asked for.
+    pub requested: u64,
+    /// The maximum.
+    pub max: u64,
+}
+
+impl LimitPolicy {
+    /// Applies the `AGENTOS_DEFAULT_*` environment overrides (clamped to the maxima).
+    pub fn from_env() -> Self {
+        let mut policy = Self::default();
+        let d = &mut policy.defaults;
+        let m = &policy.maxima;
+        let read = |name: &str, slot: &mut u64, max: u64| {
+            if let Ok(raw) = std::env::var(name) {
+                match raw.trim().parse::<u64>() {
+                    Ok(v) if v > 0 => *slot = v.min(max),
+                    _ => tracing::warn!("{name}={raw:?} is not a positive integer; using {slot}"),
+                }
+            }
+        };
+        let mut heap = u64::from(d.heap_mb);
+        read("AGENTOS_DEFAULT_HEAP_MB", &mut heap, u64::from(m.heap_mb));
+        d.heap_mb = u32::try_from(heap.max(16)).unwrap_or(m.heap_mb);
+        read(
+            "AGENTOS_DEFAULT_TIMEOUT_MS",
+            &mut d.timeout_ms,
+            m.timeout_ms,
+        );
+        read("AGENTOS_DEFAULT_CPU_MS", &mut d.cpu_ms, m.cpu_ms);
+        read(
+            "AGENTOS_DEFAULT_MAX_OUTPUT_BYTES",
+            &mut d.max_output_bytes,
+            m.max_output_bytes,
+        );
+        read(
+            "AGENTOS_DEFAULT_MAX_STDIN_BYTES",
+            &mut d.max_stdin_bytes,
+            m.max_stdin_bytes,
+        );
+        policy
+    }
+
+    /// The limits for an exec that asked for `requested`.
+    ///
+    /// # Errors
+    /// [`LimitError`] for the first field beyond its maximum.
+    pub fn resolve(&self, requested: Option<&v1::Limits>) -> Result<Limits, LimitError> {
+        let r = requested.cloned().unwrap_or_default();
+        let (d, m) = (&self.defaults, &self.maxima);
+        let pick = |name, asked: u64, default: u64, max: u64| match asked {
+            0 => Ok(default),
+            v if v > max => Err(LimitError {
+                name,
+                requested: v,
+                max,
+            }),
+            v => Ok(v),
+        };
+        let heap = pick(
+            "heap_mb",
+            r.heap_mb.into(),
+            d.heap_mb.into(),
+            m.heap_mb.into(),
+        )?;
+        Ok(Limits {
+            heap_mb: u32::try_from(heap.max(16)).unwrap_or(m.heap_mb),
+            timeout_ms: pick("timeout_ms", r.timeout_ms, d.timeout_ms, m.timeout_ms)?,
+            cpu_ms: pick("cpu_ms", r.cpu_ms, d.cpu_ms, m.cpu_ms)?,
+            max_output_bytes: pick(
+                "max_output_bytes",
+                r.max_output_bytes,
+                d.max_output_bytes,
+                m.max_output_bytes,
+            )?,
+            max_stdin_bytes: pick(
+                "max_stdin_bytes",
+                r.max_stdin_bytes,
+                d.max_stdin_bytes,
+                m.max_stdin_bytes,
+            )?,
+        })
+    }
+
+    /// Checks argv and env sizes.
+    ///
+    /// # Errors
+    /// [`LimitError`] naming `argv_bytes` or `env_bytes`.
+    pub fn check_sizes(&self, exec: &v1::Exec) -> Result<(), LimitError> {
+        let argv: usize = exec.argv.iter().map(|a| a.len() + 1).sum();
+        let env: usize = exec
+            .env
+            .iter()
+            .map(|e| e.key.len() + e.value.len() + 2)
+            .sum();
+        for (name, size, max) in [
+            ("argv_bytes", argv, self.max_argv_bytes),
+            ("env_bytes", env, self.max_env_bytes),
+        ] {
+            if size > max {
+                return Err(LimitError {
+                    name,
+                    requested: size as u64,
+                    max: max as u64,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zero_means_default_and_excess_is_named() {
+        let policy = LimitPolicy::default();
+        let limits = policy.resolve(None).unwrap();
+        assert_eq!(limits, policy.defaults);
+        let asked = v1::Limits {
+            timeout_ms: 50,
+            ..Default::default()
+        };
+        assert_eq!(policy.resolve(Some(&asked)).unwrap().timeout_ms, 50);
+        let too_much = v1::Limits {
+            max_output_bytes: 2 << 30,
+            ..Default::default()
+        };
+        let err = policy.resolve(Some(&too_much)).unwrap_err();
+        assert_eq!(err.name, "max_output_bytes");
+        assert_eq!(
+            err.to_string(),
+            "max_output_bytes = 2147483648 exceeds the maximum of 1073741824"
+        );
+    }
+
+    #[test]
+    fn argv_and_env_sizes_are_bounded() {
+        let policy = LimitPolicy::default();
+        let exec = v1::Exec {
+            argv: vec!["x".repeat(2 << 20)],
+            ..Default::default()
+        };
+        assert_eq!(policy.check_sizes(&exec).unwrap_err().name, "argv_bytes");
+    }
+}
