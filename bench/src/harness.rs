@@ -169,8 +169,9 @@ impl Harness {
 /// The exec request for `case` with this work dir's fixtures.
 pub fn spec_for(case: &ExecCase, work: &WorkDir) -> ExecSpec {
     let spec = ExecSpec::new(case.argv.iter().copied());
+    // Guests see only mounted directories: the fixture dir is mounted at /work and run in.
     match work.cwd(case.cwd) {
-        Some(dir) => spec.cwd(dir.display().to_string()),
+        Some(dir) => spec.dir(dir.display().to_string(), "/work").cwd("/work"),
         None => spec,
     }
 }
