@@ -2,37 +2,6 @@
 
 let started = false;
 
-function makeRequire(filename, module) {
-  const require = function require(id) {
-    if (typeof id !== 'string') throw makeInvalidArgType('id', 'string', id);
-    if (id === '') {
-      throw makeNodeError(TypeErrorCtor, 'ERR_INVALID_ARG_VALUE',
-        "The argument 'id' must be a non-empty string. Received ''");
-    }
-    const err = new ErrorCtor(`Cannot find module '${id}'\nRequire stack:\n- ${filename}`);
-    ObjectDefineProperty(err, 'code', {
-      __proto__: null, value: 'MODULE_NOT_FOUND', writable: true, enumerable: true, configurable: true,
-    });
-    ObjectDefineProperty(err, 'requireStack', {
-      __proto__: null, value: [filename], writable: true, enumerable: true, configurable: true,
-    });
-    throw err;
-  };
-  require.resolve = function resolve(id) {
-    return require(id);
-  };
-  require.main = module;
-  require.cache = { __proto__: null };
-  return require;
-}
-
-function dirnameOf(filename) {
-  const slash = StringPrototypeLastIndexOf(filename, '/');
-  if (slash === -1) return '.';
-  if (slash === 0) return '/';
-  return StringPrototypeSlice(filename, 0, slash);
-}
-
 function defineGlobal(name, value, enumerable) {
   ObjectDefineProperty(globalObject, name, {
     __proto__: null, value, writable: true, enumerable, configurable: true,
@@ -44,7 +13,8 @@ function performanceNow() {
 }
 
 function installGlobals(require, module, evalMode, filename) {
-  defineGlobal('console', makeConsole(), false);
+  cjsConsole = makeConsole();
+  defineGlobal('console', cjsConsole, false);
   defineGlobal('process', processObject, false);
   defineGlobal('setTimeout', setTimeout, true);
   defineGlobal('setInterval', setInterval, true);
@@ -90,18 +60,16 @@ function start(config) {
   stdin = new Socket();
   setEmitterHook(stdin, stdinListenersChanged);
   const evalMode = mode !== 'file';
-  const moduleFilename = evalMode ? `${processObject.cwd()}/${filename}` : filename;
-  const module = {
-    id: '.',
-    path: evalMode ? '.' : dirnameOf(filename),
-    exports: {},
-    filename: moduleFilename,
-    loaded: false,
-    children: [],
-    paths: [],
-  };
-  const require = makeRequire(moduleFilename, module);
+  execCwd = pathResolve(`${processObject.cwd()}`);
+  cjsInit(config);
+  const module = evalMode ? cjsCreateEval() : cjsCreateMain(filename);
+  const require = cjsMakeRequire(module);
   installGlobals(require, module, evalMode, filename);
+  if (mode === 'call') {
+    callStart(config);
+    drainTicks();
+    return;
+  }
 
   if (StringPrototypeCharCodeAt(source, 0) === 0xfeff) source = StringPrototypeSlice(source, 1);
   if (!evalMode && StringPrototypeStartsWith(source, '#!')) {
@@ -116,9 +84,7 @@ function start(config) {
       const result = run();
       if (mode === 'print') consoleWrite(1, formatLog([result]));
     } else {
-      const fn = bridgeCompileFunction(source, filename,
-        ['exports', 'require', 'module', '__filename', '__dirname']);
-      ReflectApply(fn, module.exports, [module.exports, require, module, filename, dirnameOf(filename)]);
+      cjsExecute(module, source, filename, require);
     }
     module.loaded = true;
   } catch (err) {
@@ -128,9 +94,9 @@ function start(config) {
 }
 
 function guarded(fn) {
-  return function (arg, arg2) {
+  return function (arg, arg2, arg3) {
     try {
-      return fn(arg, arg2);
+      return fn(arg, arg2, arg3);
     } catch (err) {
       // Only reached for runner bugs or uncaughtException-handled paths; report like Node.
       triggerUncaught(err);
@@ -151,6 +117,11 @@ const runner = {
   }),
   stdinEnd: guarded(() => {
     onStdinEnd();
+    drainTicks();
+  }),
+  hostReply: guarded((id, isError, text) => {
+    updateLoopTime();
+    callHostReply(id, isError, text);
     drainTicks();
   }),
   unhandledRejection: guarded(reportUnhandledRejection),

@@ -22,6 +22,8 @@ pub enum JsMode {
     Print,
     /// `node FILE`.
     File,
+    /// A `Call`: the source evaluates to a function the runner calls.
+    Call,
 }
 
 impl JsMode {
@@ -31,6 +33,7 @@ impl JsMode {
             JsMode::Eval => "eval",
             JsMode::Print => "print",
             JsMode::File => "file",
+            JsMode::Call => "call",
         }
     }
 }
@@ -48,6 +51,8 @@ pub struct JsMain {
     pub argv: Vec<String>,
     /// `process.execArgv`.
     pub exec_argv: Vec<String>,
+    /// Call mode: JSON text of the input.
+    pub input_json: Option<String>,
 }
 
 /// A WASI command ready for the wasm runner.
@@ -189,6 +194,7 @@ fn parse_node(args: &[String], cwd: &str, sandbox: &mut Sandbox) -> Command {
         filename: "[eval]".into(),
         argv,
         exec_argv: vec![flag.clone(), code.clone()],
+        input_json: None,
     })
 }
 
@@ -216,6 +222,7 @@ fn load_file(file: &str, rest: &[String], cwd: &str, sandbox: &mut Sandbox) -> C
         filename: path,
         argv,
         exec_argv: Vec::new(),
+        input_json: None,
     })
 }
 

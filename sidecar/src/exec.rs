@@ -15,8 +15,8 @@ use agentos_sandbox::{Preopen, Sandbox, SandboxOptions, filetype};
 
 use crate::command::{self, Command, JsMain, Lookup};
 use crate::engine::{
-    self, AfterDispose, Control, ExecInput, Guest, GuestOutput, GuestStdio, JsJob, Outcome, Phases,
-    StopCause, Task, WasiHost, WasmJob,
+    self, AfterDispose, CallLimits, CallState, Control, ExecInput, Guest, GuestOutput, GuestStdio,
+    JsJob, Outcome, Phases, StopCause, Task, WasiHost, WasmJob,
 };
 use crate::limits::Limits;
 use crate::registry::{ExecControl, Registry};
@@ -48,6 +48,8 @@ pub struct ExecJob {
     pub command_dirs: Vec<String>,
     /// The sidecar's command path.
     pub command_path: Arc<[PathBuf]>,
+    /// Set when this exec is a `Call`.
+    pub call: Option<CallJob>,
     /// When the request was accepted (for the queue-wait phase).
     pub accepted: Instant,
     /// The dispatcher's handle on this exec.
@@ -86,6 +88,38 @@ impl ExecJob {
                 .collect(),
             command_dirs: exec.command_path,
             command_path,
+            call: None,
+            accepted: Instant::now(),
+            control,
+            inbox,
+        }
+    }
+
+    /// Builds a job for a `Call`: no argv, no files, no stdin.
+    pub fn for_call(
+        call: v1::Call,
+        limits: Limits,
+        call_limits: CallLimits,
+        control: Arc<ExecControl>,
+        inbox: Receiver<ExecInput>,
+    ) -> Self {
+        Self {
+            id: call.call_id,
+            argv: vec!["[call]".into()],
+            env: Vec::new(),
+            cwd: "/".into(),
+            stdin: Bytes::new(),
+            stdin_open: false,
+            limits,
+            preopens: Vec::new(),
+            command_dirs: Vec::new(),
+            command_path: Arc::from(Vec::new()),
+            call: Some(CallJob {
+                source: call.source,
+                input_json: call.input_json,
+                callbacks: call.callbacks,
+                limits: call_limits,
+            }),
             accepted: Instant::now(),
             control,
             inbox,
@@ -102,6 +136,18 @@ impl ExecJob {
         }
         initial
     }
+}
+
+/// What a `Call` runs.
+pub struct CallJob {
+    /// Evaluates to the function.
+    pub source: String,
+    /// JSON text of the input.
+    pub input_json: String,
+    /// The callbacks the guest may use.
+    pub callbacks: Vec<String>,
+    /// Its bounds.
+    pub limits: CallLimits,
 }
 
 /// An exec handed to a worker.
@@ -130,21 +176,33 @@ impl Task for ExecTask {
         phases.record(if warm { "claim_hit" } else { "claim_miss" }, claim);
         let stopper = task.job.control.stopper().clone();
         let watch = Watchdog::global().watch(stopper, &task.job.limits);
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            execute(&task.job, guest, &task.sink, &mut phases)
-        }))
-        .unwrap_or_else(|panic| {
-            let detail = engine::panic_message(panic.as_ref());
-            tracing::error!(exec_id = task.job.id, "exec panicked: {detail}");
-            Outcome::internal(format!("internal error: {detail}"))
-        });
+        let started = (Instant::now(), crate::watchdog::thread_cpu_ns());
+        let mut call_report = None;
+        let outcome =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &task.job.call {
+                Some(call) => {
+                    let (outcome, report) =
+                        execute_call(&task.job, call, guest, &task.sink, &mut phases);
+                    call_report = Some(report);
+                    outcome
+                }
+                None => execute(&task.job, guest, &task.sink, &mut phases),
+            }))
+            .unwrap_or_else(|panic| {
+                let detail = engine::panic_message(panic.as_ref());
+                tracing::error!(exec_id = task.job.id, "exec panicked: {detail}");
+                Outcome::internal(format!("internal error: {detail}"))
+            });
         drop(watch);
-        report(&task, outcome, phases);
+        match &task.job.call {
+            Some(_) => crate::call::report(&task, outcome, call_report, started),
+            None => report(&task, outcome, phases),
+        }
         task.after
     }
 }
 
-fn report(task: &ExecTask, outcome: Outcome, mut phases: Phases) {
+pub(crate) fn report(task: &ExecTask, outcome: Outcome, mut phases: Phases) {
     let id = task.job.id;
     task.job.control.stopper().detach();
     task.registry.remove(id);
@@ -251,6 +309,60 @@ fn execute(
         }
         Command::Fails { .. } => unreachable!("handled before a guest is needed"),
     }
+}
+
+fn execute_call(
+    job: &ExecJob,
+    call: &CallJob,
+    guest: Result<&mut Guest<'_, '_, '_>, String>,
+    sink: &EventSink,
+    phases: &mut Phases,
+) -> (Outcome, crate::call::CallReport) {
+    let stopper = job.control.stopper();
+    let guest = match guest {
+        Ok(guest) => guest,
+        Err(message) => {
+            let outcome = stopper
+                .cause()
+                .map_or_else(|| Outcome::internal(message), StopCause::outcome);
+            return (outcome, crate::call::CallReport::default());
+        }
+    };
+    phases.extend(guest.take_phases());
+    stopper.attach(guest.isolate_handle());
+    let control = Control {
+        inbox: &job.inbox,
+        stopper,
+        stdin_buffered: job.control.stdin_buffered(),
+    };
+    let output = Rc::new(GuestOutput::new(
+        job.id,
+        sink.clone(),
+        job.limits.max_output_bytes,
+        stopper.clone(),
+    ));
+    let main = crate::call::main(call);
+    let state = CallState::new(
+        job.id,
+        call.callbacks.clone(),
+        call.limits,
+        job.control.host_calls().clone(),
+    );
+    let host = WasiHost {
+        sandbox: match Sandbox::new(&[]) {
+            Ok(sandbox) => sandbox,
+            Err(e) => {
+                return (
+                    Outcome::internal(e.to_string()),
+                    crate::call::CallReport::default(),
+                );
+            }
+        },
+        stdio: GuestStdio::without_stdin(output.clone()),
+    };
+    let (outcome, verdict, heap_used) =
+        guest.run_call(js_job(job, &main, output), host, state, control, phases);
+    (outcome, crate::call::CallReport { verdict, heap_used })
 }
 
 /// Testing aid: with `AGENTOS_FAULT_INJECTION=1`, the command `agentos-fault-panic` panics

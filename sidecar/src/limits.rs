@@ -3,6 +3,8 @@
 
 use agentos_proto::v1;
 
+use crate::engine::CallLimits;
+
 /// The limits one exec runs under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -29,6 +31,10 @@ pub struct LimitPolicy {
     pub max_argv_bytes: usize,
     /// Total bytes of the environment.
     pub max_env_bytes: usize,
+    /// Call mode: what a call gets when it names none.
+    pub call_defaults: CallLimits,
+    /// Call mode: the most a call may ask for (payloads must fit in a frame).
+    pub call_maxima: CallLimits,
 }
 
 impl Default for LimitPolicy {
@@ -50,6 +56,16 @@ impl Default for LimitPolicy {
             },
             max_argv_bytes: 1 << 20,
             max_env_bytes: 1 << 20,
+            call_defaults: CallLimits {
+                max_host_calls: 1_000,
+                max_host_payload_bytes: 1 << 20,
+                max_result_bytes: 4 << 20,
+            },
+            call_maxima: CallLimits {
+                max_host_calls: 100_000,
+                max_host_payload_bytes: 8 << 20,
+                max_result_bytes: 8 << 20,
+            },
         }
     }
 }
@@ -64,6 +80,19 @@ pub struct LimitError {
     pub requested: u64,
     /// The maximum.
     pub max: u64,
+}
+
+/// `asked`, or `default` when zero; an error naming the limit past `max`.
+fn pick(name: &'static str, asked: u64, default: u64, max: u64) -> Result<u64, LimitError> {
+    match asked {
+        0 => Ok(default),
+        requested if requested > max => Err(LimitError {
+            name,
+            requested,
+            max,
+        }),
+        v => Ok(v),
+    }
 }
 
 impl LimitPolicy {
@@ -109,15 +138,6 @@ impl LimitPolicy {
     pub fn resolve(&self, requested: Option<&v1::Limits>) -> Result<Limits, LimitError> {
         let r = requested.cloned().unwrap_or_default();
         let (d, m) = (&self.defaults, &self.maxima);
-        let pick = |name, asked: u64, default: u64, max: u64| match asked {
-            0 => Ok(default),
-            v if v > max => Err(LimitError {
-                name,
-                requested: v,
-                max,
-            }),
-            v => Ok(v),
-        };
         let heap = pick(
             "heap_mb",
             r.heap_mb.into(),
@@ -139,6 +159,39 @@ impl LimitPolicy {
                 r.max_stdin_bytes,
                 d.max_stdin_bytes,
                 m.max_stdin_bytes,
+            )?,
+        })
+    }
+
+    /// The call limits for a call that asked for `requested`.
+    ///
+    /// # Errors
+    /// [`LimitError`] for the first field beyond its maximum.
+    pub fn resolve_call(
+        &self,
+        requested: Option<&v1::CallLimits>,
+    ) -> Result<CallLimits, LimitError> {
+        let r = requested.cloned().unwrap_or_default();
+        let (d, m) = (&self.call_defaults, &self.call_maxima);
+        let calls = pick(
+            "max_host_calls",
+            r.max_host_calls.into(),
+            d.max_host_calls.into(),
+            m.max_host_calls.into(),
+        )?;
+        Ok(CallLimits {
+            max_host_calls: u32::try_from(calls).unwrap_or(m.max_host_calls),
+            max_host_payload_bytes: pick(
+                "max_host_payload_bytes",
+                r.max_host_payload_bytes,
+                d.max_host_payload_bytes,
+                m.max_host_payload_bytes,
+            )?,
+            max_result_bytes: pick(
+                "max_result_bytes",
+                r.max_result_bytes,
+                d.max_result_bytes,
+                m.max_result_bytes,
             )?,
         })
     }

@@ -1,5 +1,6 @@
 //! Running and queued execs by id, and the control each one listens to.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -7,6 +8,7 @@ use bytes::Bytes;
 use crossbeam_channel::{Receiver, Sender};
 use dashmap::DashMap;
 use dashmap::mapref::entry::Entry;
+use parking_lot::Mutex;
 
 use crate::engine::{ExecInput, StopCause, Stopper};
 
@@ -18,6 +20,8 @@ pub struct ExecControl {
     stopper: Arc<Stopper>,
     stdin_buffered: Arc<AtomicU64>,
     stdin_limit: u64,
+    host_calls: Arc<Mutex<HashSet<u64>>>,
+    max_host_payload: u64,
 }
 
 /// Why stdin bytes were refused.
@@ -35,7 +39,11 @@ pub struct StdinFull {
 impl ExecControl {
     /// A control and the receiving end of its inbox; at most `stdin_limit` unread stdin bytes
     /// are buffered for the guest.
-    pub fn new(id: u64, stdin_limit: u64) -> (Arc<Self>, Receiver<ExecInput>) {
+    pub fn new(
+        id: u64,
+        stdin_limit: u64,
+        max_host_payload: u64,
+    ) -> (Arc<Self>, Receiver<ExecInput>) {
         let (inbox, rx) = crossbeam_channel::unbounded();
         let control = Arc::new(Self {
             id,
@@ -43,6 +51,8 @@ impl ExecControl {
             inbox,
             stdin_buffered: Arc::new(AtomicU64::new(0)),
             stdin_limit,
+            host_calls: Arc::new(Mutex::new(HashSet::new())),
+            max_host_payload,
         });
         (control, rx)
     }
@@ -69,6 +79,33 @@ impl ExecControl {
                 offered,
             }),
         }
+    }
+
+    /// Settles host call `id` of this call with JSON `text` (or an error message).
+    ///
+    /// # Errors
+    /// A message when no such host call is pending. A reply over the payload bound stops the
+    /// call with `HOST_PAYLOAD_LIMIT` instead.
+    pub fn host_reply(&self, id: u64, error: bool, text: String) -> Result<(), String> {
+        // Removed when the guest receives the reply: until then it keeps the call's loop alive.
+        if !self.host_calls.lock().contains(&id) {
+            return Err(format!("no pending host call {id} in call {}", self.id));
+        }
+        let size = text.len() as u64;
+        if size > self.max_host_payload {
+            self.stopper.stop(StopCause::HostPayload {
+                limit: self.max_host_payload,
+                size,
+            });
+            return Ok(());
+        }
+        let _ = self.inbox.send(ExecInput::HostReply { id, error, text });
+        Ok(())
+    }
+
+    /// Host calls the guest made that the host has not answered (shared with the engine).
+    pub fn host_calls(&self) -> &Arc<Mutex<HashSet<u64>>> {
+        &self.host_calls
     }
 
     /// Closes the guest's stdin.

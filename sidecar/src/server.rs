@@ -13,9 +13,13 @@ use agentos_proto::v1::{self, ExecStarted, HelloAck, Pong, StatsReply};
 use agentos_proto::{ErrorCode, FrameReader, PROTOCOL_VERSION, Request, event, request};
 use prost::Message;
 
+use crossbeam_channel::Receiver;
+
 use crate::config::Config;
+use crate::engine::ExecInput;
 use crate::engine::{Isolates, WarmPool};
 use crate::exec::ExecJob;
+use crate::limits::Limits;
 use crate::modules::ModuleCache;
 use crate::registry::{ExecControl, Registry};
 use crate::scheduler::Scheduler;
@@ -23,7 +27,7 @@ use crate::signal;
 use crate::writer::{EventSink, Writer};
 
 /// Capabilities announced in `HelloAck`.
-const CAPABILITIES: &[&str] = &["exec.js", "stats", "phases"];
+const CAPABILITIES: &[&str] = &["exec.js", "exec.wasm", "call", "stats", "phases"];
 
 /// How long the final flush may take before the process exits anyway.
 const FINAL_FLUSH: Duration = Duration::from_secs(5);
@@ -142,6 +146,8 @@ impl Dispatcher {
             request::Kind::StdinClose(c) => self.with_exec(id, c.exec_id, |c| c.close_stdin()),
             request::Kind::Kill(kill) => self.kill(id, &kill),
             request::Kind::Stats(_) => self.stats(id),
+            request::Kind::Call(call) => self.call(id, call),
+            request::Kind::HostReply(reply) => self.host_reply(id, reply),
             request::Kind::Shutdown(_) => return Flow::Break(()),
         }
         Flow::Continue(())
@@ -177,9 +183,6 @@ impl Dispatcher {
 
     fn exec(&mut self, id: u64, exec: v1::Exec) {
         let exec_id = exec.exec_id;
-        if exec_id == 0 {
-            return self.refuse(id, ErrorCode::BadArgument, 0, "exec_id 0 is reserved");
-        }
         if exec.argv.is_empty() {
             return self.refuse(id, ErrorCode::BadArgument, exec_id, "argv is empty");
         }
@@ -189,19 +192,67 @@ impl Dispatcher {
             Ok(limits) => limits,
             Err(e) => return self.refuse(id, ErrorCode::BadArgument, exec_id, &e.to_string()),
         };
-        let (control, inbox) = ExecControl::new(exec_id, limits.max_stdin_bytes);
+        let command_path = self.config.command_path.clone();
+        self.admit(id, exec_id, limits, 0, |control, inbox| {
+            ExecJob::from_request(exec, limits, command_path, control, inbox)
+        });
+    }
+
+    fn call(&mut self, id: u64, call: v1::Call) {
+        let call_id = call.call_id;
+        let policy = &self.config.limits;
+        let resolved = policy
+            .resolve(call.limits.as_ref())
+            .and_then(|limits| Ok((limits, policy.resolve_call(call.call_limits.as_ref())?)));
+        let (limits, call_limits) = match resolved {
+            Ok(both) => both,
+            Err(e) => return self.refuse(id, ErrorCode::BadArgument, call_id, &e.to_string()),
+        };
+        let payload = call_limits.max_host_payload_bytes;
+        self.admit(id, call_id, limits, payload, |control, inbox| {
+            ExecJob::for_call(call, limits, call_limits, control, inbox)
+        });
+    }
+
+    /// Registers exec `exec_id` and hands it to the scheduler; answers `ExecStarted` on admission.
+    fn admit(
+        &mut self,
+        id: u64,
+        exec_id: u64,
+        limits: Limits,
+        max_host_payload: u64,
+        job: impl FnOnce(Arc<ExecControl>, Receiver<ExecInput>) -> ExecJob,
+    ) {
+        if exec_id == 0 {
+            return self.refuse(id, ErrorCode::BadArgument, 0, "exec_id 0 is reserved");
+        }
+        let (control, inbox) = ExecControl::new(exec_id, limits.max_stdin_bytes, max_host_payload);
         if !self.registry.insert(control.clone()) {
             let message = format!("exec id {exec_id} is already running");
             return self.refuse(id, ErrorCode::DuplicateExec, exec_id, &message);
         }
-        let command_path = self.config.command_path.clone();
-        let job = ExecJob::from_request(exec, limits, command_path, control, inbox);
         let sink = &self.sink;
         let announce = || sink.reply(id, event::Kind::ExecStarted(ExecStarted { exec_id }));
-        if let Err(e) = self.scheduler.submit(job, announce) {
+        if let Err(e) = self.scheduler.submit(job(control, inbox), announce) {
             self.registry.remove(exec_id);
             self.refuse(id, e.code(), exec_id, &e.to_string());
         }
+    }
+
+    fn host_reply(&self, id: u64, reply: v1::HostReply) {
+        let (error, text) = match reply.result {
+            Some(v1::host_reply::Result::ValueJson(json)) => (false, json),
+            Some(v1::host_reply::Result::Error(message)) => (true, message),
+            None => (
+                true,
+                "the host replied with neither a value nor an error".to_string(),
+            ),
+        };
+        self.with_exec(id, reply.call_id, |control| {
+            if let Err(message) = control.host_reply(reply.host_call_id, error, text) {
+                self.refuse(id, ErrorCode::UnknownExec, reply.call_id, &message);
+            }
+        });
     }
 
     fn stats(&self, id: u64) {

@@ -124,6 +124,11 @@ impl Watch {
     }
 }
 
+/// The calling thread's CPU time so far, in nanoseconds.
+pub fn thread_cpu_ns() -> Option<u64> {
+    cpu_ns("/proc/thread-self/schedstat")
+}
+
 /// The calling thread's id, from `/proc/thread-self` (`PID/task/TID`).
 fn current_tid() -> Option<u32> {
     let link = std::fs::read_link("/proc/thread-self").ok()?;

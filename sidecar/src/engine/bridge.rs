@@ -31,6 +31,8 @@ fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
             "wasmModuleCompiled",
             super::wasm::module_compiled.map_fn_to(),
         ),
+        ("hostCall", super::call::host_call.map_fn_to()),
+        ("callResult", super::call::call_result.map_fn_to()),
         (RUN_SCRIPT, run_script.map_fn_to()),
     ];
     all.extend(super::bridge_wasi::callbacks());

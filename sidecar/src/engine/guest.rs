@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use bytes::Bytes;
 
+use super::call::CallState;
 use super::output::GuestOutput;
 use super::wasi_host::WasiHost;
 use super::wasm::CompiledSlot;
@@ -19,6 +20,15 @@ pub enum ExecInput {
     StdinClose,
     /// The exec was stopped from outside (see its `Stopper` for why): stop waiting.
     Stop,
+    /// The host answered host call `id` (call mode): JSON text, or an error message.
+    HostReply {
+        /// The host call.
+        id: u64,
+        /// True when `text` is an error message.
+        error: bool,
+        /// JSON text or the message.
+        text: String,
+    },
 }
 
 /// State shared by the event loop and the bridge functions of one exec.
@@ -35,6 +45,8 @@ pub struct GuestState {
     pub scripts: RefCell<Vec<v8::Global<v8::UnboundScript>>>,
     /// Rejected promises with no handler yet, with their reasons.
     pub rejections: RefCell<Vec<(v8::Global<v8::Promise>, v8::Global<v8::Value>)>>,
+    /// Call-mode state, when this exec is a `Call`.
+    pub call: RefCell<Option<CallState>>,
     /// The WASI host (sandbox and stdio) of a wasm guest.
     pub wasi: RefCell<Option<WasiHost>>,
     /// Where the module the runner compiles goes (first exec of a command only).
@@ -54,9 +66,20 @@ impl GuestState {
             exit_code: Cell::new(None),
             scripts: RefCell::new(Vec::new()),
             rejections: RefCell::new(Vec::new()),
+            call: RefCell::new(None),
             wasi: RefCell::new(None),
             compiled_slot: RefCell::new(None),
         })
+    }
+}
+
+impl GuestState {
+    /// True while a call waits for host replies: they keep the event loop alive.
+    pub fn awaits_host(&self) -> bool {
+        self.call
+            .borrow()
+            .as_ref()
+            .is_some_and(|c| !c.pending.lock().is_empty())
     }
 }
 

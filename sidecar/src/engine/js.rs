@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use agentos_proto::ErrorCode;
 use crossbeam_channel::{Receiver, RecvTimeoutError};
 
+use super::call::{CallState, CallVerdict};
 use super::guest::{ExecInput, GuestState, SharedGuest, guest};
 use super::heap::HeapGuard;
 use super::output::GuestOutput;
@@ -143,7 +144,8 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
     }
 
     /// Runs a JS guest to completion in this isolate.
-    /// `host` gives the guest's `fs` and `require` the exec's mounts; stdin stays with the loop.
+    /// Runs a JS guest to completion in this isolate; `host` gives its `fs` and `require` the
+    /// exec's mounts (stdin stays with the event loop).
     pub fn run_js(
         &mut self,
         job: JsJob<'_>,
@@ -151,18 +153,50 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
         control: Control<'_>,
         phases: &mut Phases,
     ) -> Outcome {
+        self.run_main(job, host, None, control, phases).0
+    }
+
+    /// Runs a call: the runner evaluates the source to a function and calls it. Returns the
+    /// outcome, the call's verdict (if it produced one) and the heap in use at the end.
+    pub fn run_call(
+        &mut self,
+        job: JsJob<'_>,
+        host: WasiHost,
+        call: CallState,
+        control: Control<'_>,
+        phases: &mut Phases,
+    ) -> (Outcome, Option<CallVerdict>, u64) {
+        let (outcome, state) = self.run_main(job, host, Some(call), control, phases);
+        let verdict = state
+            .call
+            .borrow_mut()
+            .as_mut()
+            .and_then(|c| c.verdict.take());
+        let heap_used = self.scope.get_heap_statistics().used_heap_size() as u64;
+        (outcome, verdict, heap_used)
+    }
+
+    fn run_main(
+        &mut self,
+        job: JsJob<'_>,
+        host: WasiHost,
+        call: Option<CallState>,
+        control: Control<'_>,
+        phases: &mut Phases,
+    ) -> (Outcome, SharedGuest) {
         let heap = self.heap;
         let state = GuestState::new(job.output.clone());
         *state.wasi.borrow_mut() = Some(host);
+        *state.call.borrow_mut() = call;
         self.scope.set_slot(state.clone());
         let t = Instant::now();
         let scope = &mut *self.scope;
         v8::scope!(let scope, scope);
-        let config = config_object(scope, &job);
+        let config = config_object(scope, &job, &state);
         let t = phases.lap("inject", t);
         let outcome = drive(scope, self.runner, config, &job, &state, &control);
         phases.lap("execute", t);
-        memory_verdict(heap).unwrap_or(outcome)
+        (memory_verdict(heap).unwrap_or(outcome), state)
     }
 }
 
@@ -264,6 +298,11 @@ fn clone_input(input: &ExecInput) -> ExecInput {
         ExecInput::Stdin(b) => ExecInput::Stdin(b.clone()),
         ExecInput::StdinClose => ExecInput::StdinClose,
         ExecInput::Stop => ExecInput::Stop,
+        ExecInput::HostReply { id, error, text } => ExecInput::HostReply {
+            id: *id,
+            error: *error,
+            text: text.clone(),
+        },
     }
 }
 
@@ -292,8 +331,8 @@ fn next_input(
     if let Some(input) = pending.pop_front() {
         return Some(input);
     }
-    let waits_for_stdin = reading && !stdin_closed;
-    if delay < 0.0 && !waits_for_stdin {
+    let waits_for_input = (reading && !stdin_closed) || state.awaits_host();
+    if delay < 0.0 && !waits_for_input {
         return None;
     }
     let deadline = (delay > 0.0).then(|| Instant::now() + Duration::from_secs_f64(delay / 1e3));
@@ -348,6 +387,18 @@ fn deliver<'s>(
         }
         ExecInput::StdinClose => call(scope, runner, "stdinEnd", &[], state, control).map(drop),
         ExecInput::Stop => check_stopped(state, control),
+        ExecInput::HostReply { id, error, text } => {
+            if let Some(call) = state.call.borrow().as_ref() {
+                call.pending.lock().remove(&id);
+            }
+            v8::scope!(let scope, scope);
+            let args = [
+                v8::Number::new(scope, id as f64).into(),
+                v8::Boolean::new(scope, error).into(),
+                v8_str(scope, &text).into(),
+            ];
+            call(scope, runner, "hostReply", &args, state, control).map(drop)
+        }
     }
 }
 
@@ -422,6 +473,7 @@ fn check_stopped(state: &GuestState, control: &Control<'_>) -> Result<(), Stop> 
 fn config_object<'s>(
     scope: &mut v8::PinScope<'s, '_>,
     job: &JsJob<'_>,
+    state: &GuestState,
 ) -> v8::Local<'s, v8::Object> {
     let config = v8::Object::new(scope);
     let main = job.main;
@@ -445,6 +497,14 @@ fn config_object<'s>(
     for (name, value) in fields {
         let key = v8_str(scope, name);
         config.set(scope, key.into(), value);
+    }
+    if let Some(call) = state.call.borrow().as_ref() {
+        let callbacks = string_array(scope, call.callbacks().iter().map(String::as_str));
+        let key = v8_str(scope, "callbacks");
+        config.set(scope, key.into(), callbacks.into());
+        let input = v8_str(scope, main.input_json.as_deref().unwrap_or("null"));
+        let key = v8_str(scope, "input");
+        config.set(scope, key.into(), input.into());
     }
     config
 }

@@ -6,6 +6,7 @@
 mod blob_gate;
 mod bridge;
 mod bridge_wasi;
+pub mod call;
 mod guest;
 mod heap;
 pub mod isolates;
@@ -24,6 +25,7 @@ pub mod worker;
 use std::sync::Once;
 
 pub use blob_gate::{BlobGate, BlobKind};
+pub use call::{CallLimits, CallState, CallVerdict};
 pub use guest::ExecInput;
 pub use isolates::{Isolates, SnapshotMode, SnapshotState};
 pub use js::{Control, Guest, JsJob, Outcome};

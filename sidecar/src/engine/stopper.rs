@@ -28,6 +28,13 @@ pub enum StopCause {
         /// CPU used, ms.
         used_ms: u64,
     },
+    /// A host reply was bigger than the call allows.
+    HostPayload {
+        /// The cap, bytes.
+        limit: u64,
+        /// The reply's size, bytes.
+        size: u64,
+    },
     /// Output ran past its cap.
     Output {
         /// The cap, bytes.
@@ -54,6 +61,13 @@ impl StopCause {
             StopCause::Cpu { limit_ms, used_ms } => failed(
                 ErrorCode::CpuLimit,
                 format!("CPU-time limit reached: cpu_ms = {limit_ms}, used {used_ms} ms of CPU"),
+            ),
+            StopCause::HostPayload { limit, size } => failed(
+                ErrorCode::HostPayloadLimit,
+                format!(
+                    "host payload limit reached: max_host_payload_bytes = {limit}, a host reply \
+                     was {size} bytes"
+                ),
             ),
             StopCause::Output { limit, attempted } => failed(
                 ErrorCode::OutputLimit,

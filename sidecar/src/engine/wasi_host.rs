@@ -79,6 +79,8 @@ impl GuestStdio {
             ExecInput::Stdin(bytes) => self.buffered.extend_from_slice(&bytes),
             ExecInput::StdinClose => self.eof = true,
             ExecInput::Stop => self.killed = true,
+            // Only calls get host replies, and calls are JS.
+            ExecInput::HostReply { .. } => {}
         }
     }
 

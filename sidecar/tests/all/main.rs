@@ -1,9 +1,11 @@
 //! Integration tests: a real sidecar process, real V8, driven over its real protocol.
 
+mod call_protocol;
 mod js_exec;
 mod limits;
 mod protocol;
 mod raw;
+mod require;
 mod sdk_lifecycle;
 mod snapshots;
 mod stress;
