@@ -25,6 +25,7 @@ pub struct ExecSpec {
     limits: Limits,
     preopens: Vec<Preopen>,
     command_dirs: Vec<String>,
+    module_paths: Vec<String>,
 }
 
 impl ExecSpec {
@@ -104,6 +105,13 @@ impl ExecSpec {
         self
     }
 
+    /// Searches guest directory `dir` for `require` of bare specifiers after `node_modules`
+    /// (call again for more; earlier ones win).
+    pub fn module_path(mut self, dir: impl Into<String>) -> Self {
+        self.module_paths.push(dir.into());
+        self
+    }
+
     /// The guest's V8 heap limit in MiB (0, the default, means the sidecar's default).
     pub fn heap_mb(mut self, heap_mb: u32) -> Self {
         self.limits.heap_mb = heap_mb;
@@ -152,6 +160,7 @@ impl ExecSpec {
             limits: Some(self.limits),
             preopens: self.preopens.clone(),
             command_path: self.command_dirs.clone(),
+            module_paths: self.module_paths.clone(),
         }
     }
 }

@@ -46,6 +46,8 @@ pub struct ExecJob {
     pub preopens: Vec<Preopen>,
     /// Directories searched for commands before the sidecar's path.
     pub command_dirs: Vec<String>,
+    /// Guest paths `require` searches for bare specifiers.
+    pub module_paths: Vec<String>,
     /// The sidecar's command path.
     pub command_path: Arc<[PathBuf]>,
     /// Set when this exec is a `Call`.
@@ -87,6 +89,7 @@ impl ExecJob {
                 })
                 .collect(),
             command_dirs: exec.command_path,
+            module_paths: exec.module_paths,
             command_path,
             call: None,
             accepted: Instant::now(),
@@ -113,6 +116,7 @@ impl ExecJob {
             limits,
             preopens: Vec::new(),
             command_dirs: Vec::new(),
+            module_paths: Vec::new(),
             command_path: Arc::from(Vec::new()),
             call: Some(CallJob {
                 source: call.source,
@@ -382,6 +386,7 @@ fn js_job<'a>(job: &'a ExecJob, main: &'a JsMain, output: Rc<GuestOutput>) -> Js
         main,
         env: &job.env,
         cwd: &job.cwd,
+        module_paths: &job.module_paths,
         output,
         initial: job.initial_input(),
     }

@@ -71,6 +71,8 @@ pub struct JsJob<'a> {
     pub env: &'a [(String, String)],
     /// `process.cwd()`.
     pub cwd: &'a str,
+    /// Where `require` looks for bare specifiers after `node_modules`.
+    pub module_paths: &'a [String],
     /// Where output goes, metered.
     pub output: Rc<GuestOutput>,
     /// Stdin delivered before anything from the inbox (initial bytes, and a close if not open).
@@ -485,7 +487,9 @@ fn config_object<'s>(
         .map(|(k, v)| string_array(scope, [k.as_str(), v.as_str()]).into())
         .collect();
     let env = v8::Array::new_with_elements(scope, &env);
-    let fields: [(&str, v8::Local<v8::Value>); 7] = [
+    let module_paths = string_array(scope, job.module_paths.iter().map(String::as_str));
+    let fields: [(&str, v8::Local<v8::Value>); 8] = [
+        ("modulePaths", module_paths.into()),
         ("argv", argv.into()),
         ("execArgv", exec_argv.into()),
         ("env", env.into()),

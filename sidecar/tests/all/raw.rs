@@ -122,8 +122,7 @@ pub fn exec(exec_id: u64, argv: &[&str]) -> request::Kind {
         stdin: Default::default(),
         stdin_open: false,
         limits: None,
-        preopens: Vec::new(),
-        command_path: Vec::new(),
+        ..Default::default()
     })
 }
 

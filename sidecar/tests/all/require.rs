@@ -389,7 +389,6 @@ async fn guest_prototype_patches_do_not_break_the_loader() {
 }
 
 #[tokio::test]
-#[ignore = "needs Exec.module_paths on the wire"]
 async fn exec_module_paths_are_searched_after_node_modules_first_match_wins() {
     let project = tree(
         "mp-project",
@@ -417,8 +416,9 @@ async fn exec_module_paths_are_searched_after_node_modules_first_match_wins() {
     );
     let spec = app(&project)
         .dir_ro(host(&first), "/first")
-        .dir_ro(host(&second), "/second");
-    // TODO(module_paths): add `.module_paths(["/first", "/second"])` once the SDK has it.
+        .dir_ro(host(&second), "/second")
+        .module_path("/first")
+        .module_path("/second");
     let sc = sidecar().await;
     assert_eq!(ok(&sc, spec).await, "local global both@first\n");
 }
