@@ -9,8 +9,9 @@
 //!
 //! Requests are encoded by the caller (so an oversized frame is a local error and nothing is
 //! sent), then queued. Replies (`HelloAck`, `Pong`, `ExecStarted`, `RequestError`) are routed by
-//! `request_id` to a oneshot; `Output` and `ExecExited` by `exec_id` to that exec's channels. When
-//! the stream ends or breaks, every waiter is resolved with the same [`Died`].
+//! `request_id` to a oneshot; `Output` and `ExecExited` by `exec_id` to that exec's channels;
+//! a call's events by `call_id` (the same id space) to its channel (see `call_run.rs`). When the
+//! stream ends or breaks, every waiter is resolved with the same [`Died`].
 //!
 //! Only the [`Sidecar`](crate::Sidecar) holds a strong queue sender; everything else holds a
 //! [`WeakSender`], so dropping the `Sidecar` drains the queue, closes the sidecar's stdin and lets
@@ -29,6 +30,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::mpsc::{self, UnboundedSender, WeakSender};
 use tokio::sync::{oneshot, watch};
 
+use crate::call_run::{CallEvent, CallSink, route_call};
 use crate::error::{Died, Error};
 use crate::status::ExitStatus;
 use crate::transport::{FrameReader, FrameWriter, frame};
@@ -55,6 +57,7 @@ pub(crate) struct ExecSink {
 struct Tables {
     pending: HashMap<u64, ReplySender>,
     execs: HashMap<u64, ExecSink>,
+    calls: HashMap<u64, CallSink>,
     died: Option<Died>,
 }
 
@@ -184,6 +187,21 @@ impl Conn {
         self.tables.lock().execs.remove(&exec_id);
     }
 
+    /// Registers a call's event channel before its `Call` request is sent.
+    pub(crate) fn register_call(&self, call_id: u64, sink: CallSink) -> Result<(), Died> {
+        let mut tables = self.tables.lock();
+        if let Some(died) = &tables.died {
+            return Err(died.clone());
+        }
+        tables.calls.insert(call_id, sink);
+        Ok(())
+    }
+
+    /// Forgets a call that was refused, finished or abandoned.
+    pub(crate) fn unregister_call(&self, call_id: u64) {
+        self.tables.lock().calls.remove(&call_id);
+    }
+
     /// Registers a waiter for the reply to `request_id`; it is forgotten when the returned
     /// guard drops (requests without a positive ack, cancelled callers).
     fn register(self: &Arc<Self>, request_id: u64) -> Result<(Registered, ReplyReceiver), Died> {
@@ -220,8 +238,16 @@ impl Conn {
 
     fn route(&self, event: Event) {
         let mut tables = self.tables.lock();
-        match event.kind {
-            Some(event::Kind::Output(out)) => {
+        let Some(kind) = event.kind else {
+            tracing::warn!(request_id = event.request_id, "event without a kind");
+            return;
+        };
+        // Call events (and output of calls) go to the call; everything else is handled here.
+        let Some(kind) = route_call(&mut tables.calls, kind) else {
+            return;
+        };
+        match kind {
+            event::Kind::Output(out) => {
                 let stream = out.stream();
                 let Some(sink) = tables.execs.get(&out.exec_id) else {
                     tracing::warn!(exec_id = out.exec_id, "output for an unknown exec");
@@ -237,31 +263,31 @@ impl Conn {
                     }
                 };
             }
-            Some(event::Kind::ExecExited(exited)) => match tables.execs.remove(&exited.exec_id) {
+            event::Kind::ExecExited(exited) => match tables.execs.remove(&exited.exec_id) {
                 Some(sink) => {
                     let _ = sink.exit.send(Ok(ExitStatus::from(exited)));
                 }
                 None => tracing::warn!(exec_id = exited.exec_id, "exit of an unknown exec"),
             },
-            Some(kind) => match tables.pending.remove(&event.request_id) {
+            kind => match tables.pending.remove(&event.request_id) {
                 Some(reply) => {
                     let _ = reply.send(Ok(kind));
                 }
                 None => tracing::warn!(request_id = event.request_id, ?kind, "unsolicited reply"),
             },
-            None => tracing::warn!(request_id = event.request_id, "event without a kind"),
         }
     }
 
     fn die(&self, died: Died) {
         tracing::debug!("sidecar connection ended: {}", died.reason);
-        let (pending, execs) = {
+        let (pending, execs, calls) = {
             let mut tables = self.tables.lock();
             tables.died.get_or_insert(died.clone());
             self.death.send_replace(Some(died.clone()));
             (
                 std::mem::take(&mut tables.pending),
                 std::mem::take(&mut tables.execs),
+                std::mem::take(&mut tables.calls),
             )
         };
         for reply in pending.into_values() {
@@ -269,6 +295,9 @@ impl Conn {
         }
         for sink in execs.into_values() {
             let _ = sink.exit.send(Err(died.clone()));
+        }
+        for sink in calls.into_values() {
+            let _ = sink.send(CallEvent::Died(died.clone()));
         }
     }
 }
@@ -308,6 +337,23 @@ impl Client {
             Ok(Ok(event::Kind::RequestError(refused))) => Err(refused_error(refused)),
             _ => outcome,
         }
+    }
+
+    /// Sends a request that has no positive ack without waiting; a `RequestError` for it is
+    /// only logged.
+    pub(crate) async fn send_only(&self, kind: request::Kind) -> Result<(), Error> {
+        let (_, bytes) = self.encode(kind)?;
+        self.send(bytes).await
+    }
+
+    /// Queues a request without waiting (usable in `Drop`); false if it could not be queued.
+    pub(crate) fn try_send_only(&self, kind: request::Kind) -> bool {
+        let Ok((_, bytes)) = self.encode(kind) else {
+            return false;
+        };
+        self.tx
+            .upgrade()
+            .is_some_and(|tx| tx.try_send(bytes).is_ok())
     }
 
     fn encode(&self, kind: request::Kind) -> Result<(u64, Bytes), Error> {

@@ -16,12 +16,31 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Call mode runs a guest *function* on a JSON input and answers its host calls with Rust
+//! callbacks; only JSON crosses:
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), agentos_sdk::Error> {
+//! use agentos_sdk::{CallSpec, Sidecar};
+//! use serde_json::json;
+//!
+//! let sidecar = Sidecar::spawn().await?;
+//! let spec = CallSpec::new("async (input, host) => (await host.double(input.n)) + 1")
+//!     .input(json!({"n": 20}))
+//!     .callback("double", |n| async move { Ok(json!(n.as_i64().unwrap_or(0) * 2)) });
+//! let outcome = sidecar.call(spec).await?;
+//! assert_eq!(outcome.result, Ok(json!(41)));
+//! # Ok(()) }
+//! ```
+//!
 //! One [`Sidecar`] multiplexes any number of concurrent execs over the sidecar's stdin/stdout:
 //! a writer task sends request frames, a reader task routes events by request id (replies) and
 //! exec id (output, exits). If the sidecar dies, every pending call and unfinished exec resolves
 //! with [`Error::SidecarDied`]. The wire protocol is `proto/agentos.proto`.
 #![deny(unsafe_code)]
 
+mod call;
+mod call_run;
 mod conn;
 mod error;
 mod exec;
@@ -31,11 +50,14 @@ mod status;
 pub mod transport;
 
 #[cfg(test)]
+mod call_tests;
+#[cfg(test)]
 mod tests;
 
 pub use agentos_proto::{
     self as proto, ErrorCode, PROTOCOL_VERSION, request, v1::HelloAck, v1::StatsReply,
 };
+pub use call::{CallError, CallOutcome, CallSpec, CallStats, Callbacks, HostFn, HostFuture};
 pub use error::Error;
 pub use exec::{ExecHandle, ExecSpec, OutputStream};
 pub use locate::SIDECAR_BIN_ENV;

@@ -15,6 +15,7 @@ use bytes::Bytes;
 use tokio::process::{Child, Command};
 use tokio::sync::{mpsc, oneshot, watch};
 
+use crate::call::{CallOutcome, CallSpec};
 use crate::conn::{self, Client, ExecSink};
 use crate::error::Error;
 use crate::exec::{ExecHandle, ExecSpec};
@@ -266,6 +267,19 @@ impl Sidecar {
                 Err(e)
             }
         }
+    }
+
+    /// Runs a guest function to completion, answering its host calls with `spec`'s callbacks
+    /// (concurrently, each in its own task).
+    ///
+    /// A guest error or a limit is not an `Err`: it is [`CallOutcome::result`]. Dropping the
+    /// future kills the call (e.g. under `tokio::time::timeout`).
+    ///
+    /// # Errors
+    /// [`Error::Frame`] if the request does not fit in a frame (nothing sent),
+    /// [`Error::Request`] if the sidecar refused it, [`Error::SidecarDied`], [`Error::Protocol`].
+    pub async fn call(&self, spec: CallSpec) -> Result<CallOutcome, Error> {
+        crate::call_run::run(&self.client, spec).await
     }
 
     /// Sends any request, then a `Ping` barrier; `Err` if the sidecar refused the request.

@@ -49,6 +49,8 @@ fn kind_name(kind: Option<&request::Kind>) -> &'static str {
         Some(request::Kind::Shutdown(_)) => "shutdown",
         Some(request::Kind::Ping(_)) => "ping",
         Some(request::Kind::Stats(_)) => "stats",
+        Some(request::Kind::Call(_)) => "call",
+        Some(request::Kind::HostReply(_)) => "host_reply",
         None => "none",
     }
 }

@@ -9,7 +9,10 @@
 )]
 
 use std::ffi::c_void;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use super::budget::Budget;
 
 /// Extra room granted once the limit is hit, so V8 can unwind the terminated guest.
 const HEADROOM_BYTES: usize = 64 << 20;
@@ -17,6 +20,7 @@ const HEADROOM_BYTES: usize = 64 << 20;
 /// Watches one isolate's heap.
 pub struct HeapGuard {
     limit_mb: u32,
+    budget: Arc<Budget>,
     handle: v8::IsolateHandle,
     hit: AtomicBool,
     observed: AtomicUsize,
@@ -24,9 +28,14 @@ pub struct HeapGuard {
 
 impl HeapGuard {
     /// Installs the callback on `isolate` (created with a `limit_mb` heap limit).
-    pub fn install(isolate: &mut v8::OwnedIsolate, limit_mb: u32) -> Box<HeapGuard> {
+    pub fn install(
+        isolate: &mut v8::OwnedIsolate,
+        limit_mb: u32,
+        budget: Arc<Budget>,
+    ) -> Box<HeapGuard> {
         let guard = Box::new(HeapGuard {
             limit_mb,
+            budget,
             handle: isolate.thread_safe_handle(),
             hit: AtomicBool::new(false),
             observed: AtomicUsize::new(0),
@@ -39,6 +48,11 @@ impl HeapGuard {
     /// The configured limit in MiB.
     pub fn limit_mb(&self) -> u32 {
         self.limit_mb
+    }
+
+    /// True once the ArrayBuffer budget refused an allocation.
+    pub fn buffers_refused(&self) -> bool {
+        self.budget.refused()
     }
 
     /// The heap size (bytes) V8 reported when the limit was hit, if it was.

@@ -7,7 +7,10 @@ use std::time::Duration;
 
 use agentos_snapshots::{Blob, Digest, DiskCache, SnapshotCache};
 
+use std::sync::Arc;
+
 use super::blob_gate::{BlobGate, BlobKind, GateGuard};
+use super::budget::Budget;
 use super::{bridge, snapshot};
 
 /// How long an exec may wait for inline isolates to drain so `auto` can switch to the snapshot.
@@ -186,12 +189,14 @@ impl Isolates {
         }
     }
 
-    /// A new isolate for `guard`'s kind with a `heap_mb` heap limit, and our microtask and
-    /// rejection handling.
-    pub fn new_isolate(&self, guard: &GateGuard, heap_mb: u32) -> v8::OwnedIsolate {
+    /// A new isolate for `guard`'s kind with a `heap_mb` heap limit and an ArrayBuffer budget of
+    /// the same size, and our microtask and rejection handling.
+    pub fn new_isolate(&self, guard: &GateGuard, heap_mb: u32) -> (v8::OwnedIsolate, Arc<Budget>) {
         super::init();
+        let budget = Budget::new((heap_mb as usize) << 20);
         let mut params = v8::CreateParams::default()
             .external_references(bridge::external_references().into())
+            .array_buffer_allocator(super::budget::allocator(&budget))
             .heap_limits(0, (heap_mb as usize) << 20);
         if let (BlobKind::Userland(_), Some(blob)) = (guard.kind(), self.blob.get()) {
             params = params.snapshot_blob(v8::StartupData::from(*blob));
@@ -199,6 +204,6 @@ impl Isolates {
         let mut isolate = v8::Isolate::new(params);
         isolate.set_microtasks_policy(v8::MicrotasksPolicy::Explicit);
         isolate.set_promise_reject_callback(super::js::on_promise_reject);
-        isolate
+        (isolate, budget)
     }
 }

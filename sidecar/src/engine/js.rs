@@ -198,7 +198,7 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
         let t = phases.lap("inject", t);
         let outcome = drive(scope, self.runner, config, &job, &state, &control);
         phases.lap("execute", t);
-        (memory_verdict(heap).unwrap_or(outcome), state)
+        (memory_verdict(heap, &outcome).unwrap_or(outcome), state)
     }
 }
 
@@ -235,20 +235,28 @@ impl Guest<'_, '_, '_> {
             Ok(_) => Outcome::Exited(0),
         };
         phases.lap("execute", t);
-        memory_verdict(heap).unwrap_or(outcome)
+        memory_verdict(heap, &outcome).unwrap_or(outcome)
     }
 }
 
-/// `MEMORY_LIMIT` if the heap limit ended the guest, whatever it was doing then.
-fn memory_verdict(heap: &HeapGuard) -> Option<Outcome> {
-    let observed = heap.hit()?;
-    Some(Outcome::Failed {
-        code: ErrorCode::MemoryLimit,
-        message: format!(
+/// `MEMORY_LIMIT` if the heap limit ended the guest, whatever it was doing then, or if the guest
+/// failed after its ArrayBuffer budget refused an allocation.
+fn memory_verdict(heap: &HeapGuard, outcome: &Outcome) -> Option<Outcome> {
+    let message = match heap.hit() {
+        Some(observed) => format!(
             "heap limit reached: limit heap_mb = {} MiB, heap was {} MiB",
             heap.limit_mb(),
             observed >> 20
         ),
+        None if heap.buffers_refused() && *outcome != Outcome::Exited(0) => format!(
+            "ArrayBuffer budget exhausted: limit heap_mb = {} MiB also bounds buffers",
+            heap.limit_mb()
+        ),
+        None => return None,
+    };
+    Some(Outcome::Failed {
+        code: ErrorCode::MemoryLimit,
+        message,
         exit_code: LIMIT_EXIT_CODE,
     })
 }

@@ -6,6 +6,7 @@
 mod blob_gate;
 mod bridge;
 mod bridge_wasi;
+mod budget;
 pub mod call;
 mod guest;
 mod heap;
@@ -42,11 +43,24 @@ static INIT: Once = Once::new();
 /// Starts V8 once per process; later calls are no-ops.
 pub fn init() {
     INIT.call_once(|| {
+        // Wasm memories are not ArrayBuffer-allocator memory: cap their growth process-wide.
+        let pages = max_wasm_memory_mb().saturating_mul(16);
+        v8::V8::set_flags_from_string(&format!("--wasm-max-mem-pages={pages}"));
         let platform = v8::new_default_platform(0, false).make_shared();
         v8::V8::initialize_platform(platform);
         v8::V8::initialize();
         tracing::debug!(version = v8::V8::get_version(), "V8 initialised");
     });
+}
+
+/// Largest wasm memory one instance may grow to, MiB (`AGENTOS_MAX_WASM_MEMORY_MB`, default
+/// 1024).
+pub fn max_wasm_memory_mb() -> u32 {
+    std::env::var("AGENTOS_MAX_WASM_MEMORY_MB")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .filter(|&mb: &u32| mb > 0 && mb <= 4096)
+        .unwrap_or(1024)
 }
 
 /// The V8 version string, for the handshake.

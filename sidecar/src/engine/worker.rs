@@ -108,8 +108,8 @@ fn prepare_and_run(
         reason = "the declaration order fixes the drop order"
     )]
     let heap: Box<HeapGuard>;
-    let mut isolate = Isolates::get().new_isolate(guard, heap_mb);
-    heap = HeapGuard::install(&mut isolate, heap_mb);
+    let (mut isolate, budget) = Isolates::get().new_isolate(guard, heap_mb);
+    heap = HeapGuard::install(&mut isolate, heap_mb, budget);
     let after = {
         let t = phases.lap("isolate_create", started);
         v8::scope!(let scope, &mut isolate);

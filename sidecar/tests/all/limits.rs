@@ -269,3 +269,19 @@ async fn soak_ten_thousand_sequential_execs() {
         (end - start) >> 20
     );
 }
+
+#[tokio::test]
+async fn array_buffer_bomb_is_bounded_by_the_heap_budget() {
+    let sc = sidecar().await;
+    let bomb = node("const keep = []; for (;;) keep.push(new ArrayBuffer(8 << 20))").heap_mb(64);
+    let status = beside_a_calm_exec(&sc, bomb).await;
+    assert_eq!(typed(&status).0, ErrorCode::MemoryLimit, "{status:?}");
+}
+
+#[tokio::test]
+async fn wasm_memory_growth_stops_at_the_cap() {
+    let sc = spawn(builder("auto").env("AGENTOS_MAX_WASM_MEMORY_MB", "64")).await;
+    let code = "const m = new WebAssembly.Memory({ initial: 1 }); try { for (;;) m.grow(16) } catch (e) { console.log(e instanceof RangeError, m.buffer.byteLength <= (64 << 20)) }";
+    let out = run(&sc, node(code)).await;
+    assert_eq!(stdout(&out), "true true\n", "{}", stderr(&out));
+}

@@ -1,6 +1,7 @@
 //! Integration tests: a real sidecar process, real V8, driven over its real protocol.
 
 mod call_protocol;
+mod call_sdk;
 mod js_exec;
 mod limits;
 mod protocol;

@@ -1,5 +1,5 @@
-//! Command-line syntax of `agentos` (clap derive). New `run` flags (`--dir`, `--heap-mb`,
-//! `--timeout-ms`, `--phases`) slot into [`RunArgs`].
+//! Command-line syntax of `agentos` (clap derive): `run` flags in [`RunArgs`], `call` flags in
+//! [`CallArgs`].
 
 use std::path::PathBuf;
 
@@ -24,6 +24,9 @@ pub enum Command {
     /// Run one guest program, passing stdin, stdout and stderr through.
     #[command(after_help = RUN_AFTER_HELP)]
     Run(RunArgs),
+    /// Call a guest function on a JSON input; print its JSON result as one line on stdout.
+    #[command(after_help = CALL_AFTER_HELP)]
+    Call(CallArgs),
 }
 
 const RUN_AFTER_HELP: &str = r#"Examples:
@@ -33,6 +36,72 @@ const RUN_AFTER_HELP: &str = r#"Examples:
 Exit status: the guest's exit code; 128+N if it was killed by signal N; 125 if agentos or the
 sidecar failed before the guest could run. When the sidecar ends the guest itself (a limit, an
 unknown command, an internal fault) it prints `agentos: <ERROR_CODE>: <message>` on stderr."#;
+
+const CALL_AFTER_HELP: &str = r#"FILE holds JavaScript source that evaluates to a function `async (input, host) => value`.
+It runs in a fresh isolate with no host directory mounted; `host.NAME(arg)` (one per
+--callback) is its only way to the host, and only JSON crosses in either direction.
+
+Each `--callback NAME=SHELL_CMD` runs `sh -c SHELL_CMD` per host call, with the argument's
+JSON on its stdin; its stdout must be one JSON value, the promise's result. A non-zero exit or
+invalid JSON rejects the promise with an Error whose message includes the command's stderr.
+Host calls run concurrently; one still running when the call ends has its shell killed.
+
+Output: one JSON line on stdout, `{"ok":VALUE}` or
+`{"error":{"code":"TIMEOUT","message":"...","stack":...}}` (plus `"stats":{...}` with
+--stats). The guest's console output goes to stderr.
+
+Examples:
+  echo 'async (input) => input.a + input.b' > add.js
+  agentos call add.js --input '{"a":1,"b":2}'                     # {"ok":3}
+  echo 'async (s, host) => host.upper(s)' > up.js
+  agentos call up.js --input '"cats"' --callback 'upper=tr a-z A-Z'    # {"ok":"CATS"}
+
+Exit status: 0 on an ok result; 1 on a call error (the guest threw, a limit was hit, the
+result was not JSON); 125 if agentos or the sidecar failed."#;
+
+/// Options of `agentos call`.
+#[derive(Debug, Args)]
+pub struct CallArgs {
+    /// The function's input, as JSON [default: null].
+    #[arg(long, value_name = "JSON", value_parser = parse_json)]
+    pub input: Option<serde_json::Value>,
+
+    /// Offer `host.NAME(arg)` to the guest, answered by `sh -c SHELL_CMD` (repeatable).
+    #[arg(long = "callback", value_name = "NAME=SHELL_CMD", value_parser = parse_callback)]
+    pub callbacks: Vec<(String, String)>,
+
+    /// The guest's V8 heap limit in MiB [default: the sidecar's].
+    #[arg(long, value_name = "MIB")]
+    pub heap_mb: Option<u32>,
+
+    /// Wall-time limit, ms [default: the sidecar's].
+    #[arg(long, value_name = "MS")]
+    pub timeout_ms: Option<u64>,
+
+    /// CPU-time limit on the guest's thread, ms [default: the sidecar's].
+    #[arg(long, value_name = "MS")]
+    pub cpu_ms: Option<u64>,
+
+    /// Host calls allowed [default: the sidecar's].
+    #[arg(long, value_name = "N")]
+    pub max_host_calls: Option<u32>,
+
+    /// Bytes of one host call's JSON argument or reply [default: the sidecar's].
+    #[arg(long, value_name = "BYTES")]
+    pub max_host_payload_bytes: Option<u64>,
+
+    /// Bytes of the result's JSON [default: the sidecar's].
+    #[arg(long, value_name = "BYTES")]
+    pub max_result_bytes: Option<u64>,
+
+    /// Add `"stats":{...}` (wall and CPU time, heap used) to the output line.
+    #[arg(long)]
+    pub stats: bool,
+
+    /// The JavaScript file (a host path; `-` reads stdin).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
 
 /// Options of `agentos run`.
 #[derive(Debug, Args)]
@@ -46,7 +115,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "DIR")]
     pub cwd: Option<String>,
 
-    /// Mount a host directory: HOST[::GUEST][:ro] (repeatable). GUEST defaults to HOST; `:ro`
+    /// Mount a host directory: `HOST[::GUEST][:ro]` (repeatable). GUEST defaults to HOST; `:ro`
     /// makes it read-only. Without any --dir, the current directory is mounted at `/`.
     #[arg(long = "dir", value_name = "HOST[::GUEST][:ro]", value_parser = parse_dir)]
     pub dirs: Vec<Mount>,
@@ -111,6 +180,21 @@ fn parse_dir(spec: &str) -> Result<Mount, String> {
     })
 }
 
+/// Parses one JSON value.
+fn parse_json(text: &str) -> Result<serde_json::Value, String> {
+    serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))
+}
+
+/// Parses `NAME=SHELL_CMD` (the name may not be empty; the command may contain `=`).
+fn parse_callback(pair: &str) -> Result<(String, String), String> {
+    match pair.split_once('=') {
+        Some((name, cmd)) if !name.is_empty() && !cmd.is_empty() => {
+            Ok((name.to_owned(), cmd.to_owned()))
+        }
+        _ => Err(format!("expected NAME=SHELL_CMD, got `{pair}`")),
+    }
+}
+
 /// Parses `KEY=VALUE` (the value may contain `=`; the key may not be empty).
 fn parse_env(pair: &str) -> Result<(String, String), String> {
     match pair.split_once('=') {
@@ -161,7 +245,9 @@ mod tests {
             "agentos", "run", "--env", "A=1", "--cwd", "/w", "--", "node", "-e", "x", "--env",
         ])
         .expect("parses");
-        let Command::Run(run) = cli.command;
+        let Command::Run(run) = cli.command else {
+            panic!("expected run");
+        };
         assert_eq!(run.env, [("A".to_owned(), "1".to_owned())]);
         assert_eq!(run.cwd.as_deref(), Some("/w"));
         assert_eq!(run.command, ["node", "-e", "x", "--env"]);
@@ -170,12 +256,57 @@ mod tests {
     #[test]
     fn run_without_double_dash() {
         let cli = Cli::try_parse_from(["agentos", "run", "node", "-e", "1"]).expect("parses");
-        let Command::Run(run) = cli.command;
+        let Command::Run(run) = cli.command else {
+            panic!("expected run");
+        };
         assert_eq!(run.command, ["node", "-e", "1"]);
     }
 
     #[test]
     fn run_requires_a_command() {
         assert!(Cli::try_parse_from(["agentos", "run", "--env", "A=1"]).is_err());
+    }
+
+    #[test]
+    fn call_parses_input_callbacks_and_limits() {
+        let cli = Cli::try_parse_from([
+            "agentos",
+            "call",
+            "f.js",
+            "--input",
+            r#"{"a":[1]}"#,
+            "--callback",
+            "search=grep -c x=y",
+            "--callback",
+            "id=cat",
+            "--timeout-ms",
+            "5",
+            "--stats",
+        ])
+        .expect("parses");
+        let Command::Call(call) = cli.command else {
+            panic!("expected call");
+        };
+        assert_eq!(call.file, PathBuf::from("f.js"));
+        assert_eq!(call.input, Some(serde_json::json!({"a": [1]})));
+        let pair = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+        assert_eq!(
+            call.callbacks,
+            [pair("search", "grep -c x=y"), pair("id", "cat")]
+        );
+        assert_eq!(
+            (call.timeout_ms, call.cpu_ms, call.stats),
+            (Some(5), None, true)
+        );
+    }
+
+    #[test]
+    fn call_rejects_bad_input_and_callbacks() {
+        let parse = |args: &[&str]| Cli::try_parse_from([&["agentos", "call"], args].concat());
+        assert!(parse(&["f.js"]).is_ok());
+        assert!(parse(&["f.js", "--input", "{nope"]).is_err());
+        assert!(parse(&["f.js", "--callback", "nocmd"]).is_err());
+        assert!(parse(&["f.js", "--callback", "=cat"]).is_err());
+        assert!(parse(&["--input", "1"]).is_err());
     }
 }

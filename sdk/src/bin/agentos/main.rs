@@ -3,6 +3,7 @@
 //! Argument parsing lives in `args.rs`, each subcommand in its own module.
 
 mod args;
+mod call;
 mod run;
 
 use std::process::ExitCode;
@@ -16,5 +17,6 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Run(run_args) => run::run(cli.sidecar, run_args).await,
+        Command::Call(call_args) => call::call(cli.sidecar, call_args).await,
     }
 }
