@@ -115,29 +115,7 @@ impl CallSpec {
         self
     }
 
-    /// The guest's V8 heap limit in MiB (0: the sidecar's default); past it, `MEMORY_LIMIT`.
-    pub fn heap_mb(mut self, heap_mb: u32) -> Self {
-        self.limits.heap_mb = heap_mb;
-        self
-    }
-
-    /// Wall-time limit, ms (0: the sidecar's default); past it, `TIMEOUT`.
-    pub fn timeout_ms(mut self, ms: u64) -> Self {
-        self.limits.timeout_ms = ms;
-        self
-    }
-
-    /// CPU-time limit on the guest's thread, ms (0: the sidecar's default); past it, `CPU_LIMIT`.
-    pub fn cpu_ms(mut self, ms: u64) -> Self {
-        self.limits.cpu_ms = ms;
-        self
-    }
-
-    /// Cap on console output bytes (0: the sidecar's default).
-    pub fn max_output_bytes(mut self, bytes: u64) -> Self {
-        self.limits.max_output_bytes = bytes;
-        self
-    }
+    crate::limits::limit_setters!();
 
     /// Host calls allowed per call (0: the sidecar's default); past it, `HOST_CALL_LIMIT`.
     pub fn max_host_calls(mut self, calls: u32) -> Self {

@@ -112,29 +112,7 @@ impl ExecSpec {
         self
     }
 
-    /// The guest's V8 heap limit in MiB (0, the default, means the sidecar's default).
-    pub fn heap_mb(mut self, heap_mb: u32) -> Self {
-        self.limits.heap_mb = heap_mb;
-        self
-    }
-
-    /// Wall-time limit from the guest's start, ms (0: the sidecar's default).
-    pub fn timeout_ms(mut self, ms: u64) -> Self {
-        self.limits.timeout_ms = ms;
-        self
-    }
-
-    /// CPU-time limit on the guest's own thread, ms (0: the sidecar's default).
-    pub fn cpu_ms(mut self, ms: u64) -> Self {
-        self.limits.cpu_ms = ms;
-        self
-    }
-
-    /// Cap on stdout + stderr bytes (0: the sidecar's default).
-    pub fn max_output_bytes(mut self, bytes: u64) -> Self {
-        self.limits.max_output_bytes = bytes;
-        self
-    }
+    crate::limits::limit_setters!();
 
     /// Cap on stdin written but not yet read by the guest (0: the sidecar's default); past it,
     /// [`ExecHandle::write_stdin`] fails with `STDIN_LIMIT` until the guest reads.

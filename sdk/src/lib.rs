@@ -44,6 +44,7 @@ mod call_run;
 mod conn;
 mod error;
 mod exec;
+mod limits;
 mod locate;
 mod sidecar;
 mod status;

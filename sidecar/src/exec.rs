@@ -261,32 +261,17 @@ fn execute(
             return failed(job.id, sink, code, error.to_string(), exit_code);
         }
     };
-    let stopper = job.control.stopper();
     let guest = match (guest, &command) {
         (_, Command::Fails { stderr, code }) => {
             sink.output(job.id, Stream::Stderr, Bytes::from(stderr.clone()));
             return Outcome::Exited(*code);
         }
-        (Ok(guest), _) => guest,
-        (Err(message), _) => {
-            return stopper
-                .cause()
-                .map_or_else(|| Outcome::internal(message), StopCause::outcome);
-        }
+        (guest, _) => guest,
     };
-    phases.extend(guest.take_phases());
-    stopper.attach(guest.isolate_handle());
-    let control = Control {
-        inbox: &job.inbox,
-        stopper,
-        stdin_buffered: job.control.stdin_buffered(),
+    let (guest, control, output) = match attach(job, guest, sink, phases) {
+        Ok(attached) => attached,
+        Err(outcome) => return outcome,
     };
-    let output = Rc::new(GuestOutput::new(
-        job.id,
-        sink.clone(),
-        job.limits.max_output_bytes,
-        stopper.clone(),
-    ));
     match command {
         Command::Js(main) => {
             let stdio = GuestStdio::without_stdin(output.clone());
@@ -322,29 +307,10 @@ fn execute_call(
     sink: &EventSink,
     phases: &mut Phases,
 ) -> (Outcome, crate::call::CallReport) {
-    let stopper = job.control.stopper();
-    let guest = match guest {
-        Ok(guest) => guest,
-        Err(message) => {
-            let outcome = stopper
-                .cause()
-                .map_or_else(|| Outcome::internal(message), StopCause::outcome);
-            return (outcome, crate::call::CallReport::default());
-        }
+    let (guest, control, output) = match attach(job, guest, sink, phases) {
+        Ok(attached) => attached,
+        Err(outcome) => return (outcome, crate::call::CallReport::default()),
     };
-    phases.extend(guest.take_phases());
-    stopper.attach(guest.isolate_handle());
-    let control = Control {
-        inbox: &job.inbox,
-        stopper,
-        stdin_buffered: job.control.stdin_buffered(),
-    };
-    let output = Rc::new(GuestOutput::new(
-        job.id,
-        sink.clone(),
-        job.limits.max_output_bytes,
-        stopper.clone(),
-    ));
     let main = crate::call::main(call);
     let state = CallState::new(
         job.id,
@@ -378,6 +344,32 @@ fn inject_fault(argv: &[String]) {
     if enabled && argv.first().is_some_and(|a| a == "agentos-fault-panic") {
         panic!("injected fault: agentos-fault-panic");
     }
+}
+
+/// The prepared guest attached to the exec: a stop interrupts it, its output is metered. Without
+/// a guest, the outcome explains why (a stop that came first, or the preparation failure).
+fn attach<'j, 'g, 'a, 's, 'i>(
+    job: &'j ExecJob,
+    guest: Result<&'g mut Guest<'a, 's, 'i>, String>,
+    sink: &EventSink,
+    phases: &mut Phases,
+) -> Result<(&'g mut Guest<'a, 's, 'i>, Control<'j>, Rc<GuestOutput>), Outcome> {
+    let stopper = job.control.stopper();
+    let guest = guest.map_err(|message| {
+        stopper
+            .cause()
+            .map_or_else(|| Outcome::internal(message), StopCause::outcome)
+    })?;
+    phases.extend(guest.take_phases());
+    stopper.attach(guest.isolate_handle());
+    let control = Control {
+        inbox: &job.inbox,
+        stopper,
+        stdin_buffered: job.control.stdin_buffered(),
+    };
+    let limit = job.limits.max_output_bytes;
+    let output = Rc::new(GuestOutput::new(job.id, sink.clone(), limit, stopper.clone()));
+    Ok((guest, control, output))
 }
 
 fn js_job<'a>(job: &'a ExecJob, main: &'a JsMain, output: Rc<GuestOutput>) -> JsJob<'a> {

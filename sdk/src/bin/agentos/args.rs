@@ -70,17 +70,9 @@ pub struct CallArgs {
     #[arg(long = "callback", value_name = "NAME=SHELL_CMD", value_parser = parse_callback)]
     pub callbacks: Vec<(String, String)>,
 
-    /// The guest's V8 heap limit in MiB [default: the sidecar's].
-    #[arg(long, value_name = "MIB")]
-    pub heap_mb: Option<u32>,
-
-    /// Wall-time limit, ms [default: the sidecar's].
-    #[arg(long, value_name = "MS")]
-    pub timeout_ms: Option<u64>,
-
-    /// CPU-time limit on the guest's thread, ms [default: the sidecar's].
-    #[arg(long, value_name = "MS")]
-    pub cpu_ms: Option<u64>,
+    /// Resource limits.
+    #[command(flatten)]
+    pub limits: LimitArgs,
 
     /// Host calls allowed [default: the sidecar's].
     #[arg(long, value_name = "N")]
@@ -120,21 +112,9 @@ pub struct RunArgs {
     #[arg(long = "dir", value_name = "HOST[::GUEST][:ro]", value_parser = parse_dir)]
     pub dirs: Vec<Mount>,
 
-    /// The guest's V8 heap limit in MiB [default: the sidecar's, 256].
-    #[arg(long, value_name = "MIB")]
-    pub heap_mb: Option<u32>,
-
-    /// Wall-time limit, ms [default: the sidecar's, 300000].
-    #[arg(long, value_name = "MS")]
-    pub timeout_ms: Option<u64>,
-
-    /// CPU-time limit on the guest's thread, ms [default: the sidecar's, 120000].
-    #[arg(long, value_name = "MS")]
-    pub cpu_ms: Option<u64>,
-
-    /// Cap on stdout + stderr bytes [default: the sidecar's, 64 MiB].
-    #[arg(long, value_name = "BYTES")]
-    pub max_output_bytes: Option<u64>,
+    /// Resource limits.
+    #[command(flatten)]
+    pub limits: LimitArgs,
 
     /// Print per-exec phase timings as one JSON line on stderr after the guest's output.
     #[arg(long)]
@@ -148,6 +128,26 @@ pub struct RunArgs {
         value_name = "COMMAND"
     )]
     pub command: Vec<String>,
+}
+
+/// Limits shared by `run` and `call`; unset means the sidecar's default.
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// The guest's V8 heap limit in MiB [default: 256].
+    #[arg(long, value_name = "MIB")]
+    pub heap_mb: Option<u32>,
+
+    /// Wall-time limit, ms [default: 300000].
+    #[arg(long, value_name = "MS")]
+    pub timeout_ms: Option<u64>,
+
+    /// CPU-time limit on the guest's thread, ms [default: 120000].
+    #[arg(long, value_name = "MS")]
+    pub cpu_ms: Option<u64>,
+
+    /// Cap on stdout + stderr bytes [default: 64 MiB].
+    #[arg(long, value_name = "BYTES")]
+    pub max_output_bytes: Option<u64>,
 }
 
 /// One `--dir` mount.
@@ -295,7 +295,7 @@ mod tests {
             [pair("search", "grep -c x=y"), pair("id", "cat")]
         );
         assert_eq!(
-            (call.timeout_ms, call.cpu_ms, call.stats),
+            (call.limits.timeout_ms, call.limits.cpu_ms, call.stats),
             (Some(5), None, true)
         );
     }

@@ -84,9 +84,10 @@ async fn execute(
     }
     let mut spec = CallSpec::new(source)
         .input(args.input.unwrap_or(Value::Null))
-        .heap_mb(args.heap_mb.unwrap_or(0))
-        .timeout_ms(args.timeout_ms.unwrap_or(0))
-        .cpu_ms(args.cpu_ms.unwrap_or(0))
+        .heap_mb(args.limits.heap_mb.unwrap_or(0))
+        .timeout_ms(args.limits.timeout_ms.unwrap_or(0))
+        .cpu_ms(args.limits.cpu_ms.unwrap_or(0))
+        .max_output_bytes(args.limits.max_output_bytes.unwrap_or(0))
         .max_host_calls(args.max_host_calls.unwrap_or(0))
         .max_host_payload_bytes(args.max_host_payload_bytes.unwrap_or(0))
         .max_result_bytes(args.max_result_bytes.unwrap_or(0));

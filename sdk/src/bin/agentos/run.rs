@@ -85,10 +85,10 @@ async fn execute(
     let spec = spec
         .envs(args.env)
         .cwd(cwd)
-        .heap_mb(args.heap_mb.unwrap_or(0))
-        .timeout_ms(args.timeout_ms.unwrap_or(0))
-        .cpu_ms(args.cpu_ms.unwrap_or(0))
-        .max_output_bytes(args.max_output_bytes.unwrap_or(0))
+        .heap_mb(args.limits.heap_mb.unwrap_or(0))
+        .timeout_ms(args.limits.timeout_ms.unwrap_or(0))
+        .cpu_ms(args.limits.cpu_ms.unwrap_or(0))
+        .max_output_bytes(args.limits.max_output_bytes.unwrap_or(0))
         .stdin_open(true);
     let handle = Arc::new(sidecar.exec(spec).await?);
     let stdin = tokio::spawn(pump_stdin(Arc::clone(&handle)));
