@@ -368,7 +368,12 @@ fn attach<'j, 'g, 'a, 's, 'i>(
         stdin_buffered: job.control.stdin_buffered(),
     };
     let limit = job.limits.max_output_bytes;
-    let output = Rc::new(GuestOutput::new(job.id, sink.clone(), limit, stopper.clone()));
+    let output = Rc::new(GuestOutput::new(
+        job.id,
+        sink.clone(),
+        limit,
+        stopper.clone(),
+    ));
     Ok((guest, control, output))
 }
 
