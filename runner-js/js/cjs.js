@@ -9,7 +9,6 @@
 // `require.cache` (the real cache, as in Node) and the builtin module objects.
 
 const CjsJSONParse = JSON.parse;
-const CjsSyntaxErrorCtor = SyntaxError;
 const CJS_EXTENSIONS = ['.js', '.json'];
 
 const cjsBuiltinNames = ['console', 'events', 'fs', 'fs/promises', 'module', 'path', 'path/posix', 'process',
@@ -22,6 +21,7 @@ let cjsPkgCache; // Map dir -> package record or null
 let cjsResolveCache; // Map "dir\0request" -> filename
 let cjsExtensions; // require.extensions
 let cjsConsole; // the exec's console (for require('console'))
+let cjsInternalNew = false; // set by cjsLoad right before `new Module(filename)`
 const cjsRecords = new WeakMapCtor(); // Module -> { filename, dir, parent (record) }
 const cjsLoaders = new WeakMapCtor(); // our own require.extensions functions -> kind
 
@@ -56,16 +56,32 @@ function cjsInvalidate() {
 // ---- Module ----
 
 function Module(id = '', parent = undefined) {
-  nodeSet(this, 'id', id);
-  nodeSet(this, 'path', pathDirname(`${id}`));
-  nodeSet(this, 'exports', {});
-  nodeSet(this, 'filename', null);
-  nodeSet(this, 'loaded', false);
-  nodeSet(this, 'children', []);
-  nodeSet(this, 'paths', undefined);
+  const path = pathDirname(`${id}`);
+  // Plain assignments, as in Node (fast); a guest that made these names non-writable on
+  // Object.prototype gets own data properties instead.
+  try {
+    this.id = id;
+    this.path = path;
+    this.exports = {};
+    this.filename = null;
+    this.loaded = false;
+    this.children = [];
+    this.paths = undefined;
+  } catch {
+    nodeSet(this, 'id', id);
+    nodeSet(this, 'path', path);
+    nodeSet(this, 'exports', {});
+    nodeSet(this, 'filename', null);
+    nodeSet(this, 'loaded', false);
+    nodeSet(this, 'children', []);
+    nodeSet(this, 'paths', undefined);
+  }
   const parentRec = parent === undefined || parent === null ? undefined : WeakMapPrototypeGet(cjsRecords, parent);
+  // The loader passes normalised absolute filenames; anything else is normalised here.
+  const dir = cjsInternalNew ? path : pathResolve(path);
+  cjsInternalNew = false;
   WeakMapPrototypeSet(cjsRecords, this, {
-    __proto__: null, filename: `${id}`, dir: this.path, parent: parentRec, module: this, parentModule: parent,
+    __proto__: null, filename: `${id}`, dir, parent: parentRec, module: this, parentModule: parent,
   });
   if (parent !== undefined && parent !== null) cjsAddChild(parent, this);
 }
@@ -256,10 +272,11 @@ function cjsExtensionList() {
 }
 
 function cjsTryFile(path) {
-  return fsFiletype(path) === 4 ? path : undefined;
+  return fsProbeFile(path) === 4 ? path : undefined;
 }
 
 function cjsTryExtensions(base, exts) {
+  if (exts === undefined) exts = cjsExtensionList();
   for (let i = 0; i < exts.length; i++) {
     const f = cjsTryFile(`${base}${exts[i]}`);
     if (f !== undefined) return f;
@@ -305,7 +322,7 @@ function cjsHasTrailingSlash(request) {
 
 // `base` as a file, a file with an extension, or a directory; undefined when absent.
 function cjsResolveAt(base, trailingSlash, exts, request) {
-  const ft = fsFiletype(base);
+  const ft = trailingSlash ? fsFiletype(base) : fsProbeFile(base);
   let filename;
   if (!trailingSlash) {
     if (ft === 4) filename = base;
@@ -446,6 +463,23 @@ function cjsIsRelative(request) {
   return c1 === 46 && (request.length === 2 || StringPrototypeCharCodeAt(request, 2) === 47);
 }
 
+// pathResolve(dir, request) for an absolute normalised `dir`, without the general algorithm for
+// the common `./name/...` request that has no `.`/`..`/empty segments after the first.
+function cjsJoinSimple(dir, request) {
+  if (StringPrototypeCharCodeAt(request, 0) !== 46 || StringPrototypeCharCodeAt(request, 1) !== 47 ||
+      dir.length === 0 || StringPrototypeCharCodeAt(dir, 0) !== 47) {
+    return pathResolve(dir, request);
+  }
+  let prev = 47;
+  for (let i = 2; i < request.length; i++) {
+    const c = StringPrototypeCharCodeAt(request, i);
+    if ((c === 47 || c === 46) && prev === 47) return pathResolve(dir, request);
+    prev = c;
+  }
+  if (prev === 47) return pathResolve(dir, request);
+  return dir === '/' ? `/${StringPrototypeSlice(request, 2)}` : `${dir}/${StringPrototypeSlice(request, 2)}`;
+}
+
 // Lookup directories for a bare request from directory `dir`.
 function cjsLookupPaths(dir) {
   const paths = cjsNodeModulePaths(dir);
@@ -455,10 +489,10 @@ function cjsLookupPaths(dir) {
 
 // Resolves `request` from directory `dir`; undefined when not found (builtins handled before).
 function cjsFindPath(request, dir) {
-  const exts = cjsExtensionList();
+  const exts = undefined; // computed on first need (cjsTryExtensions)
   const trailingSlash = cjsHasTrailingSlash(request);
   if (cjsIsRelative(request)) {
-    return cjsResolveAt(pathResolve(dir, request), trailingSlash, exts, request);
+    return cjsResolveAt(cjsJoinSimple(dir, request), trailingSlash, exts, request);
   }
   const split = cjsSplitPackage(request);
   const paths = cjsLookupPaths(dir);
@@ -535,6 +569,7 @@ function cjsLoad(request, parent) {
     if (parent !== undefined && parent !== null) cjsAddChild(parent, cached);
     return cached.exports;
   }
+  cjsInternalNew = true;
   const module = new Module(filename, rec.module === parent ? parent : undefined);
   const own = WeakMapPrototypeGet(cjsRecords, module);
   if (own.parent === undefined) own.parent = rec;
@@ -588,7 +623,8 @@ function cjsLoadModule(module, filename) {
 }
 
 function cjsReadSource(filename) {
-  const bytes = fsReadFileRaw(filename);
+  let bytes = fsTakeProbed(filename);
+  if (bytes === undefined) bytes = fsReadFileRaw(filename);
   if (fsIsErr(bytes)) fsFail(-bytes, 'open', filename);
   return bridgeUtf8Decode(bytes, false);
 }
@@ -643,17 +679,28 @@ function cjsMakeRequire(module) {
     if (typeof request !== 'string') throw makeInvalidArgType('request', 'string', request);
     return cjsResolveWith(request, module, options);
   };
-  resolve.paths = function paths(request) {
+  const paths = function paths(request) {
     if (typeof request !== 'string') throw makeInvalidArgType('request', 'string', request);
     if (StringPrototypeStartsWith(request, 'node:') || cjsIsBuiltin(request)) return null;
     const rec = cjsRecordOf(module);
     if (cjsIsRelative(request)) return [rec.dir];
     return cjsLookupPaths(rec.dir);
   };
-  nodeSet(require, 'resolve', resolve);
-  nodeSet(require, 'main', cjsMain);
-  nodeSet(require, 'extensions', cjsExtensions);
-  nodeSet(require, 'cache', cjsCache);
+  // Plain assignments, as in Node (fast); if a guest made these names non-writable on a
+  // prototype, own data properties instead.
+  try {
+    resolve.paths = paths;
+    require.resolve = resolve;
+    require.main = cjsMain;
+    require.extensions = cjsExtensions;
+    require.cache = cjsCache;
+  } catch {
+    nodeSet(resolve, 'paths', paths);
+    nodeSet(require, 'resolve', resolve);
+    nodeSet(require, 'main', cjsMain);
+    nodeSet(require, 'extensions', cjsExtensions);
+    nodeSet(require, 'cache', cjsCache);
+  }
   return require;
 }
 

@@ -110,6 +110,7 @@ function fsInitMounts() {
 
 function fsInvalidate() {
   if (fsStatCache !== undefined) fsStatCache = new MapCtor();
+  fsProbed = undefined;
   cjsInvalidate();
 }
 
@@ -241,9 +242,9 @@ function fsOpenRaw(abs, oflags, rights, fdflags) {
   return r;
 }
 
-// Whole contents of an open fd as a Uint8Array, or -errno.
-function fsReadFd(fd) {
-  const st = wasiFdFilestatGet(fd);
+// Whole contents of an open fd as a Uint8Array, or -errno (`st`: its filestat, when known).
+function fsReadFd(fd, st = undefined) {
+  if (st === undefined) st = wasiFdFilestatGet(fd);
   if (fsIsErr(st)) return st;
   if (typeof st !== 'object' || st === null) return -29;
   if (st[2] === 3) return -FS_EISDIR;
@@ -270,6 +271,48 @@ function fsReadFd(fd) {
     at += TypedArrayPrototypeGetLength(chunks[i]);
   }
   return out;
+}
+
+// Contents read while probing (fsProbeFile), taken by the loader: abs -> Uint8Array.
+let fsProbed;
+
+// Like fsFiletype, but finds out by opening: a regular file is read at once (its bytes kept for
+// fsTakeProbed), so resolving and loading a module costs one open, one fstat, one read. Opens never
+// block (the sandbox opens with O_NONBLOCK; the fd keeps it, so a FIFO read returns at once).
+function fsProbeFile(abs) {
+  if (fsStatCache === undefined) fsInitMounts();
+  const cached = MapPrototypeGet(fsStatCache, abs);
+  if (cached !== undefined) return cached;
+  if (!fsLocate(fsStripSlash(abs))) return fsFiletype(abs);
+  const fd = wasiPathOpen(fsLocFd, 1, fsRestBytes(abs), 0, FS_RIGHTS_READ, FS_RIGHTS_READ, 4);
+  if (typeof fd !== 'number' || (fd < 0 && fd !== -FS_ENOENT && fd !== -FS_ENOTDIR)) return fsFiletype(abs);
+  let ft = fd;
+  if (fd >= 0) {
+    const st = wasiFdFilestatGet(fd);
+    if (fsIsErr(st) || typeof st !== 'object' || st === null) {
+      wasiFdClose(fd);
+      return fsFiletype(abs);
+    }
+    ft = st[2];
+    if (ft === 4) {
+      const data = fsReadFd(fd, st);
+      if (!fsIsErr(data)) {
+        if (fsProbed === undefined) fsProbed = new MapCtor();
+        MapPrototypeSet(fsProbed, abs, data);
+      }
+    }
+    wasiFdClose(fd);
+  }
+  MapPrototypeSet(fsStatCache, abs, ft);
+  return ft;
+}
+
+// Bytes of `abs` read by fsProbeFile (once), else undefined.
+function fsTakeProbed(abs) {
+  if (fsProbed === undefined) return undefined;
+  const data = MapPrototypeGet(fsProbed, abs);
+  if (data !== undefined) MapPrototypeDelete(fsProbed, abs);
+  return data;
 }
 
 // Contents of the file at `abs` (Uint8Array) or -errno; `fsReadStage` tells which call failed.
