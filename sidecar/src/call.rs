@@ -41,17 +41,12 @@ pub fn report(
 ) {
     let id = task.job.id;
     task.job.control.stopper().detach();
-    task.registry.remove(id);
     let mut unanswered: Vec<u64> = task.job.control.host_calls().lock().drain().collect();
     unanswered.sort_unstable();
-    if !unanswered.is_empty() {
-        let cancelled = HostCallsCancelled {
-            call_id: id,
-            host_call_ids: unanswered,
-        };
-        task.sink
-            .reply(0, event::Kind::HostCallsCancelled(cancelled));
-    }
+    let cancelled = (!unanswered.is_empty()).then_some(HostCallsCancelled {
+        call_id: id,
+        host_call_ids: unanswered,
+    });
     let report = report.unwrap_or_default();
     let cpu = crate::watchdog::thread_cpu_ns()
         .zip(started.1)
@@ -65,11 +60,26 @@ pub fn report(
             heap_used_bytes: report.heap_used,
         }),
     };
-    task.sink.reply(0, event::Kind::CallResult(result));
+    task.registry.retire(id, || {
+        if let Some(cancelled) = cancelled {
+            task.sink
+                .reply(0, event::Kind::HostCallsCancelled(cancelled));
+        }
+        task.sink.reply(0, event::Kind::CallResult(result));
+    });
 }
 
 fn nanos(d: Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// The `CallResult` of a call that never started (killed while queued, or shut down).
+pub fn unstarted(call_id: u64, outcome: Outcome) -> CallResult {
+    CallResult {
+        call_id,
+        outcome: Some(verdict_or(None, outcome)),
+        stats: Some(CallStats::default()),
+    }
 }
 
 /// The guest's own verdict wins; otherwise the way the isolate ended says what happened.

@@ -4,6 +4,9 @@ use std::time::Duration;
 
 use agentos_proto::DEFAULT_MAX_FRAME_BYTES;
 
+/// The smallest frame limit the sidecar accepts: every fixed-size event must fit.
+pub const MIN_FRAME_BYTES: usize = 4096;
+
 /// Sidecar-wide settings.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -45,6 +48,13 @@ impl Config {
         env_usize("AGENTOS_MAX_QUEUED", &mut config.max_queued);
         config.limits = crate::limits::LimitPolicy::from_env();
         config.max_running = config.max_running.max(1);
+        if config.max_frame_bytes < MIN_FRAME_BYTES {
+            tracing::warn!(
+                "AGENTOS_MAX_FRAME_BYTES={} is below {MIN_FRAME_BYTES}; using {MIN_FRAME_BYTES}",
+                config.max_frame_bytes
+            );
+            config.max_frame_bytes = MIN_FRAME_BYTES;
+        }
         config
     }
 }

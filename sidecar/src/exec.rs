@@ -209,7 +209,6 @@ impl Task for ExecTask {
 pub(crate) fn report(task: &ExecTask, outcome: Outcome, mut phases: Phases) {
     let id = task.job.id;
     task.job.control.stopper().detach();
-    task.registry.remove(id);
     let mut event = exited(id, outcome);
     if engine::phases::enabled() {
         let t = Instant::now();
@@ -220,7 +219,7 @@ pub(crate) fn report(task: &ExecTask, outcome: Outcome, mut phases: Phases) {
         event.phases = phase_timings(&phases);
         tracing::debug!(exec_id = id, phases = ?phases.list(), "exec phases");
     }
-    task.sink.exited(event);
+    task.registry.retire(id, || task.sink.exited(event));
 }
 
 fn phase_timings(phases: &Phases) -> Vec<PhaseTiming> {
@@ -396,6 +395,15 @@ fn failed(id: u64, sink: &EventSink, code: ErrorCode, message: String, exit_code
         code,
         message,
         exit_code,
+    }
+}
+
+/// The last event of `job` when it ends without ever running: `ExecExited`, or `CallResult`.
+pub fn unstarted_event(job: &ExecJob, outcome: Outcome) -> agentos_proto::event::Kind {
+    use agentos_proto::event::Kind;
+    match job.call {
+        Some(_) => Kind::CallResult(crate::call::unstarted(job.id, outcome)),
+        None => Kind::ExecExited(exited(job.id, outcome)),
     }
 }
 

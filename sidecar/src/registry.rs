@@ -152,6 +152,19 @@ impl Registry {
         self.execs.get(&id).map(|c| c.clone())
     }
 
+    /// Queues an exec's last events (`last`) and forgets it, as one step for anyone admitting
+    /// the same id: holding the entry while `last` runs means a new exec reusing the id is
+    /// admitted (and answered `ExecStarted`) only after the old one's `ExecExited` is queued.
+    pub fn retire(&self, id: u64, last: impl FnOnce()) {
+        match self.execs.entry(id) {
+            Entry::Occupied(entry) => {
+                last();
+                entry.remove();
+            }
+            Entry::Vacant(_) => last(),
+        }
+    }
+
     /// Removes exec `id`; later requests naming it are refused as unknown.
     pub fn remove(&self, id: u64) {
         self.execs.remove(&id);

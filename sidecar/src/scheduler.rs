@@ -140,9 +140,9 @@ impl Scheduler {
             };
             state.queue.remove(pos)
         };
-        if job.is_some() {
-            self.registry.remove(id);
-            self.sink.exited(exec::exited(id, Outcome::Killed(signal)));
+        if let Some(job) = job {
+            let event = exec::unstarted_event(&job, Outcome::Killed(signal));
+            self.registry.retire(id, || self.sink.reply(0, event));
         }
         true
     }
@@ -156,8 +156,8 @@ impl Scheduler {
             state.queue.drain(..).collect()
         };
         for job in queued {
-            self.registry.remove(job.id);
-            self.sink.exited(exec::exited(job.id, shutdown_outcome()));
+            let event = exec::unstarted_event(&job, shutdown_outcome());
+            self.registry.retire(job.id, || self.sink.reply(0, event));
         }
         self.registry.kill_all(SIGKILL);
         let deadline = Instant::now() + self.config.shutdown_grace;

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use agentos_proto::reader::ReadError;
 use agentos_proto::v1::{self, ExecStarted, HelloAck, Pong, StatsReply};
-use agentos_proto::{ErrorCode, FrameReader, PROTOCOL_VERSION, Request, event, request};
+use agentos_proto::{ErrorCode, Event, FrameReader, PROTOCOL_VERSION, Request, event, request};
 use prost::Message;
 
 use crossbeam_channel::Receiver;
@@ -135,12 +135,7 @@ impl Dispatcher {
                 0,
                 "the first request must be Hello",
             ),
-            request::Kind::Ping(ping) => self.sink.reply(
-                id,
-                event::Kind::Pong(Pong {
-                    payload: ping.payload,
-                }),
-            ),
+            request::Kind::Ping(ping) => self.ping(id, ping),
             request::Kind::Exec(exec) => self.exec(id, exec),
             request::Kind::StdinWrite(w) => self.stdin_write(id, w),
             request::Kind::StdinClose(c) => self.with_exec(id, c.exec_id, |c| c.close_stdin()),
@@ -253,6 +248,26 @@ impl Dispatcher {
                 self.refuse(id, ErrorCode::UnknownExec, reply.call_id, &message);
             }
         });
+    }
+
+    fn ping(&self, id: u64, ping: v1::Ping) {
+        let payload = ping.payload.len();
+        let pong = Event {
+            request_id: id,
+            kind: Some(event::Kind::Pong(Pong {
+                payload: ping.payload,
+            })),
+        };
+        let size = pong.encoded_len();
+        if size > self.config.max_frame_bytes {
+            let message = format!(
+                "a Pong echoing {payload} payload bytes would be {size} bytes, past \
+                 max_frame_bytes = {}",
+                self.config.max_frame_bytes
+            );
+            return self.refuse(id, ErrorCode::BadArgument, 0, &message);
+        }
+        self.sink.send(pong);
     }
 
     fn stats(&self, id: u64) {

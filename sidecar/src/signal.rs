@@ -24,7 +24,8 @@ const NAMES: &[(&str, u32)] = &[
 /// A message naming the unknown signal name or out-of-range number.
 pub fn resolve(number: u32, name: &str) -> Result<u32, String> {
     if !name.is_empty() {
-        let bare = name.strip_prefix("SIG").unwrap_or(name);
+        let has_prefix = name.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("SIG"));
+        let bare = if has_prefix { &name[3..] } else { name };
         return NAMES
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(bare))
@@ -48,6 +49,7 @@ mod tests {
         assert_eq!(resolve(15, ""), Ok(15));
         assert_eq!(resolve(0, "SIGTERM"), Ok(15));
         assert_eq!(resolve(9, "int"), Ok(2));
+        assert_eq!(resolve(0, "sigterm"), Ok(15));
         assert!(resolve(0, "SIGNOPE").is_err());
         assert!(resolve(99, "").is_err());
     }

@@ -32,6 +32,7 @@ enum Msg {
 pub struct EventSink {
     tx: Sender<Msg>,
     host_gone: Arc<AtomicBool>,
+    output_chunk: usize,
 }
 
 impl EventSink {
@@ -53,11 +54,11 @@ impl EventSink {
         self.host_gone.load(Ordering::Relaxed)
     }
 
-    /// Sends guest output, split into chunks of at most [`OUTPUT_CHUNK`] bytes.
+    /// Sends guest output, split into chunks that fit a frame (at most [`OUTPUT_CHUNK`] bytes).
     pub fn output(&self, exec_id: u64, stream: Stream, data: Bytes) {
         let mut rest = data;
         while !rest.is_empty() {
-            let chunk = rest.split_to(rest.len().min(OUTPUT_CHUNK));
+            let chunk = rest.split_to(rest.len().min(self.output_chunk));
             self.send(unsolicited(event::Kind::Output(Output {
                 exec_id,
                 stream: stream as i32,
@@ -115,7 +116,14 @@ impl Writer {
             .name("agentos-writer".into())
             .spawn(move || write_loop(out, &rx, max_frame_bytes, &gone))
             .expect("spawning the writer thread");
-        (Self { thread }, EventSink { tx, host_gone })
+        // Room for the event's own fields (ids, tags, lengths) around the payload.
+        let output_chunk = OUTPUT_CHUNK.min(max_frame_bytes.saturating_sub(64)).max(1);
+        let sink = EventSink {
+            tx,
+            host_gone,
+            output_chunk,
+        };
+        (Self { thread }, sink)
     }
 
     /// Waits until every event sent before the last sink was dropped has been written.

@@ -78,6 +78,12 @@ impl Rng {
         (0..len).map(|_| b' ' + self.below(95) as u8).collect()
     }
 
+    /// Printable ASCII of a random length below `max`.
+    fn text_below(&mut self, max: u64) -> Vec<u8> {
+        let len = self.below(max) as usize;
+        self.text(len)
+    }
+
     fn bytes(&mut self, len: usize) -> Vec<u8> {
         (0..len).map(|_| self.next() as u8).collect()
     }
@@ -216,7 +222,10 @@ impl Driver {
                 }
                 event::Kind::RequestError(e) => {
                     let code = ErrorCode::try_from(e.code).unwrap_or(ErrorCode::Unspecified);
-                    assert!(!e.message.is_empty(), "request error without a message: {e:?}");
+                    assert!(
+                        !e.message.is_empty(),
+                        "request error without a message: {e:?}"
+                    );
                     Answer::Error(code, e.exec_id)
                 }
                 other => panic!("unexpected event {other:?}"),
@@ -272,7 +281,10 @@ impl Driver {
         let outcome = (x.exit_code, x.signal, error);
         match (&live.guest, live.killed) {
             (Guest::Echo, Some(signal)) => {
-                assert_eq!(outcome, (128 + signal as i32, signal, ErrorCode::Unspecified));
+                assert_eq!(
+                    outcome,
+                    (128 + signal as i32, signal, ErrorCode::Unspecified)
+                );
             }
             (_, Some(_)) => panic!("only waiting guests are killed"),
             (Guest::Echo, None) => {
@@ -327,7 +339,9 @@ impl Driver {
     /// A guest that is certainly waiting on stdin: open, not killed.
     fn waiting(&mut self) -> Option<u64> {
         let mut ids: Vec<u64> = (self.live.iter())
-            .filter(|(_, l)| matches!(l.guest, Guest::Echo) && !l.stdin_closed && l.killed.is_none())
+            .filter(|(_, l)| {
+                matches!(l.guest, Guest::Echo) && !l.stdin_closed && l.killed.is_none()
+            })
             .map(|(id, _)| *id)
             .collect();
         ids.sort_unstable();
@@ -346,8 +360,7 @@ impl Driver {
         (0..self.rng.below(12))
             .map(|_| EnvVar {
                 key: self.rng.word(16),
-                value: String::from_utf8(self.rng.text(self.rng.below(200) as usize))
-                    .expect("ascii"),
+                value: String::from_utf8(self.rng.text_below(200)).expect("ascii"),
             })
             .collect()
     }
@@ -384,7 +397,12 @@ impl Driver {
             }
             2 => {
                 let id = self.request_id();
-                self.send(id, request::Kind::Stats(Stats {}), Some(Answer::Stats), None);
+                self.send(
+                    id,
+                    request::Kind::Stats(Stats {}),
+                    Some(Answer::Stats),
+                    None,
+                );
             }
             3 | 4 => {
                 // Prints a word, or an env var it was given.
@@ -407,9 +425,10 @@ impl Driver {
             5 => {
                 // Initial stdin, closed: echoed back.
                 let exec_id = self.free_exec_id();
-                let stdin = self.rng.text(self.rng.below(4096) as usize);
+                let stdin = self.rng.text_below(4096);
                 let code = "process.stdin.on('data', c => process.stdout.write(c))";
-                let mut exec = self.exec_msg(exec_id, ["node", "-e", code].map(String::from).to_vec());
+                let mut exec =
+                    self.exec_msg(exec_id, ["node", "-e", code].map(String::from).to_vec());
                 exec.stdin = stdin.clone().into();
                 let guest = Guest::Prints(stdin);
                 self.exec_step(exec, Answer::Started(exec_id), Some(guest));
@@ -417,7 +436,8 @@ impl Driver {
             6 if self.waiting_count() < MAX_WAITING => {
                 let exec_id = self.free_exec_id();
                 let code = "process.stdin.on('data', c => process.stdout.write(c))";
-                let mut exec = self.exec_msg(exec_id, ["node", "-e", code].map(String::from).to_vec());
+                let mut exec =
+                    self.exec_msg(exec_id, ["node", "-e", code].map(String::from).to_vec());
                 exec.stdin_open = true;
                 self.exec_step(exec, Answer::Started(exec_id), Some(Guest::Echo));
             }
@@ -431,7 +451,10 @@ impl Driver {
             8 => {
                 let exec_id = self.free_exec_id();
                 let (argv, guest) = if self.rng.chance(50) {
-                    (vec![format!("no-such-command-{}", self.rng.word(8))], Guest::NotFound)
+                    (
+                        vec![format!("no-such-command-{}", self.rng.word(8))],
+                        Guest::NotFound,
+                    )
                 } else {
                     (vec!["node".into(), "--bogus-flag".into()], Guest::BadOption)
                 };
@@ -448,7 +471,9 @@ impl Driver {
             18 => self.huge_argv_step(),
             _ => {
                 // A duplicate of a waiting guest's id is refused; it keeps running.
-                let Some(exec_id) = self.waiting() else { return };
+                let Some(exec_id) = self.waiting() else {
+                    return;
+                };
                 let exec = self.exec_msg(exec_id, vec!["node".into(), "-e".into(), "1".into()]);
                 self.exec_step(exec, Answer::Error(ErrorCode::DuplicateExec, exec_id), None);
             }
@@ -468,7 +493,11 @@ impl Driver {
         let maxima = self.policy.maxima;
         let (exec, code, named) = match self.rng.below(4) {
             0 => (self.exec_msg(0, argv), ErrorCode::BadArgument, 0),
-            1 => (self.exec_msg(exec_id, Vec::new()), ErrorCode::BadArgument, exec_id),
+            1 => (
+                self.exec_msg(exec_id, Vec::new()),
+                ErrorCode::BadArgument,
+                exec_id,
+            ),
             2 => {
                 let mut exec = self.exec_msg(exec_id, argv);
                 exec.limits = Some(Limits {
@@ -490,7 +519,8 @@ impl Driver {
     }
 
     fn stdin_step(&mut self) {
-        let data = self.rng.text(1 + self.rng.below(2048) as usize);
+        let mut data = self.rng.text_below(2048);
+        data.push(b'.');
         let id = self.request_id();
         let (exec_id, answer) = match self.waiting() {
             Some(exec_id) if self.rng.chance(70) => {
@@ -500,7 +530,10 @@ impl Driver {
             }
             _ => {
                 let exec_id = self.gone_exec_id();
-                (exec_id, Some(Answer::Error(ErrorCode::UnknownExec, exec_id)))
+                (
+                    exec_id,
+                    Some(Answer::Error(ErrorCode::UnknownExec, exec_id)),
+                )
             }
         };
         let write = request::Kind::StdinWrite(StdinWrite {
@@ -514,15 +547,26 @@ impl Driver {
         let id = self.request_id();
         let (exec_id, answer) = match self.waiting() {
             Some(exec_id) if self.rng.chance(70) => {
-                self.live.get_mut(&exec_id).expect("waiting guest").stdin_closed = true;
+                self.live
+                    .get_mut(&exec_id)
+                    .expect("waiting guest")
+                    .stdin_closed = true;
                 (exec_id, None)
             }
             _ => {
                 let exec_id = self.gone_exec_id();
-                (exec_id, Some(Answer::Error(ErrorCode::UnknownExec, exec_id)))
+                (
+                    exec_id,
+                    Some(Answer::Error(ErrorCode::UnknownExec, exec_id)),
+                )
             }
         };
-        self.send(id, request::Kind::StdinClose(StdinClose { exec_id }), answer, None);
+        self.send(
+            id,
+            request::Kind::StdinClose(StdinClose { exec_id }),
+            answer,
+            None,
+        );
     }
 
     /// A random signal, by number or name; `None` when the protocol must refuse it.
@@ -542,12 +586,16 @@ impl Driver {
                 let spelled = match self.rng.below(3) {
                     0 => name.to_string(),
                     1 => format!("SIG{name}"),
-                    _ => format!("sig{}", name.to_lowercase()),
+                    _ => name.to_lowercase(),
                 };
                 // A name wins over the number.
                 (self.rng.below(100) as u32, spelled, Some(n))
             }
-            _ => (self.rng.below(10) as u32, format!("SIGNOPE{}", self.rng.word(4)), None),
+            _ => (
+                self.rng.below(10) as u32,
+                format!("SIGNOPE{}", self.rng.word(4)),
+                None,
+            ),
         }
     }
 
@@ -557,7 +605,10 @@ impl Driver {
         let (exec_id, answer) = match (resolved, self.waiting()) {
             (None, target) => {
                 let exec_id = target.unwrap_or_else(|| self.gone_exec_id());
-                (exec_id, Some(Answer::Error(ErrorCode::BadArgument, exec_id)))
+                (
+                    exec_id,
+                    Some(Answer::Error(ErrorCode::BadArgument, exec_id)),
+                )
             }
             (Some(sig), Some(exec_id)) if self.rng.chance(70) => {
                 self.live.get_mut(&exec_id).expect("waiting guest").killed = Some(sig);
@@ -565,7 +616,10 @@ impl Driver {
             }
             (Some(_), _) => {
                 let exec_id = self.gone_exec_id();
-                (exec_id, Some(Answer::Error(ErrorCode::UnknownExec, exec_id)))
+                (
+                    exec_id,
+                    Some(Answer::Error(ErrorCode::UnknownExec, exec_id)),
+                )
             }
         };
         let kill = request::Kind::Kill(Kill {
@@ -647,7 +701,11 @@ impl Driver {
     /// argv of exactly `max_argv_bytes` runs; one byte more is refused naming the limit.
     fn huge_argv_step(&mut self) {
         let exec_id = self.free_exec_id();
-        let head = ["node", "-e", "console.log(process.argv.length, process.argv[1].length)"];
+        let head = [
+            "node",
+            "-e",
+            "console.log(process.argv.length, process.argv[1].length)",
+        ];
         let used: usize = head.iter().map(|a| a.len() + 1).sum();
         let fill = self.policy.max_argv_bytes - used - 1;
         let over = self.rng.chance(30);
@@ -681,7 +739,12 @@ impl Driver {
         let ping = request::Kind::Ping(Ping {
             payload: Bytes::from_static(b"last"),
         });
-        self.send(2, ping, Some(Answer::Pong(Bytes::from_static(b"last"))), None);
+        self.send(
+            2,
+            ping,
+            Some(Answer::Pong(Bytes::from_static(b"last"))),
+            None,
+        );
         self.raw.close_stdin();
         let stray = self.raw.drain();
         assert!(stray.is_empty(), "events after the last pong: {stray:?}");
@@ -695,13 +758,19 @@ impl Driver {
 fn random_request_sequences_get_their_predicted_answers() {
     let (started, checked) = within(2 * HANG, || {
         let mut driver = Driver::new(0x5eed_0001_a6e7_05f0);
-        for _ in 0..400 {
+        for _ in 0..1000 {
             driver.random_step();
         }
         driver.finish()
     });
-    assert_eq!(started, checked, "every started exec was checked at its exit");
-    assert!(started >= 60, "only {started} execs ran; the generator lost its mix");
+    assert_eq!(
+        started, checked,
+        "every started exec was checked at its exit"
+    );
+    assert!(
+        started >= 150,
+        "only {started} execs ran; the generator lost its mix"
+    );
 }
 
 /// A random payload the dispatcher must refuse, with the code it must use.
@@ -710,7 +779,11 @@ fn hostile_payload(rng: &mut Rng) -> (Vec<u8>, u64, ErrorCode) {
         let payload = match rng.below(4) {
             // Pure noise, mostly short.
             0 => {
-                let len = if rng.chance(5) { rng.below(4096) } else { rng.below(48) };
+                let len = if rng.chance(5) {
+                    rng.below(4096)
+                } else {
+                    rng.below(48)
+                };
                 rng.bytes(len as usize)
             }
             // A valid request with bytes flipped, cut or appended.
@@ -733,7 +806,8 @@ fn hostile_payload(rng: &mut Rng) -> (Vec<u8>, u64, ErrorCode) {
                     bytes.truncate(rng.below(bytes.len() as u64) as usize);
                 }
                 if rng.chance(20) {
-                    bytes.extend(rng.bytes(1 + rng.below(8) as usize));
+                    let extra = 1 + rng.below(8) as usize;
+                    bytes.extend(rng.bytes(extra));
                 }
                 bytes
             }
@@ -754,7 +828,7 @@ fn hostile_payload(rng: &mut Rng) -> (Vec<u8>, u64, ErrorCode) {
 fn random_well_framed_payloads_get_only_bad_frame_or_bad_request() {
     within(HANG, || {
         let mut raw = Raw::ready();
-        let mut rng = Rng(0xbad_f7a3e_5eed);
+        let mut rng = Rng(0xbadf_7a3e_5eed);
         let mut counts = HashMap::new();
         // Batches, read back before the next, so neither pipe fills while the other waits.
         for _ in 0..30 {
@@ -792,5 +866,216 @@ fn random_well_framed_payloads_get_only_bad_frame_or_bad_request() {
         raw.close_stdin();
         assert!(raw.drain().is_empty());
         assert_eq!(raw.wait_exit(HANG).code(), Some(0));
+    });
+}
+
+// Regression tests for findings of the fuzzing pass (see fuzz/README.md).
+
+/// A sidecar started with extra environment (`Raw` always uses the defaults).
+struct EnvSidecar {
+    child: std::process::Child,
+    stdin: Option<std::process::ChildStdin>,
+    events: agentos_proto::FrameReader<std::process::ChildStdout>,
+}
+
+impl EnvSidecar {
+    fn ready(env: &[(&str, &str)], max_frame: usize) -> Self {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_agentos-sidecar"));
+        command
+            .envs(env.iter().copied())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped());
+        let mut child = command.spawn().expect("spawn sidecar");
+        let stdin = child.stdin.take();
+        let stdout = child.stdout.take().expect("stdout");
+        let mut sidecar = Self {
+            child,
+            stdin,
+            events: agentos_proto::FrameReader::new(stdout, max_frame),
+        };
+        let hello = request::Kind::Hello(Hello {
+            protocol_version: PROTOCOL_VERSION,
+            client: "fuzz-regression".into(),
+        });
+        sidecar.write(&frame(&Request {
+            request_id: 1,
+            kind: Some(hello),
+        }));
+        let ack = sidecar.next();
+        assert!(
+            matches!(ack.kind, Some(event::Kind::HelloAck(_))),
+            "{ack:?}"
+        );
+        sidecar
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        std::io::Write::write_all(stdin, bytes).expect("write to sidecar");
+    }
+
+    fn next(&mut self) -> agentos_proto::Event {
+        let payload = self.events.next_frame().expect("a frame").expect("not EOF");
+        agentos_proto::Event::decode(payload).expect("an event")
+    }
+}
+
+impl Drop for EnvSidecar {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An exec id reused as soon as the sidecar frees it: the host must never see two lives of one
+/// id overlap. `exec.rs` `report` removes the id from the registry *before* it sends
+/// `ExecExited` (and with phase timers on, flushes stdout in between), so a new `Exec` with the
+/// same id is accepted and its `ExecStarted` goes out ahead of the old life's `ExecExited`; the
+/// host then attributes that exit (and the new life's output) to the wrong run.
+#[test]
+fn exec_id_reuse_never_overlaps_two_lives() {
+    within(HANG, || {
+        let mut sc = EnvSidecar::ready(
+            &[("AGENTOS_V8_SESSION_PHASES", "1")],
+            agentos_proto::DEFAULT_MAX_FRAME_BYTES,
+        );
+        let exec = Exec {
+            exec_id: 9,
+            argv: ["node", "-e", ""].map(String::from).to_vec(),
+            ..Default::default()
+        };
+        let (mut sent, mut answered, mut running, mut lives) = (0u64, 0u64, false, 0);
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        // Small batches, each read back, so new requests keep arriving while lives end.
+        while lives < 50 && std::time::Instant::now() < deadline {
+            let mut wire = Vec::new();
+            for _ in 0..5 {
+                sent += 1;
+                wire.extend(frame(&Request {
+                    request_id: sent,
+                    kind: Some(request::Kind::Exec(exec.clone())),
+                }));
+            }
+            sc.write(&wire);
+            while answered < sent {
+                let ev = sc.next();
+                match ev.kind.expect("a kind") {
+                    event::Kind::ExecStarted(_) => {
+                        assert!(!running, "exec 9 started again before it exited");
+                        (running, answered, lives) = (true, answered + 1, lives + 1);
+                    }
+                    event::Kind::ExecExited(x) => {
+                        assert!(running, "exec 9 exited while not running: {x:?}");
+                        running = false;
+                    }
+                    event::Kind::RequestError(e) => {
+                        assert_eq!(e.code, ErrorCode::DuplicateExec as i32, "{e:?}");
+                        answered += 1;
+                    }
+                    other => panic!("unexpected {other:?}"),
+                }
+            }
+        }
+        assert!(lives > 1, "the id was never reused");
+    });
+}
+
+/// A `Ping` whose frame is exactly at the frame limit must be answered. Its `Pong` is one byte
+/// longer (event kinds are numbered from 16, so the kind's tag takes two bytes, not one): the
+/// sidecar refuses it with a typed error naming the limit rather than writing an oversized frame.
+#[test]
+fn ping_at_the_frame_limit_gets_a_typed_refusal_and_one_below_gets_a_pong() {
+    within(HANG, || {
+        let max = agentos_proto::DEFAULT_MAX_FRAME_BYTES;
+        let mut len = max - 16;
+        let ping = |len: usize| Request {
+            request_id: 3,
+            kind: Some(request::Kind::Ping(Ping {
+                payload: vec![b'p'; len].into(),
+            })),
+        };
+        while ping(len).encoded_len() < max {
+            len += 1;
+        }
+        assert_eq!(ping(len).encoded_len(), max, "a ping exactly at the limit");
+        let mut raw = Raw::ready();
+        // Its Pong would be a byte past the limit (event tags take two bytes): refused, typed.
+        raw.write_bytes(&frame(&ping(len)));
+        let ev = raw.next_event().expect("an answer");
+        assert_eq!(ev.request_id, 3);
+        let kind = ev.kind.expect("a kind");
+        assert_eq!(
+            crate::raw::request_error(&kind).map(|e| e.0),
+            Some(ErrorCode::BadArgument)
+        );
+        let event::Kind::RequestError(refusal) = kind else {
+            unreachable!()
+        };
+        assert!(
+            refusal.message.contains("max_frame_bytes"),
+            "{}",
+            refusal.message
+        );
+        // A few bytes smaller, the echo fits and comes back whole.
+        raw.write_bytes(&frame(&ping(len - 8)));
+        let Some(event::Kind::Pong(pong)) = raw.next_event().expect("an answer").kind else {
+            panic!("expected a Pong");
+        };
+        assert_eq!(pong.payload.len(), len - 8);
+    });
+}
+
+/// With `AGENTOS_MAX_FRAME_BYTES` at 64 KiB, guest output arrives in `OUTPUT_CHUNK` (64 KiB)
+/// pieces whose `Output` events exceed the frame limit: the writer drops them and sends
+/// `INTERNAL` "event dropped" errors, so the host loses the output.
+#[test]
+fn output_fits_a_small_max_frame() {
+    within(HANG, || {
+        let mut sc = EnvSidecar::ready(&[("AGENTOS_MAX_FRAME_BYTES", "65536")], 65536);
+        let code = "process.stdout.write('x'.repeat(100000))";
+        let exec = Exec {
+            exec_id: 1,
+            argv: ["node", "-e", code].map(String::from).to_vec(),
+            ..Default::default()
+        };
+        sc.write(&frame(&Request {
+            request_id: 2,
+            kind: Some(request::Kind::Exec(exec)),
+        }));
+        let mut out = 0;
+        loop {
+            match sc.next().kind.expect("a kind") {
+                event::Kind::Output(o) => out += o.data.len(),
+                event::Kind::ExecExited(x) => {
+                    assert_eq!(x.exit_code, 0, "{x:?}");
+                    break;
+                }
+                event::Kind::ExecStarted(_) => {}
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        assert_eq!(out, 100_000, "stdout bytes delivered");
+    });
+}
+
+/// Signal names are matched case-insensitively ("term", "TERM", "SIGTERM" all work), but the
+/// `SIG` prefix only in capitals: "sigterm" and "SigTerm" are refused as unknown names.
+#[test]
+fn kill_signal_prefix_is_case_insensitive_too() {
+    within(HANG, || {
+        let mut raw = Raw::ready();
+        let kill = request::Kind::Kill(Kill {
+            exec_id: 404,
+            signal: 0,
+            signal_name: "sigterm".into(),
+        });
+        raw.send(5, kill);
+        let ev = raw.next_event().expect("an answer");
+        let kind = ev.kind.expect("a kind");
+        assert_eq!(
+            crate::raw::request_error(&kind),
+            Some((ErrorCode::UnknownExec, 404)),
+            "a valid name for a missing exec is UNKNOWN_EXEC, not BAD_ARGUMENT"
+        );
     });
 }

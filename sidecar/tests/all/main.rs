@@ -2,6 +2,7 @@
 
 mod call_protocol;
 mod call_sdk;
+mod fuzz_requests;
 mod js_exec;
 mod limits;
 mod protocol;
