@@ -12,7 +12,8 @@ function performanceNow() {
   return bridgeMonotonic() - startMonotonic;
 }
 
-function installGlobals(require, module, evalMode, filename) {
+// The globals that do not depend on the exec, installed at factory time.
+function installStaticGlobals() {
   cjsConsole = makeConsole();
   defineGlobal('console', cjsConsole, false);
   defineGlobal('process', processObject, false);
@@ -38,6 +39,9 @@ function installGlobals(require, module, evalMode, filename) {
     __proto__: null, value: 'Performance', configurable: true,
   });
   defineGlobal('performance', performance, true);
+}
+
+function installGlobals(require, module, evalMode, filename) {
   defineGlobal('require', require, true);
   if (evalMode) {
     // `node -e` exposes the CommonJS variables as globals.
@@ -48,6 +52,12 @@ function installGlobals(require, module, evalMode, filename) {
   }
 }
 
+// Built once, here at factory time: with a snapshot, every isolate starts with these ready.
+processObject = createProcess();
+stdin = new Socket();
+setEmitterHook(stdin, stdinListenersChanged);
+installStaticGlobals();
+
 function start(config) {
   if (started) return;
   started = true;
@@ -56,9 +66,7 @@ function start(config) {
   const mode = `${config.mode}`;
   const filename = `${config.filename}`;
   let source = `${config.source}`;
-  processObject = createProcess(config);
-  stdin = new Socket();
-  setEmitterHook(stdin, stdinListenersChanged);
+  configureProcess(processObject, config);
   const evalMode = mode !== 'file';
   execCwd = pathResolve(`${processObject.cwd()}`);
   cjsInit(config);

@@ -166,20 +166,17 @@ function copyStrings(list) {
   return out;
 }
 
-function createProcess(config) {
+let processCwd = '/';
+
+// The process object without anything exec-specific: built once, at factory time (so a snapshot
+// holds it ready); `configureProcess` fills in argv, env and cwd for the exec.
+function createProcess() {
   const proc = new EventEmitter();
   ObjectSetPrototypeOf(proc, ObjectCreate(EventEmitter.prototype, {
     [SymbolToStringTag]: { __proto__: null, value: 'process', configurable: true },
   }));
-  const argv = copyStrings(config.argv);
+  const argv = [];
   const env = {};
-  const pairs = config.env || [];
-  for (let i = 0; i < pairs.length; i++) {
-    ObjectDefineProperty(env, `${pairs[i][0]}`, {
-      __proto__: null, value: `${pairs[i][1]}`, writable: true, enumerable: true, configurable: true,
-    });
-  }
-  const cwd = `${config.cwd === undefined ? '/' : config.cwd}`;
   const stdout = new WriteSocket(1);
   const stderr = new WriteSocket(2);
   const props = {
@@ -191,9 +188,9 @@ function createProcess(config) {
     platform: 'linux',
     release: { name: 'node', lts: 'Iron' },
     argv,
-    execArgv: copyStrings(config.execArgv),
-    argv0: argv.length > 0 ? argv[0] : 'node',
-    execPath: argv.length > 0 ? argv[0] : '/usr/local/bin/node',
+    execArgv: [],
+    argv0: 'node',
+    execPath: '/usr/local/bin/node',
     env,
     pid: PROCESS_PID,
     ppid: 0,
@@ -201,7 +198,7 @@ function createProcess(config) {
     stdout,
     stderr,
     cwd: function cwd_() {
-      return cwd;
+      return processCwd;
     },
     exit: function exit(code) {
       exitProcess(validateExitCode(code));
@@ -239,3 +236,27 @@ function createProcess(config) {
   return proc;
 }
 ObjectDefineProperty(WriteSocket, 'name', { __proto__: null, value: 'Socket' });
+
+function defineProcessValue(proc, key, value) {
+  ObjectDefineProperty(proc, key, {
+    __proto__: null, value, writable: true, enumerable: true, configurable: true,
+  });
+}
+
+// The exec's argv, execArgv, env and cwd, on the process object `createProcess` made.
+function configureProcess(proc, config) {
+  const argv = copyStrings(config.argv);
+  const env = {};
+  const pairs = config.env || [];
+  for (let i = 0; i < pairs.length; i++) {
+    ObjectDefineProperty(env, `${pairs[i][0]}`, {
+      __proto__: null, value: `${pairs[i][1]}`, writable: true, enumerable: true, configurable: true,
+    });
+  }
+  defineProcessValue(proc, 'argv', argv);
+  defineProcessValue(proc, 'execArgv', copyStrings(config.execArgv));
+  defineProcessValue(proc, 'argv0', argv.length > 0 ? argv[0] : 'node');
+  defineProcessValue(proc, 'execPath', argv.length > 0 ? argv[0] : '/usr/local/bin/node');
+  defineProcessValue(proc, 'env', env);
+  processCwd = `${config.cwd === undefined ? '/' : config.cwd}`;
+}
