@@ -145,6 +145,11 @@ async fn main() -> Result<()> {
     stdin_round_trip(&sidecar).await?;
     run(&sidecar, "process.exit(3)", node("process.exit(3)")).await?;
     run(&sidecar, "thrown error", node("throw new Error('boom')")).await?;
+    let wasm = ExecSpec::new(["echo", "hello from a WASI command"]);
+    run(&sidecar, "wasm echo", wasm).await?;
+    let here = std::env::current_dir()?.display().to_string();
+    let ls = ExecSpec::new(["ls", "/"]).dir_ro(here, "/");
+    run(&sidecar, "wasm ls / (the repo, mounted read-only)", ls).await?;
     concurrent(&sidecar, 20).await?;
     warm_latency(&sidecar, 50).await?;
 
