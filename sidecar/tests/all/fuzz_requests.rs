@@ -139,6 +139,7 @@ enum Guest {
     BadOption,
 }
 
+/// What the test has seen of one running exec, and what it expects of it.
 #[derive(Debug)]
 struct Live {
     guest: Guest,
@@ -149,7 +150,7 @@ struct Live {
     killed: Option<u32>,
 }
 
-/// What the test learnt about exec `id` from its `Output`s and `ExecExited`.
+/// One sidecar, the generator, and the model of which execs are running.
 struct Driver {
     raw: Raw,
     rng: Rng,
