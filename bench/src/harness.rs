@@ -169,9 +169,10 @@ impl Harness {
 /// The exec request for `case` with this work dir's fixtures.
 pub fn spec_for(case: &ExecCase, work: &WorkDir) -> ExecSpec {
     let spec = ExecSpec::new(case.argv.iter().copied());
-    // Guests see only mounted directories: the fixture dir is mounted at /work and run in.
+    // Guests see only mounted directories, and a WASI command always starts in `/` (wasi-libc
+    // has no way to be told another cwd): mount the fixture dir there.
     match work.cwd(case.cwd) {
-        Some(dir) => spec.dir(dir.display().to_string(), "/work").cwd("/work"),
+        Some(dir) => spec.dir(dir.display().to_string(), "/").cwd("/"),
         None => spec,
     }
 }
