@@ -180,7 +180,13 @@ impl Task for ExecTask {
         phases.record(if warm { "claim_hit" } else { "claim_miss" }, claim);
         let stopper = task.job.control.stopper().clone();
         let watch = Watchdog::global().watch(stopper, &task.job.limits);
-        let started = (Instant::now(), crate::watchdog::thread_cpu_ns());
+        // CPU time is reported for calls only: reading it costs a file read.
+        let cpu_start = task
+            .job
+            .call
+            .as_ref()
+            .and_then(|_| crate::watchdog::thread_cpu_ns());
+        let started = (Instant::now(), cpu_start);
         let mut call_report = None;
         let outcome =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &task.job.call {

@@ -71,6 +71,9 @@ impl Watchdog {
         let mut watches = self.watches.lock();
         watches.0 += 1;
         let id = watches.0;
+        // A busy watchdog wakes every TICK anyway; only an idle one needs waking (a wake-up is
+        // not free, and this runs on every exec's critical path).
+        let was_idle = watches.1.is_empty();
         watches.1.push(Watch {
             id,
             stopper,
@@ -79,7 +82,9 @@ impl Watchdog {
             cpu_limit_ns: limits.cpu_ms.saturating_mul(1_000_000),
             schedstat,
         });
-        self.changed.notify_one();
+        if was_idle {
+            self.changed.notify_one();
+        }
         WatchGuard { id }
     }
 
