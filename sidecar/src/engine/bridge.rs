@@ -8,7 +8,9 @@ use bytes::Bytes;
 use v8::MapFnTo;
 
 use super::guest::guest;
-use super::strings::{throw_range_error, throw_type_error, uint8_array, v8_str, view_bytes};
+use super::strings::{
+    origin, throw_range_error, throw_type_error, uint8_array, v8_str, view_bytes,
+};
 
 /// Name of the callback behind the functions `compileScript` returns; not on the bridge object.
 const RUN_SCRIPT: &str = "runScript";
@@ -150,25 +152,6 @@ fn string_arg<'s>(
         throw_type_error(scope, &format!("{what} must be a string"));
     }
     text
-}
-
-fn origin<'s>(
-    scope: &v8::PinScope<'s, '_>,
-    filename: v8::Local<'s, v8::String>,
-) -> v8::ScriptOrigin<'s> {
-    v8::ScriptOrigin::new(
-        scope,
-        filename.into(),
-        0,
-        0,
-        false,
-        -1,
-        None,
-        false,
-        false,
-        false,
-        None,
-    )
 }
 
 fn compile_script<'s>(

@@ -5,7 +5,7 @@
 
 use super::blob_gate::BlobKind;
 use super::bridge;
-use super::strings::v8_str;
+use super::strings::{origin, v8_str};
 
 const RUNNER_KEY: &str = "agentos.runner";
 
@@ -70,19 +70,7 @@ pub fn evaluate<'s>(
 ) -> Result<v8::Local<'s, v8::Object>, String> {
     let source = v8_str(scope, agentos_runner_js::RUNNER);
     let name = v8_str(scope, agentos_runner_js::RUNNER_NAME);
-    let origin = v8::ScriptOrigin::new(
-        scope,
-        name.into(),
-        0,
-        0,
-        false,
-        -1,
-        None,
-        false,
-        false,
-        false,
-        None,
-    );
+    let origin = origin(scope, name);
     let options = match compile {
         Compile::Eager => v8::script_compiler::CompileOptions::EagerCompile,
         Compile::Lazy => v8::script_compiler::CompileOptions::NoCompileOptions,
