@@ -145,7 +145,6 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
         std::mem::take(&mut self.phases)
     }
 
-    /// Runs a JS guest to completion in this isolate.
     /// Runs a JS guest to completion in this isolate; `host` gives its `fs` and `require` the
     /// exec's mounts (stdin stays with the event loop).
     pub fn run_js(
@@ -187,10 +186,7 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
         phases: &mut Phases,
     ) -> (Outcome, SharedGuest) {
         let heap = self.heap;
-        let state = GuestState::new(job.output.clone());
-        *state.wasi.borrow_mut() = Some(host);
-        *state.call.borrow_mut() = call;
-        self.scope.set_slot(state.clone());
+        let state = self.install_state(host, call);
         let t = Instant::now();
         let scope = &mut *self.scope;
         v8::scope!(let scope, scope);
@@ -203,6 +199,15 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
 }
 
 impl Guest<'_, '_, '_> {
+    /// Fresh per-exec state in this isolate's slot, where the bridge finds it.
+    fn install_state(&mut self, host: WasiHost, call: Option<CallState>) -> SharedGuest {
+        let state = GuestState::new(host.stdio.output().clone());
+        *state.wasi.borrow_mut() = Some(host);
+        *state.call.borrow_mut() = call;
+        self.scope.set_slot(state.clone());
+        state
+    }
+
     /// Runs a WASI command to completion in this isolate; `host` is its sandbox and stdio.
     pub fn run_wasm(
         &mut self,
@@ -212,9 +217,7 @@ impl Guest<'_, '_, '_> {
         phases: &mut Phases,
     ) -> Outcome {
         let heap = self.heap;
-        let state = GuestState::new(host.stdio.output().clone());
-        *state.wasi.borrow_mut() = Some(host);
-        self.scope.set_slot(state.clone());
+        let state = self.install_state(host, None);
         let t = Instant::now();
         let scope = &mut *self.scope;
         v8::scope!(let scope, scope);
