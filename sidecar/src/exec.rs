@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use agentos_proto::ErrorCode;
 use agentos_proto::v1::{self, ExecExited, PhaseTiming, Stream};
@@ -22,9 +22,6 @@ use crate::limits::Limits;
 use crate::registry::{ExecControl, Registry};
 use crate::watchdog::Watchdog;
 use crate::writer::EventSink;
-
-/// How long the phase timer waits for output to reach stdout before reporting anyway.
-const FLUSH_WAIT: Duration = Duration::from_secs(5);
 
 /// An accepted `Exec`, validated and ready to run.
 pub struct ExecJob {
@@ -212,16 +209,11 @@ impl Task for ExecTask {
     }
 }
 
-pub(crate) fn report(task: &ExecTask, outcome: Outcome, mut phases: Phases) {
+pub(crate) fn report(task: &ExecTask, outcome: Outcome, phases: Phases) {
     let id = task.job.id;
     task.job.control.stopper().detach();
     let mut event = exited(id, outcome);
     if engine::phases::enabled() {
-        let t = Instant::now();
-        if !task.sink.flush(FLUSH_WAIT) {
-            tracing::warn!(exec_id = id, "output flush timed out");
-        }
-        phases.lap("output_flush", t);
         event.phases = phase_timings(&phases);
         tracing::debug!(exec_id = id, phases = ?phases.list(), "exec phases");
     }

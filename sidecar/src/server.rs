@@ -6,7 +6,6 @@
 
 use std::io::{Read, Write};
 use std::sync::Arc;
-use std::time::Duration;
 
 use agentos_proto::reader::ReadError;
 use agentos_proto::v1::{self, ExecStarted, HelloAck, Pong, StatsReply};
@@ -24,13 +23,10 @@ use crate::modules::ModuleCache;
 use crate::registry::{ExecControl, Registry};
 use crate::scheduler::Scheduler;
 use crate::signal;
-use crate::writer::{EventSink, Writer};
+use crate::writer::EventSink;
 
 /// Capabilities announced in `HelloAck`.
 const CAPABILITIES: &[&str] = &["exec.js", "exec.wasm", "call", "stats", "phases"];
-
-/// How long the final flush may take before the process exits anyway.
-const FINAL_FLUSH: Duration = Duration::from_secs(5);
 
 /// Why the session ended; maps to the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,7 +53,7 @@ pub fn serve<R: Read, W: Write + Send + 'static>(
     input: R,
     output: W,
 ) -> SessionEnd {
-    let (writer, sink) = Writer::spawn(output, config.max_frame_bytes);
+    let sink = EventSink::new(output, config.max_frame_bytes);
     let registry = Arc::new(Registry::default());
     let scheduler = Scheduler::new(config.clone(), sink.clone(), registry.clone());
     let mut dispatcher = Dispatcher {
@@ -96,12 +92,6 @@ pub fn serve<R: Read, W: Write + Send + 'static>(
     };
     scheduler.shutdown();
     WarmPool::global().retire_all();
-    if !sink.flush(FINAL_FLUSH) {
-        tracing::warn!("final flush timed out");
-    }
-    drop((dispatcher, scheduler, sink));
-    // Exec threads that outlived the grace period still hold sinks, so do not join the writer.
-    drop(writer);
     end
 }
 

@@ -194,6 +194,7 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
         let t = phases.lap("inject", t);
         let outcome = drive(scope, self.runner, config, &job, &state, &control);
         phases.lap("execute", t);
+        phases.record("output_flush", state.output.write_time());
         (memory_verdict(heap, &outcome).unwrap_or(outcome), state)
     }
 }
@@ -238,6 +239,7 @@ impl Guest<'_, '_, '_> {
             Ok(_) => Outcome::Exited(0),
         };
         phases.lap("execute", t);
+        phases.record("output_flush", state.output.write_time());
         memory_verdict(heap, &outcome).unwrap_or(outcome)
     }
 }

@@ -5,6 +5,7 @@
 
 use std::cell::Cell;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use agentos_proto::v1::Stream;
 use bytes::Bytes;
@@ -18,6 +19,7 @@ pub struct GuestOutput {
     sink: EventSink,
     limit: u64,
     used: Cell<u64>,
+    writing: Cell<Duration>,
     stopper: Arc<Stopper>,
 }
 
@@ -29,6 +31,7 @@ impl GuestOutput {
             sink,
             limit,
             used: Cell::new(0),
+            writing: Cell::new(Duration::ZERO),
             stopper,
         }
     }
@@ -43,8 +46,21 @@ impl GuestOutput {
         &self.sink
     }
 
+    /// Time the guest's thread spent writing output to the host (the `output_flush` phase:
+    /// output is written as it is produced, so a slow host shows up here).
+    pub fn write_time(&self) -> Duration {
+        self.writing.get()
+    }
+
     /// Writes what fits under the cap; returns the bytes accepted.
     pub fn write(&self, stream: Stream, data: Bytes) -> usize {
+        let started = Instant::now();
+        let accepted = self.write_capped(stream, data);
+        self.writing.set(self.writing.get() + started.elapsed());
+        accepted
+    }
+
+    fn write_capped(&self, stream: Stream, data: Bytes) -> usize {
         let used = self.used.get();
         let room = self.limit.saturating_sub(used);
         let attempted = used.saturating_add(data.len() as u64);
