@@ -273,7 +273,7 @@ fn execute(
         Command::Js(main) => {
             let stdio = GuestStdio::without_stdin(output.clone());
             let host = WasiHost { sandbox, stdio };
-            guest.run_js(js_job(job, &main, output), host, control, phases)
+            guest.run_js(js_job(job, &main), host, control, phases)
         }
         Command::Wasm(wasm) => {
             let stdin_buffered = job.control.stdin_buffered().clone();
@@ -285,7 +285,6 @@ fn execute(
             );
             let host = WasiHost { sandbox, stdio };
             let run = WasmJob {
-                exec_id: job.id,
                 argv: &wasm.argv,
                 env: &job.env,
                 bytes: &wasm.module.bytes,
@@ -328,7 +327,7 @@ fn execute_call(
         stdio: GuestStdio::without_stdin(output.clone()),
     };
     let (outcome, verdict, heap_used) =
-        guest.run_call(js_job(job, &main, output), host, state, control, phases);
+        guest.run_call(js_job(job, &main), host, state, control, phases);
     (outcome, crate::call::CallReport { verdict, heap_used })
 }
 
@@ -374,14 +373,12 @@ fn attach<'j, 'g, 'a, 's, 'i>(
     Ok((guest, control, output))
 }
 
-fn js_job<'a>(job: &'a ExecJob, main: &'a JsMain, output: Rc<GuestOutput>) -> JsJob<'a> {
+fn js_job<'a>(job: &'a ExecJob, main: &'a JsMain) -> JsJob<'a> {
     JsJob {
-        exec_id: job.id,
         main,
         env: &job.env,
         cwd: &job.cwd,
         module_paths: &job.module_paths,
-        output,
         initial: job.initial_input(),
     }
 }

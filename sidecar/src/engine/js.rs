@@ -10,7 +10,6 @@
 //! `exit`, or when the exec is killed.
 
 use std::collections::VecDeque;
-use std::rc::Rc;
 use std::sync::atomic::AtomicU64;
 use std::time::{Duration, Instant};
 
@@ -20,7 +19,6 @@ use crossbeam_channel::{Receiver, RecvTimeoutError};
 use super::call::{CallState, CallVerdict};
 use super::guest::{ExecInput, GuestState, SharedGuest, guest};
 use super::heap::HeapGuard;
-use super::output::GuestOutput;
 use super::phases::Phases;
 use super::stopper::Stopper;
 use super::strings::{string_array, uint8_array, v8_str};
@@ -63,8 +61,6 @@ impl Outcome {
 
 /// Everything one JS exec needs.
 pub struct JsJob<'a> {
-    /// The exec's id, for output events.
-    pub exec_id: u64,
     /// The resolved program.
     pub main: &'a JsMain,
     /// Exactly the guest's environment.
@@ -73,8 +69,6 @@ pub struct JsJob<'a> {
     pub cwd: &'a str,
     /// Where `require` looks for bare specifiers after `node_modules`.
     pub module_paths: &'a [String],
-    /// Where output goes, metered.
-    pub output: Rc<GuestOutput>,
     /// Stdin delivered before anything from the inbox (initial bytes, and a close if not open).
     pub initial: Vec<ExecInput>,
 }

@@ -36,11 +36,6 @@ impl GuestOutput {
         }
     }
 
-    /// The exec's id.
-    pub fn exec_id(&self) -> u64 {
-        self.exec_id
-    }
-
     /// The raw sink (for events that are not guest output).
     pub fn sink(&self) -> &EventSink {
         &self.sink

@@ -90,11 +90,6 @@ impl WarmPool {
         self.refill(self.default_heap_mb.load(Ordering::Relaxed));
     }
 
-    /// Parked workers per key.
-    pub fn capacity(&self) -> usize {
-        self.capacity
-    }
-
     /// Runs `task` on a parked worker if one fits, else on a fresh one.
     ///
     /// # Errors

@@ -36,8 +36,6 @@ pub fn compile_hits() -> u64 {
 
 /// Everything one wasm exec needs besides its host state.
 pub struct WasmJob<'a> {
-    /// The exec's id.
-    pub exec_id: u64,
     /// The guest's argv (argv[0] as given).
     pub argv: &'a [String],
     /// Exactly the guest's environment.
