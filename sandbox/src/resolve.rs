@@ -16,7 +16,7 @@ use crate::walk::{self, MAX_SYMLINKS, read_link};
 /// Which resolver a sandbox uses.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ResolverKind {
-    /// `openat2` when the kernel supports it (probed once per sandbox), else the walker.
+    /// `openat2` when the kernel supports it (probed once per process), else the walker.
     #[default]
     Auto,
     /// Always `openat2` (fails on kernels without it).
@@ -65,7 +65,9 @@ impl Resolver {
         let use_openat2 = match kind {
             ResolverKind::Openat2 => true,
             ResolverKind::Walk => false,
-            ResolverKind::Auto => openat2_available(probe),
+            // The kernel and any seccomp policy do not change under a running process: the
+            // first answer holds for every later sandbox (this runs on each exec's start).
+            ResolverKind::Auto => *OPENAT2.get_or_init(|| openat2_available(probe)),
         };
         tracing::debug!(use_openat2, "sandbox resolver");
         Self { use_openat2 }
@@ -188,6 +190,8 @@ fn openat2_beneath(
     }
     Err(Errno::AGAIN)
 }
+
+static OPENAT2: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
 
 /// Whether `openat2` works here (absent before Linux 5.6; seccomp may answer `EPERM`).
 fn openat2_available(probe: BorrowedFd<'_>) -> bool {
