@@ -103,6 +103,17 @@ pub struct Harness {
 }
 
 impl Harness {
+    /// Workers the sidecar parks per pool key: `AGENTOS_V8_WARM_ISOLATES` as this setting or
+    /// the bench's own environment passes it, else the sidecar's default of 2.
+    pub fn warm_isolates(&self) -> u64 {
+        const KEY: &str = "AGENTOS_V8_WARM_ISOLATES";
+        let setting = self.env.iter().rev().find(|(key, _)| key == KEY);
+        let value = setting
+            .map(|(_, v)| v.clone())
+            .or_else(|| std::env::var(KEY).ok());
+        value.and_then(|v| v.trim().parse().ok()).unwrap_or(2)
+    }
+
     /// The sidecar at `bin`, in `block` snapshot mode unless `overrides` say otherwise, finding
     /// wasm commands in `commands`.
     pub fn new(bin: PathBuf, commands: &Path, overrides: &[(String, String)]) -> Harness {

@@ -12,7 +12,10 @@ use crate::harness::{Harness, WorkDir, run_checked, spec_for};
 use crate::measure::{Measured, Plan, Problem, Summary, ms_since, time_runs};
 use crate::peers;
 use crate::report::{ScenarioResult, Status};
-use crate::scenario::{ExecCase, Expect, Kind, Mode, Scenario, plan};
+use crate::scenario::{ExecCase, Expect, Kind, Mode, Pace, Scenario, plan};
+
+/// Longest a settled warm run waits for the pool to refill.
+const SETTLE_LIMIT: Duration = Duration::from_millis(200);
 
 /// What every scenario run shares.
 #[derive(Debug)]
@@ -65,10 +68,13 @@ impl Runner<'_> {
         for s in scenarios.iter().filter(|s| !s.kind.is_peer()) {
             progress_start(label, s);
             let result = match (&warm, s.kind) {
-                (Err(why), Kind::Warm(_) | Kind::Throughput { .. }) => {
+                (Err(why), Kind::Warm(..) | Kind::Throughput { .. }) => {
                     ScenarioResult::empty(s, Status::Failed, format!("warm sidecar: {why}"))
                 }
-                (Ok(sidecar), Kind::Warm(case)) => self.warm(sidecar, s, case).await,
+                (Ok(sidecar), Kind::Warm(case, pace)) => {
+                    let pool = (pace == Pace::Settled).then(|| harness.warm_isolates());
+                    self.warm(sidecar, s, case, pool).await
+                }
                 (Ok(sidecar), Kind::Throughput { clients }) => {
                     self.throughput(sidecar, s, clients).await
                 }
@@ -85,14 +91,33 @@ impl Runner<'_> {
         out
     }
 
-    async fn warm(&self, sidecar: &Sidecar, s: &Scenario, case: ExecCase) -> ScenarioResult {
+    /// Times `case` run after run; with `settle_to`, each run first waits (untimed) until that
+    /// many workers are parked in the warm pool.
+    async fn warm(
+        &self,
+        sidecar: &Sidecar,
+        s: &Scenario,
+        case: ExecCase,
+        settle_to: Option<u64>,
+    ) -> ScenarioResult {
         let spec = spec_for(&case, self.work);
         let before = sidecar.stats().await.ok();
+        let unsettled = std::cell::Cell::new(0);
         let measured = time_runs(plan(s.kind, self.mode), || {
-            run_checked(sidecar, spec.clone(), case.expect)
+            let spec = spec.clone();
+            let unsettled = &unsettled;
+            async move {
+                if let Some(parked) = settle_to
+                    && !settle(sidecar, parked).await
+                {
+                    unsettled.set(unsettled.get() + 1);
+                }
+                run_checked(sidecar, spec, case.expect).await
+            }
         })
         .await;
-        let note = match (before, sidecar.stats().await.ok()) {
+        let unsettled = unsettled.get();
+        let mut note = match (before, sidecar.stats().await.ok()) {
             (Some(a), Some(b)) => format!(
                 "warm pool hits {}, misses {}",
                 b.pool_hits - a.pool_hits,
@@ -100,6 +125,13 @@ impl Runner<'_> {
             ),
             _ => String::new(),
         };
+        match settle_to {
+            Some(_) if unsettled > 0 => {
+                note.push_str(&format!("; pool not refilled before {unsettled} runs"));
+            }
+            Some(_) => note.push_str("; pool refilled before each run"),
+            None => note.push_str("; back to back"),
+        }
         ScenarioResult::from_measured(s, measured, &note)
     }
 
@@ -246,6 +278,21 @@ async fn load(
         all.extend(times.map_err(|e| e.to_string())?);
     }
     Ok(all)
+}
+
+/// Waits until `parked` workers are parked in the warm pool, polling `Stats`; false when
+/// [`SETTLE_LIMIT`] passed first (the run goes ahead anyway).
+async fn settle(sidecar: &Sidecar, parked: u64) -> bool {
+    let start = Instant::now();
+    loop {
+        match sidecar.stats().await {
+            Ok(stats) if stats.pool_parked >= parked => return true,
+            Ok(_) if start.elapsed() < SETTLE_LIMIT => {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            _ => return false,
+        }
+    }
 }
 
 fn progress_start(label: &str, s: &Scenario) {

@@ -49,11 +49,22 @@ pub struct ExecCase {
     pub expect: Expect,
 }
 
+/// How warm runs follow each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pace {
+    /// Each run waits until the warm pool has refilled: the latency a host sees when execs
+    /// arrive at any rate the pool keeps up with (a few hundred per second on 2 cores).
+    Settled,
+    /// Each run starts as soon as the previous one ended: the pool refills on the other core
+    /// meanwhile, and runs that find it empty prepare their isolate on the spot.
+    BackToBack,
+}
+
 /// What a scenario measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// Latency of one exec in a warm sidecar, one at a time.
-    Warm(ExecCase),
+    Warm(ExecCase, Pace),
     /// Spawning a sidecar until its first exec (`node -e ''`) is done.
     ColdStart {
         /// Whether the snapshot directory already holds this build's snapshot.
@@ -98,7 +109,18 @@ pub struct Scenario {
 }
 
 const fn warm(argv: &'static [&'static str], cwd: Cwd, expect: Expect) -> Kind {
-    Kind::Warm(ExecCase { argv, cwd, expect })
+    Kind::Warm(ExecCase { argv, cwd, expect }, Pace::Settled)
+}
+
+const fn back_to_back(argv: &'static [&'static str], expect: Expect) -> Kind {
+    Kind::Warm(
+        ExecCase {
+            argv,
+            cwd: Cwd::Default,
+            expect,
+        },
+        Pace::BackToBack,
+    )
 }
 
 const fn row(name: &'static str, kind: Kind, peer: Option<&'static str>, gated: bool) -> Scenario {
@@ -190,6 +212,18 @@ pub const ALL: &[Scenario] = &[
         true,
     ),
     row(
+        "node_e_empty_back_to_back",
+        back_to_back(&["node", "-e", ""], Expect::Exactly(b"")),
+        NODE,
+        false,
+    ),
+    row(
+        "wasm_true_back_to_back",
+        back_to_back(&["true"], Expect::Exactly(b"")),
+        WASI,
+        false,
+    ),
+    row(
         "cold_start_disk_snapshot",
         Kind::ColdStart {
             disk_snapshot: true,
@@ -245,7 +279,7 @@ pub fn by_name(name: &str) -> Option<Scenario> {
 pub fn plan(kind: Kind, mode: Mode) -> crate::measure::Plan {
     use crate::measure::Plan;
     let (full, quick, gate) = match kind {
-        Kind::Warm(_) => (Plan::new(50, 1000), Plan::new(20, 300), Plan::new(50, 1000)),
+        Kind::Warm(..) => (Plan::new(50, 1000), Plan::new(20, 300), Plan::new(50, 1000)),
         Kind::ColdStart { .. } => (Plan::new(1, 15), Plan::new(1, 6), Plan::new(2, 15)),
         Kind::Throughput { .. } => (Plan::new(32, 2000), Plan::new(32, 600), Plan::new(32, 600)),
         Kind::IdleRss => (Plan::new(0, 10), Plan::new(0, 3), Plan::new(0, 3)),
