@@ -4,6 +4,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use agentos_sdk::{ExecSpec, Sidecar};
@@ -102,7 +103,7 @@ impl Runner<'_> {
     ) -> ScenarioResult {
         let spec = spec_for(&case, self.work);
         let before = sidecar.stats().await.ok();
-        let unsettled = std::cell::Cell::new(0);
+        let unsettled = AtomicUsize::new(0);
         let measured = time_runs(plan(s.kind, self.mode), || {
             let spec = spec.clone();
             let unsettled = &unsettled;
@@ -110,13 +111,13 @@ impl Runner<'_> {
                 if let Some(parked) = settle_to
                     && !settle(sidecar, parked).await
                 {
-                    unsettled.set(unsettled.get() + 1);
+                    unsettled.fetch_add(1, Ordering::Relaxed);
                 }
                 run_checked(sidecar, spec, case.expect).await
             }
         })
         .await;
-        let unsettled = unsettled.get();
+        let unsettled = unsettled.into_inner();
         let mut note = match (before, sidecar.stats().await.ok()) {
             (Some(a), Some(b)) => format!(
                 "warm pool hits {}, misses {}",
