@@ -41,6 +41,19 @@ async fn while_true_under_a_wall_clock_limit_times_out() {
 }
 
 #[tokio::test]
+async fn limits_hold_after_the_watchdog_has_fallen_asleep() {
+    let sc = sidecar().await;
+    run(&sc, node("")).await;
+    // Longer than the watchdog's idle period (IDLE_TICKS x TICK): the next exec must wake it.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let status = beside_a_calm_exec(&sc, node("for (;;) {}").timeout_ms(300)).await;
+    assert_eq!(typed(&status).0, ErrorCode::Timeout);
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let status = beside_a_calm_exec(&sc, node("for (;;) {}").cpu_ms(200)).await;
+    assert_eq!(typed(&status).0, ErrorCode::CpuLimit);
+}
+
+#[tokio::test]
 async fn cpu_burner_under_a_cpu_limit_is_stopped() {
     let sc = sidecar().await;
     let status = beside_a_calm_exec(&sc, node("for (;;) {}").cpu_ms(200)).await;
