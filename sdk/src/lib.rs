@@ -37,6 +37,11 @@
 //! a writer task sends request frames, a reader task routes events by request id (replies) and
 //! exec id (output, exits). If the sidecar dies, every pending call and unfinished exec resolves
 //! with [`Error::SidecarDied`]. The wire protocol is `proto/agentos.proto`.
+//!
+//! Latency: the reader task runs on a runtime worker, so a caller awaiting from `block_on` on
+//! another thread (the body of `#[tokio::main]` on the multi-threaded runtime) is woken across
+//! threads for every reply. On a 2-vCPU VM that doubled a warm exec's round trip (0.71 ms from
+//! a spawned task or a current-thread runtime, 1.46 ms from `block_on`). Drive execs from tasks.
 #![deny(unsafe_code)]
 
 mod call;
