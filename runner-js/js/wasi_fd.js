@@ -308,7 +308,7 @@ function wasi_fd_readdir(fd, buf, bufLen, cookie, bufusedPtr) {
   bufLen >>>= 0;
   bufusedPtr >>>= 0;
   if (wasiOob(buf, bufLen) || wasiOob(bufusedPtr, 4)) return WASI_EFAULT;
-  // Third argument: a hint (PROPOSED in WASI.md) — the native side may stop once that many bytes
+  // Third argument: a hint (PROPOSED in WASI.md) - the native side may stop once that many bytes
   // of dirents are produced.
   const entries = wasiFdReaddir(fd >>> 0, wasiU64(cookie), bufLen);
   if (typeof entries === 'number' || entries === undefined || entries === null) return wasiErrno(entries);

@@ -55,6 +55,14 @@ pub const RUNNER: &str = concat!(
     "\n})",
 );
 
+// One non-ASCII character anywhere (an em dash in a comment did it) makes V8 hold the whole
+// source as a two-byte string: 250 KB more in every isolate's snapshot, 0.13 ms more to restore
+// each one (1.25 MB -> 1.0 MB blob, 0.98 -> 0.86 ms). Write escapes (`\u2500`) in literals.
+const _: () = assert!(
+    RUNNER.is_ascii(),
+    "runner-js/js/*.js must be ASCII (use \\u escapes); see the comment above"
+);
+
 /// Each runner file with its name, for digests and diagnostics.
 pub const SOURCES: &[(&str, &str)] = &[
     ("primordials.js", include_str!("../js/primordials.js")),
