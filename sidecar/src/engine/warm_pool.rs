@@ -6,25 +6,59 @@
 //! slots[(Userland(d), heap_mb)] = { parked: [tx, tx], starting: 0 }   capacity = AGENTOS_V8_WARM_ISOLATES
 //!        claim ─► pop tx ─► tx.send(task) ─► worker wakes and runs it ─► refill()
 //! ```
+//! A refill started by a claim (or a miss) waits for its [`Cue`]: the exec that emptied the slot
+//! reporting its exit, or [`REFILL_PATIENCE`] for a longer one. Preparing an isolate is ~1.5 ms
+//! of CPU; on 2 cores, doing it while the exec ran put a 2-3 ms tail on one warm exec in ten
+//! (`agentos-bench`, settled `node -e ''` p95 2.3 -> 0.6 ms with the wait).
 //! Only the mode's steady-state kind is pooled (`off`: built-in; `auto`/`block`: the snapshot),
 //! and a worker is only started when the blob gate admits its kind without waiting.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::time::Duration;
 
-use crossbeam_channel::Sender;
+use crossbeam_channel::{Receiver, Sender};
 use parking_lot::Mutex;
 
 use super::blob_gate::{BlobGate, BlobKind};
 use super::isolates::{Isolates, SnapshotMode};
-use super::worker::{self, Start, Task};
+use super::js::Guest;
+use super::worker::{self, AfterDispose, Start, Task};
 
 /// Parked workers per key unless `AGENTOS_V8_WARM_ISOLATES` says otherwise.
 pub const DEFAULT_WARM_ISOLATES: usize = 2;
 
 /// Distinct keys the pool keeps workers for.
 pub const MAX_KEYS: usize = 8;
+
+/// Longest a refill waits for the exec that emptied its slot before preparing anyway.
+pub const REFILL_PATIENCE: Duration = Duration::from_millis(5);
+
+/// What a refill waits for: the exec that made room reporting (its [`Cued`] task dropping the
+/// sender), or [`REFILL_PATIENCE`].
+#[derive(Clone)]
+pub struct Cue(Receiver<()>);
+
+impl Cue {
+    /// Blocks until the cue or the patience runs out.
+    pub fn wait(&self) {
+        let _ = self.0.recv_timeout(REFILL_PATIENCE);
+    }
+}
+
+/// An exec's task that gives the cue once it has reported.
+struct Cued {
+    task: Box<dyn Task>,
+    _cue: Sender<()>,
+}
+
+impl Task for Cued {
+    fn run(self: Box<Self>, guest: Result<&mut Guest<'_, '_, '_>, String>) -> AfterDispose {
+        let Cued { task, _cue } = *self;
+        task.run(guest)
+    }
+}
 
 /// What a parked worker was prepared for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -96,12 +130,14 @@ impl WarmPool {
     /// The task comes back when no worker thread can be started.
     pub fn dispatch(&'static self, task: Box<dyn Task>, heap_mb: u32) -> Result<(), Box<dyn Task>> {
         let key = self.target_key(heap_mb);
-        let mut task = task;
+        let (cue_tx, cue_rx) = crossbeam_channel::bounded(0);
+        let cue = Some(Cue(cue_rx));
+        let mut task: Box<dyn Task> = Box::new(Cued { task, _cue: cue_tx });
         while let Some(tx) = self.pop_parked(key) {
             match tx.send(task) {
                 Ok(()) => {
                     self.hits.fetch_add(1, Ordering::Relaxed);
-                    self.refill(heap_mb);
+                    self.refill_after(heap_mb, cue);
                     return Ok(());
                 }
                 Err(returned) => task = returned.into_inner(),
@@ -109,7 +145,7 @@ impl WarmPool {
         }
         self.misses.fetch_add(1, Ordering::Relaxed);
         let spawned = worker::spawn(None, heap_mb, Start::Task(task));
-        self.refill(heap_mb);
+        self.refill_after(heap_mb, cue);
         spawned.map_err(|(e, task)| {
             tracing::error!("cannot start a worker thread: {e}");
             task.expect("a task handed to spawn comes back when the spawn fails")
@@ -130,6 +166,11 @@ impl WarmPool {
     /// Starts workers until the key for `heap_mb` has `capacity` parked or starting. Keys beyond
     /// the first [`MAX_KEYS`] seen are served by misses only, so odd limits cannot pin memory.
     pub fn refill(&'static self, heap_mb: u32) {
+        self.refill_after(heap_mb, None);
+    }
+
+    /// As [`Self::refill`], the new workers preparing only after `cue`.
+    fn refill_after(&'static self, heap_mb: u32, cue: Option<Cue>) {
         let key = self.target_key(heap_mb);
         if self.capacity == 0 || !pooled(key.kind) || self.retired.load(Ordering::Acquire) {
             return;
@@ -163,7 +204,8 @@ impl WarmPool {
                 slot.starting = slot.starting.saturating_sub(1);
                 slot.parked.push(tx);
             });
-            if let Err((e, _)) = worker::spawn(Some(guard), key.heap_mb, Start::Park(register)) {
+            let start = Start::Park(register, cue.clone());
+            if let Err((e, _)) = worker::spawn(Some(guard), key.heap_mb, start) {
                 tracing::warn!("cannot start a warm worker: {e}");
                 self.unstart(key);
                 return;

@@ -18,6 +18,7 @@ use super::isolates::Isolates;
 use super::js::Guest;
 use super::phases::Phases;
 use super::runner;
+use super::warm_pool::Cue;
 
 /// Native stack of a worker thread; V8's own stack limit sits well inside it.
 pub const WORKER_STACK_BYTES: usize = 8 << 20;
@@ -39,8 +40,9 @@ pub type Register = Box<dyn FnOnce(Sender<Box<dyn Task>>) + Send>;
 pub enum Start {
     /// Given now (a pool miss).
     Task(Box<dyn Task>),
-    /// Claimed later through the channel passed to the callback (a warm-pool worker).
-    Park(Register),
+    /// Claimed later through the channel passed to the callback (a warm-pool worker), prepared
+    /// once the cue (if any) is given.
+    Park(Register, Option<Cue>),
 }
 
 /// Spawns a worker thread holding `guard`, or entering the gate itself when `None` (so the
@@ -59,7 +61,7 @@ pub fn spawn(
             *slot.lock() = Some(task);
             None
         }
-        Start::Park(register) => Some(register),
+        Start::Park(register, cue) => Some((register, cue)),
     };
     let thread_slot = slot.clone();
     std::thread::Builder::new()
@@ -74,7 +76,10 @@ pub fn spawn(
         .map_err(|e| (e, slot.lock().take()))
 }
 
-fn work(guard: GateGuard, heap_mb: u32, task: Option<Box<dyn Task>>, park: Option<Register>) {
+/// A warm-pool worker's registration and the cue it prepares after.
+type Park = (Register, Option<Cue>);
+
+fn work(guard: GateGuard, heap_mb: u32, task: Option<Box<dyn Task>>, park: Option<Park>) {
     let pending = Cell::new(task);
     let mut after: Option<AfterDispose> = None;
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -98,8 +103,12 @@ fn prepare_and_run(
     guard: &GateGuard,
     heap_mb: u32,
     pending: &Cell<Option<Box<dyn Task>>>,
-    park: Option<Register>,
+    park: Option<Park>,
 ) -> Option<AfterDispose> {
+    let (register, cue) = park.map_or((None, None), |(register, cue)| (Some(register), cue));
+    if let Some(cue) = cue {
+        cue.wait();
+    }
     let mut phases = Phases::default();
     let started = Instant::now();
     // Declared before the isolate so it is dropped after it: V8 may call into it until disposal.
@@ -118,8 +127,8 @@ fn prepare_and_run(
         let scope = &mut v8::ContextScope::new(scope, context);
         let runner = runner::for_context(scope, context, guard.kind());
         phases.lap("runner_load", t);
-        let warm = park.is_some();
-        if let Some(register) = park {
+        let warm = register.is_some();
+        if let Some(register) = register {
             let (tx, rx) = crossbeam_channel::bounded(1);
             register(tx);
             // Retired (pool dropped our sender) before anyone claimed us.

@@ -60,6 +60,43 @@ async fn block_restores_from_the_snapshot_and_hits_the_pool_after_warm_up() {
     assert_eq!(stats.pool_hits + stats.pool_misses, 10, "{stats:?}");
 }
 
+/// Polls `Stats` until `parked` workers are parked; false if that took longer than `within`.
+async fn parked_within(sc: &Sidecar, parked: u64, within: std::time::Duration) -> bool {
+    let deadline = tokio::time::Instant::now() + within;
+    while tokio::time::Instant::now() < deadline {
+        if sc.stats().await.expect("stats").pool_parked >= parked {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn the_pool_refills_while_a_long_exec_runs_and_after_a_short_one() {
+    // One parked worker: a claim empties the pool, and the refill waits for the claiming exec
+    // to end, but never for long.
+    let sc = spawn(builder("block").env("AGENTOS_V8_WARM_ISOLATES", "1")).await;
+    assert!(parked_within(&sc, 1, HANG).await, "the pool never filled");
+    let long = sc
+        .exec(node("setTimeout(() => console.log('late'), 10000)"))
+        .await
+        .expect("long exec accepted");
+    assert!(
+        parked_within(&sc, 1, std::time::Duration::from_secs(5)).await,
+        "the refill waited for a long-running exec"
+    );
+    long.kill(9).await.expect("kill");
+    let short = run(&sc, node("console.log('short')")).await;
+    assert_eq!(stdout(&short), "short\n");
+    assert!(
+        parked_within(&sc, 1, HANG).await,
+        "no refill after a short exec"
+    );
+    let stats = sc.stats().await.expect("stats");
+    assert_eq!((stats.pool_hits, stats.pool_misses), (2, 0), "{stats:?}");
+}
+
 #[tokio::test]
 async fn a_different_heap_limit_is_a_different_key() {
     let sc = spawn(builder("block").env("AGENTOS_V8_SESSION_PHASES", "1")).await;
