@@ -4,21 +4,34 @@ use agentos_sdk::Sidecar;
 
 use crate::support::{HANG, builder, node, run, spawn, stdout};
 
-async fn wait_ready(sc: &Sidecar) {
-    let deadline = tokio::time::Instant::now() + HANG;
-    loop {
-        let stats = sc.stats().await.expect("stats");
-        match stats.snapshot_state.as_str() {
-            "ready" => return,
-            "pending" => {}
-            other => panic!("snapshot state {other}"),
+/// Polls `Stats` until `done` holds; false if that took longer than `within`.
+async fn stats_until(
+    sc: &Sidecar,
+    within: std::time::Duration,
+    done: impl Fn(&agentos_sdk::StatsReply) -> bool,
+) -> bool {
+    let deadline = tokio::time::Instant::now() + within;
+    while tokio::time::Instant::now() < deadline {
+        if done(&sc.stats().await.expect("stats")) {
+            return true;
         }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "snapshot never became ready"
-        );
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
+    false
+}
+
+async fn wait_ready(sc: &Sidecar) {
+    let ready = stats_until(sc, HANG, |stats| match stats.snapshot_state.as_str() {
+        "ready" => true,
+        "pending" => false,
+        other => panic!("snapshot state {other}"),
+    });
+    assert!(ready.await, "snapshot never became ready");
+}
+
+/// True once `parked` workers are parked, within `within`.
+async fn parked_within(sc: &Sidecar, parked: u64, within: std::time::Duration) -> bool {
+    stats_until(sc, within, |stats| stats.pool_parked >= parked).await
 }
 
 #[tokio::test]
@@ -58,18 +71,6 @@ async fn block_restores_from_the_snapshot_and_hits_the_pool_after_warm_up() {
     let stats = sc.stats().await.unwrap();
     assert!(stats.pool_hits >= 5, "{stats:?}");
     assert_eq!(stats.pool_hits + stats.pool_misses, 10, "{stats:?}");
-}
-
-/// Polls `Stats` until `parked` workers are parked; false if that took longer than `within`.
-async fn parked_within(sc: &Sidecar, parked: u64, within: std::time::Duration) -> bool {
-    let deadline = tokio::time::Instant::now() + within;
-    while tokio::time::Instant::now() < deadline {
-        if sc.stats().await.expect("stats").pool_parked >= parked {
-            return true;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
-    false
 }
 
 #[tokio::test]
