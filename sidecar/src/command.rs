@@ -84,7 +84,7 @@ pub enum CommandError {
     /// argv was empty.
     #[error("argv is empty")]
     EmptyArgv,
-    /// argv[0] names no known command.
+    /// `argv[0]` names no known command.
     #[error("{0}: command not found")]
     NotFound(String),
     /// The file is not a runnable WASI command.

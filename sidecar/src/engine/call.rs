@@ -45,7 +45,7 @@ pub enum CallVerdict {
     },
 }
 
-/// One call's state, in its [`super::guest::GuestState`].
+/// One call's state, kept in the exec's `GuestState`.
 pub struct CallState {
     call_id: u64,
     callbacks: Vec<String>,

@@ -35,7 +35,7 @@ pub const MAX_KEYS: usize = 8;
 /// Longest a refill waits for the exec that emptied its slot before preparing anyway.
 pub const REFILL_PATIENCE: Duration = Duration::from_millis(5);
 
-/// What a refill waits for: the exec that made room reporting (its [`Cued`] task dropping the
+/// What a refill waits for: the exec that made room reporting (its `Cued` task dropping the
 /// sender), or [`REFILL_PATIENCE`].
 #[derive(Clone)]
 pub struct Cue(Receiver<()>);

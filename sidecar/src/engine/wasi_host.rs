@@ -18,7 +18,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError};
 use super::guest::ExecInput;
 use super::output::GuestOutput;
 
-/// A WASI guest's host state, kept in its [`super::guest::GuestState`].
+/// A WASI guest's host state, kept in its `GuestState`.
 pub struct WasiHost {
     /// Files, directories and preopens.
     pub sandbox: Sandbox,

@@ -36,7 +36,7 @@ pub fn compile_hits() -> u64 {
 
 /// Everything one wasm exec needs besides its host state.
 pub struct WasmJob<'a> {
-    /// The guest's argv (argv[0] as given).
+    /// The guest's argv (`argv[0]` as given).
     pub argv: &'a [String],
     /// Exactly the guest's environment.
     pub env: &'a [(String, String)],
