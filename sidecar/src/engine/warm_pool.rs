@@ -9,7 +9,7 @@
 //! A refill started by a claim (or a miss) waits for its [`Cue`]: the exec that emptied the slot
 //! reporting its exit, or [`REFILL_PATIENCE`] for a longer one. Preparing an isolate is ~1.5 ms
 //! of CPU; on 2 cores, doing it while the exec ran put a 2-3 ms tail on one warm exec in ten
-//! (`agentos-bench`, settled `node -e ''` p95 2.3 -> 0.6 ms with the wait).
+//! (`agentos-bench`, settled `node -e ''` p95 1.9-2.6 -> 0.37-0.52 ms with the wait).
 //! Only the mode's steady-state kind is pooled (`off`: built-in; `auto`/`block`: the snapshot),
 //! and a worker is only started when the blob gate admits its kind without waiting.
 
