@@ -7,14 +7,14 @@ use rustix::fs::{AtFlags, FileType, Mode, OFlags};
 use crate::sandbox::MAX_IO;
 use crate::stat::{filestat, stat_filetype, timestamps, wasi_filetype};
 use crate::table::Entry;
-use crate::types::{fdflags, filetype};
+use crate::types::{fdflags, filetype, rights};
 use crate::{DirEntry, Errno, FdStat, FileStat, Sandbox};
 
 /// Size of a preview1 `dirent` header; `fd_readdir` stops once entries cover the caller's bytes.
 pub const DIRENT_HEADER: usize = 24;
 
 impl Sandbox {
-    /// `fd_fdstat_get`: file type, fdflags and (reported) rights.
+    /// `fd_fdstat_get`: file type, fdflags and rights (needs no right itself).
     ///
     /// # Errors
     /// `BADF` when `fd` is not open.
@@ -35,7 +35,8 @@ impl Sandbox {
     /// `fd_fdstat_set_flags`: only `APPEND` and `NONBLOCK` can change (as in wasmtime).
     ///
     /// # Errors
-    /// `BADF` for non-files; `INVAL` for unknown bits or any of `DSYNC`/`RSYNC`/`SYNC`.
+    /// `BADF` for non-files; `INVAL` for unknown bits or any of `DSYNC`/`RSYNC`/`SYNC`;
+    /// `NOTCAPABLE` without `FD_FDSTAT_SET_FLAGS`.
     pub fn fd_fdstat_set_flags(&mut self, fd: u32, flags: u16) -> Result<(), Errno> {
         let sync = fdflags::DSYNC | fdflags::RSYNC | fdflags::SYNC;
         if flags & !fdflags::ALL != 0 || flags & sync != 0 {
@@ -44,6 +45,7 @@ impl Sandbox {
         let Entry::File(file) = self.table.get_mut(fd)? else {
             return Err(Errno::BADF);
         };
+        file.rights.require(rights::FD_FDSTAT_SET_FLAGS)?;
         let mut host = rustix::fs::fcntl_getfl(&file.fd)?;
         host.set(OFlags::APPEND, flags & fdflags::APPEND != 0);
         host.set(OFlags::NONBLOCK, flags & fdflags::NONBLOCK != 0);
@@ -62,21 +64,20 @@ impl Sandbox {
         base: u64,
         inheriting: u64,
     ) -> Result<(), Errno> {
-        let rights = self.table.get_mut(fd)?.rights_mut();
-        if base & !rights.base != 0 || inheriting & !rights.inheriting != 0 {
-            return Err(Errno::NOTCAPABLE);
-        }
-        rights.base = base;
-        rights.inheriting = inheriting;
-        Ok(())
+        self.table
+            .get_mut(fd)?
+            .rights_mut()
+            .narrow(base, inheriting)
     }
 
     /// `fd_filestat_get`: host `fstat`; stdio reports zeros and its file type.
     ///
     /// # Errors
-    /// `BADF` when `fd` is not open.
+    /// `BADF` when `fd` is not open, `NOTCAPABLE` without `FD_FILESTAT_GET`.
     pub fn fd_filestat_get(&self, fd: u32) -> Result<FileStat, Errno> {
-        let host = match self.table.get(fd)? {
+        let entry = self.table.get(fd)?;
+        entry.rights().require(rights::FD_FILESTAT_GET)?;
+        let host = match entry {
             Entry::Dir(d) => d.fd.as_fd(),
             Entry::File(f) => f.fd.as_fd(),
             _ => {
@@ -92,7 +93,8 @@ impl Sandbox {
     /// `fd_filestat_set_times` (`fst_flags`: 1 ATIM, 2 ATIM_NOW, 4 MTIM, 8 MTIM_NOW).
     ///
     /// # Errors
-    /// `INVAL` for bad flags, `BADF` for stdio, `ROFS` beneath a read-only preopen.
+    /// `INVAL` for bad flags, `BADF` for stdio, `NOTCAPABLE` without `FD_FILESTAT_SET_TIMES`,
+    /// `ROFS` beneath a read-only preopen.
     pub fn fd_filestat_set_times(
         &mut self,
         fd: u32,
@@ -101,7 +103,11 @@ impl Sandbox {
         fst_flags: u16,
     ) -> Result<(), Errno> {
         let times = timestamps(atim, mtim, fst_flags)?;
-        match self.table.get(fd)? {
+        let entry = self.table.get(fd)?;
+        if matches!(entry, Entry::File(_) | Entry::Dir(_)) {
+            entry.rights().require(rights::FD_FILESTAT_SET_TIMES)?;
+        }
+        match entry {
             Entry::File(f) if !f.read_only => Ok(rustix::fs::futimens(&f.fd, &times)?),
             Entry::Dir(d) if !d.read_only => Ok(rustix::fs::utimensat(
                 &d.fd,
@@ -149,7 +155,7 @@ impl Sandbox {
     /// and truncates them.
     ///
     /// # Errors
-    /// `BADF` when `fd` is not a directory.
+    /// `BADF` when `fd` is not a directory, `NOTCAPABLE` without `FD_READDIR`.
     pub fn fd_readdir(
         &self,
         fd: u32,
@@ -159,6 +165,7 @@ impl Sandbox {
         let Entry::Dir(dir) = self.table.get(fd)? else {
             return Err(Errno::BADF);
         };
+        dir.rights.require(rights::FD_READDIR)?;
         let mut out = Listing {
             cookie,
             budget: max_bytes.min(MAX_IO),

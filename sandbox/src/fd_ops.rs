@@ -8,7 +8,7 @@ use rustix::fs::{Advice, SeekFrom};
 
 use crate::sandbox::MAX_IO;
 use crate::table::Entry;
-use crate::types::{advice, whence};
+use crate::types::{advice, rights, whence};
 use crate::{Errno, Sandbox, Stdio};
 
 impl Sandbox {
@@ -16,7 +16,8 @@ impl Sandbox {
     /// fd 0 (stdin) goes to `stdio` and may block.
     ///
     /// # Errors
-    /// `BADF` for stdout/stderr/directories/closed fds; host errors mapped.
+    /// `BADF` for stdout/stderr/directories/closed fds, `NOTCAPABLE` without `FD_READ`; host
+    /// errors mapped.
     pub fn fd_read(
         &mut self,
         stdio: &mut dyn Stdio,
@@ -25,14 +26,18 @@ impl Sandbox {
     ) -> Result<Vec<u8>, Errno> {
         let max = max.min(MAX_IO);
         match self.table.get(fd)? {
-            Entry::Stdin(_) => {
+            Entry::Stdin(r) => {
+                r.require(rights::FD_READ)?;
                 let data = stdio.read(max)?;
                 if data.len() > max {
                     return Err(Errno::RANGE);
                 }
                 Ok(data)
             }
-            Entry::File(f) => read_with(max, |buf| rustix::io::read(&f.fd, buf)),
+            Entry::File(f) => {
+                f.rights.require(rights::FD_READ)?;
+                read_with(max, |buf| rustix::io::read(&f.fd, buf))
+            }
             _ => Err(Errno::BADF),
         }
     }
@@ -40,11 +45,15 @@ impl Sandbox {
     /// `fd_pread`: up to `max` bytes at `offset`, the fd's offset unchanged.
     ///
     /// # Errors
-    /// `SPIPE` for stdin, `BADF` for other non-files.
+    /// `SPIPE` for stdin, `BADF` for other non-files, `NOTCAPABLE` without `FD_READ` and
+    /// `FD_SEEK`.
     pub fn fd_pread(&mut self, fd: u32, max: usize, offset: u64) -> Result<Vec<u8>, Errno> {
         let max = max.min(MAX_IO);
         match self.table.get(fd)? {
-            Entry::File(f) => read_with(max, |buf| rustix::io::pread(&f.fd, buf, offset)),
+            Entry::File(f) => {
+                f.rights.require(rights::FD_READ | rights::FD_SEEK)?;
+                read_with(max, |buf| rustix::io::pread(&f.fd, buf, offset))
+            }
             Entry::Stdin(_) => Err(Errno::SPIPE),
             _ => Err(Errno::BADF),
         }
@@ -54,28 +63,38 @@ impl Sandbox {
     /// count written. fds 1/2 go to `stdio`.
     ///
     /// # Errors
-    /// `BADF` for stdin/directories/closed fds or a file not opened for writing.
+    /// `BADF` for stdin/directories/closed fds, `NOTCAPABLE` without `FD_WRITE`.
     pub fn fd_write(
         &mut self,
         stdio: &mut dyn Stdio,
         fd: u32,
         data: &[u8],
     ) -> Result<usize, Errno> {
-        match self.table.get(fd)? {
-            Entry::Stdout(_) => stdio.write(1, data),
-            Entry::Stderr(_) => stdio.write(2, data),
+        let entry = self.table.get(fd)?;
+        let stream = match entry {
+            Entry::Stdout(_) => 1,
+            Entry::Stderr(_) => 2,
+            Entry::File(_) => 0,
+            _ => return Err(Errno::BADF),
+        };
+        entry.rights().require(rights::FD_WRITE)?;
+        match entry {
             Entry::File(f) => retry(|| rustix::io::write(&f.fd, data)),
-            _ => Err(Errno::BADF),
+            _ => stdio.write(stream, data),
         }
     }
 
     /// `fd_pwrite`: writes `data` at `offset` (Linux: at the end in append mode).
     ///
     /// # Errors
-    /// `SPIPE` for stdout/stderr, `BADF` for other non-files.
+    /// `SPIPE` for stdout/stderr, `BADF` for other non-files, `NOTCAPABLE` without
+    /// `FD_WRITE` and `FD_SEEK`.
     pub fn fd_pwrite(&mut self, fd: u32, data: &[u8], offset: u64) -> Result<usize, Errno> {
         match self.table.get(fd)? {
-            Entry::File(f) => retry(|| rustix::io::pwrite(&f.fd, data, offset)),
+            Entry::File(f) => {
+                f.rights.require(rights::FD_WRITE | rights::FD_SEEK)?;
+                retry(|| rustix::io::pwrite(&f.fd, data, offset))
+            }
             Entry::Stdout(_) | Entry::Stderr(_) => Err(Errno::SPIPE),
             _ => Err(Errno::BADF),
         }
@@ -84,7 +103,9 @@ impl Sandbox {
     /// `fd_seek`: moves the offset (`whence` 0 SET, 1 CUR, 2 END); returns the new offset.
     ///
     /// # Errors
-    /// `SPIPE` for stdio, `BADF` for directories, `INVAL` for a bad `whence` or negative offset.
+    /// `SPIPE` for stdio, `BADF` for directories, `INVAL` for a bad `whence` or negative offset,
+    /// `NOTCAPABLE` without `FD_SEEK` (`FD_TELL` is enough for a zero move from the current
+    /// offset, which only reports it).
     pub fn fd_seek(&mut self, fd: u32, delta: i64, whence: u8) -> Result<u64, Errno> {
         let pos = match whence {
             whence::SET => SeekFrom::Start(u64::try_from(delta).map_err(|_| Errno::INVAL)?),
@@ -92,7 +113,12 @@ impl Sandbox {
             whence::END => SeekFrom::End(delta),
             _ => return Err(Errno::INVAL),
         };
-        let fd = self.seekable(fd)?;
+        let needed = if pos == SeekFrom::Current(0) {
+            rights::FD_TELL | rights::FD_SEEK
+        } else {
+            rights::FD_SEEK
+        };
+        let fd = self.seekable(fd, needed)?;
         Ok(rustix::fs::seek(fd, pos)?)
     }
 
@@ -101,7 +127,7 @@ impl Sandbox {
     /// # Errors
     /// As [`Sandbox::fd_seek`].
     pub fn fd_tell(&mut self, fd: u32) -> Result<u64, Errno> {
-        let fd = self.seekable(fd)?;
+        let fd = self.seekable(fd, rights::FD_TELL | rights::FD_SEEK)?;
         Ok(rustix::fs::seek(fd, SeekFrom::Current(0))?)
     }
 
@@ -116,7 +142,7 @@ impl Sandbox {
     /// `fd_renumber`: moves `from` to `to`, closing what `to` held.
     ///
     /// # Errors
-    /// `BADF` when `from` is not open.
+    /// `BADF` when `from` or `to` is not open (preview1 renumbers onto an open fd only).
     pub fn fd_renumber(&mut self, from: u32, to: u32) -> Result<(), Errno> {
         self.table.renumber(from, to)
     }
@@ -124,23 +150,25 @@ impl Sandbox {
     /// `fd_sync`: `fsync` of a file.
     ///
     /// # Errors
-    /// `BADF` for non-files.
+    /// `BADF` for non-files, `NOTCAPABLE` without `FD_SYNC`.
     pub fn fd_sync(&mut self, fd: u32) -> Result<(), Errno> {
-        Ok(rustix::fs::fsync(&self.file(fd)?.fd)?)
+        Ok(rustix::fs::fsync(&self.file(fd, rights::FD_SYNC)?.fd)?)
     }
 
     /// `fd_datasync`: `fdatasync` of a file.
     ///
     /// # Errors
-    /// `BADF` for non-files.
+    /// `BADF` for non-files, `NOTCAPABLE` without `FD_DATASYNC`.
     pub fn fd_datasync(&mut self, fd: u32) -> Result<(), Errno> {
-        Ok(rustix::fs::fdatasync(&self.file(fd)?.fd)?)
+        Ok(rustix::fs::fdatasync(
+            &self.file(fd, rights::FD_DATASYNC)?.fd,
+        )?)
     }
 
     /// `fd_advise`: `posix_fadvise` (`len` 0 = to the end).
     ///
     /// # Errors
-    /// `BADF` for non-files, `INVAL` for an unknown advice.
+    /// `BADF` for non-files, `INVAL` for an unknown advice, `NOTCAPABLE` without `FD_ADVISE`.
     pub fn fd_advise(&mut self, fd: u32, offset: u64, len: u64, advice: u8) -> Result<(), Errno> {
         let advice = match advice {
             advice::NORMAL => Advice::Normal,
@@ -151,7 +179,7 @@ impl Sandbox {
             advice::NOREUSE => Advice::NoReuse,
             _ => return Err(Errno::INVAL),
         };
-        let file = self.file(fd)?;
+        let file = self.file(fd, rights::FD_ADVISE)?;
         Ok(rustix::fs::fadvise(
             &file.fd,
             offset,
@@ -164,24 +192,30 @@ impl Sandbox {
     /// disk space; `fd_filestat_set_size` still grows files).
     ///
     /// # Errors
-    /// `BADF` for non-files, else `NOTSUP`.
+    /// `BADF` for non-files, `NOTCAPABLE` without `FD_ALLOCATE`, else `NOTSUP`.
     pub fn fd_allocate(&mut self, fd: u32, _offset: u64, _len: u64) -> Result<(), Errno> {
-        self.file(fd)?;
+        self.file(fd, rights::FD_ALLOCATE)?;
         Err(Errno::NOTSUP)
     }
 
     /// `fd_filestat_set_size`: truncates or zero-extends a file.
     ///
     /// # Errors
-    /// `BADF` for non-files, `ROFS` beneath a read-only preopen.
+    /// `BADF` for non-files, `NOTCAPABLE` without `FD_FILESTAT_SET_SIZE`, `ROFS` beneath a
+    /// read-only preopen.
     pub fn fd_filestat_set_size(&mut self, fd: u32, size: u64) -> Result<(), Errno> {
-        Ok(rustix::fs::ftruncate(&self.writable_file(fd)?.fd, size)?)
+        let file = self.writable_file(fd, rights::FD_FILESTAT_SET_SIZE)?;
+        Ok(rustix::fs::ftruncate(&file.fd, size)?)
     }
 
-    /// The host fd of a seekable entry: `SPIPE` for stdio, `BADF` for directories.
-    fn seekable(&self, fd: u32) -> Result<BorrowedFd<'_>, Errno> {
+    /// The host fd of a seekable entry holding one of the rights `any`: `SPIPE` for stdio,
+    /// `BADF` for directories, `NOTCAPABLE` without the rights.
+    fn seekable(&self, fd: u32, any: u64) -> Result<BorrowedFd<'_>, Errno> {
         match self.table.get(fd)? {
-            Entry::File(f) => Ok(rustix::fd::AsFd::as_fd(&f.fd)),
+            Entry::File(f) => {
+                f.rights.require_any(any)?;
+                Ok(rustix::fd::AsFd::as_fd(&f.fd))
+            }
             Entry::Stdin(_) | Entry::Stdout(_) | Entry::Stderr(_) => Err(Errno::SPIPE),
             Entry::Dir(_) => Err(Errno::BADF),
         }

@@ -10,11 +10,15 @@
 //! preopen in any way (absolute path, `..` above the root, absolute or escaping symlink) is
 //! [`Errno::ESCAPE`] (`NOTCAPABLE`); modifying anything beneath a read-only preopen is
 //! [`Errno::READ_ONLY`] (`ROFS`).
+//!
+//! Rights: every fd carries preview1 base and inheriting rights, and every call checks the right
+//! it needs (`NOTCAPABLE` when missing); see `fd_rights.rs`.
 
 mod clock;
 mod errno;
 mod fd_meta;
 mod fd_ops;
+mod fd_rights;
 mod guest_path;
 mod open;
 mod path_ops;

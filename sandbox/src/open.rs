@@ -4,9 +4,10 @@ use rustix::fd::OwnedFd;
 use rustix::fs::{Mode, OFlags};
 
 use crate::Errno;
+use crate::fd_rights::{Rights, access_mode};
 use crate::stat::stat_filetype;
-use crate::table::{Dir, Entry, File, Rights};
-use crate::types::{fdflags, filetype, oflags, rights};
+use crate::table::{Dir, Entry, File};
+use crate::types::{fdflags, filetype, oflags};
 
 /// A validated `path_open` request.
 #[derive(Clone, Copy, Debug)]
@@ -15,27 +16,36 @@ pub(crate) struct OpenRequest {
     fdflags: u16,
     read: bool,
     write: bool,
+    /// The rights asked for.
+    asked: Rights,
+    /// The directory's rights.
+    parent: Rights,
 }
 
 impl OpenRequest {
-    /// Validates the flags and derives the access mode from `rights_base`.
+    /// Validates the flags and the directory's rights for them, and derives the access mode
+    /// from the rights the new fd will hold.
     ///
     /// # Errors
-    /// `INVAL` for unknown bits or `CREAT | DIRECTORY`.
-    pub fn new(oflags: u16, rights_base: u64, fdflags: u16) -> Result<Self, Errno> {
+    /// `INVAL` for unknown bits or `CREAT | DIRECTORY`; `NOTCAPABLE` when `parent` lacks a
+    /// right the flags need.
+    pub fn new(oflags: u16, asked: Rights, fdflags: u16, parent: &Rights) -> Result<Self, Errno> {
         if oflags & !oflags::ALL != 0 || fdflags & !fdflags::ALL != 0 {
             return Err(Errno::INVAL);
         }
         if oflags & oflags::CREAT != 0 && oflags & oflags::DIRECTORY != 0 {
             return Err(Errno::INVAL);
         }
-        let write = rights_base & rights::FD_WRITE != 0;
-        let read = rights_base & rights::FD_READ != 0 || !write;
+        parent.check_open(oflags, fdflags)?;
+        let directory = oflags & oflags::DIRECTORY != 0;
+        let (read, write) = access_mode(parent.granted(asked.base), directory);
         Ok(Self {
             oflags,
             fdflags,
             read,
             write,
+            asked,
+            parent: *parent,
         })
     }
 
@@ -85,22 +95,9 @@ impl OpenRequest {
         }
     }
 
-    /// Rights reported for the opened fd, computed as wasmtime does.
+    /// The rights of the opened fd.
     fn rights(&self, is_dir: bool) -> Rights {
-        let mut base = rights::ALL;
-        if is_dir {
-            base &= !(rights::FD_SEEK | rights::FD_FILESTAT_SET_SIZE);
-        }
-        if !self.read {
-            base &= !(rights::FD_READ | rights::FD_READDIR);
-        }
-        if !self.write {
-            base &= !rights::FD_WRITE;
-        }
-        Rights {
-            base,
-            inheriting: base,
-        }
+        self.parent.child(self.asked, is_dir)
     }
 }
 

@@ -1,14 +1,16 @@
 //! The `path_*` calls. Every guest path is parsed by [`GuestPath`] and resolved beneath its
 //! directory fd by the sandbox's resolver; the host call then acts on (confined parent fd,
-//! final name). Calls that modify anything refuse read-only preopens with `ROFS`.
+//! final name). Each call needs its `PATH_*` right on the directory fd (`NOTCAPABLE` without);
+//! calls that modify anything refuse read-only preopens with `ROFS`.
 
 use rustix::fd::AsFd;
 use rustix::fs::{AtFlags, FileType, Mode};
 
+use crate::fd_rights::Rights;
 use crate::guest_path::GuestPath;
 use crate::resolve::Target;
 use crate::stat::{filestat, stat_filetype};
-use crate::types::{filetype, lookupflags};
+use crate::types::{filetype, lookupflags, rights};
 use crate::walk::read_link;
 use crate::{Errno, FileStat, Sandbox};
 
@@ -18,7 +20,7 @@ impl Sandbox {
     /// # Errors
     /// `ROFS` beneath a read-only preopen, [`Errno::ESCAPE`] outside it, host errors mapped.
     pub fn path_create_directory(&mut self, fd: u32, path: &[u8]) -> Result<(), Errno> {
-        let target = self.resolve_for_change(fd, path)?;
+        let target = self.resolve_for_change(fd, rights::PATH_CREATE_DIRECTORY, path)?;
         let name = target.at_name().ok_or(Errno::EXIST)?;
         Ok(rustix::fs::mkdirat(
             &target.dir,
@@ -32,7 +34,7 @@ impl Sandbox {
     /// # Errors
     /// As [`Sandbox::path_create_directory`]; `NOTEMPTY`, `NOTDIR` from the host.
     pub fn path_remove_directory(&mut self, fd: u32, path: &[u8]) -> Result<(), Errno> {
-        let target = self.resolve_for_change(fd, path)?;
+        let target = self.resolve_for_change(fd, rights::PATH_REMOVE_DIRECTORY, path)?;
         let Some(name) = target.at_name() else {
             return Err(if path.ends_with(b".") && !path.ends_with(b"..") {
                 Errno::INVAL
@@ -52,7 +54,7 @@ impl Sandbox {
     /// # Errors
     /// As [`Sandbox::path_create_directory`]; `ISDIR` for directories.
     pub fn path_unlink_file(&mut self, fd: u32, path: &[u8]) -> Result<(), Errno> {
-        let target = self.resolve_for_change(fd, path)?;
+        let target = self.resolve_for_change(fd, rights::PATH_UNLINK_FILE, path)?;
         let name = target.at_name().ok_or(Errno::ISDIR)?;
         Ok(rustix::fs::unlinkat(
             &target.dir,
@@ -66,7 +68,7 @@ impl Sandbox {
     /// # Errors
     /// [`Errno::ESCAPE`] outside the preopen, host errors mapped.
     pub fn path_filestat_get(&self, fd: u32, lookup: u32, path: &[u8]) -> Result<FileStat, Errno> {
-        let dir = self.dir(fd)?;
+        let dir = self.dir(fd, rights::PATH_FILESTAT_GET)?;
         let path = GuestPath::parse(path)?;
         let follow = lookup & lookupflags::SYMLINK_FOLLOW != 0 || path.trailing_slash;
         let target = self.resolver.resolve(dir.fd.as_fd(), &path, follow)?;
@@ -87,7 +89,7 @@ impl Sandbox {
         fst_flags: u16,
     ) -> Result<(), Errno> {
         let times = crate::stat::timestamps(atim, mtim, fst_flags)?;
-        let dir = self.writable_dir(fd)?;
+        let dir = self.writable_dir(fd, rights::PATH_FILESTAT_SET_TIMES)?;
         let path = GuestPath::parse(path)?;
         let follow = lookup & lookupflags::SYMLINK_FOLLOW != 0 || path.trailing_slash;
         let target = self.resolver.resolve(dir.fd.as_fd(), &path, follow)?;
@@ -115,7 +117,7 @@ impl Sandbox {
         new_fd: u32,
         new_path: &[u8],
     ) -> Result<(), Errno> {
-        let old_dir = self.writable_dir(old_fd)?;
+        let old_dir = self.writable_dir(old_fd, rights::PATH_LINK_SOURCE)?;
         if old_lookup & lookupflags::SYMLINK_FOLLOW != 0 {
             return Err(Errno::INVAL);
         }
@@ -123,7 +125,7 @@ impl Sandbox {
         let old = self
             .resolver
             .resolve(old_dir.fd.as_fd(), &old_path, old_path.trailing_slash)?;
-        let new = self.resolve_for_change(new_fd, new_path)?;
+        let new = self.resolve_for_change(new_fd, rights::PATH_LINK_TARGET, new_path)?;
         if old.trailing_slash {
             // A trailing slash names a directory, and directories cannot be hard-linked.
             return Err(match stat_target(&old)? {
@@ -148,7 +150,7 @@ impl Sandbox {
     /// # Errors
     /// `INVAL` when the path is not a symlink, [`Errno::ESCAPE`], host errors mapped.
     pub fn path_readlink(&self, fd: u32, path: &[u8]) -> Result<Vec<u8>, Errno> {
-        let dir = self.dir(fd)?;
+        let dir = self.dir(fd, rights::PATH_READLINK)?;
         let path = GuestPath::parse(path)?;
         let target = self
             .resolver
@@ -173,8 +175,8 @@ impl Sandbox {
         new_fd: u32,
         new_path: &[u8],
     ) -> Result<(), Errno> {
-        let old = self.resolve_for_change(fd, old_path)?;
-        let new = self.resolve_for_change(new_fd, new_path)?;
+        let old = self.resolve_for_change(fd, rights::PATH_RENAME_SOURCE, old_path)?;
+        let new = self.resolve_for_change(new_fd, rights::PATH_RENAME_TARGET, new_path)?;
         let (Some(old_name), Some(new_name)) = (old.at_name(), new.at_name()) else {
             return Err(Errno::BUSY);
         };
@@ -193,19 +195,21 @@ impl Sandbox {
     /// `ROFS`, [`Errno::ESCAPE`], `ILSEQ`/`INVAL`/`NAMETOOLONG` for a bad target, host errors.
     pub fn path_symlink(&mut self, target: &[u8], fd: u32, new_path: &[u8]) -> Result<(), Errno> {
         GuestPath::parse(target)?;
-        let new = self.resolve_for_change(fd, new_path)?;
+        let new = self.resolve_for_change(fd, rights::PATH_SYMLINK, new_path)?;
         let name = new.at_name().ok_or(Errno::EXIST)?;
         Ok(rustix::fs::symlinkat(target, &new.dir, name.as_slice())?)
     }
 
-    /// `path_open`: opens a file or directory beneath `fd` and returns the new guest fd.
-    /// Access mode from `rights_base` (`FD_READ` → read, `FD_WRITE` → write, neither → read),
-    /// as wasmtime; `rights_inheriting` is ignored.
+    /// `path_open`: opens a file or directory beneath `fd` and returns the new guest fd. The
+    /// new fd's rights are those asked for, bounded by the directory's inheriting rights and by
+    /// its kind (`fd_rights.rs`); the host access mode follows them (`FD_READ` → read; `FD_WRITE`,
+    /// `FD_FILESTAT_SET_SIZE` or `FD_ALLOCATE` → write; none → read).
     ///
     /// # Errors
-    /// `INVAL` for unknown flags or `CREAT|DIRECTORY`, `ROFS` for write/create/truncate beneath
-    /// a read-only preopen, `LOOP` for a final symlink without `SYMLINK_FOLLOW`,
-    /// [`Errno::ESCAPE`], `MFILE` when the table is full, host errors mapped.
+    /// `INVAL` for unknown flags or `CREAT|DIRECTORY`, `NOTCAPABLE` without `PATH_OPEN` (and
+    /// `PATH_CREATE_FILE` for `CREAT`, `PATH_FILESTAT_SET_SIZE` for `TRUNC`) on `fd`, `ROFS` for
+    /// write/create/truncate beneath a read-only preopen, `LOOP` for a final symlink without
+    /// `SYMLINK_FOLLOW`, [`Errno::ESCAPE`], `MFILE` when the table is full, host errors mapped.
     #[expect(clippy::too_many_arguments, reason = "one argument per WASI parameter")]
     pub fn path_open(
         &mut self,
@@ -214,11 +218,15 @@ impl Sandbox {
         path: &[u8],
         oflags: u16,
         rights_base: u64,
-        _rights_inheriting: u64,
+        rights_inheriting: u64,
         fdflags: u16,
     ) -> Result<u32, Errno> {
-        let req = crate::open::OpenRequest::new(oflags, rights_base, fdflags)?;
-        let dir = self.dir(fd)?;
+        let dir = self.dir(fd, 0)?;
+        let asked = Rights {
+            base: rights_base,
+            inheriting: rights_inheriting,
+        };
+        let req = crate::open::OpenRequest::new(oflags, asked, fdflags, &dir.rights)?;
         if dir.read_only && req.modifies() {
             return Err(Errno::READ_ONLY);
         }
@@ -236,10 +244,10 @@ impl Sandbox {
         self.table.push(entry)
     }
 
-    /// Resolves `path` beneath writable directory `fd` without following a final symlink,
-    /// for the calls that create, remove or rename the final name.
-    fn resolve_for_change(&self, fd: u32, path: &[u8]) -> Result<Target, Errno> {
-        let dir = self.writable_dir(fd)?;
+    /// Resolves `path` beneath writable directory `fd` (holding the rights `needed`) without
+    /// following a final symlink, for the calls that create, remove or rename the final name.
+    fn resolve_for_change(&self, fd: u32, needed: u64, path: &[u8]) -> Result<Target, Errno> {
+        let dir = self.writable_dir(fd, needed)?;
         let path = GuestPath::parse(path)?;
         self.resolver.resolve(dir.fd.as_fd(), &path, false)
     }

@@ -6,9 +6,10 @@ use std::path::PathBuf;
 
 use rustix::fs::{Mode, OFlags};
 
+use crate::fd_rights::Rights;
 use crate::resolve::{Resolver, ResolverKind};
-use crate::table::{Dir, Entry, FdTable, File, Rights};
-use crate::types::{filetype, rights};
+use crate::table::{Dir, Entry, FdTable, File};
+use crate::types::filetype;
 use crate::{Errno, Preopen};
 
 /// Largest byte count one read (or `readdir`) call allocates on the host.
@@ -97,18 +98,10 @@ impl Sandbox {
             None => Resolver::new(ResolverKind::Walk, rustix::fs::CWD),
         };
         let mut table = FdTable::new(opts.max_fds);
-        let input = Rights {
-            base: rights::FD_READ,
-            inheriting: rights::FD_READ,
-        };
-        let output = Rights {
-            base: rights::FD_WRITE,
-            inheriting: rights::FD_WRITE,
-        };
         let stdio = [
-            Entry::Stdin(input),
-            Entry::Stdout(output),
-            Entry::Stderr(output),
+            Entry::Stdin(Rights::STDIN),
+            Entry::Stdout(Rights::STDOUT),
+            Entry::Stderr(Rights::STDOUT),
         ];
         for entry in stdio.into_iter().chain(dirs.into_iter().map(Entry::Dir)) {
             table
@@ -125,35 +118,37 @@ impl Sandbox {
         })
     }
 
-    /// The directory at `fd`: `NOTDIR` for a file, `BADF` for stdio or a closed fd.
-    pub(crate) fn dir(&self, fd: u32) -> Result<&Dir, Errno> {
+    /// The directory at `fd` holding the rights `needed`: `NOTDIR` for a file, `BADF` for stdio
+    /// or a closed fd, `NOTCAPABLE` without the rights.
+    pub(crate) fn dir(&self, fd: u32, needed: u64) -> Result<&Dir, Errno> {
         match self.table.get(fd)? {
-            Entry::Dir(d) => Ok(d),
+            Entry::Dir(d) => d.rights.require(needed).map(|()| d),
             Entry::File(_) => Err(Errno::NOTDIR),
             _ => Err(Errno::BADF),
         }
     }
 
     /// As [`Sandbox::dir`], and `ROFS` when the directory is beneath a read-only preopen.
-    pub(crate) fn writable_dir(&self, fd: u32) -> Result<&Dir, Errno> {
-        let dir = self.dir(fd)?;
+    pub(crate) fn writable_dir(&self, fd: u32, needed: u64) -> Result<&Dir, Errno> {
+        let dir = self.dir(fd, needed)?;
         if dir.read_only {
             return Err(Errno::READ_ONLY);
         }
         Ok(dir)
     }
 
-    /// The non-directory file at `fd`: `BADF` for anything else.
-    pub(crate) fn file(&self, fd: u32) -> Result<&File, Errno> {
+    /// The non-directory file at `fd` holding the rights `needed`: `BADF` for anything else,
+    /// `NOTCAPABLE` without the rights.
+    pub(crate) fn file(&self, fd: u32, needed: u64) -> Result<&File, Errno> {
         match self.table.get(fd)? {
-            Entry::File(f) => Ok(f),
+            Entry::File(f) => f.rights.require(needed).map(|()| f),
             _ => Err(Errno::BADF),
         }
     }
 
     /// As [`Sandbox::file`], and `ROFS` when the file came from a read-only preopen.
-    pub(crate) fn writable_file(&self, fd: u32) -> Result<&File, Errno> {
-        let file = self.file(fd)?;
+    pub(crate) fn writable_file(&self, fd: u32, needed: u64) -> Result<&File, Errno> {
+        let file = self.file(fd, needed)?;
         if file.read_only {
             return Err(Errno::READ_ONLY);
         }
@@ -174,10 +169,7 @@ fn open_preopen(p: &Preopen) -> Result<Dir, SandboxError> {
         fd,
         preopen: Some(p.guest.clone()),
         read_only: p.read_only,
-        rights: Rights {
-            base: rights::PREOPEN_BASE,
-            inheriting: rights::PREOPEN_INHERITING,
-        },
+        rights: Rights::PREOPEN,
     })
 }
 

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use rustix::fd::OwnedFd;
 
 use crate::Errno;
+use crate::fd_rights::Rights;
 
 /// What one guest fd refers to.
 #[derive(Debug)]
@@ -26,15 +27,6 @@ pub(crate) enum Entry {
     File(File),
 }
 
-/// Reported rights, narrowed by `fd_fdstat_set_rights`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Rights {
-    /// Base rights.
-    pub base: u64,
-    /// Inheriting rights.
-    pub inheriting: u64,
-}
-
 /// A directory entry of the table.
 #[derive(Debug)]
 pub(crate) struct Dir {
@@ -44,7 +36,7 @@ pub(crate) struct Dir {
     pub preopen: Option<String>,
     /// Nothing beneath may be modified.
     pub read_only: bool,
-    /// Reported rights.
+    /// Its rights.
     pub rights: Rights,
 }
 
@@ -59,12 +51,21 @@ pub(crate) struct File {
     pub fdflags: u16,
     /// Opened beneath a read-only preopen.
     pub read_only: bool,
-    /// Reported rights.
+    /// Its rights.
     pub rights: Rights,
 }
 
 impl Entry {
-    /// The entry's reported rights.
+    /// The entry's rights.
+    pub fn rights(&self) -> &Rights {
+        match self {
+            Entry::Stdin(r) | Entry::Stdout(r) | Entry::Stderr(r) => r,
+            Entry::Dir(d) => &d.rights,
+            Entry::File(f) => &f.rights,
+        }
+    }
+
+    /// The entry's rights, mutably.
     pub fn rights_mut(&mut self) -> &mut Rights {
         match self {
             Entry::Stdin(r) | Entry::Stdout(r) | Entry::Stderr(r) => r,
@@ -133,12 +134,12 @@ impl FdTable {
         self.entries.remove(&fd).ok_or(Errno::BADF)
     }
 
-    /// Moves `from` to `to`, closing whatever `to` held.
+    /// Moves `from` to `to`, closing what `to` held (preview1: `to` must be open).
     ///
     /// # Errors
-    /// `BADF` when `from` is not open.
+    /// `BADF` when `from` or `to` is not open.
     pub fn renumber(&mut self, from: u32, to: u32) -> Result<(), Errno> {
-        if !self.entries.contains_key(&from) {
+        if !self.entries.contains_key(&from) || !self.entries.contains_key(&to) {
             return Err(Errno::BADF);
         }
         if from != to {
@@ -154,10 +155,7 @@ mod tests {
     use super::*;
 
     fn stdin() -> Entry {
-        Entry::Stdin(Rights {
-            base: 0,
-            inheriting: 0,
-        })
+        Entry::Stdin(Rights::STDIN)
     }
 
     #[test]
@@ -186,5 +184,14 @@ mod tests {
         assert_eq!(t.get(0).err(), Some(Errno::BADF));
         assert!(t.get(1).is_ok());
         assert_eq!(t.renumber(5, 1), Err(Errno::BADF));
+    }
+
+    #[test]
+    fn renumber_onto_closed_fd_is_badf() {
+        let mut t = FdTable::new(8);
+        t.push(stdin()).unwrap();
+        assert_eq!(t.renumber(0, 1), Err(Errno::BADF));
+        assert!(t.get(0).is_ok(), "the source stays open");
+        assert_eq!(t.renumber(0, 0), Ok(()));
     }
 }

@@ -85,8 +85,8 @@ pub mod whence {
     pub const END: u8 = 2;
 }
 
-/// `rights` bits (legacy: reported by `fd_fdstat_get`, only ever narrowed, never enforced
-/// beyond what the host file's access mode enforces, as in wasmtime).
+/// `rights` bits: reported by `fd_fdstat_get`, narrowed by `fd_fdstat_set_rights`, and checked
+/// by every call (`NOTCAPABLE` when missing; the policy is in `fd_rights.rs`).
 pub mod rights {
     /// `fd_datasync`.
     pub const FD_DATASYNC: u64 = 1 << 0;
@@ -151,8 +151,9 @@ pub mod rights {
     /// Every defined right.
     pub const ALL: u64 = (1 << 30) - 1;
 
-    /// The base rights wasmtime reports for a preopened directory.
-    pub const PREOPEN_BASE: u64 = PATH_CREATE_DIRECTORY
+    /// Every right that applies to a directory fd: the `path_*` calls through it, listing it,
+    /// and its own metadata.
+    pub const DIRECTORY: u64 = PATH_CREATE_DIRECTORY
         | PATH_CREATE_FILE
         | PATH_LINK_SOURCE
         | PATH_LINK_TARGET
@@ -161,16 +162,16 @@ pub mod rights {
         | PATH_READLINK
         | PATH_RENAME_SOURCE
         | PATH_RENAME_TARGET
-        | PATH_SYMLINK
-        | PATH_REMOVE_DIRECTORY
-        | PATH_UNLINK_FILE
         | PATH_FILESTAT_GET
+        | PATH_FILESTAT_SET_SIZE
         | PATH_FILESTAT_SET_TIMES
         | FD_FILESTAT_GET
-        | FD_FILESTAT_SET_TIMES;
-    /// The inheriting rights wasmtime reports for a preopened directory.
-    pub const PREOPEN_INHERITING: u64 = PREOPEN_BASE
-        | FD_DATASYNC
+        | FD_FILESTAT_SET_TIMES
+        | PATH_SYMLINK
+        | PATH_REMOVE_DIRECTORY
+        | PATH_UNLINK_FILE;
+    /// Every right that applies to a non-directory fd (regular file, device, FIFO, socket).
+    pub const FILE: u64 = FD_DATASYNC
         | FD_READ
         | FD_SEEK
         | FD_FDSTAT_SET_FLAGS
@@ -183,6 +184,11 @@ pub mod rights {
         | FD_FILESTAT_SET_SIZE
         | FD_FILESTAT_SET_TIMES
         | POLL_FD_READWRITE;
+    /// The base rights of a preopened directory: all of [`DIRECTORY`].
+    pub const PREOPEN_BASE: u64 = DIRECTORY;
+    /// The inheriting rights of a preopened directory: anything a directory or file beneath
+    /// may hold.
+    pub const PREOPEN_INHERITING: u64 = DIRECTORY | FILE;
 }
 
 /// `advice` values of `fd_advise`.

@@ -27,7 +27,7 @@ pub fn read(sandbox: &mut Sandbox, path: &str) -> Result<Vec<u8>, Errno> {
         lookupflags::SYMLINK_FOLLOW,
         rest.as_bytes(),
         0,
-        rights::FD_READ,
+        rights::FD_READ | rights::FD_SEEK,
         0,
         0,
     )?;

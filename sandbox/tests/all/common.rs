@@ -45,6 +45,8 @@ pub struct Fixture {
     pub sb: Sandbox,
     /// In-memory stdio.
     pub io: MemStdio,
+    /// The resolver the sandbox uses.
+    resolver: ResolverKind,
 }
 
 impl Fixture {
@@ -79,7 +81,13 @@ impl Fixture {
             tmp,
             sb,
             io: MemStdio::default(),
+            resolver,
         }
+    }
+
+    /// The resolver the sandbox uses (to build a fresh fixture of the same kind).
+    pub fn resolver(&self) -> ResolverKind {
+        self.resolver
     }
 
     /// A host path inside the scratch tree (for set-up and checks only).
@@ -92,11 +100,24 @@ impl Fixture {
         symlink(target, self.host("root").join(link)).expect("symlink");
     }
 
-    /// Opens `path` beneath the writable preopen with `oflags` and read+write rights.
+    /// Opens `path` beneath the writable preopen with `oflags` and every file right (what
+    /// wasi-libc asks for with `O_RDWR`).
     pub fn open(&mut self, path: &str, oflags: u16) -> Result<u32, Errno> {
-        let rw = rights::FD_READ | rights::FD_WRITE;
         self.sb
-            .path_open(ROOT, 0, path.as_bytes(), oflags, rw, 0, 0)
+            .path_open(ROOT, 0, path.as_bytes(), oflags, rights::FILE, 0, 0)
+    }
+
+    /// Opens directory `path` beneath `dir` with every directory right, inheriting all.
+    pub fn open_dir(&mut self, dir: u32, path: &str) -> Result<u32, Errno> {
+        self.sb.path_open(
+            dir,
+            0,
+            path.as_bytes(),
+            oflags::DIRECTORY,
+            rights::DIRECTORY,
+            rights::PREOPEN_INHERITING,
+            0,
+        )
     }
 
     /// Creates `path` with `data` through the sandbox.

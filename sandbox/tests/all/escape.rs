@@ -197,10 +197,7 @@ both!(
 
 both!(subdirectory_fd_is_its_own_root, |fx: &mut Fixture| {
     hostile_tree(fx);
-    let a = fx
-        .sb
-        .path_open(ROOT, 0, b"a", oflags::DIRECTORY, 0, 0, 0)
-        .expect("open a");
+    let a = fx.open_dir(ROOT, "a").expect("open a");
     let up = fx
         .sb
         .path_open(a, 0, b"../inside", 0, rights::FD_READ, 0, 0);

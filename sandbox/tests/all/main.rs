@@ -5,3 +5,4 @@ mod escape;
 mod fd;
 mod path;
 mod read_only;
+mod rights;
