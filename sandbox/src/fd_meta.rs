@@ -1,17 +1,13 @@
-//! The `fd_*` calls about an fd's metadata: `fdstat`, `filestat`, times, flags, rights,
-//! prestat, and `readdir`.
+//! The `fd_*` calls about an fd's metadata: `fdstat`, `filestat`, times, flags, rights and
+//! prestat (`fd_readdir` is in [`crate::readdir`]).
 
-use rustix::fd::{AsFd, BorrowedFd};
-use rustix::fs::{AtFlags, FileType, Mode, OFlags};
+use rustix::fd::AsFd;
+use rustix::fs::{AtFlags, OFlags};
 
-use crate::sandbox::MAX_IO;
-use crate::stat::{filestat, stat_filetype, timestamps, wasi_filetype};
+use crate::stat::{filestat, timestamps};
 use crate::table::Entry;
 use crate::types::{fdflags, filetype, rights};
-use crate::{DirEntry, Errno, FdStat, FileStat, Sandbox};
-
-/// Size of a preview1 `dirent` header; `fd_readdir` stops once entries cover the caller's bytes.
-pub const DIRENT_HEADER: usize = 24;
+use crate::{Errno, FdStat, FileStat, Sandbox};
 
 impl Sandbox {
     /// `fd_fdstat_get`: file type, fdflags and rights (needs no right itself).
@@ -148,89 +144,4 @@ impl Sandbox {
             _ => Err(Errno::NOTDIR),
         }
     }
-
-    /// `fd_readdir`: entries from `cookie` on, `.` and `..` first (cookies 0 and 1), then the
-    /// host's order; `next` is the following entry's cookie. Stops once the entries cover
-    /// `max_bytes` of preview1 dirents (header + name), clamped to [`MAX_IO`]: the caller packs
-    /// and truncates them.
-    ///
-    /// # Errors
-    /// `BADF` when `fd` is not a directory, `NOTCAPABLE` without `FD_READDIR`.
-    pub fn fd_readdir(
-        &self,
-        fd: u32,
-        cookie: u64,
-        max_bytes: usize,
-    ) -> Result<Vec<DirEntry>, Errno> {
-        let Entry::Dir(dir) = self.table.get(fd)? else {
-            return Err(Errno::BADF);
-        };
-        dir.rights.require(rights::FD_READDIR)?;
-        let mut out = Listing {
-            cookie,
-            budget: max_bytes.min(MAX_IO),
-            entries: Vec::new(),
-        };
-        let self_ino = filestat(&rustix::fs::fstat(&dir.fd)?).ino;
-        // `..` reports the directory's own inode (as wasmtime does): never stat above a preopen.
-        out.add(0, self_ino, filetype::DIRECTORY, b".");
-        out.add(1, self_ino, filetype::DIRECTORY, b"..");
-        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
-        let host = rustix::fs::openat(&dir.fd, c".", flags, Mode::empty())?;
-        let mut index = 2u64;
-        for entry in rustix::fs::Dir::new(host)? {
-            if out.full() {
-                break;
-            }
-            let entry = entry?;
-            let name = entry.file_name().to_bytes();
-            if name == b"." || name == b".." {
-                continue;
-            }
-            if index >= cookie {
-                let ft = entry_filetype(dir.fd.as_fd(), name, entry.file_type());
-                out.add(index, entry.ino(), ft, name);
-            }
-            index += 1;
-        }
-        Ok(out.entries)
-    }
-}
-
-/// `readdir` output being collected.
-struct Listing {
-    cookie: u64,
-    budget: usize,
-    entries: Vec<DirEntry>,
-}
-
-impl Listing {
-    /// Adds entry number `index` if it is at or past the cookie and the budget allows.
-    fn add(&mut self, index: u64, ino: u64, filetype: u8, name: &[u8]) {
-        if index < self.cookie || self.full() {
-            return;
-        }
-        self.budget = self.budget.saturating_sub(DIRENT_HEADER + name.len());
-        let next = index.saturating_add(1);
-        self.entries.push(DirEntry {
-            next,
-            ino,
-            filetype,
-            name: name.to_vec(),
-        });
-    }
-
-    /// The caller's buffer is covered.
-    fn full(&self) -> bool {
-        self.budget == 0
-    }
-}
-
-/// The file type of a directory entry, by `fstatat` when the host file system did not say.
-fn entry_filetype(dir: BorrowedFd<'_>, name: &[u8], ft: FileType) -> u8 {
-    if ft != FileType::Unknown {
-        return wasi_filetype(ft);
-    }
-    rustix::fs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW)
-        .map_or(filetype::UNKNOWN, |st| stat_filetype(&st))
 }

@@ -22,6 +22,7 @@ mod fd_rights;
 mod guest_path;
 mod open;
 mod path_ops;
+mod readdir;
 mod resolve;
 mod sandbox;
 mod stat;
@@ -31,7 +32,7 @@ mod walk;
 
 pub use clock::{MAX_RANDOM_LEN, clock_res_get, clock_time_get, random_get};
 pub use errno::Errno;
-pub use fd_meta::DIRENT_HEADER;
+pub use readdir::DIRENT_HEADER;
 pub use resolve::ResolverKind;
 pub use sandbox::{MAX_IO, Sandbox, SandboxError, SandboxOptions};
 pub use types::{

@@ -117,6 +117,7 @@ pub(crate) fn entry(fd: OwnedFd, req: &OpenRequest, read_only: bool) -> Result<E
             preopen: None,
             read_only,
             rights: req.rights(true),
+            readdir: Default::default(),
         }));
     }
     Ok(Entry::File(File {

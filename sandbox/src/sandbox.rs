@@ -170,6 +170,7 @@ fn open_preopen(p: &Preopen) -> Result<Dir, SandboxError> {
         preopen: Some(p.guest.clone()),
         read_only: p.read_only,
         rights: Rights::PREOPEN,
+        readdir: Default::default(),
     })
 }
 

@@ -11,6 +11,7 @@ use rustix::fd::OwnedFd;
 
 use crate::Errno;
 use crate::fd_rights::Rights;
+use crate::readdir::Cursor;
 
 /// What one guest fd refers to.
 #[derive(Debug)]
@@ -38,6 +39,8 @@ pub(crate) struct Dir {
     pub read_only: bool,
     /// Its rights.
     pub rights: Rights,
+    /// Where its `fd_readdir` listing stands.
+    pub readdir: Cursor,
 }
 
 /// A non-directory entry of the table.

@@ -5,4 +5,5 @@ mod escape;
 mod fd;
 mod path;
 mod read_only;
+mod readdir;
 mod rights;
