@@ -249,7 +249,7 @@ impl Sandbox {
     fn resolve_for_change(&self, fd: u32, needed: u64, path: &[u8]) -> Result<Target, Errno> {
         let dir = self.writable_dir(fd, needed)?;
         let path = GuestPath::parse(path)?;
-        self.resolver.resolve(dir.fd.as_fd(), &path, false)
+        self.resolver.resolve_parent(dir.fd.as_fd(), &path)
     }
 }
 

@@ -93,6 +93,26 @@ impl Resolver {
         path: &GuestPath,
         follow: bool,
     ) -> Result<Target, Errno> {
+        self.resolve_with(root, path, follow || path.trailing_slash)
+    }
+
+    /// Resolves `path` beneath `root` without ever following its final component, even with a
+    /// trailing slash (kept in [`Target::at_name`] for the kernel to judge): what `rmdir`,
+    /// `unlink`, `rename`, `mkdir`, `symlink` and `link`'s new name do on Linux, where
+    /// `rmdir("link_to_dir/")` is `ENOTDIR` and leaves the directory alone.
+    ///
+    /// # Errors
+    /// As [`Resolver::resolve`].
+    pub fn resolve_parent(&self, root: BorrowedFd<'_>, path: &GuestPath) -> Result<Target, Errno> {
+        self.resolve_with(root, path, false)
+    }
+
+    fn resolve_with(
+        &self,
+        root: BorrowedFd<'_>,
+        path: &GuestPath,
+        follow: bool,
+    ) -> Result<Target, Errno> {
         let mut path = path.clone();
         for _ in 0..=MAX_SYMLINKS {
             let (parent, name) = match path.last() {
@@ -107,7 +127,7 @@ impl Resolver {
                 Last::Name(parent, name) => (parent.to_vec(), name.to_vec()),
             };
             let dir = self.open_dir(root, &parent)?;
-            if follow || path.trailing_slash {
+            if follow {
                 match read_link(dir.as_fd(), &name) {
                     Ok(target) => {
                         let target = GuestPath::parse_target(&target)?;

@@ -22,8 +22,10 @@ pub struct SandboxOptions {
     pub resolver: ResolverKind,
     /// Most fds open at once, stdio and preopens included (`MFILE` past it). Default 1024.
     pub max_fds: usize,
-    /// The `filetype` stdio fds report. Default `CHARACTER_DEVICE`, which makes wasi-libc's
-    /// `isatty` true for them; `UNKNOWN` (wasmtime's choice for non-terminals) makes it false.
+    /// The `filetype` stdio fds report. Default `UNKNOWN`, wasmtime's answer for stdio that is
+    /// not a terminal (the guest's stdio is a pipe to the host): wasi-libc's `isatty` is false,
+    /// so tools print for a pipe (`ls` one name per line, no colours, full buffering).
+    /// `CHARACTER_DEVICE` makes `isatty` true (stdio never holds `FD_SEEK`/`FD_TELL`).
     pub stdio_filetype: u8,
 }
 
@@ -32,7 +34,7 @@ impl Default for SandboxOptions {
         Self {
             resolver: ResolverKind::Auto,
             max_fds: 1024,
-            stdio_filetype: filetype::CHARACTER_DEVICE,
+            stdio_filetype: filetype::UNKNOWN,
         }
     }
 }

@@ -31,11 +31,15 @@ fn u64_of<T: TryInto<u64>>(v: T) -> u64 {
     v.try_into().unwrap_or(0)
 }
 
-/// Seconds + nanoseconds → ns since the epoch, saturating (pre-1970 times become 0).
+/// Seconds + nanoseconds → ns since the epoch, saturating; any time before 1970 (negative
+/// seconds, whatever the nanoseconds) becomes 0.
 fn ns<S: TryInto<u64>, N: TryInto<u64>>(secs: S, nsecs: N) -> u64 {
-    u64_of(secs)
-        .saturating_mul(1_000_000_000)
-        .saturating_add(u64_of(nsecs))
+    match secs.try_into() {
+        Ok(secs) => secs
+            .saturating_mul(1_000_000_000)
+            .saturating_add(u64_of(nsecs)),
+        Err(_) => 0,
+    }
 }
 
 /// A host `stat` as a WASI `filestat`.
@@ -101,6 +105,12 @@ mod tests {
     #[test]
     fn unknown_bits_are_inval() {
         assert_eq!(timestamps(0, 0, 1 << 7).err(), Some(Errno::INVAL));
+    }
+
+    #[test]
+    fn pre_epoch_times_are_zero() {
+        assert_eq!(ns(-1i64, 500_000_000u32), 0);
+        assert_eq!(ns(1i64, 5u32), 1_000_000_005);
     }
 
     #[test]

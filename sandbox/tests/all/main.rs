@@ -7,3 +7,6 @@ mod path;
 mod read_only;
 mod readdir;
 mod rights;
+mod stdio;
+mod symlinks;
+mod times;
