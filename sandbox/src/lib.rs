@@ -9,12 +9,14 @@
 //! component-by-component walk. Guest path text is never joined onto a host path. Leaving a
 //! preopen in any way (absolute path, `..` above the root, absolute or escaping symlink) is
 //! [`Errno::ESCAPE`] (`NOTCAPABLE`); modifying anything beneath a read-only preopen is
-//! [`Errno::READ_ONLY`] (`ROFS`).
+//! [`Errno::READ_ONLY`] (`ROFS`). Symlinks the guest makes must point inside their mount
+//! (`containment.rs`): the host follows them later without any confinement.
 //!
 //! Rights: every fd carries preview1 base and inheriting rights, and every call checks the right
 //! it needs (`NOTCAPABLE` when missing); see `fd_rights.rs`.
 
 mod clock;
+mod containment;
 mod errno;
 mod fd_meta;
 mod fd_ops;

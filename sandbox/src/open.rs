@@ -4,6 +4,7 @@ use rustix::fd::OwnedFd;
 use rustix::fs::{Mode, OFlags};
 
 use crate::Errno;
+use crate::containment::MountRoot;
 use crate::fd_rights::{Rights, access_mode};
 use crate::stat::stat_filetype;
 use crate::table::{Dir, Entry, File};
@@ -101,11 +102,17 @@ impl OpenRequest {
     }
 }
 
-/// Turns a freshly opened host fd into a table entry, restoring blocking mode if asked.
+/// Turns a freshly opened host fd into a table entry, restoring blocking mode if asked; the
+/// entry lies in the mount rooted at `mount`, read-only when `read_only`.
 ///
 /// # Errors
 /// Host errors from `fstat`/`fcntl`.
-pub(crate) fn entry(fd: OwnedFd, req: &OpenRequest, read_only: bool) -> Result<Entry, Errno> {
+pub(crate) fn entry(
+    fd: OwnedFd,
+    req: &OpenRequest,
+    read_only: bool,
+    mount: MountRoot,
+) -> Result<Entry, Errno> {
     if req.fdflags & fdflags::NONBLOCK == 0 {
         let flags = rustix::fs::fcntl_getfl(&fd)?;
         rustix::fs::fcntl_setfl(&fd, flags - OFlags::NONBLOCK)?;
@@ -116,6 +123,7 @@ pub(crate) fn entry(fd: OwnedFd, req: &OpenRequest, read_only: bool) -> Result<E
             fd,
             preopen: None,
             read_only,
+            mount,
             rights: req.rights(true),
             readdir: Default::default(),
         }));

@@ -6,6 +6,7 @@
 use rustix::fd::AsFd;
 use rustix::fs::{AtFlags, FileType, Mode};
 
+use crate::containment::{MountRoot, check_moved_link, check_target};
 use crate::fd_rights::Rights;
 use crate::guest_path::GuestPath;
 use crate::resolve::Target;
@@ -20,7 +21,7 @@ impl Sandbox {
     /// # Errors
     /// `ROFS` beneath a read-only preopen, [`Errno::ESCAPE`] outside it, host errors mapped.
     pub fn path_create_directory(&mut self, fd: u32, path: &[u8]) -> Result<(), Errno> {
-        let target = self.resolve_for_change(fd, rights::PATH_CREATE_DIRECTORY, path)?;
+        let (target, _) = self.resolve_for_change(fd, rights::PATH_CREATE_DIRECTORY, path)?;
         let name = target.at_name().ok_or(Errno::EXIST)?;
         Ok(rustix::fs::mkdirat(
             &target.dir,
@@ -34,7 +35,7 @@ impl Sandbox {
     /// # Errors
     /// As [`Sandbox::path_create_directory`]; `NOTEMPTY`, `NOTDIR` from the host.
     pub fn path_remove_directory(&mut self, fd: u32, path: &[u8]) -> Result<(), Errno> {
-        let target = self.resolve_for_change(fd, rights::PATH_REMOVE_DIRECTORY, path)?;
+        let (target, _) = self.resolve_for_change(fd, rights::PATH_REMOVE_DIRECTORY, path)?;
         let Some(name) = target.at_name() else {
             return Err(if path.ends_with(b".") && !path.ends_with(b"..") {
                 Errno::INVAL
@@ -54,7 +55,7 @@ impl Sandbox {
     /// # Errors
     /// As [`Sandbox::path_create_directory`]; `ISDIR` for directories.
     pub fn path_unlink_file(&mut self, fd: u32, path: &[u8]) -> Result<(), Errno> {
-        let target = self.resolve_for_change(fd, rights::PATH_UNLINK_FILE, path)?;
+        let (target, _) = self.resolve_for_change(fd, rights::PATH_UNLINK_FILE, path)?;
         let name = target.at_name().ok_or(Errno::ISDIR)?;
         Ok(rustix::fs::unlinkat(
             &target.dir,
@@ -104,8 +105,9 @@ impl Sandbox {
     }
 
     /// `path_link`: a hard link; symlinks are linked themselves (following is `INVAL`, as in
-    /// wasmtime). Both directories must be writable: linking out of a read-only preopen would
-    /// make its files writable.
+    /// wasmtime), and a symlink whose target would lead outside the mount from its new place
+    /// is refused ([`crate::containment`]). Both directories must be writable: linking out of a
+    /// read-only preopen would make its files writable.
     ///
     /// # Errors
     /// `ROFS`, [`Errno::ESCAPE`], `INVAL` for `SYMLINK_FOLLOW`, host errors mapped.
@@ -125,7 +127,7 @@ impl Sandbox {
         let old = self
             .resolver
             .resolve(old_dir.fd.as_fd(), &old_path, old_path.trailing_slash)?;
-        let new = self.resolve_for_change(new_fd, rights::PATH_LINK_TARGET, new_path)?;
+        let (new, mount) = self.resolve_for_change(new_fd, rights::PATH_LINK_TARGET, new_path)?;
         if old.trailing_slash {
             // A trailing slash names a directory, and directories cannot be hard-linked.
             return Err(match stat_target(&old)? {
@@ -136,6 +138,7 @@ impl Sandbox {
         }
         let old_name = old.name.ok_or(Errno::PERM)?;
         let new_name = new.at_name().ok_or(Errno::EXIST)?;
+        check_moved_link(old.dir.as_fd(), &old_name, new.dir.as_fd(), mount)?;
         Ok(rustix::fs::linkat(
             &old.dir,
             old_name.as_slice(),
@@ -164,7 +167,8 @@ impl Sandbox {
         read_link(target.dir.as_fd(), name)
     }
 
-    /// `path_rename`. Both directories must be writable.
+    /// `path_rename`. Both directories must be writable; a symlink whose target would lead
+    /// outside the mount from its new place is refused ([`crate::containment`]).
     ///
     /// # Errors
     /// `ROFS`, [`Errno::ESCAPE`], `BUSY` for `.`/`..`, host errors mapped.
@@ -175,11 +179,14 @@ impl Sandbox {
         new_fd: u32,
         new_path: &[u8],
     ) -> Result<(), Errno> {
-        let old = self.resolve_for_change(fd, rights::PATH_RENAME_SOURCE, old_path)?;
-        let new = self.resolve_for_change(new_fd, rights::PATH_RENAME_TARGET, new_path)?;
+        let (old, _) = self.resolve_for_change(fd, rights::PATH_RENAME_SOURCE, old_path)?;
+        let (new, mount) = self.resolve_for_change(new_fd, rights::PATH_RENAME_TARGET, new_path)?;
         let (Some(old_name), Some(new_name)) = (old.at_name(), new.at_name()) else {
             return Err(Errno::BUSY);
         };
+        if let (Some(name), false) = (&old.name, old.trailing_slash) {
+            check_moved_link(old.dir.as_fd(), name, new.dir.as_fd(), mount)?;
+        }
         Ok(rustix::fs::renameat(
             &old.dir,
             old_name.as_slice(),
@@ -188,15 +195,18 @@ impl Sandbox {
         )?)
     }
 
-    /// `path_symlink`: creates `new_path` pointing at `target`. Absolute targets are refused
-    /// ([`Errno::ESCAPE`]); relative ones may point anywhere, since following them is confined.
+    /// `path_symlink`: creates `new_path` pointing at `target`, which must stay inside the
+    /// mount from where the link lands ([`crate::containment`]): absolute targets, and
+    /// relative ones that would climb out, are refused and nothing is created. Dangling
+    /// targets inside are fine.
     ///
     /// # Errors
     /// `ROFS`, [`Errno::ESCAPE`], `ILSEQ`/`INVAL`/`NAMETOOLONG` for a bad target, host errors.
     pub fn path_symlink(&mut self, target: &[u8], fd: u32, new_path: &[u8]) -> Result<(), Errno> {
         GuestPath::parse(target)?;
-        let new = self.resolve_for_change(fd, rights::PATH_SYMLINK, new_path)?;
+        let (new, mount) = self.resolve_for_change(fd, rights::PATH_SYMLINK, new_path)?;
         let name = new.at_name().ok_or(Errno::EXIST)?;
+        check_target(target, new.dir.as_fd(), mount)?;
         Ok(rustix::fs::symlinkat(target, &new.dir, name.as_slice())?)
     }
 
@@ -230,7 +240,7 @@ impl Sandbox {
         if dir.read_only && req.modifies() {
             return Err(Errno::READ_ONLY);
         }
-        let read_only = dir.read_only;
+        let (read_only, mount) = (dir.read_only, dir.mount);
         let path = GuestPath::parse(path)?;
         let follow = lookup & lookupflags::SYMLINK_FOLLOW != 0 && !req.exclusive();
         let fd = self.resolver.open(
@@ -240,16 +250,23 @@ impl Sandbox {
             req.mode(),
             follow || path.trailing_slash,
         )?;
-        let entry = crate::open::entry(fd, &req, read_only)?;
+        let entry = crate::open::entry(fd, &req, read_only, mount)?;
         self.table.push(entry)
     }
 
     /// Resolves `path` beneath writable directory `fd` (holding the rights `needed`) without
-    /// following a final symlink, for the calls that create, remove or rename the final name.
-    fn resolve_for_change(&self, fd: u32, needed: u64, path: &[u8]) -> Result<Target, Errno> {
+    /// following a final symlink, for the calls that create, remove or rename the final name;
+    /// with the root of `fd`'s mount.
+    fn resolve_for_change(
+        &self,
+        fd: u32,
+        needed: u64,
+        path: &[u8],
+    ) -> Result<(Target, MountRoot), Errno> {
         let dir = self.writable_dir(fd, needed)?;
         let path = GuestPath::parse(path)?;
-        self.resolver.resolve_parent(dir.fd.as_fd(), &path)
+        let target = self.resolver.resolve_parent(dir.fd.as_fd(), &path)?;
+        Ok((target, dir.mount))
     }
 }
 

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use rustix::fs::{Mode, OFlags};
 
+use crate::containment::MountRoot;
 use crate::fd_rights::Rights;
 use crate::resolve::{Resolver, ResolverKind};
 use crate::table::{Dir, Entry, FdTable, File};
@@ -161,16 +162,18 @@ impl Sandbox {
 /// Opens one preopen's host directory (`O_PATH | O_DIRECTORY | O_CLOEXEC`), once.
 fn open_preopen(p: &Preopen) -> Result<Dir, SandboxError> {
     let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
-    let fd =
-        rustix::fs::open(&p.host, flags, Mode::empty()).map_err(|e| SandboxError::Preopen {
-            guest: p.guest.clone(),
-            host: p.host.clone(),
-            source: e.into(),
-        })?;
+    let failed = |e: rustix::io::Errno| SandboxError::Preopen {
+        guest: p.guest.clone(),
+        host: p.host.clone(),
+        source: e.into(),
+    };
+    let fd = rustix::fs::open(&p.host, flags, Mode::empty()).map_err(failed)?;
+    let mount = MountRoot::from_stat(&rustix::fs::fstat(&fd).map_err(failed)?);
     Ok(Dir {
         fd,
         preopen: Some(p.guest.clone()),
         read_only: p.read_only,
+        mount,
         rights: Rights::PREOPEN,
         readdir: Default::default(),
     })

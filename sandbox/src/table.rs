@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use rustix::fd::OwnedFd;
 
 use crate::Errno;
+use crate::containment::MountRoot;
 use crate::fd_rights::Rights;
 use crate::readdir::Cursor;
 
@@ -37,6 +38,8 @@ pub(crate) struct Dir {
     pub preopen: Option<String>,
     /// Nothing beneath may be modified.
     pub read_only: bool,
+    /// The root of the mount it lies in (symlinks made beneath must stay inside it).
+    pub mount: MountRoot,
     /// Its rights.
     pub rights: Rights,
     /// Where its `fd_readdir` listing stands.

@@ -1,6 +1,7 @@
 //! Integration tests of `agentos-sandbox`: one binary, every test run with both resolvers.
 
 mod common;
+mod containment;
 mod escape;
 mod fd;
 mod path;
