@@ -19,11 +19,13 @@
 //! to the root afterwards (`r -> .`, then `esc -> r/..` points at the mount's parent), so no
 //! check made now could vouch for it.
 //!
-//! Not covered: renaming a *directory* to a shallower place moves the links inside it up with
-//! it, and their leading `..` runs are not re-checked (that would mean scanning the subtree).
+//! Moving a *directory* to a shallower place (or into another mount) moves the links inside it
+//! up with it: the moved subtree is scanned and the move refused if a link would then lead out.
+//! The scan stops at [`MAX_SCAN`] entries with `XDEV`, on which `mv` falls back to copying,
+//! which makes each link again through `path_symlink`.
 
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
-use rustix::fs::{Mode, OFlags};
+use rustix::fs::{AtFlags, FileType, Mode, OFlags};
 
 use crate::Errno;
 use crate::guest_path::GuestPath;
@@ -35,6 +37,9 @@ const MAX_DEPTH: usize = 4096;
 
 /// Flags for the directories walked up through.
 const UP: OFlags = OFlags::PATH.union(OFlags::DIRECTORY).union(OFlags::CLOEXEC);
+
+/// Most entries scanned in a directory being moved up before the move is refused with `XDEV`.
+pub(crate) const MAX_SCAN: usize = 100_000;
 
 /// The identity of a mount's root directory (device and inode).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,6 +82,83 @@ pub(crate) fn check_target(
     }
     if ups > depth_below(dir, root)? {
         return Err(Errno::ESCAPE);
+    }
+    Ok(())
+}
+
+/// Checks the existing entry `name` in directory `from` (mount `from_root`) before it is
+/// renamed into directory `to` (mount `to_root`): a symlink as [`check_moved_link`]; a
+/// directory moved to a shallower place or another mount has every symlink inside checked
+/// from where it will land.
+///
+/// # Errors
+/// [`Errno::ESCAPE`] when a link would lead out, `XDEV` past [`MAX_SCAN`] entries, host errors.
+pub(crate) fn check_moved_entry(
+    from: (BorrowedFd<'_>, MountRoot),
+    name: &[u8],
+    to: (BorrowedFd<'_>, MountRoot),
+) -> Result<(), Errno> {
+    let st = match rustix::fs::statat(from.0, name, AtFlags::SYMLINK_NOFOLLOW) {
+        Ok(st) => st,
+        // Not there: the host call gives its own answer.
+        Err(_) => return Ok(()),
+    };
+    match FileType::from_raw_mode(st.st_mode) {
+        FileType::Symlink => check_moved_link(from.0, name, to.0, to.1),
+        FileType::Directory => {
+            let to_depth = depth_below(to.0, to.1)?;
+            if from.1 == to.1 && to_depth >= depth_below(from.0, from.1)? {
+                return Ok(());
+            }
+            let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+            let moved = rustix::fs::openat(from.0, name, flags, Mode::empty())?;
+            scan_moved(moved, to_depth + 1)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Checks every symlink beneath directory `top`, which will lie `depth` levels below its mount
+/// root.
+fn scan_moved(top: OwnedFd, depth: usize) -> Result<(), Errno> {
+    let mut pending = vec![(top, depth)];
+    let mut seen = 0usize;
+    while let Some((fd, depth)) = pending.pop() {
+        let mut stream = rustix::fs::Dir::new(fd)?;
+        while let Some(entry) = stream.read() {
+            let entry = entry?;
+            seen += 1;
+            if seen > MAX_SCAN {
+                return Err(Errno::XDEV);
+            }
+            let name = entry.file_name();
+            if matches!(name.to_bytes(), b"." | b"..") {
+                continue;
+            }
+            let dir = stream.fd()?;
+            let kind = match entry.file_type() {
+                FileType::Unknown => {
+                    let st = rustix::fs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW)?;
+                    FileType::from_raw_mode(st.st_mode)
+                }
+                kind => kind,
+            };
+            match kind {
+                FileType::Symlink => {
+                    let target = read_link(dir, name.to_bytes())?;
+                    if leading_ups(&GuestPath::parse_target(&target)?)? > depth {
+                        return Err(Errno::ESCAPE);
+                    }
+                }
+                FileType::Directory => {
+                    let flags =
+                        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+                    let sub = rustix::fs::openat(dir, name, flags, Mode::empty())?;
+                    pending.push((sub, depth + 1));
+                }
+                _ => {}
+            }
+        }
     }
     Ok(())
 }

@@ -6,7 +6,7 @@
 use rustix::fd::AsFd;
 use rustix::fs::{AtFlags, FileType, Mode};
 
-use crate::containment::{MountRoot, check_moved_link, check_target};
+use crate::containment::{MountRoot, check_moved_entry, check_moved_link, check_target};
 use crate::fd_rights::Rights;
 use crate::guest_path::GuestPath;
 use crate::resolve::Target;
@@ -168,7 +168,8 @@ impl Sandbox {
     }
 
     /// `path_rename`. Both directories must be writable; a symlink whose target would lead
-    /// outside the mount from its new place is refused ([`crate::containment`]).
+    /// outside the mount from its new place is refused, and so is a directory moved up (or to
+    /// another mount) with such a link inside ([`crate::containment`]).
     ///
     /// # Errors
     /// `ROFS`, [`Errno::ESCAPE`], `BUSY` for `.`/`..`, host errors mapped.
@@ -179,13 +180,13 @@ impl Sandbox {
         new_fd: u32,
         new_path: &[u8],
     ) -> Result<(), Errno> {
-        let (old, _) = self.resolve_for_change(fd, rights::PATH_RENAME_SOURCE, old_path)?;
-        let (new, mount) = self.resolve_for_change(new_fd, rights::PATH_RENAME_TARGET, new_path)?;
+        let (old, from) = self.resolve_for_change(fd, rights::PATH_RENAME_SOURCE, old_path)?;
+        let (new, to) = self.resolve_for_change(new_fd, rights::PATH_RENAME_TARGET, new_path)?;
         let (Some(old_name), Some(new_name)) = (old.at_name(), new.at_name()) else {
             return Err(Errno::BUSY);
         };
-        if let (Some(name), false) = (&old.name, old.trailing_slash) {
-            check_moved_link(old.dir.as_fd(), name, new.dir.as_fd(), mount)?;
+        if let Some(name) = &old.name {
+            check_moved_entry((old.dir.as_fd(), from), name, (new.dir.as_fd(), to))?;
         }
         Ok(rustix::fs::renameat(
             &old.dir,

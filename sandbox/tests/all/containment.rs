@@ -187,3 +187,53 @@ both!(
         fx.sb.path_rename(ROOT, b"file", ROOT, b"c/file").unwrap();
     }
 );
+
+both!(
+    moving_a_directory_up_over_its_links_reach_is_refused,
+    |fx: &mut Fixture| {
+        mkdirs(fx, &["a", "a/b", "a/b/c"]);
+        fx.sb.path_symlink(b"../../../x", ROOT, b"a/b/c/l").unwrap();
+        let r = fx.sb.path_rename(ROOT, b"a/b", ROOT, b"b");
+        assert_eq!(r, Err(Errno::NOTCAPABLE));
+        let r = fx.sb.path_rename(ROOT, b"a/b/", ROOT, b"b");
+        assert_eq!(r, Err(Errno::NOTCAPABLE), "with a trailing slash too");
+        assert!(absent(fx, "root/b") && !absent(fx, "root/a/b/c/l"));
+    }
+);
+
+both!(
+    moving_a_directory_up_within_its_links_reach_works,
+    |fx: &mut Fixture| {
+        mkdirs(fx, &["a", "a/b", "a/b/c"]);
+        fx.create("x", b"");
+        fx.sb.path_symlink(b"../../x", ROOT, b"a/b/c/l").unwrap();
+        fx.sb.path_symlink(b"inner", ROOT, b"a/b/plain").unwrap();
+        fx.sb.path_rename(ROOT, b"a/b", ROOT, b"b").unwrap();
+        let x = std::fs::canonicalize(fx.host("root/x")).unwrap();
+        assert_eq!(host_target(fx, "root/b/c/l"), x);
+    }
+);
+
+both!(
+    moving_a_directory_down_is_not_scanned,
+    |fx: &mut Fixture| {
+        mkdirs(fx, &["a", "d", "d/e"]);
+        fx.sb.path_symlink(b"../x", ROOT, b"a/l").unwrap();
+        fx.sb.path_rename(ROOT, b"a", ROOT, b"d/e/a").unwrap();
+        fx.sb.path_rename(ROOT, b"d/e/a", ROOT, b"d/a").unwrap();
+    }
+);
+
+#[test]
+fn a_huge_directory_moved_up_is_xdev() {
+    let mut fx = Fixture::new(agentos_sandbox::ResolverKind::Auto);
+    mkdirs(&mut fx, &["a", "a/big"]);
+    let big = fx.host("root/a/big");
+    // One more entry than `MAX_SCAN` of `containment.rs` (100 000).
+    for i in 0..100_001 {
+        std::fs::File::create(big.join(format!("f{i}"))).unwrap();
+    }
+    let r = fx.sb.path_rename(ROOT, b"a/big", ROOT, b"big");
+    assert_eq!(r, Err(Errno::XDEV), "mv copies instead");
+    assert!(!absent(&fx, "root/a/big"));
+}
