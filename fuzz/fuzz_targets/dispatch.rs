@@ -40,7 +40,7 @@ use agentos_proto::{
     ErrorCode, Event, FrameDecoder, FrameError, HEADER_LEN, PROTOCOL_VERSION, Request,
     encode_frame, event, request,
 };
-use agentos_sidecar::engine::{self, Isolates, SnapshotMode};
+use agentos_engine::{Engine, EngineConfig, SnapshotMode};
 use agentos_sidecar::server::SessionEnd;
 use agentos_sidecar::writer::OUTPUT_CHUNK;
 use agentos_sidecar::{Config, serve};
@@ -58,6 +58,7 @@ const LAZY_SINGLETONS: usize = 2;
 
 static INIT: Once = Once::new();
 static BASELINE_THREADS: OnceLock<usize> = OnceLock::new();
+static ENGINE: OnceLock<Arc<Engine>> = OnceLock::new();
 
 fn scratch() -> PathBuf {
     std::env::temp_dir().join(format!("agentos-fuzz-{}", std::process::id()))
@@ -65,17 +66,13 @@ fn scratch() -> PathBuf {
 
 fn init() {
     INIT.call_once(|| {
-        // SAFETY: this runs once, on libFuzzer's only thread, before anything in this process
-        // has started a thread that could read the environment (V8 and the sidecar start theirs
-        // below and in `serve`).
-        unsafe {
-            std::env::set_var("AGENTOS_WASM_SNAPSHOT_RUNNER", "off");
-            std::env::set_var("AGENTOS_V8_WARM_ISOLATES", "0");
-            std::env::set_var("AGENTOS_COMMAND_PATH", "");
-        }
         std::fs::create_dir_all(scratch()).expect("create the scratch directory");
-        engine::init();
-        Isolates::install(SnapshotMode::Off, None);
+        let engine = Engine::new(EngineConfig {
+            snapshot_mode: SnapshotMode::Off,
+            warm_isolates: 0,
+            ..EngineConfig::default()
+        });
+        let _ = ENGINE.set(engine);
     });
 }
 
@@ -84,7 +81,6 @@ fn config(flags: u8) -> Config {
         max_frame_bytes: MAX_FRAME,
         max_running: if flags & 2 != 0 { 1 } else { 2 },
         max_queued: 4,
-        command_path: Vec::new().into(),
         shutdown_grace: Duration::from_secs(5),
         ..Config::default()
     };
@@ -293,7 +289,8 @@ fuzz_target!(|data: &[u8]| {
         bytes: bytes.clone(),
         released: released.clone(),
     };
-    let end = serve(config(flags), &input[..], sink);
+    let engine = ENGINE.get().expect("initialised").clone();
+    let end = serve(config(flags), engine, &input[..], sink);
     assert_eq!(
         end, expected_end,
         "serve ended {end:?}, expected {expected_end:?}"

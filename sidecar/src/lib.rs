@@ -1,17 +1,17 @@
-//! agentos-sidecar: runs untrusted guest programs in fresh V8 isolates, driven over stdio.
+//! agentos-sidecar: the control plane that serves the agentos protocol over stdio and runs each
+//! request's job in the engine (`agentos-engine`, the only crate that touches V8).
 //!
-//! See ARCHITECTURE.md for the threads, channels and the life of one exec.
+//! ```text
+//! server (reader, dispatcher) -> registry + scheduler -> Engine::run -> ... -> host (job's
+//! events, watchdog, retire, release) -> writer (stdout)
+//! ```
+//! See ARCHITECTURE.md for the threads and the life of one exec.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
-pub mod call;
-pub mod command;
 pub mod config;
-pub mod engine;
-pub mod exec;
-pub mod guest_files;
+pub mod host;
 pub mod limits;
-pub mod modules;
 pub mod registry;
 pub mod scheduler;
 pub mod server;

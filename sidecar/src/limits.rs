@@ -3,22 +3,7 @@
 
 use agentos_proto::v1;
 
-use crate::engine::CallLimits;
-
-/// The limits one exec runs under.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// V8 heap, MiB (`MEMORY_LIMIT`).
-    pub heap_mb: u32,
-    /// Wall time from the guest's start, ms (`TIMEOUT`).
-    pub timeout_ms: u64,
-    /// CPU time on the guest's own thread, ms (`CPU_LIMIT`).
-    pub cpu_ms: u64,
-    /// Stdout and stderr together, bytes (`OUTPUT_LIMIT`).
-    pub max_output_bytes: u64,
-    /// Stdin the host may have written that the guest has not read yet, bytes (`STDIN_LIMIT`).
-    pub max_stdin_bytes: u64,
-}
+pub use agentos_engine::{CallLimits, Limits};
 
 /// Sidecar-wide limit policy.
 #[derive(Debug, Clone)]
@@ -96,41 +81,6 @@ fn pick(name: &'static str, asked: u64, default: u64, max: u64) -> Result<u64, L
 }
 
 impl LimitPolicy {
-    /// Applies the `AGENTOS_DEFAULT_*` environment overrides (clamped to the maxima).
-    pub fn from_env() -> Self {
-        let mut policy = Self::default();
-        let d = &mut policy.defaults;
-        let m = &policy.maxima;
-        let read = |name: &str, slot: &mut u64, max: u64| {
-            if let Ok(raw) = std::env::var(name) {
-                match raw.trim().parse::<u64>() {
-                    Ok(v) if v > 0 => *slot = v.min(max),
-                    _ => tracing::warn!("{name}={raw:?} is not a positive integer; using {slot}"),
-                }
-            }
-        };
-        let mut heap = u64::from(d.heap_mb);
-        read("AGENTOS_DEFAULT_HEAP_MB", &mut heap, u64::from(m.heap_mb));
-        d.heap_mb = u32::try_from(heap.max(16)).unwrap_or(m.heap_mb);
-        read(
-            "AGENTOS_DEFAULT_TIMEOUT_MS",
-            &mut d.timeout_ms,
-            m.timeout_ms,
-        );
-        read("AGENTOS_DEFAULT_CPU_MS", &mut d.cpu_ms, m.cpu_ms);
-        read(
-            "AGENTOS_DEFAULT_MAX_OUTPUT_BYTES",
-            &mut d.max_output_bytes,
-            m.max_output_bytes,
-        );
-        read(
-            "AGENTOS_DEFAULT_MAX_STDIN_BYTES",
-            &mut d.max_stdin_bytes,
-            m.max_stdin_bytes,
-        );
-        policy
-    }
-
     /// The limits for an exec that asked for `requested`.
     ///
     /// # Errors

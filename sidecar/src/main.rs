@@ -2,9 +2,8 @@
 
 use std::io::Write;
 
-use agentos_sidecar::engine::{self, Isolates, SnapshotMode, WarmPool};
+use agentos_engine::{Engine, snapshot};
 use agentos_sidecar::{Config, serve};
-use agentos_snapshots::DiskCache;
 
 const HELP: &str = "agentos-sidecar: runs guest programs in fresh V8 isolates.
 
@@ -18,9 +17,10 @@ AGENTOS_MAX_FRAME_BYTES.
 ";
 
 fn main() {
+    let config = Config::from_env();
     if let Some(arg) = std::env::args().nth(1) {
         let text = match arg.as_str() {
-            engine::snapshot::HELPER_ARG => build_snapshot(),
+            snapshot::HELPER_ARG => build_snapshot(&config),
             "--version" | "-V" => format!("agentos-sidecar {}\n", env!("CARGO_PKG_VERSION")),
             "--help" | "-h" => HELP.to_string(),
             other => {
@@ -31,24 +31,17 @@ fn main() {
         let _ = std::io::stderr().write_all(text.as_bytes());
         return;
     }
-    init_logging();
-    engine::init();
-    let config = Config::from_env();
-    let isolates = Isolates::install(
-        SnapshotMode::from_env(),
-        Some(DiskCache::default_location()),
-    );
-    WarmPool::global().set_default_heap_mb(config.limits.defaults.heap_mb);
-    isolates.start();
-    WarmPool::global().refill_default();
-    let end = serve(config, std::io::stdin().lock(), std::io::stdout());
+    init_logging(&config);
+    let engine = Engine::new(config.engine.clone());
+    engine.start();
+    let end = serve(config, engine, std::io::stdin().lock(), std::io::stdout());
     std::process::exit(end.exit_code());
 }
 
 /// The snapshot helper: writes the blob to stdout, and nothing else.
-fn build_snapshot() -> ! {
-    init_logging();
-    match engine::snapshot::create_blob() {
+fn build_snapshot(config: &Config) -> ! {
+    init_logging(config);
+    match snapshot::create_blob() {
         Ok(blob) => {
             let mut out = std::io::stdout().lock();
             let written = out.write_all(&blob).and_then(|()| out.flush());
@@ -64,11 +57,14 @@ fn build_snapshot() -> ! {
     }
 }
 
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("AGENTOS_LOG")
+fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.log_filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
+    for warning in &config.warnings {
+        tracing::warn!("{warning}");
+    }
 }

@@ -5,20 +5,22 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use agentos_engine::job::unstarted_events;
+use agentos_engine::{Engine, ExecHandle, Job, Outcome};
 use agentos_proto::ErrorCode;
 use parking_lot::{Condvar, Mutex};
 
 use crate::config::Config;
-use crate::engine::{Outcome, WarmPool};
-use crate::exec::{self, ExecJob, ExecTask};
-use crate::registry::Registry;
+use crate::host::{ExecHost, Shared};
 use crate::signal::SIGKILL;
-use crate::writer::EventSink;
+
+/// A job and the control plane's handle on it.
+type Queued = (Job, Arc<ExecHandle>);
 
 #[derive(Default)]
 struct State {
     running: usize,
-    queue: VecDeque<ExecJob>,
+    queue: VecDeque<Queued>,
     closed: bool,
 }
 
@@ -48,34 +50,36 @@ impl AdmitError {
     }
 }
 
-/// Runs admitted execs on their own threads.
+/// Runs admitted jobs in the engine, at most `max_running` at once.
 pub struct Scheduler {
     config: Config,
-    sink: EventSink,
-    registry: Arc<Registry>,
+    engine: Arc<Engine>,
+    shared: Shared,
     state: Mutex<State>,
     idle: Condvar,
 }
 
 impl Scheduler {
-    /// A scheduler reporting to `sink`.
-    pub fn new(config: Config, sink: EventSink, registry: Arc<Registry>) -> Arc<Self> {
+    /// A scheduler running jobs in `engine`, their hosts sharing `shared`.
+    pub fn new(config: Config, engine: Arc<Engine>, shared: Shared) -> Arc<Self> {
         Arc::new(Self {
             config,
-            sink,
-            registry,
+            engine,
+            shared,
             state: Mutex::new(State::default()),
             idle: Condvar::new(),
         })
     }
 
-    /// Admits `job`: `announce` runs once it is accepted, before it can produce any event.
+    /// Admits `job` (controlled through `exec`): `announce` runs once it is accepted, before it
+    /// can produce any event.
     ///
     /// # Errors
     /// [`AdmitError`] when the queue is full or shutdown has begun.
     pub fn submit(
         self: &Arc<Self>,
-        job: ExecJob,
+        job: Job,
+        exec: Arc<ExecHandle>,
         announce: impl FnOnce(),
     ) -> Result<(), AdmitError> {
         let mut state = self.state.lock();
@@ -85,10 +89,10 @@ impl Scheduler {
         if state.running < self.config.max_running {
             state.running += 1;
             announce();
-            self.spawn(job);
+            self.spawn((job, exec));
         } else if state.queue.len() < self.config.max_queued {
             announce();
-            state.queue.push_back(job);
+            state.queue.push_back((job, exec));
         } else {
             return Err(AdmitError::QueueFull {
                 queued: state.queue.len(),
@@ -98,21 +102,12 @@ impl Scheduler {
         Ok(())
     }
 
-    /// Hands `job` to the warm pool; called with the state lock held, so it must not block.
-    fn spawn(self: &Arc<Self>, job: ExecJob) {
-        let id = job.id;
+    /// Hands a job to the engine; called with the state lock held, so it must not block.
+    fn spawn(self: &Arc<Self>, (job, exec): Queued) {
         let me = self.clone();
-        let task = ExecTask {
-            job,
-            sink: self.sink.clone(),
-            registry: self.registry.clone(),
-            dispatched: Instant::now(),
-            after: Box::new(move || me.finished()),
-        };
-        let heap_mb = task.job.limits.heap_mb;
-        if let Err(task) = WarmPool::global().dispatch(Box::new(task), heap_mb) {
-            tracing::error!(exec_id = id, "no worker thread for exec");
-            let release = task.run(Err("cannot start a worker thread".into()));
+        let release = Box::new(move || me.finished());
+        let host = ExecHost::new(&self.shared, exec, job.limits, release);
+        if let Err(release) = self.engine.run(job, Box::new(host)) {
             // `finished` takes the lock we hold, so release the slot from another thread.
             if std::thread::Builder::new().spawn(release).is_err() {
                 tracing::error!("cannot release a concurrency slot; capacity shrinks by one");
@@ -133,33 +128,40 @@ impl Scheduler {
 
     /// Removes exec `id` from the queue if it is still waiting, reporting it killed by `signal`.
     pub fn cancel_queued(&self, id: u64, signal: u32) -> bool {
-        let job = {
+        let queued = {
             let mut state = self.state.lock();
-            let Some(pos) = state.queue.iter().position(|j| j.id == id) else {
+            let Some(pos) = state.queue.iter().position(|(job, _)| job.id == id) else {
                 return false;
             };
             state.queue.remove(pos)
         };
-        if let Some(job) = job {
-            let event = exec::unstarted_event(&job, Outcome::Killed(signal));
-            self.registry.retire(id, || self.sink.reply(0, event));
+        if let Some((job, _)) = queued {
+            self.report_unstarted(&job, Outcome::Killed(signal));
         }
         true
+    }
+
+    fn report_unstarted(&self, job: &Job, outcome: Outcome) {
+        let writer = &self.shared.writer;
+        self.shared.registry.retire(job.id, || {
+            for event in unstarted_events(job, outcome) {
+                writer.send(event);
+            }
+        });
     }
 
     /// Refuses new execs, reports queued ones as killed, kills running ones and waits (bounded
     /// by the configured grace) until they have reported.
     pub fn shutdown(&self) {
-        let queued: Vec<ExecJob> = {
+        let queued: Vec<Queued> = {
             let mut state = self.state.lock();
             state.closed = true;
             state.queue.drain(..).collect()
         };
-        for job in queued {
-            let event = exec::unstarted_event(&job, shutdown_outcome());
-            self.registry.retire(job.id, || self.sink.reply(0, event));
+        for (job, _) in queued {
+            self.report_unstarted(&job, shutdown_outcome());
         }
-        self.registry.kill_all(SIGKILL);
+        self.shared.registry.kill_all(SIGKILL);
         let deadline = Instant::now() + self.config.shutdown_grace;
         let mut state = self.state.lock();
         while state.running > 0 {

@@ -12,18 +12,15 @@ use agentos_proto::v1::{self, ExecStarted, HelloAck, Pong, StatsReply};
 use agentos_proto::{ErrorCode, Event, FrameReader, PROTOCOL_VERSION, Request, event, request};
 use prost::Message;
 
-use crossbeam_channel::Receiver;
+use agentos_engine::{Engine, ExecHandle, Inbox, Job, Limits};
 
 use crate::config::Config;
-use crate::engine::ExecInput;
-use crate::engine::{Isolates, WarmPool};
-use crate::exec::ExecJob;
-use crate::limits::Limits;
-use crate::modules::ModuleCache;
-use crate::registry::{ExecControl, Registry};
+use crate::host::Shared;
+use crate::registry::Registry;
 use crate::scheduler::Scheduler;
 use crate::signal;
-use crate::writer::EventSink;
+use crate::watchdog::Watchdog;
+use crate::writer::Writer;
 
 /// Capabilities announced in `HelloAck`.
 const CAPABILITIES: &[&str] = &["exec.js", "exec.wasm", "call", "stats", "phases"];
@@ -47,20 +44,29 @@ impl SessionEnd {
     }
 }
 
-/// Serves the protocol on `input`/`output` until the host closes input or asks to shut down.
+/// Serves the protocol on `input`/`output` with `engine` until the host closes input or asks to
+/// shut down.
 pub fn serve<R: Read, W: Write + Send + 'static>(
     config: Config,
+    engine: Arc<Engine>,
     input: R,
     output: W,
 ) -> SessionEnd {
-    let sink = EventSink::new(output, config.max_frame_bytes);
+    let sink = Arc::new(Writer::new(output, config.max_frame_bytes));
     let registry = Arc::new(Registry::default());
-    let scheduler = Scheduler::new(config.clone(), sink.clone(), registry.clone());
+    let watchdog = Watchdog::start();
+    let shared = Shared {
+        writer: sink.clone(),
+        registry: registry.clone(),
+        watchdog: watchdog.clone(),
+    };
+    let scheduler = Scheduler::new(config.clone(), engine.clone(), shared);
     let mut dispatcher = Dispatcher {
         handshaken: false,
         sink: sink.clone(),
         registry,
         scheduler: scheduler.clone(),
+        engine: engine.clone(),
         config: config.clone(),
     };
     let mut reader = FrameReader::new(input, config.max_frame_bytes);
@@ -91,15 +97,17 @@ pub fn serve<R: Read, W: Write + Send + 'static>(
         }
     };
     scheduler.shutdown();
-    WarmPool::global().retire_all();
+    engine.retire();
+    watchdog.stop();
     end
 }
 
 struct Dispatcher {
     handshaken: bool,
-    sink: EventSink,
+    sink: Arc<Writer>,
     registry: Arc<Registry>,
     scheduler: Arc<Scheduler>,
+    engine: Arc<Engine>,
     config: Config,
 }
 
@@ -128,7 +136,7 @@ impl Dispatcher {
             request::Kind::Ping(ping) => self.ping(id, ping),
             request::Kind::Exec(exec) => self.exec(id, exec),
             request::Kind::StdinWrite(w) => self.stdin_write(id, w),
-            request::Kind::StdinClose(c) => self.with_exec(id, c.exec_id, |c| c.close_stdin()),
+            request::Kind::StdinClose(c) => self.with_exec(id, c.exec_id, |e| e.close_stdin()),
             request::Kind::Kill(kill) => self.kill(id, &kill),
             request::Kind::Stats(_) => self.stats(id),
             request::Kind::Call(call) => self.call(id, call),
@@ -158,7 +166,7 @@ impl Dispatcher {
             sidecar_version: format!(
                 "{} (V8 {})",
                 env!("CARGO_PKG_VERSION"),
-                crate::engine::v8_version()
+                agentos_engine::platform::v8_version()
             ),
             capabilities: CAPABILITIES.iter().map(|c| c.to_string()).collect(),
             max_frame_bytes: u32::try_from(self.config.max_frame_bytes).unwrap_or(u32::MAX),
@@ -177,9 +185,8 @@ impl Dispatcher {
             Ok(limits) => limits,
             Err(e) => return self.refuse(id, ErrorCode::BadArgument, exec_id, &e.to_string()),
         };
-        let command_path = self.config.command_path.clone();
-        self.admit(id, exec_id, limits, 0, |control, inbox| {
-            ExecJob::from_request(exec, limits, command_path, control, inbox)
+        self.admit(id, exec_id, limits, 0, |inbox| {
+            Job::from_exec(exec, limits, inbox)
         });
     }
 
@@ -194,8 +201,8 @@ impl Dispatcher {
             Err(e) => return self.refuse(id, ErrorCode::BadArgument, call_id, &e.to_string()),
         };
         let payload = call_limits.max_host_payload_bytes;
-        self.admit(id, call_id, limits, payload, |control, inbox| {
-            ExecJob::for_call(call, limits, call_limits, control, inbox)
+        self.admit(id, call_id, limits, payload, |inbox| {
+            Job::from_call(call, limits, call_limits, inbox)
         });
     }
 
@@ -206,19 +213,19 @@ impl Dispatcher {
         exec_id: u64,
         limits: Limits,
         max_host_payload: u64,
-        job: impl FnOnce(Arc<ExecControl>, Receiver<ExecInput>) -> ExecJob,
+        job: impl FnOnce(Inbox) -> Job,
     ) {
         if exec_id == 0 {
             return self.refuse(id, ErrorCode::BadArgument, 0, "exec_id 0 is reserved");
         }
-        let (control, inbox) = ExecControl::new(exec_id, limits.max_stdin_bytes, max_host_payload);
-        if !self.registry.insert(control.clone()) {
+        let (exec, inbox) = ExecHandle::new(exec_id, limits.max_stdin_bytes, max_host_payload);
+        if !self.registry.insert(exec.clone()) {
             let message = format!("exec id {exec_id} is already running");
             return self.refuse(id, ErrorCode::DuplicateExec, exec_id, &message);
         }
         let sink = &self.sink;
         let announce = || sink.reply(id, event::Kind::ExecStarted(ExecStarted { exec_id }));
-        if let Err(e) = self.scheduler.submit(job(control, inbox), announce) {
+        if let Err(e) = self.scheduler.submit(job(inbox), exec, announce) {
             self.registry.remove(exec_id);
             self.refuse(id, e.code(), exec_id, &e.to_string());
         }
@@ -233,9 +240,14 @@ impl Dispatcher {
                 "the host replied with neither a value nor an error".to_string(),
             ),
         };
-        self.with_exec(id, reply.call_id, |control| {
-            if let Err(message) = control.host_reply(reply.host_call_id, error, text) {
-                self.refuse(id, ErrorCode::UnknownExec, reply.call_id, &message);
+        self.with_exec(id, reply.call_id, |exec| {
+            if let Err(unknown) = exec.host_reply(reply.host_call_id, error, text) {
+                self.refuse(
+                    id,
+                    ErrorCode::UnknownExec,
+                    reply.call_id,
+                    &unknown.to_string(),
+                );
             }
         });
     }
@@ -261,36 +273,37 @@ impl Dispatcher {
     }
 
     fn stats(&self, id: u64) {
-        let pool = WarmPool::global().stats();
-        let isolates = Isolates::get();
+        let engine = self.engine.stats();
         let reply = StatsReply {
-            pool_hits: pool.hits,
-            pool_misses: pool.misses,
-            pool_parked: pool.parked,
-            snapshot_mode: isolates.mode().as_str().into(),
-            snapshot_state: format!("{:?}", isolates.state()).to_lowercase(),
+            pool_hits: engine.pool.hits,
+            pool_misses: engine.pool.misses,
+            pool_parked: engine.pool.parked,
+            snapshot_mode: engine.snapshot_mode.into(),
+            snapshot_state: format!("{:?}", engine.snapshot_state).to_lowercase(),
             rss_bytes: crate::stats::rss_bytes().unwrap_or(0),
             execs_live: self.registry.len() as u64,
-            snapshot_digest: isolates.digest().hex(),
-            module_cache_entries: ModuleCache::global().len() as u64,
-            module_cache_evictions: ModuleCache::global().evictions(),
-            module_compile_hits: crate::engine::compile_hits(),
+            snapshot_digest: engine.snapshot_digest,
+            module_cache_entries: engine.module_cache_entries,
+            module_cache_evictions: engine.module_cache_evictions,
+            module_compile_hits: engine.module_compile_hits,
+            isolates_inline: engine.isolates_builtin,
+            isolates_snapshot: engine.isolates_snapshot,
         };
         self.sink.reply(id, event::Kind::StatsReply(reply));
     }
 
     fn stdin_write(&self, id: u64, write: v1::StdinWrite) {
         let exec_id = write.exec_id;
-        self.with_exec(id, exec_id, |control| {
-            if let Err(full) = control.stdin(write.data) {
+        self.with_exec(id, exec_id, |exec| {
+            if let Err(full) = exec.stdin(write.data) {
                 self.refuse(id, ErrorCode::StdinLimit, exec_id, &full.to_string());
             }
         });
     }
 
-    fn with_exec(&self, id: u64, exec_id: u64, act: impl FnOnce(&ExecControl)) {
+    fn with_exec(&self, id: u64, exec_id: u64, act: impl FnOnce(&ExecHandle)) {
         match self.registry.get(exec_id) {
-            Some(control) => act(&control),
+            Some(exec) => act(&exec),
             None => self.refuse(
                 id,
                 ErrorCode::UnknownExec,
@@ -305,9 +318,9 @@ impl Dispatcher {
             Ok(signal) => signal,
             Err(message) => return self.refuse(id, ErrorCode::BadArgument, kill.exec_id, &message),
         };
-        self.with_exec(id, kill.exec_id, |control| {
-            control.kill(signal);
-            self.scheduler.cancel_queued(control.id, signal);
+        self.with_exec(id, kill.exec_id, |exec| {
+            exec.kill(signal);
+            self.scheduler.cancel_queued(exec.id(), signal);
         });
     }
 }

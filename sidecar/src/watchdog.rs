@@ -11,13 +11,12 @@
 //! thread competed with the guest and the host for the other core. An exec only wakes it when
 //! it is asleep, or when its wall deadline falls before the next planned check.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use agentos_engine::cpu::{GuestThread, schedstat_ns};
+use agentos_engine::{ExecHandle, Limits, StopCause};
 use parking_lot::{Condvar, Mutex};
-
-use crate::engine::{StopCause, Stopper};
-use crate::limits::Limits;
 
 /// How often CPU time is sampled.
 pub const TICK: Duration = Duration::from_millis(10);
@@ -28,7 +27,7 @@ pub const IDLE_TICKS: u32 = 100;
 #[derive(Clone)]
 struct Watch {
     id: u64,
-    stopper: Arc<Stopper>,
+    exec: Arc<ExecHandle>,
     started: Instant,
     timeout: Duration,
     cpu_limit_ns: u64,
@@ -43,9 +42,11 @@ struct State {
     asleep: bool,
     /// When the ticking watchdog looks next.
     next_check: Option<Instant>,
+    /// The sidecar is done: the thread ends.
+    stopped: bool,
 }
 
-/// The process's watchdog.
+/// The watchdog (one per sidecar).
 pub struct Watchdog {
     state: Mutex<State>,
     changed: Condvar,
@@ -53,39 +54,42 @@ pub struct Watchdog {
 
 /// Stops watching when dropped.
 pub struct WatchGuard {
+    dog: Arc<Watchdog>,
     id: u64,
 }
 
 impl Drop for WatchGuard {
     fn drop(&mut self) {
-        let mut state = Watchdog::global().state.lock();
+        let mut state = self.dog.state.lock();
         state.watches.retain(|w| w.id != self.id);
     }
 }
 
 impl Watchdog {
-    /// The watchdog, started on first use.
-    pub fn global() -> &'static Watchdog {
-        static DOG: OnceLock<Watchdog> = OnceLock::new();
-        static STARTED: std::sync::Once = std::sync::Once::new();
-        let dog = DOG.get_or_init(|| Watchdog {
+    /// A watchdog with its thread started.
+    pub fn start() -> Arc<Self> {
+        let dog = Arc::new(Watchdog {
             state: Mutex::new(State::default()),
             changed: Condvar::new(),
         });
-        STARTED.call_once(|| {
-            let spawned = std::thread::Builder::new()
-                .name("agentos-watchdog".into())
-                .spawn(move || dog.run());
-            if let Err(e) = spawned {
-                tracing::error!("cannot start the watchdog; time limits are not enforced: {e}");
-            }
-        });
+        let thread_dog = dog.clone();
+        let spawned = std::thread::Builder::new()
+            .name("agentos-watchdog".into())
+            .spawn(move || thread_dog.run());
+        if let Err(e) = spawned {
+            tracing::error!("cannot start the watchdog; time limits are not enforced: {e}");
+        }
         dog
     }
 
-    /// Watches the calling thread (the guest's) under `limits` from now on.
-    pub fn watch(&self, stopper: Arc<Stopper>, limits: &Limits) -> WatchGuard {
-        let schedstat = current_tid().map(|tid| format!("/proc/self/task/{tid}/schedstat").into());
+    /// Watches `exec`, whose guest runs on `thread`, under `limits` from now on.
+    pub fn watch(
+        self: &Arc<Self>,
+        exec: Arc<ExecHandle>,
+        thread: Option<GuestThread>,
+        limits: &Limits,
+    ) -> WatchGuard {
+        let schedstat = thread.map(|t| t.schedstat_path().into());
         let started = Instant::now();
         let timeout = Duration::from_millis(limits.timeout_ms);
         let mut state = self.state.lock();
@@ -93,7 +97,7 @@ impl Watchdog {
         let id = state.next_id;
         state.watches.push(Watch {
             id,
-            stopper,
+            exec,
             started,
             timeout,
             cpu_limit_ns: limits.cpu_ms.saturating_mul(1_000_000),
@@ -103,7 +107,16 @@ impl Watchdog {
         if state.asleep || state.next_check.is_some_and(|next| deadline < next) {
             self.changed.notify_one();
         }
-        WatchGuard { id }
+        WatchGuard {
+            dog: self.clone(),
+            id,
+        }
+    }
+
+    /// Ends the watchdog's thread (at shutdown).
+    pub fn stop(&self) {
+        self.state.lock().stopped = true;
+        self.changed.notify_all();
     }
 
     fn run(&self) {
@@ -118,11 +131,14 @@ impl Watchdog {
             if idle_ticks > IDLE_TICKS {
                 state.asleep = true;
                 state.next_check = None;
-                while state.watches.is_empty() {
+                while state.watches.is_empty() && !state.stopped {
                     self.changed.wait(&mut state);
                 }
                 state.asleep = false;
                 idle_ticks = 0;
+            }
+            if state.stopped {
+                return;
             }
             let now = Instant::now();
             let next_deadline = state.watches.iter().map(|w| w.started + w.timeout).min();
@@ -134,64 +150,30 @@ impl Watchdog {
             let watches = state.watches.clone();
             drop(state);
             let now = Instant::now();
-            for (stopper, cause) in watches.iter().filter_map(|w| w.verdict(now)) {
-                stopper.stop(cause);
+            for (exec, cause) in watches.iter().filter_map(|w| w.verdict(now)) {
+                exec.stop(cause);
             }
         }
     }
 }
 
 impl Watch {
-    fn verdict(&self, now: Instant) -> Option<(Arc<Stopper>, StopCause)> {
+    fn verdict(&self, now: Instant) -> Option<(&Arc<ExecHandle>, StopCause)> {
         let ran = now - self.started;
         if ran >= self.timeout {
             let cause = StopCause::Timeout {
                 limit_ms: self.timeout.as_millis() as u64,
                 ran_ms: ran.as_millis() as u64,
             };
-            return Some((self.stopper.clone(), cause));
+            return Some((&self.exec, cause));
         }
-        let used = cpu_ns(self.schedstat.as_deref()?)?;
+        let used = schedstat_ns(self.schedstat.as_deref()?)?;
         (used >= self.cpu_limit_ns).then(|| {
             let cause = StopCause::Cpu {
                 limit_ms: self.cpu_limit_ns / 1_000_000,
                 used_ms: used / 1_000_000,
             };
-            (self.stopper.clone(), cause)
+            (&self.exec, cause)
         })
-    }
-}
-
-/// The calling thread's CPU time so far, in nanoseconds.
-pub fn thread_cpu_ns() -> Option<u64> {
-    cpu_ns("/proc/thread-self/schedstat")
-}
-
-/// The calling thread's id, from `/proc/thread-self` (`PID/task/TID`).
-fn current_tid() -> Option<u32> {
-    let link = std::fs::read_link("/proc/thread-self").ok()?;
-    link.file_name()?.to_str()?.parse().ok()
-}
-
-/// On-CPU nanoseconds of a thread: the first field of its `schedstat`.
-fn cpu_ns(schedstat: &str) -> Option<u64> {
-    let text = std::fs::read_to_string(schedstat).ok()?;
-    text.split_whitespace().next()?.parse().ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thread_cpu_time_is_readable_and_grows() {
-        let path = format!("/proc/self/task/{}/schedstat", current_tid().unwrap());
-        let before = cpu_ns(&path).unwrap();
-        let mut x = 0u64;
-        for i in 0..20_000_000u64 {
-            x = x.wrapping_mul(31).wrapping_add(i);
-        }
-        std::hint::black_box(x);
-        assert!(cpu_ns(&path).unwrap() > before);
     }
 }

@@ -8,10 +8,9 @@
 //! backpressure reaches the guest that produces the output.
 
 use std::io::Write;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use agentos_proto::v1::{self, ExecExited, Output, RequestError, Stream};
+use agentos_proto::v1::{self, Output, RequestError, Stream};
 use agentos_proto::{ErrorCode, Event, encode_frame, event};
 use bytes::{Bytes, BytesMut};
 use parking_lot::Mutex;
@@ -24,26 +23,25 @@ struct Out {
     buf: BytesMut,
 }
 
-/// A cheap, clonable handle for sending events to the host.
-#[derive(Clone)]
-pub struct EventSink {
-    out: Arc<Mutex<Out>>,
-    host_gone: Arc<AtomicBool>,
+/// Sends events to the host; shared (`Arc<Writer>`) by every thread that has events.
+pub struct Writer {
+    out: Mutex<Out>,
+    host_gone: AtomicBool,
     output_chunk: usize,
     max_frame_bytes: usize,
 }
 
-impl EventSink {
-    /// A sink writing framed events of at most `max_frame_bytes` to `out`.
+impl Writer {
+    /// A writer of framed events of at most `max_frame_bytes` to `out`.
     pub fn new<W: Write + Send + 'static>(out: W, max_frame_bytes: usize) -> Self {
         // Room for the event's own fields (ids, tags, lengths) around the payload.
         let output_chunk = OUTPUT_CHUNK.min(max_frame_bytes.saturating_sub(64)).max(1);
         Self {
-            out: Arc::new(Mutex::new(Out {
+            out: Mutex::new(Out {
                 writer: Box::new(out),
                 buf: BytesMut::with_capacity(64 * 1024),
-            })),
-            host_gone: Arc::new(AtomicBool::new(false)),
+            }),
+            host_gone: AtomicBool::new(false),
             output_chunk,
             max_frame_bytes,
         }
@@ -83,11 +81,6 @@ impl EventSink {
         }
     }
 
-    /// Sends the final event of an exec.
-    pub fn exited(&self, exited: ExecExited) {
-        self.send(unsolicited(event::Kind::ExecExited(exited)));
-    }
-
     /// Answers request `request_id` with a typed error.
     pub fn request_error(&self, request_id: u64, code: ErrorCode, exec_id: u64, message: String) {
         tracing::debug!(request_id, exec_id, ?code, %message, "request refused");
@@ -114,6 +107,16 @@ fn unsolicited(kind: event::Kind) -> Event {
     Event {
         request_id: 0,
         kind: Some(kind),
+    }
+}
+
+impl agentos_engine::EventSink for Writer {
+    fn send(&self, event: Event) {
+        Writer::send(self, event);
+    }
+
+    fn output(&self, exec_id: u64, stream: Stream, data: Bytes) {
+        Writer::output(self, exec_id, stream, data);
     }
 }
 

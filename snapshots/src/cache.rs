@@ -23,8 +23,13 @@ pub enum Origin {
     Built,
 }
 
+/// Why a blob could not be built (the builder's error, as text: it is remembered and shared).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct BuildError(pub String);
+
 /// One digest's blob, or the remembered reason it could not be built.
-type Slot = Arc<OnceLock<Result<Blob, String>>>;
+type Slot = Arc<OnceLock<Result<Blob, BuildError>>>;
 
 /// Blobs by digest.
 pub struct SnapshotCache {
@@ -51,12 +56,13 @@ impl SnapshotCache {
     /// Concurrent callers for one digest wait for a single build.
     ///
     /// # Errors
-    /// The builder's error message; it is remembered, so a failing build is not retried.
-    pub fn get_or_build(
+    /// [`BuildError`] with the builder's error; it is remembered, so a failing build is not
+    /// retried.
+    pub fn get_or_build<E: std::fmt::Display>(
         &self,
         digest: &Digest,
-        build: impl FnOnce() -> Result<Vec<u8>, String>,
-    ) -> Result<(Blob, Origin), String> {
+        build: impl FnOnce() -> Result<Vec<u8>, E>,
+    ) -> Result<(Blob, Origin), BuildError> {
         let slot = self.slots.lock().entry(*digest).or_default().clone();
         let mut origin = Origin::Memory;
         let result = slot.get_or_init(|| {
@@ -67,11 +73,11 @@ impl SnapshotCache {
         result.clone().map(|blob| (blob, origin))
     }
 
-    fn load_or_build(
+    fn load_or_build<E: std::fmt::Display>(
         &self,
         digest: &Digest,
-        build: impl FnOnce() -> Result<Vec<u8>, String>,
-    ) -> Result<(Vec<u8>, Origin), String> {
+        build: impl FnOnce() -> Result<Vec<u8>, E>,
+    ) -> Result<(Vec<u8>, Origin), BuildError> {
         if let Some(disk) = &self.disk {
             match disk.load(digest) {
                 Ok(Some(bytes)) => return Ok((bytes, Origin::Disk)),
@@ -79,7 +85,7 @@ impl SnapshotCache {
                 Err(e) => tracing::warn!("{e}; rebuilding"),
             }
         }
-        let bytes = build()?;
+        let bytes = build().map_err(|e| BuildError(e.to_string()))?;
         if let Some(disk) = &self.disk
             && let Err(e) = disk.store(digest, &bytes)
         {
@@ -104,7 +110,7 @@ mod tests {
                 let (cache, builds) = (cache.clone(), builds.clone());
                 std::thread::spawn(move || {
                     cache
-                        .get_or_build(&Digest([3; 32]), || {
+                        .get_or_build(&Digest([3; 32]), || -> Result<_, String> {
                             builds.fetch_add(1, Ordering::SeqCst);
                             std::thread::sleep(std::time::Duration::from_millis(20));
                             Ok(vec![1, 2, 3])
@@ -127,18 +133,24 @@ mod tests {
         let d = Digest([4; 32]);
         let first = SnapshotCache::new(Some(DiskCache::new(&dir)));
         assert_eq!(
-            first.get_or_build(&d, || Ok(vec![5; 64])).unwrap().1,
+            first
+                .get_or_build(&d, || Ok::<_, String>(vec![5; 64]))
+                .unwrap()
+                .1,
             Origin::Built
         );
         let second = SnapshotCache::new(Some(DiskCache::new(&dir)));
         let (blob, origin) = second
-            .get_or_build(&d, || Err("must not build".into()))
+            .get_or_build(&d, || Err::<Vec<u8>, _>("must not build"))
             .unwrap();
         assert_eq!((blob, origin), (&[5u8; 64][..], Origin::Disk));
         std::fs::write(DiskCache::new(&dir).path(&d), b"garbage").unwrap();
         let third = SnapshotCache::new(Some(DiskCache::new(&dir)));
         assert_eq!(
-            third.get_or_build(&d, || Ok(vec![6; 8])).unwrap().1,
+            third
+                .get_or_build(&d, || Ok::<_, String>(vec![6; 8]))
+                .unwrap()
+                .1,
             Origin::Built
         );
         std::fs::remove_dir_all(&dir).unwrap();

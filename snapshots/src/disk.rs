@@ -54,21 +54,6 @@ impl DiskCache {
         Self { dir: dir.into() }
     }
 
-    /// `AGENTOS_SNAPSHOT_DIR`, else `$XDG_CACHE_HOME/agentos/snapshots`, else
-    /// `$HOME/.cache/agentos/snapshots`, else the system temp dir.
-    pub fn default_location() -> Self {
-        let env = |name| {
-            std::env::var_os(name)
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
-        };
-        let dir = env("AGENTOS_SNAPSHOT_DIR")
-            .or_else(|| env("XDG_CACHE_HOME").map(|d| d.join("agentos/snapshots")))
-            .or_else(|| env("HOME").map(|d| d.join(".cache/agentos/snapshots")))
-            .unwrap_or_else(|| std::env::temp_dir().join("agentos-snapshots"));
-        Self::new(dir)
-    }
-
     /// The directory.
     pub fn dir(&self) -> &Path {
         &self.dir

@@ -10,6 +10,6 @@ mod cache;
 mod digest;
 mod disk;
 
-pub use cache::{Blob, Origin, SnapshotCache};
+pub use cache::{Blob, BuildError, Origin, SnapshotCache};
 pub use digest::{Digest, DigestInput};
 pub use disk::{DiskCache, DiskError};

@@ -12,27 +12,14 @@
 
 use std::ffi::c_void;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
 
-use super::guest::{GuestState, guest};
-use super::strings::{string_array, v8_str};
-
-/// Compiled wasm code, shareable across isolates and threads.
-pub struct CompiledModule(v8::CompiledWasmModule);
-
-/// Where a guest's freshly compiled module is stored (the module cache's slot for its file).
-pub type CompiledSlot = Arc<OnceLock<CompiledModule>>;
+use crate::guest_state::{GuestState, guest};
+use crate::modules::{CompiledModule, CompiledSlot};
+use crate::strings::{string_array, v8_str};
 
 const BYTES_GLOBAL: &str = "__agentOSWasmModuleBytes";
-
-static COMPILE_HITS: AtomicU64 = AtomicU64::new(0);
-
-/// Execs that instantiated a cached compiled module instead of compiling.
-pub fn compile_hits() -> u64 {
-    COMPILE_HITS.load(Ordering::Relaxed)
-}
 
 /// Everything one wasm exec needs besides its host state.
 pub struct WasmJob<'a> {
@@ -44,6 +31,8 @@ pub struct WasmJob<'a> {
     pub bytes: &'a Bytes,
     /// Its compiled code, once some exec compiled it.
     pub compiled: &'a CompiledSlot,
+    /// Counts execs that instantiated the cached compiled module instead of compiling.
+    pub compile_hits: &'a AtomicU64,
 }
 
 /// The config for `runner.startWasm`: the cached module when there is one, else the bytes global
@@ -67,7 +56,7 @@ pub fn start_config<'s>(
         .and_then(|c| v8::WasmModuleObject::from_compiled_module(scope, &c.0));
     match cached {
         Some(module) => {
-            COMPILE_HITS.fetch_add(1, Ordering::Relaxed);
+            job.compile_hits.fetch_add(1, Ordering::Relaxed);
             set(scope, config, "module", module.into())?;
         }
         None => {

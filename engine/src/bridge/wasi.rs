@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use agentos_sandbox::{Errno, FileStat, MAX_IO};
 
-use super::guest::guest;
-use super::strings::{uint8_array, view_bytes};
-use super::wasi_host::WasiHost;
+use crate::guest_state::guest;
+use crate::strings::{uint8_array, view_bytes};
+use crate::wasi_host::WasiHost;
 
 /// Defines a bridge callback whose body yields `Result<Local<Value>, Errno>`.
 macro_rules! wasi_fn {

@@ -7,8 +7,11 @@ use agentos_proto::v1::Stream;
 use bytes::Bytes;
 use v8::MapFnTo;
 
-use super::guest::guest;
-use super::strings::{
+mod call;
+mod wasi;
+
+use crate::guest_state::guest;
+use crate::strings::{
     origin, throw_range_error, throw_type_error, uint8_array, v8_str, view_bytes,
 };
 
@@ -31,13 +34,13 @@ fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
         ("utf8Decode", utf8_decode.map_fn_to()),
         (
             "wasmModuleCompiled",
-            super::wasm::module_compiled.map_fn_to(),
+            crate::wasm::module_compiled.map_fn_to(),
         ),
-        ("hostCall", super::call::host_call.map_fn_to()),
-        ("callResult", super::call::call_result.map_fn_to()),
+        ("hostCall", call::host_call.map_fn_to()),
+        ("callResult", call::call_result.map_fn_to()),
         (RUN_SCRIPT, run_script.map_fn_to()),
     ];
-    all.extend(super::bridge_wasi::callbacks());
+    all.extend(wasi::callbacks());
     all
 }
 

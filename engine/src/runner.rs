@@ -3,9 +3,10 @@
 //! The runner object is kept on the context's global under a V8 *private* key, which no script
 //! can name, enumerate or reach through proxies; only the API can read it.
 
-use super::blob_gate::BlobKind;
-use super::bridge;
-use super::strings::{origin, v8_str};
+use crate::bridge;
+use crate::error::RunnerError;
+use crate::snapshot_gate::BlobKind;
+use crate::strings::{origin, v8_str};
 
 const RUNNER_KEY: &str = "agentos.runner";
 
@@ -21,12 +22,12 @@ pub enum Compile {
 /// The runner of a fresh context of an isolate of `kind`.
 ///
 /// # Errors
-/// A message when the runner does not evaluate, or the snapshot does not hold it.
+/// [`RunnerError`] when the runner does not evaluate, or the snapshot does not hold it.
 pub fn for_context<'s>(
     scope: &mut v8::PinScope<'s, '_>,
     context: v8::Local<'s, v8::Context>,
     kind: BlobKind,
-) -> Result<v8::Local<'s, v8::Object>, String> {
+) -> Result<v8::Local<'s, v8::Object>, RunnerError> {
     match kind {
         BlobKind::Builtin => evaluate(scope, Compile::Lazy),
         BlobKind::Userland(_) => {
@@ -35,7 +36,7 @@ pub fn for_context<'s>(
                 .global(scope)
                 .get_private(scope, key)
                 .and_then(|r| v8::Local::<v8::Object>::try_from(r).ok())
-                .ok_or_else(|| "the snapshot holds no runner".to_string())
+                .ok_or(RunnerError::NotInSnapshot)
         }
     }
 }
@@ -45,14 +46,14 @@ pub fn stash<'s>(
     scope: &mut v8::PinScope<'s, '_>,
     context: v8::Local<'s, v8::Context>,
     runner: v8::Local<'s, v8::Object>,
-) -> Result<(), String> {
+) -> Result<(), RunnerError> {
     let key = private_key(scope);
     context
         .global(scope)
         .set_private(scope, key, runner.into())
         .filter(|&ok| ok)
         .map(drop)
-        .ok_or_else(|| "cannot stash the runner on the global".to_string())
+        .ok_or(RunnerError::Stash)
 }
 
 fn private_key<'s>(scope: &mut v8::PinScope<'s, '_>) -> v8::Local<'s, v8::Private> {
@@ -63,11 +64,11 @@ fn private_key<'s>(scope: &mut v8::PinScope<'s, '_>) -> v8::Local<'s, v8::Privat
 /// Evaluates the runner factory and calls it with a fresh bridge.
 ///
 /// # Errors
-/// A message with the exception when the runner fails to load (a bug in runner-js).
+/// [`RunnerError::Load`] with the exception when the runner fails to load (a bug in runner-js).
 pub fn evaluate<'s>(
     scope: &mut v8::PinScope<'s, '_>,
     compile: Compile,
-) -> Result<v8::Local<'s, v8::Object>, String> {
+) -> Result<v8::Local<'s, v8::Object>, RunnerError> {
     let source = v8_str(scope, agentos_runner_js::RUNNER);
     let name = v8_str(scope, agentos_runner_js::RUNNER_NAME);
     let origin = origin(scope, name);
@@ -98,6 +99,6 @@ pub fn evaluate<'s>(
             || "no exception".to_string(),
             |e| e.to_rust_string_lossy(tc),
         );
-        format!("runner failed to load: {detail}")
+        RunnerError::Load(detail)
     })
 }

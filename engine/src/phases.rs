@@ -1,16 +1,7 @@
-//! Per-exec phase timers (`AGENTOS_V8_SESSION_PHASES=1`): recorded always (a clock read is
-//! cheap), reported in `ExecExited` only when enabled.
+//! Per-exec phase timers: recorded always (a clock read is cheap), reported in `ExecExited` only
+//! when the engine is configured to (`AGENTOS_V8_SESSION_PHASES=1`).
 
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-
-/// Whether phase timings are reported.
-pub fn enabled() -> bool {
-    static ENABLED: OnceLock<bool> = OnceLock::new();
-    *ENABLED.get_or_init(|| {
-        std::env::var("AGENTOS_V8_SESSION_PHASES").is_ok_and(|v| matches!(v.trim(), "1" | "true"))
-    })
-}
 
 /// Named durations in the order they happened.
 #[derive(Debug, Default, Clone)]

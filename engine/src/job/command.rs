@@ -7,7 +7,7 @@ use std::sync::Arc;
 use agentos_proto::ErrorCode;
 use agentos_sandbox::Sandbox;
 
-use crate::guest_files;
+use super::guest_files;
 use crate::modules::{Module, ModuleCache, ModuleError};
 
 /// Path the guest sees as `process.execPath`.
@@ -114,7 +114,8 @@ pub struct Lookup<'a> {
     pub path: &'a [PathBuf],
 }
 
-/// Resolves `argv`; `node FILE` reads FILE through `sandbox`, relative to the guest's `cwd`.
+/// Resolves `argv`; `node FILE` reads FILE through `sandbox`, relative to the guest's `cwd`;
+/// WASI modules come from `modules`.
 ///
 /// # Errors
 /// [`CommandError`] when argv is empty, names no command, or names an unrunnable file.
@@ -123,6 +124,7 @@ pub fn resolve(
     cwd: &str,
     lookup: &Lookup<'_>,
     sandbox: &mut Sandbox,
+    modules: &ModuleCache,
 ) -> Result<Command, CommandError> {
     let (program, args) = argv.split_first().ok_or(CommandError::EmptyArgv)?;
     if program == "node" || program == "nodejs" {
@@ -130,7 +132,7 @@ pub fn resolve(
     }
     let file =
         find_module(program, lookup).ok_or_else(|| CommandError::NotFound(program.clone()))?;
-    let module = ModuleCache::global().load(&file)?;
+    let module = modules.load(&file)?;
     Ok(Command::Wasm(WasmMain {
         module,
         argv: argv.to_vec(),
@@ -156,20 +158,6 @@ fn find_module(program: &str, lookup: &Lookup<'_>) -> Option<PathBuf> {
         .chain(lookup.path.iter().cloned())
         .map(|dir| dir.join(&file))
         .find(|candidate| candidate.is_file())
-}
-
-/// The sidecar's command path: `AGENTOS_COMMAND_PATH` (colon separated), else the default
-/// command set built next to the binary (`target/commands`).
-pub fn command_path_from_env() -> Vec<PathBuf> {
-    if let Some(path) = std::env::var_os("AGENTOS_COMMAND_PATH") {
-        return std::env::split_paths(&path)
-            .filter(|p| !p.as_os_str().is_empty())
-            .collect();
-    }
-    let beside_binary = std::env::current_exe()
-        .ok()
-        .and_then(|exe| Some(exe.parent()?.parent()?.join("commands")));
-    beside_binary.into_iter().collect()
 }
 
 fn parse_node(args: &[String], cwd: &str, sandbox: &mut Sandbox) -> Command {
@@ -268,6 +256,7 @@ mod tests {
             "/",
             &NOWHERE,
             &mut no_fs(),
+            &ModuleCache::new(1),
         ) else {
             panic!("expected a JS main");
         };
@@ -279,7 +268,9 @@ mod tests {
 
     #[test]
     fn unknown_command_and_empty_argv() {
-        let err = |parts: &[&str]| resolve(&argv(parts), "/", &NOWHERE, &mut no_fs()).err();
+        let modules = ModuleCache::new(1);
+        let err =
+            |parts: &[&str]| resolve(&argv(parts), "/", &NOWHERE, &mut no_fs(), &modules).err();
         assert_eq!(err(&["nope"]), Some(CommandError::NotFound("nope".into())));
         assert_eq!(
             err(&["../etc/x"]),
@@ -291,9 +282,13 @@ mod tests {
     #[test]
     fn bad_node_options_fail_like_node() {
         for parts in [&["node", "--inspect"][..], &["node", "-e"], &["node"]] {
-            let Ok(Command::Fails { code, stderr }) =
-                resolve(&argv(parts), "/", &NOWHERE, &mut no_fs())
-            else {
+            let Ok(Command::Fails { code, stderr }) = resolve(
+                &argv(parts),
+                "/",
+                &NOWHERE,
+                &mut no_fs(),
+                &ModuleCache::new(1),
+            ) else {
                 panic!("expected a failing command for {parts:?}");
             };
             assert_eq!(code, 9);
@@ -312,9 +307,14 @@ mod tests {
             read_only: true,
         };
         let mut fs = Sandbox::new(&[preopen]).unwrap();
-        let Ok(Command::Js(main)) =
-            resolve(&argv(&["node", "main.js", "x"]), "/app", &NOWHERE, &mut fs)
-        else {
+        let modules = ModuleCache::new(1);
+        let Ok(Command::Js(main)) = resolve(
+            &argv(&["node", "main.js", "x"]),
+            "/app",
+            &NOWHERE,
+            &mut fs,
+            &modules,
+        ) else {
             panic!("expected a JS main");
         };
         assert_eq!(
@@ -327,6 +327,7 @@ mod tests {
             "/app",
             &NOWHERE,
             &mut fs,
+            &modules,
         );
         assert!(matches!(escape, Ok(Command::Fails { code: 1, .. })));
         std::fs::remove_dir_all(&dir).unwrap();

@@ -1,17 +1,16 @@
 //! Where isolates come from: the snapshot policy (`AGENTOS_WASM_SNAPSHOT_RUNNER`), the blob
 //! to restore from, and creating an isolate of a gate-approved kind.
 
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use agentos_snapshots::{Blob, Digest, DiskCache, SnapshotCache};
+use agentos_snapshots::{Blob, Digest, DiskCache, Origin, SnapshotCache};
 
-use std::sync::Arc;
-
-use super::blob_gate::{BlobGate, BlobKind, GateGuard};
-use super::budget::Budget;
-use super::{bridge, snapshot};
+use crate::budget::Budget;
+use crate::error::SnapshotError;
+use crate::snapshot_gate::{BlobKind, GateGuard, SnapshotGate};
+use crate::{bridge, snapshot};
 
 /// How long an exec may wait for inline isolates to drain so `auto` can switch to the snapshot.
 const SWITCH_PATIENCE: Duration = Duration::from_millis(100);
@@ -28,28 +27,14 @@ pub enum SnapshotMode {
 }
 
 impl SnapshotMode {
-    /// Parses the variable's value; an invalid value logs a warning and means `auto`.
-    pub fn parse(raw: Option<&str>) -> Self {
-        match raw.map(str::trim) {
-            None | Some("" | "auto") => SnapshotMode::Auto,
-            Some("block") => SnapshotMode::Block,
-            Some("off") => SnapshotMode::Off,
-            Some(other) => {
-                tracing::warn!(
-                    "AGENTOS_WASM_SNAPSHOT_RUNNER={other:?} is not auto|block|off; using auto"
-                );
-                SnapshotMode::Auto
-            }
+    /// The mode named `name` (`auto`, `block`, `off`).
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "auto" => Some(SnapshotMode::Auto),
+            "block" => Some(SnapshotMode::Block),
+            "off" => Some(SnapshotMode::Off),
+            _ => None,
         }
-    }
-
-    /// The mode from the environment.
-    pub fn from_env() -> Self {
-        Self::parse(
-            std::env::var("AGENTOS_WASM_SNAPSHOT_RUNNER")
-                .ok()
-                .as_deref(),
-        )
     }
 
     /// The name, as the variable spells it.
@@ -75,37 +60,32 @@ pub enum SnapshotState {
     Failed,
 }
 
-/// The process's isolate source.
+/// Where a process's isolates come from: the snapshot (once built) and the gate that keeps
+/// isolates of two different blobs from being alive at once.
 pub struct Isolates {
     mode: SnapshotMode,
     digest: Digest,
     cache: SnapshotCache,
     blob: OnceLock<Blob>,
     state: AtomicU8,
+    gate: Arc<SnapshotGate>,
+    created_builtin: AtomicU64,
+    created_snapshot: AtomicU64,
 }
 
-static ISOLATES: OnceLock<Isolates> = OnceLock::new();
-
 impl Isolates {
-    /// Configures the process's isolate source once; later calls return the first one.
-    pub fn install(mode: SnapshotMode, disk: Option<DiskCache>) -> &'static Isolates {
-        ISOLATES.get_or_init(|| Isolates {
+    /// An isolate source in `mode`, caching snapshot blobs in `disk` (or in memory only).
+    pub fn new(mode: SnapshotMode, disk: Option<DiskCache>) -> Self {
+        Self {
             mode,
             digest: snapshot::digest(),
             cache: SnapshotCache::new(disk),
             blob: OnceLock::new(),
             state: AtomicU8::new(if mode == SnapshotMode::Off { 0 } else { 1 }),
-        })
-    }
-
-    /// The configured source, or the environment's defaults.
-    pub fn get() -> &'static Isolates {
-        ISOLATES.get().unwrap_or_else(|| {
-            Self::install(
-                SnapshotMode::from_env(),
-                Some(DiskCache::default_location()),
-            )
-        })
+            gate: Arc::new(SnapshotGate::new()),
+            created_builtin: AtomicU64::new(0),
+            created_snapshot: AtomicU64::new(0),
+        }
     }
 
     /// The digest of this sidecar's snapshot.
@@ -128,24 +108,23 @@ impl Isolates {
         }
     }
 
-    /// Starts the mode's work: `block` builds or loads the snapshot now, `auto` in the background.
-    pub fn start(&'static self) {
-        match self.mode {
-            SnapshotMode::Off => {}
-            SnapshotMode::Block => self.ensure_snapshot(),
-            SnapshotMode::Auto => {
-                let spawned = std::thread::Builder::new()
-                    .name("agentos-snapshot".into())
-                    .spawn(move || self.ensure_snapshot());
-                if let Err(e) = spawned {
-                    tracing::error!("cannot start the snapshot builder: {e}");
-                    self.state.store(3, Ordering::Release);
-                }
-            }
-        }
+    /// Isolates created so far from V8's built-in blob and from our snapshot.
+    pub fn created(&self) -> (u64, u64) {
+        (
+            self.created_builtin.load(Ordering::Relaxed),
+            self.created_snapshot.load(Ordering::Relaxed),
+        )
     }
 
-    fn ensure_snapshot(&self) {
+    /// Builds the snapshot (or loads it from disk) unless the mode is `off`; afterwards new
+    /// isolates restore from it.
+    ///
+    /// # Errors
+    /// [`SnapshotError`] when it can be neither loaded nor built (the runner then runs inline).
+    pub fn ensure_snapshot(&self) -> Result<Option<Origin>, SnapshotError> {
+        if self.mode == SnapshotMode::Off {
+            return Ok(None);
+        }
         let started = std::time::Instant::now();
         match self
             .cache
@@ -154,7 +133,6 @@ impl Isolates {
             Ok((blob, origin)) => {
                 let _ = self.blob.set(blob);
                 self.state.store(2, Ordering::Release);
-                super::warm_pool::WarmPool::global().refill_default();
                 tracing::info!(
                     digest = %self.digest.short(),
                     ?origin,
@@ -162,10 +140,12 @@ impl Isolates {
                     ms = started.elapsed().as_secs_f64() * 1e3,
                     "snapshot ready"
                 );
+                Ok(Some(origin))
             }
             Err(e) => {
                 self.state.store(3, Ordering::Release);
                 tracing::error!("snapshot creation failed, running the runner inline: {e}");
+                Err(e.into())
             }
         }
     }
@@ -180,7 +160,7 @@ impl Isolates {
 
     /// Enters the gate for an exec's isolate, waiting (briefly, in `auto`) for a switch.
     pub fn enter(&self) -> GateGuard {
-        let gate = BlobGate::global();
+        let gate = &self.gate;
         match (self.target(), self.mode) {
             (kind @ BlobKind::Userland(_), SnapshotMode::Auto) => {
                 gate.enter_preferring(kind, BlobKind::Builtin, SWITCH_PATIENCE)
@@ -189,21 +169,29 @@ impl Isolates {
         }
     }
 
+    /// Enters the gate for `kind` only if that needs no wait.
+    pub fn try_enter(&self, kind: BlobKind) -> Option<GateGuard> {
+        self.gate.try_enter(kind)
+    }
+
     /// A new isolate for `guard`'s kind with a `heap_mb` heap limit and an ArrayBuffer budget of
     /// the same size, and our microtask and rejection handling.
     pub fn new_isolate(&self, guard: &GateGuard, heap_mb: u32) -> (v8::OwnedIsolate, Arc<Budget>) {
-        super::init();
+        crate::platform::init();
         let budget = Budget::new((heap_mb as usize) << 20);
         let mut params = v8::CreateParams::default()
             .external_references(bridge::external_references().into())
-            .array_buffer_allocator(super::budget::allocator(&budget))
+            .array_buffer_allocator(crate::budget::allocator(&budget))
             .heap_limits(0, (heap_mb as usize) << 20);
         if let (BlobKind::Userland(_), Some(blob)) = (guard.kind(), self.blob.get()) {
             params = params.snapshot_blob(v8::StartupData::from(*blob));
+            self.created_snapshot.fetch_add(1, Ordering::Relaxed);
+        } else {
+            self.created_builtin.fetch_add(1, Ordering::Relaxed);
         }
         let mut isolate = v8::Isolate::new(params);
         isolate.set_microtasks_policy(v8::MicrotasksPolicy::Explicit);
-        isolate.set_promise_reject_callback(super::js::on_promise_reject);
+        isolate.set_promise_reject_callback(crate::event_loop::on_promise_reject);
         (isolate, budget)
     }
 }

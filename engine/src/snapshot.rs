@@ -10,9 +10,9 @@
 
 use agentos_snapshots::{Digest, DigestInput};
 
-use super::blob_gate::{BlobGate, BlobKind};
-use super::bridge;
-use super::runner::{self, Compile};
+use crate::bridge;
+use crate::error::CreateError;
+use crate::runner::{self, Compile};
 
 /// V8 flags set by this process that affect the heap (none yet), part of the digest.
 pub const HEAP_FLAGS: &str = "";
@@ -33,10 +33,9 @@ pub fn digest() -> Digest {
 /// running V8 here.
 ///
 /// # Errors
-/// A message when the runner fails to load or V8 refuses to create the blob.
-pub fn create_blob() -> Result<Vec<u8>, String> {
-    super::init();
-    let _guard = BlobGate::global().enter(BlobKind::Builtin);
+/// [`CreateError`] when the runner fails to load or V8 refuses to create the blob.
+pub fn create_blob() -> Result<Vec<u8>, CreateError> {
+    crate::platform::init();
     let refs = bridge::external_references();
     let mut creator = v8::Isolate::snapshot_creator(Some(refs.into()), None);
     {
@@ -50,7 +49,7 @@ pub fn create_blob() -> Result<Vec<u8>, String> {
     creator
         .create_blob(v8::FunctionCodeHandling::Keep)
         .map(|blob| blob.to_vec())
-        .ok_or_else(|| "V8 could not create the snapshot blob".to_string())
+        .ok_or(CreateError::Refused)
 }
 
 /// The argument that turns the sidecar binary into the snapshot helper.
@@ -59,21 +58,26 @@ pub const HELPER_ARG: &str = "--build-snapshot";
 /// Creates the blob in a helper process (this same binary with [`HELPER_ARG`]).
 ///
 /// # Errors
-/// A message when the helper cannot be started, fails, or returns nothing.
-pub fn create_blob_in_helper() -> Result<Vec<u8>, String> {
-    let exe =
-        std::env::current_exe().map_err(|e| format!("cannot find the sidecar binary: {e}"))?;
+/// [`CreateError`] when the helper cannot be started, fails, or returns nothing.
+pub fn create_blob_in_helper() -> Result<Vec<u8>, CreateError> {
+    let exe = std::env::current_exe().map_err(|source| CreateError::Spawn {
+        path: "the sidecar binary".into(),
+        source,
+    })?;
     let output = std::process::Command::new(&exe)
         .arg(HELPER_ARG)
         .stdin(std::process::Stdio::null())
         .stderr(std::process::Stdio::inherit())
         .output()
-        .map_err(|e| format!("cannot run the snapshot helper {}: {e}", exe.display()))?;
+        .map_err(|source| CreateError::Spawn {
+            path: exe.display().to_string(),
+            source,
+        })?;
     if !output.status.success() {
-        return Err(format!("snapshot helper failed: {}", output.status));
+        return Err(CreateError::Helper(output.status));
     }
     if output.stdout.is_empty() {
-        return Err("snapshot helper produced no blob".into());
+        return Err(CreateError::Empty);
     }
     Ok(output.stdout)
 }

@@ -10,13 +10,14 @@ use std::time::{Duration, Instant};
 use agentos_proto::v1::Stream;
 use bytes::Bytes;
 
-use super::stopper::{StopCause, Stopper};
-use crate::writer::EventSink;
+use crate::events::Sink;
+use crate::outcome::StopCause;
+use crate::stopper::Stopper;
 
 /// One exec's metered output.
 pub struct GuestOutput {
     exec_id: u64,
-    sink: EventSink,
+    sink: Sink,
     limit: u64,
     used: Cell<u64>,
     writing: Cell<Duration>,
@@ -25,7 +26,7 @@ pub struct GuestOutput {
 
 impl GuestOutput {
     /// Output of exec `exec_id`, capped at `limit` bytes over stdout and stderr together.
-    pub fn new(exec_id: u64, sink: EventSink, limit: u64, stopper: Arc<Stopper>) -> Self {
+    pub fn new(exec_id: u64, sink: Sink, limit: u64, stopper: Arc<Stopper>) -> Self {
         Self {
             exec_id,
             sink,
@@ -37,7 +38,7 @@ impl GuestOutput {
     }
 
     /// The raw sink (for events that are not guest output).
-    pub fn sink(&self) -> &EventSink {
+    pub fn sink(&self) -> &Sink {
         &self.sink
     }
 

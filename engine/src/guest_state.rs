@@ -4,32 +4,10 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Instant;
 
-use bytes::Bytes;
-
-use super::call::CallState;
-use super::output::GuestOutput;
-use super::wasi_host::WasiHost;
-use super::wasm::CompiledSlot;
-
-/// What the dispatcher sends to a running exec.
-#[derive(Debug)]
-pub enum ExecInput {
-    /// Bytes for the guest's stdin.
-    Stdin(Bytes),
-    /// The guest's stdin is closed.
-    StdinClose,
-    /// The exec was stopped from outside (see its `Stopper` for why): stop waiting.
-    Stop,
-    /// The host answered host call `id` (call mode): JSON text, or an error message.
-    HostReply {
-        /// The host call.
-        id: u64,
-        /// True when `text` is an error message.
-        error: bool,
-        /// JSON text or the message.
-        text: String,
-    },
-}
+use crate::job::call::CallState;
+use crate::modules::CompiledSlot;
+use crate::output::GuestOutput;
+use crate::wasi_host::WasiHost;
 
 /// State shared by the event loop and the bridge functions of one exec.
 pub struct GuestState {
@@ -47,7 +25,7 @@ pub struct GuestState {
     pub rejections: RefCell<Vec<(v8::Global<v8::Promise>, v8::Global<v8::Value>)>>,
     /// Call-mode state, when this exec is a `Call`.
     pub call: RefCell<Option<CallState>>,
-    /// The WASI host (sandbox and stdio) of a wasm guest.
+    /// The guest's sandbox and stdio.
     pub wasi: RefCell<Option<WasiHost>>,
     /// Where the module the runner compiles goes (first exec of a command only).
     pub compiled_slot: RefCell<Option<CompiledSlot>>,
@@ -57,23 +35,21 @@ pub struct GuestState {
 pub type SharedGuest = Rc<GuestState>;
 
 impl GuestState {
-    /// Fresh state writing to `output`.
-    pub fn new(output: Rc<GuestOutput>) -> SharedGuest {
+    /// Fresh state for `host`, writing to its output.
+    pub fn new(host: WasiHost, call: Option<CallState>) -> SharedGuest {
         Rc::new(Self {
-            output,
+            output: host.stdio.output().clone(),
             clock_origin: Instant::now(),
             stdin_ref: Cell::new(false),
             exit_code: Cell::new(None),
             scripts: RefCell::new(Vec::new()),
             rejections: RefCell::new(Vec::new()),
-            call: RefCell::new(None),
-            wasi: RefCell::new(None),
+            call: RefCell::new(call),
+            wasi: RefCell::new(Some(host)),
             compiled_slot: RefCell::new(None),
         })
     }
-}
 
-impl GuestState {
     /// True while a call waits for host replies: they keep the event loop alive.
     pub fn awaits_host(&self) -> bool {
         self.call

@@ -8,13 +8,17 @@
 use std::collections::{HashMap, VecDeque};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
 use parking_lot::Mutex;
 
-use crate::engine::CompiledModule;
+/// Compiled wasm code, shareable across isolates and threads.
+pub struct CompiledModule(pub(crate) v8::CompiledWasmModule);
+
+/// Where a guest's freshly compiled module is stored (the module cache's slot for its file).
+pub type CompiledSlot = Arc<std::sync::OnceLock<CompiledModule>>;
 
 /// Modules kept unless `AGENTOS_MODULE_CACHE_CAPACITY` says otherwise.
 pub const DEFAULT_CAPACITY: usize = 64;
@@ -49,7 +53,7 @@ pub struct Module {
     pub bytes: Bytes,
     fingerprint: Fingerprint,
     /// Filled by the first exec that compiles it.
-    pub compiled: Arc<OnceLock<CompiledModule>>,
+    pub compiled: CompiledSlot,
 }
 
 /// Why a file cannot run as a command.
@@ -93,6 +97,7 @@ pub struct ModuleCache {
     capacity: usize,
     entries: Mutex<Entries>,
     evictions: AtomicU64,
+    compile_hits: AtomicU64,
 }
 
 impl ModuleCache {
@@ -102,19 +107,8 @@ impl ModuleCache {
             capacity: capacity.max(1),
             entries: Mutex::new(Entries::default()),
             evictions: AtomicU64::new(0),
+            compile_hits: AtomicU64::new(0),
         }
-    }
-
-    /// The process's cache, sized by `AGENTOS_MODULE_CACHE_CAPACITY`.
-    pub fn global() -> &'static ModuleCache {
-        static CACHE: OnceLock<ModuleCache> = OnceLock::new();
-        CACHE.get_or_init(|| {
-            let capacity = std::env::var("AGENTOS_MODULE_CACHE_CAPACITY")
-                .ok()
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or(DEFAULT_CAPACITY);
-            ModuleCache::new(capacity)
-        })
     }
 
     /// The module at `path`, from the cache when the file is unchanged.
@@ -138,7 +132,7 @@ impl ModuleCache {
             path: path.to_path_buf(),
             bytes: Bytes::from(bytes),
             fingerprint,
-            compiled: Arc::new(OnceLock::new()),
+            compiled: CompiledSlot::default(),
         });
         self.insert(module.clone());
         Ok(module)
@@ -191,6 +185,11 @@ impl ModuleCache {
     /// Modules evicted so far.
     pub fn evictions(&self) -> u64 {
         self.evictions.load(Ordering::Relaxed)
+    }
+
+    /// Counts execs that instantiated a cached compiled module instead of compiling.
+    pub fn compile_hits(&self) -> &AtomicU64 {
+        &self.compile_hits
     }
 }
 

@@ -12,7 +12,7 @@ use std::ffi::c_void;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use super::budget::Budget;
+use crate::budget::Budget;
 
 /// Extra room granted once the limit is hit, so V8 can unwind the terminated guest.
 const HEADROOM_BYTES: usize = 64 << 20;

@@ -1,4 +1,4 @@
-//! The blob gate: at most one snapshot blob has live isolates in this process at any moment.
+//! The snapshot gate: at most one snapshot blob has live isolates in this process at any moment.
 //!
 //! V8 15.2 shares one read-only heap between isolates, and a userland snapshot extends it: an
 //! isolate from V8's built-in blob alive next to one from our blob (or from two different
@@ -11,6 +11,7 @@
 //! kind drains under steady load; a guest that keeps an old isolate alive longer makes the
 //! waiter fall back to the old kind, and later switches are not attempted for `RETRY_AFTER`.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use agentos_snapshots::Digest;
@@ -44,8 +45,8 @@ impl State {
     }
 }
 
-/// The process-wide gate.
-pub struct BlobGate {
+/// The gate (one per engine, and one engine per process).
+pub struct SnapshotGate {
     state: Mutex<State>,
     drained: Condvar,
 }
@@ -53,7 +54,7 @@ pub struct BlobGate {
 /// Proof that an isolate of `kind` may be alive; drop it after the isolate is disposed.
 #[must_use = "the guard must outlive the isolate"]
 pub struct GateGuard {
-    gate: &'static BlobGate,
+    gate: Arc<SnapshotGate>,
     kind: BlobKind,
 }
 
@@ -74,8 +75,15 @@ impl Drop for GateGuard {
     }
 }
 
-impl BlobGate {
-    const fn new() -> Self {
+impl Default for SnapshotGate {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl SnapshotGate {
+    /// A gate with no live isolates.
+    pub const fn new() -> Self {
         Self {
             state: Mutex::new(State {
                 current: None,
@@ -88,23 +96,20 @@ impl BlobGate {
         }
     }
 
-    /// The process's gate.
-    pub fn global() -> &'static BlobGate {
-        static GATE: BlobGate = BlobGate::new();
-        &GATE
-    }
-
-    fn admit(&'static self, state: &mut State, kind: BlobKind) -> GateGuard {
+    fn admit(self: &Arc<Self>, state: &mut State, kind: BlobKind) -> GateGuard {
         if state.live == 0 && state.current != Some(kind) {
             tracing::debug!(from = ?state.current, to = ?kind, "blob gate switches");
             state.current = Some(kind);
         }
         state.live += 1;
-        GateGuard { gate: self, kind }
+        GateGuard {
+            gate: self.clone(),
+            kind,
+        }
     }
 
     /// Enters with `kind` if that needs no wait.
-    pub fn try_enter(&'static self, kind: BlobKind) -> Option<GateGuard> {
+    pub fn try_enter(self: &Arc<Self>, kind: BlobKind) -> Option<GateGuard> {
         let mut state = self.state.lock();
         let blocked_by_switch =
             state.switch_waiters > 0 && state.switching_to.is_some_and(|k| k != kind);
@@ -112,7 +117,7 @@ impl BlobGate {
     }
 
     /// Enters with `kind`, waiting as long as it takes for other kinds to drain.
-    pub fn enter(&'static self, kind: BlobKind) -> GateGuard {
+    pub fn enter(self: &Arc<Self>, kind: BlobKind) -> GateGuard {
         let mut state = self.state.lock();
         while !state.admits(kind) {
             self.drained.wait(&mut state);
@@ -123,7 +128,7 @@ impl BlobGate {
     /// Enters with `preferred` if it can within `patience`, else with `fallback` (the kind
     /// currently live, which is then admitted at once).
     pub fn enter_preferring(
-        &'static self,
+        self: &Arc<Self>,
         preferred: BlobKind,
         fallback: BlobKind,
         patience: Duration,
@@ -159,11 +164,5 @@ impl BlobGate {
             fallback
         };
         self.admit(&mut state, kind)
-    }
-
-    /// The kind of the live isolates, and how many there are.
-    pub fn snapshot(&self) -> (Option<BlobKind>, usize) {
-        let state = self.state.lock();
-        (state.current, state.live)
     }
 }

@@ -1,0 +1,205 @@
+//! The JS event loop of one guest, on the exec's own thread:
+//! ```text
+//! start(config) -> tick() -> unhandled rejections? -> wait(next timer | stdin | host reply | stop) -+
+//!                   ^                                                                               |
+//!                   +-------------------------------------------------------------------------------+
+//! ```
+//! It ends when `tick()` reports nothing pending and nobody waits on stdin or the host, when the
+//! guest calls `exit`, or when the exec is stopped.
+
+use std::time::{Duration, Instant};
+
+use crate::guest_state::{GuestState, SharedGuest, guest};
+use crate::inbox::{Inbox, Input, Wait};
+use crate::outcome::Outcome;
+use crate::stopper::Stopper;
+use crate::strings::{uint8_array, v8_str};
+
+/// Why the loop stopped early.
+pub(crate) enum Stop {
+    Done(Outcome),
+}
+
+/// Runs `runner.start(config)` and the loop around it to the guest's end.
+pub(crate) fn drive<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    runner: v8::Local<'s, v8::Object>,
+    config: v8::Local<'s, v8::Object>,
+    state: &SharedGuest,
+    inbox: &mut Inbox,
+) -> Outcome {
+    let stopper = inbox.stopper.clone();
+    let mut stdin_closed = false;
+    let result = (|| -> Result<(), Stop> {
+        call(scope, runner, "start", &[config.into()], state, &stopper)?;
+        loop {
+            let delay = tick(scope, runner, state, &stopper)?;
+            let input = match next_input(inbox, state, delay, stdin_closed) {
+                Some(input) => input,
+                None if delay < 0.0 => return Ok(()),
+                None => continue,
+            };
+            stdin_closed |= matches!(input, Input::StdinClose);
+            deliver(scope, runner, input, state, inbox)?;
+        }
+    })();
+    match result {
+        Err(Stop::Done(outcome)) => outcome,
+        Ok(()) => {
+            let code = call(scope, runner, "exitCode", &[], state, &stopper)
+                .ok()
+                .and_then(|v| v.and_then(|v| v.int32_value(scope)))
+                .unwrap_or(0);
+            Outcome::Exited(code & 0xff)
+        }
+    }
+}
+
+/// The next thing to feed the runner, waiting as long as the loop may; `None` when the wait
+/// ended with nothing (a timer is due, or nothing is pending at all).
+fn next_input(
+    inbox: &mut Inbox,
+    state: &GuestState,
+    delay: f64,
+    stdin_closed: bool,
+) -> Option<Input> {
+    let reading = state.stdin_ref.get();
+    let waits_for_input = (reading && !stdin_closed) || state.awaits_host();
+    let wait = if delay == 0.0 {
+        Wait::Poll
+    } else if delay < 0.0 {
+        if !waits_for_input {
+            return inbox.ready(reading);
+        }
+        Wait::Forever
+    } else {
+        Wait::Until(Instant::now() + Duration::from_secs_f64(delay / 1e3))
+    };
+    inbox.next(wait, reading)
+}
+
+fn deliver<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    runner: v8::Local<'s, v8::Object>,
+    input: Input,
+    state: &SharedGuest,
+    inbox: &Inbox,
+) -> Result<(), Stop> {
+    let stopper = &inbox.stopper;
+    match input {
+        Input::Stdin(bytes) => {
+            v8::scope!(let scope, scope);
+            let Some(chunk) = uint8_array(scope, bytes.to_vec()) else {
+                return Err(Stop::Done(Outcome::internal(
+                    "allocating a stdin chunk failed",
+                )));
+            };
+            call(scope, runner, "stdinData", &[chunk.into()], state, stopper).map(drop)
+        }
+        Input::StdinClose => call(scope, runner, "stdinEnd", &[], state, stopper).map(drop),
+        Input::Stop => check_stopped(state, stopper),
+        Input::HostReply { id, error, text } => {
+            inbox.host_calls.lock().remove(&id);
+            v8::scope!(let scope, scope);
+            let args = [
+                v8::Number::new(scope, id as f64).into(),
+                v8::Boolean::new(scope, error).into(),
+                v8_str(scope, &text).into(),
+            ];
+            call(scope, runner, "hostReply", &args, state, stopper).map(drop)
+        }
+    }
+}
+
+/// One turn of the loop; returns the runner's delay until the next timer (-1: none).
+fn tick<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    runner: v8::Local<'s, v8::Object>,
+    state: &SharedGuest,
+    stopper: &Stopper,
+) -> Result<f64, Stop> {
+    v8::scope!(let scope, scope);
+    let delay = call(scope, runner, "tick", &[], state, stopper)?
+        .and_then(|v| v.number_value(scope))
+        .unwrap_or(-1.0);
+    let rejected = state.rejections.borrow_mut().drain(..).next();
+    if let Some((_promise, reason)) = rejected {
+        let reason = v8::Local::new(scope, reason);
+        call(
+            scope,
+            runner,
+            "unhandledRejection",
+            &[reason],
+            state,
+            stopper,
+        )?;
+        return Ok(0.0);
+    }
+    Ok(if delay.is_nan() { -1.0 } else { delay })
+}
+
+/// Calls `runner[name](...args)`, turning exit, stops and runner faults into [`Stop`].
+pub(crate) fn call<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    runner: v8::Local<'s, v8::Object>,
+    name: &str,
+    args: &[v8::Local<'s, v8::Value>],
+    state: &SharedGuest,
+    stopper: &Stopper,
+) -> Result<Option<v8::Local<'s, v8::Value>>, Stop> {
+    check_stopped(state, stopper)?;
+    let key = v8_str(scope, name);
+    let function = runner
+        .get(scope, key.into())
+        .and_then(|f| v8::Local::<v8::Function>::try_from(f).ok())
+        .ok_or_else(|| Stop::Done(Outcome::internal(format!("runner has no {name}()"))))?;
+    v8::tc_scope!(let tc, scope);
+    let result = function.call(tc, runner.into(), args);
+    if result.is_none() {
+        check_stopped(state, stopper)?;
+        let detail = tc
+            .exception()
+            .map_or_else(|| "terminated".to_string(), |e| e.to_rust_string_lossy(tc));
+        return Err(Stop::Done(Outcome::internal(format!(
+            "runner {name}() failed: {detail}"
+        ))));
+    }
+    tc.perform_microtask_checkpoint();
+    check_stopped(state, stopper)?;
+    Ok(result)
+}
+
+fn check_stopped(state: &GuestState, stopper: &Stopper) -> Result<(), Stop> {
+    if let Some(code) = state.exit_code.get() {
+        return Err(Stop::Done(Outcome::Exited(code)));
+    }
+    match stopper.cause() {
+        None => Ok(()),
+        Some(cause) => Err(Stop::Done(cause.outcome())),
+    }
+}
+
+/// Tracks promises rejected with no handler, for `unhandledRejection` after the turn.
+pub(crate) extern "C" fn on_promise_reject(message: v8::PromiseRejectMessage) {
+    // SAFETY: V8 invokes this callback synchronously on the isolate's own thread, inside the
+    // context of the rejected promise, and `message` outlives the scope built from it.
+    v8::callback_scope!(unsafe scope, &message);
+    let Some(state) = guest(scope) else { return };
+    let promise = message.get_promise();
+    match message.get_event() {
+        v8::PromiseRejectEvent::PromiseRejectWithNoHandler => {
+            let reason = message
+                .get_value()
+                .unwrap_or_else(|| v8::undefined(scope).into());
+            let entry = (
+                v8::Global::new(scope, promise),
+                v8::Global::new(scope, reason),
+            );
+            state.rejections.borrow_mut().push(entry);
+        }
+        v8::PromiseRejectEvent::PromiseHandlerAddedAfterReject => {
+            state.rejections.borrow_mut().retain(|(p, _)| *p != promise);
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,145 @@
+//! One job from admission to its last event. What it runs is a [`Program`]; the steps live
+//! beside it: resolving an argv ([`command`]), running in a prepared guest (`run`), and the
+//! events that end it (`report`).
+//!
+//! The control plane builds a [`Job`] from a request, keeps the matching
+//! [`ExecHandle`](crate::ExecHandle), and hears back through its [`JobHost`].
+
+pub mod call;
+pub mod command;
+mod guest_files;
+pub(crate) mod report;
+pub(crate) mod run;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use agentos_proto::Event;
+use agentos_proto::v1;
+use agentos_sandbox::Preopen;
+
+use crate::cpu::GuestThread;
+use crate::events::Sink;
+use crate::inbox::Inbox;
+use crate::limits::{CallLimits, Limits};
+
+pub use call::CallProgram;
+pub use report::unstarted_events;
+
+/// What a job runs.
+pub enum Program {
+    /// An argv: `node ...`, a WASI command by name, or a `.wasm` path.
+    Command(Vec<String>),
+    /// A call: source that evaluates to `async (input, host) => value`, run on a JSON input.
+    Call(CallProgram),
+}
+
+/// What a guest sees of the world.
+#[derive(Debug, Clone, Default)]
+pub struct Setting {
+    /// Exactly the guest's environment.
+    pub env: Vec<(String, String)>,
+    /// The guest's working directory.
+    pub cwd: String,
+    /// Host directories the guest sees.
+    pub preopens: Vec<Preopen>,
+    /// Directories searched for commands before the sidecar's command path.
+    pub command_dirs: Vec<String>,
+    /// Guest paths `require` searches for bare specifiers.
+    pub module_paths: Vec<String>,
+}
+
+/// An accepted exec or call, validated and ready to run.
+pub struct Job {
+    /// Host-chosen id.
+    pub id: u64,
+    /// What runs.
+    pub program: Program,
+    /// What it sees.
+    pub setting: Setting,
+    /// Limits, validated at admission.
+    pub limits: Limits,
+    /// When the request was accepted (for the queue-wait phase).
+    pub accepted: Instant,
+    /// The job's side of its exec handle.
+    pub inbox: Inbox,
+}
+
+impl Job {
+    /// A job for an `Exec` request.
+    pub fn from_exec(exec: v1::Exec, limits: Limits, mut inbox: Inbox) -> Self {
+        inbox.preload(exec.stdin, exec.stdin_open);
+        Self {
+            id: exec.exec_id,
+            program: Program::Command(exec.argv),
+            setting: Setting {
+                env: exec.env.into_iter().map(|e| (e.key, e.value)).collect(),
+                cwd: if exec.cwd.is_empty() {
+                    "/".into()
+                } else {
+                    exec.cwd
+                },
+                preopens: (exec.preopens.into_iter())
+                    .map(|p| Preopen {
+                        host: PathBuf::from(p.host_path),
+                        guest: p.guest_path,
+                        read_only: p.read_only,
+                    })
+                    .collect(),
+                command_dirs: exec.command_path,
+                module_paths: exec.module_paths,
+            },
+            limits,
+            accepted: Instant::now(),
+            inbox,
+        }
+    }
+
+    /// A job for a `Call` request: no argv, no files, no stdin.
+    pub fn from_call(
+        call: v1::Call,
+        limits: Limits,
+        call_limits: CallLimits,
+        mut inbox: Inbox,
+    ) -> Self {
+        inbox.preload(bytes::Bytes::new(), false);
+        Self {
+            id: call.call_id,
+            program: Program::Call(CallProgram {
+                source: call.source,
+                input_json: call.input_json,
+                callbacks: call.callbacks,
+                limits: call_limits,
+            }),
+            setting: Setting {
+                cwd: "/".into(),
+                ..Setting::default()
+            },
+            limits,
+            accepted: Instant::now(),
+            inbox,
+        }
+    }
+
+    /// True for a `Call`.
+    pub fn is_call(&self) -> bool {
+        matches!(self.program, Program::Call(_))
+    }
+}
+
+/// The control plane's side of one running job.
+pub trait JobHost: Send + 'static {
+    /// Where the job's events go.
+    fn sink(&self) -> Sink;
+
+    /// The guest starts running on `thread` (its wall and CPU time count from now; `None` when
+    /// the thread cannot be named, and CPU time cannot be watched).
+    fn started(&mut self, thread: Option<GuestThread>);
+
+    /// The job's last events (`ExecExited`, or `CallResult` after any `HostCallsCancelled`):
+    /// send them and forget the job as one step, so its id is free only once they are queued.
+    fn finish(&mut self, last: Vec<Event>);
+
+    /// The job's isolate is gone (its concurrency slot may be reused).
+    fn released(self: Box<Self>);
+}

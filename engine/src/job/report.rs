@@ -1,0 +1,103 @@
+//! The events that end a job: `ExecExited` for a command; for a call, `HostCallsCancelled` (if
+//! host calls were left unanswered) then `CallResult`.
+
+use agentos_proto::v1::{ExecExited, HostCallsCancelled, PhaseTiming};
+use agentos_proto::{Event, event};
+
+use super::Job;
+use super::call::{self, CallReport};
+use crate::inbox::PendingHostCalls;
+use crate::outcome::Outcome;
+use crate::phases::Phases;
+
+/// The last events of `job` when it ends without ever running (killed while queued, or shut
+/// down first).
+pub fn unstarted_events(job: &Job, outcome: Outcome) -> Vec<Event> {
+    if job.is_call() {
+        vec![unsolicited(event::Kind::CallResult(call::result(
+            job.id,
+            outcome,
+            CallReport::default(),
+        )))]
+    } else {
+        vec![unsolicited(event::Kind::ExecExited(exited(
+            job.id, outcome,
+        )))]
+    }
+}
+
+/// A command's last event; phase timings are included when `phases` is given.
+pub(crate) fn command_events(id: u64, outcome: Outcome, phases: Option<&Phases>) -> Vec<Event> {
+    let mut exited = exited(id, outcome);
+    if let Some(phases) = phases {
+        exited.phases = phase_timings(phases);
+        tracing::debug!(exec_id = id, phases = ?phases.list(), "exec phases");
+    }
+    vec![unsolicited(event::Kind::ExecExited(exited))]
+}
+
+/// A call's last events.
+pub(crate) fn call_events(
+    id: u64,
+    outcome: Outcome,
+    report: CallReport,
+    pending: &PendingHostCalls,
+) -> Vec<Event> {
+    let mut unanswered: Vec<u64> = pending.lock().drain().collect();
+    unanswered.sort_unstable();
+    let mut events = Vec::with_capacity(2);
+    if !unanswered.is_empty() {
+        events.push(unsolicited(event::Kind::HostCallsCancelled(
+            HostCallsCancelled {
+                call_id: id,
+                host_call_ids: unanswered,
+            },
+        )));
+    }
+    let result = call::result(id, outcome, report);
+    events.push(unsolicited(event::Kind::CallResult(result)));
+    events
+}
+
+/// The `ExecExited` event for `outcome`.
+pub fn exited(exec_id: u64, outcome: Outcome) -> ExecExited {
+    let mut event = ExecExited {
+        exec_id,
+        ..Default::default()
+    };
+    match outcome {
+        Outcome::Exited(code) => event.exit_code = code,
+        Outcome::Killed(signal) => {
+            event.exit_code = 128 + signal as i32;
+            event.signal = signal;
+        }
+        Outcome::Failed {
+            code,
+            message,
+            exit_code,
+        } => {
+            event.exit_code = exit_code;
+            event.error = code as i32;
+            event.error_message = message;
+        }
+    }
+    event
+}
+
+fn phase_timings(phases: &Phases) -> Vec<PhaseTiming> {
+    phases
+        .list()
+        .iter()
+        .map(|(name, took)| PhaseTiming {
+            name: (*name).to_string(),
+            nanos: u64::try_from(took.as_nanos()).unwrap_or(u64::MAX),
+        })
+        .collect()
+}
+
+fn unsolicited(kind: event::Kind) -> Event {
+    Event {
+        request_id: 0,
+        kind: Some(kind),
+    }
+}

@@ -1,0 +1,273 @@
+//! Running one job on a prepared guest: resolve what it runs, attach the guest to the exec's
+//! stop switch and output meter, run it, and hand the control plane the job's last events.
+
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Instant;
+
+use agentos_proto::ErrorCode;
+use agentos_proto::v1::Stream;
+use agentos_sandbox::{Sandbox, SandboxOptions, filetype};
+use bytes::Bytes;
+
+use super::call::{CallProgram, CallReport, CallState};
+use super::command::{self, Command, JsMain, Lookup};
+use super::{Job, JobHost, Program, Setting, report};
+use crate::cpu::{GuestThread, thread_cpu_ns};
+use crate::error::PrepareError;
+use crate::events::Sink;
+use crate::guest::{Guest, JsJob};
+use crate::inbox::Inbox;
+use crate::limits::Limits;
+use crate::modules::ModuleCache;
+use crate::outcome::Outcome;
+use crate::output::GuestOutput;
+use crate::phases::Phases;
+use crate::wasi_host::{GuestStdio, WasiHost};
+use crate::wasm::WasmJob;
+use crate::worker::{AfterDispose, Task};
+
+/// What every job run shares: the engine's settings and module cache.
+pub(crate) struct RunContext {
+    /// Module bytes and compiled code by path.
+    pub modules: Arc<ModuleCache>,
+    /// Directories searched for `NAME.wasm` after a job's own.
+    pub command_path: Arc<[PathBuf]>,
+    /// Report phase timings in `ExecExited`.
+    pub phases: bool,
+    /// Tests only: the command `agentos-fault-panic` panics inside the worker.
+    pub fault_injection: bool,
+}
+
+/// A job handed to a worker.
+pub(crate) struct JobTask {
+    pub job: Job,
+    pub host: Box<dyn JobHost>,
+    pub ctx: Arc<RunContext>,
+    /// When the engine handed it to the pool.
+    pub dispatched: Instant,
+}
+
+impl Task for JobTask {
+    fn run(self: Box<Self>, guest: Result<&mut Guest<'_, '_, '_>, PrepareError>) -> AfterDispose {
+        let JobTask {
+            job,
+            mut host,
+            ctx,
+            dispatched,
+        } = *self;
+        let Job {
+            id,
+            program,
+            setting,
+            limits,
+            accepted,
+            inbox,
+        } = job;
+        let mut phases = Phases::default();
+        phases.record("queue_wait", dispatched - accepted);
+        let (warm, handed_over) = guest
+            .as_ref()
+            .map_or((false, Instant::now()), |g| (g.warm(), g.handed_over_at()));
+        let claim = handed_over.saturating_duration_since(dispatched);
+        phases.record(if warm { "claim_hit" } else { "claim_miss" }, claim);
+        host.started(GuestThread::current());
+        let started = Instant::now();
+        // CPU time is reported for calls only: reading it costs a file read.
+        let cpu_start = matches!(program, Program::Call(_))
+            .then(thread_cpu_ns)
+            .flatten();
+        let run = Run {
+            id,
+            setting: &setting,
+            limits,
+            sink: host.sink(),
+            ctx: &ctx,
+        };
+        let stopper = inbox.stopper.clone();
+        let host_calls = inbox.host_calls.clone();
+        let (outcome, call_report) =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &program {
+                Program::Command(argv) => (run.command(argv, guest, inbox, &mut phases), None),
+                Program::Call(call) => {
+                    let (outcome, report) = run.call(call, guest, inbox, &mut phases);
+                    (outcome, Some(report))
+                }
+            }))
+            .unwrap_or_else(|panic| {
+                let detail = crate::outcome::panic_message(panic.as_ref());
+                tracing::error!(exec_id = id, "exec panicked: {detail}");
+                (Outcome::internal(format!("internal error: {detail}")), None)
+            });
+        stopper.detach();
+        let events = match program {
+            Program::Command(_) => {
+                report::command_events(id, outcome, ctx.phases.then_some(&phases))
+            }
+            Program::Call(_) => {
+                let mut report = call_report.unwrap_or_default();
+                report.wall = started.elapsed();
+                report.cpu_ns = thread_cpu_ns()
+                    .zip(cpu_start)
+                    .map_or(0, |(end, start)| end.saturating_sub(start));
+                report::call_events(id, outcome, report, &host_calls)
+            }
+        };
+        host.finish(events);
+        Box::new(move || host.released())
+    }
+}
+
+/// One job's run, borrowed from its parts.
+struct Run<'a> {
+    id: u64,
+    setting: &'a Setting,
+    limits: Limits,
+    sink: Sink,
+    ctx: &'a RunContext,
+}
+
+impl Run<'_> {
+    fn command(
+        &self,
+        argv: &[String],
+        guest: Result<&mut Guest<'_, '_, '_>, PrepareError>,
+        mut inbox: Inbox,
+        phases: &mut Phases,
+    ) -> Outcome {
+        self.inject_fault(argv);
+        let options = SandboxOptions {
+            // Guest stdio is a pipe to the host, never a terminal.
+            stdio_filetype: filetype::UNKNOWN,
+            ..SandboxOptions::default()
+        };
+        let mut sandbox = match Sandbox::with_options(&self.setting.preopens, options) {
+            Ok(sandbox) => sandbox,
+            Err(e) => return self.failed(ErrorCode::BadArgument, e.to_string(), 1),
+        };
+        let lookup = Lookup {
+            exec_dirs: &self.setting.command_dirs,
+            path: &self.ctx.command_path,
+        };
+        let modules = &self.ctx.modules;
+        let command =
+            match command::resolve(argv, &self.setting.cwd, &lookup, &mut sandbox, modules) {
+                Ok(command) => command,
+                Err(error) => {
+                    let (code, exit_code) = error.codes();
+                    return self.failed(code, error.to_string(), exit_code);
+                }
+            };
+        if let Command::Fails { stderr, code } = &command {
+            self.sink
+                .output(self.id, Stream::Stderr, Bytes::from(stderr.clone()));
+            return Outcome::Exited(*code);
+        }
+        let (guest, output) = match self.attach(guest, &inbox, phases) {
+            Ok(attached) => attached,
+            Err(outcome) => return outcome,
+        };
+        match command {
+            Command::Js(main) => {
+                let stdio = GuestStdio::without_stdin(output);
+                let host = WasiHost { sandbox, stdio };
+                guest.run_js(self.js_job(&main), host, &mut inbox, phases)
+            }
+            Command::Wasm(wasm) => {
+                let stopper = inbox.stopper.clone();
+                let stdio = GuestStdio::new(output, inbox);
+                let host = WasiHost { sandbox, stdio };
+                let job = WasmJob {
+                    argv: &wasm.argv,
+                    env: &self.setting.env,
+                    bytes: &wasm.module.bytes,
+                    compiled: &wasm.module.compiled,
+                    compile_hits: modules.compile_hits(),
+                };
+                guest.run_wasm(job, host, &stopper, phases)
+            }
+            Command::Fails { .. } => Outcome::internal("a failing command reached a guest"),
+        }
+    }
+
+    fn call(
+        &self,
+        program: &CallProgram,
+        guest: Result<&mut Guest<'_, '_, '_>, PrepareError>,
+        mut inbox: Inbox,
+        phases: &mut Phases,
+    ) -> (Outcome, CallReport) {
+        let (guest, output) = match self.attach(guest, &inbox, phases) {
+            Ok(attached) => attached,
+            Err(outcome) => return (outcome, CallReport::default()),
+        };
+        let main = program.main();
+        let state = CallState::new(self.id, program, inbox.host_calls.clone());
+        let sandbox = match Sandbox::new(&[]) {
+            Ok(sandbox) => sandbox,
+            Err(e) => return (Outcome::internal(e.to_string()), CallReport::default()),
+        };
+        let host = WasiHost {
+            sandbox,
+            stdio: GuestStdio::without_stdin(output),
+        };
+        let (outcome, verdict, heap_used) =
+            guest.run_call(self.js_job(&main), host, state, &mut inbox, phases);
+        let report = CallReport {
+            verdict,
+            heap_used,
+            ..CallReport::default()
+        };
+        (outcome, report)
+    }
+
+    /// The prepared guest attached to the exec: a stop interrupts it, its output is metered.
+    /// Without a guest, the outcome explains why (a stop that came first, or the failure).
+    fn attach<'g, 'a, 's, 'i>(
+        &self,
+        guest: Result<&'g mut Guest<'a, 's, 'i>, PrepareError>,
+        inbox: &Inbox,
+        phases: &mut Phases,
+    ) -> Result<(&'g mut Guest<'a, 's, 'i>, Rc<GuestOutput>), Outcome> {
+        let stopper = &inbox.stopper;
+        let guest = guest.map_err(|e| {
+            stopper
+                .cause()
+                .map_or_else(|| Outcome::internal(e.to_string()), |c| c.outcome())
+        })?;
+        phases.extend(guest.take_phases());
+        guest.attach(stopper);
+        let limit = self.limits.max_output_bytes;
+        let output = GuestOutput::new(self.id, self.sink.clone(), limit, stopper.clone());
+        Ok((guest, Rc::new(output)))
+    }
+
+    fn js_job<'a>(&'a self, main: &'a JsMain) -> JsJob<'a> {
+        JsJob {
+            main,
+            env: &self.setting.env,
+            cwd: &self.setting.cwd,
+            module_paths: &self.setting.module_paths,
+        }
+    }
+
+    /// A failure the guest would see as a shell does (message on stderr), with its typed code.
+    fn failed(&self, code: ErrorCode, message: String, exit_code: i32) -> Outcome {
+        let line = Bytes::from(format!("{message}\n"));
+        self.sink.output(self.id, Stream::Stderr, line);
+        Outcome::Failed {
+            code,
+            message,
+            exit_code,
+        }
+    }
+
+    /// Testing aid: the command `agentos-fault-panic` panics inside the worker, to prove a bug
+    /// in one exec is reported as `INTERNAL` for that exec only.
+    fn inject_fault(&self, argv: &[String]) {
+        if self.ctx.fault_injection && argv.first().is_some_and(|a| a == "agentos-fault-panic") {
+            panic!("injected fault: agentos-fault-panic");
+        }
+    }
+}

@@ -1,0 +1,239 @@
+//! agentos-engine: the only crate of the sidecar that touches V8.
+//!
+//! It runs [`Job`]s: each in a fresh isolate restored from our userland snapshot (or with the
+//! runner evaluated inline), claimed from a warm pool of prepared workers, on its own thread.
+//! The control plane builds a job and an [`ExecHandle`] for each request, calls
+//! [`Engine::run`], and hears back through the job's [`JobHost`]: events to send, the guest's
+//! thread to watch, its last events, its release. No V8 type crosses this interface.
+//!
+//! ```text
+//! Engine::run(job) -> pool (claim a parked worker | spawn one) -> worker: task.run(guest)
+//!   -> job/run: resolve the command -> guest: event loop (JS) | startWasm (WASI) -> job/report
+//! ```
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
+
+mod bridge;
+mod budget;
+pub mod cpu;
+mod error;
+mod event_loop;
+mod events;
+mod guest;
+mod guest_state;
+mod heap;
+mod inbox;
+mod input;
+mod isolates;
+pub mod job;
+pub mod limits;
+mod modules;
+mod outcome;
+mod output;
+mod phases;
+pub mod platform;
+pub mod pool;
+mod runner;
+pub mod snapshot;
+mod snapshot_gate;
+mod stopper;
+mod strings;
+mod wasi_host;
+mod wasm;
+mod worker;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use agentos_snapshots::DiskCache;
+
+pub use error::{CreateError, PrepareError, RunnerError, SnapshotError};
+pub use events::{EventSink, Sink};
+pub use inbox::{ExecHandle, Inbox, StdinFull, UnknownHostCall};
+pub use isolates::{SnapshotMode, SnapshotState};
+pub use job::{Job, JobHost, Program, Setting};
+pub use limits::{CallLimits, Limits};
+pub use modules::DEFAULT_CAPACITY as DEFAULT_MODULE_CACHE_CAPACITY;
+pub use outcome::{LIMIT_EXIT_CODE, Outcome, StopCause, panic_message};
+pub use pool::{DEFAULT_WARM_ISOLATES, PoolStats};
+
+use isolates::Isolates;
+use job::run::{JobTask, RunContext};
+use modules::ModuleCache;
+use pool::WarmPool;
+
+/// How long a `block` engine waits for its warm pool to fill before serving anyway.
+pub const SEED_PATIENCE: Duration = Duration::from_secs(30);
+
+/// The engine's settings (the sidecar reads them from its environment, once).
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// When the userland snapshot is built, or never.
+    pub snapshot_mode: SnapshotMode,
+    /// Where snapshot blobs are cached on disk (`None`: memory only).
+    pub snapshot_dir: Option<PathBuf>,
+    /// Parked, prepared isolates per (snapshot, heap limit).
+    pub warm_isolates: usize,
+    /// The heap limit of jobs that name none: the key seeded before any job arrives.
+    pub seed_heap_mb: u32,
+    /// Wasm modules kept in memory.
+    pub module_cache_capacity: usize,
+    /// Largest wasm memory one instance may grow to, MiB.
+    pub max_wasm_memory_mb: u32,
+    /// Directories searched for `NAME.wasm` after a job's own.
+    pub command_path: Vec<PathBuf>,
+    /// Report phase timings in `ExecExited`.
+    pub phases: bool,
+    /// Tests only: the command `agentos-fault-panic` panics inside its worker.
+    pub fault_injection: bool,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            snapshot_mode: SnapshotMode::Auto,
+            snapshot_dir: None,
+            warm_isolates: DEFAULT_WARM_ISOLATES,
+            seed_heap_mb: 256,
+            module_cache_capacity: DEFAULT_MODULE_CACHE_CAPACITY,
+            max_wasm_memory_mb: platform::DEFAULT_MAX_WASM_MEMORY_MB,
+            command_path: Vec::new(),
+            phases: false,
+            fault_injection: false,
+        }
+    }
+}
+
+/// What [`Engine::stats`] reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EngineStats {
+    /// Warm pool counters.
+    pub pool: PoolStats,
+    /// The snapshot mode, as the variable spells it.
+    pub snapshot_mode: &'static str,
+    /// Where the snapshot stands.
+    pub snapshot_state: SnapshotState,
+    /// The snapshot's digest, hex.
+    pub snapshot_digest: String,
+    /// Wasm modules held in memory.
+    pub module_cache_entries: u64,
+    /// Wasm modules evicted so far.
+    pub module_cache_evictions: u64,
+    /// Jobs that instantiated a cached compiled module instead of compiling.
+    pub module_compile_hits: u64,
+    /// Isolates created from V8's built-in blob (the runner evaluated inline).
+    pub isolates_builtin: u64,
+    /// Isolates restored from our snapshot.
+    pub isolates_snapshot: u64,
+}
+
+/// Releases a job's concurrency slot (see [`Engine::run`]).
+pub type Release = Box<dyn FnOnce() + Send>;
+
+/// The engine: where isolates come from, the warm pool, the module cache.
+pub struct Engine {
+    config: EngineConfig,
+    isolates: Arc<Isolates>,
+    pool: Arc<WarmPool>,
+    ctx: Arc<RunContext>,
+}
+
+impl Engine {
+    /// An engine with `config`; V8 is started (once per process), nothing else yet.
+    pub fn new(config: EngineConfig) -> Arc<Self> {
+        platform::init_with(config.max_wasm_memory_mb);
+        let disk = config.snapshot_dir.clone().map(DiskCache::new);
+        let isolates = Arc::new(Isolates::new(config.snapshot_mode, disk));
+        let pool = WarmPool::new(isolates.clone(), config.warm_isolates);
+        let ctx = Arc::new(RunContext {
+            modules: Arc::new(ModuleCache::new(config.module_cache_capacity)),
+            command_path: config.command_path.clone().into(),
+            phases: config.phases,
+            fault_injection: config.fault_injection,
+        });
+        Arc::new(Self {
+            config,
+            isolates,
+            pool,
+            ctx,
+        })
+    }
+
+    /// Starts the mode's work. `block`: build or load the snapshot and fill the warm pool
+    /// before returning (at most [`SEED_PATIENCE`] for the pool); `auto`: build in the
+    /// background, seeding the pool once ready; `off`: seed the pool with inline isolates.
+    pub fn start(self: &Arc<Self>) {
+        let seed = self.config.seed_heap_mb;
+        match self.isolates.mode() {
+            SnapshotMode::Off => self.pool.refill(seed),
+            SnapshotMode::Block => {
+                // A failure is logged; the runner then runs inline.
+                let _ = self.isolates.ensure_snapshot();
+                self.pool.refill(seed);
+                if !self.pool.wait_filled(seed, SEED_PATIENCE) {
+                    tracing::warn!("the warm pool did not fill before serving");
+                }
+            }
+            SnapshotMode::Auto => {
+                let me = self.clone();
+                let spawned = std::thread::Builder::new()
+                    .name("agentos-snapshot".into())
+                    .spawn(move || {
+                        if me.isolates.ensure_snapshot().is_ok() {
+                            me.pool.refill(seed);
+                        }
+                    });
+                if let Err(e) = spawned {
+                    tracing::error!("cannot start the snapshot builder, running inline: {e}");
+                }
+            }
+        }
+    }
+
+    /// Runs `job` on a parked worker, or a fresh one; never blocks. The job reports through
+    /// `host`.
+    ///
+    /// # Errors
+    /// When no worker thread can be started, the job has already reported its failure
+    /// (`INTERNAL`) through `host`; the returned [`Release`] must be called once the caller can
+    /// take the job's concurrency slot back.
+    pub fn run(&self, job: Job, host: Box<dyn JobHost>) -> Result<(), Release> {
+        let heap_mb = job.limits.heap_mb;
+        let id = job.id;
+        let task = Box::new(JobTask {
+            job,
+            host,
+            ctx: self.ctx.clone(),
+            dispatched: Instant::now(),
+        });
+        self.pool.dispatch(task, heap_mb).map_err(|task| {
+            tracing::error!(exec_id = id, "no worker thread for exec");
+            let error = std::io::Error::other("no worker thread");
+            task.run(Err(PrepareError::NoThread(error)))
+        })
+    }
+
+    /// Counters and states for `Stats`.
+    pub fn stats(&self) -> EngineStats {
+        let (isolates_builtin, isolates_snapshot) = self.isolates.created();
+        let modules = &self.ctx.modules;
+        EngineStats {
+            pool: self.pool.stats(),
+            snapshot_mode: self.isolates.mode().as_str(),
+            snapshot_state: self.isolates.state(),
+            snapshot_digest: self.isolates.digest().hex(),
+            module_cache_entries: modules.len() as u64,
+            module_cache_evictions: modules.evictions(),
+            module_compile_hits: modules
+                .compile_hits()
+                .load(std::sync::atomic::Ordering::Relaxed),
+            isolates_builtin,
+            isolates_snapshot,
+        }
+    }
+
+    /// Drops every parked worker and starts no more (at shutdown).
+    pub fn retire(&self) {
+        self.pool.retire();
+    }
+}

@@ -1,0 +1,31 @@
+//! Starting V8, once per process.
+
+use std::sync::Once;
+
+/// Largest wasm memory one instance may grow to unless configured otherwise, MiB.
+pub const DEFAULT_MAX_WASM_MEMORY_MB: u32 = 1024;
+
+static INIT: Once = Once::new();
+
+/// Starts V8 with default settings unless it is already running.
+pub fn init() {
+    init_with(DEFAULT_MAX_WASM_MEMORY_MB);
+}
+
+/// Starts V8 once per process; later calls are no-ops (the first call's settings stay).
+pub fn init_with(max_wasm_memory_mb: u32) {
+    INIT.call_once(|| {
+        // Wasm memories are not ArrayBuffer-allocator memory: cap their growth process-wide.
+        let pages = max_wasm_memory_mb.saturating_mul(16);
+        v8::V8::set_flags_from_string(&format!("--wasm-max-mem-pages={pages}"));
+        let platform = v8::new_default_platform(0, false).make_shared();
+        v8::V8::initialize_platform(platform);
+        v8::V8::initialize();
+        tracing::debug!(version = v8::V8::get_version(), "V8 initialised");
+    });
+}
+
+/// The V8 version string, for the handshake.
+pub fn v8_version() -> &'static str {
+    v8::V8::get_version()
+}
