@@ -42,13 +42,15 @@ async fn while_true_under_a_wall_clock_limit_times_out() {
 
 #[tokio::test]
 async fn limits_hold_after_the_watchdog_has_fallen_asleep() {
+    use agentos_sidecar::watchdog::{IDLE_TICKS, TICK};
+    // Longer than the watchdog's idle period, with margin: the next exec must wake it.
+    let asleep = TICK * (IDLE_TICKS + IDLE_TICKS / 2);
     let sc = sidecar().await;
     run(&sc, node("")).await;
-    // Longer than the watchdog's idle period (IDLE_TICKS x TICK): the next exec must wake it.
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    tokio::time::sleep(asleep).await;
     let status = beside_a_calm_exec(&sc, node("for (;;) {}").timeout_ms(300)).await;
     assert_eq!(typed(&status).0, ErrorCode::Timeout);
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    tokio::time::sleep(asleep).await;
     let status = beside_a_calm_exec(&sc, node("for (;;) {}").cpu_ms(200)).await;
     assert_eq!(typed(&status).0, ErrorCode::CpuLimit);
 }

@@ -53,24 +53,46 @@ fn phase_names(status: &agentos_sdk::ExitStatus) -> Vec<String> {
     status.phases.iter().map(|(n, _)| n.clone()).collect()
 }
 
+/// Parked workers per key by default.
+const WARM: u64 = agentos_engine::DEFAULT_WARM_ISOLATES as u64;
+
 #[tokio::test]
-async fn block_restores_from_the_snapshot_and_hits_the_pool_after_warm_up() {
+async fn block_serves_its_first_exec_from_a_filled_pool() {
     let sc = spawn(builder("block").env("AGENTOS_V8_SESSION_PHASES", "1")).await;
     let stats = sc.stats().await.unwrap();
     assert_eq!(
-        (stats.snapshot_mode.as_str(), stats.snapshot_state.as_str()),
-        ("block", "ready")
+        (stats.snapshot_state.as_str(), stats.pool_parked),
+        ("ready", WARM),
+        "{stats:?}"
     );
-    let mut hits = 0;
+    let out = run(&sc, node("console.log(1)")).await;
+    assert_eq!(stdout(&out), "1\n");
+    assert!(
+        phase_names(&out.status).contains(&"claim_hit".to_string()),
+        "{:?}",
+        out.status
+    );
+}
+
+#[tokio::test]
+async fn block_execs_hit_the_pool_once_it_has_refilled() {
+    let sc = spawn(builder("block").env("AGENTOS_V8_SESSION_PHASES", "1")).await;
     for _ in 0..10 {
+        assert!(
+            parked_within(&sc, WARM, HANG).await,
+            "the pool never refilled"
+        );
         let out = run(&sc, node("console.log(typeof process.stdout.write)")).await;
         assert_eq!(stdout(&out), "function\n");
-        hits += phase_names(&out.status).contains(&"claim_hit".to_string()) as u32;
+        assert!(
+            phase_names(&out.status).contains(&"claim_hit".to_string()),
+            "{:?}",
+            out.status
+        );
     }
-    assert!(hits >= 5, "only {hits} of 10 execs found a warm worker");
     let stats = sc.stats().await.unwrap();
-    assert!(stats.pool_hits >= 5, "{stats:?}");
-    assert_eq!(stats.pool_hits + stats.pool_misses, 10, "{stats:?}");
+    assert_eq!((stats.pool_hits, stats.pool_misses), (10, 0), "{stats:?}");
+    assert_eq!(stats.isolates_inline, 0, "{stats:?}");
 }
 
 #[tokio::test]

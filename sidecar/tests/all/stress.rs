@@ -34,8 +34,15 @@ async fn burst(sc: &Arc<agentos_sdk::Sidecar>) {
     }
 }
 
-async fn clients(mode: &str, execs: usize, concurrency: usize) {
+/// Runs the burst and `execs` wasm-compiling guests over `concurrency` clients on a fresh
+/// sidecar in `mode`; returns its stats at the start and at the end.
+async fn clients(
+    mode: &str,
+    execs: usize,
+    concurrency: usize,
+) -> (agentos_sdk::StatsReply, agentos_sdk::StatsReply) {
     let sc = Arc::new(spawn(builder(mode)).await);
+    let first = sc.stats().await.expect("stats");
     burst(&sc).await;
     let per_client = execs / concurrency;
     let tasks: Vec<_> = (0..concurrency)
@@ -61,17 +68,32 @@ async fn clients(mode: &str, execs: usize, concurrency: usize) {
     }
     let stats = sc.stats().await.expect("sidecar alive after the stress");
     assert_eq!(stats.execs_live, 0);
+    (first, stats)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn auto_switches_blobs_under_load_without_crashing() {
     // Fresh snapshot dirs: each sidecar builds its snapshot while guests run, then switches.
     for _ in 0..6 {
-        clients("auto", 500, 16).await;
+        let (first, last) = clients("auto", 500, 16).await;
+        assert_eq!(
+            first.snapshot_state, "pending",
+            "the snapshot was ready before the first exec: nothing to switch from"
+        );
+        assert_eq!(last.snapshot_state, "ready", "{last:?}");
+        assert!(
+            last.isolates_inline > 0 && last.isolates_snapshot > 0,
+            "no switch from inline isolates to snapshot ones: {last:?}"
+        );
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn block_refills_the_pool_under_load_without_crashing() {
-    clients("block", 500, 16).await;
+    let (_, last) = clients("block", 500, 16).await;
+    assert_eq!(
+        last.isolates_inline, 0,
+        "block mode ran an inline isolate: {last:?}"
+    );
+    assert!(last.pool_hits > 0, "{last:?}");
 }
