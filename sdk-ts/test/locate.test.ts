@@ -46,3 +46,13 @@ test("an installed package without its binary is reported as missing", () => {
     /sidecar-linux-x64\/bin\/agentos-sidecar \(missing\)/,
   );
 });
+
+test(
+  "npm ci installs this platform's package where the search finds it",
+  { skip: process.platform !== "linux" || process.arch !== "x64" ? "only linux-x64 is laid out here" : false },
+  () => {
+    // Real module resolution; only the binary's existence is assumed (it is staged, not committed).
+    const got = locateSidecar({ env: {}, exists: () => true });
+    assert.match(got, /@agentos\/sidecar-linux-x64\/bin\/agentos-sidecar$|npm\/linux-x64\/bin\/agentos-sidecar$/);
+  },
+);
