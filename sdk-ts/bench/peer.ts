@@ -2,14 +2,16 @@
  * The peer benchmark: one host callback through our sidecar's `call`, and `run` of `node -e ''`
  * and wasm `true`, against the same work in-process in this Node: isolated-vm with a fresh
  * isolate per call (what code-mode executors do) and `node:vm` with a fresh context (no security
- * boundary: the floor). Same process, same run, rounds interleaved (every scenario once per
- * round, order rotated) so a noisy machine hits them all alike.
+ * boundary: the floor). Same process, same run, interleaved: rounds of `--block` runs of every
+ * scenario, order rotated, so a noisy machine hits them all alike (a block rather than a single
+ * run, so that one scenario's background work, such as a disposed isolate's GC on V8's worker
+ * threads, lands in another's timing only at the start of a block).
  *
  * Before each sidecar run the warm pool is refilled, untimed: `Stats.pool_parked` back to the
  * pool size, as `bench/` (Rust) does. isolated-vm's timing ends when the result is in the host;
  * `isolate.dispose()` follows untimed (its own row adds it back).
  *
- *   npm run bench [-- --runs 300 --warmup 30 --bin PATH --json FILE]
+ *   npm run bench [-- --runs 300 --warmup 30 --block 10 --bin PATH --json FILE]
  *
  * The sidecar is `--bin`, else `$AGENTOS_SIDECAR_BIN`, else the workspace's release build.
  * isolated-vm comes from `bench/deps` (installed by `npm run bench`; a native addon).
@@ -57,12 +59,14 @@ const { values: args } = parseArgs({
   options: {
     runs: { type: "string", default: "300" },
     warmup: { type: "string", default: "30" },
+    block: { type: "string", default: "10" },
     bin: { type: "string" },
     json: { type: "string" },
   },
 });
 const runs = Number(args.runs);
 const warmup = Number(args.warmup);
+const block = Math.max(1, Number(args.block));
 const bin =
   args.bin ?? process.env[SIDECAR_BIN_ENV] ?? fileURLToPath(new URL("../../../target/release/agentos-sidecar", import.meta.url));
 const poolSize = Number(process.env.AGENTOS_V8_WARM_ISOLATES ?? 2);
@@ -229,21 +233,27 @@ async function main(): Promise<void> {
   const ivm = loadIsolatedVm();
   const sc = await Sidecar.spawn({ bin, env: { AGENTOS_WASM_SNAPSHOT_RUNNER: "block", AGENTOS_LOG: "error" } });
   const scenarios = [...sidecarScenarios(sc), ...(typeof ivm === "string" ? [] : isolatedVmScenarios(ivm)), nodeVmScenario()];
-  process.stderr.write(`sidecar ${bin} (${sc.hello.sidecarVersion}), pool ${poolSize}; ${warmup} warm-up + ${runs} runs per scenario, interleaved\n`);
+  process.stderr.write(
+    `sidecar ${bin} (${sc.hello.sidecarVersion}), pool ${poolSize}; ${warmup} warm-up + ${runs} runs per scenario, interleaved in blocks of ${block}\n`,
+  );
   if (typeof ivm === "string") {
     process.stderr.write(`skipping isolated-vm: ${ivm}\n`);
   }
-  for (let round = 0; round < warmup + runs; round++) {
+  const total = warmup + runs;
+  for (let done = 0, round = 0; done < total; done += block, round++) {
+    const n = Math.min(block, total - done);
     for (let k = 0; k < scenarios.length; k++) {
       const s = scenarios[(round + k) % scenarios.length]!;
-      await s.before?.();
-      const ms = await s.run();
-      if (round >= warmup) {
-        s.samples.push(ms);
+      for (let i = 0; i < n; i++) {
+        await s.before?.();
+        const ms = await s.run();
+        if (done + i >= warmup) {
+          s.samples.push(ms);
+        }
       }
     }
-    if ((round + 1) % 50 === 0) {
-      process.stderr.write(`  round ${round + 1}/${warmup + runs}\n`);
+    if (Math.floor((done + n) / 100) > Math.floor(done / 100)) {
+      process.stderr.write(`  ${done + n}/${total} runs per scenario\n`);
     }
   }
   const stats = await sc.stats();
