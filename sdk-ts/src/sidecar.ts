@@ -82,10 +82,16 @@ export class Sidecar extends EventEmitter {
    */
   static async spawn(options: SpawnOptions = {}): Promise<Sidecar> {
     const bin = locateSidecar({ bin: options.bin });
-    const child = spawn(bin, options.args ?? [], {
-      stdio: ["pipe", "pipe", options.stderr ?? "inherit"],
-      env: { ...process.env, ...options.env },
-    });
+    let child: ChildProcess;
+    try {
+      child = spawn(bin, options.args ?? [], {
+        stdio: ["pipe", "pipe", options.stderr ?? "inherit"],
+        env: { ...process.env, ...options.env },
+      });
+    } catch (error) {
+      // Most spawn failures arrive as an `error` event; invalid arguments throw here.
+      throw new AgentosError("SIDECAR_DIED", `cannot start ${bin}: ${(error as Error).message}`, { cause: error });
+    }
     const sidecar = new Sidecar(child, bin);
     try {
       await sidecar.handshake(options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS);

@@ -131,6 +131,20 @@ test("aborting the signal kills the call and aborts its pending callbacks", t, a
   assert.equal(callbackSignal?.aborted, true);
 });
 
+test("a call that ends with a host call unanswered aborts that callback's signal", t, async () => {
+  let callbackSignal: AbortSignal | undefined;
+  const out = await sc.call("async (input, host) => { host.slow(); return 'done without it'; }", {
+    callbacks: {
+      slow: (_arg: unknown, { signal }) => {
+        callbackSignal = signal;
+        return new Promise((resolve) => setTimeout(resolve, 60_000).unref());
+      },
+    },
+  });
+  assert.deepEqual(out.ok && out.value, "done without it");
+  assert.equal(callbackSignal?.aborted, true);
+});
+
 test("input that is not JSON is refused before sending", t, async () => {
   await assert.rejects(
     sc.call("async (x) => x", { input: { n: 1n } }),
