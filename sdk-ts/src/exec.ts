@@ -40,7 +40,7 @@ export class Exec {
   private settled = false;
   private readonly stdinChunk: number;
 
-  /** @internal Use `Sidecar.exec`. */
+  /** Made by `Sidecar.exec`; not for direct use. */
   constructor(
     private readonly conn: Connection,
     private readonly wireId: bigint,
