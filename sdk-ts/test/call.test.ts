@@ -51,6 +51,14 @@ test("callbacks run concurrently", t, async () => {
   assert.deepEqual(out.ok && out.value, [10, 20, 30]);
 });
 
+test("a thousand host calls in flight at once are each answered", t, async () => {
+  const out = await sc.call(
+    "async (input, host) => (await Promise.all(Array.from({ length: 1000 }, (_, i) => host.inc(i)))).reduce((a, b) => a + b, 0)",
+    { callbacks: { inc: async (i: number) => i + 1 }, callLimits: { maxHostCalls: 1000 } },
+  );
+  assert.deepEqual(out.ok && out.value, (1000 * 1001) / 2);
+});
+
 test("a thrown callback rejects the guest's promise with its message", t, async () => {
   const out = await sc.call(
     "async (input, host) => { try { await host.search('q'); return 'resolved'; } catch (e) { return e.message; } }",
