@@ -4,13 +4,15 @@
  */
 
 import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { Sidecar, SIDECAR_BIN_ENV, type SpawnOptions } from "@agentos/sdk";
 
-/** The sidecar binary under test (these files run from `sdk-ts/build/test/`). */
-export const SIDECAR_BIN: string =
-  process.env[SIDECAR_BIN_ENV] || fileURLToPath(new URL("../../../target/debug/agentos-sidecar", import.meta.url));
+/** The sidecar binary under test, absolute (these files run from `sdk-ts/build/test/`). */
+export const SIDECAR_BIN: string = resolve(
+  process.env[SIDECAR_BIN_ENV] || fileURLToPath(new URL("../../../target/debug/agentos-sidecar", import.meta.url)),
+);
 
 if (!existsSync(SIDECAR_BIN)) {
   throw new Error(`no sidecar binary at ${SIDECAR_BIN}: run \`cargo build -p agentos-sidecar\` or set ${SIDECAR_BIN_ENV}`);
