@@ -1,0 +1,184 @@
+/** The options and results of the public API. */
+
+import type { ErrorCodeName } from "./errors.js";
+
+/**
+ * Per-exec (or per-call) resource limits; an unset or zero field takes the sidecar's default.
+ * Defaults and maxima: the README's "Limits" table.
+ */
+export interface Limits {
+  /** V8 heap limit, MiB (`MEMORY_LIMIT`). */
+  heapMb?: number;
+  /** Wall time from the guest's start, ms (`TIMEOUT`). */
+  timeoutMs?: number;
+  /** CPU time of the guest's own thread, ms (`CPU_LIMIT`). */
+  cpuMs?: number;
+  /** Stdout + stderr bytes; past it output is truncated and the guest stopped (`OUTPUT_LIMIT`). */
+  maxOutputBytes?: number;
+  /** Stdin written but not yet read by the guest, bytes; `writeStdin` waits while it is full. */
+  maxStdinBytes?: number;
+}
+
+/** A host directory the guest sees at a guest path. Nothing outside the mounts is reachable. */
+export interface Dir {
+  /** Host directory (made absolute against this process's working directory). */
+  host: string;
+  /** Where the guest sees it, e.g. `"/"` or `"/data"`. */
+  guest: string;
+  /** Writes, creations, renames and deletions through it fail with EROFS. */
+  readOnly?: boolean;
+}
+
+/** What to run besides argv. */
+export interface ExecOptions {
+  /** Exactly the environment the guest sees (nothing is inherited), in order. */
+  env?: Record<string, string>;
+  /** The guest's working directory (a guest path). */
+  cwd?: string;
+  /** Host directories to mount; none by default. */
+  dirs?: Dir[];
+  /** Bytes on the guest's stdin from the start (strings as UTF-8); must fit in one frame. */
+  stdin?: string | Uint8Array;
+  /**
+   * Keep stdin open after `stdin` until `closeStdin()` (default `true` for `exec`, like a pipe;
+   * `run` always closes it).
+   */
+  stdinOpen?: boolean;
+  limits?: Limits;
+  /** Host directories searched for `NAME.wasm` before the sidecar's own command path. */
+  commandPath?: string[];
+  /** Guest directories searched by `require` for bare specifiers after `node_modules`. */
+  modulePaths?: string[];
+  /** Aborting kills the guest (`SIGKILL`). */
+  signal?: AbortSignal;
+}
+
+/** `run`'s options: an exec's, minus stdin streaming, plus how to return output. */
+export interface RunOptions extends Omit<ExecOptions, "stdinOpen"> {
+  /** `"utf8"` (default) decodes output to strings; `"buffer"` keeps the bytes. */
+  encoding?: "utf8" | "buffer";
+}
+
+/** The typed error the sidecar attached to an exec it ended (a limit, a bad command, a fault). */
+export interface ExecFailure {
+  code: ErrorCodeName;
+  message: string;
+}
+
+/** How an exec ended. */
+export interface ExitStatus {
+  /** Exit code; 128 + N when ended by signal N. */
+  code: number;
+  /** The signal that ended the guest, e.g. `"SIGKILL"`, or `null`. */
+  signal: string | null;
+  /** Set when the sidecar, not the guest, ended the exec (e.g. `TIMEOUT`). */
+  error?: ExecFailure;
+}
+
+/** What `run` returns: the exit status and all output. */
+export interface RunResult<Out = string> extends ExitStatus {
+  stdout: Out;
+  stderr: Out;
+}
+
+/** Limits that only calls have; zero or unset means the sidecar's default. */
+export interface CallLimits {
+  /** Host calls per call (`HOST_CALL_LIMIT`; default 1 000). */
+  maxHostCalls?: number;
+  /** Bytes of one host call's JSON argument or reply (`HOST_PAYLOAD_LIMIT`; default 1 MiB). */
+  maxHostPayloadBytes?: number;
+  /** Bytes of the result's JSON (`RESULT_LIMIT`; default 4 MiB). */
+  maxResultBytes?: number;
+}
+
+/** What a host callback gets besides the guest's argument. */
+export interface HostCallContext {
+  /** The callback's name. */
+  name: string;
+  /** Aborted when the sidecar gives up on this host call or the call ends without it. */
+  signal: AbortSignal;
+}
+
+/**
+ * A host callback: the guest's JSON argument in, a JSON value out (`undefined` becomes `null`).
+ * A throw or rejection rejects the guest's promise with an `Error` carrying the message.
+ */
+export type HostCallback = (arg: any, context: HostCallContext) => unknown;
+
+export interface CallOptions {
+  /** The function's first argument (JSON; default `null`). */
+  input?: unknown;
+  /** The only callbacks the guest may use, as `host.NAME(arg)`; they run concurrently. */
+  callbacks?: Record<string, HostCallback>;
+  limits?: Limits;
+  callLimits?: CallLimits;
+  /** Aborting kills the call: it ends with `{ ok: false, error: { code: "KILLED" } }`. */
+  signal?: AbortSignal;
+}
+
+/** Cost of one call, as the sidecar measured it. */
+export interface CallStats {
+  wallMs: number;
+  cpuMs: number;
+  heapUsedBytes: number;
+}
+
+/** Why a call did not produce a value: the guest threw, a limit, a kill. */
+export interface CallFailure {
+  code: ErrorCodeName;
+  message: string;
+  /** The guest's stack, for errors the guest threw. */
+  stack?: string;
+}
+
+/** A call's outcome; `stdout`/`stderr` hold what the guest logged. */
+export type CallOutcome<T = unknown> =
+  | { ok: true; value: T; stats: CallStats; stdout: string; stderr: string }
+  | { ok: false; error: CallFailure; stats: CallStats; stdout: string; stderr: string };
+
+/** The sidecar's counters (`StatsReply`). */
+export interface Stats {
+  /** Execs that found a parked warm isolate / prepared one on the spot. */
+  poolHits: number;
+  poolMisses: number;
+  /** Warm isolates parked right now. */
+  poolParked: number;
+  /** `AGENTOS_WASM_SNAPSHOT_RUNNER` in effect: `auto`, `block` or `off`. */
+  snapshotMode: string;
+  /** `disabled`, `pending`, `ready` or `failed`. */
+  snapshotState: string;
+  snapshotDigest: string;
+  rssBytes: number;
+  /** Execs accepted and not yet exited. */
+  execsLive: number;
+  moduleCacheEntries: number;
+  moduleCacheEvictions: number;
+  moduleCompileHits: number;
+}
+
+/** The sidecar's answer to the handshake. */
+export interface HelloInfo {
+  protocolVersion: number;
+  sidecarVersion: string;
+  capabilities: string[];
+  maxFrameBytes: number;
+}
+
+/** How the sidecar process ended. */
+export interface SidecarExit {
+  code: number | null;
+  signal: string | null;
+}
+
+export interface SpawnOptions {
+  /** The sidecar binary; default `$AGENTOS_SIDECAR_BIN`, then this platform's package. */
+  bin?: string;
+  /** Added to this process's environment for the sidecar (not its guests), e.g. `AGENTOS_LOG`. */
+  env?: Record<string, string>;
+  /** Command-line arguments for the sidecar. */
+  args?: string[];
+  /** How long to wait for the `HelloAck` (default 10 000 ms). */
+  handshakeTimeoutMs?: number;
+  /** Where the sidecar's log (its stderr) goes (default `"inherit"`). */
+  stderr?: "inherit" | "ignore";
+}
