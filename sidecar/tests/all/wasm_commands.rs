@@ -13,6 +13,12 @@ fn commands_dir() -> PathBuf {
     bin.parent().unwrap().parent().unwrap().join("commands")
 }
 
+/// Tiny single-command C modules (`true`, `false`, `echo`, `large`) that `ci/build-commands`
+/// builds for the tests that copy a module under another name or exercise libc directly.
+fn test_modules_dir() -> PathBuf {
+    commands_dir().parent().unwrap().join("test-commands")
+}
+
 fn cmd(argv: &[&str]) -> ExecSpec {
     ExecSpec::new(argv.iter().copied())
 }
@@ -31,7 +37,7 @@ async fn ok(sc: &Sidecar, spec: ExecSpec) -> Output {
 #[tokio::test]
 async fn default_commands_run() {
     assert!(
-        commands_dir().join("true.wasm").is_file(),
+        commands_dir().join("agentos-commands.wasm").is_file(),
         "run ci/build-commands first"
     );
     let sc = sidecar().await;
@@ -45,7 +51,6 @@ async fn default_commands_run() {
         (&["head", "-n", "2", "a.txt"], "one\ntwo\n"),
         (&["wc", "-l", "a.txt"], "3 a.txt\n"),
         (&["env"], "K=V\n"),
-        (&["large", "-q"], "ok\n"),
         (&["true"], ""),
         (&["sleep", "0.01"], ""),
     ];
@@ -54,6 +59,8 @@ async fn default_commands_run() {
         assert_eq!(stdout(&out), *want, "{argv:?}");
     }
     assert_eq!(run(&sc, in_dir(&dir, &["false"])).await.status.code, 1);
+    let large = in_dir(&dir, &["large", "-q"]).command_dir(test_modules_dir().to_str().unwrap());
+    assert_eq!(stdout(&ok(&sc, large).await), "ok\n");
     assert_eq!(
         stdout(&ok(&sc, in_dir(&dir, &["date", "-u", "-d", "@0", "+%Y"])).await),
         "1970\n"
@@ -172,14 +179,14 @@ async fn a_changed_module_file_is_reread_and_compiled_code_is_reused() {
     let sc = sidecar().await;
     let dir = scratch("cmd-path");
     let tool = dir.join("tool.wasm");
-    std::fs::copy(commands_dir().join("echo.wasm"), &tool).unwrap();
+    std::fs::copy(test_modules_dir().join("echo.wasm"), &tool).unwrap();
     let spec = || cmd(&["tool", "hi"]).command_dir(dir.to_str().unwrap());
     assert_eq!(stdout(&ok(&sc, spec()).await), "hi\n");
     assert_eq!(stdout(&ok(&sc, spec()).await), "hi\n");
     assert!(sc.stats().await.unwrap().module_compile_hits >= 1);
     // Replace the file: the next exec runs the new program, never the cached one.
     std::fs::remove_file(&tool).unwrap();
-    std::fs::copy(commands_dir().join("true.wasm"), &tool).unwrap();
+    std::fs::copy(test_modules_dir().join("true.wasm"), &tool).unwrap();
     assert_eq!(stdout(&ok(&sc, spec()).await), "");
 }
 
@@ -187,7 +194,7 @@ async fn a_changed_module_file_is_reread_and_compiled_code_is_reused() {
 async fn exec_command_dirs_take_precedence_over_the_command_path() {
     let sc = sidecar().await;
     let dir = scratch("local-bin");
-    std::fs::copy(commands_dir().join("false.wasm"), dir.join("true.wasm")).unwrap();
+    std::fs::copy(test_modules_dir().join("false.wasm"), dir.join("true.wasm")).unwrap();
     let local = cmd(&["true"]).command_dir(dir.to_str().unwrap());
     assert_eq!(run(&sc, local).await.status.code, 1);
     assert_eq!(run(&sc, cmd(&["true"])).await.status.code, 0);
@@ -199,7 +206,7 @@ async fn sixty_five_modules_evict_one() {
     let dir = scratch("many");
     for i in 0..65 {
         std::fs::copy(
-            commands_dir().join("true.wasm"),
+            test_modules_dir().join("true.wasm"),
             dir.join(format!("t{i}.wasm")),
         )
         .unwrap();
