@@ -145,6 +145,39 @@ pub fn find(name: &str) -> Option<Main> {
         .map(|(_, main)| *main)
 }
 
+/// [`find`] at compile time (for the one-command-per-module binaries).
+pub const fn find_const(name: &str) -> Option<Main> {
+    let tables = [UUTILS, OTHERS];
+    let mut t = 0;
+    while t < tables.len() {
+        let mut i = 0;
+        while i < tables[t].len() {
+            if same(tables[t][i].0, name) {
+                return Some(tables[t][i].1);
+            }
+            i += 1;
+        }
+        t += 1;
+    }
+    None
+}
+
+/// `a == b`, usable in `const`.
+pub const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// Every command name, sorted.
 pub fn names() -> Vec<&'static str> {
     let mut names: Vec<&str> = UUTILS.iter().chain(OTHERS).map(|(n, _)| *n).collect();

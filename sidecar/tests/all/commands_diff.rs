@@ -117,10 +117,8 @@ fn host_side(case: &Case, root: &Path) -> Outcome {
 
 async fn guest_side(sc: &Sidecar, case: &Case, root: &Path) -> (Outcome, String) {
     let host_dir = root.to_str().expect("utf-8 path");
-    // Through the multicall module's own name (`agentos-commands ls -la`): one module path, so
-    // one compile for every case (the module cache is keyed by path; each `NAME.wasm` symlink
-    // would be compiled on its own). Lookup by name is wasm_commands.rs's business.
-    let argv = std::iter::once("agentos-commands".to_owned()).chain(case.argv.iter().cloned());
+    // By name, as a user types it: `ls` is `ls.wasm`, its own module.
+    let argv = case.argv.iter().cloned();
     let mut spec = ExecSpec::new(argv)
         .env("LC_ALL", "C")
         .env("TZ", "UTC")
@@ -173,7 +171,7 @@ fn show(bytes: &[u8]) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_command_set_matches_the_host_gnu_tools() {
     assert!(
-        commands_dir().join("agentos-commands.wasm").is_file(),
+        commands_dir().join("ls.wasm").is_file(),
         "run ci/build-commands first"
     );
     let cases = parse_cases();
