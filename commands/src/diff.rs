@@ -104,11 +104,11 @@ pub fn main(args: Vec<OsString>) -> i32 {
     } else {
         stdout.write_all(&result)
     };
-    if let Err(e) = written.and_then(|()| stdout.flush()) {
-        if e.kind() != io::ErrorKind::BrokenPipe {
-            let _ = writeln!(io::stderr(), "diff: write error: {e}");
-            return 2;
-        }
+    if let Err(e) = written.and_then(|()| stdout.flush())
+        && e.kind() != io::ErrorKind::BrokenPipe
+    {
+        let _ = writeln!(io::stderr(), "diff: write error: {e}");
+        return 2;
     }
     drop(stdout);
     if result.is_empty() {

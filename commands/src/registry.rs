@@ -21,11 +21,11 @@ fn uutils(
         return 99;
     }
     let code = uumain(args.into_iter());
-    if let Err(err) = std::io::stdout().flush() {
-        if err.kind() != std::io::ErrorKind::BrokenPipe {
-            let _ = writeln!(std::io::stderr(), "{canonical}: write error: {err}");
-            return 1;
-        }
+    if let Err(err) = std::io::stdout().flush()
+        && err.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        let _ = writeln!(std::io::stderr(), "{canonical}: write error: {err}");
+        return 1;
     }
     code
 }
@@ -187,7 +187,7 @@ pub fn names() -> Vec<&'static str> {
 
 fn grep_with(flag: &str, mut args: Vec<OsString>) -> i32 {
     args.insert(1, OsString::from(flag));
-    uutils("grep", args, |a| uu_grep::uumain(a))
+    uutils("grep", args, uu_grep::uumain)
 }
 
 fn grep_extended(args: Vec<OsString>) -> i32 {

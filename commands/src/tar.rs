@@ -51,10 +51,10 @@ fn parse(args: Vec<OsString>) -> Result<Options, String> {
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
     // GNU's old style: a first argument without '-' is a bundle of short options.
-    if let Some(first) = args.first_mut() {
-        if !first.starts_with('-') {
-            first.insert(0, '-');
-        }
+    if let Some(first) = args.first_mut()
+        && !first.starts_with('-')
+    {
+        first.insert(0, '-');
     }
     let mut o = Options::default();
     let mut it = args.into_iter();
