@@ -273,3 +273,52 @@ async fn a_guest_cannot_alter_what_the_next_exec_of_a_command_runs() {
         assert_eq!(stdout(&ok(&sc, cmd(&["echo", "same"])).await), "same\n");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_command_names_itself_as_typed_in_its_errors() {
+    let sc = sidecar().await;
+    for (argv, prefix) in [
+        (&["ls", "no-such-file"][..], "ls: "),
+        (&["cat", "no-such-file"], "cat: "),
+        (&["grep", "x", "no-such-file"], "grep: "),
+        (&["sort", "no-such-file"], "sort: "),
+    ] {
+        let out = run(&sc, cmd(argv)).await;
+        assert_ne!(out.status.code, 0, "{argv:?}");
+        assert!(
+            stderr(&out).starts_with(prefix),
+            "{argv:?}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_multicall_module_runs_the_command_its_first_argument_names() {
+    let sc = sidecar().await;
+    let multi = |args: &[&str]| cmd(&[&["agentos-commands"][..], args].concat());
+    assert_eq!(stdout(&ok(&sc, multi(&["echo", "hi"])).await), "hi\n");
+    let listed = stdout(&ok(&sc, multi(&["--list"])).await);
+    let modules: Vec<String> = std::fs::read_dir(commands_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter_map(|n| n.strip_suffix(".wasm").map(str::to_owned))
+        .filter(|n| n != "agentos-commands" && n != "rg")
+        .collect();
+    assert!(modules.len() >= 90, "{} modules", modules.len());
+    for name in &modules {
+        assert!(listed.lines().any(|l| l == name), "{name} not in --list");
+    }
+    let out = run(&sc, multi(&["ls", "no-such-file"])).await;
+    assert!(stderr(&out).starts_with("ls: "), "{}", stderr(&out));
+    let unknown = run(&sc, multi(&["no-such-command"])).await;
+    assert_eq!(unknown.status.code, 127);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn commands_that_run_programs_fail_clearly_without_a_spawn_import() {
+    let sc = sidecar().await;
+    let out = run(&sc, cmd(&["xargs", "echo"]).stdin("a b\n")).await;
+    assert_eq!(out.status.code, 126, "{}", stderr(&out));
+    assert!(stderr(&out).contains("not supported"), "{}", stderr(&out));
+}
