@@ -34,6 +34,44 @@ const GOALS: &[(&str, Check)] = &[
             factor: 2.0,
         },
     ),
+    // The command set: small inputs within 1.5x the native tool's spawn + run, 1-10 MiB within
+    // 3x; the first command after a restart within 50 ms.
+    (
+        "ls_la_200",
+        Check::TimesAtMost {
+            of: "native_ls_la_200",
+            factor: 1.5,
+        },
+    ),
+    (
+        "grep_rn_5m",
+        Check::TimesAtMost {
+            of: "native_grep_rn_5m",
+            factor: 3.0,
+        },
+    ),
+    (
+        "sort_1m",
+        Check::TimesAtMost {
+            of: "native_sort_1m",
+            factor: 3.0,
+        },
+    ),
+    (
+        "jq_1m",
+        Check::TimesAtMost {
+            of: "native_jq_1m",
+            factor: 3.0,
+        },
+    ),
+    (
+        "sha256sum_10m",
+        Check::TimesAtMost {
+            of: "native_sha256sum_10m",
+            factor: 3.0,
+        },
+    ),
+    ("first_ls_after_restart", Check::P50AtMost(50.0)),
 ];
 
 /// One goal and how this run fared.

@@ -34,6 +34,7 @@ impl WorkDir {
         std::fs::create_dir_all(work.empty_dir())?;
         std::fs::create_dir_all(work.warm_snapshot_dir())?;
         write_require_fixture(&work.require_dir())?;
+        crate::tools::write_fixtures(&work.tools_dir())?;
         Ok(work)
     }
 
@@ -52,6 +53,11 @@ impl WorkDir {
         self.root.join("require")
     }
 
+    /// The command rows' fixtures.
+    pub fn tools_dir(&self) -> PathBuf {
+        self.root.join("tools")
+    }
+
     /// The snapshot directory shared by warm sidecars, pre-warmed by the first of them.
     pub fn warm_snapshot_dir(&self) -> PathBuf {
         self.root.join("snapshots-warm")
@@ -63,11 +69,13 @@ impl WorkDir {
         self.root.join(format!("snapshots-fresh-{n}"))
     }
 
-    fn cwd(&self, cwd: Cwd) -> Option<PathBuf> {
+    /// The host directory a case runs in (`None`: the sidecar's default).
+    pub fn cwd(&self, cwd: Cwd) -> Option<PathBuf> {
         match cwd {
             Cwd::Default => None,
             Cwd::EmptyDir => Some(self.empty_dir()),
             Cwd::RequireDir => Some(self.require_dir()),
+            Cwd::Tools => Some(self.tools_dir()),
         }
     }
 }
@@ -93,6 +101,12 @@ fn write_require_fixture(dir: &Path) -> std::io::Result<()> {
     std::fs::write(dir.join("index.js"), index)
 }
 
+/// `ci/build-commands`' tiny single-command C modules, next to the command set, if built.
+pub fn test_modules(commands: &Path) -> Option<PathBuf> {
+    let dir = commands.parent()?.join("test-commands");
+    dir.join("true.wasm").is_file().then_some(dir)
+}
+
 /// How to start the sidecar under test for one setting.
 #[derive(Debug, Clone)]
 pub struct Harness {
@@ -115,17 +129,19 @@ impl Harness {
     }
 
     /// The sidecar at `bin`, in `block` snapshot mode unless `overrides` say otherwise, finding
-    /// wasm commands in `commands`.
+    /// wasm commands in [`test_modules`] first (the tiny C `true`, `echo`, `large` that measure
+    /// the exec path itself), then in `commands` (the command set: `ls`, `grep`, `sort`...).
     pub fn new(bin: PathBuf, commands: &Path, overrides: &[(String, String)]) -> Harness {
+        let path = match test_modules(commands) {
+            Some(tiny) => format!("{}:{}", tiny.display(), commands.display()),
+            None => commands.display().to_string(),
+        };
         let env = vec![
             (
                 "AGENTOS_WASM_SNAPSHOT_RUNNER".to_owned(),
                 "block".to_owned(),
             ),
-            (
-                "AGENTOS_COMMAND_PATH".to_owned(),
-                commands.display().to_string(),
-            ),
+            ("AGENTOS_COMMAND_PATH".to_owned(), path),
             (
                 "AGENTOS_LOG".to_owned(),
                 std::env::var("AGENTOS_LOG").unwrap_or_else(|_| "error".to_owned()),
@@ -167,10 +183,25 @@ impl Harness {
     /// # Errors
     /// Spawn, exec or shutdown failures.
     pub async fn cold_start(&self, snapshot_dir: &Path) -> Result<f64, Problem> {
+        let spec = ExecSpec::new(["node", "-e", ""]);
+        self.first_exec(snapshot_dir, spec, Expect::Exactly(b""))
+            .await
+    }
+
+    /// Spawns a sidecar, runs `spec` once, and returns the milliseconds that took; the sidecar
+    /// is shut down afterwards, outside the measured time.
+    ///
+    /// # Errors
+    /// Spawn, exec or shutdown failures.
+    pub async fn first_exec(
+        &self,
+        snapshot_dir: &Path,
+        spec: ExecSpec,
+        expect: Expect,
+    ) -> Result<f64, Problem> {
         let start = Instant::now();
         let sidecar = self.spawn(snapshot_dir).await?;
-        let spec = ExecSpec::new(["node", "-e", ""]);
-        run_checked(&sidecar, spec, Expect::Exactly(b"")).await?;
+        run_checked(&sidecar, spec, expect).await?;
         let ms = ms_since(start);
         sidecar.shutdown().await?;
         Ok(ms)

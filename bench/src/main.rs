@@ -19,6 +19,7 @@ mod report;
 mod runner;
 mod scenario;
 mod table;
+mod tools;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

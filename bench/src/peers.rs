@@ -8,6 +8,7 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use crate::measure::{Measured, Plan, Problem, ms_since, time_runs};
+use crate::scenario::ExecCase;
 
 /// Loops `warmup + runs` times: a new `WASI`, `WebAssembly.instantiate` of the module (compiled
 /// once, up front) and `wasi.start`, timing each iteration in-process; prints the measured
@@ -50,6 +51,36 @@ fn spawn_and_wait(program: &str, args: &[&str]) -> Result<f64, Problem> {
         }
         Err(e) => Err(Problem::Failed(format!("spawning {program}: {e}"))),
     }
+}
+
+/// Spawns the host's `case.argv` in `dir`, reading its stdout through a pipe; the milliseconds.
+fn tool_run(case: &ExecCase, dir: &Path) -> Result<f64, Problem> {
+    let start = Instant::now();
+    let out = Command::new(case.argv[0])
+        .args(&case.argv[1..])
+        .current_dir(dir)
+        .env("LC_ALL", "C")
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output();
+    let ms = ms_since(start);
+    match out {
+        Ok(out) if out.status.success() => Ok(ms),
+        Ok(out) => Err(Problem::Failed(format!(
+            "{} exited with {}",
+            case.argv[0], out.status
+        ))),
+        Err(e) if e.kind() == ErrorKind::NotFound => Err(Problem::Unavailable(format!(
+            "{} is not installed",
+            case.argv[0]
+        ))),
+        Err(e) => Err(Problem::Failed(format!("spawning {}: {e}", case.argv[0]))),
+    }
+}
+
+/// The host's native tool for a command row, `plan` times, in `dir`.
+pub async fn native_tool(plan: Plan, case: &ExecCase, dir: &Path) -> Measured {
+    time_runs(plan, || async { tool_run(case, dir) }).await
 }
 
 /// Spawning native `/bin/true`, `plan` times.

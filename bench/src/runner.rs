@@ -25,7 +25,8 @@ pub struct Runner<'a> {
     pub mode: Mode,
     /// Fixtures and snapshot directories.
     pub work: &'a WorkDir,
-    /// Where `NAME.wasm` commands are (for the `node:wasi` peer's `true.wasm`).
+    /// Where `NAME.wasm` commands are (the `node:wasi` peer's `true.wasm` is the tiny C one
+    /// next to them).
     pub commands: &'a Path,
 }
 
@@ -39,8 +40,17 @@ impl Runner<'_> {
             let measured = match s.kind {
                 Kind::NativeTrue => peers::native_true(plan).await,
                 Kind::NodeSpawn => peers::node_spawn(plan).await,
+                Kind::NativeTool(case) => {
+                    let dir = self
+                        .work
+                        .cwd(case.cwd)
+                        .unwrap_or_else(|| self.work.root().into());
+                    peers::native_tool(plan, &case, &dir).await
+                }
                 _ => {
-                    peers::node_wasi_true(plan, &self.commands.join("true.wasm"), self.work.root())
+                    let dir = crate::harness::test_modules(self.commands);
+                    let dir = dir.unwrap_or_else(|| self.commands.to_path_buf());
+                    peers::node_wasi_true(plan, &dir.join("true.wasm"), self.work.root())
                 }
             };
             let note = match s.kind {
@@ -69,13 +79,18 @@ impl Runner<'_> {
         for s in scenarios.iter().filter(|s| !s.kind.is_peer()) {
             progress_start(label, s);
             let result = match (&warm, s.kind) {
-                (Err(why), Kind::Warm(..) | Kind::Throughput { .. }) => {
+                (Err(why), Kind::Warm(..) | Kind::Tool(_) | Kind::Throughput { .. }) => {
                     ScenarioResult::empty(s, Status::Failed, format!("warm sidecar: {why}"))
                 }
                 (Ok(sidecar), Kind::Warm(case, pace)) => {
                     let pool = (pace == Pace::Settled).then(|| harness.warm_isolates());
                     self.warm(sidecar, s, case, pool).await
                 }
+                (Ok(sidecar), Kind::Tool(case)) => {
+                    self.warm(sidecar, s, case, Some(harness.warm_isolates()))
+                        .await
+                }
+                (_, Kind::FirstExec(case)) => self.first_exec(harness, s, case).await,
                 (Ok(sidecar), Kind::Throughput { clients }) => {
                     self.throughput(sidecar, s, clients).await
                 }
@@ -157,6 +172,23 @@ impl Runner<'_> {
         })
         .await;
         ScenarioResult::from_measured(s, measured, "spawn sidecar -> first `node -e ''` done")
+    }
+
+    /// Spawn a sidecar whose snapshot is on disk, time until `case` is done, again and again.
+    async fn first_exec(&self, harness: &Harness, s: &Scenario, case: ExecCase) -> ScenarioResult {
+        let prewarm = harness.with("AGENTOS_WASM_SNAPSHOT_RUNNER", "block");
+        if let Err(e) = prewarm.cold_start(&self.work.warm_snapshot_dir()).await {
+            return ScenarioResult::empty(s, Status::Failed, format!("pre-warming: {e}"));
+        }
+        let measured = time_runs(plan(s.kind, self.mode), || async {
+            let spec = spec_for(&case, self.work);
+            harness
+                .first_exec(&self.work.warm_snapshot_dir(), spec, case.expect)
+                .await
+        })
+        .await;
+        let note = format!("spawn sidecar -> first `{}` done", case.argv.join(" "));
+        ScenarioResult::from_measured(s, measured, &note)
     }
 
     async fn throughput(

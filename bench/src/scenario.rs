@@ -25,6 +25,9 @@ pub enum Cwd {
     EmptyDir,
     /// The directory of 100 small CommonJS modules and their `index.js`.
     RequireDir,
+    /// The command rows' fixtures (`tools.rs`): `dir200/`, `tree5m/`, `sort1m.txt`,
+    /// `json1m.json`, `blob10m.bin`.
+    Tools,
 }
 
 /// What a warm exec must print on stdout to count as a success.
@@ -83,6 +86,14 @@ pub enum Kind {
     NodeSpawn,
     /// `true.wasm` run in-process by Node's `node:wasi`, per iteration.
     NodeWasiTrue,
+    /// A command of the set over the tools fixtures in a warm sidecar (settled, like `Warm`), with
+    /// fewer runs than `Warm`: some read megabytes.
+    Tool(ExecCase),
+    /// The host's native tool for a `Tool` row: spawn + run with the same argv and directory,
+    /// stdout read through a pipe (GNU grep stops early when stdout is `/dev/null`).
+    NativeTool(ExecCase),
+    /// Spawning a sidecar (snapshot on disk) until its first exec of this command is done.
+    FirstExec(ExecCase),
 }
 
 impl Kind {
@@ -90,7 +101,7 @@ impl Kind {
     pub fn is_peer(self) -> bool {
         matches!(
             self,
-            Kind::NativeTrue | Kind::NodeSpawn | Kind::NodeWasiTrue
+            Kind::NativeTrue | Kind::NodeSpawn | Kind::NodeWasiTrue | Kind::NativeTool(_)
         )
     }
 }
@@ -132,6 +143,36 @@ const fn row(name: &'static str, kind: Kind, peer: Option<&'static str>, gated: 
     }
 }
 
+const fn tools(argv: &'static [&'static str], expect: Expect) -> ExecCase {
+    ExecCase {
+        argv,
+        cwd: Cwd::Tools,
+        expect,
+    }
+}
+
+const LS_LA: ExecCase = tools(&["ls", "-la", "dir200"], Expect::Anything);
+const GREP_RN: ExecCase = tools(&["grep", "-rn", "needle", "tree5m"], Expect::Anything);
+const SORT: ExecCase = tools(
+    &["sort", "sort1m.txt"],
+    Expect::Len(crate::tools::SORT_BYTES),
+);
+const JQ: ExecCase = tools(
+    &[
+        "jq",
+        "-c",
+        "map(select(.n % 7 == 0) | .id) | length",
+        "json1m.json",
+    ],
+    Expect::Anything,
+);
+const SHA256SUM: ExecCase = tools(&["sha256sum", "blob10m.bin"], Expect::Anything);
+const FIRST_LS: ExecCase = ExecCase {
+    argv: &["ls"],
+    cwd: Cwd::EmptyDir,
+    expect: Expect::Exactly(b""),
+};
+
 const NODE: Option<&str> = Some("node_spawn");
 const NATIVE: Option<&str> = Some(NATIVE_PEER);
 const WASI: Option<&str> = Some("node_wasi_true");
@@ -141,6 +182,16 @@ pub const ALL: &[Scenario] = &[
     row(NATIVE_PEER, Kind::NativeTrue, None, true),
     row("node_spawn", Kind::NodeSpawn, None, true),
     row("node_wasi_true", Kind::NodeWasiTrue, None, false),
+    row("native_ls_la_200", Kind::NativeTool(LS_LA), None, true),
+    row("native_grep_rn_5m", Kind::NativeTool(GREP_RN), None, true),
+    row("native_sort_1m", Kind::NativeTool(SORT), None, true),
+    row("native_jq_1m", Kind::NativeTool(JQ), None, true),
+    row(
+        "native_sha256sum_10m",
+        Kind::NativeTool(SHA256SUM),
+        None,
+        true,
+    ),
     row(
         "node_e_empty",
         warm(&["node", "-e", ""], Cwd::Default, Expect::Exactly(b"")),
@@ -258,6 +309,32 @@ pub const ALL: &[Scenario] = &[
         false,
     ),
     row("idle_rss_mib", Kind::IdleRss, None, false),
+    row(
+        "ls_la_200",
+        Kind::Tool(LS_LA),
+        Some("native_ls_la_200"),
+        true,
+    ),
+    row(
+        "grep_rn_5m",
+        Kind::Tool(GREP_RN),
+        Some("native_grep_rn_5m"),
+        true,
+    ),
+    row("sort_1m", Kind::Tool(SORT), Some("native_sort_1m"), true),
+    row("jq_1m", Kind::Tool(JQ), Some("native_jq_1m"), true),
+    row(
+        "sha256sum_10m",
+        Kind::Tool(SHA256SUM),
+        Some("native_sha256sum_10m"),
+        true,
+    ),
+    row(
+        "first_ls_after_restart",
+        Kind::FirstExec(FIRST_LS),
+        NATIVE,
+        true,
+    ),
 ];
 
 /// The scenarios a mode runs.
@@ -286,6 +363,10 @@ pub fn plan(kind: Kind, mode: Mode) -> crate::measure::Plan {
         Kind::NativeTrue => (Plan::new(30, 1000), Plan::new(10, 300), Plan::new(30, 1000)),
         Kind::NodeSpawn => (Plan::new(3, 50), Plan::new(2, 10), Plan::new(2, 20)),
         Kind::NodeWasiTrue => (Plan::new(100, 2000), Plan::new(20, 300), Plan::new(20, 300)),
+        Kind::Tool(_) | Kind::NativeTool(_) => {
+            (Plan::new(5, 200), Plan::new(3, 30), Plan::new(3, 30))
+        }
+        Kind::FirstExec(_) => (Plan::new(1, 15), Plan::new(1, 6), Plan::new(1, 10)),
     };
     match mode {
         Mode::Full => full,

@@ -2,6 +2,7 @@
 
 mod call_protocol;
 mod call_sdk;
+mod commands_diff;
 mod fuzz_requests;
 mod js_exec;
 mod limits;

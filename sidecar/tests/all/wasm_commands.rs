@@ -13,6 +13,12 @@ fn commands_dir() -> PathBuf {
     bin.parent().unwrap().parent().unwrap().join("commands")
 }
 
+/// Tiny single-command C modules (`true`, `false`, `echo`, `large`) that `ci/build-commands`
+/// builds for the tests that copy a module under another name or exercise libc directly.
+fn test_modules_dir() -> PathBuf {
+    commands_dir().parent().unwrap().join("test-commands")
+}
+
 fn cmd(argv: &[&str]) -> ExecSpec {
     ExecSpec::new(argv.iter().copied())
 }
@@ -31,7 +37,7 @@ async fn ok(sc: &Sidecar, spec: ExecSpec) -> Output {
 #[tokio::test]
 async fn default_commands_run() {
     assert!(
-        commands_dir().join("true.wasm").is_file(),
+        commands_dir().join("agentos-commands.wasm").is_file(),
         "run ci/build-commands first"
     );
     let sc = sidecar().await;
@@ -45,7 +51,6 @@ async fn default_commands_run() {
         (&["head", "-n", "2", "a.txt"], "one\ntwo\n"),
         (&["wc", "-l", "a.txt"], "3 a.txt\n"),
         (&["env"], "K=V\n"),
-        (&["large", "-q"], "ok\n"),
         (&["true"], ""),
         (&["sleep", "0.01"], ""),
     ];
@@ -54,6 +59,8 @@ async fn default_commands_run() {
         assert_eq!(stdout(&out), *want, "{argv:?}");
     }
     assert_eq!(run(&sc, in_dir(&dir, &["false"])).await.status.code, 1);
+    let large = in_dir(&dir, &["large", "-q"]).command_dir(test_modules_dir().to_str().unwrap());
+    assert_eq!(stdout(&ok(&sc, large).await), "ok\n");
     assert_eq!(
         stdout(&ok(&sc, in_dir(&dir, &["date", "-u", "-d", "@0", "+%Y"])).await),
         "1970\n"
@@ -172,14 +179,14 @@ async fn a_changed_module_file_is_reread_and_compiled_code_is_reused() {
     let sc = sidecar().await;
     let dir = scratch("cmd-path");
     let tool = dir.join("tool.wasm");
-    std::fs::copy(commands_dir().join("echo.wasm"), &tool).unwrap();
+    std::fs::copy(test_modules_dir().join("echo.wasm"), &tool).unwrap();
     let spec = || cmd(&["tool", "hi"]).command_dir(dir.to_str().unwrap());
     assert_eq!(stdout(&ok(&sc, spec()).await), "hi\n");
     assert_eq!(stdout(&ok(&sc, spec()).await), "hi\n");
     assert!(sc.stats().await.unwrap().module_compile_hits >= 1);
     // Replace the file: the next exec runs the new program, never the cached one.
     std::fs::remove_file(&tool).unwrap();
-    std::fs::copy(commands_dir().join("true.wasm"), &tool).unwrap();
+    std::fs::copy(test_modules_dir().join("true.wasm"), &tool).unwrap();
     assert_eq!(stdout(&ok(&sc, spec()).await), "");
 }
 
@@ -187,7 +194,7 @@ async fn a_changed_module_file_is_reread_and_compiled_code_is_reused() {
 async fn exec_command_dirs_take_precedence_over_the_command_path() {
     let sc = sidecar().await;
     let dir = scratch("local-bin");
-    std::fs::copy(commands_dir().join("false.wasm"), dir.join("true.wasm")).unwrap();
+    std::fs::copy(test_modules_dir().join("false.wasm"), dir.join("true.wasm")).unwrap();
     let local = cmd(&["true"]).command_dir(dir.to_str().unwrap());
     assert_eq!(run(&sc, local).await.status.code, 1);
     assert_eq!(run(&sc, cmd(&["true"])).await.status.code, 0);
@@ -199,7 +206,7 @@ async fn sixty_five_modules_evict_one() {
     let dir = scratch("many");
     for i in 0..65 {
         std::fs::copy(
-            commands_dir().join("true.wasm"),
+            test_modules_dir().join("true.wasm"),
             dir.join(format!("t{i}.wasm")),
         )
         .unwrap();
@@ -265,4 +272,53 @@ async fn a_guest_cannot_alter_what_the_next_exec_of_a_command_runs() {
     for _ in 0..3 {
         assert_eq!(stdout(&ok(&sc, cmd(&["echo", "same"])).await), "same\n");
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_command_names_itself_as_typed_in_its_errors() {
+    let sc = sidecar().await;
+    for (argv, prefix) in [
+        (&["ls", "no-such-file"][..], "ls: "),
+        (&["cat", "no-such-file"], "cat: "),
+        (&["grep", "x", "no-such-file"], "grep: "),
+        (&["sort", "no-such-file"], "sort: "),
+    ] {
+        let out = run(&sc, cmd(argv)).await;
+        assert_ne!(out.status.code, 0, "{argv:?}");
+        assert!(
+            stderr(&out).starts_with(prefix),
+            "{argv:?}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_multicall_module_runs_the_command_its_first_argument_names() {
+    let sc = sidecar().await;
+    let multi = |args: &[&str]| cmd(&[&["agentos-commands"][..], args].concat());
+    assert_eq!(stdout(&ok(&sc, multi(&["echo", "hi"])).await), "hi\n");
+    let listed = stdout(&ok(&sc, multi(&["--list"])).await);
+    let modules: Vec<String> = std::fs::read_dir(commands_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter_map(|n| n.strip_suffix(".wasm").map(str::to_owned))
+        .filter(|n| n != "agentos-commands" && n != "rg")
+        .collect();
+    assert!(modules.len() >= 90, "{} modules", modules.len());
+    for name in &modules {
+        assert!(listed.lines().any(|l| l == name), "{name} not in --list");
+    }
+    let out = run(&sc, multi(&["ls", "no-such-file"])).await;
+    assert!(stderr(&out).starts_with("ls: "), "{}", stderr(&out));
+    let unknown = run(&sc, multi(&["no-such-command"])).await;
+    assert_eq!(unknown.status.code, 127);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn commands_that_run_programs_fail_clearly_without_a_spawn_import() {
+    let sc = sidecar().await;
+    let out = run(&sc, cmd(&["xargs", "echo"]).stdin("a b\n")).await;
+    assert_eq!(out.status.code, 126, "{}", stderr(&out));
+    assert!(stderr(&out).contains("not supported"), "{}", stderr(&out));
 }

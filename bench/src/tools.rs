@@ -1,0 +1,109 @@
+//! Fixtures for the command rows (`ls -la`, `grep -rn`, `sort`, `jq`, `sha256sum`), the same
+//! bytes every run: generated from a fixed-seed xorshift, never random.
+
+use std::io::Write;
+use std::path::Path;
+
+/// Entries in `dir200/`.
+pub const DIR_ENTRIES: usize = 200;
+/// Bytes of text under `tree5m/` (spread over 100 files in 10 directories).
+pub const TREE_BYTES: usize = 5 << 20;
+/// Bytes of `sort1m.txt`.
+pub const SORT_BYTES: usize = 1 << 20;
+/// Bytes of `blob10m.bin`.
+pub const BLOB_BYTES: usize = 10 << 20;
+/// At least this many bytes of `json1m.json`.
+pub const JSON_BYTES: usize = 1 << 20;
+
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+const WORDS: &[&str] = &[
+    "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet",
+    "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango",
+];
+
+/// Lines of words until `bytes` bytes; one line in 200 holds `needle`.
+fn text(rng: &mut XorShift, bytes: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes + 100);
+    let mut line = 0u64;
+    while out.len() < bytes {
+        line += 1;
+        for _ in 0..(4 + rng.next() % 8) {
+            out.extend_from_slice(WORDS[(rng.next() % WORDS.len() as u64) as usize].as_bytes());
+            out.push(b' ');
+        }
+        if line.is_multiple_of(200) {
+            out.extend_from_slice(b"needle ");
+        }
+        out.extend_from_slice(format!("{}\n", rng.next() % 100_000).as_bytes());
+    }
+    out.truncate(bytes);
+    if let Some(last) = out.last_mut() {
+        *last = b'\n';
+    }
+    out
+}
+
+/// Writes every fixture into `dir`.
+///
+/// # Errors
+/// Any I/O error.
+pub fn write_fixtures(dir: &Path) -> std::io::Result<()> {
+    let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+    let entries = dir.join("dir200");
+    std::fs::create_dir_all(&entries)?;
+    for i in 0..DIR_ENTRIES {
+        if i.is_multiple_of(10) {
+            std::fs::create_dir_all(entries.join(format!("sub{i:03}")))?;
+        } else {
+            std::fs::write(
+                entries.join(format!("file{i:03}.txt")),
+                format!("{i}\n").repeat(i),
+            )?;
+        }
+    }
+    for d in 0..10 {
+        let sub = dir.join("tree5m").join(format!("d{d}"));
+        std::fs::create_dir_all(&sub)?;
+        for f in 0..10 {
+            std::fs::write(
+                sub.join(format!("f{f}.txt")),
+                text(&mut rng, TREE_BYTES / 100),
+            )?;
+        }
+    }
+    std::fs::write(dir.join("sort1m.txt"), text(&mut rng, SORT_BYTES))?;
+    let mut blob = Vec::with_capacity(BLOB_BYTES);
+    while blob.len() < BLOB_BYTES {
+        blob.extend_from_slice(&rng.next().to_le_bytes());
+    }
+    std::fs::write(dir.join("blob10m.bin"), blob)?;
+    let mut json = std::io::BufWriter::new(std::fs::File::create(dir.join("json1m.json"))?);
+    json.write_all(b"[")?;
+    let (mut written, mut id) = (1, 0u64);
+    while written < JSON_BYTES {
+        let item = format!(
+            "{}{{\"id\":{id},\"name\":\"{}\",\"n\":{},\"tags\":[\"{}\",\"{}\"],\"ok\":{}}}",
+            if id == 0 { "" } else { "," },
+            WORDS[(rng.next() % 20) as usize],
+            rng.next() % 1000,
+            WORDS[(rng.next() % 20) as usize],
+            WORDS[(rng.next() % 20) as usize],
+            rng.next().is_multiple_of(2)
+        );
+        written += item.len();
+        json.write_all(item.as_bytes())?;
+        id += 1;
+    }
+    json.write_all(b"]\n")?;
+    json.flush()
+}

@@ -1,0 +1,368 @@
+//! `tar` over the `tar` crate (and flate2 for `-z`).
+//!
+//! `tar -c|-x|-t [-v] [-z] [-f ARCHIVE] [-C DIR] [--sort=name] [PATH...]`, with GNU's bundled
+//! first argument (`tar czf a.tgz dir`). Creation walks directories in name order (GNU's
+//! `--sort=name`), stores directories as `name/`, regular files and symlinks, with mode and
+//! mtime; owners are 0/0 (WASI has none). Extraction refuses `..` and absolute names (the
+//! crate's `unpack_in`).
+
+use std::ffi::OsString;
+use std::fs::{self, File};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use flate2::Compression;
+use flate2::read::MultiGzDecoder;
+use flate2::write::GzEncoder;
+
+#[derive(Default)]
+struct Options {
+    mode: Option<char>,
+    verbose: bool,
+    gzip: bool,
+    archive: Option<String>,
+    directory: Option<PathBuf>,
+    to_stdout: bool,
+    paths: Vec<String>,
+}
+
+pub fn main(args: Vec<OsString>) -> i32 {
+    let result = parse(args).and_then(|o| match o.mode {
+        Some('c') => create(&o),
+        Some('x') => extract(&o),
+        Some('t') => list(&o),
+        _ => Err(
+            "You must specify one of the '-Acdtrux', '--delete' or '--test-label' options".into(),
+        ),
+    });
+    match result {
+        Ok(()) => 0,
+        Err(msg) => {
+            let _ = writeln!(io::stderr(), "tar: {msg}");
+            2
+        }
+    }
+}
+
+fn parse(args: Vec<OsString>) -> Result<Options, String> {
+    let mut args: Vec<String> = args
+        .into_iter()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    // GNU's old style: a first argument without '-' is a bundle of short options.
+    if let Some(first) = args.first_mut()
+        && !first.starts_with('-')
+    {
+        first.insert(0, '-');
+    }
+    let mut o = Options::default();
+    let mut it = args.into_iter();
+    while let Some(arg) = it.next() {
+        if let Some(long) = arg.strip_prefix("--") {
+            let (key, value) = long
+                .split_once('=')
+                .map_or((long, None), |(k, v)| (k, Some(v.to_owned())));
+            let mut value = || {
+                value
+                    .clone()
+                    .or_else(|| it.next())
+                    .ok_or(format!("option '--{key}' requires an argument"))
+            };
+            match key {
+                "create" => o.mode = Some('c'),
+                "extract" | "get" => o.mode = Some('x'),
+                "list" => o.mode = Some('t'),
+                "verbose" => o.verbose = true,
+                "gzip" | "gunzip" | "ungzip" => o.gzip = true,
+                "file" => o.archive = Some(value()?),
+                "directory" => o.directory = Some(value()?.into()),
+                "to-stdout" => o.to_stdout = true,
+                "sort" | "owner" | "group" | "mtime" | "numeric-owner" | "format" => {
+                    if long.contains('=') || !matches!(key, "numeric-owner") {
+                        let _ = value()?;
+                    }
+                }
+                _ => return Err(format!("unrecognized option '--{key}'")),
+            }
+            continue;
+        }
+        match arg.strip_prefix('-') {
+            Some(flags) if !flags.is_empty() => {
+                let chars: Vec<char> = flags.chars().collect();
+                for (at, c) in chars.iter().enumerate() {
+                    match c {
+                        'c' | 'x' | 't' => o.mode = Some(*c),
+                        'v' => o.verbose = true,
+                        'z' => o.gzip = true,
+                        'O' => o.to_stdout = true,
+                        'p' | 'o' | 'h' => {}
+                        'f' | 'C' => {
+                            let rest: String = chars[at + 1..].iter().collect();
+                            let value = if rest.is_empty() {
+                                it.next()
+                            } else {
+                                Some(rest)
+                            };
+                            let value =
+                                value.ok_or(format!("option requires an argument -- '{c}'"))?;
+                            if *c == 'f' {
+                                o.archive = Some(value);
+                            } else {
+                                o.directory = Some(value.into());
+                            }
+                            break;
+                        }
+                        other => return Err(format!("invalid option -- '{other}'")),
+                    }
+                }
+            }
+            _ => o.paths.push(arg),
+        }
+    }
+    Ok(o)
+}
+
+fn base(o: &Options) -> PathBuf {
+    o.directory.clone().unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn create(o: &Options) -> Result<(), String> {
+    if o.paths.is_empty() {
+        return Err("Cowardly refusing to create an empty archive".into());
+    }
+    let out: Box<dyn Write> = match o.archive.as_deref() {
+        None | Some("-") => Box::new(io::stdout().lock()),
+        Some(path) => Box::new(
+            File::create(path)
+                .map_err(|e| format!("{path}: Cannot open: {}", crate::gzip::describe(&e)))?,
+        ),
+    };
+    let out: Box<dyn Write> = if o.gzip {
+        Box::new(GzEncoder::new(out, Compression::default()))
+    } else {
+        out
+    };
+    let mut builder = tar::Builder::new(out);
+    builder.follow_symlinks(false);
+    for name in &o.paths {
+        add(&mut builder, &base(o), Path::new(name), o.verbose)?;
+    }
+    let out = builder.into_inner().map_err(|e| e.to_string())?;
+    drop(out);
+    Ok(())
+}
+
+fn add(
+    builder: &mut tar::Builder<Box<dyn Write>>,
+    base: &Path,
+    name: &Path,
+    verbose: bool,
+) -> Result<(), String> {
+    let src = base.join(name);
+    let meta = fs::symlink_metadata(&src).map_err(|e| {
+        format!(
+            "{}: Cannot stat: {}",
+            name.display(),
+            crate::gzip::describe(&e)
+        )
+    })?;
+    let shown = if meta.is_dir() {
+        format!("{}/", name.display().to_string().trim_end_matches('/'))
+    } else {
+        name.display().to_string()
+    };
+    if verbose {
+        let _ = writeln!(io::stderr(), "{shown}");
+    }
+    let mut header = tar::Header::new_gnu();
+    header.set_metadata(&meta);
+    header.set_uid(0);
+    header.set_gid(0);
+    if meta.is_dir() {
+        header.set_mode(0o755);
+        builder
+            .append_data(&mut header, &shown, io::empty())
+            .map_err(|e| format!("{shown}: {e}"))?;
+        let mut children: Vec<OsString> = fs::read_dir(&src)
+            .map_err(|e| format!("{shown}: Cannot open: {}", crate::gzip::describe(&e)))?
+            .filter_map(|entry| entry.ok().map(|e| e.file_name()))
+            .collect();
+        children.sort();
+        for child in children {
+            add(builder, base, &name.join(child), verbose)?;
+        }
+    } else if meta.file_type().is_symlink() {
+        let target = fs::read_link(&src).map_err(|e| format!("{shown}: {e}"))?;
+        header.set_mode(0o777);
+        builder
+            .append_link(&mut header, &shown, &target)
+            .map_err(|e| format!("{shown}: {e}"))?;
+    } else {
+        header.set_mode(0o644);
+        let file = File::open(&src)
+            .map_err(|e| format!("{shown}: Cannot open: {}", crate::gzip::describe(&e)))?;
+        builder
+            .append_data(&mut header, &shown, file)
+            .map_err(|e| format!("{shown}: {e}"))?;
+    }
+    Ok(())
+}
+
+fn open(o: &Options) -> Result<tar::Archive<Box<dyn Read>>, String> {
+    let input: Box<dyn Read> = match o.archive.as_deref() {
+        None | Some("-") => Box::new(io::stdin().lock()),
+        Some(path) => Box::new(
+            File::open(path)
+                .map_err(|e| format!("{path}: Cannot open: {}", crate::gzip::describe(&e)))?,
+        ),
+    };
+    let input: Box<dyn Read> = if o.gzip {
+        Box::new(MultiGzDecoder::new(input))
+    } else {
+        input
+    };
+    Ok(tar::Archive::new(input))
+}
+
+fn selected(o: &Options, path: &Path) -> bool {
+    o.paths.is_empty()
+        || o.paths.iter().any(|p| {
+            let p = Path::new(p.trim_end_matches('/'));
+            path == p || path.starts_with(p)
+        })
+}
+
+fn list(o: &Options) -> Result<(), String> {
+    let mut archive = open(o)?;
+    let mut out = io::stdout().lock();
+    for entry in archive.entries().map_err(|e| e.to_string())? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let path = entry.path().map_err(|e| e.to_string())?.into_owned();
+        if !selected(o, &path) {
+            continue;
+        }
+        let mut shown = path.display().to_string();
+        if entry.header().entry_type().is_dir() && !shown.ends_with('/') {
+            shown.push('/');
+        }
+        if o.verbose {
+            let h = entry.header();
+            let size = h.size().unwrap_or(0);
+            let _ = writeln!(
+                out,
+                "{:o} {}/{} {size:>8} {} {shown}",
+                h.mode().unwrap_or(0),
+                h.uid().unwrap_or(0),
+                h.gid().unwrap_or(0),
+                h.mtime().unwrap_or(0)
+            );
+        } else {
+            let _ = writeln!(out, "{shown}");
+        }
+    }
+    out.flush().map_err(|e| e.to_string())
+}
+
+fn extract(o: &Options) -> Result<(), String> {
+    let mut archive = open(o)?;
+    let dest = base(o);
+    for entry in archive.entries().map_err(|e| e.to_string())? {
+        let mut entry = entry.map_err(|e| e.to_string())?;
+        let path = entry.path().map_err(|e| e.to_string())?.into_owned();
+        if !selected(o, &path) {
+            continue;
+        }
+        if o.verbose {
+            let _ = writeln!(io::stdout(), "{}", path.display());
+        }
+        if o.to_stdout {
+            if entry.header().entry_type().is_file() {
+                io::copy(&mut entry, &mut io::stdout().lock()).map_err(|e| e.to_string())?;
+            }
+            continue;
+        }
+        write_entry(&mut entry, &dest, &path)
+            .map_err(|e| format!("{}: Cannot extract: {}", path.display(), chain(&e)))?;
+    }
+    Ok(())
+}
+
+/// Extracts one entry beneath `dest`. The crate's own `unpack_in` cannot be used on WASI: it
+/// always sets permissions, which it does not implement for wasm32 (an error for every entry).
+/// Names with `..` or a root are refused, as `unpack_in` does; mtimes are kept.
+fn write_entry(
+    entry: &mut tar::Entry<'_, Box<dyn Read>>,
+    dest: &Path,
+    name: &Path,
+) -> io::Result<()> {
+    use std::path::Component;
+    if name
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "member name contains '..' or is absolute; not extracted",
+        ));
+    }
+    let target = dest.join(name);
+    let kind = entry.header().entry_type();
+    if kind.is_dir() {
+        return fs::create_dir_all(&target);
+    }
+    if let Some(parent) = target.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    if kind.is_symlink() {
+        let link = entry.link_name()?.ok_or_else(|| {
+            io::Error::new(io::ErrorKind::InvalidData, "symlink without a target")
+        })?;
+        let _ = fs::remove_file(&target);
+        return symlink(&link, &target);
+    }
+    if !kind.is_file() && kind != tar::EntryType::Continuous && kind != tar::EntryType::GNUSparse {
+        return Ok(());
+    }
+    let mut file = File::create(&target)?;
+    io::copy(entry, &mut file)?;
+    if let Ok(mtime) = entry.header().mtime() {
+        file.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(mtime))?;
+    }
+    Ok(())
+}
+
+#[cfg(target_os = "wasi")]
+fn symlink(link: &Path, at: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::wasi::ffi::OsStrExt;
+    let c = |p: &Path| {
+        CString::new(p.as_os_str().as_bytes())
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))
+    };
+    let (link, at) = (c(link)?, c(at)?);
+    // SAFETY: both arguments are NUL-terminated strings that outlive the call. (std's
+    // `std::os::wasi::fs::symlink_path` is still unstable.)
+    if unsafe { libc::symlink(link.as_ptr(), at.as_ptr()) } == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(unix)]
+fn symlink(link: &Path, at: &Path) -> io::Result<()> {
+    std::os::unix::fs::symlink(link, at)
+}
+
+/// An error and its causes (the crate wraps the OS error in its own).
+fn chain(e: &io::Error) -> String {
+    let mut text = crate::gzip::describe(e);
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
