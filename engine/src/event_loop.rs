@@ -43,15 +43,14 @@ pub(crate) fn drive<'s>(
             deliver(scope, runner, input, state, inbox)?;
         }
     })();
-    match result {
-        Err(Stop::Done(outcome)) => outcome,
-        Ok(()) => {
-            let code = call(scope, runner, "exitCode", &[], state, &stopper)
-                .ok()
-                .and_then(|v| v.and_then(|v| v.int32_value(scope)))
-                .unwrap_or(0);
-            Outcome::Exited(code & 0xff)
-        }
+    let ended = result.and_then(|()| {
+        // `exitCode` runs the guest's `exit` listeners: they may exit, loop or be stopped too.
+        let code = call(scope, runner, "exitCode", &[], state, &stopper)?;
+        let code = code.and_then(|v| v.int32_value(scope)).unwrap_or(0);
+        Ok(Outcome::Exited(code & 0xff))
+    });
+    match ended {
+        Ok(outcome) | Err(Stop::Done(outcome)) => outcome,
     }
 }
 

@@ -1,5 +1,11 @@
 //! The heap limit of one isolate: V8's heap constraints plus a near-heap-limit callback that
-//! terminates the guest and grants headroom, so V8 unwinds instead of aborting the process.
+//! terminates the guest and grants headroom ONCE, so V8 unwinds instead of aborting the process.
+//!
+//! A guest inside a builtin that never checks for termination (`new Array(1e8).fill(0)`) keeps
+//! allocating through the headroom; when V8 asks again, the limit is not raised again: V8 then
+//! aborts the process (an engine cell, which the supervisor replaces), and the guest is named
+//! as the cause in its last words. Raising the limit on every call let such a guest take the
+//! whole machine's memory.
 //!
 //! The guard is boxed and must outlive its isolate: the worker declares it before the isolate,
 //! so it is dropped after the isolate is disposed.
@@ -11,6 +17,8 @@
 use std::ffi::c_void;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use agentos_proto::ErrorCode;
 
 use crate::budget::Budget;
 
@@ -67,8 +75,20 @@ unsafe extern "C" fn near_heap_limit(data: *mut c_void, current: usize, _initial
     // SAFETY: `data` is the `HeapGuard` registered in `install`; the worker keeps that box alive
     // until after the isolate is disposed, and V8 calls this only on the isolate's own thread.
     let guard = unsafe { &*(data as *const HeapGuard) };
+    let first = !guard.hit.swap(true, Ordering::AcqRel);
+    if !first {
+        crate::last_words::say(
+            ErrorCode::MemoryLimit,
+            format!(
+                "heap limit reached: limit heap_mb = {} MiB, heap was {} MiB, and still growing \
+                 inside a builtin after the guest was stopped",
+                guard.limit_mb,
+                current >> 20
+            ),
+        );
+        return current;
+    }
     guard.observed.store(current, Ordering::Release);
-    guard.hit.store(true, Ordering::Release);
     guard.handle.terminate_execution();
     current.saturating_add(HEADROOM_BYTES)
 }

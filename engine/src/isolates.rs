@@ -192,6 +192,7 @@ impl Isolates {
         let mut isolate = v8::Isolate::new(params);
         isolate.set_microtasks_policy(v8::MicrotasksPolicy::Explicit);
         isolate.set_promise_reject_callback(crate::event_loop::on_promise_reject);
+        isolate.set_oom_error_handler(crate::last_words::on_oom);
         (isolate, budget)
     }
 }

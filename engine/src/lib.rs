@@ -18,6 +18,7 @@ pub mod cpu;
 mod error;
 mod event_loop;
 mod events;
+mod exec_handle;
 mod guest;
 mod guest_state;
 mod heap;
@@ -25,6 +26,7 @@ mod inbox;
 mod input;
 mod isolates;
 pub mod job;
+mod last_words;
 pub mod limits;
 mod modules;
 mod outcome;
@@ -39,6 +41,7 @@ mod stopper;
 mod strings;
 mod wasi_host;
 mod wasm;
+pub mod wasm_memory;
 mod worker;
 
 use std::path::PathBuf;
@@ -49,9 +52,11 @@ use agentos_snapshots::DiskCache;
 
 pub use error::{CreateError, PrepareError, RunnerError, SnapshotError};
 pub use events::{EventSink, Sink};
-pub use inbox::{ExecHandle, Inbox, StdinFull, UnknownHostCall};
+pub use exec_handle::{Delivery, ExecHandle, StdinFull, UnknownHostCall};
+pub use inbox::{Inbox, Input, StdinReadHook};
 pub use isolates::{SnapshotMode, SnapshotState};
 pub use job::{Job, JobHost, Program, Setting};
+pub use last_words::LastWordsHook;
 pub use limits::{CallLimits, Limits};
 pub use modules::DEFAULT_CAPACITY as DEFAULT_MODULE_CACHE_CAPACITY;
 pub use outcome::{LIMIT_EXIT_CODE, Outcome, StopCause, panic_message};
@@ -150,6 +155,7 @@ impl Engine {
             command_path: config.command_path.clone().into(),
             phases: config.phases,
             fault_injection: config.fault_injection,
+            last_words: std::sync::OnceLock::new(),
         });
         Arc::new(Self {
             config,
@@ -211,6 +217,12 @@ impl Engine {
             let error = std::io::Error::other("no worker thread");
             task.run(Err(PrepareError::NoThread(error)))
         })
+    }
+
+    /// From now on, `hook` is told when a job is about to take the process down (the first
+    /// hook set stays).
+    pub fn set_last_words(&self, hook: LastWordsHook) {
+        let _ = self.ctx.last_words.set(hook);
     }
 
     /// Counters and states for `Stats`.

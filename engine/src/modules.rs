@@ -14,6 +14,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use bytes::Bytes;
 use parking_lot::Mutex;
 
+use crate::wasm_memory::CapError;
+
 /// Compiled wasm code, shareable across isolates and threads.
 pub struct CompiledModule(pub(crate) v8::CompiledWasmModule);
 
@@ -49,11 +51,45 @@ impl Fingerprint {
 pub struct Module {
     /// Where it was read from.
     pub path: PathBuf,
-    /// Its bytes, shared with every exec that runs it.
+    /// Its bytes, as read.
     pub bytes: Bytes,
     fingerprint: Fingerprint,
+    /// The module under each memory limit it ran with.
+    variants: Mutex<HashMap<u64, Arc<Variant>>>,
+}
+
+/// A module with its memories capped at one limit ([`crate::wasm_memory`]), and its compiled
+/// code once an exec compiled it.
+pub struct Variant {
+    /// The bytes V8 compiles.
+    pub bytes: Bytes,
     /// Filled by the first exec that compiles it.
     pub compiled: CompiledSlot,
+}
+
+/// Distinct memory limits a module keeps compiled code for.
+const MAX_VARIANTS: usize = 8;
+
+impl Module {
+    /// The module with every memory it defines capped at `limit` bytes.
+    ///
+    /// # Errors
+    /// [`CapError`] when a memory starts above the limit.
+    pub fn capped(&self, limit: u64) -> Result<Arc<Variant>, CapError> {
+        if let Some(variant) = self.variants.lock().get(&limit) {
+            return Ok(variant.clone());
+        }
+        let capped = crate::wasm_memory::cap(&self.bytes, limit)?;
+        let variant = Arc::new(Variant {
+            bytes: capped.bytes.map_or_else(|| self.bytes.clone(), Bytes::from),
+            compiled: CompiledSlot::default(),
+        });
+        let mut variants = self.variants.lock();
+        if variants.len() >= MAX_VARIANTS {
+            variants.clear();
+        }
+        Ok(variants.entry(limit).or_insert(variant).clone())
+    }
 }
 
 /// Why a file cannot run as a command.
@@ -132,7 +168,7 @@ impl ModuleCache {
             path: path.to_path_buf(),
             bytes: Bytes::from(bytes),
             fingerprint,
-            compiled: CompiledSlot::default(),
+            variants: Mutex::new(HashMap::new()),
         });
         self.insert(module.clone());
         Ok(module)

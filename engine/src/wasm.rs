@@ -33,6 +33,8 @@ pub struct WasmJob<'a> {
     pub compiled: &'a CompiledSlot,
     /// Counts execs that instantiated the cached compiled module instead of compiling.
     pub compile_hits: &'a AtomicU64,
+    /// Its memories' limit, bytes (the module's memories are capped at it).
+    pub memory_limit: u64,
 }
 
 /// The config for `runner.startWasm`: the cached module when there is one, else the bytes global
@@ -50,6 +52,8 @@ pub fn start_config<'s>(
     let env = v8::Array::new_with_elements(scope, &env);
     set(scope, config, "argv", argv.into())?;
     set(scope, config, "env", env.into())?;
+    let limit = v8::Number::new(scope, job.memory_limit as f64);
+    set(scope, config, "memoryLimit", limit.into())?;
     let cached = job
         .compiled
         .get()

@@ -42,7 +42,8 @@ use agentos_proto::{
 };
 use agentos_engine::{Engine, EngineConfig, SnapshotMode};
 use agentos_sidecar::server::SessionEnd;
-use agentos_sidecar::writer::OUTPUT_CHUNK;
+use agentos_sidecar::runner::Runner;
+use agentos_sidecar::writer::{OUTPUT_CHUNK, Writer};
 use agentos_sidecar::{Config, serve};
 use bytes::BytesMut;
 use libfuzzer_sys::fuzz_target;
@@ -290,7 +291,8 @@ fuzz_target!(|data: &[u8]| {
         released: released.clone(),
     };
     let engine = ENGINE.get().expect("initialised").clone();
-    let end = serve(config(flags), engine, &input[..], sink);
+    let writer = Arc::new(Writer::new(sink, MAX_FRAME));
+    let end = serve(config(flags), Runner::Local(engine), &input[..], writer);
     assert_eq!(
         end, expected_end,
         "serve ended {end:?}, expected {expected_end:?}"

@@ -12,6 +12,12 @@ use crate::limits::LimitPolicy;
 /// The smallest frame limit the sidecar accepts: every fixed-size event must fit.
 pub const MIN_FRAME_BYTES: usize = 4096;
 
+/// Engine cells unless `AGENTOS_CELLS` says otherwise.
+pub const DEFAULT_CELLS: usize = 2;
+
+/// Each cell's memory ceiling unless `AGENTOS_CELL_MEMORY_MB` says otherwise, MiB.
+pub const DEFAULT_CELL_MEMORY_MB: u64 = 8192;
+
 /// The smallest default heap limit, MiB.
 const MIN_DEFAULT_HEAP_MB: u64 = 16;
 
@@ -29,6 +35,11 @@ pub struct Config {
     pub limits: LimitPolicy,
     /// How long shutdown waits for killed guests to report before exiting anyway.
     pub shutdown_grace: Duration,
+    /// Engine cells (child processes) the jobs run in; 0 runs the engine in this process
+    /// (`AGENTOS_CELLS`).
+    pub cells: usize,
+    /// Memory ceiling of each cell process, MiB; 0 sets none (`AGENTOS_CELL_MEMORY_MB`).
+    pub cell_memory_mb: u64,
     /// The engine's settings.
     pub engine: EngineConfig,
     /// The log filter (`AGENTOS_LOG`, default `warn`).
@@ -46,6 +57,8 @@ impl Default for Config {
             max_running: (4 * cores).max(4),
             max_queued: 1024,
             shutdown_grace: Duration::from_secs(5),
+            cells: DEFAULT_CELLS,
+            cell_memory_mb: DEFAULT_CELL_MEMORY_MB,
             engine: EngineConfig {
                 seed_heap_mb: limits.defaults.heap_mb,
                 command_path: default_command_path(),
@@ -75,6 +88,10 @@ impl Config {
         read.usize("AGENTOS_MAX_FRAME_BYTES", &mut config.max_frame_bytes);
         read.usize("AGENTOS_MAX_RUNNING", &mut config.max_running);
         read.usize("AGENTOS_MAX_QUEUED", &mut config.max_queued);
+        read.usize("AGENTOS_CELLS", &mut config.cells);
+        let mut ceiling = config.cell_memory_mb as usize;
+        read.usize("AGENTOS_CELL_MEMORY_MB", &mut ceiling);
+        config.cell_memory_mb = ceiling as u64;
         config.max_running = config.max_running.max(1);
         if config.max_frame_bytes < MIN_FRAME_BYTES {
             read.warn(format!(

@@ -9,10 +9,15 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
+pub mod ceiling;
+pub mod cell_server;
+pub mod cells;
 pub mod config;
 pub mod host;
+pub mod job_spec;
 pub mod limits;
 pub mod registry;
+pub mod runner;
 pub mod scheduler;
 pub mod server;
 pub mod signal;

@@ -1,9 +1,18 @@
 //! `agentos-sidecar`: serves the agentos protocol on stdin/stdout; logs go to stderr.
+//!
+//! With `AGENTOS_CELLS` > 0 (the default) this process is the supervisor and the engine runs in
+//! child processes of this same binary started with `--cell`.
 
 use std::io::Write;
+use std::sync::Arc;
 
 use agentos_engine::{Engine, snapshot};
-use agentos_sidecar::{Config, serve};
+use agentos_sidecar::cells::Cells;
+use agentos_sidecar::cells::cell::CELL_ARG;
+use agentos_sidecar::cells::link::max_cell_frame;
+use agentos_sidecar::runner::Runner;
+use agentos_sidecar::writer::Writer;
+use agentos_sidecar::{Config, ceiling, cell_server, serve};
 
 const HELP: &str = "agentos-sidecar: runs guest programs in fresh V8 isolates.
 
@@ -12,8 +21,8 @@ Usage: agentos-sidecar            serve the protocol on stdin/stdout (frames onl
 
 Environment (see README.md): AGENTOS_LOG (log filter, default warn),
 AGENTOS_WASM_SNAPSHOT_RUNNER=auto|block|off, AGENTOS_V8_WARM_ISOLATES (default 2),
-AGENTOS_V8_SESSION_PHASES=1, AGENTOS_SNAPSHOT_DIR, AGENTOS_MAX_RUNNING, AGENTOS_MAX_QUEUED,
-AGENTOS_MAX_FRAME_BYTES.
+AGENTOS_V8_SESSION_PHASES=1, AGENTOS_SNAPSHOT_DIR, AGENTOS_CELLS (default 2; 0: no cells),
+AGENTOS_CELL_MEMORY_MB, AGENTOS_MAX_RUNNING, AGENTOS_MAX_QUEUED, AGENTOS_MAX_FRAME_BYTES.
 ";
 
 fn main() {
@@ -21,6 +30,7 @@ fn main() {
     if let Some(arg) = std::env::args().nth(1) {
         let text = match arg.as_str() {
             snapshot::HELPER_ARG => build_snapshot(&config),
+            CELL_ARG => run_cell(&config),
             "--version" | "-V" => format!("agentos-sidecar {}\n", env!("CARGO_PKG_VERSION")),
             "--help" | "-h" => HELP.to_string(),
             other => {
@@ -32,10 +42,32 @@ fn main() {
         return;
     }
     init_logging(&config);
-    let engine = Engine::new(config.engine.clone());
-    engine.start();
-    let end = serve(config, engine, std::io::stdin().lock(), std::io::stdout());
+    let writer = Arc::new(Writer::new(std::io::stdout(), config.max_frame_bytes));
+    let runner = if config.cells == 0 {
+        let engine = Engine::new(config.engine.clone());
+        engine.start();
+        Runner::Local(engine)
+    } else {
+        Runner::Cells(Cells::start(
+            config.cells,
+            config.max_frame_bytes,
+            writer.clone(),
+        ))
+    };
+    let end = serve(config, runner, std::io::stdin().lock(), writer);
     std::process::exit(end.exit_code());
+}
+
+/// An engine cell: serves its supervisor on stdin/stdout.
+fn run_cell(config: &Config) -> ! {
+    init_logging(config);
+    if let Err(e) = ceiling::apply(config.cell_memory_mb) {
+        tracing::warn!("cannot set the cell's memory ceiling: {e}");
+    }
+    let frame = max_cell_frame(config.max_frame_bytes);
+    let out = Arc::new(Writer::new(std::io::stdout(), frame));
+    let code = cell_server::serve_cell(config, std::io::stdin().lock(), out);
+    std::process::exit(code);
 }
 
 /// The snapshot helper: writes the blob to stdout, and nothing else.

@@ -6,16 +6,22 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use agentos_engine::job::unstarted_events;
-use agentos_engine::{Engine, ExecHandle, Job, Outcome};
+use agentos_engine::{ExecHandle, Outcome};
 use agentos_proto::ErrorCode;
 use parking_lot::{Condvar, Mutex};
 
 use crate::config::Config;
 use crate::host::{ExecHost, Shared};
+use crate::job_spec::JobSpec;
+use crate::runner::{Runner, Ticket};
 use crate::signal::SIGKILL;
 
-/// A job and the control plane's handle on it.
-type Queued = (Job, Arc<ExecHandle>);
+/// An admitted job waiting for a slot.
+struct Queued {
+    spec: JobSpec,
+    exec: Arc<ExecHandle>,
+    ticket: Ticket,
+}
 
 #[derive(Default)]
 struct State {
@@ -50,38 +56,40 @@ impl AdmitError {
     }
 }
 
-/// Runs admitted jobs in the engine, at most `max_running` at once.
+/// Runs admitted jobs, at most `max_running` at once.
 pub struct Scheduler {
     config: Config,
-    engine: Arc<Engine>,
+    runner: Runner,
     shared: Shared,
     state: Mutex<State>,
     idle: Condvar,
 }
 
 impl Scheduler {
-    /// A scheduler running jobs in `engine`, their hosts sharing `shared`.
-    pub fn new(config: Config, engine: Arc<Engine>, shared: Shared) -> Arc<Self> {
+    /// A scheduler running jobs with `runner`, their hosts sharing `shared`.
+    pub fn new(config: Config, runner: Runner, shared: Shared) -> Arc<Self> {
         Arc::new(Self {
             config,
-            engine,
+            runner,
             shared,
             state: Mutex::new(State::default()),
             idle: Condvar::new(),
         })
     }
 
-    /// Admits `job` (controlled through `exec`): `announce` runs once it is accepted, before it
-    /// can produce any event.
+    /// Admits `spec` (controlled through `exec`, started with `ticket`): `announce` runs once it
+    /// is accepted, before it can produce any event.
     ///
     /// # Errors
     /// [`AdmitError`] when the queue is full or shutdown has begun.
     pub fn submit(
         self: &Arc<Self>,
-        job: Job,
+        spec: JobSpec,
         exec: Arc<ExecHandle>,
+        ticket: Ticket,
         announce: impl FnOnce(),
     ) -> Result<(), AdmitError> {
+        let queued = Queued { spec, exec, ticket };
         let mut state = self.state.lock();
         if state.closed {
             return Err(AdmitError::ShuttingDown);
@@ -89,10 +97,10 @@ impl Scheduler {
         if state.running < self.config.max_running {
             state.running += 1;
             announce();
-            self.spawn((job, exec));
+            self.spawn(queued);
         } else if state.queue.len() < self.config.max_queued {
             announce();
-            state.queue.push_back((job, exec));
+            state.queue.push_back(queued);
         } else {
             return Err(AdmitError::QueueFull {
                 queued: state.queue.len(),
@@ -102,12 +110,13 @@ impl Scheduler {
         Ok(())
     }
 
-    /// Hands a job to the engine; called with the state lock held, so it must not block.
-    fn spawn(self: &Arc<Self>, (job, exec): Queued) {
+    /// Hands a job to the runner; called with the state lock held, so it must not block.
+    fn spawn(self: &Arc<Self>, queued: Queued) {
+        let Queued { spec, exec, ticket } = queued;
         let me = self.clone();
         let release = Box::new(move || me.finished());
-        let host = ExecHost::new(&self.shared, exec, job.limits, release);
-        if let Err(release) = self.engine.run(job, Box::new(host)) {
+        let host = ExecHost::new(&self.shared, exec.clone(), spec.limits, release);
+        if let Err(release) = self.runner.run(spec, exec, ticket, host) {
             // `finished` takes the lock we hold, so release the slot from another thread.
             if std::thread::Builder::new().spawn(release).is_err() {
                 tracing::error!("cannot release a concurrency slot; capacity shrinks by one");
@@ -130,21 +139,21 @@ impl Scheduler {
     pub fn cancel_queued(&self, id: u64, signal: u32) -> bool {
         let queued = {
             let mut state = self.state.lock();
-            let Some(pos) = state.queue.iter().position(|(job, _)| job.id == id) else {
+            let Some(pos) = state.queue.iter().position(|q| q.spec.id == id) else {
                 return false;
             };
             state.queue.remove(pos)
         };
-        if let Some((job, _)) = queued {
-            self.report_unstarted(&job, Outcome::Killed(signal));
+        if let Some(queued) = queued {
+            self.report_unstarted(&queued.spec, Outcome::Killed(signal));
         }
         true
     }
 
-    fn report_unstarted(&self, job: &Job, outcome: Outcome) {
+    fn report_unstarted(&self, spec: &JobSpec, outcome: Outcome) {
         let writer = &self.shared.writer;
-        self.shared.registry.retire(job.id, || {
-            for event in unstarted_events(job, outcome) {
+        self.shared.registry.retire(spec.id, || {
+            for event in unstarted_events(spec.id, spec.is_call(), outcome) {
                 writer.send(event);
             }
         });
@@ -158,8 +167,8 @@ impl Scheduler {
             state.closed = true;
             state.queue.drain(..).collect()
         };
-        for (job, _) in queued {
-            self.report_unstarted(&job, shutdown_outcome());
+        for queued in queued {
+            self.report_unstarted(&queued.spec, shutdown_outcome());
         }
         self.shared.registry.kill_all(SIGKILL);
         let deadline = Instant::now() + self.config.shutdown_grace;

@@ -4,7 +4,7 @@
 //! `BAD_FRAME` and the stream continues; an oversized length or a stream cut inside a frame is
 //! answered with `FRAME_TOO_LARGE` / `BAD_FRAME` and ends the session, as a clean shutdown.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::sync::Arc;
 
 use agentos_proto::reader::ReadError;
@@ -12,11 +12,13 @@ use agentos_proto::v1::{self, ExecStarted, HelloAck, Pong, StatsReply};
 use agentos_proto::{ErrorCode, Event, FrameReader, PROTOCOL_VERSION, Request, event, request};
 use prost::Message;
 
-use agentos_engine::{Engine, ExecHandle, Inbox, Job, Limits};
+use agentos_engine::{ExecHandle, Limits};
 
 use crate::config::Config;
 use crate::host::Shared;
+use crate::job_spec::{JobSpec, Request as JobRequest};
 use crate::registry::Registry;
+use crate::runner::Runner;
 use crate::scheduler::Scheduler;
 use crate::signal;
 use crate::watchdog::Watchdog;
@@ -44,15 +46,9 @@ impl SessionEnd {
     }
 }
 
-/// Serves the protocol on `input`/`output` with `engine` until the host closes input or asks to
-/// shut down.
-pub fn serve<R: Read, W: Write + Send + 'static>(
-    config: Config,
-    engine: Arc<Engine>,
-    input: R,
-    output: W,
-) -> SessionEnd {
-    let sink = Arc::new(Writer::new(output, config.max_frame_bytes));
+/// Serves the protocol on `input`, answering through `sink`, running jobs with `runner`, until
+/// the host closes input or asks to shut down.
+pub fn serve<R: Read>(config: Config, runner: Runner, input: R, sink: Arc<Writer>) -> SessionEnd {
     let registry = Arc::new(Registry::default());
     let watchdog = Watchdog::start();
     let shared = Shared {
@@ -60,13 +56,13 @@ pub fn serve<R: Read, W: Write + Send + 'static>(
         registry: registry.clone(),
         watchdog: watchdog.clone(),
     };
-    let scheduler = Scheduler::new(config.clone(), engine.clone(), shared);
+    let scheduler = Scheduler::new(config.clone(), runner.clone(), shared);
     let mut dispatcher = Dispatcher {
         handshaken: false,
         sink: sink.clone(),
         registry,
         scheduler: scheduler.clone(),
-        engine: engine.clone(),
+        runner: runner.clone(),
         config: config.clone(),
     };
     let mut reader = FrameReader::new(input, config.max_frame_bytes);
@@ -97,7 +93,7 @@ pub fn serve<R: Read, W: Write + Send + 'static>(
         }
     };
     scheduler.shutdown();
-    engine.retire();
+    runner.retire();
     watchdog.stop();
     end
 }
@@ -107,7 +103,7 @@ struct Dispatcher {
     sink: Arc<Writer>,
     registry: Arc<Registry>,
     scheduler: Arc<Scheduler>,
-    engine: Arc<Engine>,
+    runner: Runner,
     config: Config,
 }
 
@@ -185,9 +181,7 @@ impl Dispatcher {
             Ok(limits) => limits,
             Err(e) => return self.refuse(id, ErrorCode::BadArgument, exec_id, &e.to_string()),
         };
-        self.admit(id, exec_id, limits, 0, |inbox| {
-            Job::from_exec(exec, limits, inbox)
-        });
+        self.admit(id, exec_id, limits, JobRequest::Exec(exec));
     }
 
     fn call(&mut self, id: u64, call: v1::Call) {
@@ -200,32 +194,27 @@ impl Dispatcher {
             Ok(both) => both,
             Err(e) => return self.refuse(id, ErrorCode::BadArgument, call_id, &e.to_string()),
         };
-        let payload = call_limits.max_host_payload_bytes;
-        self.admit(id, call_id, limits, payload, |inbox| {
-            Job::from_call(call, limits, call_limits, inbox)
-        });
+        self.admit(id, call_id, limits, JobRequest::Call(call, call_limits));
     }
 
     /// Registers exec `exec_id` and hands it to the scheduler; answers `ExecStarted` on admission.
-    fn admit(
-        &mut self,
-        id: u64,
-        exec_id: u64,
-        limits: Limits,
-        max_host_payload: u64,
-        job: impl FnOnce(Inbox) -> Job,
-    ) {
+    fn admit(&mut self, id: u64, exec_id: u64, limits: Limits, request: JobRequest) {
         if exec_id == 0 {
             return self.refuse(id, ErrorCode::BadArgument, 0, "exec_id 0 is reserved");
         }
-        let (exec, inbox) = ExecHandle::new(exec_id, limits.max_stdin_bytes, max_host_payload);
+        let spec = JobSpec {
+            id: exec_id,
+            request,
+            limits,
+        };
+        let (exec, ticket) = self.runner.admit(&spec);
         if !self.registry.insert(exec.clone()) {
             let message = format!("exec id {exec_id} is already running");
             return self.refuse(id, ErrorCode::DuplicateExec, exec_id, &message);
         }
         let sink = &self.sink;
         let announce = || sink.reply(id, event::Kind::ExecStarted(ExecStarted { exec_id }));
-        if let Err(e) = self.scheduler.submit(job(inbox), exec, announce) {
+        if let Err(e) = self.scheduler.submit(spec, exec, ticket, announce) {
             self.registry.remove(exec_id);
             self.refuse(id, e.code(), exec_id, &e.to_string());
         }
@@ -273,21 +262,23 @@ impl Dispatcher {
     }
 
     fn stats(&self, id: u64) {
-        let engine = self.engine.stats();
+        let s = self.runner.stats();
         let reply = StatsReply {
-            pool_hits: engine.pool.hits,
-            pool_misses: engine.pool.misses,
-            pool_parked: engine.pool.parked,
-            snapshot_mode: engine.snapshot_mode.into(),
-            snapshot_state: format!("{:?}", engine.snapshot_state).to_lowercase(),
-            rss_bytes: crate::stats::rss_bytes().unwrap_or(0),
+            pool_hits: s.pool.0,
+            pool_misses: s.pool.1,
+            pool_parked: s.pool.2,
+            snapshot_mode: s.snapshot.0,
+            snapshot_state: s.snapshot.1,
+            rss_bytes: crate::stats::rss_bytes().unwrap_or(0) + s.cells_rss_bytes,
             execs_live: self.registry.len() as u64,
-            snapshot_digest: engine.snapshot_digest,
-            module_cache_entries: engine.module_cache_entries,
-            module_cache_evictions: engine.module_cache_evictions,
-            module_compile_hits: engine.module_compile_hits,
-            isolates_inline: engine.isolates_builtin,
-            isolates_snapshot: engine.isolates_snapshot,
+            snapshot_digest: s.snapshot.2,
+            module_cache_entries: s.modules.0,
+            module_cache_evictions: s.modules.1,
+            module_compile_hits: s.modules.2,
+            isolates_inline: s.isolates.0,
+            isolates_snapshot: s.isolates.1,
+            cells: s.cells.0,
+            cell_restarts: s.cells.1,
         };
         self.sink.reply(id, event::Kind::StatsReply(reply));
     }

@@ -12,11 +12,17 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use agentos_proto::v1::{self, Output, RequestError, Stream};
 use agentos_proto::{ErrorCode, Event, encode_frame, event};
-use bytes::{Bytes, BytesMut};
+use bytes::{BufMut, Bytes, BytesMut};
 use parking_lot::Mutex;
 
 /// Largest payload of one `Output` event; bigger writes are split.
 pub const OUTPUT_CHUNK: usize = 64 * 1024;
+
+/// The largest `Output` payload that fits frames of `max_frame_bytes`.
+pub fn output_chunk(max_frame_bytes: usize) -> usize {
+    // Room for the event's own fields (ids, tags, lengths) around the payload.
+    OUTPUT_CHUNK.min(max_frame_bytes.saturating_sub(64)).max(1)
+}
 
 struct Out {
     writer: Box<dyn Write + Send>,
@@ -34,8 +40,7 @@ pub struct Writer {
 impl Writer {
     /// A writer of framed events of at most `max_frame_bytes` to `out`.
     pub fn new<W: Write + Send + 'static>(out: W, max_frame_bytes: usize) -> Self {
-        // Room for the event's own fields (ids, tags, lengths) around the payload.
-        let output_chunk = OUTPUT_CHUNK.min(max_frame_bytes.saturating_sub(64)).max(1);
+        let output_chunk = output_chunk(max_frame_bytes);
         Self {
             out: Mutex::new(Out {
                 writer: Box::new(out),
@@ -49,12 +54,37 @@ impl Writer {
 
     /// Writes one event to the host; a no-op once the host has stopped reading.
     pub fn send(&self, event: Event) {
+        self.write_frame(|buf| encode_event(&event, self.max_frame_bytes, buf));
+    }
+
+    /// Writes one already encoded event payload (an engine cell's event, relayed as it is).
+    pub fn send_encoded(&self, payload: &[u8]) {
+        self.write_frame(|buf| {
+            if payload.len() > self.max_frame_bytes {
+                tracing::error!("dropping a relayed event of {} bytes", payload.len());
+                return;
+            }
+            buf.put_u32(payload.len() as u32);
+            buf.extend_from_slice(payload);
+        });
+    }
+
+    /// Writes one message of another protocol on this stream (an engine cell's events).
+    pub fn send_message(&self, message: &impl prost::Message) {
+        self.write_frame(|buf| {
+            if let Err(e) = encode_frame(message, self.max_frame_bytes, buf) {
+                tracing::error!("dropping a message that does not fit in a frame: {e}");
+            }
+        });
+    }
+
+    fn write_frame(&self, encode: impl FnOnce(&mut BytesMut)) {
         if self.host_gone() {
             return;
         }
         let mut out = self.out.lock();
         let Out { writer, buf } = &mut *out;
-        encode_event(&event, self.max_frame_bytes, buf);
+        encode(buf);
         let written = writer.write_all(buf).and_then(|()| writer.flush());
         buf.clear();
         if let Err(e) = written {

@@ -4,25 +4,19 @@
 use agentos_proto::v1::{ExecExited, HostCallsCancelled, PhaseTiming};
 use agentos_proto::{Event, event};
 
-use super::Job;
 use super::call::{self, CallReport};
 use crate::inbox::PendingHostCalls;
 use crate::outcome::Outcome;
 use crate::phases::Phases;
 
-/// The last events of `job` when it ends without ever running (killed while queued, or shut
-/// down first).
-pub fn unstarted_events(job: &Job, outcome: Outcome) -> Vec<Event> {
-    if job.is_call() {
-        vec![unsolicited(event::Kind::CallResult(call::result(
-            job.id,
-            outcome,
-            CallReport::default(),
-        )))]
+/// The last events of exec `id` (a call when `is_call`) when it ends without running to its
+/// end in a guest (killed while queued, shut down first, or lost with its engine cell).
+pub fn unstarted_events(id: u64, is_call: bool, outcome: Outcome) -> Vec<Event> {
+    if is_call {
+        let result = call::result(id, outcome, CallReport::default());
+        vec![unsolicited(event::Kind::CallResult(result))]
     } else {
-        vec![unsolicited(event::Kind::ExecExited(exited(
-            job.id, outcome,
-        )))]
+        vec![unsolicited(event::Kind::ExecExited(exited(id, outcome)))]
     }
 }
 

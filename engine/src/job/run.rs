@@ -19,9 +19,10 @@ use crate::error::PrepareError;
 use crate::events::Sink;
 use crate::guest::{Guest, JsJob};
 use crate::inbox::Inbox;
+use crate::last_words::{self, LastWordsHook};
 use crate::limits::Limits;
 use crate::modules::ModuleCache;
-use crate::outcome::Outcome;
+use crate::outcome::{LIMIT_EXIT_CODE, Outcome};
 use crate::output::GuestOutput;
 use crate::phases::Phases;
 use crate::wasi_host::{GuestStdio, WasiHost};
@@ -38,6 +39,8 @@ pub(crate) struct RunContext {
     pub phases: bool,
     /// Tests only: the command `agentos-fault-panic` panics inside the worker.
     pub fault_injection: bool,
+    /// Told which job is about to take the process down, and why.
+    pub last_words: std::sync::OnceLock<LastWordsHook>,
 }
 
 /// A job handed to a worker.
@@ -65,6 +68,7 @@ impl Task for JobTask {
             accepted,
             inbox,
         } = job;
+        let _speaking = last_words::speaking_for(id, ctx.last_words.get().cloned());
         let mut phases = Phases::default();
         phases.record("queue_wait", dispatched - accepted);
         let (warm, handed_over) = guest
@@ -175,15 +179,23 @@ impl Run<'_> {
                 guest.run_js(self.js_job(&main), host, &mut inbox, phases)
             }
             Command::Wasm(wasm) => {
+                let memory_limit = u64::from(self.limits.heap_mb) << 20;
+                let variant = match wasm.module.capped(memory_limit) {
+                    Ok(variant) => variant,
+                    Err(e) => {
+                        return self.failed(ErrorCode::MemoryLimit, e.to_string(), LIMIT_EXIT_CODE);
+                    }
+                };
                 let stopper = inbox.stopper.clone();
                 let stdio = GuestStdio::new(output, inbox);
                 let host = WasiHost { sandbox, stdio };
                 let job = WasmJob {
                     argv: &wasm.argv,
                     env: &self.setting.env,
-                    bytes: &wasm.module.bytes,
-                    compiled: &wasm.module.compiled,
+                    bytes: &variant.bytes,
+                    compiled: &variant.compiled,
                     compile_hits: modules.compile_hits(),
+                    memory_limit,
                 };
                 guest.run_wasm(job, host, &stopper, phases)
             }

@@ -726,7 +726,10 @@ impl Driver {
     fn finish(mut self) -> (usize, usize) {
         let waiting: Vec<u64> = self.live.keys().copied().collect();
         for exec_id in waiting {
-            let live = self.live.get_mut(&exec_id).expect("live");
+            // Events read while closing one guest's stdin may include another's exit.
+            let Some(live) = self.live.get_mut(&exec_id) else {
+                continue;
+            };
             if matches!(live.guest, Guest::Echo) && !live.stdin_closed && live.killed.is_none() {
                 live.stdin_closed = true;
                 let close = request::Kind::StdinClose(StdinClose { exec_id });

@@ -3,6 +3,7 @@
 mod call_protocol;
 mod call_sdk;
 mod commands_diff;
+mod containment;
 mod fuzz_requests;
 mod js_exec;
 mod limits;

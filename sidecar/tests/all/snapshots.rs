@@ -2,7 +2,7 @@
 
 use agentos_sdk::Sidecar;
 
-use crate::support::{HANG, builder, node, run, spawn, stdout};
+use crate::support::{HANG, builder, node, run, single_engine, spawn, stdout};
 
 /// Polls `Stats` until `done` holds; false if that took longer than `within`.
 async fn stats_until(
@@ -58,7 +58,7 @@ const WARM: u64 = agentos_engine::DEFAULT_WARM_ISOLATES as u64;
 
 #[tokio::test]
 async fn block_serves_its_first_exec_from_a_filled_pool() {
-    let sc = spawn(builder("block").env("AGENTOS_V8_SESSION_PHASES", "1")).await;
+    let sc = spawn(single_engine(builder("block")).env("AGENTOS_V8_SESSION_PHASES", "1")).await;
     let stats = sc.stats().await.unwrap();
     assert_eq!(
         (stats.snapshot_state.as_str(), stats.pool_parked),
@@ -76,7 +76,7 @@ async fn block_serves_its_first_exec_from_a_filled_pool() {
 
 #[tokio::test]
 async fn block_execs_hit_the_pool_once_it_has_refilled() {
-    let sc = spawn(builder("block").env("AGENTOS_V8_SESSION_PHASES", "1")).await;
+    let sc = spawn(single_engine(builder("block")).env("AGENTOS_V8_SESSION_PHASES", "1")).await;
     for _ in 0..10 {
         assert!(
             parked_within(&sc, WARM, HANG).await,
@@ -99,7 +99,7 @@ async fn block_execs_hit_the_pool_once_it_has_refilled() {
 async fn the_pool_refills_while_a_long_exec_runs_and_after_a_short_one() {
     // One parked worker: a claim empties the pool, and the refill waits for the claiming exec
     // to end, but never for long.
-    let sc = spawn(builder("block").env("AGENTOS_V8_WARM_ISOLATES", "1")).await;
+    let sc = spawn(single_engine(builder("block")).env("AGENTOS_V8_WARM_ISOLATES", "1")).await;
     assert!(parked_within(&sc, 1, HANG).await, "the pool never filled");
     let long = sc
         .exec(node("setTimeout(() => console.log('late'), 10000)"))
@@ -122,7 +122,7 @@ async fn the_pool_refills_while_a_long_exec_runs_and_after_a_short_one() {
 
 #[tokio::test]
 async fn a_different_heap_limit_is_a_different_key() {
-    let sc = spawn(builder("block").env("AGENTOS_V8_SESSION_PHASES", "1")).await;
+    let sc = spawn(single_engine(builder("block")).env("AGENTOS_V8_SESSION_PHASES", "1")).await;
     run(&sc, node("")).await;
     let first = run(&sc, node("").heap_mb(64)).await;
     assert!(

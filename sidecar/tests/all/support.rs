@@ -23,12 +23,34 @@ pub fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// A builder for the binary under test, with a private snapshot cache.
+/// A builder for the binary under test, with a private snapshot cache. `AGENTOS_TEST_CELLS`, when
+/// set, is the number of engine cells (`0`: the engine in the sidecar's own process); tests that
+/// need a particular number set `AGENTOS_CELLS` themselves.
 pub fn builder(mode: &str) -> SidecarBuilder {
-    Sidecar::builder()
+    let builder = Sidecar::builder()
         .bin(env!("CARGO_BIN_EXE_agentos-sidecar"))
         .env("AGENTOS_SNAPSHOT_DIR", scratch("snap"))
-        .env("AGENTOS_WASM_SNAPSHOT_RUNNER", mode)
+        .env("AGENTOS_WASM_SNAPSHOT_RUNNER", mode);
+    match std::env::var("AGENTOS_TEST_CELLS") {
+        Ok(cells) => builder.env("AGENTOS_CELLS", cells),
+        Err(_) => builder,
+    }
+}
+
+/// `builder` with exactly one engine (one cell, or none when the tests run without cells): for
+/// tests of per-engine pools and caches.
+pub fn single_engine(builder: SidecarBuilder) -> SidecarBuilder {
+    let cells = match std::env::var("AGENTOS_TEST_CELLS").as_deref() {
+        Ok("0") => "0",
+        _ => "1",
+    };
+    builder.env("AGENTOS_CELLS", cells)
+}
+
+/// A sidecar in the default mode with exactly one engine.
+pub async fn one_engine() -> Sidecar {
+    let mode = std::env::var("AGENTOS_TEST_MODE").unwrap_or_else(|_| "auto".into());
+    spawn(single_engine(builder(&mode))).await
 }
 
 /// A sidecar in the default mode.

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use agentos_sdk::{ErrorCode, ExecSpec, Output, Sidecar};
 
-use crate::support::{HANG, builder, node, run, scratch, sidecar, spawn, stderr, stdout};
+use crate::support::{
+    HANG, builder, node, one_engine, run, scratch, sidecar, spawn, stderr, stdout,
+};
 
 /// The default command set, where `ci/build-commands` puts it (next to the sidecar binary).
 fn commands_dir() -> PathBuf {
@@ -176,7 +178,7 @@ async fn sandbox_escapes_all_fail() {
 
 #[tokio::test]
 async fn a_changed_module_file_is_reread_and_compiled_code_is_reused() {
-    let sc = sidecar().await;
+    let sc = one_engine().await;
     let dir = scratch("cmd-path");
     let tool = dir.join("tool.wasm");
     std::fs::copy(test_modules_dir().join("echo.wasm"), &tool).unwrap();
@@ -202,7 +204,7 @@ async fn exec_command_dirs_take_precedence_over_the_command_path() {
 
 #[tokio::test]
 async fn sixty_five_modules_evict_one() {
-    let sc = sidecar().await;
+    let sc = one_engine().await;
     let dir = scratch("many");
     for i in 0..65 {
         std::fs::copy(

@@ -1,0 +1,91 @@
+//! How the control plane reaches a job that runs in an engine cell: the [`Delivery`] behind its
+//! [`ExecHandle`](agentos_engine::ExecHandle). Until the job is handed to a cell, input waits
+//! here (bounded by the exec's stdin limit); once assigned, it goes to that cell's link in order;
+//! once the cell is gone, it is dropped.
+
+use std::sync::Arc;
+
+use agentos_engine::{Delivery, Input, StopCause};
+use agentos_proto::cell::v1::{Start, cell_request};
+use parking_lot::Mutex;
+
+use super::link::Link;
+use super::wire;
+
+enum State {
+    Queued(Vec<Input>),
+    Assigned(Arc<Link>),
+    Gone,
+}
+
+/// One exec's delivery to a cell.
+pub struct RemoteExec {
+    id: u64,
+    state: Mutex<State>,
+    cause: Mutex<Option<StopCause>>,
+}
+
+impl RemoteExec {
+    /// The delivery of exec `id`, not yet assigned to a cell.
+    pub fn new(id: u64) -> Arc<Self> {
+        Arc::new(Self {
+            id,
+            state: Mutex::new(State::Queued(Vec::new())),
+            cause: Mutex::new(None),
+        })
+    }
+
+    /// Starts the job in the cell behind `link`, then sends what waited (and a stop that came
+    /// first); false when the cell is gone.
+    pub fn assign(&self, link: Arc<Link>, start: Start) -> bool {
+        let mut state = self.state.lock();
+        if !link.send(cell_request::Kind::Start(start)) {
+            return false;
+        }
+        if let State::Queued(waiting) = std::mem::replace(&mut *state, State::Gone) {
+            for input in waiting {
+                send(&link, self.id, input);
+            }
+        }
+        if let Some(cause) = *self.cause.lock() {
+            link.send(cell_request::Kind::Stop(wire::stop(self.id, cause)));
+        }
+        *state = State::Assigned(link);
+        true
+    }
+
+    /// The cell is gone: input is dropped from now on.
+    pub fn gone(&self) {
+        *self.state.lock() = State::Gone;
+    }
+}
+
+fn send(link: &Link, id: u64, input: Input) {
+    if let Some(deliver) = wire::deliver(id, input) {
+        link.send(cell_request::Kind::Deliver(deliver));
+    }
+}
+
+impl Delivery for RemoteExec {
+    fn send(&self, input: Input) {
+        match &mut *self.state.lock() {
+            State::Queued(waiting) => waiting.push(input),
+            State::Assigned(link) => send(link, self.id, input),
+            State::Gone => {}
+        }
+    }
+
+    fn stop(&self, cause: StopCause) -> bool {
+        {
+            let mut first = self.cause.lock();
+            if first.is_some() {
+                return false;
+            }
+            *first = Some(cause);
+        }
+        if let State::Assigned(link) = &*self.state.lock() {
+            link.send(cell_request::Kind::Stop(wire::stop(self.id, cause)));
+        }
+        true
+    }
+}

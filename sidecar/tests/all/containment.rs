@@ -1,0 +1,179 @@
+//! Containment: a guest that makes V8 abort, or that asks for more memory than its limit, ends
+//! with a typed error, and only the guests of its own engine cell can be lost with it; victims
+//! in the other cells finish normally with their own `ExecExited`, and the sidecar keeps
+//! answering. Each test runs the issue's repro as written (sizes scaled where the machine needs
+//! it) beside a JS timer and a WASI `sleep`.
+
+use agentos_sdk::{ErrorCode, ExecSpec, ExitStatus, Sidecar};
+
+use crate::support::{HANG, builder, node, run, spawn, stdout};
+
+/// A sidecar with three cells: the hostile exec (submitted first) lands in one, the two
+/// victims in the two others (a job goes to the cell running the fewest).
+async fn three_cells() -> Sidecar {
+    spawn(builder("block").env("AGENTOS_CELLS", "3")).await
+}
+
+/// Runs `hostile` with a JS-timer victim and a WASI-sleep victim beside it; checks the victims
+/// and that the sidecar still serves; returns the hostile exec's status.
+async fn with_victims(sc: &Sidecar, hostile: ExecSpec) -> ExitStatus {
+    let bad = sc.exec(hostile).await.expect("hostile exec accepted");
+    let js = sc
+        .exec(node("setTimeout(() => console.log('js victim'), 300)"))
+        .await
+        .expect("js victim accepted");
+    let wasi = sc
+        .exec(ExecSpec::new(["sleep", "0.3"]))
+        .await
+        .expect("wasi victim accepted");
+    let status = tokio::time::timeout(HANG, bad.wait())
+        .await
+        .expect("hostile exec hung")
+        .expect("hostile exec status");
+    let js = tokio::time::timeout(HANG, js.output())
+        .await
+        .expect("js victim hung");
+    let js = js.expect("js victim output");
+    assert_eq!(
+        (
+            js.status.code,
+            js.status.error.as_ref(),
+            stdout(&js).as_str()
+        ),
+        (0, None, "js victim\n"),
+        "{:?}",
+        js.status
+    );
+    let wasi = tokio::time::timeout(HANG, wasi.wait())
+        .await
+        .expect("wasi victim hung");
+    let wasi = wasi.expect("wasi victim status");
+    assert_eq!((wasi.code, wasi.error.as_ref()), (0, None), "{wasi:?}");
+    let after = run(sc, node("console.log('alive')")).await;
+    assert_eq!(stdout(&after), "alive\n", "{:?}", after.status);
+    status
+}
+
+fn typed(status: &ExitStatus) -> (ErrorCode, String) {
+    let error = status
+        .error
+        .clone()
+        .unwrap_or_else(|| panic!("no typed error: {status:?}"));
+    (error.code, error.message)
+}
+
+#[tokio::test]
+async fn a_v8_invalid_size_abort_ends_only_its_cell() {
+    let sc = three_cells().await;
+    let status = with_victims(&sc, node(r#""x".repeat(2**28).split("")"#)).await;
+    let (code, message) = typed(&status);
+    assert_eq!(code, ErrorCode::GuestCrashed, "{message}");
+    assert!(message.contains("invalid size"), "{message}");
+    let stats = sc.stats().await.expect("stats");
+    assert!(stats.cell_restarts >= 1, "{stats:?}");
+}
+
+#[tokio::test]
+async fn filling_a_huge_array_past_the_heap_limit_is_a_memory_limit() {
+    let sc = three_cells().await;
+    let status = with_victims(&sc, node("new Array(1e8).fill(0)").heap_mb(64)).await;
+    let (code, message) = typed(&status);
+    assert_eq!(code, ErrorCode::MemoryLimit, "{message}");
+    assert!(message.contains("heap_mb = 64"), "{message}");
+}
+
+#[tokio::test]
+async fn array_from_a_huge_length_is_a_memory_limit() {
+    let sc = three_cells().await;
+    let status = with_victims(&sc, node("Array.from({length: 2**32 - 1})").heap_mb(64)).await;
+    assert_eq!(typed(&status).0, ErrorCode::MemoryLimit, "{status:?}");
+}
+
+#[tokio::test]
+async fn a_cell_over_its_memory_ceiling_ends_alone() {
+    // The per-guest limits allow 4 GiB here; the cell's ceiling (400 MiB) stops it first.
+    let sc = spawn(
+        builder("block")
+            .env("AGENTOS_CELLS", "3")
+            .env("AGENTOS_CELL_MEMORY_MB", "400"),
+    )
+    .await;
+    let hog = "const a = []; for (;;) a.push(new Array(1e6).fill(1.5))";
+    let status = with_victims(&sc, node(hog).heap_mb(4096)).await;
+    let (code, _) = typed(&status);
+    assert!(
+        matches!(code, ErrorCode::GuestCrashed | ErrorCode::MemoryLimit),
+        "{status:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_timeout_inside_an_exit_listener_is_reported_as_a_timeout() {
+    let sc = three_cells().await;
+    let hostile = node("process.on('exit', () => { for (;;) {} })").timeout_ms(300);
+    let status = with_victims(&sc, hostile).await;
+    assert_eq!(typed(&status).0, ErrorCode::Timeout, "{status:?}");
+}
+
+#[tokio::test]
+async fn a_cpu_limit_inside_an_exit_listener_is_reported_as_a_cpu_limit() {
+    let sc = three_cells().await;
+    let hostile = node("process.on('exit', () => { for (;;) {} })").cpu_ms(200);
+    let status = with_victims(&sc, hostile).await;
+    assert_eq!(typed(&status).0, ErrorCode::CpuLimit, "{status:?}");
+}
+
+#[tokio::test]
+async fn a_kill_inside_an_exit_listener_is_reported_as_the_signal() {
+    let sc = three_cells().await;
+    let exec = sc
+        .exec(node(
+            "process.on('exit', () => { for (;;) {} }); console.log('up')",
+        ))
+        .await
+        .expect("accepted");
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    exec.kill(9).await.expect("kill");
+    let status = tokio::time::timeout(HANG, exec.wait()).await.expect("hung");
+    let status = status.expect("status");
+    assert_eq!((status.code, status.signal), (137, Some(9)), "{status:?}");
+}
+
+#[tokio::test]
+async fn a_kill_inside_a_before_exit_listener_is_reported_as_the_signal() {
+    let sc = three_cells().await;
+    let exec = sc
+        .exec(node("process.on('beforeExit', () => { for (;;) {} })"))
+        .await
+        .expect("accepted");
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    exec.kill(9).await.expect("kill");
+    let status = tokio::time::timeout(HANG, exec.wait()).await.expect("hung");
+    assert_eq!(status.expect("status").signal, Some(9));
+}
+
+#[tokio::test]
+async fn a_timeout_inside_an_uncaught_exception_handler_is_reported_as_a_timeout() {
+    let sc = three_cells().await;
+    let source = "process.on('uncaughtException', () => { for (;;) {} }); throw new Error('x')";
+    let status = with_victims(&sc, node(source).timeout_ms(300)).await;
+    assert_eq!(typed(&status).0, ErrorCode::Timeout, "{status:?}");
+}
+
+#[tokio::test]
+async fn an_escaping_symlink_is_refused_when_made_and_never_reaches_the_host() {
+    let sc = three_cells().await;
+    let dir = crate::support::scratch("symlink-escape");
+    let mount = dir.join("mount");
+    std::fs::create_dir_all(&mount).unwrap();
+    std::fs::write(dir.join("secret.txt"), "SECRET").unwrap();
+    let source = "try { require('fs').symlinkSync('../secret.txt', '/l'); console.log('made') } \
+                  catch (e) { console.log(e.code) }";
+    let spec = node(source).dir(mount.to_str().unwrap(), "/");
+    let out = run(&sc, spec).await;
+    assert_ne!(stdout(&out), "made\n", "{:?}", out.status);
+    assert!(
+        std::fs::symlink_metadata(mount.join("l")).is_err(),
+        "the escaping link was left in the host directory"
+    );
+}
