@@ -20,22 +20,37 @@ let cjsExtraPaths = newList(); // config.modulePaths: guest directories after th
 let cjsPkgCache; // Map dir -> package record or null
 let cjsResolveCache; // Map "dir\0request" -> filename
 let cjsExtensions; // require.extensions
-let cjsConsole; // the exec's console (for require('console'))
 let cjsInternalNew = false; // set by cjsLoad right before `new Module(filename)`
 const cjsRecords = new WeakMapCtor(); // Module -> { filename, dir, parent (record) }
 const cjsLoaders = new WeakMapCtor(); // our own require.extensions functions -> kind
 
-function cjsInit(config) {
-  cjsCache = { __proto__: null };
-  cjsBuiltins = new MapCtor();
+// The exec's resolution state: caches, `config.modulePaths`, and an empty require.extensions
+// (returned, for the loader to fill).
+function cjsResolveInit(config) {
   cjsPkgCache = new MapCtor();
   cjsResolveCache = new MapCtor();
+  cjsCachesAt = fsWriteCount();
   cjsExtraPaths = newList();
   const extra = config.modulePaths;
   if (extra !== undefined && extra !== null) {
     for (let i = 0; i < extra.length; i++) listPush(cjsExtraPaths, pathResolve(`${extra[i]}`));
   }
   cjsExtensions = { __proto__: null };
+  return cjsExtensions;
+}
+
+function cjsGetExtensions() {
+  return cjsExtensions;
+}
+
+function cjsGetExtraPaths() {
+  return cjsExtraPaths;
+}
+
+function cjsInit(config) {
+  cjsCache = { __proto__: null };
+  cjsBuiltins = new MapCtor();
+  const extensions = cjsResolveInit(config);
   const kinds = ['.js', '.json', '.node'];
   for (let i = 0; i < kinds.length; i++) {
     const kind = kinds[i];
@@ -43,12 +58,17 @@ function cjsInit(config) {
       cjsLoadKind(kind, module, `${filename}`);
     };
     WeakMapPrototypeSet(cjsLoaders, fn, kind);
-    nodeSet(cjsExtensions, kind, fn);
+    nodeSet(extensions, kind, fn);
   }
 }
 
-// Called by fs writes: cached resolutions may be stale.
-function cjsInvalidate() {
+// After an fs write, cached resolutions may be stale: drop them before the next use.
+let cjsCachesAt = 0; // fsWriteCount() when the caches were last dropped
+
+function cjsCheckCaches() {
+  const writes = fsWriteCount();
+  if (writes === cjsCachesAt) return;
+  cjsCachesAt = writes;
   if (cjsResolveCache !== undefined) cjsResolveCache = new MapCtor();
   if (cjsPkgCache !== undefined) cjsPkgCache = new MapCtor();
 }
@@ -116,7 +136,7 @@ function cjsRecordOf(module) {
   const rec = module !== null && (typeof module === 'object' || typeof module === 'function') ?
     WeakMapPrototypeGet(cjsRecords, module) : undefined;
   if (rec !== undefined) return rec;
-  return { __proto__: null, filename: `${execCwd}/[eval]`, dir: execCwd, parent: undefined, module, parentModule: undefined };
+  return { __proto__: null, filename: `${pathCwd()}/[eval]`, dir: pathCwd(), parent: undefined, module, parentModule: undefined };
 }
 
 function cjsValidateId(id) {
@@ -174,7 +194,7 @@ function cjsBuiltin(name) {
       setTimeout, setInterval, setImmediate, clearTimeout, clearInterval, clearImmediate,
     }; break;
     case 'module': exports = cjsCreateModuleBuiltin(); break;
-    case 'console': exports = cjsConsole; break;
+    case 'console': exports = globalConsole; break;
     default: return undefined;
   }
   MapPrototypeSet(cjsBuiltins, name, exports);
@@ -205,11 +225,11 @@ function cjsCreateModuleBuiltin() {
     return cjsIsBuiltin(StringPrototypeStartsWith(n, 'node:') ? StringPrototypeSlice(n, 5) : n);
   };
   nodeSet(Module, '_cache', cjsCache);
-  nodeSet(Module, '_extensions', cjsExtensions);
+  nodeSet(Module, '_extensions', cjsGetExtensions());
   Module._nodeModulePaths = function _nodeModulePaths(from) {
     return cjsNodeModulePaths(pathResolve(`${from}`));
   };
-  nodeSet(Module, 'globalPaths', ArrayPrototypeSlice(cjsExtraPaths));
+  nodeSet(Module, 'globalPaths', ArrayPrototypeSlice(cjsGetExtraPaths()));
   return Module;
 }
 
@@ -223,6 +243,7 @@ function cjsOwn(obj, key) {
 
 // { main, exports, exists } for directory `dir` (cached), or undefined without package.json.
 function cjsReadPackage(dir) {
+  cjsCheckCaches();
   if (cjsPkgCache === undefined) cjsPkgCache = new MapCtor();
   const cached = MapPrototypeGet(cjsPkgCache, dir);
   if (cached !== undefined) return cached === null ? undefined : cached;
@@ -540,6 +561,7 @@ function cjsNotFound(request, rec) {
 function cjsResolveFilename(request, rec) {
   const dir = rec.dir;
   const key = `${dir}\u0000${request}`;
+  cjsCheckCaches();
   if (cjsResolveCache === undefined) cjsResolveCache = new MapCtor();
   const cached = MapPrototypeGet(cjsResolveCache, key);
   if (cached !== undefined) return cached;
@@ -600,22 +622,24 @@ function cjsLoad(request, parent) {
 // Longest registered extension of the file's basename (".js" when none matches).
 function cjsExtensionOf(filename) {
   const base = pathBasename(filename);
+  const extensions = cjsGetExtensions();
   let idx = 0;
   for (;;) {
     idx = StringPrototypeIndexOf(base, '.', idx + 1);
     if (idx === -1 || idx === 0) return '.js';
     const ext = StringPrototypeSlice(base, idx);
-    if (cjsExtensions !== undefined && ext in cjsExtensions) return ext;
+    if (extensions !== undefined && ext in extensions) return ext;
   }
 }
 
 function cjsLoadModule(module, filename) {
   const ext = cjsExtensionOf(filename);
-  const handler = cjsExtensions === undefined ? undefined : cjsExtensions[ext];
+  const extensions = cjsGetExtensions();
+  const handler = extensions === undefined ? undefined : extensions[ext];
   const kind = typeof handler === 'function' ? WeakMapPrototypeGet(cjsLoaders, handler) : ext;
   if (kind === undefined) {
     // A guest-registered require.extensions handler.
-    ReflectApply(handler, cjsExtensions, [module, filename]);
+    ReflectApply(handler, extensions, [module, filename]);
   } else {
     cjsLoadKind(StringPrototypeEndsWith(filename, '.mjs') ? '.mjs' : kind, module, filename);
   }
@@ -692,13 +716,13 @@ function cjsMakeRequire(module) {
     resolve.paths = paths;
     require.resolve = resolve;
     require.main = cjsMain;
-    require.extensions = cjsExtensions;
+    require.extensions = cjsGetExtensions();
     require.cache = cjsCache;
   } catch {
     nodeSet(resolve, 'paths', paths);
     nodeSet(require, 'resolve', resolve);
     nodeSet(require, 'main', cjsMain);
-    nodeSet(require, 'extensions', cjsExtensions);
+    nodeSet(require, 'extensions', cjsGetExtensions());
     nodeSet(require, 'cache', cjsCache);
   }
   return require;
@@ -745,10 +769,11 @@ function cjsCreateMain(filename) {
 function cjsCreateEval() {
   const module = new Module('[eval]', undefined);
   const rec = WeakMapPrototypeGet(cjsRecords, module);
-  rec.filename = `${execCwd === '/' ? '' : execCwd}/[eval]`;
-  rec.dir = execCwd;
+  const cwd = pathCwd();
+  rec.filename = `${cwd === '/' ? '' : cwd}/[eval]`;
+  rec.dir = cwd;
   module.path = '.';
   module.filename = rec.filename;
-  module.paths = cjsNodeModulePaths(execCwd);
+  module.paths = cjsNodeModulePaths(cwd);
   return module;
 }

@@ -146,3 +146,6 @@ function makeConsole() {
   });
   return con;
 }
+
+// The global console (also require('console')), made once at factory time.
+const globalConsole = makeConsole();

@@ -58,6 +58,12 @@ function validateFunction(fn, name) {
 let mainFilename;
 let mainSourceLines;
 
+// The main script (eval source or main file), set by start().
+function setMainSource(filename, source) {
+  mainFilename = filename;
+  mainSourceLines = splitLines(source);
+}
+
 function splitLines(text) {
   const lines = newList();
   let start = 0;

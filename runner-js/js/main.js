@@ -9,13 +9,12 @@ function defineGlobal(name, value, enumerable) {
 }
 
 function performanceNow() {
-  return bridgeMonotonic() - startMonotonic;
+  return msSinceStart();
 }
 
 // The globals that do not depend on the exec, installed at factory time.
 function installStaticGlobals() {
-  cjsConsole = makeConsole();
-  defineGlobal('console', cjsConsole, false);
+  defineGlobal('console', globalConsole, false);
   defineGlobal('process', processObject, false);
   defineGlobal('setTimeout', setTimeout, true);
   defineGlobal('setInterval', setInterval, true);
@@ -53,22 +52,21 @@ function installGlobals(require, module, evalMode, filename) {
 }
 
 // Built once, here at factory time: with a snapshot, every isolate starts with these ready.
-processObject = createProcess();
-stdin = new Socket();
-setEmitterHook(stdin, stdinListenersChanged);
+populateProcess();
 installStaticGlobals();
 
 function start(config) {
   if (started) return;
   started = true;
-  startMonotonic = bridgeMonotonic();
-  loopNow = startMonotonic;
+  const now = bridgeMonotonic();
+  markStart(now);
+  setLoopTime(now);
   const mode = `${config.mode}`;
   const filename = `${config.filename}`;
   let source = `${config.source}`;
   configureProcess(processObject, config);
   const evalMode = mode !== 'file';
-  execCwd = pathResolve(`${processObject.cwd()}`);
+  setExecCwd(pathResolve(`${processObject.cwd()}`));
   cjsInit(config);
   const module = evalMode ? cjsCreateEval() : cjsCreateMain(filename);
   const require = cjsMakeRequire(module);
@@ -83,8 +81,7 @@ function start(config) {
   if (!evalMode && StringPrototypeStartsWith(source, '#!')) {
     source = `//${StringPrototypeSlice(source, 2)}`; // keeps every position
   }
-  mainFilename = filename;
-  mainSourceLines = splitLines(source);
+  setMainSource(filename, source);
 
   try {
     if (evalMode) {
@@ -134,15 +131,7 @@ const runner = {
   }),
   unhandledRejection: guarded(reportUnhandledRejection),
   exitCode: guarded(() => {
-    if (!processExiting) {
-      processExiting = true;
-      setStdinRef(false);
-      try {
-        processEmit('exit', exitCodeValue());
-      } catch (err) {
-        triggerUncaught(err);
-      }
-    }
+    runExitListeners();
     return exitCodeValue() & 0xff;
   }),
 };

@@ -108,17 +108,34 @@ function fsInitMounts() {
   }
 }
 
+// Writes through fs so far: caches derived from the filesystem elsewhere (cjs.js's package and
+// resolution caches) compare it to drop themselves after a write.
+let fsWrites = 0;
+
+function fsWriteCount() {
+  return fsWrites;
+}
+
 function fsInvalidate() {
   if (fsStatCache !== undefined) fsStatCache = new MapCtor();
   fsProbed = undefined;
-  cjsInvalidate();
+  fsWrites++;
 }
 
-// Result of fsLocate: the preopen fd and the path beneath it.
+// Result of fsLocate: the preopen fd and the path beneath it (read through the two functions below
+// outside this file's core).
 let fsLocFd = -1;
 let fsLocRest = '';
 
 // Maps a normalised absolute guest path to (fsLocFd, fsLocRest); false when no mount holds it.
+function fsLocatedFd() {
+  return fsLocFd;
+}
+
+function fsLocatedRest() {
+  return fsLocRest;
+}
+
 function fsLocate(abs) {
   if (fsMounts === undefined) fsInitMounts();
   let best = -1;
@@ -325,6 +342,11 @@ function fsReadFileRaw(abs) {
   wasiFdClose(fd);
   if (fsIsErr(data)) fsReadStage = 'read';
   return data;
+}
+
+// Which call of the last fsReadFileRaw failed: 'open' or 'read'.
+function fsReadFailedAt() {
+  return fsReadStage;
 }
 
 // Writes all of `bytes` to `fd`; 0 or -errno.
@@ -623,7 +645,7 @@ function fsReadFileSync(path, options) {
   path = fsPathArg(path);
   const data = fsReadFileRaw(fsAbs(path));
   if (fsIsErr(data)) {
-    if (fsReadStage === 'open') fsFail(-data, 'open', path);
+    if (fsReadFailedAt() === 'open') fsFail(-data, 'open', path);
     fsFail(-data, 'read');
   }
   return fsBytesOut(data, encoding);
@@ -768,7 +790,7 @@ function fsMkdirSync(path, options) {
   fsInvalidate();
   if (!recursive) {
     if (!fsLocate(abs)) fsFail(fsSyntheticChildren(abs) !== undefined ? FS_EEXIST : FS_ENOENT, 'mkdir', path);
-    fsCheck(wasiPathCreateDirectory(fsLocFd, bridgeUtf8Encode(fsLocRest)), 'mkdir', path);
+    fsCheck(wasiPathCreateDirectory(fsLocatedFd(), bridgeUtf8Encode(fsLocatedRest())), 'mkdir', path);
     return undefined;
   }
   // Find the deepest existing ancestor, then create downwards.
@@ -789,11 +811,11 @@ function fsMkdirSync(path, options) {
   for (let i = missing.length - 1; i >= 0; i--) {
     const dir = missing[i];
     if (!fsLocate(dir)) fsFail(FS_ENOENT, 'mkdir', path);
-    const r = wasiPathCreateDirectory(fsLocFd, bridgeUtf8Encode(fsLocRest));
+    const r = wasiPathCreateDirectory(fsLocatedFd(), bridgeUtf8Encode(fsLocatedRest()));
     if (fsIsErr(r) && r !== -FS_EEXIST) fsFail(-r, 'mkdir', path);
     if (first === undefined) first = dir;
   }
-  if (first !== undefined && !pathIsAbsolute(path)) return pathRelative(execCwd, first);
+  if (first !== undefined && !pathIsAbsolute(path)) return pathRelative(pathCwd(), first);
   return first;
 }
 
@@ -802,7 +824,7 @@ function fsUnlinkSync(path) {
   const abs = fsAbs(path);
   fsInvalidate();
   fsCheck(fsLocateOrErr(abs), 'unlink', path);
-  fsCheck(wasiPathUnlinkFile(fsLocFd, fsRestBytes(abs)), 'unlink', path);
+  fsCheck(wasiPathUnlinkFile(fsLocatedFd(), fsRestBytes(abs)), 'unlink', path);
 }
 
 function fsRmdirSync(path, options) {
@@ -814,7 +836,7 @@ function fsRmdirSync(path, options) {
   const abs = fsAbs(path);
   fsInvalidate();
   fsCheck(fsLocateOrErr(abs), 'rmdir', path);
-  fsCheck(wasiPathRemoveDirectory(fsLocFd, fsRestBytes(abs)), 'rmdir', path);
+  fsCheck(wasiPathRemoveDirectory(fsLocatedFd(), fsRestBytes(abs)), 'rmdir', path);
 }
 
 function fsRmTree(abs, path) {
@@ -822,7 +844,7 @@ function fsRmTree(abs, path) {
   if (fsIsErr(st)) return st;
   if (st === 'synthetic') return -FS_EROFS;
   fsLocate(abs);
-  if (st[2] !== 3) return wasiPathUnlinkFile(fsLocFd, bridgeUtf8Encode(fsLocRest));
+  if (st[2] !== 3) return wasiPathUnlinkFile(fsLocatedFd(), bridgeUtf8Encode(fsLocatedRest()));
   const list = fsReaddirRaw(abs);
   if (fsIsErr(list)) return list;
   for (let i = 0; i < list.length; i++) {
@@ -830,7 +852,7 @@ function fsRmTree(abs, path) {
     if (fsIsErr(r)) return r;
   }
   fsLocate(abs);
-  return wasiPathRemoveDirectory(fsLocFd, bridgeUtf8Encode(fsLocRest));
+  return wasiPathRemoveDirectory(fsLocatedFd(), bridgeUtf8Encode(fsLocatedRest()));
 }
 
 function fsRmSync(path, options) {
@@ -863,10 +885,10 @@ function fsRenameSync(oldPath, newPath) {
   const b = fsAbs(newPath);
   fsInvalidate();
   fsCheck(fsLocateOrErr(a), 'rename', oldPath, newPath);
-  const fdA = fsLocFd;
+  const fdA = fsLocatedFd();
   const restA = fsRestBytes(a);
   fsCheck(fsLocateOrErr(b), 'rename', oldPath, newPath);
-  fsCheck(wasiPathRename(fdA, restA, fsLocFd, fsRestBytes(b)), 'rename', oldPath, newPath);
+  fsCheck(wasiPathRename(fdA, restA, fsLocatedFd(), fsRestBytes(b)), 'rename', oldPath, newPath);
 }
 
 function fsCopyFileSync(src, dest, mode) {
@@ -885,7 +907,7 @@ function fsReadlinkSync(path, options) {
   path = fsPathArg(path);
   const abs = fsAbs(path);
   fsCheck(fsLocateOrErr(abs), 'readlink', path);
-  const r = fsCheck(wasiPathReadlink(fsLocFd, fsRestBytes(abs)), 'readlink', path);
+  const r = fsCheck(wasiPathReadlink(fsLocatedFd(), fsRestBytes(abs)), 'readlink', path);
   const encoding = fsEncodingOf(options, 'utf8');
   return encoding === 'buffer' ? fsBytesOut(r) : bridgeUtf8Decode(r, false);
 }
@@ -896,7 +918,7 @@ function fsSymlinkSync(target, path) {
   const abs = fsAbs(path);
   fsInvalidate();
   fsCheck(fsLocateOrErr(abs), 'symlink', target, path);
-  fsCheck(wasiPathSymlink(bridgeUtf8Encode(target), fsLocFd, fsRestBytes(abs)), 'symlink', target, path);
+  fsCheck(wasiPathSymlink(bridgeUtf8Encode(target), fsLocatedFd(), fsRestBytes(abs)), 'symlink', target, path);
 }
 
 // Canonical guest path: symlinks resolved component by component (in guest path space; the
@@ -921,7 +943,7 @@ function fsRealpathRaw(abs) {
     if (st !== 'synthetic' && st[2] === 7) {
       if (++links > 40) return -32;
       fsLocate(next);
-      const target = wasiPathReadlink(fsLocFd, bridgeUtf8Encode(fsLocRest));
+      const target = wasiPathReadlink(fsLocatedFd(), bridgeUtf8Encode(fsLocatedRest()));
       if (fsIsErr(target)) return target;
       const text = bridgeUtf8Decode(target, false);
       if (StringPrototypeCharCodeAt(text, 0) === 47) resolved = '/';
@@ -1049,7 +1071,7 @@ function fsMkdtempSync(prefix) {
     const abs = fsAbs(name);
     fsInvalidate();
     if (!fsLocate(abs)) fsFail(FS_ENOENT, 'mkdtemp', `${prefix}XXXXXX`);
-    const r = wasiPathCreateDirectory(fsLocFd, bridgeUtf8Encode(fsLocRest));
+    const r = wasiPathCreateDirectory(fsLocatedFd(), bridgeUtf8Encode(fsLocatedRest()));
     if (r === -FS_EEXIST) continue;
     fsCheck(r, 'mkdtemp', `${prefix}XXXXXX`);
     return name;

@@ -76,6 +76,10 @@ function pathCwd() {
   return execCwd;
 }
 
+function setExecCwd(cwd) {
+  execCwd = cwd;
+}
+
 // path.resolve over an internal list of strings.
 function pathResolveList(args) {
   let resolvedPath = '';

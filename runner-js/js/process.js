@@ -1,6 +1,5 @@
 // process.js: the `process` object (built per exec in start()).
 
-let processObject;
 let processExiting = false;
 let exitCodeState; // undefined or an integer
 let startMonotonic = 0;
@@ -9,14 +8,40 @@ const PROCESS_PID = 1;
 
 const EventEmitterPrototypeEmitRaw = EventEmitter.prototype.emit;
 
+// The process emitter, made here at factory time; `populateProcess` adds its properties.
+const processObject = new EventEmitter();
+ObjectSetPrototypeOf(processObject, ObjectCreate(EventEmitter.prototype, {
+  [SymbolToStringTag]: { __proto__: null, value: 'process', configurable: true },
+}));
+
 function processEmit(...args) {
-  if (processObject === undefined) return false;
   return ReflectApply(EventEmitterPrototypeEmitRaw, processObject, args);
 }
 
 function processListenerCount(event) {
-  if (processObject === undefined) return 0;
   return EventEmitterPrototypeListenerCount(processObject, event);
+}
+
+function isProcessExiting() {
+  return processExiting;
+}
+
+// The runner's start time (start(config)), for process.uptime() and performance.now().
+function markStart(now) {
+  startMonotonic = now;
+}
+
+function msSinceStart() {
+  return bridgeMonotonic() - startMonotonic;
+}
+
+// process.exitCode as set by the guest: undefined or an integer.
+function getExitCode() {
+  return exitCodeState;
+}
+
+function setExitCode(code) {
+  exitCodeState = code;
 }
 
 function exitCodeValue() {
@@ -31,18 +56,22 @@ function validateExitCode(code) {
   return code;
 }
 
+// Runs 'exit' listeners, once (process.exit() or the end of the loop).
+function runExitListeners() {
+  if (processExiting) return;
+  processExiting = true;
+  setStdinRef(false);
+  try {
+    processEmit('exit', exitCodeValue());
+  } catch (err) {
+    triggerUncaught(err);
+  }
+}
+
 // Runs 'exit' listeners once, then ends the guest. Never returns.
 function exitProcess(code) {
   if (code !== undefined) exitCodeState = code;
-  if (!processExiting) {
-    processExiting = true;
-    setStdinRef(false);
-    try {
-      processEmit('exit', exitCodeValue());
-    } catch (err) {
-      triggerUncaught(err);
-    }
-  }
+  runExitListeners();
   bridgeExit(exitCodeValue());
 }
 
@@ -63,7 +92,7 @@ function emitWarning(warning, type = undefined, code = undefined) {
     if (code !== undefined) err.code = code;
     warning = err;
   }
-  if (name === 'DeprecationWarning' && processObject !== undefined && processObject.noDeprecation) return;
+  if (name === 'DeprecationWarning' && processObject.noDeprecation) return;
   internalNextTick(() => {
     if (processListenerCount('warning') > 0) runGuest(processEmit, undefined, ['warning', warning]);
     let text = `(node:${PROCESS_PID}) ${code !== undefined ? `[${code}] ` : ''}${name}: ${message}\n`;
@@ -170,11 +199,8 @@ let processCwd = '/';
 
 // The process object without anything exec-specific: built once, at factory time (so a snapshot
 // holds it ready); `configureProcess` fills in argv, env and cwd for the exec.
-function createProcess() {
-  const proc = new EventEmitter();
-  ObjectSetPrototypeOf(proc, ObjectCreate(EventEmitter.prototype, {
-    [SymbolToStringTag]: { __proto__: null, value: 'process', configurable: true },
-  }));
+function populateProcess() {
+  const proc = processObject;
   const argv = [];
   const env = {};
   const stdout = new WriteSocket(1);
@@ -206,7 +232,7 @@ function createProcess() {
     nextTick,
     hrtime,
     uptime: function uptime() {
-      return (bridgeMonotonic() - startMonotonic) / 1000;
+      return msSinceStart() / 1000;
     },
     emitWarning,
   };
@@ -222,10 +248,10 @@ function createProcess() {
     enumerable: true,
     configurable: false,
     get() {
-      return exitCodeState;
+      return getExitCode();
     },
     set(code) {
-      exitCodeState = validateExitCode(code);
+      setExitCode(validateExitCode(code));
     },
   });
   ObjectDefineProperty(proc, 'stdin', {
@@ -233,7 +259,6 @@ function createProcess() {
       return stdin;
     },
   });
-  return proc;
 }
 ObjectDefineProperty(WriteSocket, 'name', { __proto__: null, value: 'Socket' });
 

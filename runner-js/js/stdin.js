@@ -64,7 +64,6 @@ let stdinReadableScheduled = false;
 let stdinIterActive = false;
 let stdinIterWaiter; // { resolve, reject } of a pending next()
 let stdinRefOn = false;
-let stdin; // the ReadStream instance, made in start()
 
 function setStdinRef(on) {
   if (on !== stdinRefOn) {
@@ -73,8 +72,11 @@ function setStdinRef(on) {
   }
 }
 
+function isStdinRefOn() {
+  return stdinRefOn;
+}
+
 function updateStdinRef() {
-  if (stdin === undefined) return;
   const dataListeners = EventEmitterPrototypeListenerCount(stdin, 'data');
   const readableListeners = EventEmitterPrototypeListenerCount(stdin, 'readable');
   const wanted = !stdinEnded && !stdinDestroyed && !stdinUnrefed && (
@@ -348,3 +350,7 @@ class Socket extends EventEmitter {
     return iterator;
   }
 }
+
+// process.stdin, made once at factory time.
+const stdin = new Socket();
+setEmitterHook(stdin, stdinListenersChanged);

@@ -16,6 +16,10 @@ function updateLoopTime() {
   loopNow = bridgeMonotonic();
 }
 
+function setLoopTime(now) {
+  loopNow = now;
+}
+
 const immediateQueue = newList();
 let refImmediateCount = 0;
 
@@ -238,7 +242,7 @@ function clearImmediate(immediate) {
 
 function nextTick(callback, ...args) {
   validateFunction(callback, 'callback');
-  if (processExiting) return;
+  if (isProcessExiting()) return;
   listPush(tickQueue, { __proto__: null, callback, args });
 }
 
@@ -334,7 +338,7 @@ function pendingImmediates() {
 
 // ms until the loop has work, or -1 when nothing keeps it alive.
 function loopDelay() {
-  const keptAlive = refTimerCount > 0 || refImmediateCount > 0 || stdinRefOn;
+  const keptAlive = refTimerCount > 0 || refImmediateCount > 0 || isStdinRefOn();
   if (!keptAlive) return -1;
   if (pendingImmediates()) return 0;
   if (timerQueue.length > 0) return MathMax(0, MathCeil(timerQueue[0].due - bridgeMonotonic()));
@@ -348,7 +352,7 @@ function loopTurn() {
   runTimers(loopNow);
   runImmediates();
   let delay = loopDelay();
-  if (delay === -1 && !stdinRefOn && !processExiting &&
+  if (delay === -1 && !isStdinRefOn() && !isProcessExiting() &&
       processListenerCount('beforeExit') > 0 && !beforeExitEmitted) {
     beforeExitEmitted = true;
     runGuest(processEmit, undefined, ['beforeExit', exitCodeValue()]);

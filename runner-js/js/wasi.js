@@ -113,6 +113,45 @@ function wasiRefresh() {
   }
 }
 
+// Accessors of the per-exec state for the other WASI modules (the views change when memory grows:
+// read them after `wasiRefresh()`).
+function wasiMemU8() {
+  return wasiU8;
+}
+
+function wasiMemDV() {
+  return wasiDV;
+}
+
+function wasiWebAssembly() {
+  return WasiWebAssembly;
+}
+
+function wasiSetMemory(memory) {
+  wasiMemory = memory;
+}
+
+function wasiSetArgsEnv(args, env) {
+  wasiArgs = args;
+  wasiEnv = env;
+}
+
+function wasiGetArgs() {
+  return wasiArgs;
+}
+
+function wasiGetEnv() {
+  return wasiEnv;
+}
+
+function wasiRequestExit() {
+  wasiExitRequested = true;
+}
+
+function wasiExitIsRequested() {
+  return wasiExitRequested;
+}
+
 // `ptr`, `len` are u32 Numbers: true when [ptr, ptr+len) is outside memory.
 function wasiOob(ptr, len) {
   return ptr + len > wasiMemSize;

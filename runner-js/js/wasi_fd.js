@@ -24,7 +24,7 @@ function wasiScatter(iovs, iovsLen, data) {
     const len = wasiU32(iovs + i * 8 + 4);
     const take = n - done < len ? n - done : len;
     if (take === 0) continue;
-    TypedArrayPrototypeSet(wasiU8, TypedArrayPrototypeSubarray(data, done, done + take), buf);
+    TypedArrayPrototypeSet(wasiMemU8(), TypedArrayPrototypeSubarray(data, done, done + take), buf);
     done += take;
   }
   return done;
@@ -49,7 +49,7 @@ function wasiGather(iovs, iovsLen, flush, offset) {
       let n;
       if (fill === 0 && (len - at >= WASI_MAX_IO || len - at === remaining)) {
         n = len - at > WASI_MAX_IO ? WASI_MAX_IO : len - at;
-        piece = TypedArrayPrototypeSubarray(wasiU8, buf + at, buf + at + n);
+        piece = TypedArrayPrototypeSubarray(wasiMemU8(), buf + at, buf + at + n);
         at += n;
         remaining -= n;
       } else {
@@ -58,7 +58,7 @@ function wasiGather(iovs, iovsLen, flush, offset) {
           chunk = new Uint8ArrayCtor(chunkLen);
         }
         const take = len - at < chunkLen - fill ? len - at : chunkLen - fill;
-        TypedArrayPrototypeSet(chunk, TypedArrayPrototypeSubarray(wasiU8, buf + at, buf + at + take), fill);
+        TypedArrayPrototypeSet(chunk, TypedArrayPrototypeSubarray(wasiMemU8(), buf + at, buf + at + take), fill);
         fill += take;
         at += take;
         remaining -= take;
@@ -293,7 +293,7 @@ function wasi_fd_prestat_dir_name(fd, pathPtr, pathLen) {
   if (typeof r === 'number' || r === undefined || r === null) return wasiErrno(r);
   const n = TypedArrayPrototypeGetLength(r);
   if (n > pathLen) return WASI_ENAMETOOLONG;
-  TypedArrayPrototypeSet(wasiU8, r, pathPtr);
+  TypedArrayPrototypeSet(wasiMemU8(), r, pathPtr);
   return WASI_ESUCCESS;
 }
 
@@ -323,11 +323,11 @@ function wasi_fd_readdir(fd, buf, bufLen, cookie, bufusedPtr) {
     WasiDataViewSetUint32(wasiDirentView, 16, nameLen, true);
     WasiDataViewSetUint32(wasiDirentView, 20, e[2] & 0xff, true);
     let take = bufLen - used < 24 ? bufLen - used : 24;
-    TypedArrayPrototypeSet(wasiU8, TypedArrayPrototypeSubarray(wasiDirentHeader, 0, take), buf + used);
+    TypedArrayPrototypeSet(wasiMemU8(), TypedArrayPrototypeSubarray(wasiDirentHeader, 0, take), buf + used);
     used += take;
     take = bufLen - used < nameLen ? bufLen - used : nameLen;
     if (take > 0) {
-      TypedArrayPrototypeSet(wasiU8, TypedArrayPrototypeSubarray(name, 0, take), buf + used);
+      TypedArrayPrototypeSet(wasiMemU8(), TypedArrayPrototypeSubarray(name, 0, take), buf + used);
       used += take;
     }
   }

@@ -104,7 +104,7 @@ function wasi_path_readlink(fd, pathPtr, pathLen, buf, bufLen, bufusedPtr) {
   if (typeof r === 'number' || r === undefined || r === null) return wasiErrno(r);
   const n = TypedArrayPrototypeGetLength(r);
   const take = n < bufLen ? n : bufLen;
-  TypedArrayPrototypeSet(wasiU8, TypedArrayPrototypeSubarray(r, 0, take), buf);
+  TypedArrayPrototypeSet(wasiMemU8(), TypedArrayPrototypeSubarray(r, 0, take), buf);
   wasiSetU32(bufusedPtr, take);
   return WASI_ESUCCESS;
 }

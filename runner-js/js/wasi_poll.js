@@ -58,12 +58,12 @@ function wasiPollOneoff(inPtr, outPtr, nsubs, neventsPtr, preview0) {
   let minRemaining = -1n;
   for (let i = 0; i < nsubs; i++) {
     const sub = inPtr + i * subSize;
-    const userdata = WasiDataViewGetBigUint64(wasiDV, sub, true);
-    const tag = WasiDataViewGetUint8(wasiDV, sub + 8);
+    const userdata = WasiDataViewGetBigUint64(wasiMemDV(), sub, true);
+    const tag = WasiDataViewGetUint8(wasiMemDV(), sub + 8);
     if (tag === WASI_EVENTTYPE_CLOCK) {
-      const id = WasiDataViewGetUint32(wasiDV, sub + clockAt, true);
-      const timeout = WasiDataViewGetBigUint64(wasiDV, sub + clockAt + 8, true);
-      const flags = WasiDataViewGetUint16(wasiDV, sub + clockAt + 24, true);
+      const id = WasiDataViewGetUint32(wasiMemDV(), sub + clockAt, true);
+      const timeout = WasiDataViewGetBigUint64(wasiMemDV(), sub + clockAt + 8, true);
+      const flags = WasiDataViewGetUint16(wasiMemDV(), sub + clockAt + 24, true);
       if (id !== 0 && id !== 1) return WASI_EINVAL;
       if (now === undefined) {
         now = wasiNowMonotonic();
@@ -78,7 +78,7 @@ function wasiPollOneoff(inPtr, outPtr, nsubs, neventsPtr, preview0) {
       listPush(clocks, { __proto__: null, userdata, deadline: now + remaining });
       if (minRemaining < 0n || remaining < minRemaining) minRemaining = remaining;
     } else if (tag === WASI_EVENTTYPE_FD_READ || tag === WASI_EVENTTYPE_FD_WRITE) {
-      const fd = WasiDataViewGetUint32(wasiDV, sub + 16, true);
+      const fd = WasiDataViewGetUint32(wasiMemDV(), sub + 16, true);
       const st = wasiFdFdstatGet(fd);
       if (typeof st === 'number' || st === undefined || st === null) {
         wasiPollEvent(events, userdata, wasiErrno(st), tag, 0n);

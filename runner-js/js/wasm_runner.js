@@ -10,10 +10,10 @@ let WasmInstanceGetExports;
 // See `wasiCaptureWebAssembly`: filled at factory time, or at the first `startWasm`.
 function wasmCaptureConstructors() {
   wasiCaptureWebAssembly();
-  if (WasmModuleCtor !== undefined || WasiWebAssembly === undefined) return;
-  WasmModuleCtor = WasiWebAssembly.Module;
-  WasmInstanceCtor = WasiWebAssembly.Instance;
-  WasmRuntimeError = WasiWebAssembly.RuntimeError;
+  if (WasmModuleCtor !== undefined || wasiWebAssembly() === undefined) return;
+  WasmModuleCtor = wasiWebAssembly().Module;
+  WasmInstanceCtor = wasiWebAssembly().Instance;
+  WasmRuntimeError = wasiWebAssembly().RuntimeError;
   WasmModuleExports = WasmModuleCtor.exports;
   WasmInstanceGetExports = getter(WasmInstanceCtor.prototype, 'exports');
 }
@@ -24,10 +24,10 @@ const WASM_BYTES_GLOBAL = '__agentOSWasmModuleBytes';
 function wasiImports(preview0) {
   return {
     __proto__: null,
-    args_get: (argv, buf) => wasiStringsGet(wasiArgs, argv, buf),
-    args_sizes_get: (count, size) => wasiStringsSizesGet(wasiArgs, count, size),
-    environ_get: (environ, buf) => wasiStringsGet(wasiEnv, environ, buf),
-    environ_sizes_get: (count, size) => wasiStringsSizesGet(wasiEnv, count, size),
+    args_get: (argv, buf) => wasiStringsGet(wasiGetArgs(), argv, buf),
+    args_sizes_get: (count, size) => wasiStringsSizesGet(wasiGetArgs(), count, size),
+    environ_get: (environ, buf) => wasiStringsGet(wasiGetEnv(), environ, buf),
+    environ_sizes_get: (count, size) => wasiStringsSizesGet(wasiGetEnv(), count, size),
     clock_res_get: wasi_clock_res_get,
     clock_time_get: wasi_clock_time_get,
     fd_advise: wasi_fd_advise,
@@ -87,7 +87,7 @@ function wasmErrorText(err) {
 
 // Ends the exec with a message on stderr.
 function wasmFail(message, code) {
-  wasiExitRequested = true;
+  wasiRequestExit();
   try {
     bridgeWrite(2, `${message}\n`);
   } catch {}
@@ -122,7 +122,7 @@ function wasmIsTrap(err) {
 }
 
 function wasmReportTrap(err) {
-  wasiExitRequested = true;
+  wasiRequestExit();
   let text;
   try {
     text = `wasm trap: ${wasmErrorText(err)}\n${wasmFrames(err)}`;
@@ -174,8 +174,7 @@ function wasmStartInner(config) {
   const env = config.env;
   const envStrings = newList();
   for (let i = 0; i < env.length; i++) listPush(envStrings, `${env[i][0]}=${env[i][1]}`);
-  wasiArgs = wasiEncodeStrings(argv);
-  wasiEnv = wasiEncodeStrings(envStrings);
+  wasiSetArgsEnv(wasiEncodeStrings(argv), wasiEncodeStrings(envStrings));
 
   const exportList = WasmModuleExports(module);
   let hasStart = false;
@@ -198,18 +197,18 @@ function wasmStartInner(config) {
     // The instance's start function (if any) is guest code: it runs here.
     const instance = new WasmInstanceCtor(module, imports);
     const exports = WasmInstanceGetExports(instance);
-    wasiMemory = exports.memory;
+    wasiSetMemory(exports.memory);
     start = exports._start;
     wasiRefresh();
   } catch (err) {
-    if (wasiExitRequested) throw err;
+    if (wasiExitIsRequested()) throw err;
     if (wasmIsTrap(err)) return wasmReportTrap(err);
     return wasmFail(`wasm: failed to instantiate the module: ${wasmErrorText(err)}`, 1);
   }
   try {
     start();
   } catch (err) {
-    if (wasiExitRequested) throw err; // exit in progress (a host that unwinds by throwing)
+    if (wasiExitIsRequested()) throw err; // exit in progress (a host that unwinds by throwing)
     if (wasmIsTrap(err)) return wasmReportTrap(err);
     // An exception from a WASI import: a runner bug, or an import declared with the wrong
     // signature (V8 does not type-check JS imports; e.g. an i32 where WASI has an i64).
@@ -217,7 +216,7 @@ function wasmStartInner(config) {
     if (stack === undefined) stack = wasmErrorText(err);
     return wasmFail(`wasm: error in a WASI call: ${stack}`, 1);
   }
-  wasiExitRequested = true;
+  wasiRequestExit();
   bridgeExit(0);
 }
 
@@ -228,7 +227,7 @@ function startWasm(config) {
     wasmCaptureConstructors();
     wasmStartInner(config);
   } catch (err) {
-    if (wasiExitRequested) throw err;
+    if (wasiExitIsRequested()) throw err;
     let stack = getStack(err);
     if (stack === undefined) stack = wasmErrorText(err);
     wasmFail(`wasm: internal error: ${stack}`, 1);
