@@ -1,5 +1,20 @@
 // main.js: per-exec start (globals, CommonJS wrapper, main code) and the runner object for Rust.
 
+import { ObjectDefineProperty, StringPrototypeCharCodeAt, StringPrototypeSlice, StringPrototypeStartsWith, SymbolToStringTag, bridgeCompileScript, bridgeMonotonic, globalObject } from './00_primordials.js';
+import { TextDecoder, TextEncoder } from './06_encoding.js';
+import { exitCodeValue, markStart, msSinceStart, processObject, runExitListeners, setMainSource, triggerUncaught } from './20_exit.js';
+import { drainTicks, queueMicrotask } from './21_ticks.js';
+import { reportUnhandledRejection } from './22_rejections.js';
+import { clearImmediate, clearInterval, clearTimeout, loopTurn, setImmediate, setInterval, setLoopTime, setTimeout, updateLoopTime } from './24_timers.js';
+import { onStdinData, onStdinEnd } from './25_stdin.js';
+import { configureProcess, populateProcess } from './26_process.js';
+import { consoleWrite, formatLog, globalConsole } from './27_console.js';
+import { startWasm } from './34_wasm_runner.js';
+import { pathResolve, setExecCwd } from './40_path.js';
+import { cjsCreateEval, cjsCreateMain, cjsExecute, cjsInit, cjsMakeRequire } from './51_cjs.js';
+import { callHostReply, callStart } from './60_call.js';
+
+
 let started = false;
 
 function defineGlobal(name, value, enumerable) {
@@ -110,7 +125,7 @@ function guarded(fn) {
   };
 }
 
-const runner = {
+export const runner = {
   __proto__: null,
   start: guarded(start),
   startWasm,
@@ -135,5 +150,3 @@ const runner = {
     return exitCodeValue() & 0xff;
   }),
 };
-
-return runner;

@@ -1,5 +1,9 @@
 // wasi_fd.js: iovec handling and the fd_* imports (on the helpers of wasi.js).
 
+import { BigIntCtor, NumberCtor, TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetLength, TypedArrayPrototypeSet, TypedArrayPrototypeSubarray, Uint8ArrayCtor } from './00_primordials.js';
+import { WASI_EFAULT, WASI_EINVAL, WASI_EIO, WASI_ENAMETOOLONG, WASI_ESUCCESS, WASI_MAX_IO, WasiDataViewCtor, WasiDataViewSetBigUint64, WasiDataViewSetUint32, wasiErrno, wasiFdAdvise, wasiFdAllocate, wasiFdClose, wasiFdDatasync, wasiFdFdstatGet, wasiFdFdstatSetFlags, wasiFdFdstatSetRights, wasiFdFilestatGet, wasiFdFilestatSetSize, wasiFdFilestatSetTimes, wasiFdPread, wasiFdPrestatDirName, wasiFdPrestatGet, wasiFdPwrite, wasiFdRead, wasiFdReaddir, wasiFdRenumber, wasiFdSeek, wasiFdSync, wasiFdTell, wasiFdWrite, wasiMemU8, wasiOob, wasiRefresh, wasiSetU16, wasiSetU32, wasiSetU64, wasiSetU8, wasiU32, wasiU64, wasiZero } from './30_wasi.js';
+
+
 // ---- iovecs ----
 
 // Validates an iovec array; returns the total length (capped at WASI_MAX_IO), or -EFAULT.
@@ -96,11 +100,11 @@ function wasiReadCommon(fd, iovs, iovsLen, nPtr, pread, offset) {
   return WASI_ESUCCESS;
 }
 
-function wasi_fd_read(fd, iovs, iovsLen, nreadPtr) {
+export function wasi_fd_read(fd, iovs, iovsLen, nreadPtr) {
   return wasiReadCommon(fd, iovs, iovsLen, nreadPtr, false, 0n);
 }
 
-function wasi_fd_pread(fd, iovs, iovsLen, offset, nreadPtr) {
+export function wasi_fd_pread(fd, iovs, iovsLen, offset, nreadPtr) {
   return wasiReadCommon(fd, iovs, iovsLen, nreadPtr, true, offset);
 }
 
@@ -128,11 +132,11 @@ function wasiWriteCommon(fd, iovs, iovsLen, nPtr, pwrite, offset) {
   return WASI_ESUCCESS;
 }
 
-function wasi_fd_write(fd, iovs, iovsLen, nwrittenPtr) {
+export function wasi_fd_write(fd, iovs, iovsLen, nwrittenPtr) {
   return wasiWriteCommon(fd, iovs, iovsLen, nwrittenPtr, false, 0n);
 }
 
-function wasi_fd_pwrite(fd, iovs, iovsLen, offset, nwrittenPtr) {
+export function wasi_fd_pwrite(fd, iovs, iovsLen, offset, nwrittenPtr) {
   return wasiWriteCommon(fd, iovs, iovsLen, nwrittenPtr, true, wasiU64(offset));
 }
 
@@ -147,19 +151,19 @@ function wasiSeek(fd, delta, whence, newOffsetPtr) {
   return WASI_ESUCCESS;
 }
 
-function wasi_fd_seek(fd, delta, whence, newOffsetPtr) {
+export function wasi_fd_seek(fd, delta, whence, newOffsetPtr) {
   whence &= 0xff;
   if (whence > 2) return WASI_EINVAL;
   return wasiSeek(fd, delta, whence, newOffsetPtr);
 }
 
-function wasi0_fd_seek(fd, delta, whence, newOffsetPtr) {
+export function wasi0_fd_seek(fd, delta, whence, newOffsetPtr) {
   whence &= 0xff;
   if (whence > 2) return WASI_EINVAL;
   return wasiSeek(fd, delta, whence === 0 ? 1 : whence === 1 ? 2 : 0, newOffsetPtr);
 }
 
-function wasi_fd_tell(fd, offsetPtr) {
+export function wasi_fd_tell(fd, offsetPtr) {
   wasiRefresh();
   offsetPtr >>>= 0;
   if (wasiOob(offsetPtr, 8)) return WASI_EFAULT;
@@ -170,52 +174,52 @@ function wasi_fd_tell(fd, offsetPtr) {
 }
 
 // Native calls whose success value is 0.
-function wasiStatus(r) {
+export function wasiStatus(r) {
   return r === 0 ? WASI_ESUCCESS : wasiErrno(r);
 }
 
-function wasi_fd_close(fd) {
+export function wasi_fd_close(fd) {
   return wasiStatus(wasiFdClose(fd >>> 0));
 }
-function wasi_fd_sync(fd) {
+export function wasi_fd_sync(fd) {
   return wasiStatus(wasiFdSync(fd >>> 0));
 }
-function wasi_fd_datasync(fd) {
+export function wasi_fd_datasync(fd) {
   return wasiStatus(wasiFdDatasync(fd >>> 0));
 }
-function wasi_fd_renumber(from, to) {
+export function wasi_fd_renumber(from, to) {
   return wasiStatus(wasiFdRenumber(from >>> 0, to >>> 0));
 }
-function wasi_fd_advise(fd, offset, len, advice) {
+export function wasi_fd_advise(fd, offset, len, advice) {
   advice &= 0xff;
   if (advice > 5) return WASI_EINVAL;
   return wasiStatus(wasiFdAdvise(fd >>> 0, wasiU64(offset), wasiU64(len), advice));
 }
-function wasi_fd_allocate(fd, offset, len) {
+export function wasi_fd_allocate(fd, offset, len) {
   return wasiStatus(wasiFdAllocate(fd >>> 0, wasiU64(offset), wasiU64(len)));
 }
-function wasi_fd_fdstat_set_flags(fd, flags) {
+export function wasi_fd_fdstat_set_flags(fd, flags) {
   return wasiStatus(wasiFdFdstatSetFlags(fd >>> 0, flags & 0xffff));
 }
-function wasi_fd_fdstat_set_rights(fd, base, inheriting) {
+export function wasi_fd_fdstat_set_rights(fd, base, inheriting) {
   return wasiStatus(wasiFdFdstatSetRights(fd >>> 0, wasiU64(base), wasiU64(inheriting)));
 }
-function wasi_fd_filestat_set_size(fd, size) {
+export function wasi_fd_filestat_set_size(fd, size) {
   return wasiStatus(wasiFdFilestatSetSize(fd >>> 0, wasiU64(size)));
 }
 
 // ATIM (1) with ATIM_NOW (2), or MTIM (4) with MTIM_NOW (8), is EINVAL; unknown bits too.
-function wasiFstFlagsValid(flags) {
+export function wasiFstFlagsValid(flags) {
   return (flags & ~0xf) === 0 && (flags & 3) !== 3 && (flags & 12) !== 12;
 }
 
-function wasi_fd_filestat_set_times(fd, atim, mtim, flags) {
+export function wasi_fd_filestat_set_times(fd, atim, mtim, flags) {
   flags &= 0xffff;
   if (!wasiFstFlagsValid(flags)) return WASI_EINVAL;
   return wasiStatus(wasiFdFilestatSetTimes(fd >>> 0, wasiU64(atim), wasiU64(mtim), flags));
 }
 
-function wasi_fd_fdstat_get(fd, bufPtr) {
+export function wasi_fd_fdstat_get(fd, bufPtr) {
   wasiRefresh();
   bufPtr >>>= 0;
   if (wasiOob(bufPtr, 24)) return WASI_EFAULT;
@@ -231,7 +235,7 @@ function wasi_fd_fdstat_get(fd, bufPtr) {
 
 // filestat: preview1 is 64 bytes (nlink u64); preview0 56 bytes (nlink u32).
 // Native array: [dev, ino, filetype, nlink, size, atim, mtim, ctim].
-function wasiWriteFilestat(ptr, st, preview0) {
+export function wasiWriteFilestat(ptr, st, preview0) {
   if (preview0) {
     wasiZero(ptr, 56);
     wasiSetU64(ptr, st[0]);
@@ -265,14 +269,14 @@ function wasiFdFilestat(fd, bufPtr, preview0) {
   wasiWriteFilestat(bufPtr, r, preview0);
   return WASI_ESUCCESS;
 }
-function wasi_fd_filestat_get(fd, bufPtr) {
+export function wasi_fd_filestat_get(fd, bufPtr) {
   return wasiFdFilestat(fd, bufPtr, false);
 }
-function wasi0_fd_filestat_get(fd, bufPtr) {
+export function wasi0_fd_filestat_get(fd, bufPtr) {
   return wasiFdFilestat(fd, bufPtr, true);
 }
 
-function wasi_fd_prestat_get(fd, bufPtr) {
+export function wasi_fd_prestat_get(fd, bufPtr) {
   wasiRefresh();
   bufPtr >>>= 0;
   if (wasiOob(bufPtr, 8)) return WASI_EFAULT;
@@ -284,7 +288,7 @@ function wasi_fd_prestat_get(fd, bufPtr) {
   return WASI_ESUCCESS;
 }
 
-function wasi_fd_prestat_dir_name(fd, pathPtr, pathLen) {
+export function wasi_fd_prestat_dir_name(fd, pathPtr, pathLen) {
   wasiRefresh();
   pathPtr >>>= 0;
   pathLen >>>= 0;
@@ -302,7 +306,7 @@ function wasi_fd_prestat_dir_name(fd, pathPtr, pathLen) {
 const wasiDirentHeader = new Uint8ArrayCtor(24);
 const wasiDirentView = new WasiDataViewCtor(TypedArrayPrototypeGetBuffer(wasiDirentHeader));
 
-function wasi_fd_readdir(fd, buf, bufLen, cookie, bufusedPtr) {
+export function wasi_fd_readdir(fd, buf, bufLen, cookie, bufusedPtr) {
   wasiRefresh();
   buf >>>= 0;
   bufLen >>>= 0;

@@ -1,7 +1,17 @@
 // stdin.js: process.stdin, a minimal Readable fed by runner.stdinData / runner.stdinEnd.
 
+import { ArrayPrototypePush, ArrayPrototypeShift, ArrayPrototypeSplice, MathMax, MathMin, ObjectSetPrototypeOf, PromiseCtor, PromiseResolve, StringFromCharCode, StringPrototypeToLowerCase, SymbolAsyncIterator, TypeErrorCtor, TypedArrayPrototypeGetLength, TypedArrayPrototypeSet, TypedArrayPrototypeSlice, TypedArrayPrototypeSubarray, Uint8ArrayCtor } from './00_primordials.js';
+import { listPush, newList, toStringSafe } from './01_helpers.js';
+import { hexByte } from './02_inspect_base.js';
+import { makeNodeError } from './05_errors.js';
+import { TextDecoderPrototypeDecode, newStreamDecoder, utf8Decode } from './06_encoding.js';
+import { EventEmitter, EventEmitterPrototypeEmit, EventEmitterPrototypeListenerCount, setEmitterHook } from './07_events.js';
+import { processObject, setStdinRef } from './20_exit.js';
+import { internalNextTick, runGuest } from './21_ticks.js';
+
+
 // A stdin chunk: a Uint8Array with Buffer-like toString(encoding, start, end).
-class StdinChunk extends Uint8ArrayCtor {
+export class StdinChunk extends Uint8ArrayCtor {
   toString(encoding = 'utf8', start = 0, end = undefined) {
     const len = TypedArrayPrototypeGetLength(this);
     start = MathMax(0, MathMin(len, start | 0));
@@ -17,7 +27,7 @@ class StdinChunk extends Uint8ArrayCtor {
   }
 }
 
-function normalizeEncoding(encoding) {
+export function normalizeEncoding(encoding) {
   const e = StringPrototypeToLowerCase(`${encoding}`);
   if (e === 'utf8' || e === 'utf-8') return 'utf8';
   if (e === 'hex' || e === 'latin1' || e === 'binary' || e === 'ascii' || e === 'base64') return e;
@@ -26,7 +36,7 @@ function normalizeEncoding(encoding) {
 
 const base64Chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
-function bytesToString(bytes, encoding) {
+export function bytesToString(bytes, encoding) {
   const enc = encoding === undefined || encoding === null ? 'utf8' : normalizeEncoding(encoding);
   if (enc === 'utf8') return utf8Decode(bytes);
   if (enc === undefined) {
@@ -63,18 +73,6 @@ let stdinFlowScheduled = false;
 let stdinReadableScheduled = false;
 let stdinIterActive = false;
 let stdinIterWaiter; // { resolve, reject } of a pending next()
-let stdinRefOn = false;
-
-function setStdinRef(on) {
-  if (on !== stdinRefOn) {
-    stdinRefOn = on;
-    bridgeStdinRef(on);
-  }
-}
-
-function isStdinRefOn() {
-  return stdinRefOn;
-}
 
 function updateStdinRef() {
   const dataListeners = EventEmitterPrototypeListenerCount(stdin, 'data');
@@ -182,14 +180,14 @@ function stdinDispatch() {
   updateStdinRef();
 }
 
-function onStdinData(bytes) {
+export function onStdinData(bytes) {
   if (stdinEnded || stdinDestroyed) return;
   ObjectSetPrototypeOf(bytes, StdinChunk.prototype);
   listPush(stdinChunks, bytes);
   if (stdin !== undefined) stdinDispatch();
 }
 
-function onStdinEnd() {
+export function onStdinEnd() {
   if (stdinEnded) return;
   stdinEnded = true;
   if (stdin !== undefined) stdinDispatch();
@@ -352,5 +350,5 @@ class Socket extends EventEmitter {
 }
 
 // process.stdin, made once at factory time.
-const stdin = new Socket();
+export const stdin = new Socket();
 setEmitterHook(stdin, stdinListenersChanged);

@@ -6,48 +6,53 @@
 // the old buffer), bounds-checks every guest pointer/length (EFAULT), and returns a WASI errno.
 // Native `bridge.wasi_*` functions return their result, or a negative Number `-errno`.
 
+import { bridge } from 'agentos:bridge';
+import { TypedArrayPrototype, TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetLength, TypedArrayPrototypeSet, TypedArrayPrototypeSlice, Uint8ArrayCtor, bridgeExit, bridgeUtf8Encode, getter, globalObject, uncurryThis } from './00_primordials.js';
+import { listPush, newList } from './01_helpers.js';
+
+
 // Native functions, captured now; absent ones (older native side) answer ENOSYS.
-function wasiEnosys() {
+export function wasiEnosys() {
   return -52;
 }
-function wasiNative(name) {
+export function wasiNative(name) {
   const fn = bridge[name];
   return typeof fn === 'function' ? fn : wasiEnosys;
 }
-const wasiFdRead = wasiNative('wasi_fd_read');
-const wasiFdPread = wasiNative('wasi_fd_pread');
-const wasiFdWrite = wasiNative('wasi_fd_write');
-const wasiFdPwrite = wasiNative('wasi_fd_pwrite');
-const wasiFdSeek = wasiNative('wasi_fd_seek');
-const wasiFdTell = wasiNative('wasi_fd_tell');
-const wasiFdClose = wasiNative('wasi_fd_close');
-const wasiFdFdstatGet = wasiNative('wasi_fd_fdstat_get');
-const wasiFdFdstatSetFlags = wasiNative('wasi_fd_fdstat_set_flags');
-const wasiFdFdstatSetRights = wasiNative('wasi_fd_fdstat_set_rights');
-const wasiFdFilestatGet = wasiNative('wasi_fd_filestat_get');
-const wasiFdFilestatSetSize = wasiNative('wasi_fd_filestat_set_size');
-const wasiFdFilestatSetTimes = wasiNative('wasi_fd_filestat_set_times');
-const wasiFdPrestatGet = wasiNative('wasi_fd_prestat_get');
-const wasiFdPrestatDirName = wasiNative('wasi_fd_prestat_dir_name');
-const wasiFdReaddir = wasiNative('wasi_fd_readdir');
-const wasiFdRenumber = wasiNative('wasi_fd_renumber');
-const wasiFdSync = wasiNative('wasi_fd_sync');
-const wasiFdDatasync = wasiNative('wasi_fd_datasync');
-const wasiFdAdvise = wasiNative('wasi_fd_advise');
-const wasiFdAllocate = wasiNative('wasi_fd_allocate');
-const wasiClockTimeGet = wasiNative('wasi_clock_time_get');
+export const wasiFdRead = wasiNative('wasi_fd_read');
+export const wasiFdPread = wasiNative('wasi_fd_pread');
+export const wasiFdWrite = wasiNative('wasi_fd_write');
+export const wasiFdPwrite = wasiNative('wasi_fd_pwrite');
+export const wasiFdSeek = wasiNative('wasi_fd_seek');
+export const wasiFdTell = wasiNative('wasi_fd_tell');
+export const wasiFdClose = wasiNative('wasi_fd_close');
+export const wasiFdFdstatGet = wasiNative('wasi_fd_fdstat_get');
+export const wasiFdFdstatSetFlags = wasiNative('wasi_fd_fdstat_set_flags');
+export const wasiFdFdstatSetRights = wasiNative('wasi_fd_fdstat_set_rights');
+export const wasiFdFilestatGet = wasiNative('wasi_fd_filestat_get');
+export const wasiFdFilestatSetSize = wasiNative('wasi_fd_filestat_set_size');
+export const wasiFdFilestatSetTimes = wasiNative('wasi_fd_filestat_set_times');
+export const wasiFdPrestatGet = wasiNative('wasi_fd_prestat_get');
+export const wasiFdPrestatDirName = wasiNative('wasi_fd_prestat_dir_name');
+export const wasiFdReaddir = wasiNative('wasi_fd_readdir');
+export const wasiFdRenumber = wasiNative('wasi_fd_renumber');
+export const wasiFdSync = wasiNative('wasi_fd_sync');
+export const wasiFdDatasync = wasiNative('wasi_fd_datasync');
+export const wasiFdAdvise = wasiNative('wasi_fd_advise');
+export const wasiFdAllocate = wasiNative('wasi_fd_allocate');
+export const wasiClockTimeGet = wasiNative('wasi_clock_time_get');
 const wasiClockResGet = wasiNative('wasi_clock_res_get');
-const wasiRandomGet = wasiNative('wasi_random_get');
+export const wasiRandomGet = wasiNative('wasi_random_get');
 
-const WasiDataViewCtor = DataView;
-const WasiDataViewGetUint8 = uncurryThis(DataView.prototype.getUint8);
-const WasiDataViewGetUint16 = uncurryThis(DataView.prototype.getUint16);
-const WasiDataViewGetUint32 = uncurryThis(DataView.prototype.getUint32);
-const WasiDataViewGetBigUint64 = uncurryThis(DataView.prototype.getBigUint64);
+export const WasiDataViewCtor = DataView;
+export const WasiDataViewGetUint8 = uncurryThis(DataView.prototype.getUint8);
+export const WasiDataViewGetUint16 = uncurryThis(DataView.prototype.getUint16);
+export const WasiDataViewGetUint32 = uncurryThis(DataView.prototype.getUint32);
+export const WasiDataViewGetBigUint64 = uncurryThis(DataView.prototype.getBigUint64);
 const WasiDataViewSetUint8 = uncurryThis(DataView.prototype.setUint8);
 const WasiDataViewSetUint16 = uncurryThis(DataView.prototype.setUint16);
-const WasiDataViewSetUint32 = uncurryThis(DataView.prototype.setUint32);
-const WasiDataViewSetBigUint64 = uncurryThis(DataView.prototype.setBigUint64);
+export const WasiDataViewSetUint32 = uncurryThis(DataView.prototype.setUint32);
+export const WasiDataViewSetBigUint64 = uncurryThis(DataView.prototype.setBigUint64);
 const WasiTypedArrayFill = uncurryThis(TypedArrayPrototype.fill);
 const WasiBigIntAsUintN = BigInt.asUintN;
 // V8 has no `WebAssembly` global while a snapshot is being created, so when this factory runs
@@ -55,7 +60,7 @@ const WasiBigIntAsUintN = BigInt.asUintN;
 // `startWasm`: in a wasm exec no guest JS has run by then, so the global is still pristine.
 let WasiWebAssembly;
 let WasiMemoryGetBuffer;
-function wasiCaptureWebAssembly() {
+export function wasiCaptureWebAssembly() {
   if (WasiWebAssembly !== undefined) return;
   const wa = globalObject.WebAssembly;
   if (typeof wa !== 'object' || wa === null) return;
@@ -65,21 +70,21 @@ function wasiCaptureWebAssembly() {
 wasiCaptureWebAssembly();
 
 // errno
-const WASI_ESUCCESS = 0;
-const WASI_EFAULT = 21;
-const WASI_EINVAL = 28;
-const WASI_EIO = 29;
-const WASI_ENAMETOOLONG = 37;
+export const WASI_ESUCCESS = 0;
+export const WASI_EFAULT = 21;
+export const WASI_EINVAL = 28;
+export const WASI_EIO = 29;
+export const WASI_ENAMETOOLONG = 37;
 const WASI_ENOTSOCK = 57;
 const WASI_ENOTSUP = 58;
 // filetype
-const WASI_FILETYPE_DIRECTORY = 3;
-const WASI_FILETYPE_REGULAR_FILE = 4;
+export const WASI_FILETYPE_DIRECTORY = 3;
+export const WASI_FILETYPE_REGULAR_FILE = 4;
 const WASI_FILETYPE_SOCKET_DGRAM = 5;
 const WASI_FILETYPE_SOCKET_STREAM = 6;
 
 // Largest transfer asked of / handed to the native side per call (never sized by a guest length).
-const WASI_MAX_IO = 16 * 1024 * 1024;
+export const WASI_MAX_IO = 16 * 1024 * 1024;
 const WASI_RANDOM_CHUNK = 1024 * 1024;
 
 // Per-exec state (set by startWasm).
@@ -96,7 +101,7 @@ let wasiExitRequested = false;
 // Before instantiation finished (an import called from the module's start function) there is no
 // memory yet: every pointer is then out of range (EFAULT).
 const wasiNoMemory = new Uint8ArrayCtor(0);
-function wasiRefresh() {
+export function wasiRefresh() {
   if (wasiMemory === undefined) {
     wasiMemBuffer = undefined;
     wasiU8 = wasiNoMemory;
@@ -115,84 +120,84 @@ function wasiRefresh() {
 
 // Accessors of the per-exec state for the other WASI modules (the views change when memory grows:
 // read them after `wasiRefresh()`).
-function wasiMemU8() {
+export function wasiMemU8() {
   return wasiU8;
 }
 
-function wasiMemDV() {
+export function wasiMemDV() {
   return wasiDV;
 }
 
-function wasiWebAssembly() {
+export function wasiWebAssembly() {
   return WasiWebAssembly;
 }
 
-function wasiSetMemory(memory) {
+export function wasiSetMemory(memory) {
   wasiMemory = memory;
 }
 
-function wasiSetArgsEnv(args, env) {
+export function wasiSetArgsEnv(args, env) {
   wasiArgs = args;
   wasiEnv = env;
 }
 
-function wasiGetArgs() {
+export function wasiGetArgs() {
   return wasiArgs;
 }
 
-function wasiGetEnv() {
+export function wasiGetEnv() {
   return wasiEnv;
 }
 
-function wasiRequestExit() {
+export function wasiRequestExit() {
   wasiExitRequested = true;
 }
 
-function wasiExitIsRequested() {
+export function wasiExitIsRequested() {
   return wasiExitRequested;
 }
 
 // `ptr`, `len` are u32 Numbers: true when [ptr, ptr+len) is outside memory.
-function wasiOob(ptr, len) {
+export function wasiOob(ptr, len) {
   return ptr + len > wasiMemSize;
 }
 
-function wasiU32(ptr) {
+export function wasiU32(ptr) {
   return WasiDataViewGetUint32(wasiDV, ptr, true);
 }
-function wasiSetU8(ptr, v) {
+export function wasiSetU8(ptr, v) {
   WasiDataViewSetUint8(wasiDV, ptr, v);
 }
-function wasiSetU16(ptr, v) {
+export function wasiSetU16(ptr, v) {
   WasiDataViewSetUint16(wasiDV, ptr, v, true);
 }
-function wasiSetU32(ptr, v) {
+export function wasiSetU32(ptr, v) {
   WasiDataViewSetUint32(wasiDV, ptr, v, true);
 }
-function wasiSetU64(ptr, v) {
+export function wasiSetU64(ptr, v) {
   WasiDataViewSetBigUint64(wasiDV, ptr, WasiBigIntAsUintN(64, v), true);
 }
-function wasiZero(ptr, len) {
+export function wasiZero(ptr, len) {
   WasiTypedArrayFill(wasiU8, 0, ptr, ptr + len);
 }
-function wasiIsErr(r) {
+export function wasiIsErr(r) {
   return typeof r === 'number' && r < 0;
 }
 // Errno of a native result that is not the expected success value.
-function wasiErrno(r) {
+export function wasiErrno(r) {
   return typeof r === 'number' && r < 0 ? -r : WASI_EIO;
 }
 // Copy of guest bytes (paths, names): the native side never sees a view of guest memory it could keep.
-function wasiBytes(ptr, len) {
+export function wasiBytes(ptr, len) {
   return TypedArrayPrototypeSlice(wasiU8, ptr, ptr + len);
 }
-function wasiU64(v) {
+export function wasiU64(v) {
   return WasiBigIntAsUintN(64, v);
 }
 
 // ---- args / environ ----
 
-function wasiStringsGet(list, ptrsPtr, bufPtr) {
+export function wasiStringsGet(list, ptrsPtr, bufPtr) {
   wasiRefresh();
   ptrsPtr >>>= 0;
   bufPtr >>>= 0;
@@ -209,7 +214,7 @@ function wasiStringsGet(list, ptrsPtr, bufPtr) {
   return WASI_ESUCCESS;
 }
 
-function wasiStringsSizesGet(list, countPtr, sizePtr) {
+export function wasiStringsSizesGet(list, countPtr, sizePtr) {
   wasiRefresh();
   countPtr >>>= 0;
   sizePtr >>>= 0;
@@ -221,7 +226,7 @@ function wasiStringsSizesGet(list, countPtr, sizePtr) {
   return WASI_ESUCCESS;
 }
 
-function wasiEncodeStrings(strings) {
+export function wasiEncodeStrings(strings) {
   const out = newList();
   for (let i = 0; i < strings.length; i++) {
     const bytes = bridgeUtf8Encode(`${strings[i]}\0`);
@@ -236,7 +241,7 @@ function wasiClockValid(id) {
   return id >= 0 && id <= 3;
 }
 
-function wasi_clock_res_get(id, resPtr) {
+export function wasi_clock_res_get(id, resPtr) {
   wasiRefresh();
   id >>>= 0;
   resPtr >>>= 0;
@@ -248,7 +253,7 @@ function wasi_clock_res_get(id, resPtr) {
   return WASI_ESUCCESS;
 }
 
-function wasi_clock_time_get(id, precision, timePtr) {
+export function wasi_clock_time_get(id, precision, timePtr) {
   wasiRefresh();
   id >>>= 0;
   timePtr >>>= 0;
@@ -260,7 +265,7 @@ function wasi_clock_time_get(id, precision, timePtr) {
   return WASI_ESUCCESS;
 }
 
-function wasi_random_get(buf, len) {
+export function wasi_random_get(buf, len) {
   wasiRefresh();
   buf >>>= 0;
   len >>>= 0;
@@ -278,16 +283,16 @@ function wasi_random_get(buf, len) {
   return WASI_ESUCCESS;
 }
 
-function wasi_proc_exit(code) {
+export function wasi_proc_exit(code) {
   wasiExitRequested = true;
   bridgeExit(code & 0xff);
 }
 
-function wasi_proc_raise(sig) {
+export function wasi_proc_raise(sig) {
   return WASI_ENOTSUP;
 }
 
-function wasi_sched_yield() {
+export function wasi_sched_yield() {
   return WASI_ESUCCESS;
 }
 
@@ -298,15 +303,15 @@ function wasiSockCheck(fd) {
   if (st[0] !== WASI_FILETYPE_SOCKET_DGRAM && st[0] !== WASI_FILETYPE_SOCKET_STREAM) return WASI_ENOTSOCK;
   return WASI_ENOTSUP;
 }
-function wasi_sock_accept(fd, flags, fdPtr) {
+export function wasi_sock_accept(fd, flags, fdPtr) {
   return wasiSockCheck(fd);
 }
-function wasi_sock_recv(fd, riData, riDataLen, riFlags, roDataLenPtr, roFlagsPtr) {
+export function wasi_sock_recv(fd, riData, riDataLen, riFlags, roDataLenPtr, roFlagsPtr) {
   return wasiSockCheck(fd);
 }
-function wasi_sock_send(fd, siData, siDataLen, siFlags, soDataLenPtr) {
+export function wasi_sock_send(fd, siData, siDataLen, siFlags, soDataLenPtr) {
   return wasiSockCheck(fd);
 }
-function wasi_sock_shutdown(fd, how) {
+export function wasi_sock_shutdown(fd, how) {
   return wasiSockCheck(fd);
 }

@@ -1,52 +1,13 @@
 // process.js: the `process` object (built per exec in start()).
 
-let processExiting = false;
-let exitCodeState; // undefined or an integer
-let startMonotonic = 0;
-let warnedOnce = false;
-const PROCESS_PID = 1;
+import { ArrayBufferIsView, ArrayIsArray, ArrayPrototypePush, NumberCtor, NumberIsInteger, ObjectDefineProperty, ObjectKeys, StringPrototypeSlice, bridgeHrtime, bridgeWrite } from './00_primordials.js';
+import { NODE_VERSION, makeInvalidArgType, makeOutOfRange } from './05_errors.js';
+import { EventEmitter } from './07_events.js';
+import { exitProcess, getExitCode, msSinceStart, processObject, setExitCode } from './20_exit.js';
+import { internalNextTick, nextTick } from './21_ticks.js';
+import { PROCESS_PID, emitWarning } from './23_warnings.js';
+import { stdin } from './25_stdin.js';
 
-const EventEmitterPrototypeEmitRaw = EventEmitter.prototype.emit;
-
-// The process emitter, made here at factory time; `populateProcess` adds its properties.
-const processObject = new EventEmitter();
-ObjectSetPrototypeOf(processObject, ObjectCreate(EventEmitter.prototype, {
-  [SymbolToStringTag]: { __proto__: null, value: 'process', configurable: true },
-}));
-
-function processEmit(...args) {
-  return ReflectApply(EventEmitterPrototypeEmitRaw, processObject, args);
-}
-
-function processListenerCount(event) {
-  return EventEmitterPrototypeListenerCount(processObject, event);
-}
-
-function isProcessExiting() {
-  return processExiting;
-}
-
-// The runner's start time (start(config)), for process.uptime() and performance.now().
-function markStart(now) {
-  startMonotonic = now;
-}
-
-function msSinceStart() {
-  return bridgeMonotonic() - startMonotonic;
-}
-
-// process.exitCode as set by the guest: undefined or an integer.
-function getExitCode() {
-  return exitCodeState;
-}
-
-function setExitCode(code) {
-  exitCodeState = code;
-}
-
-function exitCodeValue() {
-  return exitCodeState === undefined ? 0 : exitCodeState;
-}
 
 function validateExitCode(code) {
   if (code === undefined || code === null) return undefined;
@@ -54,54 +15,6 @@ function validateExitCode(code) {
   if (typeof code !== 'number') throw makeInvalidArgType('code', 'number', code);
   if (!NumberIsInteger(code)) throw makeOutOfRange('code', 'an integer', code);
   return code;
-}
-
-// Runs 'exit' listeners, once (process.exit() or the end of the loop).
-function runExitListeners() {
-  if (processExiting) return;
-  processExiting = true;
-  setStdinRef(false);
-  try {
-    processEmit('exit', exitCodeValue());
-  } catch (err) {
-    triggerUncaught(err);
-  }
-}
-
-// Runs 'exit' listeners once, then ends the guest. Never returns.
-function exitProcess(code) {
-  if (code !== undefined) exitCodeState = code;
-  runExitListeners();
-  bridgeExit(exitCodeValue());
-}
-
-function emitWarning(warning, type = undefined, code = undefined) {
-  let name = 'Warning';
-  let message = warning;
-  if (type !== null && typeof type === 'object') {
-    code = type.code;
-    type = type.type;
-  }
-  if (typeof type === 'string') name = type;
-  if (isError(warning)) {
-    name = warning.name;
-    message = warning.message;
-  } else {
-    const err = new ErrorCtor(`${message}`);
-    err.name = name;
-    if (code !== undefined) err.code = code;
-    warning = err;
-  }
-  if (name === 'DeprecationWarning' && processObject.noDeprecation) return;
-  internalNextTick(() => {
-    if (processListenerCount('warning') > 0) runGuest(processEmit, undefined, ['warning', warning]);
-    let text = `(node:${PROCESS_PID}) ${code !== undefined ? `[${code}] ` : ''}${name}: ${message}\n`;
-    if (!warnedOnce) {
-      warnedOnce = true;
-      text += '(Use `node --trace-warnings ...` to show where the warning was created)\n';
-    }
-    bridgeWrite(2, text);
-  }, undefined);
 }
 
 function hrtime(time) {
@@ -199,7 +112,7 @@ let processCwd = '/';
 
 // The process object without anything exec-specific: built once, at factory time (so a snapshot
 // holds it ready); `configureProcess` fills in argv, env and cwd for the exec.
-function populateProcess() {
+export function populateProcess() {
   const proc = processObject;
   const argv = [];
   const env = {};
@@ -269,7 +182,7 @@ function defineProcessValue(proc, key, value) {
 }
 
 // The exec's argv, execArgv, env and cwd, on the process object `createProcess` made.
-function configureProcess(proc, config) {
+export function configureProcess(proc, config) {
   const argv = copyStrings(config.argv);
   const env = {};
   const pairs = config.env || [];

@@ -3,6 +3,14 @@
 // `util.inherits` subclasses work. The runner's own class (events.js, used by process and stdin)
 // inherits from it, so `process instanceof require('events')` holds as in Node.
 
+import { ArrayPrototypePush, ArrayPrototypeSlice, ArrayPrototypeSplice, ErrorCtor, NumberIsNaN, ObjectDefineProperty, ObjectGetPrototypeOf, ObjectKeys, ObjectSetPrototypeOf, PromiseCtor, ReflectApply, ReflectOwnKeys, SymbolCtor, SymbolFor } from './00_primordials.js';
+import { isError, toStringSafe } from './01_helpers.js';
+import { inspect } from './03_inspect.js';
+import { makeNodeError, makeOutOfRange, validateFunction } from './05_errors.js';
+import { EventEmitter } from './07_events.js';
+import { nodeSet } from './40_path.js';
+
+
 const kNodeEventsCapture = SymbolFor('nodejs.rejection');
 let nodeEventsDefaultMaxListeners = 10;
 
@@ -231,7 +239,7 @@ function nodeEventsOnce(emitter, name) {
   });
 }
 
-function createEventsModule() {
+export function createEventsModule() {
   const EE = NodeEventEmitter;
   ObjectDefineProperty(EE, 'EventEmitter', { __proto__: null, value: EE, writable: true, enumerable: true, configurable: true });
   ObjectDefineProperty(EE, 'defaultMaxListeners', {

@@ -2,8 +2,13 @@
 //
 // `pathResolve` resolves against `process.cwd()` of the exec (a guest path).
 
+import { ObjectDefineProperty, StringPrototypeCharCodeAt, StringPrototypeLastIndexOf, StringPrototypeSlice } from './00_primordials.js';
+import { listPush, newList } from './01_helpers.js';
+import { makeInvalidArgType } from './05_errors.js';
+
+
 // Defines a data property without running setters the guest may have put on prototypes.
-function nodeSet(obj, key, value) {
+export function nodeSet(obj, key, value) {
   ObjectDefineProperty(obj, key, { __proto__: null, value, writable: true, enumerable: true, configurable: true });
 }
 
@@ -72,11 +77,11 @@ function pathNormalizeString(path, allowAboveRoot) {
 // The exec's working directory (a guest path), set by `start`; `process.cwd()` returns the same.
 let execCwd = '/';
 
-function pathCwd() {
+export function pathCwd() {
   return execCwd;
 }
 
-function setExecCwd(cwd) {
+export function setExecCwd(cwd) {
   execCwd = cwd;
 }
 
@@ -96,14 +101,14 @@ function pathResolveList(args) {
   return resolvedPath.length > 0 ? resolvedPath : '.';
 }
 
-function pathResolve(a, b) {
+export function pathResolve(a, b) {
   const list = newList();
   listPush(list, a);
   if (b !== undefined) listPush(list, b);
   return pathResolveList(list);
 }
 
-function pathNormalize(path) {
+export function pathNormalize(path) {
   pathValidateString(path, 'path');
   if (path.length === 0) return '.';
   const isAbsolute = StringPrototypeCharCodeAt(path, 0) === 47;
@@ -117,12 +122,12 @@ function pathNormalize(path) {
   return isAbsolute ? `/${path}` : path;
 }
 
-function pathIsAbsolute(path) {
+export function pathIsAbsolute(path) {
   pathValidateString(path, 'path');
   return path.length > 0 && StringPrototypeCharCodeAt(path, 0) === 47;
 }
 
-function pathJoinList(args) {
+export function pathJoinList(args) {
   if (args.length === 0) return '.';
   let joined;
   for (let i = 0; i < args.length; ++i) {
@@ -137,7 +142,7 @@ function pathJoinList(args) {
   return pathNormalize(joined);
 }
 
-function pathRelative(from, to) {
+export function pathRelative(from, to) {
   pathValidateString(from, 'from');
   pathValidateString(to, 'to');
   if (from === to) return '';
@@ -177,7 +182,7 @@ function pathRelative(from, to) {
   return `${out}${StringPrototypeSlice(to, toStart + lastCommonSep)}`;
 }
 
-function pathDirname(path) {
+export function pathDirname(path) {
   pathValidateString(path, 'path');
   if (path.length === 0) return '.';
   const hasRoot = StringPrototypeCharCodeAt(path, 0) === 47;
@@ -198,7 +203,7 @@ function pathDirname(path) {
   return StringPrototypeSlice(path, 0, end);
 }
 
-function pathBasename(path, suffix) {
+export function pathBasename(path, suffix) {
   if (suffix !== undefined) pathValidateString(suffix, 'suffix');
   pathValidateString(path, 'path');
   let start = 0;
@@ -356,7 +361,7 @@ function pathToNamespacedPath(path) {
 }
 
 // The guest-visible module object (made once per exec, on first require).
-function createPathModule() {
+export function createPathModule() {
   const posix = {
     resolve: function resolve(...args) {
       return pathResolveList(args);

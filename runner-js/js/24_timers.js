@@ -1,6 +1,14 @@
 // timers.js: setTimeout/setInterval/setImmediate, process.nextTick, queueMicrotask and the turn
 // logic behind runner.tick().
 
+import { ArrayPrototypeIndexOf, ArrayPrototypeSplice, MapCtor, MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, MathCeil, MathMax, ObjectDefineProperty, SymbolToPrimitive, bridgeMonotonic } from './00_primordials.js';
+import { listPush, newList } from './01_helpers.js';
+import { validateFunction } from './05_errors.js';
+import { exitCodeValue, isProcessExiting, isStdinRefOn, processEmit, processListenerCount } from './20_exit.js';
+import { drainTicks, runGuest } from './21_ticks.js';
+import { emitWarning } from './23_warnings.js';
+
+
 const TIMEOUT_MAX = 2 ** 31 - 1;
 
 // Pending timers sorted by (due, seq); records are null-prototype objects.
@@ -12,19 +20,16 @@ let refTimerCount = 0;
 // libuv-style cached loop time: refreshed when the loop enters the runner, used as timer start.
 let loopNow = 0;
 
-function updateLoopTime() {
+export function updateLoopTime() {
   loopNow = bridgeMonotonic();
 }
 
-function setLoopTime(now) {
+export function setLoopTime(now) {
   loopNow = now;
 }
 
 const immediateQueue = newList();
 let refImmediateCount = 0;
-
-const tickQueue = newList();
-let tickHead = 0;
 
 function timerLess(a, b) {
   return a.due < b.due || (a.due === b.due && a.seq < b.seq);
@@ -164,19 +169,19 @@ function clearTimerArg(timer) {
   }
 }
 
-function setTimeout(callback, after, ...args) {
+export function setTimeout(callback, after, ...args) {
   return createTimer(callback, after, args, false);
 }
 
-function setInterval(callback, repeat, ...args) {
+export function setInterval(callback, repeat, ...args) {
   return createTimer(callback, repeat, args, true);
 }
 
-function clearTimeout(timer) {
+export function clearTimeout(timer) {
   clearTimerArg(timer);
 }
 
-function clearInterval(timer) {
+export function clearInterval(timer) {
   clearTimerArg(timer);
 }
 
@@ -216,7 +221,7 @@ class Immediate {
 const immediateRecordOf = Immediate.recordOf;
 delete Immediate.recordOf;
 
-function setImmediate(callback, ...args) {
+export function setImmediate(callback, ...args) {
   validateFunction(callback, 'callback');
   const rec = { __proto__: null, callback, args, ref: true, active: true, immediate: undefined };
   rec.immediate = new Immediate(rec);
@@ -234,71 +239,10 @@ function deactivateImmediate(rec) {
   if (rec.ref) refImmediateCount--;
 }
 
-function clearImmediate(immediate) {
+export function clearImmediate(immediate) {
   if (immediate === null || typeof immediate !== 'object') return;
   const rec = immediateRecordOf(immediate);
   if (rec !== undefined) deactivateImmediate(rec);
-}
-
-function nextTick(callback, ...args) {
-  validateFunction(callback, 'callback');
-  if (isProcessExiting()) return;
-  listPush(tickQueue, { __proto__: null, callback, args });
-}
-
-// Internal nextTick for runner callbacks (no validation, runs even after guest patches).
-function internalNextTick(fn, arg) {
-  listPush(tickQueue, { __proto__: null, callback: fn, args: [arg] });
-}
-
-let microtaskTrampoline;
-
-function queueMicrotask(callback) {
-  validateFunction(callback, 'callback');
-  if (microtaskTrampoline === undefined) {
-    microtaskTrampoline = PromiseResolve(undefined);
-    ObjectDefineProperty(microtaskTrampoline, 'constructor', { __proto__: null, value: PromiseCtor });
-  }
-  PromisePrototypeThen(microtaskTrampoline, () => {
-    try {
-      ReflectApply(callback, undefined, []);
-    } catch (err) {
-      triggerUncaught(err, false);
-    }
-  });
-}
-
-// Runs a guest callback; an exception becomes an uncaught exception.
-function runGuest(fn, thisArg, args) {
-  try {
-    ReflectApply(fn, thisArg, args);
-  } catch (err) {
-    triggerUncaught(err);
-  }
-}
-
-// Node's processTicksAndRejections: all nextTicks, then a microtask checkpoint, until both are empty.
-let drainingTicks = false;
-
-function drainTicks() {
-  if (drainingTicks) return;
-  drainingTicks = true;
-  do {
-    while (tickHead < tickQueue.length) {
-      const entry = tickQueue[tickHead];
-      tickQueue[tickHead] = undefined;
-      tickHead++;
-      if (tickHead > 1024 && tickHead * 2 > tickQueue.length) {
-        ArrayPrototypeSplice(tickQueue, 0, tickHead);
-        tickHead = 0;
-      }
-      runGuest(entry.callback, undefined, entry.args);
-    }
-    ArrayPrototypeSplice(tickQueue, 0, tickHead);
-    tickHead = 0;
-    bridgeRunMicrotasks();
-  } while (tickQueue.length > 0);
-  drainingTicks = false;
 }
 
 function runTimers(now) {
@@ -347,7 +291,7 @@ function loopDelay() {
 
 let beforeExitEmitted = false;
 
-function loopTurn() {
+export function loopTurn() {
   updateLoopTime();
   runTimers(loopNow);
   runImmediates();

@@ -1,10 +1,17 @@
 // console.js: the global `console` (stdout for log/info/debug, stderr for warn/error/trace).
 
+import { ArrayPrototypeJoin, ErrorCaptureStackTrace, MapCtor, MapPrototypeDelete, MapPrototypeGet, MapPrototypeHas, MapPrototypeSet, MathMax, ObjectDefineProperty, ObjectKeys, StringPrototypeIncludes, StringPrototypeSlice, SymbolToStringTag, bridgeMonotonic, bridgeWrite, uncurryThis } from './00_primordials.js';
+import { splitLines } from './01_helpers.js';
+import { inspect } from './03_inspect.js';
+import { formatWithOptions } from './04_format.js';
+import { emitWarning } from './23_warnings.js';
+
+
 let groupIndent = '';
 const consoleCounts = new MapCtor();
 const consoleTimers = new MapCtor();
 
-function consoleWrite(fd, text) {
+export function consoleWrite(fd, text) {
   if (groupIndent !== '') {
     if (StringPrototypeIncludes(text, '\n')) {
       text = ArrayPrototypeJoin(splitLines(text), `\n${groupIndent}`);
@@ -14,7 +21,7 @@ function consoleWrite(fd, text) {
   bridgeWrite(fd, `${text}\n`);
 }
 
-function formatLog(args) {
+export function formatLog(args) {
   return formatWithOptions(undefined, args);
 }
 
@@ -148,4 +155,4 @@ function makeConsole() {
 }
 
 // The global console (also require('console')), made once at factory time.
-const globalConsole = makeConsole();
+export const globalConsole = makeConsole();

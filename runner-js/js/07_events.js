@@ -3,9 +3,15 @@
 // Listener lists live in a private field; `onListenersChanged(emitter, event)` is an internal
 // hook (a private static registry) so stdin can track its ref state.
 
+import { ArrayPrototypeIndexOf, ArrayPrototypePush, ArrayPrototypeSlice, ArrayPrototypeSplice, ErrorCtor, MapCtor, MapIteratorPrototypeNext, MapPrototypeDelete, MapPrototypeEntries, MapPrototypeGet, MapPrototypeHas, MapPrototypeSet, ReflectApply, WeakMapCtor, WeakMapPrototypeGet, WeakMapPrototypeSet, uncurryThis } from './00_primordials.js';
+import { isError, listPush, newList } from './01_helpers.js';
+import { inspect } from './03_inspect.js';
+import { validateFunction } from './05_errors.js';
+
+
 const emitterHooks = new WeakMapCtor();
 
-function setEmitterHook(emitter, hook) {
+export function setEmitterHook(emitter, hook) {
   WeakMapPrototypeSet(emitterHooks, emitter, hook);
 }
 
@@ -14,7 +20,7 @@ function callEmitterHook(emitter, event) {
   if (hook !== undefined) hook(event);
 }
 
-class EventEmitter {
+export class EventEmitter {
   #events = new MapCtor();
 
   #add(event, listener, once, prepend) {
@@ -150,5 +156,5 @@ class EventEmitter {
   }
 }
 
-const EventEmitterPrototypeEmit = uncurryThis(EventEmitter.prototype.emit);
-const EventEmitterPrototypeListenerCount = uncurryThis(EventEmitter.prototype.listenerCount);
+export const EventEmitterPrototypeEmit = uncurryThis(EventEmitter.prototype.emit);
+export const EventEmitterPrototypeListenerCount = uncurryThis(EventEmitter.prototype.listenerCount);

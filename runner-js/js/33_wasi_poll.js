@@ -8,6 +8,10 @@
 //   precision @40, flags @48.
 // event (32 bytes): userdata u64 @0, error u16 @8, type u8 @10, nbytes u64 @16, flags u16 @24.
 
+import { listPush, newList } from './01_helpers.js';
+import { WASI_EFAULT, WASI_EINVAL, WASI_EIO, WASI_ESUCCESS, WASI_FILETYPE_DIRECTORY, WASI_FILETYPE_REGULAR_FILE, WasiDataViewGetBigUint64, WasiDataViewGetUint16, WasiDataViewGetUint32, WasiDataViewGetUint8, wasiClockTimeGet, wasiErrno, wasiFdFdstatGet, wasiFdFilestatGet, wasiFdTell, wasiIsErr, wasiMemDV, wasiNative, wasiOob, wasiRefresh, wasiSetU16, wasiSetU32, wasiSetU64, wasiSetU8, wasiZero } from './30_wasi.js';
+
+
 const wasiPoll = wasiNative('wasi_poll');
 
 const WASI_EVENTTYPE_CLOCK = 0;
@@ -132,10 +136,10 @@ function wasiPollOneoff(inPtr, outPtr, nsubs, neventsPtr, preview0) {
   return WASI_ESUCCESS;
 }
 
-function wasi_poll_oneoff(inPtr, outPtr, nsubs, neventsPtr) {
+export function wasi_poll_oneoff(inPtr, outPtr, nsubs, neventsPtr) {
   return wasiPollOneoff(inPtr, outPtr, nsubs, neventsPtr, false);
 }
 
-function wasi0_poll_oneoff(inPtr, outPtr, nsubs, neventsPtr) {
+export function wasi0_poll_oneoff(inPtr, outPtr, nsubs, neventsPtr) {
   return wasiPollOneoff(inPtr, outPtr, nsubs, neventsPtr, true);
 }

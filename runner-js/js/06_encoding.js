@@ -1,10 +1,15 @@
 // encoding.js: UTF-8 helpers, TextEncoder and TextDecoder (utf-8 only).
 
+import { DataViewPrototypeGetByteLength, ObjectDefineProperty, RangeErrorCtor, StringCtor, StringPrototypeCharCodeAt, StringPrototypeCodePointAt, StringPrototypeSlice, StringPrototypeToLowerCase, StringPrototypeTrim, SymbolToStringTag, TypeErrorCtor, TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteLength, TypedArrayPrototypeGetByteOffset, TypedArrayPrototypeGetLength, TypedArrayPrototypeGetSymbolToStringTag, TypedArrayPrototypeSet, TypedArrayPrototypeSlice, TypedArrayPrototypeSubarray, Uint8ArrayCtor, bridgeUtf8Decode, bridgeUtf8Encode, getter, uncurryThis } from './00_primordials.js';
+import { isArrayBuffer, isDataView, isTypedArray, toStringSafe } from './01_helpers.js';
+import { makeInvalidArgType, makeNodeError } from './05_errors.js';
+
+
 const DataViewPrototypeGetBuffer = getter(DataView.prototype, 'buffer');
 const DataViewPrototypeGetByteOffset = getter(DataView.prototype, 'byteOffset');
 
 // Returns a Uint8Array over the bytes of an ArrayBuffer / ArrayBufferView, or undefined.
-function toUint8View(input) {
+export function toUint8View(input) {
   if (isTypedArray(input)) {
     if (TypedArrayPrototypeGetSymbolToStringTag(input) === 'Uint8Array') return input;
     return new Uint8ArrayCtor(
@@ -29,7 +34,7 @@ function toUint8View(input) {
   }
 }
 
-function utf8Decode(view) {
+export function utf8Decode(view) {
   return bridgeUtf8Decode(view, false);
 }
 
@@ -65,7 +70,7 @@ function normalizeEncodingLabel(label) {
   return undefined;
 }
 
-class TextEncoder {
+export class TextEncoder {
   get encoding() {
     return 'utf-8';
   }
@@ -114,7 +119,7 @@ ObjectDefineProperty(TextEncoder.prototype, SymbolToStringTag, {
   __proto__: null, value: 'TextEncoder', configurable: true,
 });
 
-class TextDecoder {
+export class TextDecoder {
   #fatal;
   #ignoreBOM;
   #pending = undefined; // Uint8Array of an incomplete trailing sequence
@@ -192,8 +197,8 @@ ObjectDefineProperty(TextDecoder.prototype, SymbolToStringTag, {
 });
 
 // A streaming utf-8 decoder for runner internals (stdin setEncoding).
-function newStreamDecoder() {
+export function newStreamDecoder() {
   return new TextDecoder('utf-8', { __proto__: null, ignoreBOM: true });
 }
 
-const TextDecoderPrototypeDecode = uncurryThis(TextDecoder.prototype.decode);
+export const TextDecoderPrototypeDecode = uncurryThis(TextDecoder.prototype.decode);

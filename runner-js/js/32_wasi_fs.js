@@ -1,16 +1,21 @@
 // wasi_fs.js: the path_* imports. Paths are copied out of guest memory as bytes; the native side
 // resolves them beneath the directory fd (confinement, symlinks, UTF-8 validation).
 
-const wasiPathOpen = wasiNative('wasi_path_open');
-const wasiPathCreateDirectory = wasiNative('wasi_path_create_directory');
-const wasiPathRemoveDirectory = wasiNative('wasi_path_remove_directory');
-const wasiPathUnlinkFile = wasiNative('wasi_path_unlink_file');
-const wasiPathFilestatGet = wasiNative('wasi_path_filestat_get');
+import { TypedArrayPrototypeGetLength, TypedArrayPrototypeSet, TypedArrayPrototypeSubarray } from './00_primordials.js';
+import { WASI_EFAULT, WASI_EINVAL, WASI_EIO, WASI_ESUCCESS, wasiBytes, wasiErrno, wasiMemU8, wasiNative, wasiOob, wasiRefresh, wasiSetU32, wasiU64 } from './30_wasi.js';
+import { wasiFstFlagsValid, wasiStatus, wasiWriteFilestat } from './31_wasi_fd.js';
+
+
+export const wasiPathOpen = wasiNative('wasi_path_open');
+export const wasiPathCreateDirectory = wasiNative('wasi_path_create_directory');
+export const wasiPathRemoveDirectory = wasiNative('wasi_path_remove_directory');
+export const wasiPathUnlinkFile = wasiNative('wasi_path_unlink_file');
+export const wasiPathFilestatGet = wasiNative('wasi_path_filestat_get');
 const wasiPathFilestatSetTimes = wasiNative('wasi_path_filestat_set_times');
 const wasiPathLink = wasiNative('wasi_path_link');
-const wasiPathReadlink = wasiNative('wasi_path_readlink');
-const wasiPathRename = wasiNative('wasi_path_rename');
-const wasiPathSymlink = wasiNative('wasi_path_symlink');
+export const wasiPathReadlink = wasiNative('wasi_path_readlink');
+export const wasiPathRename = wasiNative('wasi_path_rename');
+export const wasiPathSymlink = wasiNative('wasi_path_symlink');
 
 // Guest path bytes, or undefined when out of bounds.
 function wasiPath(ptr, len) {
@@ -20,7 +25,7 @@ function wasiPath(ptr, len) {
   return wasiBytes(ptr, len);
 }
 
-function wasi_path_open(dirfd, lookupflags, pathPtr, pathLen, oflags, rightsBase, rightsInheriting,
+export function wasi_path_open(dirfd, lookupflags, pathPtr, pathLen, oflags, rightsBase, rightsInheriting,
   fdflags, fdPtr) {
   wasiRefresh();
   fdPtr >>>= 0;
@@ -34,21 +39,21 @@ function wasi_path_open(dirfd, lookupflags, pathPtr, pathLen, oflags, rightsBase
   return WASI_ESUCCESS;
 }
 
-function wasi_path_create_directory(fd, pathPtr, pathLen) {
+export function wasi_path_create_directory(fd, pathPtr, pathLen) {
   wasiRefresh();
   const path = wasiPath(pathPtr, pathLen);
   if (path === undefined) return WASI_EFAULT;
   return wasiStatus(wasiPathCreateDirectory(fd >>> 0, path));
 }
 
-function wasi_path_remove_directory(fd, pathPtr, pathLen) {
+export function wasi_path_remove_directory(fd, pathPtr, pathLen) {
   wasiRefresh();
   const path = wasiPath(pathPtr, pathLen);
   if (path === undefined) return WASI_EFAULT;
   return wasiStatus(wasiPathRemoveDirectory(fd >>> 0, path));
 }
 
-function wasi_path_unlink_file(fd, pathPtr, pathLen) {
+export function wasi_path_unlink_file(fd, pathPtr, pathLen) {
   wasiRefresh();
   const path = wasiPath(pathPtr, pathLen);
   if (path === undefined) return WASI_EFAULT;
@@ -66,15 +71,15 @@ function wasiPathFilestat(fd, lookupflags, pathPtr, pathLen, bufPtr, preview0) {
   return WASI_ESUCCESS;
 }
 
-function wasi_path_filestat_get(fd, lookupflags, pathPtr, pathLen, bufPtr) {
+export function wasi_path_filestat_get(fd, lookupflags, pathPtr, pathLen, bufPtr) {
   return wasiPathFilestat(fd, lookupflags, pathPtr, pathLen, bufPtr, false);
 }
 
-function wasi0_path_filestat_get(fd, lookupflags, pathPtr, pathLen, bufPtr) {
+export function wasi0_path_filestat_get(fd, lookupflags, pathPtr, pathLen, bufPtr) {
   return wasiPathFilestat(fd, lookupflags, pathPtr, pathLen, bufPtr, true);
 }
 
-function wasi_path_filestat_set_times(fd, lookupflags, pathPtr, pathLen, atim, mtim, flags) {
+export function wasi_path_filestat_set_times(fd, lookupflags, pathPtr, pathLen, atim, mtim, flags) {
   wasiRefresh();
   const path = wasiPath(pathPtr, pathLen);
   if (path === undefined) return WASI_EFAULT;
@@ -84,7 +89,7 @@ function wasi_path_filestat_set_times(fd, lookupflags, pathPtr, pathLen, atim, m
     wasiU64(mtim), flags));
 }
 
-function wasi_path_link(oldFd, oldLookupflags, oldPathPtr, oldPathLen, newFd, newPathPtr, newPathLen) {
+export function wasi_path_link(oldFd, oldLookupflags, oldPathPtr, oldPathLen, newFd, newPathPtr, newPathLen) {
   wasiRefresh();
   const oldPath = wasiPath(oldPathPtr, oldPathLen);
   const newPath = wasiPath(newPathPtr, newPathLen);
@@ -93,7 +98,7 @@ function wasi_path_link(oldFd, oldLookupflags, oldPathPtr, oldPathLen, newFd, ne
 }
 
 // Like readlink(2), a target longer than the buffer is truncated silently.
-function wasi_path_readlink(fd, pathPtr, pathLen, buf, bufLen, bufusedPtr) {
+export function wasi_path_readlink(fd, pathPtr, pathLen, buf, bufLen, bufusedPtr) {
   wasiRefresh();
   buf >>>= 0;
   bufLen >>>= 0;
@@ -109,7 +114,7 @@ function wasi_path_readlink(fd, pathPtr, pathLen, buf, bufLen, bufusedPtr) {
   return WASI_ESUCCESS;
 }
 
-function wasi_path_rename(fd, oldPathPtr, oldPathLen, newFd, newPathPtr, newPathLen) {
+export function wasi_path_rename(fd, oldPathPtr, oldPathLen, newFd, newPathPtr, newPathLen) {
   wasiRefresh();
   const oldPath = wasiPath(oldPathPtr, oldPathLen);
   const newPath = wasiPath(newPathPtr, newPathLen);
@@ -117,7 +122,7 @@ function wasi_path_rename(fd, oldPathPtr, oldPathLen, newFd, newPathPtr, newPath
   return wasiStatus(wasiPathRename(fd >>> 0, oldPath, newFd >>> 0, newPath));
 }
 
-function wasi_path_symlink(oldPathPtr, oldPathLen, fd, newPathPtr, newPathLen) {
+export function wasi_path_symlink(oldPathPtr, oldPathLen, fd, newPathPtr, newPathLen) {
   wasiRefresh();
   const oldPath = wasiPath(oldPathPtr, oldPathLen);
   const newPath = wasiPath(newPathPtr, newPathLen);

@@ -4,6 +4,11 @@
 // the result, every host-call argument and every reply. The result goes back through
 // `bridge.callResult`, which ends the isolate.
 
+import { bridge } from 'agentos:bridge';
+import { ErrorCtor, JSONStringify, MapCtor, MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, NumberIsFinite, ObjectCreate, ObjectDefineProperty, ObjectFreeze, PromiseCtor, PromisePrototypeThen, PromiseResolve, ReflectApply, TypeErrorCtor, bridgeCompileScript } from './00_primordials.js';
+import { getStack } from './01_helpers.js';
+
+
 const bridgeHostCall = bridge.hostCall;
 const bridgeCallResult = bridge.callResult;
 const CallJSONParse = JSON.parse;
@@ -78,7 +83,7 @@ function callMakeHost(names) {
 }
 
 // Runs the call; `source` and `input` come from the host through `start(config)`.
-function callStart(config) {
+export function callStart(config) {
   let input;
   try {
     input = CallJSONParse(`${config.input}`);
@@ -118,7 +123,7 @@ function callStart(config) {
 }
 
 // The host answered host call `id`.
-function callHostReply(id, isError, text) {
+export function callHostReply(id, isError, text) {
   const entry = MapPrototypeGet(callPending, id);
   if (entry === undefined) return;
   MapPrototypeDelete(callPending, id);

@@ -1,6 +1,18 @@
 // node_util.js: the `util` builtin (format, inspect, inherits, promisify, callbackify, deprecate,
 // types, ...), over the runner's own inspect/format.
 
+import { ArrayBufferIsView, ArrayIsArray, ArrayPrototypePop, AsyncFunctionPrototype, AsyncGeneratorFunctionPrototype, DatePrototypeGetTime, ErrorCtor, FunctionPrototypeSymbolHasInstance, GeneratorFunctionPrototype, MapIteratorPrototypeNext, MapPrototypeEntries, MapPrototypeGet, MapPrototypeGetSize, MapPrototypeHas, ObjectDefineProperty, ObjectGetOwnPropertySymbols, ObjectGetPrototypeOf, ObjectIs, ObjectKeys, ObjectPrototypeHasOwnProperty, ObjectPrototypePropertyIsEnumerable, ObjectPrototypeToString, ObjectSetPrototypeOf, PromiseCtor, PromisePrototypeThen, ReflectApply, RegExpPrototypeToString, SetCtor, SetIteratorPrototypeNext, SetPrototypeAdd, SetPrototypeGetSize, SetPrototypeHas, SetPrototypeValues, StringPrototypeCharCodeAt, SymbolFor, TypedArrayPrototypeGetLength, TypedArrayPrototypeGetSymbolToStringTag } from './00_primordials.js';
+import { isArrayBuffer, isDataView, isDate, isError, isMap, isRegExp, isSet, isTypedArray, isWeakMap, isWeakSet, listPush, newList } from './01_helpers.js';
+import { isBoxed } from './02_inspect_base.js';
+import { inspect } from './03_inspect.js';
+import { formatWithOptions } from './04_format.js';
+import { makeInvalidArgType, makeNodeError, validateFunction } from './05_errors.js';
+import { TextDecoder, TextEncoder } from './06_encoding.js';
+import { nextTick } from './21_ticks.js';
+import { emitWarning } from './23_warnings.js';
+import { nodeSet } from './40_path.js';
+
+
 const kUtilPromisifyCustom = SymbolFor('nodejs.util.promisify.custom');
 const UtilObjectGetOwnPropertyDescriptors = Object.getOwnPropertyDescriptors;
 const UtilObjectDefineProperties = Object.defineProperties;
@@ -186,7 +198,7 @@ function createUtilTypes() {
   };
 }
 
-function createUtilModule() {
+export function createUtilModule() {
   const util = {
     format: function format(...args) {
       return formatWithOptions(undefined, args);

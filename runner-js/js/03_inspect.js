@@ -1,49 +1,13 @@
 // inspect.js: a port of the common paths of Node's util.inspect (no colors, no proxies).
 
-const customInspectSymbol = SymbolFor('nodejs.util.inspect.custom');
-const kObjectType = 0;
-const kArrayType = 1;
-const kArrayExtrasType = 2;
-const kMinLineLength = 16;
+// format.js: the rest of the inspect port (entries, errors, line breaking) and util.format.
 
-const inspectDefaults = {
-  __proto__: null,
-  showHidden: false,
-  depth: 2,
-  colors: false,
-  customInspect: true,
-  showProxy: false,
-  maxArrayLength: 100,
-  maxStringLength: 10000,
-  breakLength: 80,
-  compact: 3,
-  sorted: false,
-  getters: false,
-  numericSeparator: false,
-};
+import { ArrayBufferPrototypeGetByteLength, ArrayIsArray, ArrayPrototypeIncludes, ArrayPrototypeIndexOf, ArrayPrototypeJoin, ArrayPrototypePop, ArrayPrototypePush, ArrayPrototypeSort, ArrayPrototypeSplice, AsyncFunctionPrototype, AsyncGeneratorFunctionPrototype, DatePrototypeGetTime, DatePrototypeToISOString, DatePrototypeToString, ErrorPrototypeToString, FunctionPrototypeToString, GeneratorFunctionPrototype, MapCtor, MapIteratorPrototypeNext, MapPrototypeEntries, MapPrototypeGet, MapPrototypeGetSize, MapPrototypeSet, MathMax, MathMin, NumberIsNaN, ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, ObjectGetPrototypeOf, ObjectKeys, ObjectPrototypeHasOwnProperty, ObjectPrototypeToString, ReflectApply, RegExpPrototypeToString, SetIteratorPrototypeNext, SetPrototypeGetSize, SetPrototypeValues, StringPrototypeEndsWith, StringPrototypeIncludes, StringPrototypeIndexOf, StringPrototypeRepeat, StringPrototypeSlice, StringPrototypeStartsWith, SymbolPrototypeToString, TypedArrayPrototypeGetLength, TypedArrayPrototypeGetSymbolToStringTag, Uint8ArrayCtor, bridgePromiseState } from './00_primordials.js';
+import { isArrayBuffer, isDataView, isDate, isError, isMap, isRegExp, isSet, isTypedArray, isWeakMap, isWeakSet, newList, splitLines } from './01_helpers.js';
+import { customInspectSymbol, formatBigInt, formatNothing, formatNumber, formatPrimitive, getBoxedBase, getConstructorName, getKeys, getNonIndexKeys, getPrefix, getTag, hexByte, inspectDefaults, isBoxed, isIdentifier, isIndexKey, kArrayExtrasType, kArrayType, kObjectType, reduceToSingleString, remainingText, removeCauseFrames, strEscape, stylizeNoColor } from './02_inspect_base.js';
 
-const escapeMeta = newList();
-for (let i = 0; i < 160; i++) {
-  let s = '';
-  if (i < 32 || (i >= 127 && i < 160)) {
-    const hex = '0123456789ABCDEF';
-    s = `\\x${hex[i >> 4]}${hex[i & 15]}`;
-  }
-  listPush(escapeMeta, s);
-}
-escapeMeta[8] = '\\b';
-escapeMeta[9] = '\\t';
-escapeMeta[10] = '\\n';
-escapeMeta[12] = '\\f';
-escapeMeta[13] = '\\r';
-escapeMeta[39] = "\\'";
-escapeMeta[92] = '\\\\';
 
-function stylizeNoColor(str) {
-  return str;
-}
-
-function inspect(value, opts) {
+export function inspect(value, opts) {
   const ctx = {
     __proto__: null,
     budget: 0,
@@ -71,161 +35,6 @@ function inspect(value, opts) {
   return formatValue(ctx, value, 0);
 }
 ObjectDefineProperty(inspect, 'custom', { __proto__: null, value: customInspectSymbol });
-
-function isIdentifier(key) {
-  if (key.length === 0) return false;
-  for (let i = 0; i < key.length; i++) {
-    const c = StringPrototypeCharCodeAt(key, i);
-    const alpha = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-    if (!alpha && !(i > 0 && c >= 48 && c <= 57)) return false;
-  }
-  return true;
-}
-
-function isIndexKey(key) {
-  if (key.length === 0 || (key.length > 1 && StringPrototypeCharCodeAt(key, 0) === 48)) return false;
-  for (let i = 0; i < key.length; i++) {
-    const c = StringPrototypeCharCodeAt(key, i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
-}
-
-function strEscape(str, escapeQuotes = true) {
-  let singleQuote = 39;
-  if (escapeQuotes && StringPrototypeIncludes(str, "'")) {
-    if (!StringPrototypeIncludes(str, '"')) singleQuote = -1;
-    else if (!StringPrototypeIncludes(str, '`') && !StringPrototypeIncludes(str, '${')) singleQuote = -2;
-  }
-  let result = '';
-  let last = 0;
-  for (let i = 0; i < str.length; i++) {
-    const point = StringPrototypeCharCodeAt(str, i);
-    if (point === singleQuote || point === 92 || point < 32 || (point > 126 && point < 160)) {
-      result += `${StringPrototypeSlice(str, last, i)}${escapeMeta[point]}`;
-      last = i + 1;
-    } else if (point >= 0xd800 && point <= 0xdfff) {
-      if (point <= 0xdbff && i + 1 < str.length) {
-        const next = StringPrototypeCharCodeAt(str, i + 1);
-        if (next >= 0xdc00 && next <= 0xdfff) {
-          i++;
-          continue;
-        }
-      }
-      result += `${StringPrototypeSlice(str, last, i)}\\u${NumberPrototypeToString(point, 16)}`;
-      last = i + 1;
-    }
-  }
-  if (last !== str.length) result += StringPrototypeSlice(str, last);
-  if (!escapeQuotes) return result;
-  if (singleQuote === -1) return `"${result}"`;
-  if (singleQuote === -2) return `\`${result}\``;
-  return `'${result}'`;
-}
-
-function formatNumber(fn, number) {
-  if (ObjectIs(number, -0)) return fn('-0', 'number');
-  return fn(`${number}`, 'number');
-}
-
-function formatBigInt(fn, bigint) {
-  return fn(`${bigint}n`, 'bigint');
-}
-
-function formatPrimitive(fn, value, ctx) {
-  if (typeof value === 'string') {
-    let trailer = '';
-    if (value.length > ctx.maxStringLength) {
-      const remaining = value.length - ctx.maxStringLength;
-      value = StringPrototypeSlice(value, 0, ctx.maxStringLength);
-      trailer = `... ${remaining} more character${remaining > 1 ? 's' : ''}`;
-    }
-    if (ctx.compact !== true && value.length > kMinLineLength &&
-        value.length > ctx.breakLength - ctx.indentationLvl - 4) {
-      // Split after each newline into `'line\n' +` pieces.
-      const parts = newList();
-      let start = 0;
-      for (let i = 0; i < value.length; i++) {
-        if (StringPrototypeCharCodeAt(value, i) === 10) {
-          listPush(parts, fn(strEscape(StringPrototypeSlice(value, start, i + 1)), 'string'));
-          start = i + 1;
-        }
-      }
-      if (start < value.length || parts.length === 0) {
-        listPush(parts, fn(strEscape(StringPrototypeSlice(value, start)), 'string'));
-      }
-      return ArrayPrototypeJoin(parts, ` +\n${StringPrototypeRepeat(' ', ctx.indentationLvl + 2)}`) + trailer;
-    }
-    return fn(strEscape(value), 'string') + trailer;
-  }
-  if (typeof value === 'number') return formatNumber(fn, value);
-  if (typeof value === 'bigint') return formatBigInt(fn, value);
-  if (typeof value === 'boolean') return fn(`${value}`, 'boolean');
-  if (typeof value === 'undefined') return fn('undefined', 'undefined');
-  return fn(SymbolPrototypeToString(value), 'symbol');
-}
-
-function isInstanceof(object, ctor) {
-  try {
-    return object instanceof ctor;
-  } catch {
-    return false;
-  }
-}
-
-// Constructor name from the prototype chain, or null for a null-prototype chain.
-function getConstructorName(obj, ctx, recurseTimes) {
-  let firstProto;
-  const tmp = obj;
-  while (obj) {
-    const descriptor = ObjectGetOwnPropertyDescriptor(obj, 'constructor');
-    if (descriptor !== undefined && typeof descriptor.value === 'function' &&
-        descriptor.value.name !== '' && isInstanceof(tmp, descriptor.value)) {
-      return StringCtor(descriptor.value.name);
-    }
-    obj = ObjectGetPrototypeOf(obj);
-    if (firstProto === undefined) firstProto = obj;
-  }
-  if (firstProto === null) return null;
-  if (recurseTimes > ctx.depth && ctx.depth !== null) return 'Object <Complex prototype>';
-  const protoConstr = getConstructorName(firstProto, ctx, recurseTimes + 1);
-  return `Object <${protoConstr === null ? '[Object: null prototype] {}' : protoConstr}>`;
-}
-
-function getPrefix(constructor, tag, fallback, size = '') {
-  if (constructor === null) {
-    if (tag !== '' && fallback !== tag) return `[${fallback}${size}: null prototype] [${tag}] `;
-    return `[${fallback}${size}: null prototype] `;
-  }
-  if (tag !== '' && constructor !== tag) return `${constructor}${size} [${tag}] `;
-  return `${constructor}${size} `;
-}
-
-function getKeys(value, showHidden) {
-  let keys;
-  const symbols = ObjectGetOwnPropertySymbols(value);
-  if (showHidden) {
-    keys = ObjectGetOwnPropertyNames(value);
-    for (let i = 0; i < symbols.length; i++) ArrayPrototypePush(keys, symbols[i]);
-  } else {
-    keys = ObjectKeys(value);
-    for (let i = 0; i < symbols.length; i++) {
-      if (ObjectPrototypePropertyIsEnumerable(value, symbols[i])) ArrayPrototypePush(keys, symbols[i]);
-    }
-  }
-  return keys;
-}
-
-// Own non-index keys of an array-like (index keys come first in property order).
-function getNonIndexKeys(value, showHidden) {
-  const all = getKeys(value, showHidden);
-  const keys = [];
-  for (let i = 0; i < all.length; i++) {
-    const k = all[i];
-    if (typeof k === 'symbol' || !isIndexKey(k)) ArrayPrototypePush(keys, k);
-  }
-  return keys;
-}
 
 function formatValue(ctx, value, recurseTimes, typedArray) {
   if (typeof value !== 'object' && typeof value !== 'function') {
@@ -277,21 +86,6 @@ function indentLines(str, n) {
   if (n === 0 || !StringPrototypeIncludes(str, '\n')) return str;
   const lines = splitLines(str);
   return ArrayPrototypeJoin(lines, `\n${StringPrototypeRepeat(' ', n)}`);
-}
-
-function getTag(value, ctx) {
-  let tag;
-  try {
-    tag = value[SymbolToStringTag];
-  } catch {
-    return '';
-  }
-  if (typeof tag !== 'string' || (tag !== '' && (ctx.showHidden
-    ? ObjectPrototypeHasOwnProperty(value, SymbolToStringTag)
-    : ObjectPrototypePropertyIsEnumerable(value, SymbolToStringTag)))) {
-    return '';
-  }
-  return tag;
 }
 
 function formatRaw(ctx, value, recurseTimes, typedArray) {
@@ -436,43 +230,6 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
   return reduceToSingleString(ctx, output, base, braces, extrasType, recurseTimes, value);
 }
 
-function formatNothing() {
-  return [];
-}
-
-function isBoxed(value) {
-  return isBrand(value, NumberPrototypeValueOf) || isBrand(value, StringPrototypeValueOf) ||
-    isBrand(value, BooleanPrototypeValueOf) || isBrand(value, BigIntPrototypeValueOf) ||
-    isBrand(value, SymbolPrototypeValueOf);
-}
-
-function getBoxedBase(value, ctx, keys, constructor, tag) {
-  let type;
-  let prim;
-  if (isBrand(value, NumberPrototypeValueOf)) {
-    type = 'Number';
-    prim = NumberPrototypeValueOf(value);
-  } else if (isBrand(value, StringPrototypeValueOf)) {
-    type = 'String';
-    prim = StringPrototypeValueOf(value);
-    ArrayPrototypeSplice(keys, 0, prim.length);
-  } else if (isBrand(value, BooleanPrototypeValueOf)) {
-    type = 'Boolean';
-    prim = BooleanPrototypeValueOf(value);
-  } else if (isBrand(value, BigIntPrototypeValueOf)) {
-    type = 'BigInt';
-    prim = BigIntPrototypeValueOf(value);
-  } else {
-    type = 'Symbol';
-    prim = SymbolPrototypeValueOf(value);
-  }
-  let base = `[${type}`;
-  if (type !== constructor) base += constructor === null ? ' (null prototype)' : ` (${constructor})`;
-  base += `: ${formatPrimitive(stylizeNoColor, prim, { __proto__: null, compact: 3, maxStringLength: Infinity, breakLength: Infinity, indentationLvl: 0 })}]`;
-  if (tag !== '' && tag !== constructor) base += ` [${tag}]`;
-  return base;
-}
-
 function getFunctionBase(ctx, value, constructor, tag) {
   let stringified = '';
   try {
@@ -511,4 +268,223 @@ function getFunctionBase(ctx, value, constructor, tag) {
   if (constructor !== type && constructor !== null) base += ` ${constructor}`;
   if (tag !== '' && constructor !== tag) base += ` [${tag}]`;
   return base;
+}
+
+function formatArray(ctx, value, recurseTimes) {
+  const valLen = value.length;
+  const len = MathMin(MathMax(0, ctx.maxArrayLength), valLen);
+  const remaining = valLen - len;
+  const output = [];
+  for (let i = 0; i < len; i++) {
+    if (!ObjectPrototypeHasOwnProperty(value, i)) {
+      return formatSpecialArray(ctx, value, recurseTimes, len, output, i);
+    }
+    ArrayPrototypePush(output, formatProperty(ctx, value, recurseTimes, i, kArrayType));
+  }
+  if (remaining > 0) ArrayPrototypePush(output, remainingText(remaining));
+  return output;
+}
+
+function formatSpecialArray(ctx, value, recurseTimes, maxLength, output, i) {
+  const keys = ObjectKeys(value);
+  let index = i;
+  for (; i < keys.length && output.length < maxLength; i++) {
+    const key = keys[i];
+    const tmp = +key;
+    if (tmp > 2 ** 32 - 2) break;
+    if (`${index}` !== key) {
+      if (!isIndexKey(key)) break;
+      const emptyItems = tmp - index;
+      ArrayPrototypePush(output, `<${emptyItems} empty item${emptyItems > 1 ? 's' : ''}>`);
+      index = tmp;
+      if (output.length === maxLength) break;
+    }
+    ArrayPrototypePush(output, formatProperty(ctx, value, recurseTimes, key, kArrayType));
+    index++;
+  }
+  const remaining = value.length - index;
+  if (output.length !== maxLength) {
+    if (remaining > 0) {
+      ArrayPrototypePush(output, `<${remaining} empty item${remaining > 1 ? 's' : ''}>`);
+    }
+  } else if (remaining > 0) {
+    ArrayPrototypePush(output, remainingText(remaining));
+  }
+  return output;
+}
+
+function formatTypedArray(ctx, value, recurseTimes, length) {
+  const maxLength = MathMin(MathMax(0, ctx.maxArrayLength), length);
+  const remaining = length - maxLength;
+  const output = [];
+  for (let i = 0; i < maxLength; ++i) {
+    const v = value[i];
+    ArrayPrototypePush(output, typeof v === 'bigint' ? formatBigInt(stylizeNoColor, v) : formatNumber(stylizeNoColor, v));
+  }
+  if (remaining > 0) ArrayPrototypePush(output, remainingText(remaining));
+  return output;
+}
+
+function formatBufferLike(ctx, value, size) {
+  const max = MathMin(50, size);
+  let str = '';
+  for (let i = 0; i < max; i++) str += i === 0 ? hexByte(value[i]) : ` ${hexByte(value[i])}`;
+  const remaining = size - max;
+  if (remaining > 0) str += ` ... ${remaining} more byte${remaining > 1 ? 's' : ''}`;
+  return `<Buffer${str === '' ? '' : ` ${str}`}>`;
+}
+
+function formatArrayBuffer(ctx, value) {
+  let buffer;
+  try {
+    buffer = new Uint8ArrayCtor(value);
+  } catch {
+    return ['(detached)'];
+  }
+  const len = TypedArrayPrototypeGetLength(buffer);
+  const max = MathMin(ctx.maxArrayLength, len);
+  let str = '';
+  for (let i = 0; i < max; i++) str += i === 0 ? hexByte(buffer[i]) : ` ${hexByte(buffer[i])}`;
+  const remaining = len - max;
+  if (remaining > 0) str += ` ... ${remaining} more byte${remaining > 1 ? 's' : ''}`;
+  return [`[Uint8Contents]: <${str}>`];
+}
+
+function formatSet(ctx, value, recurseTimes) {
+  const length = SetPrototypeGetSize(value);
+  const maxLength = MathMin(MathMax(0, ctx.maxArrayLength), length);
+  const output = [];
+  ctx.indentationLvl += 2;
+  const it = SetPrototypeValues(value);
+  for (let i = 0; i < maxLength; i++) {
+    const r = SetIteratorPrototypeNext(it);
+    if (r.done) break;
+    ArrayPrototypePush(output, formatValue(ctx, r.value, recurseTimes));
+  }
+  if (length > maxLength) ArrayPrototypePush(output, remainingText(length - maxLength));
+  ctx.indentationLvl -= 2;
+  return output;
+}
+
+function formatMap(ctx, value, recurseTimes) {
+  const length = MapPrototypeGetSize(value);
+  const maxLength = MathMin(MathMax(0, ctx.maxArrayLength), length);
+  const output = [];
+  ctx.indentationLvl += 2;
+  const it = MapPrototypeEntries(value);
+  for (let i = 0; i < maxLength; i++) {
+    const r = MapIteratorPrototypeNext(it);
+    if (r.done) break;
+    const entry = r.value;
+    ArrayPrototypePush(output,
+      `${formatValue(ctx, entry[0], recurseTimes)} => ${formatValue(ctx, entry[1], recurseTimes)}`);
+  }
+  if (length > maxLength) ArrayPrototypePush(output, remainingText(length - maxLength));
+  ctx.indentationLvl -= 2;
+  return output;
+}
+
+function formatWeakCollection() {
+  return ['<items unknown>'];
+}
+
+function formatPromise(ctx, value, recurseTimes) {
+  if (bridgePromiseState === undefined) return ['<unknown>'];
+  const details = bridgePromiseState(value);
+  if (details[0] === 0) return ['<pending>'];
+  ctx.indentationLvl += 2;
+  const str = formatValue(ctx, details[1], recurseTimes);
+  ctx.indentationLvl -= 2;
+  return [details[0] === 2 ? `<rejected> ${str}` : str];
+}
+
+function formatProperty(ctx, value, recurseTimes, key, type) {
+  let name;
+  let str;
+  const desc = ObjectGetOwnPropertyDescriptor(value, key) ||
+    { __proto__: null, value: value[key], enumerable: true };
+  if (desc.value !== undefined) {
+    ctx.indentationLvl += 2;
+    str = formatValue(ctx, desc.value, recurseTimes);
+    ctx.indentationLvl -= 2;
+  } else if (desc.get !== undefined) {
+    str = desc.set !== undefined ? '[Getter/Setter]' : '[Getter]';
+  } else if (desc.set !== undefined) {
+    str = '[Setter]';
+  } else {
+    str = 'undefined';
+  }
+  if (type === kArrayType) return str;
+  if (typeof key === 'symbol') {
+    name = `[${strEscape(SymbolPrototypeToString(key), false)}]`;
+  } else if (key === '__proto__') {
+    name = "['__proto__']";
+  } else if (desc.enumerable === false) {
+    name = `[${strEscape(key, false)}]`;
+  } else if (isIdentifier(key)) {
+    name = key;
+  } else {
+    name = strEscape(key);
+  }
+  return `${name}: ${str}`;
+}
+
+function formatError(err, constructor, tag, ctx, keys) {
+  let name = 'Error';
+  let message;
+  let stack;
+  try {
+    name = err.name != null ? err.name : 'Error';
+    message = err.message;
+    stack = err.stack;
+  } catch {}
+  if (typeof stack !== 'string') {
+    stack = stack ? formatValue(ctx, stack, 0) : ErrorPrototypeToString(err);
+  }
+  if (!ctx.showHidden && keys.length !== 0) {
+    const names = ['name', 'message', 'stack'];
+    for (let i = 0; i < 3; i++) {
+      const index = ArrayPrototypeIndexOf(keys, names[i]);
+      if (index !== -1) {
+        const v = err[names[i]];
+        if (typeof v !== 'string' || StringPrototypeIncludes(stack, v)) ArrayPrototypeSplice(keys, index, 1);
+      }
+    }
+  }
+  if ('cause' in err && (keys.length === 0 || !ArrayPrototypeIncludes(keys, 'cause'))) {
+    ArrayPrototypePush(keys, 'cause');
+  }
+  if (ArrayIsArray(err.errors) && (keys.length === 0 || !ArrayPrototypeIncludes(keys, 'errors'))) {
+    ArrayPrototypePush(keys, 'errors');
+  }
+  // improveStack: make the stack header mention the class when the name was changed.
+  if (typeof name === 'string') {
+    const len = name.length;
+    if (constructor === null || (StringPrototypeEndsWith(name, 'Error') &&
+        StringPrototypeStartsWith(stack, name) &&
+        (stack.length === len || stack[len] === ':' || stack[len] === '\n'))) {
+      const prefix = StringPrototypeSlice(getPrefix(constructor, tag, 'Error'), 0, -1);
+      if (name !== prefix) {
+        if (StringPrototypeIncludes(prefix, name)) {
+          stack = len === 0 ? `${prefix}: ${stack}` : `${prefix}${StringPrototypeSlice(stack, len)}`;
+        } else {
+          stack = `${prefix} [${name}]${StringPrototypeSlice(stack, len)}`;
+        }
+      }
+    }
+  }
+  let pos = (typeof message === 'string' && message !== '' && StringPrototypeIndexOf(stack, message)) || -1;
+  if (pos !== -1) pos += message.length;
+  const stackStart = StringPrototypeIndexOf(stack, '\n    at', pos);
+  if (stackStart === -1) {
+    stack = `[${stack}]`;
+  } else {
+    const frames = removeCauseFrames(err, splitLines(StringPrototypeSlice(stack, stackStart + 1)));
+    stack = `${StringPrototypeSlice(stack, 0, stackStart)}\n${ArrayPrototypeJoin(frames, '\n')}`;
+  }
+  if (ctx.indentationLvl !== 0) {
+    const lines = splitLines(stack);
+    stack = ArrayPrototypeJoin(lines, `\n${StringPrototypeRepeat(' ', ctx.indentationLvl)}`);
+  }
+  return stack;
 }
