@@ -1,4 +1,4 @@
-// primordials.js: builtins and bridge functions captured at factory time.
+// 00_primordials.js: builtins and bridge functions captured at factory time.
 //
 // Everything the runner uses later is read here, before any guest code runs, so a guest that
 // patches prototypes, `Function.prototype.call`, `Symbol.iterator`, ... cannot intercept the
@@ -6,7 +6,6 @@
 // `for...of` or spread over arrays) and keep internal records on null-prototype objects.
 
 import { bridge } from 'agentos:bridge';
-
 
 export const bridgeWrite = bridge.write;
 export const bridgeExit = bridge.exit;
@@ -28,7 +27,6 @@ export const ReflectApply = Reflect.apply;
 export const ReflectOwnKeys = Reflect.ownKeys;
 export const getter = (proto, name) => uncurryThis(Object.getOwnPropertyDescriptor(proto, name).get);
 
-const ObjectCtor = Object;
 export const ObjectCreate = Object.create;
 export const ObjectDefineProperty = Object.defineProperty;
 export const ObjectFreeze = Object.freeze;
@@ -80,7 +78,6 @@ export const NumberCtor = Number;
 export const NumberIsFinite = Number.isFinite;
 export const NumberIsInteger = Number.isInteger;
 export const NumberIsNaN = Number.isNaN;
-const NumberIsSafeInteger = Number.isSafeInteger;
 export const NumberParseFloat = Number.parseFloat;
 export const NumberParseInt = Number.parseInt;
 export const NumberPrototypeToString = uncurryThis(Number.prototype.toString);
@@ -93,7 +90,6 @@ export const SymbolFor = Symbol.for;
 export const SymbolPrototypeToString = uncurryThis(Symbol.prototype.toString);
 export const SymbolPrototypeValueOf = uncurryThis(Symbol.prototype.valueOf);
 export const SymbolAsyncIterator = Symbol.asyncIterator;
-const SymbolIterator = Symbol.iterator;
 export const SymbolToPrimitive = Symbol.toPrimitive;
 export const SymbolToStringTag = Symbol.toStringTag;
 
@@ -103,7 +99,6 @@ export const MathMax = Math.max;
 export const MathMin = Math.min;
 export const MathRound = Math.round;
 export const MathSqrt = Math.sqrt;
-const MathTrunc = Math.trunc;
 
 export const JSONStringify = JSON.stringify;
 
@@ -121,7 +116,6 @@ export const RegExpPrototypeToString = uncurryThis(RegExp.prototype.toString);
 export const RegExpPrototype = RegExp.prototype;
 
 export const MapCtor = Map;
-const MapPrototype = Map.prototype;
 export const MapPrototypeGet = uncurryThis(Map.prototype.get);
 export const MapPrototypeSet = uncurryThis(Map.prototype.set);
 export const MapPrototypeHas = uncurryThis(Map.prototype.has);
@@ -142,7 +136,6 @@ export const PromiseCtor = Promise;
 export const PromisePrototypeThen = uncurryThis(Promise.prototype.then);
 export const PromiseResolve = Promise.resolve.bind(Promise);
 
-const ArrayBufferCtor = ArrayBuffer;
 export const ArrayBufferIsView = ArrayBuffer.isView;
 export const ArrayBufferPrototypeGetByteLength = getter(ArrayBuffer.prototype, 'byteLength');
 export const DataViewPrototypeGetByteLength = getter(DataView.prototype, 'byteLength');

@@ -1,6 +1,10 @@
+// 02_inspect_base.js: the leaves of the util.inspect port (Node's lib/internal/util/inspect.js):
+// options, primitives and string escaping, constructor names and prefixes, keys, and the line
+// breaking of entry lists (groupArrayElements, reduceToSingleString). Nothing here recurses into
+// values; 03_inspect.js does.
+
 import { ArrayPrototypeIndexOf, ArrayPrototypeJoin, ArrayPrototypePush, ArrayPrototypeSplice, BigIntPrototypeValueOf, BooleanPrototypeValueOf, MathFloor, MathMax, MathMin, MathRound, MathSqrt, NumberPrototypeToString, NumberPrototypeValueOf, ObjectGetOwnPropertyDescriptor, ObjectGetOwnPropertyNames, ObjectGetOwnPropertySymbols, ObjectGetPrototypeOf, ObjectIs, ObjectKeys, ObjectPrototypeHasOwnProperty, ObjectPrototypePropertyIsEnumerable, StringCtor, StringPrototypeCharCodeAt, StringPrototypeCodePointAt, StringPrototypeIncludes, StringPrototypeIndexOf, StringPrototypeNormalize, StringPrototypePadEnd, StringPrototypePadStart, StringPrototypeRepeat, StringPrototypeSlice, StringPrototypeValueOf, SymbolFor, SymbolPrototypeToString, SymbolPrototypeValueOf, SymbolToStringTag } from './00_primordials.js';
 import { getStack, isBrand, isError, listPush, newList, splitLines } from './01_helpers.js';
-
 
 export const customInspectSymbol = SymbolFor('nodejs.util.inspect.custom');
 export const kObjectType = 0;

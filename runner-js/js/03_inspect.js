@@ -1,11 +1,10 @@
-// inspect.js: a port of the common paths of Node's util.inspect (no colors, no proxies).
-
-// format.js: the rest of the inspect port (entries, errors, line breaking) and util.format.
+// 03_inspect.js: util.inspect, a port of the common paths of Node's (no colors, no proxies):
+// formatValue and the formatters of objects, arrays, typed arrays, buffers, maps, sets, promises
+// and errors, which recurse through it.
 
 import { ArrayBufferPrototypeGetByteLength, ArrayIsArray, ArrayPrototypeIncludes, ArrayPrototypeIndexOf, ArrayPrototypeJoin, ArrayPrototypePop, ArrayPrototypePush, ArrayPrototypeSort, ArrayPrototypeSplice, AsyncFunctionPrototype, AsyncGeneratorFunctionPrototype, DatePrototypeGetTime, DatePrototypeToISOString, DatePrototypeToString, ErrorPrototypeToString, FunctionPrototypeToString, GeneratorFunctionPrototype, MapCtor, MapIteratorPrototypeNext, MapPrototypeEntries, MapPrototypeGet, MapPrototypeGetSize, MapPrototypeSet, MathMax, MathMin, NumberIsNaN, ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, ObjectGetPrototypeOf, ObjectKeys, ObjectPrototypeHasOwnProperty, ObjectPrototypeToString, ReflectApply, RegExpPrototypeToString, SetIteratorPrototypeNext, SetPrototypeGetSize, SetPrototypeValues, StringPrototypeEndsWith, StringPrototypeIncludes, StringPrototypeIndexOf, StringPrototypeRepeat, StringPrototypeSlice, StringPrototypeStartsWith, SymbolPrototypeToString, TypedArrayPrototypeGetLength, TypedArrayPrototypeGetSymbolToStringTag, Uint8ArrayCtor, bridgePromiseState } from './00_primordials.js';
 import { isArrayBuffer, isDataView, isDate, isError, isMap, isRegExp, isSet, isTypedArray, isWeakMap, isWeakSet, newList, splitLines } from './01_helpers.js';
 import { customInspectSymbol, formatBigInt, formatNothing, formatNumber, formatPrimitive, getBoxedBase, getConstructorName, getKeys, getNonIndexKeys, getPrefix, getTag, hexByte, inspectDefaults, isBoxed, isIdentifier, isIndexKey, kArrayExtrasType, kArrayType, kObjectType, reduceToSingleString, remainingText, removeCauseFrames, strEscape, stylizeNoColor } from './02_inspect_base.js';
-
 
 export function inspect(value, opts) {
   const ctx = {

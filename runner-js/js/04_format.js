@@ -1,8 +1,9 @@
+// 04_format.js: util.format / formatWithOptions (console.log's `%s %d %i %f %j %o %O %c`).
+
 import { JSONStringify, NumberCtor, NumberParseFloat, NumberParseInt, ObjectGetOwnPropertyDescriptor, ObjectGetPrototypeOf, ObjectKeys, ObjectPrototypeHasOwnProperty, SetPrototypeHas, StringCtor, StringPrototypeCharCodeAt, StringPrototypeIncludes, StringPrototypeSlice, SymbolPrototypeToString, SymbolToPrimitive, builtInObjects } from './00_primordials.js';
 import { isError } from './01_helpers.js';
 import { formatBigInt, formatNumber, stylizeNoColor } from './02_inspect_base.js';
 import { inspect } from './03_inspect.js';
-
 
 // util.format's `%s`: does `value` use a builtin toString (then inspect it) or its own?
 function hasBuiltInToString(value) {

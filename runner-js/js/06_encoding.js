@@ -1,9 +1,8 @@
-// encoding.js: UTF-8 helpers, TextEncoder and TextDecoder (utf-8 only).
+// 06_encoding.js: UTF-8 helpers, TextEncoder and TextDecoder (utf-8 only).
 
 import { DataViewPrototypeGetByteLength, ObjectDefineProperty, RangeErrorCtor, StringCtor, StringPrototypeCharCodeAt, StringPrototypeCodePointAt, StringPrototypeSlice, StringPrototypeToLowerCase, StringPrototypeTrim, SymbolToStringTag, TypeErrorCtor, TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteLength, TypedArrayPrototypeGetByteOffset, TypedArrayPrototypeGetLength, TypedArrayPrototypeGetSymbolToStringTag, TypedArrayPrototypeSet, TypedArrayPrototypeSlice, TypedArrayPrototypeSubarray, Uint8ArrayCtor, bridgeUtf8Decode, bridgeUtf8Encode, getter, uncurryThis } from './00_primordials.js';
 import { isArrayBuffer, isDataView, isTypedArray, toStringSafe } from './01_helpers.js';
 import { makeInvalidArgType, makeNodeError } from './05_errors.js';
-
 
 const DataViewPrototypeGetBuffer = getter(DataView.prototype, 'buffer');
 const DataViewPrototypeGetByteOffset = getter(DataView.prototype, 'byteOffset');
@@ -90,7 +89,7 @@ export class TextEncoder {
     const n = str.length;
     while (read < n) {
       let cp = StringPrototypeCodePointAt(str, read);
-      let units = cp > 0xffff ? 2 : 1;
+      const units = cp > 0xffff ? 2 : 1;
       if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd; // lone surrogate
       const size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
       if (written + size > cap) break;

@@ -1,13 +1,12 @@
-// events.js: a minimal EventEmitter for process, process.stdin/stdout/stderr.
+// 07_events.js: a minimal EventEmitter for process, process.stdin/stdout/stderr.
 //
-// Listener lists live in a private field; `onListenersChanged(emitter, event)` is an internal
-// hook (a private static registry) so stdin can track its ref state.
+// Listener lists live in a private field; `setEmitterHook(emitter, hook)` registers an internal
+// hook (a private registry) called when listeners change, so stdin can track its ref state.
 
 import { ArrayPrototypeIndexOf, ArrayPrototypePush, ArrayPrototypeSlice, ArrayPrototypeSplice, ErrorCtor, MapCtor, MapIteratorPrototypeNext, MapPrototypeDelete, MapPrototypeEntries, MapPrototypeGet, MapPrototypeHas, MapPrototypeSet, ReflectApply, WeakMapCtor, WeakMapPrototypeGet, WeakMapPrototypeSet, uncurryThis } from './00_primordials.js';
 import { isError, listPush, newList } from './01_helpers.js';
 import { inspect } from './03_inspect.js';
 import { validateFunction } from './05_errors.js';
-
 
 const emitterHooks = new WeakMapCtor();
 
@@ -79,6 +78,7 @@ export class EventEmitter {
   }
 
   removeAllListeners(event) {
+    // biome-ignore lint/correctness/noUndeclaredVariables: the method\'s own `arguments` (Node tells no argument from undefined)
     if (arguments.length === 0) {
       this.#events = new MapCtor();
       callEmitterHook(this, undefined);

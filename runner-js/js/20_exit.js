@@ -1,9 +1,13 @@
+// 20_exit.js: the end of a guest. The process emitter (made here, filled by 26_process.js),
+// process.exitCode, the 'exit' listeners and `exitProcess`; the stdin ref the event loop waits
+// on; uncaught exceptions ('uncaughtException' listeners, or Node's `file:line`, source line and
+// caret, the error, and exit 1).
+
 import { NumberCtor, ObjectCreate, ObjectSetPrototypeOf, ReflectApply, StringPrototypeCharCodeAt, StringPrototypeEndsWith, StringPrototypeIndexOf, StringPrototypeLastIndexOf, StringPrototypeSlice, StringPrototypeTrim, SymbolPrototypeToString, SymbolToStringTag, bridgeExit, bridgeMonotonic, bridgeStdinRef, bridgeWrite } from './00_primordials.js';
 import { getStack, isError, splitLines } from './01_helpers.js';
 import { inspect } from './03_inspect.js';
 import { NODE_VERSION } from './05_errors.js';
 import { EventEmitter, EventEmitterPrototypeListenerCount } from './07_events.js';
-
 
 // Main script source, for the `file:line\n<source line>\n^` header of uncaught errors.
 let mainFilename;

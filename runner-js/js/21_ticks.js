@@ -1,8 +1,11 @@
+// 21_ticks.js: the process.nextTick queue, queueMicrotask, drainTicks (Node's
+// processTicksAndRejections: ticks, then a microtask checkpoint, until both are empty) and
+// runGuest (a guest callback whose exception becomes an uncaught exception).
+
 import { ArrayPrototypeSplice, ObjectDefineProperty, PromiseCtor, PromisePrototypeThen, PromiseResolve, ReflectApply, bridgeRunMicrotasks } from './00_primordials.js';
 import { listPush, newList } from './01_helpers.js';
 import { validateFunction } from './05_errors.js';
 import { isProcessExiting, triggerUncaught } from './20_exit.js';
-
 
 const tickQueue = newList();
 let tickHead = 0;

@@ -1,8 +1,10 @@
+// 22_rejections.js: runner.unhandledRejection: 'unhandledRejection' listeners, or Node's report
+// of the rejection and exit 1.
+
 import { FunctionPrototypeToString, ObjectGetOwnPropertyDescriptor, ObjectGetPrototypeOf, SymbolPrototypeToString } from './00_primordials.js';
 import { isError } from './01_helpers.js';
 import { fatalExit, formatUncaught, processEmit, processListenerCount, triggerUncaught } from './20_exit.js';
 import { drainTicks } from './21_ticks.js';
-
 
 function noSideEffectsToString(v) {
   if (typeof v === 'symbol') return SymbolPrototypeToString(v);

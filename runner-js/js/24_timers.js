@@ -1,5 +1,4 @@
-// timers.js: setTimeout/setInterval/setImmediate, process.nextTick, queueMicrotask and the turn
-// logic behind runner.tick().
+// 24_timers.js: setTimeout/setInterval/setImmediate and the turn logic behind runner.tick().
 
 import { ArrayPrototypeIndexOf, ArrayPrototypeSplice, MapCtor, MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, MathCeil, MathMax, ObjectDefineProperty, SymbolToPrimitive, bridgeMonotonic } from './00_primordials.js';
 import { listPush, newList } from './01_helpers.js';
@@ -7,7 +6,6 @@ import { validateFunction } from './05_errors.js';
 import { exitCodeValue, isProcessExiting, isStdinRefOn, processEmit, processListenerCount } from './20_exit.js';
 import { drainTicks, runGuest } from './21_ticks.js';
 import { emitWarning } from './23_warnings.js';
-
 
 const TIMEOUT_MAX = 2 ** 31 - 1;
 

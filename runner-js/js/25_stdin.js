@@ -1,4 +1,4 @@
-// stdin.js: process.stdin, a minimal Readable fed by runner.stdinData / runner.stdinEnd.
+// 25_stdin.js: process.stdin, a minimal Readable fed by runner.stdinData / runner.stdinEnd.
 
 import { ArrayPrototypePush, ArrayPrototypeShift, ArrayPrototypeSplice, MathMax, MathMin, ObjectSetPrototypeOf, PromiseCtor, PromiseResolve, StringFromCharCode, StringPrototypeToLowerCase, SymbolAsyncIterator, TypeErrorCtor, TypedArrayPrototypeGetLength, TypedArrayPrototypeSet, TypedArrayPrototypeSlice, TypedArrayPrototypeSubarray, Uint8ArrayCtor } from './00_primordials.js';
 import { listPush, newList, toStringSafe } from './01_helpers.js';
@@ -8,7 +8,6 @@ import { TextDecoderPrototypeDecode, newStreamDecoder, utf8Decode } from './06_e
 import { EventEmitter, EventEmitterPrototypeEmit, EventEmitterPrototypeListenerCount, setEmitterHook } from './07_events.js';
 import { processObject, setStdinRef } from './20_exit.js';
 import { internalNextTick, runGuest } from './21_ticks.js';
-
 
 // A stdin chunk: a Uint8Array with Buffer-like toString(encoding, start, end).
 export class StdinChunk extends Uint8ArrayCtor {

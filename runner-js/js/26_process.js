@@ -1,4 +1,5 @@
-// process.js: the `process` object (built per exec in start()).
+// 26_process.js: the properties of the `process` object (built once at factory time; argv, env
+// and cwd are filled per exec by configureProcess), process.stdout/stderr and process.hrtime.
 
 import { ArrayBufferIsView, ArrayIsArray, ArrayPrototypePush, NumberCtor, NumberIsInteger, ObjectDefineProperty, ObjectKeys, StringPrototypeSlice, bridgeHrtime, bridgeWrite } from './00_primordials.js';
 import { NODE_VERSION, makeInvalidArgType, makeOutOfRange } from './05_errors.js';
@@ -7,7 +8,6 @@ import { exitProcess, getExitCode, msSinceStart, processObject, setExitCode } fr
 import { internalNextTick, nextTick } from './21_ticks.js';
 import { PROCESS_PID, emitWarning } from './23_warnings.js';
 import { stdin } from './25_stdin.js';
-
 
 function validateExitCode(code) {
   if (code === undefined || code === null) return undefined;

@@ -1,11 +1,10 @@
-// console.js: the global `console` (stdout for log/info/debug, stderr for warn/error/trace).
+// 27_console.js: the global `console` (stdout for log/info/debug, stderr for warn/error/trace).
 
 import { ArrayPrototypeJoin, ErrorCaptureStackTrace, MapCtor, MapPrototypeDelete, MapPrototypeGet, MapPrototypeHas, MapPrototypeSet, MathMax, ObjectDefineProperty, ObjectKeys, StringPrototypeIncludes, StringPrototypeSlice, SymbolToStringTag, bridgeMonotonic, bridgeWrite, uncurryThis } from './00_primordials.js';
 import { splitLines } from './01_helpers.js';
 import { inspect } from './03_inspect.js';
 import { formatWithOptions } from './04_format.js';
 import { emitWarning } from './23_warnings.js';
-
 
 let groupIndent = '';
 const consoleCounts = new MapCtor();

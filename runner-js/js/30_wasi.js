@@ -1,6 +1,7 @@
-// wasi.js: WASI preview1 over the guest's linear memory (see WASI.md): constants, memory access,
-// args/environ/clock/random/proc/sock. The fd_* imports are in wasi_fd.js, paths in wasi_fs.js,
-// poll_oneoff in wasi_poll.js, the import objects and `startWasm` in wasm_runner.js.
+// 30_wasi.js: WASI preview1 over the guest's linear memory (see WASI.md): the native functions,
+// constants, memory access, args/environ/clock/random/proc/sock. The fd_* imports are in
+// 31_wasi_fd.js, paths in 32_wasi_fs.js, poll_oneoff in 33_wasi_poll.js, the import objects and
+// `startWasm` in 34_wasm_runner.js.
 //
 // Every import re-reads `memory.buffer` first (guest code may have grown memory, which detaches
 // the old buffer), bounds-checks every guest pointer/length (EFAULT), and returns a WASI errno.
@@ -9,7 +10,6 @@
 import { bridge } from 'agentos:bridge';
 import { TypedArrayPrototype, TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetLength, TypedArrayPrototypeSet, TypedArrayPrototypeSlice, Uint8ArrayCtor, bridgeExit, bridgeUtf8Encode, getter, globalObject, uncurryThis } from './00_primordials.js';
 import { listPush, newList } from './01_helpers.js';
-
 
 // Native functions, captured now; absent ones (older native side) answer ENOSYS.
 export function wasiEnosys() {

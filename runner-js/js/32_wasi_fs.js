@@ -1,10 +1,9 @@
-// wasi_fs.js: the path_* imports. Paths are copied out of guest memory as bytes; the native side
-// resolves them beneath the directory fd (confinement, symlinks, UTF-8 validation).
+// 32_wasi_fs.js: the path_* imports. Paths are copied out of guest memory as bytes; the native
+// side resolves them beneath the directory fd (confinement, symlinks, UTF-8 validation).
 
 import { TypedArrayPrototypeGetLength, TypedArrayPrototypeSet, TypedArrayPrototypeSubarray } from './00_primordials.js';
 import { WASI_EFAULT, WASI_EINVAL, WASI_EIO, WASI_ESUCCESS, wasiBytes, wasiErrno, wasiMemU8, wasiNative, wasiOob, wasiRefresh, wasiSetU32, wasiU64 } from './30_wasi.js';
 import { wasiFstFlagsValid, wasiStatus, wasiWriteFilestat } from './31_wasi_fd.js';
-
 
 export const wasiPathOpen = wasiNative('wasi_path_open');
 export const wasiPathCreateDirectory = wasiNative('wasi_path_create_directory');

@@ -1,4 +1,4 @@
-// wasi_poll.js: poll_oneoff. Clock subscriptions and stdin reads wait in one `wasi_poll`; every
+// 33_wasi_poll.js: poll_oneoff. Clock subscriptions and stdin reads wait in one `wasi_poll`; every
 // other fd subscription (files, directories, stdout/stderr writes) is ready at once.
 //
 // subscription (preview1, 48 bytes): userdata u64 @0, tag u8 @8, then
@@ -10,7 +10,6 @@
 
 import { listPush, newList } from './01_helpers.js';
 import { WASI_EFAULT, WASI_EINVAL, WASI_EIO, WASI_ESUCCESS, WASI_FILETYPE_DIRECTORY, WASI_FILETYPE_REGULAR_FILE, WasiDataViewGetBigUint64, WasiDataViewGetUint16, WasiDataViewGetUint32, WasiDataViewGetUint8, wasiClockTimeGet, wasiErrno, wasiFdFdstatGet, wasiFdFilestatGet, wasiFdTell, wasiIsErr, wasiMemDV, wasiNative, wasiOob, wasiRefresh, wasiSetU16, wasiSetU32, wasiSetU64, wasiSetU8, wasiZero } from './30_wasi.js';
-
 
 const wasiPoll = wasiNative('wasi_poll');
 

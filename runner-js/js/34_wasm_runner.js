@@ -1,4 +1,4 @@
-// wasm_runner.js: the WASI import objects and `runner.startWasm(config)` (see WASI.md).
+// 34_wasm_runner.js: the WASI import objects and `runner.startWasm(config)` (see WASI.md).
 
 import { bridge } from 'agentos:bridge';
 import { FunctionPrototypeSymbolHasInstance, ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, RangeErrorCtor, StringPrototypeIncludes, bridgeExit, bridgeWrite, getter, globalObject } from './00_primordials.js';
@@ -7,7 +7,6 @@ import { wasiCaptureWebAssembly, wasiEncodeStrings, wasiEnosys, wasiExitIsReques
 import { wasi0_fd_filestat_get, wasi0_fd_seek, wasi_fd_advise, wasi_fd_allocate, wasi_fd_close, wasi_fd_datasync, wasi_fd_fdstat_get, wasi_fd_fdstat_set_flags, wasi_fd_fdstat_set_rights, wasi_fd_filestat_get, wasi_fd_filestat_set_size, wasi_fd_filestat_set_times, wasi_fd_pread, wasi_fd_prestat_dir_name, wasi_fd_prestat_get, wasi_fd_pwrite, wasi_fd_read, wasi_fd_readdir, wasi_fd_renumber, wasi_fd_seek, wasi_fd_sync, wasi_fd_tell, wasi_fd_write } from './31_wasi_fd.js';
 import { wasi0_path_filestat_get, wasi_path_create_directory, wasi_path_filestat_get, wasi_path_filestat_set_times, wasi_path_link, wasi_path_open, wasi_path_readlink, wasi_path_remove_directory, wasi_path_rename, wasi_path_symlink, wasi_path_unlink_file } from './32_wasi_fs.js';
 import { wasi0_poll_oneoff, wasi_poll_oneoff } from './33_wasi_poll.js';
-
 
 const bridgeWasmModuleCompiled = typeof bridge.wasmModuleCompiled === 'function'
   ? bridge.wasmModuleCompiled : undefined;

@@ -1,11 +1,10 @@
-// node_path.js: the `path` builtin (posix only, Node's algorithms), also used by the loader and fs.
+// 40_path.js: the `path` builtin (posix only, Node's algorithms), also used by the loader and fs.
 //
 // `pathResolve` resolves against `process.cwd()` of the exec (a guest path).
 
 import { ObjectDefineProperty, StringPrototypeCharCodeAt, StringPrototypeLastIndexOf, StringPrototypeSlice } from './00_primordials.js';
 import { listPush, newList } from './01_helpers.js';
 import { makeInvalidArgType } from './05_errors.js';
-
 
 // Defines a data property without running setters the guest may have put on prototypes.
 export function nodeSet(obj, key, value) {

@@ -1,6 +1,6 @@
-// node_fs.js: the guest filesystem for JS guests (the exec's preopened mounts, through the same
-// native `wasi_*` functions as WASI commands) and the `fs` builtin (sync API, plus callback and
-// promise forms built on it).
+// 41_fs_core.js: the guest filesystem for JS guests: the exec's preopened mounts, through the
+// same native `wasi_*` functions as WASI commands. Errors, mounts, path location, the filetype
+// cache, and the primitive operations the `fs` builtin (42-46) and the loader (50, 51) use.
 //
 // Guest paths are resolved against the exec's cwd and normalised textually (path.posix), then
 // mapped to the preopen whose mount path is the longest whole-component prefix; the native side
@@ -14,7 +14,6 @@ import { makeInvalidArgType, makeNodeError } from './05_errors.js';
 import { wasiFdClose, wasiFdFilestatGet, wasiFdPrestatDirName, wasiFdRead, wasiFdReaddir, wasiFdWrite } from './30_wasi.js';
 import { wasiPathFilestatGet, wasiPathOpen } from './32_wasi_fs.js';
 import { nodeSet, pathNormalize, pathResolve } from './40_path.js';
-
 
 const FsDecodeURIComponent = decodeURIComponent;
 
@@ -412,8 +411,7 @@ function fsCompareEntries(a, b) {
   return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 }
 
-// ---- the sync API ----
-
+// A result of the primitives, or the Node-style error for its -errno (thrown).
 export function fsCheck(r, syscall, path, dest) {
   if (fsIsErr(r)) fsFail(-r, syscall, path, dest);
   return r;

@@ -1,6 +1,7 @@
+// 43_fs_stats.js: fs.Stats (from a WASI filestat) and fs.Dirent.
+
 import { MathCeil, NumberCtor, ObjectDefineProperty, SymbolCtor } from './00_primordials.js';
 import { nodeSet } from './40_path.js';
-
 
 const FsDateCtor = Date;
 

@@ -1,3 +1,6 @@
+// 44_fs_files.js: the sync API on files and fds: read/write/append whole files, exists, stat,
+// access, copy, truncate, open/close/read/write/fstat on the fds fs.openSync returned.
+
 import { ArrayBufferIsView, BigIntCtor, NumberIsInteger, SetCtor, SetPrototypeAdd, SetPrototypeHas, TypeErrorCtor, TypedArrayPrototypeGetLength, TypedArrayPrototypeSet, TypedArrayPrototypeSubarray, bridgeWrite, uncurryThis } from './00_primordials.js';
 import { inspect } from './03_inspect.js';
 import { makeInvalidArgType, makeNodeError, makeOutOfRange } from './05_errors.js';
@@ -6,7 +9,6 @@ import { wasiFdClose, wasiFdFilestatGet, wasiFdFilestatSetSize, wasiFdPread, was
 import { FS_EBADF, FS_EISDIR, FS_ENOENT, FS_ENOTDIR, FS_EROFS, FS_RIGHTS_DIR, FS_RIGHTS_READ, FS_RIGHTS_WRITE, fsAbs, fsCheck, fsFail, fsInvalidate, fsIsErr, fsOpenRaw, fsPathArg, fsReadFailedAt, fsReadFd, fsReadFileRaw, fsStatRaw, fsWriteAll } from './41_fs_core.js';
 import { fsBytesIn, fsBytesOut, fsCheckEncoding, fsEncodingOf, fsFlagOf } from './42_fs_bytes.js';
 import { fsMakeStats } from './43_fs_stats.js';
-
 
 const FsBigIntAsUintN = BigInt.asUintN;
 

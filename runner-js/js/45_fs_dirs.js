@@ -1,3 +1,6 @@
+// 45_fs_dirs.js: the sync API on directories and names: readdir, mkdir, mkdtemp, rmdir, rm,
+// unlink, rename, symlink, readlink, realpath.
+
 import { ArrayPrototypePush, ErrorCtor, StringPrototypeCharCodeAt, StringPrototypeIndexOf, StringPrototypeSlice, bridgeUtf8Decode, bridgeUtf8Encode } from './00_primordials.js';
 import { listPush, newList } from './01_helpers.js';
 import { makeNodeError } from './05_errors.js';
@@ -7,7 +10,6 @@ import { nodeSet, pathCwd, pathDirname, pathIsAbsolute, pathJoinList, pathRelati
 import { FS_EEXIST, FS_ENOENT, FS_ENOTDIR, FS_EROFS, fsAbs, fsCheck, fsFail, fsInvalidate, fsIsErr, fsLocate, fsLocateOrErr, fsLocatedFd, fsLocatedRest, fsPathArg, fsReaddirRaw, fsRestBytes, fsStatRaw, fsStripSlash, fsSyntheticChildren } from './41_fs_core.js';
 import { fsBytesOut, fsEncodingOf } from './42_fs_bytes.js';
 import { Dirent } from './43_fs_stats.js';
-
 
 export function fsReaddirSync(path, options) {
   path = fsPathArg(path);

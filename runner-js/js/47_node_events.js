@@ -1,7 +1,7 @@
-// node_events.js: the `events` builtin. A function-style EventEmitter with Node's observable
+// 47_node_events.js: the `events` builtin. A function-style EventEmitter with Node's observable
 // state (`_events`, `_eventsCount`, `_maxListeners`), so old-style `EventEmitter.call(this)` +
-// `util.inherits` subclasses work. The runner's own class (events.js, used by process and stdin)
-// inherits from it, so `process instanceof require('events')` holds as in Node.
+// `util.inherits` subclasses work. The runner's own class (07_events.js, used by process and
+// stdin) inherits from it, so `process instanceof require('events')` holds as in Node.
 
 import { ArrayPrototypePush, ArrayPrototypeSlice, ArrayPrototypeSplice, ErrorCtor, NumberIsNaN, ObjectDefineProperty, ObjectGetPrototypeOf, ObjectKeys, ObjectSetPrototypeOf, PromiseCtor, ReflectApply, ReflectOwnKeys, SymbolCtor, SymbolFor } from './00_primordials.js';
 import { isError, toStringSafe } from './01_helpers.js';
@@ -9,7 +9,6 @@ import { inspect } from './03_inspect.js';
 import { makeNodeError, makeOutOfRange, validateFunction } from './05_errors.js';
 import { EventEmitter } from './07_events.js';
 import { nodeSet } from './40_path.js';
-
 
 const kNodeEventsCapture = SymbolFor('nodejs.rejection');
 let nodeEventsDefaultMaxListeners = 10;
@@ -155,6 +154,7 @@ const nodeEventsMethods = {
     const events = this._events;
     if (events === undefined) return this;
     if (events.removeListener === undefined) {
+      // biome-ignore lint/correctness/noUndeclaredVariables: the method\'s own `arguments` (Node tells no argument from undefined)
       if (arguments.length === 0) {
         this._events = { __proto__: null };
         this._eventsCount = 0;
@@ -164,6 +164,7 @@ const nodeEventsMethods = {
       }
       return this;
     }
+    // biome-ignore lint/correctness/noUndeclaredVariables: the method\'s own `arguments` (Node tells no argument from undefined)
     if (arguments.length === 0) {
       const keys = ReflectOwnKeys(events);
       for (let i = 0; i < keys.length; i++) {

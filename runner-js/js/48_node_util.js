@@ -1,5 +1,5 @@
-// node_util.js: the `util` builtin (format, inspect, inherits, promisify, callbackify, deprecate,
-// types, ...), over the runner's own inspect/format.
+// 48_node_util.js: the `util` builtin (format, inspect, inherits, promisify, callbackify,
+// deprecate, types, ...), over the runner's own inspect/format.
 
 import { ArrayBufferIsView, ArrayIsArray, ArrayPrototypePop, AsyncFunctionPrototype, AsyncGeneratorFunctionPrototype, DatePrototypeGetTime, ErrorCtor, FunctionPrototypeSymbolHasInstance, GeneratorFunctionPrototype, MapIteratorPrototypeNext, MapPrototypeEntries, MapPrototypeGet, MapPrototypeGetSize, MapPrototypeHas, ObjectDefineProperty, ObjectGetOwnPropertySymbols, ObjectGetPrototypeOf, ObjectIs, ObjectKeys, ObjectPrototypeHasOwnProperty, ObjectPrototypePropertyIsEnumerable, ObjectPrototypeToString, ObjectSetPrototypeOf, PromiseCtor, PromisePrototypeThen, ReflectApply, RegExpPrototypeToString, SetCtor, SetIteratorPrototypeNext, SetPrototypeAdd, SetPrototypeGetSize, SetPrototypeHas, SetPrototypeValues, StringPrototypeCharCodeAt, SymbolFor, TypedArrayPrototypeGetLength, TypedArrayPrototypeGetSymbolToStringTag } from './00_primordials.js';
 import { isArrayBuffer, isDataView, isDate, isError, isMap, isRegExp, isSet, isTypedArray, isWeakMap, isWeakSet, listPush, newList } from './01_helpers.js';
@@ -11,7 +11,6 @@ import { TextDecoder, TextEncoder } from './06_encoding.js';
 import { nextTick } from './21_ticks.js';
 import { emitWarning } from './23_warnings.js';
 import { nodeSet } from './40_path.js';
-
 
 const kUtilPromisifyCustom = SymbolFor('nodejs.util.promisify.custom');
 const UtilObjectGetOwnPropertyDescriptors = Object.getOwnPropertyDescriptors;

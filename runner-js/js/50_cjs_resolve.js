@@ -1,10 +1,17 @@
+// 50_cjs_resolve.js: CommonJS resolution (Node's algorithm over the exec's mounts): builtins
+// aside, relative/absolute paths (file, then the require.extensions, then a directory's
+// package.json `main` or `index`); bare specifiers through `node_modules` walking up from the
+// requiring module, then the exec's `modulePaths` in order (package.json `exports` honoured with
+// the `require`/`node`/`default` conditions). Resolutions and package.json reads are cached per
+// exec and dropped after any fs write (41_fs_core.js's fsWriteCount); filetypes are cached by
+// fsFiletype, so a warm `require` costs one stat and one read.
+
 import { ArrayIsArray, ArrayPrototypeIncludes, ArrayPrototypeJoin, ArrayPrototypePush, ErrorCaptureStackTrace, ErrorCtor, MapCtor, MapPrototypeGet, MapPrototypeSet, NumberIsNaN, ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, ObjectKeys, StringPrototypeCharCodeAt, StringPrototypeEndsWith, StringPrototypeIncludes, StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeStartsWith, bridgeUtf8Decode } from './00_primordials.js';
 import { listPush, newList } from './01_helpers.js';
 import { makeNodeError } from './05_errors.js';
 import { emitWarning } from './23_warnings.js';
 import { nodeSet, pathResolve } from './40_path.js';
 import { fsFiletype, fsIsErr, fsProbeFile, fsReadFileRaw, fsWriteCount } from './41_fs_core.js';
-
 
 export const CjsJSONParse = JSON.parse;
 const CJS_EXTENSIONS = ['.js', '.json'];
@@ -240,7 +247,7 @@ function cjsExportsTarget(pkg, target, match, isPattern) {
     return full;
   }
   if (ArrayIsArray(target)) {
-    let last = undefined;
+    let last ;
     for (let i = 0; i < target.length; i++) {
       const r = cjsExportsTarget(pkg, target[i], match, isPattern);
       if (r === undefined || r === null) {
@@ -267,7 +274,7 @@ function cjsExportsTarget(pkg, target, match, isPattern) {
 }
 
 function cjsResolveExports(pkg, subpath, request) {
-  let exports = pkg.exports;
+  const exports = pkg.exports;
   let isSugar = typeof exports === 'string' || ArrayIsArray(exports);
   if (!isSugar && exports !== null && typeof exports === 'object') {
     const keys = ObjectKeys(exports);

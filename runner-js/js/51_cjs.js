@@ -1,11 +1,6 @@
-// cjs.js: CommonJS `require` for JS guests (Node's algorithm over the exec's mounts).
-//
-// Resolution: builtins (also `node:`-prefixed); relative/absolute paths (file, then `.js`/`.json`,
-// then a directory's package.json `main` or `index`); bare specifiers through `node_modules`
-// walking up from the requiring module, then the exec's `modulePaths` in order (package.json
-// `exports` honoured with the `require`/`node`/`default` conditions). Filetypes are cached per exec
-// (node_fs.js `fsFiletype`, invalidated by fs writes), so a warm `require` costs one stat and one
-// read. Internal state lives in closures/null-prototype records; the guest sees Module objects,
+// 51_cjs.js: CommonJS `require` for JS guests: Module objects, the builtin modules, loading
+// (.js through bridge.compileFunction, .json), require/require.resolve, the main and [eval]
+// modules. Internal state lives in closures/null-prototype records; the guest sees Module objects,
 // `require.cache` (the real cache, as in Node) and the builtin module objects.
 
 import { ArrayIsArray, ArrayPrototypeIncludes, ArrayPrototypeIndexOf, ArrayPrototypePush, ArrayPrototypeSlice, ArrayPrototypeSplice, ErrorCtor, MapCtor, MapPrototypeGet, MapPrototypeSet, ObjectDefineProperty, ReflectApply, StringPrototypeEndsWith, StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeStartsWith, TypeErrorCtor, WeakMapCtor, WeakMapPrototypeGet, WeakMapPrototypeSet, bridgeCompileFunction, bridgeUtf8Decode } from './00_primordials.js';
@@ -21,7 +16,6 @@ import { createFsModule } from './46_fs.js';
 import { createEventsModule } from './47_node_events.js';
 import { createUtilModule } from './48_node_util.js';
 import { CjsJSONParse, cjsFindPath, cjsGetExtensions, cjsGetExtraPaths, cjsIsRelative, cjsLookupPaths, cjsNodeModulePaths, cjsNotFound, cjsResolveFilename, cjsResolveInit, cjsStripBOM } from './50_cjs_resolve.js';
-
 
 const cjsBuiltinNames = ['console', 'events', 'fs', 'fs/promises', 'module', 'path', 'path/posix', 'process',
   'timers', 'util'];

@@ -1,13 +1,12 @@
-// call.js: call mode (`Call` requests, see WASI.md's sibling README.md). The source evaluates to
-// a function `async (input, host) => value`; `host` holds exactly the callbacks the call named,
-// each returning a promise settled by the host's reply. Only JSON crosses in either direction:
-// the result, every host-call argument and every reply. The result goes back through
+// 60_call.js: call mode (`Call` requests, see README.md). The source evaluates to a function
+// `async (input, host) => value`; `host` holds exactly the callbacks the call named, each
+// returning a promise settled by the host's reply. Only JSON crosses in either direction: the
+// result, every host-call argument and every reply. The result goes back through
 // `bridge.callResult`, which ends the isolate.
 
 import { bridge } from 'agentos:bridge';
 import { ErrorCtor, JSONStringify, MapCtor, MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, NumberIsFinite, ObjectCreate, ObjectDefineProperty, ObjectFreeze, PromiseCtor, PromisePrototypeThen, PromiseResolve, ReflectApply, TypeErrorCtor, bridgeCompileScript } from './00_primordials.js';
 import { getStack } from './01_helpers.js';
-
 
 const bridgeHostCall = bridge.hostCall;
 const bridgeCallResult = bridge.callResult;

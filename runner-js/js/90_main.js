@@ -1,4 +1,5 @@
-// main.js: per-exec start (globals, CommonJS wrapper, main code) and the runner object for Rust.
+// 90_main.js: the entry module. Per-exec start (globals, CommonJS wrapper, main code) and the
+// `runner` object Rust calls (the factory returns it).
 
 import { ObjectDefineProperty, StringPrototypeCharCodeAt, StringPrototypeSlice, StringPrototypeStartsWith, SymbolToStringTag, bridgeCompileScript, bridgeMonotonic, globalObject } from './00_primordials.js';
 import { TextDecoder, TextEncoder } from './06_encoding.js';
@@ -13,7 +14,6 @@ import { startWasm } from './34_wasm_runner.js';
 import { pathResolve, setExecCwd } from './40_path.js';
 import { cjsCreateEval, cjsCreateMain, cjsExecute, cjsInit, cjsMakeRequire } from './51_cjs.js';
 import { callHostReply, callStart } from './60_call.js';
-
 
 let started = false;
 
