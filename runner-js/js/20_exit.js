@@ -3,13 +3,15 @@
 // on; uncaught exceptions ('uncaughtException' listeners, or Node's `file:line`, source line and
 // caret, the error, and exit 1).
 
-import { NumberCtor, ObjectCreate, ObjectSetPrototypeOf, ReflectApply, StringPrototypeCharCodeAt, StringPrototypeEndsWith, StringPrototypeIndexOf, StringPrototypeLastIndexOf, StringPrototypeSlice, StringPrototypeTrim, SymbolPrototypeToString, SymbolToStringTag, bridgeExit, bridgeMonotonic, bridgeStdinRef, bridgeWrite } from './00_primordials.js';
-import { getStack, isError, splitLines } from './01_helpers.js';
-import { inspect } from './03_inspect.js';
-import { NODE_VERSION } from './05_errors.js';
-import { EventEmitter, EventEmitterPrototypeListenerCount } from './07_events.js';
 
 // Main script source, for the `file:line\n<source line>\n^` header of uncaught errors.
+
+import { NumberCtor, ObjectCreate, ObjectSetPrototypeOf, ReflectApply, StringPrototypeCharCodeAt, StringPrototypeEndsWith, StringPrototypeIndexOf, StringPrototypeLastIndexOf, StringPrototypeSlice, StringPrototypeTrim, SymbolPrototypeToString, SymbolToStringTag, bridgeExit, bridgeMonotonic, bridgeStdinRef, bridgeWrite } from './00_primordials.js';
+import { getStack, isError, splitLines } from './01_helpers.js';
+import { inspect } from './04_inspect.js';
+import { NODE_VERSION } from './06_errors.js';
+import { EventEmitter, EventEmitterPrototypeListenerCount } from './08_events.js';
+
 let mainFilename;
 let mainSourceLines;
 

@@ -4,7 +4,7 @@
 
 import { ArrayPrototypeSplice, ObjectDefineProperty, PromiseCtor, PromisePrototypeThen, PromiseResolve, ReflectApply, bridgeRunMicrotasks } from './00_primordials.js';
 import { listPush, newList } from './01_helpers.js';
-import { validateFunction } from './05_errors.js';
+import { validateFunction } from './06_errors.js';
 import { isProcessExiting, triggerUncaught } from './20_exit.js';
 
 const tickQueue = newList();

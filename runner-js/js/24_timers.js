@@ -2,7 +2,7 @@
 
 import { ArrayPrototypeIndexOf, ArrayPrototypeSplice, MapCtor, MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, MathCeil, MathMax, ObjectDefineProperty, SymbolToPrimitive, bridgeMonotonic } from './00_primordials.js';
 import { listPush, newList } from './01_helpers.js';
-import { validateFunction } from './05_errors.js';
+import { validateFunction } from './06_errors.js';
 import { exitCodeValue, isProcessExiting, isStdinRefOn, processEmit, processListenerCount } from './20_exit.js';
 import { drainTicks, runGuest } from './21_ticks.js';
 import { emitWarning } from './23_warnings.js';

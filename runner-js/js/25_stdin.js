@@ -1,15 +1,17 @@
 // 25_stdin.js: process.stdin, a minimal Readable fed by runner.stdinData / runner.stdinEnd.
 
+
+// A stdin chunk: a Uint8Array with Buffer-like toString(encoding, start, end).
+
 import { ArrayPrototypePush, ArrayPrototypeShift, ArrayPrototypeSplice, MathMax, MathMin, ObjectSetPrototypeOf, PromiseCtor, PromiseResolve, StringFromCharCode, StringPrototypeToLowerCase, SymbolAsyncIterator, TypeErrorCtor, TypedArrayPrototypeGetLength, TypedArrayPrototypeSet, TypedArrayPrototypeSlice, TypedArrayPrototypeSubarray, Uint8ArrayCtor } from './00_primordials.js';
 import { listPush, newList, toStringSafe } from './01_helpers.js';
 import { hexByte } from './02_inspect_base.js';
-import { makeNodeError } from './05_errors.js';
-import { TextDecoderPrototypeDecode, newStreamDecoder, utf8Decode } from './06_encoding.js';
-import { EventEmitter, EventEmitterPrototypeEmit, EventEmitterPrototypeListenerCount, setEmitterHook } from './07_events.js';
+import { makeNodeError } from './06_errors.js';
+import { TextDecoderPrototypeDecode, newStreamDecoder, utf8Decode } from './07_encoding.js';
+import { EventEmitter, EventEmitterPrototypeEmit, EventEmitterPrototypeListenerCount, setEmitterHook } from './08_events.js';
 import { processObject, setStdinRef } from './20_exit.js';
 import { internalNextTick, runGuest } from './21_ticks.js';
 
-// A stdin chunk: a Uint8Array with Buffer-like toString(encoding, start, end).
 export class StdinChunk extends Uint8ArrayCtor {
   toString(encoding = 'utf8', start = 0, end = undefined) {
     const len = TypedArrayPrototypeGetLength(this);

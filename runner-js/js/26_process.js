@@ -2,8 +2,8 @@
 // and cwd are filled per exec by configureProcess), process.stdout/stderr and process.hrtime.
 
 import { ArrayBufferIsView, ArrayIsArray, ArrayPrototypePush, NumberCtor, NumberIsInteger, ObjectDefineProperty, ObjectKeys, StringPrototypeSlice, bridgeHrtime, bridgeWrite } from './00_primordials.js';
-import { NODE_VERSION, makeInvalidArgType, makeOutOfRange } from './05_errors.js';
-import { EventEmitter } from './07_events.js';
+import { NODE_VERSION, makeInvalidArgType, makeOutOfRange } from './06_errors.js';
+import { EventEmitter } from './08_events.js';
 import { exitProcess, getExitCode, msSinceStart, processObject, setExitCode } from './20_exit.js';
 import { internalNextTick, nextTick } from './21_ticks.js';
 import { PROCESS_PID, emitWarning } from './23_warnings.js';

@@ -2,8 +2,8 @@
 
 import { ArrayPrototypeJoin, ErrorCaptureStackTrace, MapCtor, MapPrototypeDelete, MapPrototypeGet, MapPrototypeHas, MapPrototypeSet, MathMax, ObjectDefineProperty, ObjectKeys, StringPrototypeIncludes, StringPrototypeSlice, SymbolToStringTag, bridgeMonotonic, bridgeWrite, uncurryThis } from './00_primordials.js';
 import { splitLines } from './01_helpers.js';
-import { inspect } from './03_inspect.js';
-import { formatWithOptions } from './04_format.js';
+import { inspect } from './04_inspect.js';
+import { formatWithOptions } from './05_format.js';
 import { emitWarning } from './23_warnings.js';
 
 let groupIndent = '';

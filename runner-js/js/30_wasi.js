@@ -7,11 +7,13 @@
 // the old buffer), bounds-checks every guest pointer/length (EFAULT), and returns a WASI errno.
 // Native `bridge.wasi_*` functions return their result, or a negative Number `-errno`.
 
+
+// Native functions, captured now; absent ones (older native side) answer ENOSYS.
+
 import { bridge } from 'agentos:bridge';
 import { TypedArrayPrototype, TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetLength, TypedArrayPrototypeSet, TypedArrayPrototypeSlice, Uint8ArrayCtor, bridgeExit, bridgeUtf8Encode, getter, globalObject, uncurryThis } from './00_primordials.js';
 import { listPush, newList } from './01_helpers.js';
 
-// Native functions, captured now; absent ones (older native side) answer ENOSYS.
 export function wasiEnosys() {
   return -52;
 }

@@ -1,11 +1,13 @@
 // 31_wasi_fd.js: iovec handling and the fd_* imports (on the helpers of 30_wasi.js).
 
-import { BigIntCtor, NumberCtor, TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetLength, TypedArrayPrototypeSet, TypedArrayPrototypeSubarray, Uint8ArrayCtor } from './00_primordials.js';
-import { WASI_EFAULT, WASI_EINVAL, WASI_EIO, WASI_ENAMETOOLONG, WASI_ESUCCESS, WASI_MAX_IO, WasiDataViewCtor, WasiDataViewSetBigUint64, WasiDataViewSetUint32, wasiErrno, wasiFdAdvise, wasiFdAllocate, wasiFdClose, wasiFdDatasync, wasiFdFdstatGet, wasiFdFdstatSetFlags, wasiFdFdstatSetRights, wasiFdFilestatGet, wasiFdFilestatSetSize, wasiFdFilestatSetTimes, wasiFdPread, wasiFdPrestatDirName, wasiFdPrestatGet, wasiFdPwrite, wasiFdRead, wasiFdReaddir, wasiFdRenumber, wasiFdSeek, wasiFdSync, wasiFdTell, wasiFdWrite, wasiMemU8, wasiOob, wasiRefresh, wasiSetU16, wasiSetU32, wasiSetU64, wasiSetU8, wasiU32, wasiU64, wasiZero } from './30_wasi.js';
 
 // ---- iovecs ----
 
 // Validates an iovec array; returns the total length (capped at WASI_MAX_IO), or -EFAULT.
+
+import { BigIntCtor, NumberCtor, TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetLength, TypedArrayPrototypeSet, TypedArrayPrototypeSubarray, Uint8ArrayCtor } from './00_primordials.js';
+import { WASI_EFAULT, WASI_EINVAL, WASI_EIO, WASI_ENAMETOOLONG, WASI_ESUCCESS, WASI_MAX_IO, WasiDataViewCtor, WasiDataViewSetBigUint64, WasiDataViewSetUint32, wasiErrno, wasiFdAdvise, wasiFdAllocate, wasiFdClose, wasiFdDatasync, wasiFdFdstatGet, wasiFdFdstatSetFlags, wasiFdFdstatSetRights, wasiFdFilestatGet, wasiFdFilestatSetSize, wasiFdFilestatSetTimes, wasiFdPread, wasiFdPrestatDirName, wasiFdPrestatGet, wasiFdPwrite, wasiFdRead, wasiFdReaddir, wasiFdRenumber, wasiFdSeek, wasiFdSync, wasiFdTell, wasiFdWrite, wasiMemU8, wasiOob, wasiRefresh, wasiSetU16, wasiSetU32, wasiSetU64, wasiSetU8, wasiU32, wasiU64, wasiZero } from './30_wasi.js';
+
 function wasiIovTotal(iovs, iovsLen) {
   if (wasiOob(iovs, iovsLen * 8)) return -WASI_EFAULT;
   let total = 0;

@@ -2,11 +2,13 @@
 //
 // `pathResolve` resolves against `process.cwd()` of the exec (a guest path).
 
-import { ObjectDefineProperty, StringPrototypeCharCodeAt, StringPrototypeLastIndexOf, StringPrototypeSlice } from './00_primordials.js';
-import { listPush, newList } from './01_helpers.js';
-import { makeInvalidArgType } from './05_errors.js';
 
 // Defines a data property without running setters the guest may have put on prototypes.
+
+import { ObjectDefineProperty, StringPrototypeCharCodeAt, StringPrototypeLastIndexOf, StringPrototypeSlice } from './00_primordials.js';
+import { listPush, newList } from './01_helpers.js';
+import { makeInvalidArgType } from './06_errors.js';
+
 export function nodeSet(obj, key, value) {
   ObjectDefineProperty(obj, key, { __proto__: null, value, writable: true, enumerable: true, configurable: true });
 }

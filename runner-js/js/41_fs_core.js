@@ -9,8 +9,8 @@
 
 import { ArrayPrototypeIncludes, ArrayPrototypeSort, ErrorCaptureStackTrace, ErrorCtor, MapCtor, MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, MathMin, NumberCtor, StringPrototypeCharCodeAt, StringPrototypeIncludes, StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeStartsWith, TypeErrorCtor, TypedArrayPrototypeGetLength, TypedArrayPrototypeGetSymbolToStringTag, TypedArrayPrototypeSet, TypedArrayPrototypeSubarray, Uint8ArrayCtor, bridgeUtf8Decode, bridgeUtf8Encode } from './00_primordials.js';
 import { isTypedArray, listPush, newList } from './01_helpers.js';
-import { inspect } from './03_inspect.js';
-import { makeInvalidArgType, makeNodeError } from './05_errors.js';
+import { inspect } from './04_inspect.js';
+import { makeInvalidArgType, makeNodeError } from './06_errors.js';
 import { wasiFdClose, wasiFdFilestatGet, wasiFdPrestatDirName, wasiFdRead, wasiFdReaddir, wasiFdWrite } from './30_wasi.js';
 import { wasiPathFilestatGet, wasiPathOpen } from './32_wasi_fs.js';
 import { nodeSet, pathNormalize, pathResolve } from './40_path.js';

@@ -1,14 +1,15 @@
 // 42_fs_bytes.js: fs options (encoding, flag) and the conversions between strings and bytes for
 // the encodings fs accepts (utf8, latin1, hex, base64).
 
-import { ArrayBufferIsView, NumberIsNaN, NumberParseInt, ObjectSetPrototypeOf, StringPrototypeCharCodeAt, StringPrototypeSlice, TypeErrorCtor, TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteLength, TypedArrayPrototypeGetByteOffset, TypedArrayPrototypeSlice, Uint8ArrayCtor, bridgeUtf8Encode } from './00_primordials.js';
-import { isTypedArray } from './01_helpers.js';
-import { inspect } from './03_inspect.js';
-import { makeInvalidArgType, makeNodeError } from './05_errors.js';
-import { toUint8View } from './06_encoding.js';
-import { StdinChunk, bytesToString, normalizeEncoding } from './25_stdin.js';
 
 // ---- options ----
+
+import { ArrayBufferIsView, NumberIsNaN, NumberParseInt, ObjectSetPrototypeOf, StringPrototypeCharCodeAt, StringPrototypeSlice, TypeErrorCtor, TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteLength, TypedArrayPrototypeGetByteOffset, TypedArrayPrototypeSlice, Uint8ArrayCtor, bridgeUtf8Encode } from './00_primordials.js';
+import { isTypedArray } from './01_helpers.js';
+import { inspect } from './04_inspect.js';
+import { makeInvalidArgType, makeNodeError } from './06_errors.js';
+import { toUint8View } from './07_encoding.js';
+import { StdinChunk, bytesToString, normalizeEncoding } from './25_stdin.js';
 
 export function fsEncodingOf(options, fallback) {
   if (options === undefined || options === null) return fallback;

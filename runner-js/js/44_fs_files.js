@@ -2,9 +2,9 @@
 // access, copy, truncate, open/close/read/write/fstat on the fds fs.openSync returned.
 
 import { ArrayBufferIsView, BigIntCtor, NumberIsInteger, SetCtor, SetPrototypeAdd, SetPrototypeHas, TypeErrorCtor, TypedArrayPrototypeGetLength, TypedArrayPrototypeSet, TypedArrayPrototypeSubarray, bridgeWrite, uncurryThis } from './00_primordials.js';
-import { inspect } from './03_inspect.js';
-import { makeInvalidArgType, makeNodeError, makeOutOfRange } from './05_errors.js';
-import { toUint8View } from './06_encoding.js';
+import { inspect } from './04_inspect.js';
+import { makeInvalidArgType, makeNodeError, makeOutOfRange } from './06_errors.js';
+import { toUint8View } from './07_encoding.js';
 import { wasiFdClose, wasiFdFilestatGet, wasiFdFilestatSetSize, wasiFdPread, wasiFdPwrite, wasiFdRead, wasiFdWrite } from './30_wasi.js';
 import { FS_EBADF, FS_EISDIR, FS_ENOENT, FS_ENOTDIR, FS_EROFS, FS_RIGHTS_DIR, FS_RIGHTS_READ, FS_RIGHTS_WRITE, fsAbs, fsCheck, fsFail, fsInvalidate, fsIsErr, fsOpenRaw, fsPathArg, fsReadFailedAt, fsReadFd, fsReadFileRaw, fsStatRaw, fsWriteAll } from './41_fs_core.js';
 import { fsBytesIn, fsBytesOut, fsCheckEncoding, fsEncodingOf, fsFlagOf } from './42_fs_bytes.js';

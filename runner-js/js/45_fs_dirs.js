@@ -3,7 +3,7 @@
 
 import { ArrayPrototypePush, ErrorCtor, StringPrototypeCharCodeAt, StringPrototypeIndexOf, StringPrototypeSlice, bridgeUtf8Decode, bridgeUtf8Encode } from './00_primordials.js';
 import { listPush, newList } from './01_helpers.js';
-import { makeNodeError } from './05_errors.js';
+import { makeNodeError } from './06_errors.js';
 import { wasiRandomGet } from './30_wasi.js';
 import { wasiPathCreateDirectory, wasiPathReadlink, wasiPathRemoveDirectory, wasiPathRename, wasiPathSymlink, wasiPathUnlinkFile } from './32_wasi_fs.js';
 import { nodeSet, pathCwd, pathDirname, pathIsAbsolute, pathJoinList, pathRelative } from './40_path.js';

@@ -1,14 +1,15 @@
 // 46_fs.js: the `fs` builtin: the sync API, and the callback and promise forms built on it.
 
+
+// ---- callback and promise forms ----
+
 import { ArrayPrototypeIncludes, ArrayPrototypePop, ObjectDefineProperty, ObjectKeys, PromiseCtor, ReflectApply, StringPrototypeSlice } from './00_primordials.js';
-import { makeInvalidArgType, validateFunction } from './05_errors.js';
+import { makeInvalidArgType, validateFunction } from './06_errors.js';
 import { setImmediate } from './24_timers.js';
 import { nodeSet } from './40_path.js';
 import { Dirent, FS_S_IFBLK, FS_S_IFCHR, FS_S_IFDIR, FS_S_IFIFO, FS_S_IFLNK, FS_S_IFMT, FS_S_IFREG, FS_S_IFSOCK, Stats } from './43_fs_stats.js';
 import { fsAccessSync, fsAppendFileSync, fsCloseSync, fsCopyFileSync, fsExistsSync, fsFstatSync, fsLstatSync, fsOpenSync, fsReadFileSync, fsReadSync, fsStatSync, fsTruncateSync, fsWriteFileSync, fsWriteSync } from './44_fs_files.js';
 import { fsMkdirSync, fsMkdtempSync, fsReaddirSync, fsReadlinkSync, fsRealpathSync, fsRenameSync, fsRmSync, fsRmdirSync, fsSymlinkSync, fsUnlinkSync } from './45_fs_dirs.js';
-
-// ---- callback and promise forms ----
 
 function fsMakeCallback(name, sync, resultless) {
   const fn = function (...args) {

@@ -1,13 +1,13 @@
 // 47_node_events.js: the `events` builtin. A function-style EventEmitter with Node's observable
 // state (`_events`, `_eventsCount`, `_maxListeners`), so old-style `EventEmitter.call(this)` +
-// `util.inherits` subclasses work. The runner's own class (07_events.js, used by process and
+// `util.inherits` subclasses work. The runner's own class (08_events.js, used by process and
 // stdin) inherits from it, so `process instanceof require('events')` holds as in Node.
 
 import { ArrayPrototypePush, ArrayPrototypeSlice, ArrayPrototypeSplice, ErrorCtor, NumberIsNaN, ObjectDefineProperty, ObjectGetPrototypeOf, ObjectKeys, ObjectSetPrototypeOf, PromiseCtor, ReflectApply, ReflectOwnKeys, SymbolCtor, SymbolFor } from './00_primordials.js';
 import { isError, toStringSafe } from './01_helpers.js';
-import { inspect } from './03_inspect.js';
-import { makeNodeError, makeOutOfRange, validateFunction } from './05_errors.js';
-import { EventEmitter } from './07_events.js';
+import { inspect } from './04_inspect.js';
+import { makeNodeError, makeOutOfRange, validateFunction } from './06_errors.js';
+import { EventEmitter } from './08_events.js';
 import { nodeSet } from './40_path.js';
 
 const kNodeEventsCapture = SymbolFor('nodejs.rejection');

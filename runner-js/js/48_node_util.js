@@ -4,10 +4,10 @@
 import { ArrayBufferIsView, ArrayIsArray, ArrayPrototypePop, AsyncFunctionPrototype, AsyncGeneratorFunctionPrototype, DatePrototypeGetTime, ErrorCtor, FunctionPrototypeSymbolHasInstance, GeneratorFunctionPrototype, MapIteratorPrototypeNext, MapPrototypeEntries, MapPrototypeGet, MapPrototypeGetSize, MapPrototypeHas, ObjectDefineProperty, ObjectGetOwnPropertySymbols, ObjectGetPrototypeOf, ObjectIs, ObjectKeys, ObjectPrototypeHasOwnProperty, ObjectPrototypePropertyIsEnumerable, ObjectPrototypeToString, ObjectSetPrototypeOf, PromiseCtor, PromisePrototypeThen, ReflectApply, RegExpPrototypeToString, SetCtor, SetIteratorPrototypeNext, SetPrototypeAdd, SetPrototypeGetSize, SetPrototypeHas, SetPrototypeValues, StringPrototypeCharCodeAt, SymbolFor, TypedArrayPrototypeGetLength, TypedArrayPrototypeGetSymbolToStringTag } from './00_primordials.js';
 import { isArrayBuffer, isDataView, isDate, isError, isMap, isRegExp, isSet, isTypedArray, isWeakMap, isWeakSet, listPush, newList } from './01_helpers.js';
 import { isBoxed } from './02_inspect_base.js';
-import { inspect } from './03_inspect.js';
-import { formatWithOptions } from './04_format.js';
-import { makeInvalidArgType, makeNodeError, validateFunction } from './05_errors.js';
-import { TextDecoder, TextEncoder } from './06_encoding.js';
+import { inspect } from './04_inspect.js';
+import { formatWithOptions } from './05_format.js';
+import { makeInvalidArgType, makeNodeError, validateFunction } from './06_errors.js';
+import { TextDecoder, TextEncoder } from './07_encoding.js';
 import { nextTick } from './21_ticks.js';
 import { emitWarning } from './23_warnings.js';
 import { nodeSet } from './40_path.js';

@@ -8,7 +8,7 @@
 
 import { ArrayIsArray, ArrayPrototypeIncludes, ArrayPrototypeJoin, ArrayPrototypePush, ErrorCaptureStackTrace, ErrorCtor, MapCtor, MapPrototypeGet, MapPrototypeSet, NumberIsNaN, ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, ObjectKeys, StringPrototypeCharCodeAt, StringPrototypeEndsWith, StringPrototypeIncludes, StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeStartsWith, bridgeUtf8Decode } from './00_primordials.js';
 import { listPush, newList } from './01_helpers.js';
-import { makeNodeError } from './05_errors.js';
+import { makeNodeError } from './06_errors.js';
 import { emitWarning } from './23_warnings.js';
 import { nodeSet, pathResolve } from './40_path.js';
 import { fsFiletype, fsIsErr, fsProbeFile, fsReadFileRaw, fsWriteCount } from './41_fs_core.js';

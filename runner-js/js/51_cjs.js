@@ -5,8 +5,8 @@
 
 import { ArrayIsArray, ArrayPrototypeIncludes, ArrayPrototypeIndexOf, ArrayPrototypePush, ArrayPrototypeSlice, ArrayPrototypeSplice, ErrorCtor, MapCtor, MapPrototypeGet, MapPrototypeSet, ObjectDefineProperty, ReflectApply, StringPrototypeEndsWith, StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeStartsWith, TypeErrorCtor, WeakMapCtor, WeakMapPrototypeGet, WeakMapPrototypeSet, bridgeCompileFunction, bridgeUtf8Decode } from './00_primordials.js';
 import { isError } from './01_helpers.js';
-import { inspect } from './03_inspect.js';
-import { makeInvalidArgType, makeNodeError } from './05_errors.js';
+import { inspect } from './04_inspect.js';
+import { makeInvalidArgType, makeNodeError } from './06_errors.js';
 import { processObject } from './20_exit.js';
 import { clearImmediate, clearInterval, clearTimeout, setImmediate, setInterval, setTimeout } from './24_timers.js';
 import { globalConsole } from './27_console.js';

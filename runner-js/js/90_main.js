@@ -2,7 +2,7 @@
 // `runner` object Rust calls (the factory returns it).
 
 import { ObjectDefineProperty, StringPrototypeCharCodeAt, StringPrototypeSlice, StringPrototypeStartsWith, SymbolToStringTag, bridgeCompileScript, bridgeMonotonic, globalObject } from './00_primordials.js';
-import { TextDecoder, TextEncoder } from './06_encoding.js';
+import { TextDecoder, TextEncoder } from './07_encoding.js';
 import { exitCodeValue, markStart, msSinceStart, processObject, runExitListeners, setMainSource, triggerUncaught } from './20_exit.js';
 import { drainTicks, queueMicrotask } from './21_ticks.js';
 import { reportUnhandledRejection } from './22_rejections.js';

@@ -1,8 +1,8 @@
-// 06_encoding.js: UTF-8 helpers, TextEncoder and TextDecoder (utf-8 only).
+// 07_encoding.js: UTF-8 helpers, TextEncoder and TextDecoder (utf-8 only).
 
 import { DataViewPrototypeGetByteLength, ObjectDefineProperty, RangeErrorCtor, StringCtor, StringPrototypeCharCodeAt, StringPrototypeCodePointAt, StringPrototypeSlice, StringPrototypeToLowerCase, StringPrototypeTrim, SymbolToStringTag, TypeErrorCtor, TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteLength, TypedArrayPrototypeGetByteOffset, TypedArrayPrototypeGetLength, TypedArrayPrototypeGetSymbolToStringTag, TypedArrayPrototypeSet, TypedArrayPrototypeSlice, TypedArrayPrototypeSubarray, Uint8ArrayCtor, bridgeUtf8Decode, bridgeUtf8Encode, getter, uncurryThis } from './00_primordials.js';
 import { isArrayBuffer, isDataView, isTypedArray, toStringSafe } from './01_helpers.js';
-import { makeInvalidArgType, makeNodeError } from './05_errors.js';
+import { makeInvalidArgType, makeNodeError } from './06_errors.js';
 
 const DataViewPrototypeGetBuffer = getter(DataView.prototype, 'buffer');
 const DataViewPrototypeGetByteOffset = getter(DataView.prototype, 'byteOffset');

@@ -1,10 +1,11 @@
-// 03_inspect.js: util.inspect, a port of the common paths of Node's (no colors, no proxies):
+// 04_inspect.js: util.inspect, a port of the common paths of Node's (no colors, no proxies):
 // formatValue and the formatters of objects, arrays, typed arrays, buffers, maps, sets, promises
 // and errors, which recurse through it.
 
-import { ArrayBufferPrototypeGetByteLength, ArrayIsArray, ArrayPrototypeIncludes, ArrayPrototypeIndexOf, ArrayPrototypeJoin, ArrayPrototypePop, ArrayPrototypePush, ArrayPrototypeSort, ArrayPrototypeSplice, AsyncFunctionPrototype, AsyncGeneratorFunctionPrototype, DatePrototypeGetTime, DatePrototypeToISOString, DatePrototypeToString, ErrorPrototypeToString, FunctionPrototypeToString, GeneratorFunctionPrototype, MapCtor, MapIteratorPrototypeNext, MapPrototypeEntries, MapPrototypeGet, MapPrototypeGetSize, MapPrototypeSet, MathMax, MathMin, NumberIsNaN, ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, ObjectGetPrototypeOf, ObjectKeys, ObjectPrototypeHasOwnProperty, ObjectPrototypeToString, ReflectApply, RegExpPrototypeToString, SetIteratorPrototypeNext, SetPrototypeGetSize, SetPrototypeValues, StringPrototypeEndsWith, StringPrototypeIncludes, StringPrototypeIndexOf, StringPrototypeRepeat, StringPrototypeSlice, StringPrototypeStartsWith, SymbolPrototypeToString, TypedArrayPrototypeGetLength, TypedArrayPrototypeGetSymbolToStringTag, Uint8ArrayCtor, bridgePromiseState } from './00_primordials.js';
+import { ArrayBufferPrototypeGetByteLength, ArrayIsArray, ArrayPrototypeIncludes, ArrayPrototypeIndexOf, ArrayPrototypeJoin, ArrayPrototypePop, ArrayPrototypePush, ArrayPrototypeSort, ArrayPrototypeSplice, AsyncFunctionPrototype, AsyncGeneratorFunctionPrototype, DatePrototypeGetTime, DatePrototypeToISOString, DatePrototypeToString, ErrorPrototypeToString, FunctionPrototypeToString, GeneratorFunctionPrototype, MapCtor, MapIteratorPrototypeNext, MapPrototypeEntries, MapPrototypeGet, MapPrototypeGetSize, MapPrototypeSet, MathMax, MathMin, NumberIsNaN, ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, ObjectGetPrototypeOf, ObjectKeys, ObjectPrototypeHasOwnProperty, ObjectPrototypeToString, ReflectApply, RegExpPrototypeToString, SetIteratorPrototypeNext, SetPrototypeGetSize, SetPrototypeValues, StringPrototypeEndsWith, StringPrototypeIncludes, StringPrototypeIndexOf, StringPrototypeRepeat, StringPrototypeSlice, StringPrototypeStartsWith, SymbolPrototypeToString, TypedArrayPrototypeGetLength, TypedArrayPrototypeGetSymbolToStringTag, bridgePromiseState } from './00_primordials.js';
 import { isArrayBuffer, isDataView, isDate, isError, isMap, isRegExp, isSet, isTypedArray, isWeakMap, isWeakSet, newList, splitLines } from './01_helpers.js';
-import { customInspectSymbol, formatBigInt, formatNothing, formatNumber, formatPrimitive, getBoxedBase, getConstructorName, getKeys, getNonIndexKeys, getPrefix, getTag, hexByte, inspectDefaults, isBoxed, isIdentifier, isIndexKey, kArrayExtrasType, kArrayType, kObjectType, reduceToSingleString, remainingText, removeCauseFrames, strEscape, stylizeNoColor } from './02_inspect_base.js';
+import { customInspectSymbol, formatArrayBuffer, formatBufferLike, formatNothing, formatNumber, formatPrimitive, formatTypedArray, formatWeakCollection, getBoxedBase, getConstructorName, getKeys, getNonIndexKeys, getPrefix, getTag, inspectDefaults, isBoxed, isIdentifier, isIndexKey, kArrayExtrasType, kArrayType, kObjectType, remainingText, removeCauseFrames, strEscape, stylizeNoColor } from './02_inspect_base.js';
+import { reduceToSingleString } from './03_inspect_layout.js';
 
 export function inspect(value, opts) {
   const ctx = {
@@ -312,43 +313,6 @@ function formatSpecialArray(ctx, value, recurseTimes, maxLength, output, i) {
   return output;
 }
 
-function formatTypedArray(ctx, value, recurseTimes, length) {
-  const maxLength = MathMin(MathMax(0, ctx.maxArrayLength), length);
-  const remaining = length - maxLength;
-  const output = [];
-  for (let i = 0; i < maxLength; ++i) {
-    const v = value[i];
-    ArrayPrototypePush(output, typeof v === 'bigint' ? formatBigInt(stylizeNoColor, v) : formatNumber(stylizeNoColor, v));
-  }
-  if (remaining > 0) ArrayPrototypePush(output, remainingText(remaining));
-  return output;
-}
-
-function formatBufferLike(ctx, value, size) {
-  const max = MathMin(50, size);
-  let str = '';
-  for (let i = 0; i < max; i++) str += i === 0 ? hexByte(value[i]) : ` ${hexByte(value[i])}`;
-  const remaining = size - max;
-  if (remaining > 0) str += ` ... ${remaining} more byte${remaining > 1 ? 's' : ''}`;
-  return `<Buffer${str === '' ? '' : ` ${str}`}>`;
-}
-
-function formatArrayBuffer(ctx, value) {
-  let buffer;
-  try {
-    buffer = new Uint8ArrayCtor(value);
-  } catch {
-    return ['(detached)'];
-  }
-  const len = TypedArrayPrototypeGetLength(buffer);
-  const max = MathMin(ctx.maxArrayLength, len);
-  let str = '';
-  for (let i = 0; i < max; i++) str += i === 0 ? hexByte(buffer[i]) : ` ${hexByte(buffer[i])}`;
-  const remaining = len - max;
-  if (remaining > 0) str += ` ... ${remaining} more byte${remaining > 1 ? 's' : ''}`;
-  return [`[Uint8Contents]: <${str}>`];
-}
-
 function formatSet(ctx, value, recurseTimes) {
   const length = SetPrototypeGetSize(value);
   const maxLength = MathMin(MathMax(0, ctx.maxArrayLength), length);
@@ -381,10 +345,6 @@ function formatMap(ctx, value, recurseTimes) {
   if (length > maxLength) ArrayPrototypePush(output, remainingText(length - maxLength));
   ctx.indentationLvl -= 2;
   return output;
-}
-
-function formatWeakCollection() {
-  return ['<items unknown>'];
 }
 
 function formatPromise(ctx, value, recurseTimes) {

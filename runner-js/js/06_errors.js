@@ -1,8 +1,8 @@
-// 05_errors.js: Node-style error objects (`code`, a `TypeError [CODE]: message` stack header) and
+// 06_errors.js: Node-style error objects (`code`, a `TypeError [CODE]: message` stack header) and
 // the argument errors of Node's validators.
 
 import { ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, ObjectGetPrototypeOf, RangeErrorCtor, StringPrototypeIncludes, StringPrototypeSlice, StringPrototypeStartsWith, TypeErrorCtor } from './00_primordials.js';
-import { inspect } from './03_inspect.js';
+import { inspect } from './04_inspect.js';
 
 export const NODE_VERSION = 'v20.20.2';
 

@@ -1,12 +1,12 @@
-// 07_events.js: a minimal EventEmitter for process, process.stdin/stdout/stderr.
+// 08_events.js: a minimal EventEmitter for process, process.stdin/stdout/stderr.
 //
 // Listener lists live in a private field; `setEmitterHook(emitter, hook)` registers an internal
 // hook (a private registry) called when listeners change, so stdin can track its ref state.
 
 import { ArrayPrototypeIndexOf, ArrayPrototypePush, ArrayPrototypeSlice, ArrayPrototypeSplice, ErrorCtor, MapCtor, MapIteratorPrototypeNext, MapPrototypeDelete, MapPrototypeEntries, MapPrototypeGet, MapPrototypeHas, MapPrototypeSet, ReflectApply, WeakMapCtor, WeakMapPrototypeGet, WeakMapPrototypeSet, uncurryThis } from './00_primordials.js';
 import { isError, listPush, newList } from './01_helpers.js';
-import { inspect } from './03_inspect.js';
-import { validateFunction } from './05_errors.js';
+import { inspect } from './04_inspect.js';
+import { validateFunction } from './06_errors.js';
 
 const emitterHooks = new WeakMapCtor();
 

@@ -1,11 +1,13 @@
-// 04_format.js: util.format / formatWithOptions (console.log's `%s %d %i %f %j %o %O %c`).
+// 05_format.js: util.format / formatWithOptions (console.log's `%s %d %i %f %j %o %O %c`).
+
+
+// util.format's `%s`: does `value` use a builtin toString (then inspect it) or its own?
 
 import { JSONStringify, NumberCtor, NumberParseFloat, NumberParseInt, ObjectGetOwnPropertyDescriptor, ObjectGetPrototypeOf, ObjectKeys, ObjectPrototypeHasOwnProperty, SetPrototypeHas, StringCtor, StringPrototypeCharCodeAt, StringPrototypeIncludes, StringPrototypeSlice, SymbolPrototypeToString, SymbolToPrimitive, builtInObjects } from './00_primordials.js';
 import { isError } from './01_helpers.js';
 import { formatBigInt, formatNumber, stylizeNoColor } from './02_inspect_base.js';
-import { inspect } from './03_inspect.js';
+import { inspect } from './04_inspect.js';
 
-// util.format's `%s`: does `value` use a builtin toString (then inspect it) or its own?
 function hasBuiltInToString(value) {
   let pointer = value;
   try {
