@@ -18,14 +18,16 @@ export const bridgeCompileFunction = bridge.compileFunction;
 export const bridgeUtf8Encode = bridge.utf8Encode;
 export const bridgeUtf8Decode = bridge.utf8Decode;
 // PROPOSED (optional): `promiseState(p)` -> [state 0 pending | 1 fulfilled | 2 rejected, result].
-export const bridgePromiseState = typeof bridge.promiseState === 'function' ? bridge.promiseState : undefined;
+export const bridgePromiseState =
+  typeof bridge.promiseState === 'function' ? bridge.promiseState : undefined;
 
 export const globalObject = globalThis;
 const FunctionPrototypeCall = Function.prototype.call;
 export const uncurryThis = Function.prototype.bind.bind(FunctionPrototypeCall);
 export const ReflectApply = Reflect.apply;
 export const ReflectOwnKeys = Reflect.ownKeys;
-export const getter = (proto, name) => uncurryThis(Object.getOwnPropertyDescriptor(proto, name).get);
+export const getter = (proto, name) =>
+  uncurryThis(Object.getOwnPropertyDescriptor(proto, name).get);
 
 export const ObjectCreate = Object.create;
 export const ObjectDefineProperty = Object.defineProperty;
@@ -39,11 +41,15 @@ export const ObjectIs = Object.is;
 export const ObjectKeys = Object.keys;
 export const ObjectPrototype = Object.prototype;
 export const ObjectPrototypeHasOwnProperty = uncurryThis(Object.prototype.hasOwnProperty);
-export const ObjectPrototypePropertyIsEnumerable = uncurryThis(Object.prototype.propertyIsEnumerable);
+export const ObjectPrototypePropertyIsEnumerable = uncurryThis(
+  Object.prototype.propertyIsEnumerable,
+);
 export const ObjectPrototypeToString = uncurryThis(Object.prototype.toString);
 
 export const FunctionPrototypeToString = uncurryThis(Function.prototype.toString);
-export const FunctionPrototypeSymbolHasInstance = uncurryThis(Function.prototype[Symbol.hasInstance]);
+export const FunctionPrototypeSymbolHasInstance = uncurryThis(
+  Function.prototype[Symbol.hasInstance],
+);
 
 export const ArrayIsArray = Array.isArray;
 export const ArrayPrototypeIncludes = uncurryThis(Array.prototype.includes);
@@ -145,7 +151,10 @@ export const TypedArrayPrototypeGetLength = getter(TypedArrayPrototype, 'length'
 export const TypedArrayPrototypeGetByteLength = getter(TypedArrayPrototype, 'byteLength');
 export const TypedArrayPrototypeGetByteOffset = getter(TypedArrayPrototype, 'byteOffset');
 export const TypedArrayPrototypeGetBuffer = getter(TypedArrayPrototype, 'buffer');
-export const TypedArrayPrototypeGetSymbolToStringTag = getter(TypedArrayPrototype, SymbolToStringTag);
+export const TypedArrayPrototypeGetSymbolToStringTag = getter(
+  TypedArrayPrototype,
+  SymbolToStringTag,
+);
 export const TypedArrayPrototypeSet = uncurryThis(TypedArrayPrototype.set);
 export const TypedArrayPrototypeSubarray = uncurryThis(TypedArrayPrototype.subarray);
 export const TypedArrayPrototypeSlice = uncurryThis(TypedArrayPrototype.slice);

@@ -1,11 +1,29 @@
 // 01_helpers.js: small helpers on the primordials that guest patches cannot observe:
 // null-prototype lists, brand checks that run no guest code, line splitting, stack reads.
 
-
 // A list that guest patches of Array.prototype / Object.prototype cannot observe (no prototype, so
 // no inherited index setters); use the captured Array functions on it.
 
-import { ArrayBufferPrototypeGetByteLength, DataViewPrototypeGetByteLength, DatePrototypeGetTime, ErrorCtor, FunctionPrototypeSymbolHasInstance, MapPrototypeGetSize, ObjectPrototype, ObjectPrototypeToString, ObjectSetPrototypeOf, RegExpPrototype, RegExpPrototypeGetSource, SetPrototypeGetSize, StringCtor, StringPrototypeCharCodeAt, StringPrototypeSlice, TypedArrayPrototypeGetSymbolToStringTag, WeakMapPrototypeHas, WeakSetPrototypeHas } from './00_primordials.js';
+import {
+  ArrayBufferPrototypeGetByteLength,
+  DataViewPrototypeGetByteLength,
+  DatePrototypeGetTime,
+  ErrorCtor,
+  FunctionPrototypeSymbolHasInstance,
+  MapPrototypeGetSize,
+  ObjectPrototype,
+  ObjectPrototypeToString,
+  ObjectSetPrototypeOf,
+  RegExpPrototype,
+  RegExpPrototypeGetSource,
+  SetPrototypeGetSize,
+  StringCtor,
+  StringPrototypeCharCodeAt,
+  StringPrototypeSlice,
+  TypedArrayPrototypeGetSymbolToStringTag,
+  WeakMapPrototypeHas,
+  WeakSetPrototypeHas,
+} from './00_primordials.js';
 
 export function newList() {
   const list = [];

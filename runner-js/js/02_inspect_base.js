@@ -3,7 +3,39 @@
 // breaking of entry lists (groupArrayElements, reduceToSingleString). Nothing here recurses into
 // values; 04_inspect.js does.
 
-import { ArrayPrototypeIndexOf, ArrayPrototypeJoin, ArrayPrototypePush, ArrayPrototypeSplice, BigIntPrototypeValueOf, BooleanPrototypeValueOf, MathMax, MathMin, NumberPrototypeToString, NumberPrototypeValueOf, ObjectGetOwnPropertyDescriptor, ObjectGetOwnPropertyNames, ObjectGetOwnPropertySymbols, ObjectGetPrototypeOf, ObjectIs, ObjectKeys, ObjectPrototypeHasOwnProperty, ObjectPrototypePropertyIsEnumerable, StringCtor, StringPrototypeCharCodeAt, StringPrototypeIncludes, StringPrototypeIndexOf, StringPrototypeRepeat, StringPrototypeSlice, StringPrototypeValueOf, SymbolFor, SymbolPrototypeToString, SymbolPrototypeValueOf, SymbolToStringTag, TypedArrayPrototypeGetLength, Uint8ArrayCtor } from './00_primordials.js';
+import {
+  ArrayPrototypeIndexOf,
+  ArrayPrototypeJoin,
+  ArrayPrototypePush,
+  ArrayPrototypeSplice,
+  BigIntPrototypeValueOf,
+  BooleanPrototypeValueOf,
+  MathMax,
+  MathMin,
+  NumberPrototypeToString,
+  NumberPrototypeValueOf,
+  ObjectGetOwnPropertyDescriptor,
+  ObjectGetOwnPropertyNames,
+  ObjectGetOwnPropertySymbols,
+  ObjectGetPrototypeOf,
+  ObjectIs,
+  ObjectKeys,
+  ObjectPrototypeHasOwnProperty,
+  ObjectPrototypePropertyIsEnumerable,
+  StringCtor,
+  StringPrototypeCharCodeAt,
+  StringPrototypeIncludes,
+  StringPrototypeIndexOf,
+  StringPrototypeRepeat,
+  StringPrototypeSlice,
+  StringPrototypeValueOf,
+  SymbolFor,
+  SymbolPrototypeToString,
+  SymbolPrototypeValueOf,
+  SymbolToStringTag,
+  TypedArrayPrototypeGetLength,
+  Uint8ArrayCtor,
+} from './00_primordials.js';
 import { getStack, isBrand, isError, listPush, newList, splitLines } from './01_helpers.js';
 
 export const customInspectSymbol = SymbolFor('nodejs.util.inspect.custom');
@@ -60,7 +92,8 @@ export function isIdentifier(key) {
 }
 
 export function isIndexKey(key) {
-  if (key.length === 0 || (key.length > 1 && StringPrototypeCharCodeAt(key, 0) === 48)) return false;
+  if (key.length === 0 || (key.length > 1 && StringPrototypeCharCodeAt(key, 0) === 48))
+    return false;
   for (let i = 0; i < key.length; i++) {
     const c = StringPrototypeCharCodeAt(key, i);
     if (c < 48 || c > 57) return false;
@@ -72,7 +105,8 @@ export function strEscape(str, escapeQuotes = true) {
   let singleQuote = 39;
   if (escapeQuotes && StringPrototypeIncludes(str, "'")) {
     if (!StringPrototypeIncludes(str, '"')) singleQuote = -1;
-    else if (!StringPrototypeIncludes(str, '`') && !StringPrototypeIncludes(str, '${')) singleQuote = -2;
+    else if (!StringPrototypeIncludes(str, '`') && !StringPrototypeIncludes(str, '${'))
+      singleQuote = -2;
   }
   let result = '';
   let last = 0;
@@ -117,8 +151,11 @@ export function formatPrimitive(fn, value, ctx) {
       value = StringPrototypeSlice(value, 0, ctx.maxStringLength);
       trailer = `... ${remaining} more character${remaining > 1 ? 's' : ''}`;
     }
-    if (ctx.compact !== true && value.length > kMinLineLength &&
-        value.length > ctx.breakLength - ctx.indentationLvl - 4) {
+    if (
+      ctx.compact !== true &&
+      value.length > kMinLineLength &&
+      value.length > ctx.breakLength - ctx.indentationLvl - 4
+    ) {
       // Split after each newline into `'line\n' +` pieces.
       const parts = newList();
       let start = 0;
@@ -131,7 +168,10 @@ export function formatPrimitive(fn, value, ctx) {
       if (start < value.length || parts.length === 0) {
         listPush(parts, fn(strEscape(StringPrototypeSlice(value, start)), 'string'));
       }
-      return ArrayPrototypeJoin(parts, ` +\n${StringPrototypeRepeat(' ', ctx.indentationLvl + 2)}`) + trailer;
+      return (
+        ArrayPrototypeJoin(parts, ` +\n${StringPrototypeRepeat(' ', ctx.indentationLvl + 2)}`) +
+        trailer
+      );
     }
     return fn(strEscape(value), 'string') + trailer;
   }
@@ -156,8 +196,12 @@ export function getConstructorName(obj, ctx, recurseTimes) {
   const tmp = obj;
   while (obj) {
     const descriptor = ObjectGetOwnPropertyDescriptor(obj, 'constructor');
-    if (descriptor !== undefined && typeof descriptor.value === 'function' &&
-        descriptor.value.name !== '' && isInstanceof(tmp, descriptor.value)) {
+    if (
+      descriptor !== undefined &&
+      typeof descriptor.value === 'function' &&
+      descriptor.value.name !== '' &&
+      isInstanceof(tmp, descriptor.value)
+    ) {
       return StringCtor(descriptor.value.name);
     }
     obj = ObjectGetPrototypeOf(obj);
@@ -187,7 +231,8 @@ export function getKeys(value, showHidden) {
   } else {
     keys = ObjectKeys(value);
     for (let i = 0; i < symbols.length; i++) {
-      if (ObjectPrototypePropertyIsEnumerable(value, symbols[i])) ArrayPrototypePush(keys, symbols[i]);
+      if (ObjectPrototypePropertyIsEnumerable(value, symbols[i]))
+        ArrayPrototypePush(keys, symbols[i]);
     }
   }
   return keys;
@@ -211,9 +256,13 @@ export function getTag(value, ctx) {
   } catch {
     return '';
   }
-  if (typeof tag !== 'string' || (tag !== '' && (ctx.showHidden
-    ? ObjectPrototypeHasOwnProperty(value, SymbolToStringTag)
-    : ObjectPrototypePropertyIsEnumerable(value, SymbolToStringTag)))) {
+  if (
+    typeof tag !== 'string' ||
+    (tag !== '' &&
+      (ctx.showHidden
+        ? ObjectPrototypeHasOwnProperty(value, SymbolToStringTag)
+        : ObjectPrototypePropertyIsEnumerable(value, SymbolToStringTag)))
+  ) {
     return '';
   }
   return tag;
@@ -224,9 +273,13 @@ export function formatNothing() {
 }
 
 export function isBoxed(value) {
-  return isBrand(value, NumberPrototypeValueOf) || isBrand(value, StringPrototypeValueOf) ||
-    isBrand(value, BooleanPrototypeValueOf) || isBrand(value, BigIntPrototypeValueOf) ||
-    isBrand(value, SymbolPrototypeValueOf);
+  return (
+    isBrand(value, NumberPrototypeValueOf) ||
+    isBrand(value, StringPrototypeValueOf) ||
+    isBrand(value, BooleanPrototypeValueOf) ||
+    isBrand(value, BigIntPrototypeValueOf) ||
+    isBrand(value, SymbolPrototypeValueOf)
+  );
 }
 
 export function getBoxedBase(value, ctx, keys, constructor, tag) {
@@ -250,7 +303,8 @@ export function getBoxedBase(value, ctx, keys, constructor, tag) {
     prim = SymbolPrototypeValueOf(value);
   }
   let base = `[${type}`;
-  if (type !== constructor) base += constructor === null ? ' (null prototype)' : ` (${constructor})`;
+  if (type !== constructor)
+    base += constructor === null ? ' (null prototype)' : ` (${constructor})`;
   base += `: ${formatPrimitive(stylizeNoColor, prim, { __proto__: null, compact: 3, maxStringLength: Infinity, breakLength: Infinity, indentationLvl: 0 })}]`;
   if (tag !== '' && tag !== constructor) base += ` [${tag}]`;
   return base;
@@ -298,7 +352,12 @@ export function removeCauseFrames(err, frames) {
   const { len, offset } = identicalSequenceRange(frames, causeFrames);
   if (len > 0) {
     const skipped = len - 2;
-    ArrayPrototypeSplice(frames, offset + 1, skipped, `    ... ${skipped} lines matching cause stack trace ...`);
+    ArrayPrototypeSplice(
+      frames,
+      offset + 1,
+      skipped,
+      `    ... ${skipped} lines matching cause stack trace ...`,
+    );
   }
   return frames;
 }
@@ -309,7 +368,10 @@ export function formatTypedArray(ctx, value, recurseTimes, length) {
   const output = [];
   for (let i = 0; i < maxLength; ++i) {
     const v = value[i];
-    ArrayPrototypePush(output, typeof v === 'bigint' ? formatBigInt(stylizeNoColor, v) : formatNumber(stylizeNoColor, v));
+    ArrayPrototypePush(
+      output,
+      typeof v === 'bigint' ? formatBigInt(stylizeNoColor, v) : formatNumber(stylizeNoColor, v),
+    );
   }
   if (remaining > 0) ArrayPrototypePush(output, remainingText(remaining));
   return output;

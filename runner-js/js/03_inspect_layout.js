@@ -2,7 +2,23 @@
 // groupArrayElements (columns for long arrays of short entries) and reduceToSingleString (one line
 // when it fits `breakLength`, else one entry per line).
 
-import { ArrayPrototypeJoin, ArrayPrototypePush, MathFloor, MathMax, MathMin, MathRound, MathSqrt, StringPrototypeCharCodeAt, StringPrototypeCodePointAt, StringPrototypeIncludes, StringPrototypeNormalize, StringPrototypePadEnd, StringPrototypePadStart, StringPrototypeRepeat, StringPrototypeSlice } from './00_primordials.js';
+import {
+  ArrayPrototypeJoin,
+  ArrayPrototypePush,
+  MathFloor,
+  MathMax,
+  MathMin,
+  MathRound,
+  MathSqrt,
+  StringPrototypeCharCodeAt,
+  StringPrototypeCodePointAt,
+  StringPrototypeIncludes,
+  StringPrototypeNormalize,
+  StringPrototypePadEnd,
+  StringPrototypePadStart,
+  StringPrototypeRepeat,
+  StringPrototypeSlice,
+} from './00_primordials.js';
 import { listPush, newList } from './01_helpers.js';
 import { kArrayExtrasType } from './02_inspect_base.js';
 
@@ -22,19 +38,39 @@ function getStringWidthSlow(str) {
   for (let i = 0; i < str.length; i++) {
     const code = StringPrototypeCodePointAt(str, i);
     if (code > 0xffff) i++;
-    if (code >= 0x1100 && (code <= 0x115f || code === 0x2329 || code === 0x232a ||
-        (code >= 0x2e80 && code <= 0x3247 && code !== 0x303f) || (code >= 0x3250 && code <= 0x4dbf) ||
-        (code >= 0x4e00 && code <= 0xa4c6) || (code >= 0xa960 && code <= 0xa97c) ||
-        (code >= 0xac00 && code <= 0xd7a3) || (code >= 0xf900 && code <= 0xfaff) ||
-        (code >= 0xfe10 && code <= 0xfe19) || (code >= 0xfe30 && code <= 0xfe6b) ||
-        (code >= 0xff01 && code <= 0xff60) || (code >= 0xffe0 && code <= 0xffe6) ||
-        (code >= 0x1b000 && code <= 0x1b001) || (code >= 0x1f200 && code <= 0x1f251) ||
-        (code >= 0x1f300 && code <= 0x1f64f) || (code >= 0x20000 && code <= 0x3fffd))) {
+    if (
+      code >= 0x1100 &&
+      (code <= 0x115f ||
+        code === 0x2329 ||
+        code === 0x232a ||
+        (code >= 0x2e80 && code <= 0x3247 && code !== 0x303f) ||
+        (code >= 0x3250 && code <= 0x4dbf) ||
+        (code >= 0x4e00 && code <= 0xa4c6) ||
+        (code >= 0xa960 && code <= 0xa97c) ||
+        (code >= 0xac00 && code <= 0xd7a3) ||
+        (code >= 0xf900 && code <= 0xfaff) ||
+        (code >= 0xfe10 && code <= 0xfe19) ||
+        (code >= 0xfe30 && code <= 0xfe6b) ||
+        (code >= 0xff01 && code <= 0xff60) ||
+        (code >= 0xffe0 && code <= 0xffe6) ||
+        (code >= 0x1b000 && code <= 0x1b001) ||
+        (code >= 0x1f200 && code <= 0x1f251) ||
+        (code >= 0x1f300 && code <= 0x1f64f) ||
+        (code >= 0x20000 && code <= 0x3fffd))
+    ) {
       width += 2;
-    } else if (!(code <= 0x1f || (code >= 0x7f && code <= 0x9f) || (code >= 0x300 && code <= 0x36f) ||
-        (code >= 0x200b && code <= 0x200f) || (code >= 0x20d0 && code <= 0x20ff) ||
-        (code >= 0xfe00 && code <= 0xfe0f) || (code >= 0xfe20 && code <= 0xfe2f) ||
-        (code >= 0xe0100 && code <= 0xe01ef))) {
+    } else if (
+      !(
+        code <= 0x1f ||
+        (code >= 0x7f && code <= 0x9f) ||
+        (code >= 0x300 && code <= 0x36f) ||
+        (code >= 0x200b && code <= 0x200f) ||
+        (code >= 0x20d0 && code <= 0x20ff) ||
+        (code >= 0xfe00 && code <= 0xfe0f) ||
+        (code >= 0xfe20 && code <= 0xfe2f) ||
+        (code >= 0xe0100 && code <= 0xe01ef)
+      )
+    ) {
       width++;
     }
   }
@@ -56,8 +92,10 @@ function groupArrayElements(ctx, output, value) {
     if (maxLength < len) maxLength = len;
   }
   const actualMax = maxLength + separatorSpace;
-  if (actualMax * 3 + ctx.indentationLvl < ctx.breakLength &&
-      (totalLength / actualMax > 5 || maxLength <= 6)) {
+  if (
+    actualMax * 3 + ctx.indentationLvl < ctx.breakLength &&
+    (totalLength / actualMax > 5 || maxLength <= 6)
+  ) {
     const averageBias = MathSqrt(actualMax - totalLength / output.length);
     const biasedMax = MathMax(actualMax - 3 - averageBias, 1);
     const columns = MathMin(
@@ -92,7 +130,8 @@ function groupArrayElements(ctx, output, value) {
       let j = k;
       for (; j < max - 1; j++) {
         const padding = maxLineLength[j - k] + output[j].length - dataLen[j];
-        str += padStart ? StringPrototypePadStart(`${output[j]}, `, padding, ' ')
+        str += padStart
+          ? StringPrototypePadStart(`${output[j]}, `, padding, ' ')
           : StringPrototypePadEnd(`${output[j]}, `, padding, ' ');
       }
       if (padStart) {
@@ -137,13 +176,16 @@ export function reduceToSingleString(ctx, output, base, braces, extrasType, recu
       }
     }
     const indentation = `\n${StringPrototypeRepeat(' ', ctx.indentationLvl)}`;
-    return `${base ? `${base} ` : ''}${braces[0]}${indentation}  ${
-      ArrayPrototypeJoin(output, `,${indentation}  `)}${indentation}${braces[1]}`;
+    return `${base ? `${base} ` : ''}${braces[0]}${indentation}  ${ArrayPrototypeJoin(
+      output,
+      `,${indentation}  `,
+    )}${indentation}${braces[1]}`;
   }
   if (isBelowBreakLength(ctx, output, 0, base)) {
     return `${braces[0]}${base ? ` ${base}` : ''} ${ArrayPrototypeJoin(output, ', ')} ${braces[1]}`;
   }
   const indentation = StringPrototypeRepeat(' ', ctx.indentationLvl);
-  const ln = base === '' && braces[0].length === 1 ? ' ' : `${base ? ` ${base}` : ''}\n${indentation}  `;
+  const ln =
+    base === '' && braces[0].length === 1 ? ' ' : `${base ? ` ${base}` : ''}\n${indentation}  `;
   return `${braces[0]}${ln}${ArrayPrototypeJoin(output, `,\n${indentation}  `)} ${braces[1]}`;
 }

@@ -2,9 +2,96 @@
 // formatValue and the formatters of objects, arrays, typed arrays, buffers, maps, sets, promises
 // and errors, which recurse through it.
 
-import { ArrayBufferPrototypeGetByteLength, ArrayIsArray, ArrayPrototypeIncludes, ArrayPrototypeIndexOf, ArrayPrototypeJoin, ArrayPrototypePop, ArrayPrototypePush, ArrayPrototypeSort, ArrayPrototypeSplice, AsyncFunctionPrototype, AsyncGeneratorFunctionPrototype, DatePrototypeGetTime, DatePrototypeToISOString, DatePrototypeToString, ErrorPrototypeToString, FunctionPrototypeToString, GeneratorFunctionPrototype, MapCtor, MapIteratorPrototypeNext, MapPrototypeEntries, MapPrototypeGet, MapPrototypeGetSize, MapPrototypeSet, MathMax, MathMin, NumberIsNaN, ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, ObjectGetPrototypeOf, ObjectKeys, ObjectPrototypeHasOwnProperty, ObjectPrototypeToString, ReflectApply, RegExpPrototypeToString, SetIteratorPrototypeNext, SetPrototypeGetSize, SetPrototypeValues, StringPrototypeEndsWith, StringPrototypeIncludes, StringPrototypeIndexOf, StringPrototypeRepeat, StringPrototypeSlice, StringPrototypeStartsWith, SymbolPrototypeToString, TypedArrayPrototypeGetLength, TypedArrayPrototypeGetSymbolToStringTag, bridgePromiseState } from './00_primordials.js';
-import { isArrayBuffer, isDataView, isDate, isError, isMap, isRegExp, isSet, isTypedArray, isWeakMap, isWeakSet, newList, splitLines } from './01_helpers.js';
-import { customInspectSymbol, formatArrayBuffer, formatBufferLike, formatNothing, formatNumber, formatPrimitive, formatTypedArray, formatWeakCollection, getBoxedBase, getConstructorName, getKeys, getNonIndexKeys, getPrefix, getTag, inspectDefaults, isBoxed, isIdentifier, isIndexKey, kArrayExtrasType, kArrayType, kObjectType, remainingText, removeCauseFrames, strEscape, stylizeNoColor } from './02_inspect_base.js';
+import {
+  ArrayBufferPrototypeGetByteLength,
+  ArrayIsArray,
+  ArrayPrototypeIncludes,
+  ArrayPrototypeIndexOf,
+  ArrayPrototypeJoin,
+  ArrayPrototypePop,
+  ArrayPrototypePush,
+  ArrayPrototypeSort,
+  ArrayPrototypeSplice,
+  AsyncFunctionPrototype,
+  AsyncGeneratorFunctionPrototype,
+  bridgePromiseState,
+  DatePrototypeGetTime,
+  DatePrototypeToISOString,
+  DatePrototypeToString,
+  ErrorPrototypeToString,
+  FunctionPrototypeToString,
+  GeneratorFunctionPrototype,
+  MapCtor,
+  MapIteratorPrototypeNext,
+  MapPrototypeEntries,
+  MapPrototypeGet,
+  MapPrototypeGetSize,
+  MapPrototypeSet,
+  MathMax,
+  MathMin,
+  NumberIsNaN,
+  ObjectDefineProperty,
+  ObjectGetOwnPropertyDescriptor,
+  ObjectGetPrototypeOf,
+  ObjectKeys,
+  ObjectPrototypeHasOwnProperty,
+  ObjectPrototypeToString,
+  ReflectApply,
+  RegExpPrototypeToString,
+  SetIteratorPrototypeNext,
+  SetPrototypeGetSize,
+  SetPrototypeValues,
+  StringPrototypeEndsWith,
+  StringPrototypeIncludes,
+  StringPrototypeIndexOf,
+  StringPrototypeRepeat,
+  StringPrototypeSlice,
+  StringPrototypeStartsWith,
+  SymbolPrototypeToString,
+  TypedArrayPrototypeGetLength,
+  TypedArrayPrototypeGetSymbolToStringTag,
+} from './00_primordials.js';
+import {
+  isArrayBuffer,
+  isDataView,
+  isDate,
+  isError,
+  isMap,
+  isRegExp,
+  isSet,
+  isTypedArray,
+  isWeakMap,
+  isWeakSet,
+  newList,
+  splitLines,
+} from './01_helpers.js';
+import {
+  customInspectSymbol,
+  formatArrayBuffer,
+  formatBufferLike,
+  formatNothing,
+  formatNumber,
+  formatPrimitive,
+  formatTypedArray,
+  formatWeakCollection,
+  getBoxedBase,
+  getConstructorName,
+  getKeys,
+  getNonIndexKeys,
+  getPrefix,
+  getTag,
+  inspectDefaults,
+  isBoxed,
+  isIdentifier,
+  isIndexKey,
+  kArrayExtrasType,
+  kArrayType,
+  kObjectType,
+  remainingText,
+  removeCauseFrames,
+  strEscape,
+  stylizeNoColor,
+} from './02_inspect_base.js';
 import { reduceToSingleString } from './03_inspect_layout.js';
 
 export function inspect(value, opts) {
@@ -49,13 +136,24 @@ function formatValue(ctx, value, recurseTimes, typedArray) {
     } catch {}
     if (typeof maybeCustom === 'function' && maybeCustom !== inspect) {
       const desc = ObjectGetOwnPropertyDescriptor(value, 'constructor');
-      if (!(desc !== undefined && typeof desc.value === 'function' && desc.value.prototype === value)) {
+      if (
+        !(desc !== undefined && typeof desc.value === 'function' && desc.value.prototype === value)
+      ) {
         const depth = ctx.depth === null ? null : ctx.depth - recurseTimes;
         const options = {
-          stylize: stylizeNoColor, showHidden: ctx.showHidden, depth: ctx.depth, colors: false,
-          customInspect: ctx.customInspect, showProxy: false, maxArrayLength: ctx.maxArrayLength,
-          maxStringLength: ctx.maxStringLength, breakLength: ctx.breakLength,
-          compact: ctx.compact, sorted: ctx.sorted, getters: ctx.getters, numericSeparator: false,
+          stylize: stylizeNoColor,
+          showHidden: ctx.showHidden,
+          depth: ctx.depth,
+          colors: false,
+          customInspect: ctx.customInspect,
+          showProxy: false,
+          maxArrayLength: ctx.maxArrayLength,
+          maxStringLength: ctx.maxStringLength,
+          breakLength: ctx.breakLength,
+          compact: ctx.compact,
+          sorted: ctx.sorted,
+          getters: ctx.getters,
+          numericSeparator: false,
         };
         const ret = ReflectApply(maybeCustom, context, [depth, options, inspect]);
         if (ret !== context) {
@@ -101,8 +199,10 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
   let formatterArg;
 
   if (ArrayIsArray(value)) {
-    const prefix = (constructor !== 'Array' || tag !== '')
-      ? getPrefix(constructor, tag, 'Array', `(${value.length})`) : '';
+    const prefix =
+      constructor !== 'Array' || tag !== ''
+        ? getPrefix(constructor, tag, 'Array', `(${value.length})`)
+        : '';
     keys = getNonIndexKeys(value, ctx.showHidden);
     braces = [`${prefix}[`, ']'];
     if (value.length === 0 && keys.length === 0) return `${braces[0]}]`;
@@ -124,7 +224,8 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
     braces = [`${prefix}{`, '}'];
   } else if (isTypedArray(value)) {
     const size = TypedArrayPrototypeGetLength(value);
-    if (constructor === 'StdinChunk' || constructor === 'Buffer') return formatBufferLike(ctx, value, size);
+    if (constructor === 'StdinChunk' || constructor === 'Buffer')
+      return formatBufferLike(ctx, value, size);
     keys = getNonIndexKeys(value, ctx.showHidden);
     const fallback = constructor === null ? TypedArrayPrototypeGetSymbolToStringTag(value) : '';
     const prefix = getPrefix(constructor, tag, fallback, `(${size})`);
@@ -150,7 +251,8 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
       if (keys.length === 0 || (recurseTimes > ctx.depth && ctx.depth !== null)) return base;
     } else if (isDate(value)) {
       base = NumberIsNaN(DatePrototypeGetTime(value))
-        ? DatePrototypeToString(value) : DatePrototypeToISOString(value);
+        ? DatePrototypeToString(value)
+        : DatePrototypeToISOString(value);
       const prefix = getPrefix(constructor, tag, 'Date');
       if (prefix !== 'Date ') base = `${prefix}${base}`;
       if (keys.length === 0) return base;
@@ -186,16 +288,21 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
       base = getBoxedBase(value, ctx, keys, constructor, tag);
       if (keys.length === 0) return base;
     } else {
-      const prefix = constructor === null
-        ? getPrefix(null, tag, tag === 'Object' ? 'Object' : 'Object')
-        : getPrefix(constructor, tag, '');
+      const prefix =
+        constructor === null
+          ? getPrefix(null, tag, tag === 'Object' ? 'Object' : 'Object')
+          : getPrefix(constructor, tag, '');
       if (keys.length === 0) return `${prefix}{}`;
       braces[0] = `${prefix}{`;
     }
   }
 
   if (recurseTimes > ctx.depth && ctx.depth !== null) {
-    let name = StringPrototypeSlice(getPrefix(constructor, tag, constructor === null ? 'Object' : ''), 0, -1);
+    let name = StringPrototypeSlice(
+      getPrefix(constructor, tag, constructor === null ? 'Object' : ''),
+      0,
+      -1,
+    );
     if (constructor === null && ArrayIsArray(value)) name = '[Array: null prototype]';
     if (constructor !== null) name = `[${name}]`;
     return name;
@@ -235,11 +342,16 @@ function getFunctionBase(ctx, value, constructor, tag) {
   try {
     stringified = FunctionPrototypeToString(value);
   } catch {}
-  if (StringPrototypeStartsWith(stringified, 'class') &&
-      StringPrototypeEndsWith(stringified, '}')) {
+  if (
+    StringPrototypeStartsWith(stringified, 'class') &&
+    StringPrototypeEndsWith(stringified, '}')
+  ) {
     const slice = StringPrototypeSlice(stringified, 5, -1);
     const bracketIndex = StringPrototypeIndexOf(slice, '{');
-    if (bracketIndex !== -1 && !StringPrototypeIncludes(StringPrototypeSlice(slice, 0, bracketIndex), '(')) {
+    if (
+      bracketIndex !== -1 &&
+      !StringPrototypeIncludes(StringPrototypeSlice(slice, 0, bracketIndex), '(')
+    ) {
       const hasName = ObjectPrototypeHasOwnProperty(value, 'name');
       const name = (hasName && value.name) || '(anonymous)';
       let b = `class ${name}`;
@@ -339,8 +451,10 @@ function formatMap(ctx, value, recurseTimes) {
     const r = MapIteratorPrototypeNext(it);
     if (r.done) break;
     const entry = r.value;
-    ArrayPrototypePush(output,
-      `${formatValue(ctx, entry[0], recurseTimes)} => ${formatValue(ctx, entry[1], recurseTimes)}`);
+    ArrayPrototypePush(
+      output,
+      `${formatValue(ctx, entry[0], recurseTimes)} => ${formatValue(ctx, entry[1], recurseTimes)}`,
+    );
   }
   if (length > maxLength) ArrayPrototypePush(output, remainingText(length - maxLength));
   ctx.indentationLvl -= 2;
@@ -360,8 +474,11 @@ function formatPromise(ctx, value, recurseTimes) {
 function formatProperty(ctx, value, recurseTimes, key, type) {
   let name;
   let str;
-  const desc = ObjectGetOwnPropertyDescriptor(value, key) ||
-    { __proto__: null, value: value[key], enumerable: true };
+  const desc = ObjectGetOwnPropertyDescriptor(value, key) || {
+    __proto__: null,
+    value: value[key],
+    enumerable: true,
+  };
   if (desc.value !== undefined) {
     ctx.indentationLvl += 2;
     str = formatValue(ctx, desc.value, recurseTimes);
@@ -406,7 +523,8 @@ function formatError(err, constructor, tag, ctx, keys) {
       const index = ArrayPrototypeIndexOf(keys, names[i]);
       if (index !== -1) {
         const v = err[names[i]];
-        if (typeof v !== 'string' || StringPrototypeIncludes(stack, v)) ArrayPrototypeSplice(keys, index, 1);
+        if (typeof v !== 'string' || StringPrototypeIncludes(stack, v))
+          ArrayPrototypeSplice(keys, index, 1);
       }
     }
   }
@@ -419,20 +537,25 @@ function formatError(err, constructor, tag, ctx, keys) {
   // improveStack: make the stack header mention the class when the name was changed.
   if (typeof name === 'string') {
     const len = name.length;
-    if (constructor === null || (StringPrototypeEndsWith(name, 'Error') &&
+    if (
+      constructor === null ||
+      (StringPrototypeEndsWith(name, 'Error') &&
         StringPrototypeStartsWith(stack, name) &&
-        (stack.length === len || stack[len] === ':' || stack[len] === '\n'))) {
+        (stack.length === len || stack[len] === ':' || stack[len] === '\n'))
+    ) {
       const prefix = StringPrototypeSlice(getPrefix(constructor, tag, 'Error'), 0, -1);
       if (name !== prefix) {
         if (StringPrototypeIncludes(prefix, name)) {
-          stack = len === 0 ? `${prefix}: ${stack}` : `${prefix}${StringPrototypeSlice(stack, len)}`;
+          stack =
+            len === 0 ? `${prefix}: ${stack}` : `${prefix}${StringPrototypeSlice(stack, len)}`;
         } else {
           stack = `${prefix} [${name}]${StringPrototypeSlice(stack, len)}`;
         }
       }
     }
   }
-  let pos = (typeof message === 'string' && message !== '' && StringPrototypeIndexOf(stack, message)) || -1;
+  let pos =
+    (typeof message === 'string' && message !== '' && StringPrototypeIndexOf(stack, message)) || -1;
   if (pos !== -1) pos += message.length;
   const stackStart = StringPrototypeIndexOf(stack, '\n    at', pos);
   if (stackStart === -1) {

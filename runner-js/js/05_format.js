@@ -1,9 +1,25 @@
 // 05_format.js: util.format / formatWithOptions (console.log's `%s %d %i %f %j %o %O %c`).
 
-
 // util.format's `%s`: does `value` use a builtin toString (then inspect it) or its own?
 
-import { JSONStringify, NumberCtor, NumberParseFloat, NumberParseInt, ObjectGetOwnPropertyDescriptor, ObjectGetPrototypeOf, ObjectKeys, ObjectPrototypeHasOwnProperty, SetPrototypeHas, StringCtor, StringPrototypeCharCodeAt, StringPrototypeIncludes, StringPrototypeSlice, SymbolPrototypeToString, SymbolToPrimitive, builtInObjects } from './00_primordials.js';
+import {
+  builtInObjects,
+  JSONStringify,
+  NumberCtor,
+  NumberParseFloat,
+  NumberParseInt,
+  ObjectGetOwnPropertyDescriptor,
+  ObjectGetPrototypeOf,
+  ObjectKeys,
+  ObjectPrototypeHasOwnProperty,
+  SetPrototypeHas,
+  StringCtor,
+  StringPrototypeCharCodeAt,
+  StringPrototypeIncludes,
+  StringPrototypeSlice,
+  SymbolPrototypeToString,
+  SymbolToPrimitive,
+} from './00_primordials.js';
 import { isError } from './01_helpers.js';
 import { formatBigInt, formatNumber, stylizeNoColor } from './02_inspect_base.js';
 import { inspect } from './04_inspect.js';
@@ -11,17 +27,27 @@ import { inspect } from './04_inspect.js';
 function hasBuiltInToString(value) {
   let pointer = value;
   try {
-    if (typeof value.toString !== 'function' && typeof value[SymbolToPrimitive] !== 'function') return true;
-    if (ObjectPrototypeHasOwnProperty(value, 'toString') ||
-        ObjectPrototypeHasOwnProperty(value, SymbolToPrimitive)) return false;
+    if (typeof value.toString !== 'function' && typeof value[SymbolToPrimitive] !== 'function')
+      return true;
+    if (
+      ObjectPrototypeHasOwnProperty(value, 'toString') ||
+      ObjectPrototypeHasOwnProperty(value, SymbolToPrimitive)
+    )
+      return false;
     do {
       pointer = ObjectGetPrototypeOf(pointer);
-    } while (pointer !== null && !ObjectPrototypeHasOwnProperty(pointer, 'toString') &&
-      !ObjectPrototypeHasOwnProperty(pointer, SymbolToPrimitive));
+    } while (
+      pointer !== null &&
+      !ObjectPrototypeHasOwnProperty(pointer, 'toString') &&
+      !ObjectPrototypeHasOwnProperty(pointer, SymbolToPrimitive)
+    );
     if (pointer === null) return true;
     const descriptor = ObjectGetOwnPropertyDescriptor(pointer, 'constructor');
-    return descriptor !== undefined && typeof descriptor.value === 'function' &&
-      SetPrototypeHas(builtInObjects, descriptor.value.name);
+    return (
+      descriptor !== undefined &&
+      typeof descriptor.value === 'function' &&
+      SetPrototypeHas(builtInObjects, descriptor.value.name)
+    );
   } catch {
     return true;
   }
@@ -31,7 +57,11 @@ function tryStringify(arg) {
   try {
     return JSONStringify(arg);
   } catch (err) {
-    if (isError(err) && err.name === 'TypeError' && StringPrototypeIncludes(`${err.message}`, 'circular')) {
+    if (
+      isError(err) &&
+      err.name === 'TypeError' &&
+      StringPrototypeIncludes(`${err.message}`, 'circular')
+    ) {
       return '[Circular]';
     }
     throw err;
@@ -60,25 +90,38 @@ export function formatWithOptions(inspectOptions, args) {
     let tempStr;
     let lastPos = 0;
     for (let i = 0; i < first.length - 1; i++) {
-      if (StringPrototypeCharCodeAt(first, i) === 37) { // '%'
+      if (StringPrototypeCharCodeAt(first, i) === 37) {
+        // '%'
         const nextChar = StringPrototypeCharCodeAt(first, ++i);
         if (a + 1 !== args.length) {
           switch (nextChar) {
-            case 115: { // 's'
+            case 115: {
+              // 's'
               const tempArg = args[++a];
               if (typeof tempArg === 'number') tempStr = formatNumber(stylizeNoColor, tempArg);
               else if (typeof tempArg === 'bigint') tempStr = formatBigInt(stylizeNoColor, tempArg);
-              else if (typeof tempArg !== 'object' || tempArg === null || !hasBuiltInToString(tempArg)) {
-                tempStr = typeof tempArg === 'symbol' ? SymbolPrototypeToString(tempArg) : StringCtor(tempArg);
+              else if (
+                typeof tempArg !== 'object' ||
+                tempArg === null ||
+                !hasBuiltInToString(tempArg)
+              ) {
+                tempStr =
+                  typeof tempArg === 'symbol'
+                    ? SymbolPrototypeToString(tempArg)
+                    : StringCtor(tempArg);
               } else {
-                tempStr = inspect(tempArg, withOptions(inspectOptions, { compact: 3, colors: false, depth: 0 }));
+                tempStr = inspect(
+                  tempArg,
+                  withOptions(inspectOptions, { compact: 3, colors: false, depth: 0 }),
+                );
               }
               break;
             }
             case 106: // 'j'
               tempStr = tryStringify(args[++a]);
               break;
-            case 100: { // 'd'
+            case 100: {
+              // 'd'
               const tempNum = args[++a];
               if (typeof tempNum === 'bigint') tempStr = formatBigInt(stylizeNoColor, tempNum);
               else if (typeof tempNum === 'symbol') tempStr = 'NaN';
@@ -89,16 +132,22 @@ export function formatWithOptions(inspectOptions, args) {
               tempStr = inspect(args[++a], inspectOptions);
               break;
             case 111: // 'o'
-              tempStr = inspect(args[++a], withOptions(inspectOptions, { showHidden: true, showProxy: true, depth: 4 }));
+              tempStr = inspect(
+                args[++a],
+                withOptions(inspectOptions, { showHidden: true, showProxy: true, depth: 4 }),
+              );
               break;
-            case 105: { // 'i'
+            case 105: {
+              // 'i'
               const tempInteger = args[++a];
-              if (typeof tempInteger === 'bigint') tempStr = formatBigInt(stylizeNoColor, tempInteger);
+              if (typeof tempInteger === 'bigint')
+                tempStr = formatBigInt(stylizeNoColor, tempInteger);
               else if (typeof tempInteger === 'symbol') tempStr = 'NaN';
               else tempStr = formatNumber(stylizeNoColor, NumberParseInt(tempInteger));
               break;
             }
-            case 102: { // 'f'
+            case 102: {
+              // 'f'
               const tempFloat = args[++a];
               if (typeof tempFloat === 'symbol') tempStr = 'NaN';
               else tempStr = formatNumber(stylizeNoColor, NumberParseFloat(tempFloat));

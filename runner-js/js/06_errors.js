@@ -1,7 +1,16 @@
 // 06_errors.js: Node-style error objects (`code`, a `TypeError [CODE]: message` stack header) and
 // the argument errors of Node's validators.
 
-import { ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, ObjectGetPrototypeOf, RangeErrorCtor, StringPrototypeIncludes, StringPrototypeSlice, StringPrototypeStartsWith, TypeErrorCtor } from './00_primordials.js';
+import {
+  ObjectDefineProperty,
+  ObjectGetOwnPropertyDescriptor,
+  ObjectGetPrototypeOf,
+  RangeErrorCtor,
+  StringPrototypeIncludes,
+  StringPrototypeSlice,
+  StringPrototypeStartsWith,
+  TypeErrorCtor,
+} from './00_primordials.js';
 import { inspect } from './04_inspect.js';
 
 export const NODE_VERSION = 'v20.20.2';
@@ -10,12 +19,19 @@ export function makeNodeError(Ctor, code, message) {
   const err = new Ctor(message);
   // Like Node: the stack header reads `TypeError [CODE]: message`, `name` stays the class name.
   ObjectDefineProperty(err, 'name', {
-    __proto__: null, value: `${err.name} [${code}]`, configurable: true, writable: true,
+    __proto__: null,
+    value: `${err.name} [${code}]`,
+    configurable: true,
+    writable: true,
   });
   err.stack; // eslint-disable-line no-unused-expressions -- materializes the stack with the name
   delete err.name;
   ObjectDefineProperty(err, 'code', {
-    __proto__: null, value: code, configurable: true, writable: true, enumerable: true,
+    __proto__: null,
+    value: code,
+    configurable: true,
+    writable: true,
+    enumerable: true,
   });
   return err;
 }
@@ -45,13 +61,19 @@ function describeReceived(value) {
 
 export function makeInvalidArgType(name, expected, value) {
   const what = StringPrototypeIncludes(name, '.') ? 'property' : 'argument';
-  return makeNodeError(TypeErrorCtor, 'ERR_INVALID_ARG_TYPE',
-    `The "${name}" ${what} must be ${StringPrototypeStartsWith(expected, 'an instance') ? '' : 'of type '}${expected}.${describeReceived(value)}`);
+  return makeNodeError(
+    TypeErrorCtor,
+    'ERR_INVALID_ARG_TYPE',
+    `The "${name}" ${what} must be ${StringPrototypeStartsWith(expected, 'an instance') ? '' : 'of type '}${expected}.${describeReceived(value)}`,
+  );
 }
 
 export function makeOutOfRange(name, range, value) {
-  return makeNodeError(RangeErrorCtor, 'ERR_OUT_OF_RANGE',
-    `The value of "${name}" is out of range. It must be ${range}. Received ${inspect(value)}`);
+  return makeNodeError(
+    RangeErrorCtor,
+    'ERR_OUT_OF_RANGE',
+    `The value of "${name}" is out of range. It must be ${range}. Received ${inspect(value)}`,
+  );
 }
 
 export function validateFunction(fn, name) {

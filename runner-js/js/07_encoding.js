@@ -1,6 +1,31 @@
 // 07_encoding.js: UTF-8 helpers, TextEncoder and TextDecoder (utf-8 only).
 
-import { DataViewPrototypeGetByteLength, ObjectDefineProperty, RangeErrorCtor, StringCtor, StringPrototypeCharCodeAt, StringPrototypeCodePointAt, StringPrototypeSlice, StringPrototypeToLowerCase, StringPrototypeTrim, SymbolToStringTag, TypeErrorCtor, TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteLength, TypedArrayPrototypeGetByteOffset, TypedArrayPrototypeGetLength, TypedArrayPrototypeGetSymbolToStringTag, TypedArrayPrototypeSet, TypedArrayPrototypeSlice, TypedArrayPrototypeSubarray, Uint8ArrayCtor, bridgeUtf8Decode, bridgeUtf8Encode, getter, uncurryThis } from './00_primordials.js';
+import {
+  bridgeUtf8Decode,
+  bridgeUtf8Encode,
+  DataViewPrototypeGetByteLength,
+  getter,
+  ObjectDefineProperty,
+  RangeErrorCtor,
+  StringCtor,
+  StringPrototypeCharCodeAt,
+  StringPrototypeCodePointAt,
+  StringPrototypeSlice,
+  StringPrototypeToLowerCase,
+  StringPrototypeTrim,
+  SymbolToStringTag,
+  TypedArrayPrototypeGetBuffer,
+  TypedArrayPrototypeGetByteLength,
+  TypedArrayPrototypeGetByteOffset,
+  TypedArrayPrototypeGetLength,
+  TypedArrayPrototypeGetSymbolToStringTag,
+  TypedArrayPrototypeSet,
+  TypedArrayPrototypeSlice,
+  TypedArrayPrototypeSubarray,
+  TypeErrorCtor,
+  Uint8ArrayCtor,
+  uncurryThis,
+} from './00_primordials.js';
 import { isArrayBuffer, isDataView, isTypedArray, toStringSafe } from './01_helpers.js';
 import { makeInvalidArgType, makeNodeError } from './06_errors.js';
 
@@ -62,8 +87,14 @@ function incompleteUtf8Tail(bytes) {
 
 function normalizeEncodingLabel(label) {
   const l = StringPrototypeToLowerCase(StringPrototypeTrim(StringCtor(label)));
-  if (l === 'utf-8' || l === 'utf8' || l === 'unicode-1-1-utf-8' || l === 'unicode11utf8' ||
-      l === 'unicode20utf8' || l === 'x-unicode20utf8') {
+  if (
+    l === 'utf-8' ||
+    l === 'utf8' ||
+    l === 'unicode-1-1-utf-8' ||
+    l === 'unicode11utf8' ||
+    l === 'unicode20utf8' ||
+    l === 'x-unicode20utf8'
+  ) {
     return 'utf-8';
   }
   return undefined;
@@ -115,7 +146,9 @@ export class TextEncoder {
   }
 }
 ObjectDefineProperty(TextEncoder.prototype, SymbolToStringTag, {
-  __proto__: null, value: 'TextEncoder', configurable: true,
+  __proto__: null,
+  value: 'TextEncoder',
+  configurable: true,
 });
 
 export class TextDecoder {
@@ -127,8 +160,11 @@ export class TextDecoder {
   constructor(label = 'utf-8', options = undefined) {
     const encoding = normalizeEncodingLabel(label);
     if (encoding === undefined) {
-      throw makeNodeError(RangeErrorCtor, 'ERR_ENCODING_NOT_SUPPORTED',
-        `The "${toStringSafe(label)}" encoding is not supported`);
+      throw makeNodeError(
+        RangeErrorCtor,
+        'ERR_ENCODING_NOT_SUPPORTED',
+        `The "${toStringSafe(label)}" encoding is not supported`,
+      );
     }
     if (options !== undefined && options !== null && typeof options !== 'object') {
       throw makeInvalidArgType('options', 'object', options);
@@ -178,8 +214,11 @@ export class TextDecoder {
     } catch {
       this.#pending = undefined;
       this.#bomChecked = false;
-      throw makeNodeError(TypeErrorCtor, 'ERR_ENCODING_INVALID_ENCODED_DATA',
-        'The encoded data was not valid for encoding utf-8');
+      throw makeNodeError(
+        TypeErrorCtor,
+        'ERR_ENCODING_INVALID_ENCODED_DATA',
+        'The encoded data was not valid for encoding utf-8',
+      );
     }
     if (!this.#bomChecked && out.length > 0) {
       this.#bomChecked = true;
@@ -192,7 +231,9 @@ export class TextDecoder {
   }
 }
 ObjectDefineProperty(TextDecoder.prototype, SymbolToStringTag, {
-  __proto__: null, value: 'TextDecoder', configurable: true,
+  __proto__: null,
+  value: 'TextDecoder',
+  configurable: true,
 });
 
 // A streaming utf-8 decoder for runner internals (stdin setEncoding).

@@ -3,7 +3,25 @@
 // Listener lists live in a private field; `setEmitterHook(emitter, hook)` registers an internal
 // hook (a private registry) called when listeners change, so stdin can track its ref state.
 
-import { ArrayPrototypeIndexOf, ArrayPrototypePush, ArrayPrototypeSlice, ArrayPrototypeSplice, ErrorCtor, MapCtor, MapIteratorPrototypeNext, MapPrototypeDelete, MapPrototypeEntries, MapPrototypeGet, MapPrototypeHas, MapPrototypeSet, ReflectApply, WeakMapCtor, WeakMapPrototypeGet, WeakMapPrototypeSet, uncurryThis } from './00_primordials.js';
+import {
+  ArrayPrototypeIndexOf,
+  ArrayPrototypePush,
+  ArrayPrototypeSlice,
+  ArrayPrototypeSplice,
+  ErrorCtor,
+  MapCtor,
+  MapIteratorPrototypeNext,
+  MapPrototypeDelete,
+  MapPrototypeEntries,
+  MapPrototypeGet,
+  MapPrototypeHas,
+  MapPrototypeSet,
+  ReflectApply,
+  uncurryThis,
+  WeakMapCtor,
+  WeakMapPrototypeGet,
+  WeakMapPrototypeSet,
+} from './00_primordials.js';
 import { isError, listPush, newList } from './01_helpers.js';
 import { inspect } from './04_inspect.js';
 import { validateFunction } from './06_errors.js';

@@ -3,10 +3,26 @@
 // on; uncaught exceptions ('uncaughtException' listeners, or Node's `file:line`, source line and
 // caret, the error, and exit 1).
 
-
 // Main script source, for the `file:line\n<source line>\n^` header of uncaught errors.
 
-import { NumberCtor, ObjectCreate, ObjectSetPrototypeOf, ReflectApply, StringPrototypeCharCodeAt, StringPrototypeEndsWith, StringPrototypeIndexOf, StringPrototypeLastIndexOf, StringPrototypeSlice, StringPrototypeTrim, SymbolPrototypeToString, SymbolToStringTag, bridgeExit, bridgeMonotonic, bridgeStdinRef, bridgeWrite } from './00_primordials.js';
+import {
+  bridgeExit,
+  bridgeMonotonic,
+  bridgeStdinRef,
+  bridgeWrite,
+  NumberCtor,
+  ObjectCreate,
+  ObjectSetPrototypeOf,
+  ReflectApply,
+  StringPrototypeCharCodeAt,
+  StringPrototypeEndsWith,
+  StringPrototypeIndexOf,
+  StringPrototypeLastIndexOf,
+  StringPrototypeSlice,
+  StringPrototypeTrim,
+  SymbolPrototypeToString,
+  SymbolToStringTag,
+} from './00_primordials.js';
 import { getStack, isError, splitLines } from './01_helpers.js';
 import { inspect } from './04_inspect.js';
 import { NODE_VERSION } from './06_errors.js';
@@ -41,7 +57,8 @@ function sourceHeader(stack, atThrow) {
   const file = StringPrototypeSlice(frame, 0, c1);
   const line = NumberCtor(StringPrototypeSlice(frame, c1 + 1, c2));
   const col = NumberCtor(StringPrototypeSlice(frame, c2 + 1));
-  if (file !== mainFilename || !(line >= 1) || line > mainSourceLines.length || !(col >= 1)) return '';
+  if (file !== mainFilename || !(line >= 1) || line > mainSourceLines.length || !(col >= 1))
+    return '';
   const text = mainSourceLines[line - 1];
   let caret = col - 1;
   // `throw new Error(...)`: Node points at the throw statement, the stack at `new`.
@@ -67,8 +84,10 @@ export function formatUncaught(err, atThrow) {
     if (err !== null && (typeof err === 'object' || typeof err === 'function')) {
       return inspect(err);
     }
-    return `\n${typeof err === 'symbol' ? SymbolPrototypeToString(err) : `${err}`}\n` +
-      '(Use `node --trace-uncaught ...` to show where the exception was thrown)';
+    return (
+      `\n${typeof err === 'symbol' ? SymbolPrototypeToString(err) : `${err}`}\n` +
+      '(Use `node --trace-uncaught ...` to show where the exception was thrown)'
+    );
   } catch {
     return 'Uncaught exception (formatting failed)';
   }
@@ -118,9 +137,12 @@ const EventEmitterPrototypeEmitRaw = EventEmitter.prototype.emit;
 
 // The process emitter, made here at factory time; `populateProcess` adds its properties.
 export const processObject = new EventEmitter();
-ObjectSetPrototypeOf(processObject, ObjectCreate(EventEmitter.prototype, {
-  [SymbolToStringTag]: { __proto__: null, value: 'process', configurable: true },
-}));
+ObjectSetPrototypeOf(
+  processObject,
+  ObjectCreate(EventEmitter.prototype, {
+    [SymbolToStringTag]: { __proto__: null, value: 'process', configurable: true },
+  }),
+);
 
 export function processEmit(...args) {
   return ReflectApply(EventEmitterPrototypeEmitRaw, processObject, args);

@@ -2,7 +2,15 @@
 // processTicksAndRejections: ticks, then a microtask checkpoint, until both are empty) and
 // runGuest (a guest callback whose exception becomes an uncaught exception).
 
-import { ArrayPrototypeSplice, ObjectDefineProperty, PromiseCtor, PromisePrototypeThen, PromiseResolve, ReflectApply, bridgeRunMicrotasks } from './00_primordials.js';
+import {
+  ArrayPrototypeSplice,
+  bridgeRunMicrotasks,
+  ObjectDefineProperty,
+  PromiseCtor,
+  PromisePrototypeThen,
+  PromiseResolve,
+  ReflectApply,
+} from './00_primordials.js';
 import { listPush, newList } from './01_helpers.js';
 import { validateFunction } from './06_errors.js';
 import { isProcessExiting, triggerUncaught } from './20_exit.js';
@@ -27,7 +35,10 @@ export function queueMicrotask(callback) {
   validateFunction(callback, 'callback');
   if (microtaskTrampoline === undefined) {
     microtaskTrampoline = PromiseResolve(undefined);
-    ObjectDefineProperty(microtaskTrampoline, 'constructor', { __proto__: null, value: PromiseCtor });
+    ObjectDefineProperty(microtaskTrampoline, 'constructor', {
+      __proto__: null,
+      value: PromiseCtor,
+    });
   }
   PromisePrototypeThen(microtaskTrampoline, () => {
     try {

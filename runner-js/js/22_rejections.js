@@ -1,9 +1,20 @@
 // 22_rejections.js: runner.unhandledRejection: 'unhandledRejection' listeners, or Node's report
 // of the rejection and exit 1.
 
-import { FunctionPrototypeToString, ObjectGetOwnPropertyDescriptor, ObjectGetPrototypeOf, SymbolPrototypeToString } from './00_primordials.js';
+import {
+  FunctionPrototypeToString,
+  ObjectGetOwnPropertyDescriptor,
+  ObjectGetPrototypeOf,
+  SymbolPrototypeToString,
+} from './00_primordials.js';
 import { isError } from './01_helpers.js';
-import { fatalExit, formatUncaught, processEmit, processListenerCount, triggerUncaught } from './20_exit.js';
+import {
+  fatalExit,
+  formatUncaught,
+  processEmit,
+  processListenerCount,
+  triggerUncaught,
+} from './20_exit.js';
 import { drainTicks } from './21_ticks.js';
 
 function noSideEffectsToString(v) {
@@ -13,8 +24,12 @@ function noSideEffectsToString(v) {
   let name = 'Object';
   try {
     const desc = ObjectGetOwnPropertyDescriptor(ObjectGetPrototypeOf(v), 'constructor');
-    if (desc && typeof desc.value === 'function' && typeof desc.value.name === 'string' &&
-        desc.value.name !== '') {
+    if (
+      desc &&
+      typeof desc.value === 'function' &&
+      typeof desc.value.name === 'string' &&
+      desc.value.name !== ''
+    ) {
       name = desc.value.name;
     }
   } catch {}
@@ -39,7 +54,8 @@ export function reportUnhandledRejection(reason, promise) {
   }
   let text;
   try {
-    text = 'node:internal/process/promises:389\n      new UnhandledPromiseRejection(reason);\n' +
+    text =
+      'node:internal/process/promises:389\n      new UnhandledPromiseRejection(reason);\n' +
       '      ^\n\nUnhandledPromiseRejection: This error originated either by throwing inside of an ' +
       'async function without a catch block, or by rejecting a promise which was not handled ' +
       `with .catch(). The promise rejected with the reason "${noSideEffectsToString(reason)}".\n` +

@@ -1,6 +1,6 @@
 // 23_warnings.js: process.emitWarning ('warning' listeners and the stderr line, on a later tick).
 
-import { ErrorCtor, bridgeWrite } from './00_primordials.js';
+import { bridgeWrite, ErrorCtor } from './00_primordials.js';
 import { isError } from './01_helpers.js';
 import { processEmit, processListenerCount, processObject } from './20_exit.js';
 import { internalNextTick, runGuest } from './21_ticks.js';

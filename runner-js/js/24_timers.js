@@ -1,9 +1,27 @@
 // 24_timers.js: setTimeout/setInterval/setImmediate and the turn logic behind runner.tick().
 
-import { ArrayPrototypeIndexOf, ArrayPrototypeSplice, MapCtor, MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, MathCeil, MathMax, ObjectDefineProperty, SymbolToPrimitive, bridgeMonotonic } from './00_primordials.js';
+import {
+  ArrayPrototypeIndexOf,
+  ArrayPrototypeSplice,
+  bridgeMonotonic,
+  MapCtor,
+  MapPrototypeDelete,
+  MapPrototypeGet,
+  MapPrototypeSet,
+  MathCeil,
+  MathMax,
+  ObjectDefineProperty,
+  SymbolToPrimitive,
+} from './00_primordials.js';
 import { listPush, newList } from './01_helpers.js';
 import { validateFunction } from './06_errors.js';
-import { exitCodeValue, isProcessExiting, isStdinRefOn, processEmit, processListenerCount } from './20_exit.js';
+import {
+  exitCodeValue,
+  isProcessExiting,
+  isStdinRefOn,
+  processEmit,
+  processListenerCount,
+} from './20_exit.js';
 import { drainTicks, runGuest } from './21_ticks.js';
 import { emitWarning } from './23_warnings.js';
 
@@ -58,8 +76,10 @@ function coerceDelay(after) {
   after *= 1;
   if (!(after >= 1 && after <= TIMEOUT_MAX)) {
     if (after > TIMEOUT_MAX) {
-      emitWarning(`${after} does not fit into a 32-bit signed integer.\nTimeout duration was set to 1.`,
-        'TimeoutOverflowWarning');
+      emitWarning(
+        `${after} does not fit into a 32-bit signed integer.\nTimeout duration was set to 1.`,
+        'TimeoutOverflowWarning',
+      );
     }
     after = 1;
   }
@@ -141,7 +161,11 @@ function createTimer(callback, after, args, repeat) {
   rec.timeout = new Timeout(rec);
   // Node's frames read `Timeout._onTimeout`; V8 infers the name from an enumerable property.
   ObjectDefineProperty(rec.timeout, '_onTimeout', {
-    __proto__: null, value: callback, writable: true, enumerable: true, configurable: true,
+    __proto__: null,
+    value: callback,
+    writable: true,
+    enumerable: true,
+    configurable: true,
   });
   MapPrototypeSet(timersById, rec.id, rec);
   insertTimer(rec);
@@ -224,7 +248,11 @@ export function setImmediate(callback, ...args) {
   const rec = { __proto__: null, callback, args, ref: true, active: true, immediate: undefined };
   rec.immediate = new Immediate(rec);
   ObjectDefineProperty(rec.immediate, '_onImmediate', {
-    __proto__: null, value: callback, writable: true, enumerable: false, configurable: true,
+    __proto__: null,
+    value: callback,
+    writable: true,
+    enumerable: false,
+    configurable: true,
   });
   listPush(immediateQueue, rec);
   refImmediateCount++;
@@ -294,8 +322,13 @@ export function loopTurn() {
   runTimers(loopNow);
   runImmediates();
   let delay = loopDelay();
-  if (delay === -1 && !isStdinRefOn() && !isProcessExiting() &&
-      processListenerCount('beforeExit') > 0 && !beforeExitEmitted) {
+  if (
+    delay === -1 &&
+    !isStdinRefOn() &&
+    !isProcessExiting() &&
+    processListenerCount('beforeExit') > 0 &&
+    !beforeExitEmitted
+  ) {
     beforeExitEmitted = true;
     runGuest(processEmit, undefined, ['beforeExit', exitCodeValue()]);
     drainTicks();

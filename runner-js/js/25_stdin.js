@@ -1,14 +1,36 @@
 // 25_stdin.js: process.stdin, a minimal Readable fed by runner.stdinData / runner.stdinEnd.
 
-
 // A stdin chunk: a Uint8Array with Buffer-like toString(encoding, start, end).
 
-import { ArrayPrototypePush, ArrayPrototypeShift, ArrayPrototypeSplice, MathMax, MathMin, ObjectSetPrototypeOf, PromiseCtor, PromiseResolve, StringFromCharCode, StringPrototypeToLowerCase, SymbolAsyncIterator, TypeErrorCtor, TypedArrayPrototypeGetLength, TypedArrayPrototypeSet, TypedArrayPrototypeSlice, TypedArrayPrototypeSubarray, Uint8ArrayCtor } from './00_primordials.js';
+import {
+  ArrayPrototypePush,
+  ArrayPrototypeShift,
+  ArrayPrototypeSplice,
+  MathMax,
+  MathMin,
+  ObjectSetPrototypeOf,
+  PromiseCtor,
+  PromiseResolve,
+  StringFromCharCode,
+  StringPrototypeToLowerCase,
+  SymbolAsyncIterator,
+  TypedArrayPrototypeGetLength,
+  TypedArrayPrototypeSet,
+  TypedArrayPrototypeSlice,
+  TypedArrayPrototypeSubarray,
+  TypeErrorCtor,
+  Uint8ArrayCtor,
+} from './00_primordials.js';
 import { listPush, newList, toStringSafe } from './01_helpers.js';
 import { hexByte } from './02_inspect_base.js';
 import { makeNodeError } from './06_errors.js';
-import { TextDecoderPrototypeDecode, newStreamDecoder, utf8Decode } from './07_encoding.js';
-import { EventEmitter, EventEmitterPrototypeEmit, EventEmitterPrototypeListenerCount, setEmitterHook } from './08_events.js';
+import { newStreamDecoder, TextDecoderPrototypeDecode, utf8Decode } from './07_encoding.js';
+import {
+  EventEmitter,
+  EventEmitterPrototypeEmit,
+  EventEmitterPrototypeListenerCount,
+  setEmitterHook,
+} from './08_events.js';
 import { processObject, setStdinRef } from './20_exit.js';
 import { internalNextTick, runGuest } from './21_ticks.js';
 
@@ -41,7 +63,11 @@ export function bytesToString(bytes, encoding) {
   const enc = encoding === undefined || encoding === null ? 'utf8' : normalizeEncoding(encoding);
   if (enc === 'utf8') return utf8Decode(bytes);
   if (enc === undefined) {
-    throw makeNodeError(TypeErrorCtor, 'ERR_UNKNOWN_ENCODING', `Unknown encoding: ${toStringSafe(encoding)}`);
+    throw makeNodeError(
+      TypeErrorCtor,
+      'ERR_UNKNOWN_ENCODING',
+      `Unknown encoding: ${toStringSafe(encoding)}`,
+    );
   }
   const len = TypedArrayPrototypeGetLength(bytes);
   let out = '';
@@ -49,7 +75,10 @@ export function bytesToString(bytes, encoding) {
     for (let i = 0; i < len; i++) out += hexByte(bytes[i]);
   } else if (enc === 'base64') {
     for (let i = 0; i < len; i += 3) {
-      const n = (bytes[i] << 16) | ((i + 1 < len ? bytes[i + 1] : 0) << 8) | (i + 2 < len ? bytes[i + 2] : 0);
+      const n =
+        (bytes[i] << 16) |
+        ((i + 1 < len ? bytes[i + 1] : 0) << 8) |
+        (i + 2 < len ? bytes[i + 2] : 0);
       out += base64Chars[(n >> 18) & 63] + base64Chars[(n >> 12) & 63];
       out += i + 1 < len ? base64Chars[(n >> 6) & 63] : '=';
       out += i + 2 < len ? base64Chars[n & 63] : '=';
@@ -78,9 +107,13 @@ let stdinIterWaiter; // { resolve, reject } of a pending next()
 function updateStdinRef() {
   const dataListeners = EventEmitterPrototypeListenerCount(stdin, 'data');
   const readableListeners = EventEmitterPrototypeListenerCount(stdin, 'readable');
-  const wanted = !stdinEnded && !stdinDestroyed && !stdinUnrefed && (
-    (stdinFlowing === true && (dataListeners > 0 || stdinExplicitResume)) ||
-    readableListeners > 0 || stdinIterActive);
+  const wanted =
+    !stdinEnded &&
+    !stdinDestroyed &&
+    !stdinUnrefed &&
+    ((stdinFlowing === true && (dataListeners > 0 || stdinExplicitResume)) ||
+      readableListeners > 0 ||
+      stdinIterActive);
   setStdinRef(wanted);
 }
 
@@ -99,7 +132,11 @@ function flushDecoder() {
 }
 
 function stdinEmit(event, arg) {
-  runGuest(EventEmitterPrototypeEmit, undefined, arg === undefined ? [stdin, event] : [stdin, event, arg]);
+  runGuest(
+    EventEmitterPrototypeEmit,
+    undefined,
+    arg === undefined ? [stdin, event] : [stdin, event, arg],
+  );
 }
 
 function scheduleFlow() {
@@ -195,7 +232,11 @@ export function onStdinEnd() {
 }
 
 function stdinListenersChanged(event) {
-  if (event === 'data' && EventEmitterPrototypeListenerCount(stdin, 'data') > 0 && stdinFlowing !== false) {
+  if (
+    event === 'data' &&
+    EventEmitterPrototypeListenerCount(stdin, 'data') > 0 &&
+    stdinFlowing !== false
+  ) {
     stdinFlowing = true;
     scheduleFlow();
   } else if (event === 'readable' && EventEmitterPrototypeListenerCount(stdin, 'readable') > 0) {
@@ -208,7 +249,8 @@ function stdinListenersChanged(event) {
 function readAll(n) {
   if (stdinChunks.length === 0) return null;
   let total = 0;
-  for (let i = 0; i < stdinChunks.length; i++) total += TypedArrayPrototypeGetLength(stdinChunks[i]);
+  for (let i = 0; i < stdinChunks.length; i++)
+    total += TypedArrayPrototypeGetLength(stdinChunks[i]);
   if (n !== undefined && n > total && !stdinEnded) return null;
   const out = new StdinChunk(total);
   let off = 0;
@@ -258,7 +300,11 @@ class Socket extends EventEmitter {
   setEncoding(encoding = 'utf8') {
     const enc = normalizeEncoding(encoding);
     if (enc === undefined) {
-      throw makeNodeError(TypeErrorCtor, 'ERR_UNKNOWN_ENCODING', `Unknown encoding: ${toStringSafe(encoding)}`);
+      throw makeNodeError(
+        TypeErrorCtor,
+        'ERR_UNKNOWN_ENCODING',
+        `Unknown encoding: ${toStringSafe(encoding)}`,
+      );
     }
     stdinEncoding = enc;
     if (enc === 'utf8') stdinDecoder = newStreamDecoder();
@@ -313,8 +359,10 @@ class Socket extends EventEmitter {
   }
 
   pipe(dest, options = undefined) {
-    const endDest = !(options != null && options.end === false) &&
-      dest !== processObject.stdout && dest !== processObject.stderr;
+    const endDest =
+      !(options != null && options.end === false) &&
+      dest !== processObject.stdout &&
+      dest !== processObject.stderr;
     this.on('data', (chunk) => dest.write(chunk));
     if (endDest) this.on('end', () => dest.end());
     return dest;

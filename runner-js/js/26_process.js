@@ -1,12 +1,23 @@
 // 26_process.js: the properties of the `process` object (built once at factory time; argv, env
 // and cwd are filled per exec by configureProcess), process.stdout/stderr and process.hrtime.
 
-import { ArrayBufferIsView, ArrayIsArray, ArrayPrototypePush, NumberCtor, NumberIsInteger, ObjectDefineProperty, ObjectKeys, StringPrototypeSlice, bridgeHrtime, bridgeWrite } from './00_primordials.js';
-import { NODE_VERSION, makeInvalidArgType, makeOutOfRange } from './06_errors.js';
+import {
+  ArrayBufferIsView,
+  ArrayIsArray,
+  ArrayPrototypePush,
+  bridgeHrtime,
+  bridgeWrite,
+  NumberCtor,
+  NumberIsInteger,
+  ObjectDefineProperty,
+  ObjectKeys,
+  StringPrototypeSlice,
+} from './00_primordials.js';
+import { makeInvalidArgType, makeOutOfRange, NODE_VERSION } from './06_errors.js';
 import { EventEmitter } from './08_events.js';
 import { exitProcess, getExitCode, msSinceStart, processObject, setExitCode } from './20_exit.js';
 import { internalNextTick, nextTick } from './21_ticks.js';
-import { PROCESS_PID, emitWarning } from './23_warnings.js';
+import { emitWarning, PROCESS_PID } from './23_warnings.js';
 import { stdin } from './25_stdin.js';
 
 function validateExitCode(code) {
@@ -34,7 +45,10 @@ function hrtime(time) {
   return [sec, ns];
 }
 ObjectDefineProperty(hrtime, 'bigint', {
-  __proto__: null, writable: true, configurable: true, enumerable: true,
+  __proto__: null,
+  writable: true,
+  configurable: true,
+  enumerable: true,
   value: function bigint() {
     return bridgeHrtime();
   },
@@ -70,7 +84,11 @@ class WriteSocket extends EventEmitter {
     } else if (ArrayBufferIsView(chunk)) {
       bridgeWrite(this.#fd, chunk);
     } else {
-      throw makeInvalidArgType('chunk', 'of type string or an instance of Buffer, TypedArray, or DataView', chunk);
+      throw makeInvalidArgType(
+        'chunk',
+        'of type string or an instance of Buffer, TypedArray, or DataView',
+        chunk,
+      );
     }
     if (typeof callback === 'function') internalNextTick(callback, null);
     return true;
@@ -153,7 +171,11 @@ export function populateProcess() {
   const keys = ObjectKeys(props);
   for (let i = 0; i < keys.length; i++) {
     ObjectDefineProperty(proc, keys[i], {
-      __proto__: null, value: props[keys[i]], writable: true, enumerable: true, configurable: true,
+      __proto__: null,
+      value: props[keys[i]],
+      writable: true,
+      enumerable: true,
+      configurable: true,
     });
   }
   ObjectDefineProperty(proc, 'exitCode', {
@@ -168,7 +190,10 @@ export function populateProcess() {
     },
   });
   ObjectDefineProperty(proc, 'stdin', {
-    __proto__: null, enumerable: true, configurable: true, get() {
+    __proto__: null,
+    enumerable: true,
+    configurable: true,
+    get() {
       return stdin;
     },
   });
@@ -177,7 +202,11 @@ ObjectDefineProperty(WriteSocket, 'name', { __proto__: null, value: 'Socket' });
 
 function defineProcessValue(proc, key, value) {
   ObjectDefineProperty(proc, key, {
-    __proto__: null, value, writable: true, enumerable: true, configurable: true,
+    __proto__: null,
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true,
   });
 }
 
@@ -188,7 +217,11 @@ export function configureProcess(proc, config) {
   const pairs = config.env || [];
   for (let i = 0; i < pairs.length; i++) {
     ObjectDefineProperty(env, `${pairs[i][0]}`, {
-      __proto__: null, value: `${pairs[i][1]}`, writable: true, enumerable: true, configurable: true,
+      __proto__: null,
+      value: `${pairs[i][1]}`,
+      writable: true,
+      enumerable: true,
+      configurable: true,
     });
   }
   defineProcessValue(proc, 'argv', argv);

@@ -1,6 +1,23 @@
 // 27_console.js: the global `console` (stdout for log/info/debug, stderr for warn/error/trace).
 
-import { ArrayPrototypeJoin, ErrorCaptureStackTrace, MapCtor, MapPrototypeDelete, MapPrototypeGet, MapPrototypeHas, MapPrototypeSet, MathMax, ObjectDefineProperty, ObjectKeys, StringPrototypeIncludes, StringPrototypeSlice, SymbolToStringTag, bridgeMonotonic, bridgeWrite, uncurryThis } from './00_primordials.js';
+import {
+  ArrayPrototypeJoin,
+  bridgeMonotonic,
+  bridgeWrite,
+  ErrorCaptureStackTrace,
+  MapCtor,
+  MapPrototypeDelete,
+  MapPrototypeGet,
+  MapPrototypeHas,
+  MapPrototypeSet,
+  MathMax,
+  ObjectDefineProperty,
+  ObjectKeys,
+  StringPrototypeIncludes,
+  StringPrototypeSlice,
+  SymbolToStringTag,
+  uncurryThis,
+} from './00_primordials.js';
 import { splitLines } from './01_helpers.js';
 import { inspect } from './04_inspect.js';
 import { formatWithOptions } from './05_format.js';
@@ -144,11 +161,19 @@ function makeConsole() {
   const keys = ObjectKeys(methods);
   for (let i = 0; i < keys.length; i++) {
     ObjectDefineProperty(con, keys[i], {
-      __proto__: null, value: methods[keys[i]], writable: true, enumerable: true, configurable: true,
+      __proto__: null,
+      value: methods[keys[i]],
+      writable: true,
+      enumerable: true,
+      configurable: true,
     });
   }
   ObjectDefineProperty(con, SymbolToStringTag, {
-    __proto__: null, value: 'console', writable: false, enumerable: false, configurable: true,
+    __proto__: null,
+    value: 'console',
+    writable: false,
+    enumerable: false,
+    configurable: true,
   });
   return con;
 }

@@ -7,11 +7,22 @@
 // the old buffer), bounds-checks every guest pointer/length (EFAULT), and returns a WASI errno.
 // Native `bridge.wasi_*` functions return their result, or a negative Number `-errno`.
 
-
 // Native functions, captured now; absent ones (older native side) answer ENOSYS.
 
 import { bridge } from 'agentos:bridge';
-import { TypedArrayPrototype, TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetLength, TypedArrayPrototypeSet, TypedArrayPrototypeSlice, Uint8ArrayCtor, bridgeExit, bridgeUtf8Encode, getter, globalObject, uncurryThis } from './00_primordials.js';
+import {
+  bridgeExit,
+  bridgeUtf8Encode,
+  getter,
+  globalObject,
+  TypedArrayPrototype,
+  TypedArrayPrototypeGetBuffer,
+  TypedArrayPrototypeGetLength,
+  TypedArrayPrototypeSet,
+  TypedArrayPrototypeSlice,
+  Uint8ArrayCtor,
+  uncurryThis,
+} from './00_primordials.js';
 import { listPush, newList } from './01_helpers.js';
 
 export function wasiEnosys() {
@@ -302,7 +313,8 @@ export function wasi_sched_yield() {
 function wasiSockCheck(fd) {
   const st = wasiFdFdstatGet(fd >>> 0);
   if (wasiIsErr(st)) return -st;
-  if (st[0] !== WASI_FILETYPE_SOCKET_DGRAM && st[0] !== WASI_FILETYPE_SOCKET_STREAM) return WASI_ENOTSOCK;
+  if (st[0] !== WASI_FILETYPE_SOCKET_DGRAM && st[0] !== WASI_FILETYPE_SOCKET_STREAM)
+    return WASI_ENOTSOCK;
   return WASI_ENOTSUP;
 }
 export function wasi_sock_accept(fd, flags, fdPtr) {

@@ -1,12 +1,61 @@
 // 31_wasi_fd.js: iovec handling and the fd_* imports (on the helpers of 30_wasi.js).
 
-
 // ---- iovecs ----
 
 // Validates an iovec array; returns the total length (capped at WASI_MAX_IO), or -EFAULT.
 
-import { BigIntCtor, NumberCtor, TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetLength, TypedArrayPrototypeSet, TypedArrayPrototypeSubarray, Uint8ArrayCtor } from './00_primordials.js';
-import { WASI_EFAULT, WASI_EINVAL, WASI_EIO, WASI_ENAMETOOLONG, WASI_ESUCCESS, WASI_MAX_IO, WasiDataViewCtor, WasiDataViewSetBigUint64, WasiDataViewSetUint32, wasiErrno, wasiFdAdvise, wasiFdAllocate, wasiFdClose, wasiFdDatasync, wasiFdFdstatGet, wasiFdFdstatSetFlags, wasiFdFdstatSetRights, wasiFdFilestatGet, wasiFdFilestatSetSize, wasiFdFilestatSetTimes, wasiFdPread, wasiFdPrestatDirName, wasiFdPrestatGet, wasiFdPwrite, wasiFdRead, wasiFdReaddir, wasiFdRenumber, wasiFdSeek, wasiFdSync, wasiFdTell, wasiFdWrite, wasiMemU8, wasiOob, wasiRefresh, wasiSetU16, wasiSetU32, wasiSetU64, wasiSetU8, wasiU32, wasiU64, wasiZero } from './30_wasi.js';
+import {
+  BigIntCtor,
+  NumberCtor,
+  TypedArrayPrototypeGetBuffer,
+  TypedArrayPrototypeGetLength,
+  TypedArrayPrototypeSet,
+  TypedArrayPrototypeSubarray,
+  Uint8ArrayCtor,
+} from './00_primordials.js';
+import {
+  WASI_EFAULT,
+  WASI_EINVAL,
+  WASI_EIO,
+  WASI_ENAMETOOLONG,
+  WASI_ESUCCESS,
+  WASI_MAX_IO,
+  WasiDataViewCtor,
+  WasiDataViewSetBigUint64,
+  WasiDataViewSetUint32,
+  wasiErrno,
+  wasiFdAdvise,
+  wasiFdAllocate,
+  wasiFdClose,
+  wasiFdDatasync,
+  wasiFdFdstatGet,
+  wasiFdFdstatSetFlags,
+  wasiFdFdstatSetRights,
+  wasiFdFilestatGet,
+  wasiFdFilestatSetSize,
+  wasiFdFilestatSetTimes,
+  wasiFdPread,
+  wasiFdPrestatDirName,
+  wasiFdPrestatGet,
+  wasiFdPwrite,
+  wasiFdRead,
+  wasiFdReaddir,
+  wasiFdRenumber,
+  wasiFdSeek,
+  wasiFdSync,
+  wasiFdTell,
+  wasiFdWrite,
+  wasiMemU8,
+  wasiOob,
+  wasiRefresh,
+  wasiSetU8,
+  wasiSetU16,
+  wasiSetU32,
+  wasiSetU64,
+  wasiU32,
+  wasiU64,
+  wasiZero,
+} from './30_wasi.js';
 
 function wasiIovTotal(iovs, iovsLen) {
   if (wasiOob(iovs, iovsLen * 8)) return -WASI_EFAULT;
@@ -63,7 +112,11 @@ function wasiGather(iovs, iovsLen, flush, offset) {
           chunk = new Uint8ArrayCtor(chunkLen);
         }
         const take = len - at < chunkLen - fill ? len - at : chunkLen - fill;
-        TypedArrayPrototypeSet(chunk, TypedArrayPrototypeSubarray(wasiMemU8(), buf + at, buf + at + take), fill);
+        TypedArrayPrototypeSet(
+          chunk,
+          TypedArrayPrototypeSubarray(wasiMemU8(), buf + at, buf + at + take),
+          fill,
+        );
         fill += take;
         at += take;
         remaining -= take;
@@ -120,7 +173,9 @@ function wasiWriteCommon(fd, iovs, iovsLen, nPtr, pwrite, offset) {
   if (wasiOob(nPtr, 4)) return WASI_EFAULT;
   let r;
   if (total === 0) {
-    r = pwrite ? wasiFdPwrite(fd, new Uint8ArrayCtor(0), offset) : wasiFdWrite(fd, new Uint8ArrayCtor(0));
+    r = pwrite
+      ? wasiFdPwrite(fd, new Uint8ArrayCtor(0), offset)
+      : wasiFdWrite(fd, new Uint8ArrayCtor(0));
   } else if (pwrite) {
     r = wasiGather(iovs, iovsLen, (bytes, at) => wasiFdPwrite(fd, bytes, at), offset);
   } else {
@@ -316,7 +371,8 @@ export function wasi_fd_readdir(fd, buf, bufLen, cookie, bufusedPtr) {
   // Third argument: a hint (PROPOSED in WASI.md) - the native side may stop once that many bytes
   // of dirents are produced.
   const entries = wasiFdReaddir(fd >>> 0, wasiU64(cookie), bufLen);
-  if (typeof entries === 'number' || entries === undefined || entries === null) return wasiErrno(entries);
+  if (typeof entries === 'number' || entries === undefined || entries === null)
+    return wasiErrno(entries);
   let used = 0;
   const count = entries.length;
   for (let i = 0; i < count && used < bufLen; i++) {
@@ -328,7 +384,11 @@ export function wasi_fd_readdir(fd, buf, bufLen, cookie, bufusedPtr) {
     WasiDataViewSetUint32(wasiDirentView, 16, nameLen, true);
     WasiDataViewSetUint32(wasiDirentView, 20, e[2] & 0xff, true);
     let take = bufLen - used < 24 ? bufLen - used : 24;
-    TypedArrayPrototypeSet(wasiMemU8(), TypedArrayPrototypeSubarray(wasiDirentHeader, 0, take), buf + used);
+    TypedArrayPrototypeSet(
+      wasiMemU8(),
+      TypedArrayPrototypeSubarray(wasiDirentHeader, 0, take),
+      buf + used,
+    );
     used += take;
     take = bufLen - used < nameLen ? bufLen - used : nameLen;
     if (take > 0) {

@@ -1,8 +1,25 @@
 // 32_wasi_fs.js: the path_* imports. Paths are copied out of guest memory as bytes; the native
 // side resolves them beneath the directory fd (confinement, symlinks, UTF-8 validation).
 
-import { TypedArrayPrototypeGetLength, TypedArrayPrototypeSet, TypedArrayPrototypeSubarray } from './00_primordials.js';
-import { WASI_EFAULT, WASI_EINVAL, WASI_EIO, WASI_ESUCCESS, wasiBytes, wasiErrno, wasiMemU8, wasiNative, wasiOob, wasiRefresh, wasiSetU32, wasiU64 } from './30_wasi.js';
+import {
+  TypedArrayPrototypeGetLength,
+  TypedArrayPrototypeSet,
+  TypedArrayPrototypeSubarray,
+} from './00_primordials.js';
+import {
+  WASI_EFAULT,
+  WASI_EINVAL,
+  WASI_EIO,
+  WASI_ESUCCESS,
+  wasiBytes,
+  wasiErrno,
+  wasiMemU8,
+  wasiNative,
+  wasiOob,
+  wasiRefresh,
+  wasiSetU32,
+  wasiU64,
+} from './30_wasi.js';
 import { wasiFstFlagsValid, wasiStatus, wasiWriteFilestat } from './31_wasi_fd.js';
 
 export const wasiPathOpen = wasiNative('wasi_path_open');
@@ -24,14 +41,30 @@ function wasiPath(ptr, len) {
   return wasiBytes(ptr, len);
 }
 
-export function wasi_path_open(dirfd, lookupflags, pathPtr, pathLen, oflags, rightsBase, rightsInheriting,
-  fdflags, fdPtr) {
+export function wasi_path_open(
+  dirfd,
+  lookupflags,
+  pathPtr,
+  pathLen,
+  oflags,
+  rightsBase,
+  rightsInheriting,
+  fdflags,
+  fdPtr,
+) {
   wasiRefresh();
   fdPtr >>>= 0;
   const path = wasiPath(pathPtr, pathLen);
   if (path === undefined || wasiOob(fdPtr, 4)) return WASI_EFAULT;
-  const r = wasiPathOpen(dirfd >>> 0, lookupflags >>> 0, path, oflags & 0xffff, wasiU64(rightsBase),
-    wasiU64(rightsInheriting), fdflags & 0xffff);
+  const r = wasiPathOpen(
+    dirfd >>> 0,
+    lookupflags >>> 0,
+    path,
+    oflags & 0xffff,
+    wasiU64(rightsBase),
+    wasiU64(rightsInheriting),
+    fdflags & 0xffff,
+  );
   if (typeof r !== 'number') return WASI_EIO;
   if (r < 0) return -r;
   wasiSetU32(fdPtr, r);
@@ -84,11 +117,27 @@ export function wasi_path_filestat_set_times(fd, lookupflags, pathPtr, pathLen, 
   if (path === undefined) return WASI_EFAULT;
   flags &= 0xffff;
   if (!wasiFstFlagsValid(flags)) return WASI_EINVAL;
-  return wasiStatus(wasiPathFilestatSetTimes(fd >>> 0, lookupflags >>> 0, path, wasiU64(atim),
-    wasiU64(mtim), flags));
+  return wasiStatus(
+    wasiPathFilestatSetTimes(
+      fd >>> 0,
+      lookupflags >>> 0,
+      path,
+      wasiU64(atim),
+      wasiU64(mtim),
+      flags,
+    ),
+  );
 }
 
-export function wasi_path_link(oldFd, oldLookupflags, oldPathPtr, oldPathLen, newFd, newPathPtr, newPathLen) {
+export function wasi_path_link(
+  oldFd,
+  oldLookupflags,
+  oldPathPtr,
+  oldPathLen,
+  newFd,
+  newPathPtr,
+  newPathLen,
+) {
   wasiRefresh();
   const oldPath = wasiPath(oldPathPtr, oldPathLen);
   const newPath = wasiPath(newPathPtr, newPathLen);

@@ -9,7 +9,33 @@
 // event (32 bytes): userdata u64 @0, error u16 @8, type u8 @10, nbytes u64 @16, flags u16 @24.
 
 import { listPush, newList } from './01_helpers.js';
-import { WASI_EFAULT, WASI_EINVAL, WASI_EIO, WASI_ESUCCESS, WASI_FILETYPE_DIRECTORY, WASI_FILETYPE_REGULAR_FILE, WasiDataViewGetBigUint64, WasiDataViewGetUint16, WasiDataViewGetUint32, WasiDataViewGetUint8, wasiClockTimeGet, wasiErrno, wasiFdFdstatGet, wasiFdFilestatGet, wasiFdTell, wasiIsErr, wasiMemDV, wasiNative, wasiOob, wasiRefresh, wasiSetU16, wasiSetU32, wasiSetU64, wasiSetU8, wasiZero } from './30_wasi.js';
+import {
+  WASI_EFAULT,
+  WASI_EINVAL,
+  WASI_EIO,
+  WASI_ESUCCESS,
+  WASI_FILETYPE_DIRECTORY,
+  WASI_FILETYPE_REGULAR_FILE,
+  WasiDataViewGetBigUint64,
+  WasiDataViewGetUint8,
+  WasiDataViewGetUint16,
+  WasiDataViewGetUint32,
+  wasiClockTimeGet,
+  wasiErrno,
+  wasiFdFdstatGet,
+  wasiFdFilestatGet,
+  wasiFdTell,
+  wasiIsErr,
+  wasiMemDV,
+  wasiNative,
+  wasiOob,
+  wasiRefresh,
+  wasiSetU8,
+  wasiSetU16,
+  wasiSetU32,
+  wasiSetU64,
+  wasiZero,
+} from './30_wasi.js';
 
 const wasiPoll = wasiNative('wasi_poll');
 
@@ -85,8 +111,12 @@ function wasiPollOneoff(inPtr, outPtr, nsubs, neventsPtr, preview0) {
       const st = wasiFdFdstatGet(fd);
       if (typeof st === 'number' || st === undefined || st === null) {
         wasiPollEvent(events, userdata, wasiErrno(st), tag, 0n);
-      } else if (tag === WASI_EVENTTYPE_FD_READ && fd === 0 &&
-          st[0] !== WASI_FILETYPE_REGULAR_FILE && st[0] !== WASI_FILETYPE_DIRECTORY) {
+      } else if (
+        tag === WASI_EVENTTYPE_FD_READ &&
+        fd === 0 &&
+        st[0] !== WASI_FILETYPE_REGULAR_FILE &&
+        st[0] !== WASI_FILETYPE_DIRECTORY
+      ) {
         listPush(stdinSubs, userdata);
       } else {
         wasiPollEvent(events, userdata, WASI_ESUCCESS, tag, wasiFdReadiness(fd, tag, st));

@@ -1,15 +1,86 @@
 // 34_wasm_runner.js: the WASI import objects and `runner.startWasm(config)` (see WASI.md).
 
 import { bridge } from 'agentos:bridge';
-import { FunctionPrototypeSymbolHasInstance, ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, RangeErrorCtor, StringPrototypeIncludes, bridgeExit, bridgeWrite, getter, globalObject } from './00_primordials.js';
+import {
+  bridgeExit,
+  bridgeWrite,
+  FunctionPrototypeSymbolHasInstance,
+  getter,
+  globalObject,
+  ObjectDefineProperty,
+  ObjectGetOwnPropertyDescriptor,
+  RangeErrorCtor,
+  StringPrototypeIncludes,
+} from './00_primordials.js';
 import { getStack, isError, listPush, newList, splitLines, toStringSafe } from './01_helpers.js';
-import { wasiCaptureWebAssembly, wasiEncodeStrings, wasiEnosys, wasiExitIsRequested, wasiFdWrite, wasiGetArgs, wasiGetEnv, wasiRefresh, wasiRequestExit, wasiSetArgsEnv, wasiSetMemory, wasiStringsGet, wasiStringsSizesGet, wasiWebAssembly, wasi_clock_res_get, wasi_clock_time_get, wasi_proc_exit, wasi_proc_raise, wasi_random_get, wasi_sched_yield, wasi_sock_accept, wasi_sock_recv, wasi_sock_send, wasi_sock_shutdown } from './30_wasi.js';
-import { wasi0_fd_filestat_get, wasi0_fd_seek, wasi_fd_advise, wasi_fd_allocate, wasi_fd_close, wasi_fd_datasync, wasi_fd_fdstat_get, wasi_fd_fdstat_set_flags, wasi_fd_fdstat_set_rights, wasi_fd_filestat_get, wasi_fd_filestat_set_size, wasi_fd_filestat_set_times, wasi_fd_pread, wasi_fd_prestat_dir_name, wasi_fd_prestat_get, wasi_fd_pwrite, wasi_fd_read, wasi_fd_readdir, wasi_fd_renumber, wasi_fd_seek, wasi_fd_sync, wasi_fd_tell, wasi_fd_write } from './31_wasi_fd.js';
-import { wasi0_path_filestat_get, wasi_path_create_directory, wasi_path_filestat_get, wasi_path_filestat_set_times, wasi_path_link, wasi_path_open, wasi_path_readlink, wasi_path_remove_directory, wasi_path_rename, wasi_path_symlink, wasi_path_unlink_file } from './32_wasi_fs.js';
-import { wasi0_poll_oneoff, wasi_poll_oneoff } from './33_wasi_poll.js';
+import {
+  wasi_clock_res_get,
+  wasi_clock_time_get,
+  wasi_proc_exit,
+  wasi_proc_raise,
+  wasi_random_get,
+  wasi_sched_yield,
+  wasi_sock_accept,
+  wasi_sock_recv,
+  wasi_sock_send,
+  wasi_sock_shutdown,
+  wasiCaptureWebAssembly,
+  wasiEncodeStrings,
+  wasiEnosys,
+  wasiExitIsRequested,
+  wasiFdWrite,
+  wasiGetArgs,
+  wasiGetEnv,
+  wasiRefresh,
+  wasiRequestExit,
+  wasiSetArgsEnv,
+  wasiSetMemory,
+  wasiStringsGet,
+  wasiStringsSizesGet,
+  wasiWebAssembly,
+} from './30_wasi.js';
+import {
+  wasi_fd_advise,
+  wasi_fd_allocate,
+  wasi_fd_close,
+  wasi_fd_datasync,
+  wasi_fd_fdstat_get,
+  wasi_fd_fdstat_set_flags,
+  wasi_fd_fdstat_set_rights,
+  wasi_fd_filestat_get,
+  wasi_fd_filestat_set_size,
+  wasi_fd_filestat_set_times,
+  wasi_fd_pread,
+  wasi_fd_prestat_dir_name,
+  wasi_fd_prestat_get,
+  wasi_fd_pwrite,
+  wasi_fd_read,
+  wasi_fd_readdir,
+  wasi_fd_renumber,
+  wasi_fd_seek,
+  wasi_fd_sync,
+  wasi_fd_tell,
+  wasi_fd_write,
+  wasi0_fd_filestat_get,
+  wasi0_fd_seek,
+} from './31_wasi_fd.js';
+import {
+  wasi_path_create_directory,
+  wasi_path_filestat_get,
+  wasi_path_filestat_set_times,
+  wasi_path_link,
+  wasi_path_open,
+  wasi_path_readlink,
+  wasi_path_remove_directory,
+  wasi_path_rename,
+  wasi_path_symlink,
+  wasi_path_unlink_file,
+  wasi0_path_filestat_get,
+} from './32_wasi_fs.js';
+import { wasi_poll_oneoff, wasi0_poll_oneoff } from './33_wasi_poll.js';
 
-const bridgeWasmModuleCompiled = typeof bridge.wasmModuleCompiled === 'function'
-  ? bridge.wasmModuleCompiled : undefined;
+const bridgeWasmModuleCompiled =
+  typeof bridge.wasmModuleCompiled === 'function' ? bridge.wasmModuleCompiled : undefined;
 let WasmModuleCtor;
 let WasmInstanceCtor;
 let WasmRuntimeError;
@@ -110,7 +181,10 @@ function wasmFrames(err) {
   let out = '';
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i];
-    if (StringPrototypeIncludes(line, 'wasm://') || StringPrototypeIncludes(line, 'wasm-function[')) {
+    if (
+      StringPrototypeIncludes(line, 'wasm://') ||
+      StringPrototypeIncludes(line, 'wasm-function[')
+    ) {
       out += `${line}\n`;
     }
   }
@@ -119,7 +193,10 @@ function wasmFrames(err) {
 
 function wasmIsTrap(err) {
   try {
-    if (WasmRuntimeError !== undefined && FunctionPrototypeSymbolHasInstance(WasmRuntimeError, err)) {
+    if (
+      WasmRuntimeError !== undefined &&
+      FunctionPrototypeSymbolHasInstance(WasmRuntimeError, err)
+    ) {
       return true;
     }
     // Stack exhaustion in wasm is a RangeError; count it as a trap when wasm frames are on it.

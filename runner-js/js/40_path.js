@@ -2,15 +2,25 @@
 //
 // `pathResolve` resolves against `process.cwd()` of the exec (a guest path).
 
-
 // Defines a data property without running setters the guest may have put on prototypes.
 
-import { ObjectDefineProperty, StringPrototypeCharCodeAt, StringPrototypeLastIndexOf, StringPrototypeSlice } from './00_primordials.js';
+import {
+  ObjectDefineProperty,
+  StringPrototypeCharCodeAt,
+  StringPrototypeLastIndexOf,
+  StringPrototypeSlice,
+} from './00_primordials.js';
 import { listPush, newList } from './01_helpers.js';
 import { makeInvalidArgType } from './06_errors.js';
 
 export function nodeSet(obj, key, value) {
-  ObjectDefineProperty(obj, key, { __proto__: null, value, writable: true, enumerable: true, configurable: true });
+  ObjectDefineProperty(obj, key, {
+    __proto__: null,
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
 }
 
 function pathValidateString(value, name) {
@@ -32,9 +42,12 @@ function pathNormalizeString(path, allowAboveRoot) {
       if (lastSlash === i - 1 || dots === 1) {
         // NOOP
       } else if (dots === 2) {
-        if (res.length < 2 || lastSegmentLength !== 2 ||
-            StringPrototypeCharCodeAt(res, res.length - 1) !== 46 ||
-            StringPrototypeCharCodeAt(res, res.length - 2) !== 46) {
+        if (
+          res.length < 2 ||
+          lastSegmentLength !== 2 ||
+          StringPrototypeCharCodeAt(res, res.length - 1) !== 46 ||
+          StringPrototypeCharCodeAt(res, res.length - 2) !== 46
+        ) {
           if (res.length > 2) {
             const lastSlashIndex = StringPrototypeLastIndexOf(res, '/');
             if (lastSlashIndex === -1) {
@@ -282,8 +295,12 @@ function pathExtname(path) {
       preDotState = -1;
     }
   }
-  if (startDot === -1 || end === -1 || preDotState === 0 ||
-      (preDotState === 1 && startDot === end - 1 && startDot === startPart + 1)) {
+  if (
+    startDot === -1 ||
+    end === -1 ||
+    preDotState === 0 ||
+    (preDotState === 1 && startDot === end - 1 && startDot === startPart + 1)
+  ) {
     return '';
   }
   return StringPrototypeSlice(path, startDot, end);
@@ -343,8 +360,11 @@ function pathParse(path) {
   }
   if (end !== -1) {
     const start2 = startPart === 0 && isAbsolute ? 1 : startPart;
-    if (startDot === -1 || preDotState === 0 ||
-        (preDotState === 1 && startDot === end - 1 && startDot === startPart + 1)) {
+    if (
+      startDot === -1 ||
+      preDotState === 0 ||
+      (preDotState === 1 && startDot === end - 1 && startDot === startPart + 1)
+    ) {
       ret.base = ret.name = StringPrototypeSlice(path, start2, end);
     } else {
       ret.name = StringPrototypeSlice(path, start2, startDot);

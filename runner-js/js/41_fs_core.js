@@ -7,11 +7,42 @@
 // confines the rest beneath it (symlinks included). Directories that only exist as ancestors of
 // mount points (`/` when `/app` is mounted) are synthesised read-only.
 
-import { ArrayPrototypeIncludes, ArrayPrototypeSort, ErrorCaptureStackTrace, ErrorCtor, MapCtor, MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, MathMin, NumberCtor, StringPrototypeCharCodeAt, StringPrototypeIncludes, StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeStartsWith, TypeErrorCtor, TypedArrayPrototypeGetLength, TypedArrayPrototypeGetSymbolToStringTag, TypedArrayPrototypeSet, TypedArrayPrototypeSubarray, Uint8ArrayCtor, bridgeUtf8Decode, bridgeUtf8Encode } from './00_primordials.js';
+import {
+  ArrayPrototypeIncludes,
+  ArrayPrototypeSort,
+  bridgeUtf8Decode,
+  bridgeUtf8Encode,
+  ErrorCaptureStackTrace,
+  ErrorCtor,
+  MapCtor,
+  MapPrototypeDelete,
+  MapPrototypeGet,
+  MapPrototypeSet,
+  MathMin,
+  NumberCtor,
+  StringPrototypeCharCodeAt,
+  StringPrototypeIncludes,
+  StringPrototypeIndexOf,
+  StringPrototypeSlice,
+  StringPrototypeStartsWith,
+  TypedArrayPrototypeGetLength,
+  TypedArrayPrototypeGetSymbolToStringTag,
+  TypedArrayPrototypeSet,
+  TypedArrayPrototypeSubarray,
+  TypeErrorCtor,
+  Uint8ArrayCtor,
+} from './00_primordials.js';
 import { isTypedArray, listPush, newList } from './01_helpers.js';
 import { inspect } from './04_inspect.js';
 import { makeInvalidArgType, makeNodeError } from './06_errors.js';
-import { wasiFdClose, wasiFdFilestatGet, wasiFdPrestatDirName, wasiFdRead, wasiFdReaddir, wasiFdWrite } from './30_wasi.js';
+import {
+  wasiFdClose,
+  wasiFdFilestatGet,
+  wasiFdPrestatDirName,
+  wasiFdRead,
+  wasiFdReaddir,
+  wasiFdWrite,
+} from './30_wasi.js';
 import { wasiPathFilestatGet, wasiPathOpen } from './32_wasi_fs.js';
 import { nodeSet, pathNormalize, pathResolve } from './40_path.js';
 
@@ -106,7 +137,8 @@ function fsInitMounts() {
     const name = wasiFdPrestatDirName(fd);
     if (typeof name === 'number' || name === undefined || name === null) break;
     let path = bridgeUtf8Decode(name, false);
-    path = StringPrototypeCharCodeAt(path, 0) === 47 ? pathNormalize(path) : pathNormalize(`/${path}`);
+    path =
+      StringPrototypeCharCodeAt(path, 0) === 47 ? pathNormalize(path) : pathNormalize(`/${path}`);
     if (path.length > 1 && StringPrototypeCharCodeAt(path, path.length - 1) === 47) {
       path = StringPrototypeSlice(path, 0, path.length - 1);
     }
@@ -150,7 +182,10 @@ export function fsLocate(abs) {
     const m = fsMounts[i].path;
     let len;
     if (m === '/') len = 0;
-    else if (abs === m || (StringPrototypeStartsWith(abs, m) && StringPrototypeCharCodeAt(abs, m.length) === 47)) {
+    else if (
+      abs === m ||
+      (StringPrototypeStartsWith(abs, m) && StringPrototypeCharCodeAt(abs, m.length) === 47)
+    ) {
       len = m.length;
     } else continue;
     // Later preopens of the same path win (the host's last word), as with nested mounts.
@@ -192,15 +227,22 @@ export function fsPathArg(path, name = 'path') {
     // fall through
   } else if (isTypedArray(path) && TypedArrayPrototypeGetSymbolToStringTag(path) === 'Uint8Array') {
     path = bridgeUtf8Decode(path, false);
-  } else if (path !== null && typeof path === 'object' && typeof path.href === 'string' &&
-             path.protocol === 'file:') {
+  } else if (
+    path !== null &&
+    typeof path === 'object' &&
+    typeof path.href === 'string' &&
+    path.protocol === 'file:'
+  ) {
     path = FsDecodeURIComponent(`${path.pathname}`);
   } else {
     throw makeInvalidArgType(name, 'string or an instance of Buffer or URL', path);
   }
   if (StringPrototypeIncludes(path, '\u0000')) {
-    throw makeNodeError(TypeErrorCtor, 'ERR_INVALID_ARG_VALUE',
-      `The argument '${name}' must be a string, Uint8Array, or URL without null bytes. Received ${inspect(path)}`);
+    throw makeNodeError(
+      TypeErrorCtor,
+      'ERR_INVALID_ARG_VALUE',
+      `The argument '${name}' must be a string, Uint8Array, or URL without null bytes. Received ${inspect(path)}`,
+    );
   }
   return path;
 }
@@ -215,8 +257,9 @@ export function fsAbs(path) {
 }
 
 export function fsStripSlash(abs) {
-  return abs.length > 1 && StringPrototypeCharCodeAt(abs, abs.length - 1) === 47 ?
-    StringPrototypeSlice(abs, 0, abs.length - 1) : abs;
+  return abs.length > 1 && StringPrototypeCharCodeAt(abs, abs.length - 1) === 47
+    ? StringPrototypeSlice(abs, 0, abs.length - 1)
+    : abs;
 }
 
 // Locates `abs` or returns -ENOENT (-ENOTCAPABLE never: outside every mount is just absent).
@@ -226,7 +269,8 @@ export function fsLocateOrErr(abs) {
 
 export function fsRestBytes(abs) {
   let rest = fsLocRest;
-  if (abs.length > 1 && StringPrototypeCharCodeAt(abs, abs.length - 1) === 47 && rest !== '.') rest += '/';
+  if (abs.length > 1 && StringPrototypeCharCodeAt(abs, abs.length - 1) === 47 && rest !== '.')
+    rest += '/';
   return bridgeUtf8Encode(rest);
 }
 
@@ -308,7 +352,8 @@ export function fsProbeFile(abs) {
   if (cached !== undefined) return cached;
   if (!fsLocate(fsStripSlash(abs))) return fsFiletype(abs);
   const fd = wasiPathOpen(fsLocFd, 1, fsRestBytes(abs), 0, FS_RIGHTS_READ, FS_RIGHTS_READ, 4);
-  if (typeof fd !== 'number' || (fd < 0 && fd !== -FS_ENOENT && fd !== -FS_ENOTDIR)) return fsFiletype(abs);
+  if (typeof fd !== 'number' || (fd < 0 && fd !== -FS_ENOENT && fd !== -FS_ENOTDIR))
+    return fsFiletype(abs);
   let ft = fd;
   if (fd >= 0) {
     const st = wasiFdFilestatGet(fd);
@@ -361,8 +406,10 @@ export function fsWriteAll(fd, bytes) {
   let at = 0;
   if (len === 0) return 0;
   while (at < len) {
-    const piece = at === 0 && len <= FS_WRITE_CHUNK ? bytes :
-      TypedArrayPrototypeSubarray(bytes, at, MathMin(len, at + FS_WRITE_CHUNK));
+    const piece =
+      at === 0 && len <= FS_WRITE_CHUNK
+        ? bytes
+        : TypedArrayPrototypeSubarray(bytes, at, MathMin(len, at + FS_WRITE_CHUNK));
     const n = wasiFdWrite(fd, piece);
     if (fsIsErr(n)) return n;
     if (typeof n !== 'number' || n <= 0) return -29;

@@ -1,15 +1,28 @@
 // 42_fs_bytes.js: fs options (encoding, flag) and the conversions between strings and bytes for
 // the encodings fs accepts (utf8, latin1, hex, base64).
 
-
 // ---- options ----
 
-import { ArrayBufferIsView, NumberIsNaN, NumberParseInt, ObjectSetPrototypeOf, StringPrototypeCharCodeAt, StringPrototypeSlice, TypeErrorCtor, TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteLength, TypedArrayPrototypeGetByteOffset, TypedArrayPrototypeSlice, Uint8ArrayCtor, bridgeUtf8Encode } from './00_primordials.js';
+import {
+  ArrayBufferIsView,
+  bridgeUtf8Encode,
+  NumberIsNaN,
+  NumberParseInt,
+  ObjectSetPrototypeOf,
+  StringPrototypeCharCodeAt,
+  StringPrototypeSlice,
+  TypedArrayPrototypeGetBuffer,
+  TypedArrayPrototypeGetByteLength,
+  TypedArrayPrototypeGetByteOffset,
+  TypedArrayPrototypeSlice,
+  TypeErrorCtor,
+  Uint8ArrayCtor,
+} from './00_primordials.js';
 import { isTypedArray } from './01_helpers.js';
 import { inspect } from './04_inspect.js';
 import { makeInvalidArgType, makeNodeError } from './06_errors.js';
 import { toUint8View } from './07_encoding.js';
-import { StdinChunk, bytesToString, normalizeEncoding } from './25_stdin.js';
+import { bytesToString, normalizeEncoding, StdinChunk } from './25_stdin.js';
 
 export function fsEncodingOf(options, fallback) {
   if (options === undefined || options === null) return fallback;
@@ -23,15 +36,19 @@ export function fsEncodingOf(options, fallback) {
 }
 
 export function fsFlagOf(options, fallback) {
-  if (options !== null && typeof options === 'object' && options.flag !== undefined) return `${options.flag}`;
+  if (options !== null && typeof options === 'object' && options.flag !== undefined)
+    return `${options.flag}`;
   return fallback;
 }
 
 export function fsCheckEncoding(encoding) {
   if (encoding === null || encoding === undefined || encoding === 'buffer') return;
   if (normalizeEncoding(encoding) === undefined) {
-    throw makeNodeError(TypeErrorCtor, 'ERR_INVALID_ARG_VALUE',
-      `The argument 'encoding' is invalid encoding. Received ${inspect(encoding)}`);
+    throw makeNodeError(
+      TypeErrorCtor,
+      'ERR_INVALID_ARG_VALUE',
+      `The argument 'encoding' is invalid encoding. Received ${inspect(encoding)}`,
+    );
   }
 }
 
@@ -99,11 +116,13 @@ export function fsBytesIn(data, encoding, name = 'data') {
   }
   if (ArrayBufferIsView(data)) {
     if (isTypedArray(data)) {
-      return new Uint8ArrayCtor(TypedArrayPrototypeGetBuffer(data), TypedArrayPrototypeGetByteOffset(data),
-        TypedArrayPrototypeGetByteLength(data));
+      return new Uint8ArrayCtor(
+        TypedArrayPrototypeGetBuffer(data),
+        TypedArrayPrototypeGetByteOffset(data),
+        TypedArrayPrototypeGetByteLength(data),
+      );
     }
     return toUint8View(data);
   }
-  throw makeInvalidArgType(name,
-    'string or an instance of Buffer, TypedArray, or DataView', data);
+  throw makeInvalidArgType(name, 'string or an instance of Buffer, TypedArray, or DataView', data);
 }

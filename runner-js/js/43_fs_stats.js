@@ -18,14 +18,21 @@ export const FS_S_IFSOCK = 0o140000;
 
 function fsModeOf(filetype) {
   switch (filetype) {
-    case 1: return FS_S_IFBLK | 0o644;
-    case 2: return FS_S_IFCHR | 0o666;
-    case 3: return FS_S_IFDIR | 0o755;
-    case 4: return FS_S_IFREG | 0o644;
+    case 1:
+      return FS_S_IFBLK | 0o644;
+    case 2:
+      return FS_S_IFCHR | 0o666;
+    case 3:
+      return FS_S_IFDIR | 0o755;
+    case 4:
+      return FS_S_IFREG | 0o644;
     case 5:
-    case 6: return FS_S_IFSOCK | 0o755;
-    case 7: return FS_S_IFLNK | 0o777;
-    default: return 0;
+    case 6:
+      return FS_S_IFSOCK | 0o755;
+    case 7:
+      return FS_S_IFLNK | 0o777;
+    default:
+      return 0;
   }
 }
 
@@ -33,8 +40,22 @@ function fsNsToMs(ns) {
   return NumberCtor(ns / 1000000n) + NumberCtor(ns % 1000000n) / 1e6;
 }
 
-export function Stats(dev, mode, nlink, uid, gid, rdev, blksize, ino, size, blocks, atimeMs, mtimeMs, ctimeMs,
-  birthtimeMs) {
+export function Stats(
+  dev,
+  mode,
+  nlink,
+  uid,
+  gid,
+  rdev,
+  blksize,
+  ino,
+  size,
+  blocks,
+  atimeMs,
+  mtimeMs,
+  ctimeMs,
+  birthtimeMs,
+) {
   nodeSet(this, 'dev', dev);
   nodeSet(this, 'mode', mode);
   nodeSet(this, 'nlink', nlink);
@@ -87,8 +108,22 @@ export function fsMakeStats(st) {
   }
   const size = NumberCtor(st[4]);
   const ctimeMs = fsNsToMs(st[7]);
-  return new Stats(NumberCtor(st[0]), fsModeOf(st[2]), NumberCtor(st[3]), 0, 0, 0, 4096,
-    NumberCtor(st[1]), size, MathCeil(size / 512), fsNsToMs(st[5]), fsNsToMs(st[6]), ctimeMs, ctimeMs);
+  return new Stats(
+    NumberCtor(st[0]),
+    fsModeOf(st[2]),
+    NumberCtor(st[3]),
+    0,
+    0,
+    0,
+    4096,
+    NumberCtor(st[1]),
+    size,
+    MathCeil(size / 512),
+    fsNsToMs(st[5]),
+    fsNsToMs(st[6]),
+    ctimeMs,
+    ctimeMs,
+  );
 }
 
 export class Dirent {

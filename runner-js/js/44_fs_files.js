@@ -1,12 +1,54 @@
 // 44_fs_files.js: the sync API on files and fds: read/write/append whole files, exists, stat,
 // access, copy, truncate, open/close/read/write/fstat on the fds fs.openSync returned.
 
-import { ArrayBufferIsView, BigIntCtor, NumberIsInteger, SetCtor, SetPrototypeAdd, SetPrototypeHas, TypeErrorCtor, TypedArrayPrototypeGetLength, TypedArrayPrototypeSet, TypedArrayPrototypeSubarray, bridgeWrite, uncurryThis } from './00_primordials.js';
+import {
+  ArrayBufferIsView,
+  BigIntCtor,
+  bridgeWrite,
+  NumberIsInteger,
+  SetCtor,
+  SetPrototypeAdd,
+  SetPrototypeHas,
+  TypedArrayPrototypeGetLength,
+  TypedArrayPrototypeSet,
+  TypedArrayPrototypeSubarray,
+  TypeErrorCtor,
+  uncurryThis,
+} from './00_primordials.js';
 import { inspect } from './04_inspect.js';
 import { makeInvalidArgType, makeNodeError, makeOutOfRange } from './06_errors.js';
 import { toUint8View } from './07_encoding.js';
-import { wasiFdClose, wasiFdFilestatGet, wasiFdFilestatSetSize, wasiFdPread, wasiFdPwrite, wasiFdRead, wasiFdWrite } from './30_wasi.js';
-import { FS_EBADF, FS_EISDIR, FS_ENOENT, FS_ENOTDIR, FS_EROFS, FS_RIGHTS_DIR, FS_RIGHTS_READ, FS_RIGHTS_WRITE, fsAbs, fsCheck, fsFail, fsInvalidate, fsIsErr, fsOpenRaw, fsPathArg, fsReadFailedAt, fsReadFd, fsReadFileRaw, fsStatRaw, fsWriteAll } from './41_fs_core.js';
+import {
+  wasiFdClose,
+  wasiFdFilestatGet,
+  wasiFdFilestatSetSize,
+  wasiFdPread,
+  wasiFdPwrite,
+  wasiFdRead,
+  wasiFdWrite,
+} from './30_wasi.js';
+import {
+  FS_EBADF,
+  FS_EISDIR,
+  FS_ENOENT,
+  FS_ENOTDIR,
+  FS_EROFS,
+  FS_RIGHTS_DIR,
+  FS_RIGHTS_READ,
+  FS_RIGHTS_WRITE,
+  fsAbs,
+  fsCheck,
+  fsFail,
+  fsInvalidate,
+  fsIsErr,
+  fsOpenRaw,
+  fsPathArg,
+  fsReadFailedAt,
+  fsReadFd,
+  fsReadFileRaw,
+  fsStatRaw,
+  fsWriteAll,
+} from './41_fs_core.js';
 import { fsBytesIn, fsBytesOut, fsCheckEncoding, fsEncodingOf, fsFlagOf } from './42_fs_bytes.js';
 import { fsMakeStats } from './43_fs_stats.js';
 
@@ -42,19 +84,44 @@ function fsParseFlags(flags) {
     return { __proto__: null, oflags, fdflags, read: acc !== 1, write: acc !== 0 };
   }
   switch (`${flags}`) {
-    case 'r': case 'rs': case 'sr': return { __proto__: null, oflags: 0, fdflags: 0, read: true, write: false };
-    case 'r+': case 'rs+': case 'sr+': return { __proto__: null, oflags: 0, fdflags: 0, read: true, write: true };
-    case 'w': return { __proto__: null, oflags: 1 | 8, fdflags: 0, read: false, write: true };
-    case 'wx': case 'xw': return { __proto__: null, oflags: 1 | 4 | 8, fdflags: 0, read: false, write: true };
-    case 'w+': return { __proto__: null, oflags: 1 | 8, fdflags: 0, read: true, write: true };
-    case 'wx+': case 'xw+': return { __proto__: null, oflags: 1 | 4 | 8, fdflags: 0, read: true, write: true };
-    case 'a': case 'as': case 'sa': return { __proto__: null, oflags: 1, fdflags: 1, read: false, write: true };
-    case 'ax': case 'xa': return { __proto__: null, oflags: 1 | 4, fdflags: 1, read: false, write: true };
-    case 'a+': case 'as+': case 'sa+': return { __proto__: null, oflags: 1, fdflags: 1, read: true, write: true };
-    case 'ax+': case 'xa+': return { __proto__: null, oflags: 1 | 4, fdflags: 1, read: true, write: true };
+    case 'r':
+    case 'rs':
+    case 'sr':
+      return { __proto__: null, oflags: 0, fdflags: 0, read: true, write: false };
+    case 'r+':
+    case 'rs+':
+    case 'sr+':
+      return { __proto__: null, oflags: 0, fdflags: 0, read: true, write: true };
+    case 'w':
+      return { __proto__: null, oflags: 1 | 8, fdflags: 0, read: false, write: true };
+    case 'wx':
+    case 'xw':
+      return { __proto__: null, oflags: 1 | 4 | 8, fdflags: 0, read: false, write: true };
+    case 'w+':
+      return { __proto__: null, oflags: 1 | 8, fdflags: 0, read: true, write: true };
+    case 'wx+':
+    case 'xw+':
+      return { __proto__: null, oflags: 1 | 4 | 8, fdflags: 0, read: true, write: true };
+    case 'a':
+    case 'as':
+    case 'sa':
+      return { __proto__: null, oflags: 1, fdflags: 1, read: false, write: true };
+    case 'ax':
+    case 'xa':
+      return { __proto__: null, oflags: 1 | 4, fdflags: 1, read: false, write: true };
+    case 'a+':
+    case 'as+':
+    case 'sa+':
+      return { __proto__: null, oflags: 1, fdflags: 1, read: true, write: true };
+    case 'ax+':
+    case 'xa+':
+      return { __proto__: null, oflags: 1 | 4, fdflags: 1, read: true, write: true };
     default:
-      throw makeNodeError(TypeErrorCtor, 'ERR_INVALID_ARG_VALUE',
-        `The argument 'flags' is invalid. Received ${inspect(flags)}`);
+      throw makeNodeError(
+        TypeErrorCtor,
+        'ERR_INVALID_ARG_VALUE',
+        `The argument 'flags' is invalid. Received ${inspect(flags)}`,
+      );
   }
 }
 
@@ -104,8 +171,12 @@ function fsStatImpl(path, options, follow, syscall) {
   path = fsPathArg(path);
   const st = fsStatRaw(fsAbs(path), follow);
   if (fsIsErr(st)) {
-    if (options !== null && typeof options === 'object' && options.throwIfNoEntry === false &&
-        (st === -FS_ENOENT || st === -FS_ENOTDIR)) {
+    if (
+      options !== null &&
+      typeof options === 'object' &&
+      options.throwIfNoEntry === false &&
+      (st === -FS_ENOENT || st === -FS_ENOTDIR)
+    ) {
       return undefined;
     }
     fsFail(-st, syscall, path);
@@ -127,7 +198,12 @@ export function fsCopyFileSync(src, dest, mode) {
   const data = fsCheck(fsReadFileRaw(fsAbs(src)), 'copyfile', src, dest);
   fsInvalidate();
   const excl = typeof mode === 'number' && (mode & 1) !== 0;
-  const fd = fsCheck(fsOpenRaw(fsAbs(dest), excl ? 1 | 4 | 8 : 1 | 8, FS_RIGHTS_WRITE, 0), 'copyfile', src, dest);
+  const fd = fsCheck(
+    fsOpenRaw(fsAbs(dest), excl ? 1 | 4 | 8 : 1 | 8, FS_RIGHTS_WRITE, 0),
+    'copyfile',
+    src,
+    dest,
+  );
   const r = fsWriteAll(fd, data);
   wasiFdClose(fd);
   fsCheck(r, 'copyfile', src, dest);
@@ -185,7 +261,8 @@ function fsBufferArgs(buffer, offsetOrOptions, length, position) {
   }
   const total = TypedArrayPrototypeGetLength(view);
   offset = offset === undefined || offset === null ? 0 : offset;
-  if (typeof offset !== 'number' || offset < 0 || offset > total) throw makeOutOfRange('offset', `>= 0 && <= ${total}`, offset);
+  if (typeof offset !== 'number' || offset < 0 || offset > total)
+    throw makeOutOfRange('offset', `>= 0 && <= ${total}`, offset);
   if (length === undefined || length === null) length = total - offset;
   if (typeof length !== 'number' || length < 0 || offset + length > total) {
     throw makeOutOfRange('length', `>= 0 && <= ${total - offset}`, length);
@@ -198,8 +275,10 @@ export function fsReadSync(fd, buffer, offsetOrOptions, length, position) {
   const a = fsBufferArgs(buffer, offsetOrOptions, length, position);
   if (a.length === 0) return 0;
   const pos = a.position;
-  const data = typeof pos === 'bigint' || (typeof pos === 'number' && pos >= 0) ?
-    wasiFdPread(fd, a.length, FsBigIntAsUintN(64, BigIntCtor(pos))) : wasiFdRead(fd, a.length);
+  const data =
+    typeof pos === 'bigint' || (typeof pos === 'number' && pos >= 0)
+      ? wasiFdPread(fd, a.length, FsBigIntAsUintN(64, BigIntCtor(pos)))
+      : wasiFdRead(fd, a.length);
   fsCheck(data, 'read');
   const n = TypedArrayPrototypeGetLength(data);
   TypedArrayPrototypeSet(a.view, data, a.offset);

@@ -1,13 +1,55 @@
 // 45_fs_dirs.js: the sync API on directories and names: readdir, mkdir, mkdtemp, rmdir, rm,
 // unlink, rename, symlink, readlink, realpath.
 
-import { ArrayPrototypePush, ErrorCtor, StringPrototypeCharCodeAt, StringPrototypeIndexOf, StringPrototypeSlice, bridgeUtf8Decode, bridgeUtf8Encode } from './00_primordials.js';
+import {
+  ArrayPrototypePush,
+  bridgeUtf8Decode,
+  bridgeUtf8Encode,
+  ErrorCtor,
+  StringPrototypeCharCodeAt,
+  StringPrototypeIndexOf,
+  StringPrototypeSlice,
+} from './00_primordials.js';
 import { listPush, newList } from './01_helpers.js';
 import { makeNodeError } from './06_errors.js';
 import { wasiRandomGet } from './30_wasi.js';
-import { wasiPathCreateDirectory, wasiPathReadlink, wasiPathRemoveDirectory, wasiPathRename, wasiPathSymlink, wasiPathUnlinkFile } from './32_wasi_fs.js';
-import { nodeSet, pathCwd, pathDirname, pathIsAbsolute, pathJoinList, pathRelative } from './40_path.js';
-import { FS_EEXIST, FS_ENOENT, FS_ENOTDIR, FS_EROFS, fsAbs, fsCheck, fsFail, fsInvalidate, fsIsErr, fsLocate, fsLocateOrErr, fsLocatedFd, fsLocatedRest, fsPathArg, fsReaddirRaw, fsRestBytes, fsStatRaw, fsStripSlash, fsSyntheticChildren } from './41_fs_core.js';
+import {
+  wasiPathCreateDirectory,
+  wasiPathReadlink,
+  wasiPathRemoveDirectory,
+  wasiPathRename,
+  wasiPathSymlink,
+  wasiPathUnlinkFile,
+} from './32_wasi_fs.js';
+import {
+  nodeSet,
+  pathCwd,
+  pathDirname,
+  pathIsAbsolute,
+  pathJoinList,
+  pathRelative,
+} from './40_path.js';
+import {
+  FS_EEXIST,
+  FS_ENOENT,
+  FS_ENOTDIR,
+  FS_EROFS,
+  fsAbs,
+  fsCheck,
+  fsFail,
+  fsInvalidate,
+  fsIsErr,
+  fsLocate,
+  fsLocatedFd,
+  fsLocatedRest,
+  fsLocateOrErr,
+  fsPathArg,
+  fsReaddirRaw,
+  fsRestBytes,
+  fsStatRaw,
+  fsStripSlash,
+  fsSyntheticChildren,
+} from './41_fs_core.js';
 import { fsBytesOut, fsEncodingOf } from './42_fs_bytes.js';
 import { Dirent } from './43_fs_stats.js';
 
@@ -35,12 +77,19 @@ function fsReaddirRecursive(path, abs, withFileTypes) {
   listPush(queue, ['', abs]);
   for (let q = 0; q < queue.length; q++) {
     const rel = queue[q][0];
-    const list = fsCheck(fsReaddirRaw(queue[q][1]), 'scandir', rel === '' ? path : pathJoinList([path, rel]));
+    const list = fsCheck(
+      fsReaddirRaw(queue[q][1]),
+      'scandir',
+      rel === '' ? path : pathJoinList([path, rel]),
+    );
     for (let i = 0; i < list.length; i++) {
       const name = list[i][0];
       const relName = rel === '' ? name : `${rel}/${name}`;
       if (withFileTypes) {
-        ArrayPrototypePush(out, new Dirent(name, list[i][1], rel === '' ? path : pathJoinList([path, rel])));
+        ArrayPrototypePush(
+          out,
+          new Dirent(name, list[i][1], rel === '' ? path : pathJoinList([path, rel])),
+        );
       } else {
         ArrayPrototypePush(out, relName);
       }
@@ -56,8 +105,13 @@ export function fsMkdirSync(path, options) {
   const abs = fsStripSlash(fsAbs(path));
   fsInvalidate();
   if (!recursive) {
-    if (!fsLocate(abs)) fsFail(fsSyntheticChildren(abs) !== undefined ? FS_EEXIST : FS_ENOENT, 'mkdir', path);
-    fsCheck(wasiPathCreateDirectory(fsLocatedFd(), bridgeUtf8Encode(fsLocatedRest())), 'mkdir', path);
+    if (!fsLocate(abs))
+      fsFail(fsSyntheticChildren(abs) !== undefined ? FS_EEXIST : FS_ENOENT, 'mkdir', path);
+    fsCheck(
+      wasiPathCreateDirectory(fsLocatedFd(), bridgeUtf8Encode(fsLocatedRest())),
+      'mkdir',
+      path,
+    );
     return undefined;
   }
   // Find the deepest existing ancestor, then create downwards.
@@ -66,7 +120,8 @@ export function fsMkdirSync(path, options) {
   for (;;) {
     const st = fsStatRaw(cur, true);
     if (!fsIsErr(st)) {
-      if (st !== 'synthetic' && st[2] !== 3) fsFail(cur === abs ? FS_EEXIST : FS_ENOTDIR, 'mkdir', path);
+      if (st !== 'synthetic' && st[2] !== 3)
+        fsFail(cur === abs ? FS_EEXIST : FS_ENOTDIR, 'mkdir', path);
       break;
     }
     if (st !== -FS_ENOENT) fsFail(-st, 'mkdir', path);
@@ -134,8 +189,11 @@ export function fsRmSync(path, options) {
     fsFail(-st, 'lstat', path);
   }
   if (st !== 'synthetic' && st[2] === 3 && !recursive) {
-    const err = makeNodeError(ErrorCtor, 'ERR_FS_EISDIR',
-      `Path is a directory: rm returned EISDIR (is a directory) ${path}`);
+    const err = makeNodeError(
+      ErrorCtor,
+      'ERR_FS_EISDIR',
+      `Path is a directory: rm returned EISDIR (is a directory) ${path}`,
+    );
     nodeSet(err, 'errno', 21);
     nodeSet(err, 'syscall', 'rm');
     nodeSet(err, 'path', path);
@@ -173,7 +231,12 @@ export function fsSymlinkSync(target, path) {
   const abs = fsAbs(path);
   fsInvalidate();
   fsCheck(fsLocateOrErr(abs), 'symlink', target, path);
-  fsCheck(wasiPathSymlink(bridgeUtf8Encode(target), fsLocatedFd(), fsRestBytes(abs)), 'symlink', target, path);
+  fsCheck(
+    wasiPathSymlink(bridgeUtf8Encode(target), fsLocatedFd(), fsRestBytes(abs)),
+    'symlink',
+    target,
+    path,
+  );
 }
 
 // Canonical guest path: symlinks resolved component by component (in guest path space; the
@@ -223,7 +286,7 @@ export function fsMkdtempSync(prefix) {
   for (let tries = 0; tries < 100; tries++) {
     const rnd = wasiRandomGet(6);
     let name = prefix;
-    for (let i = 0; i < 6; i++) name += chars[(fsIsErr(rnd) ? (tries * 7 + i * 13) : rnd[i]) % 62];
+    for (let i = 0; i < 6; i++) name += chars[(fsIsErr(rnd) ? tries * 7 + i * 13 : rnd[i]) % 62];
     const abs = fsAbs(name);
     fsInvalidate();
     if (!fsLocate(abs)) fsFail(FS_ENOENT, 'mkdtemp', `${prefix}XXXXXX`);

@@ -1,15 +1,59 @@
 // 46_fs.js: the `fs` builtin: the sync API, and the callback and promise forms built on it.
 
-
 // ---- callback and promise forms ----
 
-import { ArrayPrototypeIncludes, ArrayPrototypePop, ObjectDefineProperty, ObjectKeys, PromiseCtor, ReflectApply, StringPrototypeSlice } from './00_primordials.js';
+import {
+  ArrayPrototypeIncludes,
+  ArrayPrototypePop,
+  ObjectDefineProperty,
+  ObjectKeys,
+  PromiseCtor,
+  ReflectApply,
+  StringPrototypeSlice,
+} from './00_primordials.js';
 import { makeInvalidArgType, validateFunction } from './06_errors.js';
 import { setImmediate } from './24_timers.js';
 import { nodeSet } from './40_path.js';
-import { Dirent, FS_S_IFBLK, FS_S_IFCHR, FS_S_IFDIR, FS_S_IFIFO, FS_S_IFLNK, FS_S_IFMT, FS_S_IFREG, FS_S_IFSOCK, Stats } from './43_fs_stats.js';
-import { fsAccessSync, fsAppendFileSync, fsCloseSync, fsCopyFileSync, fsExistsSync, fsFstatSync, fsLstatSync, fsOpenSync, fsReadFileSync, fsReadSync, fsStatSync, fsTruncateSync, fsWriteFileSync, fsWriteSync } from './44_fs_files.js';
-import { fsMkdirSync, fsMkdtempSync, fsReaddirSync, fsReadlinkSync, fsRealpathSync, fsRenameSync, fsRmSync, fsRmdirSync, fsSymlinkSync, fsUnlinkSync } from './45_fs_dirs.js';
+import {
+  Dirent,
+  FS_S_IFBLK,
+  FS_S_IFCHR,
+  FS_S_IFDIR,
+  FS_S_IFIFO,
+  FS_S_IFLNK,
+  FS_S_IFMT,
+  FS_S_IFREG,
+  FS_S_IFSOCK,
+  Stats,
+} from './43_fs_stats.js';
+import {
+  fsAccessSync,
+  fsAppendFileSync,
+  fsCloseSync,
+  fsCopyFileSync,
+  fsExistsSync,
+  fsFstatSync,
+  fsLstatSync,
+  fsOpenSync,
+  fsReadFileSync,
+  fsReadSync,
+  fsStatSync,
+  fsTruncateSync,
+  fsWriteFileSync,
+  fsWriteSync,
+} from './44_fs_files.js';
+import {
+  fsMkdirSync,
+  fsMkdtempSync,
+  fsReaddirSync,
+  fsReadlinkSync,
+  fsRealpathSync,
+  fsRenameSync,
+  fsRmdirSync,
+  fsRmSync,
+  fsSymlinkSync,
+  fsUnlinkSync,
+} from './45_fs_dirs.js';
 
 function fsMakeCallback(name, sync, resultless) {
   const fn = function (...args) {
@@ -76,8 +120,19 @@ export function createFsModule() {
   const fs = {};
   const promises = {};
   const names = ObjectKeys(sync);
-  const resultless = ['writeFileSync', 'appendFileSync', 'unlinkSync', 'rmdirSync', 'rmSync', 'renameSync',
-    'copyFileSync', 'symlinkSync', 'accessSync', 'closeSync', 'truncateSync'];
+  const resultless = [
+    'writeFileSync',
+    'appendFileSync',
+    'unlinkSync',
+    'rmdirSync',
+    'rmSync',
+    'renameSync',
+    'copyFileSync',
+    'symlinkSync',
+    'accessSync',
+    'closeSync',
+    'truncateSync',
+  ];
   for (let i = 0; i < names.length; i++) {
     const syncName = names[i];
     const impl = sync[syncName];
@@ -104,13 +159,33 @@ export function createFsModule() {
   nodeSet(fs.realpathSync, 'native', fs.realpathSync);
   nodeSet(fs.realpath, 'native', fs.realpath);
   fs.constants = {
-    F_OK: 0, R_OK: 4, W_OK: 2, X_OK: 1,
-    O_RDONLY: 0, O_WRONLY: 1, O_RDWR: 2, O_CREAT: 0o100, O_EXCL: 0o200, O_NOCTTY: 0o400,
-    O_TRUNC: 0o1000, O_APPEND: 0o2000, O_DIRECTORY: 0o200000, O_NOFOLLOW: 0o400000,
-    O_SYNC: 0o4010000, O_DSYNC: 0o10000,
-    S_IFMT: FS_S_IFMT, S_IFREG: FS_S_IFREG, S_IFDIR: FS_S_IFDIR, S_IFCHR: FS_S_IFCHR, S_IFBLK: FS_S_IFBLK,
-    S_IFIFO: FS_S_IFIFO, S_IFLNK: FS_S_IFLNK, S_IFSOCK: FS_S_IFSOCK,
-    COPYFILE_EXCL: 1, COPYFILE_FICLONE: 2, COPYFILE_FICLONE_FORCE: 4,
+    F_OK: 0,
+    R_OK: 4,
+    W_OK: 2,
+    X_OK: 1,
+    O_RDONLY: 0,
+    O_WRONLY: 1,
+    O_RDWR: 2,
+    O_CREAT: 0o100,
+    O_EXCL: 0o200,
+    O_NOCTTY: 0o400,
+    O_TRUNC: 0o1000,
+    O_APPEND: 0o2000,
+    O_DIRECTORY: 0o200000,
+    O_NOFOLLOW: 0o400000,
+    O_SYNC: 0o4010000,
+    O_DSYNC: 0o10000,
+    S_IFMT: FS_S_IFMT,
+    S_IFREG: FS_S_IFREG,
+    S_IFDIR: FS_S_IFDIR,
+    S_IFCHR: FS_S_IFCHR,
+    S_IFBLK: FS_S_IFBLK,
+    S_IFIFO: FS_S_IFIFO,
+    S_IFLNK: FS_S_IFLNK,
+    S_IFSOCK: FS_S_IFSOCK,
+    COPYFILE_EXCL: 1,
+    COPYFILE_FICLONE: 2,
+    COPYFILE_FICLONE_FORCE: 4,
   };
   nodeSet(fs, 'F_OK', 0);
   nodeSet(fs, 'R_OK', 4);

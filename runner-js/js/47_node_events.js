@@ -3,7 +3,22 @@
 // `util.inherits` subclasses work. The runner's own class (08_events.js, used by process and
 // stdin) inherits from it, so `process instanceof require('events')` holds as in Node.
 
-import { ArrayPrototypePush, ArrayPrototypeSlice, ArrayPrototypeSplice, ErrorCtor, NumberIsNaN, ObjectDefineProperty, ObjectGetPrototypeOf, ObjectKeys, ObjectSetPrototypeOf, PromiseCtor, ReflectApply, ReflectOwnKeys, SymbolCtor, SymbolFor } from './00_primordials.js';
+import {
+  ArrayPrototypePush,
+  ArrayPrototypeSlice,
+  ArrayPrototypeSplice,
+  ErrorCtor,
+  NumberIsNaN,
+  ObjectDefineProperty,
+  ObjectGetPrototypeOf,
+  ObjectKeys,
+  ObjectSetPrototypeOf,
+  PromiseCtor,
+  ReflectApply,
+  ReflectOwnKeys,
+  SymbolCtor,
+  SymbolFor,
+} from './00_primordials.js';
 import { isError, toStringSafe } from './01_helpers.js';
 import { inspect } from './04_inspect.js';
 import { makeNodeError, makeOutOfRange, validateFunction } from './06_errors.js';
@@ -131,7 +146,8 @@ const nodeEventsMethods = {
     if (list === listener || list.listener === listener) {
       if (--this._eventsCount === 0) this._events = { __proto__: null };
       else delete events[type];
-      if (events.removeListener !== undefined) this.emit('removeListener', type, list.listener || listener);
+      if (events.removeListener !== undefined)
+        this.emit('removeListener', type, list.listener || listener);
     } else if (typeof list !== 'function') {
       let position = -1;
       for (let i = list.length - 1; i >= 0; i--) {
@@ -208,7 +224,7 @@ function nodeEventsListeners(target, type, unwrap) {
   if (l === undefined) return [];
   if (typeof l === 'function') return unwrap ? [l.listener || l] : [l];
   const out = [];
-  for (let i = 0; i < l.length; i++) ArrayPrototypePush(out, unwrap ? (l[i].listener || l[i]) : l[i]);
+  for (let i = 0; i < l.length; i++) ArrayPrototypePush(out, unwrap ? l[i].listener || l[i] : l[i]);
   return out;
 }
 
@@ -216,7 +232,11 @@ function nodeEventsListeners(target, type, unwrap) {
   const names = ObjectKeys(nodeEventsMethods);
   for (let i = 0; i < names.length; i++) {
     ObjectDefineProperty(NodeEventEmitter.prototype, names[i], {
-      __proto__: null, value: nodeEventsMethods[names[i]], writable: true, enumerable: true, configurable: true,
+      __proto__: null,
+      value: nodeEventsMethods[names[i]],
+      writable: true,
+      enumerable: true,
+      configurable: true,
     });
   }
   ObjectDefineProperty(NodeEventEmitter, 'name', { __proto__: null, value: 'EventEmitter' });
@@ -242,7 +262,13 @@ function nodeEventsOnce(emitter, name) {
 
 export function createEventsModule() {
   const EE = NodeEventEmitter;
-  ObjectDefineProperty(EE, 'EventEmitter', { __proto__: null, value: EE, writable: true, enumerable: true, configurable: true });
+  ObjectDefineProperty(EE, 'EventEmitter', {
+    __proto__: null,
+    value: EE,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
   ObjectDefineProperty(EE, 'defaultMaxListeners', {
     __proto__: null,
     enumerable: true,

@@ -1,8 +1,59 @@
 // 48_node_util.js: the `util` builtin (format, inspect, inherits, promisify, callbackify,
 // deprecate, types, ...), over the runner's own inspect/format.
 
-import { ArrayBufferIsView, ArrayIsArray, ArrayPrototypePop, AsyncFunctionPrototype, AsyncGeneratorFunctionPrototype, DatePrototypeGetTime, ErrorCtor, FunctionPrototypeSymbolHasInstance, GeneratorFunctionPrototype, MapIteratorPrototypeNext, MapPrototypeEntries, MapPrototypeGet, MapPrototypeGetSize, MapPrototypeHas, ObjectDefineProperty, ObjectGetOwnPropertySymbols, ObjectGetPrototypeOf, ObjectIs, ObjectKeys, ObjectPrototypeHasOwnProperty, ObjectPrototypePropertyIsEnumerable, ObjectPrototypeToString, ObjectSetPrototypeOf, PromiseCtor, PromisePrototypeThen, ReflectApply, RegExpPrototypeToString, SetCtor, SetIteratorPrototypeNext, SetPrototypeAdd, SetPrototypeGetSize, SetPrototypeHas, SetPrototypeValues, StringPrototypeCharCodeAt, SymbolFor, TypedArrayPrototypeGetLength, TypedArrayPrototypeGetSymbolToStringTag } from './00_primordials.js';
-import { isArrayBuffer, isDataView, isDate, isError, isMap, isRegExp, isSet, isTypedArray, isWeakMap, isWeakSet, listPush, newList } from './01_helpers.js';
+import {
+  ArrayBufferIsView,
+  ArrayIsArray,
+  ArrayPrototypePop,
+  AsyncFunctionPrototype,
+  AsyncGeneratorFunctionPrototype,
+  DatePrototypeGetTime,
+  ErrorCtor,
+  FunctionPrototypeSymbolHasInstance,
+  GeneratorFunctionPrototype,
+  MapIteratorPrototypeNext,
+  MapPrototypeEntries,
+  MapPrototypeGet,
+  MapPrototypeGetSize,
+  MapPrototypeHas,
+  ObjectDefineProperty,
+  ObjectGetOwnPropertySymbols,
+  ObjectGetPrototypeOf,
+  ObjectIs,
+  ObjectKeys,
+  ObjectPrototypeHasOwnProperty,
+  ObjectPrototypePropertyIsEnumerable,
+  ObjectPrototypeToString,
+  ObjectSetPrototypeOf,
+  PromiseCtor,
+  PromisePrototypeThen,
+  ReflectApply,
+  RegExpPrototypeToString,
+  SetCtor,
+  SetIteratorPrototypeNext,
+  SetPrototypeAdd,
+  SetPrototypeGetSize,
+  SetPrototypeHas,
+  SetPrototypeValues,
+  StringPrototypeCharCodeAt,
+  SymbolFor,
+  TypedArrayPrototypeGetLength,
+  TypedArrayPrototypeGetSymbolToStringTag,
+} from './00_primordials.js';
+import {
+  isArrayBuffer,
+  isDataView,
+  isDate,
+  isError,
+  isMap,
+  isRegExp,
+  isSet,
+  isTypedArray,
+  isWeakMap,
+  isWeakSet,
+  listPush,
+  newList,
+} from './01_helpers.js';
 import { isBoxed } from './02_inspect_base.js';
 import { inspect } from './04_inspect.js';
 import { formatWithOptions } from './05_format.js';
@@ -36,7 +87,13 @@ function utilPromisify(original) {
     });
   }
   ObjectSetPrototypeOf(fn, ObjectGetPrototypeOf(original));
-  ObjectDefineProperty(fn, kUtilPromisifyCustom, { __proto__: null, value: fn, enumerable: false, writable: false, configurable: true });
+  ObjectDefineProperty(fn, kUtilPromisifyCustom, {
+    __proto__: null,
+    value: fn,
+    enumerable: false,
+    writable: false,
+    configurable: true,
+  });
   UtilObjectDefineProperties(fn, UtilObjectGetOwnPropertyDescriptors(original));
   return fn;
 }
@@ -47,27 +104,39 @@ function utilCallbackify(original) {
   function callbackified(...args) {
     const cb = ArrayPrototypePop(args);
     validateFunction(cb, 'last argument');
-    PromisePrototypeThen(ReflectApply(original, this, args),
+    PromisePrototypeThen(
+      ReflectApply(original, this, args),
       (ret) => nextTick(cb, null, ret),
       (rej) => {
         if (!rej) {
-          const err = makeNodeError(ErrorCtor, 'ERR_FALSY_VALUE_REJECTION', 'Promise was rejected with falsy value');
+          const err = makeNodeError(
+            ErrorCtor,
+            'ERR_FALSY_VALUE_REJECTION',
+            'Promise was rejected with falsy value',
+          );
           nodeSet(err, 'reason', rej);
           rej = err;
         }
         nextTick(cb, rej);
-      });
+      },
+    );
   }
   return callbackified;
 }
 
 function utilInherits(ctor, superCtor) {
   if (ctor === undefined || ctor === null) throw makeInvalidArgType('ctor', 'function', ctor);
-  if (superCtor === undefined || superCtor === null) throw makeInvalidArgType('superCtor', 'function', superCtor);
+  if (superCtor === undefined || superCtor === null)
+    throw makeInvalidArgType('superCtor', 'function', superCtor);
   if (superCtor.prototype === undefined) {
     throw makeInvalidArgType('superCtor.prototype', 'object', superCtor.prototype);
   }
-  ObjectDefineProperty(ctor, 'super_', { __proto__: null, value: superCtor, writable: true, configurable: true });
+  ObjectDefineProperty(ctor, 'super_', {
+    __proto__: null,
+    value: superCtor,
+    writable: true,
+    configurable: true,
+  });
   ObjectSetPrototypeOf(ctor.prototype, superCtor.prototype);
 }
 
@@ -123,7 +192,10 @@ function utilDeepEqual(a, b, seenA, seenB) {
     for (;;) {
       const r = MapIteratorPrototypeNext(it);
       if (r.done) break;
-      if (!MapPrototypeHas(b, r.value[0]) || !utilDeepEqual(r.value[1], MapPrototypeGet(b, r.value[0]), seenA, seenB)) {
+      if (
+        !MapPrototypeHas(b, r.value[0]) ||
+        !utilDeepEqual(r.value[1], MapPrototypeGet(b, r.value[0]), seenA, seenB)
+      ) {
         return false;
       }
     }
@@ -142,12 +214,17 @@ function utilDeepEqual(a, b, seenA, seenB) {
   const kb = ObjectKeys(b);
   if (ka.length !== kb.length) return false;
   for (let i = 0; i < ka.length; i++) {
-    if (!ObjectPrototypeHasOwnProperty(b, ka[i]) || !ObjectPrototypePropertyIsEnumerable(b, ka[i])) return false;
+    if (!ObjectPrototypeHasOwnProperty(b, ka[i]) || !ObjectPrototypePropertyIsEnumerable(b, ka[i]))
+      return false;
     if (!utilDeepEqual(a[ka[i]], b[ka[i]], seenA, seenB)) return false;
   }
   const sa = ObjectGetOwnPropertySymbols(a);
   for (let i = 0; i < sa.length; i++) {
-    if (ObjectPrototypePropertyIsEnumerable(a, sa[i]) && !utilDeepEqual(a[sa[i]], b[sa[i]], seenA, seenB)) return false;
+    if (
+      ObjectPrototypePropertyIsEnumerable(a, sa[i]) &&
+      !utilDeepEqual(a[sa[i]], b[sa[i]], seenA, seenB)
+    )
+      return false;
   }
   return true;
 }
@@ -176,7 +253,8 @@ function utilStripVTControlCharacters(str) {
 function createUtilTypes() {
   const isFnProto = (v, proto) => typeof v === 'function' && ObjectGetPrototypeOf(v) === proto;
   return {
-    isPromise: (v) => v !== null && typeof v === 'object' && FunctionPrototypeSymbolHasInstance(PromiseCtor, v),
+    isPromise: (v) =>
+      v !== null && typeof v === 'object' && FunctionPrototypeSymbolHasInstance(PromiseCtor, v),
     isDate,
     isRegExp,
     isMap,
@@ -190,8 +268,10 @@ function createUtilTypes() {
     isUint8Array: (v) => TypedArrayPrototypeGetSymbolToStringTag(v) === 'Uint8Array',
     isArrayBufferView: (v) => ArrayBufferIsView(v),
     isNativeError: (v) => isError(v),
-    isAsyncFunction: (v) => isFnProto(v, AsyncFunctionPrototype) || isFnProto(v, AsyncGeneratorFunctionPrototype),
-    isGeneratorFunction: (v) => isFnProto(v, GeneratorFunctionPrototype) || isFnProto(v, AsyncGeneratorFunctionPrototype),
+    isAsyncFunction: (v) =>
+      isFnProto(v, AsyncFunctionPrototype) || isFnProto(v, AsyncGeneratorFunctionPrototype),
+    isGeneratorFunction: (v) =>
+      isFnProto(v, GeneratorFunctionPrototype) || isFnProto(v, AsyncGeneratorFunctionPrototype),
     isBoxedPrimitive: (v) => isBoxed(v),
     isProxy: () => false,
   };
@@ -225,7 +305,10 @@ export function createUtilModule() {
     TextEncoder,
     TextDecoder,
   };
-  ObjectDefineProperty(util.formatWithOptions, 'name', { __proto__: null, value: 'formatWithOptions' });
+  ObjectDefineProperty(util.formatWithOptions, 'name', {
+    __proto__: null,
+    value: 'formatWithOptions',
+  });
   nodeSet(util, 'debug', util.debuglog);
   return util;
 }

@@ -6,7 +6,28 @@
 // exec and dropped after any fs write (41_fs_core.js's fsWriteCount); filetypes are cached by
 // fsFiletype, so a warm `require` costs one stat and one read.
 
-import { ArrayIsArray, ArrayPrototypeIncludes, ArrayPrototypeJoin, ArrayPrototypePush, ErrorCaptureStackTrace, ErrorCtor, MapCtor, MapPrototypeGet, MapPrototypeSet, NumberIsNaN, ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, ObjectKeys, StringPrototypeCharCodeAt, StringPrototypeEndsWith, StringPrototypeIncludes, StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeStartsWith, bridgeUtf8Decode } from './00_primordials.js';
+import {
+  ArrayIsArray,
+  ArrayPrototypeIncludes,
+  ArrayPrototypeJoin,
+  ArrayPrototypePush,
+  bridgeUtf8Decode,
+  ErrorCaptureStackTrace,
+  ErrorCtor,
+  MapCtor,
+  MapPrototypeGet,
+  MapPrototypeSet,
+  NumberIsNaN,
+  ObjectDefineProperty,
+  ObjectGetOwnPropertyDescriptor,
+  ObjectKeys,
+  StringPrototypeCharCodeAt,
+  StringPrototypeEndsWith,
+  StringPrototypeIncludes,
+  StringPrototypeIndexOf,
+  StringPrototypeSlice,
+  StringPrototypeStartsWith,
+} from './00_primordials.js';
 import { listPush, newList } from './01_helpers.js';
 import { makeNodeError } from './06_errors.js';
 import { emitWarning } from './23_warnings.js';
@@ -65,7 +86,8 @@ export function cjsNodeModulePaths(from) {
   for (let i = from.length - 1, p = 0, last = from.length; i >= 0; --i) {
     const code = StringPrototypeCharCodeAt(from, i);
     if (code === 47) {
-      if (p !== nm.length) ArrayPrototypePush(paths, `${StringPrototypeSlice(from, 0, last)}/node_modules`);
+      if (p !== nm.length)
+        ArrayPrototypePush(paths, `${StringPrototypeSlice(from, 0, last)}/node_modules`);
       last = i;
       p = 0;
     } else if (p !== -1) {
@@ -105,8 +127,11 @@ function cjsReadPackage(dir) {
   try {
     parsed = CjsJSONParse(cjsStripBOM(bridgeUtf8Decode(bytes, false)));
   } catch (e) {
-    const err = makeNodeError(ErrorCtor, 'ERR_INVALID_PACKAGE_CONFIG',
-      `Invalid package config ${jsonPath}.`);
+    const err = makeNodeError(
+      ErrorCtor,
+      'ERR_INVALID_PACKAGE_CONFIG',
+      `Invalid package config ${jsonPath}.`,
+    );
     nodeSet(err, 'cause', e);
     throw err;
   }
@@ -161,14 +186,19 @@ function cjsTryPackage(dir, exts, request) {
     actual = cjsTryExtensions(pathResolve(dir, 'index'), exts);
     if (actual === undefined) {
       const err = new ErrorCtor(
-        `Cannot find module '${filename}'. Please verify that the package.json has a valid "main" entry`);
+        `Cannot find module '${filename}'. Please verify that the package.json has a valid "main" entry`,
+      );
       nodeSet(err, 'code', 'MODULE_NOT_FOUND');
       nodeSet(err, 'path', pathResolve(dir, 'package.json'));
       nodeSet(err, 'requestPath', request);
       throw err;
     }
-    emitWarning(`Invalid 'main' field in '${pkg.jsonPath}' of '${main}'. Please either fix that or ` +
-      'report it to the module author', 'DeprecationWarning', 'DEP0128');
+    emitWarning(
+      `Invalid 'main' field in '${pkg.jsonPath}' of '${main}'. Please either fix that or ` +
+        'report it to the module author',
+      'DeprecationWarning',
+      'DEP0128',
+    );
   }
   return actual;
 }
@@ -200,7 +230,8 @@ function cjsResolveAt(base, trailingSlash, exts, request) {
 // Splits a bare request into [name, subpath ('.' or './x')], or undefined.
 function cjsSplitPackage(request) {
   let i = 0;
-  if (StringPrototypeCharCodeAt(request, 0) === 64) { // '@scope/'
+  if (StringPrototypeCharCodeAt(request, 0) === 64) {
+    // '@scope/'
     i = StringPrototypeIndexOf(request, '/');
     if (i <= 1) return undefined;
     i++;
@@ -215,9 +246,10 @@ function cjsSplitPackage(request) {
 }
 
 function cjsExportsError(pkg, subpath, request) {
-  const message = subpath === '.' ?
-    `No "exports" main defined in ${pkg.jsonPath}` :
-    `Package subpath '${subpath}' is not defined by "exports" in ${pkg.jsonPath}`;
+  const message =
+    subpath === '.'
+      ? `No "exports" main defined in ${pkg.jsonPath}`
+      : `Package subpath '${subpath}' is not defined by "exports" in ${pkg.jsonPath}`;
   const err = makeNodeError(ErrorCtor, 'ERR_PACKAGE_PATH_NOT_EXPORTED', message);
   return err;
 }
@@ -247,7 +279,7 @@ function cjsExportsTarget(pkg, target, match, isPattern) {
     return full;
   }
   if (ArrayIsArray(target)) {
-    let last ;
+    let last;
     for (let i = 0; i < target.length; i++) {
       const r = cjsExportsTarget(pkg, target[i], match, isPattern);
       if (r === undefined || r === null) {
@@ -297,15 +329,21 @@ function cjsResolveExports(pkg, subpath, request) {
         if (star === -1 || StringPrototypeIndexOf(key, '*', star + 1) !== -1) continue;
         const prefix = StringPrototypeSlice(key, 0, star);
         const suffix = StringPrototypeSlice(key, star + 1);
-        if (StringPrototypeStartsWith(subpath, prefix) && subpath !== prefix &&
-            subpath.length >= key.length && StringPrototypeEndsWith(subpath, suffix) &&
-            (bestKey === '' || prefix.length > StringPrototypeIndexOf(bestKey, '*') ||
-             (prefix.length === StringPrototypeIndexOf(bestKey, '*') && key.length > bestKey.length))) {
+        if (
+          StringPrototypeStartsWith(subpath, prefix) &&
+          subpath !== prefix &&
+          subpath.length >= key.length &&
+          StringPrototypeEndsWith(subpath, suffix) &&
+          (bestKey === '' ||
+            prefix.length > StringPrototypeIndexOf(bestKey, '*') ||
+            (prefix.length === StringPrototypeIndexOf(bestKey, '*') && key.length > bestKey.length))
+        ) {
           bestKey = key;
           bestMatch = StringPrototypeSlice(subpath, prefix.length, subpath.length - suffix.length);
         }
       }
-      if (bestKey !== '') resolved = cjsExportsTarget(pkg, cjsOwn(exports, bestKey), bestMatch, true);
+      if (bestKey !== '')
+        resolved = cjsExportsTarget(pkg, cjsOwn(exports, bestKey), bestMatch, true);
     }
   }
   if (resolved === undefined || resolved === null) throw cjsExportsError(pkg, subpath, request);
@@ -331,8 +369,12 @@ export function cjsIsRelative(request) {
 // pathResolve(dir, request) for an absolute normalised `dir`, without the general algorithm for
 // the common `./name/...` request that has no `.`/`..`/empty segments after the first.
 function cjsJoinSimple(dir, request) {
-  if (StringPrototypeCharCodeAt(request, 0) !== 46 || StringPrototypeCharCodeAt(request, 1) !== 47 ||
-      dir.length === 0 || StringPrototypeCharCodeAt(dir, 0) !== 47) {
+  if (
+    StringPrototypeCharCodeAt(request, 0) !== 46 ||
+    StringPrototypeCharCodeAt(request, 1) !== 47 ||
+    dir.length === 0 ||
+    StringPrototypeCharCodeAt(dir, 0) !== 47
+  ) {
     return pathResolve(dir, request);
   }
   let prev = 47;
@@ -342,7 +384,9 @@ function cjsJoinSimple(dir, request) {
     prev = c;
   }
   if (prev === 47) return pathResolve(dir, request);
-  return dir === '/' ? `/${StringPrototypeSlice(request, 2)}` : `${dir}/${StringPrototypeSlice(request, 2)}`;
+  return dir === '/'
+    ? `/${StringPrototypeSlice(request, 2)}`
+    : `${dir}/${StringPrototypeSlice(request, 2)}`;
 }
 
 // Lookup directories for a bare request from directory `dir`.
@@ -394,10 +438,18 @@ export function cjsNotFound(request, rec) {
   const err = new ErrorCtor(message);
   ErrorCaptureStackTrace(err, cjsNotFound);
   ObjectDefineProperty(err, 'code', {
-    __proto__: null, value: 'MODULE_NOT_FOUND', writable: true, enumerable: true, configurable: true,
+    __proto__: null,
+    value: 'MODULE_NOT_FOUND',
+    writable: true,
+    enumerable: true,
+    configurable: true,
   });
   ObjectDefineProperty(err, 'requireStack', {
-    __proto__: null, value: stack, writable: true, enumerable: true, configurable: true,
+    __proto__: null,
+    value: stack,
+    writable: true,
+    enumerable: true,
+    configurable: true,
   });
   return err;
 }

@@ -3,22 +3,83 @@
 // modules. Internal state lives in closures/null-prototype records; the guest sees Module objects,
 // `require.cache` (the real cache, as in Node) and the builtin module objects.
 
-import { ArrayIsArray, ArrayPrototypeIncludes, ArrayPrototypeIndexOf, ArrayPrototypePush, ArrayPrototypeSlice, ArrayPrototypeSplice, ErrorCtor, MapCtor, MapPrototypeGet, MapPrototypeSet, ObjectDefineProperty, ReflectApply, StringPrototypeEndsWith, StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeStartsWith, TypeErrorCtor, WeakMapCtor, WeakMapPrototypeGet, WeakMapPrototypeSet, bridgeCompileFunction, bridgeUtf8Decode } from './00_primordials.js';
+import {
+  ArrayIsArray,
+  ArrayPrototypeIncludes,
+  ArrayPrototypeIndexOf,
+  ArrayPrototypePush,
+  ArrayPrototypeSlice,
+  ArrayPrototypeSplice,
+  bridgeCompileFunction,
+  bridgeUtf8Decode,
+  ErrorCtor,
+  MapCtor,
+  MapPrototypeGet,
+  MapPrototypeSet,
+  ObjectDefineProperty,
+  ReflectApply,
+  StringPrototypeEndsWith,
+  StringPrototypeIndexOf,
+  StringPrototypeSlice,
+  StringPrototypeStartsWith,
+  TypeErrorCtor,
+  WeakMapCtor,
+  WeakMapPrototypeGet,
+  WeakMapPrototypeSet,
+} from './00_primordials.js';
 import { isError } from './01_helpers.js';
 import { inspect } from './04_inspect.js';
 import { makeInvalidArgType, makeNodeError } from './06_errors.js';
 import { processObject } from './20_exit.js';
-import { clearImmediate, clearInterval, clearTimeout, setImmediate, setInterval, setTimeout } from './24_timers.js';
+import {
+  clearImmediate,
+  clearInterval,
+  clearTimeout,
+  setImmediate,
+  setInterval,
+  setTimeout,
+} from './24_timers.js';
 import { globalConsole } from './27_console.js';
-import { createPathModule, nodeSet, pathBasename, pathCwd, pathDirname, pathIsAbsolute, pathJoinList, pathResolve } from './40_path.js';
+import {
+  createPathModule,
+  nodeSet,
+  pathBasename,
+  pathCwd,
+  pathDirname,
+  pathIsAbsolute,
+  pathJoinList,
+  pathResolve,
+} from './40_path.js';
 import { fsFail, fsIsErr, fsPathArg, fsReadFileRaw, fsTakeProbed } from './41_fs_core.js';
 import { createFsModule } from './46_fs.js';
 import { createEventsModule } from './47_node_events.js';
 import { createUtilModule } from './48_node_util.js';
-import { CjsJSONParse, cjsFindPath, cjsGetExtensions, cjsGetExtraPaths, cjsIsRelative, cjsLookupPaths, cjsNodeModulePaths, cjsNotFound, cjsResolveFilename, cjsResolveInit, cjsStripBOM } from './50_cjs_resolve.js';
+import {
+  CjsJSONParse,
+  cjsFindPath,
+  cjsGetExtensions,
+  cjsGetExtraPaths,
+  cjsIsRelative,
+  cjsLookupPaths,
+  cjsNodeModulePaths,
+  cjsNotFound,
+  cjsResolveFilename,
+  cjsResolveInit,
+  cjsStripBOM,
+} from './50_cjs_resolve.js';
 
-const cjsBuiltinNames = ['console', 'events', 'fs', 'fs/promises', 'module', 'path', 'path/posix', 'process',
-  'timers', 'util'];
+const cjsBuiltinNames = [
+  'console',
+  'events',
+  'fs',
+  'fs/promises',
+  'module',
+  'path',
+  'path/posix',
+  'process',
+  'timers',
+  'util',
+];
 let cjsBuiltins; // Map name -> exports (per exec)
 let cjsCache; // require.cache (null-prototype object keyed by filename)
 let cjsMain; // the entry Module (file mode), else undefined
@@ -64,12 +125,18 @@ function Module(id = '', parent = undefined) {
     nodeSet(this, 'children', []);
     nodeSet(this, 'paths', undefined);
   }
-  const parentRec = parent === undefined || parent === null ? undefined : WeakMapPrototypeGet(cjsRecords, parent);
+  const parentRec =
+    parent === undefined || parent === null ? undefined : WeakMapPrototypeGet(cjsRecords, parent);
   // The loader passes normalised absolute filenames; anything else is normalised here.
   const dir = cjsInternalNew ? path : pathResolve(path);
   cjsInternalNew = false;
   WeakMapPrototypeSet(cjsRecords, this, {
-    __proto__: null, filename: `${id}`, dir, parent: parentRec, module: this, parentModule: parent,
+    __proto__: null,
+    filename: `${id}`,
+    dir,
+    parent: parentRec,
+    module: this,
+    parentModule: parent,
   });
   if (parent !== undefined && parent !== null) cjsAddChild(parent, this);
 }
@@ -81,7 +148,8 @@ function cjsAddChild(parent, child) {
   } catch {
     return;
   }
-  if (ArrayIsArray(children) && !ArrayPrototypeIncludes(children, child)) ArrayPrototypePush(children, child);
+  if (ArrayIsArray(children) && !ArrayPrototypeIncludes(children, child))
+    ArrayPrototypePush(children, child);
 }
 
 ObjectDefineProperty(Module.prototype, 'parent', {
@@ -101,17 +169,29 @@ Module.prototype.require = function require(id) {
 
 // Record of a module the loader did not make (guest-made `new Module()`): resolves from the cwd.
 function cjsRecordOf(module) {
-  const rec = module !== null && (typeof module === 'object' || typeof module === 'function') ?
-    WeakMapPrototypeGet(cjsRecords, module) : undefined;
+  const rec =
+    module !== null && (typeof module === 'object' || typeof module === 'function')
+      ? WeakMapPrototypeGet(cjsRecords, module)
+      : undefined;
   if (rec !== undefined) return rec;
-  return { __proto__: null, filename: `${pathCwd()}/[eval]`, dir: pathCwd(), parent: undefined, module, parentModule: undefined };
+  return {
+    __proto__: null,
+    filename: `${pathCwd()}/[eval]`,
+    dir: pathCwd(),
+    parent: undefined,
+    module,
+    parentModule: undefined,
+  };
 }
 
 function cjsValidateId(id) {
   if (typeof id !== 'string') throw makeInvalidArgType('id', 'string', id);
   if (id === '') {
-    throw makeNodeError(TypeErrorCtor, 'ERR_INVALID_ARG_VALUE',
-      "The argument 'id' must be a non-empty string. Received ''");
+    throw makeNodeError(
+      TypeErrorCtor,
+      'ERR_INVALID_ARG_VALUE',
+      "The argument 'id' must be a non-empty string. Received ''",
+    );
   }
 }
 
@@ -125,22 +205,45 @@ function cjsBuiltin(name) {
   let exports = MapPrototypeGet(cjsBuiltins, name);
   if (exports !== undefined) return exports;
   switch (name) {
-    case 'fs': exports = createFsModule(); break;
-    case 'fs/promises': exports = cjsBuiltin('fs').promises; break;
-    case 'path': case 'path/posix': {
+    case 'fs':
+      exports = createFsModule();
+      break;
+    case 'fs/promises':
+      exports = cjsBuiltin('fs').promises;
+      break;
+    case 'path':
+    case 'path/posix': {
       exports = MapPrototypeGet(cjsBuiltins, name === 'path' ? 'path/posix' : 'path');
       if (exports === undefined) exports = createPathModule();
       break;
     }
-    case 'events': exports = createEventsModule(); break;
-    case 'util': exports = createUtilModule(); break;
-    case 'process': exports = processObject; break;
-    case 'timers': exports = {
-      setTimeout, setInterval, setImmediate, clearTimeout, clearInterval, clearImmediate,
-    }; break;
-    case 'module': exports = cjsCreateModuleBuiltin(); break;
-    case 'console': exports = globalConsole; break;
-    default: return undefined;
+    case 'events':
+      exports = createEventsModule();
+      break;
+    case 'util':
+      exports = createUtilModule();
+      break;
+    case 'process':
+      exports = processObject;
+      break;
+    case 'timers':
+      exports = {
+        setTimeout,
+        setInterval,
+        setImmediate,
+        clearTimeout,
+        clearInterval,
+        clearImmediate,
+      };
+      break;
+    case 'module':
+      exports = cjsCreateModuleBuiltin();
+      break;
+    case 'console':
+      exports = globalConsole;
+      break;
+    default:
+      return undefined;
   }
   MapPrototypeSet(cjsBuiltins, name, exports);
   return exports;
@@ -148,15 +251,20 @@ function cjsBuiltin(name) {
 
 function cjsCreateModuleBuiltin() {
   const builtinModules = [];
-  for (let i = 0; i < cjsBuiltinNames.length; i++) ArrayPrototypePush(builtinModules, cjsBuiltinNames[i]);
+  for (let i = 0; i < cjsBuiltinNames.length; i++)
+    ArrayPrototypePush(builtinModules, cjsBuiltinNames[i]);
   nodeSet(Module, 'builtinModules', builtinModules);
   nodeSet(Module, 'Module', Module);
   Module.createRequire = function createRequire(filename) {
     let path = filename;
-    if (path !== null && typeof path === 'object' && typeof path.href === 'string') path = fsPathArg(path, 'filename');
+    if (path !== null && typeof path === 'object' && typeof path.href === 'string')
+      path = fsPathArg(path, 'filename');
     if (typeof path !== 'string' || !pathIsAbsolute(path)) {
-      throw makeNodeError(TypeErrorCtor, 'ERR_INVALID_ARG_VALUE',
-        `The argument 'filename' must be a file URL object, file URL string, or absolute path string. Received ${inspect(filename)}`);
+      throw makeNodeError(
+        TypeErrorCtor,
+        'ERR_INVALID_ARG_VALUE',
+        `The argument 'filename' must be a file URL object, file URL string, or absolute path string. Received ${inspect(filename)}`,
+      );
     }
     const trailing = StringPrototypeEndsWith(path, '/');
     const proxyPath = trailing ? pathJoinList([path, 'noop.js']) : path;
@@ -179,7 +287,11 @@ function cjsCreateModuleBuiltin() {
 }
 
 function cjsUnknownBuiltin(request) {
-  return makeNodeError(ErrorCtor, 'ERR_UNKNOWN_BUILTIN_MODULE', `No such built-in module: ${request}`);
+  return makeNodeError(
+    ErrorCtor,
+    'ERR_UNKNOWN_BUILTIN_MODULE',
+    `No such built-in module: ${request}`,
+  );
 }
 
 // ---- loading ----
@@ -276,12 +388,18 @@ function cjsLoadKind(kind, module, filename) {
     return;
   }
   if (kind === '.node') {
-    const err = new ErrorCtor(`Cannot load native addon ${filename}: native addons are not supported`);
+    const err = new ErrorCtor(
+      `Cannot load native addon ${filename}: native addons are not supported`,
+    );
     nodeSet(err, 'code', 'ERR_DLOPEN_FAILED');
     throw err;
   }
   if (kind === '.mjs') {
-    const err = makeNodeError(ErrorCtor, 'ERR_REQUIRE_ESM', `require() of ES Module ${filename} not supported.`);
+    const err = makeNodeError(
+      ErrorCtor,
+      'ERR_REQUIRE_ESM',
+      `require() of ES Module ${filename} not supported.`,
+    );
     throw err;
   }
   cjsExecute(module, cjsReadSource(filename), filename);
@@ -291,12 +409,23 @@ function cjsLoadKind(kind, module, filename) {
 export function cjsExecute(module, source, filename, require = undefined) {
   source = cjsStripBOM(source);
   if (StringPrototypeStartsWith(source, '#!')) source = `//${StringPrototypeSlice(source, 2)}`;
-  const fn = bridgeCompileFunction(source, filename,
-    ['exports', 'require', 'module', '__filename', '__dirname']);
+  const fn = bridgeCompileFunction(source, filename, [
+    'exports',
+    'require',
+    'module',
+    '__filename',
+    '__dirname',
+  ]);
   const rec = WeakMapPrototypeGet(cjsRecords, module);
   if (require === undefined) require = cjsMakeRequire(module);
   const exports = module.exports;
-  ReflectApply(fn, exports, [exports, require, module, filename, rec === undefined ? pathDirname(filename) : rec.dir]);
+  ReflectApply(fn, exports, [
+    exports,
+    require,
+    module,
+    filename,
+    rec === undefined ? pathDirname(filename) : rec.dir,
+  ]);
 }
 
 // ---- require functions ----

@@ -5,7 +5,24 @@
 // `bridge.callResult`, which ends the isolate.
 
 import { bridge } from 'agentos:bridge';
-import { ErrorCtor, JSONStringify, MapCtor, MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, NumberIsFinite, ObjectCreate, ObjectDefineProperty, ObjectFreeze, PromiseCtor, PromisePrototypeThen, PromiseResolve, ReflectApply, TypeErrorCtor, bridgeCompileScript } from './00_primordials.js';
+import {
+  bridgeCompileScript,
+  ErrorCtor,
+  JSONStringify,
+  MapCtor,
+  MapPrototypeDelete,
+  MapPrototypeGet,
+  MapPrototypeSet,
+  NumberIsFinite,
+  ObjectCreate,
+  ObjectDefineProperty,
+  ObjectFreeze,
+  PromiseCtor,
+  PromisePrototypeThen,
+  PromiseResolve,
+  ReflectApply,
+  TypeErrorCtor,
+} from './00_primordials.js';
 import { getStack } from './01_helpers.js';
 
 const bridgeHostCall = bridge.hostCall;
@@ -44,7 +61,8 @@ function callSerializationError(err) {
 function callGuestError(err) {
   let message;
   try {
-    message = err !== null && typeof err === 'object' && 'message' in err ? `${err.message}` : `${err}`;
+    message =
+      err !== null && typeof err === 'object' && 'message' in err ? `${err.message}` : `${err}`;
   } catch {
     message = 'the function threw a value that cannot be shown';
   }
@@ -98,7 +116,12 @@ export function callStart(config) {
     return;
   }
   if (typeof fn !== 'function') {
-    callFinish(true, `the source must evaluate to a function, not ${typeof fn}`, 'EVALUATION_ERROR', '');
+    callFinish(
+      true,
+      `the source must evaluate to a function, not ${typeof fn}`,
+      'EVALUATION_ERROR',
+      '',
+    );
     return;
   }
   const host = callMakeHost(config.callbacks);
@@ -109,16 +132,20 @@ export function callStart(config) {
     callGuestError(err);
     return;
   }
-  PromisePrototypeThen(PromiseResolve(result), (value) => {
-    let json;
-    try {
-      json = callToJson(value, 'the result');
-    } catch (err) {
-      callSerializationError(err);
-      return;
-    }
-    callFinish(false, json, '', '');
-  }, callGuestError);
+  PromisePrototypeThen(
+    PromiseResolve(result),
+    (value) => {
+      let json;
+      try {
+        json = callToJson(value, 'the result');
+      } catch (err) {
+        callSerializationError(err);
+        return;
+      }
+      callFinish(false, json, '', '');
+    },
+    callGuestError,
+  );
 }
 
 // The host answered host call `id`.

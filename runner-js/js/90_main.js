@@ -1,12 +1,39 @@
 // 90_main.js: the entry module. Per-exec start (globals, CommonJS wrapper, main code) and the
 // `runner` object Rust calls (the factory returns it).
 
-import { ObjectDefineProperty, StringPrototypeCharCodeAt, StringPrototypeSlice, StringPrototypeStartsWith, SymbolToStringTag, bridgeCompileScript, bridgeMonotonic, globalObject } from './00_primordials.js';
+import {
+  bridgeCompileScript,
+  bridgeMonotonic,
+  globalObject,
+  ObjectDefineProperty,
+  StringPrototypeCharCodeAt,
+  StringPrototypeSlice,
+  StringPrototypeStartsWith,
+  SymbolToStringTag,
+} from './00_primordials.js';
 import { TextDecoder, TextEncoder } from './07_encoding.js';
-import { exitCodeValue, markStart, msSinceStart, processObject, runExitListeners, setMainSource, triggerUncaught } from './20_exit.js';
+import {
+  exitCodeValue,
+  markStart,
+  msSinceStart,
+  processObject,
+  runExitListeners,
+  setMainSource,
+  triggerUncaught,
+} from './20_exit.js';
 import { drainTicks, queueMicrotask } from './21_ticks.js';
 import { reportUnhandledRejection } from './22_rejections.js';
-import { clearImmediate, clearInterval, clearTimeout, loopTurn, setImmediate, setInterval, setLoopTime, setTimeout, updateLoopTime } from './24_timers.js';
+import {
+  clearImmediate,
+  clearInterval,
+  clearTimeout,
+  loopTurn,
+  setImmediate,
+  setInterval,
+  setLoopTime,
+  setTimeout,
+  updateLoopTime,
+} from './24_timers.js';
 import { onStdinData, onStdinEnd } from './25_stdin.js';
 import { configureProcess, populateProcess } from './26_process.js';
 import { consoleWrite, formatLog, globalConsole } from './27_console.js';
@@ -19,7 +46,11 @@ let started = false;
 
 function defineGlobal(name, value, enumerable) {
   ObjectDefineProperty(globalObject, name, {
-    __proto__: null, value, writable: true, enumerable, configurable: true,
+    __proto__: null,
+    value,
+    writable: true,
+    enumerable,
+    configurable: true,
   });
 }
 
@@ -42,15 +73,25 @@ function installStaticGlobals() {
   defineGlobal('TextDecoder', TextDecoder, false);
   const performance = {};
   ObjectDefineProperty(performance, 'now', {
-    __proto__: null, value: function now() {
+    __proto__: null,
+    value: function now() {
       return performanceNow();
-    }, writable: true, enumerable: true, configurable: true,
+    },
+    writable: true,
+    enumerable: true,
+    configurable: true,
   });
   ObjectDefineProperty(performance, 'timeOrigin', {
-    __proto__: null, value: 0, writable: false, enumerable: true, configurable: true,
+    __proto__: null,
+    value: 0,
+    writable: false,
+    enumerable: true,
+    configurable: true,
   });
   ObjectDefineProperty(performance, SymbolToStringTag, {
-    __proto__: null, value: 'Performance', configurable: true,
+    __proto__: null,
+    value: 'Performance',
+    configurable: true,
   });
   defineGlobal('performance', performance, true);
 }
