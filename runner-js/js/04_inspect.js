@@ -10,6 +10,7 @@ import {
   ArrayPrototypeJoin,
   ArrayPrototypePop,
   ArrayPrototypePush,
+  ArrayPrototypeSlice,
   ArrayPrototypeSort,
   ArrayPrototypeSplice,
   AsyncFunctionPrototype,
@@ -332,7 +333,14 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
   ArrayPrototypePop(ctx.seen);
   if (ctx.sorted) {
     const cmp = ctx.sorted === true ? undefined : ctx.sorted;
-    if (extrasType === kObjectType) ArrayPrototypeSort(output, cmp);
+    if (extrasType === kObjectType) {
+      ArrayPrototypeSort(output, cmp);
+    } else if (keys.length > 1) {
+      // Entries stay in index order; the named keys after them are sorted (as in Node).
+      const start = output.length - keys.length;
+      const named = ArrayPrototypeSort(ArrayPrototypeSlice(output, start), cmp);
+      for (let i = 0; i < named.length; i++) output[start + i] = named[i];
+    }
   }
   return reduceToSingleString(ctx, output, base, braces, extrasType, recurseTimes, value);
 }
@@ -484,7 +492,7 @@ function formatProperty(ctx, value, recurseTimes, key, type) {
     str = formatValue(ctx, desc.value, recurseTimes);
     ctx.indentationLvl -= 2;
   } else if (desc.get !== undefined) {
-    str = desc.set !== undefined ? '[Getter/Setter]' : '[Getter]';
+    str = formatAccessor(ctx, value, recurseTimes, desc);
   } else if (desc.set !== undefined) {
     str = '[Setter]';
   } else {
@@ -503,6 +511,36 @@ function formatProperty(ctx, value, recurseTimes, key, type) {
     name = strEscape(key);
   }
   return `${name}: ${str}`;
+}
+
+// `[Getter]`, or with the `getters` option the getter's value: `[Getter: 1]`, `[Getter] { ... }`.
+function formatAccessor(ctx, value, recurseTimes, desc) {
+  const label = desc.set !== undefined ? 'Getter/Setter' : 'Getter';
+  const getters = ctx.getters;
+  const wanted =
+    getters === true ||
+    (getters === 'get' && desc.set === undefined) ||
+    (getters === 'set' && desc.set !== undefined);
+  if (!wanted) return `[${label}]`;
+  try {
+    const result = ReflectApply(desc.get, value, []);
+    ctx.indentationLvl += 2;
+    let str;
+    if (result === null) str = `[${label}: null]`;
+    else if (typeof result === 'object')
+      str = `[${label}] ${formatValue(ctx, result, recurseTimes)}`;
+    else str = `[${label}: ${formatPrimitive(stylizeNoColor, result, ctx)}]`;
+    ctx.indentationLvl -= 2;
+    return str;
+  } catch (err) {
+    let message;
+    try {
+      message = `${err.message}`;
+    } catch {
+      message = 'unknown';
+    }
+    return `[${label}: <Inspection threw (${message})>]`;
+  }
 }
 
 function formatError(err, constructor, tag, ctx, keys) {

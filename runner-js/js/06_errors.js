@@ -43,7 +43,8 @@ function describeReceived(value) {
     try {
       name = value.name;
     } catch {}
-    return name ? ` Received function ${name}` : ' Received function';
+    // Node 20 prints the name as it is, '' included (`Received function `).
+    return ` Received function ${name === undefined ? '' : name}`;
   }
   if (typeof value === 'object') {
     let name;

@@ -26,11 +26,15 @@ import {
   Uint8ArrayCtor,
   uncurryThis,
 } from './00_primordials.js';
-import { isArrayBuffer, isDataView, isTypedArray, toStringSafe } from './01_helpers.js';
+import { isArrayBuffer, isBrand, isDataView, isTypedArray, toStringSafe } from './01_helpers.js';
 import { makeInvalidArgType, makeNodeError } from './06_errors.js';
 
 const DataViewPrototypeGetBuffer = getter(DataView.prototype, 'buffer');
 const DataViewPrototypeGetByteOffset = getter(DataView.prototype, 'byteOffset');
+const SharedArrayBufferGetByteLength =
+  typeof SharedArrayBuffer === 'function'
+    ? getter(SharedArrayBuffer.prototype, 'byteLength')
+    : undefined;
 
 // Returns a Uint8Array over the bytes of an ArrayBuffer / ArrayBufferView, or undefined.
 export function toUint8View(input) {
@@ -50,12 +54,14 @@ export function toUint8View(input) {
     );
   }
   if (isArrayBuffer(input)) return new Uint8ArrayCtor(input);
-  try {
-    // SharedArrayBuffer
+  if (
+    SharedArrayBufferGetByteLength !== undefined &&
+    isBrand(input, SharedArrayBufferGetByteLength)
+  ) {
     return new Uint8ArrayCtor(input);
-  } catch {
-    return undefined;
   }
+  // Not bytes (a number or an array would make `new Uint8Array` invent some).
+  return undefined;
 }
 
 export function utf8Decode(view) {
@@ -80,7 +86,16 @@ function incompleteUtf8Tail(bytes) {
     if (b >= 0xc2 && b <= 0xdf) need = 2;
     else if (b >= 0xe0 && b <= 0xef) need = 3;
     else if (b >= 0xf0 && b <= 0xf4) need = 4;
-    return need > k ? k : 0;
+    if (need <= k) return 0;
+    // Only a valid prefix waits for more bytes (WHATWG: the second byte's range depends on the
+    // lead); an invalid one is decoded now, as U+FFFD, like Node does.
+    if (k >= 2) {
+      const second = bytes[len - k + 1];
+      const lo = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80;
+      const hi = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf;
+      if (second < lo || second > hi) return 0;
+    }
+    return k;
   }
   return 0;
 }

@@ -5,6 +5,7 @@
 // Defines a data property without running setters the guest may have put on prototypes.
 
 import {
+  ArrayIsArray,
   ObjectDefineProperty,
   StringPrototypeCharCodeAt,
   StringPrototypeLastIndexOf,
@@ -307,7 +308,7 @@ function pathExtname(path) {
 }
 
 function pathFormat(sep, pathObject) {
-  if (pathObject === null || typeof pathObject !== 'object') {
+  if (pathObject === null || typeof pathObject !== 'object' || ArrayIsArray(pathObject)) {
     throw makeInvalidArgType('pathObject', 'object', pathObject);
   }
   const dir = pathObject.dir || pathObject.root;

@@ -19,13 +19,25 @@ import {
   SymbolCtor,
   SymbolFor,
 } from './00_primordials.js';
-import { isError, toStringSafe } from './01_helpers.js';
+import { isError, listPush, newList, toStringSafe } from './01_helpers.js';
 import { inspect } from './04_inspect.js';
-import { makeNodeError, makeOutOfRange, validateFunction } from './06_errors.js';
+import {
+  makeInvalidArgType,
+  makeNodeError,
+  makeOutOfRange,
+  validateFunction,
+} from './06_errors.js';
 import { EventEmitter } from './08_events.js';
 import { nodeSet } from './40_path.js';
 
 const kNodeEventsCapture = SymbolFor('nodejs.rejection');
+const kNodeEventsErrorMonitor = SymbolCtor('events.errorMonitor');
+
+// Node's validateNumber(n, name, 0), for listener limits.
+function validateCount(n, name) {
+  if (typeof n !== 'number') throw makeInvalidArgType(name, 'number', n);
+  if (n < 0 || NumberIsNaN(n)) throw makeOutOfRange(name, '>= 0', n);
+}
 let nodeEventsDefaultMaxListeners = 10;
 
 function NodeEventEmitter(opts) {
@@ -85,9 +97,7 @@ function nodeEventsOnceWrapper(target, type, listener) {
 
 const nodeEventsMethods = {
   setMaxListeners(n) {
-    if (typeof n !== 'number' || n < 0 || NumberIsNaN(n)) {
-      throw makeOutOfRange('n', 'a non-negative number', n);
-    }
+    validateCount(n, 'setMaxListeners');
     this._maxListeners = n;
     return this;
   },
@@ -96,6 +106,13 @@ const nodeEventsMethods = {
   },
   emit(type, ...args) {
     const events = this._events;
+    if (type === 'error' && events !== undefined && events[kNodeEventsErrorMonitor] !== undefined) {
+      // events.errorMonitor listeners see every 'error' first, handled or not (as in Node).
+      const monitorArgs = newList();
+      listPush(monitorArgs, kNodeEventsErrorMonitor);
+      for (let i = 0; i < args.length; i++) listPush(monitorArgs, args[i]);
+      ReflectApply(this.emit, this, monitorArgs);
+    }
     if (type === 'error' && (events === undefined || events.error === undefined)) {
       const er = args[0];
       if (isError(er)) throw er;
@@ -277,9 +294,7 @@ export function createEventsModule() {
       return nodeEventsDefaultMaxListeners;
     },
     set(n) {
-      if (typeof n !== 'number' || n < 0 || NumberIsNaN(n)) {
-        throw makeOutOfRange('defaultMaxListeners', 'a non-negative number', n);
-      }
+      validateCount(n, 'defaultMaxListeners');
       nodeEventsDefaultMaxListeners = n;
     },
   });
@@ -287,7 +302,7 @@ export function createEventsModule() {
   EE.listenerCount = function listenerCount(emitter, type) {
     return emitter.listenerCount(type);
   };
-  nodeSet(EE, 'errorMonitor', SymbolCtor('events.errorMonitor'));
+  nodeSet(EE, 'errorMonitor', kNodeEventsErrorMonitor);
   nodeSet(EE, 'captureRejectionSymbol', kNodeEventsCapture);
   nodeSet(EE, 'captureRejections', false);
   nodeSet(EE, 'usingDomains', false);
