@@ -1,7 +1,7 @@
 //! Assembles `js/*.js` (ES-module-shaped files) into the one runner script, `$OUT_DIR/runner.js`.
-//! See `src/assemble.rs` for the rules and the shape of the output.
+//! See `src/assemble/mod.rs` for the rules and the shape of the output.
 
-#[path = "src/assemble.rs"]
+#[path = "src/assemble/mod.rs"]
 mod assemble;
 
 use std::path::PathBuf;
@@ -9,7 +9,7 @@ use std::{env, fs};
 
 fn main() {
     println!("cargo:rerun-if-changed=js");
-    println!("cargo:rerun-if-changed=src/assemble.rs");
+    println!("cargo:rerun-if-changed=src/assemble");
     let dir =
         PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
             .join("js");

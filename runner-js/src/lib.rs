@@ -3,7 +3,7 @@
 //! [`RUNNER`] is one script that evaluates to a factory `(bridge) => runner`. The sidecar calls it
 //! once per context with the native bridge functions; the runner keeps them in its closure, so no
 //! guest code can reach them. `build.rs` assembles it from the ES-module-shaped files of `js/`
-//! (see `src/assemble.rs` and `js/README.md` for the module
+//! (see `src/assemble/` and `js/README.md` for the module
 //! rules, the bridge and runner contracts).
 
 #[cfg(test)]

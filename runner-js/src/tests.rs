@@ -238,3 +238,76 @@ fn the_real_runner_has_every_module_once_and_ends_with_main() {
     assert_eq!(sorted.len(), names.len());
     assert!(names.len() > 30, "{names:?}");
 }
+
+mod strip {
+    use crate::assemble::strip::{Unterminated, strip};
+
+    fn stripped(src: &str) -> String {
+        strip(src).expect("strips")
+    }
+
+    #[test]
+    fn drops_comments_blank_lines_and_indentation() {
+        let src = "// header\n\nfunction f() {\n    // inside\n    return 1; // trailing\n}\n";
+        assert_eq!(stripped(src), "function f() {\nreturn 1;\n}\n");
+    }
+
+    #[test]
+    fn keeps_comment_markers_inside_strings() {
+        let src = "const a = '// not a comment'; const b = \"/* nor */ this\";\n";
+        assert_eq!(stripped(src), src);
+        assert_eq!(stripped("x('\\'//')\n"), "x('\\'//')\n");
+    }
+
+    #[test]
+    fn keeps_template_text_verbatim() {
+        let src = "const t = `line one\n    indented // text\n\n`;\n";
+        assert_eq!(stripped(src), src);
+    }
+
+    #[test]
+    fn substitutions_are_code_and_may_nest() {
+        let src = "const t = `a${\n    f({ k: `in ${x} // t` }) // c\n  }b // t`;\n";
+        assert_eq!(
+            stripped(src),
+            "const t = `a${\nf({ k: `in ${x} // t` })\n}b // t`;\n"
+        );
+    }
+
+    #[test]
+    fn regular_expressions_are_copied_whole() {
+        let src = "const r = /['\"`]\\/[/]/g; // c\nif (x) return /a\\/\\/b/.test(s);\n";
+        assert_eq!(
+            stripped(src),
+            "const r = /['\"`]\\/[/]/g;\nif (x) return /a\\/\\/b/.test(s);\n"
+        );
+    }
+
+    #[test]
+    fn a_slash_after_an_operand_divides() {
+        let src = "const x = a / b / 2; // c\nconst y = (a) / c[0] / 'q'.length; // d\n";
+        assert_eq!(
+            stripped(src),
+            "const x = a / b / 2;\nconst y = (a) / c[0] / 'q'.length;\n"
+        );
+    }
+
+    #[test]
+    fn block_comments_separate_tokens_or_end_lines() {
+        assert_eq!(stripped("a /* one */ b\n"), "a  b\n");
+        assert_eq!(stripped("a /* two\nlines */ b\n"), "a\nb\n");
+    }
+
+    #[test]
+    fn unterminated_literals_are_errors_with_their_line() {
+        let cases = [
+            ("x;\nconst s = 'open\n", 2, "string"),
+            ("const t = `open\n\n", 1, "template literal"),
+            ("a;\nb;\n/* open\n", 3, "comment"),
+            ("const r = /open\n", 1, "regular expression"),
+        ];
+        for (src, line, what) in cases {
+            assert_eq!(strip(src), Err(Unterminated { line, what }), "{src:?}");
+        }
+    }
+}

@@ -36,6 +36,8 @@
 //! })
 //! ```
 
+pub(crate) mod strip;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -212,6 +214,7 @@ fn parse(file: &str, source: &str) -> Result<Module, AssembleError> {
             } else {
                 pending = Some((start, text));
             }
+            module.body.push('\n'); // body lines stay source lines (for errors)
             continue;
         }
         if line.starts_with("import ") || line.starts_with("import{") {
@@ -220,6 +223,7 @@ fn parse(file: &str, source: &str) -> Result<Module, AssembleError> {
             } else {
                 pending = Some((number, line.to_owned()));
             }
+            module.body.push('\n');
             continue;
         }
         if let Some(rest) = line.strip_prefix("export ") {
@@ -235,6 +239,13 @@ fn parse(file: &str, source: &str) -> Result<Module, AssembleError> {
     if let Some((start, _)) = pending {
         return Err(syntax(file, start, "import without a closing `;`"));
     }
+    module.body = strip::strip(&module.body).map_err(|u| {
+        syntax(
+            file,
+            u.line,
+            format!("unterminated {} (the assembler's lexer)", u.what),
+        )
+    })?;
     Ok(module)
 }
 
