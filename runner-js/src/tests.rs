@@ -33,12 +33,11 @@ fn the_script_is_one_factory_returning_the_entry_runner() {
         out.script
             .starts_with("(function agentOSRunner($agentOSBridge) {\n'use strict';\n")
     );
-    assert!(out.script.ends_with("return $agentOSRunner;\n})"));
-    assert!(out.script.contains("$agentOSModules.length = 0;\n"));
+    assert!(out.script.ends_with("return runner;\n})"));
 }
 
 #[test]
-fn exports_are_returned_and_imports_bound_with_renames() {
+fn exports_are_bound_once_in_the_factory_scope_and_imports_emit_nothing() {
     let out = assemble(&files(&[
         (
             "a.js",
@@ -46,20 +45,59 @@ fn exports_are_returned_and_imports_bound_with_renames() {
         ),
         (
             "main.js",
-            "import {\n  f,\n  C as D,\n} from './a.js';\nexport const runner = { f, D };\n",
+            "import {\n  f,\n  C,\n} from './a.js';\nexport const runner = { f, C };\n",
         ),
     ]))
     .expect("assembles");
-    assert!(out.script.contains("return { __proto__: null, f, C };"));
     assert!(
         out.script
-            .contains("const { f, C: D } = $agentOSModules[0];")
+            .contains("const { f, C } = (function () { // a.js\n")
     );
+    assert!(out.script.contains("return { __proto__: null, f, C };"));
     assert!(
         out.script
             .contains("function f() {}\nclass C {}\nconst hidden = 2;\n")
     );
-    assert!(!out.script.contains("export "));
+    assert!(
+        out.script
+            .contains("const { runner } = (function () { // main.js\nconst runner = { f, C };\n")
+    );
+    assert!(!out.script.contains("export ") && !out.script.contains("import"));
+}
+
+#[test]
+fn imports_are_not_renamed() {
+    let err = error(&[
+        ("a.js", "export const a = 1;\n"),
+        (
+            "main.js",
+            "import { a as b } from './a.js';\nexport const runner = b;\n",
+        ),
+    ]);
+    assert!(
+        matches!(err, AssembleError::Syntax { line: 1, .. }),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_exported_name_belongs_to_one_module() {
+    let err = error(&[
+        ("a.js", "export const x = 1;\n"),
+        ("b.js", "export const x = 2;\n"),
+        (
+            "main.js",
+            "import { x } from './a.js';\nimport { } from './b.js';\nexport const runner = 1;\n",
+        ),
+    ]);
+    assert_eq!(
+        err,
+        AssembleError::DuplicateExport {
+            name: "x".into(),
+            first: "a.js".into(),
+            second: "b.js".into()
+        }
+    );
 }
 
 #[test]
@@ -195,7 +233,7 @@ fn non_ascii_is_refused_with_its_line() {
 
 #[test]
 fn the_wrapper_names_are_reserved() {
-    let err = error(&[("main.js", "export const runner = $agentOSModules;\n")]);
+    let err = error(&[("main.js", "export const runner = $agentOSBridge;\n")]);
     assert!(
         matches!(err, AssembleError::Syntax { line: 1, .. }),
         "{err}"
@@ -206,7 +244,7 @@ fn the_wrapper_names_are_reserved() {
 fn exactly_one_module_is_the_entry() {
     let err = error(&[
         ("a.js", "export const runner = 1;\n"),
-        ("b.js", "export const runner = 2;\n"),
+        ("b.js", "export const other = 2;\n"),
     ]);
     assert_eq!(
         err,
@@ -227,8 +265,8 @@ fn the_entry_exports_runner() {
 fn the_real_runner_has_every_module_once_and_ends_with_main() {
     let names: Vec<&str> = crate::RUNNER
         .lines()
-        .filter(|l| l.starts_with("$agentOSModules["))
-        .filter_map(|l| l.split_once(" // ").map(|(_, name)| name))
+        .filter(|l| l.ends_with(" = (function () {") || l.contains(" = (function () { // "))
+        .filter_map(|l| l.split_once(" = (function () { // ").map(|(_, name)| name))
         .collect();
     assert_eq!(names.last(), Some(&"90_main.js"));
     assert_eq!(names.first(), Some(&"00_primordials.js"));

@@ -4,7 +4,7 @@
 //! files use a small, line-based subset of ES modules (see `js/README.md`, "Module rules"):
 //!
 //! ```js
-//! import { a, b as c } from './10_name.js';   // at column 0, may span lines, ends with `;`
+//! import { a, b } from './10_name.js';         // at column 0, may span lines, ends with `;`
 //! import { bridge } from 'agentos:bridge';     // the native bridge (the factory's argument)
 //! export function f() {}                       // also `async function`, `function*`, `class`
 //! export const NAME = ...;                     // one name per `export const`
@@ -13,26 +13,25 @@
 //! The order is derived from the import graph (depth-first, dependencies sorted by file name); the
 //! one module that no other imports is the entry, and the factory returns its export `runner`.
 //! Each module becomes a function run once, when the factory runs (at snapshot-build time with a
-//! snapshot): its top-level names stay private to it, its exports are copied into the importers'
-//! scopes as `const`s. Because importers get copies, `export let` is refused (export a function
-//! that reads or sets the variable instead) and import cycles are refused (a module's body
-//! always runs after the bodies of everything it imports).
+//! snapshot), after everything it imports: its top-level names stay private to it, and its
+//! exports are bound once, as `const`s, in the factory's scope, where its importers' code finds
+//! them (an import line itself emits nothing). So exported names are unique across modules, and,
+//! because an exported binding is a snapshot of the module's variable, `export let` is refused
+//! (export a function that reads or sets the variable instead), and so are import cycles. That a
+//! module uses only what it imports is checked by biome (`noUndeclaredVariables`) and by loading
+//! the files as real ES modules under Node (`npm test`), not by the wrapper.
 //!
 //! ```text
 //! (function agentOSRunner($agentOSBridge) {
 //! 'use strict';
-//! const $agentOSModules = [];
-//! $agentOSModules[0] = (function () { // 00_primordials.js
+//! const { x, y } = (function () { // 00_primordials.js
 //! const bridge = $agentOSBridge;
-//! ...body without `export `...
+//! ...body without comments, indentation and `export `...
 //! return { __proto__: null, x, y };
 //! })();
-//! $agentOSModules[1] = (function () { // 01_helpers.js
-//! const { x, y: z } = $agentOSModules[0];
+//! const { z } = (function () { // 01_helpers.js
 //! ...
-//! const $agentOSRunner = $agentOSModules[N].runner;
-//! $agentOSModules.length = 0;
-//! return $agentOSRunner;
+//! return runner;
 //! })
 //! ```
 
@@ -65,6 +64,12 @@ pub enum AssembleError {
         importer: String,
         module: String,
         name: String,
+    },
+    /// Two modules export the same name (exports share the factory's scope).
+    DuplicateExport {
+        name: String,
+        first: String,
+        second: String,
     },
     /// Modules that import each other, in order, the first repeated at the end.
     Cycle(Vec<String>),
@@ -100,6 +105,15 @@ impl fmt::Display for AssembleError {
                 f,
                 "{importer}: imports `{name}` from {module}, which does not export it"
             ),
+            Self::DuplicateExport {
+                name,
+                first,
+                second,
+            } => write!(
+                f,
+                "`{name}` is exported by both {first} and {second} (exported names share the \
+                 factory's scope: rename one)"
+            ),
             Self::Cycle(path) => write!(f, "import cycle: {}", path.join(" -> ")),
             Self::Entry(roots) if roots.is_empty() => {
                 write!(f, "no entry module (every module is imported by another)")
@@ -129,8 +143,7 @@ pub struct Assembled {
 struct Import {
     from: String,
     line: usize,
-    /// (exported name, local name)
-    names: Vec<(String, String)>,
+    names: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -256,7 +269,7 @@ fn parse_import(
     text: &str,
     module: &mut Module,
 ) -> Result<(), AssembleError> {
-    let form = "expected `import { a, b as c } from './file.js';`";
+    let form = "expected `import { a, b } from './file.js';`";
     let rest = text["import".len()..].trim_start();
     let rest = rest
         .strip_prefix('{')
@@ -279,17 +292,22 @@ fn parse_import(
         .ok_or_else(|| syntax(file, line, form))?;
     let mut names = Vec::new();
     for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        let (name, local) = match item.split_once(" as ") {
-            Some((name, local)) => (name.trim(), local.trim()),
-            None => (item, item),
-        };
-        if !is_identifier(name) || !is_identifier(local) {
+        if item.contains(" as ") {
+            return Err(syntax(
+                file,
+                line,
+                format!(
+                    "`{item}`: no renaming (exported names are unique; import them as they are)"
+                ),
+            ));
+        }
+        if !is_identifier(item) {
             return Err(syntax(file, line, format!("`{item}`: {form}")));
         }
-        names.push((name.to_owned(), local.to_owned()));
+        names.push(item.to_owned());
     }
     if specifier == BRIDGE_SPECIFIER {
-        if names != [("bridge".to_owned(), "bridge".to_owned())] {
+        if names != ["bridge"] {
             return Err(syntax(
                 file,
                 line,
@@ -359,6 +377,25 @@ fn parse_export(file: &str, line: usize, rest: &str) -> Result<String, AssembleE
 }
 
 fn check_imports(modules: &BTreeMap<String, Module>) -> Result<(), AssembleError> {
+    let mut exporters: BTreeMap<&str, &str> = BTreeMap::new();
+    for (file, module) in modules {
+        for name in &module.exports {
+            if name == "bridge" {
+                return Err(syntax(
+                    file,
+                    0,
+                    "`bridge` is the pseudo-module's name; export another",
+                ));
+            }
+            if let Some(first) = exporters.insert(name, file) {
+                return Err(AssembleError::DuplicateExport {
+                    name: name.clone(),
+                    first: first.to_owned(),
+                    second: file.clone(),
+                });
+            }
+        }
+    }
     for (importer, module) in modules {
         for import in &module.imports {
             let Some(target) = modules.get(&import.from) else {
@@ -367,7 +404,7 @@ fn check_imports(modules: &BTreeMap<String, Module>) -> Result<(), AssembleError
                     specifier: format!("./{}", import.from),
                 });
             };
-            for (name, _) in &import.names {
+            for name in &import.names {
                 if !target.exports.contains(name) {
                     return Err(AssembleError::MissingExport {
                         importer: format!("{importer}:{}", import.line),
@@ -451,51 +488,23 @@ fn order(modules: &BTreeMap<String, Module>) -> Result<Vec<String>, AssembleErro
 }
 
 fn emit(modules: &BTreeMap<String, Module>, order: &[String]) -> String {
-    let index: BTreeMap<&str, usize> = order
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.as_str(), i))
-        .collect();
     let size: usize = modules.values().map(|m| m.body.len() + 256).sum();
     let mut out = String::with_capacity(size);
-    out.push_str(
-        "(function agentOSRunner($agentOSBridge) {\n'use strict';\nconst $agentOSModules = [];\n",
-    );
-    for (i, name) in order.iter().enumerate() {
+    out.push_str("(function agentOSRunner($agentOSBridge) {\n'use strict';\n");
+    for name in order {
         let module = &modules[name];
+        let exports = module.exports.join(", ");
         out.push_str(&format!(
-            "$agentOSModules[{i}] = (function () {{ // {name}\n"
+            "const {{ {exports} }} = (function () {{ // {name}\n"
         ));
         if module.uses_bridge {
             out.push_str("const bridge = $agentOSBridge;\n");
         }
-        for import in &module.imports {
-            let names: Vec<String> = import
-                .names
-                .iter()
-                .map(|(n, l)| {
-                    if n == l {
-                        n.clone()
-                    } else {
-                        format!("{n}: {l}")
-                    }
-                })
-                .collect();
-            let from = index[import.from.as_str()];
-            out.push_str(&format!(
-                "const {{ {} }} = $agentOSModules[{from}];\n",
-                names.join(", ")
-            ));
-        }
         out.push_str(&module.body);
         out.push_str(&format!(
-            "return {{ __proto__: null, {} }};\n}})();\n",
-            module.exports.join(", ")
+            "return {{ __proto__: null, {exports} }};\n}})();\n"
         ));
     }
-    let entry = order.len() - 1;
-    out.push_str(&format!(
-        "const $agentOSRunner = $agentOSModules[{entry}].runner;\n$agentOSModules.length = 0;\nreturn $agentOSRunner;\n}})"
-    ));
+    out.push_str("return runner;\n})");
     out
 }
