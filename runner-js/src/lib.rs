@@ -3,8 +3,7 @@
 //! [`RUNNER`] is one script that evaluates to a factory `(bridge) => runner`. The sidecar calls it
 //! once per context with the native bridge functions; the runner keeps them in its closure, so no
 //! guest code can reach them. `build.rs` assembles it from the ES-module-shaped files of `js/`
-//! (see `src/assemble/` and `js/README.md` for the module
-//! rules, the bridge and runner contracts).
+//! (see `src/assemble/` and `js/README.md` for the module rules, the bridge and runner contracts).
 
 #[cfg(test)]
 mod assemble;
@@ -15,7 +14,7 @@ mod tests;
 pub const RUNNER_NAME: &str = "agentos:runner";
 
 /// The runner factory script: every module of `js/` wrapped in its own function, in the order
-/// their imports require, inside one function `agentOSRunner(bridge)` (see `build.rs`).
+/// their imports require, inside one function `agentOSRunner($agentOSBridge)` (see `build.rs`).
 pub const RUNNER: &str = include_str!(concat!(env!("OUT_DIR"), "/runner.js"));
 
 // One non-ASCII character anywhere (an em dash in a comment did it) makes V8 hold the whole
