@@ -4,7 +4,6 @@
 // values; 04_inspect.js does.
 
 import {
-  ArrayPrototypeIndexOf,
   ArrayPrototypeJoin,
   ArrayPrototypePush,
   ArrayPrototypeSplice,
@@ -25,7 +24,6 @@ import {
   StringCtor,
   StringPrototypeCharCodeAt,
   StringPrototypeIncludes,
-  StringPrototypeIndexOf,
   StringPrototypeRepeat,
   StringPrototypeSlice,
   StringPrototypeValueOf,
@@ -36,7 +34,7 @@ import {
   TypedArrayPrototypeGetLength,
   Uint8ArrayCtor,
 } from './00_primordials.js';
-import { getStack, isBrand, isError, listPush, newList, splitLines } from './01_helpers.js';
+import { isBrand, listPush, newList } from './01_helpers.js';
 
 export const customInspectSymbol = SymbolFor('nodejs.util.inspect.custom');
 export const kObjectType = 0;
@@ -317,49 +315,6 @@ export function remainingText(remaining) {
 export function hexByte(b) {
   const hex = '0123456789abcdef';
   return `${hex[b >> 4]}${hex[b & 15]}`;
-}
-
-function identicalSequenceRange(a, b) {
-  for (let i = 0; i < a.length - 3; i++) {
-    const pos = ArrayPrototypeIndexOf(b, a[i]);
-    if (pos !== -1) {
-      const rest = b.length - pos;
-      if (rest > 3) {
-        let len = 1;
-        const maxLen = MathMin(a.length - i, rest);
-        while (maxLen > len && a[i + len] === b[pos + len]) len++;
-        if (len > 3) return { __proto__: null, len, offset: i };
-      }
-    }
-  }
-  return { __proto__: null, len: 0, offset: 0 };
-}
-
-// Replaces frames shared with `err.cause`'s stack by `... N lines matching cause stack trace ...`.
-export function removeCauseFrames(err, frames) {
-  let cause;
-  try {
-    cause = err.cause;
-  } catch {
-    return frames;
-  }
-  if (cause == null || !isError(cause)) return frames;
-  const causeStack = getStack(cause);
-  if (causeStack === undefined) return frames;
-  const causeStackStart = StringPrototypeIndexOf(causeStack, '\n    at');
-  if (causeStackStart === -1) return frames;
-  const causeFrames = splitLines(StringPrototypeSlice(causeStack, causeStackStart + 1));
-  const { len, offset } = identicalSequenceRange(frames, causeFrames);
-  if (len > 0) {
-    const skipped = len - 2;
-    ArrayPrototypeSplice(
-      frames,
-      offset + 1,
-      skipped,
-      `    ... ${skipped} lines matching cause stack trace ...`,
-    );
-  }
-  return frames;
 }
 
 export function formatTypedArray(ctx, value, recurseTimes, length) {

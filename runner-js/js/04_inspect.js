@@ -6,20 +6,17 @@ import {
   ArrayBufferPrototypeGetByteLength,
   ArrayIsArray,
   ArrayPrototypeIncludes,
-  ArrayPrototypeIndexOf,
   ArrayPrototypeJoin,
   ArrayPrototypePop,
   ArrayPrototypePush,
   ArrayPrototypeSlice,
   ArrayPrototypeSort,
-  ArrayPrototypeSplice,
   AsyncFunctionPrototype,
   AsyncGeneratorFunctionPrototype,
   bridgePromiseState,
   DatePrototypeGetTime,
   DatePrototypeToISOString,
   DatePrototypeToString,
-  ErrorPrototypeToString,
   FunctionPrototypeToString,
   GeneratorFunctionPrototype,
   MapCtor,
@@ -89,10 +86,10 @@ import {
   kArrayType,
   kObjectType,
   remainingText,
-  removeCauseFrames,
   strEscape,
   stylizeNoColor,
 } from './02_inspect_base.js';
+import { formatError } from './03_inspect_error.js';
 import { reduceToSingleString } from './03_inspect_layout.js';
 
 export function inspect(value, opts) {
@@ -541,70 +538,4 @@ function formatAccessor(ctx, value, recurseTimes, desc) {
     }
     return `[${label}: <Inspection threw (${message})>]`;
   }
-}
-
-function formatError(err, constructor, tag, ctx, keys) {
-  let name = 'Error';
-  let message;
-  let stack;
-  try {
-    name = err.name != null ? err.name : 'Error';
-    message = err.message;
-    stack = err.stack;
-  } catch {}
-  if (typeof stack !== 'string') {
-    stack = stack ? formatValue(ctx, stack, 0) : ErrorPrototypeToString(err);
-  }
-  if (!ctx.showHidden && keys.length !== 0) {
-    const names = ['name', 'message', 'stack'];
-    for (let i = 0; i < 3; i++) {
-      const index = ArrayPrototypeIndexOf(keys, names[i]);
-      if (index !== -1) {
-        const v = err[names[i]];
-        if (typeof v !== 'string' || StringPrototypeIncludes(stack, v))
-          ArrayPrototypeSplice(keys, index, 1);
-      }
-    }
-  }
-  if ('cause' in err && (keys.length === 0 || !ArrayPrototypeIncludes(keys, 'cause'))) {
-    ArrayPrototypePush(keys, 'cause');
-  }
-  if (ArrayIsArray(err.errors) && (keys.length === 0 || !ArrayPrototypeIncludes(keys, 'errors'))) {
-    ArrayPrototypePush(keys, 'errors');
-  }
-  // improveStack: make the stack header mention the class when the name was changed.
-  if (typeof name === 'string') {
-    const len = name.length;
-    if (
-      constructor === null ||
-      (StringPrototypeEndsWith(name, 'Error') &&
-        StringPrototypeStartsWith(stack, name) &&
-        (stack.length === len || stack[len] === ':' || stack[len] === '\n'))
-    ) {
-      const prefix = StringPrototypeSlice(getPrefix(constructor, tag, 'Error'), 0, -1);
-      if (name !== prefix) {
-        if (StringPrototypeIncludes(prefix, name)) {
-          stack =
-            len === 0 ? `${prefix}: ${stack}` : `${prefix}${StringPrototypeSlice(stack, len)}`;
-        } else {
-          stack = `${prefix} [${name}]${StringPrototypeSlice(stack, len)}`;
-        }
-      }
-    }
-  }
-  let pos =
-    (typeof message === 'string' && message !== '' && StringPrototypeIndexOf(stack, message)) || -1;
-  if (pos !== -1) pos += message.length;
-  const stackStart = StringPrototypeIndexOf(stack, '\n    at', pos);
-  if (stackStart === -1) {
-    stack = `[${stack}]`;
-  } else {
-    const frames = removeCauseFrames(err, splitLines(StringPrototypeSlice(stack, stackStart + 1)));
-    stack = `${StringPrototypeSlice(stack, 0, stackStart)}\n${ArrayPrototypeJoin(frames, '\n')}`;
-  }
-  if (ctx.indentationLvl !== 0) {
-    const lines = splitLines(stack);
-    stack = ArrayPrototypeJoin(lines, `\n${StringPrototypeRepeat(' ', ctx.indentationLvl)}`);
-  }
-  return stack;
 }

@@ -186,6 +186,10 @@ export const values = [
   ['error subclass', () => errorWith(() => new MyError('mine'))],
   ['error renamed', () => errorWith(() => Object.assign(new Error('m'), { name: 'Renamed' }))],
   ['error without stack', () => Object.assign(new Error('nostack'), { stack: undefined })],
+  [
+    'error with a non-string stack',
+    () => Object.assign(new Error('odd'), { stack: { frames: [1, 2] } }),
+  ],
   ['error with empty message', () => errorWith(() => new RangeError(''))],
   [
     'boxed primitives',
