@@ -1,0 +1,179 @@
+// 00_primordials.js: builtins and bridge functions captured at factory time.
+//
+// Everything the runner uses later is read here, before any guest code runs, so a guest that
+// patches prototypes, `Function.prototype.call`, `Symbol.iterator`, ... cannot intercept the
+// runner's own bookkeeping. Runner internals call these captured functions, use index loops (never
+// `for...of` or spread over arrays) and keep internal records on null-prototype objects.
+
+import { bridge } from 'agentos:bridge';
+
+export const bridgeWrite = bridge.write;
+export const bridgeExit = bridge.exit;
+export const bridgeHrtime = bridge.hrtime;
+export const bridgeMonotonic = bridge.monotonic;
+export const bridgeStdinRef = bridge.stdinRef;
+export const bridgeRunMicrotasks = bridge.runMicrotasks;
+export const bridgeCompileScript = bridge.compileScript;
+export const bridgeCompileFunction = bridge.compileFunction;
+export const bridgeUtf8Encode = bridge.utf8Encode;
+export const bridgeUtf8Decode = bridge.utf8Decode;
+// PROPOSED (optional): `promiseState(p)` -> [state 0 pending | 1 fulfilled | 2 rejected, result].
+export const bridgePromiseState =
+  typeof bridge.promiseState === 'function' ? bridge.promiseState : undefined;
+
+export const globalObject = globalThis;
+const FunctionPrototypeCall = Function.prototype.call;
+export const uncurryThis = Function.prototype.bind.bind(FunctionPrototypeCall);
+export const ReflectApply = Reflect.apply;
+export const ReflectOwnKeys = Reflect.ownKeys;
+export const getter = (proto, name) =>
+  uncurryThis(Object.getOwnPropertyDescriptor(proto, name).get);
+
+export const ObjectCreate = Object.create;
+export const ObjectDefineProperty = Object.defineProperty;
+export const ObjectFreeze = Object.freeze;
+export const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+export const ObjectGetOwnPropertyNames = Object.getOwnPropertyNames;
+export const ObjectGetOwnPropertySymbols = Object.getOwnPropertySymbols;
+export const ObjectGetPrototypeOf = Object.getPrototypeOf;
+export const ObjectSetPrototypeOf = Object.setPrototypeOf;
+export const ObjectIs = Object.is;
+export const ObjectKeys = Object.keys;
+export const ObjectPrototype = Object.prototype;
+export const ObjectPrototypeHasOwnProperty = uncurryThis(Object.prototype.hasOwnProperty);
+export const ObjectPrototypePropertyIsEnumerable = uncurryThis(
+  Object.prototype.propertyIsEnumerable,
+);
+export const ObjectPrototypeToString = uncurryThis(Object.prototype.toString);
+
+export const FunctionPrototypeToString = uncurryThis(Function.prototype.toString);
+export const FunctionPrototypeSymbolHasInstance = uncurryThis(
+  Function.prototype[Symbol.hasInstance],
+);
+
+export const ArrayIsArray = Array.isArray;
+export const ArrayPrototypeIncludes = uncurryThis(Array.prototype.includes);
+export const ArrayPrototypeIndexOf = uncurryThis(Array.prototype.indexOf);
+export const ArrayPrototypeJoin = uncurryThis(Array.prototype.join);
+export const ArrayPrototypePop = uncurryThis(Array.prototype.pop);
+export const ArrayPrototypePush = uncurryThis(Array.prototype.push);
+export const ArrayPrototypeShift = uncurryThis(Array.prototype.shift);
+export const ArrayPrototypeSlice = uncurryThis(Array.prototype.slice);
+export const ArrayPrototypeSplice = uncurryThis(Array.prototype.splice);
+export const ArrayPrototypeSort = uncurryThis(Array.prototype.sort);
+
+export const StringCtor = String;
+export const StringFromCharCode = String.fromCharCode;
+export const StringPrototypeCharCodeAt = uncurryThis(String.prototype.charCodeAt);
+export const StringPrototypeCodePointAt = uncurryThis(String.prototype.codePointAt);
+export const StringPrototypeEndsWith = uncurryThis(String.prototype.endsWith);
+export const StringPrototypeIncludes = uncurryThis(String.prototype.includes);
+export const StringPrototypeIndexOf = uncurryThis(String.prototype.indexOf);
+export const StringPrototypeLastIndexOf = uncurryThis(String.prototype.lastIndexOf);
+export const StringPrototypeNormalize = uncurryThis(String.prototype.normalize);
+export const StringPrototypePadEnd = uncurryThis(String.prototype.padEnd);
+export const StringPrototypePadStart = uncurryThis(String.prototype.padStart);
+export const StringPrototypeRepeat = uncurryThis(String.prototype.repeat);
+export const StringPrototypeSlice = uncurryThis(String.prototype.slice);
+export const StringPrototypeStartsWith = uncurryThis(String.prototype.startsWith);
+export const StringPrototypeToLowerCase = uncurryThis(String.prototype.toLowerCase);
+export const StringPrototypeTrim = uncurryThis(String.prototype.trim);
+export const StringPrototypeValueOf = uncurryThis(String.prototype.valueOf);
+
+export const NumberCtor = Number;
+export const NumberIsFinite = Number.isFinite;
+export const NumberIsInteger = Number.isInteger;
+export const NumberIsNaN = Number.isNaN;
+export const NumberParseFloat = Number.parseFloat;
+export const NumberParseInt = Number.parseInt;
+export const NumberPrototypeToString = uncurryThis(Number.prototype.toString);
+export const NumberPrototypeValueOf = uncurryThis(Number.prototype.valueOf);
+export const BooleanPrototypeValueOf = uncurryThis(Boolean.prototype.valueOf);
+export const BigIntCtor = BigInt;
+export const BigIntPrototypeValueOf = uncurryThis(BigInt.prototype.valueOf);
+export const SymbolCtor = Symbol;
+export const SymbolFor = Symbol.for;
+export const SymbolPrototypeToString = uncurryThis(Symbol.prototype.toString);
+export const SymbolPrototypeValueOf = uncurryThis(Symbol.prototype.valueOf);
+export const SymbolAsyncIterator = Symbol.asyncIterator;
+export const SymbolToPrimitive = Symbol.toPrimitive;
+export const SymbolToStringTag = Symbol.toStringTag;
+
+export const MathCeil = Math.ceil;
+export const MathFloor = Math.floor;
+export const MathMax = Math.max;
+export const MathMin = Math.min;
+export const MathRound = Math.round;
+export const MathSqrt = Math.sqrt;
+
+export const JSONStringify = JSON.stringify;
+
+export const ErrorCtor = Error;
+export const TypeErrorCtor = TypeError;
+export const RangeErrorCtor = RangeError;
+export const ErrorPrototypeToString = uncurryThis(Error.prototype.toString);
+export const ErrorCaptureStackTrace = Error.captureStackTrace;
+
+export const DatePrototypeGetTime = uncurryThis(Date.prototype.getTime);
+export const DatePrototypeToISOString = uncurryThis(Date.prototype.toISOString);
+export const DatePrototypeToString = uncurryThis(Date.prototype.toString);
+export const RegExpPrototypeGetSource = getter(RegExp.prototype, 'source');
+export const RegExpPrototypeToString = uncurryThis(RegExp.prototype.toString);
+export const RegExpPrototype = RegExp.prototype;
+
+export const MapCtor = Map;
+export const MapPrototypeGet = uncurryThis(Map.prototype.get);
+export const MapPrototypeSet = uncurryThis(Map.prototype.set);
+export const MapPrototypeHas = uncurryThis(Map.prototype.has);
+export const MapPrototypeDelete = uncurryThis(Map.prototype.delete);
+export const MapPrototypeEntries = uncurryThis(Map.prototype.entries);
+export const MapPrototypeGetSize = getter(Map.prototype, 'size');
+export const MapIteratorPrototypeNext = uncurryThis(ObjectGetPrototypeOf(new Map().entries()).next);
+export const SetCtor = Set;
+export const SetPrototypeAdd = uncurryThis(Set.prototype.add);
+export const SetPrototypeHas = uncurryThis(Set.prototype.has);
+export const SetPrototypeValues = uncurryThis(Set.prototype.values);
+export const SetPrototypeGetSize = getter(Set.prototype, 'size');
+export const SetIteratorPrototypeNext = uncurryThis(ObjectGetPrototypeOf(new Set().values()).next);
+export const WeakMapPrototypeHas = uncurryThis(WeakMap.prototype.has);
+export const WeakSetPrototypeHas = uncurryThis(WeakSet.prototype.has);
+
+export const PromiseCtor = Promise;
+export const PromisePrototypeThen = uncurryThis(Promise.prototype.then);
+export const PromiseResolve = Promise.resolve.bind(Promise);
+
+export const ArrayBufferIsView = ArrayBuffer.isView;
+export const ArrayBufferPrototypeGetByteLength = getter(ArrayBuffer.prototype, 'byteLength');
+export const DataViewPrototypeGetByteLength = getter(DataView.prototype, 'byteLength');
+export const Uint8ArrayCtor = Uint8Array;
+export const TypedArrayPrototype = ObjectGetPrototypeOf(Uint8Array.prototype);
+export const TypedArrayPrototypeGetLength = getter(TypedArrayPrototype, 'length');
+export const TypedArrayPrototypeGetByteLength = getter(TypedArrayPrototype, 'byteLength');
+export const TypedArrayPrototypeGetByteOffset = getter(TypedArrayPrototype, 'byteOffset');
+export const TypedArrayPrototypeGetBuffer = getter(TypedArrayPrototype, 'buffer');
+export const TypedArrayPrototypeGetSymbolToStringTag = getter(
+  TypedArrayPrototype,
+  SymbolToStringTag,
+);
+export const TypedArrayPrototypeSet = uncurryThis(TypedArrayPrototype.set);
+export const TypedArrayPrototypeSubarray = uncurryThis(TypedArrayPrototype.subarray);
+export const TypedArrayPrototypeSlice = uncurryThis(TypedArrayPrototype.slice);
+
+export const AsyncFunctionPrototype = ObjectGetPrototypeOf(async function () {});
+export const GeneratorFunctionPrototype = ObjectGetPrototypeOf(function* () {});
+export const AsyncGeneratorFunctionPrototype = ObjectGetPrototypeOf(async function* () {});
+
+export const WeakMapCtor = WeakMap;
+export const WeakMapPrototypeGet = uncurryThis(WeakMap.prototype.get);
+export const WeakMapPrototypeSet = uncurryThis(WeakMap.prototype.set);
+
+// Names of the global constructors at factory time (used by util.format's `%s`).
+export const builtInObjects = new SetCtor();
+{
+  const names = ObjectGetOwnPropertyNames(globalObject);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    const c = StringPrototypeCharCodeAt(name, 0);
+    if (c >= 65 && c <= 90) SetPrototypeAdd(builtInObjects, name);
+  }
+}

@@ -1,0 +1,82 @@
+// 06_errors.js: Node-style error objects (`code`, a `TypeError [CODE]: message` stack header) and
+// the argument errors of Node's validators.
+
+import {
+  ObjectDefineProperty,
+  ObjectGetOwnPropertyDescriptor,
+  ObjectGetPrototypeOf,
+  RangeErrorCtor,
+  StringPrototypeIncludes,
+  StringPrototypeSlice,
+  StringPrototypeStartsWith,
+  TypeErrorCtor,
+} from './00_primordials.js';
+import { inspect } from './04_inspect.js';
+
+export const NODE_VERSION = 'v20.20.2';
+
+export function makeNodeError(Ctor, code, message) {
+  const err = new Ctor(message);
+  // Like Node: the stack header reads `TypeError [CODE]: message`, `name` stays the class name.
+  ObjectDefineProperty(err, 'name', {
+    __proto__: null,
+    value: `${err.name} [${code}]`,
+    configurable: true,
+    writable: true,
+  });
+  err.stack; // eslint-disable-line no-unused-expressions -- materializes the stack with the name
+  delete err.name;
+  ObjectDefineProperty(err, 'code', {
+    __proto__: null,
+    value: code,
+    configurable: true,
+    writable: true,
+    enumerable: true,
+  });
+  return err;
+}
+
+function describeReceived(value) {
+  if (value == null) return ` Received ${value}`;
+  if (typeof value === 'function') {
+    let name;
+    try {
+      name = value.name;
+    } catch {}
+    // Node 20 prints the name as it is, '' included (`Received function `).
+    return ` Received function ${name === undefined ? '' : name}`;
+  }
+  if (typeof value === 'object') {
+    let name;
+    try {
+      const desc = ObjectGetOwnPropertyDescriptor(ObjectGetPrototypeOf(value), 'constructor');
+      name = desc && typeof desc.value === 'function' ? desc.value.name : undefined;
+    } catch {}
+    if (name) return ` Received an instance of ${name}`;
+    return ` Received ${inspect(value, { __proto__: null, depth: -1 })}`;
+  }
+  let inspected = inspect(value, { __proto__: null, colors: false });
+  if (inspected.length > 28) inspected = `${StringPrototypeSlice(inspected, 0, 25)}...`;
+  return ` Received type ${typeof value} (${inspected})`;
+}
+
+export function makeInvalidArgType(name, expected, value) {
+  const what = StringPrototypeIncludes(name, '.') ? 'property' : 'argument';
+  return makeNodeError(
+    TypeErrorCtor,
+    'ERR_INVALID_ARG_TYPE',
+    `The "${name}" ${what} must be ${StringPrototypeStartsWith(expected, 'an instance') ? '' : 'of type '}${expected}.${describeReceived(value)}`,
+  );
+}
+
+export function makeOutOfRange(name, range, value) {
+  return makeNodeError(
+    RangeErrorCtor,
+    'ERR_OUT_OF_RANGE',
+    `The value of "${name}" is out of range. It must be ${range}. Received ${inspect(value)}`,
+  );
+}
+
+export function validateFunction(fn, name) {
+  if (typeof fn !== 'function') throw makeInvalidArgType(name, 'function', fn);
+}

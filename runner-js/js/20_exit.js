@@ -1,0 +1,198 @@
+// 20_exit.js: the end of a guest. The process emitter (made here, filled by 26_process.js),
+// process.exitCode, the 'exit' listeners and `exitProcess`; the stdin ref the event loop waits
+// on; uncaught exceptions ('uncaughtException' listeners, or Node's `file:line`, source line and
+// caret, the error, and exit 1).
+
+// Main script source, for the `file:line\n<source line>\n^` header of uncaught errors.
+
+import {
+  bridgeExit,
+  bridgeMonotonic,
+  bridgeStdinRef,
+  bridgeWrite,
+  NumberCtor,
+  ObjectCreate,
+  ObjectSetPrototypeOf,
+  ReflectApply,
+  StringPrototypeCharCodeAt,
+  StringPrototypeEndsWith,
+  StringPrototypeIndexOf,
+  StringPrototypeLastIndexOf,
+  StringPrototypeSlice,
+  StringPrototypeTrim,
+  SymbolPrototypeToString,
+  SymbolToStringTag,
+} from './00_primordials.js';
+import { getStack, isError, splitLines } from './01_helpers.js';
+import { inspect } from './04_inspect.js';
+import { NODE_VERSION } from './06_errors.js';
+import { EventEmitter, EventEmitterPrototypeListenerCount } from './08_events.js';
+
+let mainFilename;
+let mainSourceLines;
+
+// The main script (eval source or main file), set by start().
+export function setMainSource(filename, source) {
+  mainFilename = filename;
+  mainSourceLines = splitLines(source);
+}
+
+// `file:line\n<line>\n<caret>\n` for an error whose top stack frame is in the main script.
+function sourceHeader(stack, atThrow) {
+  if (mainSourceLines === undefined || typeof stack !== 'string') return '';
+  const at = StringPrototypeIndexOf(stack, '\n    at ');
+  if (at === -1) return '';
+  let end = StringPrototypeIndexOf(stack, '\n', at + 1);
+  if (end === -1) end = stack.length;
+  let frame = StringPrototypeSlice(stack, at + 8, end);
+  if (StringPrototypeEndsWith(frame, ')')) {
+    const open = StringPrototypeLastIndexOf(frame, '(');
+    if (open === -1) return '';
+    frame = StringPrototypeSlice(frame, open + 1, frame.length - 1);
+  }
+  // frame = "<file>:<line>:<col>"
+  const c2 = StringPrototypeLastIndexOf(frame, ':');
+  const c1 = c2 > 0 ? StringPrototypeLastIndexOf(frame, ':', c2 - 1) : -1;
+  if (c1 <= 0) return '';
+  const file = StringPrototypeSlice(frame, 0, c1);
+  const line = NumberCtor(StringPrototypeSlice(frame, c1 + 1, c2));
+  const col = NumberCtor(StringPrototypeSlice(frame, c2 + 1));
+  if (file !== mainFilename || !(line >= 1) || line > mainSourceLines.length || !(col >= 1))
+    return '';
+  const text = mainSourceLines[line - 1];
+  let caret = col - 1;
+  // `throw new Error(...)`: Node points at the throw statement, the stack at `new`.
+  const before = StringPrototypeTrim(StringPrototypeSlice(text, 0, caret));
+  if (atThrow && StringPrototypeEndsWith(before, 'throw')) {
+    caret = StringPrototypeLastIndexOf(text, 'throw', caret);
+  }
+  let pad = '';
+  for (let i = 0; i < caret && i < text.length; i++) {
+    pad += StringPrototypeCharCodeAt(text, i) === 9 ? '\t' : ' ';
+  }
+  return `${file}:${line}\n${text}\n${pad}^\n`;
+}
+
+// `atThrow`: the exception reached the top uncaught (Node then points at the throw statement);
+// false when it was caught first (queueMicrotask, rejections: Node points at the creation site).
+export function formatUncaught(err, atThrow) {
+  try {
+    if (isError(err)) {
+      const header = sourceHeader(getStack(err), atThrow);
+      return `${header === '' ? '' : `${header}\n`}${inspect(err)}`;
+    }
+    if (err !== null && (typeof err === 'object' || typeof err === 'function')) {
+      return inspect(err);
+    }
+    return (
+      `\n${typeof err === 'symbol' ? SymbolPrototypeToString(err) : `${err}`}\n` +
+      '(Use `node --trace-uncaught ...` to show where the exception was thrown)'
+    );
+  } catch {
+    return 'Uncaught exception (formatting failed)';
+  }
+}
+
+let reportingFatal = false;
+
+export function fatalExit(text) {
+  if (reportingFatal) bridgeExit(7);
+  reportingFatal = true;
+  try {
+    bridgeWrite(2, `${text}\n\nNode.js ${NODE_VERSION}\n`);
+  } catch {}
+  exitProcess(1);
+}
+
+// An exception escaped guest code: 'uncaughtException' listeners, or print it and exit(1).
+export function triggerUncaught(err, atThrow = true) {
+  if (!reportingFatal && processListenerCount('uncaughtException') > 0) {
+    try {
+      processEmit('uncaughtException', err, 'uncaughtException');
+      return;
+    } catch (err2) {
+      err = err2;
+    }
+  }
+  fatalExit(formatUncaught(err, atThrow));
+}
+let stdinRefOn = false;
+
+export function setStdinRef(on) {
+  if (on !== stdinRefOn) {
+    stdinRefOn = on;
+    bridgeStdinRef(on);
+  }
+}
+
+export function isStdinRefOn() {
+  return stdinRefOn;
+}
+
+let processExiting = false;
+let exitCodeState; // undefined or an integer
+let startMonotonic = 0;
+
+const EventEmitterPrototypeEmitRaw = EventEmitter.prototype.emit;
+
+// The process emitter, made here at factory time; `populateProcess` adds its properties.
+export const processObject = new EventEmitter();
+ObjectSetPrototypeOf(
+  processObject,
+  ObjectCreate(EventEmitter.prototype, {
+    [SymbolToStringTag]: { __proto__: null, value: 'process', configurable: true },
+  }),
+);
+
+export function processEmit(...args) {
+  return ReflectApply(EventEmitterPrototypeEmitRaw, processObject, args);
+}
+
+export function processListenerCount(event) {
+  return EventEmitterPrototypeListenerCount(processObject, event);
+}
+
+export function isProcessExiting() {
+  return processExiting;
+}
+
+// The runner's start time (start(config)), for process.uptime() and performance.now().
+export function markStart(now) {
+  startMonotonic = now;
+}
+
+export function msSinceStart() {
+  return bridgeMonotonic() - startMonotonic;
+}
+
+// process.exitCode as set by the guest: undefined or an integer.
+export function getExitCode() {
+  return exitCodeState;
+}
+
+export function setExitCode(code) {
+  exitCodeState = code;
+}
+
+export function exitCodeValue() {
+  return exitCodeState === undefined ? 0 : exitCodeState;
+}
+
+// Runs 'exit' listeners, once (process.exit() or the end of the loop).
+export function runExitListeners() {
+  if (processExiting) return;
+  processExiting = true;
+  setStdinRef(false);
+  try {
+    processEmit('exit', exitCodeValue());
+  } catch (err) {
+    triggerUncaught(err);
+  }
+}
+
+// Runs 'exit' listeners once, then ends the guest. Never returns.
+export function exitProcess(code) {
+  if (code !== undefined) exitCodeState = code;
+  runExitListeners();
+  bridgeExit(exitCodeValue());
+}

@@ -1,0 +1,83 @@
+// 21_ticks.js: the process.nextTick queue, queueMicrotask, drainTicks (Node's
+// processTicksAndRejections: ticks, then a microtask checkpoint, until both are empty) and
+// runGuest (a guest callback whose exception becomes an uncaught exception).
+
+import {
+  ArrayPrototypeSplice,
+  bridgeRunMicrotasks,
+  ObjectDefineProperty,
+  PromiseCtor,
+  PromisePrototypeThen,
+  PromiseResolve,
+  ReflectApply,
+} from './00_primordials.js';
+import { listPush, newList } from './01_helpers.js';
+import { validateFunction } from './06_errors.js';
+import { isProcessExiting, triggerUncaught } from './20_exit.js';
+
+const tickQueue = newList();
+let tickHead = 0;
+
+export function nextTick(callback, ...args) {
+  validateFunction(callback, 'callback');
+  if (isProcessExiting()) return;
+  listPush(tickQueue, { __proto__: null, callback, args });
+}
+
+// Internal nextTick for runner callbacks (no validation, runs even after guest patches).
+export function internalNextTick(fn, arg) {
+  listPush(tickQueue, { __proto__: null, callback: fn, args: [arg] });
+}
+
+let microtaskTrampoline;
+
+export function queueMicrotask(callback) {
+  validateFunction(callback, 'callback');
+  if (microtaskTrampoline === undefined) {
+    microtaskTrampoline = PromiseResolve(undefined);
+    ObjectDefineProperty(microtaskTrampoline, 'constructor', {
+      __proto__: null,
+      value: PromiseCtor,
+    });
+  }
+  PromisePrototypeThen(microtaskTrampoline, () => {
+    try {
+      ReflectApply(callback, undefined, []);
+    } catch (err) {
+      triggerUncaught(err, false);
+    }
+  });
+}
+
+// Runs a guest callback; an exception becomes an uncaught exception.
+export function runGuest(fn, thisArg, args) {
+  try {
+    ReflectApply(fn, thisArg, args);
+  } catch (err) {
+    triggerUncaught(err);
+  }
+}
+
+// Node's processTicksAndRejections: all nextTicks, then a microtask checkpoint, until both are empty.
+let drainingTicks = false;
+
+export function drainTicks() {
+  if (drainingTicks) return;
+  drainingTicks = true;
+  do {
+    while (tickHead < tickQueue.length) {
+      const entry = tickQueue[tickHead];
+      tickQueue[tickHead] = undefined;
+      tickHead++;
+      if (tickHead > 1024 && tickHead * 2 > tickQueue.length) {
+        ArrayPrototypeSplice(tickQueue, 0, tickHead);
+        tickHead = 0;
+      }
+      runGuest(entry.callback, undefined, entry.args);
+    }
+    ArrayPrototypeSplice(tickQueue, 0, tickHead);
+    tickHead = 0;
+    bridgeRunMicrotasks();
+  } while (tickQueue.length > 0);
+  drainingTicks = false;
+}

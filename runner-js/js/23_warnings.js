@@ -1,0 +1,38 @@
+// 23_warnings.js: process.emitWarning ('warning' listeners and the stderr line, on a later tick).
+
+import { bridgeWrite, ErrorCtor } from './00_primordials.js';
+import { isError } from './01_helpers.js';
+import { processEmit, processListenerCount, processObject } from './20_exit.js';
+import { internalNextTick, runGuest } from './21_ticks.js';
+
+let warnedOnce = false;
+export const PROCESS_PID = 1;
+
+export function emitWarning(warning, type = undefined, code = undefined) {
+  let name = 'Warning';
+  let message = warning;
+  if (type !== null && typeof type === 'object') {
+    code = type.code;
+    type = type.type;
+  }
+  if (typeof type === 'string') name = type;
+  if (isError(warning)) {
+    name = warning.name;
+    message = warning.message;
+  } else {
+    const err = new ErrorCtor(`${message}`);
+    err.name = name;
+    if (code !== undefined) err.code = code;
+    warning = err;
+  }
+  if (name === 'DeprecationWarning' && processObject.noDeprecation) return;
+  internalNextTick(() => {
+    if (processListenerCount('warning') > 0) runGuest(processEmit, undefined, ['warning', warning]);
+    let text = `(node:${PROCESS_PID}) ${code !== undefined ? `[${code}] ` : ''}${name}: ${message}\n`;
+    if (!warnedOnce) {
+      warnedOnce = true;
+      text += '(Use `node --trace-warnings ...` to show where the warning was created)\n';
+    }
+    bridgeWrite(2, text);
+  }, undefined);
+}

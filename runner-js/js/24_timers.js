@@ -1,0 +1,339 @@
+// 24_timers.js: setTimeout/setInterval/setImmediate and the turn logic behind runner.tick().
+
+import {
+  ArrayPrototypeIndexOf,
+  ArrayPrototypeSplice,
+  bridgeMonotonic,
+  MapCtor,
+  MapPrototypeDelete,
+  MapPrototypeGet,
+  MapPrototypeSet,
+  MathCeil,
+  MathMax,
+  ObjectDefineProperty,
+  SymbolToPrimitive,
+} from './00_primordials.js';
+import { listPush, newList } from './01_helpers.js';
+import { validateFunction } from './06_errors.js';
+import {
+  exitCodeValue,
+  isProcessExiting,
+  isStdinRefOn,
+  processEmit,
+  processListenerCount,
+} from './20_exit.js';
+import { drainTicks, runGuest } from './21_ticks.js';
+import { emitWarning } from './23_warnings.js';
+
+const TIMEOUT_MAX = 2 ** 31 - 1;
+
+// Pending timers sorted by (due, seq); records are null-prototype objects.
+const timerQueue = newList();
+const timersById = new MapCtor();
+let timerSeq = 0;
+let nextTimerId = 1;
+let refTimerCount = 0;
+// libuv-style cached loop time: refreshed when the loop enters the runner, used as timer start.
+let loopNow = 0;
+
+export function updateLoopTime() {
+  loopNow = bridgeMonotonic();
+}
+
+export function setLoopTime(now) {
+  loopNow = now;
+}
+
+const immediateQueue = newList();
+let refImmediateCount = 0;
+
+function timerLess(a, b) {
+  return a.due < b.due || (a.due === b.due && a.seq < b.seq);
+}
+
+function insertTimer(rec) {
+  let lo = 0;
+  let hi = timerQueue.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (timerLess(timerQueue[mid], rec)) lo = mid + 1;
+    else hi = mid;
+  }
+  ArrayPrototypeSplice(timerQueue, lo, 0, rec);
+  rec.active = true;
+  if (rec.ref) refTimerCount++;
+}
+
+function removeTimer(rec) {
+  if (!rec.active) return;
+  const idx = ArrayPrototypeIndexOf(timerQueue, rec);
+  if (idx !== -1) ArrayPrototypeSplice(timerQueue, idx, 1);
+  rec.active = false;
+  if (rec.ref) refTimerCount--;
+}
+
+function coerceDelay(after) {
+  after *= 1;
+  if (!(after >= 1 && after <= TIMEOUT_MAX)) {
+    if (after > TIMEOUT_MAX) {
+      emitWarning(
+        `${after} does not fit into a 32-bit signed integer.\nTimeout duration was set to 1.`,
+        'TimeoutOverflowWarning',
+      );
+    }
+    after = 1;
+  }
+  return after;
+}
+
+class Timeout {
+  #rec;
+
+  constructor(rec) {
+    this.#rec = rec;
+  }
+
+  static recordOf(t) {
+    return #rec in t ? t.#rec : undefined;
+  }
+
+  ref() {
+    const rec = this.#rec;
+    if (!rec.ref) {
+      rec.ref = true;
+      if (rec.active) refTimerCount++;
+    }
+    return this;
+  }
+
+  unref() {
+    const rec = this.#rec;
+    if (rec.ref) {
+      rec.ref = false;
+      if (rec.active) refTimerCount--;
+    }
+    return this;
+  }
+
+  hasRef() {
+    return this.#rec.ref;
+  }
+
+  refresh() {
+    const rec = this.#rec;
+    if (rec.active) {
+      removeTimer(rec);
+      rec.due = bridgeMonotonic() + rec.delay;
+      rec.seq = timerSeq++;
+      insertTimer(rec);
+    }
+    return this;
+  }
+
+  close() {
+    clearTimer(this.#rec);
+    return this;
+  }
+
+  [SymbolToPrimitive]() {
+    return this.#rec.id;
+  }
+}
+const timeoutRecordOf = Timeout.recordOf;
+delete Timeout.recordOf;
+
+function createTimer(callback, after, args, repeat) {
+  validateFunction(callback, 'callback');
+  const delay = coerceDelay(after);
+  const rec = {
+    __proto__: null,
+    id: nextTimerId++,
+    callback,
+    args,
+    delay,
+    repeat,
+    due: loopNow + delay,
+    seq: timerSeq++,
+    ref: true,
+    active: false,
+    timeout: undefined,
+  };
+  rec.timeout = new Timeout(rec);
+  // Node's frames read `Timeout._onTimeout`; V8 infers the name from an enumerable property.
+  ObjectDefineProperty(rec.timeout, '_onTimeout', {
+    __proto__: null,
+    value: callback,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+  MapPrototypeSet(timersById, rec.id, rec);
+  insertTimer(rec);
+  return rec.timeout;
+}
+
+function clearTimer(rec) {
+  removeTimer(rec);
+  rec.repeat = false;
+  MapPrototypeDelete(timersById, rec.id);
+}
+
+function clearTimerArg(timer) {
+  if (timer === null || timer === undefined) return;
+  if (typeof timer === 'object') {
+    const rec = timeoutRecordOf(timer);
+    if (rec !== undefined) clearTimer(rec);
+    return;
+  }
+  if (typeof timer === 'number' || typeof timer === 'string') {
+    const rec = MapPrototypeGet(timersById, +timer);
+    if (rec !== undefined) clearTimer(rec);
+  }
+}
+
+export function setTimeout(callback, after, ...args) {
+  return createTimer(callback, after, args, false);
+}
+
+export function setInterval(callback, repeat, ...args) {
+  return createTimer(callback, repeat, args, true);
+}
+
+export function clearTimeout(timer) {
+  clearTimerArg(timer);
+}
+
+export function clearInterval(timer) {
+  clearTimerArg(timer);
+}
+
+class Immediate {
+  #rec;
+
+  constructor(rec) {
+    this.#rec = rec;
+  }
+
+  static recordOf(i) {
+    return #rec in i ? i.#rec : undefined;
+  }
+
+  ref() {
+    const rec = this.#rec;
+    if (!rec.ref) {
+      rec.ref = true;
+      if (rec.active) refImmediateCount++;
+    }
+    return this;
+  }
+
+  unref() {
+    const rec = this.#rec;
+    if (rec.ref) {
+      rec.ref = false;
+      if (rec.active) refImmediateCount--;
+    }
+    return this;
+  }
+
+  hasRef() {
+    return this.#rec.ref;
+  }
+}
+const immediateRecordOf = Immediate.recordOf;
+delete Immediate.recordOf;
+
+export function setImmediate(callback, ...args) {
+  validateFunction(callback, 'callback');
+  const rec = { __proto__: null, callback, args, ref: true, active: true, immediate: undefined };
+  rec.immediate = new Immediate(rec);
+  ObjectDefineProperty(rec.immediate, '_onImmediate', {
+    __proto__: null,
+    value: callback,
+    writable: true,
+    enumerable: false,
+    configurable: true,
+  });
+  listPush(immediateQueue, rec);
+  refImmediateCount++;
+  return rec.immediate;
+}
+
+function deactivateImmediate(rec) {
+  if (!rec.active) return;
+  rec.active = false;
+  if (rec.ref) refImmediateCount--;
+}
+
+export function clearImmediate(immediate) {
+  if (immediate === null || typeof immediate !== 'object') return;
+  const rec = immediateRecordOf(immediate);
+  if (rec !== undefined) deactivateImmediate(rec);
+}
+
+function runTimers(now) {
+  while (timerQueue.length > 0 && timerQueue[0].due <= now) {
+    const rec = timerQueue[0];
+    removeTimer(rec);
+    if (!rec.repeat) MapPrototypeDelete(timersById, rec.id);
+    runGuest(rec.callback, rec.timeout, rec.args);
+    if (rec.repeat && !rec.active) {
+      rec.due = now + rec.delay;
+      rec.seq = timerSeq++;
+      insertTimer(rec);
+    }
+    drainTicks();
+  }
+}
+
+function runImmediates() {
+  const count = immediateQueue.length;
+  if (count === 0) return;
+  const batch = ArrayPrototypeSplice(immediateQueue, 0, count);
+  for (let i = 0; i < count; i++) {
+    const rec = batch[i];
+    if (!rec.active) continue;
+    deactivateImmediate(rec);
+    runGuest(rec.callback, rec.immediate, rec.args);
+    drainTicks();
+  }
+}
+
+function pendingImmediates() {
+  for (let i = 0; i < immediateQueue.length; i++) {
+    if (immediateQueue[i].active) return true;
+  }
+  return false;
+}
+
+// ms until the loop has work, or -1 when nothing keeps it alive.
+function loopDelay() {
+  const keptAlive = refTimerCount > 0 || refImmediateCount > 0 || isStdinRefOn();
+  if (!keptAlive) return -1;
+  if (pendingImmediates()) return 0;
+  if (timerQueue.length > 0) return MathMax(0, MathCeil(timerQueue[0].due - bridgeMonotonic()));
+  return -1;
+}
+
+let beforeExitEmitted = false;
+
+export function loopTurn() {
+  updateLoopTime();
+  runTimers(loopNow);
+  runImmediates();
+  let delay = loopDelay();
+  if (
+    delay === -1 &&
+    !isStdinRefOn() &&
+    !isProcessExiting() &&
+    processListenerCount('beforeExit') > 0 &&
+    !beforeExitEmitted
+  ) {
+    beforeExitEmitted = true;
+    runGuest(processEmit, undefined, ['beforeExit', exitCodeValue()]);
+    drainTicks();
+    delay = loopDelay();
+    if (delay !== -1) beforeExitEmitted = false;
+  }
+  return delay;
+}

@@ -1,0 +1,233 @@
+// 26_process.js: the properties of the `process` object (built once at factory time; argv, env
+// and cwd are filled per exec by configureProcess), process.stdout/stderr and process.hrtime.
+
+import {
+  ArrayBufferIsView,
+  ArrayIsArray,
+  ArrayPrototypePush,
+  bridgeHrtime,
+  bridgeWrite,
+  NumberCtor,
+  NumberIsInteger,
+  ObjectDefineProperty,
+  ObjectKeys,
+  StringPrototypeSlice,
+} from './00_primordials.js';
+import { makeInvalidArgType, makeOutOfRange, NODE_VERSION } from './06_errors.js';
+import { EventEmitter } from './08_events.js';
+import { exitProcess, getExitCode, msSinceStart, processObject, setExitCode } from './20_exit.js';
+import { internalNextTick, nextTick } from './21_ticks.js';
+import { emitWarning, PROCESS_PID } from './23_warnings.js';
+import { stdin } from './25_stdin.js';
+
+function validateExitCode(code) {
+  if (code === undefined || code === null) return undefined;
+  if (typeof code === 'string' && code !== '' && NumberIsInteger(+code)) code = +code;
+  if (typeof code !== 'number') throw makeInvalidArgType('code', 'number', code);
+  if (!NumberIsInteger(code)) throw makeOutOfRange('code', 'an integer', code);
+  return code;
+}
+
+function hrtime(time) {
+  const t = bridgeHrtime();
+  let sec = NumberCtor(t / 1000000000n);
+  let ns = NumberCtor(t % 1000000000n);
+  if (time !== undefined) {
+    if (!ArrayIsArray(time)) throw makeInvalidArgType('time', 'an instance of Array', time);
+    if (time.length !== 2) throw makeOutOfRange('time', '2', time.length);
+    sec -= time[0];
+    ns -= time[1];
+    if (ns < 0) {
+      sec--;
+      ns += 1e9;
+    }
+  }
+  return [sec, ns];
+}
+ObjectDefineProperty(hrtime, 'bigint', {
+  __proto__: null,
+  writable: true,
+  configurable: true,
+  enumerable: true,
+  value: function bigint() {
+    return bridgeHrtime();
+  },
+});
+
+class WriteSocket extends EventEmitter {
+  #fd;
+
+  constructor(fd) {
+    super();
+    this.#fd = fd;
+  }
+
+  get fd() {
+    return this.#fd;
+  }
+
+  get isTTY() {
+    return false;
+  }
+
+  get writable() {
+    return true;
+  }
+
+  write(chunk, encoding = undefined, callback = undefined) {
+    if (typeof encoding === 'function') {
+      callback = encoding;
+      encoding = undefined;
+    }
+    if (typeof chunk === 'string') {
+      bridgeWrite(this.#fd, chunk);
+    } else if (ArrayBufferIsView(chunk)) {
+      bridgeWrite(this.#fd, chunk);
+    } else {
+      throw makeInvalidArgType(
+        'chunk',
+        'of type string or an instance of Buffer, TypedArray, or DataView',
+        chunk,
+      );
+    }
+    if (typeof callback === 'function') internalNextTick(callback, null);
+    return true;
+  }
+
+  end(chunk = undefined, encoding = undefined, callback = undefined) {
+    if (typeof chunk === 'function') {
+      callback = chunk;
+      chunk = undefined;
+    } else if (typeof encoding === 'function') {
+      callback = encoding;
+    }
+    if (chunk !== undefined && chunk !== null) this.write(chunk);
+    if (typeof callback === 'function') internalNextTick(callback, null);
+    return this;
+  }
+
+  cork() {}
+
+  uncork() {}
+
+  getColorDepth() {
+    return 1;
+  }
+
+  hasColors() {
+    return false;
+  }
+}
+
+function copyStrings(list) {
+  const out = [];
+  if (list === undefined || list === null) return out;
+  for (let i = 0; i < list.length; i++) ArrayPrototypePush(out, `${list[i]}`);
+  return out;
+}
+
+let processCwd = '/';
+
+// The process object without anything exec-specific: built once, at factory time (so a snapshot
+// holds it ready); `configureProcess` fills in argv, env and cwd for the exec.
+export function populateProcess() {
+  const proc = processObject;
+  const argv = [];
+  const env = {};
+  const stdout = new WriteSocket(1);
+  const stderr = new WriteSocket(2);
+  const props = {
+    __proto__: null,
+    title: 'node',
+    version: NODE_VERSION,
+    versions: { node: StringPrototypeSlice(NODE_VERSION, 1), v8: '15.2', modules: '115' },
+    arch: 'x64',
+    platform: 'linux',
+    release: { name: 'node', lts: 'Iron' },
+    argv,
+    execArgv: [],
+    argv0: 'node',
+    execPath: '/usr/local/bin/node',
+    env,
+    pid: PROCESS_PID,
+    ppid: 0,
+    features: {},
+    stdout,
+    stderr,
+    cwd: function cwd_() {
+      return processCwd;
+    },
+    exit: function exit(code) {
+      exitProcess(validateExitCode(code));
+    },
+    nextTick,
+    hrtime,
+    uptime: function uptime() {
+      return msSinceStart() / 1000;
+    },
+    emitWarning,
+  };
+  ObjectDefineProperty(props.cwd, 'name', { __proto__: null, value: 'cwd' });
+  const keys = ObjectKeys(props);
+  for (let i = 0; i < keys.length; i++) {
+    ObjectDefineProperty(proc, keys[i], {
+      __proto__: null,
+      value: props[keys[i]],
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  }
+  ObjectDefineProperty(proc, 'exitCode', {
+    __proto__: null,
+    enumerable: true,
+    configurable: false,
+    get() {
+      return getExitCode();
+    },
+    set(code) {
+      setExitCode(validateExitCode(code));
+    },
+  });
+  ObjectDefineProperty(proc, 'stdin', {
+    __proto__: null,
+    enumerable: true,
+    configurable: true,
+    get() {
+      return stdin;
+    },
+  });
+}
+ObjectDefineProperty(WriteSocket, 'name', { __proto__: null, value: 'Socket' });
+
+function defineProcessValue(proc, key, value) {
+  ObjectDefineProperty(proc, key, {
+    __proto__: null,
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+}
+
+// The exec's argv, execArgv, env and cwd, on the process object `createProcess` made.
+export function configureProcess(proc, config) {
+  const argv = copyStrings(config.argv);
+  const env = {};
+  const pairs = config.env || [];
+  for (let i = 0; i < pairs.length; i++) {
+    ObjectDefineProperty(env, `${pairs[i][0]}`, {
+      __proto__: null,
+      value: `${pairs[i][1]}`,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  }
+  defineProcessValue(proc, 'argv', argv);
+  defineProcessValue(proc, 'execArgv', copyStrings(config.execArgv));
+  defineProcessValue(proc, 'argv0', argv.length > 0 ? argv[0] : 'node');
+  defineProcessValue(proc, 'execPath', argv.length > 0 ? argv[0] : '/usr/local/bin/node');
+  defineProcessValue(proc, 'env', env);
+  processCwd = `${config.cwd === undefined ? '/' : config.cwd}`;
+}

@@ -1,0 +1,179 @@
+// 32_wasi_fs.js: the path_* imports. Paths are copied out of guest memory as bytes; the native
+// side resolves them beneath the directory fd (confinement, symlinks, UTF-8 validation).
+
+import {
+  TypedArrayPrototypeGetLength,
+  TypedArrayPrototypeSet,
+  TypedArrayPrototypeSubarray,
+} from './00_primordials.js';
+import {
+  WASI_EFAULT,
+  WASI_EINVAL,
+  WASI_EIO,
+  WASI_ESUCCESS,
+  wasiBytes,
+  wasiErrno,
+  wasiMemU8,
+  wasiNative,
+  wasiOob,
+  wasiRefresh,
+  wasiSetU32,
+  wasiU64,
+} from './30_wasi.js';
+import { wasiFstFlagsValid, wasiStatus, wasiWriteFilestat } from './31_wasi_fd.js';
+
+export const wasiPathOpen = wasiNative('wasi_path_open');
+export const wasiPathCreateDirectory = wasiNative('wasi_path_create_directory');
+export const wasiPathRemoveDirectory = wasiNative('wasi_path_remove_directory');
+export const wasiPathUnlinkFile = wasiNative('wasi_path_unlink_file');
+export const wasiPathFilestatGet = wasiNative('wasi_path_filestat_get');
+const wasiPathFilestatSetTimes = wasiNative('wasi_path_filestat_set_times');
+const wasiPathLink = wasiNative('wasi_path_link');
+export const wasiPathReadlink = wasiNative('wasi_path_readlink');
+export const wasiPathRename = wasiNative('wasi_path_rename');
+export const wasiPathSymlink = wasiNative('wasi_path_symlink');
+
+// Guest path bytes, or undefined when out of bounds.
+function wasiPath(ptr, len) {
+  ptr >>>= 0;
+  len >>>= 0;
+  if (wasiOob(ptr, len)) return undefined;
+  return wasiBytes(ptr, len);
+}
+
+export function wasi_path_open(
+  dirfd,
+  lookupflags,
+  pathPtr,
+  pathLen,
+  oflags,
+  rightsBase,
+  rightsInheriting,
+  fdflags,
+  fdPtr,
+) {
+  wasiRefresh();
+  fdPtr >>>= 0;
+  const path = wasiPath(pathPtr, pathLen);
+  if (path === undefined || wasiOob(fdPtr, 4)) return WASI_EFAULT;
+  const r = wasiPathOpen(
+    dirfd >>> 0,
+    lookupflags >>> 0,
+    path,
+    oflags & 0xffff,
+    wasiU64(rightsBase),
+    wasiU64(rightsInheriting),
+    fdflags & 0xffff,
+  );
+  if (typeof r !== 'number') return WASI_EIO;
+  if (r < 0) return -r;
+  wasiSetU32(fdPtr, r);
+  return WASI_ESUCCESS;
+}
+
+export function wasi_path_create_directory(fd, pathPtr, pathLen) {
+  wasiRefresh();
+  const path = wasiPath(pathPtr, pathLen);
+  if (path === undefined) return WASI_EFAULT;
+  return wasiStatus(wasiPathCreateDirectory(fd >>> 0, path));
+}
+
+export function wasi_path_remove_directory(fd, pathPtr, pathLen) {
+  wasiRefresh();
+  const path = wasiPath(pathPtr, pathLen);
+  if (path === undefined) return WASI_EFAULT;
+  return wasiStatus(wasiPathRemoveDirectory(fd >>> 0, path));
+}
+
+export function wasi_path_unlink_file(fd, pathPtr, pathLen) {
+  wasiRefresh();
+  const path = wasiPath(pathPtr, pathLen);
+  if (path === undefined) return WASI_EFAULT;
+  return wasiStatus(wasiPathUnlinkFile(fd >>> 0, path));
+}
+
+function wasiPathFilestat(fd, lookupflags, pathPtr, pathLen, bufPtr, preview0) {
+  wasiRefresh();
+  bufPtr >>>= 0;
+  const path = wasiPath(pathPtr, pathLen);
+  if (path === undefined || wasiOob(bufPtr, preview0 ? 56 : 64)) return WASI_EFAULT;
+  const r = wasiPathFilestatGet(fd >>> 0, lookupflags >>> 0, path);
+  if (typeof r === 'number' || r === undefined || r === null) return wasiErrno(r);
+  wasiWriteFilestat(bufPtr, r, preview0);
+  return WASI_ESUCCESS;
+}
+
+export function wasi_path_filestat_get(fd, lookupflags, pathPtr, pathLen, bufPtr) {
+  return wasiPathFilestat(fd, lookupflags, pathPtr, pathLen, bufPtr, false);
+}
+
+export function wasi0_path_filestat_get(fd, lookupflags, pathPtr, pathLen, bufPtr) {
+  return wasiPathFilestat(fd, lookupflags, pathPtr, pathLen, bufPtr, true);
+}
+
+export function wasi_path_filestat_set_times(fd, lookupflags, pathPtr, pathLen, atim, mtim, flags) {
+  wasiRefresh();
+  const path = wasiPath(pathPtr, pathLen);
+  if (path === undefined) return WASI_EFAULT;
+  flags &= 0xffff;
+  if (!wasiFstFlagsValid(flags)) return WASI_EINVAL;
+  return wasiStatus(
+    wasiPathFilestatSetTimes(
+      fd >>> 0,
+      lookupflags >>> 0,
+      path,
+      wasiU64(atim),
+      wasiU64(mtim),
+      flags,
+    ),
+  );
+}
+
+export function wasi_path_link(
+  oldFd,
+  oldLookupflags,
+  oldPathPtr,
+  oldPathLen,
+  newFd,
+  newPathPtr,
+  newPathLen,
+) {
+  wasiRefresh();
+  const oldPath = wasiPath(oldPathPtr, oldPathLen);
+  const newPath = wasiPath(newPathPtr, newPathLen);
+  if (oldPath === undefined || newPath === undefined) return WASI_EFAULT;
+  return wasiStatus(wasiPathLink(oldFd >>> 0, oldLookupflags >>> 0, oldPath, newFd >>> 0, newPath));
+}
+
+// Like readlink(2), a target longer than the buffer is truncated silently.
+export function wasi_path_readlink(fd, pathPtr, pathLen, buf, bufLen, bufusedPtr) {
+  wasiRefresh();
+  buf >>>= 0;
+  bufLen >>>= 0;
+  bufusedPtr >>>= 0;
+  const path = wasiPath(pathPtr, pathLen);
+  if (path === undefined || wasiOob(buf, bufLen) || wasiOob(bufusedPtr, 4)) return WASI_EFAULT;
+  const r = wasiPathReadlink(fd >>> 0, path);
+  if (typeof r === 'number' || r === undefined || r === null) return wasiErrno(r);
+  const n = TypedArrayPrototypeGetLength(r);
+  const take = n < bufLen ? n : bufLen;
+  TypedArrayPrototypeSet(wasiMemU8(), TypedArrayPrototypeSubarray(r, 0, take), buf);
+  wasiSetU32(bufusedPtr, take);
+  return WASI_ESUCCESS;
+}
+
+export function wasi_path_rename(fd, oldPathPtr, oldPathLen, newFd, newPathPtr, newPathLen) {
+  wasiRefresh();
+  const oldPath = wasiPath(oldPathPtr, oldPathLen);
+  const newPath = wasiPath(newPathPtr, newPathLen);
+  if (oldPath === undefined || newPath === undefined) return WASI_EFAULT;
+  return wasiStatus(wasiPathRename(fd >>> 0, oldPath, newFd >>> 0, newPath));
+}
+
+export function wasi_path_symlink(oldPathPtr, oldPathLen, fd, newPathPtr, newPathLen) {
+  wasiRefresh();
+  const oldPath = wasiPath(oldPathPtr, oldPathLen);
+  const newPath = wasiPath(newPathPtr, newPathLen);
+  if (oldPath === undefined || newPath === undefined) return WASI_EFAULT;
+  return wasiStatus(wasiPathSymlink(oldPath, fd >>> 0, newPath));
+}

@@ -1,0 +1,325 @@
+// 44_fs_files.js: the sync API on files and fds: read/write/append whole files, exists, stat,
+// access, copy, truncate, open/close/read/write/fstat on the fds fs.openSync returned.
+
+import {
+  ArrayBufferIsView,
+  BigIntCtor,
+  bridgeWrite,
+  NumberIsInteger,
+  SetCtor,
+  SetPrototypeAdd,
+  SetPrototypeHas,
+  TypedArrayPrototypeGetLength,
+  TypedArrayPrototypeSet,
+  TypedArrayPrototypeSubarray,
+  TypeErrorCtor,
+  uncurryThis,
+} from './00_primordials.js';
+import { inspect } from './04_inspect.js';
+import { makeInvalidArgType, makeNodeError, makeOutOfRange } from './06_errors.js';
+import { toUint8View } from './07_encoding.js';
+import {
+  wasiFdClose,
+  wasiFdFilestatGet,
+  wasiFdFilestatSetSize,
+  wasiFdPread,
+  wasiFdPwrite,
+  wasiFdRead,
+  wasiFdWrite,
+} from './30_wasi.js';
+import {
+  FS_EBADF,
+  FS_EISDIR,
+  FS_ENOENT,
+  FS_ENOTDIR,
+  FS_EROFS,
+  FS_RIGHTS_DIR,
+  FS_RIGHTS_READ,
+  FS_RIGHTS_WRITE,
+  fsAbs,
+  fsCheck,
+  fsFail,
+  fsInvalidate,
+  fsIsErr,
+  fsOpenRaw,
+  fsPathArg,
+  fsReadFailedAt,
+  fsReadFd,
+  fsReadFileRaw,
+  fsStatRaw,
+  fsWriteAll,
+} from './41_fs_core.js';
+import { fsBytesIn, fsBytesOut, fsCheckEncoding, fsEncodingOf, fsFlagOf } from './42_fs_bytes.js';
+import { fsMakeStats } from './43_fs_stats.js';
+
+const FsBigIntAsUintN = BigInt.asUintN;
+
+export function fsReadFileSync(path, options) {
+  const encoding = fsEncodingOf(options, undefined);
+  fsCheckEncoding(encoding);
+  if (typeof path === 'number') {
+    const data = fsCheck(fsReadFd(fsUserFd(path)), 'read');
+    return fsBytesOut(data, encoding);
+  }
+  path = fsPathArg(path);
+  const data = fsReadFileRaw(fsAbs(path));
+  if (fsIsErr(data)) {
+    if (fsReadFailedAt() === 'open') fsFail(-data, 'open', path);
+    fsFail(-data, 'read');
+  }
+  return fsBytesOut(data, encoding);
+}
+
+// oflags/fdflags for a Node flag string.
+function fsParseFlags(flags) {
+  if (typeof flags === 'number') {
+    let oflags = 0;
+    let fdflags = 0;
+    if (flags & 0o100) oflags |= 1;
+    if (flags & 0o200) oflags |= 4;
+    if (flags & 0o1000) oflags |= 8;
+    if (flags & 0o200000) oflags |= 2;
+    if (flags & 0o2000) fdflags |= 1;
+    const acc = flags & 3;
+    return { __proto__: null, oflags, fdflags, read: acc !== 1, write: acc !== 0 };
+  }
+  switch (`${flags}`) {
+    case 'r':
+    case 'rs':
+    case 'sr':
+      return { __proto__: null, oflags: 0, fdflags: 0, read: true, write: false };
+    case 'r+':
+    case 'rs+':
+    case 'sr+':
+      return { __proto__: null, oflags: 0, fdflags: 0, read: true, write: true };
+    case 'w':
+      return { __proto__: null, oflags: 1 | 8, fdflags: 0, read: false, write: true };
+    case 'wx':
+    case 'xw':
+      return { __proto__: null, oflags: 1 | 4 | 8, fdflags: 0, read: false, write: true };
+    case 'w+':
+      return { __proto__: null, oflags: 1 | 8, fdflags: 0, read: true, write: true };
+    case 'wx+':
+    case 'xw+':
+      return { __proto__: null, oflags: 1 | 4 | 8, fdflags: 0, read: true, write: true };
+    case 'a':
+    case 'as':
+    case 'sa':
+      return { __proto__: null, oflags: 1, fdflags: 1, read: false, write: true };
+    case 'ax':
+    case 'xa':
+      return { __proto__: null, oflags: 1 | 4, fdflags: 1, read: false, write: true };
+    case 'a+':
+    case 'as+':
+    case 'sa+':
+      return { __proto__: null, oflags: 1, fdflags: 1, read: true, write: true };
+    case 'ax+':
+    case 'xa+':
+      return { __proto__: null, oflags: 1 | 4, fdflags: 1, read: true, write: true };
+    default:
+      throw makeNodeError(
+        TypeErrorCtor,
+        'ERR_INVALID_ARG_VALUE',
+        `The argument 'flags' is invalid. Received ${inspect(flags)}`,
+      );
+  }
+}
+
+function fsRightsOf(f) {
+  let rights = FS_RIGHTS_READ;
+  if (f.write) rights |= FS_RIGHTS_WRITE;
+  if (!f.read) rights &= ~(1n << 1n);
+  return rights;
+}
+
+function fsWriteFileImpl(path, data, options, defaultFlag) {
+  const encoding = fsEncodingOf(options, 'utf8');
+  const bytes = fsBytesIn(data, encoding);
+  if (typeof path === 'number') {
+    fsCheck(fsWriteAll(fsUserFd(path), bytes), 'write');
+    return;
+  }
+  path = fsPathArg(path);
+  const f = fsParseFlags(fsFlagOf(options, defaultFlag));
+  const abs = fsAbs(path);
+  fsInvalidate();
+  const fd = fsCheck(fsOpenRaw(abs, f.oflags, fsRightsOf(f), f.fdflags), 'open', path);
+  const r = fsWriteAll(fd, bytes);
+  wasiFdClose(fd);
+  fsCheck(r, 'write', path);
+}
+
+export function fsWriteFileSync(path, data, options) {
+  fsWriteFileImpl(path, data, options, 'w');
+}
+
+export function fsAppendFileSync(path, data, options) {
+  fsWriteFileImpl(path, data, options, 'a');
+}
+
+export function fsExistsSync(path) {
+  try {
+    path = fsPathArg(path);
+  } catch {
+    return false;
+  }
+  const st = fsStatRaw(fsAbs(path), true);
+  return !fsIsErr(st);
+}
+
+function fsStatImpl(path, options, follow, syscall) {
+  path = fsPathArg(path);
+  const st = fsStatRaw(fsAbs(path), follow);
+  if (fsIsErr(st)) {
+    if (
+      options !== null &&
+      typeof options === 'object' &&
+      options.throwIfNoEntry === false &&
+      (st === -FS_ENOENT || st === -FS_ENOTDIR)
+    ) {
+      return undefined;
+    }
+    fsFail(-st, syscall, path);
+  }
+  return fsMakeStats(st);
+}
+
+export function fsStatSync(path, options) {
+  return fsStatImpl(path, options, true, 'stat');
+}
+
+export function fsLstatSync(path, options) {
+  return fsStatImpl(path, options, false, 'lstat');
+}
+
+export function fsCopyFileSync(src, dest, mode) {
+  src = fsPathArg(src, 'src');
+  dest = fsPathArg(dest, 'dest');
+  const data = fsCheck(fsReadFileRaw(fsAbs(src)), 'copyfile', src, dest);
+  fsInvalidate();
+  const excl = typeof mode === 'number' && (mode & 1) !== 0;
+  const fd = fsCheck(
+    fsOpenRaw(fsAbs(dest), excl ? 1 | 4 | 8 : 1 | 8, FS_RIGHTS_WRITE, 0),
+    'copyfile',
+    src,
+    dest,
+  );
+  const r = fsWriteAll(fd, data);
+  wasiFdClose(fd);
+  fsCheck(r, 'copyfile', src, dest);
+}
+
+export function fsAccessSync(path, mode) {
+  path = fsPathArg(path);
+  const abs = fsAbs(path);
+  const st = fsCheck(fsStatRaw(abs, true), 'access', path);
+  if (typeof mode === 'number' && (mode & 2) !== 0) {
+    if (st === 'synthetic') fsFail(FS_EROFS, 'access', path);
+  }
+}
+
+// fds the guest opened through fs.openSync (only these may be used or closed by number).
+const fsUserFds = new SetCtor();
+const FsSetPrototypeDelete = uncurryThis(Set.prototype.delete);
+
+function fsUserFd(fd, syscall = 'read') {
+  if (typeof fd !== 'number' || !NumberIsInteger(fd) || fd < 0 || fd > 0x7fffffff) {
+    throw makeOutOfRange('fd', '>= 0 && <= 2147483647', fd);
+  }
+  if (!SetPrototypeHas(fsUserFds, fd)) fsFail(FS_EBADF, syscall);
+  return fd;
+}
+
+export function fsOpenSync(path, flags = 'r', mode) {
+  path = fsPathArg(path);
+  const f = fsParseFlags(flags === null ? 'r' : flags);
+  const abs = fsAbs(path);
+  if (f.oflags !== 0) fsInvalidate();
+  let fd = fsOpenRaw(abs, f.oflags, fsRightsOf(f), f.fdflags);
+  if (fd === -FS_EISDIR && !f.write) fd = fsOpenRaw(abs, 2, FS_RIGHTS_DIR, 0);
+  fsCheck(fd, 'open', path);
+  SetPrototypeAdd(fsUserFds, fd);
+  return fd;
+}
+
+export function fsCloseSync(fd) {
+  fsUserFd(fd, 'close');
+  FsSetPrototypeDelete(fsUserFds, fd);
+  fsCheck(wasiFdClose(fd), 'close');
+}
+
+function fsBufferArgs(buffer, offsetOrOptions, length, position) {
+  if (!ArrayBufferIsView(buffer)) {
+    throw makeInvalidArgType('buffer', 'an instance of Buffer, TypedArray, or DataView', buffer);
+  }
+  const view = toUint8View(buffer);
+  let offset = offsetOrOptions;
+  if (offset !== null && typeof offset === 'object') {
+    length = offset.length;
+    position = offset.position;
+    offset = offset.offset;
+  }
+  const total = TypedArrayPrototypeGetLength(view);
+  offset = offset === undefined || offset === null ? 0 : offset;
+  if (typeof offset !== 'number' || offset < 0 || offset > total)
+    throw makeOutOfRange('offset', `>= 0 && <= ${total}`, offset);
+  if (length === undefined || length === null) length = total - offset;
+  if (typeof length !== 'number' || length < 0 || offset + length > total) {
+    throw makeOutOfRange('length', `>= 0 && <= ${total - offset}`, length);
+  }
+  return { __proto__: null, view, offset, length, position };
+}
+
+export function fsReadSync(fd, buffer, offsetOrOptions, length, position) {
+  fsUserFd(fd);
+  const a = fsBufferArgs(buffer, offsetOrOptions, length, position);
+  if (a.length === 0) return 0;
+  const pos = a.position;
+  const data =
+    typeof pos === 'bigint' || (typeof pos === 'number' && pos >= 0)
+      ? wasiFdPread(fd, a.length, FsBigIntAsUintN(64, BigIntCtor(pos)))
+      : wasiFdRead(fd, a.length);
+  fsCheck(data, 'read');
+  const n = TypedArrayPrototypeGetLength(data);
+  TypedArrayPrototypeSet(a.view, data, a.offset);
+  return n;
+}
+
+export function fsWriteSync(fd, buffer, offsetOrOptions, length, position) {
+  let bytes;
+  if (typeof buffer === 'string') {
+    bytes = fsBytesIn(buffer, typeof length === 'string' ? length : 'utf8', 'buffer');
+    position = offsetOrOptions;
+  } else {
+    const a = fsBufferArgs(buffer, offsetOrOptions, length, position);
+    bytes = TypedArrayPrototypeSubarray(a.view, a.offset, a.offset + a.length);
+    position = a.position;
+  }
+  if (fd === 1 || fd === 2) {
+    bridgeWrite(fd, bytes);
+    return TypedArrayPrototypeGetLength(bytes);
+  }
+  fsUserFd(fd, 'write');
+  if (typeof position === 'bigint' || (typeof position === 'number' && position >= 0)) {
+    return fsCheck(wasiFdPwrite(fd, bytes, FsBigIntAsUintN(64, BigIntCtor(position))), 'write');
+  }
+  return fsCheck(wasiFdWrite(fd, bytes), 'write');
+}
+
+export function fsFstatSync(fd) {
+  fsUserFd(fd, 'fstat');
+  return fsMakeStats(fsCheck(wasiFdFilestatGet(fd), 'fstat'));
+}
+
+export function fsTruncateSync(path, len = 0) {
+  if (typeof path === 'number') {
+    fsCheck(wasiFdFilestatSetSize(fsUserFd(path), BigIntCtor(len)), 'ftruncate');
+    return;
+  }
+  path = fsPathArg(path);
+  fsInvalidate();
+  const fd = fsCheck(fsOpenRaw(fsAbs(path), 0, FS_RIGHTS_WRITE, 0), 'open', path);
+  const r = wasiFdFilestatSetSize(fd, BigIntCtor(len));
+  wasiFdClose(fd);
+  fsCheck(r, 'ftruncate', path);
+}

@@ -1,0 +1,199 @@
+// 46_fs.js: the `fs` builtin: the sync API, and the callback and promise forms built on it.
+
+// ---- callback and promise forms ----
+
+import {
+  ArrayPrototypeIncludes,
+  ArrayPrototypePop,
+  ObjectDefineProperty,
+  ObjectKeys,
+  PromiseCtor,
+  ReflectApply,
+  StringPrototypeSlice,
+} from './00_primordials.js';
+import { makeInvalidArgType, validateFunction } from './06_errors.js';
+import { setImmediate } from './24_timers.js';
+import { nodeSet } from './40_path.js';
+import {
+  Dirent,
+  FS_S_IFBLK,
+  FS_S_IFCHR,
+  FS_S_IFDIR,
+  FS_S_IFIFO,
+  FS_S_IFLNK,
+  FS_S_IFMT,
+  FS_S_IFREG,
+  FS_S_IFSOCK,
+  Stats,
+} from './43_fs_stats.js';
+import {
+  fsAccessSync,
+  fsAppendFileSync,
+  fsCloseSync,
+  fsCopyFileSync,
+  fsExistsSync,
+  fsFstatSync,
+  fsLstatSync,
+  fsOpenSync,
+  fsReadFileSync,
+  fsReadSync,
+  fsStatSync,
+  fsTruncateSync,
+  fsWriteFileSync,
+  fsWriteSync,
+} from './44_fs_files.js';
+import {
+  fsMkdirSync,
+  fsMkdtempSync,
+  fsReaddirSync,
+  fsReadlinkSync,
+  fsRealpathSync,
+  fsRenameSync,
+  fsRmdirSync,
+  fsRmSync,
+  fsSymlinkSync,
+  fsUnlinkSync,
+} from './45_fs_dirs.js';
+
+function fsMakeCallback(name, sync, resultless) {
+  const fn = function (...args) {
+    let cb = args.length > 0 ? args[args.length - 1] : undefined;
+    if (typeof cb !== 'function') throw makeInvalidArgType('cb', 'function', cb);
+    ArrayPrototypePop(args);
+    let err = null;
+    let result;
+    try {
+      result = ReflectApply(sync, undefined, args);
+    } catch (e) {
+      err = e;
+    }
+    if (resultless || err !== null) setImmediate(cb, err);
+    else setImmediate(cb, null, result);
+    cb = undefined;
+  };
+  ObjectDefineProperty(fn, 'name', { __proto__: null, value: name });
+  return fn;
+}
+
+function fsMakePromise(name, sync) {
+  const fn = function (...args) {
+    return new PromiseCtor((resolve, reject) => {
+      try {
+        resolve(ReflectApply(sync, undefined, args));
+      } catch (e) {
+        reject(e);
+      }
+    });
+  };
+  ObjectDefineProperty(fn, 'name', { __proto__: null, value: name });
+  return fn;
+}
+
+export function createFsModule() {
+  const sync = {
+    __proto__: null,
+    readFileSync: fsReadFileSync,
+    writeFileSync: fsWriteFileSync,
+    appendFileSync: fsAppendFileSync,
+    existsSync: fsExistsSync,
+    readdirSync: fsReaddirSync,
+    statSync: fsStatSync,
+    lstatSync: fsLstatSync,
+    mkdirSync: fsMkdirSync,
+    unlinkSync: fsUnlinkSync,
+    rmdirSync: fsRmdirSync,
+    rmSync: fsRmSync,
+    renameSync: fsRenameSync,
+    copyFileSync: fsCopyFileSync,
+    readlinkSync: fsReadlinkSync,
+    symlinkSync: fsSymlinkSync,
+    realpathSync: fsRealpathSync,
+    accessSync: fsAccessSync,
+    openSync: fsOpenSync,
+    closeSync: fsCloseSync,
+    readSync: fsReadSync,
+    writeSync: fsWriteSync,
+    fstatSync: fsFstatSync,
+    mkdtempSync: fsMkdtempSync,
+    truncateSync: fsTruncateSync,
+  };
+  const fs = {};
+  const promises = {};
+  const names = ObjectKeys(sync);
+  const resultless = [
+    'writeFileSync',
+    'appendFileSync',
+    'unlinkSync',
+    'rmdirSync',
+    'rmSync',
+    'renameSync',
+    'copyFileSync',
+    'symlinkSync',
+    'accessSync',
+    'closeSync',
+    'truncateSync',
+  ];
+  for (let i = 0; i < names.length; i++) {
+    const syncName = names[i];
+    const impl = sync[syncName];
+    const wrapper = function (...args) {
+      return ReflectApply(impl, undefined, args);
+    };
+    ObjectDefineProperty(wrapper, 'name', { __proto__: null, value: syncName });
+    nodeSet(fs, syncName, wrapper);
+    const base = StringPrototypeSlice(syncName, 0, syncName.length - 4);
+    if (base === 'exists') continue;
+    nodeSet(fs, base, fsMakeCallback(base, impl, ArrayPrototypeIncludes(resultless, syncName)));
+    nodeSet(promises, base, fsMakePromise(base, impl));
+  }
+  // Node's promises API takes FileHandles, not fds: keep only the path-based functions.
+  delete promises.open;
+  delete promises.close;
+  delete promises.read;
+  delete promises.write;
+  delete promises.fstat;
+  fs.exists = function exists(path, cb) {
+    validateFunction(cb, 'cb');
+    setImmediate(cb, fsExistsSync(path));
+  };
+  nodeSet(fs.realpathSync, 'native', fs.realpathSync);
+  nodeSet(fs.realpath, 'native', fs.realpath);
+  fs.constants = {
+    F_OK: 0,
+    R_OK: 4,
+    W_OK: 2,
+    X_OK: 1,
+    O_RDONLY: 0,
+    O_WRONLY: 1,
+    O_RDWR: 2,
+    O_CREAT: 0o100,
+    O_EXCL: 0o200,
+    O_NOCTTY: 0o400,
+    O_TRUNC: 0o1000,
+    O_APPEND: 0o2000,
+    O_DIRECTORY: 0o200000,
+    O_NOFOLLOW: 0o400000,
+    O_SYNC: 0o4010000,
+    O_DSYNC: 0o10000,
+    S_IFMT: FS_S_IFMT,
+    S_IFREG: FS_S_IFREG,
+    S_IFDIR: FS_S_IFDIR,
+    S_IFCHR: FS_S_IFCHR,
+    S_IFBLK: FS_S_IFBLK,
+    S_IFIFO: FS_S_IFIFO,
+    S_IFLNK: FS_S_IFLNK,
+    S_IFSOCK: FS_S_IFSOCK,
+    COPYFILE_EXCL: 1,
+    COPYFILE_FICLONE: 2,
+    COPYFILE_FICLONE_FORCE: 4,
+  };
+  nodeSet(fs, 'F_OK', 0);
+  nodeSet(fs, 'R_OK', 4);
+  nodeSet(fs, 'W_OK', 2);
+  nodeSet(fs, 'X_OK', 1);
+  nodeSet(fs, 'Stats', Stats);
+  nodeSet(fs, 'Dirent', Dirent);
+  nodeSet(promises, 'constants', fs.constants);
+  nodeSet(fs, 'promises', promises);
+  return fs;
+}

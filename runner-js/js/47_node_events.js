@@ -1,0 +1,310 @@
+// 47_node_events.js: the `events` builtin. A function-style EventEmitter with Node's observable
+// state (`_events`, `_eventsCount`, `_maxListeners`), so old-style `EventEmitter.call(this)` +
+// `util.inherits` subclasses work. The runner's own class (08_events.js, used by process and
+// stdin) inherits from it, so `process instanceof require('events')` holds as in Node.
+
+import {
+  ArrayPrototypePush,
+  ArrayPrototypeSlice,
+  ArrayPrototypeSplice,
+  ErrorCtor,
+  NumberIsNaN,
+  ObjectDefineProperty,
+  ObjectGetPrototypeOf,
+  ObjectKeys,
+  ObjectSetPrototypeOf,
+  PromiseCtor,
+  ReflectApply,
+  ReflectOwnKeys,
+  SymbolCtor,
+  SymbolFor,
+} from './00_primordials.js';
+import { isError, listPush, newList, toStringSafe } from './01_helpers.js';
+import { inspect } from './04_inspect.js';
+import {
+  makeInvalidArgType,
+  makeNodeError,
+  makeOutOfRange,
+  validateFunction,
+} from './06_errors.js';
+import { EventEmitter } from './08_events.js';
+import { nodeSet } from './40_path.js';
+
+const kNodeEventsCapture = SymbolFor('nodejs.rejection');
+const kNodeEventsErrorMonitor = SymbolCtor('events.errorMonitor');
+
+// Node's validateNumber(n, name, 0), for listener limits.
+function validateCount(n, name) {
+  if (typeof n !== 'number') throw makeInvalidArgType(name, 'number', n);
+  if (n < 0 || NumberIsNaN(n)) throw makeOutOfRange(name, '>= 0', n);
+}
+let nodeEventsDefaultMaxListeners = 10;
+
+function NodeEventEmitter(opts) {
+  NodeEventEmitter.init.call(this, opts);
+}
+
+NodeEventEmitter.prototype._events = undefined;
+NodeEventEmitter.prototype._eventsCount = 0;
+NodeEventEmitter.prototype._maxListeners = undefined;
+
+NodeEventEmitter.init = function init() {
+  if (this._events === undefined || this._events === ObjectGetPrototypeOf(this)._events) {
+    this._events = { __proto__: null };
+    this._eventsCount = 0;
+  }
+  this._maxListeners = this._maxListeners || undefined;
+};
+
+function nodeEventsAdd(target, type, listener, prepend) {
+  validateFunction(listener, 'listener');
+  let events = target._events;
+  if (events === undefined) {
+    events = target._events = { __proto__: null };
+    target._eventsCount = 0;
+  } else if (events.newListener !== undefined) {
+    target.emit('newListener', type, listener.listener ? listener.listener : listener);
+    events = target._events;
+  }
+  const existing = events[type];
+  if (existing === undefined) {
+    events[type] = listener;
+    ++target._eventsCount;
+  } else if (typeof existing === 'function') {
+    events[type] = prepend ? [listener, existing] : [existing, listener];
+  } else if (prepend) {
+    ArrayPrototypeSplice(existing, 0, 0, listener);
+  } else {
+    ArrayPrototypePush(existing, listener);
+  }
+  return target;
+}
+
+function nodeEventsOnceWrapper(target, type, listener) {
+  const state = { fired: false, wrapFn: undefined, target, type, listener };
+  const wrapped = function (...args) {
+    if (!state.fired) {
+      state.target.removeListener(state.type, state.wrapFn);
+      state.fired = true;
+      return ReflectApply(state.listener, state.target, args);
+    }
+    return undefined;
+  };
+  nodeSet(wrapped, 'listener', listener);
+  state.wrapFn = wrapped;
+  return wrapped;
+}
+
+const nodeEventsMethods = {
+  setMaxListeners(n) {
+    validateCount(n, 'setMaxListeners');
+    this._maxListeners = n;
+    return this;
+  },
+  getMaxListeners() {
+    return this._maxListeners === undefined ? nodeEventsDefaultMaxListeners : this._maxListeners;
+  },
+  emit(type, ...args) {
+    const events = this._events;
+    if (type === 'error' && events !== undefined && events[kNodeEventsErrorMonitor] !== undefined) {
+      // events.errorMonitor listeners see every 'error' first, handled or not (as in Node).
+      const monitorArgs = newList();
+      listPush(monitorArgs, kNodeEventsErrorMonitor);
+      for (let i = 0; i < args.length; i++) listPush(monitorArgs, args[i]);
+      ReflectApply(this.emit, this, monitorArgs);
+    }
+    if (type === 'error' && (events === undefined || events.error === undefined)) {
+      const er = args[0];
+      if (isError(er)) throw er;
+      let text;
+      try {
+        text = inspect(er);
+      } catch {
+        text = toStringSafe(er);
+      }
+      const err = makeNodeError(ErrorCtor, 'ERR_UNHANDLED_ERROR', `Unhandled error. (${text})`);
+      err.context = er;
+      throw err;
+    }
+    if (events === undefined) return false;
+    const handler = events[type];
+    if (handler === undefined) return false;
+    if (typeof handler === 'function') {
+      ReflectApply(handler, this, args);
+    } else {
+      const listeners = ArrayPrototypeSlice(handler);
+      for (let i = 0; i < listeners.length; ++i) ReflectApply(listeners[i], this, args);
+    }
+    return true;
+  },
+  addListener(type, listener) {
+    return nodeEventsAdd(this, type, listener, false);
+  },
+  on(type, listener) {
+    return nodeEventsAdd(this, type, listener, false);
+  },
+  prependListener(type, listener) {
+    return nodeEventsAdd(this, type, listener, true);
+  },
+  once(type, listener) {
+    validateFunction(listener, 'listener');
+    return nodeEventsAdd(this, type, nodeEventsOnceWrapper(this, type, listener), false);
+  },
+  prependOnceListener(type, listener) {
+    validateFunction(listener, 'listener');
+    return nodeEventsAdd(this, type, nodeEventsOnceWrapper(this, type, listener), true);
+  },
+  removeListener(type, listener) {
+    validateFunction(listener, 'listener');
+    const events = this._events;
+    if (events === undefined) return this;
+    const list = events[type];
+    if (list === undefined) return this;
+    if (list === listener || list.listener === listener) {
+      if (--this._eventsCount === 0) this._events = { __proto__: null };
+      else delete events[type];
+      if (events.removeListener !== undefined)
+        this.emit('removeListener', type, list.listener || listener);
+    } else if (typeof list !== 'function') {
+      let position = -1;
+      for (let i = list.length - 1; i >= 0; i--) {
+        if (list[i] === listener || list[i].listener === listener) {
+          position = i;
+          break;
+        }
+      }
+      if (position < 0) return this;
+      ArrayPrototypeSplice(list, position, 1);
+      if (list.length === 1) events[type] = list[0];
+      if (events.removeListener !== undefined) this.emit('removeListener', type, listener);
+    }
+    return this;
+  },
+  off(type, listener) {
+    return this.removeListener(type, listener);
+  },
+  removeAllListeners(type) {
+    const events = this._events;
+    if (events === undefined) return this;
+    if (events.removeListener === undefined) {
+      // biome-ignore lint/correctness/noUndeclaredVariables: the method\'s own `arguments` (Node tells no argument from undefined)
+      if (arguments.length === 0) {
+        this._events = { __proto__: null };
+        this._eventsCount = 0;
+      } else if (events[type] !== undefined) {
+        if (--this._eventsCount === 0) this._events = { __proto__: null };
+        else delete events[type];
+      }
+      return this;
+    }
+    // biome-ignore lint/correctness/noUndeclaredVariables: the method\'s own `arguments` (Node tells no argument from undefined)
+    if (arguments.length === 0) {
+      const keys = ReflectOwnKeys(events);
+      for (let i = 0; i < keys.length; i++) {
+        if (keys[i] !== 'removeListener') this.removeAllListeners(keys[i]);
+      }
+      this.removeAllListeners('removeListener');
+      this._events = { __proto__: null };
+      this._eventsCount = 0;
+      return this;
+    }
+    const listeners = events[type];
+    if (typeof listeners === 'function') {
+      this.removeListener(type, listeners);
+    } else if (listeners !== undefined) {
+      for (let i = listeners.length - 1; i >= 0; i--) this.removeListener(type, listeners[i]);
+    }
+    return this;
+  },
+  listeners(type) {
+    return nodeEventsListeners(this, type, true);
+  },
+  rawListeners(type) {
+    return nodeEventsListeners(this, type, false);
+  },
+  listenerCount(type) {
+    const events = this._events;
+    if (events === undefined) return 0;
+    const l = events[type];
+    if (l === undefined) return 0;
+    return typeof l === 'function' ? 1 : l.length;
+  },
+  eventNames() {
+    return this._eventsCount > 0 ? ReflectOwnKeys(this._events) : [];
+  },
+};
+
+function nodeEventsListeners(target, type, unwrap) {
+  const events = target._events;
+  if (events === undefined) return [];
+  const l = events[type];
+  if (l === undefined) return [];
+  if (typeof l === 'function') return unwrap ? [l.listener || l] : [l];
+  const out = [];
+  for (let i = 0; i < l.length; i++) ArrayPrototypePush(out, unwrap ? l[i].listener || l[i] : l[i]);
+  return out;
+}
+
+{
+  const names = ObjectKeys(nodeEventsMethods);
+  for (let i = 0; i < names.length; i++) {
+    ObjectDefineProperty(NodeEventEmitter.prototype, names[i], {
+      __proto__: null,
+      value: nodeEventsMethods[names[i]],
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  }
+  ObjectDefineProperty(NodeEventEmitter, 'name', { __proto__: null, value: 'EventEmitter' });
+  // process / stdin (the runner's class) are EventEmitters too; their own methods shadow these.
+  ObjectSetPrototypeOf(EventEmitter.prototype, NodeEventEmitter.prototype);
+}
+
+// events.once(emitter, name): a promise of the next event's arguments.
+function nodeEventsOnce(emitter, name) {
+  return new PromiseCtor((resolve, reject) => {
+    const errorListener = (err) => {
+      emitter.removeListener(name, resolver);
+      reject(err);
+    };
+    const resolver = (...args) => {
+      if (name !== 'error') emitter.removeListener('error', errorListener);
+      resolve(args);
+    };
+    emitter.once(name, resolver);
+    if (name !== 'error') emitter.once('error', errorListener);
+  });
+}
+
+export function createEventsModule() {
+  const EE = NodeEventEmitter;
+  ObjectDefineProperty(EE, 'EventEmitter', {
+    __proto__: null,
+    value: EE,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+  ObjectDefineProperty(EE, 'defaultMaxListeners', {
+    __proto__: null,
+    enumerable: true,
+    configurable: true,
+    get() {
+      return nodeEventsDefaultMaxListeners;
+    },
+    set(n) {
+      validateCount(n, 'defaultMaxListeners');
+      nodeEventsDefaultMaxListeners = n;
+    },
+  });
+  nodeSet(EE, 'once', nodeEventsOnce);
+  EE.listenerCount = function listenerCount(emitter, type) {
+    return emitter.listenerCount(type);
+  };
+  nodeSet(EE, 'errorMonitor', kNodeEventsErrorMonitor);
+  nodeSet(EE, 'captureRejectionSymbol', kNodeEventsCapture);
+  nodeSet(EE, 'captureRejections', false);
+  nodeSet(EE, 'usingDomains', false);
+  return EE;
+}

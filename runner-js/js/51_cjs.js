@@ -1,0 +1,515 @@
+// 51_cjs.js: CommonJS `require` for JS guests: Module objects, the builtin modules, loading
+// (.js through bridge.compileFunction, .json), require/require.resolve, the main and [eval]
+// modules. Internal state lives in closures/null-prototype records; the guest sees Module objects,
+// `require.cache` (the real cache, as in Node) and the builtin module objects.
+
+import {
+  ArrayIsArray,
+  ArrayPrototypeIncludes,
+  ArrayPrototypeIndexOf,
+  ArrayPrototypePush,
+  ArrayPrototypeSlice,
+  ArrayPrototypeSplice,
+  bridgeCompileFunction,
+  bridgeUtf8Decode,
+  ErrorCtor,
+  MapCtor,
+  MapPrototypeGet,
+  MapPrototypeSet,
+  ObjectDefineProperty,
+  ReflectApply,
+  StringPrototypeEndsWith,
+  StringPrototypeIndexOf,
+  StringPrototypeSlice,
+  StringPrototypeStartsWith,
+  TypeErrorCtor,
+  WeakMapCtor,
+  WeakMapPrototypeGet,
+  WeakMapPrototypeSet,
+} from './00_primordials.js';
+import { isError } from './01_helpers.js';
+import { inspect } from './04_inspect.js';
+import { makeInvalidArgType, makeNodeError } from './06_errors.js';
+import { processObject } from './20_exit.js';
+import {
+  clearImmediate,
+  clearInterval,
+  clearTimeout,
+  setImmediate,
+  setInterval,
+  setTimeout,
+} from './24_timers.js';
+import { globalConsole } from './27_console.js';
+import {
+  createPathModule,
+  nodeSet,
+  pathBasename,
+  pathCwd,
+  pathDirname,
+  pathIsAbsolute,
+  pathJoinList,
+  pathResolve,
+} from './40_path.js';
+import { fsFail, fsIsErr, fsPathArg, fsReadFileRaw, fsTakeProbed } from './41_fs_core.js';
+import { createFsModule } from './46_fs.js';
+import { createEventsModule } from './47_node_events.js';
+import { createUtilModule } from './48_node_util.js';
+import {
+  CjsJSONParse,
+  cjsFindPath,
+  cjsGetExtensions,
+  cjsGetExtraPaths,
+  cjsIsRelative,
+  cjsLookupPaths,
+  cjsNodeModulePaths,
+  cjsNotFound,
+  cjsResolveFilename,
+  cjsResolveInit,
+  cjsStripBOM,
+} from './50_cjs_resolve.js';
+
+const cjsBuiltinNames = [
+  'console',
+  'events',
+  'fs',
+  'fs/promises',
+  'module',
+  'path',
+  'path/posix',
+  'process',
+  'timers',
+  'util',
+];
+let cjsBuiltins; // Map name -> exports (per exec)
+let cjsCache; // require.cache (null-prototype object keyed by filename)
+let cjsMain; // the entry Module (file mode), else undefined
+let cjsInternalNew = false; // set by cjsLoad right before `new Module(filename)`
+const cjsRecords = new WeakMapCtor(); // Module -> { filename, dir, parent (record) }
+const cjsLoaders = new WeakMapCtor(); // our own require.extensions functions -> kind
+
+export function cjsInit(config) {
+  cjsCache = { __proto__: null };
+  cjsBuiltins = new MapCtor();
+  const extensions = cjsResolveInit(config);
+  const kinds = ['.js', '.json', '.node'];
+  for (let i = 0; i < kinds.length; i++) {
+    const kind = kinds[i];
+    const fn = function (module, filename) {
+      cjsLoadKind(kind, module, `${filename}`);
+    };
+    WeakMapPrototypeSet(cjsLoaders, fn, kind);
+    nodeSet(extensions, kind, fn);
+  }
+}
+
+// ---- Module ----
+
+function Module(id = '', parent = undefined) {
+  const path = pathDirname(`${id}`);
+  // Plain assignments, as in Node (fast); a guest that made these names non-writable on
+  // Object.prototype gets own data properties instead.
+  try {
+    this.id = id;
+    this.path = path;
+    this.exports = {};
+    this.filename = null;
+    this.loaded = false;
+    this.children = [];
+    this.paths = undefined;
+  } catch {
+    nodeSet(this, 'id', id);
+    nodeSet(this, 'path', path);
+    nodeSet(this, 'exports', {});
+    nodeSet(this, 'filename', null);
+    nodeSet(this, 'loaded', false);
+    nodeSet(this, 'children', []);
+    nodeSet(this, 'paths', undefined);
+  }
+  const parentRec =
+    parent === undefined || parent === null ? undefined : WeakMapPrototypeGet(cjsRecords, parent);
+  // The loader passes normalised absolute filenames; anything else is normalised here.
+  const dir = cjsInternalNew ? path : pathResolve(path);
+  cjsInternalNew = false;
+  WeakMapPrototypeSet(cjsRecords, this, {
+    __proto__: null,
+    filename: `${id}`,
+    dir,
+    parent: parentRec,
+    module: this,
+    parentModule: parent,
+  });
+  if (parent !== undefined && parent !== null) cjsAddChild(parent, this);
+}
+
+function cjsAddChild(parent, child) {
+  let children;
+  try {
+    children = parent.children;
+  } catch {
+    return;
+  }
+  if (ArrayIsArray(children) && !ArrayPrototypeIncludes(children, child))
+    ArrayPrototypePush(children, child);
+}
+
+ObjectDefineProperty(Module.prototype, 'parent', {
+  __proto__: null,
+  configurable: true,
+  enumerable: false,
+  get() {
+    const rec = WeakMapPrototypeGet(cjsRecords, this);
+    return rec === undefined ? undefined : rec.parentModule;
+  },
+});
+
+Module.prototype.require = function require(id) {
+  cjsValidateId(id);
+  return cjsLoad(id, this);
+};
+
+// Record of a module the loader did not make (guest-made `new Module()`): resolves from the cwd.
+function cjsRecordOf(module) {
+  const rec =
+    module !== null && (typeof module === 'object' || typeof module === 'function')
+      ? WeakMapPrototypeGet(cjsRecords, module)
+      : undefined;
+  if (rec !== undefined) return rec;
+  return {
+    __proto__: null,
+    filename: `${pathCwd()}/[eval]`,
+    dir: pathCwd(),
+    parent: undefined,
+    module,
+    parentModule: undefined,
+  };
+}
+
+function cjsValidateId(id) {
+  if (typeof id !== 'string') throw makeInvalidArgType('id', 'string', id);
+  if (id === '') {
+    throw makeNodeError(
+      TypeErrorCtor,
+      'ERR_INVALID_ARG_VALUE',
+      "The argument 'id' must be a non-empty string. Received ''",
+    );
+  }
+}
+
+// ---- builtins ----
+
+function cjsIsBuiltin(name) {
+  return ArrayPrototypeIncludes(cjsBuiltinNames, name);
+}
+
+function cjsBuiltin(name) {
+  let exports = MapPrototypeGet(cjsBuiltins, name);
+  if (exports !== undefined) return exports;
+  switch (name) {
+    case 'fs':
+      exports = createFsModule();
+      break;
+    case 'fs/promises':
+      exports = cjsBuiltin('fs').promises;
+      break;
+    case 'path':
+    case 'path/posix': {
+      exports = MapPrototypeGet(cjsBuiltins, name === 'path' ? 'path/posix' : 'path');
+      if (exports === undefined) exports = createPathModule();
+      break;
+    }
+    case 'events':
+      exports = createEventsModule();
+      break;
+    case 'util':
+      exports = createUtilModule();
+      break;
+    case 'process':
+      exports = processObject;
+      break;
+    case 'timers':
+      exports = {
+        setTimeout,
+        setInterval,
+        setImmediate,
+        clearTimeout,
+        clearInterval,
+        clearImmediate,
+      };
+      break;
+    case 'module':
+      exports = cjsCreateModuleBuiltin();
+      break;
+    case 'console':
+      exports = globalConsole;
+      break;
+    default:
+      return undefined;
+  }
+  MapPrototypeSet(cjsBuiltins, name, exports);
+  return exports;
+}
+
+function cjsCreateModuleBuiltin() {
+  const builtinModules = [];
+  for (let i = 0; i < cjsBuiltinNames.length; i++)
+    ArrayPrototypePush(builtinModules, cjsBuiltinNames[i]);
+  nodeSet(Module, 'builtinModules', builtinModules);
+  nodeSet(Module, 'Module', Module);
+  Module.createRequire = function createRequire(filename) {
+    let path = filename;
+    if (path !== null && typeof path === 'object' && typeof path.href === 'string')
+      path = fsPathArg(path, 'filename');
+    if (typeof path !== 'string' || !pathIsAbsolute(path)) {
+      throw makeNodeError(
+        TypeErrorCtor,
+        'ERR_INVALID_ARG_VALUE',
+        `The argument 'filename' must be a file URL object, file URL string, or absolute path string. Received ${inspect(filename)}`,
+      );
+    }
+    const trailing = StringPrototypeEndsWith(path, '/');
+    const proxyPath = trailing ? pathJoinList([path, 'noop.js']) : path;
+    const m = new Module(proxyPath);
+    m.filename = proxyPath;
+    m.paths = cjsNodeModulePaths(m.path);
+    return cjsMakeRequire(m);
+  };
+  Module.isBuiltin = function isBuiltin(name) {
+    const n = `${name}`;
+    return cjsIsBuiltin(StringPrototypeStartsWith(n, 'node:') ? StringPrototypeSlice(n, 5) : n);
+  };
+  nodeSet(Module, '_cache', cjsCache);
+  nodeSet(Module, '_extensions', cjsGetExtensions());
+  Module._nodeModulePaths = function _nodeModulePaths(from) {
+    return cjsNodeModulePaths(pathResolve(`${from}`));
+  };
+  nodeSet(Module, 'globalPaths', ArrayPrototypeSlice(cjsGetExtraPaths()));
+  return Module;
+}
+
+function cjsUnknownBuiltin(request) {
+  return makeNodeError(
+    ErrorCtor,
+    'ERR_UNKNOWN_BUILTIN_MODULE',
+    `No such built-in module: ${request}`,
+  );
+}
+
+// ---- loading ----
+
+function cjsLoad(request, parent) {
+  if (StringPrototypeStartsWith(request, 'node:')) {
+    const name = StringPrototypeSlice(request, 5);
+    if (cjsIsBuiltin(name)) return cjsBuiltin(name);
+    throw cjsUnknownBuiltin(request);
+  }
+  if (cjsIsBuiltin(request)) return cjsBuiltin(request);
+  const rec = cjsRecordOf(parent);
+  const filename = cjsResolveFilename(request, rec);
+  const cached = cjsCache[filename];
+  if (cached !== undefined) {
+    if (parent !== undefined && parent !== null) cjsAddChild(parent, cached);
+    return cached.exports;
+  }
+  cjsInternalNew = true;
+  const module = new Module(filename, rec.module === parent ? parent : undefined);
+  const own = WeakMapPrototypeGet(cjsRecords, module);
+  if (own.parent === undefined) own.parent = rec;
+  module.filename = filename;
+  module.paths = cjsNodeModulePaths(own.dir);
+  cjsCache[filename] = module;
+  let threw = true;
+  try {
+    cjsLoadModule(module, filename);
+    threw = false;
+  } finally {
+    if (threw) {
+      delete cjsCache[filename];
+      if (parent !== undefined && parent !== null) {
+        try {
+          const children = parent.children;
+          if (ArrayIsArray(children)) {
+            const idx = ArrayPrototypeIndexOf(children, module);
+            if (idx !== -1) ArrayPrototypeSplice(children, idx, 1);
+          }
+        } catch {}
+      }
+    }
+  }
+  return module.exports;
+}
+
+// Longest registered extension of the file's basename (".js" when none matches).
+function cjsExtensionOf(filename) {
+  const base = pathBasename(filename);
+  const extensions = cjsGetExtensions();
+  let idx = 0;
+  for (;;) {
+    idx = StringPrototypeIndexOf(base, '.', idx + 1);
+    if (idx === -1 || idx === 0) return '.js';
+    const ext = StringPrototypeSlice(base, idx);
+    if (extensions !== undefined && ext in extensions) return ext;
+  }
+}
+
+function cjsLoadModule(module, filename) {
+  const ext = cjsExtensionOf(filename);
+  const extensions = cjsGetExtensions();
+  const handler = extensions === undefined ? undefined : extensions[ext];
+  const kind = typeof handler === 'function' ? WeakMapPrototypeGet(cjsLoaders, handler) : ext;
+  if (kind === undefined) {
+    // A guest-registered require.extensions handler.
+    ReflectApply(handler, extensions, [module, filename]);
+  } else {
+    cjsLoadKind(StringPrototypeEndsWith(filename, '.mjs') ? '.mjs' : kind, module, filename);
+  }
+  module.loaded = true;
+}
+
+function cjsReadSource(filename) {
+  let bytes = fsTakeProbed(filename);
+  if (bytes === undefined) bytes = fsReadFileRaw(filename);
+  if (fsIsErr(bytes)) fsFail(-bytes, 'open', filename);
+  return bridgeUtf8Decode(bytes, false);
+}
+
+function cjsLoadKind(kind, module, filename) {
+  if (kind === '.json') {
+    const text = cjsReadSource(filename);
+    try {
+      module.exports = CjsJSONParse(cjsStripBOM(text));
+    } catch (err) {
+      if (isError(err)) {
+        try {
+          nodeSet(err, 'message', `${filename}: ${err.message}`);
+        } catch {}
+      }
+      throw err;
+    }
+    return;
+  }
+  if (kind === '.node') {
+    const err = new ErrorCtor(
+      `Cannot load native addon ${filename}: native addons are not supported`,
+    );
+    nodeSet(err, 'code', 'ERR_DLOPEN_FAILED');
+    throw err;
+  }
+  if (kind === '.mjs') {
+    const err = makeNodeError(
+      ErrorCtor,
+      'ERR_REQUIRE_ESM',
+      `require() of ES Module ${filename} not supported.`,
+    );
+    throw err;
+  }
+  cjsExecute(module, cjsReadSource(filename), filename);
+}
+
+// Runs CommonJS `source` as `module` (one compileFunction call).
+export function cjsExecute(module, source, filename, require = undefined) {
+  source = cjsStripBOM(source);
+  if (StringPrototypeStartsWith(source, '#!')) source = `//${StringPrototypeSlice(source, 2)}`;
+  const fn = bridgeCompileFunction(source, filename, [
+    'exports',
+    'require',
+    'module',
+    '__filename',
+    '__dirname',
+  ]);
+  const rec = WeakMapPrototypeGet(cjsRecords, module);
+  if (require === undefined) require = cjsMakeRequire(module);
+  const exports = module.exports;
+  ReflectApply(fn, exports, [
+    exports,
+    require,
+    module,
+    filename,
+    rec === undefined ? pathDirname(filename) : rec.dir,
+  ]);
+}
+
+// ---- require functions ----
+
+export function cjsMakeRequire(module) {
+  const require = function require(id) {
+    cjsValidateId(id);
+    return cjsLoad(id, module);
+  };
+  const resolve = function resolve(request, options) {
+    if (typeof request !== 'string') throw makeInvalidArgType('request', 'string', request);
+    return cjsResolveWith(request, module, options);
+  };
+  const paths = function paths(request) {
+    if (typeof request !== 'string') throw makeInvalidArgType('request', 'string', request);
+    if (StringPrototypeStartsWith(request, 'node:') || cjsIsBuiltin(request)) return null;
+    const rec = cjsRecordOf(module);
+    if (cjsIsRelative(request)) return [rec.dir];
+    return cjsLookupPaths(rec.dir);
+  };
+  // Plain assignments, as in Node (fast); if a guest made these names non-writable on a
+  // prototype, own data properties instead.
+  try {
+    resolve.paths = paths;
+    require.resolve = resolve;
+    require.main = cjsMain;
+    require.extensions = cjsGetExtensions();
+    require.cache = cjsCache;
+  } catch {
+    nodeSet(resolve, 'paths', paths);
+    nodeSet(require, 'resolve', resolve);
+    nodeSet(require, 'main', cjsMain);
+    nodeSet(require, 'extensions', cjsGetExtensions());
+    nodeSet(require, 'cache', cjsCache);
+  }
+  return require;
+}
+
+function cjsResolveWith(request, module, options) {
+  if (StringPrototypeStartsWith(request, 'node:')) {
+    if (cjsIsBuiltin(StringPrototypeSlice(request, 5))) return request;
+    throw cjsUnknownBuiltin(request);
+  }
+  if (cjsIsBuiltin(request)) return request;
+  const rec = cjsRecordOf(module);
+  if (options !== null && typeof options === 'object' && options.paths !== undefined) {
+    const list = options.paths;
+    if (!ArrayIsArray(list)) throw makeInvalidArgType('options.paths', 'Array', list);
+    for (let i = 0; i < list.length; i++) {
+      const dir = pathResolve(rec.dir, `${list[i]}`);
+      const found = cjsFindPath(request, dir);
+      if (found !== undefined) return found;
+    }
+    throw cjsNotFound(request, rec);
+  }
+  return cjsResolveFilename(request, rec);
+}
+
+// ---- entry points for main.js ----
+
+// The main module of `node FILE` (registered in require.cache, `require.main`).
+export function cjsCreateMain(filename) {
+  const abs = pathResolve(filename);
+  const module = new Module('.', undefined);
+  const rec = WeakMapPrototypeGet(cjsRecords, module);
+  rec.filename = abs;
+  rec.dir = pathDirname(abs);
+  module.path = rec.dir;
+  module.filename = abs;
+  module.paths = cjsNodeModulePaths(rec.dir);
+  cjsCache[abs] = module;
+  cjsMain = module;
+  return module;
+}
+
+// The `[eval]` module of `node -e`: requires resolve from the cwd; `require.main` is undefined.
+export function cjsCreateEval() {
+  const module = new Module('[eval]', undefined);
+  const rec = WeakMapPrototypeGet(cjsRecords, module);
+  const cwd = pathCwd();
+  rec.filename = `${cwd === '/' ? '' : cwd}/[eval]`;
+  rec.dir = cwd;
+  module.path = '.';
+  module.filename = rec.filename;
+  module.paths = cjsNodeModulePaths(cwd);
+  return module;
+}
