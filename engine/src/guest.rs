@@ -1,10 +1,12 @@
 //! A prepared guest: an isolate with its context entered and the runner loaded, ready to run
 //! one JS main, one call or one WASI command.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use agentos_proto::ErrorCode;
 
+use crate::builtin_cache::BuiltinCache;
 use crate::event_loop::{self, Stop};
 use crate::guest_state::{GuestState, SharedGuest};
 use crate::heap::HeapGuard;
@@ -36,6 +38,7 @@ pub struct Guest<'a, 's, 'i> {
     runner: v8::Local<'s, v8::Object>,
     handle: v8::IsolateHandle,
     heap: &'a HeapGuard,
+    builtins: Arc<BuiltinCache>,
     phases: Phases,
     warm: bool,
     ready_at: Instant,
@@ -46,6 +49,7 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
         scope: &'a mut v8::PinScope<'s, 'i>,
         runner: v8::Local<'s, v8::Object>,
         heap: &'a HeapGuard,
+        builtins: Arc<BuiltinCache>,
         phases: Phases,
         warm: bool,
     ) -> Self {
@@ -55,6 +59,7 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
             runner,
             handle,
             heap,
+            builtins,
             phases,
             warm,
             ready_at: Instant::now(),
@@ -141,7 +146,7 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
 
     /// Fresh per-exec state in this isolate's slot, where the bridge finds it.
     fn install_state(&mut self, host: WasiHost, call: Option<CallState>) -> SharedGuest {
-        let state = GuestState::new(host, call);
+        let state = GuestState::new(host, call, self.builtins.clone());
         self.scope.set_slot(state.clone());
         state
     }

@@ -2,8 +2,10 @@
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Instant;
 
+use crate::builtin_cache::BuiltinCache;
 use crate::job::call::CallState;
 use crate::modules::CompiledSlot;
 use crate::output::GuestOutput;
@@ -29,6 +31,8 @@ pub struct GuestState {
     pub wasi: RefCell<Option<WasiHost>>,
     /// Where the module the runner compiles goes (first exec of a command only).
     pub compiled_slot: RefCell<Option<CompiledSlot>>,
+    /// The process's code caches of the lazy builtins.
+    pub builtins: Arc<BuiltinCache>,
 }
 
 /// Slot type: the bridge clones the `Rc` out of the isolate to avoid borrowing the scope.
@@ -36,7 +40,11 @@ pub type SharedGuest = Rc<GuestState>;
 
 impl GuestState {
     /// Fresh state for `host`, writing to its output.
-    pub fn new(host: WasiHost, call: Option<CallState>) -> SharedGuest {
+    pub fn new(
+        host: WasiHost,
+        call: Option<CallState>,
+        builtins: Arc<BuiltinCache>,
+    ) -> SharedGuest {
         Rc::new(Self {
             output: host.stdio.output().clone(),
             clock_origin: Instant::now(),
@@ -47,6 +55,7 @@ impl GuestState {
             call: RefCell::new(call),
             wasi: RefCell::new(Some(host)),
             compiled_slot: RefCell::new(None),
+            builtins,
         })
     }
 

@@ -8,6 +8,7 @@ use std::time::Duration;
 use agentos_snapshots::{Blob, Digest, DiskCache, Origin, SnapshotCache};
 
 use crate::budget::Budget;
+use crate::builtin_cache::BuiltinCache;
 use crate::error::SnapshotError;
 use crate::snapshot_gate::{BlobKind, GateGuard, SnapshotGate};
 use crate::{bridge, snapshot};
@@ -71,6 +72,7 @@ pub struct Isolates {
     gate: Arc<SnapshotGate>,
     created_builtin: AtomicU64,
     created_snapshot: AtomicU64,
+    builtins: Arc<BuiltinCache>,
 }
 
 impl Isolates {
@@ -85,6 +87,7 @@ impl Isolates {
             gate: Arc::new(SnapshotGate::new()),
             created_builtin: AtomicU64::new(0),
             created_snapshot: AtomicU64::new(0),
+            builtins: Arc::new(BuiltinCache::default()),
         }
     }
 
@@ -106,6 +109,11 @@ impl Isolates {
             2 => SnapshotState::Ready,
             _ => SnapshotState::Failed,
         }
+    }
+
+    /// The code caches of the lazy builtins, shared by every isolate of the process.
+    pub fn builtins(&self) -> &Arc<BuiltinCache> {
+        &self.builtins
     }
 
     /// Isolates created so far from V8's built-in blob and from our snapshot.

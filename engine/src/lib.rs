@@ -14,6 +14,7 @@
 
 mod bridge;
 mod budget;
+mod builtin_cache;
 pub mod cpu;
 mod error;
 mod event_loop;

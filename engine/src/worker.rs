@@ -189,7 +189,8 @@ fn prepare_and_run(
         let task = pending.take()?;
         match runner {
             Ok(runner) => {
-                let mut guest = Guest::new(scope, runner, &heap, phases, warm);
+                let builtins = isolates.builtins().clone();
+                let mut guest = Guest::new(scope, runner, &heap, builtins, phases, warm);
                 guest.set_handed_over_at(if warm { Instant::now() } else { started });
                 task.run(Ok(&mut guest))
             }

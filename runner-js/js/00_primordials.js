@@ -132,6 +132,7 @@ export const MapIteratorPrototypeNext = uncurryThis(ObjectGetPrototypeOf(new Map
 export const SetCtor = Set;
 export const SetPrototypeAdd = uncurryThis(Set.prototype.add);
 export const SetPrototypeHas = uncurryThis(Set.prototype.has);
+export const SetPrototypeDelete = uncurryThis(Set.prototype.delete);
 export const SetPrototypeValues = uncurryThis(Set.prototype.values);
 export const SetPrototypeGetSize = getter(Set.prototype, 'size');
 export const SetIteratorPrototypeNext = uncurryThis(ObjectGetPrototypeOf(new Set().values()).next);

@@ -54,6 +54,7 @@ import { fsFail, fsIsErr, fsPathArg, fsReadFileRaw, fsTakeProbed } from './41_fs
 import { createFsModule } from './46_fs.js';
 import { createEventsModule } from './47_node_events.js';
 import { createUtilModule } from './48_node_util.js';
+import { isLazyBuiltin, lazyBuiltinModule, lazyBuiltinNames } from './49_lazy.js';
 import {
   CjsJSONParse,
   cjsFindPath,
@@ -198,7 +199,7 @@ function cjsValidateId(id) {
 // ---- builtins ----
 
 function cjsIsBuiltin(name) {
-  return ArrayPrototypeIncludes(cjsBuiltinNames, name);
+  return ArrayPrototypeIncludes(cjsBuiltinNames, name) || isLazyBuiltin(name);
 }
 
 function cjsBuiltin(name) {
@@ -243,7 +244,8 @@ function cjsBuiltin(name) {
       exports = globalConsole;
       break;
     default:
-      return undefined;
+      exports = lazyBuiltinModule(name);
+      if (exports === undefined) return undefined;
   }
   MapPrototypeSet(cjsBuiltins, name, exports);
   return exports;
@@ -253,6 +255,8 @@ function cjsCreateModuleBuiltin() {
   const builtinModules = [];
   for (let i = 0; i < cjsBuiltinNames.length; i++)
     ArrayPrototypePush(builtinModules, cjsBuiltinNames[i]);
+  const lazy = lazyBuiltinNames();
+  for (let i = 0; i < lazy.length; i++) ArrayPrototypePush(builtinModules, lazy[i]);
   nodeSet(Module, 'builtinModules', builtinModules);
   nodeSet(Module, 'Module', Module);
   Module.createRequire = function createRequire(filename) {

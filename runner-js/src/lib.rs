@@ -9,6 +9,8 @@
 mod assemble;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_lazy;
 
 /// Name the runner script is compiled under (shows in stack traces of runner frames).
 pub const RUNNER_NAME: &str = "agentos:runner";
@@ -16,6 +18,18 @@ pub const RUNNER_NAME: &str = "agentos:runner";
 /// The runner factory script: every module of `js/` wrapped in its own function, in the order
 /// their imports require, inside one function `agentOSRunner($agentOSBridge)` (see `build.rs`).
 pub const RUNNER: &str = include_str!(concat!(env!("OUT_DIR"), "/runner.js"));
+
+/// The lazy builtins (`lib/`): `(name, script)`, each script a function expression
+/// `(internals, bridge, load) => exports` compiled when a guest first requires it.
+pub const BUILTINS: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtins.rs"));
+
+/// The script of lazy builtin `name`.
+pub fn builtin(name: &str) -> Option<&'static str> {
+    BUILTINS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, script)| *script)
+}
 
 // One non-ASCII character anywhere (an em dash in a comment did it) makes V8 hold the whole
 // source as a two-byte string: 250 KB more in every isolate's snapshot, 0.13 ms more to restore

@@ -7,6 +7,7 @@ use agentos_proto::v1::Stream;
 use bytes::Bytes;
 use v8::MapFnTo;
 
+mod builtins;
 mod call;
 mod wasi;
 
@@ -38,6 +39,7 @@ fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
         ),
         ("hostCall", call::host_call.map_fn_to()),
         ("callResult", call::call_result.map_fn_to()),
+        ("loadBuiltin", builtins::load_builtin.map_fn_to()),
         (RUN_SCRIPT, run_script.map_fn_to()),
     ];
     all.extend(wasi::callbacks());

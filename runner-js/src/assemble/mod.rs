@@ -35,6 +35,7 @@
 //! })
 //! ```
 
+pub(crate) mod lazy;
 pub(crate) mod strip;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -137,21 +138,25 @@ pub struct Assembled {
     pub script: String,
     /// File names in evaluation order (the entry last).
     pub order: Vec<String>,
+    /// The lazy builtins of `lib/` (see `lazy.rs`).
+    pub builtins: Vec<lazy::Builtin>,
 }
 
 #[derive(Debug)]
-struct Import {
-    from: String,
-    line: usize,
-    names: Vec<String>,
+pub(crate) struct Import {
+    pub from: String,
+    pub line: usize,
+    pub names: Vec<String>,
 }
 
 #[derive(Debug)]
-struct Module {
-    imports: Vec<Import>,
-    exports: Vec<String>,
-    uses_bridge: bool,
-    body: String,
+pub(crate) struct Module {
+    pub imports: Vec<Import>,
+    pub exports: Vec<String>,
+    pub uses_bridge: bool,
+    /// Names imported from `agentos:lazy`.
+    pub uses_lazy: Vec<String>,
+    pub body: String,
 }
 
 /// Assembles `files` (file name, source) into the runner script.
@@ -159,16 +164,33 @@ struct Module {
 /// # Errors
 /// [`AssembleError`] naming the file to fix: syntax outside the subset, a non-ASCII character, an
 /// unknown module, a missing export, an import cycle, or not exactly one entry module.
+#[cfg_attr(
+    not(test),
+    expect(dead_code, reason = "the build script assembles with `lib/`")
+)]
 pub fn assemble(files: &[(String, String)]) -> Result<Assembled, AssembleError> {
+    assemble_with_lazy(files, &[])
+}
+
+/// Assembles the runner's `files` and the lazy builtins `lib` (see `lazy.rs`).
+///
+/// # Errors
+/// As [`assemble`], for either set of files.
+pub fn assemble_with_lazy(
+    files: &[(String, String)],
+    lib: &[(String, String)],
+) -> Result<Assembled, AssembleError> {
     let mut modules = BTreeMap::new();
     for (name, source) in files {
-        modules.insert(name.clone(), parse(name, source)?);
+        modules.insert(name.clone(), parse_with(name, source, false)?);
     }
     check_imports(&modules)?;
     let order = order(&modules)?;
+    let builtins = lazy::assemble_lazy(lib, &modules)?;
     Ok(Assembled {
-        script: emit(&modules, &order),
+        script: emit(&modules, &order, &builtins),
         order,
+        builtins,
     })
 }
 
@@ -196,11 +218,13 @@ fn leading_identifier(s: &str) -> &str {
     &s[..end]
 }
 
-fn parse(file: &str, source: &str) -> Result<Module, AssembleError> {
+/// Parses one module; a lazy builtin (`lazy`) may import from `../js/` as well as siblings.
+pub(crate) fn parse_with(file: &str, source: &str, lazy: bool) -> Result<Module, AssembleError> {
     let mut module = Module {
         imports: Vec::new(),
         exports: Vec::new(),
         uses_bridge: false,
+        uses_lazy: Vec::new(),
         body: String::with_capacity(source.len()),
     };
     let mut pending: Option<(usize, String)> = None; // a multi-line import: first line, text
@@ -223,7 +247,7 @@ fn parse(file: &str, source: &str) -> Result<Module, AssembleError> {
             text.push(' ');
             text.push_str(line.trim());
             if line.trim_end().ends_with(';') {
-                parse_import(file, start, &text, &mut module)?;
+                parse_import(file, start, &text, lazy, &mut module)?;
             } else {
                 pending = Some((start, text));
             }
@@ -232,7 +256,7 @@ fn parse(file: &str, source: &str) -> Result<Module, AssembleError> {
         }
         if line.starts_with("import ") || line.starts_with("import{") {
             if line.trim_end().ends_with(';') {
-                parse_import(file, number, line, &mut module)?;
+                parse_import(file, number, line, lazy, &mut module)?;
             } else {
                 pending = Some((number, line.to_owned()));
             }
@@ -267,6 +291,7 @@ fn parse_import(
     file: &str,
     line: usize,
     text: &str,
+    lazy: bool,
     module: &mut Module,
 ) -> Result<(), AssembleError> {
     let form = "expected `import { a, b } from './file.js';`";
@@ -317,6 +342,36 @@ fn parse_import(
             ));
         }
         module.uses_bridge = true;
+        return Ok(());
+    }
+    if specifier == lazy::LAZY_SPECIFIER && !lazy {
+        if let Some(other) = names
+            .iter()
+            .find(|n| !["internals", "LAZY_BUILTINS"].contains(&n.as_str()))
+        {
+            return Err(syntax(
+                file,
+                line,
+                format!(
+                    "'{}' exports `internals` and `LAZY_BUILTINS`, not `{other}`",
+                    lazy::LAZY_SPECIFIER
+                ),
+            ));
+        }
+        module.uses_lazy = names;
+        return Ok(());
+    }
+    let core = if lazy {
+        specifier.strip_prefix("../js/")
+    } else {
+        None
+    };
+    if let Some(core_file) = core.filter(|f| f.ends_with(".js") && !f.contains('/')) {
+        module.imports.push(Import {
+            from: format!("../js/{core_file}"),
+            line,
+            names,
+        });
         return Ok(());
     }
     let from = specifier
@@ -487,10 +542,21 @@ fn order(modules: &BTreeMap<String, Module>) -> Result<Vec<String>, AssembleErro
     Ok(out)
 }
 
-fn emit(modules: &BTreeMap<String, Module>, order: &[String]) -> String {
+fn emit(
+    modules: &BTreeMap<String, Module>,
+    order: &[String],
+    builtins: &[lazy::Builtin],
+) -> String {
     let size: usize = modules.values().map(|m| m.body.len() + 256).sum();
     let mut out = String::with_capacity(size);
     out.push_str("(function agentOSRunner($agentOSBridge) {\n'use strict';\n");
+    if modules.values().any(|m| !m.uses_lazy.is_empty()) {
+        let exports: Vec<&str> = order
+            .iter()
+            .flat_map(|name| modules[name].exports.iter().map(String::as_str))
+            .collect();
+        out.push_str(&lazy::factory_support(&exports, builtins));
+    }
     for name in order {
         let module = &modules[name];
         let exports = module.exports.join(", ");
@@ -499,6 +565,14 @@ fn emit(modules: &BTreeMap<String, Module>, order: &[String]) -> String {
         ));
         if module.uses_bridge {
             out.push_str("const bridge = $agentOSBridge;\n");
+        }
+        for name in &module.uses_lazy {
+            let value = if name == "internals" {
+                "$agentOSInternals"
+            } else {
+                "$agentOSLazyBuiltins"
+            };
+            out.push_str(&format!("const {name} = {value};\n"));
         }
         out.push_str(&module.body);
         out.push_str(&format!(

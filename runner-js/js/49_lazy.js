@@ -1,0 +1,69 @@
+// 49_lazy.js: the lazy builtins (lib/): compiled the first time a guest requires one, from the
+// code cache the engine keeps per process, and loaded at most once per isolate. A builtin's
+// factory gets the runner's internals (every export of js/), the bridge and this loader (for the
+// lazy builtins it imports). What a guest sees is its `moduleExports` export when it has one,
+// else a plain object with its exports.
+import { bridge } from 'agentos:bridge';
+import { internals, LAZY_BUILTINS } from 'agentos:lazy';
+import {
+  ArrayPrototypeIncludes,
+  ErrorCtor,
+  MapCtor,
+  MapPrototypeGet,
+  MapPrototypeSet,
+  ObjectKeys,
+  SetCtor,
+  SetPrototypeAdd,
+  SetPrototypeDelete,
+  SetPrototypeHas,
+} from './00_primordials.js';
+
+const loadBuiltin = bridge.loadBuiltin;
+const loaded = new MapCtor(); // name -> the factory's exports
+const loading = new SetCtor();
+const guestViews = new MapCtor(); // name -> what require() returns
+
+/** True for a lazy builtin a guest may require. */
+export function isLazyBuiltin(name) {
+  return ArrayPrototypeIncludes(LAZY_BUILTINS, name);
+}
+
+/** The names of the lazy builtins a guest may require. */
+export function lazyBuiltinNames() {
+  return LAZY_BUILTINS;
+}
+
+/** The exports of lazy builtin `name` (ours, not a guest's view); undefined when unknown. */
+export function loadLazyBuiltin(name) {
+  const done = MapPrototypeGet(loaded, name);
+  if (done !== undefined) return done;
+  if (SetPrototypeHas(loading, name))
+    throw new ErrorCtor(`lazy builtins import each other: ${name}`);
+  const factory = loadBuiltin(name);
+  if (typeof factory !== 'function') return undefined;
+  SetPrototypeAdd(loading, name);
+  let exports;
+  try {
+    exports = factory(internals(), bridge, loadLazyBuiltin);
+  } finally {
+    SetPrototypeDelete(loading, name);
+  }
+  MapPrototypeSet(loaded, name, exports);
+  return exports;
+}
+
+/** What `require(name)` returns for lazy builtin `name`. */
+export function lazyBuiltinModule(name) {
+  const cached = MapPrototypeGet(guestViews, name);
+  if (cached !== undefined) return cached;
+  const exports = loadLazyBuiltin(name);
+  if (exports === undefined) return undefined;
+  let view = exports.moduleExports;
+  if (view === undefined) {
+    view = {};
+    const keys = ObjectKeys(exports);
+    for (let i = 0; i < keys.length; i++) view[keys[i]] = exports[keys[i]];
+  }
+  MapPrototypeSet(guestViews, name, view);
+  return view;
+}
