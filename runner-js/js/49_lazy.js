@@ -8,9 +8,11 @@ import { internals, LAZY_BUILTINS } from 'agentos:lazy';
 import {
   ArrayPrototypeIncludes,
   ErrorCtor,
+  globalObject,
   MapCtor,
   MapPrototypeGet,
   MapPrototypeSet,
+  ObjectDefineProperty,
   ObjectKeys,
   SetCtor,
   SetPrototypeAdd,
@@ -66,4 +68,43 @@ export function lazyBuiltinModule(name) {
   }
   MapPrototypeSet(guestViews, name, view);
   return view;
+}
+
+// Globals a lazy builtin provides: [global name, builtin, export, enumerable]. Each is an
+// accessor until first touched; then the builtin loads and the global becomes a plain data
+// property (writable, configurable, as Node's are), so an exec that never touches it pays
+// nothing. Add a row here for each new one.
+const LAZY_GLOBALS = [];
+
+function defineLazyGlobal(name, builtin, exportName, enumerable) {
+  const settle = (value) => {
+    ObjectDefineProperty(globalObject, name, {
+      __proto__: null,
+      value,
+      writable: true,
+      enumerable,
+      configurable: true,
+    });
+  };
+  ObjectDefineProperty(globalObject, name, {
+    __proto__: null,
+    get() {
+      const value = loadLazyBuiltin(builtin)[exportName];
+      settle(value);
+      return value;
+    },
+    set(value) {
+      settle(value);
+    },
+    enumerable,
+    configurable: true,
+  });
+}
+
+/** Installs the lazy globals (at factory time). */
+export function installLazyGlobals() {
+  for (let i = 0; i < LAZY_GLOBALS.length; i++) {
+    const row = LAZY_GLOBALS[i];
+    defineLazyGlobal(row[0], row[1], row[2], row[3]);
+  }
 }

@@ -39,6 +39,7 @@ import { configureProcess, populateProcess } from './26_process.js';
 import { consoleWrite, formatLog, globalConsole } from './27_console.js';
 import { startWasm } from './34_wasm_runner.js';
 import { pathResolve, setExecCwd } from './40_path.js';
+import { installLazyGlobals } from './49_lazy.js';
 import { cjsCreateEval, cjsCreateMain, cjsExecute, cjsInit, cjsMakeRequire } from './51_cjs.js';
 import { callHostReply, callStart } from './60_call.js';
 
@@ -71,6 +72,7 @@ function installStaticGlobals() {
   defineGlobal('queueMicrotask', queueMicrotask, true);
   defineGlobal('TextEncoder', TextEncoder, false);
   defineGlobal('TextDecoder', TextDecoder, false);
+  installLazyGlobals();
   const performance = {};
   ObjectDefineProperty(performance, 'now', {
     __proto__: null,
