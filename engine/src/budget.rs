@@ -37,6 +37,27 @@ impl Budget {
         self.refused.load(Ordering::Acquire)
     }
 
+    /// Marks the budget as having refused memory (a wrapper in the runner refused it).
+    pub fn note_refusal(&self) {
+        self.refused.store(true, Ordering::Release);
+    }
+
+    /// Takes `len` bytes from the budget for memory V8 allocates elsewhere (resizable and
+    /// growable buffers commit through the page allocator, not through this allocator); false,
+    /// and the budget marked as refusing, when they do not fit.
+    pub fn reserve_external(&self, len: usize) -> bool {
+        self.reserve(len)
+    }
+
+    /// Gives back `len` bytes taken with [`Self::reserve_external`].
+    pub fn release_external(&self, len: usize) {
+        let _ = self
+            .used
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |used| {
+                Some(used.saturating_sub(len))
+            });
+    }
+
     fn reserve(&self, len: usize) -> bool {
         let reserved = self
             .used

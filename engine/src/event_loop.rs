@@ -34,6 +34,13 @@ pub(crate) fn drive<'s>(
         call(scope, runner, "start", &[config.into()], state, &stopper)?;
         loop {
             let delay = tick(scope, runner, state, &stopper)?;
+            // A task may be guest code (a FinalizationRegistry callback): tick again after it.
+            let delay = if crate::platform::run_posted_tasks(scope) {
+                0.0
+            } else {
+                delay
+            };
+            check_stopped(state, &stopper)?;
             let input = match next_input(inbox, state, delay, stdin_closed) {
                 Some(input) => input,
                 None if delay < 0.0 => return Ok(()),

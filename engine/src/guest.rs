@@ -30,6 +30,8 @@ pub struct JsJob<'a> {
     pub cwd: &'a str,
     /// Where `require` looks for bare specifiers after `node_modules`.
     pub module_paths: &'a [String],
+    /// The guest's limit for ArrayBuffers and for wasm memories (each), bytes.
+    pub memory_limit: u64,
 }
 
 /// A prepared isolate: context entered, runner loaded, ready for one guest.
@@ -141,12 +143,16 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
         let outcome = event_loop::drive(scope, self.runner, config, &state, inbox);
         phases.lap("execute", t);
         phases.record("output_flush", state.output.write_time());
-        (memory_verdict(heap, &outcome).unwrap_or(outcome), state)
+        (
+            memory_verdict(heap, &state, &outcome).unwrap_or(outcome),
+            state,
+        )
     }
 
     /// Fresh per-exec state in this isolate's slot, where the bridge finds it.
     fn install_state(&mut self, host: WasiHost, call: Option<CallState>) -> SharedGuest {
-        let state = GuestState::new(host, call, self.builtins.clone());
+        let budget = self.heap.budget().clone();
+        let state = GuestState::new(host, call, self.builtins.clone(), budget);
         self.scope.set_slot(state.clone());
         state
     }
@@ -177,23 +183,30 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
             };
         phases.lap("execute", t);
         phases.record("output_flush", state.output.write_time());
-        memory_verdict(heap, &outcome).unwrap_or(outcome)
+        memory_verdict(heap, &state, &outcome).unwrap_or(outcome)
     }
 }
 
 /// `MEMORY_LIMIT` if the heap limit ended the guest, whatever it was doing then, or if the guest
-/// failed after its ArrayBuffer budget refused an allocation.
-fn memory_verdict(heap: &HeapGuard, outcome: &Outcome) -> Option<Outcome> {
+/// failed (exited non-zero) after its memory budget refused an ArrayBuffer or wasm memory.
+fn memory_verdict(heap: &HeapGuard, state: &GuestState, outcome: &Outcome) -> Option<Outcome> {
+    let failed = matches!(outcome, Outcome::Exited(code) if *code != 0);
     let message = match heap.hit() {
         Some(observed) => format!(
             "heap limit reached: limit heap_mb = {} MiB, heap was {} MiB",
             heap.limit_mb(),
             observed >> 20
         ),
-        None if heap.buffers_refused() && *outcome != Outcome::Exited(0) => format!(
-            "ArrayBuffer budget exhausted: limit heap_mb = {} MiB also bounds buffers",
-            heap.limit_mb()
-        ),
+        None if heap.buffers_refused() && failed => {
+            let what = state.memory_refusal.borrow().clone().unwrap_or_else(|| {
+                "an ArrayBuffer or wasm memory was refused and the guest failed".into()
+            });
+            format!(
+                "memory limit reached: heap_mb = {} MiB also bounds ArrayBuffers and wasm \
+                 memories; {what}",
+                heap.limit_mb()
+            )
+        }
         None => return None,
     };
     Some(Outcome::limit(ErrorCode::MemoryLimit, message))
@@ -216,7 +229,9 @@ fn config_object<'s>(
         .collect();
     let env = v8::Array::new_with_elements(scope, &env);
     let module_paths = string_array(scope, job.module_paths.iter().map(String::as_str));
-    let fields: [(&str, v8::Local<v8::Value>); 8] = [
+    let limit = v8::Number::new(scope, job.memory_limit as f64);
+    let fields: [(&str, v8::Local<v8::Value>); 9] = [
+        ("memoryLimit", limit.into()),
         ("modulePaths", module_paths.into()),
         ("argv", argv.into()),
         ("execArgv", exec_argv.into()),

@@ -5,6 +5,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::budget::Budget;
 use crate::builtin_cache::BuiltinCache;
 use crate::job::call::CallState;
 use crate::modules::CompiledSlot;
@@ -33,6 +34,10 @@ pub struct GuestState {
     pub compiled_slot: RefCell<Option<CompiledSlot>>,
     /// The process's code caches of the lazy builtins.
     pub builtins: Arc<BuiltinCache>,
+    /// The isolate's ArrayBuffer budget (the runner's memory guards draw on it too).
+    pub budget: Arc<Budget>,
+    /// What the runner's memory guards refused, in words (for the `MEMORY_LIMIT` message).
+    pub memory_refusal: RefCell<Option<String>>,
 }
 
 /// Slot type: the bridge clones the `Rc` out of the isolate to avoid borrowing the scope.
@@ -44,6 +49,7 @@ impl GuestState {
         host: WasiHost,
         call: Option<CallState>,
         builtins: Arc<BuiltinCache>,
+        budget: Arc<Budget>,
     ) -> SharedGuest {
         Rc::new(Self {
             output: host.stdio.output().clone(),
@@ -56,6 +62,8 @@ impl GuestState {
             wasi: RefCell::new(Some(host)),
             compiled_slot: RefCell::new(None),
             builtins,
+            budget,
+            memory_refusal: RefCell::new(None),
         })
     }
 

@@ -63,6 +63,11 @@ impl HeapGuard {
         self.budget.refused()
     }
 
+    /// The isolate's ArrayBuffer budget.
+    pub fn budget(&self) -> &Arc<Budget> {
+        &self.budget
+    }
+
     /// The heap size (bytes) V8 reported when the limit was hit, if it was.
     pub fn hit(&self) -> Option<usize> {
         self.hit

@@ -1,11 +1,17 @@
 //! Starting V8, once per process.
 
-use std::sync::Once;
+use std::sync::{Once, OnceLock};
 
 /// Largest wasm memory one instance may grow to unless configured otherwise, MiB.
 pub const DEFAULT_MAX_WASM_MEMORY_MB: u32 = 1024;
 
 static INIT: Once = Once::new();
+
+/// V8's platform (one per process, as V8 requires).
+static PLATFORM: OnceLock<v8::SharedRef<v8::Platform>> = OnceLock::new();
+
+/// Most foreground tasks run per turn of a guest's event loop.
+const TASKS_PER_TURN: usize = 16;
 
 /// Starts V8 with default settings unless it is already running.
 pub fn init() {
@@ -19,10 +25,27 @@ pub fn init_with(max_wasm_memory_mb: u32) {
         let pages = max_wasm_memory_mb.saturating_mul(16);
         v8::V8::set_flags_from_string(&format!("--wasm-max-mem-pages={pages}"));
         let platform = v8::new_default_platform(0, false).make_shared();
-        v8::V8::initialize_platform(platform);
+        v8::V8::initialize_platform(platform.clone());
+        let _ = PLATFORM.set(platform);
         v8::V8::initialize();
         tracing::debug!(version = v8::V8::get_version(), "V8 initialised");
     });
+}
+
+/// Runs the foreground tasks V8 posted for `isolate` (FinalizationRegistry cleanups, GC steps),
+/// at most a few per call; true if any ran.
+pub(crate) fn run_posted_tasks(isolate: &v8::Isolate) -> bool {
+    let Some(platform) = PLATFORM.get() else {
+        return false;
+    };
+    let mut ran = false;
+    for _ in 0..TASKS_PER_TURN {
+        if !v8::Platform::pump_message_loop(platform, isolate, false) {
+            break;
+        }
+        ran = true;
+    }
+    ran
 }
 
 /// The V8 version string, for the handshake.

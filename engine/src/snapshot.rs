@@ -38,18 +38,19 @@ pub fn create_blob() -> Result<Vec<u8>, CreateError> {
     crate::platform::init();
     let refs = bridge::external_references();
     let mut creator = v8::Isolate::snapshot_creator(Some(refs.into()), None);
-    {
+    let prepared = {
         v8::scope!(let scope, &mut creator);
         let context = v8::Context::new(scope, Default::default());
         let scope = &mut v8::ContextScope::new(scope, context);
-        let runner = runner::evaluate(scope, Compile::Eager)?;
-        runner::stash(scope, context, runner)?;
+        // The default context is set either way: the creator must make a blob before it drops.
+        let stashed = runner::evaluate(scope, Compile::Eager)
+            .and_then(|runner| runner::stash(scope, context, runner));
         scope.set_default_context(context);
-    }
-    creator
-        .create_blob(v8::FunctionCodeHandling::Keep)
-        .map(|blob| blob.to_vec())
-        .ok_or(CreateError::Refused)
+        stashed
+    };
+    let blob = creator.create_blob(v8::FunctionCodeHandling::Keep);
+    prepared?;
+    blob.map(|blob| blob.to_vec()).ok_or(CreateError::Refused)
 }
 
 /// The argument that turns the sidecar binary into the snapshot helper.

@@ -24,6 +24,7 @@ import {
   uncurryThis,
 } from './00_primordials.js';
 import { listPush, newList } from './01_helpers.js';
+import { noteIfAtMemoryLimit } from './09_memory.js';
 
 export function wasiEnosys() {
   return -52;
@@ -298,6 +299,7 @@ export function wasi_random_get(buf, len) {
 
 export function wasi_proc_exit(code) {
   wasiExitRequested = true;
+  if ((code & 0xff) !== 0) noteIfAtMemoryLimit();
   bridgeExit(code & 0xff);
 }
 

@@ -13,6 +13,7 @@ import {
   StringPrototypeIncludes,
 } from './00_primordials.js';
 import { getStack, isError, listPush, newList, splitLines, toStringSafe } from './01_helpers.js';
+import { noteIfAtMemoryLimit, setMemoryLimit, wasmOriginals, watchCommand } from './09_memory.js';
 import {
   wasi_clock_res_get,
   wasi_clock_time_get,
@@ -90,8 +91,11 @@ let WasmInstanceGetExports;
 function wasmCaptureConstructors() {
   wasiCaptureWebAssembly();
   if (WasmModuleCtor !== undefined || wasiWebAssembly() === undefined) return;
-  WasmModuleCtor = wasiWebAssembly().Module;
-  WasmInstanceCtor = wasiWebAssembly().Instance;
+  if (wasmOriginals().Module === undefined) return; // captured at the exec's start
+  // The engine's own constructors: the command's module is capped already (the guards would
+  // copy and rewrite its bytes again).
+  WasmModuleCtor = wasmOriginals().Module;
+  WasmInstanceCtor = wasmOriginals().Instance;
   WasmRuntimeError = wasiWebAssembly().RuntimeError;
   WasmModuleExports = WasmModuleCtor.exports;
   WasmInstanceGetExports = getter(WasmInstanceCtor.prototype, 'exports');
@@ -208,6 +212,7 @@ function wasmIsTrap(err) {
 
 function wasmReportTrap(err) {
   wasiRequestExit();
+  noteIfAtMemoryLimit();
   let text;
   try {
     text = `wasm trap: ${wasmErrorText(err)}\n${wasmFrames(err)}`;
@@ -283,6 +288,7 @@ function wasmStartInner(config) {
     const instance = new WasmInstanceCtor(module, imports);
     const exports = WasmInstanceGetExports(instance);
     wasiSetMemory(exports.memory);
+    watchCommand(exports.memory, exports);
     start = exports._start;
     wasiRefresh();
   } catch (err) {
@@ -308,6 +314,7 @@ function wasmStartInner(config) {
 export function startWasm(config) {
   if (wasmStarted) return;
   wasmStarted = true;
+  setMemoryLimit(+config.memoryLimit);
   try {
     wasmCaptureConstructors();
     wasmStartInner(config);

@@ -12,6 +12,7 @@ import {
   SymbolToStringTag,
 } from './00_primordials.js';
 import { TextDecoder, TextEncoder } from './07_encoding.js';
+import { installMemoryGuards, setMemoryLimit } from './09_memory.js';
 import {
   exitCodeValue,
   markStart,
@@ -73,6 +74,7 @@ function installStaticGlobals() {
   defineGlobal('TextEncoder', TextEncoder, false);
   defineGlobal('TextDecoder', TextDecoder, false);
   installLazyGlobals();
+  installMemoryGuards();
   const performance = {};
   ObjectDefineProperty(performance, 'now', {
     __proto__: null,
@@ -114,6 +116,7 @@ populateProcess();
 installStaticGlobals();
 
 function start(config) {
+  setMemoryLimit(+config.memoryLimit);
   if (started) return;
   started = true;
   const now = bridgeMonotonic();

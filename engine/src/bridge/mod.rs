@@ -9,6 +9,7 @@ use v8::MapFnTo;
 
 mod builtins;
 mod call;
+mod memory;
 mod wasi;
 
 use crate::guest_state::guest;
@@ -42,6 +43,7 @@ fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
         ("loadBuiltin", builtins::load_builtin.map_fn_to()),
         (RUN_SCRIPT, run_script.map_fn_to()),
     ];
+    all.extend(memory::callbacks());
     all.extend(wasi::callbacks());
     all
 }

@@ -261,6 +261,7 @@ impl Run<'_> {
             env: &self.setting.env,
             cwd: &self.setting.cwd,
             module_paths: &self.setting.module_paths,
+            memory_limit: u64::from(self.limits.heap_mb) << 20,
         }
     }
 

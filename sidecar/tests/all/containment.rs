@@ -177,3 +177,114 @@ async fn an_escaping_symlink_is_refused_when_made_and_never_reaches_the_host() {
         "the escaping link was left in the host directory"
     );
 }
+
+/// A WASI command that grows its memory by `pages` and exits 1 if the grow fails, 0 if not.
+fn grower(pages: i32) -> Vec<u8> {
+    use wasm_encoder::{
+        CodeSection, EntityType, ExportKind, ExportSection, Function, FunctionSection,
+        ImportSection, Instruction as I, MemorySection, MemoryType, Module, TypeSection, ValType,
+    };
+    let mut m = Module::new();
+    let mut types = TypeSection::new();
+    types.ty().function([ValType::I32], []);
+    types.ty().function([], []);
+    m.section(&types);
+    let mut imports = ImportSection::new();
+    imports.import(
+        "wasi_snapshot_preview1",
+        "proc_exit",
+        EntityType::Function(0),
+    );
+    m.section(&imports);
+    let mut funcs = FunctionSection::new();
+    funcs.function(1);
+    m.section(&funcs);
+    let mut memories = MemorySection::new();
+    memories.memory(MemoryType {
+        minimum: 1,
+        maximum: None,
+        memory64: false,
+        shared: false,
+        page_size_log2: None,
+    });
+    m.section(&memories);
+    let mut exports = ExportSection::new();
+    exports.export("_start", ExportKind::Func, 1);
+    exports.export("memory", ExportKind::Memory, 0);
+    m.section(&exports);
+    let mut code = CodeSection::new();
+    let mut f = Function::new([]);
+    for op in [
+        I::I32Const(pages),
+        I::MemoryGrow(0),
+        I::I32Const(-1),
+        I::I32Eq,
+        I::Call(0),
+        I::End,
+    ] {
+        f.instruction(&op);
+    }
+    code.function(&f);
+    m.section(&code);
+    m.finish()
+}
+
+#[tokio::test]
+async fn a_wasi_memory_grow_past_the_limit_fails_in_the_guest_and_is_a_memory_limit() {
+    let sc = three_cells().await;
+    let dir = crate::support::scratch("grower");
+    let module = dir.join("grower.wasm");
+    std::fs::write(&module, grower(16_000)).unwrap();
+    let spec = ExecSpec::new([module.to_str().unwrap()]).heap_mb(32);
+    let status = with_victims(&sc, spec).await;
+    let (code, message) = typed(&status);
+    assert_eq!(code, ErrorCode::MemoryLimit, "{message}");
+    assert!(message.contains("16000 pages"), "{message}");
+    let within = ExecSpec::new([module.to_str().unwrap()]).heap_mb(2048);
+    assert_eq!(run(&sc, within).await.status.code, 0, "the grow fits 2 GiB");
+}
+
+#[tokio::test]
+async fn a_resizable_array_buffer_cannot_grow_past_the_limit() {
+    let sc = three_cells().await;
+    let source = "const b = new ArrayBuffer(1, {maxByteLength: 2**32}); b.resize(2**32 - 1); \
+                  new Uint8Array(b).fill(1)";
+    let status = with_victims(&sc, node(source).heap_mb(32)).await;
+    assert_eq!(typed(&status).0, ErrorCode::MemoryLimit, "{status:?}");
+}
+
+#[tokio::test]
+async fn a_growable_shared_array_buffer_cannot_grow_past_the_limit() {
+    let sc = three_cells().await;
+    let source = "const s = new SharedArrayBuffer(1, {maxByteLength: 2**32}); s.grow(2**32 - 1)";
+    let status = with_victims(&sc, node(source).heap_mb(64)).await;
+    assert_eq!(typed(&status).0, ErrorCode::MemoryLimit, "{status:?}");
+}
+
+#[tokio::test]
+async fn wasm_memories_together_cannot_pass_the_limit() {
+    let sc = three_cells().await;
+    let source = "const ms = []; for (let i = 0; i < 3; i++) { const m = new \
+                  WebAssembly.Memory({initial: 16384}); new Uint8Array(m.buffer).fill(1); \
+                  ms.push(m) }";
+    let status = with_victims(&sc, node(source).heap_mb(32)).await;
+    assert_eq!(typed(&status).0, ErrorCode::MemoryLimit, "{status:?}");
+}
+
+#[tokio::test]
+async fn creating_wasm_memories_in_a_loop_at_the_largest_heap_is_bounded() {
+    let sc = three_cells().await;
+    let source = "for (;;) new WebAssembly.Memory({initial: 1})";
+    let status = with_victims(&sc, node(source).heap_mb(4096)).await;
+    assert_eq!(typed(&status).0, ErrorCode::MemoryLimit, "{status:?}");
+}
+
+#[tokio::test]
+async fn a_guest_keeps_the_memory_it_is_allowed() {
+    let sc = three_cells().await;
+    let source = "const b = new ArrayBuffer(1, {maxByteLength: 8 << 20}); b.resize(8 << 20); \
+                  const m = new WebAssembly.Memory({initial: 16, maximum: 64}); m.grow(16); \
+                  console.log(b.byteLength, m.buffer.byteLength)";
+    let out = run(&sc, node(source).heap_mb(32)).await;
+    assert_eq!(stdout(&out), "8388608 2097152\n", "{:?}", out.status);
+}

@@ -5,6 +5,10 @@
 //!
 //! Only the memory section changes; every other byte of the module is kept as it is.
 
+mod guard;
+
+pub use guard::ASKED_EXPORT;
+
 use wasm_encoder::{MemorySection, MemoryType};
 use wasmparser::{BinaryReader, MemorySectionReader};
 
@@ -39,11 +43,20 @@ pub enum CapError {
     Malformed(String),
 }
 
-/// Caps every memory `bytes` defines at `limit` bytes.
+/// Caps every memory `bytes` defines at `limit` bytes, and guards every `memory.grow` (see
+/// `guard.rs`: a refused grow is recorded in the export [`ASKED_EXPORT`]).
 ///
 /// # Errors
 /// [`CapError`] when a memory starts above the limit or the sections do not parse.
 pub fn cap(bytes: &[u8], limit: u64) -> Result<Capped, CapError> {
+    if let Some(guarded) = guard::guard(bytes, limit)? {
+        return Ok(guarded);
+    }
+    cap_memory_section(bytes, limit)
+}
+
+/// Caps the memory section only (for modules that never grow a memory).
+fn cap_memory_section(bytes: &[u8], limit: u64) -> Result<Capped, CapError> {
     let malformed = |e: wasmparser::BinaryReaderError| CapError::Malformed(e.message().into());
     if bytes.len() < 8 || &bytes[..4] != b"\0asm" {
         return Err(CapError::Malformed("not a wasm module".into()));
@@ -198,6 +211,76 @@ mod tests {
                 limit: MIB
             })
         );
+    }
+
+    /// `module(1, None)` whose `_start` grows the memory by 2 pages.
+    fn growing_module() -> Vec<u8> {
+        let mut m = Module::new();
+        let mut types = TypeSection::new();
+        types.ty().function([], []);
+        m.section(&types);
+        let mut funcs = FunctionSection::new();
+        funcs.function(0);
+        m.section(&funcs);
+        let mut memories = MemorySection::new();
+        memories.memory(MemoryType {
+            minimum: 1,
+            maximum: None,
+            memory64: false,
+            shared: false,
+            page_size_log2: None,
+        });
+        m.section(&memories);
+        let mut code = CodeSection::new();
+        let mut f = Function::new([]);
+        for op in [
+            Instruction::I32Const(2),
+            Instruction::MemoryGrow(0),
+            Instruction::Drop,
+            Instruction::End,
+        ] {
+            f.instruction(&op);
+        }
+        code.function(&f);
+        m.section(&code);
+        m.finish()
+    }
+
+    #[test]
+    fn every_grow_goes_through_a_guard_that_records_refusals_in_an_export() {
+        let capped = cap(&growing_module(), MIB).unwrap();
+        let bytes = capped.bytes.expect("rewritten");
+        wasmparser::Validator::new().validate_all(&bytes).unwrap();
+        let mut grows = 0;
+        let mut exported = false;
+        let mut functions = 0;
+        for payload in wasmparser::Parser::new(0).parse_all(&bytes) {
+            match payload.unwrap() {
+                wasmparser::Payload::ExportSection(r) => {
+                    exported = r.into_iter().any(|e| e.unwrap().name == ASKED_EXPORT);
+                }
+                wasmparser::Payload::CodeSectionEntry(body) => {
+                    functions += 1;
+                    let mut ops = body.get_operators_reader().unwrap();
+                    while !ops.eof() {
+                        if let wasmparser::Operator::MemoryGrow { .. } = ops.read().unwrap() {
+                            grows += 1;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        assert!(
+            exported,
+            "no {ASKED_EXPORT} export (the module had no export section)"
+        );
+        assert_eq!(
+            (functions, grows),
+            (2, 1),
+            "the only grow left is the guard's own"
+        );
+        assert_eq!(memory_of(&bytes).maximum, Some(16));
     }
 
     #[test]
