@@ -14,14 +14,14 @@ use crate::target::{Host, Scheme};
 /// the event sink ([`crate::NetEvent::Denied`]) and counted in [`crate::NetStats::denied`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Denial {
-    /// What the connection was for.
-    pub scheme: Scheme,
+    /// What the connection was for (none for a lookup).
+    pub scheme: Option<Scheme>,
     /// The host the guest named.
     pub host: Host,
     /// The resolved address that was refused (none when refused before resolution).
     pub ip: Option<IpAddr>,
-    /// The port.
-    pub port: u16,
+    /// The port (none for a lookup).
+    pub port: Option<u16>,
     /// Why.
     pub cause: DenialCause,
 }
@@ -39,13 +39,15 @@ pub enum DenialCause {
 
 impl fmt::Display for Denial {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let addr = match self.ip {
-            Some(ip) if Host::Ip(ip) != self.host => {
-                format!("{} ({})", SocketAddr::new(ip, self.port), self.host)
+        let scheme = self.scheme.map_or("lookup", Scheme::name);
+        let addr = match (self.ip, self.port) {
+            (Some(ip), Some(port)) if Host::Ip(ip) != self.host => {
+                format!("{} ({})", SocketAddr::new(ip, port), self.host)
             }
-            _ => format!("{}:{}", self.host, self.port),
+            (_, Some(port)) => format!("{}:{port}", self.host),
+            (_, None) => self.host.to_string(),
         };
-        write!(f, "{} {addr} denied by network policy: ", self.scheme)?;
+        write!(f, "{scheme} {addr} denied by network policy: ")?;
         match &self.cause {
             DenialCause::Policy(r) => write!(f, "{r}"),
             DenialCause::HostSaidNo(r, m) if m.is_empty() => write!(f, "the host refused ({r})"),
@@ -78,6 +80,8 @@ pub enum LimitKind {
     Listeners,
     /// `max_ops`: operations in flight at once.
     Ops,
+    /// `max_write_buffer`: bytes written and not yet sent, per operation.
+    WriteBuffer,
 }
 
 impl LimitKind {
@@ -94,6 +98,7 @@ impl LimitKind {
             LimitKind::Redirects => "max_redirects",
             LimitKind::Listeners => "max_listeners",
             LimitKind::Ops => "max_ops",
+            LimitKind::WriteBuffer => "max_write_buffer",
         }
     }
 

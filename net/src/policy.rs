@@ -114,6 +114,77 @@ impl Policy {
         self.ask_unmatched
     }
 
+    /// Whether the name `host` may be resolved at all, before any address is known (a lookup
+    /// sends the name to a DNS server: a guest must not use it as a channel out). `scheme` and
+    /// `port` are `None` for `dns.lookup`. Allowed when a deny rule does not cover the name for
+    /// every scheme and port asked about, and an allow/ask rule could match it: by name, `*`,
+    /// or any address rule (which can only be checked after resolving); or when unmatched
+    /// attempts ask the host.
+    ///
+    /// # Errors
+    /// The deny verdict, naming the deny rule or [`Reason::NoRule`].
+    pub fn screen_name(
+        &self,
+        scheme: Option<Scheme>,
+        host: &Host,
+        port: Option<u16>,
+    ) -> Result<(), Verdict> {
+        use crate::rule::HostPattern as P;
+        let name_covers = |r: &Rule| {
+            let probe = |s, p| {
+                r.matches(&crate::rule::Probe {
+                    scheme: s,
+                    host,
+                    ip: IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED),
+                    port: p,
+                })
+            };
+            !matches!(r.host, P::Net(_) | P::Localhost)
+                && match (scheme, port) {
+                    (Some(s), Some(p)) => probe(s, p),
+                    _ => r.scheme.is_none() && r.ports == (0..=u16::MAX) && probe(Scheme::Tcp, 0),
+                }
+        };
+        if let Some((i, r)) = self
+            .rules
+            .iter()
+            .enumerate()
+            .find(|(_, r)| r.action == Action::Deny && name_covers(r))
+        {
+            return Err(Verdict {
+                decision: Decision::Deny,
+                reason: Reason::Rule(i, r.clone()),
+            });
+        }
+        let may_match = |r: &Rule| {
+            r.scheme.is_none_or(|s| scheme.is_none_or(|x| x == s))
+                && port.is_none_or(|p| r.ports.contains(&p))
+                && match &r.host {
+                    P::Net(_) | P::Any => true,
+                    P::Localhost => host.is_localhost_name(),
+                    P::Exact(n) => host.name() == Some(n),
+                    P::Subdomains(_) => r.matches(&crate::rule::Probe {
+                        scheme: r.scheme.unwrap_or(Scheme::Tcp),
+                        host,
+                        ip: IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED),
+                        port: *r.ports.start(),
+                    }),
+                }
+        };
+        if self.ask_unmatched
+            || self
+                .rules
+                .iter()
+                .any(|r| r.action != Action::Deny && may_match(r))
+        {
+            return Ok(());
+        }
+        Err(Verdict {
+            decision: Decision::Deny,
+            reason: Reason::NoRule,
+        })
+    }
+
     /// The verdict on connecting to `ip` (resolved from `host`) at `port` for `scheme`.
     pub fn evaluate(&self, scheme: Scheme, host: &Host, ip: IpAddr, port: u16) -> Verdict {
         let probe = Probe {

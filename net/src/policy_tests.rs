@@ -359,10 +359,10 @@ fn denial_message_names_the_rule() {
     let p = policy(&["*", "deny:evil.com"]);
     let v = decide(&p, Scheme::Https, "evil.com", PUBLIC, 443);
     let d = crate::Denial {
-        scheme: Scheme::Https,
+        scheme: Some(Scheme::Https),
         host: host("evil.com"),
         ip: Some(ip(PUBLIC)),
-        port: 443,
+        port: Some(443),
         cause: crate::DenialCause::Policy(v.reason),
     };
     let msg = crate::NetError::Denied(Box::new(d)).to_string();
