@@ -23,6 +23,7 @@ pub mod socket;
 pub mod special;
 pub mod target;
 mod tls;
+pub mod wire;
 
 pub use error::{Denial, DenialCause, LimitKind, NetError};
 pub use events::{NetEvent, OpId, Peer, ResponseHead, Sink, VirtualClient};

@@ -372,3 +372,46 @@ fn denial_message_names_the_rule() {
          rule #2 `deny:evil.com`"
     );
 }
+
+#[test]
+fn names_are_screened_before_resolution() {
+    let p = policy(&[
+        "*.github.com:443",
+        "api.example.com",
+        "deny:tracker.example.com",
+    ]);
+    let ok = |h: &str, at: Option<(Scheme, u16)>| {
+        p.screen_name(at.map(|a| a.0), &host(h), at.map(|a| a.1))
+            .is_ok()
+    };
+    assert!(ok("api.github.com", Some((Scheme::Https, 443))));
+    assert!(
+        !ok("api.github.com", Some((Scheme::Https, 80))),
+        "no rule for that port"
+    );
+    assert!(ok("api.github.com", None), "a lookup may resolve it");
+    assert!(ok("api.example.com", None));
+    assert!(!ok("exfil.attacker.test", None));
+    assert!(!ok("exfil.attacker.test", Some((Scheme::Http, 80))));
+    assert!(!ok("tracker.example.com", None));
+}
+
+#[test]
+fn any_address_rule_or_asking_lets_names_resolve() {
+    let p = policy(&["10.0.0.0/8"]);
+    assert!(p.screen_name(None, &host("anything.test"), None).is_ok());
+    let p = Policy::deny_all().ask_unmatched(true);
+    assert!(p.screen_name(None, &host("anything.test"), None).is_ok());
+    let p = policy(&["*", "deny:*"]);
+    assert!(p.screen_name(None, &host("anything.test"), None).is_err());
+}
+
+#[test]
+fn a_port_limited_deny_does_not_stop_a_lookup() {
+    let p = policy(&["*", "deny:*:25"]);
+    assert!(p.screen_name(None, &host("mail.test"), None).is_ok());
+    assert!(
+        p.screen_name(Some(Scheme::Tcp), &host("mail.test"), Some(25))
+            .is_err()
+    );
+}

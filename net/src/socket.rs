@@ -68,7 +68,12 @@ impl ExecNet {
             let c = ctx.shared.connect(&ctx, &target, None, None).await?;
             let Connected { io, peer, alpn } = match tls {
                 None => c,
-                Some(config) => tls_over(c, &verify_as, config).await?,
+                Some(config) => {
+                    let limit = ctx.shared.limits().connect_timeout;
+                    tokio::time::timeout(limit, tls_over(c, &verify_as, config))
+                        .await
+                        .map_err(|_| ctx.shared.time_limit(LimitKind::ConnectTime, limit))??
+                }
             };
             ctx.emit(NetEvent::Connected {
                 id: ctx.id,
