@@ -1,6 +1,7 @@
 //! Limits, cancellation and leaks.
 
 use std::sync::atomic::Ordering;
+use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 use agentos_net::{ExecNetSpec, LimitKind, NetError, NetEvent, NetLimits, Policy};
@@ -209,8 +210,8 @@ fn rss_kib() -> u64 {
 }
 
 /// 16 execs × 63 fetches at once (1 008), round after round: every task, connection and
-/// operation is gone after each round, and six more rounds do not grow memory by more than
-/// allocator noise (a leak of 2 KiB per fetch would show as 12 MiB).
+/// operation is gone after each round, and eight more rounds do not grow memory by more than
+/// allocator noise (a leak of 2 KiB per fetch would show as 16 MiB).
 ///
 /// RSS is the whole process's, so the measurement runs alone, in a child process running only
 /// [`leak_probe`].
@@ -238,15 +239,19 @@ fn a_thousand_concurrent_fetches_from_sixteen_execs_leak_nothing() {
 #[test]
 #[ignore = "run in its own process by a_thousand_concurrent_fetches_from_sixteen_execs_leak_nothing"]
 fn leak_probe() {
-    let rt = runtime(None);
+    const ROUNDS: usize = 10;
+    const WARM: usize = 2;
+    let rt = Arc::new(runtime(None));
     let srv = http_server(None);
-    let round = |rt: &agentos_net::NetRuntime| {
-        let execs: Vec<_> = (0..16).map(|_| limited(rt, NetLimits::default())).collect();
-        let threads: Vec<_> = execs
-            .into_iter()
-            .map(|exec| {
-                let url = srv.url("127.0.0.1", "/bytes/1024");
-                std::thread::spawn(move || {
+    let barrier = Arc::new(Barrier::new(17));
+    // The same 16 threads every round, so the allocator's per-thread arenas stay the same.
+    let threads: Vec<_> = (0..16)
+        .map(|_| {
+            let (rt, barrier) = (rt.clone(), barrier.clone());
+            let url = srv.url("127.0.0.1", "/bytes/1024");
+            std::thread::spawn(move || {
+                for _ in 0..ROUNDS {
+                    let exec = limited(&rt, NetLimits::default());
                     let ids: Vec<_> = (0..63)
                         .map(|_| exec.net.fetch(get(&url)).expect("fetch"))
                         .collect();
@@ -254,21 +259,24 @@ fn leak_probe() {
                     assert!(out.values().all(|o| o.ok() && o.body.len() == 1024));
                     assert_eq!(exec.net.ops_in_flight(), 0);
                     assert_eq!(exec.net.stats().connections_open, 0);
-                })
+                    drop(exec);
+                    barrier.wait();
+                }
             })
-            .collect();
-        for t in threads {
-            t.join().expect("exec thread");
-        }
-    };
+        })
+        .collect();
     let idle_tasks = rt.alive_tasks();
-    round(&rt);
-    round(&rt);
-    let baseline = rss_kib();
-    for _ in 0..6 {
-        round(&rt);
+    let mut baseline = 0;
+    for round in 1..=ROUNDS {
+        barrier.wait();
+        if round == WARM {
+            baseline = rss_kib();
+        }
     }
     let after = rss_kib();
+    for t in threads {
+        t.join().expect("exec thread");
+    }
     let start = Instant::now();
     while rt.alive_tasks() > idle_tasks {
         assert!(
@@ -278,9 +286,10 @@ fn leak_probe() {
         );
         std::thread::sleep(Duration::from_millis(10));
     }
-    assert_eq!(srv.hits(), 8 * 16 * 63);
+    assert_eq!(srv.hits(), ROUNDS * 16 * 63);
+    let fetches = (ROUNDS - WARM) * 16 * 63;
     assert!(
-        after <= baseline + 12 * 1024,
-        "RSS grew from {baseline} KiB to {after} KiB over six more rounds"
+        after <= baseline + 16 * 1024,
+        "RSS grew from {baseline} KiB to {after} KiB over {fetches} more fetches"
     );
 }
