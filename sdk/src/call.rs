@@ -144,6 +144,7 @@ impl CallSpec {
             callbacks: self.callbacks.names().map(str::to_owned).collect(),
             limits: Some(self.limits),
             call_limits: Some(self.call_limits),
+            net: None,
         }
     }
 }

@@ -139,6 +139,7 @@ impl ExecSpec {
             preopens: self.preopens.clone(),
             command_path: self.command_dirs.clone(),
             module_paths: self.module_paths.clone(),
+            net: None,
         }
     }
 }

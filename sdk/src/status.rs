@@ -87,6 +87,7 @@ mod tests {
                 name: "compile".to_owned(),
                 nanos: 1_500,
             }],
+            net_stats: None,
         })
     }
 

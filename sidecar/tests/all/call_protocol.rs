@@ -14,6 +14,7 @@ fn call(call_id: u64, source: &str, input: &str, callbacks: &[&str]) -> request:
         callbacks: callbacks.iter().map(|s| s.to_string()).collect(),
         limits: None,
         call_limits: Some(CallLimits::default()),
+        net: None,
     })
 }
 

@@ -1,0 +1,42 @@
+//! Guest networking under a host-set policy, with no V8: the policy ([`Policy`], rule syntax
+//! in [`rule`]), the checked connector (resolve, check every address, connect only to a
+//! checked one), an HTTP(S) client (hyper + rustls) with redirects re-checked per hop and
+//! per-host secret headers, TCP/TLS streams, virtual ports for guest servers, per-exec limits
+//! and counters, and a runtime a non-async guest thread can drive ([`NetRuntime`],
+//! [`ExecNet`], events to a sink). `README.md` beside this crate is the design note.
+
+mod connector;
+pub mod error;
+pub mod events;
+mod exec;
+pub mod http;
+mod io;
+pub mod limits;
+pub mod mediator;
+pub mod policy;
+pub mod ports;
+pub mod resolver;
+pub mod rule;
+pub mod runtime;
+pub mod secrets;
+pub mod socket;
+pub mod special;
+pub mod target;
+mod tls;
+pub mod wire;
+
+pub use error::{Denial, DenialCause, LimitKind, NetError};
+pub use events::{NetEvent, OpId, Peer, ResponseHead, Sink, VirtualClient};
+pub use exec::ExecNet;
+pub use http::{HttpRequest, RedirectMode, RequestBody};
+pub use limits::{NetLimits, NetStats};
+pub use mediator::{Answer, Mediator, Question};
+pub use policy::{Decision, Policy, Reason, Verdict};
+pub use ports::PortRegistry;
+pub use resolver::{Resolver, StaticResolver, SystemResolver};
+pub use rule::{Action, HostPattern, Rule, RuleError};
+pub use runtime::{ExecNetSpec, NetConfig, NetRuntime};
+pub use rustls::pki_types::CertificateDer;
+pub use secrets::{Secret, SecretError, Secrets};
+pub use socket::{ConnectRequest, TlsOptions};
+pub use target::{Host, Scheme, Target};

@@ -1,0 +1,154 @@
+//! Virtual ports: where guest servers (`http.createServer().listen(3000)`) listen. A virtual
+//! port is a name in this registry, not a socket: nothing on the real network can reach it.
+//! Two kinds of client can:
+//!
+//! - the **host**, through the sidecar ([`PortRegistry::connect`] with [`VirtualClient::Host`],
+//!   or [`PortRegistry::http_request`] for one HTTP/1.1 exchange);
+//! - **guests of the same exec** (the registry is shared by every guest of one exec): a
+//!   connection to `localhost`, a loopback address or `0.0.0.0`/`[::]` at a port listened on
+//!   here goes to the listener, ahead of the policy (a guest talking to itself is not network).
+//!
+//! Each accepted connection is an in-memory duplex pipe; the listening guest sees it as
+//! [`crate::NetEvent::Accepted`] and then drives it like any socket.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use parking_lot::Mutex;
+use tokio::io::DuplexStream;
+use tokio::sync::mpsc;
+
+use crate::error::NetError;
+use crate::events::VirtualClient;
+
+/// Bytes buffered in each direction of a virtual connection.
+const PIPE_BYTES: usize = 64 << 10;
+/// Where port 0 ("any free port") starts looking, as Linux's ephemeral range does.
+const EPHEMERAL: u16 = 49152;
+
+/// One connection handed to a listener.
+#[derive(Debug)]
+pub(crate) struct VirtualConn {
+    pub stream: DuplexStream,
+    pub from: VirtualClient,
+}
+
+struct Entry {
+    key: u64,
+    tx: mpsc::UnboundedSender<VirtualConn>,
+}
+
+/// The virtual ports of one exec.
+#[derive(Default)]
+pub struct PortRegistry {
+    ports: Mutex<HashMap<u16, Entry>>,
+    next_key: AtomicU64,
+}
+
+/// A bound port; unbinds on drop.
+pub(crate) struct Binding {
+    registry: Arc<PortRegistry>,
+    port: u16,
+    key: u64,
+}
+
+impl Binding {
+    pub(crate) fn port(&self) -> u16 {
+        self.port
+    }
+}
+
+impl Drop for Binding {
+    fn drop(&mut self) {
+        let mut ports = self.registry.ports.lock();
+        if ports.get(&self.port).is_some_and(|e| e.key == self.key) {
+            ports.remove(&self.port);
+        }
+    }
+}
+
+impl PortRegistry {
+    /// An empty registry, to share between the guests of one exec.
+    pub fn new() -> Arc<PortRegistry> {
+        Arc::new(PortRegistry::default())
+    }
+
+    /// Listens on `port` (0: a free port from 49152 up).
+    pub(crate) fn bind(
+        self: &Arc<Self>,
+        port: u16,
+    ) -> Result<(Binding, mpsc::UnboundedReceiver<VirtualConn>), NetError> {
+        let mut ports = self.ports.lock();
+        let port = match port {
+            0 => (EPHEMERAL..=u16::MAX)
+                .find(|p| !ports.contains_key(p))
+                .ok_or(NetError::PortInUse(0))?,
+            p if ports.contains_key(&p) => return Err(NetError::PortInUse(p)),
+            p => p,
+        };
+        let key = self.next_key.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = mpsc::unbounded_channel();
+        ports.insert(port, Entry { key, tx });
+        let binding = Binding {
+            registry: self.clone(),
+            port,
+            key,
+        };
+        Ok((binding, rx))
+    }
+
+    /// True when something listens on `port`.
+    pub fn is_bound(&self, port: u16) -> bool {
+        self.ports.lock().contains_key(&port)
+    }
+
+    /// The ports listened on now, sorted.
+    pub fn bound(&self) -> Vec<u16> {
+        let mut v: Vec<u16> = self.ports.lock().keys().copied().collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Opens a connection to the listener on `port`; the returned stream is the client's end.
+    ///
+    /// # Errors
+    /// [`NetError::NoListener`] when nothing listens there (or the listener is closing).
+    pub fn connect(&self, port: u16, from: VirtualClient) -> Result<DuplexStream, NetError> {
+        let (client, server) = tokio::io::duplex(PIPE_BYTES);
+        let ports = self.ports.lock();
+        let entry = ports.get(&port).ok_or(NetError::NoListener(port))?;
+        entry
+            .tx
+            .send(VirtualConn {
+                stream: server,
+                from,
+            })
+            .map_err(|_| NetError::NoListener(port))?;
+        Ok(client)
+    }
+
+    /// One HTTP/1.1 exchange from the host with the guest server on `port` (the sidecar's
+    /// `HttpRequest`). Run it on the network runtime; the response body streams.
+    ///
+    /// # Errors
+    /// [`NetError::NoListener`], or [`NetError::Http`] when the guest does not answer HTTP.
+    pub async fn http_request(
+        &self,
+        port: u16,
+        request: http::Request<Full<Bytes>>,
+    ) -> Result<http::Response<Incoming>, NetError> {
+        let stream = self.connect(port, VirtualClient::Host)?;
+        let (mut send, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+            .await
+            .map_err(|e| NetError::Http(e.to_string()))?;
+        tokio::spawn(conn);
+        send.send_request(request)
+            .await
+            .map_err(|e| NetError::Http(e.to_string()))
+    }
+}

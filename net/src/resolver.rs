@@ -1,0 +1,90 @@
+//! Name resolution behind a trait: the system resolver by default (`getaddrinfo` on tokio's
+//! blocking pool, so `/etc/hosts` and nsswitch apply as they do for Node's `dns.lookup`), and a
+//! fixed table for tests ([`StaticResolver`]: a name that "resolves to 127.0.0.1" without
+//! touching DNS).
+//!
+//! The connector resolves once per connection and connects only to addresses it checked, so a
+//! resolver that answers differently the second time (DNS rebinding) gains nothing.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::io;
+use std::net::IpAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+
+/// A boxed lookup future.
+pub type Lookup = Pin<Box<dyn Future<Output = io::Result<Vec<IpAddr>>> + Send>>;
+
+/// Turns a canonical host name into addresses.
+pub trait Resolver: Send + Sync + 'static {
+    /// The addresses of `name` (ASCII, lower case, no trailing dot), in preference order. An
+    /// empty list or `ErrorKind::NotFound` means the name does not exist.
+    fn lookup(&self, name: &str) -> Lookup;
+}
+
+/// The system resolver (`getaddrinfo`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemResolver;
+
+impl Resolver for SystemResolver {
+    fn lookup(&self, name: &str) -> Lookup {
+        let name = name.to_owned();
+        Box::pin(async move {
+            let addrs = tokio::net::lookup_host((name.as_str(), 0)).await?;
+            let mut out: Vec<IpAddr> = Vec::new();
+            for a in addrs {
+                if !out.contains(&a.ip()) {
+                    out.push(a.ip());
+                }
+            }
+            Ok(out)
+        })
+    }
+}
+
+/// A fixed table of names, for tests; names not in it fall through to `fallback`, or do not
+/// exist.
+#[derive(Clone, Default)]
+pub struct StaticResolver {
+    table: HashMap<String, Vec<IpAddr>>,
+    fallback: Option<Arc<dyn Resolver>>,
+}
+
+impl StaticResolver {
+    /// An empty table: every name is unknown.
+    pub fn new() -> StaticResolver {
+        StaticResolver::default()
+    }
+
+    /// `name` resolves to `addrs` (the name is canonicalised like a guest's host).
+    #[must_use]
+    pub fn with(mut self, name: &str, addrs: &[IpAddr]) -> StaticResolver {
+        let key = match crate::Host::parse(name) {
+            Ok(crate::Host::Name(n)) => n,
+            _ => name.to_ascii_lowercase(),
+        };
+        self.table.insert(key, addrs.to_vec());
+        self
+    }
+
+    /// Names not in the table go to `fallback`.
+    #[must_use]
+    pub fn fallback(mut self, fallback: Arc<dyn Resolver>) -> StaticResolver {
+        self.fallback = Some(fallback);
+        self
+    }
+}
+
+impl Resolver for StaticResolver {
+    fn lookup(&self, name: &str) -> Lookup {
+        if let Some(addrs) = self.table.get(name) {
+            let addrs = addrs.clone();
+            return Box::pin(async move { Ok(addrs) });
+        }
+        match &self.fallback {
+            Some(f) => f.lookup(name),
+            None => Box::pin(async { Err(io::ErrorKind::NotFound.into()) }),
+        }
+    }
+}
