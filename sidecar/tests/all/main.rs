@@ -12,6 +12,7 @@ mod raw;
 mod require;
 mod sdk_lifecycle;
 mod snapshots;
+mod soak;
 mod stress;
 mod support;
 mod wasi_suite;

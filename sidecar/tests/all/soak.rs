@@ -1,0 +1,140 @@
+//! Soak: a thousand execs of hostile guests of every kind that ends in a typed limit against one
+//! sidecar, with victims alongside. No victim is lost, every hostile guest ends with its typed
+//! outcome, and the sidecar's memory (its own and its cells') comes back to where it started.
+//! (Guests that make V8 abort take their cell's other guests with them by design; they are
+//! tested in `containment.rs` with their victims in other cells.)
+
+use std::sync::Arc;
+
+use agentos_sdk::{ErrorCode, ExecSpec, Sidecar};
+
+use crate::support::{HANG, builder, node, run, spawn, stdout};
+
+/// A hostile guest and how it must end.
+struct Hostile {
+    spec: fn() -> ExecSpec,
+    expect: &'static [ErrorCode],
+}
+
+const HOSTILE: &[Hostile] = &[
+    Hostile {
+        spec: || node("for (;;) {}").timeout_ms(50),
+        expect: &[ErrorCode::Timeout],
+    },
+    Hostile {
+        spec: || node("for (;;) process.stdout.write('x'.repeat(4096))").max_output_bytes(1 << 16),
+        expect: &[ErrorCode::OutputLimit],
+    },
+    Hostile {
+        spec: || node("const a = []; for (;;) a.push({ x: 'y'.repeat(64) })").heap_mb(16),
+        expect: &[ErrorCode::MemoryLimit],
+    },
+    Hostile {
+        spec: || node("new ArrayBuffer(1, {maxByteLength: 2**31}).resize(2**31)").heap_mb(16),
+        expect: &[ErrorCode::MemoryLimit],
+    },
+    Hostile {
+        spec: || node("for (;;) new WebAssembly.Memory({initial: 1})").heap_mb(16),
+        expect: &[ErrorCode::MemoryLimit],
+    },
+    Hostile {
+        spec: || node("process.on('exit', () => { for (;;) {} })").cpu_ms(40),
+        expect: &[ErrorCode::CpuLimit],
+    },
+];
+
+async fn victim(sc: &Sidecar, n: usize) {
+    let out = if n % 2 == 0 {
+        run(sc, node("setTimeout(() => console.log('v'), 5)")).await
+    } else {
+        run(sc, ExecSpec::new(["echo", "v"])).await
+    };
+    assert_eq!(
+        (
+            out.status.code,
+            out.status.error.as_ref(),
+            stdout(&out).as_str()
+        ),
+        (0, None, "v\n"),
+        "victim {n}: {:?}",
+        out.status
+    );
+}
+
+async fn hostile(sc: &Sidecar, n: usize) {
+    let h = &HOSTILE[n % HOSTILE.len()];
+    let out = run(sc, (h.spec)()).await;
+    let code = out.status.error.as_ref().map(|e| e.code);
+    assert!(
+        code.is_some_and(|c| h.expect.contains(&c)),
+        "hostile {n}: {:?}",
+        out.status
+    );
+}
+
+/// Execs at both heap limits, two at a time (so both cells see them).
+async fn warm_up(sc: &Arc<Sidecar>) {
+    for n in 0..10 {
+        let (a, b) = tokio::join!(
+            run(sc, node("").heap_mb(16)),
+            run(sc, node("setTimeout(() => {}, 5)"))
+        );
+        assert_eq!((a.status.code, b.status.code), (0, 0), "warm-up {n}");
+        victim(sc, n).await;
+    }
+}
+
+async fn rss(sc: &Sidecar) -> u64 {
+    sc.stats().await.expect("stats").rss_bytes
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_thousand_hostile_execs_lose_no_victim_and_do_not_grow_memory() {
+    let sc = Arc::new(spawn(builder("block").env("AGENTOS_CELLS", "2")).await);
+    // The baseline comes after a first round: parked isolates of both pool keys (the hostile
+    // guests run at heap_mb 16), code caches and the allocators' high water belong in it; what
+    // must not happen is growth round after round.
+    rounds(&sc, 200).await;
+    warm_up(&sc).await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let baseline = rss(&sc).await;
+    rounds(&sc, 1000).await;
+    let stats = sc.stats().await.expect("alive after the soak");
+    assert_eq!((stats.execs_live, stats.cell_restarts), (0, 0), "{stats:?}");
+    warm_up(&sc).await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let after = rss(&sc).await;
+    let grown = after.saturating_sub(baseline) >> 20;
+    assert!(
+        grown <= 32,
+        "RSS grew by {grown} MiB (from {} to {} MiB)",
+        baseline >> 20,
+        after >> 20
+    );
+}
+
+/// `execs` execs over 8 clients, hostile and victims alternating.
+async fn rounds(sc: &Arc<Sidecar>, execs: usize) {
+    let per_client = execs / 8;
+    let clients: Vec<_> = (0..8)
+        .map(|c| {
+            let sc = sc.clone();
+            tokio::spawn(async move {
+                for k in 0..per_client {
+                    let n = c * per_client + k;
+                    if n % 2 == 0 {
+                        hostile(&sc, n / 2).await;
+                    } else {
+                        victim(&sc, n).await;
+                    }
+                }
+            })
+        })
+        .collect();
+    for client in clients {
+        tokio::time::timeout(HANG * 10, client)
+            .await
+            .expect("soak hung")
+            .expect("soak client");
+    }
+}
