@@ -167,17 +167,22 @@ impl Shell {
 
     /// Fails when the exec (or this process) was stopped.
     pub fn check_stop(&self) -> Res<()> {
-        if self.stop.is_stopped() {
-            if self.stop.stopped_alone() {
-                return Err(Flow::Exit(128 + self.stop.own_signal()));
-            }
-            let cause = self
-                .stop
-                .cause()
-                .unwrap_or(crate::stop::StopCause::Signal(9));
-            return Err(Flow::Fatal(ShellError::Stopped(cause)));
+        if !self.stop.is_stopped() {
+            return Ok(());
         }
-        Ok(())
+        if !self.ctx.root.is_stopped() {
+            let sig = self.stop.cause().map_or(9, |c| match c {
+                crate::stop::StopCause::Signal(n) => n,
+                crate::stop::StopCause::Engine(_) => 9,
+            });
+            return Err(Flow::Exit(128 + sig));
+        }
+        let cause = self
+            .ctx
+            .root
+            .cause()
+            .unwrap_or(crate::stop::StopCause::Signal(9));
+        Err(Flow::Fatal(ShellError::Stopped(cause)))
     }
 
     /// One level deeper (functions, eval, source, substitutions), bounded.

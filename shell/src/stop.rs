@@ -7,7 +7,7 @@
 //! The interpreter checks its [`Stop`] before every command and in every loop; blocking
 //! streams check it while they wait. A child is stopped when it or any ancestor is.
 
-use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Why a script was stopped.
@@ -22,7 +22,6 @@ pub enum StopCause {
 #[derive(Debug)]
 struct Node {
     stopped: AtomicBool,
-    signal: AtomicI32,
     cause: Mutex<Option<StopCause>>,
     parent: Option<Arc<Node>>,
 }
@@ -45,7 +44,6 @@ impl Stop {
         Self {
             node: Arc::new(Node {
                 stopped: AtomicBool::new(false),
-                signal: AtomicI32::new(0),
                 cause: Mutex::new(None),
                 parent: None,
             }),
@@ -57,7 +55,6 @@ impl Stop {
         Self {
             node: Arc::new(Node {
                 stopped: AtomicBool::new(false),
-                signal: AtomicI32::new(0),
                 cause: Mutex::new(None),
                 parent: Some(self.node.clone()),
             }),
@@ -69,9 +66,6 @@ impl Stop {
         if let Ok(mut slot) = self.node.cause.lock()
             && slot.is_none()
         {
-            if let StopCause::Signal(n) = cause {
-                self.node.signal.store(n, Ordering::SeqCst);
-            }
             *slot = Some(cause);
         }
         self.node.stopped.store(true, Ordering::SeqCst);
@@ -100,24 +94,6 @@ impl Stop {
         }
         None
     }
-
-    /// The signal this flag itself was stopped with (0 if none).
-    pub fn own_signal(&self) -> i32 {
-        self.node.signal.load(Ordering::SeqCst)
-    }
-
-    /// Whether only this flag (not an ancestor) is stopped: the process was killed, the exec
-    /// goes on.
-    pub fn stopped_alone(&self) -> bool {
-        let mut node = self.node.parent.as_ref();
-        while let Some(n) = node {
-            if n.stopped.load(Ordering::SeqCst) {
-                return false;
-            }
-            node = n.parent.as_ref();
-        }
-        self.node.stopped.load(Ordering::SeqCst)
-    }
 }
 
 #[cfg(test)]
@@ -131,7 +107,6 @@ mod tests {
         assert!(!child.is_stopped());
         root.stop(StopCause::Signal(9));
         assert!(child.is_stopped());
-        assert!(!child.stopped_alone());
         assert_eq!(child.cause(), Some(StopCause::Signal(9)));
     }
 
@@ -141,7 +116,6 @@ mod tests {
         let child = root.child();
         child.stop(StopCause::Signal(15));
         assert!(!root.is_stopped());
-        assert!(child.stopped_alone());
-        assert_eq!(child.own_signal(), 15);
+        assert_eq!(child.cause(), Some(StopCause::Signal(15)));
     }
 }
