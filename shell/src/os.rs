@@ -293,11 +293,12 @@ pub trait Processes: Send + Sync {
     /// [`SpawnError::Other`] when no thread can be had.
     fn spawn_internal(&self, job: InternalJob) -> Result<Pid, SpawnError>;
 
-    /// Blocks until `pid` ends and reaps it.
+    /// Blocks until `pid` ends and reaps it, or until `stop` (the waiting process's flag:
+    /// the exec's, or an internal process's own) fires.
     ///
     /// # Errors
-    /// [`ProcError::NoSuchProcess`] for an unknown or reaped pid; `Stopped`.
-    fn wait(&self, pid: Pid) -> Result<ExitStatus, ProcError>;
+    /// [`ProcError::NoSuchProcess`] for an unknown or reaped pid; [`ProcError::Stopped`].
+    fn wait(&self, pid: Pid, stop: &Stop) -> Result<ExitStatus, ProcError>;
 
     /// Sends `signal` to `pid` (guests are terminated; internal processes are stopped).
     ///

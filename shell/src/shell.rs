@@ -82,7 +82,8 @@ impl Ctx {
 /// How error messages are prefixed (bash's rules differ by how the script came).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum MessageMode {
-    /// `-c` or stdin: `NAME: msg`, and `environment: line N: msg` inside functions.
+    /// `-c` or stdin: `NAME: line N: msg`, and `environment: line N: msg` inside functions
+    /// (what bash 5.2 prints when stderr is not a terminal).
     Inline,
     /// A script file: `NAME: line N: msg`.
     File,
@@ -227,7 +228,7 @@ impl Shell {
     /// Prints `msg` on stderr with bash's prefix (`bash: `, `NAME: line N: `).
     pub fn error(&self, msg: &str) -> Res<()> {
         let prefix = match (&self.ctx.mode, self.functions > 0) {
-            (MessageMode::Inline, false) => format!("{}: ", self.arg0),
+            (MessageMode::Inline, false) => format!("{}: line {}: ", self.arg0, self.line),
             (MessageMode::Inline, true) => format!("environment: line {}: ", self.line),
             (MessageMode::File, _) => format!("{}: line {}: ", self.arg0, self.line),
         };
@@ -255,6 +256,11 @@ impl Shell {
             }
             Err(SetError::Budget(e)) => Err(e.into()),
         }
+    }
+
+    /// The status of a shell error: bash's, or 2 in `sh` (dash's for every shell error).
+    pub fn error_status(&self, bash: i32) -> i32 {
+        if self.ctx.posix { 2 } else { bash }
     }
 
     /// Absolute guest path of `path` against the cwd, normalised lexically.

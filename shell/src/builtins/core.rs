@@ -110,10 +110,11 @@ pub(crate) fn cd(sh: &mut Shell, argv: &[String]) -> Res<i32> {
         Some(d) => (d.to_string(), false),
     };
     let abs = sh.abs_path(&target);
+    let failed = sh.error_status(1);
     match sh.ctx.os.stat(&abs, true) {
         Ok(m) if m.kind == FileKind::Directory => {}
-        Ok(_) => return sh.builtin_error("cd", &format!("{target}: Not a directory"), 1),
-        Err(e) => return sh.builtin_error("cd", &format!("{target}: {e}"), 1),
+        Ok(_) => return sh.builtin_error("cd", &format!("{target}: Not a directory"), failed),
+        Err(e) => return sh.builtin_error("cd", &format!("{target}: {e}"), failed),
     }
     let old = std::mem::replace(&mut sh.cwd, abs.clone());
     sh.set_var("OLDPWD", old)?;
@@ -204,7 +205,7 @@ fn describe(sh: &mut Shell, names: &[String], verbose: bool, who: &str) -> Res<i
                 continue;
             }
             (None, false) => {
-                status = 1;
+                status = if sh.ctx.posix { 127 } else { 1 };
                 continue;
             }
             (Some(Kind::File(p)), false) => p,

@@ -28,10 +28,14 @@ pub(crate) fn exit(sh: &mut Shell, argv: &[String]) -> Res<i32> {
 
 /// `return [N]`.
 pub(crate) fn return_(sh: &mut Shell, argv: &[String]) -> Res<i32> {
-    if sh.functions == 0 && sh.sourcing == 0 {
-        return sh.builtin_error("return", "can only `return' from a function or sourced script", 1);
-    }
     let status = sh.status;
+    if sh.functions == 0 && sh.sourcing == 0 {
+        if sh.ctx.posix {
+            let n = number(sh, "return", argv.get(1), status)?.unwrap_or_else(|e| e);
+            return Err(Flow::Exit(n));
+        }
+        return sh.builtin_error("return", "can only `return' from a function or sourced script", 2);
+    }
     match number(sh, "return", argv.get(1), status)? {
         Ok(n) => Err(Flow::Return(n)),
         Err(n) => Err(Flow::Return(n)),
@@ -114,7 +118,7 @@ pub(crate) fn source(sh: &mut Shell, argv: &[String]) -> Res<i32> {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(e) => return sh.builtin_error(file, &e.to_string(), 1),
     };
-    let saved = (argv.len() > 2).then(|| std::mem::replace(&mut sh.params, argv[2..].to_vec()));
+    let saved = (argv.len() > 2 && !sh.ctx.posix).then(|| std::mem::replace(&mut sh.params, argv[2..].to_vec()));
     sh.sourcing += 1;
     let r = run_text(sh, &text);
     sh.sourcing -= 1;

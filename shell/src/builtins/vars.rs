@@ -117,6 +117,10 @@ pub(crate) fn shift(sh: &mut Shell, argv: &[String]) -> Res<i32> {
         }
     };
     if n > sh.params.len() {
+        if sh.ctx.posix {
+            sh.error("shift: can't shift that many")?;
+            return Err(crate::shell::Flow::Exit(2));
+        }
         return Ok(1);
     }
     sh.params.drain(..n);

@@ -107,7 +107,7 @@ impl Shell {
 
     /// Whether `cmd` is an external command with a literal name (started as a guest
     /// directly, without an interpreter thread).
-    fn is_direct(&self, cmd: &ast::Command) -> bool {
+    pub(super) fn is_direct(&self, cmd: &ast::Command) -> bool {
         let ast::Command::Simple(s) = cmd else {
             return false;
         };

@@ -60,7 +60,7 @@ impl Shell {
 
     /// Waits for `pid` and reaps it; its status.
     pub fn wait_pid(&mut self, pid: Pid) -> Res<i32> {
-        let r = self.ctx.os.wait(pid);
+        let r = self.ctx.os.wait(pid, &self.stop);
         match r {
             Ok(st) => {
                 self.ctx.procs.reaped();
@@ -68,6 +68,8 @@ impl Shell {
             }
             Err(crate::os::ProcError::NoSuchProcess) => Ok(127),
             Err(_) => {
+                // This process was killed (or the exec stopped): its child goes with it.
+                let _ = self.ctx.os.kill(pid, 9);
                 self.check_stop()?;
                 Ok(1)
             }
@@ -118,6 +120,12 @@ impl Shell {
 
     /// `list &`: a background job with stdin from `/dev/null`.
     pub fn run_async(&mut self, list: &ast::AndOrList) -> Res<()> {
+        if let Some(pid) = self.spawn_direct_job(list)? {
+            self.jobs.push(pid);
+            self.last_bg = Some(pid);
+            self.status = 0;
+            return Ok(());
+        }
         let list = list.clone();
         let pid = self.spawn_shell(Some(Arc::new(NullStream)), None, move |s| {
             s.run_and_or(&list)
@@ -126,6 +134,24 @@ impl Shell {
         self.last_bg = Some(pid);
         self.status = 0;
         Ok(())
+    }
+
+    /// `cmd &` for a lone external command: the guest itself is the job (no thread).
+    fn spawn_direct_job(&mut self, list: &ast::AndOrList) -> Res<Option<Pid>> {
+        let [cmd] = list.first.seq.as_slice() else {
+            return Ok(None);
+        };
+        if !list.additional.is_empty() || list.first.bang || !self.is_direct(cmd) {
+            return Ok(None);
+        }
+        let mut child = self.fork(self.stop.clone())?;
+        child.fds[0] = Some(Arc::new(NullStream));
+        child.detach = Some(Vec::new());
+        match child.run_command(cmd) {
+            Ok(_) | Err(Flow::Exit(_) | Flow::Fail(_)) => {}
+            Err(e) => return Err(e),
+        }
+        Ok(child.detach.take().and_then(|p| p.first().copied()))
     }
 
     /// `wait`: every background job of this shell; status 0... or the last one's.

@@ -170,7 +170,7 @@ impl Shell {
             Ok(io) => Ok(io),
             Err(e) => {
                 self.error(&format!("{path}: {e}"))?;
-                Err(Flow::Fail(1))
+                Err(Flow::Fail(self.error_status(1)))
             }
         }
     }

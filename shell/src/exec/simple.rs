@@ -88,15 +88,17 @@ impl Shell {
                 Err(e) => return Err(e),
             }
         }
-        let values = match self.assignment_values(assigns) {
-            Ok(v) => v,
-            Err(Flow::Fail(n)) => return Ok(n),
-            Err(e) => return Err(e),
-        };
-        self.trace(&values, &[])?;
-        for (name, value) in values {
-            if !self.set_var(&name, value)? {
-                return Err(Flow::Exit(1));
+        for a in assigns {
+            let values = match self.assignment_values(&[a]) {
+                Ok(v) => v,
+                Err(Flow::Fail(n)) => return Ok(n),
+                Err(e) => return Err(e),
+            };
+            self.trace(&values, &[])?;
+            for (name, value) in values {
+                if !self.set_var(&name, value)? {
+                    return Err(Flow::Exit(self.error_status(1)));
+                }
             }
         }
         Ok(self.subst_status.unwrap_or(0))

@@ -136,7 +136,7 @@ impl Shell {
         let Some(value) = value else {
             if self.opts.nounset {
                 self.error(&format!("{name}: unbound variable"))?;
-                return Err(Flow::Exit(127));
+                return Err(Flow::Exit(self.error_status(127)));
             }
             return Ok(Ok(0));
         };
@@ -144,7 +144,9 @@ impl Shell {
         if value.is_empty() {
             return Ok(Ok(0));
         }
-        if let Ok(n) = value.parse::<i64>() {
+        if !value.starts_with('0')
+            && let Ok(n) = value.parse::<i64>()
+        {
             return Ok(Ok(n));
         }
         self.enter()?;

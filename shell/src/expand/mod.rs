@@ -121,6 +121,7 @@ impl Shell {
 
     /// Here-document text: parameter, command and arithmetic expansion only.
     pub fn expand_heredoc(&mut self, body: &str) -> Res<String> {
+        let body = &join_continued_lines(body);
         let pieces =
             match brush_parser::word::parse_heredoc(body, &crate::parse::options(self.ctx.posix)) {
                 Ok(p) => p,
@@ -148,6 +149,27 @@ impl Shell {
             _ => Ok(vec![word.to_string()]),
         }
     }
+}
+
+/// Removes backslash-newline pairs (line continuations of an unquoted here-document).
+fn join_continued_lines(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('\n') => {}
+            Some(n) => {
+                out.push(c);
+                out.push(n);
+            }
+            None => out.push(c),
+        }
+    }
+    out
 }
 
 /// Concatenates parts' text ("$@" joined by spaces).

@@ -114,12 +114,12 @@ impl Shell {
                 if !v.is_missing(&test_type) {
                     return Ok(Some(v));
                 }
-                let msg = match error_message {
+                let msg = match error_message.filter(|m| !m.is_empty()) {
                     Some(m) => self.expand_string(&m)?,
                     None => "parameter null or not set".into(),
                 };
                 self.error(&format!("{}: {msg}", param_name(&parameter)))?;
-                return Err(Flow::Exit(127));
+                return Err(Flow::Exit(self.error_status(127)));
             }
             E::UseAlternativeValue {
                 parameter,
@@ -265,7 +265,7 @@ impl Shell {
         let v = self.lookup(parameter, indirect)?;
         if matches!(v, Value::Unset) && self.opts.nounset {
             self.error(&format!("{}: unbound variable", param_name(parameter)))?;
-            return Err(Flow::Exit(127));
+            return Err(Flow::Exit(self.error_status(127)));
         }
         Ok(v)
     }
@@ -384,7 +384,8 @@ impl Shell {
     }
 }
 
-/// Parts of a default/alternative word inside double quotes are quoted as a whole.
+/// Parts of a default/alternative word: inside double quotes they are quoted as a whole;
+/// outside, their unquoted text is split like any expansion result.
 fn requote(p: Part, quoted: bool) -> Part {
     match p {
         Part::Text {
@@ -394,7 +395,7 @@ fn requote(p: Part, quoted: bool) -> Part {
         } => Part::Text {
             text,
             quoted: q || quoted,
-            split: split && !quoted,
+            split: !quoted && (split || !q),
         },
         Part::Break => Part::Break,
     }

@@ -32,8 +32,12 @@ impl Shell {
             }
             WordPiece::TildeExpansion(t) => out.push(Part::quoted(self.tilde(&t))),
             WordPiece::ParameterExpansion(expr) => self.expand_param(expr, quoted, out)?,
-            WordPiece::CommandSubstitution(src) | WordPiece::BackquotedCommandSubstitution(src) => {
+            WordPiece::CommandSubstitution(src) => {
                 let text = self.command_subst(&src)?;
+                out.push(result_part(text, quoted));
+            }
+            WordPiece::BackquotedCommandSubstitution(src) => {
+                let text = self.command_subst(&unescape_backquoted(&src))?;
                 out.push(result_part(text, quoted));
             }
             WordPiece::EscapeSequence(s) => {
@@ -81,11 +85,15 @@ impl Shell {
 
     fn capture_output(&mut self, src: &str) -> Res<(Vec<u8>, i32)> {
         let parsed = crate::parse::parse(src, self.ctx.limits.max_nesting, self.ctx.posix)?;
+        if let Some(file) = read_only_redirect(&parsed) {
+            return self.read_file_subst(&file);
+        }
         let mut child = self.fork(self.stop.clone())?;
         let capture = Arc::new(Capture::new(self.ctx.budget.remaining()));
         child.fds[1] = Some(capture.clone());
         child.opts.errexit = false;
-        let status = child.run_parsed(&parsed)?;
+        let r = child.run_parsed(&parsed);
+        let status = child.finish_process(r)?;
         drop(child);
         if capture.overflowed() {
             return Err(Flow::Fatal(crate::ShellError::MemoryLimit {
@@ -93,6 +101,69 @@ impl Shell {
             }));
         }
         Ok((capture.take(), status))
+    }
+}
+
+/// Inside backquotes, `\$` and `\\` lose their backslash before the command is parsed.
+fn unescape_backquoted(src: &str) -> String {
+    let mut out = String::with_capacity(src.len());
+    let mut chars = src.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' && matches!(chars.peek(), Some('$' | '\\')) {
+            out.extend(chars.next());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `$(< FILE)`: the word of a substitution that is only an input redirection.
+fn read_only_redirect(parsed: &crate::parse::Parsed) -> Option<String> {
+    use brush_parser::ast::{
+        Command, CommandPrefixOrSuffixItem as Item, IoFileRedirectKind, IoFileRedirectTarget,
+        IoRedirect,
+    };
+    let [cc] = parsed.program.complete_commands.as_slice() else {
+        return None;
+    };
+    let [item] = cc.0.as_slice() else {
+        return None;
+    };
+    if !item.0.additional.is_empty() || item.0.first.seq.len() != 1 {
+        return None;
+    }
+    let Command::Simple(s) = &item.0.first.seq[0] else {
+        return None;
+    };
+    if s.word_or_name.is_some() || s.suffix.is_some() {
+        return None;
+    }
+    match s.prefix.as_ref()?.0.as_slice() {
+        [Item::IoRedirect(IoRedirect::File(None | Some(0), IoFileRedirectKind::Read, IoFileRedirectTarget::Filename(w)))] => {
+            Some(w.value.clone())
+        }
+        _ => None,
+    }
+}
+
+impl Shell {
+    /// `$(< FILE)`: the file's contents, read through the mounts.
+    fn read_file_subst(&mut self, word: &str) -> Res<(Vec<u8>, i32)> {
+        let path = self.expand_string(word)?;
+        let abs = self.abs_path(&path);
+        match self.ctx.os.open(&abs, crate::os::OpenMode::READ) {
+            Ok(io) => match crate::stream::read_to_end(&*io, self.ctx.budget.remaining()) {
+                Ok(bytes) => Ok((bytes, 0)),
+                Err(_) => Err(Flow::Fatal(crate::ShellError::MemoryLimit {
+                    limit: self.ctx.limits.max_memory,
+                })),
+            },
+            Err(e) => {
+                self.error(&format!("{path}: {e}"))?;
+                Ok((Vec::new(), 1))
+            }
+        }
     }
 }
 

@@ -108,7 +108,7 @@ fn here_documents_feed_guests() {
 fn unknown_command_is_127_with_bash_message() {
     let o = sh("nosuch; echo $?");
     assert_eq!(o.stdout, "127\n");
-    assert_eq!(o.stderr, "bash: nosuch: command not found\n");
+    assert_eq!(o.stderr, "bash: line 1: nosuch: command not found\n");
 }
 
 #[test]

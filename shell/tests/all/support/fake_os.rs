@@ -31,7 +31,7 @@ impl FakeOs {
             read_only: false,
         }])
         .unwrap();
-        Self { fs, procs: Procs::new(stop.clone()), stop }
+        Self { fs, procs: Procs::new(), stop }
     }
 }
 
@@ -138,8 +138,8 @@ impl Processes for FakeOs {
         self.procs.spawn_internal(job)
     }
 
-    fn wait(&self, pid: Pid) -> Result<ExitStatus, ProcError> {
-        self.procs.wait(pid)
+    fn wait(&self, pid: Pid, stop: &Stop) -> Result<ExitStatus, ProcError> {
+        self.procs.wait(pid, stop)
     }
 
     fn kill(&self, pid: Pid, signal: i32) -> Result<(), ProcError> {

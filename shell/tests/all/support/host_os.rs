@@ -28,7 +28,7 @@ impl HostOs {
         let guest = root.to_string_lossy().into_owned();
         let fs = SandboxFs::new(&[Preopen { host: root.to_path_buf(), guest, read_only: false }])
             .expect("fixture mount");
-        Self { fs, procs: Procs::new(stop.clone()), stop }
+        Self { fs, procs: Procs::new(), stop }
     }
 
     /// Ends every process still running (the end of an exec).
@@ -100,6 +100,18 @@ impl Processes for HostOs {
 
     fn spawn(&self, req: SpawnRequest) -> Result<Pid, SpawnError> {
         let path = req.env.iter().find(|(k, _)| k == "PATH").map(|(_, v)| v.as_str());
+        if req.argv[0].contains('/') {
+            let p = Path::new(&req.cwd).join(&req.argv[0]);
+            if p.is_dir() {
+                return Err(SpawnError::NotExecutable("Is a directory".into()));
+            }
+            if p.is_file() && std::fs::metadata(&p).is_ok_and(|m| {
+                use std::os::unix::fs::PermissionsExt;
+                m.permissions().mode() & 0o111 == 0
+            }) {
+                return Err(SpawnError::NotExecutable("Permission denied".into()));
+            }
+        }
         let Some(exe) = find_in_path(&req.argv[0], path, &req.cwd) else {
             return Err(if req.argv[0].contains('/') {
                 SpawnError::NoSuchFile
@@ -152,8 +164,8 @@ impl Processes for HostOs {
         self.procs.spawn_internal(job)
     }
 
-    fn wait(&self, pid: Pid) -> Result<ExitStatus, ProcError> {
-        self.procs.wait(pid)
+    fn wait(&self, pid: Pid, stop: &Stop) -> Result<ExitStatus, ProcError> {
+        self.procs.wait(pid, stop)
     }
 
     fn kill(&self, pid: Pid, signal: i32) -> Result<(), ProcError> {

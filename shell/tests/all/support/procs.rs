@@ -27,17 +27,15 @@ struct Inner {
     next: AtomicU32,
     table: Mutex<HashMap<u32, Entry>>,
     changed: Condvar,
-    stop: Stop,
 }
 
 impl Procs {
-    pub fn new(stop: Stop) -> Self {
+    pub fn new() -> Self {
         Self {
             inner: Arc::new(Inner {
                 next: AtomicU32::new(100),
                 table: Mutex::new(HashMap::new()),
                 changed: Condvar::new(),
-                stop,
             }),
         }
     }
@@ -55,7 +53,7 @@ impl Procs {
         self.inner.changed.notify_all();
     }
 
-    pub fn wait(&self, pid: Pid) -> Result<ExitStatus, ProcError> {
+    pub fn wait(&self, pid: Pid, stop: &Stop) -> Result<ExitStatus, ProcError> {
         let mut t = self.inner.table.lock().unwrap();
         loop {
             match t.get(&pid.0) {
@@ -67,7 +65,7 @@ impl Procs {
                 }
                 Some(Entry::Running(_)) => {}
             }
-            if self.inner.stop.is_stopped() {
+            if stop.is_stopped() {
                 return Err(ProcError::Stopped);
             }
             t = self.inner.changed.wait_timeout(t, Duration::from_millis(10)).unwrap().0;
