@@ -61,8 +61,9 @@ struct Parsed {
 /// Runs the shell to its end on the calling thread; returns its exit status. Usage errors
 /// (a bad option, a missing script file) are statuses (2, 127) with bash's message on stderr.
 ///
-/// When it returns, background jobs the script did not wait for may still run: the engine
-/// ends them (as for `Kill`) before reporting the exec's end.
+/// When it returns, `stop` has fired (cause `Engine("script ended")`, or the real cause):
+/// internal processes the script did not wait for end; guests it did not wait for may still
+/// run, and the engine ends them (as for `Kill`) before reporting the exec's end.
 ///
 /// # Errors
 /// [`ShellError`] when a limit was exceeded or `stop` fired: the exec ends with that typed
@@ -101,6 +102,9 @@ pub fn run(
     shell.params = parsed.params;
     let status = run_source(&mut shell, parsed.source, &inv.stdin);
     drop(shell);
+    // The script is over: internal processes still running (unwaited `&` jobs) end now;
+    // the engine ends the guests that are left.
+    ctx.root.stop(crate::stop::StopCause::Engine("script ended".into()));
     if let Some(e) = ctx.fatal() {
         return Err(e);
     }
