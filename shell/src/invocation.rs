@@ -74,7 +74,10 @@ pub fn run(
     limits: Limits,
     stop: Stop,
 ) -> Result<i32, ShellError> {
-    let posix = inv.argv.first().is_some_and(|a| a.ends_with("sh") && !a.ends_with("bash"));
+    let posix = inv
+        .argv
+        .first()
+        .is_some_and(|a| a.ends_with("sh") && !a.ends_with("bash"));
     let parsed = match parse_argv(&inv.argv) {
         Ok(p) => p,
         Err(msg) => {
@@ -104,7 +107,8 @@ pub fn run(
     drop(shell);
     // The script is over: internal processes still running (unwaited `&` jobs) end now;
     // the engine ends the guests that are left.
-    ctx.root.stop(crate::stop::StopCause::Engine("script ended".into()));
+    ctx.root
+        .stop(crate::stop::StopCause::Engine("script ended".into()));
     if let Some(e) = ctx.fatal() {
         return Err(e);
     }
@@ -166,7 +170,11 @@ fn new_shell(ctx: Arc<Ctx>, inv: &Invocation, opts: Opts, stop: Stop) -> Result<
             })?;
         }
     }
-    let level = vars.get("SHLVL").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0) + 1;
+    let level = vars
+        .get("SHLVL")
+        .and_then(|s| s.parse::<i64>().ok())
+        .unwrap_or(0)
+        + 1;
     let set = |vars: &mut Vars, k: &str, v: String| {
         vars.update(k, |var| {
             var.value = Some(v);
@@ -238,7 +246,9 @@ fn parse_argv(argv: &[String]) -> Result<Parsed, String> {
                     set_long(&mut opts, name, on)?;
                 }
                 's' | 'i' | 'l' | 'h' | 'B' | 'v' | 'm' | 'p' | 'r' => {}
-                _ => set_letter(&mut opts, c, on).ok_or(format!("{}{c}: invalid option", &a[..1]))?,
+                _ => {
+                    set_letter(&mut opts, c, on).ok_or(format!("{}{c}: invalid option", &a[..1]))?
+                }
             }
         }
         i += 1;
@@ -246,7 +256,9 @@ fn parse_argv(argv: &[String]) -> Result<Parsed, String> {
     let rest = &argv[i.min(argv.len())..];
     let arg0 = argv.first().cloned().unwrap_or_else(|| "sh".into());
     if command {
-        let (script, rest) = rest.split_first().ok_or("-c: option requires an argument")?;
+        let (script, rest) = rest
+            .split_first()
+            .ok_or("-c: option requires an argument")?;
         return Ok(Parsed {
             opts,
             source: Source::Inline(script.clone()),
@@ -325,7 +337,10 @@ mod tests {
         let p = parse_argv(&args(&["sh", "-o", "pipefail", "s.sh", "a"])).unwrap();
         assert!(p.opts.pipefail);
         assert!(matches!(p.source, Source::File(ref f) if f == "s.sh"));
-        assert!(matches!(parse_argv(&args(&["sh"])).unwrap().source, Source::Stdin));
+        assert!(matches!(
+            parse_argv(&args(&["sh"])).unwrap().source,
+            Source::Stdin
+        ));
         assert!(parse_argv(&args(&["sh", "-q"])).is_err());
     }
 }

@@ -29,8 +29,8 @@ mod invocation;
 mod limits;
 mod os;
 mod parse;
-pub mod pipe;
 mod paths;
+pub mod pipe;
 mod sandbox_fs;
 mod shell;
 mod stop;
@@ -46,4 +46,6 @@ pub use os::{
 };
 pub use sandbox_fs::SandboxFs;
 pub use stop::{Stop, StopCause};
-pub use stream::{Capture, Io, IoError, MemoryReader, NullStream, Stream, StreamKind, read_to_end, write_all};
+pub use stream::{
+    Capture, Io, IoError, MemoryReader, NullStream, Stream, StreamKind, read_to_end, write_all,
+};

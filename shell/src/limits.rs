@@ -70,7 +70,9 @@ impl Budget {
     pub fn release(&self, n: usize) {
         let _ = self
             .used
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |u| Some(u.saturating_sub(n)));
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |u| {
+                Some(u.saturating_sub(n))
+            });
     }
 
     /// Checks that a transient value of `n` bytes fits beside what is charged.
@@ -123,7 +125,9 @@ impl ProcessCounts {
     pub fn reaped(&self) {
         let _ = self
             .alive
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |a| Some(a.saturating_sub(1)));
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |a| {
+                Some(a.saturating_sub(1))
+            });
     }
 }
 

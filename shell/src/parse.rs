@@ -182,7 +182,7 @@ pub(crate) fn nesting(src: &str) -> usize {
             }
             b'`' => stack.push("`"),
             b')' | b'}' => pop_if(&mut stack, if c == b')' { ")" } else { "}" }),
-            _ if word_start && c.is_ascii_alphabetic() || c == b'[' && word_start => {
+            _ if word_start && (c.is_ascii_alphabetic() || c == b'[') => {
                 let end = word_end(bytes, i);
                 keyword(&mut stack, &src[i..end]);
                 i = end.saturating_sub(1);
@@ -230,7 +230,7 @@ fn skip_until(bytes: &[u8], from: usize, end: u8) -> usize {
 fn word_end(bytes: &[u8], from: usize) -> usize {
     bytes[from..]
         .iter()
-        .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'['  || b == b']'))
+        .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'[' || b == b']'))
         .map_or(bytes.len(), |p| from + p)
 }
 

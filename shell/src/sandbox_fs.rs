@@ -68,7 +68,10 @@ impl SandboxFs {
             let Some(rest) = strip_dir(path, &m.guest) else {
                 continue;
             };
-            if best.as_ref().is_none_or(|(b, _)| m.guest.len() > b.guest.len()) {
+            if best
+                .as_ref()
+                .is_none_or(|(b, _)| m.guest.len() > b.guest.len())
+            {
                 best = Some((m, rest));
             }
         }
@@ -91,7 +94,11 @@ fn strip_dir(path: &str, dir: &str) -> Option<String> {
         return None;
     }
     let rest = rest.trim_start_matches('/');
-    Some(if rest.is_empty() { ".".into() } else { rest.into() })
+    Some(if rest.is_empty() {
+        ".".into()
+    } else {
+        rest.into()
+    })
 }
 
 /// A WASI errno as the message bash would print.
@@ -144,9 +151,19 @@ impl FileSystem for SandboxFs {
         let fdf = if mode.append { fdflags::APPEND } else { 0 };
         let mut sb = self.lock()?;
         let fd = sb
-            .path_open(mount.fd, lookupflags::SYMLINK_FOLLOW, rel.as_bytes(), of, base, 0, fdf)
+            .path_open(
+                mount.fd,
+                lookupflags::SYMLINK_FOLLOW,
+                rel.as_bytes(),
+                of,
+                base,
+                0,
+                fdf,
+            )
             .map_err(fs_error)?;
-        let is_dir = sb.fd_fdstat_get(fd).is_ok_and(|s| s.filetype == filetype::DIRECTORY);
+        let is_dir = sb
+            .fd_fdstat_get(fd)
+            .is_ok_and(|s| s.filetype == filetype::DIRECTORY);
         if is_dir && mode.write {
             let _ = sb.fd_close(fd);
             return Err(FsError::IsDir);
@@ -160,7 +177,11 @@ impl FileSystem for SandboxFs {
 
     fn stat(&self, path: &str, follow: bool) -> Result<Metadata, FsError> {
         let (mount, rel) = self.resolve(path)?;
-        let lookup = if follow { lookupflags::SYMLINK_FOLLOW } else { 0 };
+        let lookup = if follow {
+            lookupflags::SYMLINK_FOLLOW
+        } else {
+            0
+        };
         let st = self
             .lock()?
             .path_filestat_get(mount.fd, lookup, rel.as_bytes())
@@ -173,7 +194,8 @@ impl FileSystem for SandboxFs {
             dev: st.dev,
             ino: st.ino,
             writable: !mount.read_only,
-            executable: k == FileKind::Directory || k == FileKind::Regular && path.ends_with(".wasm"),
+            executable: k == FileKind::Directory
+                || k == FileKind::Regular && path.ends_with(".wasm"),
         })
     }
 
@@ -194,9 +216,15 @@ impl FileSystem for SandboxFs {
         let result = list(&mut sb, fd, max);
         let _ = sb.fd_close(fd);
         let mut entries = result?;
-        for e in entries.iter_mut().filter(|e| e.1 == filetype::SYMBOLIC_LINK) {
-            let target = sb
-                .path_filestat_get(mount.fd, lookupflags::SYMLINK_FOLLOW, format!("{rel}/{}", e.0.name).as_bytes());
+        for e in entries
+            .iter_mut()
+            .filter(|e| e.1 == filetype::SYMBOLIC_LINK)
+        {
+            let target = sb.path_filestat_get(
+                mount.fd,
+                lookupflags::SYMLINK_FOLLOW,
+                format!("{rel}/{}", e.0.name).as_bytes(),
+            );
             e.0.is_dir = target.is_ok_and(|t| t.filetype == filetype::DIRECTORY);
         }
         Ok(entries.into_iter().map(|(e, _)| e).collect())
@@ -263,7 +291,9 @@ impl Stream for SandboxFile {
             return Err(IoError::Other("Is a directory".into()));
         }
         let mut sb = self.fs.lock().map_err(|e| IoError::Other(e.to_string()))?;
-        let data = sb.fd_read(&mut NoStdio, self.fd, buf.len()).map_err(io_error)?;
+        let data = sb
+            .fd_read(&mut NoStdio, self.fd, buf.len())
+            .map_err(io_error)?;
         let n = data.len().min(buf.len());
         buf[..n].copy_from_slice(&data[..n]);
         Ok(n)
@@ -271,10 +301,11 @@ impl Stream for SandboxFile {
 
     fn write(&self, data: &[u8]) -> Result<usize, IoError> {
         let mut sb = self.fs.lock().map_err(|e| IoError::Other(e.to_string()))?;
-        sb.fd_write(&mut NoStdio, self.fd, data).map_err(|e| match e {
-            Errno::BADF | Errno::NOTCAPABLE => IoError::NotWritable,
-            other => io_error(other),
-        })
+        sb.fd_write(&mut NoStdio, self.fd, data)
+            .map_err(|e| match e {
+                Errno::BADF | Errno::NOTCAPABLE => IoError::NotWritable,
+                other => io_error(other),
+            })
     }
 
     fn kind(&self) -> StreamKind {

@@ -141,7 +141,10 @@ impl MemoryReader {
 
 impl Stream for MemoryReader {
     fn read(&self, buf: &mut [u8]) -> Result<usize, IoError> {
-        let mut pos = self.pos.lock().map_err(|_| IoError::Other("poisoned".into()))?;
+        let mut pos = self
+            .pos
+            .lock()
+            .map_err(|_| IoError::Other("poisoned".into()))?;
         let rest = self.data.get(*pos..).unwrap_or_default();
         let n = rest.len().min(buf.len());
         buf[..n].copy_from_slice(&rest[..n]);
@@ -193,7 +196,10 @@ impl Stream for Capture {
         Err(IoError::NotReadable)
     }
     fn write(&self, data: &[u8]) -> Result<usize, IoError> {
-        let mut d = self.data.lock().map_err(|_| IoError::Other("poisoned".into()))?;
+        let mut d = self
+            .data
+            .lock()
+            .map_err(|_| IoError::Other("poisoned".into()))?;
         if d.len() + data.len() > self.max {
             self.overflowed
                 .store(true, std::sync::atomic::Ordering::SeqCst);

@@ -168,8 +168,10 @@ impl Vars {
                 all.insert(k, v);
             }
         }
-        let mut out: Vec<(String, Var)> =
-            all.into_iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+        let mut out: Vec<(String, Var)> = all
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect();
         out.sort_by(|a, b| a.0.cmp(&b.0));
         out
     }

@@ -229,7 +229,9 @@ pub(crate) fn wait(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     for a in &argv[1..] {
         status = match a.parse::<u32>() {
             Ok(n) => sh.wait_job(Pid(n))?,
-            Err(_) => sh.builtin_error("wait", &format!("`{a}': not a pid or valid job spec"), 2)?,
+            Err(_) => {
+                sh.builtin_error("wait", &format!("`{a}': not a pid or valid job spec"), 2)?
+            }
         };
     }
     Ok(status)
@@ -261,7 +263,13 @@ pub(crate) fn kill(sh: &mut Shell, argv: &[String]) -> Res<i32> {
         } else if let Some(s) = a.strip_prefix('-') {
             match signal(s) {
                 Some(n) => sig = n,
-                None => return sh.builtin_error("kill", &format!("{s}: invalid signal specification"), 1),
+                None => {
+                    return sh.builtin_error(
+                        "kill",
+                        &format!("{s}: invalid signal specification"),
+                        1,
+                    );
+                }
             }
             i = 2;
         }

@@ -34,7 +34,11 @@ pub(crate) fn return_(sh: &mut Shell, argv: &[String]) -> Res<i32> {
             let n = number(sh, "return", argv.get(1), status)?.unwrap_or_else(|e| e);
             return Err(Flow::Exit(n));
         }
-        return sh.builtin_error("return", "can only `return' from a function or sourced script", 2);
+        return sh.builtin_error(
+            "return",
+            "can only `return' from a function or sourced script",
+            2,
+        );
     }
     match number(sh, "return", argv.get(1), status)? {
         Ok(n) => Err(Flow::Return(n)),
@@ -118,7 +122,8 @@ pub(crate) fn source(sh: &mut Shell, argv: &[String]) -> Res<i32> {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(e) => return sh.builtin_error(file, &e.to_string(), 1),
     };
-    let saved = (argv.len() > 2 && !sh.ctx.posix).then(|| std::mem::replace(&mut sh.params, argv[2..].to_vec()));
+    let saved = (argv.len() > 2 && !sh.ctx.posix)
+        .then(|| std::mem::replace(&mut sh.params, argv[2..].to_vec()));
     sh.sourcing += 1;
     let r = run_text(sh, &text);
     sh.sourcing -= 1;

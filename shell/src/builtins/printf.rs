@@ -108,7 +108,9 @@ fn parse_spec(
     let mut number = |i: &mut usize| -> Option<usize> {
         if chars.get(*i) == Some(&'*') {
             *i += 1;
-            return arg().and_then(|a| a.trim().parse::<i64>().ok()).map(|n| n.max(0) as usize);
+            return arg()
+                .and_then(|a| a.trim().parse::<i64>().ok())
+                .map(|n| n.max(0) as usize);
         }
         let start = *i;
         while chars.get(*i).is_some_and(char::is_ascii_digit) {
@@ -145,7 +147,14 @@ fn convert(spec: &Spec, conv: char, arg: Option<String>, out: &mut Out) {
         'u' | 'o' | 'x' | 'X' => unsigned(spec, conv, number(&a, out) as u64),
         _ => float(spec, conv, float_arg(&a, out)),
     };
-    out.text.push_str(&pad(spec, body, matches!(conv, 'd' | 'i' | 'u' | 'o' | 'x' | 'X' | 'f' | 'F' | 'e' | 'E' | 'g' | 'G')));
+    out.text.push_str(&pad(
+        spec,
+        body,
+        matches!(
+            conv,
+            'd' | 'i' | 'u' | 'o' | 'x' | 'X' | 'f' | 'F' | 'e' | 'E' | 'g' | 'G'
+        ),
+    ));
 }
 
 fn number(a: &str, out: &mut Out) -> i64 {
@@ -160,7 +169,10 @@ fn number(a: &str, out: &mut Out) -> i64 {
         Some(d) => (true, d),
         None => (false, t.strip_prefix('+').unwrap_or(t)),
     };
-    let parsed = if let Some(h) = digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {
+    let parsed = if let Some(h) = digits
+        .strip_prefix("0x")
+        .or_else(|| digits.strip_prefix("0X"))
+    {
         i64::from_str_radix(h, 16)
     } else if digits.len() > 1 && digits.starts_with('0') {
         i64::from_str_radix(&digits[1..], 8)
@@ -172,7 +184,10 @@ fn number(a: &str, out: &mut Out) -> i64 {
         Ok(n) => n,
         Err(_) => {
             out.errors.push(format!("{a}: invalid number"));
-            let lead: String = t.chars().take_while(|c| c.is_ascii_digit() || *c == '-').collect();
+            let lead: String = t
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '-')
+                .collect();
             lead.parse().unwrap_or(0)
         }
     }
@@ -231,7 +246,11 @@ fn float(spec: &Spec, conv: char, v: f64) -> String {
         'g' | 'G' => general(v, p, spec.flags.contains('#')),
         _ => format!("{v:.p$}"),
     };
-    let s = if conv.is_ascii_uppercase() { s.to_uppercase() } else { s };
+    let s = if conv.is_ascii_uppercase() {
+        s.to_uppercase()
+    } else {
+        s
+    };
     if v >= 0.0 && spec.flags.contains('+') {
         format!("+{s}")
     } else {

@@ -26,7 +26,11 @@ pub(crate) fn read(sh: &mut Shell, argv: &[String]) -> Res<i32> {
         let _ = sh.write_fd(2, p.as_bytes())?;
     }
     let Some(io) = sh.fd(opts.fd) else {
-        return sh.builtin_error("read", &format!("{}: invalid file descriptor: Bad file descriptor", opts.fd), 1);
+        return sh.builtin_error(
+            "read",
+            &format!("{}: invalid file descriptor: Bad file descriptor", opts.fd),
+            1,
+        );
     };
     let mut bytes = Vec::new();
     let mut escaped = Vec::new();
@@ -96,7 +100,9 @@ fn parse(argv: &[String]) -> Result<(Opts, Vec<String>), String> {
         }
         let value = |i: &mut usize| {
             *i += 1;
-            argv.get(*i).cloned().ok_or_else(|| format!("{a}: option requires an argument"))
+            argv.get(*i)
+                .cloned()
+                .ok_or_else(|| format!("{a}: option requires an argument"))
         };
         match a.as_str() {
             "-r" => o.raw = true,
@@ -107,7 +113,11 @@ fn parse(argv: &[String]) -> Result<(Opts, Vec<String>), String> {
             "-t" => {
                 value(&mut i)?;
             }
-            "-u" => o.fd = value(&mut i)?.parse().map_err(|_| "invalid file descriptor".to_string())?,
+            "-u" => {
+                o.fd = value(&mut i)?
+                    .parse()
+                    .map_err(|_| "invalid file descriptor".to_string())?
+            }
             "-a" => return Err("-a: arrays are not supported".into()),
             s if s.chars().skip(1).all(|c| "rse".contains(c)) => o.raw |= s.contains('r'),
             other => return Err(format!("{other}: invalid option")),
@@ -129,7 +139,8 @@ fn assign(sh: &mut Shell, names: &[String], line: &[(char, bool)]) -> Res<()> {
     }
     let ifs = sh.ifs();
     let is_ifs = |&(c, esc): &(char, bool)| !esc && ifs.contains(c);
-    let is_ws = |&(c, esc): &(char, bool)| !esc && ifs.contains(c) && matches!(c, ' ' | '\t' | '\n');
+    let is_ws =
+        |&(c, esc): &(char, bool)| !esc && ifs.contains(c) && matches!(c, ' ' | '\t' | '\n');
     let mut pos = line.iter().take_while(|c| is_ws(c)).count();
     for (k, name) in names.iter().enumerate() {
         let value: String = if k + 1 == names.len() {

@@ -101,11 +101,13 @@ impl<'a> Parser<'a> {
             self.i += 3;
             return binary(self.sh, first, op, rhs);
         }
-        if first.starts_with('-') && first.len() == 2 && unary_op(first).is_some() {
-            if let Some(arg) = a.get(self.i + 1) {
-                self.i += 2;
-                return unary(self.sh, first, arg);
-            }
+        if first.starts_with('-')
+            && first.len() == 2
+            && unary_op(first).is_some()
+            && let Some(arg) = a.get(self.i + 1)
+        {
+            self.i += 2;
+            return unary(self.sh, first, arg);
         }
         self.i += 1;
         Ok(!first.is_empty())
@@ -186,9 +188,7 @@ pub(crate) fn unary_pred(sh: &Shell, p: &U, arg: &str) -> bool {
         U::FileExistsAndIsRegularFile => kind(FileKind::Regular),
         U::FileExistsAndIsDir => kind(FileKind::Directory),
         U::FileExistsAndIsNotZeroLength => stat(true).is_some_and(|m| m.size > 0),
-        U::FileExistsAndIsReadable | U::FileExistsAndOwnedByEffectiveUserId => {
-            stat(true).is_some()
-        }
+        U::FileExistsAndIsReadable | U::FileExistsAndOwnedByEffectiveUserId => stat(true).is_some(),
         U::FileExistsAndOwnedByEffectiveGroupId => stat(true).is_some(),
         U::FileExistsAndIsWritable => stat(true).is_some_and(|m| m.writable),
         U::FileExistsAndIsExecutable => stat(true).is_some_and(|m| m.executable),

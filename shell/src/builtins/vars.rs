@@ -76,14 +76,18 @@ pub(crate) fn set(sh: &mut Shell, argv: &[String]) -> Res<i32> {
                 match flag(&mut sh.opts, name) {
                     Some(f) => *f = on,
                     None if name == "verbose" => {}
-                    None => return sh.builtin_error("set", &format!("{name}: invalid option name"), 2),
+                    None => {
+                        return sh.builtin_error("set", &format!("{name}: invalid option name"), 2);
+                    }
                 }
                 continue;
             }
             match letter_option(c).and_then(|n| flag(&mut sh.opts, n)) {
                 Some(f) => *f = on,
                 None if "vhBmHPTE".contains(c) => {}
-                None => return sh.builtin_error("set", &format!("{}{c}: invalid option", &a[..1]), 2),
+                None => {
+                    return sh.builtin_error("set", &format!("{}{c}: invalid option", &a[..1]), 2);
+                }
             }
         }
         i += 1;
@@ -113,7 +117,11 @@ pub(crate) fn shift(sh: &mut Shell, argv: &[String]) -> Res<i32> {
         None => 1,
         Some(Ok(n)) => n,
         Some(Err(_)) => {
-            return sh.builtin_error("shift", &format!("{}: numeric argument required", argv[1]), 1);
+            return sh.builtin_error(
+                "shift",
+                &format!("{}: numeric argument required", argv[1]),
+                1,
+            );
         }
     };
     if n > sh.params.len() {
@@ -177,7 +185,9 @@ fn print_vars(sh: &mut Shell, who: &str, flag: &str, pick: impl Fn(&Var) -> bool
     for (k, v) in sh.vars.visible() {
         if pick(&v) {
             match v.value {
-                Some(val) => text.push_str(&format!("declare {flag} {k}=\"{}\"\n", escape_dq(&val))),
+                Some(val) => {
+                    text.push_str(&format!("declare {flag} {k}=\"{}\"\n", escape_dq(&val)))
+                }
                 None => text.push_str(&format!("declare {flag} {k}\n")),
             }
         }
@@ -249,7 +259,11 @@ pub(crate) fn unset(sh: &mut Shell, argv: &[String]) -> Res<i32> {
             continue;
         }
         if sh.vars.unset(name).is_err() {
-            sh.builtin_error("unset", &format!("{name}: cannot unset: readonly variable"), 1)?;
+            sh.builtin_error(
+                "unset",
+                &format!("{name}: cannot unset: readonly variable"),
+                1,
+            )?;
             status = 1;
         }
     }

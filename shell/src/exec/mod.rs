@@ -83,7 +83,11 @@ impl Shell {
         } else {
             self.run_stages(&p.seq)?
         };
-        let status = if p.bang { i32::from(status == 0) } else { status };
+        let status = if p.bang {
+            i32::from(status == 0)
+        } else {
+            status
+        };
         self.status = status;
         if status != 0 && !p.bang && self.opts.errexit && self.errexit_off == 0 {
             return Err(Flow::Exit(status));

@@ -140,7 +140,12 @@ fn set_stdio(shell: &mut Shell, stdin: Option<Io>, stdout: Option<Io>) {
 /// The last status, or with `pipefail` the last non-zero one.
 fn pipeline_status(statuses: &[i32], pipefail: bool) -> i32 {
     if pipefail {
-        statuses.iter().rev().copied().find(|&s| s != 0).unwrap_or(0)
+        statuses
+            .iter()
+            .rev()
+            .copied()
+            .find(|&s| s != 0)
+            .unwrap_or(0)
     } else {
         statuses.last().copied().unwrap_or(0)
     }

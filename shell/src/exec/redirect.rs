@@ -49,7 +49,8 @@ impl Shell {
     fn apply_one(&mut self, r: &IoRedirect, fds: &mut Fds) -> Res<()> {
         match r {
             IoRedirect::File(fd, kind, target) => {
-                let default = matches!(kind, Kind::Read | Kind::ReadAndWrite | Kind::DuplicateInput);
+                let default =
+                    matches!(kind, Kind::Read | Kind::ReadAndWrite | Kind::DuplicateInput);
                 let fd = self.fd_number(*fd, usize::from(!default))?;
                 self.file_redirect(fd, kind, target, fds)
             }
@@ -73,7 +74,11 @@ impl Shell {
                 Ok(())
             }
             IoRedirect::OutputAndError(word, append) => {
-                let mode = if *append { OpenMode::APPEND } else { self.write_mode() };
+                let mode = if *append {
+                    OpenMode::APPEND
+                } else {
+                    self.write_mode()
+                };
                 let io = self.open_word(&word.value, mode, fds)?;
                 fds[1] = Some(io.clone());
                 fds[2] = Some(io);
@@ -88,7 +93,10 @@ impl Shell {
             Target::Fd(n) => return self.dup(fd, &n.to_string(), fds),
             Target::Duplicate(w) => {
                 let text = self.expand_string(&w.value)?;
-                if matches!(kind, Kind::DuplicateOutput) && text.parse::<usize>().is_err() && text != "-" {
+                if matches!(kind, Kind::DuplicateOutput)
+                    && text.parse::<usize>().is_err()
+                    && text != "-"
+                {
                     let io = self.open_word(&w.value, self.write_mode(), fds)?;
                     fds[1] = Some(io.clone());
                     fds[2] = Some(io);
@@ -185,5 +193,8 @@ fn special_path(path: &str, fds: &Fds) -> Option<Io> {
         "/dev/stderr" => 2,
         p => p.strip_prefix("/dev/fd/")?.parse::<usize>().ok()?,
     };
-    fds.get(fd).cloned().flatten().or_else(|| Some(Arc::new(NullStream)))
+    fds.get(fd)
+        .cloned()
+        .flatten()
+        .or_else(|| Some(Arc::new(NullStream)))
 }

@@ -56,7 +56,9 @@ impl Shell {
         if let Some(name) = &cmd.word_or_name {
             argv.extend(self.expand_fields(name)?);
         }
-        let declaration = argv.first().is_some_and(|a| DECLARATIONS.contains(&a.as_str()));
+        let declaration = argv
+            .first()
+            .is_some_and(|a| DECLARATIONS.contains(&a.as_str()));
         for item in cmd.suffix.iter().flat_map(|s| &s.0) {
             match item {
                 Item::Word(w) => argv.extend(self.expand_fields(w)?),
@@ -211,7 +213,11 @@ impl Shell {
     }
 
     /// Calls a shell function with `argv` as `$0 $1 ...` (`$0` unchanged).
-    pub fn call_function(&mut self, def: &Arc<ast::FunctionDefinition>, argv: Vec<String>) -> Res<i32> {
+    pub fn call_function(
+        &mut self,
+        def: &Arc<ast::FunctionDefinition>,
+        argv: Vec<String>,
+    ) -> Res<i32> {
         self.enter()?;
         let saved = std::mem::replace(&mut self.params, argv.into_iter().skip(1).collect());
         self.vars.push_frame();
@@ -270,9 +276,12 @@ fn first_line(cmd: &ast::SimpleCommand) -> Option<usize> {
     if let Some(w) = &cmd.word_or_name {
         return w.loc.as_ref().map(|l| l.start.line);
     }
-    cmd.prefix.iter().flat_map(|p| &p.0).find_map(|item| match item {
-        Item::AssignmentWord(a, _) => Some(a.loc.start.line),
-        Item::Word(w) => w.loc.as_ref().map(|l| l.start.line),
-        _ => None,
-    })
+    cmd.prefix
+        .iter()
+        .flat_map(|p| &p.0)
+        .find_map(|item| match item {
+            Item::AssignmentWord(a, _) => Some(a.loc.start.line),
+            Item::Word(w) => w.loc.as_ref().map(|l| l.start.line),
+            _ => None,
+        })
 }

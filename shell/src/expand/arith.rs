@@ -57,7 +57,9 @@ impl Shell {
                 )));
             }
         };
-        Ok(self.eval(&expr)?.map_err(|m| format!("{}: {m}", text.trim())))
+        Ok(self
+            .eval(&expr)?
+            .map_err(|m| format!("{}: {m}", text.trim())))
     }
 
     fn eval(&mut self, e: &ArithmeticExpr) -> Res<Result<i64, String>> {

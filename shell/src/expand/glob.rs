@@ -58,7 +58,9 @@ impl Shell {
         }
         let mut found: Vec<String> = prefixes
             .into_iter()
-            .map(|p| p.trim_end_matches('/').to_string() + if pat.ends_with('/') { "/" } else { "" })
+            .map(|p| {
+                p.trim_end_matches('/').to_string() + if pat.ends_with('/') { "/" } else { "" }
+            })
             .filter(|p| !p.is_empty())
             .collect();
         if literal_after_meta {

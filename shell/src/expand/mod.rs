@@ -104,8 +104,7 @@ impl Shell {
 
     /// Expands word text to parts (no brace expansion).
     pub fn expand_raw(&mut self, word: &str, quoted: bool) -> Res<Vec<Part>> {
-        let pieces = match brush_parser::word::parse(word, &crate::parse::options(self.ctx.posix))
-        {
+        let pieces = match brush_parser::word::parse(word, &crate::parse::options(self.ctx.posix)) {
             Ok(p) => p,
             Err(_) => {
                 self.error(&format!("{word}: bad substitution"))?;

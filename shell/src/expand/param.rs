@@ -369,7 +369,12 @@ impl Shell {
             Value::Unset => out.push(part(String::new())),
             Value::Str(s) => out.push(part(s)),
             Value::List(l, true) if quoted => {
-                let sep = self.ifs().chars().next().map(String::from).unwrap_or_default();
+                let sep = self
+                    .ifs()
+                    .chars()
+                    .next()
+                    .map(String::from)
+                    .unwrap_or_default();
                 out.push(part(l.join(&sep)));
             }
             Value::List(l, _) => {
@@ -475,7 +480,11 @@ fn replace(s: &str, pat: &Pattern, rep: &str, kind: &SubstringMatchKind) -> Stri
 fn substring(v: Value, off: i64, len: Option<i64>, p: &Parameter) -> Value {
     let slice = |items: &[String], off: i64, len: Option<i64>| -> Vec<String> {
         let n = items.len() as i64;
-        let start = if off < 0 { (n + off).max(0) } else { off.min(n) };
+        let start = if off < 0 {
+            (n + off).max(0)
+        } else {
+            off.min(n)
+        };
         let end = match len {
             Some(l) if l < 0 => (n + l).max(start),
             Some(l) => (start + l).min(n),
@@ -544,8 +553,17 @@ mod tests {
     #[test]
     fn replaces_first_and_all() {
         let p = Pattern::new("o");
-        assert_eq!(replace("foo", &p, "0", &SubstringMatchKind::FirstOccurrence), "f0o");
-        assert_eq!(replace("foo", &p, "0", &SubstringMatchKind::Anywhere), "f00");
-        assert_eq!(replace("foo", &Pattern::new("f"), "F", &SubstringMatchKind::Prefix), "Foo");
+        assert_eq!(
+            replace("foo", &p, "0", &SubstringMatchKind::FirstOccurrence),
+            "f0o"
+        );
+        assert_eq!(
+            replace("foo", &p, "0", &SubstringMatchKind::Anywhere),
+            "f00"
+        );
+        assert_eq!(
+            replace("foo", &Pattern::new("f"), "F", &SubstringMatchKind::Prefix),
+            "Foo"
+        );
     }
 }

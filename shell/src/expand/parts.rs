@@ -140,9 +140,13 @@ fn read_only_redirect(parsed: &crate::parse::Parsed) -> Option<String> {
         return None;
     }
     match s.prefix.as_ref()?.0.as_slice() {
-        [Item::IoRedirect(IoRedirect::File(None | Some(0), IoFileRedirectKind::Read, IoFileRedirectTarget::Filename(w)))] => {
-            Some(w.value.clone())
-        }
+        [
+            Item::IoRedirect(IoRedirect::File(
+                None | Some(0),
+                IoFileRedirectKind::Read,
+                IoFileRedirectTarget::Filename(w),
+            )),
+        ] => Some(w.value.clone()),
         _ => None,
     }
 }

@@ -13,7 +13,15 @@ fn run_with(script: &str, stdin: &[u8], limits: Limits) -> (Outcome, tempfile::T
     let dir = tempfile::tempdir().unwrap();
     let stop = Stop::new();
     let os = Arc::new(FakeOs::new(dir.path(), stop.clone()));
-    let out = run_shell(os.clone(), &["bash", "-c", script], "/work", &[], stdin, limits, stop);
+    let out = run_shell(
+        os.clone(),
+        &["bash", "-c", script],
+        "/work",
+        &[],
+        stdin,
+        limits,
+        stop,
+    );
     os.procs.kill_all();
     (out, dir)
 }
@@ -53,7 +61,10 @@ fn pipeline_status_is_the_last_stage() {
 
 #[test]
 fn pipefail_reports_the_last_failure() {
-    assert_eq!(sh("set -o pipefail; fexit 3 | fexit 0; echo $?").stdout, "3\n");
+    assert_eq!(
+        sh("set -o pipefail; fexit 3 | fexit 0; echo $?").stdout,
+        "3\n"
+    );
 }
 
 #[test]
@@ -81,14 +92,24 @@ fn large_output_flows_through_a_pipe_with_backpressure() {
 
 #[test]
 fn command_substitution_captures_a_guest() {
-    assert_eq!(sh("x=$(fecho hi there); echo \"[$x]\"").stdout, "[hi there]\n");
+    assert_eq!(
+        sh("x=$(fecho hi there); echo \"[$x]\"").stdout,
+        "[hi there]\n"
+    );
 }
 
 #[test]
 fn redirections_write_and_read_files_in_the_mount() {
-    let (o, dir) = run_with("fecho one > f; fecho two >> f; fcat < f", b"", Limits::default());
+    let (o, dir) = run_with(
+        "fecho one > f; fecho two >> f; fcat < f",
+        b"",
+        Limits::default(),
+    );
     assert_eq!(o.stdout, "one\ntwo\n");
-    assert_eq!(std::fs::read_to_string(dir.path().join("f")).unwrap(), "one\ntwo\n");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("f")).unwrap(),
+        "one\ntwo\n"
+    );
 }
 
 #[test]
@@ -130,7 +151,9 @@ fn functions_have_locals_and_return_codes() {
 
 #[test]
 fn errexit_ignores_conditions_and_and_or_heads() {
-    let o = sh("set -e; if fexit 1; then :; fi; fexit 1 || true; ! fexit 0; echo alive; fexit 2; echo dead");
+    let o = sh(
+        "set -e; if fexit 1; then :; fi; fexit 1 || true; ! fexit 0; echo alive; fexit 2; echo dead",
+    );
     assert_eq!(o.stdout, "alive\n");
     assert_eq!(o.status, Ok(2));
 }
@@ -144,7 +167,10 @@ fn exit_trap_runs_at_the_end() {
 
 #[test]
 fn subshells_do_not_leak_state() {
-    assert_eq!(sh("x=1; (x=2; cd /; exit 4); echo $? $x $PWD").stdout, "4 1 /work\n");
+    assert_eq!(
+        sh("x=1; (x=2; cd /; exit 4); echo $? $x $PWD").stdout,
+        "4 1 /work\n"
+    );
 }
 
 #[test]
@@ -157,7 +183,15 @@ fn stop_from_another_thread_ends_an_infinite_loop() {
         std::thread::sleep(Duration::from_millis(100));
         s2.stop(StopCause::Signal(9));
     });
-    let o = run_shell(os, &["bash", "-c", "while :; do :; done"], "/work", &[], b"", Limits::default(), stop);
+    let o = run_shell(
+        os,
+        &["bash", "-c", "while :; do :; done"],
+        "/work",
+        &[],
+        b"",
+        Limits::default(),
+        stop,
+    );
     assert_eq!(o.status, Err(ShellError::Stopped(StopCause::Signal(9))));
 }
 
@@ -171,28 +205,59 @@ fn stop_wakes_a_script_blocked_on_a_guest() {
         std::thread::sleep(Duration::from_millis(100));
         s2.stop(StopCause::Signal(9));
     });
-    let o = run_shell(os.clone(), &["bash", "-c", "flood | fcat | fcat > /dev/null"], "/work", &[], b"", Limits::default(), stop);
+    let o = run_shell(
+        os.clone(),
+        &["bash", "-c", "flood | fcat | fcat > /dev/null"],
+        "/work",
+        &[],
+        b"",
+        Limits::default(),
+        stop,
+    );
     os.procs.kill_all();
-    assert!(matches!(o.status, Err(ShellError::Stopped(_))), "{:?}", o.status);
+    assert!(
+        matches!(o.status, Err(ShellError::Stopped(_))),
+        "{:?}",
+        o.status
+    );
 }
 
 #[test]
 fn process_total_limit_is_typed() {
-    let limits = Limits { max_processes_total: 20, ..Limits::default() };
-    let (o, _d) = run_with("i=0; while [ $i -lt 100 ]; do fexit 0; i=$((i+1)); done", b"", limits);
-    assert_eq!(o.status, Err(ShellError::ProcessLimit { which: "in total", limit: 20 }));
+    let limits = Limits {
+        max_processes_total: 20,
+        ..Limits::default()
+    };
+    let (o, _d) = run_with(
+        "i=0; while [ $i -lt 100 ]; do fexit 0; i=$((i+1)); done",
+        b"",
+        limits,
+    );
+    assert_eq!(
+        o.status,
+        Err(ShellError::ProcessLimit {
+            which: "in total",
+            limit: 20
+        })
+    );
 }
 
 #[test]
 fn memory_budget_is_typed() {
-    let limits = Limits { max_memory: 1 << 20, ..Limits::default() };
+    let limits = Limits {
+        max_memory: 1 << 20,
+        ..Limits::default()
+    };
     let (o, _d) = run_with("x=aaaaaaaa; while :; do x=$x$x; done", b"", limits);
     assert_eq!(o.status, Err(ShellError::MemoryLimit { limit: 1 << 20 }));
 }
 
 #[test]
 fn capture_past_the_budget_is_typed() {
-    let limits = Limits { max_memory: 1 << 20, ..Limits::default() };
+    let limits = Limits {
+        max_memory: 1 << 20,
+        ..Limits::default()
+    };
     let (o, _d) = run_with("x=$(flood 5000)", b"", limits);
     assert_eq!(o.status, Err(ShellError::MemoryLimit { limit: 1 << 20 }));
 }
@@ -211,6 +276,10 @@ fn command_v_uses_the_engine_lookup() {
 
 #[test]
 fn globbing_lists_the_mount() {
-    let (o, _d) = run_with("touch() { : > \"$1\"; }; touch b.txt; touch a.txt; touch c.md; echo *.txt; echo *.none", b"", Limits::default());
+    let (o, _d) = run_with(
+        "touch() { : > \"$1\"; }; touch b.txt; touch a.txt; touch c.md; echo *.txt; echo *.none",
+        b"",
+        Limits::default(),
+    );
     assert_eq!(o.stdout, "a.txt b.txt\n*.none\n");
 }

@@ -31,7 +31,11 @@ impl FakeOs {
             read_only: false,
         }])
         .unwrap();
-        Self { fs, procs: Procs::new(), stop }
+        Self {
+            fs,
+            procs: Procs::new(),
+            stop,
+        }
     }
 }
 
@@ -64,7 +68,10 @@ fn run_fake(req: &SpawnRequest, killed: &AtomicBool) -> Result<i32, IoError> {
         }
         "fexit" => Ok(args.first().and_then(|a| a.parse().ok()).unwrap_or(0)),
         "flood" => {
-            let n: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(usize::MAX);
+            let n: usize = args
+                .first()
+                .and_then(|a| a.parse().ok())
+                .unwrap_or(usize::MAX);
             let line = [b'y'; 1024];
             for _ in 0..n {
                 if killed.load(Ordering::SeqCst) {
@@ -120,7 +127,9 @@ impl Processes for FakeOs {
         }
         let killed = Arc::new(AtomicBool::new(false));
         let k = killed.clone();
-        let pid = self.procs.add(Box::new(move |_| k.store(true, Ordering::SeqCst)));
+        let pid = self
+            .procs
+            .add(Box::new(move |_| k.store(true, Ordering::SeqCst)));
         let procs = self.procs.clone();
         std::thread::spawn(move || {
             let status = match run_fake(&req, &killed) {

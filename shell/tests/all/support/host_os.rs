@@ -26,9 +26,17 @@ impl HostOs {
     /// `root` is mounted at its own path.
     pub fn new(root: &Path, stop: Stop) -> Self {
         let guest = root.to_string_lossy().into_owned();
-        let fs = SandboxFs::new(&[Preopen { host: root.to_path_buf(), guest, read_only: false }])
-            .expect("fixture mount");
-        Self { fs, procs: Procs::new(), stop }
+        let fs = SandboxFs::new(&[Preopen {
+            host: root.to_path_buf(),
+            guest,
+            read_only: false,
+        }])
+        .expect("fixture mount");
+        Self {
+            fs,
+            procs: Procs::new(),
+            stop,
+        }
     }
 
     /// Ends every process still running (the end of an exec).
@@ -51,7 +59,11 @@ impl FileSystem for HostOs {
 
 fn find_in_path(name: &str, path: Option<&str>, cwd: &str) -> Option<PathBuf> {
     if name.contains('/') {
-        let p = if name.starts_with('/') { PathBuf::from(name) } else { Path::new(cwd).join(name) };
+        let p = if name.starts_with('/') {
+            PathBuf::from(name)
+        } else {
+            Path::new(cwd).join(name)
+        };
         return p.is_file().then_some(p);
     }
     path.unwrap_or("/usr/bin:/bin")
@@ -99,16 +111,22 @@ impl Processes for HostOs {
     }
 
     fn spawn(&self, req: SpawnRequest) -> Result<Pid, SpawnError> {
-        let path = req.env.iter().find(|(k, _)| k == "PATH").map(|(_, v)| v.as_str());
+        let path = req
+            .env
+            .iter()
+            .find(|(k, _)| k == "PATH")
+            .map(|(_, v)| v.as_str());
         if req.argv[0].contains('/') {
             let p = Path::new(&req.cwd).join(&req.argv[0]);
             if p.is_dir() {
                 return Err(SpawnError::NotExecutable("Is a directory".into()));
             }
-            if p.is_file() && std::fs::metadata(&p).is_ok_and(|m| {
-                use std::os::unix::fs::PermissionsExt;
-                m.permissions().mode() & 0o111 == 0
-            }) {
+            if p.is_file()
+                && std::fs::metadata(&p).is_ok_and(|m| {
+                    use std::os::unix::fs::PermissionsExt;
+                    m.permissions().mode() & 0o111 == 0
+                })
+            {
                 return Err(SpawnError::NotExecutable("Permission denied".into()));
             }
         }
@@ -132,7 +150,10 @@ impl Processes for HostOs {
             .map_err(|e| SpawnError::NotExecutable(e.to_string()))?;
         let os_pid = child.id();
         let pid = self.procs.add(Box::new(move |sig| {
-            let _ = Command::new("kill").arg(format!("-{sig}")).arg(os_pid.to_string()).status();
+            let _ = Command::new("kill")
+                .arg(format!("-{sig}"))
+                .arg(os_pid.to_string())
+                .status();
         }));
         if let Some(stdin) = child.stdin.take() {
             pump_in(req.stdin.clone(), stdin);

@@ -7,7 +7,9 @@ pub mod procs;
 
 use std::sync::{Arc, Mutex};
 
-use agentos_shell::{Invocation, Io, IoError, Limits, MemoryReader, Os, ShellError, Stop, Stream, StreamKind};
+use agentos_shell::{
+    Invocation, Io, IoError, Limits, MemoryReader, Os, ShellError, Stop, Stream, StreamKind,
+};
 
 /// A sink the test reads afterwards.
 #[derive(Debug, Default)]
@@ -54,7 +56,10 @@ pub fn run_shell(
     let err = Arc::new(Sink::default());
     let inv = Invocation {
         argv: argv.iter().map(|s| s.to_string()).collect(),
-        env: env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        env: env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
         cwd: cwd.to_string(),
         stdin: Arc::new(MemoryReader::new(stdin.to_vec())) as Io,
         stdout: out.clone() as Io,
@@ -67,5 +72,9 @@ pub fn run_shell(
         .unwrap()
         .join()
         .unwrap();
-    Outcome { status, stdout: out.text(), stderr: err.text() }
+    Outcome {
+        status,
+        stdout: out.text(),
+        stderr: err.text(),
+    }
 }

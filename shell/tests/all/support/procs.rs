@@ -43,13 +43,21 @@ impl Procs {
     /// Registers a running process killed by `kill`.
     pub fn add(&self, kill: Killer) -> Pid {
         let pid = self.inner.next.fetch_add(1, Ordering::SeqCst);
-        self.inner.table.lock().unwrap().insert(pid, Entry::Running(kill));
+        self.inner
+            .table
+            .lock()
+            .unwrap()
+            .insert(pid, Entry::Running(kill));
         Pid(pid)
     }
 
     /// Marks `pid` ended.
     pub fn done(&self, pid: Pid, status: ExitStatus) {
-        self.inner.table.lock().unwrap().insert(pid.0, Entry::Done(status));
+        self.inner
+            .table
+            .lock()
+            .unwrap()
+            .insert(pid.0, Entry::Done(status));
         self.inner.changed.notify_all();
     }
 
@@ -68,7 +76,12 @@ impl Procs {
             if stop.is_stopped() {
                 return Err(ProcError::Stopped);
             }
-            t = self.inner.changed.wait_timeout(t, Duration::from_millis(10)).unwrap().0;
+            t = self
+                .inner
+                .changed
+                .wait_timeout(t, Duration::from_millis(10))
+                .unwrap()
+                .0;
         }
     }
 
