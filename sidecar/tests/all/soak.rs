@@ -44,7 +44,7 @@ const HOSTILE: &[Hostile] = &[
 ];
 
 async fn victim(sc: &Sidecar, n: usize) {
-    let out = if n % 2 == 0 {
+    let out = if n.is_multiple_of(2) {
         run(sc, node("setTimeout(() => console.log('v'), 5)")).await
     } else {
         run(sc, ExecSpec::new(["echo", "v"])).await
@@ -122,7 +122,7 @@ async fn rounds(sc: &Arc<Sidecar>, execs: usize) {
             tokio::spawn(async move {
                 for k in 0..per_client {
                     let n = c * per_client + k;
-                    if n % 2 == 0 {
+                    if n.is_multiple_of(2) {
                         hostile(&sc, n / 2).await;
                     } else {
                         victim(&sc, n).await;

@@ -1,0 +1,86 @@
+//! The builtins. Each takes the shell and its expanded argv (with `argv[0]`), writes through
+//! the shell's fds, and returns its status.
+
+mod core;
+mod flow;
+mod printf;
+mod read;
+mod test;
+pub(crate) mod vars;
+
+use crate::shell::{Res, Shell};
+
+/// A builtin.
+pub(crate) type Builtin = fn(&mut Shell, &[String]) -> Res<i32>;
+
+/// POSIX special builtins (their prefix assignments stay in `sh`).
+const SPECIAL: &[&str] = &[
+    ":", ".", "break", "continue", "eval", "exec", "exit", "export", "readonly", "return", "set",
+    "shift", "trap", "unset",
+];
+
+/// The builtin called `name`.
+pub(crate) fn find(name: &str) -> Option<Builtin> {
+    Some(match name {
+        ":" | "true" => |_, _| Ok(0),
+        "false" => |_, _| Ok(1),
+        "echo" => core::echo,
+        "pwd" => core::pwd,
+        "cd" => core::cd,
+        "printf" => printf::printf,
+        "read" => read::read,
+        "test" | "[" => test::test,
+        "export" => vars::export,
+        "readonly" => vars::readonly,
+        "unset" => vars::unset,
+        "local" => vars::local,
+        "declare" | "typeset" => vars::declare,
+        "set" => vars::set,
+        "shift" => vars::shift,
+        "exit" => flow::exit,
+        "return" => flow::return_,
+        "break" => flow::break_,
+        "continue" => flow::continue_,
+        "eval" => flow::eval,
+        "source" | "." => flow::source,
+        "exec" => flow::exec,
+        "command" => core::command,
+        "type" => core::type_,
+        "wait" => core::wait,
+        "trap" => flow::trap,
+        "let" => core::let_,
+        "kill" => core::kill,
+        "getopts" => read::getopts,
+        _ => return None,
+    })
+}
+
+/// Whether `name` is a POSIX special builtin.
+pub(crate) fn is_special(name: &str) -> bool {
+    SPECIAL.contains(&name)
+}
+
+/// Shell keywords, for `type` and `command -v`.
+pub(crate) const KEYWORDS: &[&str] = &[
+    "if", "then", "else", "elif", "fi", "case", "esac", "for", "while", "until", "do", "done",
+    "in", "function", "select", "time", "{", "}", "!", "[[", "]]", "coproc",
+];
+
+impl Shell {
+    /// Writes `text` to stdout; on failure prints bash's `NAME: write error` and is status 1.
+    pub fn print(&mut self, name: &str, text: &str) -> Res<i32> {
+        match self.out(text)? {
+            Ok(()) => Ok(0),
+            Err(e) => {
+                self.error(&format!("{name}: write error: {e}"))?;
+                Ok(1)
+            }
+        }
+    }
+
+    /// Prints `NAME: msg` as a builtin's error; returns `status`.
+    pub fn builtin_error(&mut self, name: &str, msg: &str, status: i32) -> Res<i32> {
+        self.error(&format!("{name}: {msg}"))?;
+        Ok(status)
+    }
+}

@@ -1,0 +1,179 @@
+//! `read [-r] [-p PROMPT] [-d DELIM] [-n N] [-u FD] [NAME...]`: reads one byte at a time
+//! (never past the delimiter, so the rest stays for the next reader of a pipe), splits by
+//! `$IFS` and assigns.
+
+use crate::shell::{Res, Shell};
+use crate::stream::IoError;
+
+struct Opts {
+    raw: bool,
+    delim: u8,
+    count: Option<usize>,
+    fd: usize,
+    prompt: Option<String>,
+}
+
+/// Longest line `read` accepts.
+const MAX_LINE: usize = 16 << 20;
+
+/// `read`.
+pub(crate) fn read(sh: &mut Shell, argv: &[String]) -> Res<i32> {
+    let (opts, names) = match parse(argv) {
+        Ok(x) => x,
+        Err(msg) => return sh.builtin_error("read", &msg, 2),
+    };
+    if let Some(p) = &opts.prompt {
+        let _ = sh.write_fd(2, p.as_bytes())?;
+    }
+    let Some(io) = sh.fd(opts.fd) else {
+        return sh.builtin_error(
+            "read",
+            &format!("{}: invalid file descriptor: Bad file descriptor", opts.fd),
+            1,
+        );
+    };
+    let mut bytes = Vec::new();
+    let mut escaped = Vec::new();
+    let mut eof = true;
+    let mut pending_backslash = false;
+    let mut buf = [0u8; 1];
+    loop {
+        sh.check_stop()?;
+        if opts.count.is_some_and(|n| escaped.len() >= n) {
+            eof = false;
+            break;
+        }
+        match io.read(&mut buf) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(IoError::Stopped) => {
+                sh.check_stop()?;
+                break;
+            }
+            Err(e) => return sh.builtin_error("read", &format!("read error: {e}"), 1),
+        }
+        let b = buf[0];
+        if pending_backslash {
+            pending_backslash = false;
+            if b != b'\n' {
+                bytes.push(b);
+                escaped.push(true);
+            }
+            continue;
+        }
+        if b == b'\\' && !opts.raw {
+            pending_backslash = true;
+            continue;
+        }
+        if b == opts.delim {
+            eof = false;
+            break;
+        }
+        bytes.push(b);
+        escaped.push(false);
+        if bytes.len() > MAX_LINE {
+            return sh.builtin_error("read", "line too long", 1);
+        }
+    }
+    sh.ctx.budget.check(bytes.len())?;
+    let line: Vec<(char, bool)> = String::from_utf8_lossy(&bytes)
+        .chars()
+        .zip(escaped.iter().copied().chain(std::iter::repeat(false)))
+        .collect();
+    assign(sh, &names, &line)?;
+    Ok(i32::from(eof))
+}
+
+fn parse(argv: &[String]) -> Result<(Opts, Vec<String>), String> {
+    let mut o = Opts {
+        raw: false,
+        delim: b'\n',
+        count: None,
+        fd: 0,
+        prompt: None,
+    };
+    let mut i = 1;
+    while let Some(a) = argv.get(i).filter(|a| a.starts_with('-') && a.len() > 1) {
+        if a == "--" {
+            i += 1;
+            break;
+        }
+        let value = |i: &mut usize| {
+            *i += 1;
+            argv.get(*i)
+                .cloned()
+                .ok_or_else(|| format!("{a}: option requires an argument"))
+        };
+        match a.as_str() {
+            "-r" => o.raw = true,
+            "-s" | "-e" => {}
+            "-p" => o.prompt = Some(value(&mut i)?),
+            "-d" => o.delim = value(&mut i)?.bytes().next().unwrap_or(0),
+            "-n" | "-N" => o.count = value(&mut i)?.parse().ok(),
+            "-t" => {
+                value(&mut i)?;
+            }
+            "-u" => {
+                o.fd = value(&mut i)?
+                    .parse()
+                    .map_err(|_| "invalid file descriptor".to_string())?
+            }
+            "-a" => return Err("-a: arrays are not supported".into()),
+            s if s.chars().skip(1).all(|c| "rse".contains(c)) => o.raw |= s.contains('r'),
+            other => return Err(format!("{other}: invalid option")),
+        }
+        i += 1;
+    }
+    if o.fd >= crate::shell::NFDS {
+        return Err(format!("{}: invalid file descriptor", o.fd));
+    }
+    Ok((o, argv[i.min(argv.len())..].to_vec()))
+}
+
+/// Splits `line` (chars with their escaped flag) over `names` by `$IFS`.
+fn assign(sh: &mut Shell, names: &[String], line: &[(char, bool)]) -> Res<()> {
+    if names.is_empty() {
+        let text: String = line.iter().map(|(c, _)| c).collect();
+        sh.set_var("REPLY", text)?;
+        return Ok(());
+    }
+    let ifs = sh.ifs();
+    let is_ifs = |&(c, esc): &(char, bool)| !esc && ifs.contains(c);
+    let is_ws =
+        |&(c, esc): &(char, bool)| !esc && ifs.contains(c) && matches!(c, ' ' | '\t' | '\n');
+    let mut pos = line.iter().take_while(|c| is_ws(c)).count();
+    for (k, name) in names.iter().enumerate() {
+        let value: String = if k + 1 == names.len() {
+            let mut end = line.len();
+            while end > pos && is_ws(&line[end - 1]) {
+                end -= 1;
+            }
+            line[pos..end].iter().map(|(c, _)| c).collect()
+        } else {
+            let start = pos;
+            while pos < line.len() && !is_ifs(&line[pos]) {
+                pos += 1;
+            }
+            let field: String = line[start..pos].iter().map(|(c, _)| c).collect();
+            while pos < line.len() && is_ws(&line[pos]) {
+                pos += 1;
+            }
+            if pos < line.len() && is_ifs(&line[pos]) && !is_ws(&line[pos]) {
+                pos += 1;
+                while pos < line.len() && is_ws(&line[pos]) {
+                    pos += 1;
+                }
+            }
+            field
+        };
+        if !sh.set_var(name, value)? {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+/// `getopts` is not provided.
+pub(crate) fn getopts(sh: &mut Shell, _argv: &[String]) -> Res<i32> {
+    sh.builtin_error("getopts", "not supported", 2)
+}

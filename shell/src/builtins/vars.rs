@@ -1,0 +1,312 @@
+//! Variable and option builtins: `export`, `readonly`, `unset`, `local`, `declare`, `set`,
+//! `shift`.
+
+use crate::exec::quote_single;
+use crate::shell::{Opts, Res, Shell};
+use crate::vars::{Var, is_name};
+
+/// The long option names of `set -o`, with their flag letter.
+const OPTIONS: &[(&str, char)] = &[
+    ("allexport", 'a'),
+    ("errexit", 'e'),
+    ("noglob", 'f'),
+    ("noexec", 'n'),
+    ("nounset", 'u'),
+    ("xtrace", 'x'),
+    ("noclobber", 'C'),
+    ("pipefail", ' '),
+    ("verbose", 'v'),
+];
+
+fn flag<'a>(o: &'a mut Opts, name: &str) -> Option<&'a mut bool> {
+    Some(match name {
+        "allexport" => &mut o.allexport,
+        "errexit" => &mut o.errexit,
+        "noglob" => &mut o.noglob,
+        "noexec" => &mut o.noexec,
+        "nounset" => &mut o.nounset,
+        "xtrace" => &mut o.xtrace,
+        "noclobber" => &mut o.noclobber,
+        "pipefail" => &mut o.pipefail,
+        _ => return None,
+    })
+}
+
+/// Whether option `name` is on (`None`: no such option).
+pub(crate) fn option_value(sh: &Shell, name: &str) -> Option<bool> {
+    let mut o = sh.opts;
+    if name == "verbose" {
+        return Some(false);
+    }
+    flag(&mut o, name).map(|f| *f)
+}
+
+fn letter_option(c: char) -> Option<&'static str> {
+    OPTIONS.iter().find(|(_, l)| *l == c).map(|(n, _)| *n)
+}
+
+/// `set [-+eufxCan] [-+o NAME] [--] [ARGS]`.
+pub(crate) fn set(sh: &mut Shell, argv: &[String]) -> Res<i32> {
+    if argv.len() == 1 {
+        let mut text = String::new();
+        for (k, v) in sh.vars.visible() {
+            if let Some(val) = v.value {
+                text.push_str(&format!("{k}={}\n", quote_value(&val)));
+            }
+        }
+        return sh.print("set", &text);
+    }
+    let mut i = 1;
+    while let Some(a) = argv.get(i) {
+        if a == "--" || a == "-" {
+            i += 1;
+            sh.params = argv[i..].to_vec();
+            return Ok(0);
+        }
+        let on = a.starts_with('-');
+        if !(on || a.starts_with('+')) || a.len() < 2 {
+            break;
+        }
+        for c in a[1..].chars() {
+            if c == 'o' {
+                i += 1;
+                let Some(name) = argv.get(i) else {
+                    return print_options(sh, on);
+                };
+                match flag(&mut sh.opts, name) {
+                    Some(f) => *f = on,
+                    None if name == "verbose" => {}
+                    None => {
+                        return sh.builtin_error("set", &format!("{name}: invalid option name"), 2);
+                    }
+                }
+                continue;
+            }
+            match letter_option(c).and_then(|n| flag(&mut sh.opts, n)) {
+                Some(f) => *f = on,
+                None if "vhBmHPTE".contains(c) => {}
+                None => {
+                    return sh.builtin_error("set", &format!("{}{c}: invalid option", &a[..1]), 2);
+                }
+            }
+        }
+        i += 1;
+    }
+    if i < argv.len() {
+        sh.params = argv[i..].to_vec();
+    }
+    Ok(0)
+}
+
+fn print_options(sh: &mut Shell, on: bool) -> Res<i32> {
+    let mut text = String::new();
+    for (name, _) in OPTIONS {
+        let v = option_value(sh, name).unwrap_or(false);
+        if on {
+            text.push_str(&format!("{name:<15}\t{}\n", if v { "on" } else { "off" }));
+        } else {
+            text.push_str(&format!("set {}o {name}\n", if v { '-' } else { '+' }));
+        }
+    }
+    sh.print("set", &text)
+}
+
+/// `shift [N]`.
+pub(crate) fn shift(sh: &mut Shell, argv: &[String]) -> Res<i32> {
+    let n = match argv.get(1).map(|a| a.parse::<usize>()) {
+        None => 1,
+        Some(Ok(n)) => n,
+        Some(Err(_)) => {
+            return sh.builtin_error(
+                "shift",
+                &format!("{}: numeric argument required", argv[1]),
+                1,
+            );
+        }
+    };
+    if n > sh.params.len() {
+        if sh.ctx.posix {
+            sh.error("shift: can't shift that many")?;
+            return Err(crate::shell::Flow::Exit(2));
+        }
+        return Ok(1);
+    }
+    sh.params.drain(..n);
+    Ok(0)
+}
+
+/// Splits `NAME=VALUE` (or `NAME`).
+fn split_assignment(arg: &str) -> (&str, Option<&str>) {
+    match arg.split_once('=') {
+        Some((n, v)) => (n, Some(v)),
+        None => (arg, None),
+    }
+}
+
+/// Applies `NAME[=VALUE]` with `f` adjusting the variable; reports bad names.
+fn declare_each(
+    sh: &mut Shell,
+    who: &str,
+    args: &[String],
+    local: bool,
+    f: impl Fn(&mut Var),
+) -> Res<i32> {
+    let mut status = 0;
+    for a in args {
+        let (name, value) = split_assignment(a);
+        if !is_name(name) {
+            sh.builtin_error(who, &format!("`{a}': not a valid identifier"), 1)?;
+            status = 1;
+            continue;
+        }
+        if local {
+            let r = sh.vars.make_local(name).map(|_| ());
+            if !sh.set_result(name, r)? {
+                status = 1;
+                continue;
+            }
+        }
+        let value = value.map(str::to_string);
+        let r = sh.vars.update(name, |v| {
+            if let Some(val) = value {
+                v.value = Some(val);
+            }
+            f(v);
+        });
+        if !sh.set_result(name, r)? {
+            status = 1;
+        }
+    }
+    Ok(status)
+}
+
+fn print_vars(sh: &mut Shell, who: &str, flag: &str, pick: impl Fn(&Var) -> bool) -> Res<i32> {
+    let mut text = String::new();
+    for (k, v) in sh.vars.visible() {
+        if pick(&v) {
+            match v.value {
+                Some(val) => {
+                    text.push_str(&format!("declare {flag} {k}=\"{}\"\n", escape_dq(&val)))
+                }
+                None => text.push_str(&format!("declare {flag} {k}\n")),
+            }
+        }
+    }
+    sh.print(who, &text)
+}
+
+/// `export [-n] [-p] NAME[=VALUE]...`.
+pub(crate) fn export(sh: &mut Shell, argv: &[String]) -> Res<i32> {
+    let (opts, args) = options(argv);
+    if args.is_empty() {
+        return print_vars(sh, "export", "-x", |v| v.exported);
+    }
+    let on = !opts.contains('n');
+    declare_each(sh, "export", args, false, |v| v.exported = on)
+}
+
+/// `readonly [-p] NAME[=VALUE]...`.
+pub(crate) fn readonly(sh: &mut Shell, argv: &[String]) -> Res<i32> {
+    let (_, args) = options(argv);
+    if args.is_empty() {
+        return print_vars(sh, "readonly", "-r", |v| v.readonly);
+    }
+    declare_each(sh, "readonly", args, false, |v| v.readonly = true)
+}
+
+/// `local NAME[=VALUE]...` (functions only).
+pub(crate) fn local(sh: &mut Shell, argv: &[String]) -> Res<i32> {
+    if sh.functions == 0 {
+        return sh.builtin_error("local", "can only be used in a function", 1);
+    }
+    let (_, args) = options(argv);
+    declare_each(sh, "local", args, true, |_| {})
+}
+
+/// `declare`/`typeset` `[-xrgp] NAME[=VALUE]...` (no arrays or integer attributes).
+pub(crate) fn declare(sh: &mut Shell, argv: &[String]) -> Res<i32> {
+    let (opts, args) = options(argv);
+    if opts.contains('a') || opts.contains('A') {
+        return sh.builtin_error(&argv[0], "arrays are not supported", 2);
+    }
+    if args.is_empty() {
+        return print_vars(sh, &argv[0], "--", |_| true);
+    }
+    let local = sh.functions > 0 && !opts.contains('g');
+    let (x, r) = (opts.contains('x'), opts.contains('r'));
+    declare_each(sh, &argv[0], args, local, |v| {
+        v.exported |= x;
+        v.readonly |= r;
+    })
+}
+
+/// `unset [-v | -f] NAME...`.
+pub(crate) fn unset(sh: &mut Shell, argv: &[String]) -> Res<i32> {
+    let (opts, args) = options(argv);
+    let mut status = 0;
+    for name in args {
+        if opts.contains('f') {
+            sh.funcs.remove(name);
+            continue;
+        }
+        if !is_name(name) {
+            sh.builtin_error("unset", &format!("`{name}': not a valid identifier"), 1)?;
+            status = 1;
+            continue;
+        }
+        if sh.vars.get_var(name).is_none() && !opts.contains('v') {
+            sh.funcs.remove(name);
+            continue;
+        }
+        if sh.vars.unset(name).is_err() {
+            sh.builtin_error(
+                "unset",
+                &format!("{name}: cannot unset: readonly variable"),
+                1,
+            )?;
+            status = 1;
+        }
+    }
+    Ok(status)
+}
+
+/// Leading `-xyz` options of a builtin (letters joined) and the rest.
+fn options(argv: &[String]) -> (String, &[String]) {
+    let mut opts = String::new();
+    let mut i = 1;
+    while let Some(a) = argv.get(i) {
+        if a == "--" {
+            i += 1;
+            break;
+        }
+        match a.strip_prefix('-') {
+            Some(o) if !o.is_empty() && o.chars().all(|c| c.is_ascii_alphabetic()) => {
+                opts.push_str(o);
+                i += 1;
+            }
+            _ => break,
+        }
+    }
+    (opts, &argv[i.min(argv.len())..])
+}
+
+fn escape_dq(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| match c {
+            '"' | '\\' | '$' | '`' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect()
+}
+
+/// A value as `set` prints it: bare when safe, else single-quoted.
+fn quote_value(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-./:,+%@=".contains(c))
+    {
+        s.to_string()
+    } else {
+        quote_single(s)
+    }
+}

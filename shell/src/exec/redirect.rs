@@ -1,0 +1,200 @@
+//! Redirections: `<`, `>`, `>>`, `>|`, `<>`, `n>&m`, `n<&m`, `>&-`, `&>`, `&>>`,
+//! here-documents and here-strings. Files are opened through [`crate::FileSystem::open`]
+//! (confined to the mounts); `/dev/null`, `/dev/stdin`, `/dev/stdout`, `/dev/stderr` and
+//! `/dev/fd/N` are the shell's own.
+
+use std::sync::Arc;
+
+use brush_parser::ast::{IoFileRedirectKind as Kind, IoFileRedirectTarget as Target, IoRedirect};
+
+use crate::os::OpenMode;
+use crate::shell::{Flow, NFDS, Res, Shell};
+use crate::stream::{Io, MemoryReader, NullStream};
+
+/// A shell's fd table.
+pub(crate) type Fds = [Option<Io>; NFDS];
+
+impl Shell {
+    /// Runs `f` with `list` applied to this shell's fds, restoring them afterwards.
+    pub fn with_redirects(
+        &mut self,
+        list: &[IoRedirect],
+        f: impl FnOnce(&mut Self) -> Res<i32>,
+    ) -> Res<i32> {
+        if list.is_empty() {
+            return f(self);
+        }
+        let mut fds = self.fds.clone();
+        match self.apply_redirects(list, &mut fds) {
+            Ok(()) => {}
+            Err(Flow::Fail(n)) => return Ok(n),
+            Err(e) => return Err(e),
+        }
+        let saved = std::mem::replace(&mut self.fds, fds);
+        let r = f(self);
+        self.fds = saved;
+        r
+    }
+
+    /// Applies `list` in order to `fds`; a failure prints bash's message and is
+    /// [`Flow::Fail`] with status 1.
+    pub fn apply_redirects(&mut self, list: &[IoRedirect], fds: &mut Fds) -> Res<()> {
+        for r in list {
+            self.check_stop()?;
+            self.apply_one(r, fds)?;
+        }
+        Ok(())
+    }
+
+    fn apply_one(&mut self, r: &IoRedirect, fds: &mut Fds) -> Res<()> {
+        match r {
+            IoRedirect::File(fd, kind, target) => {
+                let default =
+                    matches!(kind, Kind::Read | Kind::ReadAndWrite | Kind::DuplicateInput);
+                let fd = self.fd_number(*fd, usize::from(!default))?;
+                self.file_redirect(fd, kind, target, fds)
+            }
+            IoRedirect::HereDocument(fd, doc) => {
+                let fd = self.fd_number(*fd, 0)?;
+                let text = if doc.requires_expansion {
+                    self.expand_heredoc(&doc.doc.value)?
+                } else {
+                    doc.doc.value.clone()
+                };
+                self.ctx.budget.check(text.len())?;
+                fds[fd] = Some(Arc::new(MemoryReader::new(text.into_bytes())));
+                Ok(())
+            }
+            IoRedirect::HereString(fd, word) => {
+                let fd = self.fd_number(*fd, 0)?;
+                let mut text = self.expand_string(&word.value)?;
+                text.push('\n');
+                self.ctx.budget.check(text.len())?;
+                fds[fd] = Some(Arc::new(MemoryReader::new(text.into_bytes())));
+                Ok(())
+            }
+            IoRedirect::OutputAndError(word, append) => {
+                let mode = if *append {
+                    OpenMode::APPEND
+                } else {
+                    self.write_mode()
+                };
+                let io = self.open_word(&word.value, mode, fds)?;
+                fds[1] = Some(io.clone());
+                fds[2] = Some(io);
+                Ok(())
+            }
+        }
+    }
+
+    fn file_redirect(&mut self, fd: usize, kind: &Kind, target: &Target, fds: &mut Fds) -> Res<()> {
+        let word = match target {
+            Target::Filename(w) => w.value.clone(),
+            Target::Fd(n) => return self.dup(fd, &n.to_string(), fds),
+            Target::Duplicate(w) => {
+                let text = self.expand_string(&w.value)?;
+                if matches!(kind, Kind::DuplicateOutput)
+                    && text.parse::<usize>().is_err()
+                    && text != "-"
+                {
+                    let io = self.open_word(&w.value, self.write_mode(), fds)?;
+                    fds[1] = Some(io.clone());
+                    fds[2] = Some(io);
+                    return Ok(());
+                }
+                return self.dup(fd, &text, fds);
+            }
+            Target::ProcessSubstitution(..) => {
+                self.error("process substitution is not supported")?;
+                return Err(Flow::Fail(1));
+            }
+        };
+        let mode = match kind {
+            Kind::Read => OpenMode::READ,
+            Kind::Write => self.write_mode(),
+            Kind::Clobber => OpenMode::TRUNCATE,
+            Kind::Append => OpenMode::APPEND,
+            Kind::ReadAndWrite => OpenMode::READ_WRITE,
+            Kind::DuplicateInput | Kind::DuplicateOutput => {
+                let text = self.expand_string(&word)?;
+                return self.dup(fd, &text, fds);
+            }
+        };
+        fds[fd] = Some(self.open_word(&word, mode, fds)?);
+        Ok(())
+    }
+
+    fn write_mode(&self) -> OpenMode {
+        OpenMode {
+            exclusive: self.opts.noclobber,
+            ..OpenMode::TRUNCATE
+        }
+    }
+
+    /// `n>&m` / `n<&m` / `n>&-`.
+    fn dup(&mut self, fd: usize, target: &str, fds: &mut Fds) -> Res<()> {
+        if target == "-" {
+            fds[fd] = None;
+            return Ok(());
+        }
+        let src = target.parse::<usize>().ok().filter(|&n| n < NFDS);
+        match src.and_then(|n| fds[n].clone()) {
+            Some(io) => {
+                fds[fd] = Some(io);
+                Ok(())
+            }
+            None => {
+                self.error(&format!("{target}: Bad file descriptor"))?;
+                Err(Flow::Fail(1))
+            }
+        }
+    }
+
+    fn fd_number(&mut self, fd: Option<i32>, default: usize) -> Res<usize> {
+        match fd {
+            None => Ok(default),
+            Some(n) => match usize::try_from(n).ok().filter(|&n| n < NFDS) {
+                Some(n) => Ok(n),
+                None => {
+                    self.error(&format!("{n}: Bad file descriptor"))?;
+                    Err(Flow::Fail(1))
+                }
+            },
+        }
+    }
+
+    /// Expands a redirection target to one path and opens it.
+    fn open_word(&mut self, word: &str, mode: OpenMode, fds: &Fds) -> Res<Io> {
+        let fields = self.expand_fields(&brush_parser::ast::Word::new(word))?;
+        let [path] = fields.as_slice() else {
+            self.error(&format!("{word}: ambiguous redirect"))?;
+            return Err(Flow::Fail(1));
+        };
+        if let Some(io) = special_path(path, fds) {
+            return Ok(io);
+        }
+        let abs = self.abs_path(path);
+        match self.ctx.os.open(&abs, mode) {
+            Ok(io) => Ok(io),
+            Err(e) => {
+                self.error(&format!("{path}: {e}"))?;
+                Err(Flow::Fail(self.error_status(1)))
+            }
+        }
+    }
+}
+
+/// The device paths the shell provides itself.
+fn special_path(path: &str, fds: &Fds) -> Option<Io> {
+    let fd = match path {
+        "/dev/null" => return Some(Arc::new(NullStream)),
+        "/dev/stdin" => 0,
+        "/dev/stdout" => 1,
+        "/dev/stderr" => 2,
+        p => p.strip_prefix("/dev/fd/")?.parse::<usize>().ok()?,
+    };
+    fds.get(fd)
+        .cloned()
+        .flatten()
+        .or_else(|| Some(Arc::new(NullStream)))
+}

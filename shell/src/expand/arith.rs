@@ -1,0 +1,224 @@
+//! Shell arithmetic (`$(( ))`, `(( ))`, `let`, `${x:o:l}` offsets): the text is expanded
+//! (parameters, substitutions), parsed by `brush_parser::arithmetic`, and evaluated here in
+//! wrapping 64-bit integers. A variable's value is itself evaluated as an expression, as bash
+//! does; that recursion counts toward the depth limit.
+
+use brush_parser::ast::{
+    ArithmeticExpr, ArithmeticTarget, BinaryOperator, UnaryAssignmentOperator, UnaryOperator,
+};
+
+use crate::shell::{Flow, Res, Shell};
+
+/// Stack given to the arithmetic parser for long expressions.
+const PARSER_STACK: usize = 32 << 20;
+
+impl Shell {
+    /// Expands and evaluates arithmetic text; an error prints bash's message and ends the
+    /// shell with status 1, as in a non-interactive bash.
+    pub fn arith_text(&mut self, text: &str) -> Res<i64> {
+        match self.arith_eval_text(text)? {
+            Ok(n) => Ok(n),
+            Err(msg) => {
+                self.error(&msg)?;
+                Err(Flow::Exit(1))
+            }
+        }
+    }
+
+    /// As [`Shell::arith_text`], returning the message instead of failing (`(( ))`, `let`).
+    pub fn arith_eval_text(&mut self, text: &str) -> Res<Result<i64, String>> {
+        let expanded = super::join(&self.expand_raw(text, true)?);
+        self.arith_expr(&expanded)
+    }
+
+    /// Evaluates already-expanded arithmetic text (`let`'s arguments).
+    pub fn arith_expr_value(&mut self, text: &str) -> Res<Result<i64, String>> {
+        self.arith_expr(text)
+    }
+
+    fn arith_expr(&mut self, text: &str) -> Res<Result<i64, String>> {
+        if arith_depth(text) > self.ctx.limits.max_nesting {
+            return Err(crate::ShellError::NestingLimit {
+                limit: self.ctx.limits.max_nesting,
+            }
+            .into());
+        }
+        let parsed = if text.len() > 256 {
+            stacker::grow(PARSER_STACK, || brush_parser::arithmetic::parse(text))
+        } else {
+            brush_parser::arithmetic::parse(text)
+        };
+        let expr = match parsed {
+            Ok(e) => e,
+            Err(_) => {
+                let t = text.trim();
+                return Ok(Err(format!(
+                    "{t}: syntax error: operand expected (error token is \"{t}\")"
+                )));
+            }
+        };
+        Ok(self
+            .eval(&expr)?
+            .map_err(|m| format!("{}: {m}", text.trim())))
+    }
+
+    fn eval(&mut self, e: &ArithmeticExpr) -> Res<Result<i64, String>> {
+        stacker::maybe_grow(64 << 10, 1 << 20, || self.eval_inner(e))
+    }
+
+    fn eval_inner(&mut self, e: &ArithmeticExpr) -> Res<Result<i64, String>> {
+        macro_rules! tri {
+            ($e:expr) => {
+                match $e? {
+                    Ok(v) => v,
+                    Err(m) => return Ok(Err(m)),
+                }
+            };
+        }
+        Ok(Ok(match e {
+            ArithmeticExpr::Literal(n) => *n,
+            ArithmeticExpr::Reference(t) => tri!(self.read_target(t)),
+            ArithmeticExpr::UnaryOp(op, x) => {
+                let v = tri!(self.eval(x));
+                match op {
+                    UnaryOperator::UnaryPlus => v,
+                    UnaryOperator::UnaryMinus => v.wrapping_neg(),
+                    UnaryOperator::BitwiseNot => !v,
+                    UnaryOperator::LogicalNot => i64::from(v == 0),
+                }
+            }
+            ArithmeticExpr::BinaryOp(op, a, b) => match op {
+                BinaryOperator::LogicalAnd => {
+                    i64::from(tri!(self.eval(a)) != 0 && tri!(self.eval(b)) != 0)
+                }
+                BinaryOperator::LogicalOr => {
+                    i64::from(tri!(self.eval(a)) != 0 || tri!(self.eval(b)) != 0)
+                }
+                _ => {
+                    let (x, y) = (tri!(self.eval(a)), tri!(self.eval(b)));
+                    tri!(Res::Ok(binary(op, x, y)))
+                }
+            },
+            ArithmeticExpr::Conditional(c, a, b) => {
+                if tri!(self.eval(c)) != 0 {
+                    tri!(self.eval(a))
+                } else {
+                    tri!(self.eval(b))
+                }
+            }
+            ArithmeticExpr::Assignment(t, v) => {
+                let v = tri!(self.eval(v));
+                self.write_target(t, v)?;
+                v
+            }
+            ArithmeticExpr::BinaryAssignment(op, t, v) => {
+                let old = tri!(self.read_target(t));
+                let v = tri!(self.eval(v));
+                let new = tri!(Res::Ok(binary(op, old, v)));
+                self.write_target(t, new)?;
+                new
+            }
+            ArithmeticExpr::UnaryAssignment(op, t) => {
+                let old = tri!(self.read_target(t));
+                let (new, result) = match op {
+                    UnaryAssignmentOperator::PrefixIncrement => (old.wrapping_add(1), None),
+                    UnaryAssignmentOperator::PrefixDecrement => (old.wrapping_sub(1), None),
+                    UnaryAssignmentOperator::PostfixIncrement => (old.wrapping_add(1), Some(old)),
+                    UnaryAssignmentOperator::PostfixDecrement => (old.wrapping_sub(1), Some(old)),
+                };
+                self.write_target(t, new)?;
+                result.unwrap_or(new)
+            }
+        }))
+    }
+
+    fn read_target(&mut self, t: &ArithmeticTarget) -> Res<Result<i64, String>> {
+        let name = target_name(t);
+        let value = self.vars.get(name).map(str::to_string);
+        let Some(value) = value else {
+            if self.opts.nounset {
+                self.error(&format!("{name}: unbound variable"))?;
+                return Err(Flow::Exit(self.error_status(127)));
+            }
+            return Ok(Ok(0));
+        };
+        let value = value.trim();
+        if value.is_empty() {
+            return Ok(Ok(0));
+        }
+        if !value.starts_with('0')
+            && let Ok(n) = value.parse::<i64>()
+        {
+            return Ok(Ok(n));
+        }
+        self.enter()?;
+        let r = self.arith_expr(value);
+        self.leave();
+        r
+    }
+
+    fn write_target(&mut self, t: &ArithmeticTarget, v: i64) -> Res<()> {
+        let name = target_name(t).to_string();
+        if !self.set_var(&name, v.to_string())? {
+            return Err(Flow::Exit(1));
+        }
+        Ok(())
+    }
+}
+
+fn target_name(t: &ArithmeticTarget) -> &str {
+    match t {
+        ArithmeticTarget::Variable(n) | ArithmeticTarget::ArrayElement(n, _) => n,
+    }
+}
+
+fn binary(op: &BinaryOperator, x: i64, y: i64) -> Result<i64, String> {
+    use BinaryOperator as B;
+    Ok(match op {
+        B::Power => {
+            if y < 0 {
+                return Err("exponent less than 0 (error token is \"0\")".into());
+            }
+            x.wrapping_pow(u32::try_from(y).unwrap_or(u32::MAX))
+        }
+        B::Multiply => x.wrapping_mul(y),
+        B::Divide | B::Modulo if y == 0 => {
+            return Err(format!("division by 0 (error token is \"{y}\")"));
+        }
+        B::Divide => x.wrapping_div(y),
+        B::Modulo => x.wrapping_rem(y),
+        B::Comma => y,
+        B::Add => x.wrapping_add(y),
+        B::Subtract => x.wrapping_sub(y),
+        B::ShiftLeft => x.wrapping_shl((y & 63) as u32),
+        B::ShiftRight => x.wrapping_shr((y & 63) as u32),
+        B::LessThan => i64::from(x < y),
+        B::LessThanOrEqualTo => i64::from(x <= y),
+        B::GreaterThan => i64::from(x > y),
+        B::GreaterThanOrEqualTo => i64::from(x >= y),
+        B::Equals => i64::from(x == y),
+        B::NotEquals => i64::from(x != y),
+        B::BitwiseAnd => x & y,
+        B::BitwiseXor => x ^ y,
+        B::BitwiseOr => x | y,
+        B::LogicalAnd => i64::from(x != 0 && y != 0),
+        B::LogicalOr => i64::from(x != 0 || y != 0),
+    })
+}
+
+/// A bound on how deeply the arithmetic parser recurses on `text`: paren depth plus runs of
+/// prefix operators.
+fn arith_depth(text: &str) -> usize {
+    let (mut depth, mut max, mut run) = (0usize, 0usize, 0usize);
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            '-' | '+' | '!' | '~' => run += 1,
+            ' ' | '\t' | '\n' => {}
+            _ => run = 0,
+        }
+        max = max.max(depth + run / 2);
+    }
+    max
+}

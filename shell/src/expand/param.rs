@@ -1,0 +1,569 @@
+//! Parameter expansion: `$x`, `${x:-w}`, `${x:=w}`, `${x:?w}`, `${x:+w}`, `${#x}`,
+//! `${x#p}`/`##`/`%`/`%%`, `${x:o:l}`, `${x/p/r}` and friends, `${x^^}`/`${x,,}`,
+//! `${!x}`, and the special parameters.
+
+use brush_parser::word::{
+    Parameter, ParameterExpr, ParameterTestType, ParameterTransformOp, SpecialParameter,
+    SubstringMatchKind,
+};
+
+use super::Part;
+use super::pattern::Pattern;
+use crate::shell::{Flow, Res, Shell};
+
+/// A parameter's value before it becomes parts.
+#[derive(Debug, Clone)]
+enum Value {
+    Unset,
+    Str(String),
+    /// `$@` / `$*` (and `${x[@]}`): the words, and whether `*` joins them.
+    List(Vec<String>, bool),
+}
+
+impl Value {
+    fn is_missing(&self, test: &ParameterTestType) -> bool {
+        match (self, test) {
+            (Value::Unset, _) => true,
+            (Value::Str(s), ParameterTestType::UnsetOrNull) => s.is_empty(),
+            (Value::List(l, _), ParameterTestType::UnsetOrNull) => {
+                l.is_empty() || l.iter().all(String::is_empty) && l.len() == 1
+            }
+            (Value::List(l, _), ParameterTestType::Unset) => l.is_empty(),
+            (Value::Str(_), ParameterTestType::Unset) => false,
+        }
+    }
+
+    fn map(self, f: impl Fn(&str) -> String) -> Value {
+        match self {
+            Value::Unset => Value::Unset,
+            Value::Str(s) => Value::Str(f(&s)),
+            Value::List(l, c) => Value::List(l.iter().map(|s| f(s)).collect(), c),
+        }
+    }
+}
+
+impl Shell {
+    /// Expands one `${...}` into `out`.
+    pub(super) fn expand_param(
+        &mut self,
+        expr: ParameterExpr,
+        quoted: bool,
+        out: &mut Vec<Part>,
+    ) -> Res<()> {
+        let value = self.param_value(expr, quoted, out)?;
+        if let Some(value) = value {
+            self.push_value(value, quoted, out);
+        }
+        Ok(())
+    }
+
+    /// The value of the expression; `None` when the parts were already pushed (defaults).
+    fn param_value(
+        &mut self,
+        expr: ParameterExpr,
+        quoted: bool,
+        out: &mut Vec<Part>,
+    ) -> Res<Option<Value>> {
+        use ParameterExpr as E;
+        let v = match expr {
+            E::Parameter {
+                parameter,
+                indirect,
+            } => self.checked(&parameter, indirect)?,
+            E::UseDefaultValues {
+                parameter,
+                indirect,
+                test_type,
+                default_value,
+            } => {
+                let v = self.lookup(&parameter, indirect)?;
+                if !v.is_missing(&test_type) {
+                    return Ok(Some(v));
+                }
+                let parts = self.expand_raw(default_value.as_deref().unwrap_or(""), quoted)?;
+                out.extend(parts.into_iter().map(|p| requote(p, quoted)));
+                return Ok(None);
+            }
+            E::AssignDefaultValues {
+                parameter,
+                indirect,
+                test_type,
+                default_value,
+            } => {
+                let v = self.lookup(&parameter, indirect)?;
+                if !v.is_missing(&test_type) {
+                    return Ok(Some(v));
+                }
+                let text = self.expand_string(default_value.as_deref().unwrap_or(""))?;
+                let Parameter::Named(name) = &parameter else {
+                    self.error(&format!("{parameter}: cannot assign in this way"))?;
+                    return Err(Flow::Exit(1));
+                };
+                if !self.set_var(name, text.clone())? {
+                    return Err(Flow::Exit(1));
+                }
+                Value::Str(text)
+            }
+            E::IndicateErrorIfNullOrUnset {
+                parameter,
+                indirect,
+                test_type,
+                error_message,
+            } => {
+                let v = self.lookup(&parameter, indirect)?;
+                if !v.is_missing(&test_type) {
+                    return Ok(Some(v));
+                }
+                let msg = match error_message.filter(|m| !m.is_empty()) {
+                    Some(m) => self.expand_string(&m)?,
+                    None => "parameter null or not set".into(),
+                };
+                self.error(&format!("{}: {msg}", param_name(&parameter)))?;
+                return Err(Flow::Exit(self.error_status(127)));
+            }
+            E::UseAlternativeValue {
+                parameter,
+                indirect,
+                test_type,
+                alternative_value,
+            } => {
+                let v = self.lookup(&parameter, indirect)?;
+                if v.is_missing(&test_type) {
+                    return Ok(Some(Value::Str(String::new())));
+                }
+                let parts = self.expand_raw(alternative_value.as_deref().unwrap_or(""), quoted)?;
+                out.extend(parts.into_iter().map(|p| requote(p, quoted)));
+                return Ok(None);
+            }
+            E::ParameterLength {
+                parameter,
+                indirect,
+            } => match self.checked(&parameter, indirect)? {
+                Value::List(l, _) => Value::Str(l.len().to_string()),
+                Value::Str(s) => Value::Str(s.chars().count().to_string()),
+                Value::Unset => Value::Str("0".into()),
+            },
+            other => return self.param_op(other).map(Some),
+        };
+        Ok(Some(v))
+    }
+
+    /// The pattern, substring, replacement and case operators.
+    fn param_op(&mut self, expr: ParameterExpr) -> Res<Value> {
+        use ParameterExpr as E;
+        Ok(match expr {
+            E::RemoveSmallestSuffixPattern {
+                parameter,
+                indirect,
+                pattern,
+            } => self.trim(&parameter, indirect, pattern, false, false)?,
+            E::RemoveLargestSuffixPattern {
+                parameter,
+                indirect,
+                pattern,
+            } => self.trim(&parameter, indirect, pattern, false, true)?,
+            E::RemoveSmallestPrefixPattern {
+                parameter,
+                indirect,
+                pattern,
+            } => self.trim(&parameter, indirect, pattern, true, false)?,
+            E::RemoveLargestPrefixPattern {
+                parameter,
+                indirect,
+                pattern,
+            } => self.trim(&parameter, indirect, pattern, true, true)?,
+            E::Substring {
+                parameter,
+                indirect,
+                offset,
+                length,
+            } => {
+                let v = self.checked(&parameter, indirect)?;
+                let off = self.arith_text(&offset.value)?;
+                let len = match length {
+                    Some(l) => Some(self.arith_text(&l.value)?),
+                    None => None,
+                };
+                substring(v, off, len, &parameter)
+            }
+            E::ReplaceSubstring {
+                parameter,
+                indirect,
+                pattern,
+                replacement,
+                match_kind,
+            } => {
+                let v = self.checked(&parameter, indirect)?;
+                let pat = Pattern::new(&self.expand_pattern(&pattern)?);
+                let rep = self.expand_string(replacement.as_deref().unwrap_or(""))?;
+                v.map(|s| replace(s, &pat, &rep, &match_kind))
+            }
+            E::Transform {
+                parameter,
+                indirect,
+                op,
+            } => {
+                let v = self.checked(&parameter, indirect)?;
+                v.map(|s| transform(s, &op))
+            }
+            E::UppercaseFirstChar {
+                parameter,
+                indirect,
+                ..
+            } => self.checked(&parameter, indirect)?.map(|s| first(s, true)),
+            E::LowercaseFirstChar {
+                parameter,
+                indirect,
+                ..
+            } => self.checked(&parameter, indirect)?.map(|s| first(s, false)),
+            E::UppercasePattern {
+                parameter,
+                indirect,
+                ..
+            } => self.checked(&parameter, indirect)?.map(str::to_uppercase),
+            E::LowercasePattern {
+                parameter,
+                indirect,
+                ..
+            } => self.checked(&parameter, indirect)?.map(str::to_lowercase),
+            E::VariableNames {
+                prefix,
+                concatenate,
+            } => {
+                let names = self
+                    .vars
+                    .visible()
+                    .into_iter()
+                    .filter(|(k, v)| k.starts_with(&prefix) && v.value.is_some())
+                    .map(|(k, _)| k)
+                    .collect();
+                Value::List(names, concatenate)
+            }
+            E::MemberKeys { variable_name, .. } => match self.vars.get(&variable_name) {
+                Some(_) => Value::Str("0".into()),
+                None => Value::Str(String::new()),
+            },
+            _ => Value::Str(String::new()),
+        })
+    }
+
+    fn trim(
+        &mut self,
+        parameter: &Parameter,
+        indirect: bool,
+        pattern: Option<String>,
+        prefix: bool,
+        longest: bool,
+    ) -> Res<Value> {
+        let v = self.checked(parameter, indirect)?;
+        let pat = Pattern::new(&self.expand_pattern(pattern.as_deref().unwrap_or(""))?);
+        Ok(v.map(|s| trim_match(s, &pat, prefix, longest)))
+    }
+
+    /// The value, with `set -u`'s check (not for `$@`/`$*`).
+    fn checked(&mut self, parameter: &Parameter, indirect: bool) -> Res<Value> {
+        let v = self.lookup(parameter, indirect)?;
+        if matches!(v, Value::Unset) && self.opts.nounset {
+            self.error(&format!("{}: unbound variable", param_name(parameter)))?;
+            return Err(Flow::Exit(self.error_status(127)));
+        }
+        Ok(v)
+    }
+
+    fn lookup(&mut self, parameter: &Parameter, indirect: bool) -> Res<Value> {
+        let v = self.raw_value(parameter);
+        if !indirect {
+            return Ok(v);
+        }
+        let name = match v {
+            Value::Str(s) => s,
+            Value::Unset => return Ok(Value::Unset),
+            Value::List(l, _) => l.join(" "),
+        };
+        let opts = crate::parse::options(self.ctx.posix);
+        match brush_parser::word::parse_parameter(&name, &opts) {
+            Ok(p) => Ok(self.raw_value(&p)),
+            Err(_) => {
+                self.error(&format!("{name}: invalid variable name"))?;
+                Err(Flow::Exit(1))
+            }
+        }
+    }
+
+    fn raw_value(&self, parameter: &Parameter) -> Value {
+        match parameter {
+            Parameter::Positional(0) => Value::Str(self.arg0.clone()),
+            Parameter::Positional(n) => self
+                .params
+                .get(*n as usize - 1)
+                .map_or(Value::Unset, |s| Value::Str(s.clone())),
+            Parameter::Special(s) => self.special(s),
+            Parameter::Named(name) => self.named(name),
+            Parameter::NamedWithIndex { name, index } => match index.trim() {
+                "0" | "" => self.named(name),
+                _ => Value::Unset,
+            },
+            Parameter::NamedWithAllIndices { name, concatenate } => match self.named(name) {
+                Value::Str(s) => Value::List(vec![s], *concatenate),
+                _ => Value::List(Vec::new(), *concatenate),
+            },
+        }
+    }
+
+    fn named(&self, name: &str) -> Value {
+        match name {
+            "LINENO" => Value::Str(self.line.to_string()),
+            _ => self
+                .vars
+                .get(name)
+                .map_or(Value::Unset, |s| Value::Str(s.to_string())),
+        }
+    }
+
+    fn special(&self, s: &SpecialParameter) -> Value {
+        use SpecialParameter as S;
+        match s {
+            S::AllPositionalParameters { concatenate } => {
+                Value::List(self.params.clone(), *concatenate)
+            }
+            S::PositionalParameterCount => Value::Str(self.params.len().to_string()),
+            S::LastExitStatus => Value::Str(self.status.to_string()),
+            S::CurrentOptionFlags => Value::Str(self.option_flags()),
+            S::ProcessId => Value::Str(self.pid.to_string()),
+            S::LastBackgroundProcessId => self
+                .last_bg
+                .map_or(Value::Unset, |p| Value::Str(p.0.to_string())),
+            S::ShellName => Value::Str(self.arg0.clone()),
+        }
+    }
+
+    /// `$-`.
+    pub fn option_flags(&self) -> String {
+        let o = &self.opts;
+        let mut s = String::new();
+        for (on, c) in [
+            (o.allexport, 'a'),
+            (o.errexit, 'e'),
+            (o.noglob, 'f'),
+            (true, 'h'),
+            (o.noexec, 'n'),
+            (o.nounset, 'u'),
+            (o.xtrace, 'x'),
+            (!self.ctx.posix, 'B'),
+            (o.noclobber, 'C'),
+        ] {
+            if on {
+                s.push(c);
+            }
+        }
+        s
+    }
+
+    fn push_value(&self, value: Value, quoted: bool, out: &mut Vec<Part>) {
+        let part = |text: String| Part::Text {
+            text,
+            quoted,
+            split: !quoted,
+        };
+        match value {
+            Value::Unset => out.push(part(String::new())),
+            Value::Str(s) => out.push(part(s)),
+            Value::List(l, true) if quoted => {
+                let sep = self
+                    .ifs()
+                    .chars()
+                    .next()
+                    .map(String::from)
+                    .unwrap_or_default();
+                out.push(part(l.join(&sep)));
+            }
+            Value::List(l, _) => {
+                for (i, s) in l.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(Part::Break);
+                    }
+                    out.push(part(s));
+                }
+            }
+        }
+    }
+}
+
+/// Parts of a default/alternative word: inside double quotes they are quoted as a whole;
+/// outside, their unquoted text is split like any expansion result.
+fn requote(p: Part, quoted: bool) -> Part {
+    match p {
+        Part::Text {
+            text,
+            quoted: q,
+            split,
+        } => Part::Text {
+            text,
+            quoted: q || quoted,
+            split: !quoted && (split || !q),
+        },
+        Part::Break => Part::Break,
+    }
+}
+
+fn param_name(p: &Parameter) -> String {
+    match p {
+        Parameter::Positional(n) => n.to_string(),
+        Parameter::Named(n) => n.clone(),
+        Parameter::NamedWithIndex { name, index } => format!("{name}[{index}]"),
+        Parameter::NamedWithAllIndices { name, .. } => name.clone(),
+        Parameter::Special(s) => s.to_string(),
+    }
+}
+
+fn trim_match(s: &str, pat: &Pattern, prefix: bool, longest: bool) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let n = chars.len();
+    let lens: Box<dyn Iterator<Item = usize>> = if longest {
+        Box::new((0..=n).rev())
+    } else {
+        Box::new(0..=n)
+    };
+    for len in lens {
+        let (part, rest) = if prefix {
+            (&chars[..len], &chars[len..])
+        } else {
+            (&chars[n - len..], &chars[..n - len])
+        };
+        if pat.matches(part) {
+            return rest.iter().collect();
+        }
+    }
+    s.to_string()
+}
+
+fn replace(s: &str, pat: &Pattern, rep: &str, kind: &SubstringMatchKind) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let n = chars.len();
+    let longest_at = |start: usize, end_max: usize| {
+        (start..=end_max)
+            .rev()
+            .find(|&e| pat.matches(&chars[start..e]))
+    };
+    match kind {
+        SubstringMatchKind::Prefix => match longest_at(0, n) {
+            Some(e) => format!("{rep}{}", chars[e..].iter().collect::<String>()),
+            None => s.to_string(),
+        },
+        SubstringMatchKind::Suffix => match (0..=n).find(|&b| pat.matches(&chars[b..])) {
+            Some(b) => format!("{}{rep}", chars[..b].iter().collect::<String>()),
+            None => s.to_string(),
+        },
+        SubstringMatchKind::FirstOccurrence | SubstringMatchKind::Anywhere => {
+            let all = matches!(kind, SubstringMatchKind::Anywhere);
+            let mut out = String::new();
+            let mut i = 0;
+            let mut done = false;
+            while i < n {
+                match longest_at(i, n).filter(|&e| e > i && !done) {
+                    Some(e) => {
+                        out.push_str(rep);
+                        i = e;
+                        done = !all;
+                    }
+                    None => {
+                        out.push(chars[i]);
+                        i += 1;
+                    }
+                }
+            }
+            out
+        }
+    }
+}
+
+fn substring(v: Value, off: i64, len: Option<i64>, p: &Parameter) -> Value {
+    let slice = |items: &[String], off: i64, len: Option<i64>| -> Vec<String> {
+        let n = items.len() as i64;
+        let start = if off < 0 {
+            (n + off).max(0)
+        } else {
+            off.min(n)
+        };
+        let end = match len {
+            Some(l) if l < 0 => (n + l).max(start),
+            Some(l) => (start + l).min(n),
+            None => n,
+        };
+        items[start as usize..end.max(start) as usize].to_vec()
+    };
+    match v {
+        Value::List(l, c) => {
+            let is_at = matches!(p, Parameter::Special(_));
+            if is_at {
+                let mut all = vec![String::new()];
+                all.extend(l);
+                let off = if off == 0 { 0 } else { off };
+                let mut r = slice(&all, off, len);
+                if off == 0 {
+                    r.retain(|_| true);
+                }
+                Value::List(r, c)
+            } else {
+                Value::List(slice(&l, off, len), c)
+            }
+        }
+        Value::Str(s) => {
+            let chars: Vec<String> = s.chars().map(String::from).collect();
+            Value::Str(slice(&chars, off, len).concat())
+        }
+        Value::Unset => Value::Str(String::new()),
+    }
+}
+
+fn first(s: &str, upper: bool) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) if upper => c.to_uppercase().chain(chars).collect(),
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn transform(s: &str, op: &ParameterTransformOp) -> String {
+    match op {
+        ParameterTransformOp::ToUpperCase => s.to_uppercase(),
+        ParameterTransformOp::ToLowerCase => s.to_lowercase(),
+        ParameterTransformOp::CapitalizeInitial => first(s, true),
+        ParameterTransformOp::Quoted => format!("'{}'", s.replace('\'', r"'\''")),
+        ParameterTransformOp::ExpandEscapeSequences => super::parts::ansi_c(s),
+        _ => s.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trims_prefixes_and_suffixes() {
+        let p = Pattern::new("*.");
+        assert_eq!(trim_match("a.b.c", &p, true, false), "b.c");
+        assert_eq!(trim_match("a.b.c", &p, true, true), "c");
+        let p = Pattern::new(".*");
+        assert_eq!(trim_match("a.b.c", &p, false, false), "a.b");
+        assert_eq!(trim_match("a.b.c", &p, false, true), "a");
+    }
+
+    #[test]
+    fn replaces_first_and_all() {
+        let p = Pattern::new("o");
+        assert_eq!(
+            replace("foo", &p, "0", &SubstringMatchKind::FirstOccurrence),
+            "f0o"
+        );
+        assert_eq!(
+            replace("foo", &p, "0", &SubstringMatchKind::Anywhere),
+            "f00"
+        );
+        assert_eq!(
+            replace("foo", &Pattern::new("f"), "F", &SubstringMatchKind::Prefix),
+            "Foo"
+        );
+    }
+}

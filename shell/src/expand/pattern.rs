@@ -1,0 +1,260 @@
+//! Shell patterns (`*`, `?`, `[...]` with ranges, negation and `[:class:]`), as `case`,
+//! `[[ == ]]`, `${x#...}` and pathname expansion use them. Matching is the linear
+//! backtracking-free two-pointer algorithm: O(len(text) * len(pattern)) at worst.
+
+/// One pattern element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Tok {
+    Char(char),
+    Any,
+    Star,
+    Class(Class),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Class {
+    negated: bool,
+    items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Item {
+    Char(char),
+    Range(char, char),
+    Named(String),
+}
+
+/// A compiled pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Pattern {
+    toks: Vec<Tok>,
+}
+
+impl Pattern {
+    /// Compiles pattern text; `\x` is a literal `x`; an unclosed `[` is literal.
+    pub fn new(pat: &str) -> Pattern {
+        let chars: Vec<char> = pat.chars().collect();
+        let mut toks = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            match chars[i] {
+                '\\' if i + 1 < chars.len() => {
+                    toks.push(Tok::Char(chars[i + 1]));
+                    i += 1;
+                }
+                '*' => {
+                    if toks.last() != Some(&Tok::Star) {
+                        toks.push(Tok::Star);
+                    }
+                }
+                '?' => toks.push(Tok::Any),
+                '[' => match bracket(&chars, i) {
+                    Some((class, end)) => {
+                        toks.push(Tok::Class(class));
+                        i = end;
+                    }
+                    None => toks.push(Tok::Char('[')),
+                },
+                c => toks.push(Tok::Char(c)),
+            }
+            i += 1;
+        }
+        Pattern { toks }
+    }
+
+    /// Whether the whole of `text` matches.
+    pub fn matches(&self, text: &[char]) -> bool {
+        let toks = &self.toks;
+        let (mut ti, mut si) = (0, 0);
+        let mut star: Option<(usize, usize)> = None;
+        while si < text.len() {
+            if let Some(tok) = toks.get(ti) {
+                if *tok == Tok::Star {
+                    star = Some((ti, si));
+                    ti += 1;
+                    continue;
+                }
+                if tok_matches(tok, text[si]) {
+                    ti += 1;
+                    si += 1;
+                    continue;
+                }
+            }
+            match star {
+                Some((st, ss)) => {
+                    ti = st + 1;
+                    si = ss + 1;
+                    star = Some((st, ss + 1));
+                }
+                None => return false,
+            }
+        }
+        toks[ti..].iter().all(|t| *t == Tok::Star)
+    }
+
+    /// Whether the whole of `text` matches (string form).
+    pub fn matches_str(&self, text: &str) -> bool {
+        let chars: Vec<char> = text.chars().collect();
+        self.matches(&chars)
+    }
+
+    /// Whether the pattern starts with a literal `.` (needed to match hidden files).
+    pub fn starts_with_dot(&self) -> bool {
+        self.toks.first() == Some(&Tok::Char('.'))
+    }
+}
+
+fn tok_matches(tok: &Tok, c: char) -> bool {
+    match tok {
+        Tok::Char(x) => *x == c,
+        Tok::Any => true,
+        Tok::Star => true,
+        Tok::Class(class) => class.items.iter().any(|i| item_matches(i, c)) != class.negated,
+    }
+}
+
+fn item_matches(item: &Item, c: char) -> bool {
+    match item {
+        Item::Char(x) => *x == c,
+        Item::Range(a, b) => *a <= c && c <= *b,
+        Item::Named(name) => match name.as_str() {
+            "alpha" => c.is_ascii_alphabetic(),
+            "digit" => c.is_ascii_digit(),
+            "alnum" => c.is_ascii_alphanumeric(),
+            "upper" => c.is_ascii_uppercase(),
+            "lower" => c.is_ascii_lowercase(),
+            "space" => c.is_ascii_whitespace() || c == '\x0b',
+            "blank" => c == ' ' || c == '\t',
+            "punct" => c.is_ascii_punctuation(),
+            "xdigit" => c.is_ascii_hexdigit(),
+            "cntrl" => c.is_ascii_control(),
+            "print" => (' '..='~').contains(&c),
+            "graph" => ('!'..='~').contains(&c),
+            _ => false,
+        },
+    }
+}
+
+/// Parses `[...]` starting at `chars[start] == '['`; returns the class and the index of `]`.
+fn bracket(chars: &[char], start: usize) -> Option<(Class, usize)> {
+    let mut i = start + 1;
+    let negated = matches!(chars.get(i), Some('!' | '^'));
+    if negated {
+        i += 1;
+    }
+    let mut items = Vec::new();
+    let first = i;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == ']' && i > first {
+            return Some((Class { negated, items }, i));
+        }
+        if c == '[' && chars.get(i + 1) == Some(&':') {
+            let rest: String = chars[i + 2..].iter().collect();
+            if let Some(end) = rest.find(":]") {
+                items.push(Item::Named(rest[..end].to_string()));
+                i += 2 + rest[..end].chars().count() + 2;
+                continue;
+            }
+        }
+        let c = if c == '\\' && i + 1 < chars.len() {
+            i += 1;
+            chars[i]
+        } else {
+            c
+        };
+        if chars.get(i + 1) == Some(&'-') && chars.get(i + 2).is_some_and(|&e| e != ']') {
+            items.push(Item::Range(c, chars[i + 2]));
+            i += 3;
+        } else {
+            items.push(Item::Char(c));
+            i += 1;
+        }
+    }
+    None
+}
+
+/// Escapes pattern metacharacters so `text` matches only itself.
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '*' | '?' | '[' | ']' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Whether `pat` has an unescaped metacharacter.
+pub(crate) fn has_meta(pat: &str) -> bool {
+    let mut escaped = false;
+    for c in pat.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '*' | '?' | '[' => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Removes the escapes of a pattern (the text a non-matching glob stands for).
+pub(crate) fn unescape(pat: &str) -> String {
+    let mut out = String::with_capacity(pat.len());
+    let mut escaped = false;
+    for c in pat.chars() {
+        if c == '\\' && !escaped {
+            escaped = true;
+            continue;
+        }
+        escaped = false;
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(p: &str, s: &str) -> bool {
+        Pattern::new(p).matches_str(s)
+    }
+
+    #[test]
+    fn stars_and_questions() {
+        assert!(m("*.txt", "a.txt"));
+        assert!(!m("*.txt", "a.txc"));
+        assert!(m("a?c", "abc"));
+        assert!(m("*", ""));
+        assert!(m("a*b*c", "aXbYbc"));
+    }
+
+    #[test]
+    fn brackets() {
+        assert!(m("[abc]x", "bx"));
+        assert!(m("[!abc]x", "dx"));
+        assert!(m("[a-c]", "b"));
+        assert!(m("[[:digit:]]*", "7up"));
+        assert!(m("[]]", "]"));
+        assert!(m("[", "["));
+    }
+
+    #[test]
+    fn escapes_are_literal() {
+        assert!(m(r"\*", "*"));
+        assert!(!m(r"\*", "a"));
+        assert_eq!(escape("a*b"), r"a\*b");
+        assert!(has_meta("a*"));
+        assert!(!has_meta(r"a\*"));
+        assert_eq!(unescape(r"a\*b"), "a*b");
+    }
+
+    #[test]
+    fn long_text_is_linear() {
+        let text = "a".repeat(100_000);
+        assert!(!m("*a*a*a*b", &text));
+    }
+}

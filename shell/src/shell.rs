@@ -1,0 +1,278 @@
+//! The interpreter's state for one shell process, and what every part of it shares.
+//!
+//! A `Shell` is one process: the main script, a subshell `( )`, a command substitution, a
+//! pipeline stage or a background job. Forking clones it in memory ([`Shell::fork`]); what
+//! all forks of one exec share lives in [`Ctx`] (the OS, the limits, the memory budget, the
+//! process counts).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use brush_parser::ast;
+
+use crate::error::ShellError;
+use crate::limits::{Budget, Limits, ProcessCounts};
+use crate::os::{Os, Pid};
+use crate::stop::Stop;
+use crate::stream::{Io, IoError, write_all};
+use crate::vars::{SetError, Vars};
+
+/// How control leaves a command other than by finishing: loops, functions, `exit`, and
+/// fatal errors that end the whole exec.
+#[derive(Debug)]
+pub(crate) enum Flow {
+    /// `break N` (levels left to leave).
+    Break(usize),
+    /// `continue N`.
+    Continue(usize),
+    /// `return N`.
+    Return(i32),
+    /// `exit N`, or an error that ends a non-interactive shell.
+    Exit(i32),
+    /// The current command fails with this status (a redirection or expansion error); the
+    /// script goes on.
+    Fail(i32),
+    /// A limit or a stop: ends every process of the exec.
+    Fatal(ShellError),
+}
+
+impl From<ShellError> for Flow {
+    fn from(e: ShellError) -> Self {
+        Flow::Fatal(e)
+    }
+}
+
+/// Result of running or expanding something.
+pub(crate) type Res<T> = Result<T, Flow>;
+
+/// What every fork of one exec's shell shares.
+pub(crate) struct Ctx {
+    pub os: Arc<dyn Os>,
+    pub limits: Limits,
+    pub budget: Arc<Budget>,
+    pub procs: ProcessCounts,
+    /// `sh` (POSIX parsing) rather than `bash`.
+    pub posix: bool,
+    /// How messages are prefixed.
+    pub mode: MessageMode,
+    /// The exec-wide stop flag (every fork's flag descends from it).
+    pub root: Stop,
+    /// The first fatal error of any fork; it ends the exec.
+    pub fatal: std::sync::Mutex<Option<ShellError>>,
+}
+
+impl Ctx {
+    /// Records a fatal error from any fork and stops every process of the exec.
+    pub fn fail(&self, e: ShellError) {
+        if let Ok(mut slot) = self.fatal.lock()
+            && slot.is_none()
+        {
+            *slot = Some(e);
+        }
+        self.root
+            .stop(crate::stop::StopCause::Engine("shell fatal error".into()));
+    }
+
+    /// The recorded fatal error, if any.
+    pub fn fatal(&self) -> Option<ShellError> {
+        self.fatal.lock().ok().and_then(|f| f.clone())
+    }
+}
+
+/// How error messages are prefixed (bash's rules differ by how the script came).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum MessageMode {
+    /// `-c` or stdin: `NAME: line N: msg`, and `environment: line N: msg` inside functions
+    /// (what bash 5.2 prints when stderr is not a terminal).
+    Inline,
+    /// A script file: `NAME: line N: msg`.
+    File,
+}
+
+/// The `set` options.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Opts {
+    pub errexit: bool,
+    pub nounset: bool,
+    pub xtrace: bool,
+    pub pipefail: bool,
+    pub noglob: bool,
+    pub noclobber: bool,
+    pub allexport: bool,
+    pub noexec: bool,
+}
+
+/// Number of shell fds (0..=9).
+pub(crate) const NFDS: usize = 10;
+
+/// One shell process.
+pub(crate) struct Shell {
+    pub ctx: Arc<Ctx>,
+    pub stop: Stop,
+    pub vars: Vars,
+    pub funcs: HashMap<String, Arc<ast::FunctionDefinition>>,
+    pub params: Vec<String>,
+    pub arg0: String,
+    pub opts: Opts,
+    pub cwd: String,
+    pub status: i32,
+    pub fds: [Option<Io>; NFDS],
+    pub jobs: Vec<Pid>,
+    pub last_bg: Option<Pid>,
+    pub exit_trap: Option<String>,
+    pub depth: usize,
+    /// > 0 while `set -e` is ignored (conditions, `&&`/`||` heads, `!`).
+    pub errexit_off: usize,
+    pub line: usize,
+    pub loops: usize,
+    pub functions: usize,
+    /// > 0 inside `source` (where `return` is allowed).
+    pub sourcing: usize,
+    /// `$$` (the main shell's; subshells keep it).
+    pub pid: u32,
+    /// Status of the last command substitution (for assignment-only commands).
+    pub subst_status: Option<i32>,
+    /// When set, external commands are started and their pids collected here instead of
+    /// waited for (a pipeline stage started directly).
+    pub detach: Option<Vec<Pid>>,
+}
+
+impl Shell {
+    /// A copy of this shell for a subshell, a substitution or a pipeline stage.
+    pub fn fork(&self, stop: Stop) -> Result<Shell, ShellError> {
+        Ok(Shell {
+            ctx: self.ctx.clone(),
+            stop,
+            vars: self.vars.fork()?,
+            funcs: self.funcs.clone(),
+            params: self.params.clone(),
+            arg0: self.arg0.clone(),
+            opts: self.opts,
+            cwd: self.cwd.clone(),
+            status: self.status,
+            fds: self.fds.clone(),
+            jobs: Vec::new(),
+            last_bg: self.last_bg,
+            exit_trap: None,
+            depth: self.depth,
+            errexit_off: self.errexit_off,
+            line: self.line,
+            loops: 0,
+            functions: self.functions,
+            sourcing: self.sourcing,
+            pid: self.pid,
+            subst_status: None,
+            detach: None,
+        })
+    }
+
+    /// Fails when the exec (or this process) was stopped.
+    pub fn check_stop(&self) -> Res<()> {
+        if !self.stop.is_stopped() {
+            return Ok(());
+        }
+        if !self.ctx.root.is_stopped() {
+            let sig = self.stop.cause().map_or(9, |c| match c {
+                crate::stop::StopCause::Signal(n) => n,
+                crate::stop::StopCause::Engine(_) => 9,
+            });
+            return Err(Flow::Exit(128 + sig));
+        }
+        let cause = self
+            .ctx
+            .root
+            .cause()
+            .unwrap_or(crate::stop::StopCause::Signal(9));
+        Err(Flow::Fatal(ShellError::Stopped(cause)))
+    }
+
+    /// One level deeper (functions, eval, source, substitutions), bounded.
+    pub fn enter(&mut self) -> Res<()> {
+        if self.depth >= self.ctx.limits.max_depth {
+            return Err(ShellError::DepthLimit {
+                limit: self.ctx.limits.max_depth,
+            }
+            .into());
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    /// Back up one level.
+    pub fn leave(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    /// The stream at shell fd `fd`.
+    pub fn fd(&self, fd: usize) -> Option<Io> {
+        self.fds.get(fd).cloned().flatten()
+    }
+
+    /// Writes to fd `fd`; a broken pipe ends this process as `SIGPIPE` would.
+    pub fn write_fd(&self, fd: usize, data: &[u8]) -> Res<Result<(), IoError>> {
+        let Some(io) = self.fd(fd) else {
+            return Ok(Err(IoError::NotWritable));
+        };
+        match write_all(&*io, data) {
+            Err(IoError::BrokenPipe) => Err(Flow::Exit(141)),
+            Err(IoError::Stopped) => self.check_stop().map(|()| Err(IoError::Stopped)),
+            other => Ok(other),
+        }
+    }
+
+    /// Writes to stdout (errors are the builtin's to report).
+    pub fn out(&self, data: &str) -> Res<Result<(), IoError>> {
+        self.write_fd(1, data.as_bytes())
+    }
+
+    /// Prints `msg` on stderr with bash's prefix (`bash: `, `NAME: line N: `).
+    pub fn error(&self, msg: &str) -> Res<()> {
+        let prefix = match (&self.ctx.mode, self.functions > 0) {
+            (MessageMode::Inline, false) => format!("{}: line {}: ", self.arg0, self.line),
+            (MessageMode::Inline, true) => format!("environment: line {}: ", self.line),
+            (MessageMode::File, _) => format!("{}: line {}: ", self.arg0, self.line),
+        };
+        let _ = self.write_fd(2, format!("{prefix}{msg}\n").as_bytes())?;
+        Ok(())
+    }
+
+    /// Sets a variable, reporting a read-only one as bash does (the assignment fails).
+    pub fn set_var(&mut self, name: &str, value: String) -> Res<bool> {
+        let export = self.opts.allexport;
+        let r = self.vars.update(name, |v| {
+            v.value = Some(value);
+            v.exported |= export;
+        });
+        self.set_result(name, r)
+    }
+
+    /// Maps an assignment result: `Ok(false)` after printing the read-only message.
+    pub fn set_result(&mut self, name: &str, r: Result<(), SetError>) -> Res<bool> {
+        match r {
+            Ok(()) => Ok(true),
+            Err(SetError::ReadOnly) => {
+                self.error(&format!("{name}: readonly variable"))?;
+                Ok(false)
+            }
+            Err(SetError::Budget(e)) => Err(e.into()),
+        }
+    }
+
+    /// The status of a shell error: bash's, or 2 in `sh` (dash's for every shell error).
+    pub fn error_status(&self, bash: i32) -> i32 {
+        if self.ctx.posix { 2 } else { bash }
+    }
+
+    /// Absolute guest path of `path` against the cwd, normalised lexically.
+    pub fn abs_path(&self, path: &str) -> String {
+        crate::paths::absolute(&self.cwd, path)
+    }
+
+    /// The value of `$IFS` (default when unset).
+    pub fn ifs(&self) -> String {
+        match self.vars.get_var("IFS") {
+            Some(v) => v.value.clone().unwrap_or_else(|| " \t\n".into()),
+            None => " \t\n".into(),
+        }
+    }
+}

@@ -1,0 +1,2 @@
+# posix
+unset z; echo $((z+1))

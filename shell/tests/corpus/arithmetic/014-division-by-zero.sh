@@ -1,0 +1,2 @@
+# stderr: unstable
+echo $((1/0)); echo after

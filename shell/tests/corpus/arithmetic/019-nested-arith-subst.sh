@@ -1,0 +1,2 @@
+# posix
+echo $(( $(echo 3) * 2 ))

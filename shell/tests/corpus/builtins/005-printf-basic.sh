@@ -1,0 +1,2 @@
+# posix
+printf '%s=%d\n' a 1 b 2

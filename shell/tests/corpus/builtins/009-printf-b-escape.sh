@@ -1,0 +1,2 @@
+# posix
+printf '%b\n' 'x\ty'

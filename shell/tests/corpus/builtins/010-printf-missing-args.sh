@@ -1,0 +1,2 @@
+# posix
+printf '%s|%d|\n'

@@ -1,0 +1,2 @@
+# posix
+printf '100%%\n'

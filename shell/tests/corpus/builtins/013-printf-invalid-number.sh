@@ -1,0 +1,2 @@
+# stderr: unstable
+printf '%d\n' abc; echo $?

@@ -1,0 +1,2 @@
+# stderr: unstable
+[ 1 = 1; echo $?

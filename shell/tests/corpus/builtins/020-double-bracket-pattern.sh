@@ -1,0 +1,1 @@
+x=hello.txt; [[ $x == *.txt ]] && echo match; [[ $x == "*.txt" ]] || echo literal

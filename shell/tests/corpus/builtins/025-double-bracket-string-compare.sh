@@ -1,0 +1,1 @@
+[[ abc < abd ]] && echo lt

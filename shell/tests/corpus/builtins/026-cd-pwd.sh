@@ -1,0 +1,2 @@
+# posix
+cd dir; pwd | sed "s|$HOME|~|"; cd ..; pwd | sed "s|$HOME|~|"

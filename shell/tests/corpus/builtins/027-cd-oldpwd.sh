@@ -1,0 +1,2 @@
+# posix
+cd dir; cd - >/dev/null; basename $(pwd)

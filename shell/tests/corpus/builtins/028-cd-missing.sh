@@ -1,0 +1,2 @@
+# posix
+cd nosuchdir; echo $?

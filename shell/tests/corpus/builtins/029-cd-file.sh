@@ -1,0 +1,2 @@
+# posix
+cd a.txt; echo $?

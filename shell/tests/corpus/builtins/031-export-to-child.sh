@@ -1,0 +1,2 @@
+# posix
+export FOO=bar; sh -c 'echo $FOO'

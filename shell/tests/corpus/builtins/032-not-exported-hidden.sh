@@ -1,0 +1,2 @@
+# posix
+BAR=baz; sh -c 'echo [$BAR]'

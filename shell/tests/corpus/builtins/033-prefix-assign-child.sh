@@ -1,0 +1,2 @@
+# posix
+X=1 sh -c 'echo $X'; echo [$X]

@@ -1,0 +1,2 @@
+# posix
+a=1; unset a; echo [${a-unset}]

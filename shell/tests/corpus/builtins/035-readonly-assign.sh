@@ -1,0 +1,2 @@
+# posix
+readonly r=1; r=2; echo no

@@ -1,0 +1,2 @@
+# posix
+set -- x y; echo $#; set --; echo $#

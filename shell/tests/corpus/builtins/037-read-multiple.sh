@@ -1,0 +1,2 @@
+# posix
+echo 'a b c' | { read x y z; echo $z$y$x; }

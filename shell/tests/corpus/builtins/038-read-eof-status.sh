@@ -1,0 +1,2 @@
+# posix
+printf 'no-newline' | { read x; echo $? $x; }

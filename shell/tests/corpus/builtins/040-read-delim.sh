@@ -1,0 +1,1 @@
+printf 'a;b' | { read -d ';' x; echo $x; }

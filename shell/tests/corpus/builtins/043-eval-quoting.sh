@@ -1,0 +1,2 @@
+# posix
+eval 'for i in 1 2; do echo $i; done'

@@ -1,0 +1,2 @@
+# posix
+. ./lib.sh one two; echo $val

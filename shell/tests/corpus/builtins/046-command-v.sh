@@ -1,0 +1,2 @@
+# posix
+command -v cd; command -v nosuchcmd; echo $?

@@ -1,0 +1,2 @@
+# posix
+command -v ls

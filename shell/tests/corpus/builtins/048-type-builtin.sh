@@ -1,0 +1,1 @@
+type cd; type if

@@ -1,0 +1,2 @@
+# posix
+set -- a; shift 2; echo $? $#

@@ -1,0 +1,2 @@
+# posix
+exec echo replaced; echo never

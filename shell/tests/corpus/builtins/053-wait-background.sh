@@ -1,0 +1,2 @@
+# posix
+(sleep 0.1; echo bg) & echo fg; wait; echo done

@@ -1,0 +1,2 @@
+# posix
+trap 'echo bye' EXIT; echo hello

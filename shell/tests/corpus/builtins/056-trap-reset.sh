@@ -1,0 +1,2 @@
+# posix
+trap 'echo bye' EXIT; trap - EXIT; echo hello

@@ -1,0 +1,1 @@
+set -x; echo traced 'a b'; x=1

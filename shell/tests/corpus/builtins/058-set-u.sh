@@ -1,0 +1,2 @@
+# posix
+set -u; echo ${defined:-ok}; echo $undefined; echo no

@@ -1,0 +1,2 @@
+# posix
+cd dir/sub; cd ../..; [ "$PWD" = "$HOME" ] && echo back

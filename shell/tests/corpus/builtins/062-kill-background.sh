@@ -1,0 +1,2 @@
+# posix
+sleep 5 & kill $!; wait $!; echo $?

@@ -1,0 +1,2 @@
+# posix
+if [ 1 -eq 2 ]; then echo y; fi; echo $?

@@ -1,0 +1,2 @@
+# posix
+for x in a 'b c' d; do echo "$x"; done

@@ -1,0 +1,2 @@
+# posix
+set -- p q; for x; do echo $x; done

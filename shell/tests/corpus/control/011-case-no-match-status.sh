@@ -1,0 +1,2 @@
+# posix
+case x in y) echo y;; esac; echo $?

@@ -1,0 +1,1 @@
+case ab in a*) echo A;;& *b) echo B;; *) echo C;; esac

@@ -1,0 +1,2 @@
+# posix
+x='*'; case $x in '*') echo star;; *) echo any;; esac

@@ -1,0 +1,2 @@
+# posix
+case '' in '') echo empty;; esac

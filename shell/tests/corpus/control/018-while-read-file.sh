@@ -1,0 +1,2 @@
+# posix
+while read line; do echo "> $line"; done < a.txt

@@ -1,0 +1,2 @@
+# posix
+true && echo a || echo b; false && echo c || echo d

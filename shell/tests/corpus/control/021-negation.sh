@@ -1,0 +1,2 @@
+# posix
+! false && echo negated; ! true; echo $?

@@ -1,0 +1,2 @@
+# posix
+for x in; do echo never; done; echo done

@@ -1,0 +1,2 @@
+# stderr: unstable
+break; echo after

@@ -1,0 +1,2 @@
+# posix
+set -e; echo a; false; echo b

@@ -1,0 +1,2 @@
+# posix
+set -e; if false; then :; fi; echo ok

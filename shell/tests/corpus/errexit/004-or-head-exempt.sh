@@ -1,0 +1,2 @@
+# posix
+set -e; false || echo rescued; echo ok

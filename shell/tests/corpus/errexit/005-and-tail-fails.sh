@@ -1,0 +1,2 @@
+# posix
+set -e; true && false; echo no

@@ -1,0 +1,2 @@
+# posix
+set -e; while false; do :; done; echo ok

@@ -1,0 +1,2 @@
+# posix
+set -e; f() { false; echo cont; }; f || echo never; echo end

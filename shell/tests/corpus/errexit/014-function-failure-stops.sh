@@ -1,0 +1,2 @@
+# posix
+set -e; f() { false; echo no; }; f; echo no2

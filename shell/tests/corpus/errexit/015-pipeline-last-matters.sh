@@ -1,0 +1,2 @@
+# posix
+set -e; false | true; echo ok

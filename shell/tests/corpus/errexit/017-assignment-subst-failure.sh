@@ -1,0 +1,2 @@
+# posix
+set -e; x=$(false); echo no

@@ -1,0 +1,2 @@
+# posix
+set -e; echo "[$(false)]"; echo ok

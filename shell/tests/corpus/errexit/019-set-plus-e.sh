@@ -1,0 +1,2 @@
+# posix
+set -e; set +e; false; echo ok

@@ -1,0 +1,2 @@
+# posix
+set -e; (exit 7); echo no

@@ -1,0 +1,2 @@
+# posix
+set -e; trap 'echo cleanup' EXIT; false; echo no

@@ -1,0 +1,1 @@
+false; echo $-|grep -q e && echo has-e; false; echo no

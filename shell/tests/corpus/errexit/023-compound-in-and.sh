@@ -1,0 +1,2 @@
+# posix
+set -e; { false; echo inner; } && echo after; echo end

@@ -1,0 +1,2 @@
+# posix
+set -e; case x in x) false;; esac; echo no

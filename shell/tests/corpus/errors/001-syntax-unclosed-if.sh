@@ -1,0 +1,4 @@
+# posix
+# stderr: unstable
+echo before
+if true; then

@@ -1,0 +1,5 @@
+# posix
+# stderr: unstable
+echo a
+echo )
+echo c

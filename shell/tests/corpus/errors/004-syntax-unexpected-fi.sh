@@ -1,0 +1,3 @@
+# posix
+# stderr: unstable
+fi

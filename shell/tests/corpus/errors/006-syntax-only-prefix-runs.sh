@@ -1,0 +1,5 @@
+# posix
+# stderr: unstable
+echo one
+echo two
+case x in

@@ -1,0 +1,1 @@
+nosuch_cmd_xyz arg

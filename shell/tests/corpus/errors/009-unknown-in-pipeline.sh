@@ -1,0 +1,2 @@
+# posix
+nosuch_cmd_xyz | cat; echo $?

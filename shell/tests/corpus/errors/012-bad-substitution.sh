@@ -1,0 +1,2 @@
+# stderr: unstable
+echo ${x!}; echo no

@@ -1,0 +1,2 @@
+# stderr: unstable
+cd a b; echo $?

@@ -1,0 +1,2 @@
+# stderr: unstable
+readonly z=1; unset z; echo $?

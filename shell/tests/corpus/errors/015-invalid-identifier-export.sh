@@ -1,0 +1,2 @@
+# stderr: unstable
+export 1abc=2; echo $?

@@ -1,0 +1,2 @@
+# stderr: unstable
+return 3; echo $?

@@ -1,0 +1,2 @@
+# posix
+echo x > /nonexistent/dir/f; echo $?

@@ -1,0 +1,2 @@
+# stderr: unstable
+[ a -eq 1 ]; echo $?

@@ -1,0 +1,2 @@
+# stderr: unstable
+echo $((1 +)); echo no

@@ -1,0 +1,2 @@
+# posix
+x='a:b::c'; IFS=:; set -- $x; echo $#; for i in "$@"; do echo "[$i]"; done

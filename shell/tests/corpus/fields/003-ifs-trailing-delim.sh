@@ -1,0 +1,2 @@
+# posix
+x='a:b:'; IFS=:; set -- $x; echo $#

@@ -1,0 +1,2 @@
+# posix
+x=':a'; IFS=:; set -- $x; echo $# "[$1]"

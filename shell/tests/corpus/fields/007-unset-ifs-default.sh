@@ -1,0 +1,2 @@
+# posix
+x='a b'; unset IFS; set -- $x; echo $#

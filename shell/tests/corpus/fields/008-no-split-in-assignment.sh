@@ -1,0 +1,2 @@
+# posix
+x='a b'; y=$x; echo "$y"

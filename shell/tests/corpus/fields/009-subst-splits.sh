@@ -1,0 +1,2 @@
+# posix
+set -- $(echo 'x y z'); echo $#

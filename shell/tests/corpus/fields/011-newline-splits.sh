@@ -1,0 +1,2 @@
+# posix
+x=$(printf 'a\nb\n'); set -- $x; echo $#

@@ -1,0 +1,2 @@
+# posix
+for w in $(cat words.txt); do echo "<$w>"; done

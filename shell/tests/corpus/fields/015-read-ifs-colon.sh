@@ -1,0 +1,2 @@
+# posix
+echo 'a:b:c' | { IFS=: read x y z; echo "$x $y $z"; }

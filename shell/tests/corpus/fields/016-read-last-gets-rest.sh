@@ -1,0 +1,2 @@
+# posix
+echo 'one two three four' | { read a b; echo "[$a] [$b]"; }

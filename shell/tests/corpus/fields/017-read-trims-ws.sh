@@ -1,0 +1,2 @@
+# posix
+echo '   pad   ' | { read a; echo "[$a]"; }

@@ -1,0 +1,2 @@
+# posix
+IFS=1; echo $((111+1))x

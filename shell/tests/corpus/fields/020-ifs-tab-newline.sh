@@ -1,0 +1,3 @@
+# posix
+x="a	b
+c"; set -- $x; echo $#

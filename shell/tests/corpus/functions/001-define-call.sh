@@ -1,0 +1,2 @@
+# posix
+greet() { echo "hi $1"; }; greet bob

@@ -1,0 +1,2 @@
+# posix
+f() { return 7; }; f; echo $?

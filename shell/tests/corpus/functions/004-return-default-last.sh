@@ -1,0 +1,2 @@
+# posix
+f() { false; return; }; f; echo $?

@@ -1,0 +1,2 @@
+# posix
+f() { y=set; }; f; echo $y

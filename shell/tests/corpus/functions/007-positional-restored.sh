@@ -1,0 +1,2 @@
+# posix
+set -- outer; f() { echo $1 $#; }; f a b; echo $1 $#

@@ -1,0 +1,2 @@
+# posix
+f() { echo x; echo y; }; f | wc -l

@@ -1,0 +1,2 @@
+# posix
+f() { echo inside; } > out.txt; f; cat out.txt

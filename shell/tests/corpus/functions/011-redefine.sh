@@ -1,0 +1,2 @@
+# posix
+f() { echo 1; }; f() { echo 2; }; f

@@ -1,0 +1,2 @@
+# posix
+f() { echo hi; }; unset -f f; f 2>/dev/null; echo $?

@@ -1,0 +1,2 @@
+# posix
+f() { exit 3; }; f; echo no

@@ -1,0 +1,2 @@
+# posix
+cat() { echo fake; }; cat a.txt; command cat a.txt | head -1

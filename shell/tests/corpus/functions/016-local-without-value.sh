@@ -1,0 +1,1 @@
+x=1; f() { local x; echo "[$x]"; x=2; }; f; echo $x

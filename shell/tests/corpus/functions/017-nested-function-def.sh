@@ -1,0 +1,2 @@
+# posix
+outer() { inner() { echo in; }; }; outer; inner

@@ -1,0 +1,2 @@
+# posix
+f() { echo $#; }; f; f a; f a 'b c'

@@ -1,0 +1,2 @@
+# stderr: unstable
+local x=1; echo $?

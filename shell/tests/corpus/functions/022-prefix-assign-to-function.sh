@@ -1,0 +1,1 @@
+f() { echo "$V"; }; V=tmp f; echo "[$V]"

@@ -1,0 +1,2 @@
+# posix
+echo [ab].txt

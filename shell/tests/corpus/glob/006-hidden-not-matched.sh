@@ -1,0 +1,2 @@
+# posix
+echo * | grep -c hidden

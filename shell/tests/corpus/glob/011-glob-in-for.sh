@@ -1,0 +1,2 @@
+# posix
+for f in dir/*; do echo "file: $f"; done

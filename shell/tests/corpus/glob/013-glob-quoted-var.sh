@@ -1,0 +1,2 @@
+# posix
+p='*.csv'; echo "$p"

@@ -1,0 +1,2 @@
+# posix
+set -f; echo *.txt; set +f; echo *.csv

@@ -1,0 +1,2 @@
+# posix
+for f in my*; do cat "$f"; done

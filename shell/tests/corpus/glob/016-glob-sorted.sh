@@ -1,0 +1,2 @@
+# posix
+touch zz.tmp aa.tmp mm.tmp; echo *.tmp

@@ -1,0 +1,2 @@
+# posix
+touch f1 f2 fa; echo f[[:digit:]]

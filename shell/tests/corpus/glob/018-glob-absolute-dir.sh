@@ -1,0 +1,2 @@
+# posix
+cd dir; echo "$PWD"/*.md | sed "s|$PWD|P|g"

@@ -1,0 +1,2 @@
+# posix
+touch k1 k5 k9; echo k[1-5]

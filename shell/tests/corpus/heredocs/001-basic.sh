@@ -1,0 +1,5 @@
+# posix
+cat <<EOF
+line one
+line two
+EOF

@@ -1,0 +1,4 @@
+# posix
+x=val; cat <<'EOF'
+no $x expansion `here`
+EOF

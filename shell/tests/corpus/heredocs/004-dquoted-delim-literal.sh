@@ -1,0 +1,4 @@
+# posix
+cat <<"END"
+$HOME
+END

@@ -1,0 +1,5 @@
+# posix
+cat <<-EOF
+	indented
+		double
+	EOF

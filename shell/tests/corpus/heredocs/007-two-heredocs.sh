@@ -1,0 +1,6 @@
+# posix
+cat <<A; cat <<B
+first
+A
+second
+B

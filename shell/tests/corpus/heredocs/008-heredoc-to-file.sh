@@ -1,0 +1,5 @@
+# posix
+cat > o.txt <<EOF
+stored
+EOF
+cat o.txt

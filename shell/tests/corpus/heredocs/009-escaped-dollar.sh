@@ -1,0 +1,4 @@
+# posix
+cat <<EOF
+cost: \$5 and \\ backslash
+EOF

@@ -1,0 +1,4 @@
+# posix
+cat <<EOF
+EOF
+echo after

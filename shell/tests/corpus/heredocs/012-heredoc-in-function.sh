@@ -1,0 +1,5 @@
+# posix
+f() { cat <<EOF
+in function $1
+EOF
+}; f arg

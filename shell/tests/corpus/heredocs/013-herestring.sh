@@ -1,0 +1,1 @@
+cat <<< 'here string'; read a b <<< 'x y'; echo $b $a

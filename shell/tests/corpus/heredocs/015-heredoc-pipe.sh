@@ -1,0 +1,4 @@
+# posix
+cat <<EOF | tr a-z A-Z
+shout
+EOF

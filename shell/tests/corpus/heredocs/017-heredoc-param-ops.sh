@@ -1,0 +1,4 @@
+# posix
+f=a.tar.gz; cat <<EOF
+${f%%.*} ${#f}
+EOF

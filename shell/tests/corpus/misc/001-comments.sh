@@ -1,0 +1,4 @@
+# posix
+# full comment
+echo a # trailing
+#echo no

@@ -1,0 +1,6 @@
+# posix
+echo a; echo b
+echo c
+
+
+echo d

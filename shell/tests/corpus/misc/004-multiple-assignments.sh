@@ -1,0 +1,2 @@
+# posix
+a=1 b=2 c=$a$b; echo $c

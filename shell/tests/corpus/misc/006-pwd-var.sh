@@ -1,0 +1,2 @@
+# posix
+[ "$PWD" = "$(pwd)" ] && echo same

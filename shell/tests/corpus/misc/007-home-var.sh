@@ -1,0 +1,2 @@
+# posix
+[ -d "$HOME" ] && echo home

@@ -1,0 +1,2 @@
+# posix
+a=$$; b=$(echo $$); [ $a = $b ] && echo same-pid

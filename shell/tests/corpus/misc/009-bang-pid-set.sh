@@ -1,0 +1,2 @@
+# posix
+sleep 0 & [ -n "$!" ] && echo has-pid; wait

@@ -1,0 +1,2 @@
+# posix
+find dir -name '*.md' | sort

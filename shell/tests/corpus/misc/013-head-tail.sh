@@ -1,0 +1,2 @@
+# posix
+head -2 a.txt; tail -1 b.txt

@@ -1,0 +1,2 @@
+# posix
+mkdir -p new/deep && touch new/deep/f && ls new/deep

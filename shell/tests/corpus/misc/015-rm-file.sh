@@ -1,0 +1,2 @@
+# posix
+rm a.txt; [ -e a.txt ] || echo removed

@@ -1,0 +1,2 @@
+# posix
+export Z_VAR=zz; env | grep '^Z_VAR='

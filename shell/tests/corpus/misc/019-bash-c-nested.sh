@@ -1,0 +1,1 @@
+bash -c 'echo nested $((1+1))'

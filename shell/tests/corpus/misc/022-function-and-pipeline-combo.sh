@@ -1,0 +1,2 @@
+# posix
+count() { wc -l; }; cat a.txt b.txt | count

@@ -1,0 +1,2 @@
+# posix
+echo teed | tee t.txt; cat t.txt

@@ -1,0 +1,2 @@
+# posix
+printf 'a\nb\n' | xargs echo

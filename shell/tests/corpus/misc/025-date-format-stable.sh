@@ -1,0 +1,2 @@
+# posix
+date -d @0 -u +%Y

@@ -1,0 +1,2 @@
+# posix
+unset x; echo ${x:-def} ${x-def2}

@@ -1,0 +1,2 @@
+# posix
+x=; echo [${x:-def}] [${x-def2}]

@@ -1,0 +1,2 @@
+# posix
+unset x; echo ${x:=set}; echo $x

@@ -1,0 +1,2 @@
+# posix
+unset x; echo ${x:?is missing}; echo notreached

@@ -1,0 +1,2 @@
+# posix
+x=hello; echo ${#x}; e=; echo ${#e}

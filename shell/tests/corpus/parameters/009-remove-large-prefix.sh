@@ -1,0 +1,2 @@
+# posix
+f=a/b/c.tar.gz; echo ${f##*/}

@@ -1,0 +1,2 @@
+# posix
+f=abc; echo ${f#x} ${f%y}

@@ -1,0 +1,2 @@
+# posix
+v='a*b*c'; echo ${v#'a*'} ${v#a*}

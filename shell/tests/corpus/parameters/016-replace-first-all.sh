@@ -1,0 +1,1 @@
+s=foo.bar.baz; echo ${s/./-} ${s//./-}

@@ -1,0 +1,1 @@
+s=abcabc; echo ${s/#ab/X} ${s/%bc/Y} ${s/#bc/Z}

@@ -1,0 +1,1 @@
+a=b; b=value; echo ${!a}

@@ -1,0 +1,2 @@
+# posix
+set -- one two three; echo $1 $2 $3 $#

@@ -1,0 +1,2 @@
+# posix
+set -- a b c; IFS=,; echo "$*"

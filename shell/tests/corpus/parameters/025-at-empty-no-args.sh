@@ -1,0 +1,2 @@
+# posix
+set --; for x in "$@"; do echo got; done; echo end

@@ -1,0 +1,2 @@
+# posix
+false; echo $?; true; echo $?

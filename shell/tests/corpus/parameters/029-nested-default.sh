@@ -1,0 +1,2 @@
+# posix
+unset a b; echo ${a:-${b:-deep}}

@@ -1,0 +1,2 @@
+# posix
+unset x; set -- "${x:-a b c}"; echo $#

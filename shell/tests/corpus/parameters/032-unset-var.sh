@@ -1,0 +1,2 @@
+# posix
+x=1; unset x; echo [${x}]

@@ -1,0 +1,1 @@
+myA=1; myB=2; echo ${!my*}

@@ -1,0 +1,2 @@
+# posix
+cat a.txt | wc -l

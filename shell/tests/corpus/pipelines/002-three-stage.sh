@@ -1,0 +1,2 @@
+# posix
+cat numbers.txt | sort -n | tail -1

@@ -1,0 +1,2 @@
+# posix
+echo hello | tr a-z A-Z

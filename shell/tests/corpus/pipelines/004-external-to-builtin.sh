@@ -1,0 +1,2 @@
+# posix
+cat b.txt | while read x; do echo "<$x>"; done

@@ -1,0 +1,2 @@
+# posix
+false | true; echo $?; true | false; echo $?

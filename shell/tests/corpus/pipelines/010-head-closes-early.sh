@@ -1,0 +1,2 @@
+# posix
+yes | head -3

@@ -1,0 +1,2 @@
+# posix
+seq 1 100000 | head -2

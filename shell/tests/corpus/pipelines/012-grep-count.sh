@@ -1,0 +1,2 @@
+# posix
+grep -c a a.txt words.txt

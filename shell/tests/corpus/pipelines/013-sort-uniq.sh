@@ -1,0 +1,2 @@
+# posix
+printf 'b\na\nb\nc\na\n' | sort | uniq -c

@@ -1,0 +1,2 @@
+# posix
+{ echo b; echo a; } | sort

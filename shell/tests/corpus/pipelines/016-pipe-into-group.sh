@@ -1,0 +1,2 @@
+# posix
+printf '1\n2\n' | { read a; read b; echo $((a+b)); }

@@ -1,0 +1,2 @@
+# posix
+echo a | grep -q a && echo found

@@ -1,0 +1,2 @@
+# posix
+echo abc | cat | cat | cat | cat | cat | tr b B

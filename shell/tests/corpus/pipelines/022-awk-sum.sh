@@ -1,0 +1,2 @@
+# posix
+awk -F, 'NR>1 {s+=$2} END {print s}' data.csv

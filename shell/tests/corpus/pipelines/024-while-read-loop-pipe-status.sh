@@ -1,0 +1,2 @@
+# posix
+printf 'x\ny\n' | while read l; do echo $l; done | wc -l

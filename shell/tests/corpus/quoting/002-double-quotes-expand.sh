@@ -1,0 +1,2 @@
+# posix
+x=hi; echo "[$x] [${x}] [$(echo sub)]"

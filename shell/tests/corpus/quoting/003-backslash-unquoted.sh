@@ -1,0 +1,2 @@
+# posix
+echo a\ b \$x \\ \'q\'

@@ -1,0 +1,2 @@
+# posix
+x=1; echo 'a'"b$x"c'$x'

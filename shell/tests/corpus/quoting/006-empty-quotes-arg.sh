@@ -1,0 +1,2 @@
+# posix
+set -- '' "" x; echo $#

@@ -1,0 +1,2 @@
+# posix
+x='a   b'; echo "$x"; echo $x

@@ -1,0 +1,1 @@
+echo $'tab\there' $'nl\\n' $'\x41\101'

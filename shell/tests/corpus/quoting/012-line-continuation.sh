@@ -1,0 +1,3 @@
+# posix
+echo one \
+two

@@ -1,0 +1,3 @@
+# posix
+echo a#b #comment
+echo '#x'

@@ -1,0 +1,2 @@
+# posix
+x="a b"'c d'; echo "$x"

@@ -1,0 +1,3 @@
+# posix
+x='line1
+line2'; echo "$x"

@@ -1,0 +1,2 @@
+# posix
+e=; set -- "$e"; echo $#

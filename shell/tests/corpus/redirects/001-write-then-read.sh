@@ -1,0 +1,2 @@
+# posix
+echo hi > o.txt; cat o.txt

@@ -1,0 +1,2 @@
+# posix
+echo 1 > o.txt; echo 2 >> o.txt; cat o.txt

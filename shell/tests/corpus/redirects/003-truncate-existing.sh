@@ -1,0 +1,2 @@
+# posix
+echo long-line > o.txt; echo s > o.txt; cat o.txt

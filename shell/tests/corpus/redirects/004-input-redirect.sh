@@ -1,0 +1,2 @@
+# posix
+wc -l < a.txt

@@ -1,0 +1,2 @@
+# posix
+ls nosuchfile 2> err.txt; echo $?; wc -l < err.txt

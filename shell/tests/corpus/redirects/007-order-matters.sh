@@ -1,0 +1,2 @@
+# posix
+{ echo out; echo err >&2; } > o.txt 2>&1; sort o.txt

@@ -1,0 +1,1 @@
+{ echo a; echo b >&2; } &> o.txt; sort o.txt

@@ -1,0 +1,2 @@
+# posix
+echo gone > /dev/null; echo kept

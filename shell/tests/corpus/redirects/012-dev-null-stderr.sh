@@ -1,0 +1,2 @@
+# posix
+ls nosuchfile 2>/dev/null; echo $?

@@ -1,0 +1,2 @@
+# posix
+echo to-err > /dev/stderr

@@ -1,0 +1,2 @@
+# posix
+cat < nosuch.txt; echo $?

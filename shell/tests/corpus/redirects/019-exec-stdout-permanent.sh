@@ -1,0 +1,2 @@
+# posix
+exec > o.txt; echo captured; exec >&2; cat o.txt >&2

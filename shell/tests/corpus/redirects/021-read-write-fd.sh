@@ -1,0 +1,2 @@
+# posix
+echo data > o.txt; cat <> o.txt

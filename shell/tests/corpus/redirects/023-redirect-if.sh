@@ -1,0 +1,2 @@
+# posix
+if true; then echo in-if; fi > o.txt; cat o.txt

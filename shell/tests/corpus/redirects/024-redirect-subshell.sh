@@ -1,0 +1,2 @@
+# posix
+(echo sub; echo sub2) > o.txt; wc -l < o.txt

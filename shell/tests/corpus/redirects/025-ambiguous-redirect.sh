@@ -1,0 +1,2 @@
+# stderr: unstable
+f='a b'; echo x > $f; echo $?

@@ -1,0 +1,2 @@
+# posix
+f=o.txt; echo v > "$f"; cat o.txt

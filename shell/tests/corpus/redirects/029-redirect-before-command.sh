@@ -1,0 +1,2 @@
+# posix
+> o.txt echo pre; cat o.txt

@@ -1,0 +1,2 @@
+# posix
+> newfile; [ -f newfile ] && echo created

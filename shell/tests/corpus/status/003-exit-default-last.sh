@@ -1,0 +1,2 @@
+# posix
+false; exit

@@ -1,0 +1,2 @@
+# posix
+true; echo $?; false; echo $?

@@ -1,0 +1,2 @@
+# posix
+grep -q zzz a.txt; echo $?

@@ -1,0 +1,2 @@
+# posix
+x=$(exit 3); echo $?

@@ -1,0 +1,2 @@
+# posix
+if false; then :; fi; echo $?

@@ -1,0 +1,2 @@
+# posix
+! (exit 3); echo $?

@@ -1,0 +1,2 @@
+# posix
+x=$(exit 9; echo no); echo "[$x] $?"

@@ -1,0 +1,2 @@
+# posix
+case a in b) ;; esac; echo $?

@@ -1,0 +1,3 @@
+# stderr: unstable
+# posix
+sh -c 'kill -9 $$'; echo $?

@@ -1,0 +1,2 @@
+# posix
+ls nosuch 2>/dev/null | cat; echo $?

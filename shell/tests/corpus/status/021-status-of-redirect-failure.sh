@@ -1,0 +1,2 @@
+# posix
+echo x < nosuch 2>/dev/null; echo $?

@@ -1,0 +1,2 @@
+# posix
+trap 'echo trap' EXIT; exit 6

@@ -1,0 +1,2 @@
+# posix
+echo $(echo a) $(echo b)

@@ -1,0 +1,2 @@
+# posix
+x=$(printf 'a\n\n\n'); echo "[$x]"

@@ -1,0 +1,2 @@
+# posix
+x=5; echo $(echo $x)

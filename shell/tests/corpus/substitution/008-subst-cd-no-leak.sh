@@ -1,0 +1,2 @@
+# posix
+d=$(cd dir; pwd); [ "$PWD" != "$d" ] && echo unchanged

@@ -1,0 +1,2 @@
+# posix
+x=1; (x=2; echo $x); echo $x

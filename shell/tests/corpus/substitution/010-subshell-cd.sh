@@ -1,0 +1,2 @@
+# posix
+(cd dir && ls); ls -d dir

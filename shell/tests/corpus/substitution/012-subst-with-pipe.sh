@@ -1,0 +1,2 @@
+# posix
+echo $(cat a.txt | wc -l)

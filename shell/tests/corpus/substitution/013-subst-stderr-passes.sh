@@ -1,0 +1,2 @@
+# posix
+x=$(echo err >&2; echo out); echo $x

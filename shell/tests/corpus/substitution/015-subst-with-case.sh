@@ -1,0 +1,2 @@
+# posix
+x=$(case a in a) echo matched;; esac); echo $x

@@ -1,0 +1,2 @@
+# posix
+f() { echo from-f; }; echo $(f)

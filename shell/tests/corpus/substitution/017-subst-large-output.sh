@@ -1,0 +1,2 @@
+# posix
+x=$(seq 1 20000); echo ${#x}

@@ -1,0 +1,2 @@
+# posix
+for i in $(seq 3); do echo n$i; done

@@ -1,0 +1,1 @@
+x=$(< a.txt); echo $x

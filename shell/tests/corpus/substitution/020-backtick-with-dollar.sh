@@ -1,0 +1,2 @@
+# posix
+x=v; echo `echo \$x $x`

@@ -1,0 +1,2 @@
+# posix
+x=$(trap 'echo in-trap' EXIT; echo body); echo "$x"

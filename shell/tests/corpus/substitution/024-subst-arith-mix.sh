@@ -1,0 +1,2 @@
+# posix
+echo $(( $(echo 4) + $(echo 5) ))
