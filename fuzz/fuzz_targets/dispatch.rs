@@ -42,6 +42,7 @@ use agentos_proto::{
 };
 use agentos_engine::{Engine, EngineConfig, SnapshotMode};
 use agentos_sidecar::server::SessionEnd;
+use agentos_sidecar::cells::Cells;
 use agentos_sidecar::runner::Runner;
 use agentos_sidecar::writer::{OUTPUT_CHUNK, Writer};
 use agentos_sidecar::{Config, serve};
@@ -75,6 +76,17 @@ fn init() {
         });
         let _ = ENGINE.set(engine);
     });
+}
+
+/// With `AGENTOS_FUZZ_CELLS=1`, guests run in one engine cell per input (the sidecar binary built
+/// at `../target/debug/agentos-sidecar`, or `AGENTOS_FUZZ_SIDECAR`): the mode for the hostile-JS
+/// dictionary, whose V8 aborts would otherwise end the fuzzer.
+fn cell_binary() -> Option<PathBuf> {
+    if std::env::var("AGENTOS_FUZZ_CELLS").as_deref() != Ok("1") {
+        return None;
+    }
+    let default = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/debug/agentos-sidecar");
+    Some(std::env::var_os("AGENTOS_FUZZ_SIDECAR").map_or_else(|| default.into(), PathBuf::from))
 }
 
 fn config(flags: u8) -> Config {
@@ -290,9 +302,13 @@ fuzz_target!(|data: &[u8]| {
         bytes: bytes.clone(),
         released: released.clone(),
     };
-    let engine = ENGINE.get().expect("initialised").clone();
     let writer = Arc::new(Writer::new(sink, MAX_FRAME));
-    let end = serve(config(flags), Runner::Local(engine), &input[..], writer);
+    let runner = match cell_binary() {
+        // Guests that make V8 abort end their cell, not this process.
+        Some(binary) => Runner::Cells(Cells::start(1, binary, MAX_FRAME, writer.clone())),
+        None => Runner::Local(ENGINE.get().expect("initialised").clone()),
+    };
+    let end = serve(config(flags), runner, &input[..], writer);
     assert_eq!(
         end, expected_end,
         "serve ended {end:?}, expected {expected_end:?}"

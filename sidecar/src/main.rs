@@ -48,8 +48,13 @@ fn main() {
         engine.start();
         Runner::Local(engine)
     } else {
+        let Ok(binary) = std::env::current_exe() else {
+            tracing::error!("cannot find the sidecar's own binary to start engine cells");
+            std::process::exit(1);
+        };
         Runner::Cells(Cells::start(
             config.cells,
+            binary,
             config.max_frame_bytes,
             writer.clone(),
         ))

@@ -6,6 +6,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, BufReader, Write};
 use std::os::fd::AsFd;
+use std::path::Path;
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -73,13 +74,12 @@ pub struct Spawned {
 }
 
 impl Cell {
-    /// Starts a cell process (this binary with [`CELL_ARG`]); `slot` names it in logs.
+    /// Starts a cell process (`binary` with [`CELL_ARG`]); `slot` names it in logs.
     ///
     /// # Errors
     /// The OS error when the process cannot be started.
-    pub fn spawn(slot: usize, max_frame_bytes: usize) -> std::io::Result<Spawned> {
-        let exe = std::env::current_exe()?;
-        let mut child = Command::new(exe)
+    pub fn spawn(slot: usize, binary: &Path, max_frame_bytes: usize) -> std::io::Result<Spawned> {
+        let mut child = Command::new(binary)
             .arg(CELL_ARG)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

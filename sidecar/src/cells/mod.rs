@@ -16,6 +16,7 @@ pub mod remote;
 pub mod wire;
 
 use std::collections::VecDeque;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -49,6 +50,7 @@ struct Waiting {
 
 /// The supervisor's cells.
 pub struct Cells {
+    binary: PathBuf,
     max_frame_bytes: usize,
     writer: Arc<Writer>,
     slots: Vec<Mutex<Option<Arc<Cell>>>>,
@@ -62,9 +64,16 @@ pub struct Cells {
 }
 
 impl Cells {
-    /// Starts `count` cells and waits (bounded) until their engines are ready.
-    pub fn start(count: usize, max_frame_bytes: usize, writer: Arc<Writer>) -> Arc<Self> {
+    /// Starts `count` cells (`binary --cell`: the sidecar's own binary) and waits (bounded)
+    /// until their engines are ready.
+    pub fn start(
+        count: usize,
+        binary: PathBuf,
+        max_frame_bytes: usize,
+        writer: Arc<Writer>,
+    ) -> Arc<Self> {
         let cells = Arc::new(Self {
+            binary,
             max_frame_bytes,
             writer,
             slots: (0..count.max(1)).map(|_| Mutex::new(None)).collect(),
@@ -118,7 +127,7 @@ impl Cells {
         let mut backoff = Duration::ZERO;
         while !self.retiring.load(Ordering::Acquire) {
             let started = Instant::now();
-            match Cell::spawn(slot, self.max_frame_bytes) {
+            match Cell::spawn(slot, &self.binary, self.max_frame_bytes) {
                 Ok(spawned) => {
                     let mut child = spawned.child;
                     let cell = spawned.cell;
