@@ -26,6 +26,7 @@ mod open;
 mod path_ops;
 mod readdir;
 mod resolve;
+mod root;
 mod sandbox;
 mod stat;
 mod table;
@@ -36,6 +37,7 @@ pub use clock::{MAX_RANDOM_LEN, clock_res_get, clock_time_get, random_get};
 pub use errno::Errno;
 pub use readdir::DIRENT_HEADER;
 pub use resolve::ResolverKind;
+pub use root::with_root;
 pub use sandbox::{MAX_IO, Sandbox, SandboxError, SandboxOptions};
 pub use types::{
     DirEntry, FdStat, FileStat, Preopen, Stdio, advice, fdflags, filetype, fstflags, lookupflags,

@@ -238,11 +238,13 @@ impl Sandbox {
             inheriting: rights_inheriting,
         };
         let req = crate::open::OpenRequest::new(oflags, asked, fdflags, &dir.rights)?;
+        let path = GuestPath::parse(path)?;
         if dir.read_only && req.modifies() {
+            // As the kernel: a missing parent is reported before the read-only file system.
+            self.resolver.resolve_parent(dir.fd.as_fd(), &path)?;
             return Err(Errno::READ_ONLY);
         }
         let (read_only, mount) = (dir.read_only, dir.mount);
-        let path = GuestPath::parse(path)?;
         let follow = lookup & lookupflags::SYMLINK_FOLLOW != 0 && !req.exclusive();
         let fd = self.resolver.open(
             dir.fd.as_fd(),
@@ -264,9 +266,13 @@ impl Sandbox {
         needed: u64,
         path: &[u8],
     ) -> Result<(Target, MountRoot), Errno> {
-        let dir = self.writable_dir(fd, needed)?;
+        let dir = self.dir(fd, needed)?;
         let path = GuestPath::parse(path)?;
+        // As the kernel: a missing parent is reported before the read-only file system.
         let target = self.resolver.resolve_parent(dir.fd.as_fd(), &path)?;
+        if dir.read_only {
+            return Err(Errno::READ_ONLY);
+        }
         Ok((target, dir.mount))
     }
 }

@@ -53,6 +53,7 @@ pub(crate) fn filestat(st: &Stat) -> FileStat {
         atim: ns(st.st_atime, st.st_atime_nsec),
         mtim: ns(st.st_mtime, st.st_mtime_nsec),
         ctim: ns(st.st_ctime, st.st_ctime_nsec),
+        mode: st.st_mode & 0o7777,
     }
 }
 

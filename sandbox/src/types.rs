@@ -239,6 +239,9 @@ pub struct FileStat {
     pub mtim: u64,
     /// Last status change, ns.
     pub ctim: u64,
+    /// The host's permission bits (`0o7777`); not part of WASI's `filestat`, for the sandbox's
+    /// own callers (a shell's `test -x`, a command run by path).
+    pub mode: u32,
 }
 
 /// One directory entry of `fd_readdir`: `[next, ino, filetype, nameBytes]`.

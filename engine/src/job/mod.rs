@@ -79,13 +79,15 @@ impl Job {
                 } else {
                     exec.cwd
                 },
-                preopens: (exec.preopens.into_iter())
-                    .map(|p| Preopen {
-                        host: PathBuf::from(p.host_path),
-                        guest: p.guest_path,
-                        read_only: p.read_only,
-                    })
-                    .collect(),
+                preopens: agentos_sandbox::with_root(
+                    (exec.preopens.into_iter())
+                        .map(|p| Preopen {
+                            host: PathBuf::from(p.host_path),
+                            guest: p.guest_path,
+                            read_only: p.read_only,
+                        })
+                        .collect(),
+                ),
                 command_dirs: exec.command_path,
                 module_paths: exec.module_paths,
             },

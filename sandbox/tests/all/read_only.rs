@@ -84,3 +84,19 @@ both!(fds_opened_beneath_inherit_read_only, |fx: &mut Fixture| {
     fx.sb.fd_renumber(sub, ROOT).unwrap();
     assert_eq!(fx.sb.path_create_directory(ROOT, b"d"), Err(Errno::ROFS));
 });
+
+both!(a_missing_parent_is_noent_before_rofs, |fx: &mut Fixture| {
+    let sb = &mut fx.sb;
+    let cases: Vec<(&str, Result<(), Errno>)> = vec![
+        (
+            "open creat",
+            sb.path_open(RO, 0, b"nope/new", oflags::CREAT, 0, 0, 0)
+                .map(drop),
+        ),
+        ("mkdir", sb.path_create_directory(RO, b"nope/d")),
+        ("unlink", sb.path_unlink_file(RO, b"nope/f")),
+    ];
+    for (what, r) in cases {
+        assert_eq!(r, Err(Errno::NOENT), "{what}");
+    }
+});
