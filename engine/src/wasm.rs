@@ -27,6 +27,8 @@ pub struct WasmJob<'a> {
     pub argv: &'a [String],
     /// Exactly the guest's environment.
     pub env: &'a [(String, String)],
+    /// The guest's working directory (`agentos_v1.cwd_get`).
+    pub cwd: &'a str,
     /// The module's bytes.
     pub bytes: &'a Bytes,
     /// Its compiled code, once some exec compiled it.
@@ -52,6 +54,8 @@ pub fn start_config<'s>(
     let env = v8::Array::new_with_elements(scope, &env);
     set(scope, config, "argv", argv.into())?;
     set(scope, config, "env", env.into())?;
+    let cwd = crate::strings::v8_str(scope, job.cwd);
+    set(scope, config, "cwd", cwd.into())?;
     let limit = v8::Number::new(scope, job.memory_limit as f64);
     set(scope, config, "memoryLimit", limit.into())?;
     let cached = job

@@ -240,6 +240,28 @@ export function wasiStringsSizesGet(list, countPtr, sizePtr) {
   return WASI_ESUCCESS;
 }
 
+// ---- agentos_v1 (our own imports; WASI.md) ----
+
+let wasiCwd;
+
+/** The command's working directory, as `agentos_v1.cwd_get` gives it. */
+export function wasiSetCwd(cwd) {
+  wasiCwd = bridgeUtf8Encode(`${cwd}`);
+}
+
+/** `agentos_v1.cwd_get(buf, len) -> size`: up to `len` bytes of the cwd; its full length. */
+export function agentos_cwd_get(buf, len) {
+  wasiRefresh();
+  buf >>>= 0;
+  len >>>= 0;
+  const cwd = wasiCwd === undefined ? bridgeUtf8Encode('/') : wasiCwd;
+  const size = TypedArrayPrototypeGetLength(cwd);
+  if (size > len) return size;
+  if (wasiOob(buf, size)) return 0;
+  TypedArrayPrototypeSet(wasiU8, cwd, buf);
+  return size;
+}
+
 export function wasiEncodeStrings(strings) {
   const out = newList();
   for (let i = 0; i < strings.length; i++) {

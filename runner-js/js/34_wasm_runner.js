@@ -15,6 +15,7 @@ import {
 import { getStack, isError, listPush, newList, splitLines, toStringSafe } from './01_helpers.js';
 import { noteIfAtMemoryLimit, setMemoryLimit, wasmOriginals, watchCommand } from './09_memory.js';
 import {
+  agentos_cwd_get,
   wasi_clock_res_get,
   wasi_clock_time_get,
   wasi_proc_exit,
@@ -35,6 +36,7 @@ import {
   wasiRefresh,
   wasiRequestExit,
   wasiSetArgsEnv,
+  wasiSetCwd,
   wasiSetMemory,
   wasiStringsGet,
   wasiStringsSizesGet,
@@ -265,6 +267,7 @@ function wasmStartInner(config) {
   const envStrings = newList();
   for (let i = 0; i < env.length; i++) listPush(envStrings, `${env[i][0]}=${env[i][1]}`);
   wasiSetArgsEnv(wasiEncodeStrings(argv), wasiEncodeStrings(envStrings));
+  wasiSetCwd(config.cwd === undefined ? '/' : config.cwd);
 
   const exportList = WasmModuleExports(module);
   let hasStart = false;
@@ -281,6 +284,7 @@ function wasmStartInner(config) {
     __proto__: null,
     wasi_snapshot_preview1: wasiImports(false),
     wasi_unstable: wasiImports(true),
+    agentos_v1: { __proto__: null, cwd_get: agentos_cwd_get },
   };
   let start;
   try {

@@ -192,6 +192,7 @@ impl Run<'_> {
                 let job = WasmJob {
                     argv: &wasm.argv,
                     env: &self.setting.env,
+                    cwd: &self.setting.cwd,
                     bytes: &variant.bytes,
                     compiled: &variant.compiled,
                     compile_hits: modules.compile_hits(),
