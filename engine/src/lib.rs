@@ -16,6 +16,7 @@ mod bridge;
 mod budget;
 mod builtin_cache;
 pub mod cpu;
+pub mod cpu_group;
 mod error;
 mod event_loop;
 mod events;
@@ -36,6 +37,7 @@ mod phases;
 pub mod platform;
 pub mod pool;
 mod runner;
+mod shell;
 pub mod snapshot;
 mod snapshot_gate;
 mod stopper;
@@ -142,6 +144,37 @@ pub struct Engine {
     isolates: Arc<Isolates>,
     pool: Arc<WarmPool>,
     ctx: Arc<RunContext>,
+    dispatch: Arc<Dispatch>,
+}
+
+/// Where jobs go: scripts to the shell, everything else to the warm pool (shared with the
+/// scripts, whose commands are jobs too).
+pub(crate) struct Dispatch {
+    pool: Arc<WarmPool>,
+    ctx: Arc<RunContext>,
+    cpu_watch: Arc<cpu_group::CpuWatch>,
+}
+
+impl Dispatch {
+    /// Runs `job`; see [`Engine::run`].
+    pub(crate) fn run(self: &Arc<Self>, job: Job, host: Box<dyn JobHost>) -> Result<(), Release> {
+        if shell::is_script(&job) {
+            return shell::start(job, host, self.clone());
+        }
+        let heap_mb = job.limits.heap_mb;
+        let id = job.id;
+        let task = Box::new(JobTask {
+            job,
+            host,
+            ctx: self.ctx.clone(),
+            dispatched: Instant::now(),
+        });
+        self.pool.dispatch(task, heap_mb).map_err(|task| {
+            tracing::error!(exec_id = id, "no worker thread for exec");
+            let error = std::io::Error::other("no worker thread");
+            task.run(Err(PrepareError::NoThread(error)))
+        })
+    }
 }
 
 impl Engine {
@@ -158,11 +191,17 @@ impl Engine {
             fault_injection: config.fault_injection,
             last_words: std::sync::OnceLock::new(),
         });
+        let dispatch = Arc::new(Dispatch {
+            pool: pool.clone(),
+            ctx: ctx.clone(),
+            cpu_watch: cpu_group::CpuWatch::new(),
+        });
         Arc::new(Self {
             config,
             isolates,
             pool,
             ctx,
+            dispatch,
         })
     }
 
@@ -205,19 +244,7 @@ impl Engine {
     /// (`INTERNAL`) through `host`; the returned [`Release`] must be called once the caller can
     /// take the job's concurrency slot back.
     pub fn run(&self, job: Job, host: Box<dyn JobHost>) -> Result<(), Release> {
-        let heap_mb = job.limits.heap_mb;
-        let id = job.id;
-        let task = Box::new(JobTask {
-            job,
-            host,
-            ctx: self.ctx.clone(),
-            dispatched: Instant::now(),
-        });
-        self.pool.dispatch(task, heap_mb).map_err(|task| {
-            tracing::error!(exec_id = id, "no worker thread for exec");
-            let error = std::io::Error::other("no worker thread");
-            task.run(Err(PrepareError::NoThread(error)))
-        })
+        self.dispatch.run(job, host)
     }
 
     /// From now on, `hook` is told when a job is about to take the process down (the first

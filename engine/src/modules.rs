@@ -37,6 +37,16 @@ pub struct Fingerprint {
 }
 
 impl Fingerprint {
+    /// The fingerprint of a file the sandbox stat'ed (a guest path).
+    pub fn of_guest(stat: &agentos_sandbox::FileStat) -> Self {
+        Self {
+            dev: stat.dev,
+            ino: stat.ino,
+            size: stat.size,
+            mtime_ns: i128::from(stat.mtim),
+        }
+    }
+
     fn of(meta: &std::fs::Metadata) -> Self {
         Self {
             dev: meta.dev(),
@@ -166,6 +176,36 @@ impl ModuleCache {
         validate(&bytes, &shown)?;
         let module = Arc::new(Module {
             path: path.to_path_buf(),
+            bytes: Bytes::from(bytes),
+            fingerprint,
+            variants: Mutex::new(HashMap::new()),
+        });
+        self.insert(module.clone());
+        Ok(module)
+    }
+
+    /// The module at guest path `path` (key `key`), from the cache while `fingerprint` is
+    /// unchanged; `read` gives its bytes on a miss.
+    ///
+    /// # Errors
+    /// [`ModuleError`] when `read` fails or the bytes are not a valid WASI command.
+    pub fn load_guest(
+        &self,
+        key: &Path,
+        shown: &str,
+        fingerprint: Fingerprint,
+        read: impl FnOnce() -> Result<Vec<u8>, String>,
+    ) -> Result<Arc<Module>, ModuleError> {
+        if let Some(hit) = self.lookup(key, fingerprint) {
+            return Ok(hit);
+        }
+        let bytes = read().map_err(|reason| ModuleError::Io {
+            path: shown.into(),
+            reason,
+        })?;
+        validate(&bytes, shown)?;
+        let module = Arc::new(Module {
+            path: key.to_path_buf(),
             bytes: Bytes::from(bytes),
             fingerprint,
             variants: Mutex::new(HashMap::new()),

@@ -3,8 +3,8 @@
 //! is dropped, a notice is written to stderr, and the guest is stopped (`OUTPUT_LIMIT`): the host
 //! never receives, and the sidecar never buffers, more than the cap.
 
-use std::cell::Cell;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use agentos_proto::v1::Stream;
@@ -14,13 +14,13 @@ use crate::events::Sink;
 use crate::outcome::StopCause;
 use crate::stopper::Stopper;
 
-/// One exec's metered output.
+/// One exec's metered output (shared by the threads of a script's processes).
 pub struct GuestOutput {
     exec_id: u64,
     sink: Sink,
     limit: u64,
-    used: Cell<u64>,
-    writing: Cell<Duration>,
+    used: AtomicU64,
+    writing_ns: AtomicU64,
     stopper: Arc<Stopper>,
 }
 
@@ -31,8 +31,8 @@ impl GuestOutput {
             exec_id,
             sink,
             limit,
-            used: Cell::new(0),
-            writing: Cell::new(Duration::ZERO),
+            used: AtomicU64::new(0),
+            writing_ns: AtomicU64::new(0),
             stopper,
         }
     }
@@ -45,23 +45,24 @@ impl GuestOutput {
     /// Time the guest's thread spent writing output to the host (the `output_flush` phase:
     /// output is written as it is produced, so a slow host shows up here).
     pub fn write_time(&self) -> Duration {
-        self.writing.get()
+        Duration::from_nanos(self.writing_ns.load(Ordering::Relaxed))
     }
 
     /// Writes what fits under the cap; returns the bytes accepted.
     pub fn write(&self, stream: Stream, data: Bytes) -> usize {
         let started = Instant::now();
         let accepted = self.write_capped(stream, data);
-        self.writing.set(self.writing.get() + started.elapsed());
+        let took = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.writing_ns.fetch_add(took, Ordering::Relaxed);
         accepted
     }
 
     fn write_capped(&self, stream: Stream, data: Bytes) -> usize {
-        let used = self.used.get();
+        let len = data.len() as u64;
+        let used = self.used.fetch_add(len, Ordering::Relaxed);
         let room = self.limit.saturating_sub(used);
-        let attempted = used.saturating_add(data.len() as u64);
-        self.used.set(attempted);
-        if data.len() as u64 <= room {
+        let attempted = used.saturating_add(len);
+        if len <= room {
             let n = data.len();
             self.sink.output(self.exec_id, stream, data);
             return n;

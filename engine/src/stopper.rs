@@ -8,11 +8,16 @@ use parking_lot::Mutex;
 use crate::input::Input;
 use crate::outcome::StopCause;
 
+/// Told once, with the cause, when the exec is stopped.
+pub type OnStop = Box<dyn FnOnce(StopCause) + Send>;
+
 /// One exec's stop switch.
 pub struct Stopper {
     cause: Mutex<Option<StopCause>>,
     isolate: Mutex<Option<v8::IsolateHandle>>,
     wake: Sender<Input>,
+    /// Exec-wide work that is not the isolate (a script's interpreter and its processes).
+    on_stop: Mutex<Option<OnStop>>,
 }
 
 impl Stopper {
@@ -22,6 +27,7 @@ impl Stopper {
             cause: Mutex::new(None),
             isolate: Mutex::new(None),
             wake,
+            on_stop: Mutex::new(None),
         }
     }
 
@@ -38,7 +44,21 @@ impl Stopper {
         if let Some(handle) = self.isolate.lock().as_ref() {
             handle.terminate_execution();
         }
+        if let Some(hook) = self.on_stop.lock().take() {
+            hook(cause);
+        }
         true
+    }
+
+    /// Calls `hook` when the exec is stopped (at once if it already was); replaces an earlier
+    /// hook that has not fired.
+    pub(crate) fn on_stop(&self, hook: OnStop) {
+        *self.on_stop.lock() = Some(hook);
+        if let Some(cause) = self.cause()
+            && let Some(hook) = self.on_stop.lock().take()
+        {
+            hook(cause);
+        }
     }
 
     /// Why the exec was stopped, if it was.

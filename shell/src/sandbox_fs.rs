@@ -194,8 +194,7 @@ impl FileSystem for SandboxFs {
             dev: st.dev,
             ino: st.ino,
             writable: !mount.read_only,
-            executable: k == FileKind::Directory
-                || k == FileKind::Regular && path.ends_with(".wasm"),
+            executable: k == FileKind::Directory || k == FileKind::Regular && st.mode & 0o111 != 0,
         })
     }
 

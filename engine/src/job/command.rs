@@ -13,6 +13,10 @@ use crate::modules::{Module, ModuleCache, ModuleError};
 /// Path the guest sees as `process.execPath`.
 pub const NODE_EXEC_PATH: &str = "/usr/bin/node";
 
+/// argv[0] of a WASI module named by a guest path (a script's `./tool.wasm`): the path after
+/// this prefix is read through the sandbox, and the guest sees the path as its argv[0].
+pub const GUEST_MODULE_PREFIX: &str = "agentos:guest-module:";
+
 /// How a JS guest's main code is given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JsMode {
@@ -130,6 +134,12 @@ pub fn resolve(
     if program == "node" || program == "nodejs" {
         return Ok(parse_node(args, cwd, sandbox));
     }
+    if let Some(path) = program.strip_prefix(GUEST_MODULE_PREFIX) {
+        let module = guest_module(path, sandbox, modules)?;
+        let mut argv = argv.to_vec();
+        argv[0] = path.to_string();
+        return Ok(Command::Wasm(WasmMain { module, argv }));
+    }
     let file =
         find_module(program, lookup).ok_or_else(|| CommandError::NotFound(program.clone()))?;
     let module = modules.load(&file)?;
@@ -139,9 +149,26 @@ pub fn resolve(
     }))
 }
 
+/// The WASI module at absolute guest path `path`, read through `sandbox`.
+fn guest_module(
+    path: &str,
+    sandbox: &mut Sandbox,
+    modules: &ModuleCache,
+) -> Result<Arc<Module>, CommandError> {
+    let io = |errno: agentos_sandbox::Errno| ModuleError::Io {
+        path: path.into(),
+        reason: errno.name().into(),
+    };
+    let stat = guest_files::stat(sandbox, path).map_err(io)?;
+    let key = PathBuf::from(format!("{GUEST_MODULE_PREFIX}{path}"));
+    let fingerprint = crate::modules::Fingerprint::of_guest(&stat);
+    let read = || guest_files::read(sandbox, path).map_err(|e| e.name().to_string());
+    Ok(modules.load_guest(&key, path, fingerprint, read)?)
+}
+
 /// A `.wasm` path is taken as given (a host path, chosen by the host); a bare name is looked up
 /// as `NAME.wasm`, first match wins. Names with path syntax are never joined onto directories.
-fn find_module(program: &str, lookup: &Lookup<'_>) -> Option<PathBuf> {
+pub(crate) fn find_module(program: &str, lookup: &Lookup<'_>) -> Option<PathBuf> {
     if program.ends_with(".wasm") && program.contains('/') {
         return Some(PathBuf::from(program));
     }

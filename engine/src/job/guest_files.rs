@@ -36,6 +36,15 @@ pub fn read(sandbox: &mut Sandbox, path: &str) -> Result<Vec<u8>, Errno> {
     result
 }
 
+/// The sandbox's stat of the guest file at absolute guest path `path` (symlinks followed).
+///
+/// # Errors
+/// The WASI errno, as for [`read`].
+pub fn stat(sandbox: &Sandbox, path: &str) -> Result<agentos_sandbox::FileStat, Errno> {
+    let (dirfd, rest) = preopen_for(sandbox, path).ok_or(Errno::NOENT)?;
+    sandbox.path_filestat_get(dirfd, lookupflags::SYMLINK_FOLLOW, rest.as_bytes())
+}
+
 fn read_all(sandbox: &mut Sandbox, fd: u32) -> Result<Vec<u8>, Errno> {
     let mut out = Vec::new();
     loop {

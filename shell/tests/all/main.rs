@@ -3,7 +3,6 @@
 
 mod support;
 
-mod conformance;
 mod hostile;
 mod interp;
 mod sandbox_fs;

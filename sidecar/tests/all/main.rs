@@ -11,6 +11,8 @@ mod protocol;
 mod raw;
 mod require;
 mod sdk_lifecycle;
+mod shell;
+mod shell_corpus;
 mod snapshots;
 mod soak;
 mod stress;

@@ -92,3 +92,12 @@ pub fn stdout(out: &Output) -> String {
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
+
+/// A module of the default command set (`ci/build-commands` puts them next to the binary).
+pub fn command_file(name: &str) -> PathBuf {
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_agentos-sidecar"));
+    let target = bin.parent().and_then(std::path::Path::parent);
+    target
+        .expect("target dir")
+        .join(format!("commands/{name}.wasm"))
+}

@@ -1,8 +1,7 @@
-//! Test support: the process table, the fake-command OS, the interim host-process OS, and a
+//! Test support: the process table, the fake-command OS, and a
 //! way to run a script and collect its output.
 
 pub mod fake_os;
-pub mod host_os;
 pub mod procs;
 
 use std::sync::{Arc, Mutex};

@@ -1,0 +1,224 @@
+//! One external command of a script: a guest job of its own (a fresh isolate from the warm
+//! pool) whose stdio are the script's streams.
+//!
+//! ```text
+//!   stdin Io ──pump thread──► child ExecHandle ─► Inbox ─► guest        (null/here-doc: preloaded)
+//!   guest output ─► GuestOutput ─► ChildSink ─► stdout/stderr Io         (EPIPE: SIGPIPE, 141)
+//!   guest ends   ─► ChildHost::finish ─► close its ends, charge its CPU, table.exited(pid)
+//! ```
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use agentos_proto::v1::Stream as WireStream;
+use agentos_proto::{Event, event};
+use agentos_shell::{ExitStatus, Io, IoError, Pid, StreamKind, write_all};
+use bytes::Bytes;
+use parking_lot::{Condvar, Mutex};
+
+use super::exec_io::ExecStdin;
+use super::processes::ProcessTable;
+use crate::cpu::GuestThread;
+use crate::cpu_group::{CpuGroup, Membership};
+use crate::events::{EventSink, Sink};
+use crate::exec_handle::ExecHandle;
+use crate::inbox::Inbox;
+use crate::job::JobHost;
+use crate::outcome::StopCause;
+
+/// Stdin bytes a child may have queued and not read: the pump blocks past it.
+pub const STDIN_WINDOW: usize = 64 << 10;
+
+/// SIGPIPE.
+const SIGPIPE: u32 = 13;
+
+/// How long a pump waits for the guest to read before looking at its cancel flag.
+const TICK: Duration = Duration::from_millis(10);
+
+/// A child's stdout and stderr: the script's streams, closed when the guest ends.
+pub struct ChildSink {
+    parent: Sink,
+    ends: Mutex<Option<(Io, Io)>>,
+    handle: Arc<ExecHandle>,
+}
+
+impl ChildSink {
+    /// Output of the guest behind `handle` into `stdout` and `stderr`.
+    pub fn new(parent: Sink, stdout: Io, stderr: Io, handle: Arc<ExecHandle>) -> Arc<Self> {
+        Arc::new(Self {
+            parent,
+            ends: Mutex::new(Some((stdout, stderr))),
+            handle,
+        })
+    }
+
+    /// Closes the child's ends (readers see EOF once every other writer is gone too).
+    fn close(&self) {
+        self.ends.lock().take();
+    }
+}
+
+impl EventSink for ChildSink {
+    fn send(&self, event: Event) {
+        self.parent.send(event);
+    }
+
+    fn output(&self, _exec_id: u64, stream: WireStream, data: Bytes) {
+        let io = match (self.ends.lock().as_ref(), stream) {
+            (Some((out, _)), WireStream::Stdout) => out.clone(),
+            (Some((_, err)), _) => err.clone(),
+            (None, _) => return,
+        };
+        // Other errors (stopped, past the exec's output cap) mean the exec is being stopped.
+        if let Err(IoError::BrokenPipe) = write_all(&*io, &data) {
+            // The reader is gone: the guest dies of SIGPIPE, as a native one would.
+            self.handle.stop(StopCause::Signal(SIGPIPE));
+        }
+    }
+}
+
+/// The script's side of a child guest job.
+pub struct ChildHost {
+    pub sink: Arc<ChildSink>,
+    pub table: Arc<ProcessTable>,
+    pub pid: Pid,
+    pub cpu: Arc<CpuGroup>,
+    pub membership: Option<Membership>,
+    pub pump_cancel: Arc<AtomicBool>,
+}
+
+impl JobHost for ChildHost {
+    fn sink(&self) -> Sink {
+        self.sink.clone()
+    }
+
+    fn started(&mut self, thread: Option<GuestThread>) {
+        self.membership = self.cpu.join(thread);
+    }
+
+    fn finish(&mut self, last: Vec<Event>) {
+        if let Some(m) = self.membership.take() {
+            self.cpu.leave(m);
+        }
+        self.sink.close();
+        self.pump_cancel.store(true, Ordering::Release);
+        self.table.exited(self.pid, exit_status(&last));
+    }
+
+    fn released(self: Box<Self>) {}
+}
+
+/// How the child ended, from its `ExecExited`.
+fn exit_status(last: &[Event]) -> ExitStatus {
+    let exited = last.iter().find_map(|e| match &e.kind {
+        Some(event::Kind::ExecExited(x)) => Some(x),
+        _ => None,
+    });
+    match exited {
+        Some(x) if x.signal != 0 => ExitStatus::Signal(x.signal as i32),
+        Some(x) => ExitStatus::Code(x.exit_code),
+        None => ExitStatus::Code(1),
+    }
+}
+
+/// Gives the child its stdin: preloaded when it is there already (`/dev/null`, a here-doc),
+/// else pumped by a thread of its own from `from` (`exec_stdin` when it is the exec's stdin).
+pub fn connect_stdin(
+    from: Io,
+    exec_stdin: &Arc<ExecStdin>,
+    inbox: &mut Inbox,
+    handle: &Arc<ExecHandle>,
+    cancel: &Arc<AtomicBool>,
+) -> std::io::Result<()> {
+    match from.kind() {
+        StreamKind::Null => {
+            inbox.preload(Bytes::new(), false);
+            return Ok(());
+        }
+        StreamKind::Memory => {
+            // Here-documents: their size was charged to the script's memory budget.
+            let data = agentos_shell::read_to_end(&*from, usize::MAX).unwrap_or_default();
+            inbox.preload(Bytes::from(data), false);
+            return Ok(());
+        }
+        _ => {}
+    }
+    let room = Arc::new(Room::default());
+    let notify = room.clone();
+    inbox.on_stdin_read(Box::new(move |_| notify.freed()));
+    let own_stdin = std::ptr::addr_eq(Arc::as_ptr(&from), Arc::as_ptr(exec_stdin));
+    let pump = Pump {
+        from,
+        exec_stdin: own_stdin.then(|| exec_stdin.clone()),
+        handle: handle.clone(),
+        room,
+        cancel: cancel.clone(),
+    };
+    std::thread::Builder::new()
+        .name("agentos-stdin-pump".into())
+        .stack_size(256 << 10)
+        .spawn(move || pump.run())
+        .map(drop)
+}
+
+/// Wakes a pump when its guest took stdin.
+#[derive(Default)]
+struct Room {
+    lock: Mutex<()>,
+    freed: Condvar,
+}
+
+impl Room {
+    fn freed(&self) {
+        let _guard = self.lock.lock();
+        self.freed.notify_all();
+    }
+}
+
+struct Pump {
+    from: Io,
+    exec_stdin: Option<Arc<ExecStdin>>,
+    handle: Arc<ExecHandle>,
+    room: Arc<Room>,
+    cancel: Arc<AtomicBool>,
+}
+
+impl Pump {
+    fn run(self) {
+        let mut buf = vec![0u8; STDIN_WINDOW];
+        loop {
+            let read = match &self.exec_stdin {
+                Some(stdin) => stdin.read_unless(&mut buf, &self.cancel),
+                None => self.from.read(&mut buf),
+            };
+            match read {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    if !self.offer(Bytes::copy_from_slice(&buf[..n])) {
+                        return;
+                    }
+                }
+            }
+            if self.cancel.load(Ordering::Acquire) {
+                return;
+            }
+        }
+        self.handle.close_stdin();
+    }
+
+    /// Queues `data` once the guest has room for it; false when the guest ended first.
+    fn offer(&self, data: Bytes) -> bool {
+        loop {
+            let mut guard = self.room.lock.lock();
+            if self.handle.stdin(data.clone()).is_ok() {
+                return true;
+            }
+            if self.cancel.load(Ordering::Acquire) {
+                return false;
+            }
+            let deadline = Instant::now() + TICK;
+            self.room.freed.wait_until(&mut guard, deadline);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! Shell jobs: an exec whose argv[0] is `sh` or `bash` runs the `agentos-shell` interpreter
+//! natively, on a thread of its own (no isolate), and every external command of the script is
+//! a guest job of this engine in the same setting.
+//!
+//! ```text
+//!   Engine::run(sh -c SCRIPT) ─► thread "agentos-shell": agentos_shell::run(ExecOs, ...)
+//!      fd 0 = ExecStdin (the exec's inbox)    fd 1/2 = ExecOut (the exec's metered output)
+//!      ExecOs::spawn ─► child guest job (warm pool) │ nested sh ─► internal process
+//!   the exec's stopper (Kill, timeout, CPU, output cap) ─► the script's Stop + kill every process
+//!   script ends ─► kill what is left ─► wait for it ─► ExecExited (all output is out by then)
+//! ```
+//! The exec's limits hold for all of it: one output meter, one CPU group (the interpreter, its
+//! forks and every guest thread), wall time from the control plane, processes alive and in
+//! total (`PROCESS_LIMIT`).
+
+mod child;
+mod exec_io;
+mod os;
+mod outcome;
+mod processes;
+mod resolve;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use agentos_proto::ErrorCode;
+use agentos_shell::{Invocation, SandboxFs, Stop, StopCause};
+
+use crate::Dispatch;
+use crate::cpu::GuestThread;
+use crate::cpu_group::CpuGroup;
+use crate::job::{Job, JobHost, Program, report};
+use crate::outcome::Outcome;
+use crate::output::GuestOutput;
+use exec_io::{ExecOut, ExecStdin};
+use os::{ExecOs, ExecShared};
+use processes::ProcessTable;
+
+pub use agentos_shell::is_shell;
+
+/// Stack of the interpreter's thread (deep recursion grows onto the heap).
+const SHELL_STACK: usize = 8 << 20;
+
+/// How long the end of a script waits for killed processes to report.
+const END_PATIENCE: Duration = Duration::from_secs(30);
+
+/// `$$` of every script.
+const SHELL_PID: u32 = 1;
+
+/// True when `job` is a script for the interpreter.
+pub(crate) fn is_script(job: &Job) -> bool {
+    matches!(&job.program, Program::Command(argv) if argv.first().is_some_and(|a| is_shell(a)))
+}
+
+/// Runs script job `job` on a thread of its own.
+///
+/// # Errors
+/// When no thread can be started the job has reported `INTERNAL`; the release comes back.
+pub(crate) fn start(
+    job: Job,
+    host: Box<dyn JobHost>,
+    dispatch: Arc<Dispatch>,
+) -> Result<(), crate::Release> {
+    let slot = Arc::new(parking_lot::Mutex::new(Some((job, host))));
+    let taken = slot.clone();
+    let spawned = std::thread::Builder::new()
+        .name("agentos-shell".into())
+        .stack_size(SHELL_STACK)
+        .spawn(move || {
+            if let Some((job, host)) = taken.lock().take() {
+                run(job, host, &dispatch);
+            }
+        });
+    match spawned {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let (job, mut host) = slot.lock().take().ok_or_else(|| no_release())?;
+            let outcome = Outcome::internal(format!("no thread for the shell: {e}"));
+            host.finish(report::unstarted_events(job.id, false, outcome));
+            Err(Box::new(move || host.released()))
+        }
+    }
+}
+
+fn no_release() -> crate::Release {
+    Box::new(|| {})
+}
+
+fn run(job: Job, mut host: Box<dyn JobHost>, dispatch: &Arc<Dispatch>) {
+    let Job {
+        id,
+        program,
+        setting,
+        limits,
+        inbox,
+        ..
+    } = job;
+    let Program::Command(argv) = program else {
+        return;
+    };
+    let thread = GuestThread::current();
+    host.started(thread);
+    let sink = host.sink();
+    let stopper = inbox.stopper.clone();
+    let output = GuestOutput::new(id, sink.clone(), limits.max_output_bytes, stopper.clone());
+    let output = Arc::new(output);
+    let cpu = CpuGroup::new(limits.cpu_ms, stopper.clone());
+    dispatch.cpu_watch.watch(&cpu);
+    let membership = cpu.join(thread);
+    let stop = Stop::new();
+    let table = Arc::new(ProcessTable::new(SHELL_PID));
+    {
+        let (stop, table) = (stop.clone(), table.clone());
+        stopper.on_stop(Box::new(move |cause| {
+            stop.stop(StopCause::Engine(format!("{cause:?}")));
+            table.kill_all(9);
+        }));
+    }
+    let stdin = Arc::new(ExecStdin::new(inbox));
+    let fs = match SandboxFs::new(&setting.preopens) {
+        Ok(fs) => fs,
+        Err(e) => {
+            let outcome = outcome::failed(&output, ErrorCode::BadArgument, e.to_string(), 1);
+            host.finish(report::command_events(id, outcome, None));
+            host.released();
+            return;
+        }
+    };
+    let (env, cwd) = (setting.env.clone(), setting.cwd.clone());
+    let shared = Arc::new(ExecShared {
+        id,
+        setting,
+        limits,
+        shell_limits: agentos_shell::Limits::default(),
+        sink,
+        dispatch: dispatch.clone(),
+        cpu: cpu.clone(),
+        stop: stop.clone(),
+        stdin: stdin.clone(),
+        stopper: stopper.clone(),
+    });
+    let os = ExecOs::new(fs, shared.clone(), table.clone());
+    let inv = Invocation {
+        argv,
+        env,
+        cwd,
+        stdin,
+        stdout: Arc::new(ExecOut::new(output.clone(), false)),
+        stderr: Arc::new(ExecOut::new(output.clone(), true)),
+        pid: SHELL_PID,
+    };
+    let dyn_os: Arc<dyn agentos_shell::Os> = os.clone();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        agentos_shell::run(dyn_os, inv, shared.shell_limits, stop.clone())
+    }));
+    // Guests the script did not wait for end with it.
+    table.kill_all(9);
+    if !table.wait_all(END_PATIENCE) {
+        tracing::error!(
+            exec_id = id,
+            "processes of a script did not end after a kill"
+        );
+    }
+    if let Some(m) = membership {
+        cpu.leave(m);
+    }
+    let outcome = outcome::of_script(result, os.fatal(), stopper.cause(), &output);
+    host.finish(report::command_events(id, outcome, None));
+    host.released();
+}

@@ -1,0 +1,205 @@
+//! What a command word of a script names: the shell itself, `node`, a WASI command of the
+//! command path, or a file in the guest's mounts (a script with `#!`, a script without one,
+//! a `.wasm` module). A path is always a guest path: resolved beneath the mounts, never on the
+//! host. `/bin/NAME` and `/usr/bin/NAME` name command NAME unless a mount has such a file.
+
+use agentos_shell::{FileKind, FileSystem, FsError, OpenMode, SandboxFs, SpawnError, is_shell};
+
+use crate::Dispatch;
+use crate::job::Setting;
+use crate::job::command::{self, Lookup, NODE_EXEC_PATH};
+
+/// The argv[0] prefix that marks a guest-path WASI module for the child's job.
+pub use crate::job::command::GUEST_MODULE_PREFIX;
+
+/// Bytes of a file read to tell a `#!` line or a wasm module.
+const HEAD: usize = 256;
+
+/// What a command word names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// The shell: argv[0] is replaced by `argv` (`[sh, FILE]` for a script file).
+    Shell {
+        /// What `command -v` prints.
+        shown: String,
+        /// Replaces argv[0].
+        argv: Vec<String>,
+    },
+    /// A guest job: argv[0] is replaced by `argv`.
+    Guest {
+        /// What `command -v` prints.
+        shown: String,
+        /// Replaces argv[0].
+        argv: Vec<String>,
+    },
+}
+
+/// Resolves command word `name` for a script whose cwd is `cwd`.
+///
+/// # Errors
+/// [`SpawnError`] with bash's wording: not found (127), no such file (127), not executable
+/// (126).
+pub fn target(
+    name: &str,
+    cwd: &str,
+    setting: &Setting,
+    dispatch: &Dispatch,
+    fs: &SandboxFs,
+) -> Result<Target, SpawnError> {
+    if is_shell(name) {
+        let shown = if name.contains('/') {
+            name.to_string()
+        } else {
+            format!("/bin/{name}")
+        };
+        return Ok(Target::Shell {
+            shown,
+            argv: vec![name.to_string()],
+        });
+    }
+    if !name.contains('/') {
+        return by_name(name, setting, dispatch).ok_or(SpawnError::NotFound);
+    }
+    let path = absolute(cwd, name);
+    match fs.stat(&path, true) {
+        Err(FsError::NotFound) => {
+            let base = ["/bin/", "/usr/bin/", "/usr/local/bin/"]
+                .iter()
+                .find_map(|dir| path.strip_prefix(dir))
+                .filter(|b| !b.contains('/'));
+            match base {
+                Some(base) if is_shell(base) => target(base, cwd, setting, dispatch, fs),
+                Some(base) => by_name(base, setting, dispatch).ok_or(SpawnError::NoSuchFile),
+                None => Err(SpawnError::NoSuchFile),
+            }
+        }
+        Err(e) => Err(SpawnError::NotExecutable(e.to_string())),
+        Ok(meta) if meta.kind == FileKind::Directory => {
+            Err(SpawnError::NotExecutable("Is a directory".into()))
+        }
+        Ok(meta) if !meta.executable => Err(SpawnError::NotExecutable("Permission denied".into())),
+        Ok(_) => by_file(&path, setting, dispatch, fs).map(|t| t.shown_as(name)),
+    }
+}
+
+impl Target {
+    /// The same target, shown as `name` (bash prints a path as the script wrote it).
+    fn shown_as(self, name: &str) -> Self {
+        match self {
+            Target::Shell { argv, .. } => Target::Shell {
+                shown: name.into(),
+                argv,
+            },
+            Target::Guest { argv, .. } => Target::Guest {
+                shown: name.into(),
+                argv,
+            },
+        }
+    }
+}
+
+/// A command of the command path (or `node`), by name.
+fn by_name(name: &str, setting: &Setting, dispatch: &Dispatch) -> Option<Target> {
+    if name == "node" || name == "nodejs" {
+        return Some(Target::Guest {
+            shown: NODE_EXEC_PATH.into(),
+            argv: vec!["node".into()],
+        });
+    }
+    let lookup = Lookup {
+        exec_dirs: &setting.command_dirs,
+        path: &dispatch.ctx.command_path,
+    };
+    command::find_module(name, &lookup)?;
+    Some(Target::Guest {
+        shown: format!("/bin/{name}"),
+        argv: vec![name.to_string()],
+    })
+}
+
+/// A file in the mounts: a wasm module, a `#!` script, or a shell script.
+fn by_file(
+    path: &str,
+    setting: &Setting,
+    dispatch: &Dispatch,
+    fs: &SandboxFs,
+) -> Result<Target, SpawnError> {
+    let head = read_head(fs, path)?;
+    if head.starts_with(b"\0asm") {
+        return Ok(Target::Guest {
+            shown: path.to_string(),
+            argv: vec![format!("{GUEST_MODULE_PREFIX}{path}")],
+        });
+    }
+    let Some(line) = head.strip_prefix(b"#!") else {
+        // bash runs a text file without `#!` as a shell script.
+        return Ok(Target::Shell {
+            shown: path.to_string(),
+            argv: vec!["sh".into(), path.to_string()],
+        });
+    };
+    let line = String::from_utf8_lossy(line.split(|&b| b == b'\n').next().unwrap_or_default());
+    let mut words = line.split_whitespace();
+    let interpreter = words.next().unwrap_or_default();
+    let program = interpreter.rsplit('/').next().unwrap_or_default();
+    let mut args: Vec<String> = words.map(str::to_string).collect();
+    if program == "env" && !args.is_empty() {
+        let first = args.remove(0);
+        return with_interpreter(&first, args, path, setting, dispatch);
+    }
+    with_interpreter(program, args, path, setting, dispatch)
+}
+
+fn with_interpreter(
+    program: &str,
+    args: Vec<String>,
+    path: &str,
+    setting: &Setting,
+    dispatch: &Dispatch,
+) -> Result<Target, SpawnError> {
+    let base = program.rsplit('/').next().unwrap_or_default();
+    let mut argv = vec![base.to_string()];
+    argv.extend(args);
+    argv.push(path.to_string());
+    if is_shell(base) {
+        return Ok(Target::Shell {
+            shown: path.to_string(),
+            argv,
+        });
+    }
+    match by_name(base, setting, dispatch) {
+        Some(_) => Ok(Target::Guest {
+            shown: path.to_string(),
+            argv,
+        }),
+        None => Err(SpawnError::NotExecutable(format!(
+            "{program}: bad interpreter: No such file or directory"
+        ))),
+    }
+}
+
+fn read_head(fs: &SandboxFs, path: &str) -> Result<Vec<u8>, SpawnError> {
+    let io = fs
+        .open(path, OpenMode::READ)
+        .map_err(|e| SpawnError::NotExecutable(e.to_string()))?;
+    let mut head = vec![0u8; HEAD];
+    let mut got = 0;
+    while got < HEAD {
+        match io.read(&mut head[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) => return Err(SpawnError::NotExecutable(e.to_string())),
+        }
+    }
+    head.truncate(got);
+    Ok(head)
+}
+
+/// `name` joined onto `cwd` (names are relative to the script's cwd).
+fn absolute(cwd: &str, name: &str) -> String {
+    if name.starts_with('/') {
+        return name.to_string();
+    }
+    let cwd = cwd.trim_end_matches('/');
+    format!("{cwd}/{name}")
+}

@@ -1,0 +1,239 @@
+//! `sh`/`bash` execs through a real sidecar: pipes between guests, the exec's stdin, limits
+//! over the whole script, commands named by guest paths, and hostile scripts that must end
+//! typed while a victim exec beside them finishes normally.
+
+use agentos_sdk::{ErrorCode, ExecSpec, Output, Sidecar};
+
+use crate::support::{run, scratch, sidecar, stderr, stdout};
+
+fn sh(script: &str) -> ExecSpec {
+    ExecSpec::new(["sh", "-c", script])
+}
+
+fn bash(script: &str) -> ExecSpec {
+    ExecSpec::new(["bash", "-c", script])
+}
+
+fn error_code(out: &Output) -> Option<ErrorCode> {
+    out.status.error.as_ref().map(|e| e.code)
+}
+
+/// Runs `hostile` and, beside it, a victim that must finish normally.
+async fn with_victim(sc: &Sidecar, hostile: ExecSpec) -> Output {
+    let victim = bash("for i in 1 2 3; do echo $i; done | wc -l");
+    let (out, victim) = tokio::join!(run(sc, hostile), run(sc, victim));
+    assert_eq!(stdout(&victim).trim(), "3", "victim: {victim:?}");
+    assert_eq!(victim.status.code, 0);
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pipeline_of_guests_passes_bytes_through() {
+    let sc = sidecar().await;
+    let out = run(&sc, sh("seq 1 2000 | sort -rn | head -3 | tr '\\n' ,")).await;
+    assert_eq!(stdout(&out), "2000,1999,1998,", "{out:?}");
+    assert_eq!(out.status.code, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_exec_stdin_is_the_script_stdin() {
+    let sc = sidecar().await;
+    let spec = sh("read first; echo \"first=$first\"; cat | tr a-z A-Z").stdin("one\ntwo\nthree\n");
+    let out = run(&sc, spec).await;
+    assert_eq!(stdout(&out), "first=one\nTWO\nTHREE\n", "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_js_guest_reads_a_pipe_and_writes_one() {
+    let sc = sidecar().await;
+    let js = "process.stdin.on('data', d => process.stdout.write(String(d).toUpperCase()))";
+    let out = run(
+        &sc,
+        sh(&format!("printf 'abc\\n' | node -e \"{js}\" | cat")),
+    )
+    .await;
+    assert_eq!(stdout(&out), "ABC\n", "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reader_that_exits_early_kills_the_writer_with_sigpipe() {
+    let sc = sidecar().await;
+    let out = run(
+        &sc,
+        bash("set -o pipefail; yes | head -2; echo \"status=$?\""),
+    )
+    .await;
+    assert_eq!(stdout(&out), "y\ny\nstatus=141\n", "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unknown_commands_and_unrunnable_paths_have_bash_statuses() {
+    let sc = sidecar().await;
+    let dir = scratch("sh-paths");
+    std::fs::write(dir.join("data.txt"), "x").expect("fixture");
+    let spec = sh("nosuch; echo $?; ./data.txt; echo $?; ./missing; echo $?")
+        .dir(dir.to_string_lossy(), "/w")
+        .cwd("/w");
+    let out = run(&sc, spec).await;
+    assert_eq!(stdout(&out), "127\n126\n127\n", "{out:?}");
+    assert!(
+        stderr(&out).contains("nosuch: command not found"),
+        "{out:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn commands_named_by_guest_path_run_from_the_mounts() {
+    let sc = sidecar().await;
+    let dir = scratch("sh-guest-cmds");
+    let echo = crate::support::command_file("echo");
+    std::fs::copy(echo, dir.join("tool.wasm")).expect("copy a command");
+    std::fs::write(dir.join("s.sh"), "#!/bin/sh\necho \"script $1\"\n").expect("script");
+    std::fs::write(
+        dir.join("j.js"),
+        "#!/usr/bin/env node\nconsole.log('js', process.argv[2])\n",
+    )
+    .expect("js script");
+    for f in ["tool.wasm", "s.sh", "j.js"] {
+        set_executable(&dir.join(f));
+    }
+    let spec = sh("./tool.wasm from-wasm; ./s.sh a; /w/j.js b; command -v ./s.sh")
+        .dir(dir.to_string_lossy(), "/w")
+        .cwd("/w");
+    let out = run(&sc, spec).await;
+    assert_eq!(
+        stdout(&out),
+        "from-wasm\nscript a\njs b\n./s.sh\n",
+        "{out:?}"
+    );
+}
+
+fn set_executable(path: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mut perms = std::fs::metadata(path).expect("stat").permissions();
+    perms.set_mode(0o755);
+    std::fs::set_permissions(path, perms).expect("chmod");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn writing_into_a_read_only_mount_fails_like_bash() {
+    let sc = sidecar().await;
+    let dir = scratch("sh-ro");
+    let spec = bash("echo x > /ro/f; echo \"status=$?\"").dir_ro(dir.to_string_lossy(), "/ro");
+    let out = run(&sc, spec).await;
+    assert_eq!(stdout(&out), "status=1\n", "{out:?}");
+    assert!(stderr(&out).contains("Read-only file system"), "{out:?}");
+    assert!(!dir.join("f").exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn kill_ends_every_process_of_the_script() {
+    let sc = sidecar().await;
+    let spec = sh("node -e 'setInterval(() => {}, 1000)' | cat & sleep 60 & echo started; wait");
+    let handle = sc.exec(spec).await.expect("exec accepted");
+    let mut out = handle.take_stdout().expect("stdout");
+    let first = out.next_chunk().await.expect("started");
+    assert_eq!(&first[..], b"started\n");
+    handle.kill(9).await.expect("kill sent");
+    let status = tokio::time::timeout(crate::support::HANG, handle.wait())
+        .await
+        .expect("a killed script ends")
+        .expect("status");
+    assert_eq!((status.code, status.signal), (137, Some(9)));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_wall_time_limit_covers_the_whole_script() {
+    let sc = sidecar().await;
+    let out = with_victim(&sc, sh("sleep 1; sleep 1; sleep 1").timeout_ms(300)).await;
+    assert_eq!(error_code(&out), Some(ErrorCode::Timeout), "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_cpu_limit_sums_every_process() {
+    let sc = sidecar().await;
+    let spin = "node -e 'for(;;);'";
+    let script = format!("{spin} & {spin} & {spin} & wait");
+    let out = with_victim(&sc, sh(&script).cpu_ms(600).timeout_ms(60_000)).await;
+    assert_eq!(error_code(&out), Some(ErrorCode::CpuLimit), "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_output_limit_counts_every_process() {
+    let sc = sidecar().await;
+    let spec = sh("yes a | head -c 30000; yes b").max_output_bytes(50_000);
+    let out = with_victim(&sc, spec).await;
+    assert_eq!(error_code(&out), Some(ErrorCode::OutputLimit), "{out:?}");
+    assert!(out.stdout.len() <= 50_000);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fork_bomb_ends_with_process_limit() {
+    let sc = sidecar().await;
+    let out = with_victim(&sc, bash("f() { f | f; }; f").timeout_ms(60_000)).await;
+    assert_eq!(error_code(&out), Some(ErrorCode::ProcessLimit), "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_background_fork_bomb_ends_with_its_script() {
+    // Background jobs never outlive the script: when `f` returns, what it started is killed.
+    let sc = sidecar().await;
+    let out = with_victim(
+        &sc,
+        bash("f() { f | f & }; f; echo done").timeout_ms(60_000),
+    )
+    .await;
+    assert!(stdout(&out).ends_with("done\n"), "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bomb_of_nested_shells_ends_with_process_limit() {
+    let sc = sidecar().await;
+    let dir = scratch("sh-nested-bomb");
+    std::fs::write(dir.join("b.sh"), "sh /w/b.sh & sh /w/b.sh\nwait\n").expect("script");
+    let spec = sh("sh /w/b.sh")
+        .dir(dir.to_string_lossy(), "/w")
+        .timeout_ms(60_000);
+    let out = with_victim(&sc, spec).await;
+    assert_eq!(error_code(&out), Some(ErrorCode::ProcessLimit), "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unbounded_recursion_ends_with_script_limit() {
+    let sc = sidecar().await;
+    let out = with_victim(&sc, bash("f() { f; }; f")).await;
+    assert_eq!(error_code(&out), Some(ErrorCode::ScriptLimit), "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_interpreter_loop_ends_at_the_cpu_limit() {
+    let sc = sidecar().await;
+    let out = with_victim(
+        &sc,
+        sh("while :; do :; done").cpu_ms(300).timeout_ms(60_000),
+    )
+    .await;
+    assert_eq!(error_code(&out), Some(ErrorCode::CpuLimit), "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_huge_capture_ends_with_memory_limit() {
+    let sc = sidecar().await;
+    let out = with_victim(&sc, sh("x=$(yes | head -c 200000000); echo ${#x}")).await;
+    assert_eq!(error_code(&out), Some(ErrorCode::MemoryLimit), "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_guest_without_a_root_mount_still_has_a_read_only_root() {
+    let sc = sidecar().await;
+    let dir = scratch("sh-root");
+    std::fs::write(dir.join("a.txt"), "alpha\n").expect("fixture");
+    let script = "ls /; ls /work; mv a.txt b.txt && cat b.txt; touch /x; echo $?";
+    let spec = sh(script)
+        .dir(dir.to_string_lossy(), "/work/p")
+        .cwd("/work/p");
+    let out = run(&sc, spec).await;
+    assert_eq!(stdout(&out), "work\np\nalpha\n1\n", "{out:?}");
+    assert!(stderr(&out).contains("Read-only file system"), "{out:?}");
+    assert!(dir.join("b.txt").exists());
+}
