@@ -72,6 +72,24 @@ const GOALS: &[(&str, Check)] = &[
         },
     ),
     ("first_ls_after_restart", Check::P50AtMost(50.0)),
+    // The shell: `sh -c true` and `echo hi | cat` absolute; a pipeline and a loop of commands
+    // within 1.5x the host's own shell doing the same with its native tools.
+    ("sh_true", Check::P50AtMost(0.4)),
+    ("sh_echo_cat", Check::P50AtMost(1.0)),
+    (
+        "sh_pipeline_1m",
+        Check::TimesAtMost {
+            of: "native_sh_pipeline_1m",
+            factor: 1.5,
+        },
+    ),
+    (
+        "sh_loop_50",
+        Check::TimesAtMost {
+            of: "native_sh_loop_50",
+            factor: 1.5,
+        },
+    ),
 ];
 
 /// One goal and how this run fared.

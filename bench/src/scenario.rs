@@ -167,6 +167,26 @@ const JQ: ExecCase = tools(
     Expect::Anything,
 );
 const SHA256SUM: ExecCase = tools(&["sha256sum", "blob10m.bin"], Expect::Anything);
+// The shell: every external command of a script is a guest; the native rows run the same
+// argv in the host's shell with the host's tools (fork + exec per command).
+const SH_TRUE: ExecCase = tools(&["sh", "-c", "true"], Expect::Exactly(b""));
+const SH_ECHO_CAT: ExecCase = tools(&["sh", "-c", "echo hi | cat"], Expect::Exactly(b"hi\n"));
+const SH_PIPELINE: ExecCase = tools(
+    &[
+        "bash",
+        "-c",
+        "cat sort1m.txt | tr a-z A-Z | grep -v QQQ | sort | wc -l",
+    ],
+    Expect::Anything,
+);
+const SH_LOOP: ExecCase = tools(
+    &[
+        "bash",
+        "-c",
+        "for i in $(seq 1 50); do basename /a/b$i; done | wc -l",
+    ],
+    Expect::Exactly(b"50\n"),
+);
 const FIRST_LS: ExecCase = ExecCase {
     argv: &["ls"],
     cwd: Cwd::EmptyDir,
@@ -186,6 +206,20 @@ pub const ALL: &[Scenario] = &[
     row("native_grep_rn_5m", Kind::NativeTool(GREP_RN), None, true),
     row("native_sort_1m", Kind::NativeTool(SORT), None, true),
     row("native_jq_1m", Kind::NativeTool(JQ), None, true),
+    row("native_sh_true", Kind::NativeTool(SH_TRUE), None, true),
+    row(
+        "native_sh_echo_cat",
+        Kind::NativeTool(SH_ECHO_CAT),
+        None,
+        true,
+    ),
+    row(
+        "native_sh_pipeline_1m",
+        Kind::NativeTool(SH_PIPELINE),
+        None,
+        true,
+    ),
+    row("native_sh_loop_50", Kind::NativeTool(SH_LOOP), None, true),
     row(
         "native_sha256sum_10m",
         Kind::NativeTool(SHA256SUM),
@@ -327,6 +361,25 @@ pub const ALL: &[Scenario] = &[
         "sha256sum_10m",
         Kind::Tool(SHA256SUM),
         Some("native_sha256sum_10m"),
+        true,
+    ),
+    row("sh_true", Kind::Tool(SH_TRUE), Some("native_sh_true"), true),
+    row(
+        "sh_echo_cat",
+        Kind::Tool(SH_ECHO_CAT),
+        Some("native_sh_echo_cat"),
+        true,
+    ),
+    row(
+        "sh_pipeline_1m",
+        Kind::Tool(SH_PIPELINE),
+        Some("native_sh_pipeline_1m"),
+        true,
+    ),
+    row(
+        "sh_loop_50",
+        Kind::Tool(SH_LOOP),
+        Some("native_sh_loop_50"),
         true,
     ),
     row(
