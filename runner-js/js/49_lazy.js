@@ -81,6 +81,14 @@ const LAZY_GLOBALS = [
   ['Blob', 'internal/blob', 'Blob', false],
   ['File', 'internal/blob', 'File', false],
   ['DOMException', 'internal/dom_exception', 'DOMException', false],
+  ['URL', 'internal/url', 'URL', false],
+  ['URLSearchParams', 'internal/url', 'URLSearchParams', false],
+  ['Event', 'internal/event_target', 'Event', false],
+  ['EventTarget', 'internal/event_target', 'EventTarget', false],
+  ['CustomEvent', 'internal/event_target', 'CustomEvent', false],
+  ['AbortController', 'internal/abort', 'AbortController', false],
+  ['AbortSignal', 'internal/abort', 'AbortSignal', false],
+  ['structuredClone', 'internal/structured_clone', 'structuredClone', true],
 ];
 
 function defineLazyGlobal(name, builtin, exportName, enumerable) {

@@ -5,7 +5,7 @@
 //! |---|---|
 //! | `urlParse(input, base)` | `input` parsed against `base` (a string, or `undefined` for none): the URL's parts `[href, origin, protocol, username, password, host, hostname, port, pathname, search, hash]`, or `undefined` when it does not parse |
 //! | `urlSet(href, part, value)` | `href` with one part set (`part` as in `SETTERS`): the new parts, or `undefined` when the setter changes nothing (or `href` does not parse) |
-//! | `urlDomain(domain, unicode)` | Node's `url.domainToASCII` / `domainToUnicode`: `domain` as the hostname of a special URL, `''` when it is not one |
+//! | `urlDomain(domain, mode)` | mode 0/1: Node's `url.domainToASCII` / `domainToUnicode` (`domain` as the hostname of a special URL, `''` when it is not one); mode 2: UTS #46 ToASCII as the URL Standard configures it (`''` on error), for the legacy `url.parse` |
 //!
 //! Strings arrive as JS strings; lone surrogates become U+FFFD (the Standard's USVString).
 
@@ -143,8 +143,12 @@ fn domain<'s>(
     let Some(input) = text_arg(scope, args.get(0), "urlDomain: domain") else {
         return;
     };
-    let unicode = args.get(1).boolean_value(scope);
-    let out = domain_of(&input, unicode).unwrap_or_default();
+    let out = match args.get(1).int32_value(scope) {
+        Some(1) => domain_of(&input, true),
+        Some(2) => idna::domain_to_ascii(&input).ok(),
+        _ => domain_of(&input, false),
+    }
+    .unwrap_or_default();
     let text = crate::strings::v8_str(scope, &out);
     rv.set(text.into());
 }
