@@ -155,10 +155,7 @@ export class AbortSignal extends EventTarget {
 }
 
 {
-  const names = ['aborted', 'reason', 'throwIfAborted'];
-  for (let i = 0; i < names.length; i++) {
-    ObjectDefineProperty(AbortSignal.prototype, names[i], { __proto__: null, enumerable: true });
-  }
+  ObjectDefineProperty(AbortSignal.prototype, 'aborted', { __proto__: null, enumerable: true });
   ObjectDefineProperty(AbortSignal.prototype, SymbolToStringTag, {
     __proto__: null,
     writable: false,

@@ -303,5 +303,6 @@ export function resolveObjectURL(url) {
   const hash = StringPrototypeIndexOf(id, '#');
   if (hash !== -1) id = StringPrototypeSlice(id, 0, hash);
   const blob = MapPrototypeGet(objectUrls, id);
-  return blob === undefined ? undefined : blob;
+  // Like Node, a new Blob over the same bytes.
+  return blob === undefined ? undefined : blob.slice(0, blob.size, blob.type);
 }

@@ -12,7 +12,6 @@ import {
   MapPrototypeSet,
   NumberIsInteger,
   ObjectDefineProperty,
-  PromisePrototypeThen,
   ReflectApply,
   SymbolCtor,
   SymbolFor,
@@ -48,6 +47,14 @@ function reportUncaught(err) {
   nextTick(() => {
     throw err;
   });
+}
+
+// Node's addCatch: a listener's thenable result reports its rejection as uncaught.
+function addCatch(promise) {
+  const then = promise.then;
+  if (typeof then === 'function') {
+    ReflectApply(then, promise, [undefined, (err) => reportUncaught(err)]);
+  }
 }
 
 function isEvent(value) {
@@ -456,9 +463,7 @@ export class EventTarget {
           const result = ReflectApply(handler.callback, this, [event]);
           // Node's quirk: the event reads as no longer dispatching after each listener.
           state.dispatching = false;
-          if (result !== undefined && result !== null) {
-            PromisePrototypeThen(result, undefined, (err) => reportUncaught(err));
-          }
+          if (result !== undefined && result !== null) addCatch(result);
         } catch (err) {
           reportUncaught(err);
         }

@@ -56,12 +56,6 @@ export function structuredClone(value, options = undefined) {
         ArrayPrototypePush(transfer, item);
       }
     }
-  } else if (options === null) {
-    throw makeNodeError(
-      TypeErrorCtor,
-      'ERR_INVALID_ARG_TYPE',
-      'The options argument must be either an object or undefined',
-    );
   }
   return nativeClone(value, transfer, dataCloneError);
 }

@@ -26,6 +26,7 @@ import {
   StringPrototypeStartsWith,
   SymbolFor,
   SymbolToStringTag,
+  TypeErrorCtor,
   TypedArrayPrototypeGetBuffer,
   TypedArrayPrototypeGetLength,
   Uint8ArrayCtor,
@@ -584,7 +585,10 @@ export class URL {
   }
 
   static #check(self) {
-    if (typeof self !== 'object' || self === null || !(#parts in self)) throw invalidThis('URL');
+    // What V8 says for a private field of another class (Node 20 reads `this.#context`).
+    if (typeof self !== 'object' || self === null || !(#parts in self)) {
+      throw new TypeErrorCtor('Receiver must be an instance of class URL');
+    }
   }
 
   #set(which, value) {

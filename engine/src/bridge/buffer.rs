@@ -13,7 +13,8 @@
 //! Encodings (`encoding`, an int): 0 utf8, 1 utf16le, 2 latin1, 3 ascii, 4 base64, 5 base64url,
 //! 6 hex. Big strings are read and built in chunks (`CHUNK`), so no call holds a copy of a whole
 //! string outside V8's heap; results live on the heap (bounded by the isolate's limit) and the
-//! bytes written go into views the guest allocated (bounded by its ArrayBuffer budget).
+//! bytes written go into views the guest allocated (bounded by its ArrayBuffer budget). A string
+//! that would not fit under the heap limit is a RangeError before any of it is built.
 #![expect(
     unsafe_code,
     reason = "writing into an ArrayBufferView's backing store in place"
@@ -24,7 +25,7 @@ use v8::MapFnTo;
 use super::codec::{
     Base64Decoder, base64_encode, base64_encoded_len, hex_decode, hex_encode, utf8_cut,
 };
-use crate::strings::throw_type_error;
+use crate::strings::{throw_range_error, throw_type_error};
 
 /// Units read, or bytes decoded, per step.
 const CHUNK: usize = 1 << 16;
@@ -235,9 +236,48 @@ fn slice<'s>(
     let mut storage = heap_storage();
     let all = bytes(&view, &mut storage);
     let data = &all[start.min(all.len())..end.min(all.len())];
+    let needed = string_bytes(data, encoding);
+    if !heap_fits(scope, needed) {
+        return throw_range_error(
+            scope,
+            &format!("Cannot create a string of {needed} bytes within the heap limit"),
+        );
+    }
     if let Some(text) = decode(scope, data, encoding) {
         rv.set(text.into());
     }
+}
+
+/// Heap bytes the string decoded from `data` takes (at most).
+fn string_bytes(data: &[u8], encoding: Encoding) -> usize {
+    let len = data.len();
+    match encoding {
+        Encoding::Utf8 if !data.is_ascii() => len.saturating_mul(2),
+        Encoding::Base64 | Encoding::Base64url => len.saturating_mul(4) / 3 + 4,
+        Encoding::Hex => len.saturating_mul(2),
+        _ => len,
+    }
+}
+
+/// Heap kept free for the runner to go on after a big string.
+const HEAP_MARGIN: usize = 8 << 20;
+
+/// True when `bytes` more fit on the heap under its limit (after a full GC if they do not at
+/// first). A native builds a big string in one go, without running JavaScript, so the
+/// heap-limit callback's termination would only be seen after V8 ran out of heap and aborted.
+fn heap_fits(scope: &mut v8::PinScope<'_, '_>, bytes: usize) -> bool {
+    fn room(scope: &mut v8::PinScope<'_, '_>) -> usize {
+        let stats = scope.get_heap_statistics();
+        stats
+            .heap_size_limit()
+            .saturating_sub(stats.used_heap_size())
+    }
+    let needed = bytes.saturating_add(HEAP_MARGIN);
+    if needed <= room(scope) {
+        return true;
+    }
+    scope.low_memory_notification();
+    needed <= room(scope)
 }
 
 /// `data` decoded as a V8 string (built in chunks), or None past V8's maximum length.

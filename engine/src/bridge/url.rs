@@ -25,7 +25,7 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
 
 /// The parts of `url`, in the contract's order.
 fn parts<'s>(scope: &mut v8::PinScope<'s, '_>, url: &Url) -> v8::Local<'s, v8::Array> {
-    let origin = quirks::origin(url);
+    let origin = origin(url);
     string_array(
         scope,
         [
@@ -42,6 +42,18 @@ fn parts<'s>(scope: &mut v8::PinScope<'s, '_>, url: &Url) -> v8::Local<'s, v8::A
             quirks::hash(url),
         ],
     )
+}
+
+/// The URL's origin. The Standard gives a `blob:` URL the origin of the URL in its path only
+/// when that is `http:` or `https:` (the crate also takes `ftp:`, `ws:` and `wss:`).
+fn origin(url: &Url) -> String {
+    if url.scheme() == "blob" {
+        return match Url::parse(url.path()) {
+            Ok(inner) if matches!(inner.scheme(), "http" | "https") => quirks::origin(&inner),
+            _ => "null".to_owned(),
+        };
+    }
+    quirks::origin(url)
 }
 
 fn text_arg(
