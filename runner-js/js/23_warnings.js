@@ -31,7 +31,8 @@ export function emitWarning(warning, type = undefined, code = undefined) {
     let text = `(node:${PROCESS_PID}) ${code !== undefined ? `[${code}] ` : ''}${name}: ${message}\n`;
     if (!warnedOnce) {
       warnedOnce = true;
-      text += '(Use `node --trace-warnings ...` to show where the warning was created)\n';
+      const flag = name === 'DeprecationWarning' ? '--trace-deprecation' : '--trace-warnings';
+      text += `(Use \`node ${flag} ...\` to show where the warning was created)\n`;
     }
     bridgeWrite(2, text);
   }, undefined);

@@ -74,7 +74,22 @@ export function lazyBuiltinModule(name) {
 // accessor until first touched; then the builtin loads and the global becomes a plain data
 // property (writable, configurable, as Node's are), so an exec that never touches it pays
 // nothing. Add a row here for each new one.
-const LAZY_GLOBALS = [];
+const LAZY_GLOBALS = [
+  ['Buffer', 'buffer', 'Buffer', false],
+  ['atob', 'internal/buffer_text', 'atob', true],
+  ['btoa', 'internal/buffer_text', 'btoa', true],
+  ['Blob', 'internal/blob', 'Blob', false],
+  ['File', 'internal/blob', 'File', false],
+  ['DOMException', 'internal/dom_exception', 'DOMException', false],
+  ['URL', 'internal/url', 'URL', false],
+  ['URLSearchParams', 'internal/url', 'URLSearchParams', false],
+  ['Event', 'internal/event_target', 'Event', false],
+  ['EventTarget', 'internal/event_target', 'EventTarget', false],
+  ['CustomEvent', 'internal/event_target', 'CustomEvent', false],
+  ['AbortController', 'internal/abort', 'AbortController', false],
+  ['AbortSignal', 'internal/abort', 'AbortSignal', false],
+  ['structuredClone', 'internal/structured_clone', 'structuredClone', true],
+];
 
 function defineLazyGlobal(name, builtin, exportName, enumerable) {
   const settle = (value) => {

@@ -120,3 +120,23 @@ fn the_lazy_pseudo_module_has_two_exports() {
         Err(AssembleError::Syntax { .. })
     ));
 }
+
+#[test]
+fn a_runner_module_only_lazy_builtins_import_is_not_a_second_entry() {
+    let mut core = files(CORE);
+    core.extend(files(&[(
+        "b.js",
+        "export const captured = Array.prototype.push;\n",
+    )]));
+    let lib = files(&[(
+        "buffer.js",
+        "import { captured } from '../js/b.js';\nexport const push = captured;\n",
+    )]);
+    let out = assemble_with_lazy(&core, &lib).expect("assembles");
+    assert!(out.order.iter().any(|m| m == "b.js"), "{:?}", out.order);
+    assert_eq!(out.order.last().map(String::as_str), Some("main.js"));
+    assert!(matches!(
+        assemble_with_lazy(&core, &[]),
+        Err(AssembleError::Entry(_))
+    ));
+}

@@ -7,9 +7,13 @@ use agentos_proto::v1::Stream;
 use bytes::Bytes;
 use v8::MapFnTo;
 
+mod buffer;
 mod builtins;
 mod call;
+mod clone;
+mod codec;
 mod memory;
+mod url;
 mod wasi;
 
 use crate::guest_state::guest;
@@ -45,6 +49,9 @@ fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
     ];
     all.extend(memory::callbacks());
     all.extend(wasi::callbacks());
+    all.extend(buffer::callbacks());
+    all.extend(url::callbacks());
+    all.extend(clone::callbacks());
     all
 }
 

@@ -24,7 +24,7 @@
 //! The runner gets the internals object and the public names through the pseudo-module
 //! `agentos:lazy` (`import { internals, LAZY_BUILTINS } from 'agentos:lazy';`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{AssembleError, Module, parse_with};
 
@@ -46,6 +46,22 @@ pub struct Builtin {
 /// The builtin name of `lib/` file `file`.
 pub fn name_of(file: &str) -> String {
     file.trim_end_matches(".js").replace("__", "/")
+}
+
+/// The runner modules (`js/` file names) that `lib/` files import.
+///
+/// # Errors
+/// [`AssembleError`] naming the file whose syntax is outside the subset.
+pub fn core_imports(files: &[(String, String)]) -> Result<BTreeSet<String>, AssembleError> {
+    let mut names = BTreeSet::new();
+    for (file, source) in files {
+        for import in parse_with(file, source, true)?.imports {
+            if let Some(core) = import.from.strip_prefix("../js/") {
+                names.insert(core.to_owned());
+            }
+        }
+    }
+    Ok(names)
 }
 
 /// Assembles the `lib/` files against the runner's `core` modules.

@@ -185,7 +185,7 @@ pub fn assemble_with_lazy(
         modules.insert(name.clone(), parse_with(name, source, false)?);
     }
     check_imports(&modules)?;
-    let order = order(&modules)?;
+    let order = order(&modules, &lazy::core_imports(lib)?)?;
     let builtins = lazy::assemble_lazy(lib, &modules)?;
     Ok(Assembled {
         script: emit(&modules, &order, &builtins),
@@ -474,7 +474,12 @@ fn check_imports(modules: &BTreeMap<String, Module>) -> Result<(), AssembleError
 }
 
 /// Evaluation order: dependencies first (sorted by name at each step), the entry last.
-fn order(modules: &BTreeMap<String, Module>) -> Result<Vec<String>, AssembleError> {
+/// A module that only lazy builtins import (`lib_imports`) is not an entry: it still runs at
+/// factory time, so what it captures is pristine when a builtin loads at guest time.
+fn order(
+    modules: &BTreeMap<String, Module>,
+    lib_imports: &BTreeSet<String>,
+) -> Result<Vec<String>, AssembleError> {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
         Visiting,
@@ -520,6 +525,7 @@ fn order(modules: &BTreeMap<String, Module>) -> Result<Vec<String>, AssembleErro
     let imported: BTreeSet<&str> = modules
         .values()
         .flat_map(|m| m.imports.iter().map(|i| i.from.as_str()))
+        .chain(lib_imports.iter().map(String::as_str))
         .collect();
     let roots: Vec<String> = modules
         .keys()

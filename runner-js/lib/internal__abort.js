@@ -1,0 +1,241 @@
+// lib/internal__abort.js: `AbortController` and `AbortSignal` (abort, timeout, any, reason,
+// throwIfAborted, onabort), as Node 20 has them over its EventTarget.
+
+import {
+  ArrayIsArray,
+  NumberIsInteger,
+  ObjectDefineProperty,
+  SetCtor,
+  SetPrototypeAdd,
+  SetPrototypeValues,
+  SetIteratorPrototypeNext,
+  SymbolFor,
+  SymbolToStringTag,
+  TypeErrorCtor,
+  WeakMapCtor,
+  WeakMapPrototypeGet,
+  WeakMapPrototypeSet,
+} from '../js/00_primordials.js';
+import { inspect } from '../js/04_inspect.js';
+import { makeNodeError } from '../js/06_errors.js';
+import { webPrimordials } from '../js/09_web_primordials.js';
+import { setTimeout } from '../js/24_timers.js';
+import { DOMException } from './internal__dom_exception.js';
+import {
+  defineEventHandler,
+  Event,
+  EventTarget,
+  kTrustEvent,
+  validateAbortSignal,
+} from './internal__event_target.js';
+import { invalidArgType, invalidThis, outOfRange } from './internal__web_errors.js';
+
+const { ObjectAssign, WeakRefCtor, WeakRefPrototypeDeref } = webPrimordials;
+
+const customInspectSymbol = SymbolFor('nodejs.util.inspect.custom');
+
+// signal -> { aborted, reason, composite, sources: Set<WeakRef>, dependants: Set<WeakRef> }
+const signals = new WeakMapCtor();
+let constructing = false;
+
+function stateOf(self) {
+  const state = WeakMapPrototypeGet(signals, self);
+  if (state === undefined) throw invalidThis('AbortSignal');
+  return state;
+}
+
+function customInspect(self, obj, depth, options) {
+  if (depth < 0) return self;
+  const opts = ObjectAssign({}, options, {
+    depth: options.depth === null ? null : options.depth - 1,
+  });
+  return `${self.constructor.name} ${inspect(obj, opts)}`;
+}
+
+function abortError() {
+  return new DOMException('This operation was aborted', 'AbortError');
+}
+
+function weakRef(value) {
+  return WeakRefCtor === undefined ? { deref: () => value } : new WeakRefCtor(value);
+}
+
+function deref(ref) {
+  return WeakRefCtor === undefined ? ref.deref() : WeakRefPrototypeDeref(ref);
+}
+
+function forEachRef(set, fn) {
+  const it = SetPrototypeValues(set);
+  for (;;) {
+    const step = SetIteratorPrototypeNext(it);
+    if (step.done) return;
+    fn(step.value);
+  }
+}
+
+export class AbortSignal extends EventTarget {
+  constructor() {
+    if (!constructing) throw makeNodeError(TypeErrorCtor, 'ERR_ILLEGAL_CONSTRUCTOR', 'Illegal constructor');
+    super();
+  }
+
+  get aborted() {
+    return stateOf(this).aborted;
+  }
+
+  get reason() {
+    return stateOf(this).reason;
+  }
+
+  throwIfAborted() {
+    const state = stateOf(this);
+    if (state.aborted) throw state.reason;
+  }
+
+  [customInspectSymbol](depth, options) {
+    return customInspect(this, { aborted: this.aborted }, depth, options);
+  }
+
+  static abort(reason = abortError()) {
+    return createAbortSignal(true, reason);
+  }
+
+  static timeout(delay) {
+    if (typeof delay !== 'number') throw invalidArgType('delay', 'number', delay);
+    if (!NumberIsInteger(delay)) throw outOfRange('delay', 'an integer', delay);
+    if (delay < 0 || delay > 4294967295) throw outOfRange('delay', '>= 0 && <= 4294967295', delay);
+    const signal = createAbortSignal(false, undefined);
+    const ref = weakRef(signal);
+    const timer = setTimeout(() => {
+      const target = deref(ref);
+      if (target !== undefined) {
+        abortSignal(target, new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+      }
+    }, delay);
+    timer.unref();
+    return signal;
+  }
+
+  static any(list) {
+    if (!ArrayIsArray(list)) throw invalidArgType('signals', 'Array', list);
+    for (let i = 0; i < list.length; i++) {
+      validateAbortSignal(list[i], `signals[${i}]`);
+      if (list[i] === undefined) throw invalidArgType(`signals[${i}]`, 'AbortSignal', list[i]);
+    }
+    const result = createAbortSignal(false, undefined);
+    const resultState = stateOf(result);
+    resultState.composite = true;
+    if (!list.length) return result;
+    const resultRef = weakRef(result);
+    resultState.sources = new SetCtor();
+    for (let i = 0; i < list.length; i++) {
+      const signal = list[i];
+      const state = stateOf(signal);
+      if (state.aborted) {
+        abortSignal(result, state.reason);
+        return result;
+      }
+      if (!state.composite) {
+        SetPrototypeAdd(resultState.sources, weakRef(signal));
+        state.dependants ??= new SetCtor();
+        SetPrototypeAdd(state.dependants, resultRef);
+      } else if (state.sources !== undefined) {
+        forEachRef(state.sources, (sourceRef) => {
+          const source = deref(sourceRef);
+          if (source === undefined) return;
+          const sourceState = stateOf(source);
+          SetPrototypeAdd(resultState.sources, sourceRef);
+          sourceState.dependants ??= new SetCtor();
+          SetPrototypeAdd(sourceState.dependants, resultRef);
+        });
+      }
+    }
+    return result;
+  }
+}
+
+{
+  ObjectDefineProperty(AbortSignal.prototype, 'aborted', { __proto__: null, enumerable: true });
+  ObjectDefineProperty(AbortSignal.prototype, SymbolToStringTag, {
+    __proto__: null,
+    writable: false,
+    enumerable: false,
+    configurable: true,
+    value: 'AbortSignal',
+  });
+  defineEventHandler(AbortSignal.prototype, 'abort');
+}
+
+export function createAbortSignal(aborted, reason) {
+  constructing = true;
+  let signal;
+  try {
+    signal = new AbortSignal();
+  } finally {
+    constructing = false;
+  }
+  WeakMapPrototypeSet(signals, signal, {
+    __proto__: null,
+    aborted,
+    reason,
+    composite: false,
+    sources: undefined,
+    dependants: undefined,
+  });
+  return signal;
+}
+
+export function abortSignal(signal, reason) {
+  const state = stateOf(signal);
+  if (state.aborted) return;
+  state.aborted = true;
+  state.reason = reason;
+  const event = new Event('abort', { [kTrustEvent]: true });
+  signal.dispatchEvent(event);
+  if (state.dependants !== undefined) {
+    forEachRef(state.dependants, (ref) => {
+      const dependant = deref(ref);
+      if (dependant !== undefined) abortSignal(dependant, reason);
+    });
+  }
+}
+
+const controllers = new WeakMapCtor();
+
+export class AbortController {
+  constructor() {
+    WeakMapPrototypeSet(controllers, this, { __proto__: null, signal: undefined });
+  }
+
+  get signal() {
+    const state = WeakMapPrototypeGet(controllers, this);
+    if (state === undefined) throw invalidThis('AbortController');
+    state.signal ??= createAbortSignal(false, undefined);
+    return state.signal;
+  }
+
+  abort(reason = abortError()) {
+    const state = WeakMapPrototypeGet(controllers, this);
+    if (state === undefined) throw invalidThis('AbortController');
+    state.signal ??= createAbortSignal(false, undefined);
+    abortSignal(state.signal, reason);
+  }
+
+  [customInspectSymbol](depth, options) {
+    return customInspect(this, { signal: this.signal }, depth, options);
+  }
+}
+
+{
+  const names = ['signal', 'abort'];
+  for (let i = 0; i < names.length; i++) {
+    ObjectDefineProperty(AbortController.prototype, names[i], { __proto__: null, enumerable: true });
+  }
+  ObjectDefineProperty(AbortController.prototype, SymbolToStringTag, {
+    __proto__: null,
+    writable: false,
+    enumerable: false,
+    configurable: true,
+    value: 'AbortController',
+  });
+}

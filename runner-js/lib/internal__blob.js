@@ -1,0 +1,308 @@
+// lib/internal__blob.js: `Blob` and `File` (FileAPI) as Node 20 has them, over an immutable copy of
+// their bytes; `URL.createObjectURL` registers blobs here and `buffer.resolveObjectURL` finds them.
+
+import {
+  ArrayBufferIsView,
+  ErrorCtor,
+  MapCtor,
+  MapPrototypeDelete,
+  MapPrototypeGet,
+  MapPrototypeSet,
+  MathMax,
+  MathMin,
+  ObjectDefineProperty,
+  PromiseResolve,
+  StringPrototypeCharCodeAt,
+  StringPrototypeIndexOf,
+  StringPrototypeSlice,
+  StringPrototypeStartsWith,
+  StringPrototypeToLowerCase,
+  SymbolFor,
+  SymbolToStringTag,
+  TypedArrayPrototypeGetLength,
+  TypedArrayPrototypeSet,
+  WeakMapCtor,
+  WeakMapPrototypeGet,
+  WeakMapPrototypeSet,
+} from '../js/00_primordials.js';
+import { inspect } from '../js/04_inspect.js';
+import { webPrimordials } from '../js/09_web_primordials.js';
+import { loadLazyBuiltin } from '../js/49_lazy.js';
+import {
+  fromStringId,
+  isAnyArrayBuffer,
+  sliceString,
+  subBuffer,
+  UTF8,
+  viewBytes,
+} from './internal__buffer.js';
+import {
+  invalidArgType,
+  invalidArgValue,
+  invalidThis,
+  missingArgs,
+  nodeError,
+} from './internal__web_errors.js';
+
+const {
+  ArrayBufferSlice,
+  iterateToList,
+  MathTrunc,
+  PromiseReject,
+  RegExpPrototypeSymbolReplace,
+  SymbolIterator,
+  Uint8ArrayCtor,
+} = webPrimordials;
+
+const customInspectSymbol = SymbolFor('nodejs.util.inspect.custom');
+
+// blob -> { bytes: Uint8Array, type: string }
+const blobs = new WeakMapCtor();
+
+function stateOf(self) {
+  const state = WeakMapPrototypeGet(blobs, self);
+  if (state === undefined) throw invalidThis('Blob');
+  return state;
+}
+
+function normalizeType(type) {
+  const text = `${type}`;
+  for (let i = 0; i < text.length; i++) {
+    const c = StringPrototypeCharCodeAt(text, i);
+    if (c < 0x20 || c > 0x7e) return '';
+  }
+  return StringPrototypeToLowerCase(text);
+}
+
+function partBytes(part, native) {
+  if (isAnyArrayBuffer(part)) return new Uint8ArrayCtor(ArrayBufferSlice(part, 0));
+  if (ArrayBufferIsView(part)) {
+    const view = viewBytes(part);
+    const copy = new Uint8ArrayCtor(TypedArrayPrototypeGetLength(view));
+    TypedArrayPrototypeSet(copy, view, 0);
+    return copy;
+  }
+  const blob = WeakMapPrototypeGet(blobs, part);
+  if (blob !== undefined) return blob.bytes;
+  let text = `${part}`;
+  if (native) text = RegExpPrototypeSymbolReplace(/\r?\n/g, text, '\n');
+  return fromStringId(text, UTF8);
+}
+
+function concatParts(parts, total) {
+  const out = new Uint8ArrayCtor(total);
+  let at = 0;
+  for (let i = 0; i < parts.length; i++) {
+    TypedArrayPrototypeSet(out, parts[i], at);
+    at += TypedArrayPrototypeGetLength(parts[i]);
+  }
+  return out;
+}
+
+function isSequence(value) {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof value[SymbolIterator] === 'function'
+  );
+}
+
+export class Blob {
+  constructor(sources = [], options = undefined) {
+    if (!isSequence(sources)) throw invalidArgType('sources', 'a sequence', sources);
+    if (options != null && typeof options !== 'object' && typeof options !== 'function') {
+      throw invalidArgType('options', 'a dictionary', options);
+    }
+    const endings = options?.endings === undefined ? 'transparent' : `${options.endings}`;
+    if (endings !== 'transparent' && endings !== 'native') {
+      throw invalidArgValue('options.endings', endings);
+    }
+    const list = iterateToList(sources);
+    const parts = [];
+    let total = 0;
+    for (let i = 0; i < list.length; i++) {
+      const bytes = partBytes(list[i], endings === 'native');
+      parts[parts.length] = bytes;
+      total += TypedArrayPrototypeGetLength(bytes);
+    }
+    const type = options?.type === undefined ? '' : normalizeType(options.type);
+    WeakMapPrototypeSet(blobs, this, { __proto__: null, bytes: concatParts(parts, total), type });
+  }
+
+  get type() {
+    return stateOf(this).type;
+  }
+
+  get size() {
+    return TypedArrayPrototypeGetLength(stateOf(this).bytes);
+  }
+
+  slice(start = 0, end = undefined, contentType = '') {
+    const state = stateOf(this);
+    const size = TypedArrayPrototypeGetLength(state.bytes);
+    const relative = (value, fallback) => {
+      if (value === undefined) return fallback;
+      let n = MathTrunc(+value);
+      if (n !== n) n = 0;
+      return n < 0 ? MathMax(size + n, 0) : MathMin(n, size);
+    };
+    const from = relative(start, 0);
+    const to = relative(end, size);
+    const blob = new Blob();
+    WeakMapPrototypeSet(blobs, blob, {
+      __proto__: null,
+      bytes: subBuffer(state.bytes, from, MathMax(to, from)),
+      type: normalizeType(contentType),
+    });
+    return blob;
+  }
+
+  arrayBuffer() {
+    let state;
+    try {
+      state = stateOf(this);
+    } catch (err) {
+      return PromiseReject(err);
+    }
+    return PromiseResolve(ArrayBufferSlice(copyOut(state.bytes), 0));
+  }
+
+  text() {
+    let state;
+    try {
+      state = stateOf(this);
+    } catch (err) {
+      return PromiseReject(err);
+    }
+    const bytes = state.bytes;
+    return PromiseResolve(sliceString(bytes, 0, TypedArrayPrototypeGetLength(bytes), UTF8));
+  }
+
+  bytes() {
+    let state;
+    try {
+      state = stateOf(this);
+    } catch (err) {
+      return PromiseReject(err);
+    }
+    return PromiseResolve(copyOut(state.bytes));
+  }
+
+  stream() {
+    const state = stateOf(this);
+    const web = loadLazyBuiltin('stream/web');
+    if (web === undefined || typeof web.ReadableStream !== 'function') {
+      throw nodeError(
+        ErrorCtor,
+        'ERR_METHOD_NOT_IMPLEMENTED',
+        'The Blob.stream() method is not implemented (no web streams in this runtime)',
+      );
+    }
+    const bytes = copyOut(state.bytes);
+    return new web.ReadableStream({
+      type: 'bytes',
+      start(controller) {
+        if (TypedArrayPrototypeGetLength(bytes) > 0) controller.enqueue(bytes);
+        controller.close();
+      },
+    });
+  }
+
+  [customInspectSymbol](depth, options) {
+    if (depth < 0) return this;
+    const opts = { __proto__: null, ...options, depth: options.depth == null ? null : options.depth - 1 };
+    return `Blob ${inspect({ size: this.size, type: this.type }, opts)}`;
+  }
+}
+
+function copyOut(bytes) {
+  const copy = new Uint8ArrayCtor(TypedArrayPrototypeGetLength(bytes));
+  TypedArrayPrototypeSet(copy, bytes, 0);
+  return copy;
+}
+
+ObjectDefineProperty(Blob.prototype, SymbolToStringTag, {
+  __proto__: null,
+  configurable: true,
+  value: 'Blob',
+});
+const BLOB_MEMBERS = ['type', 'size', 'slice', 'arrayBuffer', 'text', 'bytes', 'stream'];
+for (let i = 0; i < BLOB_MEMBERS.length; i++) {
+  ObjectDefineProperty(Blob.prototype, BLOB_MEMBERS[i], { __proto__: null, enumerable: true });
+}
+
+const files = new WeakMapCtor();
+
+function fileState(self) {
+  const state = WeakMapPrototypeGet(files, self);
+  if (state === undefined) throw invalidThis('File');
+  return state;
+}
+
+export class File extends Blob {
+  constructor(fileBits, fileName, options = undefined) {
+    if (arguments.length < 2) throw missingArgs('fileBits', 'fileName');
+    super(fileBits, options);
+    let lastModified = options?.lastModified;
+    if (lastModified !== undefined) {
+      lastModified = +lastModified;
+      if (lastModified !== lastModified) lastModified = 0;
+    } else {
+      lastModified = webPrimordials.DateNow();
+    }
+    WeakMapPrototypeSet(files, this, { __proto__: null, name: `${fileName}`, lastModified });
+  }
+
+  get name() {
+    return fileState(this).name;
+  }
+
+  get lastModified() {
+    return fileState(this).lastModified;
+  }
+
+  [customInspectSymbol](depth, options) {
+    if (depth < 0) return this;
+    const opts = { __proto__: null, ...options, depth: options.depth == null ? null : options.depth - 1 };
+    return `File ${inspect(
+      { size: this.size, type: this.type, name: this.name, lastModified: this.lastModified },
+      opts,
+    )}`;
+  }
+}
+
+ObjectDefineProperty(File.prototype, SymbolToStringTag, {
+  __proto__: null,
+  configurable: true,
+  value: 'File',
+});
+ObjectDefineProperty(File.prototype, 'name', { __proto__: null, enumerable: true });
+ObjectDefineProperty(File.prototype, 'lastModified', { __proto__: null, enumerable: true });
+
+// ---- object URLs (blob:nodedata:<id>) ----
+
+const objectUrls = new MapCtor();
+
+export function isBlob(value) {
+  return WeakMapPrototypeGet(blobs, value) !== undefined;
+}
+
+export function registerObjectURL(id, blob) {
+  MapPrototypeSet(objectUrls, id, blob);
+}
+
+export function revokeObjectURLId(id) {
+  MapPrototypeDelete(objectUrls, id);
+}
+
+export function resolveObjectURL(url) {
+  url = `${url}`;
+  const prefix = 'blob:nodedata:';
+  if (!StringPrototypeStartsWith(url, prefix)) return undefined;
+  let id = StringPrototypeSlice(url, prefix.length);
+  const hash = StringPrototypeIndexOf(id, '#');
+  if (hash !== -1) id = StringPrototypeSlice(id, 0, hash);
+  const blob = MapPrototypeGet(objectUrls, id);
+  // Like Node, a new Blob over the same bytes.
+  return blob === undefined ? undefined : blob.slice(0, blob.size, blob.type);
+}

@@ -1,0 +1,207 @@
+//! The web globals and small builtins (Buffer, URL, querystring, string_decoder, punycode,
+//! events, abort, DOMException, structuredClone): corpora of cases run both in the sidecar and
+//! under the host's Node 20, line by line; the known differences are listed with their reasons
+//! in `node_web/*_differences.txt`. Plus limits and hostile guests.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use agentos_sdk::ErrorCode;
+
+use crate::support::{node, run, sidecar, stderr, stdout};
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/all/node_web")
+}
+
+/// `label => result` lines of a corpus's output, by label.
+fn cases(output: &str) -> BTreeMap<String, String> {
+    output
+        .lines()
+        .map(|line| match line.split_once(" => ") {
+            Some((label, result)) => (label.to_owned(), result.to_owned()),
+            None => (line.to_owned(), String::new()),
+        })
+        .collect()
+}
+
+/// The case labels a differences file lists (comments and blank lines aside).
+fn expected_differences(file: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(fixtures().join(file)).expect("differences file");
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Runs corpus `script` in the sidecar and under the host's Node; every case must print the
+/// same except those `differences` lists, each of which must still differ.
+async fn differential(script: &str, differences: Option<&str>) -> usize {
+    let dir = fixtures();
+    let host = std::process::Command::new("node")
+        .arg(script)
+        .current_dir(&dir)
+        .output()
+        .expect("the host's Node 20 (`node` on PATH) runs the reference side");
+    let host = cases(&String::from_utf8_lossy(&host.stdout));
+    let sc = sidecar().await;
+    let spec = agentos_sdk::ExecSpec::new(["node", script])
+        .dir_ro(dir.to_str().expect("UTF-8 path"), "/fx")
+        .cwd("/fx");
+    let out = run(&sc, spec).await;
+    let guest = cases(&stdout(&out));
+    assert!(
+        host.len() > 100,
+        "the host run printed {} cases",
+        host.len()
+    );
+    assert_eq!(
+        guest.len(),
+        host.len(),
+        "case count differs; stderr: {}",
+        stderr(&out)
+    );
+    let expected = differences.map(expected_differences).unwrap_or_default();
+    let mut surprises = Vec::new();
+    for (label, want) in &host {
+        let got = guest.get(label).map(String::as_str).unwrap_or("<missing>");
+        let listed = expected.contains(label);
+        if (got != want) != listed {
+            surprises.push(format!(
+                "{label}\n    node:  {want}\n    guest: {got}\n    listed as a difference: {listed}"
+            ));
+        }
+    }
+    assert!(
+        surprises.is_empty(),
+        "{} surprises:\n{}",
+        surprises.len(),
+        surprises.join("\n")
+    );
+    host.len()
+}
+
+#[tokio::test]
+async fn buffer_matches_node_on_its_corpus() {
+    differential("buffer_corpus.js", None).await;
+}
+
+#[tokio::test]
+async fn url_matches_node_on_the_wpt_corpus_except_the_listed_url_crate_quirks() {
+    differential("url_corpus.js", Some("url_differences.txt")).await;
+}
+
+#[tokio::test]
+async fn small_builtins_and_web_globals_match_node_on_their_corpus() {
+    differential("web_corpus.js", Some("web_differences.txt")).await;
+}
+
+#[tokio::test]
+async fn a_buffer_beyond_the_heap_budget_is_a_memory_limit_not_a_crash() {
+    let sc = sidecar().await;
+    let out = run(
+        &sc,
+        node("try { Buffer.alloc(2 ** 32 + 1) } catch (e) { console.log(e.code) }\nBuffer.alloc(2 ** 31)")
+            .heap_mb(64),
+    )
+    .await;
+    assert_eq!(stdout(&out), "ERR_OUT_OF_RANGE\n");
+    let error = out.status.error.expect("a typed error");
+    assert_eq!(error.code, ErrorCode::MemoryLimit, "{}", error.message);
+    assert_eq!(
+        stdout(&run(&sc, node("console.log('alive')")).await),
+        "alive\n"
+    );
+}
+
+#[tokio::test]
+async fn a_string_too_big_for_the_heap_is_a_range_error_before_it_is_built() {
+    let sc = sidecar().await;
+    let code = "const b = Buffer.alloc(24 << 20, 1);\n\
+                for (const enc of ['hex', 'base64', 'latin1', 'utf16le', 'utf8']) {\n\
+                  try { b.toString(enc); console.log(enc, 'fit') } catch (e) { console.log(enc, e.name) }\n\
+                }\n\
+                console.log(b.toString('hex', 0, 4))";
+    let out = run(&sc, node(code).heap_mb(32)).await;
+    assert_eq!(
+        stdout(&out),
+        "hex RangeError\nbase64 RangeError\nlatin1 RangeError\nutf16le RangeError\nutf8 RangeError\n01010101\n",
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(out.status.code, 0);
+}
+
+#[tokio::test]
+async fn base64_of_a_big_buffer_round_trips_within_the_default_heap() {
+    let sc = sidecar().await;
+    let code = "const b = Buffer.alloc(16 << 20); for (let i = 0; i < b.length; i += 4099) b[i] = i & 255;\n\
+                const s = b.toString('base64'); const back = Buffer.from(s, 'base64');\n\
+                console.log(s.length, back.length, back.equals(b), btoa(atob(s.slice(0, 4096))) === s.slice(0, 4096))";
+    let out = run(&sc, node(code)).await;
+    assert_eq!(
+        stdout(&out),
+        "22369624 16777216 true true\n",
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test]
+async fn web_builtins_work_for_a_guest_that_patched_the_prototypes_first() {
+    let sc = sidecar().await;
+    let code = "Array.prototype.push = () => { throw new Error('push') };\n\
+                Array.prototype[Symbol.iterator] = function* () { throw new Error('iter') };\n\
+                String.prototype.slice = () => { throw new Error('slice') };\n\
+                String.prototype.toLowerCase = () => 'x';\n\
+                Function.prototype.call = () => { throw new Error('call') };\n\
+                globalThis.Uint8Array = function () { throw new Error('u8') };\n\
+                Map.prototype.get = () => { throw new Error('map') };\n\
+                const b = Buffer.from('h\\u00e9llo', 'UTF8');\n\
+                const u = new URL('HTTP://Example.com/a/../b?x=1#y');\n\
+                u.searchParams.set('z', 'a b');\n\
+                const q = require('querystring').stringify({ a: 'b c' });\n\
+                const e = new EventTarget(); let seen = 0; e.addEventListener('x', () => seen++); e.dispatchEvent(new Event('x'));\n\
+                const m = new Map(); m.set(1, 2); const c = structuredClone({ m });\n\
+                const ac = new AbortController(); ac.abort();\n\
+                process.stdout.write([b.toString('base64'), u.href, q, seen, c.m.size, ac.signal.reason.name].join(' ') + '\\n')";
+    let out = run(&sc, node(code)).await;
+    assert_eq!(
+        stdout(&out),
+        "aMOpbGxv http://example.com/b?x=1&z=a+b#y a=b%20c 1 1 AbortError\n",
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test]
+async fn structured_clone_of_deep_or_hostile_values_throws_instead_of_crashing() {
+    let sc = sidecar().await;
+    let code = "let deep = {}; for (let i = 0; i < 200000; i++) deep = { deep };\n\
+                const tries = [() => structuredClone(deep), () => structuredClone(new Proxy({}, {})),\n\
+                  () => structuredClone({ get a() { throw new TypeError('getter') } }),\n\
+                  () => structuredClone([function f() {}]), () => structuredClone(1, { transfer: [new ArrayBuffer(1), 2] })];\n\
+                for (const t of tries) { try { t(); console.log('cloned') } catch (e) { console.log(e.name) } }";
+    let out = run(&sc, node(code)).await;
+    assert_eq!(
+        stdout(&out),
+        "RangeError\nDataCloneError\nTypeError\nDataCloneError\nTypeError\n",
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test]
+async fn lazy_globals_are_replaceable_like_nodes() {
+    let sc = sidecar().await;
+    let code = "const before = Object.getOwnPropertyDescriptor(globalThis, 'URL');\n\
+                URL = 5; Buffer = undefined;\n\
+                console.log(typeof before.get, URL, typeof Buffer, typeof require('buffer').Buffer, require('node:url').URL.name)";
+    let out = run(&sc, node(code)).await;
+    assert_eq!(
+        stdout(&out),
+        "function 5 undefined function URL\n",
+        "{}",
+        stderr(&out)
+    );
+}
