@@ -73,6 +73,27 @@ impl Budget {
     fn release(&self, len: usize) {
         self.used.fetch_sub(len, Ordering::AcqRel);
     }
+
+    /// Charges `len` bytes of native memory held for the guest (a zlib stream's state, a hash in
+    /// progress) to the same budget; false when it does not fit. `final_try` records the refusal
+    /// (the exec then reports `MEMORY_LIMIT` if it fails), as a refused ArrayBuffer does.
+    pub(crate) fn reserve_native(&self, len: usize, final_try: bool) -> bool {
+        let fits = self
+            .used
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |used| {
+                used.checked_add(len).filter(|&total| total <= self.limit)
+            })
+            .is_ok();
+        if !fits && final_try {
+            self.refused.store(true, Ordering::Release);
+        }
+        fits
+    }
+
+    /// Returns native memory charged with [`Budget::reserve_native`].
+    pub(crate) fn release_native(&self, len: usize) {
+        self.release(len);
+    }
 }
 
 /// A V8 allocator drawing on `budget`.

@@ -9,8 +9,13 @@ use v8::MapFnTo;
 
 mod builtins;
 mod call;
+mod crypto;
+mod encodings;
+mod handles;
 mod memory;
+mod views;
 mod wasi;
+mod zlib;
 
 use crate::guest_state::guest;
 use crate::strings::{
@@ -45,6 +50,8 @@ fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
     ];
     all.extend(memory::callbacks());
     all.extend(wasi::callbacks());
+    all.extend(crypto::callbacks());
+    all.extend(zlib::callbacks());
     all
 }
 
