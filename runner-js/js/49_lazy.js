@@ -74,7 +74,12 @@ export function lazyBuiltinModule(name) {
 // accessor until first touched; then the builtin loads and the global becomes a plain data
 // property (writable, configurable, as Node's are), so an exec that never touches it pays
 // nothing. Add a row here for each new one.
-const LAZY_GLOBALS = [];
+const LAZY_GLOBALS = [
+  ['crypto', 'internal/webcrypto', 'webcrypto', true],
+  ['Crypto', 'internal/webcrypto', 'Crypto', false],
+  ['CryptoKey', 'internal/webcrypto', 'CryptoKey', false],
+  ['SubtleCrypto', 'internal/webcrypto', 'SubtleCrypto', false],
+];
 
 function defineLazyGlobal(name, builtin, exportName, enumerable) {
   const settle = (value) => {
