@@ -334,13 +334,20 @@ export function randomInt(min, max, callback) {
   setImmediate(() => callback(null, n));
 }
 
+// Node checks these in C++, without the "Received" part.
+function checkTimingSafeInput(name, value) {
+  if (!isAnyArrayBuffer(value) && !ArrayBufferIsView(value)) {
+    throw makeNodeError(
+      TypeErrorCtor,
+      'ERR_INVALID_ARG_TYPE',
+      `The "${name}" argument must be an instance of ArrayBuffer, Buffer, TypedArray, or DataView.`,
+    );
+  }
+}
+
 export function timingSafeEqual(buf1, buf2) {
-  if (!isAnyArrayBuffer(buf1) && !ArrayBufferIsView(buf1)) {
-    throw makeInvalidArgType('buf1', 'an instance of ArrayBuffer, Buffer, TypedArray, or DataView', buf1);
-  }
-  if (!isAnyArrayBuffer(buf2) && !ArrayBufferIsView(buf2)) {
-    throw makeInvalidArgType('buf2', 'an instance of ArrayBuffer, Buffer, TypedArray, or DataView', buf2);
-  }
+  checkTimingSafeInput('buf1', buf1);
+  checkTimingSafeInput('buf2', buf2);
   const a = bytesOf(buf1);
   const b = bytesOf(buf2);
   if (TypedArrayPrototypeGetByteLength(a) !== TypedArrayPrototypeGetByteLength(b)) {

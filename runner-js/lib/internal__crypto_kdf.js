@@ -6,6 +6,7 @@
 import { bridge } from 'agentos:bridge';
 import {
   ArrayBufferIsView,
+  ErrorCtor,
   RangeErrorCtor,
   TypedArrayPrototypeGetBuffer,
   TypedArrayPrototypeGetByteLength,
@@ -133,7 +134,7 @@ const SCRYPT_DEFAULTS = { __proto__: null, N: 16384, r: 8, p: 1, maxmem: 32 << 2
 
 function scryptInvalidParameter() {
   return makeNodeError(
-    TypeErrorCtor,
+    ErrorCtor,
     'ERR_CRYPTO_SCRYPT_INVALID_PARAMETER',
     'Invalid scrypt parameter',
   );

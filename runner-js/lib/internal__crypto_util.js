@@ -114,7 +114,7 @@ export function validateBoolean(value, name) {
 
 export function validateObject(value, name) {
   if (value === null || ArrayIsArray(value) || typeof value !== 'object') {
-    throw makeInvalidArgType(name, 'Object', value);
+    throw makeInvalidArgType(name, 'object', value);
   }
 }
 

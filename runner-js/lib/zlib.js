@@ -200,6 +200,8 @@ function baseOptions(opts, mode) {
       if (chunkSize < C.Z_MIN_CHUNK) {
         throw outOfRange('options.chunkSize', `>= ${C.Z_MIN_CHUNK}`, chunkSize);
       }
+      // Node allocates the chunk with Buffer.allocUnsafe, whose size check speaks here.
+      if (chunkSize > kMaxLength) throw outOfRange('size', `>= 0 && <= ${kMaxLength}`, chunkSize);
       base.chunkSize = chunkSize;
     }
     checkRangesOrGetDefault(opts.flush, 'options.flush', lo, hi, lo);

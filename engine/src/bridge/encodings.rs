@@ -67,8 +67,10 @@ fn units(scope: &v8::PinScope<'_, '_>, text: v8::Local<'_, v8::String>) -> Vec<u
     out
 }
 
+// Node reads each UTF-16 code unit of a hex or base64 string by its low byte (`uint8_t` casts in
+// its decoders), so '\u{d834}' counts as '4'.
 fn hex_value(unit: u16) -> Option<u8> {
-    match u8::try_from(unit).ok()? {
+    match unit as u8 {
         c @ b'0'..=b'9' => Some(c - b'0'),
         c @ b'a'..=b'f' => Some(c - b'a' + 10),
         c @ b'A'..=b'F' => Some(c - b'A' + 10),
@@ -89,7 +91,7 @@ pub fn decode_hex(units: &[u16]) -> Vec<u8> {
 }
 
 fn base64_value(unit: u16) -> Option<u32> {
-    match u8::try_from(unit).ok()? {
+    match unit as u8 {
         c @ b'A'..=b'Z' => Some(u32::from(c - b'A')),
         c @ b'a'..=b'z' => Some(u32::from(c - b'a') + 26),
         c @ b'0'..=b'9' => Some(u32::from(c - b'0') + 52),
@@ -104,7 +106,7 @@ pub fn decode_base64(units: &[u16]) -> Vec<u8> {
     let mut out = Vec::with_capacity(units.len() / 4 * 3 + 2);
     let (mut acc, mut bits) = (0u32, 0u32);
     for &unit in units {
-        if unit == u16::from(b'=') {
+        if unit as u8 == b'=' {
             break;
         }
         let Some(value) = base64_value(unit) else {

@@ -7,6 +7,8 @@ mod containment;
 mod fuzz_requests;
 mod js_exec;
 mod limits;
+mod node_crypto;
+mod node_zlib;
 mod protocol;
 mod raw;
 mod require;

@@ -258,9 +258,18 @@ mod tests {
     #[test]
     fn names_resolve_as_openssl_does() {
         assert_eq!(Algorithm::from_name("SHA256"), Some(Algorithm::Sha256));
-        assert_eq!(Algorithm::from_name("RSA-SHA512/256"), Some(Algorithm::Sha512_256));
-        assert_eq!(Algorithm::from_name("sha256WithRSAEncryption"), Some(Algorithm::Sha256));
-        assert_eq!(Algorithm::from_name("ripemd160WithRSA"), Some(Algorithm::Ripemd160));
+        assert_eq!(
+            Algorithm::from_name("RSA-SHA512/256"),
+            Some(Algorithm::Sha512_256)
+        );
+        assert_eq!(
+            Algorithm::from_name("sha256WithRSAEncryption"),
+            Some(Algorithm::Sha256)
+        );
+        assert_eq!(
+            Algorithm::from_name("ripemd160WithRSA"),
+            Some(Algorithm::Ripemd160)
+        );
         assert_eq!(Algorithm::from_name("sha257"), None);
         for name in NAMES {
             assert!(Algorithm::from_name(name).is_some(), "{name}");
@@ -275,7 +284,9 @@ mod tests {
             hex(&h.finish()),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
-        let mut m = Algorithm::Md5.hmac(b"key").unwrap_or_else(|| Algorithm::Md5.hasher(0));
+        let mut m = Algorithm::Md5
+            .hmac(b"key")
+            .unwrap_or_else(|| Algorithm::Md5.hasher(0));
         m.feed(b"The quick brown fox jumps over the lazy dog");
         assert_eq!(hex(&m.finish()), "80070713463e7749b90c2dc24911e275");
         let mut x = Algorithm::Shake128.hasher(16);

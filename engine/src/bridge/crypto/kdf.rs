@@ -40,7 +40,12 @@ pub struct Pbkdf2 {
 
 impl Pbkdf2 {
     /// A job for `algorithm` (`None` when it has no HMAC).
-    pub fn new(algorithm: Algorithm, password: &[u8], salt: &[u8], iterations: u32) -> Option<Self> {
+    pub fn new(
+        algorithm: Algorithm,
+        password: &[u8],
+        salt: &[u8],
+        iterations: u32,
+    ) -> Option<Self> {
         Some(Self {
             prf: algorithm.hmac(password)?,
             hlen: algorithm.output_len(),
@@ -291,8 +296,14 @@ mod tests {
             4096,
         )
         .expect("sha1 has an hmac");
-        assert!(run(&mut job, &mut out) > 1, "a past deadline forces many steps");
-        assert_eq!(hex(&out), "3d2eec4fe41c849b80c8d83662c0e44a8b291a964cf2f07038");
+        assert!(
+            run(&mut job, &mut out) > 1,
+            "a past deadline forces many steps"
+        );
+        assert_eq!(
+            hex(&out),
+            "3d2eec4fe41c849b80c8d83662c0e44a8b291a964cf2f07038"
+        );
         let mut one = [0u8; 20];
         Pbkdf2::new(Algorithm::Sha1, b"password", b"salt", 1)
             .expect("hmac")
@@ -323,9 +334,18 @@ mod tests {
     fn scrypt_parameters_are_checked_as_openssl_does() {
         assert_eq!(scrypt_memory(3, 8, 1, 0), Err(ScryptRefusal::Invalid));
         assert_eq!(scrypt_memory(1, 8, 1, 0), Err(ScryptRefusal::Invalid));
-        assert_eq!(scrypt_memory(16384, 8, 1, 1024), Err(ScryptRefusal::MemoryLimit));
-        assert_eq!(scrypt_memory(1 << 17, 1, 1, 0), Err(ScryptRefusal::MemoryLimit));
-        assert_eq!(scrypt_memory(16384, 8, 1 << 28, 0), Err(ScryptRefusal::MemoryLimit));
+        assert_eq!(
+            scrypt_memory(16384, 8, 1, 1024),
+            Err(ScryptRefusal::MemoryLimit)
+        );
+        assert_eq!(
+            scrypt_memory(1 << 17, 1, 1, 0),
+            Err(ScryptRefusal::MemoryLimit)
+        );
+        assert_eq!(
+            scrypt_memory(16384, 8, 1 << 28, 0),
+            Err(ScryptRefusal::MemoryLimit)
+        );
         assert!(scrypt_memory(16384, 8, 1, 0).is_ok());
     }
 }

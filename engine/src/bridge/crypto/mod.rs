@@ -48,7 +48,10 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
 type Hash = Box<dyn Hasher>;
 type KdfJob = Box<dyn Job>;
 
-fn algorithm(scope: &mut v8::PinScope<'_, '_>, value: v8::Local<'_, v8::Value>) -> Option<Algorithm> {
+fn algorithm(
+    scope: &mut v8::PinScope<'_, '_>,
+    value: v8::Local<'_, v8::Value>,
+) -> Option<Algorithm> {
     let name = v8::Local::<v8::String>::try_from(value).ok()?;
     Algorithm::from_name(&name.to_rust_string_lossy(scope))
 }
@@ -100,7 +103,10 @@ fn output<'s>(
     match encode_string(scope, &digest, encoding) {
         Some(text) => Some(text.into()),
         None => {
-            throw_range_error(scope, "Cannot create a string longer than 0x1fffffe8 characters");
+            throw_range_error(
+                scope,
+                "Cannot create a string longer than 0x1fffffe8 characters",
+            );
             None
         }
     }
@@ -181,7 +187,10 @@ fn hash_copy<'s>(
             hasher: state.hasher.fork(),
             len: state.len,
         }),
-        Some(n) => state.hasher.fork_xof(n).map(|hasher| HashState { hasher, len: n }),
+        Some(n) => state
+            .hasher
+            .fork_xof(n)
+            .map(|hasher| HashState { hasher, len: n }),
     };
     handles::put(scope, id, state);
     let Some(copy) = copy else {
@@ -275,7 +284,10 @@ fn timing_safe_equal<'s>(
     mut rv: v8::ReturnValue<'s>,
 ) {
     let (Some(a), Some(b)) = (as_view(args.get(0)), as_view(args.get(1))) else {
-        return throw_type_error(scope, "cryptoTimingSafeEqual: expected two ArrayBufferViews");
+        return throw_type_error(
+            scope,
+            "cryptoTimingSafeEqual: expected two ArrayBufferViews",
+        );
     };
     let (mut sa, mut sb) = (scratch(), scratch());
     let (a, b) = (bytes(&a, &mut sa), bytes(&b, &mut sb));
@@ -369,7 +381,11 @@ fn kdf_step<'s>(
     let Some(out) = as_view(args.get(1)) else {
         return throw_type_error(scope, "cryptoKdfStep: out must be an ArrayBufferView");
     };
-    let slice = args.get(2).number_value(scope).unwrap_or(0.0).clamp(0.0, 1000.0);
+    let slice = args
+        .get(2)
+        .number_value(scope)
+        .unwrap_or(0.0)
+        .clamp(0.0, 1000.0);
     let deadline = Instant::now() + Duration::from_micros((slice * 1000.0) as u64);
     let Some((id, mut job)) = handles::take::<KdfJob>(scope, args.get(0)) else {
         return throw_type_error(scope, "cryptoKdfStep: not a key derivation");
@@ -455,7 +471,10 @@ fn encode<'s>(
     let data = bytes(&view, &mut space).to_vec();
     match encode_string(scope, &data, enc) {
         Some(text) => rv.set(text.into()),
-        None => throw_range_error(scope, "Cannot create a string longer than 0x1fffffe8 characters"),
+        None => throw_range_error(
+            scope,
+            "Cannot create a string longer than 0x1fffffe8 characters",
+        ),
     }
 }
 

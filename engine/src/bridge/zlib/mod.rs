@@ -115,9 +115,11 @@ fn zlib_write<'s>(
     mut rv: v8::ReturnValue<'s>,
 ) {
     let flush = int(scope, args.get(1));
-    let (Some(input), Some(out), Some(state)) =
-        (as_view(args.get(2)), as_view(args.get(5)), as_view(args.get(8)))
-    else {
+    let (Some(input), Some(out), Some(state)) = (
+        as_view(args.get(2)),
+        as_view(args.get(5)),
+        as_view(args.get(8)),
+    ) else {
         return throw_type_error(scope, "zlibWrite: input, out and state must be views");
     };
     let (Some((in_off, in_len)), Some((out_off, out_len))) = (

@@ -3,7 +3,9 @@
 //! error rules. Deflate and inflate are `flate2` over `zlib-rs`; brotli is the `brotli` crate.
 
 use brotli::enc::StandardAlloc;
-use brotli::enc::encode::{BrotliEncoderOperation, BrotliEncoderParameter, BrotliEncoderStateStruct};
+use brotli::enc::encode::{
+    BrotliEncoderOperation, BrotliEncoderParameter, BrotliEncoderStateStruct,
+};
 use brotli::{BrotliDecompressStream, BrotliResult, BrotliState};
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
 
@@ -164,7 +166,9 @@ impl Stream {
                 }
                 Engine::Deflate(Box::new(c))
             }
-            Mode::Inflate => Engine::Inflate(Box::new(Decompress::new_with_window_bits(true, bits))),
+            Mode::Inflate => {
+                Engine::Inflate(Box::new(Decompress::new_with_window_bits(true, bits)))
+            }
             Mode::Gunzip => Engine::Inflate(Box::new(Decompress::new_gzip(bits))),
             Mode::InflateRaw => {
                 let mut d = Decompress::new_with_window_bits(false, bits);
@@ -306,7 +310,11 @@ impl Stream {
                 return Ok((consumed, produced));
             };
             let (before_in, before_out) = (d.total_in(), d.total_out());
-            let result = d.decompress(&input[consumed..], &mut output[produced..], flush_decompress(flush));
+            let result = d.decompress(
+                &input[consumed..],
+                &mut output[produced..],
+                flush_decompress(flush),
+            );
             consumed += (d.total_in() - before_in) as usize;
             produced += (d.total_out() - before_out) as usize;
             let status = match result {
@@ -368,7 +376,11 @@ impl Stream {
                 let code = dec.error_code;
                 let name = format!("{code:?}");
                 let name = name.strip_prefix("BROTLI_DECODER").unwrap_or(&name);
-                Err(error("Decompression failed", code as i32, &format!("ERR_{name}")))
+                Err(error(
+                    "Decompression failed",
+                    code as i32,
+                    &format!("ERR_{name}"),
+                ))
             }
             BrotliResult::NeedsMoreInput if flush == BROTLI_FINISH => {
                 Err(error("unexpected end of file", Z_BUF_ERROR, "Z_BUF_ERROR"))
@@ -466,7 +478,11 @@ fn brotli_encode(
               _: &mut StandardAlloc| (),
     );
     if !ok {
-        return Err(error("Compression failed", -1, "ERR_BROTLI_COMPRESSION_FAILED"));
+        return Err(error(
+            "Compression failed",
+            -1,
+            "ERR_BROTLI_COMPRESSION_FAILED",
+        ));
     }
     Ok((in_off, out_off))
 }
@@ -518,9 +534,15 @@ mod tests {
     fn truncated_input_is_an_unexpected_end_of_file() {
         let packed = run(&mut zlib(Mode::Gzip), b"hello hello hello", Z_FINISH).expect("gzip");
         let err = run(&mut zlib(Mode::Gunzip), &packed[..10], Z_FINISH).expect_err("truncated");
-        assert_eq!((err.message.as_str(), err.errno), ("unexpected end of file", -5));
+        assert_eq!(
+            (err.message.as_str(), err.errno),
+            ("unexpected end of file", -5)
+        );
         let bad = run(&mut zlib(Mode::Inflate), b"garbage data", Z_FINISH).expect_err("bad");
-        assert_eq!((bad.message.as_str(), bad.code.as_str()), ("incorrect header check", "Z_DATA_ERROR"));
+        assert_eq!(
+            (bad.message.as_str(), bad.code.as_str()),
+            ("incorrect header check", "Z_DATA_ERROR")
+        );
     }
 
     #[test]
@@ -529,7 +551,10 @@ mod tests {
         let mut enc = Stream::brotli(Mode::BrotliEncode, vec![(1, 5)]).expect("params");
         let packed = run(&mut enc, &text, BROTLI_FINISH).expect("compresses");
         let mut dec = Stream::brotli(Mode::BrotliDecode, Vec::new()).expect("decoder");
-        assert_eq!(run(&mut dec, &packed, BROTLI_FINISH).expect("decompresses"), text);
+        assert_eq!(
+            run(&mut dec, &packed, BROTLI_FINISH).expect("decompresses"),
+            text
+        );
         let mut dec = Stream::brotli(Mode::BrotliDecode, Vec::new()).expect("decoder");
         let err = run(&mut dec, b"garbage data here", BROTLI_FINISH).expect_err("bad");
         assert_eq!(err.message, "Decompression failed");
