@@ -8,7 +8,7 @@ use std::process::Command;
 
 use agentos_sdk::{ErrorCode, ExecSpec, Output};
 
-use crate::support::{node, run, sidecar, stderr, stdout};
+use crate::support::{node, run, scratch, sidecar, stderr, stdout};
 
 /// The directory of this test's JS fixtures.
 pub fn fixtures(name: &str) -> PathBuf {
@@ -150,17 +150,23 @@ async fn unsupported_apis_throw_a_clear_error_naming_them() {
 }
 
 #[tokio::test]
-async fn the_crypto_global_is_webcrypto_and_can_be_replaced() {
+async fn the_crypto_global_is_webcrypto() {
+    // From a file: under `node -e`, Node's `crypto` names the module, as every builtin does.
+    let dir = scratch("crypto-global");
+    std::fs::write(
+        dir.join("main.js"),
+        "const d = Object.getOwnPropertyDescriptor(globalThis, 'crypto');\n\
+         console.log(typeof d.get, d.enumerable, crypto === require('node:crypto').webcrypto,\n\
+           crypto instanceof Crypto, crypto.subtle instanceof SubtleCrypto);\n\
+         crypto.subtle.digest({ name: 'sha-512' }, new Uint8Array(3)).then((b) => console.log(b.byteLength));\n\
+         crypto.subtle.digest('MD5', new Uint8Array(3)).catch((e) => console.log(e.name, e.message));\n",
+    )
+    .unwrap();
     let sc = sidecar().await;
-    let code = "const d = Object.getOwnPropertyDescriptor(globalThis, 'crypto');\
-        console.log(typeof d.get, d.enumerable, crypto === require('node:crypto').webcrypto,\
-        crypto instanceof Crypto, crypto.subtle instanceof SubtleCrypto);\
-        crypto.subtle.digest({ name: 'sha-512' }, new Uint8Array(3)).then((b) => console.log(b.byteLength));\
-        crypto.subtle.digest('MD5', new Uint8Array(3)).catch((e) => console.log(e.name, e.message));\
-        globalThis.crypto = 5; console.log(crypto);";
+    let spec = ExecSpec::new(["node", "/app/main.js"]).dir_ro(dir.to_str().unwrap(), "/app");
     assert_eq!(
-        ok(&run(&sc, node(code)).await),
-        "function true true true true\n5\n64\nNotSupportedError Unrecognized algorithm name\n"
+        ok(&run(&sc, spec).await),
+        "function true true true true\n64\nNotSupportedError Unrecognized algorithm name\n"
     );
 }
 

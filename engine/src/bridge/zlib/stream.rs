@@ -546,6 +546,20 @@ mod tests {
     }
 
     #[test]
+    fn reset_starts_a_new_stream_and_params_change_the_level() {
+        let text = b"reset me, reset me, reset me".repeat(40);
+        let mut c = zlib(Mode::Deflate);
+        let first = run(&mut c, &text, Z_FINISH).expect("compresses");
+        assert!(c.reset());
+        assert_eq!(run(&mut c, &text, Z_FINISH).expect("again"), first);
+        assert!(c.reset() && c.params(0));
+        let stored = run(&mut c, &text, Z_FINISH).expect("level 0");
+        assert!(stored.len() > text.len(), "level 0 stores: {}", stored.len());
+        let mut d = zlib(Mode::Inflate);
+        assert_eq!(run(&mut d, &stored, Z_FINISH).expect("inflates"), text);
+    }
+
+    #[test]
     fn brotli_round_trips_and_reports_bad_input_as_node() {
         let text = b"brotli brotli brotli brotli".repeat(50);
         let mut enc = Stream::brotli(Mode::BrotliEncode, vec![(1, 5)]).expect("params");
