@@ -9,6 +9,7 @@ import {
   ErrorCtor,
   NumberIsNaN,
   NumberIsSafeInteger,
+  ObjectDefineProperty,
   ObjectFreeze,
   RangeErrorCtor,
   StringPrototypeToLowerCase,
@@ -29,6 +30,7 @@ import {
   bytesOf,
   encodingId,
   invalidArgValue,
+  invalidDigest,
   isAnyArrayBuffer,
   outOfRange,
   toBuffer,
@@ -37,16 +39,7 @@ import {
   validateString,
   validateUint32,
 } from './internal__crypto_util.js';
-import {
-  hkdf,
-  hkdfSync,
-  invalidDigest,
-  pbkdf2,
-  pbkdf2Sync,
-  scrypt,
-  scryptSync,
-} from './internal__crypto_kdf.js';
-import { getRandomValues, randomUUID, webcrypto } from './internal__webcrypto.js';
+import { loadLazyBuiltin } from '../js/49_lazy.js';
 
 const cryptoHashNew = bridge.cryptoHashNew;
 const cryptoHmacNew = bridge.cryptoHmacNew;
@@ -360,6 +353,56 @@ export function timingSafeEqual(buf1, buf2) {
   return cryptoTimingSafeEqual(a, b);
 }
 
+// ---- loaded on first use: key derivation and webcrypto (require('crypto') stays cheap) ----
+
+let kdfModule;
+let webcryptoModule;
+
+function kdf() {
+  if (kdfModule === undefined) kdfModule = loadLazyBuiltin('internal/crypto_kdf');
+  return kdfModule;
+}
+
+function wc() {
+  if (webcryptoModule === undefined) webcryptoModule = loadLazyBuiltin('internal/webcrypto');
+  return webcryptoModule;
+}
+
+export function pbkdf2(password, salt, iterations, keylen, digest, callback) {
+  return kdf().pbkdf2(password, salt, iterations, keylen, digest, callback);
+}
+
+export function pbkdf2Sync(password, salt, iterations, keylen, digest) {
+  return kdf().pbkdf2Sync(password, salt, iterations, keylen, digest);
+}
+
+export function scrypt(password, salt, keylen, options, callback) {
+  // Node's scrypt tells "no options" from "options undefined" by the argument count.
+  if (arguments.length < 5) return kdf().scrypt(password, salt, keylen, options);
+  return kdf().scrypt(password, salt, keylen, options, callback);
+}
+
+export function scryptSync(password, salt, keylen, options) {
+  if (arguments.length < 4) return kdf().scryptSync(password, salt, keylen);
+  return kdf().scryptSync(password, salt, keylen, options);
+}
+
+export function hkdf(digest, ikm, salt, info, keylen, callback) {
+  return kdf().hkdf(digest, ikm, salt, info, keylen, callback);
+}
+
+export function hkdfSync(digest, ikm, salt, info, keylen) {
+  return kdf().hkdfSync(digest, ikm, salt, info, keylen);
+}
+
+export function randomUUID(options) {
+  return wc().randomUUID(options);
+}
+
+export function getRandomValues(data) {
+  return wc().getRandomValues(data);
+}
+
 // ---- what the sandbox does not provide ----
 
 function missing(name) {
@@ -438,13 +481,24 @@ function buildModule() {
     Hash,
     Hmac,
     constants: ObjectFreeze({}),
-    webcrypto,
-    subtle: webcrypto.subtle,
     pseudoRandomBytes: randomBytes,
     prng: randomBytes,
     rng: randomBytes,
   };
   for (let i = 0; i < MISSING.length; i++) mod[MISSING[i]] = missing(MISSING[i]);
+  // Getters, as Node's: the webcrypto objects load on first touch.
+  ObjectDefineProperty(mod, 'webcrypto', {
+    __proto__: null,
+    configurable: false,
+    enumerable: true,
+    get: () => wc().webcrypto,
+  });
+  ObjectDefineProperty(mod, 'subtle', {
+    __proto__: null,
+    configurable: false,
+    enumerable: true,
+    get: () => wc().webcrypto.subtle,
+  });
   return mod;
 }
 

@@ -18,6 +18,7 @@ import { setImmediate } from '../js/24_timers.js';
 import {
   allocBuffer,
   arrayBufferOrView,
+  invalidDigest,
   bytesOf,
   isAnyArrayBuffer,
   outOfRange,
@@ -34,9 +35,6 @@ const cryptoScrypt = bridge.cryptoScrypt;
 const cryptoKdfStep = bridge.cryptoKdfStep;
 const cryptoHkdf = bridge.cryptoHkdf;
 
-export function invalidDigest(digest) {
-  return makeNodeError(TypeErrorCtor, 'ERR_CRYPTO_INVALID_DIGEST', `Invalid digest: ${digest}`);
-}
 
 /** Slice of CPU time one step of a derivation may take before JS runs again, ms. */
 export const KDF_SLICE_MS = 20;

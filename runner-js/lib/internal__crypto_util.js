@@ -69,6 +69,11 @@ export function invalidArgValue(name, value, reason = 'is invalid') {
   );
 }
 
+/** Node's `ERR_CRYPTO_INVALID_DIGEST`. */
+export function invalidDigest(digest) {
+  return makeNodeError(TypeErrorCtor, 'ERR_CRYPTO_INVALID_DIGEST', `Invalid digest: ${digest}`);
+}
+
 /** Node's `ERR_FEATURE_UNAVAILABLE_ON_PLATFORM`, naming the API. */
 export function unavailable(api) {
   return makeNodeError(
