@@ -271,7 +271,7 @@ fn random_fill<'s>(
     let Some(view) = as_view(args.get(0)) else {
         return throw_type_error(scope, "cryptoRandomFill: expected an ArrayBufferView");
     };
-    if with_bytes_mut(scope, view, |dst| getrandom::fill(dst)).is_err() {
+    if with_bytes_mut(scope, view, getrandom::fill).is_err() {
         throw_type_error(scope, "cryptoRandomFill: the system's random source failed");
     }
 }

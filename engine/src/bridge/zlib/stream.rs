@@ -554,7 +554,11 @@ mod tests {
         assert_eq!(run(&mut c, &text, Z_FINISH).expect("again"), first);
         assert!(c.reset() && c.params(0));
         let stored = run(&mut c, &text, Z_FINISH).expect("level 0");
-        assert!(stored.len() > text.len(), "level 0 stores: {}", stored.len());
+        assert!(
+            stored.len() > text.len(),
+            "level 0 stores: {}",
+            stored.len()
+        );
         let mut d = zlib(Mode::Inflate);
         assert_eq!(run(&mut d, &stored, Z_FINISH).expect("inflates"), text);
     }
