@@ -74,25 +74,14 @@ impl Budget {
         self.used.fetch_sub(len, Ordering::AcqRel);
     }
 
-    /// Charges `len` bytes of native memory held for the guest (a zlib stream's state, a hash in
-    /// progress) to the same budget; false when it does not fit. `final_try` records the refusal
-    /// (the exec then reports `MEMORY_LIMIT` if it fails), as a refused ArrayBuffer does.
-    pub(crate) fn reserve_native(&self, len: usize, final_try: bool) -> bool {
-        let fits = self
-            .used
+    /// Like [`Self::reserve_external`], but a refusal is not recorded: for callers that free
+    /// memory (collect garbage) and try again before giving up (the crypto and zlib natives).
+    pub fn try_reserve_external(&self, len: usize) -> bool {
+        self.used
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |used| {
                 used.checked_add(len).filter(|&total| total <= self.limit)
             })
-            .is_ok();
-        if !fits && final_try {
-            self.refused.store(true, Ordering::Release);
-        }
-        fits
-    }
-
-    /// Returns native memory charged with [`Budget::reserve_native`].
-    pub(crate) fn release_native(&self, len: usize) {
-        self.release(len);
+            .is_ok()
     }
 }
 

@@ -201,8 +201,6 @@ impl Isolates {
         isolate.set_microtasks_policy(v8::MicrotasksPolicy::Explicit);
         isolate.set_promise_reject_callback(crate::event_loop::on_promise_reject);
         isolate.set_oom_error_handler(crate::last_words::on_oom);
-        // The crypto and zlib natives charge their native state to the same budget.
-        isolate.set_slot(budget.clone());
         (isolate, budget)
     }
 }

@@ -74,8 +74,9 @@ fn table(isolate: &mut v8::Isolate) -> Shared {
     t
 }
 
-fn budget(isolate: &v8::Isolate) -> Option<Arc<Budget>> {
-    isolate.get_slot::<Arc<Budget>>().cloned()
+/// The exec's ArrayBuffer budget (none while the snapshot is built).
+pub fn exec_budget(isolate: &v8::Isolate) -> Option<Arc<Budget>> {
+    crate::guest_state::guest(isolate).map(|state| state.budget.clone())
 }
 
 /// Frees the states whose handles V8 collected.
@@ -100,8 +101,8 @@ fn discharge(isolate: &mut v8::Isolate, bytes: usize) {
     if bytes == 0 {
         return;
     }
-    if let Some(budget) = budget(isolate) {
-        budget.release_native(bytes);
+    if let Some(budget) = exec_budget(isolate) {
+        budget.release_external(bytes);
     }
     isolate.adjust_amount_of_external_allocated_memory(-(bytes as i64));
 }
@@ -109,13 +110,13 @@ fn discharge(isolate: &mut v8::Isolate, bytes: usize) {
 /// Charges `bytes` to the exec's budget; after one refusal, collects garbage (freeing abandoned
 /// states) and tries once more. False (and a RangeError thrown) when the budget is spent.
 fn charge(scope: &mut v8::PinScope<'_, '_>, table: &Shared, bytes: usize) -> bool {
-    let Some(budget) = budget(scope) else {
+    let Some(budget) = exec_budget(scope) else {
         return true;
     };
-    if !budget.reserve_native(bytes, false) {
+    if !budget.try_reserve_external(bytes) {
         scope.low_memory_notification();
         sweep(scope, table);
-        if !budget.reserve_native(bytes, true) {
+        if !budget.reserve_external(bytes) {
             throw_range_error(scope, ALLOCATION_FAILED);
             return false;
         }

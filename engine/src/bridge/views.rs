@@ -62,19 +62,16 @@ pub fn overlap(a: &v8::ArrayBufferView, b: &v8::ArrayBufferView) -> bool {
 /// `MEMORY_LIMIT` if it fails). For natives about to make a buffer of guest-chosen size:
 /// `v8::ArrayBuffer::new` aborts the process when the allocator refuses, so ask first.
 pub fn fits(scope: &mut v8::PinScope<'_, '_>, len: usize) -> bool {
-    let Some(budget) = scope
-        .get_slot::<std::sync::Arc<crate::budget::Budget>>()
-        .cloned()
-    else {
+    let Some(budget) = super::handles::exec_budget(scope) else {
         return true;
     };
-    if budget.reserve_native(len, false) {
-        budget.release_native(len);
+    if budget.try_reserve_external(len) {
+        budget.release_external(len);
         return true;
     }
     scope.low_memory_notification();
-    if budget.reserve_native(len, true) {
-        budget.release_native(len);
+    if budget.reserve_external(len) {
+        budget.release_external(len);
         return true;
     }
     crate::strings::throw_range_error(scope, super::handles::ALLOCATION_FAILED);
