@@ -33,6 +33,21 @@ const [file, warmup, runs] = process.argv.slice(2).map((a, i) => (i ? Number(a) 
 })();
 "#;
 
+/// Hashes the 1 MiB of `SHA256_1M` (`a` bytes) `warmup + runs` times, timing each in-process; prints
+/// the measured iterations' milliseconds as a JSON array.
+const NODE_SHA256_SCRIPT: &str = r#"'use strict';
+const { createHash } = require('node:crypto');
+const [warmup, runs] = process.argv.slice(2).map(Number);
+const b = new Uint8Array(1 << 20).fill(97);
+const times = [];
+for (let i = 0; i < warmup + runs; i++) {
+  const start = process.hrtime.bigint();
+  createHash('sha256').update(b).digest('hex');
+  if (i >= warmup) times.push(Number(process.hrtime.bigint() - start) / 1e6);
+}
+process.stdout.write(JSON.stringify(times));
+"#;
+
 /// Spawns `program args` with null stdio and waits; the milliseconds it took.
 fn spawn_and_wait(program: &str, args: &[&str]) -> Result<f64, Problem> {
     let start = Instant::now();
@@ -102,14 +117,39 @@ pub fn node_wasi_true(plan: Plan, true_wasm: &Path, scratch: &Path) -> Measured 
             true_wasm.display()
         ));
     }
-    let script = scratch.join("node-wasi-true.js");
-    if let Err(e) = std::fs::write(&script, NODE_WASI_SCRIPT) {
-        return Measured::Failed(format!("writing {}: {e}", script.display()));
+    let file = true_wasm.to_string_lossy();
+    node_script_timings(
+        plan,
+        scratch,
+        "node-wasi-true.js",
+        NODE_WASI_SCRIPT,
+        &[&file],
+    )
+}
+
+/// SHA-256 of 1 MiB under the host's Node, timed per iteration inside one node process; skipped
+/// when node is missing.
+pub fn node_sha256(plan: Plan, scratch: &Path) -> Measured {
+    node_script_timings(plan, scratch, "node-sha256.js", NODE_SHA256_SCRIPT, &[])
+}
+
+/// Runs `script` (written to `scratch/name`) under the host's node with `args`, warm-up and run
+/// counts; its stdout is a JSON array of milliseconds.
+fn node_script_timings(
+    plan: Plan,
+    scratch: &Path,
+    name: &str,
+    script: &str,
+    args: &[&str],
+) -> Measured {
+    let path = scratch.join(name);
+    if let Err(e) = std::fs::write(&path, script) {
+        return Measured::Failed(format!("writing {}: {e}", path.display()));
     }
     let output = Command::new("node")
         .arg("--no-warnings")
-        .arg(&script)
-        .arg(true_wasm)
+        .arg(&path)
+        .args(args)
         .args([plan.warmup.to_string(), plan.runs.to_string()])
         .stdin(Stdio::null())
         .stderr(Stdio::piped())
@@ -120,7 +160,7 @@ pub fn node_wasi_true(plan: Plan, true_wasm: &Path, scratch: &Path) -> Measured 
         }
         Err(e) => Measured::Failed(format!("spawning node: {e}")),
         Ok(out) if !out.status.success() => Measured::Failed(format!(
-            "node:wasi script failed ({}): {}",
+            "{name} failed ({}): {}",
             out.status,
             String::from_utf8_lossy(&out.stderr)
                 .lines()
@@ -129,7 +169,7 @@ pub fn node_wasi_true(plan: Plan, true_wasm: &Path, scratch: &Path) -> Measured 
         )),
         Ok(out) => match serde_json::from_slice::<Vec<f64>>(&out.stdout) {
             Ok(samples) => Measured::Samples(samples),
-            Err(e) => Measured::Failed(format!("node:wasi script printed no timings: {e}")),
+            Err(e) => Measured::Failed(format!("{name} printed no timings: {e}")),
         },
     }
 }

@@ -40,6 +40,7 @@ impl Runner<'_> {
             let measured = match s.kind {
                 Kind::NativeTrue => peers::native_true(plan).await,
                 Kind::NodeSpawn => peers::node_spawn(plan).await,
+                Kind::NodeSha256 => peers::node_sha256(plan, self.work.root()),
                 Kind::NativeTool(case) => {
                     let dir = self
                         .work
@@ -55,6 +56,7 @@ impl Runner<'_> {
             };
             let note = match s.kind {
                 Kind::NodeWasiTrue => "in-process per iteration: new WASI + instantiate + start",
+                Kind::NodeSha256 => "in-process per iteration: createHash + update(1 MiB) + digest",
                 _ => "",
             };
             out.push(progress_end(ScenarioResult::from_measured(

@@ -86,6 +86,8 @@ pub enum Kind {
     NodeSpawn,
     /// `true.wasm` run in-process by Node's `node:wasi`, per iteration.
     NodeWasiTrue,
+    /// SHA-256 of 1 MiB in-process by the host's Node (`crypto.createHash`), per iteration.
+    NodeSha256,
     /// A command of the set over the tools fixtures in a warm sidecar (settled, like `Warm`), with
     /// fewer runs than `Warm`: some read megabytes.
     Tool(ExecCase),
@@ -101,7 +103,11 @@ impl Kind {
     pub fn is_peer(self) -> bool {
         matches!(
             self,
-            Kind::NativeTrue | Kind::NodeSpawn | Kind::NodeWasiTrue | Kind::NativeTool(_)
+            Kind::NativeTrue
+                | Kind::NodeSpawn
+                | Kind::NodeWasiTrue
+                | Kind::NodeSha256
+                | Kind::NativeTool(_)
         )
     }
 }
@@ -193,6 +199,13 @@ const FIRST_LS: ExecCase = ExecCase {
     expect: Expect::Exactly(b""),
 };
 
+/// Hashes 1 MiB of `a` bytes with SHA-256 and prints the hex digest (the bytes come from a native
+/// `fill`, so the row is the exec plus the hash, not a JS loop).
+pub const SHA256_1M: &str = "console.log(require('crypto').createHash('sha256')\
+     .update(new Uint8Array(1 << 20).fill(97)).digest('hex'))";
+/// What `SHA256_1M` prints.
+const SHA256_1M_HEX: &[u8] = b"9bc1b2a288b26af7257a36277ae3816a7d4f16e89c1e7e77d0a5c48bad62b360\n";
+
 const NODE: Option<&str> = Some("node_spawn");
 const NATIVE: Option<&str> = Some(NATIVE_PEER);
 const WASI: Option<&str> = Some("node_wasi_true");
@@ -202,6 +215,7 @@ pub const ALL: &[Scenario] = &[
     row(NATIVE_PEER, Kind::NativeTrue, None, true),
     row("node_spawn", Kind::NodeSpawn, None, true),
     row("node_wasi_true", Kind::NodeWasiTrue, None, false),
+    row("node_sha256_1m", Kind::NodeSha256, None, false),
     row("native_ls_la_200", Kind::NativeTool(LS_LA), None, true),
     row("native_grep_rn_5m", Kind::NativeTool(GREP_RN), None, true),
     row("native_sort_1m", Kind::NativeTool(SORT), None, true),
@@ -295,6 +309,39 @@ pub const ALL: &[Scenario] = &[
         ),
         NODE,
         true,
+    ),
+    // A lazy builtin's first require in an exec (compiled from the per-process code cache): the
+    // goal is on its cost over `node_e_empty` (goals.rs).
+    row(
+        "require_crypto",
+        warm(
+            &["node", "-e", "require('crypto')"],
+            Cwd::Default,
+            Expect::Exactly(b""),
+        ),
+        NODE,
+        false,
+    ),
+    row(
+        "require_zlib",
+        warm(
+            &["node", "-e", "require('zlib')"],
+            Cwd::Default,
+            Expect::Exactly(b""),
+        ),
+        NODE,
+        false,
+    ),
+    // A whole exec that hashes 1 MiB (beside the host Node's in-process hash of the same bytes).
+    row(
+        "sha256_1m",
+        warm(
+            &["node", "-e", SHA256_1M],
+            Cwd::Default,
+            Expect::Exactly(SHA256_1M_HEX),
+        ),
+        Some("node_sha256_1m"),
+        false,
     ),
     row(
         "node_e_empty_back_to_back",
@@ -416,6 +463,7 @@ pub fn plan(kind: Kind, mode: Mode) -> crate::measure::Plan {
         Kind::NativeTrue => (Plan::new(30, 1000), Plan::new(10, 300), Plan::new(30, 1000)),
         Kind::NodeSpawn => (Plan::new(3, 50), Plan::new(2, 10), Plan::new(2, 20)),
         Kind::NodeWasiTrue => (Plan::new(100, 2000), Plan::new(20, 300), Plan::new(20, 300)),
+        Kind::NodeSha256 => (Plan::new(20, 500), Plan::new(10, 100), Plan::new(10, 100)),
         Kind::Tool(_) | Kind::NativeTool(_) => {
             (Plan::new(5, 200), Plan::new(3, 30), Plan::new(3, 30))
         }

@@ -73,6 +73,16 @@ impl Budget {
     fn release(&self, len: usize) {
         self.used.fetch_sub(len, Ordering::AcqRel);
     }
+
+    /// Like [`Self::reserve_external`], but a refusal is not recorded: for callers that free
+    /// memory (collect garbage) and try again before giving up (the crypto and zlib natives).
+    pub fn try_reserve_external(&self, len: usize) -> bool {
+        self.used
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |used| {
+                used.checked_add(len).filter(|&total| total <= self.limit)
+            })
+            .is_ok()
+    }
 }
 
 /// A V8 allocator drawing on `budget`.

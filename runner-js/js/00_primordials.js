@@ -99,6 +99,7 @@ export const SymbolAsyncIterator = Symbol.asyncIterator;
 export const SymbolToPrimitive = Symbol.toPrimitive;
 export const SymbolToStringTag = Symbol.toStringTag;
 
+export const MathAbs = Math.abs;
 export const MathCeil = Math.ceil;
 export const MathFloor = Math.floor;
 export const MathMax = Math.max;
@@ -178,3 +179,16 @@ export const builtInObjects = new SetCtor();
     if (c >= 65 && c <= 90) SetPrototypeAdd(builtInObjects, name);
   }
 }
+
+// Used by the crypto and zlib builtins (lib/crypto.js, lib/zlib.js).
+export const NumberIsSafeInteger = Number.isSafeInteger;
+export const Uint32ArrayCtor = Uint32Array;
+export const ArrayBufferCtor = ArrayBuffer;
+export const DataViewPrototypeGetBuffer = getter(DataView.prototype, 'buffer');
+export const DataViewPrototypeGetByteOffset = getter(DataView.prototype, 'byteOffset');
+export const PromiseReject = Promise.reject.bind(Promise);
+export const ArrayBufferPrototypeSlice = uncurryThis(ArrayBuffer.prototype.slice);
+export const SharedArrayBufferPrototypeGetByteLength =
+  typeof SharedArrayBuffer === 'function'
+    ? getter(SharedArrayBuffer.prototype, 'byteLength')
+    : undefined;

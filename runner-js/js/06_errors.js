@@ -65,7 +65,7 @@ export function makeInvalidArgType(name, expected, value) {
   return makeNodeError(
     TypeErrorCtor,
     'ERR_INVALID_ARG_TYPE',
-    `The "${name}" ${what} must be ${StringPrototypeStartsWith(expected, 'an instance') ? '' : 'of type '}${expected}.${describeReceived(value)}`,
+    `The "${name}" ${what} must be ${StringPrototypeStartsWith(expected, 'an instance') || StringPrototypeStartsWith(expected, 'a ') ? '' : 'of type '}${expected}.${describeReceived(value)}`,
   );
 }
 

@@ -89,6 +89,10 @@ const LAZY_GLOBALS = [
   ['AbortController', 'internal/abort', 'AbortController', false],
   ['AbortSignal', 'internal/abort', 'AbortSignal', false],
   ['structuredClone', 'internal/structured_clone', 'structuredClone', true],
+  ['crypto', 'internal/webcrypto', 'webcrypto', true],
+  ['Crypto', 'internal/webcrypto', 'Crypto', false],
+  ['CryptoKey', 'internal/webcrypto', 'CryptoKey', false],
+  ['SubtleCrypto', 'internal/webcrypto', 'SubtleCrypto', false],
 ];
 
 function defineLazyGlobal(name, builtin, exportName, enumerable) {

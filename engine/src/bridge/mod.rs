@@ -14,7 +14,12 @@ mod clone;
 mod codec;
 mod memory;
 mod url;
+mod crypto;
+mod encodings;
+mod handles;
+mod views;
 mod wasi;
+mod zlib;
 
 use crate::guest_state::guest;
 use crate::strings::{
@@ -52,6 +57,8 @@ fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
     all.extend(buffer::callbacks());
     all.extend(url::callbacks());
     all.extend(clone::callbacks());
+    all.extend(crypto::callbacks());
+    all.extend(zlib::callbacks());
     all
 }
 

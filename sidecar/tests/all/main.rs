@@ -8,6 +8,8 @@ mod fuzz_requests;
 mod js_exec;
 mod limits;
 mod node_web;
+mod node_crypto;
+mod node_zlib;
 mod protocol;
 mod raw;
 mod require;

@@ -1,0 +1,190 @@
+//! The `crypto` builtin and the webcrypto `crypto` global: differential against the host's
+//! Node 20 over a corpus (every digest, HMAC, encodings, KDFs, errors), the limits a hostile guest
+//! meets (a KDF that never ends, memory past the budget, abandoned states), and prototype
+//! patching that must not steer the runner.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use agentos_sdk::{ErrorCode, ExecSpec, Output};
+
+use crate::support::{node, run, scratch, sidecar, stderr, stdout};
+
+/// The directory of this test's JS fixtures.
+pub fn fixtures(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/all")
+        .join(name)
+}
+
+/// Runs `args` under the host's Node (the reference); panics if it is missing or fails.
+pub fn host_node(args: &[&str]) -> String {
+    let out = Command::new("node")
+        .args(args)
+        .output()
+        .expect("the differential tests need the host's `node` (Node 20) on PATH");
+    assert!(
+        out.status.success(),
+        "host node failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
+
+/// The lines where `ours` differs from `theirs`, at most 20, for a readable failure.
+pub fn differences(theirs: &str, ours: &str) -> Vec<String> {
+    let (a, b): (Vec<&str>, Vec<&str>) = (theirs.lines().collect(), ours.lines().collect());
+    let mut diffs = Vec::new();
+    for i in 0..a.len().max(b.len()) {
+        let (x, y) = (a.get(i).copied(), b.get(i).copied());
+        if x != y {
+            diffs.push(format!("node: {x:?}\nours: {y:?}"));
+        }
+    }
+    diffs.truncate(20);
+    diffs
+}
+
+fn ok(out: &Output) -> String {
+    assert_eq!(out.status.code, 0, "stderr: {}", stderr(out));
+    stdout(out)
+}
+
+#[tokio::test]
+async fn crypto_matches_host_node_on_the_corpus() {
+    let dir = fixtures("node_crypto");
+    let theirs = host_node(&[dir.join("corpus.js").to_str().unwrap()]);
+    let sc = sidecar().await;
+    let spec = ExecSpec::new(["node", "/t/corpus.js"]).dir_ro(dir.to_str().unwrap(), "/t");
+    let ours = ok(&run(&sc, spec).await);
+    assert!(theirs.lines().count() > 3000, "the corpus shrank");
+    let diffs = differences(&theirs, &ours);
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}
+
+#[tokio::test]
+async fn pbkdf2_sync_with_two_billion_iterations_ends_at_the_timeout() {
+    let sc = sidecar().await;
+    let code = "require('crypto').pbkdf2Sync('pw', 'salt', 2 ** 31 - 1, 64, 'sha512')";
+    let out = run(&sc, node(code).timeout_ms(500)).await;
+    let error = out.status.error.expect("typed error");
+    assert_eq!(error.code, ErrorCode::Timeout, "{}", error.message);
+}
+
+#[tokio::test]
+async fn async_scrypt_counts_against_the_cpu_limit() {
+    let sc = sidecar().await;
+    let code = "require('crypto').scrypt('pw', 'salt', 64, { N: 16384, r: 8, p: 1000 }, () => {})";
+    let out = run(&sc, node(code).cpu_ms(300).timeout_ms(30_000)).await;
+    let error = out.status.error.expect("typed error");
+    assert_eq!(error.code, ErrorCode::CpuLimit, "{}", error.message);
+}
+
+#[tokio::test]
+async fn async_pbkdf2_leaves_room_for_timers_and_matches_sync() {
+    let sc = sidecar().await;
+    let code = "const c = require('crypto'); let ticks = 0; const t = setInterval(() => ticks++, 1);\
+        c.pbkdf2('pw', 'salt', 200000, 32, 'sha256', (err, key) => { clearInterval(t);\
+        const same = c.pbkdf2Sync('pw', 'salt', 200000, 32, 'sha256');\
+        console.log(err, ticks > 0, c.timingSafeEqual(key, same)); });";
+    assert_eq!(ok(&run(&sc, node(code)).await), "null true true\n");
+}
+
+#[tokio::test]
+async fn scrypt_memory_past_the_heap_budget_is_a_range_error() {
+    let sc = sidecar().await;
+    let code = "try { require('crypto').scryptSync('pw', 'salt', 16, { N: 2 ** 20, r: 8, maxmem: 2 ** 40 }) }\
+        catch (e) { console.log(e.name, e.message) }";
+    let out = run(&sc, node(code).heap_mb(64)).await;
+    assert_eq!(ok(&out), "RangeError Array buffer allocation failed\n");
+}
+
+#[tokio::test]
+async fn an_xof_output_past_the_budget_is_a_range_error() {
+    let sc = sidecar().await;
+    let code = "try { require('crypto').createHash('shake256', { outputLength: 2 ** 32 - 1 }).digest() }\
+        catch (e) { console.log(e.name, e.message) }";
+    let out = run(&sc, node(code).heap_mb(64)).await;
+    assert_eq!(ok(&out), "RangeError Array buffer allocation failed\n");
+}
+
+#[tokio::test]
+async fn abandoned_hashes_are_freed_after_collection() {
+    // 200 000 live states would be charged ~200 MB: more than the 32 MB budget, so this only
+    // finishes if the states of dropped hashes are freed.
+    let sc = sidecar().await;
+    let code = "const c = require('crypto'); let n = 0;\
+        for (let i = 0; i < 200000; i++) { c.createHash('sha256').update('x'); c.createHmac('md5', 'k'); n++; }\
+        console.log(n, c.createHash('sha1').update('done').digest('hex').length)";
+    assert_eq!(ok(&run(&sc, node(code).heap_mb(32)).await), "200000 40\n");
+}
+
+#[tokio::test]
+async fn patched_prototypes_do_not_steer_the_builtin() {
+    let sc = sidecar().await;
+    let code = "Array.prototype.push = () => { throw new Error('push') };\
+        Object.defineProperty(Object.prototype, 'handle', { set() { throw new Error('set') } });\
+        Uint8Array.prototype.set = () => { throw new Error('u8set') };\
+        Object.defineProperty(Uint8Array.prototype, 'length', { get() { return 3 } });\
+        Function.prototype.call = () => { throw new Error('call') };\
+        globalThis.Uint8Array = function () { throw new Error('ctor') };\
+        Array.prototype[Symbol.iterator] = function* () { throw new Error('iter') };\
+        const c = require('crypto'); const z = require('zlib');\
+        const h = c.createHash('sha256').update('abc').digest('hex');\
+        const r = z.inflateSync(z.deflateSync('x'.repeat(100000))).byteLength;\
+        console.log(h.slice(0, 8), r, c.getHashes().length > 40, c.pbkdf2Sync('a', 'b', 2, 4, 'sha1').byteLength)";
+    assert_eq!(ok(&run(&sc, node(code)).await), "ba7816bf 100000 true 4\n");
+}
+
+#[tokio::test]
+async fn unsupported_apis_throw_a_clear_error_naming_them() {
+    let sc = sidecar().await;
+    let code = "for (const f of ['createCipheriv', 'createSign', 'generateKeyPairSync', 'createPrivateKey']) {\
+        try { require('crypto')[f]() } catch (e) { console.log(e.code, e.message) } }";
+    let out = ok(&run(&sc, node(code)).await);
+    assert!(out.starts_with(
+        "ERR_FEATURE_UNAVAILABLE_ON_PLATFORM The feature crypto.createCipheriv is unavailable"
+    ));
+    assert_eq!(out.lines().count(), 4, "{out}");
+    assert!(out.contains("crypto.generateKeyPairSync"), "{out}");
+}
+
+#[tokio::test]
+async fn the_crypto_global_is_webcrypto() {
+    // From a file: under `node -e`, Node's `crypto` names the module, as every builtin does.
+    let dir = scratch("crypto-global");
+    std::fs::write(
+        dir.join("main.js"),
+        "const d = Object.getOwnPropertyDescriptor(globalThis, 'crypto');\n\
+         console.log(typeof d.get, d.enumerable, crypto === require('node:crypto').webcrypto,\n\
+           crypto instanceof Crypto, crypto.subtle instanceof SubtleCrypto);\n\
+         crypto.subtle.digest({ name: 'sha-512' }, new Uint8Array(3)).then((b) => console.log(b.byteLength));\n\
+         crypto.subtle.digest('MD5', new Uint8Array(3)).catch((e) => console.log(e.name, e.message));\n",
+    )
+    .unwrap();
+    let sc = sidecar().await;
+    let spec = ExecSpec::new(["node", "/app/main.js"]).dir_ro(dir.to_str().unwrap(), "/app");
+    assert_eq!(
+        ok(&run(&sc, spec).await),
+        "function true true true true\n64\nNotSupportedError Unrecognized algorithm name\n"
+    );
+}
+
+#[tokio::test]
+async fn subtle_hmac_keys_sign_verify_and_export() {
+    let sc = sidecar().await;
+    let code = "(async () => { const s = crypto.subtle; const enc = new TextEncoder();\
+        const k = await s.importKey('raw', enc.encode('key'), { name: 'HMAC', hash: 'SHA-256' }, true, ['sign', 'verify']);\
+        const sig = new Uint8Array(await s.sign('HMAC', k, enc.encode('data')));\
+        const node = require('crypto').createHmac('sha256', 'key').update('data').digest('hex');\
+        const hex = Array.from(sig, (b) => b.toString(16).padStart(2, '0')).join('');\
+        const raw = new Uint8Array(await s.exportKey('raw', k));\
+        const g = await s.generateKey({ name: 'HMAC', hash: 'SHA-512' }, false, ['sign']);\
+        console.log(hex === node, await s.verify('HMAC', k, sig, enc.encode('data')),\
+          await s.verify('HMAC', k, sig, enc.encode('other')), raw.length, g.algorithm.length, k.type,\
+          await s.verify('HMAC', g, sig, enc.encode('data')).catch((e) => e.name)); })()";
+    assert_eq!(
+        ok(&run(&sc, node(code)).await),
+        "true true false 3 1024 secret InvalidAccessError\n"
+    );
+}
