@@ -10,6 +10,8 @@ use v8::MapFnTo;
 mod builtins;
 mod call;
 mod memory;
+mod cjs_lexer;
+pub mod esm;
 mod wasi;
 
 use crate::guest_state::guest;
@@ -41,10 +43,12 @@ fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
         ("hostCall", call::host_call.map_fn_to()),
         ("callResult", call::call_result.map_fn_to()),
         ("loadBuiltin", builtins::load_builtin.map_fn_to()),
+        ("cjsLexer", cjs_lexer::cjs_lexer.map_fn_to()),
         (RUN_SCRIPT, run_script.map_fn_to()),
     ];
     all.extend(memory::callbacks());
     all.extend(wasi::callbacks());
+    all.extend(esm::callbacks());
     all
 }
 
