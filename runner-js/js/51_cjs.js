@@ -58,13 +58,13 @@ import { isLazyBuiltin, lazyBuiltinModule, lazyBuiltinNames, loadLazyBuiltin } f
 import {
   CjsJSONParse,
   cjsFindPath,
-  cjsPackageScope,
   cjsGetExtensions,
   cjsGetExtraPaths,
   cjsIsRelative,
   cjsLookupPaths,
   cjsNodeModulePaths,
   cjsNotFound,
+  cjsPackageScope,
   cjsResolveFilename,
   cjsResolveInit,
   cjsStripBOM,
@@ -264,6 +264,8 @@ function cjsCreateModuleBuiltin() {
     let path = filename;
     if (path !== null && typeof path === 'object' && typeof path.href === 'string')
       path = fsPathArg(path, 'filename');
+    else if (typeof path === 'string' && StringPrototypeStartsWith(path, 'file:'))
+      path = loadLazyBuiltin('internal/esm_resolve').fileURLToPath(path);
     if (typeof path !== 'string' || !pathIsAbsolute(path)) {
       throw makeNodeError(
         TypeErrorCtor,

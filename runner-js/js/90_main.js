@@ -6,6 +6,7 @@ import {
   bridgeCompileScript,
   bridgeMonotonic,
   bridgeWrite,
+  ErrorCtor,
   globalObject,
   ObjectDefineProperty,
   StringPrototypeCharCodeAt,
@@ -13,11 +14,11 @@ import {
   StringPrototypeStartsWith,
   SymbolToStringTag,
 } from './00_primordials.js';
+import { makeNodeError } from './06_errors.js';
 import { TextDecoder, TextEncoder } from './07_encoding.js';
 import { installMemoryGuards, setMemoryLimit } from './09_memory.js';
 import {
   exitCodeValue,
-  exitProcess,
   markStart,
   msSinceStart,
   processObject,
@@ -163,8 +164,11 @@ function start(config) {
   try {
     if (esmMain) {
       if (mode === 'print') {
-        consoleWrite(2, 'node: --print cannot be used with ESM input\n');
-        exitProcess(9);
+        throw makeNodeError(
+          ErrorCtor,
+          'ERR_EVAL_ESM_CANNOT_PRINT',
+          '--print cannot be used with ESM input',
+        );
       }
       if (evalMode) cjsEsm().runEval(source, true);
       else cjsEsm().runMain(filename, source);

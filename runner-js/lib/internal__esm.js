@@ -24,10 +24,13 @@ import {
   SetPrototypeValues,
   SetIteratorPrototypeNext,
   StringPrototypeCharCodeAt,
+  StringPrototypeIndexOf,
+  StringPrototypeLastIndexOf,
   StringPrototypeSlice,
+  StringPrototypeStartsWith,
   TypeErrorCtor,
 } from '../js/00_primordials.js';
-import { listPush, newList } from '../js/01_helpers.js';
+import { isError, listPush, newList } from '../js/01_helpers.js';
 import { makeNodeError } from '../js/06_errors.js';
 import {
   getExitCode,
@@ -78,6 +81,8 @@ function addRecord(id, url, filename, format) {
     value: undefined,
     builtin: undefined,
     names: undefined,
+    children: undefined,
+    source: undefined,
   };
   byId[id] = rec;
   MapPrototypeSet(byURL, url, rec);
@@ -99,6 +104,7 @@ function compileRecord(url, filename, source) {
   const compiled = esmCompile(text, url);
   const rec = addRecord(compiled[0], url, filename, 'module');
   rec.requests = compiled[1];
+  rec.source = text;
   return rec;
 }
 
@@ -276,14 +282,92 @@ function linkGraph(root) {
       if (!child.linked) listPush(stack, child);
     }
     esmLink(rec.id, ids);
+    rec.children = ids;
     rec.linked = true;
   }
 }
 
 function prepare(rec) {
   linkGraph(rec);
-  esmInstantiate(rec.id);
+  try {
+    esmInstantiate(rec.id);
+  } catch (err) {
+    explainMissingExport(err);
+    throw err;
+  }
   return rec;
+}
+
+const MISSING_EXPORT = 'does not provide an export named ';
+
+// Node's hint when the module missing a named export is CommonJS.
+function explainMissingExport(err) {
+  let message;
+  try {
+    if (!isError(err) || err.name !== 'SyntaxError') return;
+    message = err.message;
+  } catch {
+    return;
+  }
+  const prefix = "The requested module '";
+  const at = StringPrototypeIndexOf(message, `' ${MISSING_EXPORT}'`);
+  if (!StringPrototypeStartsWith(message, prefix) || at === -1) return;
+  const specifier = StringPrototypeSlice(message, prefix.length, at);
+  const name = StringPrototypeSlice(message, at + MISSING_EXPORT.length + 3, message.length - 1);
+  const importer = cjsImporter(specifier);
+  if (importer === undefined) return;
+  const names = namedImports(importer.source, specifier);
+  nodeSet(
+    err,
+    'message',
+    `Named export '${name}' not found. The requested module '${specifier}' is a CommonJS ` +
+      'module, which may not support all module.exports as named exports.\nCommonJS modules ' +
+      'can always be imported via the default export, for example using:\n\n' +
+      `import pkg from '${specifier}';\n${names === undefined ? '' : `const ${names} = pkg;\n`}`,
+  );
+}
+
+// A module whose request `specifier` was linked to a CommonJS module.
+function cjsImporter(specifier) {
+  for (let id = 0; id < byId.length; id++) {
+    const rec = byId[id];
+    if (rec === undefined || rec.children === undefined || rec.source === undefined) continue;
+    for (let i = 0; i < rec.requests.length; i++) {
+      if (rec.requests[i][0] !== specifier) continue;
+      const child = byId[rec.children[i]];
+      if (child !== undefined && child.format === 'commonjs') return rec;
+    }
+  }
+  return undefined;
+}
+
+// `{ a, b: c }` for `import { a, b as c } from 'specifier'` in `source`, on one line.
+function namedImports(source, specifier) {
+  let at = StringPrototypeIndexOf(source, `'${specifier}'`);
+  if (at === -1) at = StringPrototypeIndexOf(source, `"${specifier}"`);
+  if (at === -1) return undefined;
+  const start = StringPrototypeLastIndexOf(source, 'import', at);
+  const open = StringPrototypeIndexOf(source, '{', start);
+  const close = StringPrototypeIndexOf(source, '}', open);
+  if (start === -1 || open === -1 || close === -1 || close > at) return undefined;
+  let out = '';
+  let space = false;
+  const text = StringPrototypeSlice(source, open, close + 1);
+  for (let i = 0; i < text.length; i++) {
+    const c = StringPrototypeCharCodeAt(text, i);
+    if (c === 32 || (c >= 9 && c <= 13)) {
+      space = true;
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += text[i];
+  }
+  for (;;) {
+    const as = StringPrototypeIndexOf(out, ' as ');
+    if (as === -1) return out;
+    out = `${StringPrototypeSlice(out, 0, as)}: ${StringPrototypeSlice(out, as + 4)}`;
+  }
 }
 
 // ---- the runner's hooks ----
@@ -314,7 +398,15 @@ export function importMeta(meta, id) {
     nodeSet(meta, 'filename', rec.filename);
   }
   nodeSet(meta, 'resolve', function resolve(specifier) {
-    return esmResolve(`${specifier}`, url, ESM_CONDITIONS).url;
+    try {
+      return esmResolve(`${specifier}`, url, ESM_CONDITIONS).url;
+    } catch (err) {
+      // Like Node: a file that is missing (or a directory) still resolves to its URL.
+      const code = err.code;
+      if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'ERR_UNSUPPORTED_DIR_IMPORT') && err.url)
+        return err.url;
+      throw err;
+    }
   });
   nodeSet(meta, 'url', url);
 }

@@ -78,8 +78,10 @@ impl NameSet {
     }
 }
 
-/// Most source code units lexed (1 GiB of UTF-16): V8's strings are shorter anyway.
-const MAX_UNITS: usize = 1 << 29;
+/// Most source code units lexed: the copy the lexer reads lives outside the V8 heap, so it is
+/// bounded (64 MiB of UTF-16, transient; the largest published CommonJS bundles are a few MB).
+/// A larger source exports only `default`, as a source that does not lex.
+const MAX_UNITS: usize = 32 << 20;
 
 /// `bridge.cjsLexer(source)`.
 pub fn cjs_lexer<'s>(
