@@ -472,6 +472,24 @@ export function cjsLoadForEsm(filename) {
   return module.exports;
 }
 
+// True while CommonJS module `filename` is being loaded (in require.cache, not loaded yet).
+export function cjsIsLoading(filename) {
+  const cached = cjsCache[filename];
+  return cached !== undefined && cached.loaded === false;
+}
+
+// The main module turned out to be ES module `filename`: it is no CommonJS module after all.
+export function cjsForgetMain(filename) {
+  if (cjsMain !== undefined && cjsCache[filename] === cjsMain) delete cjsCache[filename];
+  cjsMain = undefined;
+}
+
+// The filename of the module that required `module` (for error messages), or undefined.
+export function cjsParentFilename(module) {
+  const rec = WeakMapPrototypeGet(cjsRecords, module);
+  return rec === undefined || rec.parent === undefined ? undefined : rec.parent.filename;
+}
+
 // Resolves `request` as require() would from file `filename` (for the CommonJS lexer's
 // re-exports); undefined when it does not resolve or is a builtin.
 export function cjsResolveFrom(request, filename) {

@@ -146,7 +146,8 @@ function start(config) {
   cjsInit(config);
   const inputType = mainInputType(config);
   esmMain = evalMode ? inputType === 'module' : cjsFormatOf(filename) === 'module';
-  const module = evalMode ? cjsCreateEval() : cjsCreateMain(filename);
+  // An ES module main is no CommonJS module: not in require.cache, no require.main.
+  const module = evalMode || esmMain ? cjsCreateEval() : cjsCreateMain(filename);
   const require = cjsMakeRequire(module);
   installGlobals(require, module, evalMode, filename);
   if (mode === 'call') {

@@ -41,7 +41,14 @@ import {
 import { nodeSet, pathCwd, pathDirname } from '../js/40_path.js';
 import { fsFail, fsIsErr, fsReadFileRaw, fsTakeProbed } from '../js/41_fs_core.js';
 import { CjsJSONParse, cjsStripBOM } from '../js/50_cjs_resolve.js';
-import { cjsBuiltin, cjsLoadForEsm, cjsResolveFrom } from '../js/51_cjs.js';
+import {
+  cjsBuiltin,
+  cjsForgetMain,
+  cjsIsLoading,
+  cjsLoadForEsm,
+  cjsParentFilename,
+  cjsResolveFrom,
+} from '../js/51_cjs.js';
 import {
   dataURL,
   ESM_CONDITIONS,
@@ -67,6 +74,7 @@ const byURL = new MapCtor(); // url -> record
 const byId = newList(); // module id -> record
 let mainRecord; // the entry module, when the main is ESM
 let mainSettled = false;
+let requiring = 0; // require(esm) calls under way
 
 // A module record: { id, url, filename, format, requests, linked, value, builtin, names }.
 function addRecord(id, url, filename, format) {
@@ -278,6 +286,12 @@ function linkGraph(root) {
       const request = requests[i];
       const resolved = esmResolve(request[0], rec.url, ESM_CONDITIONS);
       const child = load(resolved, attributesOf(request, 1));
+      if (requiring > 0 && child.format === 'commonjs' && cjsIsLoading(child.filename)) {
+        throw requireError(
+          'ERR_REQUIRE_CYCLE_MODULE',
+          `Cannot import CommonJS Module ${request[0]} in a cycle. (from ${rec.filename})`,
+        );
+      }
       listPush(ids, child.id);
       if (!child.linked) listPush(stack, child);
     }
@@ -477,11 +491,24 @@ export function requireModule(module, filename, source) {
 }
 
 function finishRequire(module, rec) {
+  requiring++;
+  try {
+    return finishRequireNow(module, rec);
+  } finally {
+    requiring--;
+  }
+}
+
+function finishRequireNow(module, rec) {
   const info = esmInfo(rec.id);
   if (info[0] === 1 || info[0] === 3) {
+    const parent = cjsParentFilename(module);
     throw requireError(
       'ERR_REQUIRE_CYCLE_MODULE',
-      `Cannot require() ES Module ${rec.filename} in a cycle.`,
+      `Cannot require() ES Module ${rec.filename} in a cycle.${parent === undefined ? '' : ` (from ${parent})`} ` +
+        'A cycle involving require(esm) is not allowed to maintain invariants mandated by the ' +
+        'ECMAScript specification. Try making at least part of the dependency in the graph ' +
+        'lazily loaded.',
     );
   }
   prepare(rec);
@@ -522,6 +549,7 @@ export function requireDetected(module, filename, source, sure, isMain) {
     }
   }
   if (isMain) {
+    cjsForgetMain(filename);
     runRoot(rec, source);
     return true;
   }
