@@ -14,15 +14,16 @@ import {
   MapCtor,
   MapPrototypeGet,
   MapPrototypeSet,
+  ObjectDefineProperty,
   ObjectKeys,
   ObjectPrototypeHasOwnProperty,
   PromiseCtor,
   SetCtor,
+  SetIteratorPrototypeNext,
   SetPrototypeAdd,
   SetPrototypeGetSize,
   SetPrototypeHas,
   SetPrototypeValues,
-  SetIteratorPrototypeNext,
   StringPrototypeCharCodeAt,
   StringPrototypeIndexOf,
   StringPrototypeLastIndexOf,
@@ -32,12 +33,7 @@ import {
 } from '../js/00_primordials.js';
 import { isError, listPush, newList } from '../js/01_helpers.js';
 import { makeNodeError } from '../js/06_errors.js';
-import {
-  getExitCode,
-  setExitCode,
-  setMainSource,
-  triggerUncaught,
-} from '../js/20_exit.js';
+import { getExitCode, setExitCode, setMainSource, triggerUncaught } from '../js/20_exit.js';
 import { nodeSet, pathCwd, pathDirname } from '../js/40_path.js';
 import { fsFail, fsIsErr, fsReadFileRaw, fsTakeProbed } from '../js/41_fs_core.js';
 import { CjsJSONParse, cjsStripBOM } from '../js/50_cjs_resolve.js';
@@ -331,14 +327,31 @@ function explainMissingExport(err) {
   const importer = cjsImporter(specifier);
   if (importer === undefined) return;
   const names = namedImports(importer.source, specifier);
-  nodeSet(
-    err,
-    'message',
+  const hint =
     `Named export '${name}' not found. The requested module '${specifier}' is a CommonJS ` +
-      'module, which may not support all module.exports as named exports.\nCommonJS modules ' +
-      'can always be imported via the default export, for example using:\n\n' +
-      `import pkg from '${specifier}';\n${names === undefined ? '' : `const ${names} = pkg;\n`}`,
-  );
+    'module, which may not support all module.exports as named exports.\nCommonJS modules ' +
+    'can always be imported via the default export, for example using:\n\n' +
+    `import pkg from '${specifier}';\n${names === undefined ? '' : `const ${names} = pkg;\n`}`;
+  try {
+    const stack = err.stack;
+    const head = `SyntaxError: ${message}`;
+    ObjectDefineProperty(err, 'message', {
+      __proto__: null,
+      value: hint,
+      writable: true,
+      enumerable: false,
+      configurable: true,
+    });
+    if (typeof stack === 'string' && StringPrototypeStartsWith(stack, head)) {
+      ObjectDefineProperty(err, 'stack', {
+        __proto__: null,
+        value: `SyntaxError: ${hint}${StringPrototypeSlice(stack, head.length)}`,
+        writable: true,
+        enumerable: false,
+        configurable: true,
+      });
+    }
+  } catch {}
 }
 
 // A module whose request `specifier` was linked to a CommonJS module.
@@ -395,10 +408,25 @@ export function importDynamic(specifier, referrer, attributes) {
   }
 }
 
+// The engine's evaluation promise `promise`, made safe to await: an own `constructor` (the
+// original Promise) so `await` neither reads a guest-replaced `Promise.prototype.constructor`
+// nor calls a guest-replaced `then`. The promise itself never reaches the guest.
+function awaitable(promise) {
+  if (promise === null || typeof promise !== 'object') return promise;
+  ObjectDefineProperty(promise, 'constructor', {
+    __proto__: null,
+    value: PromiseCtor,
+    writable: true,
+    enumerable: false,
+    configurable: true,
+  });
+  return promise;
+}
+
 async function importAsync(specifier, base, attributes) {
   await undefined; // the importing code finishes its synchronous part first
   const rec = prepare(load(esmResolve(specifier, base, ESM_CONDITIONS), attributes));
-  await esmEvaluate(rec.id);
+  await awaitable(esmEvaluate(rec.id));
   return esmNamespace(rec.id);
 }
 
@@ -573,7 +601,7 @@ function runRoot(rec, source) {
   setMainSource(rec.url, cjsStripBOM(source));
   mainRecord = rec;
   prepare(rec);
-  watchMain(esmEvaluate(rec.id));
+  watchMain(awaitable(esmEvaluate(rec.id)));
 }
 
 // `node FILE` for an ES module.

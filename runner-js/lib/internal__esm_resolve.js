@@ -252,7 +252,10 @@ function builtinResult(name) {
 function urlScheme(specifier) {
   for (let i = 0; i < specifier.length; i++) {
     const c = StringPrototypeCharCodeAt(specifier, i);
-    if (c === 58) return i > 1 ? StringPrototypeToLowerCase(StringPrototypeSlice(specifier, 0, i + 1)) : undefined;
+    if (c === 58)
+      return i > 1
+        ? StringPrototypeToLowerCase(StringPrototypeSlice(specifier, 0, i + 1))
+        : undefined;
     const alpha = (c | 32) >= 97 && (c | 32) <= 122;
     if (!(alpha || (i > 0 && ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)))) {
       return undefined;
@@ -346,7 +349,10 @@ function packageResolve(specifier, base, conditions) {
         return finalize(pathToFileURL(target), base);
       }
       if (subpath === '.') return legacyMain(nm, pkg, base);
-      return finalize(resolveFileURL(`.${StringPrototypeSlice(subpath, 1)}`, pathToFileURL(`${nm}/`)), base);
+      return finalize(
+        resolveFileURL(`.${StringPrototypeSlice(subpath, 1)}`, pathToFileURL(`${nm}/`)),
+        base,
+      );
     }
     if (dir === '/') break;
     dir = pathDirname(dir);

@@ -175,7 +175,9 @@ fn input_type(args: &[String]) -> Result<(Vec<String>, &[String]), Command> {
             _ => return Ok((options, rest)),
         };
         if value != "module" && value != "commonjs" {
-            return Err(bad_option("--input-type must be \"module\" or \"commonjs\""));
+            return Err(bad_option(
+                "--input-type must be \"module\" or \"commonjs\"",
+            ));
         }
         options.push(format!("--input-type={value}"));
         rest = &rest[used..];
@@ -331,7 +333,10 @@ mod tests {
             &["node", "--input-type"],
         ] {
             let result = resolve(&argv(parts), "/", &NOWHERE, &mut no_fs(), &modules);
-            assert!(matches!(result, Ok(Command::Fails { code: 9, .. })), "{parts:?}");
+            assert!(
+                matches!(result, Ok(Command::Fails { code: 9, .. })),
+                "{parts:?}"
+            );
         }
     }
 

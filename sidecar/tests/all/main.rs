@@ -4,6 +4,7 @@ mod call_protocol;
 mod call_sdk;
 mod commands_diff;
 mod containment;
+mod esm;
 mod fuzz_requests;
 mod js_exec;
 mod limits;

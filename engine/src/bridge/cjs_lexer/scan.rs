@@ -68,8 +68,12 @@ impl<'a> Lexer<'a> {
     pub(super) fn starts_with(&self, text: &str, at: isize) -> bool {
         let at = at.max(0) as usize;
         let bytes = text.as_bytes();
-        at.checked_add(bytes.len()).is_some_and(|e| e <= self.src.len())
-            && bytes.iter().enumerate().all(|(k, &b)| self.src[at + k] == u16::from(b))
+        at.checked_add(bytes.len())
+            .is_some_and(|e| e <= self.src.len())
+            && bytes
+                .iter()
+                .enumerate()
+                .all(|(k, &b)| self.src[at + k] == u16::from(b))
     }
 
     /// `source.startsWith(units, at)` for code units.
@@ -171,7 +175,8 @@ impl<'a> Lexer<'a> {
                     if self.at(self.pos) == 40 {
                         self.pos += 1;
                         self.push_open(self.last_token_pos);
-                        if self.try_parse_require(RequireType::Import)? && self.keyword_start(start) {
+                        if self.try_parse_require(RequireType::Import)? && self.keyword_start(start)
+                        {
                             self.try_backtrack_add_star_export_binding(start - 1);
                         }
                     }
@@ -418,7 +423,11 @@ impl Lexer<'_> {
         let last = self.at(ltp);
         let depth = self.open_token_depth;
         let open = self.open_token_pos_stack.get(depth).copied().unwrap_or(-1);
-        let class = self.open_class_pos_stack.get(depth).copied().unwrap_or(false);
+        let class = self
+            .open_class_pos_stack
+            .get(depth)
+            .copied()
+            .unwrap_or(false);
         (is_expression_punctuator(last)
             && !(last == 46 && (48..=57).contains(&self.at(ltp - 1)))
             && !(last == 43 && self.at(ltp - 1) == 43)

@@ -17,7 +17,10 @@ fn exports_dot_and_bracket_assignments() {
         exports("exports.a = 1; exports['b'] = 2; module.exports.c = 3; exports.d;"),
         ["a", "b", "c"]
     );
-    assert_eq!(exports("exports['\\u0061b'] = 1; exports['\\ud800'] = 2;"), ["ab"]);
+    assert_eq!(
+        exports("exports['\\u0061b'] = 1; exports['\\ud800'] = 2;"),
+        ["ab"]
+    );
 }
 
 #[test]
@@ -65,7 +68,14 @@ fn regexes_templates_and_comments_do_not_confuse_it() {
 
 #[test]
 fn malformed_sources_fail_without_panicking() {
-    for src in ["'unterminated", "a = (", "}", "`${", "/[/", "exports.x = 1; )"] {
+    for src in [
+        "'unterminated",
+        "a = (",
+        "}",
+        "`${",
+        "/[/",
+        "exports.x = 1; )",
+    ] {
         assert_eq!(lex(src), Err(Fail::Syntax), "{src}");
     }
     let lone: Vec<u16> = "exports.".encode_utf16().chain([0xD800, 61, 49]).collect();

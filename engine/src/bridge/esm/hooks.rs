@@ -28,7 +28,10 @@ pub(super) fn resolve<'s>(
             .map(|entry| v8::Local::new(scope, &entry.module))
     };
     if found.is_none() {
-        throw_type_error(scope, &format!("module request '{specifier}' was not linked"));
+        throw_type_error(
+            scope,
+            &format!("module request '{specifier}' was not linked"),
+        );
     }
     found
 }
@@ -58,7 +61,11 @@ pub(super) fn evaluate_synthetic<'s>(
         let value = values.get(scope, key.into())?;
         module.set_synthetic_module_export(scope, key, value)?;
     }
-    Some(v8::undefined(scope).into())
+    // The evaluation's result is a promise, as for source text modules.
+    let done = v8::PromiseResolver::new(scope)?;
+    let undefined = v8::undefined(scope).into();
+    done.resolve(scope, undefined)?;
+    Some(done.get_promise(scope).into())
 }
 
 /// `import(specifier)`: `runner.esmImport(specifier, referrer name, [key, value, ...])`, a

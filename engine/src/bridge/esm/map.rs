@@ -78,11 +78,17 @@ impl EsmMap {
     }
 
     /// The module id `referrer`'s request (`specifier`, `attributes`) was linked to.
-    pub fn linked(&self, referrer: u32, specifier: &str, attributes: &[(String, String)]) -> Option<u32> {
+    pub fn linked(
+        &self,
+        referrer: u32,
+        specifier: &str,
+        attributes: &[(String, String)],
+    ) -> Option<u32> {
         let entry = self.get(referrer)?;
-        let index = entry.requests.iter().position(|r| {
-            r.specifier == specifier && same_attributes(&r.attributes, attributes)
-        })?;
+        let index = entry
+            .requests
+            .iter()
+            .position(|r| r.specifier == specifier && same_attributes(&r.attributes, attributes))?;
         entry.links.get(index).copied().flatten()
     }
 }
@@ -100,7 +106,10 @@ mod tests {
     fn attributes_compare_as_sets() {
         let ty = ("type".to_string(), "json".to_string());
         let other = ("x".to_string(), "y".to_string());
-        assert!(same_attributes(&[ty.clone(), other.clone()], &[other.clone(), ty.clone()]));
+        assert!(same_attributes(
+            &[ty.clone(), other.clone()],
+            &[other.clone(), ty.clone()]
+        ));
         assert!(!same_attributes(&[ty.clone()], &[other.clone()]));
         assert!(!same_attributes(&[ty.clone()], &[]));
     }

@@ -10,7 +10,7 @@
 //! | `esmSynthetic(url, names)` | a synthetic module exporting `names` (deduplicated); its evaluation calls `runner.esmSynthetic(id)` for the values |
 //! | `esmLink(id, ids)` | the module each request of `id` resolved to, in request order |
 //! | `esmInstantiate(id)` | links the graph (a no-op once linked); throws the link error |
-//! | `esmEvaluate(id)` | evaluates; returns the evaluation promise |
+//! | `esmEvaluate(id)` | evaluates; returns the evaluation promise (marked handled) |
 //! | `esmNamespace(id)` | the namespace object (linked modules only) |
 //! | `esmInfo(id)` | `[status, hasTopLevelAwait, isGraphAsync]` (status: 0 unlinked .. 5 errored; graph flag only once linked) |
 //! | `esmStalled(id)` | `[url, line, source line]` of each top-level await that has not settled |
@@ -79,9 +79,7 @@ fn module_arg<'s>(
     scope: &mut v8::PinScope<'s, '_>,
     value: v8::Local<'s, v8::Value>,
 ) -> Option<(u32, v8::Local<'s, v8::Module>)> {
-    let id = value
-        .uint32_value(scope)
-        .filter(|_| value.is_uint32());
+    let id = value.uint32_value(scope).filter(|_| value.is_uint32());
     let state = guest(scope)?;
     let module = id.and_then(|id| {
         let map = state.esm.borrow();
@@ -208,8 +206,7 @@ fn synthetic<'s>(
             keys.push(name);
         }
     }
-    let module =
-        v8::Module::create_synthetic_module(scope, url, &keys, hooks::evaluate_synthetic);
+    let module = v8::Module::create_synthetic_module(scope, url, &keys, hooks::evaluate_synthetic);
     if let Some(id) = add_entry(scope, module, Vec::new(), names) {
         rv.set(v8::Number::new(scope, f64::from(id)).into());
     }
@@ -279,6 +276,11 @@ fn evaluate<'s>(
         | v8::ModuleStatus::Evaluated
         | v8::ModuleStatus::Errored => {
             if let Some(promise) = module.evaluate(scope) {
+                // The loader always handles the outcome itself (awaits it, or reads the
+                // module's status): a rejection is never "unhandled" on its own.
+                if let Ok(promise) = v8::Local::<v8::Promise>::try_from(promise) {
+                    promise.mark_as_handled();
+                }
                 rv.set(promise);
             }
         }

@@ -1,0 +1,685 @@
+//! ES modules through the real sidecar: static and dynamic imports, `.mjs` and `"type": "module"`,
+//! `import.meta`, top-level await, JSON imports, CommonJS interop both ways (named exports as
+//! Node's lexer finds them, `require()` of synchronous ESM), package `exports`/`imports` with each
+//! side's conditions, Node-shaped errors, and hostile inputs.
+//!
+//! Where Node 20 (the host's) and Node 22 behave alike, a test is differential: the same files,
+//! mounted at the same guest path as on the host, run under the host's `node` and the sidecar,
+//! must print the same. Node 22-only behaviour (the unsettled top-level await warning, the
+//! `ERR_IMPORT_ATTRIBUTE_*` codes) is asserted directly.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use agentos_sdk::{ErrorCode, ExecSpec, Output, Sidecar};
+
+use crate::support::{node, run, scratch, sidecar, stderr, stdout};
+
+/// A scratch directory holding `files` (path relative to the root, contents).
+fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let root = scratch(name);
+    for (path, text) in files {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    root
+}
+
+fn host(dir: &Path) -> &str {
+    dir.to_str().unwrap()
+}
+
+/// `argv` in the sidecar with `dir` mounted read-only at its own host path, cwd there.
+fn guest(dir: &Path, argv: &[&str]) -> ExecSpec {
+    ExecSpec::new(argv.iter().copied())
+        .dir_ro(host(dir), host(dir))
+        .cwd(host(dir))
+}
+
+/// Runs `argv` (starting with `node`) under the host's Node in `dir`: (exit code, stdout).
+fn host_node(dir: &Path, argv: &[&str]) -> (i32, String) {
+    let out = Command::new(argv[0])
+        .args(&argv[1..])
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .output()
+        .expect("the host's node runs (ci/test requires Node 20)");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+/// The sidecar prints what the host's Node prints for `argv` in `dir`, and exits alike.
+async fn same_as_node(sc: &Sidecar, dir: &Path, argv: &[&str]) -> String {
+    let (code, expected) = host_node(dir, argv);
+    let out = run(sc, guest(dir, argv)).await;
+    assert_eq!(stdout(&out), expected, "stderr: {}", stderr(&out));
+    assert_eq!(out.status.code, code, "stderr: {}", stderr(&out));
+    expected
+}
+
+async fn ok(sc: &Sidecar, spec: ExecSpec) -> String {
+    let out: Output = run(sc, spec).await;
+    assert_eq!(out.status.code, 0, "stderr: {}", stderr(&out));
+    stdout(&out)
+}
+
+const DUAL: &[(&str, &str)] = &[
+    (
+        "node_modules/dual/package.json",
+        r#"{"name": "dual", "exports": {
+            ".": {"import": "./dist/index.mjs", "require": "./dist/index.cjs"},
+            "./feature": {"node": {"import": "./dist/f.mjs", "default": "./dist/f.cjs"}},
+            "./package.json": "./package.json"}}"#,
+    ),
+    (
+        "node_modules/dual/dist/index.mjs",
+        "export const kind = 'esm'; export default 'dual-esm';",
+    ),
+    (
+        "node_modules/dual/dist/index.cjs",
+        "exports.kind = 'cjs'; exports.default = 'dual-cjs';",
+    ),
+    ("node_modules/dual/dist/f.mjs", "export const f = 'f-esm';"),
+    ("node_modules/dual/dist/f.cjs", "exports.f = 'f-cjs';"),
+    (
+        "node_modules/esmonly/package.json",
+        r#"{"name": "esmonly", "type": "module", "exports": "./index.js"}"#,
+    ),
+    (
+        "node_modules/esmonly/index.js",
+        "export const e = 'esm-only'; export default function hello() { return 'hi'; }",
+    ),
+    (
+        "node_modules/onlyimport/package.json",
+        r#"{"name": "onlyimport", "exports": {"import": "./i.mjs"}}"#,
+    ),
+    ("node_modules/onlyimport/i.mjs", "export default 1;"),
+    (
+        "node_modules/legacy/package.json",
+        r#"{"name": "legacy", "main": "lib/main"}"#,
+    ),
+    (
+        "node_modules/legacy/lib/main.js",
+        "exports.legacy = true; exports['quoted name'] = 2;",
+    ),
+];
+
+#[tokio::test]
+async fn dual_packages_give_import_and_require_their_own_condition() {
+    let main = "import dual, { kind } from 'dual';\n\
+        import { f } from 'dual/feature';\n\
+        import { createRequire } from 'node:module';\n\
+        const require = createRequire(import.meta.url);\n\
+        console.log(dual, kind, f, require('dual').kind, require('dual/feature').f);\n\
+        try { require('onlyimport'); } catch (e) { console.log(e.code); }\n\
+        console.log((await import('onlyimport')).default);\n";
+    let mut files = DUAL.to_vec();
+    files.push(("main.mjs", main));
+    let dir = tree("esm-dual", &files);
+    let sc = sidecar().await;
+    let printed = same_as_node(&sc, &dir, &["node", "main.mjs"]).await;
+    assert_eq!(
+        printed,
+        "dual-esm esm f-esm cjs f-cjs\nERR_PACKAGE_PATH_NOT_EXPORTED\n1\n"
+    );
+}
+
+#[tokio::test]
+async fn commonjs_imports_get_default_and_the_named_exports_the_lexer_finds() {
+    let files = [
+        (
+            "cjs/plain.js",
+            "exports.a = 1;\nmodule.exports.b = function b() {};\n\
+             Object.defineProperty(exports, 'c', { enumerable: true, get: function () { return q.c; } });\n\
+             Object.defineProperty(exports, 'd', { enumerable: true, get() { return 4; } });\n\
+             var q = { c: 3 };",
+        ),
+        (
+            "cjs/literal.js",
+            "const x = 1, y = 2;\nmodule.exports = { x, y: y, 'z': x, ...require('./plain.js') };",
+        ),
+        (
+            "cjs/ts.js",
+            "var __exportStar = function (m, e) { for (var p in m) e[p] = m[p]; };\n\
+             Object.defineProperty(exports, '__esModule', { value: true });\n\
+             __exportStar(require('./plain.js'), exports);\nexports.ts = 'ts';",
+        ),
+        (
+            "cjs/reexport.js",
+            "module.exports = require('./literal.js');",
+        ),
+        (
+            "main.mjs",
+            "import plain, * as ns from './cjs/plain.js';\n\
+             import * as lit from './cjs/literal.js';\n\
+             import * as ts from './cjs/ts.js';\n\
+             import * as re from './cjs/reexport.js';\n\
+             const show = (m) => Object.keys(m).sort().join(',');\n\
+             console.log(show(ns), ns.default === plain, ns.c, ns.a);\n\
+             console.log(show(lit), lit.z, lit.default.d);\n\
+             console.log(show(ts), ts.a, ts.__esModule);\n\
+             console.log(show(re));\n",
+        ),
+    ];
+    let dir = tree("esm-cjs-names", &files);
+    let sc = sidecar().await;
+    same_as_node(&sc, &dir, &["node", "main.mjs"]).await;
+}
+
+#[tokio::test]
+async fn a_missing_named_export_of_commonjs_gets_nodes_hint() {
+    let files = [
+        ("lib.cjs", "exports.a = 1;"),
+        (
+            "main.mjs",
+            "import { a, b as bee } from './lib.cjs';\nconsole.log(a, bee);",
+        ),
+    ];
+    let dir = tree("esm-cjs-hint", &files);
+    let sc = sidecar().await;
+    let out = run(&sc, guest(&dir, &["node", "main.mjs"])).await;
+    assert_eq!(out.status.code, 1);
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "SyntaxError: Named export 'b' not found. The requested module './lib.cjs' is a \
+             CommonJS module, which may not support all module.exports as named exports.\n\
+             CommonJS modules can always be imported via the default export, for example using:\n\n\
+             import pkg from './lib.cjs';\nconst { a, b: bee } = pkg;"
+        ),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn require_of_synchronous_esm_returns_its_namespace_as_node_22() {
+    let main = "const show = (f) => { try { return JSON.stringify(f()); } catch (e) { return e.code; } };\n\
+        const esm = require('esmonly');\n\
+        console.log(esm.e, typeof esm.default, esm.__esModule, require('esmonly') === esm);\n\
+        console.log(show(() => require('./tla.mjs')), show(() => require('./throws.mjs')));\n\
+        console.log(require('./plain.mjs').p, Object.keys(require('./plain.mjs')).join());\n\
+        console.log(require('legacy').legacy, require('dual').kind);\n";
+    let mut files = DUAL.to_vec();
+    files.extend([
+        ("main.cjs", main),
+        ("tla.mjs", "export const v = 1; await 0;"),
+        (
+            "throws.mjs",
+            "throw Object.assign(new Error('x'), { code: 'THROWN' });",
+        ),
+        ("plain.mjs", "export const p = 'plain';"),
+    ]);
+    let dir = tree("esm-require", &files);
+    let sc = sidecar().await;
+    let printed = same_as_node(&sc, &dir, &["node", "main.cjs"]).await;
+    assert!(
+        printed.starts_with("esm-only function true true\nERR_REQUIRE_ASYNC_MODULE THROWN\n"),
+        "{printed}"
+    );
+}
+
+#[tokio::test]
+async fn require_cycles_through_esm_are_node_errors() {
+    let files = [
+        (
+            "a.cjs",
+            "exports.early = 1; try { require('./b.mjs'); } catch (e) { console.log(e.code, e.message); }",
+        ),
+        ("b.mjs", "import a from './a.cjs'; export const x = a;"),
+        ("c1.mjs", "import './c2.mjs'; export const c = 1;"),
+        (
+            "c2.mjs",
+            "import { createRequire } from 'module';\n\
+             try { createRequire(import.meta.url)('./c1.mjs'); } catch (e) { console.log(e.code); }",
+        ),
+    ];
+    let dir = tree("esm-require-cycle", &files);
+    let sc = sidecar().await;
+    same_as_node(&sc, &dir, &["node", "a.cjs"]).await;
+    same_as_node(&sc, &dir, &["node", "c1.mjs"]).await;
+}
+
+#[tokio::test]
+async fn module_sync_imports_and_self_reference_resolve_on_both_sides() {
+    let files = [
+        (
+            "package.json",
+            r##"{"name": "app", "exports": {".": "./index.cjs", "./x": "./x.cjs"},
+                "imports": {"#util": {"import": "./util.mjs", "require": "./util.cjs"},
+                            "#lib/*": "./lib/*.js"}}"##,
+        ),
+        ("util.cjs", "exports.u = 'util-cjs';"),
+        ("util.mjs", "export const u = 'util-esm';"),
+        ("lib/a.js", "exports.l = 'lib-a';"),
+        ("index.cjs", "module.exports = 'self-index';"),
+        ("x.cjs", "module.exports = 'self-x';"),
+        (
+            "node_modules/sync/package.json",
+            r#"{"name": "sync", "exports": {"module-sync": "./s.mjs", "require": "./s.cjs", "import": "./s2.mjs"}}"#,
+        ),
+        (
+            "node_modules/sync/s.mjs",
+            "export const which = 'module-sync';",
+        ),
+        ("node_modules/sync/s.cjs", "exports.which = 'require';"),
+        ("node_modules/sync/s2.mjs", "export const which = 'import';"),
+        (
+            "main.cjs",
+            "const show = (f) => { try { return JSON.stringify(f()); } catch (e) { return e.code; } };\n\
+             console.log(show(() => require('#util').u), show(() => require('#lib/a').l), show(() => require('#nope')));\n\
+             console.log(show(() => require('app')), show(() => require('app/x')), show(() => require('sync').which));\n",
+        ),
+        (
+            "main.mjs",
+            "import { u } from '#util';\nimport x from 'app/x';\nimport { which } from 'sync';\n\
+             console.log(u, x, which);\ntry { await import('#nope'); } catch (e) { console.log(e.code); }\n",
+        ),
+    ];
+    let dir = tree("esm-conditions", &files);
+    let sc = sidecar().await;
+    let printed = same_as_node(&sc, &dir, &["node", "main.cjs"]).await;
+    assert!(printed.ends_with("\"module-sync\"\n"), "{printed}");
+    same_as_node(&sc, &dir, &["node", "main.mjs"]).await;
+}
+
+#[tokio::test]
+async fn type_module_packages_make_js_files_modules_and_cjs_stays_commonjs() {
+    let files = [
+        ("package.json", r#"{"type": "module"}"#),
+        (
+            "main.js",
+            "import { c } from './c.cjs';\nimport data from './data.json' with { type: 'json' };\n\
+             console.log(c, typeof require, typeof module, data.n);",
+        ),
+        ("c.cjs", "exports.c = typeof require;"),
+        ("data.json", "{\"n\": 7}"),
+    ];
+    let dir = tree("esm-type-module", &files);
+    let sc = sidecar().await;
+    let printed = same_as_node(&sc, &dir, &["node", "main.js"]).await;
+    assert_eq!(printed, "function undefined undefined 7\n");
+}
+
+#[tokio::test]
+async fn import_meta_has_dirname_filename_resolve_and_url() {
+    let mut files = DUAL.to_vec();
+    files.push((
+        "sub dir/m.mjs",
+        "console.log(import.meta.url, import.meta.filename, import.meta.dirname);\n\
+         console.log(Object.keys(import.meta).join(), import.meta.resolve('dual'), import.meta.resolve('./nope.js'));\n\
+         try { import.meta.resolve('nopkg'); } catch (e) { console.log(e.code); }",
+    ));
+    let dir = tree("esm-meta", &files);
+    let sc = sidecar().await;
+    let printed = same_as_node(&sc, &dir, &["node", "sub dir/m.mjs"]).await;
+    assert!(printed.contains("/sub%20dir/m.mjs "), "{printed}");
+}
+
+#[tokio::test]
+async fn top_level_await_works_in_mjs_and_in_eval_with_input_type_module() {
+    let files = [
+        (
+            "tla.mjs",
+            "const v = await new Promise((r) => setTimeout(() => r('later'), 5));\nconsole.log(v);",
+        ),
+        ("dep.mjs", "export const x = await Promise.resolve(41) + 1;"),
+    ];
+    let dir = tree("esm-tla", &files);
+    let sc = sidecar().await;
+    same_as_node(&sc, &dir, &["node", "tla.mjs"]).await;
+    let code =
+        "const { x } = await import('./dep.mjs'); console.log(x, import.meta.url, typeof require);";
+    let printed = same_as_node(&sc, &dir, &["node", "--input-type=module", "-e", code]).await;
+    assert!(printed.starts_with("42 file://"), "{printed}");
+    let detected = "import { x } from './dep.mjs'; console.log(x);";
+    same_as_node(&sc, &dir, &["node", "-e", detected]).await;
+}
+
+#[tokio::test]
+async fn an_unsettled_top_level_await_exits_13_with_node_22s_warning() {
+    let dir = tree(
+        "esm-stalled",
+        &[("stall.mjs", "await new Promise(() => {});\n")],
+    );
+    let sc = sidecar().await;
+    let out = run(&sc, guest(&dir, &["node", "stall.mjs"])).await;
+    assert_eq!(out.status.code, 13);
+    let expected = format!(
+        "Warning: Detected unsettled top-level await at file://{}/stall.mjs:1\n\
+         await new Promise(() => {{}});\n^\n\n",
+        host(&dir)
+    );
+    assert_eq!(stderr(&out), expected);
+}
+
+#[tokio::test]
+async fn builtins_import_with_and_without_the_node_prefix() {
+    let code = "import fs, { readFileSync } from 'node:fs';\nimport { join } from 'path';\n\
+        import * as events from 'events';\nimport { createRequire, builtinModules } from 'module';\n\
+        const p = await import('node:fs/promises');\n\
+        console.log(fs.readFileSync === readFileSync, join('a', 'b'), typeof events.default, \
+        typeof createRequire, Array.isArray(builtinModules), typeof p.readFile);\n\
+        try { await import('node:nope'); } catch (e) { console.log(e.code); }";
+    let dir = tree("esm-builtins", &[("b.mjs", code)]);
+    let sc = sidecar().await;
+    same_as_node(&sc, &dir, &["node", "b.mjs"]).await;
+    let out = ok(
+        &sc,
+        node("import('node:fs').then((m) => console.log(typeof m.default.statSync, typeof m.statSync))"),
+    )
+    .await;
+    assert_eq!(out, "function function\n");
+}
+
+#[tokio::test]
+async fn resolution_and_format_errors_are_nodes() {
+    let files = [
+        ("sub/x.js", ""),
+        ("x.ts", ""),
+        ("data.json", "{}"),
+        (
+            "errors.mjs",
+            "for (const s of ['./sub', './x.ts', './missing.mjs', 'nopkg', 'https://x.y/z.js', \
+             'node:nope', '#x', 'data:text/javascript,export default 42']) {\n\
+               try { const m = await import(s); console.log(s, 'ok', m.default); }\n\
+               catch (e) { console.log(s, e.code, e.message); }\n}\n",
+        ),
+        ("static.mjs", "import './missing.mjs';"),
+    ];
+    let dir = tree("esm-errors", &files);
+    let sc = sidecar().await;
+    same_as_node(&sc, &dir, &["node", "errors.mjs"]).await;
+    let out = run(&sc, guest(&dir, &["node", "static.mjs"])).await;
+    assert_eq!(out.status.code, 1);
+    let err = stderr(&out);
+    let expected = format!(
+        "Error [ERR_MODULE_NOT_FOUND]: Cannot find module '{0}/missing.mjs' imported from {0}/static.mjs",
+        host(&dir)
+    );
+    assert!(err.contains(&expected), "{err}");
+    assert!(err.contains("code: 'ERR_MODULE_NOT_FOUND'"), "{err}");
+}
+
+#[tokio::test]
+async fn json_imports_need_the_type_attribute_as_node_22() {
+    let files = [
+        ("data.json", "{\"a\": [1, 2]}"),
+        ("x.mjs", "export default 1;"),
+        (
+            "main.mjs",
+            "const { default: d } = await import('./data.json', { with: { type: 'json' } });\n\
+             console.log(JSON.stringify(d));\n\
+             for (const [s, a] of [['./data.json', undefined], ['./x.mjs', { type: 'json' }], \
+             ['./x.mjs', { type: 'css' }], ['./x.mjs', { other: 'x' }]]) {\n\
+               try { await import(s, a && { with: a }); } catch (e) { console.log(e.code); }\n}\n",
+        ),
+    ];
+    let dir = tree("esm-json", &files);
+    let sc = sidecar().await;
+    let out = ok(&sc, guest(&dir, &["node", "main.mjs"])).await;
+    assert_eq!(
+        out,
+        "{\"a\":[1,2]}\nERR_IMPORT_ATTRIBUTE_MISSING\nERR_IMPORT_ATTRIBUTE_TYPE_INCOMPATIBLE\n\
+         ERR_IMPORT_ATTRIBUTE_UNSUPPORTED\nERR_IMPORT_ATTRIBUTE_UNSUPPORTED\n"
+    );
+}
+
+#[tokio::test]
+async fn modules_are_cached_per_exec_and_evaluated_once() {
+    let files = [
+        (
+            "count.mjs",
+            "globalThis.n = (globalThis.n ?? 0) + 1; export const n = globalThis.n;",
+        ),
+        (
+            "main.mjs",
+            "import { n } from './count.mjs';\nconst again = await import('./count.mjs');\n\
+             const fresh = await import('./count.mjs?v=2');\nconsole.log(n, again.n, fresh.n, globalThis.n);",
+        ),
+    ];
+    let dir = tree("esm-cache", &files);
+    let sc = sidecar().await;
+    let first = same_as_node(&sc, &dir, &["node", "main.mjs"]).await;
+    assert_eq!(first, "1 1 2 2\n");
+    assert_eq!(ok(&sc, guest(&dir, &["node", "main.mjs"])).await, first);
+}
+
+// ---- hostile inputs ----
+
+#[tokio::test]
+async fn import_cycles_evaluate_as_the_spec_says() {
+    let files = [
+        (
+            "a.mjs",
+            "import { b, bEarly } from './b.mjs';\nexport const a = 'a';\nexport function getB() { return b; }\n\
+             console.log('a runs', bEarly);",
+        ),
+        (
+            "b.mjs",
+            "import { a, getB } from './a.mjs';\nexport const b = 'b';\nexport let bEarly;\n\
+             try { a; } catch (e) { bEarly = e.name; }\nexport function check() { return a + getB(); }",
+        ),
+        (
+            "main.mjs",
+            "import './a.mjs';\nimport { check } from './b.mjs';\nconsole.log(check());",
+        ),
+    ];
+    let dir = tree("esm-cycle", &files);
+    let sc = sidecar().await;
+    let printed = same_as_node(&sc, &dir, &["node", "main.mjs"]).await;
+    assert_eq!(printed, "a runs ReferenceError\nab\n");
+}
+
+#[tokio::test]
+async fn a_too_deep_import_chain_is_a_range_error_not_a_crash() {
+    let depth = 20_000;
+    let mut files: Vec<(String, String)> = (0..depth)
+        .map(|i| {
+            let next = if i + 1 < depth {
+                format!("import './m{}.mjs';\n", i + 1)
+            } else {
+                String::new()
+            };
+            (
+                format!("deep/m{i}.mjs"),
+                format!("{next}export const i = {i};\n"),
+            )
+        })
+        .collect();
+    files.push((
+        "main.mjs".into(),
+        "try { await import('./deep/m0.mjs'); console.log('loaded'); } \
+         catch (e) { console.log(e.name, e.message); }\nconsole.log('alive');"
+            .into(),
+    ));
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let dir = tree("esm-deep", &borrowed);
+    let sc = sidecar().await;
+    let out = ok(&sc, guest(&dir, &["node", "main.mjs"])).await;
+    assert_eq!(out, "RangeError Maximum call stack size exceeded\nalive\n");
+    // A chain Node links fine links here too.
+    let shallow = "try { await import('./deep/m19000.mjs'); console.log('loaded'); } catch (e) { console.log(e.name); }";
+    let out = ok(
+        &sc,
+        guest(&dir, &["node", "--input-type=module", "-e", shallow]),
+    )
+    .await;
+    assert_eq!(out, "loaded\n");
+}
+
+#[tokio::test]
+async fn a_module_that_throws_rejects_every_import_of_it() {
+    let files = [
+        (
+            "throws.mjs",
+            "export const x = 1;\nthrow new TypeError('eval failed');",
+        ),
+        (
+            "main.mjs",
+            "for (let i = 0; i < 2; i++) {\n\
+               try { await import('./throws.mjs'); } catch (e) { console.log(e.name, e.message); }\n}",
+        ),
+        ("static.mjs", "import './throws.mjs';"),
+    ];
+    let dir = tree("esm-throws", &files);
+    let sc = sidecar().await;
+    same_as_node(&sc, &dir, &["node", "main.mjs"]).await;
+    let out = run(&sc, guest(&dir, &["node", "static.mjs"])).await;
+    assert_eq!(out.status.code, 1);
+    assert!(
+        stderr(&out).contains("TypeError: eval failed"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test]
+async fn a_rejected_top_level_await_is_an_uncaught_error() {
+    let dir = tree(
+        "esm-rejected",
+        &[(
+            "rej.mjs",
+            "await Promise.reject(new Error('tla rejected'));\n",
+        )],
+    );
+    let sc = sidecar().await;
+    let out = run(&sc, guest(&dir, &["node", "rej.mjs"])).await;
+    assert_eq!(out.status.code, 1);
+    let expected = format!(
+        "file://{}/rej.mjs:1\nawait Promise.reject(new Error('tla rejected'));\n                     ^\n\n\
+         Error: tla rejected\n",
+        host(&dir)
+    );
+    assert!(stderr(&out).starts_with(&expected), "{}", stderr(&out));
+}
+
+#[tokio::test]
+async fn invalid_json_and_missing_files_are_errors_naming_the_file() {
+    let files = [
+        ("bad.json", "{\"x\": 1,}"),
+        (
+            "main.mjs",
+            "try { await import('./bad.json', { with: { type: 'json' } }); } \
+             catch (e) { console.log(e.name, e.message.startsWith(import.meta.dirname + '/bad.json: ')); }\n\
+             try { await import('./gone.mjs'); } catch (e) { console.log(e.code, e.url.endsWith('/gone.mjs')); }",
+        ),
+    ];
+    let dir = tree("esm-bad-json", &files);
+    let sc = sidecar().await;
+    same_as_node(&sc, &dir, &["node", "main.mjs"]).await;
+}
+
+#[tokio::test]
+async fn a_100_mb_module_loads_or_hits_the_memory_limit_without_crashing() {
+    let dir = scratch("esm-big");
+    let mut text = String::from("export const x = 1;\n");
+    let line = format!("// {}\n", "x".repeat(96));
+    text.reserve(100 << 20);
+    while text.len() < 100 << 20 {
+        text.push_str(&line);
+    }
+    std::fs::write(dir.join("big.mjs"), text).unwrap();
+    std::fs::write(
+        dir.join("main.mjs"),
+        "try { const m = await import('./big.mjs'); console.log('big', m.x); } \
+         catch (e) { console.log('error', e.name); }",
+    )
+    .unwrap();
+    let sc = sidecar().await;
+    assert_eq!(ok(&sc, guest(&dir, &["node", "main.mjs"])).await, "big 1\n");
+    let small = guest(&dir, &["node", "main.mjs"]).heap_mb(64);
+    let out = run(&sc, small).await;
+    let error = out.status.error.as_ref().map(|e| e.code);
+    assert_eq!(
+        error,
+        Some(ErrorCode::MemoryLimit),
+        "{:?} {}",
+        out.status,
+        stderr(&out)
+    );
+    // The sidecar still serves.
+    assert_eq!(ok(&sc, node("console.log(1)")).await, "1\n");
+}
+
+#[tokio::test]
+async fn import_works_when_the_guest_replaced_promise() {
+    let files = [
+        ("dep.mjs", "export const d = 'dep';"),
+        (
+            "main.mjs",
+            "Promise.prototype.then = function () { throw new Error('patched then'); };\n\
+             globalThis.Promise = function () { throw new Error('patched ctor'); };\n\
+             const m = await import('./dep.mjs');\nconsole.log('loaded', m.d);",
+        ),
+        (
+            "main.cjs",
+            "Object.defineProperty(Promise.prototype, 'constructor', { get() { throw new Error('ctor getter'); } });\n\
+             Array.prototype.push = () => { throw new Error('push'); };\n\
+             Object.defineProperty(Array.prototype, '0', { set() { throw new Error('index'); }, configurable: true });\n\
+             const p = import('./dep.mjs');\n\
+             delete Array.prototype[0];\n\
+             console.log(typeof p);",
+        ),
+    ];
+    let dir = tree("esm-patched", &files);
+    let sc = sidecar().await;
+    // Node itself fails here (its import() goes through the patched `then`); the sidecar's
+    // loader uses only captured builtins.
+    assert_eq!(
+        ok(&sc, guest(&dir, &["node", "main.mjs"])).await,
+        "loaded dep\n"
+    );
+    assert_eq!(
+        ok(&sc, guest(&dir, &["node", "main.cjs"])).await,
+        "object\n"
+    );
+}
+
+#[tokio::test]
+async fn an_esm_main_has_no_commonjs_globals_and_no_require_main() {
+    let files = [
+        (
+            "main.mjs",
+            "import { createRequire } from 'module';\nconst require = createRequire(import.meta.url);\n\
+             console.log(typeof exports, typeof module, typeof __filename, require('./c.cjs'));",
+        ),
+        ("c.cjs", "module.exports = String(require.main);"),
+    ];
+    let dir = tree("esm-globals", &files);
+    let sc = sidecar().await;
+    let printed = same_as_node(&sc, &dir, &["node", "main.mjs"]).await;
+    assert_eq!(printed, "undefined undefined undefined undefined\n");
+}
+
+#[tokio::test]
+async fn input_type_options_are_validated_like_node() {
+    let sc = sidecar().await;
+    let out = run(&sc, ExecSpec::new(["node", "--input-type=module", "x.mjs"])).await;
+    assert_eq!(out.status.code, 9);
+    assert!(stderr(&out).contains("--input-type can only be used with string input"));
+    let out = run(
+        &sc,
+        ExecSpec::new(["node", "--input-type=module", "-p", "1"]),
+    )
+    .await;
+    assert_eq!(out.status.code, 1);
+    assert!(
+        stderr(&out).contains("ERR_EVAL_ESM_CANNOT_PRINT"),
+        "{}",
+        stderr(&out)
+    );
+    let cjs = run(
+        &sc,
+        ExecSpec::new(["node", "--input-type=commonjs", "-e", "import x from 'fs'"]),
+    )
+    .await;
+    assert_eq!(cjs.status.code, 1);
+    assert!(stderr(&cjs).contains("SyntaxError"), "{}", stderr(&cjs));
+}
