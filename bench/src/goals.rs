@@ -14,6 +14,8 @@ enum Check {
     PerSecAtLeast(f64),
     /// p50 at most `factor` × the p50 of scenario `of`.
     TimesAtMost { of: &'static str, factor: f64 },
+    /// p50 at most `ms` milliseconds above the p50 of scenario `of` (the cost of one step).
+    AboveAtMost { of: &'static str, ms: f64 },
 }
 
 /// (scenario, check) for every goal.
@@ -25,6 +27,14 @@ const GOALS: &[(&str, Check)] = &[
     ("ls_empty", Check::P50AtMost(2.0)),
     ("printf_64k", Check::P50AtMost(3.0)),
     ("require_100_small", Check::P50AtMost(5.0)),
+    // The Node surface: the first import of a builtin in an exec (loader included).
+    (
+        "import_node_fs",
+        Check::AboveAtMost {
+            of: "node_e_empty",
+            ms: 0.3,
+        },
+    ),
     ("throughput_16", Check::PerSecAtLeast(1000.0)),
     ("cold_start_disk_snapshot", Check::P50AtMost(100.0)),
     (
@@ -120,6 +130,10 @@ pub fn judge(results: &[ScenarioResult]) -> Vec<GoalResult> {
                     format!("p50 <= {factor} x {of}"),
                     ratio(mine, find(of)).map(|v| (v, v <= factor, format!("{v:.2} x"))),
                 ),
+                Check::AboveAtMost { of, ms } => (
+                    format!("p50 <= {of} + {ms} ms"),
+                    above(mine, find(of)).map(|v| (v, v <= ms, format!("+{v:.3} ms"))),
+                ),
             };
             GoalResult {
                 scenario: scenario.to_owned(),
@@ -131,6 +145,10 @@ pub fn judge(results: &[ScenarioResult]) -> Vec<GoalResult> {
             }
         })
         .collect()
+}
+
+fn above(a: Option<&ScenarioResult>, b: Option<&ScenarioResult>) -> Option<f64> {
+    Some(a?.p50_ms? - b?.p50_ms?)
 }
 
 fn ratio(a: Option<&ScenarioResult>, b: Option<&ScenarioResult>) -> Option<f64> {
@@ -164,5 +182,23 @@ mod tests {
         assert_eq!(verdict("wasm_true", "1.5 ms"), Some(false));
         assert_eq!(verdict("wasm_true", NATIVE_PEER), None);
         assert_eq!(verdict("pwd", "2 ms"), None);
+    }
+
+    #[test]
+    fn a_step_goal_is_judged_above_its_base() {
+        let judged = |import: f64| {
+            let results = [
+                measured("node_e_empty", 0.25),
+                measured("import_node_fs", import),
+            ];
+            let goals = judge(&results);
+            let goal = goals.iter().find(|g| g.scenario == "import_node_fs");
+            goal.expect("goal").met
+        };
+        assert_eq!(judged(0.5), Some(true));
+        assert_eq!(judged(0.6), Some(false));
+        let alone = judge(&[measured("import_node_fs", 0.4)]);
+        let goal = alone.iter().find(|g| g.scenario == "import_node_fs");
+        assert_eq!(goal.expect("goal").met, None);
     }
 }

@@ -263,6 +263,16 @@ pub const ALL: &[Scenario] = &[
         true,
     ),
     row(
+        "import_node_fs",
+        warm(
+            &["node", "-e", "import('node:fs')"],
+            Cwd::Default,
+            Expect::Exactly(b""),
+        ),
+        NODE,
+        false,
+    ),
+    row(
         "node_e_empty_back_to_back",
         back_to_back(&["node", "-e", ""], Expect::Exactly(b"")),
         NODE,
