@@ -161,23 +161,19 @@ fn find_module(program: &str, lookup: &Lookup<'_>) -> Option<PathBuf> {
 }
 
 /// Leading `--input-type=VALUE` / `--input-type VALUE` options, normalized; the rest of argv,
-/// or the failure Node reports.
-fn input_type(args: &[String]) -> Result<(Vec<String>, &[String]), Command> {
+/// or the message of the failure Node reports.
+fn input_type(args: &[String]) -> Result<(Vec<String>, &[String]), &'static str> {
     let mut options = Vec::new();
     let mut rest = args;
     loop {
         let (value, used) = match rest {
             [flag, ..] if flag.starts_with("--input-type=") => (&flag["--input-type=".len()..], 1),
             [flag, value, ..] if flag == "--input-type" => (value.as_str(), 2),
-            [flag] if flag == "--input-type" => {
-                return Err(bad_option("--input-type requires an argument"));
-            }
+            [flag] if flag == "--input-type" => return Err("--input-type requires an argument"),
             _ => return Ok((options, rest)),
         };
         if value != "module" && value != "commonjs" {
-            return Err(bad_option(
-                "--input-type must be \"module\" or \"commonjs\"",
-            ));
+            return Err("--input-type must be \"module\" or \"commonjs\"");
         }
         options.push(format!("--input-type={value}"));
         rest = &rest[used..];
@@ -187,7 +183,7 @@ fn input_type(args: &[String]) -> Result<(Vec<String>, &[String]), Command> {
 fn parse_node(args: &[String], cwd: &str, sandbox: &mut Sandbox) -> Command {
     let (options, args) = match input_type(args) {
         Ok(parsed) => parsed,
-        Err(failure) => return failure,
+        Err(message) => return bad_option(message),
     };
     let (mode, rest) = match args.split_first() {
         Some((flag, rest)) if flag == "-e" || flag == "--eval" => (JsMode::Eval, rest),

@@ -212,33 +212,25 @@ impl<'a> Lexer<'a> {
     fn token(&mut self, ch: i32) -> Result<bool, Fail> {
         let pos = self.pos;
         match ch {
-            101 => {
-                if self.starts_with("xport", pos + 1) && self.keyword_start(pos) {
-                    if self.at(pos + 6) == 115 {
-                        self.try_parse_exports_dot_assign(false)?;
-                    } else if self.open_token_depth == 0 {
-                        self.throw_if_export_statement()?;
-                    }
+            101 if self.starts_with("xport", pos + 1) && self.keyword_start(pos) => {
+                if self.at(pos + 6) == 115 {
+                    self.try_parse_exports_dot_assign(false)?;
+                } else if self.open_token_depth == 0 {
+                    self.throw_if_export_statement()?;
                 }
             }
-            99 => {
-                if self.keyword_start(pos)
-                    && self.starts_with("lass", pos + 1)
-                    && is_br_or_ws(self.at(pos + 5))
-                {
-                    self.next_brace_is_class = true;
-                }
+            99 if self.keyword_start(pos)
+                && self.starts_with("lass", pos + 1)
+                && is_br_or_ws(self.at(pos + 5)) =>
+            {
+                self.next_brace_is_class = true;
             }
-            109 => {
-                if self.starts_with("odule", pos + 1) && self.keyword_start(pos) {
-                    self.try_parse_module_exports_dot_assign()?;
-                }
+            109 if self.starts_with("odule", pos + 1) && self.keyword_start(pos) => {
+                self.try_parse_module_exports_dot_assign()?;
             }
-            79 => {
-                if self.starts_with("bject", pos + 1) && self.keyword_start(pos) {
-                    let top = self.open_token_depth == 0;
-                    self.try_parse_object_define_or_keys(top)?;
-                }
+            79 if self.starts_with("bject", pos + 1) && self.keyword_start(pos) => {
+                let top = self.open_token_depth == 0;
+                self.try_parse_object_define_or_keys(top)?;
             }
             40 => self.push_open(self.last_token_pos),
             41 => {

@@ -110,7 +110,10 @@ mod tests {
             &[ty.clone(), other.clone()],
             &[other.clone(), ty.clone()]
         ));
-        assert!(!same_attributes(&[ty.clone()], &[other.clone()]));
-        assert!(!same_attributes(&[ty.clone()], &[]));
+        assert!(!same_attributes(
+            std::slice::from_ref(&ty),
+            std::slice::from_ref(&other)
+        ));
+        assert!(!same_attributes(std::slice::from_ref(&ty), &[]));
     }
 }
