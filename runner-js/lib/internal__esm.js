@@ -14,6 +14,7 @@ import {
   MapCtor,
   MapPrototypeGet,
   MapPrototypeSet,
+  NumberCtor,
   ObjectDefineProperty,
   ObjectKeys,
   ObjectPrototypeHasOwnProperty,
@@ -632,7 +633,13 @@ export function checkUnsettled(write) {
   const stalled = esmStalled(mainRecord.id);
   for (let i = 0; i < stalled.length; i++) {
     const at = stalled[i];
-    write(`Warning: Detected unsettled top-level await at ${at[0]}:${at[1]}\n${at[2]}\n^\n\n`);
+    let pad = '';
+    for (let c = 0; c < NumberCtor(at[3]) && c < at[2].length; c++) {
+      pad += StringPrototypeCharCodeAt(at[2], c) === 9 ? '\t' : ' ';
+    }
+    write(
+      `Warning: Detected unsettled top-level await at ${at[0]}:${at[1]}\n${at[2]}\n${pad}^\n\n`,
+    );
   }
   if (getExitCode() === undefined) setExitCode(13);
 }

@@ -683,3 +683,93 @@ async fn input_type_options_are_validated_like_node() {
     assert_eq!(cjs.status.code, 1);
     assert!(stderr(&cjs).contains("SyntaxError"), "{}", stderr(&cjs));
 }
+
+/// CommonJS sources that exercise the lexer's rules (Node's cjs-module-lexer), as `(file, source)`.
+const LEXER_CORPUS: &[(&str, &str)] = &[
+    (
+        "dot.cjs",
+        "exports.a = 1; exports.b = exports.c = 2; module.exports.d = 3;",
+    ),
+    (
+        "bracket.cjs",
+        "exports['e f'] = 1; exports[\"g\\u0068\"] = 2; exports[`nope`] = 3;",
+    ),
+    (
+        "literal.cjs",
+        "var x = {}; const a = 1, b = 2; module.exports = { a, b: b, 'c d': a, e() {}, ...x };",
+    ),
+    (
+        "reassign.cjs",
+        "exports.gone = 1; module.exports = { kept: 1 };",
+    ),
+    (
+        "define.cjs",
+        "Object.defineProperty(exports, 'v', { value: 1 });\n\
+        Object.defineProperty(module.exports, 'g', { enumerable: true, get: function () { return m.g; } });\n\
+        Object.defineProperty(exports, 'h', { enumerable: true, get() { return m['h']; } });\n\
+        Object.defineProperty(exports, 'unsafe', { get() { return compute(); } });\nvar m = {};",
+    ),
+    (
+        "esmodule.cjs",
+        "Object.defineProperty(exports, '__esModule', { value: true });\nexports.default = 1;\nexports.named = 2;",
+    ),
+    (
+        "regex.cjs",
+        "var a = 4, b = 2, y = 6, x; var r = /exports.no = 1/; var d = a / b; exports.yes = 1; var s = '/'; x = y / 2 / 3;\n\
+        if (/re/.test(s)) exports.yes2 = 1;",
+    ),
+    (
+        "template.cjs",
+        "var t = `exports.no = ${ `nested ${1}` } exports.no2`; exports.after = 1;",
+    ),
+    (
+        "comments.cjs",
+        "// exports.no = 1\n/* exports.no2 = 2 */ exports.yes = /* c */ 1;",
+    ),
+    (
+        "unicode.cjs",
+        "exports.\u{e9}t\u{e9} = 1; exports.\u{1d4d0}x = 2; exports['\\ud83d\\ude00'] = 3;",
+    ),
+    (
+        "babel.cjs",
+        "\"use strict\";\nObject.defineProperty(exports, \"__esModule\", { value: true });\n\
+        var _dep = require(\"./dot.cjs\");\nObject.keys(_dep).forEach(function (key) {\n\
+        if (key === \"default\" || key === \"__esModule\") return;\n\
+        if (key in exports && exports[key] === _dep[key]) return;\n\
+        Object.defineProperty(exports, key, { enumerable: true, get: function () { return _dep[key]; } });\n});",
+    ),
+    (
+        "tsstar.cjs",
+        "var __exportStar = (this && this.__exportStar) || function(m, exports) {};\n\
+        Object.defineProperty(exports, \"__esModule\", { value: true });\n\
+        __exportStar(require(\"./literal.cjs\"), exports);\nexports.own = 1;",
+    ),
+    ("reexport.cjs", "module.exports = require('./define.cjs');"),
+    (
+        "spreadreq.cjs",
+        "module.exports = { ...require('./dot.cjs'), extra: 1 };",
+    ),
+    (
+        "class.cjs",
+        "class A { m() { return /x/; } }\nexports.A = A; exports.after = 1 / 2;",
+    ),
+    ("broken.cjs", "exports.before = 1; var s = 'unterminated\n"),
+    (
+        "nested.cjs",
+        "var x = 0; function f() { exports.inner = 1; }\nif (x) { module.exports.cond = 2; }",
+    ),
+];
+
+#[tokio::test]
+async fn commonjs_named_exports_match_nodes_lexer_on_a_corpus() {
+    let mut files: Vec<(&str, &str)> = LEXER_CORPUS.to_vec();
+    let main = "for (const f of ['dot', 'bracket', 'literal', 'reassign', 'define', 'esmodule', 'regex', \
+        'template', 'comments', 'unicode', 'babel', 'tsstar', 'reexport', 'spreadreq', 'class', 'broken', \
+        'nested']) {\n\
+          try { const ns = await import(`./${f}.cjs`); console.log(f, JSON.stringify(Object.keys(ns))); }\n\
+          catch (e) { console.log(f, e.name); }\n}\n";
+    files.push(("main.mjs", main));
+    let dir = tree("esm-lexer-corpus", &files);
+    let sc = sidecar().await;
+    same_as_node(&sc, &dir, &["node", "main.mjs"]).await;
+}

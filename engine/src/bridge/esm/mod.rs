@@ -13,7 +13,7 @@
 //! | `esmEvaluate(id)` | evaluates; returns the evaluation promise (marked handled) |
 //! | `esmNamespace(id)` | the namespace object (linked modules only) |
 //! | `esmInfo(id)` | `[status, hasTopLevelAwait, isGraphAsync]` (status: 0 unlinked .. 5 errored; graph flag only once linked) |
-//! | `esmStalled(id)` | `[url, line, source line]` of each top-level await that has not settled |
+//! | `esmStalled(id)` | `[url, line, source line, start column]` of each top-level await that has not settled |
 //! | `esmError(id)` | the exception of an errored module |
 
 mod hooks;
@@ -365,7 +365,9 @@ fn stalled<'s>(
             .get_source_line(scope)
             .map_or_else(String::new, |s| s.to_rust_string_lossy(scope));
         let line = line.to_string();
-        out.push(string_array(scope, [url.as_str(), line.as_str(), text.as_str()]).into());
+        let column = message.get_start_column().to_string();
+        let fields = [url.as_str(), line.as_str(), text.as_str(), column.as_str()];
+        out.push(string_array(scope, fields).into());
     }
     rv.set(v8::Array::new_with_elements(scope, &out).into());
 }
