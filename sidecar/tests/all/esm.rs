@@ -512,6 +512,7 @@ async fn a_too_deep_import_chain_is_a_range_error_not_a_crash() {
     )
     .await;
     assert_eq!(out, "loaded\n");
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[tokio::test]
@@ -606,6 +607,7 @@ async fn a_100_mb_module_loads_or_hits_the_memory_limit_without_crashing() {
     );
     // The sidecar still serves.
     assert_eq!(ok(&sc, node("console.log(1)")).await, "1\n");
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[tokio::test]
