@@ -5,8 +5,8 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::budget::Budget;
 use crate::bridge::esm::map::EsmMap;
+use crate::budget::Budget;
 use crate::builtin_cache::BuiltinCache;
 use crate::job::call::CallState;
 use crate::modules::CompiledSlot;

@@ -9,9 +9,9 @@ use v8::MapFnTo;
 
 mod builtins;
 mod call;
-mod memory;
 mod cjs_lexer;
 pub mod esm;
+mod memory;
 mod wasi;
 
 use crate::guest_state::guest;

@@ -79,8 +79,9 @@ impl NameSet {
 }
 
 /// Most source code units lexed: the copy the lexer reads lives outside the V8 heap, so it is
-/// bounded (64 MiB of UTF-16, transient; the largest published CommonJS bundles are a few MB).
-/// A larger source exports only `default`, as a source that does not lex.
+/// bounded (64 MiB of UTF-16, transient; the largest published CommonJS bundles are a few MB)
+/// and drawn from the exec's ArrayBuffer budget while it lives. A larger source, or one the
+/// budget cannot hold, exports only `default`, as a source that does not lex.
 const MAX_UNITS: usize = 32 << 20;
 
 /// `bridge.cjsLexer(source)`.
@@ -93,12 +94,20 @@ pub fn cjs_lexer<'s>(
         return crate::strings::throw_type_error(scope, "cjsLexer: source must be a string");
     };
     let len = source.length();
-    if len > MAX_UNITS {
+    let Some(state) = crate::guest_state::guest(scope) else {
+        return;
+    };
+    // The copy counts against the exec's ArrayBuffer budget while it lives.
+    let bytes = len * 2;
+    if len > MAX_UNITS || !state.budget.reserve_external(bytes) {
         return;
     }
     let mut units = vec![0u16; len];
     source.write_v2(scope, 0, &mut units, v8::WriteFlags::empty());
-    match parse(&units) {
+    let found = parse(&units);
+    drop(units);
+    state.budget.release_external(bytes);
+    match found {
         Ok(found) => {
             let exports = string_array(scope, found.exports.iter().map(String::as_str));
             let reexports = string_array(scope, found.reexports.iter().map(String::as_str));
