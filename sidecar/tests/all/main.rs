@@ -5,6 +5,7 @@ mod call_sdk;
 mod commands_diff;
 mod containment;
 mod esm;
+mod esm_hostile;
 mod fuzz_requests;
 mod js_exec;
 mod limits;

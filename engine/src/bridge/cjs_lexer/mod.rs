@@ -16,6 +16,7 @@
 //! `undefined` when it does not lex (Node then exports only `default`).
 
 mod decode;
+mod ident;
 mod keys;
 mod patterns;
 mod scan;
