@@ -27,6 +27,14 @@ const GOALS: &[(&str, Check)] = &[
     ("ls_empty", Check::P50AtMost(2.0)),
     ("printf_64k", Check::P50AtMost(3.0)),
     ("require_100_small", Check::P50AtMost(5.0)),
+    // The Node surface: the first import of a builtin in an exec (loader included).
+    (
+        "import_node_fs",
+        Check::OverAtMost {
+            of: "node_e_empty",
+            ms: 0.3,
+        },
+    ),
     ("throughput_16", Check::PerSecAtLeast(1000.0)),
     ("cold_start_disk_snapshot", Check::P50AtMost(100.0)),
     (
@@ -200,5 +208,23 @@ mod tests {
         assert_eq!(verdict("wasm_true", "1.5 ms"), Some(false));
         assert_eq!(verdict("wasm_true", NATIVE_PEER), None);
         assert_eq!(verdict("pwd", "2 ms"), None);
+    }
+
+    #[test]
+    fn a_step_goal_is_judged_above_its_base() {
+        let judged = |import: f64| {
+            let results = [
+                measured("node_e_empty", 0.25),
+                measured("import_node_fs", import),
+            ];
+            let goals = judge(&results);
+            let goal = goals.iter().find(|g| g.scenario == "import_node_fs");
+            goal.expect("goal").met
+        };
+        assert_eq!(judged(0.5), Some(true));
+        assert_eq!(judged(0.6), Some(false));
+        let alone = judge(&[measured("import_node_fs", 0.4)]);
+        let goal = alone.iter().find(|g| g.scenario == "import_node_fs");
+        assert_eq!(goal.expect("goal").met, None);
     }
 }

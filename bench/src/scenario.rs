@@ -344,6 +344,16 @@ pub const ALL: &[Scenario] = &[
         false,
     ),
     row(
+        "import_node_fs",
+        warm(
+            &["node", "-e", "import('node:fs')"],
+            Cwd::Default,
+            Expect::Exactly(b""),
+        ),
+        NODE,
+        false,
+    ),
+    row(
         "node_e_empty_back_to_back",
         back_to_back(&["node", "-e", ""], Expect::Exactly(b"")),
         NODE,

@@ -153,6 +153,8 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
     fn install_state(&mut self, host: WasiHost, call: Option<CallState>) -> SharedGuest {
         let budget = self.heap.budget().clone();
         let state = GuestState::new(host, call, self.builtins.clone(), budget);
+        let runner = v8::Global::new(self.scope, self.runner);
+        state.esm.borrow_mut().set_runner(runner);
         self.scope.set_slot(state.clone());
         state
     }

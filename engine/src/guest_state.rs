@@ -5,6 +5,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::bridge::esm::map::EsmMap;
 use crate::budget::Budget;
 use crate::builtin_cache::BuiltinCache;
 use crate::job::call::CallState;
@@ -38,6 +39,8 @@ pub struct GuestState {
     pub budget: Arc<Budget>,
     /// What the runner's memory guards refused, in words (for the `MEMORY_LIMIT` message).
     pub memory_refusal: RefCell<Option<String>>,
+    /// The exec's ES module map (and the runner its hooks call).
+    pub esm: RefCell<EsmMap>,
 }
 
 /// Slot type: the bridge clones the `Rc` out of the isolate to avoid borrowing the scope.
@@ -64,6 +67,7 @@ impl GuestState {
             builtins,
             budget,
             memory_refusal: RefCell::new(None),
+            esm: RefCell::new(EsmMap::default()),
         })
     }
 

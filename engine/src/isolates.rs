@@ -201,6 +201,8 @@ impl Isolates {
         isolate.set_microtasks_policy(v8::MicrotasksPolicy::Explicit);
         isolate.set_promise_reject_callback(crate::event_loop::on_promise_reject);
         isolate.set_oom_error_handler(crate::last_words::on_oom);
+        isolate.set_host_import_module_dynamically_callback(bridge::esm::import_dynamically);
+        isolate.set_host_initialize_import_meta_object_callback(bridge::esm::init_import_meta);
         (isolate, budget)
     }
 }

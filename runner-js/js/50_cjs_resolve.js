@@ -25,8 +25,10 @@ import {
   StringPrototypeEndsWith,
   StringPrototypeIncludes,
   StringPrototypeIndexOf,
+  StringPrototypeLastIndexOf,
   StringPrototypeSlice,
   StringPrototypeStartsWith,
+  TypeErrorCtor,
 } from './00_primordials.js';
 import { listPush, newList } from './01_helpers.js';
 import { makeNodeError } from './06_errors.js';
@@ -107,8 +109,9 @@ function cjsOwn(obj, key) {
   return d === undefined ? undefined : d.value;
 }
 
-// { main, exports, exists } for directory `dir` (cached), or undefined without package.json.
-function cjsReadPackage(dir) {
+// { dir, jsonPath, main, exports, imports, name, type } for directory `dir` (cached), or
+// undefined without package.json.
+export function cjsReadPackage(dir) {
   cjsCheckCaches();
   if (cjsPkgCache === undefined) cjsPkgCache = new MapCtor();
   const cached = MapPrototypeGet(cjsPkgCache, dir);
@@ -136,15 +139,35 @@ function cjsReadPackage(dir) {
     throw err;
   }
   const main = cjsOwn(parsed, 'main');
+  const type = cjsOwn(parsed, 'type');
+  const name = cjsOwn(parsed, 'name');
   const rec = {
     __proto__: null,
     dir,
     jsonPath,
     main: typeof main === 'string' ? main : undefined,
     exports: cjsOwn(parsed, 'exports'),
+    imports: cjsOwn(parsed, 'imports'),
+    name: typeof name === 'string' ? name : undefined,
+    type: type === 'module' || type === 'commonjs' ? type : 'none',
   };
   MapPrototypeSet(cjsPkgCache, dir, rec);
   return rec;
+}
+
+// The package.json that governs `dir` (the nearest one up, not crossing out of a node_modules
+// package), or undefined.
+export function cjsPackageScope(dir) {
+  let cur = dir;
+  for (let depth = 0; depth < 4096; depth++) {
+    if (StringPrototypeEndsWith(cur, '/node_modules')) return undefined;
+    const pkg = cjsReadPackage(cur);
+    if (pkg !== undefined) return pkg;
+    if (cur === '/' || cur === '') return undefined;
+    const slash = StringPrototypeLastIndexOf(cur, '/');
+    cur = slash <= 0 ? '/' : StringPrototypeSlice(cur, 0, slash);
+  }
+  return undefined;
 }
 
 // ---- resolution ----
@@ -228,7 +251,7 @@ function cjsResolveAt(base, trailingSlash, exts, request) {
 }
 
 // Splits a bare request into [name, subpath ('.' or './x')], or undefined.
-function cjsSplitPackage(request) {
+export function cjsSplitPackage(request) {
   let i = 0;
   if (StringPrototypeCharCodeAt(request, 0) === 64) {
     // '@scope/'
@@ -245,19 +268,24 @@ function cjsSplitPackage(request) {
   return [name, `.${StringPrototypeSlice(request, end)}`];
 }
 
-function cjsExportsError(pkg, subpath, request) {
+function cjsExportsError(pkg, subpath, base) {
   const message =
     subpath === '.'
       ? `No "exports" main defined in ${pkg.jsonPath}`
       : `Package subpath '${subpath}' is not defined by "exports" in ${pkg.jsonPath}`;
-  const err = makeNodeError(ErrorCtor, 'ERR_PACKAGE_PATH_NOT_EXPORTED', message);
+  const err = makeNodeError(
+    ErrorCtor,
+    'ERR_PACKAGE_PATH_NOT_EXPORTED',
+    base === undefined ? message : `${message} imported from ${base}`,
+  );
   return err;
 }
 
-const cjsConditions = ['require', 'node', 'node-addons', 'default'];
+// The conditions of `require` (Node 22: `module-sync` too, since require() loads synchronous ESM).
+export const CJS_CONDITIONS = ['require', 'node', 'node-addons', 'module-sync', 'default'];
 
 // Resolves an exports target; undefined = no match (try the next), null = excluded.
-function cjsExportsTarget(pkg, target, match, isPattern) {
+function cjsExportsTarget(pkg, target, match, isPattern, conditions) {
   if (typeof target === 'string') {
     if (!StringPrototypeStartsWith(target, './')) return null;
     let resolved = target;
@@ -281,7 +309,7 @@ function cjsExportsTarget(pkg, target, match, isPattern) {
   if (ArrayIsArray(target)) {
     let last;
     for (let i = 0; i < target.length; i++) {
-      const r = cjsExportsTarget(pkg, target[i], match, isPattern);
+      const r = cjsExportsTarget(pkg, target[i], match, isPattern, conditions);
       if (r === undefined || r === null) {
         last = r;
         continue;
@@ -294,8 +322,8 @@ function cjsExportsTarget(pkg, target, match, isPattern) {
     const keys = ObjectKeys(target);
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i];
-      if (!ArrayPrototypeIncludes(cjsConditions, key)) continue;
-      const r = cjsExportsTarget(pkg, cjsOwn(target, key), match, isPattern);
+      if (!ArrayPrototypeIncludes(conditions, key)) continue;
+      const r = cjsExportsTarget(pkg, cjsOwn(target, key), match, isPattern, conditions);
       if (r === undefined) continue;
       return r;
     }
@@ -305,7 +333,41 @@ function cjsExportsTarget(pkg, target, match, isPattern) {
   return undefined;
 }
 
-function cjsResolveExports(pkg, subpath, request) {
+// The target of `key` in an exports/imports map (exact, then the best `*` pattern), or undefined.
+function cjsMapLookup(pkg, map, key, conditions) {
+  const exact = cjsOwn(map, key);
+  if (exact !== undefined && !StringPrototypeIncludes(key, '*')) {
+    return cjsExportsTarget(pkg, exact, '', false, conditions);
+  }
+  const keys = ObjectKeys(map);
+  let bestKey = '';
+  let bestMatch = '';
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    const star = StringPrototypeIndexOf(k, '*');
+    if (star === -1 || StringPrototypeIndexOf(k, '*', star + 1) !== -1) continue;
+    const prefix = StringPrototypeSlice(k, 0, star);
+    const suffix = StringPrototypeSlice(k, star + 1);
+    if (
+      StringPrototypeStartsWith(key, prefix) &&
+      key !== prefix &&
+      key.length >= k.length &&
+      StringPrototypeEndsWith(key, suffix) &&
+      (bestKey === '' ||
+        prefix.length > StringPrototypeIndexOf(bestKey, '*') ||
+        (prefix.length === StringPrototypeIndexOf(bestKey, '*') && k.length > bestKey.length))
+    ) {
+      bestKey = k;
+      bestMatch = StringPrototypeSlice(key, prefix.length, key.length - suffix.length);
+    }
+  }
+  if (bestKey === '') return undefined;
+  return cjsExportsTarget(pkg, cjsOwn(map, bestKey), bestMatch, true, conditions);
+}
+
+// The file `subpath` of package `pkg` maps to through its "exports" under `conditions`, not
+// checked for existence; throws ERR_PACKAGE_PATH_NOT_EXPORTED (naming `base` if given).
+export function cjsExportsResolve(pkg, subpath, conditions, base) {
   const exports = pkg.exports;
   let isSugar = typeof exports === 'string' || ArrayIsArray(exports);
   if (!isSugar && exports !== null && typeof exports === 'object') {
@@ -314,39 +376,42 @@ function cjsResolveExports(pkg, subpath, request) {
   }
   let resolved;
   if (isSugar) {
-    if (subpath === '.') resolved = cjsExportsTarget(pkg, exports, '', false);
+    if (subpath === '.') resolved = cjsExportsTarget(pkg, exports, '', false, conditions);
   } else if (exports !== null && typeof exports === 'object') {
-    const exact = cjsOwn(exports, subpath);
-    if (exact !== undefined && !StringPrototypeIncludes(subpath, '*')) {
-      resolved = cjsExportsTarget(pkg, exact, '', false);
-    } else {
-      const keys = ObjectKeys(exports);
-      let bestKey = '';
-      let bestMatch = '';
-      for (let i = 0; i < keys.length; i++) {
-        const key = keys[i];
-        const star = StringPrototypeIndexOf(key, '*');
-        if (star === -1 || StringPrototypeIndexOf(key, '*', star + 1) !== -1) continue;
-        const prefix = StringPrototypeSlice(key, 0, star);
-        const suffix = StringPrototypeSlice(key, star + 1);
-        if (
-          StringPrototypeStartsWith(subpath, prefix) &&
-          subpath !== prefix &&
-          subpath.length >= key.length &&
-          StringPrototypeEndsWith(subpath, suffix) &&
-          (bestKey === '' ||
-            prefix.length > StringPrototypeIndexOf(bestKey, '*') ||
-            (prefix.length === StringPrototypeIndexOf(bestKey, '*') && key.length > bestKey.length))
-        ) {
-          bestKey = key;
-          bestMatch = StringPrototypeSlice(subpath, prefix.length, subpath.length - suffix.length);
-        }
-      }
-      if (bestKey !== '')
-        resolved = cjsExportsTarget(pkg, cjsOwn(exports, bestKey), bestMatch, true);
-    }
+    resolved = cjsMapLookup(pkg, exports, subpath, conditions);
   }
-  if (resolved === undefined || resolved === null) throw cjsExportsError(pkg, subpath, request);
+  if (resolved === undefined || resolved === null) throw cjsExportsError(pkg, subpath, base);
+  return resolved;
+}
+
+// `#name` through the "imports" of the package scope of `dir`; throws
+// ERR_PACKAGE_IMPORT_NOT_DEFINED (naming `base` if given).
+export function cjsImportsResolve(request, dir, conditions, base) {
+  const pkg = cjsPackageScope(dir);
+  let resolved;
+  if (
+    pkg !== undefined &&
+    request !== '#' &&
+    !StringPrototypeStartsWith(request, '#/') &&
+    pkg.imports !== null &&
+    typeof pkg.imports === 'object' &&
+    !ArrayIsArray(pkg.imports)
+  ) {
+    resolved = cjsMapLookup(pkg, pkg.imports, request, conditions);
+  }
+  if (resolved === undefined || resolved === null) {
+    const where = pkg === undefined ? '' : ` in package ${pkg.jsonPath}`;
+    throw makeNodeError(
+      TypeErrorCtor,
+      'ERR_PACKAGE_IMPORT_NOT_DEFINED',
+      `Package import specifier "${request}" is not defined${where}${base === undefined ? '' : ` imported from ${base}`}`,
+    );
+  }
+  return resolved;
+}
+
+function cjsResolveExports(pkg, subpath) {
+  const resolved = cjsExportsResolve(pkg, subpath, CJS_CONDITIONS, undefined);
   if (fsFiletype(resolved) !== 4) {
     const err = new ErrorCtor(`Cannot find module '${resolved}'`);
     nodeSet(err, 'code', 'MODULE_NOT_FOUND');
@@ -403,7 +468,22 @@ export function cjsFindPath(request, dir) {
   if (cjsIsRelative(request)) {
     return cjsResolveAt(cjsJoinSimple(dir, request), trailingSlash, exts, request);
   }
+  if (StringPrototypeCharCodeAt(request, 0) === 35) {
+    const target = cjsImportsResolve(request, dir, CJS_CONDITIONS, undefined);
+    return cjsResolveAt(target, false, exts, request);
+  }
   const split = cjsSplitPackage(request);
+  if (split !== undefined) {
+    const scope = cjsPackageScope(dir);
+    if (
+      scope !== undefined &&
+      scope.name === split[0] &&
+      scope.exports !== undefined &&
+      scope.exports !== null
+    ) {
+      return cjsResolveExports(scope, split[1]);
+    }
+  }
   const paths = cjsLookupPaths(dir);
   for (let i = 0; i < paths.length; i++) {
     const cur = paths[i];
@@ -413,7 +493,7 @@ export function cjsFindPath(request, dir) {
       if (fsFiletype(pkgDir) === 3) {
         const pkg = cjsReadPackage(pkgDir);
         if (pkg !== undefined && pkg.exports !== undefined && pkg.exports !== null) {
-          return cjsResolveExports(pkg, split[1], request);
+          return cjsResolveExports(pkg, split[1]);
         }
       }
     }

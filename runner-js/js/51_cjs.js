@@ -54,7 +54,7 @@ import { fsFail, fsIsErr, fsPathArg, fsReadFileRaw, fsTakeProbed } from './41_fs
 import { createFsModule } from './46_fs.js';
 import { createEventsModule } from './47_node_events.js';
 import { createUtilModule } from './48_node_util.js';
-import { isLazyBuiltin, lazyBuiltinModule, lazyBuiltinNames } from './49_lazy.js';
+import { isLazyBuiltin, lazyBuiltinModule, lazyBuiltinNames, loadLazyBuiltin } from './49_lazy.js';
 import {
   CjsJSONParse,
   cjsFindPath,
@@ -64,6 +64,7 @@ import {
   cjsLookupPaths,
   cjsNodeModulePaths,
   cjsNotFound,
+  cjsPackageScope,
   cjsResolveFilename,
   cjsResolveInit,
   cjsStripBOM,
@@ -198,11 +199,11 @@ function cjsValidateId(id) {
 
 // ---- builtins ----
 
-function cjsIsBuiltin(name) {
+export function cjsIsBuiltin(name) {
   return ArrayPrototypeIncludes(cjsBuiltinNames, name) || isLazyBuiltin(name);
 }
 
-function cjsBuiltin(name) {
+export function cjsBuiltin(name) {
   let exports = MapPrototypeGet(cjsBuiltins, name);
   if (exports !== undefined) return exports;
   switch (name) {
@@ -263,6 +264,8 @@ function cjsCreateModuleBuiltin() {
     let path = filename;
     if (path !== null && typeof path === 'object' && typeof path.href === 'string')
       path = fsPathArg(path, 'filename');
+    else if (typeof path === 'string' && StringPrototypeStartsWith(path, 'file:'))
+      path = loadLazyBuiltin('internal/esm_resolve').fileURLToPath(path);
     if (typeof path !== 'string' || !pathIsAbsolute(path)) {
       throw makeNodeError(
         TypeErrorCtor,
@@ -399,27 +402,119 @@ function cjsLoadKind(kind, module, filename) {
     throw err;
   }
   if (kind === '.mjs') {
-    const err = makeNodeError(
-      ErrorCtor,
-      'ERR_REQUIRE_ESM',
-      `require() of ES Module ${filename} not supported.`,
-    );
-    throw err;
+    cjsEsm().requireModule(module, filename, undefined);
+    return;
   }
-  cjsExecute(module, cjsReadSource(filename), filename);
+  const source = cjsReadSource(filename);
+  if (cjsFormatOf(filename) === 'module') {
+    cjsEsm().requireModule(module, filename, source);
+    return;
+  }
+  cjsExecute(module, source, filename);
+}
+
+// The ES module loader (a lazy builtin, loaded on the first import or require of ESM).
+export function cjsEsm() {
+  return loadLazyBuiltin('internal/esm');
+}
+
+// 'module' for a file that package.json "type" makes ESM (`.js`, or no extension), 'commonjs' for
+// `.cjs` and "type": "commonjs", 'none' when no package says (Node 22 then detects the syntax).
+export function cjsFormatOf(filename) {
+  if (StringPrototypeEndsWith(filename, '.mjs')) return 'module';
+  if (StringPrototypeEndsWith(filename, '.cjs')) return 'commonjs';
+  const pkg = cjsPackageScope(pathDirname(filename));
+  return pkg === undefined ? 'none' : pkg.type;
+}
+
+// V8's messages for ESM-only syntax in a CommonJS body (Node 22's syntax detection).
+const cjsEsmSyntax = [
+  'Cannot use import statement outside a module',
+  "Unexpected token 'export'",
+  "Cannot use 'import.meta' outside a module",
+];
+// Messages that mean "ESM if it compiles as ESM" (CommonJS-only failures and top-level await).
+const cjsMaybeEsmSyntax = [
+  "Identifier 'module' has already been declared",
+  "Identifier 'exports' has already been declared",
+  "Identifier 'require' has already been declared",
+  "Identifier '__filename' has already been declared",
+  "Identifier '__dirname' has already been declared",
+  'await is only valid in async functions and the top level bodies of modules',
+];
+
+// 0: not ESM syntax; 1: ESM syntax; 2: ESM if it compiles as ESM.
+export function cjsEsmSyntaxKind(err) {
+  if (!isError(err) || err.name !== 'SyntaxError') return 0;
+  const message = err.message;
+  if (ArrayPrototypeIncludes(cjsEsmSyntax, message)) return 1;
+  return ArrayPrototypeIncludes(cjsMaybeEsmSyntax, message) ? 2 : 0;
+}
+
+// The exports of CommonJS file `filename` for the ES module loader: from require.cache, else
+// loaded now with no parent (as Node's Module._load from an import).
+export function cjsLoadForEsm(filename) {
+  const cached = cjsCache[filename];
+  if (cached !== undefined) return cached.exports;
+  cjsInternalNew = true;
+  const module = new Module(filename, undefined);
+  const own = WeakMapPrototypeGet(cjsRecords, module);
+  module.filename = filename;
+  module.paths = cjsNodeModulePaths(own.dir);
+  cjsCache[filename] = module;
+  let threw = true;
+  try {
+    cjsLoadModule(module, filename);
+    threw = false;
+  } finally {
+    if (threw) delete cjsCache[filename];
+  }
+  return module.exports;
+}
+
+// True while CommonJS module `filename` is being loaded (in require.cache, not loaded yet).
+export function cjsIsLoading(filename) {
+  const cached = cjsCache[filename];
+  return cached !== undefined && cached.loaded === false;
+}
+
+// The main module turned out to be ES module `filename`: it is no CommonJS module after all.
+export function cjsForgetMain(filename) {
+  if (cjsMain !== undefined && cjsCache[filename] === cjsMain) delete cjsCache[filename];
+  cjsMain = undefined;
+}
+
+// The filename of the module that required `module` (for error messages), or undefined.
+export function cjsParentFilename(module) {
+  const rec = WeakMapPrototypeGet(cjsRecords, module);
+  return rec === undefined || rec.parent === undefined ? undefined : rec.parent.filename;
+}
+
+// Resolves `request` as require() would from file `filename` (for the CommonJS lexer's
+// re-exports); undefined when it does not resolve or is a builtin.
+export function cjsResolveFrom(request, filename) {
+  if (cjsIsBuiltin(request) || StringPrototypeStartsWith(request, 'node:')) return undefined;
+  try {
+    return cjsFindPath(request, pathDirname(filename));
+  } catch {
+    return undefined;
+  }
 }
 
 // Runs CommonJS `source` as `module` (one compileFunction call).
-export function cjsExecute(module, source, filename, require = undefined) {
+export function cjsExecute(module, source, filename, require = undefined, isMain = false) {
   source = cjsStripBOM(source);
   if (StringPrototypeStartsWith(source, '#!')) source = `//${StringPrototypeSlice(source, 2)}`;
-  const fn = bridgeCompileFunction(source, filename, [
-    'exports',
-    'require',
-    'module',
-    '__filename',
-    '__dirname',
-  ]);
+  let fn;
+  try {
+    fn = bridgeCompileFunction(source, filename, CJS_PARAMS);
+  } catch (err) {
+    // Node 22: a file no package.json types that has ESM syntax is loaded as ESM.
+    const kind = cjsEsmSyntaxKind(err);
+    if (kind === 0 || cjsFormatOf(filename) !== 'none') throw err;
+    if (!cjsEsm().requireDetected(module, filename, source, kind === 1, isMain)) throw err;
+    return;
+  }
   const rec = WeakMapPrototypeGet(cjsRecords, module);
   if (require === undefined) require = cjsMakeRequire(module);
   const exports = module.exports;
@@ -431,6 +526,8 @@ export function cjsExecute(module, source, filename, require = undefined) {
     rec === undefined ? pathDirname(filename) : rec.dir,
   ]);
 }
+
+const CJS_PARAMS = ['exports', 'require', 'module', '__filename', '__dirname'];
 
 // ---- require functions ----
 

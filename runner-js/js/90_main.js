@@ -2,8 +2,11 @@
 // `runner` object Rust calls (the factory returns it).
 
 import {
+  ArrayPrototypeIncludes,
   bridgeCompileScript,
   bridgeMonotonic,
+  bridgeWrite,
+  ErrorCtor,
   globalObject,
   ObjectDefineProperty,
   StringPrototypeCharCodeAt,
@@ -11,6 +14,7 @@ import {
   StringPrototypeStartsWith,
   SymbolToStringTag,
 } from './00_primordials.js';
+import { makeNodeError } from './06_errors.js';
 import { TextDecoder, TextEncoder } from './07_encoding.js';
 import { installMemoryGuards, setMemoryLimit } from './09_memory.js';
 import {
@@ -41,10 +45,20 @@ import { consoleWrite, formatLog, globalConsole } from './27_console.js';
 import { startWasm } from './34_wasm_runner.js';
 import { pathResolve, setExecCwd } from './40_path.js';
 import { installLazyGlobals } from './49_lazy.js';
-import { cjsCreateEval, cjsCreateMain, cjsExecute, cjsInit, cjsMakeRequire } from './51_cjs.js';
+import {
+  cjsCreateEval,
+  cjsCreateMain,
+  cjsEsm,
+  cjsEsmSyntaxKind,
+  cjsExecute,
+  cjsFormatOf,
+  cjsInit,
+  cjsMakeRequire,
+} from './51_cjs.js';
 import { callHostReply, callStart } from './60_call.js';
 
 let started = false;
+let esmMain = false; // the main code is an ES module (its loader is loaded)
 
 function defineGlobal(name, value, enumerable) {
   ObjectDefineProperty(globalObject, name, {
@@ -101,6 +115,7 @@ function installStaticGlobals() {
 }
 
 function installGlobals(require, module, evalMode, filename) {
+  if (esmMain) return; // an ES module main has no CommonJS globals
   defineGlobal('require', require, true);
   if (evalMode) {
     // `node -e` exposes the CommonJS variables as globals.
@@ -129,7 +144,10 @@ function start(config) {
   const evalMode = mode !== 'file';
   setExecCwd(pathResolve(`${processObject.cwd()}`));
   cjsInit(config);
-  const module = evalMode ? cjsCreateEval() : cjsCreateMain(filename);
+  const inputType = mainInputType(config);
+  esmMain = evalMode ? inputType === 'module' : cjsFormatOf(filename) === 'module';
+  // An ES module main is no CommonJS module: not in require.cache, no require.main.
+  const module = evalMode || esmMain ? cjsCreateEval() : cjsCreateMain(filename);
   const require = cjsMakeRequire(module);
   installGlobals(require, module, evalMode, filename);
   if (mode === 'call') {
@@ -145,18 +163,68 @@ function start(config) {
   setMainSource(filename, source);
 
   try {
-    if (evalMode) {
-      const run = bridgeCompileScript(source, filename);
-      const result = run();
+    if (esmMain) {
+      if (mode === 'print') {
+        throw makeNodeError(
+          ErrorCtor,
+          'ERR_EVAL_ESM_CANNOT_PRINT',
+          '--print cannot be used with ESM input',
+        );
+      }
+      if (evalMode) cjsEsm().runEval(source, true);
+      else cjsEsm().runMain(filename, source);
+    } else if (evalMode) {
+      const result = runEval(source, filename, mode === 'print' || inputType === 'commonjs');
       if (mode === 'print') consoleWrite(1, formatLog([result]));
     } else {
-      cjsExecute(module, source, filename, require);
+      cjsExecute(module, source, filename, require, true);
     }
     module.loaded = true;
   } catch (err) {
     triggerUncaught(err);
   }
   drainTicks();
+}
+
+// '--input-type' of `node -e`: 'module', 'commonjs', or undefined when not given.
+function mainInputType(config) {
+  const execArgv = config.execArgv;
+  if (execArgv === undefined || execArgv === null) return undefined;
+  if (ArrayPrototypeIncludes(execArgv, '--input-type=module')) return 'module';
+  if (ArrayPrototypeIncludes(execArgv, '--input-type=commonjs')) return 'commonjs';
+  return undefined;
+}
+
+// `node -e`: a script, or (Node 22's detection, unless the input type is fixed) a module when
+// it only compiles as one.
+function runEval(source, filename, fixed) {
+  let run;
+  try {
+    run = bridgeCompileScript(source, filename);
+  } catch (err) {
+    const kind = fixed ? 0 : cjsEsmSyntaxKind(err);
+    if (kind === 0 || !cjsEsm().runEval(source, kind === 1)) throw err;
+    esmMain = true;
+    return undefined;
+  }
+  return run();
+}
+
+// The runner's ES module hooks (called by the engine, not guarded: their exceptions go to V8).
+function esmImport(specifier, referrer, attributes) {
+  return cjsEsm().importDynamic(specifier, referrer, attributes);
+}
+
+function esmImportMeta(meta, id) {
+  cjsEsm().importMeta(meta, id);
+}
+
+function esmSynthetic(id) {
+  return cjsEsm().evaluateSynthetic(id);
+}
+
+function writeStderr(text) {
+  bridgeWrite(2, text);
 }
 
 function guarded(fn) {
@@ -191,7 +259,11 @@ export const runner = {
     drainTicks();
   }),
   unhandledRejection: guarded(reportUnhandledRejection),
+  esmImport,
+  esmImportMeta,
+  esmSynthetic,
   exitCode: guarded(() => {
+    if (esmMain) cjsEsm().checkUnsettled(writeStderr);
     runExitListeners();
     return exitCodeValue() & 0xff;
   }),

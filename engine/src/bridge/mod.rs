@@ -10,13 +10,15 @@ use v8::MapFnTo;
 mod buffer;
 mod builtins;
 mod call;
+mod cjs_lexer;
 mod clone;
 mod codec;
-mod memory;
-mod url;
 mod crypto;
 mod encodings;
+pub mod esm;
 mod handles;
+mod memory;
+mod url;
 mod views;
 mod wasi;
 mod zlib;
@@ -50,6 +52,7 @@ fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
         ("hostCall", call::host_call.map_fn_to()),
         ("callResult", call::call_result.map_fn_to()),
         ("loadBuiltin", builtins::load_builtin.map_fn_to()),
+        ("cjsLexer", cjs_lexer::cjs_lexer.map_fn_to()),
         (RUN_SCRIPT, run_script.map_fn_to()),
     ];
     all.extend(memory::callbacks());
@@ -59,6 +62,7 @@ fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
     all.extend(clone::callbacks());
     all.extend(crypto::callbacks());
     all.extend(zlib::callbacks());
+    all.extend(esm::callbacks());
     all
 }
 

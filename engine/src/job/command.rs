@@ -187,14 +187,43 @@ pub(crate) fn find_module(program: &str, lookup: &Lookup<'_>) -> Option<PathBuf>
         .find(|candidate| candidate.is_file())
 }
 
+/// Leading `--input-type=VALUE` / `--input-type VALUE` options, normalized; the rest of argv,
+/// or the message of the failure Node reports.
+fn input_type(args: &[String]) -> Result<(Vec<String>, &[String]), &'static str> {
+    let mut options = Vec::new();
+    let mut rest = args;
+    loop {
+        let (value, used) = match rest {
+            [flag, ..] if flag.starts_with("--input-type=") => (&flag["--input-type=".len()..], 1),
+            [flag, value, ..] if flag == "--input-type" => (value.as_str(), 2),
+            [flag] if flag == "--input-type" => return Err("--input-type requires an argument"),
+            _ => return Ok((options, rest)),
+        };
+        if value != "module" && value != "commonjs" {
+            return Err("--input-type must be \"module\" or \"commonjs\"");
+        }
+        options.push(format!("--input-type={value}"));
+        rest = &rest[used..];
+    }
+}
+
 fn parse_node(args: &[String], cwd: &str, sandbox: &mut Sandbox) -> Command {
+    let (options, args) = match input_type(args) {
+        Ok(parsed) => parsed,
+        Err(message) => return bad_option(message),
+    };
     let (mode, rest) = match args.split_first() {
         Some((flag, rest)) if flag == "-e" || flag == "--eval" => (JsMode::Eval, rest),
         Some((flag, rest)) if flag == "-p" || flag == "--print" => (JsMode::Print, rest),
-        Some((dashdash, rest)) if dashdash == "--" => return program_file(rest, cwd, sandbox),
-        Some((flag, _)) if flag.starts_with('-') && flag.len() > 1 => {
+        Some((flag, _)) if flag.starts_with('-') && flag.len() > 1 && flag != "--" => {
             return bad_option(&format!("bad option: {flag}"));
         }
+        _ if !options.is_empty() => {
+            return bad_option(
+                "--input-type can only be used with string input via --eval, --print, or STDIN",
+            );
+        }
+        Some((dashdash, rest)) if dashdash == "--" => return program_file(rest, cwd, sandbox),
         _ => return program_file(args, cwd, sandbox),
     };
     let flag = &args[0];
@@ -203,12 +232,14 @@ fn parse_node(args: &[String], cwd: &str, sandbox: &mut Sandbox) -> Command {
     };
     let mut argv = vec![NODE_EXEC_PATH.to_string()];
     argv.extend(script_args.iter().cloned());
+    let mut exec_argv = options;
+    exec_argv.extend([flag.clone(), code.clone()]);
     Command::Js(JsMain {
         mode,
         source: code.clone(),
         filename: "[eval]".into(),
         argv,
-        exec_argv: vec![flag.clone(), code.clone()],
+        exec_argv,
         input_json: None,
     })
 }
@@ -304,6 +335,32 @@ mod tests {
             Some(CommandError::NotFound("../etc/x".into()))
         );
         assert_eq!(err(&[]), Some(CommandError::EmptyArgv));
+    }
+
+    #[test]
+    fn input_type_goes_to_exec_argv_and_needs_string_input() {
+        let modules = ModuleCache::new(1);
+        let Ok(Command::Js(main)) = resolve(
+            &argv(&["node", "--input-type", "module", "-e", "1"]),
+            "/",
+            &NOWHERE,
+            &mut no_fs(),
+            &modules,
+        ) else {
+            panic!("expected a JS main");
+        };
+        assert_eq!(main.exec_argv, argv(&["--input-type=module", "-e", "1"]));
+        for parts in [
+            &["node", "--input-type=module", "x.js"][..],
+            &["node", "--input-type=json", "-e", "1"],
+            &["node", "--input-type"],
+        ] {
+            let result = resolve(&argv(parts), "/", &NOWHERE, &mut no_fs(), &modules);
+            assert!(
+                matches!(result, Ok(Command::Fails { code: 9, .. })),
+                "{parts:?}"
+            );
+        }
     }
 
     #[test]
