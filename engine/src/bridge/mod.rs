@@ -10,6 +10,7 @@ use v8::MapFnTo;
 mod builtins;
 mod call;
 mod memory;
+mod node_process;
 mod wasi;
 
 use crate::guest_state::guest;
@@ -45,6 +46,7 @@ fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
     ];
     all.extend(memory::callbacks());
     all.extend(wasi::callbacks());
+    all.extend(node_process::callbacks());
     all
 }
 

@@ -1,0 +1,107 @@
+// lib/stream.js: the `stream` builtin. What require('stream') returns is the legacy Stream
+// constructor carrying the classes and helpers as properties, as in Node.
+
+import { ArrayBufferIsView, ObjectDefineProperty, SymbolFor } from '../js/00_primordials.js';
+import {
+  asChunk,
+  destroyer,
+  getDefaultHighWaterMark,
+  isBytes,
+  isDestroyed,
+  isDisturbed,
+  isErrored,
+  isReadable,
+  isWritable,
+  setDefaultHighWaterMark,
+} from './internal__stream_core.js';
+import { Duplex, PassThrough, Transform } from './internal__stream_duplex.js';
+import { addAbortSignal, eos, finished } from './internal__stream_eos.js';
+import { compose, pipeline, pipelinePromise } from './internal__stream_pipeline.js';
+import { Readable, Stream } from './internal__stream_readable.js';
+import { Writable } from './internal__stream_writable.js';
+import { streamPromises } from './stream__promises.js';
+
+function duplexPair(options) {
+  const side0 = new Duplex({ ...options, objectMode: options?.objectMode });
+  const side1 = new Duplex({ ...options, objectMode: options?.objectMode });
+  const wire = (from, to) => {
+    from._write = (chunk, encoding, cb) => {
+      if (to.push(chunk)) cb();
+      else to._pendingWrite = cb;
+    };
+    from._final = (cb) => {
+      to.push(null);
+      cb();
+    };
+    to._read = () => {
+      const cb = to._pendingWrite;
+      if (cb) {
+        to._pendingWrite = null;
+        cb();
+      }
+    };
+  };
+  wire(side0, side1);
+  wire(side1, side0);
+  return [side0, side1];
+}
+
+function set(name, value) {
+  ObjectDefineProperty(Stream, name, {
+    __proto__: null,
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+}
+
+ObjectDefineProperty(eos, 'finished', { __proto__: null, value: eos, configurable: true });
+ObjectDefineProperty(pipeline, 'pipeline', { __proto__: null, value: pipeline, configurable: true });
+
+set('isDestroyed', isDestroyed);
+set('isDisturbed', isDisturbed);
+set('isErrored', isErrored);
+set('isReadable', isReadable);
+set('isWritable', isWritable);
+set('Readable', Readable);
+set('Writable', Writable);
+set('Duplex', Duplex);
+set('Transform', Transform);
+set('PassThrough', PassThrough);
+set('duplexPair', duplexPair);
+set('pipeline', pipeline);
+set('addAbortSignal', addAbortSignal);
+set('finished', eos);
+set('destroy', destroyer);
+set('compose', compose);
+set('setDefaultHighWaterMark', setDefaultHighWaterMark);
+set('getDefaultHighWaterMark', getDefaultHighWaterMark);
+ObjectDefineProperty(Stream, 'promises', {
+  __proto__: null,
+  configurable: true,
+  enumerable: true,
+  get() {
+    return streamPromises;
+  },
+});
+ObjectDefineProperty(pipeline, SymbolFor('nodejs.util.promisify.custom'), {
+  __proto__: null,
+  enumerable: true,
+  get() {
+    return pipelinePromise;
+  },
+});
+ObjectDefineProperty(eos, SymbolFor('nodejs.util.promisify.custom'), {
+  __proto__: null,
+  enumerable: true,
+  get() {
+    return finished;
+  },
+});
+set('Stream', Stream);
+set('_isArrayBufferView', ArrayBufferIsView);
+set('_isUint8Array', isBytes);
+set('_uint8ArrayToBuffer', asChunk);
+
+export const moduleExports = Stream;
