@@ -236,6 +236,14 @@ function cjsBuiltin(name) {
         clearInterval,
         clearImmediate,
       };
+      ObjectDefineProperty(exports, 'promises', {
+        __proto__: null,
+        enumerable: true,
+        configurable: true,
+        get() {
+          return lazyBuiltinModule('timers/promises');
+        },
+      });
       break;
     case 'module':
       exports = cjsCreateModuleBuiltin();

@@ -60,6 +60,30 @@ function performanceNow() {
   return msSinceStart();
 }
 
+// `performance` (perf_hooks adds the rest of its API to this object when it loads).
+export const performanceObject = {};
+ObjectDefineProperty(performanceObject, 'now', {
+  __proto__: null,
+  value: function now() {
+    return performanceNow();
+  },
+  writable: true,
+  enumerable: true,
+  configurable: true,
+});
+ObjectDefineProperty(performanceObject, 'timeOrigin', {
+  __proto__: null,
+  value: 0,
+  writable: false,
+  enumerable: true,
+  configurable: true,
+});
+ObjectDefineProperty(performanceObject, SymbolToStringTag, {
+  __proto__: null,
+  value: 'Performance',
+  configurable: true,
+});
+
 // The globals that do not depend on the exec, installed at factory time.
 function installStaticGlobals() {
   defineGlobal('console', globalConsole, false);
@@ -75,29 +99,7 @@ function installStaticGlobals() {
   defineGlobal('TextDecoder', TextDecoder, false);
   installLazyGlobals();
   installMemoryGuards();
-  const performance = {};
-  ObjectDefineProperty(performance, 'now', {
-    __proto__: null,
-    value: function now() {
-      return performanceNow();
-    },
-    writable: true,
-    enumerable: true,
-    configurable: true,
-  });
-  ObjectDefineProperty(performance, 'timeOrigin', {
-    __proto__: null,
-    value: 0,
-    writable: false,
-    enumerable: true,
-    configurable: true,
-  });
-  ObjectDefineProperty(performance, SymbolToStringTag, {
-    __proto__: null,
-    value: 'Performance',
-    configurable: true,
-  });
-  defineGlobal('performance', performance, true);
+  defineGlobal('performance', performanceObject, true);
 }
 
 function installGlobals(require, module, evalMode, filename) {

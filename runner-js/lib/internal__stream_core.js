@@ -11,6 +11,7 @@ import {
   bridgeUtf8Encode,
   ErrorCaptureStackTrace,
   ErrorCtor,
+  FunctionPrototypeSymbolHasInstance,
   MathFloor,
   ObjectDefineProperty,
   ObjectFreeze,
@@ -184,6 +185,13 @@ export function asChunk(view) {
 /** True for what a byte stream accepts as a chunk without conversion. */
 export function isBytes(v) {
   return TypedArrayPrototypeGetSymbolToStringTag(v) === 'Uint8Array';
+}
+
+/** True for a Buffer (a StdinChunk until the `buffer` builtin exists). */
+export function isBuffer(v) {
+  const B = bufferCtor();
+  if (B !== undefined) return B.isBuffer(v);
+  return FunctionPrototypeSymbolHasInstance(StdinChunk, v);
 }
 
 export function bytesConcat(list, total) {

@@ -8,6 +8,7 @@ import {
   ArrayPrototypeSlice,
   ArrayPrototypeSplice,
   ArrayPrototypeUnshift,
+  ArrayBufferIsView,
   ArrayIsArray,
   NumberIsInteger,
   NumberIsNaN,
@@ -42,7 +43,7 @@ import {
   errorOrDestroy,
   errNotImplemented,
   getHighWaterMark,
-  isBytes,
+  isBuffer,
   newDecoder,
   streamError,
   undestroy,
@@ -152,6 +153,7 @@ export function ReadableState(options, stream, isDuplex) {
   this.multiAwaitDrain = false;
   this.readingMore = false;
   this.dataEmitted = false;
+  this.dataListening = false;
   this.decoder = null;
   this.encoding = null;
   if (options?.encoding) {
@@ -199,69 +201,125 @@ Readable.prototype[SymbolFor('nodejs.rejection')] = function (err) {
 };
 
 Readable.prototype.push = function (chunk, encoding) {
-  return readableAddChunk(this, chunk, encoding, false);
+  const state = this._readableState;
+  return state.objectMode
+    ? pushObjectMode(this, state, chunk, encoding)
+    : pushByteMode(this, state, chunk, encoding);
 };
 
 Readable.prototype.unshift = function (chunk, encoding) {
-  return readableAddChunk(this, chunk, encoding, true);
+  const state = this._readableState;
+  return state.objectMode
+    ? unshiftObjectMode(this, state, chunk)
+    : unshiftByteMode(this, state, chunk, encoding);
 };
 
-function readableAddChunk(stream, chunk, encoding, addToFront) {
-  const state = stream._readableState;
-  let err;
-  if (!state.objectMode) {
-    if (typeof chunk === 'string') {
-      encoding = encoding || state.defaultEncoding;
-      if (state.encoding !== encoding) {
-        if (addToFront && state.encoding) {
-          chunk = bytesFrom(chunk, encoding).toString(state.encoding);
-        } else {
-          chunk = bytesFrom(chunk, encoding);
-          encoding = '';
-        }
-      }
-    } else if (isBytes(chunk)) {
-      chunk = asChunk(chunk);
-      encoding = '';
-    } else if (chunk != null) {
-      err = errInvalidArgType('chunk', ['string', 'Buffer', 'Uint8Array'], chunk);
-    }
-  }
-  if (err) {
-    errorOrDestroy(stream, err);
-  } else if (chunk === null) {
+const CHUNK_TYPES = 'string or an instance of Buffer, TypedArray, or DataView';
+
+function unshiftByteMode(stream, state, chunk, encoding) {
+  if (chunk === null) {
     state.reading = false;
     onEofChunk(stream, state);
-  } else if (state.objectMode || (chunk && chunkLength(chunk) > 0)) {
-    if (addToFront) {
-      if (state.endEmitted) {
-        errorOrDestroy(
-          stream,
-          streamError('ERR_STREAM_UNSHIFT_AFTER_END_EVENT', 'stream.unshift() after end event'),
-        );
-      } else if (state.destroyed || state.errored) {
-        return false;
-      } else {
-        addChunk(stream, state, chunk, true);
-      }
-    } else if (state.ended) {
-      errorOrDestroy(stream, streamError('ERR_STREAM_PUSH_AFTER_EOF', 'stream.push() after EOF'));
-    } else if (state.destroyed || state.errored) {
-      return false;
-    } else {
-      state.reading = false;
-      if (state.decoder && !encoding) {
-        chunk = state.decoder.write(chunk);
-        if (state.objectMode || chunk.length !== 0) addChunk(stream, state, chunk, false);
-        else maybeReadMore(stream, state);
-      } else {
-        addChunk(stream, state, chunk, false);
-      }
+    return false;
+  }
+  if (typeof chunk === 'string') {
+    encoding = encoding || state.defaultEncoding;
+    if (state.encoding !== encoding) {
+      if (state.encoding) chunk = bytesFrom(chunk, encoding).toString(state.encoding);
+      else chunk = bytesFrom(chunk, encoding);
     }
-  } else if (!addToFront) {
+  } else if (ArrayBufferIsView(chunk)) {
+    chunk = asChunk(chunk);
+  } else if (chunk !== undefined) {
+    errorOrDestroy(stream, errInvalidArgType('chunk', CHUNK_TYPES, chunk));
+    return false;
+  }
+  if (!(chunk && chunkLength(chunk) > 0)) return canPushMore(state);
+  return unshiftValue(stream, state, chunk);
+}
+
+function unshiftObjectMode(stream, state, chunk) {
+  if (chunk === null) {
+    state.reading = false;
+    onEofChunk(stream, state);
+    return false;
+  }
+  return unshiftValue(stream, state, chunk);
+}
+
+function unshiftValue(stream, state, chunk) {
+  if (state.endEmitted) {
+    errorOrDestroy(
+      stream,
+      streamError('ERR_STREAM_UNSHIFT_AFTER_END_EVENT', 'stream.unshift() after end event'),
+    );
+  } else if (state.destroyed || state.errored) {
+    return false;
+  } else {
+    addChunk(stream, state, chunk, true);
+  }
+  return canPushMore(state);
+}
+
+function pushByteMode(stream, state, chunk, encoding) {
+  if (chunk === null) {
+    state.reading = false;
+    onEofChunk(stream, state);
+    return false;
+  }
+  if (typeof chunk === 'string') {
+    encoding = encoding || state.defaultEncoding;
+    if (state.encoding !== encoding) {
+      chunk = bytesFrom(chunk, encoding);
+      encoding = '';
+    }
+  } else if (ArrayBufferIsView(chunk)) {
+    chunk = asChunk(chunk);
+    encoding = '';
+  } else if (chunk !== undefined) {
+    errorOrDestroy(stream, errInvalidArgType('chunk', CHUNK_TYPES, chunk));
+    return false;
+  }
+  if (!chunk || chunkLength(chunk) <= 0) {
     state.reading = false;
     maybeReadMore(stream, state);
+    return canPushMore(state);
   }
+  if (state.ended) {
+    errorOrDestroy(stream, streamError('ERR_STREAM_PUSH_AFTER_EOF', 'stream.push() after EOF'));
+    return false;
+  }
+  if (state.destroyed || state.errored) return false;
+  state.reading = false;
+  if (state.decoder && !encoding) {
+    chunk = state.decoder.write(chunk);
+    if (chunk.length === 0) {
+      maybeReadMore(stream, state);
+      return canPushMore(state);
+    }
+  }
+  addChunk(stream, state, chunk, false);
+  return canPushMore(state);
+}
+
+function pushObjectMode(stream, state, chunk, encoding) {
+  if (chunk === null) {
+    state.reading = false;
+    onEofChunk(stream, state);
+    return false;
+  }
+  if (state.ended) {
+    errorOrDestroy(stream, streamError('ERR_STREAM_PUSH_AFTER_EOF', 'stream.push() after EOF'));
+    return false;
+  }
+  if (state.destroyed || state.errored) return false;
+  state.reading = false;
+  if (state.decoder && !encoding) chunk = state.decoder.write(chunk);
+  addChunk(stream, state, chunk, false);
+  return canPushMore(state);
+}
+
+function canPushMore(state) {
   return !state.ended && (state.length < state.highWaterMark || state.length === 0);
 }
 
@@ -270,7 +328,7 @@ function chunkLength(chunk) {
 }
 
 function addChunk(stream, state, chunk, addToFront) {
-  if (state.flowing && state.length === 0 && !state.sync && stream.listenerCount('data') > 0) {
+  if (state.flowing && !state.sync && state.dataListening && state.length === 0) {
     if (state.multiAwaitDrain) state.awaitDrainWriters = new SetCtor();
     else state.awaitDrainWriters = null;
     state.dataEmitted = true;
@@ -572,8 +630,11 @@ function pipeOnDrain(src, dest) {
     } else if (state.multiAwaitDrain) {
       SetPrototypeDelete(state.awaitDrainWriters, dest);
     }
-    if ((!state.awaitDrainWriters ||
-        (state.multiAwaitDrain && SetPrototypeGetSize(state.awaitDrainWriters) === 0)) && src.listenerCount('data')) {
+    if (
+      (!state.awaitDrainWriters ||
+        (state.multiAwaitDrain && SetPrototypeGetSize(state.awaitDrainWriters) === 0)) &&
+      state.dataListening
+    ) {
       src.resume();
     }
   };
@@ -602,7 +663,8 @@ Readable.prototype.on = function (ev, fn) {
   const res = Stream.prototype.on.call(this, ev, fn);
   const state = this._readableState;
   if (ev === 'data') {
-    state.readableListening = this.listenerCount('readable') > 0;
+    state.dataListening = true;
+    if (this.listenerCount('readable') > 0) state.readableListening = true;
     if (state.flowing !== false) this.resume();
   } else if (ev === 'readable') {
     if (!state.endEmitted && !state.readableListening) {
@@ -618,8 +680,10 @@ Readable.prototype.on = function (ev, fn) {
 Readable.prototype.addListener = Readable.prototype.on;
 
 Readable.prototype.removeListener = function (ev, fn) {
+  const state = this._readableState;
   const res = Stream.prototype.removeListener.call(this, ev, fn);
   if (ev === 'readable') nextTick(updateReadableListening, this);
+  else if (ev === 'data' && this.listenerCount('data') === 0) state.dataListening = false;
   return res;
 };
 Readable.prototype.off = Readable.prototype.removeListener;
@@ -634,7 +698,7 @@ function updateReadableListening(self) {
   const state = self._readableState;
   state.readableListening = self.listenerCount('readable') > 0;
   if (state.resumeScheduled && state.paused === false) state.flowing = true;
-  else if (self.listenerCount('data') > 0) self.resume();
+  else if (state.dataListening) self.resume();
   else if (!state.readableListening) state.flowing = null;
 }
 
@@ -1026,7 +1090,7 @@ function endWritableNT(stream) {
 
 export function readableFrom(iterable, opts) {
   let iterator;
-  if (typeof iterable === 'string' || isBytes(iterable)) {
+  if (typeof iterable === 'string' || isBuffer(iterable)) {
     return new Readable({
       objectMode: true,
       ...opts,

@@ -2,6 +2,7 @@
 // lib/internal/streams/writable.js (same state fields, same order of callbacks and events).
 
 import {
+  ArrayBufferIsView,
   ArrayPrototypePush,
   ArrayPrototypeSlice,
   ArrayPrototypeSplice,
@@ -27,7 +28,6 @@ import {
   errNotImplemented,
   errorOrDestroy,
   getHighWaterMark,
-  isBytes,
   streamError,
   undestroy,
 } from './internal__stream_core.js';
@@ -68,6 +68,7 @@ export function WritableState(options, stream, isDuplex) {
   this.writecb = null;
   this.writelen = 0;
   this.afterWriteTickInfo = null;
+  this.afterWritePending = false;
   resetBuffer(this);
   this.pendingcb = 0;
   this.constructed = true;
@@ -139,29 +140,27 @@ Writable.prototype.pipe = function () {
 
 function _write(stream, chunk, encoding, cb) {
   const state = stream._writableState;
-  if (typeof encoding === 'function') {
-    cb = encoding;
-    encoding = state.defaultEncoding;
-  } else {
+  if (cb == null || typeof cb !== 'function') cb = nop;
+  if (chunk === null) {
+    throw streamError('ERR_STREAM_NULL_VALUES', 'May not write null values to stream', TypeErrorCtor);
+  }
+  if (!state.objectMode) {
     if (!encoding) encoding = state.defaultEncoding;
     else if (encoding !== 'buffer' && !isEncoding(encoding)) {
       throw streamError('ERR_UNKNOWN_ENCODING', `Unknown encoding: ${encoding}`, TypeErrorCtor);
     }
-    if (typeof cb !== 'function') cb = nop;
   }
-  if (chunk === null) {
-    throw streamError('ERR_STREAM_NULL_VALUES', 'May not write null values to stream', TypeErrorCtor);
-  } else if (!state.objectMode) {
+  if (!state.objectMode) {
     if (typeof chunk === 'string') {
       if (state.decodeStrings !== false) {
         chunk = bytesFrom(chunk, encoding);
         encoding = 'buffer';
       }
-    } else if (isBytes(chunk)) {
+    } else if (ArrayBufferIsView(chunk)) {
       chunk = asChunk(chunk);
       encoding = 'buffer';
     } else {
-      throw errInvalidArgType('chunk', ['string', 'Buffer', 'Uint8Array'], chunk);
+      throw errInvalidArgType('chunk', CHUNK_TYPES, chunk);
     }
   }
   let err;
@@ -178,6 +177,8 @@ function _write(stream, chunk, encoding, cb) {
   state.pendingcb++;
   return writeOrBuffer(stream, state, chunk, encoding, cb);
 }
+
+const CHUNK_TYPES = 'string or an instance of Buffer, TypedArray, or DataView';
 
 const ENCODINGS = [
   'utf8',
@@ -200,6 +201,10 @@ function isEncoding(enc) {
 }
 
 Writable.prototype.write = function (chunk, encoding, cb) {
+  if (encoding != null && typeof encoding === 'function') {
+    cb = encoding;
+    encoding = null;
+  }
   return _write(this, chunk, encoding, cb) === true;
 };
 
@@ -227,8 +232,6 @@ Writable.prototype.setDefaultEncoding = function setDefaultEncoding(encoding) {
 function writeOrBuffer(stream, state, chunk, encoding, callback) {
   const len = state.objectMode ? 1 : typeof chunk === 'string' ? chunk.length : byteLength(chunk);
   state.length += len;
-  const ret = state.length < state.highWaterMark;
-  if (!ret) state.needDrain = true;
   if (state.writing || state.corked || state.errored || !state.constructed) {
     ArrayPrototypePush(state.buffered, { chunk, encoding, callback });
     if (state.allBuffers && encoding !== 'buffer') state.allBuffers = false;
@@ -241,6 +244,8 @@ function writeOrBuffer(stream, state, chunk, encoding, callback) {
     stream._write(chunk, encoding, state.onwrite);
     state.sync = false;
   }
+  const ret = state.length < state.highWaterMark || state.length === 0;
+  if (!ret) state.needDrain = true;
   return ret && !state.errored && !state.destroyed;
 }
 
@@ -286,11 +291,26 @@ function onwrite(stream, er) {
   } else {
     if (state.buffered.length > state.bufferedIndex) clearBuffer(stream, state);
     if (sync) {
-      if (state.afterWriteTickInfo !== null && state.afterWriteTickInfo.cb === cb) {
+      const needDrain = state.needDrain && state.length === 0;
+      // Node 20.20 reads `kState & kDestroyed !== 0`, i.e. the object-mode bit: kept as is.
+      const needTick = needDrain || state.objectMode || cb !== nop;
+      if (cb === nop) {
+        if (!state.afterWritePending && needTick) {
+          nextTick(afterWrite, stream, state, 1, cb);
+          state.afterWritePending = true;
+        } else {
+          state.pendingcb--;
+          if (state.ending) finishMaybe(stream, state, true);
+        }
+      } else if (state.afterWriteTickInfo !== null && state.afterWriteTickInfo.cb === cb) {
         state.afterWriteTickInfo.count++;
-      } else {
+      } else if (needTick) {
         state.afterWriteTickInfo = { count: 1, cb, stream, state };
         nextTick(afterWriteTick, state.afterWriteTickInfo);
+        state.afterWritePending = true;
+      } else {
+        state.pendingcb--;
+        if (state.ending) finishMaybe(stream, state, true);
       }
     } else {
       afterWrite(stream, state, 1, cb);
@@ -304,17 +324,18 @@ function afterWriteTick({ stream, state, count, cb }) {
 }
 
 function afterWrite(stream, state, count, cb) {
-  const needDrain = !state.ending && !stream.destroyed && state.length === 0 && state.needDrain;
+  state.afterWritePending = false;
+  const needDrain = !state.ending && !state.destroyed && state.length === 0 && state.needDrain;
   if (needDrain) {
     state.needDrain = false;
     stream.emit('drain');
   }
   while (count-- > 0) {
     state.pendingcb--;
-    cb();
+    cb(null);
   }
   if (state.destroyed) errorBuffer(state);
-  finishMaybe(stream, state);
+  if (state.ending) finishMaybe(stream, state, true);
 }
 
 function errorBuffer(state) {
@@ -403,7 +424,7 @@ Writable.prototype.end = function (chunk, encoding, cb) {
     encoding = null;
   }
   let err;
-  if (chunk !== null && chunk !== undefined) {
+  if (chunk != null) {
     const ret = _write(this, chunk, encoding);
     if (ret !== true && ret !== false) err = ret;
   }
@@ -423,7 +444,9 @@ Writable.prototype.end = function (chunk, encoding, cb) {
     err = streamError('ERR_STREAM_DESTROYED', 'Cannot call end after a stream was destroyed');
   }
   if (typeof cb === 'function') {
-    if (err || state.finished) nextTick(cb, err);
+    if (err) nextTick(cb, err);
+    else if (state.errored) nextTick(cb, state.errored);
+    else if (state.finished) nextTick(cb, null);
     else ArrayPrototypePush(state[kOnFinished], cb);
   }
   return this;
@@ -514,7 +537,7 @@ function finish(stream, state) {
   state.finished = true;
   const onfinishCallbacks = state[kOnFinished];
   state[kOnFinished] = [];
-  for (let i = 0; i < onfinishCallbacks.length; i++) onfinishCallbacks[i]();
+  for (let i = 0; i < onfinishCallbacks.length; i++) onfinishCallbacks[i](null);
   stream.emit('finish');
   if (state.autoDestroy) {
     const rState = stream._readableState;
