@@ -29,6 +29,7 @@ import {
 } from './06_errors.js';
 import { EventEmitter } from './08_events.js';
 import { nodeSet } from './40_path.js';
+import { loadLazyBuiltin } from './49_lazy.js';
 
 const kNodeEventsCapture = SymbolFor('nodejs.rejection');
 const kNodeEventsErrorMonitor = SymbolCtor('events.errorMonitor');
@@ -298,7 +299,32 @@ export function createEventsModule() {
       nodeEventsDefaultMaxListeners = n;
     },
   });
-  nodeSet(EE, 'once', nodeEventsOnce);
+  nodeSet(EE, 'once', function once(emitter, name, options = undefined) {
+    if (options === undefined && typeof emitter?.once === 'function') {
+      return nodeEventsOnce(emitter, name);
+    }
+    return loadLazyBuiltin('internal/events_extra').once(emitter, name, options);
+  });
+  nodeSet(EE, 'on', function on(emitter, event, options = undefined) {
+    return loadLazyBuiltin('internal/events_extra').on(emitter, event, options);
+  });
+  nodeSet(EE, 'getEventListeners', function getEventListeners(emitterOrTarget, type) {
+    return loadLazyBuiltin('internal/events_extra').getEventListeners(emitterOrTarget, type);
+  });
+  nodeSet(EE, 'getMaxListeners', function getMaxListeners(emitterOrTarget) {
+    return loadLazyBuiltin('internal/events_extra').getMaxListeners(
+      emitterOrTarget,
+      nodeEventsDefaultMaxListeners,
+    );
+  });
+  nodeSet(EE, 'setMaxListeners', function setMaxListeners(n = nodeEventsDefaultMaxListeners, ...eventTargets) {
+    validateCount(n, 'setMaxListeners');
+    if (eventTargets.length === 0) nodeEventsDefaultMaxListeners = n;
+    else loadLazyBuiltin('internal/events_extra').setMaxListenersOn(n, eventTargets);
+  });
+  nodeSet(EE, 'addAbortListener', function addAbortListener(signal, listener) {
+    return loadLazyBuiltin('internal/events_extra').addAbortListener(signal, listener);
+  });
   EE.listenerCount = function listenerCount(emitter, type) {
     return emitter.listenerCount(type);
   };

@@ -7,6 +7,7 @@ mod containment;
 mod fuzz_requests;
 mod js_exec;
 mod limits;
+mod node_surface;
 mod protocol;
 mod raw;
 mod require;

@@ -1,0 +1,170 @@
+//! The Node surface of the stream part (stream, events, util, assert, readline, timers/promises,
+//! os, tty, perf_hooks, module, process, fs, the unsupported stubs) against the host's Node 20:
+//! every script of `node_surface/` runs under `node` on the host and through a real sidecar,
+//! each in its own copy of the folder (scripts may write files), and stdout + exit code must be
+//! equal, except for the scripts `node_surface/expected-differences.txt` lists with a reason. A
+//! surprise either way (a listed script that now matches, an unlisted one that differs) fails.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use agentos_sdk::ExecSpec;
+
+use crate::support::{node, run, scratch, sidecar, stderr, stdout};
+
+const EXPECTED: &str = include_str!("node_surface/expected-differences.txt");
+
+fn fixture_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/all/node_surface")
+}
+
+fn scripts() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(fixture_dir())
+        .expect("node_surface/ exists")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".js"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// A private copy of the fixture folder (the scripts' own files only).
+fn copy_fixtures(name: &str) -> PathBuf {
+    let dir = scratch(name);
+    for entry in std::fs::read_dir(fixture_dir()).expect("read node_surface/") {
+        let path = entry.expect("entry").path();
+        if path.is_file() {
+            std::fs::copy(&path, dir.join(path.file_name().expect("a name"))).expect("copy");
+        }
+    }
+    dir
+}
+
+fn host_node(dir: &Path, script: &str) -> (String, i32) {
+    let out = Command::new("node")
+        .arg(script)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", "/root")
+        .output()
+        .expect("the host's `node` (Node 20) runs: ci/test requires it");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+fn expected() -> BTreeMap<String, String> {
+    EXPECTED
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let (name, reason) = l.split_once(':').unwrap_or((l, ""));
+            (name.trim().to_owned(), reason.trim().to_owned())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn node_surface_scripts_match_the_host_node() {
+    let version = Command::new("node").arg("--version").output();
+    let version = version.map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
+    assert!(
+        version.as_deref().is_ok_and(|v| v.starts_with("v20.")),
+        "the differential tests need the host's Node 20, found {version:?}"
+    );
+    let sc = sidecar().await;
+    let listed = expected();
+    let mut report = String::new();
+    let mut compared = 0;
+    for script in scripts() {
+        let host_dir = copy_fixtures("surface-host");
+        let guest_dir = copy_fixtures("surface-guest");
+        let (want, want_code) = host_node(&host_dir, &script);
+        let spec = ExecSpec::new(["node", script.as_str()])
+            .dir(guest_dir.to_str().expect("UTF-8 path"), "/t")
+            .cwd("/t")
+            .env("HOME", "/root");
+        let out = run(&sc, spec).await;
+        let got = stdout(&out);
+        let same = got == want && out.status.code == want_code;
+        compared += 1;
+        match (same, listed.contains_key(&script)) {
+            (true, false) | (false, true) => {}
+            (true, true) => {
+                writeln!(report, "{script}: listed as differing, but now matches").unwrap();
+            }
+            (false, false) => {
+                writeln!(
+                    report,
+                    "{script}: differs (exit {want_code} vs {})\n{}\nstderr: {}",
+                    out.status.code,
+                    first_difference(&want, &got),
+                    stderr(&out)
+                )
+                .unwrap();
+            }
+        }
+    }
+    assert!(compared >= 5, "only {compared} scripts found");
+    assert!(report.is_empty(), "{report}");
+}
+
+fn first_difference(want: &str, got: &str) -> String {
+    let (w, g): (Vec<&str>, Vec<&str>) = (want.lines().collect(), got.lines().collect());
+    let at = w.iter().zip(&g).position(|(a, b)| a != b).unwrap_or(w.len().min(g.len()));
+    format!(
+        "line {}: node {:?}\n        ours {:?}",
+        at + 1,
+        w.get(at).unwrap_or(&"<end>"),
+        g.get(at).unwrap_or(&"<end>")
+    )
+}
+
+/// The unsupported builtins load, and using them throws ERR_NOT_SUPPORTED_IN_SANDBOX naming the
+/// API (no host Node to compare with: Node has them all).
+#[tokio::test]
+async fn unsupported_builtins_load_and_throw_a_coded_error_naming_the_api() {
+    let sc = sidecar().await;
+    let code = "
+      const out = [];
+      for (const [m, f] of [['worker_threads', 'Worker'], ['cluster', 'fork'], ['inspector', 'open'],
+          ['child_process', 'spawn'], ['http', 'createServer'], ['https', 'request'], ['http2', 'connect'],
+          ['net', 'connect'], ['tls', 'connect'], ['dgram', 'createSocket'], ['dns', 'lookup'],
+          ['dns/promises', 'resolve'], ['vm', 'createContext'], ['v8', 'serialize']]) {
+        const mod = require('node:' + m);
+        try { new mod[f](); out.push(m + ': no error'); }
+        catch (e) { out.push(`${e.code} ${e.message}`); }
+      }
+      console.log(out.join('\\n'));
+      const wt = require('worker_threads');
+      console.log(wt.isMainThread, require('http').METHODS.includes('GET'), require('net').isIP('::1'));
+      console.log(require('vm').runInThisContext('6 * 7'), require('v8').getHeapStatistics().heap_size_limit > 0);";
+    let out = run(&sc, node(code)).await;
+    assert_eq!(out.status.code, 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    for api in [
+        "worker_threads.Worker",
+        "cluster.fork",
+        "inspector.open",
+        "child_process.spawn",
+        "http.createServer",
+        "https.request",
+        "http2.connect",
+        "net.connect",
+        "tls.connect",
+        "dgram.createSocket",
+        "dns.lookup",
+        "dns.promises.resolve",
+        "vm.createContext",
+        "v8.serialize",
+    ] {
+        let line = format!("ERR_NOT_SUPPORTED_IN_SANDBOX {api} is not supported in the agentOS sandbox");
+        assert!(text.contains(&line), "missing {line:?} in:\n{text}");
+    }
+    assert!(text.contains("true true 6\n42 true\n"), "{text}");
+}
