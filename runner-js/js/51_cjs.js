@@ -49,8 +49,18 @@ import {
   pathIsAbsolute,
   pathJoinList,
   pathResolve,
+  setExecCwd,
 } from './40_path.js';
-import { fsFail, fsIsErr, fsPathArg, fsReadFileRaw, fsTakeProbed } from './41_fs_core.js';
+import { setProcessCwd } from './26_process.js';
+import {
+  FS_ENOTDIR,
+  fsFail,
+  fsFiletype,
+  fsIsErr,
+  fsPathArg,
+  fsReadFileRaw,
+  fsTakeProbed,
+} from './41_fs_core.js';
 import { createFsModule } from './46_fs.js';
 import { createEventsModule } from './47_node_events.js';
 import { createUtilModule } from './48_node_util.js';
@@ -297,6 +307,36 @@ function cjsCreateModuleBuiltin() {
   nodeSet(Module, 'globalPaths', ArrayPrototypeSlice(cjsGetExtraPaths()));
   return Module;
 }
+
+// process.getBuiltinModule (Node 20.16) and process.chdir: here, where builtins and the
+// filesystem meet (installed at factory time).
+ObjectDefineProperty(processObject, 'getBuiltinModule', {
+  __proto__: null,
+  value: function getBuiltinModule(id) {
+    if (typeof id !== 'string') throw makeInvalidArgType('id', 'string', id);
+    const name = StringPrototypeStartsWith(id, 'node:') ? StringPrototypeSlice(id, 5) : id;
+    return cjsIsBuiltin(name) ? cjsBuiltin(name) : undefined;
+  },
+  writable: true,
+  enumerable: true,
+  configurable: true,
+});
+ObjectDefineProperty(processObject, 'chdir', {
+  __proto__: null,
+  value: function chdir(directory) {
+    if (typeof directory !== 'string') throw makeInvalidArgType('directory', 'string', directory);
+    const from = pathCwd();
+    const abs = pathResolve(from, directory);
+    const ft = fsFiletype(abs);
+    if (fsIsErr(ft)) fsFail(-ft, 'chdir', from, directory);
+    if (ft !== 3) fsFail(FS_ENOTDIR, 'chdir', from, directory);
+    setExecCwd(abs);
+    setProcessCwd(abs);
+  },
+  writable: true,
+  enumerable: true,
+  configurable: true,
+});
 
 function cjsUnknownBuiltin(request) {
   return makeNodeError(

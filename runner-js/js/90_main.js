@@ -40,6 +40,7 @@ import { configureProcess, populateProcess } from './26_process.js';
 import { consoleWrite, formatLog, globalConsole } from './27_console.js';
 import { startWasm } from './34_wasm_runner.js';
 import { pathResolve, setExecCwd } from './40_path.js';
+import { populateProcessMore } from './28_process_more.js';
 import { installLazyGlobals } from './49_lazy.js';
 import { cjsCreateEval, cjsCreateMain, cjsExecute, cjsInit, cjsMakeRequire } from './51_cjs.js';
 import { callHostReply, callStart } from './60_call.js';
@@ -115,6 +116,7 @@ function installGlobals(require, module, evalMode, filename) {
 
 // Built once, here at factory time: with a snapshot, every isolate starts with these ready.
 populateProcess();
+populateProcessMore();
 installStaticGlobals();
 
 function start(config) {

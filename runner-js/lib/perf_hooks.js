@@ -8,6 +8,7 @@ import {
   ArrayPrototypeIndexOf,
   ArrayPrototypePush,
   ArrayPrototypeSlice,
+  ArrayPrototypeSort,
   ArrayPrototypeSplice,
   MapCtor,
   ObjectDefineProperty,
@@ -242,6 +243,8 @@ class PerformanceObserver {
   takeRecords() {
     const list = this.#queue;
     this.#queue = [];
+    // Node delivers a batch in start-time order (stable).
+    ArrayPrototypeSort(list, (a, b) => a.startTime - b.startTime);
     return list;
   }
 

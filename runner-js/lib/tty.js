@@ -3,7 +3,12 @@
 // on a non-terminal fd (ERR_TTY_INIT_FAILED). The classes have Node's shape for `instanceof` and
 // for packages that patch or subclass them.
 
-import { ErrorCtor, ObjectSetPrototypeOf, RangeErrorCtor } from '../js/00_primordials.js';
+import {
+  bridgeWrite,
+  ErrorCtor,
+  ObjectSetPrototypeOf,
+  RangeErrorCtor,
+} from '../js/00_primordials.js';
 import { Duplex } from './internal__stream_duplex.js';
 import { makeNodeError } from '../js/06_errors.js';
 
@@ -37,16 +42,25 @@ ReadStream.prototype.setRawMode = function setRawMode(flag) {
   return this;
 };
 
+// Over fd 1 or 2 a WriteStream writes to the exec's stdout/stderr (as Node's does over a pipe);
+// any other fd is not a stream the sandbox has.
 export function WriteStream(fd) {
   if (!(this instanceof WriteStream)) return new WriteStream(fd);
   if (fd >> 0 !== fd || fd < 0) throw makeNodeError(RangeErrorCtor, 'ERR_INVALID_FD', `"fd" must be a positive integer: ${fd}`);
-  throw ttyInitFailed();
+  if (fd !== 1 && fd !== 2) throw ttyInitFailed();
+  Duplex.call(this, {
+    allowHalfOpen: false,
+    readable: false,
+    write(chunk, encoding, cb) {
+      bridgeWrite(fd, chunk);
+      cb();
+    },
+  });
+  this.fd = fd;
 }
 ObjectSetPrototypeOf(WriteStream.prototype, Duplex.prototype);
 ObjectSetPrototypeOf(WriteStream, Duplex);
 WriteStream.prototype.isTTY = true;
-WriteStream.prototype.columns = 80;
-WriteStream.prototype.rows = 24;
 WriteStream.prototype.getColorDepth = function getColorDepth() {
   return 1;
 };
@@ -54,7 +68,7 @@ WriteStream.prototype.hasColors = function hasColors() {
   return false;
 };
 WriteStream.prototype.getWindowSize = function getWindowSize() {
-  return [this.columns, this.rows];
+  return [80, 24];
 };
 WriteStream.prototype._refreshSize = function _refreshSize() {};
 WriteStream.prototype.cursorTo = function cursorTo(x, y, cb) {

@@ -42,15 +42,30 @@ fn copy_fixtures(name: &str) -> PathBuf {
     dir
 }
 
+/// The stdin of `script` (`name.stdin` beside `name.js`), if any.
+fn stdin_of(script: &str) -> Option<Vec<u8>> {
+    std::fs::read(fixture_dir().join(script.replace(".js", ".stdin"))).ok()
+}
+
 fn host_node(dir: &Path, script: &str) -> (String, i32) {
-    let out = Command::new("node")
+    use std::io::Write as _;
+    let mut child = Command::new("node")
         .arg(script)
         .current_dir(dir)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("HOME", "/root")
-        .output()
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .expect("the host's `node` (Node 20) runs: ci/test requires it");
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    stdin
+        .write_all(&stdin_of(script).unwrap_or_default())
+        .expect("write stdin");
+    drop(stdin);
+    let out = child.wait_with_output().expect("node finishes");
     (
         String::from_utf8_lossy(&out.stdout).into_owned(),
         out.status.code().unwrap_or(-1),
@@ -85,10 +100,13 @@ async fn node_surface_scripts_match_the_host_node() {
         let host_dir = copy_fixtures("surface-host");
         let guest_dir = copy_fixtures("surface-guest");
         let (want, want_code) = host_node(&host_dir, &script);
-        let spec = ExecSpec::new(["node", script.as_str()])
+        let mut spec = ExecSpec::new(["node", script.as_str()])
             .dir(guest_dir.to_str().expect("UTF-8 path"), "/t")
             .cwd("/t")
             .env("HOME", "/root");
+        if let Some(input) = stdin_of(&script) {
+            spec = spec.stdin(input);
+        }
         let out = run(&sc, spec).await;
         let got = stdout(&out);
         let same = got == want && out.status.code == want_code;
