@@ -23,11 +23,8 @@ import {
 } from './32_wasi_fs.js';
 import {
   nodeSet,
-  pathCwd,
   pathDirname,
-  pathIsAbsolute,
   pathJoinList,
-  pathRelative,
 } from './40_path.js';
 import {
   FS_EEXIST,
@@ -137,8 +134,7 @@ export function fsMkdirSync(path, options) {
     if (fsIsErr(r) && r !== -FS_EEXIST) fsFail(-r, 'mkdir', path);
     if (first === undefined) first = dir;
   }
-  if (first !== undefined && !pathIsAbsolute(path)) return pathRelative(pathCwd(), first);
-  return first;
+  return first; // absolute, as Node's (also for a relative `path`)
 }
 
 export function fsUnlinkSync(path) {

@@ -8,6 +8,7 @@ import {
   ArrayPrototypeSlice,
   ArrayPrototypeSplice,
   ArrayPrototypeUnshift,
+  FunctionPrototypeSymbolHasInstance,
   ArrayBufferIsView,
   ArrayIsArray,
   NumberIsInteger,
@@ -121,7 +122,7 @@ const kPaused = SymbolCtor('kPaused');
 // ---- ReadableState ----
 
 export function ReadableState(options, stream, isDuplex) {
-  if (typeof isDuplex !== 'boolean') isDuplex = stream instanceof loadDuplex();
+  if (typeof isDuplex !== 'boolean') isDuplex = isDuplexInstance(stream);
   this.objectMode = !!options?.objectMode;
   if (isDuplex) this.objectMode = this.objectMode || !!options?.readableObjectMode;
   this.highWaterMark = options
@@ -166,15 +167,16 @@ let DuplexCtor;
 export function setDuplex(D) {
   DuplexCtor = D;
 }
-function loadDuplex() {
-  return DuplexCtor;
+// Duplex registers itself when it loads; before that nothing is a Duplex.
+function isDuplexInstance(value) {
+  return DuplexCtor !== undefined && FunctionPrototypeSymbolHasInstance(DuplexCtor, value);
 }
 
 // ---- Readable ----
 
 export function Readable(options) {
   if (!(this instanceof Readable)) return new Readable(options);
-  const isDuplex = this instanceof loadDuplex();
+  const isDuplex = isDuplexInstance(this);
   this._readableState = new ReadableState(options, this, isDuplex);
   if (options) {
     if (typeof options.read === 'function') this._read = options.read;

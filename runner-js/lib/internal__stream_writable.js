@@ -43,8 +43,13 @@ export function setWritableDuplex(D) {
   DuplexCtor = D;
 }
 
+// Duplex registers itself when it loads; before that nothing is a Duplex.
+function isDuplexInstance(value) {
+  return DuplexCtor !== undefined && FunctionPrototypeSymbolHasInstance(DuplexCtor, value);
+}
+
 export function WritableState(options, stream, isDuplex) {
-  if (typeof isDuplex !== 'boolean') isDuplex = stream instanceof DuplexCtor;
+  if (typeof isDuplex !== 'boolean') isDuplex = isDuplexInstance(stream);
   this.objectMode = !!options?.objectMode;
   if (isDuplex) this.objectMode = this.objectMode || !!options?.writableObjectMode;
   this.highWaterMark = options
@@ -101,7 +106,7 @@ ObjectDefineProperty(WritableState.prototype, 'bufferedRequestCount', {
 });
 
 export function Writable(options) {
-  const isDuplex = this instanceof DuplexCtor;
+  const isDuplex = isDuplexInstance(this);
   if (!isDuplex && !FunctionPrototypeSymbolHasInstance(Writable, this)) {
     return new Writable(options);
   }
