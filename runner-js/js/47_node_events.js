@@ -8,6 +8,7 @@ import {
   ArrayPrototypeSlice,
   ArrayPrototypeSplice,
   ErrorCtor,
+  FunctionPrototypeCall,
   NumberIsNaN,
   ObjectDefineProperty,
   ObjectGetPrototypeOf,
@@ -42,7 +43,7 @@ function validateCount(n, name) {
 let nodeEventsDefaultMaxListeners = 10;
 
 function NodeEventEmitter(opts) {
-  NodeEventEmitter.init.call(this, opts);
+  FunctionPrototypeCall(NodeEventEmitter.init, this, opts);
 }
 
 NodeEventEmitter.prototype._events = undefined;

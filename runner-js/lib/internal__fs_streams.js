@@ -5,6 +5,7 @@
 // _read/_write; the stream machinery makes the events asynchronous as Node's are.
 
 import {
+  FunctionPrototypeCall,
   MathMin,
   ObjectDefineProperty,
   ObjectSetPrototypeOf,
@@ -77,7 +78,7 @@ export function ReadStream(path, options) {
       throw makeOutOfRange('start', `<= "end" (here: ${this.end})`, this.start);
     }
   }
-  Readable.call(this, options);
+  FunctionPrototypeCall(Readable, this, options);
 }
 ObjectSetPrototypeOf(ReadStream.prototype, Readable.prototype);
 ObjectSetPrototypeOf(ReadStream, Readable);
@@ -146,7 +147,7 @@ export function WriteStream(path, options) {
     if (typeof this.start !== 'number') throw makeInvalidArgType('start', 'number', this.start);
     if (this.start < 0) throw makeOutOfRange('start', '>= 0 && <= 9007199254740991', this.start);
   }
-  Writable.call(this, options);
+  FunctionPrototypeCall(Writable, this, options);
   if (options.encoding) this.setDefaultEncoding(options.encoding);
 }
 ObjectSetPrototypeOf(WriteStream.prototype, Writable.prototype);

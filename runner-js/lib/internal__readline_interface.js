@@ -8,6 +8,7 @@ import {
   ArrayPrototypeUnshift,
   DateNow,
   ErrorCtor,
+  FunctionPrototypeCall,
   ObjectSetPrototypeOf,
   RangeErrorCtor,
   RegExpPrototypeExec,
@@ -33,7 +34,7 @@ export function errUseAfterClose() {
 
 export function Interface(input, output, completer, terminal) {
   if (!(this instanceof Interface)) return new Interface(input, output, completer, terminal);
-  EE.call(this);
+  FunctionPrototypeCall(EE, this);
   let history;
   let historySize;
   let crlfDelay;

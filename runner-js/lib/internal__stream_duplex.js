@@ -2,6 +2,7 @@
 // duplex.js, transform.js, passthrough.js) and Duplex.from (a subset of duplexify.js).
 
 import {
+  FunctionPrototypeCall,
   ObjectDefineProperties,
   ObjectGetOwnPropertyDescriptor,
   ObjectKeys,
@@ -30,8 +31,8 @@ import { setWritableDuplex, Writable } from './internal__stream_writable.js';
 
 export function Duplex(options) {
   if (!(this instanceof Duplex)) return new Duplex(options);
-  Readable.call(this, options);
-  Writable.call(this, options);
+  FunctionPrototypeCall(Readable, this, options);
+  FunctionPrototypeCall(Writable, this, options);
   if (options) {
     this.allowHalfOpen = options.allowHalfOpen !== false;
     if (options.readable === false) {
@@ -109,7 +110,7 @@ export function Transform(options) {
       writableHighWaterMark: options.writableHighWaterMark || 0,
     };
   }
-  Duplex.call(this, options);
+  FunctionPrototypeCall(Duplex, this, options);
   this._readableState.sync = false;
   this[kCallback] = null;
   if (options) {
@@ -140,7 +141,7 @@ function transformFinal(cb) {
 }
 
 function transformPrefinish() {
-  if (this._final !== transformFinal) transformFinal.call(this);
+  if (this._final !== transformFinal) FunctionPrototypeCall(transformFinal, this);
 }
 
 Transform.prototype._final = transformFinal;
@@ -177,7 +178,7 @@ Transform.prototype._read = function () {
 
 export function PassThrough(options) {
   if (!(this instanceof PassThrough)) return new PassThrough(options);
-  Transform.call(this, options);
+  FunctionPrototypeCall(Transform, this, options);
 }
 ObjectSetPrototypeOf(PassThrough.prototype, Transform.prototype);
 ObjectSetPrototypeOf(PassThrough, Transform);
@@ -277,7 +278,7 @@ function fromParts(readable, write, final, destroy) {
   d._writableState.finished = false;
   const ownDestroy = d._destroy;
   d._destroy = function (err, cb) {
-    destroy(err, () => ownDestroy.call(d, err, cb));
+    destroy(err, () => FunctionPrototypeCall(ownDestroy, d, err, cb));
   };
   return d;
 }
@@ -356,7 +357,7 @@ export function newAbortController() {
       signal.aborted = true;
       signal.reason = reason;
       const copy = listeners.slice();
-      for (let i = 0; i < copy.length; i++) copy[i].call(signal, { type: 'abort', target: signal });
+      for (let i = 0; i < copy.length; i++) FunctionPrototypeCall(copy[i], signal, { type: 'abort', target: signal });
     },
   };
 }

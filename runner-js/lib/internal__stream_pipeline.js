@@ -7,6 +7,7 @@ import {
   ArrayPrototypePush,
   ArrayPrototypeShift,
   ArrayPrototypeSlice,
+  FunctionPrototypeCall,
   PromiseCtor,
   SymbolAsyncIterator,
 } from '../js/00_primordials.js';
@@ -71,7 +72,7 @@ function makeAsyncIterable(val) {
 }
 
 async function* fromReadable(val) {
-  yield* Readable.prototype[SymbolAsyncIterator].call(val);
+  yield* FunctionPrototypeCall(Readable.prototype[SymbolAsyncIterator], val);
 }
 
 async function pumpToNode(iterable, writable, finish, { end }) {
@@ -205,7 +206,7 @@ export function pipelineImpl(streams, callback, opts) {
         const then = ret?.then;
         if (typeof then === 'function') {
           finishCount++;
-          then.call(
+          FunctionPrototypeCall(then, 
             ret,
             (val) => {
               value = val;

@@ -2,30 +2,31 @@
 // lib/internal/streams/readable.js (same state fields, same order of events and ticks).
 
 import {
+  ArrayBufferIsView,
+  ArrayIsArray,
   ArrayPrototypeIndexOf,
   ArrayPrototypePush,
   ArrayPrototypeShift,
   ArrayPrototypeSlice,
   ArrayPrototypeSplice,
   ArrayPrototypeUnshift,
+  FunctionPrototypeCall,
   FunctionPrototypeSymbolHasInstance,
-  ArrayBufferIsView,
-  ArrayIsArray,
   NumberIsInteger,
   NumberIsNaN,
   NumberParseInt,
+  ObjectDefineProperties,
   ObjectKeys,
+  ObjectSetPrototypeOf,
+  PromiseCtor,
   RangeErrorCtor,
   ReflectApply,
   SetCtor,
   SetPrototypeAdd,
   SetPrototypeDelete,
   SetPrototypeGetSize,
-  SymbolCtor,
-  ObjectDefineProperties,
-  ObjectSetPrototypeOf,
-  PromiseCtor,
   SymbolAsyncIterator,
+  SymbolCtor,
   SymbolFor,
   SymbolIterator,
   TypeErrorCtor,
@@ -56,7 +57,7 @@ const EE = createEventsModule();
 
 /** The legacy `Stream` (require('stream') itself): an EventEmitter with a simple `pipe`. */
 export function Stream(opts) {
-  EE.call(this, opts);
+  FunctionPrototypeCall(EE, this, opts);
 }
 ObjectSetPrototypeOf(Stream.prototype, EE.prototype);
 ObjectSetPrototypeOf(Stream, EE);
@@ -184,7 +185,7 @@ export function Readable(options) {
     if (typeof options.construct === 'function') this._construct = options.construct;
     if (options.signal && !isDuplex) addAbortSignalNoValidate(options.signal, this);
   }
-  Stream.call(this, options);
+  FunctionPrototypeCall(Stream, this, options);
   construct(this, () => {
     if (this._readableState.needReadable) maybeReadMore(this, this._readableState);
   });
@@ -662,7 +663,7 @@ Readable.prototype.unpipe = function (dest) {
 };
 
 Readable.prototype.on = function (ev, fn) {
-  const res = Stream.prototype.on.call(this, ev, fn);
+  const res = FunctionPrototypeCall(Stream.prototype.on, this, ev, fn);
   const state = this._readableState;
   if (ev === 'data') {
     state.dataListening = true;
@@ -683,7 +684,7 @@ Readable.prototype.addListener = Readable.prototype.on;
 
 Readable.prototype.removeListener = function (ev, fn) {
   const state = this._readableState;
-  const res = Stream.prototype.removeListener.call(this, ev, fn);
+  const res = FunctionPrototypeCall(Stream.prototype.removeListener, this, ev, fn);
   if (ev === 'readable') nextTick(updateReadableListening, this);
   else if (ev === 'data' && this.listenerCount('data') === 0) state.dataListening = false;
   return res;

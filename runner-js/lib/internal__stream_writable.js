@@ -6,12 +6,13 @@ import {
   ArrayPrototypePush,
   ArrayPrototypeSlice,
   ArrayPrototypeSplice,
-  StringPrototypeToLowerCase,
-  SymbolCtor,
+  FunctionPrototypeCall,
   FunctionPrototypeSymbolHasInstance,
   ObjectDefineProperties,
   ObjectDefineProperty,
   ObjectSetPrototypeOf,
+  StringPrototypeToLowerCase,
+  SymbolCtor,
   SymbolFor,
   SymbolHasInstance,
   TypeErrorCtor,
@@ -119,7 +120,7 @@ export function Writable(options) {
     if (typeof options.construct === 'function') this._construct = options.construct;
     if (options.signal) addAbortSignalNoValidate(options.signal, this);
   }
-  Stream.call(this, options);
+  FunctionPrototypeCall(Stream, this, options);
   construct(this, () => {
     const state = this._writableState;
     if (!state.writing) clearBuffer(this, state);
@@ -652,7 +653,7 @@ Writable.prototype.destroy = function (err, cb) {
   if (!state.destroyed && (state.bufferedIndex < state.buffered.length || state[kOnFinished].length)) {
     nextTick(errorBuffer, state);
   }
-  destroy.call(this, err, cb);
+  FunctionPrototypeCall(destroy, this, err, cb);
   return this;
 };
 

@@ -1,6 +1,11 @@
 // lib/readline__promises.js: `readline/promises`: an Interface whose question() returns a
 // promise (with AbortSignal support), and the Readline class of cursor operations.
-import { ObjectDefineProperty, ObjectSetPrototypeOf, PromiseCtor } from '../js/00_primordials.js';
+import {
+  FunctionPrototypeCall,
+  ObjectDefineProperty,
+  ObjectSetPrototypeOf,
+  PromiseCtor,
+} from '../js/00_primordials.js';
 import { errUseAfterClose, Interface } from './internal__readline_interface.js';
 import { AbortError } from './internal__stream_core.js';
 
@@ -8,7 +13,7 @@ function PromisesInterface(input, output, completer, terminal) {
   if (!(this instanceof PromisesInterface)) {
     return new PromisesInterface(input, output, completer, terminal);
   }
-  Interface.call(this, input, output, completer, terminal);
+  FunctionPrototypeCall(Interface, this, input, output, completer, terminal);
 }
 ObjectSetPrototypeOf(PromisesInterface.prototype, Interface.prototype);
 ObjectSetPrototypeOf(PromisesInterface, Interface);
@@ -37,7 +42,7 @@ PromisesInterface.prototype.question = function question(query, options = undefi
       reject(errUseAfterClose());
       return;
     }
-    Interface.prototype.question.call(this, query, cb);
+    FunctionPrototypeCall(Interface.prototype.question, this, query, cb);
   });
 };
 

@@ -6,6 +6,7 @@
 import {
   bridgeWrite,
   ErrorCtor,
+  FunctionPrototypeCall,
   ObjectSetPrototypeOf,
   RangeErrorCtor,
 } from '../js/00_primordials.js';
@@ -48,7 +49,7 @@ export function WriteStream(fd) {
   if (!(this instanceof WriteStream)) return new WriteStream(fd);
   if (fd >> 0 !== fd || fd < 0) throw makeNodeError(RangeErrorCtor, 'ERR_INVALID_FD', `"fd" must be a positive integer: ${fd}`);
   if (fd !== 1 && fd !== 2) throw ttyInitFailed();
-  Duplex.call(this, {
+  FunctionPrototypeCall(Duplex, this, {
     allowHalfOpen: false,
     readable: false,
     write(chunk, encoding, cb) {

@@ -186,3 +186,36 @@ async fn unsupported_builtins_load_and_throw_a_coded_error_naming_the_api() {
     }
     assert!(text.contains("true true 6\n42 true\n"), "{text}");
 }
+
+/// A guest that patches Array/Function/Object/String/Reflect/Math/Symbol builtins before its first
+/// require still gets working stream, assert and util.types (lib/ code compiles after the
+/// patches but uses only what the runner captured at factory time).
+#[tokio::test]
+async fn builtins_work_for_a_guest_that_patched_the_prototypes_first() {
+    let dir = copy_fixtures("surface-hostile");
+    let sc = sidecar().await;
+    let spec = ExecSpec::new(["node", "hostile_patched_prototypes.guest"])
+        .dir(dir.to_str().expect("UTF-8 path"), "/t")
+        .cwd("/t");
+    let out = run(&sc, spec).await;
+    assert_eq!(out.status.code, 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(!text.contains("FAILED"), "{text}");
+    assert!(text.ends_with("piped 2\nassert ERR_ASSERTION\ntypes true\n"), "{text}");
+}
+
+/// A readable that buffers without bound (nobody reads, highWaterMark ignored by pushing on)
+/// runs into the exec's heap budget: a MemoryLimit error, the sidecar unharmed.
+#[tokio::test]
+async fn an_unbounded_stream_buffer_hits_the_heap_limit() {
+    let sc = sidecar().await;
+    let code = "const { Readable } = require('stream'); const r = new Readable({ read() {} }); \
+                for (;;) r.push(new Uint8Array(1 << 20));";
+    let out = run(&sc, node(code).heap_mb(64)).await;
+    let error = out.status.error.clone().expect("a typed error");
+    assert_eq!(error.code, agentos_sdk::ErrorCode::MemoryLimit, "{error:?}");
+    assert_eq!(
+        stdout(&run(&sc, node("console.log(require('stream').Readable.name)")).await),
+        "Readable\n"
+    );
+}
