@@ -14,6 +14,8 @@ enum Check {
     PerSecAtLeast(f64),
     /// p50 at most `factor` × the p50 of scenario `of`.
     TimesAtMost { of: &'static str, factor: f64 },
+    /// p50 at most `ms` milliseconds more than the p50 of scenario `of` (the cost of one step).
+    MoreThanAtMost { of: &'static str, ms: f64 },
 }
 
 /// (scenario, check) for every goal.
@@ -25,6 +27,13 @@ const GOALS: &[(&str, Check)] = &[
     ("ls_empty", Check::P50AtMost(2.0)),
     ("printf_64k", Check::P50AtMost(3.0)),
     ("require_100_small", Check::P50AtMost(5.0)),
+    (
+        "require_stream",
+        Check::MoreThanAtMost {
+            of: "node_e_empty",
+            ms: 0.3,
+        },
+    ),
     ("throughput_16", Check::PerSecAtLeast(1000.0)),
     ("cold_start_disk_snapshot", Check::P50AtMost(100.0)),
     (
@@ -120,6 +129,10 @@ pub fn judge(results: &[ScenarioResult]) -> Vec<GoalResult> {
                     format!("p50 <= {factor} x {of}"),
                     ratio(mine, find(of)).map(|v| (v, v <= factor, format!("{v:.2} x"))),
                 ),
+                Check::MoreThanAtMost { of, ms } => (
+                    format!("p50 <= {of} + {ms} ms"),
+                    difference(mine, find(of)).map(|v| (v, v <= ms, format!("+{v:.3} ms"))),
+                ),
             };
             GoalResult {
                 scenario: scenario.to_owned(),
@@ -131,6 +144,10 @@ pub fn judge(results: &[ScenarioResult]) -> Vec<GoalResult> {
             }
         })
         .collect()
+}
+
+fn difference(a: Option<&ScenarioResult>, b: Option<&ScenarioResult>) -> Option<f64> {
+    Some(a?.p50_ms? - b?.p50_ms?)
 }
 
 fn ratio(a: Option<&ScenarioResult>, b: Option<&ScenarioResult>) -> Option<f64> {
@@ -164,5 +181,21 @@ mod tests {
         assert_eq!(verdict("wasm_true", "1.5 ms"), Some(false));
         assert_eq!(verdict("wasm_true", NATIVE_PEER), None);
         assert_eq!(verdict("pwd", "2 ms"), None);
+    }
+
+    #[test]
+    fn a_step_cost_is_judged_against_the_other_row() {
+        let cheap = [measured("node_e_empty", 0.5), measured("require_stream", 0.7)];
+        let dear = [measured("node_e_empty", 0.5), measured("require_stream", 0.9)];
+        let verdict = |results: &[ScenarioResult]| {
+            judge(results)
+                .into_iter()
+                .find(|g| g.scenario == "require_stream")
+                .expect("goal")
+        };
+        assert_eq!(verdict(&cheap).met, Some(true));
+        assert_eq!(verdict(&cheap).actual, "+0.200 ms");
+        assert_eq!(verdict(&dear).met, Some(false));
+        assert_eq!(verdict(&[measured("require_stream", 0.7)]).met, None);
     }
 }

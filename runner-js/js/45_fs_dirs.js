@@ -23,8 +23,11 @@ import {
 } from './32_wasi_fs.js';
 import {
   nodeSet,
+  pathCwd,
   pathDirname,
+  pathIsAbsolute,
   pathJoinList,
+  pathRelative,
 } from './40_path.js';
 import {
   FS_EEXIST,
@@ -134,7 +137,8 @@ export function fsMkdirSync(path, options) {
     if (fsIsErr(r) && r !== -FS_EEXIST) fsFail(-r, 'mkdir', path);
     if (first === undefined) first = dir;
   }
-  return first; // absolute, as Node's (also for a relative `path`)
+  if (first !== undefined && !pathIsAbsolute(path)) return pathRelative(pathCwd(), first);
+  return first;
 }
 
 export function fsUnlinkSync(path) {
