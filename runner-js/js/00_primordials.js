@@ -237,7 +237,9 @@ export const AsyncIteratorPrototype = ObjectGetPrototypeOf(
 export const GeneratorPrototypeNext = uncurryThis(
   ObjectGetPrototypeOf(function* () {}).prototype.next,
 );
-export const ArrayIteratorPrototypeNext = uncurryThis(ObjectGetPrototypeOf([][Symbol.iterator]()).next);
+export const ArrayIteratorPrototypeNext = uncurryThis(
+  ObjectGetPrototypeOf([][Symbol.iterator]()).next,
+);
 export const StringIteratorPrototype = ObjectGetPrototypeOf(''[Symbol.iterator]());
 export const ErrorPrototype = Error.prototype;
 export const AggregateErrorCtor = AggregateError;

@@ -119,7 +119,7 @@ function notSupported(api) {
 }
 
 function kill(pid, signal = 'SIGTERM') {
-  if (pid != (pid | 0)) throw makeInvalidArgType('pid', 'number', pid); // eslint-disable-line eqeqeq
+  if (typeof pid !== 'number' || pid !== (pid | 0)) throw makeInvalidArgType('pid', 'number', pid);
   if (pid === PROCESS_PID && (signal === 0 || signal === '0')) return true;
   if (pid !== PROCESS_PID) {
     const err = makeNodeError(ErrorCtor, 'ESRCH', 'kill ESRCH');
@@ -153,20 +153,62 @@ function resourceUsage() {
 }
 
 const ENV_FLAGS = [
-  '--abort-on-uncaught-exception', '--conditions', '--diagnostic-dir', '--disable-proto',
-  '--disable-warning', '--dns-result-order', '--enable-source-maps', '--experimental-default-type',
-  '--experimental-detect-module', '--experimental-loader', '--experimental-require-module',
-  '--experimental-vm-modules', '--experimental-wasm-modules', '--force-context-aware',
-  '--frozen-intrinsics', '--heapsnapshot-near-heap-limit', '--icu-data-dir', '--import',
-  '--input-type', '--insecure-http-parser', '--inspect', '--inspect-brk', '--inspect-port',
-  '--max-http-header-size', '--max-old-space-size', '--no-addons', '--no-deprecation',
-  '--no-experimental-fetch', '--no-experimental-global-webcrypto', '--no-force-async-hooks-checks',
-  '--no-global-search-paths', '--no-warnings', '--node-memory-debug', '--openssl-config',
-  '--pending-deprecation', '--preserve-symlinks', '--preserve-symlinks-main', '--redirect-warnings',
-  '--require', '--stack-trace-limit', '--throw-deprecation', '--title', '--tls-cipher-list',
-  '--trace-deprecation', '--trace-exit', '--trace-sigint', '--trace-sync-io',
-  '--trace-uncaught', '--trace-warnings', '--unhandled-rejections', '--use-largepages',
-  '--v8-pool-size', '--watch', '--watch-path', '--zero-fill-buffers', '-r',
+  '--abort-on-uncaught-exception',
+  '--conditions',
+  '--diagnostic-dir',
+  '--disable-proto',
+  '--disable-warning',
+  '--dns-result-order',
+  '--enable-source-maps',
+  '--experimental-default-type',
+  '--experimental-detect-module',
+  '--experimental-loader',
+  '--experimental-require-module',
+  '--experimental-vm-modules',
+  '--experimental-wasm-modules',
+  '--force-context-aware',
+  '--frozen-intrinsics',
+  '--heapsnapshot-near-heap-limit',
+  '--icu-data-dir',
+  '--import',
+  '--input-type',
+  '--insecure-http-parser',
+  '--inspect',
+  '--inspect-brk',
+  '--inspect-port',
+  '--max-http-header-size',
+  '--max-old-space-size',
+  '--no-addons',
+  '--no-deprecation',
+  '--no-experimental-fetch',
+  '--no-experimental-global-webcrypto',
+  '--no-force-async-hooks-checks',
+  '--no-global-search-paths',
+  '--no-warnings',
+  '--node-memory-debug',
+  '--openssl-config',
+  '--pending-deprecation',
+  '--preserve-symlinks',
+  '--preserve-symlinks-main',
+  '--redirect-warnings',
+  '--require',
+  '--stack-trace-limit',
+  '--throw-deprecation',
+  '--title',
+  '--tls-cipher-list',
+  '--trace-deprecation',
+  '--trace-exit',
+  '--trace-sigint',
+  '--trace-sync-io',
+  '--trace-uncaught',
+  '--trace-warnings',
+  '--unhandled-rejections',
+  '--use-largepages',
+  '--v8-pool-size',
+  '--watch',
+  '--watch-path',
+  '--zero-fill-buffers',
+  '-r',
 ];
 
 let envFlags;
@@ -244,7 +286,15 @@ const processExtras = {
 };
 
 {
-  const privileged = ['setuid', 'setgid', 'seteuid', 'setegid', 'setgroups', 'initgroups', 'dlopen'];
+  const privileged = [
+    'setuid',
+    'setgid',
+    'seteuid',
+    'setegid',
+    'setgroups',
+    'initgroups',
+    'dlopen',
+  ];
   for (let i = 0; i < privileged.length; i++) {
     const name = privileged[i];
     processExtras[name] = function () {

@@ -318,11 +318,15 @@ export function createEventsModule() {
       nodeEventsDefaultMaxListeners,
     );
   });
-  nodeSet(EE, 'setMaxListeners', function setMaxListeners(n = nodeEventsDefaultMaxListeners, ...eventTargets) {
-    validateCount(n, 'setMaxListeners');
-    if (eventTargets.length === 0) nodeEventsDefaultMaxListeners = n;
-    else loadLazyBuiltin('internal/events_extra').setMaxListenersOn(n, eventTargets);
-  });
+  nodeSet(
+    EE,
+    'setMaxListeners',
+    function setMaxListeners(n = nodeEventsDefaultMaxListeners, ...eventTargets) {
+      validateCount(n, 'setMaxListeners');
+      if (eventTargets.length === 0) nodeEventsDefaultMaxListeners = n;
+      else loadLazyBuiltin('internal/events_extra').setMaxListenersOn(n, eventTargets);
+    },
+  );
   nodeSet(EE, 'addAbortListener', function addAbortListener(signal, listener) {
     return loadLazyBuiltin('internal/events_extra').addAbortListener(signal, listener);
   });

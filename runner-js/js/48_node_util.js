@@ -2,59 +2,23 @@
 // deprecate, types, ...), over the runner's own inspect/format.
 
 import {
-  ArrayBufferIsView,
   ArrayIsArray,
   ArrayPrototypePop,
-  AsyncFunctionPrototype,
-  AsyncGeneratorFunctionPrototype,
-  DatePrototypeGetTime,
   ErrorCtor,
-  FunctionPrototypeSymbolHasInstance,
-  GeneratorFunctionPrototype,
-  MapIteratorPrototypeNext,
-  MapPrototypeEntries,
-  MapPrototypeGet,
-  MapPrototypeGetSize,
-  MapPrototypeHas,
   ObjectDefineProperty,
-  ObjectGetOwnPropertySymbols,
   ObjectGetPrototypeOf,
-  ObjectIs,
-  ObjectKeys,
-  ObjectPrototypeHasOwnProperty,
-  ObjectPrototypePropertyIsEnumerable,
-  ObjectPrototypeToString,
   ObjectSetPrototypeOf,
   PromiseCtor,
   PromisePrototypeThen,
   ReflectApply,
-  RegExpPrototypeToString,
   SetCtor,
-  SetIteratorPrototypeNext,
   SetPrototypeAdd,
-  SetPrototypeGetSize,
   SetPrototypeHas,
-  SetPrototypeValues,
   StringPrototypeCharCodeAt,
   SymbolFor,
-  TypedArrayPrototypeGetLength,
-  TypedArrayPrototypeGetSymbolToStringTag,
+  uncurryThis,
 } from './00_primordials.js';
-import {
-  isArrayBuffer,
-  isDataView,
-  isDate,
-  isError,
-  isMap,
-  isRegExp,
-  isSet,
-  isTypedArray,
-  isWeakMap,
-  isWeakSet,
-  listPush,
-  newList,
-} from './01_helpers.js';
-import { isBoxed } from './02_inspect_base.js';
+import { isDate, isError, isRegExp, listPush } from './01_helpers.js';
 import { inspect } from './04_inspect.js';
 import { formatWithOptions } from './05_format.js';
 import { makeInvalidArgType, makeNodeError, validateFunction } from './06_errors.js';
@@ -248,7 +212,6 @@ export function createUtilModule() {
       return fn;
     },
     isArray: ArrayIsArray,
-    types: loadLazyBuiltin('internal/util_types').utilTypes,
     TextEncoder,
     TextDecoder,
   };
@@ -257,5 +220,19 @@ export function createUtilModule() {
     value: 'formatWithOptions',
   });
   nodeSet(util, 'debug', util.debuglog);
+  // util.types lives in lib/ (loaded the first time it is read, then a plain data property).
+  ObjectDefineProperty(util, 'types', {
+    __proto__: null,
+    enumerable: true,
+    configurable: true,
+    get() {
+      const types = loadLazyBuiltin('internal/util_types').utilTypes;
+      nodeSet(util, 'types', types);
+      return types;
+    },
+    set(value) {
+      nodeSet(util, 'types', value);
+    },
+  });
   return util;
 }

@@ -39,6 +39,7 @@ import {
   setInterval,
   setTimeout,
 } from './24_timers.js';
+import { setProcessCwd } from './26_process.js';
 import { globalConsole } from './27_console.js';
 import {
   createPathModule,
@@ -51,7 +52,6 @@ import {
   pathResolve,
   setExecCwd,
 } from './40_path.js';
-import { setProcessCwd } from './26_process.js';
 import {
   FS_ENOTDIR,
   fsFail,

@@ -38,9 +38,9 @@ import {
 import { onStdinData, onStdinEnd } from './25_stdin.js';
 import { configureProcess, populateProcess } from './26_process.js';
 import { consoleWrite, formatLog, globalConsole } from './27_console.js';
+import { populateProcessMore } from './28_process_more.js';
 import { startWasm } from './34_wasm_runner.js';
 import { pathResolve, setExecCwd } from './40_path.js';
-import { populateProcessMore } from './28_process_more.js';
 import { installLazyGlobals } from './49_lazy.js';
 import { cjsCreateEval, cjsCreateMain, cjsExecute, cjsInit, cjsMakeRequire } from './51_cjs.js';
 import { callHostReply, callStart } from './60_call.js';

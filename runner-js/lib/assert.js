@@ -11,7 +11,6 @@ import {
   ArrayPrototypeJoin,
   ArrayPrototypePush,
   ArrayPrototypeSlice,
-  ErrorCaptureStackTrace,
   ErrorCtor,
   NumberIsNaN,
   ObjectAssign,
@@ -39,7 +38,17 @@ const ObjectPrototypeIsPrototypeOf = uncurryThis(ObjectPrototype.isPrototypeOf);
 const { isPromise, isRegExp } = utilTypes;
 
 // Node's formatting of an ERR_INVALID_ARG_TYPE "expected" list.
-const kTypes = ['string', 'function', 'number', 'object', 'Function', 'Object', 'boolean', 'bigint', 'symbol'];
+const kTypes = [
+  'string',
+  'function',
+  'number',
+  'object',
+  'Function',
+  'Object',
+  'boolean',
+  'bigint',
+  'symbol',
+];
 function expectedText(expected) {
   if (!ArrayIsArray(expected)) expected = [expected];
   const types = [];
@@ -48,7 +57,10 @@ function expectedText(expected) {
   for (let i = 0; i < expected.length; i++) {
     const value = expected[i];
     if (ArrayPrototypeIndexOf(kTypes, value) !== -1) {
-      ArrayPrototypePush(types, value === 'Function' ? 'function' : value === 'Object' ? 'object' : value);
+      ArrayPrototypePush(
+        types,
+        value === 'Function' ? 'function' : value === 'Object' ? 'object' : value,
+      );
     } else if (RegExpPrototypeExec(/^([A-Z][a-z0-9]*)+$/, value) !== null) {
       ArrayPrototypePush(instances, value);
     } else {
@@ -84,18 +96,30 @@ function ERR_INVALID_ARG_VALUE(name, value, reason = 'is invalid') {
   let inspected = inspect(value);
   if (inspected.length > 128) inspected = `${StringPrototypeSlice(inspected, 0, 128)}...`;
   const type = name.includes('.') ? 'property' : 'argument';
-  return makeNodeError(TypeErrorCtor, 'ERR_INVALID_ARG_VALUE', `The ${type} '${name}' ${reason}. Received ${inspected}`);
+  return makeNodeError(
+    TypeErrorCtor,
+    'ERR_INVALID_ARG_VALUE',
+    `The ${type} '${name}' ${reason}. Received ${inspected}`,
+  );
 }
 
 function ERR_INVALID_RETURN_VALUE(input, name, value) {
   let type;
   if (value?.constructor?.name) type = `instance of ${value.constructor.name}`;
   else type = `type ${typeof value}`;
-  return makeNodeError(TypeErrorCtor, 'ERR_INVALID_RETURN_VALUE', `Expected ${input} to be returned from the "${name}" function but got ${type}.`);
+  return makeNodeError(
+    TypeErrorCtor,
+    'ERR_INVALID_RETURN_VALUE',
+    `Expected ${input} to be returned from the "${name}" function but got ${type}.`,
+  );
 }
 
 function ERR_AMBIGUOUS_ARGUMENT(name, reason) {
-  return makeNodeError(TypeErrorCtor, 'ERR_AMBIGUOUS_ARGUMENT', `The "${name}" argument is ambiguous. ${reason}`);
+  return makeNodeError(
+    TypeErrorCtor,
+    'ERR_AMBIGUOUS_ARGUMENT',
+    `The "${name}" argument is ambiguous. ${reason}`,
+  );
 }
 
 function ERR_MISSING_ARGS(...args) {
@@ -104,7 +128,8 @@ function ERR_MISSING_ARGS(...args) {
   const wrap = (a) => `"${a}"`;
   if (len === 1) msg += `${wrap(args[0])} argument`;
   else if (len === 2) msg += `${wrap(args[0])} and ${wrap(args[1])} arguments`;
-  else msg += `${ArrayPrototypeJoin(ArrayPrototypeSlice(args, 0, -1).map(wrap), ', ')}, and ${wrap(args[len - 1])} arguments`;
+  else
+    msg += `${ArrayPrototypeJoin(ArrayPrototypeSlice(args, 0, -1).map(wrap), ', ')}, and ${wrap(args[len - 1])} arguments`;
   return makeNodeError(TypeErrorCtor, 'ERR_MISSING_ARGS', `${msg} must be specified`);
 }
 
@@ -131,7 +156,6 @@ function innerOk(fn, argLen, value, message) {
     throw err;
   }
 }
-
 
 let warned = false;
 
@@ -182,8 +206,7 @@ function fail(actual, expected, message, operator, stackStartFn) {
         'DEP0094',
       );
     }
-    if (argsLen === 2)
-      operator = '!=';
+    if (argsLen === 2) operator = '!=';
   }
 
   if (message instanceof ErrorCtor) throw message;
@@ -231,6 +254,7 @@ assert.equal = function equal(actual, expected, message) {
     throw new ERR_MISSING_ARGS('actual', 'expected');
   }
   // eslint-disable-next-line eqeqeq
+  // biome-ignore lint/suspicious/noDoubleEquals: assert.equal/notEqual are loose, as Node's
   if (actual != expected && (!NumberIsNaN(actual) || !NumberIsNaN(expected))) {
     innerFail({
       actual,
@@ -255,6 +279,7 @@ assert.notEqual = function notEqual(actual, expected, message) {
     throw new ERR_MISSING_ARGS('actual', 'expected');
   }
   // eslint-disable-next-line eqeqeq
+  // biome-ignore lint/suspicious/noDoubleEquals: assert.equal/notEqual are loose, as Node's
   if (actual == expected || (NumberIsNaN(actual) && NumberIsNaN(expected))) {
     innerFail({
       actual,
@@ -406,10 +431,12 @@ class Comparison {
   constructor(obj, keys, actual) {
     for (const key of keys) {
       if (key in obj) {
-        if (actual !== undefined &&
-            typeof actual[key] === 'string' &&
-            isRegExp(obj[key]) &&
-            RegExpPrototypeExec(obj[key], actual[key]) !== null) {
+        if (
+          actual !== undefined &&
+          typeof actual[key] === 'string' &&
+          isRegExp(obj[key]) &&
+          RegExpPrototypeExec(obj[key], actual[key]) !== null
+        ) {
           this[key] = actual[key];
         } else {
           this[key] = obj[key];
@@ -455,13 +482,13 @@ function expectedException(actual, expected, message, fn) {
     // Handle regular expressions.
     if (isRegExp(expected)) {
       const str = StringCtor(actual);
-      if (RegExpPrototypeExec(expected, str) !== null)
-        return;
+      if (RegExpPrototypeExec(expected, str) !== null) return;
 
       if (!message) {
         generatedMessage = true;
-        message = 'The input did not match the regular expression ' +
-                  `${inspect(expected)}. Input:\n\n${inspect(str)}\n`;
+        message =
+          'The input did not match the regular expression ' +
+          `${inspect(expected)}. Input:\n\n${inspect(str)}\n`;
       }
       throwError = true;
       // Handle primitives properly.
@@ -483,31 +510,30 @@ function expectedException(actual, expected, message, fn) {
       if (expected instanceof ErrorCtor) {
         ArrayPrototypePush(keys, 'name', 'message');
       } else if (keys.length === 0) {
-        throw new ERR_INVALID_ARG_VALUE('error',
-                                        expected, 'may not be an empty object');
+        throw new ERR_INVALID_ARG_VALUE('error', expected, 'may not be an empty object');
       }
       for (const key of keys) {
-        if (typeof actual[key] === 'string' &&
-            isRegExp(expected[key]) &&
-            RegExpPrototypeExec(expected[key], actual[key]) !== null) {
+        if (
+          typeof actual[key] === 'string' &&
+          isRegExp(expected[key]) &&
+          RegExpPrototypeExec(expected[key], actual[key]) !== null
+        ) {
           continue;
         }
         compareExceptionKey(actual, expected, key, message, keys, fn);
       }
       return;
     }
-  // Guard instanceof against arrow functions as they don't have a prototype.
-  // Check for matching Error classes.
+    // Guard instanceof against arrow functions as they don't have a prototype.
+    // Check for matching Error classes.
   } else if (expected.prototype !== undefined && actual instanceof expected) {
     return;
   } else if (ObjectPrototypeIsPrototypeOf(Error, expected)) {
     if (!message) {
       generatedMessage = true;
-      message = 'The error is expected to be an instance of ' +
-        `"${expected.name}". Received `;
+      message = `The error is expected to be an instance of "${expected.name}". Received `;
       if (isError(actual)) {
-        const name = (actual.constructor && actual.constructor.name) ||
-                     actual.name;
+        const name = actual.constructor?.name || actual.name;
         if (expected.name === name) {
           message += 'an error with identical name but a different prototype.';
         } else {
@@ -528,7 +554,8 @@ function expectedException(actual, expected, message, fn) {
       if (!message) {
         generatedMessage = true;
         const name = expected.name ? `"${expected.name}" ` : '';
-        message = `The ${name}validation function is expected to return` +
+        message =
+          `The ${name}validation function is expected to return` +
           ` "true". Received ${inspect(res)}`;
 
         if (isError(actual)) {
@@ -566,10 +593,13 @@ function checkIsPromise(obj) {
   // Accept native ES6 promises and promises that are implemented in a similar
   // way. Do not accept thenables that use a function as `obj` and that have no
   // `catch` handler.
-  return isPromise(obj) ||
-    (obj !== null && typeof obj === 'object' &&
-    typeof obj.then === 'function' &&
-    typeof obj.catch === 'function');
+  return (
+    isPromise(obj) ||
+    (obj !== null &&
+      typeof obj === 'object' &&
+      typeof obj.then === 'function' &&
+      typeof obj.catch === 'function')
+  );
 }
 
 async function waitForActual(promiseFn) {
@@ -579,14 +609,12 @@ async function waitForActual(promiseFn) {
     resultPromise = promiseFn();
     // Fail in case no promise is returned.
     if (!checkIsPromise(resultPromise)) {
-      throw new ERR_INVALID_RETURN_VALUE('instance of Promise',
-                                         'promiseFn', resultPromise);
+      throw new ERR_INVALID_RETURN_VALUE('instance of Promise', 'promiseFn', resultPromise);
     }
   } else if (checkIsPromise(promiseFn)) {
     resultPromise = promiseFn;
   } else {
-    throw new ERR_INVALID_ARG_TYPE(
-      'promiseFn', ['Function', 'Promise'], promiseFn);
+    throw new ERR_INVALID_ARG_TYPE('promiseFn', ['Function', 'Promise'], promiseFn);
   }
 
   try {
@@ -600,9 +628,7 @@ async function waitForActual(promiseFn) {
 function expectsError(stackStartFn, actual, error, message) {
   if (typeof error === 'string') {
     if (arguments.length === 4) {
-      throw new ERR_INVALID_ARG_TYPE('error',
-                                     ['Object', 'Error', 'Function', 'RegExp'],
-                                     error);
+      throw new ERR_INVALID_ARG_TYPE('error', ['Object', 'Error', 'Function', 'RegExp'], error);
     }
     if (typeof actual === 'object' && actual !== null) {
       if (actual.message === error) {
@@ -619,17 +645,13 @@ function expectsError(stackStartFn, actual, error, message) {
     }
     message = error;
     error = undefined;
-  } else if (error != null &&
-             typeof error !== 'object' &&
-             typeof error !== 'function') {
-    throw new ERR_INVALID_ARG_TYPE('error',
-                                   ['Object', 'Error', 'Function', 'RegExp'],
-                                   error);
+  } else if (error != null && typeof error !== 'object' && typeof error !== 'function') {
+    throw new ERR_INVALID_ARG_TYPE('error', ['Object', 'Error', 'Function', 'RegExp'], error);
   }
 
   if (actual === NO_EXCEPTION_SENTINEL) {
     let details = '';
-    if (error && error.name) {
+    if (error?.name) {
       details += ` (${error.name})`;
     }
     details += message ? `: ${message}` : '.';
@@ -643,8 +665,7 @@ function expectsError(stackStartFn, actual, error, message) {
     });
   }
 
-  if (!error)
-    return;
+  if (!error) return;
 
   expectedException(actual, error, message, stackStartFn);
 }
@@ -655,9 +676,7 @@ function hasMatchingError(actual, expected) {
       const str = StringCtor(actual);
       return RegExpPrototypeExec(expected, str) !== null;
     }
-    throw new ERR_INVALID_ARG_TYPE(
-      'expected', ['Function', 'RegExp'], expected,
-    );
+    throw new ERR_INVALID_ARG_TYPE('expected', ['Function', 'RegExp'], expected);
   }
   // Guard instanceof against arrow functions as they don't have a prototype.
   if (expected.prototype !== undefined && actual instanceof expected) {
@@ -670,8 +689,7 @@ function hasMatchingError(actual, expected) {
 }
 
 function expectsNoError(stackStartFn, actual, error, message) {
-  if (actual === NO_EXCEPTION_SENTINEL)
-    return;
+  if (actual === NO_EXCEPTION_SENTINEL) return;
 
   if (typeof error === 'string') {
     message = error;
@@ -680,14 +698,12 @@ function expectsNoError(stackStartFn, actual, error, message) {
 
   if (!error || hasMatchingError(actual, error)) {
     const details = message ? `: ${message}` : '.';
-    const fnType = stackStartFn === assert.doesNotReject ?
-      'rejection' : 'exception';
+    const fnType = stackStartFn === assert.doesNotReject ? 'rejection' : 'exception';
     innerFail({
       actual,
       expected: error,
       operator: stackStartFn.name,
-      message: `Got unwanted ${fnType}${details}\n` +
-               `Actual message: "${actual && actual.message}"`,
+      message: `Got unwanted ${fnType}${details}\n` + `Actual message: "${actual?.message}"`,
       stackStartFn,
     });
   }
@@ -796,13 +812,10 @@ assert.ifError = function ifError(err) {
 
 function internalMatch(string, regexp, message, fn) {
   if (!isRegExp(regexp)) {
-    throw new ERR_INVALID_ARG_TYPE(
-      'regexp', 'RegExp', regexp,
-    );
+    throw new ERR_INVALID_ARG_TYPE('regexp', 'RegExp', regexp);
   }
   const match = fn === assert.match;
-  if (typeof string !== 'string' ||
-      RegExpPrototypeExec(regexp, string) !== null !== match) {
+  if (typeof string !== 'string' || (RegExpPrototypeExec(regexp, string) !== null) !== match) {
     if (message instanceof ErrorCtor) {
       throw message;
     }
@@ -810,12 +823,14 @@ function internalMatch(string, regexp, message, fn) {
     const generatedMessage = !message;
 
     // 'The input was expected to not match the regular expression ' +
-    message = message || (typeof string !== 'string' ?
-      'The "string" argument must be of type string. Received type ' +
-        `${typeof string} (${inspect(string)})` :
-      (match ?
-        'The input did not match the regular expression ' :
-        'The input was expected to not match the regular expression ') +
+    message =
+      message ||
+      (typeof string !== 'string'
+        ? 'The "string" argument must be of type string. Received type ' +
+          `${typeof string} (${inspect(string)})`
+        : (match
+            ? 'The input did not match the regular expression '
+            : 'The input was expected to not match the regular expression ') +
           `${inspect(regexp)}. Input:\n\n${inspect(string)}\n`);
     const err = new AssertionError({
       actual: string,
@@ -850,8 +865,6 @@ assert.match = function match(string, regexp, message) {
 assert.doesNotMatch = function doesNotMatch(string, regexp, message) {
   internalMatch(string, regexp, message, doesNotMatch);
 };
-
-
 
 /**
  * Expose a strict only variant of assert.

@@ -29,8 +29,7 @@ const kReadableOperator = {
   deepEqual: 'Expected values to be loosely deep-equal:',
   notDeepStrictEqual: 'Expected "actual" not to be strictly deep-equal to:',
   notStrictEqual: 'Expected "actual" to be strictly unequal to:',
-  notStrictEqualObject:
-    'Expected "actual" not to be reference-equal to "expected":',
+  notStrictEqualObject: 'Expected "actual" not to be reference-equal to "expected":',
   notDeepEqual: 'Expected "actual" not to be loosely deep-equal to:',
   notIdentical: 'Values have same structure but are not reference-equal:',
   notDeepEqualUnequal: 'Expected values not to be loosely deep-equal:',
@@ -49,22 +48,19 @@ function copyError(source) {
 function inspectValue(val) {
   // The util.inspect default values could be changed. This makes sure the
   // error messages contain the necessary information nevertheless.
-  return inspect(
-    val,
-    {
-      compact: false,
-      customInspect: false,
-      depth: 1000,
-      maxArrayLength: Infinity,
-      // Assert compares only enumerable properties (with a few exceptions).
-      showHidden: false,
-      // Assert does not detect proxies currently.
-      showProxy: false,
-      sorted: true,
-      // Inspect getters as we also check them when comparing entries.
-      getters: true,
-    },
-  );
+  return inspect(val, {
+    compact: false,
+    customInspect: false,
+    depth: 1000,
+    maxArrayLength: Infinity,
+    // Assert compares only enumerable properties (with a few exceptions).
+    showHidden: false,
+    // Assert does not detect proxies currently.
+    showProxy: false,
+    sorted: true,
+    // Inspect getters as we also check them when comparing entries.
+    getters: true,
+  });
 }
 
 function getErrorMessage(operator, message) {
@@ -85,32 +81,44 @@ function createErrDiff(actual, expected, operator, message = '') {
 
   // In case both values are objects or functions explicitly mark them as not
   // reference equal for the `strictEqual` operator.
-  if (operator === 'strictEqual' &&
-      ((typeof actual === 'object' && actual !== null &&
-        typeof expected === 'object' && expected !== null) ||
-       (typeof actual === 'function' && typeof expected === 'function'))) {
+  if (
+    operator === 'strictEqual' &&
+    ((typeof actual === 'object' &&
+      actual !== null &&
+      typeof expected === 'object' &&
+      expected !== null) ||
+      (typeof actual === 'function' && typeof expected === 'function'))
+  ) {
     operator = 'strictEqualObject';
   }
 
   // If "actual" and "expected" fit on a single line and they are not strictly
   // equal, check further special handling.
-  if (actualLines.length === 1 && expectedLines.length === 1 &&
-    actualLines[0] !== expectedLines[0]) {
+  if (
+    actualLines.length === 1 &&
+    expectedLines.length === 1 &&
+    actualLines[0] !== expectedLines[0]
+  ) {
     // Check for the visible length using the `()` function, if
     // appropriate.
     const c = false;
-    const actualRaw = c ? (actualLines[0]) : actualLines[0];
-    const expectedRaw = c ? (expectedLines[0]) : expectedLines[0];
+    const actualRaw = c ? actualLines[0] : actualLines[0];
+    const expectedRaw = c ? expectedLines[0] : expectedLines[0];
     const inputLength = actualRaw.length + expectedRaw.length;
     // If the character length of "actual" and "expected" together is less than
     // kMaxShortLength and if neither is an object and at least one of them is
     // not `zero`, use the strict equal comparison to visualize the output.
     if (inputLength <= kMaxShortLength) {
-      if ((typeof actual !== 'object' || actual === null) &&
-          (typeof expected !== 'object' || expected === null) &&
-          (actual !== 0 || expected !== 0)) { // -0 === +0
-        return `${getErrorMessage(operator, message)}\n\n` +
-            `${actualLines[0]} !== ${expectedLines[0]}\n`;
+      if (
+        (typeof actual !== 'object' || actual === null) &&
+        (typeof expected !== 'object' || expected === null) &&
+        (actual !== 0 || expected !== 0)
+      ) {
+        // -0 === +0
+        return (
+          `${getErrorMessage(operator, message)}\n\n` +
+          `${actualLines[0]} !== ${expectedLines[0]}\n`
+        );
       }
     } else if (operator !== 'strictEqualObject') {
       // If the stderr is a tty and the input length is lower than the current
@@ -144,8 +152,7 @@ function createErrDiff(actual, expected, operator, message = '') {
     }
     ArrayPrototypePop(actualLines);
     ArrayPrototypePop(expectedLines);
-    if (actualLines.length === 0 || expectedLines.length === 0)
-      break;
+    if (actualLines.length === 0 || expectedLines.length === 0) break;
     a = actualLines[actualLines.length - 1];
     b = expectedLines[expectedLines.length - 1];
   }
@@ -166,8 +173,7 @@ function createErrDiff(actual, expected, operator, message = '') {
       }
     }
 
-    return `${kReadableOperator.notIdentical}\n\n` +
-           `${ArrayPrototypeJoin(actualLines, '\n')}\n`;
+    return `${kReadableOperator.notIdentical}\n\n` + `${ArrayPrototypeJoin(actualLines, '\n')}\n`;
   }
 
   // There were at least five identical lines at the end. Mark a couple of
@@ -225,8 +231,8 @@ function createErrDiff(actual, expected, operator, message = '') {
         other += `\n${plusMinus} ${lines[i]}`;
       }
       printedLines++;
-    // Only extra actual lines exist
-    // Lines diverge
+      // Only extra actual lines exist
+      // Lines diverge
     } else {
       const expectedLine = expectedLines[i];
       let actualLine = actualLines[i];
@@ -236,7 +242,7 @@ function createErrDiff(actual, expected, operator, message = '') {
       let divergingLines =
         actualLine !== expectedLine &&
         (!StringPrototypeEndsWith(actualLine, ',') ||
-         StringPrototypeSlice(actualLine, 0, -1) !== expectedLine);
+          StringPrototypeSlice(actualLine, 0, -1) !== expectedLine);
       // If the expected line has a trailing comma but is otherwise identical,
       // add a comma at the end of the actual line. Otherwise the output could
       // look weird as in:
@@ -246,9 +252,11 @@ function createErrDiff(actual, expected, operator, message = '') {
       // +   2
       //   ]
       //
-      if (divergingLines &&
-          StringPrototypeEndsWith(expectedLine, ',') &&
-          StringPrototypeSlice(expectedLine, 0, -1) === actualLine) {
+      if (
+        divergingLines &&
+        StringPrototypeEndsWith(expectedLine, ',') &&
+        StringPrototypeSlice(expectedLine, 0, -1) === actualLine
+      ) {
         divergingLines = false;
         actualLine += ',';
       }
@@ -279,7 +287,7 @@ function createErrDiff(actual, expected, operator, message = '') {
         res += `\n+ ${actualLine}`;
         other += `\n- ${expectedLine}`;
         printedLines += 2;
-      // Lines are identical
+        // Lines are identical
       } else {
         // Add all cached information to the result before adding other things
         // and reset the cache.
@@ -296,8 +304,7 @@ function createErrDiff(actual, expected, operator, message = '') {
     }
     // Inspected object to big (Show ~50 rows max)
     if (printedLines > 50 && i < maxLines - 2) {
-      return `${msg}${skippedMsg}\n${res}\n...${other}\n` +
-             `...`;
+      return `${msg}${skippedMsg}\n${res}\n...${other}\n...`;
     }
   }
 
@@ -317,7 +324,8 @@ function addEllipsis(string) {
 
 export class AssertionError extends ErrorCtor {
   constructor(options) {
-    if (options === null || typeof options !== 'object') throw makeInvalidArgType('options', 'object', options);
+    if (options === null || typeof options !== 'object')
+      throw makeInvalidArgType('options', 'object', options);
     const {
       message,
       operator,
@@ -326,10 +334,7 @@ export class AssertionError extends ErrorCtor {
       // Compatibility with older versions.
       stackStartFunction,
     } = options;
-    let {
-      actual,
-      expected,
-    } = options;
+    let { actual, expected } = options;
 
     const limit = ErrorCtor.stackTraceLimit;
     ErrorCtor.stackTraceLimit = 0;
@@ -343,22 +348,27 @@ export class AssertionError extends ErrorCtor {
     } else {
       // Reset colors on each call to make sure we handle dynamically set environment
       // variables correct.
-      
+
       // Prevent the error stack from being visible by duplicating the error
       // in a very close way to the original in case both sides are actually
       // instances of Error.
-      if (typeof actual === 'object' && actual !== null &&
-          typeof expected === 'object' && expected !== null &&
-          'stack' in actual && actual instanceof Error &&
-          'stack' in expected && expected instanceof Error) {
+      if (
+        typeof actual === 'object' &&
+        actual !== null &&
+        typeof expected === 'object' &&
+        expected !== null &&
+        'stack' in actual &&
+        actual instanceof Error &&
+        'stack' in expected &&
+        expected instanceof Error
+      ) {
         actual = copyError(actual);
         expected = copyError(expected);
       }
 
       if (operator === 'deepStrictEqual' || operator === 'strictEqual') {
         super(createErrDiff(actual, expected, operator));
-      } else if (operator === 'notDeepStrictEqual' ||
-        operator === 'notStrictEqual') {
+      } else if (operator === 'notDeepStrictEqual' || operator === 'notStrictEqual') {
         // In case the objects are equal but the operator requires unequal, show
         // the first object and say A equals B
         let base = kReadableOperator[operator];
@@ -366,9 +376,10 @@ export class AssertionError extends ErrorCtor {
 
         // In case "actual" is an object or a function, it should not be
         // reference equal.
-        if (operator === 'notStrictEqual' &&
-            ((typeof actual === 'object' && actual !== null) ||
-             typeof actual === 'function')) {
+        if (
+          operator === 'notStrictEqual' &&
+          ((typeof actual === 'object' && actual !== null) || typeof actual === 'function')
+        ) {
           base = kReadableOperator.notStrictEqualObject;
         }
 
@@ -435,11 +446,11 @@ export class AssertionError extends ErrorCtor {
       this.expected = undefined;
       this.operator = undefined;
       for (let i = 0; i < details.length; i++) {
-        this['message ' + i] = details[i].message;
-        this['actual ' + i] = details[i].actual;
-        this['expected ' + i] = details[i].expected;
-        this['operator ' + i] = details[i].operator;
-        this['stack trace ' + i] = details[i].stack;
+        this[`message ${i}`] = details[i].message;
+        this[`actual ${i}`] = details[i].actual;
+        this[`expected ${i}`] = details[i].expected;
+        this[`operator ${i}`] = details[i].operator;
+        this[`stack trace ${i}`] = details[i].stack;
       }
     } else {
       this.actual = actual;
@@ -486,4 +497,3 @@ export class AssertionError extends ErrorCtor {
     return result;
   }
 }
-

@@ -89,7 +89,12 @@ function compare(a, b) {
 }
 
 function isURL(self) {
-  return !!(self?.href !== undefined && self?.protocol !== undefined && self?.auth === undefined && self?.path === undefined);
+  return !!(
+    self?.href !== undefined &&
+    self?.protocol !== undefined &&
+    self?.auth === undefined &&
+    self?.path === undefined
+  );
 }
 
 function cmpAssert(value, message) {
@@ -108,9 +113,7 @@ const kKeyObject = SymbolCtor('kKeyObject');
 
 // Check if they have the same source and flags
 function areSimilarRegExps(a, b) {
-  return a.source === b.source &&
-         a.flags === b.flags &&
-         a.lastIndex === b.lastIndex;
+  return a.source === b.source && a.flags === b.flags && a.lastIndex === b.lastIndex;
 }
 
 function areSimilarFloatArrays(a, b) {
@@ -130,39 +133,41 @@ function areSimilarTypedArrays(a, b) {
   if (a.byteLength !== b.byteLength) {
     return false;
   }
-  return compare(new Uint8ArrayCtor(a.buffer, a.byteOffset, a.byteLength),
-                 new Uint8ArrayCtor(b.buffer, b.byteOffset, b.byteLength)) === 0;
+  return (
+    compare(
+      new Uint8ArrayCtor(a.buffer, a.byteOffset, a.byteLength),
+      new Uint8ArrayCtor(b.buffer, b.byteOffset, b.byteLength),
+    ) === 0
+  );
 }
 
 function areEqualArrayBuffers(buf1, buf2) {
-  return buf1.byteLength === buf2.byteLength &&
-    compare(new Uint8ArrayCtor(buf1), new Uint8ArrayCtor(buf2)) === 0;
+  return (
+    buf1.byteLength === buf2.byteLength &&
+    compare(new Uint8ArrayCtor(buf1), new Uint8ArrayCtor(buf2)) === 0
+  );
 }
 
 function isEqualBoxedPrimitive(val1, val2) {
   if (isNumberObject(val1)) {
-    return isNumberObject(val2) &&
-           ObjectIs(NumberPrototypeValueOf(val1),
-                    NumberPrototypeValueOf(val2));
+    return (
+      isNumberObject(val2) && ObjectIs(NumberPrototypeValueOf(val1), NumberPrototypeValueOf(val2))
+    );
   }
   if (isStringObject(val1)) {
-    return isStringObject(val2) &&
-           StringPrototypeValueOf(val1) === StringPrototypeValueOf(val2);
+    return isStringObject(val2) && StringPrototypeValueOf(val1) === StringPrototypeValueOf(val2);
   }
   if (isBooleanObject(val1)) {
-    return isBooleanObject(val2) &&
-           BooleanPrototypeValueOf(val1) === BooleanPrototypeValueOf(val2);
+    return isBooleanObject(val2) && BooleanPrototypeValueOf(val1) === BooleanPrototypeValueOf(val2);
   }
   if (isBigIntObject(val1)) {
-    return isBigIntObject(val2) &&
-           BigIntPrototypeValueOf(val1) === BigIntPrototypeValueOf(val2);
+    return isBigIntObject(val2) && BigIntPrototypeValueOf(val1) === BigIntPrototypeValueOf(val2);
   }
   if (isSymbolObject(val1)) {
-    return isSymbolObject(val2) &&
-          SymbolPrototypeValueOf(val1) === SymbolPrototypeValueOf(val2);
+    return isSymbolObject(val2) && SymbolPrototypeValueOf(val1) === SymbolPrototypeValueOf(val2);
   }
   /* c8 ignore next */
-  assert.fail(`Unknown boxed type ${val1}`);
+  cmpAssert(false, `Unknown boxed type ${val1}`);
 }
 
 // Notes: Type tags are historical [[Class]] properties that can be set by
@@ -188,17 +193,20 @@ function innerDeepEqual(val1, val2, strict, memos) {
     if (typeof val1 === 'number') {
       return NumberIsNaN(val1) && NumberIsNaN(val2);
     }
-    if (typeof val2 !== 'object' ||
-        typeof val1 !== 'object' ||
-        val1 === null ||
-        val2 === null ||
-        ObjectGetPrototypeOf(val1) !== ObjectGetPrototypeOf(val2)) {
+    if (
+      typeof val2 !== 'object' ||
+      typeof val1 !== 'object' ||
+      val1 === null ||
+      val2 === null ||
+      ObjectGetPrototypeOf(val1) !== ObjectGetPrototypeOf(val2)
+    ) {
       return false;
     }
   } else {
     if (val1 === null || typeof val1 !== 'object') {
       if (val2 === null || typeof val2 !== 'object') {
         // eslint-disable-next-line eqeqeq
+        // biome-ignore lint/suspicious/noDoubleEquals: loose deep equality compares loosely, as Node's
         return val1 == val2 || (NumberIsNaN(val1) && NumberIsNaN(val2));
       }
       return false;
@@ -229,8 +237,7 @@ function innerDeepEqual(val1, val2, strict, memos) {
   } else if (val1Tag === '[object Object]') {
     return keyCheck(val1, val2, strict, memos, kNoIterator);
   } else if (isDate(val1)) {
-    if (!isDate(val2) ||
-        DatePrototypeGetTime(val1) !== DatePrototypeGetTime(val2)) {
+    if (!isDate(val2) || DatePrototypeGetTime(val1) !== DatePrototypeGetTime(val2)) {
       return false;
     }
   } else if (isRegExp(val1)) {
@@ -238,8 +245,10 @@ function innerDeepEqual(val1, val2, strict, memos) {
       return false;
     }
   } else if (isArrayBufferView(val1)) {
-    if (TypedArrayPrototypeGetSymbolToStringTag(val1) !==
-        TypedArrayPrototypeGetSymbolToStringTag(val2)) {
+    if (
+      TypedArrayPrototypeGetSymbolToStringTag(val1) !==
+      TypedArrayPrototypeGetSymbolToStringTag(val2)
+    ) {
       return false;
     }
     if (!strict && (isFloat32Array(val1) || isFloat64Array(val1))) {
@@ -285,37 +294,42 @@ function innerDeepEqual(val1, val2, strict, memos) {
     const cause1Enumerable = ObjectPrototypePropertyIsEnumerable(val1, 'cause');
     const errors1Enumerable = ObjectPrototypePropertyIsEnumerable(val1, 'errors');
 
-    if ((message1Enumerable !== ObjectPrototypePropertyIsEnumerable(val2, 'message') ||
-          (!message1Enumerable && val1.message !== val2.message)) ||
-        (name1Enumerable !== ObjectPrototypePropertyIsEnumerable(val2, 'name') ||
-          (!name1Enumerable && val1.name !== val2.name)) ||
-        (cause1Enumerable !== ObjectPrototypePropertyIsEnumerable(val2, 'cause') ||
-          (!cause1Enumerable && !innerDeepEqual(val1.cause, val2.cause, strict, memos))) ||
-        (errors1Enumerable !== ObjectPrototypePropertyIsEnumerable(val2, 'errors') ||
-         (!errors1Enumerable && !innerDeepEqual(val1.errors, val2.errors, strict, memos)))) {
+    if (
+      message1Enumerable !== ObjectPrototypePropertyIsEnumerable(val2, 'message') ||
+      (!message1Enumerable && val1.message !== val2.message) ||
+      name1Enumerable !== ObjectPrototypePropertyIsEnumerable(val2, 'name') ||
+      (!name1Enumerable && val1.name !== val2.name) ||
+      cause1Enumerable !== ObjectPrototypePropertyIsEnumerable(val2, 'cause') ||
+      (!cause1Enumerable && !innerDeepEqual(val1.cause, val2.cause, strict, memos)) ||
+      errors1Enumerable !== ObjectPrototypePropertyIsEnumerable(val2, 'errors') ||
+      (!errors1Enumerable && !innerDeepEqual(val1.errors, val2.errors, strict, memos))
+    ) {
       return false;
     }
   } else if (isBoxedPrimitive(val1)) {
     if (!isEqualBoxedPrimitive(val1, val2)) {
       return false;
     }
-  } else if (ArrayIsArray(val2) ||
-             isArrayBufferView(val2) ||
-             isSet(val2) ||
-             isMap(val2) ||
-             isDate(val2) ||
-             isRegExp(val2) ||
-             isAnyArrayBuffer(val2) ||
-             isBoxedPrimitive(val2) ||
-             isNativeError(val2) ||
-             FunctionPrototypeSymbolHasInstance(ErrorCtor, val2)) {
+  } else if (
+    ArrayIsArray(val2) ||
+    isArrayBufferView(val2) ||
+    isSet(val2) ||
+    isMap(val2) ||
+    isDate(val2) ||
+    isRegExp(val2) ||
+    isAnyArrayBuffer(val2) ||
+    isBoxedPrimitive(val2) ||
+    isNativeError(val2) ||
+    FunctionPrototypeSymbolHasInstance(ErrorCtor, val2)
+  ) {
     return false;
   } else if (isKeyObject(val1)) {
     if (!isKeyObject(val2) || !val1.equals(val2)) {
       return false;
     }
   } else if (isCryptoKey(val1)) {
-    if (!isCryptoKey(val2) ||
+    if (
+      !isCryptoKey(val2) ||
       val1.extractable !== val2.extractable ||
       !innerDeepEqual(val1.algorithm, val2.algorithm, strict, memos) ||
       !innerDeepEqual(val1.usages, val2.usages, strict, memos) ||
@@ -332,10 +346,7 @@ function innerDeepEqual(val1, val2, strict, memos) {
 }
 
 function getEnumerables(val, keys) {
-  return ArrayPrototypeFilter(
-    keys,
-    (k) => ObjectPrototypePropertyIsEnumerable(val, k),
-  );
+  return ArrayPrototypeFilter(keys, (k) => ObjectPrototypePropertyIsEnumerable(val, k));
 }
 
 function keyCheck(val1, val2, strict, memos, iterationType, aKeys) {
@@ -383,24 +394,27 @@ function keyCheck(val1, val2, strict, memos, iterationType, aKeys) {
           }
         }
         const symbolKeysB = ObjectGetOwnPropertySymbols(val2);
-        if (symbolKeysA.length !== symbolKeysB.length &&
-            getEnumerables(val2, symbolKeysB).length !== count) {
+        if (
+          symbolKeysA.length !== symbolKeysB.length &&
+          getEnumerables(val2, symbolKeysB).length !== count
+        ) {
           return false;
         }
       } else {
         const symbolKeysB = ObjectGetOwnPropertySymbols(val2);
-        if (symbolKeysB.length !== 0 &&
-            getEnumerables(val2, symbolKeysB).length !== 0) {
+        if (symbolKeysB.length !== 0 && getEnumerables(val2, symbolKeysB).length !== 0) {
           return false;
         }
       }
     }
   }
 
-  if (aKeys.length === 0 &&
-      (iterationType === kNoIterator ||
-        (iterationType === kIsArray && val1.length === 0) ||
-        val1.size === 0)) {
+  if (
+    aKeys.length === 0 &&
+    (iterationType === kNoIterator ||
+      (iterationType === kIsArray && val1.length === 0) ||
+      val1.size === 0)
+  ) {
     return true;
   }
 
@@ -484,11 +498,12 @@ function findLooseMatchingPrimitives(prim) {
       return undefined;
     case 'symbol':
       return false;
+    // biome-ignore lint/suspicious/noFallthroughSwitchClause: as Node's comparisons.js
     case 'string':
       prim = +prim;
-      // Loose equal entries exist only if the string is possible to convert to
-      // a regular number and not NaN.
-      // Fall through
+    // Loose equal entries exist only if the string is possible to convert to
+    // a regular number and not NaN.
+    // Fall through
     case 'number':
       if (NumberIsNaN(prim)) {
         return false;
@@ -499,8 +514,7 @@ function findLooseMatchingPrimitives(prim) {
 
 function setMightHaveLoosePrim(a, b, prim) {
   const altValue = findLooseMatchingPrimitives(prim);
-  if (altValue != null)
-    return altValue;
+  if (altValue != null) return altValue;
 
   return b.has(altValue) && !a.has(altValue);
 }
@@ -511,8 +525,7 @@ function mapMightHaveLoosePrim(a, b, prim, item, memo) {
     return altValue;
   }
   const curB = b.get(altValue);
-  if ((curB === undefined && !b.has(altValue)) ||
-      !innerDeepEqual(item, curB, false, memo)) {
+  if ((curB === undefined && !b.has(altValue)) || !innerDeepEqual(item, curB, false, memo)) {
     return false;
   }
   return !a.has(altValue) && innerDeepEqual(item, curB, false, memo);
@@ -524,8 +537,10 @@ function setEquiv(a, b, strict, memo) {
   let set = null;
   for (const val of a) {
     if (!b.has(val)) {
-      if ((typeof val !== 'object' || val === null) &&
-          (strict || !setMightHaveLoosePrim(a, b, val))) {
+      if (
+        (typeof val !== 'object' || val === null) &&
+        (strict || !setMightHaveLoosePrim(a, b, val))
+      ) {
         return false;
       }
 
@@ -549,9 +564,7 @@ function setEquiv(a, b, strict, memo) {
         if (!a.has(val) && !setHasEqualElement(set, val, strict, memo)) {
           return false;
         }
-      } else if (!strict &&
-                 !a.has(val) &&
-                 !setHasEqualElement(set, val, strict, memo)) {
+      } else if (!strict && !a.has(val) && !setHasEqualElement(set, val, strict, memo)) {
         return false;
       }
     }
@@ -568,8 +581,10 @@ function mapHasEqualEntry(set, map, key2, item2, strict, memo) {
   const { deleteFailures } = memo;
   memo.deleteFailures = true;
   for (const key1 of set) {
-    if (innerDeepEqual(key1, key2, strict, memo) &&
-      innerDeepEqual(map.get(key1), item2, strict, memo)) {
+    if (
+      innerDeepEqual(key1, key2, strict, memo) &&
+      innerDeepEqual(map.get(key1), item2, strict, memo)
+    ) {
       set.delete(key1);
       memo.deleteFailures = deleteFailures;
       return true;
@@ -588,8 +603,9 @@ function mapEquiv(a, b, strict, memo) {
       if (set === null) {
         if (b.size === 1) {
           const { 0: key2, 1: item2 } = b.entries().next().value;
-          return innerDeepEqual(key, key2, strict, memo) &&
-                 innerDeepEqual(item1, item2, strict, memo);
+          return (
+            innerDeepEqual(key, key2, strict, memo) && innerDeepEqual(item1, item2, strict, memo)
+          );
         }
         set = new SetCtor();
       }
@@ -598,14 +614,11 @@ function mapEquiv(a, b, strict, memo) {
       // By directly retrieving the value we prevent another b.has(key) check in
       // almost all possible cases.
       const item2 = b.get(key);
-      if (((item2 === undefined && !b.has(key)) ||
-          !innerDeepEqual(item1, item2, strict, memo))) {
-        if (strict)
-          return false;
+      if ((item2 === undefined && !b.has(key)) || !innerDeepEqual(item1, item2, strict, memo)) {
+        if (strict) return false;
         // Fast path to detect missing string, symbol, undefined and null
         // keys.
-        if (!mapMightHaveLoosePrim(a, b, key, item1, memo))
-          return false;
+        if (!mapMightHaveLoosePrim(a, b, key, item1, memo)) return false;
         if (set === null) {
           set = new SetCtor();
         }
@@ -617,12 +630,12 @@ function mapEquiv(a, b, strict, memo) {
   if (set !== null) {
     for (const { 0: key, 1: item } of b) {
       if (typeof key === 'object' && key !== null) {
-        if (!mapHasEqualEntry(set, a, key, item, strict, memo))
-          return false;
-      } else if (!strict &&
-                 (!a.has(key) ||
-                   !innerDeepEqual(a.get(key), item, strict, memo)) &&
-                 !mapHasEqualEntry(set, a, key, item, strict, memo)) {
+        if (!mapHasEqualEntry(set, a, key, item, strict, memo)) return false;
+      } else if (
+        !strict &&
+        (!a.has(key) || !innerDeepEqual(a.get(key), item, strict, memo)) &&
+        !mapHasEqualEntry(set, a, key, item, strict, memo)
+      ) {
         return false;
       }
     }
@@ -645,8 +658,7 @@ function objEquiv(a, b, strict, keys, memos, iterationType) {
   if (iterationType === kIsArray) {
     for (let i = 0; i < a.length; i++) {
       if (ObjectPrototypeHasOwnProperty(a, i)) {
-        if (!ObjectPrototypeHasOwnProperty(b, i) ||
-            !innerDeepEqual(a[i], b[i], strict, memos)) {
+        if (!ObjectPrototypeHasOwnProperty(b, i) || !innerDeepEqual(a[i], b[i], strict, memos)) {
           return false;
         }
       } else if (ObjectPrototypeHasOwnProperty(b, i)) {
@@ -656,8 +668,10 @@ function objEquiv(a, b, strict, keys, memos, iterationType) {
         const keysA = ObjectKeys(a);
         for (; i < keysA.length; i++) {
           const key = keysA[i];
-          if (!ObjectPrototypeHasOwnProperty(b, key) ||
-              !innerDeepEqual(a[key], b[key], strict, memos)) {
+          if (
+            !ObjectPrototypeHasOwnProperty(b, key) ||
+            !innerDeepEqual(a[key], b[key], strict, memos)
+          ) {
             return false;
           }
         }
@@ -676,8 +690,6 @@ function objEquiv(a, b, strict, keys, memos, iterationType) {
 
   return true;
 }
-
-
 
 export function isDeepEqual(val1, val2) {
   return innerDeepEqual(val1, val2, kLoose);

@@ -5,10 +5,10 @@
 
 import {
   ArrayPrototypePush,
+  ArrayPrototypeShift,
   AsyncIteratorPrototype,
   ErrorCtor,
   FunctionPrototypeSymbolHasInstance,
-  ArrayPrototypeShift,
   ObjectSetPrototypeOf,
   PromiseCtor,
   PromiseReject,
@@ -55,7 +55,8 @@ export function once(emitter, name, options = {}) {
       reject(err);
     };
     const resolver = (...args) => {
-      if (typeof emitter.removeListener === 'function') emitter.removeListener('error', errorListener);
+      if (typeof emitter.removeListener === 'function')
+        emitter.removeListener('error', errorListener);
       if (signal) signal.removeEventListener('abort', abortListener);
       resolve(args);
     };
@@ -161,15 +162,24 @@ export function getEventListeners(emitterOrTarget, type) {
     }
     return out;
   }
-  throw makeInvalidArgType('emitter', 'an instance of EventEmitter or EventTarget', emitterOrTarget);
+  throw makeInvalidArgType(
+    'emitter',
+    'an instance of EventEmitter or EventTarget',
+    emitterOrTarget,
+  );
 }
 
 export function getMaxListeners(emitterOrTarget, defaultMax) {
   if (typeof emitterOrTarget?.getMaxListeners === 'function') {
     return emitterOrTarget.getMaxListeners();
   }
-  if (isEventTarget(emitterOrTarget)) return emitterOrTarget[kMaxEventTargetListeners] ?? defaultMax;
-  throw makeInvalidArgType('emitter', 'an instance of EventEmitter or EventTarget', emitterOrTarget);
+  if (isEventTarget(emitterOrTarget))
+    return emitterOrTarget[kMaxEventTargetListeners] ?? defaultMax;
+  throw makeInvalidArgType(
+    'emitter',
+    'an instance of EventEmitter or EventTarget',
+    emitterOrTarget,
+  );
 }
 
 export function setMaxListenersOn(n, targets) {
@@ -178,7 +188,11 @@ export function setMaxListenersOn(n, targets) {
     if (isEventTarget(target)) target[kMaxEventTargetListeners] = n;
     else if (typeof target?.setMaxListeners === 'function') target.setMaxListeners(n);
     else {
-      throw makeInvalidArgType('eventTargets', 'an instance of EventEmitter or EventTarget', target);
+      throw makeInvalidArgType(
+        'eventTargets',
+        'an instance of EventEmitter or EventTarget',
+        target,
+      );
     }
   }
 }

@@ -112,18 +112,33 @@ export function cpSync(src, dest, options = undefined) {
   const srcAbs = pathResolve(src);
   const destAbs = pathResolve(dest);
   if (srcAbs === destAbs) {
-    throw cpError('ERR_FS_CP_EINVAL', `Invalid src or dest: cp returned EINVAL (src and dest cannot be the same) ${destAbs}`);
+    throw cpError(
+      'ERR_FS_CP_EINVAL',
+      `Invalid src or dest: cp returned EINVAL (src and dest cannot be the same) ${destAbs}`,
+    );
   }
   const st = fsLstatSync(src);
   if (st.isDirectory()) {
     if (!opts.recursive) {
-      throw cpError('ERR_FS_EISDIR', `Recursive option is required to copy a directory: cp returned EISDIR (${src} is a directory (not copied)) ${src}`);
+      throw cpError(
+        'ERR_FS_EISDIR',
+        `Recursive option is required to copy a directory: cp returned EISDIR (${src} is a directory (not copied)) ${src}`,
+      );
     }
-    if ((`${destAbs}/`).startsWith(`${srcAbs}/`)) {
-      throw cpError('ERR_FS_CP_EINVAL', `Invalid src or dest: cp returned EINVAL (cannot copy ${src} to a subdirectory of self ${dest}) ${dest}`);
+    if (`${destAbs}/`.startsWith(`${srcAbs}/`)) {
+      throw cpError(
+        'ERR_FS_CP_EINVAL',
+        `Invalid src or dest: cp returned EINVAL (cannot copy ${src} to a subdirectory of self ${dest}) ${dest}`,
+      );
     }
   }
-  copyEntry(srcAbs, destAbs, st, { force, errorOnExist, filter, recursive: !!opts.recursive, dereference: !!opts.dereference });
+  copyEntry(srcAbs, destAbs, st, {
+    force,
+    errorOnExist,
+    filter,
+    recursive: !!opts.recursive,
+    dereference: !!opts.dereference,
+  });
 }
 
 function copyEntry(src, dest, st, opts) {
@@ -141,12 +156,18 @@ function copyEntry(src, dest, st, opts) {
   if (existing !== undefined) {
     if (!opts.force) {
       if (opts.errorOnExist) {
-        throw cpError('ERR_FS_CP_EEXIST', `Target already exists: cp returned EEXIST (${dest} already exists) ${dest}`);
+        throw cpError(
+          'ERR_FS_CP_EEXIST',
+          `Target already exists: cp returned EEXIST (${dest} already exists) ${dest}`,
+        );
       }
       return;
     }
     if (existing.isDirectory()) {
-      throw cpError('ERR_FS_CP_NON_DIR_TO_DIR', `Cannot overwrite directory with non-directory: cp returned EISDIR (cannot overwrite directory ${dest} with non-directory ${src}) ${dest}`);
+      throw cpError(
+        'ERR_FS_CP_NON_DIR_TO_DIR',
+        `Cannot overwrite directory with non-directory: cp returned EISDIR (cannot overwrite directory ${dest} with non-directory ${src}) ${dest}`,
+      );
     }
     fsRmSync(dest);
   }
@@ -180,7 +201,8 @@ export class Dir {
   }
 
   #check() {
-    if (this.#closed) throw makeNodeError(ErrorCtor, 'ERR_DIR_CLOSED', 'Directory handle was closed');
+    if (this.#closed)
+      throw makeNodeError(ErrorCtor, 'ERR_DIR_CLOSED', 'Directory handle was closed');
   }
 
   readSync() {

@@ -12,8 +12,6 @@ import {
   Uint8ArrayCtor,
 } from '../js/00_primordials.js';
 import { makeNodeError } from '../js/06_errors.js';
-import { createEventsModule } from '../js/47_node_events.js';
-import { loadLazyBuiltin } from '../js/49_lazy.js';
 import {
   fsAppendFileSync,
   fsCloseSync,
@@ -25,8 +23,10 @@ import {
   fsWriteFileSync,
   fsWriteSync,
 } from '../js/44_fs_files.js';
-import { asChunk } from './internal__stream_core.js';
+import { createEventsModule } from '../js/47_node_events.js';
+import { loadLazyBuiltin } from '../js/49_lazy.js';
 import { ReadStream, WriteStream } from './internal__fs_streams.js';
+import { asChunk } from './internal__stream_core.js';
 
 const EE = createEventsModule();
 
@@ -84,7 +84,13 @@ export class FileHandle extends EE {
         position = options.position ?? null;
       }
       const at = offset ?? 0;
-      const bytesRead = fsReadSync(fd, buffer, at, length ?? buffer.byteLength - at, position ?? null);
+      const bytesRead = fsReadSync(
+        fd,
+        buffer,
+        at,
+        length ?? buffer.byteLength - at,
+        position ?? null,
+      );
       return { bytesRead, buffer };
     });
   }
@@ -196,4 +202,3 @@ function loadReadline() {
 export function openFileHandle(path, flags, mode) {
   return settle(() => new FileHandle(fsOpenSync(path, flags ?? 'r', mode)));
 }
-

@@ -9,6 +9,7 @@ import {
   DateNow,
   ErrorCtor,
   FunctionPrototypeCall,
+  NumberIsNaN,
   ObjectSetPrototypeOf,
   RangeErrorCtor,
   RegExpPrototypeExec,
@@ -59,7 +60,7 @@ export function Interface(input, output, completer, terminal) {
     );
   }
   if (historySize === undefined) historySize = kHistorySize;
-  if (typeof historySize !== 'number' || historySize !== historySize || historySize < 0) {
+  if (typeof historySize !== 'number' || NumberIsNaN(historySize) || historySize < 0) {
     throw makeNodeError(
       RangeErrorCtor,
       'ERR_INVALID_ARG_VALUE',
@@ -73,7 +74,13 @@ export function Interface(input, output, completer, terminal) {
   this.input = input;
   this.history = history ?? [];
   this.historySize = historySize;
-  this.crlfDelay = crlfDelay ? (crlfDelay > 100 ? (crlfDelay < kMaxCrlfDelay ? crlfDelay : kMaxCrlfDelay) : 100) : 100;
+  this.crlfDelay = crlfDelay
+    ? crlfDelay > 100
+      ? crlfDelay < kMaxCrlfDelay
+        ? crlfDelay
+        : kMaxCrlfDelay
+      : 100
+    : 100;
   this.completer = completer;
   this.terminal = !!terminal;
   this.line = '';
@@ -201,8 +208,9 @@ Interface.prototype._normalWrite = function _normalWrite(b) {
     }
     this._sawReturnAt = StringPrototypeEndsWith(string, '\r') ? DateNow() : 0;
     const indexes = [0, newPartContainsEnding.index, lineEnding.lastIndex];
-    let nextMatch;
-    while ((nextMatch = RegExpPrototypeExec(lineEnding, string)) !== null) {
+    for (;;) {
+      const nextMatch = RegExpPrototypeExec(lineEnding, string);
+      if (nextMatch === null) break;
       ArrayPrototypePush(indexes, nextMatch.index, lineEnding.lastIndex);
     }
     const lastIndex = indexes.length - 1;
@@ -305,7 +313,12 @@ export function cursorTo(stream, x, y, callback) {
     if (typeof callback === 'function') queueMicrotask(() => callback(null));
     return true;
   }
-  if (typeof x !== 'number') throw makeNodeError(TypeErrorCtor, 'ERR_INVALID_CURSOR_POS', 'Cannot set cursor row without setting its column');
+  if (typeof x !== 'number')
+    throw makeNodeError(
+      TypeErrorCtor,
+      'ERR_INVALID_CURSOR_POS',
+      'Cannot set cursor row without setting its column',
+    );
   const data = typeof y !== 'number' ? `${CSI}${x + 1}G` : `${CSI}${y + 1};${x + 1}H`;
   return stream.write(data, callback);
 }

@@ -13,14 +13,15 @@ import {
   ErrorCtor,
   FunctionPrototypeSymbolHasInstance,
   MathFloor,
+  NumberIsNaN,
   ObjectDefineProperty,
   ObjectFreeze,
+  RangeErrorCtor,
   ReflectApply,
   StringPrototypeCharCodeAt,
   StringPrototypeIncludes,
-  SymbolCtor,
-  RangeErrorCtor,
   SymbolAsyncIterator,
+  SymbolCtor,
   SymbolFor,
   SymbolIterator,
   TypedArrayPrototypeGetByteLength,
@@ -30,8 +31,8 @@ import {
 } from '../js/00_primordials.js';
 import { toStringSafe } from '../js/01_helpers.js';
 import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
-import { internalNextTick, nextTick } from '../js/21_ticks.js';
 import { newStreamDecoder, TextDecoderPrototypeDecode } from '../js/07_encoding.js';
+import { internalNextTick, nextTick } from '../js/21_ticks.js';
 import { bytesToString, normalizeEncoding, StdinChunk } from '../js/25_stdin.js';
 import { isLazyBuiltin, loadLazyBuiltin } from '../js/49_lazy.js';
 
@@ -272,7 +273,7 @@ export function getDefaultHighWaterMark(objectMode) {
 
 export function setDefaultHighWaterMark(objectMode, value) {
   if (typeof value !== 'number') throw makeInvalidArgType('value', 'number', value);
-  if (value < 0 || value !== value) {
+  if (value < 0 || NumberIsNaN(value)) {
     throw streamError(
       'ERR_OUT_OF_RANGE',
       `The value of "value" is out of range. It must be >= 0. Received ${value}`,
@@ -381,7 +382,9 @@ export function isIterable(obj, isAsync) {
   if (obj == null) return false;
   if (isAsync === true) return typeof obj[SymbolAsyncIterator] === 'function';
   if (isAsync === false) return typeof obj[SymbolIterator] === 'function';
-  return typeof obj[SymbolAsyncIterator] === 'function' || typeof obj[SymbolIterator] === 'function';
+  return (
+    typeof obj[SymbolAsyncIterator] === 'function' || typeof obj[SymbolIterator] === 'function'
+  );
 }
 
 export function isDestroyed(stream) {
@@ -415,7 +418,10 @@ export function isReadableFinished(stream, strict) {
   const rState = stream._readableState;
   if (rState?.errored) return false;
   if (typeof rState?.endEmitted !== 'boolean') return null;
-  return !!(rState.endEmitted || (strict === false && rState.ended === true && rState.length === 0));
+  return !!(
+    rState.endEmitted ||
+    (strict === false && rState.ended === true && rState.length === 0)
+  );
 }
 
 export function isReadable(stream) {
@@ -489,7 +495,10 @@ export function willEmitClose(stream) {
   const wState = stream._writableState;
   const rState = stream._readableState;
   const state = wState || rState;
-  return (!state && isServerResponse(stream)) || !!(state?.autoDestroy && state.emitClose && state.closed === false);
+  return (
+    (!state && isServerResponse(stream)) ||
+    !!(state?.autoDestroy && state.emitClose && state.closed === false)
+  );
 }
 
 export function isDisturbed(stream) {
@@ -510,7 +519,7 @@ export function isErrored(stream) {
 }
 
 export function isRequest(stream) {
-  return stream && stream.setHeader && typeof stream.abort === 'function';
+  return stream?.setHeader && typeof stream.abort === 'function';
 }
 
 // ---- destroy (internal/streams/destroy.js) ----
@@ -740,7 +749,10 @@ export function validateObjectArg(value, name, allowNull = false) {
 }
 
 export function validateAbortSignal(signal, name) {
-  if (signal !== undefined && (signal === null || typeof signal !== 'object' || !('aborted' in signal))) {
+  if (
+    signal !== undefined &&
+    (signal === null || typeof signal !== 'object' || !('aborted' in signal))
+  ) {
     throw makeInvalidArgType(name, 'an instance of AbortSignal', signal);
   }
 }

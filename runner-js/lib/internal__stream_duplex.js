@@ -196,7 +196,12 @@ export function duplexify(body, name) {
   if (typeof body === 'function') {
     const { value, write, final, destroy } = fromAsyncGen(body);
     if (isIterable(value)) {
-      return fromParts(readableFrom(value, { objectMode: true, highWaterMark: 1 }), write, final, destroy);
+      return fromParts(
+        readableFrom(value, { objectMode: true, highWaterMark: 1 }),
+        write,
+        final,
+        destroy,
+      );
     }
     if (typeof value?.then === 'function') {
       let d;
@@ -357,13 +362,17 @@ export function newAbortController() {
       signal.aborted = true;
       signal.reason = reason;
       const copy = listeners.slice();
-      for (let i = 0; i < copy.length; i++) FunctionPrototypeCall(copy[i], signal, { type: 'abort', target: signal });
+      for (let i = 0; i < copy.length; i++)
+        FunctionPrototypeCall(copy[i], signal, { type: 'abort', target: signal });
     },
   };
 }
 
 function fromPair(pair) {
-  const r = pair.readable && typeof pair.readable.read !== 'function' ? Readable.wrap(pair.readable) : pair.readable;
+  const r =
+    pair.readable && typeof pair.readable.read !== 'function'
+      ? Readable.wrap(pair.readable)
+      : pair.readable;
   const w = pair.writable;
   let readable = !!isReadable(r);
   let writable = !!isWritable(w);
@@ -459,4 +468,3 @@ function fromPair(pair) {
 Duplex.from = function (body) {
   return duplexify(body, 'body');
 };
-

@@ -34,7 +34,7 @@ import {
   validateAbortSignal,
   validateFunctionArg,
 } from './internal__stream_core.js';
-import { Duplex, duplexify, newAbortController, PassThrough } from './internal__stream_duplex.js';
+import { Duplex, newAbortController, PassThrough } from './internal__stream_duplex.js';
 import { eos } from './internal__stream_eos.js';
 import { Readable } from './internal__stream_readable.js';
 
@@ -187,7 +187,8 @@ export function pipelineImpl(streams, callback, opts) {
     if (i === 0) {
       if (typeof stream === 'function') {
         ret = stream({ signal });
-        if (!isIterable(ret)) throw errInvalidReturnValue('Iterable, AsyncIterable or Stream', 'source', ret);
+        if (!isIterable(ret))
+          throw errInvalidReturnValue('Iterable, AsyncIterable or Stream', 'source', ret);
       } else if (isIterable(stream) || isReadableNodeStream(stream) || isTransformStream(stream)) {
         ret = stream;
       } else {
@@ -206,7 +207,8 @@ export function pipelineImpl(streams, callback, opts) {
         const then = ret?.then;
         if (typeof then === 'function') {
           finishCount++;
-          FunctionPrototypeCall(then, 
+          FunctionPrototypeCall(
+            then,
             ret,
             (val) => {
               value = val;
@@ -278,8 +280,7 @@ function pipe(src, dst, finish, { end }) {
     if (
       err &&
       err.code === 'ERR_STREAM_PREMATURE_CLOSE' &&
-      rState &&
-      rState.ended &&
+      rState?.ended &&
       !rState.errored &&
       !rState.errorEmitted
     ) {
@@ -325,8 +326,8 @@ export function compose(...streams) {
   }
   const head = streams[0];
   const tail = pipeline(streams, onfinished);
-  let writable = !!isWritable(head);
-  let readable = !!isReadable(tail);
+  const writable = !!isWritable(head);
+  const readable = !!isReadable(tail);
   d = new Duplex({
     writableObjectMode: !!head?.writableObjectMode,
     readableObjectMode: !!tail?.readableObjectMode,
@@ -393,7 +394,6 @@ export function compose(...streams) {
   };
   return d;
 }
-
 
 export function pipelinePromise(...streams) {
   return new PromiseCtor((resolve, reject) => {

@@ -6,7 +6,6 @@ import {
   ArrayIsArray,
   ArrayPrototypeIndexOf,
   ArrayPrototypePush,
-  ArrayPrototypeShift,
   ArrayPrototypeSlice,
   ArrayPrototypeSplice,
   ArrayPrototypeUnshift,
@@ -31,8 +30,9 @@ import {
   SymbolIterator,
   TypeErrorCtor,
 } from '../js/00_primordials.js';
-import { createEventsModule } from '../js/47_node_events.js';
+import { processObject } from '../js/20_exit.js';
 import { nextTick } from '../js/21_ticks.js';
+import { createEventsModule } from '../js/47_node_events.js';
 import {
   AbortError,
   asChunk,
@@ -42,8 +42,8 @@ import {
   construct,
   destroy,
   errInvalidArgType,
-  errorOrDestroy,
   errNotImplemented,
+  errorOrDestroy,
   getHighWaterMark,
   isBuffer,
   newDecoder,
@@ -51,7 +51,6 @@ import {
   undestroy,
 } from './internal__stream_core.js';
 import { addAbortSignalNoValidate, eos } from './internal__stream_eos.js';
-import { processObject } from '../js/20_exit.js';
 
 const EE = createEventsModule();
 
@@ -72,7 +71,7 @@ Stream.prototype.pipe = function (dest, options) {
     if (source.readable && source.resume) source.resume();
   }
   dest.on('drain', ondrain);
-  if (!dest._isStdio && (!options || options.end !== false)) {
+  if (!dest._isStdio && options?.end !== false) {
     source.on('end', onend);
     source.on('close', onclose);
   }
@@ -113,7 +112,7 @@ Stream.prototype.pipe = function (dest, options) {
 
 export function prependListener(emitter, event, fn) {
   if (typeof emitter.prependListener === 'function') return emitter.prependListener(event, fn);
-  if (!emitter._events || !emitter._events[event]) emitter.on(event, fn);
+  if (!emitter._events?.[event]) emitter.on(event, fn);
   else if (ArrayIsArray(emitter._events[event])) ArrayPrototypeUnshift(emitter._events[event], fn);
   else emitter._events[event] = [fn, emitter._events[event]];
 }
@@ -144,8 +143,8 @@ export function ReadableState(options, stream, isDuplex) {
   this.readableListening = false;
   this.resumeScheduled = false;
   this.errorEmitted = false;
-  this.emitClose = !options || options.emitClose !== false;
-  this.autoDestroy = !options || options.autoDestroy !== false;
+  this.emitClose = options?.emitClose !== false;
+  this.autoDestroy = options?.autoDestroy !== false;
   this.destroyed = false;
   this.errored = null;
   this.closed = false;
@@ -504,8 +503,7 @@ function emitReadable_(stream) {
     stream.emit('readable');
     state.emittedReadable = false;
   }
-  state.needReadable =
-    !state.flowing && !state.ended && state.length <= state.highWaterMark;
+  state.needReadable = !state.flowing && !state.ended && state.length <= state.highWaterMark;
   flow(stream);
 }
 
@@ -543,7 +541,8 @@ Readable.prototype.pipe = function (dest, pipeOpts) {
     state.awaitDrainWriters = set;
   }
   ArrayPrototypePush(state.pipes, dest);
-  const doEnd = (!pipeOpts || pipeOpts.end !== false) && dest !== processObject.stdout && dest !== processObject.stderr;
+  const doEnd =
+    pipeOpts?.end !== false && dest !== processObject.stdout && dest !== processObject.stderr;
   const endFn = doEnd ? onend : unpipe;
   if (state.endEmitted) nextTick(endFn);
   else src.once('end', endFn);
@@ -569,7 +568,11 @@ Readable.prototype.pipe = function (dest, pipeOpts) {
     src.removeListener('end', unpipe);
     src.removeListener('data', ondata);
     cleanedUp = true;
-    if (ondrain && state.awaitDrainWriters && (!dest._writableState || dest._writableState.needDrain)) {
+    if (
+      ondrain &&
+      state.awaitDrainWriters &&
+      (!dest._writableState || dest._writableState.needDrain)
+    ) {
       ondrain();
     }
   }
@@ -980,7 +983,6 @@ ObjectDefineProperties(ReadableState.prototype, {
   },
 });
 
-
 // ---- reading out of the buffer ----
 
 function fromList(n, state) {
@@ -1104,10 +1106,10 @@ export function readableFrom(iterable, opts) {
     });
   }
   let isAsync;
-  if (iterable && iterable[SymbolAsyncIterator]) {
+  if (iterable?.[SymbolAsyncIterator]) {
     isAsync = true;
     iterator = iterable[SymbolAsyncIterator]();
-  } else if (iterable && iterable[SymbolIterator]) {
+  } else if (iterable?.[SymbolIterator]) {
     isAsync = false;
     iterator = iterable[SymbolIterator]();
   } else {
@@ -1208,8 +1210,7 @@ Readable.prototype.forEach = async function forEach(fn, options) {
 function operator(name, body) {
   Readable.prototype[name] = function (fn, options) {
     if (typeof fn !== 'function') throw errInvalidArgType('fn', ['Function', 'AsyncFunction'], fn);
-    const src = this;
-    return Readable.from(body(src, fn, options), { objectMode: true });
+    return Readable.from(body(this, fn, options), { objectMode: true });
   };
 }
 
@@ -1247,7 +1248,11 @@ Readable.prototype.reduce = async function reduce(fn, initial, options) {
     }
   }
   if (!hasInitial) {
-    throw streamError('ERR_INVALID_ARGS', 'Reduce of an empty stream requires an initial value', TypeErrorCtor);
+    throw streamError(
+      'ERR_INVALID_ARGS',
+      'Reduce of an empty stream requires an initial value',
+      TypeErrorCtor,
+    );
   }
   return acc;
 };

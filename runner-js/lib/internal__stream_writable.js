@@ -80,8 +80,8 @@ export function WritableState(options, stream, isDuplex) {
   this.constructed = true;
   this.prefinished = false;
   this.errorEmitted = false;
-  this.emitClose = !options || options.emitClose !== false;
-  this.autoDestroy = !options || options.autoDestroy !== false;
+  this.emitClose = options?.emitClose !== false;
+  this.autoDestroy = options?.autoDestroy !== false;
   this.errored = null;
   this.closed = false;
   this.closeEmitted = false;
@@ -148,7 +148,11 @@ function _write(stream, chunk, encoding, cb) {
   const state = stream._writableState;
   if (cb == null || typeof cb !== 'function') cb = nop;
   if (chunk === null) {
-    throw streamError('ERR_STREAM_NULL_VALUES', 'May not write null values to stream', TypeErrorCtor);
+    throw streamError(
+      'ERR_STREAM_NULL_VALUES',
+      'May not write null values to stream',
+      TypeErrorCtor,
+    );
   }
   if (!state.objectMode) {
     if (!encoding) encoding = state.defaultEncoding;
@@ -261,7 +265,9 @@ function doWrite(stream, state, writev, len, chunk, encoding, cb) {
   state.writing = true;
   state.sync = true;
   if (state.destroyed) {
-    state.onwrite(streamError('ERR_STREAM_DESTROYED', 'Cannot call write after a stream was destroyed'));
+    state.onwrite(
+      streamError('ERR_STREAM_DESTROYED', 'Cannot call write after a stream was destroyed'),
+    );
   } else if (writev) stream._writev(chunk, state.onwrite);
   else stream._write(chunk, encoding, state.onwrite);
   state.sync = false;
@@ -359,19 +365,15 @@ function errorBuffer(state) {
   state[kOnFinished] = [];
   for (let i = 0; i < onfinishCallbacks.length; i++) {
     onfinishCallbacks[i](
-      state.errored ?? streamError('ERR_STREAM_DESTROYED', 'Cannot call end after a stream was destroyed'),
+      state.errored ??
+        streamError('ERR_STREAM_DESTROYED', 'Cannot call end after a stream was destroyed'),
     );
   }
   resetBuffer(state);
 }
 
 function clearBuffer(stream, state) {
-  if (
-    state.corked ||
-    state.bufferProcessing ||
-    state.destroyed ||
-    !state.constructed
-  ) {
+  if (state.corked || state.bufferProcessing || state.destroyed || !state.constructed) {
     return;
   }
   const { buffered, bufferedIndex, objectMode } = state;
@@ -547,7 +549,8 @@ function finish(stream, state) {
   stream.emit('finish');
   if (state.autoDestroy) {
     const rState = stream._readableState;
-    const autoDestroy = !rState || (rState.autoDestroy && (rState.endEmitted || rState.readable === false));
+    const autoDestroy =
+      !rState || (rState.autoDestroy && (rState.endEmitted || rState.readable === false));
     if (autoDestroy) stream.destroy();
   }
 }
@@ -593,7 +596,7 @@ ObjectDefineProperties(Writable.prototype, {
   writableBuffer: {
     __proto__: null,
     get() {
-      return this._writableState && this._writableState.getBuffer();
+      return this._writableState?.getBuffer();
     },
   },
   writableEnded: {
@@ -613,7 +616,7 @@ ObjectDefineProperties(Writable.prototype, {
   writableHighWaterMark: {
     __proto__: null,
     get() {
-      return this._writableState && this._writableState.highWaterMark;
+      return this._writableState?.highWaterMark;
     },
   },
   writableCorked: {
@@ -625,7 +628,7 @@ ObjectDefineProperties(Writable.prototype, {
   writableLength: {
     __proto__: null,
     get() {
-      return this._writableState && this._writableState.length;
+      return this._writableState?.length;
     },
   },
   errored: {
@@ -650,7 +653,10 @@ ObjectDefineProperties(Writable.prototype, {
 
 Writable.prototype.destroy = function (err, cb) {
   const state = this._writableState;
-  if (!state.destroyed && (state.bufferedIndex < state.buffered.length || state[kOnFinished].length)) {
+  if (
+    !state.destroyed &&
+    (state.bufferedIndex < state.buffered.length || state[kOnFinished].length)
+  ) {
     nextTick(errorBuffer, state);
   }
   FunctionPrototypeCall(destroy, this, err, cb);
@@ -664,4 +670,3 @@ Writable.prototype._destroy = function (err, cb) {
 Writable.prototype[SymbolFor('nodejs.rejection')] = function (err) {
   this.destroy(err);
 };
-

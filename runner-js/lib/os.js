@@ -60,7 +60,8 @@ export function homedir() {
 
 export function tmpdir() {
   let path = env('TMPDIR') ?? env('TMP') ?? env('TEMP') ?? '/tmp';
-  if (path.length > 1 && StringPrototypeEndsWith(path, '/')) path = StringPrototypeSlice(path, 0, -1);
+  if (path.length > 1 && StringPrototypeEndsWith(path, '/'))
+    path = StringPrototypeSlice(path, 0, -1);
   return path;
 }
 

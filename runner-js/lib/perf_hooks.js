@@ -129,9 +129,7 @@ function timerify(fn) {
   if (typeof fn !== 'function') throw makeInvalidArgType('fn', 'function', fn);
   function timerified(...args) {
     const start = performanceObject.now();
-    const result = new.target
-      ? ReflectConstruct(fn, args, fn)
-      : ReflectApply(fn, this, args);
+    const result = new.target ? ReflectConstruct(fn, args, fn) : ReflectApply(fn, this, args);
     record(new PerformanceEntry(fn.name, 'function', start, performanceObject.now() - start));
     return result;
   }
@@ -256,7 +254,8 @@ class PerformanceObserver {
       internalNextTick(() => {
         this.#scheduled = false;
         const list = this.takeRecords();
-        if (list.length > 0) ReflectApply(this.#callback, this, [new PerformanceObserverEntryList(list), this]);
+        if (list.length > 0)
+          ReflectApply(this.#callback, this, [new PerformanceObserverEntryList(list), this]);
       });
     }
   }

@@ -57,7 +57,11 @@ function set(name, value) {
 }
 
 ObjectDefineProperty(eos, 'finished', { __proto__: null, value: eos, configurable: true });
-ObjectDefineProperty(pipeline, 'pipeline', { __proto__: null, value: pipeline, configurable: true });
+ObjectDefineProperty(pipeline, 'pipeline', {
+  __proto__: null,
+  value: pipeline,
+  configurable: true,
+});
 
 set('isDestroyed', isDestroyed);
 set('isDisturbed', isDisturbed);

@@ -10,8 +10,8 @@ import {
   ObjectSetPrototypeOf,
   RangeErrorCtor,
 } from '../js/00_primordials.js';
-import { Duplex } from './internal__stream_duplex.js';
 import { makeNodeError } from '../js/06_errors.js';
+import { Duplex } from './internal__stream_duplex.js';
 
 export function isatty(fd) {
   // Every fd of a guest is a pipe or a file: never a terminal.
@@ -31,7 +31,8 @@ function ttyInitFailed() {
 
 export function ReadStream(fd, options) {
   if (!(this instanceof ReadStream)) return new ReadStream(fd, options);
-  if (fd >> 0 !== fd || fd < 0) throw makeNodeError(RangeErrorCtor, 'ERR_INVALID_FD', `"fd" must be a positive integer: ${fd}`);
+  if (fd >> 0 !== fd || fd < 0)
+    throw makeNodeError(RangeErrorCtor, 'ERR_INVALID_FD', `"fd" must be a positive integer: ${fd}`);
   throw ttyInitFailed();
 }
 ObjectSetPrototypeOf(ReadStream.prototype, Duplex.prototype);
@@ -47,7 +48,8 @@ ReadStream.prototype.setRawMode = function setRawMode(flag) {
 // any other fd is not a stream the sandbox has.
 export function WriteStream(fd) {
   if (!(this instanceof WriteStream)) return new WriteStream(fd);
-  if (fd >> 0 !== fd || fd < 0) throw makeNodeError(RangeErrorCtor, 'ERR_INVALID_FD', `"fd" must be a positive integer: ${fd}`);
+  if (fd >> 0 !== fd || fd < 0)
+    throw makeNodeError(RangeErrorCtor, 'ERR_INVALID_FD', `"fd" must be a positive integer: ${fd}`);
   if (fd !== 1 && fd !== 2) throw ttyInitFailed();
   FunctionPrototypeCall(Duplex, this, {
     allowHalfOpen: false,
@@ -73,7 +75,10 @@ WriteStream.prototype.getWindowSize = function getWindowSize() {
 };
 WriteStream.prototype._refreshSize = function _refreshSize() {};
 WriteStream.prototype.cursorTo = function cursorTo(x, y, cb) {
-  return this.write(y === undefined || typeof y === 'function' ? `\x1b[${x + 1}G` : `\x1b[${y + 1};${x + 1}H`, typeof y === 'function' ? y : cb);
+  return this.write(
+    y === undefined || typeof y === 'function' ? `\x1b[${x + 1}G` : `\x1b[${y + 1};${x + 1}H`,
+    typeof y === 'function' ? y : cb,
+  );
 };
 WriteStream.prototype.moveCursor = function moveCursor(dx, dy, cb) {
   let s = '';
