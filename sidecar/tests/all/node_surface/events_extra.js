@@ -53,4 +53,29 @@ const e = new EventEmitter();
     console.log('AbortError ABORT_ERR');
   }
   console.log(typeof EventEmitter.on, typeof EventEmitter.once, EventEmitter.captureRejectionSymbol === Symbol.for('nodejs.rejection'));
+  // captureRejections: a rejected listener promise becomes 'error' (or the rejection method).
+  const c = new EventEmitter({ captureRejections: true });
+  c.on('job', async (n) => {
+    throw new Error(`job ${n} failed`);
+  });
+  await new Promise((resolve) => {
+    c.on('error', (err) => {
+      console.log('captured', err.message);
+      resolve();
+    });
+    c.emit('job', 1);
+  });
+  const d = new EventEmitter({ captureRejections: true });
+  d[Symbol.for('nodejs.rejection')] = (err, type, ...args) => console.log('rejection method', err.message, type, args);
+  d.on('x', async () => {
+    throw new Error('via method');
+  });
+  d.emit('x', 'arg');
+  await new Promise((r) => setTimeout(r, 5));
+  try {
+    new EventEmitter({ captureRejections: 'yes' });
+  } catch (err) {
+    console.log(err.code);
+  }
+  console.log(EventEmitter.captureRejections);
 })();
