@@ -74,7 +74,44 @@ export function lazyBuiltinModule(name) {
 // accessor until first touched; then the builtin loads and the global becomes a plain data
 // property (writable, configurable, as Node's are), so an exec that never touches it pays
 // nothing. Add a row here for each new one.
-const LAZY_GLOBALS = [];
+const LAZY_GLOBALS = [
+  // WHATWG streams (lib/internal__webstreams_*.js), as Node's globals: not enumerable.
+  ['ReadableStream', 'internal/webstreams_readable', 'ReadableStream', false],
+  [
+    'ReadableStreamDefaultReader',
+    'internal/webstreams_readable',
+    'ReadableStreamDefaultReader',
+    false,
+  ],
+  [
+    'ReadableStreamDefaultController',
+    'internal/webstreams_readable',
+    'ReadableStreamDefaultController',
+    false,
+  ],
+  ['WritableStream', 'internal/webstreams_writable', 'WritableStream', false],
+  [
+    'WritableStreamDefaultWriter',
+    'internal/webstreams_writable',
+    'WritableStreamDefaultWriter',
+    false,
+  ],
+  [
+    'WritableStreamDefaultController',
+    'internal/webstreams_writable',
+    'WritableStreamDefaultController',
+    false,
+  ],
+  ['TransformStream', 'internal/webstreams_writable', 'TransformStream', false],
+  [
+    'TransformStreamDefaultController',
+    'internal/webstreams_writable',
+    'TransformStreamDefaultController',
+    false,
+  ],
+  ['ByteLengthQueuingStrategy', 'internal/webstreams_writable', 'ByteLengthQueuingStrategy', false],
+  ['CountQueuingStrategy', 'internal/webstreams_writable', 'CountQueuingStrategy', false],
+];
 
 function defineLazyGlobal(name, builtin, exportName, enumerable) {
   const settle = (value) => {
