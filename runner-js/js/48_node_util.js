@@ -189,6 +189,9 @@ export function createUtilModule() {
     getSystemErrorMap: function getSystemErrorMap() {
       return loadLazyBuiltin('internal/util_extra').systemErrorMap();
     },
+    parseArgs: function parseArgs(config) {
+      return loadLazyBuiltin('internal/parse_args').parseArgs(config);
+    },
     aborted: function aborted(signal, resource) {
       return loadLazyBuiltin('internal/util_extra').aborted(signal, resource);
     },

@@ -42,3 +42,24 @@ console.log(util.getSystemErrorName(-2), util.getSystemErrorName(-13));
 console.log(util.inspect.custom === Symbol.for('nodejs.util.inspect.custom'));
 console.log(util.isDeepStrictEqual({ a: [1, { b: 2 }] }, { a: [1, { b: 2 }] }), util.isDeepStrictEqual([1], ['1']));
 try { util.promisify(5); } catch (e) { console.log(e.code, e.message); }
+// util.parseArgs
+const { parseArgs } = util;
+const cases = [
+  { args: ['-f', '--bar', 'b'], options: { foo: { type: 'boolean', short: 'f' }, bar: { type: 'string' } } },
+  { args: ['--foo=1', '--foo', '2', 'pos'], options: { foo: { type: 'string', multiple: true } }, allowPositionals: true },
+  { args: ['-abc'], options: { a: { type: 'boolean', short: 'a' }, b: { type: 'boolean', short: 'b' }, c: { type: 'string', short: 'c' } } },
+  { args: ['--no-color'], options: { color: { type: 'boolean' } }, allowNegative: true },
+  { args: ['--x', '--', '--y'], options: { x: { type: 'boolean' } }, allowPositionals: true, tokens: true },
+  { args: ['--unknown'], options: {} },
+  { args: ['pos'], options: {} },
+  { args: ['--s'], options: { s: { type: 'string' } } },
+  { args: [], options: { d: { type: 'string', default: 'dflt' } } },
+  { args: [], options: { e: { type: 'nope' } } },
+];
+for (const c of cases) {
+  try {
+    console.log(JSON.stringify(parseArgs(c)));
+  } catch (e) {
+    console.log(e.code, e.message);
+  }
+}
