@@ -9,8 +9,10 @@ import {
   BigIntCtor,
   DateCtor,
   ErrorCtor,
+  NumberCtor,
   ObjectSetPrototypeOf,
   PromiseCtor,
+  StringPrototypeStartsWith,
   SymbolAsyncIterator,
   SymbolFor,
 } from '../js/00_primordials.js';
@@ -60,10 +62,10 @@ export function BigIntStats(st) {
   nodeSet(this, 'mtimeNs', ns(6));
   nodeSet(this, 'ctimeNs', ns(7));
   nodeSet(this, 'birthtimeNs', ns(7));
-  nodeSet(this, 'atime', new DateCtor(Number(ms(ns(5)))));
-  nodeSet(this, 'mtime', new DateCtor(Number(ms(ns(6)))));
-  nodeSet(this, 'ctime', new DateCtor(Number(ms(ns(7)))));
-  nodeSet(this, 'birthtime', new DateCtor(Number(ms(ns(7)))));
+  nodeSet(this, 'atime', new DateCtor(NumberCtor(ms(ns(5)))));
+  nodeSet(this, 'mtime', new DateCtor(NumberCtor(ms(ns(6)))));
+  nodeSet(this, 'ctime', new DateCtor(NumberCtor(ms(ns(7)))));
+  nodeSet(this, 'birthtime', new DateCtor(NumberCtor(ms(ns(7)))));
 }
 ObjectSetPrototypeOf(BigIntStats.prototype, Stats.prototype);
 {
@@ -125,7 +127,7 @@ export function cpSync(src, dest, options = undefined) {
         `Recursive option is required to copy a directory: cp returned EISDIR (${src} is a directory (not copied)) ${src}`,
       );
     }
-    if (`${destAbs}/`.startsWith(`${srcAbs}/`)) {
+    if (StringPrototypeStartsWith(`${destAbs}/`, `${srcAbs}/`)) {
       throw cpError(
         'ERR_FS_CP_EINVAL',
         `Invalid src or dest: cp returned EINVAL (cannot copy ${src} to a subdirectory of self ${dest}) ${dest}`,

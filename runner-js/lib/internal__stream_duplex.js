@@ -2,6 +2,10 @@
 // duplex.js, transform.js, passthrough.js) and Duplex.from (a subset of duplexify.js).
 
 import {
+  ArrayPrototypeIndexOf,
+  ArrayPrototypePush,
+  ArrayPrototypeSlice,
+  ArrayPrototypeSplice,
   FunctionPrototypeCall,
   ObjectDefineProperties,
   ObjectGetOwnPropertyDescriptor,
@@ -345,11 +349,11 @@ export function newAbortController() {
     aborted: false,
     reason: undefined,
     addEventListener(type, fn) {
-      if (type === 'abort') listeners.push(fn);
+      if (type === 'abort') ArrayPrototypePush(listeners, fn);
     },
     removeEventListener(type, fn) {
-      const i = listeners.indexOf(fn);
-      if (i !== -1) listeners.splice(i, 1);
+      const i = ArrayPrototypeIndexOf(listeners, fn);
+      if (i !== -1) ArrayPrototypeSplice(listeners, i, 1);
     },
     throwIfAborted() {
       if (this.aborted) throw this.reason;
@@ -361,7 +365,7 @@ export function newAbortController() {
       if (signal.aborted) return;
       signal.aborted = true;
       signal.reason = reason;
-      const copy = listeners.slice();
+      const copy = ArrayPrototypeSlice(listeners);
       for (let i = 0; i < copy.length; i++)
         FunctionPrototypeCall(copy[i], signal, { type: 'abort', target: signal });
     },

@@ -1,7 +1,7 @@
 // lib/internal__stream_eos.js: stream.finished (Node 20's internal/streams/end-of-stream.js)
 // and stream.addAbortSignal.
 
-import { PromiseCtor, ReflectApply } from '../js/00_primordials.js';
+import { PromiseCtor, PromisePrototypeThen, ReflectApply } from '../js/00_primordials.js';
 import { nextTick } from '../js/21_ticks.js';
 import {
   AbortError,
@@ -189,7 +189,7 @@ function eosWeb(stream, options, callback) {
   };
   const closed = stream[kIsClosedPromise];
   if (closed && typeof closed.promise?.then === 'function') {
-    closed.promise.then(resolverFn, resolverFn);
+    PromisePrototypeThen(closed.promise, resolverFn, resolverFn);
   }
   return nop;
 }

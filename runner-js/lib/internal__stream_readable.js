@@ -18,16 +18,19 @@ import {
   ObjectKeys,
   ObjectSetPrototypeOf,
   PromiseCtor,
+  PromisePrototypeThen,
   RangeErrorCtor,
   ReflectApply,
   SetCtor,
   SetPrototypeAdd,
   SetPrototypeDelete,
   SetPrototypeGetSize,
+  StringPrototypeSlice,
   SymbolAsyncIterator,
   SymbolCtor,
   SymbolFor,
   SymbolIterator,
+  TypedArrayPrototypeSubarray,
   TypeErrorCtor,
 } from '../js/00_primordials.js';
 import { processObject } from '../js/20_exit.js';
@@ -1021,8 +1024,12 @@ function consume(n, state) {
   const first = buf[state.bufferIndex];
   const len = chunkLength(first);
   if (n < len) {
-    buf[state.bufferIndex] = first.slice(n);
-    return first.slice(0, n);
+    if (typeof first === 'string') {
+      buf[state.bufferIndex] = StringPrototypeSlice(first, n);
+      return StringPrototypeSlice(first, 0, n);
+    }
+    buf[state.bufferIndex] = asChunk(TypedArrayPrototypeSubarray(first, n));
+    return asChunk(TypedArrayPrototypeSubarray(first, 0, n));
   }
   if (n === len) {
     buf[state.bufferIndex] = undefined;
@@ -1038,8 +1045,8 @@ function consume(n, state) {
         n -= str.length;
         buf[state.bufferIndex++] = undefined;
       } else {
-        ret += str.slice(0, n);
-        buf[state.bufferIndex] = str.slice(n);
+        ret += StringPrototypeSlice(str, 0, n);
+        buf[state.bufferIndex] = StringPrototypeSlice(str, n);
         n = 0;
       }
     }
@@ -1055,8 +1062,8 @@ function consume(n, state) {
       n -= l;
       buf[state.bufferIndex++] = undefined;
     } else {
-      ArrayPrototypePush(parts, asChunk(data.subarray(0, n)));
-      buf[state.bufferIndex] = asChunk(data.subarray(n));
+      ArrayPrototypePush(parts, asChunk(TypedArrayPrototypeSubarray(data, 0, n)));
+      buf[state.bufferIndex] = asChunk(TypedArrayPrototypeSubarray(data, n));
       n = 0;
     }
   }
@@ -1124,7 +1131,8 @@ export function readableFrom(iterable, opts) {
     }
   };
   readable._destroy = function (error, cb) {
-    close(error).then(
+    PromisePrototypeThen(
+      close(error),
       () => nextTick(cb, error),
       (e) => nextTick(cb, e || error),
     );

@@ -3,6 +3,7 @@
 
 import {
   ArrayIsArray,
+  ArrayPrototypeJoin,
   MapCtor,
   MapPrototypeSet,
   ObjectKeys,
@@ -72,7 +73,11 @@ export function styleText(format, text, options) {
   for (let i = 0; i < list.length; i++) {
     const pair = COLORS[list[i]];
     if (pair === undefined) {
-      throw makeInvalidArgType('format', `one of ${ObjectKeys(COLORS).join(', ')}`, list[i]);
+      throw makeInvalidArgType(
+        'format',
+        `one of ${ArrayPrototypeJoin(ObjectKeys(COLORS), ', ')}`,
+        list[i],
+      );
     }
     left += `\u001b[${pair[0]}m`;
     right = `\u001b[${pair[1]}m${right}`;
