@@ -305,6 +305,7 @@ function cjsCreateModuleBuiltin() {
     return cjsNodeModulePaths(pathResolve(`${from}`));
   };
   nodeSet(Module, 'globalPaths', ArrayPrototypeSlice(cjsGetExtraPaths()));
+  cjsAddModuleExtras(Module);
   return Module;
 }
 
@@ -337,6 +338,29 @@ ObjectDefineProperty(processObject, 'chdir', {
   enumerable: true,
   configurable: true,
 });
+
+// The rest of `module` real code calls: _load/_resolveFilename (through our loader; patching
+// them does not steer `require`), wrap/wrapper, and the ESM/source-map helpers as no-ops.
+const cjsWrapper = ['(function (exports, require, module, __filename, __dirname) { ', '\n});'];
+
+function cjsAddModuleExtras(Module) {
+  Module._load = function _load(request, parent, isMain) {
+    cjsValidateId(request);
+    return cjsLoad(request, parent);
+  };
+  Module._resolveFilename = function _resolveFilename(request, parent, isMain, options) {
+    if (typeof request !== 'string') throw makeInvalidArgType('request', 'string', request);
+    return cjsResolveWith(request, parent, options);
+  };
+  nodeSet(Module, 'wrapper', cjsWrapper);
+  Module.wrap = function wrap(script) {
+    return `${cjsWrapper[0]}${script}${cjsWrapper[1]}`;
+  };
+  Module.syncBuiltinESMExports = function syncBuiltinESMExports() {};
+  Module.findSourceMap = function findSourceMap(path) {
+    return undefined;
+  };
+}
 
 function cjsUnknownBuiltin(request) {
   return makeNodeError(
