@@ -2,6 +2,7 @@
 // constructor carrying the classes and helpers as properties, as in Node.
 
 import { ArrayBufferIsView, ObjectDefineProperty, SymbolFor } from '../js/00_primordials.js';
+import { loadLazyBuiltin } from '../js/49_lazy.js';
 import {
   asChunk,
   destroyer,
@@ -107,5 +108,28 @@ set('Stream', Stream);
 set('_isArrayBufferView', ArrayBufferIsView);
 set('_isUint8Array', isBytes);
 set('_uint8ArrayToBuffer', asChunk);
+
+// The web-stream adapters load on first use.
+function adapters() {
+  return loadLazyBuiltin('internal/stream_web_adapters');
+}
+Readable.fromWeb = function fromWeb(readableStream, options) {
+  return adapters().readableFromWeb(readableStream, options);
+};
+Readable.toWeb = function toWeb(streamReadable, options) {
+  return adapters().readableToWeb(streamReadable, options);
+};
+Writable.fromWeb = function fromWeb(writableStream, options) {
+  return adapters().writableFromWeb(writableStream, options);
+};
+Writable.toWeb = function toWeb(streamWritable) {
+  return adapters().writableToWeb(streamWritable);
+};
+Duplex.fromWeb = function fromWeb(pair, options) {
+  return adapters().duplexFromWeb(pair, options);
+};
+Duplex.toWeb = function toWeb(duplex) {
+  return adapters().duplexToWeb(duplex);
+};
 
 export const moduleExports = Stream;
