@@ -226,9 +226,6 @@ export const NumberIsSafeInteger = Number.isSafeInteger;
 export const MathAbs = Math.abs;
 export const MathRandom = Math.random;
 export const MathTrunc = Math.trunc;
-export const Float64ArrayCtor = Float64Array;
-export const BigInt64ArrayCtor = BigInt64Array;
-export const ArrayBufferCtor = ArrayBuffer;
 export const SyntaxErrorCtor = SyntaxError;
 export const WeakRefCtor = typeof WeakRef === 'function' ? WeakRef : undefined;
 export const AsyncIteratorPrototype = ObjectGetPrototypeOf(
