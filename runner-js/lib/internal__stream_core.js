@@ -7,7 +7,12 @@
 import {
   AggregateErrorCtor,
   ArrayIsArray,
+  ArrayPrototypeIncludes,
+  ArrayPrototypeIndexOf,
+  ArrayPrototypeJoin,
+  ArrayPrototypePop,
   ArrayPrototypePush,
+  ArrayPrototypeSplice,
   bridgeUtf8Encode,
   ErrorCaptureStackTrace,
   ErrorCtor,
@@ -20,6 +25,8 @@ import {
   ReflectApply,
   StringPrototypeCharCodeAt,
   StringPrototypeIncludes,
+  StringPrototypeReplace,
+  StringPrototypeToLowerCase,
   SymbolAsyncIterator,
   SymbolCtor,
   SymbolFor,
@@ -54,8 +61,89 @@ export function errNotImplemented(method) {
   return streamError('ERR_METHOD_NOT_IMPLEMENTED', `The ${method} method is not implemented`);
 }
 
+const kTypes = [
+  'string',
+  'function',
+  'number',
+  'object',
+  'Function',
+  'Object',
+  'boolean',
+  'bigint',
+  'symbol',
+];
+
+function isClassName(value) {
+  if (value.length === 0) return false;
+  const first = StringPrototypeCharCodeAt(value, 0);
+  if (first < 65 || first > 90) return false;
+  for (let i = 1; i < value.length; i++) {
+    const c = StringPrototypeCharCodeAt(value, i);
+    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57))) return false;
+  }
+  return true;
+}
+
+function listOf(items, word) {
+  if (items.length > 2) {
+    const last = ArrayPrototypePop(items);
+    return `${ArrayPrototypeJoin(items, ', ')}, ${word} ${last}`;
+  }
+  return items.length === 2 ? `${items[0]} ${word} ${items[1]}` : `${items[0]}`;
+}
+
+/** Node's wording of an ERR_INVALID_ARG_TYPE expectation list (internal/errors.js). */
+export function formatExpected(expected) {
+  if (!ArrayIsArray(expected)) expected = [expected];
+  const types = [];
+  const instances = [];
+  const other = [];
+  for (let i = 0; i < expected.length; i++) {
+    const value = expected[i];
+    if (ArrayPrototypeIncludes(kTypes, value)) {
+      ArrayPrototypePush(types, StringPrototypeToLowerCase(value));
+    } else if (isClassName(value)) {
+      ArrayPrototypePush(instances, value);
+    } else {
+      ArrayPrototypePush(other, value);
+    }
+  }
+  if (instances.length > 0) {
+    const pos = ArrayPrototypeIndexOf(types, 'object');
+    if (pos !== -1) {
+      ArrayPrototypeSplice(types, pos, 1);
+      ArrayPrototypePush(instances, 'Object');
+    }
+  }
+  let msg = '';
+  if (types.length > 0) {
+    msg += types.length > 1 ? `one of type ${listOf(types, 'or')}` : `of type ${types[0]}`;
+    if (instances.length > 0 || other.length > 0) msg += ' or ';
+  }
+  if (instances.length > 0) {
+    msg += `an instance of ${listOf(instances, 'or')}`;
+    if (other.length > 0) msg += ' or ';
+  }
+  if (other.length > 0) {
+    if (other.length > 1) msg += `one of ${listOf(other, 'or')}`;
+    else {
+      if (StringPrototypeToLowerCase(other[0]) !== other[0]) msg += 'an ';
+      msg += `${other[0]}`;
+    }
+  }
+  return msg;
+}
+
 export function errInvalidArgType(name, expected, value) {
-  return makeInvalidArgType(name, expected, value);
+  if (!ArrayIsArray(expected)) return makeInvalidArgType(name, expected, value);
+  // makeInvalidArgType words one expectation; put Node's wording of the list in its place.
+  const err = makeInvalidArgType(name, 'an instance of X', value);
+  const text = StringPrototypeReplace(
+    err.message,
+    'an instance of X.',
+    `${formatExpected(expected)}.`,
+  );
+  return makeNodeError(TypeErrorCtor, 'ERR_INVALID_ARG_TYPE', text);
 }
 
 export function errInvalidArgValue(name, value, reason = 'is invalid') {

@@ -34,7 +34,8 @@ import {
   validateAbortSignal,
   validateFunctionArg,
 } from './internal__stream_core.js';
-import { Duplex, newAbortController, PassThrough } from './internal__stream_duplex.js';
+import { Duplex, PassThrough } from './internal__stream_duplex.js';
+import { newAbortController } from './internal__stream_duplexify.js';
 import { eos } from './internal__stream_eos.js';
 import { Readable } from './internal__stream_readable.js';
 

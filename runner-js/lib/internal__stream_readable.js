@@ -15,6 +15,7 @@ import {
   NumberIsNaN,
   NumberParseInt,
   ObjectDefineProperties,
+  ObjectDefineProperty,
   ObjectKeys,
   ObjectSetPrototypeOf,
   PromiseCtor,
@@ -36,8 +37,8 @@ import {
 import { processObject } from '../js/20_exit.js';
 import { nextTick } from '../js/21_ticks.js';
 import { createEventsModule } from '../js/47_node_events.js';
+import { loadLazyBuiltin } from '../js/49_lazy.js';
 import {
-  AbortError,
   asChunk,
   byteLength,
   bytesConcat,
@@ -53,7 +54,6 @@ import {
   streamError,
   undestroy,
 } from './internal__stream_core.js';
-import { addAbortSignalNoValidate, eos } from './internal__stream_eos.js';
 
 const EE = createEventsModule();
 
@@ -185,7 +185,9 @@ export function Readable(options) {
     if (typeof options.read === 'function') this._read = options.read;
     if (typeof options.destroy === 'function') this._destroy = options.destroy;
     if (typeof options.construct === 'function') this._construct = options.construct;
-    if (options.signal && !isDuplex) addAbortSignalNoValidate(options.signal, this);
+    if (options.signal && !isDuplex) {
+      loadLazyBuiltin('internal/stream_eos').addAbortSignalNoValidate(options.signal, this);
+    }
   }
   FunctionPrototypeCall(Stream, this, options);
   construct(this, () => {
@@ -815,7 +817,7 @@ async function* createAsyncIterator(stream, options) {
   }
   stream.on('readable', next);
   let error;
-  const cleanup = eos(stream, { writable: false }, (err) => {
+  const cleanup = loadLazyBuiltin('internal/stream_eos').eos(stream, { writable: false }, (err) => {
     error = err ? aggregate(error, err) : null;
     callback();
     callback = nop;
@@ -1199,99 +1201,29 @@ function destroyer(src, err) {
   if (typeof src.destroy === 'function') src.destroy(err);
 }
 
-// ---- operators (stream/promises-era helpers Node 20 has on Readable.prototype) ----
+// ---- operators: Node 20's Readable.prototype.map/filter/toArray/... (loaded on first use) ----
 
-Readable.prototype.toArray = async function toArray(options) {
-  const result = [];
-  for await (const val of this) {
-    if (options?.signal?.aborted) throw new AbortError(undefined, { cause: options.signal.reason });
-    ArrayPrototypePush(result, val);
+{
+  const names = [
+    'toArray',
+    'forEach',
+    'map',
+    'filter',
+    'flatMap',
+    'some',
+    'every',
+    'find',
+    'reduce',
+    'take',
+    'drop',
+    'asIndexedPairs',
+  ];
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    const fn = function (...args) {
+      return ReflectApply(loadLazyBuiltin('internal/stream_operators').operators[name], this, args);
+    };
+    ObjectDefineProperty(fn, 'name', { __proto__: null, value: name });
+    Readable.prototype[name] = fn;
   }
-  return result;
-};
-
-Readable.prototype.forEach = async function forEach(fn, options) {
-  if (typeof fn !== 'function') throw errInvalidArgType('fn', ['Function', 'AsyncFunction'], fn);
-  for await (const val of this) await fn(val, { signal: options?.signal });
-};
-
-function operator(name, body) {
-  Readable.prototype[name] = function (fn, options) {
-    if (typeof fn !== 'function') throw errInvalidArgType('fn', ['Function', 'AsyncFunction'], fn);
-    return Readable.from(body(this, fn, options), { objectMode: true });
-  };
 }
-
-operator('map', async function* (src, fn, options) {
-  for await (const val of src) yield await fn(val, { signal: options?.signal });
-});
-operator('filter', async function* (src, fn, options) {
-  for await (const val of src) if (await fn(val, { signal: options?.signal })) yield val;
-});
-operator('flatMap', async function* (src, fn, options) {
-  for await (const val of src) yield* fn(val, { signal: options?.signal });
-});
-
-Readable.prototype.some = async function some(fn, options) {
-  for await (const val of this) if (await fn(val, { signal: options?.signal })) return true;
-  return false;
-};
-Readable.prototype.every = async function every(fn, options) {
-  for await (const val of this) if (!(await fn(val, { signal: options?.signal }))) return false;
-  return true;
-};
-Readable.prototype.find = async function find(fn, options) {
-  for await (const val of this) if (await fn(val, { signal: options?.signal })) return val;
-  return undefined;
-};
-Readable.prototype.reduce = async function reduce(fn, initial, options) {
-  let hasInitial = arguments.length > 1;
-  let acc = initial;
-  for await (const val of this) {
-    if (!hasInitial) {
-      acc = val;
-      hasInitial = true;
-    } else {
-      acc = await fn(acc, val, { signal: options?.signal });
-    }
-  }
-  if (!hasInitial) {
-    throw streamError(
-      'ERR_INVALID_ARGS',
-      'Reduce of an empty stream requires an initial value',
-      TypeErrorCtor,
-    );
-  }
-  return acc;
-};
-Readable.prototype.take = function take(n) {
-  const src = this;
-  return Readable.from(
-    (async function* () {
-      if (n <= 0) return;
-      let i = 0;
-      for await (const val of src) {
-        yield val;
-        if (++i >= n) return;
-      }
-    })(),
-  );
-};
-Readable.prototype.drop = function drop(n) {
-  const src = this;
-  return Readable.from(
-    (async function* () {
-      let i = 0;
-      for await (const val of src) if (i++ >= n) yield val;
-    })(),
-  );
-};
-Readable.prototype.asIndexedPairs = function asIndexedPairs() {
-  const src = this;
-  return Readable.from(
-    (async function* () {
-      let i = 0;
-      for await (const val of src) yield [i++, val];
-    })(),
-  );
-};

@@ -18,6 +18,7 @@ import {
   TypeErrorCtor,
 } from '../js/00_primordials.js';
 import { nextTick } from '../js/21_ticks.js';
+import { loadLazyBuiltin } from '../js/49_lazy.js';
 import {
   asChunk,
   byteLength,
@@ -32,7 +33,6 @@ import {
   streamError,
   undestroy,
 } from './internal__stream_core.js';
-import { addAbortSignalNoValidate } from './internal__stream_eos.js';
 import { Stream } from './internal__stream_readable.js';
 
 function nop() {}
@@ -118,7 +118,9 @@ export function Writable(options) {
     if (typeof options.destroy === 'function') this._destroy = options.destroy;
     if (typeof options.final === 'function') this._final = options.final;
     if (typeof options.construct === 'function') this._construct = options.construct;
-    if (options.signal) addAbortSignalNoValidate(options.signal, this);
+    if (options.signal) {
+      loadLazyBuiltin('internal/stream_eos').addAbortSignalNoValidate(options.signal, this);
+    }
   }
   FunctionPrototypeCall(Stream, this, options);
   construct(this, () => {

@@ -1,7 +1,12 @@
 // lib/stream.js: the `stream` builtin. What require('stream') returns is the legacy Stream
 // constructor carrying the classes and helpers as properties, as in Node.
 
-import { ArrayBufferIsView, ObjectDefineProperty, SymbolFor } from '../js/00_primordials.js';
+import {
+  ArrayBufferIsView,
+  ObjectDefineProperty,
+  ReflectApply,
+  SymbolFor,
+} from '../js/00_primordials.js';
 import { loadLazyBuiltin } from '../js/49_lazy.js';
 import {
   asChunk,
@@ -16,11 +21,35 @@ import {
   setDefaultHighWaterMark,
 } from './internal__stream_core.js';
 import { Duplex, PassThrough, Transform } from './internal__stream_duplex.js';
-import { addAbortSignal, eos, finished } from './internal__stream_eos.js';
-import { compose, pipeline, pipelinePromise } from './internal__stream_pipeline.js';
 import { Readable, Stream } from './internal__stream_readable.js';
 import { Writable } from './internal__stream_writable.js';
-import { streamPromises } from './stream__promises.js';
+
+// finished, pipeline, compose, addAbortSignal and stream.promises load their files on first use
+// (require('stream') itself stays small).
+function eosModule() {
+  return loadLazyBuiltin('internal/stream_eos');
+}
+
+function pipelineModule() {
+  return loadLazyBuiltin('internal/stream_pipeline');
+}
+
+function eos(...args) {
+  return ReflectApply(eosModule().eos, undefined, args);
+}
+ObjectDefineProperty(eos, 'name', { __proto__: null, value: 'eos' });
+
+function pipeline(...streams) {
+  return ReflectApply(pipelineModule().pipeline, undefined, streams);
+}
+
+function compose(...streams) {
+  return ReflectApply(pipelineModule().compose, undefined, streams);
+}
+
+function addAbortSignal(signal, stream) {
+  return eosModule().addAbortSignal(signal, stream);
+}
 
 function duplexPair(options) {
   const side0 = new Duplex({ ...options, objectMode: options?.objectMode });
@@ -87,21 +116,21 @@ ObjectDefineProperty(Stream, 'promises', {
   configurable: true,
   enumerable: true,
   get() {
-    return streamPromises;
+    return loadLazyBuiltin('stream/promises').streamPromises;
   },
 });
 ObjectDefineProperty(pipeline, SymbolFor('nodejs.util.promisify.custom'), {
   __proto__: null,
   enumerable: true,
   get() {
-    return pipelinePromise;
+    return pipelineModule().pipelinePromise;
   },
 });
 ObjectDefineProperty(eos, SymbolFor('nodejs.util.promisify.custom'), {
   __proto__: null,
   enumerable: true,
   get() {
-    return finished;
+    return eosModule().finished;
   },
 });
 set('Stream', Stream);
