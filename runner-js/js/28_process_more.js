@@ -1,292 +1,119 @@
 // 28_process_more.js: the `process` members real code reaches for beyond the basics (issue 15,
-// item 4): memoryUsage (V8's heap statistics, through a native), cpuUsage (the guest thread's CPU
-// time), umask, the uid/gid family (the sandbox's fixed view: root, as fs.stat reports files),
-// release, config, features, allowedNodeEnvironmentFlags, resourceUsage, kill, and the
-// privileged setters (ERR_NOT_SUPPORTED_IN_SANDBOX).
+// item 4): memoryUsage (V8's heap statistics), cpuUsage (the guest thread's CPU time), umask,
+// the uid/gid family (the sandbox's fixed view: root, as fs.stat reports files), release,
+// config, features, allowedNodeEnvironmentFlags, resourceUsage, kill, and the privileged setters
+// (ERR_NOT_SUPPORTED_IN_SANDBOX). Only small stubs live here (the snapshot): the
+// implementations are in lib/internal__process_more.js, loaded on first use.
 
-import {
-  bridgeHeapStatistics,
-  bridgeThreadCpuMicros,
-  ErrorCtor,
-  NumberIsFinite,
-  NumberParseInt,
-  ObjectDefineProperty,
-  ObjectFreeze,
-  ObjectKeys,
-  RangeErrorCtor,
-  SetCtor,
-  SetPrototypeAdd,
-  StringPrototypeCharCodeAt,
-  TypeErrorCtor,
-} from './00_primordials.js';
-import { makeInvalidArgType, makeNodeError, makeOutOfRange, NODE_VERSION } from './06_errors.js';
+import { ObjectDefineProperty, ObjectKeys, ReflectApply } from './00_primordials.js';
+import { NODE_VERSION } from './06_errors.js';
 import { processObject } from './20_exit.js';
-import { PROCESS_PID } from './23_warnings.js';
+import { loadLazyBuiltin } from './49_lazy.js';
 
-let umaskValue = 0o22;
-
-function heapStats() {
-  return typeof bridgeHeapStatistics === 'function'
-    ? bridgeHeapStatistics()
-    : [0, 0, 0, 0, 0, 0, 0, 0];
+function processMore() {
+  return loadLazyBuiltin('internal/process_more');
 }
 
-function memoryUsage() {
-  const s = heapStats();
-  return {
-    rss: s[4] + s[6],
-    heapTotal: s[0],
-    heapUsed: s[1],
-    external: s[2],
-    arrayBuffers: s[2],
+function delegate(name, implName = name) {
+  const fn = function (...args) {
+    return ReflectApply(processMore()[implName], this, args);
   };
-}
-memoryUsage.rss = function rss() {
-  const s = heapStats();
-  return s[4] + s[6];
-};
-
-function cpuMicros() {
-  const us = typeof bridgeThreadCpuMicros === 'function' ? bridgeThreadCpuMicros() : -1;
-  return us < 0 ? 0 : us;
+  ObjectDefineProperty(fn, 'name', { __proto__: null, value: name });
+  return fn;
 }
 
-function validateCpuField(prev, name) {
-  const v = prev[name];
-  if (typeof v !== 'number') throw makeInvalidArgType(`prevValue.${name}`, 'number', v);
-  if (!NumberIsFinite(v) || v < 0) {
-    throw makeNodeError(
-      RangeErrorCtor,
-      'ERR_INVALID_ARG_VALUE',
-      `The property 'prevValue.${name}' is invalid. Received ${v}`,
-    );
-  }
-  return v;
-}
-
-// The guest thread's CPU time counts as user time (the sandbox does not split it).
-function cpuUsage(prevValue) {
-  const user = cpuMicros();
-  if (prevValue !== undefined) {
-    if (prevValue === null || typeof prevValue !== 'object') {
-      throw makeInvalidArgType('prevValue', 'object', prevValue);
-    }
-    const pu = validateCpuField(prevValue, 'user');
-    const ps = validateCpuField(prevValue, 'system');
-    return { user: user - pu, system: 0 - ps };
-  }
-  return { user, system: 0 };
-}
-
-function isOctal(text) {
-  if (text.length === 0) return false;
-  for (let i = 0; i < text.length; i++) {
-    const c = StringPrototypeCharCodeAt(text, i);
-    if (c < 48 || c > 55) return false;
-  }
-  return true;
-}
-
-function umask(mask) {
-  const old = umaskValue;
-  if (mask !== undefined) {
-    let m = mask;
-    if (typeof m === 'string') {
-      if (!isOctal(m)) {
-        throw makeNodeError(
-          TypeErrorCtor,
-          'ERR_INVALID_ARG_VALUE',
-          `The argument 'mask' must be a 32-bit unsigned integer or an octal string. Received '${m}'`,
-        );
-      }
-      m = NumberParseInt(m, 8);
-    }
-    if (typeof m !== 'number') throw makeInvalidArgType('mask', 'number', mask);
-    if (m < 0 || m > 4294967295 || m !== (m | 0) >>> 0) {
-      throw makeOutOfRange('mask', '>= 0 && <= 4294967295', m);
-    }
-    umaskValue = m & 0o777;
-  }
-  return old;
-}
-
-function notSupported(api) {
-  return makeNodeError(
-    ErrorCtor,
-    'ERR_NOT_SUPPORTED_IN_SANDBOX',
-    `process.${api} is not supported in the agentOS sandbox`,
-  );
-}
-
-function kill(pid, signal = 'SIGTERM') {
-  if (typeof pid !== 'number' || pid !== (pid | 0)) throw makeInvalidArgType('pid', 'number', pid);
-  if (pid === PROCESS_PID && (signal === 0 || signal === '0')) return true;
-  if (pid !== PROCESS_PID) {
-    const err = makeNodeError(ErrorCtor, 'ESRCH', 'kill ESRCH');
-    err.errno = -3;
-    err.syscall = 'kill';
-    throw err;
-  }
-  throw notSupported('kill');
-}
-
-function resourceUsage() {
-  const s = heapStats();
-  return {
-    userCPUTime: cpuMicros(),
-    systemCPUTime: 0,
-    maxRSS: ((s[4] + s[6]) / 1024) | 0,
-    sharedMemorySize: 0,
-    unsharedDataSize: 0,
-    unsharedStackSize: 0,
-    minorPageFault: 0,
-    majorPageFault: 0,
-    swappedOut: 0,
-    fsRead: 0,
-    fsWrite: 0,
-    ipcSent: 0,
-    ipcReceived: 0,
-    signalsCount: 0,
-    voluntaryContextSwitches: 0,
-    involuntaryContextSwitches: 0,
+function privileged(name) {
+  const fn = function () {
+    throw processMore().notSupported(name);
   };
+  ObjectDefineProperty(fn, 'name', { __proto__: null, value: name });
+  return fn;
 }
 
-const ENV_FLAGS = [
-  '--abort-on-uncaught-exception',
-  '--conditions',
-  '--diagnostic-dir',
-  '--disable-proto',
-  '--disable-warning',
-  '--dns-result-order',
-  '--enable-source-maps',
-  '--experimental-default-type',
-  '--experimental-detect-module',
-  '--experimental-loader',
-  '--experimental-require-module',
-  '--experimental-vm-modules',
-  '--experimental-wasm-modules',
-  '--force-context-aware',
-  '--frozen-intrinsics',
-  '--heapsnapshot-near-heap-limit',
-  '--icu-data-dir',
-  '--import',
-  '--input-type',
-  '--insecure-http-parser',
-  '--inspect',
-  '--inspect-brk',
-  '--inspect-port',
-  '--max-http-header-size',
-  '--max-old-space-size',
-  '--no-addons',
-  '--no-deprecation',
-  '--no-experimental-fetch',
-  '--no-experimental-global-webcrypto',
-  '--no-force-async-hooks-checks',
-  '--no-global-search-paths',
-  '--no-warnings',
-  '--node-memory-debug',
-  '--openssl-config',
-  '--pending-deprecation',
-  '--preserve-symlinks',
-  '--preserve-symlinks-main',
-  '--redirect-warnings',
-  '--require',
-  '--stack-trace-limit',
-  '--throw-deprecation',
-  '--title',
-  '--tls-cipher-list',
-  '--trace-deprecation',
-  '--trace-exit',
-  '--trace-sigint',
-  '--trace-sync-io',
-  '--trace-uncaught',
-  '--trace-warnings',
-  '--unhandled-rejections',
-  '--use-largepages',
-  '--v8-pool-size',
-  '--watch',
-  '--watch-path',
-  '--zero-fill-buffers',
-  '-r',
-];
+function zero(name) {
+  const fn = function () {
+    return 0;
+  };
+  ObjectDefineProperty(fn, 'name', { __proto__: null, value: name });
+  return fn;
+}
 
-let envFlags;
+function defineValue(key, value) {
+  ObjectDefineProperty(processObject, key, {
+    __proto__: null,
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+}
 
-const processExtras = {
-  __proto__: null,
-  memoryUsage,
-  cpuUsage,
-  resourceUsage,
-  umask,
-  kill,
-  getuid: function getuid() {
-    return 0;
-  },
-  geteuid: function geteuid() {
-    return 0;
-  },
-  getgid: function getgid() {
-    return 0;
-  },
-  getegid: function getegid() {
-    return 0;
-  },
-  getgroups: function getgroups() {
-    return [0];
-  },
-  constrainedMemory: function constrainedMemory() {
-    return heapStats()[3];
-  },
-  availableMemory: function availableMemory() {
-    const s = heapStats();
-    return s[3] > s[1] ? s[3] - s[1] : 0;
-  },
-  getActiveResourcesInfo: function getActiveResourcesInfo() {
-    return [];
-  },
-  abort: function abort() {
-    throw notSupported('abort');
-  },
-  release: {
-    name: 'node',
-    lts: 'Iron',
-    sourceUrl: `https://nodejs.org/download/release/${NODE_VERSION}/node-${NODE_VERSION}.tar.gz`,
-    headersUrl: `https://nodejs.org/download/release/${NODE_VERSION}/node-${NODE_VERSION}-headers.tar.gz`,
-  },
-  config: ObjectFreeze({
-    target_defaults: ObjectFreeze({
-      cflags: [],
-      default_configuration: 'Release',
-      defines: [],
-      include_dirs: [],
-      libraries: [],
-    }),
-    variables: ObjectFreeze({
-      host_arch: 'x64',
-      target_arch: 'x64',
-      node_shared: false,
-      node_use_openssl: false,
-      v8_enable_i18n_support: 1,
-      napi_build_version: '9',
-    }),
-  }),
-  features: {
-    inspector: false,
-    debug: false,
-    uv: true,
-    ipv6: true,
-    tls_alpn: false,
-    tls_sni: false,
-    tls_ocsp: false,
-    tls: false,
-    cached_builtins: true,
-    require_module: false,
-  },
-};
+function defineLazyValue(key, load) {
+  ObjectDefineProperty(processObject, key, {
+    __proto__: null,
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = load();
+      defineValue(key, value);
+      return value;
+    },
+    set(value) {
+      defineValue(key, value);
+    },
+  });
+}
 
-{
-  const privileged = [
+/** Installs the members above on `process` (at factory time). */
+export function populateProcessMore() {
+  const memoryUsage = delegate('memoryUsage');
+  ObjectDefineProperty(memoryUsage, 'rss', {
+    __proto__: null,
+    value: delegate('rss', 'memoryUsageRss'),
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+  const members = {
+    __proto__: null,
+    memoryUsage,
+    cpuUsage: delegate('cpuUsage'),
+    resourceUsage: delegate('resourceUsage'),
+    umask: delegate('umask'),
+    kill: delegate('kill'),
+    constrainedMemory: delegate('constrainedMemory'),
+    availableMemory: delegate('availableMemory'),
+    getuid: zero('getuid'),
+    geteuid: zero('geteuid'),
+    getgid: zero('getgid'),
+    getegid: zero('getegid'),
+    getgroups: function getgroups() {
+      return [0];
+    },
+    getActiveResourcesInfo: function getActiveResourcesInfo() {
+      return [];
+    },
+    release: {
+      name: 'node',
+      lts: 'Iron',
+      sourceUrl: `https://nodejs.org/download/release/${NODE_VERSION}/node-${NODE_VERSION}.tar.gz`,
+      headersUrl: `https://nodejs.org/download/release/${NODE_VERSION}/node-${NODE_VERSION}-headers.tar.gz`,
+    },
+    features: {
+      inspector: false,
+      debug: false,
+      uv: true,
+      ipv6: true,
+      tls_alpn: false,
+      tls_sni: false,
+      tls_ocsp: false,
+      tls: false,
+      cached_builtins: true,
+      require_module: false,
+    },
+  };
+  const names = [
+    'abort',
     'setuid',
     'setgid',
     'seteuid',
@@ -295,45 +122,9 @@ const processExtras = {
     'initgroups',
     'dlopen',
   ];
-  for (let i = 0; i < privileged.length; i++) {
-    const name = privileged[i];
-    processExtras[name] = function () {
-      throw notSupported(name);
-    };
-  }
-}
-
-/** Installs the members above on `process` (at factory time). */
-export function populateProcessMore() {
-  const keys = ObjectKeys(processExtras);
-  for (let i = 0; i < keys.length; i++) {
-    ObjectDefineProperty(processObject, keys[i], {
-      __proto__: null,
-      value: processExtras[keys[i]],
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    });
-  }
-  ObjectDefineProperty(processObject, 'allowedNodeEnvironmentFlags', {
-    __proto__: null,
-    enumerable: true,
-    configurable: true,
-    get() {
-      if (envFlags === undefined) {
-        envFlags = new SetCtor();
-        for (let i = 0; i < ENV_FLAGS.length; i++) SetPrototypeAdd(envFlags, ENV_FLAGS[i]);
-      }
-      return envFlags;
-    },
-    set(value) {
-      ObjectDefineProperty(this, 'allowedNodeEnvironmentFlags', {
-        __proto__: null,
-        value,
-        writable: true,
-        enumerable: true,
-        configurable: true,
-      });
-    },
-  });
+  for (let i = 0; i < names.length; i++) members[names[i]] = privileged(names[i]);
+  const keys = ObjectKeys(members);
+  for (let i = 0; i < keys.length; i++) defineValue(keys[i], members[keys[i]]);
+  defineLazyValue('config', () => processMore().config);
+  defineLazyValue('allowedNodeEnvironmentFlags', () => processMore().allowedNodeEnvironmentFlags());
 }
