@@ -353,6 +353,18 @@ pub const ALL: &[Scenario] = &[
         NODE,
         false,
     ),
+    // `require('stream')` (a lazy builtin: compiled from the per-process code cache on first
+    // require); judged against node_e_empty (goal: at most 0.3 ms more).
+    row(
+        "require_stream",
+        warm(
+            &["node", "-e", "require('stream')"],
+            Cwd::Default,
+            Expect::Exactly(b""),
+        ),
+        NODE,
+        false,
+    ),
     row(
         "node_e_empty_back_to_back",
         back_to_back(&["node", "-e", ""], Expect::Exactly(b"")),

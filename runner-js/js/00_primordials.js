@@ -22,8 +22,8 @@ export const bridgePromiseState =
   typeof bridge.promiseState === 'function' ? bridge.promiseState : undefined;
 
 export const globalObject = globalThis;
-const FunctionPrototypeCall = Function.prototype.call;
-export const uncurryThis = Function.prototype.bind.bind(FunctionPrototypeCall);
+const FunctionPrototypeCallOwn = Function.prototype.call;
+export const uncurryThis = Function.prototype.bind.bind(FunctionPrototypeCallOwn);
 export const ReflectApply = Reflect.apply;
 export const ReflectOwnKeys = Reflect.ownKeys;
 export const getter = (proto, name) =>
@@ -192,3 +192,69 @@ export const SharedArrayBufferPrototypeGetByteLength =
   typeof SharedArrayBuffer === 'function'
     ? getter(SharedArrayBuffer.prototype, 'byteLength')
     : undefined;
+// For the lazy builtins of lib/ (stream, assert, readline, ...): they compile at guest time, after
+// guest code may have patched globals, so what they use is captured here.
+export const ArrayPrototypeMap = uncurryThis(Array.prototype.map);
+export const ArrayPrototypeFilter = uncurryThis(Array.prototype.filter);
+export const ArrayPrototypeUnshift = uncurryThis(Array.prototype.unshift);
+export const ArrayPrototypeConcat = uncurryThis(Array.prototype.concat);
+export const ArrayPrototypeReverse = uncurryThis(Array.prototype.reverse);
+export const ArrayPrototypeLastIndexOf = uncurryThis(Array.prototype.lastIndexOf);
+export const ArrayFrom = Array.from;
+export const ArrayCtor = Array;
+export const ObjectAssign = Object.assign;
+export const ObjectEntries = Object.entries;
+export const ObjectDefineProperties = Object.defineProperties;
+export const ObjectGetOwnPropertyDescriptors = Object.getOwnPropertyDescriptors;
+export const ObjectIsFrozen = Object.isFrozen;
+export const ObjectIsExtensible = Object.isExtensible;
+export const ObjectCtor = Object;
+export const ReflectConstruct = Reflect.construct;
+export const ReflectGetPrototypeOf = Reflect.getPrototypeOf;
+export const ReflectHas = Reflect.has;
+export const FunctionPrototypeBind = uncurryThis(Function.prototype.bind);
+export const FunctionPrototypeCall = uncurryThis(FunctionPrototypeCallOwn);
+export const StringPrototypeSplit = uncurryThis(String.prototype.split);
+export const StringPrototypeReplace = uncurryThis(String.prototype.replace);
+export const StringPrototypeToUpperCase = uncurryThis(String.prototype.toUpperCase);
+export const StringPrototypeTrimEnd = uncurryThis(String.prototype.trimEnd);
+export const StringPrototypeTrimStart = uncurryThis(String.prototype.trimStart);
+export const StringPrototypeSearch = uncurryThis(String.prototype.search);
+export const StringPrototypeAt = uncurryThis(String.prototype.at);
+export const RegExpPrototypeExec = uncurryThis(RegExp.prototype.exec);
+export const RegExpPrototypeTest = uncurryThis(RegExp.prototype.test);
+export const RegExpPrototypeSymbolReplace = uncurryThis(RegExp.prototype[Symbol.replace]);
+export const RegExpCtor = RegExp;
+export const SymbolIterator = Symbol.iterator;
+export const SymbolHasInstance = Symbol.hasInstance;
+export const PromiseAll = Promise.all.bind(Promise);
+export const PromiseRace = Promise.race.bind(Promise);
+export const PromisePrototypeCatch = uncurryThis(Promise.prototype.catch);
+export const PromisePrototypeFinally = uncurryThis(Promise.prototype.finally);
+export const DateCtor = Date;
+export const DateNow = Date.now;
+export const NumberMAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER;
+export const MathRandom = Math.random;
+export const MathTrunc = Math.trunc;
+export const SyntaxErrorCtor = SyntaxError;
+export const WeakRefCtor = typeof WeakRef === 'function' ? WeakRef : undefined;
+export const AsyncIteratorPrototype = ObjectGetPrototypeOf(
+  ObjectGetPrototypeOf(async function* () {}).prototype,
+);
+export const GeneratorPrototypeNext = uncurryThis(
+  ObjectGetPrototypeOf(function* () {}).prototype.next,
+);
+export const ArrayIteratorPrototypeNext = uncurryThis(
+  ObjectGetPrototypeOf([][Symbol.iterator]()).next,
+);
+export const StringIteratorPrototype = ObjectGetPrototypeOf(''[Symbol.iterator]());
+export const ErrorPrototype = Error.prototype;
+export const AggregateErrorCtor = AggregateError;
+export const EvalErrorCtor = EvalError;
+export const ReferenceErrorCtor = ReferenceError;
+export const URIErrorCtor = URIError;
+// The natives of bridge/node_process.rs (absent in unit tests under Node: feature-detected).
+export const bridgeHeapStatistics = bridge.heapStatistics;
+export const bridgeThreadCpuMicros = bridge.threadCpuMicros;
+export const bridgeValueKinds = bridge.valueKinds;
+export const bridgeProxyParts = bridge.proxyParts;

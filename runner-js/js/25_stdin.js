@@ -273,10 +273,6 @@ class Socket extends EventEmitter {
     return 0;
   }
 
-  get isTTY() {
-    return false;
-  }
-
   get readable() {
     return !stdinEndEmitted && !stdinDestroyed;
   }

@@ -66,10 +66,6 @@ class WriteSocket extends EventEmitter {
     return this.#fd;
   }
 
-  get isTTY() {
-    return false;
-  }
-
   get writable() {
     return true;
   }
@@ -143,7 +139,6 @@ export function populateProcess() {
     versions: { node: StringPrototypeSlice(NODE_VERSION, 1), v8: '15.2', modules: '115' },
     arch: 'x64',
     platform: 'linux',
-    release: { name: 'node', lts: 'Iron' },
     argv,
     execArgv: [],
     argv0: 'node',
@@ -151,7 +146,6 @@ export function populateProcess() {
     env,
     pid: PROCESS_PID,
     ppid: 0,
-    features: {},
     stdout,
     stderr,
     cwd: function cwd_() {
@@ -211,6 +205,11 @@ function defineProcessValue(proc, key, value) {
 }
 
 // The exec's argv, execArgv, env and cwd, on the process object `createProcess` made.
+/** process.chdir's effect on process.cwd(). */
+export function setProcessCwd(dir) {
+  processCwd = dir;
+}
+
 export function configureProcess(proc, config) {
   const argv = copyStrings(config.argv);
   const env = {};

@@ -16,7 +16,7 @@ export const FS_S_IFIFO = 0o010000;
 export const FS_S_IFLNK = 0o120000;
 export const FS_S_IFSOCK = 0o140000;
 
-function fsModeOf(filetype) {
+export function fsModeOf(filetype) {
   switch (filetype) {
     case 1:
       return FS_S_IFBLK | 0o644;

@@ -51,6 +51,7 @@ import {
 } from './41_fs_core.js';
 import { fsBytesIn, fsBytesOut, fsCheckEncoding, fsEncodingOf, fsFlagOf } from './42_fs_bytes.js';
 import { fsMakeStats } from './43_fs_stats.js';
+import { loadLazyBuiltin } from './49_lazy.js';
 
 const FsBigIntAsUintN = BigInt.asUintN;
 
@@ -168,6 +169,9 @@ export function fsExistsSync(path) {
 }
 
 function fsStatImpl(path, options, follow, syscall) {
+  if (options !== null && typeof options === 'object' && options.bigint) {
+    return loadLazyBuiltin('internal/fs_extra').bigintStat(path, follow, options.throwIfNoEntry);
+  }
   path = fsPathArg(path);
   const st = fsStatRaw(fsAbs(path), follow);
   if (fsIsErr(st)) {

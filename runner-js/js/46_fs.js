@@ -14,6 +14,7 @@ import {
 import { makeInvalidArgType, validateFunction } from './06_errors.js';
 import { setImmediate } from './24_timers.js';
 import { nodeSet } from './40_path.js';
+import { fsPathArg } from './41_fs_core.js';
 import {
   Dirent,
   FS_S_IFBLK,
@@ -54,6 +55,7 @@ import {
   fsSymlinkSync,
   fsUnlinkSync,
 } from './45_fs_dirs.js';
+import { loadLazyBuiltin } from './49_lazy.js';
 
 function fsMakeCallback(name, sync, resultless) {
   const fn = function (...args) {
@@ -195,5 +197,128 @@ export function createFsModule() {
   nodeSet(fs, 'Dirent', Dirent);
   nodeSet(promises, 'constants', fs.constants);
   nodeSet(fs, 'promises', promises);
+  fsAddLazyParts(fs, promises);
   return fs;
+}
+
+// The parts of fs in lib/ (streams, FileHandle, cp, opendir, bigint stats, watchers), loaded on
+// first use; and the metadata setters WASI cannot express (mode, owner, times), which check that
+// the path (or fd) exists and change nothing (modes are synthesised: 0o644 files, 0o755 dirs).
+function fsExtra() {
+  return loadLazyBuiltin('internal/fs_extra');
+}
+
+function fsStreams() {
+  return loadLazyBuiltin('internal/fs_streams');
+}
+
+function fsDefineLazyClass(target, name, load) {
+  ObjectDefineProperty(target, name, {
+    __proto__: null,
+    enumerable: true,
+    configurable: true,
+    get() {
+      return load()[name];
+    },
+    set(value) {
+      ObjectDefineProperty(target, name, {
+        __proto__: null,
+        value,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    },
+  });
+}
+
+function fsAddSync(fs, promises, syncName, impl, resultless) {
+  const wrapper = function (...args) {
+    return ReflectApply(impl, undefined, args);
+  };
+  ObjectDefineProperty(wrapper, 'name', { __proto__: null, value: syncName });
+  nodeSet(fs, syncName, wrapper);
+  const base = StringPrototypeSlice(syncName, 0, syncName.length - 4);
+  nodeSet(fs, base, fsMakeCallback(base, impl, resultless));
+  nodeSet(promises, base, fsMakePromise(base, impl));
+}
+
+function fsMetadataNoop(syscall) {
+  return function (path) {
+    if (typeof path === 'number') {
+      fsFstatSync(path);
+      return;
+    }
+    fsPathArg(path);
+    if (syscall === 'lchown' || syscall === 'lutime' || syscall === 'lchmod') fsLstatSync(path);
+    else fsStatSync(path);
+  };
+}
+
+function fsAddLazyParts(fs, promises) {
+  nodeSet(fs, 'createReadStream', function createReadStream(path, options) {
+    return fsStreams().createReadStream(path, options);
+  });
+  nodeSet(fs, 'createWriteStream', function createWriteStream(path, options) {
+    return fsStreams().createWriteStream(path, options);
+  });
+  fsDefineLazyClass(fs, 'ReadStream', fsStreams);
+  fsDefineLazyClass(fs, 'WriteStream', fsStreams);
+  fsDefineLazyClass(fs, 'Dir', fsExtra);
+  fsAddSync(
+    fs,
+    promises,
+    'cpSync',
+    function cpSync(src, dest, options) {
+      fsExtra().cpSync(src, dest, options);
+    },
+    true,
+  );
+  fsAddSync(
+    fs,
+    promises,
+    'opendirSync',
+    function opendirSync(path, options) {
+      return fsExtra().opendirSync(path, options);
+    },
+    false,
+  );
+  const metadata = [
+    ['chmodSync', 'chmod'],
+    ['lchmodSync', 'lchmod'],
+    ['fchmodSync', 'fchmod'],
+    ['chownSync', 'chown'],
+    ['lchownSync', 'lchown'],
+    ['fchownSync', 'fchown'],
+    ['utimesSync', 'utime'],
+    ['lutimesSync', 'lutime'],
+    ['futimesSync', 'futime'],
+    ['fsyncSync', 'fsync'],
+    ['fdatasyncSync', 'fdatasync'],
+  ];
+  for (let i = 0; i < metadata.length; i++) {
+    fsAddSync(fs, promises, metadata[i][0], fsMetadataNoop(metadata[i][1]), true);
+  }
+  delete promises.fchmod;
+  delete promises.fchown;
+  delete promises.futimes;
+  delete promises.fsync;
+  delete promises.fdatasync;
+  nodeSet(promises, 'open', function open(path, flags, mode) {
+    return loadLazyBuiltin('internal/fs_filehandle').openFileHandle(path, flags, mode);
+  });
+  const watchers = ['watch', 'watchFile', 'unwatchFile'];
+  for (let i = 0; i < watchers.length; i++) {
+    const name = watchers[i];
+    nodeSet(fs, name, function (filename, options, listener) {
+      if (name === 'watchFile') {
+        const fn = typeof options === 'function' ? options : listener;
+        validateFunction(fn, 'listener');
+      }
+      throw fsExtra().watchNotSupported(name);
+    });
+  }
+  nodeSet(promises, 'watch', function watch() {
+    throw fsExtra().watchNotSupported('promises.watch');
+  });
 }

@@ -8,6 +8,7 @@ import {
   ArrayPrototypeSlice,
   ArrayPrototypeSplice,
   ErrorCtor,
+  FunctionPrototypeCall,
   NumberIsNaN,
   ObjectDefineProperty,
   ObjectGetPrototypeOf,
@@ -28,9 +29,13 @@ import {
   validateFunction,
 } from './06_errors.js';
 import { EventEmitter } from './08_events.js';
+import { nextTick } from './21_ticks.js';
 import { nodeSet } from './40_path.js';
+import { loadLazyBuiltin } from './49_lazy.js';
 
 const kNodeEventsCapture = SymbolFor('nodejs.rejection');
+const kNodeEventsCaptureOn = SymbolCtor('kCapture');
+let nodeEventsCaptureDefault = false;
 const kNodeEventsErrorMonitor = SymbolCtor('events.errorMonitor');
 
 // Node's validateNumber(n, name, 0), for listener limits.
@@ -41,20 +46,62 @@ function validateCount(n, name) {
 let nodeEventsDefaultMaxListeners = 10;
 
 function NodeEventEmitter(opts) {
-  NodeEventEmitter.init.call(this, opts);
+  FunctionPrototypeCall(NodeEventEmitter.init, this, opts);
 }
 
 NodeEventEmitter.prototype._events = undefined;
 NodeEventEmitter.prototype._eventsCount = 0;
 NodeEventEmitter.prototype._maxListeners = undefined;
 
-NodeEventEmitter.init = function init() {
+NodeEventEmitter.init = function init(opts) {
   if (this._events === undefined || this._events === ObjectGetPrototypeOf(this)._events) {
     this._events = { __proto__: null };
     this._eventsCount = 0;
   }
   this._maxListeners = this._maxListeners || undefined;
+  if (opts?.captureRejections) {
+    if (typeof opts.captureRejections !== 'boolean') {
+      throw makeInvalidArgType('options.captureRejections', 'boolean', opts.captureRejections);
+    }
+    this[kNodeEventsCaptureOn] = true;
+  } else if (nodeEventsCaptureDefault) {
+    this[kNodeEventsCaptureOn] = true;
+  }
 };
+
+// captureRejections: a listener's rejected promise becomes an 'error' event (or a call of the
+// emitter's Symbol.for('nodejs.rejection') method), on the next tick, as in Node.
+function nodeEventsAddCatch(that, promise, type, args) {
+  try {
+    const then = promise.then;
+    if (typeof then === 'function') {
+      ReflectApply(then, promise, [
+        undefined,
+        (err) => nextTick(nodeEventsRejection, that, err, type, args),
+      ]);
+    }
+  } catch (err) {
+    that.emit('error', err);
+  }
+}
+
+function nodeEventsRejection(that, err, type, args) {
+  if (typeof that[kNodeEventsCapture] === 'function') {
+    const callArgs = newList();
+    listPush(callArgs, err);
+    listPush(callArgs, type);
+    for (let i = 0; i < args.length; i++) listPush(callArgs, args[i]);
+    ReflectApply(that[kNodeEventsCapture], that, callArgs);
+  } else {
+    const prev = that[kNodeEventsCaptureOn];
+    try {
+      that[kNodeEventsCaptureOn] = false;
+      that.emit('error', err);
+    } finally {
+      that[kNodeEventsCaptureOn] = prev;
+    }
+  }
+}
 
 function nodeEventsAdd(target, type, listener, prepend) {
   validateFunction(listener, 'listener');
@@ -129,11 +176,20 @@ const nodeEventsMethods = {
     if (events === undefined) return false;
     const handler = events[type];
     if (handler === undefined) return false;
+    const capture = this[kNodeEventsCaptureOn] === true;
     if (typeof handler === 'function') {
-      ReflectApply(handler, this, args);
+      const result = ReflectApply(handler, this, args);
+      if (capture && result !== undefined && result !== null) {
+        nodeEventsAddCatch(this, result, type, args);
+      }
     } else {
       const listeners = ArrayPrototypeSlice(handler);
-      for (let i = 0; i < listeners.length; ++i) ReflectApply(listeners[i], this, args);
+      for (let i = 0; i < listeners.length; ++i) {
+        const result = ReflectApply(listeners[i], this, args);
+        if (capture && result !== undefined && result !== null) {
+          nodeEventsAddCatch(this, result, type, args);
+        }
+      }
     }
     return true;
   },
@@ -298,13 +354,55 @@ export function createEventsModule() {
       nodeEventsDefaultMaxListeners = n;
     },
   });
-  nodeSet(EE, 'once', nodeEventsOnce);
+  nodeSet(EE, 'once', function once(emitter, name, options = undefined) {
+    if (options === undefined && typeof emitter?.once === 'function') {
+      return nodeEventsOnce(emitter, name);
+    }
+    return loadLazyBuiltin('internal/events_extra').once(emitter, name, options);
+  });
+  nodeSet(EE, 'on', function on(emitter, event, options = undefined) {
+    return loadLazyBuiltin('internal/events_extra').on(emitter, event, options);
+  });
+  nodeSet(EE, 'getEventListeners', function getEventListeners(emitterOrTarget, type) {
+    return loadLazyBuiltin('internal/events_extra').getEventListeners(emitterOrTarget, type);
+  });
+  nodeSet(EE, 'getMaxListeners', function getMaxListeners(emitterOrTarget) {
+    return loadLazyBuiltin('internal/events_extra').getMaxListeners(
+      emitterOrTarget,
+      nodeEventsDefaultMaxListeners,
+    );
+  });
+  nodeSet(
+    EE,
+    'setMaxListeners',
+    function setMaxListeners(n = nodeEventsDefaultMaxListeners, ...eventTargets) {
+      validateCount(n, 'setMaxListeners');
+      if (eventTargets.length === 0) nodeEventsDefaultMaxListeners = n;
+      else loadLazyBuiltin('internal/events_extra').setMaxListenersOn(n, eventTargets);
+    },
+  );
+  nodeSet(EE, 'addAbortListener', function addAbortListener(signal, listener) {
+    return loadLazyBuiltin('internal/events_extra').addAbortListener(signal, listener);
+  });
   EE.listenerCount = function listenerCount(emitter, type) {
     return emitter.listenerCount(type);
   };
   nodeSet(EE, 'errorMonitor', kNodeEventsErrorMonitor);
   nodeSet(EE, 'captureRejectionSymbol', kNodeEventsCapture);
-  nodeSet(EE, 'captureRejections', false);
+  ObjectDefineProperty(EE, 'captureRejections', {
+    __proto__: null,
+    enumerable: true,
+    configurable: true,
+    get() {
+      return nodeEventsCaptureDefault;
+    },
+    set(value) {
+      if (typeof value !== 'boolean') {
+        throw makeInvalidArgType('EventEmitter.captureRejections', 'boolean', value);
+      }
+      nodeEventsCaptureDefault = value;
+    },
+  });
   nodeSet(EE, 'usingDomains', false);
   return EE;
 }

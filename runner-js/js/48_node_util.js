@@ -2,59 +2,23 @@
 // deprecate, types, ...), over the runner's own inspect/format.
 
 import {
-  ArrayBufferIsView,
   ArrayIsArray,
   ArrayPrototypePop,
-  AsyncFunctionPrototype,
-  AsyncGeneratorFunctionPrototype,
-  DatePrototypeGetTime,
   ErrorCtor,
-  FunctionPrototypeSymbolHasInstance,
-  GeneratorFunctionPrototype,
-  MapIteratorPrototypeNext,
-  MapPrototypeEntries,
-  MapPrototypeGet,
-  MapPrototypeGetSize,
-  MapPrototypeHas,
   ObjectDefineProperty,
-  ObjectGetOwnPropertySymbols,
   ObjectGetPrototypeOf,
-  ObjectIs,
-  ObjectKeys,
-  ObjectPrototypeHasOwnProperty,
-  ObjectPrototypePropertyIsEnumerable,
-  ObjectPrototypeToString,
   ObjectSetPrototypeOf,
   PromiseCtor,
   PromisePrototypeThen,
   ReflectApply,
-  RegExpPrototypeToString,
   SetCtor,
-  SetIteratorPrototypeNext,
   SetPrototypeAdd,
-  SetPrototypeGetSize,
   SetPrototypeHas,
-  SetPrototypeValues,
   StringPrototypeCharCodeAt,
   SymbolFor,
-  TypedArrayPrototypeGetLength,
-  TypedArrayPrototypeGetSymbolToStringTag,
+  uncurryThis,
 } from './00_primordials.js';
-import {
-  isArrayBuffer,
-  isDataView,
-  isDate,
-  isError,
-  isMap,
-  isRegExp,
-  isSet,
-  isTypedArray,
-  isWeakMap,
-  isWeakSet,
-  listPush,
-  newList,
-} from './01_helpers.js';
-import { isBoxed } from './02_inspect_base.js';
+import { isDate, isError, isRegExp, listPush } from './01_helpers.js';
 import { inspect } from './04_inspect.js';
 import { formatWithOptions } from './05_format.js';
 import { makeInvalidArgType, makeNodeError, validateFunction } from './06_errors.js';
@@ -62,6 +26,7 @@ import { TextDecoder, TextEncoder } from './07_encoding.js';
 import { nextTick } from './21_ticks.js';
 import { emitWarning } from './23_warnings.js';
 import { nodeSet } from './40_path.js';
+import { loadLazyBuiltin } from './49_lazy.js';
 
 const kUtilPromisifyCustom = SymbolFor('nodejs.util.promisify.custom');
 const UtilObjectGetOwnPropertyDescriptors = Object.getOwnPropertyDescriptors;
@@ -164,70 +129,12 @@ function utilDeprecate(fn, msg, code) {
   return deprecated;
 }
 
-function utilIsDeepStrictEqual(a, b) {
-  return utilDeepEqual(a, b, newList(), newList());
+function systemErrorName(err) {
+  if (typeof err !== 'number') throw makeInvalidArgType('err', 'number', err);
+  return loadLazyBuiltin('internal/util_extra').systemErrorName(err);
 }
 
-function utilDeepEqual(a, b, seenA, seenB) {
-  if (ObjectIs(a, b)) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (ObjectGetPrototypeOf(a) !== ObjectGetPrototypeOf(b)) return false;
-  if (ObjectPrototypeToString(a) !== ObjectPrototypeToString(b)) return false;
-  for (let i = 0; i < seenA.length; i++) if (seenA[i] === a && seenB[i] === b) return true;
-  listPush(seenA, a);
-  listPush(seenB, b);
-  if (isDate(a)) {
-    if (!ObjectIs(DatePrototypeGetTime(a), DatePrototypeGetTime(b))) return false;
-  } else if (isRegExp(a)) {
-    if (RegExpPrototypeToString(a) !== RegExpPrototypeToString(b)) return false;
-  } else if (isError(a)) {
-    if (a.message !== b.message || a.name !== b.name) return false;
-  } else if (isTypedArray(a)) {
-    const n = TypedArrayPrototypeGetLength(a);
-    if (n !== TypedArrayPrototypeGetLength(b)) return false;
-    for (let i = 0; i < n; i++) if (!ObjectIs(a[i], b[i])) return false;
-  } else if (isMap(a)) {
-    if (MapPrototypeGetSize(a) !== MapPrototypeGetSize(b)) return false;
-    const it = MapPrototypeEntries(a);
-    for (;;) {
-      const r = MapIteratorPrototypeNext(it);
-      if (r.done) break;
-      if (
-        !MapPrototypeHas(b, r.value[0]) ||
-        !utilDeepEqual(r.value[1], MapPrototypeGet(b, r.value[0]), seenA, seenB)
-      ) {
-        return false;
-      }
-    }
-  } else if (isSet(a)) {
-    if (SetPrototypeGetSize(a) !== SetPrototypeGetSize(b)) return false;
-    const it = SetPrototypeValues(a);
-    for (;;) {
-      const r = SetIteratorPrototypeNext(it);
-      if (r.done) break;
-      if (!SetPrototypeHas(b, r.value)) return false;
-    }
-  } else if (isBoxed(a)) {
-    if (!ObjectIs(a.valueOf(), b.valueOf())) return false;
-  }
-  const ka = ObjectKeys(a);
-  const kb = ObjectKeys(b);
-  if (ka.length !== kb.length) return false;
-  for (let i = 0; i < ka.length; i++) {
-    if (!ObjectPrototypeHasOwnProperty(b, ka[i]) || !ObjectPrototypePropertyIsEnumerable(b, ka[i]))
-      return false;
-    if (!utilDeepEqual(a[ka[i]], b[ka[i]], seenA, seenB)) return false;
-  }
-  const sa = ObjectGetOwnPropertySymbols(a);
-  for (let i = 0; i < sa.length; i++) {
-    if (
-      ObjectPrototypePropertyIsEnumerable(a, sa[i]) &&
-      !utilDeepEqual(a[sa[i]], b[sa[i]], seenA, seenB)
-    )
-      return false;
-  }
-  return true;
-}
+const StringPrototypeToWellFormed = uncurryThis(String.prototype.toWellFormed);
 
 function utilStripVTControlCharacters(str) {
   if (typeof str !== 'string') throw makeInvalidArgType('str', 'string', str);
@@ -250,33 +157,6 @@ function utilStripVTControlCharacters(str) {
   return out;
 }
 
-function createUtilTypes() {
-  const isFnProto = (v, proto) => typeof v === 'function' && ObjectGetPrototypeOf(v) === proto;
-  return {
-    isPromise: (v) =>
-      v !== null && typeof v === 'object' && FunctionPrototypeSymbolHasInstance(PromiseCtor, v),
-    isDate,
-    isRegExp,
-    isMap,
-    isSet,
-    isWeakMap,
-    isWeakSet,
-    isArrayBuffer,
-    isAnyArrayBuffer: isArrayBuffer,
-    isDataView,
-    isTypedArray,
-    isUint8Array: (v) => TypedArrayPrototypeGetSymbolToStringTag(v) === 'Uint8Array',
-    isArrayBufferView: (v) => ArrayBufferIsView(v),
-    isNativeError: (v) => isError(v),
-    isAsyncFunction: (v) =>
-      isFnProto(v, AsyncFunctionPrototype) || isFnProto(v, AsyncGeneratorFunctionPrototype),
-    isGeneratorFunction: (v) =>
-      isFnProto(v, GeneratorFunctionPrototype) || isFnProto(v, AsyncGeneratorFunctionPrototype),
-    isBoxedPrimitive: (v) => isBoxed(v),
-    isProxy: () => false,
-  };
-}
-
 export function createUtilModule() {
   const util = {
     format: function format(...args) {
@@ -293,15 +173,48 @@ export function createUtilModule() {
     promisify: utilPromisify,
     callbackify: utilCallbackify,
     deprecate: utilDeprecate,
-    isDeepStrictEqual: utilIsDeepStrictEqual,
+    isDeepStrictEqual: function isDeepStrictEqual(a, b) {
+      return loadLazyBuiltin('internal/comparisons').isDeepStrictEqual(a, b);
+    },
     stripVTControlCharacters: utilStripVTControlCharacters,
+    styleText: function styleText(format, text, options) {
+      return loadLazyBuiltin('internal/util_extra').styleText(format, text, options);
+    },
+    toUSVString: function toUSVString(string) {
+      return StringPrototypeToWellFormed(`${string}`);
+    },
+    getSystemErrorName: function getSystemErrorName(err) {
+      return systemErrorName(err);
+    },
+    getSystemErrorMap: function getSystemErrorMap() {
+      return loadLazyBuiltin('internal/util_extra').systemErrorMap();
+    },
+    parseArgs: function parseArgs(config) {
+      return loadLazyBuiltin('internal/parse_args').parseArgs(config);
+    },
+    aborted: function aborted(signal, resource) {
+      return loadLazyBuiltin('internal/util_extra').aborted(signal, resource);
+    },
+    transferableAbortSignal: (s) => s,
+    isBoolean: (v) => typeof v === 'boolean',
+    isNull: (v) => v === null,
+    isNullOrUndefined: (v) => v === null || v === undefined,
+    isNumber: (v) => typeof v === 'number',
+    isString: (v) => typeof v === 'string',
+    isSymbol: (v) => typeof v === 'symbol',
+    isUndefined: (v) => v === undefined,
+    isRegExp: (v) => isRegExp(v),
+    isObject: (v) => v !== null && typeof v === 'object',
+    isDate: (v) => isDate(v),
+    isError: (v) => isError(v),
+    isFunction: (v) => typeof v === 'function',
+    isPrimitive: (v) => v === null || (typeof v !== 'object' && typeof v !== 'function'),
     debuglog: function debuglog() {
       const fn = function debug() {};
       nodeSet(fn, 'enabled', false);
       return fn;
     },
     isArray: ArrayIsArray,
-    types: createUtilTypes(),
     TextEncoder,
     TextDecoder,
   };
@@ -310,5 +223,19 @@ export function createUtilModule() {
     value: 'formatWithOptions',
   });
   nodeSet(util, 'debug', util.debuglog);
+  // util.types lives in lib/ (loaded the first time it is read, then a plain data property).
+  ObjectDefineProperty(util, 'types', {
+    __proto__: null,
+    enumerable: true,
+    configurable: true,
+    get() {
+      const types = loadLazyBuiltin('internal/util_types').utilTypes;
+      nodeSet(util, 'types', types);
+      return types;
+    },
+    set(value) {
+      nodeSet(util, 'types', value);
+    },
+  });
   return util;
 }

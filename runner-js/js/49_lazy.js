@@ -93,6 +93,42 @@ const LAZY_GLOBALS = [
   ['Crypto', 'internal/webcrypto', 'Crypto', false],
   ['CryptoKey', 'internal/webcrypto', 'CryptoKey', false],
   ['SubtleCrypto', 'internal/webcrypto', 'SubtleCrypto', false],
+  // WHATWG streams (lib/internal__webstreams_*.js), as Node's globals: not enumerable.
+  ['ReadableStream', 'internal/webstreams_readable', 'ReadableStream', false],
+  [
+    'ReadableStreamDefaultReader',
+    'internal/webstreams_readable',
+    'ReadableStreamDefaultReader',
+    false,
+  ],
+  [
+    'ReadableStreamDefaultController',
+    'internal/webstreams_readable',
+    'ReadableStreamDefaultController',
+    false,
+  ],
+  ['WritableStream', 'internal/webstreams_writable', 'WritableStream', false],
+  [
+    'WritableStreamDefaultWriter',
+    'internal/webstreams_writable',
+    'WritableStreamDefaultWriter',
+    false,
+  ],
+  [
+    'WritableStreamDefaultController',
+    'internal/webstreams_writable',
+    'WritableStreamDefaultController',
+    false,
+  ],
+  ['TransformStream', 'internal/webstreams_writable', 'TransformStream', false],
+  [
+    'TransformStreamDefaultController',
+    'internal/webstreams_writable',
+    'TransformStreamDefaultController',
+    false,
+  ],
+  ['ByteLengthQueuingStrategy', 'internal/webstreams_writable', 'ByteLengthQueuingStrategy', false],
+  ['CountQueuingStrategy', 'internal/webstreams_writable', 'CountQueuingStrategy', false],
 ];
 
 function defineLazyGlobal(name, builtin, exportName, enumerable) {

@@ -39,6 +39,7 @@ import {
   setInterval,
   setTimeout,
 } from './24_timers.js';
+import { setProcessCwd } from './26_process.js';
 import { globalConsole } from './27_console.js';
 import {
   createPathModule,
@@ -49,8 +50,17 @@ import {
   pathIsAbsolute,
   pathJoinList,
   pathResolve,
+  setExecCwd,
 } from './40_path.js';
-import { fsFail, fsIsErr, fsPathArg, fsReadFileRaw, fsTakeProbed } from './41_fs_core.js';
+import {
+  FS_ENOTDIR,
+  fsFail,
+  fsFiletype,
+  fsIsErr,
+  fsPathArg,
+  fsReadFileRaw,
+  fsTakeProbed,
+} from './41_fs_core.js';
 import { createFsModule } from './46_fs.js';
 import { createEventsModule } from './47_node_events.js';
 import { createUtilModule } from './48_node_util.js';
@@ -237,6 +247,14 @@ export function cjsBuiltin(name) {
         clearInterval,
         clearImmediate,
       };
+      ObjectDefineProperty(exports, 'promises', {
+        __proto__: null,
+        enumerable: true,
+        configurable: true,
+        get() {
+          return lazyBuiltinModule('timers/promises');
+        },
+      });
       break;
     case 'module':
       exports = cjsCreateModuleBuiltin();
@@ -290,7 +308,61 @@ function cjsCreateModuleBuiltin() {
     return cjsNodeModulePaths(pathResolve(`${from}`));
   };
   nodeSet(Module, 'globalPaths', ArrayPrototypeSlice(cjsGetExtraPaths()));
+  cjsAddModuleExtras(Module);
   return Module;
+}
+
+// process.getBuiltinModule (Node 20.16) and process.chdir: here, where builtins and the
+// filesystem meet (installed at factory time).
+ObjectDefineProperty(processObject, 'getBuiltinModule', {
+  __proto__: null,
+  value: function getBuiltinModule(id) {
+    if (typeof id !== 'string') throw makeInvalidArgType('id', 'string', id);
+    const name = StringPrototypeStartsWith(id, 'node:') ? StringPrototypeSlice(id, 5) : id;
+    return cjsIsBuiltin(name) ? cjsBuiltin(name) : undefined;
+  },
+  writable: true,
+  enumerable: true,
+  configurable: true,
+});
+ObjectDefineProperty(processObject, 'chdir', {
+  __proto__: null,
+  value: function chdir(directory) {
+    if (typeof directory !== 'string') throw makeInvalidArgType('directory', 'string', directory);
+    const from = pathCwd();
+    const abs = pathResolve(from, directory);
+    const ft = fsFiletype(abs);
+    if (fsIsErr(ft)) fsFail(-ft, 'chdir', from, directory);
+    if (ft !== 3) fsFail(FS_ENOTDIR, 'chdir', from, directory);
+    setExecCwd(abs);
+    setProcessCwd(abs);
+  },
+  writable: true,
+  enumerable: true,
+  configurable: true,
+});
+
+// The rest of `module` real code calls: _load/_resolveFilename (through our loader; patching
+// them does not steer `require`), wrap/wrapper, and the ESM/source-map helpers as no-ops.
+const cjsWrapper = ['(function (exports, require, module, __filename, __dirname) { ', '\n});'];
+
+function cjsAddModuleExtras(Module) {
+  Module._load = function _load(request, parent, isMain) {
+    cjsValidateId(request);
+    return cjsLoad(request, parent);
+  };
+  Module._resolveFilename = function _resolveFilename(request, parent, isMain, options) {
+    if (typeof request !== 'string') throw makeInvalidArgType('request', 'string', request);
+    return cjsResolveWith(request, parent, options);
+  };
+  nodeSet(Module, 'wrapper', cjsWrapper);
+  Module.wrap = function wrap(script) {
+    return `${cjsWrapper[0]}${script}${cjsWrapper[1]}`;
+  };
+  Module.syncBuiltinESMExports = function syncBuiltinESMExports() {};
+  Module.findSourceMap = function findSourceMap(path) {
+    return undefined;
+  };
 }
 
 function cjsUnknownBuiltin(request) {

@@ -12,7 +12,6 @@ import {
   StringPrototypeCharCodeAt,
   StringPrototypeSlice,
   StringPrototypeStartsWith,
-  SymbolToStringTag,
 } from './00_primordials.js';
 import { makeNodeError } from './06_errors.js';
 import { TextDecoder, TextEncoder } from './07_encoding.js';
@@ -20,7 +19,6 @@ import { installMemoryGuards, setMemoryLimit } from './09_memory.js';
 import {
   exitCodeValue,
   markStart,
-  msSinceStart,
   processObject,
   runExitListeners,
   setMainSource,
@@ -42,6 +40,8 @@ import {
 import { onStdinData, onStdinEnd } from './25_stdin.js';
 import { configureProcess, populateProcess } from './26_process.js';
 import { consoleWrite, formatLog, globalConsole } from './27_console.js';
+import { performanceObject } from './27_performance.js';
+import { populateProcessMore } from './28_process_more.js';
 import { startWasm } from './34_wasm_runner.js';
 import { pathResolve, setExecCwd } from './40_path.js';
 import { installLazyGlobals } from './49_lazy.js';
@@ -70,10 +70,6 @@ function defineGlobal(name, value, enumerable) {
   });
 }
 
-function performanceNow() {
-  return msSinceStart();
-}
-
 // The globals that do not depend on the exec, installed at factory time.
 function installStaticGlobals() {
   defineGlobal('console', globalConsole, false);
@@ -89,29 +85,7 @@ function installStaticGlobals() {
   defineGlobal('TextDecoder', TextDecoder, false);
   installLazyGlobals();
   installMemoryGuards();
-  const performance = {};
-  ObjectDefineProperty(performance, 'now', {
-    __proto__: null,
-    value: function now() {
-      return performanceNow();
-    },
-    writable: true,
-    enumerable: true,
-    configurable: true,
-  });
-  ObjectDefineProperty(performance, 'timeOrigin', {
-    __proto__: null,
-    value: 0,
-    writable: false,
-    enumerable: true,
-    configurable: true,
-  });
-  ObjectDefineProperty(performance, SymbolToStringTag, {
-    __proto__: null,
-    value: 'Performance',
-    configurable: true,
-  });
-  defineGlobal('performance', performance, true);
+  defineGlobal('performance', performanceObject, true);
 }
 
 function installGlobals(require, module, evalMode, filename) {
@@ -128,6 +102,7 @@ function installGlobals(require, module, evalMode, filename) {
 
 // Built once, here at factory time: with a snapshot, every isolate starts with these ready.
 populateProcess();
+populateProcessMore();
 installStaticGlobals();
 
 function start(config) {

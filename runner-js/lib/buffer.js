@@ -9,7 +9,6 @@ import {
   ObjectDefineProperty,
   ObjectSetPrototypeOf,
   RangeErrorCtor,
-  StringPrototypeCharCodeAt,
   StringPrototypeIncludes,
   StringPrototypeSlice,
   SymbolFor,
@@ -17,7 +16,6 @@ import {
   TypedArrayPrototypeGetByteLength,
   TypedArrayPrototypeGetByteOffset,
   TypedArrayPrototypeGetLength,
-  TypedArrayPrototypeSet,
   TypeErrorCtor,
   Uint8ArrayCtor,
 } from '../js/00_primordials.js';
@@ -26,6 +24,7 @@ import { inspect } from '../js/04_inspect.js';
 import { makeNodeError } from '../js/06_errors.js';
 import { webPrimordials } from '../js/09_web_primordials.js';
 import { emitWarning } from '../js/23_warnings.js';
+import { Blob, File, resolveObjectURL } from './internal__blob.js';
 import {
   ASCII,
   adjustOffset,
@@ -65,7 +64,6 @@ import {
 } from './internal__buffer.js';
 import { addNumberMethods } from './internal__buffer_numbers.js';
 import { atob, btoa, transcode } from './internal__buffer_text.js';
-import { Blob, File, resolveObjectURL } from './internal__blob.js';
 import {
   bufferOutOfBounds,
   invalidArgType,
@@ -376,7 +374,8 @@ define(proto, 'toString', function toString(encoding, start, end) {
   if (end <= start) return '';
   if (encoding === undefined) return sliceString(this, start, end, UTF8);
   const id = encodingOpsId(encoding);
-  if (id === -1) throw makeNodeError(TypeErrorCtor, 'ERR_UNKNOWN_ENCODING', `Unknown encoding: ${encoding}`);
+  if (id === -1)
+    throw makeNodeError(TypeErrorCtor, 'ERR_UNKNOWN_ENCODING', `Unknown encoding: ${encoding}`);
   return sliceString(this, start, end, id);
 });
 
@@ -448,12 +447,23 @@ define(proto, 'compare', function compare(target, targetStart, targetEnd, source
   if (sourceStart >= sourceEnd) return targetStart >= targetEnd ? 0 : -1;
   if (targetStart >= targetEnd) return 1;
   if (sourceStart > sourceLength) {
-    throw makeNodeError(RangeErrorCtor, 'ERR_OUT_OF_RANGE', 'The value of "sourceStart" is out of range.');
+    throw makeNodeError(
+      RangeErrorCtor,
+      'ERR_OUT_OF_RANGE',
+      'The value of "sourceStart" is out of range.',
+    );
   }
   if (targetStart > targetLength) {
-    throw makeNodeError(RangeErrorCtor, 'ERR_OUT_OF_RANGE', 'The value of "targetStart" is out of range.');
+    throw makeNodeError(
+      RangeErrorCtor,
+      'ERR_OUT_OF_RANGE',
+      'The value of "targetStart" is out of range.',
+    );
   }
-  return nativeCompare(subBuffer(this, sourceStart, sourceEnd), subBuffer(target, targetStart, targetEnd));
+  return nativeCompare(
+    subBuffer(this, sourceStart, sourceEnd),
+    subBuffer(target, targetStart, targetEnd),
+  );
 });
 
 function bidirectionalIndexOf(buffer, val, byteOffset, encoding, dir) {
@@ -472,7 +482,8 @@ function bidirectionalIndexOf(buffer, val, byteOffset, encoding, dir) {
   if (typeof val === 'number') return indexOfNumber(buffer, val >>> 0, byteOffset, dir);
   const id = encoding === undefined ? UTF8 : encodingOpsId(encoding);
   if (typeof val === 'string') {
-    if (id === -1) throw makeNodeError(TypeErrorCtor, 'ERR_UNKNOWN_ENCODING', `Unknown encoding: ${encoding}`);
+    if (id === -1)
+      throw makeNodeError(TypeErrorCtor, 'ERR_UNKNOWN_ENCODING', `Unknown encoding: ${encoding}`);
     const needle = fromStringId(val, id);
     return indexOfBytes(buffer, needle, byteOffset, id === UTF16LE, dir);
   }
@@ -516,7 +527,8 @@ define(proto, 'write', function write(string, offset, length, encoding) {
   }
   if (!encoding || encoding === 'utf8') return writeChecked(this, string, offset, length, UTF8);
   const id = encodingOpsId(encoding);
-  if (id === -1) throw makeNodeError(TypeErrorCtor, 'ERR_UNKNOWN_ENCODING', `Unknown encoding: ${encoding}`);
+  if (id === -1)
+    throw makeNodeError(TypeErrorCtor, 'ERR_UNKNOWN_ENCODING', `Unknown encoding: ${encoding}`);
   return writeChecked(this, string, offset, length, id);
 });
 
@@ -550,7 +562,11 @@ define(proto, 'slice', function slice(start, end) {
 });
 
 function invalidBufferSize(bits) {
-  return makeNodeError(RangeErrorCtor, 'ERR_INVALID_BUFFER_SIZE', `Buffer size must be a multiple of ${bits}`);
+  return makeNodeError(
+    RangeErrorCtor,
+    'ERR_INVALID_BUFFER_SIZE',
+    `Buffer size must be a multiple of ${bits}`,
+  );
 }
 
 function swapBytes(buf, width) {

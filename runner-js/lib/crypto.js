@@ -24,6 +24,7 @@ import {
 } from '../js/00_primordials.js';
 import { makeInvalidArgType, makeNodeError, validateFunction } from '../js/06_errors.js';
 import { setImmediate } from '../js/24_timers.js';
+import { loadLazyBuiltin } from '../js/49_lazy.js';
 import {
   allocBuffer,
   arrayBufferOrView,
@@ -39,7 +40,6 @@ import {
   validateString,
   validateUint32,
 } from './internal__crypto_util.js';
-import { loadLazyBuiltin } from '../js/49_lazy.js';
 
 const cryptoHashNew = bridge.cryptoHashNew;
 const cryptoHmacNew = bridge.cryptoHmacNew;
@@ -105,7 +105,11 @@ function update(data, encoding) {
   if (typeof data === 'string') {
     validateEncoding(data, encoding);
   } else if (!ArrayBufferIsView(data)) {
-    throw makeInvalidArgType('data', 'string or an instance of Buffer, TypedArray, or DataView', data);
+    throw makeInvalidArgType(
+      'data',
+      'string or an instance of Buffer, TypedArray, or DataView',
+      data,
+    );
   }
   cryptoHashUpdate(state.handle, data, encodingId(encoding));
   return this;
@@ -179,7 +183,11 @@ export function createHmac(hmac, key, options) {
 export function hash(algorithm, input, outputEncoding = 'hex') {
   validateString(algorithm, 'algorithm');
   if (typeof input !== 'string' && !ArrayBufferIsView(input)) {
-    throw makeInvalidArgType('input', 'string or an instance of Buffer, TypedArray, or DataView', input);
+    throw makeInvalidArgType(
+      'input',
+      'string or an instance of Buffer, TypedArray, or DataView',
+      input,
+    );
   }
   let id = 2;
   if (outputEncoding !== 'hex') {

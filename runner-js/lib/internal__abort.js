@@ -6,9 +6,9 @@ import {
   NumberIsInteger,
   ObjectDefineProperty,
   SetCtor,
+  SetIteratorPrototypeNext,
   SetPrototypeAdd,
   SetPrototypeValues,
-  SetIteratorPrototypeNext,
   SymbolFor,
   SymbolToStringTag,
   TypeErrorCtor,
@@ -75,7 +75,8 @@ function forEachRef(set, fn) {
 
 export class AbortSignal extends EventTarget {
   constructor() {
-    if (!constructing) throw makeNodeError(TypeErrorCtor, 'ERR_ILLEGAL_CONSTRUCTOR', 'Illegal constructor');
+    if (!constructing)
+      throw makeNodeError(TypeErrorCtor, 'ERR_ILLEGAL_CONSTRUCTOR', 'Illegal constructor');
     super();
   }
 
@@ -109,7 +110,10 @@ export class AbortSignal extends EventTarget {
     const timer = setTimeout(() => {
       const target = deref(ref);
       if (target !== undefined) {
-        abortSignal(target, new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+        abortSignal(
+          target,
+          new DOMException('The operation was aborted due to timeout', 'TimeoutError'),
+        );
       }
     }, delay);
     timer.unref();
@@ -154,17 +158,15 @@ export class AbortSignal extends EventTarget {
   }
 }
 
-{
-  ObjectDefineProperty(AbortSignal.prototype, 'aborted', { __proto__: null, enumerable: true });
-  ObjectDefineProperty(AbortSignal.prototype, SymbolToStringTag, {
-    __proto__: null,
-    writable: false,
-    enumerable: false,
-    configurable: true,
-    value: 'AbortSignal',
-  });
-  defineEventHandler(AbortSignal.prototype, 'abort');
-}
+ObjectDefineProperty(AbortSignal.prototype, 'aborted', { __proto__: null, enumerable: true });
+ObjectDefineProperty(AbortSignal.prototype, SymbolToStringTag, {
+  __proto__: null,
+  writable: false,
+  enumerable: false,
+  configurable: true,
+  value: 'AbortSignal',
+});
+defineEventHandler(AbortSignal.prototype, 'abort');
 
 export function createAbortSignal(aborted, reason) {
   constructing = true;
@@ -229,7 +231,10 @@ export class AbortController {
 {
   const names = ['signal', 'abort'];
   for (let i = 0; i < names.length; i++) {
-    ObjectDefineProperty(AbortController.prototype, names[i], { __proto__: null, enumerable: true });
+    ObjectDefineProperty(AbortController.prototype, names[i], {
+      __proto__: null,
+      enumerable: true,
+    });
   }
   ObjectDefineProperty(AbortController.prototype, SymbolToStringTag, {
     __proto__: null,

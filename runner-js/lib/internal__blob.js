@@ -100,11 +100,7 @@ function concatParts(parts, total) {
 }
 
 function isSequence(value) {
-  return (
-    value !== null &&
-    typeof value === 'object' &&
-    typeof value[SymbolIterator] === 'function'
-  );
+  return value !== null && typeof value === 'object' && typeof value[SymbolIterator] === 'function';
 }
 
 export class Blob {
@@ -143,6 +139,7 @@ export class Blob {
     const relative = (value, fallback) => {
       if (value === undefined) return fallback;
       let n = MathTrunc(+value);
+      // biome-ignore lint/suspicious/noSelfCompare: a NaN test that no guest patch of Number.isNaN can steer
       if (n !== n) n = 0;
       return n < 0 ? MathMax(size + n, 0) : MathMin(n, size);
     };
@@ -210,7 +207,11 @@ export class Blob {
 
   [customInspectSymbol](depth, options) {
     if (depth < 0) return this;
-    const opts = { __proto__: null, ...options, depth: options.depth == null ? null : options.depth - 1 };
+    const opts = {
+      __proto__: null,
+      ...options,
+      depth: options.depth == null ? null : options.depth - 1,
+    };
     return `Blob ${inspect({ size: this.size, type: this.type }, opts)}`;
   }
 }
@@ -241,11 +242,13 @@ function fileState(self) {
 
 export class File extends Blob {
   constructor(fileBits, fileName, options = undefined) {
+    // biome-ignore lint/correctness/noUndeclaredVariables: the method's own `arguments` (Node counts the arguments given)
     if (arguments.length < 2) throw missingArgs('fileBits', 'fileName');
     super(fileBits, options);
     let lastModified = options?.lastModified;
     if (lastModified !== undefined) {
       lastModified = +lastModified;
+      // biome-ignore lint/suspicious/noSelfCompare: a NaN test that no guest patch of Number.isNaN can steer
       if (lastModified !== lastModified) lastModified = 0;
     } else {
       lastModified = webPrimordials.DateNow();
@@ -263,7 +266,11 @@ export class File extends Blob {
 
   [customInspectSymbol](depth, options) {
     if (depth < 0) return this;
-    const opts = { __proto__: null, ...options, depth: options.depth == null ? null : options.depth - 1 };
+    const opts = {
+      __proto__: null,
+      ...options,
+      depth: options.depth == null ? null : options.depth - 1,
+    };
     return `File ${inspect(
       { size: this.size, type: this.type, name: this.name, lastModified: this.lastModified },
       opts,

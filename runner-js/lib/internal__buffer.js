@@ -340,7 +340,12 @@ export function validateOffset(value, name, min = 0, max = kMaxLength) {
   if (value < min || value > max) throw outOfRange(name, `>= ${min} && <= ${max}`, value);
 }
 
-export function validateInteger(value, name, min = NumberMIN_SAFE_INTEGER, max = NumberMAX_SAFE_INTEGER) {
+export function validateInteger(
+  value,
+  name,
+  min = NumberMIN_SAFE_INTEGER,
+  max = NumberMAX_SAFE_INTEGER,
+) {
   if (typeof value !== 'number') throw invalidArgType(name, 'number', value);
   if (!NumberIsInteger(value)) throw outOfRange(name, 'an integer', value);
   if (value < min || value > max) throw outOfRange(name, `>= ${min} && <= ${max}`, value);

@@ -10,7 +10,12 @@ import {
   TypedArrayPrototypeGetLength,
 } from '../js/00_primordials.js';
 import { webPrimordials } from '../js/09_web_primordials.js';
-import { bufferOutOfBounds, invalidArgType, outOfRange, validateNumber } from './internal__web_errors.js';
+import {
+  bufferOutOfBounds,
+  invalidArgType,
+  outOfRange,
+  validateNumber,
+} from './internal__web_errors.js';
 
 const { Float32ArrayCtor, Float64ArrayCtor, Uint8ArrayCtor, TypedArrayPrototypeGetBuffer } =
   webPrimordials;

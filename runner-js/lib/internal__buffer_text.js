@@ -3,6 +3,7 @@
 // and ascii (what Node's ICU conversion gives: `?` for what the target cannot hold).
 
 import {
+  bridgeUtf8Decode,
   ErrorCtor,
   ObjectDefineProperty,
   StringFromCharCode,
@@ -10,7 +11,6 @@ import {
   StringPrototypeCodePointAt,
   TypedArrayPrototypeGetLength,
 } from '../js/00_primordials.js';
-import { bridgeUtf8Decode } from '../js/00_primordials.js';
 import {
   ASCII,
   BASE64,
@@ -100,7 +100,13 @@ function transcodeError(code, errno) {
   return err;
 }
 
-const TRANSCODABLE = { __proto__: null, utf8: UTF8, utf16le: UTF16LE, latin1: LATIN1, ascii: ASCII };
+const TRANSCODABLE = {
+  __proto__: null,
+  utf8: UTF8,
+  utf16le: UTF16LE,
+  latin1: LATIN1,
+  ascii: ASCII,
+};
 
 /** `text` with every code point above `max` (a surrogate pair counts once) replaced by `?`. */
 function narrow(text, max) {
@@ -170,7 +176,8 @@ export function transcode(source, fromEncoding, toEncoding) {
     if (wide && hasLoneSurrogate(text)) throw transcodeError('U_INVALID_CHAR_FOUND', 10);
   } else if (from === ASCII) {
     text = '';
-    for (let i = 0; i < length; i++) text += source[i] < 0x80 ? StringFromCharCode(source[i]) : '\ufffd';
+    for (let i = 0; i < length; i++)
+      text += source[i] < 0x80 ? StringFromCharCode(source[i]) : '\ufffd';
   } else {
     text = sliceString(source, 0, length, LATIN1);
   }

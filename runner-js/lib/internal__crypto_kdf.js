@@ -10,7 +10,6 @@ import {
   RangeErrorCtor,
   TypedArrayPrototypeGetBuffer,
   TypedArrayPrototypeGetByteLength,
-  TypeErrorCtor,
   Uint8ArrayCtor,
 } from '../js/00_primordials.js';
 import { makeInvalidArgType, makeNodeError, validateFunction } from '../js/06_errors.js';
@@ -18,8 +17,8 @@ import { setImmediate } from '../js/24_timers.js';
 import {
   allocBuffer,
   arrayBufferOrView,
-  invalidDigest,
   bytesOf,
+  invalidDigest,
   isAnyArrayBuffer,
   outOfRange,
   validateInt32,
@@ -34,7 +33,6 @@ const cryptoPbkdf2 = bridge.cryptoPbkdf2;
 const cryptoScrypt = bridge.cryptoScrypt;
 const cryptoKdfStep = bridge.cryptoKdfStep;
 const cryptoHkdf = bridge.cryptoHkdf;
-
 
 /** Slice of CPU time one step of a derivation may take before JS runs again, ms. */
 export const KDF_SLICE_MS = 20;
@@ -106,7 +104,8 @@ function hkdfDerive(digest, ikm, salt, info, length) {
   info = byteSource(info, 'info');
   validateInteger(length, 'length', 0, 4294967296);
   const infoLength = TypedArrayPrototypeGetByteLength(info);
-  if (infoLength > 1024) throw outOfRange('info', 'must not contain more than 1024 bytes', infoLength);
+  if (infoLength > 1024)
+    throw outOfRange('info', 'must not contain more than 1024 bytes', infoLength);
   const probe = cryptoHashNew(digest, -1);
   if (probe === undefined) throw invalidDigest(digest);
   const size = TypedArrayPrototypeGetByteLength(cryptoHashDigest(probe, 0));

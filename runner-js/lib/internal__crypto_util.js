@@ -210,7 +210,8 @@ export function allocBuffer(n) {
  */
 export function arrayBufferOrView(value, name, encoding) {
   if (isAnyArrayBuffer(value)) return new Uint8ArrayCtor(value);
-  if (typeof value === 'string') return stringBytes(value, encoding === 'buffer' ? 'utf8' : encoding);
+  if (typeof value === 'string')
+    return stringBytes(value, encoding === 'buffer' ? 'utf8' : encoding);
   if (!ArrayBufferIsView(value)) {
     throw makeInvalidArgType(
       name,

@@ -24,7 +24,11 @@ const nameToCodeMap = new MapCtor();
 function internalsOf(self) {
   const internals = WeakMapPrototypeGet(internalsMap, self);
   if (internals === undefined) {
-    throw makeNodeError(TypeErrorCtor, 'ERR_INVALID_THIS', 'Value of "this" must be of DOMException');
+    throw makeNodeError(
+      TypeErrorCtor,
+      'ERR_INVALID_THIS',
+      'Value of "this" must be of DOMException',
+    );
   }
   return internals;
 }
@@ -78,7 +82,10 @@ ObjectDefineProperty(DOMException.prototype, SymbolToStringTag, {
 });
 const ENUMERABLE = ['name', 'message', 'code'];
 for (let i = 0; i < ENUMERABLE.length; i++) {
-  ObjectDefineProperty(DOMException.prototype, ENUMERABLE[i], { __proto__: null, enumerable: true });
+  ObjectDefineProperty(DOMException.prototype, ENUMERABLE[i], {
+    __proto__: null,
+    enumerable: true,
+  });
 }
 
 const CODES = [

@@ -77,8 +77,14 @@ export class Event {
   #type;
 
   constructor(type, options = undefined) {
+    // biome-ignore lint/correctness/noUndeclaredVariables: the method's own `arguments` (Node counts the arguments given)
     if (arguments.length === 0) throw missingArgs('type');
-    if (options !== undefined && options !== null && typeof options !== 'object' && typeof options !== 'function') {
+    if (
+      options !== undefined &&
+      options !== null &&
+      typeof options !== 'object' &&
+      typeof options !== 'function'
+    ) {
       throw invalidArgType('options', 'object', options);
     }
     const opts = options == null ? {} : options;
@@ -86,7 +92,7 @@ export class Event {
     this.#bubbles = !!opts.bubbles;
     this.#composed = !!opts.composed;
     this.#type = `${type}`;
-    if (options != null && options[kTrustEvent]) WeakSetPrototypeAdd(trusted, this);
+    if (options?.[kTrustEvent]) WeakSetPrototypeAdd(trusted, this);
     WeakMapPrototypeSet(dispatchState, this, {
       __proto__: null,
       target: null,
@@ -96,6 +102,7 @@ export class Event {
   }
 
   initEvent(type, bubbles = false, cancelable = false) {
+    // biome-ignore lint/correctness/noUndeclaredVariables: the method's own `arguments` (Node counts the arguments given)
     if (arguments.length === 0) throw missingArgs('type');
     const state = stateOf(this);
     if (state.dispatching) return;
@@ -209,10 +216,26 @@ export class Event {
 }
 
 {
-  const names = ['initEvent', 'stopImmediatePropagation', 'preventDefault', 'target',
-    'currentTarget', 'srcElement', 'type', 'cancelable', 'defaultPrevented', 'timeStamp',
-    'composedPath', 'returnValue', 'bubbles', 'composed', 'eventPhase', 'cancelBubble',
-    'stopPropagation', 'isTrusted'];
+  const names = [
+    'initEvent',
+    'stopImmediatePropagation',
+    'preventDefault',
+    'target',
+    'currentTarget',
+    'srcElement',
+    'type',
+    'cancelable',
+    'defaultPrevented',
+    'timeStamp',
+    'composedPath',
+    'returnValue',
+    'bubbles',
+    'composed',
+    'eventPhase',
+    'cancelBubble',
+    'stopPropagation',
+    'isTrusted',
+  ];
   for (let i = 0; i < names.length; i++) {
     ObjectDefineProperty(Event.prototype, names[i], { __proto__: null, enumerable: true });
   }
@@ -239,6 +262,7 @@ const customDetails = new WeakMapCtor();
 
 export class CustomEvent extends Event {
   constructor(type, options = undefined) {
+    // biome-ignore lint/correctness/noUndeclaredVariables: the method's own `arguments` (Node counts the arguments given)
     if (arguments.length === 0) throw missingArgs('type');
     super(type, options);
     WeakMapPrototypeSet(customDetails, this, { __proto__: null, detail: options?.detail ?? null });
@@ -328,7 +352,10 @@ function listenerOptions(options) {
 }
 
 export function validateAbortSignal(signal, name) {
-  if (signal !== undefined && (signal === null || typeof signal !== 'object' || !('aborted' in signal))) {
+  if (
+    signal !== undefined &&
+    (signal === null || typeof signal !== 'object' || !('aborted' in signal))
+  ) {
     throw invalidArgType(name, 'AbortSignal', signal);
   }
 }
@@ -357,6 +384,7 @@ export class EventTarget {
 
   addEventListener(type, listener, options = undefined) {
     const map = listenersOf(this);
+    // biome-ignore lint/correctness/noUndeclaredVariables: the method's own `arguments` (Node counts the arguments given)
     if (arguments.length < 2) throw missingArgs('type', 'listener');
     const opts = listenerOptions(options === undefined ? {} : options);
     validateAbortSignal(opts.signal, 'options.signal');
@@ -394,7 +422,10 @@ export class EventTarget {
     }
     let handler = root.next;
     let previous = root;
-    while (handler !== undefined && !(handler.listener === listener && handler.capture === capture)) {
+    while (
+      handler !== undefined &&
+      !(handler.listener === listener && handler.capture === capture)
+    ) {
       previous = handler;
       handler = handler.next;
     }
@@ -407,6 +438,7 @@ export class EventTarget {
 
   removeEventListener(type, listener, options = undefined) {
     const map = listenersOf(this);
+    // biome-ignore lint/correctness/noUndeclaredVariables: the method's own `arguments` (Node counts the arguments given)
     if (arguments.length < 2) throw missingArgs('type', 'listener');
     if (!validateEventListener(listener)) return;
     type = `${type}`;
@@ -428,6 +460,7 @@ export class EventTarget {
 
   dispatchEvent(event) {
     const map = listenersOf(this);
+    // biome-ignore lint/correctness/noUndeclaredVariables: the method's own `arguments` (Node counts the arguments given)
     if (arguments.length < 1) throw missingArgs('event');
     if (!isEvent(event)) throw invalidArgType('event', 'Event', event);
     const state = stateOf(event);
@@ -533,7 +566,8 @@ export function defineEventHandler(proto, type) {
           handler: null,
           fn: (event) => {
             const handler = wrapper.handler;
-            if (typeof handler === 'function') return ReflectApply(handler, event.currentTarget ?? this, [event]);
+            if (typeof handler === 'function')
+              return ReflectApply(handler, event.currentTarget ?? this, [event]);
             return undefined;
           },
         };

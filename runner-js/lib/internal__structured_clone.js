@@ -6,8 +6,8 @@
 
 import { bridge } from 'agentos:bridge';
 import { ArrayPrototypePush, TypeErrorCtor } from '../js/00_primordials.js';
-import { makeNodeError } from '../js/06_errors.js';
 import { isArrayBuffer } from '../js/01_helpers.js';
+import { makeNodeError } from '../js/06_errors.js';
 import { webPrimordials } from '../js/09_web_primordials.js';
 import { DOMException } from './internal__dom_exception.js';
 
@@ -51,7 +51,8 @@ export function structuredClone(value, options = undefined) {
           );
         }
         for (let j = 0; j < transfer.length; j++) {
-          if (transfer[j] === item) throw dataCloneError('Transfer list contains duplicate ArrayBuffer');
+          if (transfer[j] === item)
+            throw dataCloneError('Transfer list contains duplicate ArrayBuffer');
         }
         ArrayPrototypePush(transfer, item);
       }

@@ -26,9 +26,9 @@ import {
   StringPrototypeStartsWith,
   SymbolFor,
   SymbolToStringTag,
-  TypeErrorCtor,
   TypedArrayPrototypeGetBuffer,
   TypedArrayPrototypeGetLength,
+  TypeErrorCtor,
   Uint8ArrayCtor,
 } from '../js/00_primordials.js';
 import { webPrimordials } from '../js/09_web_primordials.js';
@@ -45,7 +45,8 @@ import {
 
 const { MathRandom, NumberPrototypeToString, SymbolIterator } = webPrimordials;
 const StringPrototypeToWellFormed =
-  webPrimordials.StringPrototypeToWellFormed ?? ((s) => bridgeUtf8Decode(bridgeUtf8Encode(s), false));
+  webPrimordials.StringPrototypeToWellFormed ??
+  ((s) => bridgeUtf8Decode(bridgeUtf8Encode(s), false));
 
 const nativeParse = bridge.urlParse;
 const nativeSet = bridge.urlSet;
@@ -247,8 +248,8 @@ export class URLSearchParams {
           const pair = pairs[i];
           if (
             pair == null ||
-            ((typeof pair !== 'object' && typeof pair !== 'function') ||
-              typeof pair[SymbolIterator] !== 'function')
+            (typeof pair !== 'object' && typeof pair !== 'function') ||
+            typeof pair[SymbolIterator] !== 'function'
           ) {
             throw invalidTuple('Each query pair', '[name, value]');
           }
@@ -262,13 +263,17 @@ export class URLSearchParams {
         for (let i = 0; i < keys.length; i++) {
           const key = keys[i];
           const desc = ObjectGetOwnPropertyDescriptor(init, key);
-          if (desc !== undefined && desc.enumerable) {
+          if (desc?.enumerable) {
             const typedKey = StringPrototypeToWellFormed(key);
             const typedValue = toUSV(init[key]);
             if (MapPrototypeHas(visited, typedKey)) {
               this.#list[MapPrototypeGet(visited, typedKey)] = typedValue;
             } else {
-              MapPrototypeSet(visited, typedKey, ArrayPrototypePush(this.#list, typedKey, typedValue) - 1);
+              MapPrototypeSet(
+                visited,
+                typedKey,
+                ArrayPrototypePush(this.#list, typedKey, typedValue) - 1,
+              );
             }
           }
         }
@@ -314,6 +319,7 @@ export class URLSearchParams {
 
   append(name, value) {
     URLSearchParams.#check(this);
+    // biome-ignore lint/correctness/noUndeclaredVariables: the method's own `arguments` (Node counts the arguments given)
     if (arguments.length < 2) throw missingArgs('name', 'value');
     ArrayPrototypePush(this.#list, toUSV(name), toUSV(value));
     this.#update();
@@ -321,6 +327,7 @@ export class URLSearchParams {
 
   delete(name, value = undefined) {
     URLSearchParams.#check(this);
+    // biome-ignore lint/correctness/noUndeclaredVariables: the method's own `arguments` (Node counts the arguments given)
     if (arguments.length < 1) throw missingArgs('name');
     const list = this.#list;
     name = toUSV(name);
@@ -341,6 +348,7 @@ export class URLSearchParams {
 
   get(name) {
     URLSearchParams.#check(this);
+    // biome-ignore lint/correctness/noUndeclaredVariables: the method's own `arguments` (Node counts the arguments given)
     if (arguments.length < 1) throw missingArgs('name');
     const list = this.#list;
     name = toUSV(name);
@@ -350,16 +358,19 @@ export class URLSearchParams {
 
   getAll(name) {
     URLSearchParams.#check(this);
+    // biome-ignore lint/correctness/noUndeclaredVariables: the method's own `arguments` (Node counts the arguments given)
     if (arguments.length < 1) throw missingArgs('name');
     const list = this.#list;
     const values = [];
     name = toUSV(name);
-    for (let i = 0; i < list.length; i += 2) if (list[i] === name) ArrayPrototypePush(values, list[i + 1]);
+    for (let i = 0; i < list.length; i += 2)
+      if (list[i] === name) ArrayPrototypePush(values, list[i + 1]);
     return values;
   }
 
   has(name, value = undefined) {
     URLSearchParams.#check(this);
+    // biome-ignore lint/correctness/noUndeclaredVariables: the method's own `arguments` (Node counts the arguments given)
     if (arguments.length < 1) throw missingArgs('name');
     const list = this.#list;
     name = toUSV(name);
@@ -372,6 +383,7 @@ export class URLSearchParams {
 
   set(name, value) {
     URLSearchParams.#check(this);
+    // biome-ignore lint/correctness/noUndeclaredVariables: the method's own `arguments` (Node counts the arguments given)
     if (arguments.length < 2) throw missingArgs('name', 'value');
     const list = this.#list;
     name = toUSV(name);
@@ -436,7 +448,8 @@ export class URLSearchParams {
 
   [customInspectSymbol](recurseTimes, ctx, inspect) {
     URLSearchParams.#check(this);
-    if (typeof recurseTimes === 'number' && recurseTimes < 0) return ctx.stylize('[Object]', 'special');
+    if (typeof recurseTimes === 'number' && recurseTimes < 0)
+      return ctx.stylize('[Object]', 'special');
     const innerOpts = { __proto__: null, ...ctx };
     if (recurseTimes !== null) innerOpts.depth = recurseTimes - 1;
     const list = this.#list;
@@ -475,10 +488,26 @@ delete URLSearchParams.listOf;
 delete URLSearchParams.forUrl;
 delete URLSearchParams.reset;
 {
-  const names = ['size', 'append', 'delete', 'get', 'getAll', 'has', 'set', 'sort', 'entries',
-    'forEach', 'keys', 'values', 'toString'];
+  const names = [
+    'size',
+    'append',
+    'delete',
+    'get',
+    'getAll',
+    'has',
+    'set',
+    'sort',
+    'entries',
+    'forEach',
+    'keys',
+    'values',
+    'toString',
+  ];
   for (let i = 0; i < names.length; i++) {
-    ObjectDefineProperty(URLSearchParams.prototype, names[i], { __proto__: null, enumerable: true });
+    ObjectDefineProperty(URLSearchParams.prototype, names[i], {
+      __proto__: null,
+      enumerable: true,
+    });
   }
 }
 
@@ -515,7 +544,8 @@ class URLSearchParamsIterator {
     if (typeof this !== 'object' || this === null || !(#target in this)) {
       throw invalidThis('URLSearchParamsIterator');
     }
-    if (typeof recurseTimes === 'number' && recurseTimes < 0) return ctx.stylize('[Object]', 'special');
+    if (typeof recurseTimes === 'number' && recurseTimes < 0)
+      return ctx.stylize('[Object]', 'special');
     const innerOpts = { __proto__: null, ...ctx };
     if (recurseTimes !== null) innerOpts.depth = recurseTimes - 1;
     const list = listOf(this.#target);
@@ -532,7 +562,9 @@ class URLSearchParamsIterator {
       if (webPrimordials.RegExpPrototypeTest(/\n/, s)) breakLn = true;
       ArrayPrototypePush(strs, s);
     }
-    const body = breakLn ? `\n  ${ArrayPrototypeJoin(strs, ',\n  ')}` : ` ${ArrayPrototypeJoin(strs, ', ')}`;
+    const body = breakLn
+      ? `\n  ${ArrayPrototypeJoin(strs, ',\n  ')}`
+      : ` ${ArrayPrototypeJoin(strs, ', ')}`;
     return `URLSearchParams Iterator {${body} }`;
   }
 }
@@ -542,7 +574,10 @@ ObjectDefineProperty(URLSearchParamsIterator.prototype, SymbolToStringTag, {
   configurable: true,
   value: 'URLSearchParams Iterator',
 });
-ObjectDefineProperty(URLSearchParamsIterator.prototype, 'next', { __proto__: null, enumerable: true });
+ObjectDefineProperty(URLSearchParamsIterator.prototype, 'next', {
+  __proto__: null,
+  enumerable: true,
+});
 
 // ---- URL ----
 
@@ -550,7 +585,7 @@ function parse(input, base) {
   return base === undefined ? nativeParse(input) : nativeParse(input, base);
 }
 
-let objectUrlCounter = 0;
+let _objectUrlCounter = 0;
 
 function randomUuid() {
   let hex = '';
@@ -560,7 +595,7 @@ function randomUuid() {
     else if (i === 16) digit = (digit & 3) | 8;
     hex += NumberPrototypeToString(digit, 16);
   }
-  objectUrlCounter++;
+  _objectUrlCounter++;
   return `${StringPrototypeSlice(hex, 0, 8)}-${StringPrototypeSlice(hex, 8, 12)}-${StringPrototypeSlice(hex, 12, 16)}-${StringPrototypeSlice(hex, 16, 20)}-${StringPrototypeSlice(hex, 20)}`;
 }
 
@@ -569,6 +604,7 @@ export class URL {
   #params = null;
 
   constructor(input, base = undefined) {
+    // biome-ignore lint/correctness/noUndeclaredVariables: the method's own `arguments` (Node counts the arguments given)
     if (arguments.length === 0) throw missingArgs('url');
     input = `${input}`;
     if (base !== undefined) base = `${base}`;
@@ -751,6 +787,7 @@ export class URL {
   }
 
   static parse(input, base = undefined) {
+    // biome-ignore lint/correctness/noUndeclaredVariables: the method's own `arguments` (Node counts the arguments given)
     if (arguments.length === 0) throw missingArgs('url');
     const parsedInput = `${input}`;
     const parsedBase = base === undefined ? undefined : `${base}`;
@@ -759,6 +796,7 @@ export class URL {
   }
 
   static canParse(url, base = undefined) {
+    // biome-ignore lint/correctness/noUndeclaredVariables: the method's own `arguments` (Node counts the arguments given)
     if (arguments.length === 0) throw missingArgs('url');
     url = `${url}`;
     return parse(url, base === undefined ? undefined : `${base}`) !== undefined;
@@ -772,6 +810,7 @@ export class URL {
   }
 
   static revokeObjectURL(url) {
+    // biome-ignore lint/correctness/noUndeclaredVariables: the method's own `arguments` (Node counts the arguments given)
     if (arguments.length === 0) throw missingArgs('url');
     const parts = parse(`${url}`, undefined);
     if (parts === undefined || parts[PROTOCOL] !== 'blob:') return;
@@ -787,8 +826,22 @@ ObjectDefineProperty(URL.prototype, SymbolToStringTag, {
   value: 'URL',
 });
 {
-  const names = ['toString', 'href', 'origin', 'protocol', 'username', 'password', 'host',
-    'hostname', 'port', 'pathname', 'search', 'searchParams', 'hash', 'toJSON'];
+  const names = [
+    'toString',
+    'href',
+    'origin',
+    'protocol',
+    'username',
+    'password',
+    'host',
+    'hostname',
+    'port',
+    'pathname',
+    'search',
+    'searchParams',
+    'hash',
+    'toJSON',
+  ];
   for (let i = 0; i < names.length; i++) {
     ObjectDefineProperty(URL.prototype, names[i], { __proto__: null, enumerable: true });
   }

@@ -118,7 +118,11 @@ export function invalidArgType(name, expected, actual) {
       msg += other[0];
     }
   }
-  return makeNodeError(TypeErrorCtor, 'ERR_INVALID_ARG_TYPE', `${msg}. Received ${describeType(actual)}`);
+  return makeNodeError(
+    TypeErrorCtor,
+    'ERR_INVALID_ARG_TYPE',
+    `${msg}. Received ${describeType(actual)}`,
+  );
 }
 
 function addNumericalSeparator(val) {
@@ -168,7 +172,9 @@ export function bufferOutOfBounds(name = undefined) {
   return makeNodeError(
     RangeErrorCtor,
     'ERR_BUFFER_OUT_OF_BOUNDS',
-    name ? `"${name}" is outside of buffer bounds` : 'Attempt to access memory outside buffer bounds',
+    name
+      ? `"${name}" is outside of buffer bounds`
+      : 'Attempt to access memory outside buffer bounds',
   );
 }
 
@@ -195,7 +201,11 @@ export function missingArgs(...names) {
 }
 
 export function invalidThis(type) {
-  return makeNodeError(TypeErrorCtor, 'ERR_INVALID_THIS', `Value of "this" must be of type ${type}`);
+  return makeNodeError(
+    TypeErrorCtor,
+    'ERR_INVALID_THIS',
+    `Value of "this" must be of type ${type}`,
+  );
 }
 
 export function invalidState(message, Ctor = ErrorCtor) {
@@ -215,7 +225,11 @@ export function argNotIterable(name) {
 }
 
 export function invalidTuple(name, what) {
-  return makeNodeError(TypeErrorCtor, 'ERR_INVALID_TUPLE', `${name} must be an iterable ${what} tuple`);
+  return makeNodeError(
+    TypeErrorCtor,
+    'ERR_INVALID_TUPLE',
+    `${name} must be an iterable ${what} tuple`,
+  );
 }
 
 export function invalidUrl(input, base) {
@@ -249,6 +263,7 @@ export function validateNumber(value, name, min = undefined, max = undefined) {
   if (
     (min != null && value < min) ||
     (max != null && value > max) ||
+    // biome-ignore lint/suspicious/noSelfCompare: a NaN test that no guest patch of Number.isNaN can steer
     ((min != null || max != null) && value !== value)
   ) {
     throw outOfRange(

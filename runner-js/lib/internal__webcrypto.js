@@ -29,7 +29,12 @@ import {
   WeakMapPrototypeSet,
 } from '../js/00_primordials.js';
 import { makeNodeError } from '../js/06_errors.js';
-import { bytesOf, isAnyArrayBuffer, validateBoolean, validateObject } from './internal__crypto_util.js';
+import {
+  bytesOf,
+  isAnyArrayBuffer,
+  validateBoolean,
+  validateObject,
+} from './internal__crypto_util.js';
 
 const cryptoRandomFill = bridge.cryptoRandomFill;
 const cryptoHashOnce = bridge.cryptoHashOnce;
@@ -77,7 +82,8 @@ export function getRandomValues(data) {
 }
 
 const HEX = [];
-for (let i = 0; i < 256; i++) HEX[i] = StringPrototypePadStart(NumberPrototypeToString(i, 16), 2, '0');
+for (let i = 0; i < 256; i++)
+  HEX[i] = StringPrototypePadStart(NumberPrototypeToString(i, 16), 2, '0');
 
 /** `crypto.randomUUID([options])`: a version 4 UUID. */
 export function randomUUID(options) {
@@ -105,7 +111,11 @@ const DIGESTS = {
 function algorithmName(algorithm) {
   if (typeof algorithm === 'string') return algorithm;
   if (algorithm !== null && typeof algorithm === 'object') return `${algorithm.name}`;
-  throw makeNodeError(TypeErrorCtor, 'ERR_INVALID_ARG_TYPE', 'Algorithm must be an object or a string');
+  throw makeNodeError(
+    TypeErrorCtor,
+    'ERR_INVALID_ARG_TYPE',
+    'Algorithm must be an object or a string',
+  );
 }
 
 function digestOf(algorithm) {
@@ -144,7 +154,8 @@ let constructing = false;
 /** A Web Crypto key (only HMAC secret keys are made here). */
 export class CryptoKey {
   constructor() {
-    if (!constructing) throw makeNodeError(TypeErrorCtor, 'ERR_ILLEGAL_CONSTRUCTOR', 'Illegal constructor');
+    if (!constructing)
+      throw makeNodeError(TypeErrorCtor, 'ERR_ILLEGAL_CONSTRUCTOR', 'Illegal constructor');
   }
   get type() {
     return 'secret';
@@ -168,14 +179,19 @@ ObjectDefineProperty(CryptoKey.prototype, SymbolToStringTag, {
 function key(value) {
   const data = WeakMapPrototypeGet(keyData, value);
   if (data === undefined) {
-    throw makeNodeError(TypeErrorCtor, 'ERR_INVALID_THIS', 'Value of "this" must be of type CryptoKey');
+    throw makeNodeError(
+      TypeErrorCtor,
+      'ERR_INVALID_THIS',
+      'Value of "this" must be of type CryptoKey',
+    );
   }
   return data;
 }
 
 function hmacKey(bytes, hash, extractable, usages) {
   const list = [];
-  if (!ArrayIsArray(usages)) throw domException('Unsupported key usage for an HMAC key', 'SyntaxError');
+  if (!ArrayIsArray(usages))
+    throw domException('Unsupported key usage for an HMAC key', 'SyntaxError');
   for (let i = 0; i < usages.length; i++) {
     const usage = usages[i];
     if (usage !== 'sign' && usage !== 'verify') {
@@ -195,7 +211,13 @@ function hmacKey(bytes, hash, extractable, usages) {
     hash: ObjectFreeze({ name: hash[0] }),
     length: TypedArrayPrototypeGetByteLength(bytes) * 8,
   });
-  WeakMapPrototypeSet(keyData, made, { bytes, hash, extractable: !!extractable, algorithm, usages: list });
+  WeakMapPrototypeSet(keyData, made, {
+    bytes,
+    hash,
+    extractable: !!extractable,
+    algorithm,
+    usages: list,
+  });
   return made;
 }
 
@@ -233,7 +255,8 @@ function notSupported() {
 /** `crypto.subtle`. */
 export class SubtleCrypto {
   constructor() {
-    if (!constructing) throw makeNodeError(TypeErrorCtor, 'ERR_ILLEGAL_CONSTRUCTOR', 'Illegal constructor');
+    if (!constructing)
+      throw makeNodeError(TypeErrorCtor, 'ERR_ILLEGAL_CONSTRUCTOR', 'Illegal constructor');
   }
   digest(algorithm, data) {
     return attempt(() => {
@@ -244,10 +267,12 @@ export class SubtleCrypto {
   importKey(format, keyData, algorithm, extractable, keyUsages) {
     return attempt(() => {
       const hash = hmacParams(algorithm);
-      if (format !== 'raw') throw domException(`Unable to import HMAC key with format ${format}`, 'NotSupportedError');
+      if (format !== 'raw')
+        throw domException(`Unable to import HMAC key with format ${format}`, 'NotSupportedError');
       const bytes = new Uint8ArrayCtor(bufferSource(keyData, 'importKey'));
       const bits = TypedArrayPrototypeGetByteLength(bytes) * 8;
-      if (bits === 0 || algorithm.length === 0) throw domException('Zero-length key is not supported', 'DataError');
+      if (bits === 0 || algorithm.length === 0)
+        throw domException('Zero-length key is not supported', 'DataError');
       if (algorithm.length !== undefined && algorithm.length !== bits) {
         throw domException('Invalid key length', 'DataError');
       }
@@ -258,7 +283,8 @@ export class SubtleCrypto {
     return attempt(() => {
       const data = key(k);
       if (!data.extractable) throw domException('key is not extractable', 'InvalidAccessError');
-      if (format !== 'raw') throw domException(`Unable to export HMAC key with format ${format}`, 'NotSupportedError');
+      if (format !== 'raw')
+        throw domException(`Unable to export HMAC key with format ${format}`, 'NotSupportedError');
       return arrayBufferOf(data.bytes);
     });
   }
@@ -266,7 +292,8 @@ export class SubtleCrypto {
     return attempt(() => {
       const hash = hmacParams(algorithm);
       const length = algorithm.length === undefined ? hash[2] * 8 : algorithm.length;
-      if (length === 0 || length % 8 !== 0) throw domException('Invalid key length', 'OperationError');
+      if (length === 0 || length % 8 !== 0)
+        throw domException('Invalid key length', 'OperationError');
       const bytes = new Uint8ArrayCtor(length / 8);
       cryptoRandomFill(bytes);
       return hmacKey(bytes, hash, extractable, keyUsages);
@@ -315,7 +342,8 @@ let subtleInstance;
 /** The global `crypto` object's class. */
 export class Crypto {
   constructor() {
-    if (!constructing) throw makeNodeError(TypeErrorCtor, 'ERR_ILLEGAL_CONSTRUCTOR', 'Illegal constructor');
+    if (!constructing)
+      throw makeNodeError(TypeErrorCtor, 'ERR_ILLEGAL_CONSTRUCTOR', 'Illegal constructor');
   }
   get subtle() {
     return subtleInstance;

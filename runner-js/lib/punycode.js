@@ -16,8 +16,12 @@ import {
 } from '../js/00_primordials.js';
 import { webPrimordials } from '../js/09_web_primordials.js';
 
-const { RegExpPrototypeSymbolReplace, RegExpPrototypeTest, StringFromCodePoint, StringPrototypeSplit } =
-  webPrimordials;
+const {
+  RegExpPrototypeSymbolReplace,
+  RegExpPrototypeTest,
+  StringFromCodePoint,
+  StringPrototypeSplit,
+} = webPrimordials;
 
 const maxInt = 2147483647;
 const base = 36;
@@ -172,7 +176,10 @@ function encode(input) {
           if (q < t) break;
           const qMinusT = q - t;
           const baseMinusT = base - t;
-          ArrayPrototypePush(output, StringFromCharCode(digitToBasic(t + (qMinusT % baseMinusT), 0)));
+          ArrayPrototypePush(
+            output,
+            StringFromCharCode(digitToBasic(t + (qMinusT % baseMinusT), 0)),
+          );
           q = MathFloor(qMinusT / baseMinusT);
         }
         ArrayPrototypePush(output, StringFromCharCode(digitToBasic(q, 0)));

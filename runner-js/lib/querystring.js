@@ -19,7 +19,8 @@ const { DecodeURIComponent, MathAbs } = webPrimordials;
 
 const hexTable = [];
 for (let i = 0; i < 256; ++i) {
-  hexTable[i] = `%${i < 16 ? '0' : ''}${webPrimordials.StringPrototypeToUpperCase(webPrimordials.NumberPrototypeToString(i, 16))}`;
+  hexTable[i] =
+    `%${i < 16 ? '0' : ''}${webPrimordials.StringPrototypeToUpperCase(webPrimordials.NumberPrototypeToString(i, 16))}`;
 }
 
 // Characters escape() leaves as they are: A-Z a-z 0-9 - _ . ! ~ * ' ( )
@@ -65,7 +66,9 @@ export function encodeStr(str, keep) {
     if (c < 0xd800 || c >= 0xe000) {
       lastPos = i + 1;
       out +=
-        hexTable[0xe0 | (c >> 12)] + hexTable[0x80 | ((c >> 6) & 0x3f)] + hexTable[0x80 | (c & 0x3f)];
+        hexTable[0xe0 | (c >> 12)] +
+        hexTable[0x80 | ((c >> 6) & 0x3f)] +
+        hexTable[0x80 | (c & 0x3f)];
       continue;
     }
     ++i;

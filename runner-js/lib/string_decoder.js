@@ -31,7 +31,16 @@ const kMissingBytes = 4;
 const kBufferedBytes = 5;
 const kEncodingField = 6;
 // Node's `enum encoding` values, as the state buffer holds them.
-const NODE_ENCODING = { __proto__: null, ascii: 0, utf8: 1, base64: 2, utf16le: 3, latin1: 4, hex: 5, base64url: 7 };
+const NODE_ENCODING = {
+  __proto__: null,
+  ascii: 0,
+  utf8: 1,
+  base64: 2,
+  utf16le: 3,
+  latin1: 4,
+  hex: 5,
+  base64url: 7,
+};
 const ID_OF_NODE = [ASCII, UTF8, BASE64, UTF16LE, LATIN1, HEX, -1, BASE64URL];
 
 function stateOf(self) {
@@ -146,7 +155,8 @@ export function StringDecoder(encoding) {
 
 function write(buf) {
   if (typeof buf === 'string') return buf;
-  if (!ArrayBufferIsView(buf)) throw invalidArgType('buf', ['Buffer', 'TypedArray', 'DataView'], buf);
+  if (!ArrayBufferIsView(buf))
+    throw invalidArgType('buf', ['Buffer', 'TypedArray', 'DataView'], buf);
   return decode(stateOf(this), viewBytes(buf));
 }
 
@@ -199,4 +209,3 @@ ObjectDefineProperty(StringDecoder.prototype, 'lastTotal', {
     return state[kBufferedBytes] + state[kMissingBytes];
   },
 });
-

@@ -20,9 +20,9 @@ import {
   StringPrototypeToLowerCase,
   TypeErrorCtor,
 } from '../js/00_primordials.js';
-import { pathResolve } from '../js/40_path.js';
 import { webPrimordials } from '../js/09_web_primordials.js';
 import { emitWarning } from '../js/23_warnings.js';
+import { pathResolve } from '../js/40_path.js';
 import {
   domainToASCII,
   domainToUnicode,
@@ -31,7 +31,6 @@ import {
   URL,
   URLSearchParams,
 } from './internal__url.js';
-import { encodeStr, querystringExports } from './querystring.js';
 import {
   invalidArgType,
   invalidUrl,
@@ -39,6 +38,7 @@ import {
   validateObject,
   validateString,
 } from './internal__web_errors.js';
+import { encodeStr, querystringExports } from './querystring.js';
 
 const {
   ArrayPrototypeUnshift,
@@ -81,8 +81,20 @@ const hostnameMaxLen = 255;
 const unsafeProtocol = setOf(['javascript', 'javascript:']);
 const hostlessProtocol = setOf(['javascript', 'javascript:']);
 const slashedProtocol = setOf([
-  'http', 'http:', 'https', 'https:', 'ftp', 'ftp:', 'gopher', 'gopher:', 'file', 'file:',
-  'ws', 'ws:', 'wss', 'wss:',
+  'http',
+  'http:',
+  'https',
+  'https:',
+  'ftp',
+  'ftp:',
+  'gopher',
+  'gopher:',
+  'file',
+  'file:',
+  'ws',
+  'ws:',
+  'wss',
+  'wss:',
 ]);
 const forbiddenHostChars = /[\0\t\n\r #%/:<>?@[\\\]^|]/;
 const forbiddenHostCharsIpv6 = /[\0\t\n\r #%/<>?@\\^|]/;
@@ -190,7 +202,8 @@ function urlObjectParse(url, parseQueryString, slashesDenoteHost) {
 
   let slashes;
   if (slashesDenoteHost || proto || RegExpPrototypeTest(hostPattern, rest)) {
-    slashes = StringPrototypeCharCodeAt(rest, 0) === 47 && StringPrototypeCharCodeAt(rest, 1) === 47;
+    slashes =
+      StringPrototypeCharCodeAt(rest, 0) === 47 && StringPrototypeCharCodeAt(rest, 1) === 47;
     if (slashes && !(proto && hasProto(hostlessProtocol, lowerProto))) {
       rest = StringPrototypeSlice(rest, 2);
       this.slashes = true;
@@ -405,13 +418,18 @@ function formatWhatwg(href, fragment, unicode, search, auth) {
     url.password = '';
   }
   let out = url.href;
-  if (!fragment && StringPrototypeCharCodeAt(out, out.length - 1) === 35) out = StringPrototypeSlice(out, 0, -1);
+  if (!fragment && StringPrototypeCharCodeAt(out, out.length - 1) === 35)
+    out = StringPrototypeSlice(out, 0, -1);
   if (unicode) {
     const host = url.hostname;
     const converted = domainToUnicode(host);
     if (converted !== '' && converted !== host) {
       const at = StringPrototypeIndexOf(out, host, url.protocol.length);
-      if (at !== -1) out = StringPrototypeSlice(out, 0, at) + converted + StringPrototypeSlice(out, at + host.length);
+      if (at !== -1)
+        out =
+          StringPrototypeSlice(out, 0, at) +
+          converted +
+          StringPrototypeSlice(out, at + host.length);
     }
   }
   return out;
@@ -472,7 +490,8 @@ function urlObjectFormat() {
     }
   }
   if (lastPos > 0) {
-    if (lastPos !== pathname.length) pathname = newPathname + StringPrototypeSlice(pathname, lastPos);
+    if (lastPos !== pathname.length)
+      pathname = newPathname + StringPrototypeSlice(pathname, lastPos);
     else pathname = newPathname;
   }
   if (this.slashes || SetPrototypeHas(slashedProtocol, protocol)) {
@@ -547,6 +566,7 @@ function urlObjectResolveObject(relative) {
       !hasProto(hostlessProtocol, relative.protocol)
     ) {
       const relPath = split(relative.pathname || '', '/');
+      // biome-ignore lint/suspicious/noAssignInExpressions: Node's url.resolve, kept as written
       while (relPath.length && !(relative.host = ArrayPrototypeShift(relPath)));
       if (!relative.host) relative.host = '';
       if (!relative.hostname) relative.hostname = '';
@@ -663,7 +683,7 @@ function urlObjectResolveObject(relative) {
   if (!mustEndAbs && !removeAllDots) {
     while (up--) ArrayPrototypeUnshift(srcPath, '..');
   }
-  if (mustEndAbs && srcPath[0] !== '' && (!srcPath[0] || srcPath[0][0] !== '/')) {
+  if (mustEndAbs && srcPath[0] !== '' && srcPath[0]?.[0] !== '/') {
     ArrayPrototypeUnshift(srcPath, '');
   }
   if (hasTrailingSlash && StringPrototypeSlice(ArrayPrototypeJoin(srcPath, '/'), -1) !== '/') {
@@ -671,7 +691,11 @@ function urlObjectResolveObject(relative) {
   }
   const isAbsolute = srcPath[0] === '' || (srcPath[0] && srcPath[0][0] === '/');
   if (noLeadingSlashes) {
-    result.hostname = result.host = isAbsolute ? '' : srcPath.length ? ArrayPrototypeShift(srcPath) : '';
+    result.hostname = result.host = isAbsolute
+      ? ''
+      : srcPath.length
+        ? ArrayPrototypeShift(srcPath)
+        : '';
     const authInHost =
       result.host && StringPrototypeIndexOf(result.host, '@') > 0 ? split(result.host, '@') : false;
     if (authInHost) {
@@ -765,7 +789,10 @@ function encodePathChars(filepath) {
 function pathToFileURL(filepath) {
   validateString(filepath, 'path');
   let resolved = pathResolve(filepath);
-  if (StringPrototypeCharCodeAt(filepath, filepath.length - 1) === 47 && resolved[resolved.length - 1] !== '/') {
+  if (
+    StringPrototypeCharCodeAt(filepath, filepath.length - 1) === 47 &&
+    resolved[resolved.length - 1] !== '/'
+  ) {
     resolved += '/';
   }
   resolved = encodePathChars(resolved);

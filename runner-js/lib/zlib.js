@@ -22,8 +22,8 @@ import {
   TypedArrayPrototypeGetByteLength,
   TypedArrayPrototypeSet,
   TypedArrayPrototypeSubarray,
-  Uint32ArrayCtor,
   Uint8ArrayCtor,
+  Uint32ArrayCtor,
 } from '../js/00_primordials.js';
 import { makeInvalidArgType, makeNodeError, validateFunction } from '../js/06_errors.js';
 import { setImmediate } from '../js/24_timers.js';
@@ -252,7 +252,13 @@ function zlibHandle(opts, mode) {
       C.Z_DEFAULT_COMPRESSION,
     );
     // memLevel and strategy are checked as Node does; the engine uses zlib's defaults for them.
-    checkRangesOrGetDefault(opts.memLevel, 'options.memLevel', C.Z_MIN_MEMLEVEL, C.Z_MAX_MEMLEVEL, 8);
+    checkRangesOrGetDefault(
+      opts.memLevel,
+      'options.memLevel',
+      C.Z_MIN_MEMLEVEL,
+      C.Z_MAX_MEMLEVEL,
+      8,
+    );
     checkRangesOrGetDefault(opts.strategy, 'options.strategy', C.Z_DEFAULT_STRATEGY, C.Z_FIXED, 0);
     dictionary = opts.dictionary;
     if (dictionary !== undefined) {
@@ -374,7 +380,10 @@ function run(engine, job, deadline) {
     const availInAfter = state[1];
     const have = job.availOut - availOutAfter;
     if (have > 0) {
-      ArrayPrototypePush(job.chunks, TypedArrayPrototypeSubarray(job.buffer, job.offset, job.offset + have));
+      ArrayPrototypePush(
+        job.chunks,
+        TypedArrayPrototypeSubarray(job.buffer, job.offset, job.offset + have),
+      );
       job.offset += have;
       job.nread += have;
       if (job.nread > base.maxOutputLength) throw tooLarge(base.maxOutputLength);
@@ -434,7 +443,11 @@ function asyncInput(buffer) {
   if (isAnyArrayBuffer(buffer)) return new Uint8ArrayCtor(buffer);
   if (typeof buffer === 'string') return bridgeUtf8Encode(buffer);
   if (ArrayBufferIsView(buffer)) return bytesOf(buffer);
-  throw makeInvalidArgType('chunk', 'string or an instance of Buffer, TypedArray, or DataView', buffer);
+  throw makeInvalidArgType(
+    'chunk',
+    'string or an instance of Buffer, TypedArray, or DataView',
+    buffer,
+  );
 }
 
 function result(engine, buffer) {
@@ -490,7 +503,11 @@ function asyncMethod(mode) {
 /** `zlib.crc32(data[, value])`. */
 export function crc32(data, value = 0) {
   if (typeof data !== 'string' && !ArrayBufferIsView(data)) {
-    throw makeInvalidArgType('data', 'string or an instance of Buffer, TypedArray, or DataView', data);
+    throw makeInvalidArgType(
+      'data',
+      'string or an instance of Buffer, TypedArray, or DataView',
+      data,
+    );
   }
   validateUint32(value, 'value');
   return zlibCrc32(data, value);

@@ -18,6 +18,7 @@ mod encodings;
 pub mod esm;
 mod handles;
 mod memory;
+mod node_process;
 mod url;
 mod views;
 mod wasi;
@@ -63,6 +64,7 @@ fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
     all.extend(crypto::callbacks());
     all.extend(zlib::callbacks());
     all.extend(esm::callbacks());
+    all.extend(node_process::callbacks());
     all
 }
 

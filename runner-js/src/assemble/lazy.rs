@@ -124,8 +124,9 @@ pub fn assemble_lazy(
 }
 
 /// The factory-scope support the `agentos:lazy` pseudo-module stands for: `internals()` builds
-/// (once) a frozen object of every runner export, with captured `Object.freeze`, because it runs
-/// at guest time; `LAZY_BUILTINS` lists the names guests may require.
+/// (once) a frozen object of every runner export, with captured `Object.freeze`; the factory
+/// calls it after the last module (so it is in the snapshot); `LAZY_BUILTINS` lists the names
+/// guests may require.
 pub fn factory_support(exports: &[&str], builtins: &[Builtin]) -> String {
     let public: Vec<String> = builtins
         .iter()

@@ -10,6 +10,7 @@ mod fuzz_requests;
 mod js_exec;
 mod limits;
 mod node_crypto;
+mod node_surface;
 mod node_web;
 mod node_zlib;
 mod protocol;

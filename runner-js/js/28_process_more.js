@@ -1,0 +1,130 @@
+// 28_process_more.js: the `process` members real code reaches for beyond the basics (issue 15,
+// item 4): memoryUsage (V8's heap statistics), cpuUsage (the guest thread's CPU time), umask,
+// the uid/gid family (the sandbox's fixed view: root, as fs.stat reports files), release,
+// config, features, allowedNodeEnvironmentFlags, resourceUsage, kill, and the privileged setters
+// (ERR_NOT_SUPPORTED_IN_SANDBOX). Only small stubs live here (the snapshot): the
+// implementations are in lib/internal__process_more.js, loaded on first use.
+
+import { ObjectDefineProperty, ObjectKeys, ReflectApply } from './00_primordials.js';
+import { NODE_VERSION } from './06_errors.js';
+import { processObject } from './20_exit.js';
+import { loadLazyBuiltin } from './49_lazy.js';
+
+function processMore() {
+  return loadLazyBuiltin('internal/process_more');
+}
+
+function delegate(name, implName = name) {
+  const fn = function (...args) {
+    return ReflectApply(processMore()[implName], this, args);
+  };
+  ObjectDefineProperty(fn, 'name', { __proto__: null, value: name });
+  return fn;
+}
+
+function privileged(name) {
+  const fn = function () {
+    throw processMore().notSupported(name);
+  };
+  ObjectDefineProperty(fn, 'name', { __proto__: null, value: name });
+  return fn;
+}
+
+function zero(name) {
+  const fn = function () {
+    return 0;
+  };
+  ObjectDefineProperty(fn, 'name', { __proto__: null, value: name });
+  return fn;
+}
+
+function defineValue(key, value) {
+  ObjectDefineProperty(processObject, key, {
+    __proto__: null,
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+}
+
+function defineLazyValue(key, load) {
+  ObjectDefineProperty(processObject, key, {
+    __proto__: null,
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = load();
+      defineValue(key, value);
+      return value;
+    },
+    set(value) {
+      defineValue(key, value);
+    },
+  });
+}
+
+/** Installs the members above on `process` (at factory time). */
+export function populateProcessMore() {
+  const memoryUsage = delegate('memoryUsage');
+  ObjectDefineProperty(memoryUsage, 'rss', {
+    __proto__: null,
+    value: delegate('rss', 'memoryUsageRss'),
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+  const members = {
+    __proto__: null,
+    memoryUsage,
+    cpuUsage: delegate('cpuUsage'),
+    resourceUsage: delegate('resourceUsage'),
+    umask: delegate('umask'),
+    kill: delegate('kill'),
+    constrainedMemory: delegate('constrainedMemory'),
+    availableMemory: delegate('availableMemory'),
+    getuid: zero('getuid'),
+    geteuid: zero('geteuid'),
+    getgid: zero('getgid'),
+    getegid: zero('getegid'),
+    getgroups: function getgroups() {
+      return [0];
+    },
+    getActiveResourcesInfo: function getActiveResourcesInfo() {
+      return [];
+    },
+    release: {
+      name: 'node',
+      lts: 'Iron',
+      sourceUrl: `https://nodejs.org/download/release/${NODE_VERSION}/node-${NODE_VERSION}.tar.gz`,
+      headersUrl: `https://nodejs.org/download/release/${NODE_VERSION}/node-${NODE_VERSION}-headers.tar.gz`,
+    },
+    features: {
+      inspector: false,
+      debug: false,
+      uv: true,
+      ipv6: true,
+      tls_alpn: false,
+      tls_sni: false,
+      tls_ocsp: false,
+      tls: false,
+      cached_builtins: true,
+      require_module: false,
+    },
+  };
+  const names = [
+    'abort',
+    'setuid',
+    'setgid',
+    'seteuid',
+    'setegid',
+    'setgroups',
+    'initgroups',
+    'dlopen',
+  ];
+  for (let i = 0; i < names.length; i++) members[names[i]] = privileged(names[i]);
+  const keys = ObjectKeys(members);
+  for (let i = 0; i < keys.length; i++) defineValue(keys[i], members[keys[i]]);
+  defineLazyValue('config', () => processMore().config);
+  defineLazyValue('allowedNodeEnvironmentFlags', () => processMore().allowedNodeEnvironmentFlags());
+}

@@ -1,0 +1,299 @@
+// lib/internal__fs_extra.js: the parts of `fs` loaded on first use: stat with `{ bigint: true }`
+// (BigIntStats), cp/cpSync (recursive, over the sync primitives), opendir and fs.Dir, and the
+// watchers, which the sandbox cannot offer (no change notifications over WASI):
+// ERR_NOT_SUPPORTED_IN_SANDBOX naming the API.
+
+import {
+  ArrayPrototypePush,
+  ArrayPrototypeShift,
+  BigIntCtor,
+  DateCtor,
+  ErrorCtor,
+  NumberCtor,
+  ObjectSetPrototypeOf,
+  PromiseCtor,
+  StringPrototypeStartsWith,
+  SymbolAsyncIterator,
+  SymbolFor,
+} from '../js/00_primordials.js';
+import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
+import { setImmediate } from '../js/24_timers.js';
+import {
+  nodeSet,
+  pathDirname,
+  pathIsAbsolute,
+  pathJoinList,
+  pathRelative,
+  pathResolve,
+} from '../js/40_path.js';
+import { fsAbs, fsFail, fsIsErr, fsPathArg, fsStatRaw } from '../js/41_fs_core.js';
+import { FS_S_IFDIR, FS_S_IFMT, fsModeOf, Stats } from '../js/43_fs_stats.js';
+import { fsCopyFileSync, fsLstatSync } from '../js/44_fs_files.js';
+import {
+  fsMkdirSync,
+  fsReaddirSync,
+  fsReadlinkSync,
+  fsRmSync,
+  fsSymlinkSync,
+} from '../js/45_fs_dirs.js';
+
+// ---- BigIntStats ----
+
+export function BigIntStats(st) {
+  const synthetic = st === 'synthetic';
+  const ns = (i) => (synthetic ? 0n : BigIntCtor(st[i]));
+  const ms = (v) => v / 1000000n;
+  const size = synthetic ? 4096n : BigIntCtor(st[4]);
+  nodeSet(this, 'dev', synthetic ? 0n : BigIntCtor(st[0]));
+  nodeSet(this, 'mode', BigIntCtor(synthetic ? FS_S_IFDIR | 0o555 : fsModeOf(st[2])));
+  nodeSet(this, 'nlink', synthetic ? 1n : BigIntCtor(st[3]));
+  nodeSet(this, 'uid', 0n);
+  nodeSet(this, 'gid', 0n);
+  nodeSet(this, 'rdev', 0n);
+  nodeSet(this, 'blksize', 4096n);
+  nodeSet(this, 'ino', synthetic ? 0n : BigIntCtor(st[1]));
+  nodeSet(this, 'size', size);
+  nodeSet(this, 'blocks', (size + 511n) / 512n);
+  nodeSet(this, 'atimeMs', ms(ns(5)));
+  nodeSet(this, 'mtimeMs', ms(ns(6)));
+  nodeSet(this, 'ctimeMs', ms(ns(7)));
+  nodeSet(this, 'birthtimeMs', ms(ns(7)));
+  nodeSet(this, 'atimeNs', ns(5));
+  nodeSet(this, 'mtimeNs', ns(6));
+  nodeSet(this, 'ctimeNs', ns(7));
+  nodeSet(this, 'birthtimeNs', ns(7));
+  nodeSet(this, 'atime', new DateCtor(NumberCtor(ms(ns(5)))));
+  nodeSet(this, 'mtime', new DateCtor(NumberCtor(ms(ns(6)))));
+  nodeSet(this, 'ctime', new DateCtor(NumberCtor(ms(ns(7)))));
+  nodeSet(this, 'birthtime', new DateCtor(NumberCtor(ms(ns(7)))));
+}
+ObjectSetPrototypeOf(BigIntStats.prototype, Stats.prototype);
+{
+  const kinds = [
+    ['isFile', 0o100000],
+    ['isDirectory', 0o040000],
+    ['isSymbolicLink', 0o120000],
+    ['isBlockDevice', 0o060000],
+    ['isCharacterDevice', 0o020000],
+    ['isFIFO', 0o010000],
+    ['isSocket', 0o140000],
+  ];
+  for (let i = 0; i < kinds.length; i++) {
+    const bits = BigIntCtor(kinds[i][1]);
+    BigIntStats.prototype[kinds[i][0]] = function () {
+      return (this.mode & BigIntCtor(FS_S_IFMT)) === bits;
+    };
+  }
+}
+
+/** The BigIntStats of `path` (stat or lstat). */
+export function bigintStat(path, follow, throwIfNoEntry) {
+  path = fsPathArg(path);
+  const st = fsStatRaw(fsAbs(path), follow);
+  if (fsIsErr(st)) {
+    if (throwIfNoEntry === false && (st === -44 || st === -54)) return undefined;
+    fsFail(-st, follow ? 'stat' : 'lstat', path);
+  }
+  return new BigIntStats(st);
+}
+
+// ---- cp ----
+
+function cpError(code, message) {
+  const err = makeNodeError(ErrorCtor, code, message);
+  return err;
+}
+
+export function cpSync(src, dest, options = undefined) {
+  src = fsPathArg(src, 'src');
+  dest = fsPathArg(dest, 'dest');
+  const opts = options ?? {};
+  const force = opts.force !== false;
+  const errorOnExist = !!opts.errorOnExist;
+  const filter = opts.filter;
+  const srcAbs = pathResolve(src);
+  const destAbs = pathResolve(dest);
+  if (srcAbs === destAbs) {
+    throw cpError(
+      'ERR_FS_CP_EINVAL',
+      `Invalid src or dest: cp returned EINVAL (src and dest cannot be the same) ${destAbs}`,
+    );
+  }
+  const st = fsLstatSync(src);
+  if (st.isDirectory()) {
+    if (!opts.recursive) {
+      throw cpError(
+        'ERR_FS_EISDIR',
+        `Recursive option is required to copy a directory: cp returned EISDIR (${src} is a directory (not copied)) ${src}`,
+      );
+    }
+    if (StringPrototypeStartsWith(`${destAbs}/`, `${srcAbs}/`)) {
+      throw cpError(
+        'ERR_FS_CP_EINVAL',
+        `Invalid src or dest: cp returned EINVAL (cannot copy ${src} to a subdirectory of self ${dest}) ${dest}`,
+      );
+    }
+  }
+  copyEntry(srcAbs, destAbs, st, {
+    force,
+    errorOnExist,
+    filter,
+    recursive: !!opts.recursive,
+    dereference: !!opts.dereference,
+  });
+}
+
+function copyEntry(src, dest, st, opts) {
+  if (typeof opts.filter === 'function' && !opts.filter(src, dest)) return;
+  if (st.isDirectory()) {
+    fsMkdirSync(dest, { recursive: true });
+    const names = fsReaddirSync(src);
+    for (let i = 0; i < names.length; i++) {
+      const from = pathJoinList([src, names[i]]);
+      copyEntry(from, pathJoinList([dest, names[i]]), fsLstatSync(from), opts);
+    }
+    return;
+  }
+  const existing = fsLstatSync(dest, { throwIfNoEntry: false });
+  if (existing !== undefined) {
+    if (!opts.force) {
+      if (opts.errorOnExist) {
+        throw cpError(
+          'ERR_FS_CP_EEXIST',
+          `Target already exists: cp returned EEXIST (${dest} already exists) ${dest}`,
+        );
+      }
+      return;
+    }
+    if (existing.isDirectory()) {
+      throw cpError(
+        'ERR_FS_CP_NON_DIR_TO_DIR',
+        `Cannot overwrite directory with non-directory: cp returned EISDIR (cannot overwrite directory ${dest} with non-directory ${src}) ${dest}`,
+      );
+    }
+    fsRmSync(dest);
+  }
+  if (st.isSymbolicLink() && !opts.dereference) {
+    // Node makes a relative target absolute (resolved from the source link's folder); the
+    // sandbox refuses absolute link targets, so the copy points at the same file relatively.
+    let target = fsReadlinkSync(src);
+    if (!pathIsAbsolute(target)) {
+      target = pathRelative(pathDirname(dest), pathResolve(pathDirname(src), target));
+    }
+    fsSymlinkSync(target, dest);
+  } else {
+    fsCopyFileSync(src, dest);
+  }
+}
+
+// ---- opendir / Dir ----
+
+export class Dir {
+  #path;
+  #entries;
+  #closed = false;
+
+  constructor(path, entries) {
+    this.#path = path;
+    this.#entries = entries;
+  }
+
+  get path() {
+    return this.#path;
+  }
+
+  #check() {
+    if (this.#closed)
+      throw makeNodeError(ErrorCtor, 'ERR_DIR_CLOSED', 'Directory handle was closed');
+  }
+
+  readSync() {
+    this.#check();
+    return this.#entries.length > 0 ? ArrayPrototypeShift(this.#entries) : null;
+  }
+
+  read(callback) {
+    if (callback === undefined) {
+      return new PromiseCtor((resolve, reject) => {
+        try {
+          resolve(this.readSync());
+        } catch (e) {
+          reject(e);
+        }
+      });
+    }
+    if (typeof callback !== 'function') throw makeInvalidArgType('callback', 'function', callback);
+    let entry;
+    try {
+      entry = this.readSync();
+    } catch (e) {
+      setImmediate(callback, e);
+      return undefined;
+    }
+    setImmediate(callback, null, entry);
+    return undefined;
+  }
+
+  closeSync() {
+    this.#check();
+    this.#closed = true;
+  }
+
+  close(callback) {
+    if (callback === undefined) {
+      return new PromiseCtor((resolve, reject) => {
+        try {
+          resolve(this.closeSync());
+        } catch (e) {
+          reject(e);
+        }
+      });
+    }
+    let err = null;
+    try {
+      this.closeSync();
+    } catch (e) {
+      err = e;
+    }
+    setImmediate(callback, err);
+    return undefined;
+  }
+
+  async *entries() {
+    try {
+      for (;;) {
+        const entry = this.readSync();
+        if (entry === null) break;
+        yield entry;
+      }
+    } finally {
+      if (!this.#closed) this.closeSync();
+    }
+  }
+
+  [SymbolAsyncIterator]() {
+    return this.entries();
+  }
+
+  [SymbolFor('nodejs.dispose')]() {
+    if (!this.#closed) this.closeSync();
+  }
+}
+
+export function opendirSync(path, options = undefined) {
+  path = fsPathArg(path);
+  const list = fsReaddirSync(path, { withFileTypes: true, recursive: !!options?.recursive });
+  const entries = [];
+  for (let i = 0; i < list.length; i++) ArrayPrototypePush(entries, list[i]);
+  return new Dir(path, entries);
+}
+
+// ---- watchers ----
+
+export function watchNotSupported(api) {
+  return makeNodeError(
+    ErrorCtor,
+    'ERR_NOT_SUPPORTED_IN_SANDBOX',
+    `fs.${api} is not supported in the agentOS sandbox (no file change notifications)`,
+  );
+}

@@ -1,0 +1,139 @@
+// lib/internal__net_values.js: the constants and pure helpers of the networking builtins
+// (http.METHODS, http.STATUS_CODES, net.isIP): real, because packages read them at load time.
+
+import { RegExpCtor, RegExpPrototypeTest } from '../js/00_primordials.js';
+
+export const METHODS = [
+  'ACL',
+  'BIND',
+  'CHECKOUT',
+  'CONNECT',
+  'COPY',
+  'DELETE',
+  'GET',
+  'HEAD',
+  'LINK',
+  'LOCK',
+  'M-SEARCH',
+  'MERGE',
+  'MKACTIVITY',
+  'MKCALENDAR',
+  'MKCOL',
+  'MOVE',
+  'NOTIFY',
+  'OPTIONS',
+  'PATCH',
+  'POST',
+  'PROPFIND',
+  'PROPPATCH',
+  'PURGE',
+  'PUT',
+  'QUERY',
+  'REBIND',
+  'REPORT',
+  'SEARCH',
+  'SOURCE',
+  'SUBSCRIBE',
+  'TRACE',
+  'UNBIND',
+  'UNLINK',
+  'UNLOCK',
+  'UNSUBSCRIBE',
+];
+
+export const STATUS_CODES = {
+  100: 'Continue',
+  101: 'Switching Protocols',
+  102: 'Processing',
+  103: 'Early Hints',
+  200: 'OK',
+  201: 'Created',
+  202: 'Accepted',
+  203: 'Non-Authoritative Information',
+  204: 'No Content',
+  205: 'Reset Content',
+  206: 'Partial Content',
+  207: 'Multi-Status',
+  208: 'Already Reported',
+  226: 'IM Used',
+  300: 'Multiple Choices',
+  301: 'Moved Permanently',
+  302: 'Found',
+  303: 'See Other',
+  304: 'Not Modified',
+  305: 'Use Proxy',
+  307: 'Temporary Redirect',
+  308: 'Permanent Redirect',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  402: 'Payment Required',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  407: 'Proxy Authentication Required',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  410: 'Gone',
+  411: 'Length Required',
+  412: 'Precondition Failed',
+  413: 'Payload Too Large',
+  414: 'URI Too Long',
+  415: 'Unsupported Media Type',
+  416: 'Range Not Satisfiable',
+  417: 'Expectation Failed',
+  418: "I'm a Teapot",
+  421: 'Misdirected Request',
+  422: 'Unprocessable Entity',
+  423: 'Locked',
+  424: 'Failed Dependency',
+  425: 'Too Early',
+  426: 'Upgrade Required',
+  428: 'Precondition Required',
+  429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
+  451: 'Unavailable For Legal Reasons',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+  505: 'HTTP Version Not Supported',
+  506: 'Variant Also Negotiates',
+  507: 'Insufficient Storage',
+  508: 'Loop Detected',
+  509: 'Bandwidth Limit Exceeded',
+  510: 'Not Extended',
+  511: 'Network Authentication Required',
+};
+
+const IPV4_PART = '(?:[0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])';
+const IPV4 = `(?:${IPV4_PART}\\.){3}${IPV4_PART}`;
+const IPV6_SEG = '(?:[0-9a-fA-F]{1,4})';
+const IPV6 =
+  '(?:' +
+  `(?:${IPV6_SEG}:){7}(?:${IPV6_SEG}|:)|` +
+  `(?:${IPV6_SEG}:){6}(?:${IPV4}|:${IPV6_SEG}|:)|` +
+  `(?:${IPV6_SEG}:){5}(?::${IPV4}|(?::${IPV6_SEG}){1,2}|:)|` +
+  `(?:${IPV6_SEG}:){4}(?:(?::${IPV6_SEG}){0,1}:${IPV4}|(?::${IPV6_SEG}){1,3}|:)|` +
+  `(?:${IPV6_SEG}:){3}(?:(?::${IPV6_SEG}){0,2}:${IPV4}|(?::${IPV6_SEG}){1,4}|:)|` +
+  `(?:${IPV6_SEG}:){2}(?:(?::${IPV6_SEG}){0,3}:${IPV4}|(?::${IPV6_SEG}){1,5}|:)|` +
+  `(?:${IPV6_SEG}:){1}(?:(?::${IPV6_SEG}){0,4}:${IPV4}|(?::${IPV6_SEG}){1,6}|:)|` +
+  `(?::(?:(?::${IPV6_SEG}){0,5}:${IPV4}|(?::${IPV6_SEG}){1,7}|:))` +
+  ')(?:%[0-9a-zA-Z-.:]{1,})?';
+const IPV4_RE = new RegExpCtor(`^${IPV4}$`);
+const IPV6_RE = new RegExpCtor(`^${IPV6}$`);
+
+export function isIPv4(s) {
+  return typeof s === 'string' && RegExpPrototypeTest(IPV4_RE, s);
+}
+
+export function isIPv6(s) {
+  return typeof s === 'string' && RegExpPrototypeTest(IPV6_RE, s);
+}
+
+export function isIP(s) {
+  if (isIPv4(s)) return 4;
+  if (isIPv6(s)) return 6;
+  return 0;
+}

@@ -1,0 +1,101 @@
+// lib/readline__promises.js: `readline/promises`: an Interface whose question() returns a
+// promise (with AbortSignal support), and the Readline class of cursor operations.
+import {
+  FunctionPrototypeCall,
+  ObjectDefineProperty,
+  ObjectSetPrototypeOf,
+  PromiseCtor,
+} from '../js/00_primordials.js';
+import { errUseAfterClose, Interface } from './internal__readline_interface.js';
+import { AbortError } from './internal__stream_core.js';
+
+function PromisesInterface(input, output, completer, terminal) {
+  if (!(this instanceof PromisesInterface)) {
+    return new PromisesInterface(input, output, completer, terminal);
+  }
+  FunctionPrototypeCall(Interface, this, input, output, completer, terminal);
+}
+ObjectSetPrototypeOf(PromisesInterface.prototype, Interface.prototype);
+ObjectSetPrototypeOf(PromisesInterface, Interface);
+ObjectDefineProperty(PromisesInterface, 'name', { __proto__: null, value: 'Interface' });
+
+PromisesInterface.prototype.question = function question(query, options = undefined) {
+  return new PromiseCtor((resolve, reject) => {
+    let cb = resolve;
+    const signal = options?.signal;
+    if (signal) {
+      if (signal.aborted) {
+        reject(new AbortError(undefined, { __proto__: null, cause: signal.reason }));
+        return;
+      }
+      const onAbort = () => {
+        this._questionCancel();
+        reject(new AbortError(undefined, { __proto__: null, cause: signal.reason }));
+      };
+      signal.addEventListener('abort', onAbort, { __proto__: null, once: true });
+      cb = (answer) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(answer);
+      };
+    }
+    if (this.closed) {
+      reject(errUseAfterClose());
+      return;
+    }
+    FunctionPrototypeCall(Interface.prototype.question, this, query, cb);
+  });
+};
+
+class Readline {
+  #stream;
+  #todo = [];
+
+  constructor(stream) {
+    this.#stream = stream;
+  }
+
+  clearLine(dir) {
+    this.#todo.push(dir < 0 ? '\x1b[1K' : dir > 0 ? '\x1b[0K' : '\x1b[2K');
+    return this;
+  }
+
+  clearScreenDown() {
+    this.#todo.push('\x1b[0J');
+    return this;
+  }
+
+  cursorTo(x, y = undefined) {
+    this.#todo.push(y === undefined ? `\x1b[${x + 1}G` : `\x1b[${y + 1};${x + 1}H`);
+    return this;
+  }
+
+  moveCursor(dx, dy) {
+    let s = '';
+    if (dx < 0) s += `\x1b[${-dx}D`;
+    else if (dx > 0) s += `\x1b[${dx}C`;
+    if (dy < 0) s += `\x1b[${-dy}A`;
+    else if (dy > 0) s += `\x1b[${dy}B`;
+    if (s) this.#todo.push(s);
+    return this;
+  }
+
+  commit() {
+    const data = this.#todo.join('');
+    this.#todo = [];
+    return new PromiseCtor((resolve) => this.#stream.write(data, resolve));
+  }
+
+  rollback() {
+    this.#todo = [];
+    return this;
+  }
+}
+
+export const readlinePromises = {
+  Interface: PromisesInterface,
+  Readline,
+  createInterface(input, output, completer, terminal) {
+    return new PromisesInterface(input, output, completer, terminal);
+  },
+};
+export const moduleExports = readlinePromises;

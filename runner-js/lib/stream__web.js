@@ -1,0 +1,29 @@
+// lib/stream__web.js: `stream/web`, the WHATWG streams (also the globals of the same names).
+import {
+  ReadableStream,
+  ReadableStreamDefaultController,
+  ReadableStreamDefaultReader,
+} from './internal__webstreams_readable.js';
+import {
+  ByteLengthQueuingStrategy,
+  CountQueuingStrategy,
+  TransformStream,
+  TransformStreamDefaultController,
+  WritableStream,
+  WritableStreamDefaultController,
+  WritableStreamDefaultWriter,
+} from './internal__webstreams_writable.js';
+
+export const webStreams = {
+  ReadableStream,
+  ReadableStreamDefaultReader,
+  ReadableStreamDefaultController,
+  TransformStream,
+  TransformStreamDefaultController,
+  WritableStream,
+  WritableStreamDefaultWriter,
+  WritableStreamDefaultController,
+  ByteLengthQueuingStrategy,
+  CountQueuingStrategy,
+};
+export const moduleExports = webStreams;

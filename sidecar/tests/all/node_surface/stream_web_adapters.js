@@ -1,0 +1,31 @@
+// Readable/Writable/Duplex fromWeb/toWeb: data and ends cross both ways.
+const { Readable, Writable, Duplex, PassThrough } = require('stream');
+(async () => {
+  const fromWeb = Readable.fromWeb(ReadableStream.from(['a', 'b', 'c']), { objectMode: true });
+  const got = [];
+  for await (const c of fromWeb) got.push(c);
+  console.log('fromWeb', got.join(''));
+  const web = Readable.toWeb(Readable.from(['x', 'y'], { objectMode: true }));
+  const out = [];
+  for await (const c of web) out.push(c);
+  console.log('toWeb', out.join(''));
+  const written = [];
+  const ws = new WritableStream({ write(chunk) { written.push(chunk); } });
+  const w = Writable.fromWeb(ws, { objectMode: true });
+  w.write('p');
+  w.end('q', () => console.log('writable fromWeb', written.join('')));
+  await new Promise((r) => w.on('close', r));
+  const pt = new PassThrough({ objectMode: true });
+  const sink = [];
+  pt.on('data', (c) => sink.push(c));
+  const writer = Writable.toWeb(pt).getWriter();
+  await writer.write('m');
+  await writer.write('n');
+  await writer.close();
+  console.log('writable toWeb', sink.join(''));
+  const failing = Readable.fromWeb(new ReadableStream({ start(c) { c.error(new Error('web failed')); } }));
+  failing.on('error', (e) => console.log('error crossed', e.message));
+  failing.resume();
+  await new Promise((r) => failing.on('close', r));
+  console.log(typeof Duplex.fromWeb, typeof Duplex.toWeb);
+})();
