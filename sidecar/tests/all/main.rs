@@ -7,6 +7,7 @@ mod containment;
 mod fuzz_requests;
 mod js_exec;
 mod limits;
+mod node_conformance;
 mod protocol;
 mod raw;
 mod require;
