@@ -144,20 +144,18 @@ impl Expectations {
             .map(str::trim)
     }
 
-    /// Records a fresh outcome: a pass removes the entry; another outcome keeps the reason
-    /// already written when the outcome is unchanged (reasons may be edited by hand), else
-    /// takes `reason`. Flaky entries are left alone (they are set by hand or by a disagreeing
-    /// rerun, see [`Expectations::mark_flaky`]).
+    /// Records a fresh outcome: a pass removes the entry, another outcome is written with its
+    /// fresh reason (the list says why a file fails today, not when it first failed). Flaky
+    /// entries are left alone: they are set by hand or by a disagreeing rerun
+    /// ([`Expectations::mark_flaky`]).
     pub fn record(&mut self, name: &str, outcome: Outcome, reason: &str) {
-        let current = self.entries.get(name).map(|e| e.expected);
-        if current == Some(Expected::Flaky) {
+        if self.entries.get(name).map(|e| e.expected) == Some(Expected::Flaky) {
             return;
         }
         match Expected::of(outcome) {
             None => {
                 self.entries.remove(name);
             }
-            Some(expected) if current == Some(expected) => {}
             Some(expected) => {
                 let reason = reason.to_string();
                 self.entries
@@ -236,15 +234,15 @@ mod tests {
     }
 
     #[test]
-    fn record_keeps_reasons_of_unchanged_outcomes() {
+    fn record_writes_fresh_outcomes_and_reasons_but_keeps_flaky_entries() {
         let mut list = Expectations::parse(LIST).unwrap();
         list.record("a.js", Outcome::Fail, "something else");
         list.record("b.js", Outcome::Fail, "now fails");
         list.record("c.js", Outcome::Pass, "");
         list.record("d.js", Outcome::Skip, "skips");
         list.record("e.js", Outcome::Pass, "");
-        assert_eq!(list.entries["a.js"].reason, "no assert");
-        assert_eq!(list.entries["b.js"].reason, "now fails");
+        assert_eq!(list.entries["a.js"].reason, "something else");
+        assert_eq!(list.entries["b.js"].expected, Expected::Fail);
         assert_eq!(list.entries["c.js"].expected, Expected::Flaky);
         assert_eq!(list.entries["d.js"].expected, Expected::Skip);
         assert!(!list.entries.contains_key("e.js"));

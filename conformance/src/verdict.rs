@@ -69,6 +69,7 @@ fn failure(run: &Run, code: i32) -> String {
     let line = error_line(&stderr)
         .or_else(|| error_line(&stdout))
         .or_else(|| tap_failure(&stdout))
+        .or_else(|| thrown_value(&stderr))
         .or_else(|| last_line(&stderr));
     clean(&match line {
         Some(line) => line,
@@ -86,6 +87,7 @@ fn error_line(text: &str) -> Option<String> {
             || line
                 .split_once(": ")
                 .is_some_and(|(head, _)| is_error_name(head))
+            || line.strip_suffix(':').is_some_and(is_error_name)
     })?;
     let line = lines[index];
     if line.ends_with(':')
@@ -109,6 +111,19 @@ fn is_error_name(head: &str) -> bool {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$' || c == '.')
         && (name.ends_with("Error") || name.ends_with("Exception"))
+}
+
+/// What Node prints after the caret line of an uncaught throw (`throw 'x'`, an object): the
+/// first non-empty line below `^`.
+fn thrown_value(stderr: &str) -> Option<String> {
+    let lines: Vec<&str> = stderr.lines().map(str::trim).collect();
+    let caret = lines
+        .iter()
+        .position(|l| !l.is_empty() && l.chars().all(|c| c == '^'))?;
+    lines[caret + 1..]
+        .iter()
+        .find(|l| !l.is_empty())
+        .map(|l| (*l).to_string())
 }
 
 /// `not ok 3 - name` of a `node:test` file's TAP output.
@@ -183,6 +198,13 @@ mod tests {
             node_test(&run(1, "", stderr)).1,
             "AssertionError [ERR_ASSERTION]: Expected values to be strictly equal: 1 !== 2"
         );
+        let stderr = "/x.js:3\nassert.ok(a);\n       ^\n\nAssertionError [ERR_ASSERTION]:\npath.win32.join(\"a\")\n";
+        assert_eq!(
+            node_test(&run(1, "", stderr)).1,
+            "AssertionError [ERR_ASSERTION]: path.win32.join(\"a\")"
+        );
+        let stderr = "/x.js:1\nthrow { a: 1 };\n^\n\n{ a: 1 }\n(Use `node --trace-uncaught ...`)\n\nNode.js v20.20.2\n";
+        assert_eq!(node_test(&run(1, "", stderr)).1, "{ a: 1 }");
         assert_eq!(
             node_test(&run(9, "", "node: bad option: --expose-internals\n")).1,
             "node: bad option: --expose-internals"
