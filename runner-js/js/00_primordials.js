@@ -258,3 +258,4 @@ export const bridgeHeapStatistics = bridge.heapStatistics;
 export const bridgeThreadCpuMicros = bridge.threadCpuMicros;
 export const bridgeValueKinds = bridge.valueKinds;
 export const bridgeProxyParts = bridge.proxyParts;
+export const bridgeCallSites = bridge.callSites;

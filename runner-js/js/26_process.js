@@ -136,7 +136,14 @@ export function populateProcess() {
     __proto__: null,
     title: 'node',
     version: NODE_VERSION,
-    versions: { node: StringPrototypeSlice(NODE_VERSION, 1), v8: '15.2', modules: '115' },
+    // `openssl` says "crypto is built in", which code (and Node's test/common) reads it for: the
+    // crypto builtin is RustCrypto's (lib/crypto.js), with OpenSSL 3's names; as Deno and Bun do.
+    versions: {
+      node: StringPrototypeSlice(NODE_VERSION, 1),
+      v8: '15.2',
+      modules: '115',
+      openssl: '3.0.15',
+    },
     arch: 'x64',
     platform: 'linux',
     argv,

@@ -4,7 +4,9 @@
 import {
   ArrayIsArray,
   ArrayPrototypePop,
+  bridgeCallSites,
   ErrorCtor,
+  NumberIsInteger,
   ObjectDefineProperty,
   ObjectGetPrototypeOf,
   ObjectSetPrototypeOf,
@@ -21,7 +23,12 @@ import {
 import { isDate, isError, isRegExp, listPush } from './01_helpers.js';
 import { inspect } from './04_inspect.js';
 import { formatWithOptions } from './05_format.js';
-import { makeInvalidArgType, makeNodeError, validateFunction } from './06_errors.js';
+import {
+  makeInvalidArgType,
+  makeNodeError,
+  makeOutOfRange,
+  validateFunction,
+} from './06_errors.js';
 import { TextDecoder, TextEncoder } from './07_encoding.js';
 import { nextTick } from './21_ticks.js';
 import { emitWarning } from './23_warnings.js';
@@ -157,6 +164,35 @@ function utilStripVTControlCharacters(str) {
   return out;
 }
 
+// util.getCallSites([frameCount][, options]): the caller's frames, innermost first.
+function callSites(frameCount, options) {
+  if (frameCount !== null && typeof frameCount === 'object' && options === undefined) {
+    options = frameCount;
+    frameCount = 10;
+  }
+  if (typeof frameCount !== 'number') throw makeInvalidArgType('frameCount', 'number', frameCount);
+  if (!NumberIsInteger(frameCount) || frameCount < 1 || frameCount > 200) {
+    throw makeOutOfRange('frameCount', 'an integer >= 1 && <= 200', frameCount);
+  }
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw makeInvalidArgType('options', 'object', options);
+  }
+  if (typeof bridgeCallSites !== 'function') return [];
+  // Two frames of ours (this function and util.getCallSites) come first.
+  const flat = bridgeCallSites(frameCount + 2);
+  const sites = [];
+  for (let i = 10; i + 4 < flat.length; i += 5) {
+    listPush(sites, {
+      functionName: flat[i],
+      scriptId: `${flat[i + 2]}`,
+      scriptName: flat[i + 1],
+      lineNumber: flat[i + 3],
+      column: flat[i + 4],
+    });
+  }
+  return sites;
+}
+
 export function createUtilModule() {
   const util = {
     format: function format(...args) {
@@ -188,6 +224,9 @@ export function createUtilModule() {
     },
     getSystemErrorMap: function getSystemErrorMap() {
       return loadLazyBuiltin('internal/util_extra').systemErrorMap();
+    },
+    getCallSites: function getCallSites(frameCount = 10, options) {
+      return callSites(frameCount, options);
     },
     parseArgs: function parseArgs(config) {
       return loadLazyBuiltin('internal/parse_args').parseArgs(config);

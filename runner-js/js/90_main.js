@@ -72,6 +72,8 @@ function defineGlobal(name, value, enumerable) {
 
 // The globals that do not depend on the exec, installed at factory time.
 function installStaticGlobals() {
+  // `global`: Node's alias of globalThis, enumerable (test/common and much real code use it).
+  defineGlobal('global', globalObject, true);
   defineGlobal('console', globalConsole, false);
   defineGlobal('process', processObject, false);
   defineGlobal('setTimeout', setTimeout, true);
@@ -90,9 +92,10 @@ function installStaticGlobals() {
 
 function installGlobals(require, module, evalMode, filename) {
   if (esmMain) return; // an ES module main has no CommonJS globals
-  defineGlobal('require', require, true);
   if (evalMode) {
-    // `node -e` exposes the CommonJS variables as globals.
+    // `node -e` exposes the CommonJS variables as globals; `node FILE` has them only in the
+    // module's scope (test/common's leak check fails on an unexpected enumerable global).
+    defineGlobal('require', require, true);
     defineGlobal('module', module, true);
     defineGlobal('exports', module.exports, true);
     defineGlobal('__filename', filename, true);

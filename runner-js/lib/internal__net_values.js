@@ -2,6 +2,7 @@
 // (http.METHODS, http.STATUS_CODES, net.isIP): real, because packages read them at load time.
 
 import { RegExpCtor, RegExpPrototypeTest } from '../js/00_primordials.js';
+import { validateBoolean, validateInt32 } from './internal__crypto_util.js';
 
 export const METHODS = [
   'ACL',
@@ -136,4 +137,27 @@ export function isIP(s) {
   if (isIPv4(s)) return 4;
   if (isIPv6(s)) return 6;
   return 0;
+}
+
+// The happy-eyeballs defaults (net.getDefaultAutoSelectFamily...): plain settings, read by
+// packages and by Node's own test/common at load time. Node 22's defaults and validation.
+let autoSelectFamily = true;
+let autoSelectFamilyAttemptTimeout = 250;
+
+export function getDefaultAutoSelectFamily() {
+  return autoSelectFamily;
+}
+
+export function setDefaultAutoSelectFamily(value) {
+  validateBoolean(value, 'value');
+  autoSelectFamily = value;
+}
+
+export function getDefaultAutoSelectFamilyAttemptTimeout() {
+  return autoSelectFamilyAttemptTimeout;
+}
+
+export function setDefaultAutoSelectFamilyAttemptTimeout(value) {
+  validateInt32(value, 'value', 1);
+  autoSelectFamilyAttemptTimeout = value < 10 ? 10 : value;
 }

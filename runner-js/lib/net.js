@@ -1,5 +1,14 @@
-// lib/net.js: present, not supported until networking lands; isIP/isIPv4/isIPv6 are real.
-import { isIP, isIPv4, isIPv6 } from './internal__net_values.js';
+// lib/net.js: present, not supported until networking lands; isIP/isIPv4/isIPv6 and the
+// autoSelectFamily defaults are real.
+import {
+  getDefaultAutoSelectFamily,
+  getDefaultAutoSelectFamilyAttemptTimeout,
+  isIP,
+  isIPv4,
+  isIPv6,
+  setDefaultAutoSelectFamily,
+  setDefaultAutoSelectFamilyAttemptTimeout,
+} from './internal__net_values.js';
 import { unsupportedModule } from './internal__unsupported.js';
 
 export const moduleExports = unsupportedModule(
@@ -13,8 +22,14 @@ export const moduleExports = unsupportedModule(
     'Stream',
     'BlockList',
     'SocketAddress',
-    'getDefaultAutoSelectFamily',
-    'setDefaultAutoSelectFamily',
   ],
-  { isIP, isIPv4, isIPv6 },
+  {
+    isIP,
+    isIPv4,
+    isIPv6,
+    getDefaultAutoSelectFamily,
+    setDefaultAutoSelectFamily,
+    getDefaultAutoSelectFamilyAttemptTimeout,
+    setDefaultAutoSelectFamilyAttemptTimeout,
+  },
 );

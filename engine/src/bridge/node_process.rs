@@ -1,7 +1,7 @@
 //! Natives of the Node surface that JavaScript cannot compute: V8's heap statistics
 //! (`process.memoryUsage`, `v8.getHeapStatistics`), the guest thread's CPU time
 //! (`process.cpuUsage`), V8's brand checks (`util.types.isProxy`, `isArgumentsObject`, ...) and a
-//! promise's state (`util.inspect`).
+//! promise's state (`util.inspect`), the current stack's frames (`util.getCallSites`).
 //!
 //! Each takes at most one guest value and reads it without running guest code (no getters, no
 //! proxy traps), so a hostile value can neither steer nor crash them.
@@ -16,6 +16,7 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
         ("valueKinds", value_kinds.map_fn_to()),
         ("promiseState", promise_state.map_fn_to()),
         ("proxyParts", proxy_parts.map_fn_to()),
+        ("callSites", call_sites.map_fn_to()),
     ]
 }
 
@@ -126,4 +127,44 @@ fn proxy_parts<'s>(
     };
     let parts = [proxy.get_target(scope), proxy.get_handler(scope)];
     rv.set(v8::Array::new_with_elements(scope, &parts).into());
+}
+
+/// The most frames `callSites` reports (Node's `getCallSites` allows 200).
+const MAX_CALL_SITES: usize = 201;
+
+/// `callSites(limit)` -> `[functionName, scriptName, scriptId, lineNumber, column, ...]`, five
+/// entries per frame of the current stack, innermost first, at most `limit` frames (capped).
+/// Reads V8's stack trace; runs no guest code.
+fn call_sites<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue<'s>,
+) {
+    let limit = args
+        .get(0)
+        .uint32_value(scope)
+        .map_or(10, |n| n as usize)
+        .min(MAX_CALL_SITES);
+    let Some(trace) = v8::StackTrace::current_stack_trace(scope, limit) else {
+        rv.set(v8::Array::new(scope, 0).into());
+        return;
+    };
+    let mut out: Vec<v8::Local<v8::Value>> = Vec::with_capacity(trace.get_frame_count() * 5);
+    for i in 0..trace.get_frame_count() {
+        let Some(frame) = trace.get_frame(scope, i) else {
+            continue;
+        };
+        let empty = v8::String::empty(scope);
+        let function: v8::Local<v8::Value> = frame.get_function_name(scope).unwrap_or(empty).into();
+        let script: v8::Local<v8::Value> = frame
+            .get_script_name_or_source_url(scope)
+            .unwrap_or(empty)
+            .into();
+        out.push(function);
+        out.push(script);
+        out.push(v8::Number::new(scope, frame.get_script_id() as f64).into());
+        out.push(v8::Number::new(scope, frame.get_line_number() as f64).into());
+        out.push(v8::Number::new(scope, frame.get_column() as f64).into());
+    }
+    rv.set(v8::Array::new_with_elements(scope, &out).into());
 }
