@@ -8,6 +8,7 @@ mod fuzz_requests;
 mod js_exec;
 mod limits;
 mod protocol;
+mod python;
 mod raw;
 mod require;
 mod sdk_lifecycle;
