@@ -115,6 +115,17 @@ const GOALS: &[(&str, Check)] = &[
             ms: 0.3,
         },
     ),
+    // CPython: `-c pass` at or below the host's own python3; numpy imported and used within
+    // 100 ms; the first exec after a restart within 300 ms.
+    (
+        "python_c_pass",
+        Check::TimesAtMost {
+            of: "native_python_c_pass",
+            factor: 1.0,
+        },
+    ),
+    ("python_numpy_sum", Check::P50AtMost(100.0)),
+    ("first_python_after_restart", Check::P50AtMost(300.0)),
 ];
 
 /// One goal and how this run fared.

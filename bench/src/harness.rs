@@ -18,18 +18,22 @@ const MODULES: usize = 100;
 pub struct WorkDir {
     root: PathBuf,
     fresh: AtomicUsize,
+    python_lib: Option<PathBuf>,
 }
 
 impl WorkDir {
-    /// Creates the directory under the system temp dir, with the guest fixtures in it.
+    /// Creates the directory under the system temp dir, with the guest fixtures in it; CPython's
+    /// standard library is looked for next to the command set `commands` (`ci/fetch-python`).
     ///
     /// # Errors
     /// Any I/O error creating the files.
-    pub fn create() -> std::io::Result<WorkDir> {
+    pub fn create(commands: &Path) -> std::io::Result<WorkDir> {
         let root = std::env::temp_dir().join(format!("agentos-bench-{}", std::process::id()));
+        let python_lib = commands.parent().map(|dir| dir.join("python/lib"));
         let work = WorkDir {
             root,
             fresh: AtomicUsize::new(0),
+            python_lib: python_lib.filter(|dir| dir.is_dir()),
         };
         std::fs::create_dir_all(work.empty_dir())?;
         std::fs::create_dir_all(work.warm_snapshot_dir())?;
@@ -76,7 +80,13 @@ impl WorkDir {
             Cwd::EmptyDir => Some(self.empty_dir()),
             Cwd::RequireDir => Some(self.require_dir()),
             Cwd::Tools => Some(self.tools_dir()),
+            Cwd::Python => Some(self.empty_dir()),
         }
+    }
+
+    /// CPython's standard library directory, if `ci/fetch-python` installed it.
+    pub fn python_lib(&self) -> Option<&Path> {
+        self.python_lib.as_deref()
     }
 }
 
@@ -213,11 +223,18 @@ pub fn spec_for(case: &ExecCase, work: &WorkDir) -> ExecSpec {
     let spec = ExecSpec::new(case.argv.iter().copied());
     // Guests see only mounted directories, and a WASI command always starts in `/` (wasi-libc
     // has no way to be told another cwd): mount the fixture dir there.
-    match work.cwd(case.cwd) {
+    let spec = match work.cwd(case.cwd) {
         Some(dir) => spec.dir(dir.display().to_string(), "/").cwd("/"),
         None => spec,
+    };
+    match (case.cwd, work.python_lib()) {
+        (Cwd::Python, Some(lib)) => spec.dir_ro(lib.display().to_string(), PYTHON_GUEST_LIB),
+        _ => spec,
     }
 }
+
+/// Where the guest finds CPython's standard library (its build's `sys.prefix` is `/usr/local`).
+pub const PYTHON_GUEST_LIB: &str = "/usr/local/lib";
 
 /// Runs `spec` and checks it exited 0 with the expected stdout; returns the milliseconds from
 /// sending the request to having the exit and all output.

@@ -151,7 +151,7 @@ async fn run(args: Args) -> anyhow::Result<ExitCode> {
         .into_iter()
         .filter(|s| args.only.is_empty() || args.only.iter().any(|n| n == s.name))
         .collect();
-    let work = WorkDir::create().context("creating the bench's temp directory")?;
+    let work = WorkDir::create(&commands).context("creating the bench's temp directory")?;
     let runner = Runner {
         mode,
         work: &work,

@@ -70,8 +70,13 @@ fn spawn_and_wait(program: &str, args: &[&str]) -> Result<f64, Problem> {
 
 /// Spawns the host's `case.argv` in `dir`, reading its stdout through a pipe; the milliseconds.
 fn tool_run(case: &ExecCase, dir: &Path) -> Result<f64, Problem> {
+    let program = match case.argv[0] {
+        "python3" => host_python()
+            .ok_or_else(|| Problem::Unavailable("the host has no python3".to_owned()))?,
+        name => name.into(),
+    };
     let start = Instant::now();
-    let out = Command::new(case.argv[0])
+    let out = Command::new(program)
         .args(&case.argv[1..])
         .current_dir(dir)
         .env("LC_ALL", "C")
@@ -91,6 +96,24 @@ fn tool_run(case: &ExecCase, dir: &Path) -> Result<f64, Problem> {
         ))),
         Err(e) => Err(Problem::Failed(format!("spawning {}: {e}", case.argv[0]))),
     }
+}
+
+/// The interpreter the host's `python3` runs (its `sys.executable`), so the peer does not time a
+/// version manager's shim script (pyenv's adds 100+ ms) in front of it.
+fn host_python() -> Option<std::path::PathBuf> {
+    static FOUND: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+    FOUND
+        .get_or_init(|| {
+            let out = Command::new("python3")
+                .args(["-c", "import sys; print(sys.executable)"])
+                .stderr(Stdio::null())
+                .output()
+                .ok()?;
+            let path = String::from_utf8(out.stdout).ok()?;
+            let path = std::path::PathBuf::from(path.trim());
+            (out.status.success() && path.is_file()).then_some(path)
+        })
+        .clone()
 }
 
 /// The host's native tool for a command row, `plan` times, in `dir`.

@@ -93,6 +93,7 @@ impl Runner<'_> {
                         .await
                 }
                 (_, Kind::FirstExec(case)) => self.first_exec(harness, s, case).await,
+                (_, Kind::ExecRss(case)) => self.exec_rss(harness, s, case).await,
                 (Ok(sidecar), Kind::Throughput { clients }) => {
                     self.throughput(sidecar, s, clients).await
                 }
@@ -245,6 +246,57 @@ impl Runner<'_> {
             }
             Err(e) => ScenarioResult::empty(s, Status::Failed, e.to_string()),
         }
+    }
+
+    async fn exec_rss(&self, harness: &Harness, s: &Scenario, case: ExecCase) -> ScenarioResult {
+        match self
+            .exec_rss_samples(harness, &case, plan(s.kind, self.mode))
+            .await
+        {
+            Ok((samples, note)) => {
+                let mut result = ScenarioResult::empty(s, Status::Ok, note);
+                result.rss_mib = Summary::of(&samples).map(|m| m.p50);
+                result.runs = samples.len();
+                result
+            }
+            Err(Problem::Unavailable(why)) => ScenarioResult::empty(s, Status::Skipped, why),
+            Err(e) => ScenarioResult::empty(s, Status::Failed, e.to_string()),
+        }
+    }
+
+    /// A fresh sidecar runs `case` once to the end (its module compiled and cached), rests, and is
+    /// sampled idle; then `case` runs again with stdin open, and once it has printed its line
+    /// the sidecar is sampled `plan.runs` times. Each sample is running minus idle.
+    async fn exec_rss_samples(
+        &self,
+        harness: &Harness,
+        case: &ExecCase,
+        plan: Plan,
+    ) -> Result<(Vec<f64>, String), Problem> {
+        const MIB: f64 = 1024.0 * 1024.0;
+        let sidecar = harness.spawn(&self.work.warm_snapshot_dir()).await?;
+        let spec = spec_for(case, self.work);
+        run_checked(&sidecar, spec.clone(), case.expect).await?;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let idle = sidecar.stats().await?.rss_bytes as f64 / MIB;
+        let exec = sidecar.exec(spec.stdin_open(true)).await?;
+        let mut stdout = exec
+            .take_stdout()
+            .ok_or_else(|| Problem::Failed("no stdout stream".to_owned()))?;
+        if stdout.next_chunk().await.is_none() {
+            return Err(Problem::Failed("the exec ended before printing".to_owned()));
+        }
+        let mut samples = Vec::new();
+        for _ in 0..plan.runs.max(1) {
+            let running = sidecar.stats().await?.rss_bytes as f64 / MIB;
+            samples.push(running - idle);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        exec.close_stdin().await?;
+        exec.wait().await?;
+        sidecar.shutdown().await?;
+        let note = format!("sidecar + cells RSS while one exec runs, minus idle ({idle:.1} MiB)");
+        Ok((samples, note))
     }
 
     /// A fresh sidecar, warmed up with `node -e ''`, left idle, then sampled `plan.runs` times.

