@@ -259,3 +259,8 @@ export const bridgeThreadCpuMicros = bridge.threadCpuMicros;
 export const bridgeValueKinds = bridge.valueKinds;
 export const bridgeProxyParts = bridge.proxyParts;
 export const bridgeCallSites = bridge.callSites;
+// V8's continuation-preserved data (absent under Node's unit tests: then no context is carried).
+export const asyncContextGet =
+  typeof bridge.asyncContextGet === 'function' ? bridge.asyncContextGet : () => undefined;
+export const asyncContextSet =
+  typeof bridge.asyncContextSet === 'function' ? bridge.asyncContextSet : () => {};

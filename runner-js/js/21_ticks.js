@@ -4,6 +4,8 @@
 
 import {
   ArrayPrototypeSplice,
+  asyncContextGet,
+  asyncContextSet,
   bridgeRunMicrotasks,
   ObjectDefineProperty,
   PromiseCtor,
@@ -21,12 +23,12 @@ let tickHead = 0;
 export function nextTick(callback, ...args) {
   validateFunction(callback, 'callback');
   if (isProcessExiting()) return;
-  listPush(tickQueue, { __proto__: null, callback, args });
+  listPush(tickQueue, { __proto__: null, callback, args, context: asyncContextGet() });
 }
 
 // Internal nextTick for runner callbacks (no validation, runs even after guest patches).
 export function internalNextTick(fn, arg) {
-  listPush(tickQueue, { __proto__: null, callback: fn, args: [arg] });
+  listPush(tickQueue, { __proto__: null, callback: fn, args: [arg], context: asyncContextGet() });
 }
 
 let microtaskTrampoline;
@@ -58,6 +60,18 @@ export function runGuest(fn, thisArg, args) {
   }
 }
 
+// As runGuest, in the async context captured when the callback was scheduled
+// (AsyncLocalStorage's stores follow nextTick, timers and immediates, as in Node).
+export function runGuestIn(context, fn, thisArg, args) {
+  const outer = asyncContextGet();
+  asyncContextSet(context);
+  try {
+    runGuest(fn, thisArg, args);
+  } finally {
+    asyncContextSet(outer);
+  }
+}
+
 // Node's processTicksAndRejections: all nextTicks, then a microtask checkpoint, until both are empty.
 let drainingTicks = false;
 
@@ -73,7 +87,7 @@ export function drainTicks() {
         ArrayPrototypeSplice(tickQueue, 0, tickHead);
         tickHead = 0;
       }
-      runGuest(entry.callback, undefined, entry.args);
+      runGuestIn(entry.context, entry.callback, undefined, entry.args);
     }
     ArrayPrototypeSplice(tickQueue, 0, tickHead);
     tickHead = 0;

@@ -3,6 +3,7 @@
 import {
   ArrayPrototypeIndexOf,
   ArrayPrototypeSplice,
+  asyncContextGet,
   bridgeMonotonic,
   MapCtor,
   MapPrototypeDelete,
@@ -22,7 +23,7 @@ import {
   processEmit,
   processListenerCount,
 } from './20_exit.js';
-import { drainTicks, runGuest } from './21_ticks.js';
+import { drainTicks, runGuest, runGuestIn } from './21_ticks.js';
 import { emitWarning } from './23_warnings.js';
 
 const TIMEOUT_MAX = 2 ** 31 - 1;
@@ -154,6 +155,7 @@ function createTimer(callback, after, args, repeat) {
     repeat,
     due: loopNow + delay,
     seq: timerSeq++,
+    context: asyncContextGet(),
     ref: true,
     active: false,
     timeout: undefined,
@@ -245,7 +247,15 @@ delete Immediate.recordOf;
 
 export function setImmediate(callback, ...args) {
   validateFunction(callback, 'callback');
-  const rec = { __proto__: null, callback, args, ref: true, active: true, immediate: undefined };
+  const rec = {
+    __proto__: null,
+    callback,
+    args,
+    ref: true,
+    active: true,
+    immediate: undefined,
+    context: asyncContextGet(),
+  };
   rec.immediate = new Immediate(rec);
   ObjectDefineProperty(rec.immediate, '_onImmediate', {
     __proto__: null,
@@ -276,7 +286,7 @@ function runTimers(now) {
     const rec = timerQueue[0];
     removeTimer(rec);
     if (!rec.repeat) MapPrototypeDelete(timersById, rec.id);
-    runGuest(rec.callback, rec.timeout, rec.args);
+    runGuestIn(rec.context, rec.callback, rec.timeout, rec.args);
     if (rec.repeat && !rec.active) {
       rec.due = now + rec.delay;
       rec.seq = timerSeq++;
@@ -294,7 +304,7 @@ function runImmediates() {
     const rec = batch[i];
     if (!rec.active) continue;
     deactivateImmediate(rec);
-    runGuest(rec.callback, rec.immediate, rec.args);
+    runGuestIn(rec.context, rec.callback, rec.immediate, rec.args);
     drainTicks();
   }
 }

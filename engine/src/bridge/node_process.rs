@@ -1,7 +1,8 @@
 //! Natives of the Node surface that JavaScript cannot compute: V8's heap statistics
 //! (`process.memoryUsage`, `v8.getHeapStatistics`), the guest thread's CPU time
 //! (`process.cpuUsage`), V8's brand checks (`util.types.isProxy`, `isArgumentsObject`, ...) and a
-//! promise's state (`util.inspect`), the current stack's frames (`util.getCallSites`).
+//! promise's state (`util.inspect`), the current stack's frames (`util.getCallSites`), and V8's
+//! continuation-preserved data, which follows promise jobs (`AsyncLocalStorage`).
 //!
 //! Each takes at most one guest value and reads it without running guest code (no getters, no
 //! proxy traps), so a hostile value can neither steer nor crash them.
@@ -17,6 +18,8 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
         ("promiseState", promise_state.map_fn_to()),
         ("proxyParts", proxy_parts.map_fn_to()),
         ("callSites", call_sites.map_fn_to()),
+        ("asyncContextGet", async_context_get.map_fn_to()),
+        ("asyncContextSet", async_context_set.map_fn_to()),
     ]
 }
 
@@ -167,4 +170,23 @@ fn call_sites<'s>(
         out.push(v8::Number::new(scope, frame.get_column() as f64).into());
     }
     rv.set(v8::Array::new_with_elements(scope, &out).into());
+}
+
+/// `asyncContextGet()` -> the async context frame V8 carries across promise jobs (`undefined`
+/// until one is set): `AsyncLocalStorage`'s stores (`lib/async_hooks.js`).
+fn async_context_get<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    _args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue<'s>,
+) {
+    rv.set(scope.get_continuation_preserved_embedder_data());
+}
+
+/// `asyncContextSet(frame)`: the frame that promise jobs created from now on carry.
+fn async_context_set<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    _rv: v8::ReturnValue<'s>,
+) {
+    scope.set_continuation_preserved_embedder_data(args.get(0));
 }
