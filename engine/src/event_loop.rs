@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use crate::guest_state::{GuestState, SharedGuest, guest};
 use crate::inbox::{Inbox, Input, Wait};
+use crate::input::ChildEvent;
 use crate::outcome::Outcome;
 use crate::stopper::Stopper;
 use crate::strings::{uint8_array, v8_str};
@@ -114,7 +115,47 @@ fn deliver<'s>(
             ];
             call(scope, runner, "hostReply", &args, state, stopper).map(drop)
         }
+        Input::Child { id, event } => deliver_child(scope, runner, id, event, state, stopper),
     }
+}
+
+/// A child process's output or exit, to `runner.childEvent(id, kind, data | code, signal)`
+/// with kind 1 stdout, 2 stderr, 3 exit.
+fn deliver_child<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    runner: v8::Local<'s, v8::Object>,
+    id: u32,
+    event: ChildEvent,
+    state: &SharedGuest,
+    stopper: &Stopper,
+) -> Result<(), Stop> {
+    let children = state.children.borrow().clone();
+    if let Some(children) = &children {
+        children.delivered(id, &event);
+    }
+    v8::scope!(let scope, scope);
+    let (kind, a, b): (i32, v8::Local<v8::Value>, i32) = match event {
+        ChildEvent::Stdout(data) => (1, child_chunk(scope, &data)?.into(), 0),
+        ChildEvent::Stderr(data) => (2, child_chunk(scope, &data)?.into(), 0),
+        ChildEvent::Exit { code, signal } => {
+            (3, v8::Integer::new(scope, code).into(), signal as i32)
+        }
+    };
+    let args = [
+        v8::Integer::new_from_unsigned(scope, id).into(),
+        v8::Integer::new(scope, kind).into(),
+        a,
+        v8::Integer::new(scope, b).into(),
+    ];
+    call(scope, runner, "childEvent", &args, state, stopper).map(drop)
+}
+
+fn child_chunk<'s>(
+    scope: &v8::PinScope<'s, '_>,
+    data: &[u8],
+) -> Result<v8::Local<'s, v8::Uint8Array>, Stop> {
+    uint8_array(scope, data.to_vec())
+        .ok_or_else(|| Stop::Done(Outcome::internal("allocating a child output chunk failed")))
 }
 
 /// One turn of the loop; returns the runner's delay until the next timer (-1: none).

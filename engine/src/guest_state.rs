@@ -8,6 +8,7 @@ use std::time::Instant;
 use crate::bridge::esm::map::EsmMap;
 use crate::budget::Budget;
 use crate::builtin_cache::BuiltinCache;
+use crate::children::Children;
 use crate::job::call::CallState;
 use crate::modules::CompiledSlot;
 use crate::output::GuestOutput;
@@ -41,6 +42,8 @@ pub struct GuestState {
     pub memory_refusal: RefCell<Option<String>>,
     /// The exec's ES module map (and the runner its hooks call).
     pub esm: RefCell<EsmMap>,
+    /// The guest's child processes (`child_process`); `None` for calls and WASI commands.
+    pub children: RefCell<Option<Arc<Children>>>,
 }
 
 /// Slot type: the bridge clones the `Rc` out of the isolate to avoid borrowing the scope.
@@ -68,15 +71,24 @@ impl GuestState {
             budget,
             memory_refusal: RefCell::new(None),
             esm: RefCell::new(EsmMap::default()),
+            children: RefCell::new(None),
         })
     }
 
-    /// True while a call waits for host replies: they keep the event loop alive.
+    /// True while a call waits for host replies or a child process is to report: they keep
+    /// the event loop alive.
     pub fn awaits_host(&self) -> bool {
-        self.call
+        let children = self
+            .children
             .borrow()
             .as_ref()
-            .is_some_and(|c| !c.pending.lock().is_empty())
+            .is_some_and(|c| c.pending() > 0);
+        children
+            || self
+                .call
+                .borrow()
+                .as_ref()
+                .is_some_and(|c| !c.pending.lock().is_empty())
     }
 }
 

@@ -20,6 +20,29 @@ pub enum Input {
         /// JSON text or the message.
         text: String,
     },
+    /// Child process `id` of the guest (`child_process`) wrote, or ended.
+    Child {
+        /// The child, as the guest's `childSpawn` numbered it.
+        id: u32,
+        /// What happened.
+        event: ChildEvent,
+    },
+}
+
+/// What a child process of a JS guest did.
+#[derive(Debug, Clone)]
+pub enum ChildEvent {
+    /// Bytes on its stdout.
+    Stdout(Bytes),
+    /// Bytes on its stderr.
+    Stderr(Bytes),
+    /// It ended: its exit code, or the signal that killed it (0: none).
+    Exit {
+        /// The exit code (128 + signal when killed).
+        code: i32,
+        /// The signal, 0 when it exited.
+        signal: u32,
+    },
 }
 
 impl Input {

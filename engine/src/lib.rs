@@ -15,6 +15,7 @@
 mod bridge;
 mod budget;
 mod builtin_cache;
+pub mod children;
 pub mod cpu;
 pub mod cpu_group;
 mod error;
@@ -190,12 +191,14 @@ impl Engine {
             phases: config.phases,
             fault_injection: config.fault_injection,
             last_words: std::sync::OnceLock::new(),
+            dispatch: std::sync::OnceLock::new(),
         });
         let dispatch = Arc::new(Dispatch {
             pool: pool.clone(),
             ctx: ctx.clone(),
             cpu_watch: cpu_group::CpuWatch::new(),
         });
+        let _ = ctx.dispatch.set(Arc::downgrade(&dispatch));
         Arc::new(Self {
             config,
             isolates,

@@ -76,6 +76,14 @@ pub enum StopCause {
         /// Bytes the guest tried to write in all.
         attempted: u64,
     },
+    /// The guest's child processes (`child_process`, with their own children) went past a
+    /// bound.
+    Processes {
+        /// Which bound: "alive at once" or "in total".
+        which: &'static str,
+        /// Its value.
+        limit: usize,
+    },
 }
 
 impl StopCause {
@@ -104,6 +112,10 @@ impl StopCause {
                     "output limit reached: max_output_bytes = {limit}, the guest wrote at least \
                      {attempted} bytes; output was truncated and the guest stopped"
                 ),
+            ),
+            StopCause::Processes { which, limit } => Outcome::limit(
+                ErrorCode::ProcessLimit,
+                format!("process limit reached: at most {limit} child processes {which}"),
             ),
         }
     }

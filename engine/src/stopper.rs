@@ -50,6 +50,11 @@ impl Stopper {
         true
     }
 
+    /// Puts `input` in the exec's inbox (false when the exec's loop is gone).
+    pub(crate) fn post(&self, input: Input) -> bool {
+        self.wake.send(input).is_ok()
+    }
+
     /// Calls `hook` when the exec is stopped (at once if it already was); replaces an earlier
     /// hook that has not fired.
     pub(crate) fn on_stop(&self, hook: OnStop) {

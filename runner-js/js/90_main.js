@@ -42,6 +42,7 @@ import { configureProcess, populateProcess } from './26_process.js';
 import { consoleWrite, formatLog, globalConsole } from './27_console.js';
 import { performanceObject } from './27_performance.js';
 import { populateProcessMore } from './28_process_more.js';
+import { childEvent } from './29_children.js';
 import { startWasm } from './34_wasm_runner.js';
 import { pathResolve, setExecCwd } from './40_path.js';
 import { installLazyGlobals } from './49_lazy.js';
@@ -206,9 +207,9 @@ function writeStderr(text) {
 }
 
 function guarded(fn) {
-  return function (arg, arg2, arg3) {
+  return function (arg, arg2, arg3, arg4) {
     try {
-      return fn(arg, arg2, arg3);
+      return fn(arg, arg2, arg3, arg4);
     } catch (err) {
       // Only reached for runner bugs or uncaughtException-handled paths; report like Node.
       triggerUncaught(err);
@@ -234,6 +235,11 @@ export const runner = {
   hostReply: guarded((id, isError, text) => {
     updateLoopTime();
     callHostReply(id, isError, text);
+    drainTicks();
+  }),
+  childEvent: guarded((id, kind, data, signal) => {
+    updateLoopTime();
+    childEvent(id, kind, data, signal);
     drainTicks();
   }),
   unhandledRejection: guarded(reportUnhandledRejection),

@@ -10,6 +10,7 @@ use v8::MapFnTo;
 mod buffer;
 mod builtins;
 mod call;
+mod children;
 mod cjs_lexer;
 mod clone;
 mod codec;
@@ -57,6 +58,7 @@ fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
         (RUN_SCRIPT, run_script.map_fn_to()),
     ];
     all.extend(memory::callbacks());
+    all.extend(children::callbacks());
     all.extend(wasi::callbacks());
     all.extend(buffer::callbacks());
     all.extend(url::callbacks());

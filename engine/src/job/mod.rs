@@ -47,6 +47,9 @@ pub struct Setting {
     pub command_dirs: Vec<String>,
     /// Guest paths `require` searches for bare specifiers.
     pub module_paths: Vec<String>,
+    /// The process family the job belongs to (a child process shares its parent's bounds);
+    /// `None` for an exec or call of the host.
+    pub family: Option<std::sync::Arc<crate::children::Family>>,
 }
 
 /// An accepted exec or call, validated and ready to run.
@@ -90,6 +93,7 @@ impl Job {
                 ),
                 command_dirs: exec.command_path,
                 module_paths: exec.module_paths,
+                family: None,
             },
             limits,
             accepted: Instant::now(),

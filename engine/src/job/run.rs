@@ -14,6 +14,7 @@ use bytes::Bytes;
 use super::call::{CallProgram, CallReport, CallState};
 use super::command::{self, Command, JsMain, Lookup};
 use super::{Job, JobHost, Program, Setting, report};
+use crate::children::Children;
 use crate::cpu::{GuestThread, thread_cpu_ns};
 use crate::error::PrepareError;
 use crate::events::Sink;
@@ -41,6 +42,8 @@ pub(crate) struct RunContext {
     pub fault_injection: bool,
     /// Told which job is about to take the process down, and why.
     pub last_words: std::sync::OnceLock<LastWordsHook>,
+    /// Starts the child processes of JS guests (set once the engine's dispatch exists).
+    pub dispatch: std::sync::OnceLock<std::sync::Weak<crate::Dispatch>>,
 }
 
 /// A job handed to a worker.
@@ -176,7 +179,9 @@ impl Run<'_> {
             Command::Js(main) => {
                 let stdio = GuestStdio::without_stdin(output);
                 let host = WasiHost { sandbox, stdio };
-                guest.run_js(self.js_job(&main), host, &mut inbox, phases)
+                let mut job = self.js_job(&main);
+                job.children = self.children(&inbox);
+                guest.run_js(job, host, &mut inbox, phases)
             }
             Command::Wasm(wasm) => {
                 let memory_limit = u64::from(self.limits.heap_mb) << 20;
@@ -263,7 +268,21 @@ impl Run<'_> {
             cwd: &self.setting.cwd,
             module_paths: &self.setting.module_paths,
             memory_limit: u64::from(self.limits.heap_mb) << 20,
+            children: None,
         }
+    }
+
+    /// Where a JS guest's child processes start.
+    fn children(&self, inbox: &Inbox) -> Option<Arc<Children>> {
+        let dispatch = self.ctx.dispatch.get()?.clone();
+        Some(Children::new(
+            dispatch,
+            self.id,
+            self.setting,
+            self.limits,
+            self.sink.clone(),
+            inbox.stopper.clone(),
+        ))
     }
 
     /// A failure the guest would see as a shell does (message on stderr), with its typed code.

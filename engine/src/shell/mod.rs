@@ -18,7 +18,7 @@ mod exec_io;
 mod os;
 mod outcome;
 mod processes;
-mod resolve;
+pub(crate) mod resolve;
 
 use std::sync::Arc;
 use std::time::Duration;

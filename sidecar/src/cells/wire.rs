@@ -12,6 +12,8 @@ pub fn stop(exec_id: u64, cause: StopCause) -> cell::Stop {
         StopCause::Cpu { limit_ms, used_ms } => stop::Cause::Cpu(bound(limit_ms, used_ms)),
         StopCause::HostPayload { limit, size } => stop::Cause::HostPayload(bound(limit, size)),
         StopCause::Output { limit, attempted } => stop::Cause::Output(bound(limit, attempted)),
+        // Raised inside the cell that runs the guest and its children; never sent to one.
+        StopCause::Processes { .. } => stop::Cause::Signal(9),
     };
     cell::Stop {
         exec_id,
@@ -52,7 +54,8 @@ pub fn deliver(exec_id: u64, input: Input) -> Option<cell::Deliver> {
             error,
             text,
         }),
-        Input::Stop => return None,
+        // A stop travels as `Stop`; child events arise inside the cell.
+        Input::Stop | Input::Child { .. } => return None,
     };
     Some(cell::Deliver {
         exec_id,

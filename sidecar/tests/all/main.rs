@@ -2,6 +2,7 @@
 
 mod call_protocol;
 mod call_sdk;
+mod child_process;
 mod commands_diff;
 mod containment;
 mod esm;

@@ -1,0 +1,233 @@
+//! The parent's side of one child job: where its output and its exit go.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use agentos_proto::v1::Stream as WireStream;
+use agentos_proto::{Event, event};
+use bytes::{Bytes, BytesMut};
+use parking_lot::{Condvar, Mutex};
+
+use super::Family;
+use crate::cpu::GuestThread;
+use crate::events::{EventSink, Sink};
+use crate::input::{ChildEvent, Input};
+use crate::job::JobHost;
+use crate::stopper::Stopper;
+
+/// Where a child's events go.
+pub(super) enum Delivery {
+    /// Into the parent's event loop, as `Input::Child`.
+    Loop {
+        parent: Arc<Stopper>,
+        /// Output posted to the parent's loop and not taken yet.
+        in_flight: Arc<InFlight>,
+    },
+    /// Into a collector a blocking `spawnSync` waits on.
+    Collect(Arc<Collector>),
+}
+
+/// Output bytes of one child on their way to the parent's loop: past [`IN_FLIGHT_MAX`] the
+/// child waits (as a writer on a full pipe does) until the parent's loop takes some.
+#[derive(Default)]
+pub(crate) struct InFlight {
+    bytes: Mutex<usize>,
+    taken: Condvar,
+}
+
+/// Output a child may have on its way to the parent before it waits.
+const IN_FLIGHT_MAX: usize = 4 << 20;
+
+/// How often a waiting child looks whether it or its parent was stopped.
+const TICK: Duration = Duration::from_millis(10);
+
+impl InFlight {
+    /// The parent's loop took `n` bytes.
+    pub(crate) fn taken(&self, n: usize) {
+        let mut bytes = self.bytes.lock();
+        *bytes = bytes.saturating_sub(n);
+        self.taken.notify_all();
+    }
+
+    /// Waits for room for `n` more bytes unless `stopped` (then drops them: false).
+    fn reserve(&self, n: usize, stopped: impl Fn() -> bool) -> bool {
+        let mut bytes = self.bytes.lock();
+        while *bytes > 0 && *bytes + n > IN_FLIGHT_MAX {
+            if stopped() {
+                return false;
+            }
+            self.taken.wait_until(&mut bytes, Instant::now() + TICK);
+        }
+        *bytes += n;
+        true
+    }
+}
+
+/// What a `spawnSync` child wrote, and how it ended.
+#[derive(Default)]
+pub(crate) struct Collector {
+    state: Mutex<Collected>,
+    changed: Condvar,
+}
+
+/// The collected output and exit.
+#[derive(Default)]
+pub(crate) struct Collected {
+    pub stdout: BytesMut,
+    pub stderr: BytesMut,
+    /// `(code, signal)` once it ended.
+    pub exit: Option<(i32, u32)>,
+    /// Output past `max_buffer` was dropped (Node's ENOBUFS).
+    pub overflowed: bool,
+    pub max_buffer: usize,
+}
+
+impl Collector {
+    /// A collector keeping at most `max_buffer` bytes of each stream.
+    pub(crate) fn new(max_buffer: usize) -> Arc<Self> {
+        Arc::new(Self {
+            state: Mutex::new(Collected {
+                max_buffer,
+                ..Collected::default()
+            }),
+            changed: Condvar::new(),
+        })
+    }
+
+    /// Waits until the child ended, or `give_up` (told whether output overflowed) says to stop
+    /// waiting; asked every `tick` and on every overflow.
+    pub(crate) fn wait(
+        &self,
+        tick: Duration,
+        mut give_up: impl FnMut(bool) -> bool,
+    ) -> Option<Collected> {
+        let mut state = self.state.lock();
+        while state.exit.is_none() {
+            if give_up(state.overflowed) {
+                return None;
+            }
+            self.changed.wait_until(&mut state, Instant::now() + tick);
+        }
+        Some(std::mem::take(&mut *state))
+    }
+
+    fn output(&self, stream: WireStream, data: &[u8]) {
+        let mut state = self.state.lock();
+        let max = state.max_buffer;
+        let buf = match stream {
+            WireStream::Stdout => &mut state.stdout,
+            _ => &mut state.stderr,
+        };
+        let room = max.saturating_sub(buf.len());
+        buf.extend_from_slice(&data[..data.len().min(room)]);
+        if data.len() > room {
+            state.overflowed = true;
+            self.changed.notify_all();
+        }
+    }
+
+    fn exited(&self, code: i32, signal: u32) {
+        self.state.lock().exit = Some((code, signal));
+        self.changed.notify_all();
+    }
+}
+
+/// The child job's host.
+pub(super) struct ChildHost {
+    sink: Arc<ChildSink>,
+    family: Arc<Family>,
+}
+
+impl ChildHost {
+    /// The host of child `id`, whose own stop switch is `child`.
+    pub(super) fn new(
+        id: u32,
+        parent: Sink,
+        delivery: Delivery,
+        family: Arc<Family>,
+        child: Arc<Stopper>,
+    ) -> Self {
+        Self {
+            sink: Arc::new(ChildSink {
+                id,
+                parent,
+                delivery,
+                child,
+            }),
+            family,
+        }
+    }
+}
+
+/// The child's events: output to its delivery, the rest (none today) to the parent's sink.
+struct ChildSink {
+    id: u32,
+    parent: Sink,
+    delivery: Delivery,
+    child: Arc<Stopper>,
+}
+
+impl ChildSink {
+    fn deliver(&self, event: ChildEvent) {
+        match &self.delivery {
+            Delivery::Loop { parent, in_flight } => {
+                if let ChildEvent::Stdout(data) | ChildEvent::Stderr(data) = &event {
+                    let stopped = || parent.cause().is_some() || self.child.cause().is_some();
+                    if !in_flight.reserve(data.len(), stopped) {
+                        return;
+                    }
+                }
+                parent.post(Input::Child { id: self.id, event });
+            }
+            Delivery::Collect(collector) => match event {
+                ChildEvent::Stdout(data) => collector.output(WireStream::Stdout, &data),
+                ChildEvent::Stderr(data) => collector.output(WireStream::Stderr, &data),
+                ChildEvent::Exit { code, signal } => collector.exited(code, signal),
+            },
+        }
+    }
+}
+
+impl EventSink for ChildSink {
+    fn send(&self, event: Event) {
+        // A child's exec-level events (none but its exit, which `finish` handles) stay inside.
+        if !matches!(event.kind, Some(event::Kind::ExecExited(_))) {
+            self.parent.send(event);
+        }
+    }
+
+    fn output(&self, _exec_id: u64, stream: WireStream, data: Bytes) {
+        self.deliver(match stream {
+            WireStream::Stdout => ChildEvent::Stdout(data),
+            _ => ChildEvent::Stderr(data),
+        });
+    }
+}
+
+impl JobHost for ChildHost {
+    fn sink(&self) -> Sink {
+        self.sink.clone()
+    }
+
+    fn started(&mut self, _thread: Option<GuestThread>) {}
+
+    fn finish(&mut self, last: Vec<Event>) {
+        self.family.exited();
+        let (code, signal) = exit_status(&last);
+        self.sink.deliver(ChildEvent::Exit { code, signal });
+    }
+
+    fn released(self: Box<Self>) {}
+}
+
+/// `(exit code, signal)` from a child's `ExecExited`.
+fn exit_status(last: &[Event]) -> (i32, u32) {
+    let exited = last.iter().find_map(|e| match &e.kind {
+        Some(event::Kind::ExecExited(x)) => Some(x),
+        _ => None,
+    });
+    match exited {
+        Some(x) => (x.exit_code, x.signal),
+        None => (1, 0),
+    }
+}

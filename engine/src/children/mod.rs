@@ -1,0 +1,359 @@
+//! Child processes of a JS guest (`child_process`): each child is a guest job of its own in the
+//! same engine (a WASI command, `node`, or `sh -c` for a shell), started with the parent's
+//! mounts and limits, its stdio connected to the parent's event loop.
+//!
+//! ```text
+//!   childSpawn ─► resolve (shell::resolve) ─► Dispatch::run(child job, ChildHost)
+//!   child output ─► ChildHost's sink ─► Delivery: the parent's inbox (Input::Child), or a
+//!                                        Collector a blocking spawnSync waits on
+//!   child ends   ─► ChildHost::finish ─► Exit{code, signal}
+//!   parent stops or ends ─► every child is killed (Children::kill_all)
+//! ```
+//!
+//! A [`Family`] bounds the processes of one exec's tree (the root guest, its children, theirs):
+//! alive at once and in total. Going past a bound stops the root exec with `PROCESS_LIMIT`, so a
+//! fork bomb ends typed and its victims beside it are untouched.
+
+mod host;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Weak};
+
+use agentos_shell::{SandboxFs, SpawnError};
+use bytes::Bytes;
+use parking_lot::Mutex;
+
+pub(crate) use host::Collector;
+use host::{ChildHost, Delivery, InFlight};
+
+use crate::Dispatch;
+use crate::events::Sink;
+use crate::exec_handle::ExecHandle;
+use crate::input::ChildEvent;
+use crate::job::{Job, Program, Setting};
+use crate::limits::Limits;
+use crate::outcome::StopCause;
+use crate::shell::resolve::{self, Target};
+use crate::stopper::Stopper;
+
+/// Child processes alive at once in one exec's tree: each is an isolate, which reserves
+/// hundreds of MiB of address space (V8's code range), so few.
+pub const MAX_ALIVE: usize = 8;
+/// Child processes started in all by one exec's tree.
+pub const MAX_TOTAL: usize = 4096;
+/// Stdin bytes a child may have queued and not read.
+const STDIN_WINDOW: u64 = 1 << 20;
+
+/// The process bounds of one exec's tree.
+pub struct Family {
+    alive: AtomicUsize,
+    total: AtomicUsize,
+    /// The root job's stop switch: a bound passed stops the whole tree.
+    root: Arc<Stopper>,
+}
+
+impl std::fmt::Debug for Family {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Family")
+            .field("alive", &self.alive)
+            .field("total", &self.total)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Family {
+    fn new(root: Arc<Stopper>) -> Arc<Self> {
+        Arc::new(Self {
+            alive: AtomicUsize::new(0),
+            total: AtomicUsize::new(0),
+            root,
+        })
+    }
+
+    /// Counts one more process; past a bound the root exec is stopped and `Err` names it.
+    fn admit(&self) -> Result<(), SpawnError> {
+        let total = self.total.fetch_add(1, Ordering::AcqRel) + 1;
+        let alive = self.alive.fetch_add(1, Ordering::AcqRel) + 1;
+        let over = if alive > MAX_ALIVE {
+            Some(("alive at once", MAX_ALIVE))
+        } else if total > MAX_TOTAL {
+            Some(("in total", MAX_TOTAL))
+        } else {
+            None
+        };
+        let Some((which, limit)) = over else {
+            return Ok(());
+        };
+        self.exited();
+        self.root.stop(StopCause::Processes { which, limit });
+        Err(SpawnError::Other(format!(
+            "process limit: at most {limit} child processes {which}"
+        )))
+    }
+
+    fn exited(&self) {
+        let _ = self
+            .alive
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                Some(n.saturating_sub(1))
+            });
+    }
+}
+
+/// What a guest asks to run.
+pub(crate) struct SpawnRequest {
+    /// The program and its arguments (`argv[0]` a name, a guest path, `node`, `sh`...).
+    pub argv: Vec<String>,
+    /// Its working directory (a guest path).
+    pub cwd: String,
+    /// Exactly its environment.
+    pub env: Vec<(String, String)>,
+}
+
+/// One child, as its parent reaches it.
+struct Child {
+    handle: Arc<ExecHandle>,
+    /// Its output on the way to the parent's loop (`None` for a collected child).
+    in_flight: Option<Arc<InFlight>>,
+}
+
+/// The children of one JS guest.
+pub(crate) struct Children {
+    dispatch: Weak<Dispatch>,
+    id: u64,
+    setting: Setting,
+    limits: Limits,
+    sink: Sink,
+    parent: Arc<Stopper>,
+    family: Arc<Family>,
+    fs: Mutex<Option<SandboxFs>>,
+    table: Mutex<HashMap<u32, Child>>,
+    next: AtomicUsize,
+    /// Children whose events go to the parent's loop and have not reported their exit yet.
+    pending: Arc<AtomicUsize>,
+}
+
+impl Children {
+    /// The children of job `id` (its `setting`, `limits`, `sink` and stop switch `parent`).
+    pub(crate) fn new(
+        dispatch: Weak<Dispatch>,
+        id: u64,
+        setting: &Setting,
+        limits: Limits,
+        sink: Sink,
+        parent: Arc<Stopper>,
+    ) -> Arc<Self> {
+        let family = setting
+            .family
+            .clone()
+            .unwrap_or_else(|| Family::new(parent.clone()));
+        let children = Arc::new(Self {
+            dispatch,
+            id,
+            setting: setting.clone(),
+            limits,
+            sink,
+            parent: parent.clone(),
+            family,
+            fs: Mutex::new(None),
+            table: Mutex::new(HashMap::new()),
+            next: AtomicUsize::new(1),
+            pending: Arc::default(),
+        });
+        let weak = Arc::downgrade(&children);
+        parent.on_stop(Box::new(move |_| {
+            if let Some(children) = weak.upgrade() {
+                children.kill_all(9);
+            }
+        }));
+        children
+    }
+
+    /// True once the parent guest was stopped.
+    pub(crate) fn parent_stopped(&self) -> bool {
+        self.parent.cause().is_some()
+    }
+
+    /// Children that will still report to the event loop (they keep it alive).
+    pub(crate) fn pending(&self) -> usize {
+        self.pending.load(Ordering::Acquire)
+    }
+
+    /// Starts a child whose events reach the parent's loop; its id.
+    pub(crate) fn spawn(&self, req: SpawnRequest) -> Result<u32, SpawnError> {
+        let id = self.next_id();
+        self.pending.fetch_add(1, Ordering::AcqRel);
+        let delivery = Delivery::Loop {
+            parent: self.parent.clone(),
+            in_flight: Arc::default(),
+        };
+        self.start(id, req, delivery, None).inspect_err(|_| {
+            self.pending.fetch_sub(1, Ordering::AcqRel);
+        })?;
+        Ok(id)
+    }
+
+    /// Starts a child whose output and exit go to `collector` (a blocking `spawnSync`), with
+    /// `input` as its whole stdin.
+    pub(crate) fn spawn_collected(
+        &self,
+        req: SpawnRequest,
+        input: Bytes,
+        collector: Arc<Collector>,
+    ) -> Result<u32, SpawnError> {
+        let id = self.next_id();
+        self.start(id, req, Delivery::Collect(collector), Some(input))?;
+        Ok(id)
+    }
+
+    /// The parent's loop took `event` of child `id`: output frees room, an exit ends it.
+    pub(crate) fn delivered(&self, id: u32, event: &ChildEvent) {
+        match event {
+            ChildEvent::Stdout(data) | ChildEvent::Stderr(data) => {
+                let in_flight = self.table.lock().get(&id).and_then(|c| c.in_flight.clone());
+                if let Some(in_flight) = in_flight {
+                    in_flight.taken(data.len());
+                }
+            }
+            ChildEvent::Exit { .. } => {
+                self.table.lock().remove(&id);
+                let _ = self
+                    .pending
+                    .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                        Some(n.saturating_sub(1))
+                    });
+            }
+        }
+    }
+
+    /// Forgets collected child `id` (its `spawnSync` is over).
+    pub(crate) fn forget(&self, id: u32) {
+        self.table.lock().remove(&id);
+    }
+
+    /// Queues `data` for child `id`'s stdin; false when it is gone or has too much unread.
+    pub(crate) fn write(&self, id: u32, data: Bytes) -> bool {
+        self.handle(id).is_some_and(|h| h.stdin(data).is_ok())
+    }
+
+    /// Closes child `id`'s stdin.
+    pub(crate) fn end(&self, id: u32) {
+        if let Some(h) = self.handle(id) {
+            h.close_stdin();
+        }
+    }
+
+    /// Signals child `id`; false when it is gone.
+    pub(crate) fn kill(&self, id: u32, signal: u32) -> bool {
+        self.handle(id).is_some_and(|h| {
+            h.stop(StopCause::Signal(signal));
+            true
+        })
+    }
+
+    /// Signals every child (the parent stopped or ended).
+    pub(crate) fn kill_all(&self, signal: u32) {
+        let handles: Vec<_> = self
+            .table
+            .lock()
+            .values()
+            .map(|c| c.handle.clone())
+            .collect();
+        for h in handles {
+            h.stop(StopCause::Signal(signal));
+        }
+    }
+
+    fn handle(&self, id: u32) -> Option<Arc<ExecHandle>> {
+        self.table.lock().get(&id).map(|c| c.handle.clone())
+    }
+
+    fn next_id(&self) -> u32 {
+        u32::try_from(self.next.fetch_add(1, Ordering::AcqRel)).unwrap_or(u32::MAX)
+    }
+
+    fn start(
+        &self,
+        id: u32,
+        req: SpawnRequest,
+        delivery: Delivery,
+        input: Option<Bytes>,
+    ) -> Result<(), SpawnError> {
+        let Some(dispatch) = self.dispatch.upgrade() else {
+            return Err(SpawnError::Other("the engine is shutting down".into()));
+        };
+        if self.parent.cause().is_some() {
+            return Err(SpawnError::Other("the exec is stopping".into()));
+        }
+        let argv = self.resolve(&req, &dispatch)?;
+        self.family.admit()?;
+        let (handle, mut inbox) = ExecHandle::new(self.id, STDIN_WINDOW, u64::MAX);
+        if let Some(input) = input {
+            inbox.preload(input, false);
+        }
+        let in_flight = match &delivery {
+            Delivery::Loop { in_flight, .. } => Some(in_flight.clone()),
+            Delivery::Collect(_) => None,
+        };
+        let child = Child {
+            handle: handle.clone(),
+            in_flight,
+        };
+        self.table.lock().insert(id, child);
+        let stopper = inbox.stopper.clone();
+        let host = ChildHost::new(
+            id,
+            self.sink.clone(),
+            delivery,
+            self.family.clone(),
+            stopper,
+        );
+        let job = Job {
+            id: self.id,
+            program: Program::Command(argv),
+            setting: Setting {
+                env: req.env,
+                cwd: req.cwd,
+                family: Some(self.family.clone()),
+                ..self.setting.clone()
+            },
+            limits: Limits {
+                max_stdin_bytes: STDIN_WINDOW,
+                ..self.limits
+            },
+            accepted: std::time::Instant::now(),
+            inbox,
+        };
+        if let Err(release) = dispatch.run(job, Box::new(host)) {
+            release();
+        }
+        Ok(())
+    }
+
+    /// The child's argv: its program resolved as a shell would (names, guest paths, `#!`).
+    fn resolve(&self, req: &SpawnRequest, dispatch: &Dispatch) -> Result<Vec<String>, SpawnError> {
+        let Some((name, args)) = req.argv.split_first() else {
+            return Err(SpawnError::NotFound);
+        };
+        let mut fs = self.fs.lock();
+        if fs.is_none() {
+            let opened = SandboxFs::new(&self.setting.preopens)
+                .map_err(|e| SpawnError::Other(format!("the mounts: {e}")))?;
+            *fs = Some(opened);
+        }
+        let Some(fs) = fs.as_ref() else {
+            return Err(SpawnError::NotFound);
+        };
+        let target = resolve::target(name, &req.cwd, &self.setting, dispatch, fs)?;
+        let (Target::Shell { argv, .. } | Target::Guest { argv, .. }) = target;
+        Ok(argv.into_iter().chain(args.iter().cloned()).collect())
+    }
+}
+
+impl Drop for Children {
+    fn drop(&mut self) {
+        // The parent ended: its children end with it (the exec is over).
+        self.kill_all(9);
+    }
+}
