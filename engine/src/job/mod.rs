@@ -7,6 +7,7 @@
 
 pub mod call;
 pub mod command;
+pub mod family;
 mod guest_files;
 pub(crate) mod report;
 pub(crate) mod run;
@@ -49,7 +50,7 @@ pub struct Setting {
     pub module_paths: Vec<String>,
     /// The process family the job belongs to (a child process shares its parent's bounds);
     /// `None` for an exec or call of the host.
-    pub family: Option<std::sync::Arc<crate::children::Family>>,
+    pub family: Option<std::sync::Arc<family::Family>>,
 }
 
 /// An accepted exec or call, validated and ready to run.
