@@ -259,6 +259,7 @@ export const bridgeThreadCpuMicros = bridge.threadCpuMicros;
 export const bridgeValueKinds = bridge.valueKinds;
 export const bridgeProxyParts = bridge.proxyParts;
 export const bridgeCallSites = bridge.callSites;
+export const bridgeGc = typeof bridge.gc === 'function' ? bridge.gc : () => {};
 // V8's continuation-preserved data (absent under Node's unit tests: then no context is carried).
 export const asyncContextGet =
   typeof bridge.asyncContextGet === 'function' ? bridge.asyncContextGet : () => undefined;

@@ -6,7 +6,13 @@ import { processEmit, processListenerCount, processObject } from './20_exit.js';
 import { internalNextTick, runGuest } from './21_ticks.js';
 
 let warnedOnce = false;
+let printWarnings = true;
 export const PROCESS_PID = 1;
+
+// `node --no-warnings`: warnings still reach 'warning' listeners, nothing is printed.
+export function silenceWarnings() {
+  printWarnings = false;
+}
 
 export function emitWarning(warning, type = undefined, code = undefined) {
   let name = 'Warning';
@@ -26,8 +32,10 @@ export function emitWarning(warning, type = undefined, code = undefined) {
     warning = err;
   }
   if (name === 'DeprecationWarning' && processObject.noDeprecation) return;
+  if (name === 'DeprecationWarning' && processObject.throwDeprecation) throw warning;
   internalNextTick(() => {
     if (processListenerCount('warning') > 0) runGuest(processEmit, undefined, ['warning', warning]);
+    if (!printWarnings) return;
     let text = `(node:${PROCESS_PID}) ${code !== undefined ? `[${code}] ` : ''}${name}: ${message}\n`;
     if (!warnedOnce) {
       warnedOnce = true;

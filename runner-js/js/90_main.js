@@ -4,6 +4,7 @@
 import {
   ArrayPrototypeIncludes,
   bridgeCompileScript,
+  bridgeGc,
   bridgeMonotonic,
   bridgeWrite,
   ErrorCtor,
@@ -26,6 +27,7 @@ import {
 } from './20_exit.js';
 import { drainTicks, queueMicrotask } from './21_ticks.js';
 import { reportUnhandledRejection } from './22_rejections.js';
+import { silenceWarnings } from './23_warnings.js';
 import {
   clearImmediate,
   clearInterval,
@@ -120,6 +122,7 @@ function start(config) {
   const filename = `${config.filename}`;
   let source = `${config.source}`;
   configureProcess(processObject, config);
+  applyRunnerFlags(config.execArgv);
   const evalMode = mode !== 'file';
   setExecCwd(pathResolve(`${processObject.cwd()}`));
   cjsInit(config);
@@ -163,6 +166,25 @@ function start(config) {
     triggerUncaught(err);
   }
   drainTicks();
+}
+
+// The node options the runner honours (engine/src/job/command.rs RUNNER_FLAGS).
+function applyRunnerFlags(execArgv) {
+  if (execArgv === undefined || execArgv === null) return;
+  if (ArrayPrototypeIncludes(execArgv, '--no-warnings')) silenceWarnings();
+  if (ArrayPrototypeIncludes(execArgv, '--no-deprecation')) processObject.noDeprecation = true;
+  if (ArrayPrototypeIncludes(execArgv, '--throw-deprecation')) {
+    processObject.throwDeprecation = true;
+  }
+  if (ArrayPrototypeIncludes(execArgv, '--expose-gc')) {
+    defineGlobal(
+      'gc',
+      function gc() {
+        bridgeGc();
+      },
+      false,
+    );
+  }
 }
 
 // '--input-type' of `node -e`: 'module', 'commonjs', or undefined when not given.

@@ -20,6 +20,7 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
         ("callSites", call_sites.map_fn_to()),
         ("asyncContextGet", async_context_get.map_fn_to()),
         ("asyncContextSet", async_context_set.map_fn_to()),
+        ("gc", gc.map_fn_to()),
     ]
 }
 
@@ -189,4 +190,13 @@ fn async_context_set<'s>(
     _rv: v8::ReturnValue<'s>,
 ) {
     scope.set_continuation_preserved_embedder_data(args.get(0));
+}
+
+/// `gc()` (`node --expose-gc`): a full garbage collection, as V8 does on memory pressure.
+fn gc<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    _args: v8::FunctionCallbackArguments<'s>,
+    _rv: v8::ReturnValue<'s>,
+) {
+    scope.low_memory_notification();
 }

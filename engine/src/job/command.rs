@@ -187,28 +187,50 @@ pub(crate) fn find_module(program: &str, lookup: &Lookup<'_>) -> Option<PathBuf>
         .find(|candidate| candidate.is_file())
 }
 
-/// Leading `--input-type=VALUE` / `--input-type VALUE` options, normalized; the rest of argv,
+/// Node options that change only what the runner does, accepted before the program and passed
+/// on in `process.execArgv`: warnings off, `gc()` exposed, deprecations silenced, thrown or
+/// traced (a trace is what Node prints anyway here).
+const RUNNER_FLAGS: &[&str] = &[
+    "--no-warnings",
+    "--expose-gc",
+    "--expose_gc",
+    "--no-deprecation",
+    "--throw-deprecation",
+    "--pending-deprecation",
+    "--trace-deprecation",
+    "--trace-warnings",
+];
+
+/// Leading node options: `--input-type=VALUE` / `--input-type VALUE` (normalized) and
+/// [`RUNNER_FLAGS`]; the options, whether an input type was among them, and the rest of argv;
 /// or the message of the failure Node reports.
-fn input_type(args: &[String]) -> Result<(Vec<String>, &[String]), &'static str> {
+fn node_options(args: &[String]) -> Result<(Vec<String>, bool, &[String]), &'static str> {
     let mut options = Vec::new();
+    let mut input_type = false;
     let mut rest = args;
     loop {
         let (value, used) = match rest {
+            [flag, ..] if RUNNER_FLAGS.contains(&flag.as_str()) => {
+                options.push(flag.replace("expose_gc", "expose-gc"));
+                rest = &rest[1..];
+                continue;
+            }
             [flag, ..] if flag.starts_with("--input-type=") => (&flag["--input-type=".len()..], 1),
             [flag, value, ..] if flag == "--input-type" => (value.as_str(), 2),
             [flag] if flag == "--input-type" => return Err("--input-type requires an argument"),
-            _ => return Ok((options, rest)),
+            _ => return Ok((options, input_type, rest)),
         };
         if value != "module" && value != "commonjs" {
             return Err("--input-type must be \"module\" or \"commonjs\"");
         }
         options.push(format!("--input-type={value}"));
+        input_type = true;
         rest = &rest[used..];
     }
 }
 
 fn parse_node(args: &[String], cwd: &str, sandbox: &mut Sandbox) -> Command {
-    let (options, args) = match input_type(args) {
+    let (options, input_type, args) = match node_options(args) {
         Ok(parsed) => parsed,
         Err(message) => return bad_option(message),
     };
@@ -218,13 +240,15 @@ fn parse_node(args: &[String], cwd: &str, sandbox: &mut Sandbox) -> Command {
         Some((flag, _)) if flag.starts_with('-') && flag.len() > 1 && flag != "--" => {
             return bad_option(&format!("bad option: {flag}"));
         }
-        _ if !options.is_empty() => {
+        _ if input_type => {
             return bad_option(
                 "--input-type can only be used with string input via --eval, --print, or STDIN",
             );
         }
-        Some((dashdash, rest)) if dashdash == "--" => return program_file(rest, cwd, sandbox),
-        _ => return program_file(args, cwd, sandbox),
+        Some((dashdash, rest)) if dashdash == "--" => {
+            return program_file(rest, cwd, sandbox, options);
+        }
+        _ => return program_file(args, cwd, sandbox, options),
     };
     let flag = &args[0];
     let Some((code, script_args)) = rest.split_first() else {
@@ -244,14 +268,25 @@ fn parse_node(args: &[String], cwd: &str, sandbox: &mut Sandbox) -> Command {
     })
 }
 
-fn program_file(args: &[String], cwd: &str, sandbox: &mut Sandbox) -> Command {
+fn program_file(
+    args: &[String],
+    cwd: &str,
+    sandbox: &mut Sandbox,
+    exec_argv: Vec<String>,
+) -> Command {
     match args.split_first() {
-        Some((file, rest)) => load_file(file, rest, cwd, sandbox),
+        Some((file, rest)) => load_file(file, rest, cwd, sandbox, exec_argv),
         None => bad_option("reading a program from stdin is not supported; use -e CODE or FILE"),
     }
 }
 
-fn load_file(file: &str, rest: &[String], cwd: &str, sandbox: &mut Sandbox) -> Command {
+fn load_file(
+    file: &str,
+    rest: &[String],
+    cwd: &str,
+    sandbox: &mut Sandbox,
+    exec_argv: Vec<String>,
+) -> Command {
     let path = guest_files::absolute(cwd, file);
     let source = match guest_files::read(sandbox, &path) {
         Ok(bytes) => match String::from_utf8(bytes) {
@@ -267,7 +302,7 @@ fn load_file(file: &str, rest: &[String], cwd: &str, sandbox: &mut Sandbox) -> C
         source,
         filename: path,
         argv,
-        exec_argv: Vec::new(),
+        exec_argv,
         input_json: None,
     })
 }
@@ -361,6 +396,32 @@ mod tests {
                 "{parts:?}"
             );
         }
+    }
+
+    #[test]
+    fn runner_flags_go_to_exec_argv_in_both_modes() {
+        let modules = ModuleCache::new(1);
+        let Ok(Command::Js(main)) = resolve(
+            &argv(&["node", "--no-warnings", "--expose_gc", "-e", "1"]),
+            "/",
+            &NOWHERE,
+            &mut no_fs(),
+            &modules,
+        ) else {
+            panic!("expected a JS main");
+        };
+        assert_eq!(
+            main.exec_argv,
+            argv(&["--no-warnings", "--expose-gc", "-e", "1"])
+        );
+        let unknown = resolve(
+            &argv(&["node", "--no-warnings", "--bogus", "-e", "1"]),
+            "/",
+            &NOWHERE,
+            &mut no_fs(),
+            &modules,
+        );
+        assert!(matches!(unknown, Ok(Command::Fails { code: 9, .. })));
     }
 
     #[test]
