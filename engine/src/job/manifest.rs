@@ -13,8 +13,9 @@
 //! - a host path must be relative and lead to an existing directory inside the command
 //!   directory's parent (the installation prefix: `commands/` and `python/` of one `target/`),
 //!   after every symlink is resolved;
-//! - a manifest inside a directory the exec mounts writable is refused (the guest could have
-//!   written it);
+//! - a manifest inside a directory the exec mounts writable (the guest could have written it) may
+//!   only name directories inside that same mount, which the guest sees already: it grants
+//!   nothing (`agentos run` in a checkout mounts the checkout writable at `/`);
 //! - anything malformed fails the exec with the manifest's path and line, before the guest runs.
 //!
 //! A command reached through a symlink (`python.wasm -> python3.wasm`) uses the manifest beside
@@ -103,7 +104,8 @@ impl CommandMounts {
     /// synthetic root over all of them.
     ///
     /// # Errors
-    /// [`ManifestError`] when the manifest lies inside a directory the exec mounts writable.
+    /// [`ManifestError`] when the manifest lies inside a directory the exec mounts writable and
+    /// names a directory outside that mount.
     pub fn preopens(&self, exec_mounts: &[Preopen]) -> Result<Vec<Preopen>, ManifestError> {
         let manifest = self
             .manifest
@@ -111,13 +113,18 @@ impl CommandMounts {
             .unwrap_or(self.manifest.clone());
         for mount in exec_mounts.iter().filter(|m| !m.read_only) {
             let host = mount.host.canonicalize().unwrap_or(mount.host.clone());
-            if manifest.starts_with(&host) {
+            if !manifest.starts_with(&host) {
+                continue;
+            }
+            if let Some(outside) = self.mounts.iter().find(|m| !m.host.starts_with(&host)) {
                 return Err(ManifestError {
                     manifest: self.manifest.clone(),
                     line: None,
                     reason: format!(
-                        "refused: it lies inside {}, which the exec mounts writable",
-                        mount.guest
+                        "refused: it lies inside {}, which the exec mounts writable, and names \
+                         {} outside it",
+                        mount.guest,
+                        outside.host.display()
                     ),
                 });
             }
@@ -383,18 +390,23 @@ mod tests {
     }
 
     #[test]
-    fn a_manifest_inside_a_writable_mount_is_refused() {
+    fn a_manifest_inside_a_writable_mount_names_only_what_that_mount_holds() {
         let dir = scratch("writable");
         let got = manifest(&dir, "../python/lib /usr/local/lib ro\n")
             .unwrap()
             .unwrap();
-        let work = Preopen {
-            host: dir.clone(),
+        let writable = |host: PathBuf| Preopen {
+            host,
             guest: "/work".into(),
             read_only: false,
         };
-        let err = got.preopens(&[work]).unwrap_err();
+        // The guest could write the manifest and not the lib: refused.
+        let err = got.preopens(&[writable(dir.join("commands"))]).unwrap_err();
         assert!(err.reason.contains("/work"), "{err}");
+        assert!(err.reason.contains("python/lib"), "{err}");
+        // The guest sees both already: the mount grants nothing new.
+        let both = got.preopens(&[writable(dir.clone())]).unwrap();
+        assert_eq!(both.len(), 3);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -383,6 +383,31 @@ async fn a_manifest_cannot_mount_outside_its_installation_prefix() {
 }
 
 #[tokio::test]
+async fn a_manifest_the_guest_could_write_names_nothing_outside_that_mount() {
+    let sc = sidecar().await;
+    let dir = command_dir_with_manifest("../lib /usr/local/lib ro\n");
+    let exec = |writable: &Path| {
+        ExecSpec::new(["python3", "-c", "pass"])
+            .command_dir(dir.to_str().unwrap())
+            .dir(writable.to_str().unwrap(), "/work")
+    };
+    // The guest could rewrite the manifest, and `../lib` is outside its mount: refused.
+    let out = run(&sc, exec(&dir)).await;
+    let error = out.status.error.expect("a typed error");
+    assert_eq!(error.code, ErrorCode::InvalidModule);
+    assert!(error.message.contains("writable"), "{}", error.message);
+    // The guest's mount holds `../lib` too: the manifest grants nothing new, and is used (the
+    // empty lib has no stdlib, so CPython starts and says so).
+    let out = run(&sc, exec(dir.parent().unwrap())).await;
+    assert_eq!(out.status.error, None);
+    assert!(
+        stderr(&out).contains("Failed to import encodings module"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test]
 async fn python_and_python3_share_one_compiled_module() {
     let sc = one_engine().await;
     ok(&sc, ExecSpec::new(["python", "-c", "pass"])).await;
