@@ -1,7 +1,11 @@
-//! Wasm module bytes by path, validated by a file fingerprint, with the compiled module riding
-//! along so a second exec of a command instantiates without recompiling.
+//! Wasm module bytes by file identity, with the compiled module riding along so a second exec of
+//! a command instantiates without recompiling.
 //!
-//! A changed file (device, inode, size or mtime with nanoseconds) is re-read, never served stale.
+//! A host file is found by its identity (device, inode, size, mtime with nanoseconds) after
+//! symlinks are followed, so every name of one file (`python.wasm -> python3.wasm`, a hard link,
+//! another command dir's path to it) shares one entry and one compiled module. A guest's module
+//! is found by its guest path and identity. A changed file is re-read, never served stale, and the
+//! entry of what a path held before is dropped once no other loaded path names it.
 //! The cache holds at most `capacity` modules (LRU); an eviction logs a warning with the size.
 //! Bytes are validated with `wasmparser` before V8 ever sees them.
 
@@ -28,7 +32,7 @@ pub const DEFAULT_CAPACITY: usize = 64;
 const MAX_MODULE_BYTES: u64 = 256 << 20;
 
 /// What identifies one version of a file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Fingerprint {
     dev: u64,
     ino: u64,
@@ -59,11 +63,10 @@ impl Fingerprint {
 
 /// A validated module.
 pub struct Module {
-    /// Where it was read from.
+    /// Where it was read from (the first of its names loaded).
     pub path: PathBuf,
     /// Its bytes, as read.
     pub bytes: Bytes,
-    fingerprint: Fingerprint,
     /// The module under each memory limit it ran with.
     variants: Mutex<HashMap<u64, Arc<Variant>>>,
 }
@@ -132,10 +135,47 @@ pub enum ModuleError {
     NoStart(String),
 }
 
+/// What a cached module is found by.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Key {
+    /// A guest module's cache path; `None` for a host file (any of its names).
+    guest: Option<PathBuf>,
+    id: Fingerprint,
+}
+
 #[derive(Default)]
 struct Entries {
-    by_path: HashMap<PathBuf, Arc<Module>>,
-    order: VecDeque<PathBuf>,
+    by_key: HashMap<Key, Arc<Module>>,
+    /// Least recently used first.
+    order: VecDeque<Key>,
+    /// The key each path was last loaded as.
+    paths: HashMap<PathBuf, Key>,
+}
+
+impl Entries {
+    /// Records that `path` now holds `key`; what it held before is dropped unless another path
+    /// still names it.
+    fn name(&mut self, path: &Path, key: &Key) {
+        let Some(old) = self.paths.insert(path.to_path_buf(), key.clone()) else {
+            return;
+        };
+        if &old != key && !self.paths.values().any(|k| k == &old) {
+            self.by_key.remove(&old);
+            self.order.retain(|k| k != &old);
+        }
+    }
+
+    /// Drops the least recently used entry; the path it was read from.
+    fn evict_oldest(&mut self) -> Option<PathBuf> {
+        let old = self.order.pop_front()?;
+        self.paths.retain(|_, k| k != &old);
+        Some(
+            self.by_key
+                .remove(&old)
+                .map(|m| m.path.clone())
+                .unwrap_or_default(),
+        )
+    }
 }
 
 /// The process's module cache.
@@ -167,8 +207,11 @@ impl ModuleCache {
             path: shown.clone(),
             reason: e.kind().to_string(),
         };
-        let fingerprint = Fingerprint::of(&std::fs::metadata(path).map_err(io)?);
-        if let Some(hit) = self.lookup(path, fingerprint) {
+        let key = Key {
+            guest: None,
+            id: Fingerprint::of(&std::fs::metadata(path).map_err(io)?),
+        };
+        if let Some(hit) = self.lookup(path, &key) {
             return Ok(hit);
         }
         let bytes = read_bounded(path).map_err(io)?;
@@ -177,10 +220,9 @@ impl ModuleCache {
         let module = Arc::new(Module {
             path: path.to_path_buf(),
             bytes: Bytes::from(bytes),
-            fingerprint,
             variants: Mutex::new(HashMap::new()),
         });
-        self.insert(module.clone());
+        self.insert(path, key, module.clone());
         Ok(module)
     }
 
@@ -196,7 +238,12 @@ impl ModuleCache {
         fingerprint: Fingerprint,
         read: impl FnOnce() -> Result<Vec<u8>, String>,
     ) -> Result<Arc<Module>, ModuleError> {
-        if let Some(hit) = self.lookup(key, fingerprint) {
+        let path = key;
+        let key = Key {
+            guest: Some(path.to_path_buf()),
+            id: fingerprint,
+        };
+        if let Some(hit) = self.lookup(path, &key) {
             return Ok(hit);
         }
         let bytes = read().map_err(|reason| ModuleError::Io {
@@ -205,40 +252,36 @@ impl ModuleCache {
         })?;
         validate(&bytes, shown)?;
         let module = Arc::new(Module {
-            path: key.to_path_buf(),
+            path: path.to_path_buf(),
             bytes: Bytes::from(bytes),
-            fingerprint,
             variants: Mutex::new(HashMap::new()),
         });
-        self.insert(module.clone());
+        self.insert(path, key, module.clone());
         Ok(module)
     }
 
-    fn lookup(&self, path: &Path, fingerprint: Fingerprint) -> Option<Arc<Module>> {
+    fn lookup(&self, path: &Path, key: &Key) -> Option<Arc<Module>> {
         let mut entries = self.entries.lock();
-        let hit = entries.by_path.get(path)?.clone();
-        if hit.fingerprint != fingerprint {
-            return None;
-        }
-        if let Some(pos) = entries.order.iter().position(|p| p == path) {
+        let hit = entries.by_key.get(key)?.clone();
+        entries.name(path, key);
+        if let Some(pos) = entries.order.iter().position(|k| k == key) {
             let key = entries.order.remove(pos)?;
             entries.order.push_back(key);
         }
         Some(hit)
     }
 
-    fn insert(&self, module: Arc<Module>) {
+    fn insert(&self, path: &Path, key: Key, module: Arc<Module>) {
         let mut entries = self.entries.lock();
-        let path = module.path.clone();
-        if entries.by_path.insert(path.clone(), module).is_some() {
-            entries.order.retain(|p| p != &path);
+        entries.name(path, &key);
+        if entries.by_key.insert(key.clone(), module).is_some() {
+            entries.order.retain(|k| k != &key);
         }
-        entries.order.push_back(path);
+        entries.order.push_back(key);
         while entries.order.len() > self.capacity {
-            let Some(old) = entries.order.pop_front() else {
+            let Some(old) = entries.evict_oldest() else {
                 break;
             };
-            entries.by_path.remove(&old);
             self.evictions.fetch_add(1, Ordering::Relaxed);
             tracing::warn!(
                 "module cache full ({} entries): evicting {}",
@@ -250,7 +293,7 @@ impl ModuleCache {
 
     /// Modules held now.
     pub fn len(&self) -> usize {
-        self.entries.lock().by_path.len()
+        self.entries.lock().by_key.len()
     }
 
     /// True when empty.
@@ -377,6 +420,61 @@ mod tests {
             cache.load(&dir.join(name)).unwrap();
         }
         assert_eq!((cache.len(), cache.evictions()), (2, 1));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn every_name_of_one_file_shares_one_module() {
+        let dir =
+            std::env::temp_dir().join(format!("agentos-modules-links-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("other")).unwrap();
+        let cache = ModuleCache::new(4);
+        let python3 = dir.join("python3.wasm");
+        std::fs::write(&python3, START).unwrap();
+        std::os::unix::fs::symlink("python3.wasm", dir.join("python.wasm")).unwrap();
+        std::fs::hard_link(&python3, dir.join("other/py.wasm")).unwrap();
+        let first = cache.load(&dir.join("python.wasm")).unwrap();
+        for name in ["python3.wasm", "other/py.wasm", "python.wasm"] {
+            assert!(
+                Arc::ptr_eq(&first, &cache.load(&dir.join(name)).unwrap()),
+                "{name}"
+            );
+        }
+        assert_eq!(cache.len(), 1);
+        // A copy is another file: its own entry.
+        std::fs::copy(&python3, dir.join("copy.wasm")).unwrap();
+        assert!(!Arc::ptr_eq(
+            &first,
+            &cache.load(&dir.join("copy.wasm")).unwrap()
+        ));
+        assert_eq!(cache.len(), 2);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_replaced_file_drops_the_old_entry_once_no_name_holds_it() {
+        let dir = std::env::temp_dir().join(format!("agentos-modules-swap-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let cache = ModuleCache::new(4);
+        let (a, b) = (dir.join("a.wasm"), dir.join("b.wasm"));
+        std::fs::write(&a, START).unwrap();
+        std::fs::hard_link(&a, &b).unwrap();
+        cache.load(&a).unwrap();
+        cache.load(&b).unwrap();
+        // `a` is replaced; `b` still names the old file, which stays.
+        std::fs::remove_file(&a).unwrap();
+        let mut changed = START.to_vec();
+        changed.extend_from_slice(&[0, 4, 1, 120, 1, 2]);
+        std::fs::write(&a, &changed).unwrap();
+        assert_eq!(&cache.load(&a).unwrap().bytes[..], &changed[..]);
+        assert_eq!(cache.len(), 2);
+        // `b` is replaced too: nothing names the old file, its entry goes.
+        std::fs::remove_file(&b).unwrap();
+        std::fs::write(&b, &changed).unwrap();
+        cache.load(&b).unwrap();
+        assert_eq!((cache.len(), cache.evictions()), (2, 0));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -1,5 +1,6 @@
 //! Resolves an exec's argv into what runs: the JS runner (`node`), a WASI command found as
-//! `NAME.wasm` on the command path, or an explicit `.wasm` file.
+//! `NAME.wasm` on the command path (with the mounts of its manifest, [`super::manifest`]), or an
+//! explicit `.wasm` file.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -8,6 +9,7 @@ use agentos_proto::ErrorCode;
 use agentos_sandbox::Sandbox;
 
 use super::guest_files;
+use super::manifest::{CommandMounts, ManifestError};
 use crate::modules::{Module, ModuleCache, ModuleError};
 
 /// Path the guest sees as `process.execPath`.
@@ -65,6 +67,8 @@ pub struct WasmMain {
     pub module: Arc<Module>,
     /// The guest's argv.
     pub argv: Vec<String>,
+    /// What the command's manifest mounts (`NAME.mounts` beside a host module).
+    pub mounts: Option<CommandMounts>,
 }
 
 /// What an exec runs, or why it cannot.
@@ -94,6 +98,9 @@ pub enum CommandError {
     /// The file is not a runnable WASI command.
     #[error(transparent)]
     Module(#[from] ModuleError),
+    /// The command's manifest (`NAME.mounts`) is unreadable or names a bad mount.
+    #[error("cannot run the command: {0}")]
+    Manifest(#[from] ManifestError),
 }
 
 impl CommandError {
@@ -105,7 +112,7 @@ impl CommandError {
                 (ErrorCode::CommandNotFound, 127)
             }
             CommandError::Module(ModuleError::NativeBinary(_)) => (ErrorCode::NativeBinary, 126),
-            CommandError::Module(_) => (ErrorCode::InvalidModule, 126),
+            CommandError::Module(_) | CommandError::Manifest(_) => (ErrorCode::InvalidModule, 126),
         }
     }
 }
@@ -138,14 +145,22 @@ pub fn resolve(
         let module = guest_module(path, sandbox, modules)?;
         let mut argv = argv.to_vec();
         argv[0] = path.to_string();
-        return Ok(Command::Wasm(WasmMain { module, argv }));
+        return Ok(Command::Wasm(WasmMain {
+            module,
+            argv,
+            // A module in the guest's files has no manifest: the guest could have written one.
+            mounts: None,
+        }));
     }
     let file =
         find_module(program, lookup).ok_or_else(|| CommandError::NotFound(program.clone()))?;
+    // The manifest first: it is small, the module may be 95 MB to read and validate.
+    let mounts = CommandMounts::of_module(&file)?;
     let module = modules.load(&file)?;
     Ok(Command::Wasm(WasmMain {
         module,
         argv: argv.to_vec(),
+        mounts,
     }))
 }
 

@@ -9,6 +9,7 @@ pub mod call;
 pub mod command;
 pub mod family;
 mod guest_files;
+pub mod manifest;
 pub(crate) mod report;
 pub(crate) mod run;
 
@@ -42,8 +43,10 @@ pub struct Setting {
     pub env: Vec<(String, String)>,
     /// The guest's working directory.
     pub cwd: String,
-    /// Host directories the guest sees.
+    /// Host directories the guest sees: `mounts` and the synthetic root.
     pub preopens: Vec<Preopen>,
+    /// The exec's own mounts (a command's manifest adds to these, then the root is rebuilt).
+    pub mounts: Vec<Preopen>,
     /// Directories searched for commands before the sidecar's command path.
     pub command_dirs: Vec<String>,
     /// Guest paths `require` searches for bare specifiers.
@@ -73,6 +76,13 @@ impl Job {
     /// A job for an `Exec` request.
     pub fn from_exec(exec: v1::Exec, limits: Limits, mut inbox: Inbox) -> Self {
         inbox.preload(exec.stdin, exec.stdin_open);
+        let mounts: Vec<Preopen> = (exec.preopens.into_iter())
+            .map(|p| Preopen {
+                host: PathBuf::from(p.host_path),
+                guest: p.guest_path,
+                read_only: p.read_only,
+            })
+            .collect();
         Self {
             id: exec.exec_id,
             program: Program::Command(exec.argv),
@@ -83,15 +93,8 @@ impl Job {
                 } else {
                     exec.cwd
                 },
-                preopens: agentos_sandbox::with_root(
-                    (exec.preopens.into_iter())
-                        .map(|p| Preopen {
-                            host: PathBuf::from(p.host_path),
-                            guest: p.guest_path,
-                            read_only: p.read_only,
-                        })
-                        .collect(),
-                ),
+                preopens: agentos_sandbox::with_root(mounts.clone()),
+                mounts,
                 command_dirs: exec.command_path,
                 module_paths: exec.module_paths,
                 family: None,

@@ -32,7 +32,7 @@ use crate::worker::{AfterDispose, Task};
 
 /// What every job run shares: the engine's settings and module cache.
 pub(crate) struct RunContext {
-    /// Module bytes and compiled code by path.
+    /// Module bytes and compiled code by file identity.
     pub modules: Arc<ModuleCache>,
     /// Directories searched for `NAME.wasm` after a job's own.
     pub command_path: Arc<[PathBuf]>,
@@ -170,6 +170,22 @@ impl Run<'_> {
             self.sink
                 .output(self.id, Stream::Stderr, Bytes::from(stderr.clone()));
             return Outcome::Exited(*code);
+        }
+        if let Command::Wasm(wasm) = &command
+            && let Some(mounts) = &wasm.mounts
+        {
+            let preopens = match mounts.preopens(&self.setting.mounts) {
+                Ok(preopens) => preopens,
+                Err(e) => {
+                    let error = command::CommandError::Manifest(e);
+                    let (code, exit_code) = error.codes();
+                    return self.failed(code, error.to_string(), exit_code);
+                }
+            };
+            sandbox = match Sandbox::with_options(&preopens, options) {
+                Ok(sandbox) => sandbox,
+                Err(e) => return self.failed(ErrorCode::BadArgument, e.to_string(), 1),
+            };
         }
         let (guest, output) = match self.attach(guest, &inbox, phases) {
             Ok(attached) => attached,

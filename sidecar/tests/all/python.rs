@@ -1,9 +1,10 @@
 //! CPython (`python3`, `python`) as a bundled WASI command through the real sidecar: the command
 //! line, stdio, exit codes, the scientific stack, per-exec randomness, limits, and a selection of
 //! CPython's own test modules against `sidecar/tests/python-expectations.txt`. Needs
-//! `ci/fetch-python` (ci/test runs it), which installs the module next to the command set and the
-//! standard library in `target/python/lib`; every exec here mounts that read-only at
-//! `/usr/local/lib`, where the build looks for it.
+//! `ci/fetch-python` (ci/test runs it), which installs the module next to the command set, the
+//! standard library in `target/python/lib` and the manifest `python3.mounts` that has the sidecar
+//! mount it read-only at `/usr/local/lib`, where the build looks for it. Most execs here also mount
+//! it themselves, as a host may (the exec's own mount wins); the manifest's tests mount nothing.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -13,7 +14,7 @@ use agentos_sdk::{ErrorCode, ExecSpec, Output, Sidecar};
 
 use futures::StreamExt;
 
-use crate::support::{HANG, scratch, sidecar, stderr, stdout};
+use crate::support::{HANG, one_engine, scratch, sidecar, stderr, stdout};
 
 /// Where the guest finds the standard library (the build's `sys.prefix` is `/usr/local`).
 const GUEST_LIB: &str = "/usr/local/lib";
@@ -276,14 +277,145 @@ async fn each_exec_has_its_own_hash_seed_and_random_state() {
 }
 
 #[tokio::test]
-async fn without_its_standard_library_python_fails_saying_so() {
+async fn python3_finds_its_standard_library_with_no_mounts_at_all() {
     let sc = sidecar().await;
-    let out = run(&sc, ExecSpec::new(["python3", "-c", "pass"])).await;
+    let code = "import json, sys; print(json.dumps([sys.prefix, 1]))";
+    let out = ok(&sc, ExecSpec::new(["python3", "-c", code])).await;
+    assert_eq!(stdout(&out), "[\"/usr/local\", 1]\n");
+}
+
+#[tokio::test]
+async fn the_manifest_s_mount_is_read_only() {
+    let sc = sidecar().await;
+    let code = "open('/usr/local/lib/x', 'w')";
+    let out = run(&sc, ExecSpec::new(["python3", "-c", code])).await;
+    assert_eq!(out.status.code, 1);
+    assert!(
+        stderr(&out).contains("OSError") || stderr(&out).contains("PermissionError"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test]
+async fn python_through_the_shell_needs_no_mounts_either() {
+    let sc = sidecar().await;
+    let script = "python3 -c 'import json; print(json.dumps({\"a\": 1}))' | python -m json.tool";
+    let out = ok(&sc, ExecSpec::new(["sh", "-c", script])).await;
+    assert_eq!(stdout(&out), "{\n    \"a\": 1\n}\n");
+}
+
+#[tokio::test]
+async fn an_exec_s_own_usr_local_lib_wins_over_the_manifest() {
+    let sc = sidecar().await;
+    let own = scratch("own-lib");
+    let zip = python_dir().join("lib/python315.zip");
+    if std::fs::hard_link(&zip, own.join("python315.zip")).is_err() {
+        std::fs::copy(&zip, own.join("python315.zip")).unwrap();
+    }
+    std::fs::write(own.join("marker"), "mine").unwrap();
+    let code = "print(open('/usr/local/lib/marker').read())";
+    let spec = ExecSpec::new(["python3", "-c", code]).dir_ro(own.to_str().unwrap(), GUEST_LIB);
+    assert_eq!(stdout(&ok(&sc, spec).await), "mine\n");
+}
+
+#[tokio::test]
+async fn an_exec_s_own_usr_local_lib_without_the_stdlib_fails_saying_so() {
+    let sc = sidecar().await;
+    let empty = scratch("empty-lib");
+    let spec = ExecSpec::new(["python3", "-c", "pass"]).dir_ro(empty.to_str().unwrap(), GUEST_LIB);
+    let out = run(&sc, spec).await;
     assert_eq!(out.status.code, 1);
     assert!(
         stderr(&out).contains("Failed to import encodings module"),
         "{}",
         stderr(&out)
+    );
+}
+
+/// A command dir `SCRATCH/commands` holding `python3.wasm` (a link to the real one) and
+/// `python3.mounts` = `text`, beside an empty `SCRATCH/lib`.
+fn command_dir_with_manifest(text: &str) -> PathBuf {
+    let root = scratch("py-manifest");
+    let dir = root.join("commands");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(root.join("lib")).unwrap();
+    let module = python_dir().parent().unwrap().join("commands/python3.wasm");
+    std::os::unix::fs::symlink(module, dir.join("python3.wasm")).unwrap();
+    std::fs::write(dir.join("python3.mounts"), text).unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn a_malformed_manifest_is_a_typed_error_naming_its_line() {
+    let sc = sidecar().await;
+    let cases = [
+        "../lib /usr/local/lib",
+        "../lib /usr/local/lib rw",
+        "../lib usr/local/lib ro",
+        "../lib /usr/../etc ro",
+        "../no-such-dir /usr/local/lib ro",
+        "/etc /etc ro",
+    ];
+    for line in cases {
+        let dir = command_dir_with_manifest(&format!("# a comment\n{line}\n"));
+        let spec = ExecSpec::new(["python3", "-c", "pass"]).command_dir(dir.to_str().unwrap());
+        let out = run(&sc, spec).await;
+        let error = out.status.error.clone().expect("a typed error");
+        assert_eq!(error.code, ErrorCode::InvalidModule, "{line}: {error:?}");
+        assert_eq!(out.status.code, 126, "{line}");
+        let at = format!("{}:2:", dir.join("python3.mounts").display());
+        assert!(error.message.contains(&at), "{line}: {}", error.message);
+        assert!(stderr(&out).contains(&at), "{line}: {}", stderr(&out));
+    }
+}
+
+#[tokio::test]
+async fn a_manifest_cannot_mount_outside_its_installation_prefix() {
+    let sc = sidecar().await;
+    // `../..` is the temp dir, above the installation prefix (the scratch dir).
+    let dir = command_dir_with_manifest("../.. /host ro\n");
+    let spec = ExecSpec::new(["python3", "-c", "pass"]).command_dir(dir.to_str().unwrap());
+    let out = run(&sc, spec).await;
+    let error = out.status.error.expect("a typed error");
+    assert_eq!(error.code, ErrorCode::InvalidModule);
+    assert!(error.message.contains("is outside"), "{}", error.message);
+}
+
+#[tokio::test]
+async fn a_manifest_the_guest_could_write_names_nothing_outside_that_mount() {
+    let sc = sidecar().await;
+    let dir = command_dir_with_manifest("../lib /usr/local/lib ro\n");
+    let exec = |writable: &Path| {
+        ExecSpec::new(["python3", "-c", "pass"])
+            .command_dir(dir.to_str().unwrap())
+            .dir(writable.to_str().unwrap(), "/work")
+    };
+    // The guest could rewrite the manifest, and `../lib` is outside its mount: refused.
+    let out = run(&sc, exec(&dir)).await;
+    let error = out.status.error.expect("a typed error");
+    assert_eq!(error.code, ErrorCode::InvalidModule);
+    assert!(error.message.contains("writable"), "{}", error.message);
+    // The guest's mount holds `../lib` too: the manifest grants nothing new, and is used (the
+    // empty lib has no stdlib, so CPython starts and says so).
+    let out = run(&sc, exec(dir.parent().unwrap())).await;
+    assert_eq!(out.status.error, None);
+    assert!(
+        stderr(&out).contains("Failed to import encodings module"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test]
+async fn python_and_python3_share_one_compiled_module() {
+    let sc = one_engine().await;
+    ok(&sc, ExecSpec::new(["python", "-c", "pass"])).await;
+    ok(&sc, ExecSpec::new(["python3", "-c", "pass"])).await;
+    let stats = sc.stats().await.unwrap();
+    assert_eq!(
+        (stats.module_cache_entries, stats.module_compile_hits),
+        (1, 1)
     );
 }
 
