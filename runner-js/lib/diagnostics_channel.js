@@ -115,6 +115,21 @@ export function unsubscribe(name, subscription) {
 
 const EVENTS = ['start', 'end', 'asyncStart', 'asyncEnd', 'error'];
 
+// Runs `fn` between `start` (with its stores) and `end`, publishing a throw on `error`.
+function traced(tc, context, fn) {
+  return tc.start.runStores(context, () => {
+    try {
+      return fn();
+    } catch (err) {
+      context.error = err;
+      tc.error.publish(context);
+      throw err;
+    } finally {
+      tc.end.publish(context);
+    }
+  });
+}
+
 export class TracingChannel {
   constructor(nameOrChannels) {
     for (let i = 0; i < EVENTS.length; i++) {
@@ -152,25 +167,16 @@ export class TracingChannel {
 
   traceSync(fn, context = {}, thisArg, ...args) {
     if (!this.hasSubscribers) return ReflectApply(fn, thisArg, args);
-    const { start, end, error } = this;
-    return start.runStores(context, () => {
-      try {
-        const result = ReflectApply(fn, thisArg, args);
-        context.result = result;
-        return result;
-      } catch (err) {
-        context.error = err;
-        error.publish(context);
-        throw err;
-      } finally {
-        end.publish(context);
-      }
+    return traced(this, context, () => {
+      const result = ReflectApply(fn, thisArg, args);
+      context.result = result;
+      return result;
     });
   }
 
   tracePromise(fn, context = {}, thisArg, ...args) {
     if (!this.hasSubscribers) return ReflectApply(fn, thisArg, args);
-    const { start, end, asyncStart, asyncEnd, error } = this;
+    const { asyncStart, asyncEnd, error } = this;
     const reject = (err) => {
       context.error = err;
       error.publish(context);
@@ -184,23 +190,14 @@ export class TracingChannel {
       asyncEnd.publish(context);
       return result;
     };
-    return start.runStores(context, () => {
-      try {
-        const promise = ReflectApply(fn, thisArg, args);
-        return PromisePrototypeThen(promise, resolve, reject);
-      } catch (err) {
-        context.error = err;
-        error.publish(context);
-        throw err;
-      } finally {
-        end.publish(context);
-      }
-    });
+    return traced(this, context, () =>
+      PromisePrototypeThen(ReflectApply(fn, thisArg, args), resolve, reject),
+    );
   }
 
   traceCallback(fn, position = -1, context = {}, thisArg, ...args) {
     if (!this.hasSubscribers) return ReflectApply(fn, thisArg, args);
-    const { start, end, asyncStart, asyncEnd, error } = this;
+    const { asyncStart, asyncEnd, error } = this;
     const index = position < 0 ? args.length + position : position;
     const callback = args[index];
     validateFunction(callback, 'callback');
@@ -219,17 +216,7 @@ export class TracingChannel {
         }
       });
     };
-    return start.runStores(context, () => {
-      try {
-        return ReflectApply(fn, thisArg, args);
-      } catch (err) {
-        context.error = err;
-        error.publish(context);
-        throw err;
-      } finally {
-        end.publish(context);
-      }
-    });
+    return traced(this, context, () => ReflectApply(fn, thisArg, args));
   }
 }
 
