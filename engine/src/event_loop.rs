@@ -70,7 +70,7 @@ fn next_input(
     stdin_closed: bool,
 ) -> Option<Input> {
     let reading = state.stdin_ref.get();
-    let waits_for_input = (reading && !stdin_closed) || state.awaits_host();
+    let waits_for_input = (reading && !stdin_closed) || state.awaits_host() || state.awaits_net();
     let wait = if delay == 0.0 {
         Wait::Poll
     } else if delay < 0.0 {
@@ -114,6 +114,7 @@ fn deliver<'s>(
             ];
             call(scope, runner, "hostReply", &args, state, stopper).map(drop)
         }
+        Input::Net(event) => crate::bridge::net::deliver(scope, runner, *event, state, stopper),
     }
 }
 

@@ -32,6 +32,8 @@ pub struct JsJob<'a> {
     pub module_paths: &'a [String],
     /// The guest's limit for ArrayBuffers and for wasm memories (each), bytes.
     pub memory_limit: u64,
+    /// The exec's network.
+    pub(crate) net: Option<std::rc::Rc<crate::net::GuestNet>>,
 }
 
 /// A prepared isolate: context entered, runner loaded, ready for one guest.
@@ -135,6 +137,7 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
     ) -> (Outcome, SharedGuest) {
         let heap = self.heap;
         let state = self.install_state(host, call);
+        *state.net.borrow_mut() = job.net.clone();
         let t = Instant::now();
         let scope = &mut *self.scope;
         v8::scope!(let scope, scope);

@@ -10,6 +10,7 @@ use crate::budget::Budget;
 use crate::builtin_cache::BuiltinCache;
 use crate::job::call::CallState;
 use crate::modules::CompiledSlot;
+use crate::net::GuestNet;
 use crate::output::GuestOutput;
 use crate::wasi_host::WasiHost;
 
@@ -41,6 +42,8 @@ pub struct GuestState {
     pub memory_refusal: RefCell<Option<String>>,
     /// The exec's ES module map (and the runner its hooks call).
     pub esm: RefCell<EsmMap>,
+    /// The exec's network (JS guests only).
+    pub(crate) net: RefCell<Option<Rc<GuestNet>>>,
 }
 
 /// Slot type: the bridge clones the `Rc` out of the isolate to avoid borrowing the scope.
@@ -68,7 +71,18 @@ impl GuestState {
             budget,
             memory_refusal: RefCell::new(None),
             esm: RefCell::new(EsmMap::default()),
+            net: RefCell::new(None),
         })
+    }
+
+    /// True while the guest waits on a network operation: it keeps the event loop alive.
+    pub fn awaits_net(&self) -> bool {
+        self.net.borrow().as_ref().is_some_and(|n| n.waits())
+    }
+
+    /// The exec's network, when it has one (JS guests).
+    pub(crate) fn net(&self) -> Option<Rc<GuestNet>> {
+        self.net.borrow().clone()
     }
 
     /// True while a call waits for host replies: they keep the event loop alive.

@@ -3,7 +3,7 @@
 use bytes::Bytes;
 
 /// What the control plane sends to a running exec.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Input {
     /// Bytes for the guest's stdin.
     Stdin(Bytes),
@@ -20,6 +20,8 @@ pub enum Input {
         /// JSON text or the message.
         text: String,
     },
+    /// An event of the exec's network (from the network runtime's threads).
+    Net(Box<agentos_net::NetEvent>),
 }
 
 impl Input {

@@ -31,6 +31,7 @@ pub mod job;
 mod last_words;
 pub mod limits;
 mod modules;
+mod net;
 mod outcome;
 mod output;
 mod phases;
@@ -62,6 +63,7 @@ pub use job::{Job, JobHost, Program, Setting};
 pub use last_words::LastWordsHook;
 pub use limits::{CallLimits, Limits};
 pub use modules::DEFAULT_CAPACITY as DEFAULT_MODULE_CACHE_CAPACITY;
+pub use net::validate_policy as validate_net_policy;
 pub use outcome::{LIMIT_EXIT_CODE, Outcome, StopCause, panic_message};
 pub use pool::{DEFAULT_WARM_ISOLATES, PoolStats};
 

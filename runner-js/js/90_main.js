@@ -42,6 +42,7 @@ import { configureProcess, populateProcess } from './26_process.js';
 import { consoleWrite, formatLog, globalConsole } from './27_console.js';
 import { performanceObject } from './27_performance.js';
 import { populateProcessMore } from './28_process_more.js';
+import { netDispatch } from './29_net.js';
 import { startWasm } from './34_wasm_runner.js';
 import { pathResolve, setExecCwd } from './40_path.js';
 import { installLazyGlobals } from './49_lazy.js';
@@ -234,6 +235,11 @@ export const runner = {
   hostReply: guarded((id, isError, text) => {
     updateLoopTime();
     callHostReply(id, isError, text);
+    drainTicks();
+  }),
+  netEvent: guarded((kind, id, value) => {
+    updateLoopTime();
+    netDispatch(kind, id, value);
     drainTicks();
   }),
   unhandledRejection: guarded(reportUnhandledRejection),

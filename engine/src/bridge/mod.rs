@@ -18,6 +18,7 @@ mod encodings;
 pub mod esm;
 mod handles;
 mod memory;
+pub(crate) mod net;
 mod node_process;
 mod url;
 mod views;
@@ -65,6 +66,7 @@ fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
     all.extend(zlib::callbacks());
     all.extend(esm::callbacks());
     all.extend(node_process::callbacks());
+    all.extend(net::callbacks());
     all
 }
 

@@ -47,6 +47,8 @@ pub struct Setting {
     pub command_dirs: Vec<String>,
     /// Guest paths `require` searches for bare specifiers.
     pub module_paths: Vec<String>,
+    /// The guest's network policy (validated at admission); `None`: no network at all.
+    pub net: Option<v1::NetPolicy>,
 }
 
 /// An accepted exec or call, validated and ready to run.
@@ -90,6 +92,7 @@ impl Job {
                 ),
                 command_dirs: exec.command_path,
                 module_paths: exec.module_paths,
+                net: exec.net,
             },
             limits,
             accepted: Instant::now(),
@@ -115,6 +118,7 @@ impl Job {
             }),
             setting: Setting {
                 cwd: "/".into(),
+                net: call.net,
                 ..Setting::default()
             },
             limits,

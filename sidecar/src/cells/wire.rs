@@ -52,7 +52,8 @@ pub fn deliver(exec_id: u64, input: Input) -> Option<cell::Deliver> {
             error,
             text,
         }),
-        Input::Stop => return None,
+        // Network events are born in the cell, beside the guest: they never cross.
+        Input::Stop | Input::Net(_) => return None,
     };
     Some(cell::Deliver {
         exec_id,
