@@ -540,3 +540,42 @@ async fn dns_lookup_goes_through_the_policy() {
     let out = run_ok(node(&code.replace("'localhost'", "'example.com'"))).await;
     assert_eq!(stdout(&out), "ECONNREFUSED undefined\nECONNREFUSED\n");
 }
+
+#[tokio::test]
+async fn a_net_socket_talks_to_an_allowed_server() {
+    let server = Server::start();
+    let code = format!(
+        "const net = require('net');
+         const s = net.connect({}, '127.0.0.1', () => {{
+           console.log('connected', s.remotePort === {});
+           s.write('GET /hello HTTP/1.1\\r\\nhost: x\\r\\n\\r\\n');
+         }});
+         let text = ''; s.setEncoding('utf8');
+         s.on('data', (d) => {{ text += d; }});
+         s.on('end', () => console.log(text.split('\\r\\n')[0], text.endsWith('hello')));
+         s.on('close', () => console.log('closed', s.bytesRead > 0, s.bytesWritten));",
+        server.port, server.port
+    );
+    let out = run_ok(node(&code).allow_net(server.rule())).await;
+    assert_eq!(
+        stdout(&out),
+        "connected true\nHTTP/1.1 200 OK true\nclosed true 32\n"
+    );
+}
+
+#[tokio::test]
+async fn a_socket_under_an_http_only_rule_is_denied() {
+    let server = Server::start();
+    let code = format!(
+        "require('net').connect({}, '127.0.0.1').on('error', (e) => console.log(e.code, e.message));",
+        server.port
+    );
+    let rule = format!("http://127.0.0.1:{}", server.port);
+    let out = run_ok(node(&code).allow_net(rule.clone())).await;
+    assert!(
+        stdout(&out).starts_with("ECONNREFUSED connect ECONNREFUSED: tcp 127.0.0.1"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(server.accepted.load(Ordering::SeqCst), 0);
+}
