@@ -579,3 +579,33 @@ async fn a_socket_under_an_http_only_rule_is_denied() {
     );
     assert_eq!(server.accepted.load(Ordering::SeqCst), 0);
 }
+
+/// The same script under the host's Node 20 prints exactly this (checked when written).
+const WEB_FETCH_CLASSES: &str = r#"(async () => {
+const h = new Headers({ B: '1', a: '2' }); h.append('a', '3'); h.append('set-cookie', 'x=1'); h.append('set-cookie', 'y=2');
+console.log(JSON.stringify([...h]), h.get('A'), h.getSetCookie().length, h.has('b'));
+const r = new Response('{"k":2}', { status: 201, headers: { 'x-y': 'z' } });
+console.log(r.status, r.ok, r.headers.get('content-type'), (await r.clone().json()).k, await r.text(), r.bodyUsed, r.type);
+const j = Response.json({ a: 1 }); console.log(j.headers.get('content-type'), await j.text());
+const q = new Request('http://e.x/p', { method: 'post', body: 'b' }); console.log(q.method, q.url, await q.text(), q.redirect);
+try { new Headers({ 'bad name': 'x' }); } catch (e) { console.log(e.constructor.name); }
+try { new Request('/relative'); } catch (e) { console.log(e.constructor.name); }
+try { await r.text(); } catch (e) { console.log(e.constructor.name); }
+console.log(Object.prototype.toString.call(h), typeof fetch, Response.error().type, Response.redirect('http://a.b/', 301).headers.get('location'));
+const big = await new Response(new Uint8Array(3)).arrayBuffer(); console.log(big.byteLength);
+})();"#;
+
+#[tokio::test]
+async fn headers_request_and_response_behave_like_nodes() {
+    let out = run_ok(node(WEB_FETCH_CLASSES)).await;
+    assert_eq!(
+        stdout(&out),
+        "[[\"a\",\"2, 3\"],[\"b\",\"1\"],[\"set-cookie\",\"x=1\"],[\"set-cookie\",\"y=2\"]] 2, 3 2 true\n\
+         201 true text/plain;charset=UTF-8 2 {\"k\":2} true default\n\
+         application/json {\"a\":1}\n\
+         POST http://e.x/p b follow\n\
+         TypeError\nTypeError\nTypeError\n\
+         [object Headers] function error http://a.b/\n\
+         3\n"
+    );
+}
