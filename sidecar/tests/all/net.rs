@@ -119,6 +119,13 @@ fn serve(stream: TcpStream, heads: &Mutex<Vec<String>>, gone: &AtomicBool) {
             }
             thread::sleep(Duration::from_millis(5));
         }
+    } else if path == "/huge-headers" {
+        let mut head = String::from("HTTP/1.1 200 OK\r\nconnection: close\r\n");
+        for i in 0..20_000 {
+            head.push_str(&format!("x-filler-{i}: {}\r\n", "v".repeat(100)));
+        }
+        head.push_str("content-length: 0\r\n\r\n");
+        let _ = out.write_all(head.as_bytes());
     } else if path == "/echo" {
         reply(&mut out, "200 OK", "content-type: text/plain\r\n", &body);
     } else {
@@ -608,4 +615,59 @@ async fn headers_request_and_response_behave_like_nodes() {
          [object Headers] function error http://a.b/\n\
          3\n"
     );
+}
+
+#[tokio::test]
+async fn thousands_of_fetches_end_in_typed_limits_beside_a_calm_exec() {
+    let server = Server::start();
+    let sc = sidecar().await;
+    let code = format!(
+        "const all = []; for (let i = 0; i < 5000; i++) all.push(fetch('{}'));
+         const done = await Promise.allSettled(all);
+         const codes = new Set(done.filter((d) => d.status === 'rejected')
+           .map((d) => d.reason.cause && d.reason.cause.code));
+         console.log([...codes].join());",
+        server.url("/forever")
+    );
+    let limits = NetLimits {
+        max_connections: 16,
+        ..NetLimits::default()
+    };
+    let hostile = sc
+        .exec(
+            guest(&code)
+                .allow_net(server.rule())
+                .net_limits(limits)
+                .timeout_ms(60_000),
+        )
+        .await
+        .expect("accepted");
+    let calm = run(
+        &sc,
+        guest(&format!(
+            "console.log(await (await fetch('{}')).text());",
+            server.url("/hello")
+        ))
+        .allow_net(server.rule()),
+    )
+    .await;
+    assert_eq!(stdout(&calm), "hello\n");
+    let out = tokio::time::timeout(HANG, hostile.output())
+        .await
+        .expect("hostile hung")
+        .expect("output");
+    // The first 16 hold their connections (bodies never read, exec ends); the rest hit a limit.
+    assert_eq!(stdout(&out), "ERR_NET_LIMIT\n", "{}", stderr(&out));
+}
+
+#[tokio::test]
+async fn a_response_with_huge_headers_is_a_typed_error() {
+    let server = Server::start();
+    let code = format!(
+        "await fetch('{}'); console.log('accepted?');",
+        server.url("/huge-headers")
+    );
+    let out = run_ok(guest(&code).allow_net(server.rule())).await;
+    let printed = stdout(&out);
+    assert!(printed.starts_with("ERR fetch failed HPE_"), "{printed}");
 }
