@@ -115,6 +115,14 @@ const GOALS: &[(&str, Check)] = &[
             ms: 0.3,
         },
     ),
+    // Network (issue 17): fetch of 1 KiB from a loopback server within 1.5x of Node's fetch.
+    (
+        "fetch_1k",
+        Check::TimesAtMost {
+            of: "node_fetch_1k",
+            factor: 1.5,
+        },
+    ),
     // CPython: `-c pass` at or below the host's own python3; numpy imported and used within
     // 100 ms; the first exec after a restart within 300 ms.
     (

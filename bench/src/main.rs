@@ -13,6 +13,7 @@
 mod gate;
 mod goals;
 mod harness;
+mod loopback;
 mod measure;
 mod peers;
 mod report;

@@ -48,6 +48,22 @@ for (let i = 0; i < warmup + runs; i++) {
 process.stdout.write(JSON.stringify(times));
 "#;
 
+/// The fetch rows' loop, the same in the guest and under the host's Node: `URL WARMUP RUNS` are
+/// its last three arguments; prints a JSON array of milliseconds per fetch (body read whole).
+pub const FETCH_SCRIPT: &str = r#"'use strict';
+const [url, warmup, runs] = process.argv.slice(-3);
+(async () => {
+  const times = [];
+  for (let i = 0; i < Number(warmup) + Number(runs); i++) {
+    const start = performance.now();
+    const body = await (await fetch(url)).arrayBuffer();
+    if (body.byteLength === 0) throw new Error('empty body');
+    if (i >= Number(warmup)) times.push(performance.now() - start);
+  }
+  process.stdout.write(JSON.stringify(times));
+})();
+"#;
+
 /// Spawns `program args` with null stdio and waits; the milliseconds it took.
 fn spawn_and_wait(program: &str, args: &[&str]) -> Result<f64, Problem> {
     let start = Instant::now();
@@ -154,6 +170,15 @@ pub fn node_wasi_true(plan: Plan, true_wasm: &Path, scratch: &Path) -> Measured 
 /// when node is missing.
 pub fn node_sha256(plan: Plan, scratch: &Path) -> Measured {
     node_script_timings(plan, scratch, "node-sha256.js", NODE_SHA256_SCRIPT, &[])
+}
+
+/// `fetch` of `bytes` bytes from a loopback server under the host's Node, per iteration in one
+/// process; skipped when node is missing.
+pub fn node_fetch(plan: Plan, scratch: &Path, bytes: usize) -> Measured {
+    match crate::loopback::serve(bytes) {
+        Ok(url) => node_script_timings(plan, scratch, "node-fetch.js", FETCH_SCRIPT, &[&url]),
+        Err(e) => Measured::Failed(format!("loopback server: {e}")),
+    }
 }
 
 /// Runs `script` (written to `scratch/name`) under the host's node with `args`, warm-up and run

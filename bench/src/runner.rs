@@ -41,6 +41,7 @@ impl Runner<'_> {
                 Kind::NativeTrue => peers::native_true(plan).await,
                 Kind::NodeSpawn => peers::node_spawn(plan).await,
                 Kind::NodeSha256 => peers::node_sha256(plan, self.work.root()),
+                Kind::NodeFetch { bytes } => peers::node_fetch(plan, self.work.root(), bytes),
                 Kind::NativeTool(case) => {
                     let dir = self
                         .work
@@ -57,6 +58,7 @@ impl Runner<'_> {
             let note = match s.kind {
                 Kind::NodeWasiTrue => "in-process per iteration: new WASI + instantiate + start",
                 Kind::NodeSha256 => "in-process per iteration: createHash + update(1 MiB) + digest",
+                Kind::NodeFetch { .. } => "in-process per iteration: fetch + arrayBuffer (undici)",
                 _ => "",
             };
             out.push(progress_end(ScenarioResult::from_measured(
@@ -94,6 +96,7 @@ impl Runner<'_> {
                 }
                 (_, Kind::FirstExec(case)) => self.first_exec(harness, s, case).await,
                 (_, Kind::ExecRss(case)) => self.exec_rss(harness, s, case).await,
+                (Ok(sidecar), Kind::Fetch { bytes }) => self.fetch(sidecar, s, bytes).await,
                 (Ok(sidecar), Kind::Throughput { clients }) => {
                     self.throughput(sidecar, s, clients).await
                 }
@@ -152,6 +155,39 @@ impl Runner<'_> {
             None => note.push_str("; back to back"),
         }
         ScenarioResult::from_measured(s, measured, &note)
+    }
+
+    /// One exec running the fetch loop against a loopback server; its per-fetch timings.
+    async fn fetch(&self, sidecar: &Sidecar, s: &Scenario, bytes: usize) -> ScenarioResult {
+        let plan = plan(s.kind, self.mode);
+        let measured = match crate::loopback::serve(bytes) {
+            Err(e) => Measured::Failed(format!("loopback server: {e}")),
+            Ok(url) => {
+                let rule = url
+                    .trim_start_matches("http://")
+                    .trim_end_matches('/')
+                    .to_owned();
+                let spec = ExecSpec::new([
+                    "node",
+                    "-e",
+                    peers::FETCH_SCRIPT,
+                    &url,
+                    &plan.warmup.to_string(),
+                    &plan.runs.to_string(),
+                ])
+                .allow_net(rule);
+                let output = match sidecar.exec(spec).await {
+                    Ok(handle) => handle.output().await.map_err(|e| e.to_string()),
+                    Err(e) => Err(e.to_string()),
+                };
+                guest_timings(output)
+            }
+        };
+        ScenarioResult::from_measured(
+            s,
+            measured,
+            "per fetch inside one exec: fetch + arrayBuffer",
+        )
     }
 
     async fn cold_start(&self, harness: &Harness, s: &Scenario, disk: bool) -> ScenarioResult {
@@ -396,4 +432,23 @@ fn progress_end(result: ScenarioResult) -> ScenarioResult {
     };
     eprintln!("{figure}");
     result
+}
+
+/// The JSON array of milliseconds a guest printed, or why there is none.
+fn guest_timings(output: Result<agentos_sdk::Output, String>) -> Measured {
+    match output {
+        Err(e) => Measured::Failed(e),
+        Ok(out) if !out.status.success() => Measured::Failed(format!(
+            "the guest failed ({:?}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .next()
+                .unwrap_or("")
+        )),
+        Ok(out) => match serde_json::from_slice::<Vec<f64>>(&out.stdout) {
+            Ok(samples) => Measured::Samples(samples),
+            Err(e) => Measured::Failed(format!("the guest printed no timings: {e}")),
+        },
+    }
 }

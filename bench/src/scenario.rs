@@ -99,6 +99,17 @@ pub enum Kind {
     NativeTool(ExecCase),
     /// Spawning a sidecar (snapshot on disk) until its first exec of this command is done.
     FirstExec(ExecCase),
+    /// `fetch` of `bytes` bytes from a loopback server, per iteration inside one exec (the
+    /// same script as [`Kind::NodeFetch`]).
+    Fetch {
+        /// Body size.
+        bytes: usize,
+    },
+    /// The host's Node doing the same `fetch` loop in one process.
+    NodeFetch {
+        /// Body size.
+        bytes: usize,
+    },
     /// `StatsReply.rss_bytes` while one exec of this case is running (it prints a line, then
     /// waits for stdin to close), minus the same sidecar's idle figure after one such exec.
     ExecRss(ExecCase),
@@ -113,6 +124,7 @@ impl Kind {
                 | Kind::NodeSpawn
                 | Kind::NodeWasiTrue
                 | Kind::NodeSha256
+                | Kind::NodeFetch { .. }
                 | Kind::NativeTool(_)
         )
     }
@@ -253,6 +265,12 @@ pub const ALL: &[Scenario] = &[
     row("node_spawn", Kind::NodeSpawn, None, true),
     row("node_wasi_true", Kind::NodeWasiTrue, None, false),
     row("node_sha256_1m", Kind::NodeSha256, None, false),
+    row(
+        "node_fetch_1k",
+        Kind::NodeFetch { bytes: 1024 },
+        None,
+        false,
+    ),
     row("native_ls_la_200", Kind::NativeTool(LS_LA), None, true),
     row("native_grep_rn_5m", Kind::NativeTool(GREP_RN), None, true),
     row("native_sort_1m", Kind::NativeTool(SORT), None, true),
@@ -385,6 +403,14 @@ pub const ALL: &[Scenario] = &[
             Expect::Exactly(SHA256_1M_HEX),
         ),
         Some("node_sha256_1m"),
+        false,
+    ),
+    // fetch of 1 KiB from a loopback server, timed per fetch inside one exec, against the host's
+    // Node doing the same loop (issue 17's goal: within 1.5x of Node's p50).
+    row(
+        "fetch_1k",
+        Kind::Fetch { bytes: 1024 },
+        Some("node_fetch_1k"),
         false,
     ),
     row(
@@ -557,6 +583,9 @@ pub fn plan(kind: Kind, mode: Mode) -> crate::measure::Plan {
         Kind::NodeSpawn => (Plan::new(3, 50), Plan::new(2, 10), Plan::new(2, 20)),
         Kind::NodeWasiTrue => (Plan::new(100, 2000), Plan::new(20, 300), Plan::new(20, 300)),
         Kind::NodeSha256 => (Plan::new(20, 500), Plan::new(10, 100), Plan::new(10, 100)),
+        Kind::Fetch { .. } | Kind::NodeFetch { .. } => {
+            (Plan::new(50, 1000), Plan::new(20, 200), Plan::new(20, 200))
+        }
         Kind::Tool(_) | Kind::NativeTool(_) => {
             (Plan::new(5, 200), Plan::new(3, 30), Plan::new(3, 30))
         }

@@ -167,6 +167,7 @@ mod tests {
                 signal: None,
                 error: None,
                 phases: Vec::new(),
+                net: None,
             }),
             stdout: stdout.as_bytes().to_vec(),
             stderr: stderr.as_bytes().to_vec(),

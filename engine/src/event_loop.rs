@@ -13,13 +13,9 @@ use crate::guest_state::{GuestState, SharedGuest, guest};
 use crate::inbox::{Inbox, Input, Wait};
 use crate::input::ChildEvent;
 use crate::outcome::Outcome;
+use crate::runner_call::{Stop, call, check_stopped};
 use crate::stopper::Stopper;
 use crate::strings::{uint8_array, v8_str};
-
-/// Why the loop stopped early.
-pub(crate) enum Stop {
-    Done(Outcome),
-}
 
 /// Runs `runner.start(config)` and the loop around it to the guest's end.
 pub(crate) fn drive<'s>(
@@ -71,7 +67,7 @@ fn next_input(
     stdin_closed: bool,
 ) -> Option<Input> {
     let reading = state.stdin_ref.get();
-    let waits_for_input = (reading && !stdin_closed) || state.awaits_host();
+    let waits_for_input = (reading && !stdin_closed) || state.awaits_host() || state.awaits_net();
     let wait = if delay == 0.0 {
         Wait::Poll
     } else if delay < 0.0 {
@@ -116,6 +112,7 @@ fn deliver<'s>(
             call(scope, runner, "hostReply", &args, state, stopper).map(drop)
         }
         Input::Child { id, event } => deliver_child(scope, runner, id, event, state, stopper),
+        Input::Net(event) => crate::bridge::net::deliver(scope, runner, *event, state, stopper),
     }
 }
 
@@ -183,47 +180,6 @@ fn tick<'s>(
         return Ok(0.0);
     }
     Ok(if delay.is_nan() { -1.0 } else { delay })
-}
-
-/// Calls `runner[name](...args)`, turning exit, stops and runner faults into [`Stop`].
-pub(crate) fn call<'s>(
-    scope: &mut v8::PinScope<'s, '_>,
-    runner: v8::Local<'s, v8::Object>,
-    name: &str,
-    args: &[v8::Local<'s, v8::Value>],
-    state: &SharedGuest,
-    stopper: &Stopper,
-) -> Result<Option<v8::Local<'s, v8::Value>>, Stop> {
-    check_stopped(state, stopper)?;
-    let key = v8_str(scope, name);
-    let function = runner
-        .get(scope, key.into())
-        .and_then(|f| v8::Local::<v8::Function>::try_from(f).ok())
-        .ok_or_else(|| Stop::Done(Outcome::internal(format!("runner has no {name}()"))))?;
-    v8::tc_scope!(let tc, scope);
-    let result = function.call(tc, runner.into(), args);
-    if result.is_none() {
-        check_stopped(state, stopper)?;
-        let detail = tc
-            .exception()
-            .map_or_else(|| "terminated".to_string(), |e| e.to_rust_string_lossy(tc));
-        return Err(Stop::Done(Outcome::internal(format!(
-            "runner {name}() failed: {detail}"
-        ))));
-    }
-    tc.perform_microtask_checkpoint();
-    check_stopped(state, stopper)?;
-    Ok(result)
-}
-
-fn check_stopped(state: &GuestState, stopper: &Stopper) -> Result<(), Stop> {
-    if let Some(code) = state.exit_code.get() {
-        return Err(Stop::Done(Outcome::Exited(code)));
-    }
-    match stopper.cause() {
-        None => Ok(()),
-        Some(cause) => Err(Stop::Done(cause.outcome())),
-    }
 }
 
 /// Tracks promises rejected with no handler, for `unhandledRejection` after the turn.

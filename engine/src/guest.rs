@@ -7,7 +7,7 @@ use std::time::Instant;
 use agentos_proto::ErrorCode;
 
 use crate::builtin_cache::BuiltinCache;
-use crate::event_loop::{self, Stop};
+use crate::event_loop;
 use crate::guest_state::{GuestState, SharedGuest};
 use crate::heap::HeapGuard;
 use crate::inbox::Inbox;
@@ -15,6 +15,7 @@ use crate::job::call::{CallState, CallVerdict};
 use crate::job::command::JsMain;
 use crate::outcome::Outcome;
 use crate::phases::Phases;
+use crate::runner_call::{self, Stop};
 use crate::stopper::Stopper;
 use crate::strings::{string_array, v8_str};
 use crate::wasi_host::WasiHost;
@@ -34,6 +35,8 @@ pub struct JsJob<'a> {
     pub memory_limit: u64,
     /// Where its child processes start (`None`: it cannot start any).
     pub(crate) children: Option<Arc<crate::children::Children>>,
+    /// The exec's network.
+    pub(crate) net: Option<std::rc::Rc<crate::net::GuestNet>>,
 }
 
 /// A prepared isolate: context entered, runner loaded, ready for one guest.
@@ -138,6 +141,7 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
         let heap = self.heap;
         let state = self.install_state(host, call);
         *state.children.borrow_mut() = job.children.clone();
+        *state.net.borrow_mut() = job.net.clone();
         let t = Instant::now();
         let scope = &mut *self.scope;
         v8::scope!(let scope, scope);
@@ -181,7 +185,7 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
         let t = phases.lap("inject", t);
         let args = [config.into()];
         let outcome =
-            match event_loop::call(scope, self.runner, "startWasm", &args, &state, stopper) {
+            match runner_call::call(scope, self.runner, "startWasm", &args, &state, stopper) {
                 Err(Stop::Done(outcome)) => outcome,
                 // The runner ends every run with `exit`; returning means `_start` simply returned.
                 Ok(_) => Outcome::Exited(0),

@@ -11,6 +11,7 @@ use crate::builtin_cache::BuiltinCache;
 use crate::children::Children;
 use crate::job::call::CallState;
 use crate::modules::CompiledSlot;
+use crate::net::GuestNet;
 use crate::output::GuestOutput;
 use crate::wasi_host::WasiHost;
 
@@ -44,6 +45,8 @@ pub struct GuestState {
     pub esm: RefCell<EsmMap>,
     /// The guest's child processes (`child_process`); `None` for calls and WASI commands.
     pub children: RefCell<Option<Arc<Children>>>,
+    /// The exec's network (JS guests only).
+    pub(crate) net: RefCell<Option<Rc<GuestNet>>>,
 }
 
 /// Slot type: the bridge clones the `Rc` out of the isolate to avoid borrowing the scope.
@@ -72,7 +75,18 @@ impl GuestState {
             memory_refusal: RefCell::new(None),
             esm: RefCell::new(EsmMap::default()),
             children: RefCell::new(None),
+            net: RefCell::new(None),
         })
+    }
+
+    /// True while the guest waits on a network operation: it keeps the event loop alive.
+    pub fn awaits_net(&self) -> bool {
+        self.net.borrow().as_ref().is_some_and(|n| n.waits())
+    }
+
+    /// The exec's network, when it has one (JS guests).
+    pub(crate) fn net(&self) -> Option<Rc<GuestNet>> {
+        self.net.borrow().clone()
     }
 
     /// True while a call waits for host replies or a child process is to report: they keep

@@ -3,7 +3,7 @@
 use bytes::Bytes;
 
 /// What the control plane sends to a running exec.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Input {
     /// Bytes for the guest's stdin.
     Stdin(Bytes),
@@ -27,6 +27,8 @@ pub enum Input {
         /// What happened.
         event: ChildEvent,
     },
+    /// An event of the exec's network (from the network runtime's threads).
+    Net(Box<agentos_net::NetEvent>),
 }
 
 /// What a child process of a JS guest did.

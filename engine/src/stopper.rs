@@ -31,6 +31,11 @@ impl Stopper {
         }
     }
 
+    /// A sender into the exec's inbox (the network's events go there).
+    pub(crate) fn sender(&self) -> Sender<Input> {
+        self.wake.clone()
+    }
+
     /// Stops the exec for `cause` unless it was already stopped; true if this call stopped it.
     pub fn stop(&self, cause: StopCause) -> bool {
         {

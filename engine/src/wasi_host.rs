@@ -76,7 +76,7 @@ impl GuestStdio {
             Some(Input::StdinClose) => self.eof = true,
             Some(Input::Stop) => self.stopped = true,
             // Only calls get host replies, and calls are JS.
-            Some(Input::HostReply { .. } | Input::Child { .. }) => {}
+            Some(Input::HostReply { .. } | Input::Child { .. } | Input::Net(_)) => {}
             None => return false,
         }
         true

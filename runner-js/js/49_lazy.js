@@ -107,6 +107,11 @@ const LAZY_GLOBALS = [
     'ReadableStreamDefaultController',
     false,
   ],
+  // fetch (lib/internal__fetch*.js) over the sidecar's network, as Node's globals.
+  ['fetch', 'internal/fetch', 'fetch', true],
+  ['Headers', 'internal/fetch_headers', 'Headers', false],
+  ['Request', 'internal/fetch', 'Request', false],
+  ['Response', 'internal/fetch', 'Response', false],
   ['WritableStream', 'internal/webstreams_writable', 'WritableStream', false],
   [
     'WritableStreamDefaultWriter',

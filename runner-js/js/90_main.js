@@ -45,6 +45,7 @@ import { consoleWrite, formatLog, globalConsole } from './27_console.js';
 import { performanceObject } from './27_performance.js';
 import { populateProcessMore } from './28_process_more.js';
 import { childEvent } from './29_children.js';
+import { netDispatch } from './29_net.js';
 import { startWasm } from './34_wasm_runner.js';
 import { pathResolve, setExecCwd } from './40_path.js';
 import { installLazyGlobals } from './49_lazy.js';
@@ -262,6 +263,11 @@ export const runner = {
   childEvent: guarded((id, kind, data, signal) => {
     updateLoopTime();
     childEvent(id, kind, data, signal);
+    drainTicks();
+  }),
+  netEvent: guarded((kind, id, value) => {
+    updateLoopTime();
+    netDispatch(kind, id, value);
     drainTicks();
   }),
   unhandledRejection: guarded(reportUnhandledRejection),

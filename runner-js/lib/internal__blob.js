@@ -313,3 +313,9 @@ export function resolveObjectURL(url) {
   // Like Node, a new Blob over the same bytes.
   return blob === undefined ? undefined : blob.slice(0, blob.size, blob.type);
 }
+
+/** The bytes and type of a blob (not copied: callers must not write to them). */
+export function blobParts(blob) {
+  const state = stateOf(blob);
+  return { __proto__: null, bytes: state.bytes, type: state.type };
+}

@@ -1,5 +1,8 @@
-// lib/net.js: present, not supported until networking lands; isIP/isIPv4/isIPv6 and the
-// autoSelectFamily defaults are real.
+// lib/net.js: client sockets over the sidecar's network (`connect`, `createConnection`,
+// `Socket`; see internal__net_socket.js); servers are not supported yet. isIP/isIPv4/isIPv6 and
+// the autoSelectFamily defaults are real.
+
+import { connect, Socket } from './internal__net_socket.js';
 import {
   getDefaultAutoSelectFamily,
   getDefaultAutoSelectFamilyAttemptTimeout,
@@ -11,25 +14,17 @@ import {
 } from './internal__net_values.js';
 import { unsupportedModule } from './internal__unsupported.js';
 
-export const moduleExports = unsupportedModule(
-  'net',
-  [
-    'connect',
-    'createConnection',
-    'createServer',
-    'Server',
-    'Socket',
-    'Stream',
-    'BlockList',
-    'SocketAddress',
-  ],
-  {
-    isIP,
-    isIPv4,
-    isIPv6,
-    getDefaultAutoSelectFamily,
-    setDefaultAutoSelectFamily,
-    getDefaultAutoSelectFamilyAttemptTimeout,
-    setDefaultAutoSelectFamilyAttemptTimeout,
-  },
-);
+const net = unsupportedModule('net', ['createServer', 'Server', 'BlockList', 'SocketAddress'], {
+  isIP,
+  isIPv4,
+  isIPv6,
+  getDefaultAutoSelectFamily,
+  setDefaultAutoSelectFamily,
+  getDefaultAutoSelectFamilyAttemptTimeout,
+  setDefaultAutoSelectFamilyAttemptTimeout,
+});
+net.connect = connect;
+net.createConnection = connect;
+net.Socket = Socket;
+net.Stream = Socket;
+export const moduleExports = net;

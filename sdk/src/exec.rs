@@ -5,7 +5,10 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use agentos_proto::request;
-use agentos_proto::v1::{EnvVar, Exec, Kill, Limits, Preopen, StdinClose, StdinWrite};
+use agentos_proto::v1::{
+    EnvVar, Exec, Kill, Limits, NetHeader, NetLimits, NetPolicy, NetSecret, Preopen, StdinClose,
+    StdinWrite,
+};
 use bytes::Bytes;
 use parking_lot::Mutex;
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -15,7 +18,7 @@ use crate::error::{Died, Error};
 use crate::status::{ExitStatus, Output};
 
 /// What to run: argv, environment, working directory and stdin.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExecSpec {
     argv: Vec<String>,
     env: Vec<(String, String)>,
@@ -26,6 +29,7 @@ pub struct ExecSpec {
     preopens: Vec<Preopen>,
     command_dirs: Vec<String>,
     module_paths: Vec<String>,
+    net: Option<NetPolicy>,
 }
 
 impl ExecSpec {
@@ -121,6 +125,43 @@ impl ExecSpec {
         self
     }
 
+    /// Lets the guest reach what `rule` allows (`example.com`, `https://*.github.com:443`,
+    /// `localhost:8080`, `10.0.0.0/8`); a rule may also start with `deny:` (wins over every
+    /// allow) or `ask:`. Without any rule the guest has no network (deny by default). A rule
+    /// that does not parse refuses the exec with `BAD_ARGUMENT`.
+    pub fn allow_net(mut self, rule: impl Into<String>) -> Self {
+        self.net
+            .get_or_insert_with(NetPolicy::default)
+            .rules
+            .push(rule.into());
+        self
+    }
+
+    /// Adds header `name: value` to every HTTP request to hosts matching `pattern` (rule
+    /// syntax, e.g. `https://api.example.com`); the guest never sees it.
+    pub fn net_secret(
+        mut self,
+        pattern: impl Into<String>,
+        name: impl Into<String>,
+        value: impl Into<Bytes>,
+    ) -> Self {
+        let policy = self.net.get_or_insert_with(NetPolicy::default);
+        policy.secrets.push(NetSecret {
+            pattern: pattern.into(),
+            headers: vec![NetHeader {
+                name: name.into(),
+                value: value.into(),
+            }],
+        });
+        self
+    }
+
+    /// The network's limits (zero fields: the sidecar's defaults).
+    pub fn net_limits(mut self, limits: NetLimits) -> Self {
+        self.net.get_or_insert_with(NetPolicy::default).limits = Some(limits);
+        self
+    }
+
     /// The `Exec` request for this spec under `exec_id`.
     pub(crate) fn to_proto(&self, exec_id: u64) -> Exec {
         Exec {
@@ -139,7 +180,7 @@ impl ExecSpec {
             preopens: self.preopens.clone(),
             command_path: self.command_dirs.clone(),
             module_paths: self.module_paths.clone(),
-            net: None,
+            net: self.net.clone(),
         }
     }
 }

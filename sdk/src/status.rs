@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use agentos_proto::ErrorCode;
-use agentos_proto::v1::ExecExited;
+use agentos_proto::v1::{ExecExited, NetStats};
 
 /// A typed error the sidecar attached to an exec it ended (a limit, a bad command, a fault).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +25,9 @@ pub struct ExitStatus {
     pub error: Option<ExecError>,
     /// Per-phase timings, when the sidecar's phase timers are enabled.
     pub phases: Vec<(String, Duration)>,
+    /// What the exec's network did (connections, bytes, denials); `None` when it had no
+    /// network policy and never tried to connect.
+    pub net: Option<NetStats>,
 }
 
 impl ExitStatus {
@@ -55,6 +58,7 @@ impl From<ExecExited> for ExitStatus {
             phases: (exited.phases.into_iter())
                 .map(|p| (p.name, Duration::from_nanos(p.nanos)))
                 .collect(),
+            net: exited.net_stats,
         }
     }
 }

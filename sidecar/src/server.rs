@@ -181,6 +181,9 @@ impl Dispatcher {
             Ok(limits) => limits,
             Err(e) => return self.refuse(id, ErrorCode::BadArgument, exec_id, &e.to_string()),
         };
+        if let Err(message) = agentos_engine::validate_net_policy(exec.net.as_ref()) {
+            return self.refuse(id, ErrorCode::BadArgument, exec_id, &message);
+        }
         self.admit(id, exec_id, limits, JobRequest::Exec(exec));
     }
 
@@ -194,6 +197,9 @@ impl Dispatcher {
             Ok(both) => both,
             Err(e) => return self.refuse(id, ErrorCode::BadArgument, call_id, &e.to_string()),
         };
+        if let Err(message) = agentos_engine::validate_net_policy(call.net.as_ref()) {
+            return self.refuse(id, ErrorCode::BadArgument, call_id, &message);
+        }
         self.admit(id, call_id, limits, JobRequest::Call(call, call_limits));
     }
 

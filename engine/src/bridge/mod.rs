@@ -19,6 +19,7 @@ mod encodings;
 pub mod esm;
 mod handles;
 mod memory;
+pub(crate) mod net;
 mod node_process;
 mod url;
 mod views;
@@ -67,6 +68,7 @@ fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
     all.extend(zlib::callbacks());
     all.extend(esm::callbacks());
     all.extend(node_process::callbacks());
+    all.extend(net::callbacks());
     all
 }
 

@@ -54,6 +54,8 @@ pub struct Setting {
     /// The process family the job belongs to (a child process shares its parent's bounds);
     /// `None` for an exec or call of the host.
     pub family: Option<std::sync::Arc<family::Family>>,
+    /// The guest's network policy (validated at admission); `None`: no network at all.
+    pub net: Option<v1::NetPolicy>,
 }
 
 /// An accepted exec or call, validated and ready to run.
@@ -98,6 +100,7 @@ impl Job {
                 command_dirs: exec.command_path,
                 module_paths: exec.module_paths,
                 family: None,
+                net: exec.net,
             },
             limits,
             accepted: Instant::now(),
@@ -123,6 +126,7 @@ impl Job {
             }),
             setting: Setting {
                 cwd: "/".into(),
+                net: call.net,
                 ..Setting::default()
             },
             limits,

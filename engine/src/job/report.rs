@@ -1,7 +1,7 @@
 //! The events that end a job: `ExecExited` for a command; for a call, `HostCallsCancelled` (if
 //! host calls were left unanswered) then `CallResult`.
 
-use agentos_proto::v1::{ExecExited, HostCallsCancelled, PhaseTiming};
+use agentos_proto::v1::{ExecExited, HostCallsCancelled, NetStats, PhaseTiming};
 use agentos_proto::{Event, event};
 
 use super::call::{self, CallReport};
@@ -21,8 +21,14 @@ pub fn unstarted_events(id: u64, is_call: bool, outcome: Outcome) -> Vec<Event> 
 }
 
 /// A command's last event; phase timings are included when `phases` is given.
-pub(crate) fn command_events(id: u64, outcome: Outcome, phases: Option<&Phases>) -> Vec<Event> {
+pub(crate) fn command_events(
+    id: u64,
+    outcome: Outcome,
+    phases: Option<&Phases>,
+    net_stats: Option<NetStats>,
+) -> Vec<Event> {
     let mut exited = exited(id, outcome);
+    exited.net_stats = net_stats;
     if let Some(phases) = phases {
         exited.phases = phase_timings(phases);
         tracing::debug!(exec_id = id, phases = ?phases.list(), "exec phases");

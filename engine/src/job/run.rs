@@ -23,6 +23,7 @@ use crate::inbox::Inbox;
 use crate::last_words::{self, LastWordsHook};
 use crate::limits::Limits;
 use crate::modules::ModuleCache;
+use crate::net::GuestNet;
 use crate::outcome::{LIMIT_EXIT_CODE, Outcome};
 use crate::output::GuestOutput;
 use crate::phases::Phases;
@@ -85,12 +86,14 @@ impl Task for JobTask {
         let cpu_start = matches!(program, Program::Call(_))
             .then(thread_cpu_ns)
             .flatten();
+        let net = Rc::new(GuestNet::new(setting.net.clone(), inbox.stopper.sender()));
         let run = Run {
             id,
             setting: &setting,
             limits,
             sink: host.sink(),
             ctx: &ctx,
+            net: net.clone(),
         };
         let stopper = inbox.stopper.clone();
         let host_calls = inbox.host_calls.clone();
@@ -108,9 +111,11 @@ impl Task for JobTask {
                 (Outcome::internal(format!("internal error: {detail}")), None)
             });
         stopper.detach();
+        // Every operation ends now (a killed exec's downloads too).
+        let net_stats = net.finish();
         let events = match program {
             Program::Command(_) => {
-                report::command_events(id, outcome, ctx.phases.then_some(&phases))
+                report::command_events(id, outcome, ctx.phases.then_some(&phases), net_stats)
             }
             Program::Call(_) => {
                 let mut report = call_report.unwrap_or_default();
@@ -133,6 +138,7 @@ struct Run<'a> {
     limits: Limits,
     sink: Sink,
     ctx: &'a RunContext,
+    net: Rc<GuestNet>,
 }
 
 impl Run<'_> {
@@ -285,6 +291,7 @@ impl Run<'_> {
             module_paths: &self.setting.module_paths,
             memory_limit: u64::from(self.limits.heap_mb) << 20,
             children: None,
+            net: Some(self.net.clone()),
         }
     }
 

@@ -114,7 +114,7 @@ impl ExecStdin {
                 Some(Input::Stdin(bytes)) => state.buffered.extend_from_slice(&bytes),
                 Some(Input::StdinClose) => state.eof = true,
                 Some(Input::Stop) => return Err(IoError::Stopped),
-                Some(Input::HostReply { .. } | Input::Child { .. }) | None => {}
+                Some(Input::HostReply { .. } | Input::Child { .. } | Input::Net(_)) | None => {}
             }
         }
     }

@@ -121,7 +121,7 @@ fn run(job: Job, mut host: Box<dyn JobHost>, dispatch: &Arc<Dispatch>) {
         Ok(fs) => fs,
         Err(e) => {
             let outcome = outcome::failed(&output, ErrorCode::BadArgument, e.to_string(), 1);
-            host.finish(report::command_events(id, outcome, None));
+            host.finish(report::command_events(id, outcome, None, None));
             host.released();
             return;
         }
@@ -165,6 +165,6 @@ fn run(job: Job, mut host: Box<dyn JobHost>, dispatch: &Arc<Dispatch>) {
         cpu.leave(m);
     }
     let outcome = outcome::of_script(result, os.fatal(), stopper.cause(), &output);
-    host.finish(report::command_events(id, outcome, None));
+    host.finish(report::command_events(id, outcome, None, None));
     host.released();
 }

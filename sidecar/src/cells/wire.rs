@@ -54,8 +54,8 @@ pub fn deliver(exec_id: u64, input: Input) -> Option<cell::Deliver> {
             error,
             text,
         }),
-        // A stop travels as `Stop`; child events arise inside the cell.
-        Input::Stop | Input::Child { .. } => return None,
+        // A stop travels as `Stop`; child and network events arise inside the cell.
+        Input::Stop | Input::Child { .. } | Input::Net(_) => return None,
     };
     Some(cell::Deliver {
         exec_id,

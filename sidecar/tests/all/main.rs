@@ -10,6 +10,7 @@ mod esm_hostile;
 mod fuzz_requests;
 mod js_exec;
 mod limits;
+mod net;
 mod node_conformance;
 mod node_crypto;
 mod node_surface;

@@ -112,6 +112,12 @@ pub struct RunArgs {
     #[arg(long = "dir", value_name = "HOST[::GUEST][:ro]", value_parser = parse_dir)]
     pub dirs: Vec<Mount>,
 
+    /// Let the guest reach what RULE allows (repeatable): `[allow:|deny:|ask:][SCHEME://]HOST[:PORTS]`,
+    /// e.g. `example.com`, `https://*.github.com:443`, `localhost:3000`, `deny:*:25`. Without
+    /// any, the guest has no network. Loopback and private addresses need a rule naming them.
+    #[arg(long = "allow-net", value_name = "RULE")]
+    pub allow_net: Vec<String>,
+
     /// Resource limits.
     #[command(flatten)]
     pub limits: LimitArgs,
@@ -251,6 +257,24 @@ mod tests {
         assert_eq!(run.env, [("A".to_owned(), "1".to_owned())]);
         assert_eq!(run.cwd.as_deref(), Some("/w"));
         assert_eq!(run.command, ["node", "-e", "x", "--env"]);
+    }
+
+    #[test]
+    fn allow_net_repeats() {
+        let cli = Cli::try_parse_from([
+            "agentos",
+            "run",
+            "--allow-net",
+            "example.com",
+            "--allow-net",
+            "deny:*:25",
+            "node",
+        ])
+        .expect("parses");
+        let Command::Run(run) = cli.command else {
+            panic!("expected run");
+        };
+        assert_eq!(run.allow_net, ["example.com", "deny:*:25"]);
     }
 
     #[test]

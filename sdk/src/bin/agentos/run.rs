@@ -82,6 +82,9 @@ async fn execute(
             false => spec.dir(host, &mount.guest),
         };
     }
+    for rule in args.allow_net {
+        spec = spec.allow_net(rule);
+    }
     let spec = spec
         .envs(args.env)
         .cwd(cwd)

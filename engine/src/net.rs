@@ -1,0 +1,118 @@
+//! One exec's network as the event loop sees it ([`GuestNet`]): the exec's policy from the wire,
+//! its [`ExecNet`] made on the first network operation (execs that never touch the network pay
+//! nothing, and the process's [`NetRuntime`] starts only when a first exec needs it), the
+//! operations that keep the JS loop alive, and the stats for `ExecExited`.
+//!
+//! Events come back from the runtime's threads through the exec's inbox (`Input::Net`), so they
+//! wake the loop as stdin and host replies do. Deny by default: an exec with no policy still gets
+//! an `ExecNet` on its first operation, with no rules, so the guest sees the policy's denial.
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::sync::{Arc, OnceLock};
+
+use agentos_net::{ExecNet, NetConfig, NetError, NetRuntime, OpId, wire};
+use agentos_proto::v1;
+use crossbeam_channel::Sender;
+
+use crate::input::Input;
+
+/// The process's network runtime, started by the first exec that uses the network.
+static RUNTIME: OnceLock<Result<NetRuntime, NetError>> = OnceLock::new();
+
+fn runtime() -> Result<&'static NetRuntime, NetError> {
+    RUNTIME
+        .get_or_init(|| NetRuntime::new(&NetConfig::default()))
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// Checks an exec's policy at admission: `Err` names the first bad rule or secret (the sidecar
+/// refuses the exec with `BAD_ARGUMENT`).
+///
+/// # Errors
+/// The rule or secret that does not parse, in words.
+pub fn validate_policy(net: Option<&v1::NetPolicy>) -> Result<(), String> {
+    wire::policy_from_wire(net)
+        .map(drop)
+        .map_err(|e| format!("net: {e}"))
+}
+
+/// One exec's network, owned by the exec's thread.
+pub(crate) struct GuestNet {
+    policy: Option<v1::NetPolicy>,
+    wake: Sender<Input>,
+    exec: RefCell<Option<ExecNet>>,
+    /// Operations the guest waits on (a pending `fetch`, a body read): they keep the loop alive.
+    refd: RefCell<HashSet<OpId>>,
+}
+
+impl GuestNet {
+    /// The network of an exec with `policy` (none: deny all), whose events go to `wake`.
+    pub(crate) fn new(policy: Option<v1::NetPolicy>, wake: Sender<Input>) -> Self {
+        Self {
+            policy,
+            wake,
+            exec: RefCell::new(None),
+            refd: RefCell::new(HashSet::new()),
+        }
+    }
+
+    /// Runs `f` on the exec's network, making it on first use.
+    pub(crate) fn with<T>(&self, f: impl FnOnce(&ExecNet) -> T) -> Result<T, NetError> {
+        let mut slot = self.exec.borrow_mut();
+        if slot.is_none() {
+            let spec = wire::policy_from_wire(self.policy.as_ref())
+                .map_err(|e| NetError::InvalidArgument(e.to_string()))?;
+            let wake = self.wake.clone();
+            let sink = Arc::new(move |event| {
+                let _ = wake.send(Input::Net(Box::new(event)));
+            });
+            *slot = Some(runtime()?.exec(spec, sink));
+        }
+        match slot.as_ref() {
+            Some(exec) => Ok(f(exec)),
+            None => Err(NetError::Closed),
+        }
+    }
+
+    /// Runs `f` on the exec's network only if it exists (consume, cancel: nothing to do before).
+    pub(crate) fn if_open(&self, f: impl FnOnce(&ExecNet)) {
+        if let Some(exec) = self.exec.borrow().as_ref() {
+            f(exec);
+        }
+    }
+
+    /// Whether operation `id` keeps the loop alive.
+    pub(crate) fn set_ref(&self, id: OpId, on: bool) {
+        let mut refd = self.refd.borrow_mut();
+        if on {
+            refd.insert(id);
+        } else {
+            refd.remove(&id);
+        }
+    }
+
+    /// Operation `id` is over.
+    pub(crate) fn done(&self, id: OpId) {
+        self.refd.borrow_mut().remove(&id);
+    }
+
+    /// True while the guest waits on an operation.
+    pub(crate) fn waits(&self) -> bool {
+        !self.refd.borrow().is_empty()
+    }
+
+    /// Ends every operation (the exec ended or was stopped) and returns what the network did:
+    /// `None` when the exec had no policy and never used the network.
+    pub(crate) fn finish(&self) -> Option<v1::NetStats> {
+        let exec = self.exec.borrow_mut().take();
+        match exec {
+            Some(exec) => {
+                exec.close();
+                Some(wire::stats_to_wire(&exec.stats()))
+            }
+            None => self.policy.as_ref().map(|_| v1::NetStats::default()),
+        }
+    }
+}

@@ -1,0 +1,261 @@
+// lib/internal__net_socket.js: `net.Socket` clients over the sidecar's network (native
+// `netConnect`): a Duplex whose reads credit the network as the guest takes them and whose writes
+// wait for `drain` past the high-water mark. The connection is checked against the exec's policy
+// (scheme `tcp`) by the sidecar; a denial is an `error` with code ECONNREFUSED naming the rule.
+// Servers (`net.createServer`) are not supported yet.
+import { bridge } from 'agentos:bridge';
+import {
+  ErrorCtor,
+  FunctionPrototypeCall,
+  NumberCtor,
+  ObjectDefineProperty,
+  ObjectSetPrototypeOf,
+  RangeErrorCtor,
+  StringPrototypeIncludes,
+} from '../js/00_primordials.js';
+import { nextTick } from '../js/21_ticks.js';
+import { clearTimeout, setTimeout } from '../js/24_timers.js';
+import { netTrack } from '../js/29_net.js';
+import { Buffer } from './buffer.js';
+import { asChunk } from './internal__stream_core.js';
+import { Duplex } from './internal__stream_duplex.js';
+
+const netConnect = bridge.netConnect;
+const netWrite = bridge.netWrite;
+const netEnd = bridge.netEnd;
+const netConsume = bridge.netConsume;
+const netCancel = bridge.netCancel;
+const netRef = bridge.netRef;
+
+const HIGH_WATER = 64 << 10;
+
+function socketError(failure) {
+  const err = new ErrorCtor(failure.message);
+  err.code = failure.code;
+  if (failure.code === 'ECONNREFUSED' || failure.code === 'ETIMEDOUT') err.syscall = 'connect';
+  if (failure.code === 'ENOTFOUND') err.syscall = 'getaddrinfo';
+  return err;
+}
+
+export function Socket(options) {
+  if (!(this instanceof Socket)) return new Socket(options);
+  const opts = options ?? {};
+  FunctionPrototypeCall(Duplex, this, {
+    allowHalfOpen: opts.allowHalfOpen === true,
+    highWaterMark: opts.highWaterMark,
+  });
+  this._id = undefined;
+  this._unconsumed = 0;
+  this._drainCb = null;
+  this._timer = null;
+  this._timeoutMs = 0;
+  this._refed = true;
+  this.connecting = false;
+  this.remoteAddress = undefined;
+  this.remotePort = undefined;
+  this.remoteFamily = undefined;
+  this.localAddress = undefined;
+  this.localPort = undefined;
+  this.bytesRead = 0;
+  this._bytesWritten = 0;
+}
+ObjectSetPrototypeOf(Socket.prototype, Duplex.prototype);
+ObjectSetPrototypeOf(Socket, Duplex);
+
+const proto = Socket.prototype;
+
+ObjectDefineProperty(proto, 'bytesWritten', {
+  get() {
+    return this._bytesWritten;
+  },
+  configurable: true,
+});
+ObjectDefineProperty(proto, 'pending', {
+  get() {
+    return this._id === undefined || this.connecting;
+  },
+  configurable: true,
+});
+ObjectDefineProperty(proto, 'readyState', {
+  get() {
+    if (this.connecting) return 'opening';
+    if (this.readable && this.writable) return 'open';
+    if (this.readable) return 'readOnly';
+    if (this.writable) return 'writeOnly';
+    return 'closed';
+  },
+  configurable: true,
+});
+
+/** `(port, host, cb)` or `(options, cb)` as Node normalizes them. */
+function connectArgs(args) {
+  let options = args[0];
+  let cb = args[1];
+  if (options === null || typeof options !== 'object') {
+    options = { port: args[0] };
+    if (typeof args[1] === 'string') {
+      options.host = args[1];
+      cb = args[2];
+    }
+  }
+  return { options, cb: typeof cb === 'function' ? cb : undefined };
+}
+
+proto.connect = function (...args) {
+  const { options, cb } = connectArgs(args);
+  if (options.path !== undefined) {
+    const err = new ErrorCtor('IPC (Unix domain sockets) is not supported in this sandbox');
+    err.code = 'ERR_NOT_SUPPORTED_IN_SANDBOX';
+    throw err;
+  }
+  const port = NumberCtor(options.port);
+  if (!(port >= 0 && port <= 65535) || `${options.port}` === '') {
+    const err = new RangeErrorCtor(`Port should be >= 0 and < 65536. Received ${options.port}.`);
+    err.code = 'ERR_SOCKET_BAD_PORT';
+    throw err;
+  }
+  const host = options.host === undefined ? 'localhost' : `${options.host}`;
+  if (cb) this.once('connect', cb);
+  this.connecting = true;
+  const tls = this._tlsServerName;
+  const id = netConnect(host, port, tls === undefined ? undefined : tls);
+  if (typeof id !== 'number') {
+    const err = socketError(id);
+    nextTick(() => this.destroy(err));
+    return this;
+  }
+  this._id = id;
+  if (!this._refed) netRef(id, false);
+  netTrack(id, (kind, value) => onEvent(this, kind, value));
+  return this;
+};
+
+function onEvent(socket, kind, value) {
+  if (kind === 'connected') {
+    socket.connecting = false;
+    socket.remoteAddress = value.remoteAddress;
+    socket.remotePort = value.remotePort;
+    socket.remoteFamily = StringPrototypeIncludes(value.remoteAddress, ':') ? 'IPv6' : 'IPv4';
+    socket.localAddress = value.localAddress;
+    socket.localPort = value.localPort;
+    socket._touch();
+    socket.emit('connect');
+    socket.emit('ready');
+    if (socket._pendingWrite) {
+      const pending = socket._pendingWrite;
+      socket._pendingWrite = null;
+      pending();
+    }
+  } else if (kind === 'data') {
+    socket._touch();
+    socket.bytesRead += value.length;
+    socket._unconsumed += value.length;
+    socket.push(asChunk(value));
+  } else if (kind === 'end') {
+    socket.push(null);
+  } else if (kind === 'drain') {
+    const cb = socket._drainCb;
+    socket._drainCb = null;
+    if (cb) cb();
+  } else if (kind === 'done') {
+    const cb = socket._drainCb;
+    socket._drainCb = null;
+    if (cb) cb();
+    socket._id = undefined;
+    if (value !== null && value.code !== 'ABORT_ERR') socket.destroy(socketError(value));
+    else if (!socket.destroyed) {
+      socket.push(null);
+      socket.destroy();
+    }
+  }
+}
+
+proto._touch = function () {
+  if (this._timeoutMs > 0) this.setTimeout(this._timeoutMs);
+};
+
+proto._read = function () {
+  if (this._id !== undefined && this._unconsumed > 0) {
+    netConsume(this._id, this._unconsumed);
+    this._unconsumed = 0;
+  }
+};
+
+proto._write = function (chunk, encoding, cb) {
+  const bytes = typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk;
+  if (this.connecting) {
+    this._pendingWrite = () => this._write(bytes, encoding, cb);
+    return;
+  }
+  if (this._id === undefined) {
+    const err = new ErrorCtor('This socket is closed');
+    err.code = 'ERR_SOCKET_CLOSED';
+    return cb(err);
+  }
+  const queued = netWrite(this._id, bytes);
+  if (typeof queued !== 'number') return cb(socketError(queued));
+  this._bytesWritten += bytes.length;
+  this._touch();
+  if (queued > HIGH_WATER) this._drainCb = cb;
+  else cb();
+};
+
+proto._final = function (cb) {
+  if (this.connecting) {
+    this._pendingWrite = () => this._final(cb);
+    return;
+  }
+  if (this._id !== undefined) netEnd(this._id);
+  cb();
+};
+
+proto._destroy = function (err, cb) {
+  if (this._timer !== null) clearTimeout(this._timer);
+  if (this._id !== undefined) netCancel(this._id);
+  this.connecting = false;
+  cb(err);
+};
+
+proto.setTimeout = function (ms, cb) {
+  if (cb) this.once('timeout', cb);
+  if (this._timer !== null) clearTimeout(this._timer);
+  this._timer = null;
+  this._timeoutMs = ms;
+  if (ms > 0) {
+    this._timer = setTimeout(() => this.emit('timeout'), ms);
+    this._timer.unref();
+  }
+  return this;
+};
+proto.setNoDelay = function () {
+  return this;
+};
+proto.setKeepAlive = function () {
+  return this;
+};
+proto.address = function () {
+  if (this.localAddress === undefined) return {};
+  const family = StringPrototypeIncludes(this.localAddress, ':') ? 'IPv6' : 'IPv4';
+  return { address: this.localAddress, family, port: this.localPort };
+};
+proto.ref = function () {
+  this._refed = true;
+  if (this._id !== undefined) netRef(this._id, true);
+  return this;
+};
+proto.unref = function () {
+  this._refed = false;
+  if (this._id !== undefined) netRef(this._id, false);
+  return this;
+};
+proto.resetAndDestroy = function () {
+  return this.destroy();
+};
+
+/** `net.connect` / `net.createConnection`. */
+export function connect(...args) {
+  const { options } = connectArgs(args);
+  const socket = new Socket(options);
+  if (options.timeout) socket.setTimeout(options.timeout);
+  return socket.connect(...args);
+}
