@@ -209,8 +209,24 @@ function cjsValidateId(id) {
 
 // ---- builtins ----
 
+// Builtins that exist only with the `node:` scheme (`require('test')` is a package).
+const PREFIX_ONLY = ['test'];
+
+// `name` (without `node:`) names a builtin that a bare specifier may reach.
 export function cjsIsBuiltin(name) {
+  return !ArrayPrototypeIncludes(PREFIX_ONLY, name) && cjsIsSchemeBuiltin(name);
+}
+
+// `node:NAME` names a builtin.
+export function cjsIsSchemeBuiltin(name) {
   return ArrayPrototypeIncludes(cjsBuiltinNames, name) || isLazyBuiltin(name);
+}
+
+// A specifier, with or without `node:`, names a builtin.
+function isBuiltinSpecifier(id) {
+  return StringPrototypeStartsWith(id, 'node:')
+    ? cjsIsSchemeBuiltin(StringPrototypeSlice(id, 5))
+    : cjsIsBuiltin(id);
 }
 
 export function cjsBuiltin(name) {
@@ -275,7 +291,9 @@ function cjsCreateModuleBuiltin() {
   for (let i = 0; i < cjsBuiltinNames.length; i++)
     ArrayPrototypePush(builtinModules, cjsBuiltinNames[i]);
   const lazy = lazyBuiltinNames();
-  for (let i = 0; i < lazy.length; i++) ArrayPrototypePush(builtinModules, lazy[i]);
+  for (let i = 0; i < lazy.length; i++) {
+    if (!ArrayPrototypeIncludes(PREFIX_ONLY, lazy[i])) ArrayPrototypePush(builtinModules, lazy[i]);
+  }
   nodeSet(Module, 'builtinModules', builtinModules);
   nodeSet(Module, 'Module', Module);
   Module.createRequire = function createRequire(filename) {
@@ -299,8 +317,7 @@ function cjsCreateModuleBuiltin() {
     return cjsMakeRequire(m);
   };
   Module.isBuiltin = function isBuiltin(name) {
-    const n = `${name}`;
-    return cjsIsBuiltin(StringPrototypeStartsWith(n, 'node:') ? StringPrototypeSlice(n, 5) : n);
+    return isBuiltinSpecifier(`${name}`);
   };
   nodeSet(Module, '_cache', cjsCache);
   nodeSet(Module, '_extensions', cjsGetExtensions());
@@ -319,7 +336,7 @@ ObjectDefineProperty(processObject, 'getBuiltinModule', {
   value: function getBuiltinModule(id) {
     if (typeof id !== 'string') throw makeInvalidArgType('id', 'string', id);
     const name = StringPrototypeStartsWith(id, 'node:') ? StringPrototypeSlice(id, 5) : id;
-    return cjsIsBuiltin(name) ? cjsBuiltin(name) : undefined;
+    return isBuiltinSpecifier(id) ? cjsBuiltin(name) : undefined;
   },
   writable: true,
   enumerable: true,
@@ -378,7 +395,7 @@ function cjsUnknownBuiltin(request) {
 function cjsLoad(request, parent) {
   if (StringPrototypeStartsWith(request, 'node:')) {
     const name = StringPrototypeSlice(request, 5);
-    if (cjsIsBuiltin(name)) return cjsBuiltin(name);
+    if (cjsIsSchemeBuiltin(name)) return cjsBuiltin(name);
     throw cjsUnknownBuiltin(request);
   }
   if (cjsIsBuiltin(request)) return cjsBuiltin(request);
@@ -639,7 +656,7 @@ export function cjsMakeRequire(module) {
 
 function cjsResolveWith(request, module, options) {
   if (StringPrototypeStartsWith(request, 'node:')) {
-    if (cjsIsBuiltin(StringPrototypeSlice(request, 5))) return request;
+    if (cjsIsSchemeBuiltin(StringPrototypeSlice(request, 5))) return request;
     throw cjsUnknownBuiltin(request);
   }
   if (cjsIsBuiltin(request)) return request;

@@ -33,7 +33,7 @@ import {
   cjsReadPackage,
   cjsSplitPackage,
 } from '../js/50_cjs_resolve.js';
-import { cjsIsBuiltin } from '../js/51_cjs.js';
+import { cjsIsBuiltin, cjsIsSchemeBuiltin } from '../js/51_cjs.js';
 
 // Node 22's conditions for import and import(); `require` uses CJS_CONDITIONS.
 export const ESM_CONDITIONS = ['node', 'import', 'module-sync', 'default'];
@@ -296,7 +296,7 @@ export function esmResolve(specifier, base, conditions) {
   if (scheme !== undefined) {
     if (scheme === 'node:') {
       const name = StringPrototypeSlice(specifier, 5);
-      if (!cjsIsBuiltin(name)) {
+      if (!cjsIsSchemeBuiltin(name)) {
         throw makeNodeError(
           ErrorCtor,
           'ERR_UNKNOWN_BUILTIN_MODULE',

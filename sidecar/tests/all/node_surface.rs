@@ -225,3 +225,34 @@ async fn an_unbounded_stream_buffer_hits_the_heap_limit() {
         "Readable\n"
     );
 }
+
+/// `node:test` runs the file's tests after its code, prints TAP with the counts, and a failing
+/// test makes the exit code 1 (the output is not compared with Node's: its reporter interleaves
+/// differently with the tests' own output).
+#[tokio::test]
+async fn node_test_reports_tap_counts_and_fails_the_exit_code() {
+    let sc = sidecar().await;
+    let passing = "const { test, describe, it, beforeEach } = require('node:test');\
+                   let n = 0;\
+                   test('a', () => {}); test('b', async () => {});\
+                   describe('s', () => { beforeEach(() => n++); it('c', () => {}); it('d', () => {}); });\
+                   test('hooks ran', () => { if (n !== 2) throw new Error('n=' + n); });";
+    let out = run(&sc, node(passing)).await;
+    assert_eq!(out.status.code, 0, "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("TAP version 13\n"), "{text}");
+    assert!(
+        text.contains("\n# tests 5\n# suites 1\n# pass 5\n# fail 0\n"),
+        "{text}"
+    );
+    let failing = "require('node:test')('x', () => { throw new Error('boom') })";
+    let out = run(&sc, node(failing)).await;
+    assert_eq!(out.status.code, 1, "{}", stdout(&out));
+    assert!(stdout(&out).contains("not ok 1 - x"), "{}", stdout(&out));
+    let bare = run(&sc, node("require('test')")).await;
+    assert!(
+        stderr(&bare).contains("Cannot find module 'test'"),
+        "{}",
+        stderr(&bare)
+    );
+}

@@ -1,0 +1,359 @@
+// lib/test.js: `node:test`, the core of Node's test runner: `test`/`it`, `describe`/`suite`,
+// subtests (`t.test`), hooks (`before`, `after`, `beforeEach`, `afterEach`), `skip`/`todo`/
+// `only` options and methods, callback-style tests, and the TAP report Node prints when stdout
+// is not a terminal (always, in the sandbox). Tests run one after another once the file's code
+// has run; any failure sets the exit code to 1. Not here: `mock`, `snapshot`, `run()` of other
+// files and the `--test` command-line runner.
+
+import { ErrorCtor, ObjectAssign, PromiseCtor, PromiseResolve } from '../js/00_primordials.js';
+import { listPush } from '../js/01_helpers.js';
+import { cjsBuiltin } from '../js/51_cjs.js';
+
+const processObject = cjsBuiltin('process');
+const util = cjsBuiltin('util');
+const assert = cjsBuiltin('assert');
+
+const counts = { tests: 0, suites: 0, pass: 0, fail: 0, cancelled: 0, skipped: 0, todo: 0 };
+let reported = false;
+const started = Date.now();
+
+function write(text) {
+  processObject.stdout.write(`${text}\n`);
+}
+
+function yamlBlock(indent, fields) {
+  const lines = [`${indent}  ---`];
+  for (const [key, value] of fields) {
+    if (value === undefined) continue;
+    const text = typeof value === 'string' ? value : util.inspect(value);
+    if (text.includes('\n')) {
+      listPush(lines, `${indent}  ${key}: |-`);
+      for (const line of text.split('\n')) listPush(lines, `${indent}    ${line}`);
+    } else {
+      listPush(lines, `${indent}  ${key}: ${typeof value === 'string' ? `'${text}'` : text}`);
+    }
+  }
+  listPush(lines, `${indent}  ...`);
+  return lines.join('\n');
+}
+
+function normalize(name, options, fn) {
+  if (typeof name === 'function') return normalize(name.name || '<anonymous>', {}, name);
+  if (typeof name === 'object' && name !== null) return normalize(undefined, name, options);
+  if (typeof options === 'function') return normalize(name, {}, options);
+  return {
+    name: name === undefined ? fn?.name || '<anonymous>' : `${name}`,
+    options: options || {},
+    fn,
+  };
+}
+
+class Hooks {
+  constructor() {
+    this.before = [];
+    this.after = [];
+    this.beforeEach = [];
+    this.afterEach = [];
+  }
+}
+
+class Test {
+  constructor(parent, name, options, fn, isSuite) {
+    this.parent = parent;
+    this.name = name;
+    this.options = options;
+    this.fn = fn;
+    this.isSuite = isSuite;
+    this.depth = parent ? parent.depth + 1 : 0;
+    this.children = [];
+    this.hooks = new Hooks();
+    this.error = null;
+    this.skip = options.skip ? (typeof options.skip === 'string' ? options.skip : '') : null;
+    this.todo = options.todo ? (typeof options.todo === 'string' ? options.todo : '') : null;
+    this.diagnostics = [];
+    this.done = false;
+    this.promise = null;
+  }
+
+  get indent() {
+    return '    '.repeat(Math.max(0, this.depth));
+  }
+
+  add(child) {
+    listPush(this.children, child);
+    return child;
+  }
+
+  async runHooks(list, context) {
+    for (const hook of list) await callFn(hook, context);
+  }
+
+  eachHooks(kind) {
+    const chain = [];
+    for (let t = this.parent; t; t = t.parent) chain.unshift(...t.hooks[kind]);
+    chain.unshift(...rootHooks[kind]);
+    return kind === 'afterEach' ? chain.reverse() : chain;
+  }
+
+  async run() {
+    const begin = Date.now();
+    write(`${this.indent}# Subtest: ${this.name}`);
+    if (this.skip === null && this.todo === null) {
+      const context = new TestContext(this);
+      try {
+        if (!this.isSuite) await this.runHooks(this.eachHooks('beforeEach'), context);
+        if (this.fn) {
+          const out = this.isSuite ? this.fn.call(context, context) : callFn(this.fn, context);
+          await out;
+        }
+        await this.runHooks(this.hooks.before, context);
+        for (let i = 0; i < this.children.length; i++) await this.children[i].start();
+        await this.runHooks(this.hooks.after, context);
+        if (!this.isSuite) await this.runHooks(this.eachHooks('afterEach'), context);
+        const failed = this.children.find((c) => c.error !== null && c.todo === null);
+        if (failed && this.error === null) {
+          this.error = new ErrorCtor(
+            `${this.children.filter((c) => c.error).length} subtest failed`,
+          );
+          this.subtestsFailed = true;
+        }
+      } catch (err) {
+        this.error = err;
+      }
+    }
+    this.report(Date.now() - begin);
+  }
+
+  start() {
+    if (this.promise === null) this.promise = this.run();
+    return this.promise;
+  }
+
+  report(duration) {
+    const parentList = this.parent ? this.parent.children : roots;
+    const n = parentList.indexOf(this) + 1;
+    if (this.children.length > 0) write(`${this.indent}    1..${this.children.length}`);
+    let directive = '';
+    if (this.skip !== null) directive = ` # SKIP${this.skip ? ` ${this.skip}` : ''}`;
+    else if (this.todo !== null) directive = ` # TODO${this.todo ? ` ${this.todo}` : ''}`;
+    const ok = this.error === null || this.todo !== null;
+    write(`${this.indent}${ok ? 'ok' : 'not ok'} ${n} - ${this.name}${directive}`);
+    const fields = [['duration_ms', duration]];
+    if (this.isSuite) listPush(fields, ['type', 'suite']);
+    if (this.error !== null) {
+      const err = this.error;
+      listPush(fields, ['failureType', this.subtestsFailed ? 'subtestsFailed' : 'testCodeFailure']);
+      listPush(fields, ['error', `${err?.message ?? err}`]);
+      if (err?.code !== undefined) listPush(fields, ['code', `${err.code}`]);
+      if (!this.subtestsFailed && err?.stack) listPush(fields, ['stack', `${err.stack}`]);
+    }
+    write(yamlBlock(this.indent, fields));
+    for (const d of this.diagnostics) write(`${this.indent}# ${d}`);
+    if (this.isSuite) counts.suites++;
+    else {
+      counts.tests++;
+      if (this.skip !== null) counts.skipped++;
+      else if (this.todo !== null) counts.todo++;
+      else if (this.error === null) counts.pass++;
+      else counts.fail++;
+    }
+    if (this.error !== null && this.todo === null) processObject.exitCode = 1;
+    this.done = true;
+  }
+}
+
+async function callFn(fn, context) {
+  if (fn.length >= 2) {
+    return new PromiseCtor((resolve, reject) => {
+      const result = fn.call(context, context, (err) => (err ? reject(err) : resolve()));
+      if (result && typeof result.then === 'function') {
+        reject(new ErrorCtor('passed a callback but also returned a Promise'));
+      }
+    });
+  }
+  return fn.call(context, context);
+}
+
+class TestContext {
+  #test;
+
+  constructor(test) {
+    this.#test = test;
+    this.name = test.name;
+    this.assert = assert;
+    this.signal = new AbortController().signal;
+  }
+
+  test(name, options, fn) {
+    const n = normalize(name, options, fn);
+    const child = this.#test.add(new Test(this.#test, n.name, n.options, n.fn, false));
+    if (this.#test.isSuite) return PromiseResolve(undefined);
+    return child.start();
+  }
+
+  diagnostic(message) {
+    listPush(this.#test.diagnostics, `${message}`);
+  }
+
+  skip(message) {
+    this.#test.skip = message === undefined ? '' : `${message}`;
+  }
+
+  todo(message) {
+    this.#test.todo = message === undefined ? '' : `${message}`;
+  }
+
+  plan() {}
+
+  runOnly() {}
+
+  before(fn) {
+    listPush(this.#test.hooks.before, fn);
+  }
+
+  after(fn) {
+    listPush(this.#test.hooks.after, fn);
+  }
+
+  beforeEach(fn) {
+    listPush(this.#test.hooks.beforeEach, fn);
+  }
+
+  afterEach(fn) {
+    listPush(this.#test.hooks.afterEach, fn);
+  }
+}
+
+const roots = [];
+const rootHooks = new Hooks();
+let current = null; // the suite whose body is running, if any
+let chain = PromiseResolve(undefined);
+let rootBeforeRan = false;
+
+function summary() {
+  if (reported) return;
+  reported = true;
+  write(`1..${roots.length}`);
+  for (const key of ['tests', 'suites', 'pass', 'fail', 'cancelled', 'skipped', 'todo']) {
+    write(`# ${key} ${counts[key]}`);
+  }
+  write(`# duration_ms ${Date.now() - started}`);
+}
+
+// When the loop empties: the root `after` hooks run, then the summary.
+let finishing = false;
+function finish() {
+  if (finishing) return;
+  finishing = true;
+  chain = chain.then(async () => {
+    for (const hook of rootHooks.after) await callFn(hook, {});
+    summary();
+  });
+}
+
+let listening = false;
+function schedule(entry) {
+  if (!listening) {
+    listening = true;
+    write('TAP version 13');
+    processObject.on('beforeExit', finish);
+  }
+  chain = chain.then(async () => {
+    if (!rootBeforeRan) {
+      rootBeforeRan = true;
+      for (const hook of rootHooks.before) await callFn(hook, {});
+    }
+    await entry.start();
+  });
+  return chain;
+}
+
+function make(isSuite) {
+  return function (name, options, fn) {
+    const n = normalize(name, options, fn);
+    if (current !== null) {
+      const child = current.add(new Test(current, n.name, n.options, n.fn, isSuite));
+      if (isSuite) collect(child);
+      return PromiseResolve(undefined);
+    }
+    const entry = new Test(null, n.name, n.options, n.fn, isSuite);
+    listPush(roots, entry);
+    if (isSuite) collect(entry);
+    return schedule(entry);
+  };
+}
+
+// A suite's body runs at once, to collect its tests and hooks; they run later, in order.
+function collect(suite) {
+  const outer = current;
+  current = suite;
+  try {
+    const body = suite.fn;
+    suite.fn = null;
+    if (body && suite.skip === null && suite.todo === null)
+      body.call(undefined, new TestContext(suite));
+  } catch (err) {
+    suite.error = err;
+  } finally {
+    current = outer;
+  }
+}
+
+export const test = make(false);
+export const it = test;
+export const describe = make(true);
+export const suite = describe;
+
+for (const fn of [test, describe]) {
+  fn.skip = (name, options, f) => fn(...withFlag(name, options, f, 'skip'));
+  fn.todo = (name, options, f) => fn(...withFlag(name, options, f, 'todo'));
+  fn.only = (name, options, f) => fn(name, options, f);
+}
+
+function withFlag(name, options, fn, flag) {
+  const n = normalize(name, options, fn);
+  return [n.name, { ...n.options, [flag]: true }, n.fn];
+}
+
+function hook(kind) {
+  return (fn) => {
+    if (current !== null) listPush(current.hooks[kind], fn);
+    else listPush(rootHooks[kind], fn);
+  };
+}
+
+export const before = hook('before');
+export const after = hook('after');
+export const beforeEach = hook('beforeEach');
+export const afterEach = hook('afterEach');
+
+export const mock = {
+  fn(impl = () => {}) {
+    const calls = [];
+    const spy = function (...args) {
+      const result = impl.apply(this, args);
+      listPush(calls, { arguments: args, result, this: this });
+      return result;
+    };
+    spy.mock = { calls, callCount: () => calls.length };
+    return spy;
+  },
+};
+
+export function run() {
+  throw new ErrorCtor('node:test run() is not supported in the agentOS sandbox');
+}
+
+// `require('node:test')` is the `test` function, with the rest as its properties (as Node).
+export const moduleExports = ObjectAssign(test, {
+  test,
+  it,
+  describe,
+  suite,
+  before,
+  after,
+  beforeEach,
+  afterEach,
+  mock,
+  run,
+});
