@@ -60,6 +60,8 @@ pub(crate) struct GuestNet {
     exec: RefCell<Option<ExecNet>>,
     /// Operations the guest waits on (a pending `fetch`, a body read): they keep the loop alive.
     refd: RefCell<HashSet<OpId>>,
+    /// `NetDenied` events sent to the host so far.
+    denial_events: std::cell::Cell<u32>,
 }
 
 impl GuestNet {
@@ -70,6 +72,7 @@ impl GuestNet {
             wake,
             exec: RefCell::new(None),
             refd: RefCell::new(HashSet::new()),
+            denial_events: std::cell::Cell::new(0),
         }
     }
 
@@ -106,6 +109,13 @@ impl GuestNet {
         } else {
             refd.remove(&id);
         }
+    }
+
+    /// Counts one more `NetDenied` event; false once `cap` were sent.
+    pub(crate) fn count_denial_event(&self, cap: u32) -> bool {
+        let sent = self.denial_events.get();
+        self.denial_events.set(sent.saturating_add(1));
+        sent < cap
     }
 
     /// Operation `id` is over.

@@ -235,6 +235,36 @@ async fn a_host_no_rule_allows_is_denied_with_a_typed_error() {
     assert!(printed.contains("denied by network policy"), "{printed}");
     assert_eq!(server.accepted.load(Ordering::SeqCst), 0);
     assert_eq!(out.status.net.expect("stats").denied, 1);
+    // The host hears of it too.
+    let [denied] = &out.status.net_denied[..] else {
+        panic!("{:?}", out.status.net_denied);
+    };
+    assert_eq!(
+        (denied.scheme.as_str(), denied.host.as_str()),
+        ("http", "127.0.0.1")
+    );
+    assert_eq!(
+        (denied.ip.as_str(), denied.port),
+        ("127.0.0.1", u32::from(server.port))
+    );
+    assert!(
+        denied.reason.contains("denied by network policy"),
+        "{denied:?}"
+    );
+}
+
+#[tokio::test]
+async fn denials_past_a_hundred_are_counted_but_not_sent() {
+    let server = Server::start();
+    let code = format!(
+        "const all = []; for (let i = 0; i < 150; i++) all.push(fetch('{}').catch(() => 0));
+         await Promise.all(all); console.log('done');",
+        server.url("/")
+    );
+    let out = run_ok(guest(&code)).await;
+    assert_eq!(stdout(&out), "done\n");
+    assert_eq!(out.status.net.expect("stats").denied, 150);
+    assert_eq!(out.status.net_denied.len(), 100);
 }
 
 #[tokio::test]
