@@ -168,6 +168,7 @@ mod tests {
                 error: None,
                 phases: Vec::new(),
                 net: None,
+                net_denied: Vec::new(),
             }),
             stdout: stdout.as_bytes().to_vec(),
             stderr: stderr.as_bytes().to_vec(),

@@ -98,6 +98,8 @@ pub struct EngineConfig {
     pub phases: bool,
     /// Tests only: the command `agentos-fault-panic` panics inside its worker.
     pub fault_injection: bool,
+    /// A PEM file of root certificates guests' TLS trusts besides Mozilla's (a private CA).
+    pub net_extra_roots: Option<PathBuf>,
 }
 
 impl Default for EngineConfig {
@@ -112,6 +114,7 @@ impl Default for EngineConfig {
             command_path: Vec::new(),
             phases: false,
             fault_injection: false,
+            net_extra_roots: None,
         }
     }
 }
@@ -185,6 +188,7 @@ impl Engine {
     /// An engine with `config`; V8 is started (once per process), nothing else yet.
     pub fn new(config: EngineConfig) -> Arc<Self> {
         platform::init_with(config.max_wasm_memory_mb);
+        net::configure(config.net_extra_roots.clone());
         let disk = config.snapshot_dir.clone().map(DiskCache::new);
         let isolates = Arc::new(Isolates::new(config.snapshot_mode, disk));
         let pool = WarmPool::new(isolates.clone(), config.warm_isolates);

@@ -9,6 +9,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashSet;
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use agentos_net::{ExecNet, NetConfig, NetError, NetRuntime, OpId, wire};
@@ -19,12 +20,26 @@ use crate::input::Input;
 
 /// The process's network runtime, started by the first exec that uses the network.
 static RUNTIME: OnceLock<Result<NetRuntime, NetError>> = OnceLock::new();
+/// A PEM file of extra trusted roots (the engine's config; set once).
+static EXTRA_ROOTS: OnceLock<Option<PathBuf>> = OnceLock::new();
+
+/// Sets where the runtime finds extra trusted roots (before the first exec; the first call wins).
+pub(crate) fn configure(extra_roots: Option<PathBuf>) {
+    let _ = EXTRA_ROOTS.set(extra_roots);
+}
 
 fn runtime() -> Result<&'static NetRuntime, NetError> {
-    RUNTIME
-        .get_or_init(|| NetRuntime::new(&NetConfig::default()))
-        .as_ref()
-        .map_err(Clone::clone)
+    RUNTIME.get_or_init(start).as_ref().map_err(Clone::clone)
+}
+
+fn start() -> Result<NetRuntime, NetError> {
+    let mut config = NetConfig::default();
+    if let Some(Some(path)) = EXTRA_ROOTS.get() {
+        let pem = std::fs::read(path)
+            .map_err(|e| NetError::Tls(format!("extra roots {}: {e}", path.display())))?;
+        config.extra_roots = agentos_net::roots_from_pem(&pem)?;
+    }
+    NetRuntime::new(&config).inspect_err(|e| tracing::error!("the network cannot start: {e}"))
 }
 
 /// Checks an exec's policy at admission: `Err` names the first bad rule or secret (the sidecar
@@ -45,6 +60,8 @@ pub(crate) struct GuestNet {
     exec: RefCell<Option<ExecNet>>,
     /// Operations the guest waits on (a pending `fetch`, a body read): they keep the loop alive.
     refd: RefCell<HashSet<OpId>>,
+    /// `NetDenied` events sent to the host so far.
+    denial_events: std::cell::Cell<u32>,
 }
 
 impl GuestNet {
@@ -55,6 +72,7 @@ impl GuestNet {
             wake,
             exec: RefCell::new(None),
             refd: RefCell::new(HashSet::new()),
+            denial_events: std::cell::Cell::new(0),
         }
     }
 
@@ -91,6 +109,13 @@ impl GuestNet {
         } else {
             refd.remove(&id);
         }
+    }
+
+    /// Counts one more `NetDenied` event; false once `cap` were sent.
+    pub(crate) fn count_denial_event(&self, cap: u32) -> bool {
+        let sent = self.denial_events.get();
+        self.denial_events.set(sent.saturating_add(1));
+        sent < cap
     }
 
     /// Operation `id` is over.

@@ -37,6 +37,11 @@ impl GuestOutput {
         }
     }
 
+    /// The exec this output belongs to.
+    pub fn exec_id(&self) -> u64 {
+        self.exec_id
+    }
+
     /// The raw sink (for events that are not guest output).
     pub fn sink(&self) -> &Sink {
         &self.sink

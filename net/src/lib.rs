@@ -35,7 +35,7 @@ pub use policy::{Decision, Policy, Reason, Verdict};
 pub use ports::PortRegistry;
 pub use resolver::{Resolver, StaticResolver, SystemResolver};
 pub use rule::{Action, HostPattern, Rule, RuleError};
-pub use runtime::{ExecNetSpec, NetConfig, NetRuntime};
+pub use runtime::{ExecNetSpec, NetConfig, NetRuntime, roots_from_pem};
 pub use rustls::pki_types::CertificateDer;
 pub use secrets::{Secret, SecretError, Secrets};
 pub use socket::{ConnectRequest, TlsOptions};

@@ -41,6 +41,24 @@ impl Default for NetConfig {
     }
 }
 
+/// The certificates of a PEM file's text (`-----BEGIN CERTIFICATE-----` blocks), for
+/// [`NetConfig::extra_roots`].
+///
+/// # Errors
+/// [`NetError::Tls`] when a block does not parse or there is none.
+pub fn roots_from_pem(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, NetError> {
+    use rustls::pki_types::pem::PemObject;
+    let roots = CertificateDer::pem_slice_iter(pem)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| NetError::Tls(format!("extra roots: {e}")))?;
+    if roots.is_empty() {
+        return Err(NetError::Tls(
+            "extra roots: no certificate in the file".into(),
+        ));
+    }
+    Ok(roots)
+}
+
 /// Everything one exec's network needs besides its sink.
 #[derive(Clone, Default)]
 pub struct ExecNetSpec {

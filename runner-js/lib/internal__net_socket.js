@@ -141,6 +141,10 @@ function onEvent(socket, kind, value) {
     socket._touch();
     socket.emit('connect');
     socket.emit('ready');
+    if (socket._tlsServerName !== undefined) {
+      socket.authorized = true;
+      socket.emit('secureConnect');
+    }
     if (socket._pendingWrite) {
       const pending = socket._pendingWrite;
       socket._pendingWrite = null;
@@ -258,4 +262,22 @@ export function connect(...args) {
   const socket = new Socket(options);
   if (options.timeout) socket.setTimeout(options.timeout);
   return socket.connect(...args);
+}
+
+/**
+ * `tls.connect`: a socket whose TLS the sidecar does (certificates verified against the server
+ * name, `servername` or the host; there is no way to turn the check off, so
+ * `rejectUnauthorized: false` changes nothing). The callback runs on `secureConnect`.
+ */
+export function tlsConnect(...args) {
+  const { options, cb } = connectArgs(args);
+  const socket = new Socket(options);
+  socket.encrypted = true;
+  socket.authorized = false;
+  socket.alpnProtocol = false;
+  socket._tlsServerName = options.servername === undefined ? '' : `${options.servername}`;
+  if (options.timeout) socket.setTimeout(options.timeout);
+  if (cb) socket.once('secureConnect', cb);
+  const plain = typeof args[0] === 'object' ? [options] : [args[0], args[1]];
+  return socket.connect(...plain);
 }

@@ -1,17 +1,17 @@
-// lib/tls.js: present, not supported until networking lands.
+// lib/tls.js: `connect` over the sidecar's network (TLS done and verified by the sidecar; see
+// internal__net_socket.js); servers and secure contexts are not supported yet.
+import { Socket, tlsConnect } from './internal__net_socket.js';
 import { unsupportedModule } from './internal__unsupported.js';
 
-export const moduleExports = unsupportedModule(
+const tls = unsupportedModule(
   'tls',
   [
-    'connect',
     'createServer',
     'createSecureContext',
     'createSecurePair',
     'checkServerIdentity',
     'getCiphers',
     'Server',
-    'TLSSocket',
     'SecureContext',
   ],
   {
@@ -21,3 +21,6 @@ export const moduleExports = unsupportedModule(
     rootCertificates: [],
   },
 );
+tls.connect = tlsConnect;
+tls.TLSSocket = Socket;
+export const moduleExports = tls;

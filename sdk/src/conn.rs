@@ -22,7 +22,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use agentos_proto::v1::{Ping, RequestError};
+use agentos_proto::v1::{NetDenied, Ping, RequestError};
 use agentos_proto::{DEFAULT_MAX_FRAME_BYTES, ErrorCode, Event, Request, event, request};
 use bytes::Bytes;
 use parking_lot::Mutex;
@@ -51,6 +51,8 @@ pub(crate) struct ExecSink {
     pub(crate) stdout: UnboundedSender<Bytes>,
     pub(crate) stderr: UnboundedSender<Bytes>,
     pub(crate) exit: oneshot::Sender<Result<ExitStatus, Died>>,
+    /// The exec's `NetDenied` events so far (the sidecar sends at most 100).
+    pub(crate) denied: Vec<NetDenied>,
 }
 
 #[derive(Default)]
@@ -263,9 +265,15 @@ impl Conn {
                     }
                 };
             }
+            event::Kind::NetDenied(denied) => match tables.execs.get_mut(&denied.exec_id) {
+                Some(sink) => sink.denied.push(denied),
+                None => tracing::warn!(exec_id = denied.exec_id, "denial of an unknown exec"),
+            },
             event::Kind::ExecExited(exited) => match tables.execs.remove(&exited.exec_id) {
                 Some(sink) => {
-                    let _ = sink.exit.send(Ok(ExitStatus::from(exited)));
+                    let mut status = ExitStatus::from(exited);
+                    status.net_denied = sink.denied;
+                    let _ = sink.exit.send(Ok(status));
                 }
                 None => tracing::warn!(exec_id = exited.exec_id, "exit of an unknown exec"),
             },

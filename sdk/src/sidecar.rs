@@ -246,6 +246,7 @@ impl Sidecar {
             stdout: stdout_tx,
             stderr: stderr_tx,
             exit: exit_tx,
+            denied: Vec::new(),
         };
         // Registered first, so output that follows `ExecStarted` always has somewhere to go.
         self.client.conn.register_exec(exec_id, sink)?;

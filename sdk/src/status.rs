@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use agentos_proto::ErrorCode;
-use agentos_proto::v1::{ExecExited, NetStats};
+use agentos_proto::v1::{ExecExited, NetDenied, NetStats};
 
 /// A typed error the sidecar attached to an exec it ended (a limit, a bad command, a fault).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +28,9 @@ pub struct ExitStatus {
     /// What the exec's network did (connections, bytes, denials); `None` when it had no
     /// network policy and never tried to connect.
     pub net: Option<NetStats>,
+    /// The exec's connection attempts its network policy refused, as the sidecar reported them
+    /// (`NetDenied`, at most 100).
+    pub net_denied: Vec<NetDenied>,
 }
 
 impl ExitStatus {
@@ -59,6 +62,7 @@ impl From<ExecExited> for ExitStatus {
                 .map(|p| (p.name, Duration::from_nanos(p.nanos)))
                 .collect(),
             net: exited.net_stats,
+            net_denied: Vec::new(),
         }
     }
 }

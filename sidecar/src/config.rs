@@ -159,6 +159,10 @@ fn read_engine(read: &Reader<'_>, engine: &mut EngineConfig) {
             .collect();
     }
     engine.fault_injection = read.raw("AGENTOS_FAULT_INJECTION").as_deref() == Some("1");
+    engine.net_extra_roots = read
+        .raw("AGENTOS_NET_EXTRA_ROOTS")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from);
 }
 
 /// `AGENTOS_SNAPSHOT_DIR`, else `$XDG_CACHE_HOME/agentos/snapshots`, else

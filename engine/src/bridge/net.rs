@@ -286,7 +286,10 @@ pub(crate) fn deliver<'s>(
             ("resolved", list.into())
         }
         NetEvent::Connected { peer, .. } => ("connected", peer_object(scope, &peer).into()),
-        NetEvent::Denied { denial, .. } => ("denied", v8_str(scope, &denial.to_string()).into()),
+        NetEvent::Denied { denial, .. } => {
+            report_denial(state, &denial);
+            ("denied", v8_str(scope, &denial.to_string()).into())
+        }
         // No guest listens yet (servers are not wired): drop the connection.
         NetEvent::Accepted { id, .. } => {
             if let Some(net) = state.net() {
@@ -375,4 +378,29 @@ fn peer_object<'s>(scope: &mut v8::PinScope<'s, '_>, peer: &Peer) -> v8::Local<'
         object.set(scope, key.into(), value.into());
     }
     object
+}
+
+/// `NetDenied` events an exec sends at most (a hostile guest can be denied without end; the
+/// stats count every denial).
+const MAX_DENIAL_EVENTS: u32 = 100;
+
+/// Tells the host about a refused connection attempt (`NetDenied`), up to the cap.
+fn report_denial(state: &SharedGuest, denial: &agentos_net::Denial) {
+    let Some(net) = state.net() else { return };
+    if !net.count_denial_event(MAX_DENIAL_EVENTS) {
+        return;
+    }
+    let output = &state.output;
+    let event = agentos_proto::v1::NetDenied {
+        exec_id: output.exec_id(),
+        scheme: denial.scheme.map_or("", |s| s.name()).to_string(),
+        host: denial.host.to_string(),
+        ip: denial.ip.map(|ip| ip.to_string()).unwrap_or_default(),
+        port: denial.port.map_or(0, u32::from),
+        reason: denial.to_string(),
+    };
+    output.sink().send(agentos_proto::Event {
+        request_id: 0,
+        kind: Some(agentos_proto::event::Kind::NetDenied(event)),
+    });
 }

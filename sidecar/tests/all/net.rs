@@ -235,6 +235,36 @@ async fn a_host_no_rule_allows_is_denied_with_a_typed_error() {
     assert!(printed.contains("denied by network policy"), "{printed}");
     assert_eq!(server.accepted.load(Ordering::SeqCst), 0);
     assert_eq!(out.status.net.expect("stats").denied, 1);
+    // The host hears of it too.
+    let [denied] = &out.status.net_denied[..] else {
+        panic!("{:?}", out.status.net_denied);
+    };
+    assert_eq!(
+        (denied.scheme.as_str(), denied.host.as_str()),
+        ("http", "127.0.0.1")
+    );
+    assert_eq!(
+        (denied.ip.as_str(), denied.port),
+        ("127.0.0.1", u32::from(server.port))
+    );
+    assert!(
+        denied.reason.contains("denied by network policy"),
+        "{denied:?}"
+    );
+}
+
+#[tokio::test]
+async fn denials_past_a_hundred_are_counted_but_not_sent() {
+    let server = Server::start();
+    let code = format!(
+        "const all = []; for (let i = 0; i < 150; i++) all.push(fetch('{}').catch(() => 0));
+         await Promise.all(all); console.log('done');",
+        server.url("/")
+    );
+    let out = run_ok(guest(&code)).await;
+    assert_eq!(stdout(&out), "done\n");
+    assert_eq!(out.status.net.expect("stats").denied, 150);
+    assert_eq!(out.status.net_denied.len(), 100);
 }
 
 #[tokio::test]
@@ -670,4 +700,99 @@ async fn a_response_with_huge_headers_is_a_typed_error() {
     let out = run_ok(guest(&code).allow_net(server.rule())).await;
     let printed = stdout(&out);
     assert!(printed.starts_with("ERR fetch failed HPE_"), "{printed}");
+}
+
+/// A TLS server on 127.0.0.1 with a certificate for `localhost` signed by a fresh test CA; its
+/// port and the CA's PEM file.
+fn tls_server() -> (u16, std::path::PathBuf) {
+    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("ca params");
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "agentos test root");
+    let ca =
+        CertifiedIssuer::self_signed(ca_params, KeyPair::generate().expect("key")).expect("ca");
+    let leaf_key = KeyPair::generate().expect("leaf key");
+    let leaf = CertificateParams::new(vec!["localhost".to_owned()])
+        .expect("leaf params")
+        .signed_by(&leaf_key, &ca)
+        .expect("leaf");
+    let pem = crate::support::scratch("tls-root").join("root.pem");
+    std::fs::write(&pem, ca.pem()).expect("write root");
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_no_client_auth()
+        .with_single_cert(vec![leaf.der().clone()], key)
+        .expect("server config");
+    let config = Arc::new(config);
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    thread::spawn(move || {
+        for tcp in listener.incoming().flatten() {
+            let config = config.clone();
+            thread::spawn(move || {
+                let Ok(conn) = rustls::ServerConnection::new(config) else {
+                    return;
+                };
+                let mut tls = rustls::StreamOwned::new(conn, tcp);
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    if tls.read(&mut byte).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    head.push(byte[0]);
+                }
+                let reply =
+                    b"HTTP/1.1 200 OK\r\ncontent-length: 6\r\nconnection: close\r\n\r\nsecure";
+                let _ = tls.write_all(reply);
+                tls.conn.send_close_notify();
+                let _ = tls.flush();
+            });
+        }
+    });
+    (port, pem)
+}
+
+#[tokio::test]
+async fn https_tls_and_fetch_verify_the_server_against_the_trusted_roots() {
+    let (port, root) = tls_server();
+    let mode = std::env::var("AGENTOS_TEST_MODE").unwrap_or_else(|_| "auto".into());
+    let sc =
+        crate::support::spawn(crate::support::builder(&mode).env("AGENTOS_NET_EXTRA_ROOTS", &root))
+            .await;
+    let code = format!(
+        "const url = 'https://localhost:{port}/';
+         const res = await new Promise((ok, fail) => require('https').get(url, ok).on('error', fail));
+         let text = ''; res.setEncoding('utf8'); for await (const c of res) text += c;
+         console.log('https', res.statusCode, text);
+         console.log('fetch', await (await fetch(url)).text());
+         const s = require('tls').connect({{ port: {port}, host: 'localhost' }}, () => {{
+           console.log('tls', s.encrypted, s.authorized);
+           s.write('GET / HTTP/1.1\\r\\nhost: localhost\\r\\n\\r\\n');
+         }});
+         let raw = ''; s.setEncoding('utf8'); s.on('data', (d) => {{ raw += d; }});
+         await new Promise((ok) => s.on('close', ok));
+         console.log('raw', raw.endsWith('secure'));"
+    );
+    let out = run(&sc, guest(&code).allow_net(format!("localhost:{port}"))).await;
+    assert_eq!(
+        stdout(&out),
+        "https 200 secure\nfetch secure\ntls true true\nraw true\n",
+        "{}",
+        stderr(&out)
+    );
+    // A sidecar that does not trust the test root refuses the same server.
+    let sc = sidecar().await;
+    let code = format!("await fetch('https://localhost:{port}/');");
+    let out = run(&sc, guest(&code).allow_net(format!("localhost:{port}"))).await;
+    assert!(
+        stdout(&out).starts_with("ERR fetch failed ERR_TLS_HANDSHAKE"),
+        "{}",
+        stdout(&out)
+    );
 }

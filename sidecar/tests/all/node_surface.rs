@@ -156,8 +156,8 @@ async fn unsupported_builtins_load_and_throw_a_coded_error_naming_the_api() {
     let code = "
       const out = [];
       for (const [m, f] of [['worker_threads', 'Worker'], ['cluster', 'fork'], ['inspector', 'open'],
-          ['child_process', 'fork'], ['http', 'createServer'], ['http2', 'connect'],
-          ['tls', 'connect'], ['dgram', 'createSocket'],
+          ['child_process', 'fork'], ['http', 'createServer'], ['https', 'createServer'], ['http2', 'connect'],
+          ['net', 'createServer'], ['tls', 'createServer'], ['dgram', 'createSocket'], ['dns', 'lookupService'],
           ['dns/promises', 'resolve'], ['vm', 'createContext'], ['v8', 'serialize']]) {
         const mod = require('node:' + m);
         try { new mod[f](); out.push(m + ': no error'); }
@@ -176,9 +176,12 @@ async fn unsupported_builtins_load_and_throw_a_coded_error_naming_the_api() {
         "inspector.open",
         "child_process.fork",
         "http.createServer",
+        "https.createServer",
         "http2.connect",
-        "tls.connect",
+        "net.createServer",
+        "tls.createServer",
         "dgram.createSocket",
+        "dns.lookupService",
         "dns.promises.resolve",
         "vm.createContext",
         "v8.serialize",
