@@ -153,6 +153,14 @@ pub enum NetError {
     /// The peer spoke broken HTTP.
     #[error("HTTP: {0}")]
     Http(String),
+    /// A response body's content coding is corrupt or cut short (`fetch` decodes them).
+    #[error("{coding} body: {message}")]
+    Decode {
+        /// `gzip`, `deflate` or `br`.
+        coding: &'static str,
+        /// What the decompressor said.
+        message: String,
+    },
     /// The operation was aborted by the guest (`AbortSignal`, `socket.destroy()`).
     #[error("the operation was aborted")]
     Aborted,
@@ -183,6 +191,7 @@ impl NetError {
             NetError::Io { code, .. } => code,
             NetError::Tls(_) => "ERR_TLS_HANDSHAKE",
             NetError::Http(_) => "HPE_INVALID",
+            NetError::Decode { .. } => "Z_DATA_ERROR",
             NetError::Aborted => "ABORT_ERR",
             NetError::Closed => "ERR_NET_CLOSED",
             NetError::UnknownOp(_) => "ERR_INVALID_HANDLE",

@@ -20,6 +20,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use url::Url;
 
 use crate::connector::{Connected, HttpAsk};
+use crate::decode::Decoder;
 use crate::error::{LimitKind, NetError};
 use crate::events::{NetEvent, OpId, Peer, ResponseHead};
 use crate::exec::{ExecNet, OpCtx, Outbound};
@@ -40,6 +41,9 @@ pub struct HttpRequest {
     pub body: RequestBody,
     /// What to do with a redirect.
     pub redirect: RedirectMode,
+    /// Decode the response's content codings (gzip, deflate, br), as `fetch` does; `http`
+    /// clients get the bytes as sent.
+    pub decode: bool,
 }
 
 /// A request body.
@@ -118,9 +122,10 @@ impl ExecNet {
             body: req.body,
         };
         let mode = req.redirect;
+        let decode = req.decode;
         self.shared().start(move |ctx| async move {
             let limit = ctx.shared.limits().request_timeout;
-            match tokio::time::timeout(limit, run(&ctx, hop, mode)).await {
+            match tokio::time::timeout(limit, run(&ctx, hop, mode, decode)).await {
                 Ok(r) => r,
                 Err(_) => Err(ctx.shared.time_limit(LimitKind::RequestTime, limit)),
             }
@@ -128,7 +133,12 @@ impl ExecNet {
     }
 }
 
-async fn run(ctx: &Arc<OpCtx>, mut hop: Hop, mode: RedirectMode) -> Result<(), NetError> {
+async fn run(
+    ctx: &Arc<OpCtx>,
+    mut hop: Hop,
+    mode: RedirectMode,
+    decode: bool,
+) -> Result<(), NetError> {
     let mut redirects = 0u32;
     loop {
         let target = Target::from_url(&hop.url)?;
@@ -138,7 +148,7 @@ async fn run(ctx: &Arc<OpCtx>, mut hop: Hop, mode: RedirectMode) -> Result<(), N
             _ => redirect_target(&hop.url, &response),
         };
         let Some(next) = next else {
-            return deliver(ctx, &hop.url, redirects > 0, response).await;
+            return deliver(ctx, &hop.url, redirects > 0, decode, response).await;
         };
         if mode == RedirectMode::Error {
             return Err(NetError::Http(format!("unexpected redirect to {next}")));
@@ -285,6 +295,7 @@ async fn deliver(
     ctx: &Arc<OpCtx>,
     url: &Url,
     redirected: bool,
+    decode: bool,
     response: http::Response<hyper::body::Incoming>,
 ) -> Result<(), NetError> {
     let (parts, mut body) = response.into_parts();
@@ -308,14 +319,38 @@ async fn deliver(
             "HTTP/1.1"
         },
     };
+    let mut decoder = if decode {
+        Decoder::for_headers(&parts.headers)
+    } else {
+        None
+    };
     ctx.emit(NetEvent::Response { id: ctx.id, head });
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|e| hyper_error(&e, url))?;
-        if let Ok(data) = frame.into_data() {
-            ctx.deliver(data).await;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        match decoder.as_mut() {
+            None => ctx.deliver(data).await,
+            Some(d) => {
+                d.feed(data);
+                drain(ctx, d).await?;
+            }
         }
     }
+    if let Some(d) = decoder.as_mut() {
+        d.finish();
+        drain(ctx, d).await?;
+    }
     ctx.emit(NetEvent::End { id: ctx.id });
+    Ok(())
+}
+
+/// Hands the guest what the decoder has, one bounded chunk per credit.
+async fn drain(ctx: &Arc<OpCtx>, decoder: &mut Decoder) -> Result<(), NetError> {
+    while let Some(chunk) = decoder.next_chunk()? {
+        ctx.deliver(chunk).await;
+    }
     Ok(())
 }
 

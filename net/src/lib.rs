@@ -6,6 +6,7 @@
 //! [`ExecNet`], events to a sink). `README.md` beside this crate is the design note.
 
 mod connector;
+mod decode;
 pub mod error;
 pub mod events;
 mod exec;

@@ -2,7 +2,8 @@
 // (natives `netFetch`, `netCancel`, `netRef`; events through js/29_net.js). The sidecar does the
 // I/O under the exec's policy: a denied connection rejects with TypeError('fetch failed') whose
 // `cause` has `code` ECONNREFUSED and a message naming the rule, as undici shapes its errors.
-// Bodies are streamed (see internal__fetch_body.js); content encodings are not decoded yet.
+// Bodies are streamed (see internal__fetch_body.js); gzip, deflate and br bodies are decoded by
+// the sidecar (net/src/decode.rs), as Node's fetch decodes them.
 import { bridge } from 'agentos:bridge';
 import {
   ArrayPrototypeIncludes,
@@ -14,6 +15,7 @@ import {
   PromiseReject,
   RangeErrorCtor,
   RegExpPrototypeTest,
+  StringPrototypeStartsWith,
   StringPrototypeToUpperCase,
   SymbolToStringTag,
   TypeErrorCtor,
@@ -352,14 +354,21 @@ function start(state, bytes) {
   const list = headersList(state.headers);
   let accept = false;
   let agent = false;
+  let encoding = false;
   for (let i = 0; i < list.length; i++) {
     if (list[i][0] === 'accept') accept = true;
     if (list[i][0] === 'user-agent') agent = true;
+    if (list[i][0] === 'accept-encoding') encoding = true;
     headers[headers.length] = [list[i][0], list[i][1]];
   }
   if (!accept) headers[headers.length] = ['accept', '*/*'];
   if (!agent) headers[headers.length] = ['user-agent', 'node'];
-  const id = netFetch(state.method, state.url, headers, bytes, REDIRECTS[state.redirect]);
+  // As Node's fetch (undici): the sidecar decodes these codings (`decode` below).
+  if (!encoding) {
+    const https = StringPrototypeStartsWith(state.url, 'https:');
+    headers[headers.length] = ['accept-encoding', https ? 'br, gzip, deflate' : 'gzip, deflate'];
+  }
+  const id = netFetch(state.method, state.url, headers, bytes, REDIRECTS[state.redirect], true);
   if (typeof id !== 'number') return PromiseReject(fetchFailed(id));
   return new PromiseCtor((resolve, reject) => {
     let body = null;

@@ -93,9 +93,9 @@ fn op_id(scope: &mut v8::PinScope<'_, '_>, value: v8::Local<'_, v8::Value>) -> u
     value.number_value(scope).map_or(0, |n| n as u64)
 }
 
-/// `netFetch(method, url, headers: [name, value][], body, redirect)`: `body` is undefined (none),
-/// a `Uint8Array` (all of it), or `true` (streamed with `netWrite`/`netEnd`); `redirect` 0
-/// follow, 1 manual, 2 error.
+/// `netFetch(method, url, headers: [name, value][], body, redirect, decode)`: `body` is undefined
+/// (none), a `Uint8Array` (all of it), or `true` (streamed with `netWrite`/`netEnd`); `redirect` 0
+/// follow, 1 manual, 2 error; `decode` true decodes the response's content codings (fetch).
 fn fetch<'s>(
     scope: &mut v8::PinScope<'s, '_>,
     args: v8::FunctionCallbackArguments<'s>,
@@ -143,6 +143,7 @@ fn fetch<'s>(
         headers,
         body,
         redirect,
+        decode: args.get(5).is_true(),
     };
     let result = net.with(|exec| exec.fetch(request)).and_then(|r| r);
     started(scope, &net, result, &mut rv);

@@ -401,6 +401,7 @@ fn streamed_request_body_reaches_the_server() {
         headers: Vec::new(),
         body: RequestBody::Streaming,
         redirect: RedirectMode::Follow,
+        decode: false,
     };
     let id = exec.net.fetch(req).expect("fetch");
     for part in ["hello ", "streamed ", "world"] {

@@ -1,5 +1,6 @@
 //! Integration tests of agentos-net: real sockets on loopback, real TLS with a test root.
 
+mod decode;
 mod fetch;
 mod limits;
 mod sockets;

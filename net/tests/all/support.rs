@@ -148,6 +148,7 @@ pub fn get(url: &str) -> HttpRequest {
         headers: Vec::new(),
         body: RequestBody::Empty,
         redirect: RedirectMode::Follow,
+        decode: false,
     }
 }
 
@@ -281,6 +282,7 @@ async fn route(log: Arc<Log>, req: Request<Incoming>) -> Result<Response<Body>, 
             });
             Response::new(StreamBody::new(receiver_stream(rx)).boxed())
         }
+        "/encoded" => encoded(&query),
         "/redirect" => {
             let mut to = String::new();
             let mut status = 302;
@@ -324,6 +326,83 @@ async fn route(log: Arc<Log>, req: Request<Incoming>) -> Result<Response<Body>, 
             .expect("response"),
     };
     Ok(resp)
+}
+
+/// `/encoded?coding=gzip,br&n=N[&cut=1][&label=L][&zeros=1]`: `n` bytes of text (or zeros)
+/// encoded with each coding in turn (the header lists them in that order, or says `L`), sent in
+/// 7-byte frames (zeros: 16 KiB); `cut` drops the last 8 bytes.
+fn encoded(query: &str) -> Response<Body> {
+    let (mut codings, mut n, mut cut, mut label) = (String::new(), 1000usize, false, None);
+    let mut zeros = false;
+    for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
+        match &*k {
+            "coding" => codings = v.into_owned(),
+            "n" => n = v.parse().unwrap_or(1000),
+            "cut" => cut = true,
+            "label" => label = Some(v.into_owned()),
+            "zeros" => zeros = true,
+            _ => {}
+        }
+    }
+    let mut body = if zeros { vec![0; n] } else { plain_text(n) };
+    for coding in codings.split(',') {
+        body = encode(coding.trim(), &body);
+    }
+    if cut {
+        body.truncate(body.len().saturating_sub(8));
+    }
+    let frame = if zeros { 16 << 10 } else { 7 };
+    let frames: Vec<Bytes> = body.chunks(frame).map(Bytes::copy_from_slice).collect();
+    let chunks = frames
+        .into_iter()
+        .map(|b| Ok::<_, Infallible>(Frame::data(b)));
+    Response::builder()
+        .header("content-encoding", label.unwrap_or(codings))
+        .body(StreamBody::new(futures_stream(chunks)).boxed())
+        .expect("response")
+}
+
+/// The text `/encoded` encodes: `n` bytes of numbered lines.
+pub fn plain_text(n: usize) -> Vec<u8> {
+    let mut text = Vec::with_capacity(n + 16);
+    let mut i = 0u64;
+    while text.len() < n {
+        text.extend_from_slice(format!("line {i}\n").as_bytes());
+        i += 1;
+    }
+    text.truncate(n);
+    text
+}
+
+/// `data` compressed with one content coding (`deflate-raw` is a raw deflate stream).
+pub fn encode(coding: &str, data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let level = flate2::Compression::default();
+    match coding {
+        "gzip" => {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), level);
+            e.write_all(data).expect("gzip");
+            e.finish().expect("gzip")
+        }
+        "deflate" => {
+            let mut e = flate2::write::ZlibEncoder::new(Vec::new(), level);
+            e.write_all(data).expect("zlib");
+            e.finish().expect("zlib")
+        }
+        "deflate-raw" => {
+            let mut e = flate2::write::DeflateEncoder::new(Vec::new(), level);
+            e.write_all(data).expect("deflate");
+            e.finish().expect("deflate")
+        }
+        "br" => {
+            let mut out = Vec::new();
+            let mut input = data;
+            let params = brotli::enc::BrotliEncoderParams::default();
+            brotli::BrotliCompress(&mut input, &mut out, &params).expect("br");
+            out
+        }
+        _ => data.to_vec(),
+    }
 }
 
 fn futures_stream<I: Iterator + Send + Unpin + 'static>(
