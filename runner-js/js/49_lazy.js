@@ -112,6 +112,7 @@ const LAZY_GLOBALS = [
   ['Headers', 'internal/fetch_headers', 'Headers', false],
   ['Request', 'internal/fetch', 'Request', false],
   ['Response', 'internal/fetch', 'Response', false],
+  ['FormData', 'internal/form_data', 'FormData', false],
   ['WritableStream', 'internal/webstreams_writable', 'WritableStream', false],
   [
     'WritableStreamDefaultWriter',

@@ -1,7 +1,8 @@
 // lib/internal__fetch_body.js: the body of a `Request` or `Response`: what a body init becomes
 // (string, ArrayBuffer, view, URLSearchParams, Blob, ReadableStream), the stream a network
 // response's body arrives on (backpressure: the network gets credit only as the guest reads),
-// and the mixin methods (`arrayBuffer`, `bytes`, `blob`, `json`, `text`, `body`, `bodyUsed`).
+// and the mixin methods (`arrayBuffer`, `bytes`, `blob`, `formData`, `json`, `text`, `body`,
+// `bodyUsed`).
 import { bridge } from 'agentos:bridge';
 import {
   ArrayBufferIsView,
@@ -26,6 +27,7 @@ import {
 } from '../js/00_primordials.js';
 import { Blob, blobParts, isBlob } from './internal__blob.js';
 import { isAnyArrayBuffer, viewBytes } from './internal__buffer.js';
+import { formDataBody, isFormData, parseFormData } from './internal__form_data.js';
 import { URLSearchParams } from './internal__url.js';
 import {
   controllerClose,
@@ -62,6 +64,10 @@ export function extractBody(init) {
   }
   if (ArrayBufferIsView(init)) {
     return { bytes: TypedArrayPrototypeSlice(viewBytes(init)), stream: null, type: null };
+  }
+  if (isFormData(init)) {
+    const body = formDataBody(init);
+    return { bytes: body.bytes, stream: null, type: body.type };
   }
   if (isBlob(init)) {
     const parts = blobParts(init);
@@ -156,6 +162,13 @@ export function mixBody(Class, stateOf, typeOf) {
       return wrap(
         () => consume(stateOf(this)),
         (b) => new Blob([b], { type }),
+      );
+    },
+    formData() {
+      const type = typeOf(this);
+      return wrap(
+        () => consume(stateOf(this)),
+        (b) => parseFormData(b, type),
       );
     },
     json() {

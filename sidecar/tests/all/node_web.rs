@@ -205,3 +205,42 @@ async fn lazy_globals_are_replaceable_like_nodes() {
         stderr(&out)
     );
 }
+
+#[tokio::test]
+async fn form_data_and_body_form_data_match_node_on_their_corpus() {
+    differential("form_data_corpus.js", Some("form_data_differences.txt")).await;
+}
+
+#[tokio::test]
+async fn form_data_survives_patched_prototypes_and_a_huge_boundary_is_refused() {
+    let sc = sidecar().await;
+    let code = r#"
+        const fd = new FormData();
+        fd.append('a', 'x\ny');
+        fd.append('f', new Blob(['bytes']), 'f.bin');
+        Array.prototype.push = () => { throw new Error('patched push'); };
+        Array.prototype.splice = () => { throw new Error('patched splice'); };
+        Function.prototype.call = () => { throw new Error('patched call'); };
+        String.prototype.split = () => { throw new Error('patched split'); };
+        String.prototype.indexOf = () => { throw new Error('patched indexOf'); };
+        RegExp.prototype[Symbol.replace] = () => { throw new Error('patched replace'); };
+        Math.random = () => 0.5;
+        FormData.prototype.append = () => { throw new Error('patched append'); };
+        const huge = 'b'.repeat(1 << 20);
+        const bad = new Response('--' + huge + '\r\n', {
+          headers: { 'content-type': 'multipart/form-data; boundary=' + huge } });
+        (async () => {
+          const back = await new Response(fd).formData();
+          const f = back.get('f');
+          console.log(JSON.stringify(back.get('a')), f.name, await f.text());
+          await bad.formData().catch((e) => console.log(e.message));
+        })();
+    "#;
+    let out = run(&sc, node(code)).await;
+    assert_eq!(
+        stdout(&out),
+        "\"x\\r\\ny\" f.bin bytes\nFailed to parse body as FormData.\n",
+        "{}",
+        stderr(&out)
+    );
+}
