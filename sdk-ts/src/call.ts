@@ -16,7 +16,7 @@
  */
 
 import type { Connection } from "./connection.js";
-import { toCallLimits, toCallStats, toLimits } from "./convert.js";
+import { toCallLimits, toCallStats, toLimits, toNetPolicy } from "./convert.js";
 import { AgentosError, codeName } from "./errors.js";
 import { pb } from "./protocol.js";
 import type { CallOptions, CallOutcome, HostCallback } from "./types.js";
@@ -47,6 +47,7 @@ export function runCall<T>(conn: Connection, source: string, options: CallOption
           callbacks: names,
           limits: toLimits(options.limits),
           callLimits: toCallLimits(options.callLimits),
+          net: toNetPolicy(options.net),
         },
       });
     } catch (error) {

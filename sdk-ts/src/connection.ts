@@ -31,6 +31,8 @@ export interface Route {
   /** The exec's last event; the route is already forgotten. */
   exited?(exited: pb.ExecExited): void;
   hostCall?(call: pb.HostCall): void;
+  /** A connection attempt of the exec that its policy refused. */
+  netDenied?(denied: pb.NetDenied): void;
   cancelled?(hostCallIds: bigint[]): void;
   /** The call's last event; the route is already forgotten. */
   result?(result: pb.CallResult): void;
@@ -166,6 +168,9 @@ export class Connection {
       }
       case "hostCall":
         this.routes.get(kind.value.callId)?.hostCall?.(kind.value);
+        return;
+      case "netDenied":
+        this.routes.get(kind.value.execId)?.netDenied?.(kind.value);
         return;
       case "hostCallsCancelled":
         this.routes.get(kind.value.callId)?.cancelled?.(kind.value.hostCallIds);

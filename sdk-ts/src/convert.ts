@@ -6,7 +6,16 @@ import { AgentosError, codeName } from "./errors.js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 
 import type { pb } from "./protocol.js";
-import type { CallLimits, CallStats, ExitStatus, Limits, Stats } from "./types.js";
+import type {
+  CallLimits,
+  CallStats,
+  ExitStatus,
+  Limits,
+  NetDenial,
+  NetOptions,
+  NetStats,
+  Stats,
+} from "./types.js";
 
 /** A non-negative whole number as a protobuf uint64. @throws AgentosError `BAD_ARGUMENT`. */
 export function uint(name: string, value: number | undefined): bigint {
@@ -46,6 +55,48 @@ export function toCallLimits(limits: CallLimits = {}): MessageInitShape<typeof p
   };
 }
 
+/** The wire policy of `net`, or `undefined` for none (no network at all). */
+export function toNetPolicy(net: NetOptions | undefined): MessageInitShape<typeof pb.NetPolicySchema> | undefined {
+  if (net === undefined) {
+    return undefined;
+  }
+  const limits = net.limits ?? {};
+  return {
+    rules: [...(net.allow ?? [])],
+    askUnmatched: net.askUnmatched ?? false,
+    secrets: (net.secrets ?? []).map((secret) => ({
+      pattern: secret.pattern,
+      headers: Object.entries(secret.headers).map(([name, value]) => ({ name, value: toBytes(value) })),
+    })),
+    limits: {
+      maxConnections: uint("net.limits.maxConnections", limits.maxConnections),
+      maxConnectionsTotal: uint("net.limits.maxConnectionsTotal", limits.maxConnectionsTotal),
+      maxBytesIn: uint("net.limits.maxBytesIn", limits.maxBytesIn),
+      maxBytesOut: uint("net.limits.maxBytesOut", limits.maxBytesOut),
+      requestTimeoutMs: uint("net.limits.requestTimeoutMs", limits.requestTimeoutMs),
+      connectTimeoutMs: uint("net.limits.connectTimeoutMs", limits.connectTimeoutMs),
+      execTimeoutMs: uint("net.limits.execTimeoutMs", limits.execTimeoutMs),
+      maxRedirects: uint32("net.limits.maxRedirects", limits.maxRedirects),
+      maxListeners: uint("net.limits.maxListeners", limits.maxListeners),
+    },
+  };
+}
+
+export function toNetStats(stats: pb.NetStats): NetStats {
+  return {
+    connectionsTotal: Number(stats.connectionsTotal),
+    bytesIn: Number(stats.bytesIn),
+    bytesOut: Number(stats.bytesOut),
+    denied: Number(stats.denied),
+    requests: Number(stats.requests),
+    limitErrors: Number(stats.limitErrors),
+  };
+}
+
+export function toNetDenial(denied: pb.NetDenied): NetDenial {
+  return { scheme: denied.scheme, host: denied.host, ip: denied.ip, port: denied.port, reason: denied.reason };
+}
+
 /** Bytes of `data`, strings as UTF-8. */
 export function toBytes(data: string | Uint8Array | undefined): Uint8Array {
   if (data === undefined) {
@@ -66,10 +117,16 @@ export function signalName(signal: number): string | null {
   return SIGNAL_NAMES.get(signal) ?? `SIG${signal}`;
 }
 
-export function toExitStatus(exited: pb.ExecExited): ExitStatus {
+export function toExitStatus(exited: pb.ExecExited, denied: NetDenial[] = []): ExitStatus {
   const status: ExitStatus = { code: exited.exitCode, signal: signalName(exited.signal) };
   if (exited.error !== 0) {
     status.error = { code: codeName(exited.error), message: exited.errorMessage };
+  }
+  if (exited.netStats !== undefined) {
+    status.net = toNetStats(exited.netStats);
+  }
+  if (denied.length > 0) {
+    status.netDenied = denied;
   }
   return status;
 }

@@ -12,10 +12,10 @@ import { Readable } from "node:stream";
 
 import { ByteChannel } from "./channel.js";
 import type { Connection, Route } from "./connection.js";
-import { toBytes, toExitStatus } from "./convert.js";
+import { toBytes, toExitStatus, toNetDenial } from "./convert.js";
 import { AgentosError } from "./errors.js";
 import { pb } from "./protocol.js";
-import type { ExitStatus } from "./types.js";
+import type { ExitStatus, NetDenial } from "./types.js";
 
 /** Largest stdin chunk per `StdinWrite` (a pipe buffer's worth; smaller when the limit is). */
 const STDIN_CHUNK = 64 * 1024;
@@ -38,6 +38,7 @@ export class Exec {
   private readonly err = new ByteChannel();
   private readonly exit: Promise<ExitStatus>;
   private settled = false;
+  private readonly denials: NetDenial[] = [];
   private readonly stdinChunk: number;
 
   /** Made by `Sidecar.exec`; not for direct use. */
@@ -78,7 +79,10 @@ export class Exec {
           this.err.push(data);
         }
       },
-      exited: (exited) => this.resolveExit(toExitStatus(exited)),
+      exited: (exited) => this.resolveExit(toExitStatus(exited, this.denials)),
+      netDenied: (denied) => {
+        this.denials.push(toNetDenial(denied));
+      },
       died: (error) => this.rejectExit(error),
     };
   }

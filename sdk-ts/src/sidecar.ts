@@ -18,7 +18,7 @@ import { performance } from "node:perf_hooks";
 
 import { runCall } from "./call.js";
 import { Connection } from "./connection.js";
-import { toBytes, toLimits, toStats } from "./convert.js";
+import { toBytes, toLimits, toNetPolicy, toStats } from "./convert.js";
 import { AgentosError } from "./errors.js";
 import { Exec } from "./exec.js";
 import { DEFAULT_MAX_FRAME_BYTES, FrameDecoder } from "./framing.js";
@@ -163,6 +163,7 @@ export class Sidecar extends EventEmitter {
       })),
       commandPath: options.commandPath ?? [],
       modulePaths: options.modulePaths ?? [],
+      net: toNetPolicy(options.net),
     };
     const exec = new Exec(this.conn, id, options.limits?.maxStdinBytes ?? 0);
     this.conn.addRoute(id, exec.route());

@@ -29,6 +29,76 @@ export interface Dir {
   readOnly?: boolean;
 }
 
+/**
+ * Network limits of one exec or call; unset or zero takes the sidecar's default
+ * (`net/README.md`). Past one, the guest's operation fails with `ERR_NET_LIMIT` or `ETIMEDOUT`.
+ */
+export interface NetLimits {
+  /** Connections open at once / opened in total. */
+  maxConnections?: number;
+  maxConnectionsTotal?: number;
+  /** Bytes received / sent on the wire. */
+  maxBytesIn?: number;
+  maxBytesOut?: number;
+  /** One HTTP request from start to the end of its body, ms. */
+  requestTimeoutMs?: number;
+  /** One connect (resolve, TCP, TLS), ms. */
+  connectTimeoutMs?: number;
+  /** The exec's network as a whole, ms. */
+  execTimeoutMs?: number;
+  maxRedirects?: number;
+  /** Virtual ports listened on at once (guest servers). */
+  maxListeners?: number;
+}
+
+/** Headers the sidecar adds to HTTP requests to hosts matching `pattern`; the guest never sees them. */
+export interface NetSecret {
+  /** A host pattern in the rule syntax, e.g. `"https://api.example.com"`. */
+  pattern: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * The guest's network policy. Deny by default: without `net` (or with no `allow` rule that
+ * matches) every connection is refused with `ECONNREFUSED` naming the reason.
+ */
+export interface NetOptions {
+  /**
+   * Rules `[allow:|deny:|ask:][SCHEME://]HOST[:PORTS]`, e.g. `"example.com"`,
+   * `"https://*.github.com:443"`, `"deny:*:25"`, `"localhost:3000"`. Deny wins over allow;
+   * loopback, private and metadata addresses only when a rule names them. A rule that does not
+   * parse refuses the exec with `BAD_ARGUMENT`.
+   */
+  allow?: string[];
+  /** Attempts no rule matches ask the host instead of being denied. */
+  askUnmatched?: boolean;
+  secrets?: NetSecret[];
+  limits?: NetLimits;
+}
+
+/** What one exec's network did (`ExitStatus.net`). */
+export interface NetStats {
+  connectionsTotal: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** Connection attempts refused by the policy or the host. */
+  denied: number;
+  /** HTTP requests sent (each redirect hop counts). */
+  requests: number;
+  /** Operations that ended on a network limit. */
+  limitErrors: number;
+}
+
+/** A connection attempt the policy refused (the guest got `ECONNREFUSED` naming `reason`). */
+export interface NetDenial {
+  /** `http`, `https`, `tcp` or `tls`. */
+  scheme: string;
+  host: string;
+  ip: string;
+  port: number;
+  reason: string;
+}
+
 /** What to run besides argv. */
 export interface ExecOptions {
   /** Exactly the environment the guest sees (nothing is inherited), in order. */
@@ -49,6 +119,8 @@ export interface ExecOptions {
   commandPath?: string[];
   /** Guest directories searched by `require` for bare specifiers after `node_modules`. */
   modulePaths?: string[];
+  /** The guest's network; none at all when unset. */
+  net?: NetOptions;
   /** Aborting kills the guest (`SIGKILL`). */
   signal?: AbortSignal;
 }
@@ -73,6 +145,10 @@ export interface ExitStatus {
   signal: string | null;
   /** Set when the sidecar, not the guest, ended the exec (e.g. `TIMEOUT`). */
   error?: ExecFailure;
+  /** What the guest's network did; set when the exec had a network policy or used the network. */
+  net?: NetStats;
+  /** Attempts the policy refused (at most 100 are reported; `net.denied` counts all); set when any. */
+  netDenied?: NetDenial[];
 }
 
 /** What `run` returns: the exit status and all output. */
@@ -112,6 +188,8 @@ export interface CallOptions {
   callbacks?: Record<string, HostCallback>;
   limits?: Limits;
   callLimits?: CallLimits;
+  /** The guest's network; none at all when unset. */
+  net?: NetOptions;
   /** Aborting kills the call: it ends with `{ ok: false, error: { code: "KILLED" } }`. */
   signal?: AbortSignal;
 }
