@@ -15,7 +15,7 @@ use std::sync::Arc;
 use crate::support::{HANG, node, run, sidecar, stderr, stdout};
 
 /// `data` as one gzip member.
-fn gzip(data: &[u8]) -> Vec<u8> {
+pub(crate) fn gzip(data: &[u8]) -> Vec<u8> {
     let mut e = GzEncoder::new(Vec::new(), Compression::default());
     e.write_all(data).expect("gzip");
     e.finish().expect("gzip")
@@ -23,13 +23,13 @@ fn gzip(data: &[u8]) -> Vec<u8> {
 
 /// A loopback server answering every request with `body` labelled `content-encoding: gzip`,
 /// recording each request head.
-struct GzipServer {
+pub(crate) struct GzipServer {
     port: u16,
     heads: Arc<Mutex<Vec<String>>>,
 }
 
 impl GzipServer {
-    fn start(body: Vec<u8>) -> GzipServer {
+    pub(crate) fn start(body: Vec<u8>) -> GzipServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
         let heads: Arc<Mutex<Vec<String>>> = Arc::default();
@@ -60,11 +60,11 @@ impl GzipServer {
         GzipServer { port, heads }
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://127.0.0.1:{}/", self.port)
     }
 
-    fn rule(&self) -> String {
+    pub(crate) fn rule(&self) -> String {
         format!("127.0.0.1:{}", self.port)
     }
 }

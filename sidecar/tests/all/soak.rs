@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use agentos_sdk::{ErrorCode, ExecSpec, Sidecar};
 
+use crate::net_decode::{GzipServer, gzip};
 use crate::support::{HANG, builder, node, run, spawn, stdout};
 
 /// A hostile guest and how it must end.
@@ -137,4 +138,55 @@ async fn rounds(sc: &Arc<Sidecar>, execs: usize) {
             .expect("soak hung")
             .expect("soak client");
     }
+}
+
+/// `n` fetches of a gzip body (decoded) by one guest, half of them read whole, half aborted.
+fn fetches(server: &GzipServer, n: usize) -> ExecSpec {
+    node(&format!(
+        "(async () => {{ let total = 0;
+           for (let i = 0; i < {n}; i++) {{
+             const ac = new AbortController();
+             const r = await fetch('{}', {{ signal: ac.signal }});
+             if (i % 2) ac.abort(); else total += (await r.text()).length;
+           }}
+           console.log(total); }})();",
+        server.url()
+    ))
+    .allow_net(server.rule())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_thousand_fetches_do_not_grow_memory() {
+    let server = GzipServer::start(gzip(&vec![b'z'; 64 << 10]));
+    let sc = Arc::new(spawn(builder("block").env("AGENTOS_CELLS", "2")).await);
+    let round = |execs: usize| {
+        let (sc, spec) = (sc.clone(), fetches(&server, 10));
+        async move {
+            for _ in 0..execs {
+                let out = run(&sc, spec.clone()).await;
+                assert_eq!(
+                    stdout(&out),
+                    format!("{}\n", 5 * (64 << 10)),
+                    "{:?}",
+                    out.status
+                );
+            }
+        }
+    };
+    // 100 fetches first: the network runtime, TLS roots and pools belong in the baseline.
+    tokio::join!(round(5), round(5));
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let baseline = rss(&sc).await;
+    tokio::time::timeout(HANG * 5, async { tokio::join!(round(50), round(50)) })
+        .await
+        .expect("fetch soak hung");
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let after = rss(&sc).await;
+    let grown = after.saturating_sub(baseline) >> 20;
+    assert!(
+        grown <= 32,
+        "RSS grew by {grown} MiB over 1000 fetches (from {} to {} MiB)",
+        baseline >> 20,
+        after >> 20
+    );
 }
