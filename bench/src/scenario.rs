@@ -271,6 +271,12 @@ pub const ALL: &[Scenario] = &[
         None,
         false,
     ),
+    row(
+        "node_fetch_10m",
+        Kind::NodeFetch { bytes: 10 << 20 },
+        None,
+        false,
+    ),
     row("native_ls_la_200", Kind::NativeTool(LS_LA), None, true),
     row("native_grep_rn_5m", Kind::NativeTool(GREP_RN), None, true),
     row("native_sort_1m", Kind::NativeTool(SORT), None, true),
@@ -405,12 +411,18 @@ pub const ALL: &[Scenario] = &[
         Some("node_sha256_1m"),
         false,
     ),
-    // fetch of 1 KiB from a loopback server, timed per fetch inside one exec, against the host's
-    // Node doing the same loop (issue 17's goal: within 1.5x of Node's p50).
+    // fetch of 1 KiB and of 10 MiB from a loopback server, timed per fetch inside one exec,
+    // against the host's Node doing the same loop (issue 17's goal: within 1.5x of Node's p50).
     row(
         "fetch_1k",
         Kind::Fetch { bytes: 1024 },
         Some("node_fetch_1k"),
+        false,
+    ),
+    row(
+        "fetch_10m",
+        Kind::Fetch { bytes: 10 << 20 },
+        Some("node_fetch_10m"),
         false,
     ),
     row(
@@ -583,6 +595,9 @@ pub fn plan(kind: Kind, mode: Mode) -> crate::measure::Plan {
         Kind::NodeSpawn => (Plan::new(3, 50), Plan::new(2, 10), Plan::new(2, 20)),
         Kind::NodeWasiTrue => (Plan::new(100, 2000), Plan::new(20, 300), Plan::new(20, 300)),
         Kind::NodeSha256 => (Plan::new(20, 500), Plan::new(10, 100), Plan::new(10, 100)),
+        Kind::Fetch { bytes } | Kind::NodeFetch { bytes } if bytes >= 1 << 20 => {
+            (Plan::new(5, 100), Plan::new(3, 30), Plan::new(3, 30))
+        }
         Kind::Fetch { .. } | Kind::NodeFetch { .. } => {
             (Plan::new(50, 1000), Plan::new(20, 200), Plan::new(20, 200))
         }
