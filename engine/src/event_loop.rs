@@ -113,6 +113,19 @@ fn deliver<'s>(
         }
         Input::Child { id, event } => deliver_child(scope, runner, id, event, state, stopper),
         Input::Net(event) => crate::bridge::net::deliver(scope, runner, *event, state, stopper),
+        Input::NetAsk(asked) => {
+            let (question, answer) = *asked;
+            if let Some(net) = state.net() {
+                net.asks.ask(&state.output, &question, answer);
+            }
+            Ok(())
+        }
+        Input::NetReply { id, allow, message } => {
+            if let Some(net) = state.net() {
+                net.asks.settle(id, allow, message);
+            }
+            Ok(())
+        }
     }
 }
 

@@ -206,6 +206,16 @@ impl ExecHandle {
         Ok(())
     }
 
+    /// The host's verdict on the exec's `NetRequest` `net_request_id` (one no longer pending is
+    /// ignored: its operation already ended).
+    pub fn net_reply(&self, net_request_id: u64, allow: bool, message: String) {
+        self.delivery.send(Input::NetReply {
+            id: net_request_id,
+            allow,
+            message,
+        });
+    }
+
     /// Stops the exec for `cause`, interrupting it wherever it is. The first stop wins; true if
     /// this call stopped it.
     pub fn stop(&self, cause: StopCause) -> bool {

@@ -29,6 +29,18 @@ pub enum Input {
     },
     /// An event of the exec's network (from the network runtime's threads).
     Net(Box<agentos_net::NetEvent>),
+    /// An `ask` rule matched (from the network runtime's threads): the guest's loop sends the
+    /// host a `NetRequest` and keeps the answer until `NetReply` (dropped unsettled: denied).
+    NetAsk(Box<(agentos_net::Question, agentos_net::Answer)>),
+    /// The host's verdict on `NetRequest` `id`.
+    NetReply {
+        /// The `net_request_id`.
+        id: u64,
+        /// Connect.
+        allow: bool,
+        /// For a refusal: shown in the guest's error.
+        message: String,
+    },
 }
 
 /// What a child process of a JS guest did.

@@ -33,6 +33,7 @@ mod last_words;
 pub mod limits;
 mod modules;
 mod net;
+mod net_ask;
 mod outcome;
 mod output;
 mod phases;

@@ -17,6 +17,7 @@ use agentos_proto::v1;
 use crossbeam_channel::Sender;
 
 use crate::input::Input;
+use crate::net_ask::NetAsks;
 
 /// The process's network runtime, started by the first exec that uses the network.
 static RUNTIME: OnceLock<Result<NetRuntime, NetError>> = OnceLock::new();
@@ -62,6 +63,8 @@ pub(crate) struct GuestNet {
     refd: RefCell<HashSet<OpId>>,
     /// `NetDenied` events sent to the host so far.
     denial_events: std::cell::Cell<u32>,
+    /// Questions of `ask` rules waiting for the host.
+    pub(crate) asks: NetAsks,
 }
 
 impl GuestNet {
@@ -73,6 +76,7 @@ impl GuestNet {
             exec: RefCell::new(None),
             refd: RefCell::new(HashSet::new()),
             denial_events: std::cell::Cell::new(0),
+            asks: NetAsks::default(),
         }
     }
 
@@ -80,8 +84,9 @@ impl GuestNet {
     pub(crate) fn with<T>(&self, f: impl FnOnce(&ExecNet) -> T) -> Result<T, NetError> {
         let mut slot = self.exec.borrow_mut();
         if slot.is_none() {
-            let spec = wire::policy_from_wire(self.policy.as_ref())
+            let mut spec = wire::policy_from_wire(self.policy.as_ref())
                 .map_err(|e| NetError::InvalidArgument(e.to_string()))?;
+            spec.mediator = Some(crate::net_ask::mediator(self.wake.clone()));
             let wake = self.wake.clone();
             let sink = Arc::new(move |event| {
                 let _ = wake.send(Input::Net(Box::new(event)));

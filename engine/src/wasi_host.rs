@@ -76,7 +76,13 @@ impl GuestStdio {
             Some(Input::StdinClose) => self.eof = true,
             Some(Input::Stop) => self.stopped = true,
             // Only calls get host replies, and calls are JS.
-            Some(Input::HostReply { .. } | Input::Child { .. } | Input::Net(_)) => {}
+            Some(
+                Input::HostReply { .. }
+                | Input::Child { .. }
+                | Input::Net(_)
+                | Input::NetAsk(_)
+                | Input::NetReply { .. },
+            ) => {}
             None => return false,
         }
         true

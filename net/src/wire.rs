@@ -88,6 +88,25 @@ pub fn stats_to_wire(s: &NetStats) -> v1::NetStats {
     }
 }
 
+/// The `NetRequest` event for `question`, numbered `net_request_id` within exec `exec_id`.
+pub fn question_to_wire(exec_id: u64, net_request_id: u64, q: &crate::Question) -> v1::NetRequest {
+    let rule = match &q.reason {
+        crate::Reason::Rule(_, rule) => rule.to_string(),
+        _ => String::new(),
+    };
+    v1::NetRequest {
+        exec_id,
+        net_request_id,
+        scheme: q.scheme.name().to_string(),
+        host: q.host.to_string(),
+        ip: q.ip.to_string(),
+        port: u32::from(q.port),
+        rule,
+        method: q.method.clone().unwrap_or_default(),
+        url: q.url.clone().unwrap_or_default(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,7 +22,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use agentos_proto::v1::{NetDenied, Ping, RequestError};
+use agentos_proto::v1::{NetDenied, NetRequest, Ping, RequestError};
 use agentos_proto::{DEFAULT_MAX_FRAME_BYTES, ErrorCode, Event, Request, event, request};
 use bytes::Bytes;
 use parking_lot::Mutex;
@@ -53,6 +53,8 @@ pub(crate) struct ExecSink {
     pub(crate) exit: oneshot::Sender<Result<ExitStatus, Died>>,
     /// The exec's `NetDenied` events so far (the sidecar sends at most 100).
     pub(crate) denied: Vec<NetDenied>,
+    /// The exec's `NetRequest`s (ask rules), for [`crate::ExecHandle::net_requests`].
+    pub(crate) asks: UnboundedSender<NetRequest>,
 }
 
 #[derive(Default)]
@@ -265,6 +267,11 @@ impl Conn {
                     }
                 };
             }
+            event::Kind::NetRequest(ask) => match tables.execs.get(&ask.exec_id) {
+                // Nobody taking them: the guest's attempt waits until its own timeout.
+                Some(sink) => drop(sink.asks.send(ask)),
+                None => tracing::warn!(exec_id = ask.exec_id, "ask of an unknown exec"),
+            },
             event::Kind::NetDenied(denied) => match tables.execs.get_mut(&denied.exec_id) {
                 Some(sink) => sink.denied.push(denied),
                 None => tracing::warn!(exec_id = denied.exec_id, "denial of an unknown exec"),

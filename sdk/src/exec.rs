@@ -6,8 +6,8 @@ use std::task::{Context, Poll};
 
 use agentos_proto::request;
 use agentos_proto::v1::{
-    EnvVar, Exec, Kill, Limits, NetHeader, NetLimits, NetPolicy, NetSecret, Preopen, StdinClose,
-    StdinWrite,
+    EnvVar, Exec, Kill, Limits, NetHeader, NetLimits, NetPolicy, NetReply, NetRequest, NetSecret,
+    Preopen, StdinClose, StdinWrite,
 };
 use bytes::Bytes;
 use parking_lot::Mutex;
@@ -156,6 +156,16 @@ impl ExecSpec {
         self
     }
 
+    /// Connection attempts that no rule matches ask the host (`NetRequest`, see
+    /// [`ExecHandle::net_requests`]) instead of being denied; never for loopback, private,
+    /// link-local or metadata addresses, which only a rule naming them opens.
+    pub fn net_ask_unmatched(mut self) -> Self {
+        self.net
+            .get_or_insert_with(NetPolicy::default)
+            .ask_unmatched = true;
+        self
+    }
+
     /// The network's limits (zero fields: the sidecar's defaults).
     pub fn net_limits(mut self, limits: NetLimits) -> Self {
         self.net.get_or_insert_with(NetPolicy::default).limits = Some(limits);
@@ -229,7 +239,15 @@ pub struct ExecHandle {
     client: Client,
     stdout: Mutex<Option<OutputStream>>,
     stderr: Mutex<Option<OutputStream>>,
+    asks: Mutex<Option<UnboundedReceiver<NetRequest>>>,
     exit: tokio::sync::Mutex<ExitSlot>,
+}
+
+/// Where the reader delivers a new exec's output and asks.
+pub(crate) struct Streams {
+    pub(crate) stdout: UnboundedReceiver<Bytes>,
+    pub(crate) stderr: UnboundedReceiver<Bytes>,
+    pub(crate) asks: UnboundedReceiver<NetRequest>,
 }
 
 impl std::fmt::Debug for ExecHandle {
@@ -239,18 +257,13 @@ impl std::fmt::Debug for ExecHandle {
 }
 
 impl ExecHandle {
-    pub(crate) fn new(
-        id: u64,
-        client: Client,
-        stdout: UnboundedReceiver<Bytes>,
-        stderr: UnboundedReceiver<Bytes>,
-        exit: ExitReceiver,
-    ) -> Self {
+    pub(crate) fn new(id: u64, client: Client, streams: Streams, exit: ExitReceiver) -> Self {
         Self {
             id,
             client,
-            stdout: Mutex::new(Some(OutputStream { rx: stdout })),
-            stderr: Mutex::new(Some(OutputStream { rx: stderr })),
+            stdout: Mutex::new(Some(OutputStream { rx: streams.stdout })),
+            stderr: Mutex::new(Some(OutputStream { rx: streams.stderr })),
+            asks: Mutex::new(Some(streams.asks)),
             exit: tokio::sync::Mutex::new(ExitSlot::Waiting(exit)),
         }
     }
@@ -268,6 +281,36 @@ impl ExecHandle {
     /// Takes the stderr stream; `None` if it was already taken.
     pub fn take_stderr(&self) -> Option<OutputStream> {
         self.stderr.lock().take()
+    }
+
+    /// Takes the stream of the exec's `NetRequest`s: connection attempts an `ask:` rule (or
+    /// `ask_unmatched`) sends to the host. Answer each with [`ExecHandle::net_reply`]; an
+    /// attempt nobody answers waits until its own timeout (connect or request) and is denied.
+    /// `None` if it was already taken.
+    pub fn net_requests(&self) -> Option<UnboundedReceiver<NetRequest>> {
+        self.asks.lock().take()
+    }
+
+    /// Answers `NetRequest` `net_request_id`: connect (`allow`), or refuse with `message` (the
+    /// guest's error shows it). A reply to a request that no longer waits is ignored.
+    ///
+    /// # Errors
+    /// [`Error::Request`] if the sidecar refused it (`UNKNOWN_EXEC` once the guest has exited).
+    pub async fn net_reply(
+        &self,
+        net_request_id: u64,
+        allow: bool,
+        message: impl Into<String>,
+    ) -> Result<(), Error> {
+        let reply = NetReply {
+            exec_id: self.id,
+            net_request_id,
+            allow,
+            message: message.into(),
+        };
+        self.client
+            .call_with_barrier(request::Kind::NetReply(reply))
+            .await
     }
 
     /// Appends `data` to the guest's stdin (it must fit in one frame).

@@ -62,7 +62,7 @@ mod tests;
 
 pub use agentos_proto::{
     self as proto, ErrorCode, PROTOCOL_VERSION, request, v1::HelloAck, v1::NetDenied,
-    v1::NetLimits, v1::NetStats, v1::StatsReply,
+    v1::NetLimits, v1::NetRequest, v1::NetStats, v1::StatsReply,
 };
 pub use call::{CallError, CallOutcome, CallSpec, CallStats, Callbacks, HostFn, HostFuture};
 pub use error::Error;

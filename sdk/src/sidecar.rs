@@ -242,20 +242,25 @@ impl Sidecar {
         let (stdout_tx, stdout_rx) = mpsc::unbounded_channel();
         let (stderr_tx, stderr_rx) = mpsc::unbounded_channel();
         let (exit_tx, exit_rx) = oneshot::channel();
+        let (asks_tx, asks_rx) = mpsc::unbounded_channel();
         let sink = ExecSink {
             stdout: stdout_tx,
             stderr: stderr_tx,
             exit: exit_tx,
             denied: Vec::new(),
+            asks: asks_tx,
         };
         // Registered first, so output that follows `ExecStarted` always has somewhere to go.
         self.client.conn.register_exec(exec_id, sink)?;
         match self.client.call(request).await {
             Ok(event::Kind::ExecStarted(_)) => {
                 let client = self.client.clone();
-                Ok(ExecHandle::new(
-                    exec_id, client, stdout_rx, stderr_rx, exit_rx,
-                ))
+                let streams = crate::exec::Streams {
+                    stdout: stdout_rx,
+                    stderr: stderr_rx,
+                    asks: asks_rx,
+                };
+                Ok(ExecHandle::new(exec_id, client, streams, exit_rx))
             }
             Ok(other) => {
                 self.client.conn.unregister_exec(exec_id);

@@ -51,6 +51,7 @@ fn kind_name(kind: Option<&request::Kind>) -> &'static str {
         Some(request::Kind::Stats(_)) => "stats",
         Some(request::Kind::Call(_)) => "call",
         Some(request::Kind::HostReply(_)) => "host_reply",
+        Some(request::Kind::NetReply(_)) => "net_reply",
         None => "none",
     }
 }

@@ -77,6 +77,9 @@ fn handle(engine: &Engine, jobs: &Jobs, out: &Arc<Writer>, chunk: usize, request
                 Some(deliver::Input::HostReply(r)) => {
                     let _ = job.host_reply(r.host_call_id, r.error, r.text);
                 }
+                Some(deliver::Input::NetReply(r)) => {
+                    job.net_reply(r.net_request_id, r.allow, r.message);
+                }
                 None => {}
             }
         }

@@ -137,6 +137,9 @@ impl Dispatcher {
             request::Kind::Stats(_) => self.stats(id),
             request::Kind::Call(call) => self.call(id, call),
             request::Kind::HostReply(reply) => self.host_reply(id, reply),
+            request::Kind::NetReply(reply) => self.with_exec(id, reply.exec_id, |exec| {
+                exec.net_reply(reply.net_request_id, reply.allow, reply.message);
+            }),
             request::Kind::Shutdown(_) => return Flow::Break(()),
         }
         Flow::Continue(())

@@ -114,7 +114,14 @@ impl ExecStdin {
                 Some(Input::Stdin(bytes)) => state.buffered.extend_from_slice(&bytes),
                 Some(Input::StdinClose) => state.eof = true,
                 Some(Input::Stop) => return Err(IoError::Stopped),
-                Some(Input::HostReply { .. } | Input::Child { .. } | Input::Net(_)) | None => {}
+                Some(
+                    Input::HostReply { .. }
+                    | Input::Child { .. }
+                    | Input::Net(_)
+                    | Input::NetAsk(_)
+                    | Input::NetReply { .. },
+                )
+                | None => {}
             }
         }
     }

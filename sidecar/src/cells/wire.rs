@@ -54,8 +54,13 @@ pub fn deliver(exec_id: u64, input: Input) -> Option<cell::Deliver> {
             error,
             text,
         }),
+        Input::NetReply { id, allow, message } => deliver::Input::NetReply(cell::NetReply {
+            net_request_id: id,
+            allow,
+            message,
+        }),
         // A stop travels as `Stop`; child and network events arise inside the cell.
-        Input::Stop | Input::Child { .. } | Input::Net(_) => return None,
+        Input::Stop | Input::Child { .. } | Input::Net(_) | Input::NetAsk(_) => return None,
     };
     Some(cell::Deliver {
         exec_id,

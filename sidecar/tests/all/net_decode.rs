@@ -25,7 +25,7 @@ pub(crate) fn gzip(data: &[u8]) -> Vec<u8> {
 /// recording each request head.
 pub(crate) struct GzipServer {
     port: u16,
-    heads: Arc<Mutex<Vec<String>>>,
+    pub(crate) heads: Arc<Mutex<Vec<String>>>,
 }
 
 impl GzipServer {

@@ -1,0 +1,69 @@
+//! `ask` rules answered by the host: the network runtime's [`Mediator`] hands each question to
+//! the guest's loop (`Input::NetAsk`), which sends the host a `NetRequest` event (in order with
+//! the exec's output, so never after its exit) and keeps the [`Answer`] until the host's
+//! `NetReply` (`Input::NetReply`). Answers still pending when the exec ends are dropped, which
+//! the network crate counts as a denial; a reply for a question no longer pending is ignored
+//! (the operation already timed out or ended).
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use agentos_net::{Answer, Mediator, Question, wire};
+use crossbeam_channel::Sender;
+
+use crate::input::Input;
+use crate::output::GuestOutput;
+
+/// Questions a guest may have waiting at once; past it, new ones are denied on the spot (a
+/// hostile guest cannot grow the table, or flood the host, without bound).
+const MAX_PENDING: usize = 256;
+
+/// The mediator of one exec's network: forwards each question to the guest's loop.
+pub(crate) fn mediator(wake: Sender<Input>) -> Arc<dyn Mediator> {
+    Arc::new(move |question: Question, answer: Answer| {
+        // A loop that is gone drops the answer: a denial.
+        let _ = wake.send(Input::NetAsk(Box::new((question, answer))));
+    })
+}
+
+/// The questions of one exec waiting for the host.
+#[derive(Default)]
+pub(crate) struct NetAsks {
+    next: Cell<u64>,
+    pending: RefCell<HashMap<u64, Answer>>,
+}
+
+impl NetAsks {
+    /// Sends `question` to the host as a `NetRequest` and keeps `answer` for its reply.
+    pub(crate) fn ask(&self, output: &GuestOutput, question: &Question, answer: Answer) {
+        if self.pending.borrow().len() >= MAX_PENDING {
+            answer.deny(format!(
+                "more than {MAX_PENDING} connection attempts wait for the host's answer"
+            ));
+            return;
+        }
+        let id = self.next.get() + 1;
+        self.next.set(id);
+        self.pending.borrow_mut().insert(id, answer);
+        let event = wire::question_to_wire(output.exec_id(), id, question);
+        output.sink().send(agentos_proto::Event {
+            request_id: 0,
+            kind: Some(agentos_proto::event::Kind::NetRequest(event)),
+        });
+    }
+
+    /// Settles question `id` with the host's verdict (ignored when it is no longer pending).
+    pub(crate) fn settle(&self, id: u64, allow: bool, message: String) {
+        let Some(answer) = self.pending.borrow_mut().remove(&id) else {
+            return;
+        };
+        if allow {
+            answer.allow();
+        } else if message.is_empty() {
+            answer.deny("the host refused it");
+        } else {
+            answer.deny(message);
+        }
+    }
+}
