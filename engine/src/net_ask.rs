@@ -38,6 +38,10 @@ impl NetAsks {
     /// Sends `question` to the host as a `NetRequest` and keeps `answer` for its reply.
     pub(crate) fn ask(&self, output: &GuestOutput, question: &Question, answer: Answer) {
         if self.pending.borrow().len() >= MAX_PENDING {
+            // Questions whose operation already timed out or ended wait for nothing.
+            self.pending.borrow_mut().retain(|_, a| !a.is_closed());
+        }
+        if self.pending.borrow().len() >= MAX_PENDING {
             answer.deny(format!(
                 "more than {MAX_PENDING} connection attempts wait for the host's answer"
             ));

@@ -43,6 +43,11 @@ impl Answer {
         (Answer(tx), rx)
     }
 
+    /// True once nobody waits for this answer any more (the operation timed out or ended).
+    pub fn is_closed(&self) -> bool {
+        self.0.is_closed()
+    }
+
     /// Connect.
     pub fn allow(self) {
         let _ = self.0.send(Ok(()));

@@ -188,3 +188,43 @@ async fn replies_for_unknown_requests_or_ended_execs_are_harmless() {
         "alive\n"
     );
 }
+
+#[tokio::test]
+async fn asks_that_timed_out_free_their_places_for_new_ones() {
+    let server = GzipServer::start(gzip(b"later"));
+    let sc = sidecar().await;
+    // 300 asks time out unanswered (the table holds 256), then one more must still be asked.
+    let code = format!(
+        "const url = '{}'; const all = [];
+         for (let i = 0; i < 300; i++) all.push(fetch(url).catch(() => {{}}));
+         Promise.all(all).then(() => fetch(url)).then((r) => r.text()).then(console.log,
+           (e) => console.log('ERR', e.cause && e.cause.message));",
+        server.url()
+    );
+    let limits = NetLimits {
+        request_timeout_ms: 1000,
+        max_connections: 1000,
+        ..NetLimits::default()
+    };
+    let exec = sc
+        .exec(
+            node(&code)
+                .allow_net(format!("ask:{}", server.rule()))
+                .net_limits(limits),
+        )
+        .await
+        .expect("accepted");
+    let mut asks = exec.net_requests().expect("ask stream");
+    let mut seen = 0;
+    let last = loop {
+        let ask = next_ask(&mut asks).await;
+        seen += 1;
+        if seen > 256 {
+            break ask;
+        }
+    };
+    exec.net_reply(last.net_request_id, true, "")
+        .await
+        .expect("reply");
+    assert_eq!(stdout(&output(exec).await), "later\n");
+}
