@@ -17,9 +17,10 @@
 
 import type { Connection } from "./connection.js";
 import { toCallLimits, toCallStats, toLimits, toNetPolicy } from "./convert.js";
+import { answerAsk } from "./ask.js";
 import { AgentosError, codeName } from "./errors.js";
 import { pb } from "./protocol.js";
-import type { CallOptions, CallOutcome, HostCallback } from "./types.js";
+import type { CallOptions, CallOutcome, HostCallback, NetOptions } from "./types.js";
 
 type Reply = { case: "valueJson"; value: string } | { case: "error"; value: string };
 
@@ -34,7 +35,7 @@ export function runCall<T>(conn: Connection, source: string, options: CallOption
   const inputJson = inputToJson(options.input);
   const id = conn.nextExecId();
   return new Promise<CallOutcome<T>>((resolve, reject) => {
-    const call = new RunningCall<T>(conn, id, callbacks, resolve, reject);
+    const call = new RunningCall<T>(conn, id, callbacks, resolve, reject, options.net);
     conn.addRoute(id, call);
     let started: Promise<unknown>;
     try {
@@ -109,7 +110,12 @@ class RunningCall<T> {
     private readonly callbacks: Record<string, HostCallback>,
     private readonly resolve: (outcome: CallOutcome<T>) => void,
     private readonly reject: (error: AgentosError) => void,
+    private readonly net?: NetOptions,
   ) {}
+
+  netRequest(request: pb.NetRequest): void {
+    answerAsk(this.conn, this.net, request);
+  }
 
   output(stream: pb.Stream, data: Uint8Array): void {
     if (stream === pb.Stream.STDOUT) {

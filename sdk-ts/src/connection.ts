@@ -33,6 +33,8 @@ export interface Route {
   hostCall?(call: pb.HostCall): void;
   /** A connection attempt of the exec that its policy refused. */
   netDenied?(denied: pb.NetDenied): void;
+  /** An `ask:` rule wants the host's verdict (answer with `NetReply`). */
+  netRequest?(request: pb.NetRequest): void;
   cancelled?(hostCallIds: bigint[]): void;
   /** The call's last event; the route is already forgotten. */
   result?(result: pb.CallResult): void;
@@ -171,6 +173,9 @@ export class Connection {
         return;
       case "netDenied":
         this.routes.get(kind.value.execId)?.netDenied?.(kind.value);
+        return;
+      case "netRequest":
+        this.routes.get(kind.value.execId)?.netRequest?.(kind.value);
         return;
       case "hostCallsCancelled":
         this.routes.get(kind.value.callId)?.cancelled?.(kind.value.hostCallIds);

@@ -12,10 +12,11 @@ import { Readable } from "node:stream";
 
 import { ByteChannel } from "./channel.js";
 import type { Connection, Route } from "./connection.js";
+import { answerAsk } from "./ask.js";
 import { toBytes, toExitStatus, toNetDenial } from "./convert.js";
 import { AgentosError } from "./errors.js";
 import { pb } from "./protocol.js";
-import type { ExitStatus, NetDenial } from "./types.js";
+import type { ExitStatus, NetDenial, NetOptions } from "./types.js";
 
 /** Largest stdin chunk per `StdinWrite` (a pipe buffer's worth; smaller when the limit is). */
 const STDIN_CHUNK = 64 * 1024;
@@ -46,6 +47,7 @@ export class Exec {
     private readonly conn: Connection,
     private readonly wireId: bigint,
     maxStdinBytes: number,
+    private readonly net?: NetOptions,
   ) {
     this.id = Number(wireId);
     this.stdout = this.out;
@@ -83,6 +85,7 @@ export class Exec {
       netDenied: (denied) => {
         this.denials.push(toNetDenial(denied));
       },
+      netRequest: (request) => answerAsk(this.conn, this.net, request),
       died: (error) => this.rejectExit(error),
     };
   }

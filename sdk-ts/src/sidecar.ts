@@ -165,7 +165,7 @@ export class Sidecar extends EventEmitter {
       modulePaths: options.modulePaths ?? [],
       net: toNetPolicy(options.net),
     };
-    const exec = new Exec(this.conn, id, options.limits?.maxStdinBytes ?? 0);
+    const exec = new Exec(this.conn, id, options.limits?.maxStdinBytes ?? 0, options.net);
     this.conn.addRoute(id, exec.route());
     let started: Promise<{ case: string }>;
     try {

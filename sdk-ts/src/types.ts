@@ -74,6 +74,29 @@ export interface NetOptions {
   askUnmatched?: boolean;
   secrets?: NetSecret[];
   limits?: NetLimits;
+  /**
+   * The verdict on an attempt an `ask:` rule (or `askUnmatched`) sends to the host: `true`
+   * connects; `false`, a message, or a throw refuses (the guest's error shows the message).
+   * Without it, every ask is refused at once. Asked per HTTP request (each redirect hop) and per
+   * socket connection; the guest's attempt waits, up to its own time limit.
+   */
+  onAsk?: (ask: NetAsk) => boolean | string | Promise<boolean | string>;
+}
+
+/** One attempt an `ask:` rule sent to the host (`NetRequest`). */
+export interface NetAsk {
+  id: number;
+  /** `http`, `https`, `tcp` or `tls`. */
+  scheme: string;
+  /** The host the guest named, and the address the connection would go to. */
+  host: string;
+  ip: string;
+  port: number;
+  /** The rule that asks (`"ask:api.example.com"`), or `""` for `askUnmatched`. */
+  rule: string;
+  /** For HTTP: the method and the URL of this hop; otherwise `""`. */
+  method: string;
+  url: string;
 }
 
 /** What one exec's network did (`ExitStatus.net`). */

@@ -105,3 +105,48 @@ test("a call's guest uses the network under its own policy", t, async () => {
   });
   assert.equal(out.ok && out.value, "hello from /call");
 });
+
+test("onAsk allows an ask: rule's attempt and sees what it is asked", t, async () => {
+  const asked: unknown[] = [];
+  const r = await sc.run(fetching("/ask"), {
+    net: {
+      allow: [`ask:127.0.0.1:${port}`],
+      onAsk: async (ask) => {
+        asked.push([ask.scheme, ask.ip, ask.port, ask.rule, ask.method, ask.url]);
+        return true;
+      },
+    },
+  });
+  assert.equal(r.stdout, "hello from /ask\n", r.stderr);
+  assert.deepEqual(asked, [["http", "127.0.0.1", port, `ask:127.0.0.1:${port}`, "GET", `http://127.0.0.1:${port}/ask`]]);
+});
+
+test("onAsk refusing with a message denies the attempt with it", t, async () => {
+  const code = `fetch('http://127.0.0.1:${port}/no').then(() => console.log('reached'),
+    (e) => console.log(e.cause.code, e.cause.message.includes('policy says no')))`;
+  const r = await sc.run(["node", "-e", code], {
+    net: { allow: [`ask:127.0.0.1:${port}`], onAsk: () => "policy says no" },
+  });
+  assert.equal(r.stdout, "ECONNREFUSED true\n", r.stderr);
+  assert.equal(r.net?.denied, 1);
+});
+
+test("without onAsk every ask is refused at once", t, async () => {
+  const r = await sc.run(fetching("/none"), { net: { allow: [`ask:127.0.0.1:${port}`] } });
+  assert.equal(r.stdout, "ERR ECONNREFUSED\n");
+});
+
+test("an onAsk that throws refuses, and a call's guest is asked too", t, async () => {
+  const out = await sc.call(
+    `async () => fetch('http://127.0.0.1:${port}/c').then(() => 'reached', (e) => e.cause.message)`,
+    {
+      net: {
+        allow: [`ask:127.0.0.1:${port}`],
+        onAsk: () => {
+          throw new Error("handler exploded");
+        },
+      },
+    },
+  );
+  assert.ok(out.ok && String(out.value).includes("handler exploded"), JSON.stringify(out));
+});
