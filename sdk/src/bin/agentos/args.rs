@@ -115,6 +115,7 @@ pub struct RunArgs {
     /// Let the guest reach what RULE allows (repeatable): `[allow:|deny:|ask:][SCHEME://]HOST[:PORTS]`,
     /// e.g. `example.com`, `https://*.github.com:443`, `localhost:3000`, `deny:*:25`. Without
     /// any, the guest has no network. Loopback and private addresses need a rule naming them.
+    /// `ask:` rules are refused (the CLI has nobody to ask), with a note on stderr.
     #[arg(long = "allow-net", value_name = "RULE")]
     pub allow_net: Vec<String>,
 

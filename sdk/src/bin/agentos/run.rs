@@ -95,12 +95,14 @@ async fn execute(
         .stdin_open(true);
     let handle = Arc::new(sidecar.exec(spec).await?);
     let stdin = tokio::spawn(pump_stdin(Arc::clone(&handle)));
+    let asks = tokio::spawn(refuse_asks(Arc::clone(&handle)));
     let (_, _, status) = tokio::join!(
         pass_through(handle.take_stdout(), tokio::io::stdout()),
         pass_through(handle.take_stderr(), tokio::io::stderr()),
         handle.wait(),
     );
     stdin.abort();
+    asks.abort();
     if args.phases
         && let Ok(status) = &status
     {
@@ -132,6 +134,26 @@ async fn pass_through(stream: Option<OutputStream>, mut out: impl AsyncWrite + U
         if out.write_all(&chunk).await.is_err() || out.flush().await.is_err() {
             return;
         }
+    }
+}
+
+/// Refuses every attempt an `ask:` rule sends (the CLI has nobody to ask), saying so on stderr.
+async fn refuse_asks(handle: Arc<ExecHandle>) {
+    let Some(mut asks) = handle.net_requests() else {
+        return;
+    };
+    while let Some(ask) = asks.recv().await {
+        let what = if ask.url.is_empty() {
+            format!("{}://{}:{}", ask.scheme, ask.host, ask.port)
+        } else {
+            ask.url.clone()
+        };
+        report(&format!(
+            "refused {what} (asked by `{}`; `agentos run` answers asks with no: use an allow rule)",
+            ask.rule
+        ));
+        let message = "agentos run answers asks with no";
+        let _ = handle.net_reply(ask.net_request_id, false, message).await;
     }
 }
 
