@@ -64,3 +64,31 @@ impl Input {
         matches!(self, Input::Stdin(_) | Input::StdinClose)
     }
 }
+
+/// An input as a reader of stdin alone (a WASI command, the shell) sees it.
+pub(crate) enum StdinInput {
+    /// Bytes for stdin.
+    Data(Bytes),
+    /// Stdin is closed.
+    Close,
+    /// The exec was stopped.
+    Stop,
+    /// Nothing for such a reader (host replies, children and the network are JS's).
+    Other,
+}
+
+impl Input {
+    /// What this input is to a reader of stdin alone.
+    pub(crate) fn for_stdin(self) -> StdinInput {
+        match self {
+            Input::Stdin(bytes) => StdinInput::Data(bytes),
+            Input::StdinClose => StdinInput::Close,
+            Input::Stop => StdinInput::Stop,
+            Input::HostReply { .. }
+            | Input::Child { .. }
+            | Input::Net(_)
+            | Input::NetAsk(_)
+            | Input::NetReply { .. } => StdinInput::Other,
+        }
+    }
+}

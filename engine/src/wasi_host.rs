@@ -12,6 +12,7 @@ use agentos_sandbox::{Errno, Sandbox, Stdio};
 use bytes::{Bytes, BytesMut};
 
 use crate::inbox::{Inbox, Input, Wait};
+use crate::input::StdinInput;
 use crate::output::GuestOutput;
 
 /// A guest's host state, kept in its `GuestState`: what `fs`, `require` and WASI calls reach.
@@ -71,18 +72,11 @@ impl GuestStdio {
             self.eof = true;
             return true;
         };
-        match inbox.next(wait, true) {
-            Some(Input::Stdin(bytes)) => self.buffered.extend_from_slice(&bytes),
-            Some(Input::StdinClose) => self.eof = true,
-            Some(Input::Stop) => self.stopped = true,
-            // Only calls get host replies, and calls are JS.
-            Some(
-                Input::HostReply { .. }
-                | Input::Child { .. }
-                | Input::Net(_)
-                | Input::NetAsk(_)
-                | Input::NetReply { .. },
-            ) => {}
+        match inbox.next(wait, true).map(Input::for_stdin) {
+            Some(StdinInput::Data(bytes)) => self.buffered.extend_from_slice(&bytes),
+            Some(StdinInput::Close) => self.eof = true,
+            Some(StdinInput::Stop) => self.stopped = true,
+            Some(StdinInput::Other) => {}
             None => return false,
         }
         true

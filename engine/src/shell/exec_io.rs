@@ -11,6 +11,7 @@ use bytes::{Bytes, BytesMut};
 use parking_lot::Mutex;
 
 use crate::inbox::{Inbox, Input, Wait};
+use crate::input::StdinInput;
 use crate::output::GuestOutput;
 
 /// How long a blocked stdin read waits before looking at the stop switch and its cancel flag.
@@ -110,18 +111,12 @@ impl ExecStdin {
             if state.inbox.stop_cause().is_some() {
                 return Err(IoError::Stopped);
             }
-            match state.inbox.next(Wait::Until(Instant::now() + TICK), true) {
-                Some(Input::Stdin(bytes)) => state.buffered.extend_from_slice(&bytes),
-                Some(Input::StdinClose) => state.eof = true,
-                Some(Input::Stop) => return Err(IoError::Stopped),
-                Some(
-                    Input::HostReply { .. }
-                    | Input::Child { .. }
-                    | Input::Net(_)
-                    | Input::NetAsk(_)
-                    | Input::NetReply { .. },
-                )
-                | None => {}
+            let next = state.inbox.next(Wait::Until(Instant::now() + TICK), true);
+            match next.map(Input::for_stdin) {
+                Some(StdinInput::Data(bytes)) => state.buffered.extend_from_slice(&bytes),
+                Some(StdinInput::Close) => state.eof = true,
+                Some(StdinInput::Stop) => return Err(IoError::Stopped),
+                Some(StdinInput::Other) | None => {}
             }
         }
     }

@@ -37,6 +37,25 @@ async fn start(sc: &Sidecar, server: &GzipServer, rule: &str) -> ExecHandle {
         .expect("accepted")
 }
 
+/// Starts `code` under an ask rule for `server`, with this request timeout and room for many
+/// connections.
+async fn start_asking(
+    sc: &Sidecar,
+    server: &GzipServer,
+    code: &str,
+    timeout_ms: u64,
+) -> ExecHandle {
+    let limits = NetLimits {
+        request_timeout_ms: timeout_ms,
+        max_connections: 1000,
+        ..NetLimits::default()
+    };
+    let spec = node(code)
+        .allow_net(format!("ask:{}", server.rule()))
+        .net_limits(limits);
+    sc.exec(spec).await.expect("accepted")
+}
+
 #[tokio::test]
 async fn an_ask_the_host_allows_connects_and_names_its_rule() {
     let server = GzipServer::start(gzip(b"asked and allowed"));
@@ -134,19 +153,7 @@ async fn a_guest_flooding_asks_is_capped_and_a_calm_exec_runs_beside_it() {
          Promise.allSettled(all).then((d) => console.log(d.filter((x) => x.status === 'rejected').length));",
         server.url()
     );
-    let limits = NetLimits {
-        request_timeout_ms: 2000,
-        max_connections: 1000,
-        ..NetLimits::default()
-    };
-    let hostile = sc
-        .exec(
-            node(&code)
-                .allow_net(format!("ask:{}", server.rule()))
-                .net_limits(limits),
-        )
-        .await
-        .expect("accepted");
+    let hostile = start_asking(&sc, &server, &code, 2000).await;
     let mut asks = hostile.net_requests().expect("ask stream");
     let calm = run(&sc, node("console.log('calm')")).await;
     assert_eq!(stdout(&calm), "calm\n");
@@ -201,19 +208,7 @@ async fn asks_that_timed_out_free_their_places_for_new_ones() {
            (e) => console.log('ERR', e.cause && e.cause.message));",
         server.url()
     );
-    let limits = NetLimits {
-        request_timeout_ms: 1000,
-        max_connections: 1000,
-        ..NetLimits::default()
-    };
-    let exec = sc
-        .exec(
-            node(&code)
-                .allow_net(format!("ask:{}", server.rule()))
-                .net_limits(limits),
-        )
-        .await
-        .expect("accepted");
+    let exec = start_asking(&sc, &server, &code, 1000).await;
     let mut asks = exec.net_requests().expect("ask stream");
     let mut seen = 0;
     let last = loop {
