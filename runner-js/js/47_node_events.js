@@ -202,13 +202,17 @@ const nodeEventsMethods = {
   prependListener(type, listener) {
     return nodeEventsAdd(this, type, listener, true);
   },
+  // As Node: through `this.on` / `this.prependListener`, so a subclass's override sees it
+  // (a Readable's `once('data')` starts the flow as `on('data')` does).
   once(type, listener) {
     validateFunction(listener, 'listener');
-    return nodeEventsAdd(this, type, nodeEventsOnceWrapper(this, type, listener), false);
+    this.on(type, nodeEventsOnceWrapper(this, type, listener));
+    return this;
   },
   prependOnceListener(type, listener) {
     validateFunction(listener, 'listener');
-    return nodeEventsAdd(this, type, nodeEventsOnceWrapper(this, type, listener), true);
+    this.prependListener(type, nodeEventsOnceWrapper(this, type, listener));
+    return this;
   },
   removeListener(type, listener) {
     validateFunction(listener, 'listener');

@@ -160,6 +160,24 @@ const scenarios = {
     n.once('y', () => t.push('new'));
     t.push(n.emit('y'), n instanceof EE);
   },
+  'once and prependOnceListener go through the overridable on and prependListener'(EE, t) {
+    class Sub extends EE {
+      on(type, listener) {
+        t.push(['on', type]);
+        return super.on(type, listener);
+      }
+      prependListener(type, listener) {
+        t.push(['prependListener', type]);
+        return super.prependListener(type, listener);
+      }
+    }
+    const e = new Sub();
+    t.push(e.once('data', () => t.push('once fired')) === e);
+    t.push(e.prependOnceListener('data', () => t.push('prepended fired')) === e);
+    e.emit('data');
+    e.emit('data');
+    t.push(e.listenerCount('data'));
+  },
   'observable state layout'(EE, t) {
     const e = new EE();
     t.push(Object.keys(e).sort(), e._eventsCount, e._maxListeners);
