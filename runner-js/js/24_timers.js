@@ -94,12 +94,15 @@ class Timeout {
     this.#rec = rec;
   }
 
+  // The record of `t`, or undefined: Node's methods are no-ops on a foreign `this`
+  // (`t.unref.bind({})`).
   static recordOf(t) {
-    return #rec in t ? t.#rec : undefined;
+    return typeof t === 'object' && t !== null && #rec in t ? t.#rec : undefined;
   }
 
   ref() {
-    const rec = this.#rec;
+    const rec = timeoutRecordOf(this);
+    if (rec === undefined) return this;
     if (!rec.ref) {
       rec.ref = true;
       if (rec.active) refTimerCount++;
@@ -108,7 +111,8 @@ class Timeout {
   }
 
   unref() {
-    const rec = this.#rec;
+    const rec = timeoutRecordOf(this);
+    if (rec === undefined) return this;
     if (rec.ref) {
       rec.ref = false;
       if (rec.active) refTimerCount--;
@@ -117,22 +121,47 @@ class Timeout {
   }
 
   hasRef() {
-    return this.#rec.ref;
+    return timeoutRecordOf(this)?.ref === true;
   }
 
+  // As Node: a timer that already fired (and was not cleared) is armed again, also from
+  // inside its own callback.
   refresh() {
-    const rec = this.#rec;
-    if (rec.active) {
+    const rec = timeoutRecordOf(this);
+    if (rec === undefined) return this;
+    if (!rec.cleared) {
       removeTimer(rec);
       rec.due = bridgeMonotonic() + rec.delay;
       rec.seq = timerSeq++;
+      MapPrototypeSet(timersById, rec.id, rec);
       insertTimer(rec);
     }
     return this;
   }
 
+  // Node's `_repeat`: the interval of a repeating timer, or null; code that sets it on a
+  // timeout from its callback turns it into an interval (as Node's list processing does).
+  get _repeat() {
+    const rec = timeoutRecordOf(this);
+    return rec?.repeat ? rec.delay : null;
+  }
+
+  set _repeat(value) {
+    const rec = timeoutRecordOf(this);
+    // A cleared timer stays cleared (Node re-arms only while `_idleTimeout` is not -1).
+    if (rec === undefined || rec.cleared) return;
+    if (value === null || value === undefined || value === false) {
+      rec.repeat = false;
+      return;
+    }
+    rec.repeat = true;
+    rec.delay = coerceDelay(value);
+    MapPrototypeSet(timersById, rec.id, rec);
+  }
+
   close() {
-    clearTimer(this.#rec);
+    const rec = timeoutRecordOf(this);
+    if (rec !== undefined) clearTimer(rec);
     return this;
   }
 
@@ -158,6 +187,7 @@ function createTimer(callback, after, args, repeat) {
     context: asyncContextGet(),
     ref: true,
     active: false,
+    cleared: false,
     timeout: undefined,
   };
   rec.timeout = new Timeout(rec);
@@ -177,6 +207,7 @@ function createTimer(callback, after, args, repeat) {
 function clearTimer(rec) {
   removeTimer(rec);
   rec.repeat = false;
+  rec.cleared = true;
   MapPrototypeDelete(timersById, rec.id);
 }
 
@@ -239,7 +270,7 @@ class Immediate {
   }
 
   hasRef() {
-    return this.#rec.ref;
+    return timeoutRecordOf(this)?.ref === true;
   }
 }
 const immediateRecordOf = Immediate.recordOf;
