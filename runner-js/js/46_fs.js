@@ -3,6 +3,8 @@
 // ---- callback and promise forms ----
 
 import {
+  ArrayBufferIsView,
+  ArrayIsArray,
   ArrayPrototypeIncludes,
   ArrayPrototypePop,
   ObjectDefineProperty,
@@ -72,6 +74,42 @@ function fsMakeCallback(name, sync, resultless) {
     if (resultless || err !== null) setImmediate(cb, err);
     else setImmediate(cb, null, result);
     cb = undefined;
+  };
+  ObjectDefineProperty(fn, 'name', { __proto__: null, value: name });
+  return fn;
+}
+
+/** `fs.writevSync`: each buffer in turn, at `position` onwards when it is a number. */
+function fsWritevSync(fd, buffers, position) {
+  if (!ArrayIsArray(buffers)) throw makeInvalidArgType('buffers', 'ArrayBufferView[]', buffers);
+  let written = 0;
+  for (let i = 0; i < buffers.length; i++) {
+    if (!ArrayBufferIsView(buffers[i])) {
+      throw makeInvalidArgType('buffers', 'ArrayBufferView[]', buffers);
+    }
+    const at = typeof position === 'number' ? position + written : null;
+    written += fsWriteSync(fd, buffers[i], 0, buffers[i].byteLength, at);
+  }
+  return written;
+}
+
+// fs.read / fs.write: Node's callbacks also get the buffer (or string) that was read into or
+// written: `cb(err, bytes, buffer)`.
+function fsMakeIoCallback(name, sync) {
+  const fn = function (...args) {
+    const cb = args.length > 0 ? args[args.length - 1] : undefined;
+    if (typeof cb !== 'function') throw makeInvalidArgType('cb', 'function', cb);
+    ArrayPrototypePop(args);
+    const second = args[1];
+    const target =
+      typeof second === 'object' && second !== null && !ArrayBufferIsView(second)
+        ? second.buffer
+        : second;
+    try {
+      setImmediate(cb, null, ReflectApply(sync, undefined, args), target);
+    } catch (e) {
+      setImmediate(cb, e);
+    }
   };
   ObjectDefineProperty(fn, 'name', { __proto__: null, value: name });
   return fn;
@@ -148,6 +186,23 @@ export function createFsModule() {
     nodeSet(fs, base, fsMakeCallback(base, impl, ArrayPrototypeIncludes(resultless, syncName)));
     nodeSet(promises, base, fsMakePromise(base, impl));
   }
+  nodeSet(fs, 'writevSync', function writevSync(fd, buffers, position) {
+    return fsWritevSync(fd, buffers, position);
+  });
+  nodeSet(fs, 'writev', function writev(fd, buffers, position, cb) {
+    if (typeof position === 'function') {
+      cb = position;
+      position = null;
+    }
+    validateFunction(cb, 'cb');
+    try {
+      setImmediate(cb, null, fsWritevSync(fd, buffers, position), buffers);
+    } catch (e) {
+      setImmediate(cb, e);
+    }
+  });
+  nodeSet(fs, 'read', fsMakeIoCallback('read', fsReadSync));
+  nodeSet(fs, 'write', fsMakeIoCallback('write', fsWriteSync));
   // Node's promises API takes FileHandles, not fds: keep only the path-based functions.
   delete promises.open;
   delete promises.close;

@@ -171,12 +171,16 @@ export class FileHandle extends EE {
     return this.close();
   }
 
+  // As Node: the stream reads and writes through this handle and closes it when it ends
+  // (unless `autoClose: false`).
   createReadStream(options = undefined) {
-    return new ReadStream(undefined, { ...options, fd: this.#live('read'), autoClose: false });
+    this.#live('read');
+    return new ReadStream(undefined, { ...options, fd: this });
   }
 
   createWriteStream(options = undefined) {
-    return new WriteStream(undefined, { ...options, fd: this.#live('write'), autoClose: false });
+    this.#live('write');
+    return new WriteStream(undefined, { ...options, fd: this });
   }
 
   readLines(options = undefined) {

@@ -244,7 +244,10 @@ Writable.prototype.setDefaultEncoding = function setDefaultEncoding(encoding) {
 function writeOrBuffer(stream, state, chunk, encoding, callback) {
   const len = state.objectMode ? 1 : typeof chunk === 'string' ? chunk.length : byteLength(chunk);
   state.length += len;
-  if (state.writing || state.corked || state.errored || !state.constructed) {
+  // Writes already waiting go first: between `_construct`'s callback and the buffer's flush a
+  // new write must queue behind them (Node's fix for nodejs/node#51993).
+  const waiting = state.buffered.length > state.bufferedIndex;
+  if (state.writing || state.corked || state.errored || !state.constructed || waiting) {
     ArrayPrototypePush(state.buffered, { chunk, encoding, callback });
     if (state.allBuffers && encoding !== 'buffer') state.allBuffers = false;
     if (state.allNoop && callback !== nop) state.allNoop = false;
