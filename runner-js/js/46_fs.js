@@ -12,6 +12,7 @@ import {
   PromiseCtor,
   ReflectApply,
   StringPrototypeSlice,
+  StringPrototypeStartsWith,
 } from './00_primordials.js';
 import { makeInvalidArgType, validateFunction } from './06_errors.js';
 import { setImmediate } from './24_timers.js';
@@ -69,6 +70,7 @@ function fsMakeCallback(name, sync, resultless) {
     try {
       result = ReflectApply(sync, undefined, args);
     } catch (e) {
+      if (isArgumentError(e)) throw e;
       err = e;
     }
     if (resultless || err !== null) setImmediate(cb, err);
@@ -93,6 +95,20 @@ function fsWritevSync(fd, buffers, position) {
   return written;
 }
 
+/**
+ * True for a bad-argument error (`ERR_INVALID_ARG_TYPE`, `ERR_OUT_OF_RANGE`, ...): Node's
+ * callback API throws those at once; only the operation's own failures (`ENOENT`, `ERR_FS_*`)
+ * reach the callback.
+ */
+function isArgumentError(e) {
+  const code = e?.code;
+  return (
+    typeof code === 'string' &&
+    StringPrototypeStartsWith(code, 'ERR_') &&
+    !StringPrototypeStartsWith(code, 'ERR_FS_')
+  );
+}
+
 // fs.read / fs.write: Node's callbacks also get the buffer (or string) that was read into or
 // written: `cb(err, bytes, buffer)`.
 function fsMakeIoCallback(name, sync) {
@@ -108,6 +124,7 @@ function fsMakeIoCallback(name, sync) {
     try {
       setImmediate(cb, null, ReflectApply(sync, undefined, args), target);
     } catch (e) {
+      if (isArgumentError(e)) throw e;
       setImmediate(cb, e);
     }
   };
@@ -198,6 +215,7 @@ export function createFsModule() {
     try {
       setImmediate(cb, null, fsWritevSync(fd, buffers, position), buffers);
     } catch (e) {
+      if (isArgumentError(e)) throw e;
       setImmediate(cb, e);
     }
   });
