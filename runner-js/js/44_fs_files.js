@@ -226,10 +226,11 @@ export function fsAccessSync(path, mode) {
 const fsUserFds = new SetCtor();
 const FsSetPrototypeDelete = uncurryThis(Set.prototype.delete);
 
+// Node's validateInt32(fd, 'fd', 0): the type first, then integer, then range.
 function fsUserFd(fd, syscall = 'read') {
-  if (typeof fd !== 'number' || !NumberIsInteger(fd) || fd < 0 || fd > 0x7fffffff) {
-    throw makeOutOfRange('fd', '>= 0 && <= 2147483647', fd);
-  }
+  if (typeof fd !== 'number') throw makeInvalidArgType('fd', 'number', fd);
+  if (!NumberIsInteger(fd)) throw makeOutOfRange('fd', 'an integer', fd);
+  if (fd < 0 || fd > 0x7fffffff) throw makeOutOfRange('fd', '>= 0 && <= 2147483647', fd);
   if (!SetPrototypeHas(fsUserFds, fd)) fsFail(FS_EBADF, syscall);
   return fd;
 }

@@ -7,14 +7,24 @@ import {
   ArrayIsArray,
   ArrayPrototypeIncludes,
   ArrayPrototypePop,
+  NumberIsInteger,
+  NumberParseInt,
   ObjectDefineProperty,
   ObjectKeys,
   PromiseCtor,
   ReflectApply,
+  RegExpPrototypeExec,
+  StringPrototypeEndsWith,
   StringPrototypeSlice,
   StringPrototypeStartsWith,
+  TypeErrorCtor,
 } from './00_primordials.js';
-import { makeInvalidArgType, validateFunction } from './06_errors.js';
+import {
+  makeInvalidArgType,
+  makeNodeError,
+  makeOutOfRange,
+  validateFunction,
+} from './06_errors.js';
 import { setImmediate } from './24_timers.js';
 import { nodeSet } from './40_path.js';
 import { fsPathArg } from './41_fs_core.js';
@@ -60,6 +70,11 @@ import {
 } from './45_fs_dirs.js';
 import { loadLazyBuiltin } from './49_lazy.js';
 
+// Runs a completion callback as Node does: later, with `this` undefined.
+function fsCallback(cb, ...args) {
+  ReflectApply(cb, undefined, args);
+}
+
 function fsMakeCallback(name, sync, resultless) {
   const fn = function (...args) {
     let cb = args.length > 0 ? args[args.length - 1] : undefined;
@@ -73,8 +88,8 @@ function fsMakeCallback(name, sync, resultless) {
       if (isArgumentError(e)) throw e;
       err = e;
     }
-    if (resultless || err !== null) setImmediate(cb, err);
-    else setImmediate(cb, null, result);
+    if (resultless || err !== null) setImmediate(fsCallback, cb, err);
+    else setImmediate(fsCallback, cb, null, result);
     cb = undefined;
   };
   ObjectDefineProperty(fn, 'name', { __proto__: null, value: name });
@@ -122,10 +137,10 @@ function fsMakeIoCallback(name, sync) {
         ? second.buffer
         : second;
     try {
-      setImmediate(cb, null, ReflectApply(sync, undefined, args), target);
+      setImmediate(fsCallback, cb, null, ReflectApply(sync, undefined, args), target);
     } catch (e) {
       if (isArgumentError(e)) throw e;
-      setImmediate(cb, e);
+      setImmediate(fsCallback, cb, e);
     }
   };
   ObjectDefineProperty(fn, 'name', { __proto__: null, value: name });
@@ -213,10 +228,10 @@ export function createFsModule() {
     }
     validateFunction(cb, 'cb');
     try {
-      setImmediate(cb, null, fsWritevSync(fd, buffers, position), buffers);
+      setImmediate(fsCallback, cb, null, fsWritevSync(fd, buffers, position), buffers);
     } catch (e) {
       if (isArgumentError(e)) throw e;
-      setImmediate(cb, e);
+      setImmediate(fsCallback, cb, e);
     }
   });
   nodeSet(fs, 'read', fsMakeIoCallback('read', fsReadSync));
@@ -229,7 +244,7 @@ export function createFsModule() {
   delete promises.fstat;
   fs.exists = function exists(path, cb) {
     validateFunction(cb, 'cb');
-    setImmediate(cb, fsExistsSync(path));
+    setImmediate(fsCallback, cb, fsExistsSync(path));
   };
   nodeSet(fs.realpathSync, 'native', fs.realpathSync);
   nodeSet(fs.realpath, 'native', fs.realpath);
@@ -316,9 +331,43 @@ function fsAddSync(fs, promises, syncName, impl, resultless) {
   nodeSet(promises, base, fsMakePromise(base, impl));
 }
 
+const FS_OCTAL = /^[0-7]+$/;
+
+/** Node's parseFileMode: a uint32, or an octal string. */
+function fsModeArg(mode) {
+  if (typeof mode === 'string') {
+    if (RegExpPrototypeExec(FS_OCTAL, mode) === null) {
+      throw makeNodeError(
+        TypeErrorCtor,
+        'ERR_INVALID_ARG_VALUE',
+        `The argument 'mode' must be a 32-bit unsigned integer or an octal string. Received '${mode}'`,
+      );
+    }
+    return NumberParseInt(mode, 8);
+  }
+  fsIntegerArg(mode, 'mode', 0, 4294967295);
+  return mode;
+}
+
+/** Node's validateInteger for an id or mode: the type, then integer, then range. */
+function fsIntegerArg(value, name, min, max) {
+  if (typeof value !== 'number') throw makeInvalidArgType(name, 'number', value);
+  if (!NumberIsInteger(value)) throw makeOutOfRange(name, 'an integer', value);
+  if (value < min || value > max) throw makeOutOfRange(name, `>= ${min} && <= ${max}`, value);
+}
+
+// chmod/chown/utimes/fsync families: the arguments are validated as Node validates them and
+// the file must exist; the change itself is not made (the sandbox has no owners or modes).
 function fsMetadataNoop(syscall) {
-  return function (path) {
-    if (typeof path === 'number') {
+  const byFd = syscall[0] === 'f';
+  return function (path, a, b) {
+    if (byFd) fsIntegerArg(path, 'fd', 0, 2147483647);
+    if (StringPrototypeEndsWith(syscall, 'chmod')) fsModeArg(a);
+    if (StringPrototypeEndsWith(syscall, 'chown')) {
+      fsIntegerArg(a, 'uid', -1, 4294967295);
+      fsIntegerArg(b, 'gid', -1, 4294967295);
+    }
+    if (byFd) {
       fsFstatSync(path);
       return;
     }
