@@ -10,11 +10,14 @@ import {
   DateCtor,
   ErrorCtor,
   NumberCtor,
+  NumberIsInteger,
   ObjectSetPrototypeOf,
   PromiseCtor,
+  RangeErrorCtor,
   StringPrototypeStartsWith,
   SymbolAsyncIterator,
   SymbolFor,
+  TypeErrorCtor,
 } from '../js/00_primordials.js';
 import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
 import { setImmediate } from '../js/24_timers.js';
@@ -28,7 +31,7 @@ import {
 } from '../js/40_path.js';
 import { fsAbs, fsFail, fsIsErr, fsPathArg, fsStatRaw } from '../js/41_fs_core.js';
 import { FS_S_IFDIR, FS_S_IFMT, fsModeOf, Stats } from '../js/43_fs_stats.js';
-import { fsCopyFileSync, fsLstatSync } from '../js/44_fs_files.js';
+import { fsCopyFileSync, fsLstatSync, fsStatSync } from '../js/44_fs_files.js';
 import {
   fsMkdirSync,
   fsReaddirSync,
@@ -104,13 +107,53 @@ function cpError(code, message) {
   return err;
 }
 
+const CP_FLAGS = [
+  'dereference',
+  'errorOnExist',
+  'force',
+  'preserveTimestamps',
+  'recursive',
+  'verbatimSymlinks',
+];
+
+/** Node's validateCpOptions: an object of booleans, a copyfile mode 0..7, a filter function. */
+function cpOptions(options) {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object') throw makeInvalidArgType('options', 'object', options);
+  for (let i = 0; i < CP_FLAGS.length; i++) {
+    const v = options[CP_FLAGS[i]];
+    if (v !== undefined && typeof v !== 'boolean') {
+      throw makeInvalidArgType(`options.${CP_FLAGS[i]}`, 'boolean', v);
+    }
+  }
+  if (options.dereference === true && options.verbatimSymlinks === true) {
+    throw makeNodeError(
+      TypeErrorCtor,
+      'ERR_INCOMPATIBLE_OPTION_PAIR',
+      'Option "dereference" cannot be used in combination with option "verbatimSymlinks"',
+    );
+  }
+  const mode = options.mode;
+  if (mode !== undefined && mode !== null) {
+    if (typeof mode !== 'number') throw makeInvalidArgType('mode', 'integer', mode);
+    if (!NumberIsInteger(mode) || mode < 0 || mode > 7) {
+      throw makeNodeError(
+        RangeErrorCtor,
+        'ERR_OUT_OF_RANGE',
+        `The value of "mode" is out of range. It must be an integer >= 0 && <= 7. Received ${mode}`,
+      );
+    }
+  }
+  if (options.filter !== undefined && typeof options.filter !== 'function') {
+    throw makeInvalidArgType('options.filter', 'function', options.filter);
+  }
+  return options;
+}
+
 export function cpSync(src, dest, options = undefined) {
+  const opts = cpOptions(options);
   src = fsPathArg(src, 'src');
   dest = fsPathArg(dest, 'dest');
-  const opts = options ?? {};
-  const force = opts.force !== false;
-  const errorOnExist = !!opts.errorOnExist;
-  const filter = opts.filter;
   const srcAbs = pathResolve(src);
   const destAbs = pathResolve(dest);
   if (srcAbs === destAbs) {
@@ -119,27 +162,40 @@ export function cpSync(src, dest, options = undefined) {
       `Invalid src or dest: cp returned EINVAL (src and dest cannot be the same) ${destAbs}`,
     );
   }
-  const st = fsLstatSync(src);
+  const st = opts.dereference ? fsStatSync(src) : fsLstatSync(src);
+  const destSt = fsLstatSync(dest, { throwIfNoEntry: false });
+  if (st.isDirectory() && destSt !== undefined && !destSt.isDirectory()) {
+    throw cpError(
+      'ERR_FS_CP_DIR_TO_NON_DIR',
+      `Cannot overwrite non-directory with directory: cp returned ENOTDIR (cannot overwrite non-directory ${dest} with directory ${src}) ${dest}`,
+    );
+  }
   if (st.isDirectory()) {
-    if (!opts.recursive) {
-      throw cpError(
-        'ERR_FS_EISDIR',
-        `Recursive option is required to copy a directory: cp returned EISDIR (${src} is a directory (not copied)) ${src}`,
-      );
-    }
     if (StringPrototypeStartsWith(`${destAbs}/`, `${srcAbs}/`)) {
       throw cpError(
         'ERR_FS_CP_EINVAL',
         `Invalid src or dest: cp returned EINVAL (cannot copy ${src} to a subdirectory of self ${dest}) ${dest}`,
       );
     }
+    if (!opts.recursive) {
+      throw cpError(
+        'ERR_FS_EISDIR',
+        `Recursive option is required to copy a directory: cp returned EISDIR (${src} is a directory (not copied)) ${src}`,
+      );
+    }
+  }
+  // As Node: the destination's parent is made first.
+  const parent = pathDirname(destAbs);
+  if (fsLstatSync(parent, { throwIfNoEntry: false }) === undefined) {
+    fsMkdirSync(parent, { recursive: true });
   }
   copyEntry(srcAbs, destAbs, st, {
-    force,
-    errorOnExist,
-    filter,
+    force: opts.force !== false,
+    errorOnExist: !!opts.errorOnExist,
+    filter: opts.filter,
     recursive: !!opts.recursive,
     dereference: !!opts.dereference,
+    verbatimSymlinks: !!opts.verbatimSymlinks,
   });
 }
 
@@ -177,7 +233,7 @@ function copyEntry(src, dest, st, opts) {
     // Node makes a relative target absolute (resolved from the source link's folder); the
     // sandbox refuses absolute link targets, so the copy points at the same file relatively.
     let target = fsReadlinkSync(src);
-    if (!pathIsAbsolute(target)) {
+    if (!opts.verbatimSymlinks && !pathIsAbsolute(target)) {
       target = pathRelative(pathDirname(dest), pathResolve(pathDirname(src), target));
     }
     fsSymlinkSync(target, dest);
