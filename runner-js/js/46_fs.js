@@ -8,6 +8,11 @@ import {
   ArrayPrototypeIncludes,
   ArrayPrototypePop,
   BigIntCtor,
+  DateCtor,
+  DateNow,
+  DatePrototypeGetTime,
+  MathRound,
+  NumberIsFinite,
   NumberIsInteger,
   NumberParseInt,
   ObjectDefineProperty,
@@ -27,8 +32,20 @@ import {
   validateFunction,
 } from './06_errors.js';
 import { setImmediate } from './24_timers.js';
+import { wasiFdFilestatSetTimes } from './30_wasi.js';
+import { wasiPathFilestatSetTimes } from './32_wasi_fs.js';
 import { nodeSet } from './40_path.js';
-import { fsPathArg } from './41_fs_core.js';
+import {
+  FS_ENOENT,
+  fsAbs,
+  fsCheck,
+  fsFail,
+  fsInvalidate,
+  fsLocate,
+  fsLocatedFd,
+  fsPathArg,
+  fsRestBytes,
+} from './41_fs_core.js';
 import {
   Dirent,
   FS_S_IFBLK,
@@ -357,6 +374,53 @@ function fsStatfsSync(path, options = undefined) {
   return out;
 }
 
+// ---- utimes, futimes, lutimes: real, through WASI's filestat_set_times ----
+
+/** Node's toUnixTimestamp: seconds from a number, a numeric string or a Date. */
+function fsTimeArg(time, name) {
+  // biome-ignore lint/suspicious/noDoubleEquals: Node's own test of a numeric string
+  if (typeof time === 'string' && +time == time) return +time;
+  if (typeof time === 'number' && NumberIsFinite(time)) return time < 0 ? DateNow() / 1000 : time;
+  if (time instanceof DateCtor) return DatePrototypeGetTime(time) / 1000;
+  throw makeInvalidArgType(name, 'number or an instance of Date', time);
+}
+
+/** Seconds as WASI nanoseconds (millisecond precision, as a Date carries). */
+function fsNanos(seconds) {
+  return BigIntCtor(MathRound(seconds * 1000)) * 1000000n;
+}
+
+// WASI fstflags: set atime (1) and mtime (4) to the given values.
+const FS_SET_BOTH = 5;
+
+export function fsSetTimes(target, atime, mtime, syscall, follow) {
+  const at = fsNanos(fsTimeArg(atime, 'atime'));
+  const mt = fsNanos(fsTimeArg(mtime, 'mtime'));
+  if (follow === undefined) {
+    fsIntegerArg(target, 'fd', 0, 2147483647);
+    fsFstatSync(target);
+    fsCheck(wasiFdFilestatSetTimes(target, at, mt, FS_SET_BOTH), syscall);
+    fsInvalidate();
+    return;
+  }
+  const path = fsPathArg(target);
+  // A missing file is ENOENT even on a read-only mount (which would answer EROFS).
+  if (follow) fsStatSync(path);
+  else fsLstatSync(path);
+  const abs = fsAbs(path);
+  if (!fsLocate(abs)) fsFail(FS_ENOENT, syscall, path);
+  const r = wasiPathFilestatSetTimes(
+    fsLocatedFd(),
+    follow ? 1 : 0,
+    fsRestBytes(abs),
+    at,
+    mt,
+    FS_SET_BOTH,
+  );
+  fsCheck(r, syscall, path);
+  fsInvalidate();
+}
+
 const FS_OCTAL = /^[0-7]+$/;
 
 /** Node's parseFileMode: a uint32, or an octal string. */
@@ -432,6 +496,12 @@ function fsAddLazyParts(fs, promises) {
     false,
   );
   fsAddSync(fs, promises, 'statfsSync', fsStatfsSync, false);
+  fsAddSync(fs, promises, 'utimesSync', (p, a, m) => fsSetTimes(p, a, m, 'utime', true), true);
+  fsAddSync(fs, promises, 'lutimesSync', (p, a, m) => fsSetTimes(p, a, m, 'lutime', false), true);
+  fsAddSync(fs, promises, 'futimesSync', (fd, a, m) => fsSetTimes(fd, a, m, 'futime'), true);
+  nodeSet(fs, '_toUnixTimestamp', function _toUnixTimestamp(time, name = 'time') {
+    return fsTimeArg(time, name);
+  });
   const metadata = [
     ['chmodSync', 'chmod'],
     ['lchmodSync', 'lchmod'],
@@ -439,9 +509,6 @@ function fsAddLazyParts(fs, promises) {
     ['chownSync', 'chown'],
     ['lchownSync', 'lchown'],
     ['fchownSync', 'fchown'],
-    ['utimesSync', 'utime'],
-    ['lutimesSync', 'lutime'],
-    ['futimesSync', 'futime'],
     ['fsyncSync', 'fsync'],
     ['fdatasyncSync', 'fdatasync'],
   ];

@@ -39,6 +39,7 @@ import {
   fsRmSync,
   fsSymlinkSync,
 } from '../js/45_fs_dirs.js';
+import { fsSetTimes } from '../js/46_fs.js';
 
 // ---- BigIntStats ----
 
@@ -196,6 +197,7 @@ export function cpSync(src, dest, options = undefined) {
     recursive: !!opts.recursive,
     dereference: !!opts.dereference,
     verbatimSymlinks: !!opts.verbatimSymlinks,
+    preserveTimestamps: !!opts.preserveTimestamps,
   });
 }
 
@@ -239,6 +241,7 @@ function copyEntry(src, dest, st, opts) {
     fsSymlinkSync(target, dest);
   } else {
     fsCopyFileSync(src, dest);
+    if (opts.preserveTimestamps) fsSetTimes(dest, st.atime, st.mtime, 'utime', true);
   }
 }
 
