@@ -45,7 +45,11 @@ async fn victim(sc: &Sidecar) -> Output {
 
 fn assert_victim(out: &Output) {
     assert_eq!(
-        (out.status.code, out.status.error.as_ref(), stdout(out).as_str()),
+        (
+            out.status.code,
+            out.status.error.as_ref(),
+            stdout(out).as_str()
+        ),
         (0, None, "victim 1+2\n"),
         "{out:?}"
     );
@@ -150,7 +154,9 @@ fn tap(out: &Output) -> String {
 async fn node_test_reports_the_same_under_patched_prototypes() {
     let sc = sidecar().await;
     let clean = run(&sc, node(TESTS)).await;
-    let counted = format!("{TESTS}\nconst before = hits(); process.on('exit', () => console.log('hits', hits() - before));");
+    let counted = format!(
+        "{TESTS}\nconst before = hits(); process.on('exit', () => console.log('hits', hits() - before));"
+    );
     let out = hostile(&sc, &counted).await;
     assert_eq!(clean.status.code, 1, "{clean:?}");
     assert!(tap(&clean).contains("not ok 3 - fails"), "{clean:?}");

@@ -14,6 +14,7 @@ mod limits;
 mod net;
 mod node_conformance;
 mod node_crypto;
+mod node_domain;
 mod node_surface;
 mod node_web;
 mod node_zlib;
