@@ -16,6 +16,7 @@ mod node_conformance;
 mod node_crypto;
 mod node_domain;
 mod node_surface;
+mod node_vm;
 mod node_web;
 mod node_zlib;
 mod protocol;
