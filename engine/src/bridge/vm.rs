@@ -254,7 +254,13 @@ fn enumerator<'s>(
     let Some((sandbox, _)) = parts(scope, &args) else {
         return;
     };
-    if let Some(names) = sandbox.get_own_property_names(scope, Default::default()) {
+    // Names only (V8 checks each is a Name): integer keys as strings, symbols too.
+    let args = v8::GetPropertyNamesArgsBuilder::new()
+        .mode(v8::KeyCollectionMode::OwnOnly)
+        .property_filter(v8::PropertyFilter::ALL_PROPERTIES)
+        .key_conversion(v8::KeyConversionMode::ConvertToString)
+        .build();
+    if let Some(names) = sandbox.get_own_property_names(scope, args) {
         rv.set(names);
     }
 }

@@ -134,3 +134,23 @@ for (const src of ['a', 'a = 1', 'var b = 2', 'Object.keys(globalThis)', 'delete
         "{text}"
     );
 }
+
+/// V8 insists that an enumerator's names are Names: integer keys of the sandbox come back as
+/// strings (once a fatal "Check failed: IsName" that took the engine cell down).
+#[tokio::test]
+async fn a_sandbox_with_index_keys_enumerates_without_crashing() {
+    let sc = sidecar().await;
+    let code = r#"
+const vm = require('vm');
+const ctx = vm.createContext({ 0: 'a', 1: 'b', x: 1, [Symbol('s')]: 2 });
+console.log(vm.runInContext('Object.keys(globalThis).join()', ctx));
+console.log(vm.runInContext('Object.getOwnPropertyNames(globalThis).includes("0")', ctx));
+"#;
+    let (out, v) = tokio::join!(run(&sc, node(code)), victim(&sc));
+    assert_victim(&v);
+    assert_eq!(
+        (out.status.code, stdout(&out).as_str()),
+        (0, "0,1,x\ntrue\n"),
+        "{out:?}"
+    );
+}
