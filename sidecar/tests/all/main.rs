@@ -13,6 +13,7 @@ mod js_exec;
 mod limits;
 mod net;
 mod node_conformance;
+mod node_console;
 mod node_crypto;
 mod node_domain;
 mod node_surface;
