@@ -27,6 +27,8 @@ pub struct GuestState {
     pub exit_code: Cell<Option<i32>>,
     /// Scripts compiled by `compileScript`, run by index.
     pub scripts: RefCell<Vec<v8::Global<v8::UnboundScript>>>,
+    /// The `vm` contexts the guest made (`bridge/vm.rs`), by index.
+    pub vm_contexts: RefCell<Vec<v8::Global<v8::Context>>>,
     /// Rejected promises with no handler yet, with their reasons.
     pub rejections: RefCell<Vec<(v8::Global<v8::Promise>, v8::Global<v8::Value>)>>,
     /// Call-mode state, when this exec is a `Call`.
@@ -66,6 +68,7 @@ impl GuestState {
             stdin_ref: Cell::new(false),
             exit_code: Cell::new(None),
             scripts: RefCell::new(Vec::new()),
+            vm_contexts: RefCell::new(Vec::new()),
             rejections: RefCell::new(Vec::new()),
             call: RefCell::new(call),
             wasi: RefCell::new(Some(host)),

@@ -17,13 +17,21 @@ use crate::runner::{self, Compile};
 /// V8 flags set by this process that affect the heap (none yet), part of the digest.
 pub const HEAP_FLAGS: &str = "";
 
+/// The index (for `Context::from_snapshot`) of the runner's context in the blob; the default
+/// context is a vanilla one. Part of the digest, with the layout it names.
+pub const RUNNER_CONTEXT: usize = 0;
+const CONTEXT_LAYOUT: &str = "default: vanilla (vm contexts); 0: the runner's context";
+
 /// The digest of the snapshot this build of the sidecar creates.
 pub fn digest() -> Digest {
     let names = bridge::external_reference_names();
     DigestInput {
         v8_version: v8::V8::get_version(),
         heap_flags: HEAP_FLAGS,
-        sources: &[(agentos_runner_js::RUNNER_NAME, agentos_runner_js::RUNNER)],
+        sources: &[
+            (agentos_runner_js::RUNNER_NAME, agentos_runner_js::RUNNER),
+            ("context-layout", CONTEXT_LAYOUT),
+        ],
         external_references: &names,
     }
     .digest()
@@ -40,12 +48,17 @@ pub fn create_blob() -> Result<Vec<u8>, CreateError> {
     let mut creator = v8::Isolate::snapshot_creator(Some(refs.into()), None);
     let prepared = {
         v8::scope!(let scope, &mut creator);
+        // The default context (what `Context::new` restores) stays vanilla: `vm` contexts are
+        // made from it. The runner's context is added as context RUNNER_CONTEXT.
+        let vanilla = v8::Context::new(scope, Default::default());
+        scope.set_default_context(vanilla);
         let context = v8::Context::new(scope, Default::default());
         let scope = &mut v8::ContextScope::new(scope, context);
-        // The default context is set either way: the creator must make a blob before it drops.
+        // The context is added either way: the creator must make a blob before it drops.
         let stashed = runner::evaluate(scope, Compile::Eager)
             .and_then(|runner| runner::stash(scope, context, runner));
-        scope.set_default_context(context);
+        let index = scope.add_context(context);
+        debug_assert_eq!(index, RUNNER_CONTEXT, "the first added context");
         stashed
     };
     let blob = creator.create_blob(v8::FunctionCodeHandling::Keep);

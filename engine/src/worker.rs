@@ -23,7 +23,7 @@ use crate::heap::HeapGuard;
 use crate::isolates::Isolates;
 use crate::phases::Phases;
 use crate::runner;
-use crate::snapshot_gate::GateGuard;
+use crate::snapshot_gate::{BlobKind, GateGuard};
 
 /// Native stack of a worker thread; V8's own stack limit sits well inside it.
 pub const WORKER_STACK_BYTES: usize = 8 << 20;
@@ -185,7 +185,17 @@ fn prepare_and_run(
     let after = {
         let t = phases.lap("isolate_create", started);
         v8::scope!(let scope, &mut isolate);
-        let context = v8::Context::new(scope, Default::default());
+        // From a userland snapshot the runner's context is a non-default one (the default is
+        // vanilla, for `vm` contexts); without one, a fresh context.
+        let restored = match guard.kind() {
+            BlobKind::Userland(_) => v8::Context::from_snapshot(
+                scope,
+                crate::snapshot::RUNNER_CONTEXT,
+                Default::default(),
+            ),
+            BlobKind::Builtin => None,
+        };
+        let context = restored.unwrap_or_else(|| v8::Context::new(scope, Default::default()));
         let t = phases.lap("context_create", t);
         let scope = &mut v8::ContextScope::new(scope, context);
         let runner = runner::for_context(scope, context, guard.kind());

@@ -104,8 +104,45 @@ export function fatalExit(text) {
   exitProcess(1);
 }
 
-// An exception escaped guest code: 'uncaughtException' listeners, or print it and exit(1).
+// process.setUncaughtExceptionCaptureCallback's function, else null: called instead of the
+// 'uncaughtException' listeners, as in Node (the `domain` builtin installs one too).
+let uncaughtCapture = null;
+
+export function getUncaughtCapture() {
+  return uncaughtCapture;
+}
+
+export function setUncaughtCapture(fn) {
+  uncaughtCapture = fn;
+}
+
+// lib/domain.js's handler, else null: true when the domain active where `err` was thrown took it
+// (decided at the throw: the active domain follows the async context, Node's capture callback
+// follows its async hooks).
+let domainHandler = null;
+
+export function setDomainUncaughtHandler(fn) {
+  domainHandler = fn;
+}
+
+// An exception escaped guest code: the active domain, else the capture callback, else
+// 'uncaughtException' listeners, else print it and exit(1).
 export function triggerUncaught(err, atThrow = true) {
+  if (!reportingFatal && domainHandler !== null) {
+    try {
+      if (domainHandler(err) === true) return;
+    } catch (err2) {
+      err = err2;
+    }
+  }
+  if (!reportingFatal && uncaughtCapture !== null) {
+    try {
+      ReflectApply(uncaughtCapture, undefined, [err]);
+      return;
+    } catch (err2) {
+      err = err2;
+    }
+  }
   if (!reportingFatal && processListenerCount('uncaughtException') > 0) {
     try {
       processEmit('uncaughtException', err, 'uncaughtException');

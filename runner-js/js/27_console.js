@@ -22,6 +22,7 @@ import { splitLines } from './01_helpers.js';
 import { inspect } from './04_inspect.js';
 import { formatWithOptions } from './05_format.js';
 import { emitWarning } from './23_warnings.js';
+import { loadLazyBuiltin } from './49_lazy.js';
 
 let groupIndent = '';
 const consoleCounts = new MapCtor();
@@ -156,6 +157,8 @@ function makeConsole() {
     table(data) {
       consoleWrite(1, formatLog([data]));
     },
+    // Clears a terminal; stdout is never one in the sandbox.
+    clear() {},
   };
   const con = {};
   const keys = ObjectKeys(methods);
@@ -168,6 +171,32 @@ function makeConsole() {
       configurable: true,
     });
   }
+  // `console.Console` (lib/internal__console.js), loaded on first use.
+  ObjectDefineProperty(con, 'Console', {
+    __proto__: null,
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = loadLazyBuiltin('internal/console').Console;
+      ObjectDefineProperty(con, 'Console', {
+        __proto__: null,
+        value,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+      return value;
+    },
+    set(value) {
+      ObjectDefineProperty(con, 'Console', {
+        __proto__: null,
+        value,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    },
+  });
   ObjectDefineProperty(con, SymbolToStringTag, {
     __proto__: null,
     value: 'console',

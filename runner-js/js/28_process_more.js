@@ -5,9 +5,9 @@
 // (ERR_NOT_SUPPORTED_IN_SANDBOX). Only small stubs live here (the snapshot): the
 // implementations are in lib/internal__process_more.js, loaded on first use.
 
-import { ObjectDefineProperty, ObjectKeys, ReflectApply } from './00_primordials.js';
-import { NODE_VERSION } from './06_errors.js';
-import { processObject } from './20_exit.js';
+import { ErrorCtor, ObjectDefineProperty, ObjectKeys, ReflectApply } from './00_primordials.js';
+import { makeInvalidArgType, makeNodeError, NODE_VERSION } from './06_errors.js';
+import { getUncaughtCapture, processObject, setUncaughtCapture } from './20_exit.js';
 import { loadLazyBuiltin } from './49_lazy.js';
 
 function processMore() {
@@ -64,6 +64,47 @@ function defineLazyValue(key, load) {
   });
 }
 
+let domainOwnsCapture = false;
+
+// The `domain` builtin loaded: from now on it alone sets the capture callback (as Node).
+export function claimUncaughtCaptureForDomain() {
+  if (getUncaughtCapture() !== null) {
+    throw makeNodeError(
+      ErrorCtor,
+      'ERR_DOMAIN_CALLBACK_NOT_AVAILABLE',
+      'A callback was registered through process.setUncaughtExceptionCaptureCallback(), which is mutually exclusive with using the `domain` module',
+    );
+  }
+  domainOwnsCapture = true;
+}
+
+function setUncaughtExceptionCaptureCallback(fn) {
+  if (domainOwnsCapture) {
+    throw makeNodeError(
+      ErrorCtor,
+      'ERR_DOMAIN_CANNOT_SET_UNCAUGHT_EXCEPTION_CAPTURE',
+      'The `domain` module is in use, which is mutually exclusive with calling process.setUncaughtExceptionCaptureCallback()',
+    );
+  }
+  if (fn === null) {
+    setUncaughtCapture(null);
+    return;
+  }
+  if (typeof fn !== 'function') throw makeInvalidArgType('fn', ['Function', 'null'], fn);
+  if (getUncaughtCapture() !== null) {
+    throw makeNodeError(
+      ErrorCtor,
+      'ERR_UNCAUGHT_EXCEPTION_CAPTURE_ALREADY_SET',
+      '`process.setupUncaughtExceptionCapture()` was called while a capture callback was already active',
+    );
+  }
+  setUncaughtCapture(fn);
+}
+
+function hasUncaughtExceptionCaptureCallback() {
+  return getUncaughtCapture() !== null;
+}
+
 /** Installs the members above on `process` (at factory time). */
 export function populateProcessMore() {
   const memoryUsage = delegate('memoryUsage');
@@ -90,6 +131,8 @@ export function populateProcessMore() {
     getgroups: function getgroups() {
       return [0];
     },
+    setUncaughtExceptionCaptureCallback,
+    hasUncaughtExceptionCaptureCallback,
     getActiveResourcesInfo: function getActiveResourcesInfo() {
       return [];
     },

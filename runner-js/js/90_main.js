@@ -58,7 +58,7 @@ import {
   cjsFormatOf,
   cjsInit,
   cjsMakeRequire,
-} from './51_cjs.js';
+} from './53_cjs_load.js';
 import { callHostReply, callStart } from './60_call.js';
 
 let started = false;

@@ -11,11 +11,16 @@ import {
   asyncContextGet,
   asyncContextSet,
   MapCtor,
+  MapIteratorPrototypeNext,
   MapPrototypeDelete,
+  MapPrototypeEntries,
   MapPrototypeGet,
   MapPrototypeHas,
   MapPrototypeSet,
   ReflectApply,
+  WeakMapCtor,
+  WeakMapPrototypeGet,
+  WeakMapPrototypeSet,
 } from '../js/00_primordials.js';
 import { makeInvalidArgType, validateFunction } from '../js/06_errors.js';
 
@@ -29,9 +34,28 @@ function withFrame(frame, fn, thisArg, args) {
   }
 }
 
+// Frames are made here only, and recorded, so a guest's own Map set as the context is no frame
+// and copying one never goes through Map.prototype (which a guest may have patched).
+const frames = new WeakMapCtor();
+
+function isFrame(value) {
+  return value !== null && typeof value === 'object' && WeakMapPrototypeGet(frames, value) === true;
+}
+
+function copyFrame(current) {
+  const next = new MapCtor();
+  WeakMapPrototypeSet(frames, next, true);
+  if (!isFrame(current)) return next;
+  const entries = MapPrototypeEntries(current);
+  for (let step = MapIteratorPrototypeNext(entries); !step.done; ) {
+    MapPrototypeSet(next, step.value[0], step.value[1]);
+    step = MapIteratorPrototypeNext(entries);
+  }
+  return next;
+}
+
 function frameWith(storage, store) {
-  const current = asyncContextGet();
-  const next = current instanceof MapCtor ? new MapCtor(current) : new MapCtor();
+  const next = copyFrame(asyncContextGet());
   MapPrototypeSet(next, storage, store);
   return next;
 }
@@ -50,8 +74,8 @@ export class AsyncLocalStorage {
 
   disable() {
     const current = asyncContextGet();
-    if (current instanceof MapCtor && MapPrototypeHas(current, this)) {
-      const next = new MapCtor(current);
+    if (isFrame(current) && MapPrototypeHas(current, this)) {
+      const next = copyFrame(current);
       MapPrototypeDelete(next, this);
       asyncContextSet(next);
     }
@@ -59,7 +83,7 @@ export class AsyncLocalStorage {
 
   getStore() {
     const current = asyncContextGet();
-    return current instanceof MapCtor ? MapPrototypeGet(current, this) : undefined;
+    return isFrame(current) ? MapPrototypeGet(current, this) : undefined;
   }
 
   enterWith(store) {
@@ -72,10 +96,10 @@ export class AsyncLocalStorage {
 
   exit(callback, ...args) {
     const current = asyncContextGet();
-    if (!(current instanceof MapCtor) || !MapPrototypeHas(current, this)) {
+    if (!isFrame(current) || !MapPrototypeHas(current, this)) {
       return ReflectApply(callback, undefined, args);
     }
-    const next = new MapCtor(current);
+    const next = copyFrame(current);
     MapPrototypeDelete(next, this);
     return withFrame(next, callback, undefined, args);
   }
@@ -108,7 +132,7 @@ export class AsyncResource {
     validateFunction(fn, 'fn');
     const resource = this;
     const bound = function bound(...args) {
-      return resource.runInAsyncScope(fn, thisArg === undefined ? this : thisArg, ...args);
+      return withFrame(resource.#frame, fn, thisArg === undefined ? this : thisArg, args);
     };
     return bound;
   }

@@ -21,7 +21,7 @@ import { listPush } from '../js/01_helpers.js';
 import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
 import { nextTick } from '../js/21_ticks.js';
 import { onChildEvent } from '../js/29_children.js';
-import { cjsBuiltin } from '../js/51_cjs.js';
+import { cjsBuiltin } from '../js/51_cjs_builtins.js';
 import { osConstants } from './internal__os_constants.js';
 import { Readable } from './internal__stream_readable.js';
 import { Writable } from './internal__stream_writable.js';

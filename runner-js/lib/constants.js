@@ -2,7 +2,7 @@
 // fs.constants and crypto.constants (packages such as graceful-fs still read it).
 
 import { ObjectAssign, ObjectFreeze } from '../js/00_primordials.js';
-import { cjsBuiltin } from '../js/51_cjs.js';
+import { cjsBuiltin } from '../js/51_cjs_builtins.js';
 import { osConstants } from './internal__os_constants.js';
 
 export const moduleExports = ObjectFreeze(

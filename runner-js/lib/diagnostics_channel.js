@@ -8,7 +8,11 @@ import {
   ArrayPrototypeSplice,
   FunctionPrototypeCall,
   MapCtor,
+  MapIteratorPrototypeNext,
+  MapPrototypeDelete,
+  MapPrototypeEntries,
   MapPrototypeGet,
+  MapPrototypeGetSize,
   MapPrototypeSet,
   PromisePrototypeThen,
   PromiseReject,
@@ -35,7 +39,7 @@ export class Channel {
   }
 
   get hasSubscribers() {
-    return this.#subscribers.length > 0 || this.#stores.size > 0;
+    return this.#subscribers.length > 0 || MapPrototypeGetSize(this.#stores) > 0;
   }
 
   subscribe(subscription) {
@@ -71,7 +75,7 @@ export class Channel {
   }
 
   unbindStore(store) {
-    return this.#stores.delete(store);
+    return MapPrototypeDelete(this.#stores, store);
   }
 
   runStores(data, fn, thisArg, ...args) {
@@ -79,11 +83,15 @@ export class Channel {
       this.publish(data);
       return ReflectApply(fn, thisArg, args);
     };
-    for (const [store, transform] of this.#stores) {
+    const entries = MapPrototypeEntries(this.#stores);
+    for (let step = MapIteratorPrototypeNext(entries); !step.done; ) {
+      const store = step.value[0];
+      const transform = step.value[1];
       const inner = run;
       const value =
         transform === undefined ? data : FunctionPrototypeCall(transform, undefined, data);
       run = () => store.run(value, inner);
+      step = MapIteratorPrototypeNext(entries);
     }
     return run();
   }

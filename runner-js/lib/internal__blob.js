@@ -19,6 +19,7 @@ import {
   StringPrototypeToLowerCase,
   SymbolFor,
   SymbolToStringTag,
+  TypedArrayPrototypeGetBuffer,
   TypedArrayPrototypeGetLength,
   TypedArrayPrototypeSet,
   WeakMapCtor,
@@ -161,7 +162,8 @@ export class Blob {
     } catch (err) {
       return PromiseReject(err);
     }
-    return PromiseResolve(ArrayBufferSlice(copyOut(state.bytes), 0));
+    // A fresh copy: its buffer is exactly the blob's bytes.
+    return PromiseResolve(TypedArrayPrototypeGetBuffer(copyOut(state.bytes)));
   }
 
   text() {

@@ -36,14 +36,14 @@ import { nodeSet, pathCwd, pathDirname } from '../js/40_path.js';
 import { fsFail, fsIsErr, fsReadFileRaw, fsTakeProbed } from '../js/41_fs_core.js';
 import { loadLazyBuiltin } from '../js/49_lazy.js';
 import { CjsJSONParse, cjsStripBOM } from '../js/50_cjs_resolve.js';
+import { cjsBuiltin } from '../js/51_cjs_builtins.js';
 import {
-  cjsBuiltin,
   cjsForgetMain,
   cjsIsLoading,
   cjsLoadForEsm,
   cjsParentFilename,
   cjsResolveFrom,
-} from '../js/51_cjs.js';
+} from '../js/53_cjs_load.js';
 import {
   dataURL,
   ESM_CONDITIONS,

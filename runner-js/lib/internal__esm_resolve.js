@@ -33,7 +33,7 @@ import {
   cjsReadPackage,
   cjsSplitPackage,
 } from '../js/50_cjs_resolve.js';
-import { cjsIsBuiltin, cjsIsSchemeBuiltin } from '../js/51_cjs.js';
+import { cjsIsBuiltin, cjsIsSchemeBuiltin } from '../js/51_cjs_builtins.js';
 
 // Node 22's conditions for import and import(); `require` uses CJS_CONDITIONS.
 export const ESM_CONDITIONS = ['node', 'import', 'module-sync', 'default'];

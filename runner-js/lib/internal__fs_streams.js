@@ -25,7 +25,7 @@ import { makeInvalidArgType, makeNodeError, validateFunction } from '../js/06_er
 import { nextTick } from '../js/21_ticks.js';
 import { emitWarning } from '../js/23_warnings.js';
 import { fsPathArg } from '../js/41_fs_core.js';
-import { cjsBuiltin } from '../js/51_cjs.js';
+import { cjsBuiltin } from '../js/51_cjs_builtins.js';
 import { Buffer } from './buffer.js';
 import { validateInteger } from './internal__buffer.js';
 import { asChunk, errorOrDestroy } from './internal__stream_core.js';

@@ -5,17 +5,36 @@
 // has run; any failure sets the exit code to 1. Not here: `mock`, `snapshot`, `run()` of other
 // files and the `--test` command-line runner.
 
-import { ErrorCtor, ObjectAssign, PromiseCtor, PromiseResolve } from '../js/00_primordials.js';
+import {
+  ArrayPrototypeFilter,
+  ArrayPrototypeIndexOf,
+  ArrayPrototypeJoin,
+  ArrayPrototypeReverse,
+  ArrayPrototypeShift,
+  ArrayPrototypeUnshift,
+  DateNow,
+  ErrorCtor,
+  FunctionPrototypeCall,
+  MathMax,
+  ObjectAssign,
+  PromiseCtor,
+  PromiseResolve,
+  ReflectApply,
+  StringPrototypeIncludes,
+  StringPrototypeRepeat,
+  StringPrototypeSplit,
+} from '../js/00_primordials.js';
 import { listPush } from '../js/01_helpers.js';
-import { cjsBuiltin } from '../js/51_cjs.js';
+import { inspect } from '../js/04_inspect.js';
+import { cjsBuiltin } from '../js/51_cjs_builtins.js';
+import { AbortController } from './internal__abort.js';
 
 const processObject = cjsBuiltin('process');
-const util = cjsBuiltin('util');
 const assert = cjsBuiltin('assert');
 
 const counts = { tests: 0, suites: 0, pass: 0, fail: 0, cancelled: 0, skipped: 0, todo: 0 };
 let reported = false;
-const started = Date.now();
+const started = DateNow();
 
 function write(text) {
   processObject.stdout.write(`${text}\n`);
@@ -23,18 +42,21 @@ function write(text) {
 
 function yamlBlock(indent, fields) {
   const lines = [`${indent}  ---`];
-  for (const [key, value] of fields) {
+  for (let i = 0; i < fields.length; i++) {
+    const key = fields[i][0];
+    const value = fields[i][1];
     if (value === undefined) continue;
-    const text = typeof value === 'string' ? value : util.inspect(value);
-    if (text.includes('\n')) {
+    const text = typeof value === 'string' ? value : inspect(value);
+    if (StringPrototypeIncludes(text, '\n')) {
       listPush(lines, `${indent}  ${key}: |-`);
-      for (const line of text.split('\n')) listPush(lines, `${indent}    ${line}`);
+      const split = StringPrototypeSplit(text, '\n');
+      for (let i = 0; i < split.length; i++) listPush(lines, `${indent}    ${split[i]}`);
     } else {
       listPush(lines, `${indent}  ${key}: ${typeof value === 'string' ? `'${text}'` : text}`);
     }
   }
   listPush(lines, `${indent}  ...`);
-  return lines.join('\n');
+  return ArrayPrototypeJoin(lines, '\n');
 }
 
 function normalize(name, options, fn) {
@@ -46,6 +68,11 @@ function normalize(name, options, fn) {
     options: options || {},
     fn,
   };
+}
+
+// Puts the items of `list` before those of `chain`, in their order.
+function prepend(chain, list) {
+  for (let i = list.length - 1; i >= 0; i--) ArrayPrototypeUnshift(chain, list[i]);
 }
 
 class Hooks {
@@ -76,7 +103,7 @@ class Test {
   }
 
   get indent() {
-    return '    '.repeat(Math.max(0, this.depth));
+    return StringPrototypeRepeat('    ', MathMax(0, this.depth));
   }
 
   add(child) {
@@ -85,43 +112,48 @@ class Test {
   }
 
   async runHooks(list, context) {
-    for (const hook of list) await callFn(hook, context);
+    for (let i = 0; i < list.length; i++) await callFn(list[i], context);
   }
 
   eachHooks(kind) {
     const chain = [];
-    for (let t = this.parent; t; t = t.parent) chain.unshift(...t.hooks[kind]);
-    chain.unshift(...rootHooks[kind]);
-    return kind === 'afterEach' ? chain.reverse() : chain;
+    // Outermost first: the root's hooks, then each suite's down to this test's parent.
+    for (let t = this.parent; t; t = t.parent) prepend(chain, t.hooks[kind]);
+    prepend(chain, rootHooks[kind]);
+    return kind === 'afterEach' ? ArrayPrototypeReverse(chain) : chain;
   }
 
   async run() {
-    const begin = Date.now();
+    const begin = DateNow();
     write(`${this.indent}# Subtest: ${this.name}`);
     if (this.skip === null && this.todo === null) {
       const context = new TestContext(this);
       try {
         if (!this.isSuite) await this.runHooks(this.eachHooks('beforeEach'), context);
         if (this.fn) {
-          const out = this.isSuite ? this.fn.call(context, context) : callFn(this.fn, context);
+          const out = this.isSuite
+            ? FunctionPrototypeCall(this.fn, context, context)
+            : callFn(this.fn, context);
           await out;
         }
         await this.runHooks(this.hooks.before, context);
         for (let i = 0; i < this.children.length; i++) await this.children[i].start();
         await this.runHooks(this.hooks.after, context);
         if (!this.isSuite) await this.runHooks(this.eachHooks('afterEach'), context);
-        const failed = this.children.find((c) => c.error !== null && c.todo === null);
-        if (failed && this.error === null) {
-          this.error = new ErrorCtor(
-            `${this.children.filter((c) => c.error).length} subtest failed`,
-          );
+        const failed = ArrayPrototypeFilter(
+          this.children,
+          (c) => c.error !== null && c.todo === null,
+        ).length;
+        if (failed > 0 && this.error === null) {
+          const count = ArrayPrototypeFilter(this.children, (c) => c.error).length;
+          this.error = new ErrorCtor(`${count} subtest failed`);
           this.subtestsFailed = true;
         }
       } catch (err) {
         this.error = err;
       }
     }
-    this.report(Date.now() - begin);
+    this.report(DateNow() - begin);
   }
 
   start() {
@@ -131,7 +163,7 @@ class Test {
 
   report(duration) {
     const parentList = this.parent ? this.parent.children : roots;
-    const n = parentList.indexOf(this) + 1;
+    const n = ArrayPrototypeIndexOf(parentList, this) + 1;
     if (this.children.length > 0) write(`${this.indent}    1..${this.children.length}`);
     let directive = '';
     if (this.skip !== null) directive = ` # SKIP${this.skip ? ` ${this.skip}` : ''}`;
@@ -148,7 +180,8 @@ class Test {
       if (!this.subtestsFailed && err?.stack) listPush(fields, ['stack', `${err.stack}`]);
     }
     write(yamlBlock(this.indent, fields));
-    for (const d of this.diagnostics) write(`${this.indent}# ${d}`);
+    for (let i = 0; i < this.diagnostics.length; i++)
+      write(`${this.indent}# ${this.diagnostics[i]}`);
     if (this.isSuite) counts.suites++;
     else {
       counts.tests++;
@@ -162,16 +195,20 @@ class Test {
   }
 }
 
-async function callFn(fn, context) {
+// Not async: returning the test's own promise from an async function would resolve through a
+// lookup of its `then` (which a guest may have patched); callers await the result instead.
+function callFn(fn, context) {
   if (fn.length >= 2) {
     return new PromiseCtor((resolve, reject) => {
-      const result = fn.call(context, context, (err) => (err ? reject(err) : resolve()));
+      const result = FunctionPrototypeCall(fn, context, context, (err) =>
+        err ? reject(err) : resolve(),
+      );
       if (result && typeof result.then === 'function') {
         reject(new ErrorCtor('passed a callback but also returned a Promise'));
       }
     });
   }
-  return fn.call(context, context);
+  return FunctionPrototypeCall(fn, context, context);
 }
 
 class TestContext {
@@ -227,28 +264,52 @@ class TestContext {
 const roots = [];
 const rootHooks = new Hooks();
 let current = null; // the suite whose body is running, if any
-let chain = PromiseResolve(undefined);
 let rootBeforeRan = false;
 
 function summary() {
   if (reported) return;
   reported = true;
   write(`1..${roots.length}`);
-  for (const key of ['tests', 'suites', 'pass', 'fail', 'cancelled', 'skipped', 'todo']) {
-    write(`# ${key} ${counts[key]}`);
+  const keys = ['tests', 'suites', 'pass', 'fail', 'cancelled', 'skipped', 'todo'];
+  for (let i = 0; i < keys.length; i++) write(`# ${keys[i]} ${counts[keys[i]]}`);
+  write(`# duration_ms ${DateNow() - started}`);
+}
+
+// The top-level tests run one after another in one async loop (`drain`), which awaits each; no
+// promise reaction returns a promise, so nothing resolves through a (patchable) `then` lookup.
+const queue = []; // [entry, resolve] pairs waiting to run
+let draining = false;
+let finishing = false; // 'beforeExit' came: the root `after` hooks and the summary are due
+
+async function drain() {
+  draining = true;
+  // Tests start after the file's own code has run (its later tests and hooks are registered).
+  await PromiseResolve(undefined);
+  while (queue.length > 0) {
+    const next = ArrayPrototypeShift(queue);
+    if (!rootBeforeRan) {
+      rootBeforeRan = true;
+      const hooks = rootHooks.before;
+      for (let i = 0; i < hooks.length; i++) await callFn(hooks[i], {});
+    }
+    await next[0].start();
+    next[1](undefined);
   }
-  write(`# duration_ms ${Date.now() - started}`);
+  draining = false;
+  if (finishing) await finishNow();
+}
+
+async function finishNow() {
+  const hooks = rootHooks.after;
+  for (let i = 0; i < hooks.length; i++) await callFn(hooks[i], {});
+  summary();
 }
 
 // When the loop empties: the root `after` hooks run, then the summary.
-let finishing = false;
 function finish() {
   if (finishing) return;
   finishing = true;
-  chain = chain.then(async () => {
-    for (const hook of rootHooks.after) await callFn(hook, {});
-    summary();
-  });
+  if (!draining) finishNow();
 }
 
 let listening = false;
@@ -258,14 +319,13 @@ function schedule(entry) {
     write('TAP version 13');
     processObject.on('beforeExit', finish);
   }
-  chain = chain.then(async () => {
-    if (!rootBeforeRan) {
-      rootBeforeRan = true;
-      for (const hook of rootHooks.before) await callFn(hook, {});
-    }
-    await entry.start();
+  let resolve;
+  const done = new PromiseCtor((r) => {
+    resolve = r;
   });
-  return chain;
+  listPush(queue, [entry, resolve]);
+  if (!draining) drain();
+  return done;
 }
 
 function make(isSuite) {
@@ -291,7 +351,7 @@ function collect(suite) {
     const body = suite.fn;
     suite.fn = null;
     if (body && suite.skip === null && suite.todo === null)
-      body.call(undefined, new TestContext(suite));
+      FunctionPrototypeCall(body, undefined, new TestContext(suite));
   } catch (err) {
     suite.error = err;
   } finally {
@@ -304,15 +364,17 @@ export const it = test;
 export const describe = make(true);
 export const suite = describe;
 
-for (const fn of [test, describe]) {
-  fn.skip = (name, options, f) => fn(...withFlag(name, options, f, 'skip'));
-  fn.todo = (name, options, f) => fn(...withFlag(name, options, f, 'todo'));
+function addFlagMethods(fn) {
+  fn.skip = (name, options, f) => ReflectApply(fn, undefined, withFlag(name, options, f, 'skip'));
+  fn.todo = (name, options, f) => ReflectApply(fn, undefined, withFlag(name, options, f, 'todo'));
   fn.only = (name, options, f) => fn(name, options, f);
 }
+addFlagMethods(test);
+addFlagMethods(describe);
 
 function withFlag(name, options, fn, flag) {
   const n = normalize(name, options, fn);
-  return [n.name, { ...n.options, [flag]: true }, n.fn];
+  return [n.name, ObjectAssign({}, n.options, { [flag]: true }), n.fn];
 }
 
 function hook(kind) {
@@ -331,7 +393,7 @@ export const mock = {
   fn(impl = () => {}) {
     const calls = [];
     const spy = function (...args) {
-      const result = impl.apply(this, args);
+      const result = ReflectApply(impl, this, args);
       listPush(calls, { arguments: args, result, this: this });
       return result;
     };

@@ -1,18 +1,36 @@
-// lib/vm.js: the parts of `vm` the sandbox can honour: code compiled and run in this (the
-// exec's only) context: `runInThisContext`, `Script#runInThisContext`, `compileFunction`. New
-// contexts are not supported (ERR_NOT_SUPPORTED_IN_SANDBOX naming the API).
+// lib/vm.js: `vm`: code compiled and run in this context (`runInThisContext`,
+// `compileFunction`) or in new contexts (`createContext`, `runInContext`, `runInNewContext`,
+// `isContext`, `Script#runInContext`/`runInNewContext`). A context is a real V8 context in the
+// exec's isolate (bridge vmContextNew, engine/src/bridge/vm.rs) whose global forwards to the
+// sandbox object, as Node's contextify does. The `timeout` option is validated; the code it
+// bounds is bounded by the exec's own time limits instead (it is not interrupted early).
+// Not here: `compileFunction` with a parsing context, `measureMemory`, modules (`vm.Module`).
 
+import { bridge } from 'agentos:bridge';
 import {
   ArrayIsArray,
   ArrayPrototypePush,
   bridgeCompileFunction,
-  bridgeCompileScript,
+  NumberIsInteger,
   ObjectDefineProperty,
+  RangeErrorCtor,
   SymbolCtor,
   Uint8ArrayCtor,
+  WeakMapCtor,
+  WeakMapPrototypeGet,
+  WeakMapPrototypeSet,
 } from '../js/00_primordials.js';
-import { makeInvalidArgType } from '../js/06_errors.js';
+import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
 import { unsupportedFunction } from './internal__unsupported.js';
+
+const vmCompile = bridge.vmCompile;
+const vmContextNew = bridge.vmContextNew;
+const vmRun = bridge.vmRun;
+
+// Sandbox object -> the index of its context.
+const contexts = new WeakMapCtor();
+
+const DONT_CONTEXTIFY = SymbolCtor('vm_context_no_contextify');
 
 function filenameOf(options) {
   if (typeof options === 'string') return options;
@@ -26,12 +44,60 @@ function validateCode(code) {
   if (typeof code !== 'string') throw makeInvalidArgType('code', 'string', code);
 }
 
+function validateObject(value, name) {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) {
+    throw makeInvalidArgType(name, 'object', value);
+  }
+}
+
+function validateRunOptions(options) {
+  if (options === undefined || typeof options === 'string') return;
+  validateObject(options, 'options');
+  const timeout = options.timeout;
+  if (timeout !== undefined) {
+    if (typeof timeout !== 'number') throw makeInvalidArgType('options.timeout', 'number', timeout);
+    if (!NumberIsInteger(timeout) || timeout <= 0 || timeout > 4294967295) {
+      throw makeNodeError(
+        RangeErrorCtor,
+        'ERR_OUT_OF_RANGE',
+        `The value of "options.timeout" is out of range. It must be >= 1 && <= 4294967295. Received ${timeout}`,
+      );
+    }
+  }
+}
+
+function contextIndexOf(contextifiedObject) {
+  validateObject(contextifiedObject, 'contextifiedObject');
+  const index = WeakMapPrototypeGet(contexts, contextifiedObject);
+  if (index === undefined) {
+    throw makeInvalidArgType('contextifiedObject', 'vm.Context', contextifiedObject);
+  }
+  return index;
+}
+
+function createContext(contextObject = {}, options = undefined) {
+  if (contextObject === DONT_CONTEXTIFY) {
+    return unsupportedFunction('vm', 'createContext(vm.constants.DONT_CONTEXTIFY)')();
+  }
+  validateObject(contextObject, 'contextObject');
+  if (options !== undefined) validateObject(options, 'options');
+  if (WeakMapPrototypeGet(contexts, contextObject) !== undefined) return contextObject;
+  WeakMapPrototypeSet(contexts, contextObject, vmContextNew(contextObject));
+  return contextObject;
+}
+
+function isContext(object) {
+  validateObject(object, 'object');
+  return WeakMapPrototypeGet(contexts, object) !== undefined;
+}
+
 class Script {
-  #run;
+  #index;
 
   constructor(code, options = undefined) {
     code = `${code}`;
-    this.#run = bridgeCompileScript(code, filenameOf(options));
+    if (options !== undefined && typeof options !== 'string') validateObject(options, 'options');
+    this.#index = vmCompile(code, filenameOf(options));
     ObjectDefineProperty(this, 'cachedDataRejected', {
       __proto__: null,
       value: false,
@@ -42,15 +108,19 @@ class Script {
   }
 
   runInThisContext(options = undefined) {
-    return this.#run();
+    validateRunOptions(options);
+    return vmRun(this.#index, -1);
   }
 
-  runInContext() {
-    return unsupportedFunction('vm', 'Script.runInContext')();
+  runInContext(contextifiedObject, options = undefined) {
+    const index = contextIndexOf(contextifiedObject);
+    validateRunOptions(options);
+    return vmRun(this.#index, index);
   }
 
-  runInNewContext() {
-    return unsupportedFunction('vm', 'Script.runInNewContext')();
+  runInNewContext(contextObject = undefined, options = undefined) {
+    const context = createContext(contextObject, contextOptions(options));
+    return this.runInContext(context, options);
   }
 
   createCachedData() {
@@ -58,9 +128,25 @@ class Script {
   }
 }
 
+// The options of runInNewContext that createContext takes (contextName, contextOrigin, ...).
+function contextOptions(options) {
+  return options !== null && typeof options === 'object' ? {} : undefined;
+}
+
 function runInThisContext(code, options = undefined) {
   validateCode(code);
-  return bridgeCompileScript(code, filenameOf(options))();
+  return new Script(code, options).runInThisContext(options);
+}
+
+function runInContext(code, contextifiedObject, options = undefined) {
+  validateCode(code);
+  contextIndexOf(contextifiedObject);
+  return new Script(code, options).runInContext(contextifiedObject, options);
+}
+
+function runInNewContext(code, contextObject = undefined, options = undefined) {
+  validateCode(code);
+  return new Script(code, options).runInNewContext(contextObject, options);
 }
 
 function compileFunction(code, params = [], options = undefined) {
@@ -82,22 +168,17 @@ function compileFunction(code, params = [], options = undefined) {
 export const moduleExports = {
   Script,
   runInThisContext,
+  runInContext,
+  runInNewContext,
   compileFunction,
-  isContext: function isContext(object) {
-    if (object === null || typeof object !== 'object') {
-      throw makeInvalidArgType('object', 'object', object);
-    }
-    return false;
-  },
-  createContext: unsupportedFunction('vm', 'createContext'),
-  runInContext: unsupportedFunction('vm', 'runInContext'),
-  runInNewContext: unsupportedFunction('vm', 'runInNewContext'),
+  isContext,
+  createContext,
   measureMemory: unsupportedFunction('vm', 'measureMemory'),
   createScript: function createScript(code, options) {
     return new Script(code, options);
   },
   constants: {
     USE_MAIN_CONTEXT_DEFAULT_LOADER: SymbolCtor('vm_dynamic_import_main_context_default'),
-    DONT_CONTEXTIFY: SymbolCtor('vm_context_no_contextify'),
+    DONT_CONTEXTIFY,
   },
 };

@@ -23,6 +23,7 @@ pub(crate) mod net;
 mod node_process;
 mod url;
 mod views;
+mod vm;
 mod wasi;
 mod zlib;
 
@@ -69,6 +70,7 @@ fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
     all.extend(esm::callbacks());
     all.extend(node_process::callbacks());
     all.extend(net::callbacks());
+    all.extend(vm::callbacks());
     all
 }
 

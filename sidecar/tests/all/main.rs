@@ -1,5 +1,6 @@
 //! Integration tests: a real sidecar process, real V8, driven over its real protocol.
 
+mod builtins_hostile;
 mod call_protocol;
 mod call_sdk;
 mod child_process;
@@ -14,8 +15,11 @@ mod net;
 mod net_ask;
 mod net_decode;
 mod node_conformance;
+mod node_console;
 mod node_crypto;
+mod node_domain;
 mod node_surface;
+mod node_vm;
 mod node_web;
 mod node_zlib;
 mod protocol;

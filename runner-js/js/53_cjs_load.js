@@ -1,22 +1,17 @@
-// 51_cjs.js: CommonJS `require` for JS guests: Module objects, the builtin modules, loading
-// (.js through bridge.compileFunction, .json), require/require.resolve, the main and [eval]
-// modules. Internal state lives in closures/null-prototype records; the guest sees Module objects,
-// `require.cache` (the real cache, as in Node) and the builtin module objects.
+// 53_cjs_load.js: loading CommonJS modules for JS guests: require() and require.resolve, the
+// `.js`/`.json`/`.node` loaders (require.extensions), Node 22's ESM syntax detection, the
+// `module` builtin (createRequire, _load, wrap, ...), and the main and [eval] modules. The Module
+// object and the cache are in 52_cjs_module.js, the builtin table in 51_cjs_builtins.js.
 
 import {
   ArrayIsArray,
   ArrayPrototypeIncludes,
   ArrayPrototypeIndexOf,
-  ArrayPrototypePush,
   ArrayPrototypeSlice,
   ArrayPrototypeSplice,
   bridgeCompileFunction,
   bridgeUtf8Decode,
   ErrorCtor,
-  MapCtor,
-  MapPrototypeGet,
-  MapPrototypeSet,
-  ObjectDefineProperty,
   ReflectApply,
   StringPrototypeEndsWith,
   StringPrototypeIndexOf,
@@ -30,19 +25,7 @@ import {
 import { isError } from './01_helpers.js';
 import { inspect } from './04_inspect.js';
 import { makeInvalidArgType, makeNodeError } from './06_errors.js';
-import { processObject } from './20_exit.js';
 import {
-  clearImmediate,
-  clearInterval,
-  clearTimeout,
-  setImmediate,
-  setInterval,
-  setTimeout,
-} from './24_timers.js';
-import { setProcessCwd } from './26_process.js';
-import { globalConsole } from './27_console.js';
-import {
-  createPathModule,
   nodeSet,
   pathBasename,
   pathCwd,
@@ -50,21 +33,9 @@ import {
   pathIsAbsolute,
   pathJoinList,
   pathResolve,
-  setExecCwd,
 } from './40_path.js';
-import {
-  FS_ENOTDIR,
-  fsFail,
-  fsFiletype,
-  fsIsErr,
-  fsPathArg,
-  fsReadFileRaw,
-  fsTakeProbed,
-} from './41_fs_core.js';
-import { createFsModule } from './46_fs.js';
-import { createEventsModule } from './47_node_events.js';
-import { createUtilModule } from './48_node_util.js';
-import { isLazyBuiltin, lazyBuiltinModule, lazyBuiltinNames, loadLazyBuiltin } from './49_lazy.js';
+import { fsFail, fsIsErr, fsPathArg, fsReadFileRaw, fsTakeProbed } from './41_fs_core.js';
+import { loadLazyBuiltin } from './49_lazy.js';
 import {
   CjsJSONParse,
   cjsFindPath,
@@ -79,29 +50,34 @@ import {
   cjsResolveInit,
   cjsStripBOM,
 } from './50_cjs_resolve.js';
+import {
+  cjsBuiltin,
+  cjsBuiltinModuleNames,
+  cjsBuiltinsInit,
+  cjsIsBuiltin,
+  cjsIsBuiltinSpecifier,
+  cjsIsSchemeBuiltin,
+  cjsSetModuleBuiltinFactory,
+  cjsUnknownBuiltin,
+} from './51_cjs_builtins.js';
+import {
+  cjsAddChild,
+  cjsCacheInit,
+  cjsGetCache,
+  cjsGetMain,
+  cjsNewModule,
+  cjsRecord,
+  cjsRecordOf,
+  cjsSetMain,
+  cjsValidateId,
+  Module,
+} from './52_cjs_module.js';
 
-const cjsBuiltinNames = [
-  'console',
-  'events',
-  'fs',
-  'fs/promises',
-  'module',
-  'path',
-  'path/posix',
-  'process',
-  'timers',
-  'util',
-];
-let cjsBuiltins; // Map name -> exports (per exec)
-let cjsCache; // require.cache (null-prototype object keyed by filename)
-let cjsMain; // the entry Module (file mode), else undefined
-let cjsInternalNew = false; // set by cjsLoad right before `new Module(filename)`
-const cjsRecords = new WeakMapCtor(); // Module -> { filename, dir, parent (record) }
 const cjsLoaders = new WeakMapCtor(); // our own require.extensions functions -> kind
 
 export function cjsInit(config) {
-  cjsCache = { __proto__: null };
-  cjsBuiltins = new MapCtor();
+  cjsCacheInit();
+  cjsBuiltinsInit();
   const extensions = cjsResolveInit(config);
   const kinds = ['.js', '.json', '.node'];
   for (let i = 0; i < kinds.length; i++) {
@@ -114,187 +90,13 @@ export function cjsInit(config) {
   }
 }
 
-// ---- Module ----
-
-function Module(id = '', parent = undefined) {
-  const path = pathDirname(`${id}`);
-  // Plain assignments, as in Node (fast); a guest that made these names non-writable on
-  // Object.prototype gets own data properties instead.
-  try {
-    this.id = id;
-    this.path = path;
-    this.exports = {};
-    this.filename = null;
-    this.loaded = false;
-    this.children = [];
-    this.paths = undefined;
-  } catch {
-    nodeSet(this, 'id', id);
-    nodeSet(this, 'path', path);
-    nodeSet(this, 'exports', {});
-    nodeSet(this, 'filename', null);
-    nodeSet(this, 'loaded', false);
-    nodeSet(this, 'children', []);
-    nodeSet(this, 'paths', undefined);
-  }
-  const parentRec =
-    parent === undefined || parent === null ? undefined : WeakMapPrototypeGet(cjsRecords, parent);
-  // The loader passes normalised absolute filenames; anything else is normalised here.
-  const dir = cjsInternalNew ? path : pathResolve(path);
-  cjsInternalNew = false;
-  WeakMapPrototypeSet(cjsRecords, this, {
-    __proto__: null,
-    filename: `${id}`,
-    dir,
-    parent: parentRec,
-    module: this,
-    parentModule: parent,
-  });
-  if (parent !== undefined && parent !== null) cjsAddChild(parent, this);
-}
-
-function cjsAddChild(parent, child) {
-  let children;
-  try {
-    children = parent.children;
-  } catch {
-    return;
-  }
-  if (ArrayIsArray(children) && !ArrayPrototypeIncludes(children, child))
-    ArrayPrototypePush(children, child);
-}
-
-ObjectDefineProperty(Module.prototype, 'parent', {
-  __proto__: null,
-  configurable: true,
-  enumerable: false,
-  get() {
-    const rec = WeakMapPrototypeGet(cjsRecords, this);
-    return rec === undefined ? undefined : rec.parentModule;
-  },
-});
-
 Module.prototype.require = function require(id) {
   cjsValidateId(id);
   return cjsLoad(id, this);
 };
 
-// Record of a module the loader did not make (guest-made `new Module()`): resolves from the cwd.
-function cjsRecordOf(module) {
-  const rec =
-    module !== null && (typeof module === 'object' || typeof module === 'function')
-      ? WeakMapPrototypeGet(cjsRecords, module)
-      : undefined;
-  if (rec !== undefined) return rec;
-  return {
-    __proto__: null,
-    filename: `${pathCwd()}/[eval]`,
-    dir: pathCwd(),
-    parent: undefined,
-    module,
-    parentModule: undefined,
-  };
-}
-
-function cjsValidateId(id) {
-  if (typeof id !== 'string') throw makeInvalidArgType('id', 'string', id);
-  if (id === '') {
-    throw makeNodeError(
-      TypeErrorCtor,
-      'ERR_INVALID_ARG_VALUE',
-      "The argument 'id' must be a non-empty string. Received ''",
-    );
-  }
-}
-
-// ---- builtins ----
-
-// Builtins that exist only with the `node:` scheme (`require('test')` is a package).
-const PREFIX_ONLY = ['test'];
-
-// `name` (without `node:`) names a builtin that a bare specifier may reach.
-export function cjsIsBuiltin(name) {
-  return !ArrayPrototypeIncludes(PREFIX_ONLY, name) && cjsIsSchemeBuiltin(name);
-}
-
-// `node:NAME` names a builtin.
-export function cjsIsSchemeBuiltin(name) {
-  return ArrayPrototypeIncludes(cjsBuiltinNames, name) || isLazyBuiltin(name);
-}
-
-// A specifier, with or without `node:`, names a builtin.
-function isBuiltinSpecifier(id) {
-  return StringPrototypeStartsWith(id, 'node:')
-    ? cjsIsSchemeBuiltin(StringPrototypeSlice(id, 5))
-    : cjsIsBuiltin(id);
-}
-
-export function cjsBuiltin(name) {
-  let exports = MapPrototypeGet(cjsBuiltins, name);
-  if (exports !== undefined) return exports;
-  switch (name) {
-    case 'fs':
-      exports = createFsModule();
-      break;
-    case 'fs/promises':
-      exports = cjsBuiltin('fs').promises;
-      break;
-    case 'path':
-    case 'path/posix': {
-      exports = MapPrototypeGet(cjsBuiltins, name === 'path' ? 'path/posix' : 'path');
-      if (exports === undefined) exports = createPathModule();
-      break;
-    }
-    case 'events':
-      exports = createEventsModule();
-      break;
-    case 'util':
-      exports = createUtilModule();
-      break;
-    case 'process':
-      exports = processObject;
-      break;
-    case 'timers':
-      exports = {
-        setTimeout,
-        setInterval,
-        setImmediate,
-        clearTimeout,
-        clearInterval,
-        clearImmediate,
-      };
-      ObjectDefineProperty(exports, 'promises', {
-        __proto__: null,
-        enumerable: true,
-        configurable: true,
-        get() {
-          return lazyBuiltinModule('timers/promises');
-        },
-      });
-      break;
-    case 'module':
-      exports = cjsCreateModuleBuiltin();
-      break;
-    case 'console':
-      exports = globalConsole;
-      break;
-    default:
-      exports = lazyBuiltinModule(name);
-      if (exports === undefined) return undefined;
-  }
-  MapPrototypeSet(cjsBuiltins, name, exports);
-  return exports;
-}
-
 function cjsCreateModuleBuiltin() {
-  const builtinModules = [];
-  for (let i = 0; i < cjsBuiltinNames.length; i++)
-    ArrayPrototypePush(builtinModules, cjsBuiltinNames[i]);
-  const lazy = lazyBuiltinNames();
-  for (let i = 0; i < lazy.length; i++) {
-    if (!ArrayPrototypeIncludes(PREFIX_ONLY, lazy[i])) ArrayPrototypePush(builtinModules, lazy[i]);
-  }
-  nodeSet(Module, 'builtinModules', builtinModules);
+  nodeSet(Module, 'builtinModules', cjsBuiltinModuleNames());
   nodeSet(Module, 'Module', Module);
   Module.createRequire = function createRequire(filename) {
     let path = filename;
@@ -317,9 +119,9 @@ function cjsCreateModuleBuiltin() {
     return cjsMakeRequire(m);
   };
   Module.isBuiltin = function isBuiltin(name) {
-    return isBuiltinSpecifier(`${name}`);
+    return cjsIsBuiltinSpecifier(`${name}`);
   };
-  nodeSet(Module, '_cache', cjsCache);
+  nodeSet(Module, '_cache', cjsGetCache());
   nodeSet(Module, '_extensions', cjsGetExtensions());
   Module._nodeModulePaths = function _nodeModulePaths(from) {
     return cjsNodeModulePaths(pathResolve(`${from}`));
@@ -328,36 +130,7 @@ function cjsCreateModuleBuiltin() {
   cjsAddModuleExtras(Module);
   return Module;
 }
-
-// process.getBuiltinModule (Node 20.16) and process.chdir: here, where builtins and the
-// filesystem meet (installed at factory time).
-ObjectDefineProperty(processObject, 'getBuiltinModule', {
-  __proto__: null,
-  value: function getBuiltinModule(id) {
-    if (typeof id !== 'string') throw makeInvalidArgType('id', 'string', id);
-    const name = StringPrototypeStartsWith(id, 'node:') ? StringPrototypeSlice(id, 5) : id;
-    return isBuiltinSpecifier(id) ? cjsBuiltin(name) : undefined;
-  },
-  writable: true,
-  enumerable: true,
-  configurable: true,
-});
-ObjectDefineProperty(processObject, 'chdir', {
-  __proto__: null,
-  value: function chdir(directory) {
-    if (typeof directory !== 'string') throw makeInvalidArgType('directory', 'string', directory);
-    const from = pathCwd();
-    const abs = pathResolve(from, directory);
-    const ft = fsFiletype(abs);
-    if (fsIsErr(ft)) fsFail(-ft, 'chdir', from, directory);
-    if (ft !== 3) fsFail(FS_ENOTDIR, 'chdir', from, directory);
-    setExecCwd(abs);
-    setProcessCwd(abs);
-  },
-  writable: true,
-  enumerable: true,
-  configurable: true,
-});
+cjsSetModuleBuiltinFactory(cjsCreateModuleBuiltin);
 
 // The rest of `module` real code calls: _load/_resolveFilename (through our loader; patching
 // them does not steer `require`), wrap/wrapper, and the ESM/source-map helpers as no-ops.
@@ -382,14 +155,6 @@ function cjsAddModuleExtras(Module) {
   };
 }
 
-function cjsUnknownBuiltin(request) {
-  return makeNodeError(
-    ErrorCtor,
-    'ERR_UNKNOWN_BUILTIN_MODULE',
-    `No such built-in module: ${request}`,
-  );
-}
-
 // ---- loading ----
 
 function cjsLoad(request, parent) {
@@ -401,25 +166,24 @@ function cjsLoad(request, parent) {
   if (cjsIsBuiltin(request)) return cjsBuiltin(request);
   const rec = cjsRecordOf(parent);
   const filename = cjsResolveFilename(request, rec);
-  const cached = cjsCache[filename];
+  const cached = cjsGetCache()[filename];
   if (cached !== undefined) {
     if (parent !== undefined && parent !== null) cjsAddChild(parent, cached);
     return cached.exports;
   }
-  cjsInternalNew = true;
-  const module = new Module(filename, rec.module === parent ? parent : undefined);
-  const own = WeakMapPrototypeGet(cjsRecords, module);
+  const module = cjsNewModule(filename, rec.module === parent ? parent : undefined);
+  const own = cjsRecord(module);
   if (own.parent === undefined) own.parent = rec;
   module.filename = filename;
   module.paths = cjsNodeModulePaths(own.dir);
-  cjsCache[filename] = module;
+  cjsGetCache()[filename] = module;
   let threw = true;
   try {
     cjsLoadModule(module, filename);
     threw = false;
   } finally {
     if (threw) {
-      delete cjsCache[filename];
+      delete cjsGetCache()[filename];
       if (parent !== undefined && parent !== null) {
         try {
           const children = parent.children;
@@ -543,39 +307,39 @@ export function cjsEsmSyntaxKind(err) {
 // The exports of CommonJS file `filename` for the ES module loader: from require.cache, else
 // loaded now with no parent (as Node's Module._load from an import).
 export function cjsLoadForEsm(filename) {
-  const cached = cjsCache[filename];
+  const cached = cjsGetCache()[filename];
   if (cached !== undefined) return cached.exports;
-  cjsInternalNew = true;
-  const module = new Module(filename, undefined);
-  const own = WeakMapPrototypeGet(cjsRecords, module);
+  const module = cjsNewModule(filename, undefined);
+  const own = cjsRecord(module);
   module.filename = filename;
   module.paths = cjsNodeModulePaths(own.dir);
-  cjsCache[filename] = module;
+  cjsGetCache()[filename] = module;
   let threw = true;
   try {
     cjsLoadModule(module, filename);
     threw = false;
   } finally {
-    if (threw) delete cjsCache[filename];
+    if (threw) delete cjsGetCache()[filename];
   }
   return module.exports;
 }
 
 // True while CommonJS module `filename` is being loaded (in require.cache, not loaded yet).
 export function cjsIsLoading(filename) {
-  const cached = cjsCache[filename];
+  const cached = cjsGetCache()[filename];
   return cached !== undefined && cached.loaded === false;
 }
 
 // The main module turned out to be ES module `filename`: it is no CommonJS module after all.
 export function cjsForgetMain(filename) {
-  if (cjsMain !== undefined && cjsCache[filename] === cjsMain) delete cjsCache[filename];
-  cjsMain = undefined;
+  const main = cjsGetMain();
+  if (main !== undefined && cjsGetCache()[filename] === main) delete cjsGetCache()[filename];
+  cjsSetMain(undefined);
 }
 
 // The filename of the module that required `module` (for error messages), or undefined.
 export function cjsParentFilename(module) {
-  const rec = WeakMapPrototypeGet(cjsRecords, module);
+  const rec = cjsRecord(module);
   return rec === undefined || rec.parent === undefined ? undefined : rec.parent.filename;
 }
 
@@ -604,7 +368,7 @@ export function cjsExecute(module, source, filename, require = undefined, isMain
     if (!cjsEsm().requireDetected(module, filename, source, kind === 1, isMain)) throw err;
     return;
   }
-  const rec = WeakMapPrototypeGet(cjsRecords, module);
+  const rec = cjsRecord(module);
   if (require === undefined) require = cjsMakeRequire(module);
   const exports = module.exports;
   ReflectApply(fn, exports, [
@@ -641,15 +405,15 @@ export function cjsMakeRequire(module) {
   try {
     resolve.paths = paths;
     require.resolve = resolve;
-    require.main = cjsMain;
+    require.main = cjsGetMain();
     require.extensions = cjsGetExtensions();
-    require.cache = cjsCache;
+    require.cache = cjsGetCache();
   } catch {
     nodeSet(resolve, 'paths', paths);
     nodeSet(require, 'resolve', resolve);
-    nodeSet(require, 'main', cjsMain);
+    nodeSet(require, 'main', cjsGetMain());
     nodeSet(require, 'extensions', cjsGetExtensions());
-    nodeSet(require, 'cache', cjsCache);
+    nodeSet(require, 'cache', cjsGetCache());
   }
   return require;
 }
@@ -680,21 +444,21 @@ function cjsResolveWith(request, module, options) {
 export function cjsCreateMain(filename) {
   const abs = pathResolve(filename);
   const module = new Module('.', undefined);
-  const rec = WeakMapPrototypeGet(cjsRecords, module);
+  const rec = cjsRecord(module);
   rec.filename = abs;
   rec.dir = pathDirname(abs);
   module.path = rec.dir;
   module.filename = abs;
   module.paths = cjsNodeModulePaths(rec.dir);
-  cjsCache[abs] = module;
-  cjsMain = module;
+  cjsGetCache()[abs] = module;
+  cjsSetMain(module);
   return module;
 }
 
 // The `[eval]` module of `node -e`: requires resolve from the cwd; `require.main` is undefined.
 export function cjsCreateEval() {
   const module = new Module('[eval]', undefined);
-  const rec = WeakMapPrototypeGet(cjsRecords, module);
+  const rec = cjsRecord(module);
   const cwd = pathCwd();
   rec.filename = `${cwd === '/' ? '' : cwd}/[eval]`;
   rec.dir = cwd;

@@ -1,0 +1,179 @@
+//! Builtins under a hostile guest: `async_hooks`, `diagnostics_channel` and `node:test` keep
+//! working when the guest has replaced the prototype methods they could have used
+//! (`Array.prototype`, `String.prototype`, `Map.prototype`, `Function.prototype.call`, ...), and the
+//! replacements are never called by the builtin (so they cannot observe or steer it). A runaway
+//! `test()` ends at the exec's time limit with its typed error. Each hostile exec runs beside a
+//! victim exec that must finish normally.
+
+use agentos_sdk::{ErrorCode, ExecSpec, Output, Sidecar};
+
+use crate::support::{node, run, sidecar, stdout};
+
+/// Replaces the common prototype methods with functions that count their calls and then do the
+/// original's work (so the guest's own code keeps running); `globalThis.hits()` is the count.
+const PATCH: &str = r#"
+let hitCount = 0;
+globalThis.hits = () => hitCount;
+const patch = (proto, names) => {
+  for (const name of names) {
+    const original = proto[name];
+    Object.defineProperty(proto, name, {
+      value: function (...args) { hitCount++; return Reflect.apply(original, this, args); },
+      writable: true, configurable: true,
+    });
+  }
+};
+patch(Array.prototype, ['push', 'pop', 'shift', 'unshift', 'slice', 'splice', 'join', 'indexOf',
+  'includes', 'filter', 'find', 'map', 'forEach', 'reverse', 'concat', Symbol.iterator]);
+patch(String.prototype, ['split', 'repeat', 'includes', 'indexOf', 'slice', 'startsWith',
+  'endsWith', 'replace', 'trim', 'padStart', 'padEnd']);
+patch(Map.prototype, ['get', 'set', 'has', 'delete', 'entries', Symbol.iterator]);
+patch(Promise.prototype, ['then']);
+patch(Function.prototype, ['call', 'apply', 'bind']);
+const realNow = Date.now;
+Date.now = () => { hitCount++; return realNow(); };
+"#;
+
+/// A JS exec that must finish normally beside the hostile one.
+async fn victim(sc: &Sidecar) -> Output {
+    run(
+        sc,
+        node("setTimeout(() => console.log('victim', [1, 2].join('+')), 200)"),
+    )
+    .await
+}
+
+fn assert_victim(out: &Output) {
+    assert_eq!(
+        (
+            out.status.code,
+            out.status.error.as_ref(),
+            stdout(out).as_str()
+        ),
+        (0, None, "victim 1+2\n"),
+        "{out:?}"
+    );
+}
+
+/// Runs `PATCH` + `code` beside a victim; returns the hostile exec's output.
+async fn hostile(sc: &Sidecar, code: &str) -> Output {
+    let code = format!("{PATCH}\n{code}");
+    let (out, v) = tokio::join!(run(sc, node(&code)), victim(sc));
+    assert_victim(&v);
+    out
+}
+
+#[tokio::test]
+async fn async_local_storage_ignores_patched_prototypes() {
+    let sc = sidecar().await;
+    let code = r#"
+const { AsyncLocalStorage, AsyncResource } = require('async_hooks');
+const a = new AsyncLocalStorage();
+const b = new AsyncLocalStorage();
+const before = hits();
+const seen = [];
+a.run('A', () => b.run('B', async () => {
+  await null;
+  seen[seen.length] = `${a.getStore()}${b.getStore()}`;
+  const bound = AsyncResource.bind(() => a.getStore());
+  setTimeout(() => {
+    seen[seen.length] = `${a.getStore()}${b.getStore()}`;
+    a.exit(() => { seen[seen.length] = `${a.getStore()}${b.getStore()}`; });
+    seen[seen.length] = bound();
+    const used = hits() - before;
+    console.log(JSON.stringify(seen), used);
+  }, 1);
+}));
+// A guest's own Map as the context is no frame.
+"#;
+    let out = hostile(&sc, code).await;
+    assert_eq!(
+        (out.status.code, stdout(&out).as_str()),
+        (0, "[\"AB\",\"AB\",\"undefinedB\",\"A\"] 0\n"),
+        "{out:?}"
+    );
+}
+
+#[tokio::test]
+async fn diagnostics_channel_ignores_patched_prototypes() {
+    let sc = sidecar().await;
+    let code = r#"
+const dc = require('diagnostics_channel');
+const { AsyncLocalStorage } = require('async_hooks');
+const store = new AsyncLocalStorage();
+const ch = dc.channel('hostile');
+const got = [];
+const sub = (msg, name) => { got[got.length] = `${name}:${msg.n}`; };
+const before = hits();
+ch.subscribe(sub);
+ch.bindStore(store, (msg) => msg.n * 10);
+const inside = ch.runStores({ n: 4 }, () => store.getStore());
+ch.publish({ n: 5 });
+const tc = dc.tracingChannel('op');
+const events = [];
+tc.subscribe({ start() { events[events.length] = 'start'; }, end() { events[events.length] = 'end'; } });
+const r = tc.traceSync((x) => x + 1, {}, undefined, 41);
+const unsubscribed = ch.unsubscribe(sub) && ch.unbindStore(store);
+const used = hits() - before;
+console.log(got[0], got[1], inside, events[0], events[1], r, unsubscribed, ch.hasSubscribers, used);
+"#;
+    let out = hostile(&sc, code).await;
+    assert_eq!(
+        (out.status.code, stdout(&out).as_str()),
+        (0, "hostile:4 hostile:5 40 start end 42 true false 0\n"),
+        "{out:?}"
+    );
+}
+
+/// A node:test file with nested tests, hooks, a skip and a failure with a multi-line message.
+const TESTS: &str = r#"
+const { test, describe, it, beforeEach } = require('node:test');
+let each = 0;
+beforeEach(() => { each++; });
+describe('suite', () => {
+  it('passes', () => {});
+  it.skip('skipped', () => {});
+  it('fails', () => { throw new Error('line one\nline two'); });
+});
+test('outer', async (t) => {
+  await t.test('inner', () => {});
+});
+process.on('exit', () => console.log('beforeEach ran', each));
+"#;
+
+/// The TAP output without the lines that carry durations or the test file's line numbers.
+fn tap(out: &Output) -> String {
+    stdout(out)
+        .lines()
+        .filter(|l| !l.contains("duration_ms") && !l.contains("[eval]:"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test]
+async fn node_test_reports_the_same_under_patched_prototypes() {
+    let sc = sidecar().await;
+    let clean = run(&sc, node(TESTS)).await;
+    let counted = format!(
+        "{TESTS}\nconst before = hits(); process.on('exit', () => console.log('hits', hits() - before));"
+    );
+    let out = hostile(&sc, &counted).await;
+    assert_eq!(clean.status.code, 1, "{clean:?}");
+    assert!(tap(&clean).contains("not ok 3 - fails"), "{clean:?}");
+    assert!(tap(&clean).contains("# pass 3"), "{clean:?}");
+    assert_eq!(out.status.code, 1, "{out:?}");
+    assert_eq!(tap(&out), format!("{}\nhits 0", tap(&clean)), "{out:?}");
+}
+
+#[tokio::test]
+async fn a_runaway_test_is_stopped_by_the_time_limit() {
+    let sc = sidecar().await;
+    let code = "require('node:test').test('spins', () => { for (;;) {} });";
+    let spec: ExecSpec = node(code).timeout_ms(500);
+    let (out, v) = tokio::join!(run(&sc, spec), victim(&sc));
+    assert_victim(&v);
+    let error = out.status.error.as_ref().expect("a typed error");
+    assert_eq!(error.code, ErrorCode::Timeout, "{out:?}");
+    let after = run(&sc, node("console.log('alive')")).await;
+    assert_eq!(stdout(&after), "alive\n", "{after:?}");
+}
