@@ -48,6 +48,7 @@ import {
   allocBuffer,
   arrayBufferOrView,
   bytesOf,
+  bytesString,
   encodingId,
   invalidArgValue,
   invalidDigest,
@@ -105,7 +106,12 @@ function notXof() {
 }
 
 function adopt(self, handle) {
-  WeakMapPrototypeSet(hashStates, self, { __proto__: null, handle, finalized: false });
+  WeakMapPrototypeSet(hashStates, self, {
+    __proto__: null,
+    handle,
+    finalized: false,
+    cached: undefined,
+  });
 }
 
 /** `crypto.Hash` (`createHash`). */
@@ -148,9 +154,18 @@ function hashTransform(chunk, encoding, callback) {
   callback();
 }
 
+// As Node's: the stream's digest does not finalize the object; a later digest() returns it again.
 function hashFlush(callback) {
-  this.push(this.digest());
+  const state = stateOf(this);
+  if (state.cached === undefined) state.cached = finish(state.handle);
+  this.push(state.cached);
   callback();
+}
+
+function cachedDigest(state, outputEncoding) {
+  state.finalized = true;
+  const id = encodingId(outputEncoding && `${outputEncoding}`);
+  return id === 0 ? state.cached : bytesString(state.cached, outputEncoding);
 }
 
 Hash.prototype.update = update;
@@ -159,12 +174,13 @@ Hash.prototype._flush = hashFlush;
 Hash.prototype.digest = function digest(outputEncoding) {
   const state = stateOf(this);
   if (state.finalized) throw hashFinalized();
+  if (state.cached !== undefined) return cachedDigest(state, outputEncoding);
   state.finalized = true;
   return finish(state.handle, outputEncoding);
 };
 Hash.prototype.copy = function copy(options) {
   const state = stateOf(this);
-  if (state.finalized) throw hashFinalized();
+  if (state.finalized || state.cached !== undefined) throw hashFinalized();
   const handle = cryptoHashCopy(state.handle, outputLengthOf(options));
   if (handle === null) throw notXof();
   const twin = { __proto__: Hash.prototype };
@@ -208,6 +224,7 @@ Hmac.prototype.digest = function digest(outputEncoding) {
     const empty = allocBuffer(0);
     return outputEncoding && outputEncoding !== 'buffer' ? '' : empty;
   }
+  if (state.cached !== undefined) return cachedDigest(state, outputEncoding);
   state.finalized = true;
   return finish(state.handle, outputEncoding);
 };

@@ -11,6 +11,7 @@ import {
   ArrayPrototypePush,
   ErrorCtor,
   FunctionPrototypeCall,
+  NumberIsNaN,
   ObjectDefineProperty,
   ObjectSetPrototypeOf,
   RangeErrorCtor,
@@ -22,6 +23,7 @@ import {
 } from '../js/00_primordials.js';
 import { makeNodeError } from '../js/06_errors.js';
 import { nextTick } from '../js/21_ticks.js';
+import { emitWarning } from '../js/23_warnings.js';
 import { setImmediate } from '../js/24_timers.js';
 import { allocBuffer, toBuffer } from './internal__crypto_util.js';
 import { Transform } from './internal__stream_duplex.js';
@@ -35,6 +37,17 @@ const kOwner = SymbolCtor('owner_symbol');
 const FLUSH_ORDER = [0, 5, 1, 2, 3, 4];
 const flushiness = [];
 for (let i = 0; i < FLUSH_ORDER.length; i++) flushiness[FLUSH_ORDER[i]] = i;
+
+let bytesReadWarned = false;
+function warnBytesRead() {
+  if (bytesReadWarned) return;
+  bytesReadWarned = true;
+  emitWarning(
+    'zlib.bytesRead is deprecated and will change its meaning in the future. Use zlib.bytesWritten instead.',
+    'DeprecationWarning',
+    'DEP0108',
+  );
+}
 
 function maxFlush(a, b) {
   return flushiness[a] > flushiness[b] ? a : b;
@@ -161,9 +174,11 @@ export function defineStreams(natives) {
     configurable: true,
     enumerable: true,
     get() {
+      warnBytesRead();
       return this.bytesWritten;
     },
     set(value) {
+      warnBytesRead();
       this.bytesWritten = value;
     },
   });
@@ -364,8 +379,13 @@ export function defineStreams(natives) {
       handle.close();
       throw err;
     }
-    this._level = opts?.level ?? C.Z_DEFAULT_COMPRESSION;
-    this._strategy = opts?.strategy ?? C.Z_DEFAULT_STRATEGY;
+    // As validated (NaN and undefined mean the default).
+    const level = opts?.level;
+    const strategy = opts?.strategy;
+    this._level =
+      typeof level === 'number' && !NumberIsNaN(level) ? level : C.Z_DEFAULT_COMPRESSION;
+    this._strategy =
+      typeof strategy === 'number' && !NumberIsNaN(strategy) ? strategy : C.Z_DEFAULT_STRATEGY;
   }
   ObjectSetPrototypeOf(Zlib.prototype, ZlibBase.prototype);
   ObjectSetPrototypeOf(Zlib, ZlibBase);

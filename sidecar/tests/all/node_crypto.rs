@@ -211,3 +211,18 @@ async fn hashes_are_streams_on_first_stream_use() {
         h.write('ab'); h.end('c');";
     assert_eq!(ok(&run(&sc, node(code)).await), "ba7816bf8f01cfea\n");
 }
+
+#[tokio::test]
+async fn hostile_cipher_use_gets_errors_not_crashes() {
+    // An output past the heap budget, a method on a foreign object, a 16 MiB GCM IV.
+    let sc = sidecar().await;
+    let code = "const c = require('crypto'); const r = [];\
+        const e = c.createCipheriv('aes-128-ctr', Buffer.alloc(16), Buffer.alloc(16));\
+        try { e.update(Buffer.alloc(40 << 20)); r.push('fit') } catch (x) { r.push(x.name) }\
+        try { c.Cipheriv.prototype.update.call({}, 'x') } catch (x) { r.push(x.name) }\
+        const g = c.createCipheriv('aes-128-gcm', Buffer.alloc(16), Buffer.alloc(16 << 20));\
+        g.update('x'); g.final(); r.push(g.getAuthTag().length);\
+        console.log(r.join(' '))";
+    let out = run(&sc, node(code).heap_mb(64)).await;
+    assert_eq!(ok(&out), "RangeError TypeError 16\n");
+}

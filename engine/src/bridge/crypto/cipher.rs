@@ -287,7 +287,7 @@ impl Gcm {
 enum Engine {
     /// ECB or CBC: whole blocks only; `chain` is CBC's previous ciphertext block.
     Blocks {
-        block: Block,
+        block: Box<Block>,
         chain: Option<[u8; BLOCK]>,
         tail: Vec<u8>,
     },
@@ -316,7 +316,7 @@ impl Cipher {
         let block = Block::new(info.key, key).ok_or(CipherError::KeyLength)?;
         let engine = match info.mode {
             Mode::Ecb => Engine::Blocks {
-                block,
+                block: Box::new(block),
                 chain: None,
                 tail: Vec::new(),
             },
@@ -324,7 +324,7 @@ impl Cipher {
                 let mut chain = [0u8; BLOCK];
                 chain.copy_from_slice(iv);
                 Engine::Blocks {
-                    block,
+                    block: Box::new(block),
                     chain: Some(chain),
                     tail: Vec::new(),
                 }
