@@ -1,16 +1,19 @@
 // lib/crypto.js: the `crypto` builtin over native RustCrypto code (engine/src/bridge/crypto/):
-// hashes, HMAC, random values, timingSafeEqual, PBKDF2, scrypt, HKDF and webcrypto. Ciphers,
-// signatures, key objects and Diffie-Hellman throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM naming
-// the API (see CRYPTO.md). The contract with the natives is in CRYPTO.md too.
+// hashes, HMAC, random values, timingSafeEqual, PBKDF2, scrypt, HKDF, AES ciphers
+// (internal__crypto_cipher.js), secret KeyObjects (internal__crypto_keys.js) and webcrypto.
+// Signatures, asymmetric keys and Diffie-Hellman throw
+// ERR_FEATURE_UNAVAILABLE_ON_PLATFORM naming the API (see CRYPTO.md). The contract with the natives is in CRYPTO.md too.
 import { bridge } from 'agentos:bridge';
 import {
   ArrayBufferIsView,
   ArrayPrototypeSlice,
   ErrorCtor,
+  FunctionPrototypeCall,
   NumberIsNaN,
   NumberIsSafeInteger,
   ObjectDefineProperty,
   ObjectFreeze,
+  ObjectSetPrototypeOf,
   RangeErrorCtor,
   StringPrototypeToLowerCase,
   TypedArrayPrototypeGetBuffer,
@@ -26,9 +29,26 @@ import { makeInvalidArgType, makeNodeError, validateFunction } from '../js/06_er
 import { setImmediate } from '../js/24_timers.js';
 import { loadLazyBuiltin } from '../js/49_lazy.js';
 import {
+  Cipheriv,
+  createCipheriv,
+  createDecipheriv,
+  Decipheriv,
+  getCipherInfo,
+  getCiphers,
+  LazyTransform,
+} from './internal__crypto_cipher.js';
+import {
+  createSecretKey,
+  generateKey,
+  generateKeySync,
+  KeyObject,
+  secretKeyObjectBytes,
+} from './internal__crypto_keys.js';
+import {
   allocBuffer,
   arrayBufferOrView,
   bytesOf,
+  bytesString,
   encodingId,
   invalidArgValue,
   invalidDigest,
@@ -86,7 +106,12 @@ function notXof() {
 }
 
 function adopt(self, handle) {
-  WeakMapPrototypeSet(hashStates, self, { __proto__: null, handle, finalized: false });
+  WeakMapPrototypeSet(hashStates, self, {
+    __proto__: null,
+    handle,
+    finalized: false,
+    cached: undefined,
+  });
 }
 
 /** `crypto.Hash` (`createHash`). */
@@ -97,7 +122,10 @@ export function Hash(algorithm, options) {
   if (handle === undefined) throw new ErrorCtor('Digest method not supported');
   if (handle === null) throw notXof();
   adopt(this, handle);
+  FunctionPrototypeCall(LazyTransform, this, options);
 }
+ObjectSetPrototypeOf(Hash.prototype, LazyTransform.prototype);
+ObjectSetPrototypeOf(Hash, LazyTransform);
 
 function update(data, encoding) {
   const state = stateOf(this);
@@ -121,16 +149,38 @@ function finish(handle, outputEncoding) {
   return typeof out === 'string' ? out : toBuffer(out);
 }
 
+function hashTransform(chunk, encoding, callback) {
+  cryptoHashUpdate(stateOf(this).handle, chunk, encodingId(encoding));
+  callback();
+}
+
+// As Node's: the stream's digest does not finalize the object; a later digest() returns it again.
+function hashFlush(callback) {
+  const state = stateOf(this);
+  if (state.cached === undefined) state.cached = finish(state.handle);
+  this.push(state.cached);
+  callback();
+}
+
+function cachedDigest(state, outputEncoding) {
+  state.finalized = true;
+  const id = encodingId(outputEncoding && `${outputEncoding}`);
+  return id === 0 ? state.cached : bytesString(state.cached, outputEncoding);
+}
+
 Hash.prototype.update = update;
+Hash.prototype._transform = hashTransform;
+Hash.prototype._flush = hashFlush;
 Hash.prototype.digest = function digest(outputEncoding) {
   const state = stateOf(this);
   if (state.finalized) throw hashFinalized();
+  if (state.cached !== undefined) return cachedDigest(state, outputEncoding);
   state.finalized = true;
   return finish(state.handle, outputEncoding);
 };
 Hash.prototype.copy = function copy(options) {
   const state = stateOf(this);
-  if (state.finalized) throw hashFinalized();
+  if (state.finalized || state.cached !== undefined) throw hashFinalized();
   const handle = cryptoHashCopy(state.handle, outputLengthOf(options));
   if (handle === null) throw notXof();
   const twin = { __proto__: Hash.prototype };
@@ -139,6 +189,8 @@ Hash.prototype.copy = function copy(options) {
 };
 
 function keyBytes(key, encoding) {
+  const secret = secretKeyObjectBytes(key);
+  if (secret !== undefined) return secret;
   if (typeof key === 'string') return arrayBufferOrView(key, 'key', encoding);
   if (isAnyArrayBuffer(key) || ArrayBufferIsView(key)) return bytesOf(key);
   throw makeInvalidArgType(
@@ -158,15 +210,21 @@ export function Hmac(hmac, key, options) {
   const handle = cryptoHmacNew(hmac, bytes);
   if (handle === undefined) throw invalidDigest(hmac);
   adopt(this, handle);
+  FunctionPrototypeCall(LazyTransform, this, options);
 }
+ObjectSetPrototypeOf(Hmac.prototype, LazyTransform.prototype);
+ObjectSetPrototypeOf(Hmac, LazyTransform);
 
 Hmac.prototype.update = update;
+Hmac.prototype._transform = hashTransform;
+Hmac.prototype._flush = hashFlush;
 Hmac.prototype.digest = function digest(outputEncoding) {
   const state = stateOf(this);
   if (state.finalized) {
     const empty = allocBuffer(0);
     return outputEncoding && outputEncoding !== 'buffer' ? '' : empty;
   }
+  if (state.cached !== undefined) return cachedDigest(state, outputEncoding);
   state.finalized = true;
   return finish(state.handle, outputEncoding);
 };
@@ -206,10 +264,6 @@ let hashNames;
 export function getHashes() {
   if (hashNames === undefined) hashNames = ObjectFreeze(cryptoHashNames());
   return ArrayPrototypeSlice(hashNames);
-}
-
-export function getCiphers() {
-  return [];
 }
 
 export function getCurves() {
@@ -420,13 +474,10 @@ function missing(name) {
 }
 
 const MISSING = [
-  'createCipheriv',
-  'createDecipheriv',
   'createSign',
   'createVerify',
   'createPrivateKey',
   'createPublicKey',
-  'createSecretKey',
   'createDiffieHellman',
   'createDiffieHellmanGroup',
   'getDiffieHellman',
@@ -434,8 +485,6 @@ const MISSING = [
   'diffieHellman',
   'generateKeyPair',
   'generateKeyPairSync',
-  'generateKey',
-  'generateKeySync',
   'generatePrime',
   'generatePrimeSync',
   'checkPrime',
@@ -446,17 +495,13 @@ const MISSING = [
   'publicEncrypt',
   'sign',
   'verify',
-  'getCipherInfo',
   'setEngine',
   'Certificate',
   'Cipher',
-  'Cipheriv',
   'Decipher',
-  'Decipheriv',
   'DiffieHellman',
   'DiffieHellmanGroup',
   'ECDH',
-  'KeyObject',
   'Sign',
   'Verify',
   'X509Certificate',
@@ -468,6 +513,15 @@ function buildModule() {
     createHmac,
     getHashes,
     getCiphers,
+    getCipherInfo,
+    createSecretKey,
+    generateKey,
+    generateKeySync,
+    KeyObject,
+    createCipheriv,
+    createDecipheriv,
+    Cipheriv,
+    Decipheriv,
     getCurves,
     hash,
     hkdf,

@@ -14,6 +14,7 @@ import {
 } from '../js/00_primordials.js';
 import { makeInvalidArgType, makeNodeError, validateFunction } from '../js/06_errors.js';
 import { setImmediate } from '../js/24_timers.js';
+import { secretKeyObjectBytes } from './internal__crypto_keys.js';
 import {
   allocBuffer,
   arrayBufferOrView,
@@ -92,6 +93,8 @@ function byteSource(value, name) {
 
 function hkdfDerive(digest, ikm, salt, info, length) {
   validateString(digest, 'digest');
+  const secret = secretKeyObjectBytes(ikm);
+  if (secret !== undefined) ikm = secret;
   if (typeof ikm !== 'string' && !isAnyArrayBuffer(ikm) && !ArrayBufferIsView(ikm)) {
     throw makeInvalidArgType(
       'ikm',

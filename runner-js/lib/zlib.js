@@ -3,8 +3,8 @@
 // the native writes into output chunks allocated here, so every output byte is the guest's own
 // memory (its ArrayBuffer budget) and `maxOutputLength` is enforced chunk by chunk: a small input
 // that inflates without end stops with ERR_BUFFER_TOO_LARGE or an allocation RangeError
-// (MEMORY_LIMIT), never by growing the host. Stream forms (`createGzip()`, `new zlib.Gzip()`) need
-// the `stream` builtin and throw until it exists (see ZLIB.md).
+// (MEMORY_LIMIT), never by growing the host. The stream forms (`createGzip()`, `new zlib.Gzip()`)
+// are in internal__zlib_stream.js over the same handles (see ZLIB.md).
 import { bridge } from 'agentos:bridge';
 import {
   ArrayBufferIsView,
@@ -33,10 +33,10 @@ import {
   isAnyArrayBuffer,
   outOfRange,
   toBuffer,
-  unavailable,
   validateNumber,
   validateUint32,
 } from './internal__crypto_util.js';
+import { defineStreams } from './internal__zlib_stream.js';
 
 const zlibNew = bridge.zlibNew;
 const brotliNew = bridge.brotliNew;
@@ -190,6 +190,7 @@ function baseOptions(opts, mode) {
   const base = {
     __proto__: null,
     chunkSize: C.Z_DEFAULT_CHUNK,
+    flush: lo,
     finishFlush: brotli ? C.BROTLI_OPERATION_FINISH : C.Z_FINISH,
     maxOutputLength: kMaxLength,
     info: false,
@@ -204,7 +205,7 @@ function baseOptions(opts, mode) {
       if (chunkSize > kMaxLength) throw outOfRange('size', `>= 0 && <= ${kMaxLength}`, chunkSize);
       base.chunkSize = chunkSize;
     }
-    checkRangesOrGetDefault(opts.flush, 'options.flush', lo, hi, lo);
+    base.flush = checkRangesOrGetDefault(opts.flush, 'options.flush', lo, hi, lo);
     base.finishFlush = checkRangesOrGetDefault(
       opts.finishFlush,
       'options.finishFlush',
@@ -450,16 +451,20 @@ function asyncInput(buffer) {
   );
 }
 
-function result(engine, buffer) {
+function result(engine, buffer, opts) {
   if (!engine.base.info) return buffer;
-  return { buffer, engine: { __proto__: null, mode: engine.mode } };
+  // Node returns the stream that did the work (closed by then).
+  const instance = new streams[CLASS_OF_MODE[engine.mode]](opts);
+  instance._handle.close();
+  instance._handle = null;
+  return { buffer, engine: instance };
 }
 
 function syncMethod(mode) {
   return function syncBufferWrapper(buffer, opts) {
     const engine = newEngine(mode, opts);
     try {
-      return result(engine, run(engine, newJob(engine, syncInput(buffer))));
+      return result(engine, run(engine, newJob(engine, syncInput(buffer))), opts);
     } finally {
       close(engine);
     }
@@ -490,7 +495,7 @@ function asyncMethod(mode) {
           return;
         }
         close(engine);
-        callback(null, result(engine, out));
+        callback(null, result(engine, out, opts));
       };
       setImmediate(step);
     } catch (err) {
@@ -525,11 +530,24 @@ const CLASSES = [
   ['BrotliDecompress', C.BROTLI_DECODE],
 ];
 
-function streamUnavailable(name) {
-  return function unavailableStream() {
-    throw unavailable(`zlib.${name} (zlib streams need the stream builtin)`);
-  };
+function checkLevelStrategy(level, strategy) {
+  checkRangesOrGetDefault(level, 'level', C.Z_MIN_LEVEL, C.Z_MAX_LEVEL);
+  checkRangesOrGetDefault(strategy, 'strategy', C.Z_DEFAULT_STRATEGY, C.Z_FIXED);
 }
+
+const streams = defineStreams({
+  constants,
+  write: zlibWrite,
+  close: zlibClose,
+  reset: bridge.zlibReset,
+  params: bridge.zlibParams,
+  newHandle: (mode, opts) => (isBrotli(mode) ? brotliHandle(opts, mode) : zlibHandle(opts, mode)),
+  baseOptions,
+  checkLevelStrategy,
+});
+
+const CLASS_OF_MODE = [];
+for (let i = 0; i < CLASSES.length; i++) CLASS_OF_MODE[CLASSES[i][1]] = CLASSES[i][0];
 
 // Node's order of the convenience methods (Object.keys(zlib) shows it).
 const METHODS = [
@@ -558,7 +576,7 @@ const CODE_NAMES = [
 
 function buildModule() {
   const mod = { crc32 };
-  for (let i = 0; i < CLASSES.length; i++) mod[CLASSES[i][0]] = streamUnavailable(CLASSES[i][0]);
+  for (let i = 0; i < CLASSES.length; i++) mod[CLASSES[i][0]] = streams[CLASSES[i][0]];
   for (let i = 0; i < METHODS.length; i++) {
     const name = METHODS[i][0];
     const mode = METHODS[i][1];
@@ -566,12 +584,14 @@ function buildModule() {
     mod[`${name}Sync`] = syncMethod(mode);
   }
   for (let i = 0; i < CLASSES.length; i++) {
-    const create = `create${CLASSES[i][0]}`;
-    ObjectDefineProperty(mod, create, {
+    const Ctor = streams[CLASSES[i][0]];
+    ObjectDefineProperty(mod, `create${CLASSES[i][0]}`, {
       __proto__: null,
       configurable: true,
       enumerable: true,
-      value: streamUnavailable(create),
+      value: function create(opts) {
+        return new Ctor(opts);
+      },
     });
   }
   ObjectDefineProperty(mod, 'constants', {

@@ -1,6 +1,8 @@
 //! The `zlib` builtin: round trips both ways with the host's Node 20 (what we compress Node
 //! inflates, and the reverse) over every codec and option set in the corpus, errors as Node's,
-//! and decompression bombs bounded by `maxOutputLength` and by the guest's memory budget.
+//! and decompression bombs bounded by `maxOutputLength` and by the guest's memory budget. The
+//! stream forms (`createGzip()` ...) against the host's `gzip`, both ways, and bombs fed through
+//! a stream.
 
 use agentos_sdk::{ErrorCode, ExecSpec, Output};
 
@@ -164,13 +166,137 @@ async fn hostile_inputs_get_node_errors_not_crashes() {
     );
 }
 
+/// Text of `n` lines, different enough that it does not compress to nothing.
+fn sample_text(n: usize) -> String {
+    (0..n)
+        .map(|i| format!("line {i} {}\n", i * 7919 % 1000))
+        .collect()
+}
+
+fn host_gzip(args: &[&str], input: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut child = std::process::Command::new("gzip")
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("these tests need the host's `gzip`");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let data = input.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&data));
+    let out = child.wait_with_output().expect("gzip ran");
+    writer.join().expect("writer").expect("wrote");
+    assert!(out.status.success(), "gzip {args:?} failed");
+    out.stdout
+}
+
 #[tokio::test]
-async fn stream_forms_say_they_need_the_stream_builtin() {
+async fn a_gzip_stream_written_in_chunks_is_read_by_host_gzip() {
     let sc = sidecar().await;
-    let code = "try { require('zlib').createGzip() } catch (e) { console.log(e.code, e.message) }";
+    let text = sample_text(20_000);
+    let data = scratch("zlib-stream-in");
+    std::fs::write(data.join("in.txt"), &text).unwrap();
+    // Written 1000 bytes at a time, with a sync flush in the middle, collected from 'data'.
+    let code = "const z = require('zlib'); const fs = require('fs');\
+        const input = fs.readFileSync('/d/in.txt'); const gz = z.createGzip({ level: 6 });\
+        const out = []; gz.on('data', (c) => out.push(c));\
+        gz.on('end', () => process.stdout.write(Buffer.concat(out).toString('hex')));\
+        for (let i = 0; i < input.length; i += 1000) {\
+          gz.write(input.subarray(i, i + 1000));\
+          if (i === 50000) gz.flush(z.constants.Z_SYNC_FLUSH);\
+        }\
+        gz.end();";
+    let spec = node(code).dir_ro(data.to_str().unwrap(), "/d");
+    let hex = ok(&run(&sc, spec).await);
+    let packed: Vec<u8> = (0..hex.len() / 2)
+        .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).expect("hex"))
+        .collect();
+    assert_eq!(packed[..2], [0x1f, 0x8b], "a gzip member");
+    assert_eq!(host_gzip(&["-dc"], &packed), text.as_bytes());
+}
+
+#[tokio::test]
+async fn host_gzip_output_piped_through_gunzip_streams_round_trips() {
+    let sc = sidecar().await;
+    let text = sample_text(30_000);
+    let data = scratch("zlib-stream-host");
+    std::fs::write(
+        data.join("in.gz"),
+        host_gzip(&["-c", "-9"], text.as_bytes()),
+    )
+    .unwrap();
+    std::fs::write(data.join("in.txt"), &text).unwrap();
+    // File -> gunzip -> gzip -> unzip (64-byte output chunks), through pipe().
+    let code = "const z = require('zlib'); const fs = require('fs'); const out = [];\
+        fs.createReadStream('/d/in.gz', { highWaterMark: 1 << 12 })\
+          .pipe(z.createGunzip()).pipe(z.createGzip()).pipe(z.createUnzip({ chunkSize: 64 }))\
+          .on('data', (d) => out.push(d))\
+          .on('end', () => { const all = Buffer.concat(out);\
+            console.log(all.length, all.equals(fs.readFileSync('/d/in.txt'))) });";
+    let spec = node(code).dir_ro(data.to_str().unwrap(), "/d");
+    assert_eq!(ok(&run(&sc, spec).await), format!("{} true\n", text.len()));
+}
+
+#[tokio::test]
+async fn corrupt_input_in_a_stream_is_an_error_event_with_node_code() {
+    let sc = sidecar().await;
+    let code = "const z = require('zlib'); const s = z.createGunzip();\
+        s.on('error', (e) => console.log(e.code, e.errno, e.message, s.destroyed));\
+        s.on('close', () => console.log('closed'));\
+        s.end(Buffer.from('this is not gzip'));";
     assert_eq!(
         ok(&run(&sc, node(code)).await),
-        "ERR_FEATURE_UNAVAILABLE_ON_PLATFORM The feature zlib.createGzip (zlib streams need the \
-         stream builtin) is unavailable on the current platform, which is being used to run Node.js\n"
+        "Z_DATA_ERROR -3 incorrect header check true\nclosed\n"
     );
+}
+
+#[tokio::test]
+async fn params_reset_and_sync_process_chunk_work_as_node() {
+    let sc = sidecar().await;
+    let code = "const z = require('zlib'); const d = z.createDeflate({ level: 1 });\
+        const out = []; d.on('data', (c) => out.push(c));\
+        d.write('a'.repeat(1000));\
+        d.params(9, 0, () => { d.end('b'.repeat(1000)) });\
+        d.on('end', () => { const r = z.inflateSync(Buffer.concat(out)).toString();\
+          const g = new z.Gzip(); const once = g._processChunk(Buffer.from('xyz'), z.constants.Z_FINISH);\
+          console.log(r === 'a'.repeat(1000) + 'b'.repeat(1000), d.bytesWritten,\
+            z.gunzipSync(once).toString(), g._handle, typeof z.createInflateRaw().reset()) });";
+    assert_eq!(
+        ok(&run(&sc, node(code)).await),
+        "true 2000 xyz null boolean\n"
+    );
+}
+
+#[tokio::test]
+async fn an_unread_stream_bomb_stops_at_the_high_water_mark() {
+    // Nobody reads the output: the stream makes a few chunks past its highWaterMark and waits.
+    let sc = sidecar().await;
+    let code = format!(
+        "{} const s = z.createGunzip(); s.write(bomb);\
+         setTimeout(() => console.log(s.readableLength <= 64 << 10,\
+           process.memoryUsage().arrayBuffers < (64 << 20)), 500);",
+        bomb(2_000)
+    );
+    assert_eq!(ok(&run(&sc, node(&code)).await), "true true\n");
+}
+
+#[tokio::test]
+async fn a_kept_stream_bomb_ends_in_memory_limit_while_another_exec_runs() {
+    let sc = sidecar().await;
+    let code = format!(
+        "{} const kept = []; const s = z.createGunzip(); s.on('data', (c) => kept.push(c));\
+         s.end(bomb);",
+        bomb(10_000)
+    );
+    let bomb_run = run(&sc, node(&code).heap_mb(64).timeout_ms(60_000));
+    let victim = run(
+        &sc,
+        node(
+            "setTimeout(() => console.log(require('zlib').gunzipSync(require('zlib').gzipSync('ok')).toString()), 200)",
+        ),
+    );
+    let (out, victim) = tokio::join!(bomb_run, victim);
+    assert_eq!(ok(&victim), "ok\n");
+    let error = out.status.error.expect("typed error");
+    assert_eq!(error.code, ErrorCode::MemoryLimit, "{}", error.message);
 }

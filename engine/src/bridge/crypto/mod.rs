@@ -1,10 +1,13 @@
 //! The `crypto*` natives behind `runner-js/lib/crypto.js` (contract: `runner-js/lib/CRYPTO.md`):
 //! digests and HMACs (RustCrypto), random bytes (`getrandom`), constant-time comparison
-//! (`subtle`), HKDF (`hkdf`), and PBKDF2/scrypt as resumable jobs (`kdf.rs`).
+//! (`subtle`), HKDF (`hkdf`), PBKDF2/scrypt as resumable jobs (`kdf.rs`), and AES ciphers
+//! (`cipher.rs`, natives in `cipher_natives.rs`).
 //!
 //! Guest values reach these through the runner, which validates them Node's way first; each
 //! native checks again and answers `undefined` (or throws a TypeError) rather than panic.
 
+mod cipher;
+mod cipher_natives;
 mod hash;
 mod kdf;
 
@@ -26,7 +29,7 @@ const HASH_STATE_BYTES: usize = 1024;
 
 /// Every crypto callback with its bridge name.
 pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
-    vec![
+    let mut all = vec![
         ("cryptoHashNew", hash_new.map_fn_to()),
         ("cryptoHmacNew", hmac_new.map_fn_to()),
         ("cryptoHashCopy", hash_copy.map_fn_to()),
@@ -42,7 +45,9 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
         ("cryptoHkdf", hkdf.map_fn_to()),
         ("cryptoEncode", encode.map_fn_to()),
         ("cryptoDecode", decode.map_fn_to()),
-    ]
+    ];
+    all.extend(cipher_natives::callbacks());
+    all
 }
 
 type Hash = Box<dyn Hasher>;

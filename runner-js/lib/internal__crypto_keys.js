@@ -1,0 +1,185 @@
+// lib/internal__crypto_keys.js: `KeyObject` for secret keys (`createSecretKey`, `generateKey`,
+// `generateKeySync` for 'hmac' and 'aes', `export` as bytes or JWK, `equals`), and the key
+// preparation the ciphers, HMAC and HKDF share (a secret KeyObject stands for its bytes).
+// Asymmetric keys (`createPublicKey`, `createPrivateKey`, `generateKeyPair`) are not here yet:
+// they throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM from crypto.js (see CRYPTO.md).
+import { bridge } from 'agentos:bridge';
+import {
+  ArrayBufferIsView,
+  MathFloor,
+  ObjectDefineProperty,
+  SymbolCtor,
+  SymbolToStringTag,
+  TypedArrayPrototypeGetByteLength,
+  TypedArrayPrototypeSlice,
+  TypeErrorCtor,
+  Uint8ArrayCtor,
+} from '../js/00_primordials.js';
+import { makeInvalidArgType, makeNodeError, validateFunction } from '../js/06_errors.js';
+import { setImmediate } from '../js/24_timers.js';
+import {
+  allocBuffer,
+  arrayBufferOrView,
+  bytesOf,
+  bytesString,
+  invalidArgValue,
+  isAnyArrayBuffer,
+  toBuffer,
+  validateInteger,
+  validateObject,
+  validateString,
+} from './internal__crypto_util.js';
+
+const cryptoRandomFill = bridge.cryptoRandomFill;
+const cryptoTimingSafeEqual = bridge.cryptoTimingSafeEqual;
+
+const kKeyType = SymbolCtor('kKeyType');
+const kKeyBytes = SymbolCtor('kKeyBytes');
+/** The constructor argument only this module can make (Node's KeyObjectHandle). */
+const kHandleToken = SymbolCtor('KeyObjectHandle');
+
+function makeHandle(bytes) {
+  return { __proto__: null, [kHandleToken]: true, bytes };
+}
+
+/** `crypto.KeyObject`. */
+export class KeyObject {
+  constructor(type, handle) {
+    if (type !== 'secret' && type !== 'public' && type !== 'private') {
+      throw invalidArgValue('type', type);
+    }
+    if (typeof handle !== 'object' || handle === null || handle[kHandleToken] !== true) {
+      throw makeInvalidArgType('handle', 'object', handle);
+    }
+    this[kKeyType] = type;
+    this[kKeyBytes] = handle.bytes;
+  }
+
+  get type() {
+    return this[kKeyType];
+  }
+
+  static from(key) {
+    throw makeInvalidArgType('key', 'CryptoKey', key);
+  }
+
+  equals(otherKeyObject) {
+    if (!isKeyObject(otherKeyObject)) {
+      throw makeInvalidArgType('otherKeyObject', 'KeyObject', otherKeyObject);
+    }
+    if (otherKeyObject.type !== this.type) return false;
+    const a = this[kKeyBytes];
+    const b = otherKeyObject[kKeyBytes];
+    if (TypedArrayPrototypeGetByteLength(a) !== TypedArrayPrototypeGetByteLength(b)) return false;
+    return cryptoTimingSafeEqual(a, b);
+  }
+}
+
+ObjectDefineProperty(KeyObject.prototype, SymbolToStringTag, {
+  __proto__: null,
+  configurable: true,
+  value: 'KeyObject',
+});
+
+class SecretKeyObject extends KeyObject {
+  constructor(handle) {
+    super('secret', handle);
+  }
+
+  get symmetricKeySize() {
+    return TypedArrayPrototypeGetByteLength(this[kKeyBytes]);
+  }
+
+  export(options) {
+    if (options !== undefined) {
+      validateObject(options, 'options');
+      const format = options.format;
+      if (format !== undefined && format !== 'buffer' && format !== 'jwk') {
+        throw invalidArgValue(
+          'options.format',
+          format,
+          "must be one of: undefined, 'buffer', 'jwk'",
+        );
+      }
+      if (format === 'jwk') return { kty: 'oct', k: bytesString(this[kKeyBytes], 'base64url') };
+    }
+    return toBuffer(TypedArrayPrototypeSlice(this[kKeyBytes]));
+  }
+}
+
+export function isKeyObject(value) {
+  return value !== null && typeof value === 'object' && value[kKeyType] !== undefined;
+}
+
+function invalidKeyObjectType(type, expected) {
+  return makeNodeError(
+    TypeErrorCtor,
+    'ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE',
+    `Invalid key object type ${type}, expected ${expected}.`,
+  );
+}
+
+/** The bytes of a secret KeyObject; `undefined` when `key` is not a KeyObject. */
+export function secretKeyObjectBytes(key) {
+  if (!isKeyObject(key)) return undefined;
+  if (key.type !== 'secret') throw invalidKeyObjectType(key.type, 'secret');
+  return key[kKeyBytes];
+}
+
+/** `crypto.createSecretKey(key[, encoding])`: a copy of the bytes. */
+export function createSecretKey(key, encoding) {
+  let bytes;
+  if (isAnyArrayBuffer(key)) {
+    bytes = new Uint8ArrayCtor(key);
+  } else if (typeof key === 'string' || ArrayBufferIsView(key)) {
+    bytes = arrayBufferOrView(key, 'key', encoding);
+  } else {
+    throw makeInvalidArgType(
+      'key',
+      'string or an instance of ArrayBuffer, Buffer, TypedArray, or DataView',
+      key,
+    );
+  }
+  return new SecretKeyObject(makeHandle(TypedArrayPrototypeSlice(bytesOf(bytes))));
+}
+
+function keyLengthBytes(type, options) {
+  validateString(type, 'type');
+  validateObject(options, 'options');
+  const { length } = options;
+  switch (type) {
+    case 'hmac':
+      validateInteger(length, 'options.length', 8, 2 ** 31 - 1);
+      return MathFloor(length / 8);
+    case 'aes':
+      if (length !== 128 && length !== 192 && length !== 256) {
+        throw invalidArgValue('options.length', length, 'must be one of: 128, 192, 256');
+      }
+      return length / 8;
+    default:
+      throw invalidArgValue('type', type, 'must be a supported key type');
+  }
+}
+
+function randomKey(n) {
+  const bytes = allocBuffer(n);
+  if (n > 0) cryptoRandomFill(bytes);
+  return new SecretKeyObject(makeHandle(bytes));
+}
+
+/** `crypto.generateKeySync(type, { length })`. */
+export function generateKeySync(type, options) {
+  return randomKey(keyLengthBytes(type, options));
+}
+
+/** `crypto.generateKey(type, { length }, callback)`. */
+export function generateKey(type, options, callback) {
+  if (typeof options === 'function') {
+    callback = options;
+    options = undefined;
+  }
+  const n = keyLengthBytes(type, options);
+  validateFunction(callback, 'callback');
+  const key = randomKey(n);
+  setImmediate(() => callback(null, key));
+}
