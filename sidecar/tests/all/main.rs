@@ -27,5 +27,6 @@ mod snapshots;
 mod soak;
 mod stress;
 mod support;
+mod synthetic_root;
 mod wasi_suite;
 mod wasm_commands;
