@@ -110,6 +110,11 @@ pub enum Kind {
         /// Body size.
         bytes: usize,
     },
+    /// `child_process.spawnSync('true')` per iteration inside one exec (the same script as
+    /// [`Kind::NodeSpawnSync`]): the guest's child is the wasm `true` in an isolate of its own.
+    SpawnSync,
+    /// The host's Node doing the same `spawnSync('true')` loop (a fork + exec of `/bin/true`).
+    NodeSpawnSync,
     /// `StatsReply.rss_bytes` while one exec of this case is running (it prints a line, then
     /// waits for stdin to close), minus the same sidecar's idle figure after one such exec.
     ExecRss(ExecCase),
@@ -125,6 +130,7 @@ impl Kind {
                 | Kind::NodeWasiTrue
                 | Kind::NodeSha256
                 | Kind::NodeFetch { .. }
+                | Kind::NodeSpawnSync
                 | Kind::NativeTool(_)
         )
     }
@@ -271,6 +277,7 @@ pub const ALL: &[Scenario] = &[
         None,
         false,
     ),
+    row("node_spawn_sync_true", Kind::NodeSpawnSync, None, false),
     row("native_ls_la_200", Kind::NativeTool(LS_LA), None, true),
     row("native_grep_rn_5m", Kind::NativeTool(GREP_RN), None, true),
     row("native_sort_1m", Kind::NativeTool(SORT), None, true),
@@ -411,6 +418,14 @@ pub const ALL: &[Scenario] = &[
         "fetch_1k",
         Kind::Fetch { bytes: 1024 },
         Some("node_fetch_1k"),
+        false,
+    ),
+    // child_process.spawnSync('true') timed per call inside one exec, against the host's Node
+    // doing the same loop (its child a native fork + exec). Not gated, like fetch_1k.
+    row(
+        "spawn_sync_true",
+        Kind::SpawnSync,
+        Some("node_spawn_sync_true"),
         false,
     ),
     row(
@@ -585,6 +600,10 @@ pub fn plan(kind: Kind, mode: Mode) -> crate::measure::Plan {
         Kind::NodeSha256 => (Plan::new(20, 500), Plan::new(10, 100), Plan::new(10, 100)),
         Kind::Fetch { .. } | Kind::NodeFetch { .. } => {
             (Plan::new(50, 1000), Plan::new(20, 200), Plan::new(20, 200))
+        }
+        // Under the 4 096 children one exec may start in all.
+        Kind::SpawnSync | Kind::NodeSpawnSync => {
+            (Plan::new(20, 1000), Plan::new(10, 100), Plan::new(10, 100))
         }
         Kind::Tool(_) | Kind::NativeTool(_) => {
             (Plan::new(5, 200), Plan::new(3, 30), Plan::new(3, 30))
