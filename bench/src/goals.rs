@@ -1,8 +1,6 @@
 //! The performance goals from the benchmark issue, judged against a run's figures.
 
-use serde::{Deserialize, Serialize};
-
-use crate::report::ScenarioResult;
+use crate::report::{GoalResult, ScenarioResult};
 use crate::scenario::NATIVE_PEER;
 
 /// How a goal is checked.
@@ -143,30 +141,6 @@ const GOALS: &[(&str, Check)] = &[
     ("python_numpy_sum", Check::P50AtMost(100.0)),
     ("first_python_after_restart", Check::P50AtMost(300.0)),
 ];
-
-/// One goal and how this run fared.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GoalResult {
-    /// The scenario judged.
-    pub scenario: String,
-    /// The goal in words, e.g. `p50 <= 1.0 ms`.
-    pub goal: String,
-    /// The figure judged, in words.
-    pub actual: String,
-    /// `None` when the scenario (or the one it is compared with) was not measured.
-    pub met: Option<bool>,
-}
-
-impl GoalResult {
-    /// `met`, `NOT met` or `n/a`.
-    pub fn verdict(&self) -> &'static str {
-        match self.met {
-            Some(true) => "met",
-            Some(false) => "NOT met",
-            None => "n/a",
-        }
-    }
-}
 
 /// Judges every goal against `results`.
 pub fn judge(results: &[ScenarioResult]) -> Vec<GoalResult> {

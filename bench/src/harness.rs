@@ -7,8 +7,8 @@ use std::time::Instant;
 
 use agentos_sdk::{Error, ErrorCode, ExecSpec, Output, Sidecar};
 
+use crate::cases::{Cwd, ExecCase, Expect};
 use crate::measure::{Problem, ms_since};
-use crate::scenario::{Cwd, ExecCase, Expect};
 
 /// Number of modules in the `require` fixture.
 const MODULES: usize = 100;

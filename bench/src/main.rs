@@ -10,6 +10,7 @@
     reason = "a reporting binary: its tables are its output (stdout), progress goes to stderr"
 )]
 
+mod cases;
 mod gate;
 mod goals;
 mod harness;

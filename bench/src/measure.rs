@@ -6,6 +6,8 @@
 use std::future::Future;
 use std::time::Instant;
 
+use crate::scenario::{Kind, Mode};
+
 /// Why one run of a scenario did not produce a sample.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
@@ -126,6 +128,41 @@ pub fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
     // Exact for the sizes we use; `as` saturates, and the clamp keeps the rank in 1..=n.
     let rank = ((p / 100.0) * n as f64).ceil() as usize;
     Some(sorted[rank.clamp(1, n) - 1])
+}
+
+/// Warm-up and measured runs for `kind` in `mode`; for throughput, `runs` is execs per client
+/// multiplied out by the caller, and for idle RSS it is the number of `Stats` samples.
+pub fn plan(kind: Kind, mode: Mode) -> Plan {
+    let (full, quick, gate) = match kind {
+        Kind::Warm(..) => (Plan::new(50, 1000), Plan::new(20, 300), Plan::new(50, 1000)),
+        Kind::ColdStart { .. } => (Plan::new(1, 15), Plan::new(1, 6), Plan::new(2, 15)),
+        Kind::Throughput { .. } => (Plan::new(32, 2000), Plan::new(32, 600), Plan::new(32, 600)),
+        Kind::IdleRss => (Plan::new(0, 10), Plan::new(0, 3), Plan::new(0, 3)),
+        Kind::NativeTrue => (Plan::new(30, 1000), Plan::new(10, 300), Plan::new(30, 1000)),
+        Kind::NodeSpawn => (Plan::new(3, 50), Plan::new(2, 10), Plan::new(2, 20)),
+        Kind::NodeWasiTrue => (Plan::new(100, 2000), Plan::new(20, 300), Plan::new(20, 300)),
+        Kind::NodeSha256 => (Plan::new(20, 500), Plan::new(10, 100), Plan::new(10, 100)),
+        Kind::Fetch { bytes } | Kind::NodeFetch { bytes } if bytes >= 1 << 20 => {
+            (Plan::new(5, 100), Plan::new(3, 30), Plan::new(3, 30))
+        }
+        Kind::Fetch { .. } | Kind::NodeFetch { .. } => {
+            (Plan::new(50, 1000), Plan::new(20, 200), Plan::new(20, 200))
+        }
+        // Under the 4 096 children one exec may start in all.
+        Kind::SpawnSync | Kind::NodeSpawnSync => {
+            (Plan::new(20, 1000), Plan::new(10, 100), Plan::new(10, 100))
+        }
+        Kind::Tool(_) | Kind::NativeTool(_) => {
+            (Plan::new(5, 200), Plan::new(3, 30), Plan::new(3, 30))
+        }
+        Kind::FirstExec(_) => (Plan::new(1, 15), Plan::new(1, 6), Plan::new(1, 10)),
+        Kind::ExecRss(_) => (Plan::new(0, 10), Plan::new(0, 3), Plan::new(0, 3)),
+    };
+    match mode {
+        Mode::Full => full,
+        Mode::Quick => quick,
+        Mode::Gate => gate,
+    }
 }
 
 #[cfg(test)]

@@ -7,8 +7,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
+use crate::cases::ExecCase;
 use crate::measure::{Measured, Plan, Problem, ms_since, time_runs};
-use crate::scenario::ExecCase;
 
 /// Loops `warmup + runs` times: a new `WASI`, `WebAssembly.instantiate` of the module (compiled
 /// once, up front) and `wasi.start`, timing each iteration in-process; prints the measured
@@ -62,6 +62,21 @@ const [url, warmup, runs] = process.argv.slice(-3);
   }
   process.stdout.write(JSON.stringify(times));
 })();
+"#;
+
+/// `child_process.spawnSync('true')` per iteration; the same script runs in the guest and
+/// under the host's Node. Args: warm-up and run counts; prints a JSON array of milliseconds.
+pub const SPAWN_SYNC_SCRIPT: &str = r#"'use strict';
+const { spawnSync } = require('child_process');
+const [warmup, runs] = process.argv.slice(-2).map(Number);
+const times = [];
+for (let i = 0; i < warmup + runs; i++) {
+  const start = performance.now();
+  const r = spawnSync('true');
+  if (r.status !== 0) throw new Error(`true: ${r.error || r.status}`);
+  if (i >= warmup) times.push(performance.now() - start);
+}
+process.stdout.write(JSON.stringify(times));
 "#;
 
 /// Spawns `program args` with null stdio and waits; the milliseconds it took.
@@ -179,6 +194,12 @@ pub fn node_fetch(plan: Plan, scratch: &Path, bytes: usize) -> Measured {
         Ok(url) => node_script_timings(plan, scratch, "node-fetch.js", FETCH_SCRIPT, &[&url]),
         Err(e) => Measured::Failed(format!("loopback server: {e}")),
     }
+}
+
+/// `child_process.spawnSync('true')` under the host's Node, per iteration in one process;
+/// skipped when node is missing.
+pub fn node_spawn_sync(plan: Plan, scratch: &Path) -> Measured {
+    node_script_timings(plan, scratch, "node-spawn-sync.js", SPAWN_SYNC_SCRIPT, &[])
 }
 
 /// Runs `script` (written to `scratch/name`) under the host's node with `args`, warm-up and run

@@ -6,7 +6,6 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::goals::GoalResult;
 use crate::measure::{Measured, Summary};
 use crate::scenario::Scenario;
 
@@ -230,4 +229,28 @@ pub fn node_version() -> String {
         .ok()
         .and_then(|o| String::from_utf8(o.stdout).ok())
         .map_or("not installed".to_owned(), |s| s.trim().to_owned())
+}
+
+/// One goal and how this run fared.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GoalResult {
+    /// The scenario judged.
+    pub scenario: String,
+    /// The goal in words, e.g. `p50 <= 1.0 ms`.
+    pub goal: String,
+    /// The figure judged, in words.
+    pub actual: String,
+    /// `None` when the scenario (or the one it is compared with) was not measured.
+    pub met: Option<bool>,
+}
+
+impl GoalResult {
+    /// `met`, `NOT met` or `n/a`.
+    pub fn verdict(&self) -> &'static str {
+        match self.met {
+            Some(true) => "met",
+            Some(false) => "NOT met",
+            None => "n/a",
+        }
+    }
 }

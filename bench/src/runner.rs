@@ -9,11 +9,12 @@ use std::time::{Duration, Instant};
 
 use agentos_sdk::{ExecSpec, Sidecar};
 
+use crate::cases::{ExecCase, Expect};
 use crate::harness::{Harness, WorkDir, run_checked, spec_for};
-use crate::measure::{Measured, Plan, Problem, Summary, ms_since, time_runs};
+use crate::measure::{Measured, Plan, Problem, Summary, ms_since, plan, time_runs};
 use crate::peers;
 use crate::report::{ScenarioResult, Status};
-use crate::scenario::{ExecCase, Expect, Kind, Mode, Pace, Scenario, plan};
+use crate::scenario::{Kind, Mode, Pace, Scenario};
 
 /// Longest a settled warm run waits for the pool to refill.
 const SETTLE_LIMIT: Duration = Duration::from_millis(200);
@@ -42,6 +43,7 @@ impl Runner<'_> {
                 Kind::NodeSpawn => peers::node_spawn(plan).await,
                 Kind::NodeSha256 => peers::node_sha256(plan, self.work.root()),
                 Kind::NodeFetch { bytes } => peers::node_fetch(plan, self.work.root(), bytes),
+                Kind::NodeSpawnSync => peers::node_spawn_sync(plan, self.work.root()),
                 Kind::NativeTool(case) => {
                     let dir = self
                         .work
@@ -59,6 +61,7 @@ impl Runner<'_> {
                 Kind::NodeWasiTrue => "in-process per iteration: new WASI + instantiate + start",
                 Kind::NodeSha256 => "in-process per iteration: createHash + update(1 MiB) + digest",
                 Kind::NodeFetch { .. } => "in-process per iteration: fetch + arrayBuffer (undici)",
+                Kind::NodeSpawnSync => "in-process per iteration: spawnSync('true') (fork + exec)",
                 _ => "",
             };
             out.push(progress_end(ScenarioResult::from_measured(
@@ -83,9 +86,14 @@ impl Runner<'_> {
         for s in scenarios.iter().filter(|s| !s.kind.is_peer()) {
             progress_start(label, s);
             let result = match (&warm, s.kind) {
-                (Err(why), Kind::Warm(..) | Kind::Tool(_) | Kind::Throughput { .. }) => {
-                    ScenarioResult::empty(s, Status::Failed, format!("warm sidecar: {why}"))
-                }
+                (
+                    Err(why),
+                    Kind::Warm(..)
+                    | Kind::Tool(_)
+                    | Kind::Throughput { .. }
+                    | Kind::Fetch { .. }
+                    | Kind::SpawnSync,
+                ) => ScenarioResult::empty(s, Status::Failed, format!("warm sidecar: {why}")),
                 (Ok(sidecar), Kind::Warm(case, pace)) => {
                     let pool = (pace == Pace::Settled).then(|| harness.warm_isolates());
                     self.warm(sidecar, s, case, pool).await
@@ -97,6 +105,7 @@ impl Runner<'_> {
                 (_, Kind::FirstExec(case)) => self.first_exec(harness, s, case).await,
                 (_, Kind::ExecRss(case)) => self.exec_rss(harness, s, case).await,
                 (Ok(sidecar), Kind::Fetch { bytes }) => self.fetch(sidecar, s, bytes).await,
+                (Ok(sidecar), Kind::SpawnSync) => self.spawn_sync(sidecar, s).await,
                 (Ok(sidecar), Kind::Throughput { clients }) => {
                     self.throughput(sidecar, s, clients).await
                 }
@@ -187,6 +196,27 @@ impl Runner<'_> {
             s,
             measured,
             "per fetch inside one exec: fetch + arrayBuffer",
+        )
+    }
+
+    /// One exec running the `spawnSync('true')` loop; its per-call timings.
+    async fn spawn_sync(&self, sidecar: &Sidecar, s: &Scenario) -> ScenarioResult {
+        let plan = plan(s.kind, self.mode);
+        let spec = ExecSpec::new([
+            "node",
+            "-e",
+            peers::SPAWN_SYNC_SCRIPT,
+            &plan.warmup.to_string(),
+            &plan.runs.to_string(),
+        ]);
+        let output = match sidecar.exec(spec).await {
+            Ok(handle) => handle.output().await.map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        ScenarioResult::from_measured(
+            s,
+            guest_timings(output),
+            "per spawnSync('true') inside one exec: a wasm child in an isolate of its own",
         )
     }
 

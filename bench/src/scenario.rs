@@ -1,5 +1,5 @@
 //! The scenarios: one table of stable names, what each runs, its peer, and whether the CI gate
-//! measures it. Run counts per mode live here too, so a scenario's cost is read in one place.
+//! measures it (the commands themselves are in `cases.rs`, run counts in `measure.rs`).
 
 /// Native `/bin/true` spawned per run: the floor for "run a program", and the gate's normaliser.
 pub const NATIVE_PEER: &str = "native_true_spawn";
@@ -14,45 +14,6 @@ pub enum Mode {
     Quick,
     /// The gated scenarios only, a few seconds each.
     Gate,
-}
-
-/// What the guest's working directory is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cwd {
-    /// The sidecar's default.
-    Default,
-    /// A fresh empty directory.
-    EmptyDir,
-    /// The directory of 100 small CommonJS modules and their `index.js`.
-    RequireDir,
-    /// The command rows' fixtures (`tools.rs`): `dir200/`, `tree5m/`, `sort1m.txt`,
-    /// `json1m.json`, `blob10m.bin`.
-    Tools,
-    /// An empty directory at `/`, and CPython's standard library (`ci/fetch-python`'s
-    /// `python/lib`, next to the command set) read-only at `/usr/local/lib`.
-    Python,
-}
-
-/// What a warm exec must print on stdout to count as a success.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Expect {
-    /// Exactly these bytes.
-    Exactly(&'static [u8]),
-    /// Exactly this many bytes.
-    Len(usize),
-    /// Anything (exit status 0 still required).
-    Anything,
-}
-
-/// One guest program run again and again in one warm sidecar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ExecCase {
-    /// The guest's argv.
-    pub argv: &'static [&'static str],
-    /// Its working directory.
-    pub cwd: Cwd,
-    /// Its expected stdout.
-    pub expect: Expect,
 }
 
 /// How warm runs follow each other.
@@ -110,6 +71,11 @@ pub enum Kind {
         /// Body size.
         bytes: usize,
     },
+    /// `child_process.spawnSync('true')` per iteration inside one exec (the same script as
+    /// [`Kind::NodeSpawnSync`]): the guest's child is the wasm `true` in an isolate of its own.
+    SpawnSync,
+    /// The host's Node doing the same `spawnSync('true')` loop (a fork + exec of `/bin/true`).
+    NodeSpawnSync,
     /// `StatsReply.rss_bytes` while one exec of this case is running (it prints a line, then
     /// waits for stdin to close), minus the same sidecar's idle figure after one such exec.
     ExecRss(ExecCase),
@@ -125,6 +91,7 @@ impl Kind {
                 | Kind::NodeWasiTrue
                 | Kind::NodeSha256
                 | Kind::NodeFetch { .. }
+                | Kind::NodeSpawnSync
                 | Kind::NativeTool(_)
         )
     }
@@ -167,97 +134,11 @@ const fn row(name: &'static str, kind: Kind, peer: Option<&'static str>, gated: 
     }
 }
 
-const fn tools(argv: &'static [&'static str], expect: Expect) -> ExecCase {
-    ExecCase {
-        argv,
-        cwd: Cwd::Tools,
-        expect,
-    }
-}
-
-const LS_LA: ExecCase = tools(&["ls", "-la", "dir200"], Expect::Anything);
-const GREP_RN: ExecCase = tools(&["grep", "-rn", "needle", "tree5m"], Expect::Anything);
-const SORT: ExecCase = tools(
-    &["sort", "sort1m.txt"],
-    Expect::Len(crate::tools::SORT_BYTES),
-);
-const JQ: ExecCase = tools(
-    &[
-        "jq",
-        "-c",
-        "map(select(.n % 7 == 0) | .id) | length",
-        "json1m.json",
-    ],
-    Expect::Anything,
-);
-const SHA256SUM: ExecCase = tools(&["sha256sum", "blob10m.bin"], Expect::Anything);
-// The shell: every external command of a script is a guest; the native rows run the same
-// argv in the host's shell with the host's tools (fork + exec per command).
-const SH_TRUE: ExecCase = tools(&["sh", "-c", "true"], Expect::Exactly(b""));
-const SH_ECHO_CAT: ExecCase = tools(&["sh", "-c", "echo hi | cat"], Expect::Exactly(b"hi\n"));
-const SH_PIPELINE: ExecCase = tools(
-    &[
-        "bash",
-        "-c",
-        "cat sort1m.txt | tr a-z A-Z | grep -v QQQ | sort | wc -l",
-    ],
-    Expect::Anything,
-);
-const SH_LOOP: ExecCase = tools(
-    &[
-        "bash",
-        "-c",
-        "for i in $(seq 1 50); do basename /a/b$i; done | wc -l",
-    ],
-    Expect::Exactly(b"50\n"),
-);
-const FIRST_LS: ExecCase = ExecCase {
-    argv: &["ls"],
-    cwd: Cwd::EmptyDir,
-    expect: Expect::Exactly(b""),
-};
-
-/// Hashes 1 MiB of `a` bytes with SHA-256 and prints the hex digest (the bytes come from a native
-/// `fill`, so the row is the exec plus the hash, not a JS loop).
-pub const SHA256_1M: &str = "console.log(require('crypto').createHash('sha256')\
-     .update(new Uint8Array(1 << 20).fill(97)).digest('hex'))";
-/// What `SHA256_1M` prints.
-const SHA256_1M_HEX: &[u8] = b"9bc1b2a288b26af7257a36277ae3816a7d4f16e89c1e7e77d0a5c48bad62b360\n";
-const fn python(argv: &'static [&'static str], expect: Expect) -> ExecCase {
-    ExecCase {
-        argv,
-        cwd: Cwd::Python,
-        expect,
-    }
-}
-
-const PY_PASS: ExecCase = python(&["python3", "-c", "pass"], Expect::Exactly(b""));
-const PY_JSON: ExecCase = python(
-    &["python3", "-c", "import json; print(json.dumps([1]))"],
-    Expect::Exactly(b"[1]\n"),
-);
-const PY_NUMPY: ExecCase = python(
-    &[
-        "python3",
-        "-c",
-        "import numpy; print(numpy.arange(10).sum())",
-    ],
-    Expect::Exactly(b"45\n"),
-);
-const PY_PANDAS: ExecCase = python(&["python3", "-c", "import pandas"], Expect::Exactly(b""));
-/// A Python exec that stays alive until its stdin closes (for `ExecRss`).
-const PY_WAITING: ExecCase = python(
-    &[
-        "python3",
-        "-c",
-        "import sys; print('up', flush=True); sys.stdin.read()",
-    ],
-    Expect::Exactly(b"up\n"),
-);
-
 const NODE: Option<&str> = Some("node_spawn");
 const NATIVE: Option<&str> = Some(NATIVE_PEER);
 const WASI: Option<&str> = Some("node_wasi_true");
+
+use crate::cases::*;
 
 /// Every scenario, in report order. Peers come first: they are measured first, too.
 pub const ALL: &[Scenario] = &[
@@ -277,6 +158,7 @@ pub const ALL: &[Scenario] = &[
         None,
         false,
     ),
+    row("node_spawn_sync_true", Kind::NodeSpawnSync, None, false),
     row("native_ls_la_200", Kind::NativeTool(LS_LA), None, true),
     row("native_grep_rn_5m", Kind::NativeTool(GREP_RN), None, true),
     row("native_sort_1m", Kind::NativeTool(SORT), None, true),
@@ -417,6 +299,14 @@ pub const ALL: &[Scenario] = &[
         "fetch_1k",
         Kind::Fetch { bytes: 1024 },
         Some("node_fetch_1k"),
+        false,
+    ),
+    // child_process.spawnSync('true') timed per call inside one exec, against the host's Node
+    // doing the same loop (its child a native fork + exec). Not gated, like fetch_1k.
+    row(
+        "spawn_sync_true",
+        Kind::SpawnSync,
+        Some("node_spawn_sync_true"),
         false,
     ),
     row(
@@ -580,38 +470,6 @@ pub fn selected(mode: Mode) -> Vec<Scenario> {
 #[cfg(test)]
 pub fn by_name(name: &str) -> Option<Scenario> {
     ALL.iter().find(|s| s.name == name).copied()
-}
-
-/// Warm-up and measured runs for `kind` in `mode`; for throughput, `runs` is execs per client
-/// multiplied out by the caller, and for idle RSS it is the number of `Stats` samples.
-pub fn plan(kind: Kind, mode: Mode) -> crate::measure::Plan {
-    use crate::measure::Plan;
-    let (full, quick, gate) = match kind {
-        Kind::Warm(..) => (Plan::new(50, 1000), Plan::new(20, 300), Plan::new(50, 1000)),
-        Kind::ColdStart { .. } => (Plan::new(1, 15), Plan::new(1, 6), Plan::new(2, 15)),
-        Kind::Throughput { .. } => (Plan::new(32, 2000), Plan::new(32, 600), Plan::new(32, 600)),
-        Kind::IdleRss => (Plan::new(0, 10), Plan::new(0, 3), Plan::new(0, 3)),
-        Kind::NativeTrue => (Plan::new(30, 1000), Plan::new(10, 300), Plan::new(30, 1000)),
-        Kind::NodeSpawn => (Plan::new(3, 50), Plan::new(2, 10), Plan::new(2, 20)),
-        Kind::NodeWasiTrue => (Plan::new(100, 2000), Plan::new(20, 300), Plan::new(20, 300)),
-        Kind::NodeSha256 => (Plan::new(20, 500), Plan::new(10, 100), Plan::new(10, 100)),
-        Kind::Fetch { bytes } | Kind::NodeFetch { bytes } if bytes >= 1 << 20 => {
-            (Plan::new(5, 100), Plan::new(3, 30), Plan::new(3, 30))
-        }
-        Kind::Fetch { .. } | Kind::NodeFetch { .. } => {
-            (Plan::new(50, 1000), Plan::new(20, 200), Plan::new(20, 200))
-        }
-        Kind::Tool(_) | Kind::NativeTool(_) => {
-            (Plan::new(5, 200), Plan::new(3, 30), Plan::new(3, 30))
-        }
-        Kind::FirstExec(_) => (Plan::new(1, 15), Plan::new(1, 6), Plan::new(1, 10)),
-        Kind::ExecRss(_) => (Plan::new(0, 10), Plan::new(0, 3), Plan::new(0, 3)),
-    };
-    match mode {
-        Mode::Full => full,
-        Mode::Quick => quick,
-        Mode::Gate => gate,
-    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::gate::{Row, Verdict};
-use crate::goals::GoalResult;
+use crate::report::GoalResult;
 use crate::report::{Column, Report, ScenarioResult, Status};
 
 /// Lays out `rows` under `headers`: aligned plain text, or a Markdown table.

@@ -33,8 +33,9 @@ pub struct JsJob<'a> {
     pub module_paths: &'a [String],
     /// The guest's limit for ArrayBuffers and for wasm memories (each), bytes.
     pub memory_limit: u64,
-    /// Where its child processes start (`None`: it cannot start any).
-    pub(crate) children: Option<Arc<crate::children::Children>>,
+    /// What its child processes are started by, built on its first spawn (`None`: it cannot
+    /// start any).
+    pub(crate) children: Option<crate::children::ChildrenRecipe>,
     /// The exec's network.
     pub(crate) net: Option<std::rc::Rc<crate::net::GuestNet>>,
 }
@@ -132,7 +133,7 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
 
     fn run_main(
         &mut self,
-        job: JsJob<'_>,
+        mut job: JsJob<'_>,
         host: WasiHost,
         call: Option<CallState>,
         inbox: &mut Inbox,
@@ -140,7 +141,7 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
     ) -> (Outcome, SharedGuest) {
         let heap = self.heap;
         let state = self.install_state(host, call);
-        *state.children.borrow_mut() = job.children.clone();
+        *state.children_recipe.borrow_mut() = job.children.take();
         *state.net.borrow_mut() = job.net.clone();
         let t = Instant::now();
         let scope = &mut *self.scope;

@@ -8,7 +8,7 @@ use std::time::Instant;
 use crate::bridge::esm::map::EsmMap;
 use crate::budget::Budget;
 use crate::builtin_cache::BuiltinCache;
-use crate::children::Children;
+use crate::children::{Children, ChildrenRecipe};
 use crate::job::call::CallState;
 use crate::modules::CompiledSlot;
 use crate::net::GuestNet;
@@ -45,8 +45,10 @@ pub struct GuestState {
     pub memory_refusal: RefCell<Option<String>>,
     /// The exec's ES module map (and the runner its hooks call).
     pub esm: RefCell<EsmMap>,
-    /// The guest's child processes (`child_process`); `None` for calls and WASI commands.
+    /// The guest's child processes (`child_process`), once it started one.
     pub children: RefCell<Option<Arc<Children>>>,
+    /// What `children` is built from on the first spawn; `None` for calls and WASI commands.
+    pub(crate) children_recipe: RefCell<Option<ChildrenRecipe>>,
     /// The exec's network (JS guests only).
     pub(crate) net: RefCell<Option<Rc<GuestNet>>>,
 }
@@ -78,6 +80,7 @@ impl GuestState {
             memory_refusal: RefCell::new(None),
             esm: RefCell::new(EsmMap::default()),
             children: RefCell::new(None),
+            children_recipe: RefCell::new(None),
             net: RefCell::new(None),
         })
     }
@@ -85,6 +88,16 @@ impl GuestState {
     /// True while the guest waits on a network operation: it keeps the event loop alive.
     pub fn awaits_net(&self) -> bool {
         self.net.borrow().as_ref().is_some_and(|n| n.waits())
+    }
+
+    /// The guest's children, built on the first call (`None`: it cannot start processes).
+    pub(crate) fn spawner(&self) -> Option<Arc<Children>> {
+        if let Some(children) = self.children.borrow().as_ref() {
+            return Some(children.clone());
+        }
+        let children = self.children_recipe.borrow_mut().take()?.build();
+        *self.children.borrow_mut() = Some(children.clone());
+        Some(children)
     }
 
     /// The exec's network, when it has one (JS guests).

@@ -30,8 +30,14 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
     ]
 }
 
+/// The guest's children, when it started one.
 fn children(scope: &v8::PinScope<'_, '_>) -> Option<Arc<Children>> {
     guest(scope)?.children.borrow().clone()
+}
+
+/// The guest's children, built on its first spawn (`None`: it cannot start processes).
+fn spawner(scope: &v8::PinScope<'_, '_>) -> Option<Arc<Children>> {
+    guest(scope)?.spawner()
 }
 
 /// `CODE: message` for a refused spawn.
@@ -90,7 +96,7 @@ fn child_spawn<'s>(
     let Some(req) = request(scope, &args) else {
         return;
     };
-    let Some(children) = children(scope) else {
+    let Some(children) = spawner(scope) else {
         rv.set(v8_str(scope, "EAGAIN: this guest cannot start processes").into());
         return;
     };
@@ -165,7 +171,7 @@ fn child_spawn_sync<'s>(
     };
     let timeout = args.get(5).number_value(scope).unwrap_or(0.0);
     let kill_signal = args.get(6).uint32_value(scope).unwrap_or(15);
-    let Some(children) = children(scope) else {
+    let Some(children) = spawner(scope) else {
         let text = v8_str(scope, "EAGAIN: this guest cannot start processes");
         rv.set(text.into());
         return;

@@ -58,11 +58,36 @@ struct Child {
     in_flight: Option<Arc<InFlight>>,
 }
 
+/// What a JS guest's [`Children`] are built from on its first spawn: most execs never start
+/// a child, so an exec pays for a few reference counts, not for a copy of its setting and a
+/// stop hook.
+pub(crate) struct ChildrenRecipe {
+    /// Starts the children.
+    pub dispatch: Weak<Dispatch>,
+    /// The parent's exec id.
+    pub id: u64,
+    /// The parent's setting (children get its mounts and command path).
+    pub setting: Arc<Setting>,
+    /// The parent's limits.
+    pub limits: Limits,
+    /// The parent's sink.
+    pub sink: Sink,
+    /// The parent's stop switch.
+    pub parent: Arc<Stopper>,
+}
+
+impl ChildrenRecipe {
+    /// The children of the parent this recipe describes.
+    pub(crate) fn build(self) -> Arc<Children> {
+        Children::new(self)
+    }
+}
+
 /// The children of one JS guest.
 pub(crate) struct Children {
     dispatch: Weak<Dispatch>,
     id: u64,
-    setting: Setting,
+    setting: Arc<Setting>,
     limits: Limits,
     sink: Sink,
     parent: Arc<Stopper>,
@@ -75,15 +100,16 @@ pub(crate) struct Children {
 }
 
 impl Children {
-    /// The children of job `id` (its `setting`, `limits`, `sink` and stop switch `parent`).
-    pub(crate) fn new(
-        dispatch: Weak<Dispatch>,
-        id: u64,
-        setting: &Setting,
-        limits: Limits,
-        sink: Sink,
-        parent: Arc<Stopper>,
-    ) -> Arc<Self> {
+    /// The children of the job `recipe` describes.
+    fn new(recipe: ChildrenRecipe) -> Arc<Self> {
+        let ChildrenRecipe {
+            dispatch,
+            id,
+            setting,
+            limits,
+            sink,
+            parent,
+        } = recipe;
         let family = setting
             .family
             .clone()
@@ -91,7 +117,7 @@ impl Children {
         let children = Arc::new(Self {
             dispatch,
             id,
-            setting: setting.clone(),
+            setting,
             limits,
             sink,
             parent: parent.clone(),
@@ -256,7 +282,7 @@ impl Children {
                 env: req.env,
                 cwd: req.cwd,
                 family: Some(self.family.clone()),
-                ..self.setting.clone()
+                ..(*self.setting).clone()
             },
             limits: Limits {
                 max_stdin_bytes: STDIN_WINDOW,

@@ -1,7 +1,8 @@
-//! The process bounds of one exec's tree (the root guest, its `child_process` children,
-//! theirs): alive at once and in total. Going past a bound stops the root exec with
-//! `PROCESS_LIMIT`. It travels in the job's [`Setting`](super::Setting), so a child's children
-//! count against the same bounds.
+//! The process bounds of one exec's tree (the root guest or script, the guests a script runs,
+//! `child_process` children, theirs, in any mix of `sh`, `node` and WASI commands): alive at
+//! once and in total. Going past a bound stops the root exec with `PROCESS_LIMIT`. It travels
+//! in the job's [`Setting`](super::Setting), so a child's children count against the same
+//! bounds; the root creates it (a script in `shell::run`, a JS guest with its first child).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

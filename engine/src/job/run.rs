@@ -14,7 +14,7 @@ use bytes::Bytes;
 use super::call::{CallProgram, CallReport, CallState};
 use super::command::{self, Command, JsMain, Lookup};
 use super::{Job, JobHost, Program, Setting, report};
-use crate::children::Children;
+use crate::children::ChildrenRecipe;
 use crate::cpu::{GuestThread, thread_cpu_ns};
 use crate::error::PrepareError;
 use crate::events::Sink;
@@ -72,6 +72,8 @@ impl Task for JobTask {
             accepted,
             inbox,
         } = job;
+        // Shared, not copied, with the children a JS guest may start.
+        let setting = Arc::new(setting);
         let _speaking = last_words::speaking_for(id, ctx.last_words.get().cloned());
         let mut phases = Phases::default();
         phases.record("queue_wait", dispatched - accepted);
@@ -134,7 +136,7 @@ impl Task for JobTask {
 /// One job's run, borrowed from its parts.
 struct Run<'a> {
     id: u64,
-    setting: &'a Setting,
+    setting: &'a Arc<Setting>,
     limits: Limits,
     sink: Sink,
     ctx: &'a RunContext,
@@ -295,17 +297,16 @@ impl Run<'_> {
         }
     }
 
-    /// Where a JS guest's child processes start.
-    fn children(&self, inbox: &Inbox) -> Option<Arc<Children>> {
-        let dispatch = self.ctx.dispatch.get()?.clone();
-        Some(Children::new(
-            dispatch,
-            self.id,
-            self.setting,
-            self.limits,
-            self.sink.clone(),
-            inbox.stopper.clone(),
-        ))
+    /// What starts a JS guest's child processes (built on its first spawn).
+    fn children(&self, inbox: &Inbox) -> Option<ChildrenRecipe> {
+        Some(ChildrenRecipe {
+            dispatch: self.ctx.dispatch.get()?.clone(),
+            id: self.id,
+            setting: self.setting.clone(),
+            limits: self.limits,
+            sink: self.sink.clone(),
+            parent: inbox.stopper.clone(),
+        })
     }
 
     /// A failure the guest would see as a shell does (message on stderr), with its typed code.

@@ -25,6 +25,7 @@ use crate::events::{EventSink, Sink};
 use crate::exec_handle::ExecHandle;
 use crate::inbox::Inbox;
 use crate::job::JobHost;
+use crate::job::family::Family;
 use crate::outcome::StopCause;
 
 /// Stdin bytes a child may have queued and not read: the pump blocks past it.
@@ -86,6 +87,8 @@ pub struct ChildHost {
     pub cpu: Arc<CpuGroup>,
     pub membership: Option<Membership>,
     pub pump_cancel: Arc<AtomicBool>,
+    /// The exec tree's process bounds, told when the guest ends.
+    pub family: Arc<Family>,
 }
 
 impl JobHost for ChildHost {
@@ -103,6 +106,7 @@ impl JobHost for ChildHost {
         }
         self.sink.close();
         self.pump_cancel.store(true, Ordering::Release);
+        self.family.exited();
         self.table.exited(self.pid, exit_status(&last));
     }
 

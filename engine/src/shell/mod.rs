@@ -11,7 +11,9 @@
 //! ```
 //! The exec's limits hold for all of it: one output meter, one CPU group (the interpreter, its
 //! forks and every guest thread), wall time from the control plane, processes alive and in
-//! total (`PROCESS_LIMIT`).
+//! total (`PROCESS_LIMIT`): the script's own table bounds its processes (internal ones
+//! included), and its guests count against the exec tree's [`Family`] too, with any
+//! `child_process` children of theirs, so a tree alternating `sh` and `node` is bounded as one.
 
 mod child;
 mod exec_io;
@@ -29,6 +31,7 @@ use agentos_shell::{Invocation, SandboxFs, Stop, StopCause};
 use crate::Dispatch;
 use crate::cpu::GuestThread;
 use crate::cpu_group::CpuGroup;
+use crate::job::family::Family;
 use crate::job::{Job, JobHost, Program, report};
 use crate::outcome::Outcome;
 use crate::output::GuestOutput;
@@ -90,7 +93,7 @@ fn run(job: Job, mut host: Box<dyn JobHost>, dispatch: &Arc<Dispatch>) {
     let Job {
         id,
         program,
-        setting,
+        mut setting,
         limits,
         inbox,
         ..
@@ -127,9 +130,16 @@ fn run(job: Job, mut host: Box<dyn JobHost>, dispatch: &Arc<Dispatch>) {
         }
     };
     let (env, cwd) = (setting.env.clone(), setting.cwd.clone());
+    // One exec, one process accounting: the script's guests (and their `child_process`
+    // children, and theirs) count against the family of the exec's tree, created here when the
+    // script is its root.
+    let family = (setting.family)
+        .get_or_insert_with(|| Family::new(stopper.clone()))
+        .clone();
     let shared = Arc::new(ExecShared {
         id,
         setting,
+        family,
         limits,
         shell_limits: agentos_shell::Limits::default(),
         sink,

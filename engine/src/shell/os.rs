@@ -20,6 +20,7 @@ use crate::cpu::GuestThread;
 use crate::cpu_group::CpuGroup;
 use crate::events::Sink;
 use crate::exec_handle::ExecHandle;
+use crate::job::family::Family;
 use crate::job::{Job, Program, Setting};
 use crate::limits::Limits;
 use crate::outcome::StopCause as EngineStop;
@@ -33,6 +34,8 @@ pub struct ExecShared {
     pub id: u64,
     /// Mounts, command directories and module paths of every child.
     pub setting: Setting,
+    /// The process bounds of the exec's tree (also in `setting`): every guest counts.
+    pub family: Arc<Family>,
     /// The exec's limits; children get its heap and time limits.
     pub limits: Limits,
     /// The script's bounds.
@@ -109,7 +112,16 @@ impl ExecOs {
         }
     }
 
+    /// Starts guest job `argv`, admitted against the exec tree's process bounds (past one the
+    /// family stops the root exec with `PROCESS_LIMIT`).
     fn spawn_guest(&self, argv: Vec<String>, req: SpawnRequest) -> Result<Pid, SpawnError> {
+        let shared = &self.shared;
+        shared.family.admit()?;
+        self.start_guest(argv, req)
+            .inspect_err(|_| shared.family.exited())
+    }
+
+    fn start_guest(&self, argv: Vec<String>, req: SpawnRequest) -> Result<Pid, SpawnError> {
         let shared = &self.shared;
         let (handle, mut inbox) = ExecHandle::new(
             shared.id,
@@ -131,6 +143,7 @@ impl ExecOs {
             cpu: shared.cpu.clone(),
             membership: None,
             pump_cancel: cancel,
+            family: shared.family.clone(),
         };
         let job = Job {
             id: shared.id,

@@ -107,3 +107,52 @@ async fn killing_the_parent_ends_its_children() {
     let again = run(&sc, node("console.log('next')")).await;
     assert_eq!(stdout(&again), "next\n", "{again:?}");
 }
+
+/// A script command that runs the JS in `$VAR` with `node -e`.
+fn node_running(var: &str) -> String {
+    format!("node -e \"eval(process.env.{var})\"")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bomb_alternating_shells_and_node_ends_with_process_limit_and_a_victim_finishes() {
+    // One exec, one process accounting: a script's guests and their children share the tree's
+    // bounds, so generations alternating `sh` and `node` end typed like any other bomb.
+    let sc = sidecar().await;
+    let src = format!(
+        "const cp = require('child_process'); for (let i = 0; i < 2; i++) \
+         cp.spawn('sh', ['-c', {again:?}], {{stdio: 'ignore'}}); setInterval(() => {{}}, 1000);",
+        again = node_running("BOMB"),
+    );
+    let bomb = ExecSpec::new(["sh", "-c", &node_running("BOMB")])
+        .env("BOMB", src)
+        .timeout_ms(60_000);
+    let victim = ExecSpec::new(["sh", "-c", "for i in 1 2 3; do echo $i; done | wc -l"]);
+    let started = Instant::now();
+    let (out, victim) = tokio::join!(run(&sc, bomb), run(&sc, victim));
+    assert_eq!(stdout(&victim).trim(), "3", "victim: {victim:?}");
+    assert_eq!(error_code(&out), Some(ErrorCode::ProcessLimit), "{out:?}");
+    let message = out.status.error.as_ref().map(|e| e.message.clone());
+    assert!(
+        message.is_some_and(|m| m.contains("at most 8 child processes alive at once")),
+        "{out:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(50));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_deep_but_bounded_chain_of_shells_and_node_runs_to_its_end() {
+    // sh -> node 4 -> sh -> node 3 -> sh -> node 2 -> sh -> node 1: 7 processes alive at most.
+    let sc = sidecar().await;
+    let src = format!(
+        "const d = +process.env.DEPTH; console.log(d); if (d > 1) \
+         require('child_process').spawnSync('sh', ['-c', 'DEPTH=' + (d - 1) + ' ' + {again:?}], \
+         {{stdio: 'inherit'}});",
+        again = node_running("CHAIN"),
+    );
+    let chain = ExecSpec::new(["sh", "-c", &node_running("CHAIN")])
+        .env("CHAIN", src)
+        .env("DEPTH", "4");
+    let out = run(&sc, chain).await;
+    assert_eq!(stdout(&out), "4\n3\n2\n1\n", "{out:?}");
+    assert_eq!(out.status.code, 0, "{out:?}");
+}

@@ -33,5 +33,6 @@ mod snapshots;
 mod soak;
 mod stress;
 mod support;
+mod synthetic_root;
 mod wasi_suite;
 mod wasm_commands;

@@ -1,0 +1,132 @@
+//! The commands the sidecar rows and their native peers run: argv, working directory and the
+//! output each must produce (the scenario table in `scenario.rs` refers to them by name).
+
+/// What the guest's working directory is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cwd {
+    /// The sidecar's default.
+    Default,
+    /// A fresh empty directory.
+    EmptyDir,
+    /// The directory of 100 small CommonJS modules and their `index.js`.
+    RequireDir,
+    /// The command rows' fixtures (`tools.rs`): `dir200/`, `tree5m/`, `sort1m.txt`,
+    /// `json1m.json`, `blob10m.bin`.
+    Tools,
+    /// An empty directory at `/`, and CPython's standard library (`ci/fetch-python`'s
+    /// `python/lib`, next to the command set) read-only at `/usr/local/lib`.
+    Python,
+}
+
+/// What a warm exec must print on stdout to count as a success.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// Exactly these bytes.
+    Exactly(&'static [u8]),
+    /// Exactly this many bytes.
+    Len(usize),
+    /// Anything (exit status 0 still required).
+    Anything,
+}
+
+/// One guest program run again and again in one warm sidecar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExecCase {
+    /// The guest's argv.
+    pub argv: &'static [&'static str],
+    /// Its working directory.
+    pub cwd: Cwd,
+    /// Its expected stdout.
+    pub expect: Expect,
+}
+
+const fn tools(argv: &'static [&'static str], expect: Expect) -> ExecCase {
+    ExecCase {
+        argv,
+        cwd: Cwd::Tools,
+        expect,
+    }
+}
+
+pub(crate) const LS_LA: ExecCase = tools(&["ls", "-la", "dir200"], Expect::Anything);
+pub(crate) const GREP_RN: ExecCase = tools(&["grep", "-rn", "needle", "tree5m"], Expect::Anything);
+pub(crate) const SORT: ExecCase = tools(
+    &["sort", "sort1m.txt"],
+    Expect::Len(crate::tools::SORT_BYTES),
+);
+pub(crate) const JQ: ExecCase = tools(
+    &[
+        "jq",
+        "-c",
+        "map(select(.n % 7 == 0) | .id) | length",
+        "json1m.json",
+    ],
+    Expect::Anything,
+);
+pub(crate) const SHA256SUM: ExecCase = tools(&["sha256sum", "blob10m.bin"], Expect::Anything);
+// The shell: every external command of a script is a guest; the native rows run the same
+// argv in the host's shell with the host's tools (fork + exec per command).
+pub(crate) const SH_TRUE: ExecCase = tools(&["sh", "-c", "true"], Expect::Exactly(b""));
+pub(crate) const SH_ECHO_CAT: ExecCase =
+    tools(&["sh", "-c", "echo hi | cat"], Expect::Exactly(b"hi\n"));
+pub(crate) const SH_PIPELINE: ExecCase = tools(
+    &[
+        "bash",
+        "-c",
+        "cat sort1m.txt | tr a-z A-Z | grep -v QQQ | sort | wc -l",
+    ],
+    Expect::Anything,
+);
+pub(crate) const SH_LOOP: ExecCase = tools(
+    &[
+        "bash",
+        "-c",
+        "for i in $(seq 1 50); do basename /a/b$i; done | wc -l",
+    ],
+    Expect::Exactly(b"50\n"),
+);
+pub(crate) const FIRST_LS: ExecCase = ExecCase {
+    argv: &["ls"],
+    cwd: Cwd::EmptyDir,
+    expect: Expect::Exactly(b""),
+};
+
+/// Hashes 1 MiB of `a` bytes with SHA-256 and prints the hex digest (the bytes come from a native
+/// `fill`, so the row is the exec plus the hash, not a JS loop).
+pub const SHA256_1M: &str = "console.log(require('crypto').createHash('sha256')\
+     .update(new Uint8Array(1 << 20).fill(97)).digest('hex'))";
+/// What `SHA256_1M` prints.
+pub(crate) const SHA256_1M_HEX: &[u8] =
+    b"9bc1b2a288b26af7257a36277ae3816a7d4f16e89c1e7e77d0a5c48bad62b360\n";
+const fn python(argv: &'static [&'static str], expect: Expect) -> ExecCase {
+    ExecCase {
+        argv,
+        cwd: Cwd::Python,
+        expect,
+    }
+}
+
+pub(crate) const PY_PASS: ExecCase = python(&["python3", "-c", "pass"], Expect::Exactly(b""));
+pub(crate) const PY_JSON: ExecCase = python(
+    &["python3", "-c", "import json; print(json.dumps([1]))"],
+    Expect::Exactly(b"[1]\n"),
+);
+pub(crate) const PY_NUMPY: ExecCase = python(
+    &[
+        "python3",
+        "-c",
+        "import numpy; print(numpy.arange(10).sum())",
+    ],
+    Expect::Exactly(b"45\n"),
+);
+pub(crate) const PY_PANDAS: ExecCase =
+    python(&["python3", "-c", "import pandas"], Expect::Exactly(b""));
+/// A Python exec that stays alive until its stdin closes (for `ExecRss`).
+pub(crate) const PY_WAITING: ExecCase = python(
+    &[
+        "python3",
+        "-c",
+        "import sys; print('up', flush=True); sys.stdin.read()",
+    ],
+    Expect::Exactly(b"up\n"),
+);

@@ -1,0 +1,173 @@
+//! The synthetic root (`sandbox/src/root.rs`) under attack: a guest whose only mount is
+//! `/work/p` tries to write through the read-only `/` the sidecar gives it, rename or remove the
+//! directories leading to its mount, link and symlink out of it, and climb out with `..`
+//! chains. Every attempt fails with a typed errno (or stays inside the guest's own tree), the
+//! host's skeleton and the directories around the mount are untouched, and a victim exec
+//! beside it finishes normally.
+
+use std::path::Path;
+
+use agentos_sdk::{ExecSpec, Output, Sidecar};
+
+use crate::support::{node, run, scratch, sidecar, stdout};
+
+/// Each attempt prints `NAME CODE` (`NAME ok` when it succeeded).
+const ATTEMPTS: &str = r#"
+const fs = require('fs');
+const attempts = {
+  write_root: () => fs.writeFileSync('/evil', 'x'),
+  mkdir_root: () => fs.mkdirSync('/evil'),
+  mkdir_skeleton: () => fs.mkdirSync('/work/evil'),
+  write_dotdot: () => fs.writeFileSync('/work/p/../../evil', 'x'),
+  rename_mount: () => fs.renameSync('/work/p', '/work/q'),
+  rename_skeleton: () => fs.renameSync('/work', '/w'),
+  move_file_to_root: () => fs.renameSync('/work/p/a.txt', '/a.txt'),
+  rmdir_mount: () => fs.rmdirSync('/work/p'),
+  unlink_skeleton: () => fs.unlinkSync('/work'),
+  symlink_at_root: () => fs.symlinkSync('/work/p', '/link'),
+  symlink_up_out: () => fs.symlinkSync('../../../../../../etc/passwd', '/work/p/up'),
+  read_dotdot: () => fs.readFileSync('/work/p/../../../../../../etc/passwd'),
+  read_abs_link: () => {
+    fs.symlinkSync('/etc/passwd', '/work/p/abs');
+    return fs.readFileSync('/work/p/abs', 'utf8');
+  },
+};
+for (const [name, attempt] of Object.entries(attempts)) {
+  try {
+    const got = attempt();
+    console.log(name, typeof got === 'string' && got.includes('root:') ? 'HOST' : 'ok');
+  } catch (e) {
+    console.log(name, e.code || `UNTYPED ${e.name}: ${e.message}`);
+  }
+}
+console.log('root', fs.readdirSync('/work/p/../../../..').join(','));
+console.log('mount', fs.readdirSync('/work/p').sort().join(','));
+// Last: a recursive remove empties the guest's own mount (its right), then stops at the mount.
+try { fs.rmSync('/work', {recursive: true, force: true}); console.log('rm_skeleton ok') }
+catch (e) { console.log('rm_skeleton', e.code) }
+"#;
+
+/// Runs `hostile` and, beside it, a victim that must finish normally.
+async fn with_victim(sc: &Sidecar, hostile: ExecSpec) -> Output {
+    let victim = node("setTimeout(() => console.log('victim'), 200)");
+    let (out, victim) = tokio::join!(run(sc, hostile), run(sc, victim));
+    assert_eq!(stdout(&victim), "victim\n", "victim: {victim:?}");
+    assert_eq!(victim.status.code, 0);
+    out
+}
+
+/// Every regular file or link under `dir` (the skeleton holds directories only).
+fn non_directories(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => found.extend(non_directories(&path)),
+            _ => found.push(path.display().to_string()),
+        }
+    }
+    found
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_guest_cannot_write_rename_or_link_through_the_synthetic_root() {
+    let sc = sidecar().await;
+    let dir = scratch("root-hostile");
+    let mount = dir.join("p");
+    std::fs::create_dir_all(&mount).expect("mount dir");
+    std::fs::write(mount.join("a.txt"), "alpha\n").expect("fixture");
+    let spec = node(ATTEMPTS).dir(mount.to_string_lossy(), "/work/p");
+    let out = with_victim(&sc, spec).await;
+    assert_eq!(
+        stdout(&out),
+        "\
+write_root EROFS
+mkdir_root EROFS
+mkdir_skeleton EROFS
+write_dotdot EROFS
+rename_mount EROFS
+rename_skeleton EROFS
+move_file_to_root EROFS
+rmdir_mount EINVAL
+unlink_skeleton EROFS
+symlink_at_root EACCES
+symlink_up_out EACCES
+read_dotdot ENOENT
+read_abs_link EACCES
+root work
+mount a.txt
+rm_skeleton EINVAL
+",
+        "{out:?}"
+    );
+    // Nothing reached the host: the directory around the mount holds nothing new, the
+    // skeletons only directories.
+    let around: Vec<_> = std::fs::read_dir(&dir)
+        .expect("scratch")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(around, ["p"]);
+    // The guest's own `rm -r /work` emptied its own mount, and no more.
+    assert!(mount.is_dir() && !mount.join("a.txt").exists());
+    let uid = rustix::process::geteuid().as_raw();
+    let skeletons = std::env::temp_dir().join(format!("agentos-roots-{uid}"));
+    assert_eq!(non_directories(&skeletons), Vec::<String>::new());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn shell_commands_cannot_write_rename_or_link_through_the_synthetic_root() {
+    let sc = sidecar().await;
+    let dir = scratch("root-hostile-sh");
+    let mount = dir.join("p");
+    std::fs::create_dir_all(&mount).expect("mount dir");
+    std::fs::write(mount.join("a.txt"), "alpha\n").expect("fixture");
+    // Each attempt prints its name and whether it failed; the commands name their errno.
+    let script = "\
+        t() { name=$1; shift; if \"$@\" 2>>/work/p/err; then echo \"$name ok\"; else echo \"$name failed\"; fi; }
+        t touch_root touch /evil
+        t mkdir_skeleton mkdir /work/evil
+        t mv_mount mv /work/p /work/q
+        t mv_skeleton mv /work /w
+        t hard_link_to_root ln /work/p/a.txt /a
+        t symlink_at_root ln -s /work/p /link
+        t write_dotdot sh -c 'echo x > /work/p/../../../evil'
+        t cd_up cd /work/p/../../../../..
+        pwd; ls
+        cat /work/p/err; rm /work/p/err";
+    let spec = ExecSpec::new(["sh", "-c", script])
+        .dir(mount.to_string_lossy(), "/work/p")
+        .cwd("/work/p");
+    let out = with_victim(&sc, spec).await;
+    let text = stdout(&out);
+    let verdicts: Vec<&str> = text.lines().take(8).collect();
+    assert_eq!(
+        verdicts,
+        [
+            "touch_root failed",
+            "mkdir_skeleton failed",
+            "mv_mount failed",
+            "mv_skeleton failed",
+            "hard_link_to_root failed",
+            "symlink_at_root failed",
+            "write_dotdot failed",
+            "cd_up ok",
+        ],
+        "{out:?}"
+    );
+    // `..` past `/` stays at the guest's `/`, which holds only the way to the mount.
+    assert!(text.contains("\n/\nwork\n"), "{out:?}");
+    assert!(text.contains("Read-only file system"), "{out:?}");
+    let around: Vec<_> = std::fs::read_dir(&dir)
+        .expect("scratch")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(around, ["p"]);
+    let inside: Vec<_> = std::fs::read_dir(&mount)
+        .expect("mount")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(inside, ["a.txt"]);
+}
