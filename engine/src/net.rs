@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
-use agentos_net::{ExecNet, NetConfig, NetError, NetRuntime, OpId, wire};
+use agentos_net::{ExecNet, NetConfig, NetError, NetRuntime, OpId, PortRegistry, wire};
 use agentos_proto::v1;
 use crossbeam_channel::Sender;
 
@@ -56,6 +56,8 @@ pub fn validate_policy(net: Option<&v1::NetPolicy>) -> Result<(), String> {
 /// One exec's network, owned by the exec's thread.
 pub(crate) struct GuestNet {
     policy: Option<v1::NetPolicy>,
+    /// The exec tree's virtual ports (shared with child processes); a fresh registry if `None`.
+    ports: Option<Arc<PortRegistry>>,
     wake: Sender<Input>,
     exec: RefCell<Option<ExecNet>>,
     /// Operations the guest waits on (a pending `fetch`, a body read): they keep the loop alive.
@@ -65,10 +67,16 @@ pub(crate) struct GuestNet {
 }
 
 impl GuestNet {
-    /// The network of an exec with `policy` (none: deny all), whose events go to `wake`.
-    pub(crate) fn new(policy: Option<v1::NetPolicy>, wake: Sender<Input>) -> Self {
+    /// The network of an exec with `policy` (none: deny all) listening on `ports`, whose events
+    /// go to `wake`.
+    pub(crate) fn new(
+        policy: Option<v1::NetPolicy>,
+        ports: Option<Arc<PortRegistry>>,
+        wake: Sender<Input>,
+    ) -> Self {
         Self {
             policy,
+            ports,
             wake,
             exec: RefCell::new(None),
             refd: RefCell::new(HashSet::new()),
@@ -80,8 +88,9 @@ impl GuestNet {
     pub(crate) fn with<T>(&self, f: impl FnOnce(&ExecNet) -> T) -> Result<T, NetError> {
         let mut slot = self.exec.borrow_mut();
         if slot.is_none() {
-            let spec = wire::policy_from_wire(self.policy.as_ref())
+            let mut spec = wire::policy_from_wire(self.policy.as_ref())
                 .map_err(|e| NetError::InvalidArgument(e.to_string()))?;
+            spec.ports = self.ports.clone();
             let wake = self.wake.clone();
             let sink = Arc::new(move |event| {
                 let _ = wake.send(Input::Net(Box::new(event)));

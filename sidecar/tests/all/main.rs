@@ -11,6 +11,7 @@ mod fuzz_requests;
 mod js_exec;
 mod limits;
 mod net;
+mod net_servers;
 mod node_conformance;
 mod node_crypto;
 mod node_surface;
