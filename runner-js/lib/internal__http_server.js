@@ -405,7 +405,7 @@ function responded(conn, res) {
     res.shouldKeepAlive = false;
   }
   conn.req = conn.body === null ? null : conn.req;
-  if (!res.shouldKeepAlive || conn.ended) {
+  if (!res.shouldKeepAlive || conn.ended || server._closing) {
     socket.end();
     arm(conn, 5000, 0);
     return;

@@ -95,7 +95,7 @@ function listenArgs(args) {
     if (first.path !== undefined || first.fd !== undefined || first._handle !== undefined) {
       return { unsupported: true, cb };
     }
-    return { port: first.port, host: first.host, cb };
+    return { port: first.port, host: first.host, reusePort: first.reusePort === true, cb };
   }
   if (typeof first === 'string' && !RegExpPrototypeTest(/^[0-9]+$/, first))
     return { unsupported: true, cb };
@@ -104,7 +104,7 @@ function listenArgs(args) {
 }
 
 proto.listen = function (...args) {
-  const { port: rawPort, host, cb, unsupported } = listenArgs(args);
+  const { port: rawPort, host, cb, unsupported, reusePort } = listenArgs(args);
   if (unsupported) {
     const err = new ErrorCtor(
       'listening on a path, handle or fd is not supported in the agentOS sandbox',
@@ -133,6 +133,16 @@ proto.listen = function (...args) {
     );
   }
   if (cb) this.once('listening', cb);
+  if (reusePort) {
+    // Several listeners on one port (SO_REUSEPORT) have no meaning for a virtual port.
+    const err = listenError(
+      { code: 'ENOTSUP', message: 'listen ENOTSUP: reusePort is not supported' },
+      host,
+      port,
+    );
+    nextTick(() => this.emit('error', err));
+    return this;
+  }
   const address = host === undefined || host === null ? '::' : `${host}`;
   const started = netListen(port);
   if (typeof started !== 'object' || started === null || started.code !== undefined) {
