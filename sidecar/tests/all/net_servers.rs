@@ -124,7 +124,7 @@ async fn a_server_that_never_answers_ends_on_the_time_limit() {
         const server = net.createServer(() => {}).listen(0, () => {
           net.connect(server.address().port).on('connect', () => console.log('connected'));
         });";
-    let out = beside_a_calm_exec(&sc, node(code).timeout_ms(500)).await;
+    let out = beside_a_calm_exec(&sc, node(code).timeout_ms(3000)).await;
     assert_eq!(stdout(&out), "connected\n");
     assert_eq!(typed(&out.status).0, ErrorCode::Timeout);
 }
@@ -256,7 +256,22 @@ async fn an_http_server_that_never_answers_ends_on_the_time_limit() {
           http.get(`http://localhost:${server.address().port}/`).on('error', () => {});
           console.log('asked');
         });";
-    let out = beside_a_calm_exec(&sc, node(code).timeout_ms(700)).await;
+    let out = beside_a_calm_exec(&sc, node(code).timeout_ms(3000)).await;
     assert_eq!(stdout(&out), "asked\n");
     assert_eq!(typed(&out.status).0, ErrorCode::Timeout);
+}
+
+#[tokio::test]
+async fn a_port_nobody_listens_on_is_refused_not_hung() {
+    let code = "const net = require('net'); const http = require('http');
+        const s = net.createServer().listen(0, () => {
+          const port = s.address().port; s.close(() => {
+            net.connect(port, 'localhost').on('error', (e) => {
+              console.log('net', e.code);
+              http.get(`http://127.0.0.1:${port}/`).on('error', (e2) => console.log('http', e2.code));
+            });
+          });
+        });";
+    let out = run_ok(node(code)).await;
+    assert_eq!(stdout(&out), "net ECONNREFUSED\nhttp ECONNREFUSED\n");
 }
