@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
-use agentos_net::{ExecNet, NetConfig, NetError, NetRuntime, OpId, wire};
+use agentos_net::{ExecNet, NetConfig, NetError, NetRuntime, OpId, PortRegistry, wire};
 use agentos_proto::v1;
 use crossbeam_channel::Sender;
 
@@ -57,6 +57,8 @@ pub fn validate_policy(net: Option<&v1::NetPolicy>) -> Result<(), String> {
 /// One exec's network, owned by the exec's thread.
 pub(crate) struct GuestNet {
     policy: Option<v1::NetPolicy>,
+    /// The exec tree's virtual ports (shared with child processes); a fresh registry if `None`.
+    ports: Option<Arc<PortRegistry>>,
     wake: Sender<Input>,
     exec: RefCell<Option<ExecNet>>,
     /// Operations the guest waits on (a pending `fetch`, a body read): they keep the loop alive.
@@ -68,10 +70,16 @@ pub(crate) struct GuestNet {
 }
 
 impl GuestNet {
-    /// The network of an exec with `policy` (none: deny all), whose events go to `wake`.
-    pub(crate) fn new(policy: Option<v1::NetPolicy>, wake: Sender<Input>) -> Self {
+    /// The network of an exec with `policy` (none: deny all) listening on `ports`, whose events
+    /// go to `wake`.
+    pub(crate) fn new(
+        policy: Option<v1::NetPolicy>,
+        ports: Option<Arc<PortRegistry>>,
+        wake: Sender<Input>,
+    ) -> Self {
         Self {
             policy,
+            ports,
             wake,
             exec: RefCell::new(None),
             refd: RefCell::new(HashSet::new()),
@@ -87,6 +95,7 @@ impl GuestNet {
             let mut spec = wire::policy_from_wire(self.policy.as_ref())
                 .map_err(|e| NetError::InvalidArgument(e.to_string()))?;
             spec.mediator = Some(crate::net_ask::mediator(self.wake.clone()));
+            spec.ports = self.ports.clone();
             let wake = self.wake.clone();
             let sink = Arc::new(move |event| {
                 let _ = wake.send(Input::Net(Box::new(event)));

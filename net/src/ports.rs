@@ -72,6 +72,14 @@ impl Drop for Binding {
     }
 }
 
+impl std::fmt::Debug for PortRegistry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PortRegistry")
+            .field("bound", &self.bound())
+            .finish()
+    }
+}
+
 impl PortRegistry {
     /// An empty registry, to share between the guests of one exec.
     pub fn new() -> Arc<PortRegistry> {

@@ -2,7 +2,7 @@
 // `netConnect`): a Duplex whose reads credit the network as the guest takes them and whose writes
 // wait for `drain` past the high-water mark. The connection is checked against the exec's policy
 // (scheme `tcp`) by the sidecar; a denial is an `error` with code ECONNREFUSED naming the rule.
-// Servers (`net.createServer`) are not supported yet.
+// A server's accepted connections are Sockets too (`attachAccepted`, see internal__net_server.js).
 import { bridge } from 'agentos:bridge';
 import {
   ErrorCtor,
@@ -130,6 +130,20 @@ proto.connect = function (...args) {
   return this;
 };
 
+/**
+ * Makes `socket` the server side of accepted socket operation `value.id` (`netListen`'s
+ * `accepted` event): connected at once, driven by the same events as a client.
+ */
+export function attachAccepted(socket, value) {
+  socket._id = value.id;
+  socket.remoteAddress = value.remoteAddress;
+  socket.remotePort = value.remotePort;
+  socket.remoteFamily = StringPrototypeIncludes(value.remoteAddress, ':') ? 'IPv6' : 'IPv4';
+  socket.localAddress = value.localAddress;
+  socket.localPort = value.localPort;
+  netTrack(value.id, (kind, v) => onEvent(socket, kind, v));
+}
+
 function onEvent(socket, kind, value) {
   if (kind === 'connected') {
     socket.connecting = false;
@@ -156,6 +170,7 @@ function onEvent(socket, kind, value) {
     socket._unconsumed += value.length;
     socket.push(asChunk(value));
   } else if (kind === 'end') {
+    socket._peerEnded = true;
     socket.push(null);
   } else if (kind === 'drain') {
     const cb = socket._drainCb;
@@ -209,13 +224,19 @@ proto._final = function (cb) {
     this._pendingWrite = () => this._final(cb);
     return;
   }
-  if (this._id !== undefined) netEnd(this._id);
+  if (this._id !== undefined) {
+    netEnd(this._id);
+    this._sentEnd = true;
+  }
   cb();
 };
 
 proto._destroy = function (err, cb) {
   if (this._timer !== null) clearTimeout(this._timer);
-  if (this._id !== undefined) netCancel(this._id);
+  // A socket closed cleanly both ways ends on its own `done`, once its queued writes are sent;
+  // cancelling it would drop them.
+  const clean = !err && this._sentEnd === true && this._peerEnded === true;
+  if (this._id !== undefined && !clean) netCancel(this._id);
   this.connecting = false;
   cb(err);
 };

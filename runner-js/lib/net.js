@@ -1,7 +1,9 @@
 // lib/net.js: client sockets over the sidecar's network (`connect`, `createConnection`,
-// `Socket`; see internal__net_socket.js); servers are not supported yet. isIP/isIPv4/isIPv6 and
+// `Socket`; see internal__net_socket.js) and servers on the exec's virtual ports
+// (`createServer`, `Server`; see internal__net_server.js). isIP/isIPv4/isIPv6 and
 // the autoSelectFamily defaults are real.
 
+import { createNetServer, NetServer } from './internal__net_server.js';
 import { connect, Socket } from './internal__net_socket.js';
 import {
   getDefaultAutoSelectFamily,
@@ -14,7 +16,7 @@ import {
 } from './internal__net_values.js';
 import { unsupportedModule } from './internal__unsupported.js';
 
-const net = unsupportedModule('net', ['createServer', 'Server', 'BlockList', 'SocketAddress'], {
+const net = unsupportedModule('net', ['BlockList', 'SocketAddress'], {
   isIP,
   isIPv4,
   isIPv6,
@@ -27,4 +29,6 @@ net.connect = connect;
 net.createConnection = connect;
 net.Socket = Socket;
 net.Stream = Socket;
+net.createServer = createNetServer;
+net.Server = NetServer;
 export const moduleExports = net;

@@ -14,6 +14,8 @@ use agentos_net::{
 use bytes::Bytes;
 use v8::MapFnTo;
 
+mod http_head;
+
 use crate::guest_state::{SharedGuest, guest};
 use crate::net::GuestNet;
 use crate::outcome::Outcome;
@@ -32,6 +34,8 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
         ("netConsume", consume.map_fn_to()),
         ("netCancel", cancel.map_fn_to()),
         ("netRef", set_ref.map_fn_to()),
+        ("netListen", listen.map_fn_to()),
+        ("httpParseHead", http_head::parse.map_fn_to()),
     ]
 }
 
@@ -180,6 +184,33 @@ fn connect<'s>(
     started(scope, &net, result, &mut rv);
 }
 
+/// `netListen(port)`: `[id, port]` (port 0 picks a free one), or `{ code, message }`
+/// (`EADDRINUSE`, `ERR_NET_LIMIT`). Events: `accepted` (one per connection: `{ id, ...peer }`,
+/// `id` a socket operation like `netConnect`'s), `done` once `netEnd(id)` stops listening.
+fn listen<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue<'s>,
+) {
+    let Some(net) = net_of(scope) else { return };
+    let Some(port) = args
+        .get(0)
+        .uint32_value(scope)
+        .and_then(|p| u16::try_from(p).ok())
+    else {
+        return throw_type_error(scope, "netListen: port must be 0..65535");
+    };
+    match net.with(|exec| exec.listen(port)).and_then(|r| r) {
+        Ok((id, port)) => {
+            net.set_ref(id, true);
+            let id = v8::Number::new(scope, id as f64).into();
+            let port = v8::Number::new(scope, f64::from(port)).into();
+            rv.set(v8::Array::new_with_elements(scope, &[id, port]).into());
+        }
+        Err(error) => rv.set(error_object(scope, &error).into()),
+    }
+}
+
 /// `netLookup(host)`: a `resolved` event with the addresses, then `done`.
 fn lookup<'s>(
     scope: &mut v8::PinScope<'s, '_>,
@@ -291,12 +322,15 @@ pub(crate) fn deliver<'s>(
             report_denial(state, &denial);
             ("denied", v8_str(scope, &denial.to_string()).into())
         }
-        // No guest listens yet (servers are not wired): drop the connection.
-        NetEvent::Accepted { id, .. } => {
+        // A new socket for the listener `id`: it keeps the loop alive like a client's.
+        NetEvent::Accepted {
+            id: socket, peer, ..
+        } => {
             if let Some(net) = state.net() {
-                net.if_open(|exec| exec.cancel(id));
+                net.set_ref(socket, true);
             }
-            return Ok(());
+            let object = accepted_object(scope, socket, &peer);
+            ("accepted", object.into())
         }
         NetEvent::Done { result, .. } => {
             if let Some(net) = state.net() {
@@ -378,6 +412,28 @@ fn peer_object<'s>(scope: &mut v8::PinScope<'s, '_>, peer: &Peer) -> v8::Local<'
         let value = v8::Number::new(scope, f64::from(port));
         object.set(scope, key.into(), value.into());
     }
+    object
+}
+
+/// `{ id, localAddress, localPort, remoteAddress, remotePort }` of an accepted socket: the
+/// listener's port is local; a virtual client has no port of its own (0).
+fn accepted_object<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    socket: u64,
+    peer: &Peer,
+) -> v8::Local<'s, v8::Object> {
+    let object = peer_object(scope, peer);
+    if let Peer::Virtual { port, .. } = peer {
+        let fields = [("localPort", *port), ("remotePort", 0)];
+        for (name, value) in fields {
+            let key = v8_str(scope, name);
+            let value = v8::Number::new(scope, f64::from(value));
+            object.set(scope, key.into(), value.into());
+        }
+    }
+    let key = v8_str(scope, "id");
+    let value = v8::Number::new(scope, socket as f64);
+    object.set(scope, key.into(), value.into());
     object
 }
 

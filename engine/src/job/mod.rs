@@ -56,6 +56,9 @@ pub struct Setting {
     pub family: Option<std::sync::Arc<family::Family>>,
     /// The guest's network policy (validated at admission); `None`: no network at all.
     pub net: Option<v1::NetPolicy>,
+    /// The exec's virtual ports (guest servers), shared by every guest of the exec tree (a
+    /// child process's `net.connect(port)` reaches its parent's server); `None` for a call.
+    pub ports: Option<std::sync::Arc<agentos_net::PortRegistry>>,
 }
 
 /// An accepted exec or call, validated and ready to run.
@@ -101,6 +104,7 @@ impl Job {
                 module_paths: exec.module_paths,
                 family: None,
                 net: exec.net,
+                ports: Some(agentos_net::PortRegistry::new()),
             },
             limits,
             accepted: Instant::now(),

@@ -88,7 +88,11 @@ impl Task for JobTask {
         let cpu_start = matches!(program, Program::Call(_))
             .then(thread_cpu_ns)
             .flatten();
-        let net = Rc::new(GuestNet::new(setting.net.clone(), inbox.stopper.sender()));
+        let net = Rc::new(GuestNet::new(
+            setting.net.clone(),
+            setting.ports.clone(),
+            inbox.stopper.sender(),
+        ));
         let run = Run {
             id,
             setting: &setting,

@@ -14,6 +14,7 @@ mod limits;
 mod net;
 mod net_ask;
 mod net_decode;
+mod net_servers;
 mod node_conformance;
 mod node_console;
 mod node_crypto;

@@ -1,0 +1,268 @@
+// lib/internal__net_server.js: `net.Server` on the exec's virtual ports (native `netListen`). A
+// port is a name in the exec's port registry, not a host socket: the guest itself, its child
+// processes (`net.connect(port)`, `http.get('http://localhost:PORT')`) and the host (the
+// sidecar's HttpRequest) can reach it; nothing on the real network can. Each connection arrives
+// as an `accepted` event and becomes a `net.Socket` driven like a client's. A listening server
+// keeps the event loop alive until `close()` or `unref()`.
+import { bridge } from 'agentos:bridge';
+import {
+  ErrorCtor,
+  FunctionPrototypeCall,
+  NumberCtor,
+  ObjectDefineProperty,
+  ObjectSetPrototypeOf,
+  PromiseCtor,
+  RangeErrorCtor,
+  RegExpPrototypeTest,
+  SetCtor,
+  SetPrototypeAdd,
+  SetPrototypeDelete,
+  StringPrototypeIncludes,
+  SymbolCtor,
+  TypeErrorCtor,
+} from '../js/00_primordials.js';
+import { makeNodeError } from '../js/06_errors.js';
+import { nextTick } from '../js/21_ticks.js';
+import { netTrack } from '../js/29_net.js';
+import { createEventsModule } from '../js/47_node_events.js';
+import { attachAccepted, Socket } from './internal__net_socket.js';
+
+const netListen = bridge.netListen;
+const netEnd = bridge.netEnd;
+const netCancel = bridge.netCancel;
+const netRef = bridge.netRef;
+const EventEmitter = createEventsModule();
+
+function listenError(failure, address, port) {
+  const err = new ErrorCtor(`listen ${failure.code}: address already in use ${address}:${port}`);
+  if (failure.code !== 'EADDRINUSE') err.message = failure.message;
+  err.code = failure.code;
+  err.errno = failure.code === 'EADDRINUSE' ? -98 : undefined;
+  err.syscall = 'listen';
+  err.address = address;
+  err.port = port;
+  return err;
+}
+
+export function NetServer(options, connectionListener) {
+  if (!(this instanceof NetServer)) return new NetServer(options, connectionListener);
+  FunctionPrototypeCall(EventEmitter, this);
+  if (typeof options === 'function') {
+    connectionListener = options;
+    options = {};
+  } else if (options === undefined || options === null) {
+    options = {};
+  } else if (typeof options !== 'object') {
+    throw makeNodeError(
+      TypeErrorCtor,
+      'ERR_INVALID_ARG_TYPE',
+      'The "options" argument must be of type object.',
+    );
+  }
+  if (typeof connectionListener === 'function') this.on('connection', connectionListener);
+  this.allowHalfOpen = options.allowHalfOpen === true;
+  this.pauseOnConnect = options.pauseOnConnect === true;
+  this.noDelay = options.noDelay === true;
+  this.keepAlive = options.keepAlive === true;
+  this.maxConnections = undefined;
+  this._id = undefined;
+  this._port = null;
+  this._host = null;
+  this._refed = true;
+  this._closing = false;
+  this._connections = 0;
+  this._sockets = new SetCtor();
+}
+ObjectSetPrototypeOf(NetServer.prototype, EventEmitter.prototype);
+ObjectSetPrototypeOf(NetServer, EventEmitter);
+
+const proto = NetServer.prototype;
+ObjectDefineProperty(NetServer, 'name', { __proto__: null, value: 'Server' });
+
+ObjectDefineProperty(proto, 'listening', {
+  get() {
+    return this._id !== undefined && !this._closing;
+  },
+  configurable: true,
+});
+
+/** `(port, host, backlog, cb)`, `(options, cb)`, `(cb)` as Node normalizes them. */
+function listenArgs(args) {
+  let cb;
+  if (args.length > 0 && typeof args[args.length - 1] === 'function') cb = args[args.length - 1];
+  const first = args[0];
+  if (first !== null && typeof first === 'object') {
+    if (first.path !== undefined || first.fd !== undefined || first._handle !== undefined) {
+      return { unsupported: true, cb };
+    }
+    return { port: first.port, host: first.host, reusePort: first.reusePort === true, cb };
+  }
+  if (typeof first === 'string' && !RegExpPrototypeTest(/^[0-9]+$/, first))
+    return { unsupported: true, cb };
+  const host = typeof args[1] === 'string' ? args[1] : undefined;
+  return { port: typeof first === 'function' ? undefined : first, host, cb };
+}
+
+proto.listen = function (...args) {
+  const { port: rawPort, host, cb, unsupported, reusePort } = listenArgs(args);
+  if (unsupported) {
+    const err = new ErrorCtor(
+      'listening on a path, handle or fd is not supported in the agentOS sandbox',
+    );
+    err.code = 'ERR_NOT_SUPPORTED_IN_SANDBOX';
+    throw err;
+  }
+  if (this._id !== undefined) {
+    throw makeNodeError(
+      ErrorCtor,
+      'ERR_SERVER_ALREADY_LISTEN',
+      'Listen method has been called more than once without closing.',
+    );
+  }
+  const port = rawPort === undefined || rawPort === null ? 0 : NumberCtor(rawPort);
+  if (
+    !(port >= 0 && port <= 65535) ||
+    port !== (port | 0) ||
+    `${rawPort}` === '' ||
+    typeof rawPort === 'boolean'
+  ) {
+    throw makeNodeError(
+      RangeErrorCtor,
+      'ERR_SOCKET_BAD_PORT',
+      `options.port should be >= 0 and < 65536. Received ${typeof rawPort === 'string' ? `type string ('${rawPort}')` : rawPort}.`,
+    );
+  }
+  if (cb) this.once('listening', cb);
+  if (reusePort) {
+    // Several listeners on one port (SO_REUSEPORT) have no meaning for a virtual port.
+    const err = listenError(
+      { code: 'ENOTSUP', message: 'listen ENOTSUP: reusePort is not supported' },
+      host,
+      port,
+    );
+    nextTick(() => this.emit('error', err));
+    return this;
+  }
+  const address = host === undefined || host === null ? '::' : `${host}`;
+  const started = netListen(port);
+  if (typeof started !== 'object' || started === null || started.code !== undefined) {
+    const err = listenError(started, address, port);
+    nextTick(() => this.emit('error', err));
+    return this;
+  }
+  this._id = started[0];
+  this._port = started[1];
+  this._host = address === 'localhost' ? '127.0.0.1' : address;
+  this._closing = false;
+  if (!this._refed) netRef(this._id, false);
+  netTrack(this._id, (kind, value) => onEvent(this, kind, value));
+  nextTick(() => {
+    if (this._id !== undefined) this.emit('listening');
+  });
+  return this;
+};
+
+function onEvent(server, kind, value) {
+  if (kind === 'accepted') {
+    if (server._closing) {
+      netCancel(value.id);
+      return;
+    }
+    const socket = new Socket({ allowHalfOpen: server.allowHalfOpen });
+    attachAccepted(socket, value);
+    if (server.maxConnections !== undefined && server._connections >= server.maxConnections) {
+      server.emit('drop', {
+        localAddress: value.localAddress,
+        localPort: value.localPort,
+        remoteAddress: value.remoteAddress,
+        remotePort: value.remotePort,
+      });
+      socket.destroy();
+      return;
+    }
+    server._connections++;
+    SetPrototypeAdd(server._sockets, socket);
+    socket.server = server;
+    socket._server = server;
+    socket.once('close', () => {
+      server._connections--;
+      SetPrototypeDelete(server._sockets, socket);
+      maybeClosed(server);
+    });
+    if (server.pauseOnConnect) socket.pause();
+    server.emit('connection', socket);
+  } else if (kind === 'done') {
+    server._id = undefined;
+    server._listenerDone = true;
+    if (value !== null && !server._closing) {
+      const err = new ErrorCtor(value.message);
+      err.code = value.code;
+      server.emit('error', err);
+    }
+    server._closing = true;
+    maybeClosed(server);
+  }
+}
+
+function maybeClosed(server) {
+  if (!server._closing || server._id !== undefined || server._connections > 0) return;
+  if (server._closeEmitted) return;
+  server._closeEmitted = true;
+  nextTick(() => server.emit('close'));
+}
+
+proto.address = function () {
+  if (this._id === undefined || this._closing) return null;
+  const family = StringPrototypeIncludes(this._host, ':') ? 'IPv6' : 'IPv4';
+  return { address: this._host, family, port: this._port };
+};
+
+proto.close = function (cb) {
+  if (typeof cb === 'function') {
+    if (this._id === undefined || this._closing) {
+      this.once('close', () => {
+        cb(makeNodeError(ErrorCtor, 'ERR_SERVER_NOT_RUNNING', 'Server is not running.'));
+      });
+    } else {
+      this.once('close', cb);
+    }
+  }
+  if (this._id !== undefined && !this._closing) {
+    this._closing = true;
+    this._closeEmitted = false;
+    netEnd(this._id);
+  } else if (this._id === undefined && this._connections === 0) {
+    nextTick(() => this.emit('close'));
+  }
+  return this;
+};
+
+proto[SymbolCtor.asyncDispose ?? SymbolCtor.for('nodejs.asyncDispose')] = function () {
+  return new PromiseCtor((resolve) => {
+    if (this._id === undefined) resolve();
+    else this.close(() => resolve());
+  });
+};
+
+proto.getConnections = function (cb) {
+  const n = this._connections;
+  if (typeof cb === 'function') nextTick(cb, null, n);
+  return this;
+};
+
+proto.ref = function () {
+  this._refed = true;
+  if (this._id !== undefined) netRef(this._id, true);
+  return this;
+};
+
+proto.unref = function () {
+  this._refed = false;
+  if (this._id !== undefined) netRef(this._id, false);
+  return this;
+};
+
+/** `net.createServer([options], [connectionListener])`. */
+export function createNetServer(options, connectionListener) {
+  return new NetServer(options, connectionListener);
+}
