@@ -6,7 +6,7 @@
 
 use agentos_sdk::{ErrorCode, ExecSpec, ExitStatus, Sidecar};
 
-use crate::support::{HANG, builder, node, run, spawn, stdout};
+use crate::support::{HANG, builder, node, run, spawn, stdout, typed};
 
 /// A sidecar with three cells: the hostile exec (submitted first) lands in one, the two
 /// victims in the two others (a job goes to the cell running the fewest).
@@ -52,14 +52,6 @@ async fn with_victims(sc: &Sidecar, hostile: ExecSpec) -> ExitStatus {
     let after = run(sc, node("console.log('alive')")).await;
     assert_eq!(stdout(&after), "alive\n", "{:?}", after.status);
     status
-}
-
-fn typed(status: &ExitStatus) -> (ErrorCode, String) {
-    let error = status
-        .error
-        .clone()
-        .unwrap_or_else(|| panic!("no typed error: {status:?}"));
-    (error.code, error.message)
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use agentos_sdk::{ErrorCode, ExecSpec, ExitStatus, Sidecar};
 
-use crate::support::{HANG, builder, node, run, sidecar, spawn, stderr, stdout};
+use crate::support::{HANG, builder, node, run, sidecar, spawn, stderr, stdout, typed};
 
 /// Runs `hostile` while a calm exec runs beside it; returns the hostile exec's status.
 async fn beside_a_calm_exec(sc: &Sidecar, hostile: ExecSpec) -> ExitStatus {
@@ -21,14 +21,6 @@ async fn beside_a_calm_exec(sc: &Sidecar, hostile: ExecSpec) -> ExitStatus {
         "alive\n"
     );
     status
-}
-
-fn typed(status: &ExitStatus) -> (ErrorCode, String) {
-    let error = status
-        .error
-        .clone()
-        .unwrap_or_else(|| panic!("no typed error: {status:?}"));
-    (error.code, error.message)
 }
 
 #[tokio::test]

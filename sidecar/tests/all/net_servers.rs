@@ -3,9 +3,9 @@
 //! needed for any of it (a guest talking to itself is not network), and nothing on the real
 //! network can reach a virtual port. Every hostile case runs beside a calm exec.
 
-use agentos_sdk::{ErrorCode, ExecSpec, ExitStatus, NetLimits, Output, Sidecar};
+use agentos_sdk::{ErrorCode, ExecSpec, NetLimits, Output, Sidecar};
 
-use crate::support::{HANG, node, run, sidecar, stderr, stdout};
+use crate::support::{HANG, node, run, sidecar, stderr, stdout, typed};
 
 async fn run_ok(spec: ExecSpec) -> Output {
     let sc = sidecar().await;
@@ -28,14 +28,6 @@ async fn beside_a_calm_exec(sc: &Sidecar, hostile: ExecSpec) -> Output {
         "alive\n"
     );
     out
-}
-
-fn typed(status: &ExitStatus) -> (ErrorCode, String) {
-    let error = status
-        .error
-        .clone()
-        .unwrap_or_else(|| panic!("no typed error: {status:?}"));
-    (error.code, error.message)
 }
 
 #[tokio::test]

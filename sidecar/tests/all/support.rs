@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use agentos_sdk::{ExecSpec, Output, Sidecar, SidecarBuilder};
+use agentos_sdk::{ErrorCode, ExecSpec, ExitStatus, Output, Sidecar, SidecarBuilder};
 
 /// Generous bound on anything that should take milliseconds: exceeding it means a hang (a bug),
 /// not slowness. Tests never assert on durations.
@@ -100,4 +100,13 @@ pub fn command_file(name: &str) -> PathBuf {
     target
         .expect("target dir")
         .join(format!("commands/{name}.wasm"))
+}
+
+/// The typed error a status must carry: its code and message.
+pub fn typed(status: &ExitStatus) -> (ErrorCode, String) {
+    let error = status
+        .error
+        .clone()
+        .unwrap_or_else(|| panic!("no typed error: {status:?}"));
+    (error.code, error.message)
 }
