@@ -25,7 +25,7 @@ import { makeNodeError } from '../js/06_errors.js';
 import { nextTick } from '../js/21_ticks.js';
 import { netTrack } from '../js/29_net.js';
 import { createEventsModule } from '../js/47_node_events.js';
-import { attachAccepted, Socket } from './internal__net_socket.js';
+import { addNetRef, attachAccepted, Socket } from './internal__net_socket.js';
 
 const netListen = bridge.netListen;
 const netEnd = bridge.netEnd;
@@ -250,17 +250,7 @@ proto.getConnections = function (cb) {
   return this;
 };
 
-proto.ref = function () {
-  this._refed = true;
-  if (this._id !== undefined) netRef(this._id, true);
-  return this;
-};
-
-proto.unref = function () {
-  this._refed = false;
-  if (this._id !== undefined) netRef(this._id, false);
-  return this;
-};
+addNetRef(proto);
 
 /** `net.createServer([options], [connectionListener])`. */
 export function createNetServer(options, connectionListener) {

@@ -263,19 +263,27 @@ proto.address = function () {
   const family = StringPrototypeIncludes(this.localAddress, ':') ? 'IPv6' : 'IPv4';
   return { address: this.localAddress, family, port: this.localPort };
 };
-proto.ref = function () {
-  this._refed = true;
-  if (this._id !== undefined) netRef(this._id, true);
-  return this;
-};
-proto.unref = function () {
-  this._refed = false;
-  if (this._id !== undefined) netRef(this._id, false);
-  return this;
-};
+addNetRef(proto);
 proto.resetAndDestroy = function () {
   return this.destroy();
 };
+
+/**
+ * `ref()`/`unref()` for a class whose instances hold their network operation in `_id` (sockets,
+ * servers): a ref'd operation keeps the exec's loop alive.
+ */
+export function addNetRef(target) {
+  target.ref = function () {
+    this._refed = true;
+    if (this._id !== undefined) netRef(this._id, true);
+    return this;
+  };
+  target.unref = function () {
+    this._refed = false;
+    if (this._id !== undefined) netRef(this._id, false);
+    return this;
+  };
+}
 
 /** `net.connect` / `net.createConnection`. */
 export function connect(...args) {
