@@ -169,11 +169,19 @@ fn run(watch: &Weak<CpuWatch>) {
 mod tests {
     use super::*;
 
+    /// Burns `ms` of this thread's own CPU time (not wall time: on a loaded machine a thread
+    /// may get a small share of the wall clock), within a generous wall bound.
     fn spin(ms: u64) {
-        let end = std::time::Instant::now() + Duration::from_millis(ms);
+        let start = crate::cpu::thread_cpu_ns().unwrap_or(0);
+        let want = ms * 1_000_000;
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
         let mut x = 0u64;
-        while std::time::Instant::now() < end {
-            x = std::hint::black_box(x.wrapping_add(1));
+        while crate::cpu::thread_cpu_ns().unwrap_or(u64::MAX).saturating_sub(start) < want
+            && std::time::Instant::now() < deadline
+        {
+            for _ in 0..10_000 {
+                x = std::hint::black_box(x.wrapping_add(1));
+            }
         }
     }
 
