@@ -176,7 +176,10 @@ mod tests {
         let want = ms * 1_000_000;
         let deadline = std::time::Instant::now() + Duration::from_secs(60);
         let mut x = 0u64;
-        while crate::cpu::thread_cpu_ns().unwrap_or(u64::MAX).saturating_sub(start) < want
+        while crate::cpu::thread_cpu_ns()
+            .unwrap_or(u64::MAX)
+            .saturating_sub(start)
+            < want
             && std::time::Instant::now() < deadline
         {
             for _ in 0..10_000 {

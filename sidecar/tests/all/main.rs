@@ -13,6 +13,7 @@ mod js_exec;
 mod limits;
 mod net;
 mod net_ask;
+mod net_clients;
 mod net_decode;
 mod net_servers;
 mod node_conformance;
