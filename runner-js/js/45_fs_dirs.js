@@ -15,6 +15,7 @@ import { makeNodeError } from './06_errors.js';
 import { wasiRandomGet } from './30_wasi.js';
 import {
   wasiPathCreateDirectory,
+  wasiPathLink,
   wasiPathReadlink,
   wasiPathRemoveDirectory,
   wasiPathRename,
@@ -236,6 +237,25 @@ export function fsSymlinkSync(target, path) {
     'symlink',
     target,
     path,
+  );
+}
+
+/** `fs.linkSync`: a hard link, both paths inside mounts (WASI's path_link). */
+export function fsLinkSync(existingPath, newPath) {
+  existingPath = fsPathArg(existingPath, 'existingPath');
+  newPath = fsPathArg(newPath, 'newPath');
+  const from = fsAbs(existingPath);
+  fsCheck(fsLocateOrErr(from), 'link', existingPath, newPath);
+  const fromFd = fsLocatedFd();
+  const fromRest = fsRestBytes(from);
+  const to = fsAbs(newPath);
+  fsCheck(fsLocateOrErr(to), 'link', existingPath, newPath);
+  fsInvalidate();
+  fsCheck(
+    wasiPathLink(fromFd, 0, fromRest, fsLocatedFd(), fsRestBytes(to)),
+    'link',
+    existingPath,
+    newPath,
   );
 }
 

@@ -75,6 +75,7 @@ import {
   fsWriteSync,
 } from './44_fs_files.js';
 import {
+  fsLinkSync,
   fsMkdirSync,
   fsMkdtempSync,
   fsReaddirSync,
@@ -197,6 +198,7 @@ export function createFsModule() {
     copyFileSync: fsCopyFileSync,
     readlinkSync: fsReadlinkSync,
     symlinkSync: fsSymlinkSync,
+    linkSync: fsLinkSync,
     realpathSync: fsRealpathSync,
     accessSync: fsAccessSync,
     openSync: fsOpenSync,
@@ -219,6 +221,7 @@ export function createFsModule() {
     'renameSync',
     'copyFileSync',
     'symlinkSync',
+    'linkSync',
     'accessSync',
     'closeSync',
     'truncateSync',

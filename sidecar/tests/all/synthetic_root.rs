@@ -27,6 +27,9 @@ const attempts = {
   symlink_at_root: () => fs.symlinkSync('/work/p', '/link'),
   symlink_up_out: () => fs.symlinkSync('../../../../../../etc/passwd', '/work/p/up'),
   read_dotdot: () => fs.readFileSync('/work/p/../../../../../../etc/passwd'),
+  hardlink_to_root: () => fs.linkSync('/work/p/a.txt', '/a-link'),
+  hardlink_dotdot: () => fs.linkSync('/work/p/../../../../etc/passwd', '/work/p/pw'),
+  hardlink_inside: () => fs.linkSync('/work/p/a.txt', '/work/p/b.txt'),
   read_abs_link: () => {
     fs.symlinkSync('/etc/passwd', '/work/p/abs');
     return fs.readFileSync('/work/p/abs', 'utf8');
@@ -93,9 +96,12 @@ unlink_skeleton EROFS
 symlink_at_root EACCES
 symlink_up_out EACCES
 read_dotdot ENOENT
+hardlink_to_root EROFS
+hardlink_dotdot EROFS
+hardlink_inside ok
 read_abs_link EACCES
 root work
-mount a.txt
+mount a.txt,b.txt
 rm_skeleton EINVAL
 ",
         "{out:?}"
@@ -109,7 +115,7 @@ rm_skeleton EINVAL
         .collect();
     assert_eq!(around, ["p"]);
     // The guest's own `rm -r /work` emptied its own mount, and no more.
-    assert!(mount.is_dir() && !mount.join("a.txt").exists());
+    assert!(mount.is_dir() && !mount.join("a.txt").exists() && !mount.join("b.txt").exists());
     let uid = rustix::process::geteuid().as_raw();
     let skeletons = std::env::temp_dir().join(format!("agentos-roots-{uid}"));
     assert_eq!(non_directories(&skeletons), Vec::<String>::new());
