@@ -22,7 +22,8 @@ import { isTypedArray } from './01_helpers.js';
 import { inspect } from './04_inspect.js';
 import { makeInvalidArgType, makeNodeError } from './06_errors.js';
 import { toUint8View } from './07_encoding.js';
-import { bytesToString, normalizeEncoding, StdinChunk } from './25_stdin.js';
+import { bytesToString, normalizeEncoding } from './25_stdin.js';
+import { loadLazyBuiltin } from './49_lazy.js';
 
 export function fsEncodingOf(options, fallback) {
   if (options === undefined || options === null) return fallback;
@@ -52,10 +53,11 @@ export function fsCheckEncoding(encoding) {
   }
 }
 
-// Bytes -> string (encoding) or a Buffer-like Uint8Array.
+// Bytes -> string (encoding) or a Buffer (the `buffer` builtin loads on the first bytes read
+// without an encoding: a program reading binary data uses Buffer methods on it).
 export function fsBytesOut(bytes, encoding) {
   if (encoding === null || encoding === undefined || encoding === 'buffer') {
-    ObjectSetPrototypeOf(bytes, StdinChunk.prototype);
+    ObjectSetPrototypeOf(bytes, loadLazyBuiltin('buffer').Buffer.prototype);
     return bytes;
   }
   return bytesToString(bytes, encoding);

@@ -24,6 +24,7 @@ import { inspect } from '../js/04_inspect.js';
 import { makeNodeError } from '../js/06_errors.js';
 import { webPrimordials } from '../js/09_web_primordials.js';
 import { emitWarning } from '../js/23_warnings.js';
+import { StdinChunk } from '../js/25_stdin.js';
 import { Blob, File, resolveObjectURL } from './internal__blob.js';
 import {
   ASCII,
@@ -127,6 +128,19 @@ ObjectDefineProperty(Buffer, SymbolSpecies, {
 FastBuffer.prototype.constructor = Buffer;
 Buffer.prototype = FastBuffer.prototype;
 ObjectSetPrototypeOf(Buffer, Uint8ArrayCtor);
+
+// Bytes the runtime hands out before this module loads (fs reads, stdin chunks) are
+// StdinChunks, which stand in for Buffers without loading this module. From now on they are
+// Buffers (`instanceof Buffer`, `Buffer.isBuffer`, every method), as Node's always are.
+ObjectSetPrototypeOf(StdinChunk.prototype, Buffer.prototype);
+delete StdinChunk.prototype.toString;
+delete StdinChunk.prototype.toJSON;
+ObjectDefineProperty(StdinChunk.prototype, 'constructor', {
+  __proto__: null,
+  value: Buffer,
+  writable: true,
+  configurable: true,
+});
 
 define(Buffer, 'poolSize', 8 * 1024);
 setPoolSizeSource(() => Buffer.poolSize);
