@@ -113,6 +113,11 @@ const LAZY_GLOBALS = [
   ['Request', 'internal/fetch', 'Request', false],
   ['Response', 'internal/fetch', 'Response', false],
   ['FormData', 'internal/form_data', 'FormData', false],
+  // Message channels within the exec (lib/internal__message_port.js), as Node's globals.
+  ['MessageChannel', 'internal/message_port', 'MessageChannel', false],
+  ['MessagePort', 'internal/message_port', 'MessagePort', false],
+  ['MessageEvent', 'internal/message_port', 'MessageEvent', false],
+  ['BroadcastChannel', 'internal/message_port', 'BroadcastChannel', false],
   ['WritableStream', 'internal/webstreams_writable', 'WritableStream', false],
   [
     'WritableStreamDefaultWriter',

@@ -244,3 +244,62 @@ async fn form_data_survives_patched_prototypes_and_a_huge_boundary_is_refused() 
         stderr(&out)
     );
 }
+
+/// Message channels within one exec, as the host's Node 20 prints the same script.
+const MESSAGE_CHANNELS: &str = r#"
+const { MessageChannel, MessagePort, BroadcastChannel, receiveMessageOnPort } = require('worker_threads');
+const { port1, port2 } = new MessageChannel();
+port2.on('message', (m) => { console.log('on', JSON.stringify(m)); if (m.n === 2) port2.close(); });
+port2.on('close', () => console.log('port2 close'));
+port1.postMessage({ n: 1, d: new Date(0), m: new Map([[1, 2]]) });
+port1.postMessage({ n: 2 });
+const c = new MessageChannel();
+c.port2.postMessage('queued');
+console.log('receive', JSON.stringify(receiveMessageOnPort(c.port1)), receiveMessageOnPort(c.port1));
+c.port1.onmessage = (e) => { console.log('onmessage', e.data, e instanceof MessageEvent); c.port1.close(); };
+c.port2.postMessage('evt');
+try { new MessagePort(); } catch (e) { console.log(e.code, e.message); }
+try { port1.postMessage(() => {}); } catch (e) { console.log(e.name); }
+const a = new BroadcastChannel('x'), b = new BroadcastChannel('x');
+b.onmessage = (e) => { console.log('bc', e.data); a.close(); b.close(); };
+a.postMessage('hi');
+console.log(typeof globalThis.MessageChannel, typeof globalThis.BroadcastChannel);
+"#;
+
+#[tokio::test]
+async fn message_channels_deliver_clones_in_order_like_node() {
+    let sc = sidecar().await;
+    let out = run(&sc, node(MESSAGE_CHANNELS)).await;
+    assert_eq!(
+        stdout(&out),
+        "receive {\"message\":\"queued\"} undefined\n\
+         ERR_CONSTRUCT_CALL_INVALID Constructor cannot be called\n\
+         DataCloneError\n\
+         function function\n\
+         on {\"n\":1,\"d\":\"1970-01-01T00:00:00.000Z\",\"m\":{}}\n\
+         on {\"n\":2}\n\
+         onmessage evt true\n\
+         bc hi\n\
+         port2 close\n",
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test]
+async fn an_endless_message_ping_pong_is_stopped_by_its_time_limit_beside_a_calm_exec() {
+    let sc = sidecar().await;
+    let code = "const { port1, port2 } = new MessageChannel();
+        port1.on('message', (m) => port2.postMessage(m + 1));
+        port2.on('message', (m) => port1.postMessage(m + 1));
+        port1.postMessage(0);";
+    let hostile = sc.exec(node(code).timeout_ms(500)).await.expect("accepted");
+    let calm = run(&sc, node("setTimeout(() => console.log('calm'), 50)")).await;
+    assert_eq!(stdout(&calm), "calm\n");
+    let out = tokio::time::timeout(crate::support::HANG, hostile.output())
+        .await
+        .expect("hostile hung")
+        .expect("output");
+    let error = out.status.error.expect("a typed error");
+    assert_eq!(error.code, ErrorCode::Timeout, "{}", error.message);
+}
