@@ -94,7 +94,9 @@ function fsCallback(cb, ...args) {
   ReflectApply(cb, undefined, args);
 }
 
-function fsMakeCallback(name, sync, resultless) {
+// A callback form of `sync`: `cb(err)` when `resultless`, else `cb(null, result)`, plus
+// `extra(args)` as a third argument when given (fs.read/write/writev pass the buffer back).
+function fsMakeCallback(name, sync, resultless, extra = undefined) {
   const fn = function (...args) {
     let cb = args.length > 0 ? args[args.length - 1] : undefined;
     if (typeof cb !== 'function') throw makeInvalidArgType('cb', 'function', cb);
@@ -108,11 +110,20 @@ function fsMakeCallback(name, sync, resultless) {
       err = e;
     }
     if (resultless || err !== null) setImmediate(fsCallback, cb, err);
-    else setImmediate(fsCallback, cb, null, result);
+    else if (extra === undefined) setImmediate(fsCallback, cb, null, result);
+    else setImmediate(fsCallback, cb, null, result, extra(args));
     cb = undefined;
   };
   ObjectDefineProperty(fn, 'name', { __proto__: null, value: name });
   return fn;
+}
+
+// The buffer (or string) fs.read/write was given: the second argument, or `options.buffer`.
+function fsIoTarget(args) {
+  const second = args[1];
+  return typeof second === 'object' && second !== null && !ArrayBufferIsView(second)
+    ? second.buffer
+    : second;
 }
 
 /** `fs.writevSync`: each buffer in turn, at `position` onwards when it is a number. */
@@ -141,29 +152,6 @@ function isArgumentError(e) {
     StringPrototypeStartsWith(code, 'ERR_') &&
     !StringPrototypeStartsWith(code, 'ERR_FS_')
   );
-}
-
-// fs.read / fs.write: Node's callbacks also get the buffer (or string) that was read into or
-// written: `cb(err, bytes, buffer)`.
-function fsMakeIoCallback(name, sync) {
-  const fn = function (...args) {
-    const cb = args.length > 0 ? args[args.length - 1] : undefined;
-    if (typeof cb !== 'function') throw makeInvalidArgType('cb', 'function', cb);
-    ArrayPrototypePop(args);
-    const second = args[1];
-    const target =
-      typeof second === 'object' && second !== null && !ArrayBufferIsView(second)
-        ? second.buffer
-        : second;
-    try {
-      setImmediate(fsCallback, cb, null, ReflectApply(sync, undefined, args), target);
-    } catch (e) {
-      if (isArgumentError(e)) throw e;
-      setImmediate(fsCallback, cb, e);
-    }
-  };
-  ObjectDefineProperty(fn, 'name', { __proto__: null, value: name });
-  return fn;
 }
 
 function fsMakePromise(name, sync) {
@@ -242,21 +230,13 @@ export function createFsModule() {
   nodeSet(fs, 'writevSync', function writevSync(fd, buffers, position) {
     return fsWritevSync(fd, buffers, position);
   });
-  nodeSet(fs, 'writev', function writev(fd, buffers, position, cb) {
-    if (typeof position === 'function') {
-      cb = position;
-      position = null;
-    }
-    validateFunction(cb, 'cb');
-    try {
-      setImmediate(fsCallback, cb, null, fsWritevSync(fd, buffers, position), buffers);
-    } catch (e) {
-      if (isArgumentError(e)) throw e;
-      setImmediate(fsCallback, cb, e);
-    }
-  });
-  nodeSet(fs, 'read', fsMakeIoCallback('read', fsReadSync));
-  nodeSet(fs, 'write', fsMakeIoCallback('write', fsWriteSync));
+  nodeSet(
+    fs,
+    'writev',
+    fsMakeCallback('writev', fsWritevSync, false, (args) => args[1]),
+  );
+  nodeSet(fs, 'read', fsMakeCallback('read', fsReadSync, false, fsIoTarget));
+  nodeSet(fs, 'write', fsMakeCallback('write', fsWriteSync, false, fsIoTarget));
   // Node's promises API takes FileHandles, not fds: keep only the path-based functions.
   delete promises.open;
   delete promises.close;
