@@ -42,7 +42,7 @@ fn main() {
         return;
     }
     init_logging(&config);
-    let writer = Arc::new(Writer::new(std::io::stdout(), config.max_frame_bytes));
+    let writer = Arc::new(Writer::new(stdout_or_exit(), config.max_frame_bytes));
     let runner = if config.cells == 0 {
         let engine = Engine::new(config.engine.clone());
         engine.start();
@@ -70,9 +70,18 @@ fn run_cell(config: &Config) -> ! {
         tracing::warn!("cannot set the cell's memory ceiling: {e}");
     }
     let frame = max_cell_frame(config.max_frame_bytes);
-    let out = Arc::new(Writer::new(std::io::stdout(), frame));
+    let out = Arc::new(Writer::new(stdout_or_exit(), frame));
     let code = cell_server::serve_cell(config, std::io::stdin().lock(), out);
     std::process::exit(code);
+}
+
+/// Standard output for frames ([`agentos_sidecar::writer::stdout_file`]); without it there is no
+/// protocol to speak.
+fn stdout_or_exit() -> std::fs::File {
+    agentos_sidecar::writer::stdout_file().unwrap_or_else(|e| {
+        let _ = writeln!(std::io::stderr(), "agentos-sidecar: cannot use stdout: {e}");
+        std::process::exit(1);
+    })
 }
 
 /// The snapshot helper: writes the blob to stdout, and nothing else.

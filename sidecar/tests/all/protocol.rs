@@ -196,3 +196,63 @@ fn unknown_command_exits_127_with_typed_error() {
     assert_eq!(exit.exit_code, 127);
     assert_eq!(exit.error, ErrorCode::CommandNotFound as i32);
 }
+
+/// Every event leaves in one `write`: stdout is a datagram socket here, so each write arrives as
+/// one message, and a frame split in two (as a line-buffered stdout splits one after its last
+/// `0x0a` byte) would arrive as two. A split frame wakes the host's reader twice.
+#[test]
+fn each_event_is_written_whole_in_one_write() {
+    use std::io::Write;
+    use std::os::fd::OwnedFd;
+    use std::os::unix::net::UnixDatagram;
+    use std::process::{Command, Stdio};
+
+    use agentos_proto::{DEFAULT_MAX_FRAME_BYTES, Event, Request, encode_frame};
+    use bytes::BytesMut;
+    use prost::Message;
+
+    let (ours, theirs) = UnixDatagram::pair().expect("socketpair");
+    ours.set_read_timeout(Some(EXIT_LIMIT)).expect("timeout");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_agentos-sidecar"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::from(OwnedFd::from(theirs)))
+        .env("AGENTOS_V8_SESSION_PHASES", "1")
+        .spawn()
+        .expect("spawn sidecar");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let hello = request::Kind::Hello(Hello {
+        protocol_version: PROTOCOL_VERSION,
+        client: "one-write-test".into(),
+    });
+    // Output events with a 0x0a byte inside (not last), and exit events whose phase names are
+    // protobuf strings of tag 1 (a 0x0a byte each).
+    let script = "for (let i = 0; i < 20; i++) process.stdout.write('line\\n' + i)";
+    for (id, kind) in [(1, hello), (2, exec(9, &["node", "-e", script]))] {
+        let mut buf = BytesMut::new();
+        let req = Request {
+            request_id: id,
+            kind: Some(kind),
+        };
+        encode_frame(&req, DEFAULT_MAX_FRAME_BYTES, &mut buf).expect("encode");
+        stdin.write_all(&buf).expect("write request");
+    }
+    let mut message = vec![0u8; DEFAULT_MAX_FRAME_BYTES + 4];
+    let mut seen = 0;
+    loop {
+        let n = ours.recv(&mut message).expect("an event within the limit");
+        assert!(n >= 4, "a write of {n} bytes is not a whole frame");
+        let len = u32::from_be_bytes([message[0], message[1], message[2], message[3]]) as usize;
+        assert_eq!(len + 4, n, "event {seen} arrived in more than one write");
+        let event = Event::decode(&message[4..n]).expect("decode event");
+        seen += 1;
+        if matches!(event.kind, Some(event::Kind::ExecExited(_))) {
+            break;
+        }
+    }
+    assert!(
+        seen >= 4,
+        "handshake, start, output and exit: {seen} events"
+    );
+    drop(stdin);
+    let _ = child.wait();
+}
