@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use bytes::Bytes;
 use parking_lot::Mutex;
 
-use crate::wasm_memory::CapError;
+use crate::wasm_memory::{CapError, Grows};
 
 /// Compiled wasm code, shareable across isolates and threads.
 pub struct CompiledModule(pub(crate) v8::CompiledWasmModule);
@@ -67,6 +67,8 @@ pub struct Module {
     pub path: PathBuf,
     /// Its bytes, as read.
     pub bytes: Bytes,
+    /// Where it grows a memory (found by [`validate`]).
+    grows: Grows,
     /// The module under each memory limit it ran with.
     variants: Mutex<HashMap<u64, Arc<Variant>>>,
 }
@@ -92,7 +94,7 @@ impl Module {
         if let Some(variant) = self.variants.lock().get(&limit) {
             return Ok(variant.clone());
         }
-        let capped = crate::wasm_memory::cap(&self.bytes, limit)?;
+        let capped = crate::wasm_memory::cap_known(&self.bytes, limit, &self.grows)?;
         let variant = Arc::new(Variant {
             bytes: capped.bytes.map_or_else(|| self.bytes.clone(), Bytes::from),
             compiled: CompiledSlot::default(),
@@ -216,10 +218,11 @@ impl ModuleCache {
         }
         let bytes = read_bounded(path).map_err(io)?;
         // Fingerprint what we read: a file replaced meanwhile is caught on the next load.
-        validate(&bytes, &shown)?;
+        let grows = validate(&bytes, &shown)?;
         let module = Arc::new(Module {
             path: path.to_path_buf(),
             bytes: Bytes::from(bytes),
+            grows,
             variants: Mutex::new(HashMap::new()),
         });
         self.insert(path, key, module.clone());
@@ -250,10 +253,11 @@ impl ModuleCache {
             path: shown.into(),
             reason,
         })?;
-        validate(&bytes, shown)?;
+        let grows = validate(&bytes, shown)?;
         let module = Arc::new(Module {
             path: path.to_path_buf(),
             bytes: Bytes::from(bytes),
+            grows,
             variants: Mutex::new(HashMap::new()),
         });
         self.insert(path, key, module.clone());
@@ -321,11 +325,12 @@ fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Checks that `bytes` are a valid WASI command module.
+/// Checks that `bytes` are a valid WASI command module, and notes where it grows a memory (so
+/// capping its memories need not read its code again).
 ///
 /// # Errors
 /// [`ModuleError`] naming what is wrong.
-pub fn validate(bytes: &[u8], shown: &str) -> Result<(), ModuleError> {
+pub fn validate(bytes: &[u8], shown: &str) -> Result<Grows, ModuleError> {
     let native = [
         &b"\x7fELF"[..],
         b"\xcf\xfa\xed\xfe",
@@ -346,13 +351,12 @@ pub fn validate(bytes: &[u8], shown: &str) -> Result<(), ModuleError> {
     if bytes.len() as u64 > MAX_MODULE_BYTES {
         return Err(invalid(format!("larger than {MAX_MODULE_BYTES} bytes")));
     }
-    wasmparser::Validator::new()
-        .validate_all(bytes)
-        .map_err(|e| invalid(e.to_string()))?;
+    let grows =
+        crate::wasm_memory::validate_noting_grows(bytes).map_err(|e| invalid(e.to_string()))?;
     if !exports_start(bytes) {
         return Err(ModuleError::NoStart(shown.into()));
     }
-    Ok(())
+    Ok(grows)
 }
 
 fn exports_start(bytes: &[u8]) -> bool {
@@ -379,7 +383,7 @@ mod tests {
 
     #[test]
     fn validates_commands_and_names_what_is_wrong() {
-        assert_eq!(validate(START, "x"), Ok(()));
+        assert_eq!(validate(START, "x"), Ok(Grows::default()));
         assert_eq!(
             validate(b"\x7fELF\x02\x01", "x"),
             Err(ModuleError::NativeBinary("x".into()))

@@ -16,7 +16,7 @@ use wasm_encoder::{
 };
 use wasmparser::{Operator, Parser, Payload, TypeRef};
 
-use super::CapError;
+use super::{CapError, Grows};
 
 /// The exported global holding the pages of the last grow the limit refused.
 pub const ASKED_EXPORT: &str = "agentos:asked_pages";
@@ -29,13 +29,20 @@ struct Survey {
     globals: u32,
     /// Per memory index (imported first): 64-bit addresses.
     memory64: Vec<bool>,
-    /// Memories some `memory.grow` grows.
-    grown: Vec<u32>,
+    /// What grows where: only the bodies with a grow are re-encoded, every other body is
+    /// copied as it is.
+    grows: Grows,
+    /// Bodies read so far.
+    bodies: u32,
     sections: Vec<SectionId>,
 }
 
-fn survey(bytes: &[u8]) -> Result<Survey, wasmparser::BinaryReaderError> {
+/// The sections' counts; the grows are `known`, or found by reading every body's code.
+fn survey(bytes: &[u8], known: Option<&Grows>) -> Result<Survey, wasmparser::BinaryReaderError> {
     let mut s = Survey::default();
+    if let Some(grows) = known {
+        s.grows = grows.clone();
+    }
     for payload in Parser::new(0).parse_all(bytes) {
         match payload? {
             Payload::TypeSection(r) => {
@@ -65,15 +72,14 @@ fn survey(bytes: &[u8]) -> Result<Survey, wasmparser::BinaryReaderError> {
                 }
             }
             Payload::ExportSection(_) => s.sections.push(SectionId::Export),
-            Payload::CodeSectionEntry(body) => {
+            Payload::CodeSectionEntry(body) if known.is_none() => {
                 let mut ops = body.get_operators_reader()?;
                 while !ops.eof() {
-                    if let Operator::MemoryGrow { mem } = ops.read()?
-                        && !s.grown.contains(&mem)
-                    {
-                        s.grown.push(mem);
+                    if let Operator::MemoryGrow { mem } = ops.read()? {
+                        s.grows.note(mem, s.bodies);
                     }
                 }
+                s.bodies += 1;
             }
             _ => {}
         }
@@ -92,13 +98,15 @@ struct Guarding {
     asked_global: u32,
     maxima: Vec<u64>,
     refused: Option<CapError>,
+    /// Bodies of the code section written so far.
+    bodies: u32,
 }
 
 impl Guarding {
     fn new(limit: u64, survey: Survey) -> Self {
         let mut guard_types = BTreeMap::new();
         let mut guards = BTreeMap::new();
-        for (n, &mem) in survey.grown.iter().enumerate() {
+        for (n, &mem) in survey.grows.memories.iter().enumerate() {
             let wide = survey.memory64.get(mem as usize).copied().unwrap_or(false);
             let next = survey.types + guard_types.len() as u32;
             guard_types.entry(wide).or_insert(next);
@@ -112,6 +120,7 @@ impl Guarding {
             guard_types,
             maxima: Vec::new(),
             refused: None,
+            bodies: 0,
         }
     }
 
@@ -261,6 +270,22 @@ impl Reencode for Guarding {
         Ok(())
     }
 
+    /// A body that never grows a memory is copied byte for byte (re-encoding every instruction
+    /// of a large module costs tens of milliseconds on its first exec).
+    fn parse_function_body(
+        &mut self,
+        code: &mut CodeSection,
+        func: wasmparser::FunctionBody<'_>,
+    ) -> Result<(), Error<CapError>> {
+        let at = self.bodies;
+        self.bodies += 1;
+        if self.survey.grows.bodies.binary_search(&at).is_ok() {
+            return utils::parse_function_body(self, code, func);
+        }
+        code.raw(func.as_bytes());
+        Ok(())
+    }
+
     fn parse_code_section(
         &mut self,
         code: &mut CodeSection,
@@ -334,10 +359,15 @@ fn order(id: SectionId) -> u8 {
 
 /// `bytes` with defined memories capped at `limit` and every grow guarded, and the capped maxima
 /// (bytes); `None` when the module never grows a memory (capping alone does then).
-pub fn guard(bytes: &[u8], limit: u64) -> Result<Option<super::Capped>, CapError> {
+/// `known`: the grows, when validation found them already.
+pub fn guard(
+    bytes: &[u8],
+    limit: u64,
+    known: Option<&Grows>,
+) -> Result<Option<super::Capped>, CapError> {
     let malformed = |e: wasmparser::BinaryReaderError| CapError::Malformed(e.message().into());
-    let survey = survey(bytes).map_err(malformed)?;
-    if survey.grown.is_empty() {
+    let survey = survey(bytes, known).map_err(malformed)?;
+    if survey.grows.memories.is_empty() {
         return Ok(None);
     }
     let mut guarding = Guarding::new(limit, survey);

@@ -5,8 +5,10 @@
 //!
 //! Only the memory section changes; every other byte of the module is kept as it is.
 
+mod grows;
 mod guard;
 
+pub use grows::{Grows, validate as validate_noting_grows};
 pub use guard::ASKED_EXPORT;
 
 use wasm_encoder::{MemorySection, MemoryType};
@@ -49,7 +51,19 @@ pub enum CapError {
 /// # Errors
 /// [`CapError`] when a memory starts above the limit or the sections do not parse.
 pub fn cap(bytes: &[u8], limit: u64) -> Result<Capped, CapError> {
-    if let Some(guarded) = guard::guard(bytes, limit)? {
+    cap_with(bytes, limit, None)
+}
+
+/// [`cap`] for a module whose grows are known already (validated by [`validate_noting_grows`]).
+///
+/// # Errors
+/// As [`cap`].
+pub fn cap_known(bytes: &[u8], limit: u64, grows: &Grows) -> Result<Capped, CapError> {
+    cap_with(bytes, limit, Some(grows))
+}
+
+fn cap_with(bytes: &[u8], limit: u64, grows: Option<&Grows>) -> Result<Capped, CapError> {
+    if let Some(guarded) = guard::guard(bytes, limit, grows)? {
         return Ok(guarded);
     }
     cap_memory_section(bytes, limit)
