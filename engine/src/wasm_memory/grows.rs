@@ -167,7 +167,7 @@ impl<V: FrameStack> FrameStack for Noting<'_, V> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use wasm_encoder::{
         CodeSection, Function, FunctionSection, Instruction, MemorySection, MemoryType, Module,
         TypeSection,
@@ -178,15 +178,15 @@ mod tests {
     /// `(drop (i32.const 1))` with the constant padded to four bytes (valid, not canonical).
     const PADDED: &[u8] = &[0x00, 0x41, 0x81, 0x80, 0x80, 0x00, 0x1a, 0x0b];
 
-    /// Three functions: the padded one, one that grows memory 0, and one that does nothing;
-    /// `extra` is appended to the last body (before its `end`).
-    fn module(extra: &[Instruction<'_>]) -> Vec<u8> {
+    /// A module of `n` functions `[] -> []` and one memory of a page (no maximum), up to its code
+    /// section.
+    pub(in crate::wasm_memory) fn prelude(n: u32) -> Module {
         let mut m = Module::new();
         let mut types = TypeSection::new();
         types.ty().function([], []);
         m.section(&types);
         let mut funcs = FunctionSection::new();
-        (0..3).for_each(|_| {
+        (0..n).for_each(|_| {
             funcs.function(0);
         });
         m.section(&funcs);
@@ -199,6 +199,13 @@ mod tests {
             page_size_log2: None,
         });
         m.section(&memories);
+        m
+    }
+
+    /// Three functions: the padded one, one that grows memory 0, and one that does nothing;
+    /// `extra` is appended to the last body (before its `end`).
+    fn module(extra: &[Instruction<'_>]) -> Vec<u8> {
+        let mut m = prelude(3);
         let mut code = CodeSection::new();
         code.raw(PADDED);
         let mut grow = Function::new([]);
@@ -257,24 +264,7 @@ mod tests {
 
     /// `n` bodies: those in `growing` grow memory 0, the one at `invalid` leaves a value behind.
     fn many(n: u32, growing: &[u32], invalid: Option<u32>) -> Vec<u8> {
-        let mut m = Module::new();
-        let mut types = TypeSection::new();
-        types.ty().function([], []);
-        m.section(&types);
-        let mut funcs = FunctionSection::new();
-        (0..n).for_each(|_| {
-            funcs.function(0);
-        });
-        m.section(&funcs);
-        let mut memories = MemorySection::new();
-        memories.memory(MemoryType {
-            minimum: 1,
-            maximum: None,
-            memory64: false,
-            shared: false,
-            page_size_log2: None,
-        });
-        m.section(&memories);
+        let mut m = prelude(n);
         let mut code = CodeSection::new();
         for i in 0..n {
             let mut f = Function::new([]);

@@ -229,22 +229,7 @@ mod tests {
 
     /// `module(1, None)` whose `_start` grows the memory by 2 pages.
     fn growing_module() -> Vec<u8> {
-        let mut m = Module::new();
-        let mut types = TypeSection::new();
-        types.ty().function([], []);
-        m.section(&types);
-        let mut funcs = FunctionSection::new();
-        funcs.function(0);
-        m.section(&funcs);
-        let mut memories = MemorySection::new();
-        memories.memory(MemoryType {
-            minimum: 1,
-            maximum: None,
-            memory64: false,
-            shared: false,
-            page_size_log2: None,
-        });
-        m.section(&memories);
+        let mut m = grows::tests::prelude(1);
         let mut code = CodeSection::new();
         let mut f = Function::new([]);
         for op in [
