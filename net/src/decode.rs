@@ -62,6 +62,10 @@ struct Stage {
     engine: Engine,
     /// Input not consumed yet.
     input: Bytes,
+    /// Where the decompressor writes ([`CHUNK`] bytes, kept across steps). A small chunk is
+    /// handed on as a copy of exactly what was made (a 1-byte chunk holds 1 byte, not [`CHUNK`]:
+    /// the guest's budget counts the bytes); one of at least half a [`CHUNK`] takes the buffer.
+    scratch: Vec<u8>,
 }
 
 /// Decodes a response body through its codings (applied in reverse order of the header).
@@ -92,6 +96,7 @@ impl Decoder {
             .into_iter()
             .rev()
             .map(|c| Stage {
+                scratch: Vec::new(),
                 engine: Engine::Pending(c),
                 input: Bytes::new(),
             })
@@ -175,9 +180,29 @@ impl Stage {
             };
             self.engine = start(coding, first);
         }
-        let mut out = vec![0u8; CHUNK];
+        if self.input.is_empty() {
+            return Ok(None);
+        }
+        let mut out = std::mem::take(&mut self.scratch);
+        out.resize(CHUNK, 0);
+        match self.fill(&mut out) {
+            Ok(n) if n >= CHUNK / 2 => {
+                // Handed on whole: its allocation is at most twice what it holds.
+                out.truncate(n);
+                Ok(Some(Bytes::from(out)))
+            }
+            made => {
+                let chunk = made.map(|n| (n > 0).then(|| Bytes::copy_from_slice(&out[..n])));
+                self.scratch = out;
+                chunk
+            }
+        }
+    }
+
+    /// Decodes into `out` until it is full or the input is used up: the bytes made.
+    fn fill(&mut self, out: &mut [u8]) -> Result<usize, NetError> {
         let mut produced = 0;
-        while produced < CHUNK && !self.input.is_empty() {
+        while produced < out.len() && !self.input.is_empty() {
             let (used, made, ended) = self.run(&mut out[produced..])?;
             self.input.advance(used);
             produced += made;
@@ -188,11 +213,7 @@ impl Stage {
                 return Err(self.stalled());
             }
         }
-        if produced == 0 {
-            return Ok(None);
-        }
-        out.truncate(produced);
-        Ok(Some(Bytes::from(out)))
+        Ok(produced)
     }
 
     /// One decompressor call: `(input used, output made, stream ended)`.
@@ -280,5 +301,38 @@ fn decode_error(coding: Coding, message: &str) -> NetError {
     NetError::Decode {
         coding: coding.name(),
         message: message.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    /// A gzip body whose wire bytes each come alone: every decoded chunk is tiny.
+    #[test]
+    fn a_tiny_chunk_holds_its_bytes_not_a_whole_chunk_buffer() {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        for byte in b"tiny pieces" {
+            gz.write_all(&[*byte]).unwrap();
+            gz.flush().unwrap();
+        }
+        let wire = gz.finish().unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_ENCODING, "gzip".parse().unwrap());
+        let mut decoder = Decoder::for_headers(&headers).unwrap();
+        let mut body = Vec::new();
+        for byte in wire {
+            decoder.feed(Bytes::copy_from_slice(&[byte]));
+            while let Some(chunk) = decoder.next_chunk().unwrap() {
+                body.extend_from_slice(&chunk);
+                let len = chunk.len();
+                assert_eq!(Vec::from(chunk).capacity(), len, "a chunk of {len} bytes");
+            }
+        }
+        decoder.finish();
+        assert!(decoder.next_chunk().unwrap().is_none());
+        assert_eq!(body, b"tiny pieces");
     }
 }
