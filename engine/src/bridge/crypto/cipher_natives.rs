@@ -28,9 +28,7 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
 }
 
 fn view_vec(value: v8::Local<'_, v8::Value>) -> Option<Vec<u8>> {
-    let view = as_view(value)?;
-    let mut space = scratch();
-    Some(bytes(&view, &mut space).to_vec())
+    as_view(value).map(crate::strings::view_bytes)
 }
 
 fn error_code(e: CipherError) -> i32 {
@@ -89,14 +87,12 @@ fn cipher_update<'s>(
     let Some(view) = as_view(args.get(1)) else {
         return throw_type_error(scope, "cryptoCipherUpdate: data must be a view");
     };
-    let Some((id, mut cipher)) = handles::take::<Cipher>(scope, args.get(0)) else {
-        return throw_type_error(scope, "cryptoCipherUpdate: not a cipher");
-    };
-    let out = {
+    let Some(out) = with_cipher(scope, args.get(0), "cryptoCipherUpdate", |cipher| {
         let mut space = scratch();
         cipher.update(bytes(&view, &mut space))
+    }) else {
+        return;
     };
-    handles::put(scope, id, cipher);
     if let Some(array) = new_uint8_array(scope, &out) {
         rv.set(array.into());
     }
@@ -109,11 +105,9 @@ fn cipher_final<'s>(
     args: v8::FunctionCallbackArguments<'s>,
     mut rv: v8::ReturnValue<'s>,
 ) {
-    let Some((id, mut cipher)) = handles::take::<Cipher>(scope, args.get(0)) else {
-        return throw_type_error(scope, "cryptoCipherFinal: not a cipher");
+    let Some(result) = with_cipher(scope, args.get(0), "cryptoCipherFinal", Cipher::finish) else {
+        return;
     };
-    let result = cipher.finish();
-    handles::put(scope, id, cipher);
     match result {
         Ok(out) => {
             if let Some(array) = new_uint8_array(scope, &out) {

@@ -57,6 +57,15 @@ fn gcm_matches_the_spec_vectors_and_checks_the_tag() {
 }
 
 #[test]
+fn a_gcm_tag_longer_than_a_block_fails_the_check_without_a_panic() {
+    let info = Info::find("aes-128-gcm").expect("known");
+    let mut d = Cipher::new(info, &[0u8; 16], &[0u8; 12], false).expect("decipher");
+    d.update(&hex("0388dace60b6a392f328c2b971b2fe78"));
+    d.set_tag(&hex("ab6e47d42cec13bdf53a67b21257bddf00"));
+    assert_eq!(d.finish(), Err(CipherError::AuthFailed));
+}
+
+#[test]
 fn wrong_lengths_and_bad_padding_are_errors() {
     let info = Info::find("aes-256-cbc").expect("known");
     assert_eq!(
