@@ -218,15 +218,7 @@ impl ModuleCache {
         }
         let bytes = read_bounded(path).map_err(io)?;
         // Fingerprint what we read: a file replaced meanwhile is caught on the next load.
-        let grows = validate(&bytes, &shown)?;
-        let module = Arc::new(Module {
-            path: path.to_path_buf(),
-            bytes: Bytes::from(bytes),
-            grows,
-            variants: Mutex::new(HashMap::new()),
-        });
-        self.insert(path, key, module.clone());
-        Ok(module)
+        self.admit(path, key, bytes, &shown)
     }
 
     /// The module at guest path `path` (key `key`), from the cache while `fingerprint` is
@@ -253,6 +245,17 @@ impl ModuleCache {
             path: shown.into(),
             reason,
         })?;
+        self.admit(path, key, bytes, shown)
+    }
+
+    /// Validates `bytes` read for `path` and caches them under `key`.
+    fn admit(
+        &self,
+        path: &Path,
+        key: Key,
+        bytes: Vec<u8>,
+        shown: &str,
+    ) -> Result<Arc<Module>, ModuleError> {
         let grows = validate(&bytes, shown)?;
         let module = Arc::new(Module {
             path: path.to_path_buf(),

@@ -2,8 +2,7 @@
 //! and capping then copies every body without a `memory.grow` as it is (`guard.rs`).
 
 use wasmparser::{
-    BinaryReader, FrameKind, FrameStack, FuncValidatorAllocations, ValidPayload, VisitOperator,
-    VisitSimdOperator,
+    FrameKind, FrameStack, FuncValidatorAllocations, ValidPayload, VisitOperator, VisitSimdOperator,
 };
 
 /// Which memories a module grows, and which of its code bodies do.
@@ -18,11 +17,24 @@ pub struct Grows {
 impl Grows {
     /// Notes a `memory.grow` of memory `mem` in body `body` (bodies come in ascending order).
     pub fn note(&mut self, mem: u32, body: u32) {
-        if !self.memories.contains(&mem) {
-            self.memories.push(mem);
-        }
+        self.note_memory(mem);
         if self.bodies.last() != Some(&body) {
             self.bodies.push(body);
+        }
+    }
+
+    /// Appends the grows of later bodies.
+    fn append(&mut self, later: Grows) {
+        later
+            .memories
+            .into_iter()
+            .for_each(|mem| self.note_memory(mem));
+        self.bodies.extend(later.bodies);
+    }
+
+    fn note_memory(&mut self, mem: u32) {
+        if !self.memories.contains(&mem) {
+            self.memories.push(mem);
         }
     }
 }
@@ -75,20 +87,9 @@ pub fn validate(bytes: &[u8]) -> wasmparser::Result<Grows> {
     });
     let mut grows = Grows::default();
     for part in results {
-        let part = part?;
-        merge(&mut grows, part);
+        grows.append(part?);
     }
     Ok(grows)
-}
-
-/// Appends `part` (the grows of later bodies) to `grows`.
-fn merge(grows: &mut Grows, part: Grows) {
-    for mem in part.memories {
-        if !grows.memories.contains(&mem) {
-            grows.memories.push(mem);
-        }
-    }
-    grows.bodies.extend(part.bodies);
 }
 
 type Body<'a> = (
@@ -112,17 +113,10 @@ fn validate_bodies(first: u32, bodies: Vec<Body<'_>>) -> wasmparser::Result<Grow
             };
             reader.visit_operator(&mut noting)??;
         }
-        finish(&reader, &mut func)?;
+        reader.finish_expression(&func.visitor(reader.original_position()))?;
         allocations = func.into_allocations();
     }
     Ok(grows)
-}
-
-fn finish(
-    reader: &BinaryReader<'_>,
-    func: &mut wasmparser::FuncValidator<wasmparser::ValidatorResources>,
-) -> wasmparser::Result<()> {
-    reader.finish_expression(&func.visitor(reader.original_position()))
 }
 
 /// The validator's visitor, noting `memory.grow` on the way through.
