@@ -175,7 +175,7 @@ fn run_microtasks<'s>(
     scope.perform_microtask_checkpoint();
 }
 
-fn string_arg<'s>(
+pub(super) fn string_arg<'s>(
     scope: &mut v8::PinScope<'s, '_>,
     value: v8::Local<'s, v8::Value>,
     what: &str,
@@ -185,6 +185,32 @@ fn string_arg<'s>(
         throw_type_error(scope, &format!("{what} must be a string"));
     }
     text
+}
+
+/// Compiles `source` as script `filename` and keeps it for the exec: its index. `None` when it
+/// does not compile (V8 leaves the SyntaxError pending, to propagate to the runner).
+pub(super) fn store_script(
+    scope: &mut v8::PinScope<'_, '_>,
+    source: v8::Local<'_, v8::String>,
+    filename: v8::Local<'_, v8::String>,
+) -> Option<usize> {
+    let origin = origin(scope, filename);
+    let script = v8::Script::compile(scope, source, Some(&origin))?;
+    let state = guest(scope)?;
+    let unbound = script.get_unbound_script(scope);
+    let mut scripts = state.scripts.borrow_mut();
+    scripts.push(v8::Global::new(scope, unbound));
+    Some(scripts.len() - 1)
+}
+
+/// The kept script `index`, if there is one.
+pub(super) fn stored_script<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    index: Option<usize>,
+) -> Option<v8::Local<'s, v8::UnboundScript>> {
+    let state = guest(scope)?;
+    let scripts = state.scripts.borrow();
+    scripts.get(index?).map(|g| v8::Local::new(scope, g))
 }
 
 fn compile_script<'s>(
@@ -198,17 +224,8 @@ fn compile_script<'s>(
     let Some(filename) = string_arg(scope, args.get(1), "compileScript: filename") else {
         return;
     };
-    let origin = origin(scope, filename);
-    // On a SyntaxError, V8 leaves the exception pending and it propagates to the runner.
-    let Some(script) = v8::Script::compile(scope, source, Some(&origin)) else {
+    let Some(index) = store_script(scope, source, filename) else {
         return;
-    };
-    let Some(state) = guest(scope) else { return };
-    let unbound = script.get_unbound_script(scope);
-    let index = {
-        let mut scripts = state.scripts.borrow_mut();
-        scripts.push(v8::Global::new(scope, unbound));
-        scripts.len() - 1
     };
     let data = v8::Number::new(scope, index as f64);
     if let Some(runner) = v8::Function::builder_raw(run_script.map_fn_to())
@@ -225,16 +242,8 @@ fn run_script<'s>(
     mut rv: v8::ReturnValue<'s>,
 ) {
     let index = args.data().number_value(scope).unwrap_or(-1.0);
-    let Some(state) = guest(scope) else { return };
-    let unbound = {
-        let scripts = state.scripts.borrow();
-        let Some(global) = usize::try_from(index as i64)
-            .ok()
-            .and_then(|i| scripts.get(i))
-        else {
-            return throw_type_error(scope, "compiled script is gone");
-        };
-        v8::Local::new(scope, global)
+    let Some(unbound) = stored_script(scope, usize::try_from(index as i64).ok()) else {
+        return throw_type_error(scope, "compiled script is gone");
     };
     let script = unbound.bind_to_current_context(scope);
     if let Some(value) = script.run(scope) {

@@ -11,8 +11,9 @@
 
 use v8::MapFnTo;
 
+use super::{store_script, stored_script, string_arg};
 use crate::guest_state::guest;
-use crate::strings::{origin, throw_range_error, throw_type_error};
+use crate::strings::{throw_range_error, throw_type_error};
 
 /// Contexts one exec may create (each is a full set of builtins: about 100 KB of heap or more).
 const MAX_CONTEXTS: usize = 10_000;
@@ -32,24 +33,15 @@ fn vm_compile<'s>(
     args: v8::FunctionCallbackArguments<'s>,
     mut rv: v8::ReturnValue<'s>,
 ) {
-    let Ok(source) = v8::Local::<v8::String>::try_from(args.get(0)) else {
-        return throw_type_error(scope, "vmCompile: source must be a string");
-    };
-    let Ok(filename) = v8::Local::<v8::String>::try_from(args.get(1)) else {
-        return throw_type_error(scope, "vmCompile: filename must be a string");
-    };
-    let origin = origin(scope, filename);
-    let Some(script) = v8::Script::compile(scope, source, Some(&origin)) else {
+    let Some(source) = string_arg(scope, args.get(0), "vmCompile: source") else {
         return;
     };
-    let Some(state) = guest(scope) else { return };
-    let unbound = script.get_unbound_script(scope);
-    let index = {
-        let mut scripts = state.scripts.borrow_mut();
-        scripts.push(v8::Global::new(scope, unbound));
-        scripts.len() - 1
+    let Some(filename) = string_arg(scope, args.get(1), "vmCompile: filename") else {
+        return;
     };
-    rv.set_double(index as f64);
+    if let Some(index) = store_script(scope, source, filename) {
+        rv.set_double(index as f64);
+    }
 }
 
 /// `vmContextNew(sandbox)` -> the index of a new context whose global forwards to `sandbox`.
@@ -111,13 +103,10 @@ fn vm_run<'s>(
 ) {
     let script_index = index_arg(scope, args.get(0));
     let context_index = args.get(1).integer_value(scope).unwrap_or(-1);
-    let Some(state) = guest(scope) else { return };
-    let Some(unbound) = script_index.and_then(|i| {
-        let scripts = state.scripts.borrow();
-        scripts.get(i).map(|g| v8::Local::new(scope, g))
-    }) else {
+    let Some(unbound) = stored_script(scope, script_index) else {
         return throw_type_error(scope, "vmRun: no such script");
     };
+    let Some(state) = guest(scope) else { return };
     if context_index < 0 {
         let script = unbound.bind_to_current_context(scope);
         if let Some(value) = script.run(scope) {
@@ -201,10 +190,8 @@ fn setter<'s>(
     if !declared && args.should_throw_on_error() && !value.is_function() {
         return v8::Intercepted::kNo;
     }
-    if sandbox.set(scope, key.into(), value).is_none() {
-        // The sandbox's setter threw: the exception propagates.
-        return v8::Intercepted::kYes;
-    }
+    // Handled either way: when the sandbox's setter throws, the exception propagates.
+    let _ = sandbox.set(scope, key.into(), value);
     v8::Intercepted::kYes
 }
 

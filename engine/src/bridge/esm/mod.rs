@@ -24,6 +24,7 @@ use v8::MapFnTo;
 pub use hooks::{import_dynamically, init_import_meta};
 use map::{Entry, Request};
 
+use super::string_arg;
 use crate::guest_state::guest;
 use crate::strings::{string_array, throw_range_error, throw_type_error, v8_str};
 
@@ -60,18 +61,6 @@ fn module_origin<'s>(
         true,
         None,
     )
-}
-
-fn string_arg<'s>(
-    scope: &mut v8::PinScope<'s, '_>,
-    value: v8::Local<'s, v8::Value>,
-    what: &str,
-) -> Option<v8::Local<'s, v8::String>> {
-    let text = v8::Local::<v8::String>::try_from(value).ok();
-    if text.is_none() {
-        throw_type_error(scope, &format!("{what} must be a string"));
-    }
-    text
 }
 
 /// The module with id `args[0]`, or a thrown TypeError.
