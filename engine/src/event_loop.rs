@@ -120,12 +120,8 @@ fn deliver<'s>(
             }
             Ok(())
         }
-        Input::NetReply { id, allow, message } => {
-            if let Some(net) = state.net() {
-                net.asks.settle(id, allow, message);
-            }
-            Ok(())
-        }
+        // Settled by the exec's handle as it arrives (`exec_handle::Local`): never queued.
+        Input::NetReply { .. } => Ok(()),
     }
 }
 

@@ -14,6 +14,7 @@ use crossbeam_channel::Sender;
 
 use crate::inbox::{Inbox, PendingHostCalls, release_stdin};
 use crate::input::Input;
+use crate::net_ask::NetAsks;
 use crate::outcome::StopCause;
 use crate::stopper::Stopper;
 
@@ -26,15 +27,22 @@ pub trait Delivery: Send + Sync {
     fn stop(&self, cause: StopCause) -> bool;
 }
 
-/// Delivery to a job of this process: its inbox channel and stop switch.
+/// Delivery to a job of this process: its inbox channel and stop switch, and the exec tree's
+/// network questions (a reply settles its question here, whichever guest of the tree asked).
 struct Local {
     tx: Sender<Input>,
     stopper: Arc<Stopper>,
+    net_asks: Arc<NetAsks>,
 }
 
 impl Delivery for Local {
     fn send(&self, input: Input) {
-        let _ = self.tx.send(input);
+        match input {
+            Input::NetReply { id, allow, message } => self.net_asks.settle(id, allow, message),
+            input => {
+                let _ = self.tx.send(input);
+            }
+        }
     }
 
     fn stop(&self, cause: StopCause) -> bool {
@@ -82,15 +90,21 @@ impl ExecHandle {
         let stopper = Arc::new(Stopper::new(tx.clone()));
         let stdin_buffered = Arc::new(AtomicU64::new(0));
         let host_calls = PendingHostCalls::default();
+        let net_asks = Arc::new(NetAsks::default());
         let inbox = Inbox::new(
             rx,
             stdin_buffered.clone(),
             stopper.clone(),
             host_calls.clone(),
+            net_asks.clone(),
         );
         let handle = Self {
             id,
-            delivery: Arc::new(Local { tx, stopper }),
+            delivery: Arc::new(Local {
+                tx,
+                stopper,
+                net_asks,
+            }),
             stdin_buffered,
             stdin_limit,
             host_calls,

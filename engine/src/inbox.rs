@@ -14,6 +14,7 @@ use bytes::Bytes;
 use crossbeam_channel::{Receiver, RecvTimeoutError, TryRecvError};
 
 pub use crate::input::Input;
+use crate::net_ask::NetAsks;
 use crate::outcome::StopCause;
 use crate::stopper::Stopper;
 
@@ -46,6 +47,8 @@ pub struct Inbox {
     disconnected: bool,
     pub(crate) stopper: Arc<Stopper>,
     pub(crate) host_calls: PendingHostCalls,
+    /// The exec tree's network questions (its handle settles them).
+    pub(crate) net_asks: Arc<NetAsks>,
 }
 
 impl Inbox {
@@ -54,6 +57,7 @@ impl Inbox {
         stdin_buffered: Arc<AtomicU64>,
         stopper: Arc<Stopper>,
         host_calls: PendingHostCalls,
+        net_asks: Arc<NetAsks>,
     ) -> Self {
         Self {
             rx,
@@ -64,6 +68,7 @@ impl Inbox {
             disconnected: false,
             stopper,
             host_calls,
+            net_asks,
         }
     }
 

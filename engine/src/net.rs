@@ -65,8 +65,8 @@ pub(crate) struct GuestNet {
     refd: RefCell<HashSet<OpId>>,
     /// `NetDenied` events sent to the host so far.
     denial_events: std::cell::Cell<u32>,
-    /// Questions of `ask` rules waiting for the host.
-    pub(crate) asks: NetAsks,
+    /// Questions of `ask` rules waiting for the host (the exec tree's table).
+    pub(crate) asks: Arc<NetAsks>,
 }
 
 impl GuestNet {
@@ -75,6 +75,7 @@ impl GuestNet {
     pub(crate) fn new(
         policy: Option<v1::NetPolicy>,
         ports: Option<Arc<PortRegistry>>,
+        asks: Arc<NetAsks>,
         wake: Sender<Input>,
     ) -> Self {
         Self {
@@ -84,7 +85,7 @@ impl GuestNet {
             exec: RefCell::new(None),
             refd: RefCell::new(HashSet::new()),
             denial_events: std::cell::Cell::new(0),
-            asks: NetAsks::default(),
+            asks,
         }
     }
 

@@ -1,13 +1,18 @@
 //! `ask` rules answered by the host: the network runtime's [`Mediator`] hands each question to
 //! the guest's loop (`Input::NetAsk`), which sends the host a `NetRequest` event (in order with
 //! the exec's output, so never after its exit) and keeps the [`Answer`] until the host's
-//! `NetReply` (`Input::NetReply`). Answers still pending when the exec ends are dropped, which
-//! the network crate counts as a denial; a reply for a question no longer pending is ignored
-//! (the operation already timed out or ended).
+//! `NetReply`. One table of questions serves the whole exec tree (every child process and every
+//! guest of a script asks under the exec's id), so ids are unique per exec, and the host's reply
+//! settles the question from the exec's handle (`ExecHandle::net_reply`), whatever guest asked.
+//! Answers still pending when the exec ends are dropped, which the network crate counts as a
+//! denial; a reply for a question no longer pending is ignored (the operation already timed out
+//! or ended).
 
-use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use parking_lot::Mutex;
 
 use agentos_net::{Answer, Mediator, Question, wire};
 use crossbeam_channel::Sender;
@@ -27,29 +32,39 @@ pub(crate) fn mediator(wake: Sender<Input>) -> Arc<dyn Mediator> {
     })
 }
 
-/// The questions of one exec waiting for the host.
+/// The questions of one exec tree waiting for the host.
 #[derive(Default)]
 pub(crate) struct NetAsks {
-    next: Cell<u64>,
-    pending: RefCell<HashMap<u64, Answer>>,
+    next: AtomicU64,
+    pending: Mutex<HashMap<u64, Answer>>,
+}
+
+impl std::fmt::Debug for NetAsks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NetAsks")
+            .field("pending", &self.pending.lock().len())
+            .finish()
+    }
 }
 
 impl NetAsks {
     /// Sends `question` to the host as a `NetRequest` and keeps `answer` for its reply.
     pub(crate) fn ask(&self, output: &GuestOutput, question: &Question, answer: Answer) {
-        if self.pending.borrow().len() >= MAX_PENDING {
+        let mut pending = self.pending.lock();
+        if pending.len() >= MAX_PENDING {
             // Questions whose operation already timed out or ended wait for nothing.
-            self.pending.borrow_mut().retain(|_, a| !a.is_closed());
+            pending.retain(|_, a| !a.is_closed());
         }
-        if self.pending.borrow().len() >= MAX_PENDING {
+        if pending.len() >= MAX_PENDING {
+            drop(pending);
             answer.deny(format!(
                 "more than {MAX_PENDING} connection attempts wait for the host's answer"
             ));
             return;
         }
-        let id = self.next.get() + 1;
-        self.next.set(id);
-        self.pending.borrow_mut().insert(id, answer);
+        let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
+        pending.insert(id, answer);
+        drop(pending);
         let event = wire::question_to_wire(output.exec_id(), id, question);
         output.sink().send(agentos_proto::Event {
             request_id: 0,
@@ -59,7 +74,7 @@ impl NetAsks {
 
     /// Settles question `id` with the host's verdict (ignored when it is no longer pending).
     pub(crate) fn settle(&self, id: u64, allow: bool, message: String) {
-        let Some(answer) = self.pending.borrow_mut().remove(&id) else {
+        let Some(answer) = self.pending.lock().remove(&id) else {
             return;
         };
         if allow {

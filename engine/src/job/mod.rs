@@ -59,6 +59,9 @@ pub struct Setting {
     /// The exec's virtual ports (guest servers), shared by every guest of the exec tree (a
     /// child process's `net.connect(port)` reaches its parent's server); `None` for a call.
     pub ports: Option<std::sync::Arc<agentos_net::PortRegistry>>,
+    /// The exec tree's questions to the host (`ask` rules): one table, so ids are unique per
+    /// exec and a reply reaches the guest that asked.
+    pub(crate) net_asks: std::sync::Arc<crate::net_ask::NetAsks>,
 }
 
 /// An accepted exec or call, validated and ready to run.
@@ -105,6 +108,7 @@ impl Job {
                 family: None,
                 net: exec.net,
                 ports: Some(agentos_net::PortRegistry::new()),
+                net_asks: inbox.net_asks.clone(),
             },
             limits,
             accepted: Instant::now(),
@@ -131,6 +135,7 @@ impl Job {
             setting: Setting {
                 cwd: "/".into(),
                 net: call.net,
+                net_asks: inbox.net_asks.clone(),
                 ..Setting::default()
             },
             limits,

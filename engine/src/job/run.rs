@@ -91,6 +91,7 @@ impl Task for JobTask {
         let net = Rc::new(GuestNet::new(
             setting.net.clone(),
             setting.ports.clone(),
+            setting.net_asks.clone(),
             inbox.stopper.sender(),
         ));
         let run = Run {

@@ -223,3 +223,49 @@ async fn asks_that_timed_out_free_their_places_for_new_ones() {
         .expect("reply");
     assert_eq!(stdout(&output(exec).await), "later\n");
 }
+
+/// Asks every reply allows, until `n` came: their ids.
+async fn allow_asks(exec: &ExecHandle, n: usize) -> Vec<u64> {
+    let mut asks = exec.net_requests().expect("ask stream");
+    let mut ids = Vec::new();
+    while ids.len() < n {
+        let ask = next_ask(&mut asks).await;
+        ids.push(ask.net_request_id);
+        exec.net_reply(ask.net_request_id, true, "")
+            .await
+            .expect("reply");
+    }
+    ids
+}
+
+#[tokio::test]
+async fn asks_of_a_guest_and_its_child_process_have_their_own_ids_and_answers() {
+    let server = GzipServer::start(gzip(b"asked and allowed"));
+    let sc = sidecar().await;
+    let child = fetch_once(&server.url());
+    let code = format!(
+        "{}\nrequire('child_process').execFile('node', ['-e', {child:?}], (e, out) => process.stdout.write(out));",
+        fetch_once(&server.url())
+    );
+    let exec = sc
+        .exec(node(&code).allow_net(format!("ask:{}", server.rule())))
+        .await
+        .expect("accepted");
+    let ids = allow_asks(&exec, 2).await;
+    assert_ne!(ids[0], ids[1], "two questions under one id");
+    let out = output(exec).await;
+    assert_eq!(stdout(&out), "asked and allowed\nasked and allowed\n");
+}
+
+#[tokio::test]
+async fn an_ask_from_a_guest_of_a_script_is_answered() {
+    let server = GzipServer::start(gzip(b"asked and allowed"));
+    let sc = sidecar().await;
+    let spec = agentos_sdk::ExecSpec::new(["sh", "-c", "node -e \"$CODE\""])
+        .env("CODE", fetch_once(&server.url()))
+        .allow_net(format!("ask:{}", server.rule()));
+    let exec = sc.exec(spec).await.expect("accepted");
+    allow_asks(&exec, 1).await;
+    let out = output(exec).await;
+    assert_eq!(stdout(&out), "asked and allowed\n");
+}
