@@ -5,6 +5,13 @@ pub fn v8_str<'s>(scope: &v8::PinScope<'s, '_>, text: &str) -> v8::Local<'s, v8:
     v8::String::new(scope, text).unwrap_or_else(|| v8::String::empty(scope))
 }
 
+/// A V8 string of one char per byte of `bytes` (latin1, as Node's header strings), or the empty
+/// string when V8 refuses it.
+pub fn latin1_str<'s>(scope: &v8::PinScope<'s, '_>, bytes: &[u8]) -> v8::Local<'s, v8::String> {
+    v8::String::new_from_one_byte(scope, bytes, v8::NewStringType::Normal)
+        .unwrap_or_else(|| v8::String::empty(scope))
+}
+
 /// Throws a `TypeError` with `message` in the current context.
 pub fn throw_type_error(scope: &mut v8::PinScope<'_, '_>, message: &str) {
     let message = v8_str(scope, message);

@@ -361,9 +361,7 @@ fn response_head<'s>(
         .iter()
         .map(|(name, value)| {
             let name = v8_str(scope, name).into();
-            let value = v8::String::new_from_one_byte(scope, value, v8::NewStringType::Normal)
-                .unwrap_or_else(|| v8::String::empty(scope))
-                .into();
+            let value = crate::strings::latin1_str(scope, value).into();
             v8::Array::new_with_elements(scope, &[name, value]).into()
         })
         .collect();

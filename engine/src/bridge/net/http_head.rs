@@ -8,16 +8,15 @@
 //! `[consumed, method, url, minorVersion, name0, value0, name1, value1, ...]` with names and
 //! values as byte strings (one char per byte, as Node's latin1 headers).
 
-use crate::strings::{v8_str, view_bytes};
+use crate::bridge::views::{bytes, scratch};
+use crate::strings::{latin1_str, v8_str};
 
 /// Headers one request may have, at most (Node's `maxHeadersCount` is 2000, but its 16 KiB
 /// `maxHeaderSize` bounds real requests far below that).
 const MAX_HEADERS: usize = 512;
 
 fn latin1<'s>(scope: &v8::PinScope<'s, '_>, bytes: &[u8]) -> v8::Local<'s, v8::Value> {
-    v8::String::new_from_one_byte(scope, bytes, v8::NewStringType::Normal)
-        .unwrap_or_else(|| v8::String::empty(scope))
-        .into()
+    latin1_str(scope, bytes).into()
 }
 
 /// The code Node's llhttp would give the failure.
@@ -41,10 +40,12 @@ pub(super) fn parse<'s>(
     let Ok(view) = v8::Local::<v8::ArrayBufferView>::try_from(args.get(0)) else {
         return crate::strings::throw_type_error(scope, "httpParseHead: bytes must be a view");
     };
-    let bytes = view_bytes(view);
-    let mut headers = vec![httparse::EMPTY_HEADER; MAX_HEADERS];
+    // Read in place (no JS runs while the slice lives: only strings are made).
+    let mut space = scratch();
+    let bytes = bytes(&view, &mut space);
+    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
     let mut request = httparse::Request::new(&mut headers);
-    match request.parse(&bytes) {
+    match request.parse(bytes) {
         Ok(httparse::Status::Partial) => {}
         Err(error) => rv.set(v8_str(scope, error_code(error)).into()),
         Ok(httparse::Status::Complete(consumed)) => {
