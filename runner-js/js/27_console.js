@@ -24,25 +24,33 @@ import { formatWithOptions } from './05_format.js';
 import { emitWarning } from './23_warnings.js';
 import { loadLazyBuiltin } from './49_lazy.js';
 
+const NumberPrototypeToFixed = uncurryThis(Number.prototype.toFixed);
+
 let groupIndent = '';
 const consoleCounts = new MapCtor();
 const consoleTimers = new MapCtor();
 
-export function consoleWrite(fd, text) {
-  if (groupIndent !== '') {
+// `text` with every line indented by the group indentation `indent` (as Node's console.group).
+export function indentGroup(text, indent) {
+  if (indent !== '') {
     if (StringPrototypeIncludes(text, '\n')) {
-      text = ArrayPrototypeJoin(splitLines(text), `\n${groupIndent}`);
+      text = ArrayPrototypeJoin(splitLines(text), `\n${indent}`);
     }
-    text = `${groupIndent}${text}`;
+    text = `${indent}${text}`;
   }
-  bridgeWrite(fd, `${text}\n`);
+  return text;
+}
+
+export function consoleWrite(fd, text) {
+  bridgeWrite(fd, `${indentGroup(text, groupIndent)}\n`);
 }
 
 export function formatLog(args) {
   return formatWithOptions(undefined, args);
 }
 
-function formatDuration(ms) {
+// A console.time duration as Node prints it: `1.234ms`, `1.234s`, `1.234min`, `1.234h`.
+export function formatDuration(ms) {
   let value = ms;
   let unit = 'ms';
   if (ms >= 1000) {
@@ -61,8 +69,6 @@ function formatDuration(ms) {
   }
   return `${NumberPrototypeToFixed(value, 3)}${unit}`;
 }
-
-const NumberPrototypeToFixed = uncurryThis(Number.prototype.toFixed);
 
 function makeConsole() {
   const methods = {
