@@ -29,7 +29,7 @@ import {
 import { nextTick } from '../js/21_ticks.js';
 import { clearTimeout, setTimeout } from '../js/24_timers.js';
 import { Buffer } from './buffer.js';
-import { IncomingMessage } from './internal__http_client.js';
+import { connReset, IncomingMessage } from './internal__http_client.js';
 import { ServerResponse } from './internal__http_outgoing.js';
 import { NetServer } from './internal__net_server.js';
 import { Readable } from './internal__stream_readable.js';
@@ -135,12 +135,6 @@ function connection(server, socket) {
     });
   }
   arm(conn, server.headersTimeout, 408);
-}
-
-function connReset() {
-  const err = new ErrorCtor('aborted');
-  err.code = 'ECONNRESET';
-  return err;
 }
 
 function clearTimer(conn) {
@@ -391,9 +385,8 @@ function readBody(conn) {
 function finishBody(conn) {
   const req = conn.req;
   conn.body = null;
-  req._finishBody();
-  if (conn.res === null || conn.res.writableFinished) clearTimer(conn);
-  else clearTimer(conn);
+  req._finish();
+  clearTimer(conn);
 }
 
 function dispatch(conn, req) {
@@ -466,11 +459,6 @@ ServerRequest.prototype._read = function () {
 };
 ServerRequest.prototype._feedBody = function (bytes) {
   if (!this.push(Buffer.from(bytes))) this.socket.pause();
-};
-ServerRequest.prototype._finishBody = function () {
-  if (this.complete) return;
-  this.complete = true;
-  this.push(null);
 };
 ServerRequest.prototype._destroy = function (err, cb) {
   if (!this.complete) {
