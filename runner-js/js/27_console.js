@@ -22,7 +22,7 @@ import { splitLines } from './01_helpers.js';
 import { inspect } from './04_inspect.js';
 import { formatWithOptions } from './05_format.js';
 import { emitWarning } from './23_warnings.js';
-import { loadLazyBuiltin } from './49_lazy.js';
+import { defineLazyProperty } from './49_lazy.js';
 
 const NumberPrototypeToFixed = uncurryThis(Number.prototype.toFixed);
 
@@ -178,31 +178,7 @@ function makeConsole() {
     });
   }
   // `console.Console` (lib/internal__console.js), loaded on first use.
-  ObjectDefineProperty(con, 'Console', {
-    __proto__: null,
-    enumerable: true,
-    configurable: true,
-    get() {
-      const value = loadLazyBuiltin('internal/console').Console;
-      ObjectDefineProperty(con, 'Console', {
-        __proto__: null,
-        value,
-        writable: true,
-        enumerable: true,
-        configurable: true,
-      });
-      return value;
-    },
-    set(value) {
-      ObjectDefineProperty(con, 'Console', {
-        __proto__: null,
-        value,
-        writable: true,
-        enumerable: true,
-        configurable: true,
-      });
-    },
-  });
+  defineLazyProperty(con, 'Console', 'internal/console', 'Console', true);
   ObjectDefineProperty(con, SymbolToStringTag, {
     __proto__: null,
     value: 'console',
