@@ -360,8 +360,7 @@ res._headBytes = function (bodyLength, last) {
       this.shouldKeepAlive = false;
   } else {
     const server = this.socket?.server;
-    if (server && (server._closing || server._connectionsCheckingStopped))
-      this.shouldKeepAlive = false;
+    if (server?._closing) this.shouldKeepAlive = false;
     this._headers.connection = ['Connection', this.shouldKeepAlive ? 'keep-alive' : 'close'];
     if (this.shouldKeepAlive && server) {
       this._headers['keep-alive'] = [

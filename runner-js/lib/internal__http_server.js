@@ -104,7 +104,6 @@ function connection(server, socket) {
     res: null, // the response in flight
     body: null, // { length } | { chunked: state }
     timer: null,
-    requests: 0,
   };
   socket._httpIdle = true;
   socket.on('data', (chunk) => {
@@ -394,7 +393,6 @@ function dispatch(conn, req) {
   const res = new server._ServerResponse(req);
   res.socket = socket;
   conn.res = res;
-  conn.requests++;
   req.res = res;
   res._onFinished = () => responded(conn, res);
   const expect = StringPrototypeToLowerCase(`${req.headers.expect ?? ''}`);

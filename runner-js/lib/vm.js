@@ -109,18 +109,13 @@ class Script {
   }
 
   runInNewContext(contextObject = undefined, options = undefined) {
-    const context = createContext(contextObject, contextOptions(options));
+    const context = createContext(contextObject);
     return this.runInContext(context, options);
   }
 
   createCachedData() {
     return new Uint8ArrayCtor(0);
   }
-}
-
-// The options of runInNewContext that createContext takes (contextName, contextOrigin, ...).
-function contextOptions(options) {
-  return options !== null && typeof options === 'object' ? {} : undefined;
 }
 
 function runInThisContext(code, options = undefined) {
