@@ -455,8 +455,11 @@ ObjectSetPrototypeOf(ServerRequest, IncomingMessage);
 ServerRequest.prototype._read = function () {
   if (this.socket.isPaused() && !this.complete) this.socket.resume();
 };
+// `bytes` is a view of the connection's buffer, whose memory is never written again (each socket
+// chunk is fresh, and the buffer only moves past what was read), so it is pushed as it is, as
+// Node pushes slices of the socket's chunk.
 ServerRequest.prototype._feedBody = function (bytes) {
-  if (!this.push(Buffer.from(bytes))) this.socket.pause();
+  if (!this.push(bytes)) this.socket.pause();
 };
 ServerRequest.prototype._destroy = function (err, cb) {
   if (!this.complete) {
