@@ -55,12 +55,16 @@ fn assert_victim(out: &Output) {
     );
 }
 
-/// Runs `PATCH` + `code` beside a victim; returns the hostile exec's output.
-async fn hostile(sc: &Sidecar, code: &str) -> Output {
-    let code = format!("{PATCH}\n{code}");
-    let (out, v) = tokio::join!(run(sc, node(&code)), victim(sc));
+/// Runs `spec` beside a victim; returns its output.
+async fn beside_the_victim(sc: &Sidecar, spec: ExecSpec) -> Output {
+    let (out, v) = tokio::join!(run(sc, spec), victim(sc));
     assert_victim(&v);
     out
+}
+
+/// Runs `PATCH` + `code` beside a victim; returns the hostile exec's output.
+async fn hostile(sc: &Sidecar, code: &str) -> Output {
+    beside_the_victim(sc, node(&format!("{PATCH}\n{code}"))).await
 }
 
 #[tokio::test]
@@ -170,8 +174,7 @@ async fn a_runaway_test_is_stopped_by_the_time_limit() {
     let sc = sidecar().await;
     let code = "require('node:test').test('spins', () => { for (;;) {} });";
     let spec: ExecSpec = node(code).timeout_ms(500);
-    let (out, v) = tokio::join!(run(&sc, spec), victim(&sc));
-    assert_victim(&v);
+    let out = beside_the_victim(&sc, spec).await;
     let error = out.status.error.as_ref().expect("a typed error");
     assert_eq!(error.code, ErrorCode::Timeout, "{out:?}");
     let after = run(&sc, node("console.log('alive')")).await;

@@ -100,6 +100,23 @@ pub async fn beside_a_calm_exec(sc: &Sidecar, hostile: ExecSpec) -> Output {
     out
 }
 
+/// Runs `hostile` and, beside it, a victim JS exec that must finish normally; returns the
+/// hostile exec's output.
+pub async fn beside_a_victim(sc: &Sidecar, hostile: ExecSpec) -> Output {
+    let victim = node("setTimeout(() => console.log('victim'), 200)");
+    let (out, victim) = tokio::join!(run(sc, hostile), run(sc, victim));
+    assert_eq!(
+        (
+            victim.status.code,
+            victim.status.error.as_ref(),
+            stdout(&victim).as_str()
+        ),
+        (0, None, "victim\n"),
+        "victim: {victim:?}"
+    );
+    out
+}
+
 /// Stdout as text.
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()

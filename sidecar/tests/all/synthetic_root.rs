@@ -7,9 +7,9 @@
 
 use std::path::Path;
 
-use agentos_sdk::{ExecSpec, Output, Sidecar};
+use agentos_sdk::ExecSpec;
 
-use crate::support::{node, run, scratch, sidecar, stdout};
+use crate::support::{beside_a_victim, node, scratch, sidecar, stdout};
 
 /// Each attempt prints `NAME CODE` (`NAME ok` when it succeeded).
 const ATTEMPTS: &str = r#"
@@ -50,15 +50,6 @@ try { fs.rmSync('/work', {recursive: true, force: true}); console.log('rm_skelet
 catch (e) { console.log('rm_skeleton', e.code) }
 "#;
 
-/// Runs `hostile` and, beside it, a victim that must finish normally.
-async fn with_victim(sc: &Sidecar, hostile: ExecSpec) -> Output {
-    let victim = node("setTimeout(() => console.log('victim'), 200)");
-    let (out, victim) = tokio::join!(run(sc, hostile), run(sc, victim));
-    assert_eq!(stdout(&victim), "victim\n", "victim: {victim:?}");
-    assert_eq!(victim.status.code, 0);
-    out
-}
-
 /// Every regular file or link under `dir` (the skeleton holds directories only).
 fn non_directories(dir: &Path) -> Vec<String> {
     let mut found = Vec::new();
@@ -80,7 +71,7 @@ async fn a_guest_cannot_write_rename_or_link_through_the_synthetic_root() {
     std::fs::create_dir_all(&mount).expect("mount dir");
     std::fs::write(mount.join("a.txt"), "alpha\n").expect("fixture");
     let spec = node(ATTEMPTS).dir(mount.to_string_lossy(), "/work/p");
-    let out = with_victim(&sc, spec).await;
+    let out = beside_a_victim(&sc, spec).await;
     assert_eq!(
         stdout(&out),
         "\
@@ -144,7 +135,7 @@ async fn shell_commands_cannot_write_rename_or_link_through_the_synthetic_root()
     let spec = ExecSpec::new(["sh", "-c", script])
         .dir(mount.to_string_lossy(), "/work/p")
         .cwd("/work/p");
-    let out = with_victim(&sc, spec).await;
+    let out = beside_a_victim(&sc, spec).await;
     let text = stdout(&out);
     let verdicts: Vec<&str> = text.lines().take(8).collect();
     assert_eq!(
