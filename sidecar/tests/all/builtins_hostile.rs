@@ -7,7 +7,7 @@
 
 use agentos_sdk::{ErrorCode, ExecSpec, Output, Sidecar};
 
-use crate::support::{node, run, sidecar, stdout};
+use crate::support::{node, run, sidecar, stdout, typed};
 
 /// Replaces the common prototype methods with functions that count their calls and then do the
 /// original's work (so the guest's own code keeps running); `globalThis.hits()` is the count.
@@ -175,8 +175,8 @@ async fn a_runaway_test_is_stopped_by_the_time_limit() {
     let code = "require('node:test').test('spins', () => { for (;;) {} });";
     let spec: ExecSpec = node(code).timeout_ms(500);
     let out = beside_the_victim(&sc, spec).await;
-    let error = out.status.error.as_ref().expect("a typed error");
-    assert_eq!(error.code, ErrorCode::Timeout, "{out:?}");
+    let (code, message) = typed(&out.status);
+    assert_eq!(code, ErrorCode::Timeout, "{message}");
     let after = run(&sc, node("console.log('alive')")).await;
     assert_eq!(stdout(&after), "alive\n", "{after:?}");
 }

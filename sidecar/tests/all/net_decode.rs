@@ -12,7 +12,7 @@ use flate2::write::GzEncoder;
 use parking_lot::Mutex;
 use std::sync::Arc;
 
-use crate::support::{HANG, node, run, sidecar, stderr, stdout};
+use crate::support::{HANG, node, run, sidecar, stderr, stdout, typed};
 
 /// `data` as one gzip member.
 pub(crate) fn gzip(data: &[u8]) -> Vec<u8> {
@@ -150,11 +150,6 @@ async fn a_decompression_bomb_costs_the_guest_its_heap_beside_a_calm_exec() {
         .await
         .expect("hostile hung")
         .expect("output");
-    let error = out.status.error.as_ref().expect("a typed error");
-    assert_eq!(
-        error.code,
-        ErrorCode::MemoryLimit,
-        "{error:?} {}",
-        stderr(&out)
-    );
+    let (code, message) = typed(&out.status);
+    assert_eq!(code, ErrorCode::MemoryLimit, "{message} {}", stderr(&out));
 }

@@ -7,7 +7,7 @@
 
 use agentos_sdk::ErrorCode;
 
-use crate::support::{beside_a_victim, node, run, sidecar, stderr, stdout};
+use crate::support::{beside_a_victim, node, run, sidecar, stderr, stdout, typed};
 
 #[tokio::test]
 async fn contexts_forward_globals_to_the_sandbox_as_node() {
@@ -46,8 +46,8 @@ async fn a_runaway_loop_in_a_context_ends_with_the_exec_time_limit() {
     let sc = sidecar().await;
     let code = "require('vm').runInNewContext('for (;;) {}', {}, { timeout: 100000 })";
     let out = beside_a_victim(&sc, node(code).timeout_ms(500)).await;
-    let error = out.status.error.as_ref().expect("a typed error");
-    assert_eq!(error.code, ErrorCode::Timeout, "{out:?}");
+    let (code, message) = typed(&out.status);
+    assert_eq!(code, ErrorCode::Timeout, "{message}");
 }
 
 #[tokio::test]
