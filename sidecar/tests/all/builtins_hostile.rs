@@ -88,7 +88,6 @@ a.run('A', () => b.run('B', async () => {
     console.log(JSON.stringify(seen), used);
   }, 1);
 }));
-// A guest's own Map as the context is no frame.
 "#;
     let out = hostile(&sc, code).await;
     assert_eq!(
