@@ -112,7 +112,8 @@ impl Runner<'_> {
                 (_, Kind::ColdStart { disk_snapshot }) => {
                     self.cold_start(harness, s, disk_snapshot).await
                 }
-                (_, _) => self.idle_rss(harness, s).await,
+                (_, Kind::IdleRss) => self.idle_rss(harness, s).await,
+                (_, k) => unreachable!("{k:?} is a peer"),
             };
             out.push(progress_end(result));
         }
@@ -185,11 +186,7 @@ impl Runner<'_> {
                     &plan.runs.to_string(),
                 ])
                 .allow_net(rule);
-                let output = match sidecar.exec(spec).await {
-                    Ok(handle) => handle.output().await.map_err(|e| e.to_string()),
-                    Err(e) => Err(e.to_string()),
-                };
-                guest_timings(output)
+                guest_timings(sidecar, spec).await
             }
         };
         ScenarioResult::from_measured(
@@ -209,13 +206,9 @@ impl Runner<'_> {
             &plan.warmup.to_string(),
             &plan.runs.to_string(),
         ]);
-        let output = match sidecar.exec(spec).await {
-            Ok(handle) => handle.output().await.map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
-        };
         ScenarioResult::from_measured(
             s,
-            guest_timings(output),
+            guest_timings(sidecar, spec).await,
             "per spawnSync('true') inside one exec: a wasm child in an isolate of its own",
         )
     }
@@ -464,8 +457,13 @@ fn progress_end(result: ScenarioResult) -> ScenarioResult {
     result
 }
 
-/// The JSON array of milliseconds a guest printed, or why there is none.
-fn guest_timings(output: Result<agentos_sdk::Output, String>) -> Measured {
+/// Runs `spec` to its end: the JSON array of milliseconds the guest printed, or why there is
+/// none.
+async fn guest_timings(sidecar: &Sidecar, spec: ExecSpec) -> Measured {
+    let output = match sidecar.exec(spec).await {
+        Ok(handle) => handle.output().await.map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
     match output {
         Err(e) => Measured::Failed(e),
         Ok(out) if !out.status.success() => Measured::Failed(format!(

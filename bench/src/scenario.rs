@@ -301,18 +301,18 @@ pub const ALL: &[Scenario] = &[
         Some("node_fetch_1k"),
         false,
     ),
+    row(
+        "fetch_10m",
+        Kind::Fetch { bytes: 10 << 20 },
+        Some("node_fetch_10m"),
+        false,
+    ),
     // child_process.spawnSync('true') timed per call inside one exec, against the host's Node
     // doing the same loop (its child a native fork + exec). Not gated, like fetch_1k.
     row(
         "spawn_sync_true",
         Kind::SpawnSync,
         Some("node_spawn_sync_true"),
-        false,
-    ),
-    row(
-        "fetch_10m",
-        Kind::Fetch { bytes: 10 << 20 },
-        Some("node_fetch_10m"),
         false,
     ),
     row(

@@ -1,6 +1,7 @@
 /** Network asks: the host's verdict on a `NetRequest` an `ask:` rule sent, from `net.onAsk`. */
 
 import type { Connection } from "./connection.js";
+import { messageOf } from "./errors.js";
 import type { pb } from "./protocol.js";
 import type { NetAsk, NetOptions } from "./types.js";
 
@@ -15,10 +16,6 @@ function toNetAsk(request: pb.NetRequest): NetAsk {
     method: request.method,
     url: request.url,
   };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**

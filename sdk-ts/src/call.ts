@@ -18,7 +18,7 @@
 import type { Connection } from "./connection.js";
 import { toCallLimits, toCallStats, toLimits, toNetPolicy } from "./convert.js";
 import { answerAsk } from "./ask.js";
-import { AgentosError, codeName } from "./errors.js";
+import { AgentosError, codeName, messageOf } from "./errors.js";
 import { pb } from "./protocol.js";
 import type { CallOptions, CallOutcome, HostCallback, NetOptions } from "./types.js";
 
@@ -245,8 +245,4 @@ function valueReply(value: unknown): Reply {
   } catch (error) {
     return { case: "error", value: `the host callback returned a value that is not JSON: ${messageOf(error)}` };
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -23,6 +23,11 @@ export function codeName(code: number): ErrorCodeName {
   return name;
 }
 
+/** The message of a thrown value: an `Error`'s `message`, anything else as a string. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** Extra detail carried by an {@link AgentosError}. */
 export interface AgentosErrorOptions {
   /** The exec or call the failed request named, when there is one. */

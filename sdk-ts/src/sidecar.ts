@@ -19,7 +19,7 @@ import { performance } from "node:perf_hooks";
 import { runCall } from "./call.js";
 import { Connection } from "./connection.js";
 import { toBytes, toLimits, toNetPolicy, toStats } from "./convert.js";
-import { AgentosError } from "./errors.js";
+import { AgentosError, messageOf } from "./errors.js";
 import { Exec } from "./exec.js";
 import { DEFAULT_MAX_FRAME_BYTES, FrameDecoder } from "./framing.js";
 import { locateSidecar } from "./locate.js";
@@ -309,7 +309,7 @@ export class Sidecar extends EventEmitter {
     try {
       events = this.decoder.push(chunk).map(decodeEvent);
     } catch (error) {
-      this.broken(error instanceof Error ? error.message : String(error));
+      this.broken(messageOf(error));
       return;
     }
     for (const event of events) {
@@ -331,7 +331,7 @@ export class Sidecar extends EventEmitter {
     try {
       this.decoder.finish();
     } catch (error) {
-      this.failure ??= error instanceof Error ? error.message : String(error);
+      this.failure ??= messageOf(error);
     }
     this.finalizeAfter(this.status === undefined ? STATUS_WAIT_MS : 0);
   }

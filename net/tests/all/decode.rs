@@ -16,46 +16,42 @@ fn fetch_decoded(query: &str) -> Outcome {
     exec.one(id)
 }
 
+/// Fetches `/encoded?QUERY` decoded and checks the body is the `n` bytes of plain text.
+#[track_caller]
+fn assert_decodes(query: &str, n: usize) {
+    let o = fetch_decoded(query);
+    assert!(o.ok(), "{:?}", o.result);
+    assert_eq!(o.body, plain_text(n));
+}
+
 #[test]
 fn gzip_body_is_decoded() {
-    let o = fetch_decoded("coding=gzip&n=100000");
-    assert!(o.ok(), "{:?}", o.result);
-    assert_eq!(o.body, plain_text(100_000));
+    assert_decodes("coding=gzip&n=100000", 100_000);
 }
 
 #[test]
 fn zlib_deflate_body_is_decoded() {
-    let o = fetch_decoded("coding=deflate&n=5000");
-    assert!(o.ok(), "{:?}", o.result);
-    assert_eq!(o.body, plain_text(5000));
+    assert_decodes("coding=deflate&n=5000", 5000);
 }
 
 #[test]
 fn raw_deflate_body_is_decoded() {
-    let o = fetch_decoded("coding=deflate-raw&label=deflate&n=5000");
-    assert!(o.ok(), "{:?}", o.result);
-    assert_eq!(o.body, plain_text(5000));
+    assert_decodes("coding=deflate-raw&label=deflate&n=5000", 5000);
 }
 
 #[test]
 fn brotli_body_is_decoded() {
-    let o = fetch_decoded("coding=br&n=70000");
-    assert!(o.ok(), "{:?}", o.result);
-    assert_eq!(o.body, plain_text(70_000));
+    assert_decodes("coding=br&n=70000", 70_000);
 }
 
 #[test]
 fn stacked_codings_are_decoded_in_reverse_order() {
-    let o = fetch_decoded("coding=gzip,br&n=20000");
-    assert!(o.ok(), "{:?}", o.result);
-    assert_eq!(o.body, plain_text(20_000));
+    assert_decodes("coding=gzip,br&n=20000", 20_000);
 }
 
 #[test]
 fn unknown_coding_passes_the_bytes_through() {
-    let o = fetch_decoded("coding=zz-unknown&n=300");
-    assert!(o.ok(), "{:?}", o.result);
-    assert_eq!(o.body, plain_text(300));
+    assert_decodes("coding=zz-unknown&n=300", 300);
 }
 
 #[test]

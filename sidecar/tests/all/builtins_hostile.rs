@@ -7,7 +7,7 @@
 
 use agentos_sdk::{ErrorCode, ExecSpec, Output, Sidecar};
 
-use crate::support::{node, run, sidecar, stdout};
+use crate::support::{node, run, sidecar, stdout, typed};
 
 /// Replaces the common prototype methods with functions that count their calls and then do the
 /// original's work (so the guest's own code keeps running); `globalThis.hits()` is the count.
@@ -55,12 +55,16 @@ fn assert_victim(out: &Output) {
     );
 }
 
-/// Runs `PATCH` + `code` beside a victim; returns the hostile exec's output.
-async fn hostile(sc: &Sidecar, code: &str) -> Output {
-    let code = format!("{PATCH}\n{code}");
-    let (out, v) = tokio::join!(run(sc, node(&code)), victim(sc));
+/// Runs `spec` beside a victim; returns its output.
+async fn beside_the_victim(sc: &Sidecar, spec: ExecSpec) -> Output {
+    let (out, v) = tokio::join!(run(sc, spec), victim(sc));
     assert_victim(&v);
     out
+}
+
+/// Runs `PATCH` + `code` beside a victim; returns the hostile exec's output.
+async fn hostile(sc: &Sidecar, code: &str) -> Output {
+    beside_the_victim(sc, node(&format!("{PATCH}\n{code}"))).await
 }
 
 #[tokio::test]
@@ -84,7 +88,6 @@ a.run('A', () => b.run('B', async () => {
     console.log(JSON.stringify(seen), used);
   }, 1);
 }));
-// A guest's own Map as the context is no frame.
 "#;
     let out = hostile(&sc, code).await;
     assert_eq!(
@@ -170,10 +173,9 @@ async fn a_runaway_test_is_stopped_by_the_time_limit() {
     let sc = sidecar().await;
     let code = "require('node:test').test('spins', () => { for (;;) {} });";
     let spec: ExecSpec = node(code).timeout_ms(500);
-    let (out, v) = tokio::join!(run(&sc, spec), victim(&sc));
-    assert_victim(&v);
-    let error = out.status.error.as_ref().expect("a typed error");
-    assert_eq!(error.code, ErrorCode::Timeout, "{out:?}");
+    let out = beside_the_victim(&sc, spec).await;
+    let (code, message) = typed(&out.status);
+    assert_eq!(code, ErrorCode::Timeout, "{message}");
     let after = run(&sc, node("console.log('alive')")).await;
     assert_eq!(stdout(&after), "alive\n", "{after:?}");
 }

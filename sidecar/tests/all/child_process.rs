@@ -3,11 +3,9 @@
 //! forms, and the hostile cases: a fork bomb ends typed (`PROCESS_LIMIT`) while a victim exec
 //! beside it finishes, and killing the parent ends its children.
 
-use std::time::{Duration, Instant};
+use agentos_sdk::{ErrorCode, ExecSpec, Output, Sidecar};
 
-use agentos_sdk::{ErrorCode, ExecSpec, Output};
-
-use crate::support::{node, run, sidecar, stdout};
+use crate::support::{node, run, sidecar, stdout, typed};
 
 fn error_code(out: &Output) -> Option<ErrorCode> {
     out.status.error.as_ref().map(|e| e.code)
@@ -71,6 +69,17 @@ async fn kill_signals_a_child_and_its_exit_names_the_signal() {
     assert_eq!(stdout(&out), "null SIGKILL true\n", "{out:?}");
 }
 
+/// Runs `bomb` beside a victim exec: the victim finishes with its output, and the bomb ends typed
+/// `PROCESS_LIMIT` with a message containing `message_part`.
+async fn bomb_ends_typed(sc: &Sidecar, bomb: ExecSpec, message_part: &str) {
+    let victim = ExecSpec::new(["sh", "-c", "for i in 1 2 3; do echo $i; done | wc -l"]);
+    let (out, victim) = tokio::join!(run(sc, bomb), run(sc, victim));
+    assert_eq!(stdout(&victim).trim(), "3", "victim: {victim:?}");
+    let (code, message) = typed(&out.status);
+    assert_eq!(code, ErrorCode::ProcessLimit, "{out:?}");
+    assert!(message.contains(message_part), "{out:?}");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_fork_bomb_ends_with_process_limit_and_a_victim_finishes() {
     let sc = sidecar().await;
@@ -81,17 +90,12 @@ async fn a_fork_bomb_ends_with_process_limit_and_a_victim_finishes() {
                cp.spawn(process.execPath, ['-e', 'eval(process.env.BOMB)'], {stdio: 'ignore'}); \
                setInterval(() => {}, 1000);"
     );
-    let victim = ExecSpec::new(["sh", "-c", "for i in 1 2 3; do echo $i; done | wc -l"]);
-    let started = Instant::now();
-    let (out, victim) = tokio::join!(run(&sc, node(&code).timeout_ms(60_000)), run(&sc, victim));
-    assert_eq!(stdout(&victim).trim(), "3", "victim: {victim:?}");
-    assert_eq!(error_code(&out), Some(ErrorCode::ProcessLimit), "{out:?}");
-    let message = out.status.error.as_ref().map(|e| e.message.clone());
-    assert!(
-        message.is_some_and(|m| m.contains("child processes alive at once")),
-        "{out:?}"
-    );
-    assert!(started.elapsed() < Duration::from_secs(50));
+    bomb_ends_typed(
+        &sc,
+        node(&code).timeout_ms(60_000),
+        "child processes alive at once",
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -126,17 +130,7 @@ async fn a_bomb_alternating_shells_and_node_ends_with_process_limit_and_a_victim
     let bomb = ExecSpec::new(["sh", "-c", &node_running("BOMB")])
         .env("BOMB", src)
         .timeout_ms(60_000);
-    let victim = ExecSpec::new(["sh", "-c", "for i in 1 2 3; do echo $i; done | wc -l"]);
-    let started = Instant::now();
-    let (out, victim) = tokio::join!(run(&sc, bomb), run(&sc, victim));
-    assert_eq!(stdout(&victim).trim(), "3", "victim: {victim:?}");
-    assert_eq!(error_code(&out), Some(ErrorCode::ProcessLimit), "{out:?}");
-    let message = out.status.error.as_ref().map(|e| e.message.clone());
-    assert!(
-        message.is_some_and(|m| m.contains("at most 8 child processes alive at once")),
-        "{out:?}"
-    );
-    assert!(started.elapsed() < Duration::from_secs(50));
+    bomb_ends_typed(&sc, bomb, "at most 8 child processes alive at once").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

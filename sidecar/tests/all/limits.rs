@@ -3,30 +3,18 @@
 
 use std::sync::Arc;
 
-use agentos_sdk::{ErrorCode, ExecSpec, ExitStatus, Sidecar};
+use agentos_sdk::{ErrorCode, ExecSpec};
 
-use crate::support::{HANG, builder, node, run, sidecar, spawn, stderr, stdout, typed};
-
-/// Runs `hostile` while a calm exec runs beside it; returns the hostile exec's status.
-async fn beside_a_calm_exec(sc: &Sidecar, hostile: ExecSpec) -> ExitStatus {
-    let bad = sc.exec(hostile).await.expect("hostile exec accepted");
-    let calm = run(sc, node("setTimeout(() => console.log('calm'), 20)")).await;
-    assert_eq!((calm.status.code, stdout(&calm).as_str()), (0, "calm\n"));
-    let status = tokio::time::timeout(HANG, bad.wait())
-        .await
-        .expect("hostile exec hung");
-    let status = status.expect("hostile exec status");
-    assert_eq!(
-        stdout(&run(sc, node("console.log('alive')")).await),
-        "alive\n"
-    );
-    status
-}
+use crate::support::{
+    HANG, beside_a_calm_exec, builder, node, run, sidecar, spawn, stderr, stdout, typed,
+};
 
 #[tokio::test]
 async fn while_true_under_a_wall_clock_limit_times_out() {
     let sc = sidecar().await;
-    let status = beside_a_calm_exec(&sc, node("for (;;) {}").timeout_ms(300)).await;
+    let status = beside_a_calm_exec(&sc, node("for (;;) {}").timeout_ms(300))
+        .await
+        .status;
     let (code, message) = typed(&status);
     assert_eq!(code, ErrorCode::Timeout);
     assert!(message.contains("timeout_ms = 300"), "{message}");
@@ -40,17 +28,23 @@ async fn limits_hold_after_the_watchdog_has_fallen_asleep() {
     let sc = sidecar().await;
     run(&sc, node("")).await;
     tokio::time::sleep(asleep).await;
-    let status = beside_a_calm_exec(&sc, node("for (;;) {}").timeout_ms(300)).await;
+    let status = beside_a_calm_exec(&sc, node("for (;;) {}").timeout_ms(300))
+        .await
+        .status;
     assert_eq!(typed(&status).0, ErrorCode::Timeout);
     tokio::time::sleep(asleep).await;
-    let status = beside_a_calm_exec(&sc, node("for (;;) {}").cpu_ms(200)).await;
+    let status = beside_a_calm_exec(&sc, node("for (;;) {}").cpu_ms(200))
+        .await
+        .status;
     assert_eq!(typed(&status).0, ErrorCode::CpuLimit);
 }
 
 #[tokio::test]
 async fn cpu_burner_under_a_cpu_limit_is_stopped() {
     let sc = sidecar().await;
-    let status = beside_a_calm_exec(&sc, node("for (;;) {}").cpu_ms(200)).await;
+    let status = beside_a_calm_exec(&sc, node("for (;;) {}").cpu_ms(200))
+        .await
+        .status;
     let (code, message) = typed(&status);
     assert_eq!(code, ErrorCode::CpuLimit);
     assert!(message.contains("cpu_ms = 200"), "{message}");
@@ -77,7 +71,7 @@ async fn wasm_infinite_loop_under_a_cpu_limit_is_stopped() {
     let sc = sidecar().await;
     // (func (export "f") (loop (br 0)))
     let spin = "new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array([0,97,115,109,1,0,0,0,1,4,1,96,0,0,3,2,1,0,7,5,1,1,102,0,0,10,9,1,7,0,3,64,12,0,11,11]))).exports.f()";
-    let status = beside_a_calm_exec(&sc, node(spin).cpu_ms(200)).await;
+    let status = beside_a_calm_exec(&sc, node(spin).cpu_ms(200)).await.status;
     assert_eq!(typed(&status).0, ErrorCode::CpuLimit);
 }
 
@@ -281,7 +275,7 @@ async fn soak_ten_thousand_sequential_execs() {
 async fn array_buffer_bomb_is_bounded_by_the_heap_budget() {
     let sc = sidecar().await;
     let bomb = node("const keep = []; for (;;) keep.push(new ArrayBuffer(8 << 20))").heap_mb(64);
-    let status = beside_a_calm_exec(&sc, bomb).await;
+    let status = beside_a_calm_exec(&sc, bomb).await.status;
     assert_eq!(typed(&status).0, ErrorCode::MemoryLimit, "{status:?}");
 }
 

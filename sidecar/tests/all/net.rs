@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
 use std::time::Duration;
 
-use agentos_sdk::{ErrorCode, ExecSpec, NetLimits, Output};
+use agentos_sdk::{ErrorCode, ExecSpec, NetLimits, Output, Sidecar};
 use parking_lot::Mutex;
 
 use crate::support::{HANG, node, run, sidecar, stderr, stdout};
@@ -162,6 +162,30 @@ pub(crate) fn guest(body: &str) -> ExecSpec {
         "(async () => {{ {body} }})().catch((e) => console.log('ERR', e.message, \
          e.cause && e.cause.code, e.cause && e.cause.message));"
     ))
+}
+
+/// Runs `hostile` while a calm exec fetches `/hello` from `server` beside it; returns the hostile
+/// exec's output.
+pub(crate) async fn beside_a_calm_fetch(
+    sc: &Sidecar,
+    server: &Server,
+    hostile: ExecSpec,
+) -> Output {
+    let hostile = sc.exec(hostile).await.expect("accepted");
+    let calm = run(
+        sc,
+        guest(&format!(
+            "console.log(await (await fetch('{}')).text());",
+            server.url("/hello")
+        ))
+        .allow_net(server.rule()),
+    )
+    .await;
+    assert_eq!(stdout(&calm), "hello\n");
+    tokio::time::timeout(HANG, hostile.output())
+        .await
+        .expect("hostile hung")
+        .expect("output")
 }
 
 pub(crate) async fn run_ok(spec: ExecSpec) -> Output {
@@ -433,24 +457,8 @@ async fn a_guest_over_its_connection_limit_gets_typed_errors_beside_a_calm_one()
         max_connections: 8,
         ..NetLimits::default()
     };
-    let hostile = sc
-        .exec(guest(&code).allow_net(server.rule()).net_limits(limits))
-        .await
-        .expect("accepted");
-    let calm = run(
-        &sc,
-        guest(&format!(
-            "console.log(await (await fetch('{}')).text());",
-            server.url("/hello")
-        ))
-        .allow_net(server.rule()),
-    )
-    .await;
-    assert_eq!(stdout(&calm), "hello\n");
-    let out = tokio::time::timeout(HANG, hostile.output())
-        .await
-        .expect("hostile hung")
-        .expect("output");
+    let hostile = guest(&code).allow_net(server.rule()).net_limits(limits);
+    let out = beside_a_calm_fetch(&sc, &server, hostile).await;
     assert_eq!(stdout(&out), "true ERR_NET_LIMIT\n", "{}", stderr(&out));
     assert!(out.status.net.expect("stats").limit_errors > 0);
 }

@@ -2,8 +2,6 @@
 //! sidecar, against a loopback server. An unanswered ask is denied at the operation's timeout; a
 //! guest that floods asks is capped; replies after the fact are harmless.
 
-use std::time::Duration;
-
 use agentos_sdk::{ErrorCode, ExecHandle, NetLimits, NetRequest, Sidecar};
 
 use crate::net_decode::{GzipServer, gzip};
@@ -31,10 +29,12 @@ async fn output(exec: ExecHandle) -> agentos_sdk::Output {
         .expect("output")
 }
 
-async fn start(sc: &Sidecar, server: &GzipServer, rule: &str) -> ExecHandle {
-    sc.exec(node(&fetch_once(&server.url())).allow_net(rule.to_owned()))
-        .await
-        .expect("accepted")
+/// Starts `fetch_once` of `server` under `rule` and `limits` (default fields: the sidecar's).
+async fn start(sc: &Sidecar, server: &GzipServer, rule: &str, limits: NetLimits) -> ExecHandle {
+    let spec = node(&fetch_once(&server.url()))
+        .allow_net(rule.to_owned())
+        .net_limits(limits);
+    sc.exec(spec).await.expect("accepted")
 }
 
 /// Starts `code` under an ask rule for `server`, with this request timeout and room for many
@@ -61,7 +61,7 @@ async fn an_ask_the_host_allows_connects_and_names_its_rule() {
     let server = GzipServer::start(gzip(b"asked and allowed"));
     let sc = sidecar().await;
     let rule = format!("ask:{}", server.rule());
-    let exec = start(&sc, &server, &rule).await;
+    let exec = start(&sc, &server, &rule, NetLimits::default()).await;
     let mut asks = exec.net_requests().expect("ask stream");
     let ask = next_ask(&mut asks).await;
     assert_eq!(
@@ -82,7 +82,8 @@ async fn an_ask_the_host_allows_connects_and_names_its_rule() {
 async fn an_ask_the_host_refuses_is_a_denial_carrying_its_message() {
     let server = GzipServer::start(gzip(b"never seen"));
     let sc = sidecar().await;
-    let exec = start(&sc, &server, &format!("ask:{}", server.rule())).await;
+    let rule = format!("ask:{}", server.rule());
+    let exec = start(&sc, &server, &rule, NetLimits::default()).await;
     let mut asks = exec.net_requests().expect("ask stream");
     let ask = next_ask(&mut asks).await;
     exec.net_reply(ask.net_request_id, false, "not on my watch")
@@ -105,14 +106,7 @@ async fn an_unanswered_ask_is_denied_at_the_request_timeout() {
         request_timeout_ms: 300,
         ..NetLimits::default()
     };
-    let exec = sc
-        .exec(
-            node(&fetch_once(&server.url()))
-                .allow_net(format!("ask:{}", server.rule()))
-                .net_limits(limits),
-        )
-        .await
-        .expect("accepted");
+    let exec = start(&sc, &server, &format!("ask:{}", server.rule()), limits).await;
     let out = output(exec).await;
     assert!(
         stdout(&out).starts_with("ERR ETIMEDOUT"),
@@ -170,7 +164,8 @@ async fn a_guest_flooding_asks_is_capped_and_a_calm_exec_runs_beside_it() {
 async fn replies_for_unknown_requests_or_ended_execs_are_harmless() {
     let server = GzipServer::start(gzip(b"late"));
     let sc = sidecar().await;
-    let exec = start(&sc, &server, &format!("ask:{}", server.rule())).await;
+    let rule = format!("ask:{}", server.rule());
+    let exec = start(&sc, &server, &rule, NetLimits::default()).await;
     let mut asks = exec.net_requests().expect("ask stream");
     let ask = next_ask(&mut asks).await;
     // An id that was never asked: ignored; the real one still works.
@@ -186,7 +181,8 @@ async fn replies_for_unknown_requests_or_ended_execs_are_harmless() {
     let id = ask.net_request_id;
     let status = exec.wait().await.expect("status");
     assert!(status.success(), "{status:?}");
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    // The exit event was queued while the exec was still in the registry and it left the
+    // registry before anyone could look it up again: a reply now names no exec.
     let late = exec.net_reply(id, true, "").await;
     let code = late.as_ref().err().and_then(|e| e.code());
     assert_eq!(code, Some(ErrorCode::UnknownExec), "{late:?}");

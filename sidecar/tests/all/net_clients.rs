@@ -9,8 +9,8 @@ use std::thread;
 
 use agentos_sdk::NetLimits;
 
-use crate::net::{Server, guest, run_ok};
-use crate::support::{HANG, node, run, sidecar, stderr, stdout};
+use crate::net::{Server, beside_a_calm_fetch, guest, run_ok};
+use crate::support::{node, run, sidecar, stderr, stdout};
 
 #[tokio::test]
 async fn http_get_streams_a_response() {
@@ -183,29 +183,11 @@ async fn thousands_of_fetches_end_in_typed_limits_beside_a_calm_exec() {
         max_connections: 16,
         ..NetLimits::default()
     };
-    let hostile = sc
-        .exec(
-            guest(&code)
-                .allow_net(server.rule())
-                .net_limits(limits)
-                .timeout_ms(60_000),
-        )
-        .await
-        .expect("accepted");
-    let calm = run(
-        &sc,
-        guest(&format!(
-            "console.log(await (await fetch('{}')).text());",
-            server.url("/hello")
-        ))
-        .allow_net(server.rule()),
-    )
-    .await;
-    assert_eq!(stdout(&calm), "hello\n");
-    let out = tokio::time::timeout(HANG, hostile.output())
-        .await
-        .expect("hostile hung")
-        .expect("output");
+    let hostile = guest(&code)
+        .allow_net(server.rule())
+        .net_limits(limits)
+        .timeout_ms(60_000);
+    let out = beside_a_calm_fetch(&sc, &server, hostile).await;
     // The first 16 hold their connections (bodies never read, exec ends); the rest hit a limit.
     assert_eq!(stdout(&out), "ERR_NET_LIMIT\n", "{}", stderr(&out));
 }

@@ -12,7 +12,8 @@ use flate2::write::GzEncoder;
 use parking_lot::Mutex;
 use std::sync::Arc;
 
-use crate::support::{HANG, node, run, sidecar, stderr, stdout};
+use crate::net::guest;
+use crate::support::{HANG, node, run, sidecar, stderr, stdout, typed};
 
 /// `data` as one gzip member.
 pub(crate) fn gzip(data: &[u8]) -> Vec<u8> {
@@ -69,21 +70,17 @@ impl GzipServer {
     }
 }
 
-fn guest(body: &str) -> String {
-    format!("(async () => {{ {body} }})().catch((e) => console.log('ERR', e.message));")
-}
-
 #[tokio::test]
 async fn fetch_asks_for_and_decodes_a_gzip_body() {
     let text = "hello, decoded world\n".repeat(500);
     let server = GzipServer::start(gzip(text.as_bytes()));
     let sc = sidecar().await;
-    let code = guest(&format!(
+    let spec = guest(&format!(
         "const r = await fetch('{}'); const t = await r.text();
          console.log(t.length, t.slice(0, 20), r.headers.get('content-encoding'));",
         server.url()
     ));
-    let out = run(&sc, node(&code).allow_net(server.rule())).await;
+    let out = run(&sc, spec.allow_net(server.rule())).await;
     assert_eq!(
         stdout(&out),
         format!("{} hello, decoded world gzip\n", text.len()),
@@ -133,12 +130,12 @@ async fn a_decompression_bomb_costs_the_guest_its_heap_beside_a_calm_exec() {
     let sc = sidecar().await;
     let hostile = sc
         .exec(
-            node(&guest(&format!(
+            guest(&format!(
                 "const chunks = []; const r = await fetch('{}');
                  for await (const c of r.body) chunks.push(new Uint8Array(c));
                  console.log('read it all', chunks.length);",
                 server.url()
-            )))
+            ))
             .allow_net(server.rule())
             .heap_mb(64),
         )
@@ -150,11 +147,6 @@ async fn a_decompression_bomb_costs_the_guest_its_heap_beside_a_calm_exec() {
         .await
         .expect("hostile hung")
         .expect("output");
-    let error = out.status.error.as_ref().expect("a typed error");
-    assert_eq!(
-        error.code,
-        ErrorCode::MemoryLimit,
-        "{error:?} {}",
-        stderr(&out)
-    );
+    let (code, message) = typed(&out.status);
+    assert_eq!(code, ErrorCode::MemoryLimit, "{message} {}", stderr(&out));
 }

@@ -3,32 +3,10 @@
 //! needed for any of it (a guest talking to itself is not network), and nothing on the real
 //! network can reach a virtual port. Every hostile case runs beside a calm exec.
 
-use agentos_sdk::{ErrorCode, ExecSpec, NetLimits, Output, Sidecar};
+use agentos_sdk::{ErrorCode, NetLimits};
 
-use crate::support::{HANG, node, run, sidecar, stderr, stdout, typed};
-
-async fn run_ok(spec: ExecSpec) -> Output {
-    let sc = sidecar().await;
-    let out = run(&sc, spec).await;
-    assert!(out.status.success(), "{:?}\n{}", out.status, stderr(&out));
-    out
-}
-
-/// Runs `hostile` while a calm exec runs beside it; returns the hostile exec's output.
-async fn beside_a_calm_exec(sc: &Sidecar, hostile: ExecSpec) -> Output {
-    let bad = sc.exec(hostile).await.expect("hostile exec accepted");
-    let calm = run(sc, node("setTimeout(() => console.log('calm'), 20)")).await;
-    assert_eq!((calm.status.code, stdout(&calm).as_str()), (0, "calm\n"));
-    let out = tokio::time::timeout(HANG, bad.output())
-        .await
-        .expect("hostile exec hung")
-        .expect("hostile exec output");
-    assert_eq!(
-        stdout(&run(sc, node("console.log('alive')")).await),
-        "alive\n"
-    );
-    out
-}
+use crate::net::run_ok;
+use crate::support::{beside_a_calm_exec, node, sidecar, stderr, stdout, typed};
 
 #[tokio::test]
 async fn a_net_server_echoes_to_its_own_client_and_the_exec_ends_when_it_closes() {

@@ -5,9 +5,9 @@
 //! bomb with a typed limit, each beside a victim exec that finishes normally; a throwing Proxy
 //! as the sandbox only throws.
 
-use agentos_sdk::{ErrorCode, Output, Sidecar};
+use agentos_sdk::ErrorCode;
 
-use crate::support::{node, run, sidecar, stderr, stdout};
+use crate::support::{beside_a_victim, node, run, sidecar, stderr, stdout, typed};
 
 #[tokio::test]
 async fn contexts_forward_globals_to_the_sandbox_as_node() {
@@ -41,30 +41,13 @@ console.log(vm.runInContext('delete x; typeof x', ctx), 'x' in ctx);
     );
 }
 
-async fn victim(sc: &Sidecar) -> Output {
-    run(sc, node("setTimeout(() => console.log('victim'), 200)")).await
-}
-
-fn assert_victim(out: &Output) {
-    assert_eq!(
-        (
-            out.status.code,
-            out.status.error.as_ref(),
-            stdout(out).as_str()
-        ),
-        (0, None, "victim\n"),
-        "{out:?}"
-    );
-}
-
 #[tokio::test]
 async fn a_runaway_loop_in_a_context_ends_with_the_exec_time_limit() {
     let sc = sidecar().await;
     let code = "require('vm').runInNewContext('for (;;) {}', {}, { timeout: 100000 })";
-    let (out, v) = tokio::join!(run(&sc, node(code).timeout_ms(500)), victim(&sc));
-    assert_victim(&v);
-    let error = out.status.error.as_ref().expect("a typed error");
-    assert_eq!(error.code, ErrorCode::Timeout, "{out:?}");
+    let out = beside_a_victim(&sc, node(code).timeout_ms(500)).await;
+    let (code, message) = typed(&out.status);
+    assert_eq!(code, ErrorCode::Timeout, "{message}");
 }
 
 #[tokio::test]
@@ -72,8 +55,7 @@ async fn a_context_bomb_ends_with_a_typed_limit() {
     let sc = sidecar().await;
     let code = "const vm = require('vm'); const keep = []; \
                 for (;;) keep.push(vm.createContext({}));";
-    let (out, v) = tokio::join!(run(&sc, node(code).heap_mb(64)), victim(&sc));
-    assert_victim(&v);
+    let out = beside_a_victim(&sc, node(code).heap_mb(64)).await;
     // Either the heap limit or the per-exec cap on contexts ends it, never a crash.
     match out.status.error.as_ref() {
         Some(error) => assert_eq!(error.code, ErrorCode::MemoryLimit, "{out:?}"),
@@ -146,8 +128,7 @@ const ctx = vm.createContext({ 0: 'a', 1: 'b', x: 1, [Symbol('s')]: 2 });
 console.log(vm.runInContext('Object.keys(globalThis).join()', ctx));
 console.log(vm.runInContext('Object.getOwnPropertyNames(globalThis).includes("0")', ctx));
 "#;
-    let (out, v) = tokio::join!(run(&sc, node(code)), victim(&sc));
-    assert_victim(&v);
+    let out = beside_a_victim(&sc, node(code)).await;
     assert_eq!(
         (out.status.code, stdout(&out).as_str()),
         (0, "0,1,x\ntrue\n"),

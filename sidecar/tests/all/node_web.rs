@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use agentos_sdk::ErrorCode;
 
-use crate::support::{node, run, sidecar, stderr, stdout};
+use crate::support::{node, run, sidecar, stderr, stdout, typed};
 
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/all/node_web")
@@ -300,6 +300,6 @@ async fn an_endless_message_ping_pong_is_stopped_by_its_time_limit_beside_a_calm
         .await
         .expect("hostile hung")
         .expect("output");
-    let error = out.status.error.expect("a typed error");
-    assert_eq!(error.code, ErrorCode::Timeout, "{}", error.message);
+    let (code, message) = typed(&out.status);
+    assert_eq!(code, ErrorCode::Timeout, "{message}");
 }

@@ -7,7 +7,7 @@
 use agentos_sdk::{ErrorCode, ExecSpec, Output};
 
 use crate::node_crypto::{differences, fixtures, host_node};
-use crate::support::{node, run, scratch, sidecar, stderr, stdout};
+use crate::support::{node, run, scratch, sidecar, stderr, stdout, typed};
 
 /// Known differences from Node in the error corpus, each with its reason.
 const KNOWN_DIFFERENCES: &[(&str, &str)] = &[(
@@ -129,8 +129,8 @@ async fn an_unbounded_decompression_bomb_ends_in_memory_limit() {
     let out = run(&sc, node(&code).heap_mb(64).timeout_ms(60_000)).await;
     assert_ne!(out.status.code, 0);
     assert!(!stdout(&out).contains("unreachable"));
-    let error = out.status.error.expect("typed error");
-    assert_eq!(error.code, ErrorCode::MemoryLimit, "{}", error.message);
+    let (code, message) = typed(&out.status);
+    assert_eq!(code, ErrorCode::MemoryLimit, "{message}");
 }
 
 #[tokio::test]
@@ -297,6 +297,6 @@ async fn a_kept_stream_bomb_ends_in_memory_limit_while_another_exec_runs() {
     );
     let (out, victim) = tokio::join!(bomb_run, victim);
     assert_eq!(ok(&victim), "ok\n");
-    let error = out.status.error.expect("typed error");
-    assert_eq!(error.code, ErrorCode::MemoryLimit, "{}", error.message);
+    let (code, message) = typed(&out.status);
+    assert_eq!(code, ErrorCode::MemoryLimit, "{message}");
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 use agentos_proto::v1::{ErrorCode, Hello, Ping, StdinWrite};
 use agentos_proto::{PROTOCOL_VERSION, event, request};
 
-use crate::raw::{Raw, exec, request_error};
+use crate::raw::{Raw, exec, frame, request_error};
 
 const EXIT_LIMIT: Duration = Duration::from_secs(20);
 
@@ -207,8 +207,7 @@ fn each_event_is_written_whole_in_one_write() {
     use std::os::unix::net::UnixDatagram;
     use std::process::{Command, Stdio};
 
-    use agentos_proto::{DEFAULT_MAX_FRAME_BYTES, Event, Request, encode_frame};
-    use bytes::BytesMut;
+    use agentos_proto::{DEFAULT_MAX_FRAME_BYTES, Event};
     use prost::Message;
 
     let (ours, theirs) = UnixDatagram::pair().expect("socketpair");
@@ -228,13 +227,7 @@ fn each_event_is_written_whole_in_one_write() {
     // protobuf strings of tag 1 (a 0x0a byte each).
     let script = "for (let i = 0; i < 20; i++) process.stdout.write('line\\n' + i)";
     for (id, kind) in [(1, hello), (2, exec(9, &["node", "-e", script]))] {
-        let mut buf = BytesMut::new();
-        let req = Request {
-            request_id: id,
-            kind: Some(kind),
-        };
-        encode_frame(&req, DEFAULT_MAX_FRAME_BYTES, &mut buf).expect("encode");
-        stdin.write_all(&buf).expect("write request");
+        stdin.write_all(&frame(id, kind)).expect("write request");
     }
     let mut message = vec![0u8; DEFAULT_MAX_FRAME_BYTES + 4];
     let mut seen = 0;

@@ -59,13 +59,7 @@ impl Raw {
     }
 
     pub fn send(&mut self, request_id: u64, kind: request::Kind) {
-        let mut buf = BytesMut::new();
-        let req = Request {
-            request_id,
-            kind: Some(kind),
-        };
-        encode_frame(&req, DEFAULT_MAX_FRAME_BYTES, &mut buf).expect("encode");
-        self.write_bytes(&buf);
+        self.write_bytes(&frame(request_id, kind));
     }
 
     pub fn next_event(&mut self) -> Option<Event> {
@@ -108,6 +102,17 @@ impl Drop for Raw {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The request `kind` with id `request_id`, framed for the wire.
+pub fn frame(request_id: u64, kind: request::Kind) -> BytesMut {
+    let mut buf = BytesMut::new();
+    let req = Request {
+        request_id,
+        kind: Some(kind),
+    };
+    encode_frame(&req, DEFAULT_MAX_FRAME_BYTES, &mut buf).expect("encode");
+    buf
 }
 
 pub fn exec(exec_id: u64, argv: &[&str]) -> request::Kind {

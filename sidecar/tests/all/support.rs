@@ -83,6 +83,40 @@ pub async fn run(sidecar: &Sidecar, spec: ExecSpec) -> Output {
         .expect("exec output")
 }
 
+/// Runs `hostile` while a calm exec runs beside it, then checks the sidecar still runs a new
+/// exec; returns the hostile exec's output.
+pub async fn beside_a_calm_exec(sc: &Sidecar, hostile: ExecSpec) -> Output {
+    let bad = sc.exec(hostile).await.expect("hostile exec accepted");
+    let calm = run(sc, node("setTimeout(() => console.log('calm'), 20)")).await;
+    assert_eq!((calm.status.code, stdout(&calm).as_str()), (0, "calm\n"));
+    let out = tokio::time::timeout(HANG, bad.output())
+        .await
+        .expect("hostile exec hung")
+        .expect("hostile exec output");
+    assert_eq!(
+        stdout(&run(sc, node("console.log('alive')")).await),
+        "alive\n"
+    );
+    out
+}
+
+/// Runs `hostile` and, beside it, a victim JS exec that must finish normally; returns the
+/// hostile exec's output.
+pub async fn beside_a_victim(sc: &Sidecar, hostile: ExecSpec) -> Output {
+    let victim = node("setTimeout(() => console.log('victim'), 200)");
+    let (out, victim) = tokio::join!(run(sc, hostile), run(sc, victim));
+    assert_eq!(
+        (
+            victim.status.code,
+            victim.status.error.as_ref(),
+            stdout(&victim).as_str()
+        ),
+        (0, None, "victim\n"),
+        "victim: {victim:?}"
+    );
+    out
+}
+
 /// Stdout as text.
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()

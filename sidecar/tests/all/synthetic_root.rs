@@ -5,11 +5,11 @@
 //! host's skeleton and the directories around the mount are untouched, and a victim exec
 //! beside it finishes normally.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use agentos_sdk::{ExecSpec, Output, Sidecar};
+use agentos_sdk::ExecSpec;
 
-use crate::support::{node, run, scratch, sidecar, stdout};
+use crate::support::{beside_a_victim, node, scratch, sidecar, stdout};
 
 /// Each attempt prints `NAME CODE` (`NAME ok` when it succeeded).
 const ATTEMPTS: &str = r#"
@@ -50,13 +50,23 @@ try { fs.rmSync('/work', {recursive: true, force: true}); console.log('rm_skelet
 catch (e) { console.log('rm_skeleton', e.code) }
 "#;
 
-/// Runs `hostile` and, beside it, a victim that must finish normally.
-async fn with_victim(sc: &Sidecar, hostile: ExecSpec) -> Output {
-    let victim = node("setTimeout(() => console.log('victim'), 200)");
-    let (out, victim) = tokio::join!(run(sc, hostile), run(sc, victim));
-    assert_eq!(stdout(&victim), "victim\n", "victim: {victim:?}");
-    assert_eq!(victim.status.code, 0);
-    out
+/// A scratch directory `NAME/` holding the guest's mount `p/` with one file, `a.txt`; returns
+/// both.
+fn mount_fixture(name: &str) -> (PathBuf, PathBuf) {
+    let dir = scratch(name);
+    let mount = dir.join("p");
+    std::fs::create_dir_all(&mount).expect("mount dir");
+    std::fs::write(mount.join("a.txt"), "alpha\n").expect("fixture");
+    (dir, mount)
+}
+
+/// The names in `dir`.
+fn names(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{dir:?}: {e}"))
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect()
 }
 
 /// Every regular file or link under `dir` (the skeleton holds directories only).
@@ -75,12 +85,9 @@ fn non_directories(dir: &Path) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_guest_cannot_write_rename_or_link_through_the_synthetic_root() {
     let sc = sidecar().await;
-    let dir = scratch("root-hostile");
-    let mount = dir.join("p");
-    std::fs::create_dir_all(&mount).expect("mount dir");
-    std::fs::write(mount.join("a.txt"), "alpha\n").expect("fixture");
+    let (dir, mount) = mount_fixture("root-hostile");
     let spec = node(ATTEMPTS).dir(mount.to_string_lossy(), "/work/p");
-    let out = with_victim(&sc, spec).await;
+    let out = beside_a_victim(&sc, spec).await;
     assert_eq!(
         stdout(&out),
         "\
@@ -108,26 +115,19 @@ rm_skeleton EINVAL
     );
     // Nothing reached the host: the directory around the mount holds nothing new, the
     // skeletons only directories.
-    let around: Vec<_> = std::fs::read_dir(&dir)
-        .expect("scratch")
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(around, ["p"]);
+    assert_eq!(names(&dir), ["p"]);
     // The guest's own `rm -r /work` emptied its own mount, and no more.
     assert!(mount.is_dir() && !mount.join("a.txt").exists() && !mount.join("b.txt").exists());
     let uid = rustix::process::geteuid().as_raw();
     let skeletons = std::env::temp_dir().join(format!("agentos-roots-{uid}"));
+    assert!(skeletons.is_dir(), "{skeletons:?}");
     assert_eq!(non_directories(&skeletons), Vec::<String>::new());
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn shell_commands_cannot_write_rename_or_link_through_the_synthetic_root() {
     let sc = sidecar().await;
-    let dir = scratch("root-hostile-sh");
-    let mount = dir.join("p");
-    std::fs::create_dir_all(&mount).expect("mount dir");
-    std::fs::write(mount.join("a.txt"), "alpha\n").expect("fixture");
+    let (dir, mount) = mount_fixture("root-hostile-sh");
     // Each attempt prints its name and whether it failed; the commands name their errno.
     let script = "\
         t() { name=$1; shift; if \"$@\" 2>>/work/p/err; then echo \"$name ok\"; else echo \"$name failed\"; fi; }
@@ -144,7 +144,7 @@ async fn shell_commands_cannot_write_rename_or_link_through_the_synthetic_root()
     let spec = ExecSpec::new(["sh", "-c", script])
         .dir(mount.to_string_lossy(), "/work/p")
         .cwd("/work/p");
-    let out = with_victim(&sc, spec).await;
+    let out = beside_a_victim(&sc, spec).await;
     let text = stdout(&out);
     let verdicts: Vec<&str> = text.lines().take(8).collect();
     assert_eq!(
@@ -164,16 +164,6 @@ async fn shell_commands_cannot_write_rename_or_link_through_the_synthetic_root()
     // `..` past `/` stays at the guest's `/`, which holds only the way to the mount.
     assert!(text.contains("\n/\nwork\n"), "{out:?}");
     assert!(text.contains("Read-only file system"), "{out:?}");
-    let around: Vec<_> = std::fs::read_dir(&dir)
-        .expect("scratch")
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(around, ["p"]);
-    let inside: Vec<_> = std::fs::read_dir(&mount)
-        .expect("mount")
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(inside, ["a.txt"]);
+    assert_eq!(names(&dir), ["p"]);
+    assert_eq!(names(&mount), ["a.txt"]);
 }
