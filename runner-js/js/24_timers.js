@@ -248,7 +248,7 @@ class Immediate {
   }
 
   static recordOf(i) {
-    return typeof i === 'object' && i !== null && #rec in i ? i.#rec : undefined;
+    return #rec in i ? i.#rec : undefined;
   }
 
   ref() {
@@ -270,7 +270,7 @@ class Immediate {
   }
 
   hasRef() {
-    return immediateRecordOf(this)?.ref === true;
+    return timeoutRecordOf(this)?.ref === true;
   }
 }
 const immediateRecordOf = Immediate.recordOf;

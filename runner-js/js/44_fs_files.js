@@ -5,6 +5,7 @@ import {
   ArrayBufferIsView,
   BigIntCtor,
   bridgeWrite,
+  NumberIsInteger,
   SetCtor,
   SetPrototypeAdd,
   SetPrototypeHas,
@@ -15,7 +16,7 @@ import {
   uncurryThis,
 } from './00_primordials.js';
 import { inspect } from './04_inspect.js';
-import { makeInvalidArgType, makeNodeError, makeOutOfRange, validateInteger } from './06_errors.js';
+import { makeInvalidArgType, makeNodeError, makeOutOfRange } from './06_errors.js';
 import { toUint8View } from './07_encoding.js';
 import {
   wasiFdClose,
@@ -227,7 +228,9 @@ const FsSetPrototypeDelete = uncurryThis(Set.prototype.delete);
 
 // Node's validateInt32(fd, 'fd', 0): the type first, then integer, then range.
 function fsUserFd(fd, syscall = 'read') {
-  validateInteger(fd, 'fd', 0, 2147483647);
+  if (typeof fd !== 'number') throw makeInvalidArgType('fd', 'number', fd);
+  if (!NumberIsInteger(fd)) throw makeOutOfRange('fd', 'an integer', fd);
+  if (fd < 0 || fd > 0x7fffffff) throw makeOutOfRange('fd', '>= 0 && <= 2147483647', fd);
   if (!SetPrototypeHas(fsUserFds, fd)) fsFail(FS_EBADF, syscall);
   return fd;
 }

@@ -142,13 +142,9 @@ const LAZY_GLOBALS = [
   ['CountQueuingStrategy', 'internal/webstreams_writable', 'CountQueuingStrategy', false],
 ];
 
-/**
- * Defines `target[name]` as export `exportName` of lazy builtin `builtin`, loaded on first read;
- * the first read or write turns it into a plain data property.
- */
-export function defineLazyProperty(target, name, builtin, exportName, enumerable) {
+function defineLazyGlobal(name, builtin, exportName, enumerable) {
   const settle = (value) => {
-    ObjectDefineProperty(target, name, {
+    ObjectDefineProperty(globalObject, name, {
       __proto__: null,
       value,
       writable: true,
@@ -156,7 +152,7 @@ export function defineLazyProperty(target, name, builtin, exportName, enumerable
       configurable: true,
     });
   };
-  ObjectDefineProperty(target, name, {
+  ObjectDefineProperty(globalObject, name, {
     __proto__: null,
     get() {
       const value = loadLazyBuiltin(builtin)[exportName];
@@ -175,6 +171,6 @@ export function defineLazyProperty(target, name, builtin, exportName, enumerable
 export function installLazyGlobals() {
   for (let i = 0; i < LAZY_GLOBALS.length; i++) {
     const row = LAZY_GLOBALS[i];
-    defineLazyProperty(globalObject, row[0], row[1], row[2], row[3]);
+    defineLazyGlobal(row[0], row[1], row[2], row[3]);
   }
 }

@@ -301,8 +301,7 @@ proto._destroy = function (err, cb) {
   cb(err);
 };
 
-/** The error of a request or response cut off before its end (Node's connResetException). */
-export function connReset() {
+function connReset() {
   const err = new ErrorCtor('aborted');
   err.code = 'ECONNRESET';
   return err;

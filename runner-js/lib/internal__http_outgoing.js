@@ -5,14 +5,11 @@
 // `net.Socket`, so `write()` returns the socket's backpressure and `drain` follows it.
 import {
   ArrayIsArray,
-  ArrayPrototypePush,
   ErrorCtor,
   FunctionPrototypeCall,
-  NumberPrototypeToString,
   ObjectDefineProperty,
   ObjectKeys,
   ObjectSetPrototypeOf,
-  RangeErrorCtor,
   RegExpPrototypeTest,
   StringPrototypeToLowerCase,
   TypeErrorCtor,
@@ -21,7 +18,6 @@ import { makeNodeError } from '../js/06_errors.js';
 import { nextTick } from '../js/21_ticks.js';
 import { createEventsModule } from '../js/47_node_events.js';
 import { Buffer } from './buffer.js';
-import { isUint8Array } from './internal__buffer.js';
 import { STATUS_CODES } from './internal__net_values.js';
 
 const EventEmitter = createEventsModule();
@@ -150,7 +146,7 @@ out.getHeaderNames = function () {
 out.getRawHeaderNames = function () {
   const keys = ObjectKeys(this._headers);
   const names = [];
-  for (let i = 0; i < keys.length; i++) ArrayPrototypePush(names, this._headers[keys[i]][0]);
+  for (let i = 0; i < keys.length; i++) names.push(this._headers[keys[i]][0]);
   return names;
 };
 out.hasHeader = function (name) {
@@ -206,7 +202,7 @@ out._headerLines = function () {
 function toBytes(chunk, encoding) {
   if (chunk === undefined || chunk === null) return Buffer.alloc(0);
   if (typeof chunk === 'string') return Buffer.from(chunk, encoding);
-  if (isUint8Array(chunk)) return chunk;
+  if (chunk instanceof Uint8Array) return chunk;
   throw makeNodeError(
     TypeErrorCtor,
     'ERR_INVALID_ARG_TYPE',
@@ -280,7 +276,7 @@ res.writeHead = function (statusCode, reason, headers) {
   const code = statusCode | 0;
   if (code < 100 || code > 999) {
     throw makeNodeError(
-      RangeErrorCtor,
+      RangeError,
       'ERR_HTTP_INVALID_STATUS_CODE',
       `Invalid status code: ${statusCode}`,
     );
@@ -360,7 +356,8 @@ res._headBytes = function (bodyLength, last) {
       this.shouldKeepAlive = false;
   } else {
     const server = this.socket?.server;
-    if (server?._closing) this.shouldKeepAlive = false;
+    if (server && (server._closing || server._connectionsCheckingStopped))
+      this.shouldKeepAlive = false;
     this._headers.connection = ['Connection', this.shouldKeepAlive ? 'keep-alive' : 'close'];
     if (this.shouldKeepAlive && server) {
       this._headers['keep-alive'] = [
@@ -391,21 +388,20 @@ res._send = function (bytes, last, cb) {
   }
   const socket = this.socket;
   let parts = [];
-  if (text !== '') ArrayPrototypePush(parts, Buffer.from(text, 'latin1'));
+  if (text !== '') parts.push(Buffer.from(text, 'latin1'));
   if (!bodyless(this) && bytes.length > 0) {
     if (this.chunkedEncoding)
-      ArrayPrototypePush(
-        parts,
-        Buffer.from(`${NumberPrototypeToString(bytes.length, 16)}\r\n`, 'latin1'),
+      parts.push(
+        Buffer.from(`${bytes.length.toString(16)}\r\n`, 'latin1'),
         bytes,
         Buffer.from('\r\n'),
       );
-    else ArrayPrototypePush(parts, bytes);
+    else parts.push(bytes);
   }
   if (last) {
     this.writableEnded = this.finished = true;
     if (this.chunkedEncoding && !bodyless(this))
-      ArrayPrototypePush(parts, Buffer.from(`0\r\n${this._trailer}\r\n`, 'latin1'));
+      parts.push(Buffer.from(`0\r\n${this._trailer}\r\n`, 'latin1'));
   }
   parts = parts.length === 1 ? parts[0] : Buffer.concat(parts);
   const onWritten = (err) => {
