@@ -19,7 +19,7 @@ use crate::runner_call::{self, Stop};
 use crate::stopper::Stopper;
 use crate::strings::{string_array, v8_str};
 use crate::wasi_host::WasiHost;
-use crate::wasm::{WasmJob, start_config};
+use crate::wasm::{ModuleSource, WasmJob, start_config, store_compiled};
 
 /// Everything one JS main needs besides its host state.
 pub struct JsJob<'a> {
@@ -180,10 +180,13 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
         let t = Instant::now();
         let scope = &mut *self.scope;
         v8::scope!(let scope, scope);
-        let Some(config) = start_config(scope, &job, &state) else {
+        let Some((config, source)) = start_config(scope, &job, &state) else {
             return Outcome::internal("injecting the wasm module failed");
         };
-        let t = phases.lap("inject", t);
+        let t = match source {
+            ModuleSource::Disk => phases.lap("inject_code_from_disk", t),
+            ModuleSource::Memory | ModuleSource::Compiled => phases.lap("inject", t),
+        };
         let args = [config.into()];
         let outcome =
             match runner_call::call(scope, self.runner, "startWasm", &args, &state, stopper) {
@@ -193,6 +196,7 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
             };
         phases.lap("execute", t);
         phases.record("output_flush", state.output.write_time());
+        store_compiled(&job, &state);
         memory_verdict(heap, &state, &outcome).unwrap_or(outcome)
     }
 }

@@ -9,6 +9,7 @@ use crate::bridge::esm::map::EsmMap;
 use crate::budget::Budget;
 use crate::builtin_cache::BuiltinCache;
 use crate::children::{Children, ChildrenRecipe};
+use crate::code_cache::CodeKey;
 use crate::job::call::CallState;
 use crate::modules::CompiledSlot;
 use crate::net::GuestNet;
@@ -37,6 +38,8 @@ pub struct GuestState {
     pub wasi: RefCell<Option<WasiHost>>,
     /// Where the module the runner compiles goes (first exec of a command only).
     pub compiled_slot: RefCell<Option<CompiledSlot>>,
+    /// Where the module this exec compiles is kept on disk when it ends.
+    pub code_store: RefCell<Option<CodeKey>>,
     /// The process's code caches of the lazy builtins.
     pub builtins: Arc<BuiltinCache>,
     /// The isolate's ArrayBuffer budget (the runner's memory guards draw on it too).
@@ -75,6 +78,7 @@ impl GuestState {
             call: RefCell::new(call),
             wasi: RefCell::new(Some(host)),
             compiled_slot: RefCell::new(None),
+            code_store: RefCell::new(None),
             builtins,
             budget,
             memory_refusal: RefCell::new(None),

@@ -16,6 +16,7 @@ mod bridge;
 mod budget;
 mod builtin_cache;
 pub mod children;
+mod code_cache;
 pub mod cpu;
 pub mod cpu_group;
 mod error;
@@ -57,6 +58,7 @@ use std::time::{Duration, Instant};
 
 use agentos_snapshots::DiskCache;
 
+pub use code_cache::finish_stores as finish_code_cache_stores;
 pub use error::{CreateError, PrepareError, RunnerError, SnapshotError};
 pub use events::{EventSink, Sink};
 pub use exec_handle::{Delivery, ExecHandle, StdinFull, UnknownHostCall};
@@ -185,6 +187,15 @@ impl Dispatch {
     }
 }
 
+/// The module cache, keeping compiled code beside the snapshots when they are kept on disk.
+fn module_cache(config: &EngineConfig) -> ModuleCache {
+    let cache = ModuleCache::new(config.module_cache_capacity);
+    match &config.snapshot_dir {
+        Some(dir) => cache.with_disk(code_cache::CodeCache::new(dir)),
+        None => cache,
+    }
+}
+
 impl Engine {
     /// An engine with `config`; V8 is started (once per process), nothing else yet.
     pub fn new(config: EngineConfig) -> Arc<Self> {
@@ -194,7 +205,7 @@ impl Engine {
         let isolates = Arc::new(Isolates::new(config.snapshot_mode, disk));
         let pool = WarmPool::new(isolates.clone(), config.warm_isolates);
         let ctx = Arc::new(RunContext {
-            modules: Arc::new(ModuleCache::new(config.module_cache_capacity)),
+            modules: Arc::new(module_cache(&config)),
             command_path: config.command_path.clone().into(),
             phases: config.phases,
             fault_injection: config.fault_injection,

@@ -18,6 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use bytes::Bytes;
 use parking_lot::Mutex;
 
+use crate::code_cache::{CodeCache, CodeKey, ContentId};
 use crate::wasm_memory::{CapError, Grows};
 
 /// Compiled wasm code, shareable across isolates and threads.
@@ -71,6 +72,8 @@ pub struct Module {
     grows: Grows,
     /// The module under each memory limit it ran with.
     variants: Mutex<HashMap<u64, Arc<Variant>>>,
+    /// The disk cache and this module's id there, when there is one.
+    disk: Option<(CodeCache, ContentId)>,
 }
 
 /// A module with its memories capped at one limit ([`crate::wasm_memory`]), and its compiled
@@ -80,6 +83,8 @@ pub struct Variant {
     pub bytes: Bytes,
     /// Filled by the first exec that compiles it.
     pub compiled: CompiledSlot,
+    /// Where its compiled code is kept on disk, when there is a disk cache.
+    pub disk: Option<CodeKey>,
 }
 
 /// Distinct memory limits a module keeps compiled code for.
@@ -98,6 +103,7 @@ impl Module {
         let variant = Arc::new(Variant {
             bytes: capped.bytes.map_or_else(|| self.bytes.clone(), Bytes::from),
             compiled: CompiledSlot::default(),
+            disk: (self.disk.as_ref()).map(|(cache, id)| cache.code_key(*id, limit)),
         });
         let mut variants = self.variants.lock();
         if variants.len() >= MAX_VARIANTS {
@@ -183,6 +189,8 @@ impl Entries {
 /// The process's module cache.
 pub struct ModuleCache {
     capacity: usize,
+    /// Validation records and compiled code kept across restarts.
+    disk: Option<CodeCache>,
     entries: Mutex<Entries>,
     evictions: AtomicU64,
     compile_hits: AtomicU64,
@@ -193,9 +201,18 @@ impl ModuleCache {
     pub fn new(capacity: usize) -> Self {
         Self {
             capacity: capacity.max(1),
+            disk: None,
             entries: Mutex::new(Entries::default()),
             evictions: AtomicU64::new(0),
             compile_hits: AtomicU64::new(0),
+        }
+    }
+
+    /// The same cache, keeping what it validates and compiles in `disk` too.
+    pub fn with_disk(self, disk: CodeCache) -> Self {
+        Self {
+            disk: Some(disk),
+            ..self
         }
     }
 
@@ -218,7 +235,8 @@ impl ModuleCache {
         }
         let bytes = read_bounded(path).map_err(io)?;
         // Fingerprint what we read: a file replaced meanwhile is caught on the next load.
-        self.admit(path, key, bytes, &shown)
+        let disk = self.disk.clone();
+        self.admit(path, key, bytes, &shown, disk)
     }
 
     /// The module at guest path `path` (key `key`), from the cache while `fingerprint` is
@@ -245,23 +263,27 @@ impl ModuleCache {
             path: shown.into(),
             reason,
         })?;
-        self.admit(path, key, bytes, shown)
+        // Never on disk: a guest could fill the host's cache directory with modules it writes.
+        self.admit(path, key, bytes, shown, None)
     }
 
-    /// Validates `bytes` read for `path` and caches them under `key`.
+    /// Validates `bytes` read for `path` and caches them under `key` (and in `disk`, if given).
     fn admit(
         &self,
         path: &Path,
         key: Key,
         bytes: Vec<u8>,
         shown: &str,
+        disk: Option<CodeCache>,
     ) -> Result<Arc<Module>, ModuleError> {
-        let grows = validate(&bytes, shown)?;
+        let disk = disk.map(|cache| (cache, ContentId::of(&bytes)));
+        let grows = validate_once(&bytes, shown, disk.as_ref())?;
         let module = Arc::new(Module {
             path: path.to_path_buf(),
             bytes: Bytes::from(bytes),
             grows,
             variants: Mutex::new(HashMap::new()),
+            disk,
         });
         self.insert(path, key, module.clone());
         Ok(module)
@@ -326,6 +348,23 @@ fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
         .take(MAX_MODULE_BYTES + 1)
         .read_to_end(&mut bytes)?;
     Ok(bytes)
+}
+
+/// [`validate`], unless the disk cache says an earlier process did (for these very bytes).
+fn validate_once(
+    bytes: &[u8],
+    shown: &str,
+    disk: Option<&(CodeCache, ContentId)>,
+) -> Result<Grows, ModuleError> {
+    let Some((cache, id)) = disk else {
+        return validate(bytes, shown);
+    };
+    if let Some(grows) = cache.grows(*id) {
+        return Ok(grows);
+    }
+    let grows = validate(bytes, shown)?;
+    cache.store_grows(*id, &grows);
+    Ok(grows)
 }
 
 /// Checks that `bytes` are a valid WASI command module, and notes where it grows a memory (so

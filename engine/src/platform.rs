@@ -48,6 +48,16 @@ pub(crate) fn run_posted_tasks(isolate: &v8::Isolate) -> bool {
     ran
 }
 
+/// Runs one foreground task V8 posts for `isolate`, waiting for it; false when there is no
+/// platform to wait on.
+pub(crate) fn wait_for_task(isolate: &v8::Isolate) -> bool {
+    let Some(platform) = PLATFORM.get() else {
+        return false;
+    };
+    v8::Platform::pump_message_loop(platform, isolate, true);
+    true
+}
+
 /// The V8 version string, for the handshake.
 pub fn v8_version() -> &'static str {
     v8::V8::get_version()

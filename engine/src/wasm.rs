@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
 
+use crate::code_cache::CodeKey;
 use crate::guest_state::{GuestState, guest};
 use crate::modules::{CompiledModule, CompiledSlot};
 use crate::strings::{string_array, v8_str};
@@ -33,19 +34,33 @@ pub struct WasmJob<'a> {
     pub bytes: &'a Bytes,
     /// Its compiled code, once some exec compiled it.
     pub compiled: &'a CompiledSlot,
+    /// Where its compiled code is kept on disk, when there is a disk cache.
+    pub disk: Option<&'a CodeKey>,
     /// Counts execs that instantiated the cached compiled module instead of compiling.
     pub compile_hits: &'a AtomicU64,
     /// Its memories' limit, bytes (the module's memories are capped at it).
     pub memory_limit: u64,
 }
 
-/// The config for `runner.startWasm`: the cached module when there is one, else the bytes global
-/// is installed and the runner is told where to store what it compiles.
+/// Where an exec's module came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModuleSource {
+    /// Compiled code another exec of this process compiled.
+    Memory,
+    /// Compiled code from the disk cache.
+    Disk,
+    /// Compiled from the bytes, for this exec.
+    Compiled,
+}
+
+/// The config for `runner.startWasm`: the cached module when there is one (in memory, else on
+/// disk), else the bytes global is installed and the runner is told where to store what it
+/// compiles (and the disk cache is told to keep it when the exec ends).
 pub fn start_config<'s>(
     scope: &mut v8::PinScope<'s, '_>,
     job: &WasmJob<'_>,
     state: &GuestState,
-) -> Option<v8::Local<'s, v8::Object>> {
+) -> Option<(v8::Local<'s, v8::Object>, ModuleSource)> {
     let config = v8::Object::new(scope);
     let argv = string_array(scope, job.argv.iter().map(String::as_str));
     let env: Vec<v8::Local<v8::Value>> = (job.env.iter())
@@ -62,17 +77,48 @@ pub fn start_config<'s>(
         .compiled
         .get()
         .and_then(|c| v8::WasmModuleObject::from_compiled_module(scope, &c.0));
-    match cached {
-        Some(module) => {
-            job.compile_hits.fetch_add(1, Ordering::Relaxed);
-            set(scope, config, "module", module.into())?;
-        }
-        None => {
-            *state.compiled_slot.borrow_mut() = Some(job.compiled.clone());
-            inject_bytes(scope, job.bytes)?;
-        }
+    *state.code_store.borrow_mut() = job.disk.filter(|key| key.wants_store()).cloned();
+    if let Some(module) = cached {
+        job.compile_hits.fetch_add(1, Ordering::Relaxed);
+        set(scope, config, "module", module.into())?;
+        return Some((config, ModuleSource::Memory));
     }
-    Some(config)
+    if let Some((module, source)) = from_disk(scope, job, state) {
+        set(scope, config, "module", module.into())?;
+        return Some((config, source));
+    }
+    *state.compiled_slot.borrow_mut() = Some(job.compiled.clone());
+    inject_bytes(scope, job.bytes)?;
+    Some((config, ModuleSource::Compiled))
+}
+
+/// The module from the disk cache's code, kept for later execs too. When V8 refused the code
+/// (and compiled the bytes instead), the exec's end stores the new code in its place.
+fn from_disk<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    job: &WasmJob<'_>,
+    state: &GuestState,
+) -> Option<(v8::Local<'s, v8::WasmModuleObject>, ModuleSource)> {
+    let disk = job.disk?;
+    let cached = disk.load()?;
+    let (module, taken) = crate::code_cache::deserialize(scope, job.bytes, cached)?;
+    let _ = job
+        .compiled
+        .set(CompiledModule(module.get_compiled_module()));
+    if !taken {
+        tracing::info!("wasm cache: V8 refused the cached code; compiled the module instead");
+        return Some((module, ModuleSource::Compiled));
+    }
+    disk.loaded();
+    state.code_store.borrow_mut().take();
+    Some((module, ModuleSource::Disk))
+}
+
+/// At the end of an exec that compiled its module: has the disk cache keep the code.
+pub fn store_compiled(job: &WasmJob<'_>, state: &GuestState) {
+    if let Some(key) = state.code_store.borrow_mut().take() {
+        key.store(job.compiled.clone());
+    }
 }
 
 fn set<'s>(

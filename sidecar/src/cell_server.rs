@@ -58,8 +58,12 @@ pub fn serve_cell<R: Read>(config: &Config, input: R, out: Arc<Writer>) -> i32 {
         job.kill(9);
     }
     engine.retire();
+    agentos_engine::finish_code_cache_stores(STORE_PATIENCE);
     0
 }
+
+/// How long an exiting engine waits for compiled code to reach the disk cache.
+pub const STORE_PATIENCE: std::time::Duration = std::time::Duration::from_secs(10);
 
 fn handle(engine: &Engine, jobs: &Jobs, out: &Arc<Writer>, chunk: usize, request: CellRequest) {
     match request.kind {

@@ -60,6 +60,7 @@ fn main() {
         ))
     };
     let end = serve(config, runner, std::io::stdin().lock(), writer);
+    agentos_engine::finish_code_cache_stores(agentos_sidecar::cell_server::STORE_PATIENCE);
     std::process::exit(end.exit_code());
 }
 

@@ -1,4 +1,5 @@
-//! Snapshot blobs on disk, one file per digest, validated before use.
+//! Blobs on disk (snapshots, and the engine's compiled wasm code), one file per digest, validated
+//! before use.
 //!
 //! ```text
 //! +----------+-------------+----------------+-------------+------------------+
@@ -11,6 +12,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use sha2::{Digest as _, Sha256};
 
@@ -25,7 +27,7 @@ const MAX_BLOB_BYTES: u64 = 256 << 20;
 #[derive(Debug, thiserror::Error)]
 pub enum DiskError {
     /// Reading or writing failed.
-    #[error("snapshot cache I/O on {path}: {source}")]
+    #[error("cache I/O on {path}: {source}")]
     Io {
         /// The file involved.
         path: PathBuf,
@@ -33,7 +35,7 @@ pub enum DiskError {
         source: std::io::Error,
     },
     /// The file is not a valid blob for this digest.
-    #[error("snapshot cache file {path} is invalid: {reason}")]
+    #[error("cache file {path} is invalid: {reason}")]
     Invalid {
         /// The file involved.
         path: PathBuf,
@@ -42,16 +44,28 @@ pub enum DiskError {
     },
 }
 
-/// A directory of snapshot blobs.
+/// A directory of blobs of one kind (the file name's prefix).
 #[derive(Debug, Clone)]
 pub struct DiskCache {
     dir: PathBuf,
+    kind: &'static str,
 }
 
+/// Tells apart the temporary files of stores racing in one process.
+static STORES: AtomicU64 = AtomicU64::new(0);
+
 impl DiskCache {
-    /// A cache in `dir` (created on first store).
+    /// A cache of snapshot blobs in `dir` (created on first store).
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        Self { dir: dir.into() }
+        Self::of_kind(dir, "snapshot")
+    }
+
+    /// A cache of `kind` blobs (`kind-HEX.bin`) in `dir`, beside other kinds.
+    pub fn of_kind(dir: impl Into<PathBuf>, kind: &'static str) -> Self {
+        Self {
+            dir: dir.into(),
+            kind,
+        }
     }
 
     /// The directory.
@@ -61,7 +75,7 @@ impl DiskCache {
 
     /// Where the blob for `digest` lives.
     pub fn path(&self, digest: &Digest) -> PathBuf {
-        self.dir.join(format!("snapshot-{}.bin", digest.hex()))
+        self.dir.join(format!("{}-{}.bin", self.kind, digest.hex()))
     }
 
     /// The blob for `digest`, `Ok(None)` if there is none.
@@ -92,9 +106,11 @@ impl DiskCache {
         };
         std::fs::create_dir_all(&self.dir).map_err(io)?;
         let tmp = self.dir.join(format!(
-            ".snapshot-{}.{}.tmp",
+            ".{}-{}.{}.{}.tmp",
+            self.kind,
             digest.short(),
-            std::process::id()
+            std::process::id(),
+            STORES.fetch_add(1, Ordering::Relaxed)
         ));
         let mut file = std::fs::File::create(&tmp).map_err(io)?;
         file.write_all(MAGIC).map_err(io)?;
@@ -185,5 +201,21 @@ mod tests {
             })
         ));
         std::fs::remove_dir_all(cache.dir()).unwrap();
+    }
+
+    #[test]
+    fn kinds_in_one_dir_keep_apart() {
+        let snapshots = scratch("kinds");
+        let code = DiskCache::of_kind(snapshots.dir(), "wasm-code");
+        let d = Digest([3; 32]);
+        snapshots.store(&d, b"snapshot").unwrap();
+        assert!(code.load(&d).unwrap().is_none());
+        code.store(&d, b"code").unwrap();
+        assert_eq!(
+            snapshots.load(&d).unwrap().as_deref(),
+            Some(&b"snapshot"[..])
+        );
+        assert_eq!(code.load(&d).unwrap().as_deref(), Some(&b"code"[..]));
+        std::fs::remove_dir_all(snapshots.dir()).unwrap();
     }
 }

@@ -229,6 +229,7 @@ impl Run<'_> {
                     cwd: &self.setting.cwd,
                     bytes: &variant.bytes,
                     compiled: &variant.compiled,
+                    disk: variant.disk.as_ref(),
                     compile_hits: modules.compile_hits(),
                     memory_limit,
                 };
