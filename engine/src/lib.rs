@@ -139,6 +139,8 @@ pub struct EngineStats {
     pub module_cache_evictions: u64,
     /// Jobs that instantiated a cached compiled module instead of compiling.
     pub module_compile_hits: u64,
+    /// Jobs whose module came from compiled code on disk (a restart's first run of a command).
+    pub module_code_from_disk: u64,
     /// Isolates created from V8's built-in blob (the runner evaluated inline).
     pub isolates_builtin: u64,
     /// Isolates restored from our snapshot.
@@ -289,6 +291,7 @@ impl Engine {
             module_compile_hits: modules
                 .compile_hits()
                 .load(std::sync::atomic::Ordering::Relaxed),
+            module_code_from_disk: modules.disk_hits(),
             isolates_builtin,
             isolates_snapshot,
         }

@@ -339,6 +339,11 @@ impl ModuleCache {
     pub fn compile_hits(&self) -> &AtomicU64 {
         &self.compile_hits
     }
+
+    /// Execs whose module came from the disk cache's compiled code.
+    pub fn disk_hits(&self) -> u64 {
+        self.disk.as_ref().map_or(0, CodeCache::hits)
+    }
 }
 
 fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {

@@ -152,5 +152,6 @@ export function toStats(reply: pb.StatsReply): Stats {
     moduleCacheEntries: Number(reply.moduleCacheEntries),
     moduleCacheEvictions: Number(reply.moduleCacheEvictions),
     moduleCompileHits: Number(reply.moduleCompileHits),
+    moduleCodeFromDisk: Number(reply.moduleCodeFromDisk),
   };
 }

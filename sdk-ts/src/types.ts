@@ -255,6 +255,8 @@ export interface Stats {
   moduleCacheEntries: number;
   moduleCacheEvictions: number;
   moduleCompileHits: number;
+  /** Execs whose wasm module came from compiled code in the disk cache. */
+  moduleCodeFromDisk: number;
 }
 
 /** The sidecar's answer to the handshake. */

@@ -36,8 +36,8 @@ pub struct RunnerStats {
     pub pool: (u64, u64, u64),
     /// Snapshot mode, state and digest (of the first cell).
     pub snapshot: (String, String, String),
-    /// Module cache entries, evictions, compile hits.
-    pub modules: (u64, u64, u64),
+    /// Module cache entries, evictions, compile hits, execs from code on disk.
+    pub modules: (u64, u64, u64, u64),
     /// Isolates created inline and from the snapshot.
     pub isolates: (u64, u64),
     /// Engine cells live, and how often one was started again.
@@ -107,6 +107,7 @@ impl Runner {
                         s.module_cache_entries,
                         s.module_cache_evictions,
                         s.module_compile_hits,
+                        s.module_code_from_disk,
                     ),
                     isolates: (s.isolates_builtin, s.isolates_snapshot),
                     cells: (0, 0),
@@ -134,6 +135,7 @@ impl Runner {
                         sum(|s| s.module_cache_entries),
                         sum(|s| s.module_cache_evictions),
                         sum(|s| s.module_compile_hits),
+                        sum(|s| s.module_code_from_disk),
                     ),
                     isolates: (sum(|s| s.isolates_inline), sum(|s| s.isolates_snapshot)),
                     cells: (all.len() as u64, cells.restarts()),

@@ -284,6 +284,7 @@ impl Dispatcher {
             module_cache_entries: s.modules.0,
             module_cache_evictions: s.modules.1,
             module_compile_hits: s.modules.2,
+            module_code_from_disk: s.modules.3,
             isolates_inline: s.isolates.0,
             isolates_snapshot: s.isolates.1,
             cells: s.cells.0,

@@ -17,7 +17,7 @@
 mod v8_code;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use parking_lot::{Condvar, Mutex};
@@ -55,6 +55,8 @@ impl std::fmt::Debug for ContentId {
 pub struct CodeCache {
     valid: DiskCache,
     code: DiskCache,
+    /// Execs whose module V8 took from this cache's code.
+    hits: Arc<AtomicU64>,
 }
 
 impl CodeCache {
@@ -64,7 +66,13 @@ impl CodeCache {
         Self {
             valid: DiskCache::of_kind(&dir, "wasm-valid"),
             code: DiskCache::of_kind(dir, "wasm-code"),
+            hits: Arc::default(),
         }
+    }
+
+    /// Execs whose module V8 took from this cache's code so far.
+    pub fn hits(&self) -> u64 {
+        self.hits.load(Ordering::Relaxed)
     }
 
     /// Where module `content` grows a memory, if an earlier process validated it.
@@ -140,8 +148,9 @@ impl CodeKey {
         n.is_power_of_two() && n <= MAX_TRIED_EXECS
     }
 
-    /// Notes that the disk holds this code (it was just loaded from there).
+    /// Notes that an exec's module came from this code (so the disk holds it).
     pub fn loaded(&self) {
+        self.cache.hits.fetch_add(1, Ordering::Relaxed);
         self.progress.done.store(true, Ordering::Relaxed);
     }
 

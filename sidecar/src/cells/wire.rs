@@ -81,6 +81,7 @@ pub fn stats(query_id: u64, s: &EngineStats) -> cell::CellStats {
         module_cache_entries: s.module_cache_entries,
         module_cache_evictions: s.module_cache_evictions,
         module_compile_hits: s.module_compile_hits,
+        module_code_from_disk: s.module_code_from_disk,
         isolates_inline: s.isolates_builtin,
         isolates_snapshot: s.isolates_snapshot,
     }

@@ -144,16 +144,20 @@ async fn run_until_stored(cache: &Path, module: &Path, unlike: Option<&[u8]>) ->
     }
 }
 
-/// One run of `module` in a fresh sidecar with its caches in `cache`.
-async fn run_once(cache: &Path, module: &Path) -> Output {
+/// One run of `module` in a fresh sidecar with its caches in `cache`; whether its module came
+/// from the stored code, by the exec's phases and by the sidecar's stats (which must agree).
+async fn run_once(cache: &Path, module: &Path) -> bool {
     let sc = spawn(sidecar_in(cache)).await;
     let out = run_hot(&sc, module).await;
+    let stats = sc.stats().await.expect("stats");
     sc.shutdown().await.expect("shutdown");
-    out
-}
-
-fn from_disk(out: &Output) -> bool {
-    out.status.phases.iter().any(|(name, _)| name == FROM_DISK)
+    let by_phase = out.status.phases.iter().any(|(name, _)| name == FROM_DISK);
+    assert_eq!(
+        stats.module_code_from_disk,
+        u64::from(by_phase),
+        "{stats:?} {out:?}"
+    );
+    by_phase
 }
 
 /// The code file in `cache`, unless it is missing or holds `unlike`.
@@ -186,8 +190,10 @@ fn digest(hex: &str) -> Digest {
 async fn a_restarted_sidecar_runs_a_module_from_its_stored_code() {
     let (cache, module) = (scratch("code-cache"), hot_file());
     run_until_stored(&cache, &module, None).await;
-    let again = run_once(&cache, &module).await;
-    assert!(from_disk(&again), "{:?}", again.status.phases);
+    assert!(
+        run_once(&cache, &module).await,
+        "not run from the stored code"
+    );
 }
 
 #[tokio::test]
@@ -201,8 +207,7 @@ async fn a_damaged_code_file_is_ignored_and_the_module_compiled() {
         &bytes,
     )
     .expect("write");
-    let again = run_once(&cache, &module).await;
-    assert!(!from_disk(&again), "{:?}", again.status.phases);
+    assert!(!run_once(&cache, &module).await, "run from a damaged file");
 }
 
 #[tokio::test]
@@ -214,9 +219,10 @@ async fn code_v8_refuses_is_compiled_instead_and_replaced() {
     let disk = DiskCache::of_kind(&cache, "wasm-code");
     disk.store(&digest, &[0x5a; 4096]).expect("store garbage");
     let planted = std::fs::read(disk.path(&digest)).expect("read planted file");
-    let again = run_once(&cache, &module).await;
-    assert!(!from_disk(&again), "{:?}", again.status.phases);
+    assert!(!run_once(&cache, &module).await, "run from refused code");
     run_until_stored(&cache, &module, Some(&planted)).await;
-    let last = run_once(&cache, &module).await;
-    assert!(from_disk(&last), "{:?}", last.status.phases);
+    assert!(
+        run_once(&cache, &module).await,
+        "not run from the replacement"
+    );
 }
