@@ -122,6 +122,10 @@ fn deliver<'s>(
         }
         // Settled by the exec's handle as it arrives (`exec_handle::Local`): never queued.
         Input::NetReply { .. } => Ok(()),
+        Input::HttpRequest(ask) => {
+            crate::host_http::serve(Some(&inbox.ports), *ask);
+            Ok(())
+        }
     }
 }
 

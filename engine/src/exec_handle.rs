@@ -9,6 +9,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use agentos_net::PortRegistry;
 use bytes::Bytes;
 use crossbeam_channel::Sender;
 
@@ -33,12 +34,15 @@ struct Local {
     tx: Sender<Input>,
     stopper: Arc<Stopper>,
     net_asks: Arc<NetAsks>,
+    /// The exec's virtual ports, where the host's `HttpRequest`s go.
+    ports: Arc<PortRegistry>,
 }
 
 impl Delivery for Local {
     fn send(&self, input: Input) {
         match input {
             Input::NetReply { id, allow, message } => self.net_asks.settle(id, allow, message),
+            Input::HttpRequest(ask) => crate::host_http::serve(Some(&self.ports), *ask),
             input => {
                 let _ = self.tx.send(input);
             }
@@ -91,19 +95,22 @@ impl ExecHandle {
         let stdin_buffered = Arc::new(AtomicU64::new(0));
         let host_calls = PendingHostCalls::default();
         let net_asks = Arc::new(NetAsks::default());
-        let inbox = Inbox::new(
+        let ports = PortRegistry::new();
+        let mut inbox = Inbox::new(
             rx,
             stdin_buffered.clone(),
             stopper.clone(),
             host_calls.clone(),
             net_asks.clone(),
         );
+        inbox.ports = ports.clone();
         let handle = Self {
             id,
             delivery: Arc::new(Local {
                 tx,
                 stopper,
                 net_asks,
+                ports,
             }),
             stdin_buffered,
             stdin_limit,
@@ -131,6 +138,11 @@ impl ExecHandle {
             max_host_payload,
             remote: true,
         })
+    }
+
+    /// Sends the host's `HttpRequest` to the exec's servers; `ask`'s reply gets the answer.
+    pub fn http_request(&self, ask: crate::host_http::HostHttp) {
+        self.delivery.send(Input::HttpRequest(Box::new(ask)));
     }
 
     /// The exec's id.

@@ -49,6 +49,8 @@ pub struct Inbox {
     pub(crate) host_calls: PendingHostCalls,
     /// The exec tree's network questions (its handle settles them).
     pub(crate) net_asks: Arc<NetAsks>,
+    /// The exec's virtual ports (its handle sends the host's `HttpRequest`s there).
+    pub(crate) ports: Arc<agentos_net::PortRegistry>,
 }
 
 impl Inbox {
@@ -69,6 +71,7 @@ impl Inbox {
             stopper,
             host_calls,
             net_asks,
+            ports: agentos_net::PortRegistry::new(),
         }
     }
 

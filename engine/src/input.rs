@@ -32,6 +32,9 @@ pub enum Input {
     /// An `ask` rule matched (from the network runtime's threads): the guest's loop sends the
     /// host a `NetRequest` and keeps the answer until `NetReply` (dropped unsettled: denied).
     NetAsk(Box<(agentos_net::Question, agentos_net::Answer)>),
+    /// The host's `HttpRequest` to a server of the exec (answered through its reply, never by
+    /// the guest's loop: the exchange runs on the network runtime).
+    HttpRequest(Box<crate::host_http::HostHttp>),
     /// The host's verdict on `NetRequest` `id`.
     NetReply {
         /// The `net_request_id`.
@@ -88,7 +91,8 @@ impl Input {
             | Input::Child { .. }
             | Input::Net(_)
             | Input::NetAsk(_)
-            | Input::NetReply { .. } => StdinInput::Other,
+            | Input::NetReply { .. }
+            | Input::HttpRequest(_) => StdinInput::Other,
         }
     }
 }

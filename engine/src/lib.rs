@@ -26,6 +26,7 @@ mod exec_handle;
 mod guest;
 mod guest_state;
 mod heap;
+pub mod host_http;
 mod inbox;
 mod input;
 mod isolates;

@@ -29,7 +29,7 @@ pub(crate) fn configure(extra_roots: Option<PathBuf>) {
     let _ = EXTRA_ROOTS.set(extra_roots);
 }
 
-fn runtime() -> Result<&'static NetRuntime, NetError> {
+pub(crate) fn runtime() -> Result<&'static NetRuntime, NetError> {
     RUNTIME.get_or_init(start).as_ref().map_err(Clone::clone)
 }
 

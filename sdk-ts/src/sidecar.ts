@@ -22,6 +22,7 @@ import { toBytes, toLimits, toNetPolicy, toStats } from "./convert.js";
 import { AgentosError, messageOf } from "./errors.js";
 import { Exec } from "./exec.js";
 import { DEFAULT_MAX_FRAME_BYTES, FrameDecoder } from "./framing.js";
+import { fromHttpResponse, toHttpRequest } from "./http.js";
 import { locateSidecar } from "./locate.js";
 import { decodeEvent, PROTOCOL_VERSION, type pb } from "./protocol.js";
 import type {
@@ -29,6 +30,8 @@ import type {
   CallOutcome,
   ExecOptions,
   HelloInfo,
+  HttpRequestOptions,
+  HttpResponse,
   RunOptions,
   RunResult,
   SidecarExit,
@@ -233,6 +236,22 @@ export class Sidecar extends EventEmitter {
       throw new AgentosError("INTERNAL", `expected StatsReply, got ${answer.case}`);
     }
     return toStats(answer.value);
+  }
+
+  /**
+   * One HTTP/1.1 exchange with a server a guest of exec `execId` listens on (a virtual port of
+   * the exec: `http.createServer().listen(port)` in the guest, unreachable from the network).
+   *
+   * @throws AgentosError `UNKNOWN_EXEC`, `CONNECTION_REFUSED` (nothing listens there),
+   *   `BAD_GATEWAY` (the server broke the exchange), `TIMEOUT`, `OUTPUT_LIMIT`, `BAD_ARGUMENT`,
+   *   `SIDECAR_DIED`.
+   */
+  async httpRequest(execId: number, options: HttpRequestOptions): Promise<HttpResponse> {
+    const answer = await this.conn.request({ case: "httpRequest", value: toHttpRequest(execId, options) });
+    if (answer.case !== "httpResponse") {
+      throw new AgentosError("INTERNAL", `expected HttpResponse, got ${answer.case}`);
+    }
+    return fromHttpResponse(answer.value);
   }
 
   /** Round-trips a `Ping`; resolves with the round trip in milliseconds. */

@@ -259,6 +259,30 @@ export interface Stats {
   moduleCodeFromDisk: number;
 }
 
+/** `sc.httpRequest(execId, options)`: one exchange with a server a guest of the exec listens on. */
+export interface HttpRequestOptions {
+  /** The exec's virtual port (`server.listen(port)` in the guest). */
+  port: number;
+  /** `GET` by default. */
+  method?: string;
+  /** Origin form, e.g. `/items?page=2`; `/` by default. */
+  path?: string;
+  headers?: Record<string, string> | Array<[string, string]>;
+  body?: string | Uint8Array;
+  /** The whole exchange; 30 000 by default. */
+  timeoutMs?: number;
+  /** Largest response body taken (at most half the frame limit, the default). */
+  maxBodyBytes?: number;
+}
+
+/** The guest server's response, whole. */
+export interface HttpResponse {
+  status: number;
+  /** In order, values as UTF-8 text. */
+  headers: Array<[string, string]>;
+  body: Uint8Array;
+}
+
 /** The sidecar's answer to the handshake. */
 export interface HelloInfo {
   protocolVersion: number;

@@ -61,8 +61,9 @@ mod call_tests;
 mod tests;
 
 pub use agentos_proto::{
-    self as proto, ErrorCode, PROTOCOL_VERSION, request, v1::HelloAck, v1::NetDenied,
-    v1::NetLimits, v1::NetRequest, v1::NetStats, v1::StatsReply,
+    self as proto, ErrorCode, PROTOCOL_VERSION, request, v1::HelloAck, v1::HttpRequest,
+    v1::HttpResponse, v1::NetDenied, v1::NetHeader, v1::NetLimits, v1::NetRequest, v1::NetStats,
+    v1::StatsReply,
 };
 pub use call::{CallError, CallOutcome, CallSpec, CallStats, Callbacks, HostFn, HostFuture};
 pub use error::Error;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
-use agentos_proto::v1::{Hello, HelloAck, Ping, Stats, StatsReply};
+use agentos_proto::v1::{Hello, HelloAck, HttpRequest, HttpResponse, Ping, Stats, StatsReply};
 use agentos_proto::{PROTOCOL_VERSION, event, request};
 use bytes::Bytes;
 use tokio::process::{Child, Command};
@@ -319,6 +319,26 @@ impl Sidecar {
             event::Kind::StatsReply(stats) => Ok(stats),
             other => Err(Error::Protocol(format!(
                 "expected StatsReply, got {other:?}"
+            ))),
+        }
+    }
+
+    /// One HTTP/1.1 exchange with a server a guest of exec `request.exec_id` listens on (a
+    /// virtual port: `http.createServer().listen(port)` in the guest), the response whole.
+    ///
+    /// # Errors
+    /// [`Error::Request`] with the sidecar's code: `UNKNOWN_EXEC`, `CONNECTION_REFUSED` (nothing
+    /// listens there), `BAD_GATEWAY`, `TIMEOUT`, `OUTPUT_LIMIT`, `BAD_ARGUMENT`;
+    /// [`Error::SidecarDied`] if the sidecar is gone.
+    pub async fn http_request(&self, request: HttpRequest) -> Result<HttpResponse, Error> {
+        match self
+            .client
+            .call(request::Kind::HttpRequest(request))
+            .await?
+        {
+            event::Kind::HttpResponse(response) => Ok(response),
+            other => Err(Error::Protocol(format!(
+                "expected HttpResponse, got {other:?}"
             ))),
         }
     }

@@ -52,6 +52,7 @@ fn kind_name(kind: Option<&request::Kind>) -> &'static str {
         Some(request::Kind::Call(_)) => "call",
         Some(request::Kind::HostReply(_)) => "host_reply",
         Some(request::Kind::NetReply(_)) => "net_reply",
+        Some(request::Kind::HttpRequest(_)) => "http_request",
         None => "none",
     }
 }

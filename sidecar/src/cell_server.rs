@@ -9,12 +9,13 @@ use std::io::Read;
 use std::sync::Arc;
 
 use agentos_engine::cpu::GuestThread;
+use agentos_engine::host_http::{HostHttp, HttpReply};
 use agentos_engine::{Engine, EventSink, ExecHandle, JobHost, Sink};
 use agentos_proto::cell::v1::{
-    CellEvent, CellRequest, Crashing, Finished, Ready, Released, Start, Started, StdinRead,
-    cell_event, cell_request, deliver, start,
+    CellEvent, CellRequest, Crashing, Finished, HttpAnswer, HttpAsk, Ready, Released, Start,
+    Started, StdinRead, cell_event, cell_request, deliver, start,
 };
-use agentos_proto::v1::{Output, Stream};
+use agentos_proto::v1::{ErrorCode, Output, Stream};
 use agentos_proto::{Event, FrameReader, event};
 use bytes::Bytes;
 use dashmap::DashMap;
@@ -49,7 +50,13 @@ pub fn serve_cell<R: Read>(config: &Config, input: R, out: Arc<Writer>) -> i32 {
     let mut reader = FrameReader::new(input, max_cell_frame(config.max_frame_bytes));
     while let Ok(Some(payload)) = reader.next_frame() {
         match CellRequest::decode(payload) {
-            Ok(request) => handle(&engine, &jobs, &out, chunk, request),
+            Ok(request) => handle(
+                &engine,
+                &jobs,
+                &out,
+                (chunk, config.max_frame_bytes),
+                request,
+            ),
             Err(e) => tracing::error!("undecodable request from the supervisor: {e}"),
         }
     }
@@ -65,11 +72,22 @@ pub fn serve_cell<R: Read>(config: &Config, input: R, out: Arc<Writer>) -> i32 {
 /// How long an exiting engine waits for compiled code to reach the disk cache.
 pub const STORE_PATIENCE: std::time::Duration = std::time::Duration::from_secs(10);
 
-fn handle(engine: &Engine, jobs: &Jobs, out: &Arc<Writer>, chunk: usize, request: CellRequest) {
+/// `(chunk, max_frame)`: the output chunk and the host's frame limit.
+fn handle(
+    engine: &Engine,
+    jobs: &Jobs,
+    out: &Arc<Writer>,
+    (chunk, max_frame): (usize, usize),
+    request: CellRequest,
+) {
     match request.kind {
         Some(cell_request::Kind::Start(start)) => run(engine, jobs, out, chunk, start),
         Some(cell_request::Kind::Deliver(d)) => {
-            let Some(job) = jobs.get(&d.exec_id).map(|j| j.clone()) else {
+            let job = jobs.get(&d.exec_id).map(|j| j.clone());
+            if let Some(deliver::Input::HttpRequest(ask)) = d.input {
+                return http_request(job.as_deref(), out, d.exec_id, ask, max_frame);
+            }
+            let Some(job) = job else {
                 return;
             };
             match d.input {
@@ -84,7 +102,7 @@ fn handle(engine: &Engine, jobs: &Jobs, out: &Arc<Writer>, chunk: usize, request
                 Some(deliver::Input::NetReply(r)) => {
                     job.net_reply(r.net_request_id, r.allow, r.message);
                 }
-                None => {}
+                Some(deliver::Input::HttpRequest(_)) | None => {}
             }
         }
         Some(cell_request::Kind::Stop(stop)) => {
@@ -98,6 +116,40 @@ fn handle(engine: &Engine, jobs: &Jobs, out: &Arc<Writer>, chunk: usize, request
             out.send_message(&cell_event(cell_event::Kind::Stats(stats)));
         }
         None => {}
+    }
+}
+
+/// The host's request for a server of exec `exec_id` (`job`, if it still runs here): answered
+/// by an `HttpAnswer` whatever happens.
+fn http_request(
+    job: Option<&ExecHandle>,
+    out: &Arc<Writer>,
+    exec_id: u64,
+    ask: HttpAsk,
+    max_frame: usize,
+) {
+    let request_id = ask.request_id;
+    let out = out.clone();
+    let reply: HttpReply = Box::new(move |outcome| {
+        let event = crate::host_http::answer(request_id, exec_id, outcome, max_frame);
+        let answer = HttpAnswer {
+            exec_id,
+            request_id,
+            event: Bytes::from(event.encode_to_vec()),
+        };
+        out.send_message(&cell_event(cell_event::Kind::HttpAnswer(answer)));
+    });
+    let ask = HostHttp {
+        request_id,
+        request: ask.request.unwrap_or_default(),
+        reply,
+    };
+    match job {
+        Some(job) => job.http_request(ask),
+        None => ask.fail(
+            ErrorCode::UnknownExec,
+            format!("no running exec with id {exec_id}"),
+        ),
     }
 }
 

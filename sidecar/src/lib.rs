@@ -14,6 +14,7 @@ pub mod cell_server;
 pub mod cells;
 pub mod config;
 pub mod host;
+pub mod host_http;
 pub mod job_spec;
 pub mod limits;
 pub mod registry;

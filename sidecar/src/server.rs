@@ -12,6 +12,7 @@ use agentos_proto::v1::{self, ExecStarted, HelloAck, Pong, StatsReply};
 use agentos_proto::{ErrorCode, Event, FrameReader, PROTOCOL_VERSION, Request, event, request};
 use prost::Message;
 
+use agentos_engine::host_http::{HostHttp, HttpReply};
 use agentos_engine::{ExecHandle, Limits};
 
 use crate::config::Config;
@@ -140,6 +141,7 @@ impl Dispatcher {
             request::Kind::NetReply(reply) => self.with_exec(id, reply.exec_id, |exec| {
                 exec.net_reply(reply.net_request_id, reply.allow, reply.message);
             }),
+            request::Kind::HttpRequest(request) => self.http_request(id, request),
             request::Kind::Shutdown(_) => return Flow::Break(()),
         }
         Flow::Continue(())
@@ -312,6 +314,23 @@ impl Dispatcher {
                 &format!("no running exec with id {exec_id}"),
             ),
         }
+    }
+
+    fn http_request(&self, id: u64, mut request: v1::HttpRequest) {
+        let max_frame = self.config.max_frame_bytes;
+        crate::host_http::bound_body(&mut request, max_frame);
+        let exec_id = request.exec_id;
+        let sink = self.sink.clone();
+        let reply: HttpReply = Box::new(move |outcome| {
+            sink.send(crate::host_http::answer(id, exec_id, outcome, max_frame));
+        });
+        self.with_exec(id, exec_id, |exec| {
+            exec.http_request(HostHttp {
+                request_id: id,
+                request,
+                reply,
+            });
+        });
     }
 
     fn kill(&self, id: u64, kill: &v1::Kill) {

@@ -107,7 +107,7 @@ impl Job {
                 module_paths: exec.module_paths,
                 family: None,
                 net: exec.net,
-                ports: Some(agentos_net::PortRegistry::new()),
+                ports: Some(inbox.ports.clone()),
                 net_asks: inbox.net_asks.clone(),
             },
             limits,

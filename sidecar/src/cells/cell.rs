@@ -203,6 +203,12 @@ impl Cell {
                     .entry(c.exec_id)
                     .or_insert((code, c.message));
             }
+            Some(Kind::HttpAnswer(answer)) => {
+                self.with_job(answer.exec_id, |job| {
+                    job.remote.http_answered(answer.request_id)
+                });
+                writer.send_encoded(&answer.event);
+            }
             Some(Kind::Stats(stats)) => {
                 if let Some(tx) = self.stats.lock().take() {
                     let _ = tx.send(stats);

@@ -3,10 +3,13 @@
 //! here (bounded by the exec's stdin limit); once assigned, it goes to that cell's link in order;
 //! once the cell is gone, it is dropped.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
+use agentos_engine::host_http::{HostHttp, HttpFailure, HttpReply};
 use agentos_engine::{Delivery, Input, StopCause};
-use agentos_proto::cell::v1::{Start, cell_request};
+use agentos_proto::cell::v1::{self as cell, Start, cell_request, deliver};
+use agentos_proto::v1::ErrorCode;
 use parking_lot::Mutex;
 
 use super::link::Link;
@@ -23,6 +26,9 @@ pub struct RemoteExec {
     id: u64,
     state: Mutex<State>,
     cause: Mutex<Option<StopCause>>,
+    /// The host's `HttpRequest`s the cell has not answered yet, by request id: failed if the
+    /// cell goes first.
+    http: Mutex<HashMap<u64, HttpReply>>,
 }
 
 impl RemoteExec {
@@ -32,6 +38,7 @@ impl RemoteExec {
             id,
             state: Mutex::new(State::Queued(Vec::new())),
             cause: Mutex::new(None),
+            http: Mutex::new(HashMap::new()),
         })
     }
 
@@ -54,9 +61,51 @@ impl RemoteExec {
         true
     }
 
-    /// The cell is gone: input is dropped from now on.
+    /// The cell is gone: input is dropped from now on, and requests waiting on it fail.
     pub fn gone(&self) {
         *self.state.lock() = State::Gone;
+        let waiting: Vec<HttpReply> = self.http.lock().drain().map(|(_, r)| r).collect();
+        for reply in waiting {
+            reply(Err(HttpFailure {
+                code: ErrorCode::GuestCrashed,
+                message: format!(
+                    "HttpRequest: the engine cell running exec {} ended",
+                    self.id
+                ),
+            }));
+        }
+    }
+
+    /// The cell answered request `request_id` (its answer goes to the host as it is).
+    pub fn http_answered(&self, request_id: u64) {
+        self.http.lock().remove(&request_id);
+    }
+
+    /// Sends the host's request to the cell, keeping its reply in case the cell goes first; a
+    /// job not in a cell yet (or any more) has no server to answer.
+    fn http_request(&self, ask: HostHttp) {
+        let state = self.state.lock();
+        let State::Assigned(link) = &*state else {
+            let message = format!("HttpRequest: exec {} is not running", self.id);
+            return ask.fail(ErrorCode::ConnectionRefused, message);
+        };
+        let HostHttp {
+            request_id,
+            request,
+            reply,
+        } = ask;
+        self.http.lock().insert(request_id, reply);
+        let deliver = cell::Deliver {
+            exec_id: self.id,
+            input: Some(deliver::Input::HttpRequest(cell::HttpAsk {
+                request_id,
+                request: Some(request),
+            })),
+        };
+        if !link.send(cell_request::Kind::Deliver(deliver)) {
+            drop(state);
+            self.gone();
+        }
     }
 }
 
@@ -68,6 +117,9 @@ fn send(link: &Link, id: u64, input: Input) {
 
 impl Delivery for RemoteExec {
     fn send(&self, input: Input) {
+        if let Input::HttpRequest(ask) = input {
+            return self.http_request(*ask);
+        }
         match &mut *self.state.lock() {
             State::Queued(waiting) => waiting.push(input),
             State::Assigned(link) => send(link, self.id, input),

@@ -59,8 +59,13 @@ pub fn deliver(exec_id: u64, input: Input) -> Option<cell::Deliver> {
             allow,
             message,
         }),
-        // A stop travels as `Stop`; child and network events arise inside the cell.
-        Input::Stop | Input::Child { .. } | Input::Net(_) | Input::NetAsk(_) => return None,
+        // A stop travels as `Stop`; child and network events arise inside the cell; a host
+        // request is sent by `RemoteExec` itself (it keeps the reply).
+        Input::Stop
+        | Input::Child { .. }
+        | Input::Net(_)
+        | Input::NetAsk(_)
+        | Input::HttpRequest(_) => return None,
     };
     Some(cell::Deliver {
         exec_id,

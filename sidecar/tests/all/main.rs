@@ -10,6 +10,7 @@ mod containment;
 mod esm;
 mod esm_hostile;
 mod fuzz_requests;
+mod host_http;
 mod js_exec;
 mod limits;
 mod net;
