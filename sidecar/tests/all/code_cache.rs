@@ -19,44 +19,9 @@ const CALLS: i32 = 5_000_000;
 /// A WASI command that calls `x * 31 + 7` on its accumulator [`CALLS`] times and exits with the
 /// result mod 100 ([`expected_code`]).
 fn hot_module() -> Vec<u8> {
-    use wasm_encoder::{
-        BlockType, CodeSection, EntityType, ExportKind, ExportSection, Function, FunctionSection,
-        ImportSection, Instruction as I, MemorySection, MemoryType, Module, TypeSection, ValType,
-    };
-    let mut m = Module::new();
-    let mut types = TypeSection::new();
-    types.ty().function([ValType::I32], []);
-    types.ty().function([], []);
-    types.ty().function([ValType::I32], [ValType::I32]);
-    m.section(&types);
-    let mut imports = ImportSection::new();
-    imports.import(
-        "wasi_snapshot_preview1",
-        "proc_exit",
-        EntityType::Function(0),
-    );
-    m.section(&imports);
-    let mut funcs = FunctionSection::new();
-    funcs.function(1);
-    funcs.function(2);
-    m.section(&funcs);
-    let mut memories = MemorySection::new();
-    memories.memory(MemoryType {
-        minimum: 1,
-        maximum: None,
-        memory64: false,
-        shared: false,
-        page_size_log2: None,
-    });
-    m.section(&memories);
-    let mut exports = ExportSection::new();
-    exports.export("_start", ExportKind::Func, 1);
-    exports.export("memory", ExportKind::Memory, 0);
-    m.section(&exports);
-    let mut code = CodeSection::new();
+    use wasm_encoder::{BlockType, Instruction as I, ValType};
     // Locals: 0 = i, 1 = acc.
-    let mut start = Function::new([(2, ValType::I32)]);
-    for op in [
+    let start = [
         I::Loop(BlockType::Empty),
         I::LocalGet(1),
         I::Call(2),
@@ -74,24 +39,17 @@ fn hot_module() -> Vec<u8> {
         I::I32RemU,
         I::Call(0),
         I::End,
-    ] {
-        start.instruction(&op);
-    }
-    code.function(&start);
-    let mut work = Function::new([]);
-    for op in [
+    ];
+    let work = [
         I::LocalGet(0),
         I::I32Const(31),
         I::I32Mul,
         I::I32Const(7),
         I::I32Add,
         I::End,
-    ] {
-        work.instruction(&op);
-    }
-    code.function(&work);
-    m.section(&code);
-    m.finish()
+    ];
+    let step: (&[ValType], &[ValType]) = (&[ValType::I32], &[ValType::I32]);
+    crate::support::wasi_command(&[step], &[(1, &start, 2), (2, &work, 0)])
 }
 
 fn expected_code() -> i32 {

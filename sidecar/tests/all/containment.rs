@@ -172,53 +172,16 @@ async fn an_escaping_symlink_is_refused_when_made_and_never_reaches_the_host() {
 
 /// A WASI command that grows its memory by `pages` and exits 1 if the grow fails, 0 if not.
 fn grower(pages: i32) -> Vec<u8> {
-    use wasm_encoder::{
-        CodeSection, EntityType, ExportKind, ExportSection, Function, FunctionSection,
-        ImportSection, Instruction as I, MemorySection, MemoryType, Module, TypeSection, ValType,
-    };
-    let mut m = Module::new();
-    let mut types = TypeSection::new();
-    types.ty().function([ValType::I32], []);
-    types.ty().function([], []);
-    m.section(&types);
-    let mut imports = ImportSection::new();
-    imports.import(
-        "wasi_snapshot_preview1",
-        "proc_exit",
-        EntityType::Function(0),
-    );
-    m.section(&imports);
-    let mut funcs = FunctionSection::new();
-    funcs.function(1);
-    m.section(&funcs);
-    let mut memories = MemorySection::new();
-    memories.memory(MemoryType {
-        minimum: 1,
-        maximum: None,
-        memory64: false,
-        shared: false,
-        page_size_log2: None,
-    });
-    m.section(&memories);
-    let mut exports = ExportSection::new();
-    exports.export("_start", ExportKind::Func, 1);
-    exports.export("memory", ExportKind::Memory, 0);
-    m.section(&exports);
-    let mut code = CodeSection::new();
-    let mut f = Function::new([]);
-    for op in [
+    use wasm_encoder::Instruction as I;
+    let start = [
         I::I32Const(pages),
         I::MemoryGrow(0),
         I::I32Const(-1),
         I::I32Eq,
         I::Call(0),
         I::End,
-    ] {
-        f.instruction(&op);
-    }
-    code.function(&f);
-    m.section(&code);
-    m.finish()
+    ];
+    crate::support::wasi_command(&[], &[(1, &start, 0)])
 }
 
 #[tokio::test]

@@ -144,3 +144,61 @@ pub fn typed(status: &ExitStatus) -> (ErrorCode, String) {
         .unwrap_or_else(|| panic!("no typed error: {status:?}"));
     (error.code, error.message)
 }
+
+/// A WASI command module: `proc_exit` imported as function 0 (type 0, `(i32) -> ()`), one
+/// exported memory of one page, and `bodies` as functions 1, 2... (`_start` is function 1, of
+/// type 1, `() -> ()`); each body names its type, from `[(i32) -> (), () -> (), ...more_types]`.
+pub fn wasi_command(
+    more_types: &[(&[wasm_encoder::ValType], &[wasm_encoder::ValType])],
+    bodies: &[(u32, &[wasm_encoder::Instruction<'_>], u32)],
+) -> Vec<u8> {
+    use wasm_encoder::{
+        CodeSection, EntityType, ExportKind, ExportSection, Function, FunctionSection,
+        ImportSection, MemorySection, MemoryType, Module, TypeSection, ValType,
+    };
+    let mut m = Module::new();
+    let mut types = TypeSection::new();
+    types.ty().function([ValType::I32], []);
+    types.ty().function([], []);
+    for (params, results) in more_types {
+        types
+            .ty()
+            .function(params.iter().copied(), results.iter().copied());
+    }
+    m.section(&types);
+    let mut imports = ImportSection::new();
+    imports.import(
+        "wasi_snapshot_preview1",
+        "proc_exit",
+        EntityType::Function(0),
+    );
+    m.section(&imports);
+    let mut funcs = FunctionSection::new();
+    bodies.iter().for_each(|(ty, _, _)| {
+        funcs.function(*ty);
+    });
+    m.section(&funcs);
+    let mut memories = MemorySection::new();
+    memories.memory(MemoryType {
+        minimum: 1,
+        maximum: None,
+        memory64: false,
+        shared: false,
+        page_size_log2: None,
+    });
+    m.section(&memories);
+    let mut exports = ExportSection::new();
+    exports.export("_start", ExportKind::Func, 1);
+    exports.export("memory", ExportKind::Memory, 0);
+    m.section(&exports);
+    let mut code = CodeSection::new();
+    for (_, ops, i32_locals) in bodies {
+        let mut f = Function::new([(*i32_locals, ValType::I32)]);
+        ops.iter().for_each(|op| {
+            f.instruction(op);
+        });
+        code.function(&f);
+    }
+    m.section(&code);
+    m.finish()
+}
