@@ -89,7 +89,17 @@ impl Rng {
     }
 }
 
-/// Runs `body` on its own thread; a hang fails the test instead of stalling CI.
+/// What the driver was waiting for last, for the message of a hang.
+static WAITING_FOR: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+
+fn waiting_for(what: String) {
+    if let Ok(mut slot) = WAITING_FOR.lock() {
+        *slot = what;
+    }
+}
+
+/// Runs `body` on its own thread; a hang fails the test instead of stalling CI, saying what the
+/// driver was waiting for.
 fn within<T: Send + 'static>(limit: Duration, body: impl FnOnce() -> T + Send + 'static) -> T {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
@@ -98,7 +108,10 @@ fn within<T: Send + 'static>(limit: Duration, body: impl FnOnce() -> T + Send + 
     match rx.recv_timeout(limit) {
         Ok(Ok(value)) => value,
         Ok(Err(panic)) => std::panic::resume_unwind(panic),
-        Err(_) => panic!("the sidecar did not answer within {limit:?} (a hang)"),
+        Err(_) => {
+            let what = WAITING_FOR.lock().map(|s| s.clone()).unwrap_or_default();
+            panic!("the sidecar did not answer within {limit:?} (a hang); waiting for {what}")
+        }
     }
 }
 
@@ -193,6 +206,10 @@ impl Driver {
             })),
         }));
         self.raw.write_bytes(&wire);
+        waiting_for(format!(
+            "barrier {barrier} after {answers:?}; live execs {:?}",
+            self.live_summary()
+        ));
         let mut got = Vec::new();
         let mut guests = guests.iter();
         loop {
@@ -723,6 +740,19 @@ impl Driver {
     }
 
     /// Ends every waiting guest, waits for every exit, then closes stdin: exit 0, no stray event.
+    /// Each live exec: id, guest, killed by, stdin closed, stdout bytes read.
+    fn live_summary(&self) -> Vec<String> {
+        (self.live.iter())
+            .map(|(id, l)| {
+                let (guest, killed, closed) = (&l.guest, l.killed, l.stdin_closed);
+                format!(
+                    "{id}: {guest:?} killed {killed:?} stdin closed {closed} stdout {}",
+                    l.stdout.len()
+                )
+            })
+            .collect()
+    }
+
     fn finish(mut self) -> (usize, usize) {
         let waiting: Vec<u64> = self.live.keys().copied().collect();
         for exec_id in waiting {
