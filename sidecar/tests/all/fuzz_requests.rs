@@ -739,7 +739,6 @@ impl Driver {
         }
     }
 
-    /// Ends every waiting guest, waits for every exit, then closes stdin: exit 0, no stray event.
     /// Each live exec: id, guest, killed by, stdin closed, stdout bytes read.
     fn live_summary(&self) -> Vec<String> {
         (self.live.iter())
@@ -753,6 +752,7 @@ impl Driver {
             .collect()
     }
 
+    /// Ends every waiting guest, waits for every exit, then closes stdin: exit 0, no stray event.
     fn finish(mut self) -> (usize, usize) {
         let waiting: Vec<u64> = self.live.keys().copied().collect();
         for exec_id in waiting {
