@@ -45,8 +45,6 @@ pub struct Running {
     pub remote: Arc<RemoteExec>,
     /// A call (its last event is a `CallResult`).
     pub is_call: bool,
-    /// Its last events have been sent.
-    pub finished: bool,
 }
 
 /// One live cell.
@@ -55,7 +53,12 @@ pub struct Cell {
     pub pid: u32,
     /// Requests to the cell.
     pub link: Arc<Link>,
+    /// Jobs not finished yet, by exec id.
     jobs: Mutex<HashMap<u64, Running>>,
+    /// Jobs whose last events went to the host but whose cell has not released them yet, oldest
+    /// first per exec id: once its `ExecExited` is out, the host may start another exec with the
+    /// same id, and the old one's `Released` must not take the new one's entry.
+    ended: Mutex<HashMap<u64, VecDeque<Running>>>,
     /// Last words: how to report a job that took the cell down.
     notes: Mutex<HashMap<u64, (ErrorCode, String)>>,
     ready: AtomicBool,
@@ -107,6 +110,7 @@ impl Cell {
             pid: child.id(),
             link: Arc::new(Link::new(stdin, max_frame_bytes)),
             jobs: Mutex::new(HashMap::new()),
+            ended: Mutex::new(HashMap::new()),
             notes: Mutex::new(HashMap::new()),
             ready: AtomicBool::new(false),
             stats: Mutex::new(None),
@@ -182,16 +186,8 @@ impl Cell {
                 });
                 job.host.started(thread);
             }),
-            Some(Kind::Finished(f)) => self.with_job(f.exec_id, |job| {
-                job.finished = true;
-                job.host.finish(f.last);
-            }),
-            Some(Kind::Released(r)) => {
-                let job = self.jobs.lock().remove(&r.exec_id);
-                if let Some(job) = job {
-                    Box::new(job.host).released();
-                }
-            }
+            Some(Kind::Finished(f)) => self.finished(f.exec_id, f.last),
+            Some(Kind::Released(r)) => self.released(r.exec_id),
             Some(Kind::StdinRead(r)) => {
                 self.with_job(r.exec_id, |job| job.exec.stdin_read(r.bytes))
             }
@@ -222,6 +218,31 @@ impl Cell {
         }
     }
 
+    /// Job `id` ended in the cell: out of `jobs` first (its id may be reused as soon as the host
+    /// has its exit), then its last events, then it waits for its release.
+    fn finished(&self, id: u64, last: Vec<agentos_proto::Event>) {
+        let Some(mut job) = self.jobs.lock().remove(&id) else {
+            return;
+        };
+        job.host.finish(last);
+        self.ended.lock().entry(id).or_default().push_back(job);
+    }
+
+    /// The cell released the oldest ended job `id` (or one that never reported its end).
+    fn released(&self, id: u64) {
+        let job = {
+            let mut ended = self.ended.lock();
+            let job = ended.get_mut(&id).and_then(VecDeque::pop_front);
+            if ended.get(&id).is_some_and(VecDeque::is_empty) {
+                ended.remove(&id);
+            }
+            job
+        };
+        if let Some(job) = job.or_else(|| self.jobs.lock().remove(&id)) {
+            Box::new(job.host).released();
+        }
+    }
+
     fn with_job(&self, id: u64, act: impl FnOnce(&mut Running)) {
         if let Some(job) = self.jobs.lock().get_mut(&id) {
             act(job);
@@ -232,6 +253,11 @@ impl Cell {
     pub fn fail_jobs(&self, status: &str) {
         self.ready.store(false, Ordering::Release);
         self.link.close();
+        let ended: Vec<Running> = self.ended.lock().drain().flat_map(|(_, q)| q).collect();
+        for job in ended {
+            job.remote.gone();
+            Box::new(job.host).released();
+        }
         let jobs: Vec<(u64, Running)> = self.jobs.lock().drain().collect();
         if jobs.is_empty() {
             return;
@@ -242,10 +268,8 @@ impl Cell {
         tracing::error!(pid = self.pid, lost, "an engine cell died: {cause}");
         for (id, mut job) in jobs {
             job.remote.gone();
-            if !job.finished {
-                let outcome = outcome_for(id, &notes, &cause, lost);
-                job.host.finish(unstarted_events(id, job.is_call, outcome));
-            }
+            let outcome = outcome_for(id, &notes, &cause, lost);
+            job.host.finish(unstarted_events(id, job.is_call, outcome));
             Box::new(job.host).released();
         }
     }

@@ -211,7 +211,6 @@ impl Cells {
             exec,
             remote,
             is_call: spec.is_call(),
-            finished: false,
         };
         // A dying cell fails the job with the others.
         cell.adopt(id, running, start_of(spec));
