@@ -2,6 +2,7 @@
 // the argument errors of Node's validators.
 
 import {
+  NumberIsInteger,
   ObjectDefineProperty,
   ObjectGetOwnPropertyDescriptor,
   ObjectGetPrototypeOf,
@@ -75,6 +76,13 @@ export function makeOutOfRange(name, range, value) {
     'ERR_OUT_OF_RANGE',
     `The value of "${name}" is out of range. It must be ${range}. Received ${inspect(value)}`,
   );
+}
+
+/** Node's validateInteger: the type, then integer, then range (`>= min && <= max`). */
+export function validateInteger(value, name, min, max) {
+  if (typeof value !== 'number') throw makeInvalidArgType(name, 'number', value);
+  if (!NumberIsInteger(value)) throw makeOutOfRange(name, 'an integer', value);
+  if (value < min || value > max) throw makeOutOfRange(name, `>= ${min} && <= ${max}`, value);
 }
 
 export function validateFunction(fn, name) {

@@ -248,7 +248,7 @@ class Immediate {
   }
 
   static recordOf(i) {
-    return #rec in i ? i.#rec : undefined;
+    return typeof i === 'object' && i !== null && #rec in i ? i.#rec : undefined;
   }
 
   ref() {
@@ -270,7 +270,7 @@ class Immediate {
   }
 
   hasRef() {
-    return timeoutRecordOf(this)?.ref === true;
+    return immediateRecordOf(this)?.ref === true;
   }
 }
 const immediateRecordOf = Immediate.recordOf;

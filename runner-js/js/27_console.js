@@ -22,27 +22,35 @@ import { splitLines } from './01_helpers.js';
 import { inspect } from './04_inspect.js';
 import { formatWithOptions } from './05_format.js';
 import { emitWarning } from './23_warnings.js';
-import { loadLazyBuiltin } from './49_lazy.js';
+import { defineLazyProperty } from './49_lazy.js';
+
+const NumberPrototypeToFixed = uncurryThis(Number.prototype.toFixed);
 
 let groupIndent = '';
 const consoleCounts = new MapCtor();
 const consoleTimers = new MapCtor();
 
-export function consoleWrite(fd, text) {
-  if (groupIndent !== '') {
+// `text` with every line indented by the group indentation `indent` (as Node's console.group).
+export function indentGroup(text, indent) {
+  if (indent !== '') {
     if (StringPrototypeIncludes(text, '\n')) {
-      text = ArrayPrototypeJoin(splitLines(text), `\n${groupIndent}`);
+      text = ArrayPrototypeJoin(splitLines(text), `\n${indent}`);
     }
-    text = `${groupIndent}${text}`;
+    text = `${indent}${text}`;
   }
-  bridgeWrite(fd, `${text}\n`);
+  return text;
+}
+
+export function consoleWrite(fd, text) {
+  bridgeWrite(fd, `${indentGroup(text, groupIndent)}\n`);
 }
 
 export function formatLog(args) {
   return formatWithOptions(undefined, args);
 }
 
-function formatDuration(ms) {
+// A console.time duration as Node prints it: `1.234ms`, `1.234s`, `1.234min`, `1.234h`.
+export function formatDuration(ms) {
   let value = ms;
   let unit = 'ms';
   if (ms >= 1000) {
@@ -61,8 +69,6 @@ function formatDuration(ms) {
   }
   return `${NumberPrototypeToFixed(value, 3)}${unit}`;
 }
-
-const NumberPrototypeToFixed = uncurryThis(Number.prototype.toFixed);
 
 function makeConsole() {
   const methods = {
@@ -172,31 +178,7 @@ function makeConsole() {
     });
   }
   // `console.Console` (lib/internal__console.js), loaded on first use.
-  ObjectDefineProperty(con, 'Console', {
-    __proto__: null,
-    enumerable: true,
-    configurable: true,
-    get() {
-      const value = loadLazyBuiltin('internal/console').Console;
-      ObjectDefineProperty(con, 'Console', {
-        __proto__: null,
-        value,
-        writable: true,
-        enumerable: true,
-        configurable: true,
-      });
-      return value;
-    },
-    set(value) {
-      ObjectDefineProperty(con, 'Console', {
-        __proto__: null,
-        value,
-        writable: true,
-        enumerable: true,
-        configurable: true,
-      });
-    },
-  });
+  defineLazyProperty(con, 'Console', 'internal/console', 'Console', true);
   ObjectDefineProperty(con, SymbolToStringTag, {
     __proto__: null,
     value: 'console',

@@ -5,7 +5,6 @@ import {
   ArrayBufferIsView,
   BigIntCtor,
   bridgeWrite,
-  NumberIsInteger,
   SetCtor,
   SetPrototypeAdd,
   SetPrototypeHas,
@@ -16,7 +15,7 @@ import {
   uncurryThis,
 } from './00_primordials.js';
 import { inspect } from './04_inspect.js';
-import { makeInvalidArgType, makeNodeError, makeOutOfRange } from './06_errors.js';
+import { makeInvalidArgType, makeNodeError, makeOutOfRange, validateInteger } from './06_errors.js';
 import { toUint8View } from './07_encoding.js';
 import {
   wasiFdClose,
@@ -228,9 +227,7 @@ const FsSetPrototypeDelete = uncurryThis(Set.prototype.delete);
 
 // Node's validateInt32(fd, 'fd', 0): the type first, then integer, then range.
 function fsUserFd(fd, syscall = 'read') {
-  if (typeof fd !== 'number') throw makeInvalidArgType('fd', 'number', fd);
-  if (!NumberIsInteger(fd)) throw makeOutOfRange('fd', 'an integer', fd);
-  if (fd < 0 || fd > 0x7fffffff) throw makeOutOfRange('fd', '>= 0 && <= 2147483647', fd);
+  validateInteger(fd, 'fd', 0, 2147483647);
   if (!SetPrototypeHas(fsUserFds, fd)) fsFail(FS_EBADF, syscall);
   return fd;
 }

@@ -8,12 +8,10 @@ import {
   ArrayPrototypeIncludes,
   ArrayPrototypePop,
   BigIntCtor,
-  DateCtor,
   DateNow,
   DatePrototypeGetTime,
   MathRound,
   NumberIsFinite,
-  NumberIsInteger,
   NumberParseInt,
   ObjectDefineProperty,
   ObjectKeys,
@@ -25,11 +23,12 @@ import {
   StringPrototypeStartsWith,
   TypeErrorCtor,
 } from './00_primordials.js';
+import { isDate } from './01_helpers.js';
 import {
   makeInvalidArgType,
   makeNodeError,
-  makeOutOfRange,
   validateFunction,
+  validateInteger,
 } from './06_errors.js';
 import { setImmediate } from './24_timers.js';
 import { wasiFdFilestatSetTimes } from './30_wasi.js';
@@ -364,7 +363,7 @@ function fsTimeArg(time, name) {
   // biome-ignore lint/suspicious/noDoubleEquals: Node's own test of a numeric string
   if (typeof time === 'string' && +time == time) return +time;
   if (typeof time === 'number' && NumberIsFinite(time)) return time < 0 ? DateNow() / 1000 : time;
-  if (time instanceof DateCtor) return DatePrototypeGetTime(time) / 1000;
+  if (isDate(time)) return DatePrototypeGetTime(time) / 1000;
   throw makeInvalidArgType(name, 'number or an instance of Date', time);
 }
 
@@ -380,7 +379,7 @@ export function fsSetTimes(target, atime, mtime, syscall, follow) {
   const at = fsNanos(fsTimeArg(atime, 'atime'));
   const mt = fsNanos(fsTimeArg(mtime, 'mtime'));
   if (follow === undefined) {
-    fsIntegerArg(target, 'fd', 0, 2147483647);
+    validateInteger(target, 'fd', 0, 2147483647);
     fsFstatSync(target);
     fsCheck(wasiFdFilestatSetTimes(target, at, mt, FS_SET_BOTH), syscall);
     fsInvalidate();
@@ -418,15 +417,8 @@ function fsModeArg(mode) {
     }
     return NumberParseInt(mode, 8);
   }
-  fsIntegerArg(mode, 'mode', 0, 4294967295);
+  validateInteger(mode, 'mode', 0, 4294967295);
   return mode;
-}
-
-/** Node's validateInteger for an id or mode: the type, then integer, then range. */
-function fsIntegerArg(value, name, min, max) {
-  if (typeof value !== 'number') throw makeInvalidArgType(name, 'number', value);
-  if (!NumberIsInteger(value)) throw makeOutOfRange(name, 'an integer', value);
-  if (value < min || value > max) throw makeOutOfRange(name, `>= ${min} && <= ${max}`, value);
 }
 
 // chmod/chown/utimes/fsync families: the arguments are validated as Node validates them and
@@ -434,11 +426,11 @@ function fsIntegerArg(value, name, min, max) {
 function fsMetadataNoop(syscall) {
   const byFd = syscall[0] === 'f';
   return function (path, a, b) {
-    if (byFd) fsIntegerArg(path, 'fd', 0, 2147483647);
+    if (byFd) validateInteger(path, 'fd', 0, 2147483647);
     if (StringPrototypeEndsWith(syscall, 'chmod')) fsModeArg(a);
     if (StringPrototypeEndsWith(syscall, 'chown')) {
-      fsIntegerArg(a, 'uid', -1, 4294967295);
-      fsIntegerArg(b, 'gid', -1, 4294967295);
+      validateInteger(a, 'uid', -1, 4294967295);
+      validateInteger(b, 'gid', -1, 4294967295);
     }
     if (byFd) {
       fsFstatSync(path);

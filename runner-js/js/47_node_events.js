@@ -337,8 +337,15 @@ function nodeEventsOnce(emitter, name) {
   });
 }
 
+let eventsModuleInstalled = false;
+
+// The `events` module: the EventEmitter with its statics, installed on the first call only
+// (lib modules call this on load; a later call must not reset what guest code or `domain`
+// set, such as `EventEmitter.usingDomains`).
 export function createEventsModule() {
   const EE = NodeEventEmitter;
+  if (eventsModuleInstalled) return EE;
+  eventsModuleInstalled = true;
   ObjectDefineProperty(EE, 'EventEmitter', {
     __proto__: null,
     value: EE,

@@ -142,9 +142,13 @@ const LAZY_GLOBALS = [
   ['CountQueuingStrategy', 'internal/webstreams_writable', 'CountQueuingStrategy', false],
 ];
 
-function defineLazyGlobal(name, builtin, exportName, enumerable) {
+/**
+ * Defines `target[name]` as export `exportName` of lazy builtin `builtin`, loaded on first read;
+ * the first read or write turns it into a plain data property.
+ */
+export function defineLazyProperty(target, name, builtin, exportName, enumerable) {
   const settle = (value) => {
-    ObjectDefineProperty(globalObject, name, {
+    ObjectDefineProperty(target, name, {
       __proto__: null,
       value,
       writable: true,
@@ -152,7 +156,7 @@ function defineLazyGlobal(name, builtin, exportName, enumerable) {
       configurable: true,
     });
   };
-  ObjectDefineProperty(globalObject, name, {
+  ObjectDefineProperty(target, name, {
     __proto__: null,
     get() {
       const value = loadLazyBuiltin(builtin)[exportName];
@@ -171,6 +175,6 @@ function defineLazyGlobal(name, builtin, exportName, enumerable) {
 export function installLazyGlobals() {
   for (let i = 0; i < LAZY_GLOBALS.length; i++) {
     const row = LAZY_GLOBALS[i];
-    defineLazyGlobal(row[0], row[1], row[2], row[3]);
+    defineLazyProperty(globalObject, row[0], row[1], row[2], row[3]);
   }
 }

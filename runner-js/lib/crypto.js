@@ -42,11 +42,10 @@ import {
   generateKey,
   generateKeySync,
   KeyObject,
-  secretKeyObjectBytes,
+  secretKeyBytes,
 } from './internal__crypto_keys.js';
 import {
   allocBuffer,
-  arrayBufferOrView,
   bytesOf,
   bytesString,
   encodingId,
@@ -188,25 +187,13 @@ Hash.prototype.copy = function copy(options) {
   return twin;
 };
 
-function keyBytes(key, encoding) {
-  const secret = secretKeyObjectBytes(key);
-  if (secret !== undefined) return secret;
-  if (typeof key === 'string') return arrayBufferOrView(key, 'key', encoding);
-  if (isAnyArrayBuffer(key) || ArrayBufferIsView(key)) return bytesOf(key);
-  throw makeInvalidArgType(
-    'key',
-    'string or an instance of ArrayBuffer, Buffer, TypedArray, DataView, KeyObject, or CryptoKey',
-    key,
-  );
-}
-
 /** `crypto.Hmac` (`createHmac`). */
 export function Hmac(hmac, key, options) {
   if (!new.target) return new Hmac(hmac, key, options);
   validateString(hmac, 'hmac');
   const encoding = options !== null && typeof options === 'object' ? options.encoding : undefined;
   if (encoding !== undefined) validateString(encoding, 'options.encoding');
-  const bytes = keyBytes(key, encoding);
+  const bytes = secretKeyBytes(key, encoding);
   const handle = cryptoHmacNew(hmac, bytes);
   if (handle === undefined) throw invalidDigest(hmac);
   adopt(this, handle);

@@ -7,7 +7,6 @@
 // swallowed, as Node's. `table` prints the value as `log` does (no table layout).
 
 import {
-  ArrayPrototypeJoin,
   bridgeMonotonic,
   ErrorCaptureStackTrace,
   FunctionPrototypeBind,
@@ -21,24 +20,19 @@ import {
   ObjectKeys,
   RangeErrorCtor,
   ReflectApply,
-  StringPrototypeIncludes,
   StringPrototypeRepeat,
   StringPrototypeSlice,
   SymbolHasInstance,
   TypeErrorCtor,
-  uncurryThis,
   WeakMapCtor,
   WeakMapPrototypeGet,
   WeakMapPrototypeSet,
 } from '../js/00_primordials.js';
-import { splitLines } from '../js/01_helpers.js';
 import { inspect } from '../js/04_inspect.js';
 import { formatWithOptions } from '../js/05_format.js';
 import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
 import { emitWarning } from '../js/23_warnings.js';
-import { globalConsole } from '../js/27_console.js';
-
-const NumberPrototypeToFixed = uncurryThis(Number.prototype.toFixed);
+import { formatDuration, globalConsole, indentGroup } from '../js/27_console.js';
 
 // Per-instance state, out of the guest's reach.
 const states = new WeakMapCtor();
@@ -64,13 +58,7 @@ function noop() {}
 // Node's kWriteToConsole: a write error (thrown or emitted) is ignored when `ignoreErrors`.
 function writeTo(state, useStdout, text) {
   const stream = useStdout ? state.stdout : state.stderr;
-  if (state.groupIndent.length !== 0) {
-    if (StringPrototypeIncludes(text, '\n')) {
-      text = ArrayPrototypeJoin(splitLines(text), `\n${state.groupIndent}`);
-    }
-    text = `${state.groupIndent}${text}`;
-  }
-  text += '\n';
+  text = `${indentGroup(text, state.groupIndent)}\n`;
   if (!state.ignoreErrors) {
     stream.write(text);
     return;
@@ -111,22 +99,6 @@ function format(state, useStdout, args) {
   const options = { __proto__: null, ...state.inspectOptions };
   if (options.colors === undefined) options.colors = useColors(state, stream);
   return formatWithOptions(options, args);
-}
-
-function formatDuration(ms) {
-  let value = ms;
-  let unit = 'ms';
-  if (ms >= 3600000) {
-    value = ms / 3600000;
-    unit = 'h';
-  } else if (ms >= 60000) {
-    value = ms / 60000;
-    unit = 'min';
-  } else if (ms >= 1000) {
-    value = ms / 1000;
-    unit = 's';
-  }
-  return `${NumberPrototypeToFixed(value, 3)}${unit}`;
 }
 
 const methods = {

@@ -19,13 +19,12 @@ import {
 import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
 import { emitWarning } from '../js/23_warnings.js';
 import { loadLazyBuiltin } from '../js/49_lazy.js';
-import { secretKeyObjectBytes } from './internal__crypto_keys.js';
+import { secretKeyBytes } from './internal__crypto_keys.js';
 import {
   arrayBufferOrView,
   bytesOf,
   encodingId,
   invalidArgValue,
-  isAnyArrayBuffer,
   stringBytes,
   toBuffer,
   validateInt32,
@@ -131,19 +130,6 @@ function finalError(code) {
 }
 
 // ---- keys and options ----
-
-/** Node's prepareSecretKey for a cipher key: string, ArrayBuffer, view, or secret KeyObject. */
-export function secretKeyBytes(key, encoding) {
-  const bytes = secretKeyObjectBytes(key);
-  if (bytes !== undefined) return bytes;
-  if (typeof key === 'string') return stringBytes(key, encoding);
-  if (isAnyArrayBuffer(key) || ArrayBufferIsView(key)) return bytesOf(key);
-  throw makeInvalidArgType(
-    'key',
-    'string or an instance of ArrayBuffer, Buffer, TypedArray, DataView, KeyObject, or CryptoKey',
-    key,
-  );
-}
 
 function stringOption(options, key) {
   if (options !== null && typeof options === 'object' && options[key] !== undefined) {

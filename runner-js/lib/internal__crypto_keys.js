@@ -24,6 +24,7 @@ import {
   bytesString,
   invalidArgValue,
   isAnyArrayBuffer,
+  stringBytes,
   toBuffer,
   validateInteger,
   validateObject,
@@ -124,6 +125,19 @@ export function secretKeyObjectBytes(key) {
   if (!isKeyObject(key)) return undefined;
   if (key.type !== 'secret') throw invalidKeyObjectType(key.type, 'secret');
   return key[kKeyBytes];
+}
+
+/** Node's prepareSecretKey (a cipher or HMAC key): string, ArrayBuffer, view, or secret KeyObject. */
+export function secretKeyBytes(key, encoding) {
+  const bytes = secretKeyObjectBytes(key);
+  if (bytes !== undefined) return bytes;
+  if (typeof key === 'string') return stringBytes(key, encoding);
+  if (isAnyArrayBuffer(key) || ArrayBufferIsView(key)) return bytesOf(key);
+  throw makeInvalidArgType(
+    'key',
+    'string or an instance of ArrayBuffer, Buffer, TypedArray, DataView, KeyObject, or CryptoKey',
+    key,
+  );
 }
 
 /** `crypto.createSecretKey(key[, encoding])`: a copy of the bytes. */

@@ -301,7 +301,8 @@ proto._destroy = function (err, cb) {
   cb(err);
 };
 
-function connReset() {
+/** The error of a request or response cut off before its end (Node's connResetException). */
+export function connReset() {
   const err = new ErrorCtor('aborted');
   err.code = 'ECONNRESET';
   return err;

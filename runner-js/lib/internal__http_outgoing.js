@@ -5,11 +5,14 @@
 // `net.Socket`, so `write()` returns the socket's backpressure and `drain` follows it.
 import {
   ArrayIsArray,
+  ArrayPrototypePush,
   ErrorCtor,
   FunctionPrototypeCall,
+  NumberPrototypeToString,
   ObjectDefineProperty,
   ObjectKeys,
   ObjectSetPrototypeOf,
+  RangeErrorCtor,
   RegExpPrototypeTest,
   StringPrototypeToLowerCase,
   TypeErrorCtor,
@@ -18,6 +21,7 @@ import { makeNodeError } from '../js/06_errors.js';
 import { nextTick } from '../js/21_ticks.js';
 import { createEventsModule } from '../js/47_node_events.js';
 import { Buffer } from './buffer.js';
+import { isUint8Array } from './internal__buffer.js';
 import { STATUS_CODES } from './internal__net_values.js';
 
 const EventEmitter = createEventsModule();
@@ -146,7 +150,7 @@ out.getHeaderNames = function () {
 out.getRawHeaderNames = function () {
   const keys = ObjectKeys(this._headers);
   const names = [];
-  for (let i = 0; i < keys.length; i++) names.push(this._headers[keys[i]][0]);
+  for (let i = 0; i < keys.length; i++) ArrayPrototypePush(names, this._headers[keys[i]][0]);
   return names;
 };
 out.hasHeader = function (name) {
@@ -202,7 +206,7 @@ out._headerLines = function () {
 function toBytes(chunk, encoding) {
   if (chunk === undefined || chunk === null) return Buffer.alloc(0);
   if (typeof chunk === 'string') return Buffer.from(chunk, encoding);
-  if (chunk instanceof Uint8Array) return chunk;
+  if (isUint8Array(chunk)) return chunk;
   throw makeNodeError(
     TypeErrorCtor,
     'ERR_INVALID_ARG_TYPE',
@@ -276,7 +280,7 @@ res.writeHead = function (statusCode, reason, headers) {
   const code = statusCode | 0;
   if (code < 100 || code > 999) {
     throw makeNodeError(
-      RangeError,
+      RangeErrorCtor,
       'ERR_HTTP_INVALID_STATUS_CODE',
       `Invalid status code: ${statusCode}`,
     );
@@ -356,8 +360,7 @@ res._headBytes = function (bodyLength, last) {
       this.shouldKeepAlive = false;
   } else {
     const server = this.socket?.server;
-    if (server && (server._closing || server._connectionsCheckingStopped))
-      this.shouldKeepAlive = false;
+    if (server?._closing) this.shouldKeepAlive = false;
     this._headers.connection = ['Connection', this.shouldKeepAlive ? 'keep-alive' : 'close'];
     if (this.shouldKeepAlive && server) {
       this._headers['keep-alive'] = [
@@ -388,20 +391,21 @@ res._send = function (bytes, last, cb) {
   }
   const socket = this.socket;
   let parts = [];
-  if (text !== '') parts.push(Buffer.from(text, 'latin1'));
+  if (text !== '') ArrayPrototypePush(parts, Buffer.from(text, 'latin1'));
   if (!bodyless(this) && bytes.length > 0) {
     if (this.chunkedEncoding)
-      parts.push(
-        Buffer.from(`${bytes.length.toString(16)}\r\n`, 'latin1'),
+      ArrayPrototypePush(
+        parts,
+        Buffer.from(`${NumberPrototypeToString(bytes.length, 16)}\r\n`, 'latin1'),
         bytes,
         Buffer.from('\r\n'),
       );
-    else parts.push(bytes);
+    else ArrayPrototypePush(parts, bytes);
   }
   if (last) {
     this.writableEnded = this.finished = true;
     if (this.chunkedEncoding && !bodyless(this))
-      parts.push(Buffer.from(`0\r\n${this._trailer}\r\n`, 'latin1'));
+      ArrayPrototypePush(parts, Buffer.from(`0\r\n${this._trailer}\r\n`, 'latin1'));
   }
   parts = parts.length === 1 ? parts[0] : Buffer.concat(parts);
   const onWritten = (err) => {

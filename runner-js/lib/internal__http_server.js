@@ -9,18 +9,27 @@
 // server's last connections end with them, so no client can hold the exec open for long.
 import { bridge } from 'agentos:bridge';
 import {
+  ArrayPrototypePop,
+  ArrayPrototypePush,
   ErrorCtor,
   FunctionPrototypeCall,
+  MathMin,
+  NumberMAX_SAFE_INTEGER,
   NumberParseInt,
   ObjectSetPrototypeOf,
   RegExpPrototypeTest,
+  SetIteratorPrototypeNext,
   SetPrototypeValues,
+  StringPrototypeIndexOf,
+  StringPrototypeSlice,
+  StringPrototypeSplit,
   StringPrototypeToLowerCase,
+  StringPrototypeTrim,
 } from '../js/00_primordials.js';
 import { nextTick } from '../js/21_ticks.js';
 import { clearTimeout, setTimeout } from '../js/24_timers.js';
 import { Buffer } from './buffer.js';
-import { IncomingMessage } from './internal__http_client.js';
+import { connReset, IncomingMessage } from './internal__http_client.js';
 import { ServerResponse } from './internal__http_outgoing.js';
 import { NetServer } from './internal__net_server.js';
 import { Readable } from './internal__stream_readable.js';
@@ -58,19 +67,29 @@ Server.prototype.setTimeout = function (ms, cb) {
   return this;
 };
 
+// Each socket of the server's set, iterated with the captured Set iterator.
+function forEachSocket(server, fn) {
+  const it = SetPrototypeValues(server._sockets);
+  for (;;) {
+    const step = SetIteratorPrototypeNext(it);
+    if (step.done) return;
+    fn(step.value);
+  }
+}
+
 Server.prototype.closeAllConnections = function () {
-  for (const socket of SetPrototypeValues(this._sockets)) socket.destroy();
+  forEachSocket(this, (socket) => socket.destroy());
 };
 
 Server.prototype.closeIdleConnections = function () {
-  for (const socket of SetPrototypeValues(this._sockets)) {
+  forEachSocket(this, (socket) => {
     if (socket._httpIdle) socket.destroy();
-  }
+  });
 };
 
 const netClose = NetServer.prototype.close;
 Server.prototype.close = function (cb) {
-  netClose.call(this, cb);
+  FunctionPrototypeCall(netClose, this, cb);
   this.closeIdleConnections();
   return this;
 };
@@ -85,7 +104,6 @@ function connection(server, socket) {
     res: null, // the response in flight
     body: null, // { length } | { chunked: state }
     timer: null,
-    requests: 0,
   };
   socket._httpIdle = true;
   socket.on('data', (chunk) => {
@@ -116,12 +134,6 @@ function connection(server, socket) {
     });
   }
   arm(conn, server.headersTimeout, 408);
-}
-
-function connReset() {
-  const err = new ErrorCtor('aborted');
-  err.code = 'ECONNRESET';
-  return err;
 }
 
 function clearTimer(conn) {
@@ -217,7 +229,8 @@ function readHead(conn) {
   arm(conn, server.requestTimeout, 408);
   const upgrade =
     req.method === 'CONNECT' ||
-    (req.headers.upgrade !== undefined && /\bupgrade\b/i.test(`${req.headers.connection}`));
+    (req.headers.upgrade !== undefined &&
+      RegExpPrototypeTest(/\bupgrade\b/i, `${req.headers.connection}`));
   const event = req.method === 'CONNECT' ? 'connect' : 'upgrade';
   if (upgrade && server.listenerCount(event) > 0) {
     conn.dead = true;
@@ -242,15 +255,15 @@ function request(conn, head) {
   for (let i = 4; i < head.length; i += 2) {
     const name = head[i];
     const value = head[i + 1];
-    req.rawHeaders.push(name, value);
+    ArrayPrototypePush(req.rawHeaders, name, value);
     const key = StringPrototypeToLowerCase(name);
     const distinct = req.headersDistinct[key];
     if (distinct === undefined) req.headersDistinct[key] = [value];
-    else distinct.push(value);
+    else ArrayPrototypePush(distinct, value);
     const have = req.headers[key];
     if (key === 'set-cookie') {
       if (have === undefined) req.headers[key] = [value];
-      else have.push(value);
+      else ArrayPrototypePush(have, value);
     } else if (have === undefined) {
       req.headers[key] = value;
     } else if (key === 'cookie') {
@@ -290,20 +303,22 @@ function bodyFraming(req) {
   const cl = req.headersDistinct['content-length'];
   if (te !== undefined) {
     if (cl !== undefined) return null;
-    const last = StringPrototypeToLowerCase(te[te.length - 1])
-      .split(',')
-      .pop()
-      .trim();
+    const last = StringPrototypeTrim(
+      ArrayPrototypePop(StringPrototypeSplit(StringPrototypeToLowerCase(te[te.length - 1]), ',')),
+    );
     if (last !== 'chunked') return null;
     return { chunked: 'size', left: 0 };
   }
   if (cl !== undefined) {
     for (let i = 0; i < cl.length; i++) {
-      if (!RegExpPrototypeTest(/^\s*[0-9]+\s*$/, cl[i]) || cl[i].trim() !== cl[0].trim())
+      if (
+        !RegExpPrototypeTest(/^\s*[0-9]+\s*$/, cl[i]) ||
+        StringPrototypeTrim(cl[i]) !== StringPrototypeTrim(cl[0])
+      )
         return null;
     }
     const length = NumberParseInt(cl[0], 10);
-    return length > Number.MAX_SAFE_INTEGER ? null : { length };
+    return length > NumberMAX_SAFE_INTEGER ? null : { length };
   }
   return { length: 0 };
 }
@@ -313,7 +328,7 @@ function readBody(conn) {
   const body = conn.body;
   const req = conn.req;
   if (body.chunked === undefined) {
-    const n = Math.min(body.length, conn.buf.length);
+    const n = MathMin(body.length, conn.buf.length);
     if (n > 0) req._feedBody(conn.buf.subarray(0, n));
     conn.buf = conn.buf.subarray(n);
     body.length -= n;
@@ -321,7 +336,7 @@ function readBody(conn) {
     return conn.buf.length > 0;
   }
   if (body.chunked === 'data') {
-    const n = Math.min(body.left, conn.buf.length);
+    const n = MathMin(body.left, conn.buf.length);
     req._feedBody(conn.buf.subarray(0, n));
     conn.buf = conn.buf.subarray(n);
     body.left -= n;
@@ -339,7 +354,7 @@ function readBody(conn) {
     if (line !== '') reject(conn, 400, 'HPE_STRICT');
     body.chunked = 'size';
   } else if (body.chunked === 'size') {
-    const size = line.split(';')[0].trim();
+    const size = StringPrototypeTrim(StringPrototypeSplit(line, ';')[0]);
     if (!RegExpPrototypeTest(/^[0-9a-fA-F]{1,12}$/, size)) {
       reject(conn, 400, 'HPE_INVALID_CHUNK_SIZE');
       return false;
@@ -355,11 +370,11 @@ function readBody(conn) {
       reject(conn, 431, 'HPE_HEADER_OVERFLOW');
       return false;
     }
-    const colon = line.indexOf(':');
+    const colon = StringPrototypeIndexOf(line, ':');
     if (colon > 0) {
-      const name = line.slice(0, colon);
-      const value = line.slice(colon + 1).trim();
-      req.rawTrailers.push(name, value);
+      const name = StringPrototypeSlice(line, 0, colon);
+      const value = StringPrototypeTrim(StringPrototypeSlice(line, colon + 1));
+      ArrayPrototypePush(req.rawTrailers, name, value);
       req.trailers[StringPrototypeToLowerCase(name)] = value;
     }
   }
@@ -369,9 +384,8 @@ function readBody(conn) {
 function finishBody(conn) {
   const req = conn.req;
   conn.body = null;
-  req._finishBody();
-  if (conn.res === null || conn.res.writableFinished) clearTimer(conn);
-  else clearTimer(conn);
+  req._finish();
+  clearTimer(conn);
 }
 
 function dispatch(conn, req) {
@@ -379,7 +393,6 @@ function dispatch(conn, req) {
   const res = new server._ServerResponse(req);
   res.socket = socket;
   conn.res = res;
-  conn.requests++;
   req.res = res;
   res._onFinished = () => responded(conn, res);
   const expect = StringPrototypeToLowerCase(`${req.headers.expect ?? ''}`);
@@ -442,13 +455,11 @@ ObjectSetPrototypeOf(ServerRequest, IncomingMessage);
 ServerRequest.prototype._read = function () {
   if (this.socket.isPaused() && !this.complete) this.socket.resume();
 };
+// `bytes` is a view of the connection's buffer, whose memory is never written again (each socket
+// chunk is fresh, and the buffer only moves past what was read), so it is pushed as it is, as
+// Node pushes slices of the socket's chunk.
 ServerRequest.prototype._feedBody = function (bytes) {
-  if (!this.push(Buffer.from(bytes))) this.socket.pause();
-};
-ServerRequest.prototype._finishBody = function () {
-  if (this.complete) return;
-  this.complete = true;
-  this.push(null);
+  if (!this.push(bytes)) this.socket.pause();
 };
 ServerRequest.prototype._destroy = function (err, cb) {
   if (!this.complete) {

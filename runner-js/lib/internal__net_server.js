@@ -193,7 +193,6 @@ function onEvent(server, kind, value) {
     server.emit('connection', socket);
   } else if (kind === 'done') {
     server._id = undefined;
-    server._listenerDone = true;
     if (value !== null && !server._closing) {
       const err = new ErrorCtor(value.message);
       err.code = value.code;

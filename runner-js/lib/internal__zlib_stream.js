@@ -72,9 +72,11 @@ function tooLarge(max) {
   );
 }
 
-function concatChunks(chunks, total) {
-  if (total === 0) return allocBuffer(0);
-  if (chunks.length === 1) return chunks[0];
+/** One Buffer of `chunks` (`total` bytes): the one chunk itself, else a copy of them all. */
+export function concatChunks(chunks, total) {
+  if (chunks.length === 1 && TypedArrayPrototypeGetByteLength(chunks[0]) === total) {
+    return toBuffer(chunks[0]);
+  }
   const out = allocBuffer(total);
   let at = 0;
   for (let i = 0; i < chunks.length; i++) {
@@ -138,25 +140,33 @@ export function defineStreams(natives) {
     engine._handle = null;
   }
 
-  function ZlibBase(opts, mode, handle, defaults) {
-    const base = natives.baseOptions(opts, mode, defaults.flush);
-    if (opts && (opts.encoding || opts.objectMode || opts.writableObjectMode)) {
-      opts = { ...opts, encoding: null, objectMode: false, writableObjectMode: false };
+  // The native handle is made (the codec's options validated) before the base options are; it
+  // is closed when anything after it throws.
+  function ZlibBase(opts, mode, fullFlush) {
+    const handle = new ZlibHandle(natives.newHandle(mode, opts), mode);
+    try {
+      const base = natives.baseOptions(opts, mode);
+      if (opts && (opts.encoding || opts.objectMode || opts.writableObjectMode)) {
+        opts = { ...opts, encoding: null, objectMode: false, writableObjectMode: false };
+      }
+      FunctionPrototypeCall(Transform, this, { autoDestroy: true, ...opts });
+      this[kError] = null;
+      this.bytesWritten = 0;
+      this._handle = handle;
+      handle[kOwner] = this;
+      this._writeState = handle.state;
+      this._outBuffer = allocBuffer(base.chunkSize);
+      this._outOffset = 0;
+      this._chunkSize = base.chunkSize;
+      this._defaultFlushFlag = base.flush;
+      this._finishFlushFlag = base.finishFlush;
+      this._defaultFullFlushFlag = fullFlush;
+      this._info = opts?.info;
+      this._maxOutputLength = base.maxOutputLength;
+    } catch (err) {
+      handle.close();
+      throw err;
     }
-    FunctionPrototypeCall(Transform, this, { autoDestroy: true, ...opts });
-    this[kError] = null;
-    this.bytesWritten = 0;
-    this._handle = handle;
-    handle[kOwner] = this;
-    this._writeState = handle.state;
-    this._outBuffer = allocBuffer(base.chunkSize);
-    this._outOffset = 0;
-    this._chunkSize = base.chunkSize;
-    this._defaultFlushFlag = base.flush;
-    this._finishFlushFlag = base.finishFlush;
-    this._defaultFullFlushFlag = defaults.fullFlush;
-    this._info = opts?.info;
-    this._maxOutputLength = base.maxOutputLength;
   }
   ObjectSetPrototypeOf(ZlibBase.prototype, Transform.prototype);
   ObjectSetPrototypeOf(ZlibBase, Transform);
@@ -369,16 +379,7 @@ export function defineStreams(natives) {
   }
 
   function Zlib(opts, mode) {
-    const handle = new ZlibHandle(natives.newHandle(mode, opts), mode);
-    try {
-      FunctionPrototypeCall(ZlibBase, this, opts, mode, handle, {
-        flush: C.Z_NO_FLUSH,
-        fullFlush: C.Z_FULL_FLUSH,
-      });
-    } catch (err) {
-      handle.close();
-      throw err;
-    }
+    FunctionPrototypeCall(ZlibBase, this, opts, mode, C.Z_FULL_FLUSH);
     // As validated (NaN and undefined mean the default).
     const level = opts?.level;
     const strategy = opts?.strategy;
@@ -408,16 +409,7 @@ export function defineStreams(natives) {
   };
 
   function Brotli(opts, mode) {
-    const handle = new ZlibHandle(natives.newHandle(mode, opts), mode);
-    try {
-      FunctionPrototypeCall(ZlibBase, this, opts, mode, handle, {
-        flush: C.BROTLI_OPERATION_PROCESS,
-        fullFlush: C.BROTLI_OPERATION_FLUSH,
-      });
-    } catch (err) {
-      handle.close();
-      throw err;
-    }
+    FunctionPrototypeCall(ZlibBase, this, opts, mode, C.BROTLI_OPERATION_FLUSH);
   }
   ObjectSetPrototypeOf(Brotli.prototype, ZlibBase.prototype);
   ObjectSetPrototypeOf(Brotli, ZlibBase);

@@ -11,16 +11,15 @@ import {
   ArrayIsArray,
   ArrayPrototypePush,
   bridgeCompileFunction,
-  NumberIsInteger,
   ObjectDefineProperty,
-  RangeErrorCtor,
   SymbolCtor,
   Uint8ArrayCtor,
   WeakMapCtor,
   WeakMapPrototypeGet,
   WeakMapPrototypeSet,
 } from '../js/00_primordials.js';
-import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
+import { makeInvalidArgType } from '../js/06_errors.js';
+import { validateUint32 } from './internal__crypto_util.js';
 import { unsupportedFunction } from './internal__unsupported.js';
 
 const vmCompile = bridge.vmCompile;
@@ -54,16 +53,7 @@ function validateRunOptions(options) {
   if (options === undefined || typeof options === 'string') return;
   validateObject(options, 'options');
   const timeout = options.timeout;
-  if (timeout !== undefined) {
-    if (typeof timeout !== 'number') throw makeInvalidArgType('options.timeout', 'number', timeout);
-    if (!NumberIsInteger(timeout) || timeout <= 0 || timeout > 4294967295) {
-      throw makeNodeError(
-        RangeErrorCtor,
-        'ERR_OUT_OF_RANGE',
-        `The value of "options.timeout" is out of range. It must be >= 1 && <= 4294967295. Received ${timeout}`,
-      );
-    }
-  }
+  if (timeout !== undefined) validateUint32(timeout, 'options.timeout', true);
 }
 
 function contextIndexOf(contextifiedObject) {
@@ -119,18 +109,13 @@ class Script {
   }
 
   runInNewContext(contextObject = undefined, options = undefined) {
-    const context = createContext(contextObject, contextOptions(options));
+    const context = createContext(contextObject);
     return this.runInContext(context, options);
   }
 
   createCachedData() {
     return new Uint8ArrayCtor(0);
   }
-}
-
-// The options of runInNewContext that createContext takes (contextName, contextOrigin, ...).
-function contextOptions(options) {
-  return options !== null && typeof options === 'object' ? {} : undefined;
 }
 
 function runInThisContext(code, options = undefined) {

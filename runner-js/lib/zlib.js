@@ -20,7 +20,6 @@ import {
   RangeErrorCtor,
   StringPrototypeStartsWith,
   TypedArrayPrototypeGetByteLength,
-  TypedArrayPrototypeSet,
   TypedArrayPrototypeSubarray,
   Uint8ArrayCtor,
   Uint32ArrayCtor,
@@ -28,16 +27,14 @@ import {
 import { makeInvalidArgType, makeNodeError, validateFunction } from '../js/06_errors.js';
 import { setImmediate } from '../js/24_timers.js';
 import {
-  allocBuffer,
   bytesOf,
   isAnyArrayBuffer,
   outOfRange,
-  toBuffer,
   validateNumber,
   validateUint32,
 } from './internal__crypto_util.js';
 import { constants } from './internal__zlib_constants.js';
-import { defineStreams } from './internal__zlib_stream.js';
+import { concatChunks, defineStreams } from './internal__zlib_stream.js';
 
 const zlibNew = bridge.zlibNew;
 const brotliNew = bridge.brotliNew;
@@ -283,7 +280,7 @@ function run(engine, job, deadline) {
       job.offset = 0;
       job.buffer = new Uint8ArrayCtor(chunkSize);
     }
-    if (availOutAfter !== 0) return concat(job.chunks, job.nread);
+    if (availOutAfter !== 0) return concatChunks(job.chunks, job.nread);
     job.inOff += job.availIn - availInAfter;
     job.availIn = availInAfter;
     if (deadline !== undefined && bridgeMonotonic() >= deadline) return undefined;
@@ -303,19 +300,6 @@ function newJob(engine, input) {
     chunks: [],
     nread: 0,
   };
-}
-
-function concat(chunks, total) {
-  if (chunks.length === 1 && TypedArrayPrototypeGetByteLength(chunks[0]) === total) {
-    return toBuffer(chunks[0]);
-  }
-  const out = allocBuffer(total);
-  let at = 0;
-  for (let i = 0; i < chunks.length; i++) {
-    TypedArrayPrototypeSet(out, chunks[i], at);
-    at += TypedArrayPrototypeGetByteLength(chunks[i]);
-  }
-  return out;
 }
 
 function syncInput(buffer) {

@@ -225,3 +225,14 @@ test('the runner emitter (process, stdin) is an events.EventEmitter with the sam
   assert.deepEqual(trace, ['prepend', 'on', 'once', 'prepend', 'on']);
   assert.ok(e instanceof OurEvents);
 });
+
+test('createEventsModule installs once: a later call keeps what was set (domain sets usingDomains)', () => {
+  const before = OurEvents.usingDomains;
+  OurEvents.usingDomains = true;
+  try {
+    assert.equal(createEventsModule(), OurEvents);
+    assert.equal(OurEvents.usingDomains, true);
+  } finally {
+    OurEvents.usingDomains = before;
+  }
+});
