@@ -170,13 +170,14 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
     /// Runs a WASI command to completion; `host` is its sandbox and stdio (stdin included).
     pub fn run_wasm(
         &mut self,
-        job: WasmJob<'_>,
+        mut job: WasmJob<'_>,
         host: WasiHost,
         stopper: &Stopper,
         phases: &mut Phases,
     ) -> Outcome {
         let heap = self.heap;
         let state = self.install_state(host, None);
+        *state.children_recipe.borrow_mut() = job.children.take();
         let t = Instant::now();
         let scope = &mut *self.scope;
         v8::scope!(let scope, scope);

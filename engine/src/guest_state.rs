@@ -50,7 +50,7 @@ pub struct GuestState {
     pub esm: RefCell<EsmMap>,
     /// The guest's child processes (`child_process`), once it started one.
     pub children: RefCell<Option<Arc<Children>>>,
-    /// What `children` is built from on the first spawn; `None` for calls and WASI commands.
+    /// What `children` is built from on the first spawn; `None` for calls.
     pub(crate) children_recipe: RefCell<Option<ChildrenRecipe>>,
     /// The exec's network (JS guests only).
     pub(crate) net: RefCell<Option<Rc<GuestNet>>>,

@@ -40,6 +40,8 @@ pub struct WasmJob<'a> {
     pub compile_hits: &'a AtomicU64,
     /// Its memories' limit, bytes (the module's memories are capped at it).
     pub memory_limit: u64,
+    /// What its `agentos_v2.proc_spawn` children are started by (`None`: it cannot start any).
+    pub(crate) children: Option<crate::children::ChildrenRecipe>,
 }
 
 /// Where an exec's module came from.

@@ -57,6 +57,7 @@ export const wasiFdAllocate = wasiNative('wasi_fd_allocate');
 export const wasiClockTimeGet = wasiNative('wasi_clock_time_get');
 const wasiClockResGet = wasiNative('wasi_clock_res_get');
 export const wasiRandomGet = wasiNative('wasi_random_get');
+const wasiProcSpawn = wasiNative('wasi_proc_spawn');
 
 export const WasiDataViewCtor = DataView;
 export const WasiDataViewGetUint8 = uncurryThis(DataView.prototype.getUint8);
@@ -260,6 +261,62 @@ export function agentos_cwd_get(buf, len) {
   if (wasiOob(buf, size)) return 0;
   TypedArrayPrototypeSet(wasiU8, cwd, buf);
   return size;
+}
+
+// ---- agentos_v2 (WASI.md): agentos_v1 and proc_spawn ----
+
+/** `proc_spawn` flags bit 0: the child gets the command's own environment (env_buf ignored). */
+const PROC_INHERIT_ENV = 1;
+
+function wasiConcat(list) {
+  let size = 0;
+  for (let i = 0; i < list.length; i++) size += TypedArrayPrototypeGetLength(list[i]);
+  const out = new Uint8ArrayCtor(size);
+  let at = 0;
+  for (let i = 0; i < list.length; i++) {
+    TypedArrayPrototypeSet(out, list[i], at);
+    at += TypedArrayPrototypeGetLength(list[i]);
+  }
+  return out;
+}
+
+/**
+ * `agentos_v2.proc_spawn(argv_buf, argv_len, env_buf, env_len, cwd_buf, cwd_len, flags,
+ * status_ptr) -> errno`: runs a child guest to its end; at `status_ptr` two u32s, its exit code
+ * and the signal that ended it (0 when it exited).
+ */
+export function agentos_proc_spawn(
+  argvBuf,
+  argvLen,
+  envBuf,
+  envLen,
+  cwdBuf,
+  cwdLen,
+  flags,
+  statusPtr,
+) {
+  wasiRefresh();
+  argvBuf >>>= 0;
+  argvLen >>>= 0;
+  envBuf >>>= 0;
+  envLen >>>= 0;
+  cwdBuf >>>= 0;
+  cwdLen >>>= 0;
+  flags >>>= 0;
+  statusPtr >>>= 0;
+  if ((flags & ~PROC_INHERIT_ENV) !== 0) return WASI_EINVAL;
+  const inherit = (flags & PROC_INHERIT_ENV) !== 0;
+  if (wasiOob(argvBuf, argvLen) || wasiOob(statusPtr, 8)) return WASI_EFAULT;
+  if (wasiOob(cwdBuf, cwdLen) || (!inherit && wasiOob(envBuf, envLen))) return WASI_EFAULT;
+  const argv = wasiBytes(argvBuf, argvLen);
+  const env = inherit ? wasiConcat(wasiEnv) : wasiBytes(envBuf, envLen);
+  let cwd = wasiBytes(cwdBuf, cwdLen);
+  if (cwdLen === 0) cwd = wasiCwd === undefined ? bridgeUtf8Encode('/') : wasiCwd;
+  const r = wasiProcSpawn(argv, env, cwd);
+  if (typeof r !== 'number' || r < 0) return wasiErrno(r);
+  wasiSetU32(statusPtr, r & 0xff);
+  wasiSetU32(statusPtr + 4, r >>> 8);
+  return WASI_ESUCCESS;
 }
 
 export function wasiEncodeStrings(strings) {

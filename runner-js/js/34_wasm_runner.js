@@ -16,6 +16,7 @@ import { getStack, isError, listPush, newList, splitLines, toStringSafe } from '
 import { noteIfAtMemoryLimit, setMemoryLimit, wasmOriginals, watchCommand } from './09_memory.js';
 import {
   agentos_cwd_get,
+  agentos_proc_spawn,
   wasi_clock_res_get,
   wasi_clock_time_get,
   wasi_proc_exit,
@@ -285,6 +286,7 @@ function wasmStartInner(config) {
     wasi_snapshot_preview1: wasiImports(false),
     wasi_unstable: wasiImports(true),
     agentos_v1: { __proto__: null, cwd_get: agentos_cwd_get },
+    agentos_v2: { __proto__: null, cwd_get: agentos_cwd_get, proc_spawn: agentos_proc_spawn },
   };
   let start;
   try {

@@ -36,7 +36,7 @@ fn children(scope: &v8::PinScope<'_, '_>) -> Option<Arc<Children>> {
 }
 
 /// The guest's children, built on its first spawn (`None`: it cannot start processes).
-fn spawner(scope: &v8::PinScope<'_, '_>) -> Option<Arc<Children>> {
+pub(super) fn spawner(scope: &v8::PinScope<'_, '_>) -> Option<Arc<Children>> {
     guest(scope)?.spawner()
 }
 

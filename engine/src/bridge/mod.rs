@@ -25,6 +25,7 @@ mod url;
 mod views;
 mod vm;
 mod wasi;
+mod wasi_proc;
 mod zlib;
 
 use crate::guest_state::guest;
@@ -62,6 +63,7 @@ fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
     all.extend(memory::callbacks());
     all.extend(children::callbacks());
     all.extend(wasi::callbacks());
+    all.extend(wasi_proc::callbacks());
     all.extend(buffer::callbacks());
     all.extend(url::callbacks());
     all.extend(clone::callbacks());

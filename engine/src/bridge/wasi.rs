@@ -89,7 +89,7 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
     ]
 }
 
-fn host<T>(
+pub(super) fn host<T>(
     scope: &mut v8::PinScope<'_, '_>,
     f: impl FnOnce(&mut WasiHost) -> Result<T, Errno>,
 ) -> Result<T, Errno> {

@@ -5,10 +5,11 @@ use std::time::{Duration, Instant};
 
 use agentos_proto::v1::Stream as WireStream;
 use agentos_proto::{Event, event};
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use parking_lot::{Condvar, Mutex};
 
 use super::Family;
+use super::collector::Collector;
 use crate::cpu::GuestThread;
 use crate::events::{EventSink, Sink};
 use crate::input::{ChildEvent, Input};
@@ -63,75 +64,6 @@ impl InFlight {
     }
 }
 
-/// What a `spawnSync` child wrote, and how it ended.
-#[derive(Default)]
-pub(crate) struct Collector {
-    state: Mutex<Collected>,
-    changed: Condvar,
-}
-
-/// The collected output and exit.
-#[derive(Default)]
-pub(crate) struct Collected {
-    pub stdout: BytesMut,
-    pub stderr: BytesMut,
-    /// `(code, signal)` once it ended.
-    pub exit: Option<(i32, u32)>,
-    /// Output past `max_buffer` was dropped (Node's ENOBUFS).
-    pub overflowed: bool,
-    pub max_buffer: usize,
-}
-
-impl Collector {
-    /// A collector keeping at most `max_buffer` bytes of each stream.
-    pub(crate) fn new(max_buffer: usize) -> Arc<Self> {
-        Arc::new(Self {
-            state: Mutex::new(Collected {
-                max_buffer,
-                ..Collected::default()
-            }),
-            changed: Condvar::new(),
-        })
-    }
-
-    /// Waits until the child ended, or `give_up` (told whether output overflowed) says to stop
-    /// waiting; asked every `tick` and on every overflow.
-    pub(crate) fn wait(
-        &self,
-        tick: Duration,
-        mut give_up: impl FnMut(bool) -> bool,
-    ) -> Option<Collected> {
-        let mut state = self.state.lock();
-        while state.exit.is_none() {
-            if give_up(state.overflowed) {
-                return None;
-            }
-            self.changed.wait_until(&mut state, Instant::now() + tick);
-        }
-        Some(std::mem::take(&mut *state))
-    }
-
-    fn output(&self, stream: WireStream, data: &[u8]) {
-        let mut state = self.state.lock();
-        let max = state.max_buffer;
-        let buf = match stream {
-            WireStream::Stdout => &mut state.stdout,
-            _ => &mut state.stderr,
-        };
-        let room = max.saturating_sub(buf.len());
-        buf.extend_from_slice(&data[..data.len().min(room)]);
-        if data.len() > room {
-            state.overflowed = true;
-            self.changed.notify_all();
-        }
-    }
-
-    fn exited(&self, code: i32, signal: u32) {
-        self.state.lock().exit = Some((code, signal));
-        self.changed.notify_all();
-    }
-}
-
 /// The child job's host.
 pub(super) struct ChildHost {
     sink: Arc<ChildSink>,
@@ -180,8 +112,12 @@ impl ChildSink {
                 parent.post(Input::Child { id: self.id, event });
             }
             Delivery::Collect(collector) => match event {
-                ChildEvent::Stdout(data) => collector.output(WireStream::Stdout, &data),
-                ChildEvent::Stderr(data) => collector.output(WireStream::Stderr, &data),
+                ChildEvent::Stdout(data) => {
+                    collector.output(WireStream::Stdout, &data, || self.child.cause().is_some())
+                }
+                ChildEvent::Stderr(data) => {
+                    collector.output(WireStream::Stderr, &data, || self.child.cause().is_some())
+                }
                 ChildEvent::Exit { code, signal } => collector.exited(code, signal),
             },
         }

@@ -1,6 +1,7 @@
-//! Child processes of a JS guest (`child_process`): each child is a guest job of its own in the
-//! same engine (a WASI command, `node`, or `sh -c` for a shell), started with the parent's
-//! mounts and limits, its stdio connected to the parent's event loop.
+//! Child processes of a JS guest (`child_process`) or a WASI command (`agentos_v2.proc_spawn`):
+//! each child is a guest job of its own in the same engine (a WASI command, `node`, or `sh -c`
+//! for a shell), started with the parent's mounts and limits, its stdio connected to the
+//! parent's event loop, or to a collector its waiting parent drains.
 //!
 //! ```text
 //!   childSpawn ─► resolve (shell::resolve) ─► Dispatch::run(child job, ChildHost)
@@ -14,6 +15,7 @@
 //! alive at once and in total. Going past a bound stops the root exec with `PROCESS_LIMIT`, so a
 //! fork bomb ends typed and its victims beside it are untouched.
 
+mod collector;
 mod host;
 
 use std::collections::HashMap;
@@ -24,7 +26,7 @@ use agentos_shell::{SandboxFs, SpawnError};
 use bytes::Bytes;
 use parking_lot::Mutex;
 
-pub(crate) use host::Collector;
+pub(crate) use collector::Collector;
 use host::{ChildHost, Delivery, InFlight};
 
 use crate::Dispatch;

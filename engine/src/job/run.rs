@@ -221,6 +221,7 @@ impl Run<'_> {
                     }
                 };
                 let stopper = inbox.stopper.clone();
+                let children = self.children(&inbox);
                 let stdio = GuestStdio::new(output, inbox);
                 let host = WasiHost { sandbox, stdio };
                 let job = WasmJob {
@@ -232,6 +233,7 @@ impl Run<'_> {
                     disk: variant.disk.as_ref(),
                     compile_hits: modules.compile_hits(),
                     memory_limit,
+                    children,
                 };
                 guest.run_wasm(job, host, &stopper, phases)
             }

@@ -38,5 +38,6 @@ mod soak;
 mod stress;
 mod support;
 mod synthetic_root;
+mod wasi_spawn;
 mod wasi_suite;
 mod wasm_commands;

@@ -14,12 +14,12 @@ fn bash(script: &str) -> ExecSpec {
     ExecSpec::new(["bash", "-c", script])
 }
 
-fn error_code(out: &Output) -> Option<ErrorCode> {
+pub(crate) fn error_code(out: &Output) -> Option<ErrorCode> {
     out.status.error.as_ref().map(|e| e.code)
 }
 
 /// Runs `hostile` and, beside it, a victim that must finish normally.
-async fn with_victim(sc: &Sidecar, hostile: ExecSpec) -> Output {
+pub(crate) async fn with_victim(sc: &Sidecar, hostile: ExecSpec) -> Output {
     let victim = bash("for i in 1 2 3; do echo $i; done | wc -l");
     let (out, victim) = tokio::join!(run(sc, hostile), run(sc, victim));
     assert_eq!(stdout(&victim).trim(), "3", "victim: {victim:?}");

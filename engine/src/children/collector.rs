@@ -1,0 +1,169 @@
+//! Where the output and exit of a child go when its parent waits for it: a `spawnSync` keeps
+//! it all (up to its `maxBuffer`), a WASI command's `proc_spawn` takes it as it comes.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use agentos_proto::v1::Stream as WireStream;
+use bytes::{Bytes, BytesMut};
+use parking_lot::{Condvar, Mutex};
+
+/// How often a child waiting for room looks whether it was stopped.
+const TICK: Duration = Duration::from_millis(10);
+
+/// What a waited-for child wrote, and how it ended.
+#[derive(Default)]
+pub(crate) struct Collector {
+    state: Mutex<Collected>,
+    changed: Condvar,
+    /// Streaming: the child waits while this many bytes are not taken (a full pipe); `None`:
+    /// output past `max_buffer` is dropped and flagged.
+    window: Option<usize>,
+}
+
+/// The collected output and exit.
+#[derive(Default)]
+pub(crate) struct Collected {
+    pub stdout: BytesMut,
+    pub stderr: BytesMut,
+    /// `(code, signal)` once it ended.
+    pub exit: Option<(i32, u32)>,
+    /// Output past `max_buffer` was dropped (Node's ENOBUFS).
+    pub overflowed: bool,
+    pub max_buffer: usize,
+}
+
+/// Output taken from a streaming collector, and the exit once it came (after all output).
+pub(crate) struct Taken {
+    pub stdout: Bytes,
+    pub stderr: Bytes,
+    pub exit: Option<(i32, u32)>,
+}
+
+impl Collector {
+    /// A collector keeping at most `max_buffer` bytes of each stream.
+    pub(crate) fn new(max_buffer: usize) -> Arc<Self> {
+        Arc::new(Self {
+            state: Mutex::new(Collected {
+                max_buffer,
+                ..Collected::default()
+            }),
+            changed: Condvar::new(),
+            window: None,
+        })
+    }
+
+    /// A collector its waiter drains with [`Collector::take`]; past `window` bytes not taken the
+    /// child waits.
+    pub(crate) fn streaming(window: usize) -> Arc<Self> {
+        Arc::new(Self {
+            state: Mutex::new(Collected::default()),
+            changed: Condvar::new(),
+            window: Some(window.max(1)),
+        })
+    }
+
+    /// Waits until the child ended, or `give_up` (told whether output overflowed) says to stop
+    /// waiting; asked every `tick` and on every overflow.
+    pub(crate) fn wait(
+        &self,
+        tick: Duration,
+        mut give_up: impl FnMut(bool) -> bool,
+    ) -> Option<Collected> {
+        let mut state = self.state.lock();
+        while state.exit.is_none() {
+            if give_up(state.overflowed) {
+                return None;
+            }
+            self.changed.wait_until(&mut state, Instant::now() + tick);
+        }
+        Some(std::mem::take(&mut *state))
+    }
+
+    /// What came since the last take, waiting up to `tick` for something to come.
+    pub(crate) fn take(&self, tick: Duration) -> Taken {
+        let mut state = self.state.lock();
+        if state.stdout.is_empty() && state.stderr.is_empty() && state.exit.is_none() {
+            self.changed.wait_until(&mut state, Instant::now() + tick);
+        }
+        let taken = Taken {
+            stdout: state.stdout.split().freeze(),
+            stderr: state.stderr.split().freeze(),
+            exit: state.exit,
+        };
+        self.changed.notify_all();
+        taken
+    }
+
+    /// The child wrote `data` on `stream` (a streaming child waits for room unless `stopped`).
+    pub(super) fn output(&self, stream: WireStream, data: &[u8], stopped: impl Fn() -> bool) {
+        let mut state = self.state.lock();
+        if let Some(window) = self.window {
+            loop {
+                let pending = state.stdout.len() + state.stderr.len();
+                if pending == 0 || pending + data.len() <= window {
+                    break;
+                }
+                if stopped() {
+                    return;
+                }
+                self.changed.wait_until(&mut state, Instant::now() + TICK);
+            }
+            match stream {
+                WireStream::Stdout => state.stdout.extend_from_slice(data),
+                _ => state.stderr.extend_from_slice(data),
+            }
+            self.changed.notify_all();
+            return;
+        }
+        let max = state.max_buffer;
+        let buf = match stream {
+            WireStream::Stdout => &mut state.stdout,
+            _ => &mut state.stderr,
+        };
+        let room = max.saturating_sub(buf.len());
+        buf.extend_from_slice(&data[..data.len().min(room)]);
+        if data.len() > room {
+            state.overflowed = true;
+            self.changed.notify_all();
+        }
+    }
+
+    pub(super) fn exited(&self, code: i32, signal: u32) {
+        self.state.lock().exit = Some((code, signal));
+        self.changed.notify_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_streaming_child_waits_for_room_and_its_exit_comes_after_its_output() {
+        let c = Collector::streaming(4);
+        c.output(WireStream::Stdout, b"abc", || false);
+        let writer = {
+            let c = c.clone();
+            std::thread::spawn(move || {
+                c.output(WireStream::Stderr, b"de", || false);
+                c.exited(3, 0);
+            })
+        };
+        std::thread::sleep(Duration::from_millis(30));
+        let first = c.take(TICK);
+        assert_eq!(&first.stdout[..], b"abc");
+        writer.join().unwrap();
+        let rest = c.take(TICK);
+        assert_eq!(&rest.stderr[..], b"de");
+        assert_eq!(rest.exit, Some((3, 0)));
+    }
+
+    #[test]
+    fn a_stopped_streaming_child_does_not_wait_for_room() {
+        let c = Collector::streaming(2);
+        c.output(WireStream::Stdout, b"ab", || false);
+        c.output(WireStream::Stdout, b"cd", || true);
+        assert_eq!(&c.take(TICK).stdout[..], b"ab");
+    }
+}
