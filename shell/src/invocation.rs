@@ -213,6 +213,7 @@ fn new_shell(ctx: Arc<Ctx>, inv: &Invocation, opts: Opts, stop: Stop) -> Result<
         pid: inv.pid,
         subst_status: None,
         detach: None,
+        declared_arrays: Vec::new(),
     })
 }
 

@@ -135,6 +135,9 @@ pub(crate) struct Shell {
     /// When set, external commands are started and their pids collected here instead of
     /// waited for (a pipeline stage started directly).
     pub detach: Option<Vec<Pid>>,
+    /// `NAME=(...)` arguments of a declaration builtin (`local a=(x y)`), assigned once it ran,
+    /// with whether NAME was read-only before (`readonly a=(x)` may assign what it declares).
+    pub declared_arrays: Vec<(ast::Assignment, bool)>,
 }
 
 impl Shell {
@@ -163,6 +166,7 @@ impl Shell {
             pid: self.pid,
             subst_status: None,
             detach: None,
+            declared_arrays: Vec::new(),
         })
     }
 
@@ -240,7 +244,13 @@ impl Shell {
     pub fn set_var(&mut self, name: &str, value: String) -> Res<bool> {
         let export = self.opts.allexport;
         let r = self.vars.update(name, |v| {
-            v.value = Some(value);
+            // An array's `$a` is `${a[0]}`, and so is `a=x`.
+            match v.array.as_mut() {
+                Some(elements) => {
+                    elements.insert(0, value);
+                }
+                None => v.value = Some(value),
+            }
             v.exported |= export;
         });
         self.set_result(name, r)

@@ -2,7 +2,7 @@
 //! dynamic scoping as bash has it. Every byte of names and values is charged to the exec's
 //! memory budget while it lives.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::error::ShellError;
@@ -11,12 +11,79 @@ use crate::limits::Budget;
 /// One variable.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct Var {
-    /// Its value (`None`: declared, e.g. `local x` or `export x`, but unset).
+    /// Its value (`None`: declared, e.g. `local x` or `export x`, but unset; or an array).
     pub value: Option<String>,
+    /// An indexed array's elements (`$a` is `${a[0]}`); never exported.
+    pub array: Option<Array>,
     /// Passed to commands' environments.
     pub exported: bool,
     /// Assignments fail.
     pub readonly: bool,
+}
+
+/// An indexed array: its elements by index, and their bytes (kept as it changes, so a
+/// variable's size costs nothing to know).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Array {
+    elements: BTreeMap<usize, String>,
+    bytes: usize,
+}
+
+/// What one element costs beyond its text.
+const ELEMENT_BYTES: usize = 24;
+
+impl Array {
+    pub fn get(&self, index: usize) -> Option<&String> {
+        self.elements.get(&index)
+    }
+
+    /// Sets element `index`; returns nothing (the old value is dropped).
+    pub fn insert(&mut self, index: usize, value: String) {
+        self.bytes += value.len() + ELEMENT_BYTES;
+        if let Some(old) = self.elements.insert(index, value) {
+            self.bytes -= old.len() + ELEMENT_BYTES;
+        }
+    }
+
+    /// Appends `text` to element `index` (created empty).
+    pub fn append(&mut self, index: usize, text: &str) {
+        let slot = self.elements.entry(index).or_insert_with(|| {
+            self.bytes += ELEMENT_BYTES;
+            String::new()
+        });
+        slot.push_str(text);
+        self.bytes += text.len();
+    }
+
+    pub fn remove(&mut self, index: usize) {
+        if let Some(old) = self.elements.remove(&index) {
+            self.bytes -= old.len() + ELEMENT_BYTES;
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.elements.clear();
+        self.bytes = 0;
+    }
+
+    /// One past the last index.
+    pub fn end(&self) -> usize {
+        self.elements.keys().next_back().map_or(0, |k| k + 1)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&usize, &String)> {
+        self.elements.iter()
+    }
+}
+
+impl FromIterator<(usize, String)> for Array {
+    fn from_iter<I: IntoIterator<Item = (usize, String)>>(items: I) -> Self {
+        let mut array = Array::default();
+        for (index, value) in items {
+            array.insert(index, value);
+        }
+        array
+    }
 }
 
 /// Why an assignment failed.
@@ -38,7 +105,8 @@ pub(crate) struct Vars {
 }
 
 fn size(name: &str, var: &Var) -> usize {
-    name.len() + var.value.as_ref().map_or(0, String::len) + 16
+    let elements = var.array.as_ref().map_or(0, |a| a.bytes);
+    name.len() + var.value.as_ref().map_or(0, String::len) + elements + 16
 }
 
 impl Vars {
@@ -72,9 +140,18 @@ impl Vars {
             .or_else(|| self.global.get(name))
     }
 
-    /// The value of `name` when set.
+    /// The value of `name` when set (element 0 of an array).
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.get_var(name).and_then(|v| v.value.as_deref())
+        let var = self.get_var(name)?;
+        match &var.array {
+            Some(elements) => elements.get(0).map(String::as_str),
+            None => var.value.as_deref(),
+        }
+    }
+
+    /// The elements of array `name` (`None`: not an array).
+    pub fn array(&self, name: &str) -> Option<&Array> {
+        self.get_var(name)?.array.as_ref()
     }
 
     fn slot(&mut self, name: &str) -> &mut HashMap<String, Var> {
@@ -91,24 +168,36 @@ impl Vars {
         self.update(name, |v| v.value = Some(value))
     }
 
-    /// Changes `name` with `f` where it lives, creating it globally if missing.
+    /// Changes `name` with `f` where it lives, creating it globally if missing. In place: an
+    /// array's update costs no copy of its elements.
     pub fn update(&mut self, name: &str, f: impl FnOnce(&mut Var)) -> Result<(), SetError> {
         let budget = self.budget.clone();
         let table = self.slot(name);
-        let old = table.get(name).cloned().unwrap_or_default();
-        let mut new = old.clone();
-        f(&mut new);
-        if old.readonly && new.value != old.value {
+        let existed = table.contains_key(name);
+        let var = table.entry(name.to_string()).or_default();
+        let was = if existed { size(name, var) } else { 0 };
+        let before = var.readonly.then(|| var.clone());
+        f(var);
+        if let Some(old) = before
+            && (var.value != old.value || var.array != old.array)
+        {
+            *var = old;
             return Err(SetError::ReadOnly);
         }
-        let (was, now) = (size(name, &old), size(name, &new));
+        let now = size(name, var);
         if now > was {
-            budget.charge(now - was).map_err(SetError::Budget)?;
+            if let Err(e) = budget.charge(now - was) {
+                // Over the budget (the exec is ending): the variable goes, with what it held.
+                table.remove(name);
+                budget.release(was);
+                self.bytes -= was;
+                return Err(SetError::Budget(e));
+            }
+            self.bytes += now - was;
         } else {
             budget.release(was - now);
+            self.bytes -= was - now;
         }
-        table.insert(name.to_string(), new);
-        self.bytes = self.bytes + now - was;
         Ok(())
     }
 
@@ -237,6 +326,33 @@ mod tests {
             v.set("x", "a".repeat(200)),
             Err(SetError::Budget(_))
         ));
+    }
+
+    #[test]
+    fn an_array_s_bytes_follow_its_changes() {
+        let mut a: Array = [(0, "ab".to_string()), (5, "c".to_string())]
+            .into_iter()
+            .collect();
+        assert_eq!(a.bytes, 3 + 2 * ELEMENT_BYTES);
+        a.insert(0, "xyz".into());
+        a.append(7, "de");
+        a.remove(5);
+        assert_eq!(a.bytes, 5 + 2 * ELEMENT_BYTES);
+        assert_eq!(a.end(), 8);
+        a.clear();
+        assert_eq!((a.bytes, a.end()), (0, 0));
+    }
+
+    #[test]
+    fn unset_releases_what_assignment_charged() {
+        let budget = Arc::new(Budget::new(1 << 20));
+        let mut v = Vars::new(budget.clone());
+        v.update("a", |var| {
+            var.array = Some([(0, "x".repeat(100))].into_iter().collect())
+        })
+        .unwrap();
+        v.unset("a").unwrap();
+        assert_eq!(v.bytes, 0);
     }
 
     #[test]

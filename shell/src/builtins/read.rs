@@ -11,6 +11,8 @@ struct Opts {
     count: Option<usize>,
     fd: usize,
     prompt: Option<String>,
+    /// `-a NAME`: the fields go to array NAME.
+    array: Option<String>,
 }
 
 /// Longest line `read` accepts.
@@ -80,7 +82,13 @@ pub(crate) fn read(sh: &mut Shell, argv: &[String]) -> Res<i32> {
         .chars()
         .zip(escaped.iter().copied().chain(std::iter::repeat(false)))
         .collect();
-    assign(sh, &names, &line)?;
+    match &opts.array {
+        Some(array) => {
+            let fields = fields(sh, &line).into_iter().enumerate().collect();
+            sh.set_array(array, fields)?;
+        }
+        None => assign(sh, &names, &line)?,
+    }
     Ok(i32::from(eof))
 }
 
@@ -91,6 +99,7 @@ fn parse(argv: &[String]) -> Result<(Opts, Vec<String>), String> {
         count: None,
         fd: 0,
         prompt: None,
+        array: None,
     };
     let mut i = 1;
     while let Some(a) = argv.get(i).filter(|a| a.starts_with('-') && a.len() > 1) {
@@ -118,7 +127,7 @@ fn parse(argv: &[String]) -> Result<(Opts, Vec<String>), String> {
                     .parse()
                     .map_err(|_| "invalid file descriptor".to_string())?
             }
-            "-a" => return Err("-a: arrays are not supported".into()),
+            "-a" => o.array = Some(value(&mut i)?),
             s if s.chars().skip(1).all(|c| "rse".contains(c)) => o.raw |= s.contains('r'),
             other => return Err(format!("{other}: invalid option")),
         }
@@ -130,47 +139,101 @@ fn parse(argv: &[String]) -> Result<(Opts, Vec<String>), String> {
     Ok((o, argv[i.min(argv.len())..].to_vec()))
 }
 
-/// Splits `line` (chars with their escaped flag) over `names` by `$IFS`.
+/// Splits `line` (chars with their escaped flag) over `names` by `$IFS`: the last name gets
+/// the rest of the line.
 fn assign(sh: &mut Shell, names: &[String], line: &[(char, bool)]) -> Res<()> {
     if names.is_empty() {
         let text: String = line.iter().map(|(c, _)| c).collect();
         sh.set_var("REPLY", text)?;
         return Ok(());
     }
-    let ifs = sh.ifs();
-    let is_ifs = |&(c, esc): &(char, bool)| !esc && ifs.contains(c);
-    let is_ws =
-        |&(c, esc): &(char, bool)| !esc && ifs.contains(c) && matches!(c, ' ' | '\t' | '\n');
-    let mut pos = line.iter().take_while(|c| is_ws(c)).count();
+    let mut fields = Fields::new(sh.ifs(), line);
     for (k, name) in names.iter().enumerate() {
-        let value: String = if k + 1 == names.len() {
-            let mut end = line.len();
-            while end > pos && is_ws(&line[end - 1]) {
-                end -= 1;
-            }
-            line[pos..end].iter().map(|(c, _)| c).collect()
+        let value = if k + 1 == names.len() {
+            fields.rest()
         } else {
-            let start = pos;
-            while pos < line.len() && !is_ifs(&line[pos]) {
-                pos += 1;
-            }
-            let field: String = line[start..pos].iter().map(|(c, _)| c).collect();
-            while pos < line.len() && is_ws(&line[pos]) {
-                pos += 1;
-            }
-            if pos < line.len() && is_ifs(&line[pos]) && !is_ws(&line[pos]) {
-                pos += 1;
-                while pos < line.len() && is_ws(&line[pos]) {
-                    pos += 1;
-                }
-            }
-            field
+            fields.next_field()
         };
         if !sh.set_var(name, value)? {
             return Ok(());
         }
     }
     Ok(())
+}
+
+/// `read -a`: every field of `line`.
+fn fields(sh: &Shell, line: &[(char, bool)]) -> Vec<String> {
+    let mut fields = Fields::new(sh.ifs(), line);
+    let mut out = Vec::new();
+    while !fields.done() {
+        out.push(fields.next_field());
+    }
+    out
+}
+
+/// `read`'s field splitting: `$IFS` characters separate, escaped ones do not, runs of IFS
+/// white space count once.
+struct Fields<'a> {
+    ifs: String,
+    line: &'a [(char, bool)],
+    pos: usize,
+}
+
+impl<'a> Fields<'a> {
+    fn new(ifs: String, line: &'a [(char, bool)]) -> Self {
+        let mut f = Self { ifs, line, pos: 0 };
+        f.skip_ws();
+        f
+    }
+
+    fn is_ifs(&self, i: usize) -> bool {
+        let (c, esc) = self.line[i];
+        !esc && self.ifs.contains(c)
+    }
+
+    fn is_ws(&self, i: usize) -> bool {
+        self.is_ifs(i) && matches!(self.line[i].0, ' ' | '\t' | '\n')
+    }
+
+    fn skip_ws(&mut self) {
+        while self.pos < self.line.len() && self.is_ws(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    fn done(&self) -> bool {
+        self.pos >= self.line.len()
+    }
+
+    fn text(&self, start: usize, end: usize) -> String {
+        self.line[start..end].iter().map(|(c, _)| c).collect()
+    }
+
+    /// The next field, and the separator after it.
+    fn next_field(&mut self) -> String {
+        let start = self.pos;
+        while self.pos < self.line.len() && !self.is_ifs(self.pos) {
+            self.pos += 1;
+        }
+        let field = self.text(start, self.pos);
+        self.skip_ws();
+        if self.pos < self.line.len() && self.is_ifs(self.pos) && !self.is_ws(self.pos) {
+            self.pos += 1;
+            self.skip_ws();
+        }
+        field
+    }
+
+    /// The rest of the line, without trailing IFS white space.
+    fn rest(&mut self) -> String {
+        let mut end = self.line.len();
+        while end > self.pos && self.is_ws(end - 1) {
+            end -= 1;
+        }
+        let rest = self.text(self.pos.min(end), end);
+        self.pos = self.line.len();
+        rest
+    }
 }
 
 /// `getopts` is not provided.

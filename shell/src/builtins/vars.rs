@@ -50,7 +50,9 @@ pub(crate) fn set(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     if argv.len() == 1 {
         let mut text = String::new();
         for (k, v) in sh.vars.visible() {
-            if let Some(val) = v.value {
+            if let Some(elements) = v.array {
+                text.push_str(&format!("{k}={}\n", array_text(&elements)));
+            } else if let Some(val) = v.value {
                 text.push_str(&format!("{k}={}\n", quote_value(&val)));
             }
         }
@@ -180,26 +182,43 @@ fn declare_each(
     Ok(status)
 }
 
-fn print_vars(sh: &mut Shell, who: &str, flag: &str, pick: impl Fn(&Var) -> bool) -> Res<i32> {
+fn print_vars(sh: &mut Shell, who: &str, pick: impl Fn(&Var) -> bool) -> Res<i32> {
     let mut text = String::new();
     for (k, v) in sh.vars.visible() {
         if pick(&v) {
-            match v.value {
-                Some(val) => {
-                    text.push_str(&format!("declare {flag} {k}=\"{}\"\n", escape_dq(&val)))
-                }
-                None => text.push_str(&format!("declare {flag} {k}\n")),
-            }
+            text.push_str(&declaration(&k, &v));
         }
     }
     sh.print(who, &text)
+}
+
+/// How `declare -p` prints a variable: `declare -arx NAME=VALUE`.
+fn declaration(name: &str, v: &Var) -> String {
+    let mut flags = String::from("-");
+    for (on, c) in [
+        (v.array.is_some(), 'a'),
+        (v.readonly, 'r'),
+        (v.exported, 'x'),
+    ] {
+        if on {
+            flags.push(c);
+        }
+    }
+    if flags == "-" {
+        flags.push('-');
+    }
+    match (&v.array, &v.value) {
+        (Some(elements), _) => format!("declare {flags} {name}={}\n", array_text(elements)),
+        (None, Some(val)) => format!("declare {flags} {name}=\"{}\"\n", escape_dq(val)),
+        (None, None) => format!("declare {flags} {name}\n"),
+    }
 }
 
 /// `export [-n] [-p] NAME[=VALUE]...`.
 pub(crate) fn export(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     let (opts, args) = options(argv);
     if args.is_empty() {
-        return print_vars(sh, "export", "-x", |v| v.exported);
+        return print_vars(sh, "export", |v| v.exported);
     }
     let on = !opts.contains('n');
     declare_each(sh, "export", args, false, |v| v.exported = on)
@@ -209,35 +228,76 @@ pub(crate) fn export(sh: &mut Shell, argv: &[String]) -> Res<i32> {
 pub(crate) fn readonly(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     let (_, args) = options(argv);
     if args.is_empty() {
-        return print_vars(sh, "readonly", "-r", |v| v.readonly);
+        return print_vars(sh, "readonly", |v| v.readonly);
     }
     declare_each(sh, "readonly", args, false, |v| v.readonly = true)
 }
 
-/// `local NAME[=VALUE]...` (functions only).
+/// `local [-a] NAME[=VALUE]...` (functions only).
 pub(crate) fn local(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     if sh.functions == 0 {
         return sh.builtin_error("local", "can only be used in a function", 1);
     }
-    let (_, args) = options(argv);
-    declare_each(sh, "local", args, true, |_| {})
+    let (opts, args) = options(argv);
+    if opts.contains('A') {
+        return sh.builtin_error("local", "associative arrays are not supported", 2);
+    }
+    let status = declare_each(sh, "local", args, true, |_| {})?;
+    arrays_of(sh, &opts, args, status)
 }
 
-/// `declare`/`typeset` `[-xrgp] NAME[=VALUE]...` (no arrays or integer attributes).
+/// `declare`/`typeset` `[-axrgp] NAME[=VALUE]...` (no associative arrays or integer
+/// attributes).
 pub(crate) fn declare(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     let (opts, args) = options(argv);
-    if opts.contains('a') || opts.contains('A') {
-        return sh.builtin_error(&argv[0], "arrays are not supported", 2);
+    if opts.contains('A') {
+        return sh.builtin_error(&argv[0], "associative arrays are not supported", 2);
     }
     if args.is_empty() {
-        return print_vars(sh, &argv[0], "--", |_| true);
+        return print_vars(sh, &argv[0], |_| true);
+    }
+    if opts.contains('p') {
+        return print_named(sh, &argv[0], args);
     }
     let local = sh.functions > 0 && !opts.contains('g');
     let (x, r) = (opts.contains('x'), opts.contains('r'));
-    declare_each(sh, &argv[0], args, local, |v| {
+    let status = declare_each(sh, &argv[0], args, local, |v| {
         v.exported |= x;
         v.readonly |= r;
-    })
+    })?;
+    arrays_of(sh, &opts, args, status)
+}
+
+/// `declare -p NAME...`.
+fn print_named(sh: &mut Shell, who: &str, names: &[String]) -> Res<i32> {
+    let mut status = 0;
+    for name in names {
+        match sh.vars.get_var(name).cloned() {
+            Some(v) => {
+                let text = declaration(name, &v);
+                sh.print(who, &text)?;
+            }
+            None => {
+                sh.builtin_error(who, &format!("{name}: not found"), 1)?;
+                status = 1;
+            }
+        }
+    }
+    Ok(status)
+}
+
+/// With `-a`, makes each declared name an array.
+fn arrays_of(sh: &mut Shell, opts: &str, args: &[String], status: i32) -> Res<i32> {
+    if !opts.contains('a') || status != 0 {
+        return Ok(status);
+    }
+    for a in args {
+        let (name, _) = split_assignment(a);
+        if !sh.declare_array(name)? {
+            return Ok(1);
+        }
+    }
+    Ok(status)
 }
 
 /// `unset [-v | -f] NAME...`.
@@ -247,6 +307,12 @@ pub(crate) fn unset(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     for name in args {
         if opts.contains('f') {
             sh.funcs.remove(name);
+            continue;
+        }
+        if let Some((array, index)) = element_name(name) {
+            if !sh.unset_element(array, index)? {
+                status = 1;
+            }
             continue;
         }
         if !is_name(name) {
@@ -270,6 +336,13 @@ pub(crate) fn unset(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     Ok(status)
 }
 
+/// `NAME[INDEX]` as its parts.
+fn element_name(word: &str) -> Option<(&str, &str)> {
+    let (name, rest) = word.split_once('[')?;
+    let index = rest.strip_suffix(']')?;
+    is_name(name).then_some((name, index))
+}
+
 /// Leading `-xyz` options of a builtin (letters joined) and the rest.
 fn options(argv: &[String]) -> (String, &[String]) {
     let mut opts = String::new();
@@ -288,6 +361,15 @@ fn options(argv: &[String]) -> (String, &[String]) {
         }
     }
     (opts, &argv[i.min(argv.len())..])
+}
+
+/// An array as `declare -p` and `set` print it: `([0]="x" [1]="y")`.
+fn array_text(elements: &crate::vars::Array) -> String {
+    let items: Vec<String> = elements
+        .iter()
+        .map(|(i, v)| format!("[{i}]=\"{}\"", escape_dq(v)))
+        .collect();
+    format!("({})", items.join(" "))
 }
 
 fn escape_dq(s: &str) -> String {

@@ -97,7 +97,16 @@ impl Shell {
 
     fn run_stages(&mut self, seq: &[ast::Command]) -> Res<i32> {
         match seq {
-            [one] => self.run_command(one),
+            [one] => {
+                let status = self.run_command(one)?;
+                // As bash: a compound command other than a subshell leaves `PIPESTATUS` to
+                // the pipelines inside it.
+                if !matches!(one, ast::Command::Compound(c, _) if !matches!(c, ast::CompoundCommand::Subshell(_)))
+                {
+                    self.set_pipestatus(&[status])?;
+                }
+                Ok(status)
+            }
             many => self.run_multi(many),
         }
     }

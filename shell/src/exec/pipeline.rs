@@ -9,7 +9,7 @@
 //! ```
 //! Running one stage inline saves a thread for the common `builtin | guest` shapes; it never
 //! deadlocks because every other stage is already running when it starts. The status is the
-//! last stage's, or with `pipefail` the last non-zero one.
+//! last stage's, or with `pipefail` the last non-zero one; `PIPESTATUS` has them all.
 
 use brush_parser::ast;
 
@@ -74,6 +74,7 @@ impl Shell {
                 Stage::Done(s) => s,
             });
         }
+        self.set_pipestatus(&statuses)?;
         Ok(pipeline_status(&statuses, self.opts.pipefail))
     }
 

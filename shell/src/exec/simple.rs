@@ -15,6 +15,7 @@ impl Shell {
     /// Runs one simple command.
     pub fn run_simple(&mut self, cmd: &ast::SimpleCommand) -> Res<i32> {
         self.subst_status = None;
+        self.declared_arrays.clear();
         if let Some(line) = first_line(cmd) {
             self.line = line;
         }
@@ -44,7 +45,36 @@ impl Shell {
             Err(e) => return Err(e),
         };
         self.trace(&values, &argv)?;
-        self.with_redirects(&redirects, |s| s.dispatch(argv, values, false))
+        let status = self.with_redirects(&redirects, |s| s.dispatch(argv, values, false))?;
+        self.assign_declared_arrays(status)
+    }
+
+    /// After `local`/`declare`... ran: its `NAME=(...)` arguments (none when it failed).
+    fn assign_declared_arrays(&mut self, status: i32) -> Res<i32> {
+        let declared = std::mem::take(&mut self.declared_arrays);
+        if status != 0 {
+            return Ok(status);
+        }
+        for (a, was_readonly) in &declared {
+            let (ast::AssignmentName::VariableName(name), ast::AssignmentValue::Array(items)) =
+                (&a.name, &a.value)
+            else {
+                continue;
+            };
+            let readonly = self.vars.get_var(name).is_some_and(|v| v.readonly);
+            let lift = readonly && !was_readonly;
+            if lift {
+                self.vars.update(name, |v| v.readonly = false).ok();
+            }
+            let assigned = self.assign_array(name, items, a.append)?;
+            if lift {
+                self.vars.update(name, |v| v.readonly = true).ok();
+            }
+            if !assigned {
+                return Ok(1);
+            }
+        }
+        Ok(status)
     }
 
     fn expand_argv(
@@ -62,6 +92,16 @@ impl Shell {
         for item in cmd.suffix.iter().flat_map(|s| &s.0) {
             match item {
                 Item::Word(w) => argv.extend(self.expand_fields(w)?),
+                Item::AssignmentWord(a, _)
+                    if declaration && matches!(a.value, ast::AssignmentValue::Array(_)) =>
+                {
+                    // The builtin declares the name; the list is assigned after it ran.
+                    if let ast::AssignmentName::VariableName(name) = &a.name {
+                        argv.push(name.clone());
+                        let readonly = self.vars.get_var(name).is_some_and(|v| v.readonly);
+                        self.declared_arrays.push((a.clone(), readonly));
+                    }
+                }
                 Item::AssignmentWord(_, w) if declaration => {
                     argv.push(self.expand_string(&w.value)?);
                 }
@@ -91,6 +131,13 @@ impl Shell {
             }
         }
         for a in assigns {
+            match self.assign_indexed(a) {
+                Ok(None) => {}
+                Ok(Some(true)) => continue,
+                Ok(Some(false)) => return Err(Flow::Exit(self.error_status(1))),
+                Err(Flow::Fail(n)) => return Ok(n),
+                Err(e) => return Err(e),
+            }
             let values = match self.assignment_values(&[a]) {
                 Ok(v) => v,
                 Err(Flow::Fail(n)) => return Ok(n),
@@ -104,6 +151,33 @@ impl Shell {
             }
         }
         Ok(self.subst_status.unwrap_or(0))
+    }
+
+    /// `a=(...)`, `a+=(...)`, `a[i]=v`, `a[i]+=v` (`None`: a scalar assignment; `Some(false)`:
+    /// refused).
+    fn assign_indexed(&mut self, a: &ast::Assignment) -> Res<Option<bool>> {
+        match (&a.name, &a.value) {
+            (ast::AssignmentName::VariableName(name), ast::AssignmentValue::Array(items)) => {
+                self.assign_array(name, items, a.append).map(Some)
+            }
+            (
+                ast::AssignmentName::ArrayElementName(name, index),
+                ast::AssignmentValue::Scalar(w),
+            ) => {
+                let value = self.expand_assignment(&w.value)?;
+                self.assign_element(name, index, value, a.append).map(Some)
+            }
+            (
+                ast::AssignmentName::ArrayElementName(name, index),
+                ast::AssignmentValue::Array(_),
+            ) => {
+                self.error(&format!(
+                    "{name}[{index}]: cannot assign list to array member"
+                ))?;
+                Err(Flow::Fail(1))
+            }
+            (ast::AssignmentName::VariableName(_), ast::AssignmentValue::Scalar(_)) => Ok(None),
+        }
     }
 
     /// `exec` without a command: the redirections stay.
@@ -143,7 +217,7 @@ impl Shell {
     }
 
     /// An assignment's value: a string expansion, with `~` expanded at the start.
-    fn expand_assignment(&mut self, word: &str) -> Res<String> {
+    pub(crate) fn expand_assignment(&mut self, word: &str) -> Res<String> {
         if let Some(rest) = word.strip_prefix('~')
             && (rest.is_empty() || rest.starts_with('/'))
         {

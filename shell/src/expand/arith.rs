@@ -134,7 +134,13 @@ impl Shell {
 
     fn read_target(&mut self, t: &ArithmeticTarget) -> Res<Result<i64, String>> {
         let name = target_name(t);
-        let value = self.vars.get(name).map(str::to_string);
+        let value = match t {
+            ArithmeticTarget::Variable(n) => self.vars.get(n).map(str::to_string),
+            ArithmeticTarget::ArrayElement(n, index) => match self.eval(index)? {
+                Ok(i) => self.element_at(n, &i.to_string(), i)?,
+                Err(e) => return Ok(Err(e)),
+            },
+        };
         let Some(value) = value else {
             if self.opts.nounset {
                 self.error(&format!("{name}: unbound variable"))?;
@@ -158,8 +164,17 @@ impl Shell {
     }
 
     fn write_target(&mut self, t: &ArithmeticTarget, v: i64) -> Res<()> {
-        let name = target_name(t).to_string();
-        if !self.set_var(&name, v.to_string())? {
+        let done = match t {
+            ArithmeticTarget::Variable(name) => self.set_var(name, v.to_string())?,
+            ArithmeticTarget::ArrayElement(name, index) => match self.eval(index)? {
+                Ok(i) => self.assign_element_at(name, &i.to_string(), i, v.to_string(), false)?,
+                Err(e) => {
+                    self.error(&e)?;
+                    return Err(Flow::Exit(1));
+                }
+            },
+        };
+        if !done {
             return Err(Flow::Exit(1));
         }
         Ok(())

@@ -1,6 +1,6 @@
 //! Parameter expansion: `$x`, `${x:-w}`, `${x:=w}`, `${x:?w}`, `${x:+w}`, `${#x}`,
 //! `${x#p}`/`##`/`%`/`%%`, `${x:o:l}`, `${x/p/r}` and friends, `${x^^}`/`${x,,}`,
-//! `${!x}`, and the special parameters.
+//! `${!x}`, the special parameters, and arrays' `${a[i]}`, `${a[@]}`, `${!a[@]}` (`arrays.rs`).
 
 use brush_parser::word::{
     Parameter, ParameterExpr, ParameterTestType, ParameterTransformOp, SpecialParameter,
@@ -234,15 +234,17 @@ impl Shell {
                     .vars
                     .visible()
                     .into_iter()
-                    .filter(|(k, v)| k.starts_with(&prefix) && v.value.is_some())
+                    .filter(|(k, v)| {
+                        k.starts_with(&prefix) && (v.value.is_some() || v.array.is_some())
+                    })
                     .map(|(k, _)| k)
                     .collect();
                 Value::List(names, concatenate)
             }
-            E::MemberKeys { variable_name, .. } => match self.vars.get(&variable_name) {
-                Some(_) => Value::Str("0".into()),
-                None => Value::Str(String::new()),
-            },
+            E::MemberKeys {
+                variable_name,
+                concatenate,
+            } => Value::List(self.element_keys(&variable_name), concatenate),
             _ => Value::Str(String::new()),
         })
     }
@@ -271,7 +273,7 @@ impl Shell {
     }
 
     fn lookup(&mut self, parameter: &Parameter, indirect: bool) -> Res<Value> {
-        let v = self.raw_value(parameter);
+        let v = self.value_of(parameter)?;
         if !indirect {
             return Ok(v);
         }
@@ -282,12 +284,24 @@ impl Shell {
         };
         let opts = crate::parse::options(self.ctx.posix);
         match brush_parser::word::parse_parameter(&name, &opts) {
-            Ok(p) => Ok(self.raw_value(&p)),
+            Ok(p) => self.value_of(&p),
             Err(_) => {
                 self.error(&format!("{name}: invalid variable name"))?;
                 Err(Flow::Exit(1))
             }
         }
+    }
+
+    fn value_of(&mut self, parameter: &Parameter) -> Res<Value> {
+        Ok(match parameter {
+            Parameter::NamedWithIndex { name, index } => {
+                self.element(name, index)?.map_or(Value::Unset, Value::Str)
+            }
+            Parameter::NamedWithAllIndices { name, concatenate } => {
+                Value::List(self.all_elements(name), *concatenate)
+            }
+            other => self.raw_value(other),
+        })
     }
 
     fn raw_value(&self, parameter: &Parameter) -> Value {
@@ -299,14 +313,10 @@ impl Shell {
                 .map_or(Value::Unset, |s| Value::Str(s.clone())),
             Parameter::Special(s) => self.special(s),
             Parameter::Named(name) => self.named(name),
-            Parameter::NamedWithIndex { name, index } => match index.trim() {
-                "0" | "" => self.named(name),
-                _ => Value::Unset,
-            },
-            Parameter::NamedWithAllIndices { name, concatenate } => match self.named(name) {
-                Value::Str(s) => Value::List(vec![s], *concatenate),
-                _ => Value::List(Vec::new(), *concatenate),
-            },
+            // Subscripts are arithmetic: `value_of` has them.
+            Parameter::NamedWithIndex { .. } | Parameter::NamedWithAllIndices { .. } => {
+                Value::Unset
+            }
         }
     }
 

@@ -224,6 +224,22 @@ async fn a_huge_capture_ends_with_memory_limit() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn an_array_growing_without_bound_ends_with_memory_limit() {
+    let sc = sidecar().await;
+    let script = "x=$(printf '%0100000d' 0); while :; do a+=(\"$x\"); done";
+    let out = with_victim(&sc, bash(script).timeout_ms(60_000)).await;
+    assert_eq!(error_code(&out), Some(ErrorCode::MemoryLimit), "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_huge_array_subscript_is_one_sparse_element() {
+    let sc = sidecar().await;
+    let script = "a[9223372036854775807]=x; a[-1]+=y; echo ${#a[@]} ${!a[@]} ${a[-1]}";
+    let out = run(&sc, bash(script)).await;
+    assert_eq!(stdout(&out), "1 9223372036854775807 xy\n", "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_guest_without_a_root_mount_still_has_a_read_only_root() {
     let sc = sidecar().await;
     let dir = scratch("sh-root");

@@ -1,0 +1,5 @@
+set -o pipefail
+false | true
+echo "$? ${PIPESTATUS[@]}"
+true | false | true
+echo "$? ${PIPESTATUS[@]}"
