@@ -12,6 +12,7 @@ mod gzip;
 mod jq;
 pub mod registry;
 mod tar;
+mod timeout;
 
 use std::ffi::OsString;
 use std::io::Write;

@@ -132,6 +132,7 @@ const OTHERS: &[(&str, Main)] = &[
     ("jq", crate::jq::main),
     ("sed", sed_main),
     ("tar", crate::tar::main),
+    ("timeout", crate::timeout::main),
     ("xargs", xargs_main),
     ("zcat", crate::gzip::zcat_main),
 ];

@@ -295,6 +295,54 @@ export function agentos_proc_spawn(
   flags,
   statusPtr,
 ) {
+  return procSpawn(argvBuf, argvLen, envBuf, envLen, cwdBuf, cwdLen, flags, 0, 0, statusPtr, 2);
+}
+
+/**
+ * `agentos_v2.proc_spawn_timeout(..., flags, timeout_ms, signal, status_ptr) -> errno`: as
+ * `proc_spawn`, but past `timeout_ms` (u32, 0: never) the child is sent `signal` (0: SIGTERM);
+ * at `status_ptr` three u32s: exit code, signal, and 1 if the timeout fired.
+ */
+export function agentos_proc_spawn_timeout(
+  argvBuf,
+  argvLen,
+  envBuf,
+  envLen,
+  cwdBuf,
+  cwdLen,
+  flags,
+  timeoutMs,
+  signal,
+  statusPtr,
+) {
+  return procSpawn(
+    argvBuf,
+    argvLen,
+    envBuf,
+    envLen,
+    cwdBuf,
+    cwdLen,
+    flags,
+    timeoutMs >>> 0,
+    signal >>> 0,
+    statusPtr,
+    3,
+  );
+}
+
+function procSpawn(
+  argvBuf,
+  argvLen,
+  envBuf,
+  envLen,
+  cwdBuf,
+  cwdLen,
+  flags,
+  timeoutMs,
+  signal,
+  statusPtr,
+  words,
+) {
   wasiRefresh();
   argvBuf >>>= 0;
   argvLen >>>= 0;
@@ -306,16 +354,17 @@ export function agentos_proc_spawn(
   statusPtr >>>= 0;
   if ((flags & ~PROC_INHERIT_ENV) !== 0) return WASI_EINVAL;
   const inherit = (flags & PROC_INHERIT_ENV) !== 0;
-  if (wasiOob(argvBuf, argvLen) || wasiOob(statusPtr, 8)) return WASI_EFAULT;
+  if (wasiOob(argvBuf, argvLen) || wasiOob(statusPtr, 4 * words)) return WASI_EFAULT;
   if (wasiOob(cwdBuf, cwdLen) || (!inherit && wasiOob(envBuf, envLen))) return WASI_EFAULT;
   const argv = wasiBytes(argvBuf, argvLen);
   const env = inherit ? wasiConcat(wasiEnv) : wasiBytes(envBuf, envLen);
   let cwd = wasiBytes(cwdBuf, cwdLen);
   if (cwdLen === 0) cwd = wasiCwd === undefined ? bridgeUtf8Encode('/') : wasiCwd;
-  const r = wasiProcSpawn(argv, env, cwd);
+  const r = wasiProcSpawn(argv, env, cwd, timeoutMs, signal);
   if (typeof r !== 'number' || r < 0) return wasiErrno(r);
   wasiSetU32(statusPtr, r & 0xff);
-  wasiSetU32(statusPtr + 4, r >>> 8);
+  wasiSetU32(statusPtr + 4, (r >>> 8) & 0xff);
+  if (words === 3) wasiSetU32(statusPtr + 8, r >>> 16);
   return WASI_ESUCCESS;
 }
 

@@ -17,6 +17,7 @@ import { noteIfAtMemoryLimit, setMemoryLimit, wasmOriginals, watchCommand } from
 import {
   agentos_cwd_get,
   agentos_proc_spawn,
+  agentos_proc_spawn_timeout,
   wasi_clock_res_get,
   wasi_clock_time_get,
   wasi_proc_exit,
@@ -286,7 +287,12 @@ function wasmStartInner(config) {
     wasi_snapshot_preview1: wasiImports(false),
     wasi_unstable: wasiImports(true),
     agentos_v1: { __proto__: null, cwd_get: agentos_cwd_get },
-    agentos_v2: { __proto__: null, cwd_get: agentos_cwd_get, proc_spawn: agentos_proc_spawn },
+    agentos_v2: {
+      __proto__: null,
+      cwd_get: agentos_cwd_get,
+      proc_spawn: agentos_proc_spawn,
+      proc_spawn_timeout: agentos_proc_spawn_timeout,
+    },
   };
   let start;
   try {

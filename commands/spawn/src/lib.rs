@@ -8,6 +8,7 @@ use std::ffi::{OsStr, OsString};
 use std::io::{self, Write};
 use std::os::wasi::ffi::OsStrExt;
 use std::process::Command;
+use std::time::Duration;
 
 #[link(wasm_import_module = "agentos_v2")]
 unsafe extern "C" {
@@ -19,6 +20,19 @@ unsafe extern "C" {
         cwd: *const u8,
         cwd_len: usize,
         flags: u32,
+        status: *mut u32,
+    ) -> u16;
+
+    fn proc_spawn_timeout(
+        argv: *const u8,
+        argv_len: usize,
+        env: *const u8,
+        env_len: usize,
+        cwd: *const u8,
+        cwd_len: usize,
+        flags: u32,
+        timeout_ms: u32,
+        signal: u32,
         status: *mut u32,
     ) -> u16;
 }
@@ -55,39 +69,92 @@ impl Status {
 /// # Errors
 /// What the import returned: `NotFound` for an unknown command, and the like.
 pub fn status(command: &Command) -> io::Result<Status> {
-    // The child writes to the same fds: what this program buffered goes first.
-    let _ = io::stdout().flush();
-    let _ = io::stderr().flush();
-    let mut argv = Vec::new();
-    push(&mut argv, command.get_program());
-    for arg in command.get_args() {
-        push(&mut argv, arg);
-    }
-    let env = environment(command);
-    let cwd = match command.get_current_dir() {
-        Some(dir) => std::env::current_dir()?.join(dir),
-        None => std::env::current_dir()?,
-    };
-    let cwd = cwd.as_os_str().as_bytes();
+    let req = Request::new(command)?;
     let mut words = [0u32; 2];
     // SAFETY: every pointer is to a live buffer of the length passed with it, and `words` has
     // room for the two u32s the import writes.
     let errno = unsafe {
         proc_spawn(
-            argv.as_ptr(),
-            argv.len(),
-            env.as_ptr(),
-            env.len(),
-            cwd.as_ptr(),
-            cwd.len(),
+            req.argv.as_ptr(),
+            req.argv.len(),
+            req.env.as_ptr(),
+            req.env.len(),
+            req.cwd.as_ptr(),
+            req.cwd.len(),
             0,
             words.as_mut_ptr(),
         )
     };
+    ended(errno, words[0], words[1])
+}
+
+/// As [`status`], but once `timeout` has passed the command is sent `signal`; also tells
+/// whether that happened.
+///
+/// # Errors
+/// As [`status`].
+pub fn status_timeout(
+    command: &Command,
+    timeout: Duration,
+    signal: u32,
+) -> io::Result<(Status, bool)> {
+    let req = Request::new(command)?;
+    // Past u32 milliseconds (49 days) is never, as 0 is.
+    let timeout_ms = u32::try_from(timeout.as_millis().max(1)).unwrap_or(0);
+    let mut words = [0u32; 3];
+    // SAFETY: as in `status`; `words` has room for the three u32s this import writes.
+    let errno = unsafe {
+        proc_spawn_timeout(
+            req.argv.as_ptr(),
+            req.argv.len(),
+            req.env.as_ptr(),
+            req.env.len(),
+            req.cwd.as_ptr(),
+            req.cwd.len(),
+            0,
+            timeout_ms,
+            signal,
+            words.as_mut_ptr(),
+        )
+    };
+    Ok((ended(errno, words[0], words[1])?, words[2] != 0))
+}
+
+/// The import's buffers for `command`.
+struct Request {
+    argv: Vec<u8>,
+    env: Vec<u8>,
+    cwd: Vec<u8>,
+}
+
+impl Request {
+    fn new(command: &Command) -> io::Result<Self> {
+        // The child writes to the same fds: what this program buffered goes first.
+        let _ = io::stdout().flush();
+        let _ = io::stderr().flush();
+        let mut argv = Vec::new();
+        push(&mut argv, command.get_program());
+        for arg in command.get_args() {
+            push(&mut argv, arg);
+        }
+        let cwd = match command.get_current_dir() {
+            Some(dir) => std::env::current_dir()?.join(dir),
+            None => std::env::current_dir()?,
+        };
+        Ok(Self {
+            argv,
+            env: environment(command),
+            cwd: cwd.as_os_str().as_bytes().to_vec(),
+        })
+    }
+}
+
+/// The import's result as a [`Status`].
+fn ended(errno: u16, code: u32, signal: u32) -> io::Result<Status> {
     if errno != 0 {
         return Err(io::Error::from_raw_os_error(i32::from(errno)));
     }
-    let [code, signal] = words.map(|w| i32::try_from(w).unwrap_or(i32::MAX));
+    let [code, signal] = [code, signal].map(|w| i32::try_from(w).unwrap_or(i32::MAX));
     Ok(if signal != 0 {
         Status {
             code: None,

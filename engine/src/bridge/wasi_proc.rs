@@ -3,7 +3,7 @@
 //! is written, as it comes, to the command's own fds 1 and 2 (so it follows them wherever they
 //! lead); its stdin is empty. The command's thread waits; a stop of the command kills the child.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use agentos_sandbox::Errno;
 use agentos_shell::SpawnError;
@@ -26,15 +26,28 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
     vec![("wasi_proc_spawn", proc_spawn.map_fn_to())]
 }
 
-/// `wasi_proc_spawn(argv, env, cwd)`: NUL-terminated strings back to back (`argv`, `env` as
-/// `KEY=VALUE`) and an absolute guest path, as `Uint8Array`s -> how the child ended, `signal << 8
-/// | exit code` (one of them 0), or `-errno`.
+/// `wasi_proc_spawn(argv, env, cwd, timeoutMs?, signal?)`: NUL-terminated strings back to back
+/// (`argv`, `env` as `KEY=VALUE`) and an absolute guest path, as `Uint8Array`s; past
+/// `timeoutMs` (a positive Number) the child is sent `signal` (default 15) -> how the child
+/// ended, `timedOut << 16 | signal << 8 | exit code` (signal or code 0), or `-errno`.
 fn proc_spawn<'s>(
     scope: &mut v8::PinScope<'s, '_>,
     args: v8::FunctionCallbackArguments<'s>,
     mut rv: v8::ReturnValue<'s>,
 ) {
-    let status = request(&args).and_then(|req| run(scope, req));
+    let timeout = args.get(3).number_value(scope).unwrap_or(0.0);
+    let deadline = (timeout > 0.0 && timeout.is_finite()).then(|| {
+        let signal = args
+            .get(4)
+            .uint32_value(scope)
+            .filter(|s| *s > 0)
+            .unwrap_or(15);
+        (
+            Instant::now() + Duration::from_secs_f64(timeout / 1e3),
+            signal,
+        )
+    });
+    let status = request(&args).and_then(|req| run(scope, req, deadline));
     match status {
         Ok(status) => rv.set_int32(status),
         Err(errno) => rv.set_int32(-i32::from(errno.0)),
@@ -76,7 +89,12 @@ fn strings(bytes: &[u8]) -> Result<Vec<String>, Errno> {
         .collect()
 }
 
-fn run(scope: &mut v8::PinScope<'_, '_>, req: SpawnRequest) -> Result<i32, Errno> {
+/// Runs `req` to its end; at `deadline` it is sent the signal given with it.
+fn run(
+    scope: &mut v8::PinScope<'_, '_>,
+    req: SpawnRequest,
+    mut deadline: Option<(Instant, u32)>,
+) -> Result<i32, Errno> {
     let children = spawner(scope).ok_or(Errno::NOSYS)?;
     let collector = Collector::streaming(WINDOW);
     let id = children
@@ -86,10 +104,18 @@ fn run(scope: &mut v8::PinScope<'_, '_>, req: SpawnRequest) -> Result<i32, Errno
             SpawnError::NotExecutable(_) => Errno::ACCES,
             SpawnError::Other(_) => Errno::AGAIN,
         })?;
+    let mut timed_out = false;
     let ended = loop {
         if children.parent_stopped() {
             children.kill(id, 9);
             break None;
+        }
+        if let Some((at, signal)) = deadline
+            && Instant::now() >= at
+        {
+            children.kill(id, signal);
+            timed_out = true;
+            deadline = None;
         }
         let taken = collector.take(TICK);
         for (fd, data) in [(1, &taken.stdout), (2, &taken.stderr)] {
@@ -106,11 +132,12 @@ fn run(scope: &mut v8::PinScope<'_, '_>, req: SpawnRequest) -> Result<i32, Errno
     children.forget(id);
     // Stopped: the command's own stop ends it, whatever this returns.
     let (code, signal) = ended.ok_or(Errno::INTR)?;
-    Ok(if signal != 0 {
+    let how = if signal != 0 {
         i32::try_from(signal & 0x7f).unwrap_or(0) << 8
     } else {
         code & 0xff
-    })
+    };
+    Ok(how | i32::from(timed_out) << 16)
 }
 
 /// Writes `data` to the command's `fd` as its own `fd_write`s would, until done or refused.

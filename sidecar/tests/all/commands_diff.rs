@@ -106,7 +106,11 @@ fn host_side(case: &Case, root: &Path) -> Outcome {
         .unwrap_or_else(|e| panic!("{}: {e} (run ci/install-reference-tools)", case.line));
     Outcome {
         stdout: out.stdout,
-        code: out.status.code().unwrap_or(128),
+        // A command ended by a signal has a shell's status, 128 + the signal (`timeout -s KILL`
+        // kills itself with it).
+        code: out.status.code().unwrap_or_else(|| {
+            128 + std::os::unix::process::ExitStatusExt::signal(&out.status).unwrap_or(0)
+        }),
         tree: if case.tree {
             fixture::snapshot(root)
         } else {

@@ -101,6 +101,16 @@ async fn a_bomb_of_xargs_starting_itself_ends_with_process_limit() {
     assert_eq!(error_code(&out), Some(ErrorCode::ProcessLimit), "{out:?}");
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn timeout_ends_a_busy_child_with_124_and_a_victim_finishes() {
+    let sc = sidecar().await;
+    let dir = fixture("spawn-timeout-busy");
+    let spec =
+        in_fixture(&dir, &["timeout", "0.3", "sh", "-c", "while :; do :; done"]).timeout_ms(30_000);
+    let out = with_victim(&sc, spec).await;
+    assert_eq!((out.status.code, error_code(&out)), (124, None), "{out:?}");
+}
+
 /// How a hand-made module calls `proc_spawn`.
 struct Call<'a> {
     argv: &'a [u8],
