@@ -45,10 +45,16 @@ impl Stopper {
             }
             *slot = Some(cause);
         }
-        let _ = self.wake.send(Input::Stop);
+        // Terminate first, then wake: a guest woken from a blocking wait by the stop must find
+        // its termination already requested, or it could run on to a normal `exit` (a killed
+        // `sleep` whose wait the stop ended exited 0 when this thread was preempted between
+        // the two).
         if let Some(handle) = self.isolate.lock().as_ref() {
             handle.terminate_execution();
         }
+        #[cfg(test)]
+        std::thread::sleep(tests::BETWEEN_STEPS);
+        let _ = self.wake.send(Input::Stop);
         if let Some(hook) = self.on_stop.lock().take() {
             hook(cause);
         }
@@ -88,5 +94,53 @@ impl Stopper {
     /// Forgets the isolate before it is disposed.
     pub(crate) fn detach(&self) {
         *self.isolate.lock() = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use super::*;
+
+    /// In tests, `stop` pauses this long between its two steps (a preempted thread).
+    pub(super) const BETWEEN_STEPS: Duration = Duration::from_millis(20);
+
+    /// Whether `1 + 1` runs in `isolate` (false: its termination was requested).
+    fn runs(isolate: &mut v8::OwnedIsolate) -> bool {
+        v8::scope!(let scope, isolate);
+        let context = v8::Context::new(scope, Default::default());
+        let scope = &mut v8::ContextScope::new(scope, context);
+        let Some(source) = v8::String::new(scope, "1 + 1") else {
+            return false;
+        };
+        v8::Script::compile(scope, source, None)
+            .and_then(|script| script.run(scope))
+            .is_some()
+    }
+
+    #[test]
+    fn a_guest_woken_by_a_stop_finds_its_termination_already_requested() {
+        crate::platform::init();
+        let mut isolate = v8::Isolate::new(v8::CreateParams::default());
+        assert!(runs(&mut isolate));
+        // The stop is thrown from another thread that pauses between its steps; what the
+        // guest's thread does once woken (run JS) must already be terminated.
+        for _ in 0..5 {
+            let (tx, rx) = crossbeam_channel::unbounded();
+            let stopper = Arc::new(Stopper::new(tx));
+            stopper.attach(isolate.thread_safe_handle());
+            let thrower = stopper.clone();
+            let thread = std::thread::spawn(move || thrower.stop(StopCause::Signal(9)));
+            assert!(matches!(rx.recv(), Ok(Input::Stop)));
+            assert!(
+                !runs(&mut isolate),
+                "woken before the termination was requested"
+            );
+            assert!(thread.join().is_ok());
+            stopper.detach();
+            isolate.cancel_terminate_execution();
+        }
     }
 }
