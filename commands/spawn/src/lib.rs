@@ -12,17 +12,6 @@ use std::time::Duration;
 
 #[link(wasm_import_module = "agentos_v2")]
 unsafe extern "C" {
-    fn proc_spawn(
-        argv: *const u8,
-        argv_len: usize,
-        env: *const u8,
-        env_len: usize,
-        cwd: *const u8,
-        cwd_len: usize,
-        flags: u32,
-        status: *mut u32,
-    ) -> u16;
-
     fn proc_spawn_timeout(
         argv: *const u8,
         argv_len: usize,
@@ -69,23 +58,8 @@ impl Status {
 /// # Errors
 /// What the import returned: `NotFound` for an unknown command, and the like.
 pub fn status(command: &Command) -> io::Result<Status> {
-    let req = Request::new(command)?;
-    let mut words = [0u32; 2];
-    // SAFETY: every pointer is to a live buffer of the length passed with it, and `words` has
-    // room for the two u32s the import writes.
-    let errno = unsafe {
-        proc_spawn(
-            req.argv.as_ptr(),
-            req.argv.len(),
-            req.env.as_ptr(),
-            req.env.len(),
-            req.cwd.as_ptr(),
-            req.cwd.len(),
-            0,
-            words.as_mut_ptr(),
-        )
-    };
-    ended(errno, words[0], words[1])
+    // A timeout of 0 is never.
+    spawn(command, 0, 0).map(|(status, _)| status)
 }
 
 /// As [`status`], but once `timeout` has passed the command is sent `signal`; also tells
@@ -98,11 +72,17 @@ pub fn status_timeout(
     timeout: Duration,
     signal: u32,
 ) -> io::Result<(Status, bool)> {
-    let req = Request::new(command)?;
     // Past u32 milliseconds (49 days) is never, as 0 is.
     let timeout_ms = u32::try_from(timeout.as_millis().max(1)).unwrap_or(0);
+    spawn(command, timeout_ms, signal)
+}
+
+/// Runs `command` through `proc_spawn_timeout`: its status, and whether the timeout fired.
+fn spawn(command: &Command, timeout_ms: u32, signal: u32) -> io::Result<(Status, bool)> {
+    let req = Request::new(command)?;
     let mut words = [0u32; 3];
-    // SAFETY: as in `status`; `words` has room for the three u32s this import writes.
+    // SAFETY: every pointer is to a live buffer of the length passed with it, and `words` has
+    // room for the three u32s the import writes.
     let errno = unsafe {
         proc_spawn_timeout(
             req.argv.as_ptr(),
