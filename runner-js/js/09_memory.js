@@ -16,6 +16,7 @@ import {
   ObjectGetOwnPropertyDescriptor,
   RangeErrorCtor,
   ReflectApply,
+  ReflectOwnKeys,
   uncurryThis,
   WeakMapCtor,
   WeakMapPrototypeGet,
@@ -308,9 +309,13 @@ function adopt(guard, original) {
     enumerable: false,
     configurable: true,
   });
-  for (const key of ['isView', Symbol.species]) {
-    const desc = ObjectGetOwnPropertyDescriptor(original, key);
-    if (desc !== undefined) ObjectDefineProperty(guard, key, desc);
+  // Every static (`ArrayBuffer.isView`, `WebAssembly.Module.imports`, `Symbol.species`...),
+  // and the original's `length` and `name`.
+  const keys = ReflectOwnKeys(original);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    if (key === 'prototype' || key === 'arguments' || key === 'caller') continue;
+    ObjectDefineProperty(guard, key, ObjectGetOwnPropertyDescriptor(original, key));
   }
 }
 
