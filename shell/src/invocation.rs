@@ -207,6 +207,7 @@ fn new_shell(ctx: Arc<Ctx>, inv: &Invocation, opts: Opts, stop: Stop) -> Result<
         depth: 0,
         errexit_off: 0,
         line: 1,
+        line_base: 0,
         loops: 0,
         functions: 0,
         sourcing: 0,

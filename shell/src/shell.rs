@@ -29,6 +29,11 @@ pub(crate) enum Flow {
     Return(i32),
     /// `exit N`, or an error that ends a non-interactive shell.
     Exit(i32),
+    /// An error after which bash abandons the rest of the top-level command it is running (its
+    /// "jump to top level": an arithmetic error, an assignment to a read-only variable) and
+    /// goes on with the next one, its status this; `set -e` does not apply. `eval` and
+    /// `source` texts are top levels of their own; a subshell exits with it.
+    Abort(i32),
     /// The current command fails with this status (a redirection or expansion error); the
     /// script goes on.
     Fail(i32),
@@ -123,7 +128,11 @@ pub(crate) struct Shell {
     pub depth: usize,
     /// > 0 while `set -e` is ignored (conditions, `&&`/`||` heads, `!`).
     pub errexit_off: usize,
+    /// The line being run (`$LINENO`, messages): [`Shell::line_base`] + the line in its text.
     pub line: usize,
+    /// Lines before the text being run: a command substitution's text counts from the line
+    /// of the command holding it, as bash's messages do.
+    pub line_base: usize,
     pub loops: usize,
     pub functions: usize,
     /// > 0 inside `source` (where `return` is allowed).
@@ -160,6 +169,7 @@ impl Shell {
             depth: self.depth,
             errexit_off: self.errexit_off,
             line: self.line,
+            line_base: self.line_base,
             loops: 0,
             functions: self.functions,
             sourcing: self.sourcing,
@@ -242,6 +252,10 @@ impl Shell {
 
     /// Sets a variable, reporting a read-only one as bash does (the assignment fails).
     pub fn set_var(&mut self, name: &str, value: String) -> Res<bool> {
+        if self.vars.is_readonly(name) {
+            // Even to the value it has.
+            return self.set_result(name, Err(SetError::ReadOnly));
+        }
         let export = self.opts.allexport;
         let r = self.vars.update(name, |v| {
             // An array's `$a` is `${a[0]}`, and so is `a=x`.
@@ -265,6 +279,21 @@ impl Shell {
                 Ok(false)
             }
             Err(SetError::Budget(e)) => Err(e.into()),
+        }
+    }
+
+    /// Notes that line `line` of the text being run runs now.
+    pub fn at_line(&mut self, line: usize) {
+        self.line = self.line_base + line;
+    }
+
+    /// The flow of an error that makes bash abandon the current top-level command
+    /// ([`Flow::Abort`]); `sh` exits with 2, as dash does.
+    pub fn abort(&self, status: i32) -> Flow {
+        if self.ctx.posix {
+            Flow::Exit(2)
+        } else {
+            Flow::Abort(status)
         }
     }
 

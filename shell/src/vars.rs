@@ -131,6 +131,11 @@ impl Vars {
         })
     }
 
+    /// True when the visible variable `name` is read-only.
+    pub fn is_readonly(&self, name: &str) -> bool {
+        self.get_var(name).is_some_and(|v| v.readonly)
+    }
+
     /// The variable `name`, innermost frame first.
     pub fn get_var(&self, name: &str) -> Option<&Var> {
         self.frames
@@ -232,6 +237,13 @@ impl Vars {
 
     /// Declares `name` local to the innermost function (no-op outside functions: `false`).
     pub fn make_local(&mut self, name: &str) -> Result<bool, SetError> {
+        if self.frames.is_empty() {
+            return Ok(false);
+        }
+        // A read-only variable cannot be shadowed either.
+        if self.is_readonly(name) {
+            return Err(SetError::ReadOnly);
+        }
         let Some(frame) = self.frames.last_mut() else {
             return Ok(false);
         };

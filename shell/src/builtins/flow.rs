@@ -96,7 +96,7 @@ fn run_text(sh: &mut Shell, src: &str) -> Res<i32> {
     let mut status = 0;
     let mut r = Ok(());
     for cc in &parsed.program.complete_commands {
-        match sh.run_list(cc) {
+        match sh.run_top_level(cc) {
             Ok(s) => status = s,
             Err(e) => {
                 r = Err(e);

@@ -87,7 +87,11 @@ pub(crate) fn read(sh: &mut Shell, argv: &[String]) -> Res<i32> {
             let fields = fields(sh, &line).into_iter().enumerate().collect();
             sh.set_array(array, fields)?;
         }
-        None => assign(sh, &names, &line)?,
+        None => {
+            if !assign(sh, &names, &line)? {
+                return Ok(1);
+            }
+        }
     }
     Ok(i32::from(eof))
 }
@@ -140,12 +144,11 @@ fn parse(argv: &[String]) -> Result<(Opts, Vec<String>), String> {
 }
 
 /// Splits `line` (chars with their escaped flag) over `names` by `$IFS`: the last name gets
-/// the rest of the line.
-fn assign(sh: &mut Shell, names: &[String], line: &[(char, bool)]) -> Res<()> {
+/// the rest of the line. False when a name is read-only (the names after it are left alone).
+fn assign(sh: &mut Shell, names: &[String], line: &[(char, bool)]) -> Res<bool> {
     if names.is_empty() {
         let text: String = line.iter().map(|(c, _)| c).collect();
-        sh.set_var("REPLY", text)?;
-        return Ok(());
+        return sh.set_var("REPLY", text);
     }
     let mut fields = Fields::new(sh.ifs(), line);
     for (k, name) in names.iter().enumerate() {
@@ -155,10 +158,10 @@ fn assign(sh: &mut Shell, names: &[String], line: &[(char, bool)]) -> Res<()> {
             fields.next_field()
         };
         if !sh.set_var(name, value)? {
-            return Ok(());
+            return Ok(false);
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 /// `read -a`: every field of `line`.

@@ -161,6 +161,15 @@ fn declare_each(
             status = 1;
             continue;
         }
+        if (value.is_some() || local) && sh.vars.is_readonly(name) {
+            let message = format!("{name}: readonly variable");
+            match who {
+                "declare" | "typeset" | "local" => sh.builtin_error(who, &message, 1)?,
+                _ => sh.error(&message).map(|()| 1)?,
+            };
+            status = 1;
+            continue;
+        }
         if local {
             let r = sh.vars.make_local(name).map(|_| ());
             if !sh.set_result(name, r)? {

@@ -18,11 +18,11 @@ impl Shell {
     pub fn run_compound(&mut self, c: &C) -> Res<i32> {
         match c {
             C::BraceGroup(g) => {
-                self.line = g.loc.start.line;
+                self.at_line(g.loc.start.line);
                 self.run_list(&g.list)
             }
             C::Subshell(s) => {
-                self.line = s.loc.start.line;
+                self.at_line(s.loc.start.line);
                 let list = s.list.clone();
                 self.run_forked(move |c| c.run_list(&list))
             }
@@ -33,7 +33,7 @@ impl Shell {
             C::ArithmeticForClause(f) => self.run_arith_for(f),
             C::CaseClause(c) => self.run_case(c),
             C::Arithmetic(a) => {
-                self.line = a.loc.start.line;
+                self.at_line(a.loc.start.line);
                 self.run_arith_command(&a.expr.value)
             }
             C::Coprocess(_) => {
@@ -60,7 +60,7 @@ impl Shell {
     }
 
     fn run_if(&mut self, i: &ast::IfClauseCommand) -> Res<i32> {
-        self.line = i.loc.start.line;
+        self.at_line(i.loc.start.line);
         if self.condition(&i.condition)? {
             return self.run_list(&i.then);
         }
@@ -77,7 +77,7 @@ impl Shell {
     }
 
     fn run_while(&mut self, w: &ast::WhileOrUntilClauseCommand, want: bool) -> Res<i32> {
-        self.line = w.2.start.line;
+        self.at_line(w.2.start.line);
         let mut status = 0;
         self.loops += 1;
         let r = loop {
@@ -100,7 +100,7 @@ impl Shell {
     }
 
     fn run_for(&mut self, f: &ast::ForClauseCommand) -> Res<i32> {
-        self.line = f.loc.start.line;
+        self.at_line(f.loc.start.line);
         let values = match &f.values {
             Some(words) => {
                 let mut v = Vec::new();
@@ -122,7 +122,11 @@ impl Shell {
             match self.set_var(&f.variable_name, value) {
                 Ok(true) => {}
                 Ok(false) => {
-                    r = Err(Flow::Exit(1));
+                    // bash: the loop ends with status 1; `sh` exits, as dash does.
+                    if self.ctx.posix {
+                        r = Err(Flow::Exit(2));
+                    }
+                    status = 1;
                     break;
                 }
                 Err(e) => {
@@ -144,7 +148,7 @@ impl Shell {
     }
 
     fn run_arith_for(&mut self, f: &ast::ArithmeticForClauseCommand) -> Res<i32> {
-        self.line = f.loc.start.line;
+        self.at_line(f.loc.start.line);
         if let Some(init) = &f.initializer {
             self.arith_text(&init.value)?;
         }
@@ -192,7 +196,7 @@ impl Shell {
     }
 
     fn run_case(&mut self, c: &ast::CaseClauseCommand) -> Res<i32> {
-        self.line = c.loc.start.line;
+        self.at_line(c.loc.start.line);
         let subject = self.expand_string(&c.value.value)?;
         let mut status = 0;
         let mut fall = false;

@@ -20,15 +20,27 @@ impl Shell {
     /// Runs a parsed script, then reports its syntax error (status 2), as bash does.
     pub fn run_parsed(&mut self, parsed: &Parsed) -> Res<i32> {
         for cc in &parsed.program.complete_commands {
-            self.run_list(cc)?;
+            self.run_top_level(cc)?;
         }
         if let Some(err) = &parsed.error {
-            self.line = err.line;
+            self.at_line(err.line);
             self.error(&err.message)?;
             self.status = 2;
             return Err(Flow::Exit(2));
         }
         Ok(self.status)
+    }
+
+    /// Runs one top-level command (a complete command of a script, `eval` or `source` text):
+    /// after a [`Flow::Abort`] its status is the abort's and the next one runs.
+    pub fn run_top_level(&mut self, cc: &ast::CompoundList) -> Res<i32> {
+        match self.run_list(cc) {
+            Err(Flow::Abort(n)) => {
+                self.status = n;
+                Ok(n)
+            }
+            r => r,
+        }
     }
 
     /// Runs `list`, each item in turn (or in the background).
@@ -130,7 +142,7 @@ impl Shell {
                 0
             }
             ast::Command::ExtendedTest(t, redirects) => {
-                self.line = t.loc.start.line;
+                self.at_line(t.loc.start.line);
                 let list = redirects.as_ref().map_or(&[][..], |r| &r.0[..]);
                 self.with_redirects(list, |s| s.run_extended_test(&t.expr))?
             }
@@ -156,7 +168,7 @@ impl Shell {
 fn finish(shell: &mut Shell, r: Res<i32>) -> Res<i32> {
     let status = match r {
         Ok(s) => s,
-        Err(Flow::Exit(n) | Flow::Return(n) | Flow::Fail(n)) => n,
+        Err(Flow::Exit(n) | Flow::Abort(n) | Flow::Return(n) | Flow::Fail(n)) => n,
         Err(Flow::Break(_) | Flow::Continue(_)) => shell.status,
         Err(Flow::Fatal(e)) => return Err(Flow::Fatal(e)),
     };

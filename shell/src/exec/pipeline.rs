@@ -92,7 +92,7 @@ impl Shell {
             child.detach = Some(Vec::new());
             let status = match child.run_command(cmd) {
                 Ok(s) => s,
-                Err(Flow::Exit(n) | Flow::Fail(n)) => n,
+                Err(Flow::Exit(n) | Flow::Abort(n) | Flow::Fail(n)) => n,
                 Err(e) => return Err(e),
             };
             let pids = child.detach.take().unwrap_or_default();

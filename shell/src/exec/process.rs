@@ -148,7 +148,7 @@ impl Shell {
         child.fds[0] = Some(Arc::new(NullStream));
         child.detach = Some(Vec::new());
         match child.run_command(cmd) {
-            Ok(_) | Err(Flow::Exit(_) | Flow::Fail(_)) => {}
+            Ok(_) | Err(Flow::Exit(_) | Flow::Abort(_) | Flow::Fail(_)) => {}
             Err(e) => return Err(e),
         }
         Ok(child.detach.take().and_then(|p| p.first().copied()))

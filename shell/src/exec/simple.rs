@@ -17,7 +17,7 @@ impl Shell {
         self.subst_status = None;
         self.declared_arrays.clear();
         if let Some(line) = first_line(cmd) {
-            self.line = line;
+            self.at_line(line);
         }
         let mut assigns = Vec::new();
         let mut redirects = Vec::new();
@@ -44,9 +44,27 @@ impl Shell {
             Err(Flow::Fail(n)) => return Ok(n),
             Err(e) => return Err(e),
         };
+        let values = self.drop_readonly(values)?;
         self.trace(&values, &argv)?;
         let status = self.with_redirects(&redirects, |s| s.dispatch(argv, values, false))?;
         self.assign_declared_arrays(status)
+    }
+
+    /// Prefix assignments to read-only variables: bash reports each and runs the command
+    /// without it; `sh` exits (status 2), as dash does.
+    fn drop_readonly(&mut self, values: Vec<(String, String)>) -> Res<Vec<(String, String)>> {
+        let mut kept = Vec::with_capacity(values.len());
+        for (name, value) in values {
+            if !self.vars.is_readonly(&name) {
+                kept.push((name, value));
+                continue;
+            }
+            self.error(&format!("{name}: readonly variable"))?;
+            if self.ctx.posix {
+                return Err(Flow::Exit(2));
+            }
+        }
+        Ok(kept)
     }
 
     /// After `local`/`declare`... ran: its `NAME=(...)` arguments (none when it failed).
@@ -134,7 +152,7 @@ impl Shell {
             match self.assign_indexed(a) {
                 Ok(None) => {}
                 Ok(Some(true)) => continue,
-                Ok(Some(false)) => return Err(Flow::Exit(self.error_status(1))),
+                Ok(Some(false)) => return Err(self.abort(1)),
                 Err(Flow::Fail(n)) => return Ok(n),
                 Err(e) => return Err(e),
             }
@@ -146,7 +164,7 @@ impl Shell {
             self.trace(&values, &[])?;
             for (name, value) in values {
                 if !self.set_var(&name, value)? {
-                    return Err(Flow::Exit(self.error_status(1)));
+                    return Err(self.abort(1));
                 }
             }
         }
@@ -296,9 +314,12 @@ impl Shell {
         let saved = std::mem::replace(&mut self.params, argv.into_iter().skip(1).collect());
         self.vars.push_frame();
         self.functions += 1;
+        // The body's lines are those of the text that defined it.
+        let base = std::mem::take(&mut self.line_base);
         let body = &def.body;
         let list = body.1.as_ref().map_or(&[][..], |r| &r.0[..]);
         let r = self.with_redirects(list, |s| s.run_compound(&body.0));
+        self.line_base = base;
         self.functions -= 1;
         self.vars.pop_frame();
         self.params = saved;

@@ -13,14 +13,14 @@ use crate::shell::{Flow, Res, Shell};
 const PARSER_STACK: usize = 32 << 20;
 
 impl Shell {
-    /// Expands and evaluates arithmetic text; an error prints bash's message and ends the
-    /// shell with status 1, as in a non-interactive bash.
+    /// Expands and evaluates arithmetic text; an error prints bash's message and abandons the
+    /// top-level command with status 1 ([`Flow::Abort`]), as in a non-interactive bash.
     pub fn arith_text(&mut self, text: &str) -> Res<i64> {
         match self.arith_eval_text(text)? {
             Ok(n) => Ok(n),
             Err(msg) => {
                 self.error(&msg)?;
-                Err(Flow::Exit(1))
+                Err(self.abort(1))
             }
         }
     }
@@ -170,12 +170,12 @@ impl Shell {
                 Ok(i) => self.assign_element_at(name, &i.to_string(), i, v.to_string(), false)?,
                 Err(e) => {
                     self.error(&e)?;
-                    return Err(Flow::Exit(1));
+                    return Err(self.abort(1));
                 }
             },
         };
         if !done {
-            return Err(Flow::Exit(1));
+            return Err(self.abort(1));
         }
         Ok(())
     }

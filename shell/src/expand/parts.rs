@@ -92,6 +92,7 @@ impl Shell {
         let capture = Arc::new(Capture::new(self.ctx.budget.remaining()));
         child.fds[1] = Some(capture.clone());
         child.opts.errexit = false;
+        child.line_base = self.line.saturating_sub(1);
         let r = child.run_parsed(&parsed);
         let status = child.finish_process(r)?;
         drop(child);

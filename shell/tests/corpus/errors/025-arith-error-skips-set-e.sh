@@ -1,0 +1,3 @@
+set -e
+x=$((1/0)); echo same-line
+echo next $?

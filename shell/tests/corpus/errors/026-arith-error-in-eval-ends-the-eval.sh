@@ -1,0 +1,2 @@
+eval 'echo $((1/0)); echo in-eval'; echo after-eval $?
+echo next

@@ -1,0 +1,3 @@
+readonly r=1
+f() { local r=2; echo "in $? $r"; }
+f; echo after $?

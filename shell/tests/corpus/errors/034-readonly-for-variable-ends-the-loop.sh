@@ -1,0 +1,3 @@
+readonly r=1
+for r in 1 2; do echo "body $r"; done; echo same-line $?
+echo next $?
