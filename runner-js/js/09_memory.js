@@ -9,6 +9,7 @@
 // pass it. The originals stay here, for the WASI runner and nothing else.
 import { bridge } from 'agentos:bridge';
 import {
+  ArrayPrototypePush,
   FunctionPrototypeSymbolHasInstance,
   getter,
   globalObject,
@@ -52,6 +53,7 @@ let WasmModule;
 let WasmInstance;
 let WasmMemory;
 let wasmMemoryBuffer;
+let wasmInstanceExports;
 const WASM_PAGE = 65536;
 const originals = { __proto__: null, Module: undefined, Instance: undefined };
 
@@ -71,6 +73,9 @@ const releaseBuffers = new FinalizationRegistryCtor((record) => {
 const releaseWasm = new FinalizationRegistryCtor((bytes) => {
   wasmReserved -= bytes;
 });
+// holder -> the reservation tokens it keeps alive (a token is collected, and its reservation
+// released, only once every holder of it is).
+const wasmHolders = new WeakMapCtor();
 
 /** The exec's limit (heap_mb, in bytes), from `runner.start`; also installs the guards that had
  * to wait for the exec (SharedArrayBuffer, WebAssembly). */
@@ -194,12 +199,35 @@ function guardSharedArrayBuffer() {
   defineGlobal('SharedArrayBuffer', SharedArrayBuffer);
 }
 
-/** Reserves `bytes` of wasm memory maxima for `holder` until it is collected. */
-function reserveWasm(holder, bytes, what) {
+/** Reserves `bytes` of wasm memory maxima until every one of `holders` is collected: an
+ * instance and its exports, since an exported memory outlives its instance and can still grow. */
+function reserveWasm(holders, bytes, what) {
   if (bytes <= 0) return;
   if (wasmReserved + bytes > memoryLimit) throw refuse(what);
   wasmReserved += bytes;
-  FinalizationRegistryRegister(releaseWasm, holder, bytes);
+  const token = { __proto__: null };
+  for (let i = 0; i < holders.length; i++) {
+    let tokens = WeakMapPrototypeGet(wasmHolders, holders[i]);
+    if (tokens === undefined) {
+      tokens = [];
+      WeakMapPrototypeSet(wasmHolders, holders[i], tokens);
+    }
+    ArrayPrototypePush(tokens, token);
+  }
+  FinalizationRegistryRegister(releaseWasm, token, bytes);
+}
+
+/** `instance` and the objects it exports (memories, tables, globals; its functions keep it
+ * alive already). The exports object is V8's own: frozen, data properties only. */
+function instanceHolders(instance) {
+  const holders = [instance];
+  const exports = wasmInstanceExports(instance);
+  const keys = ReflectOwnKeys(exports);
+  for (let i = 0; i < keys.length; i++) {
+    const value = exports[keys[i]];
+    if (value !== null && typeof value === 'object') ArrayPrototypePush(holders, value);
+  }
+  return holders;
 }
 
 function capModule(bytes) {
@@ -215,6 +243,7 @@ function guardWebAssembly() {
   WasmInstance = WA.Instance;
   WasmMemory = WA.Memory;
   wasmMemoryBuffer = getter(WasmMemory.prototype, 'buffer');
+  wasmInstanceExports = getter(WasmInstance.prototype, 'exports');
   originals.Module = WasmModule;
   originals.Instance = WasmInstance;
   function Module(bytes) {
@@ -229,7 +258,7 @@ function guardWebAssembly() {
     if (new.target === undefined) return ReflectApply(WasmInstance, this, arguments);
     const total = WeakMapPrototypeGet(moduleMaxima, module);
     const instance = ReflectConstruct(WasmInstance, arguments, new.target);
-    if (total !== undefined) reserveWasm(instance, total, 'WebAssembly.Instance');
+    if (total !== undefined) reserveWasm(instanceHolders(instance), total, 'WebAssembly.Instance');
     return instance;
   }
   adopt(Instance, WasmInstance);
@@ -249,7 +278,7 @@ function guardWebAssembly() {
     if (lengthOf(capped.initial ?? capped.minimum) > capped.maximum)
       throw refuse('WebAssembly.Memory');
     const memory = ReflectConstruct(WasmMemory, [capped], new.target);
-    reserveWasm(memory, capped.maximum * WASM_PAGE, 'WebAssembly.Memory');
+    reserveWasm([memory], capped.maximum * WASM_PAGE, 'WebAssembly.Memory');
     return memory;
   }
   adopt(Memory, WasmMemory);

@@ -6,7 +6,7 @@
 
 use agentos_sdk::{ErrorCode, ExecSpec, ExitStatus, Sidecar};
 
-use crate::support::{HANG, builder, node, run, spawn, stdout, typed};
+use crate::support::{HANG, builder, node, run, spawn, stderr, stdout, typed};
 
 /// A sidecar with three cells: the hostile exec (submitted first) lands in one, the two
 /// victims in the two others (a job goes to the cell running the fewest).
@@ -242,4 +242,58 @@ async fn a_guest_keeps_the_memory_it_is_allowed() {
                   console.log(b.byteLength, m.buffer.byteLength)";
     let out = run(&sc, node(source).heap_mb(32)).await;
     assert_eq!(stdout(&out), "8388608 2097152\n", "{:?}", out.status);
+}
+
+/// A guest that instantiates a module with no memory maximum (capped at heap_mb, reserved whole)
+/// `rounds` times, keeping each exported memory (`keep`) or not, and making garbage until the
+/// previous reservation is returned (or 40 tries have failed); kept memories are grown by
+/// 56 MiB. Prints `round N` per instance, `refused` when none came, and the kept MiB at the end.
+fn wasm_rounds(keep: bool, rounds: u32) -> String {
+    format!(
+        "const bytes = new Uint8Array([0,97,115,109,1,0,0,0,5,3,1,0,1,7,7,1,3,109,101,109,2,0]);
+         const mod = new WebAssembly.Module(bytes);
+         const kept = [];
+         (async () => {{
+           for (let round = 0; round < {rounds}; round++) {{
+             let inst;
+             for (let tries = 0; inst === undefined; tries++) {{
+               try {{ inst = new WebAssembly.Instance(mod); }} catch (e) {{
+                 if (tries === 40) {{ console.log('refused'); round = {rounds}; break; }}
+                 let junk = []; for (let i = 0; i < 2e5; i++) junk.push({{ i }}); junk = null;
+                 await new Promise((r) => setTimeout(r, 5));
+               }}
+             }}
+             if (inst === undefined) break;
+             console.log('round', round);
+             const mem = inst.exports.mem;
+             inst = null;
+             if ({keep}) {{ try {{ mem.grow(896); }} catch {{}} kept.push(mem); }}
+           }}
+           console.log('kept MiB', kept.reduce((s, m) => s + m.buffer.byteLength, 0) >> 20);
+         }})();"
+    )
+}
+
+#[tokio::test]
+async fn an_exported_wasm_memory_kept_past_its_instance_still_holds_its_reservation() {
+    let sc = three_cells().await;
+    let out = run(&sc, node(&wasm_rounds(true, 4)).heap_mb(64)).await;
+    assert_eq!(
+        stdout(&out),
+        "round 0\nrefused\nkept MiB 56\n",
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test]
+async fn a_wasm_reservation_returns_once_the_instance_and_its_memory_are_collected() {
+    let sc = three_cells().await;
+    let out = run(&sc, node(&wasm_rounds(false, 3)).heap_mb(64)).await;
+    assert_eq!(
+        stdout(&out),
+        "round 0\nround 1\nround 2\nkept MiB 0\n",
+        "{}",
+        stderr(&out)
+    );
 }
