@@ -115,6 +115,19 @@ class WriteSocket extends EventEmitter {
   }
 }
 
+const socketWrite = WriteSocket.prototype.write;
+let stdoutSocket;
+let stderrSocket;
+
+/** The process's own stdout (fd 1) or stderr when the guest replaced its `write` (as Node's
+ * test/common hijackstdio and log-capturing libraries do): the console then writes through it,
+ * as Node's does; else undefined, and the console writes to the exec's output directly. */
+export function hijackedStdio(fd) {
+  const socket = fd === 1 ? stdoutSocket : stderrSocket;
+  if (socket === undefined || socket.write === socketWrite) return undefined;
+  return socket;
+}
+
 function copyStrings(list) {
   const out = [];
   if (list === undefined || list === null) return out;
@@ -132,6 +145,8 @@ export function populateProcess() {
   const env = {};
   const stdout = new WriteSocket(1);
   const stderr = new WriteSocket(2);
+  stdoutSocket = stdout;
+  stderrSocket = stderr;
   const props = {
     __proto__: null,
     title: 'node',

@@ -13,6 +13,7 @@ import {
   MathMax,
   ObjectDefineProperty,
   ObjectKeys,
+  ReflectApply,
   StringPrototypeIncludes,
   StringPrototypeSlice,
   SymbolToStringTag,
@@ -22,6 +23,7 @@ import { splitLines } from './01_helpers.js';
 import { inspect } from './04_inspect.js';
 import { formatWithOptions } from './05_format.js';
 import { emitWarning } from './23_warnings.js';
+import { hijackedStdio } from './26_process.js';
 import { defineLazyProperty } from './49_lazy.js';
 
 const NumberPrototypeToFixed = uncurryThis(Number.prototype.toFixed);
@@ -42,7 +44,10 @@ export function indentGroup(text, indent) {
 }
 
 export function consoleWrite(fd, text) {
-  bridgeWrite(fd, `${indentGroup(text, groupIndent)}\n`);
+  const line = `${indentGroup(text, groupIndent)}\n`;
+  const stream = hijackedStdio(fd);
+  if (stream === undefined) bridgeWrite(fd, line);
+  else ReflectApply(stream.write, stream, [line]);
 }
 
 export function formatLog(args) {

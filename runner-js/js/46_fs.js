@@ -30,6 +30,7 @@ import {
   validateFunction,
   validateInteger,
 } from './06_errors.js';
+import { emitWarning } from './23_warnings.js';
 import { setImmediate } from './24_timers.js';
 import { wasiFdFilestatSetTimes } from './30_wasi.js';
 import { wasiPathFilestatSetTimes } from './32_wasi_fs.js';
@@ -139,6 +140,47 @@ function fsWritevSync(fd, buffers, position) {
   return written;
 }
 
+/** `readv`: fills `buffers` in turn from `fd` (at `position` on, when a number) until a short
+ * read; the bytes read. */
+function fsReadvSync(fd, buffers, position) {
+  if (!ArrayIsArray(buffers)) throw makeInvalidArgType('buffers', 'ArrayBufferView[]', buffers);
+  let read = 0;
+  for (let i = 0; i < buffers.length; i++) {
+    if (!ArrayBufferIsView(buffers[i])) {
+      throw makeInvalidArgType('buffers', 'ArrayBufferView[]', buffers);
+    }
+  }
+  for (let i = 0; i < buffers.length; i++) {
+    const want = buffers[i].byteLength;
+    const at = typeof position === 'number' ? position + read : null;
+    const n = fsReadSync(fd, buffers[i], 0, want, at);
+    read += n;
+    if (n < want) break;
+  }
+  return read;
+}
+
+function fsFtruncateSync(fd, len = 0) {
+  if (typeof fd !== 'number') throw makeInvalidArgType('fd', 'number', fd);
+  return fsTruncateSync(fd, len < 0 ? 0 : len);
+}
+
+let truncateFdWarned = false;
+
+/** `truncate` given an fd is `ftruncate`, deprecated (DEP0081), as in Node. */
+function fsTruncateAnySync(path, len) {
+  if (typeof path === 'number' && !truncateFdWarned) {
+    truncateFdWarned = true;
+    emitWarning(
+      'Using fs.truncate with a file descriptor is deprecated. Please use fs.ftruncate with ' +
+        'a file descriptor instead.',
+      'DeprecationWarning',
+      'DEP0081',
+    );
+  }
+  return fsTruncateSync(path, len);
+}
+
 /**
  * True for a bad-argument error (`ERR_INVALID_ARG_TYPE`, `ERR_OUT_OF_RANGE`, ...): Node's
  * callback API throws those at once; only the operation's own failures (`ENOENT`, `ERR_FS_*`)
@@ -194,7 +236,8 @@ export function createFsModule() {
     writeSync: fsWriteSync,
     fstatSync: fsFstatSync,
     mkdtempSync: fsMkdtempSync,
-    truncateSync: fsTruncateSync,
+    truncateSync: fsTruncateAnySync,
+    ftruncateSync: fsFtruncateSync,
   };
   const fs = {};
   const promises = {};
@@ -212,6 +255,7 @@ export function createFsModule() {
     'accessSync',
     'closeSync',
     'truncateSync',
+    'ftruncateSync',
   ];
   for (let i = 0; i < names.length; i++) {
     const syncName = names[i];
@@ -234,6 +278,14 @@ export function createFsModule() {
     'writev',
     fsMakeCallback('writev', fsWritevSync, false, (args) => args[1]),
   );
+  nodeSet(fs, 'readvSync', function readvSync(fd, buffers, position) {
+    return fsReadvSync(fd, buffers, position);
+  });
+  nodeSet(
+    fs,
+    'readv',
+    fsMakeCallback('readv', fsReadvSync, false, (args) => args[1]),
+  );
   nodeSet(fs, 'read', fsMakeCallback('read', fsReadSync, false, fsIoTarget));
   nodeSet(fs, 'write', fsMakeCallback('write', fsWriteSync, false, fsIoTarget));
   // Node's promises API takes FileHandles, not fds: keep only the path-based functions.
@@ -242,6 +294,7 @@ export function createFsModule() {
   delete promises.read;
   delete promises.write;
   delete promises.fstat;
+  delete promises.ftruncate;
   fs.exists = function exists(path, cb) {
     validateFunction(cb, 'cb');
     setImmediate(fsCallback, cb, fsExistsSync(path));

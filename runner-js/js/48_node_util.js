@@ -32,6 +32,7 @@ import {
 import { TextDecoder, TextEncoder } from './07_encoding.js';
 import { nextTick } from './21_ticks.js';
 import { emitWarning } from './23_warnings.js';
+import { globalConsole } from './27_console.js';
 import { nodeSet } from './40_path.js';
 import { loadLazyBuiltin } from './49_lazy.js';
 
@@ -193,6 +194,19 @@ function callSites(frameCount, options) {
   return sites;
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+function pad2(n) {
+  return n < 10 ? `0${n}` : `${n}`;
+}
+
+/** `util.log`'s timestamp: `26 Feb 16:19:34`, local time. */
+function logTimestamp() {
+  const d = new Date();
+  const time = `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+  return `${d.getDate()} ${MONTHS[d.getMonth()]} ${time}`;
+}
+
 export function createUtilModule() {
   const util = {
     format: function format(...args) {
@@ -254,6 +268,9 @@ export function createUtilModule() {
       return fn;
     },
     isArray: ArrayIsArray,
+    log: function log(...args) {
+      globalConsole.log('%s - %s', logTimestamp(), formatWithOptions(undefined, args));
+    },
     TextEncoder,
     TextDecoder,
   };

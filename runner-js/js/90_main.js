@@ -42,13 +42,13 @@ import {
 import { onStdinData, onStdinEnd } from './25_stdin.js';
 import { configureProcess, populateProcess } from './26_process.js';
 import { consoleWrite, formatLog, globalConsole } from './27_console.js';
-import { performanceObject } from './27_performance.js';
+import { deferUserTiming, performanceObject } from './27_performance.js';
 import { populateProcessMore } from './28_process_more.js';
 import { childEvent } from './29_children.js';
 import { netDispatch } from './29_net.js';
 import { startWasm } from './34_wasm_runner.js';
 import { pathResolve, setExecCwd } from './40_path.js';
-import { installLazyGlobals } from './49_lazy.js';
+import { installLazyGlobals, loadLazyBuiltin } from './49_lazy.js';
 import {
   cjsCreateEval,
   cjsCreateMain,
@@ -92,6 +92,7 @@ function installStaticGlobals() {
   installLazyGlobals();
   installMemoryGuards();
   defineGlobal('performance', performanceObject, true);
+  deferUserTiming(() => loadLazyBuiltin('perf_hooks'));
 }
 
 function installGlobals(require, module, evalMode, filename) {

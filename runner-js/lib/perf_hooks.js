@@ -12,6 +12,7 @@ import {
   ArrayPrototypeSplice,
   MapCtor,
   ObjectDefineProperty,
+  ObjectGetOwnPropertyDescriptor,
   ReflectApply,
   ReflectConstruct,
   SymbolToStringTag,
@@ -177,7 +178,9 @@ const methods = {
     'toJSON',
   ];
   for (let i = 0; i < names.length; i++) {
-    if (performanceObject[names[i]] === undefined) {
+    // Replaces the loading accessors of 27_performance.js; a value the guest set stays.
+    const own = ObjectGetOwnPropertyDescriptor(performanceObject, names[i]);
+    if (own === undefined || !('value' in own)) {
       ObjectDefineProperty(performanceObject, names[i], {
         __proto__: null,
         value: methods[names[i]],
