@@ -133,6 +133,9 @@ export function populateProcessMore() {
     },
     setUncaughtExceptionCaptureCallback,
     hasUncaughtExceptionCaptureCallback,
+    loadEnvFile: function loadEnvFile(path) {
+      loadLazyBuiltin('internal/dotenv').loadEnvFile(path);
+    },
     getActiveResourcesInfo: function getActiveResourcesInfo() {
       return [];
     },

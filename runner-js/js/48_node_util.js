@@ -242,6 +242,9 @@ export function createUtilModule() {
     getCallSites: function getCallSites(frameCount = 10, options) {
       return callSites(frameCount, options);
     },
+    parseEnv: function parseEnv(content) {
+      return loadLazyBuiltin('internal/dotenv').parseEnv(content);
+    },
     parseArgs: function parseArgs(config) {
       return loadLazyBuiltin('internal/parse_args').parseArgs(config);
     },

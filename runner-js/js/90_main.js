@@ -3,6 +3,7 @@
 
 import {
   ArrayPrototypeIncludes,
+  ArrayPrototypePush,
   bridgeCompileScript,
   bridgeGc,
   bridgeMonotonic,
@@ -127,6 +128,7 @@ function start(config) {
   applyRunnerFlags(config.execArgv);
   const evalMode = mode !== 'file';
   setExecCwd(pathResolve(`${processObject.cwd()}`));
+  loadEnvFiles(config.execArgv);
   cjsInit(config);
   const inputType = mainInputType(config);
   esmMain = evalMode ? inputType === 'module' : cjsFormatOf(filename) === 'module';
@@ -187,6 +189,27 @@ function applyRunnerFlags(execArgv) {
       false,
     );
   }
+}
+
+// `--env-file[-if-exists]=PATH` / `--env-file[-if-exists] PATH` (engine/src/job/command.rs
+// RUNNER_VALUE_FLAGS), relative to the cwd: into process.env before anything runs.
+function loadEnvFiles(execArgv) {
+  if (execArgv === undefined || execArgv === null) return;
+  const files = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const flag = `${execArgv[i]}`;
+    for (const [name, optional] of [
+      ['--env-file', false],
+      ['--env-file-if-exists', true],
+    ]) {
+      if (flag === name && i + 1 < execArgv.length) {
+        ArrayPrototypePush(files, [`${execArgv[++i]}`, optional]);
+      } else if (StringPrototypeStartsWith(flag, `${name}=`)) {
+        ArrayPrototypePush(files, [StringPrototypeSlice(flag, name.length + 1), optional]);
+      }
+    }
+  }
+  if (files.length > 0) loadLazyBuiltin('internal/dotenv').loadEnvFlags(files);
 }
 
 // '--input-type' of `node -e`: 'module', 'commonjs', or undefined when not given.

@@ -216,14 +216,44 @@ const RUNNER_FLAGS: &[&str] = &[
     "--trace-warnings",
 ];
 
-/// Leading node options: `--input-type=VALUE` / `--input-type VALUE` (normalized) and
-/// [`RUNNER_FLAGS`]; the options, whether an input type was among them, and the rest of argv;
-/// or the message of the failure Node reports.
+/// Node options with a value the runner reads from `process.execArgv` (kept as given): the
+/// `.env` files loaded into `process.env` before the program runs.
+const RUNNER_VALUE_FLAGS: &[&str] = &["--env-file", "--env-file-if-exists"];
+
+/// `--NAME=VALUE` or `--NAME VALUE` of a [`RUNNER_VALUE_FLAGS`] option at the start of `args`:
+/// how many arguments it takes; `Err` when its value is missing.
+fn value_flag(args: &[String]) -> Option<Result<usize, &'static str>> {
+    let first = args.first()?;
+    let name = RUNNER_VALUE_FLAGS.iter().find(|name| {
+        first == *name
+            || first
+                .strip_prefix(**name)
+                .is_some_and(|v| v.starts_with('='))
+    })?;
+    if first.len() > name.len() {
+        return Some(Ok(1));
+    }
+    Some(match args.get(1) {
+        Some(_) => Ok(2),
+        None if *name == "--env-file" => Err("--env-file requires an argument"),
+        None => Err("--env-file-if-exists requires an argument"),
+    })
+}
+
+/// Leading node options: `--input-type=VALUE` / `--input-type VALUE` (normalized),
+/// [`RUNNER_FLAGS`] and [`RUNNER_VALUE_FLAGS`]; the options, whether an input type was among
+/// them, and the rest of argv; or the message of the failure Node reports.
 fn node_options(args: &[String]) -> Result<(Vec<String>, bool, &[String]), &'static str> {
     let mut options = Vec::new();
     let mut input_type = false;
     let mut rest = args;
     loop {
+        if let Some(flag) = value_flag(rest) {
+            let used = flag?;
+            options.extend(rest[..used].iter().cloned());
+            rest = &rest[used..];
+            continue;
+        }
         let (value, used) = match rest {
             [flag, ..] if RUNNER_FLAGS.contains(&flag.as_str()) => {
                 options.push(flag.replace("expose_gc", "expose-gc"));
@@ -385,6 +415,38 @@ mod tests {
             Some(CommandError::NotFound("../etc/x".into()))
         );
         assert_eq!(err(&[]), Some(CommandError::EmptyArgv));
+    }
+
+    #[test]
+    fn env_file_options_go_to_exec_argv_as_given_and_need_a_value() {
+        let modules = ModuleCache::new(1);
+        let given = [
+            "--env-file",
+            "a.env",
+            "--env-file-if-exists=b.env",
+            "-e",
+            "1",
+        ];
+        let Ok(Command::Js(main)) = resolve(
+            &argv(&[&["node"][..], &given].concat()),
+            "/",
+            &NOWHERE,
+            &mut no_fs(),
+            &modules,
+        ) else {
+            panic!("expected a JS main");
+        };
+        assert_eq!(main.exec_argv, argv(&given));
+        for parts in [
+            &["node", "--env-file"][..],
+            &["node", "--env-file-if-exists"],
+        ] {
+            let result = resolve(&argv(parts), "/", &NOWHERE, &mut no_fs(), &modules);
+            assert!(
+                matches!(result, Ok(Command::Fails { code: 9, .. })),
+                "{parts:?}"
+            );
+        }
     }
 
     #[test]
