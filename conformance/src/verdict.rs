@@ -70,11 +70,20 @@ fn failure(run: &Run, code: i32) -> String {
         .or_else(|| error_line(&stdout))
         .or_else(|| tap_failure(&stdout))
         .or_else(|| thrown_value(&stderr))
-        .or_else(|| last_line(&stderr));
+        .or_else(|| last_line(&stderr))
+        .or_else(|| must_call_mismatch(&stdout));
     clean(&match line {
         Some(line) => line,
         None => format!("exit {code}, no output on stderr"),
     })
+}
+
+/// test/common's report of `mustCall` counts that were not met, printed on stdout at exit
+/// (`Mismatched noop function calls. Expected exactly 1, actual 0.`).
+fn must_call_mismatch(stdout: &str) -> Option<String> {
+    (stdout.lines())
+        .find(|line| line.starts_with("Mismatched ") && line.contains(" function calls."))
+        .map(str::to_owned)
 }
 
 /// The first line that reads like a thrown error (`TypeError: ...`, `AssertionError
@@ -225,6 +234,9 @@ mod tests {
         assert_eq!(node_test(&timed_out), (Outcome::Fail, "TIMEOUT".into()));
         assert_eq!(node_test(&run(3, "", "")).1, "exit 3, no output on stderr");
         assert_eq!(node_test(&run(1, "not ok 2 - x\n", "")).1, "not ok 2 - x");
+        let mismatch = "Mismatched noop function calls. Expected exactly 1, actual 0.";
+        let stdout = format!("ok\n{mismatch}\n    at mustCall (/node/test/common/index.js:396:10)\n");
+        assert_eq!(node_test(&run(1, &stdout, "")).1, mismatch);
     }
 
     #[test]
