@@ -8,6 +8,7 @@
 import { ErrorCtor, ObjectDefineProperty, ObjectKeys, ReflectApply } from './00_primordials.js';
 import { makeInvalidArgType, makeNodeError, NODE_VERSION } from './06_errors.js';
 import { getUncaughtCapture, processObject, setUncaughtCapture } from './20_exit.js';
+import { utilDeprecate } from './48_node_util.js';
 import { loadLazyBuiltin } from './49_lazy.js';
 
 function processMore() {
@@ -133,6 +134,13 @@ export function populateProcessMore() {
     },
     setUncaughtExceptionCaptureCallback,
     hasUncaughtExceptionCaptureCallback,
+    assert: utilDeprecate(
+      function assert(value, message) {
+        if (!value) throw makeNodeError(ErrorCtor, 'ERR_ASSERTION', message || 'assertion error');
+      },
+      'process.assert() is deprecated. Please use the `assert` module instead.',
+      'DEP0100',
+    ),
     loadEnvFile: function loadEnvFile(path) {
       loadLazyBuiltin('internal/dotenv').loadEnvFile(path);
     },

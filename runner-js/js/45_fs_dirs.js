@@ -7,11 +7,13 @@ import {
   bridgeUtf8Encode,
   ErrorCtor,
   StringPrototypeCharCodeAt,
+  StringPrototypeEndsWith,
   StringPrototypeIndexOf,
   StringPrototypeSlice,
 } from './00_primordials.js';
 import { listPush, newList } from './01_helpers.js';
 import { makeNodeError } from './06_errors.js';
+import { emitWarning } from './23_warnings.js';
 import { wasiRandomGet } from './30_wasi.js';
 import {
   wasiPathCreateDirectory,
@@ -150,11 +152,30 @@ export function fsUnlinkSync(path) {
   fsCheck(wasiPathUnlinkFile(fsLocatedFd(), fsRestBytes(abs)), 'unlink', path);
 }
 
+let recursiveRmdirWarned = false;
+
+/** `rmdir(path, { recursive: true })`: deprecated (DEP0147); a directory goes as with `rm -r`,
+ * a missing path is `lstat`'s ENOENT, anything else is left to `rmdir` (ENOTDIR), as Node. */
+function fsRmdirRecursive(path) {
+  if (!recursiveRmdirWarned) {
+    recursiveRmdirWarned = true;
+    emitWarning(
+      'In future versions of Node.js, fs.rmdir(path, { recursive: true }) will be removed. ' +
+        'Use fs.rm(path, { recursive: true }) instead',
+      'DeprecationWarning',
+      'DEP0147',
+    );
+  }
+  const st = fsCheck(fsStatRaw(fsAbs(path), false), 'lstat', path);
+  if (st !== 'synthetic' && st[2] !== 3) return false;
+  fsRmSync(path, { __proto__: null, recursive: true });
+  return true;
+}
+
 export function fsRmdirSync(path, options) {
   path = fsPathArg(path);
   if (options !== null && typeof options === 'object' && options.recursive) {
-    fsRmSync(path, { __proto__: null, recursive: true });
-    return;
+    if (fsRmdirRecursive(path)) return;
   }
   const abs = fsAbs(path);
   fsInvalidate();
@@ -300,8 +321,22 @@ export function fsRealpathSync(path, options) {
   return encoding === 'buffer' ? fsBytesOut(bridgeUtf8Encode(r)) : r;
 }
 
+let nonPortableTemplateWarned = false;
+
 export function fsMkdtempSync(prefix) {
   prefix = fsPathArg(prefix, 'prefix');
+  // Templates ending in X are handled differently across platforms (Node warns once).
+  if (
+    !nonPortableTemplateWarned &&
+    typeof prefix === 'string' &&
+    StringPrototypeEndsWith(prefix, 'X')
+  ) {
+    nonPortableTemplateWarned = true;
+    emitWarning(
+      'mkdtemp() templates ending with X are not portable. For details see: ' +
+        'https://nodejs.org/api/fs.html',
+    );
+  }
   const chars = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
   for (let tries = 0; tries < 100; tries++) {
     const rnd = wasiRandomGet(6);

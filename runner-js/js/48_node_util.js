@@ -113,7 +113,8 @@ function utilInherits(ctor, superCtor) {
   ObjectSetPrototypeOf(ctor.prototype, superCtor.prototype);
 }
 
-function utilDeprecate(fn, msg, code) {
+/** `util.deprecate`: `fn` warning `msg` (once per `code`) when first called. */
+export function utilDeprecate(fn, msg, code) {
   validateFunction(fn, 'fn');
   let warned = false;
   function deprecated(...args) {

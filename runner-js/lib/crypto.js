@@ -27,6 +27,7 @@ import {
 } from '../js/00_primordials.js';
 import { makeInvalidArgType, makeNodeError, validateFunction } from '../js/06_errors.js';
 import { setImmediate } from '../js/24_timers.js';
+import { utilDeprecate } from '../js/48_node_util.js';
 import { loadLazyBuiltin } from '../js/49_lazy.js';
 import {
   Cipheriv,
@@ -527,8 +528,9 @@ function buildModule() {
     getFips: () => 0,
     setFips: missing('setFips'),
     secureHeapUsed: () => ({ total: 0, min: 0, used: 0, utilization: 0 }),
-    Hash,
-    Hmac,
+    // Calling the constructors themselves is deprecated in Node 22 (createHash/createHmac are not).
+    Hash: utilDeprecate(Hash, 'crypto.Hash constructor is deprecated.', 'DEP0179'),
+    Hmac: utilDeprecate(Hmac, 'crypto.Hmac constructor is deprecated.', 'DEP0181'),
     constants: ObjectFreeze({}),
     pseudoRandomBytes: randomBytes,
     prng: randomBytes,
