@@ -68,6 +68,8 @@ pub(crate) struct ExecShared {
     pub(crate) mediator: Option<Arc<dyn Mediator>>,
     pub(crate) resolver: Arc<dyn Resolver>,
     pub(crate) ports: Arc<PortRegistry>,
+    /// Kept-alive HTTP connections.
+    pub(crate) pool: crate::pool::Pool<crate::http::ReqBody>,
     sink: Sink,
     cancel: CancellationToken,
     cause: OnceLock<NetError>,
@@ -137,6 +139,12 @@ impl ExecShared {
     /// The limits in force.
     pub(crate) fn limits(&self) -> &NetLimits {
         self.meter.limits()
+    }
+
+    /// A token cancelled when the exec's network closes (for tasks that may outlive their
+    /// operation: kept-alive connections).
+    pub(crate) fn exec_token(&self) -> CancellationToken {
+        self.cancel.child_token()
     }
 
     /// Registers a new operation; its task starts with [`ExecShared::spawn`].
@@ -243,6 +251,7 @@ impl ExecNet {
             mediator: spec.mediator,
             resolver,
             ports: spec.ports.unwrap_or_default(),
+            pool: crate::pool::Pool::default(),
             sink,
             cancel: CancellationToken::new(),
             cause: OnceLock::new(),

@@ -2,12 +2,15 @@
 //! streaming bodies both ways, redirects followed here with the policy checked again on every
 //! hop, and per-host secret headers added on the way out.
 //!
-//! One request's events: (`Denied`…) `Response`, `Data`…, `End`, then `Done`. Every hop is a
-//! fresh connection through [`crate::ExecShared::connect`] (resolve, check, ask, connect), so
-//! a redirect to a denied host stops there with `Done(Denied)`.
+//! One request's events: (`Denied`…) `Response`, `Data`…, `End`, then `Done`. Every hop is
+//! checked as a new connection would be: a kept-alive connection to its origin from the exec's
+//! pool ([`crate::pool`]) checked again, else a fresh one through
+//! [`crate::ExecShared::connect`] (resolve, check, ask, connect); so a redirect to a denied
+//! host stops there with `Done(Denied)`.
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
@@ -21,10 +24,11 @@ use url::Url;
 
 use crate::connector::{Connected, HttpAsk};
 use crate::decode::Decoder;
-use crate::error::{LimitKind, NetError};
+use crate::error::{Denial, LimitKind, NetError};
 use crate::events::{NetEvent, OpId, Peer, ResponseHead};
 use crate::exec::{ExecNet, OpCtx, Outbound};
 use crate::io::limit_in_chain;
+use crate::pool::Conn;
 use crate::rule::Probe;
 use crate::target::Target;
 
@@ -142,13 +146,19 @@ async fn run(
     let mut redirects = 0u32;
     loop {
         let target = Target::from_url(&hop.url)?;
-        let response = send(ctx, &target, &hop).await?;
+        let (response, conn) = send(ctx, &target, &hop).await?;
         let next = match mode {
             RedirectMode::Manual => None,
             _ => redirect_target(&hop.url, &response),
         };
         let Some(next) = next else {
-            return deliver(ctx, &hop.url, redirects > 0, decode, response).await;
+            let done = Done {
+                url: &hop.url,
+                redirected: redirects > 0,
+                decode,
+                keep: (target, conn),
+            };
+            return deliver(ctx, done, response).await;
         };
         if mode == RedirectMode::Error {
             return Err(NetError::Http(format!("unexpected redirect to {next}")));
@@ -165,47 +175,119 @@ async fn run(
     }
 }
 
-/// Sends one hop on a fresh checked connection and returns the response head and body.
+/// How long a pooled connection may take to be ready for its next request.
+const READY_WAIT: Duration = Duration::from_secs(1);
+
+/// Sends one hop, on a kept-alive connection to its origin when the pool has one (and it took
+/// the request), else on a fresh checked one; the response head and body, and the connection.
 async fn send(
     ctx: &Arc<OpCtx>,
     target: &Target,
     hop: &Hop,
-) -> Result<http::Response<hyper::body::Incoming>, NetError> {
-    let tls = target.scheme.is_tls().then(|| ctx.shared.tls.http());
+) -> Result<(http::Response<hyper::body::Incoming>, Conn<ReqBody>), NetError> {
     let ask = HttpAsk {
         method: hop.method.to_string(),
         url: hop.url.to_string(),
     };
-    let Connected { io, peer, .. } = ctx.shared.connect(ctx, target, tls, Some(&ask)).await?;
-    let (mut sender, conn) = hyper::client::conn::http1::Builder::new()
+    let mut body = body_of(ctx, hop);
+    let pooled = pooled(ctx, target, &ask).await?;
+    let reused = pooled.is_some();
+    if let Some(mut conn) = pooled {
+        let request = build(ctx, target, hop, &conn.peer, body)?;
+        ctx.shared.meter.count_request();
+        match conn.sender.try_send_request(request).await {
+            Ok(response) => return Ok((response, conn)),
+            // The server closed it first: the request, unsent, goes on a fresh connection.
+            Err(mut e) => match e.take_message() {
+                Some(unsent) => body = unsent.into_body(),
+                None => return Err(hyper_error(e.error(), &hop.url)),
+            },
+        }
+    }
+    let mut conn = connect(ctx, target, &ask, &hop.url).await?;
+    let request = build(ctx, target, hop, &conn.peer, body)?;
+    if !reused {
+        ctx.shared.meter.count_request();
+    }
+    let response =
+        (conn.sender.send_request(request).await).map_err(|e| hyper_error(&e, &hop.url))?;
+    Ok((response, conn))
+}
+
+/// A connection to `target` from the pool, ready and allowed again (for this request: `ask`
+/// rules ask the host); `None` when the pool has none.
+async fn pooled(
+    ctx: &Arc<OpCtx>,
+    target: &Target,
+    ask: &HttpAsk,
+) -> Result<Option<Conn<ReqBody>>, NetError> {
+    while let Some(mut conn) = ctx.shared.pool.take(target) {
+        let ready = tokio::time::timeout(READY_WAIT, conn.sender.ready()).await;
+        if !matches!(ready, Ok(Ok(()))) {
+            continue;
+        }
+        if let Peer::Remote { remote, .. } = conn.peer {
+            let ip = remote.ip();
+            if let Err(cause) = ctx.shared.authorize(ctx, target, ip, Some(ask)).await {
+                let denial = Denial {
+                    scheme: Some(target.scheme),
+                    host: target.host.clone(),
+                    ip: Some(ip),
+                    port: Some(target.port),
+                    cause,
+                };
+                return Err(ctx.shared.deny(ctx, denial));
+            }
+        }
+        return Ok(Some(conn));
+    }
+    Ok(None)
+}
+
+/// A fresh checked connection to `target`, its task running until the connection or the exec
+/// ends (the pool may keep it past this operation).
+async fn connect(
+    ctx: &Arc<OpCtx>,
+    target: &Target,
+    ask: &HttpAsk,
+    url: &Url,
+) -> Result<Conn<ReqBody>, NetError> {
+    let tls = target.scheme.is_tls().then(|| ctx.shared.tls.http());
+    let Connected { io, peer, .. } = ctx.shared.connect(ctx, target, tls, Some(ask)).await?;
+    let (sender, conn) = hyper::client::conn::http1::Builder::new()
         .handshake(TokioIo::new(io))
         .await
-        .map_err(|e| hyper_error(&e, &hop.url))?;
-    // The connection task ends with the connection, or with the operation (its token is
-    // cancelled when the operation's task ends, however it ends).
-    let stop = ctx.cancel.child_token();
+        .map_err(|e| hyper_error(&e, url))?;
+    let stop = ctx.shared.exec_token();
     ctx.shared.handle.spawn(async move {
         tokio::select! {
             _ = conn => {}
             () = stop.cancelled() => {}
         }
     });
-    let request = build(ctx, target, hop, &peer)?;
-    ctx.shared.meter.count_request();
-    let response = sender
-        .send_request(request)
-        .await
-        .map_err(|e| hyper_error(&e, &hop.url))?;
-    Ok(response)
+    Ok(Conn { sender, peer })
 }
 
-/// The request of one hop: the guest's headers, `Host`, and the secrets of this hop's host
-/// (which replace guest headers of the same name).
+/// The body of one hop's request.
+fn body_of(ctx: &Arc<OpCtx>, hop: &Hop) -> ReqBody {
+    match &hop.body {
+        RequestBody::Empty => ReqBody::Full(None),
+        RequestBody::Full(b) => ReqBody::Full(Some(b.clone())),
+        RequestBody::Streaming => ReqBody::Channel {
+            rx: ctx.take_out(),
+            ctx: ctx.clone(),
+        },
+    }
+}
+
+/// The request of one hop over a connection to `peer`: the guest's headers, `Host`, and the
+/// secrets of this hop's host (which replace guest headers of the same name).
 fn build(
     ctx: &Arc<OpCtx>,
     target: &Target,
     hop: &Hop,
     peer: &Peer,
+    body: ReqBody,
 ) -> Result<http::Request<ReqBody>, NetError> {
     let ip = match peer {
         Peer::Remote { remote, .. } => remote.ip(),
@@ -232,14 +314,6 @@ fn build(
     let path = match hop.url.query() {
         Some(q) => format!("{}?{q}", hop.url.path()),
         None => hop.url.path().to_owned(),
-    };
-    let body = match &hop.body {
-        RequestBody::Empty => ReqBody::Full(None),
-        RequestBody::Full(b) => ReqBody::Full(Some(b.clone())),
-        RequestBody::Streaming => ReqBody::Channel {
-            rx: ctx.take_out(),
-            ctx: ctx.clone(),
-        },
     };
     let mut req = http::Request::builder()
         .method(hop.method.clone())
@@ -290,14 +364,29 @@ fn follow(mut hop: Hop, status: StatusCode, next: Url) -> Result<Hop, NetError> 
     Ok(hop)
 }
 
-/// Sends the response head and streams its body to the guest.
-async fn deliver(
-    ctx: &Arc<OpCtx>,
-    url: &Url,
+/// The last hop of a request, for [`deliver`].
+struct Done<'a> {
+    url: &'a Url,
     redirected: bool,
     decode: bool,
+    /// Its connection, kept alive once the body is read.
+    keep: (Target, Conn<ReqBody>),
+}
+
+/// Sends the response head and streams its body to the guest; the connection goes back to the
+/// pool once the body is all read (before the guest hears of its end, so that a request it
+/// makes then finds it).
+async fn deliver(
+    ctx: &Arc<OpCtx>,
+    done: Done<'_>,
     response: http::Response<hyper::body::Incoming>,
 ) -> Result<(), NetError> {
+    let Done {
+        url,
+        redirected,
+        decode,
+        keep: (target, conn),
+    } = done;
     let (parts, mut body) = response.into_parts();
     let reason = parts
         .extensions
@@ -342,6 +431,8 @@ async fn deliver(
         d.finish();
         drain(ctx, d).await?;
     }
+    let max = ctx.shared.limits().max_connections;
+    ctx.shared.pool.put(target, conn, max);
     ctx.emit(NetEvent::End { id: ctx.id });
     Ok(())
 }
@@ -377,7 +468,7 @@ fn hyper_error(e: &hyper::Error, url: &Url) -> NetError {
 }
 
 /// A request body: all at once, or from the guest's writes.
-enum ReqBody {
+pub(crate) enum ReqBody {
     Full(Option<Bytes>),
     Channel {
         rx: UnboundedReceiver<Outbound>,

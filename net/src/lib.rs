@@ -16,6 +16,7 @@ mod io;
 pub mod limits;
 pub mod mediator;
 pub mod policy;
+mod pool;
 pub mod ports;
 pub mod resolver;
 pub mod rule;

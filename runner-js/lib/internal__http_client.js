@@ -3,7 +3,8 @@
 // Writable: a body written before `end()` is streamed (chunked unless the guest set
 // content-length), one given only to `end()` is sent whole. `IncomingMessage` is a Readable
 // that gives the network credit (`netConsume`) as the guest reads. `Agent` objects exist for the
-// packages that pass them around; every request opens its own connection (no pooling yet).
+// packages that pass them around; connections are kept alive by the sidecar (net/src/pool.rs),
+// per exec and origin, whatever the agent.
 import { bridge } from 'agentos:bridge';
 import {
   ArrayIsArray,

@@ -117,10 +117,11 @@ fn connections_in_total_are_bounded() {
             ..NetLimits::default()
         },
     );
+    // `/close`: a connection per request (a kept-alive one would be reused).
     for _ in 0..3 {
-        assert!(exec.get(&srv.url("127.0.0.1", "/headers")).ok());
+        assert!(exec.get(&srv.url("127.0.0.1", "/close")).ok());
     }
-    let o = exec.get(&srv.url("127.0.0.1", "/headers"));
+    let o = exec.get(&srv.url("127.0.0.1", "/close"));
     assert!(
         is_limit(o.err(), LimitKind::ConnectionsTotal),
         "{:?}",
@@ -236,6 +237,15 @@ fn a_thousand_concurrent_fetches_from_sixteen_execs_leak_nothing() {
     assert!(text.contains("1 passed"), "the probe did not run: {text}");
 }
 
+/// Waits (at most [`HANG`]) for `done`.
+fn settles(done: impl Fn() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(start.elapsed() < HANG, "did not settle");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
 #[test]
 #[ignore = "run in its own process by a_thousand_concurrent_fetches_from_sixteen_execs_leak_nothing"]
 fn leak_probe() {
@@ -258,7 +268,9 @@ fn leak_probe() {
                     let out = exec.collect(&ids);
                     assert!(out.values().all(|o| o.ok() && o.body.len() == 1024));
                     assert_eq!(exec.net.ops_in_flight(), 0);
-                    assert_eq!(exec.net.stats().connections_open, 0);
+                    // Only the kept-alive ones (at most 4 per origin) stay open, until the
+                    // exec ends; the others close as their requests end.
+                    settles(|| exec.net.stats().connections_open <= 4);
                     drop(exec);
                     barrier.wait();
                 }

@@ -2,6 +2,7 @@
 
 mod decode;
 mod fetch;
+mod keepalive;
 mod limits;
 mod sockets;
 mod support;

@@ -156,6 +156,8 @@ pub fn get(url: &str) -> HttpRequest {
 #[derive(Default)]
 pub struct Log {
     pub hits: AtomicUsize,
+    /// TCP connections accepted.
+    pub accepted: AtomicUsize,
     /// Request headers of every request but `/bytes/N`, in order.
     pub headers: Mutex<Vec<Vec<(String, String)>>>,
     /// Response bodies still streaming.
@@ -176,6 +178,11 @@ impl Server {
 
     pub fn hits(&self) -> usize {
         self.log.hits.load(Ordering::SeqCst)
+    }
+
+    /// TCP connections the server accepted.
+    pub fn accepted(&self) -> usize {
+        self.log.accepted.load(Ordering::SeqCst)
     }
 
     pub fn url(&self, host: &str, path: &str) -> String {
@@ -203,6 +210,7 @@ pub fn http_server(tls: Option<Arc<rustls::ServerConfig>>) -> Server {
             let Ok((tcp, _)) = listener.accept().await else {
                 return;
             };
+            l.accepted.fetch_add(1, Ordering::SeqCst);
             let (l, tls) = (l.clone(), tls.clone());
             tokio::spawn(async move {
                 let svc = service_fn(move |req| route(l.clone(), req));
@@ -316,6 +324,10 @@ async fn route(log: Arc<Log>, req: Request<Incoming>) -> Result<Response<Body>, 
                 .unwrap_or_default();
             Response::new(full(body))
         }
+        "/close" => Response::builder()
+            .header("connection", "close")
+            .body(full("closing"))
+            .expect("response"),
         "/never" => {
             tokio::time::sleep(Duration::from_secs(3600)).await;
             Response::new(full(""))
