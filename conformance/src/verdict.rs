@@ -235,7 +235,8 @@ mod tests {
         assert_eq!(node_test(&run(3, "", "")).1, "exit 3, no output on stderr");
         assert_eq!(node_test(&run(1, "not ok 2 - x\n", "")).1, "not ok 2 - x");
         let mismatch = "Mismatched noop function calls. Expected exactly 1, actual 0.";
-        let stdout = format!("ok\n{mismatch}\n    at mustCall (/node/test/common/index.js:396:10)\n");
+        let stdout =
+            format!("ok\n{mismatch}\n    at mustCall (/node/test/common/index.js:396:10)\n");
         assert_eq!(node_test(&run(1, &stdout, "")).1, mismatch);
     }
 

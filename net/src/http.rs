@@ -431,8 +431,12 @@ async fn deliver(
         d.finish();
         drain(ctx, d).await?;
     }
-    let max = ctx.shared.limits().max_connections;
-    ctx.shared.pool.put(target, conn, max);
+    // Only real connections are kept: one to the exec's own server (a virtual port) would keep
+    // that server's side of it open, and with it the guest's event loop.
+    if let Peer::Remote { .. } = conn.peer {
+        let max = ctx.shared.limits().max_connections;
+        ctx.shared.pool.put(target, conn, max);
+    }
     ctx.emit(NetEvent::End { id: ctx.id });
     Ok(())
 }

@@ -2,7 +2,8 @@
 //! response was read to its end goes back to its exec's pool, and the exec's next request to the
 //! same scheme, host and port takes it instead of connecting again, as Node's fetch does.
 //!
-//! A taken connection is checked against the policy again (and the host asked, for `ask`
+//! Only connections to real peers are kept (not those to the exec's own virtual ports). A taken
+//! connection is checked against the policy again (and the host asked, for `ask`
 //! rules), exactly as a new one would be, at the address that was checked when it was made.
 //! A few are kept per origin and per exec (at most half the exec's `max_connections`, since
 //! idle ones count as open), for [`IDLE_FOR`]; the exec's end closes them (their tasks stop

@@ -36,7 +36,7 @@ ObjectDefineProperty(performanceObject, SymbolToStringTag, {
 });
 
 /** The User Timing part of the object, defined by perf_hooks when it loads. */
-const USER_TIMING = [
+export const USER_TIMING = [
   'mark',
   'measure',
   'getEntries',

@@ -20,7 +20,7 @@ import {
 } from '../js/00_primordials.js';
 import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
 import { internalNextTick } from '../js/21_ticks.js';
-import { performanceObject } from '../js/27_performance.js';
+import { performanceObject, USER_TIMING } from '../js/27_performance.js';
 
 const entries = [];
 const observers = [];
@@ -163,20 +163,7 @@ const methods = {
   },
 };
 {
-  const names = [
-    'mark',
-    'measure',
-    'getEntries',
-    'getEntriesByName',
-    'getEntriesByType',
-    'clearMarks',
-    'clearMeasures',
-    'clearResourceTimings',
-    'setResourceTimingBufferSize',
-    'timerify',
-    'eventLoopUtilization',
-    'toJSON',
-  ];
+  const names = USER_TIMING;
   for (let i = 0; i < names.length; i++) {
     // Replaces the loading accessors of 27_performance.js; a value the guest set stays.
     const own = ObjectGetOwnPropertyDescriptor(performanceObject, names[i]);

@@ -417,9 +417,24 @@ mod tests {
         assert_eq!(err(&[]), Some(CommandError::EmptyArgv));
     }
 
+    /// The JS main of `parts` (panics when it is not one).
+    fn js_main(parts: &[&str]) -> JsMain {
+        let modules = ModuleCache::new(1);
+        match resolve(&argv(parts), "/", &NOWHERE, &mut no_fs(), &modules) {
+            Ok(Command::Js(main)) => main,
+            _ => panic!("expected a JS main for {parts:?}"),
+        }
+    }
+
+    /// True when `parts` is refused as Node refuses a bad option (exit 9).
+    fn bad_option(parts: &[&str]) -> bool {
+        let modules = ModuleCache::new(1);
+        let result = resolve(&argv(parts), "/", &NOWHERE, &mut no_fs(), &modules);
+        matches!(result, Ok(Command::Fails { code: 9, .. }))
+    }
+
     #[test]
     fn env_file_options_go_to_exec_argv_as_given_and_need_a_value() {
-        let modules = ModuleCache::new(1);
         let given = [
             "--env-file",
             "a.env",
@@ -427,26 +442,10 @@ mod tests {
             "-e",
             "1",
         ];
-        let Ok(Command::Js(main)) = resolve(
-            &argv(&[&["node"][..], &given].concat()),
-            "/",
-            &NOWHERE,
-            &mut no_fs(),
-            &modules,
-        ) else {
-            panic!("expected a JS main");
-        };
+        let main = js_main(&[&["node"][..], &given].concat());
         assert_eq!(main.exec_argv, argv(&given));
-        for parts in [
-            &["node", "--env-file"][..],
-            &["node", "--env-file-if-exists"],
-        ] {
-            let result = resolve(&argv(parts), "/", &NOWHERE, &mut no_fs(), &modules);
-            assert!(
-                matches!(result, Ok(Command::Fails { code: 9, .. })),
-                "{parts:?}"
-            );
-        }
+        assert!(bad_option(&["node", "--env-file"]));
+        assert!(bad_option(&["node", "--env-file-if-exists"]));
     }
 
     #[test]
