@@ -251,7 +251,12 @@ pub(crate) fn local(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     if opts.contains('A') {
         return sh.builtin_error("local", "associative arrays are not supported", 2);
     }
-    let status = declare_each(sh, "local", args, true, |_| {})?;
+    // `-r` and `-x` as `declare` has them (`-a` is for the arrays below).
+    let (x, r) = (opts.contains('x'), opts.contains('r'));
+    let status = declare_each(sh, "local", args, true, |v| {
+        v.exported |= x;
+        v.readonly |= r;
+    })?;
     arrays_of(sh, &opts, args, status)
 }
 
