@@ -265,7 +265,7 @@ impl Sandbox {
         fd: u32,
         needed: u64,
         path: &[u8],
-    ) -> Result<(Target, MountRoot), Errno> {
+    ) -> Result<(Target<'_>, MountRoot), Errno> {
         let dir = self.dir(fd, needed)?;
         let path = GuestPath::parse(path)?;
         // As the kernel: a missing parent is reported before the read-only file system.
@@ -279,7 +279,7 @@ impl Sandbox {
 
 /// `stat` of a resolved target without following it; `NOTDIR` when a trailing slash named a
 /// non-directory.
-fn stat_target(target: &Target) -> Result<rustix::fs::Stat, Errno> {
+fn stat_target(target: &Target<'_>) -> Result<rustix::fs::Stat, Errno> {
     let st = match &target.name {
         None => rustix::fs::fstat(&target.dir)?,
         Some(name) => rustix::fs::statat(&target.dir, name.as_slice(), AtFlags::SYMLINK_NOFOLLOW)?,

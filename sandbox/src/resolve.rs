@@ -28,18 +28,36 @@ pub enum ResolverKind {
 /// Flags used to open a directory that only serves as a base for `*at` calls.
 const DIR_PATH: OFlags = OFlags::PATH.union(OFlags::DIRECTORY).union(OFlags::CLOEXEC);
 
+/// The directory of a [`Target`]: the resolution's root itself when the path has no parent
+/// components (saves an `openat2` and a `close` per call: `ls -l` stats every entry by its bare
+/// name), else a directory opened beneath it.
+#[derive(Debug)]
+pub(crate) enum TargetDir<'root> {
+    Root(BorrowedFd<'root>),
+    Opened(OwnedFd),
+}
+
+impl AsFd for TargetDir<'_> {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        match self {
+            Self::Root(fd) => *fd,
+            Self::Opened(fd) => fd.as_fd(),
+        }
+    }
+}
+
 /// A resolved path: the directory that holds the final name, and the name.
 #[derive(Debug)]
-pub(crate) struct Target {
+pub(crate) struct Target<'root> {
     /// The parent directory (or the directory itself when `name` is `None`).
-    pub dir: OwnedFd,
+    pub dir: TargetDir<'root>,
     /// The final component; `None` when the path names `dir` itself (`.`, `a/..`).
     pub name: Option<Vec<u8>>,
     /// The guest path ended in `/`.
     pub trailing_slash: bool,
 }
 
-impl Target {
+impl Target<'_> {
     /// The name to pass to `*at` calls that never follow the final component, keeping a
     /// trailing `/` so the kernel applies its directory rules.
     pub fn at_name(&self) -> Option<Vec<u8>> {
@@ -82,17 +100,29 @@ impl Resolver {
         }
     }
 
+    /// `root` itself for no components, else the directory they name opened beneath it.
+    fn target_dir<'root>(
+        &self,
+        root: BorrowedFd<'root>,
+        comps: &[Vec<u8>],
+    ) -> Result<TargetDir<'root>, Errno> {
+        if comps.is_empty() {
+            return Ok(TargetDir::Root(root));
+        }
+        self.open_dir(root, comps).map(TargetDir::Opened)
+    }
+
     /// Resolves `path` beneath `root` to a parent directory and final name. With `follow` (or a
     /// trailing slash), a final symlink is replaced by its target until it is not one.
     ///
     /// # Errors
     /// [`Errno::ESCAPE`] for anything leading outside `root`, `LOOP` past 40 links.
-    pub fn resolve(
+    pub fn resolve<'root>(
         &self,
-        root: BorrowedFd<'_>,
+        root: BorrowedFd<'root>,
         path: &GuestPath,
         follow: bool,
-    ) -> Result<Target, Errno> {
+    ) -> Result<Target<'root>, Errno> {
         self.resolve_with(root, path, follow || path.trailing_slash)
     }
 
@@ -103,21 +133,25 @@ impl Resolver {
     ///
     /// # Errors
     /// As [`Resolver::resolve`].
-    pub fn resolve_parent(&self, root: BorrowedFd<'_>, path: &GuestPath) -> Result<Target, Errno> {
+    pub fn resolve_parent<'root>(
+        &self,
+        root: BorrowedFd<'root>,
+        path: &GuestPath,
+    ) -> Result<Target<'root>, Errno> {
         self.resolve_with(root, path, false)
     }
 
-    fn resolve_with(
+    fn resolve_with<'root>(
         &self,
-        root: BorrowedFd<'_>,
+        root: BorrowedFd<'root>,
         path: &GuestPath,
         follow: bool,
-    ) -> Result<Target, Errno> {
+    ) -> Result<Target<'root>, Errno> {
         let mut path = path.clone();
         for _ in 0..=MAX_SYMLINKS {
             let (parent, name) = match path.last() {
                 Last::Dir => {
-                    let dir = self.open_dir(root, &path.comps)?;
+                    let dir = self.target_dir(root, &path.comps)?;
                     return Ok(Target {
                         dir,
                         name: None,
@@ -126,7 +160,7 @@ impl Resolver {
                 }
                 Last::Name(parent, name) => (parent.to_vec(), name.to_vec()),
             };
-            let dir = self.open_dir(root, &parent)?;
+            let dir = self.target_dir(root, &parent)?;
             if follow {
                 match read_link(dir.as_fd(), &name) {
                     Ok(target) => {
