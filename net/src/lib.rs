@@ -5,6 +5,7 @@
 //! and counters, and a runtime a non-async guest thread can drive ([`NetRuntime`],
 //! [`ExecNet`], events to a sink). `README.md` beside this crate is the design note.
 
+pub mod ca;
 mod connector;
 mod decode;
 pub mod error;

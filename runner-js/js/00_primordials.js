@@ -116,6 +116,12 @@ export const ErrorPrototypeToString = uncurryThis(Error.prototype.toString);
 export const ErrorCaptureStackTrace = Error.captureStackTrace;
 
 export const DatePrototypeGetTime = uncurryThis(Date.prototype.getTime);
+export const DatePrototypeGetUTCDate = uncurryThis(Date.prototype.getUTCDate);
+export const DatePrototypeGetUTCFullYear = uncurryThis(Date.prototype.getUTCFullYear);
+export const DatePrototypeGetUTCHours = uncurryThis(Date.prototype.getUTCHours);
+export const DatePrototypeGetUTCMinutes = uncurryThis(Date.prototype.getUTCMinutes);
+export const DatePrototypeGetUTCMonth = uncurryThis(Date.prototype.getUTCMonth);
+export const DatePrototypeGetUTCSeconds = uncurryThis(Date.prototype.getUTCSeconds);
 export const DatePrototypeToISOString = uncurryThis(Date.prototype.toISOString);
 export const DatePrototypeToString = uncurryThis(Date.prototype.toString);
 export const RegExpPrototypeGetSource = getter(RegExp.prototype, 'source');
@@ -138,6 +144,7 @@ export const SetPrototypeValues = uncurryThis(Set.prototype.values);
 export const SetPrototypeGetSize = getter(Set.prototype, 'size');
 export const SetIteratorPrototypeNext = uncurryThis(ObjectGetPrototypeOf(new Set().values()).next);
 export const WeakMapPrototypeHas = uncurryThis(WeakMap.prototype.has);
+export const WeakMapPrototypeDelete = uncurryThis(WeakMap.prototype.delete);
 export const WeakSetPrototypeHas = uncurryThis(WeakSet.prototype.has);
 
 export const PromiseCtor = Promise;

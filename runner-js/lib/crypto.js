@@ -60,6 +60,7 @@ import {
   validateString,
   validateUint32,
 } from './internal__crypto_util.js';
+import { X509Certificate } from './internal__crypto_x509.js';
 
 const cryptoHashNew = bridge.cryptoHashNew;
 const cryptoHmacNew = bridge.cryptoHmacNew;
@@ -492,13 +493,13 @@ const MISSING = [
   'ECDH',
   'Sign',
   'Verify',
-  'X509Certificate',
 ];
 
 function buildModule() {
   const mod = {
     createHash,
     createHmac,
+    X509Certificate,
     getHashes,
     getCiphers,
     getCipherInfo,

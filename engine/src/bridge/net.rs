@@ -14,6 +14,7 @@ use agentos_net::{
 use bytes::Bytes;
 use v8::MapFnTo;
 
+mod ca;
 mod http_head;
 
 use crate::guest_state::{SharedGuest, guest};
@@ -36,6 +37,8 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
         ("netRef", set_ref.map_fn_to()),
         ("netListen", listen.map_fn_to()),
         ("httpParseHead", http_head::parse.map_fn_to()),
+        ("tlsBundledCertificates", ca::bundled.map_fn_to()),
+        ("tlsCertificatesFromPem", ca::from_pem.map_fn_to()),
     ]
 }
 

@@ -204,7 +204,8 @@ pub(crate) fn find_module(program: &str, lookup: &Lookup<'_>) -> Option<PathBuf>
 
 /// Node options that change only what the runner does, accepted before the program and passed
 /// on in `process.execArgv`: warnings off, `gc()` exposed, deprecations silenced, thrown or
-/// traced (a trace is what Node prints anyway here).
+/// traced (a trace is what Node prints anyway here), and which CA lists `tls.getCACertificates`
+/// reports as the default.
 const RUNNER_FLAGS: &[&str] = &[
     "--no-warnings",
     "--expose-gc",
@@ -214,6 +215,11 @@ const RUNNER_FLAGS: &[&str] = &[
     "--pending-deprecation",
     "--trace-deprecation",
     "--trace-warnings",
+    "--use-bundled-ca",
+    "--use-openssl-ca",
+    "--no-use-openssl-ca",
+    "--use-system-ca",
+    "--no-use-system-ca",
 ];
 
 /// Node options with a value the runner reads from `process.execArgv` (kept as given): the

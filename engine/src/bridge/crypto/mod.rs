@@ -10,6 +10,7 @@ mod cipher;
 mod cipher_natives;
 mod hash;
 mod kdf;
+mod x509;
 
 use std::time::{Duration, Instant};
 
@@ -45,6 +46,7 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
         ("cryptoHkdf", hkdf.map_fn_to()),
         ("cryptoEncode", encode.map_fn_to()),
         ("cryptoDecode", decode.map_fn_to()),
+        ("cryptoX509Parse", x509::parse.map_fn_to()),
     ];
     all.extend(cipher_natives::callbacks());
     all
