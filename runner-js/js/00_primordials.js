@@ -97,6 +97,7 @@ export const SymbolPrototypeToString = uncurryThis(Symbol.prototype.toString);
 export const SymbolPrototypeValueOf = uncurryThis(Symbol.prototype.valueOf);
 export const SymbolAsyncIterator = Symbol.asyncIterator;
 export const SymbolToPrimitive = Symbol.toPrimitive;
+export const SymbolDispose = Symbol.dispose;
 export const SymbolToStringTag = Symbol.toStringTag;
 
 export const MathAbs = Math.abs;

@@ -10,12 +10,20 @@ import {
   MapPrototypeGet,
   MapPrototypeSet,
   MathCeil,
+  MathFloor,
   MathMax,
+  MathTrunc,
+  NumberIsFinite,
   ObjectDefineProperty,
+  SymbolDispose,
   SymbolToPrimitive,
+  WeakMapCtor,
+  WeakMapPrototypeDelete,
+  WeakMapPrototypeGet,
+  WeakMapPrototypeSet,
 } from './00_primordials.js';
 import { listPush, newList } from './01_helpers.js';
-import { validateFunction } from './06_errors.js';
+import { makeInvalidArgType, makeOutOfRange, validateFunction } from './06_errors.js';
 import {
   exitCodeValue,
   isProcessExiting,
@@ -131,7 +139,7 @@ class Timeout {
     if (rec === undefined) return this;
     if (!rec.cleared) {
       removeTimer(rec);
-      rec.due = bridgeMonotonic() + rec.delay;
+      rec.due = bridgeMonotonic() + MathTrunc(rec.delay);
       rec.seq = timerSeq++;
       MapPrototypeSet(timersById, rec.id, rec);
       insertTimer(rec);
@@ -165,6 +173,17 @@ class Timeout {
     return this;
   }
 
+  // Node's `_destroyed`: cleared, or a timeout that fired.
+  get _destroyed() {
+    const rec = timeoutRecordOf(this);
+    return rec !== undefined && !rec.active;
+  }
+
+  [SymbolDispose]() {
+    const rec = timeoutRecordOf(this);
+    if (rec !== undefined) clearTimer(rec);
+  }
+
   [SymbolToPrimitive]() {
     return this.#rec.id;
   }
@@ -182,7 +201,9 @@ function createTimer(callback, after, args, repeat) {
     args,
     delay,
     repeat,
-    due: loopNow + delay,
+    // As Node, the delay is truncated for scheduling (sub-millisecond accuracy is not
+    // assumed), so timers of 1, 1.8 and 1.1 ms fire in the order they were made.
+    due: loopNow + MathTrunc(delay),
     seq: timerSeq++,
     context: asyncContextGet(),
     ref: true,
@@ -240,6 +261,68 @@ export function clearInterval(timer) {
   clearTimerArg(timer);
 }
 
+// ---- timers.enroll / active / _unrefActive / unenroll (deprecated; Node's lib/timers.js) ----
+// An object with `_onTimeout` becomes a timer of `_idleTimeout` ms; active() (re)starts it.
+
+const enrolled = new WeakMapCtor();
+
+function enrollDuration(msecs) {
+  if (typeof msecs !== 'number') throw makeInvalidArgType('msecs', 'number', msecs);
+  if (msecs < 0 || !NumberIsFinite(msecs)) {
+    throw makeOutOfRange('msecs', 'a non-negative finite number', msecs);
+  }
+  if (msecs > TIMEOUT_MAX) {
+    emitWarning(
+      `${msecs} does not fit into a 32-bit signed integer.\nTimer duration was truncated to ${TIMEOUT_MAX}.`,
+      'TimeoutOverflowWarning',
+    );
+    return TIMEOUT_MAX;
+  }
+  return msecs;
+}
+
+export function timersUnenroll(item) {
+  const timer = WeakMapPrototypeGet(enrolled, item);
+  if (timer !== undefined) {
+    clearTimeout(timer);
+    WeakMapPrototypeDelete(enrolled, item);
+  }
+  item._idleTimeout = -1;
+  item._idleNext = null;
+  item._idlePrev = null;
+}
+
+export function timersEnroll(item, msecs) {
+  const duration = enrollDuration(msecs);
+  timersUnenroll(item);
+  item._idleTimeout = duration;
+}
+
+function startEnrolled(item, ref) {
+  const timer = WeakMapPrototypeGet(enrolled, item);
+  if (timer !== undefined) clearTimeout(timer);
+  const after = item._idleTimeout;
+  if (typeof after !== 'number' || after < 0) return;
+  // What Node's timer list sets: the start, and links (here to the item itself).
+  item._idleStart = MathFloor(loopNow);
+  item._idleNext = item;
+  item._idlePrev = item;
+  const next = setTimeout(() => {
+    WeakMapPrototypeDelete(enrolled, item);
+    if (typeof item._onTimeout === 'function') item._onTimeout();
+  }, after);
+  if (!ref) next.unref();
+  WeakMapPrototypeSet(enrolled, item, next);
+}
+
+export function timersActive(item) {
+  startEnrolled(item, true);
+}
+
+export function timersUnrefActive(item) {
+  startEnrolled(item, false);
+}
+
 class Immediate {
   #rec;
 
@@ -271,6 +354,17 @@ class Immediate {
 
   hasRef() {
     return immediateRecordOf(this)?.ref === true;
+  }
+
+  // Node's `_destroyed`: cleared or run.
+  get _destroyed() {
+    const rec = immediateRecordOf(this);
+    return rec !== undefined && !rec.active;
+  }
+
+  [SymbolDispose]() {
+    const rec = immediateRecordOf(this);
+    if (rec !== undefined) deactivateImmediate(rec);
   }
 }
 const immediateRecordOf = Immediate.recordOf;
@@ -319,7 +413,7 @@ function runTimers(now) {
     if (!rec.repeat) MapPrototypeDelete(timersById, rec.id);
     runGuestIn(rec.context, rec.callback, rec.timeout, rec.args);
     if (rec.repeat && !rec.active) {
-      rec.due = now + rec.delay;
+      rec.due = now + MathTrunc(rec.delay);
       rec.seq = timerSeq++;
       insertTimer(rec);
     }

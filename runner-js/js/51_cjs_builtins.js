@@ -23,6 +23,10 @@ import {
   setImmediate,
   setInterval,
   setTimeout,
+  timersActive,
+  timersEnroll,
+  timersUnenroll,
+  timersUnrefActive,
 } from './24_timers.js';
 import { setProcessCwd } from './26_process.js';
 import { globalConsole } from './27_console.js';
@@ -30,7 +34,7 @@ import { createPathModule, pathCwd, pathResolve, setExecCwd } from './40_path.js
 import { FS_ENOTDIR, fsFail, fsFiletype, fsIsErr } from './41_fs_core.js';
 import { createFsModule } from './46_fs.js';
 import { createEventsModule } from './47_node_events.js';
-import { createUtilModule } from './48_node_util.js';
+import { createUtilModule, utilDeprecate } from './48_node_util.js';
 import { isLazyBuiltin, lazyBuiltinModule, lazyBuiltinNames } from './49_lazy.js';
 
 const cjsBuiltinNames = [
@@ -111,6 +115,26 @@ export function cjsBuiltin(name) {
         clearTimeout,
         clearInterval,
         clearImmediate,
+        _unrefActive: utilDeprecate(
+          timersUnrefActive,
+          'timers._unrefActive() is deprecated. Please use timeout.refresh() instead.',
+          'DEP0127',
+        ),
+        active: utilDeprecate(
+          timersActive,
+          'timers.active() is deprecated. Please use timeout.refresh() instead.',
+          'DEP0126',
+        ),
+        unenroll: utilDeprecate(
+          timersUnenroll,
+          'timers.unenroll() is deprecated. Please use clearTimeout instead.',
+          'DEP0096',
+        ),
+        enroll: utilDeprecate(
+          timersEnroll,
+          'timers.enroll() is deprecated. Please use setTimeout instead.',
+          'DEP0095',
+        ),
       };
       ObjectDefineProperty(exports, 'promises', {
         __proto__: null,

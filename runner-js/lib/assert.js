@@ -30,6 +30,7 @@ import { isError } from '../js/01_helpers.js';
 import { inspect } from '../js/04_inspect.js';
 import { makeInvalidArgType, makeNodeError, validateFunction } from '../js/06_errors.js';
 import { emitWarning } from '../js/23_warnings.js';
+import { CallTracker } from './internal__assert_calltracker.js';
 import { AssertionError } from './internal__assert_error.js';
 import { isDeepEqual, isDeepStrictEqual } from './internal__comparisons.js';
 import { utilTypes } from './internal__util_types.js';
@@ -229,6 +230,7 @@ assert.fail = fail;
 
 // The AssertionError is defined in internal/error.
 assert.AssertionError = AssertionError;
+assert.CallTracker = CallTracker;
 
 /**
  * Pure assertion tests whether a value is truthy, as determined
