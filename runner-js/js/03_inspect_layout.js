@@ -22,7 +22,7 @@ import {
 import { listPush, newList } from './01_helpers.js';
 import { kArrayExtrasType } from './02_inspect_base.js';
 
-function getStringWidth(str) {
+export function getStringWidth(str) {
   let width = 0;
   for (let i = 0; i < str.length; i++) {
     const code = StringPrototypeCharCodeAt(str, i);

@@ -1,13 +1,55 @@
 // 23_warnings.js: process.emitWarning ('warning' listeners and the stderr line, on a later tick).
 
-import { bridgeWrite, ErrorCtor } from './00_primordials.js';
+import {
+  ArrayIsArray,
+  bridgeWrite,
+  ErrorCaptureStackTrace,
+  ErrorCtor,
+  ObjectDefineProperty,
+} from './00_primordials.js';
 import { isError } from './01_helpers.js';
+import { makeInvalidArgType } from './06_errors.js';
 import { processEmit, processListenerCount, processObject } from './20_exit.js';
 import { internalNextTick, runGuest } from './21_ticks.js';
 
 let warnedOnce = false;
 let printWarnings = true;
 export const PROCESS_PID = 1;
+
+// Node's process.emitWarning(warning[, type[, code]][, ctor]) and (warning, { type, code,
+// detail, ctor }): arguments checked, a string made into an Error named `type`.
+export function processEmitWarning(warning, type, code, ctor) {
+  let detail;
+  if (type !== null && typeof type === 'object' && !ArrayIsArray(type)) {
+    ctor = type.ctor;
+    code = type.code;
+    if (typeof type.detail === 'string') detail = type.detail;
+    type = type.type || 'Warning';
+  } else if (typeof type === 'function') {
+    ctor = type;
+    code = undefined;
+    type = 'Warning';
+  }
+  if (type !== undefined && typeof type !== 'string')
+    throw makeInvalidArgType('type', 'string', type);
+  if (typeof code === 'function') {
+    ctor = code;
+    code = undefined;
+  } else if (code !== undefined && typeof code !== 'string') {
+    throw makeInvalidArgType('code', 'string', code);
+  }
+  if (typeof warning === 'string') {
+    const err = new ErrorCtor(warning);
+    err.name = `${type || 'Warning'}`;
+    if (code !== undefined) err.code = code;
+    if (detail !== undefined) err.detail = detail;
+    ErrorCaptureStackTrace(err, typeof ctor === 'function' ? ctor : processEmitWarning);
+    warning = err;
+  } else if (!isError(warning)) {
+    throw makeInvalidArgType('warning', 'string or an instance of Error', warning);
+  }
+  emitWarning(warning);
+}
 
 // `node --no-warnings`: warnings still reach 'warning' listeners, nothing is printed.
 export function silenceWarnings() {
@@ -25,6 +67,8 @@ export function emitWarning(warning, type = undefined, code = undefined) {
   if (isError(warning)) {
     name = warning.name;
     message = warning.message;
+    if (code === undefined && warning.code) code = warning.code;
+    if (typeof warning.detail === 'string') message = `${message}\n${warning.detail}`;
   } else {
     const err = new ErrorCtor(`${message}`);
     err.name = name;
@@ -45,3 +89,4 @@ export function emitWarning(warning, type = undefined, code = undefined) {
     bridgeWrite(2, text);
   }, undefined);
 }
+ObjectDefineProperty(processEmitWarning, 'name', { __proto__: null, value: 'emitWarning' });

@@ -11,13 +11,18 @@ import {
   NumberIsInteger,
   ObjectDefineProperty,
   ObjectKeys,
+  ProxyCtor,
+  ReflectDefineProperty,
+  ReflectGet,
+  ReflectHas,
   StringPrototypeSlice,
+  TypeErrorCtor,
 } from './00_primordials.js';
-import { makeInvalidArgType, makeOutOfRange, NODE_VERSION } from './06_errors.js';
+import { makeInvalidArgType, makeNodeError, makeOutOfRange, NODE_VERSION } from './06_errors.js';
 import { EventEmitter } from './08_events.js';
 import { exitProcess, getExitCode, msSinceStart, processObject, setExitCode } from './20_exit.js';
 import { internalNextTick, nextTick } from './21_ticks.js';
-import { emitWarning, PROCESS_PID } from './23_warnings.js';
+import { PROCESS_PID, processEmitWarning } from './23_warnings.js';
 import { stdin } from './25_stdin.js';
 
 function validateExitCode(code) {
@@ -181,7 +186,7 @@ export function populateProcess() {
     uptime: function uptime() {
       return msSinceStart() / 1000;
     },
-    emitWarning,
+    emitWarning: processEmitWarning,
   };
   ObjectDefineProperty(props.cwd, 'name', { __proto__: null, value: 'cwd' });
   const keys = ObjectKeys(props);
@@ -232,19 +237,66 @@ export function setProcessCwd(dir) {
   processCwd = dir;
 }
 
+function envDescriptor(value) {
+  return {
+    __proto__: null,
+    value: `${value}`,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  };
+}
+
+function invalidEnvDescriptor(what) {
+  return makeNodeError(
+    TypeErrorCtor,
+    'ERR_INVALID_OBJECT_DEFINE_PROPERTY',
+    `'process.env' ${what}`,
+  );
+}
+
+// process.env as Node's: values become strings, symbols are never keys (get undefined, set
+// throws), delete always succeeds, only plain writable data properties may be defined.
+const envHandler = {
+  __proto__: null,
+  get(target, key, receiver) {
+    return typeof key === 'symbol' ? undefined : ReflectGet(target, key, receiver);
+  },
+  set(target, key, value) {
+    if (typeof key === 'symbol')
+      throw new TypeErrorCtor('Cannot convert a Symbol value to a string');
+    return ReflectDefineProperty(target, key, envDescriptor(value));
+  },
+  has(target, key) {
+    return typeof key !== 'symbol' && ReflectHas(target, key);
+  },
+  deleteProperty(target, key) {
+    if (typeof key !== 'symbol') delete target[key];
+    return true;
+  },
+  defineProperty(target, key, desc) {
+    if ('get' in desc || 'set' in desc) {
+      throw invalidEnvDescriptor('does not accept an accessor(getter/setter) descriptor');
+    }
+    if (desc.configurable !== true || desc.writable !== true || desc.enumerable !== true) {
+      throw invalidEnvDescriptor(
+        'only accepts a configurable, writable, and enumerable data descriptor',
+      );
+    }
+    if (typeof key === 'symbol')
+      throw new TypeErrorCtor('Cannot convert a Symbol value to a string');
+    return ReflectDefineProperty(target, key, envDescriptor(desc.value));
+  },
+};
+
 export function configureProcess(proc, config) {
   const argv = copyStrings(config.argv);
-  const env = {};
+  const values = {};
   const pairs = config.env || [];
   for (let i = 0; i < pairs.length; i++) {
-    ObjectDefineProperty(env, `${pairs[i][0]}`, {
-      __proto__: null,
-      value: `${pairs[i][1]}`,
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    });
+    ObjectDefineProperty(values, `${pairs[i][0]}`, envDescriptor(pairs[i][1]));
   }
+  const env = new ProxyCtor(values, envHandler);
   defineProcessValue(proc, 'argv', argv);
   defineProcessValue(proc, 'execArgv', copyStrings(config.execArgv));
   defineProcessValue(proc, 'argv0', argv.length > 0 ? argv[0] : 'node');

@@ -24,7 +24,7 @@ import { inspect } from './04_inspect.js';
 import { formatWithOptions } from './05_format.js';
 import { emitWarning } from './23_warnings.js';
 import { hijackedStdio } from './26_process.js';
-import { defineLazyProperty } from './49_lazy.js';
+import { defineLazyProperty, loadLazyBuiltin } from './49_lazy.js';
 
 const NumberPrototypeToFixed = uncurryThis(Number.prototype.toFixed);
 
@@ -165,8 +165,9 @@ function makeConsole() {
       if (data.length > 0) text += ` ${formatLog(data)}`;
       consoleWrite(1, text);
     },
-    table(data) {
-      consoleWrite(1, formatLog([data]));
+    table(data, properties) {
+      const table = loadLazyBuiltin('internal/console_table').renderTable(data, properties);
+      consoleWrite(1, formatLog([table === undefined ? data : table]));
     },
     // Clears a terminal; stdout is never one in the sandbox.
     clear() {},

@@ -5,6 +5,7 @@ import {
   ArrayBufferIsView,
   BigIntCtor,
   bridgeWrite,
+  NumberMAX_SAFE_INTEGER,
   SetCtor,
   SetPrototypeAdd,
   SetPrototypeHas,
@@ -314,6 +315,8 @@ export function fsFstatSync(fd) {
 }
 
 export function fsTruncateSync(path, len = 0) {
+  validateInteger(len, 'len', -NumberMAX_SAFE_INTEGER, NumberMAX_SAFE_INTEGER);
+  if (len < 0) len = 0;
   if (typeof path === 'number') {
     fsCheck(wasiFdFilestatSetSize(fsUserFd(path), BigIntCtor(len)), 'ftruncate');
     return;

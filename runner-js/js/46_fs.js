@@ -12,6 +12,7 @@ import {
   DatePrototypeGetTime,
   MathRound,
   NumberIsFinite,
+  NumberMAX_SAFE_INTEGER,
   NumberParseInt,
   ObjectDefineProperty,
   ObjectKeys,
@@ -96,10 +97,27 @@ function fsCallback(cb, ...args) {
 
 // A callback form of `sync`: `cb(err)` when `resultless`, else `cb(null, result)`, plus
 // `extra(args)` as a third argument when given (fs.read/write/writev pass the buffer back).
+// Arguments Node checks before the callback (so `ftruncate(fd, '')` names `len`, not `cb`).
+const fsChecksBeforeCallback = {
+  __proto__: null,
+  truncate: fsCheckLenArg,
+  ftruncate: fsCheckLenArg,
+};
+
+function fsCheckLenArg(args) {
+  if (args.length > 1 && typeof args[1] !== 'function') {
+    validateInteger(args[1], 'len', -NumberMAX_SAFE_INTEGER, NumberMAX_SAFE_INTEGER);
+  }
+}
+
 function fsMakeCallback(name, sync, resultless, extra = undefined) {
+  const precheck = fsChecksBeforeCallback[name];
   const fn = function (...args) {
     let cb = args.length > 0 ? args[args.length - 1] : undefined;
-    if (typeof cb !== 'function') throw makeInvalidArgType('cb', 'function', cb);
+    if (typeof cb !== 'function') {
+      if (precheck !== undefined) precheck(args);
+      throw makeInvalidArgType('cb', 'function', cb);
+    }
     ArrayPrototypePop(args);
     let err = null;
     let result;

@@ -116,6 +116,8 @@ function utilInherits(ctor, superCtor) {
 /** `util.deprecate`: `fn` warning `msg` (once per `code`) when first called. */
 export function utilDeprecate(fn, msg, code) {
   validateFunction(fn, 'fn');
+  if (code !== undefined && typeof code !== 'string')
+    throw makeInvalidArgType('code', 'string', code);
   let warned = false;
   function deprecated(...args) {
     if (!warned) {

@@ -5,6 +5,7 @@ import {
   ArrayPrototypeSlice,
   ErrorCtor,
   ObjectFreeze,
+  ProxyCtor,
   ReflectApply,
   SetCtor,
   SetIteratorPrototypeNext,
@@ -21,7 +22,6 @@ import { makeNodeError, validateInteger } from '../js/06_errors.js';
 import { isProcessExiting } from '../js/20_exit.js';
 import { AssertionError } from './internal__assert_error.js';
 
-const ProxyCtor = Proxy;
 const noop = () => {};
 ObjectFreeze(noop);
 

@@ -33,6 +33,7 @@ import { formatWithOptions } from '../js/05_format.js';
 import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
 import { emitWarning } from '../js/23_warnings.js';
 import { formatDuration, globalConsole, indentGroup } from '../js/27_console.js';
+import { renderTable } from './internal__console_table.js';
 
 // Per-instance state, out of the guest's reach.
 const states = new WeakMapCtor();
@@ -195,9 +196,10 @@ const methods = {
       state.groupIndent.length - state.groupIndentation,
     );
   },
-  table(data) {
+  table(data, properties) {
     const state = stateOf(this);
-    writeTo(state, true, format(state, true, [data]));
+    const table = renderTable(data, properties);
+    writeTo(state, true, format(state, true, [table === undefined ? data : table]));
   },
 };
 

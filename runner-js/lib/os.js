@@ -6,6 +6,7 @@
 
 import {
   bridgeHeapStatistics,
+  ObjectDefineProperties,
   StringPrototypeEndsWith,
   StringPrototypeSlice,
 } from '../js/00_primordials.js';
@@ -148,7 +149,16 @@ export const moduleExports = {
   uptime,
   version,
   machine,
-  constants,
-  EOL,
-  devNull,
 };
+// As Node: EOL and devNull read-only, constants not configurable.
+ObjectDefineProperties(moduleExports, {
+  constants: { __proto__: null, configurable: false, enumerable: true, value: constants },
+  EOL: { __proto__: null, configurable: true, enumerable: true, writable: false, value: EOL },
+  devNull: {
+    __proto__: null,
+    configurable: true,
+    enumerable: true,
+    writable: false,
+    value: devNull,
+  },
+});

@@ -20,6 +20,7 @@ import {
   StringPrototypeToLowerCase,
   TypeErrorCtor,
 } from '../js/00_primordials.js';
+import { makeInvalidArgType } from '../js/06_errors.js';
 import { webPrimordials } from '../js/09_web_primordials.js';
 import { emitWarning } from '../js/23_warnings.js';
 import { pathResolve } from '../js/40_path.js';
@@ -802,6 +803,9 @@ function pathToFileURL(filepath) {
 }
 
 function urlToHttpOptions(url) {
+  if (url === null || (typeof url !== 'object' && typeof url !== 'function')) {
+    throw makeInvalidArgType('url', 'object', url);
+  }
   const { hostname, pathname, port, username, password, search } = url;
   const options = {
     __proto__: null,

@@ -17,6 +17,7 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
         ("valueKinds", value_kinds.map_fn_to()),
         ("promiseState", promise_state.map_fn_to()),
         ("proxyParts", proxy_parts.map_fn_to()),
+        ("previewEntries", preview_entries.map_fn_to()),
         ("callSites", call_sites.map_fn_to()),
         ("asyncContextGet", async_context_get.map_fn_to()),
         ("asyncContextSet", async_context_set.map_fn_to()),
@@ -117,6 +118,24 @@ fn promise_state<'s>(
         }
     };
     rv.set(v8::Array::new_with_elements(scope, &out).into());
+}
+
+/// `previewEntries(iterator)` -> `[entries, isKeyValue]` of a Map/Set or its iterator without
+/// advancing it (V8's `PreviewEntries`: key, value, key, value... when `isKeyValue`);
+/// undefined for anything else.
+fn preview_entries<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue<'s>,
+) {
+    let Ok(object) = v8::Local::<v8::Object>::try_from(args.get(0)) else {
+        return;
+    };
+    let (Some(entries), key_value) = object.preview_entries(scope) else {
+        return;
+    };
+    let flag = v8::Boolean::new(scope, key_value);
+    rv.set(v8::Array::new_with_elements(scope, &[entries.into(), flag.into()]).into());
 }
 
 /// `proxyParts(proxy)` -> `[target, handler]`; undefined for a non-proxy (for `inspect`'s
