@@ -6,6 +6,8 @@ import {
   BigIntCtor,
   bridgeWrite,
   NumberMAX_SAFE_INTEGER,
+  NumberParseInt,
+  RegExpPrototypeExec,
   SetCtor,
   SetPrototypeAdd,
   SetPrototypeHas,
@@ -72,8 +74,27 @@ export function fsReadFileSync(path, options) {
 }
 
 // oflags/fdflags for a Node flag string.
+const FS_OCTAL = /^[0-7]+$/;
+
+/** Node's parseFileMode: a uint32, or an octal string. */
+export function fsModeArg(mode) {
+  if (typeof mode === 'string') {
+    if (RegExpPrototypeExec(FS_OCTAL, mode) === null) {
+      throw makeNodeError(
+        TypeErrorCtor,
+        'ERR_INVALID_ARG_VALUE',
+        `The argument 'mode' must be a 32-bit unsigned integer or an octal string. Received '${mode}'`,
+      );
+    }
+    return NumberParseInt(mode, 8);
+  }
+  validateInteger(mode, 'mode', 0, 4294967295);
+  return mode;
+}
+
 function fsParseFlags(flags) {
   if (typeof flags === 'number') {
+    validateInteger(flags, 'flags', -2147483648, 2147483647);
     let oflags = 0;
     let fdflags = 0;
     if (flags & 0o100) oflags |= 1;
@@ -235,6 +256,7 @@ function fsUserFd(fd, syscall = 'read') {
 
 export function fsOpenSync(path, flags = 'r', mode) {
   path = fsPathArg(path);
+  if (mode !== undefined && mode !== null) fsModeArg(mode);
   const f = fsParseFlags(flags === null ? 'r' : flags);
   const abs = fsAbs(path);
   if (f.oflags !== 0) fsInvalidate();

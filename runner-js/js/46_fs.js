@@ -13,24 +13,16 @@ import {
   MathRound,
   NumberIsFinite,
   NumberMAX_SAFE_INTEGER,
-  NumberParseInt,
   ObjectDefineProperty,
   ObjectKeys,
   PromiseCtor,
   ReflectApply,
-  RegExpPrototypeExec,
   StringPrototypeEndsWith,
   StringPrototypeSlice,
   StringPrototypeStartsWith,
-  TypeErrorCtor,
 } from './00_primordials.js';
 import { isDate } from './01_helpers.js';
-import {
-  makeInvalidArgType,
-  makeNodeError,
-  validateFunction,
-  validateInteger,
-} from './06_errors.js';
+import { makeInvalidArgType, validateFunction, validateInteger } from './06_errors.js';
 import { emitWarning } from './23_warnings.js';
 import { setImmediate } from './24_timers.js';
 import { wasiFdFilestatSetTimes } from './30_wasi.js';
@@ -67,6 +59,7 @@ import {
   fsExistsSync,
   fsFstatSync,
   fsLstatSync,
+  fsModeArg,
   fsOpenSync,
   fsReadFileSync,
   fsReadSync,
@@ -472,24 +465,6 @@ export function fsSetTimes(target, atime, mtime, syscall, follow) {
   );
   fsCheck(r, syscall, path);
   fsInvalidate();
-}
-
-const FS_OCTAL = /^[0-7]+$/;
-
-/** Node's parseFileMode: a uint32, or an octal string. */
-function fsModeArg(mode) {
-  if (typeof mode === 'string') {
-    if (RegExpPrototypeExec(FS_OCTAL, mode) === null) {
-      throw makeNodeError(
-        TypeErrorCtor,
-        'ERR_INVALID_ARG_VALUE',
-        `The argument 'mode' must be a 32-bit unsigned integer or an octal string. Received '${mode}'`,
-      );
-    }
-    return NumberParseInt(mode, 8);
-  }
-  validateInteger(mode, 'mode', 0, 4294967295);
-  return mode;
 }
 
 // chmod/chown/utimes/fsync families: the arguments are validated as Node validates them and

@@ -40,19 +40,32 @@ export class MessageEvent extends Event {
     this.#ports = init?.ports ?? [];
   }
 
+  static checkThis(self) {
+    if (typeof self !== 'object' || self === null || !(#data in self)) {
+      throw makeNodeError(
+        TypeErrorCtor,
+        'ERR_INVALID_THIS',
+        'Value of "this" must be of type MessageEvent',
+      );
+    }
+  }
+
   get data() {
     return this.#data;
   }
 
   get origin() {
+    checkMessageEventThis(this);
     return '';
   }
 
   get lastEventId() {
+    checkMessageEventThis(this);
     return '';
   }
 
   get source() {
+    checkMessageEventThis(this);
     return null;
   }
 
@@ -60,6 +73,8 @@ export class MessageEvent extends Event {
     return this.#ports;
   }
 }
+const checkMessageEventThis = MessageEvent.checkThis;
+delete MessageEvent.checkThis;
 
 // port -> { other, queue, started, closed, refed, pending, listeners }
 const ports = new WeakMapCtor();

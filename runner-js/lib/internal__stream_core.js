@@ -867,3 +867,34 @@ export function defineGetter(proto, name, get, set) {
 }
 
 export const kEmptyObject = ObjectFreeze({ __proto__: null });
+
+// Buffer's encodings, for `write(chunk, encoding)` and `defaultEncoding`.
+const ENCODINGS = [
+  'utf8',
+  'utf-8',
+  'hex',
+  'base64',
+  'base64url',
+  'ascii',
+  'latin1',
+  'binary',
+  'ucs2',
+  'ucs-2',
+  'utf16le',
+  'utf-16le',
+];
+export function isEncoding(enc) {
+  const e = StringPrototypeToLowerCase(`${enc}`);
+  for (let i = 0; i < ENCODINGS.length; i++) if (ENCODINGS[i] === e) return true;
+  return false;
+}
+
+/** `options.defaultEncoding`, checked as Node 22 does (ERR_UNKNOWN_ENCODING); utf8 by default. */
+export function checkedDefaultEncoding(options) {
+  const enc = options?.defaultEncoding;
+  if (enc == null) return 'utf8';
+  if (!isEncoding(enc)) {
+    throw streamError('ERR_UNKNOWN_ENCODING', `Unknown encoding: ${enc}`, TypeErrorCtor);
+  }
+  return enc;
+}

@@ -43,6 +43,7 @@ import {
   byteLength,
   bytesConcat,
   bytesFrom,
+  checkedDefaultEncoding,
   construct,
   destroy,
   errInvalidArgType,
@@ -152,7 +153,7 @@ export function ReadableState(options, stream, isDuplex) {
   this.errored = null;
   this.closed = false;
   this.closeEmitted = false;
-  this.defaultEncoding = options?.defaultEncoding || 'utf8';
+  this.defaultEncoding = checkedDefaultEncoding(options);
   this.awaitDrainWriters = null;
   this.multiAwaitDrain = false;
   this.readingMore = false;

@@ -22,6 +22,7 @@ import {
   asChunk,
   byteLength,
   bytesFrom,
+  checkedDefaultEncoding,
   construct,
   destroy,
   errInvalidArgType,
@@ -29,6 +30,7 @@ import {
   errNotImplemented,
   errorOrDestroy,
   getHighWaterMark,
+  isEncoding,
   streamError,
   undestroy,
 } from './internal__stream_core.js';
@@ -62,7 +64,7 @@ export function WritableState(options, stream, isDuplex) {
   this.destroyed = false;
   const noDecode = !!(options && options.decodeStrings === false);
   this.decodeStrings = !noDecode;
-  this.defaultEncoding = options?.defaultEncoding || 'utf8';
+  this.defaultEncoding = checkedDefaultEncoding(options);
   this.length = 0;
   this.writing = false;
   this.corked = 0;
@@ -189,26 +191,6 @@ function _write(stream, chunk, encoding, cb) {
 }
 
 const CHUNK_TYPES = 'string or an instance of Buffer, TypedArray, or DataView';
-
-const ENCODINGS = [
-  'utf8',
-  'utf-8',
-  'hex',
-  'base64',
-  'base64url',
-  'ascii',
-  'latin1',
-  'binary',
-  'ucs2',
-  'ucs-2',
-  'utf16le',
-  'utf-16le',
-];
-function isEncoding(enc) {
-  const e = StringPrototypeToLowerCase(`${enc}`);
-  for (let i = 0; i < ENCODINGS.length; i++) if (ENCODINGS[i] === e) return true;
-  return false;
-}
 
 Writable.prototype.write = function (chunk, encoding, cb) {
   if (encoding != null && typeof encoding === 'function') {

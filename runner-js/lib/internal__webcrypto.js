@@ -341,20 +341,38 @@ let subtleInstance;
 
 /** The global `crypto` object's class. */
 export class Crypto {
+  #brand = true;
+
   constructor() {
     if (!constructing)
       throw makeNodeError(TypeErrorCtor, 'ERR_ILLEGAL_CONSTRUCTOR', 'Illegal constructor');
   }
+  // As Node: the methods work on the Crypto object only (`const { getRandomValues } = crypto`
+  // then `getRandomValues(a)` is ERR_INVALID_THIS).
+  static checkThis(self) {
+    if (typeof self !== 'object' || self === null || !(#brand in self)) {
+      throw makeNodeError(
+        TypeErrorCtor,
+        'ERR_INVALID_THIS',
+        'Value of "this" must be of type Crypto',
+      );
+    }
+  }
   get subtle() {
+    checkCryptoThis(this);
     return subtleInstance;
   }
   getRandomValues(data) {
+    checkCryptoThis(this);
     return getRandomValues(data);
   }
   randomUUID() {
+    checkCryptoThis(this);
     return randomUUID();
   }
 }
+const checkCryptoThis = Crypto.checkThis;
+delete Crypto.checkThis;
 ObjectDefineProperty(Crypto.prototype, SymbolToStringTag, {
   __proto__: null,
   value: 'Crypto',
