@@ -1,4 +1,4 @@
-// 40_path.js: the `path` builtin (posix only, Node's algorithms), also used by the loader and fs.
+// 40_path.js: the `path` builtin (posix; win32 is the lazy internal__path_win32.js; Node's algorithms), also used by the loader and fs.
 //
 // `pathResolve` resolves against `process.cwd()` of the exec (a guest path).
 
@@ -13,6 +13,7 @@ import {
 } from './00_primordials.js';
 import { listPush, newList } from './01_helpers.js';
 import { makeInvalidArgType } from './06_errors.js';
+import { loadLazyBuiltin } from './49_lazy.js';
 
 export function nodeSet(obj, key, value) {
   ObjectDefineProperty(obj, key, {
@@ -24,12 +25,17 @@ export function nodeSet(obj, key, value) {
   });
 }
 
-function pathValidateString(value, name) {
+export function pathValidateString(value, name) {
   if (typeof value !== 'string') throw makeInvalidArgType(name, 'string', value);
 }
 
-// Resolves `.` and `..` in `path` (no leading slash handling); Node's normalizeString.
-function pathNormalizeString(path, allowAboveRoot) {
+function pathIsPosixSeparator(code) {
+  return code === 47;
+}
+
+// Resolves `.` and `..` in `path` (no leading slash handling); Node's normalizeString, for
+// posix (`/`) and, from the lazy win32 module, for win32 (`\\`, either slash a separator).
+export function pathNormalizeString(path, allowAboveRoot, separator, isSeparator) {
   let res = '';
   let lastSegmentLength = 0;
   let lastSlash = -1;
@@ -37,9 +43,9 @@ function pathNormalizeString(path, allowAboveRoot) {
   let code = 0;
   for (let i = 0; i <= path.length; ++i) {
     if (i < path.length) code = StringPrototypeCharCodeAt(path, i);
-    else if (code === 47) break;
+    else if (isSeparator(code)) break;
     else code = 47;
-    if (code === 47) {
+    if (isSeparator(code)) {
       if (lastSlash === i - 1 || dots === 1) {
         // NOOP
       } else if (dots === 2) {
@@ -50,13 +56,13 @@ function pathNormalizeString(path, allowAboveRoot) {
           StringPrototypeCharCodeAt(res, res.length - 2) !== 46
         ) {
           if (res.length > 2) {
-            const lastSlashIndex = StringPrototypeLastIndexOf(res, '/');
+            const lastSlashIndex = StringPrototypeLastIndexOf(res, separator);
             if (lastSlashIndex === -1) {
               res = '';
               lastSegmentLength = 0;
             } else {
               res = StringPrototypeSlice(res, 0, lastSlashIndex);
-              lastSegmentLength = res.length - 1 - StringPrototypeLastIndexOf(res, '/');
+              lastSegmentLength = res.length - 1 - StringPrototypeLastIndexOf(res, separator);
             }
             lastSlash = i;
             dots = 0;
@@ -70,11 +76,11 @@ function pathNormalizeString(path, allowAboveRoot) {
           }
         }
         if (allowAboveRoot) {
-          res += res.length > 0 ? '/..' : '..';
+          res += res.length > 0 ? `${separator}..` : '..';
           lastSegmentLength = 2;
         }
       } else {
-        if (res.length > 0) res += `/${StringPrototypeSlice(path, lastSlash + 1, i)}`;
+        if (res.length > 0) res += `${separator}${StringPrototypeSlice(path, lastSlash + 1, i)}`;
         else res = StringPrototypeSlice(path, lastSlash + 1, i);
         lastSegmentLength = i - lastSlash - 1;
       }
@@ -111,7 +117,7 @@ function pathResolveList(args) {
     resolvedPath = `${path}/${resolvedPath}`;
     resolvedAbsolute = StringPrototypeCharCodeAt(path, 0) === 47;
   }
-  resolvedPath = pathNormalizeString(resolvedPath, !resolvedAbsolute);
+  resolvedPath = pathNormalizeString(resolvedPath, !resolvedAbsolute, '/', pathIsPosixSeparator);
   if (resolvedAbsolute) return `/${resolvedPath}`;
   return resolvedPath.length > 0 ? resolvedPath : '.';
 }
@@ -128,7 +134,7 @@ export function pathNormalize(path) {
   if (path.length === 0) return '.';
   const isAbsolute = StringPrototypeCharCodeAt(path, 0) === 47;
   const trailingSeparator = StringPrototypeCharCodeAt(path, path.length - 1) === 47;
-  path = pathNormalizeString(path, !isAbsolute);
+  path = pathNormalizeString(path, !isAbsolute, '/', pathIsPosixSeparator);
   if (path.length === 0) {
     if (isAbsolute) return '/';
     return trailingSeparator ? './' : '.';
@@ -307,7 +313,7 @@ function pathExtname(path) {
   return StringPrototypeSlice(path, startDot, end);
 }
 
-function pathFormat(sep, pathObject) {
+export function pathFormat(sep, pathObject) {
   if (pathObject === null || typeof pathObject !== 'object' || ArrayIsArray(pathObject)) {
     throw makeInvalidArgType('pathObject', 'object', pathObject);
   }
@@ -427,7 +433,20 @@ export function createPathModule() {
   };
   delete posix.matchesGlob;
   posix.posix = posix;
-  // No win32 implementation: `path.win32` is the posix module (documented difference).
-  posix.win32 = posix;
+  // path.win32 loads on first use (internal__path_win32.js), its `posix` this module.
+  ObjectDefineProperty(posix, 'win32', {
+    __proto__: null,
+    get() {
+      const win32 = loadLazyBuiltin('internal/path_win32').win32;
+      win32.posix = posix;
+      nodeSet(posix, 'win32', win32);
+      return win32;
+    },
+    set(value) {
+      nodeSet(posix, 'win32', value);
+    },
+    enumerable: true,
+    configurable: true,
+  });
   return posix;
 }

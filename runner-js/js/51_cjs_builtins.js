@@ -45,6 +45,7 @@ const cjsBuiltinNames = [
   'module',
   'path',
   'path/posix',
+  'path/win32',
   'process',
   'timers',
   'util',
@@ -98,6 +99,9 @@ export function cjsBuiltin(name) {
       if (exports === undefined) exports = createPathModule();
       break;
     }
+    case 'path/win32':
+      exports = cjsBuiltin('path').win32;
+      break;
     case 'events':
       exports = createEventsModule();
       break;
