@@ -34,7 +34,19 @@ export function makeNodeError(Ctor, code, message) {
     writable: true,
     enumerable: true,
   });
+  // As Node's error classes: `String(err)` is `TypeError [CODE]: message`.
+  ObjectDefineProperty(err, 'toString', {
+    __proto__: null,
+    value: nodeErrorToString,
+    configurable: true,
+    writable: true,
+    enumerable: false,
+  });
   return err;
+}
+
+function nodeErrorToString() {
+  return `${this.name} [${this.code}]: ${this.message}`;
 }
 
 function describeReceived(value) {

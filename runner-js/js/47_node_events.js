@@ -30,6 +30,7 @@ import {
 } from './06_errors.js';
 import { EventEmitter } from './08_events.js';
 import { nextTick } from './21_ticks.js';
+import { emitWarning } from './23_warnings.js';
 import { nodeSet } from './40_path.js';
 import { loadLazyBuiltin } from './49_lazy.js';
 
@@ -124,7 +125,27 @@ function nodeEventsAdd(target, type, listener, prepend) {
   } else {
     ArrayPrototypePush(existing, listener);
   }
+  const list = events[type];
+  if (typeof list !== 'function') nodeEventsCheckLeak(target, type, list);
   return target;
+}
+
+// Node's leak warning: once per event name, when its listeners pass getMaxListeners().
+function nodeEventsCheckLeak(target, type, list) {
+  const max =
+    target._maxListeners === undefined ? nodeEventsDefaultMaxListeners : target._maxListeners;
+  if (!(max > 0) || list.length <= max || list.warned) return;
+  list.warned = true;
+  const warning = new ErrorCtor(
+    `Possible EventEmitter memory leak detected. ${list.length} ${toStringSafe(type)} listeners ` +
+      `added to ${inspect(target, { __proto__: null, depth: -1 })}. MaxListeners is ${max}. ` +
+      'Use emitter.setMaxListeners() to increase limit',
+  );
+  warning.name = 'MaxListenersExceededWarning';
+  warning.emitter = target;
+  warning.type = type;
+  warning.count = list.length;
+  emitWarning(warning);
 }
 
 function nodeEventsOnceWrapper(target, type, listener) {
@@ -196,9 +217,6 @@ const nodeEventsMethods = {
   addListener(type, listener) {
     return nodeEventsAdd(this, type, listener, false);
   },
-  on(type, listener) {
-    return nodeEventsAdd(this, type, listener, false);
-  },
   prependListener(type, listener) {
     return nodeEventsAdd(this, type, listener, true);
   },
@@ -240,9 +258,6 @@ const nodeEventsMethods = {
     }
     return this;
   },
-  off(type, listener) {
-    return this.removeListener(type, listener);
-  },
   removeAllListeners(type) {
     const events = this._events;
     if (events === undefined) return this;
@@ -282,12 +297,21 @@ const nodeEventsMethods = {
   rawListeners(type) {
     return nodeEventsListeners(this, type, false);
   },
-  listenerCount(type) {
+  listenerCount(type, listener) {
     const events = this._events;
     if (events === undefined) return 0;
     const l = events[type];
     if (l === undefined) return 0;
-    return typeof l === 'function' ? 1 : l.length;
+    if (typeof l === 'function') {
+      if (listener == null) return 1;
+      return l === listener || l.listener === listener ? 1 : 0;
+    }
+    if (listener == null) return l.length;
+    let matching = 0;
+    for (let i = 0; i < l.length; i++) {
+      if (l[i] === listener || l[i].listener === listener) matching++;
+    }
+    return matching;
   },
   eventNames() {
     return this._eventsCount > 0 ? ReflectOwnKeys(this._events) : [];
@@ -306,15 +330,14 @@ function nodeEventsListeners(target, type, unwrap) {
 }
 
 {
+  // `on` is `addListener` and `off` is `removeListener` (the same functions, as in Node).
+  const aliases = { __proto__: null, addListener: 'on', removeListener: 'off' };
   const names = ObjectKeys(nodeEventsMethods);
   for (let i = 0; i < names.length; i++) {
-    ObjectDefineProperty(NodeEventEmitter.prototype, names[i], {
-      __proto__: null,
-      value: nodeEventsMethods[names[i]],
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    });
+    const value = nodeEventsMethods[names[i]];
+    nodeSet(NodeEventEmitter.prototype, names[i], value);
+    const alias = aliases[names[i]];
+    if (alias !== undefined) nodeSet(NodeEventEmitter.prototype, alias, value);
   }
   ObjectDefineProperty(NodeEventEmitter, 'name', { __proto__: null, value: 'EventEmitter' });
   // process / stdin (the runner's class) are EventEmitters too; their own methods shadow these.

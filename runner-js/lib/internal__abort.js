@@ -25,6 +25,7 @@ import {
   defineEventHandler,
   Event,
   EventTarget,
+  kMaxEventTargetListeners,
   kTrustEvent,
   validateAbortSignal,
 } from './internal__event_target.js';
@@ -78,6 +79,8 @@ export class AbortSignal extends EventTarget {
     if (!constructing)
       throw makeNodeError(TypeErrorCtor, 'ERR_ILLEGAL_CONSTRUCTOR', 'Illegal constructor');
     super();
+    // As Node: a signal may have any number of listeners (events.getMaxListeners gives 0).
+    this[kMaxEventTargetListeners] = 0;
   }
 
   get aborted() {

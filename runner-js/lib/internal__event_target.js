@@ -28,6 +28,9 @@ import { nextTick } from '../js/21_ticks.js';
 import { emitWarning } from '../js/23_warnings.js';
 import { invalidArgType, invalidThis, missingArgs } from './internal__web_errors.js';
 
+// The per-target listener limit events.setMaxListeners sets (read by getMaxListeners).
+export const kMaxEventTargetListeners = SymbolFor('events.maxEventTargetListeners');
+
 const { ObjectAssign, WeakSetCtor, WeakSetPrototypeAdd, WeakSetPrototypeHas } = webPrimordials;
 
 const customInspectSymbol = SymbolFor('nodejs.util.inspect.custom');

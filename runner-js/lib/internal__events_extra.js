@@ -18,6 +18,7 @@ import {
 } from '../js/00_primordials.js';
 import { makeInvalidArgType } from '../js/06_errors.js';
 import { queueMicrotask } from '../js/21_ticks.js';
+import { kMaxEventTargetListeners } from './internal__event_target.js';
 import { AbortError, validateAbortSignal } from './internal__stream_core.js';
 
 function isEventTarget(obj) {
@@ -146,8 +147,6 @@ export function on(emitter, event, options = {}) {
     return PromiseResolve(done);
   }
 }
-
-const kMaxEventTargetListeners = SymbolFor('events.maxEventTargetListeners');
 
 export function getEventListeners(emitterOrTarget, type) {
   if (typeof emitterOrTarget?.listeners === 'function') return emitterOrTarget.listeners(type);
