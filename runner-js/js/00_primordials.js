@@ -32,6 +32,7 @@ export const getter = (proto, name) =>
 export const ObjectCreate = Object.create;
 export const ObjectDefineProperty = Object.defineProperty;
 export const ObjectFreeze = Object.freeze;
+export const ObjectSeal = Object.seal;
 export const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 export const ObjectGetOwnPropertyNames = Object.getOwnPropertyNames;
 export const ObjectGetOwnPropertySymbols = Object.getOwnPropertySymbols;

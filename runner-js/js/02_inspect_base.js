@@ -11,6 +11,9 @@ import {
   BooleanPrototypeValueOf,
   MathMax,
   MathMin,
+  MathTrunc,
+  NumberIsFinite,
+  NumberIsNaN,
   NumberPrototypeToString,
   NumberPrototypeValueOf,
   ObjectGetOwnPropertyDescriptor,
@@ -21,6 +24,7 @@ import {
   ObjectKeys,
   ObjectPrototypeHasOwnProperty,
   ObjectPrototypePropertyIsEnumerable,
+  ObjectSeal,
   StringCtor,
   StringPrototypeCharCodeAt,
   StringPrototypeIncludes,
@@ -42,8 +46,8 @@ export const kArrayType = 1;
 export const kArrayExtrasType = 2;
 const kMinLineLength = 16;
 
+// util.inspect.defaultOptions (sealed, as Node's: assignments change the defaults of every call).
 export const inspectDefaults = {
-  __proto__: null,
   showHidden: false,
   depth: 2,
   colors: false,
@@ -57,6 +61,7 @@ export const inspectDefaults = {
   getters: false,
   numericSeparator: false,
 };
+ObjectSeal(inspectDefaults);
 
 const escapeMeta = newList();
 for (let i = 0; i < 160; i++) {
@@ -132,13 +137,49 @@ export function strEscape(str, escapeQuotes = true) {
   return `'${result}'`;
 }
 
-export function formatNumber(fn, number) {
-  if (ObjectIs(number, -0)) return fn('-0', 'number');
-  return fn(`${number}`, 'number');
+// `1_000_000` for inspect's numericSeparator (Node's addNumericSeparator / ...End).
+function addNumericSeparator(integerString) {
+  let result = '';
+  let i = integerString.length;
+  const start = StringPrototypeCharCodeAt(integerString, 0) === 45 ? 1 : 0;
+  for (; i >= start + 4; i -= 3) {
+    result = `_${StringPrototypeSlice(integerString, i - 3, i)}${result}`;
+  }
+  return i === integerString.length
+    ? integerString
+    : `${StringPrototypeSlice(integerString, 0, i)}${result}`;
 }
 
-export function formatBigInt(fn, bigint) {
-  return fn(`${bigint}n`, 'bigint');
+function addNumericSeparatorEnd(integerString) {
+  let result = '';
+  let i = 0;
+  for (; i < integerString.length - 3; i += 3) {
+    result += `${StringPrototypeSlice(integerString, i, i + 3)}_`;
+  }
+  return i === 0 ? integerString : `${result}${StringPrototypeSlice(integerString, i)}`;
+}
+
+export function formatNumber(fn, number, numericSeparator) {
+  if (!numericSeparator) {
+    if (ObjectIs(number, -0)) return fn('-0', 'number');
+    return fn(`${number}`, 'number');
+  }
+  const integer = MathTrunc(number);
+  const string = `${integer}`;
+  if (integer === number) {
+    if (!NumberIsFinite(number) || StringPrototypeIncludes(string, 'e'))
+      return fn(string, 'number');
+    return fn(addNumericSeparator(string), 'number');
+  }
+  if (NumberIsNaN(number)) return fn(string, 'number');
+  const fraction = StringPrototypeSlice(`${number}`, string.length + 1);
+  return fn(`${addNumericSeparator(string)}.${addNumericSeparatorEnd(fraction)}`, 'number');
+}
+
+export function formatBigInt(fn, bigint, numericSeparator) {
+  const string = `${bigint}`;
+  if (!numericSeparator) return fn(`${string}n`, 'bigint');
+  return fn(`${addNumericSeparator(string)}n`, 'bigint');
 }
 
 export function formatPrimitive(fn, value, ctx) {
@@ -173,8 +214,8 @@ export function formatPrimitive(fn, value, ctx) {
     }
     return fn(strEscape(value), 'string') + trailer;
   }
-  if (typeof value === 'number') return formatNumber(fn, value);
-  if (typeof value === 'bigint') return formatBigInt(fn, value);
+  if (typeof value === 'number') return formatNumber(fn, value, ctx.numericSeparator);
+  if (typeof value === 'bigint') return formatBigInt(fn, value, ctx.numericSeparator);
   if (typeof value === 'boolean') return fn(`${value}`, 'boolean');
   if (typeof value === 'undefined') return fn('undefined', 'undefined');
   return fn(SymbolPrototypeToString(value), 'symbol');

@@ -111,7 +111,7 @@ export function inspect(value, opts) {
     const optKeys = ObjectKeys(opts);
     for (let i = 0; i < optKeys.length; i++) {
       const key = optKeys[i];
-      if (key in inspectDefaults) ctx[key] = opts[key];
+      if (ObjectPrototypeHasOwnProperty(inspectDefaults, key)) ctx[key] = opts[key];
       else if (ctx.userOptions === undefined) ctx.userOptions = opts;
     }
   }
@@ -119,7 +119,15 @@ export function inspect(value, opts) {
   if (ctx.maxStringLength === null) ctx.maxStringLength = Infinity;
   return formatValue(ctx, value, 0);
 }
-ObjectDefineProperty(inspect, 'custom', { __proto__: null, value: customInspectSymbol });
+ObjectDefineProperty(inspect, 'custom', {
+  __proto__: null,
+  value: customInspectSymbol,
+  enumerable: true,
+  configurable: true,
+  writable: true,
+});
+
+// util.inspect.defaultOptions is defined by 48_node_util.js (it needs Node's errors).
 
 function formatValue(ctx, value, recurseTimes, typedArray) {
   if (typeof value !== 'object' && typeof value !== 'function') {

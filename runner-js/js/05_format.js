@@ -21,7 +21,7 @@ import {
   SymbolToPrimitive,
 } from './00_primordials.js';
 import { isError } from './01_helpers.js';
-import { formatBigInt, formatNumber, stylizeNoColor } from './02_inspect_base.js';
+import { formatBigInt, formatNumber, inspectDefaults, stylizeNoColor } from './02_inspect_base.js';
 import { inspect } from './04_inspect.js';
 
 function hasBuiltInToString(value) {
@@ -82,6 +82,8 @@ function withOptions(inspectOptions, extra) {
 // util.formatWithOptions(inspectOptions, ...args) with `args` an array.
 export function formatWithOptions(inspectOptions, args) {
   const first = args[0];
+  // %d, %i and %s of numbers follow inspect's numericSeparator (the call's, else the default).
+  const separator = inspectOptions?.numericSeparator ?? inspectDefaults.numericSeparator;
   let a = 0;
   let str = '';
   let join = '';
@@ -98,8 +100,10 @@ export function formatWithOptions(inspectOptions, args) {
             case 115: {
               // 's'
               const tempArg = args[++a];
-              if (typeof tempArg === 'number') tempStr = formatNumber(stylizeNoColor, tempArg);
-              else if (typeof tempArg === 'bigint') tempStr = formatBigInt(stylizeNoColor, tempArg);
+              if (typeof tempArg === 'number')
+                tempStr = formatNumber(stylizeNoColor, tempArg, separator);
+              else if (typeof tempArg === 'bigint')
+                tempStr = formatBigInt(stylizeNoColor, tempArg, separator);
               else if (
                 typeof tempArg !== 'object' ||
                 tempArg === null ||
@@ -123,9 +127,10 @@ export function formatWithOptions(inspectOptions, args) {
             case 100: {
               // 'd'
               const tempNum = args[++a];
-              if (typeof tempNum === 'bigint') tempStr = formatBigInt(stylizeNoColor, tempNum);
+              if (typeof tempNum === 'bigint')
+                tempStr = formatBigInt(stylizeNoColor, tempNum, separator);
               else if (typeof tempNum === 'symbol') tempStr = 'NaN';
-              else tempStr = formatNumber(stylizeNoColor, NumberCtor(tempNum));
+              else tempStr = formatNumber(stylizeNoColor, NumberCtor(tempNum), separator);
               break;
             }
             case 79: // 'O'
@@ -141,9 +146,9 @@ export function formatWithOptions(inspectOptions, args) {
               // 'i'
               const tempInteger = args[++a];
               if (typeof tempInteger === 'bigint')
-                tempStr = formatBigInt(stylizeNoColor, tempInteger);
+                tempStr = formatBigInt(stylizeNoColor, tempInteger, separator);
               else if (typeof tempInteger === 'symbol') tempStr = 'NaN';
-              else tempStr = formatNumber(stylizeNoColor, NumberParseInt(tempInteger));
+              else tempStr = formatNumber(stylizeNoColor, NumberParseInt(tempInteger), separator);
               break;
             }
             case 102: {

@@ -7,6 +7,7 @@ import {
   bridgeCallSites,
   ErrorCtor,
   NumberIsInteger,
+  ObjectAssign,
   ObjectDefineProperty,
   ObjectGetPrototypeOf,
   ObjectSetPrototypeOf,
@@ -21,6 +22,7 @@ import {
   uncurryThis,
 } from './00_primordials.js';
 import { isDate, isError, isRegExp, listPush } from './01_helpers.js';
+import { inspectDefaults } from './02_inspect_base.js';
 import { inspect } from './04_inspect.js';
 import { formatWithOptions } from './05_format.js';
 import {
@@ -114,6 +116,20 @@ function utilInherits(ctor, superCtor) {
 }
 
 /** `util.deprecate`: `fn` warning `msg` (once per `code`) when first called. */
+ObjectDefineProperty(inspect, 'defaultOptions', {
+  __proto__: null,
+  get() {
+    return inspectDefaults;
+  },
+  set(options) {
+    if (options === null || typeof options !== 'object') {
+      throw makeInvalidArgType('options', 'object', options);
+    }
+    ObjectAssign(inspectDefaults, options);
+  },
+  configurable: true,
+});
+
 export function utilDeprecate(fn, msg, code) {
   validateFunction(fn, 'fn');
   if (code !== undefined && typeof code !== 'string')

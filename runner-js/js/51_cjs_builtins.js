@@ -11,6 +11,8 @@ import {
   MapPrototypeGet,
   MapPrototypeSet,
   ObjectDefineProperty,
+  ObjectPrototypeHasOwnProperty,
+  StringPrototypeIncludes,
   StringPrototypeSlice,
   StringPrototypeStartsWith,
 } from './00_primordials.js';
@@ -172,6 +174,40 @@ export function cjsBuiltinModuleNames() {
     if (!ArrayPrototypeIncludes(PREFIX_ONLY, lazy[i])) ArrayPrototypePush(names, lazy[i]);
   }
   return names;
+}
+
+// Node's addBuiltinLibsToObject (the -e/-p globals): each builtin without `_` or `/` in its
+// name, loaded on first read; an assignment replaces it. `crypto` is the module, as in Node.
+export function cjsAddBuiltinGlobals(target) {
+  const names = cjsBuiltinModuleNames();
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    if (StringPrototypeStartsWith(name, '_') || StringPrototypeIncludes(name, '/')) continue;
+    if (name !== 'crypto' && ObjectPrototypeHasOwnProperty(target, name)) continue;
+    ObjectDefineProperty(target, name, {
+      __proto__: null,
+      get() {
+        const lib = cjsBuiltin(name);
+        nodeSetHidden(target, name, lib);
+        return lib;
+      },
+      set(value) {
+        nodeSetHidden(target, name, value);
+      },
+      enumerable: false,
+      configurable: true,
+    });
+  }
+}
+
+function nodeSetHidden(target, name, value) {
+  ObjectDefineProperty(target, name, {
+    __proto__: null,
+    value,
+    writable: true,
+    enumerable: false,
+    configurable: true,
+  });
 }
 
 export function cjsUnknownBuiltin(request) {

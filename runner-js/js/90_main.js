@@ -50,6 +50,7 @@ import { netDispatch } from './29_net.js';
 import { startWasm } from './34_wasm_runner.js';
 import { pathResolve, setExecCwd } from './40_path.js';
 import { installLazyGlobals, loadLazyBuiltin } from './49_lazy.js';
+import { cjsAddBuiltinGlobals } from './51_cjs_builtins.js';
 import {
   cjsCreateEval,
   cjsCreateMain,
@@ -160,6 +161,8 @@ function start(config) {
       if (evalMode) cjsEsm().runEval(source, true);
       else cjsEsm().runMain(filename, source);
     } else if (evalMode) {
+      // As Node's -e/-p: the builtin modules are globals (`fs`, `path`, `util`, ...).
+      cjsAddBuiltinGlobals(globalThis);
       const result = runEval(source, filename, mode === 'print' || inputType === 'commonjs');
       if (mode === 'print') consoleWrite(1, formatLog([result]));
     } else {
