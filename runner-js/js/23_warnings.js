@@ -2,6 +2,7 @@
 
 import {
   ArrayIsArray,
+  ArrayPrototypeIncludes,
   bridgeWrite,
   ErrorCaptureStackTrace,
   ErrorCtor,
@@ -49,6 +50,14 @@ export function processEmitWarning(warning, type, code, ctor) {
     throw makeInvalidArgType('warning', 'string or an instance of Error', warning);
   }
   emitWarning(warning);
+}
+
+/** `--pending-deprecation` (or NODE_PENDING_DEPRECATION=1): the deprecations Node only reports then. */
+export function pendingDeprecation() {
+  return (
+    ArrayPrototypeIncludes(processObject.execArgv, '--pending-deprecation') ||
+    processObject.env.NODE_PENDING_DEPRECATION === '1'
+  );
 }
 
 // `node --no-warnings`: warnings still reach 'warning' listeners, nothing is printed.

@@ -22,7 +22,7 @@ import { makeInvalidArgType, makeNodeError, makeOutOfRange, NODE_VERSION } from 
 import { EventEmitter } from './08_events.js';
 import { exitProcess, getExitCode, msSinceStart, processObject, setExitCode } from './20_exit.js';
 import { internalNextTick, nextTick } from './21_ticks.js';
-import { PROCESS_PID, processEmitWarning } from './23_warnings.js';
+import { emitWarning, PROCESS_PID, pendingDeprecation, processEmitWarning } from './23_warnings.js';
 import { stdin } from './25_stdin.js';
 
 function validateExitCode(code) {
@@ -247,6 +247,19 @@ function envDescriptor(value) {
   };
 }
 
+let envValueWarned = false;
+
+function warnEnvValue() {
+  if (envValueWarned || !pendingDeprecation()) return;
+  envValueWarned = true;
+  emitWarning(
+    'Assigning any value other than a string, number, or boolean to a process.env property is ' +
+      'deprecated. Please make sure to convert the value to a string before setting process.env with it.',
+    'DeprecationWarning',
+    'DEP0104',
+  );
+}
+
 function invalidEnvDescriptor(what) {
   return makeNodeError(
     TypeErrorCtor,
@@ -265,6 +278,9 @@ const envHandler = {
   set(target, key, value) {
     if (typeof key === 'symbol')
       throw new TypeErrorCtor('Cannot convert a Symbol value to a string');
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      warnEnvValue();
+    }
     return ReflectDefineProperty(target, key, envDescriptor(value));
   },
   has(target, key) {

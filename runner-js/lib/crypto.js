@@ -26,6 +26,7 @@ import {
   WeakMapPrototypeSet,
 } from '../js/00_primordials.js';
 import { makeInvalidArgType, makeNodeError, validateFunction } from '../js/06_errors.js';
+import { emitWarning, pendingDeprecation } from '../js/23_warnings.js';
 import { setImmediate } from '../js/24_timers.js';
 import { utilDeprecate } from '../js/48_node_util.js';
 import { loadLazyBuiltin } from '../js/49_lazy.js';
@@ -115,13 +116,30 @@ function adopt(self, handle) {
   });
 }
 
+let shakeLengthWarned = false;
+
+// Node 22 (DEP0198, under --pending-deprecation): SHAKE without an explicit output length.
+function warnShakeDefaultLength(algorithm) {
+  if (shakeLengthWarned || !pendingDeprecation()) return;
+  const name = StringPrototypeToLowerCase(algorithm);
+  if (name !== 'shake128' && name !== 'shake256') return;
+  shakeLengthWarned = true;
+  emitWarning(
+    'Creating SHAKE128/256 digests without an explicit options.outputLength is deprecated.',
+    'DeprecationWarning',
+    'DEP0198',
+  );
+}
+
 /** `crypto.Hash` (`createHash`). */
 export function Hash(algorithm, options) {
   if (!new.target) return new Hash(algorithm, options);
   validateString(algorithm, 'algorithm');
-  const handle = cryptoHashNew(algorithm, outputLengthOf(options));
+  const outputLength = outputLengthOf(options);
+  const handle = cryptoHashNew(algorithm, outputLength);
   if (handle === undefined) throw new ErrorCtor('Digest method not supported');
   if (handle === null) throw notXof();
+  if (outputLength === -1) warnShakeDefaultLength(algorithm);
   adopt(this, handle);
   FunctionPrototypeCall(LazyTransform, this, options);
 }

@@ -241,5 +241,7 @@ export const config = ObjectFreeze({
     node_use_openssl: false,
     v8_enable_i18n_support: 1,
     napi_build_version: '9',
+    // The ABI version native addons are built for (process.versions.modules).
+    node_module_version: 115,
   }),
 });

@@ -356,7 +356,7 @@ function addChunk(stream, state, chunk, addToFront) {
 
 Readable.prototype.isPaused = function () {
   const state = this._readableState;
-  return state.paused === true || state.flowing === false;
+  return state[kPaused] === true || state.flowing === false;
 };
 
 Readable.prototype.setEncoding = function (enc) {

@@ -3,7 +3,6 @@
 // error messages, as Node 20 bundles it.
 
 import {
-  ArrayPrototypeIncludes,
   ArrayPrototypeJoin,
   ArrayPrototypePush,
   ArrayPrototypeSplice,
@@ -16,14 +15,10 @@ import {
   StringPrototypeToLowerCase,
 } from '../js/00_primordials.js';
 import { webPrimordials } from '../js/09_web_primordials.js';
-import { processObject } from '../js/20_exit.js';
-import { emitWarning } from '../js/23_warnings.js';
+import { emitWarning, pendingDeprecation } from '../js/23_warnings.js';
 
 // Node 22 warns when the module loads under --pending-deprecation (or NODE_PENDING_DEPRECATION=1).
-if (
-  ArrayPrototypeIncludes(processObject.execArgv, '--pending-deprecation') ||
-  processObject.env.NODE_PENDING_DEPRECATION === '1'
-) {
+if (pendingDeprecation()) {
   emitWarning(
     'The `punycode` module is deprecated. Please use a userland alternative instead.',
     'DeprecationWarning',
