@@ -1218,6 +1218,7 @@ function destroyer(src, err) {
     'take',
     'drop',
     'asIndexedPairs',
+    'compose',
   ];
   for (let i = 0; i < names.length; i++) {
     const name = names[i];
