@@ -14,10 +14,11 @@ import {
   PromiseCtor,
   PromisePrototypeThen,
   ReflectApply,
+  RegExpCtor,
+  RegExpPrototypeSymbolReplace,
   SetCtor,
   SetPrototypeAdd,
   SetPrototypeHas,
-  StringPrototypeCharCodeAt,
   SymbolFor,
   uncurryThis,
 } from './00_primordials.js';
@@ -36,7 +37,7 @@ import { nextTick } from './21_ticks.js';
 import { emitWarning } from './23_warnings.js';
 import { globalConsole } from './27_console.js';
 import { nodeSet } from './40_path.js';
-import { loadLazyBuiltin } from './49_lazy.js';
+import { defineLazyProperty, loadLazyBuiltin } from './49_lazy.js';
 
 const kUtilPromisifyCustom = SymbolFor('nodejs.util.promisify.custom');
 const UtilObjectGetOwnPropertyDescriptors = Object.getOwnPropertyDescriptors;
@@ -163,25 +164,21 @@ function systemErrorName(err) {
 
 const StringPrototypeToWellFormed = uncurryThis(String.prototype.toWellFormed);
 
+// Node's ansi pattern (chalk's ansi-regex, MIT, Sindre Sorhus): CSI and OSC sequences
+// (hyperlinks `ESC ] 8 ;; url BEL` included).
+const UTIL_ANSI = new RegExpCtor(
+  '[\\u001B\\u009B][[\\]()#;?]*' +
+    '(?:(?:(?:(?:;[-a-zA-Z\\d\\/\\#&.:=?%@~_]+)*' +
+    '|[a-zA-Z\\d]+(?:;[-a-zA-Z\\d\\/\\#&.:=?%@~_]*)*)?' +
+    '(?:\\u0007|\\u001B\\u005C|\\u009C))' +
+    '|(?:(?:\\d{1,4}(?:;\\d{0,4})*)?' +
+    '[\\dA-PR-TZcf-nq-uy=><~]))',
+  'g',
+);
+
 function utilStripVTControlCharacters(str) {
   if (typeof str !== 'string') throw makeInvalidArgType('str', 'string', str);
-  let out = '';
-  for (let i = 0; i < str.length; i++) {
-    const c = StringPrototypeCharCodeAt(str, i);
-    if (c === 0x1b || c === 0x9b) {
-      let j = i + 1;
-      if (c === 0x1b && j < str.length && StringPrototypeCharCodeAt(str, j) === 0x5b) j++;
-      while (j < str.length) {
-        const d = StringPrototypeCharCodeAt(str, j);
-        if (d >= 0x40 && d <= 0x7e) break;
-        j++;
-      }
-      i = j;
-      continue;
-    }
-    out += str[i];
-  }
-  return out;
+  return RegExpPrototypeSymbolReplace(UTIL_ANSI, str, '');
 }
 
 // util.getCallSites([frameCount][, options]): the caller's frames, innermost first.
@@ -315,5 +312,7 @@ export function createUtilModule() {
       nodeSet(util, 'types', value);
     },
   });
+  defineLazyProperty(util, 'MIMEType', 'internal/mime', 'MIMEType', true);
+  defineLazyProperty(util, 'MIMEParams', 'internal/mime', 'MIMEParams', true);
   return util;
 }

@@ -8,8 +8,10 @@ import {
   MapPrototypeSet,
   ObjectKeys,
   PromiseCtor,
+  TypeErrorCtor,
 } from '../js/00_primordials.js';
-import { makeInvalidArgType } from '../js/06_errors.js';
+import { inspect } from '../js/04_inspect.js';
+import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
 import { osConstants } from './internal__os_constants.js';
 
 const COLORS = {
@@ -73,10 +75,12 @@ export function styleText(format, text, options) {
   for (let i = 0; i < list.length; i++) {
     const pair = COLORS[list[i]];
     if (pair === undefined) {
-      throw makeInvalidArgType(
-        'format',
-        `one of ${ArrayPrototypeJoin(ObjectKeys(COLORS), ', ')}`,
-        list[i],
+      // Node's validateOneOf.
+      const names = ArrayPrototypeJoin(ObjectKeys(COLORS), "', '");
+      throw makeNodeError(
+        TypeErrorCtor,
+        'ERR_INVALID_ARG_VALUE',
+        `The argument 'format' must be one of: '${names}'. Received ${inspect(list[i])}`,
       );
     }
     left += `\u001b[${pair[0]}m`;

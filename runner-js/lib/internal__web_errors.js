@@ -234,6 +234,8 @@ export function invalidTuple(name, what) {
 
 export function invalidUrl(input, base) {
   const err = makeNodeError(TypeErrorCtor, 'ERR_INVALID_URL', 'Invalid URL');
+  // Node throws this one from C++ (ada): it prints as a plain TypeError, without the code.
+  delete err.toString;
   ObjectDefineProperty(err, 'input', {
     __proto__: null,
     value: input,
