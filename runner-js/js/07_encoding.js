@@ -1,4 +1,5 @@
-// 07_encoding.js: UTF-8 helpers, TextEncoder and TextDecoder (utf-8 only).
+// 07_encoding.js: UTF-8 helpers, TextEncoder and TextDecoder (utf-8 here; utf-16le/be and
+// windows-1252 in 07_encoding_legacy.js).
 
 import {
   bridgeUtf8Decode,
@@ -28,6 +29,7 @@ import {
 } from './00_primordials.js';
 import { isArrayBuffer, isBrand, isDataView, isTypedArray, toStringSafe } from './01_helpers.js';
 import { makeInvalidArgType, makeNodeError } from './06_errors.js';
+import { legacyDecode, legacyEncodingName } from './07_encoding_legacy.js';
 
 const DataViewPrototypeGetBuffer = getter(DataView.prototype, 'buffer');
 const DataViewPrototypeGetByteOffset = getter(DataView.prototype, 'byteOffset');
@@ -112,7 +114,7 @@ function normalizeEncodingLabel(label) {
   ) {
     return 'utf-8';
   }
-  return undefined;
+  return legacyEncodingName(l);
 }
 
 export class TextEncoder {
@@ -167,6 +169,7 @@ ObjectDefineProperty(TextEncoder.prototype, SymbolToStringTag, {
 });
 
 export class TextDecoder {
+  #encoding;
   #fatal;
   #ignoreBOM;
   #pending = undefined; // Uint8Array of an incomplete trailing sequence
@@ -184,12 +187,13 @@ export class TextDecoder {
     if (options !== undefined && options !== null && typeof options !== 'object') {
       throw makeInvalidArgType('options', 'object', options);
     }
+    this.#encoding = encoding;
     this.#fatal = options != null && !!options.fatal;
     this.#ignoreBOM = options != null && !!options.ignoreBOM;
   }
 
   get encoding() {
-    return 'utf-8';
+    return this.#encoding;
   }
 
   get fatal() {
@@ -215,6 +219,7 @@ export class TextDecoder {
       bytes = concatBytes(this.#pending, bytes);
       this.#pending = undefined;
     }
+    if (this.#encoding !== 'utf-8') return this.#decodeLegacy(bytes, stream);
     if (stream) {
       const tail = incompleteUtf8Tail(bytes);
       if (tail > 0) {
@@ -235,6 +240,10 @@ export class TextDecoder {
         'The encoded data was not valid for encoding utf-8',
       );
     }
+    return this.#stripBom(out, stream);
+  }
+
+  #stripBom(out, stream) {
     if (!this.#bomChecked && out.length > 0) {
       this.#bomChecked = true;
       if (!this.#ignoreBOM && StringPrototypeCharCodeAt(out, 0) === 0xfeff) {
@@ -243,6 +252,22 @@ export class TextDecoder {
     }
     if (!stream) this.#bomChecked = false;
     return out;
+  }
+
+  #decodeLegacy(bytes, stream) {
+    const r = legacyDecode(this.#encoding, bytes, stream);
+    if (r.bad && this.#fatal) {
+      this.#pending = undefined;
+      this.#bomChecked = false;
+      throw makeNodeError(
+        TypeErrorCtor,
+        'ERR_ENCODING_INVALID_ENCODED_DATA',
+        `The encoded data was not valid for encoding ${this.#encoding}`,
+      );
+    }
+    this.#pending = r.rest;
+    if (this.#encoding === 'windows-1252') return r.text;
+    return this.#stripBom(r.text, stream);
   }
 }
 ObjectDefineProperty(TextDecoder.prototype, SymbolToStringTag, {

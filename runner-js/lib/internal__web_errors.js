@@ -51,7 +51,8 @@ export function describeType(value) {
     try {
       name = value.name;
     } catch {}
-    if (name) return `function ${name}`;
+    // As makeInvalidArgType (and Node 22): `function ` for an anonymous one.
+    return `function ${name === undefined ? '' : name}`;
   }
   if (typeof value === 'object') {
     let name;

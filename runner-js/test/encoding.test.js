@@ -163,16 +163,23 @@ test('labels, options and bad input are handled like Node', () => {
     ' utf-8 ',
     'unicode-1-1-utf-8',
     'latin1',
+    'ascii',
     'utf-16le',
+    'UTF-16',
+    'utf-16be',
+    'windows-1252',
+    'iso-8859-2',
     '',
     'x',
   ];
   for (const label of labels) {
     const got = attempt(() => new TextDecoder(label).encoding);
     const want = attempt(() => new globalThis.TextDecoder(label).encoding);
-    // Only utf-8 is implemented (documented): every other label is ERR_ENCODING_NOT_SUPPORTED.
+    // utf-8, utf-16le/be and windows-1252 are implemented (documented): every other label is
+    // ERR_ENCODING_NOT_SUPPORTED.
+    const implemented = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252'];
     const unsupported = { error: 'RangeError', code: 'ERR_ENCODING_NOT_SUPPORTED' };
-    assert.deepEqual(got, want.value === 'utf-8' ? want : unsupported, label);
+    assert.deepEqual(got, implemented.includes(want.value) ? want : unsupported, label);
   }
   for (const input of [5, 'str', {}, null, [1, 2], { length: 3 }, new SharedArrayBuffer(2)]) {
     assert.deepEqual(
@@ -191,4 +198,47 @@ test('labels, options and bad input are handled like Node', () => {
   }
   const d = new TextDecoder('utf-8', { fatal: 1, ignoreBOM: 'yes' });
   assert.deepEqual([d.fatal, d.ignoreBOM, d.encoding], [true, true, 'utf-8']);
+});
+
+test('utf-16le, utf-16be and windows-1252 decode like Node, whole and streamed', () => {
+  const inputs = [
+    [0xff, 0xfe, 0x68, 0x00, 0x69, 0x00],
+    [0x68, 0x00, 0x3d, 0xd8, 0x00, 0xde, 0x21, 0x00],
+    [0x00, 0xd8, 0x41, 0x00],
+    [0x00, 0xdc],
+    [0x41, 0x00, 0x42],
+    [0xfe, 0xff, 0x00, 0x68, 0xd8, 0x3d, 0xde, 0x00],
+    [0xa0, 0xe9, 0x41, 0xff],
+  ];
+  for (const label of ['utf-16le', 'utf-16be', 'latin1']) {
+    for (const options of [{}, { fatal: true }, { ignoreBOM: true }]) {
+      for (const bytes of inputs) {
+        // Node 20's latin1 decoder drops a leading 0xff (a bug); windows-1252 has no BOM.
+        if (label === 'latin1' && bytes[0] === 0xff) continue;
+        const data = new Uint8Array(bytes);
+        const whole = (D) => attempt(() => new D(label, options).decode(data));
+        assert.deepEqual(whole(TextDecoder), whole(globalThis.TextDecoder), `${label} ${bytes}`);
+        const streamed = (D) =>
+          attempt(() => {
+            const d = new D(label, options);
+            let out = '';
+            for (let i = 0; i < data.length; i++) {
+              out += d.decode(data.subarray(i, i + 1), { stream: true });
+            }
+            return out + d.decode();
+          });
+        assert.deepEqual(
+          streamed(TextDecoder),
+          streamed(globalThis.TextDecoder),
+          `${label} ${bytes} streamed`,
+        );
+      }
+    }
+  }
+});
+
+test('windows-1252 maps 0x80-0x9f as WHATWG and Node 22 do (Node 20 decoded them as latin1)', () => {
+  const text = new TextDecoder('latin1').decode(Uint8Array.of(0x80, 0x81, 0x82, 0x8a, 0x9f));
+  assert.equal(text, '\u20ac\x81\u201a\u0160\u0178');
+  assert.equal(new TextDecoder('latin1').decode(Uint8Array.of(0xff, 0xfe, 0x41)), '\xff\xfeA');
 });
