@@ -159,7 +159,7 @@ function formatValue(ctx, value, recurseTimes, typedArray) {
           compact: ctx.compact,
           sorted: ctx.sorted,
           getters: ctx.getters,
-          numericSeparator: false,
+          numericSeparator: ctx.numericSeparator,
         };
         const ret = ReflectApply(maybeCustom, context, [depth, options, inspect]);
         if (ret !== context) {

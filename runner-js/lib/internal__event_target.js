@@ -114,8 +114,9 @@ export class Event {
     this.#cancelable = !!cancelable;
   }
 
+  // As Node 22: on anything but an Event (the prototype itself, a copied method) it is `this`.
   [customInspectSymbol](depth, options) {
-    stateOf(this);
+    if (!isEvent(this)) return this;
     const name = this.constructor.name;
     if (depth < 0) return name;
     const opts = ObjectAssign({}, options, {
@@ -511,7 +512,7 @@ export class EventTarget {
   }
 
   [customInspectSymbol](depth, options) {
-    listenersOf(this);
+    if (!isEventTarget(this)) return this;
     const name = this.constructor.name;
     if (depth < 0) return name;
     const opts = ObjectAssign({}, options, {
