@@ -101,6 +101,7 @@ export const SymbolPrototypeValueOf = uncurryThis(Symbol.prototype.valueOf);
 export const SymbolAsyncIterator = Symbol.asyncIterator;
 export const SymbolToPrimitive = Symbol.toPrimitive;
 export const SymbolDispose = Symbol.dispose;
+export const SymbolAsyncDispose = Symbol.asyncDispose;
 export const SymbolToStringTag = Symbol.toStringTag;
 
 export const MathAbs = Math.abs;

@@ -120,6 +120,13 @@ export function populateProcessMore() {
     __proto__: null,
     memoryUsage,
     cpuUsage: delegate('cpuUsage'),
+    threadCpuUsage: delegate('threadCpuUsage'),
+    ref: function ref(object) {
+      processMore().refObject(object, true);
+    },
+    unref: function unref(object) {
+      processMore().refObject(object, false);
+    },
     resourceUsage: delegate('resourceUsage'),
     umask: delegate('umask'),
     kill: delegate('kill'),

@@ -4,9 +4,11 @@
 // allowedNodeEnvironmentFlags, config.
 
 import {
+  ArrayIsArray,
   bridgeHeapStatistics,
   bridgeThreadCpuMicros,
   ErrorCtor,
+  FunctionPrototypeCall,
   NumberIsFinite,
   NumberParseInt,
   ObjectFreeze,
@@ -14,6 +16,7 @@ import {
   SetCtor,
   SetPrototypeAdd,
   StringPrototypeCharCodeAt,
+  SymbolFor,
   TypeErrorCtor,
 } from '../js/00_primordials.js';
 import { makeInvalidArgType, makeNodeError, makeOutOfRange } from '../js/06_errors.js';
@@ -64,7 +67,7 @@ function validateCpuField(prev, name) {
 export function cpuUsage(prevValue) {
   const user = cpuMicros();
   if (prevValue !== undefined) {
-    if (prevValue === null || typeof prevValue !== 'object') {
+    if (prevValue === null || typeof prevValue !== 'object' || ArrayIsArray(prevValue)) {
       throw makeInvalidArgType('prevValue', 'object', prevValue);
     }
     const pu = validateCpuField(prevValue, 'user');
@@ -72,6 +75,21 @@ export function cpuUsage(prevValue) {
     return { user: user - pu, system: 0 - ps };
   }
   return { user, system: 0 };
+}
+
+// One thread runs the guest: its usage is the process's.
+export function threadCpuUsage(prevValue) {
+  return cpuUsage(prevValue);
+}
+
+// process.ref/unref(object): the object's nodejs.ref/nodejs.unref symbol method, else ref/unref.
+export function refObject(object, on) {
+  const key = on ? 'ref' : 'unref';
+  let fn;
+  if (object !== null && object !== undefined) {
+    fn = object[SymbolFor(`nodejs.${key}`)] ?? object[SymbolFor(`node:${key}`)] ?? object[key];
+  }
+  if (typeof fn === 'function') FunctionPrototypeCall(fn, object);
 }
 
 function isOctal(text) {

@@ -27,6 +27,7 @@ import {
   SetPrototypeDelete,
   SetPrototypeGetSize,
   StringPrototypeSlice,
+  SymbolAsyncDispose,
   SymbolAsyncIterator,
   SymbolCtor,
   SymbolFor,
@@ -39,6 +40,7 @@ import { nextTick } from '../js/21_ticks.js';
 import { createEventsModule } from '../js/47_node_events.js';
 import { loadLazyBuiltin } from '../js/49_lazy.js';
 import {
+  AbortError,
   asChunk,
   byteLength,
   bytesConcat,
@@ -200,6 +202,20 @@ ObjectSetPrototypeOf(Readable, Stream);
 
 Readable.ReadableState = ReadableState;
 Readable.prototype.destroy = destroy;
+
+// `await using`: ends the stream (an AbortError unless it had ended) and waits for it to finish.
+Readable.prototype[SymbolAsyncDispose] = function () {
+  let error;
+  if (!this.destroyed) {
+    error = this.readableEnded ? null : new AbortError();
+    this.destroy(error);
+  }
+  return new PromiseCtor((resolve, reject) => {
+    loadLazyBuiltin('internal/stream_eos').eos(this, (err) =>
+      err && err !== error ? reject(err) : resolve(null),
+    );
+  });
+};
 Readable.prototype._undestroy = undestroy;
 Readable.prototype._destroy = function (err, cb) {
   cb(err);

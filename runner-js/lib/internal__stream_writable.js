@@ -11,7 +11,9 @@ import {
   ObjectDefineProperties,
   ObjectDefineProperty,
   ObjectSetPrototypeOf,
+  PromiseCtor,
   StringPrototypeToLowerCase,
+  SymbolAsyncDispose,
   SymbolFor,
   SymbolHasInstance,
   TypeErrorCtor,
@@ -19,6 +21,7 @@ import {
 import { nextTick } from '../js/21_ticks.js';
 import { loadLazyBuiltin } from '../js/49_lazy.js';
 import {
+  AbortError,
   asChunk,
   byteLength,
   bytesFrom,
@@ -540,6 +543,20 @@ ObjectDefineProperties(Writable.prototype, {
     },
   },
 });
+
+// `await using`: ends the stream (an AbortError unless it had finished) and waits for it.
+Writable.prototype[SymbolAsyncDispose] = function () {
+  let error;
+  if (!this.destroyed) {
+    error = this.writableFinished ? null : new AbortError();
+    this.destroy(error);
+  }
+  return new PromiseCtor((resolve, reject) => {
+    loadLazyBuiltin('internal/stream_eos').eos(this, (err) =>
+      err && err.name !== 'AbortError' ? reject(err) : resolve(null),
+    );
+  });
+};
 
 Writable.prototype.destroy = function (err, cb) {
   const state = this._writableState;
