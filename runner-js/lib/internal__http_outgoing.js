@@ -181,6 +181,14 @@ out.uncork = function () {
 out.flushHeaders = function () {
   if (!this.headersSent) this._send(Buffer.alloc(0), false);
 };
+// Write-only, as Node's: piping from it is an 'error'.
+out.pipe = function pipe() {
+  this.emit(
+    'error',
+    makeNodeError(ErrorCtor, 'ERR_STREAM_CANNOT_PIPE', 'Cannot pipe, not readable'),
+  );
+};
+
 out.destroy = function (err) {
   if (this.destroyed) return this;
   this.destroyed = true;
