@@ -25,9 +25,10 @@ import {
   StringPrototypeSplit,
   StringPrototypeToLowerCase,
   StringPrototypeTrim,
+  SymbolCtor,
 } from '../js/00_primordials.js';
 import { nextTick } from '../js/21_ticks.js';
-import { clearTimeout, setTimeout } from '../js/24_timers.js';
+import { clearInterval, clearTimeout, setInterval, setTimeout } from '../js/24_timers.js';
 import { Buffer } from './buffer.js';
 import { connReset, IncomingMessage } from './internal__http_client.js';
 import { ServerResponse } from './internal__http_outgoing.js';
@@ -56,7 +57,20 @@ export function Server(options, requestListener) {
   this.maxRequestsPerSocket = 0;
   this.maxHeaderSize = options.maxHeaderSize ?? MAX_HEADER_SIZE;
   this._ServerResponse = options.ServerResponse ?? ServerResponse;
+  this.connectionsCheckingInterval = options.connectionsCheckingInterval ?? 30000;
   this.on('connection', (socket) => connection(this, socket));
+  this.on('listening', setupConnectionsTracking);
+}
+
+// Node keeps an unref'd interval per listening server (`_http_server`'s
+// kConnectionsCheckingInterval) on which it checks request and header timeouts; here each
+// connection's own timers do those checks, so the interval only marks the server's lifetime.
+export const kConnectionsCheckingInterval = SymbolCtor('http.server.connectionsCheckingInterval');
+
+function setupConnectionsTracking() {
+  if (this[kConnectionsCheckingInterval]) clearInterval(this[kConnectionsCheckingInterval]);
+  this[kConnectionsCheckingInterval] = setInterval(() => {}, this.connectionsCheckingInterval);
+  this[kConnectionsCheckingInterval].unref();
 }
 ObjectSetPrototypeOf(Server.prototype, NetServer.prototype);
 ObjectSetPrototypeOf(Server, NetServer);
@@ -89,6 +103,7 @@ Server.prototype.closeIdleConnections = function () {
 
 const netClose = NetServer.prototype.close;
 Server.prototype.close = function (cb) {
+  clearInterval(this[kConnectionsCheckingInterval]);
   FunctionPrototypeCall(netClose, this, cb);
   this.closeIdleConnections();
   return this;
