@@ -29,7 +29,7 @@ import { emitWarning } from '../js/23_warnings.js';
 import { invalidArgType, invalidThis, missingArgs } from './internal__web_errors.js';
 
 // The per-target listener limit events.setMaxListeners sets (read by getMaxListeners).
-export const kMaxEventTargetListeners = SymbolFor('events.maxEventTargetListeners');
+export const kMaxEventTargetListeners = SymbolCtor('events.maxEventTargetListeners');
 
 const { ObjectAssign, WeakSetCtor, WeakSetPrototypeAdd, WeakSetPrototypeHas } = webPrimordials;
 
@@ -370,11 +370,11 @@ export class EventTarget {
   }
 
   [kNewListener](size, type) {
-    const max = this[kMaxListeners] ?? defaultMaxListeners();
+    const max = this[kMaxEventTargetListeners] ?? defaultMaxListeners();
     if (max > 0 && size > max && !this[kMaxListenersWarned]) {
       this[kMaxListenersWarned] = true;
       const w = new ErrorCtor(
-        `Possible EventTarget memory leak detected. ${size} ${type} listeners added to ${inspect(this, { __proto__: null, depth: -1 })}. Use events.setMaxListeners() to increase limit`,
+        `Possible EventTarget memory leak detected. ${size} ${type} listeners added to ${inspect(this, { __proto__: null, depth: -1 })}. MaxListeners is ${max}. Use events.setMaxListeners() to increase limit`,
       );
       w.name = 'MaxListenersExceededWarning';
       w.target = this;
@@ -536,7 +536,6 @@ export class EventTarget {
   });
 }
 
-export const kMaxListeners = SymbolCtor('events.maxEventTargetListeners');
 export const kMaxListenersWarned = SymbolCtor('events.maxEventTargetListenersWarned');
 function defaultMaxListeners() {
   return 10;

@@ -18,10 +18,14 @@ import {
 } from '../js/00_primordials.js';
 import { makeInvalidArgType } from '../js/06_errors.js';
 import { queueMicrotask } from '../js/21_ticks.js';
-import { kMaxEventTargetListeners } from './internal__event_target.js';
+import {
+  eventTargetListeners,
+  isEventTarget,
+  kMaxEventTargetListeners,
+} from './internal__event_target.js';
 import { AbortError, validateAbortSignal } from './internal__stream_core.js';
 
-function isEventTarget(obj) {
+function isEventTargetLike(obj) {
   return typeof obj?.addEventListener === 'function' && typeof obj?.on !== 'function';
 }
 
@@ -45,10 +49,12 @@ function abortErrorOf(signal) {
   return new AbortError(undefined, { __proto__: null, cause: signal?.reason });
 }
 
-export function once(emitter, name, options = {}) {
+// An async function, as Node's: a bad signal rejects the promise rather than throwing, and the
+// result settles on the same microtask turn as Node's.
+export async function once(emitter, name, options = {}) {
   const signal = options?.signal;
   validateAbortSignal(signal, 'options.signal');
-  if (signal?.aborted) return PromiseReject(abortErrorOf(signal));
+  if (signal?.aborted) throw abortErrorOf(signal);
   return new PromiseCtor((resolve, reject) => {
     const errorListener = (err) => {
       unlisten(emitter, name, resolver);
@@ -150,17 +156,7 @@ export function on(emitter, event, options = {}) {
 
 export function getEventListeners(emitterOrTarget, type) {
   if (typeof emitterOrTarget?.listeners === 'function') return emitterOrTarget.listeners(type);
-  if (isEventTarget(emitterOrTarget)) {
-    const kEvents = SymbolFor('kEvents');
-    const root = emitterOrTarget[kEvents]?.get?.(type);
-    const out = [];
-    let handler = root?.next;
-    while (handler?.listener !== undefined) {
-      ArrayPrototypePush(out, handler.listener);
-      handler = handler.next;
-    }
-    return out;
-  }
+  if (isEventTarget(emitterOrTarget)) return eventTargetListeners(emitterOrTarget, type);
   throw makeInvalidArgType(
     'emitter',
     'an instance of EventEmitter or EventTarget',
@@ -172,7 +168,7 @@ export function getMaxListeners(emitterOrTarget, defaultMax) {
   if (typeof emitterOrTarget?.getMaxListeners === 'function') {
     return emitterOrTarget.getMaxListeners();
   }
-  if (isEventTarget(emitterOrTarget))
+  if (isEventTargetLike(emitterOrTarget))
     return emitterOrTarget[kMaxEventTargetListeners] ?? defaultMax;
   throw makeInvalidArgType(
     'emitter',
@@ -184,7 +180,7 @@ export function getMaxListeners(emitterOrTarget, defaultMax) {
 export function setMaxListenersOn(n, targets) {
   for (let i = 0; i < targets.length; i++) {
     const target = targets[i];
-    if (isEventTarget(target)) target[kMaxEventTargetListeners] = n;
+    if (isEventTargetLike(target)) target[kMaxEventTargetListeners] = n;
     else if (typeof target?.setMaxListeners === 'function') target.setMaxListeners(n);
     else {
       throw makeInvalidArgType(
