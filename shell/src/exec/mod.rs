@@ -95,6 +95,9 @@ impl Shell {
         } else {
             self.run_stages(&p.seq)?
         };
+        // A stop that came while the pipeline ran ended its processes: their statuses are the
+        // stop's doing, so the stop is what this shell reports (it raced to `Ok` before).
+        self.check_stop()?;
         let status = if p.bang {
             i32::from(status == 0)
         } else {
