@@ -38,9 +38,11 @@ pub(crate) fn drive<'s>(
                 delay
             };
             check_stopped(state, &stopper)?;
-            let input = match next_input(inbox, state, delay, stdin_closed) {
+            let (delay, idle) = split_delay(delay);
+            let idle = idle.filter(|_| waits_for_input(state, stdin_closed));
+            let input = match next_input(inbox, state, delay, idle, stdin_closed) {
                 Some(input) => input,
-                None if delay < 0.0 => return Ok(()),
+                None if delay < 0.0 && idle.is_none() => return Ok(()),
                 None => continue,
             };
             stdin_closed |= matches!(input, Input::StdinClose);
@@ -58,23 +60,43 @@ pub(crate) fn drive<'s>(
     }
 }
 
+/// The runner's `tick` result as (delay, idle): `delay` ms until a timer that keeps the loop
+/// alive (or an immediate) is due, -1 when none; `idle` ms until an unref'd timer is due, which
+/// fires only while something else (stdin, a host call, a socket) keeps the loop alive. The
+/// runner writes that second case as `-2 - idle`.
+fn split_delay(delay: f64) -> (f64, Option<f64>) {
+    if delay <= -2.0 {
+        (-1.0, Some(-delay - 2.0))
+    } else {
+        (delay, None)
+    }
+}
+
+/// True while something outside the runner's timers keeps the loop alive.
+fn waits_for_input(state: &GuestState, stdin_closed: bool) -> bool {
+    (state.stdin_ref.get() && !stdin_closed) || state.awaits_host() || state.awaits_net()
+}
+
 /// The next thing to feed the runner, waiting as long as the loop may; `None` when the wait
 /// ended with nothing (a timer is due, or nothing is pending at all).
 fn next_input(
     inbox: &mut Inbox,
     state: &GuestState,
     delay: f64,
+    idle: Option<f64>,
     stdin_closed: bool,
 ) -> Option<Input> {
     let reading = state.stdin_ref.get();
-    let waits_for_input = (reading && !stdin_closed) || state.awaits_host() || state.awaits_net();
     let wait = if delay == 0.0 {
         Wait::Poll
     } else if delay < 0.0 {
-        if !waits_for_input {
+        if !waits_for_input(state, stdin_closed) {
             return inbox.ready(reading);
         }
-        Wait::Forever
+        match idle {
+            Some(ms) => Wait::Until(Instant::now() + Duration::from_secs_f64(ms / 1e3)),
+            None => Wait::Forever,
+        }
     } else {
         Wait::Until(Instant::now() + Duration::from_secs_f64(delay / 1e3))
     };

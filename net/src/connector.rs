@@ -192,6 +192,38 @@ impl ExecShared {
         }
     }
 
+    /// True when `target` is one of this exec's own listening virtual ports.
+    pub(crate) fn is_virtual(&self, target: &Target) -> bool {
+        is_local(&target.host) && self.ports.is_bound(target.port)
+    }
+
+    /// A TLS connection (the guest's own trust, `config`) to a virtual port of this exec.
+    pub(crate) async fn connect_virtual_tls(
+        &self,
+        target: &Target,
+        server_name: Option<&str>,
+        config: Arc<ClientConfig>,
+    ) -> Result<Connected, NetError> {
+        let c = self.connect_virtual(target.port)?;
+        let host = match server_name {
+            Some(n) => crate::target::Host::parse(n)?,
+            None => target.host.clone(),
+        };
+        let name = crate::tls::server_name(&host)?;
+        let limit = self.limits().connect_timeout;
+        let work = TlsConnector::from(config).connect(name, c.io);
+        let stream = tokio::time::timeout(limit, work)
+            .await
+            .map_err(|_| self.time_limit(LimitKind::ConnectTime, limit))?
+            .map_err(|e| tls_error(&e))?;
+        let alpn = stream.get_ref().1.alpn_protocol().map(<[u8]>::to_vec);
+        Ok(Connected {
+            io: Box::new(stream),
+            peer: c.peer,
+            alpn,
+        })
+    }
+
     fn connect_virtual(&self, port: u16) -> Result<Connected, NetError> {
         let slot = self.meter.admit()?;
         let stream = self.ports.connect(port, VirtualClient::Guest)?;

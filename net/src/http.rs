@@ -31,6 +31,7 @@ use crate::io::limit_in_chain;
 use crate::pool::Conn;
 use crate::rule::Probe;
 use crate::target::Target;
+use crate::tls_session::{LocalTrust, local_client_config};
 
 /// A request as the guest made it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +49,9 @@ pub struct HttpRequest {
     /// Decode the response's content codings (gzip, deflate, br), as `fetch` does; `http`
     /// clients get the bytes as sent.
     pub decode: bool,
+    /// How an `https:` request to a server on this exec's own virtual ports trusts it (the
+    /// guest's `ca`, `rejectUnauthorized`); requests to the network ignore it.
+    pub local_trust: LocalTrust,
 }
 
 /// A request body.
@@ -94,6 +98,7 @@ struct Hop {
     url: Url,
     headers: HeaderMap,
     body: RequestBody,
+    local_trust: Arc<LocalTrust>,
 }
 
 impl ExecNet {
@@ -124,6 +129,7 @@ impl ExecNet {
             url,
             headers,
             body: req.body,
+            local_trust: Arc::new(req.local_trust),
         };
         let mode = req.redirect;
         let decode = req.decode;
@@ -204,7 +210,7 @@ async fn send(
             },
         }
     }
-    let mut conn = connect(ctx, target, &ask, &hop.url).await?;
+    let mut conn = connect(ctx, target, &ask, hop).await?;
     let request = build(ctx, target, hop, &conn.peer, body)?;
     if !reused {
         ctx.shared.meter.count_request();
@@ -250,10 +256,18 @@ async fn connect(
     ctx: &Arc<OpCtx>,
     target: &Target,
     ask: &HttpAsk,
-    url: &Url,
+    hop: &Hop,
 ) -> Result<Conn<ReqBody>, NetError> {
-    let tls = target.scheme.is_tls().then(|| ctx.shared.tls.http());
-    let Connected { io, peer, .. } = ctx.shared.connect(ctx, target, tls, Some(ask)).await?;
+    let url = &hop.url;
+    let Connected { io, peer, .. } = if target.scheme.is_tls() && ctx.shared.is_virtual(target) {
+        let config = local_client_config(&hop.local_trust, &[b"http/1.1".to_vec()])
+            .map_err(|e| NetError::Tls(e.to_string()))?;
+        let name = hop.local_trust.server_name.as_deref();
+        ctx.shared.connect_virtual_tls(target, name, config).await?
+    } else {
+        let tls = target.scheme.is_tls().then(|| ctx.shared.tls.http());
+        ctx.shared.connect(ctx, target, tls, Some(ask)).await?
+    };
     let (sender, conn) = hyper::client::conn::http1::Builder::new()
         .handshake(TokioIo::new(io))
         .await

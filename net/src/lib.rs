@@ -27,6 +27,7 @@ pub mod socket;
 pub mod special;
 pub mod target;
 mod tls;
+pub mod tls_session;
 pub mod wire;
 
 pub use error::{Denial, DenialCause, LimitKind, NetError};

@@ -54,6 +54,7 @@ export const FunctionPrototypeSymbolHasInstance = uncurryThis(
 );
 
 export const ArrayIsArray = Array.isArray;
+export const ArrayPrototypeSome = uncurryThis(Array.prototype.some);
 export const ArrayPrototypeIncludes = uncurryThis(Array.prototype.includes);
 export const ArrayPrototypeIndexOf = uncurryThis(Array.prototype.indexOf);
 export const ArrayPrototypeJoin = uncurryThis(Array.prototype.join);
@@ -78,6 +79,7 @@ export const StringPrototypePadEnd = uncurryThis(String.prototype.padEnd);
 export const StringPrototypePadStart = uncurryThis(String.prototype.padStart);
 export const StringPrototypeRepeat = uncurryThis(String.prototype.repeat);
 export const StringPrototypeSlice = uncurryThis(String.prototype.slice);
+export const StringPrototypeSubstring = uncurryThis(String.prototype.substring);
 export const StringPrototypeStartsWith = uncurryThis(String.prototype.startsWith);
 export const StringPrototypeToLowerCase = uncurryThis(String.prototype.toLowerCase);
 export const StringPrototypeTrim = uncurryThis(String.prototype.trim);
@@ -113,6 +115,7 @@ export const MathRound = Math.round;
 export const MathSqrt = Math.sqrt;
 
 export const JSONStringify = JSON.stringify;
+export const JSONParse = JSON.parse;
 
 export const ErrorCtor = Error;
 export const TypeErrorCtor = TypeError;

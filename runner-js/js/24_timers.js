@@ -441,10 +441,14 @@ function pendingImmediates() {
   return false;
 }
 
-// ms until the loop has work, or -1 when nothing keeps it alive.
+// ms until the loop has work; when nothing here keeps it alive, -1, or -2 - ms when an unref'd
+// timer is due in ms (it fires if something else, a socket or a host call, keeps the loop alive).
 function loopDelay() {
   const keptAlive = refTimerCount > 0 || refImmediateCount > 0 || isStdinRefOn();
-  if (!keptAlive) return -1;
+  if (!keptAlive) {
+    if (timerQueue.length === 0) return -1;
+    return -2 - MathMax(0, MathCeil(timerQueue[0].due - bridgeMonotonic()));
+  }
   if (pendingImmediates()) return 0;
   if (timerQueue.length > 0) return MathMax(0, MathCeil(timerQueue[0].due - bridgeMonotonic()));
   return -1;
@@ -458,7 +462,7 @@ export function loopTurn() {
   runImmediates();
   let delay = loopDelay();
   if (
-    delay === -1 &&
+    delay < 0 &&
     !isStdinRefOn() &&
     !isProcessExiting() &&
     processListenerCount('beforeExit') > 0 &&
@@ -468,7 +472,7 @@ export function loopTurn() {
     runGuest(processEmit, undefined, ['beforeExit', exitCodeValue()]);
     drainTicks();
     delay = loopDelay();
-    if (delay !== -1) beforeExitEmitted = false;
+    if (delay >= 0) beforeExitEmitted = false;
   }
   return delay;
 }

@@ -10,6 +10,7 @@ import {
   ObjectAssign,
   ObjectDefineProperty,
   ObjectGetPrototypeOf,
+  ObjectKeys,
   ObjectSetPrototypeOf,
   PromiseCtor,
   PromisePrototypeThen,
@@ -239,6 +240,17 @@ export function createUtilModule() {
     promisify: utilPromisify,
     callbackify: utilCallbackify,
     deprecate: utilDeprecate,
+    _extend: utilDeprecate(
+      function _extend(target, source) {
+        if (source === null || typeof source !== 'object') return target;
+        const keys = ObjectKeys(source);
+        let i = keys.length;
+        while (i--) target[keys[i]] = source[keys[i]];
+        return target;
+      },
+      'The `util._extend` API is deprecated. Please use Object.assign() instead.',
+      'DEP0060',
+    ),
     isDeepStrictEqual: function isDeepStrictEqual(a, b) {
       return loadLazyBuiltin('internal/comparisons').isDeepStrictEqual(a, b);
     },

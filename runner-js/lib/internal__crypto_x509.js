@@ -4,6 +4,7 @@
 import { bridge } from 'agentos:bridge';
 import {
   ArrayBufferIsView,
+  ArrayIsArray,
   ArrayPrototypeJoin,
   ArrayPrototypePush,
   DateCtor,
@@ -14,8 +15,10 @@ import {
   DatePrototypeGetUTCMonth,
   DatePrototypeGetUTCSeconds,
   ErrorCtor,
+  StringPrototypeIndexOf,
   StringPrototypePadStart,
   StringPrototypeSlice,
+  StringPrototypeSplit,
   StringPrototypeToUpperCase,
   WeakMapCtor,
   WeakMapPrototypeGet,
@@ -144,4 +147,41 @@ export class X509Certificate {
   toJSON() {
     return this.toString();
   }
+
+  // The plain object `tlsSocket.getPeerCertificate()` returns (Node's legacy form).
+  toLegacyObject() {
+    const f = fieldsOf(this);
+    const cert = {
+      subject: dnObject(f.subject),
+      issuer: dnObject(f.issuer),
+      ca: f.ca,
+    };
+    if (f.subjectAltName !== undefined) cert.subjectaltname = f.subjectAltName;
+    cert.valid_from = this.validFrom;
+    cert.valid_to = this.validTo;
+    cert.fingerprint = this.fingerprint;
+    cert.fingerprint256 = this.fingerprint256;
+    cert.fingerprint512 = this.fingerprint512;
+    cert.serialNumber = f.serialNumber;
+    cert.raw = f.raw;
+    return cert;
+  }
+}
+
+// `C=US\nCN=x` as a null-prototype object; a name given twice becomes an array, as Node's.
+function dnObject(text) {
+  const out = { __proto__: null };
+  if (!text) return out;
+  const lines = StringPrototypeSplit(text, '\n');
+  for (let i = 0; i < lines.length; i++) {
+    const at = StringPrototypeIndexOf(lines[i], '=');
+    if (at < 1) continue;
+    const key = StringPrototypeSlice(lines[i], 0, at);
+    const value = StringPrototypeSlice(lines[i], at + 1);
+    const had = out[key];
+    if (had === undefined) out[key] = value;
+    else if (ArrayIsArray(had)) ArrayPrototypePush(had, value);
+    else out[key] = [had, value];
+  }
+  return out;
 }

@@ -18,6 +18,7 @@ import {
   StringPrototypeToUpperCase,
   TypeErrorCtor,
 } from '../js/00_primordials.js';
+import { processObject } from '../js/20_exit.js';
 import { nextTick } from '../js/21_ticks.js';
 import { clearTimeout, setTimeout } from '../js/24_timers.js';
 import { netTrack } from '../js/29_net.js';
@@ -160,6 +161,7 @@ export function ClientRequest(input, options, cb, defaults = { protocol: 'http:'
     this.setHeader('Host', defaultPort ? host : `${host}:${port}`);
   }
   if (typeof parsed.cb === 'function') this.once('response', parsed.cb);
+  this._trust = trustOf(opts, agent);
   if (opts.timeout !== undefined) this.setTimeout(opts.timeout);
   if (opts.signal) {
     const signal = opts.signal;
@@ -255,9 +257,27 @@ function headerList(req) {
   return out;
 }
 
+// How an https request to one of the exec's own servers trusts it (Node's TLS options, from the
+// request or its agent); requests to the network are verified by the sidecar whatever they say.
+function trustOf(opts, agent) {
+  const a = agent?.options ?? {};
+  const ca = opts.ca ?? a.ca;
+  const list = ca === undefined || ca === null ? [] : ArrayIsArray(ca) ? ca : [ca];
+  const out = [];
+  for (let i = 0; i < list.length; i++)
+    ArrayPrototypePush(out, new Uint8Array(Buffer.from(list[i])));
+  let reject = opts.rejectUnauthorized ?? a.rejectUnauthorized;
+  if (reject === undefined) reject = processObject.env.NODE_TLS_REJECT_UNAUTHORIZED !== '0';
+  return {
+    ca: out,
+    rejectUnauthorized: reject !== false,
+    servername: opts.servername ?? a.servername,
+  };
+}
+
 /** Starts the request: `body` is the whole body, or `true` to stream it. */
 function start(req, body) {
-  const id = netFetch(req.method, req._url, headerList(req), body, 1);
+  const id = netFetch(req.method, req._url, headerList(req), body, 1, false, req._trust);
   if (typeof id !== 'number') {
     const err = nodeNetError(id);
     nextTick(() => req.destroy(err));
@@ -336,7 +356,8 @@ function onEvent(req, kind, value) {
     } else if (req.res === null) {
       req.destroy(nodeNetError(value));
     } else if (!req.res.complete) {
-      req.res.destroy(nodeNetError(value));
+      // A body cut off is Node's "aborted" (the transport's reason is not the guest's concern).
+      req.res.destroy(connReset());
     }
   }
 }
@@ -407,8 +428,10 @@ IncomingMessage.prototype._destroy = function (err, cb) {
   if (!this.complete) {
     this.aborted = true;
     netCancel(this._id);
+    this.emit('aborted');
   }
-  cb(err);
+  // As Node: the error is emitted only when someone listens for it.
+  nextTick(() => cb(this.listenerCount('error') === 0 ? null : err));
 };
 
 IncomingMessage.prototype.setTimeout = function (ms, cb) {

@@ -48,18 +48,26 @@ export function Server(options, requestListener) {
     options = {};
   }
   FunctionPrototypeCall(NetServer, this, { allowHalfOpen: true, noDelay: options.noDelay });
-  if (typeof requestListener === 'function') this.on('request', requestListener);
-  this.timeout = 0;
-  this.keepAliveTimeout = options.keepAliveTimeout ?? 5000;
-  this.headersTimeout = options.headersTimeout ?? 60000;
-  this.requestTimeout = options.requestTimeout ?? 300000;
-  this.maxHeadersCount = null;
-  this.maxRequestsPerSocket = 0;
-  this.maxHeaderSize = options.maxHeaderSize ?? MAX_HEADER_SIZE;
-  this._ServerResponse = options.ServerResponse ?? ServerResponse;
-  this.connectionsCheckingInterval = options.connectionsCheckingInterval ?? 30000;
-  this.on('connection', (socket) => connection(this, socket));
-  this.on('listening', setupConnectionsTracking);
+  initHttpServer(this, options, requestListener, 'connection');
+}
+
+/**
+ * Makes `server` (a net.Server, or a tls.Server for https) serve HTTP on the sockets of its
+ * `event` (`connection`, or `secureConnection` for https).
+ */
+export function initHttpServer(server, options, requestListener, event) {
+  if (typeof requestListener === 'function') server.on('request', requestListener);
+  server.timeout = 0;
+  server.keepAliveTimeout = options.keepAliveTimeout ?? 5000;
+  server.headersTimeout = options.headersTimeout ?? 60000;
+  server.requestTimeout = options.requestTimeout ?? 300000;
+  server.maxHeadersCount = null;
+  server.maxRequestsPerSocket = 0;
+  server.maxHeaderSize = options.maxHeaderSize ?? MAX_HEADER_SIZE;
+  server._ServerResponse = options.ServerResponse ?? ServerResponse;
+  server.connectionsCheckingInterval = options.connectionsCheckingInterval ?? 30000;
+  server.on(event, (socket) => connection(server, socket));
+  server.on('listening', setupConnectionsTracking);
 }
 
 // Node keeps an unref'd interval per listening server (`_http_server`'s
@@ -97,7 +105,8 @@ Server.prototype.closeAllConnections = function () {
 
 Server.prototype.closeIdleConnections = function () {
   forEachSocket(this, (socket) => {
-    if (socket._httpIdle) socket.destroy();
+    // An https connection's HTTP state is on its TLSSocket.
+    if ((socket._tlsSocket ?? socket)._httpIdle) socket.destroy();
   });
 };
 

@@ -171,6 +171,8 @@ function onEvent(socket, kind, value) {
     socket.push(asChunk(value));
   } else if (kind === 'end') {
     socket._peerEnded = true;
+    // As a libuv handle that read EOF: no longer keeps the loop alive (writes still go out).
+    if (socket._id !== undefined) netRef(socket._id, false);
     socket.push(null);
   } else if (kind === 'drain') {
     const cb = socket._drainCb;
@@ -291,22 +293,4 @@ export function connect(...args) {
   const socket = new Socket(options);
   if (options.timeout) socket.setTimeout(options.timeout);
   return socket.connect(...args);
-}
-
-/**
- * `tls.connect`: a socket whose TLS the sidecar does (certificates verified against the server
- * name, `servername` or the host; there is no way to turn the check off, so
- * `rejectUnauthorized: false` changes nothing). The callback runs on `secureConnect`.
- */
-export function tlsConnect(...args) {
-  const { options, cb } = connectArgs(args);
-  const socket = new Socket(options);
-  socket.encrypted = true;
-  socket.authorized = false;
-  socket.alpnProtocol = false;
-  socket._tlsServerName = options.servername === undefined ? '' : `${options.servername}`;
-  if (options.timeout) socket.setTimeout(options.timeout);
-  if (cb) socket.once('secureConnect', cb);
-  const plain = typeof args[0] === 'object' ? [options] : [args[0], args[1]];
-  return socket.connect(...plain);
 }

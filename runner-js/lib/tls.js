@@ -1,5 +1,6 @@
-// lib/tls.js: `connect` over the sidecar's network (TLS done and verified by the sidecar; see
-// internal__net_socket.js); servers and secure contexts are not supported yet.
+// lib/tls.js: `TLSSocket`/`connect` (internal__tls_socket.js: TLS the guest drives over its own
+// transport, or the sidecar's TLS client for hosts on the network), `Server`/`createServer` and
+// secure contexts (internal__tls_server.js), `checkServerIdentity` (internal__tls_check.js).
 //
 // The CA lists are Node's: `rootCertificates` and `getCACertificates('bundled')` are the bundled
 // Mozilla roots (the set the sidecar verifies servers against), 'extra' the certificates of
@@ -27,7 +28,14 @@ import { processObject } from '../js/20_exit.js';
 import { emitWarning } from '../js/23_warnings.js';
 import { fsReadFileSync } from '../js/44_fs_files.js';
 import { Buffer } from './buffer.js';
-import { Socket, tlsConnect } from './internal__net_socket.js';
+import { checkServerIdentity } from './internal__tls_check.js';
+import {
+  createSecureContext,
+  createTlsServer,
+  SecureContext,
+  TlsServer,
+} from './internal__tls_server.js';
+import { getCiphers, TLSSocket, tlsConnect } from './internal__tls_socket.js';
 import { unsupportedModule } from './internal__unsupported.js';
 
 const tlsBundledCertificates = bridge.tlsBundledCertificates;
@@ -133,23 +141,15 @@ function setDefaultCACertificates(certs) {
   defaults = undefined;
 }
 
-const tls = unsupportedModule(
-  'tls',
-  [
-    'createServer',
-    'createSecureContext',
-    'createSecurePair',
-    'checkServerIdentity',
-    'getCiphers',
-    'Server',
-    'SecureContext',
-  ],
-  {
-    DEFAULT_MIN_VERSION: 'TLSv1.2',
-    DEFAULT_MAX_VERSION: 'TLSv1.3',
-    DEFAULT_ECDH_CURVE: 'auto',
-  },
-);
+const tls = unsupportedModule('tls', ['createSecurePair'], {
+  DEFAULT_MIN_VERSION: 'TLSv1.2',
+  DEFAULT_MAX_VERSION: 'TLSv1.3',
+  DEFAULT_ECDH_CURVE: 'auto',
+  DEFAULT_CIPHERS:
+    'TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES256-GCM-SHA384',
+  CLIENT_RENEG_LIMIT: 3,
+  CLIENT_RENEG_WINDOW: 600,
+});
 ObjectDefineProperty(tls, 'rootCertificates', {
   __proto__: null,
   configurable: false,
@@ -159,5 +159,11 @@ ObjectDefineProperty(tls, 'rootCertificates', {
 tls.getCACertificates = getCACertificates;
 tls.setDefaultCACertificates = setDefaultCACertificates;
 tls.connect = tlsConnect;
-tls.TLSSocket = Socket;
+tls.TLSSocket = TLSSocket;
+tls.Server = TlsServer;
+tls.createServer = createTlsServer;
+tls.SecureContext = SecureContext;
+tls.createSecureContext = createSecureContext;
+tls.checkServerIdentity = checkServerIdentity;
+tls.getCiphers = getCiphers;
 export const moduleExports = tls;

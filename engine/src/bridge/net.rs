@@ -16,6 +16,7 @@ use v8::MapFnTo;
 
 mod ca;
 mod http_head;
+mod tls;
 
 use crate::guest_state::{SharedGuest, guest};
 use crate::net::GuestNet;
@@ -36,9 +37,18 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
         ("netCancel", cancel.map_fn_to()),
         ("netRef", set_ref.map_fn_to()),
         ("netListen", listen.map_fn_to()),
+        ("netIsVirtual", is_virtual.map_fn_to()),
         ("httpParseHead", http_head::parse.map_fn_to()),
         ("tlsBundledCertificates", ca::bundled.map_fn_to()),
         ("tlsCertificatesFromPem", ca::from_pem.map_fn_to()),
+        ("tlsClient", tls::client.map_fn_to()),
+        ("tlsServerContext", tls::server_context.map_fn_to()),
+        ("tlsServer", tls::server.map_fn_to()),
+        ("tlsFeed", tls::feed.map_fn_to()),
+        ("tlsWrite", tls::write.map_fn_to()),
+        ("tlsClose", tls::close.map_fn_to()),
+        ("tlsPending", tls::pending.map_fn_to()),
+        ("tlsInfo", tls::info.map_fn_to()),
     ]
 }
 
@@ -100,9 +110,10 @@ fn op_id(scope: &mut v8::PinScope<'_, '_>, value: v8::Local<'_, v8::Value>) -> u
     value.number_value(scope).map_or(0, |n| n as u64)
 }
 
-/// `netFetch(method, url, headers: [name, value][], body, redirect, decode)`: `body` is undefined
-/// (none), a `Uint8Array` (all of it), or `true` (streamed with `netWrite`/`netEnd`); `redirect` 0
-/// follow, 1 manual, 2 error; `decode` true decodes the response's content codings (fetch).
+/// `netFetch(method, url, headers: [name, value][], body, redirect, decode, trust)`: `body` is
+/// undefined (none), a `Uint8Array` (all of it), or `true` (streamed with `netWrite`/`netEnd`);
+/// `redirect` 0 follow, 1 manual, 2 error; `decode` true decodes the response's content codings
+/// (fetch); `trust` `{ ca, rejectUnauthorized, servername }` for `https:` to the exec's own ports.
 fn fetch<'s>(
     scope: &mut v8::PinScope<'s, '_>,
     args: v8::FunctionCallbackArguments<'s>,
@@ -151,6 +162,7 @@ fn fetch<'s>(
         body,
         redirect,
         decode: args.get(5).is_true(),
+        local_trust: tls::local_trust(scope, args.get(6)),
     };
     let result = net.with(|exec| exec.fetch(request)).and_then(|r| r);
     started(scope, &net, result, &mut rv);
@@ -291,6 +303,22 @@ fn set_ref<'s>(
     let id = op_id(scope, args.get(0));
     let on = args.get(1).boolean_value(scope);
     net.set_ref(id, on);
+}
+
+/// `netIsVirtual(port)`: true when a guest of this exec listens on virtual port `port` (where
+/// a `tls.connect` to a loopback host does its TLS in the guest, over the guest's own socket).
+fn is_virtual<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue<'s>,
+) {
+    let Some(net) = net_of(scope) else { return };
+    let port = args
+        .get(0)
+        .uint32_value(scope)
+        .and_then(|p| u16::try_from(p).ok());
+    let bound = port.is_some_and(|p| net.with(|exec| exec.ports().is_bound(p)).unwrap_or(false));
+    rv.set_bool(bound);
 }
 
 /// Hands one network event to `runner.netEvent(kind, id, value)`.

@@ -402,6 +402,7 @@ fn streamed_request_body_reaches_the_server() {
         body: RequestBody::Streaming,
         redirect: RedirectMode::Follow,
         decode: false,
+        local_trust: Default::default(),
     };
     let id = exec.net.fetch(req).expect("fetch");
     for part in ["hello ", "streamed ", "world"] {

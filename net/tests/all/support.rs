@@ -149,6 +149,7 @@ pub fn get(url: &str) -> HttpRequest {
         body: RequestBody::Empty,
         redirect: RedirectMode::Follow,
         decode: false,
+        local_trust: Default::default(),
     }
 }
 
