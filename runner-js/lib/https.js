@@ -2,10 +2,12 @@
 // webpki roots; see internal__http_client.js), and `Server`: an HTTP server (the same request
 // handling as http's, internal__http_server.js) on a TLS server's secure connections.
 import {
+  ArrayIsArray,
   FunctionPrototypeCall,
   ObjectDefineProperty,
   ObjectSetPrototypeOf,
 } from '../js/00_primordials.js';
+import { makeInvalidArgType } from '../js/06_errors.js';
 import { Agent, get, request } from './internal__http_client.js';
 import { initHttpServer, Server } from './internal__http_server.js';
 import { TlsServer } from './internal__tls_server.js';
@@ -26,6 +28,8 @@ function HttpsServer(options, requestListener) {
     options = {};
   } else if (options === undefined || options === null) {
     options = {};
+  } else if (typeof options !== 'object' || ArrayIsArray(options)) {
+    throw makeInvalidArgType('options', 'object', options);
   }
   const tlsOptions = { ALPNProtocols: ['http/1.1'], ...options, allowHalfOpen: true };
   FunctionPrototypeCall(TlsServer, this, tlsOptions);

@@ -5,12 +5,13 @@
 // is made (a bad pair throws from `createServer`, as Node's does).
 import { bridge } from 'agentos:bridge';
 import {
+  ArrayIsArray,
   ErrorCtor,
   FunctionPrototypeCall,
   ObjectSetPrototypeOf,
   TypeErrorCtor,
 } from '../js/00_primordials.js';
-import { makeNodeError } from '../js/06_errors.js';
+import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
 import { clearTimeout, setTimeout } from '../js/24_timers.js';
 import { NetServer } from './internal__net_server.js';
 import { alpnList, pemBytes, pemList, TLSSocket } from './internal__tls_socket.js';
@@ -49,8 +50,13 @@ export function SecureContext(options) {
     );
   }
   this._options = { ca: o.ca, cert: o.cert, key: o.key };
+  // A server's own options (tls.Server passes them; createSecureContext's callers do not).
+  this._alpn = o.ALPNProtocols;
+  this._requestCert = o.requestCert === true;
   this._server = undefined;
   this.context = {};
+  // A key and certificate are checked now, as OpenSSL's SSL_CTX_use_PrivateKey does.
+  if (o.key !== undefined && o.cert !== undefined) this._handle();
 }
 
 /** The native server context, made (and checked) once. */
@@ -63,7 +69,12 @@ SecureContext.prototype._handle = function () {
     requestCert: this._requestCert === true,
     ca: pemList(this._options.ca),
   });
-  if (!(made instanceof ArrayBuffer)) throw makeNodeError(ErrorCtor, made.code, made.message);
+  if (!(made instanceof ArrayBuffer)) {
+    // OpenSSL's errors are plain Errors with a code (`Error: error:...`), not Node's.
+    const err = new ErrorCtor(made.message);
+    err.code = made.code;
+    throw err;
+  }
   this._server = made;
   return made;
 };
@@ -79,12 +90,8 @@ export function TlsServer(options, listener) {
     options = {};
   } else if (options === undefined || options === null) {
     options = {};
-  } else if (typeof options !== 'object') {
-    throw makeNodeError(
-      TypeErrorCtor,
-      'ERR_INVALID_ARG_TYPE',
-      'The "options" argument must be of type object.',
-    );
+  } else if (typeof options !== 'object' || ArrayIsArray(options)) {
+    throw makeInvalidArgType('options', 'object', options);
   }
   FunctionPrototypeCall(NetServer, this, options);
   this._tlsOptions = options;
@@ -100,8 +107,6 @@ ObjectSetPrototypeOf(TlsServer, NetServer);
 
 TlsServer.prototype.setSecureContext = function (options) {
   const context = new SecureContext(options);
-  context._alpn = options.ALPNProtocols;
-  context._requestCert = options.requestCert === true;
   // Without a certificate Node's handshakes fail one by one; the context is checked when given.
   if (options.cert !== undefined || options.key !== undefined) context._handle();
   this._secureContext = context;

@@ -223,11 +223,15 @@ function onTransportEnd(socket) {
   if (!socket.allowHalfOpen && !socket.writableEnded) socket.end();
 }
 
+// A transport that still takes writes (not destroyed, not ended).
+function canWrite(transport) {
+  return transport !== undefined && !transport.destroyed && transport.writable !== false;
+}
+
 /** Acts on what the session said: bytes to send, the handshake's end, plaintext, an error. */
 function progress(socket, p) {
   const transport = socket._transport;
-  if (p.out !== undefined && transport !== undefined && !transport.destroyed)
-    transport.write(p.out);
+  if (p.out !== undefined && canWrite(transport)) transport.write(p.out);
   if (p.error !== undefined) {
     const err = new ErrorCtor(p.error);
     err.code = socket._secure ? 'ERR_SSL_PROTOCOL_ERROR' : 'ERR_SSL_HANDSHAKE_FAILURE';
@@ -260,6 +264,12 @@ function onSecure(socket) {
         err = verifyError('UNABLE_TO_GET_ISSUER_CERT');
       else if (socket._info.verifyError !== null) err = verifyError(socket._info.verifyError);
     }
+  } else if (!socket._fromConnect) {
+    // A TLSSocket made by hand checks nothing and emits 'secure' (Node: the caller checks).
+    socket._secure = true;
+    flushQueued(socket);
+    socket.emit('secure');
+    return;
   } else if (socket._info.verifyError !== null) {
     err = verifyError(socket._info.verifyError);
   } else {
@@ -305,7 +315,7 @@ proto._write = function (chunk, encoding, cb) {
   this._bytesWritten += bytes.length;
   this._touch();
   if (p.error !== undefined) return cb(new ErrorCtor(p.error));
-  if (p.out === undefined || this._transport.destroyed) return cb();
+  if (p.out === undefined || !canWrite(this._transport)) return cb();
   // Done once the transport took it (Node's TLSWrap completes writes into its stream); the
   // transport's own high-water mark is the backpressure.
   if (this._transport.write(p.out)) cb();
@@ -324,8 +334,8 @@ proto._final = function (cb) {
     return;
   }
   const p = tlsClose(this._session);
-  if (p.out !== undefined && !this._transport.destroyed) this._transport.write(p.out);
-  this._transport.end();
+  if (p.out !== undefined && canWrite(this._transport)) this._transport.write(p.out);
+  if (canWrite(this._transport)) this._transport.end();
   cb();
 };
 
@@ -346,6 +356,21 @@ for (const name of ['ref', 'unref', 'setNoDelay', 'setKeepAlive']) {
     return this;
   };
 }
+
+/**
+ * `tlsSocket.connect(...)` on a TLSSocket made by hand: a plain socket under it, the handshake
+ * once it connects (the sidecar's TLS client is only for `tls.connect`).
+ */
+proto.connect = function (...args) {
+  if (this._transport !== undefined || this._tlsServerName !== undefined) {
+    return FunctionPrototypeCall(SocketProto.connect, this, ...args);
+  }
+  const transport = new Socket({ allowHalfOpen: this.allowHalfOpen });
+  this._attach(transport);
+  transport.once('connect', () => this._start());
+  transport.connect(...args);
+  return this;
+};
 
 proto.address = function () {
   if (this._transport === undefined || typeof this._transport.address !== 'function') {

@@ -69,10 +69,17 @@ fn refusal(scope: &mut v8::PinScope<'_, '_>, rv: &mut v8::ReturnValue<'_>, error
         TlsSetupError::Refused(_) => "ERR_TLS_INVALID_CONTEXT",
         TlsSetupError::BadServerName(_) => "ERR_INVALID_ARG_VALUE",
     };
+    // OpenSSL's own text where Node tests and programs match on it.
+    let message = match code {
+        "ERR_OSSL_X509_KEY_VALUES_MISMATCH" => {
+            "error:05800074:x509 certificate routines::key values mismatch".to_owned()
+        }
+        _ => error.to_string(),
+    };
     let object = v8::Object::new(scope);
     let code = v8_str(scope, code).into();
     set(scope, object, "code", code);
-    let message = v8_str(scope, &error.to_string()).into();
+    let message = v8_str(scope, &message).into();
     set(scope, object, "message", message);
     rv.set(object.into());
 }
