@@ -39,8 +39,9 @@ pub(crate) fn drive<'s>(
             };
             check_stopped(state, &stopper)?;
             let (delay, idle) = split_delay(delay);
-            let idle = idle.filter(|_| waits_for_input(state, stdin_closed));
-            let input = match next_input(inbox, state, delay, idle, stdin_closed) {
+            let waiting = waits_for_input(state, stdin_closed);
+            let idle = idle.filter(|_| waiting);
+            let input = match next_input(inbox, state, delay, idle, waiting) {
                 Some(input) => input,
                 None if delay < 0.0 && idle.is_none() => return Ok(()),
                 None => continue,
@@ -77,20 +78,21 @@ fn waits_for_input(state: &GuestState, stdin_closed: bool) -> bool {
     (state.stdin_ref.get() && !stdin_closed) || state.awaits_host() || state.awaits_net()
 }
 
-/// The next thing to feed the runner, waiting as long as the loop may; `None` when the wait
-/// ended with nothing (a timer is due, or nothing is pending at all).
+/// The next thing to feed the runner, waiting as long as the loop may (`waiting`: something
+/// besides the runner's timers keeps it alive); `None` when the wait ended with nothing (a
+/// timer is due, or nothing is pending at all).
 fn next_input(
     inbox: &mut Inbox,
     state: &GuestState,
     delay: f64,
     idle: Option<f64>,
-    stdin_closed: bool,
+    waiting: bool,
 ) -> Option<Input> {
     let reading = state.stdin_ref.get();
     let wait = if delay == 0.0 {
         Wait::Poll
     } else if delay < 0.0 {
-        if !waits_for_input(state, stdin_closed) {
+        if !waiting {
             return inbox.ready(reading);
         }
         match idle {

@@ -359,6 +359,20 @@ impl ExecNet {
         self.shared.ports.clone()
     }
 
+    /// True when `host:port` names a listening virtual port of this exec (a loopback host or
+    /// `localhost`, as the connector routes it); false for anything that does not parse.
+    pub fn is_virtual(&self, host: &str, port: u16) -> bool {
+        let Ok(host) = crate::target::Host::parse(host) else {
+            return false;
+        };
+        let target = crate::target::Target {
+            scheme: crate::target::Scheme::Tcp,
+            host,
+            port,
+        };
+        self.shared.is_virtual(&target)
+    }
+
     /// The policy in force.
     pub fn policy(&self) -> &Policy {
         &self.shared.policy

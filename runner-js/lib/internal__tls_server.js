@@ -5,6 +5,7 @@
 // is made (a bad pair throws from `createServer`, as Node's does).
 import { bridge } from 'agentos:bridge';
 import {
+  ArrayBufferIsView,
   ArrayIsArray,
   ErrorCtor,
   FunctionPrototypeCall,
@@ -23,9 +24,9 @@ function checkPemOption(options, name) {
   if (value === undefined || value === null || value === false) return;
   const ok = (v) =>
     typeof v === 'string' ||
-    ArrayBuffer.isView(v) ||
+    ArrayBufferIsView(v) ||
     (v !== null && typeof v === 'object' && v.pem !== undefined);
-  const list = Array.isArray(value) ? value : [value];
+  const list = ArrayIsArray(value) ? value : [value];
   for (let i = 0; i < list.length; i++) {
     if (!ok(list[i])) {
       throw makeNodeError(

@@ -12,6 +12,7 @@
 // against the policy as `tls`, and never relaxed by the guest.
 import { bridge } from 'agentos:bridge';
 import {
+  ArrayBufferIsView,
   ArrayIsArray,
   ArrayPrototypePush,
   ArrayPrototypeShift,
@@ -60,7 +61,7 @@ export function pemBytes(value) {
     }
     return new Uint8Array(Buffer.concat(parts));
   }
-  if (typeof value === 'object' && !ArrayBuffer.isView(value) && value.pem !== undefined) {
+  if (typeof value === 'object' && !ArrayBufferIsView(value) && value.pem !== undefined) {
     return pemBytes(value.pem);
   }
   return new Uint8Array(Buffer.from(value));
@@ -483,19 +484,6 @@ proto.renegotiate = function (_options, cb) {
   return false;
 };
 
-function isLocal(host) {
-  return (
-    host === undefined ||
-    host === null ||
-    host === '' ||
-    host === 'localhost' ||
-    host === '::1' ||
-    host === '::' ||
-    host === '0.0.0.0' ||
-    RegExpPrototypeTest(/^127\./, `${host}`)
-  );
-}
-
 /** `tls.connect(options[, cb])`, `(port[, host][, options][, cb])`. */
 export function tlsConnect(...args) {
   let options = {};
@@ -515,7 +503,7 @@ export function tlsConnect(...args) {
   socket._fromConnect = true;
   if (cb) socket.once('secureConnect', cb);
   if (options.timeout) socket.setTimeout(options.timeout);
-  if (!options.socket && !(isLocal(options.host) && netIsVirtual(options.port))) {
+  if (!options.socket && !netIsVirtual(options.host ?? 'localhost', options.port)) {
     // The sidecar's own TLS client: verified against its roots, whatever the options say.
     socket._tlsServerName = options.servername === undefined ? '' : `${options.servername}`;
     return socket.connect({ port: options.port, host: options.host });

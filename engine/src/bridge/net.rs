@@ -305,20 +305,23 @@ fn set_ref<'s>(
     net.set_ref(id, on);
 }
 
-/// `netIsVirtual(port)`: true when a guest of this exec listens on virtual port `port` (where
-/// a `tls.connect` to a loopback host does its TLS in the guest, over the guest's own socket).
+/// `netIsVirtual(host, port)`: true when `host` is a loopback host and a guest of this exec
+/// listens on virtual port `port` (where a `tls.connect` does its TLS in the guest, over the
+/// guest's own socket).
 fn is_virtual<'s>(
     scope: &mut v8::PinScope<'s, '_>,
     args: v8::FunctionCallbackArguments<'s>,
     mut rv: v8::ReturnValue<'s>,
 ) {
     let Some(net) = net_of(scope) else { return };
+    let host = args.get(0).to_rust_string_lossy(scope);
     let port = args
-        .get(0)
+        .get(1)
         .uint32_value(scope)
         .and_then(|p| u16::try_from(p).ok());
-    let bound = port.is_some_and(|p| net.with(|exec| exec.ports().is_bound(p)).unwrap_or(false));
-    rv.set_bool(bound);
+    let virtual_port =
+        port.is_some_and(|p| net.with(|exec| exec.is_virtual(&host, p)).unwrap_or(false));
+    rv.set_bool(virtual_port);
 }
 
 /// Hands one network event to `runner.netEvent(kind, id, value)`.

@@ -84,6 +84,23 @@ fn refusal(scope: &mut v8::PinScope<'_, '_>, rv: &mut v8::ReturnValue<'_>, error
     rv.set(object.into());
 }
 
+/// Sets the return value to a new handle holding `made` (about `size` bytes), or to the refusal.
+fn handle_or_refusal<T: 'static>(
+    scope: &mut v8::PinScope<'_, '_>,
+    rv: &mut v8::ReturnValue<'_>,
+    made: Result<T, TlsSetupError>,
+    size: usize,
+) {
+    match made {
+        Ok(value) => {
+            if let Some(h) = handles::create(scope, value, size) {
+                rv.set(h.into());
+            }
+        }
+        Err(e) => refusal(scope, rv, &e),
+    }
+}
+
 fn options_of<'s>(
     scope: &mut v8::PinScope<'s, '_>,
     value: v8::Local<'s, v8::Value>,
@@ -137,14 +154,7 @@ pub(super) fn client<'s>(
         ca: list_of(scope, ca),
         identity: bytes_of(cert).zip(bytes_of(key)),
     };
-    match TlsSession::client(&setup) {
-        Ok(session) => {
-            if let Some(h) = handles::create(scope, session, SESSION_BYTES) {
-                rv.set(h.into());
-            }
-        }
-        Err(e) => refusal(scope, &mut rv, &e),
-    }
+    handle_or_refusal(scope, &mut rv, TlsSession::client(&setup), SESSION_BYTES);
 }
 
 pub(super) fn server_context<'s>(
@@ -167,14 +177,7 @@ pub(super) fn server_context<'s>(
         request_cert: request.is_true(),
         ca: list_of(scope, ca),
     };
-    match ServerContext::new(&setup) {
-        Ok(context) => {
-            if let Some(h) = handles::create(scope, context, CONTEXT_BYTES) {
-                rv.set(h.into());
-            }
-        }
-        Err(e) => refusal(scope, &mut rv, &e),
-    }
+    handle_or_refusal(scope, &mut rv, ServerContext::new(&setup), CONTEXT_BYTES);
 }
 
 pub(super) fn server<'s>(
@@ -187,14 +190,7 @@ pub(super) fn server<'s>(
     };
     let session = TlsSession::server(&context);
     handles::put(scope, id, context);
-    match session {
-        Ok(session) => {
-            if let Some(h) = handles::create(scope, session, SESSION_BYTES) {
-                rv.set(h.into());
-            }
-        }
-        Err(e) => refusal(scope, &mut rv, &e),
-    }
+    handle_or_refusal(scope, &mut rv, session, SESSION_BYTES);
 }
 
 /// Runs `f` on the session in handle `args[0]` and returns its progress.
