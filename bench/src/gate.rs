@@ -9,7 +9,15 @@
 //!   p50 divided by the native `/bin/true` spawn measured in the same run exceeds `T` x the
 //!   baseline's quotient. A machine that is slow as a whole (noise, a busy neighbour) slows the
 //!   peer too and passes; a real regression slows only the sidecar and fails. Without a peer
-//!   figure on either side, the absolute comparison decides alone.
+//!   figure on either side, the absolute comparison decides alone;
+//! - and it also fails only when its ratio exceeds `T` x the run's *suite factor*: the median
+//!   ratio over every compared scenario. A slower machine does not slow a fork-and-exec of
+//!   `/bin/true` as much as it slows V8 and wasm (seen in CI: native spawn 1.4x, the suite 2.0x,
+//!   a few sub-2 ms scenarios 3x), so the peer alone under-corrects; one scenario that regresses
+//!   still stands out against the median of the others.
+//!
+//! A regression of the whole sidecar moves the median too, so the suite is judged as one: the
+//! gate fails when the suite factor divided by the native peer's ratio exceeds `T`.
 //!
 //! Skipped scenarios are not failures; one measured in the baseline but skipped now is a warning.
 //! One that failed to run fails the gate if the baseline had measured it.
@@ -42,6 +50,8 @@ pub enum Verdict {
     PassTiny,
     /// Slower in absolute time only: the whole machine was slower (peer-normalised ratio ok).
     PassNoisy,
+    /// Slower than `T` x against the peer too, but not against the rest of this run's suite.
+    PassSuite,
     /// Slower both absolutely and relative to the peer: a regression.
     Regressed,
     /// Measured now, not in the baseline: nothing to compare.
@@ -80,6 +90,7 @@ impl Verdict {
             Verdict::Pass => "pass",
             Verdict::PassTiny => "pass (sub-0.3 ms baseline)",
             Verdict::PassNoisy => "pass (machine slower: peer-normalised ok)",
+            Verdict::PassSuite => "pass (whole run slower: suite-normalised ok)",
             Verdict::Regressed => "FAIL (regression)",
             Verdict::New => "new (no baseline)",
             Verdict::Skipped => "skipped (not available)",
@@ -129,10 +140,81 @@ pub struct Row {
     pub note: String,
 }
 
+/// The gate's conclusion: a row per scenario and the suite as a whole.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// One row per gated sidecar scenario.
+    pub rows: Vec<Row>,
+    /// The median current/baseline ratio over the compared scenarios.
+    pub suite_factor: Option<f64>,
+    /// The native peer's current/baseline ratio.
+    pub peer_factor: Option<f64>,
+    /// True when the suite as a whole regressed against the native peer.
+    pub suite_regressed: bool,
+}
+
+impl Outcome {
+    /// The names of the failing scenarios, with `suite` when the whole suite regressed.
+    pub fn failures(&self) -> Vec<&'static str> {
+        let mut failed: Vec<&'static str> = (self.rows.iter())
+            .filter(|r| r.verdict.fails())
+            .map(|r| r.scenario)
+            .collect();
+        if self.suite_regressed {
+            failed.push("suite (every scenario slower against native spawn)");
+        }
+        failed
+    }
+}
+
 /// Compares every gated sidecar scenario of `current` with `baseline`.
-pub fn compare(baseline: &Report, current: &Report, threshold: f64) -> Vec<Row> {
+pub fn compare(baseline: &Report, current: &Report, threshold: f64) -> Outcome {
     let peer = |r: &Report| r.get(NATIVE_PEER).and_then(|p| p.p50_ms);
     let (base_peer, cur_peer) = (peer(baseline), peer(current));
+    let mut rows = scenario_rows(baseline, current, threshold, (base_peer, cur_peer));
+    let suite_factor = median(rows.iter().filter_map(|r| r.ratio).collect());
+    let peer_factor = match (base_peer, cur_peer) {
+        (Some(b), Some(c)) if b > 0.0 && c > 0.0 => Some(c / b),
+        _ => None,
+    };
+    let suite_regressed = match (suite_factor, peer_factor) {
+        (Some(m), Some(p)) => m > threshold * p.max(1.0),
+        (Some(m), None) => m > threshold,
+        _ => false,
+    };
+    if let Some(m) = suite_factor.filter(|_| !suite_regressed) {
+        for row in &mut rows {
+            let within = row.ratio.is_some_and(|r| r <= threshold * m);
+            if row.verdict == Verdict::Regressed && within {
+                row.verdict = Verdict::PassSuite;
+            }
+        }
+    }
+    Outcome {
+        rows,
+        suite_factor,
+        peer_factor,
+        suite_regressed,
+    }
+}
+
+/// The median of `values` (None when empty).
+fn median(mut values: Vec<f64>) -> Option<f64> {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(values[n / 2]),
+        _ => Some((values[n / 2 - 1] + values[n / 2]) / 2.0),
+    }
+}
+
+fn scenario_rows(
+    baseline: &Report,
+    current: &Report,
+    threshold: f64,
+    (base_peer, cur_peer): (Option<f64>, Option<f64>),
+) -> Vec<Row> {
     let gated = selected(Mode::Gate);
     gated
         .iter()
@@ -325,7 +407,7 @@ mod tests {
             ("echo_hello", skipped, 0.0),
             ("pwd", ok, 1.0),
         ]);
-        let rows = compare(&baseline, &current, DEFAULT_THRESHOLD);
+        let rows = compare(&baseline, &current, DEFAULT_THRESHOLD).rows;
         let verdict = |name: &str| rows.iter().find(|r| r.scenario == name).map(|r| r.verdict);
         assert_eq!(verdict("node_e_empty"), Some(Verdict::Pass));
         assert_eq!(
@@ -343,6 +425,65 @@ mod tests {
     }
 
     #[test]
+    fn one_scenario_slower_than_the_peer_but_not_the_suite_passes() {
+        let ok = Status::Ok;
+        let baseline = report(&[
+            (NATIVE_PEER, ok, 1.0),
+            ("node_e_empty", ok, 1.0),
+            ("node_e_log", ok, 1.0),
+            ("echo_hello", ok, 1.0),
+        ]);
+        let current = report(&[
+            (NATIVE_PEER, ok, 1.4),
+            ("node_e_empty", ok, 2.0),
+            ("node_e_log", ok, 2.0),
+            ("echo_hello", ok, 3.2),
+        ]);
+        let out = compare(&baseline, &current, DEFAULT_THRESHOLD);
+        let echo = out.rows.iter().find(|r| r.scenario == "echo_hello");
+        assert_eq!(echo.map(|r| r.verdict), Some(Verdict::PassSuite));
+        assert_eq!(out.suite_factor, Some(2.0));
+        assert!(out.failures().is_empty(), "{:?}", out.failures());
+    }
+
+    #[test]
+    fn one_scenario_slower_than_the_suite_and_the_peer_fails() {
+        let ok = Status::Ok;
+        let baseline = report(&[
+            (NATIVE_PEER, ok, 1.0),
+            ("node_e_empty", ok, 1.0),
+            ("node_e_log", ok, 1.0),
+            ("echo_hello", ok, 1.0),
+        ]);
+        let current = report(&[
+            (NATIVE_PEER, ok, 1.0),
+            ("node_e_empty", ok, 1.1),
+            ("node_e_log", ok, 1.0),
+            ("echo_hello", ok, 2.5),
+        ]);
+        let out = compare(&baseline, &current, DEFAULT_THRESHOLD);
+        assert_eq!(out.failures(), vec!["echo_hello"]);
+    }
+
+    #[test]
+    fn the_whole_suite_slower_against_a_steady_peer_fails() {
+        let ok = Status::Ok;
+        let baseline = report(&[
+            (NATIVE_PEER, ok, 1.0),
+            ("node_e_empty", ok, 1.0),
+            ("node_e_log", ok, 1.0),
+        ]);
+        let current = report(&[
+            (NATIVE_PEER, ok, 1.0),
+            ("node_e_empty", ok, 2.5),
+            ("node_e_log", ok, 2.5),
+        ]);
+        let out = compare(&baseline, &current, DEFAULT_THRESHOLD);
+        assert!(out.suite_regressed);
+        assert_eq!(out.failures().len(), 3, "{:?}", out.failures());
+    }
+
+    #[test]
     fn failing_verdicts() {
         assert!(Verdict::Regressed.fails());
         assert!(Verdict::RunFailed { fails: true }.fails());
@@ -350,6 +491,7 @@ mod tests {
             Verdict::Pass,
             Verdict::PassTiny,
             Verdict::PassNoisy,
+            Verdict::PassSuite,
             Verdict::New,
         ] {
             assert!(!ok.fails() && !ok.warns(), "{ok:?}");

@@ -238,10 +238,12 @@ fn run_gate(args: &Args, report: &Report) -> anyhow::Result<ExitCode> {
         (args.baseline.clone()).unwrap_or_else(|| workspace_root().join("bench/baseline.json"));
     let baseline = Report::read_json(&path)?;
     let threshold = gate::threshold_from_env()?;
-    let rows = gate::compare(&baseline, report, threshold);
+    let outcome = gate::compare(&baseline, report, threshold);
+    let rows = &outcome.rows;
     println!(
-        "bench gate: p50 vs baseline {} (git {}), threshold {threshold}x; fails only when both the \
-         absolute p50 and the p50 relative to native_true_spawn exceed it",
+        "bench gate: p50 vs baseline {} (git {}), threshold {threshold}x; a scenario fails only \
+         when its p50 exceeds it absolutely, relative to native_true_spawn and relative to the \
+         suite's median ratio",
         path.display(),
         baseline.git_rev
     );
@@ -251,12 +253,14 @@ fn run_gate(args: &Args, report: &Report) -> anyhow::Result<ExitCode> {
             baseline.machine.cpu_model, report.machine.cpu_model
         );
     }
-    println!("{}", table::gate(&rows));
-    let failed: Vec<&str> = rows
-        .iter()
-        .filter(|r| r.verdict.fails())
-        .map(|r| r.scenario)
-        .collect();
+    println!("{}", table::gate(rows));
+    let x = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{v:.2}x"));
+    println!(
+        "suite factor (median ratio) {}, native peer ratio {}",
+        x(outcome.suite_factor),
+        x(outcome.peer_factor)
+    );
+    let failed = outcome.failures();
     let warned = rows.iter().filter(|r| r.verdict.warns()).count();
     let compared = rows.iter().filter(|r| r.ratio.is_some()).count();
     let skipped = rows.len() - compared;
