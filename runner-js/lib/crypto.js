@@ -39,6 +39,7 @@ import {
   getCiphers,
   LazyTransform,
 } from './internal__crypto_cipher.js';
+import { cryptoConstants } from './internal__crypto_constants.js';
 import {
   createSecretKey,
   generateKey,
@@ -46,6 +47,25 @@ import {
   KeyObject,
   secretKeyBytes,
 } from './internal__crypto_keys.js';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPair,
+  generateKeyPairSync,
+} from './internal__crypto_pkey.js';
+import {
+  createSign,
+  createVerify,
+  diffieHellman,
+  privateDecrypt,
+  privateEncrypt,
+  publicDecrypt,
+  publicEncrypt,
+  Sign,
+  sign,
+  Verify,
+  verify,
+} from './internal__crypto_sign.js';
 import {
   allocBuffer,
   bytesOf,
@@ -481,27 +501,14 @@ function missing(name) {
 }
 
 const MISSING = [
-  'createSign',
-  'createVerify',
-  'createPrivateKey',
-  'createPublicKey',
   'createDiffieHellman',
   'createDiffieHellmanGroup',
   'getDiffieHellman',
   'createECDH',
-  'diffieHellman',
-  'generateKeyPair',
-  'generateKeyPairSync',
   'generatePrime',
   'generatePrimeSync',
   'checkPrime',
   'checkPrimeSync',
-  'privateDecrypt',
-  'privateEncrypt',
-  'publicDecrypt',
-  'publicEncrypt',
-  'sign',
-  'verify',
   'setEngine',
   'Certificate',
   'Cipher',
@@ -509,8 +516,6 @@ const MISSING = [
   'DiffieHellman',
   'DiffieHellmanGroup',
   'ECDH',
-  'Sign',
-  'Verify',
 ];
 
 function buildModule() {
@@ -544,13 +549,28 @@ function buildModule() {
     scryptSync,
     timingSafeEqual,
     getRandomValues,
+    createPrivateKey,
+    createPublicKey,
+    generateKeyPair,
+    generateKeyPairSync,
+    createSign,
+    createVerify,
+    Sign,
+    Verify,
+    sign,
+    verify,
+    publicEncrypt,
+    privateDecrypt,
+    privateEncrypt,
+    publicDecrypt,
+    diffieHellman,
     getFips: () => 0,
     setFips: missing('setFips'),
     secureHeapUsed: () => ({ total: 0, min: 0, used: 0, utilization: 0 }),
     // Calling the constructors themselves is deprecated in Node 22 (createHash/createHmac are not).
     Hash: utilDeprecate(Hash, 'crypto.Hash constructor is deprecated.', 'DEP0179'),
     Hmac: utilDeprecate(Hmac, 'crypto.Hmac constructor is deprecated.', 'DEP0181'),
-    constants: ObjectFreeze({}),
+    constants: cryptoConstants,
     pseudoRandomBytes: randomBytes,
     prng: randomBytes,
     rng: randomBytes,

@@ -1,8 +1,8 @@
 // lib/internal__crypto_keys.js: `KeyObject` for secret keys (`createSecretKey`, `generateKey`,
 // `generateKeySync` for 'hmac' and 'aes', `export` as bytes or JWK, `equals`), and the key
 // preparation the ciphers, HMAC and HKDF share (a secret KeyObject stands for its bytes).
-// Asymmetric keys (`createPublicKey`, `createPrivateKey`, `generateKeyPair`) are not here yet:
-// they throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM from crypto.js (see CRYPTO.md).
+// Asymmetric keys (`createPublicKey`, `createPrivateKey`, `generateKeyPair`) build on this
+// KeyObject in internal__crypto_pkey.js.
 import { bridge } from 'agentos:bridge';
 import {
   ArrayBufferIsView,
@@ -41,6 +41,16 @@ const kHandleToken = SymbolCtor('KeyObjectHandle');
 
 function makeHandle(bytes) {
   return { __proto__: null, [kHandleToken]: true, bytes };
+}
+
+/** A handle for a KeyObject subclass: its key bytes (DER for an asymmetric key). */
+export function keyHandle(bytes) {
+  return makeHandle(bytes);
+}
+
+/** The bytes a KeyObject holds. */
+export function keyObjectBytes(key) {
+  return key[kKeyBytes];
 }
 
 /** `crypto.KeyObject`. */

@@ -1,14 +1,15 @@
 //! The `crypto` builtin and the webcrypto `crypto` global: differential against the host's
-//! Node 20 over a corpus (every digest, HMAC, encodings, KDFs, errors), the limits a hostile guest
-//! meets (a KDF that never ends, memory past the budget, abandoned states), and prototype
-//! patching that must not steer the runner.
+//! Node 20 over corpora (every digest, HMAC, encodings, KDFs, ciphers, asymmetric keys, errors),
+//! the limits a hostile guest meets (a KDF or key generation that never ends, memory past the
+//! budget, abandoned states, malformed keys), and prototype patching that must not steer the
+//! runner.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use agentos_sdk::{ErrorCode, ExecSpec, Output};
 
-use crate::support::{node, run, scratch, sidecar, stderr, stdout};
+use crate::support::{HANG, node, run, scratch, sidecar, stderr, stdout};
 
 /// The directory of this test's JS fixtures.
 pub fn fixtures(name: &str) -> PathBuf {
@@ -139,14 +140,66 @@ async fn patched_prototypes_do_not_steer_the_builtin() {
 #[tokio::test]
 async fn unsupported_apis_throw_a_clear_error_naming_them() {
     let sc = sidecar().await;
-    let code = "for (const f of ['createDiffieHellman', 'createSign', 'generateKeyPairSync', 'createPrivateKey']) {\
+    let code = "for (const f of ['createDiffieHellman', 'createECDH', 'generatePrime', 'checkPrime']) {\
         try { require('crypto')[f]() } catch (e) { console.log(e.code, e.message) } }";
     let out = ok(&run(&sc, node(code)).await);
     assert!(out.starts_with(
         "ERR_FEATURE_UNAVAILABLE_ON_PLATFORM The feature crypto.createDiffieHellman is unavailable"
     ));
     assert_eq!(out.lines().count(), 4, "{out}");
-    assert!(out.contains("crypto.generateKeyPairSync"), "{out}");
+    assert!(out.contains("crypto.generatePrime"), "{out}");
+}
+
+#[tokio::test]
+async fn asymmetric_keys_match_host_node() {
+    // Seven key types through every import and export format, JWK, deterministic signatures
+    // byte for byte, randomized ones verified, RSA encryption, X25519, and 20 error cases.
+    let dir = fixtures("node_crypto");
+    let theirs = host_node(&[dir.join("keys.js").to_str().unwrap()]);
+    let sc = sidecar().await;
+    let spec = ExecSpec::new(["node", "/t/keys.js"]).dir_ro(dir.to_str().unwrap(), "/t");
+    let ours = ok(&run(&sc, spec).await);
+    assert!(theirs.lines().count() > 300, "the corpus shrank");
+    let diffs = differences(&theirs, &ours);
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}
+
+#[tokio::test]
+async fn hostile_key_input_gets_typed_errors_beside_a_calm_exec() {
+    // Garbage and truncated DER, a DER length claiming 4 GiB, nested SEQUENCEs 100 000 deep, a
+    // PEM of 8 MiB, an RSA modulus past the generation limit, an exponent of one.
+    let sc = sidecar().await;
+    let code = "const c = require('crypto'); const r = [];\
+        const der = (b) => ({ key: Buffer.from(b), format: 'der', type: 'pkcs8' });\
+        const nest = Buffer.concat([Buffer.alloc(200000, 0x30).fill(Buffer.from([0x30, 0x80]))]);\
+        const inputs = [der([0x30, 0x84, 0xff, 0xff, 0xff, 0xff, 0x02]), der(nest), der(c.randomBytes(4096)),\
+          '-----BEGIN PRIVATE KEY-----\\n' + 'A'.repeat(8 << 20) + '\\n-----END PRIVATE KEY-----\\n'];\
+        for (const k of inputs) { try { c.createPrivateKey(k); r.push('parsed') } catch (e) { r.push(e.code) } }\
+        for (const o of [{ modulusLength: 1 << 20 }, { modulusLength: 1024, publicExponent: 1 }]) {\
+          try { c.generateKeyPairSync('rsa', o); r.push('made') } catch (e) { r.push(e.code) } }\
+        console.log(r.join(' '))";
+    let hostile = sc.exec(node(code).heap_mb(128)).await.expect("accepted");
+    let calm = run(&sc, node("console.log('calm')")).await;
+    assert_eq!(stdout(&calm), "calm\n");
+    let out = tokio::time::timeout(HANG, hostile.output())
+        .await
+        .expect("hostile hung")
+        .expect("output");
+    assert_eq!(
+        ok(&out),
+        "ERR_OSSL_UNSUPPORTED ERR_OSSL_UNSUPPORTED ERR_OSSL_UNSUPPORTED ERR_OSSL_UNSUPPORTED \
+         ERR_INVALID_ARG_VALUE ERR_CRYPTO_OPERATION_FAILED\n"
+    );
+}
+
+#[tokio::test]
+async fn key_generation_in_a_loop_ends_at_the_timeout() {
+    // Generation is native and runs to its end; the watchdog ends the exec at the next one.
+    let sc = sidecar().await;
+    let code = "for (;;) require('crypto').generateKeyPairSync('rsa', { modulusLength: 2048 })";
+    let out = run(&sc, node(code).timeout_ms(1000)).await;
+    let error = out.status.error.expect("typed error");
+    assert_eq!(error.code, ErrorCode::Timeout, "{}", error.message);
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! The `crypto*` natives behind `runner-js/lib/crypto.js` (contract: `runner-js/lib/CRYPTO.md`):
 //! digests and HMACs (RustCrypto), random bytes (`getrandom`), constant-time comparison
 //! (`subtle`), HKDF (`hkdf`), PBKDF2/scrypt as resumable jobs (`kdf.rs`), and AES ciphers
-//! (`cipher.rs`, natives in `cipher_natives.rs`).
+//! (`cipher.rs`, natives in `cipher_natives.rs`), asymmetric keys (`keys.rs`, over `agentos-keys`).
 //!
 //! Guest values reach these through the runner, which validates them Node's way first; each
 //! native checks again and answers `undefined` (or throws a TypeError) rather than panic.
@@ -10,6 +10,7 @@ mod cipher;
 mod cipher_natives;
 mod hash;
 mod kdf;
+mod keys;
 mod x509;
 
 use std::time::{Duration, Instant};
@@ -47,6 +48,7 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
         ("cryptoEncode", encode.map_fn_to()),
         ("cryptoDecode", decode.map_fn_to()),
         ("cryptoX509Parse", x509::parse.map_fn_to()),
+        ("cryptoKeyOp", keys::key_op.map_fn_to()),
     ];
     all.extend(cipher_natives::callbacks());
     all

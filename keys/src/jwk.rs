@@ -1,0 +1,165 @@
+//! JSON Web Keys (RFC 7517/7518/8037): `createPrivateKey({ key, format: 'jwk' })` and
+//! `export({ format: 'jwk' })` for RSA, EC and OKP (Ed25519, X25519) keys.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rsa::traits::{PrivateKeyParts, PublicKeyParts};
+use rsa::{BigUint, RsaPrivateKey, RsaPublicKey};
+use serde_json::{Map, Value, json};
+
+use crate::curve::{Curve, with_curve};
+use crate::key::{Private, Public, RsaUse};
+use crate::{Either, KeyError, text};
+
+fn invalid() -> KeyError {
+    KeyError::InvalidJwk("Invalid JWK data".into())
+}
+
+/// A base64url member of `jwk`.
+fn member(jwk: &Value, name: &str) -> Result<Vec<u8>, KeyError> {
+    let value = text(jwk, name).ok_or_else(invalid)?;
+    URL_SAFE_NO_PAD
+        .decode(value.trim_end_matches('='))
+        .map_err(|_| invalid())
+}
+
+fn uint(jwk: &Value, name: &str) -> Result<BigUint, KeyError> {
+    Ok(BigUint::from_bytes_be(&member(jwk, name)?))
+}
+
+fn encode(bytes: &[u8]) -> Value {
+    Value::String(URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// The key a JWK describes (private when it has `d`).
+pub fn import(jwk: &Value) -> Result<Either, KeyError> {
+    let private = jwk.get("d").is_some();
+    match text(jwk, "kty") {
+        Some("RSA") => rsa(jwk, private),
+        Some("EC") => ec(jwk, private),
+        Some("OKP") => okp(jwk, private),
+        _ => Err(KeyError::InvalidJwk("Unsupported JWK Key Type.".into())),
+    }
+}
+
+fn rsa(jwk: &Value, private: bool) -> Result<Either, KeyError> {
+    let (n, e) = (uint(jwk, "n")?, uint(jwk, "e")?);
+    if !private {
+        let key = RsaPublicKey::new(n, e).map_err(|_| invalid())?;
+        return Ok(Either::Public(Public::Rsa(key, RsaUse::Any)));
+    }
+    let primes = vec![uint(jwk, "p")?, uint(jwk, "q")?];
+    let key =
+        RsaPrivateKey::from_components(n, e, uint(jwk, "d")?, primes).map_err(|_| invalid())?;
+    Ok(Either::Private(Private::Rsa(Box::new(key), RsaUse::Any)))
+}
+
+fn curve_of(jwk: &Value) -> Result<Curve, KeyError> {
+    let name = text(jwk, "crv").ok_or_else(invalid)?;
+    Curve::from_name(name)
+        .ok_or_else(|| KeyError::InvalidJwk("Unsupported JWK EC curve: ".to_owned() + name))
+}
+
+fn ec(jwk: &Value, private: bool) -> Result<Either, KeyError> {
+    let curve = curve_of(jwk)?;
+    if private {
+        let d = member(jwk, "d")?;
+        return with_curve!(curve, c => {
+            let key = c::SecretKey::from_slice(&d).map_err(|_| invalid())?;
+            Ok(Either::Private(Private::Ec(curve, key.to_bytes().to_vec())))
+        });
+    }
+    let mut point = vec![4u8];
+    point.extend(member(jwk, "x")?);
+    point.extend(member(jwk, "y")?);
+    let bad_point = |_| KeyError::InvalidJwk("Invalid JWK EC key".into());
+    Ok(Either::Public(
+        Public::ec_point(curve, &point).map_err(bad_point)?,
+    ))
+}
+
+fn okp(jwk: &Value, private: bool) -> Result<Either, KeyError> {
+    let key: [u8; 32] = member(jwk, if private { "d" } else { "x" })?
+        .try_into()
+        .map_err(|_| invalid())?;
+    match (text(jwk, "crv"), private) {
+        (Some("Ed25519"), true) => Ok(Either::Private(Private::Ed25519(key))),
+        (Some("Ed25519"), false) => Ok(Either::Public(Public::Ed25519(key))),
+        (Some("X25519"), true) => Ok(Either::Private(Private::X25519(key))),
+        (Some("X25519"), false) => Ok(Either::Public(Public::X25519(key))),
+        (Some(crv @ ("Ed448" | "X448")), _) => {
+            Err(KeyError::UnsupportedKeyType(crv.to_lowercase()))
+        }
+        _ => Err(KeyError::InvalidJwk("Unsupported JWK OKP curve".into())),
+    }
+}
+
+/// The JWK of a key.
+pub fn export(key: &Either) -> Result<Value, KeyError> {
+    let public = key.public()?;
+    let mut out = Map::new();
+    match &public {
+        Public::Rsa(_, RsaUse::Pss(_)) => {
+            return Err(KeyError::Coded(
+                "ERR_CRYPTO_JWK_UNSUPPORTED_KEY_TYPE",
+                "Unsupported JWK Key Type.".into(),
+            ));
+        }
+        Public::Rsa(rsa, RsaUse::Any) => {
+            out.insert("kty".into(), json!("RSA"));
+            out.insert("n".into(), encode(&rsa.n().to_bytes_be()));
+            out.insert("e".into(), encode(&rsa.e().to_bytes_be()));
+        }
+        Public::Ec(curve, point) => {
+            let half = (point.len() - 1) / 2;
+            out.insert("kty".into(), json!("EC"));
+            out.insert("crv".into(), json!(curve.jwk_name()));
+            out.insert("x".into(), encode(&point[1..=half]));
+            out.insert("y".into(), encode(&point[1 + half..]));
+        }
+        Public::Ed25519(x) | Public::X25519(x) => {
+            let crv = if matches!(public, Public::Ed25519(_)) {
+                "Ed25519"
+            } else {
+                "X25519"
+            };
+            out.insert("crv".into(), json!(crv));
+            out.insert("x".into(), encode(x));
+            out.insert("kty".into(), json!("OKP"));
+        }
+    }
+    if let Either::Private(private) = key {
+        private_members(private, &mut out)?;
+    }
+    Ok(Value::Object(out))
+}
+
+fn private_members(key: &Private, out: &mut Map<String, Value>) -> Result<(), KeyError> {
+    match key {
+        Private::Rsa(rsa, _) => {
+            let primes = rsa.primes();
+            let (p, q) = match primes {
+                [p, q, ..] => (p, q),
+                _ => return Err(KeyError::Failed("RSA key without two primes".into())),
+            };
+            out.insert("d".into(), encode(&rsa.d().to_bytes_be()));
+            out.insert("p".into(), encode(&p.to_bytes_be()));
+            out.insert("q".into(), encode(&q.to_bytes_be()));
+            let one = BigUint::from(1u8);
+            out.insert("dp".into(), encode(&(rsa.d() % (p - &one)).to_bytes_be()));
+            out.insert("dq".into(), encode(&(rsa.d() % (q - &one)).to_bytes_be()));
+            let qi = rsa
+                .crt_coefficient()
+                .ok_or_else(|| KeyError::Failed("no CRT coefficient".into()))?;
+            out.insert("qi".into(), encode(&qi.to_bytes_be()));
+        }
+        Private::Ec(curve, scalar) => {
+            with_curve!(*curve, c => c::SecretKey::from_slice(scalar).map(drop).map_err(|_| invalid()))?;
+            out.insert("d".into(), encode(scalar));
+        }
+        Private::Ed25519(d) | Private::X25519(d) => {
+            out.insert("d".into(), encode(d));
+        }
+    }
+    Ok(())
+}

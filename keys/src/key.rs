@@ -1,0 +1,382 @@
+//! A key pair's halves, read from and written to their canonical DER: PKCS#8 for a private key,
+//! SubjectPublicKeyInfo for a public one. The guest's `KeyObject` holds that DER; every
+//! operation reads it back here.
+
+use pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey, EncodeRsaPrivateKey, EncodeRsaPublicKey};
+use pkcs8::der::asn1::AnyRef;
+use pkcs8::der::asn1::{BitStringRef, OctetStringRef};
+use pkcs8::der::{Decode, Encode};
+use pkcs8::{EncodePrivateKey, PrivateKeyInfo};
+use rsa::traits::PublicKeyParts;
+use rsa::{RsaPrivateKey, RsaPublicKey};
+use serde_json::{Value, json};
+use spki::{AlgorithmIdentifierRef, EncodePublicKey, ObjectIdentifier, SubjectPublicKeyInfoRef};
+
+use crate::KeyError;
+use crate::curve::{Curve, with_curve};
+use crate::hash::Hash;
+
+const RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+const RSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
+const EC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+const X25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.110");
+const MGF1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.8");
+
+/// How an RSA key may be used: for anything, or only for PSS signatures (an `rsa-pss` key),
+/// perhaps with its parameters fixed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RsaUse {
+    /// `rsaEncryption`.
+    Any,
+    /// `id-RSASSA-PSS`, with its RSASSA-PSS-params when the key carries them.
+    Pss(Option<PssParams>),
+}
+
+/// The RSASSA-PSS-params of an `rsa-pss` key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PssParams {
+    /// The message digest.
+    pub hash: Hash,
+    /// MGF1's digest.
+    pub mgf1: Hash,
+    /// The salt length (at least).
+    pub salt: u8,
+}
+
+impl RsaUse {
+    fn read(alg: &AlgorithmIdentifierRef<'_>) -> Result<RsaUse, KeyError> {
+        if alg.oid == RSA {
+            return Ok(RsaUse::Any);
+        }
+        let Some(any) = alg.parameters.filter(|p| !p.is_null()) else {
+            return Ok(RsaUse::Pss(None));
+        };
+        let params: pkcs1::RsaPssParams<'_> = any.decode_as().map_err(|_| KeyError::Unsupported)?;
+        let mgf1 = params.mask_gen.parameters.map(|p| p.oid);
+        let hash = Hash::from_oid(params.hash.oid).ok_or(KeyError::Unsupported)?;
+        Ok(RsaUse::Pss(Some(PssParams {
+            hash,
+            mgf1: mgf1.and_then(Hash::from_oid).unwrap_or(hash),
+            salt: params.salt_len,
+        })))
+    }
+
+    /// The DER of its algorithm parameters: NULL for `rsaEncryption` (as RFC 3279 has it), the
+    /// RSASSA-PSS-params of an `rsa-pss` key that has them, else none.
+    fn parameters(self) -> Result<Option<Vec<u8>>, KeyError> {
+        let p = match self {
+            RsaUse::Any => return Ok(Some(vec![0x05, 0x00])),
+            RsaUse::Pss(None) => return Ok(None),
+            RsaUse::Pss(Some(p)) => p,
+        };
+        let params = pkcs1::RsaPssParams {
+            hash: AlgorithmIdentifierRef {
+                oid: p.hash.oid(),
+                parameters: Some(AnyRef::NULL),
+            },
+            mask_gen: spki::AlgorithmIdentifier {
+                oid: MGF1,
+                parameters: Some(AlgorithmIdentifierRef {
+                    oid: p.mgf1.oid(),
+                    parameters: Some(AnyRef::NULL),
+                }),
+            },
+            salt_len: p.salt,
+            trailer_field: pkcs1::TrailerField::BC,
+        };
+        params.to_der().map(Some).map_err(KeyError::encoding)
+    }
+
+    fn kind(self) -> Kind {
+        Kind::Rsa {
+            pss: self != RsaUse::Any,
+        }
+    }
+}
+
+/// Key types Node knows that have no implementation here, by OID.
+const UNSUPPORTED: &[(&str, &str)] = &[
+    ("1.2.840.10040.4.1", "dsa"),
+    ("1.3.101.113", "ed448"),
+    ("1.3.101.111", "x448"),
+    ("1.2.840.113549.1.3.1", "dh"),
+    ("1.2.840.10046.2.1", "dh"),
+];
+
+/// The algorithm of a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// RSA (`rsa`), or RSA restricted to PSS signatures (`rsa-pss`).
+    Rsa {
+        /// True for `rsa-pss`.
+        pss: bool,
+    },
+    /// ECDSA / ECDH on a named curve.
+    Ec(Curve),
+    /// Ed25519 signatures.
+    Ed25519,
+    /// X25519 key agreement.
+    X25519,
+}
+
+fn kind_of(alg: &AlgorithmIdentifierRef<'_>) -> Result<Kind, KeyError> {
+    match alg.oid {
+        RSA => Ok(Kind::Rsa { pss: false }),
+        RSA_PSS => Ok(Kind::Rsa { pss: true }),
+        EC => {
+            let oid = alg.parameters_oid().map_err(|_| KeyError::Unsupported)?;
+            Curve::from_oid(oid)
+                .map(Kind::Ec)
+                .ok_or_else(|| KeyError::UnsupportedCurve(oid.to_string()))
+        }
+        ED25519 => Ok(Kind::Ed25519),
+        X25519 => Ok(Kind::X25519),
+        other => {
+            let oid = other.to_string();
+            match UNSUPPORTED.iter().find(|(o, _)| *o == oid) {
+                Some((_, name)) => Err(KeyError::UnsupportedKeyType((*name).to_owned())),
+                None => Err(KeyError::Unsupported),
+            }
+        }
+    }
+}
+
+impl Kind {
+    /// Node's `asymmetricKeyType`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Rsa { pss: false } => "rsa",
+            Kind::Rsa { pss: true } => "rsa-pss",
+            Kind::Ec(_) => "ec",
+            Kind::Ed25519 => "ed25519",
+            Kind::X25519 => "x25519",
+        }
+    }
+
+    fn oid(self) -> ObjectIdentifier {
+        match self {
+            Kind::Rsa { pss: false } => RSA,
+            Kind::Rsa { pss: true } => RSA_PSS,
+            Kind::Ec(_) => EC,
+            Kind::Ed25519 => ED25519,
+            Kind::X25519 => X25519,
+        }
+    }
+}
+
+/// A private key.
+#[derive(Clone)]
+pub enum Private {
+    /// RSA.
+    Rsa(Box<RsaPrivateKey>, RsaUse),
+    /// A scalar on a curve (big-endian field bytes).
+    Ec(Curve, Vec<u8>),
+    /// An Ed25519 seed.
+    Ed25519([u8; 32]),
+    /// An X25519 secret.
+    X25519([u8; 32]),
+}
+
+/// A public key.
+#[derive(Clone)]
+pub enum Public {
+    /// RSA.
+    Rsa(RsaPublicKey, RsaUse),
+    /// An uncompressed SEC1 point on a curve.
+    Ec(Curve, Vec<u8>),
+    /// An Ed25519 point.
+    Ed25519([u8; 32]),
+    /// An X25519 point.
+    X25519([u8; 32]),
+}
+
+fn bytes32(bytes: &[u8]) -> Result<[u8; 32], KeyError> {
+    bytes.try_into().map_err(|_| KeyError::Unsupported)
+}
+
+fn algorithm(kind: Kind, params: Option<&[u8]>) -> Result<AlgorithmIdentifierRef<'_>, KeyError> {
+    let parameters = params
+        .map(AnyRef::from_der)
+        .transpose()
+        .map_err(KeyError::encoding)?;
+    Ok(AlgorithmIdentifierRef {
+        oid: kind.oid(),
+        parameters,
+    })
+}
+
+fn wrap_private(kind: Kind, params: Option<&[u8]>, inner: &[u8]) -> Result<Vec<u8>, KeyError> {
+    let algorithm = algorithm(kind, params)?;
+    let info = PrivateKeyInfo::new(algorithm, inner);
+    info.to_der().map_err(KeyError::encoding)
+}
+
+fn wrap_public(kind: Kind, params: Option<&[u8]>, key: &[u8]) -> Result<Vec<u8>, KeyError> {
+    let info = SubjectPublicKeyInfoRef {
+        algorithm: algorithm(kind, params)?,
+        subject_public_key: BitStringRef::from_bytes(key).map_err(KeyError::encoding)?,
+    };
+    info.to_der().map_err(KeyError::encoding)
+}
+
+impl Private {
+    /// Reads a PKCS#8 `PrivateKeyInfo`.
+    pub fn from_pkcs8(der: &[u8]) -> Result<Private, KeyError> {
+        let info = PrivateKeyInfo::from_der(der).map_err(|_| KeyError::Unsupported)?;
+        match kind_of(&info.algorithm)? {
+            Kind::Rsa { .. } => Ok(Private::Rsa(
+                Box::new(
+                    RsaPrivateKey::from_pkcs1_der(info.private_key)
+                        .map_err(|_| KeyError::Unsupported)?,
+                ),
+                RsaUse::read(&info.algorithm)?,
+            )),
+            Kind::Ec(curve) => with_curve!(curve, c => {
+                let key = <c::SecretKey as pkcs8::DecodePrivateKey>::from_pkcs8_der(der)
+                    .map_err(|_| KeyError::Unsupported)?;
+                Ok(Private::Ec(curve, key.to_bytes().to_vec()))
+            }),
+            Kind::Ed25519 => {
+                let seed = OctetStringRef::from_der(info.private_key)
+                    .map_err(|_| KeyError::Unsupported)?;
+                Ok(Private::Ed25519(bytes32(seed.as_bytes())?))
+            }
+            Kind::X25519 => {
+                let secret = OctetStringRef::from_der(info.private_key)
+                    .map_err(|_| KeyError::Unsupported)?;
+                Ok(Private::X25519(bytes32(secret.as_bytes())?))
+            }
+        }
+    }
+
+    /// The key's algorithm.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Private::Rsa(_, rsa_use) => rsa_use.kind(),
+            Private::Ec(curve, _) => Kind::Ec(*curve),
+            Private::Ed25519(_) => Kind::Ed25519,
+            Private::X25519(_) => Kind::X25519,
+        }
+    }
+
+    /// Its PKCS#8 DER.
+    pub fn to_pkcs8(&self) -> Result<Vec<u8>, KeyError> {
+        match self {
+            Private::Rsa(key, rsa_use) => {
+                let inner = key.to_pkcs1_der().map_err(KeyError::encoding)?;
+                let params = rsa_use.parameters()?;
+                wrap_private(self.kind(), params.as_deref(), inner.as_bytes())
+            }
+            Private::Ec(curve, scalar) => with_curve!(*curve, c => {
+                let key = c::SecretKey::from_slice(scalar).map_err(|_| KeyError::Unsupported)?;
+                Ok(key.to_pkcs8_der().map_err(KeyError::encoding)?.as_bytes().to_vec())
+            }),
+            Private::Ed25519(seed) | Private::X25519(seed) => {
+                let inner = OctetStringRef::new(seed).and_then(|o| o.to_der());
+                wrap_private(self.kind(), None, &inner.map_err(KeyError::encoding)?)
+            }
+        }
+    }
+
+    /// The matching public key.
+    pub fn public(&self) -> Result<Public, KeyError> {
+        Ok(match self {
+            Private::Rsa(key, rsa_use) => Public::Rsa(key.to_public_key(), *rsa_use),
+            Private::Ec(curve, scalar) => with_curve!(*curve, c => {
+                use c::elliptic_curve::sec1::ToEncodedPoint;
+                let key = c::SecretKey::from_slice(scalar).map_err(|_| KeyError::Unsupported)?;
+                Public::Ec(*curve, key.public_key().to_encoded_point(false).as_bytes().to_vec())
+            }),
+            Private::Ed25519(seed) => Public::Ed25519(
+                ed25519_dalek::SigningKey::from_bytes(seed)
+                    .verifying_key()
+                    .to_bytes(),
+            ),
+            Private::X25519(secret) => Public::X25519(
+                x25519_dalek::PublicKey::from(&x25519_dalek::StaticSecret::from(*secret))
+                    .to_bytes(),
+            ),
+        })
+    }
+}
+
+impl Public {
+    /// Reads a `SubjectPublicKeyInfo`.
+    pub fn from_spki(der: &[u8]) -> Result<Public, KeyError> {
+        let info = SubjectPublicKeyInfoRef::from_der(der).map_err(|_| KeyError::Unsupported)?;
+        let key = info.subject_public_key.raw_bytes();
+        match kind_of(&info.algorithm)? {
+            Kind::Rsa { .. } => Ok(Public::Rsa(
+                RsaPublicKey::from_pkcs1_der(key).map_err(|_| KeyError::Unsupported)?,
+                RsaUse::read(&info.algorithm)?,
+            )),
+            Kind::Ec(curve) => Public::ec_point(curve, key),
+            Kind::Ed25519 => {
+                let point = bytes32(key)?;
+                ed25519_dalek::VerifyingKey::from_bytes(&point)
+                    .map_err(|_| KeyError::Unsupported)?;
+                Ok(Public::Ed25519(point))
+            }
+            Kind::X25519 => Ok(Public::X25519(bytes32(key)?)),
+        }
+    }
+
+    /// A point in any SEC1 form, checked to be on `curve`, kept uncompressed.
+    pub fn ec_point(curve: Curve, sec1: &[u8]) -> Result<Public, KeyError> {
+        with_curve!(curve, c => {
+            use c::elliptic_curve::sec1::ToEncodedPoint;
+            let key = c::PublicKey::from_sec1_bytes(sec1).map_err(|_| KeyError::Unsupported)?;
+            Ok(Public::Ec(curve, key.to_encoded_point(false).as_bytes().to_vec()))
+        })
+    }
+
+    /// The key's algorithm.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Public::Rsa(_, rsa_use) => rsa_use.kind(),
+            Public::Ec(curve, _) => Kind::Ec(*curve),
+            Public::Ed25519(_) => Kind::Ed25519,
+            Public::X25519(_) => Kind::X25519,
+        }
+    }
+
+    /// Its SubjectPublicKeyInfo DER.
+    pub fn to_spki(&self) -> Result<Vec<u8>, KeyError> {
+        match self {
+            Public::Rsa(key, RsaUse::Any) => Ok(key
+                .to_public_key_der()
+                .map_err(KeyError::encoding)?
+                .into_vec()),
+            Public::Rsa(key, rsa_use) => {
+                let inner = key.to_pkcs1_der().map_err(KeyError::encoding)?;
+                let params = rsa_use.parameters()?;
+                wrap_public(self.kind(), params.as_deref(), inner.as_bytes())
+            }
+            Public::Ec(curve, point) => with_curve!(*curve, c => {
+                let key = c::PublicKey::from_sec1_bytes(point).map_err(|_| KeyError::Unsupported)?;
+                Ok(key.to_public_key_der().map_err(KeyError::encoding)?.into_vec())
+            }),
+            Public::Ed25519(point) | Public::X25519(point) => wrap_public(self.kind(), None, point),
+        }
+    }
+}
+
+/// Node's `asymmetricKeyDetails` for a key of `kind` (RSA's from its public half).
+pub fn details(public: &Public) -> Value {
+    match public {
+        Public::Rsa(key, RsaUse::Pss(Some(p))) => json!({
+            "modulusLength": key.n().bits(),
+            "publicExponent": key.e().to_string(),
+            "hashAlgorithm": p.hash.node_name(),
+            "mgf1HashAlgorithm": p.mgf1.node_name(),
+            "saltLength": p.salt,
+        }),
+        Public::Rsa(key, _) => json!({
+            "modulusLength": key.n().bits(),
+            "publicExponent": key.e().to_string(),
+        }),
+        Public::Ec(curve, _) => json!({ "namedCurve": curve.node_name() }),
+        Public::Ed25519(_) | Public::X25519(_) => json!({}),
+    }
+}
