@@ -42,6 +42,9 @@ pub(crate) enum Outbound {
     Data(Bytes),
     /// No more bytes: end the request body, or half-close the socket.
     End,
+    /// No more bytes and no more reading: a socket ends once its queued bytes are out (the
+    /// guest destroyed it after ending it, as a closed fd's kernel buffer still drains).
+    Finish,
 }
 
 #[derive(Debug, Default)]
@@ -316,6 +319,15 @@ impl ExecNet {
         self.shared.with_op(id, |op| {
             let _ = op.out.send(Outbound::End);
         })
+    }
+
+    /// A socket's graceful close: its queued writes go out, then it shuts down and ends (its
+    /// `Done` is clean) without waiting for the peer's end; reads after this are dropped.
+    /// Unknown ids are ignored.
+    pub fn finish(&self, id: OpId) {
+        let _ = self.shared.with_op(id, |op| {
+            let _ = op.out.send(Outbound::Finish);
+        });
     }
 
     /// The guest consumed `n` bytes of `id`'s `Data`: that much more may be delivered.

@@ -509,7 +509,7 @@ impl Body for ReqBody {
                     ctx.took(b.len());
                     Poll::Ready(Some(Ok(Frame::data(b))))
                 }
-                Poll::Ready(Some(Outbound::End) | None) => {
+                Poll::Ready(Some(Outbound::End | Outbound::Finish) | None) => {
                     rx.close();
                     Poll::Ready(None)
                 }

@@ -106,7 +106,7 @@ impl ExecNet {
                 tokio::select! {
                     msg = control.recv() => match msg {
                         Some(Outbound::Data(_)) => {}
-                        Some(Outbound::End) | None => return Ok(()),
+                        Some(Outbound::End | Outbound::Finish) | None => return Ok(()),
                     },
                     conn = incoming.recv() => match conn {
                         Some(conn) => accept(&ctx, port, conn),
@@ -176,11 +176,27 @@ async fn tls_over(
     })
 }
 
-/// Moves bytes both ways until both sides are finished.
+/// Moves bytes both ways until both sides are finished, or until the guest's writes are out
+/// after an [`Outbound::Finish`].
 pub(crate) async fn pump(ctx: &OpCtx, io: BoxIo, addr: String) -> Result<(), NetError> {
     let (rd, wr) = tokio::io::split(io);
     let out = ctx.take_out();
-    tokio::try_join!(read_side(ctx, rd, &addr), write_side(ctx, wr, out, &addr))?;
+    let read = read_side(ctx, rd, &addr);
+    let write = write_side(ctx, wr, out, &addr);
+    tokio::pin!(read, write);
+    let mut read_done = false;
+    let finishing = loop {
+        tokio::select! {
+            r = &mut read, if !read_done => {
+                r?;
+                read_done = true;
+            }
+            w = &mut write => break w?,
+        }
+    };
+    if !finishing && !read_done {
+        read.await?;
+    }
     Ok(())
 }
 
@@ -207,7 +223,8 @@ async fn write_side(
     mut wr: WriteHalf<BoxIo>,
     mut out: tokio::sync::mpsc::UnboundedReceiver<Outbound>,
     addr: &str,
-) -> Result<(), NetError> {
+) -> Result<bool, NetError> {
+    let mut finishing = false;
     while let Some(msg) = out.recv().await {
         match msg {
             Outbound::Data(b) => {
@@ -217,10 +234,14 @@ async fn write_side(
                 ctx.took(b.len());
             }
             Outbound::End => break,
+            Outbound::Finish => {
+                finishing = true;
+                break;
+            }
         }
     }
     let _ = wr.shutdown().await;
-    Ok(())
+    Ok(finishing)
 }
 
 pub(crate) fn stream_error(op: &'static str, addr: &str, e: &std::io::Error) -> NetError {

@@ -25,6 +25,7 @@ const netWrite = bridge.netWrite;
 const netEnd = bridge.netEnd;
 const netConsume = bridge.netConsume;
 const netCancel = bridge.netCancel;
+const netFinish = bridge.netFinish;
 const netRef = bridge.netRef;
 
 const HIGH_WATER = 64 << 10;
@@ -236,9 +237,18 @@ proto._final = function (cb) {
 proto._destroy = function (err, cb) {
   if (this._timer !== null) clearTimeout(this._timer);
   // A socket closed cleanly both ways ends on its own `done`, once its queued writes are sent;
-  // cancelling it would drop them.
+  // cancelling it would drop them. One the guest ended and then destroyed closes gracefully
+  // (as a closed fd: what was written still goes out) without keeping the loop alive.
   const clean = !err && this._sentEnd === true && this._peerEnded === true;
-  if (this._id !== undefined && !clean) netCancel(this._id);
+  const ended = !err && (this._sentEnd === true || this.writableEnded);
+  if (this._id !== undefined && !clean) {
+    if (ended) {
+      netRef(this._id, false);
+      netFinish(this._id);
+    } else {
+      netCancel(this._id);
+    }
+  }
   this.connecting = false;
   cb(err);
 };

@@ -146,6 +146,9 @@ for (let i = 0; i < ADDRESS_FIELDS.length; i++) {
 /** Takes `transport` as the stream the ciphertext travels on. */
 proto._attach = function (transport) {
   this._transport = transport;
+  // The transport's write side belongs to the TLS layer (as under Node's TLSWrap): the peer's
+  // EOF must not end it before the last records (a reply, close_notify) are written.
+  transport.allowHalfOpen = true;
   transport.on('data', (chunk) => onCipher(this, chunk));
   transport.on('end', () => onTransportEnd(this));
   transport.on('error', (err) => this.destroy(err));
@@ -220,8 +223,10 @@ function onTransportEnd(socket) {
     }
     return;
   }
+  // The readable side's 'end' comes after the plaintext still buffered; a socket that is not
+  // half-open ends its write side then (the stream's own rule), so a reply to that plaintext
+  // still goes out before close_notify.
   socket.push(null);
-  if (!socket.allowHalfOpen && !socket.writableEnded) socket.end();
 }
 
 // A transport that still takes writes (not destroyed, not ended).
@@ -345,6 +350,8 @@ proto._destroy = function (err, cb) {
     return FunctionPrototypeCall(SocketProto._destroy, this, err, cb);
   if (this._timer !== null) clearTimeout(this._timer);
   this.connecting = false;
+  // A transport this socket ended closes gracefully (net's _destroy): the last records and
+  // close_notify still go out.
   if (!this._transport.destroyed) this._transport.destroy();
   cb(err);
 };

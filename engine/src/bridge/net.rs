@@ -35,6 +35,7 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
         ("netEnd", end.map_fn_to()),
         ("netConsume", consume.map_fn_to()),
         ("netCancel", cancel.map_fn_to()),
+        ("netFinish", finish.map_fn_to()),
         ("netRef", set_ref.map_fn_to()),
         ("netListen", listen.map_fn_to()),
         ("netIsVirtual", is_virtual.map_fn_to()),
@@ -280,6 +281,17 @@ fn consume<'s>(
     let id = op_id(scope, args.get(0));
     let n = args.get(1).number_value(scope).map_or(0, |n| n as usize);
     net.if_open(|exec| exec.consume(id, n));
+}
+
+/// `netFinish(id)`: a socket's graceful close; its queued writes still go out.
+fn finish<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    _rv: v8::ReturnValue<'s>,
+) {
+    let Some(net) = net_of(scope) else { return };
+    let id = op_id(scope, args.get(0));
+    net.if_open(|exec| exec.finish(id));
 }
 
 /// `netCancel(id)`: aborts the operation (its `done` carries `ABORT_ERR`).
