@@ -95,6 +95,12 @@ pub(crate) const FIRST_LS: ExecCase = ExecCase {
 /// `fill`, so the row is the exec plus the hash, not a JS loop).
 pub const SHA256_1M: &str = "console.log(require('crypto').createHash('sha256')\
      .update(new Uint8Array(1 << 20).fill(97)).digest('hex'))";
+/// Imports a P-256 key from its JWK, signs 1 KiB with ECDSA-SHA256 and verifies the signature
+/// with the public half; prints `true` (asymmetric crypto through `agentos-keys`, exec included).
+pub const P256_SIGN: &str = "const c = require('crypto');\
+     const k = c.createPrivateKey({ key: {kty:\"EC\",crv:\"P-256\",x:\"OzJX3hjsEBMUY7wdZekzCmgbeWT-KUEBVVoEl4-aKpw\",y:\"f6ztA1-ykO2ma5TuQlyWAH7ANrvFXl-u_jJ_kkACRww\",d:\"HkY9Lye1FDivWR-4r8JdW_2fnethDsiePWyT0hCsy80\"}, format: 'jwk' });\
+     const d = new Uint8Array(1024).fill(97); const s = c.sign('sha256', d, k);\
+     console.log(c.verify('sha256', d, c.createPublicKey(k), s))";
 /// What `SHA256_1M` prints.
 pub(crate) const SHA256_1M_HEX: &[u8] =
     b"9bc1b2a288b26af7257a36277ae3816a7d4f16e89c1e7e77d0a5c48bad62b360\n";

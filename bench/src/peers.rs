@@ -48,6 +48,24 @@ for (let i = 0; i < warmup + runs; i++) {
 process.stdout.write(JSON.stringify(times));
 "#;
 
+/// `P256_SIGN`'s work (JWK import, ECDSA sign, public key, verify) `warmup + runs` times,
+/// timing each in-process; prints the measured iterations' milliseconds as a JSON array.
+const NODE_P256_SIGN_SCRIPT: &str = r#"'use strict';
+const c = require('node:crypto');
+const [warmup, runs] = process.argv.slice(2).map(Number);
+const jwk = {kty:"EC",crv:"P-256",x:"OzJX3hjsEBMUY7wdZekzCmgbeWT-KUEBVVoEl4-aKpw",y:"f6ztA1-ykO2ma5TuQlyWAH7ANrvFXl-u_jJ_kkACRww",d:"HkY9Lye1FDivWR-4r8JdW_2fnethDsiePWyT0hCsy80"};
+const d = new Uint8Array(1024).fill(97);
+const times = [];
+for (let i = 0; i < warmup + runs; i++) {
+  const start = process.hrtime.bigint();
+  const k = c.createPrivateKey({ key: jwk, format: 'jwk' });
+  const s = c.sign('sha256', d, k);
+  if (!c.verify('sha256', d, c.createPublicKey(k), s)) throw new Error('did not verify');
+  if (i >= warmup) times.push(Number(process.hrtime.bigint() - start) / 1e6);
+}
+process.stdout.write(JSON.stringify(times));
+"#;
+
 /// The fetch rows' loop, the same in the guest and under the host's Node: `URL WARMUP RUNS` are
 /// its last three arguments; prints a JSON array of milliseconds per fetch (body read whole).
 pub const FETCH_SCRIPT: &str = r#"'use strict';
@@ -185,6 +203,17 @@ pub fn node_wasi_true(plan: Plan, true_wasm: &Path, scratch: &Path) -> Measured 
 /// when node is missing.
 pub fn node_sha256(plan: Plan, scratch: &Path) -> Measured {
     node_script_timings(plan, scratch, "node-sha256.js", NODE_SHA256_SCRIPT, &[])
+}
+
+/// `P256_SIGN`'s work under the host's Node, per iteration in one process.
+pub fn node_p256_sign(plan: Plan, scratch: &Path) -> Measured {
+    node_script_timings(
+        plan,
+        scratch,
+        "node-p256-sign.js",
+        NODE_P256_SIGN_SCRIPT,
+        &[],
+    )
 }
 
 /// `fetch` of `bytes` bytes from a loopback server under the host's Node, per iteration in one

@@ -42,6 +42,7 @@ impl Runner<'_> {
                 Kind::NativeTrue => peers::native_true(plan).await,
                 Kind::NodeSpawn => peers::node_spawn(plan).await,
                 Kind::NodeSha256 => peers::node_sha256(plan, self.work.root()),
+                Kind::NodeP256Sign => peers::node_p256_sign(plan, self.work.root()),
                 Kind::NodeFetch { bytes } => peers::node_fetch(plan, self.work.root(), bytes),
                 Kind::NodeSpawnSync => peers::node_spawn_sync(plan, self.work.root()),
                 Kind::NativeTool(case) => {
@@ -60,6 +61,7 @@ impl Runner<'_> {
             let note = match s.kind {
                 Kind::NodeWasiTrue => "in-process per iteration: new WASI + instantiate + start",
                 Kind::NodeSha256 => "in-process per iteration: createHash + update(1 MiB) + digest",
+                Kind::NodeP256Sign => "in-process per iteration: JWK import + ECDSA sign + verify",
                 Kind::NodeFetch { .. } => "in-process per iteration: fetch + arrayBuffer (undici)",
                 Kind::NodeSpawnSync => "in-process per iteration: spawnSync('true') (fork + exec)",
                 _ => "",

@@ -52,6 +52,8 @@ pub enum Kind {
     NodeWasiTrue,
     /// SHA-256 of 1 MiB in-process by the host's Node (`crypto.createHash`), per iteration.
     NodeSha256,
+    /// `P256_SIGN`'s work in-process by the host's Node, per iteration.
+    NodeP256Sign,
     /// A command of the set over the tools fixtures in a warm sidecar (settled, like `Warm`), with
     /// fewer runs than `Warm`: some read megabytes.
     Tool(ExecCase),
@@ -90,6 +92,7 @@ impl Kind {
                 | Kind::NodeSpawn
                 | Kind::NodeWasiTrue
                 | Kind::NodeSha256
+                | Kind::NodeP256Sign
                 | Kind::NodeFetch { .. }
                 | Kind::NodeSpawnSync
                 | Kind::NativeTool(_)
@@ -146,6 +149,7 @@ pub const ALL: &[Scenario] = &[
     row("node_spawn", Kind::NodeSpawn, None, true),
     row("node_wasi_true", Kind::NodeWasiTrue, None, false),
     row("node_sha256_1m", Kind::NodeSha256, None, false),
+    row("node_p256_sign", Kind::NodeP256Sign, None, false),
     row(
         "node_fetch_1k",
         Kind::NodeFetch { bytes: 1024 },
@@ -291,6 +295,18 @@ pub const ALL: &[Scenario] = &[
             Expect::Exactly(SHA256_1M_HEX),
         ),
         Some("node_sha256_1m"),
+        false,
+    ),
+    // A whole exec that imports a P-256 key and signs and verifies 1 KiB (beside the host Node
+    // doing the same in-process).
+    row(
+        "p256_sign_verify",
+        warm(
+            &["node", "-e", P256_SIGN],
+            Cwd::Default,
+            Expect::Exactly(b"true\n"),
+        ),
+        Some("node_p256_sign"),
         false,
     ),
     // fetch of 1 KiB and of 10 MiB from a loopback server, timed per fetch inside one exec,

@@ -225,8 +225,10 @@ function onTransportEnd(socket) {
   }
   // The readable side's 'end' comes after the plaintext still buffered; a socket that is not
   // half-open ends its write side then (the stream's own rule), so a reply to that plaintext
-  // still goes out before close_notify.
+  // still goes out before close_notify. read(0) lets a stream nobody reads end too (as
+  // Node's onStreamRead does at EOF).
   socket.push(null);
+  socket.read(0);
 }
 
 // A transport that still takes writes (not destroyed, not ended).
