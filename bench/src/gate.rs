@@ -424,21 +424,18 @@ mod tests {
         );
     }
 
+    /// A run with the native peer at `peer` ms and the scenarios below at `p50s` ms.
+    fn run_of(peer: f64, p50s: &[f64]) -> Report {
+        const NAMES: [&str; 3] = ["node_e_empty", "node_e_log", "echo_hello"];
+        let mut rows = vec![(NATIVE_PEER, Status::Ok, peer)];
+        rows.extend(NAMES.iter().zip(p50s).map(|(&n, &p)| (n, Status::Ok, p)));
+        report(&rows)
+    }
+
     #[test]
     fn one_scenario_slower_than_the_peer_but_not_the_suite_passes() {
-        let ok = Status::Ok;
-        let baseline = report(&[
-            (NATIVE_PEER, ok, 1.0),
-            ("node_e_empty", ok, 1.0),
-            ("node_e_log", ok, 1.0),
-            ("echo_hello", ok, 1.0),
-        ]);
-        let current = report(&[
-            (NATIVE_PEER, ok, 1.4),
-            ("node_e_empty", ok, 2.0),
-            ("node_e_log", ok, 2.0),
-            ("echo_hello", ok, 3.2),
-        ]);
+        let baseline = run_of(1.0, &[1.0, 1.0, 1.0]);
+        let current = run_of(1.4, &[2.0, 2.0, 3.2]);
         let out = compare(&baseline, &current, DEFAULT_THRESHOLD);
         let echo = out.rows.iter().find(|r| r.scenario == "echo_hello");
         assert_eq!(echo.map(|r| r.verdict), Some(Verdict::PassSuite));
@@ -448,36 +445,16 @@ mod tests {
 
     #[test]
     fn one_scenario_slower_than_the_suite_and_the_peer_fails() {
-        let ok = Status::Ok;
-        let baseline = report(&[
-            (NATIVE_PEER, ok, 1.0),
-            ("node_e_empty", ok, 1.0),
-            ("node_e_log", ok, 1.0),
-            ("echo_hello", ok, 1.0),
-        ]);
-        let current = report(&[
-            (NATIVE_PEER, ok, 1.0),
-            ("node_e_empty", ok, 1.1),
-            ("node_e_log", ok, 1.0),
-            ("echo_hello", ok, 2.5),
-        ]);
+        let baseline = run_of(1.0, &[1.0, 1.0, 1.0]);
+        let current = run_of(1.0, &[1.1, 1.0, 2.5]);
         let out = compare(&baseline, &current, DEFAULT_THRESHOLD);
         assert_eq!(out.failures(), vec!["echo_hello"]);
     }
 
     #[test]
     fn the_whole_suite_slower_against_a_steady_peer_fails() {
-        let ok = Status::Ok;
-        let baseline = report(&[
-            (NATIVE_PEER, ok, 1.0),
-            ("node_e_empty", ok, 1.0),
-            ("node_e_log", ok, 1.0),
-        ]);
-        let current = report(&[
-            (NATIVE_PEER, ok, 1.0),
-            ("node_e_empty", ok, 2.5),
-            ("node_e_log", ok, 2.5),
-        ]);
+        let baseline = run_of(1.0, &[1.0, 1.0]);
+        let current = run_of(1.0, &[2.5, 2.5]);
         let out = compare(&baseline, &current, DEFAULT_THRESHOLD);
         assert!(out.suite_regressed);
         assert_eq!(out.failures().len(), 3, "{:?}", out.failures());

@@ -4,7 +4,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rsa::traits::{PrivateKeyParts, PublicKeyParts};
-use rsa::{BigUint, RsaPrivateKey, RsaPublicKey};
+use rsa::{BigUint, RsaPrivateKey};
 use serde_json::{Map, Value, json};
 
 use crate::curve::{Curve, with_curve};
@@ -45,7 +45,7 @@ pub fn import(jwk: &Value) -> Result<Either, KeyError> {
 fn rsa(jwk: &Value, private: bool) -> Result<Either, KeyError> {
     let (n, e) = (uint(jwk, "n")?, uint(jwk, "e")?);
     if !private {
-        let key = RsaPublicKey::new(n, e).map_err(|_| invalid())?;
+        let key = crate::key::rsa_public_key(n, e).map_err(|_| invalid())?;
         return Ok(Either::Public(Public::Rsa(key, RsaUse::Any)));
     }
     let primes = vec![uint(jwk, "p")?, uint(jwk, "q")?];
@@ -111,11 +111,13 @@ pub fn export(key: &Either) -> Result<Value, KeyError> {
             out.insert("e".into(), encode(&rsa.e().to_bytes_be()));
         }
         Public::Ec(curve, point) => {
-            let half = (point.len() - 1) / 2;
+            // An uncompressed SEC1 point: 04 || x || y.
+            let coords = point.get(1..).unwrap_or_default();
+            let (x, y) = coords.split_at(coords.len() / 2);
             out.insert("kty".into(), json!("EC"));
             out.insert("crv".into(), json!(curve.jwk_name()));
-            out.insert("x".into(), encode(&point[1..=half]));
-            out.insert("y".into(), encode(&point[1 + half..]));
+            out.insert("x".into(), encode(x));
+            out.insert("y".into(), encode(y));
         }
         Public::Ed25519(x) | Public::X25519(x) => {
             let crv = if matches!(public, Public::Ed25519(_)) {

@@ -2,7 +2,7 @@
 //! SubjectPublicKeyInfo for a public one. The guest's `KeyObject` holds that DER; every
 //! operation reads it back here.
 
-use pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey, EncodeRsaPrivateKey, EncodeRsaPublicKey};
+use pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey, EncodeRsaPublicKey};
 use pkcs8::der::asn1::AnyRef;
 use pkcs8::der::asn1::{BitStringRef, OctetStringRef};
 use pkcs8::der::{Decode, Encode};
@@ -93,6 +93,22 @@ impl RsaUse {
             pss: self != RsaUse::Any,
         }
     }
+}
+
+/// The largest RSA modulus accepted (OpenSSL's `OPENSSL_RSA_MAX_MODULUS_BITS`; RustCrypto's
+/// default stops at 4096).
+pub const MAX_RSA_MODULUS_BITS: usize = 16384;
+
+/// An RSA public key from its modulus and exponent, up to [`MAX_RSA_MODULUS_BITS`].
+pub fn rsa_public_key(n: rsa::BigUint, e: rsa::BigUint) -> Result<RsaPublicKey, KeyError> {
+    RsaPublicKey::new_with_max_size(n, e, MAX_RSA_MODULUS_BITS).map_err(|_| KeyError::Unsupported)
+}
+
+/// An RSA public key from PKCS#1 `RSAPublicKey` DER.
+pub fn rsa_public_from_pkcs1(der: &[u8]) -> Result<RsaPublicKey, KeyError> {
+    let key = pkcs1::RsaPublicKey::from_der(der).map_err(|_| KeyError::Unsupported)?;
+    let uint = |i: pkcs1::UintRef<'_>| rsa::BigUint::from_bytes_be(i.as_bytes());
+    rsa_public_key(uint(key.modulus), uint(key.public_exponent))
 }
 
 /// Key types Node knows that have no implementation here, by OID.
@@ -308,7 +324,7 @@ impl Public {
         let key = info.subject_public_key.raw_bytes();
         match kind_of(&info.algorithm)? {
             Kind::Rsa { .. } => Ok(Public::Rsa(
-                RsaPublicKey::from_pkcs1_der(key).map_err(|_| KeyError::Unsupported)?,
+                rsa_public_from_pkcs1(key)?,
                 RsaUse::read(&info.algorithm)?,
             )),
             Kind::Ec(curve) => Public::ec_point(curve, key),

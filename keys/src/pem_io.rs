@@ -4,11 +4,11 @@
 
 use aes::cipher::{BlockDecryptMut, BlockEncryptMut, KeyIvInit, block_padding::Pkcs7};
 use digest::Digest;
-use pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey, EncodeRsaPrivateKey, EncodeRsaPublicKey};
+use pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey, EncodeRsaPublicKey};
 use pkcs8::der::{Decode, Encode};
 use pkcs8::{EncryptedPrivateKeyInfo, PrivateKeyInfo};
 use rand_core::{OsRng, RngCore};
-use rsa::{RsaPrivateKey, RsaPublicKey};
+use rsa::RsaPrivateKey;
 use serde_json::{Value, json};
 
 use crate::curve::{Curve, with_curve};
@@ -79,7 +79,7 @@ fn rsa_private(der: &[u8]) -> Result<Private, KeyError> {
 }
 
 fn rsa_public(der: &[u8]) -> Result<Public, KeyError> {
-    let key = RsaPublicKey::from_pkcs1_der(der).map_err(|_| KeyError::Unsupported)?;
+    let key = crate::key::rsa_public_from_pkcs1(der)?;
     Ok(Public::Rsa(key, RsaUse::Any))
 }
 

@@ -275,3 +275,13 @@ fn signs_with(private: &[u8], public: &[u8], spec: &str) {
         .expect("b64");
     assert_eq!(op("verify", spec, public, Some(b"m"), &sig)["ok"], true);
 }
+
+#[test]
+fn rsa_public_keys_up_to_16384_bits_are_read_and_larger_ones_refused() {
+    use rsa::BigUint;
+    let e = BigUint::from(65537u32);
+    let n = |bits: usize| (BigUint::from(1u8) << (bits - 1)) + BigUint::from(1u8);
+    assert!(crate::key::rsa_public_key(n(8192), e.clone()).is_ok());
+    assert!(crate::key::rsa_public_key(n(16384), e.clone()).is_ok());
+    assert!(crate::key::rsa_public_key(n(16385), e).is_err());
+}
