@@ -272,3 +272,42 @@ fn lookup_answers_through_the_policy() {
     let o = exec.one(exec.net.lookup("nothere.example.test").expect("lookup"));
     assert_eq!(o.err().code(), "ENOTFOUND");
 }
+
+#[test]
+fn a_finished_socket_sends_what_it_queued_and_ends_without_the_peers_end() {
+    let rt = runtime(None);
+    let server = TestExec::with_rules(&rt, &[], &[]);
+    let (_listener, port) = server.net.listen(0).expect("listen");
+    let client = TestExec::new(
+        &rt,
+        ExecNetSpec {
+            policy: Policy::deny_all(),
+            ports: Some(server.net.ports()),
+            ..ExecNetSpec::default()
+        },
+    );
+    let cid = client.net.connect(tcp("localhost", port)).expect("connect");
+    let sid = match server.rx.recv_timeout(HANG).expect("accept") {
+        NetEvent::Accepted { id, .. } => id,
+        other => panic!("{other:?}"),
+    };
+    // More than the pipe holds: most of it is still queued when the guest lets go.
+    let payload: Vec<u8> = (0..200_000u32).map(|i| i as u8).collect();
+    server
+        .net
+        .write(sid, Bytes::from(payload.clone()))
+        .expect("write");
+    server.net.finish(sid);
+    assert_eq!(read_exact(&client, cid, payload.len()), payload);
+    loop {
+        match client.rx.recv_timeout(HANG).expect("end") {
+            NetEvent::End { id } if id == cid => break,
+            NetEvent::Done { id, result } if id == cid => panic!("done before end: {result:?}"),
+            _ => {}
+        }
+    }
+    // The client never ended its side, yet the finished socket is done, cleanly.
+    assert!(server.one(sid).ok());
+    client.net.end(cid).expect("end");
+    assert!(client.one(cid).ok());
+}
