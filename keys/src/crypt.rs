@@ -151,14 +151,18 @@ fn private_decrypt(
     data: &[u8],
 ) -> Result<Vec<u8>, KeyError> {
     match padding.kind {
-        PKCS1 => key.decrypt(Pkcs1v15Encrypt, data).map_err(rsa_error),
+        PKCS1 => key
+            .decrypt_blinded(&mut OsRng, Pkcs1v15Encrypt, data)
+            .map_err(rsa_error),
         NO_PADDING => {
             let public = key.to_public_key();
             let c = raw_input(&public, data)?;
             let m = rsa_decrypt_and_check(key, Some(&mut OsRng), &c).map_err(rsa_error)?;
             Ok(fixed(&m, public.size()))
         }
-        _ => key.decrypt(padding.oaep(), data).map_err(rsa_error),
+        _ => key
+            .decrypt_blinded(&mut OsRng, padding.oaep(), data)
+            .map_err(rsa_error),
     }
 }
 
@@ -175,7 +179,7 @@ fn private_encrypt(
             Ok(fixed(&c, public.size()))
         }
         _ => key
-            .sign(Pkcs1v15Sign::new_unprefixed(), data)
+            .sign_with_rng(&mut OsRng, Pkcs1v15Sign::new_unprefixed(), data)
             .map_err(rsa_error),
     }
 }

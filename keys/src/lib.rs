@@ -3,6 +3,9 @@
 //! and RSA-PSS, ECDSA/ECDH on P-256, P-384, P-521 and secp256k1, Ed25519 and X25519. DSA, DH,
 //! Ed448 and X448 keys are refused with [`KeyError::UnsupportedKeyType`].
 //!
+//! Every RSA private-key operation is blinded (the `rsa` crate's `*_with_rng`/`decrypt_blinded`),
+//! which masks its timing; PKCS#1 v1.5 decryption is still refused by the runner, as Node 22.
+//!
 //! The engine passes each operation through [`run`]: a name, a JSON spec, and up to three byte
 //! arguments; the answer is JSON (bytes in base64). A key crosses as its canonical DER (PKCS#8
 //! private, SPKI public), so no key state lives here between calls.

@@ -150,7 +150,7 @@ fn rsa_sign(
         let salt = salt_len(&key.to_public_key(), hash, opts.salt)?;
         with_hash!(hash, D => key.sign_with_rng(&mut OsRng, Pss::new_with_salt::<D>(salt), &digest).map_err(failed))
     } else {
-        with_hash!(hash, D => key.sign(Pkcs1v15Sign::new::<D>(), &digest).map_err(failed))
+        with_hash!(hash, D => key.sign_with_rng(&mut OsRng, Pkcs1v15Sign::new::<D>(), &digest).map_err(failed))
     }
 }
 
