@@ -13,17 +13,20 @@ import {
   FunctionPrototypeCall,
   ObjectKeys,
   ObjectSetPrototypeOf,
+  RegExpPrototypeTest,
   StringPrototypeIndexOf,
   StringPrototypeToLowerCase,
   StringPrototypeToUpperCase,
   TypeErrorCtor,
 } from '../js/00_primordials.js';
+import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
 import { processObject } from '../js/20_exit.js';
 import { nextTick } from '../js/21_ticks.js';
 import { clearTimeout, setTimeout } from '../js/24_timers.js';
 import { netTrack } from '../js/29_net.js';
 import { createEventsModule } from '../js/47_node_events.js';
 import { Buffer } from './buffer.js';
+import { validateHeaderName, validateHeaderValue } from './internal__http_outgoing.js';
 import { STATUS_CODES } from './internal__net_values.js';
 import { asChunk } from './internal__stream_core.js';
 import { Readable } from './internal__stream_readable.js';
@@ -114,6 +117,32 @@ function requestOptions(input, options, cb, defaults) {
   return { opts, cb, defaults };
 }
 
+const INVALID_PATH = /[^\u0021-\u00ff]/;
+
+function validateHost(host, name) {
+  if (host !== null && host !== undefined && typeof host !== 'string') {
+    throw makeInvalidArgType(`options.${name}`, 'string or one of undefined or null', host);
+  }
+}
+
+/** Node's checks of a request's method, path and host, before anything is sent. */
+function validateRequest(opts) {
+  const method = opts.method;
+  if (method !== null && method !== undefined && typeof method !== 'string') {
+    throw makeInvalidArgType('options.method', 'string', method);
+  }
+  if (method) validateHeaderName(method, 'Method');
+  if (opts.path && RegExpPrototypeTest(INVALID_PATH, `${opts.path}`)) {
+    throw makeNodeError(
+      TypeErrorCtor,
+      'ERR_UNESCAPED_CHARACTERS',
+      'Request path contains unescaped characters',
+    );
+  }
+  validateHost(opts.hostname, 'hostname');
+  validateHost(opts.host, 'host');
+}
+
 export function ClientRequest(input, options, cb, defaults = { protocol: 'http:', port: 80 }) {
   if (!(this instanceof ClientRequest)) return new ClientRequest(input, options, cb, defaults);
   const parsed = requestOptions(input, options, cb, defaults);
@@ -129,7 +158,8 @@ export function ClientRequest(input, options, cb, defaults = { protocol: 'http:'
     err.code = 'ERR_INVALID_PROTOCOL';
     throw err;
   }
-  this.method = StringPrototypeToUpperCase(`${opts.method || 'GET'}`);
+  validateRequest(opts);
+  this.method = opts.method ? StringPrototypeToUpperCase(opts.method) : 'GET';
   this.host = opts.hostname || opts.host || 'localhost';
   const port = opts.port || agent?.defaultPort || defaults.port;
   this.port = port;
@@ -157,6 +187,9 @@ export function ClientRequest(input, options, cb, defaults = { protocol: 'http:'
   const host = StringPrototypeIndexOf(this.host, ':') >= 0 ? `[${this.host}]` : this.host;
   const defaultPort = `${port}` === `${defaults.port}`;
   this._url = `${this.protocol}//${host}${defaultPort ? '' : `:${port}`}${this.path}`;
+  if (ArrayIsArray(this.getHeader('host'))) {
+    throw makeInvalidArgType('options.headers.host', 'string', this.getHeader('host'));
+  }
   if (opts.setHost !== false && !this.hasHeader('host')) {
     this.setHeader('Host', defaultPort ? host : `${host}:${port}`);
   }
@@ -191,6 +224,8 @@ proto.setHeader = function (name, value) {
     err.code = 'ERR_HTTP_HEADERS_SENT';
     throw err;
   }
+  validateHeaderName(name);
+  validateHeaderValue(name, value);
   this._headers[StringPrototypeToLowerCase(`${name}`)] = [`${name}`, value];
   return this;
 };
