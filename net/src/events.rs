@@ -115,6 +115,16 @@ pub enum NetEvent {
         /// Who connected.
         peer: Peer,
     },
+    /// A datagram for the UDP socket `id`, from the virtual port `from`. Counted against the
+    /// read window (at least 1) until [`crate::ExecNet::consume`].
+    Datagram {
+        /// The socket's operation.
+        id: OpId,
+        /// The sender's port.
+        from: u16,
+        /// The payload, whole.
+        chunk: Bytes,
+    },
     /// A connection attempt was refused by the policy or the host. The operation's `Done`
     /// follows with [`NetError::Denied`] unless another address was tried and worked.
     Denied {
@@ -142,6 +152,7 @@ impl NetEvent {
             | NetEvent::Data { id, .. }
             | NetEvent::End { id }
             | NetEvent::Drain { id }
+            | NetEvent::Datagram { id, .. }
             | NetEvent::Denied { id, .. }
             | NetEvent::Done { id, .. } => *id,
             NetEvent::Accepted { listener, .. } => *listener,

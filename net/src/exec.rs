@@ -110,12 +110,18 @@ impl OpCtx {
         if chunk.is_empty() {
             return;
         }
+        self.wait_credit(chunk.len()).await;
+        self.emit(NetEvent::Data { id: self.id, chunk });
+    }
+
+    /// Waits until the read window has room for `n` bytes (at most the whole window) and takes
+    /// it; [`ExecNet::consume`] gives it back.
+    pub(crate) async fn wait_credit(&self, n: usize) {
         let window = self.shared.meter.limits().read_window.max(1);
-        let need = u32::try_from(chunk.len()).unwrap_or(u32::MAX).min(window);
+        let need = u32::try_from(n).unwrap_or(u32::MAX).min(window);
         if let Ok(permit) = self.credit.acquire_many(need).await {
             permit.forget();
         }
-        self.emit(NetEvent::Data { id: self.id, chunk });
     }
 
     /// `n` queued bytes left the outbound queue: a `Drain` when it empties after a write above

@@ -28,6 +28,7 @@ pub mod special;
 pub mod target;
 mod tls;
 pub mod tls_session;
+pub mod udp;
 pub mod wire;
 
 pub use error::{Denial, DenialCause, LimitKind, NetError};

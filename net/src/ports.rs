@@ -47,6 +47,8 @@ struct Entry {
 #[derive(Default)]
 pub struct PortRegistry {
     ports: Mutex<HashMap<u16, Entry>>,
+    /// The UDP ports, a space of their own.
+    pub(crate) udp: crate::udp::UdpPorts,
     next_key: AtomicU64,
 }
 

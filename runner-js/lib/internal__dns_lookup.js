@@ -11,6 +11,7 @@ import {
 import { makeInvalidArgType } from '../js/06_errors.js';
 import { nextTick } from '../js/21_ticks.js';
 import { netTrack } from '../js/29_net.js';
+import { isIP } from './internal__net_values.js';
 
 const netLookup = bridge.netLookup;
 
@@ -70,6 +71,13 @@ export function lookup(hostname, options, callback) {
   if (typeof callback !== 'function') throw makeInvalidArgType('callback', 'Function', callback);
   if (typeof hostname !== 'string') throw makeInvalidArgType('hostname', 'string', hostname);
   const { family, all } = lookupOptions(options);
+  const literal = isIP(hostname);
+  if (literal !== 0) {
+    // As Node: an address is its own answer, with no resolver (and no policy: it names nothing).
+    if (all) nextTick(callback, null, [{ address: hostname, family: literal }]);
+    else nextTick(callback, null, hostname, literal);
+    return {};
+  }
   resolveAll(hostname, 'getaddrinfo', (err, list) => {
     if (err) return callback(err);
     const matching = [];

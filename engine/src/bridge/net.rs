@@ -17,6 +17,7 @@ use v8::MapFnTo;
 mod ca;
 mod http_head;
 mod tls;
+mod udp;
 
 use crate::guest_state::{SharedGuest, guest};
 use crate::net::GuestNet;
@@ -39,6 +40,8 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
         ("netRef", set_ref.map_fn_to()),
         ("netListen", listen.map_fn_to()),
         ("netIsVirtual", is_virtual.map_fn_to()),
+        ("udpBind", udp::bind.map_fn_to()),
+        ("udpSend", udp::send.map_fn_to()),
         ("httpParseHead", http_head::parse.map_fn_to()),
         ("tlsBundledCertificates", ca::bundled.map_fn_to()),
         ("tlsCertificatesFromPem", ca::from_pem.map_fn_to()),
@@ -355,6 +358,14 @@ pub(crate) fn deliver<'s>(
                 )));
             };
             ("data", bytes.into())
+        }
+        NetEvent::Datagram { from, chunk, .. } => {
+            let Some(value) = udp::datagram(scope, from, chunk) else {
+                return Err(Stop::Done(Outcome::internal(
+                    "allocating a datagram failed",
+                )));
+            };
+            ("message", value)
         }
         NetEvent::End { .. } => ("end", v8::undefined(scope).into()),
         NetEvent::Drain { .. } => ("drain", v8::undefined(scope).into()),

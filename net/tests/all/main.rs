@@ -6,3 +6,4 @@ mod keepalive;
 mod limits;
 mod sockets;
 mod support;
+mod udp;

@@ -17,6 +17,7 @@ mod net;
 mod net_ask;
 mod net_clients;
 mod net_decode;
+mod net_dgram;
 mod net_servers;
 mod node_conformance;
 mod node_console;

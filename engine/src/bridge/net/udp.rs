@@ -1,0 +1,71 @@
+//! The UDP natives behind runner-js's `dgram` (the exec's virtual UDP ports,
+//! `agentos_net::udp`): `udpBind` and `udpSend`; a socket is closed with `netCancel` and
+//! referenced with `netRef` like any operation, and its datagrams arrive as `message` events.
+
+use bytes::Bytes;
+
+use super::{error_object, net_of, op_id};
+use crate::strings::{throw_type_error, uint8_array, view_bytes};
+
+fn port_arg(scope: &mut v8::PinScope<'_, '_>, value: v8::Local<'_, v8::Value>) -> Option<u16> {
+    value
+        .uint32_value(scope)
+        .and_then(|p| u16::try_from(p).ok())
+}
+
+/// `udpBind(port)`: `[id, port]` of a bound socket (port 0: a free one), or `{ code, message }`.
+pub(super) fn bind<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue<'s>,
+) {
+    let Some(net) = net_of(scope) else { return };
+    let Some(port) = port_arg(scope, args.get(0)) else {
+        return throw_type_error(scope, "udpBind: port must be 0..65535");
+    };
+    match net.with(|exec| exec.udp_bind(port)).and_then(|r| r) {
+        Ok((id, port)) => {
+            net.set_ref(id, true);
+            let id = v8::Number::new(scope, id as f64).into();
+            let port = v8::Number::new(scope, f64::from(port)).into();
+            rv.set(v8::Array::new_with_elements(scope, &[id, port]).into());
+        }
+        Err(error) => rv.set(error_object(scope, &error).into()),
+    }
+}
+
+/// `udpSend(id, port, data)`: true when the datagram was queued for a socket bound on `port`,
+/// false when it was dropped (as UDP drops it); `{ code, message }` past a limit.
+pub(super) fn send<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue<'s>,
+) {
+    let Some(net) = net_of(scope) else { return };
+    let id = op_id(scope, args.get(0));
+    let Some(port) = port_arg(scope, args.get(1)) else {
+        return throw_type_error(scope, "udpSend: port must be 0..65535");
+    };
+    let Ok(view) = v8::Local::<v8::ArrayBufferView>::try_from(args.get(2)) else {
+        return throw_type_error(scope, "udpSend: data must be an ArrayBufferView");
+    };
+    let data = Bytes::from(view_bytes(view));
+    match net
+        .with(|exec| exec.udp_send(id, port, data))
+        .and_then(|r| r)
+    {
+        Ok(queued) => rv.set_bool(queued),
+        Err(error) => rv.set(error_object(scope, &error).into()),
+    }
+}
+
+/// A datagram event's value: `[fromPort, bytes]`.
+pub(super) fn datagram<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    from: u16,
+    chunk: Bytes,
+) -> Option<v8::Local<'s, v8::Value>> {
+    let bytes = uint8_array(scope, Vec::from(chunk))?;
+    let from = v8::Number::new(scope, f64::from(from)).into();
+    Some(v8::Array::new_with_elements(scope, &[from, bytes.into()]).into())
+}
