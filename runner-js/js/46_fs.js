@@ -544,17 +544,15 @@ function fsAddLazyParts(fs, promises) {
   nodeSet(promises, 'open', function open(path, flags, mode) {
     return loadLazyBuiltin('internal/fs_filehandle').openFileHandle(path, flags, mode);
   });
-  const watchers = ['watch', 'watchFile', 'unwatchFile'];
-  for (let i = 0; i < watchers.length; i++) {
-    const name = watchers[i];
-    nodeSet(fs, name, function (filename, options, listener) {
-      if (name === 'watchFile') {
-        const fn = typeof options === 'function' ? options : listener;
-        validateFunction(fn, 'listener');
-      }
-      throw fsExtra().watchNotSupported(name);
-    });
-  }
+  nodeSet(fs, 'watch', function watch() {
+    throw fsExtra().watchNotSupported('watch');
+  });
+  nodeSet(fs, 'watchFile', function watchFile(filename, options, listener) {
+    return loadLazyBuiltin('internal/fs_stat_watcher').watchFile(filename, options, listener);
+  });
+  nodeSet(fs, 'unwatchFile', function unwatchFile(filename, listener) {
+    return loadLazyBuiltin('internal/fs_stat_watcher').unwatchFile(filename, listener);
+  });
   nodeSet(promises, 'watch', function watch() {
     throw fsExtra().watchNotSupported('promises.watch');
   });
