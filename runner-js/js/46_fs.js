@@ -544,8 +544,8 @@ function fsAddLazyParts(fs, promises) {
   nodeSet(promises, 'open', function open(path, flags, mode) {
     return loadLazyBuiltin('internal/fs_filehandle').openFileHandle(path, flags, mode);
   });
-  nodeSet(fs, 'watch', function watch() {
-    throw fsExtra().watchNotSupported('watch');
+  nodeSet(fs, 'watch', function watch(filename, options, listener) {
+    return loadLazyBuiltin('internal/fs_watcher').watch(filename, options, listener);
   });
   nodeSet(fs, 'watchFile', function watchFile(filename, options, listener) {
     return loadLazyBuiltin('internal/fs_stat_watcher').watchFile(filename, options, listener);
@@ -553,7 +553,7 @@ function fsAddLazyParts(fs, promises) {
   nodeSet(fs, 'unwatchFile', function unwatchFile(filename, listener) {
     return loadLazyBuiltin('internal/fs_stat_watcher').unwatchFile(filename, listener);
   });
-  nodeSet(promises, 'watch', function watch() {
-    throw fsExtra().watchNotSupported('promises.watch');
+  nodeSet(promises, 'watch', function watch(filename, options) {
+    return loadLazyBuiltin('internal/fs_watcher').watchIterator(filename, options);
   });
 }

@@ -1,7 +1,5 @@
 // lib/internal__fs_extra.js: the parts of `fs` loaded on first use: stat with `{ bigint: true }`
-// (BigIntStats), cp/cpSync (recursive, over the sync primitives), opendir and fs.Dir, and the
-// watchers, which the sandbox cannot offer (no change notifications over WASI):
-// ERR_NOT_SUPPORTED_IN_SANDBOX naming the API.
+// (BigIntStats), cp/cpSync (recursive, over the sync primitives), opendir and fs.Dir.
 
 import {
   ArrayPrototypePush,
@@ -345,14 +343,4 @@ export function opendirSync(path, options = undefined) {
   const entries = [];
   for (let i = 0; i < list.length; i++) ArrayPrototypePush(entries, list[i]);
   return new Dir(path, entries);
-}
-
-// ---- watchers ----
-
-export function watchNotSupported(api) {
-  return makeNodeError(
-    ErrorCtor,
-    'ERR_NOT_SUPPORTED_IN_SANDBOX',
-    `fs.${api} is not supported in the agentOS sandbox (no file change notifications)`,
-  );
 }

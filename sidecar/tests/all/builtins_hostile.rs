@@ -1,13 +1,15 @@
-//! Builtins under a hostile guest: `async_hooks`, `diagnostics_channel` and `node:test` keep
+//! Builtins under a hostile guest: `async_hooks`, `diagnostics_channel`, `node:test` and the fs
+//! watchers keep
 //! working when the guest has replaced the prototype methods they could have used
 //! (`Array.prototype`, `String.prototype`, `Map.prototype`, `Function.prototype.call`, ...), and the
 //! replacements are never called by the builtin (so they cannot observe or steer it). A runaway
-//! `test()` ends at the exec's time limit with its typed error. Each hostile exec runs beside a
+//! `test()`, or a guest polling a large tree with many watchers, ends at the exec's time limit
+//! with its typed error. Each hostile exec runs beside a
 //! victim exec that must finish normally.
 
 use agentos_sdk::{ErrorCode, ExecSpec, Output, Sidecar};
 
-use crate::support::{node, run, sidecar, stdout, typed};
+use crate::support::{node, run, scratch, sidecar, stdout, typed};
 
 /// Replaces the common prototype methods with functions that count their calls and then do the
 /// original's work (so the guest's own code keeps running); `globalThis.hits()` is the count.
@@ -178,4 +180,48 @@ async fn a_runaway_test_is_stopped_by_the_time_limit() {
     assert_eq!(code, ErrorCode::Timeout, "{message}");
     let after = run(&sc, node("console.log('alive')")).await;
     assert_eq!(stdout(&after), "alive\n", "{after:?}");
+}
+
+#[tokio::test]
+async fn fs_watchers_ignore_patched_prototypes() {
+    let sc = sidecar().await;
+    let code = r#"
+const fs = require('fs');
+const dir = fs.mkdtempSync('/w/w-');
+fs.mkdirSync(dir + '/sub');
+const watcher = fs.watch(dir, { recursive: true });
+const before = hits();
+watcher.on('change', (eventType, name) => {
+  const used = hits() - before;
+  watcher.close();
+  console.log(eventType, name, used);
+});
+fs.writeFileSync(dir + '/sub/new.txt', 'x');
+"#;
+    let dir = scratch("watch-patched");
+    let spec = node(&format!("{PATCH}\n{code}")).dir(dir.to_str().unwrap(), "/w");
+    let out = beside_the_victim(&sc, spec).await;
+    assert_eq!(
+        (out.status.code, stdout(&out).as_str()),
+        (0, "rename sub/new.txt 0\n"),
+        "{out:?}"
+    );
+}
+
+#[tokio::test]
+async fn many_recursive_watchers_of_a_large_tree_end_at_the_time_limit() {
+    // Each watcher walks its tree (at most 8 192 entries) on the guest's own thread, at least
+    // every 50 ms: 20 of them over 1 000 files keep the exec alive and busy until its limit.
+    let sc = sidecar().await;
+    let code = "const fs = require('fs');
+        const dir = fs.mkdtempSync('/w/big-');
+        for (let i = 0; i < 1000; i++) fs.writeFileSync(`${dir}/f${i}`, '');
+        for (let i = 0; i < 20; i++) fs.watch(dir, { recursive: true });
+        console.log('watching');";
+    let dir = scratch("watch-many");
+    let spec = node(code).timeout_ms(3000).dir(dir.to_str().unwrap(), "/w");
+    let out = beside_the_victim(&sc, spec).await;
+    assert_eq!(stdout(&out), "watching\n", "{out:?}");
+    let (code, message) = typed(&out.status);
+    assert_eq!(code, ErrorCode::Timeout, "{message}");
 }
