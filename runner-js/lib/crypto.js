@@ -1,8 +1,9 @@
 // lib/crypto.js: the `crypto` builtin over native RustCrypto code (engine/src/bridge/crypto/):
-// hashes, HMAC, random values, timingSafeEqual, PBKDF2, scrypt, HKDF, AES ciphers
-// (internal__crypto_cipher.js), secret KeyObjects (internal__crypto_keys.js) and webcrypto.
-// Signatures, asymmetric keys and Diffie-Hellman throw
-// ERR_FEATURE_UNAVAILABLE_ON_PLATFORM naming the API (see CRYPTO.md). The contract with the natives is in CRYPTO.md too.
+// hashes, HMAC, random values, timingSafeEqual, secret KeyObjects (internal__crypto_keys.js);
+// loaded on first use: PBKDF2, scrypt, HKDF (internal__crypto_kdf.js), AES ciphers
+// (internal__crypto_cipher.js), asymmetric keys (internal__crypto_pkey.js), signatures and RSA
+// encryption (internal__crypto_sign.js), certificates and webcrypto. What the sandbox does not
+// have throws ERR_FEATURE_UNAVAILABLE_ON_PLATFORM naming the API. See CRYPTO.md.
 import { bridge } from 'agentos:bridge';
 import {
   ArrayBufferIsView,
@@ -15,7 +16,9 @@ import {
   ObjectFreeze,
   ObjectSetPrototypeOf,
   RangeErrorCtor,
+  ReflectApply,
   StringPrototypeToLowerCase,
+  SymbolFor,
   TypedArrayPrototypeGetBuffer,
   TypedArrayPrototypeGetByteLength,
   TypedArrayPrototypeGetByteOffset,
@@ -30,15 +33,6 @@ import { emitWarning, pendingDeprecation } from '../js/23_warnings.js';
 import { setImmediate } from '../js/24_timers.js';
 import { utilDeprecate } from '../js/48_node_util.js';
 import { loadLazyBuiltin } from '../js/49_lazy.js';
-import {
-  Cipheriv,
-  createCipheriv,
-  createDecipheriv,
-  Decipheriv,
-  getCipherInfo,
-  getCiphers,
-  LazyTransform,
-} from './internal__crypto_cipher.js';
 import { cryptoConstants } from './internal__crypto_constants.js';
 import {
   createSecretKey,
@@ -47,25 +41,7 @@ import {
   KeyObject,
   secretKeyBytes,
 } from './internal__crypto_keys.js';
-import {
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPair,
-  generateKeyPairSync,
-} from './internal__crypto_pkey.js';
-import {
-  createSign,
-  createVerify,
-  diffieHellman,
-  privateDecrypt,
-  privateEncrypt,
-  publicDecrypt,
-  publicEncrypt,
-  Sign,
-  sign,
-  Verify,
-  verify,
-} from './internal__crypto_sign.js';
+import { LazyTransform } from './internal__crypto_lazy_transform.js';
 import {
   allocBuffer,
   bytesOf,
@@ -81,7 +57,6 @@ import {
   validateString,
   validateUint32,
 } from './internal__crypto_util.js';
-import { X509Certificate } from './internal__crypto_x509.js';
 
 const cryptoHashNew = bridge.cryptoHashNew;
 const cryptoHmacNew = bridge.cryptoHmacNew;
@@ -518,22 +493,105 @@ const MISSING = [
   'ECDH',
 ];
 
+// ---- parts loaded on first use ----
+// Ciphers, asymmetric keys, signatures and certificates are their own builtins, loaded when a
+// guest first calls into them (most guests only hash): a function forwards under its own name,
+// a class is a getter that becomes a plain value once read.
+
+const DEFERRED_FUNCTIONS = [
+  ['internal/crypto_cipher', ['createCipheriv', 'createDecipheriv', 'getCiphers', 'getCipherInfo']],
+  [
+    'internal/crypto_pkey',
+    ['createPrivateKey', 'createPublicKey', 'generateKeyPair', 'generateKeyPairSync'],
+  ],
+  [
+    'internal/crypto_sign',
+    [
+      'createSign',
+      'createVerify',
+      'sign',
+      'verify',
+      'publicEncrypt',
+      'privateDecrypt',
+      'privateEncrypt',
+      'publicDecrypt',
+      'diffieHellman',
+    ],
+  ],
+];
+
+const DEFERRED_CLASSES = [
+  ['internal/crypto_cipher', ['Cipheriv', 'Decipheriv']],
+  ['internal/crypto_sign', ['Sign', 'Verify']],
+  ['internal/crypto_x509', ['X509Certificate']],
+];
+
+const PROMISIFY_CUSTOM = SymbolFor('nodejs.util.promisify.custom');
+
+function forwarder(builtin, name) {
+  const fn = function (...args) {
+    return ReflectApply(loadLazyBuiltin(builtin)[name], this, args);
+  };
+  ObjectDefineProperty(fn, 'name', { __proto__: null, value: name, configurable: true });
+  // `util.promisify(crypto.generateKeyPair)` finds the real one's custom form.
+  ObjectDefineProperty(fn, PROMISIFY_CUSTOM, {
+    __proto__: null,
+    configurable: true,
+    get: () => loadLazyBuiltin(builtin)[name][PROMISIFY_CUSTOM],
+  });
+  return fn;
+}
+
+function deferredClass(mod, builtin, name) {
+  ObjectDefineProperty(mod, name, {
+    __proto__: null,
+    configurable: true,
+    enumerable: true,
+    get() {
+      const value = loadLazyBuiltin(builtin)[name];
+      ObjectDefineProperty(mod, name, {
+        __proto__: null,
+        value,
+        configurable: true,
+        enumerable: true,
+        writable: true,
+      });
+      return value;
+    },
+    set(value) {
+      ObjectDefineProperty(mod, name, {
+        __proto__: null,
+        value,
+        configurable: true,
+        enumerable: true,
+        writable: true,
+      });
+    },
+  });
+}
+
+function addDeferred(mod) {
+  for (let i = 0; i < DEFERRED_FUNCTIONS.length; i++) {
+    const builtin = DEFERRED_FUNCTIONS[i][0];
+    const names = DEFERRED_FUNCTIONS[i][1];
+    for (let j = 0; j < names.length; j++) mod[names[j]] = forwarder(builtin, names[j]);
+  }
+  for (let i = 0; i < DEFERRED_CLASSES.length; i++) {
+    const builtin = DEFERRED_CLASSES[i][0];
+    const names = DEFERRED_CLASSES[i][1];
+    for (let j = 0; j < names.length; j++) deferredClass(mod, builtin, names[j]);
+  }
+}
+
 function buildModule() {
   const mod = {
     createHash,
     createHmac,
-    X509Certificate,
     getHashes,
-    getCiphers,
-    getCipherInfo,
     createSecretKey,
     generateKey,
     generateKeySync,
     KeyObject,
-    createCipheriv,
-    createDecipheriv,
-    Cipheriv,
-    Decipheriv,
     getCurves,
     hash,
     hkdf,
@@ -549,21 +607,6 @@ function buildModule() {
     scryptSync,
     timingSafeEqual,
     getRandomValues,
-    createPrivateKey,
-    createPublicKey,
-    generateKeyPair,
-    generateKeyPairSync,
-    createSign,
-    createVerify,
-    Sign,
-    Verify,
-    sign,
-    verify,
-    publicEncrypt,
-    privateDecrypt,
-    privateEncrypt,
-    publicDecrypt,
-    diffieHellman,
     getFips: () => 0,
     setFips: missing('setFips'),
     secureHeapUsed: () => ({ total: 0, min: 0, used: 0, utilization: 0 }),
@@ -576,6 +619,7 @@ function buildModule() {
     rng: randomBytes,
   };
   for (let i = 0; i < MISSING.length; i++) mod[MISSING[i]] = missing(MISSING[i]);
+  addDeferred(mod);
   // Getters, as Node's: the webcrypto objects load on first touch.
   ObjectDefineProperty(mod, 'webcrypto', {
     __proto__: null,

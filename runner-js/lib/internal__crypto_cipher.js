@@ -1,13 +1,12 @@
 // lib/internal__crypto_cipher.js: `Cipheriv`/`Decipheriv` (AES ECB/CBC/CTR/GCM over the
 // `cryptoCipher*` natives, engine/src/bridge/crypto/cipher.rs), `getCiphers`, `getCipherInfo`,
-// and Node's LazyTransform, which makes Hash, Hmac and the ciphers streams on first stream use.
+// over Node's LazyTransform (internal__crypto_lazy_transform.js).
 import { bridge } from 'agentos:bridge';
 import {
   ArrayBufferIsView,
   ArrayPrototypeSlice,
   ErrorCtor,
   FunctionPrototypeCall,
-  ObjectDefineProperty,
   ObjectFreeze,
   ObjectSetPrototypeOf,
   RangeErrorCtor,
@@ -20,6 +19,7 @@ import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
 import { emitWarning } from '../js/23_warnings.js';
 import { loadLazyBuiltin } from '../js/49_lazy.js';
 import { secretKeyBytes } from './internal__crypto_keys.js';
+import { LazyTransform } from './internal__crypto_lazy_transform.js';
 import {
   arrayBufferOrView,
   bytesOf,
@@ -30,7 +30,6 @@ import {
   validateInt32,
   validateString,
 } from './internal__crypto_util.js';
-import { Transform } from './internal__stream_duplex.js';
 
 const cipherNew = bridge.cryptoCipherNew;
 const cipherUpdate = bridge.cryptoCipherUpdate;
@@ -41,46 +40,6 @@ const cipherGetTag = bridge.cryptoCipherGetTag;
 const cipherSetPadding = bridge.cryptoCipherSetPadding;
 const cipherInfo = bridge.cryptoCipherInfo;
 const cipherNames = bridge.cryptoCipherNames;
-
-// ---- LazyTransform ----
-
-/** Node's LazyTransform: a Transform whose stream state is made on first touch. */
-export function LazyTransform(options) {
-  this._options = options;
-}
-ObjectSetPrototypeOf(LazyTransform.prototype, Transform.prototype);
-ObjectSetPrototypeOf(LazyTransform, Transform);
-
-function lazyGetter(name) {
-  return function () {
-    FunctionPrototypeCall(Transform, this, this._options);
-    this._writableState.decodeStrings = false;
-    return this[name];
-  };
-}
-
-function lazySetter(name) {
-  return function (value) {
-    ObjectDefineProperty(this, name, {
-      __proto__: null,
-      value,
-      enumerable: true,
-      configurable: true,
-      writable: true,
-    });
-  };
-}
-
-const LAZY = ['_readableState', '_writableState', '_transformState'];
-for (let i = 0; i < LAZY.length; i++) {
-  ObjectDefineProperty(LazyTransform.prototype, LAZY[i], {
-    __proto__: null,
-    get: lazyGetter(LAZY[i]),
-    set: lazySetter(LAZY[i]),
-    configurable: true,
-    enumerable: true,
-  });
-}
 
 // ---- errors ----
 
