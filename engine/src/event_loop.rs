@@ -29,6 +29,8 @@ pub(crate) fn drive<'s>(
     let mut stdin_closed = false;
     let result = (|| -> Result<(), Stop> {
         call(scope, runner, "start", &[config.into()], state, &stopper)?;
+        // As Node after the main module: its rejections are reported before any timer runs.
+        report_rejections(scope, runner, state, &stopper)?;
         loop {
             let delay = tick(scope, runner, state, &stopper)?;
             // A task may be guest code (a FinalizationRegistry callback): tick again after it.
@@ -48,6 +50,7 @@ pub(crate) fn drive<'s>(
             };
             stdin_closed |= matches!(input, Input::StdinClose);
             deliver(scope, runner, input, state, inbox)?;
+            report_rejections(scope, runner, state, &stopper)?;
         }
     })();
     let ended = result.and_then(|()| {
@@ -203,20 +206,44 @@ fn tick<'s>(
     let delay = call(scope, runner, "tick", &[], state, stopper)?
         .and_then(|v| v.number_value(scope))
         .unwrap_or(-1.0);
-    let rejected = state.rejections.borrow_mut().drain(..).next();
-    if let Some((_promise, reason)) = rejected {
-        let reason = v8::Local::new(scope, reason);
-        call(
-            scope,
-            runner,
-            "unhandledRejection",
-            &[reason],
-            state,
-            stopper,
-        )?;
+    if report_rejections(scope, runner, state, stopper)? {
         return Ok(0.0);
     }
     Ok(if delay.is_nan() { -1.0 } else { delay })
+}
+
+/// After a turn, as Node's processPromiseRejections: `runner.rejectionHandled(promise, last)`
+/// for each reported promise that got a handler since, then
+/// `runner.unhandledRejection(reason, promise, last)` for each still unhandled, in order. True
+/// when the runner was called (another turn follows).
+fn report_rejections<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    runner: v8::Local<'s, v8::Object>,
+    state: &SharedGuest,
+    stopper: &Stopper,
+) -> Result<bool, Stop> {
+    let handled: Vec<_> = state.handled_late.borrow_mut().drain(..).collect();
+    let rejected: Vec<_> = state.rejections.borrow_mut().drain(..).collect();
+    let mut left = handled.len() + rejected.len();
+    let called = left > 0;
+    // The last call says so: the runner runs the ticks (warnings, listeners' work) after it.
+    let mut last = |scope: &v8::PinScope<'s, '_>| {
+        left -= 1;
+        v8::Boolean::new(scope, left == 0).into()
+    };
+    for promise in handled {
+        let args = [v8::Local::new(scope, promise).into(), last(scope)];
+        call(scope, runner, "rejectionHandled", &args, state, stopper)?;
+    }
+    for (promise, reason) in rejected {
+        let args = [
+            v8::Local::new(scope, reason),
+            v8::Local::new(scope, promise).into(),
+            last(scope),
+        ];
+        call(scope, runner, "unhandledRejection", &args, state, stopper)?;
+    }
+    Ok(called)
 }
 
 /// Tracks promises rejected with no handler, for `unhandledRejection` after the turn.
@@ -238,7 +265,15 @@ pub(crate) extern "C" fn on_promise_reject(message: v8::PromiseRejectMessage) {
             state.rejections.borrow_mut().push(entry);
         }
         v8::PromiseRejectEvent::PromiseHandlerAddedAfterReject => {
-            state.rejections.borrow_mut().retain(|(p, _)| *p != promise);
+            let mut pending = state.rejections.borrow_mut();
+            let before = pending.len();
+            pending.retain(|(p, _)| *p != promise);
+            if pending.len() == before {
+                // Not pending: a turn already reported it.
+                drop(pending);
+                let late = v8::Global::new(scope, promise);
+                state.handled_late.borrow_mut().push(late);
+            }
         }
         _ => {}
     }

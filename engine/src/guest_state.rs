@@ -32,6 +32,9 @@ pub struct GuestState {
     pub vm_contexts: RefCell<Vec<v8::Global<v8::Context>>>,
     /// Rejected promises with no handler yet, with their reasons.
     pub rejections: RefCell<Vec<(v8::Global<v8::Promise>, v8::Global<v8::Value>)>>,
+    /// Promises given a handler after a turn ended with them unhandled (reported, then handled:
+    /// Node's `rejectionHandled`).
+    pub handled_late: RefCell<Vec<v8::Global<v8::Promise>>>,
     /// Call-mode state, when this exec is a `Call`.
     pub call: RefCell<Option<CallState>>,
     /// The guest's sandbox and stdio.
@@ -75,6 +78,7 @@ impl GuestState {
             scripts: RefCell::new(Vec::new()),
             vm_contexts: RefCell::new(Vec::new()),
             rejections: RefCell::new(Vec::new()),
+            handled_late: RefCell::new(Vec::new()),
             call: RefCell::new(call),
             wasi: RefCell::new(Some(host)),
             compiled_slot: RefCell::new(None),

@@ -127,7 +127,9 @@ export function setDomainUncaughtHandler(fn) {
 
 // An exception escaped guest code: the active domain, else the capture callback, else
 // 'uncaughtException' listeners, else print it and exit(1).
-export function triggerUncaught(err, atThrow = true) {
+// `origin` is what 'uncaughtException' listeners get second; `fatalText` replaces the report of
+// `err` when nothing handles it.
+export function triggerUncaught(err, atThrow = true, origin = 'uncaughtException', fatalText) {
   if (!reportingFatal && domainHandler !== null) {
     try {
       if (domainHandler(err) === true) return;
@@ -145,13 +147,14 @@ export function triggerUncaught(err, atThrow = true) {
   }
   if (!reportingFatal && processListenerCount('uncaughtException') > 0) {
     try {
-      processEmit('uncaughtException', err, 'uncaughtException');
+      processEmit('uncaughtException', err, origin);
       return;
     } catch (err2) {
       err = err2;
+      fatalText = undefined;
     }
   }
-  fatalExit(formatUncaught(err, atThrow));
+  fatalExit(fatalText ?? formatUncaught(err, atThrow));
 }
 let stdinRefOn = false;
 

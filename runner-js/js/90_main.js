@@ -27,7 +27,11 @@ import {
   triggerUncaught,
 } from './20_exit.js';
 import { drainTicks, queueMicrotask } from './21_ticks.js';
-import { reportUnhandledRejection } from './22_rejections.js';
+import {
+  reportRejectionHandled,
+  reportUnhandledRejection,
+  setRejectionsMode,
+} from './22_rejections.js';
 import { silenceWarnings } from './23_warnings.js';
 import {
   clearImmediate,
@@ -178,6 +182,12 @@ function start(config) {
 // The node options the runner honours (engine/src/job/command.rs RUNNER_FLAGS).
 function applyRunnerFlags(execArgv) {
   if (execArgv === undefined || execArgv === null) return;
+  for (let i = 0; i < execArgv.length; i++) {
+    const flag = execArgv[i];
+    if (StringPrototypeStartsWith(flag, '--unhandled-rejections=')) {
+      setRejectionsMode(StringPrototypeSlice(flag, 23)); // checked by the engine
+    }
+  }
   if (ArrayPrototypeIncludes(execArgv, '--no-warnings')) silenceWarnings();
   if (ArrayPrototypeIncludes(execArgv, '--no-deprecation')) processObject.noDeprecation = true;
   if (ArrayPrototypeIncludes(execArgv, '--throw-deprecation')) {
@@ -298,6 +308,7 @@ export const runner = {
     drainTicks();
   }),
   unhandledRejection: guarded(reportUnhandledRejection),
+  rejectionHandled: guarded(reportRejectionHandled),
   esmImport,
   esmImportMeta,
   esmSynthetic,

@@ -10,6 +10,7 @@ use agentos_sandbox::Sandbox;
 
 use super::guest_files;
 use super::manifest::{CommandMounts, ManifestError};
+use super::node_options::node_options;
 use crate::modules::{Module, ModuleCache, ModuleError};
 
 /// Path the guest sees as `process.execPath`.
@@ -200,84 +201,6 @@ pub(crate) fn find_module(program: &str, lookup: &Lookup<'_>) -> Option<PathBuf>
         .chain(lookup.path.iter().cloned())
         .map(|dir| dir.join(&file))
         .find(|candidate| candidate.is_file())
-}
-
-/// Node options that change only what the runner does, accepted before the program and passed
-/// on in `process.execArgv`: warnings off, `gc()` exposed, deprecations silenced, thrown or
-/// traced (a trace is what Node prints anyway here), and which CA lists `tls.getCACertificates`
-/// reports as the default.
-const RUNNER_FLAGS: &[&str] = &[
-    "--no-warnings",
-    "--expose-gc",
-    "--expose_gc",
-    "--no-deprecation",
-    "--throw-deprecation",
-    "--pending-deprecation",
-    "--trace-deprecation",
-    "--trace-warnings",
-    "--use-bundled-ca",
-    "--use-openssl-ca",
-    "--no-use-openssl-ca",
-    "--use-system-ca",
-    "--no-use-system-ca",
-];
-
-/// Node options with a value the runner reads from `process.execArgv` (kept as given): the
-/// `.env` files loaded into `process.env` before the program runs.
-const RUNNER_VALUE_FLAGS: &[&str] = &["--env-file", "--env-file-if-exists"];
-
-/// `--NAME=VALUE` or `--NAME VALUE` of a [`RUNNER_VALUE_FLAGS`] option at the start of `args`:
-/// how many arguments it takes; `Err` when its value is missing.
-fn value_flag(args: &[String]) -> Option<Result<usize, &'static str>> {
-    let first = args.first()?;
-    let name = RUNNER_VALUE_FLAGS.iter().find(|name| {
-        first == *name
-            || first
-                .strip_prefix(**name)
-                .is_some_and(|v| v.starts_with('='))
-    })?;
-    if first.len() > name.len() {
-        return Some(Ok(1));
-    }
-    Some(match args.get(1) {
-        Some(_) => Ok(2),
-        None if *name == "--env-file" => Err("--env-file requires an argument"),
-        None => Err("--env-file-if-exists requires an argument"),
-    })
-}
-
-/// Leading node options: `--input-type=VALUE` / `--input-type VALUE` (normalized),
-/// [`RUNNER_FLAGS`] and [`RUNNER_VALUE_FLAGS`]; the options, whether an input type was among
-/// them, and the rest of argv; or the message of the failure Node reports.
-fn node_options(args: &[String]) -> Result<(Vec<String>, bool, &[String]), &'static str> {
-    let mut options = Vec::new();
-    let mut input_type = false;
-    let mut rest = args;
-    loop {
-        if let Some(flag) = value_flag(rest) {
-            let used = flag?;
-            options.extend(rest[..used].iter().cloned());
-            rest = &rest[used..];
-            continue;
-        }
-        let (value, used) = match rest {
-            [flag, ..] if RUNNER_FLAGS.contains(&flag.as_str()) => {
-                options.push(flag.replace("expose_gc", "expose-gc"));
-                rest = &rest[1..];
-                continue;
-            }
-            [flag, ..] if flag.starts_with("--input-type=") => (&flag["--input-type=".len()..], 1),
-            [flag, value, ..] if flag == "--input-type" => (value.as_str(), 2),
-            [flag] if flag == "--input-type" => return Err("--input-type requires an argument"),
-            _ => return Ok((options, input_type, rest)),
-        };
-        if value != "module" && value != "commonjs" {
-            return Err("--input-type must be \"module\" or \"commonjs\"");
-        }
-        options.push(format!("--input-type={value}"));
-        input_type = true;
-        rest = &rest[used..];
-    }
 }
 
 fn parse_node(args: &[String], cwd: &str, sandbox: &mut Sandbox) -> Command {

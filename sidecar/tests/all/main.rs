@@ -23,6 +23,7 @@ mod node_conformance;
 mod node_console;
 mod node_crypto;
 mod node_domain;
+mod node_rejections;
 mod node_surface;
 mod node_vm;
 mod node_web;
