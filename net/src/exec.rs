@@ -223,6 +223,17 @@ impl ExecShared {
         Ok(self.spawn(ctx, work))
     }
 
+    /// [`LimitKind::Listeners`] when the exec's bound ports (TCP listeners and UDP sockets
+    /// together) are at `max_listeners`.
+    pub(crate) fn check_listeners(&self) -> Result<(), NetError> {
+        let max = self.limits().max_listeners;
+        let bound = self.ports.bound().len() + self.ports.udp.len();
+        if u64::try_from(bound).unwrap_or(u64::MAX) >= max {
+            return Err(self.meter.limit_hit(LimitKind::Listeners, max));
+        }
+        Ok(())
+    }
+
     /// Ends every operation with `cause` and refuses new ones.
     pub(crate) fn shut(&self, cause: NetError) {
         let _ = self.cause.set(cause);

@@ -92,10 +92,7 @@ impl ExecNet {
     /// [`NetError::PortInUse`]; [`LimitKind::Listeners`]; [`NetError::Closed`].
     pub fn listen(&self, port: u16) -> Result<(OpId, u16), NetError> {
         let shared = self.shared().clone();
-        let max = shared.limits().max_listeners;
-        if u64::try_from(shared.ports.bound().len()).unwrap_or(u64::MAX) >= max {
-            return Err(shared.meter.limit_hit(LimitKind::Listeners, max));
-        }
+        shared.check_listeners()?;
         let ctx = shared.register()?;
         let (binding, mut incoming) = shared.ports.bind(port)?;
         let port = binding.port();

@@ -16,7 +16,7 @@ use bytes::Bytes;
 use parking_lot::Mutex;
 use tokio::sync::mpsc;
 
-use crate::error::{LimitKind, NetError};
+use crate::error::NetError;
 use crate::events::{NetEvent, OpId};
 use crate::exec::{ExecNet, OpCtx, Outbound};
 
@@ -126,15 +126,11 @@ impl ExecNet {
     /// [`ExecNet::consume`] (at least 1 for an empty one). `cancel(id)` closes it.
     ///
     /// # Errors
-    /// [`NetError::PortInUse`]; [`LimitKind::Listeners`] (TCP and UDP ports together);
+    /// [`NetError::PortInUse`]; [`crate::LimitKind::Listeners`] (TCP and UDP ports together);
     /// [`NetError::Closed`].
     pub fn udp_bind(&self, port: u16) -> Result<(OpId, u16), NetError> {
         let shared = self.shared().clone();
-        let max = shared.limits().max_listeners;
-        let bound = shared.ports.bound().len() + shared.ports.udp.len();
-        if u64::try_from(bound).unwrap_or(u64::MAX) >= max {
-            return Err(shared.meter.limit_hit(LimitKind::Listeners, max));
-        }
+        shared.check_listeners()?;
         let ctx = shared.register()?;
         let (port, mut incoming, queued) = shared.ports.udp.bind(port, ctx.id)?;
         let bound = Bound {

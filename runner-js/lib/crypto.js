@@ -542,6 +542,16 @@ function forwarder(builtin, name) {
   return fn;
 }
 
+function setValue(mod, name, value) {
+  ObjectDefineProperty(mod, name, {
+    __proto__: null,
+    value,
+    configurable: true,
+    enumerable: true,
+    writable: true,
+  });
+}
+
 function deferredClass(mod, builtin, name) {
   ObjectDefineProperty(mod, name, {
     __proto__: null,
@@ -549,23 +559,11 @@ function deferredClass(mod, builtin, name) {
     enumerable: true,
     get() {
       const value = loadLazyBuiltin(builtin)[name];
-      ObjectDefineProperty(mod, name, {
-        __proto__: null,
-        value,
-        configurable: true,
-        enumerable: true,
-        writable: true,
-      });
+      setValue(mod, name, value);
       return value;
     },
     set(value) {
-      ObjectDefineProperty(mod, name, {
-        __proto__: null,
-        value,
-        configurable: true,
-        enumerable: true,
-        writable: true,
-      });
+      setValue(mod, name, value);
     },
   });
 }

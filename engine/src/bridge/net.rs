@@ -219,7 +219,19 @@ fn listen<'s>(
     else {
         return throw_type_error(scope, "netListen: port must be 0..65535");
     };
-    match net.with(|exec| exec.listen(port)).and_then(|r| r) {
+    let result = net.with(|exec| exec.listen(port)).and_then(|r| r);
+    bound(scope, &net, result, &mut rv);
+}
+
+/// Sets the return value of a bind (`netListen`, `udpBind`): `[id, port]` of the new operation,
+/// which keeps the loop alive, or the refusal.
+fn bound(
+    scope: &mut v8::PinScope<'_, '_>,
+    net: &GuestNet,
+    result: Result<(u64, u16), NetError>,
+    rv: &mut v8::ReturnValue<'_>,
+) {
+    match result {
         Ok((id, port)) => {
             net.set_ref(id, true);
             let id = v8::Number::new(scope, id as f64).into();

@@ -4,7 +4,7 @@
 
 use bytes::Bytes;
 
-use super::{error_object, net_of, op_id};
+use super::{bound, error_object, net_of, op_id};
 use crate::strings::{throw_type_error, uint8_array, view_bytes};
 
 fn port_arg(scope: &mut v8::PinScope<'_, '_>, value: v8::Local<'_, v8::Value>) -> Option<u16> {
@@ -23,15 +23,8 @@ pub(super) fn bind<'s>(
     let Some(port) = port_arg(scope, args.get(0)) else {
         return throw_type_error(scope, "udpBind: port must be 0..65535");
     };
-    match net.with(|exec| exec.udp_bind(port)).and_then(|r| r) {
-        Ok((id, port)) => {
-            net.set_ref(id, true);
-            let id = v8::Number::new(scope, id as f64).into();
-            let port = v8::Number::new(scope, f64::from(port)).into();
-            rv.set(v8::Array::new_with_elements(scope, &[id, port]).into());
-        }
-        Err(error) => rv.set(error_object(scope, &error).into()),
-    }
+    let result = net.with(|exec| exec.udp_bind(port)).and_then(|r| r);
+    bound(scope, &net, result, &mut rv);
 }
 
 /// `udpSend(id, port, data)`: true when the datagram was queued for a socket bound on `port`,
