@@ -209,17 +209,18 @@ fs.writeFileSync(dir + '/sub/new.txt', 'x');
 }
 
 #[tokio::test]
-async fn many_recursive_watchers_of_a_large_tree_end_at_the_time_limit() {
+async fn recursive_watchers_keep_a_guest_busy_until_its_time_limit() {
     // Each watcher walks its tree (at most 8 192 entries) on the guest's own thread, at least
-    // every 50 ms: 20 of them over 1 000 files keep the exec alive and busy until its limit.
+    // every 50 ms: 10 of them over 300 files keep the exec alive and busy until its limit (the
+    // set-up is kept small beside that limit: a debug build under a loaded CI machine).
     let sc = sidecar().await;
     let code = "const fs = require('fs');
         const dir = fs.mkdtempSync('/w/big-');
-        for (let i = 0; i < 1000; i++) fs.writeFileSync(`${dir}/f${i}`, '');
-        for (let i = 0; i < 20; i++) fs.watch(dir, { recursive: true });
+        for (let i = 0; i < 300; i++) fs.writeFileSync(`${dir}/f${i}`, '');
+        for (let i = 0; i < 10; i++) fs.watch(dir, { recursive: true });
         console.log('watching');";
     let dir = scratch("watch-many");
-    let spec = node(code).timeout_ms(3000).dir(dir.to_str().unwrap(), "/w");
+    let spec = node(code).timeout_ms(8000).dir(dir.to_str().unwrap(), "/w");
     let out = beside_the_victim(&sc, spec).await;
     assert_eq!(stdout(&out), "watching\n", "{out:?}");
     let (code, message) = typed(&out.status);
