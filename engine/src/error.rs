@@ -56,4 +56,31 @@ pub enum PrepareError {
     /// Preparing panicked (a bug).
     #[error("internal error: worker panicked: {0}")]
     Panicked(String),
+    /// The process's memory ceiling has no room for another isolate's code range.
+    #[error(
+        "memory limit: the engine cell's memory ceiling (RLIMIT_DATA, {ceiling_mb} MiB) has no \
+         room for another isolate: the {live} alive reserve {reserved_mb} MiB of code ranges"
+    )]
+    Capacity {
+        /// Isolates alive in the process.
+        live: u64,
+        /// Their code ranges, MiB.
+        reserved_mb: u64,
+        /// The ceiling, MiB.
+        ceiling_mb: u64,
+    },
+}
+
+impl PrepareError {
+    /// How a job that got this error instead of a guest ends: `MEMORY_LIMIT` for the ceiling,
+    /// `INTERNAL` for the rest.
+    pub fn outcome(&self) -> crate::outcome::Outcome {
+        use crate::outcome::Outcome;
+        match self {
+            PrepareError::Capacity { .. } => {
+                Outcome::limit(agentos_proto::ErrorCode::MemoryLimit, self.to_string())
+            }
+            _ => Outcome::internal(self.to_string()),
+        }
+    }
 }

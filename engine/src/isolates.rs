@@ -9,7 +9,8 @@ use agentos_snapshots::{Blob, Digest, DiskCache, Origin, SnapshotCache};
 
 use crate::budget::Budget;
 use crate::builtin_cache::BuiltinCache;
-use crate::error::SnapshotError;
+use crate::code_ranges::{CodeRangeLease, CodeRanges};
+use crate::error::{PrepareError, SnapshotError};
 use crate::snapshot_gate::{BlobKind, GateGuard, SnapshotGate};
 use crate::{bridge, snapshot};
 
@@ -73,6 +74,17 @@ pub struct Isolates {
     created_builtin: AtomicU64,
     created_snapshot: AtomicU64,
     builtins: Arc<BuiltinCache>,
+    code_ranges: Arc<CodeRanges>,
+}
+
+/// A new isolate with what must outlive it: its ArrayBuffer budget and its code range's lease.
+pub struct NewIsolate {
+    /// The isolate.
+    pub isolate: v8::OwnedIsolate,
+    /// Its ArrayBuffer budget.
+    pub budget: Arc<Budget>,
+    /// Its share of the process's room for code ranges (drop it after the isolate).
+    pub lease: CodeRangeLease,
 }
 
 impl Isolates {
@@ -88,6 +100,7 @@ impl Isolates {
             created_builtin: AtomicU64::new(0),
             created_snapshot: AtomicU64::new(0),
             builtins: Arc::new(BuiltinCache::default()),
+            code_ranges: CodeRanges::for_this_process(),
         }
     }
 
@@ -182,15 +195,22 @@ impl Isolates {
         self.gate.try_enter(kind)
     }
 
-    /// A new isolate for `guard`'s kind with a `heap_mb` heap limit and an ArrayBuffer budget of
-    /// the same size, and our microtask and rejection handling.
-    pub fn new_isolate(&self, guard: &GateGuard, heap_mb: u32) -> (v8::OwnedIsolate, Arc<Budget>) {
+    /// A new isolate for `guard`'s kind with a `heap_mb` heap limit, an ArrayBuffer budget of
+    /// the same size, a code range as V8 would size it, and our microtask and rejection handling.
+    ///
+    /// # Errors
+    /// [`PrepareError::Capacity`] when the process's memory ceiling has no room for its code
+    /// range.
+    pub fn new_isolate(&self, guard: &GateGuard, heap_mb: u32) -> Result<NewIsolate, PrepareError> {
         crate::platform::init();
+        let code_range = CodeRanges::size_for(heap_mb);
+        let lease = self.code_ranges.lease(code_range)?;
         let budget = Budget::new((heap_mb as usize) << 20);
         let mut params = v8::CreateParams::default()
             .external_references(bridge::external_references().into())
             .array_buffer_allocator(crate::budget::allocator(&budget))
-            .heap_limits(0, (heap_mb as usize) << 20);
+            .heap_limits(0, (heap_mb as usize) << 20)
+            .set_code_range_size_in_bytes(code_range as usize);
         if let (BlobKind::Userland(_), Some(blob)) = (guard.kind(), self.blob.get()) {
             params = params.snapshot_blob(v8::StartupData::from(*blob));
             self.created_snapshot.fetch_add(1, Ordering::Relaxed);
@@ -203,6 +223,10 @@ impl Isolates {
         isolate.set_oom_error_handler(crate::last_words::on_oom);
         isolate.set_host_import_module_dynamically_callback(bridge::esm::import_dynamically);
         isolate.set_host_initialize_import_meta_object_callback(bridge::esm::init_import_meta);
-        (isolate, budget)
+        Ok(NewIsolate {
+            isolate,
+            budget,
+            lease,
+        })
     }
 }

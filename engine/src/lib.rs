@@ -17,6 +17,7 @@ mod budget;
 mod builtin_cache;
 pub mod children;
 mod code_cache;
+mod code_ranges;
 pub mod cpu;
 pub mod cpu_group;
 mod error;

@@ -20,7 +20,7 @@ use crossbeam_channel::{Receiver, Sender};
 use crate::error::PrepareError;
 use crate::guest::Guest;
 use crate::heap::HeapGuard;
-use crate::isolates::Isolates;
+use crate::isolates::{Isolates, NewIsolate};
 use crate::phases::Phases;
 use crate::runner;
 use crate::snapshot_gate::{BlobKind, GateGuard};
@@ -61,8 +61,9 @@ pub type AfterDispose = Box<dyn FnOnce() + Send>;
 /// Runs last on the worker thread, after its task's [`AfterDispose`] (e.g. a pool refill).
 pub type Done = Box<dyn FnOnce() + Send>;
 
-/// Where a parked worker's task channel goes once it is ready to be claimed.
-pub type Register = Box<dyn FnOnce(Sender<Box<dyn Task>>) + Send>;
+/// Where a parked worker's task channel goes once it is ready to be claimed; `None` when it
+/// could not prepare (no room for another isolate) and ends without parking.
+pub type Register = Box<dyn FnOnce(Option<Sender<Box<dyn Task>>>) + Send>;
 
 /// How a worker gets its task.
 enum Start {
@@ -133,8 +134,13 @@ fn work(isolates: &Isolates, guard: GateGuard, heap_mb: u32, start: Option<Start
     };
     let pending = Cell::new(task);
     let mut after: Option<AfterDispose> = None;
+    let mut refill = true;
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        after = prepare_and_run(isolates, &guard, heap_mb, &pending, park);
+        match prepare_and_run(isolates, &guard, heap_mb, &pending, park) {
+            Ok(then) => after = then,
+            // A warm worker without room: refilling now would only fail again.
+            Err(Refused) => refill = false,
+        }
     }));
     if let Err(panic) = result {
         let detail = crate::outcome::panic_message(panic.as_ref());
@@ -148,8 +154,13 @@ fn work(isolates: &Isolates, guard: GateGuard, heap_mb: u32, start: Option<Start
         after();
     }
     trim_heap();
-    done();
+    if refill {
+        done();
+    }
 }
+
+/// A warm worker found no room for its isolate and never parked.
+struct Refused;
 
 /// Gives the C heap's free memory back to the system: a disposed isolate frees tens of MiB that
 /// glibc would otherwise keep in this thread's arena.
@@ -167,20 +178,30 @@ fn prepare_and_run(
     heap_mb: u32,
     pending: &Cell<Option<Box<dyn Task>>>,
     park: Option<(Register, Option<Cue>)>,
-) -> Option<AfterDispose> {
+) -> Result<Option<AfterDispose>, Refused> {
     let (register, cue) = park.map_or((None, None), |(register, cue)| (Some(register), cue));
     if let Some(cue) = cue {
         cue.wait();
     }
     let mut phases = Phases::default();
     let started = Instant::now();
-    // Declared before the isolate so it is dropped after it: V8 may call into it until disposal.
+    let created = match isolates.new_isolate(guard, heap_mb) {
+        Ok(created) => created,
+        Err(e) => return refuse(e, pending, register),
+    };
+    let NewIsolate {
+        mut isolate,
+        budget,
+        lease,
+    } = created;
+    // Declared before the isolate so it is dropped after it: V8 may call into it until disposal
+    // (and the code range is only free once the isolate is gone).
+    let _lease = lease;
     #[expect(
         clippy::needless_late_init,
         reason = "the declaration order fixes the drop order"
     )]
     let heap: Box<HeapGuard>;
-    let (mut isolate, budget) = isolates.new_isolate(guard, heap_mb);
     heap = HeapGuard::install(&mut isolate, heap_mb, budget);
     let after = {
         let t = phases.lap("isolate_create", started);
@@ -203,13 +224,16 @@ fn prepare_and_run(
         let warm = register.is_some();
         if let Some(register) = register {
             let (tx, rx) = crossbeam_channel::bounded(1);
-            register(tx);
+            register(Some(tx));
             // Retired (the pool dropped our sender) before anyone claimed us.
-            pending.set(Some(rx.recv().ok()?));
+            let Ok(task) = rx.recv() else { return Ok(None) };
+            pending.set(Some(task));
             // Preparation happened before the claim, off the job's critical path.
             phases = Phases::default();
         }
-        let task = pending.take()?;
+        let Some(task) = pending.take() else {
+            return Ok(None);
+        };
         match runner {
             Ok(runner) => {
                 let builtins = isolates.builtins().clone();
@@ -221,5 +245,22 @@ fn prepare_and_run(
         }
     };
     drop(isolate);
-    Some(after)
+    Ok(Some(after))
+}
+
+/// No isolate: a task given up front hears why; a warm worker tells its pool it will not park.
+fn refuse(
+    error: PrepareError,
+    pending: &Cell<Option<Box<dyn Task>>>,
+    register: Option<Register>,
+) -> Result<Option<AfterDispose>, Refused> {
+    if let Some(task) = pending.take() {
+        tracing::warn!("{error}");
+        return Ok(Some(task.run(Err(error))));
+    }
+    tracing::debug!("warm worker not started: {error}");
+    if let Some(register) = register {
+        register(None);
+    }
+    Err(Refused)
 }

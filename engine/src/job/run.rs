@@ -281,10 +281,9 @@ impl Run<'_> {
         phases: &mut Phases,
     ) -> Result<(&'g mut Guest<'a, 's, 'i>, Rc<GuestOutput>), Outcome> {
         let stopper = &inbox.stopper;
-        let guest = guest.map_err(|e| {
-            stopper
-                .cause()
-                .map_or_else(|| Outcome::internal(e.to_string()), |c| c.outcome())
+        let guest = guest.map_err(|e| match stopper.cause() {
+            Some(cause) => cause.outcome(),
+            None => self.unprepared(&e),
         })?;
         phases.extend(guest.take_phases());
         guest.attach(stopper);
@@ -315,6 +314,13 @@ impl Run<'_> {
             sink: self.sink.clone(),
             parent: inbox.stopper.clone(),
         })
+    }
+
+    /// No guest could be prepared: the reason goes to stderr, as a shell reports a failed fork.
+    fn unprepared(&self, error: &PrepareError) -> Outcome {
+        let line = Bytes::from(format!("{error}\n"));
+        self.sink.output(self.id, Stream::Stderr, line);
+        error.outcome()
     }
 
     /// A failure the guest would see as a shell does (message on stderr), with its typed code.

@@ -151,9 +151,11 @@ impl WarmPool {
                 return;
             };
             let me = self.me.clone();
-            let register = Box::new(move |tx: Parked| {
-                if let Some(pool) = me.upgrade() {
-                    pool.park(key, tx);
+            let register = Box::new(move |tx: Option<Parked>| {
+                let Some(pool) = me.upgrade() else { return };
+                match tx {
+                    Some(tx) => pool.park(key, tx),
+                    None => pool.unstart(key, 1),
                 }
             });
             let done = self.on_worker_done(key.heap_mb);

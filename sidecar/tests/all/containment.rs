@@ -4,7 +4,7 @@
 //! answering. Each test runs the issue's repro as written (sizes scaled where the machine needs
 //! it) beside a JS timer and a WASI `sleep`.
 
-use agentos_sdk::{ErrorCode, ExecSpec, ExitStatus, Sidecar};
+use agentos_sdk::{ErrorCode, ExecSpec, ExitStatus, Output, Sidecar};
 
 use crate::support::{HANG, builder, node, run, spawn, stderr, stdout, typed};
 
@@ -17,6 +17,11 @@ async fn three_cells() -> Sidecar {
 /// Runs `hostile` with a JS-timer victim and a WASI-sleep victim beside it; checks the victims
 /// and that the sidecar still serves; returns the hostile exec's status.
 async fn with_victims(sc: &Sidecar, hostile: ExecSpec) -> ExitStatus {
+    with_victims_output(sc, hostile).await.status
+}
+
+/// As [`with_victims`], returning the hostile exec's whole output.
+async fn with_victims_output(sc: &Sidecar, hostile: ExecSpec) -> Output {
     let bad = sc.exec(hostile).await.expect("hostile exec accepted");
     let js = sc
         .exec(node("setTimeout(() => console.log('js victim'), 300)"))
@@ -26,10 +31,10 @@ async fn with_victims(sc: &Sidecar, hostile: ExecSpec) -> ExitStatus {
         .exec(ExecSpec::new(["sleep", "0.3"]))
         .await
         .expect("wasi victim accepted");
-    let status = tokio::time::timeout(HANG, bad.wait())
+    let bad = tokio::time::timeout(HANG, bad.output())
         .await
         .expect("hostile exec hung")
-        .expect("hostile exec status");
+        .expect("hostile exec output");
     let js = tokio::time::timeout(HANG, js.output())
         .await
         .expect("js victim hung");
@@ -51,7 +56,7 @@ async fn with_victims(sc: &Sidecar, hostile: ExecSpec) -> ExitStatus {
     assert_eq!((wasi.code, wasi.error.as_ref()), (0, None), "{wasi:?}");
     let after = run(sc, node("console.log('alive')")).await;
     assert_eq!(stdout(&after), "alive\n", "{:?}", after.status);
-    status
+    bad
 }
 
 #[tokio::test]
@@ -97,6 +102,39 @@ async fn a_cell_over_its_memory_ceiling_ends_alone() {
         matches!(code, ErrorCode::GuestCrashed | ErrorCode::MemoryLimit),
         "{status:?}"
     );
+}
+
+#[tokio::test]
+async fn guests_past_the_room_for_code_ranges_are_refused_and_the_cell_lives() {
+    // Every isolate reserves a code range as large as its heap limit (256 MiB here) that counts
+    // against the cell's ceiling: 1400 MiB leaves room for four. Seven guests at once used to
+    // abort the cell ("Failed to reserve virtual memory for CodeRange").
+    let sc = spawn(
+        builder("block")
+            .env("AGENTOS_CELLS", "3")
+            .env("AGENTOS_CELL_MEMORY_MB", "1400"),
+    )
+    .await;
+    let script = "for i in 1 2 3 4 5 6 7; do node -e 'setTimeout(() => {}, 600)' & done; \
+                  wait; node -e 'console.log(\"after\")'";
+    let out = with_victims_output(&sc, ExecSpec::new(["sh", "-c", script]).heap_mb(256)).await;
+    assert_eq!(
+        (
+            out.status.code,
+            out.status.error.as_ref(),
+            stdout(&out).as_str()
+        ),
+        (0, None, "after\n"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("memory ceiling (RLIMIT_DATA, 1400 MiB) has no room"),
+        "{}",
+        stderr(&out)
+    );
+    let stats = sc.stats().await.expect("stats");
+    assert_eq!(stats.cell_restarts, 0, "{stats:?}");
 }
 
 #[tokio::test]
