@@ -1,8 +1,8 @@
 //! The process's room for isolates' code ranges.
 //!
 //! Without pointer compression every isolate reserves a code range of its own: address space
-//! for its machine code, as large as its heap limit up to 256 MiB (V8's own default, so the
-//! range never binds before the heap limit does). V8 maps it writable, so Linux counts all of
+//! for its machine code, as large as its heap limit, at least 64 MiB and at most 512 MiB (V8's
+//! own sizing on x64, so the range never binds before the heap limit does). V8 maps it writable, so Linux counts all of
 //! it against `RLIMIT_DATA`, the memory ceiling of an engine cell, though little of it is ever
 //! touched: at 256 MiB each, 30 live isolates filled the default 8 GiB ceiling and the next one
 //! aborted the whole cell ("Failed to reserve virtual memory for CodeRange"), every guest of the
@@ -17,7 +17,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::error::PrepareError;
 
 /// V8's largest code range on x64 without pointer compression, bytes.
-pub const MAX_CODE_RANGE: u64 = 256 << 20;
+pub const MAX_CODE_RANGE: u64 = 512 << 20;
+
+/// V8's smallest code range, bytes (a smaller request is rounded up to it).
+pub const MIN_CODE_RANGE: u64 = 64 << 20;
 
 /// The share of the process's data limit code ranges may reserve (numerator, denominator): the
 /// rest is left to what guests really allocate (heaps, ArrayBuffers, wasm memories).
@@ -50,7 +53,7 @@ impl CodeRanges {
 
     /// The code range V8 reserves for an isolate with a `heap_mb` heap limit, bytes.
     pub fn size_for(heap_mb: u32) -> u64 {
-        (u64::from(heap_mb) << 20).min(MAX_CODE_RANGE)
+        (u64::from(heap_mb) << 20).clamp(MIN_CODE_RANGE, MAX_CODE_RANGE)
     }
 
     /// Takes room for one isolate's code range of `bytes`.
@@ -126,21 +129,20 @@ mod tests {
     #[test]
     fn leases_past_the_room_are_refused_until_one_is_returned() {
         let ranges = CodeRanges::new(Some(1 << 30));
-        let one = ranges.lease(MAX_CODE_RANGE).expect("first");
-        let two = ranges.lease(MAX_CODE_RANGE).expect("second");
+        let quarter = 256 << 20;
+        let one = ranges.lease(quarter).expect("first");
+        let two = ranges.lease(quarter).expect("second");
         let three = ranges
-            .lease(MAX_CODE_RANGE)
+            .lease(quarter)
             .expect("third: 768 MiB of 1 GiB's 3/4");
-        let refused = ranges
-            .lease(MAX_CODE_RANGE)
-            .expect_err("a fourth has no room");
+        let refused = ranges.lease(quarter).expect_err("a fourth has no room");
         assert!(
             refused.to_string().contains("1024 MiB"),
             "names the ceiling: {refused}"
         );
         drop(two);
-        let again = ranges.lease(MAX_CODE_RANGE).expect("room again");
-        assert_eq!(ranges.reserved(), 3 * MAX_CODE_RANGE);
+        let again = ranges.lease(quarter).expect("room again");
+        assert_eq!(ranges.reserved(), 3 * quarter);
         drop((one, three, again));
         assert_eq!(ranges.reserved(), 0);
     }
@@ -156,8 +158,9 @@ mod tests {
     }
 
     #[test]
-    fn the_range_follows_the_heap_limit_up_to_v8s_maximum() {
-        assert_eq!(CodeRanges::size_for(64), 64 << 20);
+    fn the_range_follows_the_heap_limit_between_v8s_bounds() {
+        assert_eq!(CodeRanges::size_for(16), MIN_CODE_RANGE);
+        assert_eq!(CodeRanges::size_for(256), 256 << 20);
         assert_eq!(CodeRanges::size_for(2048), MAX_CODE_RANGE);
     }
 }

@@ -196,7 +196,8 @@ impl Isolates {
     }
 
     /// A new isolate for `guard`'s kind with a `heap_mb` heap limit, an ArrayBuffer budget of
-    /// the same size, a code range as V8 would size it, and our microtask and rejection handling.
+    /// the same size, a code range of the size V8 picks for that heap (leased first), and our
+    /// microtask and rejection handling.
     ///
     /// # Errors
     /// [`PrepareError::Capacity`] when the process's memory ceiling has no room for its code
