@@ -22,15 +22,22 @@ pub const HEAP_FLAGS: &str = "";
 pub const RUNNER_CONTEXT: usize = 0;
 const CONTEXT_LAYOUT: &str = "default: vanilla (vm contexts); 0: the runner's context";
 
+/// How the runner is compiled into the blob, and what happens to its code: part of the digest,
+/// so changing either rebuilds a blob cached on disk instead of restoring the old one.
+const RUNNER_COMPILE: Compile = Compile::Eager;
+const CODE_HANDLING: v8::FunctionCodeHandling = v8::FunctionCodeHandling::Keep;
+
 /// The digest of the snapshot this build of the sidecar creates.
 pub fn digest() -> Digest {
     let names = bridge::external_reference_names();
+    let recipe = format!("{RUNNER_COMPILE:?}, code {CODE_HANDLING:?}");
     DigestInput {
         v8_version: v8::V8::get_version(),
         heap_flags: HEAP_FLAGS,
         sources: &[
             (agentos_runner_js::RUNNER_NAME, agentos_runner_js::RUNNER),
             ("context-layout", CONTEXT_LAYOUT),
+            ("recipe", &recipe),
         ],
         external_references: &names,
     }
@@ -55,13 +62,13 @@ pub fn create_blob() -> Result<Vec<u8>, CreateError> {
         let context = v8::Context::new(scope, Default::default());
         let scope = &mut v8::ContextScope::new(scope, context);
         // The context is added either way: the creator must make a blob before it drops.
-        let stashed = runner::evaluate(scope, Compile::Eager)
+        let stashed = runner::evaluate(scope, RUNNER_COMPILE)
             .and_then(|runner| runner::stash(scope, context, runner));
         let index = scope.add_context(context);
         debug_assert_eq!(index, RUNNER_CONTEXT, "the first added context");
         stashed
     };
-    let blob = creator.create_blob(v8::FunctionCodeHandling::Keep);
+    let blob = creator.create_blob(CODE_HANDLING);
     prepared?;
     blob.map(|blob| blob.to_vec()).ok_or(CreateError::Refused)
 }
