@@ -105,6 +105,31 @@ impl OpCtx {
         }
     }
 
+    /// Serves what arrives on `incoming` (a listener's connections, a UDP socket's datagrams)
+    /// with `each` until the guest ends the operation, the source closes, or `each` fails.
+    pub(crate) async fn serve_until_end<T, F>(
+        &self,
+        mut incoming: mpsc::UnboundedReceiver<T>,
+        mut each: impl FnMut(T) -> F,
+    ) -> Result<(), NetError>
+    where
+        F: Future<Output = Result<(), NetError>>,
+    {
+        let mut control = self.take_out();
+        loop {
+            tokio::select! {
+                msg = control.recv() => match msg {
+                    Some(Outbound::Data(_)) => {}
+                    Some(Outbound::End | Outbound::Finish) | None => return Ok(()),
+                },
+                item = incoming.recv() => match item {
+                    Some(item) => each(item).await?,
+                    None => return Ok(()),
+                },
+            }
+        }
+    }
+
     /// Sends `chunk` as `Data` once the read window has room for it.
     pub(crate) async fn deliver(&self, chunk: Bytes) {
         if chunk.is_empty() {

@@ -94,23 +94,15 @@ impl ExecNet {
         let shared = self.shared().clone();
         shared.check_listeners()?;
         let ctx = shared.register()?;
-        let (binding, mut incoming) = shared.ports.bind(port)?;
+        let (binding, incoming) = shared.ports.bind(port)?;
         let port = binding.port();
         let id = shared.spawn(ctx, move |ctx| async move {
             let _binding = binding;
-            let mut control = ctx.take_out();
-            loop {
-                tokio::select! {
-                    msg = control.recv() => match msg {
-                        Some(Outbound::Data(_)) => {}
-                        Some(Outbound::End | Outbound::Finish) | None => return Ok(()),
-                    },
-                    conn = incoming.recv() => match conn {
-                        Some(conn) => accept(&ctx, port, conn),
-                        None => return Ok(()),
-                    },
-                }
-            }
+            let each = |conn| {
+                accept(&ctx, port, conn);
+                std::future::ready(Ok(()))
+            };
+            ctx.serve_until_end(incoming, each).await
         });
         Ok((id, port))
     }

@@ -18,7 +18,7 @@ use tokio::sync::mpsc;
 
 use crate::error::NetError;
 use crate::events::{NetEvent, OpId};
-use crate::exec::{ExecNet, OpCtx, Outbound};
+use crate::exec::{ExecNet, OpCtx};
 
 /// Bytes queued for one socket before further datagrams are dropped (Linux's default receive
 /// buffer is 208 KiB; a guest reads through its event loop, so a little more slack).
@@ -132,26 +132,15 @@ impl ExecNet {
         let shared = self.shared().clone();
         shared.check_listeners()?;
         let ctx = shared.register()?;
-        let (port, mut incoming, queued) = shared.ports.udp.bind(port, ctx.id)?;
+        let (port, incoming, queued) = shared.ports.udp.bind(port, ctx.id)?;
         let bound = Bound {
             exec: shared.ports.clone(),
             op: ctx.id,
         };
         let id = shared.spawn(ctx, move |ctx| async move {
             let _bound = bound;
-            let mut control = ctx.take_out();
-            loop {
-                tokio::select! {
-                    msg = control.recv() => match msg {
-                        Some(Outbound::Data(_)) => {}
-                        Some(Outbound::End | Outbound::Finish) | None => return Ok(()),
-                    },
-                    datagram = incoming.recv() => match datagram {
-                        Some(datagram) => receive(&ctx, datagram, &queued).await?,
-                        None => return Ok(()),
-                    },
-                }
-            }
+            let each = |datagram| receive(&ctx, datagram, &queued);
+            ctx.serve_until_end(incoming, each).await
         });
         Ok((id, port))
     }

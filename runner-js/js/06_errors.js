@@ -2,6 +2,7 @@
 // the argument errors of Node's validators.
 
 import {
+  ErrorCtor,
   NumberIsInteger,
   ObjectDefineProperty,
   ObjectGetOwnPropertyDescriptor,
@@ -71,6 +72,15 @@ function describeReceived(value) {
   let inspected = inspect(value, { __proto__: null, colors: false });
   if (inspected.length > 28) inspected = `${StringPrototypeSlice(inspected, 0, 25)}...`;
   return ` Received type ${typeof value} (${inspected})`;
+}
+
+// Node's AbortError as its APIs make it for an aborted `signal`: `new AbortError(undefined,
+// { cause: signal.reason })` (name AbortError, code ABORT_ERR).
+export function makeAbortError(signal) {
+  const err = new ErrorCtor('The operation was aborted', { cause: signal?.reason });
+  err.name = 'AbortError';
+  err.code = 'ABORT_ERR';
+  return err;
 }
 
 export function makeInvalidArgType(name, expected, value) {

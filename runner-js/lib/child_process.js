@@ -18,7 +18,7 @@ import {
   TypeErrorCtor,
 } from '../js/00_primordials.js';
 import { listPush } from '../js/01_helpers.js';
-import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
+import { makeAbortError, makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
 import { nextTick } from '../js/21_ticks.js';
 import { onChildEvent } from '../js/29_children.js';
 import { cjsBuiltin } from '../js/51_cjs_builtins.js';
@@ -212,7 +212,7 @@ export function spawn(file, args, options) {
     args = [];
   }
   const opts = normalize(file, args, options);
-  if (opts.options.signal?.aborted) throw abortError();
+  if (opts.options.signal?.aborted) throw makeAbortError(opts.options.signal);
   const child = new ChildProcess();
   child.spawnfile = opts.argv[0];
   child.spawnargs = opts.argv;
@@ -232,7 +232,7 @@ export function spawn(file, args, options) {
   if (signal) {
     signal.addEventListener('abort', () => {
       child.kill(opts.options.killSignal);
-      child.emit('error', abortError());
+      child.emit('error', makeAbortError(signal));
     });
   }
   if (opts.options.timeout > 0) {
@@ -241,13 +241,6 @@ export function spawn(file, args, options) {
   }
   nextTick(() => child.emit('spawn'));
   return child;
-}
-
-function abortError() {
-  const err = new ErrorCtor('The operation was aborted');
-  err.name = 'AbortError';
-  err.code = 'ABORT_ERR';
-  return err;
 }
 
 function decode(chunks, encoding) {

@@ -91,6 +91,11 @@ function membership(socket, syscall, multicastAddress, interfaceAddress) {
   }
   validateString(multicastAddress, 'multicastAddress');
   if (!isMulticast(multicastAddress)) throw errnoError('EINVAL', syscall);
+  checkInterface(syscall, interfaceAddress);
+}
+
+// The optional interface of a membership call: an IP address, else EINVAL as the kernel says.
+function checkInterface(syscall, interfaceAddress) {
   if (interfaceAddress !== undefined && isIP(`${interfaceAddress}`) === 0) {
     throw errnoError('EINVAL', syscall);
   }
@@ -109,9 +114,7 @@ function sourceMembership(socket, syscall, sourceAddress, groupAddress, interfac
   validateString(sourceAddress, 'sourceAddress');
   validateString(groupAddress, 'groupAddress');
   if (isIP(sourceAddress) === 0 || !isMulticast(groupAddress)) throw errnoError('EINVAL', syscall);
-  if (interfaceAddress !== undefined && isIP(`${interfaceAddress}`) === 0) {
-    throw errnoError('EINVAL', syscall);
-  }
+  checkInterface(syscall, interfaceAddress);
 }
 
 proto.addSourceSpecificMembership = function (source, group, iface) {

@@ -11,14 +11,14 @@ import {
   MapPrototypeSet,
   ObjectSetPrototypeOf,
 } from '../js/00_primordials.js';
-import { makeInvalidArgType, validateFunction } from '../js/06_errors.js';
+import { validateFunction } from '../js/06_errors.js';
 import { nextTick } from '../js/21_ticks.js';
 import { clearInterval, setInterval } from '../js/24_timers.js';
 import { pathResolve } from '../js/40_path.js';
 import { Stats } from '../js/43_fs_stats.js';
 import { createEventsModule } from '../js/47_node_events.js';
-import { lazyBuiltinModule } from '../js/49_lazy.js';
 import { cjsBuiltin } from '../js/51_cjs_builtins.js';
+import { watchPath } from './internal__fs_watcher.js';
 
 const EventEmitter = createEventsModule();
 const watchers = new MapCtor(); // resolved path -> StatWatcher
@@ -93,17 +93,7 @@ StatWatcher.prototype.unref = function () {
 };
 
 function resolvedPath(filename) {
-  let path = filename;
-  if (typeof path !== 'string') {
-    const { Buffer } = lazyBuiltinModule('buffer');
-    if (Buffer.isBuffer(path)) path = path.toString();
-    else if (path !== null && typeof path === 'object' && path.href !== undefined) {
-      path = lazyBuiltinModule('url').fileURLToPath(path);
-    } else {
-      throw makeInvalidArgType('filename', 'string or an instance of Buffer or URL', filename);
-    }
-  }
-  return pathResolve(path);
+  return pathResolve(watchPath(filename));
 }
 
 /** `fs.watchFile(filename[, options], listener)`. */

@@ -11,7 +11,6 @@ import {
   ArrayPrototypePush,
   ArrayPrototypeShift,
   DateNow,
-  ErrorCtor,
   FunctionPrototypeCall,
   MapCtor,
   MapPrototypeGet,
@@ -25,7 +24,7 @@ import {
   SymbolAsyncIterator,
   TypeErrorCtor,
 } from '../js/00_primordials.js';
-import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
+import { makeAbortError, makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
 import { nextTick } from '../js/21_ticks.js';
 import { clearTimeout, setTimeout } from '../js/24_timers.js';
 import { pathBasename, pathResolve } from '../js/40_path.js';
@@ -167,7 +166,8 @@ FSWatcher.prototype.unref = function () {
   return this;
 };
 
-function watchPath(filename) {
+// The path a watch API was given (a string, a Buffer or a file: URL), as a string.
+export function watchPath(filename) {
   if (typeof filename === 'string') return filename;
   const { Buffer } = lazyBuiltinModule('buffer');
   if (Buffer.isBuffer(filename)) return filename.toString();
@@ -238,14 +238,6 @@ export function watch(filename, options, listener) {
   return watcher;
 }
 
-function abortError(signal) {
-  const err = new ErrorCtor('The operation was aborted');
-  err.name = 'AbortError';
-  err.code = 'ABORT_ERR';
-  err.cause = signal.reason;
-  return err;
-}
-
 /** `fs.promises.watch(filename[, options])`: an async iterator of `{ eventType, filename }`. */
 export function watchIterator(filename, options) {
   const settings = watchOptions(options);
@@ -277,7 +269,7 @@ export function watchIterator(filename, options) {
     async next() {
       if (signal?.aborted) {
         watcher?.close();
-        throw abortError(signal);
+        throw makeAbortError(signal);
       }
       ensure();
       while (events.length === 0 && !watcher._closed && !signal?.aborted) {
@@ -287,7 +279,7 @@ export function watchIterator(filename, options) {
       }
       if (signal?.aborted) {
         watcher.close();
-        throw abortError(signal);
+        throw makeAbortError(signal);
       }
       if (events.length === 0) return finish(undefined);
       return { value: ArrayPrototypeShift(events), done: false };

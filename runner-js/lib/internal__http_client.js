@@ -19,7 +19,7 @@ import {
   StringPrototypeToUpperCase,
   TypeErrorCtor,
 } from '../js/00_primordials.js';
-import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
+import { makeAbortError, makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
 import { processObject } from '../js/20_exit.js';
 import { nextTick } from '../js/21_ticks.js';
 import { clearTimeout, setTimeout } from '../js/24_timers.js';
@@ -198,7 +198,7 @@ export function ClientRequest(input, options, cb, defaults = { protocol: 'http:'
   if (opts.timeout !== undefined) this.setTimeout(opts.timeout);
   if (opts.signal) {
     const signal = opts.signal;
-    const onAbort = () => this.destroy(abortError(signal));
+    const onAbort = () => this.destroy(makeAbortError(signal));
     if (signal.aborted) nextTick(onAbort);
     else signal.addEventListener('abort', onAbort, { once: true });
   }
@@ -208,13 +208,6 @@ export function ClientRequest(input, options, cb, defaults = { protocol: 'http:'
 }
 ObjectSetPrototypeOf(ClientRequest.prototype, Writable.prototype);
 ObjectSetPrototypeOf(ClientRequest, Writable);
-
-function abortError(signal) {
-  const err = new ErrorCtor('The operation was aborted', { cause: signal.reason });
-  err.name = 'AbortError';
-  err.code = 'ABORT_ERR';
-  return err;
-}
 
 const proto = ClientRequest.prototype;
 
