@@ -9,7 +9,7 @@ use agentos_snapshots::{Blob, Digest, DiskCache, Origin, SnapshotCache};
 
 use crate::budget::Budget;
 use crate::builtin_cache::BuiltinCache;
-use crate::code_ranges::{CodeRangeLease, CodeRanges};
+use crate::code_ranges::{Claimant, CodeRangeLease, CodeRanges};
 use crate::error::{PrepareError, SnapshotError};
 use crate::snapshot_gate::{BlobKind, GateGuard, SnapshotGate};
 use crate::{bridge, snapshot};
@@ -124,6 +124,11 @@ impl Isolates {
         }
     }
 
+    /// The room for isolates' code ranges under the process's memory ceiling.
+    pub fn code_ranges(&self) -> &Arc<CodeRanges> {
+        &self.code_ranges
+    }
+
     /// The code caches of the lazy builtins, shared by every isolate of the process.
     pub fn builtins(&self) -> &Arc<BuiltinCache> {
         &self.builtins
@@ -202,10 +207,15 @@ impl Isolates {
     /// # Errors
     /// [`PrepareError::Capacity`] when the process's memory ceiling has no room for its code
     /// range.
-    pub fn new_isolate(&self, guard: &GateGuard, heap_mb: u32) -> Result<NewIsolate, PrepareError> {
+    pub fn new_isolate(
+        &self,
+        guard: &GateGuard,
+        heap_mb: u32,
+        claimant: Claimant,
+    ) -> Result<NewIsolate, PrepareError> {
         crate::platform::init();
         let code_range = CodeRanges::size_for(heap_mb);
-        let lease = self.code_ranges.lease(code_range)?;
+        let lease = self.code_ranges.lease(code_range, claimant)?;
         let budget = Budget::new((heap_mb as usize) << 20);
         let mut params = v8::CreateParams::default()
             .external_references(bridge::external_references().into())

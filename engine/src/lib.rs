@@ -208,6 +208,10 @@ impl Engine {
         let disk = config.snapshot_dir.clone().map(DiskCache::new);
         let isolates = Arc::new(Isolates::new(config.snapshot_mode, disk));
         let pool = WarmPool::new(isolates.clone(), config.warm_isolates);
+        let evicting = Arc::downgrade(&pool);
+        isolates.code_ranges().set_evict(Box::new(move || {
+            evicting.upgrade().is_some_and(|pool| pool.evict_one())
+        }));
         let ctx = Arc::new(RunContext {
             modules: Arc::new(module_cache(&config)),
             command_path: config.command_path.clone().into(),

@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use crossbeam_channel::{Receiver, Sender};
 
+use crate::code_ranges::Claimant;
 use crate::error::PrepareError;
 use crate::guest::Guest;
 use crate::heap::HeapGuard;
@@ -185,7 +186,11 @@ fn prepare_and_run(
     }
     let mut phases = Phases::default();
     let started = Instant::now();
-    let created = match isolates.new_isolate(guard, heap_mb) {
+    let claimant = match register {
+        Some(_) => Claimant::Spare,
+        None => Claimant::Guest,
+    };
+    let created = match isolates.new_isolate(guard, heap_mb, claimant) {
         Ok(created) => created,
         Err(e) => return refuse(e, pending, register),
     };

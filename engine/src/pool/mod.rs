@@ -215,6 +215,13 @@ impl WarmPool {
         true
     }
 
+    /// Sends one parked worker home (it disposes its isolate, giving its memory back); false
+    /// when none is parked.
+    pub fn evict_one(&self) -> bool {
+        let evicted = self.slots.lock().evict();
+        evicted.is_some()
+    }
+
     /// Drops every parked worker (they dispose their isolates and exit) and starts no more.
     pub fn retire(&self) {
         let parked = self.slots.lock().retire();

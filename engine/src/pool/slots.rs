@@ -89,6 +89,15 @@ impl<K: Copy + Eq + Hash, T> Slots<K, T> {
         Ok(())
     }
 
+    /// Takes one parked worker of the key with the most parked (to send it home).
+    pub fn evict(&mut self) -> Option<T> {
+        let slot = self
+            .slots
+            .values_mut()
+            .max_by_key(|slot| slot.parked.len())?;
+        slot.parked.pop()
+    }
+
     /// Stops the pool: every parked worker is handed back, and nothing is started again.
     pub fn retire(&mut self) -> Vec<T> {
         self.retired = true;

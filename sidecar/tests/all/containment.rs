@@ -104,26 +104,33 @@ async fn a_cell_over_its_memory_ceiling_ends_alone() {
     );
 }
 
-#[tokio::test]
-async fn guests_past_the_room_for_code_ranges_are_refused_and_the_cell_lives() {
-    // Every isolate reserves a code range as large as its heap limit (256 MiB here) that counts
-    // against the cell's ceiling: 1400 MiB leaves room for four. Seven guests at once used to
-    // abort the cell ("Failed to reserve virtual memory for CodeRange").
-    let sc = spawn(
+/// A sidecar whose cells have room for four isolates of 256 MiB: every isolate reserves a code
+/// range as large as its heap limit, which counts against the cell's ceiling (1400 MiB).
+async fn room_for_four() -> Sidecar {
+    spawn(
         builder("block")
             .env("AGENTOS_CELLS", "3")
             .env("AGENTOS_CELL_MEMORY_MB", "1400"),
     )
-    .await;
-    let script = "for i in 1 2 3 4 5 6 7; do node -e 'setTimeout(() => {}, 600)' & done; \
-                  wait; node -e 'console.log(\"after\")'";
-    let out = with_victims_output(&sc, ExecSpec::new(["sh", "-c", script]).heap_mb(256)).await;
+    .await
+}
+
+/// A script starting seven `node` guests at once that each live `ms`, then one more.
+fn seven_at_once(ms: u32) -> ExecSpec {
+    let script = format!(
+        "for i in 1 2 3 4 5 6 7; do node -e 'setTimeout(() => {{}}, {ms})' & done; \
+         wait; node -e 'console.log(\"after\")'"
+    );
+    ExecSpec::new(["sh", "-c", script.as_str()]).heap_mb(256)
+}
+
+#[tokio::test]
+async fn guests_held_past_the_room_for_code_ranges_are_refused_and_the_cell_lives() {
+    // Seven at once used to abort the cell ("Failed to reserve virtual memory for CodeRange").
+    let sc = room_for_four().await;
+    let out = with_victims_output(&sc, seven_at_once(3000)).await;
     assert_eq!(
-        (
-            out.status.code,
-            out.status.error.as_ref(),
-            stdout(&out).as_str()
-        ),
+        (out.status.code, out.status.error.as_ref(), stdout(&out).as_str()),
         (0, None, "after\n"),
         "{}",
         stderr(&out)
@@ -135,6 +142,21 @@ async fn guests_past_the_room_for_code_ranges_are_refused_and_the_cell_lives() {
     );
     let stats = sc.stats().await.expect("stats");
     assert_eq!(stats.cell_restarts, 0, "{stats:?}");
+}
+
+#[tokio::test]
+async fn a_burst_past_the_room_for_code_ranges_waits_for_it() {
+    let sc = room_for_four().await;
+    let out = with_victims_output(&sc, seven_at_once(300)).await;
+    assert_eq!(
+        (
+            out.status.code,
+            out.status.error.as_ref(),
+            stdout(&out).as_str(),
+            stderr(&out).as_str()
+        ),
+        (0, None, "after\n", ""),
+    );
 }
 
 #[tokio::test]
