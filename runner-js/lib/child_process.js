@@ -23,6 +23,7 @@ import { nextTick } from '../js/21_ticks.js';
 import { onChildEvent } from '../js/29_children.js';
 import { cjsBuiltin } from '../js/51_cjs_builtins.js';
 import { osConstants } from './internal__os_constants.js';
+import { validateAbortSignal } from './internal__stream_core.js';
 import { Readable } from './internal__stream_readable.js';
 import { Writable } from './internal__stream_writable.js';
 import { notSupported } from './internal__unsupported.js';
@@ -212,7 +213,7 @@ export function spawn(file, args, options) {
     args = [];
   }
   const opts = normalize(file, args, options);
-  if (opts.options.signal?.aborted) throw makeAbortError(opts.options.signal);
+  validateAbortSignal(opts.options.signal, 'options.signal');
   const child = new ChildProcess();
   child.spawnfile = opts.argv[0];
   child.spawnargs = opts.argv;
@@ -230,10 +231,16 @@ export function spawn(file, args, options) {
   attach(child, id, modes);
   const signal = opts.options.signal;
   if (signal) {
-    signal.addEventListener('abort', () => {
-      child.kill(opts.options.killSignal);
-      child.emit('error', makeAbortError(signal));
-    });
+    // As Node: an aborted signal kills the child on the next tick; the error comes only if
+    // the kill was delivered.
+    const onAbort = () => {
+      if (child.kill(opts.options.killSignal)) child.emit('error', makeAbortError(signal));
+    };
+    if (signal.aborted) nextTick(onAbort);
+    else {
+      signal.addEventListener('abort', onAbort, { once: true });
+      child.once('exit', () => signal.removeEventListener('abort', onAbort));
+    }
   }
   if (opts.options.timeout > 0) {
     const timer = setTimeout(() => child.kill(opts.options.killSignal), opts.options.timeout);
@@ -326,14 +333,23 @@ export function execFile(file, ...rest) {
   return runCollected(file, parsed.args, parsed.options, parsed.callback, command);
 }
 
+// As Node's: argument errors throw at the call; the promise carries the child as `child`, and
+// a failure carries the output as `stdout`/`stderr`.
 function promisified(run) {
-  return (...args) =>
-    new PromiseCtor((resolve, reject) => {
-      run(...args, (err, stdout, stderr) => {
-        if (err) reject(err);
-        else resolve({ stdout, stderr });
-      });
+  return (...args) => {
+    let settle;
+    const promise = new PromiseCtor((resolve, reject) => {
+      settle = { resolve, reject };
     });
+    promise.child = run(...args, (err, stdout, stderr) => {
+      if (err) {
+        err.stdout = stdout;
+        err.stderr = stderr;
+        settle.reject(err);
+      } else settle.resolve({ stdout, stderr });
+    });
+    return promise;
+  };
 }
 ObjectDefineProperty(exec, SymbolFor('nodejs.util.promisify.custom'), {
   __proto__: null,
