@@ -9,11 +9,13 @@
 import { bridge } from 'agentos:bridge';
 import {
   ArrayIsArray,
+  ArrayPrototypeJoin,
   ErrorCtor,
   ObjectDefineProperty,
   ObjectKeys,
   ObjectSetPrototypeOf,
   PromiseCtor,
+  RangeErrorCtor,
   SymbolFor,
   TypeErrorCtor,
 } from '../js/00_primordials.js';
@@ -250,11 +252,6 @@ export function spawn(file, args, options) {
   return child;
 }
 
-function decode(chunks, encoding) {
-  const all = Buffer.concat(chunks);
-  return encoding && encoding !== 'buffer' ? all.toString(encoding) : all;
-}
-
 function execArgs(args, hasArgs) {
   let rest = args;
   const out = { args: [], options: {}, callback: undefined };
@@ -272,48 +269,63 @@ function execArgs(args, hasArgs) {
   return out;
 }
 
+// As Node's execFile: output read as strings in `encoding` (unless 'buffer'), each stream cut
+// at `maxBuffer` (counted in bytes) and the child killed past it.
 function runCollected(file, args, options, callback, command) {
-  const encoding = options.encoding === undefined ? 'utf8' : options.encoding;
+  const asked = options.encoding === undefined ? 'utf8' : options.encoding;
+  const encoding = asked !== 'buffer' && Buffer.isEncoding(asked) ? asked : null;
   const maxBuffer = options.maxBuffer === undefined ? 1024 * 1024 : options.maxBuffer;
   const child = spawn(file, args, { ...options, stdio: 'pipe' });
   const out = [];
   const err = [];
-  let size = 0;
   let overflow = null;
-  const collect = (list, name) => (chunk) => {
-    size += chunk.length;
-    if (size > maxBuffer && overflow === null) {
-      overflow = new ErrorCtor(`${name} maxBuffer length exceeded`);
-      overflow.code = 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER';
-      child.kill(options.killSignal);
-      return;
-    }
-    listPush(list, chunk);
+  const collect = (stream, list, name) => {
+    if (encoding) stream.setEncoding(encoding);
+    let length = 0;
+    stream.on('data', (chunk) => {
+      const text = stream.readableEncoding;
+      const size = text ? Buffer.byteLength(chunk, text) : chunk.length;
+      length += size;
+      if (length <= maxBuffer) return listPush(list, chunk);
+      const keep = maxBuffer - (length - size);
+      listPush(list, chunk.slice(0, keep));
+      if (overflow === null) {
+        overflow = makeNodeError(
+          RangeErrorCtor,
+          'ERR_CHILD_PROCESS_STDIO_MAXBUFFER',
+          `${name} maxBuffer length exceeded`,
+        );
+        child.kill(options.killSignal);
+      }
+    });
   };
-  if (child.stdout) child.stdout.on('data', collect(out, 'stdout'));
-  if (child.stderr) child.stderr.on('data', collect(err, 'stderr'));
+  if (child.stdout) collect(child.stdout, out, 'stdout');
+  if (child.stderr) collect(child.stderr, err, 'stderr');
   let done = false;
   const finish = (error, code, signal) => {
     if (done) return;
     done = true;
-    const stdout = decode(out, encoding);
-    const stderr = decode(err, encoding);
-    if (!error && (overflow || code !== 0 || signal !== null)) {
-      error = overflow || new ErrorCtor(`Command failed: ${command}\n${stderr}`);
+    const stdout = joined(out, encoding || child.stdout?.readableEncoding);
+    const stderr = joined(err, encoding || child.stderr?.readableEncoding);
+    if (!error && overflow) error = overflow;
+    else if (!error && (code !== 0 || signal !== null)) {
+      error = new ErrorCtor(`Command failed: ${command}\n${stderr}`);
       error.code = code === null ? undefined : code;
       error.killed = child.killed;
       error.signal = signal;
-      error.cmd = command;
     }
-    if (error) {
-      error.stdout = stdout;
-      error.stderr = stderr;
-    }
+    if (error) error.cmd = command;
     if (callback) callback(error || null, stdout, stderr);
   };
   child.on('error', (e) => finish(e, null, null));
   child.on('close', (code, signal) => finish(null, code, signal));
   return child;
+}
+
+// Collected output: strings joined, buffers concatenated.
+function joined(chunks, text) {
+  if (text) return ArrayPrototypeJoin(chunks, '');
+  return Buffer.concat(chunks);
 }
 
 export function exec(command, options, callback) {
