@@ -64,7 +64,8 @@ impl Collector {
     }
 
     /// Waits until the child ended, or `give_up` (told whether output overflowed) says to stop
-    /// waiting; asked every `tick` and on every overflow.
+    /// waiting; asked every `tick`, on every overflow, and once more at the end when output
+    /// overflowed (the output and the exit can both come before the first look).
     pub(crate) fn wait(
         &self,
         tick: Duration,
@@ -76,6 +77,9 @@ impl Collector {
                 return None;
             }
             self.changed.wait_until(&mut state, Instant::now() + tick);
+        }
+        if state.overflowed {
+            give_up(true);
         }
         Some(std::mem::take(&mut *state))
     }
@@ -122,7 +126,10 @@ impl Collector {
             _ => &mut state.stderr,
         };
         let room = max.saturating_sub(buf.len());
-        buf.extend_from_slice(&data[..data.len().min(room)]);
+        // As Node's spawnSync, which reads 64 KiB at a time: the read that crosses `maxBuffer`
+        // is kept whole, later ones are dropped.
+        let keep = if room == 0 { 0 } else { room.max(SYNC_READ) };
+        buf.extend_from_slice(&data[..data.len().min(keep)]);
         if data.len() > room {
             state.overflowed = true;
             self.changed.notify_all();
@@ -134,6 +141,9 @@ impl Collector {
         self.changed.notify_all();
     }
 }
+
+/// The size of one read of Node's spawnSync, bytes.
+const SYNC_READ: usize = 64 << 10;
 
 #[cfg(test)]
 mod tests {
@@ -157,6 +167,30 @@ mod tests {
         let rest = c.take(TICK);
         assert_eq!(&rest.stderr[..], b"de");
         assert_eq!(rest.exit, Some((3, 0)));
+    }
+
+    #[test]
+    fn the_output_crossing_max_buffer_is_kept_as_one_read_and_later_output_dropped() {
+        let c = Collector::new(1);
+        c.output(WireStream::Stdout, b"this is stdout\n", || false);
+        c.output(WireStream::Stdout, b"more", || false);
+        let state = c.state.lock();
+        assert_eq!(&state.stdout[..], b"this is stdout\n");
+        assert!(state.overflowed);
+    }
+
+    #[test]
+    fn a_waiter_hears_of_an_overflow_that_came_with_the_exit_before_it_looked() {
+        let c = Collector::new(1);
+        c.output(WireStream::Stdout, b"ab", || false);
+        c.exited(0, 0);
+        let mut told = false;
+        let collected = c.wait(TICK, |overflowed| {
+            told |= overflowed;
+            false
+        });
+        assert!(told);
+        assert_eq!(collected.map(|c| c.exit), Some(Some((0, 0))));
     }
 
     #[test]

@@ -130,7 +130,11 @@ async fn guests_held_past_the_room_for_code_ranges_are_refused_and_the_cell_live
     let sc = room_for_four().await;
     let out = with_victims_output(&sc, seven_at_once(3000)).await;
     assert_eq!(
-        (out.status.code, out.status.error.as_ref(), stdout(&out).as_str()),
+        (
+            out.status.code,
+            out.status.error.as_ref(),
+            stdout(&out).as_str()
+        ),
         (0, None, "after\n"),
         "{}",
         stderr(&out)
