@@ -92,6 +92,19 @@ export function makeInvalidArgType(name, expected, value) {
   );
 }
 
+// Node's ERR_INVALID_ARG_VALUE: "The argument 'name' REASON. Received VALUE" (a property when
+// the name has a dot).
+export function makeInvalidArgValue(name, value, reason = 'is invalid') {
+  const what = StringPrototypeIncludes(name, '.') ? 'property' : 'argument';
+  let inspected = inspect(value);
+  if (inspected.length > 128) inspected = `${StringPrototypeSlice(inspected, 0, 128)}...`;
+  return makeNodeError(
+    TypeErrorCtor,
+    'ERR_INVALID_ARG_VALUE',
+    `The ${what} '${name}' ${reason}. Received ${inspected}`,
+  );
+}
+
 export function makeOutOfRange(name, range, value) {
   return makeNodeError(
     RangeErrorCtor,

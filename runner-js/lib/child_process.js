@@ -16,11 +16,17 @@ import {
   ObjectSetPrototypeOf,
   PromiseCtor,
   RangeErrorCtor,
+  StringPrototypeIncludes,
   SymbolFor,
   TypeErrorCtor,
 } from '../js/00_primordials.js';
 import { listPush } from '../js/01_helpers.js';
-import { makeAbortError, makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
+import {
+  makeAbortError,
+  makeInvalidArgType,
+  makeInvalidArgValue,
+  makeNodeError,
+} from '../js/06_errors.js';
 import { nextTick } from '../js/21_ticks.js';
 import { onChildEvent } from '../js/29_children.js';
 import { cjsBuiltin } from '../js/51_cjs_builtins.js';
@@ -53,8 +59,42 @@ function signalName(n) {
 }
 
 // The child's argv, cwd and environment ("K=V" strings) from Node's arguments.
+// As Node's validateArgumentNullCheck: no NUL inside a string that becomes argv, env or a path.
+function nullCheck(value, name) {
+  if (typeof value === 'string' && StringPrototypeIncludes(value, '\u0000')) {
+    throw makeInvalidArgValue(name, value, 'must be a string without null bytes');
+  }
+}
+
+function nullChecks(options, args) {
+  for (let i = 0; i < args.length; i++) nullCheck(args[i], `args[${i}]`);
+  if (
+    options.cwd !== undefined &&
+    options.cwd !== null &&
+    StringPrototypeIncludes(`${options.cwd}`, '\u0000')
+  ) {
+    throw makeInvalidArgValue(
+      'options.cwd',
+      options.cwd,
+      'must be a string, Uint8Array, or URL without null bytes',
+    );
+  }
+  nullCheck(options.argv0, 'options.argv0');
+  nullCheck(options.shell, 'options.shell');
+  const env = options.env;
+  if (env === undefined || env === null) return;
+  const keys = ObjectKeys(env);
+  for (let i = 0; i < keys.length; i++) {
+    const value = env[keys[i]];
+    if (value === undefined) continue;
+    nullCheck(keys[i], `options.env['${keys[i]}']`);
+    nullCheck(value, `options.env['${keys[i]}']`);
+  }
+}
+
 function normalize(file, args, options) {
   if (typeof file !== 'string') throw makeInvalidArgType('file', 'string', file);
+  nullCheck(file, 'file');
   if (file.length === 0) {
     throw makeNodeError(
       TypeErrorCtor,
@@ -66,6 +106,7 @@ function normalize(file, args, options) {
   else if (!ArrayIsArray(args)) throw makeInvalidArgType('args', 'Array', args);
   if (options === undefined || options === null) options = {};
   else if (typeof options !== 'object') throw makeInvalidArgType('options', 'object', options);
+  nullChecks(options, args);
   let argv = [file];
   for (let i = 0; i < args.length; i++) listPush(argv, `${args[i]}`);
   if (options.shell) {
@@ -478,6 +519,20 @@ export function execFileSync(file, args, options) {
   return checkSync(result, [file, ...(args || [])].join(' '));
 }
 
-export function fork() {
+// Arguments are checked as Node's fork checks them (so a bad call throws its own error); a
+// valid one is refused: there is no IPC channel.
+export function fork(modulePath, args, options) {
+  if (args !== undefined && args !== null && typeof args === 'object' && !ArrayIsArray(args)) {
+    options = args;
+    args = undefined;
+  }
+  if (options === undefined || options === null) options = {};
+  nullCheck(options.execPath, 'options.execPath');
+  const execArgv = ArrayIsArray(options.execArgv) ? options.execArgv : [];
+  for (let i = 0; i < execArgv.length; i++) nullCheck(execArgv[i], `options.execArgv[${i}]`);
+  normalize('node', [modulePath, ...(ArrayIsArray(args) ? args : [])], {
+    ...options,
+    shell: false,
+  });
   throw notSupported('child_process.fork');
 }
