@@ -195,18 +195,20 @@ fn prepare_and_run(
         Err(e) => return refuse(e, pending, register),
     };
     let NewIsolate {
-        mut isolate,
+        isolate,
         budget,
         lease,
     } = created;
-    // Declared before the isolate so it is dropped after it: V8 may call into it until disposal
-    // (and the code range is only free once the isolate is gone).
+    // Both declared before the isolate so they are dropped after it on every path, an early
+    // return included: V8 may call into the heap guard until disposal, and the code range is
+    // only free once the isolate is gone.
     let _lease = lease;
     #[expect(
         clippy::needless_late_init,
         reason = "the declaration order fixes the drop order"
     )]
     let heap: Box<HeapGuard>;
+    let mut isolate = isolate;
     heap = HeapGuard::install(&mut isolate, heap_mb, budget);
     let after = {
         let t = phases.lap("isolate_create", started);
