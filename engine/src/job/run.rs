@@ -318,15 +318,19 @@ impl Run<'_> {
 
     /// No guest could be prepared: the reason goes to stderr, as a shell reports a failed fork.
     fn unprepared(&self, error: &PrepareError) -> Outcome {
-        let line = Bytes::from(format!("{error}\n"));
-        self.sink.output(self.id, Stream::Stderr, line);
+        self.to_stderr(&error.to_string());
         error.outcome()
+    }
+
+    /// One line of the sidecar's own on the guest's stderr.
+    fn to_stderr(&self, message: &str) {
+        let line = Bytes::from(format!("{message}\n"));
+        self.sink.output(self.id, Stream::Stderr, line);
     }
 
     /// A failure the guest would see as a shell does (message on stderr), with its typed code.
     fn failed(&self, code: ErrorCode, message: String, exit_code: i32) -> Outcome {
-        let line = Bytes::from(format!("{message}\n"));
-        self.sink.output(self.id, Stream::Stderr, line);
+        self.to_stderr(&message);
         Outcome::Failed {
             code,
             message,
