@@ -7,9 +7,11 @@ import { bridge } from 'agentos:bridge';
 import { internals, LAZY_BUILTINS } from 'agentos:lazy';
 import {
   ArrayPrototypeIncludes,
+  ArrayPrototypePush,
   ErrorCtor,
   globalObject,
   MapCtor,
+  MapPrototypeDelete,
   MapPrototypeGet,
   MapPrototypeSet,
   ObjectDefineProperty,
@@ -24,6 +26,7 @@ const loadBuiltin = bridge.loadBuiltin;
 const loaded = new MapCtor(); // name -> the factory's exports
 const loading = new SetCtor();
 const guestViews = new MapCtor(); // name -> what require() returns
+const onLoad = new MapCtor(); // name -> [callback]: run with the exports once it loads
 
 /** True for a lazy builtin a guest may require. */
 export function isLazyBuiltin(name) {
@@ -51,7 +54,24 @@ export function loadLazyBuiltin(name) {
     SetPrototypeDelete(loading, name);
   }
   MapPrototypeSet(loaded, name, exports);
+  const callbacks = MapPrototypeGet(onLoad, name);
+  if (callbacks !== undefined) {
+    MapPrototypeDelete(onLoad, name);
+    for (let i = 0; i < callbacks.length; i++) callbacks[i](exports);
+  }
   return exports;
+}
+
+/**
+ * Calls `callback` with the exports of lazy builtin `name` once it has loaded (at once when it
+ * already has), without loading it: a builtin that can wait for another until a guest needs it.
+ */
+export function whenLazyBuiltinLoaded(name, callback) {
+  const done = MapPrototypeGet(loaded, name);
+  if (done !== undefined) return callback(done);
+  const callbacks = MapPrototypeGet(onLoad, name);
+  if (callbacks === undefined) MapPrototypeSet(onLoad, name, [callback]);
+  else ArrayPrototypePush(callbacks, callback);
 }
 
 /** What `require(name)` returns for lazy builtin `name`. */
