@@ -1,18 +1,21 @@
-// lib/dns.js: `lookup`, `resolve4`, `resolve6` (and `promises`) through the exec's network
-// policy; the record types beyond addresses need a DNS client and are not supported yet.
-import { lookup, promised, resolveFamily } from './internal__dns_lookup.js';
+// lib/dns.js: `lookup` through the exec's network policy (the sidecar's resolver), and
+// `Resolver` with the module's own `resolve*`/`reverse`/`getServers`/`setServers` on a default
+// one (lib/internal__dns_resolver.js); `promises` is `require('dns/promises')`.
+import { FunctionPrototypeBind } from '../js/00_primordials.js';
+import { loadLazyBuiltin } from '../js/49_lazy.js';
+import { lookup } from './internal__dns_lookup.js';
 import { dnsFunctions, dnsValues } from './internal__dns_names.js';
+import { defaultResolver, QUERY_METHODS, Resolver } from './internal__dns_resolver.js';
 import { unsupportedModule } from './internal__unsupported.js';
 
-const resolve4 = resolveFamily(4);
-const resolve6 = resolveFamily(6);
 const dns = unsupportedModule('dns', dnsFunctions, dnsValues);
 dns.lookup = lookup;
-dns.resolve4 = resolve4;
-dns.resolve6 = resolve6;
-const promises = unsupportedModule('dns.promises', dnsFunctions, dnsValues);
-promises.lookup = promised(lookup, true);
-promises.resolve4 = promised(resolve4, false);
-promises.resolve6 = promised(resolve6, false);
-dns.promises = promises;
+dns.Resolver = Resolver;
+dns.getServers = FunctionPrototypeBind(Resolver.prototype.getServers, defaultResolver);
+dns.setServers = FunctionPrototypeBind(Resolver.prototype.setServers, defaultResolver);
+for (let i = 0; i < QUERY_METHODS.length; i++) {
+  const name = QUERY_METHODS[i];
+  dns[name] = FunctionPrototypeBind(Resolver.prototype[name], defaultResolver);
+}
+dns.promises = loadLazyBuiltin('dns/promises').moduleExports;
 export const moduleExports = dns;

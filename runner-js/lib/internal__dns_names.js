@@ -1,4 +1,5 @@
-// lib/internal__dns_names.js: the API names of `dns` and `dns/promises` (all unsupported).
+// lib/internal__dns_names.js: the API names of `dns` and `dns/promises` (each unsupported until
+// lib/dns.js or lib/dns__promises.js replaces it) and their constants.
 
 export const dnsFunctions = [
   'lookup',

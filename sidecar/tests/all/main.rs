@@ -22,6 +22,7 @@ mod net_servers;
 mod node_conformance;
 mod node_console;
 mod node_crypto;
+mod node_dns;
 mod node_domain;
 mod node_rejections;
 mod node_surface;

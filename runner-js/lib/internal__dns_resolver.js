@@ -1,0 +1,426 @@
+// lib/internal__dns_resolver.js: Node's `dns.Resolver` (and the default one behind `dns.resolve*`):
+// queries over UDP to the servers `setServers` named, with Node's answers and error codes. The
+// datagrams are the guest's own (`dgram`), so they reach what `dgram` reaches: DNS servers on the
+// exec's virtual network; a server elsewhere fails with dgram's typed error in the message.
+//
+// Until servers are set, a resolver has none (the host's resolvers are not the guest's to
+// see): `resolve4`/`resolve6` then answer from the sidecar's resolver, as `dns.lookup` does, and
+// the other record types fail with ECONNREFUSED, as c-ares does with no server to ask.
+// Not done: TCP retries of truncated answers (the UDP answers are used as they are) and
+// `lookupService`.
+import {
+  ArrayIsArray,
+  ArrayPrototypeIndexOf,
+  ArrayPrototypePush,
+  ArrayPrototypeSplice,
+  ErrorCtor,
+  FunctionPrototypeCall,
+  MathFloor,
+  MathMin,
+  MathRandom,
+  NumberParseInt,
+  PromiseCtor,
+  ReflectApply,
+  RegExpPrototypeExec,
+  StringPrototypeSlice,
+  StringPrototypeSplit,
+  SymbolCtor,
+  TypeErrorCtor,
+} from '../js/00_primordials.js';
+import { makeInvalidArgType, makeInvalidArgValue, makeNodeError } from '../js/06_errors.js';
+import { nextTick } from '../js/21_ticks.js';
+import { clearTimeout, setTimeout } from '../js/24_timers.js';
+import { loadLazyBuiltin } from '../js/49_lazy.js';
+import { validateInt32 } from './internal__crypto_util.js';
+import { resolveFamily } from './internal__dns_lookup.js';
+import { BadMessage, decodeResponse, encodeQuery, TYPES } from './internal__dns_wire.js';
+import { isIP, isIPv4, isIPv6 } from './internal__net_values.js';
+
+const IANA_DNS_PORT = 53;
+const DEFAULT_TIMEOUT_MS = 2000;
+const DEFAULT_TRIES = 4;
+const IPV6_BRACKETS = /^\[([^[\]]*)\]/;
+const ADDRESS_PORT = /(^.+?)(?::(\d+))?$/;
+const RCODES = ['', 'EFORMERR', 'ESERVFAIL', 'ENOTFOUND', 'ENOTIMP', 'EREFUSED'];
+const kState = SymbolCtor('dns resolver state');
+
+/** Node's dnsException for a query: `${syscall} ${code} ${hostname}`. */
+function dnsError(code, syscall, hostname) {
+  const err = new ErrorCtor(`${syscall} ${code}${hostname ? ` ${hostname}` : ''}`);
+  err.errno = undefined;
+  err.code = code;
+  err.syscall = syscall;
+  if (hostname) err.hostname = hostname;
+  return err;
+}
+
+/** A query's error for its socket's `err`, saying why (a server off the exec's network, say). */
+function socketError(err, syscall, hostname) {
+  const out = dnsError(err.code || 'ECONNREFUSED', syscall, hostname);
+  if (err.message) out.message += ` (${err.message})`;
+  return out;
+}
+
+/** The servers of `setServers`, as [family, address, port], or throws as Node. */
+function parseServers(servers) {
+  if (!ArrayIsArray(servers)) throw makeInvalidArgType('servers', 'an instance of Array', servers);
+  const out = [];
+  for (let i = 0; i < servers.length; i++) {
+    const serv = servers[i];
+    if (typeof serv !== 'string') throw makeInvalidArgType(`servers[${i}]`, 'string', serv);
+    ArrayPrototypePush(out, parseServer(serv));
+  }
+  return out;
+}
+
+function parseServer(serv) {
+  const family = isIP(serv);
+  if (family !== 0) return [family, serv, IANA_DNS_PORT];
+  const bracketed = RegExpPrototypeExec(IPV6_BRACKETS, serv);
+  if (bracketed !== null && isIP(bracketed[1]) !== 0) {
+    const split = RegExpPrototypeExec(ADDRESS_PORT, serv);
+    const port = split !== null && split[2] !== undefined ? NumberParseInt(split[2]) : 0;
+    return [isIP(bracketed[1]), bracketed[1], port || IANA_DNS_PORT];
+  }
+  const split = RegExpPrototypeExec(ADDRESS_PORT, serv);
+  if (split !== null && isIP(split[1]) !== 0) {
+    const port = split[2] === undefined ? IANA_DNS_PORT : NumberParseInt(split[2]);
+    return [isIP(split[1]), split[1], port];
+  }
+  throw makeNodeError(TypeErrorCtor, 'ERR_INVALID_IP_ADDRESS', `Invalid IP address: ${serv}`);
+}
+
+function formatServer(server) {
+  if (server[2] === IANA_DNS_PORT) return server[1];
+  return server[0] === 6 ? `[${server[1]}]:${server[2]}` : `${server[1]}:${server[2]}`;
+}
+
+/** The answers of a response as `resolve*` returns them for `type`; null when there are none. */
+function shape(answers, type, ttl) {
+  const out = [];
+  for (let i = 0; i < answers.length; i++) {
+    const a = answers[i];
+    if (type === 'ANY') {
+      if (a.type !== 'A' && a.type !== 'AAAA') a.ttl = undefined;
+      if (a.ttl === undefined) delete a.ttl;
+      ArrayPrototypePush(out, a);
+      continue;
+    }
+    if (a.type !== type) continue;
+    delete a.type;
+    if (type === 'A' || type === 'AAAA') ArrayPrototypePush(out, ttl ? a : a.address);
+    else if (type === 'CNAME' || type === 'NS' || type === 'PTR') ArrayPrototypePush(out, a.value);
+    else if (type === 'TXT') ArrayPrototypePush(out, a.entries);
+    else if (type === 'SOA') return a;
+    else ArrayPrototypePush(out, a);
+  }
+  return out.length === 0 ? null : out;
+}
+
+/**
+ * Registers a query of `state` that `cancel()` can end: returns `done(err, value)`, which calls
+ * `callback` once (never after a cancel); a cancel calls `stop()` then `callback` (ECANCELLED).
+ */
+function track(state, syscall, hostname, callback, stop) {
+  const pending = {
+    cancel() {
+      stop();
+      done(dnsError('ECANCELLED', syscall, hostname));
+    },
+  };
+  ArrayPrototypePush(state.pending, pending);
+  function done(err, value) {
+    const index = ArrayPrototypeIndexOf(state.pending, pending);
+    if (index === -1) return;
+    ArrayPrototypeSplice(state.pending, index, 1);
+    if (err) callback(err);
+    else callback(null, value);
+  }
+  return done;
+}
+
+/** One query: every try of every server in turn, until an answer, an error or a cancel. */
+function query(resolver, hostname, type, ttl, syscall, callback) {
+  const state = resolver[kState];
+  const servers = state.servers;
+  const id = MathFloor(MathRandom() * 0x10000);
+  const message = encodeQuery(id, hostname, TYPES[type]);
+  if (servers.length === 0 || message === null) {
+    const err = dnsError(message === null ? 'EBADNAME' : 'ECONNREFUSED', syscall, hostname);
+    nextTick(callback, err);
+    return;
+  }
+  const dgram = loadLazyBuiltin('dgram');
+  let attempt = 0;
+  let socket = null;
+  let timer = null;
+  const done = track(state, syscall, hostname, callback, () => finish());
+  function finish(err, value) {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    if (socket !== null) socket.close();
+    socket = null;
+    if (err !== undefined) done(err, value);
+  }
+  function onMessage(bytes) {
+    let response;
+    try {
+      response = decodeResponse(bytes);
+    } catch (e) {
+      if (!(e instanceof BadMessage)) throw e;
+      return finish(dnsError('EBADRESP', syscall, hostname));
+    }
+    if (response.id !== id) return; // not ours: keep waiting
+    if (response.rcode !== 0) {
+      return finish(dnsError(RCODES[response.rcode] || 'ESERVFAIL', syscall, hostname));
+    }
+    const value = shape(response.answers, type, ttl);
+    if (value === null) return finish(dnsError('ENODATA', syscall, hostname));
+    finish(null, value);
+  }
+  function next() {
+    if (socket !== null) socket.close();
+    socket = null;
+    if (attempt >= state.tries * servers.length) {
+      return finish(dnsError('ETIMEOUT', syscall, hostname));
+    }
+    const server = servers[attempt % servers.length];
+    // As c-ares: the wait doubles with each round of the servers, up to maxTimeout when set.
+    let wait = state.timeout * 2 ** MathFloor(attempt / servers.length);
+    if (state.maxTimeout > 0) wait = MathMin(wait, state.maxTimeout);
+    attempt++;
+    socket = dgram.createSocket(server[0] === 6 ? 'udp6' : 'udp4');
+    socket.on('message', onMessage);
+    socket.on('error', (err) => finish(socketError(err, syscall, hostname)));
+    socket.send(message, server[2], server[1]);
+    timer = setTimeout(next, wait);
+  }
+  next();
+}
+
+/** A `resolve*` method: Node's argument checks, then the query (or the sidecar's lookup). */
+function resolveMethod(type, syscall) {
+  const system = type === 'A' ? resolveFamily(4) : type === 'AAAA' ? resolveFamily(6) : null;
+  return function (name, options, callback) {
+    if (arguments.length <= 2) {
+      callback = options;
+      options = undefined;
+    }
+    if (typeof name !== 'string') throw makeInvalidArgType('name', 'string', name);
+    if (typeof callback !== 'function') throw makeInvalidArgType('callback', 'Function', callback);
+    const ttl = !!options?.ttl;
+    const resolver = this instanceof Resolver ? this : defaultResolver;
+    const state = resolver[kState];
+    if (system !== null && state.servers.length === 0 && !ttl) {
+      system(
+        name,
+        track(state, syscall, name, callback, () => {}),
+      );
+      return {};
+    }
+    query(resolver, name, type, ttl, syscall, callback);
+    return {};
+  };
+}
+
+function reverseName(ip) {
+  if (isIPv4(ip)) {
+    const parts = StringPrototypeSplit(ip, '.');
+    return `${parts[3]}.${parts[2]}.${parts[1]}.${parts[0]}.in-addr.arpa`;
+  }
+  if (!isIPv6(ip)) return null;
+  const groups = expandIPv6(ip);
+  let name = '';
+  for (let i = groups.length - 1; i >= 0; i--) name += `${groups[i]}.`;
+  return `${name}ip6.arpa`;
+}
+
+/** The 32 hex digits of IPv6 address `ip` (already validated). */
+function expandIPv6(ip) {
+  const halves = StringPrototypeSplit(ip, '::');
+  const head = halves[0] === '' ? [] : StringPrototypeSplit(halves[0], ':');
+  const tail = halves.length > 1 && halves[1] !== '' ? StringPrototypeSplit(halves[1], ':') : [];
+  const groups = [];
+  for (let i = 0; i < head.length; i++) ArrayPrototypePush(groups, head[i]);
+  for (let i = head.length + tail.length; i < 8; i++) ArrayPrototypePush(groups, '0');
+  for (let i = 0; i < tail.length; i++) ArrayPrototypePush(groups, tail[i]);
+  let digits = '';
+  for (let i = 0; i < groups.length; i++) digits += StringPrototypeSlice(`0000${groups[i]}`, -4);
+  return StringPrototypeSplit(digits, '');
+}
+
+/** Node's dns.Resolver (callback form). */
+export class Resolver {
+  constructor(options = undefined) {
+    let timeout = -1;
+    let tries = DEFAULT_TRIES;
+    let maxTimeout = 0;
+    if (options !== undefined && options !== null) {
+      if (options.timeout !== undefined) {
+        validateInt32(options.timeout, 'options.timeout', -1);
+        timeout = options.timeout;
+      }
+      if (options.maxTimeout !== undefined) {
+        validateInt32(options.maxTimeout, 'options.maxTimeout', 0);
+        maxTimeout = options.maxTimeout;
+      }
+      if (options.tries !== undefined) {
+        validateInt32(options.tries, 'options.tries', 1);
+        tries = options.tries;
+      }
+    }
+    this[kState] = {
+      servers: [],
+      pending: [],
+      timeout: timeout === -1 ? DEFAULT_TIMEOUT_MS : timeout,
+      maxTimeout,
+      tries,
+      local: [undefined, undefined],
+    };
+  }
+
+  cancel() {
+    const pending = ArrayPrototypeSplice(this[kState].pending, 0);
+    for (let i = 0; i < pending.length; i++) {
+      ArrayPrototypePush(this[kState].pending, pending[i]);
+      pending[i].cancel();
+    }
+  }
+
+  getServers() {
+    const out = [];
+    const servers = this[kState].servers;
+    for (let i = 0; i < servers.length; i++) ArrayPrototypePush(out, formatServer(servers[i]));
+    return out;
+  }
+
+  setServers(servers) {
+    const parsed = parseServers(servers);
+    // As c-ares; the module's own setServers replaces its default resolver instead (Node's).
+    if (this[kState].pending.length > 0 && this !== defaultResolver) {
+      throw makeNodeError(
+        ErrorCtor,
+        'ERR_DNS_SET_SERVERS_FAILED',
+        `c-ares failed to set servers: "There are pending queries." [${servers}]`,
+      );
+    }
+    this[kState].servers = parsed;
+  }
+
+  setLocalAddress(ipv4, ipv6) {
+    if (typeof ipv4 !== 'string') throw makeInvalidArgType('ipv4', 'string', ipv4);
+    if (typeof ipv6 !== 'string' && ipv6 !== undefined) {
+      throw makeInvalidArgType('ipv6', ['String', 'undefined'], ipv6);
+    }
+    // As c-ares: one address of either family, or an IPv4 then an IPv6 one.
+    const first = isIP(ipv4);
+    if (first === 0 || (ipv6 !== undefined && (first !== 4 || !isIPv6(ipv6)))) {
+      throw makeInvalidArgValue('ipv4', ipv4, 'is an invalid IP address');
+    }
+    this[kState].local = [ipv4, ipv6];
+  }
+
+  resolve(hostname, rrtype, callback) {
+    let method;
+    if (typeof rrtype === 'string') method = RESOLVE_BY_TYPE[rrtype];
+    else if (typeof rrtype === 'function') {
+      method = RESOLVE_BY_TYPE.A;
+      callback = rrtype;
+    } else throw makeInvalidArgType('rrtype', 'string', rrtype);
+    if (typeof method !== 'function') throw makeInvalidArgValue('rrtype', rrtype);
+    return FunctionPrototypeCall(method, this, hostname, callback);
+  }
+
+  reverse(ip, callback) {
+    if (typeof ip !== 'string') throw makeInvalidArgType('ip', 'string', ip);
+    if (typeof callback !== 'function') throw makeInvalidArgType('callback', 'Function', callback);
+    const name = reverseName(ip);
+    if (name === null) {
+      const err = dnsError('EINVAL', 'getHostByAddr', ip);
+      throw err;
+    }
+    query(this, name, 'PTR', false, 'getHostByAddr', (err, value) => {
+      if (err) {
+        err.message = `getHostByAddr ${err.code} ${ip}`;
+        err.hostname = ip;
+      }
+      callback(err, value);
+    });
+    return {};
+  }
+}
+
+const RESOLVE_BY_TYPE = { __proto__: null };
+const METHODS = [
+  ['resolveAny', 'ANY', 'queryAny'],
+  ['resolve4', 'A', 'queryA'],
+  ['resolve6', 'AAAA', 'queryAaaa'],
+  ['resolveCaa', 'CAA', 'queryCaa'],
+  ['resolveCname', 'CNAME', 'queryCname'],
+  ['resolveMx', 'MX', 'queryMx'],
+  ['resolveNs', 'NS', 'queryNs'],
+  ['resolveTxt', 'TXT', 'queryTxt'],
+  ['resolveSrv', 'SRV', 'querySrv'],
+  ['resolvePtr', 'PTR', 'queryPtr'],
+  ['resolveNaptr', 'NAPTR', 'queryNaptr'],
+  ['resolveSoa', 'SOA', 'querySoa'],
+];
+for (let i = 0; i < METHODS.length; i++) {
+  const row = METHODS[i];
+  const method = resolveMethod(row[1], row[2]);
+  Resolver.prototype[row[0]] = method;
+  RESOLVE_BY_TYPE[row[1]] = method;
+}
+
+/** The resolver behind the module's own `resolve*`, `getServers` and `setServers`. */
+export const defaultResolver = new Resolver();
+
+/** A promise form of callback Resolver method `name`, with `this` a callback Resolver. */
+function promiseMethod(name) {
+  return function (...args) {
+    let settle;
+    const promise = new PromiseCtor((resolve, reject) => {
+      settle = (err, value) => (err ? reject(err) : resolve(value));
+    });
+    // Argument errors throw here, as Node's do, rather than rejecting.
+    ArrayPrototypePush(args, settle);
+    ReflectApply(Resolver.prototype[name], this[kState].callbacks, args);
+    return promise;
+  };
+}
+
+/** Node's dns.promises.Resolver. */
+export class PromiseResolver {
+  constructor(options = undefined) {
+    this[kState] = { callbacks: new Resolver(options) };
+  }
+
+  cancel() {
+    this[kState].callbacks.cancel();
+  }
+
+  getServers() {
+    return this[kState].callbacks.getServers();
+  }
+
+  setServers(servers) {
+    this[kState].callbacks.setServers(servers);
+  }
+
+  setLocalAddress(ipv4, ipv6) {
+    this[kState].callbacks.setLocalAddress(ipv4, ipv6);
+  }
+}
+/** The query methods of both resolvers. */
+export const QUERY_METHODS = ['resolve', 'reverse'];
+for (let i = 0; i < METHODS.length; i++) ArrayPrototypePush(QUERY_METHODS, METHODS[i][0]);
+for (let i = 0; i < QUERY_METHODS.length; i++) {
+  PromiseResolver.prototype[QUERY_METHODS[i]] = promiseMethod(QUERY_METHODS[i]);
+}
+
+/** A promise resolver sharing `callbacks`' servers (dns.promises' default). */
+export function promiseResolverOf(callbacks) {
+  const r = new PromiseResolver();
+  r[kState].callbacks = callbacks;
+  return r;
+}
