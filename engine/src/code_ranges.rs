@@ -102,29 +102,14 @@ impl CodeRanges {
         bytes: u64,
         claimant: Claimant,
     ) -> Result<CodeRangeLease, PrepareError> {
-        let deadline = Instant::now() + self.patience;
-        let headroom = match claimant {
-            Claimant::Guest => 0,
-            Claimant::Spare => bytes,
-        };
         let mut held = self.held.lock();
-        while !self.fits(&held, bytes + headroom) {
-            if claimant == Claimant::Spare {
+        match claimant {
+            // A warm worker never waits, and leaves room for one more isolate.
+            Claimant::Spare if !self.fits(&held, bytes.saturating_mul(2)) => {
                 return Err(self.refusal(&held));
             }
-            let evicted = parking_lot::MutexGuard::unlocked(&mut held, || {
-                self.evict.get().is_some_and(|evict| evict())
-            });
-            if self.fits(&held, bytes) {
-                break;
-            }
-            // An evicted worker gives its room back once its isolate is disposed.
-            if self.freed.wait_until(&mut held, deadline).timed_out() && !evicted {
-                if self.fits(&held, bytes) {
-                    break;
-                }
-                return Err(self.refusal(&held));
-            }
+            Claimant::Spare => {}
+            Claimant::Guest => self.wait_for_room(&mut held, bytes)?,
         }
         held.bytes += bytes;
         held.live += 1;
@@ -132,6 +117,31 @@ impl CodeRanges {
             ranges: self.clone(),
             bytes,
         })
+    }
+
+    /// Waits up to `patience` for `bytes` of room, sending idle warm workers home meanwhile.
+    fn wait_for_room(
+        &self,
+        held: &mut parking_lot::MutexGuard<'_, Held>,
+        bytes: u64,
+    ) -> Result<(), PrepareError> {
+        let deadline = Instant::now() + self.patience;
+        loop {
+            if self.fits(held, bytes) {
+                return Ok(());
+            }
+            let evicted = parking_lot::MutexGuard::unlocked(held, || {
+                self.evict.get().is_some_and(|evict| evict())
+            });
+            if self.fits(held, bytes) {
+                return Ok(());
+            }
+            // An evicted worker gives its room back once its isolate is disposed.
+            let timed_out = self.freed.wait_until(held, deadline).timed_out();
+            if timed_out && !evicted && !self.fits(held, bytes) {
+                return Err(self.refusal(held));
+            }
+        }
     }
 
     fn fits(&self, held: &Held, bytes: u64) -> bool {

@@ -58,7 +58,6 @@ function signalName(n) {
   return null;
 }
 
-// The child's argv, cwd and environment ("K=V" strings) from Node's arguments.
 // As Node's validateArgumentNullCheck: no NUL inside a string that becomes argv, env or a path.
 function nullCheck(value, name) {
   if (typeof value === 'string' && StringPrototypeIncludes(value, '\u0000')) {
@@ -81,17 +80,9 @@ function nullChecks(options, args) {
   }
   nullCheck(options.argv0, 'options.argv0');
   nullCheck(options.shell, 'options.shell');
-  const env = options.env;
-  if (env === undefined || env === null) return;
-  const keys = ObjectKeys(env);
-  for (let i = 0; i < keys.length; i++) {
-    const value = env[keys[i]];
-    if (value === undefined) continue;
-    nullCheck(keys[i], `options.env['${keys[i]}']`);
-    nullCheck(value, `options.env['${keys[i]}']`);
-  }
 }
 
+// The child's argv, cwd and environment ("K=V" strings) from Node's arguments.
 function normalize(file, args, options) {
   if (typeof file !== 'string') throw makeInvalidArgType('file', 'string', file);
   nullCheck(file, 'file');
@@ -121,7 +112,10 @@ function normalize(file, args, options) {
   const keys = ObjectKeys(envObject);
   for (let i = 0; i < keys.length; i++) {
     const value = envObject[keys[i]];
-    if (value !== undefined) listPush(env, `${keys[i]}=${value}`);
+    if (value === undefined) continue;
+    nullCheck(keys[i], `options.env['${keys[i]}']`);
+    nullCheck(value, `options.env['${keys[i]}']`);
+    listPush(env, `${keys[i]}=${value}`);
   }
   return { argv, cwd, env, file, args: argv.slice(), options };
 }
