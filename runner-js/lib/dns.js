@@ -1,21 +1,15 @@
 // lib/dns.js: `lookup` through the exec's network policy (the sidecar's resolver), and
 // `Resolver` with the module's own `resolve*`/`reverse`/`getServers`/`setServers` on a default
 // one (lib/internal__dns_resolver.js); `promises` is `require('dns/promises')`.
-import { FunctionPrototypeBind } from '../js/00_primordials.js';
 import { loadLazyBuiltin } from '../js/49_lazy.js';
 import { lookup } from './internal__dns_lookup.js';
 import { dnsFunctions, dnsValues } from './internal__dns_names.js';
-import { defaultResolver, QUERY_METHODS, Resolver } from './internal__dns_resolver.js';
+import { bindResolverMethods, defaultResolver, Resolver } from './internal__dns_resolver.js';
 import { unsupportedModule } from './internal__unsupported.js';
 
 const dns = unsupportedModule('dns', dnsFunctions, dnsValues);
 dns.lookup = lookup;
 dns.Resolver = Resolver;
-dns.getServers = FunctionPrototypeBind(Resolver.prototype.getServers, defaultResolver);
-dns.setServers = FunctionPrototypeBind(Resolver.prototype.setServers, defaultResolver);
-for (let i = 0; i < QUERY_METHODS.length; i++) {
-  const name = QUERY_METHODS[i];
-  dns[name] = FunctionPrototypeBind(Resolver.prototype[name], defaultResolver);
-}
+bindResolverMethods(dns, Resolver.prototype, defaultResolver);
 dns.promises = loadLazyBuiltin('dns/promises').moduleExports;
 export const moduleExports = dns;

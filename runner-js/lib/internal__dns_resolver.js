@@ -14,6 +14,7 @@ import {
   ArrayPrototypePush,
   ArrayPrototypeSplice,
   ErrorCtor,
+  FunctionPrototypeBind,
   FunctionPrototypeCall,
   MathFloor,
   MathMin,
@@ -412,7 +413,7 @@ export class PromiseResolver {
   }
 }
 /** The query methods of both resolvers. */
-export const QUERY_METHODS = ['resolve', 'reverse'];
+const QUERY_METHODS = ['resolve', 'reverse'];
 for (let i = 0; i < METHODS.length; i++) ArrayPrototypePush(QUERY_METHODS, METHODS[i][0]);
 for (let i = 0; i < QUERY_METHODS.length; i++) {
   PromiseResolver.prototype[QUERY_METHODS[i]] = promiseMethod(QUERY_METHODS[i]);
@@ -423,4 +424,17 @@ export function promiseResolverOf(callbacks) {
   const r = new PromiseResolver();
   r[kState].callbacks = callbacks;
   return r;
+}
+
+/**
+ * Puts on module object `target` the methods of `prototype` bound to `resolver`, as Node's
+ * bindDefaultResolver does: `getServers`, `setServers` and every query method.
+ */
+export function bindResolverMethods(target, prototype, resolver) {
+  target.getServers = FunctionPrototypeBind(prototype.getServers, resolver);
+  target.setServers = FunctionPrototypeBind(prototype.setServers, resolver);
+  for (let i = 0; i < QUERY_METHODS.length; i++) {
+    const name = QUERY_METHODS[i];
+    target[name] = FunctionPrototypeBind(prototype[name], resolver);
+  }
 }
