@@ -202,26 +202,31 @@ function query(resolver, hostname, type, ttl, syscall, callback) {
 /** A `resolve*` method: Node's argument checks, then the query (or the sidecar's lookup). */
 function resolveMethod(type, syscall) {
   const system = type === 'A' ? resolveFamily(4) : type === 'AAAA' ? resolveFamily(6) : null;
-  return function (name, options, callback) {
-    if (arguments.length <= 2) {
-      callback = options;
-      options = undefined;
-    }
-    if (typeof name !== 'string') throw makeInvalidArgType('name', 'string', name);
-    if (typeof callback !== 'function') throw makeInvalidArgType('callback', 'Function', callback);
-    const ttl = !!options?.ttl;
-    const resolver = this instanceof Resolver ? this : defaultResolver;
-    const state = resolver[kState];
-    if (system !== null && state.servers.length === 0 && !ttl) {
-      system(
-        name,
-        track(state, syscall, name, callback, () => {}),
-      );
+  // A method named as Node names it (`queryMx`), not a constructor: `new dns.resolveMx()` is a
+  // TypeError, not a query.
+  return {
+    [syscall](name, options, callback) {
+      if (arguments.length <= 2) {
+        callback = options;
+        options = undefined;
+      }
+      if (typeof name !== 'string') throw makeInvalidArgType('name', 'string', name);
+      if (typeof callback !== 'function')
+        throw makeInvalidArgType('callback', 'Function', callback);
+      const ttl = !!options?.ttl;
+      const resolver = this instanceof Resolver ? this : defaultResolver;
+      const state = resolver[kState];
+      if (system !== null && state.servers.length === 0 && !ttl) {
+        system(
+          name,
+          track(state, syscall, name, callback, () => {}),
+        );
+        return {};
+      }
+      query(resolver, name, type, ttl, syscall, callback);
       return {};
-    }
-    query(resolver, name, type, ttl, syscall, callback);
-    return {};
-  };
+    },
+  }[syscall];
 }
 
 function reverseName(ip) {
@@ -378,16 +383,20 @@ export const defaultResolver = new Resolver();
 
 /** A promise form of callback Resolver method `name`, with `this` a callback Resolver. */
 function promiseMethod(name) {
-  return function (...args) {
-    let settle;
-    const promise = new PromiseCtor((resolve, reject) => {
-      settle = (err, value) => (err ? reject(err) : resolve(value));
-    });
-    // Argument errors throw here, as Node's do, rather than rejecting.
-    ArrayPrototypePush(args, settle);
-    ReflectApply(Resolver.prototype[name], this[kState].callbacks, args);
-    return promise;
+  // A method, not a constructor (as each is in the callback Resolver).
+  const methods = {
+    [name](...args) {
+      let settle;
+      const promise = new PromiseCtor((resolve, reject) => {
+        settle = (err, value) => (err ? reject(err) : resolve(value));
+      });
+      // Argument errors throw here, as Node's do, rather than rejecting.
+      ArrayPrototypePush(args, settle);
+      ReflectApply(Resolver.prototype[name], this[kState].callbacks, args);
+      return promise;
+    },
   };
+  return methods[name];
 }
 
 /** Node's dns.promises.Resolver. */
