@@ -42,18 +42,33 @@ pub fn import(spec: &Value, args: Args<'_>) -> Result<Value, KeyError> {
 
 fn from_pem(input: &[u8], pass: Option<&[u8]>) -> Result<Parsed, KeyError> {
     let block = pem::parse(input).map_err(|_| KeyError::Unsupported)?;
-    let body = match block.headers().get("DEK-Info") {
-        Some(info) => legacy_decrypt(info, block.contents(), pass)?,
-        None => block.contents().to_vec(),
-    };
-    match block.tag() {
-        "PRIVATE KEY" => Ok(Parsed::Private(Private::from_pkcs8(&body)?)),
-        "ENCRYPTED PRIVATE KEY" => Ok(Parsed::Private(decrypt_pkcs8(&body, pass)?)),
-        "RSA PRIVATE KEY" => Ok(Parsed::Private(rsa_private(&body)?)),
-        "EC PRIVATE KEY" => Ok(Parsed::Private(sec1_private(&body)?)),
-        "PUBLIC KEY" => Ok(Parsed::Public(Public::from_spki(&body)?)),
-        "RSA PUBLIC KEY" => Ok(Parsed::Public(rsa_public(&body)?)),
-        "CERTIFICATE" => Ok(Parsed::Public(certificate_key(&body)?)),
+    match block.headers().get("DEK-Info") {
+        Some(info) => {
+            let body = legacy_decrypt(info, block.contents(), pass)?;
+            pem_body(block.tag(), &body, pass).map_err(garbled_is_bad_decrypt)
+        }
+        None => pem_body(block.tag(), block.contents(), pass),
+    }
+}
+
+/// A body decrypted with a wrong passphrase passes the padding check about once in 256 tries
+/// and then fails to parse: that is still a wrong passphrase, as the caller is told.
+fn garbled_is_bad_decrypt(err: KeyError) -> KeyError {
+    match err {
+        KeyError::Unsupported => KeyError::BadDecrypt,
+        other => other,
+    }
+}
+
+fn pem_body(tag: &str, body: &[u8], pass: Option<&[u8]>) -> Result<Parsed, KeyError> {
+    match tag {
+        "PRIVATE KEY" => Ok(Parsed::Private(Private::from_pkcs8(body)?)),
+        "ENCRYPTED PRIVATE KEY" => Ok(Parsed::Private(decrypt_pkcs8(body, pass)?)),
+        "RSA PRIVATE KEY" => Ok(Parsed::Private(rsa_private(body)?)),
+        "EC PRIVATE KEY" => Ok(Parsed::Private(sec1_private(body)?)),
+        "PUBLIC KEY" => Ok(Parsed::Public(Public::from_spki(body)?)),
+        "RSA PUBLIC KEY" => Ok(Parsed::Public(rsa_public(body)?)),
+        "CERTIFICATE" => Ok(Parsed::Public(certificate_key(body)?)),
         _ => Err(KeyError::Unsupported),
     }
 }
@@ -102,7 +117,7 @@ fn decrypt_pkcs8(der: &[u8], pass: Option<&[u8]>) -> Result<Private, KeyError> {
     let info = EncryptedPrivateKeyInfo::from_der(der).map_err(|_| KeyError::Unsupported)?;
     let pass = pass.ok_or(KeyError::PassphraseRequired)?;
     let plain = info.decrypt(pass).map_err(|_| KeyError::BadDecrypt)?;
-    Private::from_pkcs8(plain.as_bytes())
+    Private::from_pkcs8(plain.as_bytes()).map_err(garbled_is_bad_decrypt)
 }
 
 /// OpenSSL's `EVP_BytesToKey` with MD5 and one round (the legacy PEM key derivation).
