@@ -40,7 +40,9 @@ pub(crate) struct HttpAsk {
     pub url: String,
 }
 
-fn is_local(host: &Host) -> bool {
+/// True for the names and addresses that stay on the exec's virtual network when something
+/// there listens: `localhost`, loopback, the unspecified address.
+pub(crate) fn is_local(host: &Host) -> bool {
     match host {
         Host::Name(_) => host.is_localhost_name(),
         Host::Ip(ip) => ip.is_loopback() || ip.is_unspecified(),

@@ -8,6 +8,7 @@
 pub mod ca;
 mod connector;
 mod decode;
+pub mod dns;
 pub mod error;
 pub mod events;
 mod exec;

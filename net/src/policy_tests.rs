@@ -303,6 +303,7 @@ fn rules_parse_to_their_canonical_text() {
         ("fd00::/8", "allow:[fd00::/8]"),
         ("::1", "allow:[::1]"),
         ("tcp://127.0.0.1:6379", "allow:tcp://127.0.0.1:6379"),
+        ("dns://1.1.1.1:53", "allow:dns://1.1.1.1:53"),
         ("*://*:*", "allow:*"),
         ("ws://localhost", "allow:http://localhost"),
         ("2130706433:80", "allow:127.0.0.1:80"),

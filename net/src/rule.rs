@@ -4,7 +4,7 @@
 //! ```text
 //! RULE     = [ACTION ":"] [SCHEME "://"] HOST [":" PORTS]
 //! ACTION   = "allow" | "deny" | "ask"                       (default: allow)
-//! SCHEME   = "http" | "https" | "ws" | "wss" | "tcp" | "tls" | "*"   (default: any)
+//! SCHEME   = "http" | "https" | "ws" | "wss" | "tcp" | "tls" | "dns" | "*"   (default: any)
 //! HOST     = "*"                       any host
 //!          | NAME                      exactly this name (IDNA ok, case and trailing dot ignored)
 //!          | "*." NAME                 any subdomain of NAME, at any depth, not NAME itself
@@ -190,7 +190,7 @@ fn split_scheme(s: &str) -> Result<(Option<Scheme>, &str), String> {
         return Ok((None, rest));
     }
     let parsed = Scheme::parse(scheme).ok_or_else(|| {
-        format!("unknown scheme {scheme:?} (http, https, ws, wss, tcp, tls or *)")
+        format!("unknown scheme {scheme:?} (http, https, ws, wss, tcp, tls, dns or *)")
     })?;
     Ok((Some(parsed), rest))
 }

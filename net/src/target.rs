@@ -24,6 +24,8 @@ pub enum Scheme {
     Tcp,
     /// A TLS stream (`tls.connect`).
     Tls,
+    /// A DNS query over UDP to a name server (`dns.Resolver` with `setServers`).
+    Dns,
 }
 
 impl Scheme {
@@ -34,6 +36,7 @@ impl Scheme {
             Scheme::Https => "https",
             Scheme::Tcp => "tcp",
             Scheme::Tls => "tls",
+            Scheme::Dns => "dns",
         }
     }
 
@@ -44,6 +47,7 @@ impl Scheme {
             "https" | "wss" => Some(Scheme::Https),
             "tcp" => Some(Scheme::Tcp),
             "tls" => Some(Scheme::Tls),
+            "dns" => Some(Scheme::Dns),
             _ => None,
         }
     }

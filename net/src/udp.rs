@@ -60,6 +60,11 @@ impl UdpPorts {
         self.inner.lock().ports.len()
     }
 
+    /// True when a socket is bound on `port`.
+    fn is_bound(&self, port: u16) -> bool {
+        self.inner.lock().ports.contains_key(&port)
+    }
+
     fn bind(
         &self,
         port: u16,
@@ -155,6 +160,13 @@ impl ExecNet {
         let shared = self.shared();
         shared.meter.add_out(data.len())?;
         shared.ports.udp.send(id, to, data)
+    }
+
+    /// True when `host` is a loopback address (or `localhost`) and a guest of this exec has
+    /// UDP port `port` bound: where a datagram to `host:port` stays on the virtual network.
+    pub fn is_udp_virtual(&self, host: &str, port: u16) -> bool {
+        let local = crate::target::Host::parse(host).is_ok_and(|h| crate::connector::is_local(&h));
+        local && self.shared().ports.udp.is_bound(port)
     }
 }
 

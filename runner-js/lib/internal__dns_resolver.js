@@ -1,13 +1,17 @@
 // lib/internal__dns_resolver.js: Node's `dns.Resolver` (and the default one behind `dns.resolve*`):
-// queries over UDP to the servers `setServers` named, with Node's answers and error codes. The
-// datagrams are the guest's own (`dgram`), so they reach what `dgram` reaches: DNS servers on the
-// exec's virtual network; a server elsewhere fails with dgram's typed error in the message.
+// queries over UDP to the servers `setServers` named, with Node's answers and error codes. A
+// server on the exec's virtual network (a loopback address where a guest has bound the UDP port)
+// is asked with the guest's own `dgram`; any other goes through the sidecar (`netDnsQuery`) under
+// the exec's network policy, scheme `dns`: a server no rule allows is ECONNREFUSED naming the
+// rule, at once and without retries.
 //
 // Until servers are set, a resolver has none (the host's resolvers are not the guest's to
 // see): `resolve4`/`resolve6` then answer from the sidecar's resolver, as `dns.lookup` does, and
 // the other record types fail with ECONNREFUSED, as c-ares does with no server to ask.
 // Not done: TCP retries of truncated answers (the UDP answers are used as they are) and
 // `lookupService`.
+
+import { bridge } from 'agentos:bridge';
 import {
   ArrayIsArray,
   ArrayPrototypeIndexOf,
@@ -31,6 +35,7 @@ import {
 import { makeInvalidArgType, makeInvalidArgValue, makeNodeError } from '../js/06_errors.js';
 import { nextTick } from '../js/21_ticks.js';
 import { clearTimeout, setTimeout } from '../js/24_timers.js';
+import { netTrack } from '../js/29_net.js';
 import { loadLazyBuiltin } from '../js/49_lazy.js';
 import { validateInt32 } from './internal__crypto_util.js';
 import { resolveFamily } from './internal__dns_lookup.js';
@@ -44,6 +49,10 @@ const IPV6_BRACKETS = /^\[([^[\]]*)\]/;
 const ADDRESS_PORT = /(^.+?)(?::(\d+))?$/;
 const RCODES = ['', 'EFORMERR', 'ESERVFAIL', 'ENOTFOUND', 'ENOTIMP', 'EREFUSED'];
 const kState = SymbolCtor('dns resolver state');
+const netDnsQuery = bridge.netDnsQuery;
+const netCancel = bridge.netCancel;
+const netConsume = bridge.netConsume;
+const udpIsVirtual = bridge.udpIsVirtual;
 
 /** Node's dnsException for a query: `${syscall} ${code} ${hostname}`. */
 function dnsError(code, syscall, hostname) {
@@ -151,19 +160,21 @@ function query(resolver, hostname, type, ttl, syscall, callback) {
     nextTick(callback, err);
     return;
   }
-  const dgram = loadLazyBuiltin('dgram');
   let attempt = 0;
-  let socket = null;
+  let channel = null;
   let timer = null;
   const done = track(state, syscall, hostname, callback, () => finish());
   function finish(err, value) {
     if (timer !== null) clearTimeout(timer);
     timer = null;
-    if (socket !== null) socket.close();
-    socket = null;
+    if (channel !== null) channel.close();
+    channel = null;
     if (err !== undefined) done(err, value);
   }
   function onMessage(bytes) {
+    // As c-ares: a datagram is matched to its query by id before anything else is read, so
+    // one for another query (or junk) is dropped and the query keeps waiting.
+    if (bytes.length < 2 || bytes[0] !== id >> 8 || bytes[1] !== (id & 0xff)) return;
     let response;
     try {
       response = decodeResponse(bytes);
@@ -171,7 +182,6 @@ function query(resolver, hostname, type, ttl, syscall, callback) {
       if (!(e instanceof BadMessage)) throw e;
       return finish(dnsError('EBADRESP', syscall, hostname));
     }
-    if (response.id !== id) return; // not ours: keep waiting
     if (response.rcode !== 0) {
       return finish(dnsError(RCODES[response.rcode] || 'ESERVFAIL', syscall, hostname));
     }
@@ -180,8 +190,8 @@ function query(resolver, hostname, type, ttl, syscall, callback) {
     finish(null, value);
   }
   function next() {
-    if (socket !== null) socket.close();
-    socket = null;
+    if (channel !== null) channel.close();
+    channel = null;
     if (attempt >= state.tries * servers.length) {
       return finish(dnsError('ETIMEOUT', syscall, hostname));
     }
@@ -190,13 +200,48 @@ function query(resolver, hostname, type, ttl, syscall, callback) {
     let wait = state.timeout * 2 ** MathFloor(attempt / servers.length);
     if (state.maxTimeout > 0) wait = MathMin(wait, state.maxTimeout);
     attempt++;
-    socket = dgram.createSocket(server[0] === 6 ? 'udp6' : 'udp4');
-    socket.on('message', onMessage);
-    socket.on('error', (err) => finish(socketError(err, syscall, hostname)));
-    socket.send(message, server[2], server[1]);
+    const onError = (err) => finish(socketError(err, syscall, hostname));
+    channel = udpIsVirtual(server[1], server[2])
+      ? virtualChannel(server, message, onMessage, onError)
+      : sidecarChannel(server, message, onMessage, onError);
     timer = setTimeout(next, wait);
   }
   next();
+}
+
+/** One try over the guest's own `dgram` (a server on the exec's virtual network). */
+function virtualChannel(server, message, onMessage, onError) {
+  const socket = loadLazyBuiltin('dgram').createSocket(server[0] === 6 ? 'udp6' : 'udp4');
+  socket.on('message', onMessage);
+  socket.on('error', onError);
+  socket.send(message, server[2], server[1]);
+  return { close: () => socket.close() };
+}
+
+/** One try through the sidecar, under the exec's policy (`netDnsQuery`). */
+function sidecarChannel(server, message, onMessage, onError) {
+  const id = netDnsQuery(server[1], server[2], message);
+  if (typeof id !== 'number') {
+    nextTick(onError, id);
+    return { close() {} };
+  }
+  let open = true;
+  netTrack(id, (kind, value) => {
+    if (kind === 'message') {
+      netConsume(id, value[1].length > 0 ? value[1].length : 1);
+      onMessage(value[1]);
+    } else if (kind === 'done') {
+      const wasOpen = open;
+      open = false;
+      if (wasOpen && value !== null) onError(value);
+    }
+  });
+  return {
+    close() {
+      if (open) netCancel(id);
+      open = false;
+    },
+  };
 }
 
 /** A `resolve*` method: Node's argument checks, then the query (or the sidecar's lookup). */

@@ -86,7 +86,7 @@ export interface NetOptions {
 /** One attempt an `ask:` rule sent to the host (`NetRequest`). */
 export interface NetAsk {
   id: number;
-  /** `http`, `https`, `tcp` or `tls`. */
+  /** `http`, `https`, `tcp`, `tls` or `dns`. */
   scheme: string;
   /** The host the guest named, and the address the connection would go to. */
   host: string;
@@ -114,7 +114,7 @@ export interface NetStats {
 
 /** A connection attempt the policy refused (the guest got `ECONNREFUSED` naming `reason`). */
 export interface NetDenial {
-  /** `http`, `https`, `tcp` or `tls`. */
+  /** `http`, `https`, `tcp`, `tls` or `dns`. */
   scheme: string;
   host: string;
   ip: string;

@@ -42,6 +42,8 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
         ("netIsVirtual", is_virtual.map_fn_to()),
         ("udpBind", udp::bind.map_fn_to()),
         ("udpSend", udp::send.map_fn_to()),
+        ("udpIsVirtual", udp::is_virtual.map_fn_to()),
+        ("netDnsQuery", udp::dns_query.map_fn_to()),
         ("httpParseHead", http_head::parse.map_fn_to()),
         ("tlsBundledCertificates", ca::bundled.map_fn_to()),
         ("tlsCertificatesFromPem", ca::from_pem.map_fn_to()),

@@ -1,7 +1,12 @@
 //! `dns.Resolver`: queries over the exec's UDP to a DNS server the guest names, answered as the
-//! host's Node answers them; a hostile server's malformed answers are EBADRESP errors.
+//! host's Node answers them; a hostile server's malformed answers are EBADRESP errors. Servers
+//! off the exec's virtual network are real sockets on loopback here, asked through the policy.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use agentos_sdk::ExecSpec;
+use tokio::net::UdpSocket;
 
 use crate::node_crypto::{differences, host_node};
 use crate::support::{beside_a_calm_exec, node, run, sidecar, stderr, stdout};
@@ -78,4 +83,101 @@ async fn cancel_ends_pending_queries_with_ecancelled() {
         });";
     let out = run(&sidecar().await, node(code)).await;
     assert_eq!(stdout(&out), "ECANCELLED\n");
+}
+
+/// A real UDP name server on loopback that answers every query with `stale` datagrams of 100
+/// bytes under another id (few enough for the socket's receive buffer to keep them all, in
+/// order), then with an A record 1.2.3.4.
+struct Responder {
+    port: u16,
+    queries: Arc<AtomicUsize>,
+}
+
+impl Responder {
+    async fn start(stale: usize) -> Responder {
+        let socket = UdpSocket::bind("127.0.0.1:0").await.expect("bind");
+        let port = socket.local_addr().expect("addr").port();
+        let queries = Arc::new(AtomicUsize::new(0));
+        let count = queries.clone();
+        tokio::spawn(async move {
+            let mut buf = vec![0u8; 512];
+            while let Ok((n, from)) = socket.recv_from(&mut buf).await {
+                count.fetch_add(1, Ordering::SeqCst);
+                let query = &buf[..n];
+                for _ in 0..stale {
+                    let mut junk = vec![0u8; 100];
+                    junk[..2].copy_from_slice(&[query[0] ^ 0xff, query[1]]);
+                    let _ = socket.send_to(&junk, from).await;
+                }
+                let _ = socket.send_to(&answer(query), from).await;
+            }
+        });
+        Responder { port, queries }
+    }
+
+    fn rule(&self) -> String {
+        format!("dns://127.0.0.1:{}", self.port)
+    }
+}
+
+/// A response to `query` (one question) with one A record, 1.2.3.4.
+fn answer(query: &[u8]) -> Vec<u8> {
+    let mut out = query.to_vec();
+    out[2..4].copy_from_slice(&[0x81, 0x80]);
+    out[6..8].copy_from_slice(&[0, 1]);
+    out.extend_from_slice(&[0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 1, 2, 3, 4]);
+    out
+}
+
+fn ask_resolve4(port: u16, options: &str) -> ExecSpec {
+    node(&format!(
+        "const r = new (require('dns').promises.Resolver)({options});
+         r.setServers(['127.0.0.1:{port}']);
+         r.resolve4('x.org').then((v) => console.log(v.join()), (e) => console.log(e.code, e.message));"
+    ))
+}
+
+#[tokio::test]
+async fn a_resolver_asks_a_real_server_the_policy_allows() {
+    let server = Responder::start(0).await;
+    let spec = ask_resolve4(server.port, "").allow_net(server.rule());
+    let out = run(&sidecar().await, spec).await;
+    assert_eq!(stdout(&out), "1.2.3.4\n", "stderr: {}", stderr(&out));
+    assert_eq!(server.queries.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_server_no_rule_allows_is_econnrefused_naming_the_policy_and_never_asked() {
+    let server = Responder::start(0).await;
+    let out = run(&sidecar().await, ask_resolve4(server.port, "")).await;
+    let printed = stdout(&out);
+    assert!(
+        printed.starts_with("ECONNREFUSED queryA ECONNREFUSED x.org ("),
+        "{printed}"
+    );
+    assert!(printed.contains("denied by network policy"), "{printed}");
+    let [denied] = &out.status.net_denied[..] else {
+        panic!("{:?}", out.status.net_denied);
+    };
+    assert_eq!(
+        (denied.scheme.as_str(), denied.port),
+        ("dns", u32::from(server.port))
+    );
+    assert_eq!(server.queries.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn a_flooding_server_is_cut_off_after_a_few_replies_and_the_query_times_out() {
+    // Each query draws 100 stale datagrams before the answer: the sidecar hands over eight per
+    // try, the answer never among them, so both tries end in ETIMEOUT.
+    let server = Responder::start(100).await;
+    let spec = ask_resolve4(server.port, "{ timeout: 300, tries: 2 }").allow_net(server.rule());
+    let out = beside_a_calm_exec(&sidecar().await, spec).await;
+    assert_eq!(
+        stdout(&out),
+        "ETIMEOUT queryA ETIMEOUT x.org\n",
+        "stderr: {}",
+        stderr(&out)
+    );
+    assert_eq!(server.queries.load(Ordering::SeqCst), 2);
 }

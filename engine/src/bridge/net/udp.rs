@@ -1,10 +1,12 @@
 //! The UDP natives behind runner-js's `dgram` (the exec's virtual UDP ports,
-//! `agentos_net::udp`): `udpBind` and `udpSend`; a socket is closed with `netCancel` and
-//! referenced with `netRef` like any operation, and its datagrams arrive as `message` events.
+//! `agentos_net::udp`): `udpBind`, `udpSend` and `udpIsVirtual`; a socket is closed with
+//! `netCancel` and referenced with `netRef` like any operation, and its datagrams arrive as
+//! `message` events. `netDnsQuery` carries one DNS query to a real name server under the
+//! policy (`agentos_net::dns`); its replies arrive as `message` events too.
 
 use bytes::Bytes;
 
-use super::{bound, error_object, net_of, op_id};
+use super::{bound, error_object, net_of, op_id, started};
 use crate::strings::{throw_type_error, uint8_array, view_bytes};
 
 fn port_arg(scope: &mut v8::PinScope<'_, '_>, value: v8::Local<'_, v8::Value>) -> Option<u16> {
@@ -50,6 +52,46 @@ pub(super) fn send<'s>(
         Ok(queued) => rv.set_bool(queued),
         Err(error) => rv.set(error_object(scope, &error).into()),
     }
+}
+
+/// `udpIsVirtual(host, port)`: true when `host` is a loopback host and a guest of this exec has
+/// UDP port `port` bound (a datagram there stays on the virtual network).
+pub(super) fn is_virtual<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue<'s>,
+) {
+    let Some(net) = net_of(scope) else { return };
+    let host = args.get(0).to_rust_string_lossy(scope);
+    let port = port_arg(scope, args.get(1));
+    let bound = port.is_some_and(|p| {
+        net.with(|exec| exec.is_udp_virtual(&host, p))
+            .unwrap_or(false)
+    });
+    rv.set_bool(bound);
+}
+
+/// `netDnsQuery(server, port, query)`: the operation id of one DNS exchange with the name
+/// server at address `server` (replies as `message` events, then `done`), or
+/// `{ code, message }`.
+pub(super) fn dns_query<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue<'s>,
+) {
+    let Some(net) = net_of(scope) else { return };
+    let server = args.get(0).to_rust_string_lossy(scope);
+    let Some(port) = port_arg(scope, args.get(1)) else {
+        return throw_type_error(scope, "netDnsQuery: port must be 0..65535");
+    };
+    let Ok(view) = v8::Local::<v8::ArrayBufferView>::try_from(args.get(2)) else {
+        return throw_type_error(scope, "netDnsQuery: query must be an ArrayBufferView");
+    };
+    let query = Bytes::from(view_bytes(view));
+    let result = net
+        .with(|exec| exec.dns_query(&server, port, query))
+        .and_then(|r| r);
+    started(scope, &net, result, &mut rv);
 }
 
 /// A datagram event's value: `[fromPort, bytes]`.
