@@ -72,6 +72,15 @@ pub enum NetEvent {
         /// The addresses, in order.
         addrs: Vec<IpAddr>,
     },
+    /// A `lookupService` answer: the address's host name and the port's service name.
+    Named {
+        /// The operation.
+        id: OpId,
+        /// The host name (`localhost`).
+        hostname: String,
+        /// The service name (`ssh`), or the port's digits when it has none.
+        service: String,
+    },
     /// A socket connected (after TLS, when asked for).
     Connected {
         /// The operation.
@@ -147,6 +156,7 @@ impl NetEvent {
     pub fn id(&self) -> OpId {
         match self {
             NetEvent::Resolved { id, .. }
+            | NetEvent::Named { id, .. }
             | NetEvent::Connected { id, .. }
             | NetEvent::Response { id, .. }
             | NetEvent::Data { id, .. }

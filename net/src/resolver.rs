@@ -1,7 +1,7 @@
 //! Name resolution behind a trait: the system resolver by default (`getaddrinfo` on tokio's
-//! blocking pool, so `/etc/hosts` and nsswitch apply as they do for Node's `dns.lookup`), and a
-//! fixed table for tests ([`StaticResolver`]: a name that "resolves to 127.0.0.1" without
-//! touching DNS).
+//! blocking pool, so `/etc/hosts` and nsswitch apply as they do for Node's `dns.lookup`, and
+//! `getnameinfo` for `dns.lookupService`), and a fixed table for tests ([`StaticResolver`]: a
+//! name that "resolves to 127.0.0.1" without touching DNS).
 //!
 //! The connector resolves once per connection and connects only to addresses it checked, so a
 //! resolver that answers differently the second time (DNS rebinding) gains nothing.
@@ -9,18 +9,49 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::io;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
 use std::sync::Arc;
 
 /// A boxed lookup future.
 pub type Lookup = Pin<Box<dyn Future<Output = io::Result<Vec<IpAddr>>> + Send>>;
 
+/// A boxed `getnameinfo` future: the host name and the service name (or the port's digits).
+pub type ServiceLookup =
+    Pin<Box<dyn Future<Output = Result<(String, String), NameInfoError>> + Send>>;
+
+/// Why `getnameinfo` gave no name, as Node names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameInfoError {
+    /// `EAI_NONAME`: the address has no name (Node's `ENOTFOUND`).
+    NoName,
+    /// `EAI_AGAIN`: the name server could not be reached for now.
+    Again,
+    /// Any other failure (`EAI_FAIL`).
+    Fail,
+}
+
+impl NameInfoError {
+    /// Node's code for it.
+    pub fn code(self) -> &'static str {
+        match self {
+            NameInfoError::NoName => "ENOTFOUND",
+            NameInfoError::Again => "EAI_AGAIN",
+            NameInfoError::Fail => "EAI_FAIL",
+        }
+    }
+}
+
 /// Turns a canonical host name into addresses.
 pub trait Resolver: Send + Sync + 'static {
     /// The addresses of `name` (ASCII, lower case, no trailing dot), in preference order. An
     /// empty list or `ErrorKind::NotFound` means the name does not exist.
     fn lookup(&self, name: &str) -> Lookup;
+
+    /// The name of `addr`'s host and of its port's service (`getnameinfo`); none by default.
+    fn lookup_service(&self, _addr: SocketAddr) -> ServiceLookup {
+        Box::pin(async { Err(NameInfoError::NoName) })
+    }
 }
 
 /// The system resolver (`getaddrinfo`).
@@ -39,6 +70,25 @@ impl Resolver for SystemResolver {
                 }
             }
             Ok(out)
+        })
+    }
+
+    fn lookup_service(&self, addr: SocketAddr) -> ServiceLookup {
+        Box::pin(async move {
+            // As Node asks (cares_wrap's GetNameInfo): a name or an error, never the digits.
+            let flags = libc::NI_NAMEREQD;
+            let work = tokio::task::spawn_blocking(move || dns_lookup::getnameinfo(&addr, flags));
+            match work.await {
+                Ok(Ok(names)) => Ok(names),
+                Ok(Err(e)) => Err(match e.kind() {
+                    dns_lookup::LookupErrorKind::NoName | dns_lookup::LookupErrorKind::NoData => {
+                        NameInfoError::NoName
+                    }
+                    dns_lookup::LookupErrorKind::Again => NameInfoError::Again,
+                    _ => NameInfoError::Fail,
+                }),
+                Err(_) => Err(NameInfoError::Fail),
+            }
         })
     }
 }
@@ -85,6 +135,13 @@ impl Resolver for StaticResolver {
         match &self.fallback {
             Some(f) => f.lookup(name),
             None => Box::pin(async { Err(io::ErrorKind::NotFound.into()) }),
+        }
+    }
+
+    fn lookup_service(&self, addr: SocketAddr) -> ServiceLookup {
+        match &self.fallback {
+            Some(f) => f.lookup_service(addr),
+            None => Box::pin(async { Err(NameInfoError::NoName) }),
         }
     }
 }

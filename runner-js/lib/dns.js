@@ -1,14 +1,22 @@
-// lib/dns.js: `lookup` through the exec's network policy (the sidecar's resolver), and
+// lib/dns.js: `lookup` and `lookupService` through the exec's network policy (the sidecar's resolver), and
 // `Resolver` with the module's own `resolve*`/`reverse`/`getServers`/`setServers` on a default
 // one (lib/internal__dns_resolver.js); `promises` is `require('dns/promises')`.
 import { loadLazyBuiltin } from '../js/49_lazy.js';
-import { lookup } from './internal__dns_lookup.js';
+import {
+  getDefaultResultOrder,
+  lookup,
+  lookupService,
+  setDefaultResultOrder,
+} from './internal__dns_lookup.js';
 import { dnsFunctions, dnsValues } from './internal__dns_names.js';
 import { bindResolverMethods, defaultResolver, Resolver } from './internal__dns_resolver.js';
 import { unsupportedModule } from './internal__unsupported.js';
 
 const dns = unsupportedModule('dns', dnsFunctions, dnsValues);
+dns.setDefaultResultOrder = setDefaultResultOrder;
+dns.getDefaultResultOrder = getDefaultResultOrder;
 dns.lookup = lookup;
+dns.lookupService = lookupService;
 dns.Resolver = Resolver;
 bindResolverMethods(dns, Resolver.prototype, defaultResolver);
 dns.promises = loadLazyBuiltin('dns/promises').moduleExports;

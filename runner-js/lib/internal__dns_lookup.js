@@ -1,19 +1,25 @@
-// lib/internal__dns_lookup.js: `dns.lookup`, `dns.resolve4`/`resolve6` and their promise forms
-// through the exec's network policy (native `netLookup`): a name no rule could allow is never
-// sent to a resolver, and the answer is the sidecar's (system resolver, `/etc/hosts`).
+// lib/internal__dns_lookup.js: `dns.lookup`, `dns.resolve4`/`resolve6`, `dns.lookupService` and
+// their promise forms through the exec's network policy (natives `netLookup`,
+// `netLookupService`): a name no rule could allow is never sent to a resolver, nor an address
+// no rule lets the guest reach (loopback excepted), and the answer is the sidecar's (system
+// resolver, `/etc/hosts`, `/etc/services`).
 import { bridge } from 'agentos:bridge';
 import {
+  ArrayPrototypeIndexOf,
   ArrayPrototypePush,
   ErrorCtor,
   PromiseCtor,
   StringPrototypeIncludes,
 } from '../js/00_primordials.js';
-import { makeInvalidArgType } from '../js/06_errors.js';
+import { makeInvalidArgType, makeInvalidArgValue } from '../js/06_errors.js';
 import { nextTick } from '../js/21_ticks.js';
 import { netTrack } from '../js/29_net.js';
+import { validatePort } from './internal__dgram_values.js';
 import { isIP } from './internal__net_values.js';
+import { missingArgs } from './internal__web_errors.js';
 
 const netLookup = bridge.netLookup;
+const netLookupService = bridge.netLookupService;
 
 function familyOf(address) {
   return StringPrototypeIncludes(address, ':') ? 6 : 4;
@@ -55,11 +61,57 @@ function resolveAll(hostname, syscall, done) {
   });
 }
 
+const ORDERS = ['verbatim', 'ipv4first', 'ipv6first'];
+// Node 22's default; `setDefaultResultOrder` sets it for `dns` and `dns/promises` alike.
+let defaultOrder = 'verbatim';
+
+function validateOrder(value, name) {
+  if (ArrayPrototypeIndexOf(ORDERS, value) === -1) {
+    throw makeInvalidArgValue(name, value, "must be one of: 'verbatim', 'ipv4first', 'ipv6first'");
+  }
+}
+
+/** `dns.setDefaultResultOrder(order)`. */
+export function setDefaultResultOrder(order) {
+  validateOrder(order, 'dnsOrder');
+  defaultOrder = order;
+}
+
+/** `dns.getDefaultResultOrder()`. */
+export function getDefaultResultOrder() {
+  return defaultOrder;
+}
+
 function lookupOptions(options) {
-  if (typeof options === 'number') return { family: options, all: false };
-  if (options === undefined || options === null) return { family: 0, all: false };
+  if (typeof options === 'number') return { family: options, all: false, order: defaultOrder };
+  if (options === undefined || options === null) {
+    return { family: 0, all: false, order: defaultOrder };
+  }
   const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
-  return { family: family || 0, all: options.all === true };
+  let order = defaultOrder;
+  if (options.order !== undefined && options.order !== null) {
+    validateOrder(options.order, 'options.order');
+    order = options.order;
+  }
+  if (options.verbatim !== undefined && options.verbatim !== null) {
+    if (typeof options.verbatim !== 'boolean') {
+      throw makeInvalidArgType('options.verbatim', 'boolean', options.verbatim);
+    }
+    order = options.verbatim ? 'verbatim' : 'ipv4first';
+  }
+  return { family: family || 0, all: options.all === true, order };
+}
+
+/** `list` in `order`: one family first (stably), or as the resolver gave it. */
+function ordered(list, order) {
+  if (order === 'verbatim') return list;
+  const first = order === 'ipv4first' ? 4 : 6;
+  const out = [];
+  for (let i = 0; i < list.length; i++)
+    if (list[i].family === first) ArrayPrototypePush(out, list[i]);
+  for (let i = 0; i < list.length; i++)
+    if (list[i].family !== first) ArrayPrototypePush(out, list[i]);
+  return out;
 }
 
 /** `dns.lookup(hostname[, options], callback)`. */
@@ -68,9 +120,9 @@ export function lookup(hostname, options, callback) {
     callback = options;
     options = undefined;
   }
-  if (typeof callback !== 'function') throw makeInvalidArgType('callback', 'Function', callback);
+  if (typeof callback !== 'function') throw makeInvalidArgType('callback', 'function', callback);
   if (typeof hostname !== 'string') throw makeInvalidArgType('hostname', 'string', hostname);
-  const { family, all } = lookupOptions(options);
+  const { family, all, order } = lookupOptions(options);
   const literal = isIP(hostname);
   if (literal !== 0) {
     // As Node: an address is its own answer, with no resolver (and no policy: it names nothing).
@@ -81,8 +133,9 @@ export function lookup(hostname, options, callback) {
   resolveAll(hostname, 'getaddrinfo', (err, list) => {
     if (err) return callback(err);
     const matching = [];
-    for (let i = 0; i < list.length; i++) {
-      if (family === 0 || list[i].family === family) ArrayPrototypePush(matching, list[i]);
+    const sorted = ordered(list, order);
+    for (let i = 0; i < sorted.length; i++) {
+      if (family === 0 || sorted[i].family === family) ArrayPrototypePush(matching, sorted[i]);
     }
     if (matching.length === 0) {
       return callback(lookupError({ code: 'ENOTFOUND' }, hostname, 'getaddrinfo'));
@@ -97,7 +150,7 @@ export function lookup(hostname, options, callback) {
 export function resolveFamily(family) {
   return function resolve(hostname, options, callback) {
     if (typeof options === 'function') callback = options;
-    if (typeof callback !== 'function') throw makeInvalidArgType('callback', 'Function', callback);
+    if (typeof callback !== 'function') throw makeInvalidArgType('callback', 'function', callback);
     const syscall = family === 4 ? 'queryA' : 'queryAaaa';
     resolveAll(hostname, syscall, (err, list) => {
       if (err) return callback(err);
@@ -121,4 +174,50 @@ export function promised(fn, isLookup) {
         else resolve(value);
       });
     });
+}
+
+function checkServiceArgs(address, port) {
+  // As Node: no type check first (`lookupService(7, ...)` is an invalid value, not type).
+  if (typeof address !== 'string' || isIP(address) === 0) {
+    throw makeInvalidArgValue('address', address);
+  }
+  validatePort(port, true);
+}
+
+/** getnameinfo in the sidecar; calls `done(err, hostname, service)`. */
+function nameInfo(address, port, done) {
+  const id = netLookupService(address, port);
+  if (typeof id !== 'number') {
+    nextTick(done, lookupError(id, address, 'getnameinfo'));
+    return;
+  }
+  let named = null;
+  netTrack(id, (kind, value) => {
+    if (kind === 'named') named = value;
+    else if (kind === 'done') {
+      if (value !== null) done(lookupError(value, address, 'getnameinfo'));
+      else done(null, named[0], named[1]);
+    }
+  });
+}
+
+/** `dns.lookupService(address, port, callback)`. */
+export function lookupService(address, port, callback) {
+  if (arguments.length !== 3) throw missingArgs('address', 'port', 'callback');
+  checkServiceArgs(address, port);
+  if (typeof callback !== 'function') throw makeInvalidArgType('callback', 'function', callback);
+  nameInfo(address, +port, callback);
+  return {};
+}
+
+/** `dns.promises.lookupService(address, port)`: `{ hostname, service }`. */
+export function lookupServicePromise(address, port) {
+  if (arguments.length !== 2) throw missingArgs('address', 'port');
+  checkServiceArgs(address, port);
+  return new PromiseCtor((resolve, reject) => {
+    nameInfo(address, +port, (err, hostname, service) => {
+      if (err) reject(err);
+      else resolve({ hostname, service });
+    });
+  });
 }

@@ -8,8 +8,7 @@
 // Until servers are set, a resolver has none (the host's resolvers are not the guest's to
 // see): `resolve4`/`resolve6` then answer from the sidecar's resolver, as `dns.lookup` does, and
 // the other record types fail with ECONNREFUSED, as c-ares does with no server to ask.
-// Not done: TCP retries of truncated answers (the UDP answers are used as they are) and
-// `lookupService`.
+// Not done: TCP retries of truncated answers (the UDP answers are used as they are).
 
 import { bridge } from 'agentos:bridge';
 import {
@@ -257,7 +256,7 @@ function resolveMethod(type, syscall) {
       }
       if (typeof name !== 'string') throw makeInvalidArgType('name', 'string', name);
       if (typeof callback !== 'function')
-        throw makeInvalidArgType('callback', 'Function', callback);
+        throw makeInvalidArgType('callback', 'function', callback);
       const ttl = !!options?.ttl;
       const resolver = this instanceof Resolver ? this : defaultResolver;
       const state = resolver[kState];
@@ -384,7 +383,7 @@ export class Resolver {
 
   reverse(ip, callback) {
     if (typeof ip !== 'string') throw makeInvalidArgType('ip', 'string', ip);
-    if (typeof callback !== 'function') throw makeInvalidArgType('callback', 'Function', callback);
+    if (typeof callback !== 'function') throw makeInvalidArgType('callback', 'function', callback);
     const name = reverseName(ip);
     if (name === null) {
       const err = dnsError('EINVAL', 'getHostByAddr', ip);

@@ -32,6 +32,7 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
         ("netFetch", fetch.map_fn_to()),
         ("netConnect", connect.map_fn_to()),
         ("netLookup", lookup.map_fn_to()),
+        ("netLookupService", lookup_service.map_fn_to()),
         ("netWrite", write.map_fn_to()),
         ("netEnd", end.map_fn_to()),
         ("netConsume", consume.map_fn_to()),
@@ -256,6 +257,27 @@ fn lookup<'s>(
     started(scope, &net, result, &mut rv);
 }
 
+/// `netLookupService(address, port)`: a `named` event (`[hostname, service]`), then `done`.
+fn lookup_service<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue<'s>,
+) {
+    let Some(net) = net_of(scope) else { return };
+    let address = args.get(0).to_rust_string_lossy(scope);
+    let Some(port) = args
+        .get(1)
+        .uint32_value(scope)
+        .and_then(|p| u16::try_from(p).ok())
+    else {
+        return throw_type_error(scope, "netLookupService: port must be 0..65535");
+    };
+    let result = net
+        .with(|exec| exec.lookup_service(&address, port))
+        .and_then(|r| r);
+    started(scope, &net, result, &mut rv);
+}
+
 /// `netWrite(id, bytes)`: the bytes queued (a `drain` event follows past the high-water mark),
 /// or `{ code, message }`.
 fn write<'s>(
@@ -387,6 +409,13 @@ pub(crate) fn deliver<'s>(
             let list: Vec<String> = addrs.iter().map(ToString::to_string).collect();
             let list = crate::strings::string_array(scope, list.iter().map(String::as_str));
             ("resolved", list.into())
+        }
+        NetEvent::Named {
+            hostname, service, ..
+        } => {
+            let names = [hostname.as_str(), service.as_str()];
+            let list = crate::strings::string_array(scope, names);
+            ("named", list.into())
         }
         NetEvent::Connected { peer, .. } => ("connected", peer_object(scope, &peer).into()),
         NetEvent::Denied { denial, .. } => {

@@ -181,3 +181,63 @@ async fn a_flooding_server_is_cut_off_after_a_few_replies_and_the_query_times_ou
     );
     assert_eq!(server.queries.load(Ordering::SeqCst), 2);
 }
+
+#[tokio::test]
+async fn lookup_service_and_the_result_order_answer_as_host_node_does() {
+    let dir = fixtures();
+    let theirs = host_node(&[dir.join("service.js").to_str().unwrap()]);
+    let spec = ExecSpec::new(["node", "/t/service.js"]).dir_ro(dir.to_str().unwrap(), "/t");
+    let out = run(&sidecar().await, spec).await;
+    assert_eq!(out.status.code, 0, "stderr: {}", stderr(&out));
+    let ours = stdout(&out);
+    assert!(theirs.contains("callback null localhost"), "host: {theirs}");
+    let diffs = differences(&theirs, &ours);
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}
+
+#[tokio::test]
+async fn lookup_service_of_an_address_no_rule_allows_is_refused_before_any_query() {
+    let code = "require('dns').lookupService('192.0.2.1', 22, (e) => console.log(e.code, e.syscall, e.hostname));";
+    let out = run(&sidecar().await, node(code)).await;
+    assert_eq!(stdout(&out), "ECONNREFUSED getnameinfo 192.0.2.1\n");
+    let [denied] = &out.status.net_denied[..] else {
+        panic!("{:?}", out.status.net_denied);
+    };
+    assert_eq!((denied.ip.as_str(), denied.port), ("192.0.2.1", 22));
+}
+
+#[tokio::test]
+async fn lookup_follows_the_result_order_asked_for() {
+    let code = "const dns = require('dns');
+        const show = (o) => new Promise((r) => dns.lookup('localhost', o, (e, a) => r(e ? e.code : a.map((x) => x.address).join())));
+        (async () => {
+          console.log(await show({ all: true, order: 'ipv6first' }), await show({ all: true, verbatim: false }));
+          dns.setDefaultResultOrder('ipv6first');
+          console.log(await show({ all: true }), await show({ all: true, order: 'verbatim' }));
+        })();";
+    let out = run(&sidecar().await, node(code)).await;
+    assert_eq!(
+        stdout(&out),
+        "::1,127.0.0.1 127.0.0.1,::1\n::1,127.0.0.1 127.0.0.1,::1\n",
+        "stderr: {}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test]
+async fn a_flood_of_lookup_service_calls_ends_each_with_an_answer_or_the_ops_limit() {
+    // 6 000 calls at once, past the 4 096 operations an exec may have in flight: each callback
+    // runs once, with the name or ERR_NET_LIMIT, and a calm exec beside it is not held up.
+    let code = "const dns = require('dns'); const seen = new Set(); let n = 0;
+        for (let i = 0; i < 6000; i++) dns.lookupService('127.0.0.1', 22, (e, host) => {
+          seen.add(e ? e.code : typeof host);
+          if (++n === 6000) console.log(n, [...seen].sort().join());
+        });";
+    let out = beside_a_calm_exec(&sidecar().await, node(code)).await;
+    let printed = stdout(&out);
+    assert!(
+        ["6000 string\n", "6000 ERR_NET_LIMIT,string\n"].contains(&printed.as_str()),
+        "{printed} {}",
+        stderr(&out)
+    );
+}

@@ -149,7 +149,7 @@ fn first_difference(want: &str, got: &str) -> String {
 
 /// The unsupported builtins load, and using them throws ERR_NOT_SUPPORTED_IN_SANDBOX naming the
 /// API (no host Node to compare with: Node has them all). The network clients (`https.request`,
-/// `net.connect`, `dns.lookup`) work now: `net.rs` tests them (`dns.Resolver`: `node_dns.rs`); so do `http`/`net` servers
+/// `net.connect`, `dns.lookup`) work now: `net.rs` tests them (`dns.Resolver`, `lookupService`: `node_dns.rs`); so do `http`/`net` servers
 /// (`net_servers.rs`) and `tls`/`https` servers (`node_surface/tls_servers.js`).
 #[tokio::test]
 async fn unsupported_builtins_load_and_throw_a_coded_error_naming_the_api() {
@@ -158,8 +158,8 @@ async fn unsupported_builtins_load_and_throw_a_coded_error_naming_the_api() {
       const out = [];
       for (const [m, f] of [['worker_threads', 'Worker'], ['cluster', 'fork'], ['inspector', 'open'],
           ['child_process', 'fork'], ['http2', 'connect'],
-          ['tls', 'createSecurePair'], ['dgram', '_createSocketHandle'], ['dns', 'lookupService'],
-          ['dns/promises', 'lookupService'], ['vm', 'measureMemory'], ['v8', 'serialize']]) {
+          ['tls', 'createSecurePair'], ['dgram', '_createSocketHandle'],
+          ['vm', 'measureMemory'], ['v8', 'serialize']]) {
         const mod = require('node:' + m);
         try { new mod[f](); out.push(m + ': no error'); }
         catch (e) { out.push(`${e.code} ${e.message}`); }
@@ -179,8 +179,6 @@ async fn unsupported_builtins_load_and_throw_a_coded_error_naming_the_api() {
         "http2.connect",
         "tls.createSecurePair",
         "dgram._createSocketHandle",
-        "dns.lookupService",
-        "dns.promises.lookupService",
         "vm.measureMemory",
         "v8.serialize",
     ] {
