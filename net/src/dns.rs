@@ -9,6 +9,11 @@
 //! holds a connection slot while it waits. Retries and timeouts are the guest's (c-ares's
 //! `timeout`/`tries`), which cancels an exchange it gave up on.
 //!
+//! An answer truncated over UDP is asked again over TCP, as c-ares does ([`Transport::Tcp`]):
+//! through the checked connector (a listener on the exec's virtual network, or a server the
+//! policy allows for `dns`), one query and one answer framed by their two-byte length
+//! (RFC 1035 4.2.2).
+//!
 //! Servers on the exec's virtual network (a loopback address where a guest has bound the UDP
 //! port) are the guest's own `dgram` business and never reach this module.
 //!
@@ -21,6 +26,7 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use bytes::Bytes;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::UdpSocket;
 
 use crate::error::{Denial, DenialCause, LimitKind, NetError};
@@ -43,16 +49,32 @@ const SCHEMES: [Scheme; 5] = [
     Scheme::Dns,
 ];
 
+/// How a query travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// One datagram each way (up to [`MAX_REPLIES`] replies).
+    Udp,
+    /// A TCP connection, one length-framed message each way.
+    Tcp,
+}
+
 impl ExecNet {
     /// Sends `query` (one DNS message) to the name server at `server` (an address) and
     /// `port`, if the policy allows scheme `dns` there. Each reply arrives as `Datagram` (its
-    /// `from` the server's port), then `Done` after [`MAX_REPLIES`] or a `cancel(id)`.
+    /// `from` the server's port), then `Done`: after [`MAX_REPLIES`] or a `cancel(id)` over
+    /// UDP, after the one answer over TCP.
     ///
     /// # Errors
     /// [`NetError::InvalidHost`] when `server` is not an address; [`NetError::InvalidArgument`]
     /// for a query over 65 507 bytes; [`NetError::Closed`]; [`crate::LimitKind::Ops`]. Later,
-    /// in `Done`: [`NetError::Denied`], the socket's errors, the bytes limits.
-    pub fn dns_query(&self, server: &str, port: u16, query: Bytes) -> Result<OpId, NetError> {
+    /// in `Done`: [`NetError::Denied`], the socket's errors, the bytes and time limits.
+    pub fn dns_query(
+        &self,
+        server: &str,
+        port: u16,
+        query: Bytes,
+        transport: Transport,
+    ) -> Result<OpId, NetError> {
         let host = Host::parse(server)?;
         let Host::Ip(ip) = host else {
             return Err(NetError::InvalidHost(server.to_owned()));
@@ -68,8 +90,12 @@ impl ExecNet {
             host,
             port,
         };
-        self.shared()
-            .start(move |ctx| async move { exchange(&ctx, &target, ip, query).await })
+        self.shared().start(move |ctx| async move {
+            match transport {
+                Transport::Udp => exchange(&ctx, &target, ip, query).await,
+                Transport::Tcp => exchange_tcp(&ctx, &target, query).await,
+            }
+        })
     }
 
     /// The host name of `address` and the service name of `port` (`dns.lookupService`): a
@@ -108,6 +134,28 @@ impl ExecNet {
             Ok(())
         })
     }
+}
+
+async fn exchange_tcp(ctx: &OpCtx, target: &Target, query: Bytes) -> Result<(), NetError> {
+    let mut io = ctx.shared.connect(ctx, target, None, None).await?.io;
+    let at = format!("{}:{}", target.host, target.port);
+    let io_error = |e: std::io::Error| NetError::io("queryDns", &at, &e);
+    // The length fits: `dns_query` refused anything over MAX_DATAGRAM.
+    let length = u16::try_from(query.len()).unwrap_or(u16::MAX).to_be_bytes();
+    io.write_all(&length).await.map_err(io_error)?;
+    io.write_all(&query).await.map_err(io_error)?;
+    io.flush().await.map_err(io_error)?;
+    let mut head = [0u8; 2];
+    io.read_exact(&mut head).await.map_err(io_error)?;
+    let mut answer = vec![0u8; usize::from(u16::from_be_bytes(head))];
+    io.read_exact(&mut answer).await.map_err(io_error)?;
+    ctx.wait_credit(answer.len().max(1)).await;
+    ctx.emit(NetEvent::Datagram {
+        id: ctx.id,
+        from: target.port,
+        chunk: Bytes::from(answer),
+    });
+    Ok(())
 }
 
 /// Refuses (counted, reported) a reverse lookup of an address the policy allows no scheme to

@@ -8,7 +8,8 @@
 // Until servers are set, a resolver has none (the host's resolvers are not the guest's to
 // see): `resolve4`/`resolve6` then answer from the sidecar's resolver, as `dns.lookup` does, and
 // the other record types fail with ECONNREFUSED, as c-ares does with no server to ask.
-// Not done: TCP retries of truncated answers (the UDP answers are used as they are).
+// A truncated answer is asked again over TCP (through the sidecar's connector: a guest's
+// listener or a server the policy allows).
 
 import { bridge } from 'agentos:bridge';
 import {
@@ -162,6 +163,8 @@ function query(resolver, hostname, type, ttl, syscall, callback) {
   let attempt = 0;
   let channel = null;
   let timer = null;
+  let wait = 0;
+  let overTcp = false;
   const done = track(state, syscall, hostname, callback, () => finish());
   function finish(err, value) {
     if (timer !== null) clearTimeout(timer);
@@ -174,6 +177,8 @@ function query(resolver, hostname, type, ttl, syscall, callback) {
     // As c-ares: a datagram is matched to its query by id before anything else is read, so
     // one for another query (or junk) is dropped and the query keeps waiting.
     if (bytes.length < 2 || bytes[0] !== id >> 8 || bytes[1] !== (id & 0xff)) return;
+    // Truncated (TC): asked again over TCP, of the same server, as c-ares does.
+    if (!overTcp && bytes.length > 2 && (bytes[2] & 0x02) !== 0) return retryOverTcp();
     let response;
     try {
       response = decodeResponse(bytes);
@@ -196,14 +201,25 @@ function query(resolver, hostname, type, ttl, syscall, callback) {
     }
     const server = servers[attempt % servers.length];
     // As c-ares: the wait doubles with each round of the servers, up to maxTimeout when set.
-    let wait = state.timeout * 2 ** MathFloor(attempt / servers.length);
+    wait = state.timeout * 2 ** MathFloor(attempt / servers.length);
     if (state.maxTimeout > 0) wait = MathMin(wait, state.maxTimeout);
     attempt++;
-    const onError = (err) => finish(socketError(err, syscall, hostname));
+    overTcp = false;
     channel = udpIsVirtual(server[1], server[2])
       ? virtualChannel(server, message, onMessage, onError)
-      : sidecarChannel(server, message, onMessage, onError);
+      : sidecarChannel(server, message, false, onMessage, onError);
     timer = setTimeout(next, wait);
+  }
+  function retryOverTcp() {
+    channel.close();
+    clearTimeout(timer);
+    overTcp = true;
+    const server = servers[(attempt - 1) % servers.length];
+    channel = sidecarChannel(server, message, true, onMessage, onError);
+    timer = setTimeout(next, wait);
+  }
+  function onError(err) {
+    finish(socketError(err, syscall, hostname));
   }
   next();
 }
@@ -217,9 +233,12 @@ function virtualChannel(server, message, onMessage, onError) {
   return { close: () => socket.close() };
 }
 
-/** One try through the sidecar, under the exec's policy (`netDnsQuery`). */
-function sidecarChannel(server, message, onMessage, onError) {
-  const id = netDnsQuery(server[1], server[2], message);
+/**
+ * One try through the sidecar (`netDnsQuery`): over UDP to a server off the exec's network,
+ * under its policy; over TCP (`tcp`) to any, a virtual listener included.
+ */
+function sidecarChannel(server, message, tcp, onMessage, onError) {
+  const id = netDnsQuery(server[1], server[2], message, tcp);
   if (typeof id !== 'number') {
     nextTick(onError, id);
     return { close() {} };

@@ -61,7 +61,11 @@ function encodeLabel(label) {
   return bytes;
 }
 
-/** The query for `name` and type number `type`, or null for a name DNS cannot carry. */
+/**
+ * The query for `name` and type number `type`, or null for a name DNS cannot carry. No EDNS
+ * record, as Node sends none (its own DNS tests parse its queries and know no OPT record):
+ * answers over 512 bytes come truncated and are asked again over TCP.
+ */
 export function encodeQuery(id, name, type) {
   let host = name;
   if (StringPrototypeEndsWith(host, '.')) host = StringPrototypeSlice(host, 0, -1);

@@ -122,10 +122,25 @@ impl Responder {
 
 /// A response to `query` (one question) with one A record, 1.2.3.4.
 fn answer(query: &[u8]) -> Vec<u8> {
-    let mut out = query.to_vec();
-    out[2..4].copy_from_slice(&[0x81, 0x80]);
-    out[6..8].copy_from_slice(&[0, 1]);
-    out.extend_from_slice(&[0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 1, 2, 3, 4]);
+    respond(query, 0x80, &[1, 2, 3, 4])
+}
+
+/// The header and question of `query` with `flags` (second byte: 0x80 recursion available,
+/// 0x02 more for TC in the first), and an A record `address` unless it is empty.
+fn respond(query: &[u8], flags: u8, address: &[u8]) -> Vec<u8> {
+    let mut end = 12;
+    while query[end] != 0 {
+        end += usize::from(query[end]) + 1;
+    }
+    let mut out = query[..end + 5].to_vec();
+    out[2] = 0x81 | if flags & 0x02 != 0 { 0x02 } else { 0 };
+    out[3] = flags & 0xf0;
+    let count = u8::from(!address.is_empty());
+    out[6..12].copy_from_slice(&[0, count, 0, 0, 0, 0]);
+    if count == 1 {
+        out.extend_from_slice(&[0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4]);
+        out.extend_from_slice(address);
+    }
     out
 }
 
@@ -240,4 +255,70 @@ async fn a_flood_of_lookup_service_calls_ends_each_with_an_answer_or_the_ops_lim
         "{printed} {}",
         stderr(&out)
     );
+}
+
+#[tokio::test]
+async fn a_truncated_answer_is_asked_again_over_tcp() {
+    // Over UDP the server answers with TC set and no records; over TCP, on the same port, with
+    // 5.6.7.8. The rule for `dns` at that port covers both.
+    let udp = UdpSocket::bind("127.0.0.1:0").await.expect("bind udp");
+    let port = udp.local_addr().expect("addr").port();
+    let tcp = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .expect("bind tcp");
+    tokio::spawn(async move {
+        let mut buf = vec![0u8; 512];
+        while let Ok((n, from)) = udp.recv_from(&mut buf).await {
+            let _ = udp.send_to(&respond(&buf[..n], 0x82, &[]), from).await;
+        }
+    });
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = accepted.clone();
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        while let Ok((mut stream, _)) = tcp.accept().await {
+            count.fetch_add(1, Ordering::SeqCst);
+            let mut head = [0u8; 2];
+            stream.read_exact(&mut head).await.expect("length");
+            let mut query = vec![0u8; usize::from(u16::from_be_bytes(head))];
+            stream.read_exact(&mut query).await.expect("query");
+            let out = respond(&query, 0x80, &[5, 6, 7, 8]);
+            let length = u16::try_from(out.len()).expect("short").to_be_bytes();
+            stream.write_all(&length).await.expect("write");
+            stream.write_all(&out).await.expect("write");
+        }
+    });
+    let spec = ask_resolve4(port, "{ tries: 1 }").allow_net(format!("dns://127.0.0.1:{port}"));
+    let out = run(&sidecar().await, spec).await;
+    assert_eq!(stdout(&out), "5.6.7.8\n", "stderr: {}", stderr(&out));
+    assert_eq!(accepted.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_truncated_answer_from_a_guest_server_is_asked_again_over_its_tcp_port() {
+    let code = "const dgram = require('dgram'); const net = require('net'); const dns = require('dns');
+        const answer = (q, tc, addr) => {
+          let end = 12; while (q[end] !== 0) end += q[end] + 1;
+          const head = [...q.subarray(0, end + 5)];
+          head[2] = tc ? 0x83 : 0x81; head[3] = 0x80;
+          head.splice(6, 6, 0, addr ? 1 : 0, 0, 0, 0, 0);
+          return Buffer.from(addr ? [...head, 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, ...addr] : head);
+        };
+        const udp = dgram.createSocket('udp4');
+        udp.on('message', (q, r) => udp.send(answer(q, true), r.port, r.address));
+        udp.bind(0, '127.0.0.1', () => {
+          const port = udp.address().port;
+          const tcp = net.createServer((s) => s.once('data', (d) => {
+            const out = answer(d.subarray(2), false, [9, 9, 9, 9]);
+            s.end(Buffer.concat([Buffer.from([out.length >> 8, out.length & 255]), out]));
+          }));
+          tcp.listen(port, '127.0.0.1', async () => {
+            const r = new dns.promises.Resolver({ tries: 1 });
+            r.setServers(['127.0.0.1:' + port]);
+            console.log((await r.resolve4('x.org')).join());
+            udp.close(); tcp.close();
+          });
+        });";
+    let out = run(&sidecar().await, node(code)).await;
+    assert_eq!(stdout(&out), "9.9.9.9\n", "stderr: {}", stderr(&out));
 }

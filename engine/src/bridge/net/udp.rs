@@ -4,6 +4,7 @@
 //! `message` events. `netDnsQuery` carries one DNS query to a real name server under the
 //! policy (`agentos_net::dns`); its replies arrive as `message` events too.
 
+use agentos_net::dns::Transport;
 use bytes::Bytes;
 
 use super::{bound, error_object, net_of, op_id, started};
@@ -71,9 +72,9 @@ pub(super) fn is_virtual<'s>(
     rv.set_bool(bound);
 }
 
-/// `netDnsQuery(server, port, query)`: the operation id of one DNS exchange with the name
-/// server at address `server` (replies as `message` events, then `done`), or
-/// `{ code, message }`.
+/// `netDnsQuery(server, port, query, tcp)`: the operation id of one DNS exchange with the name
+/// server at address `server`, over UDP or (`tcp` true) TCP (replies as `message` events, then
+/// `done`), or `{ code, message }`.
 pub(super) fn dns_query<'s>(
     scope: &mut v8::PinScope<'s, '_>,
     args: v8::FunctionCallbackArguments<'s>,
@@ -88,8 +89,13 @@ pub(super) fn dns_query<'s>(
         return throw_type_error(scope, "netDnsQuery: query must be an ArrayBufferView");
     };
     let query = Bytes::from(view_bytes(view));
+    let transport = if args.get(3).boolean_value(scope) {
+        Transport::Tcp
+    } else {
+        Transport::Udp
+    };
     let result = net
-        .with(|exec| exec.dns_query(&server, port, query))
+        .with(|exec| exec.dns_query(&server, port, query, transport))
         .and_then(|r| r);
     started(scope, &net, result, &mut rv);
 }
