@@ -105,6 +105,9 @@ pub struct EngineConfig {
     pub fault_injection: bool,
     /// A PEM file of root certificates guests' TLS trusts besides Mozilla's (a private CA).
     pub net_extra_roots: Option<PathBuf>,
+    /// The name servers guests' `dns.resolve*` ask (through the sidecar) when they named none;
+    /// `/etc/resolv.conf`'s when `None`.
+    pub net_dns_servers: Option<Vec<std::net::SocketAddr>>,
 }
 
 impl Default for EngineConfig {
@@ -120,6 +123,7 @@ impl Default for EngineConfig {
             phases: false,
             fault_injection: false,
             net_extra_roots: None,
+            net_dns_servers: None,
         }
     }
 }
@@ -204,7 +208,10 @@ impl Engine {
     /// An engine with `config`; V8 is started (once per process), nothing else yet.
     pub fn new(config: EngineConfig) -> Arc<Self> {
         platform::init_with(config.max_wasm_memory_mb);
-        net::configure(config.net_extra_roots.clone());
+        net::configure(net::NetSetup {
+            extra_roots: config.net_extra_roots.clone(),
+            name_servers: config.net_dns_servers.clone(),
+        });
         let disk = config.snapshot_dir.clone().map(DiskCache::new);
         let isolates = Arc::new(Isolates::new(config.snapshot_mode, disk));
         let pool = WarmPool::new(isolates.clone(), config.warm_isolates);

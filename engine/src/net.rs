@@ -21,12 +21,22 @@ use crate::net_ask::NetAsks;
 
 /// The process's network runtime, started by the first exec that uses the network.
 static RUNTIME: OnceLock<Result<NetRuntime, NetError>> = OnceLock::new();
-/// A PEM file of extra trusted roots (the engine's config; set once).
-static EXTRA_ROOTS: OnceLock<Option<PathBuf>> = OnceLock::new();
+/// The engine's network settings (set once).
+static SETUP: OnceLock<NetSetup> = OnceLock::new();
 
-/// Sets where the runtime finds extra trusted roots (before the first exec; the first call wins).
-pub(crate) fn configure(extra_roots: Option<PathBuf>) {
-    let _ = EXTRA_ROOTS.set(extra_roots);
+/// What the engine's config says about the network runtime.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct NetSetup {
+    /// A PEM file of extra trusted roots.
+    pub extra_roots: Option<PathBuf>,
+    /// The name servers guests' `dns.resolve*` ask when they named none (`/etc/resolv.conf`'s
+    /// when `None`).
+    pub name_servers: Option<Vec<std::net::SocketAddr>>,
+}
+
+/// Sets up the runtime started by the first exec (before it; the first call wins).
+pub(crate) fn configure(setup: NetSetup) {
+    let _ = SETUP.set(setup);
 }
 
 pub(crate) fn runtime() -> Result<&'static NetRuntime, NetError> {
@@ -34,8 +44,12 @@ pub(crate) fn runtime() -> Result<&'static NetRuntime, NetError> {
 }
 
 fn start() -> Result<NetRuntime, NetError> {
-    let mut config = NetConfig::default();
-    if let Some(Some(path)) = EXTRA_ROOTS.get() {
+    let setup = SETUP.get().cloned().unwrap_or_default();
+    let mut config = NetConfig {
+        name_servers: setup.name_servers,
+        ..NetConfig::default()
+    };
+    if let Some(path) = &setup.extra_roots {
         let pem = std::fs::read(path)
             .map_err(|e| NetError::Tls(format!("extra roots {}: {e}", path.display())))?;
         config.extra_roots = agentos_net::roots_from_pem(&pem)?;

@@ -60,6 +60,30 @@ impl ExecShared {
         NetError::Denied(Box::new(denial))
     }
 
+    /// Refuses (counted, reported) a name no rule could allow before it is sent to any name
+    /// server; `at` as for [`ExecShared::lookup`].
+    pub(crate) fn screen(
+        &self,
+        ctx: &OpCtx,
+        host: &Host,
+        at: Option<(Scheme, u16)>,
+    ) -> Result<(), NetError> {
+        let Err(v) = self
+            .policy
+            .screen_name(at.map(|a| a.0), host, at.map(|a| a.1))
+        else {
+            return Ok(());
+        };
+        let denial = Denial {
+            scheme: at.map(|a| a.0),
+            host: host.clone(),
+            ip: None,
+            port: at.map(|a| a.1),
+            cause: DenialCause::Policy(v.reason),
+        };
+        Err(self.deny(ctx, denial))
+    }
+
     /// The addresses of `host`, screened by the policy; `at` is the scheme and port of the
     /// connection, `None` for `dns.lookup`.
     pub(crate) async fn lookup(
@@ -75,19 +99,7 @@ impl ExecShared {
             }
             Host::Name(n) => n,
         };
-        if let Err(v) = self
-            .policy
-            .screen_name(at.map(|a| a.0), host, at.map(|a| a.1))
-        {
-            let denial = Denial {
-                scheme: at.map(|a| a.0),
-                host: host.clone(),
-                ip: None,
-                port: at.map(|a| a.1),
-                cause: DenialCause::Policy(v.reason),
-            };
-            return Err(self.deny(ctx, denial));
-        }
+        self.screen(ctx, host, at)?;
         let limit = self.limits().connect_timeout;
         let addrs = tokio::time::timeout(limit, self.resolver.lookup(name))
             .await
@@ -240,7 +252,7 @@ impl ExecShared {
     }
 
     /// Connects to the checked `ip` (and does the TLS handshake), within the connect timeout.
-    async fn dial(
+    pub(crate) async fn dial(
         &self,
         target: &Target,
         ip: IpAddr,

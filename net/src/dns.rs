@@ -17,11 +17,12 @@
 //! Servers on the exec's virtual network (a loopback address where a guest has bound the UDP
 //! port) are the guest's own `dgram` business and never reach this module.
 //!
-//! `dns.lookupService` is here too: `getnameinfo` through the exec's resolver, for an address
-//! the policy would let the guest reach at that port for some scheme, or a loopback one (named
-//! from `/etc/hosts`, never asked of a name server). A reverse query names its address to a name
-//! server, so an address no rule allows is refused before any query, as `dns.lookup` refuses
-//! a name.
+//! A resolver with no servers set asks the sidecar's name servers ([`ExecNet::dns_query_system`]:
+//! `/etc/resolv.conf`'s, or `AGENTOS_NET_DNS_SERVERS`), which the guest never learns. There the
+//! policy is checked on the *name* asked about, as for `dns.lookup` (a name no rule could allow
+//! is never sent), and the query must be a plain one (one question of class IN, recursion
+//! desired, no other records, names of letters, digits, `-` and `_`), so the guest cannot make
+//! the query itself carry anything but that name, its type and an id.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
@@ -29,10 +30,10 @@ use bytes::Bytes;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::UdpSocket;
 
-use crate::error::{Denial, DenialCause, LimitKind, NetError};
+use crate::error::{Denial, NetError};
 use crate::events::{NetEvent, OpId};
 use crate::exec::{ExecNet, OpCtx};
-use crate::policy::Decision;
+use crate::io::BoxIo;
 use crate::target::{Host, Scheme, Target};
 use crate::udp::MAX_DATAGRAM;
 
@@ -40,14 +41,8 @@ use crate::udp::MAX_DATAGRAM;
 /// a hostile one may flood).
 pub const MAX_REPLIES: usize = 8;
 
-/// The schemes a reverse lookup's address is checked for: allowed when any may connect there.
-const SCHEMES: [Scheme; 5] = [
-    Scheme::Tcp,
-    Scheme::Tls,
-    Scheme::Http,
-    Scheme::Https,
-    Scheme::Dns,
-];
+/// The longest name DNS carries, in wire bytes (RFC 1035 2.3.4).
+const MAX_NAME: usize = 255;
 
 /// How a query travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,109 +87,121 @@ impl ExecNet {
         };
         self.shared().start(move |ctx| async move {
             match transport {
-                Transport::Udp => exchange(&ctx, &target, ip, query).await,
-                Transport::Tcp => exchange_tcp(&ctx, &target, query).await,
+                Transport::Udp => {
+                    authorize(&ctx, &target, ip).await?;
+                    exchange_udp(&ctx, SocketAddr::new(ip, port), query).await
+                }
+                Transport::Tcp => {
+                    let io = ctx.shared.connect(&ctx, &target, None, None).await?.io;
+                    exchange_tcp(&ctx, io, &target, query).await
+                }
             }
         })
     }
 
-    /// The host name of `address` and the service name of `port` (`dns.lookupService`): a
-    /// `Named` event, then `Done`.
+    /// Sends `query` to the sidecar's name server number `attempt` (round robin), if it is a
+    /// plain query (see the module docs) for a name the policy could allow. Events as for
+    /// [`ExecNet::dns_query`].
     ///
     /// # Errors
-    /// [`NetError::InvalidHost`] when `address` is not an address; [`NetError::Closed`];
-    /// [`crate::LimitKind::Ops`]. Later, in `Done`: [`NetError::Denied`] for an address the
-    /// policy allows no scheme to reach; `getnameinfo`'s failures as [`NetError::Io`] with
-    /// Node's code (`ENOTFOUND`, `EAI_AGAIN`, `EAI_FAIL`); the connect time limit.
-    pub fn lookup_service(&self, address: &str, port: u16) -> Result<OpId, NetError> {
-        let host = Host::parse(address)?;
-        let Host::Ip(ip) = host else {
-            return Err(NetError::InvalidHost(address.to_owned()));
+    /// [`NetError::InvalidArgument`] for a query that is not plain; [`NetError::InvalidHost`]
+    /// for a name that is not a host name; [`NetError::Closed`]; [`crate::LimitKind::Ops`].
+    /// Later, in `Done`: [`NetError::Denied`] for the name; `ECONNREFUSED` when the sidecar
+    /// has no name server; the socket's errors, the bytes and time limits.
+    pub fn dns_query_system(
+        &self,
+        query: Bytes,
+        attempt: u32,
+        transport: Transport,
+    ) -> Result<OpId, NetError> {
+        let name = plain_question(&query).ok_or_else(|| {
+            NetError::InvalidArgument("not a plain DNS query of one question".into())
+        })?;
+        let host = match Host::parse(&name)? {
+            Host::Ip(_) => return Err(NetError::InvalidHost(name)),
+            host => host,
         };
+        let servers = self.shared().resolver.name_servers().to_vec();
         self.shared().start(move |ctx| async move {
-            screen_address(&ctx, &host, ip, port)?;
-            let shared = &ctx.shared;
-            let addr = SocketAddr::new(ip, port);
-            let limit = shared.limits().connect_timeout;
-            let (hostname, service) =
-                tokio::time::timeout(limit, shared.resolver.lookup_service(addr))
-                    .await
-                    .map_err(|_| shared.time_limit(LimitKind::ConnectTime, limit))?
-                    .map_err(|e| NetError::Io {
-                        op: "getnameinfo",
-                        code: e.code(),
-                        addr: ip.to_string(),
-                    })?;
-            let id = ctx.id;
-            ctx.emit(NetEvent::Named {
-                id,
-                hostname,
-                service,
-            });
-            Ok(())
+            ctx.shared.screen(&ctx, &host, None)?;
+            let n = usize::try_from(attempt).unwrap_or(0) % servers.len().max(1);
+            let addr = *servers.get(n).ok_or_else(no_server)?;
+            match transport {
+                Transport::Udp => exchange_udp(&ctx, addr, query).await,
+                Transport::Tcp => {
+                    let target = Target {
+                        scheme: Scheme::Dns,
+                        host: Host::Ip(addr.ip()),
+                        port: addr.port(),
+                    };
+                    let io = ctx.shared.dial(&target, addr.ip(), None).await?.io;
+                    exchange_tcp(&ctx, io, &target, query).await
+                }
+            }
         })
     }
 }
 
-async fn exchange_tcp(ctx: &OpCtx, target: &Target, query: Bytes) -> Result<(), NetError> {
-    let mut io = ctx.shared.connect(ctx, target, None, None).await?.io;
-    let at = format!("{}:{}", target.host, target.port);
-    let io_error = |e: std::io::Error| NetError::io("queryDns", &at, &e);
-    // The length fits: `dns_query` refused anything over MAX_DATAGRAM.
-    let length = u16::try_from(query.len()).unwrap_or(u16::MAX).to_be_bytes();
-    io.write_all(&length).await.map_err(io_error)?;
-    io.write_all(&query).await.map_err(io_error)?;
-    io.flush().await.map_err(io_error)?;
-    let mut head = [0u8; 2];
-    io.read_exact(&mut head).await.map_err(io_error)?;
-    let mut answer = vec![0u8; usize::from(u16::from_be_bytes(head))];
-    io.read_exact(&mut answer).await.map_err(io_error)?;
-    ctx.wait_credit(answer.len().max(1)).await;
-    ctx.emit(NetEvent::Datagram {
-        id: ctx.id,
-        from: target.port,
-        chunk: Bytes::from(answer),
-    });
-    Ok(())
+fn no_server() -> NetError {
+    NetError::Io {
+        op: "queryDns",
+        code: "ECONNREFUSED",
+        addr: "(the sidecar has no name server)".into(),
+    }
 }
 
-/// Refuses (counted, reported) a reverse lookup of an address the policy allows no scheme to
-/// reach at `port`; loopback addresses pass.
-fn screen_address(ctx: &OpCtx, host: &Host, ip: IpAddr, port: u16) -> Result<(), NetError> {
-    if ip.is_loopback() {
-        return Ok(());
+/// The question's name of a plain query (one question of class IN, recursion desired, no
+/// other records or bytes; labels of letters, digits, `-` and `_`), or `None`.
+fn plain_question(query: &[u8]) -> Option<String> {
+    let header = query.get(2..12)?;
+    if header != [0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0] {
+        return None;
     }
-    let policy = &ctx.shared.policy;
-    let verdicts = SCHEMES.map(|s| policy.evaluate(s, host, ip, port));
-    if verdicts.iter().any(|v| v.decision == Decision::Allow) {
-        return Ok(());
+    let mut at = 12;
+    let mut name = String::new();
+    loop {
+        let length = usize::from(*query.get(at)?);
+        if length == 0 {
+            break;
+        }
+        let label = query.get(at + 1..at + 1 + length)?;
+        let plain = |b: &u8| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_';
+        if length > 63 || !label.iter().all(plain) {
+            return None;
+        }
+        if !name.is_empty() {
+            name.push('.');
+        }
+        name.extend(label.iter().map(|&b| char::from(b)));
+        at += 1 + length;
+        if at > 12 + MAX_NAME {
+            return None;
+        }
     }
-    let [first, ..] = verdicts;
+    let class_in = query.get(at + 3..)? == [0, 1];
+    (class_in && !name.is_empty()).then_some(name)
+}
+
+/// The policy's verdict on a guest-named server; a refusal is counted and reported.
+async fn authorize(ctx: &OpCtx, target: &Target, ip: IpAddr) -> Result<(), NetError> {
+    let Err(cause) = ctx.shared.authorize(ctx, target, ip, None).await else {
+        return Ok(());
+    };
     let denial = Denial {
-        scheme: None,
-        host: host.clone(),
+        scheme: Some(target.scheme),
+        host: target.host.clone(),
         ip: Some(ip),
-        port: Some(port),
-        cause: DenialCause::Policy(first.reason),
+        port: Some(target.port),
+        cause,
     };
     Err(ctx.shared.deny(ctx, denial))
 }
 
-async fn exchange(ctx: &OpCtx, target: &Target, ip: IpAddr, query: Bytes) -> Result<(), NetError> {
+/// One datagram to `addr` from a connected socket of its own, then up to [`MAX_REPLIES`].
+async fn exchange_udp(ctx: &OpCtx, addr: SocketAddr, query: Bytes) -> Result<(), NetError> {
     let shared = &ctx.shared;
-    if let Err(cause) = shared.authorize(ctx, target, ip, None).await {
-        let denial = Denial {
-            scheme: Some(target.scheme),
-            host: target.host.clone(),
-            ip: Some(ip),
-            port: Some(target.port),
-            cause,
-        };
-        return Err(shared.deny(ctx, denial));
-    }
     let _slot = shared.meter.admit()?;
-    let addr = SocketAddr::new(ip, target.port);
-    let any: IpAddr = match ip {
+    let any: IpAddr = match addr.ip() {
         IpAddr::V4(_) => Ipv4Addr::UNSPECIFIED.into(),
         IpAddr::V6(_) => Ipv6Addr::UNSPECIFIED.into(),
     };
@@ -207,12 +214,91 @@ async fn exchange(ctx: &OpCtx, target: &Target, ip: IpAddr, query: Bytes) -> Res
     for _ in 0..MAX_REPLIES {
         let n = socket.recv(&mut buf).await.map_err(io)?;
         shared.meter.add_in(n)?;
-        ctx.wait_credit(n.max(1)).await;
-        ctx.emit(NetEvent::Datagram {
-            id: ctx.id,
-            from: target.port,
-            chunk: Bytes::copy_from_slice(&buf[..n]),
-        });
+        deliver(ctx, addr.port(), Bytes::copy_from_slice(&buf[..n])).await;
     }
     Ok(())
+}
+
+/// One length-framed query and answer over a connected stream (metered by the connector).
+async fn exchange_tcp(
+    ctx: &OpCtx,
+    mut io: BoxIo,
+    target: &Target,
+    query: Bytes,
+) -> Result<(), NetError> {
+    let at = format!("{}:{}", target.host, target.port);
+    let io_error = |e: std::io::Error| NetError::io("queryDns", &at, &e);
+    // The length fits: a query over MAX_DATAGRAM was refused (or is not plain).
+    let length = u16::try_from(query.len()).unwrap_or(u16::MAX).to_be_bytes();
+    io.write_all(&length).await.map_err(io_error)?;
+    io.write_all(&query).await.map_err(io_error)?;
+    io.flush().await.map_err(io_error)?;
+    let mut head = [0u8; 2];
+    io.read_exact(&mut head).await.map_err(io_error)?;
+    let mut answer = vec![0u8; usize::from(u16::from_be_bytes(head))];
+    io.read_exact(&mut answer).await.map_err(io_error)?;
+    deliver(ctx, target.port, Bytes::from(answer)).await;
+    Ok(())
+}
+
+/// Hands one reply to the guest once its read window has room.
+async fn deliver(ctx: &OpCtx, from: u16, chunk: Bytes) {
+    ctx.wait_credit(chunk.len().max(1)).await;
+    ctx.emit(NetEvent::Datagram {
+        id: ctx.id,
+        from,
+        chunk,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_question;
+
+    /// A query as the guest builds it: header, the labels of `name`, type A, class IN.
+    fn query(name: &[&[u8]]) -> Vec<u8> {
+        let mut out = vec![0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0];
+        for label in name {
+            out.push(u8::try_from(label.len()).expect("short"));
+            out.extend_from_slice(label);
+        }
+        out.extend_from_slice(&[0, 0, 1, 0, 1]);
+        out
+    }
+
+    #[test]
+    fn a_plain_query_gives_its_name() {
+        let name = plain_question(&query(&[b"_sip", b"_udp", b"Example-1", b"org"]));
+        assert_eq!(name.as_deref(), Some("_sip._udp.Example-1.org"));
+    }
+
+    #[test]
+    fn queries_that_could_carry_more_than_a_name_are_refused() {
+        let dotted = query(&[b"a.b", b"org"]);
+        let binary = query(&[b"a\x00b", b"org"]);
+        let mut additional = query(&[b"example", b"org"]);
+        additional[11] = 1;
+        additional.extend_from_slice(&[0, 0, 41, 4, 208, 0, 0, 0, 0, 0, 0]);
+        let mut trailing = query(&[b"example", b"org"]);
+        trailing.push(0);
+        let mut flags = query(&[b"example", b"org"]);
+        flags[2] = 0x79;
+        let mut chaos = query(&[b"example", b"org"]);
+        *chaos.last_mut().expect("class") = 3;
+        let long = query(&[[b'a'; 63].as_slice(); 5]);
+        let root = query(&[]);
+        for (what, q) in [
+            ("a dot in a label", dotted),
+            ("a binary label", binary),
+            ("an additional record", additional),
+            ("trailing bytes", trailing),
+            ("other flags", flags),
+            ("class CH", chaos),
+            ("a name over 255 bytes", long),
+            ("the root", root),
+            ("a cut header", vec![0x12, 0x34, 0x01]),
+        ] {
+            assert_eq!(plain_question(&q), None, "{what}");
+        }
+    }
 }

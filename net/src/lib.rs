@@ -17,6 +17,7 @@ pub mod http;
 mod io;
 pub mod limits;
 pub mod mediator;
+mod name_info;
 pub mod policy;
 mod pool;
 pub mod ports;

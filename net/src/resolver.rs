@@ -52,13 +52,53 @@ pub trait Resolver: Send + Sync + 'static {
     fn lookup_service(&self, _addr: SocketAddr) -> ServiceLookup {
         Box::pin(async { Err(NameInfoError::NoName) })
     }
+
+    /// The name servers a guest's `dns.resolve*` asks when it named none (through the
+    /// sidecar, which never tells it their addresses); none by default.
+    fn name_servers(&self) -> &[SocketAddr] {
+        &[]
+    }
 }
 
-/// The system resolver (`getaddrinfo`).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemResolver;
+/// The `nameserver` lines of resolv.conf text, at most three as glibc reads them, port 53.
+pub fn parse_resolv_conf(text: &str) -> Vec<SocketAddr> {
+    text.lines()
+        .filter_map(|line| {
+            let mut words = line.split_whitespace();
+            (words.next() == Some("nameserver")).then_some(())?;
+            // A scoped IPv6 address (`fe80::1%eth0`) has no `IpAddr` spelling: skipped.
+            words.next()?.parse::<IpAddr>().ok()
+        })
+        .take(3)
+        .map(|ip| SocketAddr::new(ip, 53))
+        .collect()
+}
+
+/// The system resolver (`getaddrinfo`, `getnameinfo`), and the name servers of
+/// `/etc/resolv.conf` unless told others.
+#[derive(Debug, Clone, Default)]
+pub struct SystemResolver {
+    name_servers: Vec<SocketAddr>,
+}
+
+impl SystemResolver {
+    /// The system resolver with `name_servers`, or `/etc/resolv.conf`'s when `None` (none when
+    /// it cannot be read).
+    pub fn new(name_servers: Option<Vec<SocketAddr>>) -> SystemResolver {
+        let name_servers = name_servers.unwrap_or_else(|| {
+            std::fs::read_to_string("/etc/resolv.conf")
+                .map(|text| parse_resolv_conf(&text))
+                .unwrap_or_default()
+        });
+        SystemResolver { name_servers }
+    }
+}
 
 impl Resolver for SystemResolver {
+    fn name_servers(&self) -> &[SocketAddr] {
+        &self.name_servers
+    }
+
     fn lookup(&self, name: &str) -> Lookup {
         let name = name.to_owned();
         Box::pin(async move {
@@ -143,5 +183,9 @@ impl Resolver for StaticResolver {
             Some(f) => f.lookup_service(addr),
             None => Box::pin(async { Err(NameInfoError::NoName) }),
         }
+    }
+
+    fn name_servers(&self) -> &[SocketAddr] {
+        self.fallback.as_ref().map_or(&[], |f| f.name_servers())
     }
 }

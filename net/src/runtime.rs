@@ -5,6 +5,7 @@
 //! They start operations through [`crate::ExecNet`] (non-async, returns at once) and receive
 //! every result as a [`crate::NetEvent`] through the exec's sink.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use rustls::pki_types::CertificateDer;
@@ -29,6 +30,9 @@ pub struct NetConfig {
     pub webpki_roots: bool,
     /// More trusted roots (DER), e.g. a private CA, or a test's.
     pub extra_roots: Vec<CertificateDer<'static>>,
+    /// The name servers guests' `dns.resolve*` ask when they named none; `/etc/resolv.conf`'s
+    /// when `None`.
+    pub name_servers: Option<Vec<SocketAddr>>,
 }
 
 impl Default for NetConfig {
@@ -37,6 +41,7 @@ impl Default for NetConfig {
             worker_threads: 1,
             webpki_roots: true,
             extra_roots: Vec::new(),
+            name_servers: None,
         }
     }
 }
@@ -80,6 +85,8 @@ pub struct ExecNetSpec {
 pub struct NetRuntime {
     rt: tokio::runtime::Runtime,
     tls: TlsConfigs,
+    /// The resolver of execs that bring none.
+    resolver: Arc<dyn Resolver>,
 }
 
 impl NetRuntime {
@@ -96,7 +103,8 @@ impl NetRuntime {
             .enable_time()
             .build()
             .map_err(|e| NetError::io("start", "runtime", &e))?;
-        Ok(NetRuntime { rt, tls })
+        let resolver = Arc::new(SystemResolver::new(config.name_servers.clone()));
+        Ok(NetRuntime { rt, tls, resolver })
     }
 
     /// The network of one exec: its operations' events go to `sink`.
@@ -104,7 +112,7 @@ impl NetRuntime {
         let resolver = spec
             .resolver
             .clone()
-            .unwrap_or_else(|| Arc::new(SystemResolver));
+            .unwrap_or_else(|| self.resolver.clone());
         ExecNet::new(
             self.rt.handle().clone(),
             self.tls.clone(),

@@ -5,9 +5,10 @@
 // the exec's network policy, scheme `dns`: a server no rule allows is ECONNREFUSED naming the
 // rule, at once and without retries.
 //
-// Until servers are set, a resolver has none (the host's resolvers are not the guest's to
-// see): `resolve4`/`resolve6` then answer from the sidecar's resolver, as `dns.lookup` does, and
-// the other record types fail with ECONNREFUSED, as c-ares does with no server to ask.
+// Until servers are set, a resolver has none of its own (the host's resolvers are not the
+// guest's to see: `getServers()` is empty): `resolve4`/`resolve6` then answer from the sidecar's
+// resolver, as `dns.lookup` does, and the other record types ask the sidecar's name servers
+// (`netDnsSystemQuery`) about a name the policy could allow, as `dns.lookup` screens it.
 // A truncated answer is asked again over TCP (through the sidecar's connector: a guest's
 // listener or a server the policy allows).
 
@@ -50,6 +51,7 @@ const ADDRESS_PORT = /(^.+?)(?::(\d+))?$/;
 const RCODES = ['', 'EFORMERR', 'ESERVFAIL', 'ENOTFOUND', 'ENOTIMP', 'EREFUSED'];
 const kState = SymbolCtor('dns resolver state');
 const netDnsQuery = bridge.netDnsQuery;
+const netDnsSystemQuery = bridge.netDnsSystemQuery;
 const netCancel = bridge.netCancel;
 const netConsume = bridge.netConsume;
 const udpIsVirtual = bridge.udpIsVirtual;
@@ -155,11 +157,12 @@ function query(resolver, hostname, type, ttl, syscall, callback) {
   const servers = state.servers;
   const id = MathFloor(MathRandom() * 0x10000);
   const message = encodeQuery(id, hostname, TYPES[type]);
-  if (servers.length === 0 || message === null) {
-    const err = dnsError(message === null ? 'EBADNAME' : 'ECONNREFUSED', syscall, hostname);
-    nextTick(callback, err);
+  if (message === null) {
+    nextTick(callback, dnsError('EBADNAME', syscall, hostname));
     return;
   }
+  // No servers set: the sidecar's, one per try in turn (the guest never learns them).
+  const rounds = servers.length === 0 ? 1 : servers.length;
   let attempt = 0;
   let channel = null;
   let timer = null;
@@ -196,26 +199,27 @@ function query(resolver, hostname, type, ttl, syscall, callback) {
   function next() {
     if (channel !== null) channel.close();
     channel = null;
-    if (attempt >= state.tries * servers.length) {
+    if (attempt >= state.tries * rounds) {
       return finish(dnsError('ETIMEOUT', syscall, hostname));
     }
-    const server = servers[attempt % servers.length];
     // As c-ares: the wait doubles with each round of the servers, up to maxTimeout when set.
-    wait = state.timeout * 2 ** MathFloor(attempt / servers.length);
+    wait = state.timeout * 2 ** MathFloor(attempt / rounds);
     if (state.maxTimeout > 0) wait = MathMin(wait, state.maxTimeout);
-    attempt++;
     overTcp = false;
-    channel = udpIsVirtual(server[1], server[2])
-      ? virtualChannel(server, message, onMessage, onError)
-      : sidecarChannel(server, message, false, onMessage, onError);
+    const server = servers[attempt % rounds];
+    channel =
+      server !== undefined && udpIsVirtual(server[1], server[2])
+        ? virtualChannel(server, message, onMessage, onError)
+        : sidecarChannel(server, attempt, message, false, onMessage, onError);
+    attempt++;
     timer = setTimeout(next, wait);
   }
   function retryOverTcp() {
     channel.close();
     clearTimeout(timer);
     overTcp = true;
-    const server = servers[(attempt - 1) % servers.length];
-    channel = sidecarChannel(server, message, true, onMessage, onError);
+    const server = servers[(attempt - 1) % rounds];
+    channel = sidecarChannel(server, attempt - 1, message, true, onMessage, onError);
     timer = setTimeout(next, wait);
   }
   function onError(err) {
@@ -234,11 +238,15 @@ function virtualChannel(server, message, onMessage, onError) {
 }
 
 /**
- * One try through the sidecar (`netDnsQuery`): over UDP to a server off the exec's network,
- * under its policy; over TCP (`tcp`) to any, a virtual listener included.
+ * One try through the sidecar: `netDnsQuery` over UDP to a server off the exec's network,
+ * under its policy, or over TCP (`tcp`) to any, a virtual listener included; with no `server`,
+ * `netDnsSystemQuery` to the sidecar's name server for try `attempt`.
  */
-function sidecarChannel(server, message, tcp, onMessage, onError) {
-  const id = netDnsQuery(server[1], server[2], message, tcp);
+function sidecarChannel(server, attempt, message, tcp, onMessage, onError) {
+  const id =
+    server === undefined
+      ? netDnsSystemQuery(attempt, message, tcp)
+      : netDnsQuery(server[1], server[2], message, tcp);
   if (typeof id !== 'number') {
     nextTick(onError, id);
     return { close() {} };

@@ -163,6 +163,30 @@ fn read_engine(read: &Reader<'_>, engine: &mut EngineConfig) {
         .raw("AGENTOS_NET_EXTRA_ROOTS")
         .filter(|p| !p.is_empty())
         .map(PathBuf::from);
+    engine.net_dns_servers = read
+        .raw("AGENTOS_NET_DNS_SERVERS")
+        .filter(|v| !v.trim().is_empty())
+        .and_then(|v| name_servers(read, &v));
+}
+
+/// `AGENTOS_NET_DNS_SERVERS`: addresses (port 53) or `address:port`s, comma-separated; a
+/// value that does not parse is noted and `/etc/resolv.conf` used.
+fn name_servers(read: &Reader<'_>, value: &str) -> Option<Vec<std::net::SocketAddr>> {
+    let parse = |item: &str| {
+        let item = item.trim();
+        item.parse::<std::net::SocketAddr>().ok().or_else(|| {
+            item.parse::<std::net::IpAddr>()
+                .ok()
+                .map(|ip| (ip, 53).into())
+        })
+    };
+    let servers: Option<Vec<_>> = value.split(',').map(parse).collect();
+    if servers.is_none() {
+        read.warn(format!(
+            "AGENTOS_NET_DNS_SERVERS={value:?} is not a list of addresses; using /etc/resolv.conf"
+        ));
+    }
+    servers
 }
 
 /// `AGENTOS_SNAPSHOT_DIR`, else `$XDG_CACHE_HOME/agentos/snapshots`, else

@@ -45,6 +45,7 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
         ("udpSend", udp::send.map_fn_to()),
         ("udpIsVirtual", udp::is_virtual.map_fn_to()),
         ("netDnsQuery", udp::dns_query.map_fn_to()),
+        ("netDnsSystemQuery", udp::dns_system_query.map_fn_to()),
         ("httpParseHead", http_head::parse.map_fn_to()),
         ("tlsBundledCertificates", ca::bundled.map_fn_to()),
         ("tlsCertificatesFromPem", ca::from_pem.map_fn_to()),

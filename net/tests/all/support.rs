@@ -31,6 +31,7 @@ pub fn runtime(root: Option<&CertificateDer<'static>>) -> NetRuntime {
         worker_threads: 2,
         webpki_roots: true,
         extra_roots: root.into_iter().cloned().collect(),
+        name_servers: None,
     })
     .expect("network runtime")
 }

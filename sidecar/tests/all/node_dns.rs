@@ -9,7 +9,7 @@ use agentos_sdk::ExecSpec;
 use tokio::net::UdpSocket;
 
 use crate::node_crypto::{differences, host_node};
-use crate::support::{beside_a_calm_exec, node, run, sidecar, stderr, stdout};
+use crate::support::{beside_a_calm_exec, builder, node, run, sidecar, spawn, stderr, stdout};
 
 fn fixtures() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/all/node_dns")
@@ -63,11 +63,40 @@ async fn malformed_answers_from_a_hostile_server_are_ebadresp() {
     assert_eq!(stdout(&out), "EBADRESP\n".repeat(5));
 }
 
+/// A sidecar whose name servers (for resolvers without servers) are `server`'s.
+async fn sidecar_asking(server: &Responder) -> agentos_sdk::Sidecar {
+    let address = format!("127.0.0.1:{}", server.port);
+    let mode = std::env::var("AGENTOS_TEST_MODE").unwrap_or_else(|_| "auto".into());
+    spawn(builder(&mode).env("AGENTOS_NET_DNS_SERVERS", address)).await
+}
+
+const ASK_WITHOUT_SERVERS: &str = "const dns = require('dns');
+    console.log(JSON.stringify(dns.getServers()));
+    dns.promises.resolve4('api.example.org', { ttl: true }).then(
+      (v) => console.log(JSON.stringify(v)), (e) => console.log(e.code, e.syscall, e.message));";
+
 #[tokio::test]
-async fn a_resolver_without_servers_answers_other_types_with_econnrefused() {
-    let code = "require('dns').resolveMx('example.org', (e) => console.log(e.code, e.syscall));";
-    let out = run(&sidecar().await, node(code)).await;
-    assert_eq!(stdout(&out), "ECONNREFUSED queryMx\n");
+async fn a_resolver_without_servers_asks_the_sidecars_name_servers_about_an_allowed_name() {
+    let server = Responder::start(0).await;
+    let spec = node(ASK_WITHOUT_SERVERS).allow_net("https://api.example.org");
+    let out = run(&sidecar_asking(&server).await, spec).await;
+    let expected = "[]\n[{\"address\":\"1.2.3.4\",\"ttl\":60}]\n";
+    assert_eq!(stdout(&out), expected, "stderr: {}", stderr(&out));
+    assert_eq!(server.queries.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_resolver_without_servers_never_asks_about_a_name_no_rule_allows() {
+    let server = Responder::start(0).await;
+    let out = run(&sidecar_asking(&server).await, node(ASK_WITHOUT_SERVERS)).await;
+    let printed = stdout(&out);
+    assert!(printed.starts_with("[]\nECONNREFUSED queryA "), "{printed}");
+    assert!(printed.contains("denied by network policy"), "{printed}");
+    let [denied] = &out.status.net_denied[..] else {
+        panic!("{:?}", out.status.net_denied);
+    };
+    assert_eq!(denied.host, "api.example.org");
+    assert_eq!(server.queries.load(Ordering::SeqCst), 0);
 }
 
 #[tokio::test]

@@ -89,15 +89,39 @@ pub(super) fn dns_query<'s>(
         return throw_type_error(scope, "netDnsQuery: query must be an ArrayBufferView");
     };
     let query = Bytes::from(view_bytes(view));
-    let transport = if args.get(3).boolean_value(scope) {
-        Transport::Tcp
-    } else {
-        Transport::Udp
-    };
+    let transport = transport_arg(scope, args.get(3));
     let result = net
         .with(|exec| exec.dns_query(&server, port, query, transport))
         .and_then(|r| r);
     started(scope, &net, result, &mut rv);
+}
+
+/// `netDnsSystemQuery(attempt, query, tcp)`: as `netDnsQuery`, to the sidecar's name server
+/// number `attempt` (round robin), for a plain query of a name the policy could allow.
+pub(super) fn dns_system_query<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue<'s>,
+) {
+    let Some(net) = net_of(scope) else { return };
+    let attempt = args.get(0).uint32_value(scope).unwrap_or(0);
+    let Ok(view) = v8::Local::<v8::ArrayBufferView>::try_from(args.get(1)) else {
+        return throw_type_error(scope, "netDnsSystemQuery: query must be an ArrayBufferView");
+    };
+    let query = Bytes::from(view_bytes(view));
+    let transport = transport_arg(scope, args.get(2));
+    let result = net
+        .with(|exec| exec.dns_query_system(query, attempt, transport))
+        .and_then(|r| r);
+    started(scope, &net, result, &mut rv);
+}
+
+fn transport_arg(scope: &mut v8::PinScope<'_, '_>, tcp: v8::Local<'_, v8::Value>) -> Transport {
+    if tcp.boolean_value(scope) {
+        Transport::Tcp
+    } else {
+        Transport::Udp
+    }
 }
 
 /// A datagram event's value: `[fromPort, bytes]`.
