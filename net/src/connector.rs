@@ -156,6 +156,27 @@ impl ExecShared {
         }
     }
 
+    /// [`ExecShared::authorize`], a refusal counted, reported and returned as the error.
+    pub(crate) async fn authorize_or_deny(
+        &self,
+        ctx: &OpCtx,
+        target: &Target,
+        ip: IpAddr,
+        http: Option<&HttpAsk>,
+    ) -> Result<(), NetError> {
+        let Err(cause) = self.authorize(ctx, target, ip, http).await else {
+            return Ok(());
+        };
+        let denial = Denial {
+            scheme: Some(target.scheme),
+            host: target.host.clone(),
+            ip: Some(ip),
+            port: Some(target.port),
+            cause,
+        };
+        Err(self.deny(ctx, denial))
+    }
+
     /// The policy's verdict on one address, asking the host when it says ask.
     pub(crate) async fn authorize(
         &self,

@@ -30,7 +30,7 @@ use bytes::Bytes;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::UdpSocket;
 
-use crate::error::{Denial, NetError};
+use crate::error::NetError;
 use crate::events::{NetEvent, OpId};
 use crate::exec::{ExecNet, OpCtx};
 use crate::io::BoxIo;
@@ -88,7 +88,9 @@ impl ExecNet {
         self.shared().start(move |ctx| async move {
             match transport {
                 Transport::Udp => {
-                    authorize(&ctx, &target, ip).await?;
+                    ctx.shared
+                        .authorize_or_deny(&ctx, &target, ip, None)
+                        .await?;
                     exchange_udp(&ctx, SocketAddr::new(ip, port), query).await
                 }
                 Transport::Tcp => {
@@ -180,21 +182,6 @@ fn plain_question(query: &[u8]) -> Option<String> {
     }
     let class_in = query.get(at + 3..)? == [0, 1];
     (class_in && !name.is_empty()).then_some(name)
-}
-
-/// The policy's verdict on a guest-named server; a refusal is counted and reported.
-async fn authorize(ctx: &OpCtx, target: &Target, ip: IpAddr) -> Result<(), NetError> {
-    let Err(cause) = ctx.shared.authorize(ctx, target, ip, None).await else {
-        return Ok(());
-    };
-    let denial = Denial {
-        scheme: Some(target.scheme),
-        host: target.host.clone(),
-        ip: Some(ip),
-        port: Some(target.port),
-        cause,
-    };
-    Err(ctx.shared.deny(ctx, denial))
 }
 
 /// One datagram to `addr` from a connected socket of its own, then up to [`MAX_REPLIES`].

@@ -24,7 +24,7 @@ use url::Url;
 
 use crate::connector::{Connected, HttpAsk};
 use crate::decode::Decoder;
-use crate::error::{Denial, LimitKind, NetError};
+use crate::error::{LimitKind, NetError};
 use crate::events::{NetEvent, OpId, Peer, ResponseHead};
 use crate::exec::{ExecNet, OpCtx, Outbound};
 use crate::io::limit_in_chain;
@@ -234,16 +234,9 @@ async fn pooled(
         }
         if let Peer::Remote { remote, .. } = conn.peer {
             let ip = remote.ip();
-            if let Err(cause) = ctx.shared.authorize(ctx, target, ip, Some(ask)).await {
-                let denial = Denial {
-                    scheme: Some(target.scheme),
-                    host: target.host.clone(),
-                    ip: Some(ip),
-                    port: Some(target.port),
-                    cause,
-                };
-                return Err(ctx.shared.deny(ctx, denial));
-            }
+            ctx.shared
+                .authorize_or_deny(ctx, target, ip, Some(ask))
+                .await?;
         }
         return Ok(Some(conn));
     }

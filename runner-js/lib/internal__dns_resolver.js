@@ -17,6 +17,7 @@ import {
   ArrayIsArray,
   ArrayPrototypeIndexOf,
   ArrayPrototypePush,
+  ArrayPrototypeSlice,
   ArrayPrototypeSplice,
   ErrorCtor,
   FunctionPrototypeBind,
@@ -88,16 +89,15 @@ function parseServers(servers) {
 function parseServer(serv) {
   const family = isIP(serv);
   if (family !== 0) return [family, serv, IANA_DNS_PORT];
+  // `[v6]:port` or `v4:port`, as Node splits them (a bracketed address's port 0 is 53).
   const bracketed = RegExpPrototypeExec(IPV6_BRACKETS, serv);
-  if (bracketed !== null && isIP(bracketed[1]) !== 0) {
-    const split = RegExpPrototypeExec(ADDRESS_PORT, serv);
-    const port = split !== null && split[2] !== undefined ? NumberParseInt(split[2]) : 0;
-    return [isIP(bracketed[1]), bracketed[1], port || IANA_DNS_PORT];
-  }
   const split = RegExpPrototypeExec(ADDRESS_PORT, serv);
-  if (split !== null && isIP(split[1]) !== 0) {
-    const port = split[2] === undefined ? IANA_DNS_PORT : NumberParseInt(split[2]);
-    return [isIP(split[1]), split[1], port];
+  const port = split !== null && split[2] !== undefined ? NumberParseInt(split[2]) : undefined;
+  const address = bracketed !== null ? bracketed[1] : split !== null ? split[1] : '';
+  const addressFamily = isIP(address);
+  if (addressFamily !== 0) {
+    if (bracketed !== null) return [addressFamily, address, port || IANA_DNS_PORT];
+    return [addressFamily, address, port === undefined ? IANA_DNS_PORT : port];
   }
   throw makeNodeError(TypeErrorCtor, 'ERR_INVALID_IP_ADDRESS', `Invalid IP address: ${serv}`);
 }
@@ -113,8 +113,8 @@ function shape(answers, type, ttl) {
   for (let i = 0; i < answers.length; i++) {
     const a = answers[i];
     if (type === 'ANY') {
-      if (a.type !== 'A' && a.type !== 'AAAA') a.ttl = undefined;
-      if (a.ttl === undefined) delete a.ttl;
+      // Node reports a ttl for the address records only.
+      if (a.type !== 'A' && a.type !== 'AAAA') delete a.ttl;
       ArrayPrototypePush(out, a);
       continue;
     }
@@ -352,16 +352,13 @@ export class Resolver {
       timeout: timeout === -1 ? DEFAULT_TIMEOUT_MS : timeout,
       maxTimeout,
       tries,
-      local: [undefined, undefined],
     };
   }
 
   cancel() {
-    const pending = ArrayPrototypeSplice(this[kState].pending, 0);
-    for (let i = 0; i < pending.length; i++) {
-      ArrayPrototypePush(this[kState].pending, pending[i]);
-      pending[i].cancel();
-    }
+    // A copy: each cancel takes its query out of the list.
+    const pending = ArrayPrototypeSlice(this[kState].pending);
+    for (let i = 0; i < pending.length; i++) pending[i].cancel();
   }
 
   getServers() {
@@ -384,6 +381,7 @@ export class Resolver {
     this[kState].servers = parsed;
   }
 
+  // Validated as c-ares does; the queries' source address stays the sidecar's to choose.
   setLocalAddress(ipv4, ipv6) {
     if (typeof ipv4 !== 'string') throw makeInvalidArgType('ipv4', 'string', ipv4);
     if (typeof ipv6 !== 'string' && ipv6 !== undefined) {
@@ -394,7 +392,6 @@ export class Resolver {
     if (first === 0 || (ipv6 !== undefined && (first !== 4 || !isIPv6(ipv6)))) {
       throw makeInvalidArgValue('ipv4', ipv4, 'is an invalid IP address');
     }
-    this[kState].local = [ipv4, ipv6];
   }
 
   resolve(hostname, rrtype, callback) {
@@ -412,10 +409,7 @@ export class Resolver {
     if (typeof ip !== 'string') throw makeInvalidArgType('ip', 'string', ip);
     if (typeof callback !== 'function') throw makeInvalidArgType('callback', 'function', callback);
     const name = reverseName(ip);
-    if (name === null) {
-      const err = dnsError('EINVAL', 'getHostByAddr', ip);
-      throw err;
-    }
+    if (name === null) throw dnsError('EINVAL', 'getHostByAddr', ip);
     query(this, name, 'PTR', false, 'getHostByAddr', (err, value) => {
       if (err) {
         err.message = `getHostByAddr ${err.code} ${ip}`;

@@ -69,6 +69,13 @@ fn net_of(scope: &mut v8::PinScope<'_, '_>) -> Option<std::rc::Rc<GuestNet>> {
     net
 }
 
+/// A port argument, 0..65535.
+fn port_arg(scope: &mut v8::PinScope<'_, '_>, value: v8::Local<'_, v8::Value>) -> Option<u16> {
+    value
+        .uint32_value(scope)
+        .and_then(|p| u16::try_from(p).ok())
+}
+
 /// `{ code, message }` for a synchronous refusal.
 fn error_object<'s>(
     scope: &mut v8::PinScope<'s, '_>,
@@ -185,11 +192,7 @@ fn connect<'s>(
 ) {
     let Some(net) = net_of(scope) else { return };
     let host = args.get(0).to_rust_string_lossy(scope);
-    let Some(port) = args
-        .get(1)
-        .uint32_value(scope)
-        .and_then(|p| u16::try_from(p).ok())
-    else {
+    let Some(port) = port_arg(scope, args.get(1)) else {
         return throw_type_error(scope, "netConnect: port must be 0..65535");
     };
     let tls = args.get(2);
@@ -216,11 +219,7 @@ fn listen<'s>(
     mut rv: v8::ReturnValue<'s>,
 ) {
     let Some(net) = net_of(scope) else { return };
-    let Some(port) = args
-        .get(0)
-        .uint32_value(scope)
-        .and_then(|p| u16::try_from(p).ok())
-    else {
+    let Some(port) = port_arg(scope, args.get(0)) else {
         return throw_type_error(scope, "netListen: port must be 0..65535");
     };
     let result = net.with(|exec| exec.listen(port)).and_then(|r| r);
@@ -266,11 +265,7 @@ fn lookup_service<'s>(
 ) {
     let Some(net) = net_of(scope) else { return };
     let address = args.get(0).to_rust_string_lossy(scope);
-    let Some(port) = args
-        .get(1)
-        .uint32_value(scope)
-        .and_then(|p| u16::try_from(p).ok())
-    else {
+    let Some(port) = port_arg(scope, args.get(1)) else {
         return throw_type_error(scope, "netLookupService: port must be 0..65535");
     };
     let result = net
@@ -367,10 +362,7 @@ fn is_virtual<'s>(
 ) {
     let Some(net) = net_of(scope) else { return };
     let host = args.get(0).to_rust_string_lossy(scope);
-    let port = args
-        .get(1)
-        .uint32_value(scope)
-        .and_then(|p| u16::try_from(p).ok());
+    let port = port_arg(scope, args.get(1));
     let virtual_port =
         port.is_some_and(|p| net.with(|exec| exec.is_virtual(&host, p)).unwrap_or(false));
     rv.set_bool(virtual_port);

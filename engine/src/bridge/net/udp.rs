@@ -7,14 +7,8 @@
 use agentos_net::dns::Transport;
 use bytes::Bytes;
 
-use super::{bound, error_object, net_of, op_id, started};
+use super::{bound, error_object, net_of, op_id, port_arg, started};
 use crate::strings::{throw_type_error, uint8_array, view_bytes};
-
-fn port_arg(scope: &mut v8::PinScope<'_, '_>, value: v8::Local<'_, v8::Value>) -> Option<u16> {
-    value
-        .uint32_value(scope)
-        .and_then(|p| u16::try_from(p).ok())
-}
 
 /// `udpBind(port)`: `[id, port]` of a bound socket (port 0: a free one), or `{ code, message }`.
 pub(super) fn bind<'s>(
