@@ -1,7 +1,8 @@
 // lib/internal__webcrypto.js: the Web Crypto surface: the `crypto` global (a `Crypto`), with
-// `getRandomValues`, `randomUUID` and `subtle`. `subtle` does `digest` (SHA-1/256/384/512) and
-// HMAC keys (`importKey`/`exportKey` 'raw', `generateKey`, `sign`, `verify`); every other
-// algorithm and method rejects with a NotSupportedError DOMException.
+// `getRandomValues`, `randomUUID` and `subtle`. `subtle` does `digest` (SHA-1/256/384/512),
+// HMAC keys (`importKey`/`exportKey` 'raw', `generateKey`, `sign`, `verify`), and AES-GCM/CBC/CTR,
+// PBKDF2 and HKDF (lib/internal__webcrypto_secret.js: `encrypt`, `decrypt`, `deriveBits`,
+// `deriveKey`); every other algorithm and method rejects with a NotSupportedError DOMException.
 import { bridge } from 'agentos:bridge';
 import {
   ArrayBufferCtor,
@@ -35,6 +36,16 @@ import {
   validateBoolean,
   validateObject,
 } from './internal__crypto_util.js';
+import {
+  aesAlgorithm,
+  aesCipher,
+  aesJwk,
+  aesKeyBytes,
+  checkUsages,
+  isAes,
+  kdfBits,
+  secretAlgorithm,
+} from './internal__webcrypto_secret.js';
 
 const cryptoRandomFill = bridge.cryptoRandomFill;
 const cryptoHashOnce = bridge.cryptoHashOnce;
@@ -158,7 +169,7 @@ export class CryptoKey {
       throw makeNodeError(TypeErrorCtor, 'ERR_ILLEGAL_CONSTRUCTOR', 'Illegal constructor');
   }
   get type() {
-    return 'secret';
+    return key(this).type;
   }
   get extractable() {
     return key(this).extractable;
@@ -188,6 +199,19 @@ function key(value) {
   return data;
 }
 
+/** A new CryptoKey whose state is `state` ({ type, name, bytes, algorithm, usages, ... }). */
+function newKey(state) {
+  constructing = true;
+  let made;
+  try {
+    made = new CryptoKey();
+  } finally {
+    constructing = false;
+  }
+  WeakMapPrototypeSet(keyData, made, state);
+  return made;
+}
+
 function hmacKey(bytes, hash, extractable, usages) {
   const list = [];
   if (!ArrayIsArray(usages))
@@ -199,26 +223,124 @@ function hmacKey(bytes, hash, extractable, usages) {
     }
     if (!ArrayPrototypeIncludes(list, usage)) ArrayPrototypePush(list, usage);
   }
-  constructing = true;
-  let made;
-  try {
-    made = new CryptoKey();
-  } finally {
-    constructing = false;
-  }
   const algorithm = ObjectFreeze({
     name: 'HMAC',
     hash: ObjectFreeze({ name: hash[0] }),
     length: TypedArrayPrototypeGetByteLength(bytes) * 8,
   });
-  WeakMapPrototypeSet(keyData, made, {
+  return newKey({
+    type: 'secret',
+    name: 'HMAC',
     bytes,
     hash,
     extractable: !!extractable,
     algorithm,
     usages: list,
   });
-  return made;
+}
+
+/** An AES, PBKDF2 or HKDF key of `bytes`. */
+function secretKey(name, bytes, extractable, usages) {
+  if (!ArrayIsArray(usages))
+    throw domException(`Unsupported key usage for a ${name} key`, 'SyntaxError');
+  const list = checkUsages(name, usages, (message) => domException(message, 'SyntaxError'));
+  const algorithm = isAes(name) ? aesAlgorithm(name, bytes) : ObjectFreeze({ name });
+  return newKey({
+    type: 'secret',
+    name,
+    bytes,
+    extractable: !!extractable,
+    algorithm,
+    usages: list,
+  });
+}
+
+/** A DOMException maker for the secret-key helpers. */
+function fail(message, name) {
+  return domException(message, name);
+}
+
+/** `importKey` for the secret-key algorithms (`name` canonical); sync, for `deriveKey` too. */
+function importSecret(format, data, algorithm, name, extractable, usages) {
+  if (name === 'HMAC') {
+    const hash = hmacParams(algorithm);
+    if (format !== 'raw')
+      throw domException(`Unable to import HMAC key with format ${format}`, 'NotSupportedError');
+    const bytes = new Uint8ArrayCtor(bufferSource(data, 'importKey'));
+    const bits = TypedArrayPrototypeGetByteLength(bytes) * 8;
+    if (bits === 0 || algorithm.length === 0)
+      throw domException('Zero-length key is not supported', 'DataError');
+    if (algorithm.length !== undefined && algorithm.length !== bits) {
+      throw domException('Invalid key length', 'DataError');
+    }
+    return hmacKey(bytes, hash, extractable, usages);
+  }
+  if (isAes(name)) {
+    const source = (value) => new Uint8ArrayCtor(bufferSource(value, 'importKey'));
+    return secretKey(name, aesKeyBytes(name, format, data, source, fail), extractable, usages);
+  }
+  if (format !== 'raw') {
+    throw domException(`Unable to import ${name} key with format ${format}`, 'NotSupportedError');
+  }
+  if (extractable) throw domException(`${name} keys are not extractable`, 'SyntaxError');
+  return secretKey(name, new Uint8ArrayCtor(bufferSource(data, 'importKey')), false, usages);
+}
+
+/** The canonical name of `algorithm` among those here, or a NotSupportedError. */
+function supported(algorithm) {
+  const raw = algorithmName(algorithm);
+  if (StringPrototypeToLowerCase(raw) === 'hmac') return 'HMAC';
+  const name = secretAlgorithm(raw);
+  if (name === undefined) throw domException('Unrecognized algorithm name', 'NotSupportedError');
+  return name;
+}
+
+/** A BufferSource parameter of an algorithm, as bytes. */
+function param(value, name) {
+  if (isAnyArrayBuffer(value) || ArrayBufferIsView(value)) return bytesOf(value);
+  throw makeNodeError(
+    TypeErrorCtor,
+    'ERR_INVALID_ARG_TYPE',
+    `Failed to execute '${name}': a parameter is not instance of ArrayBuffer, Buffer, TypedArray, or DataView.`,
+  );
+}
+
+/** `encrypt`/`decrypt`: the key's state once `algorithm` and `usage` fit it. */
+function cipherKey(algorithm, k, usage) {
+  const name = supported(algorithm);
+  const data = key(k);
+  if (!isAes(name) || data.name !== name || !ArrayPrototypeIncludes(data.usages, usage)) {
+    throw domException(
+      'The requested operation is not valid for the provided key',
+      'InvalidAccessError',
+    );
+  }
+  return data;
+}
+
+/** `deriveBits`/`deriveKey`: `length` bits from `baseKey`. */
+function derive(algorithm, baseKey, length, usage) {
+  const name = supported(algorithm);
+  const data = key(baseKey);
+  if (!ArrayPrototypeIncludes(data.usages, usage)) {
+    throw domException(`baseKey does not have ${usage} usage`, 'InvalidAccessError');
+  }
+  if (data.name !== name) throw domException('Key algorithm mismatch', 'InvalidAccessError');
+  if (name !== 'PBKDF2' && name !== 'HKDF') {
+    throw domException('Unrecognized algorithm name', 'NotSupportedError');
+  }
+  const hash = digestOf(algorithm.hash)[1];
+  return kdfBits(name, algorithm, data.bytes, hash, length, param, fail);
+}
+
+/** The length in bits a key of `algorithm` takes (`deriveKey`). */
+function keyLength(algorithm) {
+  const name = supported(algorithm);
+  if (name === 'HMAC') {
+    return algorithm.length === undefined ? hmacParams(algorithm)[2] * 8 : algorithm.length;
+  }
+  if (isAes(name)) return algorithm.length;
+  throw domException(`Unable to derive a ${name} key`, 'NotSupportedError');
 }
 
 function hmacParams(algorithm) {
@@ -252,44 +374,66 @@ function notSupported() {
   return PromiseReject(domException('Unrecognized algorithm name', 'NotSupportedError'));
 }
 
-/** `crypto.subtle`. */
+/** `crypto.subtle`. Each method rejects with ERR_INVALID_THIS on anything but the instance. */
 export class SubtleCrypto {
+  #brand = true;
+
   constructor() {
     if (!constructing)
       throw makeNodeError(TypeErrorCtor, 'ERR_ILLEGAL_CONSTRUCTOR', 'Illegal constructor');
   }
+  static checkThis(self) {
+    if (typeof self !== 'object' || self === null || !(#brand in self)) {
+      throw makeNodeError(
+        TypeErrorCtor,
+        'ERR_INVALID_THIS',
+        'Value of "this" must be of type SubtleCrypto',
+      );
+    }
+  }
   digest(algorithm, data) {
     return attempt(() => {
+      checkSubtleThis(this);
       const entry = digestOf(algorithm);
       return arrayBufferOf(cryptoHashOnce(entry[1], bufferSource(data, 'digest'), 0, 0));
     });
   }
   importKey(format, keyData, algorithm, extractable, keyUsages) {
     return attempt(() => {
-      const hash = hmacParams(algorithm);
-      if (format !== 'raw')
-        throw domException(`Unable to import HMAC key with format ${format}`, 'NotSupportedError');
-      const bytes = new Uint8ArrayCtor(bufferSource(keyData, 'importKey'));
-      const bits = TypedArrayPrototypeGetByteLength(bytes) * 8;
-      if (bits === 0 || algorithm.length === 0)
-        throw domException('Zero-length key is not supported', 'DataError');
-      if (algorithm.length !== undefined && algorithm.length !== bits) {
-        throw domException('Invalid key length', 'DataError');
-      }
-      return hmacKey(bytes, hash, extractable, keyUsages);
+      checkSubtleThis(this);
+      const name = supported(algorithm);
+      return importSecret(format, keyData, algorithm, name, extractable, keyUsages);
     });
   }
   exportKey(format, k) {
     return attempt(() => {
+      checkSubtleThis(this);
       const data = key(k);
       if (!data.extractable) throw domException('key is not extractable', 'InvalidAccessError');
-      if (format !== 'raw')
-        throw domException(`Unable to export HMAC key with format ${format}`, 'NotSupportedError');
-      return arrayBufferOf(data.bytes);
+      if (format === 'raw') return arrayBufferOf(data.bytes);
+      if (format === 'jwk' && isAes(data.name)) {
+        return aesJwk(data.name, data.bytes, data.usages, data.extractable);
+      }
+      throw domException(
+        `Unable to export ${data.name} key with format ${format}`,
+        'NotSupportedError',
+      );
     });
   }
   generateKey(algorithm, extractable, keyUsages) {
     return attempt(() => {
+      checkSubtleThis(this);
+      const name = supported(algorithm);
+      if (isAes(name)) {
+        const length = algorithm.length;
+        if (length !== 128 && length !== 192 && length !== 256) {
+          throw domException('AES key length must be 128, 192, or 256 bits', 'OperationError');
+        }
+        const bytes = new Uint8ArrayCtor(length / 8);
+        cryptoRandomFill(bytes);
+        return secretKey(name, bytes, extractable, keyUsages);
+      }
+      if (name !== 'HMAC') throw domException('Unrecognized algorithm name', 'NotSupportedError');
       const hash = hmacParams(algorithm);
       const length = algorithm.length === undefined ? hash[2] * 8 : algorithm.length;
       if (length === 0 || length % 8 !== 0)
@@ -301,36 +445,67 @@ export class SubtleCrypto {
   }
   sign(algorithm, k, data) {
     return attempt(() => {
+      checkSubtleThis(this);
       const keyState = checkHmacKey(algorithm, k, 'sign');
       return arrayBufferOf(hmacOf(keyState, bufferSource(data, 'sign')));
     });
   }
   verify(algorithm, k, signature, data) {
     return attempt(() => {
+      checkSubtleThis(this);
       const keyState = checkHmacKey(algorithm, k, 'verify');
       const expected = hmacOf(keyState, bufferSource(data, 'verify'));
       return cryptoTimingSafeEqual(expected, bufferSource(signature, 'verify'));
     });
   }
-  encrypt() {
-    return notSupported();
+  encrypt(algorithm, k, data) {
+    return attempt(() => {
+      checkSubtleThis(this);
+      const state = cipherKey(algorithm, k, 'encrypt');
+      const bytes = bufferSource(data, 'encrypt');
+      return arrayBufferOf(aesCipher(true, state.name, algorithm, state.bytes, bytes, param, fail));
+    });
   }
-  decrypt() {
-    return notSupported();
+  decrypt(algorithm, k, data) {
+    return attempt(() => {
+      checkSubtleThis(this);
+      const state = cipherKey(algorithm, k, 'decrypt');
+      const bytes = bufferSource(data, 'decrypt');
+      return arrayBufferOf(
+        aesCipher(false, state.name, algorithm, state.bytes, bytes, param, fail),
+      );
+    });
   }
-  deriveBits() {
-    return notSupported();
+  deriveBits(algorithm, baseKey, length) {
+    return attempt(() => {
+      checkSubtleThis(this);
+      return arrayBufferOf(derive(algorithm, baseKey, length, 'deriveBits'));
+    });
   }
-  deriveKey() {
-    return notSupported();
+  deriveKey(algorithm, baseKey, derivedKeyAlgorithm, extractable, keyUsages) {
+    return attempt(() => {
+      checkSubtleThis(this);
+      const length = keyLength(derivedKeyAlgorithm);
+      const bits = derive(algorithm, baseKey, length, 'deriveKey');
+      const name = supported(derivedKeyAlgorithm);
+      return importSecret('raw', bits, derivedKeyAlgorithm, name, extractable, keyUsages);
+    });
   }
   wrapKey() {
-    return notSupported();
+    return attempt(() => {
+      checkSubtleThis(this);
+      return notSupported();
+    });
   }
   unwrapKey() {
-    return notSupported();
+    return attempt(() => {
+      checkSubtleThis(this);
+      return notSupported();
+    });
   }
 }
+const checkSubtleThis = SubtleCrypto.checkThis;
+delete SubtleCrypto.checkThis;
 ObjectDefineProperty(SubtleCrypto.prototype, SymbolToStringTag, {
   __proto__: null,
   value: 'SubtleCrypto',

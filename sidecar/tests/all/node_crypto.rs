@@ -9,7 +9,9 @@ use std::process::Command;
 
 use agentos_sdk::{ErrorCode, ExecSpec, Output};
 
-use crate::support::{HANG, node, run, scratch, sidecar, stderr, stdout};
+use crate::support::{
+    HANG, beside_a_calm_exec, node, run, scratch, sidecar, stderr, stdout, typed,
+};
 
 /// The directory of this test's JS fixtures.
 pub fn fixtures(name: &str) -> PathBuf {
@@ -293,4 +295,32 @@ async fn hostile_cipher_use_gets_errors_not_crashes() {
         console.log(r.join(' '))";
     let out = run(&sc, node(code).heap_mb(64)).await;
     assert_eq!(ok(&out), "RangeError TypeError 16\n");
+}
+
+#[tokio::test]
+async fn web_crypto_secret_key_algorithms_match_host_node() {
+    // AES-GCM/CBC/CTR with every key size over 6 lengths, JWK export and import, GCM tag
+    // lengths and tampering, PBKDF2 and HKDF bits and keys, and 25 error and hostile cases.
+    let dir = fixtures("node_crypto");
+    let theirs = host_node(&[dir.join("webcrypto_secret.js").to_str().unwrap()]);
+    let sc = sidecar().await;
+    let spec =
+        ExecSpec::new(["node", "/t/webcrypto_secret.js"]).dir_ro(dir.to_str().unwrap(), "/t");
+    let ours = ok(&run(&sc, spec).await);
+    assert!(theirs.lines().count() > 100, "the corpus shrank");
+    let diffs = differences(&theirs, &ours);
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}
+
+#[tokio::test]
+async fn deriving_more_bits_than_the_heap_holds_is_a_memory_limit_beside_a_calm_exec() {
+    // -8 is 4 294 967 288 bits as WebIDL converts it: half a gigabyte, past a 64 MiB heap.
+    let code = "(async () => {
+        const k = await crypto.subtle.importKey('raw', new Uint8Array(4), 'PBKDF2', false, ['deriveBits']);
+        const p = { name: 'PBKDF2', salt: new Uint8Array(1), iterations: 1, hash: 'SHA-256' };
+        await crypto.subtle.deriveBits(p, k, -8);
+      })();";
+    let out = beside_a_calm_exec(&sidecar().await, node(code).heap_mb(64)).await;
+    let (code, message) = typed(&out.status);
+    assert_eq!(code, ErrorCode::MemoryLimit, "{message}");
 }
