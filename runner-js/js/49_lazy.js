@@ -111,7 +111,7 @@ const LAZY_GLOBALS = [
   ['structuredClone', 'internal/structured_clone', 'structuredClone', true],
   ['crypto', 'internal/webcrypto', 'webcrypto', true],
   ['Crypto', 'internal/webcrypto', 'Crypto', false],
-  ['CryptoKey', 'internal/webcrypto', 'CryptoKey', false],
+  ['CryptoKey', 'internal/webcrypto_cryptokey', 'CryptoKey', false],
   ['SubtleCrypto', 'internal/webcrypto', 'SubtleCrypto', false],
   // WHATWG streams (lib/internal__webstreams_*.js), as Node's globals: not enumerable.
   ['ReadableStream', 'internal/webstreams_readable', 'ReadableStream', false],

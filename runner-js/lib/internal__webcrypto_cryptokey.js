@@ -1,0 +1,378 @@
+// lib/internal__webcrypto_cryptokey.js: `CryptoKey` and what `SubtleCrypto`'s methods share
+// (lib/internal__webcrypto.js): the key state behind each CryptoKey, the algorithm names and
+// digests, HMAC keys, and the dispatch to lib/internal__webcrypto_secret.js (AES, PBKDF2, HKDF)
+// and lib/internal__webcrypto_keys.js (the asymmetric algorithms).
+import { bridge } from 'agentos:bridge';
+import {
+  ArrayBufferCtor,
+  ArrayBufferIsView,
+  ArrayIsArray,
+  ArrayPrototypeIncludes,
+  ArrayPrototypePush,
+  ErrorCtor,
+  globalObject,
+  ObjectDefineProperty,
+  ObjectFreeze,
+  PromiseReject,
+  PromiseResolve,
+  StringPrototypeToLowerCase,
+  SymbolToStringTag,
+  TypedArrayPrototypeGetByteLength,
+  TypedArrayPrototypeSet,
+  TypeErrorCtor,
+  Uint8ArrayCtor,
+  WeakMapCtor,
+  WeakMapPrototypeGet,
+  WeakMapPrototypeSet,
+} from '../js/00_primordials.js';
+import { makeNodeError } from '../js/06_errors.js';
+import { bytesOf, isAnyArrayBuffer } from './internal__crypto_util.js';
+import { agree, asymmetricAlgorithm } from './internal__webcrypto_keys.js';
+import {
+  aesAlgorithm,
+  aesKeyBytes,
+  checkUsages,
+  isAes,
+  kdfBits,
+  secretAlgorithm,
+} from './internal__webcrypto_secret.js';
+
+const cryptoHmacNew = bridge.cryptoHmacNew;
+const cryptoHashUpdate = bridge.cryptoHashUpdate;
+const cryptoHashDigest = bridge.cryptoHashDigest;
+
+const DOM_CODES = {
+  __proto__: null,
+  NotSupportedError: 9,
+  SyntaxError: 12,
+  InvalidAccessError: 15,
+  TypeMismatchError: 17,
+  QuotaExceededError: 22,
+  DataError: 0,
+  OperationError: 0,
+};
+
+/** A DOMException (the global's when there is one; else an Error shaped like one). */
+export function domException(message, name) {
+  const Ctor = globalObject.DOMException;
+  if (typeof Ctor === 'function') return new Ctor(message, name);
+  const err = new ErrorCtor(message);
+  ObjectDefineProperty(err, 'name', { __proto__: null, value: name, configurable: true });
+  ObjectDefineProperty(err, 'code', {
+    __proto__: null,
+    value: DOM_CODES[name] ?? 0,
+    configurable: true,
+  });
+  return err;
+}
+
+const DIGESTS = {
+  __proto__: null,
+  'sha-1': ['SHA-1', 'sha1', 64],
+  'sha-256': ['SHA-256', 'sha256', 64],
+  'sha-384': ['SHA-384', 'sha384', 128],
+  'sha-512': ['SHA-512', 'sha512', 128],
+};
+
+function algorithmName(algorithm) {
+  if (typeof algorithm === 'string') return algorithm;
+  if (algorithm !== null && typeof algorithm === 'object') return `${algorithm.name}`;
+  throw makeNodeError(
+    TypeErrorCtor,
+    'ERR_INVALID_ARG_TYPE',
+    'Algorithm must be an object or a string',
+  );
+}
+
+export function digestOf(algorithm) {
+  const entry = DIGESTS[StringPrototypeToLowerCase(algorithmName(algorithm))];
+  if (entry === undefined) throw domException('Unrecognized algorithm name', 'NotSupportedError');
+  return entry;
+}
+
+export function bufferSource(data, name) {
+  if (isAnyArrayBuffer(data) || ArrayBufferIsView(data)) return bytesOf(data);
+  throw makeNodeError(
+    TypeErrorCtor,
+    'ERR_INVALID_ARG_TYPE',
+    `Failed to execute '${name}' on 'SubtleCrypto': 2nd argument is not instance of ArrayBuffer, Buffer, TypedArray, or DataView.`,
+  );
+}
+
+export function arrayBufferOf(u8) {
+  const out = new ArrayBufferCtor(TypedArrayPrototypeGetByteLength(u8));
+  TypedArrayPrototypeSet(new Uint8ArrayCtor(out), u8);
+  return out;
+}
+
+// Runs `fn` and settles a promise with its result, as an async method would.
+export function attempt(fn) {
+  try {
+    return PromiseResolve(fn());
+  } catch (err) {
+    return PromiseReject(err);
+  }
+}
+
+const keyData = new WeakMapCtor(); // CryptoKey -> { bytes, hash, extractable, usages }
+let constructing = false;
+
+/** A Web Crypto key (only HMAC secret keys are made here). */
+export class CryptoKey {
+  constructor() {
+    if (!constructing)
+      throw makeNodeError(TypeErrorCtor, 'ERR_ILLEGAL_CONSTRUCTOR', 'Illegal constructor');
+  }
+  get type() {
+    return key(this).type;
+  }
+  get extractable() {
+    return key(this).extractable;
+  }
+  get algorithm() {
+    return key(this).algorithm;
+  }
+  get usages() {
+    return key(this).usages;
+  }
+}
+ObjectDefineProperty(CryptoKey.prototype, SymbolToStringTag, {
+  __proto__: null,
+  value: 'CryptoKey',
+  configurable: true,
+});
+
+export function key(value) {
+  const data = WeakMapPrototypeGet(keyData, value);
+  if (data === undefined) {
+    throw makeNodeError(
+      TypeErrorCtor,
+      'ERR_INVALID_THIS',
+      'Value of "this" must be of type CryptoKey',
+    );
+  }
+  return data;
+}
+
+/** A new CryptoKey whose state is `state` ({ type, name, bytes, algorithm, usages, ... }). */
+export function newKey(state) {
+  constructing = true;
+  let made;
+  try {
+    made = new CryptoKey();
+  } finally {
+    constructing = false;
+  }
+  WeakMapPrototypeSet(keyData, made, state);
+  return made;
+}
+
+export function hmacKey(bytes, hash, extractable, usages) {
+  const list = [];
+  if (!ArrayIsArray(usages))
+    throw domException('Unsupported key usage for an HMAC key', 'SyntaxError');
+  for (let i = 0; i < usages.length; i++) {
+    const usage = usages[i];
+    if (usage !== 'sign' && usage !== 'verify') {
+      throw domException('Unsupported key usage for an HMAC key', 'SyntaxError');
+    }
+    if (!ArrayPrototypeIncludes(list, usage)) ArrayPrototypePush(list, usage);
+  }
+  const algorithm = ObjectFreeze({
+    name: 'HMAC',
+    hash: ObjectFreeze({ name: hash[0] }),
+    length: TypedArrayPrototypeGetByteLength(bytes) * 8,
+  });
+  return newKey({
+    type: 'secret',
+    name: 'HMAC',
+    bytes,
+    hash,
+    extractable: !!extractable,
+    algorithm,
+    usages: list,
+  });
+}
+
+/** An AES, PBKDF2 or HKDF key of `bytes`. */
+export function secretKey(name, bytes, extractable, usages) {
+  if (!ArrayIsArray(usages))
+    throw domException(`Unsupported key usage for a ${name} key`, 'SyntaxError');
+  const list = checkUsages(name, usages, (message) => domException(message, 'SyntaxError'));
+  const algorithm = isAes(name) ? aesAlgorithm(name, bytes) : ObjectFreeze({ name });
+  return newKey({
+    type: 'secret',
+    name,
+    bytes,
+    extractable: !!extractable,
+    algorithm,
+    usages: list,
+  });
+}
+
+/** A DOMException maker for the secret-key helpers. */
+export function fail(message, name) {
+  return domException(message, name);
+}
+
+/** `importKey` for the secret-key algorithms (`name` canonical); sync, for `deriveKey` too. */
+export function importSecret(format, data, algorithm, name, extractable, usages) {
+  if (name === 'HMAC') {
+    const hash = hmacParams(algorithm);
+    if (format !== 'raw')
+      throw domException(`Unable to import HMAC key with format ${format}`, 'NotSupportedError');
+    const bytes = new Uint8ArrayCtor(bufferSource(data, 'importKey'));
+    const bits = TypedArrayPrototypeGetByteLength(bytes) * 8;
+    if (bits === 0 || algorithm.length === 0)
+      throw domException('Zero-length key is not supported', 'DataError');
+    if (algorithm.length !== undefined && algorithm.length !== bits) {
+      throw domException('Invalid key length', 'DataError');
+    }
+    return hmacKey(bytes, hash, extractable, usages);
+  }
+  if (isAes(name)) {
+    const source = (value) => new Uint8ArrayCtor(bufferSource(value, 'importKey'));
+    return secretKey(name, aesKeyBytes(name, format, data, source, fail), extractable, usages);
+  }
+  if (format !== 'raw') {
+    throw domException(`Unable to import ${name} key with format ${format}`, 'NotSupportedError');
+  }
+  if (extractable) throw domException(`${name} keys are not extractable`, 'SyntaxError');
+  return secretKey(name, new Uint8ArrayCtor(bufferSource(data, 'importKey')), false, usages);
+}
+
+/** The canonical name of `algorithm` among those here, or a NotSupportedError. */
+export function supported(algorithm) {
+  const raw = algorithmName(algorithm);
+  if (StringPrototypeToLowerCase(raw) === 'hmac') return 'HMAC';
+  const name = secretAlgorithm(raw) ?? asymmetricAlgorithm(raw);
+  if (name === undefined) throw domException('Unrecognized algorithm name', 'NotSupportedError');
+  return name;
+}
+
+const KEY_USAGES = [
+  'encrypt',
+  'decrypt',
+  'sign',
+  'verify',
+  'deriveKey',
+  'deriveBits',
+  'wrapKey',
+  'unwrapKey',
+];
+
+/** WebIDL's check of a `KeyUsage[]` argument (`where`: "3rd argument"), as Node words it. */
+export function checkUsageNames(usages, method, where) {
+  if (!ArrayIsArray(usages)) return;
+  for (let i = 0; i < usages.length; i++) {
+    if (!ArrayPrototypeIncludes(KEY_USAGES, usages[i])) {
+      throw makeNodeError(
+        TypeErrorCtor,
+        'ERR_INVALID_ARG_VALUE',
+        `Failed to execute '${method}' on 'SubtleCrypto': ${where}, index ${i} value '${usages[i]}' is not a valid enum value of type KeyUsage.`,
+      );
+    }
+  }
+}
+
+/** What lib/internal__webcrypto_keys.js needs of this module. */
+export const asymmetric = {
+  fail,
+  isDomException: (value) => {
+    const Ctor = globalObject.DOMException;
+    return typeof Ctor === 'function' && value instanceof Ctor;
+  },
+  source: (value, what) => new Uint8ArrayCtor(bufferSource(value, what)),
+  digest: digestOf,
+  newKey,
+};
+
+/** The state of `k` once its algorithm is `algorithm`'s and it may be used for `usage`. */
+export function usableKey(algorithm, k, usage) {
+  const name = supported(algorithm);
+  const data = key(k);
+  if (data.name !== name || !ArrayPrototypeIncludes(data.usages, usage)) {
+    throw domException(`Unable to use this key to ${usage}`, 'InvalidAccessError');
+  }
+  return data;
+}
+
+/** A BufferSource parameter of an algorithm, as bytes. */
+export function param(value, name) {
+  if (isAnyArrayBuffer(value) || ArrayBufferIsView(value)) return bytesOf(value);
+  throw makeNodeError(
+    TypeErrorCtor,
+    'ERR_INVALID_ARG_TYPE',
+    `Failed to execute '${name}': a parameter is not instance of ArrayBuffer, Buffer, TypedArray, or DataView.`,
+  );
+}
+
+/** `encrypt`/`decrypt`: the key's state once `algorithm` and `usage` fit it. */
+export function cipherKey(algorithm, k, usage) {
+  const name = supported(algorithm);
+  const data = key(k);
+  const fits = isAes(name) || name === 'RSA-OAEP';
+  if (!fits || data.name !== name || !ArrayPrototypeIncludes(data.usages, usage)) {
+    throw domException(
+      'The requested operation is not valid for the provided key',
+      'InvalidAccessError',
+    );
+  }
+  return data;
+}
+
+/** `deriveBits`/`deriveKey`: `length` bits from `baseKey`. */
+export function derive(algorithm, baseKey, length, usage) {
+  const name = supported(algorithm);
+  const data = key(baseKey);
+  if (!ArrayPrototypeIncludes(data.usages, usage)) {
+    throw domException(`baseKey does not have ${usage} usage`, 'InvalidAccessError');
+  }
+  if (name === 'ECDH' || name === 'X25519') {
+    const peer = algorithm.public;
+    if (WeakMapPrototypeGet(keyData, peer) === undefined) {
+      throw makeNodeError(
+        TypeErrorCtor,
+        'ERR_INVALID_ARG_TYPE',
+        'algorithm.public must be a CryptoKey',
+      );
+    }
+    return agree(algorithm, data, key(peer), length, asymmetric);
+  }
+  if (data.name !== name) throw domException('Key algorithm mismatch', 'InvalidAccessError');
+  if (name !== 'PBKDF2' && name !== 'HKDF') {
+    throw domException('Unrecognized algorithm name', 'NotSupportedError');
+  }
+  const hash = digestOf(algorithm.hash)[1];
+  return kdfBits(name, algorithm, data.bytes, hash, length, param, fail);
+}
+
+/** The length in bits a key of `algorithm` takes (`deriveKey`). */
+export function keyLength(algorithm) {
+  const name = supported(algorithm);
+  if (name === 'HMAC') {
+    return algorithm.length === undefined ? hmacParams(algorithm)[2] * 8 : algorithm.length;
+  }
+  if (isAes(name)) return algorithm.length;
+  throw domException(`Unable to derive a ${name} key`, 'NotSupportedError');
+}
+
+export function hmacParams(algorithm) {
+  if (algorithm === null || typeof algorithm !== 'object') {
+    throw domException('Unrecognized algorithm name', 'NotSupportedError');
+  }
+  if (StringPrototypeToLowerCase(`${algorithm.name}`) !== 'hmac') {
+    throw domException('Unrecognized algorithm name', 'NotSupportedError');
+  }
+  return digestOf(algorithm.hash);
+}
+
+export function hmacOf(k, data) {
+  const handle = cryptoHmacNew(k.hash[1], k.bytes);
+  cryptoHashUpdate(handle, data, 0);
+  return cryptoHashDigest(handle, 0);
+}
+
+export function notSupported() {
+  return PromiseReject(domException('Unrecognized algorithm name', 'NotSupportedError'));
+}

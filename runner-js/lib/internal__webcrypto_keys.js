@@ -1,0 +1,371 @@
+// lib/internal__webcrypto_keys.js: the asymmetric algorithms of Web Crypto: ECDSA, Ed25519,
+// RSASSA-PKCS1-v1_5 and RSA-PSS (`sign`/`verify`), RSA-OAEP (`encrypt`/`decrypt`), ECDH and
+// X25519 (`deriveBits`, `deriveKey`), with keys from `generateKey` and `importKey` 'spki',
+// 'pkcs8', 'jwk' and 'raw' (EC and OKP public keys), exported the same ways. A key is a
+// node:crypto KeyObject (internal/crypto_pkey, loaded on first use) with the Web Crypto
+// algorithm, usages and extractability beside it; the errors are Node's.
+// Not done: X448 and Ed448 (no such keys here), ECDSA keys in 'raw' private form (none exist).
+import {
+  ArrayPrototypeIncludes,
+  ArrayPrototypePush,
+  ArrayPrototypeUnshift,
+  MathCeil,
+  NumberCtor,
+  ObjectFreeze,
+  StringPrototypeToLowerCase,
+  TypedArrayPrototypeGetByteLength,
+  TypedArrayPrototypeSet,
+  TypedArrayPrototypeSubarray,
+  Uint8ArrayCtor,
+} from '../js/00_primordials.js';
+import { loadLazyBuiltin } from '../js/49_lazy.js';
+import { bytesString, stringBytes } from './internal__crypto_util.js';
+
+const NAMES = {
+  __proto__: null,
+  ecdsa: 'ECDSA',
+  ecdh: 'ECDH',
+  ed25519: 'Ed25519',
+  x25519: 'X25519',
+  'rsassa-pkcs1-v1_5': 'RSASSA-PKCS1-v1_5',
+  'rsa-pss': 'RSA-PSS',
+  'rsa-oaep': 'RSA-OAEP',
+};
+/** [public usages, private usages] of each algorithm. */
+const USAGES = {
+  __proto__: null,
+  ECDSA: [['verify'], ['sign']],
+  Ed25519: [['verify'], ['sign']],
+  'RSASSA-PKCS1-v1_5': [['verify'], ['sign']],
+  'RSA-PSS': [['verify'], ['sign']],
+  'RSA-OAEP': [
+    ['encrypt', 'wrapKey'],
+    ['decrypt', 'unwrapKey'],
+  ],
+  ECDH: [[], ['deriveKey', 'deriveBits']],
+  X25519: [[], ['deriveKey', 'deriveBits']],
+};
+/** Web Crypto curve name -> [node:crypto name, JWK crv, coordinate bytes]. */
+const CURVES = {
+  __proto__: null,
+  'P-256': ['prime256v1', 'P-256', 32],
+  'P-384': ['secp384r1', 'P-384', 48],
+  'P-521': ['secp521r1', 'P-521', 66],
+};
+const JWK_HASH = {
+  __proto__: null,
+  'SHA-1': '1',
+  'SHA-256': '256',
+  'SHA-384': '384',
+  'SHA-512': '512',
+};
+const RSA_PKCS1_OAEP_PADDING = 4;
+const RSA_PKCS1_PSS_PADDING = 6;
+
+let pkey;
+function keys() {
+  if (pkey === undefined) pkey = loadLazyBuiltin('internal/crypto_pkey');
+  return pkey;
+}
+let signing;
+function signs() {
+  if (signing === undefined) signing = loadLazyBuiltin('internal/crypto_sign');
+  return signing;
+}
+
+/** The canonical name of an asymmetric algorithm here, or undefined. */
+export function asymmetricAlgorithm(name) {
+  return NAMES[StringPrototypeToLowerCase(`${name}`)];
+}
+
+const isRsa = (name) => name === 'RSASSA-PKCS1-v1_5' || name === 'RSA-PSS' || name === 'RSA-OAEP';
+const isEc = (name) => name === 'ECDSA' || name === 'ECDH';
+const isOkp = (name) => name === 'Ed25519' || name === 'X25519';
+
+/**
+ * `ctx` carries the host module's helpers: `fail(message, name)` (a DOMException),
+ * `isDomException(value)`, `source(value, what)` (BufferSource bytes), `digest(algorithm)` (the
+ * [Web, node] hash names), `newKey(state)` (a CryptoKey).
+ */
+function curveOf(algorithm, ctx) {
+  const curve = CURVES[`${algorithm.namedCurve}`];
+  if (curve === undefined) throw ctx.fail('Unrecognized namedCurve', 'NotSupportedError');
+  return curve;
+}
+
+/** The usages split into the public and private key's (`{ pub, priv }`), or a SyntaxError. */
+function splitUsages(name, usages, ctx, article) {
+  const allowed = USAGES[name];
+  const pub = [];
+  const priv = [];
+  for (let i = 0; i < usages.length; i++) {
+    const usage = usages[i];
+    const list = ArrayPrototypeIncludes(allowed[0], usage)
+      ? pub
+      : ArrayPrototypeIncludes(allowed[1], usage)
+        ? priv
+        : null;
+    if (list === null) throw unsupportedUsage(name, ctx, article);
+    if (!ArrayPrototypeIncludes(list, usage)) ArrayPrototypePush(list, usage);
+  }
+  return { pub, priv };
+}
+
+/** Node's words: "an" when generating (RSA too), "a" when importing EC and OKP keys. */
+function unsupportedUsage(name, ctx, article) {
+  return ctx.fail(`Unsupported key usage for ${article} ${name} key`, 'SyntaxError');
+}
+
+/** The frozen `algorithm` of a key of `name` over KeyObject `ko`. */
+function keyAlgorithm(name, ko, params, ctx) {
+  if (isEc(name)) return ObjectFreeze({ name, namedCurve: params.namedCurve });
+  if (isOkp(name)) return ObjectFreeze({ name });
+  const details = ko.asymmetricKeyDetails;
+  const exponent = [];
+  let e = NumberCtor(details.publicExponent);
+  while (e > 0) {
+    ArrayPrototypeUnshift(exponent, e % 256);
+    e = (e - (e % 256)) / 256;
+  }
+  return ObjectFreeze({
+    name,
+    modulusLength: details.modulusLength,
+    publicExponent: new Uint8ArrayCtor(exponent),
+    hash: ObjectFreeze({ name: ctx.digest(params.hash)[0] }),
+  });
+}
+
+function wrap(name, type, ko, params, extractable, usages, ctx) {
+  return ctx.newKey({
+    type,
+    name,
+    keyObject: ko,
+    extractable: !!extractable,
+    algorithm: keyAlgorithm(name, ko, params, ctx),
+    usages,
+    hash: isRsa(name) ? ctx.digest(params.hash) : undefined,
+  });
+}
+
+/** `generateKey` for an asymmetric algorithm: `{ publicKey, privateKey }`. */
+export function generatePair(name, params, extractable, usages, ctx) {
+  const split = splitUsages(name, usages, ctx, name === 'X25519' ? 'a' : 'an');
+  let type;
+  let options;
+  if (isEc(name)) {
+    type = 'ec';
+    options = { namedCurve: curveOf(params, ctx)[0] };
+  } else if (isOkp(name)) {
+    type = StringPrototypeToLowerCase(name);
+    options = {};
+  } else {
+    type = 'rsa';
+    ctx.digest(params.hash);
+    options = { modulusLength: params.modulusLength, publicExponent: exponentOf(params, ctx) };
+  }
+  if (split.priv.length === 0) {
+    throw ctx.fail('Usages cannot be empty when creating a key.', 'SyntaxError');
+  }
+  let pair;
+  try {
+    pair = keys().generateKeyPairSync(type, options);
+  } catch {
+    throw ctx.fail('The operation failed for an operation-specific reason', 'OperationError');
+  }
+  return {
+    publicKey: wrap(name, 'public', pair.publicKey, params, true, split.pub, ctx),
+    privateKey: wrap(name, 'private', pair.privateKey, params, extractable, split.priv, ctx),
+  };
+}
+
+function exponentOf(params, ctx) {
+  const bytes = ctx.source(params.publicExponent, 'generateKey');
+  let value = 0;
+  const length = TypedArrayPrototypeGetByteLength(bytes);
+  for (let i = 0; i < length; i++) value = value * 256 + bytes[i];
+  if (value !== 3 && value !== 65537) {
+    throw ctx.fail('The operation failed for an operation-specific reason', 'OperationError');
+  }
+  return value;
+}
+
+/** `importKey` for an asymmetric algorithm. */
+export function importAsymmetric(format, data, name, params, extractable, usages, ctx) {
+  let ko;
+  let type;
+  try {
+    if (format === 'spki' || format === 'raw') {
+      const key =
+        format === 'raw'
+          ? { key: rawToJwk(name, params, ctx.source(data, 'importKey'), ctx), format: 'jwk' }
+          : { key: ctx.source(data, 'importKey'), format: 'der', type: 'spki' };
+      ko = keys().createPublicKey(key);
+      type = 'public';
+    } else if (format === 'pkcs8') {
+      const key = { key: ctx.source(data, 'importKey'), format: 'der', type: 'pkcs8' };
+      ko = keys().createPrivateKey(key);
+      type = 'private';
+    } else if (format === 'jwk') {
+      if (data === null || typeof data !== 'object') throw ctx.fail('Invalid keyData', 'DataError');
+      const kty = isEc(name) ? 'EC' : isOkp(name) ? 'OKP' : 'RSA';
+      if (data.kty !== kty) throw ctx.fail('Invalid JWK "kty" Parameter', 'DataError');
+      type = data.d === undefined ? 'public' : 'private';
+      const create = type === 'public' ? keys().createPublicKey : keys().createPrivateKey;
+      ko = create({ key: data, format: 'jwk' });
+    } else {
+      throw ctx.fail(`Unable to import ${name} key with format ${format}`, 'NotSupportedError');
+    }
+  } catch (err) {
+    if (ctx.isDomException(err)) throw err;
+    throw ctx.fail('Invalid keyData', 'DataError');
+  }
+  checkKind(name, ko, params, ctx);
+  const article = isRsa(name) ? 'an' : 'a';
+  const split = splitUsages(name, usages, ctx, article);
+  const list = type === 'public' ? split.pub : split.priv;
+  const other = type === 'public' ? split.priv : split.pub;
+  if (other.length > 0) throw unsupportedUsage(name, ctx, article);
+  return wrap(name, type, ko, params, extractable, list, ctx);
+}
+
+/** A DataError unless KeyObject `ko` is a key of `name` (and of `params.namedCurve`). */
+function checkKind(name, ko, params, ctx) {
+  const kind = ko.asymmetricKeyType;
+  const want = isEc(name) ? 'ec' : isOkp(name) ? StringPrototypeToLowerCase(name) : 'rsa';
+  if (kind !== want && !(want === 'rsa' && kind === 'rsa-pss')) {
+    throw ctx.fail('Invalid key type', 'DataError');
+  }
+  if (isEc(name) && ko.asymmetricKeyDetails.namedCurve !== curveOf(params, ctx)[0]) {
+    throw ctx.fail('Named curve mismatch', 'DataError');
+  }
+  if (isRsa(name)) ctx.digest(params.hash);
+}
+
+/** The JWK of a raw public key: an uncompressed EC point, or an OKP's 32 bytes. */
+function rawToJwk(name, params, bytes, ctx) {
+  if (isOkp(name)) return { kty: 'OKP', crv: name, x: bytesString(bytes, 'base64url') };
+  if (!isEc(name))
+    throw ctx.fail(`Unable to import ${name} key with format raw`, 'NotSupportedError');
+  const size = curveOf(params, ctx)[2];
+  if (TypedArrayPrototypeGetByteLength(bytes) !== 1 + 2 * size || bytes[0] !== 4) {
+    throw ctx.fail('Invalid keyData', 'DataError');
+  }
+  const x = bytesString(TypedArrayPrototypeSubarray(bytes, 1, 1 + size), 'base64url');
+  const y = bytesString(TypedArrayPrototypeSubarray(bytes, 1 + size), 'base64url');
+  return { kty: 'EC', crv: curveOf(params, ctx)[1], x, y };
+}
+
+/** `exportKey` of an asymmetric key's state `k`. */
+export function exportAsymmetric(format, k, ctx) {
+  const ko = k.keyObject;
+  const refuse = () =>
+    ctx.fail(`Unable to export a ${format} ${k.name} ${k.type} key`, 'InvalidAccessError');
+  if (format === 'spki') {
+    if (k.type !== 'public') throw refuse();
+    return ko.export({ format: 'der', type: 'spki' });
+  }
+  if (format === 'pkcs8') {
+    if (k.type !== 'private') throw refuse();
+    return ko.export({ format: 'der', type: 'pkcs8' });
+  }
+  if (format === 'raw') {
+    if (k.type !== 'public' || isRsa(k.name)) throw refuse();
+    const jwk = ko.export({ format: 'jwk' });
+    if (isOkp(k.name)) return stringBytes(jwk.x, 'base64url');
+    const x = stringBytes(jwk.x, 'base64url');
+    const y = stringBytes(jwk.y, 'base64url');
+    const size = TypedArrayPrototypeGetByteLength(x);
+    const out = new Uint8ArrayCtor(1 + size + TypedArrayPrototypeGetByteLength(y));
+    out[0] = 4;
+    TypedArrayPrototypeSet(out, x, 1);
+    TypedArrayPrototypeSet(out, y, 1 + size);
+    return out;
+  }
+  if (format !== 'jwk') {
+    throw ctx.fail(`Unable to export ${k.name} key with format ${format}`, 'NotSupportedError');
+  }
+  const jwk = { key_ops: k.usages, ext: k.extractable };
+  const fields = ko.export({ format: 'jwk' });
+  for (const field in fields) jwk[field] = fields[field];
+  if (isRsa(k.name)) jwk.alg = rsaJwkAlg(k.name, k.hash[0]);
+  else if (k.name === 'Ed25519') jwk.alg = 'Ed25519';
+  return jwk;
+}
+
+function rsaJwkAlg(name, hash) {
+  const bits = JWK_HASH[hash];
+  if (name === 'RSASSA-PKCS1-v1_5') return `RS${bits}`;
+  if (name === 'RSA-PSS') return `PS${bits}`;
+  return bits === '1' ? 'RSA-OAEP' : `RSA-OAEP-${bits}`;
+}
+
+/** `sign` (`signature` undefined) or `verify` with an asymmetric key's state `k`. */
+export function signOrVerify(params, k, data, signature, ctx) {
+  const options = { key: k.keyObject };
+  let hash = null;
+  if (k.name === 'ECDSA') {
+    hash = ctx.digest(params.hash)[1];
+    options.dsaEncoding = 'ieee-p1363';
+  } else if (k.name === 'RSASSA-PKCS1-v1_5') {
+    hash = k.hash[1];
+  } else if (k.name === 'RSA-PSS') {
+    hash = k.hash[1];
+    options.padding = RSA_PKCS1_PSS_PADDING;
+    options.saltLength = params.saltLength;
+  }
+  if (signature === undefined) return new Uint8ArrayCtor(signs().sign(hash, data, options));
+  try {
+    return signs().verify(hash, data, options, signature);
+  } catch {
+    return false;
+  }
+}
+
+/** `encrypt`/`decrypt` with an RSA-OAEP key's state `k`. */
+export function oaep(encrypt, params, k, data, ctx) {
+  const options = { key: k.keyObject, padding: RSA_PKCS1_OAEP_PADDING, oaepHash: k.hash[1] };
+  if (params.label !== undefined) options.oaepLabel = ctx.source(params.label, 'RSA-OAEP');
+  try {
+    const out = encrypt
+      ? signs().publicEncrypt(options, data)
+      : signs().privateDecrypt(options, data);
+    return new Uint8ArrayCtor(out);
+  } catch {
+    throw ctx.fail('The operation failed for an operation-specific reason', 'OperationError');
+  }
+}
+
+/** `deriveBits` with an ECDH or X25519 private key's state `k` and `params.public`'s state. */
+export function agree(params, k, peer, length, ctx) {
+  const agreeing = (n) => n === 'ECDH' || n === 'X25519';
+  if (!agreeing(k.name) || !agreeing(peer.name)) {
+    throw ctx.fail('Keys must be ECDH, X25519, or X448 keys', 'InvalidAccessError');
+  }
+  if (peer.name !== k.name) {
+    throw ctx.fail('The public and private keys must be of the same type', 'InvalidAccessError');
+  }
+  if (peer.type !== 'public') {
+    throw ctx.fail('algorithm.public must be a public key', 'InvalidAccessError');
+  }
+  if (isEc(k.name) && peer.algorithm.namedCurve !== k.algorithm.namedCurve) {
+    throw ctx.fail('Named curve mismatch', 'InvalidAccessError');
+  }
+  let bits;
+  try {
+    bits = signs().diffieHellman({ privateKey: k.keyObject, publicKey: peer.keyObject });
+  } catch {
+    throw ctx.fail('The operation failed for an operation-specific reason', 'OperationError');
+  }
+  const out = new Uint8ArrayCtor(bits);
+  if (length === null || length === undefined) return out;
+  // As Node: a length that is not a multiple of 8 is rounded up to whole bytes.
+  const bytes = MathCeil((+length >>> 0) / 8);
+  if (TypedArrayPrototypeGetByteLength(out) < bytes) {
+    throw ctx.fail('derived bit length is too small', 'OperationError');
+  }
+  const head = TypedArrayPrototypeSubarray(out, 0, bytes);
+  // The bits past `length` in the last byte are zero, as Node leaves them.
+  const spare = bytes * 8 - (+length >>> 0);
+  if (spare > 0) head[bytes - 1] &= (0xff << spare) & 0xff;
+  return head;
+}
