@@ -49,7 +49,7 @@ import {
   oaep,
   signOrVerify,
 } from './internal__webcrypto_keys.js';
-import { aesCipher, aesJwk, isAes } from './internal__webcrypto_secret.js';
+import { aesCipher, aesJwk, isAes, requireMember } from './internal__webcrypto_secret.js';
 
 const cryptoRandomFill = bridge.cryptoRandomFill;
 const cryptoHashOnce = bridge.cryptoHashOnce;
@@ -160,6 +160,7 @@ export class SubtleCrypto {
         return generatePair(name, algorithm, extractable, keyUsages, asymmetric);
       }
       if (isAes(name)) {
+        requireMember(algorithm, 'length', 'AesKeyGenParams');
         const length = algorithm.length;
         if (length !== 128 && length !== 192 && length !== 256) {
           throw domException('AES key length must be 128, 192, or 256 bits', 'OperationError');

@@ -34,6 +34,7 @@ import {
   checkUsages,
   isAes,
   kdfBits,
+  requireMember,
   secretAlgorithm,
 } from './internal__webcrypto_secret.js';
 
@@ -53,9 +54,11 @@ const DOM_CODES = {
 };
 
 /** A DOMException (the global's when there is one; else an Error shaped like one). */
-export function domException(message, name) {
+export function domException(message, name, cause) {
   const Ctor = globalObject.DOMException;
-  if (typeof Ctor === 'function') return new Ctor(message, name);
+  if (typeof Ctor === 'function') {
+    return cause === undefined ? new Ctor(message, name) : new Ctor(message, { name, cause });
+  }
   const err = new ErrorCtor(message);
   ObjectDefineProperty(err, 'name', { __proto__: null, value: name, configurable: true });
   ObjectDefineProperty(err, 'code', {
@@ -211,8 +214,8 @@ export function secretKey(name, bytes, extractable, usages) {
 }
 
 /** A DOMException maker for the secret-key helpers. */
-export function fail(message, name) {
-  return domException(message, name);
+export function fail(message, name, cause) {
+  return domException(message, name, cause);
 }
 
 /** `importKey` for the secret-key algorithms (`name` canonical); sync, for `deriveKey` too. */
@@ -329,6 +332,7 @@ export function derive(algorithm, baseKey, length, usage) {
     throw domException(`baseKey does not have ${usage} usage`, 'InvalidAccessError');
   }
   if (name === 'ECDH' || name === 'X25519') {
+    requireMember(algorithm, 'public', 'EcdhKeyDeriveParams');
     const peer = algorithm.public;
     if (WeakMapPrototypeGet(keyData, peer) === undefined) {
       throw makeNodeError(
@@ -342,6 +346,10 @@ export function derive(algorithm, baseKey, length, usage) {
   if (data.name !== name) throw domException('Key algorithm mismatch', 'InvalidAccessError');
   if (name !== 'PBKDF2' && name !== 'HKDF') {
     throw domException('Unrecognized algorithm name', 'NotSupportedError');
+  }
+  const members = name === 'PBKDF2' ? ['hash', 'salt', 'iterations'] : ['hash', 'salt', 'info'];
+  for (let i = 0; i < members.length; i++) {
+    requireMember(algorithm, members[i], `${name === 'PBKDF2' ? 'Pbkdf2' : 'Hkdf'}Params`);
   }
   const hash = digestOf(algorithm.hash)[1];
   return kdfBits(name, algorithm, data.bytes, hash, length, param, fail);
@@ -364,6 +372,7 @@ export function hmacParams(algorithm) {
   if (StringPrototypeToLowerCase(`${algorithm.name}`) !== 'hmac') {
     throw domException('Unrecognized algorithm name', 'NotSupportedError');
   }
+  requireMember(algorithm, 'hash', 'HmacImportParams');
   return digestOf(algorithm.hash);
 }
 

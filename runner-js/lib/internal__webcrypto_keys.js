@@ -12,14 +12,17 @@ import {
   MathCeil,
   NumberCtor,
   ObjectFreeze,
+  RangeErrorCtor,
   StringPrototypeToLowerCase,
   TypedArrayPrototypeGetByteLength,
   TypedArrayPrototypeSet,
   TypedArrayPrototypeSubarray,
   Uint8ArrayCtor,
 } from '../js/00_primordials.js';
+import { makeNodeError } from '../js/06_errors.js';
 import { loadLazyBuiltin } from '../js/49_lazy.js';
 import { bytesString, stringBytes } from './internal__crypto_util.js';
+import { requireMember } from './internal__webcrypto_secret.js';
 
 const NAMES = {
   __proto__: null,
@@ -59,6 +62,7 @@ const JWK_HASH = {
   'SHA-384': '384',
   'SHA-512': '512',
 };
+const HASH_BYTES = { __proto__: null, 'SHA-1': 20, 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 };
 const RSA_PKCS1_OAEP_PADDING = 4;
 const RSA_PKCS1_PSS_PADDING = 6;
 
@@ -153,6 +157,7 @@ export function generatePair(name, params, extractable, usages, ctx) {
   let type;
   let options;
   if (isEc(name)) {
+    requireMember(params, 'namedCurve', 'EcKeyGenParams');
     type = 'ec';
     options = { namedCurve: curveOf(params, ctx)[0] };
   } else if (isOkp(name)) {
@@ -160,6 +165,9 @@ export function generatePair(name, params, extractable, usages, ctx) {
     options = {};
   } else {
     type = 'rsa';
+    requireMember(params, 'modulusLength', 'RsaHashedKeyGenParams');
+    requireMember(params, 'publicExponent', 'RsaHashedKeyGenParams');
+    requireMember(params, 'hash', 'RsaHashedKeyGenParams');
     ctx.digest(params.hash);
     options = { modulusLength: params.modulusLength, publicExponent: exponentOf(params, ctx) };
   }
@@ -191,6 +199,8 @@ function exponentOf(params, ctx) {
 
 /** `importKey` for an asymmetric algorithm. */
 export function importAsymmetric(format, data, name, params, extractable, usages, ctx) {
+  if (isEc(name)) requireMember(params, 'namedCurve', 'EcKeyImportParams');
+  if (isRsa(name)) requireMember(params, 'hash', 'RsaHashedImportParams');
   let ko;
   let type;
   try {
@@ -304,14 +314,16 @@ export function signOrVerify(params, k, data, signature, ctx) {
   const options = { key: k.keyObject };
   let hash = null;
   if (k.name === 'ECDSA') {
+    requireMember(params, 'hash', 'EcdsaParams');
     hash = ctx.digest(params.hash)[1];
     options.dsaEncoding = 'ieee-p1363';
   } else if (k.name === 'RSASSA-PKCS1-v1_5') {
     hash = k.hash[1];
   } else if (k.name === 'RSA-PSS') {
+    requireMember(params, 'saltLength', 'RsaPssParams');
     hash = k.hash[1];
     options.padding = RSA_PKCS1_PSS_PADDING;
-    options.saltLength = params.saltLength;
+    options.saltLength = checkSaltLength(params.saltLength, k, ctx);
   }
   if (signature === undefined) return new Uint8ArrayCtor(signs().sign(hash, data, options));
   try {
@@ -319,6 +331,18 @@ export function signOrVerify(params, k, data, signature, ctx) {
   } catch {
     return false;
   }
+}
+
+/** A PSS salt length that fits the key and hash, or an OperationError caused by a RangeError. */
+function checkSaltLength(saltLength, k, ctx) {
+  const max = MathCeil(k.algorithm.modulusLength / 8) - HASH_BYTES[k.hash[0]] - 2;
+  if (saltLength >= 0 && saltLength <= max) return saltLength;
+  const cause = makeNodeError(
+    RangeErrorCtor,
+    'ERR_OUT_OF_RANGE',
+    `The value of "algorithm.saltLength" is out of range. It must be >= 0 && <= ${max}. Received ${saltLength}`,
+  );
+  throw ctx.fail('The operation failed for an operation-specific reason', 'OperationError', cause);
 }
 
 /** `encrypt`/`decrypt` with an RSA-OAEP key's state `k`. */

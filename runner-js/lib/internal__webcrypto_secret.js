@@ -15,8 +15,10 @@ import {
   TypedArrayPrototypeGetByteLength,
   TypedArrayPrototypeSet,
   TypedArrayPrototypeSubarray,
+  TypeErrorCtor,
   Uint8ArrayCtor,
 } from '../js/00_primordials.js';
+import { makeNodeError } from '../js/06_errors.js';
 import { loadLazyBuiltin } from '../js/49_lazy.js';
 import { bytesString, stringBytes } from './internal__crypto_util.js';
 
@@ -32,6 +34,20 @@ const AES_USAGES = ['encrypt', 'decrypt', 'wrapKey', 'unwrapKey'];
 const KDF_USAGES = ['deriveBits', 'deriveKey'];
 const GCM_TAG_LENGTHS = [32, 64, 96, 104, 112, 120, 128];
 const JWK_ALG_SUFFIX = { __proto__: null, 'AES-GCM': 'GCM', 'AES-CBC': 'CBC', 'AES-CTR': 'CTR' };
+
+/**
+ * WebIDL's required dictionary member: a TypeError (ERR_MISSING_OPTION) naming it and the
+ * dictionary (`AesGcmParams`, ...), as Node's webidl converters throw it.
+ */
+export function requireMember(algorithm, member, dictionary) {
+  if (algorithm !== null && typeof algorithm === 'object' && algorithm[member] !== undefined)
+    return;
+  throw makeNodeError(
+    TypeErrorCtor,
+    'ERR_MISSING_OPTION',
+    `algorithm can not be converted to '${dictionary}' because '${member}' is required in '${dictionary}'.`,
+  );
+}
 
 /** The canonical name of a secret-key algorithm here, or undefined. */
 export function secretAlgorithm(name) {
@@ -104,6 +120,10 @@ function aesCipherName(name, bytes) {
  * `source(value, what)` reads a BufferSource, `fail(message, name)` makes a DOMException.
  */
 export function aesCipher(encrypt, name, params, bytes, data, source, fail) {
+  if (name === 'AES-CTR') {
+    requireMember(params, 'counter', 'AesCtrParams');
+    requireMember(params, 'length', 'AesCtrParams');
+  } else requireMember(params, 'iv', name === 'AES-GCM' ? 'AesGcmParams' : 'AesCbcParams');
   if (name === 'AES-GCM') return gcm(encrypt, params, bytes, data, source, fail);
   const iv = source(name === 'AES-CBC' ? params.iv : params.counter, name);
   if (TypedArrayPrototypeGetByteLength(iv) !== 16) {
