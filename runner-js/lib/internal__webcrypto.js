@@ -29,6 +29,7 @@ import {
   digestOf,
   domException,
   fail,
+  hmacJwk,
   hmacKey,
   hmacOf,
   hmacParams,
@@ -145,6 +146,7 @@ export class SubtleCrypto {
       if (format === 'jwk' && isAes(data.name)) {
         return aesJwk(data.name, data.bytes, data.usages, data.extractable);
       }
+      if (format === 'jwk' && data.name === 'HMAC') return hmacJwk(data);
       throw domException(
         `Unable to export ${data.name} key with format ${format}`,
         'NotSupportedError',
@@ -170,7 +172,7 @@ export class SubtleCrypto {
         return secretKey(name, bytes, extractable, keyUsages);
       }
       if (name !== 'HMAC') throw domException('Unrecognized algorithm name', 'NotSupportedError');
-      const hash = hmacParams(algorithm);
+      const hash = hmacParams(algorithm, 'HmacKeyGenParams');
       const length = algorithm.length === undefined ? hash[2] * 8 : algorithm.length;
       if (length === 0 || length % 8 !== 0)
         throw domException('Invalid key length', 'OperationError');

@@ -15,6 +15,7 @@ import {
   ObjectFreeze,
   PromiseReject,
   PromiseResolve,
+  StringPrototypeSlice,
   StringPrototypeToLowerCase,
   SymbolToStringTag,
   TypedArrayPrototypeGetByteLength,
@@ -26,7 +27,7 @@ import {
   WeakMapPrototypeSet,
 } from '../js/00_primordials.js';
 import { makeNodeError } from '../js/06_errors.js';
-import { bytesOf, isAnyArrayBuffer } from './internal__crypto_util.js';
+import { bytesOf, bytesString, isAnyArrayBuffer, stringBytes } from './internal__crypto_util.js';
 import { agree, asymmetricAlgorithm } from './internal__webcrypto_keys.js';
 import {
   aesAlgorithm,
@@ -218,13 +219,38 @@ export function fail(message, name, cause) {
   return domException(message, name, cause);
 }
 
+/** An HMAC key's bytes from its JWK (`kty` oct, `alg` HS<bits> when given). */
+function hmacFromJwk(jwk, hash) {
+  if (jwk === null || typeof jwk !== 'object') throw domException('Invalid keyData', 'DataError');
+  if (jwk.kty !== 'oct') throw domException('Invalid JWK "kty" Parameter', 'DataError');
+  if (typeof jwk.k !== 'string') throw domException('Invalid JWK "k" Parameter', 'DataError');
+  if (jwk.alg !== undefined && jwk.alg !== hmacJwkAlg(hash)) {
+    throw domException('JWK "alg" does not match the requested algorithm', 'DataError');
+  }
+  return new Uint8ArrayCtor(stringBytes(jwk.k, 'base64url'));
+}
+
+/** The JWK `alg` of an HMAC key over `hash` (a DIGESTS entry): HS256, ... */
+function hmacJwkAlg(hash) {
+  return hash[0] === 'SHA-1' ? 'HS1' : `HS${StringPrototypeSlice(hash[0], 4)}`;
+}
+
+/** The JWK of an HMAC key's state. */
+export function hmacJwk(k) {
+  const jwk = { key_ops: k.usages, ext: k.extractable, kty: 'oct' };
+  jwk.k = bytesString(k.bytes, 'base64url');
+  jwk.alg = hmacJwkAlg(k.hash);
+  return jwk;
+}
+
 /** `importKey` for the secret-key algorithms (`name` canonical); sync, for `deriveKey` too. */
 export function importSecret(format, data, algorithm, name, extractable, usages) {
   if (name === 'HMAC') {
     const hash = hmacParams(algorithm);
-    if (format !== 'raw')
-      throw domException(`Unable to import HMAC key with format ${format}`, 'NotSupportedError');
-    const bytes = new Uint8ArrayCtor(bufferSource(data, 'importKey'));
+    let bytes;
+    if (format === 'raw') bytes = new Uint8ArrayCtor(bufferSource(data, 'importKey'));
+    else if (format === 'jwk') bytes = hmacFromJwk(data, hash);
+    else throw domException(`Unable to import HMAC key with format ${format}`, 'NotSupportedError');
     const bits = TypedArrayPrototypeGetByteLength(bytes) * 8;
     if (bits === 0 || algorithm.length === 0)
       throw domException('Zero-length key is not supported', 'DataError');
@@ -365,14 +391,14 @@ export function keyLength(algorithm) {
   throw domException(`Unable to derive a ${name} key`, 'NotSupportedError');
 }
 
-export function hmacParams(algorithm) {
+export function hmacParams(algorithm, dictionary = 'HmacImportParams') {
   if (algorithm === null || typeof algorithm !== 'object') {
     throw domException('Unrecognized algorithm name', 'NotSupportedError');
   }
   if (StringPrototypeToLowerCase(`${algorithm.name}`) !== 'hmac') {
     throw domException('Unrecognized algorithm name', 'NotSupportedError');
   }
-  requireMember(algorithm, 'hash', 'HmacImportParams');
+  requireMember(algorithm, 'hash', dictionary);
   return digestOf(algorithm.hash);
 }
 

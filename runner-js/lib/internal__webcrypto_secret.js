@@ -45,7 +45,7 @@ export function requireMember(algorithm, member, dictionary) {
   throw makeNodeError(
     TypeErrorCtor,
     'ERR_MISSING_OPTION',
-    `algorithm can not be converted to '${dictionary}' because '${member}' is required in '${dictionary}'.`,
+    `Failed to normalize algorithm: passed algorithm can not be converted to '${dictionary}' because '${member}' is required in '${dictionary}'.`,
   );
 }
 

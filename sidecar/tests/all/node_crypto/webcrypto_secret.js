@@ -70,6 +70,7 @@ async function settle(label, promise) {
     const mac = await subtle.deriveKey({ name: 'PBKDF2', salt: bytes(8, 2), iterations: 10, hash }, pb, { name: 'HMAC', hash: 'SHA-256' }, true, ['sign']);
     await settle(`pbkdf2 hmac key ${hash}`, subtle.exportKey('raw', mac));
   }
+  const aes0 = await subtle.importKey('raw', bytes(16, 1), 'AES-GCM', false, ['encrypt']);
   const pb = await subtle.importKey('raw', bytes(10, 1), 'PBKDF2', false, ['deriveBits']);
   await settle('pbkdf2 extractable', subtle.importKey('raw', bytes(10, 1), 'PBKDF2', true, ['deriveBits']));
   await settle('pbkdf2 jwk', subtle.importKey('jwk', {}, 'PBKDF2', false, ['deriveBits']));
@@ -77,6 +78,19 @@ async function settle(label, promise) {
   await settle('pbkdf2 odd length', subtle.deriveBits({ name: 'PBKDF2', salt: bytes(8, 2), iterations: 1, hash: 'SHA-256' }, pb, 12));
   await settle('pbkdf2 no deriveKey', subtle.deriveKey({ name: 'PBKDF2', salt: bytes(8, 2), iterations: 1, hash: 'SHA-256' }, pb, { name: 'AES-GCM', length: 128 }, true, ['encrypt']));
   await settle('pbkdf2 as hkdf', subtle.deriveBits({ name: 'HKDF', salt: bytes(8, 2), info: bytes(1, 1), hash: 'SHA-256' }, pb, 256));
+  for (const hash of ['SHA-1', 'SHA-256', 'SHA-512']) {
+    const mac = await subtle.importKey('raw', bytes(20, 8), { name: 'HMAC', hash }, true, ['sign']);
+    const jwk = await subtle.exportKey('jwk', mac);
+    log('hmac jwk', hash, JSON.stringify(jwk));
+    const back = await subtle.importKey('jwk', jwk, { name: 'HMAC', hash }, true, ['sign']);
+    await settle(`hmac jwk round trip ${hash}`, subtle.sign('HMAC', back, bytes(3, 1)));
+  }
+  const oct = { kty: 'oct', k: 'AAECAw', alg: 'HS256' };
+  await settle('hmac jwk wrong alg', subtle.importKey('jwk', oct, { name: 'HMAC', hash: 'SHA-384' }, true, ['sign']));
+  await settle('hmac jwk wrong kty', subtle.importKey('jwk', { ...oct, kty: 'EC' }, { name: 'HMAC', hash: 'SHA-256' }, true, ['sign']));
+  await settle('hmac no hash', subtle.generateKey({ name: 'HMAC' }, true, ['sign']));
+  await settle('aes no length', subtle.generateKey({ name: 'AES-GCM' }, true, ['encrypt']));
+  await settle('gcm no iv', subtle.encrypt({ name: 'AES-GCM' }, aes0, bytes(1, 1)));
   // Hostile parameters: lengths as WebIDL converts them, a getter that throws, a key of the
   // wrong algorithm, an HKDF output past 255 blocks.
   for (const length of [2 ** 32, 2 ** 10, NaN, 1e300, '64']) {
