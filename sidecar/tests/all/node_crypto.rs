@@ -53,16 +53,25 @@ fn ok(out: &Output) -> String {
     stdout(out)
 }
 
-#[tokio::test]
-async fn crypto_matches_host_node_on_the_corpus() {
-    let dir = fixtures("node_crypto");
-    let theirs = host_node(&[dir.join("corpus.js").to_str().unwrap()]);
+/// Runs fixture `file` of `tests/all/<dir>` with the host's Node and in a guest, and checks the
+/// outputs match line by line (and that the host's has more than `min_lines` lines).
+pub async fn fixture_matches_host_node(dir: &str, file: &str, min_lines: usize) {
+    let dir = fixtures(dir);
+    let theirs = host_node(&[dir.join(file).to_str().unwrap()]);
     let sc = sidecar().await;
-    let spec = ExecSpec::new(["node", "/t/corpus.js"]).dir_ro(dir.to_str().unwrap(), "/t");
+    let spec = ExecSpec::new(["node", &format!("/t/{file}")]).dir_ro(dir.to_str().unwrap(), "/t");
     let ours = ok(&run(&sc, spec).await);
-    assert!(theirs.lines().count() > 3000, "the corpus shrank");
+    assert!(
+        theirs.lines().count() > min_lines,
+        "the fixture shrank: {theirs}"
+    );
     let diffs = differences(&theirs, &ours);
     assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+}
+
+#[tokio::test]
+async fn crypto_matches_host_node_on_the_corpus() {
+    fixture_matches_host_node("node_crypto", "corpus.js", 3000).await;
 }
 
 #[tokio::test]
@@ -156,14 +165,7 @@ async fn unsupported_apis_throw_a_clear_error_naming_them() {
 async fn asymmetric_keys_match_host_node() {
     // Seven key types through every import and export format, JWK, deterministic signatures
     // byte for byte, randomized ones verified, RSA encryption, X25519, and 20 error cases.
-    let dir = fixtures("node_crypto");
-    let theirs = host_node(&[dir.join("keys.js").to_str().unwrap()]);
-    let sc = sidecar().await;
-    let spec = ExecSpec::new(["node", "/t/keys.js"]).dir_ro(dir.to_str().unwrap(), "/t");
-    let ours = ok(&run(&sc, spec).await);
-    assert!(theirs.lines().count() > 300, "the corpus shrank");
-    let diffs = differences(&theirs, &ours);
-    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+    fixture_matches_host_node("node_crypto", "keys.js", 300).await;
 }
 
 #[tokio::test]
@@ -248,14 +250,7 @@ async fn subtle_hmac_keys_sign_verify_and_export() {
 async fn ciphers_match_host_node() {
     // AES ECB/CBC/CTR/GCM over 9 lengths, with and without padding, split 4 ways on decryption,
     // GCM with AAD, short tags and odd IV lengths, 30 error cases, getCipherInfo, the stream form.
-    let dir = fixtures("node_crypto");
-    let theirs = host_node(&[dir.join("cipher.js").to_str().unwrap()]);
-    let sc = sidecar().await;
-    let spec = ExecSpec::new(["node", "/t/cipher.js"]).dir_ro(dir.to_str().unwrap(), "/t");
-    let ours = ok(&run(&sc, spec).await);
-    assert!(theirs.lines().count() > 240, "the corpus shrank");
-    let diffs = differences(&theirs, &ours);
-    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+    fixture_matches_host_node("node_crypto", "cipher.js", 240).await;
 }
 
 #[tokio::test]
@@ -301,15 +296,7 @@ async fn hostile_cipher_use_gets_errors_not_crashes() {
 async fn web_crypto_secret_key_algorithms_match_host_node() {
     // AES-GCM/CBC/CTR with every key size over 6 lengths, JWK export and import, GCM tag
     // lengths and tampering, PBKDF2 and HKDF bits and keys, and 25 error and hostile cases.
-    let dir = fixtures("node_crypto");
-    let theirs = host_node(&[dir.join("webcrypto_secret.js").to_str().unwrap()]);
-    let sc = sidecar().await;
-    let spec =
-        ExecSpec::new(["node", "/t/webcrypto_secret.js"]).dir_ro(dir.to_str().unwrap(), "/t");
-    let ours = ok(&run(&sc, spec).await);
-    assert!(theirs.lines().count() > 100, "the corpus shrank");
-    let diffs = differences(&theirs, &ours);
-    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+    fixture_matches_host_node("node_crypto", "webcrypto_secret.js", 100).await;
 }
 
 #[tokio::test]
@@ -317,14 +304,7 @@ async fn web_crypto_asymmetric_algorithms_match_host_node() {
     // ECDSA, Ed25519, RSASSA-PKCS1-v1_5, RSA-PSS, RSA-OAEP, ECDH and X25519 over fixed keys:
     // every import and export format, deterministic signatures and agreements, round trips of
     // the randomized ones, generated keys' shapes, and 11 error cases.
-    let dir = fixtures("node_crypto");
-    let theirs = host_node(&[dir.join("webcrypto_keys.js").to_str().unwrap()]);
-    let sc = sidecar().await;
-    let spec = ExecSpec::new(["node", "/t/webcrypto_keys.js"]).dir_ro(dir.to_str().unwrap(), "/t");
-    let ours = ok(&run(&sc, spec).await);
-    assert!(theirs.lines().count() > 55, "the corpus shrank");
-    let diffs = differences(&theirs, &ours);
-    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
+    fixture_matches_host_node("node_crypto", "webcrypto_keys.js", 55).await;
 }
 
 #[tokio::test]
