@@ -12,6 +12,7 @@ import {
   MathCeil,
   NumberCtor,
   ObjectFreeze,
+  ObjectKeys,
   RangeErrorCtor,
   StringPrototypeToLowerCase,
   TypedArrayPrototypeGetByteLength,
@@ -296,7 +297,8 @@ export function exportAsymmetric(format, k, ctx) {
   }
   const jwk = { key_ops: k.usages, ext: k.extractable };
   const fields = ko.export({ format: 'jwk' });
-  for (const field in fields) jwk[field] = fields[field];
+  const names = ObjectKeys(fields);
+  for (let i = 0; i < names.length; i++) jwk[names[i]] = fields[names[i]];
   if (isRsa(k.name)) jwk.alg = rsaJwkAlg(k.name, k.hash[0]);
   else if (k.name === 'Ed25519') jwk.alg = 'Ed25519';
   return jwk;

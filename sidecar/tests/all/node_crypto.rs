@@ -308,6 +308,15 @@ async fn web_crypto_asymmetric_algorithms_match_host_node() {
 }
 
 #[tokio::test]
+async fn web_crypto_works_for_a_guest_that_patched_the_builtins_first() {
+    let dir = fixtures("node_crypto");
+    let spec =
+        ExecSpec::new(["node", "/t/webcrypto_patched.js"]).dir_ro(dir.to_str().unwrap(), "/t");
+    let out = ok(&run(&sidecar().await, spec).await);
+    assert_eq!(out, "21 5 true key_ops,ext,kty,x,y,crv 8\n");
+}
+
+#[tokio::test]
 async fn deriving_more_bits_than_the_heap_holds_is_a_memory_limit_beside_a_calm_exec() {
     // -8 is 4 294 967 288 bits as WebIDL converts it: half a gigabyte, past a 64 MiB heap.
     let code = "(async () => {
