@@ -3,10 +3,12 @@
 // (SHA-1/256/384/512), HMAC (lib/internal__webcrypto_cryptokey.js, which also holds
 // `CryptoKey`), AES-GCM/CBC/CTR, PBKDF2 and HKDF (lib/internal__webcrypto_secret.js), and ECDSA,
 // Ed25519, RSASSA-PKCS1-v1_5, RSA-PSS, RSA-OAEP, ECDH and X25519
-// (lib/internal__webcrypto_keys.js); `wrapKey`/`unwrapKey` and other algorithms reject with a
-// NotSupportedError DOMException.
+// (lib/internal__webcrypto_keys.js), and `wrapKey`/`unwrapKey` over those ciphers; other
+// algorithms reject with a NotSupportedError DOMException.
 import { bridge } from 'agentos:bridge';
 import {
+  JSONParse,
+  JSONStringify,
   NumberPrototypeToString,
   ObjectDefineProperty,
   StringPrototypePadStart,
@@ -17,7 +19,13 @@ import {
   Uint8ArrayCtor,
 } from '../js/00_primordials.js';
 import { makeNodeError } from '../js/06_errors.js';
-import { bytesOf, validateBoolean, validateObject } from './internal__crypto_util.js';
+import {
+  bytesOf,
+  bytesString,
+  stringBytes,
+  validateBoolean,
+  validateObject,
+} from './internal__crypto_util.js';
 import {
   arrayBufferOf,
   asymmetric,
@@ -36,7 +44,6 @@ import {
   importSecret,
   key,
   keyLength,
-  notSupported,
   param,
   secretKey,
   supported,
@@ -90,6 +97,43 @@ export function randomUUID(options) {
   return `${HEX[b[0]]}${HEX[b[1]]}${HEX[b[2]]}${HEX[b[3]]}-${HEX[b[4]]}${HEX[b[5]]}-${HEX[b[6]]}${HEX[b[7]]}-${HEX[b[8]]}${HEX[b[9]]}-${HEX[b[10]]}${HEX[b[11]]}${HEX[b[12]]}${HEX[b[13]]}${HEX[b[14]]}${HEX[b[15]]}`;
 }
 
+/** `importKey` once its arguments are checked. */
+function importSync(format, keyData, algorithm, extractable, keyUsages) {
+  const name = supported(algorithm);
+  if (asymmetricAlgorithm(name) !== undefined) {
+    return importAsymmetric(format, keyData, name, algorithm, extractable, keyUsages, asymmetric);
+  }
+  return importSecret(format, keyData, algorithm, name, extractable, keyUsages);
+}
+
+/** `exportKey`: an ArrayBuffer, or the JWK object. */
+function exportSync(format, k) {
+  const data = key(k);
+  if (!data.extractable) throw domException('key is not extractable', 'InvalidAccessError');
+  if (data.keyObject !== undefined) {
+    const out = exportAsymmetric(format, data, asymmetric);
+    return format === 'jwk' ? out : arrayBufferOf(out);
+  }
+  if (format === 'raw') return arrayBufferOf(data.bytes);
+  if (format === 'jwk' && isAes(data.name)) {
+    return aesJwk(data.name, data.bytes, data.usages, data.extractable);
+  }
+  if (format === 'jwk' && data.name === 'HMAC') return hmacJwk(data);
+  throw domException(
+    `Unable to export ${data.name} key with format ${format}`,
+    'NotSupportedError',
+  );
+}
+
+/** `encrypt`/`decrypt` (and the wrapping of `wrapKey`/`unwrapKey`, `usage` naming which). */
+function cipherSync(encrypt, algorithm, k, bytes, usage) {
+  const state = cipherKey(algorithm, k, usage);
+  if (state.name === 'RSA-OAEP') {
+    return arrayBufferOf(oaep(encrypt, algorithm, state, bytes, asymmetric));
+  }
+  return arrayBufferOf(aesCipher(encrypt, state.name, algorithm, state.bytes, bytes, param, fail));
+}
+
 /** `crypto.subtle`. Each method rejects with ERR_INVALID_THIS on anything but the instance. */
 export class SubtleCrypto {
   #brand = true;
@@ -118,39 +162,13 @@ export class SubtleCrypto {
     return attempt(() => {
       checkSubtleThis(this);
       checkUsageNames(keyUsages, 'importKey', '5th argument');
-      const name = supported(algorithm);
-      if (asymmetricAlgorithm(name) !== undefined) {
-        return importAsymmetric(
-          format,
-          keyData,
-          name,
-          algorithm,
-          extractable,
-          keyUsages,
-          asymmetric,
-        );
-      }
-      return importSecret(format, keyData, algorithm, name, extractable, keyUsages);
+      return importSync(format, keyData, algorithm, extractable, keyUsages);
     });
   }
   exportKey(format, k) {
     return attempt(() => {
       checkSubtleThis(this);
-      const data = key(k);
-      if (!data.extractable) throw domException('key is not extractable', 'InvalidAccessError');
-      if (data.keyObject !== undefined) {
-        const out = exportAsymmetric(format, data, asymmetric);
-        return format === 'jwk' ? out : arrayBufferOf(out);
-      }
-      if (format === 'raw') return arrayBufferOf(data.bytes);
-      if (format === 'jwk' && isAes(data.name)) {
-        return aesJwk(data.name, data.bytes, data.usages, data.extractable);
-      }
-      if (format === 'jwk' && data.name === 'HMAC') return hmacJwk(data);
-      throw domException(
-        `Unable to export ${data.name} key with format ${format}`,
-        'NotSupportedError',
-      );
+      return exportSync(format, k);
     });
   }
   generateKey(algorithm, extractable, keyUsages) {
@@ -203,23 +221,13 @@ export class SubtleCrypto {
   encrypt(algorithm, k, data) {
     return attempt(() => {
       checkSubtleThis(this);
-      const state = cipherKey(algorithm, k, 'encrypt');
-      const bytes = bufferSource(data, 'encrypt');
-      if (state.name === 'RSA-OAEP')
-        return arrayBufferOf(oaep(true, algorithm, state, bytes, asymmetric));
-      return arrayBufferOf(aesCipher(true, state.name, algorithm, state.bytes, bytes, param, fail));
+      return cipherSync(true, algorithm, k, bufferSource(data, 'encrypt'), 'encrypt');
     });
   }
   decrypt(algorithm, k, data) {
     return attempt(() => {
       checkSubtleThis(this);
-      const state = cipherKey(algorithm, k, 'decrypt');
-      const bytes = bufferSource(data, 'decrypt');
-      if (state.name === 'RSA-OAEP')
-        return arrayBufferOf(oaep(false, algorithm, state, bytes, asymmetric));
-      return arrayBufferOf(
-        aesCipher(false, state.name, algorithm, state.bytes, bytes, param, fail),
-      );
+      return cipherSync(false, algorithm, k, bufferSource(data, 'decrypt'), 'decrypt');
     });
   }
   deriveBits(algorithm, baseKey, length) {
@@ -238,16 +246,32 @@ export class SubtleCrypto {
       return importSecret('raw', bits, derivedKeyAlgorithm, name, extractable, keyUsages);
     });
   }
-  wrapKey() {
+  wrapKey(format, k, wrappingKey, wrapAlgorithm) {
     return attempt(() => {
       checkSubtleThis(this);
-      return notSupported();
+      const exported = exportSync(format, k);
+      const bytes =
+        format === 'jwk'
+          ? stringBytes(JSONStringify(exported), 'utf8')
+          : new Uint8ArrayCtor(exported);
+      return cipherSync(true, wrapAlgorithm, wrappingKey, bytes, 'wrapKey');
     });
   }
-  unwrapKey() {
+  unwrapKey(format, wrapped, unwrappingKey, unwrapAlgorithm, keyAlgorithm, extractable, usages) {
     return attempt(() => {
       checkSubtleThis(this);
-      return notSupported();
+      checkUsageNames(usages, 'unwrapKey', '7th argument');
+      const bytes = bufferSource(wrapped, 'unwrapKey');
+      const opened = cipherSync(false, unwrapAlgorithm, unwrappingKey, bytes, 'unwrapKey');
+      let data = opened;
+      if (format === 'jwk') {
+        try {
+          data = JSONParse(bytesString(new Uint8ArrayCtor(opened), 'utf8'));
+        } catch {
+          throw domException('The imported JWK is not valid JSON', 'DataError');
+        }
+      }
+      return importSync(format, data, keyAlgorithm, extractable, usages);
     });
   }
 }

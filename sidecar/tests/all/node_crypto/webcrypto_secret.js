@@ -91,6 +91,19 @@ async function settle(label, promise) {
   await settle('hmac no hash', subtle.generateKey({ name: 'HMAC' }, true, ['sign']));
   await settle('aes no length', subtle.generateKey({ name: 'AES-GCM' }, true, ['encrypt']));
   await settle('gcm no iv', subtle.encrypt({ name: 'AES-GCM' }, aes0, bytes(1, 1)));
+  const wrapper = await subtle.importKey('raw', bytes(32, 4), 'AES-GCM', false, ['wrapKey', 'unwrapKey']);
+  const cbcWrapper = await subtle.importKey('raw', bytes(16, 4), 'AES-CBC', false, ['wrapKey', 'unwrapKey']);
+  const inner = await subtle.importKey('raw', bytes(24, 6), { name: 'HMAC', hash: 'SHA-256' }, true, ['sign']);
+  const gcmWrap = { name: 'AES-GCM', iv: bytes(12, 9) };
+  const cbcWrap = { name: 'AES-CBC', iv: bytes(16, 9) };
+  for (const [label, format, wrapping, params] of [['gcm jwk', 'jwk', wrapper, gcmWrap], ['cbc raw', 'raw', cbcWrapper, cbcWrap]]) {
+    const wrapped = await subtle.wrapKey(format, inner, wrapping, params);
+    log('wrap', label, hex(wrapped));
+    const back = await subtle.unwrapKey(format, wrapped, wrapping, params, { name: 'HMAC', hash: 'SHA-256' }, true, ['sign']);
+    await settle(`unwrapped ${label}`, subtle.exportKey('raw', back));
+  }
+  await settle('wrap without usage', subtle.wrapKey('raw', inner, aes0, gcmWrap));
+  await settle('unwrap garbage', subtle.unwrapKey('raw', bytes(32, 1), wrapper, gcmWrap, 'AES-GCM', true, ['encrypt']));
   // Hostile parameters: lengths as WebIDL converts them, a getter that throws, a key of the
   // wrong algorithm, an HKDF output past 255 blocks.
   for (const length of [2 ** 32, 2 ** 10, NaN, 1e300, '64']) {
