@@ -112,7 +112,7 @@ const LAZY_GLOBALS = [
   ['crypto', 'internal/webcrypto', 'webcrypto', true],
   ['Crypto', 'internal/webcrypto', 'Crypto', false],
   ['CryptoKey', 'internal/webcrypto_cryptokey', 'CryptoKey', false],
-  ['SubtleCrypto', 'internal/webcrypto', 'SubtleCrypto', false],
+  ['SubtleCrypto', 'internal/webcrypto_subtle', 'SubtleCrypto', false],
   // WHATWG streams (lib/internal__webstreams_*.js), as Node's globals: not enumerable.
   ['ReadableStream', 'internal/webstreams_readable', 'ReadableStream', false],
   [

@@ -1,0 +1,246 @@
+// lib/internal__webcrypto_subtle.js: `crypto.subtle` (a `SubtleCrypto`, loaded on its first
+// use by lib/internal__webcrypto.js). It does `digest` (SHA-1/256/384/512), HMAC
+// (lib/internal__webcrypto_cryptokey.js, which also holds `CryptoKey`), AES-GCM/CBC/CTR, PBKDF2
+// and HKDF (lib/internal__webcrypto_secret.js), ECDSA, Ed25519, RSASSA-PKCS1-v1_5, RSA-PSS,
+// RSA-OAEP, ECDH and X25519 (lib/internal__webcrypto_keys.js), and `wrapKey`/`unwrapKey` over
+// those ciphers; other algorithms reject with a NotSupportedError DOMException.
+import { bridge } from 'agentos:bridge';
+import {
+  JSONParse,
+  JSONStringify,
+  ObjectDefineProperty,
+  SymbolToStringTag,
+  TypeErrorCtor,
+  Uint8ArrayCtor,
+} from '../js/00_primordials.js';
+import { makeNodeError } from '../js/06_errors.js';
+import { bytesString, stringBytes } from './internal__crypto_util.js';
+import {
+  arrayBufferOf,
+  asymmetric,
+  attempt,
+  bufferSource,
+  checkUsageNames,
+  cipherKey,
+  derive,
+  digestOf,
+  domException,
+  fail,
+  hmacJwk,
+  hmacKey,
+  hmacOf,
+  hmacParams,
+  importSecret,
+  key,
+  keyLength,
+  param,
+  secretKey,
+  supported,
+  usableKey,
+} from './internal__webcrypto_cryptokey.js';
+import {
+  asymmetricAlgorithm,
+  exportAsymmetric,
+  generatePair,
+  importAsymmetric,
+  oaep,
+  signOrVerify,
+} from './internal__webcrypto_keys.js';
+import { aesCipher, aesJwk, isAes, requireMember } from './internal__webcrypto_secret.js';
+
+const cryptoRandomFill = bridge.cryptoRandomFill;
+const cryptoHashOnce = bridge.cryptoHashOnce;
+const cryptoTimingSafeEqual = bridge.cryptoTimingSafeEqual;
+
+let constructing = false;
+
+/** `importKey` once its arguments are checked. */
+function importSync(format, keyData, algorithm, extractable, keyUsages) {
+  const name = supported(algorithm);
+  if (asymmetricAlgorithm(name) !== undefined) {
+    return importAsymmetric(format, keyData, name, algorithm, extractable, keyUsages, asymmetric);
+  }
+  return importSecret(format, keyData, algorithm, name, extractable, keyUsages);
+}
+
+/** `exportKey`: an ArrayBuffer, or the JWK object. */
+function exportSync(format, k) {
+  const data = key(k);
+  if (!data.extractable) throw domException('key is not extractable', 'InvalidAccessError');
+  if (data.keyObject !== undefined) {
+    const out = exportAsymmetric(format, data, asymmetric);
+    return format === 'jwk' ? out : arrayBufferOf(out);
+  }
+  if (format === 'raw') return arrayBufferOf(data.bytes);
+  if (format === 'jwk' && isAes(data.name)) {
+    return aesJwk(data.name, data.bytes, data.usages, data.extractable);
+  }
+  if (format === 'jwk' && data.name === 'HMAC') return hmacJwk(data);
+  throw domException(
+    `Unable to export ${data.name} key with format ${format}`,
+    'NotSupportedError',
+  );
+}
+
+/** `encrypt`/`decrypt` (and the wrapping of `wrapKey`/`unwrapKey`, `usage` naming which). */
+function cipherSync(encrypt, algorithm, k, bytes, usage) {
+  const state = cipherKey(algorithm, k, usage);
+  if (state.name === 'RSA-OAEP') {
+    return arrayBufferOf(oaep(encrypt, algorithm, state, bytes, asymmetric));
+  }
+  return arrayBufferOf(aesCipher(encrypt, state.name, algorithm, state.bytes, bytes, param, fail));
+}
+
+/** `crypto.subtle`. Each method rejects with ERR_INVALID_THIS on anything but the instance. */
+export class SubtleCrypto {
+  #brand = true;
+
+  constructor() {
+    if (!constructing)
+      throw makeNodeError(TypeErrorCtor, 'ERR_ILLEGAL_CONSTRUCTOR', 'Illegal constructor');
+  }
+  static checkThis(self) {
+    if (typeof self !== 'object' || self === null || !(#brand in self)) {
+      throw makeNodeError(
+        TypeErrorCtor,
+        'ERR_INVALID_THIS',
+        'Value of "this" must be of type SubtleCrypto',
+      );
+    }
+  }
+  digest(algorithm, data) {
+    return attempt(() => {
+      checkSubtleThis(this);
+      const entry = digestOf(algorithm);
+      return arrayBufferOf(cryptoHashOnce(entry[1], bufferSource(data, 'digest'), 0, 0));
+    });
+  }
+  importKey(format, keyData, algorithm, extractable, keyUsages) {
+    return attempt(() => {
+      checkSubtleThis(this);
+      checkUsageNames(keyUsages, 'importKey', '5th argument');
+      return importSync(format, keyData, algorithm, extractable, keyUsages);
+    });
+  }
+  exportKey(format, k) {
+    return attempt(() => {
+      checkSubtleThis(this);
+      return exportSync(format, k);
+    });
+  }
+  generateKey(algorithm, extractable, keyUsages) {
+    return attempt(() => {
+      checkSubtleThis(this);
+      checkUsageNames(keyUsages, 'generateKey', '3rd argument');
+      const name = supported(algorithm);
+      if (asymmetricAlgorithm(name) !== undefined) {
+        return generatePair(name, algorithm, extractable, keyUsages, asymmetric);
+      }
+      if (isAes(name)) {
+        requireMember(algorithm, 'length', 'AesKeyGenParams');
+        const length = algorithm.length;
+        if (length !== 128 && length !== 192 && length !== 256) {
+          throw domException('AES key length must be 128, 192, or 256 bits', 'OperationError');
+        }
+        const bytes = new Uint8ArrayCtor(length / 8);
+        cryptoRandomFill(bytes);
+        return secretKey(name, bytes, extractable, keyUsages);
+      }
+      if (name !== 'HMAC') throw domException('Unrecognized algorithm name', 'NotSupportedError');
+      const hash = hmacParams(algorithm, 'HmacKeyGenParams');
+      const length = algorithm.length === undefined ? hash[2] * 8 : algorithm.length;
+      if (length === 0 || length % 8 !== 0)
+        throw domException('Invalid key length', 'OperationError');
+      const bytes = new Uint8ArrayCtor(length / 8);
+      cryptoRandomFill(bytes);
+      return hmacKey(bytes, hash, extractable, keyUsages);
+    });
+  }
+  sign(algorithm, k, data) {
+    return attempt(() => {
+      checkSubtleThis(this);
+      const keyState = usableKey(algorithm, k, 'sign');
+      const bytes = bufferSource(data, 'sign');
+      if (keyState.name === 'HMAC') return arrayBufferOf(hmacOf(keyState, bytes));
+      return arrayBufferOf(signOrVerify(algorithm, keyState, bytes, undefined, asymmetric));
+    });
+  }
+  verify(algorithm, k, signature, data) {
+    return attempt(() => {
+      checkSubtleThis(this);
+      const keyState = usableKey(algorithm, k, 'verify');
+      const bytes = bufferSource(data, 'verify');
+      const given = bufferSource(signature, 'verify');
+      if (keyState.name === 'HMAC') return cryptoTimingSafeEqual(hmacOf(keyState, bytes), given);
+      return signOrVerify(algorithm, keyState, bytes, given, asymmetric);
+    });
+  }
+  encrypt(algorithm, k, data) {
+    return attempt(() => {
+      checkSubtleThis(this);
+      return cipherSync(true, algorithm, k, bufferSource(data, 'encrypt'), 'encrypt');
+    });
+  }
+  decrypt(algorithm, k, data) {
+    return attempt(() => {
+      checkSubtleThis(this);
+      return cipherSync(false, algorithm, k, bufferSource(data, 'decrypt'), 'decrypt');
+    });
+  }
+  deriveBits(algorithm, baseKey, length) {
+    return attempt(() => {
+      checkSubtleThis(this);
+      return arrayBufferOf(derive(algorithm, baseKey, length, 'deriveBits'));
+    });
+  }
+  deriveKey(algorithm, baseKey, derivedKeyAlgorithm, extractable, keyUsages) {
+    return attempt(() => {
+      checkSubtleThis(this);
+      checkUsageNames(keyUsages, 'deriveKey', '5th argument');
+      const length = keyLength(derivedKeyAlgorithm);
+      const bits = derive(algorithm, baseKey, length, 'deriveKey');
+      const name = supported(derivedKeyAlgorithm);
+      return importSecret('raw', bits, derivedKeyAlgorithm, name, extractable, keyUsages);
+    });
+  }
+  wrapKey(format, k, wrappingKey, wrapAlgorithm) {
+    return attempt(() => {
+      checkSubtleThis(this);
+      const exported = exportSync(format, k);
+      const bytes =
+        format === 'jwk'
+          ? stringBytes(JSONStringify(exported), 'utf8')
+          : new Uint8ArrayCtor(exported);
+      return cipherSync(true, wrapAlgorithm, wrappingKey, bytes, 'wrapKey');
+    });
+  }
+  unwrapKey(format, wrapped, unwrappingKey, unwrapAlgorithm, keyAlgorithm, extractable, usages) {
+    return attempt(() => {
+      checkSubtleThis(this);
+      checkUsageNames(usages, 'unwrapKey', '7th argument');
+      const bytes = bufferSource(wrapped, 'unwrapKey');
+      const opened = cipherSync(false, unwrapAlgorithm, unwrappingKey, bytes, 'unwrapKey');
+      let data = opened;
+      if (format === 'jwk') {
+        try {
+          data = JSONParse(bytesString(new Uint8ArrayCtor(opened), 'utf8'));
+        } catch {
+          throw domException('The imported JWK is not valid JSON', 'DataError');
+        }
+      }
+      return importSync(format, data, keyAlgorithm, extractable, usages);
+    });
+  }
+}
+const checkSubtleThis = SubtleCrypto.checkThis;
+delete SubtleCrypto.checkThis;
+ObjectDefineProperty(SubtleCrypto.prototype, SymbolToStringTag, {
+  __proto__: null,
+  value: 'SubtleCrypto',
+  configurable: true,
+});
+
+constructing = true;
+/** The one `crypto.subtle`. */
+export const subtle = new SubtleCrypto();
+constructing = false;
