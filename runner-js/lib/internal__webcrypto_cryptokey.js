@@ -28,6 +28,7 @@ import {
 } from '../js/00_primordials.js';
 import { makeNodeError } from '../js/06_errors.js';
 import { bytesOf, bytesString, isAnyArrayBuffer, stringBytes } from './internal__crypto_util.js';
+import { invalidThis } from './internal__web_errors.js';
 import { agree, asymmetricAlgorithm } from './internal__webcrypto_keys.js';
 import {
   aesAlgorithm,
@@ -148,13 +149,7 @@ ObjectDefineProperty(CryptoKey.prototype, SymbolToStringTag, {
 
 export function key(value) {
   const data = WeakMapPrototypeGet(keyData, value);
-  if (data === undefined) {
-    throw makeNodeError(
-      TypeErrorCtor,
-      'ERR_INVALID_THIS',
-      'Value of "this" must be of type CryptoKey',
-    );
-  }
+  if (data === undefined) throw invalidThis('CryptoKey');
   return data;
 }
 

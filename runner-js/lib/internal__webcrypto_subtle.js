@@ -15,6 +15,7 @@ import {
 } from '../js/00_primordials.js';
 import { makeNodeError } from '../js/06_errors.js';
 import { bytesString, stringBytes } from './internal__crypto_util.js';
+import { invalidThis } from './internal__web_errors.js';
 import {
   arrayBufferOf,
   asymmetric,
@@ -101,11 +102,7 @@ export class SubtleCrypto {
   }
   static checkThis(self) {
     if (typeof self !== 'object' || self === null || !(#brand in self)) {
-      throw makeNodeError(
-        TypeErrorCtor,
-        'ERR_INVALID_THIS',
-        'Value of "this" must be of type SubtleCrypto',
-      );
+      throw invalidThis('SubtleCrypto');
     }
   }
   digest(algorithm, data) {
