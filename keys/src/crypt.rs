@@ -11,6 +11,7 @@ use rsa::{BigUint, Oaep, Pkcs1v15Encrypt, Pkcs1v15Sign, RsaPrivateKey, RsaPublic
 use serde_json::{Value, json};
 
 use crate::curve::with_curve;
+use crate::goldilocks;
 use crate::hash::{Hash, with_hash};
 use crate::key::{Private, Public, RsaUse};
 use crate::{Args, KeyError, b64, either, text};
@@ -216,6 +217,7 @@ pub fn agree(args: Args<'_>) -> Result<Value, KeyError> {
                 .to_bytes()
                 .to_vec()
         }
+        (Private::X448(secret), Public::X448(point)) => goldilocks::x448_agree(&secret, &point),
         (Private::Ec(curve, scalar), Public::Ec(other, point)) if curve == other => {
             with_curve!(curve, c => {
                 let secret = c::SecretKey::from_slice(&scalar).map_err(|_| KeyError::Unsupported)?;

@@ -1,4 +1,5 @@
-//! `generateKeyPair(Sync)`: RSA, RSA-PSS, EC, Ed25519 and X25519 key pairs.
+//! `generateKeyPair(Sync)`: RSA, RSA-PSS, EC, Ed25519, X25519, Ed448 and X448
+//! key pairs.
 
 use rand_core::{OsRng, RngCore};
 use rsa::{BigUint, RsaPrivateKey};
@@ -26,9 +27,11 @@ pub fn generate(spec: &Value) -> Result<Value, KeyError> {
                 Curve::from_name(name).ok_or_else(|| KeyError::UnsupportedCurve(name.into()))?;
             with_curve!(curve, c => Private::Ec(curve, c::SecretKey::random(&mut OsRng).to_bytes().to_vec()))
         }
-        "ed25519" => Private::Ed25519(random32()),
-        "x25519" => Private::X25519(random32()),
-        other @ ("dsa" | "dh" | "ed448" | "x448") => {
+        "ed25519" => Private::Ed25519(random()),
+        "x25519" => Private::X25519(random()),
+        "ed448" => Private::Ed448(random()),
+        "x448" => Private::X448(random()),
+        other @ ("dsa" | "dh") => {
             return Err(KeyError::UnsupportedKeyType(other.into()));
         }
         other => {
@@ -69,8 +72,8 @@ fn pss_params(spec: &Value) -> Result<Option<PssParams>, KeyError> {
     }))
 }
 
-fn random32() -> [u8; 32] {
-    let mut bytes = [0u8; 32];
+fn random<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
     OsRng.fill_bytes(&mut bytes);
     bytes
 }

@@ -1,5 +1,5 @@
 //! JSON Web Keys (RFC 7517/7518/8037): `createPrivateKey({ key, format: 'jwk' })` and
-//! `export({ format: 'jwk' })` for RSA, EC and OKP (Ed25519, X25519) keys.
+//! `export({ format: 'jwk' })` for RSA, EC and OKP (Ed25519, X25519, Ed448, X448) keys.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -8,7 +8,8 @@ use rsa::{BigUint, RsaPrivateKey};
 use serde_json::{Map, Value, json};
 
 use crate::curve::{Curve, with_curve};
-use crate::key::{Private, Public, RsaUse};
+use crate::goldilocks;
+use crate::key::{Kind, Private, Public, RsaUse, sized};
 use crate::{Either, KeyError, text};
 
 fn invalid() -> KeyError {
@@ -79,19 +80,25 @@ fn ec(jwk: &Value, private: bool) -> Result<Either, KeyError> {
 }
 
 fn okp(jwk: &Value, private: bool) -> Result<Either, KeyError> {
-    let key: [u8; 32] = member(jwk, if private { "d" } else { "x" })?
-        .try_into()
-        .map_err(|_| invalid())?;
-    match (text(jwk, "crv"), private) {
-        (Some("Ed25519"), true) => Ok(Either::Private(Private::Ed25519(key))),
-        (Some("Ed25519"), false) => Ok(Either::Public(Public::Ed25519(key))),
-        (Some("X25519"), true) => Ok(Either::Private(Private::X25519(key))),
-        (Some("X25519"), false) => Ok(Either::Public(Public::X25519(key))),
-        (Some(crv @ ("Ed448" | "X448")), _) => {
-            Err(KeyError::UnsupportedKeyType(crv.to_lowercase()))
-        }
-        _ => Err(KeyError::InvalidJwk("Unsupported JWK OKP curve".into())),
-    }
+    let bytes = member(jwk, if private { "d" } else { "x" })?;
+    let key = match (text(jwk, "crv"), private) {
+        (Some("Ed25519"), true) => Either::Private(Private::Ed25519(sized_key(&bytes)?)),
+        (Some("Ed25519"), false) => Either::Public(Public::Ed25519(sized_key(&bytes)?)),
+        (Some("X25519"), true) => Either::Private(Private::X25519(sized_key(&bytes)?)),
+        (Some("X25519"), false) => Either::Public(Public::X25519(sized_key(&bytes)?)),
+        (Some("Ed448"), true) => Either::Private(Private::Ed448(sized_key(&bytes)?)),
+        (Some("Ed448"), false) => Either::Public(Public::Ed448(
+            goldilocks::ed448_point(&bytes).map_err(|_| invalid())?,
+        )),
+        (Some("X448"), true) => Either::Private(Private::X448(sized_key(&bytes)?)),
+        (Some("X448"), false) => Either::Public(Public::X448(sized_key(&bytes)?)),
+        _ => return Err(KeyError::InvalidJwk("Unsupported JWK OKP curve".into())),
+    };
+    Ok(key)
+}
+
+fn sized_key<const N: usize>(bytes: &[u8]) -> Result<[u8; N], KeyError> {
+    sized(bytes).map_err(|_| invalid())
 }
 
 /// The JWK of a key.
@@ -119,14 +126,15 @@ pub fn export(key: &Either) -> Result<Value, KeyError> {
             out.insert("x".into(), encode(x));
             out.insert("y".into(), encode(y));
         }
-        Public::Ed25519(x) | Public::X25519(x) => {
-            let crv = if matches!(public, Public::Ed25519(_)) {
-                "Ed25519"
-            } else {
-                "X25519"
+        Public::Ed25519(_) | Public::X25519(_) | Public::Ed448(_) | Public::X448(_) => {
+            let crv = match public.kind() {
+                Kind::Ed25519 => "Ed25519",
+                Kind::X25519 => "X25519",
+                Kind::Ed448 => "Ed448",
+                _ => "X448",
             };
             out.insert("crv".into(), json!(crv));
-            out.insert("x".into(), encode(x));
+            out.insert("x".into(), encode(public.okp_bytes().unwrap_or_default()));
             out.insert("kty".into(), json!("OKP"));
         }
     }
@@ -159,8 +167,8 @@ fn private_members(key: &Private, out: &mut Map<String, Value>) -> Result<(), Ke
             with_curve!(*curve, c => c::SecretKey::from_slice(scalar).map(drop).map_err(|_| invalid()))?;
             out.insert("d".into(), encode(scalar));
         }
-        Private::Ed25519(d) | Private::X25519(d) => {
-            out.insert("d".into(), encode(d));
+        Private::Ed25519(_) | Private::X25519(_) | Private::Ed448(_) | Private::X448(_) => {
+            out.insert("d".into(), encode(key.okp_bytes().unwrap_or_default()));
         }
     }
     Ok(())

@@ -14,6 +14,7 @@ use spki::{AlgorithmIdentifierRef, EncodePublicKey, ObjectIdentifier, SubjectPub
 
 use crate::KeyError;
 use crate::curve::{Curve, with_curve};
+use crate::goldilocks::{self, ED448_LEN, X448_LEN};
 use crate::hash::Hash;
 
 const RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
@@ -21,6 +22,8 @@ const RSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1
 const EC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
 const X25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.110");
+const ED448: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.113");
+const X448: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.111");
 const MGF1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.8");
 
 /// How an RSA key may be used: for anything, or only for PSS signatures (an `rsa-pss` key),
@@ -114,8 +117,6 @@ pub fn rsa_public_from_pkcs1(der: &[u8]) -> Result<RsaPublicKey, KeyError> {
 /// Key types Node knows that have no implementation here, by OID.
 const UNSUPPORTED: &[(&str, &str)] = &[
     ("1.2.840.10040.4.1", "dsa"),
-    ("1.3.101.113", "ed448"),
-    ("1.3.101.111", "x448"),
     ("1.2.840.113549.1.3.1", "dh"),
     ("1.2.840.10046.2.1", "dh"),
 ];
@@ -134,6 +135,10 @@ pub enum Kind {
     Ed25519,
     /// X25519 key agreement.
     X25519,
+    /// Ed448 signatures.
+    Ed448,
+    /// X448 key agreement.
+    X448,
 }
 
 fn kind_of(alg: &AlgorithmIdentifierRef<'_>) -> Result<Kind, KeyError> {
@@ -148,6 +153,8 @@ fn kind_of(alg: &AlgorithmIdentifierRef<'_>) -> Result<Kind, KeyError> {
         }
         ED25519 => Ok(Kind::Ed25519),
         X25519 => Ok(Kind::X25519),
+        ED448 => Ok(Kind::Ed448),
+        X448 => Ok(Kind::X448),
         other => {
             let oid = other.to_string();
             match UNSUPPORTED.iter().find(|(o, _)| *o == oid) {
@@ -167,6 +174,8 @@ impl Kind {
             Kind::Ec(_) => "ec",
             Kind::Ed25519 => "ed25519",
             Kind::X25519 => "x25519",
+            Kind::Ed448 => "ed448",
+            Kind::X448 => "x448",
         }
     }
 
@@ -177,6 +186,8 @@ impl Kind {
             Kind::Ec(_) => EC,
             Kind::Ed25519 => ED25519,
             Kind::X25519 => X25519,
+            Kind::Ed448 => ED448,
+            Kind::X448 => X448,
         }
     }
 }
@@ -192,6 +203,10 @@ pub enum Private {
     Ed25519([u8; 32]),
     /// An X25519 secret.
     X25519([u8; 32]),
+    /// An Ed448 seed.
+    Ed448([u8; ED448_LEN]),
+    /// An X448 secret.
+    X448([u8; X448_LEN]),
 }
 
 /// A public key.
@@ -205,10 +220,21 @@ pub enum Public {
     Ed25519([u8; 32]),
     /// An X25519 point.
     X25519([u8; 32]),
+    /// An Ed448 point.
+    Ed448([u8; ED448_LEN]),
+    /// An X448 point.
+    X448([u8; X448_LEN]),
 }
 
-fn bytes32(bytes: &[u8]) -> Result<[u8; 32], KeyError> {
+/// `bytes` as a fixed-size key.
+pub(crate) fn sized<const N: usize>(bytes: &[u8]) -> Result<[u8; N], KeyError> {
     bytes.try_into().map_err(|_| KeyError::Unsupported)
+}
+
+/// The bytes of a PKCS#8 `CurvePrivateKey` (an OCTET STRING inside the private key's one).
+fn curve_private<const N: usize>(private_key: &[u8]) -> Result<[u8; N], KeyError> {
+    let inner = OctetStringRef::from_der(private_key).map_err(|_| KeyError::Unsupported)?;
+    sized(inner.as_bytes())
 }
 
 fn algorithm(kind: Kind, params: Option<&[u8]>) -> Result<AlgorithmIdentifierRef<'_>, KeyError> {
@@ -253,16 +279,10 @@ impl Private {
                     .map_err(|_| KeyError::Unsupported)?;
                 Ok(Private::Ec(curve, key.to_bytes().to_vec()))
             }),
-            Kind::Ed25519 => {
-                let seed = OctetStringRef::from_der(info.private_key)
-                    .map_err(|_| KeyError::Unsupported)?;
-                Ok(Private::Ed25519(bytes32(seed.as_bytes())?))
-            }
-            Kind::X25519 => {
-                let secret = OctetStringRef::from_der(info.private_key)
-                    .map_err(|_| KeyError::Unsupported)?;
-                Ok(Private::X25519(bytes32(secret.as_bytes())?))
-            }
+            Kind::Ed25519 => Ok(Private::Ed25519(curve_private(info.private_key)?)),
+            Kind::X25519 => Ok(Private::X25519(curve_private(info.private_key)?)),
+            Kind::Ed448 => Ok(Private::Ed448(curve_private(info.private_key)?)),
+            Kind::X448 => Ok(Private::X448(curve_private(info.private_key)?)),
         }
     }
 
@@ -273,6 +293,8 @@ impl Private {
             Private::Ec(curve, _) => Kind::Ec(*curve),
             Private::Ed25519(_) => Kind::Ed25519,
             Private::X25519(_) => Kind::X25519,
+            Private::Ed448(_) => Kind::Ed448,
+            Private::X448(_) => Kind::X448,
         }
     }
 
@@ -288,10 +310,24 @@ impl Private {
                 let key = c::SecretKey::from_slice(scalar).map_err(|_| KeyError::Unsupported)?;
                 Ok(key.to_pkcs8_der().map_err(KeyError::encoding)?.as_bytes().to_vec())
             }),
-            Private::Ed25519(seed) | Private::X25519(seed) => {
-                let inner = OctetStringRef::new(seed).and_then(|o| o.to_der());
-                wrap_private(self.kind(), None, &inner.map_err(KeyError::encoding)?)
-            }
+            Private::Ed25519(seed) | Private::X25519(seed) => self.wrap_curve_private(seed),
+            Private::Ed448(seed) => self.wrap_curve_private(seed),
+            Private::X448(secret) => self.wrap_curve_private(secret),
+        }
+    }
+
+    fn wrap_curve_private(&self, bytes: &[u8]) -> Result<Vec<u8>, KeyError> {
+        let inner = OctetStringRef::new(bytes).and_then(|o| o.to_der());
+        wrap_private(self.kind(), None, &inner.map_err(KeyError::encoding)?)
+    }
+
+    /// The raw bytes of an Ed25519, X25519, Ed448 or X448 private key (none for others).
+    pub fn okp_bytes(&self) -> Option<&[u8]> {
+        match self {
+            Private::Ed25519(b) | Private::X25519(b) => Some(b),
+            Private::Ed448(b) => Some(b),
+            Private::X448(b) => Some(b),
+            Private::Rsa(..) | Private::Ec(..) => None,
         }
     }
 
@@ -313,6 +349,8 @@ impl Private {
                 x25519_dalek::PublicKey::from(&x25519_dalek::StaticSecret::from(*secret))
                     .to_bytes(),
             ),
+            Private::Ed448(seed) => Public::Ed448(goldilocks::ed448_public(seed)?),
+            Private::X448(secret) => Public::X448(goldilocks::x448_public(secret)),
         })
     }
 }
@@ -329,12 +367,14 @@ impl Public {
             )),
             Kind::Ec(curve) => Public::ec_point(curve, key),
             Kind::Ed25519 => {
-                let point = bytes32(key)?;
+                let point = sized(key)?;
                 ed25519_dalek::VerifyingKey::from_bytes(&point)
                     .map_err(|_| KeyError::Unsupported)?;
                 Ok(Public::Ed25519(point))
             }
-            Kind::X25519 => Ok(Public::X25519(bytes32(key)?)),
+            Kind::X25519 => Ok(Public::X25519(sized(key)?)),
+            Kind::Ed448 => Ok(Public::Ed448(goldilocks::ed448_point(key)?)),
+            Kind::X448 => Ok(Public::X448(sized(key)?)),
         }
     }
 
@@ -354,6 +394,8 @@ impl Public {
             Public::Ec(curve, _) => Kind::Ec(*curve),
             Public::Ed25519(_) => Kind::Ed25519,
             Public::X25519(_) => Kind::X25519,
+            Public::Ed448(_) => Kind::Ed448,
+            Public::X448(_) => Kind::X448,
         }
     }
 
@@ -373,7 +415,19 @@ impl Public {
                 let key = c::PublicKey::from_sec1_bytes(point).map_err(|_| KeyError::Unsupported)?;
                 Ok(key.to_public_key_der().map_err(KeyError::encoding)?.into_vec())
             }),
-            Public::Ed25519(point) | Public::X25519(point) => wrap_public(self.kind(), None, point),
+            Public::Ed25519(_) | Public::X25519(_) | Public::Ed448(_) | Public::X448(_) => {
+                wrap_public(self.kind(), None, self.okp_bytes().unwrap_or_default())
+            }
+        }
+    }
+
+    /// The raw point of an Ed25519, X25519, Ed448 or X448 key (none for others).
+    pub fn okp_bytes(&self) -> Option<&[u8]> {
+        match self {
+            Public::Ed25519(b) | Public::X25519(b) => Some(b),
+            Public::Ed448(b) => Some(b),
+            Public::X448(b) => Some(b),
+            Public::Rsa(..) | Public::Ec(..) => None,
         }
     }
 }
@@ -393,6 +447,6 @@ pub fn details(public: &Public) -> Value {
             "publicExponent": key.e().to_string(),
         }),
         Public::Ec(curve, _) => json!({ "namedCurve": curve.node_name() }),
-        Public::Ed25519(_) | Public::X25519(_) => json!({}),
+        Public::Ed25519(_) | Public::X25519(_) | Public::Ed448(_) | Public::X448(_) => json!({}),
     }
 }

@@ -1,7 +1,7 @@
 //! Asymmetric keys for the guest's `node:crypto` (`KeyObject`, `createPrivateKey`,
 //! `generateKeyPair`, `sign`/`verify`, `publicEncrypt`, `diffieHellman`), over RustCrypto: RSA
-//! and RSA-PSS, ECDSA/ECDH on P-256, P-384, P-521 and secp256k1, Ed25519 and X25519. DSA, DH,
-//! Ed448 and X448 keys are refused with [`KeyError::UnsupportedKeyType`].
+//! and RSA-PSS, ECDSA/ECDH on P-256, P-384, P-521 and secp256k1, Ed25519, X25519, Ed448 and X448
+//! (`ed448-goldilocks-plus`). DSA and DH keys are refused with [`KeyError::UnsupportedKeyType`].
 //!
 //! Every RSA private-key operation is blinded (the `rsa` crate's `*_with_rng`/`decrypt_blinded`),
 //! which masks its timing; PKCS#1 v1.5 decryption is still refused by the runner, as Node 22.
@@ -13,6 +13,7 @@
 mod crypt;
 mod curve;
 mod generate;
+mod goldilocks;
 mod hash;
 mod jwk;
 mod key;

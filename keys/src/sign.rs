@@ -1,5 +1,5 @@
 //! `crypto.sign`/`verify` and `Sign`/`Verify`: RSA PKCS#1 v1.5 and PSS, ECDSA (DER or IEEE P1363
-//! signatures), Ed25519.
+//! signatures), Ed25519, Ed448.
 
 use rand_core::OsRng;
 use rsa::traits::PublicKeyParts;
@@ -7,6 +7,7 @@ use rsa::{Pkcs1v15Sign, Pss, RsaPrivateKey, RsaPublicKey};
 use serde_json::{Value, json};
 
 use crate::curve::{Curve, with_curve};
+use crate::goldilocks;
 use crate::hash::{Hash, with_hash};
 use crate::key::{Private, Public, RsaUse};
 use crate::{Args, KeyError, b64, either, text};
@@ -110,7 +111,11 @@ pub fn sign(spec: &Value, args: Args<'_>) -> Result<Value, KeyError> {
                 .to_bytes()
                 .to_vec()
         }
-        Private::X25519(_) => return Err(KeyError::WrongKeyType),
+        Private::Ed448(seed) => {
+            no_digest(&opts)?;
+            goldilocks::ed448_sign(&seed, args.b)?
+        }
+        Private::X25519(_) | Private::X448(_) => return Err(KeyError::WrongKeyType),
     };
     Ok(json!({ "sig": b64(&sig) }))
 }
@@ -183,7 +188,11 @@ pub fn verify(spec: &Value, args: Args<'_>) -> Result<Value, KeyError> {
             ed25519_dalek::Signature::from_slice(sig)
                 .is_ok_and(|s| key.verify_strict(data, &s).is_ok())
         }
-        Public::X25519(_) => return Err(KeyError::WrongKeyType),
+        Public::Ed448(point) => {
+            no_digest(&opts)?;
+            goldilocks::ed448_verify(&point, data, sig)
+        }
+        Public::X25519(_) | Public::X448(_) => return Err(KeyError::WrongKeyType),
     };
     Ok(json!({ "ok": ok }))
 }

@@ -58,6 +58,7 @@ fn each_key_type_signs_and_verifies() {
         signs_and_verifies(&spec, r#"{"hash":"sha384","dsaEncoding":"ieee-p1363"}"#);
     }
     signs_and_verifies(r#"{"type":"ed25519"}"#, "{}");
+    signs_and_verifies(r#"{"type":"ed448"}"#, "{}");
 }
 
 #[test]
@@ -144,6 +145,8 @@ fn jwk_round_trips() {
         r#"{"type":"rsa","modulusLength":1024}"#,
         r#"{"type":"ec","namedCurve":"P-384"}"#,
         r#"{"type":"x25519"}"#,
+        r#"{"type":"ed448"}"#,
+        r#"{"type":"x448"}"#,
     ] {
         let (private, public) = pair(spec);
         let jwk = op(
@@ -235,9 +238,10 @@ fn rsa_encryption_round_trips_with_each_padding() {
 }
 
 #[test]
-fn x25519_and_ecdh_agree() {
+fn x25519_x448_and_ecdh_agree() {
     for spec in [
         r#"{"type":"x25519"}"#,
+        r#"{"type":"x448"}"#,
         r#"{"type":"ec","namedCurve":"secp256k1"}"#,
     ] {
         let (a, a_pub) = pair(spec);
