@@ -1,7 +1,7 @@
 // lib/internal__crypto_pkey.js: asymmetric KeyObjects over the native `cryptoKeyOp`
 // (agentos-keys: RustCrypto). `createPrivateKey`, `createPublicKey` (PEM, DER, JWK, a
-// certificate, a private key), `generateKeyPair(Sync)` for rsa, rsa-pss, ec, ed25519 and x25519,
-// and `export` as PEM (PKCS#1, PKCS#8, SEC1, SPKI; encrypted with a passphrase), DER or JWK.
+// certificate, a private key), `generateKeyPair(Sync)` for rsa, rsa-pss, ec, ed25519, x25519,
+// ed448 and x448, and `export` as PEM (PKCS#1, PKCS#8, SEC1, SPKI; encrypted with a passphrase), DER or JWK.
 // A KeyObject holds its key as DER (PKCS#8 or SPKI); every operation hands that to the native.
 import { bridge } from 'agentos:bridge';
 import {

@@ -29,7 +29,7 @@ import {
 import { makeNodeError } from '../js/06_errors.js';
 import { bytesOf, bytesString, isAnyArrayBuffer, stringBytes } from './internal__crypto_util.js';
 import { invalidThis } from './internal__web_errors.js';
-import { agree, asymmetricAlgorithm } from './internal__webcrypto_keys.js';
+import { agree, asymmetricAlgorithm, isAgreement } from './internal__webcrypto_keys.js';
 import {
   aesAlgorithm,
   aesKeyBytes,
@@ -352,7 +352,8 @@ export function derive(algorithm, baseKey, length, usage) {
   if (!ArrayPrototypeIncludes(data.usages, usage)) {
     throw domException(`baseKey does not have ${usage} usage`, 'InvalidAccessError');
   }
-  if (name === 'ECDH' || name === 'X25519') {
+  if (data.name !== name) throw domException('Key algorithm mismatch', 'InvalidAccessError');
+  if (isAgreement(name)) {
     requireMember(algorithm, 'public', 'EcdhKeyDeriveParams');
     const peer = algorithm.public;
     if (WeakMapPrototypeGet(keyData, peer) === undefined) {
@@ -364,7 +365,6 @@ export function derive(algorithm, baseKey, length, usage) {
     }
     return agree(algorithm, data, key(peer), length, asymmetric);
   }
-  if (data.name !== name) throw domException('Key algorithm mismatch', 'InvalidAccessError');
   if (name !== 'PBKDF2' && name !== 'HKDF') {
     throw domException('Unrecognized algorithm name', 'NotSupportedError');
   }

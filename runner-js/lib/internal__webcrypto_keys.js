@@ -1,11 +1,13 @@
 // lib/internal__webcrypto_keys.js: the asymmetric algorithms of Web Crypto: ECDSA, Ed25519,
-// RSASSA-PKCS1-v1_5 and RSA-PSS (`sign`/`verify`), RSA-OAEP (`encrypt`/`decrypt`), ECDH and
-// X25519 (`deriveBits`, `deriveKey`), with keys from `generateKey` and `importKey` 'spki',
+// Ed448, RSASSA-PKCS1-v1_5 and RSA-PSS (`sign`/`verify`), RSA-OAEP (`encrypt`/`decrypt`), ECDH,
+// X25519 and X448 (`deriveBits`, `deriveKey`), with keys from `generateKey` and `importKey` 'spki',
 // 'pkcs8', 'jwk' and 'raw' (EC and OKP public keys), exported the same ways. A key is a
 // node:crypto KeyObject (internal/crypto_pkey, loaded on first use) with the Web Crypto
 // algorithm, usages and extractability beside it; the errors are Node's.
-// Not done: X448 and Ed448 (no such keys here), ECDSA keys in 'raw' private form (none exist).
+// Not done: Ed448 with a non-empty context (nor does Node 22), ECDSA keys in 'raw' private form.
 import {
+  ArrayIsArray,
+  ArrayPrototypeConcat,
   ArrayPrototypeIncludes,
   ArrayPrototypePush,
   ArrayPrototypeUnshift,
@@ -20,7 +22,7 @@ import {
   TypedArrayPrototypeSubarray,
   Uint8ArrayCtor,
 } from '../js/00_primordials.js';
-import { makeNodeError } from '../js/06_errors.js';
+import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
 import { loadLazyBuiltin } from '../js/49_lazy.js';
 import { bytesString, stringBytes } from './internal__crypto_util.js';
 import { requireMember } from './internal__webcrypto_secret.js';
@@ -31,6 +33,8 @@ const NAMES = {
   ecdh: 'ECDH',
   ed25519: 'Ed25519',
   x25519: 'X25519',
+  ed448: 'Ed448',
+  x448: 'X448',
   'rsassa-pkcs1-v1_5': 'RSASSA-PKCS1-v1_5',
   'rsa-pss': 'RSA-PSS',
   'rsa-oaep': 'RSA-OAEP',
@@ -40,6 +44,7 @@ const USAGES = {
   __proto__: null,
   ECDSA: [['verify'], ['sign']],
   Ed25519: [['verify'], ['sign']],
+  Ed448: [['verify'], ['sign']],
   'RSASSA-PKCS1-v1_5': [['verify'], ['sign']],
   'RSA-PSS': [['verify'], ['sign']],
   'RSA-OAEP': [
@@ -48,13 +53,21 @@ const USAGES = {
   ],
   ECDH: [[], ['deriveKey', 'deriveBits']],
   X25519: [[], ['deriveKey', 'deriveBits']],
+  X448: [[], ['deriveKey', 'deriveBits']],
 };
-/** Web Crypto curve name -> [node:crypto name, JWK crv, coordinate bytes]. */
+/** The length of an OKP key's raw bytes. */
+const OKP_BYTES = { __proto__: null, Ed25519: 32, X25519: 32, Ed448: 57, X448: 56 };
+/** Web Crypto curve name -> [node:crypto name, JWK crv, coordinate bytes, OID as DER]. */
 const CURVES = {
   __proto__: null,
-  'P-256': ['prime256v1', 'P-256', 32],
-  'P-384': ['secp384r1', 'P-384', 48],
-  'P-521': ['secp521r1', 'P-521', 66],
+  'P-256': [
+    'prime256v1',
+    'P-256',
+    32,
+    [0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07],
+  ],
+  'P-384': ['secp384r1', 'P-384', 48, [0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22]],
+  'P-521': ['secp521r1', 'P-521', 66, [0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x23]],
 };
 const JWK_HASH = {
   __proto__: null,
@@ -85,7 +98,9 @@ export function asymmetricAlgorithm(name) {
 
 const isRsa = (name) => name === 'RSASSA-PKCS1-v1_5' || name === 'RSA-PSS' || name === 'RSA-OAEP';
 const isEc = (name) => name === 'ECDSA' || name === 'ECDH';
-const isOkp = (name) => name === 'Ed25519' || name === 'X25519';
+const isOkp = (name) => OKP_BYTES[name] !== undefined;
+/** Whether `name` agrees secrets (`deriveBits`). */
+export const isAgreement = (name) => name === 'ECDH' || name === 'X25519' || name === 'X448';
 
 /**
  * `ctx` carries the host module's helpers: `fail(message, name)` (a DOMException),
@@ -154,7 +169,7 @@ function wrap(name, type, ko, params, extractable, usages, ctx) {
 
 /** `generateKey` for an asymmetric algorithm: `{ publicKey, privateKey }`. */
 export function generatePair(name, params, extractable, usages, ctx) {
-  const split = splitUsages(name, usages, ctx, name === 'X25519' ? 'a' : 'an');
+  const split = splitUsages(name, usages, ctx, name === 'X25519' || name === 'X448' ? 'a' : 'an');
   let type;
   let options;
   if (isEc(name)) {
@@ -208,7 +223,7 @@ export function importAsymmetric(format, data, name, params, extractable, usages
     if (format === 'spki' || format === 'raw') {
       const key =
         format === 'raw'
-          ? { key: rawToJwk(name, params, ctx.source(data, 'importKey'), ctx), format: 'jwk' }
+          ? rawPublic(name, params, ctx.source(data, 'importKey'), ctx)
           : { key: ctx.source(data, 'importKey'), format: 'der', type: 'spki' };
       ko = keys().createPublicKey(key);
       type = 'public';
@@ -217,12 +232,13 @@ export function importAsymmetric(format, data, name, params, extractable, usages
       ko = keys().createPrivateKey(key);
       type = 'private';
     } else if (format === 'jwk') {
-      if (data === null || typeof data !== 'object') throw ctx.fail('Invalid keyData', 'DataError');
-      const kty = isEc(name) ? 'EC' : isOkp(name) ? 'OKP' : 'RSA';
-      if (data.kty !== kty) throw ctx.fail('Invalid JWK "kty" Parameter', 'DataError');
+      checkJwk(name, params, data, extractable, usages, ctx);
       type = data.d === undefined ? 'public' : 'private';
       const create = type === 'public' ? keys().createPublicKey : keys().createPrivateKey;
       ko = create({ key: data, format: 'jwk' });
+      if (type === 'private' && isOkp(name) && ko.export({ format: 'jwk' }).x !== data.x) {
+        throw ctx.fail('Invalid keyData', 'DataError');
+      }
     } else {
       throw ctx.fail(`Unable to import ${name} key with format ${format}`, 'NotSupportedError');
     }
@@ -239,6 +255,73 @@ export function importAsymmetric(format, data, name, params, extractable, usages
   return wrap(name, type, ko, params, extractable, list, ctx);
 }
 
+/** The JWK `alg` an ECDSA key on each curve may carry. */
+const ECDSA_ALG = { __proto__: null, 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' };
+const KEY_OPS = [
+  'sign',
+  'verify',
+  'encrypt',
+  'decrypt',
+  'wrapKey',
+  'unwrapKey',
+  'deriveKey',
+  'deriveBits',
+];
+
+/** Node's checks of a JWK's `kty`, `crv`, `use`, `key_ops`, `ext` and `alg` before import. */
+function checkJwk(name, params, jwk, extractable, usages, ctx) {
+  const bad = (message) => ctx.fail(message, 'DataError');
+  if (jwk === null || typeof jwk !== 'object' || !jwk.kty) throw bad('Invalid keyData');
+  if (jwk.kty !== (isEc(name) ? 'EC' : isOkp(name) ? 'OKP' : 'RSA')) {
+    throw bad('Invalid JWK "kty" Parameter');
+  }
+  if (isOkp(name) && jwk.crv !== name) {
+    throw bad('JWK "crv" Parameter and algorithm name mismatch');
+  }
+  if (isEc(name) && jwk.crv !== params.namedCurve) {
+    throw bad('JWK "crv" does not match the requested algorithm');
+  }
+  const use = name === 'RSA-OAEP' || isAgreement(name) ? 'enc' : 'sig';
+  if (usages.length > 0 && jwk.use !== undefined && jwk.use !== use) {
+    throw bad('Invalid JWK "use" Parameter');
+  }
+  checkKeyOps(jwk.key_ops, usages, ctx);
+  if (jwk.ext === false && extractable === true) {
+    throw bad('JWK "ext" Parameter and extractable mismatch');
+  }
+  if (jwk.alg === undefined) return;
+  const alg = isRsa(name)
+    ? rsaJwkAlg(name, ctx.digest(params.hash)[0])
+    : name === 'ECDSA'
+      ? ECDSA_ALG[params.namedCurve]
+      : name === 'Ed25519' || name === 'Ed448'
+        ? name
+        : jwk.alg;
+  if (jwk.alg !== alg && !(alg === name && jwk.alg === 'EdDSA')) {
+    throw bad('JWK "alg" does not match the requested algorithm');
+  }
+}
+
+/** A JWK's `key_ops`: no known operation twice, and every usage asked for among them. */
+export function checkKeyOps(keyOps, usages, ctx) {
+  if (keyOps === undefined) return;
+  if (!ArrayIsArray(keyOps)) {
+    throw makeInvalidArgType('keyData.key_ops', 'an instance of Array', keyOps);
+  }
+  const seen = [];
+  for (let i = 0; i < keyOps.length; i++) {
+    const op = keyOps[i];
+    if (!ArrayPrototypeIncludes(KEY_OPS, op)) continue;
+    if (ArrayPrototypeIncludes(seen, op)) throw ctx.fail('Duplicate key operation', 'DataError');
+    ArrayPrototypePush(seen, op);
+  }
+  for (let i = 0; i < usages.length; i++) {
+    if (!ArrayPrototypeIncludes(keyOps, usages[i])) {
+      throw ctx.fail('Key operations and usage mismatch', 'DataError');
+    }
+  }
+}
+
 /** A DataError unless KeyObject `ko` is a key of `name` (and of `params.namedCurve`). */
 function checkKind(name, ko, params, ctx) {
   const kind = ko.asymmetricKeyType;
@@ -252,18 +335,33 @@ function checkKind(name, ko, params, ctx) {
   if (isRsa(name)) ctx.digest(params.hash);
 }
 
-/** The JWK of a raw public key: an uncompressed EC point, or an OKP's 32 bytes. */
-function rawToJwk(name, params, bytes, ctx) {
-  if (isOkp(name)) return { kty: 'OKP', crv: name, x: bytesString(bytes, 'base64url') };
+/** A raw public key as createPublicKey takes it: an OKP's bytes as a JWK, an EC point (any
+ * SEC1 form, compressed too) in a SubjectPublicKeyInfo. */
+function rawPublic(name, params, bytes, ctx) {
+  if (isOkp(name)) {
+    if (TypedArrayPrototypeGetByteLength(bytes) !== OKP_BYTES[name]) {
+      throw ctx.fail(`${name} raw keys must be exactly ${OKP_BYTES[name]}-bytes`, 'DataError');
+    }
+    return { key: { kty: 'OKP', crv: name, x: bytesString(bytes, 'base64url') }, format: 'jwk' };
+  }
   if (!isEc(name))
     throw ctx.fail(`Unable to import ${name} key with format raw`, 'NotSupportedError');
-  const size = curveOf(params, ctx)[2];
-  if (TypedArrayPrototypeGetByteLength(bytes) !== 1 + 2 * size || bytes[0] !== 4) {
-    throw ctx.fail('Invalid keyData', 'DataError');
-  }
-  const x = bytesString(TypedArrayPrototypeSubarray(bytes, 1, 1 + size), 'base64url');
-  const y = bytesString(TypedArrayPrototypeSubarray(bytes, 1 + size), 'base64url');
-  return { kty: 'EC', crv: curveOf(params, ctx)[1], x, y };
+  const bits = [0];
+  const length = TypedArrayPrototypeGetByteLength(bytes);
+  for (let i = 0; i < length; i++) ArrayPrototypePush(bits, bytes[i]);
+  const algorithm = derOf(0x30, ArrayPrototypeConcat(EC_PUBLIC_KEY_OID, curveOf(params, ctx)[3]));
+  const spki = derOf(0x30, ArrayPrototypeConcat(algorithm, derOf(0x03, bits)));
+  return { key: new Uint8ArrayCtor(spki), format: 'der', type: 'spki' };
+}
+
+/** id-ecPublicKey (1.2.840.10045.2.1) as DER. */
+const EC_PUBLIC_KEY_OID = [0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+
+/** A DER element of `tag` around `content` (an array of bytes). */
+function derOf(tag, content) {
+  const n = content.length;
+  const head = n < 0x80 ? [tag, n] : n < 0x100 ? [tag, 0x81, n] : [tag, 0x82, n >> 8, n & 0xff];
+  return ArrayPrototypeConcat(head, content);
 }
 
 /** `exportKey` of an asymmetric key's state `k`. */
@@ -300,7 +398,7 @@ export function exportAsymmetric(format, k, ctx) {
   const names = ObjectKeys(fields);
   for (let i = 0; i < names.length; i++) jwk[names[i]] = fields[names[i]];
   if (isRsa(k.name)) jwk.alg = rsaJwkAlg(k.name, k.hash[0]);
-  else if (k.name === 'Ed25519') jwk.alg = 'Ed25519';
+  else if (k.name === 'Ed25519' || k.name === 'Ed448') jwk.alg = k.name;
   return jwk;
 }
 
@@ -326,6 +424,10 @@ export function signOrVerify(params, k, data, signature, ctx) {
     hash = k.hash[1];
     options.padding = RSA_PKCS1_PSS_PADDING;
     options.saltLength = checkSaltLength(params.saltLength, k, ctx);
+  } else if (k.name === 'Ed448' && params.context !== undefined) {
+    if (TypedArrayPrototypeGetByteLength(ctx.source(params.context, 'algorithm.context')) !== 0) {
+      throw ctx.fail('Non zero-length context is not supported.', 'NotSupportedError');
+    }
   }
   if (signature === undefined) return new Uint8ArrayCtor(signs().sign(hash, data, options));
   try {
@@ -361,17 +463,16 @@ export function oaep(encrypt, params, k, data, ctx) {
   }
 }
 
-/** `deriveBits` with an ECDH or X25519 private key's state `k` and `params.public`'s state. */
+/** `deriveBits` with an ECDH, X25519 or X448 private key's state `k` and `params.public`'s. */
 export function agree(params, k, peer, length, ctx) {
-  const agreeing = (n) => n === 'ECDH' || n === 'X25519';
-  if (!agreeing(k.name) || !agreeing(peer.name)) {
-    throw ctx.fail('Keys must be ECDH, X25519, or X448 keys', 'InvalidAccessError');
-  }
-  if (peer.name !== k.name) {
-    throw ctx.fail('The public and private keys must be of the same type', 'InvalidAccessError');
-  }
   if (peer.type !== 'public') {
     throw ctx.fail('algorithm.public must be a public key', 'InvalidAccessError');
+  }
+  if (k.type !== 'private') {
+    throw ctx.fail('baseKey must be a private key', 'InvalidAccessError');
+  }
+  if (peer.name !== k.name) {
+    throw ctx.fail(`algorithm.public must be an ${k.name} key`, 'InvalidAccessError');
   }
   if (isEc(k.name) && peer.algorithm.namedCurve !== k.algorithm.namedCurve) {
     throw ctx.fail('Named curve mismatch', 'InvalidAccessError');

@@ -1,9 +1,10 @@
 // lib/internal__webcrypto_subtle.js: `crypto.subtle` (a `SubtleCrypto`, loaded on its first
 // use by lib/internal__webcrypto.js). It does `digest` (SHA-1/256/384/512), HMAC
 // (lib/internal__webcrypto_cryptokey.js, which also holds `CryptoKey`), AES-GCM/CBC/CTR, PBKDF2
-// and HKDF (lib/internal__webcrypto_secret.js), ECDSA, Ed25519, RSASSA-PKCS1-v1_5, RSA-PSS,
-// RSA-OAEP, ECDH and X25519 (lib/internal__webcrypto_keys.js), and `wrapKey`/`unwrapKey` over
-// those ciphers; other algorithms reject with a NotSupportedError DOMException.
+// and HKDF (lib/internal__webcrypto_secret.js), ECDSA, Ed25519, Ed448, RSASSA-PKCS1-v1_5,
+// RSA-PSS, RSA-OAEP, ECDH, X25519 and X448 (lib/internal__webcrypto_keys.js), and
+// `wrapKey`/`unwrapKey` over those ciphers; other algorithms reject with a NotSupportedError
+// DOMException.
 import { bridge } from 'agentos:bridge';
 import {
   JSONParse,
@@ -58,10 +59,15 @@ let constructing = false;
 /** `importKey` once its arguments are checked. */
 function importSync(format, keyData, algorithm, extractable, keyUsages) {
   const name = supported(algorithm);
-  if (asymmetricAlgorithm(name) !== undefined) {
-    return importAsymmetric(format, keyData, name, algorithm, extractable, keyUsages, asymmetric);
+  const out =
+    asymmetricAlgorithm(name) !== undefined
+      ? importAsymmetric(format, keyData, name, algorithm, extractable, keyUsages, asymmetric)
+      : importSecret(format, keyData, algorithm, name, extractable, keyUsages);
+  const data = key(out);
+  if (data.type !== 'public' && data.usages.length === 0) {
+    throw domException(`Usages cannot be empty when importing a ${data.type} key.`, 'SyntaxError');
   }
-  return importSecret(format, keyData, algorithm, name, extractable, keyUsages);
+  return out;
 }
 
 /** `exportKey`: an ArrayBuffer, or the JWK object. */
