@@ -79,14 +79,10 @@ const DIGESTS = {
   'sha-512': ['SHA-512', 'sha512', 128],
 };
 
+/** An AlgorithmIdentifier's name: an object's `name`, or anything else as a string (WebIDL). */
 function algorithmName(algorithm) {
-  if (typeof algorithm === 'string') return algorithm;
   if (algorithm !== null && typeof algorithm === 'object') return `${algorithm.name}`;
-  throw makeNodeError(
-    TypeErrorCtor,
-    'ERR_INVALID_ARG_TYPE',
-    'Algorithm must be an object or a string',
-  );
+  return `${algorithm}`;
 }
 
 export function digestOf(algorithm) {
@@ -249,6 +245,9 @@ export function importSecret(format, data, algorithm, name, extractable, usages)
     const bits = TypedArrayPrototypeGetByteLength(bytes) * 8;
     if (bits === 0 || algorithm.length === 0)
       throw domException('Zero-length key is not supported', 'DataError');
+    if (algorithm.length !== undefined && algorithm.length % 8 !== 0) {
+      throw domException('Unsupported algorithm.length', 'NotSupportedError');
+    }
     if (algorithm.length !== undefined && algorithm.length !== bits) {
       throw domException('Invalid key length', 'DataError');
     }

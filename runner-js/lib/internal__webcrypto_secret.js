@@ -1,9 +1,10 @@
 // lib/internal__webcrypto_secret.js: the secret-key algorithms of Web Crypto besides HMAC:
-// AES-GCM, AES-CBC and AES-CTR (`encrypt`/`decrypt`, keys from `generateKey` or `importKey`
-// 'raw'/'jwk', exported the same ways) and PBKDF2 and HKDF (`deriveBits`, `deriveKey`, keys
-// from `importKey` 'raw', never extractable). The ciphers are the natives behind node:crypto's
-// Cipheriv, the KDFs node:crypto's own (loaded on first use), with Node's Web Crypto errors.
-// Not done: AES-KW, `wrapKey`/`unwrapKey`, and AES-CTR counters that wrap within a message.
+// AES-GCM, AES-CBC and AES-CTR (`encrypt`/`decrypt`), AES-KW (`wrapKey`/`unwrapKey`, the
+// `cryptoAesKw` native), keys from `generateKey` or `importKey` 'raw'/'jwk', exported the same
+// ways; PBKDF2 and HKDF (`deriveBits`, `deriveKey`, keys from `importKey` 'raw', never
+// extractable). The ciphers are the natives behind node:crypto's Cipheriv, the KDFs
+// node:crypto's own (loaded on first use), with Node's Web Crypto errors.
+// Not done: AES-CTR counters that wrap within a message.
 import { bridge } from 'agentos:bridge';
 import {
   ArrayPrototypeIncludes,
@@ -28,12 +29,20 @@ const cipherFinal = bridge.cryptoCipherFinal;
 const cipherSetAAD = bridge.cryptoCipherSetAAD;
 const cipherSetTag = bridge.cryptoCipherSetTag;
 const cipherGetTag = bridge.cryptoCipherGetTag;
+const aesKw = bridge.cryptoAesKw;
 const FAILED = 'The operation failed for an operation-specific reason';
 
 const AES_USAGES = ['encrypt', 'decrypt', 'wrapKey', 'unwrapKey'];
 const KDF_USAGES = ['deriveBits', 'deriveKey'];
 const GCM_TAG_LENGTHS = [32, 64, 96, 104, 112, 120, 128];
-const JWK_ALG_SUFFIX = { __proto__: null, 'AES-GCM': 'GCM', 'AES-CBC': 'CBC', 'AES-CTR': 'CTR' };
+const KW_USAGES = ['wrapKey', 'unwrapKey'];
+const JWK_ALG_SUFFIX = {
+  __proto__: null,
+  'AES-GCM': 'GCM',
+  'AES-CBC': 'CBC',
+  'AES-CTR': 'CTR',
+  'AES-KW': 'KW',
+};
 
 /**
  * WebIDL's required dictionary member: a TypeError (ERR_MISSING_OPTION) naming it and the
@@ -52,7 +61,7 @@ export function requireMember(algorithm, member, dictionary) {
 /** The canonical name of a secret-key algorithm here, or undefined. */
 export function secretAlgorithm(name) {
   const upper = StringPrototypeToUpperCase(`${name}`);
-  if (upper === 'AES-GCM' || upper === 'AES-CBC' || upper === 'AES-CTR') return upper;
+  if (JWK_ALG_SUFFIX[upper] !== undefined) return upper;
   if (upper === 'PBKDF2' || upper === 'HKDF') return upper;
   return undefined;
 }
@@ -64,7 +73,7 @@ export function isAes(name) {
 
 /** The usages of a new key, checked (`SyntaxError` naming the algorithm otherwise). */
 export function checkUsages(name, usages, fail) {
-  const allowed = isAes(name) ? AES_USAGES : KDF_USAGES;
+  const allowed = name === 'AES-KW' ? KW_USAGES : isAes(name) ? AES_USAGES : KDF_USAGES;
   const out = [];
   for (let i = 0; i < usages.length; i++) {
     if (!ArrayPrototypeIncludes(allowed, usages[i])) {
@@ -120,6 +129,11 @@ function aesCipherName(name, bytes) {
  * `source(value, what)` reads a BufferSource, `fail(message, name)` makes a DOMException.
  */
 export function aesCipher(encrypt, name, params, bytes, data, source, fail) {
+  if (name === 'AES-KW') {
+    const out = aesKw(bytes, data, encrypt);
+    if (out === undefined) throw fail(FAILED, 'OperationError');
+    return out;
+  }
   if (name === 'AES-CTR') {
     requireMember(params, 'counter', 'AesCtrParams');
     requireMember(params, 'length', 'AesCtrParams');

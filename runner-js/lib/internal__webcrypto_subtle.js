@@ -1,15 +1,17 @@
 // lib/internal__webcrypto_subtle.js: `crypto.subtle` (a `SubtleCrypto`, loaded on its first
 // use by lib/internal__webcrypto.js). It does `digest` (SHA-1/256/384/512), HMAC
-// (lib/internal__webcrypto_cryptokey.js, which also holds `CryptoKey`), AES-GCM/CBC/CTR, PBKDF2
+// (lib/internal__webcrypto_cryptokey.js, which also holds `CryptoKey`), AES-GCM/CBC/CTR/KW, PBKDF2
 // and HKDF (lib/internal__webcrypto_secret.js), ECDSA, Ed25519, Ed448, RSASSA-PKCS1-v1_5,
 // RSA-PSS, RSA-OAEP, ECDH, X25519 and X448 (lib/internal__webcrypto_keys.js), and
 // `wrapKey`/`unwrapKey` over those ciphers; other algorithms reject with a NotSupportedError
 // DOMException.
 import { bridge } from 'agentos:bridge';
 import {
+  ArrayPrototypeIncludes,
   JSONParse,
   JSONStringify,
   ObjectDefineProperty,
+  StringPrototypeRepeat,
   SymbolToStringTag,
   TypeErrorCtor,
   Uint8ArrayCtor,
@@ -55,6 +57,20 @@ const cryptoHashOnce = bridge.cryptoHashOnce;
 const cryptoTimingSafeEqual = bridge.cryptoTimingSafeEqual;
 
 let constructing = false;
+
+const KEY_FORMATS = ['raw', 'spki', 'pkcs8', 'jwk'];
+
+/** WebIDL's check of a `KeyFormat` argument (the 1st), as Node words it. */
+function checkFormat(format, method) {
+  const value = `${format}`;
+  if (!ArrayPrototypeIncludes(KEY_FORMATS, value)) {
+    throw makeNodeError(
+      TypeErrorCtor,
+      'ERR_INVALID_ARG_VALUE',
+      `Failed to execute '${method}' on 'SubtleCrypto': 1st argument value '${value}' is not a valid enum value of type KeyFormat.`,
+    );
+  }
+}
 
 /** `importKey` once its arguments are checked. */
 function importSync(format, keyData, algorithm, extractable, keyUsages) {
@@ -121,6 +137,8 @@ export class SubtleCrypto {
   importKey(format, keyData, algorithm, extractable, keyUsages) {
     return attempt(() => {
       checkSubtleThis(this);
+      checkFormat(format, 'importKey');
+      if (format !== 'jwk') bufferSource(keyData, 'importKey');
       checkUsageNames(keyUsages, 'importKey', '5th argument');
       return importSync(format, keyData, algorithm, extractable, keyUsages);
     });
@@ -128,6 +146,7 @@ export class SubtleCrypto {
   exportKey(format, k) {
     return attempt(() => {
       checkSubtleThis(this);
+      checkFormat(format, 'exportKey');
       return exportSync(format, k);
     });
   }
@@ -209,17 +228,24 @@ export class SubtleCrypto {
   wrapKey(format, k, wrappingKey, wrapAlgorithm) {
     return attempt(() => {
       checkSubtleThis(this);
+      checkFormat(format, 'wrapKey');
       const exported = exportSync(format, k);
-      const bytes =
-        format === 'jwk'
-          ? stringBytes(JSONStringify(exported), 'utf8')
-          : new Uint8ArrayCtor(exported);
+      let bytes = new Uint8ArrayCtor(0);
+      if (format === 'jwk') {
+        let json = JSONStringify(exported);
+        // AES-KW wraps whole 8-byte blocks: the JSON is padded with spaces (as Node does).
+        if (supported(wrapAlgorithm) === 'AES-KW' && json.length % 8 !== 0) {
+          json += StringPrototypeRepeat(' ', 8 - (json.length % 8));
+        }
+        bytes = stringBytes(json, 'utf8');
+      } else bytes = new Uint8ArrayCtor(exported);
       return cipherSync(true, wrapAlgorithm, wrappingKey, bytes, 'wrapKey');
     });
   }
   unwrapKey(format, wrapped, unwrappingKey, unwrapAlgorithm, keyAlgorithm, extractable, usages) {
     return attempt(() => {
       checkSubtleThis(this);
+      checkFormat(format, 'unwrapKey');
       checkUsageNames(usages, 'unwrapKey', '7th argument');
       const bytes = bufferSource(wrapped, 'unwrapKey');
       const opened = cipherSync(false, unwrapAlgorithm, unwrappingKey, bytes, 'unwrapKey');

@@ -1,5 +1,5 @@
-//! The `cryptoCipher*` natives behind `Cipheriv`/`Decipheriv` and `getCipherInfo`
-//! (contract: `runner-js/lib/CRYPTO.md`). A cipher state is a few hundred bytes; every output
+//! The `cryptoCipher*` natives behind `Cipheriv`/`Decipheriv` and `getCipherInfo`, and
+//! `cryptoAesKw` behind Web Crypto's AES-KW (contract: `runner-js/lib/CRYPTO.md`). A cipher state is a few hundred bytes; every output
 //! is a new `Uint8Array` allocated through the exec's budget.
 
 use v8::MapFnTo;
@@ -24,6 +24,7 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
         ("cryptoCipherSetPadding", cipher_set_padding.map_fn_to()),
         ("cryptoCipherInfo", cipher_info.map_fn_to()),
         ("cryptoCipherNames", cipher_names.map_fn_to()),
+        ("cryptoAesKw", aes_kw.map_fn_to()),
     ]
 }
 
@@ -217,4 +218,40 @@ fn cipher_names<'s>(
     mut rv: v8::ReturnValue<'s>,
 ) {
     rv.set(string_array(scope, CIPHERS.iter().map(|c| c.name)).into());
+}
+
+/// AES Key Wrap (RFC 3394, the `aes-kw` crate): wraps (`encrypt`) or unwraps `data` with `key`
+/// (16, 24 or 32 bytes); `None` for a wrong key size, data not a whole number of 8-byte blocks,
+/// or (unwrapping) an integrity check that fails.
+pub(super) fn aes_key_wrap(key: &[u8], data: &[u8], encrypt: bool) -> Option<Vec<u8>> {
+    macro_rules! run {
+        ($kek:ty) => {{
+            let kek = <$kek>::try_from(key).ok()?;
+            if encrypt { kek.wrap_vec(data) } else { kek.unwrap_vec(data) }.ok()
+        }};
+    }
+    match key.len() {
+        16 => run!(aes_kw::KekAes128),
+        24 => run!(aes_kw::KekAes192),
+        32 => run!(aes_kw::KekAes256),
+        _ => None,
+    }
+}
+
+/// `cryptoAesKw(key, data, wrap)` -> the wrapped or unwrapped bytes (`Uint8Array`), or
+/// `undefined` when the key, the data or (unwrapping) its integrity is wrong.
+fn aes_kw<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue<'s>,
+) {
+    let (Some(key), Some(data)) = (view_vec(args.get(0)), view_vec(args.get(1))) else {
+        return throw_type_error(scope, "cryptoAesKw: key and data must be views");
+    };
+    let Some(out) = aes_key_wrap(&key, &data, args.get(2).is_true()) else {
+        return;
+    };
+    if let Some(array) = new_uint8_array(scope, &out) {
+        rv.set(array.into());
+    }
 }
