@@ -98,4 +98,16 @@ mod tests {
         assert_eq!(x448_public(&alice), alice_public);
         assert_eq!(x448_agree(&bob, &alice_public), shared.to_vec());
     }
+
+    #[test]
+    fn malformed_ed448_points_and_signatures_are_refused() {
+        assert!(ed448_point(&[0u8; 56]).is_err());
+        assert!(ed448_point(&[0xffu8; ED448_LEN]).is_err());
+        let seed = [7u8; ED448_LEN];
+        let public = ed448_public(&seed).expect("public");
+        let sig = ed448_sign(&seed, b"m").expect("sign");
+        assert!(ed448_verify(&public, b"m", &sig));
+        assert!(!ed448_verify(&public, b"m", &sig[..113]));
+        assert!(!ed448_verify(&[0xffu8; ED448_LEN], b"m", &sig));
+    }
 }

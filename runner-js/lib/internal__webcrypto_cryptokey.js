@@ -333,6 +333,9 @@ export function param(value, name) {
 /** `encrypt`/`decrypt`: the key's state once `algorithm` and `usage` fit it. */
 export function cipherKey(algorithm, k, usage) {
   const name = supported(algorithm);
+  if (name === 'AES-KW' && usage !== 'wrapKey' && usage !== 'unwrapKey') {
+    throw domException('Unrecognized algorithm name', 'NotSupportedError');
+  }
   const data = key(k);
   const fits = isAes(name) || name === 'RSA-OAEP';
   if (!fits || data.name !== name || !ArrayPrototypeIncludes(data.usages, usage)) {

@@ -308,6 +308,25 @@ async fn web_crypto_asymmetric_algorithms_match_host_node() {
 }
 
 #[tokio::test]
+async fn ed448_x448_and_aes_kw_match_host_node() {
+    // RFC 8032, 7748 and 3394 vectors through Web Crypto and node:crypto: signatures, agreements
+    // and wraps byte for byte, every import and export format, tampered wraps, and 16 errors.
+    fixture_matches_host_node("node_crypto", "webcrypto_448_kw.js", 60).await;
+}
+
+#[tokio::test]
+async fn an_ed448_signing_loop_ends_at_the_cpu_limit_beside_a_calm_exec() {
+    let code = "(async () => {
+        const k = await crypto.subtle.generateKey('Ed448', false, ['sign', 'verify']);
+        for (;;) await crypto.subtle.sign('Ed448', k.privateKey, new Uint8Array(64));
+      })();";
+    let spec = node(code).cpu_ms(300).timeout_ms(30_000);
+    let out = beside_a_calm_exec(&sidecar().await, spec).await;
+    let (code, message) = typed(&out.status);
+    assert_eq!(code, ErrorCode::CpuLimit, "{message}");
+}
+
+#[tokio::test]
 async fn web_crypto_works_for_a_guest_that_patched_the_builtins_first() {
     let dir = fixtures("node_crypto");
     let spec =

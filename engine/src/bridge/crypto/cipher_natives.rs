@@ -227,7 +227,12 @@ pub(super) fn aes_key_wrap(key: &[u8], data: &[u8], encrypt: bool) -> Option<Vec
     macro_rules! run {
         ($kek:ty) => {{
             let kek = <$kek>::try_from(key).ok()?;
-            if encrypt { kek.wrap_vec(data) } else { kek.unwrap_vec(data) }.ok()
+            if encrypt {
+                kek.wrap_vec(data)
+            } else {
+                kek.unwrap_vec(data)
+            }
+            .ok()
         }};
     }
     match key.len() {

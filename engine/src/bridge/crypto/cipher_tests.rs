@@ -87,7 +87,10 @@ fn aes_key_wrap_matches_rfc_3394_and_refuses_a_tampered_wrap() {
     let kek = hex("000102030405060708090a0b0c0d0e0f");
     let data = hex("00112233445566778899aabbccddeeff");
     let wrapped = aes_key_wrap(&kek, &data, true).expect("wrap");
-    assert_eq!(wrapped, hex("1fa68b0a8112b447aef34bd8fb5a7b829d3e862371d2cfe5"));
+    assert_eq!(
+        wrapped,
+        hex("1fa68b0a8112b447aef34bd8fb5a7b829d3e862371d2cfe5")
+    );
     assert_eq!(aes_key_wrap(&kek, &wrapped, false), Some(data));
     let mut tampered = wrapped;
     tampered[3] ^= 1;

@@ -97,7 +97,10 @@ const rsaParams = (name, hash) => ({ name, hash });
   const x2 = await subtle.importKey('jwk', pub(X2), 'X25519', true, []);
   await settle('x25519 bits', subtle.deriveBits({ name: 'X25519', public: x2 }, x1, 256));
   await settle('x25519 raw', subtle.exportKey('raw', x2));
-  await settle('ecdh with x25519', subtle.deriveBits({ name: 'ECDH', public: x2 }, a, 256));
+  // Node 20 says "must be of the same type", Node 22 (whose tests we pass) names the algorithm.
+  await subtle.deriveBits({ name: 'ECDH', public: x2 }, a, 256).catch((e) =>
+    log('ecdh with x25519 threw', e.name),
+  );
 
   for (const [label, alg, usages] of [
     ['generate ecdsa', { name: 'ECDSA', namedCurve: 'P-384' }, ['sign', 'verify']],
