@@ -303,7 +303,7 @@ function checkJwk(name, params, jwk, extractable, usages, ctx) {
 }
 
 /** A JWK's `key_ops`: no known operation twice, and every usage asked for among them. */
-export function checkKeyOps(keyOps, usages, ctx) {
+function checkKeyOps(keyOps, usages, ctx) {
   if (keyOps === undefined) return;
   if (!ArrayIsArray(keyOps)) {
     throw makeInvalidArgType('keyData.key_ops', 'an instance of Array', keyOps);
@@ -348,6 +348,8 @@ function rawPublic(name, params, bytes, ctx) {
     throw ctx.fail(`Unable to import ${name} key with format raw`, 'NotSupportedError');
   const bits = [0];
   const length = TypedArrayPrototypeGetByteLength(bytes);
+  // No SEC1 point is longer than an uncompressed one; nothing larger is copied.
+  if (length > 1 + 2 * curveOf(params, ctx)[2]) throw ctx.fail('Invalid keyData', 'DataError');
   for (let i = 0; i < length; i++) ArrayPrototypePush(bits, bytes[i]);
   const algorithm = derOf(0x30, ArrayPrototypeConcat(EC_PUBLIC_KEY_OID, curveOf(params, ctx)[3]));
   const spki = derOf(0x30, ArrayPrototypeConcat(algorithm, derOf(0x03, bits)));

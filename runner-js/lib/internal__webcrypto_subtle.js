@@ -1,7 +1,7 @@
 // lib/internal__webcrypto_subtle.js: `crypto.subtle` (a `SubtleCrypto`, loaded on its first
 // use by lib/internal__webcrypto.js). It does `digest` (SHA-1/256/384/512), HMAC
-// (lib/internal__webcrypto_cryptokey.js, which also holds `CryptoKey`), AES-GCM/CBC/CTR/KW, PBKDF2
-// and HKDF (lib/internal__webcrypto_secret.js), ECDSA, Ed25519, Ed448, RSASSA-PKCS1-v1_5,
+// (lib/internal__webcrypto_cryptokey.js, which also holds `CryptoKey`), AES-GCM/CBC/CTR/KW,
+// PBKDF2 and HKDF (lib/internal__webcrypto_secret.js), ECDSA, Ed25519, Ed448, RSASSA-PKCS1-v1_5,
 // RSA-PSS, RSA-OAEP, ECDH, X25519 and X448 (lib/internal__webcrypto_keys.js), and
 // `wrapKey`/`unwrapKey` over those ciphers; other algorithms reject with a NotSupportedError
 // DOMException.
@@ -13,6 +13,7 @@ import {
   ObjectDefineProperty,
   StringPrototypeRepeat,
   SymbolToStringTag,
+  TypedArrayPrototypeGetByteLength,
   TypeErrorCtor,
   Uint8ArrayCtor,
 } from '../js/00_primordials.js';
@@ -70,6 +71,16 @@ function checkFormat(format, method) {
       `Failed to execute '${method}' on 'SubtleCrypto': 1st argument value '${value}' is not a valid enum value of type KeyFormat.`,
     );
   }
+}
+
+/** A JWK to wrap as UTF-8 JSON; for AES-KW, which wraps whole 8-byte blocks, padded with
+ * spaces as Node pads it. */
+function jwkBytes(jwk, wrapAlgorithm) {
+  const json = JSONStringify(jwk);
+  const bytes = stringBytes(json, 'utf8');
+  const spare = TypedArrayPrototypeGetByteLength(bytes) % 8;
+  if (spare === 0 || supported(wrapAlgorithm) !== 'AES-KW') return bytes;
+  return stringBytes(json + StringPrototypeRepeat(' ', 8 - spare), 'utf8');
 }
 
 /** `importKey` once its arguments are checked. */
@@ -230,15 +241,8 @@ export class SubtleCrypto {
       checkSubtleThis(this);
       checkFormat(format, 'wrapKey');
       const exported = exportSync(format, k);
-      let bytes = new Uint8ArrayCtor(0);
-      if (format === 'jwk') {
-        let json = JSONStringify(exported);
-        // AES-KW wraps whole 8-byte blocks: the JSON is padded with spaces (as Node does).
-        if (supported(wrapAlgorithm) === 'AES-KW' && json.length % 8 !== 0) {
-          json += StringPrototypeRepeat(' ', 8 - (json.length % 8));
-        }
-        bytes = stringBytes(json, 'utf8');
-      } else bytes = new Uint8ArrayCtor(exported);
+      const bytes =
+        format === 'jwk' ? jwkBytes(exported, wrapAlgorithm) : new Uint8ArrayCtor(exported);
       return cipherSync(true, wrapAlgorithm, wrappingKey, bytes, 'wrapKey');
     });
   }
