@@ -2,8 +2,9 @@
 // hashes, HMAC, random values, timingSafeEqual, secret KeyObjects (internal__crypto_keys.js);
 // loaded on first use: PBKDF2, scrypt, HKDF (internal__crypto_kdf.js), AES ciphers
 // (internal__crypto_cipher.js), asymmetric keys (internal__crypto_pkey.js), signatures and RSA
-// encryption (internal__crypto_sign.js), certificates and webcrypto. What the sandbox does not
-// have throws ERR_FEATURE_UNAVAILABLE_ON_PLATFORM naming the API. See CRYPTO.md.
+// encryption (internal__crypto_sign.js), ECDH (internal__crypto_ecdh.js), certificates and
+// webcrypto. What the sandbox does not have throws ERR_FEATURE_UNAVAILABLE_ON_PLATFORM naming the
+// API. See CRYPTO.md.
 import { bridge } from 'agentos:bridge';
 import {
   ArrayBufferIsView,
@@ -33,6 +34,7 @@ import { utilDeprecate } from '../js/48_node_util.js';
 import { loadLazyBuiltin } from '../js/49_lazy.js';
 import { cryptoConstants } from './internal__crypto_constants.js';
 import { addDeferred } from './internal__crypto_deferred.js';
+import { ecCurveNames } from './internal__crypto_ec.js';
 import {
   createSecretKey,
   generateKey,
@@ -268,7 +270,7 @@ export function getHashes() {
 }
 
 export function getCurves() {
-  return [];
+  return ecCurveNames();
 }
 
 // ---- random ----
@@ -478,7 +480,6 @@ const MISSING = [
   'createDiffieHellman',
   'createDiffieHellmanGroup',
   'getDiffieHellman',
-  'createECDH',
   'generatePrime',
   'generatePrimeSync',
   'checkPrime',
@@ -489,7 +490,6 @@ const MISSING = [
   'Decipher',
   'DiffieHellman',
   'DiffieHellmanGroup',
-  'ECDH',
 ];
 
 function buildModule() {

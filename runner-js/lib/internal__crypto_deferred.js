@@ -11,6 +11,7 @@ const DEFERRED_FUNCTIONS = [
     'internal/crypto_pkey',
     ['createPrivateKey', 'createPublicKey', 'generateKeyPair', 'generateKeyPairSync'],
   ],
+  ['internal/crypto_ecdh', ['createECDH']],
   [
     'internal/crypto_sign',
     [
@@ -30,6 +31,7 @@ const DEFERRED_FUNCTIONS = [
 const DEFERRED_CLASSES = [
   ['internal/crypto_cipher', ['Cipheriv', 'Decipheriv']],
   ['internal/crypto_sign', ['Sign', 'Verify']],
+  ['internal/crypto_ecdh', ['ECDH']],
   ['internal/crypto_x509', ['X509Certificate']],
 ];
 

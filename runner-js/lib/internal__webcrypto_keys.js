@@ -7,7 +7,6 @@
 // Not done: Ed448 with a non-empty context (nor does Node 22), ECDSA keys in 'raw' private form.
 import {
   ArrayIsArray,
-  ArrayPrototypeConcat,
   ArrayPrototypeIncludes,
   ArrayPrototypePush,
   ArrayPrototypeUnshift,
@@ -18,12 +17,12 @@ import {
   RangeErrorCtor,
   StringPrototypeToLowerCase,
   TypedArrayPrototypeGetByteLength,
-  TypedArrayPrototypeSet,
   TypedArrayPrototypeSubarray,
   Uint8ArrayCtor,
 } from '../js/00_primordials.js';
 import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
 import { loadLazyBuiltin } from '../js/49_lazy.js';
+import { ecSpki, encodePoint } from './internal__crypto_ec.js';
 import { bytesString, stringBytes } from './internal__crypto_util.js';
 import { requireMember } from './internal__webcrypto_secret.js';
 
@@ -57,17 +56,12 @@ const USAGES = {
 };
 /** The length of an OKP key's raw bytes. */
 const OKP_BYTES = { __proto__: null, Ed25519: 32, X25519: 32, Ed448: 57, X448: 56 };
-/** Web Crypto curve name -> [node:crypto name, JWK crv, coordinate bytes, OID as DER]. */
+/** Web Crypto curve name -> [node:crypto name, JWK crv, coordinate bytes]. */
 const CURVES = {
   __proto__: null,
-  'P-256': [
-    'prime256v1',
-    'P-256',
-    32,
-    [0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07],
-  ],
-  'P-384': ['secp384r1', 'P-384', 48, [0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22]],
-  'P-521': ['secp521r1', 'P-521', 66, [0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x23]],
+  'P-256': ['prime256v1', 'P-256', 32],
+  'P-384': ['secp384r1', 'P-384', 48],
+  'P-521': ['secp521r1', 'P-521', 66],
 };
 const JWK_HASH = {
   __proto__: null,
@@ -346,24 +340,12 @@ function rawPublic(name, params, bytes, ctx) {
   }
   if (!isEc(name))
     throw ctx.fail(`Unable to import ${name} key with format raw`, 'NotSupportedError');
-  const bits = [0];
-  const length = TypedArrayPrototypeGetByteLength(bytes);
   // No SEC1 point is longer than an uncompressed one; nothing larger is copied.
-  if (length > 1 + 2 * curveOf(params, ctx)[2]) throw ctx.fail('Invalid keyData', 'DataError');
-  for (let i = 0; i < length; i++) ArrayPrototypePush(bits, bytes[i]);
-  const algorithm = derOf(0x30, ArrayPrototypeConcat(EC_PUBLIC_KEY_OID, curveOf(params, ctx)[3]));
-  const spki = derOf(0x30, ArrayPrototypeConcat(algorithm, derOf(0x03, bits)));
-  return { key: new Uint8ArrayCtor(spki), format: 'der', type: 'spki' };
-}
-
-/** id-ecPublicKey (1.2.840.10045.2.1) as DER. */
-const EC_PUBLIC_KEY_OID = [0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
-
-/** A DER element of `tag` around `content` (an array of bytes). */
-function derOf(tag, content) {
-  const n = content.length;
-  const head = n < 0x80 ? [tag, n] : n < 0x100 ? [tag, 0x81, n] : [tag, 0x82, n >> 8, n & 0xff];
-  return ArrayPrototypeConcat(head, content);
+  const curve = curveOf(params, ctx);
+  if (TypedArrayPrototypeGetByteLength(bytes) > 1 + 2 * curve[2]) {
+    throw ctx.fail('Invalid keyData', 'DataError');
+  }
+  return { key: ecSpki(curve[0], bytes), format: 'der', type: 'spki' };
 }
 
 /** `exportKey` of an asymmetric key's state `k`. */
@@ -383,14 +365,11 @@ export function exportAsymmetric(format, k, ctx) {
     if (k.type !== 'public' || isRsa(k.name)) throw refuse();
     const jwk = ko.export({ format: 'jwk' });
     if (isOkp(k.name)) return stringBytes(jwk.x, 'base64url');
-    const x = stringBytes(jwk.x, 'base64url');
-    const y = stringBytes(jwk.y, 'base64url');
-    const size = TypedArrayPrototypeGetByteLength(x);
-    const out = new Uint8ArrayCtor(1 + size + TypedArrayPrototypeGetByteLength(y));
-    out[0] = 4;
-    TypedArrayPrototypeSet(out, x, 1);
-    TypedArrayPrototypeSet(out, y, 1 + size);
-    return out;
+    return encodePoint(
+      stringBytes(jwk.x, 'base64url'),
+      stringBytes(jwk.y, 'base64url'),
+      'uncompressed',
+    );
   }
   if (format !== 'jwk') {
     throw ctx.fail(`Unable to export ${k.name} key with format ${format}`, 'NotSupportedError');

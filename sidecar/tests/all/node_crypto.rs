@@ -315,6 +315,37 @@ async fn ed448_x448_and_aes_kw_match_host_node() {
 }
 
 #[tokio::test]
+async fn ecdh_matches_host_node() {
+    // createECDH/ECDH on the four curves: fixed scalars' points in three formats, secrets,
+    // convertKey, generated keys agreeing both ways, and 25 errors (bad points, scalars, names).
+    fixture_matches_host_node("node_crypto", "ecdh.js", 60).await;
+}
+
+#[tokio::test]
+async fn hostile_ecdh_input_gets_typed_errors_beside_a_calm_exec() {
+    // A 64 MiB "point", 10 000 random ones, a 64 MiB scalar, and 64 MiB to convert.
+    let sc = sidecar().await;
+    let code = "const c = require('crypto'); const e = c.createECDH('secp521r1'); e.generateKeys();\
+        const r = new Set(); const big = Buffer.alloc(64 << 20, 4);\
+        const tries = [() => e.computeSecret(big), () => c.createECDH('prime256v1').setPrivateKey(big),\
+          () => c.ECDH.convertKey(big, 'secp256k1')];\
+        for (let i = 0; i < 10000; i++) tries.push(() => e.computeSecret(c.randomBytes(133)));\
+        for (const t of tries) { try { t(); r.add('ok') } catch (x) { r.add(x.code) } }\
+        console.log([...r].join(' '))";
+    let hostile = sc.exec(node(code).heap_mb(256)).await.expect("accepted");
+    let calm = run(&sc, node("console.log('calm')")).await;
+    assert_eq!(stdout(&calm), "calm\n");
+    let out = tokio::time::timeout(HANG, hostile.output())
+        .await
+        .expect("hostile hung")
+        .expect("output");
+    assert_eq!(
+        ok(&out),
+        "ERR_CRYPTO_ECDH_INVALID_PUBLIC_KEY ERR_CRYPTO_INVALID_KEYTYPE ERR_CRYPTO_OPERATION_FAILED\n"
+    );
+}
+
+#[tokio::test]
 async fn an_ed448_signing_loop_ends_at_the_cpu_limit_beside_a_calm_exec() {
     let code = "(async () => {
         const k = await crypto.subtle.generateKey('Ed448', false, ['sign', 'verify']);

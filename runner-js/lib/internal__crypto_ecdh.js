@@ -1,0 +1,167 @@
+// lib/internal__crypto_ecdh.js: `crypto.createECDH(curve)` and the `ECDH` class (also callable
+// without `new`, as Node's): `generateKeys`, `computeSecret`, `getPublicKey`/`getPrivateKey` (a
+// point as 'uncompressed', 'compressed' or 'hybrid'), `setPrivateKey`, `setPublicKey`, and
+// `ECDH.convertKey`, on the curves of lib/internal__crypto_ec.js. The key is a PKCS#8 DER held
+// here; every operation is agentos-keys' (through `keyOp`), which checks points and scalars.
+import {
+  ErrorCtor,
+  ObjectDefineProperty,
+  RangeErrorCtor,
+  TypedArrayPrototypeGetByteLength,
+  TypedArrayPrototypeSubarray,
+  TypeErrorCtor,
+} from '../js/00_primordials.js';
+import { makeNodeError } from '../js/06_errors.js';
+import { ecCurve, ecSec1Private, ecSpki, encodePoint, fieldBytes } from './internal__crypto_ec.js';
+import { keyOp, opBytes } from './internal__crypto_pkey.js';
+import {
+  arrayBufferOrView,
+  bytesString,
+  stringBytes,
+  toBuffer,
+  validateString,
+} from './internal__crypto_util.js';
+
+const FORMATS = ['uncompressed', 'compressed', 'hybrid'];
+
+function invalidCurve() {
+  return makeNodeError(TypeErrorCtor, 'ERR_CRYPTO_INVALID_CURVE', 'Invalid EC curve name');
+}
+
+function failed(message, code = 'ERR_CRYPTO_OPERATION_FAILED') {
+  return makeNodeError(ErrorCtor, code, message);
+}
+
+/** Node's getFormat: the point format named, 'uncompressed' when none is. */
+function formatOf(format) {
+  if (!format) return 'uncompressed';
+  for (let i = 0; i < FORMATS.length; i++) if (format === FORMATS[i]) return format;
+  throw makeNodeError(
+    TypeErrorCtor,
+    'ERR_CRYPTO_ECDH_INVALID_FORMAT',
+    `Invalid ECDH format: ${format}`,
+  );
+}
+
+/** Node's encode: a Buffer, or a string in `encoding` (unless 'buffer'). */
+function encoded(bytes, encoding) {
+  if (encoding && encoding !== 'buffer') return bytesString(bytes, encoding);
+  return toBuffer(bytes);
+}
+
+/** The (x, y) of a point (any SEC1 form) on `curve`, checked; undefined when it is not one. */
+function pointOf(curve, point) {
+  if (TypedArrayPrototypeGetByteLength(point) > 1 + 2 * fieldBytes(curve)) return undefined;
+  let jwk;
+  try {
+    const key = keyOp(
+      'import',
+      { format: 'der', type: 'spki', want: 'public' },
+      ecSpki(curve, point),
+    );
+    jwk = keyOp('export', { kind: 'public', format: 'jwk' }, opBytes(key.der)).jwk;
+  } catch {
+    return undefined;
+  }
+  return { x: stringBytes(jwk.x, 'base64url'), y: stringBytes(jwk.y, 'base64url') };
+}
+
+/** Leading zero bytes dropped, as OpenSSL's BN_bn2bin writes a number. */
+function unpadded(bytes) {
+  let start = 0;
+  const length = TypedArrayPrototypeGetByteLength(bytes);
+  while (start < length - 1 && bytes[start] === 0) start++;
+  return TypedArrayPrototypeSubarray(bytes, start);
+}
+
+export function ECDH(curve) {
+  if (!(this instanceof ECDH)) return new ECDH(curve);
+  validateString(curve, 'curve');
+  const name = ecCurve(curve);
+  if (name === undefined) throw invalidCurve();
+  this._curve = name;
+  this._private = undefined;
+  this._public = undefined;
+}
+
+/** Keeps the private key of PKCS#8 `der` and its public point. */
+function keep(ecdh, der) {
+  const jwk = keyOp('export', { kind: 'private', format: 'jwk' }, der).jwk;
+  ecdh._private = der;
+  ecdh._public = { x: stringBytes(jwk.x, 'base64url'), y: stringBytes(jwk.y, 'base64url') };
+  ecdh._scalar = stringBytes(jwk.d, 'base64url');
+}
+
+ECDH.prototype.generateKeys = function generateKeys(encoding, format) {
+  const pair = keyOp('generate', { type: 'ec', namedCurve: this._curve });
+  keep(this, opBytes(pair.private.der));
+  return this.getPublicKey(encoding, format);
+};
+
+ECDH.prototype.computeSecret = function computeSecret(key, inEnc, outEnc) {
+  const point = arrayBufferOrView(key, 'key', inEnc);
+  if (this._private === undefined) throw failed('Failed to compute ECDH key');
+  if (pointOf(this._curve, point) === undefined) {
+    throw makeNodeError(
+      ErrorCtor,
+      'ERR_CRYPTO_ECDH_INVALID_PUBLIC_KEY',
+      'Public key is not valid for specified curve',
+    );
+  }
+  const secret = keyOp('dh', {}, this._private, ecSpki(this._curve, point)).secret;
+  return encoded(opBytes(secret), outEnc);
+};
+
+ECDH.prototype.getPublicKey = function getPublicKey(encoding, format) {
+  const f = formatOf(format);
+  if (this._public === undefined) throw failed('Failed to get ECDH public key');
+  return encoded(encodePoint(this._public.x, this._public.y, f), encoding);
+};
+
+ECDH.prototype.getPrivateKey = function getPrivateKey(encoding) {
+  if (this._scalar === undefined) throw failed('Failed to get ECDH private key');
+  return encoded(unpadded(this._scalar), encoding);
+};
+
+ECDH.prototype.setPrivateKey = function setPrivateKey(key, encoding) {
+  const scalar = arrayBufferOrView(key, 'key', encoding);
+  let der;
+  try {
+    if (TypedArrayPrototypeGetByteLength(scalar) > fieldBytes(this._curve)) throw invalidCurve();
+    const sec1 = ecSec1Private(this._curve, scalar);
+    der = opBytes(keyOp('import', { format: 'der', type: 'sec1', want: 'private' }, sec1).der);
+  } catch {
+    throw makeNodeError(
+      RangeErrorCtor,
+      'ERR_CRYPTO_INVALID_KEYTYPE',
+      'Private key is not valid for specified curve.',
+    );
+  }
+  keep(this, der);
+  return this;
+};
+
+ECDH.prototype.setPublicKey = function setPublicKey(key, encoding) {
+  const point = pointOf(this._curve, arrayBufferOrView(key, 'key', encoding));
+  if (point === undefined) throw failed('Failed to convert Buffer to EC_POINT');
+  this._public = point;
+  return this;
+};
+
+ECDH.convertKey = function convertKey(key, curve, inEnc, outEnc, format) {
+  validateString(curve, 'curve');
+  const bytes = arrayBufferOrView(key, 'key', inEnc);
+  const name = ecCurve(curve);
+  if (name === undefined) throw invalidCurve();
+  const f = formatOf(format);
+  const point = pointOf(name, bytes);
+  if (point === undefined) throw failed('Failed to convert Buffer to EC_POINT');
+  return encoded(encodePoint(point.x, point.y, f), outEnc);
+};
+
+ObjectDefineProperty(ECDH, 'name', { __proto__: null, value: 'ECDH' });
+
+/** `crypto.createECDH(curve)`. */
+export function createECDH(curve) {
+  return new ECDH(curve);
+}
