@@ -136,3 +136,62 @@ pub(crate) const PY_WAITING: ExecCase = python(
     ],
     Expect::Exactly(b"up\n"),
 );
+
+/// A script timed per iteration inside one process, the same in a guest (`node -e`) and under
+/// the host's Node: its last two arguments are the warm-up and run counts, and it prints a JSON
+/// array of milliseconds, one per measured iteration.
+#[derive(Debug, PartialEq, Eq)]
+pub struct LoopCase {
+    /// The script.
+    pub script: &'static str,
+    /// What one iteration does (the report's note).
+    pub what: &'static str,
+}
+
+/// Web Crypto Ed25519: sign 1 KiB and verify it, with keys imported once (RFC 8032's first
+/// test key).
+pub const WEBCRYPTO_ED25519: LoopCase = LoopCase {
+    script: r#"'use strict';
+const [warmup, runs] = process.argv.slice(-2).map(Number);
+const { subtle } = globalThis.crypto;
+const x = '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo';
+const d = 'nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A';
+(async () => {
+  const priv = await subtle.importKey('jwk', { kty: 'OKP', crv: 'Ed25519', x, d }, 'Ed25519', false, ['sign']);
+  const pub = await subtle.importKey('jwk', { kty: 'OKP', crv: 'Ed25519', x }, 'Ed25519', false, ['verify']);
+  const data = new Uint8Array(1024).fill(97);
+  const times = [];
+  for (let i = 0; i < warmup + runs; i++) {
+    const start = performance.now();
+    const sig = await subtle.sign('Ed25519', priv, data);
+    if (!(await subtle.verify('Ed25519', pub, sig, data))) throw new Error('did not verify');
+    if (i >= warmup) times.push(performance.now() - start);
+  }
+  process.stdout.write(JSON.stringify(times));
+})();
+"#,
+    what: "per iteration: crypto.subtle Ed25519 sign + verify of 1 KiB",
+};
+
+/// Web Crypto AES-256-GCM: encrypt 64 KiB and decrypt it, with the key imported once.
+pub const WEBCRYPTO_AES_GCM: LoopCase = LoopCase {
+    script: r#"'use strict';
+const [warmup, runs] = process.argv.slice(-2).map(Number);
+const { subtle } = globalThis.crypto;
+(async () => {
+  const key = await subtle.importKey('raw', new Uint8Array(32).fill(7), 'AES-GCM', false, ['encrypt', 'decrypt']);
+  const data = new Uint8Array(64 << 10).fill(97);
+  const iv = new Uint8Array(12).fill(1);
+  const times = [];
+  for (let i = 0; i < warmup + runs; i++) {
+    const start = performance.now();
+    const sealed = await subtle.encrypt({ name: 'AES-GCM', iv }, key, data);
+    const opened = await subtle.decrypt({ name: 'AES-GCM', iv }, key, sealed);
+    if (opened.byteLength !== data.byteLength) throw new Error('did not round-trip');
+    if (i >= warmup) times.push(performance.now() - start);
+  }
+  process.stdout.write(JSON.stringify(times));
+})();
+"#,
+    what: "per iteration: crypto.subtle AES-256-GCM encrypt + decrypt of 64 KiB",
+};

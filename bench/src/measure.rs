@@ -141,7 +141,7 @@ pub fn plan(kind: Kind, mode: Mode) -> Plan {
         Kind::NativeTrue => (Plan::new(30, 1000), Plan::new(10, 300), Plan::new(30, 1000)),
         Kind::NodeSpawn => (Plan::new(3, 50), Plan::new(2, 10), Plan::new(2, 20)),
         Kind::NodeWasiTrue => (Plan::new(100, 2000), Plan::new(20, 300), Plan::new(20, 300)),
-        Kind::NodeSha256 | Kind::NodeP256Sign => {
+        Kind::NodeSha256 | Kind::NodeP256Sign | Kind::Loop(_) | Kind::NodeLoop(_) => {
             (Plan::new(20, 500), Plan::new(10, 100), Plan::new(10, 100))
         }
         Kind::Fetch { bytes } | Kind::NodeFetch { bytes } if bytes >= 1 << 20 => {

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use crate::cases::ExecCase;
+use crate::cases::{ExecCase, LoopCase};
 use crate::measure::{Measured, Plan, Problem, ms_since, time_runs};
 
 /// Loops `warmup + runs` times: a new `WASI`, `WebAssembly.instantiate` of the module (compiled
@@ -229,6 +229,11 @@ pub fn node_fetch(plan: Plan, scratch: &Path, bytes: usize) -> Measured {
 /// skipped when node is missing.
 pub fn node_spawn_sync(plan: Plan, scratch: &Path) -> Measured {
     node_script_timings(plan, scratch, "node-spawn-sync.js", SPAWN_SYNC_SCRIPT, &[])
+}
+
+/// A [`LoopCase`] under the host's Node, per iteration in one process.
+pub fn node_loop(plan: Plan, scratch: &Path, case: &LoopCase) -> Measured {
+    node_script_timings(plan, scratch, "node-loop.js", case.script, &[])
 }
 
 /// Runs `script` (written to `scratch/name`) under the host's node with `args`, warm-up and run

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use agentos_sdk::{ExecSpec, Sidecar};
 
-use crate::cases::{ExecCase, Expect};
+use crate::cases::{ExecCase, Expect, LoopCase};
 use crate::harness::{Harness, WorkDir, run_checked, spec_for};
 use crate::measure::{Measured, Plan, Problem, Summary, ms_since, plan, time_runs};
 use crate::peers;
@@ -45,6 +45,7 @@ impl Runner<'_> {
                 Kind::NodeP256Sign => peers::node_p256_sign(plan, self.work.root()),
                 Kind::NodeFetch { bytes } => peers::node_fetch(plan, self.work.root(), bytes),
                 Kind::NodeSpawnSync => peers::node_spawn_sync(plan, self.work.root()),
+                Kind::NodeLoop(case) => peers::node_loop(plan, self.work.root(), case),
                 Kind::NativeTool(case) => {
                     let dir = self
                         .work
@@ -64,6 +65,7 @@ impl Runner<'_> {
                 Kind::NodeP256Sign => "in-process per iteration: JWK import + ECDSA sign + verify",
                 Kind::NodeFetch { .. } => "in-process per iteration: fetch + arrayBuffer (undici)",
                 Kind::NodeSpawnSync => "in-process per iteration: spawnSync('true') (fork + exec)",
+                Kind::NodeLoop(case) => case.what,
                 _ => "",
             };
             out.push(progress_end(ScenarioResult::from_measured(
@@ -94,7 +96,8 @@ impl Runner<'_> {
                     | Kind::Tool(_)
                     | Kind::Throughput { .. }
                     | Kind::Fetch { .. }
-                    | Kind::SpawnSync,
+                    | Kind::SpawnSync
+                    | Kind::Loop(_),
                 ) => ScenarioResult::empty(s, Status::Failed, format!("warm sidecar: {why}")),
                 (Ok(sidecar), Kind::Warm(case, pace)) => {
                     let pool = (pace == Pace::Settled).then(|| harness.warm_isolates());
@@ -108,6 +111,7 @@ impl Runner<'_> {
                 (_, Kind::ExecRss(case)) => self.exec_rss(harness, s, case).await,
                 (Ok(sidecar), Kind::Fetch { bytes }) => self.fetch(sidecar, s, bytes).await,
                 (Ok(sidecar), Kind::SpawnSync) => self.spawn_sync(sidecar, s).await,
+                (Ok(sidecar), Kind::Loop(case)) => self.script_loop(sidecar, s, case).await,
                 (Ok(sidecar), Kind::Throughput { clients }) => {
                     self.throughput(sidecar, s, clients).await
                 }
@@ -213,6 +217,19 @@ impl Runner<'_> {
             guest_timings(sidecar, spec).await,
             "per spawnSync('true') inside one exec: a wasm child in an isolate of its own",
         )
+    }
+
+    /// One exec running `case`'s loop; its per-iteration timings.
+    async fn script_loop(
+        &self,
+        sidecar: &Sidecar,
+        s: &Scenario,
+        case: &LoopCase,
+    ) -> ScenarioResult {
+        let plan = plan(s.kind, self.mode);
+        let (warmup, runs) = (plan.warmup.to_string(), plan.runs.to_string());
+        let spec = ExecSpec::new(["node", "-e", case.script, &warmup, &runs]);
+        ScenarioResult::from_measured(s, guest_timings(sidecar, spec).await, case.what)
     }
 
     async fn cold_start(&self, harness: &Harness, s: &Scenario, disk: bool) -> ScenarioResult {

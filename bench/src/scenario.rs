@@ -78,6 +78,10 @@ pub enum Kind {
     SpawnSync,
     /// The host's Node doing the same `spawnSync('true')` loop (a fork + exec of `/bin/true`).
     NodeSpawnSync,
+    /// A [`LoopCase`] timed per iteration inside one exec.
+    Loop(&'static LoopCase),
+    /// The same [`LoopCase`] under the host's Node, in one process.
+    NodeLoop(&'static LoopCase),
     /// `StatsReply.rss_bytes` while one exec of this case is running (it prints a line, then
     /// waits for stdin to close), minus the same sidecar's idle figure after one such exec.
     ExecRss(ExecCase),
@@ -95,6 +99,7 @@ impl Kind {
                 | Kind::NodeP256Sign
                 | Kind::NodeFetch { .. }
                 | Kind::NodeSpawnSync
+                | Kind::NodeLoop(_)
                 | Kind::NativeTool(_)
         )
     }
@@ -163,6 +168,18 @@ pub const ALL: &[Scenario] = &[
         false,
     ),
     row("node_spawn_sync_true", Kind::NodeSpawnSync, None, false),
+    row(
+        "node_webcrypto_ed25519",
+        Kind::NodeLoop(&WEBCRYPTO_ED25519),
+        None,
+        false,
+    ),
+    row(
+        "node_webcrypto_aes_gcm_64k",
+        Kind::NodeLoop(&WEBCRYPTO_AES_GCM),
+        None,
+        false,
+    ),
     row("native_ls_la_200", Kind::NativeTool(LS_LA), None, true),
     row("native_grep_rn_5m", Kind::NativeTool(GREP_RN), None, true),
     row("native_sort_1m", Kind::NativeTool(SORT), None, true),
@@ -329,6 +346,20 @@ pub const ALL: &[Scenario] = &[
         "spawn_sync_true",
         Kind::SpawnSync,
         Some("node_spawn_sync_true"),
+        false,
+    ),
+    // Web Crypto inside one exec, timed per iteration, against the host's Node running the
+    // same script. Not gated.
+    row(
+        "webcrypto_ed25519",
+        Kind::Loop(&WEBCRYPTO_ED25519),
+        Some("node_webcrypto_ed25519"),
+        false,
+    ),
+    row(
+        "webcrypto_aes_gcm_64k",
+        Kind::Loop(&WEBCRYPTO_AES_GCM),
+        Some("node_webcrypto_aes_gcm_64k"),
         false,
     ),
     row(
