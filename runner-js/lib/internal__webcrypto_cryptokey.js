@@ -6,6 +6,7 @@ import { bridge } from 'agentos:bridge';
 import {
   ArrayBufferCtor,
   ArrayBufferIsView,
+  ArrayBufferPrototypeGetByteLength,
   ArrayIsArray,
   ArrayPrototypeIncludes,
   ArrayPrototypePush,
@@ -18,7 +19,9 @@ import {
   StringPrototypeSlice,
   StringPrototypeToLowerCase,
   SymbolToStringTag,
+  TypedArrayPrototypeGetBuffer,
   TypedArrayPrototypeGetByteLength,
+  TypedArrayPrototypeGetByteOffset,
   TypedArrayPrototypeSet,
   TypeErrorCtor,
   Uint8ArrayCtor,
@@ -104,6 +107,18 @@ export function arrayBufferOf(u8) {
   const out = new ArrayBufferCtor(TypedArrayPrototypeGetByteLength(u8));
   TypedArrayPrototypeSet(new Uint8ArrayCtor(out), u8);
   return out;
+}
+
+/**
+ * The ArrayBuffer of `u8`, a fresh result nothing else holds (a cipher's or a digest's output):
+ * its own buffer when it spans all of it, else a copy.
+ */
+export function resultBuffer(u8) {
+  const buffer = TypedArrayPrototypeGetBuffer(u8);
+  const whole =
+    TypedArrayPrototypeGetByteOffset(u8) === 0 &&
+    TypedArrayPrototypeGetByteLength(u8) === ArrayBufferPrototypeGetByteLength(buffer);
+  return whole ? buffer : arrayBufferOf(u8);
 }
 
 // Runs `fn` and settles a promise with its result, as an async method would.

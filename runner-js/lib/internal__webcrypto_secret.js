@@ -159,7 +159,7 @@ function run(cipher, bytes, iv, encrypt, data, fail, aad, tag) {
   const head = cipherUpdate(handle, data);
   const tail = cipherFinal(handle);
   if (typeof tail === 'number') throw fail(FAILED, 'OperationError');
-  const out = concat(head, tail);
+  const out = TypedArrayPrototypeGetByteLength(tail) === 0 ? head : concat(head, tail);
   return encrypt && aad !== undefined ? { out, tag: cipherGetTag(handle) } : out;
 }
 

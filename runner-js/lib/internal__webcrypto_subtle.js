@@ -39,6 +39,7 @@ import {
   key,
   keyLength,
   param,
+  resultBuffer,
   secretKey,
   supported,
   usableKey,
@@ -120,9 +121,9 @@ function exportSync(format, k) {
 function cipherSync(encrypt, algorithm, k, bytes, usage) {
   const state = cipherKey(algorithm, k, usage);
   if (state.name === 'RSA-OAEP') {
-    return arrayBufferOf(oaep(encrypt, algorithm, state, bytes, asymmetric));
+    return resultBuffer(oaep(encrypt, algorithm, state, bytes, asymmetric));
   }
-  return arrayBufferOf(aesCipher(encrypt, state.name, algorithm, state.bytes, bytes, param, fail));
+  return resultBuffer(aesCipher(encrypt, state.name, algorithm, state.bytes, bytes, param, fail));
 }
 
 /** `crypto.subtle`. Each method rejects with ERR_INVALID_THIS on anything but the instance. */
@@ -142,7 +143,7 @@ export class SubtleCrypto {
     return attempt(() => {
       checkSubtleThis(this);
       const entry = digestOf(algorithm);
-      return arrayBufferOf(cryptoHashOnce(entry[1], bufferSource(data, 'digest'), 0, 0));
+      return resultBuffer(cryptoHashOnce(entry[1], bufferSource(data, 'digest'), 0, 0));
     });
   }
   importKey(format, keyData, algorithm, extractable, keyUsages) {

@@ -226,15 +226,24 @@ struct Gcm {
 }
 
 impl Gcm {
-    fn absorb(&mut self, data: &[u8]) {
-        self.pending.extend_from_slice(data);
-        let whole = self.pending.len() / BLOCK * BLOCK;
-        if whole > 0 {
-            for chunk in self.pending[..whole].chunks_exact(BLOCK) {
-                self.ghash.update(&[*GenericArray::from_slice(chunk)]);
+    /// Hashes `data` after what is pending: whole blocks straight from `data`, all at once
+    /// (GHASH then works on several blocks in parallel), the rest kept for later.
+    fn absorb(&mut self, mut data: &[u8]) {
+        if !self.pending.is_empty() {
+            let take = (BLOCK - self.pending.len()).min(data.len());
+            self.pending.extend_from_slice(&data[..take]);
+            data = &data[take..];
+            if self.pending.len() < BLOCK {
+                return;
             }
-            self.pending.drain(..whole);
+            self.ghash
+                .update(&[*GenericArray::from_slice(&self.pending)]);
+            self.pending.clear();
         }
+        let whole = data.len() / BLOCK * BLOCK;
+        // A whole number of blocks: `update_padded` pads nothing.
+        self.ghash.update_padded(&data[..whole]);
+        self.pending.extend_from_slice(&data[whole..]);
     }
 
     fn pad(&mut self) {
