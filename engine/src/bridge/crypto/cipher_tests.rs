@@ -57,6 +57,35 @@ fn gcm_matches_the_spec_vectors_and_checks_the_tag() {
 }
 
 #[test]
+fn gcm_in_odd_sized_pieces_gives_the_one_piece_result() {
+    let info = Info::find("aes-256-gcm").expect("known");
+    let (key, iv) = ([7u8; 32], [1u8; 12]);
+    let aad: Vec<u8> = (0..37).collect();
+    let text: Vec<u8> = (0..1000u32).map(|i| (i * 31 % 251) as u8).collect();
+    let whole = {
+        let mut c = Cipher::new(info, &key, &iv, true).expect("cipher");
+        assert!(c.set_aad(&aad));
+        let mut out = c.update(&text);
+        out.extend(c.finish().expect("final"));
+        (out, c.tag().expect("tag"))
+    };
+    let mut c = Cipher::new(info, &key, &iv, true).expect("cipher");
+    assert!(c.set_aad(&aad[..5]) && c.set_aad(&aad[5..]));
+    let mut out = Vec::new();
+    let mut rest = &text[..];
+    for size in [1, 15, 17, 33, 0, 16, 100, 3].iter().cycle() {
+        if rest.is_empty() {
+            break;
+        }
+        let (piece, tail) = rest.split_at((*size).min(rest.len()));
+        out.extend(c.update(piece));
+        rest = tail;
+    }
+    out.extend(c.finish().expect("final"));
+    assert_eq!((out, c.tag().expect("tag")), whole);
+}
+
+#[test]
 fn a_gcm_tag_longer_than_a_block_fails_the_check_without_a_panic() {
     let info = Info::find("aes-128-gcm").expect("known");
     let mut d = Cipher::new(info, &[0u8; 16], &[0u8; 12], false).expect("decipher");
