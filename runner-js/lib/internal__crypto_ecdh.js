@@ -2,7 +2,8 @@
 // without `new`, as Node's): `generateKeys`, `computeSecret`, `getPublicKey`/`getPrivateKey` (a
 // point as 'uncompressed', 'compressed' or 'hybrid'), `setPrivateKey`, `setPublicKey`, and
 // `ECDH.convertKey`, on the curves of lib/internal__crypto_ec.js. The key is a PKCS#8 DER held
-// here; every operation is agentos-keys' (through `keyOp`), which checks points and scalars.
+// in a WeakMap beside the object; every operation is agentos-keys' (through `keyOp`), which
+// checks points and scalars.
 import {
   ErrorCtor,
   ObjectDefineProperty,
@@ -10,6 +11,9 @@ import {
   TypedArrayPrototypeGetByteLength,
   TypedArrayPrototypeSubarray,
   TypeErrorCtor,
+  WeakMapCtor,
+  WeakMapPrototypeGet,
+  WeakMapPrototypeSet,
 } from '../js/00_primordials.js';
 import { makeNodeError } from '../js/06_errors.js';
 import { ecCurve, ecSec1Private, ecSpki, encodePoint, fieldBytes } from './internal__crypto_ec.js';
@@ -23,6 +27,9 @@ import {
 } from './internal__crypto_util.js';
 
 const FORMATS = ['uncompressed', 'compressed', 'hybrid'];
+
+/** Each ECDH's key, out of the guest's reach (Node keeps it in a native handle). */
+const states = new WeakMapCtor();
 
 function invalidCurve() {
   return makeNodeError(TypeErrorCtor, 'ERR_CRYPTO_INVALID_CURVE', 'Invalid EC curve name');
@@ -79,56 +86,71 @@ export function ECDH(curve) {
   validateString(curve, 'curve');
   const name = ecCurve(curve);
   if (name === undefined) throw invalidCurve();
-  this._curve = name;
-  this._private = undefined;
-  this._public = undefined;
+  WeakMapPrototypeSet(states, this, {
+    curve: name,
+    private: undefined,
+    public: undefined,
+    scalar: undefined,
+  });
 }
 
-/** Keeps the private key of PKCS#8 `der` and its public point. */
-function keep(ecdh, der) {
+/** The state of ECDH `self`; a TypeError for anything else, as Node's native methods throw. */
+function state(self) {
+  const s = WeakMapPrototypeGet(states, self);
+  if (s === undefined) throw makeNodeError(TypeErrorCtor, 'ERR_INVALID_THIS', 'Illegal invocation');
+  return s;
+}
+
+/** Keeps the private key of PKCS#8 `der`, its scalar and its public point in state `s`. */
+function keep(s, der) {
   const jwk = keyOp('export', { kind: 'private', format: 'jwk' }, der).jwk;
-  ecdh._private = der;
-  ecdh._public = { x: stringBytes(jwk.x, 'base64url'), y: stringBytes(jwk.y, 'base64url') };
-  ecdh._scalar = stringBytes(jwk.d, 'base64url');
+  s.private = der;
+  s.public = { x: stringBytes(jwk.x, 'base64url'), y: stringBytes(jwk.y, 'base64url') };
+  s.scalar = stringBytes(jwk.d, 'base64url');
 }
 
 ECDH.prototype.generateKeys = function generateKeys(encoding, format) {
-  const pair = keyOp('generate', { type: 'ec', namedCurve: this._curve });
-  keep(this, opBytes(pair.private.der));
+  const s = state(this);
+  const pair = keyOp('generate', { type: 'ec', namedCurve: s.curve });
+  keep(s, opBytes(pair.private.der));
   return this.getPublicKey(encoding, format);
 };
 
 ECDH.prototype.computeSecret = function computeSecret(key, inEnc, outEnc) {
+  const s = state(this);
   const point = arrayBufferOrView(key, 'key', inEnc);
-  if (this._private === undefined) throw failed('Failed to compute ECDH key');
-  if (pointOf(this._curve, point) === undefined) {
+  if (s.private === undefined) throw failed('Failed to compute ECDH key');
+  if (pointOf(s.curve, point) === undefined) {
     throw makeNodeError(
       ErrorCtor,
       'ERR_CRYPTO_ECDH_INVALID_PUBLIC_KEY',
       'Public key is not valid for specified curve',
     );
   }
-  const secret = keyOp('dh', {}, this._private, ecSpki(this._curve, point)).secret;
+  const secret = keyOp('dh', {}, s.private, ecSpki(s.curve, point)).secret;
   return encoded(opBytes(secret), outEnc);
 };
 
 ECDH.prototype.getPublicKey = function getPublicKey(encoding, format) {
+  const s = state(this);
   const f = formatOf(format);
-  if (this._public === undefined) throw failed('Failed to get ECDH public key');
-  return encoded(encodePoint(this._public.x, this._public.y, f), encoding);
+  if (s.public === undefined) throw failed('Failed to get ECDH public key');
+  return encoded(encodePoint(s.public.x, s.public.y, f), encoding);
 };
 
 ECDH.prototype.getPrivateKey = function getPrivateKey(encoding) {
-  if (this._scalar === undefined) throw failed('Failed to get ECDH private key');
-  return encoded(unpadded(this._scalar), encoding);
+  const s = state(this);
+  if (s.scalar === undefined) throw failed('Failed to get ECDH private key');
+  return encoded(unpadded(s.scalar), encoding);
 };
 
 ECDH.prototype.setPrivateKey = function setPrivateKey(key, encoding) {
+  const s = state(this);
   const scalar = arrayBufferOrView(key, 'key', encoding);
   let der;
   try {
-    if (TypedArrayPrototypeGetByteLength(scalar) > fieldBytes(this._curve)) throw invalidCurve();
-    const sec1 = ecSec1Private(this._curve, scalar);
+    if (TypedArrayPrototypeGetByteLength(scalar) > fieldBytes(s.curve)) throw invalidCurve();
+    const sec1 = ecSec1Private(s.curve, scalar);
     der = opBytes(keyOp('import', { format: 'der', type: 'sec1', want: 'private' }, sec1).der);
   } catch {
     throw makeNodeError(
@@ -137,14 +159,15 @@ ECDH.prototype.setPrivateKey = function setPrivateKey(key, encoding) {
       'Private key is not valid for specified curve.',
     );
   }
-  keep(this, der);
+  keep(s, der);
   return this;
 };
 
 ECDH.prototype.setPublicKey = function setPublicKey(key, encoding) {
-  const point = pointOf(this._curve, arrayBufferOrView(key, 'key', encoding));
+  const s = state(this);
+  const point = pointOf(s.curve, arrayBufferOrView(key, 'key', encoding));
   if (point === undefined) throw failed('Failed to convert Buffer to EC_POINT');
-  this._public = point;
+  s.public = point;
   return this;
 };
 
