@@ -9,9 +9,7 @@ use std::process::Command;
 
 use agentos_sdk::{ErrorCode, ExecSpec, Output};
 
-use crate::support::{
-    HANG, beside_a_calm_exec, node, run, scratch, sidecar, stderr, stdout, typed,
-};
+use crate::support::{beside_a_calm_exec, node, run, scratch, sidecar, stderr, stdout, typed};
 
 /// The directory of this test's JS fixtures.
 pub fn fixtures(name: &str) -> PathBuf {
@@ -182,13 +180,7 @@ async fn hostile_key_input_gets_typed_errors_beside_a_calm_exec() {
         for (const o of [{ modulusLength: 1 << 20 }, { modulusLength: 1024, publicExponent: 1 }]) {\
           try { c.generateKeyPairSync('rsa', o); r.push('made') } catch (e) { r.push(e.code) } }\
         console.log(r.join(' '))";
-    let hostile = sc.exec(node(code).heap_mb(128)).await.expect("accepted");
-    let calm = run(&sc, node("console.log('calm')")).await;
-    assert_eq!(stdout(&calm), "calm\n");
-    let out = tokio::time::timeout(HANG, hostile.output())
-        .await
-        .expect("hostile hung")
-        .expect("output");
+    let out = beside_a_calm_exec(&sc, node(code).heap_mb(128)).await;
     assert_eq!(
         ok(&out),
         "ERR_OSSL_UNSUPPORTED ERR_OSSL_UNSUPPORTED ERR_OSSL_UNSUPPORTED ERR_OSSL_UNSUPPORTED \
@@ -332,13 +324,7 @@ async fn hostile_ecdh_input_gets_typed_errors_beside_a_calm_exec() {
         for (let i = 0; i < 10000; i++) tries.push(() => e.computeSecret(c.randomBytes(133)));\
         for (const t of tries) { try { t(); r.add('ok') } catch (x) { r.add(x.code) } }\
         console.log([...r].join(' '))";
-    let hostile = sc.exec(node(code).heap_mb(256)).await.expect("accepted");
-    let calm = run(&sc, node("console.log('calm')")).await;
-    assert_eq!(stdout(&calm), "calm\n");
-    let out = tokio::time::timeout(HANG, hostile.output())
-        .await
-        .expect("hostile hung")
-        .expect("output");
+    let out = beside_a_calm_exec(&sc, node(code).heap_mb(256)).await;
     assert_eq!(
         ok(&out),
         "ERR_CRYPTO_ECDH_INVALID_PUBLIC_KEY ERR_CRYPTO_INVALID_KEYTYPE ERR_CRYPTO_OPERATION_FAILED\n"
