@@ -32,7 +32,7 @@ import {
 import { makeNodeError } from '../js/06_errors.js';
 import { bytesOf, bytesString, isAnyArrayBuffer, stringBytes } from './internal__crypto_util.js';
 import { invalidThis } from './internal__web_errors.js';
-import { agree, asymmetricAlgorithm, isAgreement } from './internal__webcrypto_keys.js';
+import { agree, asymmetricAlgorithm, isAgreement, KEY_USAGES } from './internal__webcrypto_keys.js';
 import {
   aesAlgorithm,
   aesKeyBytes,
@@ -287,17 +287,6 @@ export function supported(algorithm) {
   if (name === undefined) throw domException('Unrecognized algorithm name', 'NotSupportedError');
   return name;
 }
-
-const KEY_USAGES = [
-  'encrypt',
-  'decrypt',
-  'sign',
-  'verify',
-  'deriveKey',
-  'deriveBits',
-  'wrapKey',
-  'unwrapKey',
-];
 
 /** WebIDL's check of a `KeyUsage[]` argument (`where`: "3rd argument"), as Node words it. */
 export function checkUsageNames(usages, method, where) {

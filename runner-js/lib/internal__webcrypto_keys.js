@@ -251,15 +251,16 @@ export function importAsymmetric(format, data, name, params, extractable, usages
 
 /** The JWK `alg` an ECDSA key on each curve may carry. */
 const ECDSA_ALG = { __proto__: null, 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' };
-const KEY_OPS = [
-  'sign',
-  'verify',
+/** WebIDL's `KeyUsage` values: what `checkUsageNames` accepts, and the JWK key_ops Node knows. */
+export const KEY_USAGES = [
   'encrypt',
   'decrypt',
-  'wrapKey',
-  'unwrapKey',
+  'sign',
+  'verify',
   'deriveKey',
   'deriveBits',
+  'wrapKey',
+  'unwrapKey',
 ];
 
 /** Node's checks of a JWK's `kty`, `crv`, `use`, `key_ops`, `ext` and `alg` before import. */
@@ -305,7 +306,7 @@ function checkKeyOps(keyOps, usages, ctx) {
   const seen = [];
   for (let i = 0; i < keyOps.length; i++) {
     const op = keyOps[i];
-    if (!ArrayPrototypeIncludes(KEY_OPS, op)) continue;
+    if (!ArrayPrototypeIncludes(KEY_USAGES, op)) continue;
     if (ArrayPrototypeIncludes(seen, op)) throw ctx.fail('Duplicate key operation', 'DataError');
     ArrayPrototypePush(seen, op);
   }
