@@ -205,10 +205,6 @@ export const DataViewPrototypeGetBuffer = getter(DataView.prototype, 'buffer');
 export const DataViewPrototypeGetByteOffset = getter(DataView.prototype, 'byteOffset');
 export const PromiseReject = Promise.reject.bind(Promise);
 export const ArrayBufferPrototypeSlice = uncurryThis(ArrayBuffer.prototype.slice);
-export const SharedArrayBufferPrototypeGetByteLength =
-  typeof SharedArrayBuffer === 'function'
-    ? getter(SharedArrayBuffer.prototype, 'byteLength')
-    : undefined;
 // For the lazy builtins of lib/ (stream, assert, readline, ...): they compile at guest time, after
 // guest code may have patched globals, so what they use is captured here.
 export const ArrayPrototypeMap = uncurryThis(Array.prototype.map);

@@ -6,6 +6,7 @@
 
 import {
   ArrayBufferPrototypeGetByteLength,
+  bridgeValueKinds,
   DataViewPrototypeGetByteLength,
   DatePrototypeGetTime,
   ErrorCtor,
@@ -20,7 +21,9 @@ import {
   StringCtor,
   StringPrototypeCharCodeAt,
   StringPrototypeSlice,
+  TypedArrayPrototypeGetByteLength,
   TypedArrayPrototypeGetSymbolToStringTag,
+  Uint8ArrayCtor,
   WeakMapPrototypeHas,
   WeakSetPrototypeHas,
 } from './00_primordials.js';
@@ -84,6 +87,32 @@ export function isArrayBuffer(v) {
   } catch {
     return false;
   }
+}
+
+/** V8's own brand checks of `v` (the `valueKinds` native, bridge/node_process.rs): an int32, bit
+ * i = check i there; 0 for a primitive. */
+export function valueKinds(v) {
+  if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return 0;
+  return typeof bridgeValueKinds === 'function' ? bridgeValueKinds(v) : 0;
+}
+
+export const SHARED_ARRAY_BUFFER_KIND = 1 << 11;
+
+// SharedArrayBuffer joins the global object only when an exec starts (the snapshot has none), so
+// no getter of it can be captured here: V8's own check tells one apart.
+export function isSharedArrayBuffer(v) {
+  return (valueKinds(v) & SHARED_ARRAY_BUFFER_KIND) !== 0;
+}
+
+/** True for an ArrayBuffer or a SharedArrayBuffer. */
+export function isAnyArrayBuffer(v) {
+  return isArrayBuffer(v) || isSharedArrayBuffer(v);
+}
+
+/** The byteLength of an ArrayBuffer or a SharedArrayBuffer (which `isAnyArrayBuffer` said it is). */
+export function anyArrayBufferByteLength(v) {
+  if (isArrayBuffer(v)) return ArrayBufferPrototypeGetByteLength(v);
+  return TypedArrayPrototypeGetByteLength(new Uint8ArrayCtor(v));
 }
 
 export function isDataView(v) {

@@ -27,16 +27,12 @@ import {
   Uint8ArrayCtor,
   uncurryThis,
 } from './00_primordials.js';
-import { isArrayBuffer, isBrand, isDataView, isTypedArray, toStringSafe } from './01_helpers.js';
+import { isAnyArrayBuffer, isDataView, isTypedArray, toStringSafe } from './01_helpers.js';
 import { makeInvalidArgType, makeNodeError } from './06_errors.js';
 import { legacyDecode, legacyEncodingName } from './07_encoding_legacy.js';
 
 const DataViewPrototypeGetBuffer = getter(DataView.prototype, 'buffer');
 const DataViewPrototypeGetByteOffset = getter(DataView.prototype, 'byteOffset');
-const SharedArrayBufferGetByteLength =
-  typeof SharedArrayBuffer === 'function'
-    ? getter(SharedArrayBuffer.prototype, 'byteLength')
-    : undefined;
 
 // Returns a Uint8Array over the bytes of an ArrayBuffer / ArrayBufferView, or undefined.
 export function toUint8View(input) {
@@ -55,13 +51,7 @@ export function toUint8View(input) {
       DataViewPrototypeGetByteLength(input),
     );
   }
-  if (isArrayBuffer(input)) return new Uint8ArrayCtor(input);
-  if (
-    SharedArrayBufferGetByteLength !== undefined &&
-    isBrand(input, SharedArrayBufferGetByteLength)
-  ) {
-    return new Uint8ArrayCtor(input);
-  }
+  if (isAnyArrayBuffer(input)) return new Uint8ArrayCtor(input);
   // Not bytes (a number or an array would make `new Uint8Array` invent some).
   return undefined;
 }

@@ -5,12 +5,9 @@
 // other files' captures never collide with these names.
 
 import { getter, ObjectGetPrototypeOf, uncurryThis } from './00_primordials.js';
+import { anyArrayBufferByteLength, isSharedArrayBuffer } from './01_helpers.js';
 
 const TypedArrayPrototype = ObjectGetPrototypeOf(Uint8Array.prototype);
-const SharedArrayBufferByteLength =
-  typeof SharedArrayBuffer === 'function'
-    ? getter(SharedArrayBuffer.prototype, 'byteLength')
-    : undefined;
 const ArrayBufferByteLength = getter(ArrayBuffer.prototype, 'byteLength');
 const ArrayBufferDetached = ObjectGetOwnDescriptorGetter(ArrayBuffer.prototype, 'detached');
 const ArrayBufferPrototypeSlice = uncurryThis(ArrayBuffer.prototype.slice);
@@ -28,16 +25,6 @@ const StringPrototypeCharCodeAt = uncurryThis(String.prototype.charCodeAt);
 function ObjectGetOwnDescriptorGetter(proto, name) {
   const desc = Object.getOwnPropertyDescriptor(proto, name);
   return desc && typeof desc.get === 'function' ? uncurryThis(desc.get) : undefined;
-}
-
-function isSharedArrayBuffer(value) {
-  if (SharedArrayBufferByteLength === undefined) return false;
-  try {
-    SharedArrayBufferByteLength(value);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function isIndexKey(key) {
@@ -147,11 +134,7 @@ export const webPrimordials = {
   ArrayBufferSlice: ArrayBufferPrototypeSlice,
   ArrayBufferPrototypeGetByteLength: ArrayBufferByteLength,
   isSharedArrayBuffer,
-  anyArrayBufferByteLength(value) {
-    return isSharedArrayBuffer(value)
-      ? SharedArrayBufferByteLength(value)
-      : ArrayBufferByteLength(value);
-  },
+  anyArrayBufferByteLength,
   isArrayBufferDetached(value) {
     if (ArrayBufferDetached !== undefined) {
       try {

@@ -19,7 +19,7 @@ import {
   TypeErrorCtor,
   Uint8ArrayCtor,
 } from '../js/00_primordials.js';
-import { getStack, isTypedArray } from '../js/01_helpers.js';
+import { getStack, isAnyArrayBuffer, isTypedArray } from '../js/01_helpers.js';
 import { inspect } from '../js/04_inspect.js';
 import { makeNodeError } from '../js/06_errors.js';
 import { webPrimordials } from '../js/09_web_primordials.js';
@@ -41,7 +41,6 @@ import {
   HEX,
   indexOfBytes,
   indexOfNumber,
-  isAnyArrayBuffer,
   isUint8Array,
   kMaxLength,
   kStringMaxLength,

@@ -5,6 +5,7 @@
 // encryption (internal__crypto_sign.js), ECDH (internal__crypto_ecdh.js), certificates and
 // webcrypto. What the sandbox does not have throws ERR_FEATURE_UNAVAILABLE_ON_PLATFORM naming the
 // API. See CRYPTO.md.
+
 import { bridge } from 'agentos:bridge';
 import {
   ArrayBufferIsView,
@@ -27,6 +28,7 @@ import {
   WeakMapPrototypeGet,
   WeakMapPrototypeSet,
 } from '../js/00_primordials.js';
+import { isAnyArrayBuffer } from '../js/01_helpers.js';
 import { makeInvalidArgType, makeNodeError, validateFunction } from '../js/06_errors.js';
 import { emitWarning, pendingDeprecation } from '../js/23_warnings.js';
 import { setImmediate } from '../js/24_timers.js';
@@ -50,7 +52,6 @@ import {
   encodingId,
   invalidArgValue,
   invalidDigest,
-  isAnyArrayBuffer,
   outOfRange,
   toBuffer,
   unavailable,

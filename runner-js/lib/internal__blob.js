@@ -22,21 +22,16 @@ import {
   TypedArrayPrototypeGetBuffer,
   TypedArrayPrototypeGetLength,
   TypedArrayPrototypeSet,
+  TypedArrayPrototypeSlice,
   WeakMapCtor,
   WeakMapPrototypeGet,
   WeakMapPrototypeSet,
 } from '../js/00_primordials.js';
+import { isAnyArrayBuffer } from '../js/01_helpers.js';
 import { inspect } from '../js/04_inspect.js';
 import { webPrimordials } from '../js/09_web_primordials.js';
 import { loadLazyBuiltin } from '../js/49_lazy.js';
-import {
-  fromStringId,
-  isAnyArrayBuffer,
-  sliceString,
-  subBuffer,
-  UTF8,
-  viewBytes,
-} from './internal__buffer.js';
+import { fromStringId, sliceString, subBuffer, UTF8, viewBytes } from './internal__buffer.js';
 import {
   invalidArgType,
   invalidArgValue,
@@ -46,7 +41,6 @@ import {
 } from './internal__web_errors.js';
 
 const {
-  ArrayBufferSlice,
   iterateToList,
   MathTrunc,
   PromiseReject,
@@ -76,7 +70,8 @@ function normalizeType(type) {
 }
 
 function partBytes(part, native) {
-  if (isAnyArrayBuffer(part)) return new Uint8ArrayCtor(ArrayBufferSlice(part, 0));
+  // A copy: the parts' bytes are read when the Blob is made (a SharedArrayBuffer's too).
+  if (isAnyArrayBuffer(part)) return TypedArrayPrototypeSlice(new Uint8ArrayCtor(part));
   if (ArrayBufferIsView(part)) {
     const view = viewBytes(part);
     const copy = new Uint8ArrayCtor(TypedArrayPrototypeGetLength(view));

@@ -22,7 +22,7 @@ import {
   TypedArrayPrototypeSet,
   Uint8ArrayCtor,
 } from '../js/00_primordials.js';
-import { isArrayBuffer, isDataView } from '../js/01_helpers.js';
+import { anyArrayBufferByteLength, isAnyArrayBuffer, isDataView } from '../js/01_helpers.js';
 import { webPrimordials } from '../js/09_web_primordials.js';
 import {
   bufferOutOfBounds,
@@ -35,11 +35,9 @@ import {
 } from './internal__web_errors.js';
 
 const {
-  anyArrayBufferByteLength,
   DataViewPrototypeGetBuffer,
   DataViewPrototypeGetByteLength,
   DataViewPrototypeGetByteOffset,
-  isSharedArrayBuffer,
   MathTrunc,
   NumberMAX_SAFE_INTEGER,
   NumberMIN_SAFE_INTEGER,
@@ -151,10 +149,6 @@ export function allocate(size) {
 
 export function isUint8Array(value) {
   return TypedArrayPrototypeGetSymbolToStringTag(value) === 'Uint8Array';
-}
-
-export function isAnyArrayBuffer(value) {
-  return isArrayBuffer(value) || isSharedArrayBuffer(value);
 }
 
 export function bufferLength(buf) {

@@ -3,6 +3,7 @@
 // slices (a kill or timeout takes effect between two), the callback forms run one slice per
 // event-loop turn on the guest's own thread, so their CPU time counts against `cpu_ms` and
 // timers keep firing in between.
+
 import { bridge } from 'agentos:bridge';
 import {
   ArrayBufferIsView,
@@ -12,6 +13,7 @@ import {
   TypedArrayPrototypeGetByteLength,
   Uint8ArrayCtor,
 } from '../js/00_primordials.js';
+import { isAnyArrayBuffer } from '../js/01_helpers.js';
 import { makeInvalidArgType, makeNodeError, validateFunction } from '../js/06_errors.js';
 import { setImmediate } from '../js/24_timers.js';
 import { secretKeyObjectBytes } from './internal__crypto_keys.js';
@@ -20,7 +22,6 @@ import {
   arrayBufferOrView,
   bytesOf,
   invalidDigest,
-  isAnyArrayBuffer,
   outOfRange,
   validateInt32,
   validateInteger,

@@ -3,6 +3,7 @@
 // preparation the ciphers, HMAC and HKDF share (a secret KeyObject stands for its bytes).
 // Asymmetric keys (`createPublicKey`, `createPrivateKey`, `generateKeyPair`) build on this
 // KeyObject in internal__crypto_pkey.js.
+
 import { bridge } from 'agentos:bridge';
 import {
   ArrayBufferIsView,
@@ -15,6 +16,7 @@ import {
   TypeErrorCtor,
   Uint8ArrayCtor,
 } from '../js/00_primordials.js';
+import { isAnyArrayBuffer } from '../js/01_helpers.js';
 import { makeInvalidArgType, makeNodeError, validateFunction } from '../js/06_errors.js';
 import { setImmediate } from '../js/24_timers.js';
 import {
@@ -23,7 +25,6 @@ import {
   bytesOf,
   bytesString,
   invalidArgValue,
-  isAnyArrayBuffer,
   stringBytes,
   toBuffer,
   validateInteger,

@@ -3,6 +3,7 @@
 // certificate, a private key), `generateKeyPair(Sync)` for rsa, rsa-pss, ec, ed25519, x25519,
 // ed448 and x448, and `export` as PEM (PKCS#1, PKCS#8, SEC1, SPKI; encrypted with a passphrase), DER or JWK.
 // A KeyObject holds its key as DER (PKCS#8 or SPKI); every operation hands that to the native.
+
 import { bridge } from 'agentos:bridge';
 import {
   ArrayBufferIsView,
@@ -19,6 +20,7 @@ import {
   SymbolFor,
   TypeErrorCtor,
 } from '../js/00_primordials.js';
+import { isAnyArrayBuffer } from '../js/01_helpers.js';
 import { makeInvalidArgType, makeNodeError, validateFunction } from '../js/06_errors.js';
 import { emitWarning } from '../js/23_warnings.js';
 import { setImmediate } from '../js/24_timers.js';
@@ -26,7 +28,6 @@ import { isKeyObject, KeyObject, keyHandle, keyObjectBytes } from './internal__c
 import {
   bytesOf,
   invalidArgValue,
-  isAnyArrayBuffer,
   stringBytes,
   toBuffer,
   validateInt32,

@@ -15,7 +15,6 @@ import {
   NumberPrototypeToString,
   ObjectSetPrototypeOf,
   RangeErrorCtor,
-  SharedArrayBufferPrototypeGetByteLength,
   StringPrototypeIncludes,
   StringPrototypeSlice,
   StringPrototypeToLowerCase,
@@ -26,7 +25,7 @@ import {
   TypeErrorCtor,
   Uint8ArrayCtor,
 } from '../js/00_primordials.js';
-import { isArrayBuffer } from '../js/01_helpers.js';
+import { isAnyArrayBuffer } from '../js/01_helpers.js';
 import { inspect } from '../js/04_inspect.js';
 import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
 import { loadLazyBuiltin } from '../js/49_lazy.js';
@@ -120,18 +119,6 @@ export function validateBoolean(value, name) {
 export function validateObject(value, name) {
   if (value === null || ArrayIsArray(value) || typeof value !== 'object') {
     throw makeInvalidArgType(name, 'object', value);
-  }
-}
-
-/** True for an ArrayBuffer or a SharedArrayBuffer. */
-export function isAnyArrayBuffer(value) {
-  if (isArrayBuffer(value)) return true;
-  if (SharedArrayBufferPrototypeGetByteLength === undefined) return false;
-  try {
-    SharedArrayBufferPrototypeGetByteLength(value);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -3,6 +3,7 @@
 // response's body arrives on (backpressure: the network gets credit only as the guest reads),
 // and the mixin methods (`arrayBuffer`, `bytes`, `blob`, `formData`, `json`, `text`, `body`,
 // `bodyUsed`).
+
 import { bridge } from 'agentos:bridge';
 import {
   ArrayBufferIsView,
@@ -25,8 +26,9 @@ import {
   TypeErrorCtor,
   Uint8ArrayCtor,
 } from '../js/00_primordials.js';
+import { isAnyArrayBuffer } from '../js/01_helpers.js';
 import { Blob, blobParts, isBlob } from './internal__blob.js';
-import { isAnyArrayBuffer, viewBytes } from './internal__buffer.js';
+import { viewBytes } from './internal__buffer.js';
 import { formDataBody, isFormData, parseFormData } from './internal__form_data.js';
 import { URLSearchParams } from './internal__url.js';
 import {

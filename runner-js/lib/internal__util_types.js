@@ -7,7 +7,6 @@ import {
   ArrayBufferIsView,
   BigIntPrototypeValueOf,
   BooleanPrototypeValueOf,
-  bridgeValueKinds,
   NumberPrototypeValueOf,
   ObjectDefineProperty,
   ObjectKeys,
@@ -16,6 +15,7 @@ import {
   TypedArrayPrototypeGetSymbolToStringTag,
 } from '../js/00_primordials.js';
 import {
+  isAnyArrayBuffer,
   isArrayBuffer,
   isBrand,
   isDataView,
@@ -23,8 +23,10 @@ import {
   isMap,
   isRegExp,
   isSet,
+  isSharedArrayBuffer,
   isWeakMap,
   isWeakSet,
+  valueKinds,
 } from '../js/01_helpers.js';
 
 // Bit positions of the native's answer (engine/src/bridge/node_process.rs, KIND_CHECKS).
@@ -39,15 +41,11 @@ const GENERATOR_FUNCTION = 1 << 7;
 const MAP_ITERATOR = 1 << 8;
 const SET_ITERATOR = 1 << 9;
 const NATIVE_ERROR = 1 << 10;
-const SHARED_ARRAY_BUFFER = 1 << 11;
 const NUMBER_OBJECT = 1 << 13;
 const STRING_OBJECT = 1 << 14;
 const SYMBOL_OBJECT = 1 << 15;
 
-function kinds(v) {
-  if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return 0;
-  return typeof bridgeValueKinds === 'function' ? bridgeValueKinds(v) : 0;
-}
+const kinds = valueKinds;
 
 function has(bit) {
   return (v) => (kinds(v) & bit) !== 0;
@@ -93,10 +91,10 @@ export const utilTypes = {
   isWeakSet: (v) => isWeakSet(v),
   isArrayBuffer: (v) => isArrayBuffer(v),
   isDataView: (v) => isDataView(v),
-  isSharedArrayBuffer: has(SHARED_ARRAY_BUFFER),
+  isSharedArrayBuffer: (v) => isSharedArrayBuffer(v),
   isProxy: has(PROXY),
   isModuleNamespaceObject: has(MODULE_NAMESPACE),
-  isAnyArrayBuffer: (v) => isArrayBuffer(v) || (kinds(v) & SHARED_ARRAY_BUFFER) !== 0,
+  isAnyArrayBuffer: (v) => isAnyArrayBuffer(v),
   isBoxedPrimitive: (v) =>
     isNumberObject(v) ||
     isStringObject(v) ||

@@ -2,6 +2,7 @@
 // (lib/internal__webcrypto.js): the key state behind each CryptoKey, the algorithm names and
 // digests, HMAC keys, and the dispatch to lib/internal__webcrypto_secret.js (AES, PBKDF2, HKDF)
 // and lib/internal__webcrypto_keys.js (the asymmetric algorithms).
+
 import { bridge } from 'agentos:bridge';
 import {
   ArrayBufferCtor,
@@ -29,8 +30,9 @@ import {
   WeakMapPrototypeGet,
   WeakMapPrototypeSet,
 } from '../js/00_primordials.js';
+import { isAnyArrayBuffer } from '../js/01_helpers.js';
 import { makeNodeError } from '../js/06_errors.js';
-import { bytesOf, bytesString, isAnyArrayBuffer, stringBytes } from './internal__crypto_util.js';
+import { bytesOf, bytesString, stringBytes } from './internal__crypto_util.js';
 import { invalidThis } from './internal__web_errors.js';
 import { agree, asymmetricAlgorithm, isAgreement, KEY_USAGES } from './internal__webcrypto_keys.js';
 import {

@@ -5,6 +5,7 @@
 // that inflates without end stops with ERR_BUFFER_TOO_LARGE or an allocation RangeError
 // (MEMORY_LIMIT), never by growing the host. The stream forms (`createGzip()`, `new zlib.Gzip()`)
 // are in internal__zlib_stream.js over the same handles (see ZLIB.md).
+
 import { bridge } from 'agentos:bridge';
 import {
   ArrayBufferIsView,
@@ -24,15 +25,10 @@ import {
   Uint8ArrayCtor,
   Uint32ArrayCtor,
 } from '../js/00_primordials.js';
+import { isAnyArrayBuffer } from '../js/01_helpers.js';
 import { makeInvalidArgType, makeNodeError, validateFunction } from '../js/06_errors.js';
 import { setImmediate } from '../js/24_timers.js';
-import {
-  bytesOf,
-  isAnyArrayBuffer,
-  outOfRange,
-  validateNumber,
-  validateUint32,
-} from './internal__crypto_util.js';
+import { bytesOf, outOfRange, validateNumber, validateUint32 } from './internal__crypto_util.js';
 import { constants } from './internal__zlib_constants.js';
 import { concatChunks, defineStreams } from './internal__zlib_stream.js';
 

@@ -3,6 +3,7 @@
 // inspect, format, events, text encoding) to run. Output goes to `written`; `exit` throws
 // ExitCalled. The WASI natives are absent (the runner then answers ENOSYS). Integration tests use
 // the real bridge.
+import { types } from 'node:util';
 import { runInThisContext } from 'node:vm';
 
 export class ExitCalled extends Error {
@@ -20,6 +21,25 @@ const decoders = {
   strict: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }),
   lenient: new TextDecoder('utf-8', { ignoreBOM: true }),
 };
+
+const KIND_CHECKS = [
+  types.isProxy,
+  types.isExternal,
+  types.isModuleNamespaceObject,
+  types.isGeneratorObject,
+  types.isArgumentsObject,
+  types.isPromise,
+  types.isAsyncFunction,
+  types.isGeneratorFunction,
+  types.isMapIterator,
+  types.isSetIterator,
+  types.isNativeError,
+  types.isSharedArrayBuffer,
+  (value) => value instanceof WebAssembly.Module,
+  types.isNumberObject,
+  types.isStringObject,
+  types.isSymbolObject,
+];
 
 export const bridge = {
   write(fd, data) {
@@ -39,4 +59,12 @@ export const bridge = {
   utf8Encode: (string) => new Uint8Array(Buffer.from(string, 'utf8')),
   // Never strips a BOM (TextDecoder's ignoreBOM is the runner's job).
   utf8Decode: (view, fatal) => (fatal ? decoders.strict : decoders.lenient).decode(view),
+  // V8's brand checks, bit i = check i (KIND_CHECKS in engine/src/bridge/node_process.rs).
+  valueKinds: (value) => {
+    let bits = 0;
+    for (let i = 0; i < KIND_CHECKS.length; i++) {
+      if (KIND_CHECKS[i](value)) bits |= 1 << i;
+    }
+    return bits;
+  },
 };
