@@ -493,6 +493,35 @@ const MISSING = [
   'DiffieHellmanGroup',
 ];
 
+/** `crypto[key]`: randomBytes under an old name, hidden from enumeration and, under
+ * `--pending-deprecation`, deprecated (DEP0115) on first use, as Node's. */
+function defineRandomBytesAlias(mod, key) {
+  const settle = (target, value) => {
+    ObjectDefineProperty(target, key, {
+      __proto__: null,
+      enumerable: false,
+      configurable: true,
+      writable: true,
+      value,
+    });
+  };
+  ObjectDefineProperty(mod, key, {
+    __proto__: null,
+    enumerable: false,
+    configurable: true,
+    get() {
+      const value = pendingDeprecation()
+        ? utilDeprecate(randomBytes, `crypto.${key} is deprecated.`, 'DEP0115')
+        : randomBytes;
+      settle(this, value);
+      return value;
+    },
+    set(value) {
+      settle(this, value);
+    },
+  });
+}
+
 function buildModule() {
   const mod = {
     createHash,
@@ -524,10 +553,10 @@ function buildModule() {
     Hash: utilDeprecate(Hash, 'crypto.Hash constructor is deprecated.', 'DEP0179'),
     Hmac: utilDeprecate(Hmac, 'crypto.Hmac constructor is deprecated.', 'DEP0181'),
     constants: cryptoConstants,
-    pseudoRandomBytes: randomBytes,
-    prng: randomBytes,
-    rng: randomBytes,
   };
+  defineRandomBytesAlias(mod, 'pseudoRandomBytes');
+  defineRandomBytesAlias(mod, 'prng');
+  defineRandomBytesAlias(mod, 'rng');
   for (let i = 0; i < MISSING.length; i++) mod[MISSING[i]] = missing(MISSING[i]);
   addDeferred(mod);
   // Getters, as Node's: the webcrypto objects load on first touch.

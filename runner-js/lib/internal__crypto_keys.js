@@ -19,6 +19,7 @@ import {
 import { isAnyArrayBuffer } from '../js/01_helpers.js';
 import { makeInvalidArgType, makeNodeError, validateFunction } from '../js/06_errors.js';
 import { setImmediate } from '../js/24_timers.js';
+import { loadLazyBuiltin } from '../js/49_lazy.js';
 import {
   allocBuffer,
   arrayBufferOrView,
@@ -72,7 +73,16 @@ export class KeyObject {
   }
 
   static from(key) {
-    throw makeInvalidArgType('key', 'CryptoKey', key);
+    return loadLazyBuiltin('internal/webcrypto_keyobject').keyObjectFrom(key);
+  }
+
+  toCryptoKey(algorithm, extractable, keyUsages) {
+    return loadLazyBuiltin('internal/webcrypto_keyobject').toCryptoKey(
+      this,
+      algorithm,
+      extractable,
+      keyUsages,
+    );
   }
 
   equals(otherKeyObject) {

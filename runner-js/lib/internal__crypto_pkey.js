@@ -14,6 +14,7 @@ import {
   JSONStringify,
   ObjectDefineProperty,
   PromiseCtor,
+  RegExpPrototypeExec,
   RegExpPrototypeTest,
   StringPrototypeToLowerCase,
   SymbolCtor,
@@ -46,9 +47,20 @@ export function keyOp(op, spec, a, b, c) {
   const out = JSONParse(cryptoKeyOp(op, JSONStringify(spec), a, b, c));
   if (out.error !== undefined) {
     const e = out.error;
-    throw makeNodeError(e.typeError ? TypeErrorCtor : ErrorCtor, e.code, e.message);
+    throw opensslParts(makeNodeError(e.typeError ? TypeErrorCtor : ErrorCtor, e.code, e.message));
   }
   return out;
+}
+
+/** `error` with the `library` and `reason` of an OpenSSL-style message
+ * ("error:1E08010C:DECODER routines::unsupported"), as Node decorates OpenSSL's errors. */
+function opensslParts(error) {
+  const parts = RegExpPrototypeExec(/^error:[0-9A-F]{8}:([^:]*):[^:]*:(.*)$/, error.message);
+  if (parts !== null) {
+    error.library = parts[1];
+    error.reason = parts[2];
+  }
+  return error;
 }
 
 /** Base64 from a key operation as a Buffer. */
@@ -144,18 +156,13 @@ class PrivateKeyObject extends AsymmetricKeyObject {
 /** The passphrase bytes of an export with `cipher` (and `spec.cipher` set), else undefined. */
 function encryption(options, spec, format, type) {
   const { cipher, passphrase } = options;
+  if (format === 'jwk' && passphrase !== undefined) throw incompatibleEncryption('jwk');
   if (cipher === undefined) return undefined;
   validateString(cipher, 'options.cipher');
   if (!ArrayPrototypeIncludes(KEY_CIPHERS, StringPrototypeToLowerCase(cipher))) {
     throw unknownCipher();
   }
-  if (format === 'der' && type !== 'pkcs8') {
-    throw makeNodeError(
-      ErrorCtor,
-      'ERR_CRYPTO_INCOMPATIBLE_KEY_OPTIONS',
-      `The selected key encoding ${type} does not support encryption.`,
-    );
-  }
+  if (format === 'der' && type !== 'pkcs8') throw incompatibleEncryption(type);
   if (typeof passphrase !== 'string' && !ArrayBufferIsView(passphrase)) {
     throw makeInvalidArgType(
       'options.passphrase',
@@ -165,6 +172,14 @@ function encryption(options, spec, format, type) {
   }
   spec.cipher = cipher;
   return passBytes(passphrase);
+}
+
+function incompatibleEncryption(encoding) {
+  return makeNodeError(
+    ErrorCtor,
+    'ERR_CRYPTO_INCOMPATIBLE_KEY_OPTIONS',
+    `The selected key encoding ${encoding} does not support encryption.`,
+  );
 }
 
 function passBytes(passphrase) {
@@ -210,10 +225,19 @@ export function prepareKey(key, want) {
       data,
     );
   }
-  if (format === 'der' && typeof type !== 'string') throw invalidArgValue('options.type', type);
+  if (format === 'der' || type !== undefined) checkKeyType(type, want);
   const spec = { format, type, want };
   return { spec, bytes: dataBytes(data, encoding), pass: passBytes(passphrase) };
 }
+
+/** Node's parseKeyType for an input key: SPKI is never a private key's encoding. */
+function checkKeyType(type, want) {
+  const types = want === 'private' ? PRIVATE_TYPES : INPUT_TYPES;
+  if (!ArrayPrototypeIncludes(types, type)) throw invalidArgValue('options.type', type);
+}
+
+const PRIVATE_TYPES = ['pkcs1', 'pkcs8', 'sec1'];
+const INPUT_TYPES = ['pkcs1', 'spki', 'pkcs8', 'sec1'];
 
 /** The string members a JWK of its `kty` must have (Node checks them before decoding). */
 const JWK_MEMBERS = {

@@ -160,6 +160,11 @@ ObjectDefineProperty(CryptoKey.prototype, SymbolToStringTag, {
   configurable: true,
 });
 
+/** True for a CryptoKey (its state is looked up; no guest code runs). */
+export function isCryptoKey(value) {
+  return WeakMapPrototypeGet(keyData, value) !== undefined;
+}
+
 export function key(value) {
   const data = WeakMapPrototypeGet(keyData, value);
   if (data === undefined) throw invalidThis('CryptoKey');

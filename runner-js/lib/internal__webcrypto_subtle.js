@@ -85,7 +85,7 @@ function jwkBytes(jwk, wrapAlgorithm) {
 }
 
 /** `importKey` once its arguments are checked. */
-function importSync(format, keyData, algorithm, extractable, keyUsages) {
+export function importKeySync(format, keyData, algorithm, extractable, keyUsages) {
   const name = supported(algorithm);
   const out =
     asymmetricAlgorithm(name) !== undefined
@@ -152,7 +152,7 @@ export class SubtleCrypto {
       checkFormat(format, 'importKey');
       if (format !== 'jwk') bufferSource(keyData, 'importKey');
       checkUsageNames(keyUsages, 'importKey', '5th argument');
-      return importSync(format, keyData, algorithm, extractable, keyUsages);
+      return importKeySync(format, keyData, algorithm, extractable, keyUsages);
     });
   }
   exportKey(format, k) {
@@ -262,7 +262,7 @@ export class SubtleCrypto {
           throw domException('The imported JWK is not valid JSON', 'DataError');
         }
       }
-      return importSync(format, data, keyAlgorithm, extractable, usages);
+      return importKeySync(format, data, keyAlgorithm, extractable, usages);
     });
   }
 }

@@ -143,16 +143,19 @@ fn hash_new<'s>(
     let state = HashState {
         hasher,
         len: len.unwrap_or(alg.output_len()),
+        default_len: alg.output_len(),
     };
     if let Some(handle) = handles::create(scope, state, HASH_STATE_BYTES) {
         rv.set(handle.into());
     }
 }
 
-/// A hash or HMAC behind a handle, with its output length.
+/// A hash or HMAC behind a handle, with its output length and its algorithm's default one (what
+/// a copy made without an output length gets, as Node's).
 struct HashState {
     hasher: Hash,
     len: usize,
+    default_len: usize,
 }
 
 /// `cryptoHmacNew(name, key)` -> handle, or `undefined` for an unknown digest.
@@ -174,6 +177,7 @@ fn hmac_new<'s>(
     let state = HashState {
         hasher,
         len: alg.output_len(),
+        default_len: alg.output_len(),
     };
     if let Some(handle) = handles::create(scope, state, HASH_STATE_BYTES) {
         rv.set(handle.into());
@@ -191,15 +195,23 @@ fn hash_copy<'s>(
     let Some((id, state)) = handles::take::<HashState>(scope, args.get(0)) else {
         return throw_type_error(scope, "cryptoHashCopy: not a hash");
     };
+    let default_len = state.default_len;
     let copy = match len {
-        None => Some(HashState {
+        None if state.len == default_len => Some(HashState {
             hasher: state.hasher.fork(),
-            len: state.len,
+            len: default_len,
+            default_len,
         }),
-        Some(n) => state
-            .hasher
-            .fork_xof(n)
-            .map(|hasher| HashState { hasher, len: n }),
+        None => state.hasher.fork_xof(default_len).map(|hasher| HashState {
+            hasher,
+            len: default_len,
+            default_len,
+        }),
+        Some(n) => state.hasher.fork_xof(n).map(|hasher| HashState {
+            hasher,
+            len: n,
+            default_len,
+        }),
     };
     handles::put(scope, id, state);
     let Some(copy) = copy else {

@@ -67,7 +67,11 @@ for (const alg of ['shake128', 'shake256']) {
   }
   const x = crypto.createHash(alg).update('abc');
   out('xofcopy', alg, x.copy({ outputLength: 5 }).digest('hex'), x.digest('hex'));
+  // A copy without an outputLength has the algorithm's default one, not the original's.
+  const short = crypto.createHash(alg, { outputLength: 3 }).update('abc');
+  out('xofcopy-default', alg, short.copy().digest('hex'), short.copy({ outputLength: 0 }).digest('hex'), short.digest('hex'));
 }
+out('random-aliases', Object.keys(crypto).filter((k) => /^(prng|rng|pseudoRandomBytes)$/.test(k)).length, crypto.prng === crypto.randomBytes);
 for (const alg of ['md5', 'sha1', 'sha256', 'sha512', 'sha3-256', 'ripemd160']) {
   for (const iter of [1, 2, 1000]) {
     for (const len of [0, 1, 20, 64, 100]) {

@@ -138,3 +138,20 @@ show('keygen encoded', () => {
   return [Buffer.isBuffer(k.publicKey), k.publicKey.length, k.privateKey.split('\n')[0]];
 });
 show('constants', () => [crypto.constants.RSA_PKCS1_PSS_PADDING, crypto.constants.RSA_PSS_SALTLEN_AUTO]);
+show('jwk export with passphrase', () => keys.rsa.priv.export({ format: 'jwk', passphrase: 'x' }));
+show('spki as a private key', () => crypto.createPrivateKey({ key: Buffer.alloc(4), format: 'der', type: 'spki' }));
+show('unknown input type', () => crypto.createPublicKey({ key: Buffer.alloc(4), format: 'der', type: 'x509' }));
+show('openssl parts', () => {
+  try {
+    crypto.createPrivateKey({ key: Buffer.alloc(3), format: 'der', type: 'pkcs1' });
+  } catch (e) {
+    return [e.code, e.library, e.reason];
+  }
+});
+show('KeyObject.from a string', () => crypto.KeyObject.from('key'));
+show('KeyObject.from a KeyObject', () => crypto.KeyObject.from(keys.rsa.pub));
+crypto.subtle
+  .generateKey({ name: 'HMAC', hash: 'SHA-256', length: 128 }, true, ['sign'])
+  .then((k) => show('KeyObject.from an HMAC CryptoKey', () => [crypto.KeyObject.from(k).type, crypto.KeyObject.from(k).symmetricKeySize]))
+  .then(() => crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify']))
+  .then((pair) => show('KeyObject.from an Ed25519 pair', () => [crypto.KeyObject.from(pair.privateKey).type, crypto.KeyObject.from(pair.publicKey).asymmetricKeyType]));
