@@ -195,3 +195,24 @@ const { subtle } = globalThis.crypto;
 "#,
     what: "per iteration: crypto.subtle AES-256-GCM encrypt + decrypt of 64 KiB",
 };
+
+/// Classic Diffie-Hellman on RFC 3526's 2048-bit group: a fresh key pair and the secret with a
+/// peer whose key was made once (two modular exponentiations).
+pub const DH_MODP14: LoopCase = LoopCase {
+    script: r#"'use strict';
+const [warmup, runs] = process.argv.slice(-2).map(Number);
+const crypto = require('crypto');
+const peer = crypto.getDiffieHellman('modp14');
+const peerKey = peer.generateKeys();
+const times = [];
+for (let i = 0; i < warmup + runs; i++) {
+  const start = performance.now();
+  const dh = crypto.getDiffieHellman('modp14');
+  dh.generateKeys();
+  if (dh.computeSecret(peerKey).length !== 256) throw new Error('short secret');
+  if (i >= warmup) times.push(performance.now() - start);
+}
+process.stdout.write(JSON.stringify(times));
+"#,
+    what: "per iteration: getDiffieHellman('modp14') key pair + computeSecret",
+};

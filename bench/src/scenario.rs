@@ -180,6 +180,7 @@ pub const ALL: &[Scenario] = &[
         None,
         false,
     ),
+    row("node_dh_modp14", Kind::NodeLoop(&DH_MODP14), None, false),
     row("native_ls_la_200", Kind::NativeTool(LS_LA), None, true),
     row("native_grep_rn_5m", Kind::NativeTool(GREP_RN), None, true),
     row("native_sort_1m", Kind::NativeTool(SORT), None, true),
@@ -360,6 +361,12 @@ pub const ALL: &[Scenario] = &[
         "webcrypto_aes_gcm_64k",
         Kind::Loop(&WEBCRYPTO_AES_GCM),
         Some("node_webcrypto_aes_gcm_64k"),
+        false,
+    ),
+    row(
+        "dh_modp14",
+        Kind::Loop(&DH_MODP14),
+        Some("node_dh_modp14"),
         false,
     ),
     row(

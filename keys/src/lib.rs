@@ -12,6 +12,8 @@
 
 mod crypt;
 mod curve;
+mod dh;
+mod dh_groups;
 mod generate;
 mod goldilocks;
 mod hash;
@@ -143,6 +145,7 @@ pub fn run(op: &str, spec: &str, args: Args<'_>) -> Result<String, KeyError> {
         "verify" => sign::verify(&spec, args)?,
         "encrypt" | "decrypt" => crypt::run(op, &spec, args)?,
         "dh" => crypt::agree(args)?,
+        "dhGroup" | "dhPrime" | "dhCheck" | "dhKeys" | "dhSecret" => dh::run(op, &spec, args)?,
         _ => {
             return Err(KeyError::InvalidArgument(format!(
                 "unknown key operation {op}"

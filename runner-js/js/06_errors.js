@@ -17,6 +17,20 @@ import { inspect } from './04_inspect.js';
 
 export const NODE_VERSION = 'v20.20.2';
 
+/** An error as Node's C++ throws one (ThrowCryptoError and friends): a plain error with an
+ * enumerable `code`, whose string form and stack header carry no [code]. */
+export function makeNativeError(Ctor, code, message) {
+  const err = new Ctor(message);
+  ObjectDefineProperty(err, 'code', {
+    __proto__: null,
+    value: code,
+    configurable: true,
+    writable: true,
+    enumerable: true,
+  });
+  return err;
+}
+
 export function makeNodeError(Ctor, code, message) {
   const err = new Ctor(message);
   // Like Node: the stack header reads `TypeError [CODE]: message`, `name` stays the class name.
@@ -88,7 +102,7 @@ export function makeInvalidArgType(name, expected, value) {
   return makeNodeError(
     TypeErrorCtor,
     'ERR_INVALID_ARG_TYPE',
-    `The "${name}" ${what} must be ${StringPrototypeStartsWith(expected, 'an instance') || StringPrototypeStartsWith(expected, 'a ') ? '' : 'of type '}${expected}.${describeReceived(value)}`,
+    `The "${name}" ${what} must be ${StringPrototypeStartsWith(expected, 'an instance') || StringPrototypeStartsWith(expected, 'a ') || StringPrototypeStartsWith(expected, 'one of ') ? '' : 'of type '}${expected}.${describeReceived(value)}`,
   );
 }
 

@@ -33,7 +33,7 @@ export function fsEncodingOf(options, fallback) {
     return e === undefined ? fallback : e;
   }
   if (typeof options === 'function') return fallback;
-  throw makeInvalidArgType('options', 'one of type string or an instance of Object', options);
+  throw makeInvalidArgType('options', 'string or an instance of Object', options);
 }
 
 export function fsFlagOf(options, fallback) {

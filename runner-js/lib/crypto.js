@@ -478,9 +478,6 @@ function missing(name) {
 }
 
 const MISSING = [
-  'createDiffieHellman',
-  'createDiffieHellmanGroup',
-  'getDiffieHellman',
   'generatePrime',
   'generatePrimeSync',
   'checkPrime',
@@ -489,8 +486,6 @@ const MISSING = [
   'Certificate',
   'Cipher',
   'Decipher',
-  'DiffieHellman',
-  'DiffieHellmanGroup',
 ];
 
 /** `crypto[key]`: randomBytes under an old name, hidden from enumeration and, under

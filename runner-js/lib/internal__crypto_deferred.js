@@ -12,6 +12,7 @@ const DEFERRED_FUNCTIONS = [
     ['createPrivateKey', 'createPublicKey', 'generateKeyPair', 'generateKeyPairSync'],
   ],
   ['internal/crypto_ecdh', ['createECDH']],
+  ['internal/crypto_dh', ['createDiffieHellman', 'createDiffieHellmanGroup', 'getDiffieHellman']],
   [
     'internal/crypto_sign',
     [
@@ -32,6 +33,7 @@ const DEFERRED_CLASSES = [
   ['internal/crypto_cipher', ['Cipheriv', 'Decipheriv']],
   ['internal/crypto_sign', ['Sign', 'Verify']],
   ['internal/crypto_ecdh', ['ECDH']],
+  ['internal/crypto_dh', ['DiffieHellman', 'DiffieHellmanGroup']],
   ['internal/crypto_x509', ['X509Certificate']],
 ];
 

@@ -15,7 +15,7 @@ import {
   WeakMapPrototypeGet,
   WeakMapPrototypeSet,
 } from '../js/00_primordials.js';
-import { makeNodeError } from '../js/06_errors.js';
+import { makeNativeError, makeNodeError } from '../js/06_errors.js';
 import { ecCurve, ecSec1Private, ecSpki, encodePoint, fieldBytes } from './internal__crypto_ec.js';
 import { keyOp, opBytes } from './internal__crypto_pkey.js';
 import {
@@ -35,8 +35,9 @@ function invalidCurve() {
   return makeNodeError(TypeErrorCtor, 'ERR_CRYPTO_INVALID_CURVE', 'Invalid EC curve name');
 }
 
-function failed(message, code = 'ERR_CRYPTO_OPERATION_FAILED') {
-  return makeNodeError(ErrorCtor, code, message);
+/** Node's native ECDH failures: no [code] in their string form. */
+function failed(message) {
+  return makeNativeError(ErrorCtor, 'ERR_CRYPTO_OPERATION_FAILED', message);
 }
 
 /** Node's getFormat: the point format named, 'uncompressed' when none is. */
@@ -90,6 +91,7 @@ export function ECDH(curve) {
     curve: name,
     private: undefined,
     public: undefined,
+    derived: undefined,
     scalar: undefined,
   });
 }
@@ -106,6 +108,7 @@ function keep(s, der) {
   const jwk = keyOp('export', { kind: 'private', format: 'jwk' }, der).jwk;
   s.private = der;
   s.public = { x: stringBytes(jwk.x, 'base64url'), y: stringBytes(jwk.y, 'base64url') };
+  s.derived = s.public;
   s.scalar = stringBytes(jwk.d, 'base64url');
 }
 
@@ -119,7 +122,10 @@ ECDH.prototype.generateKeys = function generateKeys(encoding, format) {
 ECDH.prototype.computeSecret = function computeSecret(key, inEnc, outEnc) {
   const s = state(this);
   const point = arrayBufferOrView(key, 'key', inEnc);
-  if (s.private === undefined) throw failed('Failed to compute ECDH key');
+  // Node's IsKeyPairValid: a private key whose own public point is still the one set.
+  if (s.private === undefined || s.public !== s.derived) {
+    throw makeNodeError(RangeErrorCtor, 'ERR_CRYPTO_INVALID_KEYPAIR', 'Invalid key pair');
+  }
   if (pointOf(s.curve, point) === undefined) {
     throw makeNodeError(
       ErrorCtor,

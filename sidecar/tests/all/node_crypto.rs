@@ -314,6 +314,23 @@ async fn ecdh_matches_host_node() {
 }
 
 #[tokio::test]
+async fn classic_dh_matches_host_node() {
+    // createDiffieHellman/getDiffieHellman: the eight MODP groups, fixed private keys' public keys
+    // and secrets, generated 512-bit primes (safe, 23 mod 24 or 59 mod 60), verifyError for bad
+    // primes and generators, and Node's errors.
+    fixture_matches_host_node("node_crypto", "dh.js", 50).await;
+}
+
+#[tokio::test]
+async fn a_huge_dh_prime_search_ends_at_the_timeout_beside_a_calm_exec() {
+    // A 10 000-bit safe prime takes hours: the search runs in slices, so the timeout ends it.
+    let spec = node("require('crypto').createDiffieHellman(10000)").timeout_ms(1_000);
+    let out = beside_a_calm_exec(&sidecar().await, spec).await;
+    let (code, message) = typed(&out.status);
+    assert_eq!(code, ErrorCode::Timeout, "{message}");
+}
+
+#[tokio::test]
 async fn hostile_ecdh_input_gets_typed_errors_beside_a_calm_exec() {
     // A 64 MiB "point", 10 000 random ones, a 64 MiB scalar, and 64 MiB to convert.
     let sc = sidecar().await;

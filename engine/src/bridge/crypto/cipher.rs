@@ -442,7 +442,8 @@ impl Cipher {
                     run_blocks(block, chain, &mut last, true);
                     return Ok(last);
                 }
-                if last.len() % BLOCK != 0 {
+                // Nothing held back to unpad is OpenSSL's wrong final block length too.
+                if last.len() % BLOCK != 0 || (padding && last.is_empty()) {
                     return Err(CipherError::WrongFinalBlockLength);
                 }
                 run_blocks(block, chain, &mut last, false);

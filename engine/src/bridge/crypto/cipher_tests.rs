@@ -111,6 +111,13 @@ fn wrong_lengths_and_bad_padding_are_errors() {
 }
 
 #[test]
+fn a_padded_decipher_given_nothing_has_a_wrong_final_block_length() {
+    let info = Info::find("aes-128-ecb").expect("known");
+    let mut d = Cipher::new(info, &[0; 16], &[], false).expect("decipher");
+    assert_eq!(d.finish(), Err(CipherError::WrongFinalBlockLength));
+}
+
+#[test]
 fn aes_key_wrap_matches_rfc_3394_and_refuses_a_tampered_wrap() {
     use crate::bridge::crypto::cipher_natives::aes_key_wrap;
     let kek = hex("000102030405060708090a0b0c0d0e0f");
