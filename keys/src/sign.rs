@@ -12,7 +12,8 @@ use crate::hash::{Hash, with_hash};
 use crate::key::{Private, Public, RsaUse};
 use crate::{Args, KeyError, b64, either, text};
 
-/// `RSA_PKCS1_PSS_PADDING` in Node's `crypto.constants`.
+/// `RSA_PKCS1_PADDING` and `RSA_PKCS1_PSS_PADDING` in Node's `crypto.constants`.
+const PKCS1_PADDING: i64 = 1;
 const PSS_PADDING: i64 = 6;
 /// `RSA_PSS_SALTLEN_DIGEST`.
 const SALT_DIGEST: i64 = -1;
@@ -50,14 +51,14 @@ impl Options {
     /// as the defaults; PKCS#1 v1.5 padding is refused for an rsa-pss key.
     fn for_rsa(mut self, rsa_use: RsaUse) -> Result<(Options, bool), KeyError> {
         let RsaUse::Pss(params) = rsa_use else {
-            let pss = self.padding == Some(PSS_PADDING);
-            return Ok((self, pss));
+            return match self.padding {
+                None | Some(PKCS1_PADDING) => Ok((self, false)),
+                Some(PSS_PADDING) => Ok((self, true)),
+                Some(other) => Err(padding_error(other)),
+            };
         };
         if self.padding.is_some_and(|p| p != PSS_PADDING) {
-            return Err(KeyError::Coded(
-                "ERR_OSSL_ILLEGAL_OR_UNSUPPORTED_PADDING_MODE",
-                "error:1C8000A5:Provider routines::illegal or unsupported padding mode".into(),
-            ));
+            return Err(padding_error(0));
         }
         if let Some(p) = params {
             self.hash = self.hash.or(Some(p.hash));
@@ -65,6 +66,25 @@ impl Options {
         }
         Ok((self, true))
     }
+}
+
+/// OpenSSL 3's refusal of RSA padding `padding` for a signature.
+fn padding_error(padding: i64) -> KeyError {
+    let (code, message) = match padding {
+        3 => (
+            "ERR_OSSL_INVALID_PADDING_MODE",
+            "error:1C8000A8:Provider routines::invalid padding mode",
+        ),
+        5 => (
+            "ERR_OSSL_INVALID_X931_DIGEST",
+            "error:1C8000AA:Provider routines::invalid x931 digest",
+        ),
+        _ => (
+            "ERR_OSSL_ILLEGAL_OR_UNSUPPORTED_PADDING_MODE",
+            "error:1C8000A5:Provider routines::illegal or unsupported padding mode",
+        ),
+    };
+    KeyError::Coded(code, message.into())
 }
 
 /// The largest PSS salt for `key` and `hash` (`RSA_PSS_SALTLEN_MAX_SIGN`).
@@ -164,10 +184,12 @@ pub fn verify(spec: &Value, args: Args<'_>) -> Result<Value, KeyError> {
     let opts = Options::read(spec)?;
     let (data, sig) = (args.b, args.c);
     let ok = match either(spec, args.a)?.public()? {
-        Public::Rsa(key, rsa_use) => {
-            let (opts, pss) = opts.for_rsa(rsa_use)?;
-            rsa_verify(&key, pss, &opts, data, sig)
-        }
+        Public::Rsa(key, rsa_use) => match opts.for_rsa(rsa_use) {
+            Ok((opts, pss)) => rsa_verify(&key, pss, &opts, data, sig),
+            // OpenSSL checks an X9.31 digest only when verifying: the signature is just wrong.
+            Err(e) if e.code() == "ERR_OSSL_INVALID_X931_DIGEST" => false,
+            Err(e) => return Err(e),
+        },
         Public::Ec(curve, point) => {
             let digest = field_digest(opts.hash().digest(data), curve);
             with_curve!(curve, c => {

@@ -4,7 +4,9 @@
 // `publicDecrypt`, and `diffieHellman` for X25519 and EC keys.
 import {
   ArrayBufferIsView,
+  ArrayPrototypeIncludes,
   ArrayPrototypePush,
+  ErrorCtor,
   FunctionPrototypeCall,
   ObjectSetPrototypeOf,
   RegExpPrototypeTest,
@@ -19,6 +21,7 @@ import { keyObjectOf, keyOp, opBytes } from './internal__crypto_pkey.js';
 import {
   arrayBufferOrView,
   bytesString,
+  invalidArgValue,
   validateObject,
   validateString,
 } from './internal__crypto_util.js';
@@ -34,13 +37,24 @@ function validateDigest(algorithm) {
   }
 }
 
+/** Node's getIntOption: `options[name]`, an int32 when given. */
+function intOption(options, name) {
+  const value = options[name];
+  if (value !== undefined && value !== value >> 0) {
+    throw invalidArgValue(`options.${name}`, value);
+  }
+  return value;
+}
+
 /** The key and the signature options of a sign/verify key argument. */
 function signingKey(key, want) {
   const ko = keyObjectOf(key, want);
   const spec = { kind: ko.type };
   if (key !== null && typeof key === 'object' && !ArrayBufferIsView(key) && !isKeyObject(key)) {
-    if (key.padding !== undefined) spec.padding = key.padding;
-    if (key.saltLength !== undefined) spec.saltLength = key.saltLength;
+    const padding = intOption(key, 'padding');
+    if (padding !== undefined) spec.padding = padding;
+    const saltLength = intOption(key, 'saltLength');
+    if (saltLength !== undefined) spec.saltLength = saltLength;
     const enc = key.dsaEncoding;
     if (enc !== undefined && enc !== 'der' && enc !== 'ieee-p1363') {
       throw makeNodeError(
@@ -91,6 +105,14 @@ export function sign(algorithm, data, key, callback) {
 export function verify(algorithm, data, key, signature, callback) {
   if (algorithm !== null && algorithm !== undefined) validateString(algorithm, 'algorithm');
   const bytes = arrayBufferOrView(data, 'data');
+  // A view only: unlike the data, never a string or an ArrayBuffer (Node 22).
+  if (!ArrayBufferIsView(signature)) {
+    throw makeInvalidArgType(
+      'signature',
+      'an instance of Buffer, TypedArray, or DataView',
+      signature,
+    );
+  }
   const sig = arrayBufferOrView(signature, 'signature');
   return maybeAsync(callback, () => verifyBytes(algorithm, bytes, key, sig));
 }
@@ -143,7 +165,7 @@ Sign.prototype.update = function update(data, encoding) {
 };
 Sign.prototype.sign = function signData(privateKey, outputEncoding) {
   if (privateKey === undefined || privateKey === null) {
-    throw makeNodeError(TypeErrorCtor, 'ERR_CRYPTO_SIGN_KEY_REQUIRED', 'No key provided to sign');
+    throw makeNodeError(ErrorCtor, 'ERR_CRYPTO_SIGN_KEY_REQUIRED', 'No key provided to sign');
   }
   const sig = signBytes(this._algorithm, joined(this._chunks), privateKey);
   return outputEncoding && outputEncoding !== 'buffer' ? bytesString(sig, outputEncoding) : sig;
@@ -164,9 +186,20 @@ Verify.prototype._write = writeChunk;
 Verify.prototype.update = function update(data, encoding) {
   return collect(this, data, encoding);
 };
+/** OpenSSL's refusals of an RSA padding, which `Verify.prototype.verify` answers with false. */
+const PADDING_ERRORS = [
+  'ERR_OSSL_INVALID_PADDING_MODE',
+  'ERR_OSSL_ILLEGAL_OR_UNSUPPORTED_PADDING_MODE',
+];
+
 Verify.prototype.verify = function verifyData(object, signature, sigEncoding) {
   const sig = arrayBufferOrView(signature, 'signature', sigEncoding);
-  return verifyBytes(this._algorithm, joined(this._chunks), object, sig);
+  try {
+    return verifyBytes(this._algorithm, joined(this._chunks), object, sig);
+  } catch (error) {
+    if (ArrayPrototypeIncludes(PADDING_ERRORS, error.code)) return false;
+    throw error;
+  }
 };
 
 export function createSign(algorithm, options) {

@@ -155,3 +155,12 @@ crypto.subtle
   .then((k) => show('KeyObject.from an HMAC CryptoKey', () => [crypto.KeyObject.from(k).type, crypto.KeyObject.from(k).symmetricKeySize]))
   .then(() => crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify']))
   .then((pair) => show('KeyObject.from an Ed25519 pair', () => [crypto.KeyObject.from(pair.privateKey).type, crypto.KeyObject.from(pair.publicKey).asymmetricKeyType]));
+for (const padding of [2, 3, 4, 5, 7]) {
+  show(`sign padding ${padding}`, () => crypto.createSign('sha256').update('x').sign({ key: keys.rsa.priv, padding }).length);
+  show(`verify padding ${padding}`, () => crypto.createVerify('sha256').update('x').verify({ key: keys.rsa.pub, padding }, Buffer.alloc(256)));
+}
+show('one-shot verify padding 3', () => crypto.verify('sha256', Buffer.from('x'), { key: keys.rsa.pub, padding: 3 }, Buffer.alloc(256)));
+show('padding null', () => crypto.createVerify('sha256').verify({ key: keys.rsa.pub, padding: null }, ''));
+show('saltLength 1.5', () => crypto.createSign('sha256').sign({ key: keys.rsa.priv, saltLength: 1.5 }));
+show('sign without a key', () => crypto.createSign('sha256').update('x').sign(null));
+show('one-shot signature string', () => crypto.verify(null, Buffer.from('x'), keys.ed25519.pub, 'sig'));
