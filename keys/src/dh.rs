@@ -4,18 +4,15 @@
 //! (exponentiation in constant-time Montgomery form); primes are crypto-primes' (sieving,
 //! Baillie-PSW). Every number crosses as big-endian bytes.
 
-use std::cell::Cell;
 use std::time::{Duration, Instant};
 
 use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
 use crypto_bigint::{BoxedUint, NonZero, Odd, RandomBits};
-use crypto_primes::hazmat::{SetBits, SmallFactorsSieveFactory};
-use crypto_primes::{Flavor, is_prime, sieve_and_find};
-use getrandom::SysRng;
-use getrandom::rand_core::UnwrapErr;
+use crypto_primes::{Flavor, is_prime};
 use serde_json::{Value, json};
 
 use crate::dh_groups::GROUPS;
+use crate::prime::{rng, sieved, unpadded};
 use crate::{Args, KeyError, b64, text};
 
 /// OpenSSL's `DH_MIN_MODULUS_BITS` and `OPENSSL_DH_MAX_MODULUS_BITS`.
@@ -60,17 +57,8 @@ fn modulus_too_large() -> KeyError {
     )
 }
 
-fn rng() -> UnwrapErr<SysRng> {
-    UnwrapErr(SysRng)
-}
-
 fn number(bytes: &[u8]) -> BoxedUint {
     BoxedUint::from_be_slice_vartime(bytes)
-}
-
-/// A number as OpenSSL's `BN_bn2bin` writes it: no leading zero bytes.
-fn unpadded(n: &BoxedUint) -> Vec<u8> {
-    n.to_be_bytes_trimmed_vartime().into_vec()
 }
 
 /// `crypto.getDiffieHellman(name)`'s prime, and the private-key length its keys get.
@@ -130,20 +118,11 @@ fn search_safe_prime(
     residue: u64,
     deadline: Instant,
 ) -> Result<Option<BoxedUint>, KeyError> {
-    let factory = SmallFactorsSieveFactory::<BoxedUint>::new(Flavor::Safe, bits, SetBits::TwoMsb)
-        .map_err(|e| KeyError::Failed(e.to_string()))?;
     let modulus = NonZero::new(BoxedUint::from(modulus)).expect("a constant above zero");
-    let timed_out = Cell::new(false);
-    let found = sieve_and_find(&mut rng(), factory, |_, candidate: &BoxedUint| {
-        if Instant::now() >= deadline {
-            timed_out.set(true);
-            return true;
-        }
-        candidate.rem_vartime(&modulus) == BoxedUint::from(residue)
-            && is_prime(Flavor::Safe, candidate)
+    let residue = BoxedUint::from(residue);
+    sieved(bits, true, deadline, |candidate| {
+        candidate.rem_vartime(&modulus) == residue
     })
-    .map_err(|e| KeyError::Failed(e.to_string()))?;
-    Ok(found.filter(|_| !timed_out.get()))
 }
 
 /// OpenSSL 3's `DH_check` of `prime` and `generator`: a set of flags, 0 when all is well.

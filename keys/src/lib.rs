@@ -20,6 +20,7 @@ mod hash;
 mod jwk;
 mod key;
 mod pem_io;
+mod prime;
 mod sign;
 #[cfg(test)]
 mod tests;
@@ -146,6 +147,7 @@ pub fn run(op: &str, spec: &str, args: Args<'_>) -> Result<String, KeyError> {
         "encrypt" | "decrypt" => crypt::run(op, &spec, args)?,
         "dh" => crypt::agree(args)?,
         "dhGroup" | "dhPrime" | "dhCheck" | "dhKeys" | "dhSecret" => dh::run(op, &spec, args)?,
+        "primeGenerate" | "primeCheck" => prime::run(op, &spec, args)?,
         _ => {
             return Err(KeyError::InvalidArgument(format!(
                 "unknown key operation {op}"
@@ -155,11 +157,15 @@ pub fn run(op: &str, spec: &str, args: Args<'_>) -> Result<String, KeyError> {
     Ok(out.to_string())
 }
 
-/// [`run`], with a failure answered as JSON too: `{"error": {code, message, typeError}}`.
+/// [`run`], with a failure answered as JSON too: `{"error": {code, message, typeError, rangeError}}`.
 pub fn answer(op: &str, spec: &str, args: Args<'_>) -> String {
     run(op, spec, args).unwrap_or_else(|e| {
-        let error =
-            json!({ "code": e.code(), "message": e.to_string(), "typeError": e.is_type_error() });
+        let error = json!({
+            "code": e.code(),
+            "message": e.to_string(),
+            "typeError": e.is_type_error(),
+            "rangeError": e.code() == "ERR_OUT_OF_RANGE",
+        });
         json!({ "error": error }).to_string()
     })
 }

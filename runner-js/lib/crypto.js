@@ -477,16 +477,7 @@ function missing(name) {
   };
 }
 
-const MISSING = [
-  'generatePrime',
-  'generatePrimeSync',
-  'checkPrime',
-  'checkPrimeSync',
-  'setEngine',
-  'Certificate',
-  'Cipher',
-  'Decipher',
-];
+const MISSING = ['setEngine', 'Certificate', 'Cipher', 'Decipher'];
 
 /** `crypto[key]`: randomBytes under an old name, hidden from enumeration and, under
  * `--pending-deprecation`, deprecated (DEP0115) on first use, as Node's. */

@@ -13,6 +13,7 @@ const DEFERRED_FUNCTIONS = [
   ],
   ['internal/crypto_ecdh', ['createECDH']],
   ['internal/crypto_dh', ['createDiffieHellman', 'createDiffieHellmanGroup', 'getDiffieHellman']],
+  ['internal/crypto_prime', ['generatePrime', 'generatePrimeSync', 'checkPrime', 'checkPrimeSync']],
   [
     'internal/crypto_sign',
     [

@@ -14,6 +14,7 @@ import {
   JSONStringify,
   ObjectDefineProperty,
   PromiseCtor,
+  RangeErrorCtor,
   RegExpPrototypeExec,
   RegExpPrototypeTest,
   StringPrototypeToLowerCase,
@@ -47,7 +48,8 @@ export function keyOp(op, spec, a, b, c) {
   const out = JSONParse(cryptoKeyOp(op, JSONStringify(spec), a, b, c));
   if (out.error !== undefined) {
     const e = out.error;
-    throw opensslParts(makeNodeError(e.typeError ? TypeErrorCtor : ErrorCtor, e.code, e.message));
+    const Ctor = e.typeError ? TypeErrorCtor : e.rangeError ? RangeErrorCtor : ErrorCtor;
+    throw opensslParts(makeNodeError(Ctor, e.code, e.message));
   }
   return out;
 }
