@@ -41,6 +41,9 @@ pub enum KeyError {
     /// cancelled, as Node 22 reports it).
     #[error("error:07880109:common libcrypto routines::interrupted or cancelled")]
     PassphraseRequired,
+    /// An encrypted PKCS#8 DER key without a passphrase (Node checks this itself, before OpenSSL).
+    #[error("Passphrase required for encrypted key")]
+    MissingPassphrase,
     /// The passphrase does not decrypt the key.
     #[error("error:1C800064:Provider routines::bad decrypt")]
     BadDecrypt,
@@ -91,6 +94,7 @@ impl KeyError {
         match self {
             KeyError::Unsupported => "ERR_OSSL_UNSUPPORTED",
             KeyError::PassphraseRequired => "ERR_OSSL_CRYPTO_INTERRUPTED_OR_CANCELLED",
+            KeyError::MissingPassphrase => "ERR_MISSING_PASSPHRASE",
             KeyError::BadDecrypt => "ERR_OSSL_BAD_DECRYPT",
             KeyError::UnsupportedKeyType(_) => "ERR_FEATURE_UNAVAILABLE_ON_PLATFORM",
             KeyError::UnsupportedCurve(_) => "ERR_CRYPTO_INVALID_CURVE",
@@ -111,6 +115,7 @@ impl KeyError {
         matches!(
             self,
             KeyError::UnsupportedKeyType(_)
+                | KeyError::MissingPassphrase
                 | KeyError::UnsupportedCurve(_)
                 | KeyError::InvalidDigest(_)
                 | KeyError::InvalidArgument(_)

@@ -78,6 +78,9 @@ fn from_der(der: &[u8], kind: Option<&str>, pass: Option<&[u8]>) -> Result<Parse
         Some("pkcs8") if PrivateKeyInfo::from_der(der).is_ok() => {
             Ok(Parsed::Private(Private::from_pkcs8(der)?))
         }
+        Some("pkcs8") if pass.is_none() && EncryptedPrivateKeyInfo::from_der(der).is_ok() => {
+            Err(KeyError::MissingPassphrase)
+        }
         Some("pkcs8") => Ok(Parsed::Private(decrypt_pkcs8(der, pass)?)),
         Some("pkcs1") => match rsa_public(der) {
             Ok(key) => Ok(Parsed::Public(key)),
