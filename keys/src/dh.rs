@@ -184,16 +184,32 @@ fn pow(params: &BoxedMontyParams, base: &BoxedUint, exponent: &BoxedUint) -> Box
         .retrieve()
 }
 
+/// The number `bytes` hold, if it has at most MAX_BITS bits: a longer exponent or generator
+/// would hold the isolate for minutes in one native call (OpenSSL computes with any).
+fn bounded(bytes: &[u8], what: &str) -> Result<BoxedUint, KeyError> {
+    let n = number(bytes);
+    let bits = n.bit_width_vartime();
+    if bits > MAX_BITS {
+        return Err(KeyError::Coded(
+            "ERR_OUT_OF_RANGE",
+            format!(
+                "a Diffie-Hellman {what} of {bits} bits is past the {MAX_BITS} bits computed with here"
+            ),
+        ));
+    }
+    Ok(n)
+}
+
 /// `generateKeys()`: a key pair for `prime` and `generator`, keeping the private key given in
 /// `c` when there is one (only the public key is then computed).
 fn keys(spec: &Value, args: Args<'_>) -> Result<Value, KeyError> {
     let params = params(args.a)?;
     let private = if spec.get("keep") == Some(&Value::Bool(true)) {
-        number(args.c)
+        bounded(args.c, "private key")?
     } else {
         random_private(&params, spec.get("privateBits").and_then(Value::as_u64))
     };
-    let public = pow(&params, &number(args.b), &private);
+    let public = pow(&params, &bounded(args.b, "generator")?, &private);
     Ok(json!({ "private": b64(&unpadded(&private)), "public": b64(&unpadded(&public)) }))
 }
 
@@ -224,7 +240,7 @@ fn secret(prime: &[u8], private: &[u8], peer: &[u8]) -> Result<Value, KeyError> 
     if y.cmp_vartime(p.wrapping_sub(BoxedUint::one())).is_ge() {
         return Ok(json!({ "invalid": "Supplied key is too large" }));
     }
-    let shared = unpadded(&pow(&params, &y, &number(private)));
+    let shared = unpadded(&pow(&params, &y, &bounded(private, "private key")?));
     let width = prime.iter().skip_while(|&&b| b == 0).count();
     let mut out = vec![0; width.saturating_sub(shared.len())];
     out.extend_from_slice(&shared);
@@ -307,6 +323,33 @@ mod tests {
             let invalid = answer["invalid"].as_str().expect("refused");
             assert!(invalid.contains(message), "{invalid}");
         }
+    }
+
+    #[test]
+    fn an_exponent_or_generator_past_the_bound_is_refused() {
+        let prime = modp2();
+        let huge = vec![1u8; 2000];
+        let spec = json!({ "keep": true });
+        let long_private = Args {
+            a: &prime,
+            b: &[2],
+            c: &huge,
+            has_b: true,
+        };
+        let error = keys(&spec, long_private).expect_err("refused");
+        assert_eq!(error.code(), "ERR_OUT_OF_RANGE");
+        assert!(
+            error.to_string().contains("private key of 15993 bits"),
+            "{error}"
+        );
+        let long_generator = Args {
+            a: &prime,
+            b: &huge,
+            c: &[5],
+            has_b: true,
+        };
+        assert!(keys(&spec, long_generator).is_err());
+        assert!(secret(&prime, &huge, &[5]).is_err());
     }
 
     #[test]

@@ -98,7 +98,8 @@ function badGenerator() {
 function generatorBytes(generator) {
   if (typeof generator !== 'number') {
     const bytes = unpadded(generator);
-    if (bytes.length === 0 || (bytes.length === 1 && bytes[0] === 1)) throw badGenerator();
+    const length = TypedArrayPrototypeGetByteLength(bytes);
+    if (length === 0 || (length === 1 && bytes[0] === 1)) throw badGenerator();
     return bytes;
   }
   if (generator < 2) throw badGenerator();

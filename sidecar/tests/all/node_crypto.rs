@@ -345,6 +345,21 @@ async fn a_safe_prime_search_ends_at_the_timeout_and_a_huge_candidate_is_refused
 }
 
 #[tokio::test]
+async fn a_megabyte_dh_private_key_or_generator_is_refused_at_once() {
+    // Each would be one native exponentiation running for hours.
+    let code = "const c = require('crypto');
+        const p = c.getDiffieHellman('modp2').getPrime();
+        const tries = [
+          () => c.createDiffieHellman(p).setPrivateKey(Buffer.alloc(1 << 20, 1)).generateKeys(),
+          () => c.createDiffieHellman(p, Buffer.alloc(1 << 20, 1)).generateKeys(),
+          () => c.createDiffieHellman(p).setPrivateKey(Buffer.alloc(1 << 20, 1)).computeSecret(Buffer.from([5])),
+        ];
+        for (const t of tries) { try { t(); console.log('computed') } catch (e) { console.log(e.name, e.code) } }";
+    let out = ok(&run(&sidecar().await, node(code).timeout_ms(5_000)).await);
+    assert_eq!(out, "RangeError ERR_OUT_OF_RANGE\n".repeat(3));
+}
+
+#[tokio::test]
 async fn a_huge_dh_prime_search_ends_at_the_timeout_beside_a_calm_exec() {
     // A 10 000-bit safe prime takes hours: the search runs in slices, so the timeout ends it.
     let spec = node("require('crypto').createDiffieHellman(10000)").timeout_ms(1_000);
