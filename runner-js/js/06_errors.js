@@ -3,11 +3,13 @@
 
 import {
   ErrorCtor,
+  MathAbs,
   NumberIsInteger,
   ObjectDefineProperty,
   ObjectGetOwnPropertyDescriptor,
   ObjectGetPrototypeOf,
   RangeErrorCtor,
+  StringCtor,
   StringPrototypeIncludes,
   StringPrototypeSlice,
   StringPrototypeStartsWith,
@@ -119,11 +121,31 @@ export function makeInvalidArgValue(name, value, reason = 'is invalid') {
   );
 }
 
+// `1_000_000`: how Node's ERR_OUT_OF_RANGE prints a big integer.
+function addNumericalSeparator(val) {
+  let res = '';
+  let i = val.length;
+  const start = val[0] === '-' ? 1 : 0;
+  for (; i >= start + 4; i -= 3) res = `_${StringPrototypeSlice(val, i - 3, i)}${res}`;
+  return `${StringPrototypeSlice(val, 0, i)}${res}`;
+}
+
+/** Node's ERR_OUT_OF_RANGE: integers past 2^32 (and bigints) printed with separators. */
 export function makeOutOfRange(name, range, value) {
+  let received;
+  if (NumberIsInteger(value) && MathAbs(value) > 2 ** 32) {
+    received = addNumericalSeparator(StringCtor(value));
+  } else if (typeof value === 'bigint') {
+    received = StringCtor(value);
+    if (value > 2n ** 32n || value < -(2n ** 32n)) received = addNumericalSeparator(received);
+    received += 'n';
+  } else {
+    received = inspect(value);
+  }
   return makeNodeError(
     RangeErrorCtor,
     'ERR_OUT_OF_RANGE',
-    `The value of "${name}" is out of range. It must be ${range}. Received ${inspect(value)}`,
+    `The value of "${name}" is out of range. It must be ${range}. Received ${received}`,
   );
 }
 

@@ -3,6 +3,7 @@
 
 import {
   ArrayBufferIsView,
+  ArrayIsArray,
   BigIntCtor,
   bridgeWrite,
   NumberMAX_SAFE_INTEGER,
@@ -18,7 +19,13 @@ import {
   uncurryThis,
 } from './00_primordials.js';
 import { inspect } from './04_inspect.js';
-import { makeInvalidArgType, makeNodeError, makeOutOfRange, validateInteger } from './06_errors.js';
+import {
+  makeInvalidArgType,
+  makeInvalidArgValue,
+  makeNodeError,
+  makeOutOfRange,
+  validateInteger,
+} from './06_errors.js';
 import { toUint8View } from './07_encoding.js';
 import {
   wasiFdClose,
@@ -295,9 +302,55 @@ function fsBufferArgs(buffer, offsetOrOptions, length, position) {
   return { __proto__: null, view, offset, length, position };
 }
 
+/** Node 22's readSync arguments: `(buffer, offset, length, position)` or `(buffer[, options])`,
+ * checked in Node's order and words. */
+function fsReadArgs(argc, buffer, offsetOrOptions, length, position) {
+  if (!ArrayBufferIsView(buffer)) {
+    throw makeInvalidArgType('buffer', 'an instance of Buffer, TypedArray, or DataView', buffer);
+  }
+  const view = toUint8View(buffer);
+  const total = TypedArrayPrototypeGetLength(view);
+  let offset = offsetOrOptions;
+  if (argc <= 3 || typeof offsetOrOptions === 'object') {
+    const o = offsetOrOptions ?? {};
+    if (typeof o !== 'object' || ArrayIsArray(o)) {
+      throw makeInvalidArgType('options', 'object', offsetOrOptions);
+    }
+    offset = o.offset === undefined ? 0 : o.offset;
+    length = o.length === undefined ? total - offset : o.length;
+    position = o.position === undefined ? null : o.position;
+  }
+  if (offset === undefined || offset === null) offset = 0;
+  else validateInteger(offset, 'offset', 0, NumberMAX_SAFE_INTEGER);
+  length |= 0;
+  if (length !== 0) {
+    if (total === 0) {
+      throw makeInvalidArgValue('buffer', buffer, 'is empty and cannot be written');
+    }
+    if (length < 0) throw makeOutOfRange('length', '>= 0', length);
+    if (offset + length > total) throw makeOutOfRange('length', `<= ${total - offset}`, length);
+    fsPositionArg(position === undefined || position === null ? -1 : position, length);
+  }
+  return { __proto__: null, view, offset, length, position };
+}
+
+/** Node's validatePosition. */
+function fsPositionArg(position, length) {
+  if (typeof position === 'number') {
+    validateInteger(position, 'position', -1, NumberMAX_SAFE_INTEGER);
+  } else if (typeof position === 'bigint') {
+    const max = 2n ** 63n - 1n - BigIntCtor(length);
+    if (!(position >= -1n && position <= max)) {
+      throw makeOutOfRange('position', `>= -1 && <= ${max}`, position);
+    }
+  } else {
+    throw makeInvalidArgType('position', 'bigint or integer', position);
+  }
+}
+
 export function fsReadSync(fd, buffer, offsetOrOptions, length, position) {
   fsUserFd(fd);
-  const a = fsBufferArgs(buffer, offsetOrOptions, length, position);
+  const a = fsReadArgs(arguments.length, buffer, offsetOrOptions, length, position);
   if (a.length === 0) return 0;
   const pos = a.position;
   const data =

@@ -95,7 +95,12 @@ const fsChecksBeforeCallback = {
   __proto__: null,
   truncate: fsCheckLenArg,
   ftruncate: fsCheckLenArg,
+  read: fsCheckFdArg,
 };
+
+function fsCheckFdArg(args) {
+  validateInteger(args[0], 'fd', 0, 2147483647);
+}
 
 function fsCheckLenArg(args) {
   if (args.length > 1 && typeof args[1] !== 'function') {

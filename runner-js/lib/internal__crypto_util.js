@@ -9,12 +9,9 @@ import {
   DataViewPrototypeGetBuffer,
   DataViewPrototypeGetByteLength,
   DataViewPrototypeGetByteOffset,
-  MathAbs,
   NumberIsInteger,
   NumberIsNaN,
-  NumberPrototypeToString,
   ObjectSetPrototypeOf,
-  RangeErrorCtor,
   StringPrototypeIncludes,
   StringPrototypeSlice,
   StringPrototypeToLowerCase,
@@ -27,7 +24,7 @@ import {
 } from '../js/00_primordials.js';
 import { isAnyArrayBuffer } from '../js/01_helpers.js';
 import { inspect } from '../js/04_inspect.js';
-import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
+import { makeInvalidArgType, makeNodeError, makeOutOfRange } from '../js/06_errors.js';
 import { loadLazyBuiltin } from '../js/49_lazy.js';
 
 const cryptoDecode = bridge.cryptoDecode;
@@ -35,25 +32,7 @@ const cryptoEncode = bridge.cryptoEncode;
 
 /** Node's `ERR_OUT_OF_RANGE` (large integers printed with `_` separators, as Node). */
 export function outOfRange(name, range, value) {
-  let received;
-  if (NumberIsInteger(value) && MathAbs(value) > 2 ** 32) {
-    received = addNumericalSeparator(NumberPrototypeToString(value));
-  } else {
-    received = inspect(value);
-  }
-  return makeNodeError(
-    RangeErrorCtor,
-    'ERR_OUT_OF_RANGE',
-    `The value of "${name}" is out of range. It must be ${range}. Received ${received}`,
-  );
-}
-
-function addNumericalSeparator(text) {
-  let res = '';
-  let i = text.length;
-  const start = text[0] === '-' ? 1 : 0;
-  for (; i >= start + 4; i -= 3) res = `_${StringPrototypeSlice(text, i - 3, i)}${res}`;
-  return `${StringPrototypeSlice(text, 0, i)}${res}`;
+  return makeOutOfRange(name, range, value);
 }
 
 /** Node's `ERR_INVALID_ARG_VALUE`. */

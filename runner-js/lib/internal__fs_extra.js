@@ -38,6 +38,7 @@ import {
   fsSymlinkSync,
 } from '../js/45_fs_dirs.js';
 import { fsSetTimes } from '../js/46_fs.js';
+import { missingArgs } from './internal__web_errors.js';
 
 // ---- BigIntStats ----
 
@@ -251,6 +252,8 @@ export class Dir {
   #closed = false;
 
   constructor(path, entries) {
+    // Node's Dir takes a native handle first: without one it is ERR_MISSING_ARGS.
+    if (!path) throw missingArgs('handle');
     this.#path = path;
     this.#entries = entries;
   }

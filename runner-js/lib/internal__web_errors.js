@@ -10,10 +10,8 @@ import {
   ArrayPrototypePush,
   ArrayPrototypeSplice,
   ErrorCtor,
-  NumberIsInteger,
   ObjectDefineProperty,
   RangeErrorCtor,
-  StringCtor,
   StringPrototypeEndsWith,
   StringPrototypeIncludes,
   StringPrototypeSlice,
@@ -21,10 +19,10 @@ import {
   TypeErrorCtor,
 } from '../js/00_primordials.js';
 import { inspect } from '../js/04_inspect.js';
-import { makeNodeError } from '../js/06_errors.js';
+import { makeNodeError, makeOutOfRange } from '../js/06_errors.js';
 import { webPrimordials } from '../js/09_web_primordials.js';
 
-const { MathAbs, RegExpPrototypeExec, URIErrorCtor } = webPrimordials;
+const { RegExpPrototypeExec, URIErrorCtor } = webPrimordials;
 
 const kTypes = [
   'string',
@@ -126,31 +124,9 @@ export function invalidArgType(name, expected, actual) {
   );
 }
 
-function addNumericalSeparator(val) {
-  let res = '';
-  let i = val.length;
-  const start = val[0] === '-' ? 1 : 0;
-  for (; i >= start + 4; i -= 3) res = `_${StringPrototypeSlice(val, i - 3, i)}${res}`;
-  return `${StringPrototypeSlice(val, 0, i)}${res}`;
-}
-
 /** ERR_OUT_OF_RANGE, big integers printed with separators as Node does. */
 export function outOfRange(name, range, input) {
-  let received;
-  if (NumberIsInteger(input) && MathAbs(input) > 2 ** 32) {
-    received = addNumericalSeparator(StringCtor(input));
-  } else if (typeof input === 'bigint') {
-    received = StringCtor(input);
-    if (input > 2n ** 32n || input < -(2n ** 32n)) received = addNumericalSeparator(received);
-    received += 'n';
-  } else {
-    received = inspect(input);
-  }
-  return makeNodeError(
-    RangeErrorCtor,
-    'ERR_OUT_OF_RANGE',
-    `The value of "${name}" is out of range. It must be ${range}. Received ${received}`,
-  );
+  return makeOutOfRange(name, range, input);
 }
 
 /** ERR_INVALID_ARG_VALUE (a TypeError, or a RangeError when `Ctor` says so). */
