@@ -25,7 +25,14 @@ import { toUint8View } from './07_encoding.js';
 import { bytesToString, normalizeEncoding } from './25_stdin.js';
 import { loadLazyBuiltin } from './49_lazy.js';
 
+/** Node's getOptions: the encoding `options` names (checked), else `fallback`. */
 export function fsEncodingOf(options, fallback) {
+  const encoding = fsEncodingOption(options, fallback);
+  fsCheckEncoding(encoding);
+  return encoding;
+}
+
+function fsEncodingOption(options, fallback) {
   if (options === undefined || options === null) return fallback;
   if (typeof options === 'string') return options;
   if (typeof options === 'object') {

@@ -58,7 +58,7 @@ import {
   fsStatRaw,
   fsWriteAll,
 } from './41_fs_core.js';
-import { fsBytesIn, fsBytesOut, fsCheckEncoding, fsEncodingOf, fsFlagOf } from './42_fs_bytes.js';
+import { fsBytesIn, fsBytesOut, fsEncodingOf, fsFlagOf } from './42_fs_bytes.js';
 import { fsMakeStats } from './43_fs_stats.js';
 import { loadLazyBuiltin } from './49_lazy.js';
 
@@ -66,7 +66,6 @@ const FsBigIntAsUintN = BigInt.asUintN;
 
 export function fsReadFileSync(path, options) {
   const encoding = fsEncodingOf(options, undefined);
-  fsCheckEncoding(encoding);
   if (typeof path === 'number') {
     const data = fsCheck(fsReadFd(fsUserFd(path)), 'read');
     return fsBytesOut(data, encoding);

@@ -56,6 +56,12 @@ import {
 import { fsBytesOut, fsEncodingOf } from './42_fs_bytes.js';
 import { Dirent } from './43_fs_stats.js';
 
+/** A file name in `encoding`: as it is for UTF-8, else its UTF-8 bytes as a Buffer or decoded
+ * in that encoding (as Node hands back names). */
+function fsNameOut(name, encoding) {
+  return encoding === 'utf8' ? name : fsBytesOut(bridgeUtf8Encode(name), encoding);
+}
+
 export function fsReaddirSync(path, options) {
   path = fsPathArg(path);
   const encoding = fsEncodingOf(options, 'utf8');
@@ -69,7 +75,7 @@ export function fsReaddirSync(path, options) {
   for (let i = 0; i < list.length; i++) {
     const name = list[i][0];
     if (withFileTypes) ArrayPrototypePush(out, new Dirent(name, list[i][1], path));
-    else ArrayPrototypePush(out, encoding === 'buffer' ? fsBytesOut(bridgeUtf8Encode(name)) : name);
+    else ArrayPrototypePush(out, fsNameOut(name, encoding));
   }
   return out;
 }
@@ -239,17 +245,25 @@ export function fsRenameSync(oldPath, newPath) {
 }
 
 export function fsReadlinkSync(path, options) {
+  const encoding = fsEncodingOf(options, 'utf8');
   path = fsPathArg(path);
   const abs = fsAbs(path);
   fsCheck(fsLocateOrErr(abs), 'readlink', path);
   const r = fsCheck(wasiPathReadlink(fsLocatedFd(), fsRestBytes(abs)), 'readlink', path);
-  const encoding = fsEncodingOf(options, 'utf8');
-  return encoding === 'buffer' ? fsBytesOut(r) : bridgeUtf8Decode(r, false);
+  return fsBytesOut(r, encoding);
 }
 
-export function fsSymlinkSync(target, path) {
+export function fsSymlinkSync(target, path, type) {
   target = fsPathArg(target, 'target');
   path = fsPathArg(path);
+  // Node's stringToSymlinkType: only a string is looked at.
+  if (typeof type === 'string' && type !== 'dir' && type !== 'file' && type !== 'junction') {
+    throw makeNodeError(
+      ErrorCtor,
+      'ERR_FS_INVALID_SYMLINK_TYPE',
+      `Symlink type must be one of "dir", "file", or "junction". Received "${type}"`,
+    );
+  }
   const abs = fsAbs(path);
   fsInvalidate();
   fsCheck(fsLocateOrErr(abs), 'symlink', target, path);
@@ -315,15 +329,16 @@ function fsRealpathRaw(abs) {
 }
 
 export function fsRealpathSync(path, options) {
+  const encoding = fsEncodingOf(options, 'utf8');
   path = fsPathArg(path);
   const r = fsCheck(fsRealpathRaw(fsAbs(path)), 'realpath', path);
-  const encoding = fsEncodingOf(options, 'utf8');
-  return encoding === 'buffer' ? fsBytesOut(bridgeUtf8Encode(r)) : r;
+  return fsNameOut(r, encoding);
 }
 
 let nonPortableTemplateWarned = false;
 
-export function fsMkdtempSync(prefix) {
+export function fsMkdtempSync(prefix, options) {
+  const encoding = fsEncodingOf(options, 'utf8');
   prefix = fsPathArg(prefix, 'prefix');
   // Templates ending in X are handled differently across platforms (Node warns once).
   if (
@@ -348,7 +363,7 @@ export function fsMkdtempSync(prefix) {
     const r = wasiPathCreateDirectory(fsLocatedFd(), bridgeUtf8Encode(fsLocatedRest()));
     if (r === -FS_EEXIST) continue;
     fsCheck(r, 'mkdtemp', `${prefix}XXXXXX`);
-    return name;
+    return fsNameOut(name, encoding);
   }
   fsFail(FS_EEXIST, 'mkdtemp', `${prefix}XXXXXX`);
 }

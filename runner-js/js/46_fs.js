@@ -198,16 +198,16 @@ function fsTruncateAnySync(path, len) {
 }
 
 /**
- * True for a bad-argument error (`ERR_INVALID_ARG_TYPE`, `ERR_OUT_OF_RANGE`, ...): Node's
- * callback API throws those at once; only the operation's own failures (`ENOENT`, `ERR_FS_*`)
- * reach the callback.
+ * True for a bad-argument error (`ERR_INVALID_ARG_TYPE`, `ERR_OUT_OF_RANGE`, ..., a bad symlink
+ * type): Node's callback API throws those at once; only the operation's own failures (`ENOENT`,
+ * other `ERR_FS_*`) reach the callback.
  */
 function isArgumentError(e) {
   const code = e?.code;
   return (
     typeof code === 'string' &&
     StringPrototypeStartsWith(code, 'ERR_') &&
-    !StringPrototypeStartsWith(code, 'ERR_FS_')
+    (!StringPrototypeStartsWith(code, 'ERR_FS_') || code === 'ERR_FS_INVALID_SYMLINK_TYPE')
   );
 }
 

@@ -25,6 +25,7 @@ import { makeInvalidArgType, makeNodeError, validateFunction } from '../js/06_er
 import { nextTick } from '../js/21_ticks.js';
 import { emitWarning } from '../js/23_warnings.js';
 import { fsPathArg } from '../js/41_fs_core.js';
+import { fsCheckEncoding } from '../js/42_fs_bytes.js';
 import { cjsBuiltin } from '../js/51_cjs_builtins.js';
 import { Buffer } from './buffer.js';
 import { validateInteger } from './internal__buffer.js';
@@ -42,10 +43,15 @@ const kDefaultReadHwm = 64 * 1024;
  * `options` as Node takes them: undefined, an encoding name, or an object whose enumerable
  * properties, inherited ones too, are copied.
  */
+/** Node's copyObject(getOptions(options)): a copy, its encoding checked. */
 function streamOptions(options) {
   if (options === undefined || options === null) return {};
-  if (typeof options === 'string') return { encoding: options };
+  if (typeof options === 'string') {
+    fsCheckEncoding(options);
+    return { encoding: options };
+  }
   if (typeof options !== 'object') throw makeInvalidArgType('options', 'string or Object', options);
+  fsCheckEncoding(options.encoding);
   const copy = {};
   for (const key in options) copy[key] = options[key];
   return copy;
