@@ -144,14 +144,16 @@ fn generate(
     if add.bit_width_vartime() > bits {
         return Err(out_of_range("invalid options.add"));
     }
+    // Node compares only a `rem` given; OpenSSL's default is 3 for a safe prime, else 1.
     let rem = if rem.is_empty() {
         BoxedUint::from(if safe { 3u64 } else { 1u64 })
     } else {
-        BoxedUint::from_be_slice_vartime(rem)
+        let rem = BoxedUint::from_be_slice_vartime(rem);
+        if add.cmp_vartime(&rem).is_le() {
+            return Err(out_of_range("invalid options.rem"));
+        }
+        rem
     };
-    if add.cmp_vartime(&rem).is_le() {
-        return Err(out_of_range("invalid options.rem"));
-    }
     Ok(stepped(bits, safe, &add, &rem, deadline))
 }
 

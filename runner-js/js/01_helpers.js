@@ -96,7 +96,7 @@ export function valueKinds(v) {
   return typeof bridgeValueKinds === 'function' ? bridgeValueKinds(v) : 0;
 }
 
-export const SHARED_ARRAY_BUFFER_KIND = 1 << 11;
+const SHARED_ARRAY_BUFFER_KIND = 1 << 11;
 
 // SharedArrayBuffer joins the global object only when an exec starts (the snapshot has none), so
 // no getter of it can be captured here: V8's own check tells one apart.

@@ -14,6 +14,7 @@ import {
   TypedArrayPrototypeGetBuffer,
   TypedArrayPrototypeGetByteLength,
   TypedArrayPrototypeGetByteOffset,
+  TypedArrayPrototypeGetLength,
   TypedArrayPrototypeSlice,
   TypeErrorCtor,
   Uint8ArrayCtor,
@@ -49,9 +50,17 @@ export function fsFlagOf(options, fallback) {
   return fallback;
 }
 
+// The encodings the runner's own byte codecs (25_stdin.js) lack (utf16le/ucs2, base64url) go
+// through the buffer builtin's, loaded on their first use.
+function fsWideEncoding(encoding) {
+  const internal = loadLazyBuiltin('internal/buffer');
+  const id = internal.encodingIdOf(`${encoding}`);
+  return id === -1 ? undefined : { __proto__: null, internal, id };
+}
+
 export function fsCheckEncoding(encoding) {
   if (encoding === null || encoding === undefined || encoding === 'buffer') return;
-  if (normalizeEncoding(encoding) === undefined) {
+  if (normalizeEncoding(encoding) === undefined && fsWideEncoding(encoding) === undefined) {
     throw makeNodeError(
       TypeErrorCtor,
       'ERR_INVALID_ARG_VALUE',
@@ -66,6 +75,12 @@ export function fsBytesOut(bytes, encoding) {
   if (encoding === null || encoding === undefined || encoding === 'buffer') {
     ObjectSetPrototypeOf(bytes, loadLazyBuiltin('buffer').Buffer.prototype);
     return bytes;
+  }
+  if (normalizeEncoding(encoding) === undefined) {
+    const wide = fsWideEncoding(encoding);
+    if (wide !== undefined) {
+      return wide.internal.sliceString(bytes, 0, TypedArrayPrototypeGetLength(bytes), wide.id);
+    }
   }
   return bytesToString(bytes, encoding);
 }
@@ -117,6 +132,8 @@ function fsBase64Bytes(str) {
 export function fsBytesIn(data, encoding, name = 'data') {
   if (typeof data === 'string') {
     const enc = encoding === undefined || encoding === null ? 'utf8' : normalizeEncoding(encoding);
+    const wide = enc === undefined ? fsWideEncoding(encoding) : undefined;
+    if (wide !== undefined) return wide.internal.fromString(data, encoding);
     if (enc === 'utf8' || enc === undefined) return bridgeUtf8Encode(data);
     if (enc === 'latin1' || enc === 'binary') return fsLatin1Bytes(data, 0xff);
     if (enc === 'ascii') return fsLatin1Bytes(data, 0xff);

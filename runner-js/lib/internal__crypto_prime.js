@@ -89,7 +89,7 @@ export function generatePrime(size, options, callback) {
   validateFunction(callback, 'callback');
   const job = primeJob(size, options);
   // Bad options throw here, as Node's job constructor throws them.
-  keyOp('primeGenerate', { bits: size, check: true }, job.add, job.rem);
+  keyOp('primeGenerate', { bits: size, safe: job.spec.safe, check: true }, job.add, job.rem);
   const next = () => {
     let found;
     try {
@@ -104,8 +104,8 @@ export function generatePrime(size, options, callback) {
   setImmediate(next);
 }
 
-/** The candidate's bytes and Node's checks of the options. */
-function checkJob(candidate, options) {
+/** The candidate's bytes (a bigint or any bytes, else Node's ERR_INVALID_ARG_TYPE). */
+function checkJob(candidate) {
   if (
     typeof candidate !== 'bigint' &&
     !isAnyArrayBuffer(candidate) &&
