@@ -27,8 +27,9 @@ const MODULUS_TOO_SMALL: u32 = 0x80;
 const MODULUS_TOO_LARGE: u32 = 0x100;
 
 /// Runs DH operation `op`: `dhGroup` ({name}), `dhPrime` ({bits, generator, budgetMs}),
-/// `dhCheck` (a = prime, b = generator), `dhKeys` ({privateBits?}; a = prime, b = generator,
-/// c = a private key to keep, if any) or `dhSecret` (a = prime, b = private key, c = peer key).
+/// `dhCheck` (a = prime, b = generator), `dhKeys` ({privateBits?, keep?}; a = prime,
+/// b = generator, c = the private key kept when `keep`) or `dhSecret` (a = prime, b = private
+/// key, c = peer key).
 pub(crate) fn run(op: &str, spec: &Value, args: Args<'_>) -> Result<Value, KeyError> {
     match op {
         "dhGroup" => group(text(spec, "name").unwrap_or_default()),

@@ -22,7 +22,11 @@ export const NODE_VERSION = 'v20.20.2';
 /** An error as Node's C++ throws one (ThrowCryptoError and friends): a plain error with an
  * enumerable `code`, whose string form and stack header carry no [code]. */
 export function makeNativeError(Ctor, code, message) {
-  const err = new Ctor(message);
+  return withCode(new Ctor(message), code);
+}
+
+/** `err` with an enumerable, writable `code`, as Node sets it. */
+function withCode(err, code) {
   ObjectDefineProperty(err, 'code', {
     __proto__: null,
     value: code,
@@ -44,13 +48,7 @@ export function makeNodeError(Ctor, code, message) {
   });
   err.stack; // eslint-disable-line no-unused-expressions -- materializes the stack with the name
   delete err.name;
-  ObjectDefineProperty(err, 'code', {
-    __proto__: null,
-    value: code,
-    configurable: true,
-    writable: true,
-    enumerable: true,
-  });
+  withCode(err, code);
   // As Node's error classes: `String(err)` is `TypeError [CODE]: message`.
   ObjectDefineProperty(err, 'toString', {
     __proto__: null,

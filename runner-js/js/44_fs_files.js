@@ -311,7 +311,7 @@ function fsReadArgs(argc, buffer, offsetOrOptions, length, position) {
   const total = TypedArrayPrototypeGetLength(view);
   let offset = offsetOrOptions;
   if (argc <= 3 || typeof offsetOrOptions === 'object') {
-    const o = offsetOrOptions ?? {};
+    const o = offsetOrOptions ?? { __proto__: null };
     if (typeof o !== 'object' || ArrayIsArray(o)) {
       throw makeInvalidArgType('options', 'object', offsetOrOptions);
     }
@@ -353,7 +353,7 @@ export function fsReadSync(fd, buffer, offsetOrOptions, length, position) {
   if (a.length === 0) return 0;
   const pos = a.position;
   const data =
-    typeof pos === 'bigint' || (typeof pos === 'number' && pos >= 0)
+    (typeof pos === 'bigint' && pos >= 0n) || (typeof pos === 'number' && pos >= 0)
       ? wasiFdPread(fd, a.length, FsBigIntAsUintN(64, BigIntCtor(pos)))
       : wasiFdRead(fd, a.length);
   fsCheck(data, 'read');

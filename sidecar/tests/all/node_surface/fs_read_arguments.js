@@ -20,6 +20,12 @@ show('null options', (b) => fs.readSync(fd, b, null));
 show('no options', (b) => fs.readSync(fd, b));
 show('bigint position', (b) => fs.readSync(fd, b, 0, 4, 1n));
 show('position -1', (b) => fs.readSync(fd, b, { position: -1 }));
+show('position -1n reads on', (b) => {
+  const fresh = fs.openSync('read-args.txt', 'r');
+  const n = fs.readSync(fresh, b, 0, 2, -1n) + fs.readSync(fresh, b, 2, 2, -1n);
+  fs.closeSync(fresh);
+  return n;
+});
 show('String object options', (b) => fs.readSync(fd, b, new String('4444')));
 show('length 0', (b) => fs.readSync(fd, b, 0, 0, 0));
 for (const options of [false, true, Infinity, 42n, 'amString', [], () => {}, '4444', [4, 4, 4, 4]]) {
