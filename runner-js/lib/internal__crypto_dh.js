@@ -22,12 +22,7 @@ import { isAnyArrayBuffer } from '../js/01_helpers.js';
 import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
 import { normalizeEncoding } from './internal__buffer.js';
 import { keyOp, opBytes } from './internal__crypto_pkey.js';
-import {
-  arrayBufferOrView,
-  bytesString,
-  toBuffer,
-  validateInt32,
-} from './internal__crypto_util.js';
+import { arrayBufferOrView, encodeBytes, validateInt32 } from './internal__crypto_util.js';
 
 const DH_GENERATOR = 2;
 const PRIME_SLICE_MS = 20;
@@ -71,10 +66,9 @@ function unpadded(bytes) {
   return TypedArrayPrototypeSlice(TypedArrayPrototypeSubarray(bytes, start));
 }
 
-/** Node's encode: a Buffer, or a string in `encoding` (unless 'buffer'). */
+/** Node's encode of a number the object keeps: a Buffer gets a copy of it. */
 function encoded(bytes, encoding) {
-  if (encoding && encoding !== 'buffer') return bytesString(bytes, encoding);
-  return toBuffer(TypedArrayPrototypeSlice(bytes));
+  return encodeBytes(TypedArrayPrototypeSlice(bytes), encoding);
 }
 
 /** A safe prime of `bits` bits for `generator`, searched for a slice at a time. */

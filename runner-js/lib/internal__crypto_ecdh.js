@@ -20,9 +20,8 @@ import { ecCurve, ecSec1Private, ecSpki, encodePoint, fieldBytes } from './inter
 import { keyOp, opBytes } from './internal__crypto_pkey.js';
 import {
   arrayBufferOrView,
-  bytesString,
+  encodeBytes,
   stringBytes,
-  toBuffer,
   validateString,
 } from './internal__crypto_util.js';
 
@@ -49,12 +48,6 @@ function formatOf(format) {
     'ERR_CRYPTO_ECDH_INVALID_FORMAT',
     `Invalid ECDH format: ${format}`,
   );
-}
-
-/** Node's encode: a Buffer, or a string in `encoding` (unless 'buffer'). */
-function encoded(bytes, encoding) {
-  if (encoding && encoding !== 'buffer') return bytesString(bytes, encoding);
-  return toBuffer(bytes);
 }
 
 /** The (x, y) of a point (any SEC1 form) on `curve`, checked; undefined when it is not one. */
@@ -134,20 +127,20 @@ ECDH.prototype.computeSecret = function computeSecret(key, inEnc, outEnc) {
     );
   }
   const secret = keyOp('dh', {}, s.private, ecSpki(s.curve, point)).secret;
-  return encoded(opBytes(secret), outEnc);
+  return encodeBytes(opBytes(secret), outEnc);
 };
 
 ECDH.prototype.getPublicKey = function getPublicKey(encoding, format) {
   const s = state(this);
   const f = formatOf(format);
   if (s.public === undefined) throw failed('Failed to get ECDH public key');
-  return encoded(encodePoint(s.public.x, s.public.y, f), encoding);
+  return encodeBytes(encodePoint(s.public.x, s.public.y, f), encoding);
 };
 
 ECDH.prototype.getPrivateKey = function getPrivateKey(encoding) {
   const s = state(this);
   if (s.scalar === undefined) throw failed('Failed to get ECDH private key');
-  return encoded(unpadded(s.scalar), encoding);
+  return encodeBytes(unpadded(s.scalar), encoding);
 };
 
 ECDH.prototype.setPrivateKey = function setPrivateKey(key, encoding) {
@@ -185,7 +178,7 @@ ECDH.convertKey = function convertKey(key, curve, inEnc, outEnc, format) {
   const f = formatOf(format);
   const point = pointOf(name, bytes);
   if (point === undefined) throw failed('Failed to convert Buffer to EC_POINT');
-  return encoded(encodePoint(point.x, point.y, f), outEnc);
+  return encodeBytes(encodePoint(point.x, point.y, f), outEnc);
 };
 
 ObjectDefineProperty(ECDH, 'name', { __proto__: null, value: 'ECDH' });

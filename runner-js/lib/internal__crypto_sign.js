@@ -21,6 +21,7 @@ import { keyObjectOf, keyOp, opBytes } from './internal__crypto_pkey.js';
 import {
   arrayBufferOrView,
   bytesString,
+  encodeBytes,
   invalidArgValue,
   validateObject,
   validateString,
@@ -168,7 +169,7 @@ Sign.prototype.sign = function signData(privateKey, outputEncoding) {
     throw makeNodeError(ErrorCtor, 'ERR_CRYPTO_SIGN_KEY_REQUIRED', 'No key provided to sign');
   }
   const sig = signBytes(this._algorithm, joined(this._chunks), privateKey);
-  return outputEncoding && outputEncoding !== 'buffer' ? bytesString(sig, outputEncoding) : sig;
+  return encodeBytes(sig, outputEncoding);
 };
 
 /** `crypto.Verify` (`createVerify`). */

@@ -165,6 +165,13 @@ export function toBuffer(u8) {
   return u8;
 }
 
+/** Node's `encode` for crypto results: a string in `encoding`, else (none, or 'buffer') `bytes`
+ * as a Buffer. */
+export function encodeBytes(bytes, encoding) {
+  if (encoding && encoding !== 'buffer') return bytesString(bytes, encoding);
+  return toBuffer(bytes);
+}
+
 /** `Buffer.allocUnsafe(n)` (zero-filled: the allocator gives zeroed memory anyway). */
 export function allocBuffer(n) {
   return toBuffer(new Uint8ArrayCtor(n));
