@@ -1,16 +1,22 @@
 // lib/os.js: the `os` builtin, a fixed, sandbox-true view of the machine a guest runs on: Linux
 // x86_64, one CPU (a guest runs on one thread), memory = the guest's heap budget (V8's heap
-// limit; free = limit - used), no network interfaces, load 0, hostname `agentos`, the user root
+// limit; free = limit - used), only the loopback interface, load 0, hostname `agentos`, the user root
 // (uid/gid 0, as fs.stat reports files), home/tmp from the exec's environment (HOME, TMPDIR) as
 // Node reads them.
 
 import {
   bridgeHeapStatistics,
+  ErrorCtor,
   ObjectDefineProperties,
   StringPrototypeEndsWith,
   StringPrototypeSlice,
+  SymbolToPrimitive,
 } from '../js/00_primordials.js';
+import { makeNodeError, validateInteger } from '../js/06_errors.js';
 import { msSinceStart, processObject } from '../js/20_exit.js';
+import { PROCESS_PID } from '../js/23_warnings.js';
+import { Buffer } from './buffer.js';
+import { normalizeEncoding } from './internal__buffer.js';
 import { osConstants } from './internal__os_constants.js';
 
 export const EOL = '\n';
@@ -107,26 +113,75 @@ function MathFloorMs(ms) {
   return ms - (ms % 1);
 }
 
+// The guest's network: its own IPv4 loopback (servers it starts are reachable there), as Linux
+// lists `lo`; the host's interfaces are not visible, and no IPv6 is offered.
 export function networkInterfaces() {
-  return {};
+  return {
+    lo: [
+      {
+        address: '127.0.0.1',
+        netmask: '255.0.0.0',
+        family: 'IPv4',
+        mac: '00:00:00:00:00:00',
+        internal: true,
+        cidr: '127.0.0.1/8',
+      },
+    ],
+  };
 }
 
+// Node reads `options.encoding` (a getter's error propagates): 'buffer' gives Buffers, another
+// encoding re-encodes the UTF-8 strings. The login shell is $SHELL, else the sandbox's /bin/sh.
 export function userInfo(options = undefined) {
-  const info = {
+  const encoding = options !== null && typeof options === 'object' ? options.encoding : undefined;
+  const enc = encoding === 'buffer' ? 'buffer' : (normalizeEncoding(encoding) ?? 'utf8');
+  const out = (text) =>
+    enc === 'buffer' ? Buffer.from(text) : enc === 'utf8' ? text : Buffer.from(text).toString(enc);
+  return {
     uid: 0,
     gid: 0,
-    username: 'root',
-    homedir: homedir(),
-    shell: env('SHELL') ?? null,
+    username: out('root'),
+    homedir: out(homedir()),
+    shell: out(env('SHELL') ?? '/bin/sh'),
   };
-  return info;
 }
 
-export function getPriority() {
-  return 0;
+// The guest's scheduling priority: a value it may set and read back for itself (pid 0 or its
+// own pid), as a process may lower or raise its own niceness; other pids are not visible here.
+let priority = 0;
+
+function checkPid(pid, syscall) {
+  validateInteger(pid, 'pid', -2147483648, 2147483647);
+  if (pid !== 0 && pid !== PROCESS_PID) {
+    const info = { errno: -3, code: 'ESRCH', message: 'no such process', syscall };
+    const err = makeNodeError(
+      ErrorCtor,
+      'ERR_SYSTEM_ERROR',
+      `A system error occurred: ${syscall} returned ESRCH (no such process)`,
+    );
+    err.name = 'SystemError';
+    err.info = info;
+    err.errno = info.errno;
+    err.syscall = syscall;
+    throw err;
+  }
 }
 
-export function setPriority() {}
+export function getPriority(pid = undefined) {
+  if (pid !== undefined) checkPid(pid, 'uv_os_getpriority');
+  return priority;
+}
+
+export function setPriority(pid, value = undefined) {
+  if (value === undefined) {
+    value = pid;
+    pid = 0;
+  }
+  validateInteger(pid, 'pid', -2147483648, 2147483647);
+  validateInteger(value, 'priority', -20, 19);
+  checkPid(pid, 'uv_os_setpriority');
+  priority = value;
+}
 
 export const moduleExports = {
   arch,
@@ -150,6 +205,25 @@ export const moduleExports = {
   version,
   machine,
 };
+// As Node: the functions that read one value convert to it (`${os.hostname}`, `+os.totalmem`).
+for (const fn of [
+  arch,
+  availableParallelism,
+  endianness,
+  freemem,
+  homedir,
+  hostname,
+  machine,
+  platform,
+  release,
+  tmpdir,
+  totalmem,
+  type,
+  uptime,
+  version,
+]) {
+  fn[SymbolToPrimitive] = () => fn();
+}
 // As Node: EOL and devNull read-only, constants not configurable.
 ObjectDefineProperties(moduleExports, {
   constants: { __proto__: null, configurable: false, enumerable: true, value: constants },
