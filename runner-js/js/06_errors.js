@@ -10,6 +10,7 @@ import {
   ObjectGetPrototypeOf,
   RangeErrorCtor,
   StringCtor,
+  StringPrototypeEndsWith,
   StringPrototypeIncludes,
   StringPrototypeSlice,
   StringPrototypeStartsWith,
@@ -98,11 +99,14 @@ export function makeAbortError(signal) {
 }
 
 export function makeInvalidArgType(name, expected, value) {
-  const what = StringPrototypeIncludes(name, '.') ? 'property' : 'argument';
+  // As Node: `The last argument must be ...` for a name that says what it is.
+  const subject = StringPrototypeEndsWith(name, ' argument')
+    ? name
+    : `"${name}" ${StringPrototypeIncludes(name, '.') ? 'property' : 'argument'}`;
   return makeNodeError(
     TypeErrorCtor,
     'ERR_INVALID_ARG_TYPE',
-    `The "${name}" ${what} must be ${StringPrototypeStartsWith(expected, 'an instance') || StringPrototypeStartsWith(expected, 'a ') || StringPrototypeStartsWith(expected, 'one of ') ? '' : 'of type '}${expected}.${describeReceived(value)}`,
+    `The ${subject} must be ${StringPrototypeStartsWith(expected, 'an instance') || StringPrototypeStartsWith(expected, 'a ') || StringPrototypeStartsWith(expected, 'one of ') ? '' : 'of type '}${expected}.${describeReceived(value)}`,
   );
 }
 

@@ -6,14 +6,17 @@ import {
   ArrayPrototypePop,
   bridgeCallSites,
   ErrorCtor,
+  FunctionPrototypeBind,
   NumberIsInteger,
   ObjectAssign,
+  ObjectDefineProperties,
   ObjectDefineProperty,
+  ObjectGetOwnPropertyDescriptors,
   ObjectGetPrototypeOf,
   ObjectKeys,
   ObjectSetPrototypeOf,
+  ObjectValues,
   PromiseCtor,
-  PromisePrototypeThen,
   ReflectApply,
   RegExpCtor,
   RegExpPrototypeSymbolReplace,
@@ -76,28 +79,40 @@ function utilPromisify(original) {
 }
 ObjectDefineProperty(utilPromisify, 'custom', { __proto__: null, value: kUtilPromisifyCustom });
 
+function callbackifyOnRejected(reason, cb) {
+  // A falsy rejection reason becomes an error carrying it, so that the callback can tell it
+  // from success.
+  if (!reason) {
+    const err = makeNodeError(
+      ErrorCtor,
+      'ERR_FALSY_VALUE_REJECTION',
+      'Promise was rejected with falsy value',
+    );
+    nodeSet(err, 'reason', reason);
+    reason = err;
+  }
+  return cb(reason);
+}
+
+// As Node's: the original's result is used as a thenable (`.then` looked up on it), the callback
+// runs bound to `this` on a later tick, and `length`/`name` are carried over (+1, +'Callbackified').
 function utilCallbackify(original) {
   validateFunction(original, 'original');
   function callbackified(...args) {
-    const cb = ArrayPrototypePop(args);
-    validateFunction(cb, 'last argument');
-    PromisePrototypeThen(
-      ReflectApply(original, this, args),
+    const maybeCb = ArrayPrototypePop(args);
+    validateFunction(maybeCb, 'last argument');
+    const cb = FunctionPrototypeBind(maybeCb, this);
+    ReflectApply(original, this, args).then(
       (ret) => nextTick(cb, null, ret),
-      (rej) => {
-        if (!rej) {
-          const err = makeNodeError(
-            ErrorCtor,
-            'ERR_FALSY_VALUE_REJECTION',
-            'Promise was rejected with falsy value',
-          );
-          nodeSet(err, 'reason', rej);
-          rej = err;
-        }
-        nextTick(cb, rej);
-      },
+      (rej) => nextTick(callbackifyOnRejected, rej, cb),
     );
   }
+  const descriptors = ObjectGetOwnPropertyDescriptors(original);
+  if (typeof descriptors.length.value === 'number') descriptors.length.value++;
+  if (typeof descriptors.name.value === 'string') descriptors.name.value += 'Callbackified';
+  const values = ObjectValues(descriptors);
+  for (let i = 0; i < values.length; i++) ObjectSetPrototypeOf(values[i], null);
+  ObjectDefineProperties(callbackified, descriptors);
   return callbackified;
 }
 
