@@ -16,6 +16,14 @@ import { internalNextTick, runGuest } from './21_ticks.js';
 let warnedOnce = false;
 let printWarnings = true;
 export const PROCESS_PID = 1;
+// Where a warning's text goes: stderr, through `console.error` once the console exists (as
+// Node's default 'warning' handler writes it, so a replaced `process.stderr.write` sees it).
+let writeWarning = (text) => bridgeWrite(2, `${text}\n`);
+
+/** Sets how a warning's text (no trailing newline) is written. */
+export function setWarningWriter(write) {
+  writeWarning = write;
+}
 
 // Node's process.emitWarning(warning[, type[, code]][, ctor]) and (warning, { type, code,
 // detail, ctor }): arguments checked, a string made into an Error named `type`.
@@ -86,16 +94,18 @@ export function emitWarning(warning, type = undefined, code = undefined) {
   }
   if (name === 'DeprecationWarning' && processObject.noDeprecation) return;
   if (name === 'DeprecationWarning' && processObject.throwDeprecation) throw warning;
+  // Node's own handler is the first 'warning' listener: the text is out before a guest's run.
   internalNextTick(() => {
-    if (processListenerCount('warning') > 0) runGuest(processEmit, undefined, ['warning', warning]);
-    if (!printWarnings) return;
-    let text = `(node:${PROCESS_PID}) ${code !== undefined ? `[${code}] ` : ''}${name}: ${message}\n`;
-    if (!warnedOnce) {
-      warnedOnce = true;
-      const flag = name === 'DeprecationWarning' ? '--trace-deprecation' : '--trace-warnings';
-      text += `(Use \`node ${flag} ...\` to show where the warning was created)\n`;
+    if (printWarnings) {
+      let text = `(node:${PROCESS_PID}) ${code !== undefined ? `[${code}] ` : ''}${name}: ${message}`;
+      if (!warnedOnce) {
+        warnedOnce = true;
+        const flag = name === 'DeprecationWarning' ? '--trace-deprecation' : '--trace-warnings';
+        text += `\n(Use \`node ${flag} ...\` to show where the warning was created)`;
+      }
+      runGuest(writeWarning, undefined, [text]);
     }
-    bridgeWrite(2, text);
+    if (processListenerCount('warning') > 0) runGuest(processEmit, undefined, ['warning', warning]);
   }, undefined);
 }
 ObjectDefineProperty(processEmitWarning, 'name', { __proto__: null, value: 'emitWarning' });

@@ -22,7 +22,7 @@ import {
 import { splitLines } from './01_helpers.js';
 import { inspect } from './04_inspect.js';
 import { formatWithOptions } from './05_format.js';
-import { emitWarning } from './23_warnings.js';
+import { emitWarning, setWarningWriter } from './23_warnings.js';
 import { hijackedStdio } from './26_process.js';
 import { defineLazyProperty, loadLazyBuiltin } from './49_lazy.js';
 
@@ -49,6 +49,8 @@ export function consoleWrite(fd, text) {
   if (stream === undefined) bridgeWrite(fd, line);
   else ReflectApply(stream.write, stream, [line]);
 }
+
+setWarningWriter((text) => consoleWrite(2, text));
 
 export function formatLog(args) {
   return formatWithOptions(undefined, args);
