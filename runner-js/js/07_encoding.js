@@ -13,7 +13,6 @@ import {
   StringPrototypeCodePointAt,
   StringPrototypeSlice,
   StringPrototypeToLowerCase,
-  StringPrototypeTrim,
   SymbolToStringTag,
   TypedArrayPrototypeGetBuffer,
   TypedArrayPrototypeGetByteLength,
@@ -92,8 +91,19 @@ function incompleteUtf8Tail(bytes) {
   return 0;
 }
 
+// The Encoding standard strips ASCII whitespace only (TAB, LF, FF, CR, SPACE): a label with a
+// NUL, a vertical tab, a no-break space or a line separator around it names no encoding.
+function trimAsciiWhitespace(text) {
+  const ascii = (c) => c === 9 || c === 10 || c === 12 || c === 13 || c === 32;
+  let start = 0;
+  let end = text.length;
+  while (start < end && ascii(StringPrototypeCharCodeAt(text, start))) start++;
+  while (end > start && ascii(StringPrototypeCharCodeAt(text, end - 1))) end--;
+  return StringPrototypeSlice(text, start, end);
+}
+
 function normalizeEncodingLabel(label) {
-  const l = StringPrototypeToLowerCase(StringPrototypeTrim(StringCtor(label)));
+  const l = StringPrototypeToLowerCase(trimAsciiWhitespace(StringCtor(label)));
   if (
     l === 'utf-8' ||
     l === 'utf8' ||
