@@ -274,6 +274,9 @@ export const bridgeHeapStatistics = bridge.heapStatistics;
 export const bridgeThreadCpuMicros = bridge.threadCpuMicros;
 export const bridgeValueKinds = bridge.valueKinds;
 export const bridgeProxyParts = bridge.proxyParts;
+// V8's record of an object's constructor name (absent in the JS unit tests' bridge double).
+export const bridgeConstructorName =
+  typeof bridge.constructorName === 'function' ? bridge.constructorName : () => undefined;
 export const bridgeCallSites = bridge.callSites;
 export const bridgeGc = typeof bridge.gc === 'function' ? bridge.gc : () => {};
 // V8's continuation-preserved data (absent under Node's unit tests: then no context is carried).

@@ -13,6 +13,7 @@ import {
   ArrayPrototypeSort,
   AsyncFunctionPrototype,
   AsyncGeneratorFunctionPrototype,
+  bridgeConstructorName,
   bridgePromiseState,
   DatePrototypeGetTime,
   DatePrototypeToISOString,
@@ -192,6 +193,13 @@ function indentLines(str, n) {
   return ArrayPrototypeJoin(lines, `\n${StringPrototypeRepeat(' ', n)}`);
 }
 
+// What Node calls a null-prototype object: the constructor V8 recorded (`[Foo: null prototype]`).
+function nullProtoName(constructor, value) {
+  if (constructor !== null) return '';
+  const name = bridgeConstructorName(value);
+  return typeof name === 'string' && name !== '' ? name : 'Object';
+}
+
 function formatRaw(ctx, value, recurseTimes, typedArray) {
   let keys;
   const constructor = getConstructorName(value, ctx, recurseTimes);
@@ -294,10 +302,7 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
       base = getBoxedBase(value, ctx, keys, constructor, tag);
       if (keys.length === 0) return base;
     } else {
-      const prefix =
-        constructor === null
-          ? getPrefix(null, tag, tag === 'Object' ? 'Object' : 'Object')
-          : getPrefix(constructor, tag, '');
+      const prefix = getPrefix(constructor, tag, nullProtoName(constructor, value));
       if (keys.length === 0) return `${prefix}{}`;
       braces[0] = `${prefix}{`;
     }
@@ -305,7 +310,7 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
 
   if (recurseTimes > ctx.depth && ctx.depth !== null) {
     let name = StringPrototypeSlice(
-      getPrefix(constructor, tag, constructor === null ? 'Object' : ''),
+      getPrefix(constructor, tag, nullProtoName(constructor, value)),
       0,
       -1,
     );

@@ -1,8 +1,9 @@
 //! Natives of the Node surface that JavaScript cannot compute: V8's heap statistics
 //! (`process.memoryUsage`, `v8.getHeapStatistics`), the guest thread's CPU time
-//! (`process.cpuUsage`), V8's brand checks (`util.types.isProxy`, `isArgumentsObject`, ...) and a
-//! promise's state (`util.inspect`), the current stack's frames (`util.getCallSites`), and V8's
-//! continuation-preserved data, which follows promise jobs (`AsyncLocalStorage`).
+//! (`process.cpuUsage`), V8's brand checks (`util.types.isProxy`, `isArgumentsObject`, ...), a
+//! promise's state and a constructor's name (`util.inspect`), the current stack's frames
+//! (`util.getCallSites`), and V8's continuation-preserved data, which follows promise jobs
+//! (`AsyncLocalStorage`).
 //!
 //! Each takes at most one guest value and reads it without running guest code (no getters, no
 //! proxy traps), so a hostile value can neither steer nor crash them.
@@ -17,6 +18,7 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
         ("valueKinds", value_kinds.map_fn_to()),
         ("promiseState", promise_state.map_fn_to()),
         ("proxyParts", proxy_parts.map_fn_to()),
+        ("constructorName", constructor_name.map_fn_to()),
         ("previewEntries", preview_entries.map_fn_to()),
         ("callSites", call_sites.map_fn_to()),
         ("asyncContextGet", async_context_get.map_fn_to()),
@@ -96,6 +98,20 @@ fn value_kinds<'s>(
         }
     }
     rv.set_int32(bits);
+}
+
+/// `constructorName(object)` -> the name of the constructor V8 recorded for `object` (its map's,
+/// or a data `constructor` property; no getter runs), as `util.inspect` names a null-prototype
+/// object (`[Foo: null prototype] {}`); undefined for a primitive.
+fn constructor_name<'s>(
+    _scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue<'s>,
+) {
+    let Ok(object) = v8::Local::<v8::Object>::try_from(args.get(0)) else {
+        return;
+    };
+    rv.set(object.get_constructor_name().into());
 }
 
 /// `promiseState(promise)` -> `[0]` pending, `[1, value]` fulfilled, `[2, reason]` rejected;
