@@ -1,4 +1,5 @@
-// 04_inspect.js: util.inspect, a port of the common paths of Node's (no colors, no proxies):
+// 04_inspect.js: util.inspect, a port of the common paths of Node's (no colors; proxies print as
+// their targets, no trap runs):
 // formatValue and the formatters of objects, arrays, typed arrays, buffers, maps, sets, promises
 // and errors, which recurse through it.
 
@@ -15,6 +16,7 @@ import {
   AsyncGeneratorFunctionPrototype,
   bridgeConstructorName,
   bridgePromiseState,
+  bridgeProxyParts,
   DatePrototypeGetTime,
   DatePrototypeToISOString,
   DatePrototypeToString,
@@ -130,12 +132,31 @@ ObjectDefineProperty(inspect, 'custom', {
 
 // util.inspect.defaultOptions is defined by 48_node_util.js (it needs Node's errors).
 
+function formatProxy(ctx, proxy, recurseTimes) {
+  if (recurseTimes > ctx.depth && ctx.depth !== null) {
+    return ctx.stylize('Proxy [Array]', 'special');
+  }
+  recurseTimes += 1;
+  ctx.indentationLvl += 2;
+  const res = [formatValue(ctx, proxy[0], recurseTimes), formatValue(ctx, proxy[1], recurseTimes)];
+  ctx.indentationLvl -= 2;
+  return reduceToSingleString(ctx, res, '', ['Proxy [', ']'], kArrayExtrasType, recurseTimes);
+}
+
 function formatValue(ctx, value, recurseTimes, typedArray) {
   if (typeof value !== 'object' && typeof value !== 'function') {
     return formatPrimitive(ctx.stylize, value, ctx);
   }
   if (value === null) return 'null';
   const context = value;
+  // As Node: a proxy is never asked anything (no trap runs); it prints as its target, or as
+  // `Proxy [ target, handler ]` with showProxy.
+  const proxy = typeof bridgeProxyParts === 'function' ? bridgeProxyParts(value) : undefined;
+  if (proxy !== undefined) {
+    if (proxy[0] === null) return ctx.stylize('<Revoked Proxy>', 'special');
+    if (ctx.showProxy) return formatProxy(ctx, proxy, recurseTimes);
+    value = proxy[0];
+  }
   if (ctx.customInspect) {
     let maybeCustom;
     try {
