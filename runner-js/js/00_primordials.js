@@ -273,8 +273,10 @@ export const URIErrorCtor = URIError;
 export const bridgeHeapStatistics = bridge.heapStatistics;
 export const bridgeThreadCpuMicros = bridge.threadCpuMicros;
 export const bridgeValueKinds = bridge.valueKinds;
-export const bridgeProxyParts = bridge.proxyParts;
-// V8's record of an object's constructor name (absent in the JS unit tests' bridge double).
+// A proxy's parts and V8's record of an object's constructor name (both absent in the JS unit
+// tests' bridge double: then no value is a proxy and no name is recorded).
+export const bridgeProxyParts =
+  typeof bridge.proxyParts === 'function' ? bridge.proxyParts : () => undefined;
 export const bridgeConstructorName =
   typeof bridge.constructorName === 'function' ? bridge.constructorName : () => undefined;
 export const bridgeCallSites = bridge.callSites;

@@ -151,7 +151,7 @@ function formatValue(ctx, value, recurseTimes, typedArray) {
   const context = value;
   // As Node: a proxy is never asked anything (no trap runs); it prints as its target, or as
   // `Proxy [ target, handler ]` with showProxy.
-  const proxy = typeof bridgeProxyParts === 'function' ? bridgeProxyParts(value) : undefined;
+  const proxy = bridgeProxyParts(value);
   if (proxy !== undefined) {
     if (proxy[0] === null) return ctx.stylize('<Revoked Proxy>', 'special');
     if (ctx.showProxy) return formatProxy(ctx, proxy, recurseTimes);

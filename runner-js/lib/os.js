@@ -1,8 +1,8 @@
 // lib/os.js: the `os` builtin, a fixed, sandbox-true view of the machine a guest runs on: Linux
 // x86_64, one CPU (a guest runs on one thread), memory = the guest's heap budget (V8's heap
-// limit; free = limit - used), only the loopback interface, load 0, hostname `agentos`, the user root
-// (uid/gid 0, as fs.stat reports files), home/tmp from the exec's environment (HOME, TMPDIR) as
-// Node reads them.
+// limit; free = limit - used), only the loopback interface, load 0, hostname `agentos`, the user
+// root (uid/gid 0, as fs.stat reports files), home/tmp from the exec's environment (HOME,
+// TMPDIR) as Node reads them.
 
 import {
   bridgeHeapStatistics,
@@ -150,25 +150,34 @@ export function userInfo(options = undefined) {
 // own pid), as a process may lower or raise its own niceness; other pids are not visible here.
 let priority = 0;
 
-function checkPid(pid, syscall) {
-  validateInteger(pid, 'pid', -2147483648, 2147483647);
-  if (pid !== 0 && pid !== PROCESS_PID) {
-    const info = { errno: -3, code: 'ESRCH', message: 'no such process', syscall };
-    const err = makeNodeError(
-      ErrorCtor,
-      'ERR_SYSTEM_ERROR',
-      `A system error occurred: ${syscall} returned ESRCH (no such process)`,
-    );
-    err.name = 'SystemError';
-    err.info = info;
-    err.errno = info.errno;
-    err.syscall = syscall;
-    throw err;
-  }
+const INT32 = [-2147483648, 2147483647];
+
+// A pid other than the guest's own (0 or its pid): libuv's ESRCH, as Node's SystemError.
+function checkOwnPid(pid, syscall) {
+  if (pid === 0 || pid === PROCESS_PID) return;
+  const info = {
+    errno: -osConstants.errno.ESRCH,
+    code: 'ESRCH',
+    message: 'no such process',
+    syscall,
+  };
+  const err = makeNodeError(
+    ErrorCtor,
+    'ERR_SYSTEM_ERROR',
+    `A system error occurred: ${syscall} returned ESRCH (no such process)`,
+  );
+  err.name = 'SystemError';
+  err.info = info;
+  err.errno = info.errno;
+  err.syscall = syscall;
+  throw err;
 }
 
 export function getPriority(pid = undefined) {
-  if (pid !== undefined) checkPid(pid, 'uv_os_getpriority');
+  if (pid !== undefined) {
+    validateInteger(pid, 'pid', INT32[0], INT32[1]);
+    checkOwnPid(pid, 'uv_os_getpriority');
+  }
   return priority;
 }
 
@@ -177,9 +186,9 @@ export function setPriority(pid, value = undefined) {
     value = pid;
     pid = 0;
   }
-  validateInteger(pid, 'pid', -2147483648, 2147483647);
+  validateInteger(pid, 'pid', INT32[0], INT32[1]);
   validateInteger(value, 'priority', -20, 19);
-  checkPid(pid, 'uv_os_setpriority');
+  checkOwnPid(pid, 'uv_os_setpriority');
   priority = value;
 }
 
