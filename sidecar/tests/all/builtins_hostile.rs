@@ -1,4 +1,5 @@
-//! Builtins under a hostile guest: `async_hooks`, `diagnostics_channel`, `node:test` and the fs
+//! Builtins under a hostile guest: `async_hooks`, `diagnostics_channel`, `util.inspect` (no proxy
+//! trap or getter runs), `node:test` and the fs
 //! watchers keep
 //! working when the guest has replaced the prototype methods they could have used
 //! (`Array.prototype`, `String.prototype`, `Map.prototype`, `Function.prototype.call`, ...), and the
@@ -126,6 +127,38 @@ console.log(got[0], got[1], inside, events[0], events[1], r, unsubscribed, ch.ha
     assert_eq!(
         (out.status.code, stdout(&out).as_str()),
         (0, "hostile:4 hostile:5 40 start end 42 true false 0\n"),
+        "{out:?}"
+    );
+}
+
+#[tokio::test]
+async fn util_inspect_never_runs_a_proxy_trap_or_a_constructor_getter() {
+    // Every trap and getter spins forever: had inspect run one, the exec would end at its time
+    // limit instead of printing.
+    let sc = sidecar().await;
+    let code = r#"
+const util = require('util');
+let runs = 0;
+const spin = () => { runs++; while (true); };
+const handler = new Proxy({}, { get: spin });
+const p = new Proxy({ a: 1 }, handler);
+let chain = { leaf: 1 };
+for (let i = 0; i < 100000; i++) chain = new Proxy(chain, handler);
+const o = { b: 2 };
+Object.defineProperty(o, 'constructor', { get: spin });
+const revocable = Proxy.revocable({}, handler);
+revocable.revoke();
+const before = hits();
+const shown = [util.inspect(p), util.inspect(p, { showProxy: true }).length,
+  util.inspect(revocable.proxy), util.inspect(chain, { showProxy: true }).length,
+  util.inspect(o), util.inspect(Object.setPrototypeOf({ c: 3 }, o))];
+const used = hits() - before;
+console.log(shown.join(' '), runs, used);
+"#;
+    let out = hostile(&sc, code).await;
+    assert_eq!(
+        (out.status.code, stdout(&out).as_str()),
+        (0, "{ a: 1 } 59 <Revoked Proxy> 137 { b: 2 } { c: 3 } 0 0\n"),
         "{out:?}"
     );
 }
