@@ -144,6 +144,7 @@ export const MapPrototypeDelete = uncurryThis(Map.prototype.delete);
 export const MapPrototypeEntries = uncurryThis(Map.prototype.entries);
 export const MapPrototypeKeys = uncurryThis(Map.prototype.keys);
 export const MapPrototypeValues = uncurryThis(Map.prototype.values);
+export const MapPrototypeForEach = uncurryThis(Map.prototype.forEach);
 export const MapPrototypeGetSize = getter(Map.prototype, 'size');
 export const MapIteratorPrototypeNext = uncurryThis(ObjectGetPrototypeOf(new Map().entries()).next);
 export const SetCtor = Set;

@@ -42,6 +42,8 @@ const timersById = new MapCtor();
 let timerSeq = 0;
 let nextTimerId = 1;
 let refTimerCount = 0;
+// The timer whose callback runs now: Node counts it active until the callback returns.
+let firingTimer;
 // libuv-style cached loop time: refreshed when the loop enters the runner, used as timer start.
 let loopNow = 0;
 
@@ -372,12 +374,26 @@ delete Immediate.recordOf;
 
 export function setImmediate(callback, ...args) {
   validateFunction(callback, 'callback');
+  return queueImmediate(undefined, callback, args);
+}
+
+/**
+ * Runs `callback(...args)` on the next turn as the completion of request `request` (an object
+ * such as fs's FSReqCallback): it keeps the loop alive like an immediate, and lists as that
+ * request in `process._getActiveRequests()` until it runs.
+ */
+export function queueRequest(request, callback, args) {
+  queueImmediate(request, callback, args);
+}
+
+function queueImmediate(request, callback, args) {
   const rec = {
     __proto__: null,
     callback,
     args,
     ref: true,
     active: true,
+    request,
     immediate: undefined,
     context: asyncContextGet(),
   };
@@ -392,6 +408,25 @@ export function setImmediate(callback, ...args) {
   listPush(immediateQueue, rec);
   refImmediateCount++;
   return rec.immediate;
+}
+
+/**
+ * What the loop waits on here, as Node's `getActiveResourcesInfo` counts it: the pending
+ * requests (objects), and how many referenced timeouts (the one running included) and
+ * immediates are active.
+ */
+export function activeTimerResources() {
+  const requests = newList();
+  let immediates = 0;
+  for (let i = 0; i < immediateQueue.length; i++) {
+    const rec = immediateQueue[i];
+    if (!rec.active || !rec.ref) continue;
+    if (rec.request !== undefined) listPush(requests, rec.request);
+    else immediates++;
+  }
+  const running = firingTimer;
+  const firing = running?.ref && !running.active && !running.cleared;
+  return { requests, timeouts: refTimerCount + (firing ? 1 : 0), immediates };
 }
 
 function deactivateImmediate(rec) {
@@ -411,7 +446,12 @@ function runTimers(now) {
     const rec = timerQueue[0];
     removeTimer(rec);
     if (!rec.repeat) MapPrototypeDelete(timersById, rec.id);
-    runGuestIn(rec.context, rec.callback, rec.timeout, rec.args);
+    firingTimer = rec;
+    try {
+      runGuestIn(rec.context, rec.callback, rec.timeout, rec.args);
+    } finally {
+      firingTimer = undefined;
+    }
     if (rec.repeat && !rec.active) {
       rec.due = now + MathTrunc(rec.delay);
       rec.seq = timerSeq++;

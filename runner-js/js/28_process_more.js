@@ -151,9 +151,9 @@ export function populateProcessMore() {
     loadEnvFile: function loadEnvFile(path) {
       loadLazyBuiltin('internal/dotenv').loadEnvFile(path);
     },
-    getActiveResourcesInfo: function getActiveResourcesInfo() {
-      return [];
-    },
+    getActiveResourcesInfo: delegate('getActiveResourcesInfo'),
+    _getActiveHandles: delegate('_getActiveHandles'),
+    _getActiveRequests: delegate('_getActiveRequests'),
     release: {
       name: 'node',
       lts: 'Iron',

@@ -7,6 +7,7 @@ import {
   ArrayIsArray,
   ArrayPrototypeIncludes,
   ArrayPrototypePop,
+  ArrayPrototypeUnshift,
   BigIntCtor,
   DateNow,
   DatePrototypeGetTime,
@@ -24,7 +25,7 @@ import {
 import { isDate } from './01_helpers.js';
 import { makeInvalidArgType, validateFunction, validateInteger } from './06_errors.js';
 import { emitWarning } from './23_warnings.js';
-import { setImmediate } from './24_timers.js';
+import { queueRequest } from './24_timers.js';
 import { wasiFdFilestatSetTimes } from './30_wasi.js';
 import { wasiPathFilestatSetTimes } from './32_wasi_fs.js';
 import { nodeSet } from './40_path.js';
@@ -88,6 +89,15 @@ function fsCallback(cb, ...args) {
   ReflectApply(cb, undefined, args);
 }
 
+// One callback-form operation until its callback runs, as `process._getActiveRequests()` lists
+// it (Node's request type; the operation itself is already done, its callback queued).
+class FSReqCallback {}
+
+function fsComplete(cb, ...args) {
+  ArrayPrototypeUnshift(args, cb);
+  queueRequest(new FSReqCallback(), fsCallback, args);
+}
+
 // A callback form of `sync`: `cb(err)` when `resultless`, else `cb(null, result)`, plus
 // `extra(args)` as a third argument when given (fs.read/write/writev pass the buffer back).
 // Arguments Node checks before the callback (so `ftruncate(fd, '')` names `len`, not `cb`).
@@ -125,9 +135,9 @@ function fsMakeCallback(name, sync, resultless, extra = undefined) {
       if (isArgumentError(e)) throw e;
       err = e;
     }
-    if (resultless || err !== null) setImmediate(fsCallback, cb, err);
-    else if (extra === undefined) setImmediate(fsCallback, cb, null, result);
-    else setImmediate(fsCallback, cb, null, result, extra(args));
+    if (resultless || err !== null) fsComplete(cb, err);
+    else if (extra === undefined) fsComplete(cb, null, result);
+    else fsComplete(cb, null, result, extra(args));
     cb = undefined;
   };
   ObjectDefineProperty(fn, 'name', { __proto__: null, value: name });
@@ -313,7 +323,7 @@ export function createFsModule() {
   delete promises.ftruncate;
   fs.exists = function exists(path, cb) {
     validateFunction(cb, 'cb');
-    setImmediate(fsCallback, cb, fsExistsSync(path));
+    fsComplete(cb, fsExistsSync(path));
   };
   nodeSet(fs.realpathSync, 'native', fs.realpathSync);
   nodeSet(fs.realpath, 'native', fs.realpath);

@@ -155,7 +155,7 @@ proto.listen = function (...args) {
   this._host = address === 'localhost' ? '127.0.0.1' : address;
   this._closing = false;
   if (!this._refed) netRef(this._id, false);
-  netTrack(this._id, (kind, value) => onEvent(this, kind, value));
+  netTrack(this._id, (kind, value) => onEvent(this, kind, value), this, 'TCPServerWrap');
   nextTick(() => {
     if (this._id !== undefined) this.emit('listening');
   });

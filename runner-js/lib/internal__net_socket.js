@@ -127,7 +127,7 @@ proto.connect = function (...args) {
   }
   this._id = id;
   if (!this._refed) netRef(id, false);
-  netTrack(id, (kind, value) => onEvent(this, kind, value));
+  netTrack(id, (kind, value) => onEvent(this, kind, value), this, 'TCPSocketWrap');
   return this;
 };
 
@@ -142,7 +142,7 @@ export function attachAccepted(socket, value) {
   socket.remoteFamily = StringPrototypeIncludes(value.remoteAddress, ':') ? 'IPv6' : 'IPv4';
   socket.localAddress = value.localAddress;
   socket.localPort = value.localPort;
-  netTrack(value.id, (kind, v) => onEvent(socket, kind, v));
+  netTrack(value.id, (kind, v) => onEvent(socket, kind, v), socket, 'TCPSocketWrap');
 }
 
 function onEvent(socket, kind, value) {

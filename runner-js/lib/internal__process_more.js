@@ -1,7 +1,8 @@
 // lib/internal__process_more.js: the implementations behind the `process` members of
 // js/28_process_more.js (loaded on first use): memoryUsage (V8's heap statistics, through a
 // native), cpuUsage (the guest thread's CPU time), resourceUsage, umask, kill,
-// allowedNodeEnvironmentFlags, config.
+// allowedNodeEnvironmentFlags, config, and what keeps the loop alive (getActiveResourcesInfo,
+// _getActiveHandles, _getActiveRequests).
 
 import {
   ArrayIsArray,
@@ -21,6 +22,8 @@ import {
 } from '../js/00_primordials.js';
 import { makeInvalidArgType, makeNodeError, makeOutOfRange } from '../js/06_errors.js';
 import { PROCESS_PID } from '../js/23_warnings.js';
+import { activeTimerResources } from '../js/24_timers.js';
+import { netActiveHandles } from '../js/29_net.js';
 
 let umaskValue = 0o22;
 
@@ -99,6 +102,37 @@ function isOctal(text) {
     if (c < 48 || c > 55) return false;
   }
   return true;
+}
+
+/**
+ * Node's order: requests (each an fs callback: 'FSReqCallback'), then handles, then a
+ * 'Timeout' per timeout and an 'Immediate' per immediate.
+ */
+export function getActiveResourcesInfo() {
+  const timers = activeTimerResources();
+  const handles = netActiveHandles();
+  const info = [];
+  for (let i = 0; i < timers.requests.length; i++) info[info.length] = 'FSReqCallback';
+  for (let i = 0; i < handles.length; i++) info[info.length] = handles[i].resource;
+  for (let i = 0; i < timers.timeouts; i++) info[info.length] = 'Timeout';
+  for (let i = 0; i < timers.immediates; i++) info[info.length] = 'Immediate';
+  return info;
+}
+
+/** The sockets and servers that keep the loop alive. */
+export function _getActiveHandles() {
+  const handles = netActiveHandles();
+  const owners = [];
+  for (let i = 0; i < handles.length; i++) owners[i] = handles[i].owner;
+  return owners;
+}
+
+/** The pending requests (fs callbacks) that keep the loop alive. */
+export function _getActiveRequests() {
+  const requests = activeTimerResources().requests;
+  const list = [];
+  for (let i = 0; i < requests.length; i++) list[i] = requests[i];
+  return list;
 }
 
 export function umask(mask) {
