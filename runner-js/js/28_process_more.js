@@ -154,6 +154,9 @@ export function populateProcessMore() {
     getActiveResourcesInfo: delegate('getActiveResourcesInfo'),
     _getActiveHandles: delegate('_getActiveHandles'),
     _getActiveRequests: delegate('_getActiveRequests'),
+    binding: function binding(name) {
+      return loadLazyBuiltin('internal/process_binding').binding(name);
+    },
     release: {
       name: 'node',
       lts: 'Iron',
