@@ -134,6 +134,7 @@ function start(config) {
   const evalMode = mode !== 'file';
   setExecCwd(pathResolve(`${processObject.cwd()}`));
   loadEnvFiles(config.execArgv);
+  applyTitle(config.execArgv);
   cjsInit(config);
   const inputType = mainInputType(config);
   esmMain = evalMode ? inputType === 'module' : cjsFormatOf(filename) === 'module';
@@ -204,7 +205,7 @@ function applyRunnerFlags(execArgv) {
   }
 }
 
-// `--env-file[-if-exists]=PATH` / `--env-file[-if-exists] PATH` (engine/src/job/command.rs
+// `--env-file[-if-exists]=PATH` / `--env-file[-if-exists] PATH` (engine/src/job/node_options.rs
 // RUNNER_VALUE_FLAGS), relative to the cwd: into process.env before anything runs.
 function loadEnvFiles(execArgv) {
   if (execArgv === undefined || execArgv === null) return;
@@ -223,6 +224,18 @@ function loadEnvFiles(execArgv) {
     }
   }
   if (files.length > 0) loadLazyBuiltin('internal/dotenv').loadEnvFlags(files);
+}
+
+// `--title=TITLE` / `--title TITLE` (the last one given): process.title.
+function applyTitle(execArgv) {
+  if (execArgv === undefined || execArgv === null) return;
+  for (let i = 0; i < execArgv.length; i++) {
+    const flag = `${execArgv[i]}`;
+    if (flag === '--title' && i + 1 < execArgv.length) processObject.title = `${execArgv[++i]}`;
+    else if (StringPrototypeStartsWith(flag, '--title=')) {
+      processObject.title = StringPrototypeSlice(flag, '--title='.length);
+    }
+  }
 }
 
 // '--input-type' of `node -e`: 'module', 'commonjs', or undefined when not given.

@@ -26,27 +26,28 @@ const RUNNER_FLAGS: &[&str] = &[
 ];
 
 /// Node options with a value the runner reads from `process.execArgv` (kept as given): the
-/// `.env` files loaded into `process.env` before the program runs.
-const RUNNER_VALUE_FLAGS: &[&str] = &["--env-file", "--env-file-if-exists"];
+/// `.env` files loaded into `process.env` before the program runs, and `process.title`; each
+/// with the message Node gives when its value is missing.
+const RUNNER_VALUE_FLAGS: &[(&str, &str)] = &[
+    ("--env-file", "--env-file requires an argument"),
+    ("--env-file-if-exists", "--env-file-if-exists requires an argument"),
+    ("--title", "--title requires an argument"),
+];
 
 /// `--NAME=VALUE` or `--NAME VALUE` of a [`RUNNER_VALUE_FLAGS`] option at the start of `args`:
 /// how many arguments it takes; `Err` when its value is missing.
 fn value_flag(args: &[String]) -> Option<Result<usize, &'static str>> {
     let first = args.first()?;
-    let name = RUNNER_VALUE_FLAGS.iter().find(|name| {
+    let (name, missing) = RUNNER_VALUE_FLAGS.iter().find(|(name, _)| {
         first == *name
             || first
-                .strip_prefix(**name)
+                .strip_prefix(*name)
                 .is_some_and(|v| v.starts_with('='))
     })?;
     if first.len() > name.len() {
         return Some(Ok(1));
     }
-    Some(match args.get(1) {
-        Some(_) => Ok(2),
-        None if *name == "--env-file" => Err("--env-file requires an argument"),
-        None => Err("--env-file-if-exists requires an argument"),
-    })
+    Some(args.get(1).map(|_| 2).ok_or(*missing))
 }
 
 /// Node's `--unhandled-rejections` modes.
