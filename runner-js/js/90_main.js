@@ -54,7 +54,7 @@ import { netDispatch } from './29_net.js';
 import { startWasm } from './34_wasm_runner.js';
 import { pathResolve, setExecCwd } from './40_path.js';
 import { installLazyGlobals, loadLazyBuiltin } from './49_lazy.js';
-import { cjsAddBuiltinGlobals } from './51_cjs_builtins.js';
+import { cjsAddBuiltinGlobals, cjsBuiltin } from './51_cjs_builtins.js';
 import {
   cjsCreateEval,
   cjsCreateMain,
@@ -136,6 +136,7 @@ function start(config) {
   loadEnvFiles(config.execArgv);
   applyTitle(config.execArgv);
   cjsInit(config);
+  if (mode !== 'call' && !preloaded(config.execArgv)) return;
   const inputType = mainInputType(config);
   esmMain = evalMode ? inputType === 'module' : cjsFormatOf(filename) === 'module';
   // An ES module main is no CommonJS module: not in require.cache, no require.main.
@@ -205,37 +206,64 @@ function applyRunnerFlags(execArgv) {
   }
 }
 
-// `--env-file[-if-exists]=PATH` / `--env-file[-if-exists] PATH` (engine/src/job/node_options.rs
-// RUNNER_VALUE_FLAGS), relative to the cwd: into process.env before anything runs.
-function loadEnvFiles(execArgv) {
-  if (execArgv === undefined || execArgv === null) return;
-  const files = [];
+// The values of the node options `names` with a value (engine/src/job/node_options.rs
+// RUNNER_VALUE_FLAGS), `--NAME=VALUE` or `--NAME VALUE`, in the order given: `[name, value]` each.
+function flagValues(execArgv, names) {
+  const found = [];
+  if (execArgv === undefined || execArgv === null) return found;
   for (let i = 0; i < execArgv.length; i++) {
     const flag = `${execArgv[i]}`;
-    for (const [name, optional] of [
-      ['--env-file', false],
-      ['--env-file-if-exists', true],
-    ]) {
+    for (let n = 0; n < names.length; n++) {
+      const name = names[n];
       if (flag === name && i + 1 < execArgv.length) {
-        ArrayPrototypePush(files, [`${execArgv[++i]}`, optional]);
+        ArrayPrototypePush(found, [name, `${execArgv[++i]}`]);
       } else if (StringPrototypeStartsWith(flag, `${name}=`)) {
-        ArrayPrototypePush(files, [StringPrototypeSlice(flag, name.length + 1), optional]);
+        ArrayPrototypePush(found, [name, StringPrototypeSlice(flag, name.length + 1)]);
       }
     }
+  }
+  return found;
+}
+
+// `--env-file[-if-exists] PATH`, relative to the cwd: into process.env before anything runs.
+function loadEnvFiles(execArgv) {
+  const flags = flagValues(execArgv, ['--env-file', '--env-file-if-exists']);
+  const files = [];
+  for (let i = 0; i < flags.length; i++) {
+    ArrayPrototypePush(files, [flags[i][1], flags[i][0] === '--env-file-if-exists']);
   }
   if (files.length > 0) loadLazyBuiltin('internal/dotenv').loadEnvFlags(files);
 }
 
-// `--title=TITLE` / `--title TITLE` (the last one given): process.title.
+// `--title TITLE` (the last one given): process.title.
 function applyTitle(execArgv) {
-  if (execArgv === undefined || execArgv === null) return;
-  for (let i = 0; i < execArgv.length; i++) {
-    const flag = `${execArgv[i]}`;
-    if (flag === '--title' && i + 1 < execArgv.length) processObject.title = `${execArgv[++i]}`;
-    else if (StringPrototypeStartsWith(flag, '--title=')) {
-      processObject.title = StringPrototypeSlice(flag, '--title='.length);
-    }
+  const titles = flagValues(execArgv, ['--title']);
+  if (titles.length > 0) processObject.title = titles[titles.length - 1][1];
+}
+
+// `-r MODULE` / `--require MODULE`, in order, before the main program (require.main not yet
+// set), as Node's preload: from a parent module deemed to be in the cwd (module.parent.id
+// 'internal/preload'). False when one threw: reported as uncaught, the main program not run.
+function preloaded(execArgv) {
+  try {
+    preloadModules(execArgv);
+    return true;
+  } catch (err) {
+    triggerUncaught(err);
+    drainTicks();
+    return false;
   }
+}
+
+function preloadModules(execArgv) {
+  const requests = flagValues(execArgv, ['-r', '--require']);
+  if (requests.length === 0) return;
+  const Module = cjsBuiltin('module');
+  const cwd = `${processObject.cwd()}`;
+  const parent = new Module(pathResolve(cwd, 'preload'), null);
+  parent.id = 'internal/preload';
+  parent.paths = Module._nodeModulePaths(cwd);
+  for (let i = 0; i < requests.length; i++) parent.require(requests[i][1]);
 }
 
 // '--input-type' of `node -e`: 'module', 'commonjs', or undefined when not given.

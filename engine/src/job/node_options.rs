@@ -26,12 +26,18 @@ const RUNNER_FLAGS: &[&str] = &[
 ];
 
 /// Node options with a value the runner reads from `process.execArgv` (kept as given): the
-/// `.env` files loaded into `process.env` before the program runs, and `process.title`; each
-/// with the message Node gives when its value is missing.
+/// `.env` files loaded into `process.env` before the program runs, `process.title`, and the
+/// modules required before it (`-r`/`--require`); each with the message Node gives when its
+/// value is missing.
 const RUNNER_VALUE_FLAGS: &[(&str, &str)] = &[
     ("--env-file", "--env-file requires an argument"),
-    ("--env-file-if-exists", "--env-file-if-exists requires an argument"),
+    (
+        "--env-file-if-exists",
+        "--env-file-if-exists requires an argument",
+    ),
     ("--title", "--title requires an argument"),
+    ("-r", "-r requires an argument"),
+    ("--require", "--require requires an argument"),
 ];
 
 /// `--NAME=VALUE` or `--NAME VALUE` of a [`RUNNER_VALUE_FLAGS`] option at the start of `args`:

@@ -358,3 +358,26 @@ async fn heap_bomb_ends_only_that_guest_with_memory_limit() {
         "alive\n"
     );
 }
+
+#[tokio::test]
+async fn title_option_sets_process_title() {
+    let sc = sidecar().await;
+    let spec = ExecSpec::new([
+        "node",
+        "--title",
+        "worker-7",
+        "-e",
+        "console.log(process.title)",
+    ]);
+    assert_eq!(stdout(&run(&sc, spec).await), "worker-7\n");
+}
+
+#[tokio::test]
+async fn a_value_option_without_its_value_is_refused_as_node_refuses_it() {
+    let sc = sidecar().await;
+    for flag in ["--title", "-r", "--require"] {
+        let out = run(&sc, ExecSpec::new(["node", flag])).await;
+        assert_eq!(out.status.code, 9, "{flag}: {out:?}");
+        assert_eq!(stderr(&out), format!("node: {flag} requires an argument\n"));
+    }
+}

@@ -422,3 +422,50 @@ async fn exec_module_paths_are_searched_after_node_modules_first_match_wins() {
     let sc = sidecar().await;
     assert_eq!(ok(&sc, spec).await, "local global both@first\n");
 }
+
+#[tokio::test]
+async fn preload_modules_run_in_order_before_the_main_program() {
+    // `-r ./a.js --require=pkg`: each required from the cwd (a package from its node_modules)
+    // before require.main exists, then the main program.
+    let dir = tree(
+        "preload",
+        &[
+            (
+                "a.js",
+                "console.log('a', module.parent.id, require.main === undefined);",
+            ),
+            ("node_modules/pkg/index.js", "console.log('pkg');"),
+            ("main.js", "console.log('main', require.main === module);"),
+        ],
+    );
+    let sc = sidecar().await;
+    let spec = ExecSpec::new(["node", "-r", "./a.js", "--require=pkg", "main.js"])
+        .dir_ro(host(&dir), "/app")
+        .cwd("/app");
+    assert_eq!(
+        ok(&sc, spec).await,
+        "a internal/preload true\npkg\nmain true\n"
+    );
+}
+
+#[tokio::test]
+async fn a_preload_that_throws_ends_the_exec_before_the_main_program() {
+    let dir = tree(
+        "preload-throws",
+        &[
+            ("bad.js", "throw new Error('preload failed');"),
+            ("main.js", "console.log('main ran');"),
+        ],
+    );
+    let sc = sidecar().await;
+    let spec = ExecSpec::new(["node", "-r", "./bad.js", "main.js"])
+        .dir_ro(host(&dir), "/app")
+        .cwd("/app");
+    let out = run(&sc, spec).await;
+    assert_eq!((out.status.code, stdout(&out).as_str()), (1, ""));
+    assert!(
+        stderr(&out).contains("Error: preload failed"),
+        "{}",
+        stderr(&out)
+    );
+}
