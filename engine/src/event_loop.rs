@@ -78,7 +78,10 @@ fn split_delay(delay: f64) -> (f64, Option<f64>) {
 
 /// True while something outside the runner's timers keeps the loop alive.
 fn waits_for_input(state: &GuestState, stdin_closed: bool) -> bool {
-    (state.stdin_ref.get() && !stdin_closed) || state.awaits_host() || state.awaits_net()
+    (state.stdin_ref.get() && !stdin_closed)
+        || state.ipc_ref.get()
+        || state.awaits_host()
+        || state.awaits_net()
 }
 
 /// The next thing to feed the runner, waiting as long as the loop may (`waiting`: something
@@ -139,6 +142,23 @@ fn deliver<'s>(
             call(scope, runner, "hostReply", &args, state, stopper).map(drop)
         }
         Input::Child { id, event } => deliver_child(scope, runner, id, event, state, stopper),
+        Input::Ipc(bytes) => {
+            v8::scope!(let scope, scope);
+            let message = child_chunk(scope, &bytes)?;
+            call(
+                scope,
+                runner,
+                "ipcMessage",
+                &[message.into()],
+                state,
+                stopper,
+            )
+            .map(drop)
+        }
+        Input::IpcClose => {
+            state.ipc_ref.set(false);
+            call(scope, runner, "ipcClosed", &[], state, stopper).map(drop)
+        }
         Input::Net(event) => crate::bridge::net::deliver(scope, runner, *event, state, stopper),
         Input::NetAsk(asked) => {
             let (question, answer) = *asked;
@@ -156,8 +176,8 @@ fn deliver<'s>(
     }
 }
 
-/// A child process's output or exit, to `runner.childEvent(id, kind, data | code, signal)`
-/// with kind 1 stdout, 2 stderr, 3 exit.
+/// A child process's output, IPC or exit, to `runner.childEvent(id, kind, data | code, signal)`
+/// with kind 1 stdout, 2 stderr, 3 exit, 4 an IPC message, 5 its IPC channel closed.
 fn deliver_child<'s>(
     scope: &mut v8::PinScope<'s, '_>,
     runner: v8::Local<'s, v8::Object>,
@@ -177,6 +197,8 @@ fn deliver_child<'s>(
         ChildEvent::Exit { code, signal } => {
             (3, v8::Integer::new(scope, code).into(), signal as i32)
         }
+        ChildEvent::Message(data) => (4, child_chunk(scope, &data)?.into(), 0),
+        ChildEvent::IpcClosed => (5, v8::undefined(scope).into(), 0),
     };
     let args = [
         v8::Integer::new_from_unsigned(scope, id).into(),

@@ -15,6 +15,19 @@ pub trait EventSink: Send + Sync + 'static {
 
     /// Sends guest output, split into as many `Output` events as the frame size needs.
     fn output(&self, exec_id: u64, stream: Stream, data: Bytes);
+
+    /// True when the guest has an IPC channel to a parent (a forked child's sink).
+    fn has_ipc(&self) -> bool {
+        false
+    }
+
+    /// Sends one serialized message to the parent; false when there is no open channel.
+    fn ipc_send(&self, _message: Bytes) -> bool {
+        false
+    }
+
+    /// Closes the channel to the parent (once; later calls do nothing).
+    fn ipc_close(&self) {}
 }
 
 /// A shared sink.

@@ -174,6 +174,27 @@ impl ExecHandle {
         }
     }
 
+    /// Queues an IPC message for the guest (a forked child), within the same bound as stdin;
+    /// false when that bound is full (the sender retries).
+    pub(crate) fn ipc(&self, data: Bytes) -> bool {
+        let offered = data.len() as u64;
+        let admitted =
+            self.stdin_buffered
+                .fetch_update(Ordering::AcqRel, Ordering::Acquire, |buffered| {
+                    (buffered == 0 || buffered + offered <= self.stdin_limit)
+                        .then_some(buffered + offered)
+                });
+        if admitted.is_ok() {
+            self.delivery.send(Input::Ipc(data));
+        }
+        admitted.is_ok()
+    }
+
+    /// Closes the guest's IPC channel (a forked child).
+    pub(crate) fn close_ipc(&self) {
+        self.delivery.send(Input::IpcClose);
+    }
+
     /// A remote guest took `n` stdin bytes.
     pub fn stdin_read(&self, n: u64) {
         release_stdin(&self.stdin_buffered, n);

@@ -24,6 +24,9 @@ pub struct GuestState {
     pub clock_origin: Instant,
     /// The runner wants stdin (a listener or iterator is waiting).
     pub stdin_ref: Cell<bool>,
+    /// The runner's IPC channel to its parent keeps the loop alive (a forked child with
+    /// 'message' listeners); cleared when the parent closes the channel.
+    pub ipc_ref: Cell<bool>,
     /// Set by `exit(code)`: the guest asked to end.
     pub exit_code: Cell<Option<i32>>,
     /// Scripts compiled by `compileScript`, run by index.
@@ -74,6 +77,7 @@ impl GuestState {
             output: host.stdio.output().clone(),
             clock_origin: Instant::now(),
             stdin_ref: Cell::new(false),
+            ipc_ref: Cell::new(false),
             exit_code: Cell::new(None),
             scripts: RefCell::new(Vec::new()),
             vm_contexts: RefCell::new(Vec::new()),

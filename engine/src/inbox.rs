@@ -152,7 +152,7 @@ impl Inbox {
     }
 
     fn release(&self, input: &Input) {
-        if let Input::Stdin(bytes) = input {
+        if let Input::Stdin(bytes) | Input::Ipc(bytes) = input {
             let n = bytes.len() as u64;
             release_stdin(&self.stdin_buffered, n);
             if let Some(hook) = &self.stdin_read {

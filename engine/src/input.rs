@@ -35,6 +35,11 @@ pub enum Input {
     /// The host's `HttpRequest` to a server of the exec (answered through its reply, never by
     /// the guest's loop: the exchange runs on the network runtime).
     HttpRequest(Box<crate::host_http::HostHttp>),
+    /// A message from the parent over the IPC channel of a forked child (`child.send`), as
+    /// its serialized bytes; counted against the child's stdin window until its loop takes it.
+    Ipc(Bytes),
+    /// The parent closed the IPC channel (`child.disconnect()`).
+    IpcClose,
     /// The host's verdict on `NetRequest` `id`.
     NetReply {
         /// The `net_request_id`.
@@ -53,6 +58,10 @@ pub enum ChildEvent {
     Stdout(Bytes),
     /// Bytes on its stderr.
     Stderr(Bytes),
+    /// A message over its IPC channel (`process.send`), serialized.
+    Message(Bytes),
+    /// It closed its IPC channel (`process.disconnect()`).
+    IpcClosed,
     /// It ended: its exit code, or the signal that killed it (0: none).
     Exit {
         /// The exit code (128 + signal when killed).
@@ -89,6 +98,8 @@ impl Input {
             Input::Stop => StdinInput::Stop,
             Input::HostReply { .. }
             | Input::Child { .. }
+            | Input::Ipc(_)
+            | Input::IpcClose
             | Input::Net(_)
             | Input::NetAsk(_)
             | Input::NetReply { .. }

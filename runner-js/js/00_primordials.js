@@ -281,6 +281,9 @@ export const bridgeProxyParts =
 export const bridgeConstructorName =
   typeof bridge.constructorName === 'function' ? bridge.constructorName : () => undefined;
 export const bridgeCallSites = bridge.callSites;
+// True in a forked child with a channel to its parent (bridge/ipc.rs; absent in unit tests).
+export const bridgeIpcChannel =
+  typeof bridge.ipcChannel === 'function' ? bridge.ipcChannel : () => false;
 export const bridgeGc = typeof bridge.gc === 'function' ? bridge.gc : () => {};
 // V8's continuation-preserved data (absent under Node's unit tests: then no context is carried).
 export const asyncContextGet =

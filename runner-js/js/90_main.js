@@ -6,6 +6,7 @@ import {
   ArrayPrototypePush,
   bridgeCompileScript,
   bridgeGc,
+  bridgeIpcChannel,
   bridgeMonotonic,
   bridgeWrite,
   ErrorCtor,
@@ -135,6 +136,7 @@ function start(config) {
   setExecCwd(pathResolve(`${processObject.cwd()}`));
   loadEnvFiles(config.execArgv);
   applyTitle(config.execArgv);
+  if (bridgeIpcChannel()) loadLazyBuiltin('internal/child_ipc').setupChildChannel(processObject);
   cjsInit(config);
   if (mode !== 'call' && !preloaded(config.execArgv)) return;
   const inputType = mainInputType(config);
@@ -341,6 +343,16 @@ export const runner = {
   childEvent: guarded((id, kind, data, signal) => {
     updateLoopTime();
     childEvent(id, kind, data, signal);
+    drainTicks();
+  }),
+  ipcMessage: guarded((bytes) => {
+    updateLoopTime();
+    loadLazyBuiltin('internal/child_ipc').childChannelEvent('message', bytes);
+    drainTicks();
+  }),
+  ipcClosed: guarded(() => {
+    updateLoopTime();
+    loadLazyBuiltin('internal/child_ipc').childChannelEvent('closed');
     drainTicks();
   }),
   netEvent: guarded((kind, id, value) => {

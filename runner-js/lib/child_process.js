@@ -2,9 +2,9 @@
 // its own in the same sidecar (a WASI command, `node`, a script of the mounts, or `/bin/sh -c`
 // with `shell`), with the exec's mounts and limits; its stdio are streams of this guest
 // (bridge childSpawn/childWrite/childEnd/childKill, events through runner.childEvent), and the
-// *Sync forms block this guest until the child ends (bridge childSpawnSync). There is no IPC
-// channel: `fork` and `stdio: 'ipc'` are not supported; `detached` children still end with
-// the exec. A child's `pid` is its number within this guest.
+// *Sync forms block this guest until the child ends (bridge childSpawnSync). `fork` (or
+// `'ipc'` in `stdio`) gives the child an IPC channel (lib/internal__child_ipc.js); `detached`
+// children still end with the exec. A child's `pid` is its number within this guest.
 
 import { bridge } from 'agentos:bridge';
 import {
@@ -29,6 +29,7 @@ import {
 } from '../js/06_errors.js';
 import { nextTick } from '../js/21_ticks.js';
 import { onChildEvent } from '../js/29_children.js';
+import { loadLazyBuiltin } from '../js/49_lazy.js';
 import { cjsBuiltin } from '../js/51_cjs_builtins.js';
 import { osConstants } from './internal__os_constants.js';
 import { validateAbortSignal } from './internal__stream_core.js';
@@ -134,6 +135,7 @@ function spawnError(text, syscall, file, spawnargs) {
   return err;
 }
 
+// The modes of fds 0-2 ('ipc' among them: none), and `modes.ipc`: the fd of an 'ipc' entry.
 function stdioModes(stdio) {
   if (stdio === undefined || stdio === null) return ['pipe', 'pipe', 'pipe'];
   if (typeof stdio === 'string') return [stdio, stdio, stdio];
@@ -142,8 +144,19 @@ function stdioModes(stdio) {
     const mode = stdio[i];
     if (mode === undefined || mode === null) listPush(modes, 'pipe');
     else if (typeof mode === 'number') listPush(modes, mode === i ? 'inherit' : 'pipe');
-    else if (mode === 'ipc') throw notSupported("child_process stdio 'ipc'");
+    else if (mode === 'ipc') listPush(modes, 'ignore');
     else listPush(modes, typeof mode === 'string' ? mode : 'pipe');
+  }
+  for (let i = 0; i < stdio.length; i++) {
+    if (stdio[i] !== 'ipc') continue;
+    if (modes.ipc !== undefined) {
+      throw makeNodeError(
+        ErrorCtor,
+        'ERR_IPC_ONE_PIPE',
+        'Child process can have only one IPC pipe',
+      );
+    }
+    modes.ipc = i;
   }
   return modes;
 }
@@ -174,7 +187,6 @@ ChildProcess.prototype.kill = function kill(signal) {
 };
 ChildProcess.prototype.ref = function ref() {};
 ChildProcess.prototype.unref = function unref() {};
-ChildProcess.prototype.disconnect = function disconnect() {};
 ChildProcess.prototype[SymbolFor('nodejs.dispose')] = function dispose() {
   if (!this.killed) this.kill();
 };
@@ -220,7 +232,13 @@ function attach(child, id, modes) {
   };
   if (readers[1]) readers[1].on('end', closed);
   if (readers[2]) readers[2].on('end', closed);
+  const channel = modes.ipc === undefined ? undefined : ipc().parentChannel(child, id);
   onChildEvent(id, (kind, data, signal) => {
+    if (kind === 4 || kind === 5) {
+      if (kind === 4) channel?.message(data);
+      else channel?.closed();
+      return;
+    }
     if (kind === 1 || kind === 2) {
       const reader = readers[kind];
       if (reader) reader.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
@@ -230,6 +248,7 @@ function attach(child, id, modes) {
     }
     if (signal) child.signalCode = signalName(signal);
     else child.exitCode = data;
+    channel?.closed();
     if (child.stdin) child.stdin.destroy();
     child.emit('exit', child.exitCode, child.signalCode);
     for (let fd = 1; fd <= 2; fd++) {
@@ -255,7 +274,16 @@ export function spawn(file, args, options) {
   child.spawnfile = opts.argv[0];
   child.spawnargs = opts.argv;
   const modes = stdioModes(opts.options.stdio);
-  const id = bridge.childSpawn(opts.argv, opts.cwd, opts.env);
+  if (modes.ipc !== undefined) {
+    // 'advanced' needs V8's serializer with Node's framing (v8.serialize), which is not here.
+    if (opts.options.serialization === 'advanced') {
+      throw notSupported("child_process serialization 'advanced'");
+    }
+    modes.serialization = 'json';
+    listPush(opts.env, `NODE_CHANNEL_FD=${modes.ipc}`);
+    listPush(opts.env, `NODE_CHANNEL_SERIALIZATION_MODE=${modes.serialization}`);
+  }
+  const id = bridge.childSpawn(opts.argv, opts.cwd, opts.env, modes.ipc !== undefined);
   if (typeof id === 'string') {
     const err = spawnError(id, 'spawn', opts.argv[0], opts.argv.slice(1));
     nextTick(() => {
@@ -513,20 +541,11 @@ export function execFileSync(file, args, options) {
   return checkSync(result, [file, ...(args || [])].join(' '));
 }
 
-// Arguments are checked as Node's fork checks them (so a bad call throws its own error); a
-// valid one is refused: there is no IPC channel.
+function ipc() {
+  return loadLazyBuiltin('internal/child_ipc');
+}
+
+// As Node's fork: `node [execArgv] modulePath ...args` with an IPC channel.
 export function fork(modulePath, args, options) {
-  if (args !== undefined && args !== null && typeof args === 'object' && !ArrayIsArray(args)) {
-    options = args;
-    args = undefined;
-  }
-  if (options === undefined || options === null) options = {};
-  nullCheck(options.execPath, 'options.execPath');
-  const execArgv = ArrayIsArray(options.execArgv) ? options.execArgv : [];
-  for (let i = 0; i < execArgv.length; i++) nullCheck(execArgv[i], `options.execArgv[${i}]`);
-  normalize('node', [modulePath, ...(ArrayIsArray(args) ? args : [])], {
-    ...options,
-    shell: false,
-  });
-  throw notSupported('child_process.fork');
+  return ipc().fork({ spawn, nullCheck }, modulePath, args, options);
 }

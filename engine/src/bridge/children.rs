@@ -31,7 +31,7 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
 }
 
 /// The guest's children, when it started one.
-fn children(scope: &v8::PinScope<'_, '_>) -> Option<Arc<Children>> {
+pub(super) fn children(scope: &v8::PinScope<'_, '_>) -> Option<Arc<Children>> {
     guest(scope)?.children.borrow().clone()
 }
 
@@ -84,10 +84,12 @@ fn request(
         argv,
         cwd: cwd.to_rust_string_lossy(scope),
         env,
+        ipc: args.get(3).is_true(),
     })
 }
 
-/// `childSpawn(argv, cwd, env)` -> the child's id, or `"CODE: message"`.
+/// `childSpawn(argv, cwd, env, ipc)` -> the child's id, or `"CODE: message"`; `ipc` true gives
+/// the child an IPC channel (`bridge/ipc.rs`).
 fn child_spawn<'s>(
     scope: &mut v8::PinScope<'s, '_>,
     args: v8::FunctionCallbackArguments<'s>,
@@ -106,7 +108,7 @@ fn child_spawn<'s>(
     }
 }
 
-fn id_arg(scope: &mut v8::PinScope<'_, '_>, value: v8::Local<v8::Value>) -> u32 {
+pub(super) fn id_arg(scope: &mut v8::PinScope<'_, '_>, value: v8::Local<v8::Value>) -> u32 {
     value.uint32_value(scope).unwrap_or(0)
 }
 

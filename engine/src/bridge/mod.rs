@@ -18,6 +18,7 @@ mod crypto;
 mod encodings;
 pub mod esm;
 mod handles;
+mod ipc;
 mod memory;
 pub(crate) mod net;
 mod node_process;
@@ -62,6 +63,7 @@ fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
     ];
     all.extend(memory::callbacks());
     all.extend(children::callbacks());
+    all.extend(ipc::callbacks());
     all.extend(wasi::callbacks());
     all.extend(wasi_proc::callbacks());
     all.extend(buffer::callbacks());

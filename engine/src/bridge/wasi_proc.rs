@@ -72,7 +72,12 @@ fn request(args: &v8::FunctionCallbackArguments<'_>) -> Result<SpawnRequest, Err
     if argv.is_empty() || !cwd.starts_with('/') {
         return Err(Errno::INVAL);
     }
-    Ok(SpawnRequest { argv, cwd, env })
+    Ok(SpawnRequest {
+        argv,
+        cwd,
+        env,
+        ipc: false,
+    })
 }
 
 /// NUL-terminated UTF-8 strings back to back.

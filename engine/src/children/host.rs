@@ -1,6 +1,7 @@
 //! The parent's side of one child job: where its output and its exit go.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use agentos_proto::v1::Stream as WireStream;
@@ -78,6 +79,7 @@ impl ChildHost {
         delivery: Delivery,
         family: Arc<Family>,
         child: Arc<Stopper>,
+        ipc: bool,
     ) -> Self {
         Self {
             sink: Arc::new(ChildSink {
@@ -85,25 +87,32 @@ impl ChildHost {
                 parent,
                 delivery,
                 child,
+                ipc: AtomicBool::new(ipc),
             }),
             family,
         }
     }
 }
 
-/// The child's events: output to its delivery, the rest (none today) to the parent's sink.
+/// The child's events: output and IPC messages to its delivery, the rest (none today) to the
+/// parent's sink.
 struct ChildSink {
     id: u32,
     parent: Sink,
     delivery: Delivery,
     child: Arc<Stopper>,
+    /// Its IPC channel to the parent is open (a forked child's, until either side closes it).
+    ipc: AtomicBool,
 }
 
 impl ChildSink {
     fn deliver(&self, event: ChildEvent) {
         match &self.delivery {
             Delivery::Loop { parent, in_flight } => {
-                if let ChildEvent::Stdout(data) | ChildEvent::Stderr(data) = &event {
+                if let ChildEvent::Stdout(data)
+                | ChildEvent::Stderr(data)
+                | ChildEvent::Message(data) = &event
+                {
                     let stopped = || parent.cause().is_some() || self.child.cause().is_some();
                     if !in_flight.reserve(data.len(), stopped) {
                         return;
@@ -119,6 +128,8 @@ impl ChildSink {
                     collector.output(WireStream::Stderr, &data, || self.child.cause().is_some())
                 }
                 ChildEvent::Exit { code, signal } => collector.exited(code, signal),
+                // A collected child (spawnSync) has no IPC channel.
+                ChildEvent::Message(_) | ChildEvent::IpcClosed => {}
             },
         }
     }
@@ -138,6 +149,24 @@ impl EventSink for ChildSink {
             _ => ChildEvent::Stderr(data),
         });
     }
+
+    fn has_ipc(&self) -> bool {
+        self.ipc.load(Ordering::Acquire)
+    }
+
+    fn ipc_send(&self, message: Bytes) -> bool {
+        if !self.has_ipc() {
+            return false;
+        }
+        self.deliver(ChildEvent::Message(message));
+        true
+    }
+
+    fn ipc_close(&self) {
+        if self.ipc.swap(false, Ordering::AcqRel) {
+            self.deliver(ChildEvent::IpcClosed);
+        }
+    }
 }
 
 impl JobHost for ChildHost {
@@ -149,6 +178,8 @@ impl JobHost for ChildHost {
 
     fn finish(&mut self, last: Vec<Event>) {
         self.family.exited();
+        // Its channel closes as it ends: the parent hears 'disconnect' before 'exit', as in Node.
+        self.sink.ipc_close();
         let (code, signal) = exit_status(&last);
         self.sink.deliver(ChildEvent::Exit { code, signal });
     }

@@ -51,6 +51,8 @@ pub(crate) struct SpawnRequest {
     pub cwd: String,
     /// Exactly its environment.
     pub env: Vec<(String, String)>,
+    /// It gets an IPC channel to the parent (`fork`, or `'ipc'` in its stdio).
+    pub ipc: bool,
 }
 
 /// One child, as its parent reaches it.
@@ -178,12 +180,13 @@ impl Children {
     /// The parent's loop took `event` of child `id`: output frees room, an exit ends it.
     pub(crate) fn delivered(&self, id: u32, event: &ChildEvent) {
         match event {
-            ChildEvent::Stdout(data) | ChildEvent::Stderr(data) => {
+            ChildEvent::Stdout(data) | ChildEvent::Stderr(data) | ChildEvent::Message(data) => {
                 let in_flight = self.table.lock().get(&id).and_then(|c| c.in_flight.clone());
                 if let Some(in_flight) = in_flight {
                     in_flight.taken(data.len());
                 }
             }
+            ChildEvent::IpcClosed => {}
             ChildEvent::Exit { .. } => {
                 self.table.lock().remove(&id);
                 let _ = self
@@ -203,6 +206,18 @@ impl Children {
     /// Queues `data` for child `id`'s stdin; false when it is gone or has too much unread.
     pub(crate) fn write(&self, id: u32, data: Bytes) -> bool {
         self.handle(id).is_some_and(|h| h.stdin(data).is_ok())
+    }
+
+    /// Sends child `id` one IPC message; false when it is gone or has too much unread.
+    pub(crate) fn ipc_send(&self, id: u32, message: Bytes) -> bool {
+        self.handle(id).is_some_and(|h| h.ipc(message))
+    }
+
+    /// Closes child `id`'s IPC channel.
+    pub(crate) fn ipc_close(&self, id: u32) {
+        if let Some(h) = self.handle(id) {
+            h.close_ipc();
+        }
     }
 
     /// Closes child `id`'s stdin.
@@ -276,6 +291,7 @@ impl Children {
             delivery,
             self.family.clone(),
             stopper,
+            req.ipc,
         );
         let job = Job {
             id: self.id,

@@ -59,10 +59,12 @@ pub fn deliver(exec_id: u64, input: Input) -> Option<cell::Deliver> {
             allow,
             message,
         }),
-        // A stop travels as `Stop`; child and network events arise inside the cell; a host
+        // A stop travels as `Stop`; child, IPC and network events arise inside the cell; a host
         // request is sent by `RemoteExec` itself (it keeps the reply).
         Input::Stop
         | Input::Child { .. }
+        | Input::Ipc(_)
+        | Input::IpcClose
         | Input::Net(_)
         | Input::NetAsk(_)
         | Input::HttpRequest(_) => return None,

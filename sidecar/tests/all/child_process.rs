@@ -5,7 +5,7 @@
 
 use agentos_sdk::{ErrorCode, ExecSpec, Output, Sidecar};
 
-use crate::support::{node, run, sidecar, stdout, typed};
+use crate::support::{node, run, scratch, sidecar, stdout, typed};
 
 fn error_code(out: &Output) -> Option<ErrorCode> {
     out.status.error.as_ref().map(|e| e.code)
@@ -149,4 +149,77 @@ async fn a_deep_but_bounded_chain_of_shells_and_node_runs_to_its_end() {
     let out = run(&sc, chain).await;
     assert_eq!(stdout(&out), "4\n3\n2\n1\n", "{out:?}");
     assert_eq!(out.status.code, 0, "{out:?}");
+}
+
+/// `node main.js` where main.js forks itself: `child` is the child's code, `parent` the
+/// parent's (with `child` in scope as the forked process).
+fn forked(name: &str, parent: &str, child: &str) -> ExecSpec {
+    let dir = scratch(name);
+    let main = format!(
+        "const cp = require('child_process');\n\
+         if (process.argv[2] === 'child') {{ {child} }}\n\
+         else {{ const child = cp.fork(__filename, ['child']); {parent} }}\n"
+    );
+    std::fs::write(dir.join("main.js"), main).expect("write main.js");
+    ExecSpec::new(["node", "main.js"])
+        .dir(dir.to_str().expect("UTF-8 path"), "/w")
+        .cwd("/w")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_forked_child_and_its_parent_exchange_messages_then_disconnect() {
+    let sc = sidecar().await;
+    let child = "process.on('message', (m) => process.send({ echo: m, env: process.env.NODE_CHANNEL_FD }));\
+                 process.on('disconnect', () => console.log('child: disconnect'));";
+    let parent = "const got = [];\
+                  child.on('message', (m) => { got.push(m); if (got.length < 3) child.send(got.length); \
+                                               else child.disconnect(); });\
+                  child.on('disconnect', () => console.log('parent: disconnect', JSON.stringify(got)));\
+                  child.on('exit', (code) => console.log('exit', code, child.connected));\
+                  child.send('start');";
+    let out = run(&sc, forked("fork-exchange", parent, child)).await;
+    let printed = stdout(&out);
+    assert_eq!(out.status.code, 0, "{out:?}");
+    // The child's line comes through its own stdout: anywhere before the exit.
+    let mut lines: Vec<&str> = printed.lines().collect();
+    assert_eq!(lines.pop(), Some("exit 0 false"), "{printed}");
+    lines.sort_unstable();
+    assert_eq!(
+        lines,
+        [
+            "child: disconnect",
+            "parent: disconnect [{\"echo\":\"start\"},{\"echo\":1},{\"echo\":2}]"
+        ],
+        "{printed}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_child_flooding_its_parent_with_messages_loses_none_beside_a_victim() {
+    // 20 000 messages of 1 KiB sent in one synchronous loop: the child waits whenever the
+    // parent has 4 MiB untaken, and every message arrives once, in order.
+    let sc = sidecar().await;
+    let child = "const pad = 'x'.repeat(1024);\
+                 for (let i = 0; i < 20000; i++) process.send({ i, pad });";
+    let parent = "let next = 0, bad = 0;\
+                  child.on('message', (m) => { if (m.i !== next++) bad++; });\
+                  child.on('exit', (code) => console.log(code, next, bad));";
+    let out = crate::support::beside_a_victim(&sc, forked("fork-flood-up", parent, child)).await;
+    assert_eq!(stdout(&out), "0 20000 0\n", "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_parent_flooding_a_busy_child_waits_and_loses_none_beside_a_victim() {
+    // 5 MiB of messages to a child that is busy for 300 ms: past the child's 1 MiB window the
+    // parent queues and retries; the child then gets every message, in order.
+    let sc = sidecar().await;
+    let child = "const until = Date.now() + 300; while (Date.now() < until);\
+                 let next = 0, bad = 0;\
+                 process.on('message', (m) => { if (m.i !== next++) bad++;\
+                   if (next === 5000) { process.send([next, bad]); process.disconnect(); } });";
+    let parent = "const pad = 'y'.repeat(1024); let full = 0;\
+                  for (let i = 0; i < 5000; i++) if (!child.send({ i, pad })) full++;\
+                  child.on('message', (m) => console.log(JSON.stringify(m), full > 0));";
+    let out = crate::support::beside_a_victim(&sc, forked("fork-flood-down", parent, child)).await;
+    assert_eq!(stdout(&out), "[5000,0] true\n", "{out:?}");
 }

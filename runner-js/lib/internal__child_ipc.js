@@ -1,0 +1,299 @@
+// lib/internal__child_ipc.js: the IPC channel between a guest and a forked child (`fork`, or
+// `'ipc'` in a child's stdio), both ends, as Node's lib/internal/child_process.js shapes them:
+// `send(message[, sendHandle][, options][, callback])`, `disconnect()`, `connected`, `channel`
+// (`ref`/`unref`), 'message' (and 'internalMessage' for `cmd: 'NODE_...'` messages) and
+// 'disconnect'. Messages are serialized here as JSON text (Node's default; 'advanced', V8's
+// serializer, is not supported) and carried whole by the engine (engine/src/bridge/ipc.rs); a child's loop stays alive while
+// it listens for 'message' or 'disconnect'. Handles (sockets, servers) cannot be sent.
+
+import { bridge } from 'agentos:bridge';
+import {
+  ArrayIsArray,
+  ArrayPrototypeIncludes,
+  ArrayPrototypeShift,
+  bridgeUtf8Decode,
+  bridgeUtf8Encode,
+  ErrorCtor,
+  JSONParse,
+  JSONStringify,
+  ObjectDefineProperty,
+  StringPrototypeStartsWith,
+  TypeErrorCtor,
+} from '../js/00_primordials.js';
+import { listPush, newList } from '../js/01_helpers.js';
+import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
+import { processObject } from '../js/20_exit.js';
+import { nextTick } from '../js/21_ticks.js';
+import { setTimeout } from '../js/24_timers.js';
+import { cjsBuiltin } from '../js/51_cjs_builtins.js';
+import { notSupported } from './internal__unsupported.js';
+
+/** The JSON codec of Node's default serialization ('json'). */
+const encode = (message) => bridgeUtf8Encode(JSONStringify(message));
+const decode = (bytes) => JSONParse(bridgeUtf8Decode(bytes));
+
+// Node sends sockets, servers and UDP sockets (refused here: no handle passing); anything else
+// is ERR_INVALID_HANDLE_TYPE, as in Node.
+function checkHandle(handle) {
+  const net = cjsBuiltin('net');
+  if (
+    handle instanceof net.Socket ||
+    handle instanceof net.Server ||
+    handle instanceof cjsBuiltin('dgram').Socket
+  ) {
+    throw notSupported('sending a handle over IPC');
+  }
+  throw makeNodeError(TypeErrorCtor, 'ERR_INVALID_HANDLE_TYPE', 'This handle type cannot be sent');
+}
+
+function channelClosed() {
+  return makeNodeError(ErrorCtor, 'ERR_IPC_CHANNEL_CLOSED', 'Channel closed');
+}
+
+/**
+ * Gives `target` (a ChildProcess, or `process` in a child) the channel's API. `transport`:
+ * `send(bytes)` -> true, false (full: retry) or null (closed), and `close()`.
+ */
+function setupChannel(target, transport) {
+  const queue = newList(); // [bytes, callback] not yet taken by the other side
+  let retrying = false;
+  target.connected = true;
+  // Node's deprecated alias of `channel`.
+  ObjectDefineProperty(target, '_channel', {
+    __proto__: null,
+    get() {
+      return this.channel;
+    },
+    set(value) {
+      this.channel = value;
+    },
+    enumerable: false,
+    configurable: true,
+  });
+  const flush = () => {
+    while (queue.length > 0) {
+      const sent = transport.send(queue[0][0]);
+      if (sent === false) {
+        if (!retrying) {
+          retrying = true;
+          setTimeout(() => {
+            retrying = false;
+            flush();
+          }, 1);
+        }
+        return;
+      }
+      const callback = queue[0][1];
+      ArrayPrototypeShift(queue);
+      if (typeof callback === 'function') {
+        nextTick(callback, sent === null ? channelClosed() : null);
+      }
+    }
+    if (!target.connected && closePending) closeNow();
+  };
+  let closePending = false;
+  let closed = false;
+  const closeNow = () => {
+    if (closed) return;
+    closed = true;
+    transport.close();
+    nextTick(() => target.emit('disconnect'));
+  };
+  target.send = function send(message, handle, options, callback) {
+    if (typeof handle === 'function') {
+      callback = handle;
+      handle = undefined;
+      options = undefined;
+    } else if (typeof options === 'function') {
+      callback = options;
+      options = undefined;
+    } else if (options !== undefined && (options === null || typeof options !== 'object')) {
+      throw makeInvalidArgType('options', 'object', options);
+    }
+    if (!this.connected) {
+      const err = channelClosed();
+      if (typeof callback === 'function') nextTick(callback, err);
+      else nextTick(() => this.emit('error', err));
+      return false;
+    }
+    if (message === undefined) {
+      throw makeNodeError(
+        TypeErrorCtor,
+        'ERR_MISSING_ARGS',
+        'The "message" argument must be specified',
+      );
+    }
+    const type = typeof message;
+    if (type !== 'string' && type !== 'object' && type !== 'number' && type !== 'boolean') {
+      throw makeInvalidArgType(
+        'message',
+        'one of type string, object, number, or boolean',
+        message,
+      );
+    }
+    if (handle !== undefined && handle !== null) checkHandle(handle);
+    listPush(queue, [encode(message), callback]);
+    flush();
+    return queue.length === 0;
+  };
+  target.disconnect = function disconnect() {
+    if (!this.connected) {
+      this.emit(
+        'error',
+        makeNodeError(ErrorCtor, 'ERR_IPC_DISCONNECTED', 'IPC channel is already disconnected'),
+      );
+      return;
+    }
+    this.connected = false;
+    closePending = true;
+    if (queue.length === 0) closeNow();
+  };
+  return {
+    /** One message from the other side. */
+    message(bytes) {
+      if (closed) return;
+      const message = decode(bytes);
+      const internal =
+        message !== null &&
+        typeof message === 'object' &&
+        typeof message.cmd === 'string' &&
+        StringPrototypeStartsWith(message.cmd, 'NODE_');
+      target.emit(internal ? 'internalMessage' : 'message', message, undefined);
+    },
+    /** The other side closed the channel (or ended). */
+    closed() {
+      if (closed) return;
+      closed = true;
+      target.connected = false;
+      nextTick(() => target.emit('disconnect'));
+    },
+  };
+}
+
+/** The parent's end of child `id`'s channel: wires `child`; returns its event sink. */
+export function parentChannel(child, id) {
+  const channel = setupChannel(child, {
+    send: (bytes) =>
+      bridge.childIpcSend(id, bytes)
+        ? true
+        : child.exitCode === null && child.signalCode === null
+          ? false
+          : null,
+    close: () => bridge.childIpcClose(id),
+  });
+  child.channel = { ref() {}, unref() {} };
+  return channel;
+}
+
+/**
+ * The child's end, when this guest was forked (`NODE_CHANNEL_FD` in its environment and a
+ * channel from the engine): `process.send` and the rest; its events come through
+ * `runner.ipcMessage` / `runner.ipcClosed` (`childChannelEvent`).
+ */
+let childChannel;
+
+export function setupChildChannel(proc) {
+  if (!bridge.ipcChannel()) return;
+  delete proc.env.NODE_CHANNEL_FD;
+  delete proc.env.NODE_CHANNEL_SERIALIZATION_MODE;
+  let listeners = 0;
+  let refed = true; // process.channel.ref()/unref()
+  const update = () => bridge.ipcRef(refed && listeners > 0 && proc.connected);
+  childChannel = setupChannel(proc, {
+    send: (bytes) => (bridge.ipcSend(bytes) ? true : null),
+    close: () => {
+      bridge.ipcClose();
+      update();
+    },
+  });
+  const channel = {
+    ref() {
+      refed = true;
+      update();
+    },
+    unref() {
+      refed = false;
+      update();
+    },
+  };
+  ObjectDefineProperty(proc, 'channel', {
+    __proto__: null,
+    value: channel,
+    writable: true,
+    enumerable: false,
+    configurable: true,
+  });
+  proc.on('newListener', (name) => {
+    if (name === 'message' || name === 'disconnect') {
+      listeners++;
+      update();
+    }
+  });
+  proc.on('removeListener', (name) => {
+    if (name === 'message' || name === 'disconnect') {
+      listeners--;
+      update();
+    }
+  });
+}
+
+/** `runner.ipcMessage(bytes)` (kind 'message') and `runner.ipcClosed()` (kind 'closed'). */
+export function childChannelEvent(kind, bytes) {
+  if (childChannel === undefined) return;
+  if (kind === 'message') childChannel.message(bytes);
+  else {
+    childChannel.closed();
+    bridge.ipcRef(false);
+  }
+}
+
+// This guest's execArgv without `-e CODE`/`-p CODE` (a fork must not run the eval again).
+function forkExecArgv() {
+  const given = processObject.execArgv;
+  const kept = [];
+  for (let i = 0; i < given.length; i++) {
+    const flag = given[i];
+    if (flag === '-e' || flag === '-p' || flag === '--eval' || flag === '--print') i++;
+    else listPush(kept, flag);
+  }
+  return kept;
+}
+
+// As Node's fork: `node [execArgv] modulePath ...args` with an IPC channel, the child's stdio
+// inherited (piped when `silent`); `spawn` and `nullCheck` are child_process's.
+export function fork({ spawn, nullCheck }, modulePath, args, options) {
+  if (cjsBuiltin('buffer').Buffer.isBuffer(modulePath)) modulePath = modulePath.toString();
+  else if (modulePath !== null && typeof modulePath === 'object' && 'href' in modulePath) {
+    modulePath = cjsBuiltin('url').fileURLToPath(modulePath);
+  }
+  if (typeof modulePath !== 'string') {
+    throw makeInvalidArgType('modulePath', 'string or an instance of Buffer or URL', modulePath);
+  }
+  nullCheck(modulePath, 'modulePath');
+  if (args === undefined || args === null) args = [];
+  else if (typeof args === 'object' && !ArrayIsArray(args)) {
+    options = args;
+    args = [];
+  } else if (!ArrayIsArray(args)) throw makeInvalidArgType('args', 'Array', args);
+  if (options !== undefined && options !== null && typeof options !== 'object') {
+    throw makeInvalidArgType('options', 'object', options);
+  }
+  options = { __proto__: null, ...options, shell: false };
+  options.execPath = options.execPath || processObject.execPath;
+  nullCheck(options.execPath, 'options.execPath');
+  const execArgv = options.execArgv || forkExecArgv();
+  for (let i = 0; i < execArgv.length; i++) nullCheck(execArgv[i], `options.execArgv[${i}]`);
+  if (typeof options.stdio === 'string') {
+    options.stdio = [options.stdio, options.stdio, options.stdio, 'ipc'];
+  } else if (!ArrayIsArray(options.stdio)) {
+    const mode = options.silent ? 'pipe' : 'inherit';
+    options.stdio = [mode, mode, mode, 'ipc'];
+  } else if (!ArrayPrototypeIncludes(options.stdio, 'ipc')) {
+    throw makeNodeError(
+      ErrorCtor,
+      'ERR_CHILD_PROCESS_IPC_REQUIRED',
+      "Forked processes must have an IPC channel, missing value 'ipc' in options.stdio",
+    );
+  }
+  return spawn(options.execPath, [...execArgv, modulePath, ...args], options);
+}
