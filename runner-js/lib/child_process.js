@@ -11,6 +11,7 @@ import {
   ArrayIsArray,
   ArrayPrototypeJoin,
   ErrorCtor,
+  NumberIsInteger,
   ObjectDefineProperty,
   ObjectKeys,
   ObjectSetPrototypeOf,
@@ -26,6 +27,7 @@ import {
   makeInvalidArgType,
   makeInvalidArgValue,
   makeNodeError,
+  makeOutOfRange,
 } from '../js/06_errors.js';
 import { nextTick } from '../js/21_ticks.js';
 import { onChildEvent } from '../js/29_children.js';
@@ -270,6 +272,10 @@ export function spawn(file, args, options) {
   }
   const opts = normalize(file, args, options);
   validateAbortSignal(opts.options.signal, 'options.signal');
+  const timeout = opts.options.timeout;
+  if (timeout !== undefined && timeout !== null && !(NumberIsInteger(timeout) && timeout >= 0)) {
+    throw makeOutOfRange('timeout', 'an unsigned integer', timeout);
+  }
   const child = new ChildProcess();
   child.spawnfile = opts.argv[0];
   child.spawnargs = opts.argv;

@@ -2,15 +2,15 @@
 // `'ipc'` in a child's stdio), both ends, as Node's lib/internal/child_process.js shapes them:
 // `send(message[, sendHandle][, options][, callback])`, `disconnect()`, `connected`, `channel`
 // (`ref`/`unref`), 'message' (and 'internalMessage' for `cmd: 'NODE_...'` messages) and
-// 'disconnect'. Messages are serialized here as JSON text (Node's default; 'advanced', V8's
-// serializer, is not supported) and carried whole by the engine (engine/src/bridge/ipc.rs); a child's loop stays alive while
-// it listens for 'message' or 'disconnect'. Handles (sockets, servers) cannot be sent.
+// 'disconnect'. Messages are JSON text (Node's default serialization; 'advanced', V8's
+// serializer, is not supported), carried whole by the engine (engine/src/bridge/ipc.rs). A
+// child's loop stays alive while it listens for 'message' or 'disconnect'. Handles (sockets,
+// servers) cannot be sent.
 
 import { bridge } from 'agentos:bridge';
 import {
   ArrayIsArray,
   ArrayPrototypeIncludes,
-  ArrayPrototypeShift,
   bridgeUtf8Decode,
   bridgeUtf8Encode,
   ErrorCtor,
@@ -55,7 +55,9 @@ function channelClosed() {
  * `send(bytes)` -> true, false (full: retry) or null (closed), and `close()`.
  */
 function setupChannel(target, transport) {
-  const queue = newList(); // [bytes, callback] not yet taken by the other side
+  // [bytes, callback] not yet taken by the other side: queue[head], queue[head + 1]...
+  let queue = newList();
+  let head = 0;
   let retrying = false;
   target.connected = true;
   // Node's deprecated alias of `channel`.
@@ -71,8 +73,8 @@ function setupChannel(target, transport) {
     configurable: true,
   });
   const flush = () => {
-    while (queue.length > 0) {
-      const sent = transport.send(queue[0][0]);
+    while (head < queue.length) {
+      const sent = transport.send(queue[head][0]);
       if (sent === false) {
         if (!retrying) {
           retrying = true;
@@ -83,12 +85,14 @@ function setupChannel(target, transport) {
         }
         return;
       }
-      const callback = queue[0][1];
-      ArrayPrototypeShift(queue);
+      const callback = queue[head][1];
+      queue[head++] = undefined;
       if (typeof callback === 'function') {
         nextTick(callback, sent === null ? channelClosed() : null);
       }
     }
+    queue = newList();
+    head = 0;
     if (!target.connected && closePending) closeNow();
   };
   let closePending = false;
@@ -134,7 +138,7 @@ function setupChannel(target, transport) {
     if (handle !== undefined && handle !== null) checkHandle(handle);
     listPush(queue, [encode(message), callback]);
     flush();
-    return queue.length === 0;
+    return head === queue.length;
   };
   target.disconnect = function disconnect() {
     if (!this.connected) {
@@ -146,7 +150,7 @@ function setupChannel(target, transport) {
     }
     this.connected = false;
     closePending = true;
-    if (queue.length === 0) closeNow();
+    if (head === queue.length) closeNow();
   };
   return {
     /** One message from the other side. */
