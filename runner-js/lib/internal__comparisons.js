@@ -251,7 +251,12 @@ function innerDeepEqual(val1, val2, strict, memos) {
     ) {
       return false;
     }
-    if (!strict && (isFloat32Array(val1) || isFloat64Array(val1))) {
+    if (
+      !strict &&
+      (isFloat32Array(val1) ||
+        isFloat64Array(val1) ||
+        TypedArrayPrototypeGetSymbolToStringTag(val1) === 'Float16Array')
+    ) {
       if (!areSimilarFloatArrays(val1, val2)) {
         return false;
       }

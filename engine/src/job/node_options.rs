@@ -5,11 +5,12 @@
 /// Node options that change only what the runner does, accepted before the program and passed
 /// on in `process.execArgv`: warnings off, `gc()` exposed, deprecations silenced, thrown or
 /// traced (a trace is what Node prints anyway here), which CA lists `tls.getCACertificates`
-/// reports as the default, and two that turn on what is always on here as in Node 22.12+
-/// (`require()` of ES modules, `import.meta.resolve`).
+/// reports as the default, and three that turn on what is always on here (`require()` of ES
+/// modules and `import.meta.resolve`, as in Node 22.12+; V8's `Float16Array`).
 const RUNNER_FLAGS: &[&str] = &[
     "--experimental-require-module",
     "--experimental-import-meta-resolve",
+    "--js-float16array",
     "--no-warnings",
     "--expose-gc",
     "--expose_gc",
