@@ -381,3 +381,17 @@ async fn a_value_option_without_its_value_is_refused_as_node_refuses_it() {
         assert_eq!(stderr(&out), format!("node: {flag} requires an argument\n"));
     }
 }
+
+#[tokio::test]
+async fn float16_arrays_compare_by_value_in_loose_deep_equal() {
+    // Host Node 20 has no Float16Array to compare against: Node 22's rules (0 == -0 loosely,
+    // not strictly; a different value is unequal either way).
+    let sc = sidecar().await;
+    let code = "const assert = require('assert'); const f = (x) => new Float16Array([x]);\
+                const fails = (fn) => { try { fn(); return false; } catch { return true; } };\
+                console.log(fails(() => assert.deepEqual(f(0), f(-0))),\
+                            fails(() => assert.deepStrictEqual(f(0), f(-0))),\
+                            fails(() => assert.deepEqual(f(0.1), f(0))));";
+    let spec = ExecSpec::new(["node", "--js-float16array", "-e", code]);
+    assert_eq!(stdout(&run(&sc, spec).await), "false true true\n");
+}
