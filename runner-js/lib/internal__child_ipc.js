@@ -22,6 +22,7 @@ import {
 } from '../js/00_primordials.js';
 import { listPush, newList } from '../js/01_helpers.js';
 import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
+import { EventEmitterPrototypeListenerCount, setEmitterHook } from '../js/08_events.js';
 import { processObject } from '../js/20_exit.js';
 import { nextTick } from '../js/21_ticks.js';
 import { setTimeout } from '../js/24_timers.js';
@@ -227,17 +228,13 @@ export function setupChildChannel(proc) {
     enumerable: false,
     configurable: true,
   });
-  proc.on('newListener', (name) => {
-    if (name === 'message' || name === 'disconnect') {
-      listeners++;
-      update();
-    }
-  });
-  proc.on('removeListener', (name) => {
-    if (name === 'message' || name === 'disconnect') {
-      listeners--;
-      update();
-    }
+  // Listeners change through the process emitter's internal hook (no listener of ours shows).
+  setEmitterHook(proc, (event) => {
+    if (event !== undefined && event !== 'message' && event !== 'disconnect') return;
+    listeners =
+      EventEmitterPrototypeListenerCount(proc, 'message') +
+      EventEmitterPrototypeListenerCount(proc, 'disconnect');
+    update();
   });
 }
 

@@ -223,3 +223,16 @@ async fn a_parent_flooding_a_busy_child_waits_and_loses_none_beside_a_victim() {
     let out = crate::support::beside_a_victim(&sc, forked("fork-flood-down", parent, child)).await;
     assert_eq!(stdout(&out), "[5000,0] true\n", "{out:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_forked_child_ends_once_it_stops_listening_for_messages() {
+    // Its channel keeps it alive only while a 'message' listener is there (removed here after
+    // the first message, as a `once` listener would be).
+    let sc = sidecar().await;
+    let child = "process.once('message', (m) => process.send(m + 1));";
+    let parent = "child.on('message', (m) => console.log('reply', m));\
+                  child.on('exit', (code) => console.log('exit', code));\
+                  child.send(41);";
+    let out = run(&sc, forked("fork-once", parent, child)).await;
+    assert_eq!(stdout(&out), "reply 42\nexit 0\n", "{out:?}");
+}
