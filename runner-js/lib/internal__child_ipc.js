@@ -21,7 +21,7 @@ import {
   TypeErrorCtor,
 } from '../js/00_primordials.js';
 import { listPush, newList } from '../js/01_helpers.js';
-import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
+import { makeInvalidArgType, makeInvalidArgValue, makeNodeError } from '../js/06_errors.js';
 import { EventEmitterPrototypeListenerCount, setEmitterHook } from '../js/08_events.js';
 import { processObject } from '../js/20_exit.js';
 import { nextTick } from '../js/21_ticks.js';
@@ -285,7 +285,11 @@ export function fork({ spawn, nullCheck }, modulePath, args, options) {
   const execArgv = options.execArgv || forkExecArgv();
   for (let i = 0; i < execArgv.length; i++) nullCheck(execArgv[i], `options.execArgv[${i}]`);
   if (typeof options.stdio === 'string') {
-    options.stdio = [options.stdio, options.stdio, options.stdio, 'ipc'];
+    const mode = options.stdio;
+    if (mode !== 'pipe' && mode !== 'inherit' && mode !== 'ignore' && mode !== 'overlapped') {
+      throw makeInvalidArgValue('stdio', mode);
+    }
+    options.stdio = [mode, mode, mode, 'ipc'];
   } else if (!ArrayIsArray(options.stdio)) {
     const mode = options.silent ? 'pipe' : 'inherit';
     options.stdio = [mode, mode, mode, 'ipc'];

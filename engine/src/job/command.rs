@@ -261,8 +261,9 @@ fn load_file(
     sandbox: &mut Sandbox,
     exec_argv: Vec<String>,
 ) -> Command {
-    let path = guest_files::absolute(cwd, file);
-    let source = match guest_files::read(sandbox, &path) {
+    let given = guest_files::absolute(cwd, file);
+    let (path, read) = read_main(sandbox, &given);
+    let source = match read {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(source) => source,
             Err(_) => return cannot_load(&path, "not valid UTF-8"),
@@ -279,6 +280,30 @@ fn load_file(
         exec_argv,
         input_json: None,
     })
+}
+
+/// Where Node looks for a main module named `given` when no file has exactly that name: with
+/// `.js` added, then a directory's `index.js` (Node's `.json` and `.node` mains are not run
+/// here, nor a directory's package.json `main`).
+const MAIN_SUFFIXES: &[&str] = &[".js", "/index.js"];
+
+/// The main module at `given` as Node finds it (the name as given, else [`MAIN_SUFFIXES`]): its
+/// path and bytes, or the error of reading the name as given.
+fn read_main(
+    sandbox: &mut Sandbox,
+    given: &str,
+) -> (String, Result<Vec<u8>, agentos_sandbox::Errno>) {
+    let first = guest_files::read(sandbox, given);
+    if first.is_ok() {
+        return (given.to_string(), first);
+    }
+    for suffix in MAIN_SUFFIXES {
+        let path = format!("{}{suffix}", given.trim_end_matches('/'));
+        if let Ok(bytes) = guest_files::read(sandbox, &path) {
+            return (path, Ok(bytes));
+        }
+    }
+    (given.to_string(), first)
 }
 
 fn cannot_load(path: &str, reason: &str) -> Command {

@@ -8,11 +8,28 @@ const MAX_FILE_BYTES: usize = 64 << 20;
 
 /// `file` made absolute against the guest's `cwd` (guest paths only; never a host path).
 pub fn absolute(cwd: &str, file: &str) -> String {
-    if file.starts_with('/') {
+    let joined = if file.starts_with('/') {
         file.to_string()
     } else {
         format!("{}/{file}", cwd.trim_end_matches('/'))
+    };
+    normalize(&joined)
+}
+
+/// `path` (absolute) with `.`, `..` and repeated or trailing slashes resolved textually, as
+/// Node's `path.resolve` does (`..` at the root stays at the root).
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
     }
+    format!("/{}", parts.join("/"))
 }
 
 /// The contents of the guest file at absolute guest path `path`.
@@ -104,5 +121,8 @@ mod tests {
         assert_eq!(strip_dir("/a/b", "/").as_deref(), Some("a/b"));
         assert_eq!(absolute("/w/", "m.js"), "/w/m.js");
         assert_eq!(absolute("/w", "/abs.js"), "/abs.js");
+        assert_eq!(absolute("/w", "./m.js"), "/w/m.js");
+        assert_eq!(absolute("/w/a", "../b//c/./d.js"), "/w/b/c/d.js");
+        assert_eq!(absolute("/", "../../x"), "/x");
     }
 }

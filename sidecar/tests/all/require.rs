@@ -469,3 +469,26 @@ async fn a_preload_that_throws_ends_the_exec_before_the_main_program() {
         stderr(&out)
     );
 }
+
+#[tokio::test]
+async fn a_main_module_named_without_its_extension_is_found_as_node_finds_it() {
+    let dir = tree(
+        "main-lookup",
+        &[
+            ("tool.js", "console.log('tool', __filename);"),
+            ("pkg/index.js", "console.log('pkg', __filename);"),
+        ],
+    );
+    let sc = sidecar().await;
+    let mut printed = String::new();
+    for name in ["tool", "pkg", "./pkg/"] {
+        let spec = ExecSpec::new(["node", name])
+            .dir_ro(host(&dir), "/app")
+            .cwd("/app");
+        printed += &ok(&sc, spec).await;
+    }
+    assert_eq!(
+        printed,
+        "tool /app/tool.js\npkg /app/pkg/index.js\npkg /app/pkg/index.js\n"
+    );
+}
