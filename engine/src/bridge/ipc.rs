@@ -1,6 +1,6 @@
 //! Natives of the IPC channel between a JS guest and a forked child (`child_process.fork`, or
-//! `'ipc'` in a child's stdio): messages are the runner's serialized bytes (JSON or V8's
-//! serializer), carried as whole messages, never split or merged.
+//! `'ipc'` in a child's stdio): messages are the runner's serialized bytes (JSON text), carried
+//! as whole messages, never split or merged.
 //!
 //! ```text
 //!   parent: childIpcSend(id, bytes) ─► the child's inbox (Input::Ipc, within its stdin window)
