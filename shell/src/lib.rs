@@ -30,7 +30,7 @@ mod invocation;
 mod limits;
 mod os;
 mod parse;
-mod paths;
+pub mod paths;
 pub mod pipe;
 mod sandbox_fs;
 mod shell;

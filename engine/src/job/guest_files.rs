@@ -8,28 +8,8 @@ const MAX_FILE_BYTES: usize = 64 << 20;
 
 /// `file` made absolute against the guest's `cwd` (guest paths only; never a host path).
 pub fn absolute(cwd: &str, file: &str) -> String {
-    let joined = if file.starts_with('/') {
-        file.to_string()
-    } else {
-        format!("{}/{file}", cwd.trim_end_matches('/'))
-    };
-    normalize(&joined)
-}
-
-/// `path` (absolute) with `.`, `..` and repeated or trailing slashes resolved textually, as
-/// Node's `path.resolve` does (`..` at the root stays at the root).
-fn normalize(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            part => parts.push(part),
-        }
-    }
-    format!("/{}", parts.join("/"))
+    // Normalised (`.`, `..`, `//`) as Node's path.resolve does.
+    agentos_shell::paths::absolute(cwd, file)
 }
 
 /// The contents of the guest file at absolute guest path `path`.
