@@ -242,8 +242,8 @@ fn run_gate(args: &Args, report: &Report) -> anyhow::Result<ExitCode> {
     let rows = &outcome.rows;
     println!(
         "bench gate: p50 vs baseline {} (git {}), threshold {threshold}x; a scenario fails only \
-         when its p50 exceeds it absolutely, relative to native_true_spawn and relative to the \
-         suite's median ratio",
+         when its p50 exceeds it absolutely, relative to the machine peers (native_true_spawn, \
+         node_spawn) and relative to the suite's median ratio",
         path.display(),
         baseline.git_rev
     );
@@ -255,10 +255,14 @@ fn run_gate(args: &Args, report: &Report) -> anyhow::Result<ExitCode> {
     }
     println!("{}", table::gate(rows));
     let x = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{v:.2}x"));
+    let peers: Vec<String> = (outcome.peer_factors.iter())
+        .map(|&(name, f)| format!("{name} {f:.2}x"))
+        .collect();
     println!(
-        "suite factor (median ratio) {}, native peer ratio {}",
+        "suite factor (median ratio) {}, machine factor {} (peers: {})",
         x(outcome.suite_factor),
-        x(outcome.peer_factor)
+        x(outcome.machine_factor),
+        peers.join(", ")
     );
     let failed = outcome.failures();
     let warned = rows.iter().filter(|r| r.verdict.warns()).count();

@@ -3,6 +3,8 @@
 
 /// Native `/bin/true` spawned per run: the floor for "run a program", and the gate's normaliser.
 pub const NATIVE_PEER: &str = "native_true_spawn";
+/// The host's `node -e ''` spawn: the peer that slows as V8 work slows on a busy machine.
+pub const NODE_PEER: &str = "node_spawn";
 
 /// How a scenario's runs are sized.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -142,7 +144,7 @@ const fn row(name: &'static str, kind: Kind, peer: Option<&'static str>, gated: 
     }
 }
 
-const NODE: Option<&str> = Some("node_spawn");
+const NODE: Option<&str> = Some(NODE_PEER);
 const NATIVE: Option<&str> = Some(NATIVE_PEER);
 const WASI: Option<&str> = Some("node_wasi_true");
 
@@ -151,7 +153,7 @@ use crate::cases::*;
 /// Every scenario, in report order. Peers come first: they are measured first, too.
 pub const ALL: &[Scenario] = &[
     row(NATIVE_PEER, Kind::NativeTrue, None, true),
-    row("node_spawn", Kind::NodeSpawn, None, true),
+    row(NODE_PEER, Kind::NodeSpawn, None, true),
     row("node_wasi_true", Kind::NodeWasiTrue, None, false),
     row("node_sha256_1m", Kind::NodeSha256, None, false),
     row("node_p256_sign", Kind::NodeP256Sign, None, false),

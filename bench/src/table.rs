@@ -181,7 +181,7 @@ pub fn gate(rows: &[Row]) -> String {
         "baseline p50 ms",
         "current p50 ms",
         "ratio",
-        "ratio vs peer",
+        "vs machine",
         "verdict",
     ];
     render(&headers, &table, false)
