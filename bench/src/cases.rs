@@ -216,3 +216,37 @@ process.stdout.write(JSON.stringify(times));
 "#,
     what: "per iteration: getDiffieHellman('modp14') key pair + computeSecret",
 };
+
+/// child_process.fork: one JSON message to a forked child that echoes it back, per iteration
+/// (the child's file written to the temporary directory first; one child for the whole loop).
+pub const FORK_IPC_ECHO: LoopCase = LoopCase {
+    script: r#"'use strict';
+const [warmup, runs] = process.argv.slice(-2).map(Number);
+const { fork } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'ipc-'));
+const file = path.join(dir, 'echo.js');
+fs.writeFileSync(file, "process.on('message', (m) => process.send(m));\n");
+const child = fork(file);
+const times = [];
+let i = 0;
+let start = 0;
+const next = () => {
+  start = performance.now();
+  child.send({ i, text: 'ping' });
+};
+child.on('message', (m) => {
+  if (m.i !== i) throw new Error(`message ${m.i}, expected ${i}`);
+  if (i >= warmup) times.push(performance.now() - start);
+  if (++i < warmup + runs) return next();
+  child.disconnect();
+  child.on('exit', () => {
+    fs.rmSync(dir, { recursive: true });
+    process.stdout.write(JSON.stringify(times));
+  });
+});
+next();
+"#,
+    what: "per iteration: a JSON message to a forked child and its echo back",
+};

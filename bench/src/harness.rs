@@ -36,6 +36,7 @@ impl WorkDir {
             python_lib: python_lib.filter(|dir| dir.is_dir()),
         };
         std::fs::create_dir_all(work.empty_dir())?;
+        std::fs::create_dir_all(work.scratch_dir())?;
         std::fs::create_dir_all(work.warm_snapshot_dir())?;
         write_require_fixture(&work.require_dir())?;
         crate::tools::write_fixtures(&work.tools_dir())?;
@@ -50,6 +51,11 @@ impl WorkDir {
     /// An empty directory, for `ls`.
     pub fn empty_dir(&self) -> PathBuf {
         self.root.join("empty")
+    }
+
+    /// A writable directory the loop scripts see as `/tmp` (`os.tmpdir()`).
+    pub fn scratch_dir(&self) -> PathBuf {
+        self.root.join("scratch")
     }
 
     /// `index.js` requiring `m0.js` .. `m99.js`.

@@ -228,7 +228,8 @@ impl Runner<'_> {
     ) -> ScenarioResult {
         let plan = plan(s.kind, self.mode);
         let (warmup, runs) = (plan.warmup.to_string(), plan.runs.to_string());
-        let spec = ExecSpec::new(["node", "-e", case.script, &warmup, &runs]);
+        let scratch = self.work.scratch_dir().display().to_string();
+        let spec = ExecSpec::new(["node", "-e", case.script, &warmup, &runs]).dir(scratch, "/tmp");
         ScenarioResult::from_measured(s, guest_timings(sidecar, spec).await, case.what)
     }
 

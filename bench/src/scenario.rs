@@ -183,6 +183,12 @@ pub const ALL: &[Scenario] = &[
         false,
     ),
     row("node_dh_modp14", Kind::NodeLoop(&DH_MODP14), None, false),
+    row(
+        "node_fork_ipc_echo",
+        Kind::NodeLoop(&FORK_IPC_ECHO),
+        None,
+        false,
+    ),
     row("native_ls_la_200", Kind::NativeTool(LS_LA), None, true),
     row("native_grep_rn_5m", Kind::NativeTool(GREP_RN), None, true),
     row("native_sort_1m", Kind::NativeTool(SORT), None, true),
@@ -369,6 +375,14 @@ pub const ALL: &[Scenario] = &[
         "dh_modp14",
         Kind::Loop(&DH_MODP14),
         Some("node_dh_modp14"),
+        false,
+    ),
+    // A forked child's IPC round trip inside one exec, against the host's Node forking a real
+    // process. Not gated.
+    row(
+        "fork_ipc_echo",
+        Kind::Loop(&FORK_IPC_ECHO),
+        Some("node_fork_ipc_echo"),
         false,
     ),
     row(
