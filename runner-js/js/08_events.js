@@ -85,10 +85,18 @@ export class EventEmitter {
         ArrayPrototypeSplice(list, i, 1);
         if (list.length === 0) MapPrototypeDelete(this.#events, event);
         callEmitterHook(this, event);
+        this.#removed(event, listener);
         break;
       }
     }
     return this;
+  }
+
+  /** Node's 'removeListener' event, after `listener` left `event`'s list. */
+  #removed(event, listener) {
+    if (MapPrototypeHas(this.#events, 'removeListener')) {
+      this.emit('removeListener', event, listener);
+    }
   }
 
   off(event, listener) {
@@ -97,13 +105,32 @@ export class EventEmitter {
 
   removeAllListeners(event) {
     // biome-ignore lint/correctness/noUndeclaredVariables: the method\'s own `arguments` (Node tells no argument from undefined)
-    if (arguments.length === 0) {
+    const all = arguments.length === 0;
+    if (MapPrototypeHas(this.#events, 'removeListener')) {
+      // One by one, so that each removal is told, as Node does: the named event's listeners
+      // last first; for all events, every other event first and 'removeListener' last.
+      if (!all) return this.#removeEach(event);
+      const names = this.eventNames();
+      for (let i = 0; i < names.length; i++) {
+        if (names[i] !== 'removeListener') this.#removeEach(names[i]);
+      }
+      return this.#removeEach('removeListener');
+    }
+    if (all) {
       this.#events = new MapCtor();
       callEmitterHook(this, undefined);
     } else {
       MapPrototypeDelete(this.#events, event);
       callEmitterHook(this, event);
     }
+    return this;
+  }
+
+  #removeEach(event) {
+    const list = MapPrototypeGet(this.#events, event);
+    if (list === undefined) return this;
+    const copy = ArrayPrototypeSlice(list);
+    for (let i = copy.length - 1; i >= 0; i--) this.removeListener(event, copy[i].listener);
     return this;
   }
 
@@ -129,6 +156,7 @@ export class EventEmitter {
         ArrayPrototypeSplice(list, idx, 1);
         if (list.length === 0) MapPrototypeDelete(this.#events, event);
         removedOnce = true;
+        this.#removed(event, entry.listener);
       }
       ReflectApply(entry.listener, this, args);
     }
