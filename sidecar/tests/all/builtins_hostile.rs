@@ -1,9 +1,8 @@
 //! Builtins under a hostile guest: `async_hooks`, `diagnostics_channel`, `util.inspect` (no proxy
-//! trap or getter runs), `node:test` and the fs
-//! watchers keep
-//! working when the guest has replaced the prototype methods they could have used
-//! (`Array.prototype`, `String.prototype`, `Map.prototype`, `Function.prototype.call`, ...), and the
-//! replacements are never called by the builtin (so they cannot observe or steer it). A runaway
+//! trap or getter runs), `node:test`, the fs watchers, `process.binding`,
+//! `process.getActiveResourcesInfo` and the process emitter's removals keep working when the
+//! guest has replaced the prototype methods they could have used (`Array.prototype`,
+//! `String.prototype`, `Map.prototype`, `Function.prototype.call`, ...), and the replacements are never called by the builtin (so they cannot observe or steer it). A runaway
 //! `test()`, or a guest polling a large tree with many watchers, ends at the exec's time limit
 //! with its typed error. Each hostile exec runs beside a
 //! victim exec that must finish normally.
@@ -258,4 +257,43 @@ async fn recursive_watchers_keep_a_guest_busy_until_its_time_limit() {
     assert_eq!(stdout(&out), "watching\n", "{out:?}");
     let (code, message) = typed(&out.status);
     assert_eq!(code, ErrorCode::Timeout, "{message}");
+}
+
+#[tokio::test]
+async fn process_binding_active_resources_and_removals_ignore_patched_prototypes() {
+    // The host's Node 20 prints the same but for the last figure: its own code calls 16 of the
+    // patched methods here.
+    let sc = sidecar().await;
+    let code = r#"
+const fs = require('fs');
+const before = hits();
+const t1 = setTimeout(() => {}, 1000);
+const t2 = setInterval(() => {}, 1000);
+fs.stat('/', () => {});
+const resources = process.getActiveResourcesInfo();
+const util = process.binding('util');
+const checks = [util.isDate(new Date()), util.isRegExp(/x/), typeof process.binding('constants').os];
+let unknown;
+try { process.binding('no_such_thing'); } catch (e) { unknown = e.message; }
+const told = [];
+const l = () => {};
+process.on('removeListener', (event) => { told[told.length] = event; });
+process.on('x', l);
+process.once('y', l);
+process.emit('y');
+process.removeAllListeners('x');
+const used = hits() - before;
+clearTimeout(t1);
+clearInterval(t2);
+console.log(resources.join(','), checks.join(','), unknown, told.join(','), used);
+"#;
+    let out = hostile(&sc, &format!("process.noDeprecation = true;\n{code}")).await;
+    assert_eq!(
+        (out.status.code, stdout(&out).as_str()),
+        (
+            0,
+            "FSReqCallback,Timeout,Timeout true,true,object No such module: no_such_thing y,x 0\n"
+        ),
+        "{out:?}"
+    );
 }
