@@ -12,6 +12,7 @@ import {
   ErrorCtor,
   globalObject,
   ObjectDefineProperty,
+  PromisePrototypeThen,
   StringPrototypeCharCodeAt,
   StringPrototypeSlice,
   StringPrototypeStartsWith,
@@ -21,9 +22,11 @@ import { TextDecoder, TextEncoder } from './07_encoding.js';
 import { installMemoryGuards, setMemoryLimit } from './09_memory.js';
 import {
   exitCodeValue,
+  getExitCode,
   markStart,
   processObject,
   runExitListeners,
+  setExitCode,
   setMainSource,
   triggerUncaught,
 } from './20_exit.js';
@@ -129,16 +132,43 @@ function start(config) {
   setLoopTime(now);
   const mode = `${config.mode}`;
   const filename = `${config.filename}`;
-  let source = `${config.source}`;
+  const source = `${config.source}`;
   configureProcess(processObject, config);
   applyRunnerFlags(config.execArgv);
-  const evalMode = mode !== 'file';
   setExecCwd(pathResolve(`${processObject.cwd()}`));
   loadEnvFiles(config.execArgv);
   applyTitle(config.execArgv);
   if (bridgeIpcChannel()) loadLazyBuiltin('internal/child_ipc').setupChildChannel(processObject);
   cjsInit(config);
   if (mode !== 'call' && !preloaded(config.execArgv)) return;
+  const imports = mode === 'call' ? [] : flagValues(config.execArgv, ['--import']);
+  if (imports.length === 0) return runProgram(config, mode, filename, source);
+  // `--import`: ES modules evaluated first (asynchronously); the main program after them, or
+  // not at all when one throws (reported as uncaught, as Node does).
+  const specifiers = [];
+  for (let i = 0; i < imports.length; i++) ArrayPrototypePush(specifiers, imports[i][1]);
+  importsPending = true;
+  PromisePrototypeThen(
+    cjsEsm().importPreloads(specifiers),
+    () => {
+      importsPending = false;
+      runProgram(config, mode, filename, source);
+    },
+    (err) => {
+      importsPending = false;
+      triggerUncaught(err);
+    },
+  );
+  drainTicks();
+}
+
+// True from the start of the `--import`s until they settle (the main program waits for them).
+let importsPending = false;
+
+// The main program (or the host's call) once the preloads are in.
+function runProgram(config, mode, filename, text) {
+  let source = text;
+  const evalMode = mode !== 'file';
   const inputType = mainInputType(config);
   esmMain = evalMode ? inputType === 'module' : cjsFormatOf(filename) === 'module';
   // An ES module main is no CommonJS module: not in require.cache, no require.main.
@@ -367,6 +397,8 @@ export const runner = {
   esmSynthetic,
   exitCode: guarded(() => {
     if (esmMain) cjsEsm().checkUnsettled(writeStderr);
+    // An `--import` whose top-level await never settled: Node's exit code 13, silently.
+    if (importsPending && getExitCode() === undefined) setExitCode(13);
     runExitListeners();
     return exitCodeValue() & 0xff;
   }),

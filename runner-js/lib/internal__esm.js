@@ -334,6 +334,16 @@ function awaitable(promise) {
   return promise;
 }
 
+// `--import SPECIFIER`s before the main program, in order, each resolved from the cwd as Node
+// does and evaluated (its top-level await included) before the next: a promise of their end.
+export async function importPreloads(specifiers) {
+  const cwd = pathCwd();
+  const base = pathToFileURL(`${cwd === '/' ? '' : cwd}/`);
+  for (let i = 0; i < specifiers.length; i++) {
+    await awaitable(importAsync(`${specifiers[i]}`, base, { __proto__: null }));
+  }
+}
+
 async function importAsync(specifier, base, attributes) {
   await undefined; // the importing code finishes its synchronous part first
   const rec = prepare(load(esmResolve(specifier, base, ESM_CONDITIONS), attributes));

@@ -28,8 +28,8 @@ const RUNNER_FLAGS: &[&str] = &[
 
 /// Node options with a value the runner reads from `process.execArgv` (kept as given): the
 /// `.env` files loaded into `process.env` before the program runs, `process.title`, and the
-/// modules required before it (`-r`/`--require`); each with the message Node gives when its
-/// value is missing.
+/// modules required (`-r`/`--require`) and the ES modules imported (`--import`) before it; each
+/// with the message Node gives when its value is missing.
 const RUNNER_VALUE_FLAGS: &[(&str, &str)] = &[
     ("--env-file", "--env-file requires an argument"),
     (
@@ -39,6 +39,7 @@ const RUNNER_VALUE_FLAGS: &[(&str, &str)] = &[
     ("--title", "--title requires an argument"),
     ("-r", "-r requires an argument"),
     ("--require", "--require requires an argument"),
+    ("--import", "--import requires an argument"),
 ];
 
 /// `--NAME=VALUE` or `--NAME VALUE` of a [`RUNNER_VALUE_FLAGS`] option at the start of `args`:

@@ -375,7 +375,7 @@ async fn title_option_sets_process_title() {
 #[tokio::test]
 async fn a_value_option_without_its_value_is_refused_as_node_refuses_it() {
     let sc = sidecar().await;
-    for flag in ["--title", "-r", "--require"] {
+    for flag in ["--title", "-r", "--require", "--import"] {
         let out = run(&sc, ExecSpec::new(["node", flag])).await;
         assert_eq!(out.status.code, 9, "{flag}: {out:?}");
         assert_eq!(stderr(&out), format!("node: {flag} requires an argument\n"));

@@ -471,6 +471,90 @@ async fn a_preload_that_throws_ends_the_exec_before_the_main_program() {
 }
 
 #[tokio::test]
+async fn imported_modules_run_after_preloads_and_before_the_main_program() {
+    // `-r ./pre.js --import ./setup.mjs --import=./second.cjs`: the required module first, then
+    // each import in order, its top-level await (a timer) settled before the next, then main.
+    let dir = tree(
+        "import-flag",
+        &[
+            ("pre.js", "console.log('pre');"),
+            (
+                "setup.mjs",
+                "console.log('setup', typeof require, import.meta.url);\
+                 globalThis.fromSetup = 42;\
+                 await new Promise((r) => setTimeout(r, 10));\
+                 console.log('setup done');",
+            ),
+            ("second.cjs", "console.log('second', globalThis.fromSetup);"),
+            (
+                "main.js",
+                "console.log('main', fromSetup, require.main === module);",
+            ),
+        ],
+    );
+    let sc = sidecar().await;
+    let argv = ["node", "-r", "./pre.js", "--import", "./setup.mjs"];
+    let spec = ExecSpec::new(argv.into_iter().chain(["--import=./second.cjs", "main.js"]))
+        .dir_ro(host(&dir), "/app")
+        .cwd("/app");
+    assert_eq!(
+        ok(&sc, spec).await,
+        "pre\nsetup undefined file:///app/setup.mjs\nsetup done\nsecond 42\nmain 42 true\n"
+    );
+}
+
+#[tokio::test]
+async fn an_import_that_throws_or_never_settles_ends_the_exec_before_the_main_program() {
+    // As Node: a throw is uncaught (exit 1); a top-level await that never settles, exit 13.
+    let dir = tree(
+        "import-fails",
+        &[
+            ("bad.mjs", "throw new Error('import failed');"),
+            ("stall.mjs", "await new Promise(() => {});"),
+            ("main.js", "console.log('main ran');"),
+        ],
+    );
+    let sc = sidecar().await;
+    let with = |module: &str| {
+        ExecSpec::new(["node", "--import", module, "main.js"])
+            .dir_ro(host(&dir), "/app")
+            .cwd("/app")
+    };
+    let out = run(&sc, with("./bad.mjs")).await;
+    assert_eq!((out.status.code, stdout(&out).as_str()), (1, ""));
+    assert!(stderr(&out).contains("Error: import failed"), "{out:?}");
+    let out = run(&sc, with("./stall.mjs")).await;
+    assert_eq!(
+        (out.status.code, stdout(&out).as_str()),
+        (13, ""),
+        "{out:?}"
+    );
+    let out = run(&sc, with("./missing.mjs")).await;
+    assert_eq!(out.status.code, 1, "{out:?}");
+    assert!(stderr(&out).contains("ERR_MODULE_NOT_FOUND"), "{out:?}");
+}
+
+#[tokio::test]
+async fn an_import_that_spins_ends_at_the_time_limit_beside_a_victim() {
+    let dir = tree(
+        "import-spins",
+        &[
+            ("spin.mjs", "await null; for (;;) {}"),
+            ("main.js", "console.log('main ran');"),
+        ],
+    );
+    let sc = sidecar().await;
+    let spec = ExecSpec::new(["node", "--import", "./spin.mjs", "main.js"])
+        .dir_ro(host(&dir), "/app")
+        .cwd("/app")
+        .timeout_ms(500);
+    let out = crate::support::beside_a_victim(&sc, spec).await;
+    assert_eq!(stdout(&out), "", "{out:?}");
+    let (code, message) = crate::support::typed(&out.status);
+    assert_eq!(code, agentos_sdk::ErrorCode::Timeout, "{message}");
+}
+
+#[tokio::test]
 async fn a_main_module_named_without_its_extension_is_found_as_node_finds_it() {
     let dir = tree(
         "main-lookup",
