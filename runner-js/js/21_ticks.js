@@ -51,12 +51,14 @@ export function queueMicrotask(callback) {
   });
 }
 
-// Runs a guest callback; an exception becomes an uncaught exception.
+// Runs a guest callback; an exception becomes an uncaught exception (and the result true).
 export function runGuest(fn, thisArg, args) {
   try {
     ReflectApply(fn, thisArg, args);
+    return false;
   } catch (err) {
     triggerUncaught(err);
+    return true;
   }
 }
 
@@ -66,7 +68,7 @@ export function runGuestIn(context, fn, thisArg, args) {
   const outer = asyncContextGet();
   asyncContextSet(context);
   try {
-    runGuest(fn, thisArg, args);
+    return runGuest(fn, thisArg, args);
   } finally {
     asyncContextSet(outer);
   }

@@ -469,8 +469,9 @@ function runImmediates() {
     const rec = batch[i];
     if (!rec.active) continue;
     deactivateImmediate(rec);
-    runGuestIn(rec.context, rec.callback, rec.immediate, rec.args);
-    drainTicks();
+    // As Node: after one that threw (its exception handled), the next immediate runs before
+    // the nextTick queue does.
+    if (!runGuestIn(rec.context, rec.callback, rec.immediate, rec.args)) drainTicks();
   }
 }
 
