@@ -140,13 +140,16 @@ pub struct Outcome {
     pub suite_factor: Option<f64>,
     /// Each machine peer's current/baseline ratio, where both runs measured it.
     pub peer_factors: Vec<(&'static str, f64)>,
-    /// The largest of `peer_factors` (None when there are none).
-    pub machine_factor: Option<f64>,
     /// True when the suite as a whole regressed against the machine factor.
     pub suite_regressed: bool,
 }
 
 impl Outcome {
+    /// The machine factor: the largest of `peer_factors` (None when there are none).
+    pub fn machine_factor(&self) -> Option<f64> {
+        machine_factor(&self.peer_factors)
+    }
+
     /// The names of the failing scenarios, with `suite` when the whole suite regressed.
     pub fn failures(&self) -> Vec<&'static str> {
         let mut failed: Vec<&'static str> = (self.rows.iter())
@@ -163,7 +166,7 @@ impl Outcome {
 /// Compares every gated sidecar scenario of `current` with `baseline`.
 pub fn compare(baseline: &Report, current: &Report, threshold: f64) -> Outcome {
     let peer_factors = peer_factors(baseline, current);
-    let machine_factor = (peer_factors.iter()).map(|&(_, f)| f).reduce(f64::max);
+    let machine_factor = machine_factor(&peer_factors);
     let mut rows = scenario_rows(baseline, current, threshold, machine_factor);
     let suite_factor = median(rows.iter().filter_map(|r| r.ratio).collect());
     let suite_regressed = match suite_factor {
@@ -182,9 +185,12 @@ pub fn compare(baseline: &Report, current: &Report, threshold: f64) -> Outcome {
         rows,
         suite_factor,
         peer_factors,
-        machine_factor,
         suite_regressed,
     }
+}
+
+fn machine_factor(peer_factors: &[(&'static str, f64)]) -> Option<f64> {
+    peer_factors.iter().map(|&(_, f)| f).reduce(f64::max)
 }
 
 /// The current/baseline ratio of each machine peer both runs measured.
@@ -462,7 +468,7 @@ mod tests {
         let out = compare(&baseline, &current, DEFAULT_THRESHOLD);
         assert!(!out.suite_regressed);
         assert!(out.failures().is_empty(), "{:?}", out.failures());
-        let machine = out.machine_factor.unwrap_or_default();
+        let machine = out.machine_factor().unwrap_or_default();
         assert!((machine - 136.0 / 61.0).abs() < 1e-9, "{machine}");
     }
 

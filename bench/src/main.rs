@@ -261,7 +261,7 @@ fn run_gate(args: &Args, report: &Report) -> anyhow::Result<ExitCode> {
     println!(
         "suite factor (median ratio) {}, machine factor {} (peers: {})",
         x(outcome.suite_factor),
-        x(outcome.machine_factor),
+        x(outcome.machine_factor()),
         peers.join(", ")
     );
     let failed = outcome.failures();

@@ -423,6 +423,15 @@ async fn exec_module_paths_are_searched_after_node_modules_first_match_wins() {
     assert_eq!(ok(&sc, spec).await, "local global both@first\n");
 }
 
+/// `argv` run in `/app`, a read-only mount of `dir`.
+fn in_app<I, S>(dir: &Path, argv: I) -> ExecSpec
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    ExecSpec::new(argv).dir_ro(host(dir), "/app").cwd("/app")
+}
+
 #[tokio::test]
 async fn preload_modules_run_in_order_before_the_main_program() {
     // `-r ./a.js --require=pkg`: each required from the cwd (a package from its node_modules)
@@ -439,9 +448,7 @@ async fn preload_modules_run_in_order_before_the_main_program() {
         ],
     );
     let sc = sidecar().await;
-    let spec = ExecSpec::new(["node", "-r", "./a.js", "--require=pkg", "main.js"])
-        .dir_ro(host(&dir), "/app")
-        .cwd("/app");
+    let spec = in_app(&dir, ["node", "-r", "./a.js", "--require=pkg", "main.js"]);
     assert_eq!(
         ok(&sc, spec).await,
         "a internal/preload true\npkg\nmain true\n"
@@ -458,9 +465,7 @@ async fn a_preload_that_throws_ends_the_exec_before_the_main_program() {
         ],
     );
     let sc = sidecar().await;
-    let spec = ExecSpec::new(["node", "-r", "./bad.js", "main.js"])
-        .dir_ro(host(&dir), "/app")
-        .cwd("/app");
+    let spec = in_app(&dir, ["node", "-r", "./bad.js", "main.js"]);
     let out = run(&sc, spec).await;
     assert_eq!((out.status.code, stdout(&out).as_str()), (1, ""));
     assert!(
@@ -494,9 +499,10 @@ async fn imported_modules_run_after_preloads_and_before_the_main_program() {
     );
     let sc = sidecar().await;
     let argv = ["node", "-r", "./pre.js", "--import", "./setup.mjs"];
-    let spec = ExecSpec::new(argv.into_iter().chain(["--import=./second.cjs", "main.js"]))
-        .dir_ro(host(&dir), "/app")
-        .cwd("/app");
+    let spec = in_app(
+        &dir,
+        argv.into_iter().chain(["--import=./second.cjs", "main.js"]),
+    );
     assert_eq!(
         ok(&sc, spec).await,
         "pre\nsetup undefined file:///app/setup.mjs\nsetup done\nsecond 42\nmain 42 true\n"
@@ -515,11 +521,7 @@ async fn an_import_that_throws_or_never_settles_ends_the_exec_before_the_main_pr
         ],
     );
     let sc = sidecar().await;
-    let with = |module: &str| {
-        ExecSpec::new(["node", "--import", module, "main.js"])
-            .dir_ro(host(&dir), "/app")
-            .cwd("/app")
-    };
+    let with = |module: &str| in_app(&dir, ["node", "--import", module, "main.js"]);
     let out = run(&sc, with("./bad.mjs")).await;
     assert_eq!((out.status.code, stdout(&out).as_str()), (1, ""));
     assert!(stderr(&out).contains("Error: import failed"), "{out:?}");
@@ -544,10 +546,7 @@ async fn an_import_that_spins_ends_at_the_time_limit_beside_a_victim() {
         ],
     );
     let sc = sidecar().await;
-    let spec = ExecSpec::new(["node", "--import", "./spin.mjs", "main.js"])
-        .dir_ro(host(&dir), "/app")
-        .cwd("/app")
-        .timeout_ms(500);
+    let spec = in_app(&dir, ["node", "--import", "./spin.mjs", "main.js"]).timeout_ms(500);
     let out = crate::support::beside_a_victim(&sc, spec).await;
     assert_eq!(stdout(&out), "", "{out:?}");
     let (code, message) = crate::support::typed(&out.status);
@@ -566,9 +565,7 @@ async fn a_main_module_named_without_its_extension_is_found_as_node_finds_it() {
     let sc = sidecar().await;
     let mut printed = String::new();
     for name in ["tool", "pkg", "./pkg/"] {
-        let spec = ExecSpec::new(["node", name])
-            .dir_ro(host(&dir), "/app")
-            .cwd("/app");
+        let spec = in_app(&dir, ["node", name]);
         printed += &ok(&sc, spec).await;
     }
     assert_eq!(
