@@ -44,6 +44,8 @@ export function Socket(options) {
   FunctionPrototypeCall(Duplex, this, {
     allowHalfOpen: opts.allowHalfOpen === true,
     highWaterMark: opts.highWaterMark,
+    // 'close' is emitted by _destroy, with Node's hadError argument.
+    emitClose: false,
   });
   this._id = undefined;
   this._unconsumed = 0;
@@ -175,6 +177,8 @@ function onEvent(socket, kind, value) {
     // As a libuv handle that read EOF: no longer keeps the loop alive (writes still go out).
     if (socket._id !== undefined) netRef(socket._id, false);
     socket.push(null);
+    // As Node's onStreamRead at EOF: 'end' comes even when nobody reads (nothing is buffered).
+    socket.read(0);
   } else if (kind === 'drain') {
     const cb = socket._drainCb;
     socket._drainCb = null;
@@ -250,8 +254,17 @@ proto._destroy = function (err, cb) {
     }
   }
   this.connecting = false;
-  cb(err);
+  destroyed(this, err, cb);
 };
+
+/**
+ * Ends a socket's _destroy: `cb(err)`, then 'close' with Node's hadError argument (the stream
+ * itself emits none: `emitClose: false`), after the 'error' `cb` queues, as Node's handle close.
+ */
+export function destroyed(socket, err, cb) {
+  cb(err);
+  nextTick(() => socket.emit('close', !!err));
+}
 
 proto.setTimeout = function (ms, cb) {
   if (cb) this.once('timeout', cb);

@@ -31,7 +31,7 @@ import { nextTick } from '../js/21_ticks.js';
 import { clearTimeout } from '../js/24_timers.js';
 import { Buffer } from './buffer.js';
 import { X509Certificate } from './internal__crypto_x509.js';
-import { Socket } from './internal__net_socket.js';
+import { destroyed, Socket } from './internal__net_socket.js';
 import { checkServerIdentity, verifyError } from './internal__tls_check.js';
 
 const tlsClient = bridge.tlsClient;
@@ -355,7 +355,7 @@ proto._destroy = function (err, cb) {
   // A transport this socket ended closes gracefully (net's _destroy): the last records and
   // close_notify still go out.
   if (!this._transport.destroyed) this._transport.destroy();
-  cb(err);
+  destroyed(this, err, cb);
 };
 
 for (const name of ['ref', 'unref', 'setNoDelay', 'setKeepAlive']) {
