@@ -22,6 +22,7 @@ import { nextTick } from '../js/21_ticks.js';
 import { netTrack } from '../js/29_net.js';
 import { createEventsModule } from '../js/47_node_events.js';
 import { lazyBuiltinModule } from '../js/49_lazy.js';
+import { ipBlocked, isBlocked, validateBlockList } from './internal__blocklist.js';
 import { toBuffer } from './internal__crypto_util.js';
 import {
   errnoError,
@@ -104,6 +105,8 @@ export function Socket(type, listener) {
     recvBufferSize: options?.recvBufferSize || 0,
     sendBufferSize: options?.sendBufferSize || 0,
     ttl: 64,
+    sendBlockList: validateBlockList(options?.sendBlockList, 'options.sendBlockList'),
+    receiveBlockList: validateBlockList(options?.receiveBlockList, 'options.receiveBlockList'),
   };
   if (options?.signal !== undefined) watchSignal(this, options.signal);
   if (socketChannel.hasSubscribers) socketChannel.publish({ socket: this });
@@ -217,6 +220,7 @@ function onEvent(socket, kind, value) {
     netConsume(state.id, size > 0 ? size : 1);
     if (!state.receiving) return;
     const address = socket.type === 'udp4' ? '127.0.0.1' : '::1';
+    if (isBlocked(state.receiveBlockList, address)) return;
     const family = socket.type === 'udp4' ? 'IPv4' : 'IPv6';
     socket.emit('message', toBuffer(bytes), { address, family, port: value[0], size });
   } else if (kind === 'done' && value !== null && state.open && value.code !== 'ABORT_ERR') {
@@ -269,6 +273,7 @@ function connectBound(socket, port, address, callback) {
   if (callback) socket.once('connect', callback);
   lookupWith(socket, address, (err, ip) => {
     if (!state.open) return;
+    if (!err && isBlocked(state.sendBlockList, ip)) err = ipBlocked(ip);
     if (!err && !isLocalAddress(ip)) err = unreachable('connect', ip, port);
     if (err) {
       state.connectState = DISCONNECTED;
@@ -363,6 +368,11 @@ function sendResolved(socket, err, list, ip, port, callback) {
   };
   if (err) return fail(err);
   if (!state.open) return;
+  if (isBlocked(state.sendBlockList, ip)) {
+    // As Node: the callback hears of it; without one the datagram is dropped.
+    if (callback) nextTick(callback, ipBlocked(ip));
+    return;
+  }
   const data = joined(list);
   const size = TypedArrayPrototypeGetByteLength(data);
   if (size > MAX_PAYLOAD[socket.type]) {

@@ -74,8 +74,8 @@ function specificType(value) {
   return `type ${typeof value} (${value})`;
 }
 
-/** Node's `validatePort(port, 'Port', allowZero)`: the port as a number. */
-export function validatePort(port, allowZero) {
+/** Node's `validatePort(port, name, allowZero)`: the port as a number. */
+export function validatePort(port, allowZero, name = 'Port') {
   if (
     (typeof port !== 'number' && typeof port !== 'string') ||
     (typeof port === 'string' && StringPrototypeTrim(port).length === 0) ||
@@ -85,7 +85,7 @@ export function validatePort(port, allowZero) {
   ) {
     throw socketError(
       'ERR_SOCKET_BAD_PORT',
-      `Port should be ${allowZero ? '>=' : '>'} 0 and < 65536. Received ${specificType(port)}.`,
+      `${name} should be ${allowZero ? '>=' : '>'} 0 and < 65536. Received ${specificType(port)}.`,
       RangeErrorCtor,
     );
   }

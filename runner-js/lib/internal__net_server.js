@@ -25,6 +25,7 @@ import { makeNodeError } from '../js/06_errors.js';
 import { nextTick } from '../js/21_ticks.js';
 import { netTrack } from '../js/29_net.js';
 import { createEventsModule } from '../js/47_node_events.js';
+import { isBlocked, validateBlockList } from './internal__blocklist.js';
 import { addNetRef, attachAccepted, Socket } from './internal__net_socket.js';
 
 const netListen = bridge.netListen;
@@ -64,6 +65,7 @@ export function NetServer(options, connectionListener) {
   this.pauseOnConnect = options.pauseOnConnect === true;
   this.noDelay = options.noDelay === true;
   this.keepAlive = options.keepAlive === true;
+  this.blockList = validateBlockList(options.blockList, 'options.blockList');
   this.maxConnections = undefined;
   this._id = undefined;
   this._port = null;
@@ -164,7 +166,8 @@ proto.listen = function (...args) {
 
 function onEvent(server, kind, value) {
   if (kind === 'accepted') {
-    if (server._closing) {
+    // As Node: a peer the server's blockList holds is closed before it is a connection.
+    if (server._closing || isBlocked(server.blockList, value.remoteAddress)) {
       netCancel(value.id);
       return;
     }

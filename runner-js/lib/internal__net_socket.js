@@ -5,6 +5,7 @@
 // A server's accepted connections are Sockets too (`attachAccepted`, see internal__net_server.js).
 import { bridge } from 'agentos:bridge';
 import {
+  ArrayIsArray,
   ErrorCtor,
   FunctionPrototypeCall,
   NumberCtor,
@@ -17,6 +18,9 @@ import { nextTick } from '../js/21_ticks.js';
 import { clearTimeout, setTimeout } from '../js/24_timers.js';
 import { netTrack } from '../js/29_net.js';
 import { Buffer } from './buffer.js';
+import { ipBlocked, isBlocked, validateBlockList } from './internal__blocklist.js';
+import { lookup } from './internal__dns_lookup.js';
+import { getDefaultAutoSelectFamily, isIP } from './internal__net_values.js';
 import { asChunk } from './internal__stream_core.js';
 import { Duplex } from './internal__stream_duplex.js';
 
@@ -61,6 +65,7 @@ export function Socket(options) {
   this.localPort = undefined;
   this.bytesRead = 0;
   this._bytesWritten = 0;
+  this.blockList = validateBlockList(opts.blockList, 'options.blockList');
 }
 ObjectSetPrototypeOf(Socket.prototype, Duplex.prototype);
 ObjectSetPrototypeOf(Socket, Duplex);
@@ -120,18 +125,51 @@ proto.connect = function (...args) {
   const host = options.host === undefined ? 'localhost' : `${options.host}`;
   if (cb) this.once('connect', cb);
   this.connecting = true;
-  const tls = this._tlsServerName;
+  if (this.blockList === undefined) return openConnection(this, host, port);
+  unblockedAddress(this.blockList, host, options, (err, address) => {
+    if (err) this.destroy(err);
+    else if (!this.destroyed) openConnection(this, address, port);
+  });
+  return this;
+};
+
+function openConnection(socket, host, port) {
+  const tls = socket._tlsServerName;
   const id = netConnect(host, port, tls === undefined ? undefined : tls);
   if (typeof id !== 'number') {
     const err = socketError(id);
-    nextTick(() => this.destroy(err));
-    return this;
+    nextTick(() => socket.destroy(err));
+    return socket;
   }
-  this._id = id;
-  if (!this._refed) netRef(id, false);
-  netTrack(id, (kind, value) => onEvent(this, kind, value), this, 'TCPSocketWrap');
-  return this;
-};
+  socket._id = id;
+  if (!socket._refed) netRef(id, false);
+  netTrack(id, (kind, value) => onEvent(socket, kind, value), socket, 'TCPSocketWrap');
+  return socket;
+}
+
+/**
+ * For a socket with a blockList: `host` resolved (by `options.lookup` when given, as Node) to
+ * the first address the list does not hold, which is then what the socket connects to (so the
+ * address checked is the address used); ERR_IP_BLOCKED when it holds them all.
+ */
+function unblockedAddress(blockList, host, options, done) {
+  const resolve = typeof options.lookup === 'function' ? options.lookup : lookup;
+  const all = options.autoSelectFamily ?? getDefaultAutoSelectFamily();
+  const answer = (err, address, family) => {
+    if (err) return done(err);
+    const list = ArrayIsArray(address) ? address : [{ address, family }];
+    for (let i = 0; i < list.length; i++) {
+      if (!isBlocked(blockList, list[i].address)) return done(null, list[i].address);
+    }
+    done(ipBlocked(list.length === 0 ? host : list[0].address));
+  };
+  if (isIP(host) !== 0) return nextTick(answer, null, host, isIP(host));
+  resolve(
+    host,
+    { family: options.family ?? 0, hints: options.hints ?? 0, all: all === true },
+    answer,
+  );
+}
 
 /**
  * Makes `socket` the server side of accepted socket operation `value.id` (`netListen`'s

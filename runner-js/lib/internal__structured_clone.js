@@ -2,16 +2,39 @@
 // own ValueSerializer/ValueDeserializer (engine/src/bridge/clone.rs), as Node 20's native
 // structuredClone: every type V8 knows clones exactly as there, with V8's messages; what cannot
 // be cloned throws a DOMException named DataCloneError. Transferred ArrayBuffers are detached
-// and their memory moves to the clone.
+// and their memory moves to the clone. Objects of Node's cloneable classes (`markCloneable`:
+// net.BlockList, net.SocketAddress) clone as their class says.
 
 import { bridge } from 'agentos:bridge';
-import { ArrayPrototypePush, TypeErrorCtor } from '../js/00_primordials.js';
+import {
+  ArrayPrototypePush,
+  TypeErrorCtor,
+  WeakMapCtor,
+  WeakMapPrototypeGet,
+  WeakMapPrototypeSet,
+} from '../js/00_primordials.js';
 import { isArrayBuffer } from '../js/01_helpers.js';
 import { makeNodeError } from '../js/06_errors.js';
 import { webPrimordials } from '../js/09_web_primordials.js';
 import { DOMException } from './internal__dom_exception.js';
 
 const nativeClone = bridge.structuredClone;
+const markNative = bridge.markCloneable;
+const cloners = new WeakMapCtor();
+// Until an object is marked, the serializer asks about none (the fast path).
+let anyMarked = false;
+
+/** Makes `object` one structuredClone clones by `clone(object)` (Node's JSTransferable). */
+export function markCloneable(object, clone) {
+  WeakMapPrototypeSet(cloners, object, clone);
+  markNative(object);
+  anyMarked = true;
+}
+
+function cloneHost(object) {
+  const clone = WeakMapPrototypeGet(cloners, object);
+  return clone(object);
+}
 
 function dataCloneError(message) {
   return new DOMException(message, 'DataCloneError');
@@ -58,5 +81,5 @@ export function structuredClone(value, options = undefined) {
       }
     }
   }
-  return nativeClone(value, transfer, dataCloneError);
+  return nativeClone(value, transfer, dataCloneError, anyMarked ? cloneHost : undefined);
 }

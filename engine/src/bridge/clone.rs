@@ -5,7 +5,8 @@
 //!
 //! | function | contract |
 //! |---|---|
-//! | `structuredClone(value, transfer, makeError)` | a clone of `value`. `transfer` is an array of distinct, attached ArrayBuffers (the runner checks): they are detached and their memory moves to the clone. `makeError(message)` builds the `DataCloneError` thrown for what cannot be cloned. SharedArrayBuffers and WebAssembly modules are shared, as `postMessage` shares them. |
+//! | `structuredClone(value, transfer, makeError, cloneHost)` | a clone of `value`. `transfer` is an array of distinct, attached ArrayBuffers (the runner checks): they are detached and their memory moves to the clone. `makeError(message)` builds the `DataCloneError` thrown for what cannot be cloned. SharedArrayBuffers and WebAssembly modules are shared, as `postMessage` shares them. An object marked cloneable is cloned by `cloneHost(object)` (Node's JSTransferable classes: `net.BlockList`, `net.SocketAddress`); without `cloneHost` (the runner passes none until an object was marked) no object is asked about, the fast path. |
+//! | `markCloneable(object)` | marks `object` (by a private key a guest cannot see) as one `cloneHost` clones (called while serializing, where JavaScript may run). |
 //!
 //! The serialized bytes are a transient copy outside V8's heap, at most about the size of what
 //! they encode (which is on the heap, or in buffers counted against the ArrayBuffer budget).
@@ -19,7 +20,31 @@ use crate::strings::{throw_type_error, v8_str};
 
 /// Every clone callback with its bridge name.
 pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
-    vec![("structuredClone", structured_clone.map_fn_to())]
+    vec![
+        ("structuredClone", structured_clone.map_fn_to()),
+        ("markCloneable", mark_cloneable.map_fn_to()),
+    ]
+}
+
+/// The private key marking an object `cloneHost` clones.
+const CLONEABLE_KEY: &str = "agentos#cloneable";
+
+fn cloneable_key<'s>(scope: &mut v8::PinScope<'s, '_>) -> v8::Local<'s, v8::Private> {
+    let name = v8_str(scope, CLONEABLE_KEY);
+    v8::Private::for_api(scope, Some(name))
+}
+
+fn mark_cloneable<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    _rv: v8::ReturnValue<'s>,
+) {
+    let Ok(object) = v8::Local::<v8::Object>::try_from(args.get(0)) else {
+        return throw_type_error(scope, "markCloneable: an object");
+    };
+    let key = cloneable_key(scope);
+    let yes = v8::Boolean::new(scope, true).into();
+    object.set_private(scope, key, yes);
 }
 
 /// What the serializer shares with the deserializer of one clone.
@@ -27,6 +52,9 @@ struct Shared {
     make_error: v8::Global<v8::Function>,
     shared_buffers: RefCell<Vec<v8::Global<v8::SharedArrayBuffer>>>,
     modules: RefCell<Vec<v8::Global<v8::WasmModuleObject>>>,
+    cloneable: v8::Global<v8::Private>,
+    clone_host: Option<v8::Global<v8::Function>>,
+    host_objects: RefCell<Vec<v8::Global<v8::Object>>>,
 }
 
 impl Shared {
@@ -37,6 +65,13 @@ impl Shared {
         if let Some(error) = make_error.call(scope, receiver, &[message.into()]) {
             scope.throw_exception(error);
         }
+    }
+
+    /// Throws the DataCloneError for an object that cannot be cloned.
+    fn unsupported<T>(&self, scope: &mut v8::PinScope<'_, '_>) -> Option<T> {
+        let message = v8_str(scope, "Cannot clone object of unsupported type.");
+        self.throw(scope, message);
+        None
     }
 }
 
@@ -51,23 +86,46 @@ impl v8::ValueSerializerImpl for Cloner {
         self.0.throw(scope, message);
     }
 
-    fn is_host_object<'s>(
-        &self,
-        _scope: &mut v8::PinScope<'s, '_>,
-        _object: v8::Local<'s, v8::Object>,
-    ) -> Option<bool> {
-        Some(false)
+    fn has_custom_host_object(&self, _isolate: &v8::Isolate) -> bool {
+        self.0.clone_host.is_some()
     }
 
+    fn is_host_object<'s>(
+        &self,
+        scope: &mut v8::PinScope<'s, '_>,
+        object: v8::Local<'s, v8::Object>,
+    ) -> Option<bool> {
+        let key = v8::Local::new(scope, &self.0.cloneable);
+        object.has_private(scope, key)
+    }
+
+    /// The clone is made here, where V8 lets JavaScript run (as getters do while serializing);
+    /// the deserializer, where it may not, only takes it.
     fn write_host_object<'s>(
         &self,
         scope: &mut v8::PinScope<'s, '_>,
-        _object: v8::Local<'s, v8::Object>,
-        _serializer: &dyn ValueSerializerHelper,
+        object: v8::Local<'s, v8::Object>,
+        serializer: &dyn ValueSerializerHelper,
     ) -> Option<bool> {
-        let message = v8_str(scope, "Cannot clone object of unsupported type.");
-        self.0.throw(scope, message);
-        None
+        let Some(clone_host) = self.0.clone_host.as_ref() else {
+            // An object with embedder fields (none a guest can reach): not cloneable.
+            return self.0.unsupported(scope);
+        };
+        let clone_host = v8::Local::new(scope, clone_host);
+        let receiver = v8::undefined(scope).into();
+        // The hook's exception, if it throws, stays pending and ends the clone.
+        let clone = clone_host.call(scope, receiver, &[object.into()])?;
+        let Ok(clone) = v8::Local::<v8::Object>::try_from(clone) else {
+            return self.0.unsupported(scope);
+        };
+        let mut list = self.0.host_objects.borrow_mut();
+        let Ok(id) = u32::try_from(list.len()) else {
+            drop(list);
+            return self.0.unsupported(scope);
+        };
+        list.push(v8::Global::new(scope, clone));
+        serializer.write_uint32(id);
+        Some(true)
     }
 
     fn get_shared_array_buffer_id<'s>(
@@ -95,11 +153,21 @@ impl v8::ValueDeserializerImpl for Cloner {
     fn read_host_object<'s>(
         &self,
         scope: &mut v8::PinScope<'s, '_>,
-        _deserializer: &dyn ValueDeserializerHelper,
+        deserializer: &dyn ValueDeserializerHelper,
     ) -> Option<v8::Local<'s, v8::Object>> {
-        let message = v8_str(scope, "Cannot clone object of unsupported type.");
-        self.0.throw(scope, message);
-        None
+        let mut id = 0;
+        let clone = deserializer
+            .read_uint32(&mut id)
+            .then(|| {
+                let list = self.0.host_objects.borrow();
+                let global = list.get(usize::try_from(id).ok()?)?;
+                Some(v8::Local::new(scope, global))
+            })
+            .flatten();
+        match clone {
+            Some(clone) => Some(clone),
+            None => self.0.unsupported(scope),
+        }
     }
 
     fn get_shared_array_buffer_from_id<'s>(
@@ -159,10 +227,19 @@ fn structured_clone<'s>(
     let Ok(make_error) = v8::Local::<v8::Function>::try_from(args.get(2)) else {
         return throw_type_error(scope, "structuredClone: makeError must be a function");
     };
+    let clone_host = match v8::Local::<v8::Function>::try_from(args.get(3)) {
+        Ok(f) => Some(v8::Global::new(scope, f)),
+        Err(_) if args.get(3).is_undefined() => None,
+        Err(_) => return throw_type_error(scope, "structuredClone: cloneHost is a function"),
+    };
+    let cloneable = cloneable_key(scope);
     let shared = Rc::new(Shared {
         make_error: v8::Global::new(scope, make_error),
         shared_buffers: RefCell::new(Vec::new()),
         modules: RefCell::new(Vec::new()),
+        cloneable: v8::Global::new(scope, cloneable),
+        clone_host,
+        host_objects: RefCell::new(Vec::new()),
     });
     if transfer
         .iter()

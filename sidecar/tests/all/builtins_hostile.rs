@@ -1,6 +1,7 @@
 //! Builtins under a hostile guest: `async_hooks`, `diagnostics_channel`, `util.inspect` (no proxy
 //! trap or getter runs), `node:test`, the fs watchers, `process.binding`,
-//! `process.getActiveResourcesInfo` and the process emitter's removals keep working when the
+//! `process.getActiveResourcesInfo`, the process emitter's removals, `net.BlockList` and
+//! `net.SocketAddress` (structured clones included) keep working when the
 //! guest has replaced the prototype methods they could have used (`Array.prototype`,
 //! `String.prototype`, `Map.prototype`, `Function.prototype.call`, ...), and the replacements are
 //! never called by the builtin (so they cannot observe or steer it). A runaway `test()`, or a
@@ -294,6 +295,34 @@ console.log(resources.join(','), checks.join(','), unknown, told.join(','), used
             0,
             "FSReqCallback,Timeout,Timeout true,true,object No such module: no_such_thing y,x 0\n"
         ),
+        "{out:?}"
+    );
+}
+
+#[tokio::test]
+async fn block_list_and_socket_address_ignore_patched_prototypes() {
+    let sc = sidecar().await;
+    let code = r#"
+const { BlockList, SocketAddress } = require('net');
+const before = hits();
+const list = new BlockList();
+list.addAddress('1.1.1.1');
+list.addRange('::1', '::f', 'ipv6');
+list.addSubnet('10.0.0.0', 8);
+list.fromJSON(JSON.stringify(['Subnet: IPv6 fe80::/10', 'Address: IPv4 2.2.2.2', 'junk']));
+const sa = SocketAddress.parse('[::1]:8080');
+const clone = structuredClone(list);
+clone.addAddress('3.3.3.3');
+const checks = [list.check('::ffff:1.1.1.1', 'ipv6'), list.check('::a', 'ipv6'), list.check(sa),
+  list.check('fe80::1', 'ipv6'), list.check('3.3.3.3'), list.check('4.4.4.4')];
+const rules = list.rules;
+const used = hits() - before;
+console.log(checks.join(','), rules.length, sa.port, used);
+"#;
+    let out = hostile(&sc, code).await;
+    assert_eq!(
+        (out.status.code, stdout(&out).as_str()),
+        (0, "true,true,true,true,true,false 6 8080 0\n"),
         "{out:?}"
     );
 }
