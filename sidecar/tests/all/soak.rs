@@ -89,28 +89,36 @@ async fn rss(sc: &Sidecar) -> u64 {
     sc.stats().await.expect("stats").rss_bytes
 }
 
+/// The sidecar's RSS in MiB once it has settled: after execs at both heap limits and a pause.
+async fn settled_rss(sc: &Arc<Sidecar>) -> u64 {
+    warm_up(sc).await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    rss(sc).await >> 20
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_thousand_hostile_execs_lose_no_victim_and_do_not_grow_memory() {
     let sc = Arc::new(spawn(builder("block").env("AGENTOS_CELLS", "2")).await);
     // The baseline comes after a first round: parked isolates of both pool keys (the hostile
     // guests run at heap_mb 16), code caches and the allocators' high water belong in it; what
-    // must not happen is growth round after round.
+    // must not happen is growth round after round. One round alone can rise by 30 MiB or more
+    // on a loaded machine (allocator high water, measured 28 and 37 once, -1 and 5 other times),
+    // so a leak is growth in each of two rounds of 1000 execs: 12 MiB per round is 12 KiB an exec.
     rounds(&sc, 200).await;
-    warm_up(&sc).await;
-    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
-    let baseline = rss(&sc).await;
+    let baseline = settled_rss(&sc).await;
+    rounds(&sc, 1000).await;
+    let middle = settled_rss(&sc).await;
     rounds(&sc, 1000).await;
     let stats = sc.stats().await.expect("alive after the soak");
     assert_eq!((stats.execs_live, stats.cell_restarts), (0, 0), "{stats:?}");
-    warm_up(&sc).await;
-    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
-    let after = rss(&sc).await;
-    let grown = after.saturating_sub(baseline) >> 20;
+    let after = settled_rss(&sc).await;
+    let (first, second) = (
+        middle.saturating_sub(baseline),
+        after.saturating_sub(middle),
+    );
     assert!(
-        grown <= 32,
-        "RSS grew by {grown} MiB (from {} to {} MiB)",
-        baseline >> 20,
-        after >> 20
+        first.min(second) <= 12,
+        "RSS grew in both rounds: by {first} then {second} MiB ({baseline} -> {middle} -> {after} MiB)"
     );
 }
 
