@@ -52,9 +52,15 @@ struct Shared {
     make_error: v8::Global<v8::Function>,
     shared_buffers: RefCell<Vec<v8::Global<v8::SharedArrayBuffer>>>,
     modules: RefCell<Vec<v8::Global<v8::WasmModuleObject>>>,
-    cloneable: v8::Global<v8::Private>,
-    clone_host: Option<v8::Global<v8::Function>>,
+    /// Set when the runner passed `cloneHost` (an object was marked in this isolate).
+    host: Option<HostClones>,
     host_objects: RefCell<Vec<v8::Global<v8::Object>>>,
+}
+
+/// The marker of cloneable objects and the hook that clones one.
+struct HostClones {
+    key: v8::Global<v8::Private>,
+    hook: v8::Global<v8::Function>,
 }
 
 impl Shared {
@@ -87,7 +93,7 @@ impl v8::ValueSerializerImpl for Cloner {
     }
 
     fn has_custom_host_object(&self, _isolate: &v8::Isolate) -> bool {
-        self.0.clone_host.is_some()
+        self.0.host.is_some()
     }
 
     fn is_host_object<'s>(
@@ -95,7 +101,10 @@ impl v8::ValueSerializerImpl for Cloner {
         scope: &mut v8::PinScope<'s, '_>,
         object: v8::Local<'s, v8::Object>,
     ) -> Option<bool> {
-        let key = v8::Local::new(scope, &self.0.cloneable);
+        let Some(host) = &self.0.host else {
+            return Some(false);
+        };
+        let key = v8::Local::new(scope, &host.key);
         object.has_private(scope, key)
     }
 
@@ -107,11 +116,11 @@ impl v8::ValueSerializerImpl for Cloner {
         object: v8::Local<'s, v8::Object>,
         serializer: &dyn ValueSerializerHelper,
     ) -> Option<bool> {
-        let Some(clone_host) = self.0.clone_host.as_ref() else {
+        let Some(host) = &self.0.host else {
             // An object with embedder fields (none a guest can reach): not cloneable.
             return self.0.unsupported(scope);
         };
-        let clone_host = v8::Local::new(scope, clone_host);
+        let clone_host = v8::Local::new(scope, &host.hook);
         let receiver = v8::undefined(scope).into();
         // The hook's exception, if it throws, stays pending and ends the clone.
         let clone = clone_host.call(scope, receiver, &[object.into()])?;
@@ -227,18 +236,22 @@ fn structured_clone<'s>(
     let Ok(make_error) = v8::Local::<v8::Function>::try_from(args.get(2)) else {
         return throw_type_error(scope, "structuredClone: makeError must be a function");
     };
-    let clone_host = match v8::Local::<v8::Function>::try_from(args.get(3)) {
-        Ok(f) => Some(v8::Global::new(scope, f)),
+    let host = match v8::Local::<v8::Function>::try_from(args.get(3)) {
+        Ok(hook) => {
+            let key = cloneable_key(scope);
+            Some(HostClones {
+                key: v8::Global::new(scope, key),
+                hook: v8::Global::new(scope, hook),
+            })
+        }
         Err(_) if args.get(3).is_undefined() => None,
         Err(_) => return throw_type_error(scope, "structuredClone: cloneHost is a function"),
     };
-    let cloneable = cloneable_key(scope);
     let shared = Rc::new(Shared {
         make_error: v8::Global::new(scope, make_error),
         shared_buffers: RefCell::new(Vec::new()),
         modules: RefCell::new(Vec::new()),
-        cloneable: v8::Global::new(scope, cloneable),
-        clone_host,
+        host,
         host_objects: RefCell::new(Vec::new()),
     });
     if transfer
