@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use agentos_sdk::{ExecSpec, Sidecar};
+use agentos_sdk::{ExecSpec, NetLimits, Sidecar};
 
 use crate::cases::{ExecCase, Expect, LoopCase};
 use crate::harness::{Harness, WorkDir, run_checked, spec_for};
@@ -191,7 +191,8 @@ impl Runner<'_> {
                     &plan.warmup.to_string(),
                     &plan.runs.to_string(),
                 ])
-                .allow_net(rule);
+                .allow_net(rule)
+                .net_limits(fetch_limits(bytes, plan));
                 guest_timings(sidecar, spec).await
             }
         };
@@ -498,5 +499,15 @@ async fn guest_timings(sidecar: &Sidecar, spec: ExecSpec) -> Measured {
             Ok(samples) => Measured::Samples(samples),
             Err(e) => Measured::Failed(format!("the guest printed no timings: {e}")),
         },
+    }
+}
+
+/// The fetch rows' network limits: the sidecar's defaults, with room for every body the loop
+/// downloads (100 runs of 10 MiB pass the default 1 GiB `max_bytes_in`).
+fn fetch_limits(bytes: usize, plan: Plan) -> NetLimits {
+    let fetches = (plan.warmup + plan.runs) as u64;
+    NetLimits {
+        max_bytes_in: (bytes as u64 + 4096) * fetches * 2,
+        ..NetLimits::default()
     }
 }
