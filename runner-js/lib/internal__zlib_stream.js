@@ -19,6 +19,7 @@ import {
   TypedArrayPrototypeGetByteLength,
   TypedArrayPrototypeSet,
   TypedArrayPrototypeSubarray,
+  TypeErrorCtor,
   Uint32ArrayCtor,
 } from '../js/00_primordials.js';
 import { makeNodeError } from '../js/06_errors.js';
@@ -414,10 +415,22 @@ export function defineStreams(natives) {
   ObjectSetPrototypeOf(Brotli.prototype, ZlibBase.prototype);
   ObjectSetPrototypeOf(Brotli, ZlibBase);
 
+  // Node 22's zstd streams are classes: callable only with `new`.
+  function Zstd(opts, mode) {
+    FunctionPrototypeCall(ZlibBase, this, opts, mode, C.ZSTD_e_flush);
+  }
+  ObjectSetPrototypeOf(Zstd.prototype, ZlibBase.prototype);
+  ObjectSetPrototypeOf(Zstd, ZlibBase);
+
   function subclass(name, parent, mode) {
     const ctor = {
       [name]: function (opts) {
-        if (!(this instanceof ctor)) return new ctor(opts);
+        if (!(this instanceof ctor)) {
+          if (parent === Zstd) {
+            throw new TypeErrorCtor(`Class constructor ${name} cannot be invoked without 'new'`);
+          }
+          return new ctor(opts);
+        }
         FunctionPrototypeCall(parent, this, opts, mode);
       },
     }[name];
@@ -436,5 +449,7 @@ export function defineStreams(natives) {
     Unzip: subclass('Unzip', Zlib, C.UNZIP),
     BrotliCompress: subclass('BrotliCompress', Brotli, C.BROTLI_ENCODE),
     BrotliDecompress: subclass('BrotliDecompress', Brotli, C.BROTLI_DECODE),
+    ZstdCompress: subclass('ZstdCompress', Zstd, C.ZSTD_COMPRESS),
+    ZstdDecompress: subclass('ZstdDecompress', Zstd, C.ZSTD_DECOMPRESS),
   };
 }

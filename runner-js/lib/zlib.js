@@ -1,5 +1,5 @@
-// lib/zlib.js: the `zlib` builtin: deflate/inflate/gzip/gunzip/unzip/raw and brotli, sync and
-// callback forms, over native zlib-rs and brotli (engine/src/bridge/zlib/). As Node's binding,
+// lib/zlib.js: the `zlib` builtin: deflate/inflate/gzip/gunzip/unzip/raw, brotli and zstd, sync
+// and callback forms, over native zlib-rs, brotli and libzstd (engine/src/bridge/zlib/). As Node's binding,
 // the native writes into output chunks allocated here, so every output byte is the guest's own
 // memory (its ArrayBuffer budget) and `maxOutputLength` is enforced chunk by chunk: a small input
 // that inflates without end stops with ERR_BUFFER_TOO_LARGE or an allocation RangeError
@@ -28,19 +28,21 @@ import {
 import { isAnyArrayBuffer } from '../js/01_helpers.js';
 import { makeInvalidArgType, makeNodeError, validateFunction } from '../js/06_errors.js';
 import { setImmediate } from '../js/24_timers.js';
+import { lazyBuiltinModule } from '../js/49_lazy.js';
 import { bytesOf, outOfRange, validateNumber, validateUint32 } from './internal__crypto_util.js';
 import { constants } from './internal__zlib_constants.js';
 import { concatChunks, defineStreams } from './internal__zlib_stream.js';
 
 const zlibNew = bridge.zlibNew;
 const brotliNew = bridge.brotliNew;
+const zstdNew = bridge.zstdNew;
 const zlibWrite = bridge.zlibWrite;
 const zlibClose = bridge.zlibClose;
 const zlibCrc32 = bridge.zlibCrc32;
 
 const C = constants;
-/** `buffer.kMaxLength` of Node 20: the default `maxOutputLength`. */
-const kMaxLength = 2 ** 32;
+/** `buffer.kMaxLength` when zlib loads (as Node reads it): the default `maxOutputLength`. */
+const kMaxLength = lazyBuiltinModule('buffer').kMaxLength;
 /** Work done per event-loop turn by the callback forms, ms. */
 const ASYNC_SLICE_MS = 5;
 
@@ -64,16 +66,31 @@ function isBrotli(mode) {
   return mode === C.BROTLI_DECODE || mode === C.BROTLI_ENCODE;
 }
 
+function isZstd(mode) {
+  return mode === C.ZSTD_COMPRESS || mode === C.ZSTD_DECOMPRESS;
+}
+
+/** The flush values a codec takes: [lowest (no flush), highest, finish]. */
+function flushRange(mode) {
+  if (isBrotli(mode)) {
+    return [
+      C.BROTLI_OPERATION_PROCESS,
+      C.BROTLI_OPERATION_EMIT_METADATA,
+      C.BROTLI_OPERATION_FINISH,
+    ];
+  }
+  if (isZstd(mode)) return [C.ZSTD_e_continue, C.ZSTD_e_end, C.ZSTD_e_end];
+  return [C.Z_NO_FLUSH, C.Z_BLOCK, C.Z_FINISH];
+}
+
 /** Node's ZlibBase options: chunk size, flush flags, output bound. */
 function baseOptions(opts, mode) {
-  const brotli = isBrotli(mode);
-  const lo = brotli ? C.BROTLI_OPERATION_PROCESS : C.Z_NO_FLUSH;
-  const hi = brotli ? C.BROTLI_OPERATION_EMIT_METADATA : C.Z_BLOCK;
+  const [lo, hi, finish] = flushRange(mode);
   const base = {
     __proto__: null,
     chunkSize: C.Z_DEFAULT_CHUNK,
     flush: lo,
-    finishFlush: brotli ? C.BROTLI_OPERATION_FINISH : C.Z_FINISH,
+    finishFlush: finish,
     maxOutputLength: kMaxLength,
     info: false,
   };
@@ -196,9 +213,57 @@ function brotliHandle(opts, mode) {
   return handle;
 }
 
+/** Node 22's largest `ZSTD_c_*` and `ZSTD_d_*` parameter keys. */
+const kMaxZstdCParam = C.ZSTD_c_overlapLog;
+const kMaxZstdDParam = C.ZSTD_d_windowLogMax;
+
+function zstdHandle(opts, mode) {
+  const maxParam = mode === C.ZSTD_COMPRESS ? kMaxZstdCParam : kMaxZstdDParam;
+  const params = new Uint32ArrayCtor(maxParam + 1);
+  for (let i = 0; i <= maxParam; i++) params[i] = 0xffffffff;
+  if (opts?.params) {
+    const keys = ObjectKeys(opts.params);
+    for (let i = 0; i < keys.length; i++) {
+      const origKey = keys[i];
+      const key = +origKey;
+      if (NumberIsNaN(key) || key < 0 || key > maxParam || params[key] !== 0xffffffff) {
+        throw makeNodeError(
+          RangeErrorCtor,
+          'ERR_ZSTD_INVALID_PARAM',
+          `${origKey} is not a valid zstd parameter`,
+        );
+      }
+      const value = opts.params[origKey];
+      if (typeof value !== 'number' && typeof value !== 'boolean') {
+        throw makeInvalidArgType('options.params[key]', 'number', value);
+      }
+      params[key] = value;
+    }
+  }
+  const pledged = opts?.pledgedSrcSize;
+  const dictionary = opts?.dictionary;
+  const handle = zstdNew(
+    mode,
+    params,
+    typeof pledged === 'number' ? pledged : undefined,
+    dictionary && ArrayBufferIsView(dictionary) ? bytesOf(dictionary) : undefined,
+  );
+  if (typeof handle === 'string') {
+    throw makeNodeError(ErrorCtor, 'ERR_ZLIB_INITIALIZATION_FAILED', handle);
+  }
+  return handle;
+}
+
+/** A native handle for `mode` with the codec's own options checked, as Node's constructors. */
+function newHandle(mode, opts) {
+  if (isBrotli(mode)) return brotliHandle(opts, mode);
+  if (isZstd(mode)) return zstdHandle(opts, mode);
+  return zlibHandle(opts, mode);
+}
+
 function newEngine(mode, opts) {
   // Node validates the base options after the codec's (level before chunkSize).
-  const handle = isBrotli(mode) ? brotliHandle(opts, mode) : zlibHandle(opts, mode);
+  const handle = newHandle(mode, opts);
   let base;
   try {
     base = baseOptions(opts, mode);
@@ -397,6 +462,8 @@ const CLASSES = [
   ['Unzip', C.UNZIP],
   ['BrotliCompress', C.BROTLI_ENCODE],
   ['BrotliDecompress', C.BROTLI_DECODE],
+  ['ZstdCompress', C.ZSTD_COMPRESS],
+  ['ZstdDecompress', C.ZSTD_DECOMPRESS],
 ];
 
 function checkLevelStrategy(level, strategy) {
@@ -410,7 +477,7 @@ const streams = defineStreams({
   close: zlibClose,
   reset: bridge.zlibReset,
   params: bridge.zlibParams,
-  newHandle: (mode, opts) => (isBrotli(mode) ? brotliHandle(opts, mode) : zlibHandle(opts, mode)),
+  newHandle,
   baseOptions,
   checkLevelStrategy,
 });
@@ -429,6 +496,8 @@ const METHODS = [
   ['inflateRaw', C.INFLATERAW],
   ['brotliCompress', C.BROTLI_ENCODE],
   ['brotliDecompress', C.BROTLI_DECODE],
+  ['zstdCompress', C.ZSTD_COMPRESS],
+  ['zstdDecompress', C.ZSTD_DECOMPRESS],
 ];
 
 const CODE_NAMES = [

@@ -29,6 +29,7 @@ mod node_surface;
 mod node_vm;
 mod node_web;
 mod node_zlib;
+mod node_zstd;
 mod protocol;
 mod python;
 mod raw;

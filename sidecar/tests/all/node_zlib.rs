@@ -167,26 +167,31 @@ async fn hostile_inputs_get_node_errors_not_crashes() {
 }
 
 /// Text of `n` lines, different enough that it does not compress to nothing.
-fn sample_text(n: usize) -> String {
+pub(crate) fn sample_text(n: usize) -> String {
     (0..n)
         .map(|i| format!("line {i} {}\n", i * 7919 % 1000))
         .collect()
 }
 
 fn host_gzip(args: &[&str], input: &[u8]) -> Vec<u8> {
+    host_filter("gzip", args, input)
+}
+
+/// `input` through the host's `tool` with `args` (`ci/install-reference-tools` installs them).
+pub(crate) fn host_filter(tool: &str, args: &[&str], input: &[u8]) -> Vec<u8> {
     use std::io::Write;
-    let mut child = std::process::Command::new("gzip")
+    let mut child = std::process::Command::new(tool)
         .args(args)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
-        .expect("these tests need the host's `gzip`");
+        .unwrap_or_else(|e| panic!("these tests need the host's `{tool}`: {e}"));
     let mut stdin = child.stdin.take().expect("stdin");
     let data = input.to_vec();
     let writer = std::thread::spawn(move || stdin.write_all(&data));
     let out = child.wait_with_output().expect("gzip ran");
     writer.join().expect("writer").expect("wrote");
-    assert!(out.status.success(), "gzip {args:?} failed");
+    assert!(out.status.success(), "{tool} {args:?} failed");
     out.stdout
 }
 

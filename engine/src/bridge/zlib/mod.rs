@@ -6,10 +6,12 @@
 //! stream's window).
 
 mod stream;
+mod zstd;
 
 use v8::MapFnTo;
 
 use self::stream::{Mode, Stream, StreamError, ZlibSettings};
+use self::zstd::Zstd;
 use super::handles;
 use super::views::{as_view, bytes, overlap, scratch, with_bytes_mut};
 use crate::strings::{throw_type_error, v8_str};
@@ -19,6 +21,7 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
     vec![
         ("zlibNew", zlib_new.map_fn_to()),
         ("brotliNew", brotli_new.map_fn_to()),
+        ("zstdNew", zstd_new.map_fn_to()),
         ("zlibWrite", zlib_write.map_fn_to()),
         ("zlibParams", zlib_params.map_fn_to()),
         ("zlibReset", zlib_reset.map_fn_to()),
@@ -73,8 +76,19 @@ fn brotli_new<'s>(
     let Some(mode @ (Mode::BrotliEncode | Mode::BrotliDecode)) = mode else {
         return throw_type_error(scope, "brotliNew: unknown mode");
     };
+    let Some(stream) = Stream::brotli(mode, set_params(args.get(1))) else {
+        return;
+    };
+    let size = stream.footprint();
+    if let Some(handle) = handles::create(scope, stream, size) {
+        rv.set(handle.into());
+    }
+}
+
+/// The `(key, value)` pairs set in a `Uint32Array` of parameters (0xFFFFFFFF = unset).
+fn set_params(value: v8::Local<'_, v8::Value>) -> Vec<(u32, u32)> {
     let mut params = Vec::new();
-    if let Some(view) = as_view(args.get(1)) {
+    if let Some(view) = as_view(value) {
         let mut space = scratch();
         let raw = bytes(&view, &mut space);
         for (key, value) in raw.chunks_exact(4).enumerate() {
@@ -84,12 +98,45 @@ fn brotli_new<'s>(
             }
         }
     }
-    let Some(stream) = Stream::brotli(mode, params) else {
-        return;
+    params
+}
+
+/// `zstdNew(mode, params, pledgedSrcSize, dictionary)` -> handle, or the message of Node's
+/// `ERR_ZLIB_INITIALIZATION_FAILED` (a string) when zstd refuses a setting. `params` as for
+/// `brotliNew`, keyed by `ZSTD_c_*` / `ZSTD_d_*`; `pledgedSrcSize` a number or `undefined`.
+fn zstd_new<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue<'s>,
+) {
+    let compress = match Mode::from_number(int(scope, args.get(0))) {
+        Some(Mode::ZstdCompress) => true,
+        Some(Mode::ZstdDecompress) => false,
+        _ => return throw_type_error(scope, "zstdNew: unknown mode"),
     };
-    let size = stream.footprint();
-    if let Some(handle) = handles::create(scope, stream, size) {
-        rv.set(handle.into());
+    let pledged = match args.get(2) {
+        v if v.is_undefined() => None,
+        v => match v.integer_value(scope).map(u64::try_from) {
+            Some(Ok(n)) => Some(n),
+            _ => return throw_type_error(scope, "zstdNew: pledgedSrcSize must be a size"),
+        },
+    };
+    let dictionary = match as_view(args.get(3)) {
+        Some(view) => {
+            let mut space = scratch();
+            bytes(&view, &mut space).to_vec()
+        }
+        None => Vec::new(),
+    };
+    match Zstd::new(compress, set_params(args.get(1)), pledged, dictionary) {
+        Ok(zstd) => {
+            let stream = Stream::zstd(compress, zstd);
+            let size = stream.footprint();
+            if let Some(handle) = handles::create(scope, stream, size) {
+                rv.set(handle.into());
+            }
+        }
+        Err(message) => rv.set(v8_str(scope, message).into()),
     }
 }
 
@@ -134,6 +181,11 @@ fn zlib_write<'s>(
     let Some((id, mut stream)) = handles::take::<Stream>(scope, args.get(0)) else {
         return throw_type_error(scope, "zlibWrite: not a zlib stream");
     };
+    // A zstd compressor sizes its tables in its first write: charge them before.
+    if !handles::resize(scope, id, stream.footprint_before(flush, in_len)) {
+        handles::put(scope, id, stream);
+        return;
+    }
     // The input may share the output's buffer (a guest's choice): then work on a copy of it.
     let mut space = scratch();
     let copied;

@@ -9,6 +9,8 @@ use brotli::enc::encode::{
 use brotli::{BrotliDecompressStream, BrotliResult, BrotliState};
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
 
+use super::zstd::Zstd;
+
 /// Node's zlib modes (`zlib.constants.DEFLATE` ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -30,6 +32,10 @@ pub enum Mode {
     BrotliDecode = 8,
     /// Brotli compression.
     BrotliEncode = 9,
+    /// Zstandard compression.
+    ZstdCompress = 10,
+    /// Zstandard decompression.
+    ZstdDecompress = 11,
 }
 
 impl Mode {
@@ -46,6 +52,8 @@ impl Mode {
             7 => Unzip,
             8 => BrotliDecode,
             9 => BrotliEncode,
+            10 => ZstdCompress,
+            11 => ZstdDecompress,
             _ => return None,
         })
     }
@@ -88,6 +96,7 @@ enum Engine {
     Undecided,
     BrotliEncode(Box<BrotliEncoderStateStruct<StandardAlloc>>),
     BrotliDecode(Box<Decoder>),
+    Zstd(Box<Zstd>),
 }
 
 /// Settings of a zlib stream (validated by the runner as Node does; clamped here so that no
@@ -121,6 +130,24 @@ impl Stream {
         };
         stream.engine = stream.fresh_zlib(mode)?;
         Some(stream)
+    }
+
+    /// A zstd stream (compressing when `compress`) made as [`Zstd::new`] says.
+    pub fn zstd(compress: bool, zstd: Zstd) -> Self {
+        Self {
+            mode: if compress {
+                Mode::ZstdCompress
+            } else {
+                Mode::ZstdDecompress
+            },
+            settings: ZlibSettings {
+                level: 0,
+                window_bits: 0,
+                dictionary: Vec::new(),
+            },
+            brotli_params: Vec::new(),
+            engine: Engine::Zstd(Box::new(zstd)),
+        }
     }
 
     /// A brotli stream with `params` (Node's `(BROTLI_PARAM_*, value)` pairs).
@@ -179,6 +206,7 @@ impl Stream {
             }
             Mode::Unzip => Engine::Undecided,
             Mode::BrotliDecode | Mode::BrotliEncode => return None,
+            Mode::ZstdCompress | Mode::ZstdDecompress => return None,
         })
     }
 
@@ -224,18 +252,31 @@ impl Stream {
         match &self.engine {
             Engine::Deflate(_) => (1 << (bits + 2)) + (1 << 17) + 16 * 1024,
             Engine::Inflate(_) | Engine::Undecided => (1 << bits) + 16 * 1024,
-            Engine::BrotliEncode(enc) => {
-                let lgwin = enc.params.lgwin.clamp(10, 30) as usize;
-                (2usize << lgwin) + (2 << 20)
-            }
+            // Its window and tables come with its first write.
+            Engine::BrotliEncode(enc) if !enc.is_initialized_ => 64 << 10,
+            Engine::BrotliEncode(enc) => brotli_encoder_size(enc),
             Engine::BrotliDecode(dec) => {
                 usize::try_from(dec.ringbuffer_size).unwrap_or(0) + (256 << 10)
             }
+            Engine::Zstd(z) => z.footprint(None),
+        }
+    }
+
+    /// What the next write of `input_len` bytes with `flush` may hold at most: a brotli encoder
+    /// and a zstd compressor allocate their windows and tables in their first write.
+    pub fn footprint_before(&self, flush: i32, input_len: usize) -> usize {
+        match &self.engine {
+            Engine::Zstd(z) => z.footprint(Some((flush, input_len))),
+            Engine::BrotliEncode(enc) => brotli_encoder_size(enc),
+            _ => self.footprint(),
         }
     }
 
     /// Resets the stream to its initial state (Node's `reset()`).
     pub fn reset(&mut self) -> bool {
+        if let Engine::Zstd(z) = &mut self.engine {
+            return z.reset();
+        }
         let fresh = match self.mode {
             Mode::BrotliEncode | Mode::BrotliDecode => self.fresh_brotli(),
             mode => self.fresh_zlib(mode),
@@ -295,6 +336,7 @@ impl Stream {
             Engine::Inflate(_) => self.inflate(flush, input, output),
             Engine::BrotliEncode(enc) => brotli_encode(enc, flush, input, output),
             Engine::BrotliDecode(_) => self.brotli_decode(flush, input, output),
+            Engine::Zstd(z) => z.write(flush, input, output),
         }
     }
 
@@ -388,6 +430,12 @@ impl Stream {
             _ => Ok((in_off, out_off)),
         }
     }
+}
+
+/// A brotli encoder's window and tables (an estimate from its window size).
+fn brotli_encoder_size(enc: &BrotliEncoderStateStruct<StandardAlloc>) -> usize {
+    let lgwin = enc.params.lgwin.clamp(10, 30) as usize;
+    (2usize << lgwin) + (2 << 20)
 }
 
 fn encoder_param(key: u32) -> Option<BrotliEncoderParameter> {
@@ -488,94 +536,5 @@ fn brotli_encode(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn run(stream: &mut Stream, input: &[u8], finish: i32) -> Result<Vec<u8>, StreamError> {
-        let mut out = Vec::new();
-        let mut at = 0;
-        loop {
-            let mut chunk = [0u8; 64];
-            let (used, made) = stream.write(finish, &input[at..], &mut chunk)?;
-            at += used;
-            out.extend_from_slice(&chunk[..made]);
-            if made < chunk.len() {
-                return Ok(out);
-            }
-        }
-    }
-
-    fn zlib(mode: Mode) -> Stream {
-        let settings = ZlibSettings {
-            level: -1,
-            window_bits: 15,
-            dictionary: Vec::new(),
-        };
-        Stream::zlib(mode, settings).expect("valid settings")
-    }
-
-    #[test]
-    fn every_zlib_format_round_trips_through_small_chunks() {
-        let text: Vec<u8> = (0..5000u32).flat_map(|i| (i % 251).to_le_bytes()).collect();
-        for (c, d) in [
-            (Mode::Deflate, Mode::Inflate),
-            (Mode::Gzip, Mode::Gunzip),
-            (Mode::DeflateRaw, Mode::InflateRaw),
-            (Mode::Gzip, Mode::Unzip),
-            (Mode::Deflate, Mode::Unzip),
-        ] {
-            let packed = run(&mut zlib(c), &text, Z_FINISH).expect("compresses");
-            let unpacked = run(&mut zlib(d), &packed, Z_FINISH).expect("decompresses");
-            assert_eq!(unpacked, text, "{c:?} -> {d:?}");
-        }
-    }
-
-    #[test]
-    fn truncated_input_is_an_unexpected_end_of_file() {
-        let packed = run(&mut zlib(Mode::Gzip), b"hello hello hello", Z_FINISH).expect("gzip");
-        let err = run(&mut zlib(Mode::Gunzip), &packed[..10], Z_FINISH).expect_err("truncated");
-        assert_eq!(
-            (err.message.as_str(), err.errno),
-            ("unexpected end of file", -5)
-        );
-        let bad = run(&mut zlib(Mode::Inflate), b"garbage data", Z_FINISH).expect_err("bad");
-        assert_eq!(
-            (bad.message.as_str(), bad.code.as_str()),
-            ("incorrect header check", "Z_DATA_ERROR")
-        );
-    }
-
-    #[test]
-    fn reset_starts_a_new_stream_and_params_change_the_level() {
-        let text = b"reset me, reset me, reset me".repeat(40);
-        let mut c = zlib(Mode::Deflate);
-        let first = run(&mut c, &text, Z_FINISH).expect("compresses");
-        assert!(c.reset());
-        assert_eq!(run(&mut c, &text, Z_FINISH).expect("again"), first);
-        assert!(c.reset() && c.params(0));
-        let stored = run(&mut c, &text, Z_FINISH).expect("level 0");
-        assert!(
-            stored.len() > text.len(),
-            "level 0 stores: {}",
-            stored.len()
-        );
-        let mut d = zlib(Mode::Inflate);
-        assert_eq!(run(&mut d, &stored, Z_FINISH).expect("inflates"), text);
-    }
-
-    #[test]
-    fn brotli_round_trips_and_reports_bad_input_as_node() {
-        let text = b"brotli brotli brotli brotli".repeat(50);
-        let mut enc = Stream::brotli(Mode::BrotliEncode, vec![(1, 5)]).expect("params");
-        let packed = run(&mut enc, &text, BROTLI_FINISH).expect("compresses");
-        let mut dec = Stream::brotli(Mode::BrotliDecode, Vec::new()).expect("decoder");
-        assert_eq!(
-            run(&mut dec, &packed, BROTLI_FINISH).expect("decompresses"),
-            text
-        );
-        let mut dec = Stream::brotli(Mode::BrotliDecode, Vec::new()).expect("decoder");
-        let err = run(&mut dec, b"garbage data here", BROTLI_FINISH).expect_err("bad");
-        assert_eq!(err.message, "Decompression failed");
-        assert!(err.code.starts_with("ERR__ERROR_FORMAT"), "{}", err.code);
-    }
-}
+#[path = "stream_tests.rs"]
+mod tests;
