@@ -2,8 +2,9 @@
 // subtests (`t.test`), hooks (`before`, `after`, `beforeEach`, `afterEach`), `skip`/`todo`/
 // `only` options and methods, callback-style tests, and the TAP report Node prints when stdout
 // is not a terminal (always, in the sandbox). Tests run one after another once the file's code
-// has run; any failure sets the exit code to 1. Not here: `mock`, `snapshot`, `run()` of other
-// files and the `--test` command-line runner.
+// has run; any failure sets the exit code to 1. `mock` and `t.mock` (restored when the test ends)
+// are in internal__test_mock.js. Not here: `mock.timers`, `mock.module`, `snapshot`, `run()` of
+// other files and the `--test` command-line runner.
 
 import {
   ArrayPrototypeFilter,
@@ -23,11 +24,13 @@ import {
   StringPrototypeIncludes,
   StringPrototypeRepeat,
   StringPrototypeSplit,
+  SymbolCtor,
 } from '../js/00_primordials.js';
 import { listPush } from '../js/01_helpers.js';
 import { inspect } from '../js/04_inspect.js';
 import { cjsBuiltin } from '../js/51_cjs_builtins.js';
 import { AbortController } from './internal__abort.js';
+import { MockTracker } from './internal__test_mock.js';
 
 const processObject = cjsBuiltin('process');
 const assert = cjsBuiltin('assert');
@@ -152,6 +155,7 @@ class Test {
       } catch (err) {
         this.error = err;
       }
+      context[kResetMocks]();
     }
     this.report(DateNow() - begin);
   }
@@ -211,8 +215,11 @@ function callFn(fn, context) {
   return FunctionPrototypeCall(fn, context, context);
 }
 
+const kResetMocks = SymbolCtor('kResetMocks');
+
 class TestContext {
   #test;
+  #mock = null;
 
   constructor(test) {
     this.#test = test;
@@ -226,6 +233,15 @@ class TestContext {
     const child = this.#test.add(new Test(this.#test, n.name, n.options, n.fn, false));
     if (this.#test.isSuite) return PromiseResolve(undefined);
     return child.start();
+  }
+
+  get mock() {
+    if (this.#mock === null) this.#mock = new MockTracker();
+    return this.#mock;
+  }
+
+  [kResetMocks]() {
+    this.#mock?.reset();
   }
 
   diagnostic(message) {
@@ -389,18 +405,7 @@ export const after = hook('after');
 export const beforeEach = hook('beforeEach');
 export const afterEach = hook('afterEach');
 
-export const mock = {
-  fn(impl = () => {}) {
-    const calls = [];
-    const spy = function (...args) {
-      const result = ReflectApply(impl, this, args);
-      listPush(calls, { arguments: args, result, this: this });
-      return result;
-    };
-    spy.mock = { calls, callCount: () => calls.length };
-    return spy;
-  },
-};
+export const mock = new MockTracker();
 
 export function run() {
   throw new ErrorCtor('node:test run() is not supported in the agentOS sandbox');
