@@ -85,7 +85,11 @@ function flushRange(mode) {
 
 /** Node's ZlibBase options: chunk size, flush flags, output bound. */
 function baseOptions(opts, mode) {
-  const [lo, hi, finish] = flushRange(mode);
+  // Indexed, not destructured: a guest may have patched Array.prototype[Symbol.iterator].
+  const range = flushRange(mode);
+  const lo = range[0];
+  const hi = range[1];
+  const finish = range[2];
   const base = {
     __proto__: null,
     chunkSize: C.Z_DEFAULT_CHUNK,

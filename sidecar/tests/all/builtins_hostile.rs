@@ -326,3 +326,30 @@ console.log(checks.join(','), rules.length, sa.port, used);
         "{out:?}"
     );
 }
+
+#[tokio::test]
+async fn test_mocks_and_zstd_ignore_patched_prototypes() {
+    let sc = sidecar().await;
+    let code = r#"
+const { mock } = require('node:test');
+const zlib = require('zlib');
+const before = hits();
+const obj = { n: 1, add(x) { return this.n + x; } };
+const spy = mock.method(obj, 'add', function (x) { return x * 10; });
+const prop = mock.property(obj, 'n', 5);
+const fn = mock.fn((a) => a + 1);
+fn.mock.mockImplementationOnce(() => 'once');
+const results = [obj.add(2), obj.n, fn(1), fn(1)];
+mock.reset();
+const packed = zlib.zstdCompressSync('zstd zstd zstd zstd');
+const back = zlib.zstdDecompressSync(packed).toString();
+const used = hits() - before;
+console.log(results.join(','), spy.mock.callCount(), prop.mock.accessCount(), obj.add(2), back, used);
+"#;
+    let out = hostile(&sc, code).await;
+    assert_eq!(
+        (out.status.code, stdout(&out).as_str()),
+        (0, "20,5,once,2 1 1 3 zstd zstd zstd zstd 0\n"),
+        "{out:?}"
+    );
+}
