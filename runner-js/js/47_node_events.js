@@ -36,7 +36,6 @@ import { loadLazyBuiltin } from './49_lazy.js';
 
 const kNodeEventsCapture = SymbolFor('nodejs.rejection');
 const kNodeEventsCaptureOn = SymbolCtor('kCapture');
-let nodeEventsCaptureDefault = false;
 const kNodeEventsErrorMonitor = SymbolCtor('events.errorMonitor');
 
 // Node's validateNumber(n, name, 0), for listener limits.
@@ -53,6 +52,14 @@ function NodeEventEmitter(opts) {
 NodeEventEmitter.prototype._events = undefined;
 NodeEventEmitter.prototype._eventsCount = 0;
 NodeEventEmitter.prototype._maxListeners = undefined;
+// The default (`EventEmitter.captureRejections`) lives on the prototype, as Node's: an emitter
+// whose constructor never ran `init` follows it.
+ObjectDefineProperty(NodeEventEmitter.prototype, kNodeEventsCaptureOn, {
+  __proto__: null,
+  value: false,
+  writable: true,
+  enumerable: false,
+});
 
 NodeEventEmitter.init = function init(opts) {
   if (this._events === undefined || this._events === ObjectGetPrototypeOf(this)._events) {
@@ -65,8 +72,8 @@ NodeEventEmitter.init = function init(opts) {
       throw makeInvalidArgType('options.captureRejections', 'boolean', opts.captureRejections);
     }
     this[kNodeEventsCaptureOn] = true;
-  } else if (nodeEventsCaptureDefault) {
-    this[kNodeEventsCaptureOn] = true;
+  } else {
+    this[kNodeEventsCaptureOn] = NodeEventEmitter.prototype[kNodeEventsCaptureOn];
   }
 };
 
@@ -428,13 +435,13 @@ export function createEventsModule() {
     enumerable: true,
     configurable: true,
     get() {
-      return nodeEventsCaptureDefault;
+      return NodeEventEmitter.prototype[kNodeEventsCaptureOn];
     },
     set(value) {
       if (typeof value !== 'boolean') {
         throw makeInvalidArgType('EventEmitter.captureRejections', 'boolean', value);
       }
-      nodeEventsCaptureDefault = value;
+      NodeEventEmitter.prototype[kNodeEventsCaptureOn] = value;
     },
   });
   nodeSet(EE, 'usingDomains', false);

@@ -407,13 +407,16 @@ export function IncomingMessage(req, id, head) {
   this.method = null;
   this.statusCode = head.status;
   this.statusMessage = head.statusText || STATUS_CODES[head.status] || '';
-  this.headers = { __proto__: null };
+  // Plain objects as Node's (a guest may call headers.hasOwnProperty); headersDistinct has no
+  // prototype, as Node's.
+  this.headers = {};
   this.headersDistinct = { __proto__: null };
   this.rawHeaders = [];
   this.trailers = {};
   this.rawTrailers = [];
   for (let i = 0; i < head.headers.length; i++) {
-    const [name, val] = head.headers[i];
+    const name = head.headers[i][0];
+    const val = head.headers[i][1];
     ArrayPrototypePush(this.rawHeaders, name, val);
     const distinct = this.headersDistinct[name];
     if (distinct === undefined) this.headersDistinct[name] = [val];
@@ -422,7 +425,8 @@ export function IncomingMessage(req, id, head) {
     if (name === 'set-cookie') {
       if (have === undefined) this.headers[name] = [val];
       else ArrayPrototypePush(have, val);
-    } else if (have === undefined) {
+    } else if (typeof have !== 'string') {
+      // First (as Node: a name Object.prototype has, `constructor`, counts as absent).
       this.headers[name] = val;
     } else if (name !== 'content-type' && name !== 'content-length' && name !== 'host') {
       this.headers[name] = `${have}, ${val}`;

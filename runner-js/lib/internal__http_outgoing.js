@@ -15,6 +15,7 @@ import {
   RangeErrorCtor,
   RegExpPrototypeTest,
   StringPrototypeToLowerCase,
+  SymbolFor,
   TypeErrorCtor,
 } from '../js/00_primordials.js';
 import { makeNodeError } from '../js/06_errors.js';
@@ -187,6 +188,11 @@ out.pipe = function pipe() {
     'error',
     makeNodeError(ErrorCtor, 'ERR_STREAM_CANNOT_PIPE', 'Cannot pipe, not readable'),
   );
+};
+
+// captureRejections: a rejected listener destroys the message with the error (Node's).
+out[SymbolFor('nodejs.rejection')] = function (err) {
+  this.destroy(err);
 };
 
 out.destroy = function (err) {

@@ -17,6 +17,7 @@ import {
   NumberMAX_SAFE_INTEGER,
   NumberParseInt,
   ObjectSetPrototypeOf,
+  ReflectApply,
   RegExpPrototypeTest,
   SetIteratorPrototypeNext,
   SetPrototypeValues,
@@ -26,6 +27,7 @@ import {
   StringPrototypeToLowerCase,
   StringPrototypeTrim,
   SymbolCtor,
+  SymbolFor,
 } from '../js/00_primordials.js';
 import { nextTick } from '../js/21_ticks.js';
 import { clearInterval, clearTimeout, setInterval, setTimeout } from '../js/24_timers.js';
@@ -33,6 +35,7 @@ import { Buffer } from './buffer.js';
 import { connReset, IncomingMessage } from './internal__http_client.js';
 import { ServerResponse } from './internal__http_outgoing.js';
 import { NetServer } from './internal__net_server.js';
+import { STATUS_CODES } from './internal__net_values.js';
 import { Readable } from './internal__stream_readable.js';
 
 const httpParseHead = bridge.httpParseHead;
@@ -82,6 +85,24 @@ function setupConnectionsTracking() {
 }
 ObjectSetPrototypeOf(Server.prototype, NetServer.prototype);
 ObjectSetPrototypeOf(Server, NetServer);
+
+// captureRejections: a rejected 'request' listener answers 500 (headers it set dropped) when
+// nothing was sent yet, else destroys the response; other events as net's (Node's http.Server).
+Server.prototype[SymbolFor('nodejs.rejection')] = function (err, event, ...args) {
+  if (event !== 'request') {
+    ReflectApply(NetServer.prototype[SymbolFor('nodejs.rejection')], this, [err, event, ...args]);
+    return;
+  }
+  const res = args[1];
+  if (!res.headersSent && !res.writableEnded) {
+    const names = res.getHeaderNames();
+    for (let i = 0; i < names.length; i++) res.removeHeader(names[i]);
+    res.statusCode = 500;
+    res.end(STATUS_CODES[500]);
+  } else {
+    res.destroy();
+  }
+};
 
 Server.prototype.setTimeout = function (ms, cb) {
   this.timeout = ms;
@@ -288,7 +309,8 @@ function request(conn, head) {
     if (key === 'set-cookie') {
       if (have === undefined) req.headers[key] = [value];
       else ArrayPrototypePush(have, value);
-    } else if (have === undefined) {
+    } else if (typeof have !== 'string') {
+      // First (as Node: a name Object.prototype has, `constructor`, counts as absent).
       req.headers[key] = value;
     } else if (key === 'cookie') {
       req.headers[key] = `${have}; ${value}`;
@@ -438,8 +460,10 @@ function responded(conn, res) {
   const { socket, server } = conn;
   conn.res = null;
   if (conn.req !== null && !conn.req.complete) {
-    // The guest answered without reading the whole body: the connection cannot be reused.
+    // The guest answered without reading the whole body: the connection cannot be reused, and
+    // a body nobody reads is dumped (Node's req._dump()) so the peer's end is seen.
     res.shouldKeepAlive = false;
+    dump(conn.req);
   }
   conn.req = conn.body === null ? null : conn.req;
   if (!res.shouldKeepAlive || conn.ended || server._closing) {
@@ -451,6 +475,14 @@ function responded(conn, res) {
   arm(conn, server.keepAliveTimeout, 0);
   socket.resume();
   nextTick(() => parse(conn));
+}
+
+/** Node's `_dump()`: the rest of a body nobody reads is pulled off the wire and dropped. */
+function dump(req) {
+  if (req._dumped || req.readableFlowing === true) return;
+  req._dumped = true;
+  req.removeAllListeners('data');
+  req.resume();
 }
 
 /** A request as the server sees it: an IncomingMessage fed by the connection's parser. */
@@ -467,10 +499,12 @@ export function ServerRequest(socket) {
   this.method = null;
   this.statusCode = null;
   this.statusMessage = null;
-  this.headers = { __proto__: null };
+  // Plain objects as Node's (a guest may call headers.hasOwnProperty); headersDistinct has no
+  // prototype, as Node's.
+  this.headers = {};
   this.headersDistinct = { __proto__: null };
   this.rawHeaders = [];
-  this.trailers = { __proto__: null };
+  this.trailers = {};
   this.rawTrailers = [];
 }
 ObjectSetPrototypeOf(ServerRequest.prototype, IncomingMessage.prototype);

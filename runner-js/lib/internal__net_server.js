@@ -19,6 +19,7 @@ import {
   SetPrototypeDelete,
   StringPrototypeIncludes,
   SymbolCtor,
+  SymbolFor,
   TypeErrorCtor,
 } from '../js/00_primordials.js';
 import { makeNodeError } from '../js/06_errors.js';
@@ -79,6 +80,13 @@ ObjectSetPrototypeOf(NetServer.prototype, EventEmitter.prototype);
 ObjectSetPrototypeOf(NetServer, EventEmitter);
 
 const proto = NetServer.prototype;
+
+// captureRejections: a rejected 'connection' listener destroys that socket with the error; any
+// other event's becomes the server's 'error' (Node's net.Server).
+proto[SymbolFor('nodejs.rejection')] = function (err, event, sock) {
+  if (event === 'connection') sock.destroy(err);
+  else this.emit('error', err);
+};
 ObjectDefineProperty(NetServer, 'name', { __proto__: null, value: 'Server' });
 
 ObjectDefineProperty(proto, 'listening', {

@@ -10,6 +10,8 @@ import {
   ErrorCtor,
   FunctionPrototypeCall,
   ObjectSetPrototypeOf,
+  ReflectApply,
+  SymbolFor,
   TypeErrorCtor,
 } from '../js/00_primordials.js';
 import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
@@ -105,6 +107,12 @@ export function TlsServer(options, listener) {
 }
 ObjectSetPrototypeOf(TlsServer.prototype, NetServer.prototype);
 ObjectSetPrototypeOf(TlsServer, NetServer);
+
+// captureRejections: as net's, for 'secureConnection' (Node's tls.Server).
+TlsServer.prototype[SymbolFor('nodejs.rejection')] = function (err, event, sock) {
+  if (event === 'secureConnection') sock.destroy(err);
+  else ReflectApply(NetServer.prototype[SymbolFor('nodejs.rejection')], this, [err, event, sock]);
+};
 
 TlsServer.prototype.setSecureContext = function (options) {
   const context = new SecureContext(options);
