@@ -26,6 +26,7 @@ import {
   MathMin,
   MathRandom,
   NumberParseInt,
+  NumberPrototypeToString,
   PromiseCtor,
   ReflectApply,
   RegExpPrototypeExec,
@@ -42,7 +43,7 @@ import { loadLazyBuiltin } from '../js/49_lazy.js';
 import { validateInt32 } from './internal__crypto_util.js';
 import { resolveFamily } from './internal__dns_lookup.js';
 import { BadMessage, decodeResponse, encodeQuery, TYPES } from './internal__dns_wire.js';
-import { isIP, isIPv4, isIPv6 } from './internal__net_values.js';
+import { ipv6Words, isIP, isIPv4, isIPv6 } from './internal__net_values.js';
 
 const IANA_DNS_PORT = 53;
 const DEFAULT_TIMEOUT_MS = 2000;
@@ -312,17 +313,13 @@ function reverseName(ip) {
   return `${name}ip6.arpa`;
 }
 
-/** The 32 hex digits of IPv6 address `ip` (already validated). */
+/** The 32 hex digits of IPv6 address `ip` (already validated; an IPv4 tail included). */
 function expandIPv6(ip) {
-  const halves = StringPrototypeSplit(ip, '::');
-  const head = halves[0] === '' ? [] : StringPrototypeSplit(halves[0], ':');
-  const tail = halves.length > 1 && halves[1] !== '' ? StringPrototypeSplit(halves[1], ':') : [];
-  const groups = [];
-  for (let i = 0; i < head.length; i++) ArrayPrototypePush(groups, head[i]);
-  for (let i = head.length + tail.length; i < 8; i++) ArrayPrototypePush(groups, '0');
-  for (let i = 0; i < tail.length; i++) ArrayPrototypePush(groups, tail[i]);
+  const words = ipv6Words(ip);
   let digits = '';
-  for (let i = 0; i < groups.length; i++) digits += StringPrototypeSlice(`0000${groups[i]}`, -4);
+  for (let i = 0; i < 8; i++) {
+    digits += StringPrototypeSlice(`000${NumberPrototypeToString(words[i], 16)}`, -4);
+  }
   return StringPrototypeSplit(digits, '');
 }
 

@@ -1,7 +1,15 @@
 // lib/internal__net_values.js: the constants and pure helpers of the networking builtins
 // (http.METHODS, http.STATUS_CODES, net.isIP): real, because packages read them at load time.
 
-import { RegExpCtor, RegExpPrototypeTest } from '../js/00_primordials.js';
+import {
+  ArrayPrototypePush,
+  NumberParseInt,
+  RegExpCtor,
+  RegExpPrototypeTest,
+  StringPrototypeIndexOf,
+  StringPrototypeSlice,
+  StringPrototypeSplit,
+} from '../js/00_primordials.js';
 import { validateBoolean, validateInt32 } from './internal__crypto_util.js';
 
 export const METHODS = [
@@ -160,4 +168,42 @@ export function getDefaultAutoSelectFamilyAttemptTimeout() {
 export function setDefaultAutoSelectFamilyAttemptTimeout(value) {
   validateInt32(value, 'value', 1);
   autoSelectFamilyAttemptTimeout = value < 10 ? 10 : value;
+}
+
+/** The two 16-bit words of dotted IPv4 `text` (already validated). */
+export function ipv4Words(text) {
+  const parts = StringPrototypeSplit(text, '.');
+  const b = [];
+  for (let i = 0; i < 4; i++) ArrayPrototypePush(b, NumberParseInt(parts[i], 10));
+  return [(b[0] << 8) | b[1], (b[2] << 8) | b[3]];
+}
+
+function groupsOf(text) {
+  if (text === '') return [];
+  const groups = StringPrototypeSplit(text, ':');
+  const words = [];
+  for (let i = 0; i < groups.length; i++) {
+    if (i === groups.length - 1 && StringPrototypeIndexOf(groups[i], '.') !== -1) {
+      const tail = ipv4Words(groups[i]);
+      ArrayPrototypePush(words, tail[0]);
+      ArrayPrototypePush(words, tail[1]);
+    } else {
+      ArrayPrototypePush(words, NumberParseInt(groups[i], 16));
+    }
+  }
+  return words;
+}
+
+/** The eight 16-bit words of IPv6 `text` (already validated; a zone is ignored). */
+export function ipv6Words(text) {
+  const zone = StringPrototypeIndexOf(text, '%');
+  const bare = zone === -1 ? text : StringPrototypeSlice(text, 0, zone);
+  const gap = StringPrototypeIndexOf(bare, '::');
+  if (gap === -1) return groupsOf(bare);
+  const head = groupsOf(StringPrototypeSlice(bare, 0, gap));
+  const tail = groupsOf(StringPrototypeSlice(bare, gap + 2));
+  const words = head;
+  for (let i = head.length + tail.length; i < 8; i++) ArrayPrototypePush(words, 0);
+  for (let i = 0; i < tail.length; i++) ArrayPrototypePush(words, tail[i]);
+  return words;
 }

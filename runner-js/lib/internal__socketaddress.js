@@ -7,12 +7,9 @@
 import {
   ArrayPrototypePush,
   ErrorCtor,
-  NumberParseInt,
   NumberPrototypeToString,
   StringPrototypeEndsWith,
-  StringPrototypeIndexOf,
   StringPrototypeSlice,
-  StringPrototypeSplit,
   StringPrototypeStartsWith,
   StringPrototypeToLowerCase,
   SymbolCtor,
@@ -27,49 +24,13 @@ import {
   validateUint32,
 } from './internal__crypto_util.js';
 import { validatePort } from './internal__dgram_values.js';
-import { isIPv4, isIPv6 } from './internal__net_values.js';
+import { ipv4Words, ipv6Words, isIPv4, isIPv6 } from './internal__net_values.js';
 import { markCloneable } from './internal__structured_clone.js';
 import { URL } from './internal__url.js';
 
 const customInspect = SymbolFor('nodejs.util.inspect.custom');
 const kIp = SymbolCtor('kIp');
 const kDetail = SymbolCtor('kDetail');
-
-function ipv4Words(text) {
-  const parts = StringPrototypeSplit(text, '.');
-  const b = [];
-  for (let i = 0; i < 4; i++) ArrayPrototypePush(b, NumberParseInt(parts[i], 10));
-  return [(b[0] << 8) | b[1], (b[2] << 8) | b[3]];
-}
-
-function groupsOf(text) {
-  if (text === '') return [];
-  const groups = StringPrototypeSplit(text, ':');
-  const words = [];
-  for (let i = 0; i < groups.length; i++) {
-    if (i === groups.length - 1 && StringPrototypeIndexOf(groups[i], '.') !== -1) {
-      const tail = ipv4Words(groups[i]);
-      ArrayPrototypePush(words, tail[0]);
-      ArrayPrototypePush(words, tail[1]);
-    } else {
-      ArrayPrototypePush(words, NumberParseInt(groups[i], 16));
-    }
-  }
-  return words;
-}
-
-function ipv6Words(text) {
-  const zone = StringPrototypeIndexOf(text, '%');
-  const bare = zone === -1 ? text : StringPrototypeSlice(text, 0, zone);
-  const gap = StringPrototypeIndexOf(bare, '::');
-  if (gap === -1) return groupsOf(bare);
-  const head = groupsOf(StringPrototypeSlice(bare, 0, gap));
-  const tail = groupsOf(StringPrototypeSlice(bare, gap + 2));
-  const words = head;
-  for (let i = head.length + tail.length; i < 8; i++) ArrayPrototypePush(words, 0);
-  for (let i = 0; i < tail.length; i++) ArrayPrototypePush(words, tail[i]);
-  return words;
-}
 
 /** The IP `text` of `family` ('ipv4' | 'ipv6') as `{ family, words }`, or null when invalid. */
 export function parseIp(text, family) {

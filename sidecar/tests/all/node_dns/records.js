@@ -45,7 +45,13 @@ function respond(query) {
 }
 
 const server = dgram.createSocket('udp4');
-server.on('message', (msg, rinfo) => server.send(respond(msg), rinfo.port, rinfo.address));
+let asked = '';
+server.on('message', (msg, rinfo) => {
+  const labels = [];
+  for (let at = 12; msg[at] !== 0; at += msg[at] + 1) labels.push(msg.subarray(at + 1, at + 1 + msg[at]).toString());
+  asked = labels.join('.');
+  server.send(respond(msg), rinfo.port, rinfo.address);
+});
 server.bind(0, '127.0.0.1', async () => {
   const resolver = new dns.promises.Resolver({ timeout: 2000, tries: 1 });
   resolver.setServers([`127.0.0.1:${server.address().port}`]);
@@ -59,6 +65,12 @@ server.bind(0, '127.0.0.1', async () => {
   await show('refused', resolver.resolve4('refused.org'));
   await show('empty', resolver.resolveSrv('empty.org'));
   await show('reverse', resolver.reverse('1.2.3.4'));
+  console.log('asked', asked);
+  // An IPv6 address with an IPv4 tail: its 32 nibbles, the tail's included.
+  await show('reverse mapped', resolver.reverse('::ffff:1.2.3.4'));
+  console.log('asked', asked);
+  await show('reverse v6', resolver.reverse('2001:db8::1'));
+  console.log('asked', asked);
   console.log(resolver.getServers().length);
   try { resolver.resolve('example.org', 'BOGUS'); } catch (e) { console.log(e.code); }
   try { dns.setServers(['not an ip']); } catch (e) { console.log(e.code, e.message); }
