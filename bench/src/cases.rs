@@ -64,6 +64,19 @@ pub(crate) const JQ: ExecCase = tools(
     Expect::Anything,
 );
 pub(crate) const SHA256SUM: ExecCase = tools(&["sha256sum", "blob10m.bin"], Expect::Anything);
+// zstd at level 3 over the 1 MiB text: the zlib builtin's libzstd in a `node` guest against the
+// host's `zstd` tool (each side starts once per run: the guest's isolate, the tool's process).
+pub(crate) const ZSTD_1M: ExecCase = tools(
+    &[
+        "node",
+        "-e",
+        "const z = require('zlib'); const t = require('fs').readFileSync('sort1m.txt');\
+         process.stdout.write(String(z.zstdCompressSync(t).length < t.length))",
+    ],
+    Expect::Exactly(b"true"),
+);
+pub(crate) const NATIVE_ZSTD_1M: ExecCase =
+    tools(&["zstd", "-3", "-q", "-c", "sort1m.txt"], Expect::Anything);
 // The shell: every external command of a script is a guest; the native rows run the same
 // argv in the host's shell with the host's tools (fork + exec per command).
 pub(crate) const SH_TRUE: ExecCase = tools(&["sh", "-c", "true"], Expect::Exactly(b""));

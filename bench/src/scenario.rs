@@ -221,6 +221,12 @@ pub const ALL: &[Scenario] = &[
     ),
     row("native_python_json", Kind::NativeTool(PY_JSON), None, false),
     row(
+        "native_zstd_1m",
+        Kind::NativeTool(NATIVE_ZSTD_1M),
+        None,
+        false,
+    ),
+    row(
         "node_e_empty",
         warm(&["node", "-e", ""], Cwd::Default, Expect::Exactly(b"")),
         NODE,
@@ -473,6 +479,12 @@ pub const ALL: &[Scenario] = &[
         Kind::Tool(SHA256SUM),
         Some("native_sha256sum_10m"),
         true,
+    ),
+    row(
+        "zstd_1m",
+        Kind::Tool(ZSTD_1M),
+        Some("native_zstd_1m"),
+        false,
     ),
     row("sh_true", Kind::Tool(SH_TRUE), Some("native_sh_true"), true),
     row(
