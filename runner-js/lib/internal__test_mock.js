@@ -182,6 +182,32 @@ export class MockPropertyContext {
   }
 }
 
+/** Marks a construct call: its `this` is the object it made. */
+const kConstructed = {};
+
+/** Runs one call of a mock and records it (arguments, result or error, this, target). */
+function tracked(ctx, args, target, thisArg, run) {
+  let result;
+  let error;
+  try {
+    result = run();
+  } catch (err) {
+    error = err;
+    throw err;
+  } finally {
+    ctx.trackCall({
+      __proto__: null,
+      arguments: args,
+      error,
+      result,
+      stack: new ErrorCtor(),
+      target,
+      this: thisArg === kConstructed ? result : thisArg,
+    });
+  }
+  return result;
+}
+
 function findOnPrototypeChain(instance, name) {
   for (let host = instance; host !== null; host = ObjectGetPrototypeOf(host)) {
     const descriptor = ObjectGetOwnPropertyDescriptor(host, name);
@@ -307,47 +333,13 @@ export class MockTracker {
       __proto__: null,
       apply(_fn, thisArg, args) {
         const fn = FunctionPrototypeBind(ctx.nextImpl(), thisArg);
-        let result;
-        let error;
-        try {
-          result = ReflectApply(fn, thisArg, args);
-        } catch (err) {
-          error = err;
-          throw err;
-        } finally {
-          ctx.trackCall({
-            __proto__: null,
-            arguments: args,
-            error,
-            result,
-            stack: new ErrorCtor(),
-            target: undefined,
-            this: thisArg,
-          });
-        }
-        return result;
+        return tracked(ctx, args, undefined, thisArg, () => ReflectApply(fn, thisArg, args));
       },
       construct(target, args, newTarget) {
         const impl = ctx.nextImpl();
-        let result;
-        let error;
-        try {
-          result = ReflectConstruct(impl, args, newTarget);
-        } catch (err) {
-          error = err;
-          throw err;
-        } finally {
-          ctx.trackCall({
-            __proto__: null,
-            arguments: args,
-            error,
-            result,
-            stack: new ErrorCtor(),
-            target,
-            this: result,
-          });
-        }
-        return result;
+        return tracked(ctx, args, target, kConstructed, () =>
+          ReflectConstruct(impl, args, newTarget),
+        );
       },
       get(target, property, receiver) {
         if (property === 'mock') return ctx;

@@ -190,20 +190,20 @@ function initializationFailed() {
 
 const kMaxBrotliParam = 8;
 
-function brotliHandle(opts, mode) {
-  const params = new Uint32ArrayCtor(kMaxBrotliParam + 1);
-  for (let i = 0; i <= kMaxBrotliParam; i++) params[i] = 0xffffffff;
+/**
+ * The codec parameters `opts.params` as Node checks them: a `Uint32Array` indexed by key up to
+ * `maxParam`, 0xFFFFFFFF where unset; a bad or repeated key is a RangeError with `code`.
+ */
+function paramsArray(opts, maxParam, code, codec) {
+  const params = new Uint32ArrayCtor(maxParam + 1);
+  for (let i = 0; i <= maxParam; i++) params[i] = 0xffffffff;
   if (opts?.params) {
     const keys = ObjectKeys(opts.params);
     for (let i = 0; i < keys.length; i++) {
       const origKey = keys[i];
       const key = +origKey;
-      if (NumberIsNaN(key) || key < 0 || key > kMaxBrotliParam || params[key] !== 0xffffffff) {
-        throw makeNodeError(
-          RangeErrorCtor,
-          'ERR_BROTLI_INVALID_PARAM',
-          `${origKey} is not a valid Brotli parameter`,
-        );
+      if (NumberIsNaN(key) || key < 0 || key > maxParam || params[key] !== 0xffffffff) {
+        throw makeNodeError(RangeErrorCtor, code, `${origKey} is not a valid ${codec} parameter`);
       }
       const value = opts.params[origKey];
       if (typeof value !== 'number' && typeof value !== 'boolean') {
@@ -212,6 +212,11 @@ function brotliHandle(opts, mode) {
       params[key] = value;
     }
   }
+  return params;
+}
+
+function brotliHandle(opts, mode) {
+  const params = paramsArray(opts, kMaxBrotliParam, 'ERR_BROTLI_INVALID_PARAM', 'Brotli');
   const handle = brotliNew(mode, params);
   if (handle === undefined) throw initializationFailed();
   return handle;
@@ -223,27 +228,7 @@ const kMaxZstdDParam = C.ZSTD_d_windowLogMax;
 
 function zstdHandle(opts, mode) {
   const maxParam = mode === C.ZSTD_COMPRESS ? kMaxZstdCParam : kMaxZstdDParam;
-  const params = new Uint32ArrayCtor(maxParam + 1);
-  for (let i = 0; i <= maxParam; i++) params[i] = 0xffffffff;
-  if (opts?.params) {
-    const keys = ObjectKeys(opts.params);
-    for (let i = 0; i < keys.length; i++) {
-      const origKey = keys[i];
-      const key = +origKey;
-      if (NumberIsNaN(key) || key < 0 || key > maxParam || params[key] !== 0xffffffff) {
-        throw makeNodeError(
-          RangeErrorCtor,
-          'ERR_ZSTD_INVALID_PARAM',
-          `${origKey} is not a valid zstd parameter`,
-        );
-      }
-      const value = opts.params[origKey];
-      if (typeof value !== 'number' && typeof value !== 'boolean') {
-        throw makeInvalidArgType('options.params[key]', 'number', value);
-      }
-      params[key] = value;
-    }
-  }
+  const params = paramsArray(opts, maxParam, 'ERR_ZSTD_INVALID_PARAM', 'zstd');
   const pledged = opts?.pledgedSrcSize;
   const dictionary = opts?.dictionary;
   const handle = zstdNew(

@@ -14,7 +14,7 @@
               ZSTD_estimateCStreamSize_usingCParams are pure C functions"
 )]
 
-use zstd_safe::zstd_sys::{self, ZSTD_ErrorCode, ZSTD_strategy};
+use zstd_safe::zstd_sys::{self, ZSTD_ErrorCode};
 use zstd_safe::{CCtx, CParameter, DCtx, DParameter, InBuffer, OutBuffer, Strategy};
 
 use super::stream::StreamError;
@@ -134,7 +134,7 @@ impl Zstd {
         set(&mut cp.searchLog, key::SEARCH_LOG);
         set(&mut cp.minMatch, key::MIN_MATCH);
         set(&mut cp.targetLength, key::TARGET_LENGTH);
-        if let Some(s) = self.param(key::STRATEGY).and_then(sys_strategy) {
+        if let Some(s) = self.param(key::STRATEGY).and_then(strategy) {
             cp.strategy = s;
         }
         // SAFETY: a pure function of the parameters, passed by value (every field valid: the
@@ -224,22 +224,6 @@ fn fresh(
     }
 }
 
-fn sys_strategy(v: u32) -> Option<ZSTD_strategy> {
-    use ZSTD_strategy::*;
-    Some(match v {
-        1 => ZSTD_fast,
-        2 => ZSTD_dfast,
-        3 => ZSTD_greedy,
-        4 => ZSTD_lazy,
-        5 => ZSTD_lazy2,
-        6 => ZSTD_btlazy2,
-        7 => ZSTD_btopt,
-        8 => ZSTD_btultra,
-        9 => ZSTD_btultra2,
-        _ => return None,
-    })
-}
-
 /// Node's `ZSTD_c_*` key and value as a zstd parameter; `None` for a key zstd has no setting
 /// for (Node: "Setting parameter failed"). Windows and tables past [`MAX_WINDOW_LOG`] are
 /// refused too: their memory is the host's, whatever the guest's budget.
@@ -270,6 +254,7 @@ fn c_parameter(k: u32, v: u32) -> Option<CParameter> {
     })
 }
 
+/// zstd's strategy numbered `v` (`Strategy` is `ZSTD_strategy`: parameter and estimate alike).
 fn strategy(v: u32) -> Option<Strategy> {
     use Strategy::*;
     Some(match v {
