@@ -181,7 +181,8 @@ fn zlib_write<'s>(
     let Some((id, mut stream)) = handles::take::<Stream>(scope, args.get(0)) else {
         return throw_type_error(scope, "zlibWrite: not a zlib stream");
     };
-    // A zstd compressor sizes its tables in its first write: charge them before.
+    // A brotli encoder or a zstd compressor allocates its window and tables in its first
+    // write: charge them before, so a budget that cannot hold them refuses that write.
     if !handles::resize(scope, id, stream.footprint_before(flush, in_len)) {
         handles::put(scope, id, stream);
         return;
