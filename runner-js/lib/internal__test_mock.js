@@ -303,12 +303,13 @@ export class MockTracker {
     return this.method(object, methodName, implementation, { ...options, [kind]: true });
   }
 
-  property(object, propertyName, value) {
+  property(object, propertyName, ...maybeValue) {
     validateObject(object, 'object');
     if (typeof propertyName !== 'string' && typeof propertyName !== 'symbol') {
       throw makeInvalidArgType('propertyName', 'one of type string or symbol', propertyName);
     }
-    const ctx = new MockPropertyContext(object, propertyName, arguments.length > 2, value);
+    // A value passed as undefined mocks the property to undefined; none keeps the original.
+    const ctx = new MockPropertyContext(object, propertyName, maybeValue.length > 0, maybeValue[0]);
     ArrayPrototypePush(this.#mocks, ctx);
     return new ProxyCtor(object, {
       __proto__: null,
