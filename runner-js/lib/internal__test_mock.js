@@ -28,16 +28,9 @@ import {
   validateFunction,
   validateInteger,
 } from '../js/06_errors.js';
+import { validateBoolean, validateObject } from './internal__crypto_util.js';
 
 const kDefault = function () {};
-
-function validateObject(value, name) {
-  if (value === null || typeof value !== 'object') throw makeInvalidArgType(name, 'object', value);
-}
-
-function validateBoolean(value, name) {
-  if (typeof value !== 'boolean') throw makeInvalidArgType(name, 'boolean', value);
-}
 
 function validateTimes(value, name) {
   if (value !== Infinity) validateInteger(value, name, 1, 2 ** 53 - 1);

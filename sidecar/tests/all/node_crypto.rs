@@ -46,7 +46,7 @@ pub fn differences(theirs: &str, ours: &str) -> Vec<String> {
     diffs
 }
 
-fn ok(out: &Output) -> String {
+pub(crate) fn ok(out: &Output) -> String {
     assert_eq!(out.status.code, 0, "stderr: {}", stderr(out));
     stdout(out)
 }

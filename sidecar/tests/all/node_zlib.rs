@@ -4,21 +4,16 @@
 //! stream forms (`createGzip()` ...) against the host's `gzip`, both ways, and bombs fed through
 //! a stream.
 
-use agentos_sdk::{ErrorCode, ExecSpec, Output};
+use agentos_sdk::{ErrorCode, ExecSpec};
 
-use crate::node_crypto::{differences, fixtures, host_node};
-use crate::support::{node, run, scratch, sidecar, stderr, stdout, typed};
+use crate::node_crypto::{differences, fixtures, host_node, ok};
+use crate::support::{node, run, scratch, sidecar, stdout, typed};
 
 /// Known differences from Node in the error corpus, each with its reason.
 const KNOWN_DIFFERENCES: &[(&str, &str)] = &[(
     "brotli-garbage|",
     "the brotli crate reports the first bad header field as PADDING_2 where libbrotli says PADDING_1",
 )];
-
-fn ok(out: &Output) -> String {
-    assert_eq!(out.status.code, 0, "stderr: {}", stderr(out));
-    stdout(out)
-}
 
 /// The `got` lines of an unpack run, as `index|length|sha256`, checked against the `want` lines.
 fn check_unpacked(want: &str, got: &str) {

@@ -3,15 +3,9 @@
 //! of libzstd (tables past its budget, windows past the sandbox's limit, bombs) ending typed,
 //! beside a victim exec.
 
-use agentos_sdk::Output;
-
+use crate::node_crypto::ok;
 use crate::node_zlib::{host_filter, sample_text};
-use crate::support::{beside_a_victim, node, run, scratch, sidecar, stderr, stdout};
-
-fn ok(out: &Output) -> String {
-    assert_eq!(out.status.code, 0, "stderr: {}", stderr(out));
-    stdout(out)
-}
+use crate::support::{beside_a_victim, node, run, scratch, sidecar};
 
 #[tokio::test]
 async fn a_zstd_stream_written_in_chunks_is_read_by_host_zstd() {
