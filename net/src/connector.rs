@@ -232,17 +232,18 @@ impl ExecShared {
         is_local(&target.host) && self.ports.is_bound(target.port)
     }
 
-    /// A TLS connection (the guest's own trust, `config`) to a virtual port of this exec.
-    pub(crate) async fn connect_virtual_tls(
+    /// TLS over `c`, a connection to a server of this exec (the guest's own trust, `config`),
+    /// verified as `server_name` or else `host`, within the connect timeout.
+    pub(crate) async fn local_tls(
         &self,
-        target: &Target,
+        c: Connected,
+        host: &crate::target::Host,
         server_name: Option<&str>,
         config: Arc<ClientConfig>,
     ) -> Result<Connected, NetError> {
-        let c = self.connect_virtual(target.port)?;
         let host = match server_name {
             Some(n) => crate::target::Host::parse(n)?,
-            None => target.host.clone(),
+            None => host.clone(),
         };
         let name = crate::tls::server_name(&host)?;
         let limit = self.limits().connect_timeout;
@@ -259,13 +260,29 @@ impl ExecShared {
         })
     }
 
-    fn connect_virtual(&self, port: u16) -> Result<Connected, NetError> {
+    /// A connection to this exec's virtual `port`, counted as a connection.
+    pub(crate) fn connect_virtual(&self, port: u16) -> Result<Connected, NetError> {
         let slot = self.meter.admit()?;
         let stream = self.ports.connect(port, VirtualClient::Guest)?;
         Ok(Connected {
             io: Box::new(Metered::new(stream, self.meter.clone(), slot)),
             peer: Peer::Virtual {
                 port,
+                from: VirtualClient::Guest,
+            },
+            alpn: None,
+        })
+    }
+
+    /// A connection to the guest listening on the Unix socket `path` (no policy: the exec
+    /// talking to itself), counted as a connection.
+    pub(crate) fn connect_pipe(&self, path: &str) -> Result<Connected, NetError> {
+        crate::socket::check_socket_path("connect", path)?;
+        let slot = self.meter.admit()?;
+        let stream = self.ports.connect_path(path)?;
+        Ok(Connected {
+            io: Box::new(Metered::new(stream, self.meter.clone(), slot)),
+            peer: Peer::Pipe {
                 from: VirtualClient::Guest,
             },
             alpn: None,

@@ -176,6 +176,12 @@ pub enum NetError {
     /// The virtual port is taken.
     #[error("listen EADDRINUSE: virtual port {0}")]
     PortInUse(u16),
+    /// Nothing listens on this Unix socket path.
+    #[error("connect ENOENT {0}")]
+    NoSocket(String),
+    /// A listener holds this Unix socket path.
+    #[error("listen EADDRINUSE: address already in use {0}")]
+    PathInUse(String),
 }
 
 impl NetError {
@@ -195,7 +201,8 @@ impl NetError {
             NetError::Aborted => "ABORT_ERR",
             NetError::Closed => "ERR_NET_CLOSED",
             NetError::UnknownOp(_) => "ERR_INVALID_HANDLE",
-            NetError::PortInUse(_) => "EADDRINUSE",
+            NetError::PortInUse(_) | NetError::PathInUse(_) => "EADDRINUSE",
+            NetError::NoSocket(_) => "ENOENT",
         }
     }
 

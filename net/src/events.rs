@@ -33,6 +33,11 @@ pub enum Peer {
         /// Who connected.
         from: VirtualClient,
     },
+    /// A connection to (or from) a Unix socket path of this exec.
+    Pipe {
+        /// Who connected.
+        from: VirtualClient,
+    },
 }
 
 /// Who opened a virtual connection.

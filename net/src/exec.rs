@@ -214,6 +214,11 @@ impl ExecShared {
         Ok(ctx)
     }
 
+    /// Forgets a registered operation that never started (its setup failed).
+    pub(crate) fn abandon(&self, ctx: OpCtx) {
+        self.ops.lock().remove(&ctx.id);
+    }
+
     /// Runs `work` for the registered operation `ctx`: it ends with exactly one `Done`, on
     /// completion, error or cancellation.
     pub(crate) fn spawn<F, Fut>(self: &Arc<Self>, ctx: OpCtx, work: F) -> OpId
@@ -252,7 +257,7 @@ impl ExecShared {
     /// together) are at `max_listeners`.
     pub(crate) fn check_listeners(&self) -> Result<(), NetError> {
         let max = self.limits().max_listeners;
-        let bound = self.ports.bound().len() + self.ports.udp.len();
+        let bound = self.ports.len() + self.ports.udp.len();
         if u64::try_from(bound).unwrap_or(u64::MAX) >= max {
             return Err(self.meter.limit_hit(LimitKind::Listeners, max));
         }

@@ -52,6 +52,9 @@ pub struct HttpRequest {
     /// How an `https:` request to a server on this exec's own virtual ports trusts it (the
     /// guest's `ca`, `rejectUnauthorized`); requests to the network ignore it.
     pub local_trust: LocalTrust,
+    /// The Unix socket of this exec to send the request over (`http.request({ socketPath })`),
+    /// every hop; the URL then names only the `Host` header and the scheme.
+    pub socket_path: Option<String>,
 }
 
 /// A request body.
@@ -99,6 +102,7 @@ struct Hop {
     headers: HeaderMap,
     body: RequestBody,
     local_trust: Arc<LocalTrust>,
+    socket_path: Option<Arc<str>>,
 }
 
 impl ExecNet {
@@ -130,6 +134,7 @@ impl ExecNet {
             headers,
             body: req.body,
             local_trust: Arc::new(req.local_trust),
+            socket_path: req.socket_path.map(Arc::from),
         };
         let mode = req.redirect;
         let decode = req.decode;
@@ -196,7 +201,10 @@ async fn send(
         url: hop.url.to_string(),
     };
     let mut body = body_of(ctx, hop);
-    let pooled = pooled(ctx, target, &ask).await?;
+    let pooled = match hop.socket_path {
+        Some(_) => None, // a Unix socket's connections are never pooled
+        None => pooled(ctx, target, &ask).await?,
+    };
     let reused = pooled.is_some();
     if let Some(mut conn) = pooled {
         let request = build(ctx, target, hop, &conn.peer, body)?;
@@ -252,11 +260,20 @@ async fn connect(
     hop: &Hop,
 ) -> Result<Conn<ReqBody>, NetError> {
     let url = &hop.url;
-    let Connected { io, peer, .. } = if target.scheme.is_tls() && ctx.shared.is_virtual(target) {
+    let local =
+        target.scheme.is_tls() && (hop.socket_path.is_some() || ctx.shared.is_virtual(target));
+    let Connected { io, peer, .. } = if local {
+        // A server of this exec, trusted as the guest says (its `ca`, `rejectUnauthorized`).
         let config = local_client_config(&hop.local_trust, &[b"http/1.1".to_vec()])
             .map_err(|e| NetError::Tls(e.to_string()))?;
         let name = hop.local_trust.server_name.as_deref();
-        ctx.shared.connect_virtual_tls(target, name, config).await?
+        let c = match &hop.socket_path {
+            Some(path) => ctx.shared.connect_pipe(path)?,
+            None => ctx.shared.connect_virtual(target.port)?,
+        };
+        ctx.shared.local_tls(c, &target.host, name, config).await?
+    } else if let Some(path) = &hop.socket_path {
+        ctx.shared.connect_pipe(path)?
     } else {
         let tls = target.scheme.is_tls().then(|| ctx.shared.tls.http());
         ctx.shared.connect(ctx, target, tls, Some(ask)).await?
@@ -298,7 +315,7 @@ fn build(
 ) -> Result<http::Request<ReqBody>, NetError> {
     let ip = match peer {
         Peer::Remote { remote, .. } => remote.ip(),
-        Peer::Virtual { .. } => std::net::Ipv4Addr::LOCALHOST.into(),
+        Peer::Virtual { .. } | Peer::Pipe { .. } => std::net::Ipv4Addr::LOCALHOST.into(),
     };
     let probe = Probe {
         scheme: target.scheme,

@@ -14,6 +14,9 @@ use crate::error::{LimitKind, NetError};
 use crate::events::{NetEvent, OpId, Peer};
 use crate::exec::{ExecNet, OpCtx, Outbound};
 use crate::io::{BoxIo, Metered, limit_in_chain};
+use crate::ports::{Binding, VirtualConn};
+
+type Incoming = tokio::sync::mpsc::UnboundedReceiver<VirtualConn>;
 use crate::target::{Host, Scheme, Target};
 
 /// A client socket the guest asks for.
@@ -91,35 +94,101 @@ impl ExecNet {
     /// # Errors
     /// [`NetError::PortInUse`]; [`LimitKind::Listeners`]; [`NetError::Closed`].
     pub fn listen(&self, port: u16) -> Result<(OpId, u16), NetError> {
+        self.serve(|ports| ports.bind(port))
+    }
+
+    /// Listens on the Unix socket `path` (the guest's absolute path, or an abstract name
+    /// starting with NUL), as [`ExecNet::listen`] does on a port. The socket file is the
+    /// caller's to make: this is the name only guests of the exec can connect to.
+    ///
+    /// # Errors
+    /// `EINVAL` for an empty path, one past [`MAX_SOCKET_PATH`] bytes, or one with a NUL inside;
+    /// [`NetError::PathInUse`]; [`LimitKind::Listeners`]; [`NetError::Closed`].
+    pub fn listen_path(&self, path: &str) -> Result<OpId, NetError> {
+        check_socket_path("listen", path)?;
+        self.serve(|ports| ports.bind_path(path)).map(|(id, _)| id)
+    }
+
+    /// Frees the Unix socket `path` now (`server.close()`, before its listener's `Done`): its
+    /// listener takes no more connections and ends, and `path` may be listened on again.
+    pub fn release_path(&self, path: &str) {
+        self.shared().ports.release_path(path);
+    }
+
+    fn serve(
+        &self,
+        bind: impl FnOnce(
+            &std::sync::Arc<crate::ports::PortRegistry>,
+        ) -> Result<(Binding, Incoming), NetError>,
+    ) -> Result<(OpId, u16), NetError> {
         let shared = self.shared().clone();
         shared.check_listeners()?;
+        let (binding, incoming) = bind(&shared.ports)?;
         let ctx = shared.register()?;
-        let (binding, incoming) = shared.ports.bind(port)?;
         let port = binding.port();
         let id = shared.spawn(ctx, move |ctx| async move {
-            let _binding = binding;
-            let each = |conn| {
-                accept(&ctx, port, conn);
+            let each = |conn: VirtualConn| {
+                accept(&ctx, binding.peer(conn.from), conn);
                 std::future::ready(Ok(()))
             };
             ctx.serve_until_end(incoming, each).await
         });
         Ok((id, port))
     }
+
+    /// A plain stream to the guest listening on the Unix socket `path` (`net.connect({ path })`):
+    /// `Connected`, then data both ways, as [`ExecNet::connect`].
+    ///
+    /// # Errors
+    /// As [`ExecNet::listen_path`] for the path; [`NetError::NoSocket`] when nothing listens
+    /// there; [`NetError::Closed`]; [`LimitKind::Ops`]; [`LimitKind::Connections`].
+    pub fn connect_path(&self, path: &str) -> Result<OpId, NetError> {
+        let shared = self.shared().clone();
+        let ctx = shared.register()?;
+        let Connected { io, peer, .. } = match shared.connect_pipe(path) {
+            Ok(c) => c,
+            Err(e) => {
+                shared.abandon(ctx);
+                return Err(e);
+            }
+        };
+        let addr = path.to_string();
+        Ok(shared.spawn(ctx, move |ctx| async move {
+            ctx.emit(NetEvent::Connected {
+                id: ctx.id,
+                peer,
+                alpn: None,
+            });
+            pump(&ctx, io, addr).await
+        }))
+    }
+}
+
+/// The longest Unix socket name the registry takes, in bytes: an absolute path (`PATH_MAX`).
+/// Linux's 107-byte `sun_path` limit is on the path as the guest wrote it (it may be relative),
+/// so runner-js checks that one.
+pub const MAX_SOCKET_PATH: usize = 4096;
+
+pub(crate) fn check_socket_path(op: &'static str, path: &str) -> Result<(), NetError> {
+    let inner_nul = path.bytes().skip(1).any(|b| b == 0);
+    if path.is_empty() || path.len() > MAX_SOCKET_PATH || inner_nul {
+        return Err(NetError::Io {
+            op,
+            code: "EINVAL",
+            addr: path.to_string(),
+        });
+    }
+    Ok(())
 }
 
 /// Starts the socket operation for one accepted virtual connection.
-fn accept(listener: &OpCtx, port: u16, conn: crate::ports::VirtualConn) {
+fn accept(listener: &OpCtx, peer: Peer, conn: VirtualConn) {
     let shared = &listener.shared;
     let Ok(slot) = shared.meter.admit() else {
         return; // over the connection limit: the client sees the pipe close
     };
     let Ok(child) = shared.register() else {
         return;
-    };
-    let peer = Peer::Virtual {
-        port,
-        from: conn.from,
     };
     listener.emit(NetEvent::Accepted {
         listener: listener.id,
@@ -137,6 +206,7 @@ fn label(peer: &Peer) -> String {
     match peer {
         Peer::Remote { remote, .. } => remote.to_string(),
         Peer::Virtual { port, .. } => format!("virtual port {port}"),
+        Peer::Pipe { .. } => "a Unix socket".to_string(),
     }
 }
 

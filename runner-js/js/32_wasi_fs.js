@@ -26,6 +26,7 @@ export const wasiPathOpen = wasiNative('wasi_path_open');
 export const wasiPathCreateDirectory = wasiNative('wasi_path_create_directory');
 export const wasiPathRemoveDirectory = wasiNative('wasi_path_remove_directory');
 export const wasiPathUnlinkFile = wasiNative('wasi_path_unlink_file');
+export const wasiPathMakeSocket = wasiNative('wasi_path_make_socket');
 export const wasiPathFilestatGet = wasiNative('wasi_path_filestat_get');
 export const wasiPathFilestatSetTimes = wasiNative('wasi_path_filestat_set_times');
 export const wasiPathLink = wasiNative('wasi_path_link');

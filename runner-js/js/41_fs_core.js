@@ -100,6 +100,11 @@ export const FS_EEXIST = 20;
 export const FS_EBADF = 8;
 export const FS_EROFS = 69;
 
+/** `{ code, errno, text }` of WASI errno `errno` (Node's code and negative errno), or undefined. */
+export function fsErrnoInfo(errno) {
+  return fsErrnoTable[errno];
+}
+
 export function fsIsErr(r) {
   return typeof r === 'number' && r < 0;
 }

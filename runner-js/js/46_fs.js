@@ -40,18 +40,7 @@ import {
   fsPathArg,
   fsRestBytes,
 } from './41_fs_core.js';
-import {
-  Dirent,
-  FS_S_IFBLK,
-  FS_S_IFCHR,
-  FS_S_IFDIR,
-  FS_S_IFIFO,
-  FS_S_IFLNK,
-  FS_S_IFMT,
-  FS_S_IFREG,
-  FS_S_IFSOCK,
-  Stats,
-} from './43_fs_stats.js';
+import { Dirent, fsConstants, Stats } from './43_fs_stats.js';
 import {
   fsAccessSync,
   fsAppendFileSync,
@@ -327,35 +316,7 @@ export function createFsModule() {
   };
   nodeSet(fs.realpathSync, 'native', fs.realpathSync);
   nodeSet(fs.realpath, 'native', fs.realpath);
-  fs.constants = {
-    F_OK: 0,
-    R_OK: 4,
-    W_OK: 2,
-    X_OK: 1,
-    O_RDONLY: 0,
-    O_WRONLY: 1,
-    O_RDWR: 2,
-    O_CREAT: 0o100,
-    O_EXCL: 0o200,
-    O_NOCTTY: 0o400,
-    O_TRUNC: 0o1000,
-    O_APPEND: 0o2000,
-    O_DIRECTORY: 0o200000,
-    O_NOFOLLOW: 0o400000,
-    O_SYNC: 0o4010000,
-    O_DSYNC: 0o10000,
-    S_IFMT: FS_S_IFMT,
-    S_IFREG: FS_S_IFREG,
-    S_IFDIR: FS_S_IFDIR,
-    S_IFCHR: FS_S_IFCHR,
-    S_IFBLK: FS_S_IFBLK,
-    S_IFIFO: FS_S_IFIFO,
-    S_IFLNK: FS_S_IFLNK,
-    S_IFSOCK: FS_S_IFSOCK,
-    COPYFILE_EXCL: 1,
-    COPYFILE_FICLONE: 2,
-    COPYFILE_FICLONE_FORCE: 4,
-  };
+  fs.constants = fsConstants();
   nodeSet(fs, 'F_OK', 0);
   nodeSet(fs, 'R_OK', 4);
   nodeSet(fs, 'W_OK', 2);

@@ -211,6 +211,8 @@ function copyEntry(src, dest, st, opts) {
     }
     return;
   }
+  const special = specialFileError(st, dest);
+  if (special !== undefined) throw special;
   const existing = fsLstatSync(dest, { throwIfNoEntry: false });
   if (existing !== undefined) {
     if (!opts.force) {
@@ -242,6 +244,20 @@ function copyEntry(src, dest, st, opts) {
     fsCopyFileSync(src, dest);
     if (opts.preserveTimestamps) fsSetTimes(dest, st.atime, st.mtime, 'utime', true);
   }
+}
+
+/** Node's refusal to copy a socket or a FIFO: a SystemError (`cp`, EINVAL), or undefined. */
+function specialFileError(st, dest) {
+  let kind;
+  if (st.isSocket()) kind = ['ERR_FS_CP_SOCKET', 'a socket file'];
+  else if (st.isFIFO()) kind = ['ERR_FS_CP_FIFO_PIPE', 'a FIFO pipe'];
+  else return undefined;
+  const detail = `cannot copy ${kind[1]}: ${dest}`;
+  const err = cpError(kind[0], `Cannot copy ${kind[1]}: cp returned EINVAL (${detail}) ${dest}`);
+  err.errno = 22;
+  err.syscall = 'cp';
+  err.path = dest;
+  return err;
 }
 
 // ---- opendir / Dir ----

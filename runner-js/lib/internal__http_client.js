@@ -27,6 +27,7 @@ import { netTrack } from '../js/29_net.js';
 import { createEventsModule } from '../js/47_node_events.js';
 import { Buffer } from './buffer.js';
 import { validateHeaderName, validateHeaderValue } from './internal__http_outgoing.js';
+import { pipeKey } from './internal__net_pipe.js';
 import { STATUS_CODES } from './internal__net_values.js';
 import { asChunk } from './internal__stream_core.js';
 import { Readable } from './internal__stream_readable.js';
@@ -47,7 +48,8 @@ const HIGH_WATER = 64 << 10;
 export function nodeNetError(failure) {
   const err = new ErrorCtor(failure.message);
   err.code = failure.code;
-  if (failure.code === 'ECONNREFUSED' || failure.code === 'ETIMEDOUT') err.syscall = 'connect';
+  if (failure.code === 'ECONNREFUSED' || failure.code === 'ETIMEDOUT' || failure.code === 'ENOENT')
+    err.syscall = 'connect';
   if (failure.code === 'ENOTFOUND') err.syscall = 'getaddrinfo';
   return err;
 }
@@ -195,6 +197,8 @@ export function ClientRequest(input, options, cb, defaults = { protocol: 'http:'
   }
   if (typeof parsed.cb === 'function') this.once('response', parsed.cb);
   this._trust = trustOf(opts, agent);
+  // A Unix socket of the exec (`socketPath`, as Node's agent reads it): every hop goes there.
+  this._socketPath = typeof opts.socketPath === 'string' ? opts.socketPath : undefined;
   if (opts.timeout !== undefined) this.setTimeout(opts.timeout);
   if (opts.signal) {
     const signal = opts.signal;
@@ -305,7 +309,16 @@ function trustOf(opts, agent) {
 
 /** Starts the request: `body` is the whole body, or `true` to stream it. */
 function start(req, body) {
-  const id = netFetch(req.method, req._url, headerList(req), body, 1, false, req._trust);
+  const id = netFetch(
+    req.method,
+    req._url,
+    headerList(req),
+    body,
+    1,
+    false,
+    req._trust,
+    req._socketPath === undefined ? undefined : pipeKey(req._socketPath),
+  );
   if (typeof id !== 'number') {
     const err = nodeNetError(id);
     nextTick(() => req.destroy(err));

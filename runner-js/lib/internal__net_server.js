@@ -13,20 +13,21 @@ import {
   ObjectSetPrototypeOf,
   PromiseCtor,
   RangeErrorCtor,
-  RegExpPrototypeTest,
   SetCtor,
   SetPrototypeAdd,
   SetPrototypeDelete,
+  StringPrototypeCharCodeAt,
   StringPrototypeIncludes,
   SymbolCtor,
   SymbolFor,
   TypeErrorCtor,
 } from '../js/00_primordials.js';
-import { makeNodeError } from '../js/06_errors.js';
+import { makeInvalidArgValue, makeNodeError } from '../js/06_errors.js';
 import { nextTick } from '../js/21_ticks.js';
 import { netTrack } from '../js/29_net.js';
 import { createEventsModule } from '../js/47_node_events.js';
 import { isBlocked, validateBlockList } from './internal__blocklist.js';
+import { isPipeName, listenPipe, releasePipe } from './internal__net_pipe.js';
 import { addNetRef, attachAccepted, Socket } from './internal__net_socket.js';
 
 const netListen = bridge.netListen;
@@ -102,19 +103,24 @@ function listenArgs(args) {
   if (args.length > 0 && typeof args[args.length - 1] === 'function') cb = args[args.length - 1];
   const first = args[0];
   if (first !== null && typeof first === 'object') {
-    if (first.path !== undefined || first.fd !== undefined || first._handle !== undefined) {
-      return { unsupported: true, cb };
+    if (first.fd !== undefined || first._handle !== undefined) return { unsupported: true, cb };
+    const onPort = typeof first.port === 'number' || typeof first.port === 'string';
+    if (!onPort && first.path !== undefined) {
+      if (!first.path || !isPipeName(first.path)) throw makeInvalidArgValue('options', first);
+      const chmod = first.readableAll === true || first.writableAll === true;
+      return { path: first.path, chmod, options: first, cb };
     }
     return { port: first.port, host: first.host, reusePort: first.reusePort === true, cb };
   }
-  if (typeof first === 'string' && !RegExpPrototypeTest(/^[0-9]+$/, first))
-    return { unsupported: true, cb };
+  if (isPipeName(first)) return { path: first, cb };
   const host = typeof args[1] === 'string' ? args[1] : undefined;
   return { port: typeof first === 'function' ? undefined : first, host, cb };
 }
 
 proto.listen = function (...args) {
-  const { port: rawPort, host, cb, unsupported, reusePort } = listenArgs(args);
+  const parsed = listenArgs(args);
+  if (parsed.path !== undefined) return listenOnPath(this, parsed);
+  const { port: rawPort, host, cb, unsupported, reusePort } = parsed;
   if (unsupported) {
     const err = new ErrorCtor(
       'listening on a path, handle or fd is not supported in the agentOS sandbox',
@@ -122,13 +128,7 @@ proto.listen = function (...args) {
     err.code = 'ERR_NOT_SUPPORTED_IN_SANDBOX';
     throw err;
   }
-  if (this._id !== undefined) {
-    throw makeNodeError(
-      ErrorCtor,
-      'ERR_SERVER_ALREADY_LISTEN',
-      'Listen method has been called more than once without closing.',
-    );
-  }
+  alreadyListening(this);
   const port = rawPort === undefined || rawPort === null ? 0 : NumberCtor(rawPort);
   if (
     !(port >= 0 && port <= 65535) ||
@@ -160,17 +160,55 @@ proto.listen = function (...args) {
     nextTick(() => this.emit('error', err));
     return this;
   }
-  this._id = started[0];
+  startListening(this, started[0]);
   this._port = started[1];
   this._host = address === 'localhost' ? '127.0.0.1' : address;
-  this._closing = false;
-  if (!this._refed) netRef(this._id, false);
-  netTrack(this._id, (kind, value) => onEvent(this, kind, value), this, 'TCPServerWrap');
-  nextTick(() => {
-    if (this._id !== undefined) this.emit('listening');
-  });
   return this;
 };
+
+function alreadyListening(server) {
+  if (server._id !== undefined) {
+    throw makeNodeError(
+      ErrorCtor,
+      'ERR_SERVER_ALREADY_LISTEN',
+      'Listen method has been called more than once without closing.',
+    );
+  }
+}
+
+/** The server listens on operation `id`: events tracked, 'listening' on the next tick. */
+function startListening(server, id) {
+  server._id = id;
+  server._closing = false;
+  server._pipeName = undefined;
+  server._pipe = undefined;
+  if (!server._refed) netRef(id, false);
+  netTrack(id, (kind, value) => onEvent(server, kind, value), server, 'TCPServerWrap');
+  nextTick(() => {
+    if (server._id !== undefined) server.emit('listening');
+  });
+}
+
+/** `listen(path)`, `listen({ path })`: a Unix socket (internal__net_pipe.js). */
+function listenOnPath(server, { path, chmod, options, cb }) {
+  if (chmod && StringPrototypeCharCodeAt(path, 0) === 0) {
+    // Node's message, typo and all.
+    const reason =
+      'can not set readableAll or writableAllt to true when path is abstract unix socket';
+    throw makeInvalidArgValue('options', options, reason);
+  }
+  alreadyListening(server);
+  if (cb) server.once('listening', cb);
+  const started = listenPipe(path);
+  if (started instanceof ErrorCtor) {
+    nextTick(() => server.emit('error', started));
+    return server;
+  }
+  startListening(server, started.id);
+  server._pipeName = path;
+  server._pipe = started;
+  return server;
+}
 
 function onEvent(server, kind, value) {
   if (kind === 'accepted') {
@@ -204,6 +242,9 @@ function onEvent(server, kind, value) {
     server.emit('connection', socket);
   } else if (kind === 'done') {
     server._id = undefined;
+    // The listener ended by itself (the exec's network closed): its name went with it.
+    if (server._pipe !== undefined) releasePipe({ key: undefined, file: server._pipe.file });
+    server._pipe = undefined;
     if (value !== null && !server._closing) {
       const err = new ErrorCtor(value.message);
       err.code = value.code;
@@ -223,6 +264,7 @@ function maybeClosed(server) {
 
 proto.address = function () {
   if (this._id === undefined || this._closing) return null;
+  if (this._pipeName !== undefined) return this._pipeName;
   const family = StringPrototypeIncludes(this._host, ':') ? 'IPv6' : 'IPv4';
   return { address: this._host, family, port: this._port };
 };
@@ -240,6 +282,8 @@ proto.close = function (cb) {
   if (this._id !== undefined && !this._closing) {
     this._closing = true;
     this._closeEmitted = false;
+    if (this._pipe !== undefined) releasePipe(this._pipe);
+    this._pipe = undefined;
     netEnd(this._id);
   } else if (this._id === undefined && this._connections === 0) {
     nextTick(() => this.emit('close'));

@@ -20,6 +20,7 @@ import { netTrack } from '../js/29_net.js';
 import { Buffer } from './buffer.js';
 import { ipBlocked, isBlocked, validateBlockList } from './internal__blocklist.js';
 import { lookup } from './internal__dns_lookup.js';
+import { connectPipe, isPipeName } from './internal__net_pipe.js';
 import { getDefaultAutoSelectFamily, isIP } from './internal__net_values.js';
 import { asChunk } from './internal__stream_core.js';
 import { Duplex } from './internal__stream_duplex.js';
@@ -99,7 +100,9 @@ ObjectDefineProperty(proto, 'readyState', {
 function connectArgs(args) {
   let options = args[0];
   let cb = args[1];
-  if (options === null || typeof options !== 'object') {
+  if (isPipeName(options)) {
+    options = { path: args[0] };
+  } else if (options === null || typeof options !== 'object') {
     options = { port: args[0] };
     if (typeof args[1] === 'string') {
       options.host = args[1];
@@ -111,10 +114,9 @@ function connectArgs(args) {
 
 proto.connect = function (...args) {
   const { options, cb } = connectArgs(args);
-  if (options.path !== undefined) {
-    const err = new ErrorCtor('IPC (Unix domain sockets) is not supported in this sandbox');
-    err.code = 'ERR_NOT_SUPPORTED_IN_SANDBOX';
-    throw err;
+  if (typeof options.path === 'string' && options.path !== '') {
+    if (cb) this.once('connect', cb);
+    return connectToPath(this, options.path);
   }
   const port = NumberCtor(options.port);
   if (!(port >= 0 && port <= 65535) || `${options.port}` === '') {
@@ -133,6 +135,25 @@ proto.connect = function (...args) {
   return this;
 };
 
+/** `connect({ path })`: a Unix socket (internal__net_pipe.js); connected on its event. */
+function connectToPath(socket, path) {
+  socket.connecting = true;
+  socket._pipePath = path;
+  const id = connectPipe(path);
+  if (typeof id !== 'number') {
+    nextTick(() => socket.destroy(id));
+    return socket;
+  }
+  return track(socket, id);
+}
+
+function track(socket, id) {
+  socket._id = id;
+  if (!socket._refed) netRef(id, false);
+  netTrack(id, (kind, value) => onEvent(socket, kind, value), socket, 'TCPSocketWrap');
+  return socket;
+}
+
 function openConnection(socket, host, port) {
   const tls = socket._tlsServerName;
   const id = netConnect(host, port, tls === undefined ? undefined : tls);
@@ -141,10 +162,7 @@ function openConnection(socket, host, port) {
     nextTick(() => socket.destroy(err));
     return socket;
   }
-  socket._id = id;
-  if (!socket._refed) netRef(id, false);
-  netTrack(id, (kind, value) => onEvent(socket, kind, value), socket, 'TCPSocketWrap');
-  return socket;
+  return track(socket, id);
 }
 
 /**
@@ -177,22 +195,24 @@ function unblockedAddress(blockList, host, options, done) {
  */
 export function attachAccepted(socket, value) {
   socket._id = value.id;
+  setAddresses(socket, value);
+  netTrack(value.id, (kind, v) => onEvent(socket, kind, v), socket, 'TCPSocketWrap');
+}
+
+/** The addresses of a connected socket; a Unix socket's (`{ pipe: true }`) has none, as Node's. */
+function setAddresses(socket, value) {
+  if (value.pipe === true) return;
   socket.remoteAddress = value.remoteAddress;
   socket.remotePort = value.remotePort;
   socket.remoteFamily = StringPrototypeIncludes(value.remoteAddress, ':') ? 'IPv6' : 'IPv4';
   socket.localAddress = value.localAddress;
   socket.localPort = value.localPort;
-  netTrack(value.id, (kind, v) => onEvent(socket, kind, v), socket, 'TCPSocketWrap');
 }
 
 function onEvent(socket, kind, value) {
   if (kind === 'connected') {
     socket.connecting = false;
-    socket.remoteAddress = value.remoteAddress;
-    socket.remotePort = value.remotePort;
-    socket.remoteFamily = StringPrototypeIncludes(value.remoteAddress, ':') ? 'IPv6' : 'IPv4';
-    socket.localAddress = value.localAddress;
-    socket.localPort = value.localPort;
+    setAddresses(socket, value);
     socket._touch();
     socket.emit('connect');
     socket.emit('ready');

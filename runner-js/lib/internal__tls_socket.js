@@ -31,6 +31,7 @@ import { nextTick } from '../js/21_ticks.js';
 import { clearTimeout } from '../js/24_timers.js';
 import { Buffer } from './buffer.js';
 import { X509Certificate } from './internal__crypto_x509.js';
+import { isPipeName } from './internal__net_pipe.js';
 import { destroyed, Socket } from './internal__net_socket.js';
 import { checkServerIdentity, verifyError } from './internal__tls_check.js';
 
@@ -493,14 +494,15 @@ proto.renegotiate = function (_options, cb) {
   return false;
 };
 
-/** `tls.connect(options[, cb])`, `(port[, host][, options][, cb])`. */
+/** `tls.connect(options[, cb])`, `(port[, host][, options][, cb])`, `(path[, options][, cb])`. */
 export function tlsConnect(...args) {
   let options = {};
   let cb;
   let i = 0;
   if (args[i] !== null && typeof args[i] === 'object') options = { ...args[i++] };
   else {
-    if (args[i] !== undefined && typeof args[i] !== 'function') options.port = args[i++];
+    if (isPipeName(args[i])) options.path = args[i++];
+    else if (args[i] !== undefined && typeof args[i] !== 'function') options.port = args[i++];
     if (typeof args[i] === 'string') options.host = args[i++];
     if (args[i] !== null && typeof args[i] === 'object') options = { ...args[i++], ...options };
   }
@@ -512,7 +514,9 @@ export function tlsConnect(...args) {
   socket._fromConnect = true;
   if (cb) socket.once('secureConnect', cb);
   if (options.timeout) socket.setTimeout(options.timeout);
-  if (!options.socket && !netIsVirtual(options.host ?? 'localhost', options.port)) {
+  // A Unix socket (`path`, which wins over a port, as Node's) is always one of the exec's own.
+  const pipe = typeof options.path === 'string' && options.path !== '';
+  if (!options.socket && !pipe && !netIsVirtual(options.host ?? 'localhost', options.port)) {
     // The sidecar's own TLS client: verified against its roots, whatever the options say.
     socket._tlsServerName = options.servername === undefined ? '' : `${options.servername}`;
     return socket.connect({ port: options.port, host: options.host });
@@ -520,7 +524,9 @@ export function tlsConnect(...args) {
   if (!options.socket) {
     const transport = new Socket({ allowHalfOpen: options.allowHalfOpen });
     socket._attach(transport);
-    transport.connect({ port: options.port, host: options.host ?? 'localhost' });
+    transport.connect(
+      pipe ? { path: options.path } : { port: options.port, host: options.host ?? 'localhost' },
+    );
     transport.once('connect', () => socket._start());
   } else if (options.socket.connecting) {
     options.socket.once('connect', () => socket._start());

@@ -30,6 +30,24 @@ impl Sandbox {
         )?)
     }
 
+    /// Makes a Unix socket's file, the inode `bind(2)` leaves (an agentOS extension, not WASI:
+    /// `net.Server.listen(path)`). Nothing listens on it on the host: a host process connecting
+    /// is refused. The guest's listener is a name in the exec's port registry.
+    ///
+    /// # Errors
+    /// As [`Sandbox::path_create_directory`]; `EXIST` when the name is taken.
+    pub fn path_make_socket(&mut self, fd: u32, path: &[u8]) -> Result<(), Errno> {
+        let (target, _) = self.resolve_for_change(fd, rights::PATH_CREATE_FILE, path)?;
+        let name = target.at_name().ok_or(Errno::EXIST)?;
+        Ok(rustix::fs::mknodat(
+            &target.dir,
+            name.as_slice(),
+            FileType::Socket,
+            Mode::from_raw_mode(0o777),
+            0,
+        )?)
+    }
+
     /// `path_remove_directory`.
     ///
     /// # Errors

@@ -18,6 +18,7 @@ mod ca;
 mod http_head;
 mod tls;
 mod udp;
+mod unix;
 
 use crate::guest_state::{SharedGuest, guest};
 use crate::net::GuestNet;
@@ -41,6 +42,9 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
         ("netRef", set_ref.map_fn_to()),
         ("netListen", listen.map_fn_to()),
         ("netIsVirtual", is_virtual.map_fn_to()),
+        ("netListenPath", unix::listen.map_fn_to()),
+        ("netConnectPath", unix::connect.map_fn_to()),
+        ("netReleasePath", unix::release.map_fn_to()),
         ("udpBind", udp::bind.map_fn_to()),
         ("udpSend", udp::send.map_fn_to()),
         ("udpIsVirtual", udp::is_virtual.map_fn_to()),
@@ -125,10 +129,11 @@ fn op_id(scope: &mut v8::PinScope<'_, '_>, value: v8::Local<'_, v8::Value>) -> u
     value.number_value(scope).map_or(0, |n| n as u64)
 }
 
-/// `netFetch(method, url, headers: [name, value][], body, redirect, decode, trust)`: `body` is
+/// `netFetch(method, url, headers: [name, value][], body, redirect, decode, trust, socketPath)`: `body` is
 /// undefined (none), a `Uint8Array` (all of it), or `true` (streamed with `netWrite`/`netEnd`);
 /// `redirect` 0 follow, 1 manual, 2 error; `decode` true decodes the response's content codings
-/// (fetch); `trust` `{ ca, rejectUnauthorized, servername }` for `https:` to the exec's own ports.
+/// (fetch); `trust` `{ ca, rejectUnauthorized, servername }` for `https:` to the exec's own ports;
+/// `socketPath` (a string, or undefined) the Unix socket of the exec to send it over.
 fn fetch<'s>(
     scope: &mut v8::PinScope<'s, '_>,
     args: v8::FunctionCallbackArguments<'s>,
@@ -178,6 +183,7 @@ fn fetch<'s>(
         redirect,
         decode: args.get(5).is_true(),
         local_trust: tls::local_trust(scope, args.get(6)),
+        socket_path: unix::optional_path(scope, args.get(7)),
     };
     let result = net.with(|exec| exec.fetch(request)).and_then(|r| r);
     started(scope, &net, result, &mut rv);
@@ -478,10 +484,17 @@ fn response_head<'s>(
     object
 }
 
-/// `{ localAddress, localPort, remoteAddress, remotePort }` (zeros for a virtual peer).
+/// `{ localAddress, localPort, remoteAddress, remotePort }` (zeros for a virtual peer), or
+/// `{ pipe: true }` for a Unix socket's.
 fn peer_object<'s>(scope: &mut v8::PinScope<'s, '_>, peer: &Peer) -> v8::Local<'s, v8::Object> {
     let object = v8::Object::new(scope);
     let (local, remote) = match peer {
+        Peer::Pipe { .. } => {
+            let key = v8_str(scope, "pipe");
+            let value = v8::Boolean::new(scope, true);
+            object.set(scope, key.into(), value.into());
+            return object;
+        }
         Peer::Remote { local, remote } => (
             (local.ip().to_string(), local.port()),
             (remote.ip().to_string(), remote.port()),

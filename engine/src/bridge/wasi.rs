@@ -73,6 +73,7 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
             path_remove_directory.map_fn_to(),
         ),
         ("wasi_path_unlink_file", path_unlink_file.map_fn_to()),
+        ("wasi_path_make_socket", path_make_socket.map_fn_to()),
         ("wasi_path_filestat_get", path_filestat_get.map_fn_to()),
         (
             "wasi_path_filestat_set_times",
@@ -367,6 +368,13 @@ wasi_fn!(path_open, |scope, args| {
 wasi_fn!(path_create_directory, |scope, args| {
     let (fd, path) = (u32_at(scope, &args, 0), bytes_at(&args, 1)?);
     host(scope, |h| h.sandbox.path_create_directory(fd, &path))?;
+    Ok(zero(scope))
+});
+
+// Not WASI: the socket file of `net.Server.listen(path)` (runner-js's fs only).
+wasi_fn!(path_make_socket, |scope, args| {
+    let (fd, path) = (u32_at(scope, &args, 0), bytes_at(&args, 1)?);
+    host(scope, |h| h.sandbox.path_make_socket(fd, &path))?;
     Ok(zero(scope))
 });
 

@@ -403,6 +403,7 @@ fn streamed_request_body_reaches_the_server() {
         redirect: RedirectMode::Follow,
         decode: false,
         local_trust: Default::default(),
+        socket_path: None,
     };
     let id = exec.net.fetch(req).expect("fetch");
     for part in ["hello ", "streamed ", "world"] {

@@ -311,3 +311,46 @@ fn a_finished_socket_sends_what_it_queued_and_ends_without_the_peers_end() {
     client.net.end(cid).expect("end");
     assert!(client.one(cid).ok());
 }
+
+#[test]
+fn a_unix_socket_path_is_a_name_of_its_own_freed_at_once_by_release() {
+    let rt = runtime(None);
+    let exec = TestExec::with_rules(&rt, &[], &[]);
+    let listener = exec.net.listen_path("/w/app.sock").expect("listen");
+    assert!(matches!(
+        exec.net.listen_path("/w/app.sock"),
+        Err(NetError::PathInUse(_))
+    ));
+    // Paths and ports do not collide, and a path is not a port.
+    assert!(exec.net.ports().bound().is_empty());
+    let cid = exec.net.connect_path("/w/app.sock").expect("connect");
+    match exec.rx.recv_timeout(HANG).expect("accept") {
+        NetEvent::Accepted {
+            listener: l, peer, ..
+        } => {
+            assert_eq!(l, listener);
+            assert_eq!(
+                peer,
+                Peer::Pipe {
+                    from: VirtualClient::Guest
+                }
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        exec.net.connect_path("/w/other.sock"),
+        Err(NetError::NoSocket(_))
+    ));
+    for bad in ["", "/w/a\0b", &"/x".repeat(3000)] {
+        let err = exec.net.listen_path(bad).expect_err("refused");
+        assert_eq!(err.code(), "EINVAL", "{bad:.20?}");
+    }
+    exec.net.release_path("/w/app.sock");
+    let again = exec
+        .net
+        .listen_path("/w/app.sock")
+        .expect("free after release");
+    assert_ne!(again, listener);
+    exec.net.cancel(cid);
+}

@@ -151,6 +151,7 @@ pub fn get(url: &str) -> HttpRequest {
         redirect: RedirectMode::Follow,
         decode: false,
         local_trust: Default::default(),
+        socket_path: None,
     }
 }
 

@@ -100,6 +100,11 @@ both!(writing_never_escapes, |fx: &mut Fixture| {
         ),
         ("mkdir ../new", sb.path_create_directory(ROOT, b"../new")),
         (
+            "socket up_link/new",
+            sb.path_make_socket(ROOT, b"up_link/new"),
+        ),
+        ("socket ../new", sb.path_make_socket(ROOT, b"../new")),
+        (
             "unlink up_link/secret",
             sb.path_unlink_file(ROOT, b"up_link/secret"),
         ),

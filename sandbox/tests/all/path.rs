@@ -104,6 +104,19 @@ both!(mkdir_rmdir_unlink_trailing_slashes, |fx: &mut Fixture| {
     );
 });
 
+both!(make_socket_makes_a_socket_file_once, |fx: &mut Fixture| {
+    fx.sb.path_make_socket(ROOT, b"s.sock").unwrap();
+    let st = fx.sb.path_filestat_get(ROOT, 0, b"s.sock").unwrap();
+    assert_eq!(st.filetype, filetype::SOCKET_STREAM);
+    assert_eq!(fx.sb.path_make_socket(ROOT, b"s.sock"), Err(Errno::EXIST));
+    assert_eq!(fx.sb.path_make_socket(ROOT, b"."), Err(Errno::EXIST));
+    assert_eq!(
+        fx.sb.path_make_socket(ROOT, b"no/s.sock"),
+        Err(Errno::NOENT)
+    );
+    fx.sb.path_unlink_file(ROOT, b"s.sock").unwrap();
+});
+
 both!(rename_cases, |fx: &mut Fixture| {
     fx.sb.path_create_directory(ROOT, b"source").unwrap();
     fx.sb.path_rename(ROOT, b"source", ROOT, b"target").unwrap();

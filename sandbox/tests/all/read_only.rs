@@ -35,6 +35,7 @@ both!(every_modification_is_rofs, |fx: &mut Fixture| {
                 .map(drop),
         ),
         ("mkdir", sb.path_create_directory(RO, b"d")),
+        ("socket", sb.path_make_socket(RO, b"s.sock")),
         ("rmdir", sb.path_remove_directory(RO, b"sub")),
         ("unlink", sb.path_unlink_file(RO, b"data")),
         ("rename", sb.path_rename(RO, b"data", RO, b"moved")),

@@ -19,6 +19,7 @@ mod net_clients;
 mod net_decode;
 mod net_dgram;
 mod net_servers;
+mod net_unix;
 mod node_conformance;
 mod node_console;
 mod node_crypto;
