@@ -116,6 +116,14 @@ export function setUncaughtCapture(fn) {
   uncaughtCapture = fn;
 }
 
+// A worker's reporter of its fatal exception (lib/internal__worker.js), else null: the error
+// goes to the parent's Worker as 'error' instead of to stderr, and the worker exits with 1.
+let fatalReporter = null;
+
+export function setFatalReporter(fn) {
+  fatalReporter = fn;
+}
+
 // lib/domain.js's handler, else null: true when the domain active where `err` was thrown took it
 // (decided at the throw: the active domain follows the async context, Node's capture callback
 // follows its async hooks).
@@ -153,6 +161,14 @@ export function triggerUncaught(err, atThrow = true, origin = 'uncaughtException
       err = err2;
       fatalText = undefined;
     }
+  }
+  if (!reportingFatal && fatalReporter !== null) {
+    reportingFatal = true;
+    try {
+      fatalReporter(err);
+    } catch {}
+    exitProcess(1);
+    return;
   }
   fatalExit(fatalText ?? formatUncaught(err, atThrow));
 }

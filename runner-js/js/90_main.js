@@ -131,8 +131,6 @@ function start(config) {
   markStart(now);
   setLoopTime(now);
   const mode = `${config.mode}`;
-  const filename = `${config.filename}`;
-  const source = `${config.source}`;
   configureProcess(processObject, config);
   applyRunnerFlags(config.execArgv);
   setExecCwd(pathResolve(`${processObject.cwd()}`));
@@ -140,6 +138,18 @@ function start(config) {
   applyTitle(config.execArgv);
   if (bridgeIpcChannel()) loadLazyBuiltin('internal/child_ipc').setupChildChannel(processObject);
   cjsInit(config);
+  // A worker_threads Worker starts once its parent's init message (workerData) is in.
+  const worker = bridgeIpcChannel() && mode !== 'call';
+  if (worker && loadLazyBuiltin('internal/worker').startWorker(() => startMain(config, mode))) {
+    return;
+  }
+  startMain(config, mode);
+}
+
+// Preloads (`-r`, `--import`), then the main program.
+function startMain(config, mode) {
+  const filename = `${config.filename}`;
+  const source = `${config.source}`;
   if (mode !== 'call' && !preloaded(config.execArgv)) return;
   const imports = mode === 'call' ? [] : flagValues(config.execArgv, ['--import']);
   if (imports.length === 0) return runProgram(config, mode, filename, source);

@@ -18,6 +18,7 @@ import {
   PromiseCtor,
   RangeErrorCtor,
   StringPrototypeIncludes,
+  SymbolCtor,
   SymbolFor,
   TypeErrorCtor,
 } from '../js/00_primordials.js';
@@ -37,7 +38,9 @@ import { osConstants } from './internal__os_constants.js';
 import { validateAbortSignal } from './internal__stream_core.js';
 import { Readable } from './internal__stream_readable.js';
 import { Writable } from './internal__stream_writable.js';
-import { notSupported } from './internal__unsupported.js';
+
+/** A child's IPC channel control (`post(bytes)`), for lib/internal__worker.js. */
+export const kChannel = SymbolCtor('kChannel');
 
 const SIGNALS = osConstants.signals;
 const EventEmitter = cjsBuiltin('events');
@@ -234,7 +237,9 @@ function attach(child, id, modes) {
   };
   if (readers[1]) readers[1].on('end', closed);
   if (readers[2]) readers[2].on('end', closed);
-  const channel = modes.ipc === undefined ? undefined : ipc().parentChannel(child, id);
+  const channel =
+    modes.ipc === undefined ? undefined : ipc().parentChannel(child, id, modes.serialization);
+  child[kChannel] = channel;
   onChildEvent(id, (kind, data, signal) => {
     if (kind === 4 || kind === 5) {
       if (kind === 4) channel?.message(data);
@@ -281,11 +286,11 @@ export function spawn(file, args, options) {
   child.spawnargs = opts.argv;
   const modes = stdioModes(opts.options.stdio);
   if (modes.ipc !== undefined) {
-    // 'advanced' needs V8's serializer with Node's framing (v8.serialize), which is not here.
-    if (opts.options.serialization === 'advanced') {
-      throw notSupported("child_process serialization 'advanced'");
+    const serialization = opts.options.serialization ?? 'json';
+    if (serialization !== 'json' && serialization !== 'advanced') {
+      throw makeInvalidArgValue('options.serialization', serialization);
     }
-    modes.serialization = 'json';
+    modes.serialization = serialization;
     listPush(opts.env, `NODE_CHANNEL_FD=${modes.ipc}`);
     listPush(opts.env, `NODE_CHANNEL_SERIALIZATION_MODE=${modes.serialization}`);
   }

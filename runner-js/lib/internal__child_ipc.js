@@ -2,10 +2,12 @@
 // `'ipc'` in a child's stdio), both ends, as Node's lib/internal/child_process.js shapes them:
 // `send(message[, sendHandle][, options][, callback])`, `disconnect()`, `connected`, `channel`
 // (`ref`/`unref`), 'message' (and 'internalMessage' for `cmd: 'NODE_...'` messages) and
-// 'disconnect'. Messages are JSON text (Node's default serialization; 'advanced', V8's
-// serializer, is not supported), carried whole by the engine (engine/src/bridge/ipc.rs). A
-// child's loop stays alive while it listens for 'message' or 'disconnect'. Handles (sockets,
-// servers) cannot be sent.
+// 'disconnect'. Messages are JSON text (Node's default serialization) or, with `serialization:
+// 'advanced'`, V8's serializer (the engine's `serializeMessage`: what structuredClone keeps,
+// without shared memory), carried whole by the engine (engine/src/bridge/ipc.rs). A child's loop
+// stays alive while it listens for 'message' or 'disconnect'. Handles (sockets, servers) cannot
+// be sent. A worker_threads Worker is a child with an 'advanced' channel that is not `process`'s
+// (lib/internal__worker.js).
 
 import { bridge } from 'agentos:bridge';
 import {
@@ -26,12 +28,32 @@ import { EventEmitterPrototypeListenerCount, setEmitterHook } from '../js/08_eve
 import { processObject } from '../js/20_exit.js';
 import { nextTick } from '../js/21_ticks.js';
 import { setTimeout } from '../js/24_timers.js';
+import { createEventsModule } from '../js/47_node_events.js';
 import { cjsBuiltin } from '../js/51_cjs_builtins.js';
+import { DOMException } from './internal__dom_exception.js';
 import { notSupported } from './internal__unsupported.js';
 
-/** The JSON codec of Node's default serialization ('json'). */
-const encode = (message) => bridgeUtf8Encode(JSONStringify(message));
-const decode = (bytes) => JSONParse(bridgeUtf8Decode(bytes));
+function dataCloneError(message) {
+  return new DOMException(message, 'DataCloneError');
+}
+
+/** The codecs of Node's serializations: 'json' (the default) and 'advanced' (V8's format). */
+const CODECS = {
+  __proto__: null,
+  json: {
+    encode: (message) => bridgeUtf8Encode(JSONStringify(message)),
+    decode: (bytes) => JSONParse(bridgeUtf8Decode(bytes)),
+  },
+  advanced: {
+    encode: (message) => serializeMessage(message, undefined),
+    decode: (bytes) => bridge.deserializeMessage(bytes, dataCloneError),
+  },
+};
+
+/** `value` in V8's format for another guest; the `transfer` ArrayBuffers are detached. */
+export function serializeMessage(value, transfer) {
+  return bridge.serializeMessage(value, transfer, dataCloneError);
+}
 
 // Node sends sockets, servers and UDP sockets (refused here: no handle passing); anything else
 // is ERR_INVALID_HANDLE_TYPE, as in Node.
@@ -55,7 +77,7 @@ function channelClosed() {
  * Gives `target` (a ChildProcess, or `process` in a child) the channel's API. `transport`:
  * `send(bytes)` -> true, false (full: retry) or null (closed), and `close()`.
  */
-function setupChannel(target, transport) {
+function setupChannel(target, transport, codec) {
   // [bytes, callback] not yet taken by the other side: queue[head], queue[head + 1]...
   let queue = newList();
   let head = 0;
@@ -137,7 +159,7 @@ function setupChannel(target, transport) {
       );
     }
     if (handle !== undefined && handle !== null) checkHandle(handle);
-    listPush(queue, [encode(message), callback]);
+    listPush(queue, [codec.encode(message), callback]);
     flush();
     return head === queue.length;
   };
@@ -154,10 +176,17 @@ function setupChannel(target, transport) {
     if (head === queue.length) closeNow();
   };
   return {
+    /** Sends bytes already encoded (a worker's messages, with their transfer lists). */
+    post(bytes) {
+      if (!target.connected) return false;
+      listPush(queue, [bytes, undefined]);
+      flush();
+      return true;
+    },
     /** One message from the other side. */
     message(bytes) {
       if (closed) return;
-      const message = decode(bytes);
+      const message = codec.decode(bytes);
       const internal =
         message !== null &&
         typeof message === 'object' &&
@@ -175,17 +204,24 @@ function setupChannel(target, transport) {
   };
 }
 
-/** The parent's end of child `id`'s channel: wires `child`; returns its event sink. */
-export function parentChannel(child, id) {
-  const channel = setupChannel(child, {
-    send: (bytes) =>
-      bridge.childIpcSend(id, bytes)
-        ? true
-        : child.exitCode === null && child.signalCode === null
-          ? false
-          : null,
-    close: () => bridge.childIpcClose(id),
-  });
+/**
+ * The parent's end of child `id`'s channel (`serialization` 'json' or 'advanced'): wires
+ * `child`; returns its event sink.
+ */
+export function parentChannel(child, id, serialization) {
+  const channel = setupChannel(
+    child,
+    {
+      send: (bytes) =>
+        bridge.childIpcSend(id, bytes)
+          ? true
+          : child.exitCode === null && child.signalCode === null
+            ? false
+            : null,
+      close: () => bridge.childIpcClose(id),
+    },
+    CODECS[serialization] ?? CODECS.json,
+  );
   child.channel = { ref() {}, unref() {} };
   return channel;
 }
@@ -197,20 +233,45 @@ export function parentChannel(child, id) {
  */
 let childChannel;
 
+/** A worker's end of its channel to the parent (not `process`'s), and its sink; or undefined. */
+let workerChannel;
+
+export function workerEndpoint() {
+  return workerChannel;
+}
+
 export function setupChildChannel(proc) {
   if (!bridge.ipcChannel()) return;
+  const codec = CODECS[proc.env.NODE_CHANNEL_SERIALIZATION_MODE] ?? CODECS.json;
+  const worker = proc.env.AGENTOS_WORKER_THREAD;
   delete proc.env.NODE_CHANNEL_FD;
   delete proc.env.NODE_CHANNEL_SERIALIZATION_MODE;
+  delete proc.env.AGENTOS_WORKER_THREAD;
+  if (worker !== undefined) {
+    const Emitter = createEventsModule();
+    const endpoint = new Emitter();
+    const transport = {
+      send: (bytes) => (bridge.ipcSend(bytes) ? true : null),
+      close: () => bridge.ipcClose(),
+    };
+    childChannel = setupChannel(endpoint, transport, CODECS.advanced);
+    workerChannel = { endpoint, channel: childChannel, threadId: +worker };
+    return;
+  }
   let listeners = 0;
   let refed = true; // process.channel.ref()/unref()
   const update = () => bridge.ipcRef(refed && listeners > 0 && proc.connected);
-  childChannel = setupChannel(proc, {
-    send: (bytes) => (bridge.ipcSend(bytes) ? true : null),
-    close: () => {
-      bridge.ipcClose();
-      update();
+  childChannel = setupChannel(
+    proc,
+    {
+      send: (bytes) => (bridge.ipcSend(bytes) ? true : null),
+      close: () => {
+        bridge.ipcClose();
+        update();
+      },
     },
-  });
+    codec,
+  );
   const channel = {
     ref() {
       refed = true;

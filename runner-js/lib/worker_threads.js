@@ -1,7 +1,7 @@
-// lib/worker_threads.js: `Worker` is not supported (one thread per exec); message channels work
-// within the exec (internal__message_port.js); the main-thread values are real so that probes
-// (`isMainThread`) work.
-import { SymbolFor } from '../js/00_primordials.js';
+// lib/worker_threads.js: `Worker` runs a script in another guest of the exec (another isolate;
+// lib/internal__worker.js), with `parentPort`, `workerData`, `threadId` and the environment data
+// on its side; message channels work within one isolate (internal__message_port.js).
+// Not here: memory shared with a worker (SharedArrayBuffer), ports moved to a worker or context.
 import {
   BroadcastChannel,
   MessageChannel,
@@ -9,23 +9,27 @@ import {
   receiveMessageOnPort,
 } from './internal__message_port.js';
 import { unsupportedModule } from './internal__unsupported.js';
+import {
+  getEnvironmentData,
+  SHARE_ENV,
+  setEnvironmentData,
+  threadState,
+  Worker,
+} from './internal__worker.js';
 
 export const moduleExports = unsupportedModule(
   'worker_threads',
-  [
-    'Worker',
-    'markAsUntransferable',
-    'moveMessagePortToContext',
-    'getEnvironmentData',
-    'setEnvironmentData',
-  ],
+  ['markAsUntransferable', 'moveMessagePortToContext'],
   {
-    isMainThread: true,
-    parentPort: null,
-    threadId: 0,
-    workerData: null,
-    resourceLimits: {},
-    SHARE_ENV: SymbolFor('nodejs.worker_threads.SHARE_ENV'),
+    isMainThread: threadState.isMainThread,
+    parentPort: threadState.parentPort,
+    threadId: threadState.threadId,
+    workerData: threadState.workerData,
+    resourceLimits: threadState.resourceLimits,
+    SHARE_ENV,
+    Worker,
+    getEnvironmentData,
+    setEnvironmentData,
     MessageChannel,
     MessagePort,
     BroadcastChannel,

@@ -7,6 +7,8 @@
 //! |---|---|
 //! | `structuredClone(value, transfer, makeError, cloneHost)` | a clone of `value`. `transfer` is an array of distinct, attached ArrayBuffers (the runner checks): they are detached and their memory moves to the clone. `makeError(message)` builds the `DataCloneError` thrown for what cannot be cloned. SharedArrayBuffers and WebAssembly modules are shared, as `postMessage` shares them. An object marked cloneable is cloned by `cloneHost(object)` (Node's JSTransferable classes: `net.BlockList`, `net.SocketAddress`); without `cloneHost` (the runner passes none until an object was marked) no object is asked about, the fast path. |
 //! | `markCloneable(object)` | marks `object` (by a private key a guest cannot see) as one `cloneHost` clones (called while serializing, where JavaScript may run). |
+//! | `serializeMessage(value, transfer, makeError)` | `value` serialized for another isolate (a worker's message): a `Uint8Array` of V8's format, from the exec's ArrayBuffer budget (a RangeError past it). The `transfer` ArrayBuffers are copied into it and then detached, which is what moving them looks like from both sides. A SharedArrayBuffer or a WebAssembly module cannot cross (a worker is another guest here), nor can a host object: `makeError`'s DataCloneError. |
+//! | `deserializeMessage(bytes, makeError)` | the value of `serializeMessage`'s bytes; V8's error when they are not its format. |
 //!
 //! The serialized bytes are a transient copy outside V8's heap, at most about the size of what
 //! they encode (which is on the heap, or in buffers counted against the ArrayBuffer budget).
@@ -23,6 +25,8 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
     vec![
         ("structuredClone", structured_clone.map_fn_to()),
         ("markCloneable", mark_cloneable.map_fn_to()),
+        ("serializeMessage", serialize_message.map_fn_to()),
+        ("deserializeMessage", deserialize_message.map_fn_to()),
     ]
 }
 
@@ -55,6 +59,8 @@ struct Shared {
     /// Set when the runner passed `cloneHost` (an object was marked in this isolate).
     host: Option<HostClones>,
     host_objects: RefCell<Vec<v8::Global<v8::Object>>>,
+    /// The bytes go to another isolate: nothing can be shared by reference.
+    cross_isolate: bool,
 }
 
 /// The marker of cloneable objects and the hook that clones one.
@@ -71,6 +77,17 @@ impl Shared {
         if let Some(error) = make_error.call(scope, receiver, &[message.into()]) {
             scope.throw_exception(error);
         }
+    }
+
+    /// Throws the DataCloneError for a `what` that cannot go to another isolate.
+    fn not_across<T>(&self, scope: &mut v8::PinScope<'_, '_>, what: &str) -> Option<T> {
+        let text = format!(
+            "{what} cannot be shared with a worker in the agentOS sandbox (a worker is another \
+             guest; its memory is its own)"
+        );
+        let message = v8_str(scope, &text);
+        self.throw(scope, message);
+        None
     }
 
     /// Throws the DataCloneError for an object that cannot be cloned.
@@ -142,6 +159,9 @@ impl v8::ValueSerializerImpl for Cloner {
         scope: &mut v8::PinScope<'s, '_>,
         buffer: v8::Local<'s, v8::SharedArrayBuffer>,
     ) -> Option<u32> {
+        if self.0.cross_isolate {
+            return self.0.not_across(scope, "SharedArrayBuffer");
+        }
         let mut list = self.0.shared_buffers.borrow_mut();
         list.push(v8::Global::new(scope, buffer));
         u32::try_from(list.len() - 1).ok()
@@ -152,6 +172,9 @@ impl v8::ValueSerializerImpl for Cloner {
         scope: &mut v8::PinScope<'_, '_>,
         module: v8::Local<v8::WasmModuleObject>,
     ) -> Option<u32> {
+        if self.0.cross_isolate {
+            return self.0.not_across(scope, "WebAssembly.Module");
+        }
         let mut list = self.0.modules.borrow_mut();
         list.push(v8::Global::new(scope, module));
         u32::try_from(list.len() - 1).ok()
@@ -253,6 +276,7 @@ fn structured_clone<'s>(
         modules: RefCell::new(Vec::new()),
         host,
         host_objects: RefCell::new(Vec::new()),
+        cross_isolate: false,
     });
     if transfer
         .iter()
@@ -292,5 +316,85 @@ fn structured_clone<'s>(
     }
     if let Some(clone) = deserializer.read_value(context) {
         rv.set(clone);
+    }
+}
+
+/// `serializeMessage(value, transfer, makeError)`: see the module docs.
+fn serialize_message<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue<'s>,
+) {
+    let Some(transfer) = transfer_list(scope, args.get(1)) else {
+        return;
+    };
+    let Ok(make_error) = v8::Local::<v8::Function>::try_from(args.get(2)) else {
+        return throw_type_error(scope, "serializeMessage: makeError must be a function");
+    };
+    let shared = Rc::new(Shared {
+        make_error: v8::Global::new(scope, make_error),
+        shared_buffers: RefCell::new(Vec::new()),
+        modules: RefCell::new(Vec::new()),
+        host: None,
+        host_objects: RefCell::new(Vec::new()),
+        cross_isolate: true,
+    });
+    if transfer
+        .iter()
+        .any(|b| !b.is_detachable() || b.was_detached())
+    {
+        let message = v8_str(scope, "An ArrayBuffer is detached and could not be cloned.");
+        return shared.throw(scope, message);
+    }
+    let context = scope.get_current_context();
+    let bytes = {
+        let serializer = v8::ValueSerializer::new(scope, Box::new(Cloner(shared)));
+        serializer.write_header();
+        if serializer.write_value(context, args.get(0)) != Some(true) {
+            return;
+        }
+        serializer.release()
+    };
+    // The bytes live on in the guest's heap (queued until the other side takes them): from the
+    // exec's ArrayBuffer budget, or a RangeError.
+    let Some(array) = super::views::new_uint8_array(scope, &bytes) else {
+        return;
+    };
+    for buffer in &transfer {
+        buffer.detach(None);
+    }
+    rv.set(array.into());
+}
+
+/// `deserializeMessage(bytes)`: see the module docs.
+fn deserialize_message<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue<'s>,
+) {
+    let Ok(view) = v8::Local::<v8::ArrayBufferView>::try_from(args.get(0)) else {
+        return throw_type_error(scope, "deserializeMessage: a Uint8Array");
+    };
+    let bytes = crate::strings::view_bytes(view);
+    let Ok(make_error) = v8::Local::<v8::Function>::try_from(args.get(1)) else {
+        return throw_type_error(scope, "deserializeMessage: makeError must be a function");
+    };
+    let shared = Rc::new(Shared {
+        make_error: v8::Global::new(scope, make_error),
+        shared_buffers: RefCell::new(Vec::new()),
+        modules: RefCell::new(Vec::new()),
+        host: None,
+        host_objects: RefCell::new(Vec::new()),
+        cross_isolate: true,
+    });
+    let context = scope.get_current_context();
+    let deserializer = v8::ValueDeserializer::new(scope, Box::new(Cloner(shared)), &bytes);
+    let value = match deserializer.read_header(context) {
+        Some(true) => deserializer.read_value(context),
+        _ => None,
+    };
+    // On failure V8's own error ("Unable to deserialize cloned data") is pending.
+    if let Some(value) = value {
+        rv.set(value);
     }
 }

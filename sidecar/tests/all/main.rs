@@ -46,3 +46,4 @@ mod synthetic_root;
 mod wasi_spawn;
 mod wasi_suite;
 mod wasm_commands;
+mod worker_threads;

@@ -150,13 +150,14 @@ fn first_difference(want: &str, got: &str) -> String {
 /// The unsupported builtins load, and using them throws ERR_NOT_SUPPORTED_IN_SANDBOX naming the
 /// API (no host Node to compare with: Node has them all). The network clients (`https.request`,
 /// `net.connect`, `dns.lookup`) work now: `net.rs` tests them (`dns.Resolver`, `lookupService`: `node_dns.rs`); so do `http`/`net` servers
-/// (`net_servers.rs`) and `tls`/`https` servers (`node_surface/tls_servers.js`).
+/// (`net_servers.rs`), `tls`/`https` servers (`node_surface/tls_servers.js`) and
+/// `worker_threads.Worker` (`worker_threads.rs`).
 #[tokio::test]
 async fn unsupported_builtins_load_and_throw_a_coded_error_naming_the_api() {
     let sc = sidecar().await;
     let code = "
       const out = [];
-      for (const [m, f] of [['worker_threads', 'Worker'], ['cluster', 'fork'], ['inspector', 'open'],
+      for (const [m, f] of [['worker_threads', 'moveMessagePortToContext'], ['cluster', 'fork'], ['inspector', 'open'],
           ['http2', 'connect'],
           ['tls', 'createSecurePair'], ['dgram', '_createSocketHandle'],
           ['vm', 'measureMemory'], ['v8', 'serialize']]) {
@@ -172,7 +173,7 @@ async fn unsupported_builtins_load_and_throw_a_coded_error_naming_the_api() {
     assert_eq!(out.status.code, 0, "{}", stderr(&out));
     let text = stdout(&out);
     for api in [
-        "worker_threads.Worker",
+        "worker_threads.moveMessagePortToContext",
         "cluster.fork",
         "inspector.open",
         "http2.connect",
