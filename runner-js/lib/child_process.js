@@ -10,7 +10,9 @@ import { bridge } from 'agentos:bridge';
 import {
   ArrayIsArray,
   ArrayPrototypeJoin,
+  ArrayPrototypeSlice,
   ErrorCtor,
+  FunctionPrototypeCall,
   NumberIsInteger,
   ObjectDefineProperty,
   ObjectKeys,
@@ -108,7 +110,7 @@ function normalize(file, args, options) {
   for (let i = 0; i < args.length; i++) listPush(argv, `${args[i]}`);
   if (options.shell) {
     const shell = typeof options.shell === 'string' ? options.shell : '/bin/sh';
-    argv = [shell, '-c', argv.join(' ')];
+    argv = [shell, '-c', ArrayPrototypeJoin(argv, ' ')];
   }
   const cwd = options.cwd
     ? path.resolve(processObject.cwd(), `${options.cwd}`)
@@ -123,7 +125,7 @@ function normalize(file, args, options) {
     nullCheck(value, `options.env['${keys[i]}']`);
     listPush(env, `${keys[i]}=${value}`);
   }
-  return { argv, cwd, env, file, args: argv.slice(), options };
+  return { argv, cwd, env, file, args: ArrayPrototypeSlice(argv), options };
 }
 
 // Node's error for a child that could not start ("spawn nosuch ENOENT").
@@ -167,7 +169,7 @@ function stdioModes(stdio) {
 }
 
 export function ChildProcess() {
-  EventEmitter.call(this);
+  FunctionPrototypeCall(EventEmitter, this);
   this.pid = undefined;
   this.stdin = null;
   this.stdout = null;

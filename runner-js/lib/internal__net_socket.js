@@ -12,6 +12,7 @@ import {
   ObjectDefineProperty,
   ObjectSetPrototypeOf,
   RangeErrorCtor,
+  ReflectApply,
   StringPrototypeIncludes,
 } from '../js/00_primordials.js';
 import { nextTick } from '../js/21_ticks.js';
@@ -373,5 +374,5 @@ export function connect(...args) {
   const { options } = connectArgs(args);
   const socket = new Socket(options);
   if (options.timeout) socket.setTimeout(options.timeout);
-  return socket.connect(...args);
+  return ReflectApply(socket.connect, socket, args);
 }

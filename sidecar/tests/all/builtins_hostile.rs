@@ -353,3 +353,29 @@ console.log(results.join(','), spy.mock.callCount(), prop.mock.accessCount(), ob
         "{out:?}"
     );
 }
+
+#[tokio::test]
+async fn test_workers_and_unix_sockets_ignore_patched_prototypes() {
+    let sc = sidecar().await;
+    let code = r#"
+const { Worker } = require('worker_threads');
+const net = require('net');
+const before = hits();
+const w = new Worker('require("worker_threads").parentPort.once("message", (m) => require("worker_threads").parentPort.postMessage(m.length))', { eval: true, workerData: { a: 1 } });
+w.postMessage('x');
+w.on('message', (n) => {
+  const server = net.createServer((c) => c.end('pipe')).listen('\0agentos-hostile', () => {
+    net.connect('\0agentos-hostile').on('data', (d) => {
+      server.close();
+      console.log(n, String(d), hits() - before);
+    });
+  });
+});
+"#;
+    let out = hostile(&sc, code).await;
+    assert_eq!(
+        (out.status.code, stdout(&out).as_str()),
+        (0, "1 pipe 0\n"),
+        "{out:?}"
+    );
+}
