@@ -77,6 +77,32 @@ pub(crate) const ZSTD_1M: ExecCase = tools(
 );
 pub(crate) const NATIVE_ZSTD_1M: ExecCase =
     tools(&["zstd", "-3", "-q", "-c", "sort1m.txt"], Expect::Anything);
+// worker_threads and Unix sockets: one round trip each; the peers are the host's Node running
+// the same script.
+pub(crate) const WORKER_ECHO: ExecCase = tools(
+    &[
+        "node",
+        "-e",
+        "const { Worker } = require('worker_threads');\
+         const w = new Worker('const p = require(\"worker_threads\").parentPort;\
+           p.once(\"message\", (m) => p.postMessage(m + 1))', { eval: true });\
+         w.once('message', (n) => { process.stdout.write(String(n)); w.terminate(); });\
+         w.postMessage(1)",
+    ],
+    Expect::Exactly(b"2"),
+);
+pub(crate) const UNIX_SOCKET_ECHO: ExecCase = tools(
+    &[
+        "node",
+        "-e",
+        "const net = require('net');\
+         const s = net.createServer((c) => c.pipe(c)).listen('\\0agentos-bench-' + process.pid, () => {\
+           const c = net.connect(s.address(), () => c.end('echo'));\
+           c.on('data', (d) => { process.stdout.write(d); s.close(); });\
+         });",
+    ],
+    Expect::Exactly(b"echo"),
+);
 // The shell: every external command of a script is a guest; the native rows run the same
 // argv in the host's shell with the host's tools (fork + exec per command).
 pub(crate) const SH_TRUE: ExecCase = tools(&["sh", "-c", "true"], Expect::Exactly(b""));

@@ -227,6 +227,18 @@ pub const ALL: &[Scenario] = &[
         false,
     ),
     row(
+        "native_worker_echo",
+        Kind::NativeTool(WORKER_ECHO),
+        None,
+        false,
+    ),
+    row(
+        "native_unix_socket_echo",
+        Kind::NativeTool(UNIX_SOCKET_ECHO),
+        None,
+        false,
+    ),
+    row(
         "node_e_empty",
         warm(&["node", "-e", ""], Cwd::Default, Expect::Exactly(b"")),
         NODE,
@@ -484,6 +496,18 @@ pub const ALL: &[Scenario] = &[
         "zstd_1m",
         Kind::Tool(ZSTD_1M),
         Some("native_zstd_1m"),
+        false,
+    ),
+    row(
+        "worker_echo",
+        Kind::Tool(WORKER_ECHO),
+        Some("native_worker_echo"),
+        false,
+    ),
+    row(
+        "unix_socket_echo",
+        Kind::Tool(UNIX_SOCKET_ECHO),
+        Some("native_unix_socket_echo"),
         false,
     ),
     row("sh_true", Kind::Tool(SH_TRUE), Some("native_sh_true"), true),
