@@ -6,6 +6,7 @@
 import { bridge } from 'agentos:bridge';
 import {
   ArrayIsArray,
+  ArrayPrototypePush,
   ErrorCtor,
   FunctionPrototypeCall,
   NumberCtor,
@@ -284,6 +285,24 @@ proto._write = function (chunk, encoding, cb) {
   if (queued > HIGH_WATER) this._drainCb = cb;
   else cb();
 };
+
+// Corked or queued writes go out as one (Node's socket writes them with one writev).
+proto._writev = function (chunks, cb) {
+  const list = [];
+  for (let i = 0; i < chunks.length; i++) {
+    const { chunk, encoding } = chunks[i];
+    ArrayPrototypePush(list, typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk);
+  }
+  this._write(Buffer.concat(list), 'buffer', cb);
+};
+
+// What waits to be written, as Node's `socket.bufferSize` (its `writableLength`).
+ObjectDefineProperty(proto, 'bufferSize', {
+  get() {
+    return this._id === undefined && !this.connecting ? undefined : this.writableLength;
+  },
+  configurable: true,
+});
 
 proto._final = function (cb) {
   if (this.connecting) {
