@@ -27,9 +27,10 @@ import {
 } from '../js/41_fs_core.js';
 
 const netListenPath = bridge.netListenPath;
-const SUN_PATH_MAX = 107;
 const netConnectPath = bridge.netConnectPath;
 const netReleasePath = bridge.netReleasePath;
+const SUN_PATH_MAX = 107;
+const WASI_SOCKET_STREAM = 6;
 
 /** libuv's messages for the codes a pipe's listen can fail with. */
 const UV_MESSAGES = {
@@ -91,13 +92,20 @@ function makeSocketFile(abs) {
   return fsIsErr(r) ? -r : 0;
 }
 
+/** True when a socket file is at `abs` (not following a final symlink). */
+function isSocketFile(abs) {
+  const st = fsStatRaw(abs, false);
+  return !fsIsErr(st) && typeof st === 'object' && st[2] === WASI_SOCKET_STREAM;
+}
+
 /**
  * Frees a closing listener's socket at once, as libuv's close does: the name (a new server may
- * listen there now; this one ends) and its socket file (quietly: the guest may have removed it).
+ * listen there now; this one ends) and its socket file, if a socket file is still there (the
+ * guest may have removed it, or put something else in its place).
  */
 export function releasePipe(pipe) {
   if (pipe.key !== undefined) netReleasePath(pipe.key);
-  if (pipe.file === undefined) return;
+  if (pipe.file === undefined || !isSocketFile(pipe.file)) return;
   fsInvalidate();
   if (fsLocate(pipe.file)) wasiPathUnlinkFile(fsLocatedFd(), bridgeUtf8Encode(fsLocatedRest()));
 }
@@ -128,18 +136,22 @@ export function listenPipe(path) {
 }
 
 /**
- * Connects to the Unix socket `path`: the socket operation's id, or the Node error. Nothing
- * listening is ENOENT, or ECONNREFUSED when a file is there (a stale socket, or not a socket).
+ * Connects to the Unix socket `path`: the socket operation's id, or the Node error, as Linux
+ * answers: no file is ENOENT (also when the guest removed a listener's file), a file with no
+ * listener (a stale socket, or not a socket) ECONNREFUSED, an abstract name with none too.
  */
 export function connectPipe(path) {
   if (tooLong(path)) return pipeError('connect', 'EINVAL', path);
   const key = pipeKey(path);
+  if (!isAbstract(path)) {
+    const st = fsStatRaw(key, true);
+    if (fsIsErr(st)) return pipeError('connect', 'ENOENT', path);
+    if (typeof st !== 'object' || st[2] !== WASI_SOCKET_STREAM) {
+      return pipeError('connect', 'ECONNREFUSED', path);
+    }
+  }
   const id = netConnectPath(key);
   if (typeof id === 'number') return id;
-  let code = id.code;
-  if (code === 'ENOENT' && !isAbstract(path) && !fsIsErr(fsStatRaw(key, true))) {
-    code = 'ECONNREFUSED';
-  }
-  if (code === 'ENOENT' && isAbstract(path)) code = 'ECONNREFUSED';
+  const code = id.code === 'ENOENT' ? 'ECONNREFUSED' : id.code;
   return pipeError('connect', code, path, id.message);
 }

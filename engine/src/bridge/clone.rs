@@ -366,7 +366,7 @@ fn serialize_message<'s>(
     rv.set(array.into());
 }
 
-/// `deserializeMessage(bytes)`: see the module docs.
+/// `deserializeMessage(bytes, makeError)`: see the module docs.
 fn deserialize_message<'s>(
     scope: &mut v8::PinScope<'s, '_>,
     args: v8::FunctionCallbackArguments<'s>,

@@ -3,24 +3,36 @@
 //! reach. The socket file a guest sees in its filesystem is runner-js's (`fs` makes and removes
 //! it); these natives never touch the filesystem.
 
+use agentos_net::NetError;
 use agentos_net::socket::MAX_SOCKET_PATH;
 
 use super::{bound, net_of, started};
 use crate::strings::throw_type_error;
 
-/// The path argument: a string (the net crate refuses anything past [`MAX_SOCKET_PATH`] bytes
-/// with `EINVAL`; a string longer than that in UTF-16 units is longer in bytes too, and is not
-/// copied out of the heap first).
-fn path_arg(scope: &mut v8::PinScope<'_, '_>, value: v8::Local<'_, v8::Value>) -> Option<String> {
-    let text = v8::Local::<v8::String>::try_from(value).ok()?;
+/// The path argument of `op`: `None` (a TypeError thrown) when it is not a string; an `EINVAL`
+/// refusal past [`MAX_SOCKET_PATH`] (a string longer than that in UTF-16 units is longer in
+/// bytes too, and is not copied out of the heap first).
+fn path_arg(
+    scope: &mut v8::PinScope<'_, '_>,
+    value: v8::Local<'_, v8::Value>,
+    op: &'static str,
+) -> Option<Result<String, NetError>> {
+    let Ok(text) = v8::Local::<v8::String>::try_from(value) else {
+        throw_type_error(scope, &format!("{op}: the path must be a string"));
+        return None;
+    };
     if text.length() > MAX_SOCKET_PATH {
-        return Some("\u{1}".repeat(MAX_SOCKET_PATH + 1));
+        return Some(Err(NetError::Io {
+            op,
+            code: "EINVAL",
+            addr: format!("(a path of {} characters)", text.length()),
+        }));
     }
-    Some(text.to_rust_string_lossy(scope))
+    Some(Ok(text.to_rust_string_lossy(scope)))
 }
 
 /// An optional path argument (`netFetch`'s `socketPath`): undefined/null is none, anything
-/// else its string.
+/// else its string (a path too long arrives as one the net crate refuses).
 pub(super) fn optional_path(
     scope: &mut v8::PinScope<'_, '_>,
     value: v8::Local<'_, v8::Value>,
@@ -29,7 +41,10 @@ pub(super) fn optional_path(
         return None;
     }
     let text = value.to_string(scope)?;
-    path_arg(scope, text.into())
+    if text.length() > MAX_SOCKET_PATH {
+        return Some(String::new()); // refused as EINVAL: empty
+    }
+    Some(text.to_rust_string_lossy(scope))
 }
 
 /// `netListenPath(path)`: `[id, 0]` of a listener on the Unix socket `path` (absolute, or an
@@ -41,10 +56,10 @@ pub(super) fn listen<'s>(
     mut rv: v8::ReturnValue<'s>,
 ) {
     let Some(net) = net_of(scope) else { return };
-    let Some(path) = path_arg(scope, args.get(0)) else {
-        return throw_type_error(scope, "netListenPath: path must be a string");
+    let Some(path) = path_arg(scope, args.get(0), "listen") else {
+        return;
     };
-    let result = net.with(|exec| exec.listen_path(&path)).and_then(|r| r);
+    let result = path.and_then(|path| net.with(|exec| exec.listen_path(&path)).and_then(|r| r));
     bound(scope, &net, result.map(|id| (id, 0)), &mut rv);
 }
 
@@ -56,10 +71,10 @@ pub(super) fn connect<'s>(
     mut rv: v8::ReturnValue<'s>,
 ) {
     let Some(net) = net_of(scope) else { return };
-    let Some(path) = path_arg(scope, args.get(0)) else {
-        return throw_type_error(scope, "netConnectPath: path must be a string");
+    let Some(path) = path_arg(scope, args.get(0), "connect") else {
+        return;
     };
-    let result = net.with(|exec| exec.connect_path(&path)).and_then(|r| r);
+    let result = path.and_then(|path| net.with(|exec| exec.connect_path(&path)).and_then(|r| r));
     started(scope, &net, result, &mut rv);
 }
 
@@ -71,8 +86,8 @@ pub(super) fn release<'s>(
     _rv: v8::ReturnValue<'s>,
 ) {
     let Some(net) = net_of(scope) else { return };
-    let Some(path) = path_arg(scope, args.get(0)) else {
-        return throw_type_error(scope, "netReleasePath: path must be a string");
-    };
-    let _ = net.with(|exec| exec.release_path(&path));
+    // A path too long was never listened on: nothing to free.
+    if let Some(Ok(path)) = path_arg(scope, args.get(0), "release") {
+        let _ = net.with(|exec| exec.release_path(&path));
+    }
 }

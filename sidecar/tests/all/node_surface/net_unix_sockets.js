@@ -65,6 +65,17 @@ step(() => {
 });
 
 step(() => {
+  // A listener whose file was removed is out of reach (the path is free for another).
+  const server = net.createServer(() => console.log('reached')).listen('d.sock', () => {
+    fs.unlinkSync('d.sock');
+    net.connect('d.sock').on('error', (e) => {
+      console.log('file removed:', e.code);
+      server.close(next);
+    });
+  });
+});
+
+step(() => {
   const name = `\0agentos-test-${process.pid}`;
   assert.throws(
     () => net.createServer().listen({ path: name, writableAll: true }),
