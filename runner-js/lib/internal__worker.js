@@ -30,6 +30,7 @@ import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
 import { EventEmitter, setEmitterHook } from '../js/08_events.js';
 import { processEmit, processObject, setFatalReporter } from '../js/20_exit.js';
 import { nextTick } from '../js/21_ticks.js';
+import { setImmediate } from '../js/24_timers.js';
 import { pathIsAbsolute, pathResolve } from '../js/40_path.js';
 import { fsStatRaw } from '../js/41_fs_core.js';
 import { createEventsModule } from '../js/47_node_events.js';
@@ -289,7 +290,7 @@ export function startWorker(run) {
   endpoint.on('internalMessage', (m) => {
     if (m === null || typeof m !== 'object' || m.cmd !== CMD) return;
     if (m.kind === 'message') {
-      port.emit('message', m.value);
+      port.deliver(m.value);
       return;
     }
     if (m.kind !== 'init' || started) return;
@@ -307,7 +308,7 @@ export function startWorker(run) {
     MapPrototypeForEach(init.environmentData, (value, key) => {
       MapPrototypeSet(environmentData, key, value);
     });
-    setFatalReporter((err) => channel.post(envelope('error', err)));
+    setFatalReporter((err) => channel.post(fatalEnvelope(err)));
     channel.post(envelope('online'));
     port.refresh();
     run();
@@ -316,12 +317,42 @@ export function startWorker(run) {
   return true;
 }
 
-/** A worker's `parentPort`: messages to and from the parent; keeps the worker alive while it
- * has 'message' listeners and is not unref'd or closed. */
+/** The worker's fatal exception for the parent; what cannot be cloned goes as an Error of its
+ * text (the parent's 'error' still comes). */
+function fatalEnvelope(err) {
+  try {
+    return envelope('error', err);
+  } catch {
+    let text;
+    try {
+      text = `${err}`;
+    } catch {
+      text = 'an uncloneable exception';
+    }
+    return envelope('error', new ErrorCtor(text));
+  }
+}
+
+/**
+ * A worker's `parentPort`: messages to and from the parent; keeps the worker alive while it has
+ * 'message' listeners and is not unref'd or closed. Messages that come while it has no listener
+ * wait for one (as a MessagePort's queue does until it starts).
+ */
 function makeParentPort(channel) {
   const port = new EventEmitter();
   let refed = true;
   let closed = false;
+  let waiting = [];
+  port.deliver = (value) => {
+    if (closed) return;
+    if (port.listenerCount('message') === 0) ArrayPrototypePush(waiting, value);
+    else port.emit('message', value);
+  };
+  const flush = () => {
+    const list = waiting;
+    waiting = [];
+    for (let i = 0; i < list.length; i++) port.deliver(list[i]);
+  };
   port.refresh = () => {
     // Before init (still the main thread's state) the worker waits for it.
     const waiting = threadState.isMainThread;
@@ -347,7 +378,9 @@ function makeParentPort(channel) {
   port.start = () => {};
   // Listeners change through the emitter's internal hook (no listener of ours shows).
   setEmitterHook(port, (event) => {
-    if (event === undefined || event === 'message') port.refresh();
+    if (event !== undefined && event !== 'message') return;
+    port.refresh();
+    if (waiting.length > 0 && port.listenerCount('message') > 0) setImmediate(flush);
   });
   return port;
 }
