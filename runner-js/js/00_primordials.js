@@ -11,6 +11,8 @@ export const bridgeWrite = bridge.write;
 export const bridgeExit = bridge.exit;
 export const bridgeHrtime = bridge.hrtime;
 export const bridgeMonotonic = bridge.monotonic;
+// The own non-index keys of an object, V8 skipping indices as it collects (engine/src/bridge/keys.rs).
+export const bridgeOwnNonIndexKeys = bridge.ownNonIndexKeys;
 export const bridgeStdinRef = bridge.stdinRef;
 export const bridgeRunMicrotasks = bridge.runMicrotasks;
 export const bridgeCompileScript = bridge.compileScript;

@@ -4,7 +4,12 @@
 // (and from 00_primordials.js), never from the guest's globals. One exported object, so that
 // other files' captures never collide with these names.
 
-import { getter, ObjectGetPrototypeOf, uncurryThis } from './00_primordials.js';
+import {
+  bridgeOwnNonIndexKeys,
+  getter,
+  ObjectGetPrototypeOf,
+  uncurryThis,
+} from './00_primordials.js';
 import { anyArrayBufferByteLength, isSharedArrayBuffer } from './01_helpers.js';
 
 const TypedArrayPrototype = ObjectGetPrototypeOf(Uint8Array.prototype);
@@ -17,24 +22,15 @@ const DataViewPrototypeGetBuffer = getter(DataView.prototype, 'buffer');
 const TypedArrayPrototypeGetSymbolToStringTag = getter(TypedArrayPrototype, Symbol.toStringTag);
 const ArrayIteratorPrototypeNext = uncurryThis(Object.getPrototypeOf([][Symbol.iterator]()).next);
 const ReflectApply = Reflect.apply;
-const ReflectOwnKeys = Reflect.ownKeys;
-const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 const SymbolIterator = Symbol.iterator;
-const StringPrototypeCharCodeAt = uncurryThis(String.prototype.charCodeAt);
 
 function ObjectGetOwnDescriptorGetter(proto, name) {
   const desc = Object.getOwnPropertyDescriptor(proto, name);
   return desc && typeof desc.get === 'function' ? uncurryThis(desc.get) : undefined;
 }
 
-function isIndexKey(key) {
-  if (typeof key !== 'string' || key.length === 0 || key.length > 10) return false;
-  for (let i = 0; i < key.length; i++) {
-    const c = StringPrototypeCharCodeAt(key, i);
-    if (c < 48 || c > 57 || (i === 0 && c === 48 && key.length > 1)) return false;
-  }
-  return +key < 4294967295;
-}
+// V8's property filter bit for enumerable keys only (engine/src/bridge/keys.rs).
+const ONLY_ENUMERABLE_KEYS = 2;
 
 export const webPrimordials = {
   __proto__: null,
@@ -153,22 +149,7 @@ export const webPrimordials = {
   },
   /** The own keys of `obj` that are not array indices (enumerable ones unless `all`). */
   ownNonIndexKeys(obj, all) {
-    const keys = ReflectOwnKeys(obj);
-    const out = [];
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i];
-      if (typeof key === 'symbol' && !all) {
-        const desc = ObjectGetOwnPropertyDescriptor(obj, key);
-        if (!desc?.enumerable) continue;
-      }
-      if (isIndexKey(key)) continue;
-      if (!all) {
-        const desc = ObjectGetOwnPropertyDescriptor(obj, key);
-        if (!desc?.enumerable) continue;
-      }
-      out[out.length] = key;
-    }
-    return out;
+    return bridgeOwnNonIndexKeys(obj, all ? 0 : ONLY_ENUMERABLE_KEYS);
   },
   /** The values of an iterable, through its own iterator (WebIDL sequence conversion). */
   iterateToList(iterable) {

@@ -8,6 +8,7 @@ import {
   ArrayPrototypePush,
   BigIntPrototypeValueOf,
   BooleanPrototypeValueOf,
+  bridgeOwnNonIndexKeys,
   DatePrototypeGetTime,
   ErrorCtor,
   FunctionPrototypeSymbolHasInstance,
@@ -20,7 +21,6 @@ import {
   ObjectPrototypeHasOwnProperty,
   ObjectPrototypePropertyIsEnumerable,
   ObjectPrototypeToString,
-  ReflectOwnKeys,
   SetCtor,
   StringPrototypeValueOf,
   SymbolCtor,
@@ -54,31 +54,10 @@ const {
 const ONLY_ENUMERABLE = 2;
 const SKIP_SYMBOLS = 16;
 
-function isArrayIndex(key) {
-  if (typeof key !== 'string' || key.length === 0 || key.length > 10) return false;
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  if (key.length > 1 && key.charCodeAt(0) === 48) return false;
-  return +key < 4294967295;
-}
-
-// internalBinding('util').getOwnNonIndexProperties
+// internalBinding('util').getOwnNonIndexProperties: V8 skips the indices as it collects (a large
+// typed array's elements are never listed).
 function getOwnNonIndexProperties(obj, filter) {
-  const keys = ReflectOwnKeys(obj);
-  const out = [];
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
-    if (typeof key === 'symbol') {
-      if (filter & SKIP_SYMBOLS) continue;
-    } else if (isArrayIndex(key)) {
-      continue;
-    }
-    if (filter & ONLY_ENUMERABLE && !ObjectPrototypePropertyIsEnumerable(obj, key)) continue;
-    ArrayPrototypePush(out, key);
-  }
-  return out;
+  return bridgeOwnNonIndexKeys(obj, filter);
 }
 
 // internalBinding('buffer').compare on two byte views.

@@ -19,6 +19,7 @@ mod encodings;
 pub mod esm;
 mod handles;
 mod ipc;
+mod keys;
 mod memory;
 pub(crate) mod net;
 mod node_process;
@@ -58,6 +59,7 @@ fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
         ("hostCall", call::host_call.map_fn_to()),
         ("callResult", call::call_result.map_fn_to()),
         ("loadBuiltin", builtins::load_builtin.map_fn_to()),
+        ("ownNonIndexKeys", keys::own_non_index_keys.map_fn_to()),
         ("cjsLexer", cjs_lexer::cjs_lexer.map_fn_to()),
         (RUN_SCRIPT, run_script.map_fn_to()),
     ];
