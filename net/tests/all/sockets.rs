@@ -324,20 +324,22 @@ fn a_unix_socket_path_is_a_name_of_its_own_freed_at_once_by_release() {
     // Paths and ports do not collide, and a path is not a port.
     assert!(exec.net.ports().bound().is_empty());
     let cid = exec.net.connect_path("/w/app.sock").expect("connect");
-    match exec.rx.recv_timeout(HANG).expect("accept") {
-        NetEvent::Accepted {
-            listener: l, peer, ..
-        } => {
-            assert_eq!(l, listener);
-            assert_eq!(
-                peer,
-                Peer::Pipe {
-                    from: VirtualClient::Guest
-                }
-            );
+    // The client's `Connected` and the listener's `Accepted` come in either order.
+    let mut accepted = None;
+    let mut connected = None;
+    while accepted.is_none() || connected.is_none() {
+        match exec.rx.recv_timeout(HANG).expect("an event") {
+            NetEvent::Accepted {
+                listener: l, peer, ..
+            } if l == listener => accepted = Some(peer),
+            NetEvent::Connected { id, peer, .. } if id == cid => connected = Some(peer),
+            other => panic!("{other:?}"),
         }
-        other => panic!("{other:?}"),
     }
+    let pipe = Peer::Pipe {
+        from: VirtualClient::Guest,
+    };
+    assert_eq!((accepted, connected), (Some(pipe), Some(pipe)));
     assert!(matches!(
         exec.net.connect_path("/w/other.sock"),
         Err(NetError::NoSocket(_))
