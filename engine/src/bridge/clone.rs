@@ -70,6 +70,39 @@ struct HostClones {
 }
 
 impl Shared {
+    fn new(
+        scope: &mut v8::PinScope<'_, '_>,
+        make_error: v8::Local<'_, v8::Function>,
+        host: Option<HostClones>,
+        cross_isolate: bool,
+    ) -> Rc<Shared> {
+        Rc::new(Shared {
+            make_error: v8::Global::new(scope, make_error),
+            shared_buffers: RefCell::new(Vec::new()),
+            modules: RefCell::new(Vec::new()),
+            host,
+            host_objects: RefCell::new(Vec::new()),
+            cross_isolate,
+        })
+    }
+
+    /// False, with the DataCloneError thrown, when a buffer of `transfer` cannot be moved.
+    fn transferable(
+        &self,
+        scope: &mut v8::PinScope<'_, '_>,
+        transfer: &[v8::Local<'_, v8::ArrayBuffer>],
+    ) -> bool {
+        if transfer
+            .iter()
+            .any(|b| !b.is_detachable() || b.was_detached())
+        {
+            let message = v8_str(scope, "An ArrayBuffer is detached and could not be cloned.");
+            self.throw(scope, message);
+            return false;
+        }
+        true
+    }
+
     fn throw(&self, scope: &mut v8::PinScope<'_, '_>, message: v8::Local<v8::String>) {
         let make_error = v8::Local::new(scope, &self.make_error);
         let receiver = v8::undefined(scope).into();
@@ -270,20 +303,9 @@ fn structured_clone<'s>(
         Err(_) if args.get(3).is_undefined() => None,
         Err(_) => return throw_type_error(scope, "structuredClone: cloneHost is a function"),
     };
-    let shared = Rc::new(Shared {
-        make_error: v8::Global::new(scope, make_error),
-        shared_buffers: RefCell::new(Vec::new()),
-        modules: RefCell::new(Vec::new()),
-        host,
-        host_objects: RefCell::new(Vec::new()),
-        cross_isolate: false,
-    });
-    if transfer
-        .iter()
-        .any(|b| !b.is_detachable() || b.was_detached())
-    {
-        let message = v8_str(scope, "An ArrayBuffer is detached and could not be cloned.");
-        return shared.throw(scope, message);
+    let shared = Shared::new(scope, make_error, host, false);
+    if !shared.transferable(scope, &transfer) {
+        return;
     }
     let context = scope.get_current_context();
     let bytes = {
@@ -331,20 +353,9 @@ fn serialize_message<'s>(
     let Ok(make_error) = v8::Local::<v8::Function>::try_from(args.get(2)) else {
         return throw_type_error(scope, "serializeMessage: makeError must be a function");
     };
-    let shared = Rc::new(Shared {
-        make_error: v8::Global::new(scope, make_error),
-        shared_buffers: RefCell::new(Vec::new()),
-        modules: RefCell::new(Vec::new()),
-        host: None,
-        host_objects: RefCell::new(Vec::new()),
-        cross_isolate: true,
-    });
-    if transfer
-        .iter()
-        .any(|b| !b.is_detachable() || b.was_detached())
-    {
-        let message = v8_str(scope, "An ArrayBuffer is detached and could not be cloned.");
-        return shared.throw(scope, message);
+    let shared = Shared::new(scope, make_error, None, true);
+    if !shared.transferable(scope, &transfer) {
+        return;
     }
     let context = scope.get_current_context();
     let bytes = {
@@ -379,14 +390,7 @@ fn deserialize_message<'s>(
     let Ok(make_error) = v8::Local::<v8::Function>::try_from(args.get(1)) else {
         return throw_type_error(scope, "deserializeMessage: makeError must be a function");
     };
-    let shared = Rc::new(Shared {
-        make_error: v8::Global::new(scope, make_error),
-        shared_buffers: RefCell::new(Vec::new()),
-        modules: RefCell::new(Vec::new()),
-        host: None,
-        host_objects: RefCell::new(Vec::new()),
-        cross_isolate: true,
-    });
+    let shared = Shared::new(scope, make_error, None, true);
     let context = scope.get_current_context();
     let deserializer = v8::ValueDeserializer::new(scope, Box::new(Cloner(shared)), &bytes);
     let value = match deserializer.read_header(context) {
