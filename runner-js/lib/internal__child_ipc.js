@@ -309,12 +309,12 @@ export function childChannelEvent(kind, bytes) {
   }
 }
 
-// This guest's execArgv without `-e CODE`/`-p CODE` (a fork must not run the eval again).
-function forkExecArgv() {
-  const given = processObject.execArgv;
+// `given` (this guest's execArgv by default) without `-e CODE`/`-p CODE`: a fork or a worker
+// runs its own entry, not the eval again.
+export function forkExecArgv(given = processObject.execArgv) {
   const kept = [];
   for (let i = 0; i < given.length; i++) {
-    const flag = given[i];
+    const flag = `${given[i]}`;
     if (flag === '-e' || flag === '-p' || flag === '--eval' || flag === '--print') i++;
     else listPush(kept, flag);
   }

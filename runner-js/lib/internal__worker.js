@@ -36,7 +36,7 @@ import { fsStatRaw } from '../js/41_fs_core.js';
 import { createEventsModule } from '../js/47_node_events.js';
 import { cjsBuiltin } from '../js/51_cjs_builtins.js';
 import { kChannel, spawn } from './child_process.js';
-import { serializeMessage, workerEndpoint } from './internal__child_ipc.js';
+import { forkExecArgv, serializeMessage, workerEndpoint } from './internal__child_ipc.js';
 import { DOMException } from './internal__dom_exception.js';
 import { MessagePort } from './internal__message_port.js';
 
@@ -151,7 +151,7 @@ export function Worker(filename, options = {}) {
     },
     options.transferList,
   );
-  const args = evalFree(execArgv);
+  const args = forkExecArgv(execArgv);
   for (let i = 0; i < entry.length; i++) ArrayPrototypePush(args, entry[i]);
   for (let i = 0; i < argv.length; i++) ArrayPrototypePush(args, `${argv[i]}`);
   processEmit('worker', this);
@@ -198,17 +198,6 @@ function copyTo(from, to) {
 }
 ObjectSetPrototypeOf(Worker.prototype, NodeEventEmitter.prototype);
 ObjectSetPrototypeOf(Worker, NodeEventEmitter);
-
-// execArgv without `-e CODE`/`-p CODE`: the worker runs its own entry.
-function evalFree(execArgv) {
-  const kept = [];
-  for (let i = 0; i < execArgv.length; i++) {
-    const flag = `${execArgv[i]}`;
-    if (flag === '-e' || flag === '-p' || flag === '--eval' || flag === '--print') i++;
-    else ArrayPrototypePush(kept, flag);
-  }
-  return kept;
-}
 
 Worker.prototype._onMessage = function (m) {
   if (m === null || typeof m !== 'object' || m.cmd !== CMD) return;

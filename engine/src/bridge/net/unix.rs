@@ -32,7 +32,7 @@ fn path_arg(
 }
 
 /// An optional path argument (`netFetch`'s `socketPath`): undefined/null is none, anything
-/// else its string (a path too long arrives as one the net crate refuses).
+/// else its string.
 pub(super) fn optional_path(
     scope: &mut v8::PinScope<'_, '_>,
     value: v8::Local<'_, v8::Value>,
@@ -41,10 +41,8 @@ pub(super) fn optional_path(
         return None;
     }
     let text = value.to_string(scope)?;
-    if text.length() > MAX_SOCKET_PATH {
-        return Some(String::new()); // refused as EINVAL: empty
-    }
-    Some(text.to_rust_string_lossy(scope))
+    // A path too long becomes an empty one, which the net crate refuses as EINVAL.
+    path_arg(scope, text.into(), "connect").map(Result::unwrap_or_default)
 }
 
 /// `netListenPath(path)`: `[id, 0]` of a listener on the Unix socket `path` (absolute, or an
