@@ -32,8 +32,10 @@ import { makeInvalidArgType, makeNodeError, validateFunction } from '../js/06_er
 import { emitWarning } from '../js/23_warnings.js';
 import { CallTracker } from './internal__assert_calltracker.js';
 import { AssertionError } from './internal__assert_error.js';
+import { falsyExpressionMessage } from './internal__assert_source.js';
 import { isDeepEqual, isDeepStrictEqual } from './internal__comparisons.js';
 import { utilTypes } from './internal__util_types.js';
+import { describeType } from './internal__web_errors.js';
 
 const ObjectPrototypeIsPrototypeOf = uncurryThis(ObjectPrototype.isPrototypeOf);
 const { isPromise, isRegExp } = utilTypes;
@@ -105,13 +107,10 @@ function ERR_INVALID_ARG_VALUE(name, value, reason = 'is invalid') {
 }
 
 function ERR_INVALID_RETURN_VALUE(input, name, value) {
-  let type;
-  if (value?.constructor?.name) type = `instance of ${value.constructor.name}`;
-  else type = `type ${typeof value}`;
   return makeNodeError(
     TypeErrorCtor,
     'ERR_INVALID_RETURN_VALUE',
-    `Expected ${input} to be returned from the "${name}" function but got ${type}.`,
+    `Expected ${input} to be returned from the "${name}" function but got ${describeType(value)}.`,
   );
 }
 
@@ -142,7 +141,7 @@ function innerOk(fn, argLen, value, message) {
       message = 'No value argument passed to `assert.ok()`';
     } else if (message == null) {
       generatedMessage = true;
-      message = `${inspect(value)} == true`;
+      message = falsyExpressionMessage();
     } else if (isError(message)) {
       throw message;
     }
