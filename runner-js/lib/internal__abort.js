@@ -3,13 +3,16 @@
 
 import {
   ArrayIsArray,
+  ArrayPrototypePush,
   NumberIsInteger,
   ObjectDefineProperty,
   SetCtor,
   SetIteratorPrototypeNext,
   SetPrototypeAdd,
+  SetPrototypeDelete,
   SetPrototypeValues,
   SymbolFor,
+  SymbolIterator,
   SymbolToStringTag,
   TypeErrorCtor,
   WeakMapCtor,
@@ -26,6 +29,8 @@ import {
   Event,
   EventTarget,
   kMaxEventTargetListeners,
+  kNewListener,
+  kRemoveListener,
   kTrustEvent,
   validateAbortSignal,
 } from './internal__event_target.js';
@@ -38,6 +43,14 @@ const customInspectSymbol = SymbolFor('nodejs.util.inspect.custom');
 // signal -> { aborted, reason, composite, sources: Set<WeakRef>, dependants: Set<WeakRef> }
 const signals = new WeakMapCtor();
 let constructing = false;
+
+// Timeout and composite signals with an 'abort' listener, held so that the collector cannot take
+// them before they fire (Node's gcPersistentSignals).
+const persistentSignals = new SetCtor();
+
+function mayStillFire(state) {
+  return !state.aborted && (state.timeout || (state.composite && state.sources?.size > 0));
+}
 
 function stateOf(self) {
   const state = WeakMapPrototypeGet(signals, self);
@@ -74,6 +87,21 @@ function forEachRef(set, fn) {
   }
 }
 
+// A WebIDL `sequence<AbortSignal>`: an array as it is, any other iterable read to its end.
+function signalSequence(value) {
+  if (ArrayIsArray(value)) return value;
+  if (value === null || typeof value !== 'object' || typeof value[SymbolIterator] !== 'function') {
+    throw invalidArgType('signals', 'Array', value);
+  }
+  const list = [];
+  const it = value[SymbolIterator]();
+  for (;;) {
+    const step = it.next();
+    if (step.done) return list;
+    ArrayPrototypePush(list, step.value);
+  }
+}
+
 export class AbortSignal extends EventTarget {
   constructor() {
     if (!constructing)
@@ -100,6 +128,19 @@ export class AbortSignal extends EventTarget {
     return customInspect(this, { aborted: this.aborted }, depth, options);
   }
 
+  [kNewListener](size, type, listener, once, capture, passive) {
+    super[kNewListener](size, type, listener, once, capture, passive);
+    const state = WeakMapPrototypeGet(signals, this);
+    if (type === 'abort' && size === 1 && state !== undefined && mayStillFire(state)) {
+      SetPrototypeAdd(persistentSignals, this);
+    }
+  }
+
+  [kRemoveListener](size, type, listener, capture) {
+    super[kRemoveListener](size, type, listener, capture);
+    if (type === 'abort' && size === 0) SetPrototypeDelete(persistentSignals, this);
+  }
+
   static abort(reason = abortError()) {
     return createAbortSignal(true, reason);
   }
@@ -109,6 +150,7 @@ export class AbortSignal extends EventTarget {
     if (!NumberIsInteger(delay)) throw outOfRange('delay', 'an integer', delay);
     if (delay < 0 || delay > 4294967295) throw outOfRange('delay', '>= 0 && <= 4294967295', delay);
     const signal = createAbortSignal(false, undefined);
+    stateOf(signal).timeout = true;
     const ref = weakRef(signal);
     const timer = setTimeout(() => {
       const target = deref(ref);
@@ -123,8 +165,8 @@ export class AbortSignal extends EventTarget {
     return signal;
   }
 
-  static any(list) {
-    if (!ArrayIsArray(list)) throw invalidArgType('signals', 'Array', list);
+  static any(signals) {
+    const list = signalSequence(signals);
     for (let i = 0; i < list.length; i++) {
       validateAbortSignal(list[i], `signals[${i}]`);
       if (list[i] === undefined) throw invalidArgType(`signals[${i}]`, 'AbortSignal', list[i]);
@@ -184,6 +226,7 @@ export function createAbortSignal(aborted, reason) {
     aborted,
     reason,
     composite: false,
+    timeout: false,
     sources: undefined,
     dependants: undefined,
   });
@@ -195,6 +238,7 @@ export function abortSignal(signal, reason) {
   if (state.aborted) return;
   state.aborted = true;
   state.reason = reason;
+  SetPrototypeDelete(persistentSignals, signal);
   const event = new Event('abort', { [kTrustEvent]: true });
   signal.dispatchEvent(event);
   if (state.dependants !== undefined) {

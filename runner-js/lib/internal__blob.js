@@ -10,6 +10,7 @@ import {
   MapPrototypeSet,
   MathMax,
   MathMin,
+  ObjectCreate,
   ObjectDefineProperty,
   PromiseResolve,
   StringPrototypeCharCodeAt,
@@ -32,6 +33,7 @@ import { inspect } from '../js/04_inspect.js';
 import { webPrimordials } from '../js/09_web_primordials.js';
 import { loadLazyBuiltin } from '../js/49_lazy.js';
 import { fromStringId, sliceString, subBuffer, UTF8, viewBytes } from './internal__buffer.js';
+import { markCloneable } from './internal__cloneable.js';
 import {
   invalidArgType,
   invalidArgValue,
@@ -119,6 +121,7 @@ export class Blob {
     }
     const type = options?.type === undefined ? '' : normalizeType(options.type);
     WeakMapPrototypeSet(blobs, this, { __proto__: null, bytes: concatParts(parts, total), type });
+    markCloneable(this, cloneBlob);
   }
 
   get type() {
@@ -315,4 +318,15 @@ export function resolveObjectURL(url) {
 export function blobParts(blob) {
   const state = stateOf(blob);
   return { __proto__: null, bytes: state.bytes, type: state.type };
+}
+
+// structuredClone of a Blob or File (Node 22): the same bytes and type (and a File's name and
+// lastModified) under the same class; the bytes are never written, so the clone shares them.
+function cloneBlob(blob) {
+  const file = WeakMapPrototypeGet(files, blob);
+  const clone = ObjectCreate(file === undefined ? Blob.prototype : File.prototype);
+  WeakMapPrototypeSet(blobs, clone, stateOf(blob));
+  if (file !== undefined) WeakMapPrototypeSet(files, clone, file);
+  markCloneable(clone, cloneBlob);
+  return clone;
 }

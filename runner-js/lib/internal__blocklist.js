@@ -19,6 +19,7 @@ import {
 } from '../js/00_primordials.js';
 import { inspect } from '../js/04_inspect.js';
 import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
+import { markCloneable } from './internal__cloneable.js';
 import { invalidArgValue, validateInt32, validateString } from './internal__crypto_util.js';
 import { isIP } from './internal__net_values.js';
 import {
@@ -28,7 +29,6 @@ import {
   ipOf,
   SocketAddress,
 } from './internal__socketaddress.js';
-import { markCloneable } from './internal__structured_clone.js';
 
 const customInspect = SymbolFor('nodejs.util.inspect.custom');
 const kStore = SymbolCtor('kStore');

@@ -17,6 +17,7 @@ import {
   WeakMapPrototypeSet,
 } from '../js/00_primordials.js';
 import { makeNodeError } from '../js/06_errors.js';
+import { markCloneable } from './internal__cloneable.js';
 
 const internalsMap = new WeakMapCtor();
 const nameToCodeMap = new MapCtor();
@@ -31,6 +32,20 @@ function internalsOf(self) {
     );
   }
   return internals;
+}
+
+// structuredClone of a DOMException (Node 22): its name, message and stack.
+function cloneDOMException(error) {
+  const internals = internalsOf(error);
+  const clone = new DOMException(internals.message, internals.name);
+  ObjectDefineProperty(clone, 'stack', {
+    __proto__: null,
+    value: error.stack,
+    configurable: true,
+    writable: true,
+    enumerable: false,
+  });
+  return clone;
 }
 
 export class DOMException {
@@ -49,6 +64,7 @@ export class DOMException {
     }
     WeakMapPrototypeSet(internalsMap, this, { __proto__: null, message: `${message}`, name });
     ErrorCaptureStackTrace(this);
+    markCloneable(this, cloneDOMException);
     if (hasCause) {
       ObjectDefineProperty(this, 'cause', {
         __proto__: null,

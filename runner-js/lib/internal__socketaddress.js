@@ -17,6 +17,7 @@ import {
 } from '../js/00_primordials.js';
 import { inspect } from '../js/04_inspect.js';
 import { makeNodeError } from '../js/06_errors.js';
+import { markCloneable } from './internal__cloneable.js';
 import {
   invalidArgValue,
   validateObject,
@@ -25,7 +26,6 @@ import {
 } from './internal__crypto_util.js';
 import { validatePort } from './internal__dgram_values.js';
 import { ipv4Words, ipv6Words, isIPv4, isIPv6 } from './internal__net_values.js';
-import { markCloneable } from './internal__structured_clone.js';
 import { URL } from './internal__url.js';
 
 const customInspect = SymbolFor('nodejs.util.inspect.custom');

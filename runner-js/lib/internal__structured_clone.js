@@ -1,85 +1,101 @@
 // lib/internal__structured_clone.js: `structuredClone(value, { transfer })`. The clone is V8's
-// own ValueSerializer/ValueDeserializer (engine/src/bridge/clone.rs), as Node 20's native
+// own ValueSerializer/ValueDeserializer (engine/src/bridge/clone.rs), as Node's native
 // structuredClone: every type V8 knows clones exactly as there, with V8's messages; what cannot
 // be cloned throws a DOMException named DataCloneError. Transferred ArrayBuffers are detached
-// and their memory moves to the clone. Objects of Node's cloneable classes (`markCloneable`:
-// net.BlockList, net.SocketAddress) clone as their class says.
+// and their memory moves to the clone; transferred web streams are locked and their clones read
+// from (or write to) them. Objects of Node's cloneable classes (`markCloneable`: DOMException,
+// Blob, net.BlockList, net.SocketAddress) clone as their class says.
 
 import { bridge } from 'agentos:bridge';
 import {
+  ArrayIsArray,
   ArrayPrototypePush,
+  MapCtor,
+  MapPrototypeSet,
+  ObjectPrototypeToString,
+  StringPrototypeSlice,
   TypeErrorCtor,
-  WeakMapCtor,
-  WeakMapPrototypeGet,
-  WeakMapPrototypeSet,
 } from '../js/00_primordials.js';
 import { isArrayBuffer } from '../js/01_helpers.js';
 import { makeNodeError } from '../js/06_errors.js';
 import { webPrimordials } from '../js/09_web_primordials.js';
+import { hostCloner, setCloneError, swapTransferring } from './internal__cloneable.js';
 import { DOMException } from './internal__dom_exception.js';
+import { isTransferableStream, transferStream } from './internal__webstreams_transfer.js';
 
 const nativeClone = bridge.structuredClone;
-const markNative = bridge.markCloneable;
-const cloners = new WeakMapCtor();
-// Until an object is marked, the serializer asks about none (the fast path).
-let anyMarked = false;
-
-/** Makes `object` one structuredClone clones by `clone(object)` (Node's JSTransferable). */
-export function markCloneable(object, clone) {
-  WeakMapPrototypeSet(cloners, object, clone);
-  markNative(object);
-  anyMarked = true;
-}
-
-function cloneHost(object) {
-  const clone = WeakMapPrototypeGet(cloners, object);
-  return clone(object);
-}
+const prefix = "Failed to execute 'structuredClone'";
 
 function dataCloneError(message) {
   return new DOMException(message, 'DataCloneError');
+}
+setCloneError(dataCloneError);
+
+function tagOf(stream) {
+  return StringPrototypeSlice(ObjectPrototypeToString(stream), 8, -1);
+}
+
+function invalidArg(message) {
+  return makeNodeError(TypeErrorCtor, 'ERR_INVALID_ARG_TYPE', `${prefix}: ${message}`);
+}
+
+/** `options.transfer` as two lists: the ArrayBuffers for V8, and the streams. */
+function readTransfer(options) {
+  if (options === undefined || options === null) return undefined;
+  if (typeof options !== 'object' && typeof options !== 'function') {
+    throw invalidArg('Options cannot be converted to a dictionary');
+  }
+  const list = options.transfer;
+  if (list === undefined) return undefined;
+  if (
+    list === null ||
+    typeof list !== 'object' ||
+    typeof list[webPrimordials.SymbolIterator] !== 'function'
+  ) {
+    throw invalidArg('transfer in Options can not be converted to sequence.');
+  }
+  // An array is read by index (no guest iterator runs); another iterable to its end.
+  const items = ArrayIsArray(list) ? list : webPrimordials.iterateToList(list);
+  const buffers = [];
+  const streams = [];
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (isArrayBuffer(item)) {
+      for (let j = 0; j < buffers.length; j++) {
+        if (buffers[j] === item)
+          throw dataCloneError('Transfer list contains duplicate ArrayBuffer');
+      }
+      ArrayPrototypePush(buffers, item);
+    } else if (isTransferableStream(item)) {
+      for (let j = 0; j < streams.length; j++) {
+        if (streams[j] === item)
+          throw dataCloneError(`Transfer list contains duplicate ${tagOf(item)}`);
+      }
+      ArrayPrototypePush(streams, item);
+    } else {
+      throw dataCloneError('Found invalid value in transferList.');
+    }
+  }
+  return { buffers, streams };
 }
 
 export function structuredClone(value, options = undefined) {
   if (arguments.length === 0) {
     throw makeNodeError(TypeErrorCtor, 'ERR_MISSING_ARGS', 'The value argument must be specified');
   }
-  let transfer;
-  if (options !== undefined && options !== null) {
-    if (typeof options !== 'object' && typeof options !== 'function') {
-      throw makeNodeError(
-        TypeErrorCtor,
-        'ERR_INVALID_ARG_TYPE',
-        'The options argument must be either an object or undefined',
-      );
-    }
-    const list = options.transfer;
-    if (list !== undefined && list !== null) {
-      if (typeof list !== 'object' || typeof list[webPrimordials.SymbolIterator] !== 'function') {
-        throw makeNodeError(
-          TypeErrorCtor,
-          'ERR_INVALID_ARG_TYPE',
-          'Optional transferList argument must be an iterable',
-        );
-      }
-      const items = webPrimordials.iterateToList(list);
-      transfer = [];
-      for (let i = 0; i < items.length; i++) {
-        const item = items[i];
-        if (!isArrayBuffer(item)) {
-          throw makeNodeError(
-            TypeErrorCtor,
-            'ERR_INVALID_TRANSFER_OBJECT',
-            'Found invalid object in transferList',
-          );
-        }
-        for (let j = 0; j < transfer.length; j++) {
-          if (transfer[j] === item)
-            throw dataCloneError('Transfer list contains duplicate ArrayBuffer');
-        }
-        ArrayPrototypePush(transfer, item);
-      }
-    }
+  const transfer = readTransfer(options);
+  if (transfer === undefined || transfer.streams.length === 0) {
+    return nativeClone(value, transfer?.buffers, dataCloneError, hostCloner());
   }
-  return nativeClone(value, transfer, dataCloneError, anyMarked ? cloneHost : undefined);
+  const clones = new MapCtor();
+  for (let i = 0; i < transfer.streams.length; i++) {
+    const stream = transfer.streams[i];
+    MapPrototypeSet(clones, stream, transferStream(stream, structuredClone));
+  }
+  const outer = swapTransferring(clones);
+  try {
+    return nativeClone(value, transfer.buffers, dataCloneError, hostCloner());
+  } finally {
+    swapTransferring(outer);
+  }
 }

@@ -20,6 +20,7 @@ import {
   PromiseReject,
   PromiseResolve,
   RangeErrorCtor,
+  ReflectApply,
   SymbolAsyncIterator,
   SymbolCtor,
   SymbolIterator,
@@ -28,6 +29,7 @@ import {
 } from '../js/00_primordials.js';
 import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
 import { queueMicrotask } from '../js/21_ticks.js';
+import { markTransferable } from './internal__cloneable.js';
 import { AbortError } from './internal__stream_core.js';
 
 // ---- shared helpers (also used by the writable and transform parts) ----
@@ -77,7 +79,8 @@ export function invalidThis(name) {
 export function promiseCall(method, object, ...args) {
   if (method === undefined) return PromiseResolve(undefined);
   try {
-    return PromiseResolve(FunctionPrototypeCall(method, object, ...args));
+    // Not a spread call: that would go through the guest's Array.prototype[Symbol.iterator].
+    return PromiseResolve(ReflectApply(method, object, args));
   } catch (err) {
     return PromiseReject(err);
   }
@@ -151,6 +154,7 @@ export function defineToStringTag(Class, name) {
 export class ReadableStream {
   constructor(underlyingSource = undefined, strategy = undefined) {
     if (underlyingSource === null) throw makeInvalidArgType('source', 'object', underlyingSource);
+    markTransferable(this);
     this[kState] = {
       state: 'readable',
       reader: undefined,
@@ -348,6 +352,7 @@ function setupDefaultController(stream, source, start, pull, cancel, hwm, size) 
 /** A ReadableStream driven by internal algorithms (for TransformStream and tee). */
 export function createReadableStream(start, pull, cancel, hwm = 1, size = () => 1) {
   const stream = ObjectCreate(ReadableStream.prototype);
+  markTransferable(stream);
   stream[kState] = {
     state: 'readable',
     reader: undefined,

@@ -15,6 +15,7 @@ import {
   TypeErrorCtor,
 } from '../js/00_primordials.js';
 import { makeNodeError } from '../js/06_errors.js';
+import { markTransferable } from './internal__cloneable.js';
 import {
   controllerCanCloseOrEnqueue,
   controllerClose,
@@ -111,6 +112,7 @@ export class WritableStream {
 defineToStringTag(WritableStream, 'WritableStream');
 
 function initWritable(stream) {
+  markTransferable(stream);
   stream[kState] = {
     state: 'writable',
     storedError: undefined,
@@ -345,7 +347,7 @@ export function writableStreamAbort(stream, reason) {
   return promise.promise;
 }
 
-function writableStreamClose(stream) {
+export function writableStreamClose(stream) {
   const s = stream[kState];
   const state = s.state;
   if (state === 'closed' || state === 'errored') {
@@ -573,7 +575,7 @@ function writerEnsureClosedPromiseRejected(writer, error) {
   handled(w.closed.promise);
 }
 
-function writerRelease(writer) {
+export function writerRelease(writer) {
   const w = writer[kState];
   const stream = w.stream;
   const error = invalidState('Writer released');
@@ -583,7 +585,7 @@ function writerRelease(writer) {
   w.stream = undefined;
 }
 
-function writerWrite(writer, chunk) {
+export function writerWrite(writer, chunk) {
   const stream = writer[kState].stream;
   const s = stream[kState];
   const controller = s.controller;
@@ -735,6 +737,7 @@ function initializeTransform(
   readableHWM,
   readableSize,
 ) {
+  markTransferable(stream);
   const s = {
     isTransform: true,
     backpressure: undefined,

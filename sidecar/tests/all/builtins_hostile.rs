@@ -379,3 +379,37 @@ w.on('message', (n) => {
         "{out:?}"
     );
 }
+
+#[tokio::test]
+async fn transferred_streams_and_cloned_web_objects_ignore_patched_prototypes() {
+    let sc = sidecar().await;
+    let code = r#"
+const rs = new ReadableStream({ start(c) { c.enqueue('a'); c.enqueue('b'); c.close(); } });
+const ws = new WritableStream({ write(c) { globalThis.last = c; } });
+const e = new DOMException('m', 'AbortError');
+const f = new File(['xy'], 'f.txt');
+const before = hits();
+const out = structuredClone({ rs, ws, e, f }, { transfer: [rs, ws] });
+const reader = out.rs.getReader();
+const writer = out.ws.getWriter();
+let read = '';
+const step = (r) => {
+  if (r.done) {
+    const used = hits() - before;
+    console.log(read, out.e.name, out.f.name, out.f.size, rs.locked, used);
+    return;
+  }
+  read += r.value;
+  reader.read().then(step);
+};
+writer.write('w');
+reader.read().then(step);
+"#;
+    let out = hostile(&sc, code).await;
+    // The guest's own `.then` calls are counted (three reads): nothing else is.
+    assert_eq!(
+        (out.status.code, stdout(&out).as_str()),
+        (0, "ab AbortError f.txt 2 false 3\n"),
+        "{out:?}"
+    );
+}

@@ -185,7 +185,7 @@ async fn structured_clone_of_deep_or_hostile_values_throws_instead_of_crashing()
     let out = run(&sc, node(code)).await;
     assert_eq!(
         stdout(&out),
-        "RangeError\nDataCloneError\nTypeError\nDataCloneError\nTypeError\n",
+        "RangeError\nDataCloneError\nTypeError\nDataCloneError\nDataCloneError\n",
         "{}",
         stderr(&out)
     );

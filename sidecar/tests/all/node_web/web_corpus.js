@@ -245,7 +245,7 @@ t('clone transfer not in value', () => { const ab = new ArrayBuffer(4); sc(1, { 
 t('clone sab', () => { const s = new SharedArrayBuffer(4); const c = sc(s); new Uint8Array(c)[0] = 9; return new Uint8Array(s)[0]; });
 t('clone blob', () => sc(new Blob(['x'])));
 t('clone url', () => sc(new URL('http://a')));
-t('clone dom exception', () => sc(new DOMException('m', 'AbortError')));
+t('clone dom exception', () => { const c = sc(new DOMException('m', 'AbortError')); return [c instanceof DOMException, c.name, c.message, c.code]; });
 t('clone sparse big', () => { const a = []; a[1000] = 1; const c = sc(a); return [c.length, 0 in c, c[1000]]; });
 t('globals', () => ['Buffer', 'URL', 'URLSearchParams', 'structuredClone', 'AbortController', 'AbortSignal', 'Event', 'EventTarget', 'CustomEvent', 'atob', 'btoa', 'Blob', 'File', 'DOMException'].map((n) => [n, typeof globalThis[n], Object.getOwnPropertyDescriptor(globalThis, n).enumerable]));
 t('builtin ids', () => [require('buffer') === require('node:buffer'), require('url').URL === URL, require('buffer').Buffer === Buffer, require('buffer').Blob === Blob, require('buffer').atob === atob, require('url').URLSearchParams === URLSearchParams]);
