@@ -230,6 +230,7 @@ export const ReflectGetPrototypeOf = Reflect.getPrototypeOf;
 export const ReflectHas = Reflect.has;
 export const ReflectGet = Reflect.get;
 export const ReflectDefineProperty = Reflect.defineProperty;
+export const ReflectSet = Reflect.set;
 export const ProxyCtor = Proxy;
 export const FunctionPrototypeBind = uncurryThis(Function.prototype.bind);
 export const FunctionPrototypeCall = uncurryThis(FunctionPrototypeCallOwn);

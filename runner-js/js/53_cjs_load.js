@@ -10,9 +10,14 @@ import {
   ArrayPrototypeSlice,
   ArrayPrototypeSplice,
   bridgeCompileFunction,
+  bridgeCompileScript,
   bridgeUtf8Decode,
   ErrorCtor,
+  ObjectDefineProperty,
+  ProxyCtor,
   ReflectApply,
+  ReflectDefineProperty,
+  ReflectSet,
   StringPrototypeEndsWith,
   StringPrototypeIndexOf,
   StringPrototypeSlice,
@@ -34,7 +39,14 @@ import {
   pathJoinList,
   pathResolve,
 } from './40_path.js';
-import { fsFail, fsIsErr, fsPathArg, fsReadFileRaw, fsTakeProbed } from './41_fs_core.js';
+import {
+  fsFail,
+  fsFiletype,
+  fsIsErr,
+  fsPathArg,
+  fsReadFileRaw,
+  fsTakeProbed,
+} from './41_fs_core.js';
 import { loadLazyBuiltin } from './49_lazy.js';
 import {
   CjsJSONParse,
@@ -134,8 +146,6 @@ cjsSetModuleBuiltinFactory(cjsCreateModuleBuiltin);
 
 // The rest of `module` real code calls: _load/_resolveFilename (through our loader; patching
 // them does not steer `require`), wrap/wrapper, and the ESM/source-map helpers as no-ops.
-const cjsWrapper = ['(function (exports, require, module, __filename, __dirname) { ', '\n});'];
-
 function cjsAddModuleExtras(Module) {
   Module._load = function _load(request, parent, isMain) {
     cjsValidateId(request);
@@ -145,14 +155,80 @@ function cjsAddModuleExtras(Module) {
     if (typeof request !== 'string') throw makeInvalidArgType('request', 'string', request);
     return cjsResolveWith(request, parent, options);
   };
-  nodeSet(Module, 'wrapper', cjsWrapper);
-  Module.wrap = function wrap(script) {
-    return `${cjsWrapper[0]}${script}${cjsWrapper[1]}`;
+  cjsAddWrap(Module);
+  // 1 for a directory, 0 for another file, a negative errno when there is none (Node's).
+  Module._stat = function _stat(filename) {
+    const type = fsFiletype(pathResolve(`${filename}`));
+    if (type < 0) return type;
+    return type === 3 ? 1 : 0;
   };
   Module.syncBuiltinESMExports = function syncBuiltinESMExports() {};
   Module.findSourceMap = function findSourceMap(path) {
     return undefined;
   };
+}
+
+// Module.wrap and Module.wrapper as Node's: once either is replaced (or the wrapper array is
+// written), every module compiles after that as the script `Module.wrap(source)` gives.
+let cjsWrapPatched = false;
+let cjsModuleBuiltin;
+
+function cjsAddWrap(Module) {
+  cjsModuleBuiltin = Module;
+  let wrap = function wrap(script) {
+    return `${Module.wrapper[0]}${script}${Module.wrapper[1]}`;
+  };
+  const patched = () => {
+    cjsWrapPatched = true;
+  };
+  let wrapper = new ProxyCtor(
+    ['(function (exports, require, module, __filename, __dirname) { ', '\n});'],
+    {
+      __proto__: null,
+      set(target, property, value, receiver) {
+        patched();
+        return ReflectSet(target, property, value, receiver);
+      },
+      defineProperty(target, property, descriptor) {
+        patched();
+        return ReflectDefineProperty(target, property, descriptor);
+      },
+    },
+  );
+  const accessor = (get, set) => ({
+    __proto__: null,
+    get,
+    set,
+    configurable: true,
+    enumerable: true,
+  });
+  ObjectDefineProperty(
+    Module,
+    'wrap',
+    accessor(
+      () => wrap,
+      (value) => {
+        patched();
+        wrap = value;
+      },
+    ),
+  );
+  ObjectDefineProperty(
+    Module,
+    'wrapper',
+    accessor(
+      () => wrapper,
+      (value) => {
+        patched();
+        wrapper = value;
+      },
+    ),
+  );
+}
+
+function cjsCompile(source, filename) {
+  if (!cjsWrapPatched) return bridgeCompileFunction(source, filename, CJS_PARAMS);
+  return bridgeCompileScript(`${cjsModuleBuiltin.wrap(source)}`, filename)();
 }
 
 // ---- loading ----
@@ -360,7 +436,7 @@ export function cjsExecute(module, source, filename, require = undefined, isMain
   if (StringPrototypeStartsWith(source, '#!')) source = `//${StringPrototypeSlice(source, 2)}`;
   let fn;
   try {
-    fn = bridgeCompileFunction(source, filename, CJS_PARAMS);
+    fn = cjsCompile(source, filename);
   } catch (err) {
     // Node 22: a file no package.json types that has ESM syntax is loaded as ESM.
     const kind = cjsEsmSyntaxKind(err);

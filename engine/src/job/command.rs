@@ -307,10 +307,16 @@ fn read_main(
 }
 
 fn cannot_load(path: &str, reason: &str) -> Command {
-    Command::Fails {
-        stderr: format!(
-            "node:internal/modules/cjs/loader\n\nError: Cannot find module '{path}' ({reason})\n"
+    // A missing main is Node's MODULE_NOT_FOUND error, as Node prints it; any other failure
+    // names its reason.
+    let error = match reason {
+        "NOENT" | "NOTDIR" | "ISDIR" => format!(
+            "Error: Cannot find module '{path}' {{\n  code: 'MODULE_NOT_FOUND',\n  requireStack: []\n}}"
         ),
+        _ => format!("Error: Cannot find module '{path}' ({reason})"),
+    };
+    Command::Fails {
+        stderr: format!("node:internal/modules/cjs/loader\n  throw err;\n  ^\n\n{error}\n"),
         code: 1,
     }
 }

@@ -283,6 +283,20 @@ async fn node_file_is_read_through_the_mounts_from_the_exec_cwd() {
 }
 
 #[tokio::test]
+async fn a_missing_main_module_is_nodes_module_not_found_error() {
+    let sc = sidecar().await;
+    let out = run(&sc, ExecSpec::new(["node", "/nowhere/main"])).await;
+    assert_eq!(
+        (out.status.code, stderr(&out).as_str()),
+        (
+            1,
+            "node:internal/modules/cjs/loader\n  throw err;\n  ^\n\nError: Cannot find module \
+             '/nowhere/main' {\n  code: 'MODULE_NOT_FOUND',\n  requireStack: []\n}\n"
+        )
+    );
+}
+
+#[tokio::test]
 async fn sidecar_death_resolves_pending_execs_with_a_typed_error() {
     let sc = sidecar().await;
     let exec = sc.exec(node("setTimeout(() => {}, 600000)")).await.unwrap();
