@@ -30,6 +30,7 @@ import {
   StringPrototypeIncludes,
   StringPrototypeRepeat,
   StringPrototypeSlice,
+  StringPrototypeToLowerCase,
   StringPrototypeValueOf,
   SymbolFor,
   SymbolPrototypeToString,
@@ -346,7 +347,8 @@ export function getBoxedBase(value, ctx, keys, constructor, tag) {
     base += constructor === null ? ' (null prototype)' : ` (${constructor})`;
   base += `: ${formatPrimitive(stylizeNoColor, prim, { __proto__: null, compact: 3, maxStringLength: Infinity, breakLength: Infinity, indentationLvl: 0 })}]`;
   if (tag !== '' && tag !== constructor) base += ` [${tag}]`;
-  return base;
+  if (keys.length !== 0 || ctx.stylize === stylizeNoColor) return base;
+  return ctx.stylize(base, StringPrototypeToLowerCase(type));
 }
 
 export function remainingText(remaining) {
@@ -366,7 +368,9 @@ export function formatTypedArray(ctx, value, recurseTimes, length) {
     const v = value[i];
     ArrayPrototypePush(
       output,
-      typeof v === 'bigint' ? formatBigInt(stylizeNoColor, v) : formatNumber(stylizeNoColor, v),
+      typeof v === 'bigint'
+        ? formatBigInt(ctx.stylize, v, ctx.numericSeparator)
+        : formatNumber(ctx.stylize, v, ctx.numericSeparator),
     );
   }
   if (remaining > 0) ArrayPrototypePush(output, remainingText(remaining));
@@ -387,7 +391,7 @@ export function formatArrayBuffer(ctx, value) {
   try {
     buffer = new Uint8ArrayCtor(value);
   } catch {
-    return ['(detached)'];
+    return [ctx.stylize('(detached)', 'special')];
   }
   const len = TypedArrayPrototypeGetLength(buffer);
   const max = MathMin(ctx.maxArrayLength, len);
@@ -395,9 +399,9 @@ export function formatArrayBuffer(ctx, value) {
   for (let i = 0; i < max; i++) str += i === 0 ? hexByte(buffer[i]) : ` ${hexByte(buffer[i])}`;
   const remaining = len - max;
   if (remaining > 0) str += ` ... ${remaining} more byte${remaining > 1 ? 's' : ''}`;
-  return [`[Uint8Contents]: <${str}>`];
+  return [`${ctx.stylize('[Uint8Contents]', 'special')}: <${str}>`];
 }
 
-export function formatWeakCollection() {
-  return ['<items unknown>'];
+export function formatWeakCollection(ctx) {
+  return [ctx.stylize('<items unknown>', 'special')];
 }

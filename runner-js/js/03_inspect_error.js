@@ -11,6 +11,7 @@ import {
   ArrayPrototypeSplice,
   ErrorPrototypeToString,
   MathMin,
+  RegExpPrototypeExec,
   StringCtor,
   StringPrototypeEndsWith,
   StringPrototypeIncludes,
@@ -63,6 +64,35 @@ function removeCauseFrames(err, frames) {
     );
   }
   return frames;
+}
+
+// A frame of the runtime itself (`node:...`, `agentos:...`): Node greys its core frames.
+const CORE_FRAME = /^ {4}at (?:[^/\\(]+ \(|)(?:node|agentos):.+:\d+:\d+\)?$/;
+const NODE_MODULE = /[/\\]node_modules[/\\](.+?)(?=[/\\])/g;
+
+// With colors, as Node's: core frames grey, the package names in node_modules paths underlined.
+function colorFrames(ctx, frames) {
+  const out = [];
+  for (let i = 0; i < frames.length; i++) {
+    const line = frames[i];
+    if (RegExpPrototypeExec(CORE_FRAME, line) !== null) {
+      ArrayPrototypePush(out, ctx.stylize(line, 'undefined'));
+      continue;
+    }
+    let colored = '';
+    let last = 0;
+    NODE_MODULE.lastIndex = 0;
+    for (;;) {
+      const match = RegExpPrototypeExec(NODE_MODULE, line);
+      if (match === null) break;
+      // '/node_modules/'.length === 14
+      colored += StringPrototypeSlice(line, last, match.index + 14);
+      colored += ctx.stylize(match[1], 'module');
+      last = match.index + match[0].length;
+    }
+    ArrayPrototypePush(out, last === 0 ? line : `${colored}${StringPrototypeSlice(line, last)}`);
+  }
+  return out;
 }
 
 export function formatError(err, constructor, tag, ctx, keys) {
@@ -121,7 +151,8 @@ export function formatError(err, constructor, tag, ctx, keys) {
   if (stackStart === -1) {
     stack = `[${stack}]`;
   } else {
-    const frames = removeCauseFrames(err, splitLines(StringPrototypeSlice(stack, stackStart + 1)));
+    let frames = removeCauseFrames(err, splitLines(StringPrototypeSlice(stack, stackStart + 1)));
+    if (ctx.colors) frames = colorFrames(ctx, frames);
     stack = `${StringPrototypeSlice(stack, 0, stackStart)}\n${ArrayPrototypeJoin(frames, '\n')}`;
   }
   if (ctx.indentationLvl !== 0) {

@@ -10,6 +10,8 @@ import {
   MathMin,
   MathRound,
   MathSqrt,
+  RegExpCtor,
+  RegExpPrototypeSymbolReplace,
   StringPrototypeCharCodeAt,
   StringPrototypeCodePointAt,
   StringPrototypeIncludes,
@@ -22,7 +24,26 @@ import {
 import { listPush, newList } from './01_helpers.js';
 import { kArrayExtrasType } from './02_inspect_base.js';
 
-export function getStringWidth(str) {
+// Node's ansi pattern (chalk's ansi-regex, MIT, Sindre Sorhus): CSI and OSC sequences
+// (hyperlinks `ESC ] 8 ;; url BEL` included).
+const ANSI = new RegExpCtor(
+  '[\\u001B\\u009B][[\\]()#;?]*' +
+    '(?:(?:(?:(?:;[-a-zA-Z\\d\\/\\#&.:=?%@~_]+)*' +
+    '|[a-zA-Z\\d]+(?:;[-a-zA-Z\\d\\/\\#&.:=?%@~_]*)*)?' +
+    '(?:\\u0007|\\u001B\\u005C|\\u009C))' +
+    '|(?:(?:\\d{1,4}(?:;\\d{0,4})*)?' +
+    '[\\dA-PR-TZcf-nq-uy=><~]))',
+  'g',
+);
+
+/** `str` without its terminal control sequences (util.stripVTControlCharacters). */
+export function stripAnsi(str) {
+  return RegExpPrototypeSymbolReplace(ANSI, str, '');
+}
+
+/** The columns `str` takes in a terminal; its control sequences take none unless told. */
+export function getStringWidth(str, removeControlChars = true) {
+  if (removeControlChars) str = stripAnsi(str);
   let width = 0;
   for (let i = 0; i < str.length; i++) {
     const code = StringPrototypeCharCodeAt(str, i);
@@ -86,7 +107,7 @@ function groupArrayElements(ctx, output, value) {
   const separatorSpace = 2;
   const dataLen = newList();
   for (; i < outputLength; i++) {
-    const len = getStringWidth(output[i]);
+    const len = getStringWidth(output[i], ctx.colors);
     listPush(dataLen, len);
     totalLength += len + separatorSpace;
     if (maxLength < len) maxLength = len;
@@ -152,7 +173,7 @@ function isBelowBreakLength(ctx, output, start, base) {
   let totalLength = output.length + start;
   if (totalLength + output.length > ctx.breakLength) return false;
   for (let i = 0; i < output.length; i++) {
-    totalLength += output[i].length;
+    totalLength += ctx.colors ? stripAnsi(output[i]).length : output[i].length;
     if (totalLength > ctx.breakLength) return false;
   }
   return base === '' || !StringPrototypeIncludes(base, '\n');

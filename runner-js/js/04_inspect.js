@@ -4,7 +4,6 @@
 // and errors, which recurse through it.
 
 import {
-  ArrayBufferPrototypeGetByteLength,
   ArrayIsArray,
   ArrayPrototypeIncludes,
   ArrayPrototypeJoin,
@@ -53,6 +52,8 @@ import {
   TypedArrayPrototypeGetSymbolToStringTag,
 } from './00_primordials.js';
 import {
+  anyArrayBufferByteLength,
+  isAnyArrayBuffer,
   isArrayBuffer,
   isDataView,
   isDate,
@@ -92,6 +93,13 @@ import {
   strEscape,
   stylizeNoColor,
 } from './02_inspect_base.js';
+import { formatAccessor } from './03_inspect_accessor.js';
+import {
+  inspectColors,
+  inspectStyles,
+  setColorTables,
+  stylizeWithColor,
+} from './03_inspect_colors.js';
 import { formatError } from './03_inspect_error.js';
 import { reduceToSingleString } from './03_inspect_layout.js';
 
@@ -118,10 +126,14 @@ export function inspect(value, opts) {
       else if (ctx.userOptions === undefined) ctx.userOptions = opts;
     }
   }
+  if (ctx.colors) ctx.stylize = stylizeWithColor;
   if (ctx.maxArrayLength === null) ctx.maxArrayLength = Infinity;
   if (ctx.maxStringLength === null) ctx.maxStringLength = Infinity;
   return formatValue(ctx, value, 0);
 }
+inspect.colors = inspectColors;
+inspect.styles = inspectStyles;
+setColorTables(inspect);
 ObjectDefineProperty(inspect, 'custom', {
   __proto__: null,
   value: customInspectSymbol,
@@ -147,7 +159,7 @@ function formatValue(ctx, value, recurseTimes, typedArray) {
   if (typeof value !== 'object' && typeof value !== 'function') {
     return formatPrimitive(ctx.stylize, value, ctx);
   }
-  if (value === null) return 'null';
+  if (value === null) return ctx.stylize('null', 'null');
   const context = value;
   // As Node: a proxy is never asked anything (no trap runs); it prints as its target, or as
   // `Proxy [ target, handler ]` with showProxy.
@@ -203,7 +215,7 @@ function formatValue(ctx, value, recurseTimes, typedArray) {
         MapPrototypeSet(ctx.circular, value, index);
       }
     }
-    return `[Circular *${index}]`;
+    return ctx.stylize(`[Circular *${index}]`, 'special');
   }
   return formatRaw(ctx, value, recurseTimes, typedArray);
 }
@@ -274,7 +286,7 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
     braces = ['{', '}'];
     if (typeof value === 'function') {
       base = getFunctionBase(ctx, value, constructor, tag);
-      if (keys.length === 0) return base;
+      if (keys.length === 0) return ctx.stylize(base, 'special');
     } else if (constructor === 'Object' && !isError(value)) {
       if (ObjectPrototypeToString(value) === '[object Arguments]') braces[0] = '[Arguments] {';
       else if (tag !== '') braces[0] = `${getPrefix(constructor, tag, 'Object')}{`;
@@ -283,23 +295,26 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
       base = RegExpPrototypeToString(value);
       const prefix = getPrefix(constructor, tag, 'RegExp');
       if (prefix !== 'RegExp ') base = `${prefix}${base}`;
-      if (keys.length === 0 || (recurseTimes > ctx.depth && ctx.depth !== null)) return base;
+      if (keys.length === 0 || (recurseTimes > ctx.depth && ctx.depth !== null)) {
+        return ctx.stylize(base, 'regexp');
+      }
     } else if (isDate(value)) {
       base = NumberIsNaN(DatePrototypeGetTime(value))
         ? DatePrototypeToString(value)
         : DatePrototypeToISOString(value);
       const prefix = getPrefix(constructor, tag, 'Date');
       if (prefix !== 'Date ') base = `${prefix}${base}`;
-      if (keys.length === 0) return base;
+      if (keys.length === 0) return ctx.stylize(base, 'date');
     } else if (isError(value)) {
       base = formatError(value, constructor, tag, ctx, keys);
       if (keys.length === 0) return base;
-    } else if (isArrayBuffer(value)) {
-      const prefix = getPrefix(constructor, tag, 'ArrayBuffer');
+    } else if (isAnyArrayBuffer(value)) {
+      const type = isArrayBuffer(value) ? 'ArrayBuffer' : 'SharedArrayBuffer';
+      const prefix = getPrefix(constructor, tag, type);
       if (typedArray === undefined) {
         formatter = formatArrayBuffer;
       } else if (keys.length === 0) {
-        return `${prefix}{ byteLength: ${formatNumber(stylizeNoColor, ArrayBufferPrototypeGetByteLength(value))} }`;
+        return `${prefix}{ byteLength: ${formatNumber(ctx.stylize, anyArrayBufferByteLength(value))} }`;
       }
       braces[0] = `${prefix}{`;
       const k2 = ['byteLength'];
@@ -337,7 +352,7 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
     );
     if (constructor === null && ArrayIsArray(value)) name = '[Array: null prototype]';
     if (constructor !== null) name = `[${name}]`;
-    return name;
+    return ctx.stylize(name, 'special');
   }
   recurseTimes += 1;
   ArrayPrototypePush(ctx.seen, value);
@@ -356,7 +371,7 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
   if (ctx.circular !== undefined) {
     const index = MapPrototypeGet(ctx.circular, value);
     if (index !== undefined) {
-      const reference = `<ref *${index}>`;
+      const reference = ctx.stylize(`<ref *${index}>`, 'special');
       if (ctx.compact !== true) base = base === '' ? reference : `${reference} ${base}`;
       else braces[0] = `${reference} ${braces[0]}`;
     }
@@ -446,7 +461,8 @@ function formatSpecialArray(ctx, value, recurseTimes, maxLength, output, i) {
     if (`${index}` !== key) {
       if (!isIndexKey(key)) break;
       const emptyItems = tmp - index;
-      ArrayPrototypePush(output, `<${emptyItems} empty item${emptyItems > 1 ? 's' : ''}>`);
+      const message = `<${emptyItems} empty item${emptyItems > 1 ? 's' : ''}>`;
+      ArrayPrototypePush(output, ctx.stylize(message, 'undefined'));
       index = tmp;
       if (output.length === maxLength) break;
     }
@@ -456,7 +472,8 @@ function formatSpecialArray(ctx, value, recurseTimes, maxLength, output, i) {
   const remaining = value.length - index;
   if (output.length !== maxLength) {
     if (remaining > 0) {
-      ArrayPrototypePush(output, `<${remaining} empty item${remaining > 1 ? 's' : ''}>`);
+      const message = `<${remaining} empty item${remaining > 1 ? 's' : ''}>`;
+      ArrayPrototypePush(output, ctx.stylize(message, 'undefined'));
     }
   } else if (remaining > 0) {
     ArrayPrototypePush(output, remainingText(remaining));
@@ -501,13 +518,13 @@ function formatMap(ctx, value, recurseTimes) {
 }
 
 function formatPromise(ctx, value, recurseTimes) {
-  if (bridgePromiseState === undefined) return ['<unknown>'];
+  if (bridgePromiseState === undefined) return [ctx.stylize('<unknown>', 'special')];
   const details = bridgePromiseState(value);
-  if (details[0] === 0) return ['<pending>'];
+  if (details[0] === 0) return [ctx.stylize('<pending>', 'special')];
   ctx.indentationLvl += 2;
   const str = formatValue(ctx, details[1], recurseTimes);
   ctx.indentationLvl -= 2;
-  return [details[0] === 2 ? `<rejected> ${str}` : str];
+  return [details[0] === 2 ? `${ctx.stylize('<rejected>', 'special')} ${str}` : str];
 }
 
 function formatProperty(ctx, value, recurseTimes, key, type) {
@@ -523,53 +540,23 @@ function formatProperty(ctx, value, recurseTimes, key, type) {
     str = formatValue(ctx, desc.value, recurseTimes);
     ctx.indentationLvl -= 2;
   } else if (desc.get !== undefined) {
-    str = formatAccessor(ctx, value, recurseTimes, desc);
+    str = formatAccessor(ctx, value, recurseTimes, desc, formatValue);
   } else if (desc.set !== undefined) {
-    str = '[Setter]';
+    str = ctx.stylize('[Setter]', 'special');
   } else {
-    str = 'undefined';
+    str = ctx.stylize('undefined', 'undefined');
   }
   if (type === kArrayType) return str;
   if (typeof key === 'symbol') {
-    name = `[${strEscape(SymbolPrototypeToString(key), false)}]`;
+    name = `[${ctx.stylize(strEscape(SymbolPrototypeToString(key), false), 'symbol')}]`;
   } else if (key === '__proto__') {
     name = "['__proto__']";
   } else if (desc.enumerable === false) {
     name = `[${strEscape(key, false)}]`;
   } else if (isIdentifier(key)) {
-    name = key;
+    name = ctx.stylize(key, 'name');
   } else {
-    name = strEscape(key);
+    name = ctx.stylize(strEscape(key), 'string');
   }
   return `${name}: ${str}`;
-}
-
-// `[Getter]`, or with the `getters` option the getter's value: `[Getter: 1]`, `[Getter] { ... }`.
-function formatAccessor(ctx, value, recurseTimes, desc) {
-  const label = desc.set !== undefined ? 'Getter/Setter' : 'Getter';
-  const getters = ctx.getters;
-  const wanted =
-    getters === true ||
-    (getters === 'get' && desc.set === undefined) ||
-    (getters === 'set' && desc.set !== undefined);
-  if (!wanted) return `[${label}]`;
-  try {
-    const result = ReflectApply(desc.get, value, []);
-    ctx.indentationLvl += 2;
-    let str;
-    if (result === null) str = `[${label}: null]`;
-    else if (typeof result === 'object')
-      str = `[${label}] ${formatValue(ctx, result, recurseTimes)}`;
-    else str = `[${label}: ${formatPrimitive(stylizeNoColor, result, ctx)}]`;
-    ctx.indentationLvl -= 2;
-    return str;
-  } catch (err) {
-    let message;
-    try {
-      message = `${err.message}`;
-    } catch {
-      message = 'unknown';
-    }
-    return `[${label}: <Inspection threw (${message})>]`;
-  }
 }

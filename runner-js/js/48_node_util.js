@@ -18,8 +18,6 @@ import {
   ObjectValues,
   PromiseCtor,
   ReflectApply,
-  RegExpCtor,
-  RegExpPrototypeSymbolReplace,
   SetCtor,
   SetPrototypeAdd,
   SetPrototypeHas,
@@ -28,6 +26,7 @@ import {
 } from './00_primordials.js';
 import { isDate, isError, isRegExp, listPush } from './01_helpers.js';
 import { inspectDefaults } from './02_inspect_base.js';
+import { stripAnsi } from './03_inspect_layout.js';
 import { inspect } from './04_inspect.js';
 import { formatWithOptions } from './05_format.js';
 import {
@@ -180,21 +179,9 @@ function systemErrorName(err) {
 
 const StringPrototypeToWellFormed = uncurryThis(String.prototype.toWellFormed);
 
-// Node's ansi pattern (chalk's ansi-regex, MIT, Sindre Sorhus): CSI and OSC sequences
-// (hyperlinks `ESC ] 8 ;; url BEL` included).
-const UTIL_ANSI = new RegExpCtor(
-  '[\\u001B\\u009B][[\\]()#;?]*' +
-    '(?:(?:(?:(?:;[-a-zA-Z\\d\\/\\#&.:=?%@~_]+)*' +
-    '|[a-zA-Z\\d]+(?:;[-a-zA-Z\\d\\/\\#&.:=?%@~_]*)*)?' +
-    '(?:\\u0007|\\u001B\\u005C|\\u009C))' +
-    '|(?:(?:\\d{1,4}(?:;\\d{0,4})*)?' +
-    '[\\dA-PR-TZcf-nq-uy=><~]))',
-  'g',
-);
-
 function utilStripVTControlCharacters(str) {
   if (typeof str !== 'string') throw makeInvalidArgType('str', 'string', str);
-  return RegExpPrototypeSymbolReplace(UTIL_ANSI, str, '');
+  return stripAnsi(str);
 }
 
 // util.getCallSites([frameCount][, options]): the caller's frames, innermost first.

@@ -19,54 +19,6 @@ import { processObject } from '../js/20_exit.js';
 import { loadLazyBuiltin } from '../js/49_lazy.js';
 import { osConstants } from './internal__os_constants.js';
 
-const COLORS = {
-  __proto__: null,
-  reset: [0, 0],
-  bold: [1, 22],
-  dim: [2, 22],
-  italic: [3, 23],
-  underline: [4, 24],
-  blink: [5, 25],
-  inverse: [7, 27],
-  hidden: [8, 28],
-  strikethrough: [9, 29],
-  doubleunderline: [21, 24],
-  black: [30, 39],
-  red: [31, 39],
-  green: [32, 39],
-  yellow: [33, 39],
-  blue: [34, 39],
-  magenta: [35, 39],
-  cyan: [36, 39],
-  white: [37, 39],
-  bgBlack: [40, 49],
-  bgRed: [41, 49],
-  bgGreen: [42, 49],
-  bgYellow: [43, 49],
-  bgBlue: [44, 49],
-  bgMagenta: [45, 49],
-  bgCyan: [46, 49],
-  bgWhite: [47, 49],
-  framed: [51, 54],
-  overlined: [53, 55],
-  gray: [90, 39],
-  redBright: [91, 39],
-  greenBright: [92, 39],
-  yellowBright: [93, 39],
-  blueBright: [94, 39],
-  magentaBright: [95, 39],
-  cyanBright: [96, 39],
-  whiteBright: [97, 39],
-  bgGray: [100, 49],
-  bgRedBright: [101, 49],
-  bgGreenBright: [102, 49],
-  bgYellowBright: [103, 49],
-  bgBlueBright: [104, 49],
-  bgMagentaBright: [105, 49],
-  bgCyanBright: [106, 49],
-  bgWhiteBright: [107, 49],
-};
-
 /**
  * util.styleText as Node 20.20 has it: the stream (process.stdout unless given) must be a stream
  * unless `validateStream` is false; a single format is then left out when that stream is not a
@@ -87,10 +39,10 @@ export function styleText(format, text, options) {
   const pairs = [];
   for (let i = 0; i < list.length; i++) {
     if (list[i] === 'none') continue;
-    const pair = COLORS[list[i]];
+    const pair = inspect.colors[list[i]];
     if (pair === undefined) {
       // Node's validateOneOf.
-      const names = ArrayPrototypeJoin(ObjectKeys(COLORS), "', '");
+      const names = ArrayPrototypeJoin(ObjectKeys(inspect.colors), "', '");
       throw makeNodeError(
         TypeErrorCtor,
         'ERR_INVALID_ARG_VALUE',
