@@ -230,8 +230,9 @@ function isInstanceof(object, ctor) {
   }
 }
 
-// Constructor name from the prototype chain, or null for a null-prototype chain.
-export function getConstructorName(obj, ctx, recurseTimes) {
+// Constructor name from the prototype chain, or null for a null-prototype chain. `holder`, when
+// given, learns where the constructor was found (`at`) and the first prototype (`firstProto`).
+export function getConstructorName(obj, ctx, recurseTimes, holder) {
   let firstProto;
   const tmp = obj;
   while (obj) {
@@ -242,6 +243,10 @@ export function getConstructorName(obj, ctx, recurseTimes) {
       descriptor.value.name !== '' &&
       isInstanceof(tmp, descriptor.value)
     ) {
+      if (holder !== undefined) {
+        holder.at = obj;
+        holder.firstProto = firstProto;
+      }
       return StringCtor(descriptor.value.name);
     }
     obj = ObjectGetPrototypeOf(obj);

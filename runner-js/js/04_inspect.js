@@ -102,11 +102,12 @@ import {
 } from './03_inspect_colors.js';
 import { formatError } from './03_inspect_error.js';
 import { reduceToSingleString } from './03_inspect_layout.js';
+import { prototypeProperties } from './03_inspect_proto.js';
 
 export function inspect(value, opts) {
   const ctx = {
     __proto__: null,
-    budget: 0,
+    budget: { __proto__: null },
     indentationLvl: 0,
     seen: newList(),
     circular: undefined,
@@ -235,7 +236,16 @@ function nullProtoName(constructor, value) {
 
 function formatRaw(ctx, value, recurseTimes, typedArray) {
   let keys;
-  const constructor = getConstructorName(value, ctx, recurseTimes);
+  // With showHidden, the getters and data a user class's prototypes add are shown too (Node's).
+  const holder =
+    ctx.showHidden && (recurseTimes <= ctx.depth || ctx.depth === null)
+      ? { __proto__: null, at: undefined, firstProto: undefined }
+      : undefined;
+  const constructor = getConstructorName(value, ctx, recurseTimes, holder);
+  const protoProps =
+    holder === undefined
+      ? undefined
+      : prototypeProperties(ctx, value, holder, constructor, recurseTimes, formatProperty);
   let tag = getTag(value, ctx);
   // StdinChunk prints like a Node Buffer.
   if (constructor === 'StdinChunk' || constructor === 'Buffer') tag = '';
@@ -252,7 +262,7 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
         : '';
     keys = getNonIndexKeys(value, ctx.showHidden);
     braces = [`${prefix}[`, ']'];
-    if (value.length === 0 && keys.length === 0) return `${braces[0]}]`;
+    if (value.length === 0 && keys.length === 0 && protoProps === undefined) return `${braces[0]}]`;
     extrasType = kArrayExtrasType;
     formatter = formatArray;
   } else if (isSet(value)) {
@@ -260,14 +270,14 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
     const prefix = getPrefix(constructor, tag, 'Set', `(${size})`);
     keys = getKeys(value, ctx.showHidden);
     formatter = formatSet;
-    if (size === 0 && keys.length === 0) return `${prefix}{}`;
+    if (size === 0 && keys.length === 0 && protoProps === undefined) return `${prefix}{}`;
     braces = [`${prefix}{`, '}'];
   } else if (isMap(value)) {
     const size = MapPrototypeGetSize(value);
     const prefix = getPrefix(constructor, tag, 'Map', `(${size})`);
     keys = getKeys(value, ctx.showHidden);
     formatter = formatMap;
-    if (size === 0 && keys.length === 0) return `${prefix}{}`;
+    if (size === 0 && keys.length === 0 && protoProps === undefined) return `${prefix}{}`;
     braces = [`${prefix}{`, '}'];
   } else if (isTypedArray(value)) {
     const size = TypedArrayPrototypeGetLength(value);
@@ -277,7 +287,8 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
     const fallback = constructor === null ? TypedArrayPrototypeGetSymbolToStringTag(value) : '';
     const prefix = getPrefix(constructor, tag, fallback, `(${size})`);
     braces = [`${prefix}[`, ']'];
-    if (size === 0 && keys.length === 0 && !ctx.showHidden) return `${braces[0]}]`;
+    if (size === 0 && keys.length === 0 && protoProps === undefined && !ctx.showHidden)
+      return `${braces[0]}]`;
     formatter = formatTypedArray;
     formatterArg = size;
     extrasType = kArrayExtrasType;
@@ -286,16 +297,19 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
     braces = ['{', '}'];
     if (typeof value === 'function') {
       base = getFunctionBase(ctx, value, constructor, tag);
-      if (keys.length === 0) return ctx.stylize(base, 'special');
+      if (keys.length === 0 && protoProps === undefined) return ctx.stylize(base, 'special');
     } else if (constructor === 'Object' && !isError(value)) {
       if (ObjectPrototypeToString(value) === '[object Arguments]') braces[0] = '[Arguments] {';
       else if (tag !== '') braces[0] = `${getPrefix(constructor, tag, 'Object')}{`;
-      if (keys.length === 0) return `${braces[0]}}`;
+      if (keys.length === 0 && protoProps === undefined) return `${braces[0]}}`;
     } else if (isRegExp(value)) {
       base = RegExpPrototypeToString(value);
       const prefix = getPrefix(constructor, tag, 'RegExp');
       if (prefix !== 'RegExp ') base = `${prefix}${base}`;
-      if (keys.length === 0 || (recurseTimes > ctx.depth && ctx.depth !== null)) {
+      if (
+        (keys.length === 0 && protoProps === undefined) ||
+        (recurseTimes > ctx.depth && ctx.depth !== null)
+      ) {
         return ctx.stylize(base, 'regexp');
       }
     } else if (isDate(value)) {
@@ -304,16 +318,16 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
         : DatePrototypeToISOString(value);
       const prefix = getPrefix(constructor, tag, 'Date');
       if (prefix !== 'Date ') base = `${prefix}${base}`;
-      if (keys.length === 0) return ctx.stylize(base, 'date');
+      if (keys.length === 0 && protoProps === undefined) return ctx.stylize(base, 'date');
     } else if (isError(value)) {
       base = formatError(value, constructor, tag, ctx, keys);
-      if (keys.length === 0) return base;
+      if (keys.length === 0 && protoProps === undefined) return base;
     } else if (isAnyArrayBuffer(value)) {
       const type = isArrayBuffer(value) ? 'ArrayBuffer' : 'SharedArrayBuffer';
       const prefix = getPrefix(constructor, tag, type);
       if (typedArray === undefined) {
         formatter = formatArrayBuffer;
-      } else if (keys.length === 0) {
+      } else if (keys.length === 0 && protoProps === undefined) {
         return `${prefix}{ byteLength: ${formatNumber(ctx.stylize, anyArrayBufferByteLength(value))} }`;
       }
       braces[0] = `${prefix}{`;
@@ -336,10 +350,10 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
       formatter = formatWeakCollection;
     } else if (isBoxed(value)) {
       base = getBoxedBase(value, ctx, keys, constructor, tag);
-      if (keys.length === 0) return base;
+      if (keys.length === 0 && protoProps === undefined) return base;
     } else {
       const prefix = getPrefix(constructor, tag, nullProtoName(constructor, value));
-      if (keys.length === 0) return `${prefix}{}`;
+      if (keys.length === 0 && protoProps === undefined) return `${prefix}{}`;
       braces[0] = `${prefix}{`;
     }
   }
@@ -362,6 +376,9 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
     output = formatter(ctx, value, recurseTimes, formatterArg);
     for (let i = 0; i < keys.length; i++) {
       ArrayPrototypePush(output, formatProperty(ctx, value, recurseTimes, keys[i], extrasType));
+    }
+    if (protoProps !== undefined) {
+      for (let i = 0; i < protoProps.length; i++) ArrayPrototypePush(output, protoProps[i]);
     }
   } catch (err) {
     if (!(isError(err) && err.name === 'RangeError')) throw err;
@@ -388,7 +405,13 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
       for (let i = 0; i < named.length; i++) output[start + i] = named[i];
     }
   }
-  return reduceToSingleString(ctx, output, base, braces, extrasType, recurseTimes, value);
+  const res = reduceToSingleString(ctx, output, base, braces, extrasType, recurseTimes, value);
+  // As Node: once the text at one indentation passes 2 ** 27 characters, nothing more is
+  // looked into (a huge or deeply shared object graph ends in time, within string limits).
+  const length = (ctx.budget[ctx.indentationLvl] || 0) + res.length;
+  ctx.budget[ctx.indentationLvl] = length;
+  if (length > 2 ** 27) ctx.depth = -1;
+  return res;
 }
 
 function getFunctionBase(ctx, value, constructor, tag) {
@@ -527,10 +550,10 @@ function formatPromise(ctx, value, recurseTimes) {
   return [details[0] === 2 ? `${ctx.stylize('<rejected>', 'special')} ${str}` : str];
 }
 
-function formatProperty(ctx, value, recurseTimes, key, type) {
+function formatProperty(ctx, value, recurseTimes, key, type, desc, original = value) {
   let name;
   let str;
-  const desc = ObjectGetOwnPropertyDescriptor(value, key) || {
+  desc ??= ObjectGetOwnPropertyDescriptor(value, key) || {
     __proto__: null,
     value: value[key],
     enumerable: true,
@@ -540,7 +563,7 @@ function formatProperty(ctx, value, recurseTimes, key, type) {
     str = formatValue(ctx, desc.value, recurseTimes);
     ctx.indentationLvl -= 2;
   } else if (desc.get !== undefined) {
-    str = formatAccessor(ctx, value, recurseTimes, desc, formatValue);
+    str = formatAccessor(ctx, original, recurseTimes, desc, formatValue);
   } else if (desc.set !== undefined) {
     str = ctx.stylize('[Setter]', 'special');
   } else {

@@ -184,6 +184,8 @@ function utilStripVTControlCharacters(str) {
   return stripAnsi(str);
 }
 
+let warnedGetCallSite = false;
+
 // util.getCallSites([frameCount][, options]): the caller's frames, innermost first.
 function callSites(frameCount, options) {
   if (frameCount !== null && typeof frameCount === 'object' && options === undefined) {
@@ -270,6 +272,17 @@ export function createUtilModule() {
       return loadLazyBuiltin('internal/util_extra').systemErrorMap();
     },
     getCallSites: function getCallSites(frameCount = 10, options) {
+      return callSites(frameCount, options);
+    },
+    // Node 22's old name, with its one-time warning.
+    getCallSite: function getCallSite(frameCount = 10, options) {
+      if (!warnedGetCallSite) {
+        warnedGetCallSite = true;
+        emitWarning(
+          'The `util.getCallSite` API has been renamed to `util.getCallSites()`.',
+          'ExperimentalWarning',
+        );
+      }
       return callSites(frameCount, options);
     },
     parseEnv: function parseEnv(content) {

@@ -424,7 +424,7 @@ export function execFile(file, ...rest) {
 // As Node's: argument errors throw at the call; the promise carries the child as `child`, and
 // a failure carries the output as `stdout`/`stderr`.
 function promisified(run) {
-  return (...args) => {
+  const fn = (...args) => {
     let settle;
     const promise = new PromiseCtor((resolve, reject) => {
       settle = { resolve, reject };
@@ -438,6 +438,9 @@ function promisified(run) {
     });
     return promise;
   };
+  // Named as the function it promisifies (Node 22).
+  ObjectDefineProperty(fn, 'name', { __proto__: null, value: run.name });
+  return fn;
 }
 ObjectDefineProperty(exec, SymbolFor('nodejs.util.promisify.custom'), {
   __proto__: null,

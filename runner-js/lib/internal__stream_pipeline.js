@@ -8,6 +8,7 @@ import {
   ArrayPrototypeShift,
   ArrayPrototypeSlice,
   FunctionPrototypeCall,
+  ObjectDefineProperty,
   PromiseCtor,
   SymbolAsyncIterator,
 } from '../js/00_primordials.js';
@@ -422,3 +423,5 @@ export function pipelinePromise(...streams) {
     );
   });
 }
+// stream/promises' pipeline is named `pipeline`, as Node's.
+ObjectDefineProperty(pipelinePromise, 'name', { __proto__: null, value: 'pipeline' });
