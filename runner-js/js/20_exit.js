@@ -12,6 +12,7 @@ import {
   bridgeWrite,
   NumberCtor,
   ObjectCreate,
+  ObjectDefineProperty,
   ObjectSetPrototypeOf,
   ReflectApply,
   StringPrototypeCharCodeAt,
@@ -22,6 +23,7 @@ import {
   StringPrototypeTrim,
   SymbolPrototypeToString,
   SymbolToStringTag,
+  TypeErrorCtor,
 } from './00_primordials.js';
 import { getStack, isError, splitLines } from './01_helpers.js';
 import { inspect } from './04_inspect.js';
@@ -193,12 +195,21 @@ const EventEmitterPrototypeEmitRaw = EventEmitter.prototype.emit;
 
 // The process emitter, made here at factory time; `populateProcess` adds its properties.
 export const processObject = new EventEmitter();
-ObjectSetPrototypeOf(
-  processObject,
-  ObjectCreate(EventEmitter.prototype, {
-    [SymbolToStringTag]: { __proto__: null, value: 'process', configurable: true },
-  }),
-);
+// As Node's: an instance of a `process` class (so errors and inspect name it `process`) whose
+// prototype inherits from EventEmitter's; the toStringTag is the object's own.
+const ProcessClass = function process() {
+  throw new TypeErrorCtor('Illegal constructor');
+};
+ProcessClass.prototype = ObjectCreate(EventEmitter.prototype, {
+  constructor: { __proto__: null, value: ProcessClass, writable: true, configurable: true },
+});
+ObjectSetPrototypeOf(processObject, ProcessClass.prototype);
+ObjectDefineProperty(processObject, SymbolToStringTag, {
+  __proto__: null,
+  value: 'process',
+  writable: true,
+  configurable: false,
+});
 
 export function processEmit(...args) {
   return ReflectApply(EventEmitterPrototypeEmitRaw, processObject, args);
@@ -234,9 +245,11 @@ export function exitCodeValue() {
   return exitCodeState === undefined ? 0 : exitCodeState;
 }
 
-// Runs 'exit' listeners, once (process.exit() or the end of the loop).
-export function runExitListeners() {
-  if (processExiting) return;
+// Runs 'exit' listeners once (process.exit() or the end of the loop). `atEnd`: the program ran
+// out of work; as Node, 'exit' is emitted then even if a process.exit() whose reallyExit the
+// guest replaced emitted it already.
+export function runExitListeners(atEnd = false) {
+  if (processExiting && !atEnd) return;
   processExiting = true;
   setStdinRef(false);
   try {
@@ -244,6 +257,23 @@ export function runExitListeners() {
   } catch (err) {
     triggerUncaught(err);
   }
+}
+
+/**
+ * `process.exit(code)`: 'exit' listeners once, then `process.reallyExit`, which ends the guest
+ * unless the guest replaced it (then this returns and the program goes on, as in Node).
+ */
+export function processExit(code) {
+  if (code !== undefined) exitCodeState = code;
+  runExitListeners();
+  const reallyExit = processObject.reallyExit;
+  if (typeof reallyExit !== 'function') bridgeExit(exitCodeValue());
+  ReflectApply(reallyExit, processObject, [exitCodeValue()]);
+}
+
+/** `process.reallyExit(code)`: ends the guest now. */
+export function reallyExit(code) {
+  bridgeExit(code === undefined ? 0 : NumberCtor(code) | 0);
 }
 
 // Runs 'exit' listeners once, then ends the guest. Never returns.

@@ -18,9 +18,17 @@ import {
   StringPrototypeSlice,
   TypeErrorCtor,
 } from './00_primordials.js';
+import { formatWithOptions } from './05_format.js';
 import { makeInvalidArgType, makeNodeError, makeOutOfRange, NODE_VERSION } from './06_errors.js';
 import { EventEmitter } from './08_events.js';
-import { exitProcess, getExitCode, msSinceStart, processObject, setExitCode } from './20_exit.js';
+import {
+  getExitCode,
+  msSinceStart,
+  processExit,
+  processObject,
+  reallyExit,
+  setExitCode,
+} from './20_exit.js';
 import { internalNextTick, nextTick } from './21_ticks.js';
 import { emitWarning, PROCESS_PID, pendingDeprecation, processEmitWarning } from './23_warnings.js';
 import { stdin } from './25_stdin.js';
@@ -179,7 +187,12 @@ export function populateProcess() {
       return processCwd;
     },
     exit: function exit(code) {
-      exitProcess(validateExitCode(code));
+      processExit(validateExitCode(code));
+    },
+    reallyExit,
+    // Straight to fd 2, past process.stderr and the tick queue (Node's debugging aid).
+    _rawDebug: function _rawDebug(...args) {
+      bridgeWrite(2, `${formatWithOptions(undefined, args)}\n`);
     },
     nextTick,
     hrtime,

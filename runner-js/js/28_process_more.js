@@ -163,17 +163,21 @@ export function populateProcessMore() {
       sourceUrl: `https://nodejs.org/download/release/${NODE_VERSION}/node-${NODE_VERSION}.tar.gz`,
       headersUrl: `https://nodejs.org/download/release/${NODE_VERSION}/node-${NODE_VERSION}-headers.tar.gz`,
     },
+    // What this runtime has, with Node 22's keys: TLS (rustls; ALPN and SNI, no OCSP
+    // stapling), require() of ES modules always on, no inspector, no TypeScript stripping.
     features: {
       inspector: false,
       debug: false,
       uv: true,
       ipv6: true,
-      tls_alpn: false,
-      tls_sni: false,
+      openssl_is_boringssl: false,
+      tls_alpn: true,
+      tls_sni: true,
       tls_ocsp: false,
-      tls: false,
+      tls: true,
       cached_builtins: true,
-      require_module: false,
+      require_module: true,
+      typescript: false,
     },
   };
   const names = [

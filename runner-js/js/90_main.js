@@ -409,7 +409,7 @@ export const runner = {
     if (esmMain) cjsEsm().checkUnsettled(writeStderr);
     // An `--import` whose top-level await never settled: Node's exit code 13, silently.
     if (importsPending && getExitCode() === undefined) setExitCode(13);
-    runExitListeners();
+    runExitListeners(true);
     return exitCodeValue() & 0xff;
   }),
 };
