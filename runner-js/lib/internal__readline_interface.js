@@ -1,7 +1,8 @@
 // lib/internal__readline_interface.js: readline.Interface for the sandbox, where input is never
 // a terminal: Node 20's line splitting (\n, \r\n and a lone \r, with crlfDelay), `line`,
 // `close`, `pause`/`resume` and `history` events, question(), prompt(), async iteration (through
-// a Readable, as Node does). `terminal: true` is accepted but editing keys are not interpreted.
+// a Readable, as Node does). `terminal: true` turns the input's keys into 'keypress' events
+// (internal__readline_keys.js), but editing keys are not interpreted.
 
 import {
   ArrayPrototypePush,
@@ -9,6 +10,7 @@ import {
   DateNow,
   ErrorCtor,
   FunctionPrototypeCall,
+  NumberIsFinite,
   NumberIsNaN,
   ObjectSetPrototypeOf,
   RangeErrorCtor,
@@ -22,6 +24,7 @@ import {
 import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
 import { queueMicrotask } from '../js/21_ticks.js';
 import { createEventsModule } from '../js/47_node_events.js';
+import { emitKeypressEvents, kEscapeCodeTimeout } from './internal__readline_keys.js';
 import { newDecoder } from './internal__stream_core.js';
 import { Readable } from './internal__stream_readable.js';
 
@@ -41,7 +44,19 @@ export function Interface(input, output, completer, terminal) {
   let crlfDelay;
   let prompt = '> ';
   let signal;
+  let escapeCodeTimeout = kEscapeCodeTimeout;
   if (input?.input) {
+    if (input.escapeCodeTimeout !== undefined) {
+      if (!NumberIsFinite(input.escapeCodeTimeout)) {
+        // Node's message names the default, not the value given.
+        throw makeNodeError(
+          TypeErrorCtor,
+          'ERR_INVALID_ARG_VALUE',
+          `The property 'input.escapeCodeTimeout' is invalid. Received ${kEscapeCodeTimeout}`,
+        );
+      }
+      escapeCodeTimeout = input.escapeCodeTimeout;
+    }
     output = input.output;
     completer = input.completer;
     terminal = input.terminal;
@@ -83,6 +98,7 @@ export function Interface(input, output, completer, terminal) {
     : 100;
   this.completer = completer;
   this.terminal = !!terminal;
+  this.escapeCodeTimeout = escapeCodeTimeout;
   this.line = '';
   this.cursor = 0;
   this.closed = false;
@@ -107,6 +123,8 @@ export function Interface(input, output, completer, terminal) {
   input.on('error', (err) => this.emit('error', err));
   input.on('data', this._ondata);
   input.on('end', this._onend);
+  // A terminal's keys become 'keypress' events on the input (lines still come from its data).
+  if (this.terminal) emitKeypressEvents(input, this);
   this.once('close', () => {
     input.removeListener('data', this._ondata);
     input.removeListener('end', this._onend);
@@ -352,5 +370,3 @@ export function clearScreenDown(stream, callback) {
   }
   return stream.write(`${CSI}0J`, callback);
 }
-
-export function emitKeypressEvents() {}

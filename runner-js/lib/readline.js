@@ -3,10 +3,10 @@ import {
   clearLine,
   clearScreenDown,
   cursorTo,
-  emitKeypressEvents,
   Interface,
   moveCursor,
 } from './internal__readline_interface.js';
+import { emitKeypressEvents } from './internal__readline_keys.js';
 import { readlinePromises } from './readline__promises.js';
 
 function createInterface(input, output, completer, terminal) {
