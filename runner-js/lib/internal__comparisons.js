@@ -6,14 +6,10 @@ import {
   ArrayIsArray,
   ArrayPrototypeFilter,
   ArrayPrototypePush,
-  BigIntPrototypeValueOf,
-  BooleanPrototypeValueOf,
-  bridgeOwnNonIndexKeys,
   DatePrototypeGetTime,
   ErrorCtor,
   FunctionPrototypeSymbolHasInstance,
   NumberIsNaN,
-  NumberPrototypeValueOf,
   ObjectGetOwnPropertySymbols,
   ObjectGetPrototypeOf,
   ObjectIs,
@@ -22,13 +18,25 @@ import {
   ObjectPrototypePropertyIsEnumerable,
   ObjectPrototypeToString,
   SetCtor,
-  StringPrototypeValueOf,
-  SymbolCtor,
-  SymbolPrototypeValueOf,
-  TypedArrayPrototypeGetByteLength,
   TypedArrayPrototypeGetSymbolToStringTag,
-  Uint8ArrayCtor,
 } from '../js/00_primordials.js';
+import { mapEquiv, setEquiv, useDeepEqual } from './internal__comparisons_collections.js';
+import {
+  areEqualArrayBuffers,
+  areSimilarFloatArrays,
+  areSimilarRegExps,
+  areSimilarTypedArrays,
+  getOwnNonIndexProperties,
+  isEqualBoxedPrimitive,
+  isURL,
+  kIsArray,
+  kIsMap,
+  kIsSet,
+  kKeyObject,
+  kLoose,
+  kNoIterator,
+  kStrict,
+} from './internal__comparisons_values.js';
 import { utilTypes } from './internal__util_types.js';
 
 const {
@@ -40,11 +48,6 @@ const {
   isSet,
   isNativeError,
   isBoxedPrimitive,
-  isNumberObject,
-  isStringObject,
-  isBooleanObject,
-  isBigIntObject,
-  isSymbolObject,
   isFloat32Array,
   isFloat64Array,
   isKeyObject,
@@ -53,101 +56,6 @@ const {
 
 const ONLY_ENUMERABLE = 2;
 const SKIP_SYMBOLS = 16;
-
-// internalBinding('util').getOwnNonIndexProperties: V8 skips the indices as it collects (a large
-// typed array's elements are never listed).
-function getOwnNonIndexProperties(obj, filter) {
-  return bridgeOwnNonIndexKeys(obj, filter);
-}
-
-// internalBinding('buffer').compare on two byte views.
-function compare(a, b) {
-  const n = a.length < b.length ? a.length : b.length;
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
-  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
-}
-
-function isURL(self) {
-  return !!(
-    self?.href !== undefined &&
-    self?.protocol !== undefined &&
-    self?.auth === undefined &&
-    self?.path === undefined
-  );
-}
-
-function cmpAssert(value, message) {
-  if (!value) throw new ErrorCtor(message ?? 'assertion failed');
-}
-
-const kStrict = true;
-const kLoose = false;
-
-const kNoIterator = 0;
-const kIsArray = 1;
-const kIsSet = 2;
-const kIsMap = 3;
-
-const kKeyObject = SymbolCtor('kKeyObject');
-
-// Check if they have the same source and flags
-function areSimilarRegExps(a, b) {
-  return a.source === b.source && a.flags === b.flags && a.lastIndex === b.lastIndex;
-}
-
-function areSimilarFloatArrays(a, b) {
-  if (a.byteLength !== b.byteLength) {
-    return false;
-  }
-  const len = TypedArrayPrototypeGetByteLength(a);
-  for (let offset = 0; offset < len; offset++) {
-    if (a[offset] !== b[offset]) {
-      return false;
-    }
-  }
-  return true;
-}
-
-function areSimilarTypedArrays(a, b) {
-  if (a.byteLength !== b.byteLength) {
-    return false;
-  }
-  return (
-    compare(
-      new Uint8ArrayCtor(a.buffer, a.byteOffset, a.byteLength),
-      new Uint8ArrayCtor(b.buffer, b.byteOffset, b.byteLength),
-    ) === 0
-  );
-}
-
-function areEqualArrayBuffers(buf1, buf2) {
-  return (
-    buf1.byteLength === buf2.byteLength &&
-    compare(new Uint8ArrayCtor(buf1), new Uint8ArrayCtor(buf2)) === 0
-  );
-}
-
-function isEqualBoxedPrimitive(val1, val2) {
-  if (isNumberObject(val1)) {
-    return (
-      isNumberObject(val2) && ObjectIs(NumberPrototypeValueOf(val1), NumberPrototypeValueOf(val2))
-    );
-  }
-  if (isStringObject(val1)) {
-    return isStringObject(val2) && StringPrototypeValueOf(val1) === StringPrototypeValueOf(val2);
-  }
-  if (isBooleanObject(val1)) {
-    return isBooleanObject(val2) && BooleanPrototypeValueOf(val1) === BooleanPrototypeValueOf(val2);
-  }
-  if (isBigIntObject(val1)) {
-    return isBigIntObject(val2) && BigIntPrototypeValueOf(val1) === BigIntPrototypeValueOf(val2);
-  }
-  if (isSymbolObject(val1)) {
-    return isSymbolObject(val2) && SymbolPrototypeValueOf(val1) === SymbolPrototypeValueOf(val2);
-  }
-  /* c8 ignore next */
-  cmpAssert(false, `Unknown boxed type ${val1}`);
-}
 
 // Notes: Type tags are historical [[Class]] properties that can be set by
 // FunctionTemplate::SetClassName() in C++ or Symbol.toStringTag in JS
@@ -453,182 +361,6 @@ function keyCheck(val1, val2, strict, memos, iterationType, aKeys) {
 
   return areEq;
 }
-
-function setHasEqualElement(set, val2, strict, memo) {
-  const { deleteFailures } = memo;
-  memo.deleteFailures = true;
-  for (const val1 of set) {
-    if (innerDeepEqual(val1, val2, strict, memo)) {
-      // Remove the matching element to make sure we do not check that again.
-      set.delete(val1);
-      memo.deleteFailures = deleteFailures;
-      return true;
-    }
-  }
-
-  memo.deleteFailures = deleteFailures;
-  return false;
-}
-
-// See https://developer.mozilla.org/en-US/docs/Web/JavaScript/Equality_comparisons_and_sameness#Loose_equality_using
-// Sadly it is not possible to detect corresponding values properly in case the
-// type is a string, number, bigint or boolean. The reason is that those values
-// can match lots of different string values (e.g., 1n == '+00001').
-function findLooseMatchingPrimitives(prim) {
-  switch (typeof prim) {
-    case 'undefined':
-      return null;
-    case 'object': // Only pass in null as object!
-      return undefined;
-    case 'symbol':
-      return false;
-    // biome-ignore lint/suspicious/noFallthroughSwitchClause: as Node's comparisons.js
-    case 'string':
-      prim = +prim;
-    // Loose equal entries exist only if the string is possible to convert to
-    // a regular number and not NaN.
-    // Fall through
-    case 'number':
-      if (NumberIsNaN(prim)) {
-        return false;
-      }
-  }
-  return true;
-}
-
-function setMightHaveLoosePrim(a, b, prim) {
-  const altValue = findLooseMatchingPrimitives(prim);
-  if (altValue != null) return altValue;
-
-  return b.has(altValue) && !a.has(altValue);
-}
-
-function mapMightHaveLoosePrim(a, b, prim, item, memo) {
-  const altValue = findLooseMatchingPrimitives(prim);
-  if (altValue != null) {
-    return altValue;
-  }
-  const curB = b.get(altValue);
-  if ((curB === undefined && !b.has(altValue)) || !innerDeepEqual(item, curB, false, memo)) {
-    return false;
-  }
-  return !a.has(altValue) && innerDeepEqual(item, curB, false, memo);
-}
-
-function setEquiv(a, b, strict, memo) {
-  // This is a lazily initiated Set of entries which have to be compared
-  // pairwise.
-  let set = null;
-  for (const val of a) {
-    if (!b.has(val)) {
-      if (
-        (typeof val !== 'object' || val === null) &&
-        (strict || !setMightHaveLoosePrim(a, b, val))
-      ) {
-        return false;
-      }
-
-      if (set === null) {
-        if (b.size === 1) {
-          return innerDeepEqual(val, b.values().next().value, strict, memo);
-        }
-        set = new SetCtor();
-      }
-      // If the specified value doesn't exist in the second set it's a object
-      // (or in loose mode: a non-matching primitive). Find the
-      // deep-(strict-)equal element in a set copy to reduce duplicate checks.
-      set.add(val);
-    }
-  }
-
-  if (set !== null) {
-    for (const val of b) {
-      // Primitive values have already been handled above.
-      if (typeof val === 'object' && val !== null) {
-        if (!a.has(val) && !setHasEqualElement(set, val, strict, memo)) {
-          return false;
-        }
-      } else if (!strict && !a.has(val) && !setHasEqualElement(set, val, strict, memo)) {
-        return false;
-      }
-    }
-    return set.size === 0;
-  }
-
-  return true;
-}
-
-function mapHasEqualEntry(set, map, key2, item2, strict, memo) {
-  // To be able to handle cases like:
-  //   Map([[{}, 'a'], [{}, 'b']]) vs Map([[{}, 'b'], [{}, 'a']])
-  // ... we need to consider *all* matching keys, not just the first we find.
-  const { deleteFailures } = memo;
-  memo.deleteFailures = true;
-  for (const key1 of set) {
-    if (
-      innerDeepEqual(key1, key2, strict, memo) &&
-      innerDeepEqual(map.get(key1), item2, strict, memo)
-    ) {
-      set.delete(key1);
-      memo.deleteFailures = deleteFailures;
-      return true;
-    }
-  }
-
-  memo.deleteFailures = deleteFailures;
-  return false;
-}
-
-function mapEquiv(a, b, strict, memo) {
-  let set = null;
-
-  for (const { 0: key, 1: item1 } of a) {
-    if (typeof key === 'object' && key !== null) {
-      if (set === null) {
-        if (b.size === 1) {
-          const { 0: key2, 1: item2 } = b.entries().next().value;
-          return (
-            innerDeepEqual(key, key2, strict, memo) && innerDeepEqual(item1, item2, strict, memo)
-          );
-        }
-        set = new SetCtor();
-      }
-      set.add(key);
-    } else {
-      // By directly retrieving the value we prevent another b.has(key) check in
-      // almost all possible cases.
-      const item2 = b.get(key);
-      if ((item2 === undefined && !b.has(key)) || !innerDeepEqual(item1, item2, strict, memo)) {
-        if (strict) return false;
-        // Fast path to detect missing string, symbol, undefined and null
-        // keys.
-        if (!mapMightHaveLoosePrim(a, b, key, item1, memo)) return false;
-        if (set === null) {
-          set = new SetCtor();
-        }
-        set.add(key);
-      }
-    }
-  }
-
-  if (set !== null) {
-    for (const { 0: key, 1: item } of b) {
-      if (typeof key === 'object' && key !== null) {
-        if (!mapHasEqualEntry(set, a, key, item, strict, memo)) return false;
-      } else if (
-        !strict &&
-        (!a.has(key) || !innerDeepEqual(a.get(key), item, strict, memo)) &&
-        !mapHasEqualEntry(set, a, key, item, strict, memo)
-      ) {
-        return false;
-      }
-    }
-    return set.size === 0;
-  }
-
-  return true;
-}
-
 function objEquiv(a, b, strict, keys, memos, iterationType) {
   // The pair must have equivalent values for every corresponding key.
   if (keys.length > 0) {
@@ -682,3 +414,5 @@ export function isDeepEqual(val1, val2) {
 export function isDeepStrictEqual(val1, val2) {
   return innerDeepEqual(val1, val2, kStrict);
 }
+
+useDeepEqual(innerDeepEqual);
