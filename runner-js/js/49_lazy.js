@@ -151,15 +151,20 @@ const LAZY_GLOBALS = [
     'WritableStreamDefaultController',
     false,
   ],
-  ['TransformStream', 'internal/webstreams_writable', 'TransformStream', false],
+  ['TransformStream', 'internal/webstreams_transform', 'TransformStream', false],
   [
     'TransformStreamDefaultController',
-    'internal/webstreams_writable',
+    'internal/webstreams_transform',
     'TransformStreamDefaultController',
     false,
   ],
-  ['ByteLengthQueuingStrategy', 'internal/webstreams_writable', 'ByteLengthQueuingStrategy', false],
-  ['CountQueuingStrategy', 'internal/webstreams_writable', 'CountQueuingStrategy', false],
+  [
+    'ByteLengthQueuingStrategy',
+    'internal/webstreams_strategies',
+    'ByteLengthQueuingStrategy',
+    false,
+  ],
+  ['CountQueuingStrategy', 'internal/webstreams_strategies', 'CountQueuingStrategy', false],
 ];
 
 /**

@@ -22,10 +22,10 @@ import {
   readerRelease,
   then,
 } from './internal__webstreams_readable.js';
+import { TransformStream } from './internal__webstreams_transform.js';
 import {
   createWritableStream,
   isWritableStream,
-  TransformStream,
   WritableStreamDefaultWriter,
   writableStreamAbort,
   writableStreamClose,

@@ -7,8 +7,12 @@ import {
 import {
   ByteLengthQueuingStrategy,
   CountQueuingStrategy,
+} from './internal__webstreams_strategies.js';
+import {
   TransformStream,
   TransformStreamDefaultController,
+} from './internal__webstreams_transform.js';
+import {
   WritableStream,
   WritableStreamDefaultController,
   WritableStreamDefaultWriter,
