@@ -93,7 +93,13 @@ export function emitWarning(warning, type = undefined, code = undefined) {
     warning = err;
   }
   if (name === 'DeprecationWarning' && processObject.noDeprecation) return;
-  if (name === 'DeprecationWarning' && processObject.throwDeprecation) throw warning;
+  if (name === 'DeprecationWarning' && processObject.throwDeprecation) {
+    // As Node: thrown on the next tick, after the warnings before it were printed.
+    internalNextTick(() => {
+      throw warning;
+    });
+    return;
+  }
   // Node's own handler is the first 'warning' listener: the text is out before a guest's run.
   internalNextTick(() => {
     if (printWarnings) {
