@@ -21,7 +21,7 @@ import {
   StringPrototypeSplit,
   StringPrototypeStartsWith,
 } from '../js/00_primordials.js';
-import { fsReadFileSync } from '../js/44_fs_files.js';
+import { fsReadFileSync, fsStatSync } from '../js/44_fs_files.js';
 
 // Call sites already looked at: `file:line:column` -> message (or undefined).
 const cache = new MapCtor();
@@ -30,6 +30,7 @@ const IDENTIFIER_CHAR = /^(?:[\p{ID_Continue}$.]|\u200c|\u200d)$/u;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters Node escapes in the message
 const CONTROL_CHARS = /[\x00-\x08\x0b\x0c\x0e-\x1f]/g;
 const MAX_FRAMES = 12;
+const MAX_SOURCE_BYTES = 8 * 1024 * 1024;
 
 /** The message for a falsy `assert.ok` called from outside `node:assert`, or undefined. */
 export function falsyExpressionMessage() {
@@ -65,6 +66,8 @@ function messageAt(site) {
   let path = site.file;
   if (StringPrototypeStartsWith(path, 'file://')) path = URIDecode(StringPrototypeSlice(path, 7));
   if (!StringPrototypeStartsWith(path, '/')) return undefined;
+  // A source too big to read whole for one message gives the generic one.
+  if (fsStatSync(path).size > MAX_SOURCE_BYTES) return undefined;
   const code = fsReadFileSync(path, 'utf8');
   let lineStart = 0;
   for (let line = 1; line < site.line; line++) {

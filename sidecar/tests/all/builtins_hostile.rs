@@ -1,12 +1,14 @@
 //! Builtins under a hostile guest: `async_hooks`, `diagnostics_channel`, `util.inspect` (no proxy
 //! trap or getter runs), `node:test`, the fs watchers, `process.binding`,
 //! `process.getActiveResourcesInfo`, the process emitter's removals, `net.BlockList` and
-//! `net.SocketAddress` (structured clones included) keep working when the
+//! `net.SocketAddress`, transferred web streams and cloned DOMException/File (structured clones
+//! included) keep working when the
 //! guest has replaced the prototype methods they could have used (`Array.prototype`,
 //! `String.prototype`, `Map.prototype`, `Function.prototype.call`, ...), and the replacements are
 //! never called by the builtin (so they cannot observe or steer it). A runaway `test()`, or a
 //! guest polling a large tree with many watchers, ends at the exec's time limit with its typed
-//! error. Each hostile exec runs beside a victim exec that must finish normally.
+//! error; a falsy `assert` in a huge source file gets the generic message instead of reading it
+//! whole. Each hostile exec runs beside a victim exec that must finish normally.
 
 use agentos_sdk::{ErrorCode, ExecSpec, Output, Sidecar};
 
@@ -410,6 +412,26 @@ reader.read().then(step);
     assert_eq!(
         (out.status.code, stdout(&out).as_str()),
         (0, "ab AbortError f.txt 2 false 3\n"),
+        "{out:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_falsy_assert_in_a_huge_source_file_gets_the_generic_message() {
+    let sc = sidecar().await;
+    let dir = scratch("assert-huge-source");
+    let source = format!(
+        "const assert = require('assert');\n\
+         try {{ assert(1 > 2); }} catch (e) {{ console.log(JSON.stringify(e.message)); }}\n\
+         // {}\n",
+        "x".repeat(9 << 20)
+    );
+    std::fs::write(dir.join("big.js"), source).expect("write big.js");
+    let spec = ExecSpec::new(["node", "/w/big.js"]).dir(dir.to_str().unwrap(), "/w");
+    let out = beside_the_victim(&sc, spec).await;
+    assert_eq!(
+        (out.status.code, stdout(&out).as_str()),
+        (0, "\"false == true\"\n"),
         "{out:?}"
     );
 }
