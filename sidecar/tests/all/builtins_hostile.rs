@@ -2,13 +2,13 @@
 //! trap or getter runs), `node:test`, the fs watchers, `process.binding`,
 //! `process.getActiveResourcesInfo`, the process emitter's removals, `net.BlockList` and
 //! `net.SocketAddress`, transferred web streams and cloned DOMException/File (structured clones
-//! included) keep working when the
-//! guest has replaced the prototype methods they could have used (`Array.prototype`,
-//! `String.prototype`, `Map.prototype`, `Function.prototype.call`, ...), and the replacements are
-//! never called by the builtin (so they cannot observe or steer it). A runaway `test()`, or a
-//! guest polling a large tree with many watchers, ends at the exec's time limit with its typed
-//! error; a falsy `assert` in a huge source file gets the generic message instead of reading it
-//! whole. Each hostile exec runs beside a victim exec that must finish normally.
+//! included) keep working when the guest has replaced the prototype methods they could have used
+//! (`Array.prototype`, `String.prototype`, `Map.prototype`, `Function.prototype.call`, ...), and
+//! the replacements are never called by the builtin (so they cannot observe or steer it). A
+//! runaway `test()`, or a guest polling a large tree with many watchers, ends at the exec's time
+//! limit with its typed error; a falsy `assert` in a huge source file gets the generic message
+//! instead of reading it whole. Each hostile exec runs beside a victim exec that must finish
+//! normally.
 
 use agentos_sdk::{ErrorCode, ExecSpec, Output, Sidecar};
 
