@@ -10,21 +10,31 @@ import {
   ObjectGetPrototypeOf,
   ObjectPrototypeHasOwnProperty,
   ReflectOwnKeys,
-  RegExpPrototypeExec,
   SetCtor,
   SetPrototypeAdd,
   SetPrototypeHas,
+  StringPrototypeCharCodeAt,
 } from './00_primordials.js';
 import { kObjectType } from './02_inspect_base.js';
+
+// Node's test for a builtin's name, /^[A-Z][a-zA-Z0-9]+$/, without a RegExp (running one while
+// the runner loads would leave RegExp.$_ and friends set in every guest).
+function isClassLikeName(name) {
+  if (name.length < 2) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = StringPrototypeCharCodeAt(name, i);
+    const upper = c >= 65 && c <= 90;
+    if (i === 0 ? !upper : !(upper || (c >= 97 && c <= 122) || (c >= 48 && c <= 57))) return false;
+  }
+  return true;
+}
 
 // The global constructors of the language (as Node's builtInObjects, taken before any guest code).
 const builtInObjects = new SetCtor();
 {
   const names = ObjectGetOwnPropertyNames(globalThis);
   for (let i = 0; i < names.length; i++) {
-    if (RegExpPrototypeExec(/^[A-Z][a-zA-Z0-9]+$/, names[i]) !== null) {
-      SetPrototypeAdd(builtInObjects, names[i]);
-    }
+    if (isClassLikeName(names[i])) SetPrototypeAdd(builtInObjects, names[i]);
   }
 }
 
