@@ -17,7 +17,7 @@ import {
 import { inspect } from '../js/04_inspect.js';
 import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
 import { AssertionError } from './internal__assert_error.js';
-import { describeType } from './internal__web_errors.js';
+import { describeType, kTypes } from './internal__web_errors.js';
 
 /** What getActual/waitForActual return when nothing was thrown. */
 export const NO_EXCEPTION_SENTINEL = {};
@@ -30,17 +30,6 @@ export function innerFail(obj) {
 }
 
 // Node's formatting of an ERR_INVALID_ARG_TYPE "expected" list.
-const kTypes = [
-  'string',
-  'function',
-  'number',
-  'object',
-  'Function',
-  'Object',
-  'boolean',
-  'bigint',
-  'symbol',
-];
 export function expectedText(expected) {
   if (!ArrayIsArray(expected)) expected = [expected];
   const types = [];

@@ -42,6 +42,7 @@ import { newStreamDecoder, TextDecoderPrototypeDecode } from '../js/07_encoding.
 import { internalNextTick, nextTick } from '../js/21_ticks.js';
 import { bytesToString, normalizeEncoding, StdinChunk } from '../js/25_stdin.js';
 import { isLazyBuiltin, loadLazyBuiltin } from '../js/49_lazy.js';
+import { kTypes } from './internal__web_errors.js';
 
 // ---- errors ----
 
@@ -60,18 +61,6 @@ export function errMultipleCallback() {
 export function errNotImplemented(method) {
   return streamError('ERR_METHOD_NOT_IMPLEMENTED', `The ${method} method is not implemented`);
 }
-
-const kTypes = [
-  'string',
-  'function',
-  'number',
-  'object',
-  'Function',
-  'Object',
-  'boolean',
-  'bigint',
-  'symbol',
-];
 
 function isClassName(value) {
   if (value.length === 0) return false;

@@ -24,7 +24,8 @@ import { webPrimordials } from '../js/09_web_primordials.js';
 
 const { RegExpPrototypeExec, URIErrorCtor } = webPrimordials;
 
-const kTypes = [
+// The lowercase type names and the two classes Node's ERR_INVALID_ARG_TYPE lists as types.
+export const kTypes = [
   'string',
   'function',
   'number',
