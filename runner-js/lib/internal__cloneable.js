@@ -43,11 +43,14 @@ let cloneError;
 function cloneTransferred(object) {
   const clone = transferring === undefined ? undefined : MapPrototypeGet(transferring, object);
   if (clone === undefined) {
-    throw cloneError(
-      `#<${StringPrototypeSlice(ObjectPrototypeToString(object), 8, -1)}> could not be cloned.`,
-    );
+    throw cloneError(`#<${tagOf(object)}> could not be cloned.`);
   }
   return clone;
+}
+
+/** The class tag of `object` (`ReadableStream` for `[object ReadableStream]`). */
+export function tagOf(object) {
+  return StringPrototypeSlice(ObjectPrototypeToString(object), 8, -1);
 }
 
 /** Makes `object` one structuredClone can transfer but not clone. */

@@ -12,14 +12,12 @@ import {
   ArrayPrototypePush,
   MapCtor,
   MapPrototypeSet,
-  ObjectPrototypeToString,
-  StringPrototypeSlice,
   TypeErrorCtor,
 } from '../js/00_primordials.js';
 import { isArrayBuffer } from '../js/01_helpers.js';
 import { makeNodeError } from '../js/06_errors.js';
 import { webPrimordials } from '../js/09_web_primordials.js';
-import { hostCloner, setCloneError, swapTransferring } from './internal__cloneable.js';
+import { hostCloner, setCloneError, swapTransferring, tagOf } from './internal__cloneable.js';
 import { DOMException } from './internal__dom_exception.js';
 import { isTransferableStream, transferStream } from './internal__webstreams_transfer.js';
 
@@ -30,10 +28,6 @@ function dataCloneError(message) {
   return new DOMException(message, 'DataCloneError');
 }
 setCloneError(dataCloneError);
-
-function tagOf(stream) {
-  return StringPrototypeSlice(ObjectPrototypeToString(stream), 8, -1);
-}
 
 function invalidArg(message) {
   return makeNodeError(TypeErrorCtor, 'ERR_INVALID_ARG_TYPE', `${prefix}: ${message}`);

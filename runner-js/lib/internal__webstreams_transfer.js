@@ -22,7 +22,7 @@ import {
   readerRelease,
   then,
 } from './internal__webstreams_readable.js';
-import { TransformStream } from './internal__webstreams_transform.js';
+import { isTransformStream, TransformStream } from './internal__webstreams_transform.js';
 import {
   createWritableStream,
   isWritableStream,
@@ -35,10 +35,6 @@ import {
 
 function lockedError(name) {
   return new DOMException(`Cannot transfer a locked ${name}`, 'DataCloneError');
-}
-
-function isTransformStream(value) {
-  return value !== null && typeof value === 'object' && value[kState]?.isTransform === true;
 }
 
 /** Whether `value` is a stream structuredClone can transfer. */

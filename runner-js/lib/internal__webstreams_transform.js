@@ -103,8 +103,13 @@ export class TransformStream {
 }
 defineToStringTag(TransformStream, 'TransformStream');
 
+/** Whether `value` is a TransformStream (of this runtime). */
+export function isTransformStream(value) {
+  return value !== null && typeof value === 'object' && value[kState]?.isTransform === true;
+}
+
 function checkTransform(value) {
-  if (value === null || typeof value !== 'object' || value[kState]?.isTransform !== true) {
+  if (!isTransformStream(value)) {
     throw invalidThis('TransformStream');
   }
 }
