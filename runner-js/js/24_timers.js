@@ -44,7 +44,7 @@ let nextTimerId = 1;
 let refTimerCount = 0;
 // The timer whose callback runs now: Node counts it active until the callback returns.
 let firingTimer;
-// libuv-style cached loop time: refreshed when the loop enters the runner, used as timer start.
+// libuv-style cached loop time: refreshed when the loop enters the runner; due timers run by it.
 let loopNow = 0;
 
 export function updateLoopTime() {
@@ -204,8 +204,10 @@ function createTimer(callback, after, args, repeat) {
     delay,
     repeat,
     // As Node, the delay is truncated for scheduling (sub-millisecond accuracy is not
-    // assumed), so timers of 1, 1.8 and 1.1 ms fire in the order they were made.
-    due: loopNow + MathTrunc(delay),
+    // assumed), so timers of 1, 1.8 and 1.1 ms fire in the order they were made; the start is
+    // the time now (Node refreshes the loop's time here), so a timer set after a long
+    // synchronous stretch does not fire early.
+    due: bridgeMonotonic() + MathTrunc(delay),
     seq: timerSeq++,
     context: asyncContextGet(),
     ref: true,

@@ -70,6 +70,21 @@ async fn argv_env_and_cwd_are_what_the_host_gave() {
 }
 
 #[tokio::test]
+async fn a_timer_set_after_a_long_synchronous_stretch_waits_its_whole_delay() {
+    let sc = sidecar().await;
+    // The timer's start is the time it is set (as Node's, which refreshes the loop's time), not
+    // the loop's time cached before 150 ms of synchronous work.
+    let code = r#"
+        const busyUntil = performance.now() + 150;
+        while (performance.now() < busyUntil);
+        const start = performance.now();
+        setTimeout(() => console.log(performance.now() - start >= 100), 100);
+    "#;
+    let out = run(&sc, node(code)).await;
+    assert_eq!(stdout(&out), "true\n", "{out:?}");
+}
+
+#[tokio::test]
 async fn timers_nexttick_and_promises_run_in_node_order() {
     let sc = sidecar().await;
     let code = r#"
