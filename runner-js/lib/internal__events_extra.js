@@ -5,25 +5,27 @@
 
 import {
   ArrayPrototypePush,
-  ArrayPrototypeShift,
+  ArrayPrototypeSlice,
   AsyncIteratorPrototype,
   ErrorCtor,
   FunctionPrototypeSymbolHasInstance,
+  NumberMAX_SAFE_INTEGER,
   ObjectSetPrototypeOf,
   PromiseCtor,
   PromiseReject,
   PromiseResolve,
   SymbolAsyncIterator,
+  SymbolCtor,
   SymbolFor,
 } from '../js/00_primordials.js';
-import { makeInvalidArgType } from '../js/06_errors.js';
+import { makeInvalidArgType, validateInteger } from '../js/06_errors.js';
 import { queueMicrotask } from '../js/21_ticks.js';
 import {
   eventTargetListeners,
   isEventTarget,
   kMaxEventTargetListeners,
 } from './internal__event_target.js';
-import { AbortError, validateAbortSignal } from './internal__stream_core.js';
+import { AbortError, validateAbortSignal, validateObjectArg } from './internal__stream_core.js';
 
 function isEventTargetLike(obj) {
   return typeof obj?.addEventListener === 'function' && typeof obj?.on !== 'function';
@@ -80,20 +82,40 @@ export async function once(emitter, name, options = {}) {
   });
 }
 
+// Set by readline's async iterator: each value is the event's first argument, not its list.
+export const kFirstEventParam = SymbolCtor('nodejs.kFirstEventParam');
+const kWatermarkData = SymbolFor('nodejs.watermarkData');
+
+// events.on(emitter, event, options): an async iterator of the events. Events queue until they
+// are read; past `highWaterMark` queued the emitter is paused (`emitter.pause()`), and resumed
+// once fewer than `lowWaterMark` are left (Node 22's watermarks, readable through
+// `iterator[Symbol.for('nodejs.watermarkData')]`).
 export function on(emitter, event, options = {}) {
-  const signal = options?.signal;
+  validateObjectArg(options, 'options');
+  const signal = options.signal;
   validateAbortSignal(signal, 'options.signal');
   if (signal?.aborted) throw abortErrorOf(signal);
-  const closeEvents = options?.close ?? [];
-  const unconsumedEvents = [];
-  const unconsumedPromises = [];
+  const high = options.highWaterMark ?? options.highWatermark ?? NumberMAX_SAFE_INTEGER;
+  validateInteger(high, 'options.highWaterMark', 1, NumberMAX_SAFE_INTEGER);
+  const low = options.lowWaterMark ?? options.lowWatermark ?? 1;
+  validateInteger(low, 'options.lowWaterMark', 1, NumberMAX_SAFE_INTEGER);
+  const closeEvents = options.close ?? [];
+  const queue = new EventQueue();
+  const waiting = new EventQueue();
+  let paused = false;
   let error = null;
   let finished = false;
   const iterator = ObjectSetPrototypeOf(
     {
       next() {
-        const value = ArrayPrototypeShift(unconsumedEvents);
-        if (value) return PromiseResolve({ value, done: false });
+        if (queue.size > 0) {
+          const value = queue.shift();
+          if (paused && queue.size < low) {
+            emitter.resume();
+            paused = false;
+          }
+          return PromiseResolve({ value, done: false });
+        }
         if (error) {
           const p = PromiseReject(error);
           error = null;
@@ -101,7 +123,7 @@ export function on(emitter, event, options = {}) {
         }
         if (finished) return closeHandler();
         return new PromiseCtor((resolve, reject) => {
-          ArrayPrototypePush(unconsumedPromises, { resolve, reject });
+          waiting.push({ resolve, reject });
         });
       },
       return() {
@@ -116,10 +138,26 @@ export function on(emitter, event, options = {}) {
       [SymbolAsyncIterator]() {
         return this;
       },
+      [kWatermarkData]: {
+        get size() {
+          return queue.size;
+        },
+        get low() {
+          return low;
+        },
+        get high() {
+          return high;
+        },
+        get isPaused() {
+          return paused;
+        },
+      },
     },
     AsyncIteratorPrototype,
   );
-  listen(emitter, event, eventHandler);
+  const firstParam = options[kFirstEventParam] === true;
+  const listener = firstParam ? eventHandler : (...args) => eventHandler(args);
+  listen(emitter, event, listener);
   if (event !== 'error' && typeof emitter.on === 'function') emitter.on('error', errorHandler);
   for (let i = 0; i < closeEvents.length; i++) listen(emitter, closeEvents[i], closeHandler);
   if (signal) signal.addEventListener('abort', abortListener, { __proto__: null, once: true });
@@ -129,28 +167,62 @@ export function on(emitter, event, options = {}) {
     errorHandler(abortErrorOf(signal));
   }
 
-  function eventHandler(...args) {
-    const p = ArrayPrototypeShift(unconsumedPromises);
-    if (p) p.resolve({ value: args, done: false });
-    else ArrayPrototypePush(unconsumedEvents, args);
+  function eventHandler(value) {
+    if (waiting.size > 0) {
+      waiting.shift().resolve({ value, done: false });
+      return;
+    }
+    queue.push(value);
+    if (!paused && queue.size > high) {
+      paused = true;
+      emitter.pause();
+    }
   }
 
   function errorHandler(err) {
-    const p = ArrayPrototypeShift(unconsumedPromises);
-    if (p) p.reject(err);
+    if (waiting.size > 0) waiting.shift().reject(err);
     else error = err;
     closeHandler();
   }
 
   function closeHandler() {
-    unlisten(emitter, event, eventHandler);
+    unlisten(emitter, event, listener);
     unlisten(emitter, 'error', errorHandler);
     for (let i = 0; i < closeEvents.length; i++) unlisten(emitter, closeEvents[i], closeHandler);
     if (signal) signal.removeEventListener('abort', abortListener);
     finished = true;
     const done = { value: undefined, done: true };
-    while (unconsumedPromises.length > 0) ArrayPrototypeShift(unconsumedPromises).resolve(done);
+    while (waiting.size > 0) waiting.shift().resolve(done);
     return PromiseResolve(done);
+  }
+}
+
+// A FIFO whose shift is O(1): a head index into an array, compacted when half of it is read
+// (a queue of thousands of lines must not cost a copy per read).
+class EventQueue {
+  #items = [];
+  #head = 0;
+
+  get size() {
+    return this.#items.length - this.#head;
+  }
+
+  push(value) {
+    ArrayPrototypePush(this.#items, value);
+  }
+
+  shift() {
+    const value = this.#items[this.#head];
+    this.#items[this.#head] = undefined;
+    this.#head++;
+    if (this.#head === this.#items.length) {
+      this.#items = [];
+      this.#head = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items = ArrayPrototypeSlice(this.#items, this.#head);
+      this.#head = 0;
+    }
+    return value;
   }
 }
 
