@@ -1,36 +1,48 @@
-// lib/internal__readline_interface.js: readline.Interface for the sandbox, where input is never
-// a terminal: Node 20's line splitting (\n, \r\n and a lone \r, with crlfDelay), `line`,
-// `close`, `pause`/`resume` and `history` events, question(), prompt(), async iteration (through
-// a Readable, as Node does). `terminal: true` turns the input's keys into 'keypress' events
-// (internal__readline_keys.js), but editing keys are not interpreted.
+// lib/internal__readline_interface.js: readline.Interface (Node 22's). Not a terminal: the
+// input's data split into lines (\n, \r\n and a lone \r, with crlfDelay). A terminal
+// (`terminal: true`, or an output that is a TTY): the input's keys ('keypress' events,
+// internal__readline_keys.js) edit the line (internal__readline_editor.js) in raw mode. Both:
+// `line`, `close`, `pause`/`resume` and `history` events, question(), prompt(), async iteration.
 
 import {
+  ArrayIsArray,
   ArrayPrototypePush,
-  ArrayPrototypeUnshift,
   DateNow,
   ErrorCtor,
+  FunctionPrototypeBind,
   FunctionPrototypeCall,
+  MathMax,
   NumberIsFinite,
-  NumberIsNaN,
+  ObjectDefineProperty,
   ObjectSetPrototypeOf,
-  RangeErrorCtor,
+  PromiseCtor,
+  PromiseReject,
   RegExpPrototypeExec,
   StringPrototypeCodePointAt,
   StringPrototypeEndsWith,
   StringPrototypeSlice,
   SymbolAsyncIterator,
+  SymbolFor,
   TypeErrorCtor,
 } from '../js/00_primordials.js';
-import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
+import {
+  makeInvalidArgType,
+  makeInvalidArgValue,
+  makeNodeError,
+  validateInteger,
+} from '../js/06_errors.js';
 import { queueMicrotask } from '../js/21_ticks.js';
 import { createEventsModule } from '../js/47_node_events.js';
+import { kFirstEventParam, on } from './internal__events_extra.js';
+import { initEditor, installEditor } from './internal__readline_editor.js';
+import { isDumbTerminal, ttyWrite, ttyWriteDumb } from './internal__readline_keymap.js';
 import { emitKeypressEvents, kEscapeCodeTimeout } from './internal__readline_keys.js';
-import { newDecoder } from './internal__stream_core.js';
-import { Readable } from './internal__stream_readable.js';
+import { AbortError, newDecoder, validateAbortSignal } from './internal__stream_core.js';
+import { validateNumber } from './internal__web_errors.js';
 
 const EE = createEventsModule();
 const kHistorySize = 30;
-const kMaxCrlfDelay = 2000;
+const kMinCrlfDelay = 100;
 
 export function errUseAfterClose() {
   return makeNodeError(ErrorCtor, 'ERR_USE_AFTER_CLOSE', 'readline was closed');
@@ -39,13 +51,71 @@ export function errUseAfterClose() {
 export function Interface(input, output, completer, terminal) {
   if (!(this instanceof Interface)) return new Interface(input, output, completer, terminal);
   FunctionPrototypeCall(EE, this);
-  let history;
-  let historySize;
-  let crlfDelay;
-  let prompt = '> ';
-  let signal;
-  let escapeCodeTimeout = kEscapeCodeTimeout;
+  const options = readOptions(input, output, completer, terminal);
+  input = options.input;
+  output = options.output;
+  this.output = output;
+  this.input = input;
+  this.history = options.history;
+  this.historySize = options.historySize;
+  this.removeHistoryDuplicates = !!options.removeHistoryDuplicates;
+  this.crlfDelay = options.crlfDelay ? MathMax(kMinCrlfDelay, options.crlfDelay) : kMinCrlfDelay;
+  this.completer = options.completer;
+  this.terminal = !!options.terminal;
+  this.escapeCodeTimeout = options.escapeCodeTimeout;
+  this.tabSize = options.tabSize;
+  this.isCompletionEnabled = true;
+  this.line = '';
+  this.cursor = 0;
+  this.closed = false;
+  this.paused = false;
+  this._prompt = options.prompt;
+  this._questionCallback = null;
+  this._oldPrompt = undefined;
+  this._lineBuffer = null;
+  this._sawReturnAt = 0;
+  this._lineStream = undefined;
+  const onerror = (err) => this.emit('error', err);
+  input.on('error', onerror);
+  if (this.terminal) listenAsTerminal(this, input, output, onerror);
+  else listenToLines(this, input, onerror);
+  const signal = options.signal;
+  if (signal) {
+    const onAborted = () => this.close();
+    if (signal.aborted) queueMicrotask(onAborted);
+    else {
+      signal.addEventListener('abort', onAborted, { __proto__: null, once: true });
+      this.once('close', () => signal.removeEventListener('abort', onAborted));
+    }
+  }
+  input.resume();
+}
+ObjectSetPrototypeOf(Interface.prototype, EE.prototype);
+ObjectSetPrototypeOf(Interface, EE);
+installEditor(Interface.prototype);
+Interface.prototype._ttyWrite = ttyWrite;
+
+// The constructor's arguments, or its options object, validated as Node 22 does.
+function readOptions(input, output, completer, terminal) {
+  const o = {
+    input,
+    output,
+    completer,
+    terminal,
+    history: undefined,
+    historySize: undefined,
+    removeHistoryDuplicates: false,
+    crlfDelay: undefined,
+    prompt: '> ',
+    signal: undefined,
+    escapeCodeTimeout: kEscapeCodeTimeout,
+    tabSize: 8,
+  };
   if (input?.input) {
+    if (input.tabSize !== undefined) {
+      validateInteger(input.tabSize, 'tabSize', 1, 4294967295);
+      o.tabSize = input.tabSize;
+    }
     if (input.escapeCodeTimeout !== undefined) {
       if (!NumberIsFinite(input.escapeCodeTimeout)) {
         // Node's message names the default, not the value given.
@@ -55,92 +125,91 @@ export function Interface(input, output, completer, terminal) {
           `The property 'input.escapeCodeTimeout' is invalid. Received ${kEscapeCodeTimeout}`,
         );
       }
-      escapeCodeTimeout = input.escapeCodeTimeout;
+      o.escapeCodeTimeout = input.escapeCodeTimeout;
     }
-    output = input.output;
-    completer = input.completer;
-    terminal = input.terminal;
-    history = input.history;
-    historySize = input.historySize;
-    signal = input.signal;
-    if (input.prompt !== undefined) prompt = input.prompt;
-    crlfDelay = input.crlfDelay;
-    input = input.input;
+    validateAbortSignal(input.signal, 'options.signal');
+    o.output = input.output;
+    o.completer = input.completer;
+    o.terminal = input.terminal;
+    o.history = input.history;
+    o.historySize = input.historySize;
+    o.removeHistoryDuplicates = input.removeHistoryDuplicates;
+    o.signal = input.signal;
+    if (input.prompt !== undefined) o.prompt = input.prompt;
+    o.crlfDelay = input.crlfDelay;
+    o.input = input.input;
   }
-  if (completer !== undefined && typeof completer !== 'function') {
-    throw makeNodeError(
-      TypeErrorCtor,
-      'ERR_INVALID_ARG_VALUE',
-      `The argument 'completer' is invalid. Received ${completer}`,
-    );
+  if (o.completer !== undefined && typeof o.completer !== 'function') {
+    throw makeInvalidArgValue('completer', o.completer);
   }
-  if (historySize === undefined) historySize = kHistorySize;
-  if (typeof historySize !== 'number' || NumberIsNaN(historySize) || historySize < 0) {
-    throw makeNodeError(
-      RangeErrorCtor,
-      'ERR_INVALID_ARG_VALUE',
-      `The argument 'historySize' is invalid. Received ${historySize}`,
-    );
+  if (o.history === undefined) o.history = [];
+  else if (!ArrayIsArray(o.history))
+    throw makeInvalidArgType('history', 'an instance of Array', o.history);
+  if (o.historySize === undefined) o.historySize = kHistorySize;
+  validateNumber(o.historySize, 'historySize', 0);
+  if (o.terminal === undefined && !(o.output === null || o.output === undefined)) {
+    o.terminal = !!o.output.isTTY;
   }
-  if (terminal === undefined && !(output === null || output === undefined)) {
-    terminal = !!output.isTTY;
-  }
-  this.output = output;
-  this.input = input;
-  this.history = history ?? [];
-  this.historySize = historySize;
-  this.crlfDelay = crlfDelay
-    ? crlfDelay > 100
-      ? crlfDelay < kMaxCrlfDelay
-        ? crlfDelay
-        : kMaxCrlfDelay
-      : 100
-    : 100;
-  this.completer = completer;
-  this.terminal = !!terminal;
-  this.escapeCodeTimeout = escapeCodeTimeout;
-  this.line = '';
-  this.cursor = 0;
-  this.closed = false;
-  this.paused = false;
-  this._prompt = prompt;
-  this._questionCallback = null;
-  this._oldPrompt = undefined;
-  this._lineBuffer = null;
-  this._sawReturnAt = 0;
-  this._decoder = newDecoder('utf8');
-  this._lineStream = undefined;
-  const self = this;
-  this._ondata = function ondata(data) {
-    self._normalWrite(data);
-  };
-  this._onend = function onend() {
-    if (typeof self._lineBuffer === 'string' && self._lineBuffer.length > 0) {
-      self.emit('line', self._lineBuffer);
-    }
-    self.close();
-  };
-  input.on('error', (err) => this.emit('error', err));
-  input.on('data', this._ondata);
-  input.on('end', this._onend);
-  // A terminal's keys become 'keypress' events on the input (lines still come from its data).
-  if (this.terminal) emitKeypressEvents(input, this);
-  this.once('close', () => {
-    input.removeListener('data', this._ondata);
-    input.removeListener('end', this._onend);
-  });
-  if (signal) {
-    const onAborted = () => self.close();
-    if (signal.aborted) queueMicrotask(onAborted);
-    else {
-      signal.addEventListener('abort', onAborted, { __proto__: null, once: true });
-      self.once('close', () => signal.removeEventListener('abort', onAborted));
-    }
-  }
-  input.resume();
+  return o;
 }
-ObjectSetPrototypeOf(Interface.prototype, EE.prototype);
-ObjectSetPrototypeOf(Interface, EE);
+
+// Not a terminal: the input's data, split into lines.
+function listenToLines(rl, input, onerror) {
+  rl._decoder = newDecoder('utf8');
+  const ondata = (data) => rl._normalWrite(data);
+  const onend = () => {
+    if (typeof rl._lineBuffer === 'string' && rl._lineBuffer.length > 0) {
+      rl.emit('line', rl._lineBuffer);
+    }
+    rl.close();
+  };
+  input.on('data', ondata);
+  input.on('end', onend);
+  rl.once('close', () => {
+    input.removeListener('data', ondata);
+    input.removeListener('error', onerror);
+    input.removeListener('end', onend);
+  });
+}
+
+// A terminal: the input's keys edit the line (internal__readline_editor.js), in raw mode.
+function listenAsTerminal(rl, input, output, onerror) {
+  initEditor(rl);
+  if (isDumbTerminal()) rl._ttyWrite = FunctionPrototypeBind(ttyWriteDumb, rl);
+  const onkeypress = (s, key) => {
+    rl._ttyWrite(s, key);
+    if (key?.sequence) {
+      // Half of a surrogate pair: redraw once the character is whole.
+      const ch = StringPrototypeCodePointAt(key.sequence, 0);
+      if (ch >= 0xd800 && ch <= 0xdfff) rl._refreshLine();
+    }
+  };
+  const ontermend = () => {
+    if (typeof rl.line === 'string' && rl.line.length > 0) rl.emit('line', rl.line);
+    rl.close();
+  };
+  const onresize = () => rl._refreshLine();
+  emitKeypressEvents(input, rl);
+  input.on('keypress', onkeypress);
+  input.on('end', ontermend);
+  rl._setRawMode(true);
+  if (output !== null && output !== undefined) output.on('resize', onresize);
+  rl.once('close', () => {
+    input.removeListener('keypress', onkeypress);
+    input.removeListener('error', onerror);
+    input.removeListener('end', ontermend);
+    if (output !== null && output !== undefined) output.removeListener('resize', onresize);
+  });
+}
+
+ObjectDefineProperty(Interface.prototype, 'columns', {
+  __proto__: null,
+  configurable: true,
+  enumerable: false,
+  get() {
+    return this.output?.columns ? this.output.columns : Infinity;
+  },
+});
 
 Interface.prototype.getPrompt = function getPrompt() {
   return this._prompt;
@@ -158,7 +227,12 @@ Interface.prototype._writeToOutput = function _writeToOutput(text) {
 Interface.prototype.prompt = function prompt(preserveCursor) {
   if (this.paused) this.resume();
   if (this.closed) throw errUseAfterClose();
-  this._writeToOutput(this._prompt);
+  if (this.terminal && !isDumbTerminal()) {
+    if (!preserveCursor) this.cursor = 0;
+    this._refreshLine();
+  } else {
+    this._writeToOutput(this._prompt);
+  }
 };
 
 Interface.prototype.question = function question(query, options, cb) {
@@ -188,10 +262,39 @@ Interface.prototype.question = function question(query, options, cb) {
   }
 };
 
+// util.promisify(rl.question): a promise of the answer; an aborted signal rejects it.
+ObjectDefineProperty(Interface.prototype.question, SymbolFor('nodejs.util.promisify.custom'), {
+  __proto__: null,
+  configurable: true,
+  writable: true,
+  value: function question(query, options) {
+    if (options === null || typeof options !== 'object') options = { __proto__: null };
+    const signal = options.signal;
+    if (signal?.aborted) {
+      return PromiseReject(new AbortError(undefined, { __proto__: null, cause: signal.reason }));
+    }
+    return new PromiseCtor((resolve, reject) => {
+      let cb = resolve;
+      if (signal) {
+        const onAbort = () => {
+          reject(new AbortError(undefined, { __proto__: null, cause: signal.reason }));
+        };
+        signal.addEventListener('abort', onAbort, { __proto__: null, once: true });
+        cb = (answer) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(answer);
+        };
+      }
+      this.question(query, options, cb);
+    });
+  },
+});
+
 Interface.prototype._questionCancel = function _questionCancel() {
   if (this._questionCallback) {
     this._questionCallback = null;
     this.setPrompt(this._oldPrompt);
+    this.clearLine();
   }
 };
 
@@ -244,9 +347,10 @@ Interface.prototype._normalWrite = function _normalWrite(b) {
 };
 
 Interface.prototype.write = function write(d, key) {
-  if (this.paused) this.resume();
   if (this.closed) throw errUseAfterClose();
-  this._normalWrite(d);
+  if (this.paused) this.resume();
+  if (this.terminal) this._ttyWrite(d, key);
+  else this._normalWrite(d);
 };
 
 Interface.prototype.pause = function pause() {
@@ -268,105 +372,21 @@ Interface.prototype.resume = function resume() {
 Interface.prototype.close = function close() {
   if (this.closed) return;
   this.pause();
+  if (this.terminal) this._setRawMode(false);
   this.closed = true;
   this.emit('close');
 };
 
-Interface.prototype.getCursorPos = function getCursorPos() {
-  return { rows: 0, cols: this.cursor };
-};
-
-Interface.prototype._addHistory = function _addHistory() {
-  if (this.line.length === 0) return '';
-  if (this.historySize === 0) return this.line;
-  ArrayPrototypeUnshift(this.history, this.line);
-  if (this.history.length > this.historySize) this.history.length = this.historySize;
-  this.emit('history', this.history);
-  return this.line;
-};
-
+// The lines as an async iterator (events.on with Node's watermark of 1024 unread lines: past
+// it the input is paused until they are read).
 Interface.prototype[SymbolAsyncIterator] = function () {
   if (this._lineStream === undefined) {
-    const readable = new Readable({
-      objectMode: true,
-      read: () => {
-        this.resume();
-      },
-      destroy: (err, cb) => {
-        this.off('line', lineListener);
-        this.off('close', closeListener);
-        this.close();
-        cb(err);
-      },
+    this._lineStream = on(this, 'line', {
+      __proto__: null,
+      close: ['close'],
+      highWaterMark: 1024,
+      [kFirstEventParam]: true,
     });
-    const lineListener = (input) => {
-      if (!readable.push(input)) this.pause();
-    };
-    const closeListener = () => {
-      readable.push(null);
-    };
-    const errorListener = (err) => {
-      readable.destroy(err);
-    };
-    this.on('error', errorListener);
-    this.on('line', lineListener);
-    this.on('close', closeListener);
-    this._lineStream = readable;
   }
-  return this._lineStream[SymbolAsyncIterator]();
+  return this._lineStream;
 };
-
-// Cursor helpers of `readline` (escape sequences written to a stream).
-const CSI = '\x1b[';
-
-export function cursorTo(stream, x, y, callback) {
-  if (callback !== undefined && typeof callback !== 'function') {
-    throw makeInvalidArgType('callback', 'function', callback);
-  }
-  if (typeof y === 'function') {
-    callback = y;
-    y = undefined;
-  }
-  if (stream == null || (typeof x !== 'number' && typeof y !== 'number')) {
-    if (typeof callback === 'function') queueMicrotask(() => callback(null));
-    return true;
-  }
-  if (typeof x !== 'number')
-    throw makeNodeError(
-      TypeErrorCtor,
-      'ERR_INVALID_CURSOR_POS',
-      'Cannot set cursor row without setting its column',
-    );
-  const data = typeof y !== 'number' ? `${CSI}${x + 1}G` : `${CSI}${y + 1};${x + 1}H`;
-  return stream.write(data, callback);
-}
-
-export function moveCursor(stream, dx, dy, callback) {
-  if (stream == null || !(dx || dy)) {
-    if (typeof callback === 'function') queueMicrotask(() => callback(null));
-    return true;
-  }
-  let data = '';
-  if (dx < 0) data += `${CSI}${-dx}D`;
-  else if (dx > 0) data += `${CSI}${dx}C`;
-  if (dy < 0) data += `${CSI}${-dy}A`;
-  else if (dy > 0) data += `${CSI}${dy}B`;
-  return stream.write(data, callback);
-}
-
-export function clearLine(stream, dir, callback) {
-  if (stream === null || stream === undefined) {
-    if (typeof callback === 'function') queueMicrotask(() => callback(null));
-    return true;
-  }
-  const type = dir < 0 ? `${CSI}1K` : dir > 0 ? `${CSI}0K` : `${CSI}2K`;
-  return stream.write(type, callback);
-}
-
-export function clearScreenDown(stream, callback) {
-  if (stream === null || stream === undefined) {
-    if (typeof callback === 'function') queueMicrotask(() => callback(null));
-    return true;
-  }
-  return stream.write(`${CSI}0J`, callback);
-}

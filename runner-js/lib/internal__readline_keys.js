@@ -251,10 +251,13 @@ export function emitKeypressEvents(stream, iface = {}) {
     const string = typeof input === 'string' ? input : utf8.write(input);
     if (!string) return;
     clearTimeout(timer);
+    // A chunk of several characters is a paste: no completion (nor redraw) until its last one.
+    iface.isCompletionEnabled = false;
     for (let i = 0; i < string.length; ) {
       const width = charLength(StringPrototypeSlice(string, i, i + 2));
       const ch = StringPrototypeSlice(string, i, i + width);
       i += width;
+      if (i === string.length) iface.isCompletionEnabled = true;
       decoder.push(ch);
       if (i === string.length && ch === ESC) {
         timer = setTimeout(onTimeout, iface.escapeCodeTimeout ?? kEscapeCodeTimeout);

@@ -5,7 +5,10 @@ import {
   ObjectDefineProperty,
   ObjectSetPrototypeOf,
   PromiseCtor,
+  StringPrototypeSlice,
 } from '../js/00_primordials.js';
+import { inspect } from '../js/04_inspect.js';
+import { applyCompletions, kQuestionReject } from './internal__readline_editor.js';
 import { errUseAfterClose, Interface } from './internal__readline_interface.js';
 import { AbortError } from './internal__stream_core.js';
 
@@ -42,8 +45,25 @@ PromisesInterface.prototype.question = function question(query, options = undefi
       reject(errUseAfterClose());
       return;
     }
+    this[kQuestionReject] = reject;
     FunctionPrototypeCall(Interface.prototype.question, this, query, cb);
   });
+};
+
+// The completer of a promises Interface returns its completions or a promise of them.
+PromisesInterface.prototype._tabComplete = async function _tabComplete(lastKeypressWasTab) {
+  this.pause();
+  const string = StringPrototypeSlice(this.line, 0, this.cursor);
+  let value;
+  try {
+    value = await this.completer(string);
+  } catch (err) {
+    this._writeToOutput(`Tab completion error: ${inspect(err)}`);
+    return;
+  } finally {
+    this.resume();
+  }
+  applyCompletions(this, lastKeypressWasTab, value);
 };
 
 class Readline {
@@ -91,11 +111,13 @@ class Readline {
   }
 }
 
+function createInterface(input, output, completer, terminal) {
+  return new PromisesInterface(input, output, completer, terminal);
+}
+
 export const readlinePromises = {
   Interface: PromisesInterface,
   Readline,
-  createInterface(input, output, completer, terminal) {
-    return new PromisesInterface(input, output, completer, terminal);
-  },
+  createInterface,
 };
 export const moduleExports = readlinePromises;

@@ -435,3 +435,45 @@ async fn a_falsy_assert_in_a_huge_source_file_gets_the_generic_message() {
         "{out:?}"
     );
 }
+
+#[tokio::test]
+async fn terminal_readline_editing_ignores_patched_prototypes() {
+    let sc = sidecar().await;
+    let code = r#"
+const readline = require('readline');
+const { EventEmitter } = require('events');
+const input = new EventEmitter();
+input.pause = () => {};
+input.resume = () => {};
+let drawn = 0;
+const output = { columns: 8, write(s) { drawn += s.length; return true; }, on() {}, removeListener() {} };
+const completer = (line) => [['alpha', 'alpine'], line];
+const rl = readline.createInterface({ input, output, terminal: true, completer, history: ['x y'] });
+const lines = [];
+rl.on('line', (l) => { lines[lines.length] = l; });
+const before = hits();
+rl.write('one two three');
+rl.write(undefined, { name: 'w', ctrl: true });
+rl.write(undefined, { name: 'b', meta: true });
+rl.write(undefined, { name: 'k', ctrl: true });
+rl.write(undefined, { name: 'y', ctrl: true });
+rl.write(undefined, { sequence: '\x1f' });
+rl.write(undefined, { name: 'return' });
+rl.write('al');
+rl.write('\t', { name: 'tab', sequence: '\t' });
+rl.write(undefined, { name: 'return' });
+rl.write(undefined, { name: 'up' });
+rl.write(undefined, { name: 'up' });
+const used = hits() - before;
+console.log(JSON.stringify(lines), JSON.stringify(rl.line), JSON.stringify(rl.history), drawn > 0, used);
+"#;
+    let out = hostile(&sc, code).await;
+    assert_eq!(
+        (out.status.code, stdout(&out).as_str()),
+        (
+            0,
+            "[\"one \",\"alp\"] \"one \" [\"alp\",\"one \",\"x y\"] true 0\n"
+        ),
+        "{out:?}"
+    );
+}
