@@ -2,6 +2,7 @@
 // the argument errors of Node's validators.
 
 import {
+  ErrorCaptureStackTrace,
   ErrorCtor,
   MathAbs,
   NumberIsInteger,
@@ -59,6 +60,19 @@ export function makeNodeError(Ctor, code, message) {
     enumerable: false,
   });
   return err;
+}
+
+/** Re-captures a Node error's stack from below `fn` (Node's hidden frames), `[CODE]` kept. */
+export function hideStackFramesAbove(err, fn) {
+  ObjectDefineProperty(err, 'name', {
+    __proto__: null,
+    value: `${err.name} [${err.code}]`,
+    configurable: true,
+    writable: true,
+  });
+  ErrorCaptureStackTrace(err, fn);
+  err.stack; // eslint-disable-line no-unused-expressions -- materializes the stack with the name
+  delete err.name;
 }
 
 function nodeErrorToString() {

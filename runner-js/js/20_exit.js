@@ -13,8 +13,8 @@ import {
   NumberCtor,
   ObjectCreate,
   ObjectDefineProperty,
-  ObjectSetPrototypeOf,
   ReflectApply,
+  ReflectConstruct,
   StringPrototypeCharCodeAt,
   StringPrototypeEndsWith,
   StringPrototypeIndexOf,
@@ -193,17 +193,18 @@ let startMonotonic = 0;
 
 const EventEmitterPrototypeEmitRaw = EventEmitter.prototype.emit;
 
-// The process emitter, made here at factory time; `populateProcess` adds its properties.
-export const processObject = new EventEmitter();
-// As Node's: an instance of a `process` class (so errors and inspect name it `process`) whose
-// prototype inherits from EventEmitter's; the toStringTag is the object's own.
+// As Node's: the process emitter is an instance of a `process` class (so errors and inspect name
+// it `process`) whose prototype inherits from EventEmitter's; the toStringTag is the object's
+// own. Made here at factory time; `populateProcess` adds its properties.
 const ProcessClass = function process() {
   throw new TypeErrorCtor('Illegal constructor');
 };
 ProcessClass.prototype = ObjectCreate(EventEmitter.prototype, {
   constructor: { __proto__: null, value: ProcessClass, writable: true, configurable: true },
 });
-ObjectSetPrototypeOf(processObject, ProcessClass.prototype);
+// Constructed with `process` as new.target: V8 then names the object by its toStringTag in stack
+// frames (`at process.processTicksAndRejections`), as Node's, not by EventEmitter.
+export const processObject = ReflectConstruct(EventEmitter, [], ProcessClass);
 ObjectDefineProperty(processObject, SymbolToStringTag, {
   __proto__: null,
   value: 'process',

@@ -15,7 +15,7 @@ import {
 } from './00_primordials.js';
 import { listPush, newList } from './01_helpers.js';
 import { validateFunction } from './06_errors.js';
-import { isProcessExiting, triggerUncaught } from './20_exit.js';
+import { isProcessExiting, processObject, triggerUncaught } from './20_exit.js';
 
 const tickQueue = newList();
 let tickHead = 0;
@@ -80,6 +80,13 @@ let drainingTicks = false;
 export function drainTicks() {
   if (drainingTicks) return;
   drainingTicks = true;
+  // Called on the process object under Node's name: a tick callback's stack shows the frame
+  // below it as `at process.processTicksAndRejections`, as in Node.
+  ReflectApply(processTicksAndRejections, processObject, []);
+  drainingTicks = false;
+}
+
+function processTicksAndRejections() {
   do {
     while (tickHead < tickQueue.length) {
       const entry = tickQueue[tickHead];
@@ -89,11 +96,19 @@ export function drainTicks() {
         ArrayPrototypeSplice(tickQueue, 0, tickHead);
         tickHead = 0;
       }
-      runGuestIn(entry.context, entry.callback, undefined, entry.args);
+      // runGuestIn, inlined so that no runner frame sits between this one and the callback.
+      const outer = asyncContextGet();
+      asyncContextSet(entry.context);
+      try {
+        ReflectApply(entry.callback, undefined, entry.args);
+      } catch (err) {
+        triggerUncaught(err);
+      } finally {
+        asyncContextSet(outer);
+      }
     }
     ArrayPrototypeSplice(tickQueue, 0, tickHead);
     tickHead = 0;
     bridgeRunMicrotasks();
   } while (tickQueue.length > 0);
-  drainingTicks = false;
 }

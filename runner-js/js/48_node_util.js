@@ -30,6 +30,7 @@ import { stripAnsi } from './03_inspect_layout.js';
 import { inspect } from './04_inspect.js';
 import { formatWithOptions } from './05_format.js';
 import {
+  hideStackFramesAbove,
   makeInvalidArgType,
   makeNodeError,
   makeOutOfRange,
@@ -88,6 +89,8 @@ function callbackifyOnRejected(reason, cb) {
       'Promise was rejected with falsy value',
     );
     nodeSet(err, 'reason', reason);
+    // As Node's: the stack starts at the tick that ran this (`process.processTicksAndRejections`).
+    hideStackFramesAbove(err, callbackifyOnRejected);
     reason = err;
   }
   return cb(reason);

@@ -85,6 +85,28 @@ async fn a_timer_set_after_a_long_synchronous_stretch_waits_its_whole_delay() {
 }
 
 #[tokio::test]
+async fn a_tick_callback_is_called_from_process_process_ticks_and_rejections() {
+    let sc = sidecar().await;
+    // As Node's: the frame below a nextTick callback, and the first frame of callbackify's
+    // falsy-rejection error (its own frames hidden), is `process.processTicksAndRejections`.
+    let code = r#"
+        process.nextTick(() => console.log(new Error('x').stack.split('\n')[2].trim().split(' (')[0]));
+        require('util').callbackify(() => Promise.reject(null))((err) => {
+            console.log(err.stack.split('\n')[0]);
+            console.log(err.stack.split('\n')[1].trim().split(' (')[0]);
+        });
+    "#;
+    let out = run(&sc, node(code)).await;
+    assert_eq!(
+        stdout(&out),
+        "at process.processTicksAndRejections\n\
+         Error [ERR_FALSY_VALUE_REJECTION]: Promise was rejected with falsy value\n\
+         at process.processTicksAndRejections\n",
+        "{out:?}"
+    );
+}
+
+#[tokio::test]
 async fn timers_nexttick_and_promises_run_in_node_order() {
     let sc = sidecar().await;
     let code = r#"
