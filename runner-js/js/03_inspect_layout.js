@@ -3,7 +3,6 @@
 // when it fits `breakLength`, else one entry per line).
 
 import {
-  ArrayPrototypeJoin,
   ArrayPrototypePush,
   MathFloor,
   MathMax,
@@ -179,6 +178,21 @@ function isBelowBreakLength(ctx, output, start, base) {
   return base === '' || !StringPrototypeIncludes(base, '\n');
 }
 
+// Array.prototype.join copies every entry into one flat string; concatenation makes a rope
+// instead, so a deeply nested value is not copied once per level (quadratic in its depth).
+function join(output, separator) {
+  let str = '';
+  if (output.length !== 0) {
+    const lastIndex = output.length - 1;
+    for (let i = 0; i < lastIndex; i++) {
+      str += output[i];
+      str += separator;
+    }
+    str += output[lastIndex];
+  }
+  return str;
+}
+
 export function reduceToSingleString(ctx, output, base, braces, extrasType, recurseTimes, value) {
   if (ctx.compact !== true) {
     if (typeof ctx.compact === 'number' && ctx.compact >= 1) {
@@ -189,7 +203,7 @@ export function reduceToSingleString(ctx, output, base, braces, extrasType, recu
       if (ctx.currentDepth - recurseTimes < ctx.compact && entries === output.length) {
         const start = output.length + ctx.indentationLvl + braces[0].length + base.length + 10;
         if (isBelowBreakLength(ctx, output, start, base)) {
-          const joined = ArrayPrototypeJoin(output, ', ');
+          const joined = join(output, ', ');
           if (!StringPrototypeIncludes(joined, '\n')) {
             return `${base ? `${base} ` : ''}${braces[0]} ${joined} ${braces[1]}`;
           }
@@ -197,16 +211,13 @@ export function reduceToSingleString(ctx, output, base, braces, extrasType, recu
       }
     }
     const indentation = `\n${StringPrototypeRepeat(' ', ctx.indentationLvl)}`;
-    return `${base ? `${base} ` : ''}${braces[0]}${indentation}  ${ArrayPrototypeJoin(
-      output,
-      `,${indentation}  `,
-    )}${indentation}${braces[1]}`;
+    return `${base ? `${base} ` : ''}${braces[0]}${indentation}  ${join(output, `,${indentation}  `)}${indentation}${braces[1]}`;
   }
   if (isBelowBreakLength(ctx, output, 0, base)) {
-    return `${braces[0]}${base ? ` ${base}` : ''} ${ArrayPrototypeJoin(output, ', ')} ${braces[1]}`;
+    return `${braces[0]}${base ? ` ${base}` : ''} ${join(output, ', ')} ${braces[1]}`;
   }
   const indentation = StringPrototypeRepeat(' ', ctx.indentationLvl);
   const ln =
     base === '' && braces[0].length === 1 ? ' ' : `${base ? ` ${base}` : ''}\n${indentation}  `;
-  return `${braces[0]}${ln}${ArrayPrototypeJoin(output, `,\n${indentation}  `)} ${braces[1]}`;
+  return `${braces[0]}${ln}${join(output, `,\n${indentation}  `)} ${braces[1]}`;
 }
