@@ -17,7 +17,7 @@ use crate::runner_call::{Stop, call, check_stopped};
 use crate::stopper::Stopper;
 use crate::strings::{uint8_array, v8_str};
 
-/// Runs `runner.start(config)` and the loop around it to the guest's end.
+/// Runs `runner.start(config)` (then its ticks) and the loop around it to the guest's end.
 pub(crate) fn drive<'s>(
     scope: &mut v8::PinScope<'s, '_>,
     runner: v8::Local<'s, v8::Object>,
@@ -28,7 +28,7 @@ pub(crate) fn drive<'s>(
     let stopper = inbox.stopper.clone();
     let mut stdin_closed = false;
     let result = (|| -> Result<(), Stop> {
-        call(scope, runner, "start", &[config.into()], state, &stopper)?;
+        crate::runner_call::start(scope, runner, config.into(), state, &stopper)?;
         // As Node after the main module: its rejections are reported before any timer runs.
         report_rejections(scope, runner, state, &stopper)?;
         loop {

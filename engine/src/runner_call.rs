@@ -21,6 +21,59 @@ pub(crate) fn call<'s>(
     state: &SharedGuest,
     stopper: &Stopper,
 ) -> Result<Option<v8::Local<'s, v8::Value>>, Stop> {
+    let result = invoke(scope, runner, name, runner.into(), args, state, stopper)?;
+    scope.perform_microtask_checkpoint();
+    check_stopped(state, stopper)?;
+    Ok(result)
+}
+
+/// Runs the main program (`runner.start(config)`) and then, as Node does from C++, the tick
+/// queue and microtasks from the host (`runner.processTicksAndRejections` called on
+/// `runner.process`): a tick callback's stack then ends at `process.processTicksAndRejections`,
+/// with no runner frame under it. No microtask runs between the two (ticks go first).
+pub(crate) fn start<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    runner: v8::Local<'s, v8::Object>,
+    config: v8::Local<'s, v8::Value>,
+    state: &SharedGuest,
+    stopper: &Stopper,
+) -> Result<(), Stop> {
+    invoke(
+        scope,
+        runner,
+        "start",
+        runner.into(),
+        &[config],
+        state,
+        stopper,
+    )?;
+    let key = v8_str(scope, "process");
+    let process = runner
+        .get(scope, key.into())
+        .ok_or_else(|| Stop::Done(Outcome::internal("runner has no process".to_string())))?;
+    invoke(
+        scope,
+        runner,
+        "processTicksAndRejections",
+        process,
+        &[],
+        state,
+        stopper,
+    )?;
+    scope.perform_microtask_checkpoint();
+    check_stopped(state, stopper)
+}
+
+/// `runner[name]` called on `receiver`; no microtask checkpoint after it.
+fn invoke<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    runner: v8::Local<'s, v8::Object>,
+    name: &str,
+    receiver: v8::Local<'s, v8::Value>,
+    args: &[v8::Local<'s, v8::Value>],
+    state: &SharedGuest,
+    stopper: &Stopper,
+) -> Result<Option<v8::Local<'s, v8::Value>>, Stop> {
     check_stopped(state, stopper)?;
     let key = v8_str(scope, name);
     let function = runner
@@ -28,7 +81,7 @@ pub(crate) fn call<'s>(
         .and_then(|f| v8::Local::<v8::Function>::try_from(f).ok())
         .ok_or_else(|| Stop::Done(Outcome::internal(format!("runner has no {name}()"))))?;
     v8::tc_scope!(let tc, scope);
-    let result = function.call(tc, runner.into(), args);
+    let result = function.call(tc, receiver, args);
     if result.is_none() {
         check_stopped(state, stopper)?;
         let detail = tc
@@ -38,8 +91,6 @@ pub(crate) fn call<'s>(
             "runner {name}() failed: {detail}"
         ))));
     }
-    tc.perform_microtask_checkpoint();
-    check_stopped(state, stopper)?;
     Ok(result)
 }
 

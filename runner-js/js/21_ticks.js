@@ -78,37 +78,44 @@ export function runGuestIn(context, fn, thisArg, args) {
 let drainingTicks = false;
 
 export function drainTicks() {
-  if (drainingTicks) return;
-  drainingTicks = true;
-  // Called on the process object under Node's name: a tick callback's stack shows the frame
-  // below it as `at process.processTicksAndRejections`, as in Node.
   ReflectApply(processTicksAndRejections, processObject, []);
-  drainingTicks = false;
 }
 
-function processTicksAndRejections() {
-  do {
-    while (tickHead < tickQueue.length) {
-      const entry = tickQueue[tickHead];
-      tickQueue[tickHead] = undefined;
-      tickHead++;
-      if (tickHead > 1024 && tickHead * 2 > tickQueue.length) {
-        ArrayPrototypeSplice(tickQueue, 0, tickHead);
-        tickHead = 0;
+/**
+ * Node's processTicksAndRejections: ticks, then a microtask checkpoint, until both are empty.
+ * Called on the process object (so a tick callback's caller frame reads
+ * `at process.processTicksAndRejections`, as in Node): by drainTicks, and by the host right
+ * after the main program (engine/src/runner_call.rs), when it is the bottom frame as in Node.
+ */
+export function processTicksAndRejections() {
+  if (drainingTicks) return;
+  drainingTicks = true;
+  try {
+    do {
+      while (tickHead < tickQueue.length) {
+        const entry = tickQueue[tickHead];
+        tickQueue[tickHead] = undefined;
+        tickHead++;
+        if (tickHead > 1024 && tickHead * 2 > tickQueue.length) {
+          ArrayPrototypeSplice(tickQueue, 0, tickHead);
+          tickHead = 0;
+        }
+        // runGuestIn, inlined so that no runner frame sits between this one and the callback.
+        const outer = asyncContextGet();
+        asyncContextSet(entry.context);
+        try {
+          ReflectApply(entry.callback, undefined, entry.args);
+        } catch (err) {
+          triggerUncaught(err);
+        } finally {
+          asyncContextSet(outer);
+        }
       }
-      // runGuestIn, inlined so that no runner frame sits between this one and the callback.
-      const outer = asyncContextGet();
-      asyncContextSet(entry.context);
-      try {
-        ReflectApply(entry.callback, undefined, entry.args);
-      } catch (err) {
-        triggerUncaught(err);
-      } finally {
-        asyncContextSet(outer);
-      }
-    }
-    ArrayPrototypeSplice(tickQueue, 0, tickHead);
-    tickHead = 0;
-    bridgeRunMicrotasks();
-  } while (tickQueue.length > 0);
+      ArrayPrototypeSplice(tickQueue, 0, tickHead);
+      tickHead = 0;
+      bridgeRunMicrotasks();
+    } while (tickQueue.length > 0);
+  } finally {
+    drainingTicks = false;
+  }
 }

@@ -30,7 +30,7 @@ import {
   setMainSource,
   triggerUncaught,
 } from './20_exit.js';
-import { drainTicks, queueMicrotask } from './21_ticks.js';
+import { drainTicks, processTicksAndRejections, queueMicrotask } from './21_ticks.js';
 import {
   reportRejectionHandled,
   reportUnhandledRejection,
@@ -143,7 +143,21 @@ function start(config) {
   if (worker && loadLazyBuiltin('internal/worker').startWorker(() => startMain(config, mode))) {
     return;
   }
-  startMain(config, mode);
+  // The ticks the main program leaves are run by the host right after this returns (as Node
+  // runs them from C++: engine/src/runner_call.rs `start`).
+  inStart = true;
+  try {
+    startMain(config, mode);
+  } finally {
+    inStart = false;
+  }
+}
+
+// True while `start` runs the main program synchronously (its ticks are the host's to run).
+let inStart = false;
+
+function drainUnlessStarting() {
+  if (!inStart) drainTicks();
 }
 
 // Preloads (`-r`, `--import`), then the main program.
@@ -169,7 +183,7 @@ function startMain(config, mode) {
       triggerUncaught(err);
     },
   );
-  drainTicks();
+  drainUnlessStarting();
 }
 
 // True from the start of the `--import`s until they settle (the main program waits for them).
@@ -220,7 +234,7 @@ function runProgram(config, mode, filename, text) {
   } catch (err) {
     triggerUncaught(err);
   }
-  drainTicks();
+  drainUnlessStarting();
 }
 
 // The node options the runner honours (engine/src/job/command.rs RUNNER_FLAGS).
@@ -364,6 +378,8 @@ function guarded(fn) {
 export const runner = {
   __proto__: null,
   start: guarded(start),
+  process: processObject,
+  processTicksAndRejections,
   startWasm,
   tick: guarded(loopTurn),
   stdinData: guarded((bytes) => {

@@ -107,6 +107,25 @@ async fn a_tick_callback_is_called_from_process_process_ticks_and_rejections() {
 }
 
 #[tokio::test]
+async fn a_tick_after_the_main_program_has_no_runner_frame_below_it() {
+    let sc = sidecar().await;
+    // As Node, which runs the main program's ticks from C++: the stack of an error thrown in one
+    // ends at `process.processTicksAndRejections`.
+    let code = r#"
+        process.nextTick(function fromTick() {
+            const frames = new Error('x').stack.split('\n').slice(1);
+            console.log(frames.map((f) => f.trim().split(' (')[0]).join(' | '));
+        });
+    "#;
+    let out = run(&sc, node(code)).await;
+    assert_eq!(
+        stdout(&out),
+        "at fromTick | at process.processTicksAndRejections\n",
+        "{out:?}"
+    );
+}
+
+#[tokio::test]
 async fn timers_nexttick_and_promises_run_in_node_order() {
     let sc = sidecar().await;
     let code = r#"
