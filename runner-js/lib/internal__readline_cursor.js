@@ -5,8 +5,28 @@ import { TypeErrorCtor } from '../js/00_primordials.js';
 import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
 import { queueMicrotask } from '../js/21_ticks.js';
 
-// Cursor helpers of `readline` (escape sequences written to a stream).
+// Cursor helpers of `readline` (escape sequences written to a stream); the sequences also serve
+// readline/promises' Readline, which queues them.
 const CSI = '\x1b[';
+
+export function cursorToCode(x, y) {
+  return typeof y !== 'number' ? `${CSI}${x + 1}G` : `${CSI}${y + 1};${x + 1}H`;
+}
+
+export function moveCursorCode(dx, dy) {
+  let data = '';
+  if (dx < 0) data += `${CSI}${-dx}D`;
+  else if (dx > 0) data += `${CSI}${dx}C`;
+  if (dy < 0) data += `${CSI}${-dy}A`;
+  else if (dy > 0) data += `${CSI}${dy}B`;
+  return data;
+}
+
+export function clearLineCode(dir) {
+  return dir < 0 ? `${CSI}1K` : dir > 0 ? `${CSI}0K` : `${CSI}2K`;
+}
+
+export const kClearScreenDown = `${CSI}0J`;
 
 export function cursorTo(stream, x, y, callback) {
   if (callback !== undefined && typeof callback !== 'function') {
@@ -26,8 +46,7 @@ export function cursorTo(stream, x, y, callback) {
       'ERR_INVALID_CURSOR_POS',
       'Cannot set cursor row without setting its column',
     );
-  const data = typeof y !== 'number' ? `${CSI}${x + 1}G` : `${CSI}${y + 1};${x + 1}H`;
-  return stream.write(data, callback);
+  return stream.write(cursorToCode(x, y), callback);
 }
 
 export function moveCursor(stream, dx, dy, callback) {
@@ -35,12 +54,7 @@ export function moveCursor(stream, dx, dy, callback) {
     if (typeof callback === 'function') queueMicrotask(() => callback(null));
     return true;
   }
-  let data = '';
-  if (dx < 0) data += `${CSI}${-dx}D`;
-  else if (dx > 0) data += `${CSI}${dx}C`;
-  if (dy < 0) data += `${CSI}${-dy}A`;
-  else if (dy > 0) data += `${CSI}${dy}B`;
-  return stream.write(data, callback);
+  return stream.write(moveCursorCode(dx, dy), callback);
 }
 
 export function clearLine(stream, dir, callback) {
@@ -48,8 +62,7 @@ export function clearLine(stream, dir, callback) {
     if (typeof callback === 'function') queueMicrotask(() => callback(null));
     return true;
   }
-  const type = dir < 0 ? `${CSI}1K` : dir > 0 ? `${CSI}0K` : `${CSI}2K`;
-  return stream.write(type, callback);
+  return stream.write(clearLineCode(dir), callback);
 }
 
 export function clearScreenDown(stream, callback) {
@@ -57,5 +70,5 @@ export function clearScreenDown(stream, callback) {
     if (typeof callback === 'function') queueMicrotask(() => callback(null));
     return true;
   }
-  return stream.write(`${CSI}0J`, callback);
+  return stream.write(kClearScreenDown, callback);
 }

@@ -433,22 +433,22 @@ function pushUndo(rl) {
   }
 }
 
-export function undo(rl) {
-  if (rl[kUndoStack].length === 0) return;
-  ArrayPrototypePush(rl[kRedoStack], { text: rl.line, cursor: rl.cursor });
-  const entry = ArrayPrototypePop(rl[kUndoStack]);
+// Undo and redo: the line and cursor come back from one stack, the current ones go on the other.
+function swapState(rl, from, to) {
+  if (rl[from].length === 0) return;
+  ArrayPrototypePush(rl[to], { text: rl.line, cursor: rl.cursor });
+  const entry = ArrayPrototypePop(rl[from]);
   rl.line = entry.text;
   rl.cursor = entry.cursor;
   rl._refreshLine();
 }
 
+export function undo(rl) {
+  swapState(rl, kUndoStack, kRedoStack);
+}
+
 export function redo(rl) {
-  if (rl[kRedoStack].length === 0) return;
-  ArrayPrototypePush(rl[kUndoStack], { text: rl.line, cursor: rl.cursor });
-  const entry = ArrayPrototypePop(rl[kRedoStack]);
-  rl.line = entry.text;
-  rl.cursor = entry.cursor;
-  rl._refreshLine();
+  swapState(rl, kRedoStack, kUndoStack);
 }
 
 function pushToKillRing(rl, del) {

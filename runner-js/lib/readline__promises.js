@@ -1,13 +1,23 @@
 // lib/readline__promises.js: `readline/promises`: an Interface whose question() returns a
 // promise (with AbortSignal support), and the Readline class of cursor operations.
 import {
+  ArrayPrototypeJoin,
+  ArrayPrototypePush,
   FunctionPrototypeCall,
+  NumberMAX_SAFE_INTEGER,
   ObjectDefineProperty,
   ObjectSetPrototypeOf,
   PromiseCtor,
   StringPrototypeSlice,
 } from '../js/00_primordials.js';
 import { inspect } from '../js/04_inspect.js';
+import { makeInvalidArgType, validateInteger } from '../js/06_errors.js';
+import {
+  clearLineCode,
+  cursorToCode,
+  kClearScreenDown,
+  moveCursorCode,
+} from './internal__readline_cursor.js';
 import { applyCompletions, kQuestionReject } from './internal__readline_editor.js';
 import { errUseAfterClose, Interface } from './internal__readline_interface.js';
 import { AbortError } from './internal__stream_core.js';
@@ -71,36 +81,40 @@ class Readline {
   #todo = [];
 
   constructor(stream) {
+    // Node's isWritableNodeStream: something with `write` and `on`.
+    if (typeof stream?.write !== 'function' || typeof stream?.on !== 'function') {
+      throw makeInvalidArgType('stream', 'an instance of Writable', stream);
+    }
     this.#stream = stream;
   }
 
   clearLine(dir) {
-    this.#todo.push(dir < 0 ? '\x1b[1K' : dir > 0 ? '\x1b[0K' : '\x1b[2K');
+    ArrayPrototypePush(this.#todo, clearLineCode(dir));
     return this;
   }
 
   clearScreenDown() {
-    this.#todo.push('\x1b[0J');
+    ArrayPrototypePush(this.#todo, kClearScreenDown);
     return this;
   }
 
   cursorTo(x, y = undefined) {
-    this.#todo.push(y === undefined ? `\x1b[${x + 1}G` : `\x1b[${y + 1};${x + 1}H`);
+    validateInteger(x, 'x', -NumberMAX_SAFE_INTEGER, NumberMAX_SAFE_INTEGER);
+    if (y != null) validateInteger(y, 'y', -NumberMAX_SAFE_INTEGER, NumberMAX_SAFE_INTEGER);
+    ArrayPrototypePush(this.#todo, cursorToCode(x, y));
     return this;
   }
 
   moveCursor(dx, dy) {
-    let s = '';
-    if (dx < 0) s += `\x1b[${-dx}D`;
-    else if (dx > 0) s += `\x1b[${dx}C`;
-    if (dy < 0) s += `\x1b[${-dy}A`;
-    else if (dy > 0) s += `\x1b[${dy}B`;
-    if (s) this.#todo.push(s);
+    validateInteger(dx, 'dx', -NumberMAX_SAFE_INTEGER, NumberMAX_SAFE_INTEGER);
+    validateInteger(dy, 'dy', -NumberMAX_SAFE_INTEGER, NumberMAX_SAFE_INTEGER);
+    const s = moveCursorCode(dx, dy);
+    if (s) ArrayPrototypePush(this.#todo, s);
     return this;
   }
 
   commit() {
-    const data = this.#todo.join('');
+    const data = ArrayPrototypeJoin(this.#todo, '');
     this.#todo = [];
     return new PromiseCtor((resolve) => this.#stream.write(data, resolve));
   }
