@@ -21,6 +21,7 @@ import {
   RangeErrorCtor,
   StringPrototypeIncludes,
   SymbolCtor,
+  SymbolDispose,
   SymbolFor,
   TypeErrorCtor,
 } from '../js/00_primordials.js';
@@ -194,7 +195,7 @@ ChildProcess.prototype.kill = function kill(signal) {
 };
 ChildProcess.prototype.ref = function ref() {};
 ChildProcess.prototype.unref = function unref() {};
-ChildProcess.prototype[SymbolFor('nodejs.dispose')] = function dispose() {
+ChildProcess.prototype[SymbolDispose] = function dispose() {
   if (!this.killed) this.kill();
 };
 

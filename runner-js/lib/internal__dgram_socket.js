@@ -12,6 +12,7 @@ import {
   FunctionPrototypeCall,
   ObjectSetPrototypeOf,
   PromiseCtor,
+  SymbolAsyncDispose,
   SymbolCtor,
   TypedArrayPrototypeGetByteLength,
   TypedArrayPrototypeSet,
@@ -401,7 +402,7 @@ proto.close = function (callback) {
   return this;
 };
 
-proto[SymbolCtor.asyncDispose ?? SymbolCtor.for('nodejs.asyncDispose')] = function () {
+proto[SymbolAsyncDispose] = function () {
   return new PromiseCtor((resolve, reject) => {
     if (!this[kState].open) return resolve();
     try {

@@ -16,6 +16,7 @@ import {
   PromiseResolve,
   SymbolAsyncIterator,
   SymbolCtor,
+  SymbolDispose,
   SymbolFor,
 } from '../js/00_primordials.js';
 import { makeInvalidArgType, validateInteger } from '../js/06_errors.js';
@@ -277,7 +278,7 @@ export function addAbortListener(signal, listener) {
   }
   return {
     __proto__: null,
-    [SymbolFor('nodejs.dispose')]() {
+    [SymbolDispose]() {
       removeEventListener?.();
     },
   };

@@ -13,8 +13,9 @@ import {
   PromiseCtor,
   RangeErrorCtor,
   StringPrototypeStartsWith,
+  SymbolAsyncDispose,
   SymbolAsyncIterator,
-  SymbolFor,
+  SymbolDispose,
   TypeErrorCtor,
 } from '../js/00_primordials.js';
 import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
@@ -351,7 +352,12 @@ export class Dir {
     return this.entries();
   }
 
-  [SymbolFor('nodejs.dispose')]() {
+  [SymbolDispose]() {
+    if (!this.#closed) this.closeSync();
+  }
+
+  // `await using dir = await fs.promises.opendir(...)`: closed (once) when the scope ends.
+  async [SymbolAsyncDispose]() {
     if (!this.#closed) this.closeSync();
   }
 }

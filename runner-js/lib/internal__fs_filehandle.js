@@ -8,7 +8,7 @@ import {
   ErrorCtor,
   PromiseCtor,
   PromiseResolve,
-  SymbolFor,
+  SymbolAsyncDispose,
   Uint8ArrayCtor,
 } from '../js/00_primordials.js';
 import { makeNodeError } from '../js/06_errors.js';
@@ -167,7 +167,7 @@ export class FileHandle extends EE {
     });
   }
 
-  [SymbolFor('nodejs.asyncDispose')]() {
+  [SymbolAsyncDispose]() {
     return this.close();
   }
 

@@ -18,7 +18,7 @@ import {
   SetPrototypeDelete,
   StringPrototypeCharCodeAt,
   StringPrototypeIncludes,
-  SymbolCtor,
+  SymbolAsyncDispose,
   SymbolFor,
   TypeErrorCtor,
 } from '../js/00_primordials.js';
@@ -291,7 +291,7 @@ proto.close = function (cb) {
   return this;
 };
 
-proto[SymbolCtor.asyncDispose ?? SymbolCtor.for('nodejs.asyncDispose')] = function () {
+proto[SymbolAsyncDispose] = function () {
   return new PromiseCtor((resolve) => {
     if (this._id === undefined) resolve();
     else this.close(() => resolve());

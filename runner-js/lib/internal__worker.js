@@ -23,6 +23,7 @@ import {
   ObjectSetPrototypeOf,
   PromiseCtor,
   StringPrototypeStartsWith,
+  SymbolAsyncDispose,
   SymbolFor,
   TypeErrorCtor,
 } from '../js/00_primordials.js';
@@ -237,6 +238,11 @@ Worker.prototype.terminate = function (callback) {
     this._terminating = true;
     this._child?.kill('SIGKILL');
   });
+};
+
+// `await using worker = new Worker(...)`: terminated when the scope ends (Node 22).
+Worker.prototype[SymbolAsyncDispose] = async function () {
+  await this.terminate();
 };
 
 Worker.prototype.ref = function () {

@@ -126,6 +126,46 @@ async fn a_tick_after_the_main_program_has_no_runner_frame_below_it() {
 }
 
 #[tokio::test]
+async fn using_declarations_dispose_builtins_with_the_engines_own_symbols() {
+    let sc = sidecar().await;
+    // V8 has Symbol.dispose and Symbol.asyncDispose (and `using`): the builtins must dispose
+    // under those symbols, not under Node 20's `Symbol.for('nodejs.dispose')` stand-ins.
+    let code = r#"
+        const fs = require('fs');
+        const events = require('events');
+        const { Worker } = require('worker_threads');
+        (async () => {
+            let dir;
+            {
+                await using d = await fs.promises.opendir('/w');
+                dir = d;
+            }
+            await dir.read().catch((e) => console.log('dir', e.code));
+            const ac = new AbortController();
+            {
+                using _listener = events.addAbortListener(ac.signal, () => console.log('aborted'));
+            }
+            ac.abort();
+            {
+                using _timer = setTimeout(() => console.log('timer fired'), 1);
+            }
+            {
+                await using w = new Worker('for (;;) {}', { eval: true });
+                w.on('exit', () => console.log('worker exited'));
+            }
+            console.log('done');
+        })();
+    "#;
+    let dir = crate::support::scratch("using");
+    let out = run(&sc, node(code).dir(dir.to_str().unwrap(), "/w")).await;
+    assert_eq!(
+        stdout(&out),
+        "dir ERR_DIR_CLOSED\nworker exited\ndone\n",
+        "{out:?}"
+    );
+}
+
+#[tokio::test]
 async fn timers_nexttick_and_promises_run_in_node_order() {
     let sc = sidecar().await;
     let code = r#"
