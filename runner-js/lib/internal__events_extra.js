@@ -25,6 +25,7 @@ import {
   eventTargetListeners,
   isEventTarget,
   kMaxEventTargetListeners,
+  kResistStopPropagation,
 } from './internal__event_target.js';
 import { AbortError, validateAbortSignal, validateObjectArg } from './internal__stream_core.js';
 
@@ -273,7 +274,12 @@ export function addAbortListener(signal, listener) {
   if (signal.aborted) {
     queueMicrotask(() => listener());
   } else {
-    signal.addEventListener('abort', listener, { __proto__: null, once: true });
+    // As Node's: runs even when an earlier 'abort' listener stops the event's propagation.
+    signal.addEventListener('abort', listener, {
+      __proto__: null,
+      once: true,
+      [kResistStopPropagation]: true,
+    });
     removeEventListener = () => signal.removeEventListener('abort', listener);
   }
   return {
