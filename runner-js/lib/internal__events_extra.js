@@ -29,6 +29,10 @@ import {
 } from './internal__event_target.js';
 import { AbortError, validateAbortSignal, validateObjectArg } from './internal__stream_core.js';
 
+// Node's addAbortListenerInternal: once, and run even when an earlier 'abort' listener stops the
+// event's propagation.
+const kAbortListenerOptions = { __proto__: null, once: true, [kResistStopPropagation]: true };
+
 function isEventTargetLike(obj) {
   return typeof obj?.addEventListener === 'function' && typeof obj?.on !== 'function';
 }
@@ -56,7 +60,8 @@ function abortErrorOf(signal) {
 // An async function, as Node's: a bad signal rejects the promise rather than throwing, and the
 // result settles on the same microtask turn as Node's.
 export async function once(emitter, name, options = {}) {
-  const signal = options?.signal;
+  validateObjectArg(options, 'options');
+  const signal = options.signal;
   validateAbortSignal(signal, 'options.signal');
   if (signal?.aborted) throw abortErrorOf(signal);
   return new PromiseCtor((resolve, reject) => {
@@ -80,7 +85,7 @@ export async function once(emitter, name, options = {}) {
       unlisten(emitter, 'error', errorListener);
       reject(abortErrorOf(signal));
     }
-    if (signal) signal.addEventListener('abort', abortListener, { __proto__: null, once: true });
+    if (signal) signal.addEventListener('abort', abortListener, kAbortListenerOptions);
   });
 }
 
@@ -162,7 +167,7 @@ export function on(emitter, event, options = {}) {
   listen(emitter, event, listener);
   if (event !== 'error' && typeof emitter.on === 'function') emitter.on('error', errorHandler);
   for (let i = 0; i < closeEvents.length; i++) listen(emitter, closeEvents[i], closeHandler);
-  if (signal) signal.addEventListener('abort', abortListener, { __proto__: null, once: true });
+  if (signal) signal.addEventListener('abort', abortListener, kAbortListenerOptions);
   return iterator;
 
   function abortListener() {
@@ -274,12 +279,7 @@ export function addAbortListener(signal, listener) {
   if (signal.aborted) {
     queueMicrotask(() => listener());
   } else {
-    // As Node's: runs even when an earlier 'abort' listener stops the event's propagation.
-    signal.addEventListener('abort', listener, {
-      __proto__: null,
-      once: true,
-      [kResistStopPropagation]: true,
-    });
+    signal.addEventListener('abort', listener, kAbortListenerOptions);
     removeEventListener = () => signal.removeEventListener('abort', listener);
   }
   return {

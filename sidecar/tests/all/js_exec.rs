@@ -166,6 +166,25 @@ async fn using_declarations_dispose_builtins_with_the_engines_own_symbols() {
 }
 
 #[tokio::test]
+async fn events_once_rejects_options_that_are_not_an_object() {
+    let sc = sidecar().await;
+    // Node 22 validates them (a bad one used to leave the promise pending for ever).
+    let code = r#"
+        const { once, EventEmitter } = require('events');
+        for (const options of [1, 'hi', null, false, () => {}]) {
+            once(new EventEmitter(), 'x', options).catch((e) => console.log(typeof options, e.code));
+        }
+    "#;
+    let out = run(&sc, node(code)).await;
+    assert_eq!(
+        stdout(&out),
+        "number ERR_INVALID_ARG_TYPE\nstring ERR_INVALID_ARG_TYPE\nobject ERR_INVALID_ARG_TYPE\n\
+         boolean ERR_INVALID_ARG_TYPE\nfunction ERR_INVALID_ARG_TYPE\n",
+        "{out:?}"
+    );
+}
+
+#[tokio::test]
 async fn timers_nexttick_and_promises_run_in_node_order() {
     let sc = sidecar().await;
     let code = r#"
