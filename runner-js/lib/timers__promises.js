@@ -9,8 +9,11 @@ import {
   PromiseCtor,
   PromisePrototypeFinally,
   PromiseReject,
+  ReflectConstruct,
+  SymbolCtor,
+  TypeErrorCtor,
 } from '../js/00_primordials.js';
-import { makeInvalidArgType } from '../js/06_errors.js';
+import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
 import {
   clearImmediate,
   clearInterval,
@@ -114,14 +117,32 @@ async function* promiseInterval(after, value, options = kNone) {
   }
 }
 
+// As Node's: `scheduler` is the one instance (`new scheduler.constructor()` throws), and its
+// methods refuse any other `this`.
+const kScheduler = SymbolCtor('kScheduler');
+
 class Scheduler {
+  constructor() {
+    throw makeNodeError(TypeErrorCtor, 'ERR_ILLEGAL_CONSTRUCTOR', 'Illegal constructor');
+  }
+
   yield() {
+    if (!this[kScheduler]) throw invalidThis();
     return promiseImmediate();
   }
 
   wait(delay, options = undefined) {
+    if (!this[kScheduler]) throw invalidThis();
     return promiseTimeout(delay, undefined, options === undefined ? kNone : options);
   }
+}
+
+function invalidThis() {
+  return makeNodeError(
+    TypeErrorCtor,
+    'ERR_INVALID_THIS',
+    'Value of "this" must be of type Scheduler',
+  );
 }
 
 function named(fn, name) {
@@ -133,6 +154,12 @@ export const timersPromises = {
   setTimeout: named(promiseTimeout, 'setTimeout'),
   setImmediate: named(promiseImmediate, 'setImmediate'),
   setInterval: named(promiseInterval, 'setInterval'),
-  scheduler: new Scheduler(),
+  scheduler: ReflectConstruct(
+    function () {
+      this[kScheduler] = true;
+    },
+    [],
+    Scheduler,
+  ),
 };
 export const moduleExports = timersPromises;
