@@ -121,10 +121,13 @@ export function formDecode(s, plus) {
   return bridgeUtf8Decode(new Uint8ArrayCtor(TypedArrayPrototypeGetBuffer(out), 0, n), false);
 }
 
-/** The name/value list of a query string (a leading `?` is skipped). */
-function parseParams(qs) {
+/**
+ * The name/value list of a query string; a leading `?` is skipped for the constructor's input,
+ * not for a URL's query (already without its `?`, so a second one is data: `??a` -> `?a`).
+ */
+function parseParams(qs, skipQuestionMark = true) {
   const out = [];
-  let start = StringPrototypeCharCodeAt(qs, 0) === 63 ? 1 : 0;
+  let start = skipQuestionMark && StringPrototypeCharCodeAt(qs, 0) === 63 ? 1 : 0;
   const len = qs.length;
   while (start <= len) {
     let end = start;
@@ -297,14 +300,15 @@ export class URLSearchParams {
 
   /** Internal: a URL's params, tied to it. */
   static forUrl(url, search) {
-    const params = new URLSearchParams(search);
+    const params = new URLSearchParams();
+    params.#list = search ? parseParams(search, false) : [];
     params.#url = url;
     return params;
   }
 
   /** Internal: the URL's query changed; take its new pairs. */
   static reset(params, search) {
-    params.#list = search ? parseParams(search) : [];
+    params.#list = search ? parseParams(search, false) : [];
   }
 
   #update() {
