@@ -77,6 +77,8 @@ export function Interface(input, output, completer, terminal) {
   this._lineStream = undefined;
   const onerror = (err) => this.emit('error', err);
   input.on('error', onerror);
+  // The editor's state (history index, undo, kill ring) exists on every interface, as Node's.
+  initEditor(this);
   if (this.terminal) listenAsTerminal(this, input, output, onerror);
   else listenToLines(this, input, onerror);
   const signal = options.signal;
@@ -174,7 +176,6 @@ function listenToLines(rl, input, onerror) {
 
 // A terminal: the input's keys edit the line (internal__readline_editor.js), in raw mode.
 function listenAsTerminal(rl, input, output, onerror) {
-  initEditor(rl);
   if (isDumbTerminal()) rl._ttyWrite = FunctionPrototypeBind(ttyWriteDumb, rl);
   const onkeypress = (s, key) => {
     rl._ttyWrite(s, key);
