@@ -46,10 +46,9 @@ const kMaxUndoRedoStackSize = 2048;
 const SPACE = /\s/;
 const WORD = /\w/;
 
-/** The editor's own state on a new terminal Interface. */
-export function initEditor(rl) {
-  rl.cursor = 0;
-  rl.historyIndex = -1;
+/** The editor's own state on a new Interface (`historyIndex` only on a terminal's, as Node's). */
+export function initEditor(rl, terminal) {
+  if (terminal) rl.historyIndex = -1;
   rl[kKillRing] = [];
   rl[kKillRingCursor] = 0;
   rl[kYanking] = false;

@@ -78,7 +78,7 @@ export function Interface(input, output, completer, terminal) {
   const onerror = (err) => this.emit('error', err);
   input.on('error', onerror);
   // The editor's state (history index, undo, kill ring) exists on every interface, as Node's.
-  initEditor(this);
+  initEditor(this, this.terminal);
   if (this.terminal) listenAsTerminal(this, input, output, onerror);
   else listenToLines(this, input, onerror);
   const signal = options.signal;
