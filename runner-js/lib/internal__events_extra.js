@@ -53,7 +53,8 @@ function unlisten(emitter, name, fn) {
   else if (typeof emitter.removeEventListener === 'function') emitter.removeEventListener(name, fn);
 }
 
-function abortErrorOf(signal) {
+/** The AbortError of an aborted `signal` (its reason as the cause). */
+export function abortErrorOf(signal) {
   return new AbortError(undefined, { __proto__: null, cause: signal?.reason });
 }
 

@@ -14,6 +14,7 @@ import {
   ArrayPrototypePop,
   ArrayPrototypePush,
   ArrayPrototypeShift,
+  ArrayPrototypeSlice,
   ArrayPrototypeSort,
   ArrayPrototypeSplice,
   ArrayPrototypeUnshift,
@@ -31,6 +32,7 @@ import {
 import { getStringWidth, stripAnsi } from '../js/03_inspect_layout.js';
 import { inspect } from '../js/04_inspect.js';
 import { clearScreenDown, cursorTo, moveCursor } from './internal__readline_cursor.js';
+import { charLengthAt } from './internal__readline_keys.js';
 
 const kKillRing = SymbolCtor('_killRing');
 const kKillRingCursor = SymbolCtor('_killRingCursor');
@@ -58,7 +60,7 @@ export function initEditor(rl, terminal) {
   rl[kSubstringSearch] = null;
 }
 
-// UTF-16 units of the character left of / at `i` (a surrogate pair is one character).
+// UTF-16 units of the character left of `i` (a surrogate pair is one character).
 export function charLengthLeft(str, i) {
   if (i <= 0) return 0;
   if (
@@ -68,11 +70,6 @@ export function charLengthLeft(str, i) {
     return 2;
   }
   return 1;
-}
-
-export function charLengthAt(str, i) {
-  if (str.length <= i) return 1;
-  return StringPrototypeCodePointAt(str, i) >= 0x10000 ? 2 : 1;
 }
 
 function isSpace(ch) {
@@ -114,19 +111,13 @@ function wordRightLength(str, start, nonWordTakesSpace) {
 function commonPrefix(strings) {
   if (strings.length === 0) return '';
   if (strings.length === 1) return strings[0];
-  const sorted = ArrayPrototypeSort(copyArray(strings));
+  const sorted = ArrayPrototypeSort(ArrayPrototypeSlice(strings));
   const min = sorted[0];
   const max = sorted[sorted.length - 1];
   for (let i = 0; i < min.length; i++) {
     if (min[i] !== max[i]) return StringPrototypeSlice(min, 0, i);
   }
   return min;
-}
-
-function copyArray(array) {
-  const copy = [];
-  for (let i = 0; i < array.length; i++) ArrayPrototypePush(copy, array[i]);
-  return copy;
 }
 
 const editor = {

@@ -33,11 +33,11 @@ import {
 } from '../js/06_errors.js';
 import { queueMicrotask } from '../js/21_ticks.js';
 import { createEventsModule } from '../js/47_node_events.js';
-import { kFirstEventParam, on } from './internal__events_extra.js';
+import { abortErrorOf, kFirstEventParam, on } from './internal__events_extra.js';
 import { initEditor, installEditor } from './internal__readline_editor.js';
 import { isDumbTerminal, ttyWrite, ttyWriteDumb } from './internal__readline_keymap.js';
 import { emitKeypressEvents, kEscapeCodeTimeout } from './internal__readline_keys.js';
-import { AbortError, newDecoder, validateAbortSignal } from './internal__stream_core.js';
+import { newDecoder, validateAbortSignal } from './internal__stream_core.js';
 import { validateNumber } from './internal__web_errors.js';
 
 const EE = createEventsModule();
@@ -242,13 +242,9 @@ Interface.prototype.question = function question(query, options, cb) {
     const signal = options.signal;
     if (signal?.aborted) return;
     if (signal) {
+      // Named: Node's tests find the listener by its name.
       const onAbort = () => this._questionCancel();
-      signal.addEventListener('abort', onAbort, { __proto__: null, once: true });
-      const original = cb;
-      cb = (answer) => {
-        signal.removeEventListener('abort', onAbort);
-        original(answer);
-      };
+      cb = answerOrAbort(signal, onAbort, cb);
     }
   }
   if (this.closed) throw errUseAfterClose();
@@ -263,6 +259,15 @@ Interface.prototype.question = function question(query, options, cb) {
   }
 };
 
+/** `cb` for an answer that stops listening to `signal`; `onAbort` runs if it aborts first. */
+export function answerOrAbort(signal, onAbort, cb) {
+  signal.addEventListener('abort', onAbort, { __proto__: null, once: true });
+  return (answer) => {
+    signal.removeEventListener('abort', onAbort);
+    cb(answer);
+  };
+}
+
 // util.promisify(rl.question): a promise of the answer; an aborted signal rejects it.
 ObjectDefineProperty(Interface.prototype.question, SymbolFor('nodejs.util.promisify.custom'), {
   __proto__: null,
@@ -271,21 +276,10 @@ ObjectDefineProperty(Interface.prototype.question, SymbolFor('nodejs.util.promis
   value: function question(query, options) {
     if (options === null || typeof options !== 'object') options = { __proto__: null };
     const signal = options.signal;
-    if (signal?.aborted) {
-      return PromiseReject(new AbortError(undefined, { __proto__: null, cause: signal.reason }));
-    }
+    if (signal?.aborted) return PromiseReject(abortErrorOf(signal));
     return new PromiseCtor((resolve, reject) => {
-      let cb = resolve;
-      if (signal) {
-        const onAbort = () => {
-          reject(new AbortError(undefined, { __proto__: null, cause: signal.reason }));
-        };
-        signal.addEventListener('abort', onAbort, { __proto__: null, once: true });
-        cb = (answer) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(answer);
-        };
-      }
+      const onAbort = () => reject(abortErrorOf(signal));
+      const cb = signal ? answerOrAbort(signal, onAbort, resolve) : resolve;
       this.question(query, options, cb);
     });
   },

@@ -11,7 +11,6 @@ import {
 import { processObject } from '../js/20_exit.js';
 import { clearScreenDown, cursorTo } from './internal__readline_cursor.js';
 import {
-  charLengthAt,
   charLengthLeft,
   kPreviousKey,
   kQuestionReject,
@@ -22,6 +21,7 @@ import {
   yank,
   yankPop,
 } from './internal__readline_editor.js';
+import { charLengthAt } from './internal__readline_keys.js';
 import { AbortError } from './internal__stream_core.js';
 
 const lineEnding = /\r?\n|\r(?!\n)/g;

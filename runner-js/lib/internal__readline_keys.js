@@ -154,13 +154,15 @@ function emitKey(emit, seq) {
   key.sequence = seq;
   if (seq.length !== 0 && (key.name !== undefined || escaped)) {
     emit(escaped ? undefined : seq, key);
-  } else if (charLength(seq) === seq.length) {
+  } else if (charLengthAt(seq, 0) === seq.length) {
     emit(seq, key);
   }
 }
 
-function charLength(str) {
-  return StringPrototypeCodePointAt(str, 0) >= 0x10000 ? 2 : 1;
+/** UTF-16 units of the character at `i` (a surrogate pair is one; 1 past the end). */
+export function charLengthAt(str, i) {
+  if (str.length <= i) return 1;
+  return StringPrototypeCodePointAt(str, i) >= 0x10000 ? 2 : 1;
 }
 
 // `body`: the sequence after its ESC (`[1;5H`, `OA`, `[24~`...).
@@ -254,7 +256,7 @@ export function emitKeypressEvents(stream, iface = {}) {
     // A chunk of several characters is a paste: no completion (nor redraw) until its last one.
     iface.isCompletionEnabled = false;
     for (let i = 0; i < string.length; ) {
-      const width = charLength(StringPrototypeSlice(string, i, i + 2));
+      const width = charLengthAt(string, i);
       const ch = StringPrototypeSlice(string, i, i + width);
       i += width;
       if (i === string.length) iface.isCompletionEnabled = true;

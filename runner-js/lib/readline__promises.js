@@ -12,6 +12,7 @@ import {
 } from '../js/00_primordials.js';
 import { inspect } from '../js/04_inspect.js';
 import { makeInvalidArgType, validateInteger } from '../js/06_errors.js';
+import { abortErrorOf } from './internal__events_extra.js';
 import {
   clearLineCode,
   cursorToCode,
@@ -19,8 +20,7 @@ import {
   moveCursorCode,
 } from './internal__readline_cursor.js';
 import { applyCompletions, kQuestionReject } from './internal__readline_editor.js';
-import { errUseAfterClose, Interface } from './internal__readline_interface.js';
-import { AbortError } from './internal__stream_core.js';
+import { answerOrAbort, errUseAfterClose, Interface } from './internal__readline_interface.js';
 
 function PromisesInterface(input, output, completer, terminal) {
   if (!(this instanceof PromisesInterface)) {
@@ -38,18 +38,14 @@ PromisesInterface.prototype.question = function question(query, options = undefi
     const signal = options?.signal;
     if (signal) {
       if (signal.aborted) {
-        reject(new AbortError(undefined, { __proto__: null, cause: signal.reason }));
+        reject(abortErrorOf(signal));
         return;
       }
       const onAbort = () => {
         this._questionCancel();
-        reject(new AbortError(undefined, { __proto__: null, cause: signal.reason }));
+        reject(abortErrorOf(signal));
       };
-      signal.addEventListener('abort', onAbort, { __proto__: null, once: true });
-      cb = (answer) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(answer);
-      };
+      cb = answerOrAbort(signal, onAbort, resolve);
     }
     if (this.closed) {
       reject(errUseAfterClose());
