@@ -4,6 +4,7 @@
 import {
   ArrayIsArray,
   ArrayPrototypePush,
+  ArrayPrototypeSlice,
   NumberIsInteger,
   ObjectDefineProperty,
   SetCtor,
@@ -40,7 +41,8 @@ const { ObjectAssign, WeakRefCtor, WeakRefPrototypeDeref } = webPrimordials;
 
 const customInspectSymbol = SymbolFor('nodejs.util.inspect.custom');
 
-// signal -> { aborted, reason, composite, sources: Set<WeakRef>, dependants: Set<WeakRef> }
+// signal -> { aborted, reason, composite, timeout, sources: Set<WeakRef>, dependants: Set<WeakRef>,
+//   inputs: the signals a composite was made of }
 const signals = new WeakMapCtor();
 let constructing = false;
 
@@ -177,6 +179,9 @@ export class AbortSignal extends EventTarget {
     if (!list.length) return result;
     const resultRef = weakRef(result);
     resultState.sources = new SetCtor();
+    // The composite holds its inputs for as long as it lives, as Node's finalization registry
+    // does: a timeout signal only the composite knows must still fire.
+    resultState.inputs = ArrayPrototypeSlice(list);
     for (let i = 0; i < list.length; i++) {
       const signal = list[i];
       const state = stateOf(signal);
@@ -229,6 +234,7 @@ export function createAbortSignal(aborted, reason) {
     timeout: false,
     sources: undefined,
     dependants: undefined,
+    inputs: undefined,
   });
   return signal;
 }

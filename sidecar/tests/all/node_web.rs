@@ -207,6 +207,20 @@ async fn lazy_globals_are_replaceable_like_nodes() {
 }
 
 #[tokio::test]
+async fn a_composite_abort_signal_keeps_its_timeout_input_alive_through_a_collection() {
+    // Only the composite refers to the timeout signal (its timer holds it weakly, as Node's):
+    // a collection between `any` and the timeout must not take it (Node's test-abortsignal-any).
+    let sc = sidecar().await;
+    let code = "const signal = AbortSignal.any([AbortSignal.timeout(50)]);\n\
+                const keep = setTimeout(() => console.log('never aborted'), 2000);\n\
+                signal.addEventListener('abort', () => { clearTimeout(keep); console.log(signal.reason.name); });\n\
+                setTimeout(() => gc(), 1);";
+    let spec = agentos_sdk::ExecSpec::new(["node", "--expose-gc", "-e", code]);
+    let out = run(&sc, spec).await;
+    assert_eq!(stdout(&out), "TimeoutError\n", "{}", stderr(&out));
+}
+
+#[tokio::test]
 async fn form_data_and_body_form_data_match_node_on_their_corpus() {
     differential("form_data_corpus.js", Some("form_data_differences.txt")).await;
 }
