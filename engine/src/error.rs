@@ -12,6 +12,14 @@ pub enum RunnerError {
     /// The runner could not be stored on the context for the snapshot.
     #[error("cannot stash the runner on the global")]
     Stash,
+    /// A builtin the snapshot preloads failed to load (a bug in runner-js).
+    #[error("builtin {name} failed to load into the snapshot: {detail}")]
+    Preload {
+        /// The builtin.
+        name: &'static str,
+        /// The exception, or what was missing.
+        detail: String,
+    },
 }
 
 /// Why a snapshot blob could not be created.

@@ -378,6 +378,8 @@ function guarded(fn) {
 export const runner = {
   __proto__: null,
   start: guarded(start),
+  // The snapshot helper loads a few builtins into the snapshot (engine/src/snapshot.rs).
+  preloadBuiltin: loadLazyBuiltin,
   process: processObject,
   processTicksAndRejections,
   startWasm,

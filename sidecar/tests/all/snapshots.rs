@@ -197,3 +197,22 @@ async fn a_corrupted_disk_blob_is_rebuilt_and_a_restart_reuses_the_disk_cache() 
     );
     assert_eq!(std::fs::metadata(&path).unwrap().modified().unwrap(), mtime);
 }
+
+#[tokio::test]
+async fn builtins_preloaded_into_the_snapshot_start_fresh_in_every_exec() {
+    // `stream` and `crypto` are loaded into the blob (engine/src/snapshot.rs): what one exec does
+    // to them must not reach the next, restored from the same blob, and nothing random was
+    // fixed when the blob was made.
+    let sc = spawn(single_engine(builder("block"))).await;
+    let touch = "const s = require('stream'); s.Readable.prototype.seen = 1; \
+                 require('crypto').seen = 2; console.log(require('crypto').randomUUID())";
+    let first = stdout(&run(&sc, node(touch)).await);
+    let look = "console.log(require('stream').Readable.prototype.seen, require('crypto').seen, \
+                require('crypto').createHash('sha256').update('x').digest('hex').slice(0, 8)); \
+                console.log(require('crypto').randomUUID())";
+    let second = stdout(&run(&sc, node(look)).await);
+    let (seen, uuid) = second.split_once('\n').expect("two lines");
+    assert_eq!(seen, "undefined undefined 2d711642");
+    assert_eq!((first.len(), uuid.len()), (37, 37), "{first:?} {uuid:?}");
+    assert_ne!(first, uuid);
+}
