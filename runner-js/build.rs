@@ -64,4 +64,9 @@ fn main() {
     }
     table.push(']');
     fs::write(out.join("builtins.rs"), table).expect("writing builtins.rs to OUT_DIR");
+    fs::write(
+        out.join("builtins_fingerprint.txt"),
+        assemble::lazy::fingerprint(&assembled.builtins),
+    )
+    .expect("writing builtins_fingerprint.txt to OUT_DIR");
 }

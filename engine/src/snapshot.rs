@@ -47,6 +47,8 @@ pub fn digest() -> Digest {
         heap_flags: HEAP_FLAGS,
         sources: &[
             (agentos_runner_js::RUNNER_NAME, agentos_runner_js::RUNNER),
+            // The preloaded builtins run in the blob, and so may what they import and load.
+            ("builtins", agentos_runner_js::BUILTINS_FINGERPRINT),
             ("context-layout", CONTEXT_LAYOUT),
             ("recipe", &recipe),
         ],

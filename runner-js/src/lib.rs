@@ -23,6 +23,11 @@ pub const RUNNER: &str = include_str!(concat!(env!("OUT_DIR"), "/runner.js"));
 /// `(internals, bridge, load) => exports` compiled when a guest first requires it.
 pub const BUILTINS: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtins.rs"));
 
+/// A fingerprint of every lazy builtin's script (`build.rs`): part of the snapshot's digest, as
+/// the snapshot preloads some of them.
+pub const BUILTINS_FINGERPRINT: &str =
+    include_str!(concat!(env!("OUT_DIR"), "/builtins_fingerprint.txt"));
+
 /// The script of lazy builtin `name`.
 pub fn builtin(name: &str) -> Option<&'static str> {
     BUILTINS

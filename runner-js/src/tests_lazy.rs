@@ -140,3 +140,26 @@ fn a_runner_module_only_lazy_builtins_import_is_not_a_second_entry() {
         Err(AssembleError::Entry(_))
     ));
 }
+
+#[test]
+fn the_fingerprint_changes_with_any_builtin_and_only_then() {
+    let builtin = |name: &str, script: &str| crate::assemble::lazy::Builtin {
+        name: name.to_owned(),
+        script: script.to_owned(),
+    };
+    let of = |list: &[crate::assemble::lazy::Builtin]| crate::assemble::lazy::fingerprint(list);
+    let base = [builtin("stream", "(a)"), builtin("fs", "(b)")];
+    assert_eq!(
+        of(&base),
+        of(&[builtin("stream", "(a)"), builtin("fs", "(b)")])
+    );
+    assert_ne!(
+        of(&base),
+        of(&[builtin("stream", "(a)"), builtin("fs", "(c)")])
+    );
+    assert_ne!(
+        of(&base),
+        of(&[builtin("stream", "(a)"), builtin("fx", "(b)")])
+    );
+    assert_ne!(of(&base), of(&base[..1]));
+}

@@ -48,6 +48,18 @@ pub fn name_of(file: &str) -> String {
     file.trim_end_matches(".js").replace("__", "/")
 }
 
+/// A fingerprint of every builtin's name and script (std's SipHash with its fixed keys, so the
+/// same builtins give the same text in every build): the snapshot's digest includes it.
+pub fn fingerprint(builtins: &[Builtin]) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    for builtin in builtins {
+        builtin.name.hash(&mut hasher);
+        builtin.script.hash(&mut hasher);
+    }
+    format!("{:016x}", hasher.finish())
+}
+
 /// The runner modules (`js/` file names) that `lib/` files import.
 ///
 /// # Errors
