@@ -46,11 +46,15 @@ mod tests {
     fn thread_cpu_time_is_readable_and_grows() {
         let path = GuestThread::current().unwrap().schedstat_path();
         let before = schedstat_ns(&path).unwrap();
+        // Busy for 50 ms of wall time: the kernel may add a thread's run time at its ticks only
+        // (a fixed 20M-step loop, about 20 ms in release, sometimes read no growth here).
+        let start = std::time::Instant::now();
         let mut x = 0u64;
-        for i in 0..20_000_000u64 {
-            x = x.wrapping_mul(31).wrapping_add(i);
+        while start.elapsed() < std::time::Duration::from_millis(50) {
+            for i in 0..10_000u64 {
+                x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(i));
+            }
         }
-        std::hint::black_box(x);
         assert!(schedstat_ns(&path).unwrap() > before);
         assert!(thread_cpu_ns().is_some());
     }
