@@ -94,12 +94,13 @@ fn preload<'s>(
     names: &[&'static str],
 ) -> Result<(), RunnerError> {
     let key = v8_str(scope, "preloadBuiltin");
-    let function = runner
+    let Some(function) = runner
         .get(scope, key.into())
-        .and_then(|f| v8::Local::<v8::Function>::try_from(f).ok());
+        .and_then(|f| v8::Local::<v8::Function>::try_from(f).ok())
+    else {
+        return Err(RunnerError::Load("the runner has no preloadBuiltin".into()));
+    };
     for &name in names {
-        let failed = |detail: String| RunnerError::Preload { name, detail };
-        let function = function.ok_or_else(|| failed("the runner has no preloadBuiltin".into()))?;
         v8::tc_scope!(let tc, scope);
         let arg = v8_str(tc, name).into();
         let exports = function.call(tc, runner.into(), &[arg]);
@@ -107,7 +108,7 @@ fn preload<'s>(
             let detail = tc
                 .exception()
                 .map_or_else(|| "no such builtin".into(), |e| e.to_rust_string_lossy(tc));
-            return Err(failed(detail));
+            return Err(RunnerError::Preload { name, detail });
         }
     }
     Ok(())

@@ -26,18 +26,13 @@ import { nextTick } from '../js/21_ticks.js';
 import { emitWarning } from '../js/23_warnings.js';
 import { fsPathArg } from '../js/41_fs_core.js';
 import { fsCheckEncoding } from '../js/42_fs_bytes.js';
-import { loadLazyBuiltin } from '../js/49_lazy.js';
 import { cjsBuiltin } from '../js/51_cjs_builtins.js';
 import { validateInteger } from './internal__buffer.js';
-import { asChunk, errorOrDestroy } from './internal__stream_core.js';
+// Buffer is loaded when a stream first needs one: `import('node:fs')` reads these classes.
+import { asChunk, bufferCtor, errorOrDestroy } from './internal__stream_core.js';
 import { eos } from './internal__stream_eos.js';
 import { Readable } from './internal__stream_readable.js';
 import { Writable } from './internal__stream_writable.js';
-
-/** `Buffer`, loaded when a stream first needs one: `import('node:fs')` reads these classes. */
-function bufferClass() {
-  return loadLazyBuiltin('buffer').Buffer;
-}
 
 const kFs = SymbolCtor('kFs');
 const kBusy = SymbolCtor('kIsPerformingIO');
@@ -294,7 +289,7 @@ ReadStream.prototype._read = function (n) {
     return;
   }
   this[kBusy] = true;
-  const target = bufferClass().allocUnsafeSlow(n);
+  const target = bufferCtor().allocUnsafeSlow(n);
   this[kFs].read(this.fd, target, 0, n, this.pos, (err, bytesRead, buf) => {
     this[kBusy] = false;
     if (this.destroyed) {
@@ -418,7 +413,7 @@ function writevAll(stream, chunks, size, pos, cb, retries) {
       size,
       retries,
       (done, tries) => {
-        const rest = TypedArrayPrototypeSubarray(bufferClass().concat(buffers ?? chunks), done);
+        const rest = TypedArrayPrototypeSubarray(bufferCtor().concat(buffers ?? chunks), done);
         const next = pos === undefined || pos === null ? pos : pos + done;
         writevAll(stream, [rest], size - done, next, cb, tries);
       },

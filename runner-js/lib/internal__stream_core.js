@@ -184,7 +184,8 @@ export function captureStack(err) {
 // ---- bytes ----
 
 let bufferModule; // the `buffer` builtin's exports, when it exists (the node-web part)
-function bufferCtor() {
+/** `Buffer`, loaded on first use; undefined where there is no `buffer` builtin. */
+export function bufferCtor() {
   if (bufferModule === undefined) {
     bufferModule = isLazyBuiltin('buffer') ? loadLazyBuiltin('buffer') : null;
   }
