@@ -13,6 +13,7 @@ use crate::heap::HeapGuard;
 use crate::inbox::Inbox;
 use crate::job::call::{CallState, CallVerdict};
 use crate::job::command::JsMain;
+use crate::modules::CompiledSlot;
 use crate::outcome::Outcome;
 use crate::phases::Phases;
 use crate::runner_call::{self, Stop};
@@ -50,6 +51,8 @@ pub struct Guest<'a, 's, 'i> {
     phases: Phases,
     warm: bool,
     ready_at: Instant,
+    /// The command module its runner instantiated before it was claimed.
+    prepared: Option<CompiledSlot>,
 }
 
 impl<'a, 's, 'i> Guest<'a, 's, 'i> {
@@ -71,7 +74,13 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
             phases,
             warm,
             ready_at: Instant::now(),
+            prepared: None,
         }
+    }
+
+    /// Notes the command module the runner instantiated ahead (`pool/prewarm.rs`).
+    pub(crate) fn set_prepared(&mut self, prepared: Option<CompiledSlot>) {
+        self.prepared = prepared;
     }
 
     /// When the worker began preparing this isolate (a miss), or when it was claimed (a hit):
@@ -181,11 +190,13 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
         let t = Instant::now();
         let scope = &mut *self.scope;
         v8::scope!(let scope, scope);
-        let Some((config, source)) = start_config(scope, &job, &state) else {
+        let prepared = self.prepared.take();
+        let Some((config, source)) = start_config(scope, &job, &state, prepared) else {
             return Outcome::internal("injecting the wasm module failed");
         };
         let t = match source {
             ModuleSource::Disk => phases.lap("inject_code_from_disk", t),
+            ModuleSource::Prepared => phases.lap("inject_prepared", t),
             ModuleSource::Memory | ModuleSource::Compiled => phases.lap("inject", t),
         };
         let args = [config.into()];

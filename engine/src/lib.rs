@@ -181,13 +181,19 @@ impl Dispatch {
         }
         let heap_mb = job.limits.heap_mb;
         let id = job.id;
+        let guess = match &job.program {
+            Program::Command(argv) => {
+                (argv.first()).and_then(|name| self.ctx.hints.guess(heap_mb, name))
+            }
+            Program::Call(_) => None,
+        };
         let task = Box::new(JobTask {
             job,
             host,
             ctx: self.ctx.clone(),
             dispatched: Instant::now(),
         });
-        self.pool.dispatch(task, heap_mb).map_err(|task| {
+        self.pool.dispatch(task, heap_mb, guess).map_err(|task| {
             tracing::error!(exec_id = id, "no worker thread for exec");
             let error = std::io::Error::other("no worker thread");
             task.run(Err(PrepareError::NoThread(error)))
@@ -226,6 +232,7 @@ impl Engine {
             fault_injection: config.fault_injection,
             last_words: std::sync::OnceLock::new(),
             dispatch: std::sync::OnceLock::new(),
+            hints: pool::prewarm::Hints::default(),
         });
         let dispatch = Arc::new(Dispatch {
             pool: pool.clone(),

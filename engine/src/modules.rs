@@ -74,6 +74,10 @@ pub struct Module {
     variants: Mutex<HashMap<u64, Arc<Variant>>>,
     /// The disk cache and this module's id there, when there is one.
     disk: Option<(CodeCache, ContentId)>,
+    /// Whether a parked worker may instantiate it ahead of an exec (`pool/prewarm.rs`): a
+    /// command file the host provides, with no start section (instantiating it runs no guest
+    /// code). A guest's own modules never are.
+    prewarm: bool,
 }
 
 /// A module with its memories capped at one limit ([`crate::wasm_memory`]), and its compiled
@@ -91,6 +95,11 @@ pub struct Variant {
 const MAX_VARIANTS: usize = 8;
 
 impl Module {
+    /// Whether a parked worker may instantiate it ahead of an exec (see the field).
+    pub fn prewarm(&self) -> bool {
+        self.prewarm
+    }
+
     /// The module with every memory it defines capped at `limit` bytes.
     ///
     /// # Errors
@@ -278,12 +287,14 @@ impl ModuleCache {
     ) -> Result<Arc<Module>, ModuleError> {
         let disk = disk.map(|cache| (cache, ContentId::of(&bytes)));
         let grows = validate_once(&bytes, shown, disk.as_ref())?;
+        let prewarm = key.guest.is_none() && !has_start_section(&bytes);
         let module = Arc::new(Module {
             path: path.to_path_buf(),
             bytes: Bytes::from(bytes),
             grows,
             variants: Mutex::new(HashMap::new()),
             disk,
+            prewarm,
         });
         self.insert(path, key, module.clone());
         Ok(module)
@@ -406,6 +417,19 @@ pub fn validate(bytes: &[u8], shown: &str) -> Result<Grows, ModuleError> {
     Ok(grows)
 }
 
+/// Whether a (validated) module has a start section: a function instantiation runs.
+fn has_start_section(bytes: &[u8]) -> bool {
+    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
+        match payload {
+            Ok(wasmparser::Payload::StartSection { .. }) => return true,
+            // The start section comes before the code; an error cannot happen once validated.
+            Ok(wasmparser::Payload::CodeSectionStart { .. }) | Err(_) => return false,
+            Ok(_) => {}
+        }
+    }
+    false
+}
+
 fn exports_start(bytes: &[u8]) -> bool {
     for payload in wasmparser::Parser::new(0).parse_all(bytes) {
         let Ok(wasmparser::Payload::ExportSection(exports)) = payload else {
@@ -526,6 +550,35 @@ mod tests {
         std::fs::write(&b, &changed).unwrap();
         cache.load(&b).unwrap();
         assert_eq!((cache.len(), cache.evictions()), (2, 0));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn only_host_commands_without_a_start_section_are_instantiated_ahead() {
+        let dir =
+            std::env::temp_dir().join(format!("agentos-modules-ahead-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let cache = ModuleCache::new(4);
+        // START with a start section (function 0) before its code section.
+        let code_at = START.len() - 6;
+        let starting = [&START[..code_at], &[8, 1, 0], &START[code_at..]].concat();
+        for (name, bytes, ahead) in [("a.wasm", START, true), ("s.wasm", &starting[..], false)] {
+            std::fs::write(dir.join(name), bytes).unwrap();
+            assert_eq!(
+                cache.load(&dir.join(name)).unwrap().prewarm(),
+                ahead,
+                "{name}"
+            );
+        }
+        let id = Fingerprint {
+            dev: 1,
+            ino: 2,
+            size: 3,
+            mtime_ns: 4,
+        };
+        let guest = cache.load_guest(Path::new("/w/a.wasm"), "a", id, || Ok(START.to_vec()));
+        assert!(!guest.unwrap().prewarm(), "a guest's own module");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

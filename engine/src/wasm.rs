@@ -11,6 +11,7 @@
 )]
 
 use std::ffi::c_void;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
@@ -47,6 +48,8 @@ pub struct WasmJob<'a> {
 /// Where an exec's module came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ModuleSource {
+    /// Instantiated by the parked worker before the exec claimed it (`pool/prewarm.rs`).
+    Prepared,
     /// Compiled code another exec of this process compiled.
     Memory,
     /// Compiled code from the disk cache.
@@ -62,6 +65,7 @@ pub fn start_config<'s>(
     scope: &mut v8::PinScope<'s, '_>,
     job: &WasmJob<'_>,
     state: &GuestState,
+    prepared: Option<CompiledSlot>,
 ) -> Option<(v8::Local<'s, v8::Object>, ModuleSource)> {
     let config = v8::Object::new(scope);
     let argv = string_array(scope, job.argv.iter().map(String::as_str));
@@ -75,11 +79,19 @@ pub fn start_config<'s>(
     set(scope, config, "cwd", cwd.into())?;
     let limit = v8::Number::new(scope, job.memory_limit as f64);
     set(scope, config, "memoryLimit", limit.into())?;
+    *state.code_store.borrow_mut() = job.disk.filter(|key| key.wants_store()).cloned();
+    // The runner drops an instance made ahead for another module, unused.
+    let ours = prepared.is_some_and(|slot| Arc::ptr_eq(&slot, job.compiled));
+    let flag = v8::Boolean::new(scope, ours);
+    set(scope, config, "prepared", flag.into())?;
+    if ours {
+        job.compile_hits.fetch_add(1, Ordering::Relaxed);
+        return Some((config, ModuleSource::Prepared));
+    }
     let cached = job
         .compiled
         .get()
         .and_then(|c| v8::WasmModuleObject::from_compiled_module(scope, &c.0));
-    *state.code_store.borrow_mut() = job.disk.filter(|key| key.wants_store()).cloned();
     if let Some(module) = cached {
         job.compile_hits.fetch_add(1, Ordering::Relaxed);
         set(scope, config, "module", module.into())?;
@@ -114,6 +126,34 @@ fn from_disk<'s>(
     disk.loaded();
     state.code_store.borrow_mut().take();
     Some((module, ModuleSource::Disk))
+}
+
+/// Has the runner of a parked worker instantiate `compiled` (its code must be compiled) under
+/// `memory_limit`, for the exec that will claim it; true if it did.
+pub fn prewarm<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    runner: v8::Local<'s, v8::Object>,
+    compiled: &CompiledSlot,
+    memory_limit: u64,
+) -> bool {
+    let Some(code) = compiled.get() else {
+        return false;
+    };
+    let key = v8_str(scope, "prepareWasm");
+    let Some(function) = runner
+        .get(scope, key.into())
+        .and_then(|f| v8::Local::<v8::Function>::try_from(f).ok())
+    else {
+        return false;
+    };
+    v8::tc_scope!(let tc, scope);
+    let Some(module) = v8::WasmModuleObject::from_compiled_module(tc, &code.0) else {
+        return false;
+    };
+    let limit = v8::Number::new(tc, memory_limit as f64);
+    let args = [module.into(), limit.into()];
+    let done = function.call(tc, runner.into(), &args);
+    done.is_some_and(|d| d.is_true())
 }
 
 /// At the end of an exec that compiled its module: has the disk cache keep the code.

@@ -4,6 +4,7 @@
 //! enter gate -> Isolate::new -> Context::new -> runner -> [park until claimed] -> task.run(guest)
 //!                                                                   dispose <-+ -> gate guard dropped -> done()
 //! ```
+//! A refill may also instantiate a WASI command before parking (`pool/prewarm.rs`).
 //! A warm-pool worker parks after preparing; a miss is handed its task up front. Either way the
 //! isolate serves exactly one guest and is disposed after the task has reported.
 
@@ -22,6 +23,7 @@ use crate::error::PrepareError;
 use crate::guest::Guest;
 use crate::heap::HeapGuard;
 use crate::isolates::{Isolates, NewIsolate};
+use crate::modules::{CompiledSlot, Variant};
 use crate::phases::Phases;
 use crate::runner;
 use crate::snapshot_gate::{BlobKind, GateGuard};
@@ -62,17 +64,30 @@ pub type AfterDispose = Box<dyn FnOnce() + Send>;
 /// Runs last on the worker thread, after its task's [`AfterDispose`] (e.g. a pool refill).
 pub type Done = Box<dyn FnOnce() + Send>;
 
-/// Where a parked worker's task channel goes once it is ready to be claimed; `None` when it
-/// could not prepare (no room for another isolate) and ends without parking.
-pub type Register = Box<dyn FnOnce(Option<Sender<Box<dyn Task>>>) + Send>;
+/// A worker ready to be claimed: its task channel, and the module it instantiated ahead.
+pub type Ready = (Sender<Box<dyn Task>>, Option<CompiledSlot>);
+
+/// Where a parked worker's [`Ready`] goes; `None` when it could not prepare (no room for another
+/// isolate) and ends without parking.
+pub type Register = Box<dyn FnOnce(Option<Ready>) + Send>;
+
+/// How a warm worker parks.
+pub struct Park {
+    /// Where it registers once ready.
+    pub register: Register,
+    /// What it waits for before preparing.
+    pub cue: Option<Cue>,
+    /// The module it instantiates before parking (`pool/prewarm.rs`), if its code is compiled.
+    pub prewarm: Option<Arc<Variant>>,
+}
 
 /// How a worker gets its task.
 enum Start {
     /// Given now (a pool miss).
     Task(Box<dyn Task>),
-    /// Claimed later through the channel handed to `Register`, prepared once the cue (if any)
-    /// is given.
-    Park(Register, Option<Cue>),
+    /// Claimed later through the channel handed to its `Register`, prepared once the cue (if
+    /// any) is given.
+    Park(Park),
 }
 
 /// Spawns a worker for `task` (a pool miss); the worker enters the gate itself, so the caller
@@ -110,12 +125,11 @@ pub fn spawn_parked(
     isolates: Arc<Isolates>,
     guard: GateGuard,
     heap_mb: u32,
-    park: (Register, Option<Cue>),
+    park: Park,
     done: Done,
 ) -> std::io::Result<()> {
     spawn_thread(move || {
-        let start = Start::Park(park.0, park.1);
-        work(&isolates, guard, heap_mb, Some(start), done);
+        work(&isolates, guard, heap_mb, Some(Start::Park(park)), done);
     })
 }
 
@@ -130,7 +144,7 @@ fn spawn_thread(body: impl FnOnce() + Send + 'static) -> std::io::Result<()> {
 fn work(isolates: &Isolates, guard: GateGuard, heap_mb: u32, start: Option<Start>, done: Done) {
     let (task, park) = match start {
         Some(Start::Task(task)) => (Some(task), None),
-        Some(Start::Park(register, cue)) => (None, Some((register, cue))),
+        Some(Start::Park(park)) => (None, Some(park)),
         None => (None, None),
     };
     let pending = Cell::new(task);
@@ -178,9 +192,12 @@ fn prepare_and_run(
     guard: &GateGuard,
     heap_mb: u32,
     pending: &Cell<Option<Box<dyn Task>>>,
-    park: Option<(Register, Option<Cue>)>,
+    park: Option<Park>,
 ) -> Result<Option<AfterDispose>, Refused> {
-    let (register, cue) = park.map_or((None, None), |(register, cue)| (Some(register), cue));
+    let (register, cue, prewarm) = match park {
+        Some(p) => (Some(p.register), p.cue, p.prewarm),
+        None => (None, None, None),
+    };
     if let Some(cue) = cue {
         cue.wait();
     }
@@ -229,9 +246,15 @@ fn prepare_and_run(
         let runner = runner::for_context(scope, context, guard.kind());
         phases.lap("runner_load", t);
         let warm = register.is_some();
+        let mut prepared: Option<CompiledSlot> = None;
         if let Some(register) = register {
+            if let (Ok(runner), Some(variant)) = (&runner, prewarm) {
+                let memory_limit = u64::from(heap_mb) << 20;
+                prepared = crate::wasm::prewarm(scope, *runner, &variant.compiled, memory_limit)
+                    .then(|| variant.compiled.clone());
+            }
             let (tx, rx) = crossbeam_channel::bounded(1);
-            register(Some(tx));
+            register(Some((tx, prepared.clone())));
             // Retired (the pool dropped our sender) before anyone claimed us.
             let Ok(task) = rx.recv() else { return Ok(None) };
             pending.set(Some(task));
@@ -245,6 +268,7 @@ fn prepare_and_run(
             Ok(runner) => {
                 let builtins = isolates.builtins().clone();
                 let mut guest = Guest::new(scope, runner, &heap, builtins, phases, warm);
+                guest.set_prepared(prepared);
                 guest.set_handed_over_at(if warm { Instant::now() } else { started });
                 task.run(Ok(&mut guest))
             }

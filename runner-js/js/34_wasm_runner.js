@@ -244,45 +244,12 @@ function wasmTakeBytes() {
 
 let wasmStarted = false;
 
-function wasmStartInner(config) {
-  let module = config.module;
-  let bytes = wasmTakeBytes(); // always removed, even when a compiled module is given
-  if (WasmModuleCtor === undefined || wasiFdWrite === wasiEnosys) {
-    bytes = undefined;
-    return wasmFail('wasm: this host has no WebAssembly/WASI support', 1);
-  }
-  if (module !== undefined) bytes = undefined;
-  if (module === undefined) {
-    if (bytes === undefined) return wasmFail('wasm: no module', 1);
-    try {
-      module = new WasmModuleCtor(bytes);
-    } catch (err) {
-      bytes = undefined;
-      return wasmFail(`wasm: invalid module: ${wasmErrorText(err)}`, 1);
-    }
-    bytes = undefined;
-    if (bridgeWasmModuleCompiled !== undefined) bridgeWasmModuleCompiled(module);
-  }
+// A command module a parked worker instantiated before its exec (see engine/src/pool/prewarm.rs).
+let preparedModule;
+let preparedInstance;
 
-  const argv = config.argv;
-  const env = config.env;
-  const envStrings = newList();
-  for (let i = 0; i < env.length; i++) listPush(envStrings, `${env[i][0]}=${env[i][1]}`);
-  wasiSetArgsEnv(wasiEncodeStrings(argv), wasiEncodeStrings(envStrings));
-  wasiSetCwd(config.cwd === undefined ? '/' : config.cwd);
-
-  const exportList = WasmModuleExports(module);
-  let hasStart = false;
-  let hasMemory = false;
-  for (let i = 0; i < exportList.length; i++) {
-    const e = exportList[i];
-    if (e.name === '_start' && e.kind === 'function') hasStart = true;
-    if (e.name === 'memory' && e.kind === 'memory') hasMemory = true;
-  }
-  if (!hasStart) return wasmFail('wasm: the module does not export a `_start` function', 1);
-  if (!hasMemory) return wasmFail('wasm: the module does not export its `memory`', 1);
-
-  const imports = {
+function wasmImportObject() {
+  return {
     __proto__: null,
     wasi_snapshot_preview1: wasiImports(false),
     wasi_unstable: wasiImports(true),
@@ -294,10 +261,65 @@ function wasmStartInner(config) {
       proc_spawn_timeout: agentos_proc_spawn_timeout,
     },
   };
+}
+
+// The `_start` and `memory` exports a command needs, or what is missing.
+function wasmMissingExport(module) {
+  const exportList = WasmModuleExports(module);
+  let hasStart = false;
+  let hasMemory = false;
+  for (let i = 0; i < exportList.length; i++) {
+    const e = exportList[i];
+    if (e.name === '_start' && e.kind === 'function') hasStart = true;
+    if (e.name === 'memory' && e.kind === 'memory') hasMemory = true;
+  }
+  if (!hasStart) return 'wasm: the module does not export a `_start` function';
+  if (!hasMemory) return 'wasm: the module does not export its `memory`';
+  return undefined;
+}
+
+// The exec's module: the compiled one it was given, else compiled from the bytes global.
+function wasmModuleFor(config) {
+  let bytes = wasmTakeBytes(); // always removed, even when a compiled module is given
+  if (config.module !== undefined) return config.module;
+  if (bytes === undefined) return wasmFail('wasm: no module', 1);
+  let module;
+  try {
+    module = new WasmModuleCtor(bytes);
+  } catch (err) {
+    bytes = undefined;
+    return wasmFail(`wasm: invalid module: ${wasmErrorText(err)}`, 1);
+  }
+  bytes = undefined;
+  if (bridgeWasmModuleCompiled !== undefined) bridgeWasmModuleCompiled(module);
+  return module;
+}
+
+function wasmStartInner(config) {
+  if (WasmModuleCtor === undefined || wasiFdWrite === wasiEnosys) {
+    wasmTakeBytes();
+    return wasmFail('wasm: this host has no WebAssembly/WASI support', 1);
+  }
+  const ahead = config.prepared === true ? preparedInstance : undefined;
+  const module = ahead === undefined ? wasmModuleFor(config) : preparedModule;
+  preparedModule = undefined;
+  preparedInstance = undefined;
+  if (module === undefined) return;
+
+  const argv = config.argv;
+  const env = config.env;
+  const envStrings = newList();
+  for (let i = 0; i < env.length; i++) listPush(envStrings, `${env[i][0]}=${env[i][1]}`);
+  wasiSetArgsEnv(wasiEncodeStrings(argv), wasiEncodeStrings(envStrings));
+  wasiSetCwd(config.cwd === undefined ? '/' : config.cwd);
+
+  const missing = wasmMissingExport(module);
+  if (missing !== undefined) return wasmFail(missing, 1);
   let start;
   try {
-    // The instance's start function (if any) is guest code: it runs here.
-    const instance = new WasmInstanceCtor(module, imports);
+    // The instance's start function (if any) is guest code: it runs here. (A module with one is
+    // never instantiated ahead.)
+    const instance = ahead === undefined ? new WasmInstanceCtor(module, wasmImportObject()) : ahead;
     const exports = WasmInstanceGetExports(instance);
     wasiSetMemory(exports.memory);
     watchCommand(exports.memory, exports);
@@ -321,6 +343,31 @@ function wasmStartInner(config) {
   }
   wasiRequestExit();
   bridgeExit(0);
+}
+
+/** Drops a module instantiated ahead for a WASI command when the exec runs something else. */
+export function dropPreparedWasm() {
+  preparedModule = undefined;
+  preparedInstance = undefined;
+}
+
+/** Instantiates a command's compiled module (one without a start section: no guest code runs)
+ * before any exec has claimed this isolate; `startWasm` runs it if told it is the exec's own.
+ * True if instantiated. */
+export function prepareWasm(module, memoryLimit) {
+  if (wasmStarted || preparedInstance !== undefined) return false;
+  try {
+    setMemoryLimit(+memoryLimit);
+    wasmCaptureConstructors();
+    if (WasmModuleCtor === undefined || wasiFdWrite === wasiEnosys) return false;
+    if (wasmMissingExport(module) !== undefined) return false;
+    preparedInstance = new WasmInstanceCtor(module, wasmImportObject());
+    preparedModule = module;
+    return true;
+  } catch {
+    preparedInstance = undefined;
+    return false;
+  }
 }
 
 export function startWasm(config) {

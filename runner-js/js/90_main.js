@@ -55,7 +55,7 @@ import { deferUserTiming, performanceObject } from './27_performance.js';
 import { populateProcessMore } from './28_process_more.js';
 import { childEvent } from './29_children.js';
 import { netDispatch } from './29_net.js';
-import { startWasm } from './34_wasm_runner.js';
+import { dropPreparedWasm, prepareWasm, startWasm } from './34_wasm_runner.js';
 import { pathResolve, setExecCwd } from './40_path.js';
 import { installLazyGlobals, loadLazyBuiltin } from './49_lazy.js';
 import { cjsAddBuiltinGlobals, cjsBuiltin } from './51_cjs_builtins.js';
@@ -124,6 +124,7 @@ populateProcessMore();
 installStaticGlobals();
 
 function start(config) {
+  dropPreparedWasm();
   setMemoryLimit(+config.memoryLimit);
   if (started) return;
   started = true;
@@ -381,6 +382,7 @@ export const runner = {
   // The snapshot helper loads a few builtins into the snapshot (engine/src/snapshot.rs).
   preloadBuiltin: loadLazyBuiltin,
   process: processObject,
+  prepareWasm,
   processTicksAndRejections,
   startWasm,
   tick: guarded(loopTurn),

@@ -32,7 +32,7 @@ test('the entry exports the runner with the methods Rust calls', () => {
   `);
   const [proto, methods] = JSON.parse(out);
   assert.equal(proto, null);
-  const rust = ['start', 'startWasm', 'tick', 'stdinData', 'stdinEnd', 'hostReply'];
+  const rust = ['start', 'startWasm', 'prepareWasm', 'tick', 'stdinData', 'stdinEnd', 'hostReply'];
   for (const method of [...rust, 'unhandledRejection', 'exitCode']) {
     assert.ok(methods.includes(method), method);
   }

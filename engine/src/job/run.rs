@@ -45,6 +45,8 @@ pub(crate) struct RunContext {
     pub last_words: std::sync::OnceLock<LastWordsHook>,
     /// Starts the child processes of JS guests (set once the engine's dispatch exists).
     pub dispatch: std::sync::OnceLock<std::sync::Weak<crate::Dispatch>>,
+    /// The module each command name last ran, for the warm pool to instantiate ahead.
+    pub hints: crate::pool::prewarm::Hints,
 }
 
 /// A job handed to a worker.
@@ -220,6 +222,11 @@ impl Run<'_> {
                         return self.failed(ErrorCode::MemoryLimit, e.to_string(), LIMIT_EXIT_CODE);
                     }
                 };
+                if wasm.module.prewarm()
+                    && let Some(name) = argv.first()
+                {
+                    self.ctx.hints.note(self.limits.heap_mb, name, &variant);
+                }
                 let stopper = inbox.stopper.clone();
                 let children = self.children(&inbox);
                 let stdio = GuestStdio::new(output, inbox);

@@ -12,7 +12,10 @@
 //! (`agentos-bench`, settled `node -e ''` p95 1.9-2.6 -> 0.37-0.52 ms with the wait).
 //! Only the mode's steady-state kind is pooled (`off`: built-in; `auto`/`block`: the snapshot),
 //! and a worker is only started when the snapshot gate admits its kind without waiting.
+//! A refill after a WASI command also instantiates that command before parking ([`prewarm`]);
+//! a claim prefers a worker prepared with the module its job will probably run.
 
+pub mod prewarm;
 mod slots;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -25,6 +28,7 @@ use parking_lot::{Condvar, Mutex};
 use crate::error::PrepareError;
 use crate::guest::Guest;
 use crate::isolates::{Isolates, SnapshotMode};
+use crate::modules::{CompiledSlot, Variant};
 use crate::snapshot_gate::BlobKind;
 use crate::worker::{self, AfterDispose, Cue, Task};
 
@@ -69,7 +73,11 @@ pub struct PoolStats {
     pub parked: u64,
 }
 
-type Parked = Sender<Box<dyn Task>>;
+/// A parked worker: how to hand it a task, and what it instantiated ahead.
+struct Parked {
+    tx: Sender<Box<dyn Task>>,
+    prepared: Option<CompiledSlot>,
+}
 
 /// The engine's warm pool.
 pub struct WarmPool {
@@ -94,23 +102,30 @@ impl WarmPool {
         })
     }
 
-    /// Runs `task` on a parked worker if one fits, else on a fresh one.
+    /// Runs `task` on a parked worker if one fits (preferring one that instantiated `guess`, the
+    /// module the task will probably run), else on a fresh one; the refill prepares `guess`.
     ///
     /// # Errors
     /// The task comes back when no worker thread can be started.
-    pub fn dispatch(&self, task: Box<dyn Task>, heap_mb: u32) -> Result<(), Box<dyn Task>> {
+    pub fn dispatch(
+        &self,
+        task: Box<dyn Task>,
+        heap_mb: u32,
+        guess: Option<Arc<Variant>>,
+    ) -> Result<(), Box<dyn Task>> {
         let key = self.key(heap_mb);
         let (cue_tx, cue_rx) = crossbeam_channel::bounded(0);
         let cue = Some(Cue::new(cue_rx));
         let mut task: Box<dyn Task> = Box::new(Cued { task, _cue: cue_tx });
         loop {
             // Its own statement: the slots' lock must be released before the refill below.
-            let claimed = self.slots.lock().claim(key);
-            let Some(tx) = claimed else { break };
-            match tx.send(task) {
+            let claimed = (self.slots.lock())
+                .claim_preferring(key, |p| prewarm::suits(&p.prepared, guess.as_ref()));
+            let Some(parked) = claimed else { break };
+            match parked.tx.send(task) {
                 Ok(()) => {
                     self.hits.fetch_add(1, Ordering::Relaxed);
-                    self.refill_after(heap_mb, cue);
+                    self.refill_after(heap_mb, cue, guess);
                     return Ok(());
                 }
                 Err(returned) => task = returned.into_inner(),
@@ -119,7 +134,7 @@ impl WarmPool {
         self.misses.fetch_add(1, Ordering::Relaxed);
         let done = self.on_worker_done(heap_mb);
         let spawned = worker::spawn_with_task(self.isolates.clone(), heap_mb, task, done);
-        self.refill_after(heap_mb, cue);
+        self.refill_after(heap_mb, cue, guess);
         spawned.map_err(|(e, task)| {
             tracing::error!("cannot start a worker thread: {e}");
             task
@@ -135,11 +150,12 @@ impl WarmPool {
 
     /// Starts workers until the key for `heap_mb` has the pool's capacity parked or starting.
     pub fn refill(&self, heap_mb: u32) {
-        self.refill_after(heap_mb, None);
+        self.refill_after(heap_mb, None, None);
     }
 
-    /// As [`Self::refill`], the new workers preparing only after `cue`.
-    fn refill_after(&self, heap_mb: u32, cue: Option<Cue>) {
+    /// As [`Self::refill`], the new workers preparing only after `cue`, and instantiating
+    /// `prewarm` (when its code is compiled by then) before they park.
+    fn refill_after(&self, heap_mb: u32, cue: Option<Cue>, prewarm: Option<Arc<Variant>>) {
         let key = self.key(heap_mb);
         if !self.pooled(key.kind) {
             return;
@@ -151,15 +167,19 @@ impl WarmPool {
                 return;
             };
             let me = self.me.clone();
-            let register = Box::new(move |tx: Option<Parked>| {
+            let register = Box::new(move |ready: Option<worker::Ready>| {
                 let Some(pool) = me.upgrade() else { return };
-                match tx {
-                    Some(tx) => pool.park(key, tx),
+                match ready {
+                    Some((tx, prepared)) => pool.park(key, Parked { tx, prepared }),
                     None => pool.unstart(key, 1),
                 }
             });
             let done = self.on_worker_done(key.heap_mb);
-            let park = (register as worker::Register, cue.clone());
+            let park = worker::Park {
+                register,
+                cue: cue.clone(),
+                prewarm: prewarm.clone(),
+            };
             let spawned =
                 worker::spawn_parked(self.isolates.clone(), guard, key.heap_mb, park, done);
             if let Err(e) = spawned {

@@ -50,6 +50,16 @@ impl<K: Copy + Eq + Hash, T> Slots<K, T> {
         self.slots.get_mut(&key)?.parked.pop()
     }
 
+    /// Takes the most recently parked worker for `key` that `suits`, else the most recently
+    /// parked one.
+    pub fn claim_preferring(&mut self, key: K, suits: impl Fn(&T) -> bool) -> Option<T> {
+        let parked = &mut self.slots.get_mut(&key)?.parked;
+        match parked.iter().rposition(suits) {
+            Some(at) => Some(parked.remove(at)),
+            None => parked.pop(),
+        }
+    }
+
     /// How many workers to start now so that `key` has `capacity` parked or starting; they
     /// are counted as starting from now on. Zero once retired, and for keys beyond the first
     /// `max_keys` seen (odd limits must not pin memory).
@@ -154,6 +164,25 @@ mod tests {
             (Some(2), Some(1), None)
         );
         assert_eq!(slots.claim(8), None, "another key has its own slot");
+    }
+
+    #[test]
+    fn a_preferring_claim_takes_the_newest_suitable_worker_else_the_newest() {
+        let mut slots: Slots<u32, &str> = Slots::new(3, 8);
+        slots.plan_refill(1);
+        for worker in ["ls-a", "plain", "ls-b"] {
+            slots.park(1, worker).unwrap();
+        }
+        let plain = |w: &&str| *w == "plain";
+        let ls = |w: &&str| w.starts_with("ls");
+        assert_eq!(slots.claim_preferring(1, plain), Some("plain"));
+        assert_eq!(slots.claim_preferring(1, ls), Some("ls-b"));
+        assert_eq!(
+            slots.claim_preferring(1, plain),
+            Some("ls-a"),
+            "none suits: the newest"
+        );
+        assert_eq!(slots.claim_preferring(1, plain), None);
     }
 
     #[test]

@@ -31,6 +31,7 @@ mod node_vm;
 mod node_web;
 mod node_zlib;
 mod node_zstd;
+mod prewarm;
 mod protocol;
 mod python;
 mod raw;

@@ -1,0 +1,98 @@
+//! Pre-instantiated WASI commands. Instantiating a command costs its exec a fresh memory with the
+//! data segments copied in (page faults on every page they fill: `ls` 0.9 ms, `python3` 15-25
+//! ms). A parked worker can do that ahead of time, off the exec's path: a worker refilled after
+//! an exec of a command instantiates that command's module (its last variant under the same
+//! name and heap limit, noted here) and parks. The exec that claims it runs `_start` on that
+//! instance only if it resolved to exactly that compiled module (`Arc` identity); otherwise the
+//! instance is dropped unused. Each instance serves one exec, so nothing is shared between execs,
+//! and instantiating runs no guest code: only command files the host provides, without a start
+//! section, are prepared ([`crate::modules::Module::prewarm`]).
+//!
+//! ```text
+//! exec `ls` (heap 256) -> resolved -> Hints::note(256, "ls", variant)
+//! next exec `ls`       -> Hints::guess(256, "ls") -> claim a worker prepared with it
+//!                      -> refill: a worker instantiates it, then parks with its slot
+//! ```
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+
+use crate::modules::{CompiledSlot, Variant};
+
+/// Names remembered per heap limit, over all limits; beyond it the map starts over.
+const MAX_HINTS: usize = 64;
+
+/// The module last run under each (heap limit, command name as typed).
+#[derive(Default)]
+pub struct Hints {
+    map: Mutex<HashMap<(u32, String), Arc<Variant>>>,
+}
+
+impl Hints {
+    /// An exec named `name` with `heap_mb` resolved to `variant`.
+    pub fn note(&self, heap_mb: u32, name: &str, variant: &Arc<Variant>) {
+        let mut map = self.map.lock();
+        if let Some(known) = map.get(&(heap_mb, name.to_owned()))
+            && Arc::ptr_eq(known, variant)
+        {
+            return;
+        }
+        if map.len() >= MAX_HINTS {
+            map.clear();
+        }
+        map.insert((heap_mb, name.to_owned()), variant.clone());
+    }
+
+    /// The module an exec named `name` with `heap_mb` will probably run, once compiled.
+    pub fn guess(&self, heap_mb: u32, name: &str) -> Option<Arc<Variant>> {
+        let map = self.map.lock();
+        let variant = map.get(&(heap_mb, name.to_owned()))?;
+        variant.compiled.get().is_some().then(|| variant.clone())
+    }
+}
+
+/// Whether a worker prepared with `prepared` suits a job that will probably run `guess`.
+pub fn suits(prepared: &Option<CompiledSlot>, guess: Option<&Arc<Variant>>) -> bool {
+    match (prepared, guess) {
+        (None, None) => true,
+        (Some(slot), Some(variant)) => Arc::ptr_eq(slot, &variant.compiled),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn variant() -> Arc<Variant> {
+        Arc::new(Variant {
+            bytes: bytes::Bytes::new(),
+            compiled: CompiledSlot::default(),
+            disk: None,
+        })
+    }
+
+    #[test]
+    fn no_guess_before_the_module_is_compiled_or_for_another_name_or_limit() {
+        let hints = Hints::default();
+        let ls = variant();
+        hints.note(256, "ls", &ls);
+        // Filling the slot needs V8: the integration tests see the guesses that follow.
+        assert!(hints.guess(256, "ls").is_none(), "not compiled yet");
+        assert!(hints.guess(128, "ls").is_none());
+        assert!(hints.guess(256, "cat").is_none());
+    }
+
+    #[test]
+    fn a_prepared_worker_suits_only_its_own_module() {
+        let (ls, cat) = (variant(), variant());
+        let prepared = Some(ls.compiled.clone());
+        assert!(suits(&prepared, Some(&ls)));
+        assert!(!suits(&prepared, Some(&cat)));
+        assert!(!suits(&prepared, None));
+        assert!(suits(&None, None));
+        assert!(!suits(&None, Some(&ls)));
+    }
+}
