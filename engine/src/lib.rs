@@ -27,6 +27,7 @@ mod exec_handle;
 mod guest;
 mod guest_state;
 mod heap;
+mod heap_trim;
 pub mod host_http;
 mod inbox;
 mod input;

@@ -8,8 +8,6 @@
 //! A warm-pool worker parks after preparing; a miss is handed its task up front. Either way the
 //! isolate serves exactly one guest and is disposed after the task has reported.
 
-#![expect(unsafe_code, reason = "malloc_trim after an isolate is disposed")]
-
 use std::cell::Cell;
 use std::sync::Arc;
 use std::time::Instant;
@@ -168,7 +166,7 @@ fn work(isolates: &Isolates, guard: GateGuard, heap_mb: u32, start: Option<Start
     if let Some(after) = after {
         after();
     }
-    trim_heap();
+    crate::heap_trim::disposed();
     if refill {
         done();
     }
@@ -176,16 +174,6 @@ fn work(isolates: &Isolates, guard: GateGuard, heap_mb: u32, start: Option<Start
 
 /// A warm worker found no room for its isolate and never parked.
 struct Refused;
-
-/// Gives the C heap's free memory back to the system: a disposed isolate frees tens of MiB that
-/// glibc would otherwise keep in this thread's arena.
-fn trim_heap() {
-    // SAFETY: `malloc_trim` only releases free memory of the allocator's arenas; it is
-    // thread-safe and takes no pointers.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
 
 fn prepare_and_run(
     isolates: &Isolates,
