@@ -88,7 +88,7 @@ fn survey(bytes: &[u8], known: Option<&Grows>) -> Result<Survey, wasmparser::Bin
 }
 
 /// The re-encoder: memory maxima capped, grows guarded.
-struct Guarding {
+pub(super) struct Guarding {
     limit: u64,
     survey: Survey,
     /// memory -> guard function index.
@@ -122,6 +122,40 @@ impl Guarding {
             refused: None,
             bodies: 0,
         }
+    }
+
+    /// A body with a grow, re-encoded (size prefix included); `None` for any other body, which
+    /// stays as it is. Called for every body in order.
+    pub(super) fn reencode_if_growing(
+        &mut self,
+        func: &wasmparser::FunctionBody<'_>,
+    ) -> Result<Option<Vec<u8>>, Error<CapError>> {
+        let at = self.bodies;
+        self.bodies += 1;
+        if self.survey.grows.bodies.binary_search(&at).is_err() {
+            return Ok(None);
+        }
+        let mut f = self.new_function_with_parsed_locals(func)?;
+        let mut ops = func.get_operators_reader()?;
+        while !ops.eof() {
+            f.instruction(&self.parse_instruction(&mut ops)?);
+        }
+        let mut encoded = Vec::new();
+        wasm_encoder::Encode::encode(&f, &mut encoded);
+        Ok(Some(encoded))
+    }
+
+    /// The guard functions, in index order.
+    pub(super) fn guard_bodies(&self) -> Vec<Function> {
+        self.guards
+            .keys()
+            .map(|&mem| self.guard_body(mem))
+            .collect()
+    }
+
+    /// How many guard functions there are.
+    pub(super) fn guard_count(&self) -> u32 {
+        self.guards.len() as u32
     }
 
     fn append_types(&self, types: &mut TypeSection) {
@@ -286,6 +320,7 @@ impl Reencode for Guarding {
         Ok(())
     }
 
+    /// Used only when re-encoding the whole module (the tests' reference for `splice`).
     fn parse_code_section(
         &mut self,
         code: &mut CodeSection,
@@ -336,6 +371,16 @@ impl Reencode for Guarding {
     }
 }
 
+/// The guarded module as `wasm_encoder` re-encodes it whole: what [`super::splice`] must write.
+#[cfg(test)]
+pub(super) fn reencoded_whole(bytes: &[u8], limit: u64) -> Vec<u8> {
+    let survey = survey(bytes, None).expect("valid module");
+    let mut guarding = Guarding::new(limit, survey);
+    let mut module = Module::new();
+    (guarding.parse_core_module(&mut module, Parser::new(0), bytes)).expect("re-encoded");
+    module.finish()
+}
+
 /// Where a non-custom section goes in a module (its place, not its id: tags and the data count
 /// come out of id order).
 fn order(id: SectionId) -> u8 {
@@ -371,14 +416,13 @@ pub fn guard(
         return Ok(None);
     }
     let mut guarding = Guarding::new(limit, survey);
-    let mut module = Module::new();
-    let parsed = guarding.parse_core_module(&mut module, Parser::new(0), bytes);
+    let spliced = super::splice::splice(&mut guarding, bytes);
     if let Some(refused) = guarding.refused.take() {
         return Err(refused);
     }
-    parsed.map_err(|e| CapError::Malformed(e.to_string()))?;
+    let spliced = spliced.map_err(|e| CapError::Malformed(e.to_string()))?;
     Ok(Some(super::Capped {
-        bytes: Some(module.finish()),
+        bytes: Some(spliced),
         maxima: guarding.maxima,
     }))
 }

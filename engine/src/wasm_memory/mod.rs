@@ -7,6 +7,7 @@
 
 mod grows;
 mod guard;
+mod splice;
 
 pub use grows::{Grows, validate as validate_noting_grows};
 pub use guard::ASKED_EXPORT;
@@ -148,7 +149,7 @@ fn rewrite(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use wasm_encoder::{CodeSection, ExportKind, ExportSection, Function, FunctionSection, Module};
     use wasm_encoder::{Instruction, TypeSection};
 
@@ -228,7 +229,7 @@ mod tests {
     }
 
     /// `module(1, None)` whose `_start` grows the memory by 2 pages.
-    fn growing_module() -> Vec<u8> {
+    pub(super) fn growing_module() -> Vec<u8> {
         let mut m = grows::tests::prelude(1);
         let mut code = CodeSection::new();
         let mut f = Function::new([]);
