@@ -15,7 +15,7 @@
 //! ```
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use parking_lot::Mutex;
 
@@ -24,10 +24,11 @@ use crate::modules::{CompiledSlot, Variant};
 /// Names remembered per heap limit, over all limits; beyond it the map starts over.
 const MAX_HINTS: usize = 64;
 
-/// The module last run under each (heap limit, command name as typed).
+/// The module last run under each (heap limit, command name as typed). Held weakly: a module
+/// the module cache evicted is not kept alive by a hint.
 #[derive(Default)]
 pub struct Hints {
-    map: Mutex<HashMap<(u32, String), Arc<Variant>>>,
+    map: Mutex<HashMap<(u32, String), Weak<Variant>>>,
 }
 
 impl Hints {
@@ -35,21 +36,24 @@ impl Hints {
     pub fn note(&self, heap_mb: u32, name: &str, variant: &Arc<Variant>) {
         let mut map = self.map.lock();
         if let Some(known) = map.get(&(heap_mb, name.to_owned()))
-            && Arc::ptr_eq(known, variant)
+            && std::ptr::eq(known.as_ptr(), Arc::as_ptr(variant))
         {
             return;
         }
         if map.len() >= MAX_HINTS {
             map.clear();
         }
-        map.insert((heap_mb, name.to_owned()), variant.clone());
+        map.insert((heap_mb, name.to_owned()), Arc::downgrade(variant));
     }
 
     /// The module an exec named `name` with `heap_mb` will probably run, once compiled.
     pub fn guess(&self, heap_mb: u32, name: &str) -> Option<Arc<Variant>> {
-        let map = self.map.lock();
-        let variant = map.get(&(heap_mb, name.to_owned()))?;
-        variant.compiled.get().is_some().then(|| variant.clone())
+        let variant = self
+            .map
+            .lock()
+            .get(&(heap_mb, name.to_owned()))?
+            .upgrade()?;
+        variant.compiled.get().is_some().then_some(variant)
     }
 }
 
@@ -83,6 +87,17 @@ mod tests {
         assert!(hints.guess(256, "ls").is_none(), "not compiled yet");
         assert!(hints.guess(128, "ls").is_none());
         assert!(hints.guess(256, "cat").is_none());
+    }
+
+    #[test]
+    fn a_hint_does_not_keep_its_module_alive() {
+        let hints = Hints::default();
+        let ls = variant();
+        hints.note(256, "ls", &ls);
+        let weak = Arc::downgrade(&ls);
+        drop(ls);
+        assert!(weak.upgrade().is_none());
+        assert!(hints.guess(256, "ls").is_none());
     }
 
     #[test]
