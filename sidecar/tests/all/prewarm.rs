@@ -21,9 +21,8 @@ const TRIES: usize = 12;
 /// forever instead.
 fn counting_command(base: i32, start_section: bool) -> Vec<u8> {
     use wasm_encoder::{
-        BlockType, CodeSection, EntityType, ExportKind, ExportSection, Function, FunctionSection,
-        ImportSection, Instruction as I, MemArg, MemorySection, MemoryType, Module, StartSection,
-        TypeSection, ValType,
+        BlockType, CodeSection, EntityType, Function, FunctionSection, ImportSection,
+        Instruction as I, MemArg, Module, StartSection, TypeSection, ValType,
     };
     let at = |offset| MemArg {
         offset,
@@ -51,19 +50,7 @@ fn counting_command(base: i32, start_section: bool) -> Vec<u8> {
     funcs.function(2); // 2: _start
     funcs.function(2); // 3: bump
     m.section(&funcs);
-    let mut memories = MemorySection::new();
-    memories.memory(MemoryType {
-        minimum: 1,
-        maximum: None,
-        memory64: false,
-        shared: false,
-        page_size_log2: None,
-    });
-    m.section(&memories);
-    let mut exports = ExportSection::new();
-    exports.export("_start", ExportKind::Func, 2);
-    exports.export("memory", ExportKind::Memory, 0);
-    m.section(&exports);
+    crate::support::memory_and_exports(&mut m, 2);
     if start_section {
         m.section(&StartSection { function_index: 3 });
     }

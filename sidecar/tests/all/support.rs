@@ -145,6 +145,25 @@ pub fn typed(status: &ExitStatus) -> (ErrorCode, String) {
     (error.code, error.message)
 }
 
+/// A command's memory section (one page, no maximum) and export section (`_start`, function
+/// `start`, and `memory`).
+pub fn memory_and_exports(m: &mut wasm_encoder::Module, start: u32) {
+    use wasm_encoder::{ExportKind, ExportSection, MemorySection, MemoryType};
+    let mut memories = MemorySection::new();
+    memories.memory(MemoryType {
+        minimum: 1,
+        maximum: None,
+        memory64: false,
+        shared: false,
+        page_size_log2: None,
+    });
+    m.section(&memories);
+    let mut exports = ExportSection::new();
+    exports.export("_start", ExportKind::Func, start);
+    exports.export("memory", ExportKind::Memory, 0);
+    m.section(&exports);
+}
+
 /// A WASI command module: `proc_exit` imported as function 0 (type 0, `(i32) -> ()`), one
 /// exported memory of one page, and `bodies` as functions 1, 2... (`_start` is function 1, of
 /// type 1, `() -> ()`); each body names its type, from `[(i32) -> (), () -> (), ...more_types]`.
@@ -153,8 +172,8 @@ pub fn wasi_command(
     bodies: &[(u32, &[wasm_encoder::Instruction<'_>], u32)],
 ) -> Vec<u8> {
     use wasm_encoder::{
-        CodeSection, EntityType, ExportKind, ExportSection, Function, FunctionSection,
-        ImportSection, MemorySection, MemoryType, Module, TypeSection, ValType,
+        CodeSection, EntityType, Function, FunctionSection, ImportSection, Module, TypeSection,
+        ValType,
     };
     let mut m = Module::new();
     let mut types = TypeSection::new();
@@ -178,19 +197,7 @@ pub fn wasi_command(
         funcs.function(*ty);
     });
     m.section(&funcs);
-    let mut memories = MemorySection::new();
-    memories.memory(MemoryType {
-        minimum: 1,
-        maximum: None,
-        memory64: false,
-        shared: false,
-        page_size_log2: None,
-    });
-    m.section(&memories);
-    let mut exports = ExportSection::new();
-    exports.export("_start", ExportKind::Func, 1);
-    exports.export("memory", ExportKind::Memory, 0);
-    m.section(&exports);
+    memory_and_exports(&mut m, 1);
     let mut code = CodeSection::new();
     for (_, ops, i32_locals) in bodies {
         let mut f = Function::new([(*i32_locals, ValType::I32)]);

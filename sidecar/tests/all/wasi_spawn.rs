@@ -5,8 +5,8 @@
 
 use agentos_sdk::{ErrorCode, ExecSpec};
 use wasm_encoder::{
-    CodeSection, DataSection, EntityType, ExportKind, ExportSection, Function, FunctionSection,
-    ImportSection, Instruction as I, MemorySection, MemoryType, Module, TypeSection, ValType,
+    CodeSection, DataSection, EntityType, Function, FunctionSection, ImportSection,
+    Instruction as I, Module, TypeSection, ValType,
 };
 
 use crate::shell::{error_code, with_victim};
@@ -150,19 +150,7 @@ fn spawner(call: &Call<'_>) -> Vec<u8> {
     let mut funcs = FunctionSection::new();
     funcs.function(2);
     m.section(&funcs);
-    let mut memories = MemorySection::new();
-    memories.memory(MemoryType {
-        minimum: 1,
-        maximum: None,
-        memory64: false,
-        shared: false,
-        page_size_log2: None,
-    });
-    m.section(&memories);
-    let mut exports = ExportSection::new();
-    exports.export("_start", ExportKind::Func, 2);
-    exports.export("memory", ExportKind::Memory, 0);
-    m.section(&exports);
+    crate::support::memory_and_exports(&mut m, 2);
     let len = |b: &[u8]| i32::try_from(b.len()).expect("small");
     let mut f = Function::new([(1, ValType::I32)]);
     for op in [
