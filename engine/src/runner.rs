@@ -19,6 +19,17 @@ pub enum Compile {
     Lazy,
 }
 
+/// The runner's method `name`, if it has one.
+pub fn method<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    runner: v8::Local<'s, v8::Object>,
+    name: &str,
+) -> Option<v8::Local<'s, v8::Function>> {
+    let key = v8_str(scope, name);
+    let value = runner.get(scope, key.into())?;
+    v8::Local::<v8::Function>::try_from(value).ok()
+}
+
 /// The runner of a fresh context of an isolate of `kind`.
 ///
 /// # Errors

@@ -75,10 +75,7 @@ fn invoke<'s>(
     stopper: &Stopper,
 ) -> Result<Option<v8::Local<'s, v8::Value>>, Stop> {
     check_stopped(state, stopper)?;
-    let key = v8_str(scope, name);
-    let function = runner
-        .get(scope, key.into())
-        .and_then(|f| v8::Local::<v8::Function>::try_from(f).ok())
+    let function = crate::runner::method(scope, runner, name)
         .ok_or_else(|| Stop::Done(Outcome::internal(format!("runner has no {name}()"))))?;
     v8::tc_scope!(let tc, scope);
     let result = function.call(tc, receiver, args);

@@ -93,11 +93,7 @@ fn preload<'s>(
     runner: v8::Local<'s, v8::Object>,
     names: &[&'static str],
 ) -> Result<(), RunnerError> {
-    let key = v8_str(scope, "preloadBuiltin");
-    let Some(function) = runner
-        .get(scope, key.into())
-        .and_then(|f| v8::Local::<v8::Function>::try_from(f).ok())
-    else {
+    let Some(function) = crate::runner::method(scope, runner, "preloadBuiltin") else {
         return Err(RunnerError::Load("the runner has no preloadBuiltin".into()));
     };
     for &name in names {

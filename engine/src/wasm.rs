@@ -139,11 +139,7 @@ pub fn prewarm<'s>(
     let Some(code) = compiled.get() else {
         return false;
     };
-    let key = v8_str(scope, "prepareWasm");
-    let Some(function) = runner
-        .get(scope, key.into())
-        .and_then(|f| v8::Local::<v8::Function>::try_from(f).ok())
-    else {
+    let Some(function) = crate::runner::method(scope, runner, "prepareWasm") else {
         return false;
     };
     v8::tc_scope!(let tc, scope);
