@@ -21,38 +21,43 @@ use parking_lot::Mutex;
 
 use crate::modules::{CompiledSlot, Variant};
 
-/// Names remembered per heap limit, over all limits; beyond it the map starts over.
+/// Command names remembered; beyond it the map starts over.
 const MAX_HINTS: usize = 64;
 
-/// The module last run under each (heap limit, command name as typed). Held weakly: a module
-/// the module cache evicted is not kept alive by a hint.
+/// The module last run under each command name as typed, per heap limit. Keyed by name so the
+/// dispatch path looks it up without allocating. Held weakly: a module the module cache evicted
+/// is not kept alive by a hint.
 #[derive(Default)]
 pub struct Hints {
-    map: Mutex<HashMap<(u32, String), Weak<Variant>>>,
+    map: Mutex<HashMap<String, ByLimit>>,
 }
+
+/// One name's modules: (heap limit in MiB, module).
+type ByLimit = Vec<(u32, Weak<Variant>)>;
 
 impl Hints {
     /// An exec named `name` with `heap_mb` resolved to `variant`.
     pub fn note(&self, heap_mb: u32, name: &str, variant: &Arc<Variant>) {
+        let weak = Arc::downgrade(variant);
         let mut map = self.map.lock();
-        if let Some(known) = map.get(&(heap_mb, name.to_owned()))
-            && std::ptr::eq(known.as_ptr(), Arc::as_ptr(variant))
-        {
+        let Some(limits) = map.get_mut(name) else {
+            if map.len() >= MAX_HINTS {
+                map.clear();
+            }
+            map.insert(name.to_owned(), vec![(heap_mb, weak)]);
             return;
+        };
+        match limits.iter_mut().find(|(limit, _)| *limit == heap_mb) {
+            Some((_, known)) => *known = weak,
+            None => limits.push((heap_mb, weak)),
         }
-        if map.len() >= MAX_HINTS {
-            map.clear();
-        }
-        map.insert((heap_mb, name.to_owned()), Arc::downgrade(variant));
     }
 
     /// The module an exec named `name` with `heap_mb` will probably run, once compiled.
     pub fn guess(&self, heap_mb: u32, name: &str) -> Option<Arc<Variant>> {
-        let variant = self
-            .map
-            .lock()
-            .get(&(heap_mb, name.to_owned()))?
-            .upgrade()?;
+        let map = self.map.lock();
+        let (_, weak) = map.get(name)?.iter().find(|(limit, _)| *limit == heap_mb)?;
+        let variant = weak.upgrade()?;
         variant.compiled.get().is_some().then_some(variant)
     }
 }

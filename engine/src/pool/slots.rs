@@ -45,11 +45,6 @@ impl<K: Copy + Eq + Hash, T> Slots<K, T> {
         self.capacity
     }
 
-    /// Takes the most recently parked worker for `key`.
-    pub fn claim(&mut self, key: K) -> Option<T> {
-        self.slots.get_mut(&key)?.parked.pop()
-    }
-
     /// Takes the most recently parked worker for `key` that `suits`, else the most recently
     /// parked one.
     pub fn claim_preferring(&mut self, key: K, suits: impl Fn(&T) -> bool) -> Option<T> {
@@ -132,6 +127,11 @@ impl<K: Copy + Eq + Hash, T> Slots<K, T> {
 mod tests {
     use super::*;
 
+    /// A claim with no preference: the most recently parked worker.
+    fn claim<T>(slots: &mut Slots<u32, T>, key: u32) -> Option<T> {
+        slots.claim_preferring(key, |_| false)
+    }
+
     #[test]
     fn a_refill_plans_up_to_capacity_counting_starting_workers() {
         let mut slots: Slots<u32, &str> = Slots::new(2, 8);
@@ -140,7 +140,7 @@ mod tests {
         slots.park(1, "a").unwrap();
         assert_eq!(slots.plan_refill(1), 0, "one parked, one starting");
         slots.park(1, "b").unwrap();
-        assert_eq!(slots.claim(1), Some("b"));
+        assert_eq!(claim(&mut slots, 1), Some("b"));
         assert_eq!(slots.plan_refill(1), 1);
     }
 
@@ -160,10 +160,14 @@ mod tests {
         slots.park(7, 2).unwrap();
         assert_eq!(slots.parked_for(7), 2);
         assert_eq!(
-            (slots.claim(7), slots.claim(7), slots.claim(7)),
+            (
+                claim(&mut slots, 7),
+                claim(&mut slots, 7),
+                claim(&mut slots, 7)
+            ),
             (Some(2), Some(1), None)
         );
-        assert_eq!(slots.claim(8), None, "another key has its own slot");
+        assert_eq!(claim(&mut slots, 8), None, "another key has its own slot");
     }
 
     #[test]
