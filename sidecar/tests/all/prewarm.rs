@@ -21,8 +21,8 @@ const TRIES: usize = 12;
 /// forever instead.
 fn counting_command(base: i32, start_section: bool) -> Vec<u8> {
     use wasm_encoder::{
-        BlockType, CodeSection, EntityType, Function, FunctionSection, ImportSection,
-        Instruction as I, MemArg, Module, StartSection, TypeSection, ValType,
+        BlockType, CodeSection, Function, FunctionSection, Instruction as I, MemArg, Module,
+        StartSection, TypeSection, ValType,
     };
     let at = |offset| MemArg {
         offset,
@@ -37,15 +37,8 @@ fn counting_command(base: i32, start_section: bool) -> Vec<u8> {
         .function([ValType::I32, ValType::I32], [ValType::I32]);
     types.ty().function([], []);
     m.section(&types);
-    let mut imports = ImportSection::new();
-    imports.import(
-        "wasi_snapshot_preview1",
-        "proc_exit",
-        EntityType::Function(0),
-    );
-    let sizes = EntityType::Function(1);
-    imports.import("wasi_snapshot_preview1", "args_sizes_get", sizes);
-    m.section(&imports);
+    let sizes = ("wasi_snapshot_preview1", "args_sizes_get", 1);
+    crate::support::command_imports(&mut m, &[sizes]);
     let mut funcs = FunctionSection::new();
     funcs.function(2); // 2: _start
     funcs.function(2); // 3: bump

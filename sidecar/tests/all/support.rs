@@ -145,6 +145,22 @@ pub fn typed(status: &ExitStatus) -> (ErrorCode, String) {
     (error.code, error.message)
 }
 
+/// A command's import section: `proc_exit` as function 0 (type 0), then `more` as (module, name,
+/// type index), functions 1, 2...
+pub fn command_imports(m: &mut wasm_encoder::Module, more: &[(&str, &str, u32)]) {
+    use wasm_encoder::{EntityType, ImportSection};
+    let mut imports = ImportSection::new();
+    imports.import(
+        "wasi_snapshot_preview1",
+        "proc_exit",
+        EntityType::Function(0),
+    );
+    for &(module, name, ty) in more {
+        imports.import(module, name, EntityType::Function(ty));
+    }
+    m.section(&imports);
+}
+
 /// A command's memory section (one page, no maximum) and export section (`_start`, function
 /// `start`, and `memory`).
 pub fn memory_and_exports(m: &mut wasm_encoder::Module, start: u32) {
@@ -171,10 +187,7 @@ pub fn wasi_command(
     more_types: &[(&[wasm_encoder::ValType], &[wasm_encoder::ValType])],
     bodies: &[(u32, &[wasm_encoder::Instruction<'_>], u32)],
 ) -> Vec<u8> {
-    use wasm_encoder::{
-        CodeSection, EntityType, Function, FunctionSection, ImportSection, Module, TypeSection,
-        ValType,
-    };
+    use wasm_encoder::{CodeSection, Function, FunctionSection, Module, TypeSection, ValType};
     let mut m = Module::new();
     let mut types = TypeSection::new();
     types.ty().function([ValType::I32], []);
@@ -185,13 +198,7 @@ pub fn wasi_command(
             .function(params.iter().copied(), results.iter().copied());
     }
     m.section(&types);
-    let mut imports = ImportSection::new();
-    imports.import(
-        "wasi_snapshot_preview1",
-        "proc_exit",
-        EntityType::Function(0),
-    );
-    m.section(&imports);
+    command_imports(&mut m, &[]);
     let mut funcs = FunctionSection::new();
     bodies.iter().for_each(|(ty, _, _)| {
         funcs.function(*ty);

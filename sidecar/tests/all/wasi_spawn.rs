@@ -5,8 +5,8 @@
 
 use agentos_sdk::{ErrorCode, ExecSpec};
 use wasm_encoder::{
-    CodeSection, DataSection, EntityType, Function, FunctionSection, ImportSection,
-    Instruction as I, Module, TypeSection, ValType,
+    CodeSection, DataSection, Function, FunctionSection, Instruction as I, Module, TypeSection,
+    ValType,
 };
 
 use crate::shell::{error_code, with_victim};
@@ -139,14 +139,7 @@ fn spawner(call: &Call<'_>) -> Vec<u8> {
     types.ty().function([ValType::I32; 8], [ValType::I32]);
     types.ty().function([], []);
     m.section(&types);
-    let mut imports = ImportSection::new();
-    imports.import(
-        "wasi_snapshot_preview1",
-        "proc_exit",
-        EntityType::Function(0),
-    );
-    imports.import("agentos_v2", "proc_spawn", EntityType::Function(1));
-    m.section(&imports);
+    crate::support::command_imports(&mut m, &[("agentos_v2", "proc_spawn", 1)]);
     let mut funcs = FunctionSection::new();
     funcs.function(2);
     m.section(&funcs);
