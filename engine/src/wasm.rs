@@ -31,8 +31,8 @@ pub struct WasmJob<'a> {
     pub env: &'a [(String, String)],
     /// The guest's working directory (`agentos_v1.cwd_get`).
     pub cwd: &'a str,
-    /// The module's bytes.
-    pub bytes: &'a Bytes,
+    /// The module's bytes, unless its code is compiled already (then `compiled` holds it).
+    pub bytes: Option<Bytes>,
     /// Its compiled code, once some exec compiled it.
     pub compiled: &'a CompiledSlot,
     /// Where its compiled code is kept on disk, when there is a disk cache.
@@ -101,8 +101,9 @@ pub fn start_config<'s>(
         set(scope, config, "module", module.into())?;
         return Some((config, source));
     }
+    let bytes = job.bytes.as_ref()?;
     *state.compiled_slot.borrow_mut() = Some(job.compiled.clone());
-    inject_bytes(scope, job.bytes)?;
+    inject_bytes(scope, bytes)?;
     Some((config, ModuleSource::Compiled))
 }
 
@@ -115,7 +116,7 @@ fn from_disk<'s>(
 ) -> Option<(v8::Local<'s, v8::WasmModuleObject>, ModuleSource)> {
     let disk = job.disk?;
     let cached = disk.load()?;
-    let (module, taken) = crate::code_cache::deserialize(scope, job.bytes, cached)?;
+    let (module, taken) = crate::code_cache::deserialize(scope, job.bytes.as_ref()?, cached)?;
     let _ = job
         .compiled
         .set(CompiledModule(module.get_compiled_module()));

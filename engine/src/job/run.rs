@@ -12,7 +12,7 @@ use agentos_sandbox::{Sandbox, SandboxOptions, filetype};
 use bytes::Bytes;
 
 use super::call::{CallProgram, CallReport, CallState};
-use super::command::{self, Command, JsMain, Lookup};
+use super::command::{self, Command, CommandError, JsMain, Lookup};
 use super::{Job, JobHost, Program, Setting, report};
 use crate::children::ChildrenRecipe;
 use crate::cpu::{GuestThread, thread_cpu_ns};
@@ -22,7 +22,7 @@ use crate::guest::{Guest, JsJob};
 use crate::inbox::Inbox;
 use crate::last_words::{self, LastWordsHook};
 use crate::limits::Limits;
-use crate::modules::ModuleCache;
+use crate::modules::{ModuleCache, VariantError};
 use crate::net::GuestNet;
 use crate::outcome::{LIMIT_EXIT_CODE, Outcome};
 use crate::output::GuestOutput;
@@ -218,8 +218,13 @@ impl Run<'_> {
                 let memory_limit = u64::from(self.limits.heap_mb) << 20;
                 let variant = match wasm.module.capped(memory_limit) {
                     Ok(variant) => variant,
-                    Err(e) => {
+                    Err(VariantError::Cap(e)) => {
                         return self.failed(ErrorCode::MemoryLimit, e.to_string(), LIMIT_EXIT_CODE);
+                    }
+                    Err(VariantError::Module(e)) => {
+                        let e = CommandError::Module(e);
+                        let (code, exit_code) = e.codes();
+                        return self.failed(code, e.to_string(), exit_code);
                     }
                 };
                 if wasm.module.prewarm()
@@ -235,14 +240,17 @@ impl Run<'_> {
                     argv: &wasm.argv,
                     env: &self.setting.env,
                     cwd: &self.setting.cwd,
-                    bytes: &variant.bytes,
+                    bytes: variant.bytes(),
                     compiled: &variant.compiled,
                     disk: variant.disk.as_ref(),
                     compile_hits: modules.compile_hits(),
                     memory_limit,
                     children,
                 };
-                guest.run_wasm(job, host, &stopper, phases)
+                let outcome = guest.run_wasm(job, host, &stopper, phases);
+                // After the exec, so freeing them never competes with it for a core.
+                wasm.module.release_compiled(&variant);
+                outcome
             }
             Command::Fails { .. } => Outcome::internal("a failing command reached a guest"),
         }

@@ -9,6 +9,8 @@
 //! The cache holds at most `capacity` modules (LRU); an eviction logs a warning with the size.
 //! Bytes are validated with `wasmparser` before V8 ever sees them.
 
+mod held;
+
 use std::collections::{HashMap, VecDeque};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -20,6 +22,7 @@ use parking_lot::Mutex;
 
 use crate::code_cache::{CodeCache, CodeKey, ContentId};
 use crate::wasm_memory::{CapError, Grows};
+use held::{HeldBytes, Reread};
 
 /// Compiled wasm code, shareable across isolates and threads.
 pub struct CompiledModule(pub(crate) v8::CompiledWasmModule);
@@ -66,8 +69,8 @@ impl Fingerprint {
 pub struct Module {
     /// Where it was read from (the first of its names loaded).
     pub path: PathBuf,
-    /// Its bytes, as read.
-    pub bytes: Bytes,
+    /// Its bytes, as read: released once an exec compiled it, read again if needed ([`held`]).
+    bytes: HeldBytes,
     /// Where it grows a memory (found by [`validate`]).
     grows: Grows,
     /// The module under each memory limit it ran with.
@@ -83,8 +86,8 @@ pub struct Module {
 /// A module with its memories capped at one limit ([`crate::wasm_memory`]), and its compiled
 /// code once an exec compiled it.
 pub struct Variant {
-    /// The bytes V8 compiles.
-    pub bytes: Bytes,
+    /// The bytes V8 compiles, until it has: then V8 holds its own copy.
+    bytes: Mutex<Option<Bytes>>,
     /// Filled by the first exec that compiles it.
     pub compiled: CompiledSlot,
     /// Where its compiled code is kept on disk, when there is a disk cache.
@@ -100,26 +103,79 @@ impl Module {
         self.prewarm
     }
 
+    /// Its bytes, as read (read again if they were released).
+    ///
+    /// # Errors
+    /// [`ModuleError::Io`] when they were released and the file cannot be read again as it was.
+    pub fn bytes(&self) -> Result<Bytes, ModuleError> {
+        self.bytes.get()
+    }
+
     /// The module with every memory it defines capped at `limit` bytes.
     ///
     /// # Errors
-    /// [`CapError`] when a memory starts above the limit.
-    pub fn capped(&self, limit: u64) -> Result<Arc<Variant>, CapError> {
+    /// [`VariantError`] when a memory starts above the limit, or the bytes (released) cannot be
+    /// read again.
+    pub fn capped(&self, limit: u64) -> Result<Arc<Variant>, VariantError> {
         if let Some(variant) = self.variants.lock().get(&limit) {
             return Ok(variant.clone());
         }
-        let capped = crate::wasm_memory::cap_known(&self.bytes, limit, &self.grows)?;
-        let variant = Arc::new(Variant {
-            bytes: capped.bytes.map_or_else(|| self.bytes.clone(), Bytes::from),
-            compiled: CompiledSlot::default(),
-            disk: (self.disk.as_ref()).map(|(cache, id)| cache.code_key(*id, limit)),
-        });
+        let bytes = self.bytes()?;
+        let capped = crate::wasm_memory::cap_known(&bytes, limit, &self.grows)?;
+        let variant = Arc::new(Variant::new(
+            capped.bytes.map_or(bytes, Bytes::from),
+            (self.disk.as_ref()).map(|(cache, id)| cache.code_key(*id, limit)),
+        ));
         let mut variants = self.variants.lock();
         if variants.len() >= MAX_VARIANTS {
             variants.clear();
         }
         Ok(variants.entry(limit).or_insert(variant).clone())
     }
+
+    /// Once `variant`'s code is compiled, releases the bytes V8 now holds a copy of (the
+    /// variant's, and this module's if the file can be read again).
+    pub fn release_compiled(&self, variant: &Variant) {
+        if variant.release_if_compiled() {
+            self.bytes.release();
+        }
+    }
+}
+
+impl Variant {
+    /// `bytes` to compile, not compiled yet; its code kept on disk under `disk`.
+    pub(crate) fn new(bytes: Bytes, disk: Option<CodeKey>) -> Self {
+        Self {
+            bytes: Mutex::new(Some(bytes)),
+            compiled: CompiledSlot::default(),
+            disk,
+        }
+    }
+
+    /// The bytes to compile, or `None` once the code is compiled (use [`Variant::compiled`]).
+    pub fn bytes(&self) -> Option<Bytes> {
+        self.bytes.lock().clone()
+    }
+
+    /// Lets go of the bytes if the code is compiled (freed off the exec's thread); true if it is.
+    fn release_if_compiled(&self) -> bool {
+        let compiled = self.compiled.get().is_some();
+        if compiled && let Some(bytes) = self.bytes.lock().take() {
+            crate::heap_trim::release(bytes);
+        }
+        compiled
+    }
+}
+
+/// Why a module cannot run under a memory limit.
+#[derive(Debug, thiserror::Error)]
+pub enum VariantError {
+    /// A memory starts above the limit (or the sections do not parse).
+    #[error(transparent)]
+    Cap(#[from] CapError),
+    /// The module's bytes were released and cannot be read again as they were.
+    #[error(transparent)]
+    Module(#[from] ModuleError),
 }
 
 /// Why a file cannot run as a command.
@@ -288,9 +344,14 @@ impl ModuleCache {
         let disk = disk.map(|cache| (cache, ContentId::of(&bytes)));
         let grows = validate_once(&bytes, shown, disk.as_ref())?;
         let prewarm = key.guest.is_none() && !has_start_section(&bytes);
+        let reread = key.guest.is_none().then(|| Reread {
+            path: path.to_path_buf(),
+            id: key.id,
+            content: disk.as_ref().map(|(_, id)| *id),
+        });
         let module = Arc::new(Module {
             path: path.to_path_buf(),
-            bytes: Bytes::from(bytes),
+            bytes: HeldBytes::new(Bytes::from(bytes), reread),
             grows,
             variants: Mutex::new(HashMap::new()),
             disk,

@@ -45,7 +45,7 @@ fn changed_file_is_reread_and_capacity_evicts() {
     changed.extend_from_slice(&[0, 4, 1, 120, 1, 2]); // a custom section: same code, new bytes
     std::fs::write(&a, &changed).unwrap();
     let second = cache.load(&a).unwrap();
-    assert_eq!(&second.bytes[..], &changed[..]);
+    assert_eq!(&second.bytes().unwrap()[..], &changed[..]);
     for name in ["b.wasm", "c.wasm"] {
         std::fs::write(dir.join(name), START).unwrap();
         cache.load(&dir.join(name)).unwrap();
@@ -98,7 +98,7 @@ fn a_replaced_file_drops_the_old_entry_once_no_name_holds_it() {
     let mut changed = START.to_vec();
     changed.extend_from_slice(&[0, 4, 1, 120, 1, 2]);
     std::fs::write(&a, &changed).unwrap();
-    assert_eq!(&cache.load(&a).unwrap().bytes[..], &changed[..]);
+    assert_eq!(&cache.load(&a).unwrap().bytes().unwrap()[..], &changed[..]);
     assert_eq!(cache.len(), 2);
     // `b` is replaced too: nothing names the old file, its entry goes.
     std::fs::remove_file(&b).unwrap();

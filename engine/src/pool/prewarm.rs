@@ -76,11 +76,7 @@ mod tests {
     use super::*;
 
     fn variant() -> Arc<Variant> {
-        Arc::new(Variant {
-            bytes: bytes::Bytes::new(),
-            compiled: CompiledSlot::default(),
-            disk: None,
-        })
+        Arc::new(Variant::new(bytes::Bytes::new(), None))
     }
 
     #[test]

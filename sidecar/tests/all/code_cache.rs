@@ -1,6 +1,7 @@
 //! Compiled wasm code kept on disk across restarts (`engine/src/code_cache`): a restarted sidecar
 //! runs a module it ran before from the stored code (and gets the same result), and a damaged or
-//! refused file is never trusted.
+//! refused file is never trusted. Once compiled, a module's bytes are released (V8 keeps its own
+//! copy) and read again from the file when another memory limit needs them.
 
 use std::path::{Path, PathBuf};
 
@@ -183,4 +184,23 @@ async fn code_v8_refuses_is_compiled_instead_and_replaced() {
         run_once(&cache, &module).await,
         "not run from the replacement"
     );
+}
+
+#[tokio::test]
+async fn a_module_runs_under_another_memory_limit_after_its_bytes_were_released() {
+    let (cache, module) = (scratch("code-cache-limits"), hot_file());
+    let sc = spawn(sidecar_in(&cache)).await;
+    let path = module.to_str().expect("utf-8 path");
+    // Each limit is another capped variant of the bytes; the first exec's compile released them.
+    for heap_mb in [64, 128, 64, 96] {
+        let out = run(&sc, ExecSpec::new([path]).heap_mb(heap_mb)).await;
+        assert_eq!(
+            out.status.code,
+            expected_code(),
+            "heap_mb {heap_mb}: {:?}: {}",
+            out.status,
+            stderr(&out)
+        );
+    }
+    sc.shutdown().await.expect("shutdown");
 }
