@@ -7,6 +7,7 @@ use brush_parser::ast::{BinaryPredicate as B, ExtendedTestExpr as X, UnaryPredic
 use crate::expand::pattern::Pattern;
 use crate::os::FileKind;
 use crate::shell::{Res, Shell};
+use crate::vars::Array;
 
 /// `test ARGS` / `[ ARGS ]`.
 pub(crate) fn test(sh: &mut Shell, argv: &[String]) -> Res<i32> {
@@ -252,10 +253,14 @@ pub(crate) fn binary_pred(
 }
 
 fn regex_match(re: &str, text: &str) -> Result<bool, String> {
+    regex(re).map(|r| r.is_match(text))
+}
+
+/// `re` compiled for `=~` (bounded in size), or the error to report.
+fn regex(re: &str) -> Result<regex::Regex, String> {
     regex::RegexBuilder::new(re)
         .size_limit(1 << 20)
         .build()
-        .map(|r| r.is_match(text))
         .map_err(|_| format!("{re}: invalid regular expression"))
 }
 
@@ -300,7 +305,15 @@ impl Shell {
             B::StringExactlyMatchesPattern | B::StringDoesNotExactlyMatchPattern => {
                 self.expand_pattern(r)?
             }
-            B::StringMatchesRegex => self.expand_regex(r)?,
+            B::StringMatchesRegex => {
+                let re = self.expand_regex(r)?;
+                return self.regex_test(&left, &re);
+            }
+            // `=~ "quoted"` (as brush-parser reads it): a literal regex, BASH_REMATCH still set.
+            B::StringContainsSubstring => {
+                let literal = regex::escape(&self.expand_string(r)?);
+                return self.regex_test(&left, &literal);
+            }
             _ => self.expand_string(r)?,
         };
         let arith = matches!(
@@ -327,6 +340,25 @@ impl Shell {
             let mut vals = [l, r].into_iter();
             move |_| Ok(vals.next().unwrap_or(0))
         }))
+    }
+
+    /// `TEXT =~ RE`, setting `BASH_REMATCH` to the match and its groups (a group that took no
+    /// part is empty), or to no elements when nothing matched.
+    fn regex_test(&mut self, text: &str, re: &str) -> Res<Result<bool, String>> {
+        let regex = match regex(re) {
+            Ok(regex) => regex,
+            Err(message) => return Ok(Err(message)),
+        };
+        let groups: Array = match regex.captures(text) {
+            Some(caps) => (caps.iter())
+                .map(|group| group.map_or("", |m| m.as_str()).to_owned())
+                .enumerate()
+                .collect(),
+            None => Array::default(),
+        };
+        let matched = groups.end() > 0;
+        self.set_array("BASH_REMATCH", groups)?;
+        Ok(Ok(matched))
     }
 
     /// The right side of `=~`: quoted parts match literally.
