@@ -3,6 +3,7 @@
 
 mod core;
 mod flow;
+mod mapfile;
 mod printf;
 mod read;
 mod test;
@@ -51,6 +52,7 @@ pub(crate) fn find(name: &str) -> Option<Builtin> {
         "let" => core::let_,
         "kill" => core::kill,
         "getopts" => read::getopts,
+        "mapfile" | "readarray" => mapfile::mapfile,
         _ => return None,
     })
 }

@@ -232,6 +232,14 @@ async fn an_array_growing_without_bound_ends_with_memory_limit() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn mapfile_of_an_endless_stream_ends_with_memory_limit() {
+    let sc = sidecar().await;
+    let out = with_victim(&sc, bash("yes 0123456789 | mapfile lines; echo unreached")).await;
+    assert_eq!(error_code(&out), Some(ErrorCode::MemoryLimit), "{out:?}");
+    assert!(!stdout(&out).contains("unreached"), "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_huge_array_subscript_is_one_sparse_element() {
     let sc = sidecar().await;
     let script = "a[9223372036854775807]=x; a[-1]+=y; echo ${#a[@]} ${!a[@]} ${a[-1]}";
