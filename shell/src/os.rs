@@ -165,6 +165,8 @@ pub struct DirEntry {
     pub name: String,
     /// Whether it is a directory (symlinks to directories count when known).
     pub is_dir: bool,
+    /// Whether it is a symbolic link (`**` does not descend through one, as in bash).
+    pub is_link: bool,
 }
 
 /// The file-system half of the OS interface. Every path is an absolute guest path.

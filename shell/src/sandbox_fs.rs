@@ -250,6 +250,7 @@ fn list(sb: &mut Sandbox, fd: u32, max: usize) -> Result<Vec<(DirEntry, u8)>, Fs
             let entry = DirEntry {
                 name: String::from_utf8_lossy(&e.name).into_owned(),
                 is_dir: e.filetype == filetype::DIRECTORY,
+                is_link: e.filetype == filetype::SYMBOLIC_LINK,
             };
             out.push((entry, e.filetype));
         }

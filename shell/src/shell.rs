@@ -105,6 +105,19 @@ pub(crate) struct Opts {
     pub noclobber: bool,
     pub allexport: bool,
     pub noexec: bool,
+    /// `shopt`'s.
+    pub shopts: Shopts,
+}
+
+/// The `shopt` switches of the shell (`builtins/shopt.rs`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Shopts {
+    /// A pattern that matches nothing expands to nothing.
+    pub nullglob: bool,
+    /// Patterns match names starting with `.` (never `.` and `..`).
+    pub dotglob: bool,
+    /// `**` as a whole component matches any depth of directories.
+    pub globstar: bool,
 }
 
 /// Number of shell fds (0..=9).

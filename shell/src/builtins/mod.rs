@@ -6,6 +6,7 @@ mod flow;
 mod mapfile;
 mod printf;
 mod read;
+mod shopt;
 mod test;
 pub(crate) mod vars;
 
@@ -53,6 +54,7 @@ pub(crate) fn find(name: &str) -> Option<Builtin> {
         "kill" => core::kill,
         "getopts" => read::getopts,
         "mapfile" | "readarray" => mapfile::mapfile,
+        "shopt" => shopt::shopt,
         _ => return None,
     })
 }

@@ -6,7 +6,7 @@ use crate::shell::{Opts, Res, Shell};
 use crate::vars::{Var, is_name};
 
 /// The long option names of `set -o`, with their flag letter.
-const OPTIONS: &[(&str, char)] = &[
+pub(super) const OPTIONS: &[(&str, char)] = &[
     ("allexport", 'a'),
     ("errexit", 'e'),
     ("noglob", 'f'),
@@ -18,7 +18,7 @@ const OPTIONS: &[(&str, char)] = &[
     ("verbose", 'v'),
 ];
 
-fn flag<'a>(o: &'a mut Opts, name: &str) -> Option<&'a mut bool> {
+pub(super) fn flag<'a>(o: &'a mut Opts, name: &str) -> Option<&'a mut bool> {
     Some(match name {
         "allexport" => &mut o.allexport,
         "errexit" => &mut o.errexit,

@@ -1,10 +1,13 @@
 //! Pathname expansion against the mounts, through [`crate::FileSystem::read_dir`] only.
 //! Components without metacharacters are taken literally; each one with them lists its
 //! directory. Names starting with `.` need a pattern starting with `.`. Results are sorted
-//! bytewise (the C locale); a pattern that matches nothing stays as written.
+//! bytewise (the C locale); a pattern that matches nothing stays as written (or, under `shopt -s
+//! nullglob`, goes). `dotglob` lets patterns match hidden names; `globstar` makes a `**`
+//! component match any depth of directories.
 
 use super::Field;
 use super::pattern::{Pattern, has_meta, unescape};
+use crate::os::DirEntry;
 use crate::shell::{Flow, Res, Shell};
 
 impl Shell {
@@ -36,6 +39,10 @@ impl Shell {
                 continue;
             }
             any_meta = true;
+            if *comp == "**" && self.opts.shopts.globstar {
+                prefixes = self.any_depth(prefixes, last, &mut scanned, pat)?;
+                continue;
+            }
             let matcher = Pattern::new(comp);
             let mut next = Vec::new();
             for prefix in &prefixes {
@@ -58,8 +65,10 @@ impl Shell {
         }
         let mut found: Vec<String> = prefixes
             .into_iter()
+            .filter(|p| !p.is_empty()) // the directory `**` starts from
             .map(|p| {
-                p.trim_end_matches('/').to_string() + if pat.ends_with('/') { "/" } else { "" }
+                p.strip_suffix('/').unwrap_or(&p).to_string()
+                    + if pat.ends_with('/') { "/" } else { "" }
             })
             .filter(|p| !p.is_empty())
             .collect();
@@ -67,7 +76,12 @@ impl Shell {
             found = self.existing(found);
         }
         if found.is_empty() {
-            return Ok(vec![field.text.clone()]);
+            let nothing = self.opts.shopts.nullglob;
+            return Ok(if nothing {
+                Vec::new()
+            } else {
+                vec![field.text.clone()]
+            });
         }
         found.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
         Ok(found)
@@ -82,6 +96,73 @@ impl Shell {
         scanned: &mut usize,
         pat: &str,
     ) -> Res<Vec<String>> {
+        let hidden = matcher.starts_with_dot() || self.opts.shopts.dotglob;
+        let mut out = Vec::new();
+        let mut bytes = 0usize;
+        for e in self.entries(prefix, hidden, scanned, pat)? {
+            if dirs && !e.is_dir {
+                continue;
+            }
+            if matcher.matches_str(&e.name) {
+                bytes += e.name.len() + prefix.len();
+                out.push(e.name);
+            }
+        }
+        self.ctx.budget.check(bytes)?;
+        Ok(out)
+    }
+
+    /// `**` under `globstar`: each prefix and every directory below it (each with its `/`),
+    /// and, as the last component, every file below it too (hidden ones only under `dotglob`;
+    /// a symlink to a directory is listed, not entered). Bounded by the glob entry limit and
+    /// the memory budget.
+    fn any_depth(
+        &mut self,
+        prefixes: Vec<String>,
+        last: bool,
+        scanned: &mut usize,
+        pat: &str,
+    ) -> Res<Vec<String>> {
+        let mut out = Vec::new();
+        let mut bytes = 0usize;
+        for prefix in prefixes {
+            let dir = self.abs_path(if prefix.is_empty() { "." } else { &prefix });
+            let kind = self.ctx.os.stat(&dir, true).map(|m| m.kind);
+            if !matches!(kind, Ok(crate::os::FileKind::Directory)) {
+                continue;
+            }
+            let mut dirs = vec![prefix.clone()];
+            // As the last component, `DIR/**` lists DIR itself with its slash (as bash does).
+            out.push(if last { format!("{prefix}/") } else { prefix });
+            while let Some(dir) = dirs.pop() {
+                self.check_stop()?;
+                let hidden = self.opts.shopts.dotglob;
+                for e in self.entries(&dir, hidden, scanned, pat)? {
+                    if !e.is_dir && !last {
+                        continue;
+                    }
+                    let path = format!("{dir}{}{}", e.name, if e.is_dir { "/" } else { "" });
+                    bytes += path.len();
+                    self.ctx.budget.check(bytes)?;
+                    if e.is_dir && !e.is_link {
+                        dirs.push(path.clone());
+                    }
+                    out.push(path);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The names in directory `prefix` (those starting with `.` only if `hidden`), and whether
+    /// each is a directory.
+    fn entries(
+        &mut self,
+        prefix: &str,
+        hidden: bool,
+        scanned: &mut usize,
+        pat: &str,
+    ) -> Res<Vec<DirEntry>> {
         let dir = self.abs_path(if prefix.is_empty() { "." } else { prefix });
         let max = self.ctx.limits.max_glob_entries.saturating_sub(*scanned);
         let entries = match self.ctx.os.read_dir(&dir, max) {
@@ -93,20 +174,10 @@ impl Shell {
             Err(_) => return Ok(Vec::new()),
         };
         *scanned += entries.len();
-        let hidden_ok = matcher.starts_with_dot();
-        let mut out = Vec::new();
-        let mut bytes = 0usize;
-        for e in entries {
-            if e.name.starts_with('.') && !hidden_ok || dirs && !e.is_dir {
-                continue;
-            }
-            if matcher.matches_str(&e.name) {
-                bytes += e.name.len() + prefix.len();
-                out.push(e.name);
-            }
-        }
-        self.ctx.budget.check(bytes)?;
-        Ok(out)
+        Ok(entries
+            .into_iter()
+            .filter(|e| hidden || !e.name.starts_with('.'))
+            .collect())
     }
 
     /// Keeps the paths that exist (literal components after the last pattern may not).

@@ -158,6 +158,40 @@ fn globbing_a_hundred_thousand_files_is_bounded() {
 }
 
 #[test]
+fn globstar_over_a_wide_tree_is_bounded_by_the_entry_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    for d in 0..50 {
+        let sub = dir.path().join(format!("d{d}"));
+        std::fs::create_dir(&sub).unwrap();
+        for f in 0..50 {
+            std::fs::File::create(sub.join(format!("f{f}"))).unwrap();
+        }
+    }
+    let script = "shopt -s globstar; set -- **; echo $#";
+    let o = run_in(dir.path(), script, Limits::default());
+    assert_eq!(o.stdout, "2550\n", "{}", o.stderr);
+    let small = Limits {
+        max_glob_entries: 1_000,
+        ..Limits::default()
+    };
+    let o = run_in(dir.path(), script, small);
+    assert!(
+        o.stderr.contains("too many directory entries"),
+        "{}",
+        o.stderr
+    );
+}
+
+#[test]
+fn globstar_lists_a_symlink_loop_without_entering_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("a")).unwrap();
+    std::os::unix::fs::symlink("..", dir.path().join("a/up")).unwrap();
+    let o = run_in(dir.path(), "shopt -s globstar; echo **", Limits::default());
+    assert_eq!(o.stdout, "a a/up\n", "{}", o.stderr);
+}
+
+#[test]
 fn writing_into_a_read_only_mount_fails_typed() {
     let rw = tempfile::tempdir().unwrap();
     let ro = tempfile::tempdir().unwrap();

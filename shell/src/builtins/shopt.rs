@@ -1,0 +1,140 @@
+//! `shopt [-pqsu] [-o] [NAME...]`: the shell options beyond `set`'s. Ours are the globbing
+//! ones scripts turn on (`nullglob`, `dotglob`, `globstar`); `-o` reaches `set -o`'s. Another
+//! option bash has is refused by name, so a script never runs believing it is on.
+
+use super::vars::{OPTIONS, flag};
+use crate::shell::{Opts, Res, Shell};
+
+/// The options of ours, as bash lists them (sorted).
+const SHOPTS: &[&str] = &["dotglob", "globstar", "nullglob"];
+
+/// Options bash has that this shell does not implement.
+const NOT_HERE: &[&str] = &[
+    "autocd",
+    "cdspell",
+    "checkjobs",
+    "direxpand",
+    "dirspell",
+    "execfail",
+    "extdebug",
+    "extglob",
+    "failglob",
+    "globasciiranges",
+    "histappend",
+    "huponexit",
+    "inherit_errexit",
+    "lastpipe",
+    "nocaseglob",
+    "nocasematch",
+    "xpg_echo",
+];
+
+fn shopt_flag<'a>(o: &'a mut Opts, name: &str) -> Option<&'a mut bool> {
+    Some(match name {
+        "nullglob" => &mut o.shopts.nullglob,
+        "dotglob" => &mut o.shopts.dotglob,
+        "globstar" => &mut o.shopts.globstar,
+        _ => return None,
+    })
+}
+
+#[derive(Default)]
+struct Args {
+    print: bool,
+    quiet: bool,
+    set: Option<bool>,
+    set_o: bool,
+}
+
+/// `shopt`.
+pub(crate) fn shopt(sh: &mut Shell, argv: &[String]) -> Res<i32> {
+    let mut a = Args::default();
+    let mut names = argv.iter().skip(1).peekable();
+    while let Some(arg) = names.next_if(|a| a.starts_with('-') && a.len() > 1) {
+        for c in arg[1..].chars() {
+            match c {
+                'p' => a.print = true,
+                'q' => a.quiet = true,
+                's' => a.set = Some(true),
+                'u' => a.set = Some(false),
+                'o' => a.set_o = true,
+                _ => {
+                    let usage = "usage: shopt [-pqsu] [-o] [optname ...]";
+                    return sh.builtin_error("shopt", &format!("-{c}: invalid option\n{usage}"), 2);
+                }
+            }
+        }
+    }
+    let names: Vec<&str> = names.map(String::as_str).collect();
+    let known: Vec<&str> = if a.set_o {
+        OPTIONS.iter().map(|(n, _)| *n).collect()
+    } else {
+        SHOPTS.to_vec()
+    };
+    let lookup = |o: &mut Opts, name: &str| {
+        if a.set_o {
+            flag(o, name).map(|f| *f)
+        } else {
+            shopt_flag(o, name).map(|f| *f)
+        }
+    };
+    let mut status = 0;
+    let mut chosen = Vec::new();
+    for name in &names {
+        match lookup(&mut sh.opts, name) {
+            Some(_) => chosen.push(*name),
+            None => {
+                let why = if NOT_HERE.contains(name) {
+                    "not supported by this shell"
+                } else {
+                    "invalid shell option name"
+                };
+                sh.builtin_error("shopt", &format!("{name}: {why}"), 1)?;
+                status = 1;
+            }
+        }
+    }
+    if let Some(on) = a.set {
+        for name in &chosen {
+            let mut opts = sh.opts;
+            let slot = if a.set_o {
+                flag(&mut opts, name)
+            } else {
+                shopt_flag(&mut opts, name)
+            };
+            if let Some(slot) = slot {
+                *slot = on;
+            }
+            sh.opts = opts;
+        }
+        if !names.is_empty() {
+            return Ok(status);
+        }
+    }
+    let listed: Vec<&str> = if names.is_empty() { known } else { chosen };
+    let mut text = String::new();
+    for name in listed {
+        let on = lookup(&mut sh.opts, name).unwrap_or(false);
+        if a.set.is_some_and(|want| want != on) {
+            continue;
+        }
+        status = status.max(i32::from(!on && !names.is_empty()));
+        if a.quiet {
+            continue;
+        }
+        text.push_str(&line(name, on, a.print, a.set_o));
+    }
+    if !text.is_empty() {
+        sh.print("shopt", &text)?;
+    }
+    Ok(status)
+}
+
+/// How `shopt` (or `shopt -p`) shows one option.
+fn line(name: &str, on: bool, print: bool, set_o: bool) -> String {
+    match (print, set_o) {
+        (true, false) => format!("shopt -{} {name}\n", if on { 's' } else { 'u' }),
+        (true, true) => format!("set {}o {name}\n", if on { '-' } else { '+' }),
+        (false, _) => format!("{name:<15}\t{}\n", if on { "on" } else { "off" }),
+    }
+}
