@@ -215,6 +215,8 @@ fn new_shell(ctx: Arc<Ctx>, inv: &Invocation, opts: Opts, stop: Stop) -> Result<
         subst_status: None,
         detach: None,
         declared_arrays: Vec::new(),
+        dynamic: crate::dynamic::Dynamic::new(),
+        calls: Vec::new(),
     })
 }
 

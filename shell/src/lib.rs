@@ -23,6 +23,7 @@
 
 mod arrays;
 mod builtins;
+mod dynamic;
 mod error;
 mod exec;
 mod expand;

@@ -5,6 +5,7 @@
 //! all forks of one exec share lives in [`Ctx`] (the OS, the limits, the memory budget, the
 //! process counts).
 
+use crate::dynamic::Dynamic;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -160,6 +161,10 @@ pub(crate) struct Shell {
     /// `NAME=(...)` arguments of a declaration builtin (`local a=(x y)`), assigned once it ran,
     /// with whether NAME was read-only before (`readonly a=(x)` may assign what it declares).
     pub declared_arrays: Vec<(ast::Assignment, bool)>,
+    /// `RANDOM` and `SECONDS`.
+    pub dynamic: Dynamic,
+    /// The functions being run, innermost last (`FUNCNAME`).
+    pub calls: Vec<String>,
 }
 
 impl Shell {
@@ -190,6 +195,8 @@ impl Shell {
             subst_status: None,
             detach: None,
             declared_arrays: Vec::new(),
+            dynamic: self.dynamic.fork(),
+            calls: self.calls.clone(),
         })
     }
 

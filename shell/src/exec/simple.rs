@@ -304,6 +304,12 @@ impl Shell {
         r
     }
 
+    /// `FUNCNAME`: the functions being run, innermost first.
+    fn set_funcname(&mut self) -> Res<()> {
+        let names = self.calls.iter().rev().cloned().enumerate().collect();
+        self.set_array("FUNCNAME", names).map(drop)
+    }
+
     /// Calls a shell function with `argv` as `$0 $1 ...` (`$0` unchanged).
     pub fn call_function(
         &mut self,
@@ -311,9 +317,12 @@ impl Shell {
         argv: Vec<String>,
     ) -> Res<i32> {
         self.enter()?;
+        let name = argv.first().cloned().unwrap_or_default();
         let saved = std::mem::replace(&mut self.params, argv.into_iter().skip(1).collect());
         self.vars.push_frame();
         self.functions += 1;
+        self.calls.push(name);
+        self.set_funcname()?;
         // The body's lines are those of the text that defined it.
         let base = std::mem::take(&mut self.line_base);
         let body = &def.body;
@@ -321,6 +330,8 @@ impl Shell {
         let r = self.with_redirects(list, |s| s.run_compound(&body.0));
         self.line_base = base;
         self.functions -= 1;
+        self.calls.pop();
+        self.set_funcname()?;
         self.vars.pop_frame();
         self.params = saved;
         self.leave();

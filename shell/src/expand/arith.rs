@@ -135,7 +135,9 @@ impl Shell {
     fn read_target(&mut self, t: &ArithmeticTarget) -> Res<Result<i64, String>> {
         let name = target_name(t);
         let value = match t {
-            ArithmeticTarget::Variable(n) => self.vars.get(n).map(str::to_string),
+            ArithmeticTarget::Variable(n) => {
+                (self.dynamic.value(n)).or_else(|| self.vars.get(n).map(str::to_string))
+            }
             ArithmeticTarget::ArrayElement(n, index) => match self.eval(index)? {
                 Ok(i) => self.element_at(n, &i.to_string(), i)?,
                 Err(e) => return Ok(Err(e)),

@@ -321,13 +321,12 @@ impl Shell {
     }
 
     fn named(&self, name: &str) -> Value {
-        match name {
-            "LINENO" => Value::Str(self.line.to_string()),
-            _ => self
-                .vars
-                .get(name)
-                .map_or(Value::Unset, |s| Value::Str(s.to_string())),
+        if name == "LINENO" {
+            return Value::Str(self.line.to_string());
         }
+        (self.dynamic.value(name))
+            .or_else(|| self.vars.get(name).map(str::to_string))
+            .map_or(Value::Unset, Value::Str)
     }
 
     fn special(&self, s: &SpecialParameter) -> Value {
