@@ -217,6 +217,7 @@ fn new_shell(ctx: Arc<Ctx>, inv: &Invocation, opts: Opts, stop: Stop) -> Result<
         declared_arrays: Vec::new(),
         dynamic: crate::dynamic::Dynamic::new(),
         calls: Vec::new(),
+        substitutions: Vec::new(),
     })
 }
 

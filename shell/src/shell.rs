@@ -5,12 +5,12 @@
 //! all forks of one exec share lives in [`Ctx`] (the OS, the limits, the memory budget, the
 //! process counts).
 
-use crate::dynamic::Dynamic;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use brush_parser::ast;
 
+use crate::dynamic::Dynamic;
 use crate::error::ShellError;
 use crate::limits::{Budget, Limits, ProcessCounts};
 use crate::os::{Os, Pid};
@@ -165,6 +165,8 @@ pub(crate) struct Shell {
     pub dynamic: Dynamic,
     /// The functions being run, innermost last (`FUNCNAME`).
     pub calls: Vec<String>,
+    /// Process substitutions started for the redirections being applied, to reap.
+    pub substitutions: Vec<Pid>,
 }
 
 impl Shell {
@@ -197,6 +199,7 @@ impl Shell {
             declared_arrays: Vec::new(),
             dynamic: self.dynamic.fork(),
             calls: self.calls.clone(),
+            substitutions: Vec::new(),
         })
     }
 

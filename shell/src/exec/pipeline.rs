@@ -121,12 +121,20 @@ impl Shell {
                 .all(|c| c.is_ascii_alphanumeric() || "-_./+".contains(c))
             && !self.funcs.contains_key(v)
             && builtins::find(v).is_none()
-            && !s
-                .suffix
-                .iter()
-                .flat_map(|x| &x.0)
-                .any(|i| matches!(i, ast::CommandPrefixOrSuffixItem::ProcessSubstitution(..)))
+            && !s.prefix.iter().flat_map(|x| &x.0).any(substitutes)
+            && !s.suffix.iter().flat_map(|x| &x.0).any(substitutes)
     }
+}
+
+/// Whether `item` is or redirects to a process substitution (such a command runs in an
+/// interpreter, which reaps the substitution once the command ends).
+fn substitutes(item: &ast::CommandPrefixOrSuffixItem) -> bool {
+    use ast::{CommandPrefixOrSuffixItem as Item, IoFileRedirectTarget as Target, IoRedirect};
+    matches!(
+        item,
+        Item::ProcessSubstitution(..)
+            | Item::IoRedirect(IoRedirect::File(_, _, Target::ProcessSubstitution(..)))
+    )
 }
 
 fn set_stdio(shell: &mut Shell, stdin: Option<Io>, stdout: Option<Io>) {

@@ -1,11 +1,15 @@
 //! Redirections: `<`, `>`, `>>`, `>|`, `<>`, `n>&m`, `n<&m`, `>&-`, `&>`, `&>>`,
-//! here-documents and here-strings. Files are opened through [`crate::FileSystem::open`]
+//! here-documents, here-strings and process substitutions (`< <(LIST)`, `> >(LIST)`). Files are
+//! opened through [`crate::FileSystem::open`]
 //! (confined to the mounts); `/dev/null`, `/dev/stdin`, `/dev/stdout`, `/dev/stderr` and
 //! `/dev/fd/N` are the shell's own.
 
 use std::sync::Arc;
 
-use brush_parser::ast::{IoFileRedirectKind as Kind, IoFileRedirectTarget as Target, IoRedirect};
+use brush_parser::ast::{
+    IoFileRedirectKind as Kind, IoFileRedirectTarget as Target, IoRedirect,
+    ProcessSubstitutionKind, SubshellCommand,
+};
 
 use crate::os::OpenMode;
 use crate::shell::{Flow, NFDS, Res, Shell};
@@ -25,14 +29,26 @@ impl Shell {
             return f(self);
         }
         let mut fds = self.fds.clone();
-        match self.apply_redirects(list, &mut fds) {
-            Ok(()) => {}
-            Err(Flow::Fail(n)) => return Ok(n),
-            Err(e) => return Err(e),
+        let substitutions = self.substitutions.len();
+        let applied = self.apply_redirects(list, &mut fds);
+        let r = match applied {
+            Ok(()) => {
+                let saved = std::mem::replace(&mut self.fds, fds);
+                let r = f(self);
+                self.fds = saved;
+                r
+            }
+            Err(Flow::Fail(n)) => {
+                drop(fds);
+                Ok(n)
+            }
+            Err(e) => Err(e),
+        };
+        // Our ends are closed now: each substitution sees EOF (or a broken pipe) and ends.
+        let started = self.substitutions.split_off(substitutions);
+        for pid in started {
+            self.wait_pid(pid)?;
         }
-        let saved = std::mem::replace(&mut self.fds, fds);
-        let r = f(self);
-        self.fds = saved;
         r
     }
 
@@ -104,9 +120,9 @@ impl Shell {
                 }
                 return self.dup(fd, &text, fds);
             }
-            Target::ProcessSubstitution(..) => {
-                self.error("process substitution is not supported")?;
-                return Err(Flow::Fail(1));
+            Target::ProcessSubstitution(kind, list) => {
+                fds[fd] = Some(self.process_substitution(kind, list)?);
+                return Ok(());
             }
         };
         let mode = match kind {
@@ -122,6 +138,31 @@ impl Shell {
         };
         fds[fd] = Some(self.open_word(&word, mode, fds)?);
         Ok(())
+    }
+
+    /// `<(LIST)` or `>(LIST)` as a redirection's target: LIST runs concurrently in a fork,
+    /// writing into (or reading from) a pipe whose other end is returned. The command it is
+    /// for reaps it ([`Shell::with_redirects`]).
+    fn process_substitution(
+        &mut self,
+        kind: &ProcessSubstitutionKind,
+        list: &SubshellCommand,
+    ) -> Res<Io> {
+        let (reader, writer) = match self.ctx.os.pipe() {
+            Ok(pipe) => pipe,
+            Err(e) => {
+                self.error(&format!("pipe error: {e}"))?;
+                return Err(Flow::Fail(1));
+            }
+        };
+        let (stdin, stdout, ours) = match kind {
+            ProcessSubstitutionKind::Read => (None, Some(writer), reader),
+            ProcessSubstitutionKind::Write => (Some(reader), None, writer),
+        };
+        let list = list.list.clone();
+        let pid = self.spawn_shell(stdin, stdout, move |s| s.run_list(&list))?;
+        self.substitutions.push(pid);
+        Ok(ours)
     }
 
     fn write_mode(&self) -> OpenMode {

@@ -240,6 +240,23 @@ async fn mapfile_of_an_endless_stream_ends_with_memory_limit() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn an_output_process_substitution_gets_everything_before_the_command_ends() {
+    let sc = sidecar().await;
+    let script = "seq 1 20000 > >(wc -l); echo after";
+    let out = run(&sc, bash(script)).await;
+    assert_eq!(stdout(&out), "20000\nafter\n", "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_endless_process_substitution_ends_when_its_reader_stops() {
+    let sc = sidecar().await;
+    let script = "head -c 5 < <(yes); echo; read -r l < <(yes line); echo $l";
+    let out = with_victim(&sc, bash(script).timeout_ms(30_000)).await;
+    assert_eq!(stdout(&out), "y\ny\ny\nline\n", "{out:?}");
+    assert_eq!(out.status.code, 0, "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_huge_array_subscript_is_one_sparse_element() {
     let sc = sidecar().await;
     let script = "a[9223372036854775807]=x; a[-1]+=y; echo ${#a[@]} ${!a[@]} ${a[-1]}";
