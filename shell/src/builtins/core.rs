@@ -305,3 +305,53 @@ fn signal(s: &str) -> Option<i32> {
         _ => return None,
     })
 }
+
+/// `hash [-lrdt] [-p PATH] [NAME...]`: this shell looks every command up afresh, so there is no
+/// table to list (`hash table empty`) or forget (`-r`); a NAME no lookup finds is an error, and
+/// `-t NAME` prints where NAME is found, as bash does.
+pub(crate) fn hash(sh: &mut Shell, argv: &[String]) -> Res<i32> {
+    let mut args = argv.iter().skip(1).peekable();
+    let mut show = false;
+    while let Some(arg) = args.next_if(|a| a.starts_with('-') && a.len() > 1) {
+        for c in arg[1..].chars() {
+            match c {
+                'r' | 'l' | 'd' => {}
+                't' => show = true,
+                // `-p PATH NAME`: a name bound by hand; lookups stay fresh.
+                'p' => return Ok(0),
+                _ => {
+                    let usage = "hash: usage: hash [-lr] [-p pathname] [-dt] [name ...]";
+                    return sh.builtin_error("hash", &format!("-{c}: invalid option\n{usage}"), 2);
+                }
+            }
+        }
+    }
+    let names: Vec<&String> = args.collect();
+    if names.is_empty() {
+        return if argv.len() == 1 {
+            sh.print("hash", "hash: hash table empty\n")
+        } else {
+            Ok(0)
+        };
+    }
+    let mut status = 0;
+    for name in names {
+        let found = match classify(sh, name) {
+            Some(Kind::File(path)) => Some(path),
+            Some(_) if !show => continue,
+            _ if name.contains('/') && !show => continue,
+            _ => None,
+        };
+        match found {
+            Some(path) if show => {
+                sh.print("hash", &format!("{path}\n"))?;
+            }
+            Some(_) => {}
+            None => {
+                sh.builtin_error("hash", &format!("{name}: not found"), 1)?;
+                status = 1;
+            }
+        }
+    }
+    Ok(status)
+}

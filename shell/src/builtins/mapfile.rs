@@ -18,13 +18,18 @@ struct Opts {
     name: String,
 }
 
-const USAGE: &str = "usage: mapfile [-d delim] [-n count] [-O origin] [-s count] [-t] [-u fd] \
-                     [array]";
+/// bash's usage line for `name` (`mapfile` or `readarray`).
+fn usage(name: &str) -> String {
+    format!(
+        "{name}: usage: {name} [-d delim] [-n count] [-O origin] [-s count] [-t] [-u fd] \
+         [-C callback] [-c quantum] [array]"
+    )
+}
 
 /// `mapfile` and `readarray`.
 pub(crate) fn mapfile(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     let name = argv.first().map_or("mapfile", String::as_str);
-    let opts = match parse(argv) {
+    let opts = match parse(name, argv) {
         Ok(opts) => opts,
         Err(msg) => return sh.builtin_error(name, &msg, 2),
     };
@@ -102,7 +107,7 @@ fn finish(line: &mut Vec<u8>, opts: &Opts) -> String {
     text
 }
 
-fn parse(argv: &[String]) -> Result<Opts, String> {
+fn parse(name: &str, argv: &[String]) -> Result<Opts, String> {
     let mut o = Opts {
         delim: b'\n',
         count: 0,
@@ -123,11 +128,17 @@ fn parse(argv: &[String]) -> Result<Opts, String> {
                 o.trim = true;
                 continue;
             }
+            if !"dnOsuCc".contains(flag) {
+                return Err(format!("-{flag}: invalid option\n{}", usage(name)));
+            }
             let rest: String = flags.by_ref().collect();
             let value = match (rest.is_empty(), args.next()) {
                 (false, _) => rest,
                 (true, Some(next)) => next.clone(),
-                (true, None) => return Err(format!("-{flag}: option requires an argument")),
+                (true, None) => {
+                    let needs = format!("-{flag}: option requires an argument");
+                    return Err(format!("{needs}\n{}", usage(name)));
+                }
             };
             let number =
                 || (value.parse::<usize>()).map_err(|_| format!("{value}: invalid number"));
@@ -137,8 +148,7 @@ fn parse(argv: &[String]) -> Result<Opts, String> {
                 'O' => o.origin = Some(number()?),
                 's' => o.skip = number()?,
                 'u' => o.fd = number()?,
-                'C' | 'c' => return Err(format!("-{flag}: callbacks are not supported")),
-                _ => return Err(format!("-{flag}: invalid option\n{USAGE}")),
+                _ => return Err(format!("-{flag}: callbacks are not supported")),
             }
         }
     }

@@ -55,6 +55,7 @@ pub(crate) fn find(name: &str) -> Option<Builtin> {
         "getopts" => read::getopts,
         "mapfile" | "readarray" => mapfile::mapfile,
         "shopt" => shopt::shopt,
+        "hash" => core::hash,
         _ => return None,
     })
 }

@@ -59,7 +59,7 @@ pub(crate) fn shopt(sh: &mut Shell, argv: &[String]) -> Res<i32> {
                 'u' => a.set = Some(false),
                 'o' => a.set_o = true,
                 _ => {
-                    let usage = "usage: shopt [-pqsu] [-o] [optname ...]";
+                    let usage = "shopt: usage: shopt [-pqsu] [-o] [optname ...]";
                     return sh.builtin_error("shopt", &format!("-{c}: invalid option\n{usage}"), 2);
                 }
             }
