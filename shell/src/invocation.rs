@@ -204,6 +204,8 @@ fn new_shell(ctx: Arc<Ctx>, inv: &Invocation, opts: Opts, stop: Stop) -> Result<
         jobs: Vec::new(),
         last_bg: None,
         exit_trap: None,
+        err_trap: None,
+        in_err_trap: false,
         depth: 0,
         errexit_off: 0,
         line: 1,
@@ -296,6 +298,7 @@ fn set_letter(o: &mut Opts, c: char, on: bool) -> Option<()> {
         'C' => &mut o.noclobber,
         'a' => &mut o.allexport,
         'n' => &mut o.noexec,
+        'E' => &mut o.errtrace,
         _ => return None,
     };
     *f = on;
@@ -311,6 +314,7 @@ fn set_long(o: &mut Opts, name: &str, on: bool) -> Result<(), String> {
         "noclobber" => 'C',
         "allexport" => 'a',
         "noexec" => 'n',
+        "errtrace" => 'E',
         "pipefail" => {
             o.pipefail = on;
             return Ok(());

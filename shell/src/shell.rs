@@ -106,6 +106,8 @@ pub(crate) struct Opts {
     pub noclobber: bool,
     pub allexport: bool,
     pub noexec: bool,
+    /// `set -E`: the ERR trap also fires in functions and subshells.
+    pub errtrace: bool,
     /// `shopt`'s.
     pub shopts: Shopts,
 }
@@ -139,6 +141,9 @@ pub(crate) struct Shell {
     pub jobs: Vec<Pid>,
     pub last_bg: Option<Pid>,
     pub exit_trap: Option<String>,
+    /// `trap ... ERR`, and whether it is running (it never fires inside itself).
+    pub err_trap: Option<String>,
+    pub in_err_trap: bool,
     pub depth: usize,
     /// > 0 while `set -e` is ignored (conditions, `&&`/`||` heads, `!`).
     pub errexit_off: usize,
@@ -186,6 +191,8 @@ impl Shell {
             jobs: Vec::new(),
             last_bg: self.last_bg,
             exit_trap: None,
+            err_trap: self.err_trap.clone().filter(|_| self.opts.errtrace),
+            in_err_trap: false,
             depth: self.depth,
             errexit_off: self.errexit_off,
             line: self.line,

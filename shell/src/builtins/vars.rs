@@ -9,6 +9,7 @@ use crate::vars::{Var, is_name};
 pub(super) const OPTIONS: &[(&str, char)] = &[
     ("allexport", 'a'),
     ("errexit", 'e'),
+    ("errtrace", 'E'),
     ("noglob", 'f'),
     ("noexec", 'n'),
     ("nounset", 'u'),
@@ -22,6 +23,7 @@ pub(super) fn flag<'a>(o: &'a mut Opts, name: &str) -> Option<&'a mut bool> {
     Some(match name {
         "allexport" => &mut o.allexport,
         "errexit" => &mut o.errexit,
+        "errtrace" => &mut o.errtrace,
         "noglob" => &mut o.noglob,
         "noexec" => &mut o.noexec,
         "nounset" => &mut o.nounset,
@@ -86,7 +88,7 @@ pub(crate) fn set(sh: &mut Shell, argv: &[String]) -> Res<i32> {
             }
             match letter_option(c).and_then(|n| flag(&mut sh.opts, n)) {
                 Some(f) => *f = on,
-                None if "vhBmHPTE".contains(c) => {}
+                None if "vhBmHPT".contains(c) => {}
                 None => {
                     return sh.builtin_error("set", &format!("{}{c}: invalid option", &a[..1]), 2);
                 }

@@ -104,8 +104,14 @@ impl Shell {
             status
         };
         self.status = status;
-        if status != 0 && !p.bang && self.opts.errexit && self.errexit_off == 0 {
-            return Err(Flow::Exit(status));
+        if status != 0 && !p.bang && self.errexit_off == 0 {
+            // A group's failure already fired the trap for the command inside that failed.
+            if !is_group(&p.seq) {
+                self.run_err_trap(status)?;
+            }
+            if self.opts.errexit {
+                return Err(Flow::Exit(status));
+            }
         }
         Ok(status)
     }
@@ -116,8 +122,7 @@ impl Shell {
                 let status = self.run_command(one)?;
                 // As bash: a compound command other than a subshell leaves `PIPESTATUS` to
                 // the pipelines inside it.
-                if !matches!(one, ast::Command::Compound(c, _) if !matches!(c, ast::CompoundCommand::Subshell(_)))
-                {
+                if !is_group(seq) {
                     self.set_pipestatus(&[status])?;
                 }
                 Ok(status)
@@ -177,4 +182,9 @@ fn finish(shell: &mut Shell, r: Res<i32>) -> Res<i32> {
     };
     shell.status = status;
     shell.run_exit_trap()
+}
+
+/// Whether `seq` is one compound command other than a subshell (its commands ran here).
+fn is_group(seq: &[ast::Command]) -> bool {
+    matches!(seq, [ast::Command::Compound(c, _)] if !matches!(c, ast::CompoundCommand::Subshell(_)))
 }

@@ -324,11 +324,11 @@ impl Shell {
         self.calls.push(name);
         self.set_funcname()?;
         // The body's lines are those of the text that defined it.
-        let base = std::mem::take(&mut self.line_base);
+        let (line, base) = (self.line, std::mem::take(&mut self.line_base));
         let body = &def.body;
         let list = body.1.as_ref().map_or(&[][..], |r| &r.0[..]);
         let r = self.with_redirects(list, |s| s.run_compound(&body.0));
-        self.line_base = base;
+        (self.line, self.line_base) = (line, base);
         self.functions -= 1;
         self.calls.pop();
         self.set_funcname()?;

@@ -360,6 +360,7 @@ impl Shell {
             (o.xtrace, 'x'),
             (!self.ctx.posix, 'B'),
             (o.noclobber, 'C'),
+            (o.errtrace, 'E'),
         ] {
             if on {
                 s.push(c);

@@ -192,6 +192,13 @@ fn globstar_lists_a_symlink_loop_without_entering_it() {
 }
 
 #[test]
+fn an_err_trap_that_fails_never_fires_itself() {
+    let script = "set -E; f() { false; }; trap 'echo trap; f; false' ERR; false; f; echo end";
+    let o = run(script, Limits::default());
+    assert_eq!(o.stdout, "trap\ntrap\ntrap\nend\n", "{}", o.stderr);
+}
+
+#[test]
 fn writing_into_a_read_only_mount_fails_typed() {
     let rw = tempfile::tempdir().unwrap();
     let ro = tempfile::tempdir().unwrap();
