@@ -38,11 +38,14 @@ impl Shell {
                 self.fds = saved;
                 r
             }
-            Err(Flow::Fail(n)) => {
+            Err(e) => {
+                // Our ends close before the reaping below, whatever failed.
                 drop(fds);
-                Ok(n)
+                match e {
+                    Flow::Fail(n) => Ok(n),
+                    e => Err(e),
+                }
             }
-            Err(e) => Err(e),
         };
         // Our ends are closed now: each substitution sees EOF (or a broken pipe) and ends.
         let started = self.substitutions.split_off(substitutions);
