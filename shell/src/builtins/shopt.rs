@@ -38,6 +38,15 @@ fn shopt_flag<'a>(o: &'a mut Opts, name: &str) -> Option<&'a mut bool> {
     })
 }
 
+/// Where option `name` lives: among `set -o`'s with `-o`, else among ours.
+fn slot<'a>(o: &'a mut Opts, name: &str, set_o: bool) -> Option<&'a mut bool> {
+    if set_o {
+        flag(o, name)
+    } else {
+        shopt_flag(o, name)
+    }
+}
+
 #[derive(Default)]
 struct Args {
     print: bool,
@@ -71,17 +80,10 @@ pub(crate) fn shopt(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     } else {
         SHOPTS.to_vec()
     };
-    let lookup = |o: &mut Opts, name: &str| {
-        if a.set_o {
-            flag(o, name).map(|f| *f)
-        } else {
-            shopt_flag(o, name).map(|f| *f)
-        }
-    };
     let mut status = 0;
     let mut chosen = Vec::new();
     for name in &names {
-        match lookup(&mut sh.opts, name) {
+        match slot(&mut sh.opts, name, a.set_o) {
             Some(_) => chosen.push(*name),
             None => {
                 let why = if NOT_HERE.contains(name) {
@@ -96,16 +98,9 @@ pub(crate) fn shopt(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     }
     if let Some(on) = a.set {
         for name in &chosen {
-            let mut opts = sh.opts;
-            let slot = if a.set_o {
-                flag(&mut opts, name)
-            } else {
-                shopt_flag(&mut opts, name)
-            };
-            if let Some(slot) = slot {
+            if let Some(slot) = slot(&mut sh.opts, name, a.set_o) {
                 *slot = on;
             }
-            sh.opts = opts;
         }
         if !names.is_empty() {
             return Ok(status);
@@ -114,7 +109,7 @@ pub(crate) fn shopt(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     let listed: Vec<&str> = if names.is_empty() { known } else { chosen };
     let mut text = String::new();
     for name in listed {
-        let on = lookup(&mut sh.opts, name).unwrap_or(false);
+        let on = slot(&mut sh.opts, name, a.set_o).is_some_and(|on| *on);
         if a.set.is_some_and(|want| want != on) {
             continue;
         }
