@@ -336,18 +336,13 @@ pub(crate) fn hash(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     }
     let mut status = 0;
     for name in names {
-        let found = match classify(sh, name) {
-            Some(Kind::File(path)) => Some(path),
-            Some(_) if !show => continue,
-            _ if name.contains('/') && !show => continue,
-            _ => None,
-        };
-        match found {
-            Some(path) if show => {
+        match classify(sh, name) {
+            Some(Kind::File(path)) if show => {
                 sh.print("hash", &format!("{path}\n"))?;
             }
-            Some(_) => {}
-            None => {
+            Some(_) if !show => {}
+            None if name.contains('/') && !show => {}
+            _ => {
                 sh.builtin_error("hash", &format!("{name}: not found"), 1)?;
                 status = 1;
             }
