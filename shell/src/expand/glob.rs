@@ -123,11 +123,15 @@ impl Shell {
         scanned: &mut usize,
         pat: &str,
     ) -> Res<Vec<String>> {
+        let hidden = self.opts.shopts.dotglob;
         let mut out = Vec::new();
         let mut bytes = 0usize;
         for prefix in prefixes {
-            let dir = self.abs_path(if prefix.is_empty() { "." } else { &prefix });
-            let kind = self.ctx.os.stat(&dir, true).map(|m| m.kind);
+            let kind = self
+                .ctx
+                .os
+                .stat(&self.dir_of(&prefix), true)
+                .map(|m| m.kind);
             if !matches!(kind, Ok(crate::os::FileKind::Directory)) {
                 continue;
             }
@@ -136,7 +140,6 @@ impl Shell {
             out.push(if last { format!("{prefix}/") } else { prefix });
             while let Some(dir) = dirs.pop() {
                 self.check_stop()?;
-                let hidden = self.opts.shopts.dotglob;
                 for e in self.entries(&dir, hidden, scanned, pat)? {
                     if !e.is_dir && !last {
                         continue;
@@ -163,9 +166,8 @@ impl Shell {
         scanned: &mut usize,
         pat: &str,
     ) -> Res<Vec<DirEntry>> {
-        let dir = self.abs_path(if prefix.is_empty() { "." } else { prefix });
         let max = self.ctx.limits.max_glob_entries.saturating_sub(*scanned);
-        let entries = match self.ctx.os.read_dir(&dir, max) {
+        let entries = match self.ctx.os.read_dir(&self.dir_of(prefix), max) {
             Ok(e) => e,
             Err(crate::FsError::TooMany) => {
                 self.error(&format!("{pat}: too many directory entries to expand"))?;
@@ -178,6 +180,11 @@ impl Shell {
             .into_iter()
             .filter(|e| hidden || !e.name.starts_with('.'))
             .collect())
+    }
+
+    /// The directory a glob prefix names (`""` is the working directory).
+    fn dir_of(&self, prefix: &str) -> String {
+        self.abs_path(if prefix.is_empty() { "." } else { prefix })
     }
 
     /// Keeps the paths that exist (literal components after the last pattern may not).
