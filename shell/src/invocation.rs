@@ -211,7 +211,6 @@ fn new_shell(ctx: Arc<Ctx>, inv: &Invocation, opts: Opts, stop: Stop) -> Result<
         line: 1,
         line_base: 0,
         loops: 0,
-        functions: 0,
         sourcing: 0,
         pid: inv.pid,
         subst_status: None,

@@ -153,7 +153,6 @@ pub(crate) struct Shell {
     /// of the command holding it, as bash's messages do.
     pub line_base: usize,
     pub loops: usize,
-    pub functions: usize,
     /// > 0 inside `source` (where `return` is allowed).
     pub sourcing: usize,
     /// `$$` (the main shell's; subshells keep it).
@@ -168,7 +167,7 @@ pub(crate) struct Shell {
     pub declared_arrays: Vec<(ast::Assignment, bool)>,
     /// `RANDOM` and `SECONDS`.
     pub dynamic: Dynamic,
-    /// The functions being run, innermost last (`FUNCNAME`).
+    /// The functions being run, innermost last (`FUNCNAME`; empty outside any function).
     pub calls: Vec<String>,
     /// Process substitutions started for the redirections being applied, to reap.
     pub substitutions: Vec<Pid>,
@@ -198,7 +197,6 @@ impl Shell {
             line: self.line,
             line_base: self.line_base,
             loops: 0,
-            functions: self.functions,
             sourcing: self.sourcing,
             pid: self.pid,
             subst_status: None,
@@ -271,7 +269,7 @@ impl Shell {
 
     /// Prints `msg` on stderr with bash's prefix (`bash: `, `NAME: line N: `).
     pub fn error(&self, msg: &str) -> Res<()> {
-        let prefix = match (&self.ctx.mode, self.functions > 0) {
+        let prefix = match (&self.ctx.mode, !self.calls.is_empty()) {
             (MessageMode::Inline, false) => format!("{}: line {}: ", self.arg0, self.line),
             (MessageMode::Inline, true) => format!("environment: line {}: ", self.line),
             (MessageMode::File, _) => format!("{}: line {}: ", self.arg0, self.line),

@@ -29,7 +29,7 @@ pub(crate) fn exit(sh: &mut Shell, argv: &[String]) -> Res<i32> {
 /// `return [N]`.
 pub(crate) fn return_(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     let status = sh.status;
-    if sh.functions == 0 && sh.sourcing == 0 {
+    if sh.calls.is_empty() && sh.sourcing == 0 {
         if sh.ctx.posix {
             let n = number(sh, "return", argv.get(1), status)?.unwrap_or_else(|e| e);
             return Err(Flow::Exit(n));
@@ -185,7 +185,7 @@ impl Shell {
     /// it (in a function or a subshell only under `set -E`); `$?` is `status` inside it, and
     /// `exit` in it ends the shell.
     pub fn run_err_trap(&mut self, status: i32) -> Res<()> {
-        if self.in_err_trap || (self.functions > 0 && !self.opts.errtrace) {
+        if self.in_err_trap || (!self.calls.is_empty() && !self.opts.errtrace) {
             return Ok(());
         }
         let Some(text) = self.err_trap.clone() else {

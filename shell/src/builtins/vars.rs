@@ -246,7 +246,7 @@ pub(crate) fn readonly(sh: &mut Shell, argv: &[String]) -> Res<i32> {
 
 /// `local [-a] NAME[=VALUE]...` (functions only).
 pub(crate) fn local(sh: &mut Shell, argv: &[String]) -> Res<i32> {
-    if sh.functions == 0 {
+    if sh.calls.is_empty() {
         return sh.builtin_error("local", "can only be used in a function", 1);
     }
     let (opts, args) = options(argv);
@@ -275,7 +275,7 @@ pub(crate) fn declare(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     if opts.contains('p') {
         return print_named(sh, &argv[0], args);
     }
-    let local = sh.functions > 0 && !opts.contains('g');
+    let local = !sh.calls.is_empty() && !opts.contains('g');
     let (x, r) = (opts.contains('x'), opts.contains('r'));
     let status = declare_each(sh, &argv[0], args, local, |v| {
         v.exported |= x;

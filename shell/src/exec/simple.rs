@@ -320,7 +320,6 @@ impl Shell {
         let name = argv.first().cloned().unwrap_or_default();
         let saved = std::mem::replace(&mut self.params, argv.into_iter().skip(1).collect());
         self.vars.push_frame();
-        self.functions += 1;
         self.calls.push(name);
         self.set_funcname()?;
         // The body's lines are those of the text that defined it.
@@ -329,7 +328,6 @@ impl Shell {
         let list = body.1.as_ref().map_or(&[][..], |r| &r.0[..]);
         let r = self.with_redirects(list, |s| s.run_compound(&body.0));
         (self.line, self.line_base) = (line, base);
-        self.functions -= 1;
         self.calls.pop();
         self.set_funcname()?;
         self.vars.pop_frame();
