@@ -219,6 +219,8 @@ fn new_shell(ctx: Arc<Ctx>, inv: &Invocation, opts: Opts, stop: Stop) -> Result<
         dynamic: crate::dynamic::Dynamic::new(),
         calls: Vec::new(),
         substitutions: Vec::new(),
+        arith_keys: Vec::new(),
+        expansion_failed: false,
     })
 }
 

@@ -22,6 +22,7 @@
 //!   and on every loop turn, and blocking pipes wake on it.
 
 mod arrays;
+mod assoc;
 mod builtins;
 mod dynamic;
 mod error;

@@ -171,6 +171,10 @@ pub(crate) struct Shell {
     pub calls: Vec<String>,
     /// Process substitutions started for the redirections being applied, to reap.
     pub substitutions: Vec<Pid>,
+    /// Associative arrays' keys in the arithmetic being evaluated (`expand/arith.rs`).
+    pub arith_keys: Vec<String>,
+    /// A fatal expansion error is ending this shell ([`Shell::expansion_exit`]).
+    pub expansion_failed: bool,
 }
 
 impl Shell {
@@ -205,6 +209,8 @@ impl Shell {
             dynamic: self.dynamic.fork(),
             calls: self.calls.clone(),
             substitutions: Vec::new(),
+            arith_keys: Vec::new(),
+            expansion_failed: false,
         })
     }
 
@@ -287,11 +293,10 @@ impl Shell {
         let export = self.opts.allexport;
         let r = self.vars.update(name, |v| {
             // An array's `$a` is `${a[0]}`, and so is `a=x`.
-            match v.array.as_mut() {
-                Some(elements) => {
-                    elements.insert(0, value);
-                }
-                None => v.value = Some(value),
+            match (v.array.as_mut(), v.assoc.as_mut()) {
+                (Some(elements), _) => elements.insert(0, value),
+                (None, Some(entries)) => entries.insert("0", value),
+                (None, None) => v.value = Some(value),
             }
             v.exported |= export;
         });
@@ -328,6 +333,24 @@ impl Shell {
     /// The status of a shell error: bash's, or 2 in `sh` (dash's for every shell error).
     pub fn error_status(&self, bash: i32) -> i32 {
         if self.ctx.posix { 2 } else { bash }
+    }
+
+    /// How a fatal expansion error (`set -u`'s unbound variable, `${x:?}`) ends the shell:
+    /// status 127 (2 in POSIX mode), or 1 where a subshell catches it
+    /// ([`Shell::caught_in_subshell`]).
+    pub fn expansion_exit(&mut self) -> Flow {
+        self.expansion_failed = true;
+        Flow::Exit(self.error_status(127))
+    }
+
+    /// What a forked shell running a compound command or a substitution returns: bash's
+    /// subshell catches a fatal expansion error with status 1, where the top-level shell or a
+    /// forked simple command exits 127.
+    pub fn caught_in_subshell(&self, r: Res<i32>) -> Res<i32> {
+        match r {
+            Err(Flow::Exit(127)) if self.expansion_failed && !self.ctx.posix => Err(Flow::Exit(1)),
+            r => r,
+        }
     }
 
     /// Absolute guest path of `path` against the cwd, normalised lexically.

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use crate::assoc::Assoc;
 use crate::error::ShellError;
 use crate::limits::Budget;
 
@@ -15,6 +16,8 @@ pub(crate) struct Var {
     pub value: Option<String>,
     /// An indexed array's elements (`$a` is `${a[0]}`); never exported.
     pub array: Option<Array>,
+    /// An associative array's entries (`$a` is `${a[0]}`, key "0"); never exported.
+    pub assoc: Option<Assoc>,
     /// Passed to commands' environments.
     pub exported: bool,
     /// Assignments fail.
@@ -105,7 +108,8 @@ pub(crate) struct Vars {
 }
 
 fn size(name: &str, var: &Var) -> usize {
-    let elements = var.array.as_ref().map_or(0, |a| a.bytes);
+    let elements =
+        var.array.as_ref().map_or(0, |a| a.bytes) + var.assoc.as_ref().map_or(0, Assoc::bytes);
     name.len() + var.value.as_ref().map_or(0, String::len) + elements + 16
 }
 
@@ -148,15 +152,21 @@ impl Vars {
     /// The value of `name` when set (element 0 of an array).
     pub fn get(&self, name: &str) -> Option<&str> {
         let var = self.get_var(name)?;
-        match &var.array {
-            Some(elements) => elements.get(0).map(String::as_str),
-            None => var.value.as_deref(),
+        match (&var.array, &var.assoc) {
+            (Some(elements), _) => elements.get(0).map(String::as_str),
+            (None, Some(entries)) => entries.get("0").map(String::as_str),
+            (None, None) => var.value.as_deref(),
         }
     }
 
     /// The elements of array `name` (`None`: not an array).
     pub fn array(&self, name: &str) -> Option<&Array> {
         self.get_var(name)?.array.as_ref()
+    }
+
+    /// The entries of associative array `name` (`None`: not one).
+    pub fn assoc(&self, name: &str) -> Option<&Assoc> {
+        self.get_var(name)?.assoc.as_ref()
     }
 
     fn slot(&mut self, name: &str) -> &mut HashMap<String, Var> {
@@ -184,7 +194,7 @@ impl Vars {
         let before = var.readonly.then(|| var.clone());
         f(var);
         if let Some(old) = before
-            && (var.value != old.value || var.array != old.array)
+            && (var.value != old.value || var.array != old.array || var.assoc != old.assoc)
         {
             *var = old;
             return Err(SetError::ReadOnly);
@@ -279,11 +289,18 @@ impl Vars {
 
     /// The environment commands get: exported variables that are set.
     pub fn environment(&self) -> Vec<(String, String)> {
-        self.visible()
+        let mut all: HashMap<&str, Option<&String>> = HashMap::new();
+        for table in std::iter::once(&self.global).chain(&self.frames) {
+            for (k, v) in table {
+                all.insert(k, v.exported.then_some(v.value.as_ref()).flatten());
+            }
+        }
+        let mut out: Vec<(String, String)> = all
             .into_iter()
-            .filter(|(_, v)| v.exported)
-            .filter_map(|(k, v)| v.value.map(|val| (k, val)))
-            .collect()
+            .filter_map(|(k, v)| Some((k.to_string(), v?.clone())))
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
     }
 }
 

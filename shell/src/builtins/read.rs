@@ -157,7 +157,11 @@ fn assign(sh: &mut Shell, names: &[String], line: &[(char, bool)]) -> Res<bool> 
         } else {
             fields.next_field()
         };
-        if !sh.set_var(name, value)? {
+        let assigned = match super::vars::element_name(name) {
+            Some((array, index)) => sh.assign_element(array, index, value, false)?,
+            None => sh.set_var(name, value)?,
+        };
+        if !assigned {
             return Ok(false);
         }
     }

@@ -207,7 +207,10 @@ pub(crate) fn unary_pred(sh: &Shell, p: &U, arg: &str) -> bool {
         U::StringHasZeroLength => arg.is_empty(),
         U::StringHasNonZeroLength => !arg.is_empty(),
         U::ShellOptionEnabled => super::vars::option_value(sh, arg).unwrap_or(false),
-        U::ShellVariableIsSetAndAssigned => sh.vars.get(arg).is_some(),
+        U::ShellVariableIsSetAndAssigned => match super::vars::element_name(arg) {
+            Some((name, index)) => sh.is_element_set(name, index),
+            None => sh.vars.get(arg).is_some(),
+        },
     }
 }
 

@@ -54,6 +54,8 @@ pub(crate) fn set(sh: &mut Shell, argv: &[String]) -> Res<i32> {
         for (k, v) in sh.vars.visible() {
             if let Some(elements) = v.array {
                 text.push_str(&format!("{k}={}\n", array_text(&elements)));
+            } else if let Some(entries) = v.assoc {
+                text.push_str(&format!("{k}={}\n", assoc_text(&entries)));
             } else if let Some(val) = v.value {
                 text.push_str(&format!("{k}={}\n", quote_value(&val)));
             }
@@ -208,6 +210,7 @@ fn declaration(name: &str, v: &Var) -> String {
     let mut flags = String::from("-");
     for (on, c) in [
         (v.array.is_some(), 'a'),
+        (v.assoc.is_some(), 'A'),
         (v.readonly, 'r'),
         (v.exported, 'x'),
     ] {
@@ -217,6 +220,9 @@ fn declaration(name: &str, v: &Var) -> String {
     }
     if flags == "-" {
         flags.push('-');
+    }
+    if let Some(entries) = &v.assoc {
+        return format!("declare {flags} {name}={}\n", assoc_text(entries));
     }
     match (&v.array, &v.value) {
         (Some(elements), _) => format!("declare {flags} {name}={}\n", array_text(elements)),
@@ -250,27 +256,23 @@ pub(crate) fn local(sh: &mut Shell, argv: &[String]) -> Res<i32> {
         return sh.builtin_error("local", "can only be used in a function", 1);
     }
     let (opts, args) = options(argv);
-    if opts.contains('A') {
-        return sh.builtin_error("local", "associative arrays are not supported", 2);
-    }
-    // `-r` and `-x` as `declare` has them (`-a` is for the arrays below).
+    // `-r` and `-x` as `declare` has them (`-a`/`-A` are for the arrays below).
     let (x, r) = (opts.contains('x'), opts.contains('r'));
     let status = declare_each(sh, "local", args, true, |v| {
         v.exported |= x;
         v.readonly |= r;
     })?;
-    arrays_of(sh, &opts, args, status)
+    arrays_of(sh, "local", &opts, args, status)
 }
 
-/// `declare`/`typeset` `[-axrgp] NAME[=VALUE]...` (no associative arrays or integer
-/// attributes).
+/// `declare`/`typeset` `[-aAxrgp] NAME[=VALUE]...` (no integer attributes).
 pub(crate) fn declare(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     let (opts, args) = options(argv);
-    if opts.contains('A') {
-        return sh.builtin_error(&argv[0], "associative arrays are not supported", 2);
-    }
     if args.is_empty() {
-        return print_vars(sh, &argv[0], |_| true);
+        let (a, assoc) = (opts.contains('a'), opts.contains('A'));
+        return print_vars(sh, &argv[0], |v| {
+            (!a || v.array.is_some()) && (!assoc || v.assoc.is_some())
+        });
     }
     if opts.contains('p') {
         return print_named(sh, &argv[0], args);
@@ -281,7 +283,7 @@ pub(crate) fn declare(sh: &mut Shell, argv: &[String]) -> Res<i32> {
         v.exported |= x;
         v.readonly |= r;
     })?;
-    arrays_of(sh, &opts, args, status)
+    arrays_of(sh, &argv[0], &opts, args, status)
 }
 
 /// `declare -p NAME...`.
@@ -302,14 +304,38 @@ fn print_named(sh: &mut Shell, who: &str, names: &[String]) -> Res<i32> {
     Ok(status)
 }
 
-/// With `-a`, makes each declared name an array.
-fn arrays_of(sh: &mut Shell, opts: &str, args: &[String], status: i32) -> Res<i32> {
-    if !opts.contains('a') || status != 0 {
+/// With `-a` (`-A`), makes each declared name an indexed (associative) array; one kind of
+/// array never becomes the other.
+fn arrays_of(sh: &mut Shell, who: &str, opts: &str, args: &[String], status: i32) -> Res<i32> {
+    let assoc = opts.contains('A');
+    if !(assoc || opts.contains('a')) || status != 0 {
         return Ok(status);
     }
     for a in args {
         let (name, _) = split_assignment(a);
-        if !sh.declare_array(name)? {
+        let refused = match (assoc, sh.vars.get_var(name)) {
+            (true, Some(v)) if v.array.is_some() => Some("indexed to associative"),
+            (false, Some(v)) if v.assoc.is_some() => Some("associative to indexed"),
+            _ => None,
+        };
+        if let Some(what) = refused {
+            let message = format!("{name}: cannot convert {what} array");
+            return sh.builtin_error(who, &message, 1);
+        }
+        // `declare -rA NAME`: the kind is set before `-r` applies, as in bash.
+        let lift = opts.contains('r') && sh.vars.is_readonly(name);
+        if lift {
+            sh.vars.update(name, |v| v.readonly = false).ok();
+        }
+        let declared = if assoc {
+            sh.declare_assoc(name)?
+        } else {
+            sh.declare_array(name)?
+        };
+        if lift {
+            sh.vars.update(name, |v| v.readonly = true).ok();
+        }
+        if !declared {
             return Ok(1);
         }
     }
@@ -353,7 +379,7 @@ pub(crate) fn unset(sh: &mut Shell, argv: &[String]) -> Res<i32> {
 }
 
 /// `NAME[INDEX]` as its parts.
-fn element_name(word: &str) -> Option<(&str, &str)> {
+pub(super) fn element_name(word: &str) -> Option<(&str, &str)> {
     let (name, rest) = word.split_once('[')?;
     let index = rest.strip_suffix(']')?;
     is_name(name).then_some((name, index))
@@ -386,6 +412,34 @@ fn array_text(elements: &crate::vars::Array) -> String {
         .map(|(i, v)| format!("[{i}]=\"{}\"", escape_dq(v)))
         .collect();
     format!("({})", items.join(" "))
+}
+
+/// An associative array as `declare -p` prints it: `([k]="v" ["a b"]="w" )`, keys quoted
+/// only when they hold what the shell would take apart.
+fn assoc_text(entries: &crate::assoc::Assoc) -> String {
+    if entries.len() == 0 {
+        return "()".to_string();
+    }
+    let items: String = entries
+        .iter()
+        .map(|(k, v)| format!("[{}]=\"{}\" ", quote_key(k), escape_dq(v)))
+        .collect();
+    format!("({items})")
+}
+
+/// A key as bash's `declare -p` writes it: double-quoted when it holds a shell
+/// metacharacter (`sh_contains_shell_metas`) or is `@` or `*`.
+fn quote_key(key: &str) -> String {
+    let meta = key.char_indices().any(|(i, c)| {
+        " \t\n'\"\\|&;()<>!{}*[?]^$`".contains(c)
+            || (c == '~' && (i == 0 || key[..i].ends_with(['=', ':'])))
+            || (c == '#' && i == 0)
+    });
+    if meta || key == "@" || key == "*" {
+        format!("\"{}\"", escape_dq(key))
+    } else {
+        key.to_string()
+    }
 }
 
 fn escape_dq(s: &str) -> String {

@@ -24,7 +24,10 @@ impl Shell {
             C::Subshell(s) => {
                 self.at_line(s.loc.start.line);
                 let list = s.list.clone();
-                self.run_forked(move |c| c.run_list(&list))
+                self.run_forked(move |c| {
+                    let r = c.run_list(&list);
+                    c.caught_in_subshell(r)
+                })
             }
             C::IfClause(i) => self.run_if(i),
             C::WhileClause(w) => self.run_while(w, true),

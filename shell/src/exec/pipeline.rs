@@ -62,7 +62,7 @@ impl Shell {
             let (stdin, stdout) = (stdins[i].take(), stdouts[i].take());
             let status = self.run_forked(move |c| {
                 set_stdio(c, stdin, stdout);
-                c.run_command(&cmds[i])
+                c.run_stage(&cmds[i])
             })?;
             stages[i] = Stage::Done(status);
         }
@@ -102,8 +102,17 @@ impl Shell {
             });
         }
         let cmd = cmd.clone();
-        let pid = self.spawn_shell(stdin, stdout, move |s| s.run_command(&cmd))?;
+        let pid = self.spawn_shell(stdin, stdout, move |s| s.run_stage(&cmd))?;
         Ok(Stage::Running(pid))
+    }
+
+    /// A pipeline stage in its forked shell: a compound one is a subshell of bash's.
+    fn run_stage(&mut self, cmd: &ast::Command) -> Res<i32> {
+        let r = self.run_command(cmd);
+        match cmd {
+            ast::Command::Simple(_) => r,
+            _ => self.caught_in_subshell(r),
+        }
     }
 
     /// Whether `cmd` is an external command with a literal name (started as a guest

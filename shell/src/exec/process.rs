@@ -127,8 +127,12 @@ impl Shell {
             return Ok(());
         }
         let list = list.clone();
+        // A lone simple command is forked as itself; anything else, as a subshell.
+        let simple = list.additional.is_empty()
+            && matches!(list.first.seq.as_slice(), [ast::Command::Simple(_)]);
         let pid = self.spawn_shell(Some(Arc::new(NullStream)), None, move |s| {
-            s.run_and_or(&list)
+            let r = s.run_and_or(&list);
+            if simple { r } else { s.caught_in_subshell(r) }
         })?;
         self.jobs.push(pid);
         self.last_bg = Some(pid);

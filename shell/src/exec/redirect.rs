@@ -163,7 +163,10 @@ impl Shell {
             ProcessSubstitutionKind::Write => (Some(reader), None, writer),
         };
         let list = list.list.clone();
-        let pid = self.spawn_shell(stdin, stdout, move |s| s.run_list(&list))?;
+        let pid = self.spawn_shell(stdin, stdout, move |s| {
+            let r = s.run_list(&list);
+            s.caught_in_subshell(r)
+        })?;
         self.substitutions.push(pid);
         Ok(ours)
     }

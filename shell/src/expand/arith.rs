@@ -7,7 +7,8 @@ use brush_parser::ast::{
     ArithmeticExpr, ArithmeticTarget, BinaryOperator, UnaryAssignmentOperator, UnaryOperator,
 };
 
-use crate::shell::{Flow, Res, Shell};
+use crate::shell::{Res, Shell};
+use crate::vars::is_name;
 
 /// Stack given to the arithmetic parser for long expressions.
 const PARSER_STACK: usize = 32 << 20;
@@ -27,8 +28,56 @@ impl Shell {
 
     /// As [`Shell::arith_text`], returning the message instead of failing (`(( ))`, `let`).
     pub fn arith_eval_text(&mut self, text: &str) -> Res<Result<i64, String>> {
-        let expanded = super::join(&self.expand_raw(text, true)?);
-        self.arith_expr(&expanded)
+        let base = self.arith_keys.len();
+        let r = self.keyed_text(text).and_then(|text| {
+            let expanded = super::join(&self.expand_raw(&text, true)?);
+            self.arith_expr(&expanded)
+        });
+        self.arith_keys.truncate(base);
+        r
+    }
+
+    /// Arithmetic text with each associative array's subscript replaced by a reference to its
+    /// expanded key (`n[a.txt]` becomes `n[__agentos_key_0]`): bash takes such a subscript as
+    /// a string, which the arithmetic grammar cannot always hold.
+    fn keyed_text(&mut self, text: &str) -> Res<String> {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(open) = rest.find('[') {
+            let (before, after) = (&rest[..open], &rest[open + 1..]);
+            let start = before
+                .rfind(|c: char| c != '_' && !c.is_ascii_alphanumeric())
+                .map_or(0, |i| i + 1);
+            let name = &before[start..];
+            // `${a[k]}`, `${#a[@]}`: expansions, done by the expander.
+            let sigil = before[..start].ends_with(['{', '$', '#', '!']);
+            match closing_bracket(after) {
+                Some(close) if !sigil && is_name(name) && self.vars.assoc(name).is_some() => {
+                    let key = self.expand_string(&after[..close])?;
+                    out.push_str(&format!("{before}[{KEY_MARK}{}]", self.arith_keys.len()));
+                    self.arith_keys.push(key);
+                    rest = &after[close + 1..];
+                }
+                _ => {
+                    out.push_str(&rest[..=open]);
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+
+    /// The key an associative array's parsed subscript stands for (see [`Self::keyed_text`];
+    /// otherwise its text, as in `let 'n[x]++'`).
+    fn arith_key(&self, index: &ArithmeticExpr) -> String {
+        if let ArithmeticExpr::Reference(ArithmeticTarget::Variable(v)) = index
+            && let Some(n) = v.strip_prefix(KEY_MARK)
+            && let Some(key) = n.parse::<usize>().ok().and_then(|n| self.arith_keys.get(n))
+        {
+            return key.clone();
+        }
+        index.to_string()
     }
 
     /// Evaluates already-expanded arithmetic text (`let`'s arguments).
@@ -138,6 +187,9 @@ impl Shell {
             ArithmeticTarget::Variable(n) => {
                 (self.dynamic.value(n)).or_else(|| self.vars.get(n).map(str::to_string))
             }
+            ArithmeticTarget::ArrayElement(n, index) if self.vars.assoc(n).is_some() => {
+                self.entry(n, &self.arith_key(index))
+            }
             ArithmeticTarget::ArrayElement(n, index) => match self.eval(index)? {
                 Ok(i) => self.element_at(n, &i.to_string(), i)?,
                 Err(e) => return Ok(Err(e)),
@@ -146,7 +198,7 @@ impl Shell {
         let Some(value) = value else {
             if self.opts.nounset {
                 self.error(&format!("{name}: unbound variable"))?;
-                return Err(Flow::Exit(self.error_status(127)));
+                return Err(self.expansion_exit());
             }
             return Ok(Ok(0));
         };
@@ -168,6 +220,10 @@ impl Shell {
     fn write_target(&mut self, t: &ArithmeticTarget, v: i64) -> Res<()> {
         let done = match t {
             ArithmeticTarget::Variable(name) => self.set_var(name, v.to_string())?,
+            ArithmeticTarget::ArrayElement(name, index) if self.vars.assoc(name).is_some() => {
+                let key = self.arith_key(index);
+                self.assign_entry(name, &key, v.to_string(), false)?
+            }
             ArithmeticTarget::ArrayElement(name, index) => match self.eval(index)? {
                 Ok(i) => self.assign_element_at(name, &i.to_string(), i, v.to_string(), false)?,
                 Err(e) => {
@@ -181,6 +237,23 @@ impl Shell {
         }
         Ok(())
     }
+}
+
+/// How [`Shell::keyed_text`] names the `n`th key: `{KEY_MARK}{n}`.
+const KEY_MARK: &str = "__agentos_key_";
+
+/// Where the subscript opened just before `text` closes (nested brackets counted).
+fn closing_bracket(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in text.char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' if depth == 0 => return Some(i),
+            ']' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
 }
 
 fn target_name(t: &ArithmeticTarget) -> &str {

@@ -119,7 +119,7 @@ impl Shell {
                     None => "parameter null or not set".into(),
                 };
                 self.error(&format!("{}: {msg}", param_name(&parameter)))?;
-                return Err(Flow::Exit(self.error_status(127)));
+                return Err(self.expansion_exit());
             }
             E::UseAlternativeValue {
                 parameter,
@@ -179,7 +179,14 @@ impl Shell {
                 length,
             } => {
                 let v = self.checked(&parameter, indirect)?;
-                let off = self.arith_text(&offset.value)?;
+                let mut off = self.arith_text(&offset.value)?;
+                // Bash counts an associative array's offsets from 1 (0 is 1 too).
+                if let Parameter::NamedWithAllIndices { name, .. } = &parameter
+                    && self.vars.assoc(name).is_some()
+                    && off > 0
+                {
+                    off -= 1;
+                }
                 let len = match length {
                     Some(l) => Some(self.arith_text(&l.value)?),
                     None => None,
@@ -267,7 +274,7 @@ impl Shell {
         let v = self.lookup(parameter, indirect)?;
         if matches!(v, Value::Unset) && self.opts.nounset {
             self.error(&format!("{}: unbound variable", param_name(parameter)))?;
-            return Err(Flow::Exit(self.error_status(127)));
+            return Err(self.expansion_exit());
         }
         Ok(v)
     }

@@ -94,6 +94,7 @@ impl Shell {
         child.opts.errexit = false;
         child.line_base = self.line.saturating_sub(1);
         let r = child.run_parsed(&parsed);
+        let r = child.caught_in_subshell(r);
         let status = child.finish_process(r)?;
         drop(child);
         if capture.overflowed() {

@@ -240,6 +240,16 @@ async fn mapfile_of_an_endless_stream_ends_with_memory_limit() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn an_endless_associative_array_ends_with_memory_limit() {
+    let sc = sidecar().await;
+    let script = "v=x; for j in {1..12}; do v=$v$v; done; declare -A a; i=0
+        while :; do a[key$i]=$v; ((i++)); done; echo unreached";
+    let out = with_victim(&sc, bash(script).timeout_ms(60_000)).await;
+    assert_eq!(error_code(&out), Some(ErrorCode::MemoryLimit), "{out:?}");
+    assert!(!stdout(&out).contains("unreached"), "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn an_output_process_substitution_gets_everything_before_the_command_ends() {
     let sc = sidecar().await;
     let script = "seq 1 20000 > >(wc -l); echo after";
