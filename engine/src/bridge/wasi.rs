@@ -9,7 +9,7 @@ use std::time::Duration;
 use agentos_sandbox::{Errno, FileStat, MAX_IO};
 
 use crate::guest_state::guest;
-use crate::strings::{uint8_array, view_bytes};
+use crate::strings::view_bytes;
 use crate::wasi_host::WasiHost;
 
 /// Defines a bridge callback whose body yields `Result<Local<Value>, Errno>`.
@@ -148,11 +148,15 @@ fn big<'s>(scope: &mut v8::PinScope<'s, '_>, n: u64) -> v8::Local<'s, v8::Value>
     v8::BigInt::new_from_u64(scope, n).into()
 }
 
+/// What a read returns to the guest: a copy in memory from the exec's budget (reading
+/// `/dev/zero` into an array is a `RangeError`, then `MEMORY_LIMIT`, not a host that grows).
 fn bytes<'s>(
     scope: &mut v8::PinScope<'s, '_>,
     data: Vec<u8>,
 ) -> Result<v8::Local<'s, v8::Value>, Errno> {
-    uint8_array(scope, data).map(Into::into).ok_or(Errno::NOMEM)
+    super::views::new_uint8_array(scope, &data)
+        .map(Into::into)
+        .ok_or(Errno::NOMEM)
 }
 
 fn array<'s>(
