@@ -44,8 +44,9 @@ impl GuestStdio {
         }
     }
 
-    /// Stdio for a JS guest's files: output as usual, stdin reads as empty (the JS event loop
-    /// owns the exec's inbox).
+    /// Stdio for a JS guest's files: output as usual; a read of stdin (`fs.readFileSync(0)`,
+    /// `/dev/stdin`) fails with `AGAIN`, as Node's does on a non-blocking stdin: the JS event
+    /// loop owns the exec's inbox, and `process.stdin` is how a JS guest reads it.
     pub fn without_stdin(output: Rc<GuestOutput>) -> Self {
         Self {
             output,
@@ -100,6 +101,9 @@ impl Stdio for GuestStdio {
     fn read(&mut self, max: usize) -> Result<Vec<u8>, Errno> {
         if max == 0 {
             return Ok(Vec::new());
+        }
+        if self.inbox.is_none() {
+            return Err(Errno::AGAIN);
         }
         while !self.readable() {
             self.wait(Wait::Forever);

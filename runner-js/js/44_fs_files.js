@@ -164,6 +164,10 @@ function fsWriteFileImpl(path, data, options, defaultFlag) {
   const encoding = fsEncodingOf(options, 'utf8');
   const bytes = fsBytesIn(data, encoding);
   if (typeof path === 'number') {
+    if ((path === 1 || path === 2) && !SetPrototypeHas(fsClosedStdio, path)) {
+      bridgeWrite(path, bytes);
+      return;
+    }
     fsCheck(fsWriteAll(fsUserFd(path), bytes), 'write');
     return;
   }
@@ -249,14 +253,17 @@ export function fsAccessSync(path, mode) {
   }
 }
 
-// fds the guest opened through fs.openSync (only these may be used or closed by number).
+// fds the guest opened through fs.openSync (only these and stdio may be used or closed by
+// number: `fs.readFileSync(0)` reads the exec's stdin).
 const fsUserFds = new SetCtor();
 const FsSetPrototypeDelete = uncurryThis(Set.prototype.delete);
+const fsClosedStdio = new SetCtor();
 
 // Node's validateInt32(fd, 'fd', 0): the type first, then integer, then range.
 function fsUserFd(fd, syscall = 'read') {
   validateInteger(fd, 'fd', 0, 2147483647);
-  if (!SetPrototypeHas(fsUserFds, fd)) fsFail(FS_EBADF, syscall);
+  const stdio = fd <= 2 && !SetPrototypeHas(fsClosedStdio, fd);
+  if (!stdio && !SetPrototypeHas(fsUserFds, fd)) fsFail(FS_EBADF, syscall);
   return fd;
 }
 
@@ -276,6 +283,7 @@ export function fsOpenSync(path, flags = 'r', mode) {
 export function fsCloseSync(fd) {
   fsUserFd(fd, 'close');
   FsSetPrototypeDelete(fsUserFds, fd);
+  if (fd <= 2) SetPrototypeAdd(fsClosedStdio, fd);
   fsCheck(wasiFdClose(fd), 'close');
 }
 

@@ -66,16 +66,18 @@ impl Sandbox {
             .narrow(base, inheriting)
     }
 
-    /// `fd_filestat_get`: host `fstat`; stdio reports zeros and its file type.
+    /// `fd_filestat_get`: host `fstat` with the type the fd was opened as; stdio reports zeros
+    /// and its file type.
     ///
     /// # Errors
     /// `BADF` when `fd` is not open, `NOTCAPABLE` without `FD_FILESTAT_GET`.
     pub fn fd_filestat_get(&self, fd: u32) -> Result<FileStat, Errno> {
         let entry = self.table.get(fd)?;
         entry.rights().require(rights::FD_FILESTAT_GET)?;
-        let host = match entry {
-            Entry::Dir(d) => d.fd.as_fd(),
-            Entry::File(f) => f.fd.as_fd(),
+        let (host, filetype) = match entry {
+            Entry::Dir(d) => (d.fd.as_fd(), filetype::DIRECTORY),
+            // The type it was opened as (a device of `/dev` is an empty regular file).
+            Entry::File(f) => (f.fd.as_fd(), f.filetype),
             _ => {
                 return Ok(FileStat {
                     filetype: self.stdio_filetype,
@@ -83,7 +85,10 @@ impl Sandbox {
                 });
             }
         };
-        Ok(filestat(&rustix::fs::fstat(host)?))
+        Ok(FileStat {
+            filetype,
+            ..filestat(&rustix::fs::fstat(host)?)
+        })
     }
 
     /// `fd_filestat_set_times` (`fst_flags`: 1 ATIM, 2 ATIM_NOW, 4 MTIM, 8 MTIM_NOW).

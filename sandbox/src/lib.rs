@@ -17,6 +17,7 @@
 
 mod clock;
 mod containment;
+mod devices;
 mod errno;
 mod fd_meta;
 mod fd_ops;

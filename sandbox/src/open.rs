@@ -100,6 +100,16 @@ impl OpenRequest {
     fn rights(&self, is_dir: bool) -> Rights {
         self.parent.child(self.asked, is_dir)
     }
+
+    /// The rights of the opened fd when it is not a directory.
+    pub fn file_rights(&self) -> Rights {
+        self.rights(false)
+    }
+
+    /// The fd flags asked for.
+    pub fn fdflags(&self) -> u16 {
+        self.fdflags
+    }
 }
 
 /// Turns a freshly opened host fd into a table entry, restoring blocking mode if asked; the

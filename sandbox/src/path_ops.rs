@@ -4,7 +4,7 @@
 //! calls that modify anything refuse read-only preopens with `ROFS`.
 
 use rustix::fd::AsFd;
-use rustix::fs::{AtFlags, FileType, Mode};
+use rustix::fs::{AtFlags, FileType, Mode, OFlags};
 
 use crate::containment::{MountRoot, check_moved_entry, check_moved_link, check_target};
 use crate::fd_rights::Rights;
@@ -257,13 +257,22 @@ impl Sandbox {
         };
         let req = crate::open::OpenRequest::new(oflags, asked, fdflags, &dir.rights)?;
         let path = GuestPath::parse(path)?;
+        let follow = lookup & lookupflags::SYMLINK_FOLLOW != 0 && !req.exclusive();
         if dir.read_only && req.modifies() {
+            // `/dev/null` and the other devices lie beneath the read-only synthetic root.
+            let probe = OFlags::PATH | OFlags::CLOEXEC;
+            if let Ok(fd) = self
+                .resolver
+                .open(dir.fd.as_fd(), &path, probe, Mode::empty(), follow)
+                && let Some(device) = self.device_entry(&fd, &req)?
+            {
+                return self.table.push(device);
+            }
             // As the kernel: a missing parent is reported before the read-only file system.
             self.resolver.resolve_parent(dir.fd.as_fd(), &path)?;
             return Err(Errno::READ_ONLY);
         }
         let (read_only, mount) = (dir.read_only, dir.mount);
-        let follow = lookup & lookupflags::SYMLINK_FOLLOW != 0 && !req.exclusive();
         let fd = self.resolver.open(
             dir.fd.as_fd(),
             &path,
@@ -271,8 +280,24 @@ impl Sandbox {
             req.mode(),
             follow || path.trailing_slash,
         )?;
+        if let Some(device) = self.device_entry(&fd, &req)? {
+            return self.table.push(device);
+        }
         let entry = crate::open::entry(fd, &req, read_only, mount)?;
         self.table.push(entry)
+    }
+
+    /// The device entry when `fd` is one of `/dev`'s placeholders (`devices.rs`).
+    fn device_entry(
+        &self,
+        fd: &rustix::fd::OwnedFd,
+        req: &crate::open::OpenRequest,
+    ) -> Result<Option<crate::table::Entry>, Errno> {
+        let Some(device) = crate::devices::device(&rustix::fs::fstat(fd)?) else {
+            return Ok(None);
+        };
+        let (flags, rights) = (req.host_flags(), req.file_rights());
+        crate::devices::open(device, flags, rights, req.fdflags(), &self.table).map(Some)
     }
 
     /// Resolves `path` beneath writable directory `fd` (holding the rights `needed`) without

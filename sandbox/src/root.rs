@@ -7,6 +7,8 @@
 //! `/work/project`). The guest's own mounts still win for their paths: WASI resolves a path
 //! through the preopen with the longest matching prefix.
 //!
+//! The skeleton also holds `dev/`, whose placeholders stand for the devices (`devices.rs`).
+//!
 //! Each distinct set of mount points gets one skeleton of empty directories, built once under a
 //! directory private to this user (`$TMPDIR/agentos-roots-UID`, mode 0700) and reused by every
 //! exec and every sidecar process after that. It holds only empty directories, bounded by the
@@ -61,6 +63,8 @@ fn skeleton(points: &[Vec<String>]) -> std::io::Result<PathBuf> {
     sorted.sort();
     sorted.dedup();
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    // The layout's version: skeletons made before `dev/` existed are not reused.
+    2_u32.hash(&mut hasher);
     sorted.hash(&mut hasher);
     let key = hasher.finish();
     let built = BUILT.get_or_init(Mutex::default);
@@ -102,6 +106,7 @@ fn private_base() -> std::io::Result<PathBuf> {
 /// Builds the skeleton `KEY` under `base` (staged, then renamed into place, so a concurrent
 /// sidecar never sees half of one).
 fn build(base: &Path, key: u64, points: &[Vec<String>]) -> std::io::Result<PathBuf> {
+    crate::devices::prepare(base)?;
     let done = base.join(format!("{key:016x}"));
     if done.is_dir() {
         return Ok(done);
@@ -113,6 +118,7 @@ fn build(base: &Path, key: u64, points: &[Vec<String>]) -> std::io::Result<PathB
         let dir = point.iter().fold(stage.clone(), |dir, name| dir.join(name));
         std::fs::create_dir_all(dir)?;
     }
+    crate::devices::link_into(base, &stage)?;
     if std::fs::rename(&stage, &done).is_err() {
         // Another process won the race; its skeleton is the same.
         let _ = std::fs::remove_dir_all(&stage);
@@ -148,7 +154,7 @@ mod tests {
     }
 
     #[test]
-    fn the_skeleton_holds_the_directories_leading_to_each_mount() {
+    fn the_skeleton_holds_dev_and_the_directories_leading_to_each_mount() {
         let got = with_root(vec![mount("/work/project"), mount("/data")]);
         let root = got.last().expect("a root");
         assert_eq!((root.guest.as_str(), root.read_only), ("/", true));
@@ -159,7 +165,8 @@ mod tests {
             .map(|e| e.expect("entry").file_name())
             .collect();
         names.sort();
-        assert_eq!(names, ["data", "work"]);
+        assert_eq!(names, ["data", "dev", "work"]);
+        assert!(root.host.join("dev/fd/0").is_file());
     }
 
     #[test]

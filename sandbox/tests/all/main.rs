@@ -2,6 +2,7 @@
 
 mod common;
 mod containment;
+mod devices;
 mod escape;
 mod fd;
 mod path;

@@ -275,6 +275,25 @@ async fn a_huge_array_subscript_is_one_sparse_element() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn commands_use_dev_null_stdin_stdout_stderr_zero_and_urandom() {
+    let sc = sidecar().await;
+    let dir = scratch("sh-dev");
+    let script = "cat /dev/null; echo gone > /dev/null; echo in | cat /dev/stdin
+        echo fd0 | cat /dev/fd/0; echo both | tee /dev/stderr; head -c 5 /dev/zero | wc -c
+        head -c 8 /dev/urandom | wc -c; cp /dev/null empty && wc -c < empty; ls /dev | tr '\\n' ' '";
+    let spec = sh(script).dir(dir.to_string_lossy(), "/w").cwd("/w");
+    let out = run(&sc, spec).await;
+    let listing = "fd full null random stderr stdin stdout urandom zero ";
+    let want = format!("in\nfd0\nboth\n5\n8\n0\n{listing}");
+    assert_eq!(
+        (stdout(&out), stderr(&out)),
+        (want, "both\n".into()),
+        "{out:?}"
+    );
+    assert_eq!(out.status.code, 0, "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_guest_without_a_root_mount_still_has_a_read_only_root() {
     let sc = sidecar().await;
     let dir = scratch("sh-root");
@@ -284,7 +303,7 @@ async fn a_guest_without_a_root_mount_still_has_a_read_only_root() {
         .dir(dir.to_string_lossy(), "/work/p")
         .cwd("/work/p");
     let out = run(&sc, spec).await;
-    assert_eq!(stdout(&out), "work\np\nalpha\n1\n", "{out:?}");
+    assert_eq!(stdout(&out), "dev\nwork\np\nalpha\n1\n", "{out:?}");
     assert!(stderr(&out).contains("Read-only file system"), "{out:?}");
     assert!(dir.join("b.txt").exists());
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use agentos_sdk::ExecSpec;
 
-use crate::support::{beside_a_victim, node, scratch, sidecar, stdout};
+use crate::support::{beside_a_victim, node, run, scratch, sidecar, stderr, stdout};
 
 /// Each attempt prints `NAME CODE` (`NAME ok` when it succeeded).
 const ATTEMPTS: &str = r#"
@@ -69,13 +69,21 @@ fn names(dir: &Path) -> Vec<String> {
         .collect()
 }
 
-/// Every regular file or link under `dir` (the skeleton holds directories only).
-fn non_directories(dir: &Path) -> Vec<String> {
+/// The devices' placeholders: empty files, by name.
+const PLACEHOLDERS: [&str; 11] = [
+    "null", "zero", "full", "random", "urandom", "stdin", "stdout", "stderr", "0", "1", "2",
+];
+
+/// Everything under `dir` that is neither a directory nor an empty placeholder file of `/dev`
+/// (the skeletons hold nothing else).
+fn non_placeholders(dir: &Path) -> Vec<String> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let path = entry.path();
-        match entry.file_type() {
-            Ok(t) if t.is_dir() => found.extend(non_directories(&path)),
+        let name = entry.file_name().to_string_lossy().into_owned();
+        match entry.metadata() {
+            Ok(m) if m.is_dir() => found.extend(non_placeholders(&path)),
+            Ok(m) if m.is_file() && m.len() == 0 && PLACEHOLDERS.contains(&name.as_str()) => {}
             _ => found.push(path.display().to_string()),
         }
     }
@@ -107,7 +115,7 @@ hardlink_to_root EROFS
 hardlink_dotdot EROFS
 hardlink_inside ok
 read_abs_link EACCES
-root work
+root dev,work
 mount a.txt,b.txt
 rm_skeleton EINVAL
 ",
@@ -121,7 +129,7 @@ rm_skeleton EINVAL
     let uid = rustix::process::geteuid().as_raw();
     let skeletons = std::env::temp_dir().join(format!("agentos-roots-{uid}"));
     assert!(skeletons.is_dir(), "{skeletons:?}");
-    assert_eq!(non_directories(&skeletons), Vec::<String>::new());
+    assert_eq!(non_placeholders(&skeletons), Vec::<String>::new());
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -161,9 +169,42 @@ async fn shell_commands_cannot_write_rename_or_link_through_the_synthetic_root()
         ],
         "{out:?}"
     );
-    // `..` past `/` stays at the guest's `/`, which holds only the way to the mount.
-    assert!(text.contains("\n/\nwork\n"), "{out:?}");
+    // `..` past `/` stays at the guest's `/`, which holds only `/dev` and the way to the mount.
+    assert!(text.contains("\n/\ndev\nwork\n"), "{out:?}");
     assert!(text.contains("Read-only file system"), "{out:?}");
     assert_eq!(names(&dir), ["p"]);
     assert_eq!(names(&mount), ["a.txt"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_js_guest_uses_dev_null_and_dev_stdout_in_order_with_its_console() {
+    let sc = sidecar().await;
+    let (_dir, mount) = mount_fixture("root-dev-js");
+    let code = "const fs = require('fs');
+        console.log('a'); fs.writeFileSync('/dev/stdout', 'b\\n'); fs.writeFileSync(1, 'c\\n');
+        fs.writeFileSync('/dev/null', 'gone'); fs.writeFileSync('/dev/stderr', 'e\\n');
+        console.log(fs.readFileSync('/dev/null').length, fs.existsSync('/dev/urandom'));
+        try { fs.readFileSync(0) } catch (e) { console.log(e.code) }";
+    let spec = node(code)
+        .dir(mount.to_string_lossy(), "/work/p")
+        .stdin("ignored");
+    let out = run(&sc, spec).await;
+    let got = (stdout(&out), stderr(&out), out.status.code);
+    assert_eq!(
+        got,
+        ("a\nb\nc\n0 true\nEAGAIN\n".into(), "e\n".into(), 0),
+        "{out:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reading_dev_zero_into_a_js_array_ends_with_memory_limit() {
+    let sc = sidecar().await;
+    let (_dir, mount) = mount_fixture("root-dev-zero");
+    let spec = node("require('fs').readFileSync('/dev/zero')")
+        .dir(mount.to_string_lossy(), "/work/p")
+        .heap_mb(64);
+    let out = beside_a_victim(&sc, spec).await;
+    let code = out.status.error.as_ref().map(|e| e.code);
+    assert_eq!(code, Some(agentos_sdk::ErrorCode::MemoryLimit), "{out:?}");
 }
