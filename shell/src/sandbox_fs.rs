@@ -280,7 +280,8 @@ impl Stdio for NoStdio {
 fn io_error(e: Errno) -> IoError {
     match e {
         Errno::BADF | Errno::NOTCAPABLE => IoError::NotReadable,
-        Errno::FBIG | Errno::NOSPC => IoError::TooLarge,
+        Errno::FBIG => IoError::TooLarge,
+        Errno::NOSPC => IoError::Other("No space left on device".into()),
         other => IoError::Other(fs_error(other).to_string()),
     }
 }
