@@ -10,12 +10,15 @@
 use std::time::{Duration, Instant};
 
 use crate::guest_state::{GuestState, SharedGuest, guest};
-use crate::inbox::{Inbox, Input, Wait};
+use std::sync::Arc;
+
+use crate::inbox::{Inbox, Input, PendingHostCalls, Wait};
 use crate::input::ChildEvent;
 use crate::outcome::Outcome;
 use crate::runner_call::{Stop, call, check_stopped};
 use crate::stopper::Stopper;
 use crate::strings::{uint8_array, v8_str};
+use crate::wasi_host::SharedInbox;
 
 /// Runs `runner.start(config)` (then its ticks) and the loop around it to the guest's end.
 pub(crate) fn drive<'s>(
@@ -23,9 +26,11 @@ pub(crate) fn drive<'s>(
     runner: v8::Local<'s, v8::Object>,
     config: v8::Local<'s, v8::Object>,
     state: &SharedGuest,
-    inbox: &mut Inbox,
+    inbox: &SharedInbox,
 ) -> Outcome {
-    let stopper = inbox.stopper.clone();
+    // Never borrowed while guest code runs: a synchronous stdin read borrows it then.
+    let links = Links::of(&inbox.borrow());
+    let stopper = links.stopper.clone();
     let mut stdin_closed = false;
     let result = (|| -> Result<(), Stop> {
         crate::runner_call::start(scope, runner, config.into(), state, &stopper)?;
@@ -43,13 +48,14 @@ pub(crate) fn drive<'s>(
             let (delay, idle) = split_delay(delay);
             let waiting = waits_for_input(state, stdin_closed);
             let idle = idle.filter(|_| waiting);
-            let input = match next_input(inbox, state, delay, idle, waiting) {
+            let input = next_input(&mut inbox.borrow_mut(), state, delay, idle, waiting);
+            let input = match input {
                 Some(input) => input,
                 None if delay < 0.0 && idle.is_none() => return Ok(()),
                 None => continue,
             };
             stdin_closed |= matches!(input, Input::StdinClose);
-            deliver(scope, runner, input, state, inbox)?;
+            deliver(scope, runner, input, state, &links)?;
             report_rejections(scope, runner, state, &stopper)?;
         }
     })();
@@ -111,14 +117,31 @@ fn next_input(
     inbox.next(wait, reading)
 }
 
+/// What delivering inputs needs of the exec's inbox, held apart from it.
+struct Links {
+    stopper: Arc<Stopper>,
+    host_calls: PendingHostCalls,
+    ports: Arc<agentos_net::PortRegistry>,
+}
+
+impl Links {
+    fn of(inbox: &Inbox) -> Self {
+        Self {
+            stopper: inbox.stopper.clone(),
+            host_calls: inbox.host_calls.clone(),
+            ports: inbox.ports.clone(),
+        }
+    }
+}
+
 fn deliver<'s>(
     scope: &mut v8::PinScope<'s, '_>,
     runner: v8::Local<'s, v8::Object>,
     input: Input,
     state: &SharedGuest,
-    inbox: &Inbox,
+    links: &Links,
 ) -> Result<(), Stop> {
-    let stopper = &inbox.stopper;
+    let stopper = &links.stopper;
     match input {
         Input::Stdin(bytes) => {
             v8::scope!(let scope, scope);
@@ -132,7 +155,7 @@ fn deliver<'s>(
         Input::StdinClose => call(scope, runner, "stdinEnd", &[], state, stopper).map(drop),
         Input::Stop => check_stopped(state, stopper),
         Input::HostReply { id, error, text } => {
-            inbox.host_calls.lock().remove(&id);
+            links.host_calls.lock().remove(&id);
             v8::scope!(let scope, scope);
             let args = [
                 v8::Number::new(scope, id as f64).into(),
@@ -170,7 +193,7 @@ fn deliver<'s>(
         // Settled by the exec's handle as it arrives (`exec_handle::Local`): never queued.
         Input::NetReply { .. } => Ok(()),
         Input::HttpRequest(ask) => {
-            crate::host_http::serve(Some(&inbox.ports), *ask);
+            crate::host_http::serve(Some(&links.ports), *ask);
             Ok(())
         }
     }

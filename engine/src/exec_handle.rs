@@ -324,6 +324,27 @@ mod tests {
     }
 
     #[test]
+    fn a_synchronous_stdin_read_sets_other_inputs_aside_in_order() {
+        let (handle, mut inbox) = ExecHandle::new(1, 64, 64);
+        inbox.host_calls.lock().extend([1, 2]);
+        handle.host_reply(1, false, "a".into()).unwrap();
+        handle.stdin(bytes("data")).unwrap();
+        handle.host_reply(2, false, "b".into()).unwrap();
+        handle.close_stdin();
+        let read = inbox.next_stdin(Wait::Poll);
+        assert!(matches!(read, Some(Input::Stdin(b)) if b == "data"));
+        assert!(matches!(
+            inbox.next_stdin(Wait::Poll),
+            Some(Input::StdinClose)
+        ));
+        for id in [1, 2] {
+            let next = inbox.next(Wait::Poll, false);
+            assert!(matches!(next, Some(Input::HostReply { id: i, .. }) if i == id));
+        }
+        assert!(inbox.next(Wait::Poll, true).is_none());
+    }
+
+    #[test]
     fn a_stop_arrives_even_while_stdin_is_held() {
         let (handle, mut inbox) = ExecHandle::new(1, 8, 0);
         handle.stdin(bytes("x")).unwrap();

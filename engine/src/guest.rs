@@ -10,7 +10,6 @@ use crate::builtin_cache::BuiltinCache;
 use crate::event_loop;
 use crate::guest_state::{GuestState, SharedGuest};
 use crate::heap::HeapGuard;
-use crate::inbox::Inbox;
 use crate::job::call::{CallState, CallVerdict};
 use crate::job::command::JsMain;
 use crate::modules::CompiledSlot;
@@ -19,6 +18,7 @@ use crate::phases::Phases;
 use crate::runner_call::{self, Stop};
 use crate::stopper::Stopper;
 use crate::strings::{string_array, v8_str};
+use crate::wasi_host::SharedInbox;
 use crate::wasi_host::WasiHost;
 use crate::wasm::{ModuleSource, WasmJob, start_config, store_compiled};
 
@@ -109,12 +109,12 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
     }
 
     /// Runs a JS guest to completion; `host` gives its `fs` and `require` the exec's mounts
-    /// (stdin stays with the event loop, which reads `inbox`).
+    /// (its event loop reads `inbox`, which `host`'s synchronous stdin reads share).
     pub fn run_js(
         &mut self,
         job: JsJob<'_>,
         host: WasiHost,
-        inbox: &mut Inbox,
+        inbox: &SharedInbox,
         phases: &mut Phases,
     ) -> Outcome {
         self.run_main(job, host, None, inbox, phases).0
@@ -127,7 +127,7 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
         job: JsJob<'_>,
         host: WasiHost,
         call: CallState,
-        inbox: &mut Inbox,
+        inbox: &SharedInbox,
         phases: &mut Phases,
     ) -> (Outcome, Option<CallVerdict>, u64) {
         let (outcome, state) = self.run_main(job, host, Some(call), inbox, phases);
@@ -145,7 +145,7 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
         mut job: JsJob<'_>,
         host: WasiHost,
         call: Option<CallState>,
-        inbox: &mut Inbox,
+        inbox: &SharedInbox,
         phases: &mut Phases,
     ) -> (Outcome, SharedGuest) {
         let heap = self.heap;

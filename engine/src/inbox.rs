@@ -42,6 +42,9 @@ pub struct Inbox {
     initial: VecDeque<Input>,
     /// Stdin that arrived while the guest was not reading, still counted.
     held: VecDeque<Input>,
+    /// What a synchronous stdin read ([`Inbox::next_stdin`]) took off the channel and set
+    /// aside for the event loop, in arrival order.
+    deferred: VecDeque<Input>,
     stdin_buffered: Arc<AtomicU64>,
     stdin_read: Option<StdinReadHook>,
     disconnected: bool,
@@ -65,6 +68,7 @@ impl Inbox {
             rx,
             initial: VecDeque::new(),
             held: VecDeque::new(),
+            deferred: VecDeque::new(),
             stdin_buffered,
             stdin_read: None,
             disconnected: false,
@@ -130,12 +134,37 @@ impl Inbox {
         if let Some(input) = self.initial.pop_front() {
             return Some(input);
         }
+        if let Some(input) = self.deferred.pop_front() {
+            return Some(input);
+        }
         if !stdin_wanted {
             return None;
         }
         let input = self.held.pop_front()?;
         self.release(&input);
         Some(input)
+    }
+
+    /// The next stdin input (data or its close) for a synchronous read by a JS guest
+    /// (`fs.readFileSync(0)`), waiting as `wait` allows. Everything else that arrives meanwhile
+    /// is set aside, in order, for the event loop; a stop is both returned and set aside.
+    pub(crate) fn next_stdin(&mut self, wait: Wait) -> Option<Input> {
+        let earlier = std::mem::take(&mut self.deferred);
+        let mut aside = Vec::new();
+        let found = loop {
+            match self.next(wait, true) {
+                Some(input) if input.is_stdin() => break Some(input),
+                Some(Input::Stop) => {
+                    aside.push(Input::Stop);
+                    break Some(Input::Stop);
+                }
+                Some(other) => aside.push(other),
+                None => break None,
+            }
+        };
+        self.deferred = earlier;
+        self.deferred.extend(aside);
+        found
     }
 
     /// Nobody can write to us any more (cannot happen while the stopper holds a sender, but

@@ -1,9 +1,12 @@
 //! The host side of one WASI guest: its sandbox (fd table, preopens) and its stdio.
 //!
 //! Stdin comes from the exec's [`Inbox`]: a read blocks until data or EOF, a stop interrupts it
-//! (the stopper has already asked V8 to terminate; the guest never runs again). Stdout and
+//! (the stopper has already asked V8 to terminate; the guest never runs again). A JS guest
+//! shares the inbox with its event loop: a synchronous read takes stdin and sets everything
+//! else aside for the loop ([`Inbox::next_stdin`]). Stdout and
 //! stderr go straight to the metered output, so output streams as the guest writes it.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -23,10 +26,23 @@ pub struct WasiHost {
     pub stdio: GuestStdio,
 }
 
-/// Stdin from the exec's inbox (WASI commands), stdout/stderr to the host.
+/// An exec's inbox shared by a JS guest's event loop and its synchronous stdin reads.
+pub type SharedInbox = Rc<RefCell<Inbox>>;
+
+/// Where a guest's stdin comes from.
+enum Source {
+    /// The exec's inbox, read by nobody else (a WASI command).
+    Own(Inbox),
+    /// The inbox of a JS guest's event loop: stdin is taken, everything else set aside.
+    Shared(SharedInbox),
+    /// No stdin (a call): reads end at once.
+    None,
+}
+
+/// Stdin from the exec's inbox, stdout/stderr to the host.
 pub struct GuestStdio {
     output: Rc<GuestOutput>,
-    inbox: Option<Inbox>,
+    source: Source,
     buffered: BytesMut,
     eof: bool,
     stopped: bool,
@@ -35,24 +51,26 @@ pub struct GuestStdio {
 impl GuestStdio {
     /// Stdio over `output`, reading stdin from `inbox`.
     pub fn new(output: Rc<GuestOutput>, inbox: Inbox) -> Self {
-        Self {
-            output,
-            inbox: Some(inbox),
-            buffered: BytesMut::new(),
-            eof: false,
-            stopped: false,
-        }
+        Self::over(output, Source::Own(inbox))
     }
 
-    /// Stdio for a JS guest's files: output as usual; a read of stdin (`fs.readFileSync(0)`,
-    /// `/dev/stdin`) fails with `AGAIN`, as Node's does on a non-blocking stdin: the JS event
-    /// loop owns the exec's inbox, and `process.stdin` is how a JS guest reads it.
+    /// Stdio for a JS guest: a read of stdin (`fs.readFileSync(0)`, `/dev/stdin`) blocks, as
+    /// Node's does on a pipe, taking stdin from the inbox its event loop shares.
+    pub fn js(output: Rc<GuestOutput>, inbox: SharedInbox) -> Self {
+        Self::over(output, Source::Shared(inbox))
+    }
+
+    /// Stdio whose stdin is empty (a call).
     pub fn without_stdin(output: Rc<GuestOutput>) -> Self {
+        Self::over(output, Source::None)
+    }
+
+    fn over(output: Rc<GuestOutput>, source: Source) -> Self {
         Self {
+            eof: matches!(source, Source::None),
             output,
-            inbox: None,
+            source,
             buffered: BytesMut::new(),
-            eof: true,
             stopped: false,
         }
     }
@@ -69,11 +87,15 @@ impl GuestStdio {
 
     /// Takes the next input, waiting as `wait` allows; false when the wait ran out.
     fn wait(&mut self, wait: Wait) -> bool {
-        let Some(inbox) = self.inbox.as_mut() else {
-            self.eof = true;
-            return true;
+        let input = match &mut self.source {
+            Source::Own(inbox) => inbox.next(wait, true),
+            Source::Shared(inbox) => inbox.borrow_mut().next_stdin(wait),
+            Source::None => {
+                self.eof = true;
+                return true;
+            }
         };
-        match inbox.next(wait, true).map(Input::for_stdin) {
+        match input.map(Input::for_stdin) {
             Some(StdinInput::Data(bytes)) => self.buffered.extend_from_slice(&bytes),
             Some(StdinInput::Close) => self.eof = true,
             Some(StdinInput::Stop) => self.stopped = true,
@@ -101,9 +123,6 @@ impl Stdio for GuestStdio {
     fn read(&mut self, max: usize) -> Result<Vec<u8>, Errno> {
         if max == 0 {
             return Ok(Vec::new());
-        }
-        if self.inbox.is_none() {
-            return Err(Errno::AGAIN);
         }
         while !self.readable() {
             self.wait(Wait::Forever);

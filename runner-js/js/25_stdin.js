@@ -33,6 +33,7 @@ import {
 } from './08_events.js';
 import { processObject, setStdinRef } from './20_exit.js';
 import { internalNextTick, runGuest } from './21_ticks.js';
+import { wasiFdRead } from './30_wasi.js';
 
 export class StdinChunk extends Uint8ArrayCtor {
   toString(encoding = 'utf8', start = 0, end = undefined) {
@@ -229,6 +230,25 @@ export function onStdinEnd() {
   if (stdinEnded) return;
   stdinEnded = true;
   if (stdin !== undefined) stdinDispatch();
+}
+
+// A synchronous read of stdin (`fs.readFileSync(0)`, `fs.readSync(0, ...)`): up to `max` bytes,
+// first of what was delivered but not consumed, then from the exec's input, blocking as Node's
+// read of a pipe does; an empty array at the end (which process.stdin then reports too). Returns
+// a negative errno when the read fails.
+export function stdinReadSync(max) {
+  if (stdinChunks.length > 0) {
+    const first = stdinChunks[0];
+    if (TypedArrayPrototypeGetLength(first) <= max) return ArrayPrototypeShift(stdinChunks);
+    stdinChunks[0] = TypedArrayPrototypeSubarray(first, max);
+    return TypedArrayPrototypeSubarray(first, 0, max);
+  }
+  if (stdinEnded || stdinDestroyed) return new Uint8ArrayCtor(0);
+  const data = wasiFdRead(0, max);
+  if (typeof data === 'object' && data !== null && TypedArrayPrototypeGetLength(data) === 0) {
+    onStdinEnd();
+  }
+  return data;
 }
 
 function stdinListenersChanged(event) {

@@ -268,7 +268,8 @@ export function agentos_cwd_get(buf, len) {
 /** `proc_spawn` flags bit 0: the child gets the command's own environment (env_buf ignored). */
 const PROC_INHERIT_ENV = 1;
 
-function wasiConcat(list) {
+// The byte arrays of `list`, joined into one.
+export function wasiConcat(list) {
   let size = 0;
   for (let i = 0; i < list.length; i++) size += TypedArrayPrototypeGetLength(list[i]);
   const out = new Uint8ArrayCtor(size);

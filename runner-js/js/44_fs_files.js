@@ -18,6 +18,7 @@ import {
   TypeErrorCtor,
   uncurryThis,
 } from './00_primordials.js';
+import { listPush, newList } from './01_helpers.js';
 import { inspect } from './04_inspect.js';
 import {
   makeInvalidArgType,
@@ -27,7 +28,9 @@ import {
   validateInteger,
 } from './06_errors.js';
 import { toUint8View } from './07_encoding.js';
+import { stdinReadSync } from './25_stdin.js';
 import {
+  wasiConcat,
   wasiFdClose,
   wasiFdFilestatGet,
   wasiFdFilestatSetSize,
@@ -67,11 +70,14 @@ const FsBigIntAsUintN = BigInt.asUintN;
 export function fsReadFileSync(path, options) {
   const encoding = fsEncodingOf(options, undefined);
   if (typeof path === 'number') {
-    const data = fsCheck(fsReadFd(fsUserFd(path)), 'read');
+    const fd = fsUserFd(path);
+    const data = fd === 0 ? fsReadStdin() : fsCheck(fsReadFd(fd), 'read');
     return fsBytesOut(data, encoding);
   }
   path = fsPathArg(path);
-  const data = fsReadFileRaw(fsAbs(path));
+  const abs = fsAbs(path);
+  if (abs === '/dev/stdin' || abs === '/dev/fd/0') return fsBytesOut(fsReadStdin(), encoding);
+  const data = fsReadFileRaw(abs);
   if (fsIsErr(data)) {
     if (fsReadFailedAt() === 'open') fsFail(-data, 'open', path);
     fsFail(-data, 'read');
@@ -253,6 +259,18 @@ export function fsAccessSync(path, mode) {
   }
 }
 
+// All of stdin, read synchronously (what process.stdin holds first).
+function fsReadStdin() {
+  const parts = newList();
+  for (;;) {
+    const chunk = fsCheck(stdinReadSync(FS_STDIN_CHUNK), 'read');
+    if (TypedArrayPrototypeGetLength(chunk) === 0) return wasiConcat(parts);
+    listPush(parts, chunk);
+  }
+}
+
+const FS_STDIN_CHUNK = 64 * 1024;
+
 // fds the guest opened through fs.openSync (only these and stdio may be used or closed by
 // number: `fs.readFileSync(0)` reads the exec's stdin).
 const fsUserFds = new SetCtor();
@@ -360,9 +378,11 @@ export function fsReadSync(fd, buffer, offsetOrOptions, length, position) {
   const a = fsReadArgs(arguments.length, buffer, offsetOrOptions, length, position);
   if (a.length === 0) return 0;
   const pos = a.position;
-  const data =
-    (typeof pos === 'bigint' && pos >= 0n) || (typeof pos === 'number' && pos >= 0)
-      ? wasiFdPread(fd, a.length, FsBigIntAsUintN(64, BigIntCtor(pos)))
+  const at = (typeof pos === 'bigint' && pos >= 0n) || (typeof pos === 'number' && pos >= 0);
+  const data = at
+    ? wasiFdPread(fd, a.length, FsBigIntAsUintN(64, BigIntCtor(pos)))
+    : fd === 0
+      ? stdinReadSync(a.length)
       : wasiFdRead(fd, a.length);
   fsCheck(data, 'read');
   const n = TypedArrayPrototypeGetLength(data);

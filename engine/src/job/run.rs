@@ -1,6 +1,7 @@
 //! Running one job on a prepared guest: resolve what it runs, attach the guest to the exec's
 //! stop switch and output meter, run it, and hand the control plane the job's last events.
 
+use std::cell::RefCell;
 use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -155,7 +156,7 @@ impl Run<'_> {
         &self,
         argv: &[String],
         guest: Result<&mut Guest<'_, '_, '_>, PrepareError>,
-        mut inbox: Inbox,
+        inbox: Inbox,
         phases: &mut Phases,
     ) -> Outcome {
         self.inject_fault(argv);
@@ -208,11 +209,12 @@ impl Run<'_> {
         };
         match command {
             Command::Js(main) => {
-                let stdio = GuestStdio::without_stdin(output);
-                let host = WasiHost { sandbox, stdio };
                 let mut job = self.js_job(&main);
                 job.children = self.children(&inbox);
-                guest.run_js(job, host, &mut inbox, phases)
+                let inbox = Rc::new(RefCell::new(inbox));
+                let stdio = GuestStdio::js(output, inbox.clone());
+                let host = WasiHost { sandbox, stdio };
+                guest.run_js(job, host, &inbox, phases)
             }
             Command::Wasm(wasm) => {
                 let memory_limit = u64::from(self.limits.heap_mb) << 20;
@@ -260,7 +262,7 @@ impl Run<'_> {
         &self,
         program: &CallProgram,
         guest: Result<&mut Guest<'_, '_, '_>, PrepareError>,
-        mut inbox: Inbox,
+        inbox: Inbox,
         phases: &mut Phases,
     ) -> (Outcome, CallReport) {
         let (guest, output) = match self.attach(guest, &inbox, phases) {
@@ -277,8 +279,9 @@ impl Run<'_> {
             sandbox,
             stdio: GuestStdio::without_stdin(output),
         };
+        let inbox = Rc::new(RefCell::new(inbox));
         let (outcome, verdict, heap_used) =
-            guest.run_call(self.js_job(&main), host, state, &mut inbox, phases);
+            guest.run_call(self.js_job(&main), host, state, &inbox, phases);
         let report = CallReport {
             verdict,
             heap_used,

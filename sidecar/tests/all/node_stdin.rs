@@ -1,0 +1,49 @@
+//! A JS guest reading stdin synchronously (`fs.readFileSync(0)`, `'/dev/stdin'`,
+//! `fs.readSync(0, ...)`), as Node does from a pipe: the read blocks for the host's stdin, what
+//! `process.stdin` already holds comes first, and the event loop's other inputs wait.
+
+use std::time::Duration;
+
+use agentos_sdk::ErrorCode;
+
+use crate::support::{beside_a_calm_exec, node, run, sidecar, stdout, typed};
+
+#[tokio::test]
+async fn read_file_sync_of_fd_0_waits_for_stdin_written_in_pieces() {
+    let sc = sidecar().await;
+    let code = "setTimeout(() => console.log('timer after'), 0);
+        const text = require('fs').readFileSync(0, 'utf8');
+        console.log(JSON.stringify(text));";
+    let exec = sc.exec(node(code).stdin_open(true)).await.unwrap();
+    for piece in ["one ", "two ", "three"] {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        exec.write_stdin(piece.as_bytes().to_vec()).await.unwrap();
+    }
+    exec.close_stdin().await.unwrap();
+    let out = exec.output().await.unwrap();
+    assert_eq!(stdout(&out), "\"one two three\"\ntimer after\n", "{out:?}");
+}
+
+#[tokio::test]
+async fn dev_stdin_and_fd_0_read_what_process_stdin_already_holds_first() {
+    let sc = sidecar().await;
+    let code = "setTimeout(() => {
+            const fs = require('fs');
+            const b = Buffer.alloc(2);
+            const n = fs.readSync(0, b);
+            console.log(n, b.toString(), JSON.stringify(fs.readFileSync('/dev/stdin', 'utf8')));
+            process.stdin.on('end', () => console.log('end')).resume();
+        }, 20);";
+    let out = run(&sc, node(code).stdin("abcdef")).await;
+    assert_eq!(stdout(&out), "2 ab \"cdef\"\nend\n", "{out:?}");
+}
+
+#[tokio::test]
+async fn a_guest_blocked_reading_stdin_that_never_ends_meets_its_time_limit() {
+    let sc = sidecar().await;
+    let spec = node("require('fs').readFileSync(0)")
+        .stdin_open(true)
+        .timeout_ms(300);
+    let out = beside_a_calm_exec(&sc, spec).await;
+    assert_eq!(typed(&out.status).0, ErrorCode::Timeout, "{out:?}");
+}
