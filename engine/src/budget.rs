@@ -32,6 +32,11 @@ impl Budget {
         })
     }
 
+    /// The budget in MiB (the exec's `heap_mb`), for messages.
+    pub fn limit_mb(&self) -> usize {
+        self.limit >> 20
+    }
+
     /// True once an allocation was refused.
     pub fn refused(&self) -> bool {
         self.refused.load(Ordering::Acquire)

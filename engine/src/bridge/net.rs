@@ -22,10 +22,9 @@ mod unix;
 
 use crate::guest_state::{SharedGuest, guest};
 use crate::net::GuestNet;
-use crate::outcome::Outcome;
 use crate::runner_call::{Stop, call};
 use crate::stopper::Stopper;
-use crate::strings::{throw_type_error, uint8_array, v8_str, view_bytes};
+use crate::strings::{throw_type_error, v8_str, view_bytes};
 
 /// The network natives, in external-reference order.
 pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
@@ -387,18 +386,17 @@ pub(crate) fn deliver<'s>(
     let (kind, value): (&str, v8::Local<v8::Value>) = match event {
         NetEvent::Response { head, .. } => ("response", response_head(scope, &head).into()),
         NetEvent::Data { chunk, .. } => {
-            let Some(bytes) = uint8_array(scope, Vec::from(chunk)) else {
-                return Err(Stop::Done(Outcome::internal(
-                    "allocating a network chunk failed",
-                )));
+            let Some(bytes) = super::views::delivered_uint8_array(scope, &chunk) else {
+                let outcome = super::views::memory_outcome(scope, "a network chunk", chunk.len());
+                return Err(Stop::Done(outcome));
             };
             ("data", bytes.into())
         }
         NetEvent::Datagram { from, chunk, .. } => {
+            let len = chunk.len();
             let Some(value) = udp::datagram(scope, from, chunk) else {
-                return Err(Stop::Done(Outcome::internal(
-                    "allocating a datagram failed",
-                )));
+                let outcome = super::views::memory_outcome(scope, "a datagram", len);
+                return Err(Stop::Done(outcome));
             };
             ("message", value)
         }

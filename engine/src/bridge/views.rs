@@ -62,6 +62,16 @@ pub fn overlap(a: &v8::ArrayBufferView, b: &v8::ArrayBufferView) -> bool {
 /// `MEMORY_LIMIT` if it fails). For natives about to make a buffer of guest-chosen size:
 /// `v8::ArrayBuffer::new` aborts the process when the allocator refuses, so ask first.
 pub fn fits(scope: &mut v8::PinScope<'_, '_>, len: usize) -> bool {
+    if room_for(scope, len) {
+        return true;
+    }
+    crate::strings::throw_range_error(scope, super::handles::ALLOCATION_FAILED);
+    false
+}
+
+/// True when `len` more bytes fit in the exec's ArrayBuffer budget now (after one garbage
+/// collection if they did not at first); a refusal is recorded.
+fn room_for(scope: &mut v8::PinScope<'_, '_>, len: usize) -> bool {
     let Some(budget) = super::handles::exec_budget(scope) else {
         return true;
     };
@@ -74,8 +84,40 @@ pub fn fits(scope: &mut v8::PinScope<'_, '_>, len: usize) -> bool {
         budget.release_external(len);
         return true;
     }
-    crate::strings::throw_range_error(scope, super::handles::ALLOCATION_FAILED);
     false
+}
+
+/// A new `Uint8Array` holding a copy of input the event loop delivers (network data, a
+/// datagram), its memory from the exec's budget, so a guest that keeps what it receives is
+/// bounded by its `heap_mb`. `None` when it does not fit; nothing is thrown (no guest code is
+/// running): the caller ends the exec with [`memory_outcome`].
+pub fn delivered_uint8_array<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    bytes: &[u8],
+) -> Option<v8::Local<'s, v8::Uint8Array>> {
+    if !room_for(scope, bytes.len()) {
+        return None;
+    }
+    let buffer = v8::ArrayBuffer::new(scope, bytes.len());
+    let array = v8::Uint8Array::new(scope, buffer, 0, bytes.len())?;
+    with_bytes_mut(scope, array.into(), |dst| dst.copy_from_slice(bytes));
+    Some(array)
+}
+
+/// How an exec ends when input delivered to it (`what`, `len` bytes) did not fit its memory.
+pub fn memory_outcome(
+    scope: &v8::PinScope<'_, '_>,
+    what: &str,
+    len: usize,
+) -> crate::outcome::Outcome {
+    let limit = super::handles::exec_budget(scope).map_or(0, |b| b.limit_mb());
+    crate::outcome::Outcome::limit(
+        agentos_proto::ErrorCode::MemoryLimit,
+        format!(
+            "memory limit reached: heap_mb = {limit} MiB also bounds what the guest receives; \
+             {what} of {len} bytes did not fit"
+        ),
+    )
 }
 
 /// A new `Uint8Array` holding a copy of `bytes`, its memory from the exec's budget; `None` with

@@ -88,6 +88,28 @@ async fn an_unrefd_server_lets_the_exec_end() {
 }
 
 #[tokio::test]
+async fn a_client_that_keeps_an_endless_stream_ends_with_memory_limit() {
+    let sc = sidecar().await;
+    let code = "const net = require('net');
+        const block = Buffer.alloc(1 << 20, 120);
+        const server = net.createServer((s) => {
+          const pump = () => { while (s.write(block)) {} };
+          s.on('drain', pump);
+          pump();
+        }).listen(0, () => {
+          const kept = [];
+          net.connect(server.address().port).on('data', (d) => kept.push(d));
+        });";
+    let out = beside_a_calm_exec(&sc, node(code).heap_mb(64).timeout_ms(60_000)).await;
+    let (code, message) = typed(&out.status);
+    assert_eq!(code, ErrorCode::MemoryLimit, "{out:?}");
+    assert!(
+        message.contains("heap_mb = 64") && message.contains("a network chunk"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
 async fn a_server_that_never_answers_ends_on_the_time_limit() {
     let sc = sidecar().await;
     let code = "const net = require('net');

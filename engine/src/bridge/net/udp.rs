@@ -8,7 +8,7 @@ use agentos_net::dns::Transport;
 use bytes::Bytes;
 
 use super::{bound, error_object, net_of, op_id, port_arg, started};
-use crate::strings::{throw_type_error, uint8_array, view_bytes};
+use crate::strings::{throw_type_error, view_bytes};
 
 /// `udpBind(port)`: `[id, port]` of a bound socket (port 0: a free one), or `{ code, message }`.
 pub(super) fn bind<'s>(
@@ -124,7 +124,7 @@ pub(super) fn datagram<'s>(
     from: u16,
     chunk: Bytes,
 ) -> Option<v8::Local<'s, v8::Value>> {
-    let bytes = uint8_array(scope, Vec::from(chunk))?;
+    let bytes = crate::bridge::views::delivered_uint8_array(scope, &chunk)?;
     let from = v8::Number::new(scope, f64::from(from)).into();
     Some(v8::Array::new_with_elements(scope, &[from, bytes.into()]).into())
 }
