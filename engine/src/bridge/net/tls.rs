@@ -208,11 +208,14 @@ fn step<'s>(
     handles::put(scope, id, session);
     let object = v8::Object::new(scope);
     for (name, bytes) in [("plain", p.plain), ("out", p.out)] {
-        if !bytes.is_empty()
-            && let Some(array) = uint8_array(scope, bytes)
-        {
-            set(scope, object, name, array.into());
+        if bytes.is_empty() {
+            continue;
         }
+        // From the exec's budget: a guest that keeps what it decrypts stays bounded.
+        let Some(array) = crate::bridge::views::new_uint8_array(scope, &bytes) else {
+            return; // a RangeError is thrown
+        };
+        set(scope, object, name, array.into());
     }
     for (name, flag) in [("secure", p.secure), ("closed", p.closed)] {
         let value = v8::Boolean::new(scope, flag).into();
