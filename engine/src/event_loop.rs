@@ -12,12 +12,13 @@ use std::time::{Duration, Instant};
 use crate::guest_state::{GuestState, SharedGuest, guest};
 use std::sync::Arc;
 
+use crate::bridge::views::{delivered_uint8_array, memory_outcome};
 use crate::inbox::{Inbox, Input, PendingHostCalls, Wait};
 use crate::input::ChildEvent;
 use crate::outcome::Outcome;
 use crate::runner_call::{Stop, call, check_stopped};
 use crate::stopper::Stopper;
-use crate::strings::{uint8_array, v8_str};
+use crate::strings::v8_str;
 use crate::wasi_host::SharedInbox;
 
 /// Runs `runner.start(config)` (then its ticks) and the loop around it to the guest's end.
@@ -145,9 +146,11 @@ fn deliver<'s>(
     match input {
         Input::Stdin(bytes) => {
             v8::scope!(let scope, scope);
-            let Some(chunk) = uint8_array(scope, bytes.to_vec()) else {
-                return Err(Stop::Done(Outcome::internal(
-                    "allocating a stdin chunk failed",
+            let Some(chunk) = delivered_uint8_array(scope, &bytes) else {
+                return Err(Stop::Done(memory_outcome(
+                    scope,
+                    "a stdin chunk",
+                    bytes.len(),
                 )));
             };
             call(scope, runner, "stdinData", &[chunk.into()], state, stopper).map(drop)
@@ -233,11 +236,11 @@ fn deliver_child<'s>(
 }
 
 fn child_chunk<'s>(
-    scope: &v8::PinScope<'s, '_>,
+    scope: &mut v8::PinScope<'s, '_>,
     data: &[u8],
 ) -> Result<v8::Local<'s, v8::Uint8Array>, Stop> {
-    uint8_array(scope, data.to_vec())
-        .ok_or_else(|| Stop::Done(Outcome::internal("allocating a child output chunk failed")))
+    delivered_uint8_array(scope, data)
+        .ok_or_else(|| Stop::Done(memory_outcome(scope, "a child's output chunk", data.len())))
 }
 
 /// One turn of the loop; returns the runner's delay until the next timer (-1: none).

@@ -24,7 +24,7 @@ mod memory;
 pub(crate) mod net;
 mod node_process;
 mod url;
-mod views;
+pub(crate) mod views;
 mod vm;
 mod wasi;
 mod wasi_proc;

@@ -88,7 +88,7 @@ fn room_for(scope: &mut v8::PinScope<'_, '_>, len: usize) -> bool {
 }
 
 /// A new `Uint8Array` holding a copy of input the event loop delivers (network data, a
-/// datagram), its memory from the exec's budget, so a guest that keeps what it receives is
+/// datagram, stdin, a child's output), its memory from the exec's budget, so a guest that keeps what it receives is
 /// bounded by its `heap_mb`. `None` when it does not fit; nothing is thrown (no guest code is
 /// running): the caller ends the exec with [`memory_outcome`].
 pub fn delivered_uint8_array<'s>(
@@ -98,10 +98,7 @@ pub fn delivered_uint8_array<'s>(
     if !room_for(scope, bytes.len()) {
         return None;
     }
-    let buffer = v8::ArrayBuffer::new(scope, bytes.len());
-    let array = v8::Uint8Array::new(scope, buffer, 0, bytes.len())?;
-    with_bytes_mut(scope, array.into(), |dst| dst.copy_from_slice(bytes));
-    Some(array)
+    copy_into_new(scope, bytes)
 }
 
 /// How an exec ends when input delivered to it (`what`, `len` bytes) did not fit its memory.
@@ -129,6 +126,15 @@ pub fn new_uint8_array<'s>(
     if !fits(scope, bytes.len()) {
         return None;
     }
+    copy_into_new(scope, bytes)
+}
+
+/// A `Uint8Array` over a new buffer of the isolate's allocator holding a copy of `bytes` (the
+/// budget was checked).
+fn copy_into_new<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    bytes: &[u8],
+) -> Option<v8::Local<'s, v8::Uint8Array>> {
     let buffer = v8::ArrayBuffer::new(scope, bytes.len());
     let array = v8::Uint8Array::new(scope, buffer, 0, bytes.len())?;
     with_bytes_mut(scope, array.into(), |dst| dst.copy_from_slice(bytes));

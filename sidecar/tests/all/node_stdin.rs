@@ -47,3 +47,25 @@ async fn a_guest_blocked_reading_stdin_that_never_ends_meets_its_time_limit() {
     let out = beside_a_calm_exec(&sc, spec).await;
     assert_eq!(typed(&out.status).0, ErrorCode::Timeout, "{out:?}");
 }
+
+#[tokio::test]
+async fn a_guest_that_keeps_all_of_an_endless_stdin_ends_with_memory_limit() {
+    let sc = sidecar().await;
+    let code = "const kept = []; process.stdin.on('data', (c) => kept.push(c));";
+    let spec = node(code).stdin_open(true).heap_mb(16).timeout_ms(60_000);
+    let exec = sc.exec(spec).await.unwrap();
+    let chunk = vec![b'y'; 64 * 1024];
+    for _ in 0..4096 {
+        match exec.write_stdin(chunk.clone()).await {
+            Ok(()) => {}
+            Err(e) if e.code() == Some(ErrorCode::StdinLimit) => {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            Err(_) => break,
+        }
+    }
+    let out = exec.output().await.unwrap();
+    let (code, message) = typed(&out.status);
+    assert_eq!(code, ErrorCode::MemoryLimit, "{out:?}");
+    assert!(message.contains("a stdin chunk"), "{message}");
+}
