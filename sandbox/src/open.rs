@@ -112,13 +112,14 @@ impl OpenRequest {
     }
 }
 
-/// Turns a freshly opened host fd into a table entry, restoring blocking mode if asked; the
+/// Turns a freshly opened host fd (`st` its `fstat`) into a table entry, restoring blocking mode if asked; the
 /// entry lies in the mount rooted at `mount`, read-only when `read_only`.
 ///
 /// # Errors
 /// Host errors from `fstat`/`fcntl`.
 pub(crate) fn entry(
     fd: OwnedFd,
+    st: &rustix::fs::Stat,
     req: &OpenRequest,
     read_only: bool,
     mount: MountRoot,
@@ -127,7 +128,7 @@ pub(crate) fn entry(
         let flags = rustix::fs::fcntl_getfl(&fd)?;
         rustix::fs::fcntl_setfl(&fd, flags - OFlags::NONBLOCK)?;
     }
-    let ft = stat_filetype(&rustix::fs::fstat(&fd)?);
+    let ft = stat_filetype(st);
     if ft == filetype::DIRECTORY {
         return Ok(Entry::Dir(Dir {
             fd,

@@ -264,7 +264,7 @@ impl Sandbox {
             if let Ok(fd) = self
                 .resolver
                 .open(dir.fd.as_fd(), &path, probe, Mode::empty(), follow)
-                && let Some(device) = self.device_entry(&fd, &req)?
+                && let Some(device) = self.device_entry(&rustix::fs::fstat(&fd)?, &req)?
             {
                 return self.table.push(device);
             }
@@ -280,20 +280,22 @@ impl Sandbox {
             req.mode(),
             follow || path.trailing_slash,
         )?;
-        if let Some(device) = self.device_entry(&fd, &req)? {
+        let st = rustix::fs::fstat(&fd)?;
+        if let Some(device) = self.device_entry(&st, &req)? {
             return self.table.push(device);
         }
-        let entry = crate::open::entry(fd, &req, read_only, mount)?;
+        let entry = crate::open::entry(fd, &st, &req, read_only, mount)?;
         self.table.push(entry)
     }
 
-    /// The device entry when `fd` is one of `/dev`'s placeholders (`devices.rs`).
+    /// The device entry when the opened file (`st`, its `fstat`) is one of `/dev`'s
+    /// placeholders (`devices.rs`).
     fn device_entry(
         &self,
-        fd: &rustix::fd::OwnedFd,
+        st: &rustix::fs::Stat,
         req: &crate::open::OpenRequest,
     ) -> Result<Option<crate::table::Entry>, Errno> {
-        let Some(device) = crate::devices::device(&rustix::fs::fstat(fd)?) else {
+        let Some(device) = crate::devices::device(st) else {
             return Ok(None);
         };
         let (flags, rights) = (req.host_flags(), req.file_rights());

@@ -3,6 +3,8 @@
 //! wrapping 64-bit integers. A variable's value is itself evaluated as an expression, as bash
 //! does; that recursion counts toward the depth limit.
 
+use std::borrow::Cow;
+
 use brush_parser::ast::{
     ArithmeticExpr, ArithmeticTarget, BinaryOperator, UnaryAssignmentOperator, UnaryOperator,
 };
@@ -40,7 +42,10 @@ impl Shell {
     /// Arithmetic text with each associative array's subscript replaced by a reference to its
     /// expanded key (`n[a.txt]` becomes `n[__agentos_key_0]`): bash takes such a subscript as
     /// a string, which the arithmetic grammar cannot always hold.
-    fn keyed_text(&mut self, text: &str) -> Res<String> {
+    fn keyed_text<'t>(&mut self, text: &'t str) -> Res<Cow<'t, str>> {
+        if !text.contains('[') {
+            return Ok(Cow::Borrowed(text));
+        }
         let mut out = String::new();
         let mut rest = text;
         while let Some(open) = rest.find('[') {
@@ -65,7 +70,7 @@ impl Shell {
             }
         }
         out.push_str(rest);
-        Ok(out)
+        Ok(Cow::Owned(out))
     }
 
     /// The key an associative array's parsed subscript stands for (see [`Self::keyed_text`];
