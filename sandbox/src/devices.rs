@@ -1,12 +1,13 @@
 //! `/dev` for guests: `null`, `zero`, `full`, `random`, `urandom`, `stdin`, `stdout`, `stderr`
-//! and `fd/0`..`fd/2`, as tools expect them (`cat /dev/null`, `tee /dev/stderr`,
-//! `fs.readFileSync('/dev/stdin')`, `head -c 16 /dev/urandom`).
+//! and `fd/0`..`fd/63`, as tools expect them (`cat /dev/null`, `tee /dev/stderr`,
+//! `fs.readFileSync('/dev/stdin')`, `head -c 16 /dev/urandom`, `diff /dev/fd/63 /dev/fd/62`
+//! where a shell's process substitutions gave the guest fds 63 and 62).
 //!
 //! The synthetic root (`root.rs`) holds a `dev/` directory of empty placeholder files. They are
 //! hard links to one set of placeholders private to this user, so one (device, inode) pair names
 //! each device in every skeleton. Opening a file is resolved and confined as any other open;
-//! when the file it reaches is a placeholder, the table gets the device instead: the guest's own
-//! stdio entry for `stdin`/`stdout`/`stderr`/`fd/N`, or the host's device of that name, opened
+//! when the file it reaches is a placeholder, the table gets the device instead: a second entry
+//! for the guest's own fd (`stdin`/`stdout`/`stderr`/`fd/N`), or the host's device of that name, opened
 //! by its fixed host path, for the five harmless ones. No other host device is ever reachable.
 //! Where the host mounts something at `/` or `/dev`, its files are what the guest sees.
 //!
@@ -33,21 +34,30 @@ use crate::types::filetype;
 pub(crate) enum Device {
     /// The host's `/dev/NAME`.
     Host(&'static str),
-    /// The guest's own fd 0, 1 or 2.
-    Stdio(u32),
+    /// The guest's own fd N (`stdin`, `stdout` and `stderr` are 0, 1 and 2).
+    Fd(u32),
 }
 
-/// Every device, by its name in `/dev` (`fd/N` are the stdio ones again).
+/// The devices named in `/dev` itself (`fd/0`..`fd/2` are the stdio ones again).
 const DEVICES: [(&str, Device); 8] = [
     ("null", Device::Host("null")),
     ("zero", Device::Host("zero")),
     ("full", Device::Host("full")),
     ("random", Device::Host("random")),
     ("urandom", Device::Host("urandom")),
-    ("stdin", Device::Stdio(0)),
-    ("stdout", Device::Stdio(1)),
-    ("stderr", Device::Stdio(2)),
+    ("stdin", Device::Fd(0)),
+    ("stdout", Device::Fd(1)),
+    ("stderr", Device::Fd(2)),
 ];
+
+/// The highest N of `/dev/fd/N` (bash numbers process substitutions from 63 down).
+const MAX_FD_NAME: u32 = 63;
+
+/// Every shared placeholder: its file name and the device it stands for.
+fn placeholders() -> impl Iterator<Item = (String, Device)> {
+    let named = DEVICES.iter().map(|(name, d)| ((*name).to_owned(), *d));
+    named.chain((3..=MAX_FD_NAME).map(|n| (format!("fd{n}"), Device::Fd(n))))
+}
 
 /// The shared placeholders' identities, once made.
 static IDS: OnceLock<HashMap<(u64, u64), Device>> = OnceLock::new();
@@ -70,10 +80,13 @@ pub(crate) fn link_into(base: &Path, skeleton: &Path) -> io::Result<()> {
     let shared = base.join(SHARED);
     let dev = skeleton.join("dev");
     std::fs::create_dir_all(dev.join("fd"))?;
-    for (name, device) in DEVICES {
-        std::fs::hard_link(shared.join(name), dev.join(name))?;
-        if let Device::Stdio(n) = device {
-            std::fs::hard_link(shared.join(name), dev.join("fd").join(n.to_string()))?;
+    for (name, device) in placeholders() {
+        let placeholder = shared.join(&name);
+        if DEVICES.iter().any(|(named, _)| *named == name) {
+            std::fs::hard_link(&placeholder, dev.join(&name))?;
+        }
+        if let Device::Fd(n) = device {
+            std::fs::hard_link(&placeholder, dev.join("fd").join(n.to_string()))?;
         }
     }
     Ok(())
@@ -88,7 +101,7 @@ fn make_shared(dir: &Path) -> io::Result<HashMap<(u64, u64), Device>> {
         Err(e) => return Err(e),
     }
     let mut ids = HashMap::new();
-    for (name, device) in DEVICES {
+    for (name, device) in placeholders() {
         let path = dir.join(name);
         let made = std::fs::OpenOptions::new()
             .write(true)
@@ -119,7 +132,7 @@ pub(crate) fn device(st: &rustix::fs::Stat) -> Option<Device> {
 }
 
 /// The table entry for opening `device` with `flags` (an open's access mode and fd flags),
-/// holding `rights` (stdio entries keep their own).
+/// holding `rights` (a second entry for a guest fd keeps that fd's own).
 pub(crate) fn open(
     device: Device,
     flags: OFlags,
@@ -128,7 +141,7 @@ pub(crate) fn open(
     table: &crate::table::FdTable,
 ) -> Result<Entry, Errno> {
     match device {
-        Device::Stdio(n) => stdio_entry(table.get(n)?),
+        Device::Fd(n) => second_entry(table.get(n)?),
         Device::Host(name) => {
             let keep = OFlags::RDONLY | OFlags::WRONLY | OFlags::RDWR | OFlags::APPEND;
             let flags = (flags & keep) | OFlags::CLOEXEC | OFlags::NOCTTY;
@@ -144,9 +157,9 @@ pub(crate) fn open(
     }
 }
 
-/// A second entry for what the guest's fd 0, 1 or 2 is (`/dev/stdout` after `>&2`-like
-/// renumbering is whatever fd 1 is now).
-fn stdio_entry(entry: &Entry) -> Result<Entry, Errno> {
+/// A second entry for what guest fd N is (`/dev/stdout` after `>&2`-like renumbering is
+/// whatever fd 1 is now).
+fn second_entry(entry: &Entry) -> Result<Entry, Errno> {
     Ok(match entry {
         Entry::Stdin(r) => Entry::Stdin(*r),
         Entry::Stdout(r) => Entry::Stdout(*r),

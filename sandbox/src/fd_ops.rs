@@ -25,6 +25,7 @@ impl Sandbox {
         max: usize,
     ) -> Result<Vec<u8>, Errno> {
         let max = max.min(MAX_IO);
+        self.used(fd);
         match self.table.get(fd)? {
             Entry::Stdin(r) => {
                 r.require(rights::FD_READ)?;
@@ -70,6 +71,7 @@ impl Sandbox {
         fd: u32,
         data: &[u8],
     ) -> Result<usize, Errno> {
+        self.used(fd);
         let entry = self.table.get(fd)?;
         let stream = match entry {
             Entry::Stdout(_) => 1,

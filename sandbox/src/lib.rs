@@ -23,6 +23,7 @@ mod fd_meta;
 mod fd_ops;
 mod fd_rights;
 mod guest_path;
+mod inherited;
 mod open;
 mod path_ops;
 mod readdir;
@@ -36,6 +37,7 @@ mod walk;
 
 pub use clock::{MAX_RANDOM_LEN, clock_res_get, clock_time_get, random_get};
 pub use errno::Errno;
+pub use inherited::PipeEnd;
 pub use readdir::DIRENT_HEADER;
 pub use resolve::ResolverKind;
 pub use root::with_root;

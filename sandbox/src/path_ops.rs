@@ -298,6 +298,9 @@ impl Sandbox {
         let Some(device) = crate::devices::device(st) else {
             return Ok(None);
         };
+        if let crate::devices::Device::Fd(n) = device {
+            self.used(n);
+        }
         let (flags, rights) = (req.host_flags(), req.file_rights());
         crate::devices::open(device, flags, rights, req.fdflags(), &self.table).map(Some)
     }

@@ -63,8 +63,9 @@ fn skeleton(points: &[Vec<String>]) -> std::io::Result<PathBuf> {
     sorted.sort();
     sorted.dedup();
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    // The layout's version: skeletons made before `dev/` existed are not reused.
-    2_u32.hash(&mut hasher);
+    // The layout's version: skeletons made before `dev/` (2) or `dev/fd/3`.. (3) existed are
+    // not reused.
+    3_u32.hash(&mut hasher);
     sorted.hash(&mut hasher);
     let key = hasher.finish();
     let built = BUILT.get_or_init(Mutex::default);

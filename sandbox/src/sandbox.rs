@@ -8,6 +8,7 @@ use rustix::fs::{Mode, OFlags};
 
 use crate::containment::MountRoot;
 use crate::fd_rights::Rights;
+use crate::inherited::FirstUse;
 use crate::resolve::{Resolver, ResolverKind};
 use crate::table::{Dir, Entry, FdTable, File};
 use crate::types::filetype;
@@ -70,6 +71,8 @@ pub struct Sandbox {
     pub(crate) table: FdTable,
     pub(crate) resolver: Resolver,
     pub(crate) stdio_filetype: u8,
+    /// Inherited fds whose first use starts something (`inherited.rs`).
+    pub(crate) first_use: std::sync::Mutex<Vec<(u32, FirstUse)>>,
 }
 
 impl Sandbox {
@@ -118,6 +121,7 @@ impl Sandbox {
             table,
             resolver,
             stdio_filetype: opts.stdio_filetype,
+            first_use: std::sync::Mutex::default(),
         })
     }
 

@@ -116,6 +116,21 @@ impl FdTable {
         Ok(fd)
     }
 
+    /// Inserts at `fd`, which must be free.
+    ///
+    /// # Errors
+    /// `MFILE` when the table is full, `BADF` when `fd` is taken.
+    pub fn place(&mut self, fd: u32, entry: Entry) -> Result<(), Errno> {
+        if self.entries.len() >= self.max_fds {
+            return Err(Errno::MFILE);
+        }
+        if self.entries.contains_key(&fd) {
+            return Err(Errno::BADF);
+        }
+        self.entries.insert(fd, entry);
+        Ok(())
+    }
+
     /// The entry at `fd`.
     ///
     /// # Errors

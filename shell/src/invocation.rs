@@ -34,6 +34,8 @@ pub struct Invocation {
     pub stderr: Io,
     /// `$$`.
     pub pid: u32,
+    /// fds above 2 the script starts with (`bash script <(LIST)`).
+    pub high_fds: Vec<crate::os::HighFd>,
 }
 
 /// Whether `argv0` names the shell (`sh`, `bash`, `/bin/sh`, `/bin/bash`, `/usr/bin/...`).
@@ -214,6 +216,7 @@ fn new_shell(ctx: Arc<Ctx>, inv: &Invocation, opts: Opts, stop: Stop) -> Result<
         sourcing: 0,
         pid: inv.pid,
         subst_status: None,
+        high_fds: inv.high_fds.clone(),
         detach: None,
         declared_arrays: Vec::new(),
         dynamic: crate::dynamic::Dynamic::new(),

@@ -44,8 +44,8 @@ pub use error::ShellError;
 pub use invocation::{Invocation, is_shell, run};
 pub use limits::Limits;
 pub use os::{
-    DirEntry, ExitStatus, FileKind, FileSystem, FsError, InternalJob, Metadata, OpenMode, Os, Pid,
-    ProcError, Processes, SpawnError, SpawnRequest,
+    DirEntry, ExitStatus, FileKind, FileSystem, FsError, HighFd, InternalJob, Metadata, OpenMode,
+    Os, Pid, ProcError, Processes, SpawnError, SpawnRequest,
 };
 pub use sandbox_fs::SandboxFs;
 pub use stop::{Stop, StopCause};

@@ -205,6 +205,20 @@ pub struct SpawnRequest {
     pub stdout: Io,
     /// fd 2.
     pub stderr: Io,
+    /// Its fds above 2 (process substitutions' pipes).
+    pub high_fds: Vec<HighFd>,
+}
+
+/// An fd above the shell's own 0..=9 that processes inherit: one end of a process
+/// substitution's pipe, which the command line names `/dev/fd/N` (bash counts N down from 63).
+#[derive(Debug, Clone)]
+pub struct HighFd {
+    /// Its number.
+    pub fd: u32,
+    /// The pipe end.
+    pub io: Io,
+    /// The process writes into it (`>(LIST)`); else it reads from it (`<(LIST)`).
+    pub writes: bool,
 }
 
 /// A forked interpreter to run as a process of the exec (pipeline stage, `&` job).

@@ -13,7 +13,7 @@ use brush_parser::ast;
 use crate::dynamic::Dynamic;
 use crate::error::ShellError;
 use crate::limits::{Budget, Limits, ProcessCounts};
-use crate::os::{Os, Pid};
+use crate::os::{HighFd, Os, Pid};
 use crate::stop::Stop;
 use crate::stream::{Io, IoError, write_all};
 use crate::vars::{SetError, Vars};
@@ -171,6 +171,9 @@ pub(crate) struct Shell {
     pub calls: Vec<String>,
     /// Process substitutions started for the redirections being applied, to reap.
     pub substitutions: Vec<Pid>,
+    /// Process substitutions' pipe ends named `/dev/fd/N` on the command being run, which
+    /// processes it starts inherit.
+    pub high_fds: Vec<HighFd>,
     /// Associative arrays' keys in the arithmetic being evaluated (`expand/arith.rs`).
     pub arith_keys: Vec<String>,
     /// A fatal expansion error is ending this shell ([`Shell::expansion_exit`]).
@@ -209,6 +212,7 @@ impl Shell {
             dynamic: self.dynamic.fork(),
             calls: self.calls.clone(),
             substitutions: Vec::new(),
+            high_fds: self.high_fds.clone(),
             arith_keys: Vec::new(),
             expansion_failed: false,
         })

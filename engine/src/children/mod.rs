@@ -308,6 +308,7 @@ impl Children {
             },
             accepted: std::time::Instant::now(),
             inbox,
+            inherited: Vec::new(),
         };
         if let Err(release) = dispatch.run(job, Box::new(host)) {
             release();

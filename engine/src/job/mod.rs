@@ -79,6 +79,20 @@ pub struct Job {
     pub accepted: Instant,
     /// The job's side of its exec handle.
     pub inbox: Inbox,
+    /// Host pipe ends a command starts with above fd 2 (a shell's process substitutions).
+    pub inherited: Vec<InheritedFd>,
+}
+
+/// A host pipe end a command starts with at fd `fd` (`diff <(a) <(b)` gives it 63 and 62).
+pub struct InheritedFd {
+    /// The guest's fd number.
+    pub fd: u32,
+    /// The pipe end.
+    pub pipe: rustix::fd::OwnedFd,
+    /// Which end it is.
+    pub end: agentos_sandbox::PipeEnd,
+    /// Starts what feeds or drains the pipe, when the guest first uses the fd.
+    pub first_use: Box<dyn FnOnce() + Send>,
 }
 
 impl Job {
@@ -114,6 +128,7 @@ impl Job {
             limits,
             accepted: Instant::now(),
             inbox,
+            inherited: Vec::new(),
         }
     }
 
@@ -142,6 +157,7 @@ impl Job {
             limits,
             accepted: Instant::now(),
             inbox,
+            inherited: Vec::new(),
         }
     }
 

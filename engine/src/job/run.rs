@@ -14,7 +14,7 @@ use bytes::Bytes;
 
 use super::call::{CallProgram, CallReport, CallState};
 use super::command::{self, Command, CommandError, JsMain, Lookup};
-use super::{Job, JobHost, Program, Setting, report};
+use super::{InheritedFd, Job, JobHost, Program, Setting, report};
 use crate::children::ChildrenRecipe;
 use crate::cpu::{GuestThread, thread_cpu_ns};
 use crate::error::PrepareError;
@@ -74,6 +74,7 @@ impl Task for JobTask {
             limits,
             accepted,
             inbox,
+            inherited,
         } = job;
         // Shared, not copied, with the children a JS guest may start.
         let setting = Arc::new(setting);
@@ -109,7 +110,10 @@ impl Task for JobTask {
         let host_calls = inbox.host_calls.clone();
         let (outcome, call_report) =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &program {
-                Program::Command(argv) => (run.command(argv, guest, inbox, &mut phases), None),
+                Program::Command(argv) => {
+                    let outcome = run.command(argv, inherited, guest, inbox, &mut phases);
+                    (outcome, None)
+                }
                 Program::Call(call) => {
                     let (outcome, report) = run.call(call, guest, inbox, &mut phases);
                     (outcome, Some(report))
@@ -155,6 +159,7 @@ impl Run<'_> {
     fn command(
         &self,
         argv: &[String],
+        inherited: Vec<InheritedFd>,
         guest: Result<&mut Guest<'_, '_, '_>, PrepareError>,
         inbox: Inbox,
         phases: &mut Phases,
@@ -202,6 +207,17 @@ impl Run<'_> {
                 Ok(sandbox) => sandbox,
                 Err(e) => return self.failed(ErrorCode::BadArgument, e.to_string(), 1),
             };
+        }
+        for InheritedFd {
+            fd,
+            pipe,
+            end,
+            first_use,
+        } in inherited
+        {
+            if let Err(e) = sandbox.inherit(fd, pipe, end, Some(first_use)) {
+                return self.failed(ErrorCode::BadArgument, format!("fd {fd}: {e}"), 1);
+            }
         }
         let (guest, output) = match self.attach(guest, &inbox, phases) {
             Ok(attached) => attached,

@@ -17,6 +17,7 @@
 
 mod child;
 mod exec_io;
+mod fd_pumps;
 mod os;
 mod outcome;
 mod processes;
@@ -158,6 +159,7 @@ fn run(job: Job, mut host: Box<dyn JobHost>, dispatch: &Arc<Dispatch>) {
         stdout: Arc::new(ExecOut::new(output.clone(), false)),
         stderr: Arc::new(ExecOut::new(output.clone(), true)),
         pid: SHELL_PID,
+        high_fds: Vec::new(),
     };
     let dyn_os: Arc<dyn agentos_shell::Os> = os.clone();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

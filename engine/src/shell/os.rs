@@ -12,6 +12,7 @@ use parking_lot::Mutex;
 
 use super::child::{self, ChildHost, ChildSink, STDIN_WINDOW};
 use super::exec_io::ExecStdin;
+use super::fd_pumps;
 use super::processes::ProcessTable;
 use super::resolve::{self, Target};
 
@@ -135,6 +136,8 @@ impl ExecOs {
         let pid = self.table.add(Box::new(move |signal| {
             killer.stop(EngineStop::Signal(signal.unsigned_abs()));
         }));
+        let inherited =
+            fd_pumps::connect(req.high_fds).map_err(|e| SpawnError::Other(format!("fork: {e}")))?;
         let sink = ChildSink::new(shared.sink.clone(), req.stdout, req.stderr, handle);
         let host = ChildHost {
             sink,
@@ -160,6 +163,7 @@ impl ExecOs {
             },
             accepted: std::time::Instant::now(),
             inbox,
+            inherited,
         };
         if let Err(release) = shared.dispatch.run(job, Box::new(host)) {
             release();
@@ -181,6 +185,7 @@ impl ExecOs {
             stdout: req.stdout,
             stderr: req.stderr,
             pid: pid.0,
+            high_fds: req.high_fds,
         };
         let limits = self.shared.shell_limits;
         let run = Box::new(move || {

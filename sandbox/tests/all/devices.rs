@@ -104,11 +104,59 @@ fn devices_look_like_empty_regular_files() {
 #[test]
 fn only_the_listed_devices_exist() {
     let mut d = Dev::new();
-    for name in ["dev/sda", "dev/mem", "dev/tty", "dev/fd/3", "dev/shm"] {
+    for name in ["dev/sda", "dev/mem", "dev/tty", "dev/fd/64", "dev/shm"] {
         assert_eq!(d.open(name, 0, READ), Err(Errno::NOENT), "{name}");
     }
     assert_eq!(
         d.open("dev/new", oflags::CREAT, WRITE),
         Err(Errno::READ_ONLY)
     );
+}
+
+/// A pipe holding `data` whose writers are gone, inherited as fd 63; the flag says whether
+/// its first use ran.
+fn inherit_pipe(d: &mut Dev, data: &[u8]) -> std::sync::Arc<std::sync::atomic::AtomicUsize> {
+    let (read, write) = rustix::pipe::pipe().expect("pipe");
+    assert_eq!(rustix::io::write(&write, data).expect("fill"), data.len());
+    drop(write);
+    let uses = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = uses.clone();
+    let first_use = Box::new(move || {
+        seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    });
+    let end = agentos_sandbox::PipeEnd::Read;
+    d.sb.inherit(63, read, end, Some(first_use))
+        .expect("inherit");
+    uses
+}
+
+#[test]
+fn an_inherited_pipe_opens_as_dev_fd_n_and_reads_to_its_end() {
+    let mut d = Dev::new();
+    inherit_pipe(&mut d, b"piped\n");
+    let fd = d.open("dev/fd/63", 0, READ).expect("open");
+    assert_ne!(fd, 63);
+    assert_eq!(d.read(fd, 100), b"piped\n");
+    assert_eq!(d.read(fd, 100), b"");
+}
+
+#[test]
+fn an_inherited_fd_runs_its_first_use_once_when_first_opened() {
+    let mut d = Dev::new();
+    let uses = inherit_pipe(&mut d, b"x");
+    let count = || uses.load(std::sync::atomic::Ordering::SeqCst);
+    d.open("dev/null", 0, READ).expect("open");
+    assert_eq!(count(), 0);
+    d.open("dev/fd/63", 0, READ).expect("open");
+    d.open("dev/fd/63", 0, READ).expect("open again");
+    assert_eq!(d.read(63, 1), b"x");
+    assert_eq!(count(), 1);
+}
+
+#[test]
+fn an_inherited_fd_cannot_take_a_number_in_use() {
+    let mut d = Dev::new();
+    let (read, _write) = rustix::pipe::pipe().expect("pipe");
+    let end = agentos_sandbox::PipeEnd::Read;
+    assert_eq!(d.sb.inherit(ROOT, read, end, None), Err(Errno::BADF));
 }

@@ -113,8 +113,7 @@ pub(crate) fn source(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     let Some(file) = argv.get(1) else {
         return sh.builtin_error(&argv[0], "filename argument required", 2);
     };
-    let path = sh.abs_path(file);
-    let text = match sh.ctx.os.open(&path, OpenMode::READ) {
+    let text = match sh.open_path(file, OpenMode::READ, &sh.fds) {
         Ok(io) => read_to_end(&*io, sh.ctx.limits.max_script_bytes),
         Err(e) => return sh.builtin_error(file, &e.to_string(), 1),
     };

@@ -27,6 +27,7 @@ impl Shell {
             stdin: self.fd(0).unwrap_or_else(null),
             stdout: self.fd(1).unwrap_or_else(null),
             stderr: self.fd(2).unwrap_or_else(null),
+            high_fds: self.high_fds.clone(),
         };
         self.ctx.procs.admit(&self.ctx.limits)?;
         match self.ctx.os.spawn(req) {

@@ -11,7 +11,7 @@ use brush_parser::ast::{
     ProcessSubstitutionKind, SubshellCommand,
 };
 
-use crate::os::OpenMode;
+use crate::os::{FsError, HighFd, OpenMode};
 use crate::shell::{Flow, NFDS, Res, Shell};
 use crate::stream::{Io, MemoryReader, NullStream};
 
@@ -164,6 +164,8 @@ impl Shell {
         };
         let list = list.list.clone();
         let pid = self.spawn_shell(stdin, stdout, move |s| {
+            // Another substitution's pipe end kept here would delay its EOF.
+            s.high_fds.clear();
             let r = s.run_list(&list);
             s.caught_in_subshell(r)
         })?;
@@ -217,11 +219,7 @@ impl Shell {
             self.error(&format!("{word}: ambiguous redirect"))?;
             return Err(Flow::Fail(1));
         };
-        if let Some(io) = special_path(path, fds) {
-            return Ok(io);
-        }
-        let abs = self.abs_path(path);
-        match self.ctx.os.open(&abs, mode) {
+        match self.open_path(path, mode, fds) {
             Ok(io) => Ok(io),
             Err(e) => {
                 self.error(&format!("{path}: {e}"))?;
@@ -229,19 +227,48 @@ impl Shell {
             }
         }
     }
+
+    /// Opens `path` through the mounts, or as one of the device paths the shell provides
+    /// itself: `/dev/null`, `/dev/stdin`..., `/dev/fd/N` of `fds` or of a process
+    /// substitution.
+    pub(crate) fn open_path(&self, path: &str, mode: OpenMode, fds: &Fds) -> Result<Io, FsError> {
+        let fd = match path {
+            "/dev/null" => return Ok(Arc::new(NullStream)),
+            "/dev/stdin" => Some(0),
+            "/dev/stdout" => Some(1),
+            "/dev/stderr" => Some(2),
+            p => p
+                .strip_prefix("/dev/fd/")
+                .and_then(|n| n.parse::<usize>().ok()),
+        };
+        match fd {
+            Some(fd) if fd < NFDS => Ok(fds[fd].clone().unwrap_or_else(|| Arc::new(NullStream))),
+            Some(fd) => match self.high_fds.iter().find(|h| h.fd as usize == fd) {
+                Some(high) => Ok(high.io.clone()),
+                None => Err(FsError::NotFound),
+            },
+            None => self.ctx.os.open(&self.abs_path(path), mode),
+        }
+    }
+
+    /// `<(LIST)` or `>(LIST)` as a word of a command: the pipe end becomes the highest free fd
+    /// from 63 down, which what the command starts inherits, and the word is its name.
+    pub(crate) fn argument_substitution(
+        &mut self,
+        kind: &ProcessSubstitutionKind,
+        list: &SubshellCommand,
+    ) -> Res<String> {
+        let free = |n: &u32| !self.high_fds.iter().any(|h| h.fd == *n);
+        let Some(fd) = (NFDS as u32..=MAX_HIGH_FD).rev().find(free) else {
+            self.error("too many process substitutions")?;
+            return Err(Flow::Fail(1));
+        };
+        let io = self.process_substitution(kind, list)?;
+        let writes = matches!(kind, ProcessSubstitutionKind::Write);
+        self.high_fds.push(HighFd { fd, io, writes });
+        Ok(format!("/dev/fd/{fd}"))
+    }
 }
 
-/// The device paths the shell provides itself.
-fn special_path(path: &str, fds: &Fds) -> Option<Io> {
-    let fd = match path {
-        "/dev/null" => return Some(Arc::new(NullStream)),
-        "/dev/stdin" => 0,
-        "/dev/stdout" => 1,
-        "/dev/stderr" => 2,
-        p => p.strip_prefix("/dev/fd/")?.parse::<usize>().ok()?,
-    };
-    fds.get(fd)
-        .cloned()
-        .flatten()
-        .or_else(|| Some(Arc::new(NullStream)))
-}
+/// The first fd a process substitution takes (bash's, and the last `/dev/fd/N` guests have).
+const MAX_HIGH_FD: u32 = 63;

@@ -12,8 +12,19 @@ use crate::shell::{Flow, Res, Shell};
 const DECLARATIONS: &[&str] = &["export", "local", "readonly", "declare", "typeset"];
 
 impl Shell {
-    /// Runs one simple command.
+    /// Runs one simple command. Process substitutions among its words (`diff <(a) <(b)`) end
+    /// with it: their pipe ends here close, then they are reaped.
     pub fn run_simple(&mut self, cmd: &ast::SimpleCommand) -> Res<i32> {
+        let (high_fds, substitutions) = (self.high_fds.len(), self.substitutions.len());
+        let r = self.run_simple_command(cmd);
+        self.high_fds.truncate(high_fds);
+        for pid in self.substitutions.split_off(substitutions) {
+            self.wait_pid(pid)?;
+        }
+        r
+    }
+
+    fn run_simple_command(&mut self, cmd: &ast::SimpleCommand) -> Res<i32> {
         self.subst_status = None;
         self.declared_arrays.clear();
         if let Some(line) = first_line(cmd) {
@@ -125,9 +136,8 @@ impl Shell {
                 }
                 Item::AssignmentWord(_, w) => argv.extend(self.expand_fields(w)?),
                 Item::IoRedirect(r) => redirects.push(r.clone()),
-                Item::ProcessSubstitution(..) => {
-                    self.error("process substitution is not supported")?;
-                    return Err(Flow::Fail(1));
+                Item::ProcessSubstitution(kind, list) => {
+                    argv.push(self.argument_substitution(kind, list)?);
                 }
             }
         }

@@ -157,8 +157,7 @@ impl Shell {
     /// `$(< FILE)`: the file's contents, read through the mounts.
     fn read_file_subst(&mut self, word: &str) -> Res<(Vec<u8>, i32)> {
         let path = self.expand_string(word)?;
-        let abs = self.abs_path(&path);
-        match self.ctx.os.open(&abs, crate::os::OpenMode::READ) {
+        match self.open_path(&path, crate::os::OpenMode::READ, &self.fds) {
             Ok(io) => match crate::stream::read_to_end(&*io, self.ctx.budget.remaining()) {
                 Ok(bytes) => Ok((bytes, 0)),
                 Err(_) => Err(Flow::Fatal(crate::ShellError::MemoryLimit {

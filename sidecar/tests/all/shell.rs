@@ -307,3 +307,74 @@ async fn a_guest_without_a_root_mount_still_has_a_read_only_root() {
     assert!(stderr(&out).contains("Read-only file system"), "{out:?}");
     assert!(dir.join("b.txt").exists());
 }
+
+/// `spec` with a mount (a guest without one has no `/`, so no `/dev/fd/N` to open).
+fn mounted(spec: ExecSpec) -> ExecSpec {
+    let dir = scratch("sh-procsub");
+    spec.dir(dir.to_string_lossy(), "/work").cwd("/work")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_guest_reads_process_substitutions_named_as_arguments() {
+    let sc = sidecar().await;
+    let node = "node -e 'process.stdout.write(require(\"fs\").readFileSync(process.argv[1]))'";
+    let script = format!("paste -d: <(seq 2) <(echo a; echo b); {node} <(echo from-js)");
+    let out = run(&sc, mounted(bash(&script))).await;
+    assert_eq!(stdout(&out), "1:a\n2:b\nfrom-js\n", "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_guest_writes_an_output_process_substitution_named_as_an_argument() {
+    let sc = sidecar().await;
+    let out = run(
+        &sc,
+        mounted(bash("{ seq 1 5000 | tee >(wc -l) > /dev/null; } | cat")),
+    )
+    .await;
+    assert_eq!(stdout(&out), "5000\n", "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_guest_that_never_opens_a_substitution_leaves_it_to_the_next() {
+    let sc = sidecar().await;
+    let out = run(
+        &sc,
+        mounted(bash(
+            "f() { ls \"$1\" > /dev/null; cat \"$1\"; }; f <(seq 3)",
+        )),
+    )
+    .await;
+    assert_eq!(stdout(&out), "1\n2\n3\n", "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_endless_argument_substitution_ends_with_its_reader_or_its_command() {
+    let sc = sidecar().await;
+    let script = "head -c 5 <(yes); echo; head -n 1 <(yes line); ls <(yes) > /dev/null; echo done";
+    let out = with_victim(&sc, mounted(bash(script).timeout_ms(30_000))).await;
+    assert_eq!(stdout(&out), "y\ny\ny\nline\ndone\n", "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reader_blocked_on_a_silent_substitution_ends_at_the_time_limit() {
+    let sc = sidecar().await;
+    let out = with_victim(
+        &sc,
+        mounted(bash("cat <(sleep 100); echo unreached").timeout_ms(500)),
+    )
+    .await;
+    assert_eq!(error_code(&out), Some(ErrorCode::Timeout), "{out:?}");
+    assert!(!stdout(&out).contains("unreached"), "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn more_substitutions_than_fds_fail_the_command_with_status_1() {
+    let sc = sidecar().await;
+    let script = format!("cat {}; echo \"status $?\"", "<(true) ".repeat(60));
+    let out = with_victim(&sc, mounted(bash(&script))).await;
+    assert_eq!(stdout(&out), "status 1\n", "{out:?}");
+    assert!(
+        stderr(&out).contains("too many process substitutions"),
+        "{out:?}"
+    );
+}

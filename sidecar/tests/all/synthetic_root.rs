@@ -70,9 +70,15 @@ fn names(dir: &Path) -> Vec<String> {
 }
 
 /// The devices' placeholders: empty files, by name.
-const PLACEHOLDERS: [&str; 11] = [
-    "null", "zero", "full", "random", "urandom", "stdin", "stdout", "stderr", "0", "1", "2",
+const PLACEHOLDERS: [&str; 8] = [
+    "null", "zero", "full", "random", "urandom", "stdin", "stdout", "stderr",
 ];
+
+/// Whether `name` is a placeholder's: a device's, `dev/fd/N`'s (`N`) or a shared `fdN`.
+fn is_placeholder(name: &str) -> bool {
+    let fd = name.strip_prefix("fd").unwrap_or(name).parse::<u32>();
+    PLACEHOLDERS.contains(&name) || fd.is_ok_and(|n| n <= 63)
+}
 
 /// Everything under `dir` that is neither a directory nor an empty placeholder file of `/dev`
 /// (the skeletons hold nothing else).
@@ -83,7 +89,7 @@ fn non_placeholders(dir: &Path) -> Vec<String> {
         let name = entry.file_name().to_string_lossy().into_owned();
         match entry.metadata() {
             Ok(m) if m.is_dir() => found.extend(non_placeholders(&path)),
-            Ok(m) if m.is_file() && m.len() == 0 && PLACEHOLDERS.contains(&name.as_str()) => {}
+            Ok(m) if m.is_file() && m.len() == 0 && is_placeholder(&name) => {}
             _ => found.push(path.display().to_string()),
         }
     }

@@ -64,6 +64,7 @@ pub fn run_shell(
         stdout: out.clone() as Io,
         stderr: err.clone() as Io,
         pid: 4242,
+        high_fds: Vec::new(),
     };
     let status = std::thread::Builder::new()
         .stack_size(64 << 20)
