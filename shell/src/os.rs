@@ -321,6 +321,11 @@ pub trait Processes: Send + Sync {
     /// # Errors
     /// [`ProcError::NoSuchProcess`].
     fn kill(&self, pid: Pid, signal: i32) -> Result<(), ProcError>;
+
+    /// CPU time used so far by every process of the exec (for `time`); `None` when unknown.
+    fn cpu_used(&self) -> Option<std::time::Duration> {
+        None
+    }
 }
 
 /// Both halves: what [`crate::run`] needs.

@@ -332,4 +332,8 @@ impl Processes for ExecOs {
         }
         self.table.kill(pid, signal)
     }
+
+    fn cpu_used(&self) -> Option<std::time::Duration> {
+        Some(std::time::Duration::from_nanos(self.shared.cpu.used_ns()))
+    }
 }

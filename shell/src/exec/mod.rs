@@ -8,6 +8,7 @@ mod pipeline;
 mod process;
 mod redirect;
 mod simple;
+mod time;
 
 pub(crate) use simple::{quote, quote_single};
 
@@ -90,6 +91,7 @@ impl Shell {
     /// Runs one pipeline, negated when `!`; applies `set -e`.
     pub fn run_pipeline(&mut self, p: &ast::Pipeline) -> Res<i32> {
         self.check_stop()?;
+        let timer = p.timed.as_ref().map(|t| self.start_timer(t));
         let status = if p.bang {
             self.errexit_scope(true, |s| s.run_stages(&p.seq))?
         } else {
@@ -98,6 +100,9 @@ impl Shell {
         // A stop that came while the pipeline ran ended its processes: their statuses are the
         // stop's doing, so the stop is what this shell reports (it raced to `Ok` before).
         self.check_stop()?;
+        if let Some(timer) = &timer {
+            self.report_time(timer)?;
+        }
         let status = if p.bang {
             i32::from(status == 0)
         } else {
@@ -118,6 +123,8 @@ impl Shell {
 
     fn run_stages(&mut self, seq: &[ast::Command]) -> Res<i32> {
         match seq {
+            // `time` alone times nothing.
+            [] => Ok(0),
             [one] => {
                 let status = self.run_command(one)?;
                 // As bash: a compound command other than a subshell leaves `PIPESTATUS` to

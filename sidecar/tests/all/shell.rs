@@ -378,3 +378,18 @@ async fn more_substitutions_than_fds_fail_the_command_with_status_1() {
         "{out:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn time_reports_wall_time_and_the_cpu_its_guests_used() {
+    let sc = sidecar().await;
+    let spin = "node -e 'const t = Date.now(); while (Date.now() - t < 300);'";
+    let out = run(&sc, bash(&format!("TIMEFORMAT='%R %U'; time {spin}"))).await;
+    let text = stderr(&out);
+    let times: Vec<f64> = (text.split_whitespace())
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    let [real, user] = times[..] else {
+        panic!("{out:?}");
+    };
+    assert!(real >= 0.3 && user >= 0.1 && user <= real + 0.1, "{out:?}");
+}
