@@ -2,14 +2,15 @@
 //!
 //! `tar -c|-x|-t [-v] [-z] [-f ARCHIVE] [-C DIR] [--sort=name] [PATH...]`, with GNU's bundled
 //! first argument (`tar czf a.tgz dir`). Creation walks directories in name order (GNU's
-//! `--sort=name`), stores directories as `name/`, regular files and symlinks, with mode and
-//! mtime; owners are 0/0 (WASI has none). Extraction refuses `..` and absolute names (the
+//! `--sort=name`), stores directories as `name/`, regular files and symlinks, with their
+//! mtime, the usual modes (0755, 0644, 0777) and owner root (WASI has neither modes nor owners). Extraction refuses `..` and absolute names (the
 //! crate's `unpack_in`).
 
 use std::ffi::OsString;
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
 
 use flate2::Compression;
 use flate2::read::MultiGzDecoder;
@@ -145,12 +146,20 @@ fn create(o: &Options) -> Result<(), String> {
     };
     let mut builder = tar::Builder::new(out);
     builder.follow_symlinks(false);
+    // As GNU tar: a path that cannot be archived is reported, the others still are.
+    let mut failed = false;
     for name in &o.paths {
-        add(&mut builder, &base(o), Path::new(name), o.verbose)?;
+        if let Err(msg) = add(&mut builder, &base(o), Path::new(name), o.verbose) {
+            let _ = writeln!(io::stderr(), "tar: {msg}");
+            failed = true;
+        }
     }
     let out = builder.into_inner().map_err(|e| e.to_string())?;
     drop(out);
-    Ok(())
+    match failed {
+        true => Err("Exiting with failure status due to previous errors".into()),
+        false => Ok(()),
+    }
 }
 
 fn add(
@@ -175,12 +184,8 @@ fn add(
     if verbose {
         let _ = writeln!(io::stderr(), "{shown}");
     }
-    let mut header = tar::Header::new_gnu();
-    header.set_metadata(&meta);
-    header.set_uid(0);
-    header.set_gid(0);
+    let mut header = header_for(&meta);
     if meta.is_dir() {
-        header.set_mode(0o755);
         builder
             .append_data(&mut header, &shown, io::empty())
             .map_err(|e| format!("{shown}: {e}"))?;
@@ -194,12 +199,10 @@ fn add(
         }
     } else if meta.file_type().is_symlink() {
         let target = fs::read_link(&src).map_err(|e| format!("{shown}: {e}"))?;
-        header.set_mode(0o777);
         builder
             .append_link(&mut header, &shown, &target)
             .map_err(|e| format!("{shown}: {e}"))?;
     } else {
-        header.set_mode(0o644);
         let file = File::open(&src)
             .map_err(|e| format!("{shown}: Cannot open: {}", crate::gzip::describe(&e)))?;
         builder
@@ -207,6 +210,33 @@ fn add(
             .map_err(|e| format!("{shown}: {e}"))?;
     }
     Ok(())
+}
+
+/// A header for a file with metadata `meta`, owned by root, with the usual modes (WASI has
+/// no owners or mode bits; `tar`'s own `set_metadata` is unimplemented on wasm32).
+fn header_for(meta: &fs::Metadata) -> tar::Header {
+    let mut header = tar::Header::new_gnu();
+    let (kind, mode, size) = if meta.is_dir() {
+        (tar::EntryType::Directory, 0o755, 0)
+    } else if meta.file_type().is_symlink() {
+        (tar::EntryType::Symlink, 0o777, 0)
+    } else {
+        (tar::EntryType::Regular, 0o644, meta.len())
+    };
+    header.set_entry_type(kind);
+    header.set_mode(mode);
+    header.set_size(size);
+    header.set_uid(0);
+    header.set_gid(0);
+    // Both fit a GNU header's name fields.
+    let _ = header.set_username("root");
+    let _ = header.set_groupname("root");
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok());
+    header.set_mtime(mtime.map_or(0, |d| d.as_secs()));
+    header
 }
 
 fn open(o: &Options) -> Result<tar::Archive<Box<dyn Read>>, String> {
