@@ -1,4 +1,4 @@
-//! `echo`, `pwd`, `cd`, `command`, `type`, `wait`, `let`, `kill`.
+//! `echo`, `pwd`, `cd`, `wait`, `let`, `kill`.
 
 use crate::os::{FileKind, Pid};
 use crate::shell::{Res, Shell};
@@ -125,101 +125,6 @@ pub(crate) fn cd(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     Ok(0)
 }
 
-/// What `name` is: keyword, function, builtin, or the external path.
-enum Kind {
-    Keyword,
-    Function,
-    Builtin,
-    File(String),
-}
-
-fn classify(sh: &Shell, name: &str) -> Option<Kind> {
-    if super::KEYWORDS.contains(&name) {
-        return Some(Kind::Keyword);
-    }
-    if sh.funcs.contains_key(name) {
-        return Some(Kind::Function);
-    }
-    if super::find(name).is_some() {
-        return Some(Kind::Builtin);
-    }
-    sh.ctx
-        .os
-        .lookup(name, sh.vars.get("PATH"), &sh.cwd)
-        .map(Kind::File)
-}
-
-/// `command [-v|-V] NAME [ARGS]`: runs NAME skipping functions, or describes it.
-pub(crate) fn command(sh: &mut Shell, argv: &[String]) -> Res<i32> {
-    let mut i = 1;
-    let mut mode = None;
-    while let Some(a) = argv.get(i).filter(|a| a.starts_with('-') && a.len() > 1) {
-        if a == "--" {
-            i += 1;
-            break;
-        }
-        if a.contains('v') {
-            mode = Some('v');
-        } else if a.contains('V') {
-            mode = Some('V');
-        }
-        i += 1;
-    }
-    let rest = &argv[i.min(argv.len())..];
-    match mode {
-        None if rest.is_empty() => Ok(0),
-        None => sh.dispatch(rest.to_vec(), Vec::new(), true),
-        Some(m) => describe(sh, rest, m == 'V', "command"),
-    }
-}
-
-/// `type [-t] NAME...`.
-pub(crate) fn type_(sh: &mut Shell, argv: &[String]) -> Res<i32> {
-    if argv.get(1).is_some_and(|a| a == "-t") {
-        let mut status = 0;
-        for name in &argv[2..] {
-            let word = match classify(sh, name) {
-                Some(Kind::Keyword) => "keyword",
-                Some(Kind::Function) => "function",
-                Some(Kind::Builtin) => "builtin",
-                Some(Kind::File(_)) => "file",
-                None => {
-                    status = 1;
-                    continue;
-                }
-            };
-            sh.print("type", &format!("{word}\n"))?;
-        }
-        return Ok(status);
-    }
-    describe(sh, &argv[1..], true, "type")
-}
-
-fn describe(sh: &mut Shell, names: &[String], verbose: bool, who: &str) -> Res<i32> {
-    let mut status = 0;
-    for name in names {
-        let line = match (classify(sh, name), verbose) {
-            (None, true) => {
-                sh.builtin_error(who, &format!("{name}: not found"), 1)?;
-                status = 1;
-                continue;
-            }
-            (None, false) => {
-                status = if sh.ctx.posix { 127 } else { 1 };
-                continue;
-            }
-            (Some(Kind::File(p)), false) => p,
-            (Some(_), false) => name.clone(),
-            (Some(Kind::Keyword), true) => format!("{name} is a shell keyword"),
-            (Some(Kind::Function), true) => format!("{name} is a function"),
-            (Some(Kind::Builtin), true) => format!("{name} is a shell builtin"),
-            (Some(Kind::File(p)), true) => format!("{name} is {p}"),
-        };
-        sh.print(who, &format!("{line}\n"))?;
-    }
-    Ok(status)
-}
-
 /// `wait [PID...]`.
 pub(crate) fn wait(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     if argv.len() == 1 {
@@ -304,49 +209,4 @@ fn signal(s: &str) -> Option<i32> {
         "TERM" => 15,
         _ => return None,
     })
-}
-
-/// `hash [-lrdt] [-p PATH] [NAME...]`: this shell looks every command up afresh, so there is no
-/// table to list (`hash table empty`) or forget (`-r`); a NAME no lookup finds is an error, and
-/// `-t NAME` prints where NAME is found, as bash does.
-pub(crate) fn hash(sh: &mut Shell, argv: &[String]) -> Res<i32> {
-    let mut args = argv.iter().skip(1).peekable();
-    let mut show = false;
-    while let Some(arg) = args.next_if(|a| a.starts_with('-') && a.len() > 1) {
-        for c in arg[1..].chars() {
-            match c {
-                'r' | 'l' | 'd' => {}
-                't' => show = true,
-                // `-p PATH NAME`: a name bound by hand; lookups stay fresh.
-                'p' => return Ok(0),
-                _ => {
-                    let usage = "hash: usage: hash [-lr] [-p pathname] [-dt] [name ...]";
-                    return sh.builtin_error("hash", &format!("-{c}: invalid option\n{usage}"), 2);
-                }
-            }
-        }
-    }
-    let names: Vec<&String> = args.collect();
-    if names.is_empty() {
-        return if argv.len() == 1 {
-            sh.print("hash", "hash: hash table empty\n")
-        } else {
-            Ok(0)
-        };
-    }
-    let mut status = 0;
-    for name in names {
-        match classify(sh, name) {
-            Some(Kind::File(path)) if show => {
-                sh.print("hash", &format!("{path}\n"))?;
-            }
-            Some(_) if !show => {}
-            None if name.contains('/') && !show => {}
-            _ => {
-                sh.builtin_error("hash", &format!("{name}: not found"), 1)?;
-                status = 1;
-            }
-        }
-    }
-    Ok(status)
 }

@@ -3,6 +3,7 @@
 
 mod core;
 mod flow;
+mod lookup;
 mod mapfile;
 mod printf;
 mod read;
@@ -46,8 +47,9 @@ pub(crate) fn find(name: &str) -> Option<Builtin> {
         "eval" => flow::eval,
         "source" | "." => flow::source,
         "exec" => flow::exec,
-        "command" => core::command,
-        "type" => core::type_,
+        "command" => lookup::command,
+        "type" => lookup::type_,
+        "which" => lookup::which,
         "wait" => core::wait,
         "trap" => flow::trap,
         "let" => core::let_,
@@ -55,7 +57,7 @@ pub(crate) fn find(name: &str) -> Option<Builtin> {
         "getopts" => read::getopts,
         "mapfile" | "readarray" => mapfile::mapfile,
         "shopt" => shopt::shopt,
-        "hash" => core::hash,
+        "hash" => lookup::hash,
         _ => return None,
     })
 }

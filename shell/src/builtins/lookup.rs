@@ -1,0 +1,238 @@
+//! What a name is: `command [-v|-V]`, `type [-afptP]`, `which [-a]` and `hash`.
+//!
+//! `which` is a program on a real system (Debian's is a shell script over `$PATH`). Here it is a
+//! builtin: the commands are the sidecar's, found by the engine's lookup, not files in the
+//! guest's mounts a program could search. It prints what `type -P` prints.
+
+use crate::shell::{Res, Shell};
+
+/// What `name` is: keyword, function, builtin, or the external path.
+enum Kind {
+    Keyword,
+    Function,
+    Builtin,
+    File(String),
+}
+
+/// Every kind `name` has, in the order bash runs them (a keyword first, the file last).
+fn kinds(sh: &Shell, name: &str) -> Vec<Kind> {
+    let mut found = Vec::new();
+    if super::KEYWORDS.contains(&name) {
+        found.push(Kind::Keyword);
+    }
+    if sh.funcs.contains_key(name) {
+        found.push(Kind::Function);
+    }
+    if super::find(name).is_some() {
+        found.push(Kind::Builtin);
+    }
+    if let Some(path) = external(sh, name) {
+        found.push(Kind::File(path));
+    }
+    found
+}
+
+/// What runs for `name`.
+fn classify(sh: &Shell, name: &str) -> Option<Kind> {
+    kinds(sh, name).into_iter().next()
+}
+
+/// The external command `name` names, as a path.
+fn external(sh: &Shell, name: &str) -> Option<String> {
+    sh.ctx.os.lookup(name, sh.vars.get("PATH"), &sh.cwd)
+}
+
+/// `command [-v|-V] NAME [ARGS]`: runs NAME skipping functions, or describes it.
+pub(crate) fn command(sh: &mut Shell, argv: &[String]) -> Res<i32> {
+    let mut i = 1;
+    let mut mode = None;
+    while let Some(a) = argv.get(i).filter(|a| a.starts_with('-') && a.len() > 1) {
+        if a == "--" {
+            i += 1;
+            break;
+        }
+        if a.contains('v') {
+            mode = Some('v');
+        } else if a.contains('V') {
+            mode = Some('V');
+        }
+        i += 1;
+    }
+    let rest = &argv[i.min(argv.len())..];
+    match mode {
+        None if rest.is_empty() => Ok(0),
+        None => sh.dispatch(rest.to_vec(), Vec::new(), true),
+        Some(m) => describe(sh, rest, m == 'V', "command"),
+    }
+}
+
+/// `type [-afptP] NAME...`.
+pub(crate) fn type_(sh: &mut Shell, argv: &[String]) -> Res<i32> {
+    let mut flags = String::new();
+    let mut i = 1;
+    while let Some(a) = argv.get(i).filter(|a| a.starts_with('-') && a.len() > 1) {
+        i += 1;
+        if a == "--" {
+            break;
+        }
+        let letters = &a[1..];
+        if let Some(bad) = letters.chars().find(|c| !"afptP".contains(*c)) {
+            let usage = "type: usage: type [-afptP] name [name ...]";
+            return sh.builtin_error("type", &format!("-{bad}: invalid option\n{usage}"), 2);
+        }
+        flags.push_str(letters);
+    }
+    let names = &argv[i..];
+    if flags.contains('P') || flags.contains('p') {
+        return paths(sh, names, flags.contains('P'), "type");
+    }
+    if flags.contains('t') {
+        return words(sh, names);
+    }
+    if flags.contains('a') {
+        return describe_all(sh, names);
+    }
+    describe(sh, names, true, "type")
+}
+
+/// `which [-a] NAME...`: the path of each external command; 1 when one is not found.
+pub(crate) fn which(sh: &mut Shell, argv: &[String]) -> Res<i32> {
+    let names: Vec<String> = (argv[1..].iter()).filter(|a| *a != "-a").cloned().collect();
+    if names.is_empty() {
+        return Ok(1);
+    }
+    paths(sh, &names, true, "which")
+}
+
+/// `type -P` (`force`: the file even where a builtin would run) and `type -p`.
+fn paths(sh: &mut Shell, names: &[String], force: bool, who: &str) -> Res<i32> {
+    let mut status = 0;
+    for name in names {
+        let runs_inside = matches!(
+            classify(sh, name),
+            Some(Kind::Keyword | Kind::Function | Kind::Builtin)
+        );
+        if runs_inside && !force {
+            continue;
+        }
+        match external(sh, name) {
+            Some(path) => {
+                sh.print(who, &format!("{path}\n"))?;
+            }
+            None => status = 1,
+        }
+    }
+    Ok(status)
+}
+
+/// `type -t`: one word per name.
+fn words(sh: &mut Shell, names: &[String]) -> Res<i32> {
+    let mut status = 0;
+    for name in names {
+        let word = match classify(sh, name) {
+            Some(Kind::Keyword) => "keyword",
+            Some(Kind::Function) => "function",
+            Some(Kind::Builtin) => "builtin",
+            Some(Kind::File(_)) => "file",
+            None => {
+                status = 1;
+                continue;
+            }
+        };
+        sh.print("type", &format!("{word}\n"))?;
+    }
+    Ok(status)
+}
+
+/// `type -a`: every kind of each name.
+fn describe_all(sh: &mut Shell, names: &[String]) -> Res<i32> {
+    let mut status = 0;
+    for name in names {
+        let all = kinds(sh, name);
+        if all.is_empty() {
+            sh.builtin_error("type", &format!("{name}: not found"), 1)?;
+            status = 1;
+        }
+        for kind in all {
+            let line = sentence(name, &kind);
+            sh.print("type", &format!("{line}\n"))?;
+        }
+    }
+    Ok(status)
+}
+
+fn sentence(name: &str, kind: &Kind) -> String {
+    match kind {
+        Kind::Keyword => format!("{name} is a shell keyword"),
+        Kind::Function => format!("{name} is a function"),
+        Kind::Builtin => format!("{name} is a shell builtin"),
+        Kind::File(p) => format!("{name} is {p}"),
+    }
+}
+
+fn describe(sh: &mut Shell, names: &[String], verbose: bool, who: &str) -> Res<i32> {
+    let mut status = 0;
+    for name in names {
+        let line = match (classify(sh, name), verbose) {
+            (None, true) => {
+                sh.builtin_error(who, &format!("{name}: not found"), 1)?;
+                status = 1;
+                continue;
+            }
+            (None, false) => {
+                status = if sh.ctx.posix { 127 } else { 1 };
+                continue;
+            }
+            (Some(Kind::File(p)), false) => p,
+            (Some(_), false) => name.clone(),
+            (Some(kind), true) => sentence(name, &kind),
+        };
+        sh.print(who, &format!("{line}\n"))?;
+    }
+    Ok(status)
+}
+
+/// `hash [-lrdt] [-p PATH] [NAME...]`: this shell looks every command up afresh, so there is no
+/// table to list (`hash table empty`) or forget (`-r`); a NAME no lookup finds is an error, and
+/// `-t NAME` prints where NAME is found, as bash does.
+pub(crate) fn hash(sh: &mut Shell, argv: &[String]) -> Res<i32> {
+    let mut args = argv.iter().skip(1).peekable();
+    let mut show = false;
+    while let Some(arg) = args.next_if(|a| a.starts_with('-') && a.len() > 1) {
+        for c in arg[1..].chars() {
+            match c {
+                'r' | 'l' | 'd' => {}
+                't' => show = true,
+                // `-p PATH NAME`: a name bound by hand; lookups stay fresh.
+                'p' => return Ok(0),
+                _ => {
+                    let usage = "hash: usage: hash [-lr] [-p pathname] [-dt] [name ...]";
+                    return sh.builtin_error("hash", &format!("-{c}: invalid option\n{usage}"), 2);
+                }
+            }
+        }
+    }
+    let names: Vec<&String> = args.collect();
+    if names.is_empty() {
+        return if argv.len() == 1 {
+            sh.print("hash", "hash: hash table empty\n")
+        } else {
+            Ok(0)
+        };
+    }
+    let mut status = 0;
+    for name in names {
+        match classify(sh, name) {
+            Some(Kind::File(path)) if show => {
+                sh.print("hash", &format!("{path}\n"))?;
+            }
+            Some(_) if !show => {}
+            None if name.contains('/') && !show => {}
+            _ => {
+                sh.builtin_error("hash", &format!("{name}: not found"), 1)?;
+                status = 1;
+            }
+        }
+    }
+    Ok(status)
+}
