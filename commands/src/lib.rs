@@ -3,7 +3,7 @@
 //! `argv[0]`'s base name (without a `.wasm` suffix) picks the command, so `ls.wasm` linked to
 //! the multicall module runs `ls`; invoked under its own name (`agentos-commands ls -la`) the
 //! second argument does. Every command is a crates.io implementation (uutils coreutils, uutils
-//! grep, sed, findutils and diffutils, awk-rs, jaq, tar, flate2); this crate only dispatches and,
+//! grep, sed, findutils and diffutils, awk-rs, jaq, tar, flate2, rust_tree); this crate only dispatches and,
 //! where a crate ships a library but no callable entry point, holds the thin front end.
 
 mod awk;
@@ -13,6 +13,7 @@ mod jq;
 pub mod registry;
 mod tar;
 mod timeout;
+mod tree;
 
 use std::ffi::OsString;
 use std::io::Write;

@@ -133,6 +133,7 @@ const OTHERS: &[(&str, Main)] = &[
     ("sed", sed_main),
     ("tar", crate::tar::main),
     ("timeout", crate::timeout::main),
+    ("tree", crate::tree::main),
     ("xargs", xargs_main),
     ("zcat", crate::gzip::zcat_main),
 ];
