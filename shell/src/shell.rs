@@ -121,6 +121,8 @@ pub(crate) struct Shopts {
     pub dotglob: bool,
     /// `**` as a whole component matches any depth of directories.
     pub globstar: bool,
+    /// A command substitution keeps `set -e` (bash turns it off there otherwise).
+    pub inherit_errexit: bool,
 }
 
 /// Number of shell fds (0..=9).

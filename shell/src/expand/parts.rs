@@ -91,7 +91,11 @@ impl Shell {
         let mut child = self.fork(self.stop.clone())?;
         let capture = Arc::new(Capture::new(self.ctx.budget.remaining()));
         child.fds[1] = Some(capture.clone());
-        child.opts.errexit = false;
+        // bash runs a substitution without `set -e`, unless `inherit_errexit` or POSIX (dash)
+        // says it keeps it.
+        if !(self.ctx.posix || self.opts.shopts.inherit_errexit) {
+            child.opts.errexit = false;
+        }
         child.line_base = self.line.saturating_sub(1);
         let r = child.run_parsed(&parsed);
         let r = child.caught_in_subshell(r);
