@@ -123,6 +123,8 @@ pub(crate) struct Shopts {
     pub globstar: bool,
     /// A command substitution keeps `set -e` (bash turns it off there otherwise).
     pub inherit_errexit: bool,
+    /// A pipeline's last stage runs in this shell, not a subshell.
+    pub lastpipe: bool,
 }
 
 /// Number of shell fds (0..=9).

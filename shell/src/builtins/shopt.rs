@@ -1,12 +1,19 @@
 //! `shopt [-pqsu] [-o] [NAME...]`: the shell options beyond `set`'s. Ours are the ones scripts
-//! turn on (`nullglob`, `dotglob`, `globstar`, `inherit_errexit`); `-o` reaches `set -o`'s. Another
-//! option bash has is refused by name, so a script never runs believing it is on.
+//! turn on (`nullglob`, `dotglob`, `globstar`, `inherit_errexit`, `lastpipe`); `-o` reaches
+//! `set -o`'s. Another option bash has is refused by name, so a script never runs believing it
+//! is on.
 
 use super::vars::{OPTIONS, flag};
 use crate::shell::{Opts, Res, Shell};
 
 /// The options of ours, as bash lists them (sorted).
-const SHOPTS: &[&str] = &["dotglob", "globstar", "inherit_errexit", "nullglob"];
+const SHOPTS: &[&str] = &[
+    "dotglob",
+    "globstar",
+    "inherit_errexit",
+    "lastpipe",
+    "nullglob",
+];
 
 /// Options bash has that this shell does not implement.
 const NOT_HERE: &[&str] = &[
@@ -22,7 +29,6 @@ const NOT_HERE: &[&str] = &[
     "globasciiranges",
     "histappend",
     "huponexit",
-    "lastpipe",
     "nocaseglob",
     "nocasematch",
     "xpg_echo",
@@ -34,6 +40,7 @@ fn shopt_flag<'a>(o: &'a mut Opts, name: &str) -> Option<&'a mut bool> {
         "dotglob" => &mut o.shopts.dotglob,
         "globstar" => &mut o.shopts.globstar,
         "inherit_errexit" => &mut o.shopts.inherit_errexit,
+        "lastpipe" => &mut o.shopts.lastpipe,
         _ => return None,
     })
 }

@@ -58,12 +58,25 @@ impl Shell {
             };
             stages.push(stage);
         }
+        // With `lastpipe`, a last stage that runs inline runs in this shell (`read` and loops
+        // set its variables); an `exit` there ends it once the other stages are reaped.
+        let mut last_flow = None;
         if let Some(i) = inline {
             let (stdin, stdout) = (stdins[i].take(), stdouts[i].take());
-            let status = self.run_forked(move |c| {
-                set_stdio(c, stdin, stdout);
-                c.run_stage(&cmds[i])
-            })?;
+            let status = if i == n - 1 && self.opts.shopts.lastpipe {
+                match self.run_last_here(&cmds[i], stdin) {
+                    Ok(s) => s,
+                    Err(flow) => {
+                        last_flow = Some(flow);
+                        self.status
+                    }
+                }
+            } else {
+                self.run_forked(move |c| {
+                    set_stdio(c, stdin, stdout);
+                    c.run_stage(&cmds[i])
+                })?
+            };
             stages[i] = Stage::Done(status);
         }
         drop((stdins, stdouts));
@@ -74,8 +87,19 @@ impl Shell {
                 Stage::Done(s) => s,
             });
         }
+        if let Some(flow) = last_flow {
+            return Err(flow);
+        }
         self.set_pipestatus(&statuses)?;
         Ok(pipeline_status(&statuses, self.opts.pipefail))
+    }
+
+    /// The last stage in this shell, reading `stdin`.
+    fn run_last_here(&mut self, cmd: &ast::Command, stdin: Option<Io>) -> Res<i32> {
+        let saved = std::mem::replace(&mut self.fds[0], stdin);
+        let r = self.run_command(cmd);
+        self.fds[0] = saved;
+        r
     }
 
     /// Starts one stage that does not run inline.
