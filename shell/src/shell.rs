@@ -125,6 +125,8 @@ pub(crate) struct Shopts {
     pub inherit_errexit: bool,
     /// A pipeline's last stage runs in this shell, not a subshell.
     pub lastpipe: bool,
+    /// `case`, `[[ == ]]`, `[[ =~ ]]` and `${x/pat/rep}` match letters of either case.
+    pub nocasematch: bool,
 }
 
 /// Number of shell fds (0..=9).

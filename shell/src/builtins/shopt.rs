@@ -1,5 +1,6 @@
 //! `shopt [-pqsu] [-o] [NAME...]`: the shell options beyond `set`'s. Ours are the ones scripts
-//! turn on (`nullglob`, `dotglob`, `globstar`, `inherit_errexit`, `lastpipe`); `-o` reaches
+//! turn on (`nullglob`, `dotglob`, `globstar`, `inherit_errexit`, `lastpipe`, `nocasematch`);
+//! `-o` reaches
 //! `set -o`'s. Another option bash has is refused by name, so a script never runs believing it
 //! is on.
 
@@ -12,6 +13,7 @@ const SHOPTS: &[&str] = &[
     "globstar",
     "inherit_errexit",
     "lastpipe",
+    "nocasematch",
     "nullglob",
 ];
 
@@ -30,7 +32,6 @@ const NOT_HERE: &[&str] = &[
     "histappend",
     "huponexit",
     "nocaseglob",
-    "nocasematch",
     "xpg_echo",
 ];
 
@@ -41,6 +42,7 @@ fn shopt_flag<'a>(o: &'a mut Opts, name: &str) -> Option<&'a mut bool> {
         "globstar" => &mut o.shopts.globstar,
         "inherit_errexit" => &mut o.shopts.inherit_errexit,
         "lastpipe" => &mut o.shopts.lastpipe,
+        "nocasematch" => &mut o.shopts.nocasematch,
         _ => return None,
     })
 }

@@ -226,8 +226,11 @@ pub(crate) fn binary_pred(
     Ok(match p {
         B::StringExactlyMatchesString => l == r,
         B::StringDoesNotExactlyMatchString => l != r,
-        B::StringExactlyMatchesPattern => Pattern::new(r).matches_str(l),
-        B::StringDoesNotExactlyMatchPattern => !Pattern::new(r).matches_str(l),
+        B::StringExactlyMatchesPattern | B::StringDoesNotExactlyMatchPattern => {
+            let nocase = sh.opts.shopts.nocasematch;
+            let matched = Pattern::new(r).ignore_case(nocase).matches_str(l);
+            matched == matches!(p, B::StringExactlyMatchesPattern)
+        }
         B::StringContainsSubstring => l.contains(r),
         B::LeftSortsBeforeRight => l.as_bytes() < r.as_bytes(),
         B::LeftSortsAfterRight => l.as_bytes() > r.as_bytes(),
@@ -251,18 +254,15 @@ pub(crate) fn binary_pred(
             (None, Some(_)) => true,
             _ => false,
         },
-        B::StringMatchesRegex => regex_match(r, l)?,
+        B::StringMatchesRegex => regex(r, sh.opts.shopts.nocasematch)?.is_match(l),
     })
 }
 
-fn regex_match(re: &str, text: &str) -> Result<bool, String> {
-    regex(re).map(|r| r.is_match(text))
-}
-
-/// `re` compiled for `=~` (bounded in size), or the error to report.
-fn regex(re: &str) -> Result<regex::Regex, String> {
+/// `re` compiled for `=~` (bounded in size; either case when `nocase`), or the error to report.
+fn regex(re: &str, nocase: bool) -> Result<regex::Regex, String> {
     regex::RegexBuilder::new(re)
         .size_limit(1 << 20)
+        .case_insensitive(nocase)
         .build()
         .map_err(|_| format!("{re}: invalid regular expression"))
 }
@@ -348,7 +348,7 @@ impl Shell {
     /// `TEXT =~ RE`, setting `BASH_REMATCH` to the match and its groups (a group that took no
     /// part is empty), or to no elements when nothing matched.
     fn regex_test(&mut self, text: &str, re: &str) -> Res<Result<bool, String>> {
-        let regex = match regex(re) {
+        let regex = match regex(re, self.opts.shopts.nocasematch) {
             Ok(regex) => regex,
             Err(message) => return Ok(Err(message)),
         };

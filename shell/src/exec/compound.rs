@@ -222,7 +222,8 @@ impl Shell {
     fn case_matches(&mut self, item: &ast::CaseItem, subject: &str) -> Res<bool> {
         for p in &item.patterns {
             let pat = self.expand_pattern(&p.value)?;
-            if Pattern::new(&pat).matches_str(subject) {
+            let nocase = self.opts.shopts.nocasematch;
+            if Pattern::new(&pat).ignore_case(nocase).matches_str(subject) {
                 return Ok(true);
             }
         }

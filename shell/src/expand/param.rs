@@ -201,7 +201,8 @@ impl Shell {
                 match_kind,
             } => {
                 let v = self.checked(&parameter, indirect)?;
-                let pat = Pattern::new(&self.expand_pattern(&pattern)?);
+                let nocase = self.opts.shopts.nocasematch;
+                let pat = Pattern::new(&self.expand_pattern(&pattern)?).ignore_case(nocase);
                 let rep = self.expand_string(replacement.as_deref().unwrap_or(""))?;
                 v.map(|s| replace(s, &pat, &rep, &match_kind))
             }

@@ -28,6 +28,8 @@ enum Item {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Pattern {
     toks: Vec<Tok>,
+    /// Letters match either case (`shopt -s nocasematch`).
+    nocase: bool,
 }
 
 impl Pattern {
@@ -59,7 +61,15 @@ impl Pattern {
             }
             i += 1;
         }
-        Pattern { toks }
+        Pattern {
+            toks,
+            nocase: false,
+        }
+    }
+
+    /// This pattern, matching letters of either case when `nocase`.
+    pub fn ignore_case(self, nocase: bool) -> Pattern {
+        Pattern { nocase, ..self }
     }
 
     /// Whether the whole of `text` matches.
@@ -74,7 +84,7 @@ impl Pattern {
                     ti += 1;
                     continue;
                 }
-                if tok_matches(tok, text[si]) {
+                if self.tok_matches(tok, text[si]) {
                     ti += 1;
                     si += 1;
                     continue;
@@ -101,6 +111,15 @@ impl Pattern {
     /// Whether the pattern starts with a literal `.` (needed to match hidden files).
     pub fn starts_with_dot(&self) -> bool {
         self.toks.first() == Some(&Tok::Char('.'))
+    }
+
+    fn tok_matches(&self, tok: &Tok, c: char) -> bool {
+        if !self.nocase || !c.is_alphabetic() {
+            return tok_matches(tok, c);
+        }
+        let lower = c.to_lowercase().next().unwrap_or(c);
+        let upper = c.to_uppercase().next().unwrap_or(c);
+        tok_matches(tok, lower) || tok_matches(tok, upper)
     }
 }
 
@@ -217,6 +236,14 @@ pub(crate) fn unescape(pat: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn ignore_case_folds_letters_in_chars_ranges_and_classes() {
+        let p = Pattern::new("a[b-c][[:upper:]]*").ignore_case(true);
+        assert!(p.matches_str("ABcx"));
+        assert!(!Pattern::new("a[b-c]*").matches_str("ABC"));
+        assert!(!p.matches_str("A1cx"));
+    }
     use super::*;
 
     fn m(p: &str, s: &str) -> bool {
