@@ -127,6 +127,10 @@ pub(crate) struct Shopts {
     pub lastpipe: bool,
     /// `case`, `[[ == ]]`, `[[ =~ ]]` and `${x/pat/rep}` match letters of either case.
     pub nocasematch: bool,
+    /// Pathname expansion matches letters of either case.
+    pub nocaseglob: bool,
+    /// A pattern that matches nothing is an error that abandons the command.
+    pub failglob: bool,
 }
 
 /// Number of shell fds (0..=9).

@@ -1,8 +1,7 @@
 //! `shopt [-pqsu] [-o] [NAME...]`: the shell options beyond `set`'s. Ours are the ones scripts
-//! turn on (`nullglob`, `dotglob`, `globstar`, `inherit_errexit`, `lastpipe`, `nocasematch`);
-//! `-o` reaches
-//! `set -o`'s. Another option bash has is refused by name, so a script never runs believing it
-//! is on.
+//! turn on (`nullglob`, `failglob`, `dotglob`, `globstar`, `nocaseglob`, `inherit_errexit`,
+//! `lastpipe`, `nocasematch`); `-o` reaches `set -o`'s. Another option bash has is refused by
+//! name, so a script never runs believing it is on.
 
 use super::vars::{OPTIONS, flag};
 use crate::shell::{Opts, Res, Shell};
@@ -10,9 +9,11 @@ use crate::shell::{Opts, Res, Shell};
 /// The options of ours, as bash lists them (sorted).
 const SHOPTS: &[&str] = &[
     "dotglob",
+    "failglob",
     "globstar",
     "inherit_errexit",
     "lastpipe",
+    "nocaseglob",
     "nocasematch",
     "nullglob",
 ];
@@ -27,11 +28,9 @@ const NOT_HERE: &[&str] = &[
     "execfail",
     "extdebug",
     "extglob",
-    "failglob",
     "globasciiranges",
     "histappend",
     "huponexit",
-    "nocaseglob",
     "xpg_echo",
 ];
 
@@ -43,6 +42,8 @@ fn shopt_flag<'a>(o: &'a mut Opts, name: &str) -> Option<&'a mut bool> {
         "inherit_errexit" => &mut o.shopts.inherit_errexit,
         "lastpipe" => &mut o.shopts.lastpipe,
         "nocasematch" => &mut o.shopts.nocasematch,
+        "nocaseglob" => &mut o.shopts.nocaseglob,
+        "failglob" => &mut o.shopts.failglob,
         _ => return None,
     })
 }

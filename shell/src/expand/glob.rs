@@ -2,8 +2,9 @@
 //! Components without metacharacters are taken literally; each one with them lists its
 //! directory. Names starting with `.` need a pattern starting with `.`. Results are sorted
 //! bytewise (the C locale); a pattern that matches nothing stays as written (or, under `shopt -s
-//! nullglob`, goes). `dotglob` lets patterns match hidden names; `globstar` makes a `**`
-//! component match any depth of directories.
+//! nullglob`, goes; under `failglob`, abandons the command). `dotglob` lets patterns match
+//! hidden names; `globstar` makes a `**` component match any depth of directories;
+//! `nocaseglob` matches letters of either case.
 
 use super::Field;
 use super::pattern::{Pattern, has_meta, unescape};
@@ -43,7 +44,7 @@ impl Shell {
                 prefixes = self.any_depth(prefixes, last, &mut scanned, pat)?;
                 continue;
             }
-            let matcher = Pattern::new(comp);
+            let matcher = Pattern::new(comp).ignore_case(self.opts.shopts.nocaseglob);
             let mut next = Vec::new();
             for prefix in &prefixes {
                 self.check_stop()?;
@@ -75,6 +76,9 @@ impl Shell {
         if literal_after_meta {
             found = self.existing(found);
         }
+        if found.is_empty() && self.opts.shopts.failglob {
+            return Err(self.no_match(&field.text)?);
+        }
         if found.is_empty() {
             let nothing = self.opts.shopts.nullglob;
             return Ok(if nothing {
@@ -85,6 +89,12 @@ impl Shell {
         }
         found.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
         Ok(found)
+    }
+
+    /// `failglob`'s error, which abandons the command.
+    fn no_match(&mut self, text: &str) -> Res<Flow> {
+        self.error(&format!("no match: {text}"))?;
+        Ok(self.abort(1))
     }
 
     /// Names in directory `prefix` matching `matcher` (directories only when `dirs`).
