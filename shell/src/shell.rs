@@ -325,6 +325,10 @@ impl Shell {
                 self.error(&format!("{name}: readonly variable"))?;
                 Ok(false)
             }
+            Err(SetError::Circular) => {
+                self.error(&format!("warning: {name}: circular name reference"))?;
+                Ok(false)
+            }
             Err(SetError::Budget(e)) => Err(e.into()),
         }
     }

@@ -22,6 +22,8 @@ pub(crate) struct Var {
     pub exported: bool,
     /// Assignments fail.
     pub readonly: bool,
+    /// A name reference (`declare -n`): its value names the variable it stands for.
+    pub nameref: bool,
 }
 
 /// An indexed array: its elements by index, and their bytes (kept as it changes, so a
@@ -89,11 +91,16 @@ impl FromIterator<(usize, String)> for Array {
     }
 }
 
+/// How many namerefs a lookup follows (bash warns past its own limit, then gives up).
+const MAX_NAMEREFS: usize = 8;
+
 /// Why an assignment failed.
 #[derive(Debug)]
 pub(crate) enum SetError {
     /// The variable is read-only.
     ReadOnly,
+    /// A chain of namerefs that comes back to itself.
+    Circular,
     /// The memory budget is exhausted.
     Budget(ShellError),
 }
@@ -140,13 +147,34 @@ impl Vars {
         self.get_var(name).is_some_and(|v| v.readonly)
     }
 
-    /// The variable `name`, innermost frame first.
+    /// The variable `name`, innermost frame first, namerefs followed ([`Vars::resolve`]).
     pub fn get_var(&self, name: &str) -> Option<&Var> {
+        self.get_raw(self.resolve(name)?)
+    }
+
+    /// The variable `name` itself, innermost frame first (a nameref is not followed).
+    pub fn get_raw(&self, name: &str) -> Option<&Var> {
         self.frames
             .iter()
             .rev()
             .find_map(|f| f.get(name))
             .or_else(|| self.global.get(name))
+    }
+
+    /// The variable `name` stands for: through namerefs (`declare -n`), each resolved where it
+    /// is used, as bash does. `None` for a circular chain (or one over [`MAX_NAMEREFS`]).
+    pub fn resolve<'a>(&'a self, name: &'a str) -> Option<&'a str> {
+        let mut name = name;
+        for _ in 0..MAX_NAMEREFS {
+            match self.get_raw(name) {
+                Some(var) if var.nameref => match var.value.as_deref() {
+                    Some(target) if is_name(target) && target != name => name = target,
+                    _ => return Some(name),
+                },
+                _ => return Some(name),
+            }
+        }
+        None
     }
 
     /// The value of `name` when set (element 0 of an array).
@@ -183,9 +211,16 @@ impl Vars {
         self.update(name, |v| v.value = Some(value))
     }
 
-    /// Changes `name` with `f` where it lives, creating it globally if missing. In place: an
-    /// array's update costs no copy of its elements.
+    /// Changes the variable `name` stands for ([`Vars::resolve`]) with `f`, as
+    /// [`Vars::update_raw`].
     pub fn update(&mut self, name: &str, f: impl FnOnce(&mut Var)) -> Result<(), SetError> {
+        let target = self.resolve(name).ok_or(SetError::Circular)?.to_owned();
+        self.update_raw(&target, f)
+    }
+
+    /// Changes `name` itself with `f` where it lives, creating it globally if missing. In
+    /// place: an array's update costs no copy of its elements.
+    pub fn update_raw(&mut self, name: &str, f: impl FnOnce(&mut Var)) -> Result<(), SetError> {
         let budget = self.budget.clone();
         let table = self.slot(name);
         let existed = table.contains_key(name);
@@ -216,8 +251,19 @@ impl Vars {
         Ok(())
     }
 
-    /// Removes `name` (innermost first).
+    /// Removes the variable `name` stands for ([`Vars::resolve`]; innermost first).
     pub fn unset(&mut self, name: &str) -> Result<(), SetError> {
+        match self.resolve(name) {
+            Some(target) => {
+                let target = target.to_owned();
+                self.unset_raw(&target)
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Removes `name` itself (innermost first): `unset -n`.
+    pub fn unset_raw(&mut self, name: &str) -> Result<(), SetError> {
         let table = self.slot(name);
         if let Some(old) = table.get(name) {
             if old.readonly {
@@ -323,6 +369,28 @@ mod tests {
 
     fn vars() -> Vars {
         Vars::new(Arc::new(Budget::new(1 << 20)))
+    }
+
+    fn nameref(v: &mut Vars, name: &str, target: &str) {
+        let target = target.to_string();
+        v.update_raw(name, |var| {
+            var.value = Some(target);
+            var.nameref = true;
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn namerefs_resolve_through_chains_and_stop_on_a_cycle() {
+        let mut v = vars();
+        v.set("x", "1".into()).unwrap();
+        nameref(&mut v, "a", "b");
+        nameref(&mut v, "b", "x");
+        assert_eq!(v.get("a"), Some("1"));
+        nameref(&mut v, "x", "a");
+        assert_eq!(v.resolve("a"), None);
+        assert!(matches!(v.set("a", "2".into()), Err(SetError::Circular)));
+        assert!(v.get_var("a").is_none());
     }
 
     #[test]

@@ -150,18 +150,34 @@ fn split_assignment(arg: &str) -> (&str, Option<&str>) {
 }
 
 /// Applies `NAME[=VALUE]` with `f` adjusting the variable; reports bad names.
+/// How `declare_each` declares: local or not, a nameref (`-n`: the variable itself, not what
+/// it refers to) or not.
+#[derive(Clone, Copy, Default)]
+struct Scope {
+    local: bool,
+    nameref: bool,
+}
+
 fn declare_each(
     sh: &mut Shell,
     who: &str,
     args: &[String],
-    local: bool,
+    scope: Scope,
     f: impl Fn(&mut Var),
 ) -> Res<i32> {
+    let Scope { local, nameref } = scope;
     let mut status = 0;
     for a in args {
         let (name, value) = split_assignment(a);
         if !is_name(name) {
             sh.builtin_error(who, &format!("`{a}': not a valid identifier"), 1)?;
+            status = 1;
+            continue;
+        }
+        if nameref && value.is_some_and(|v| !is_name(v)) {
+            let v = value.unwrap_or_default();
+            let message = format!("`{v}': invalid variable name for name reference");
+            sh.builtin_error(who, &message, 1)?;
             status = 1;
             continue;
         }
@@ -182,12 +198,18 @@ fn declare_each(
             }
         }
         let value = value.map(str::to_string);
-        let r = sh.vars.update(name, |v| {
+        let change = |v: &mut Var| {
             if let Some(val) = value {
                 v.value = Some(val);
             }
+            v.nameref |= nameref;
             f(v);
-        });
+        };
+        let r = if nameref {
+            sh.vars.update_raw(name, change)
+        } else {
+            sh.vars.update(name, change)
+        };
         if !sh.set_result(name, r)? {
             status = 1;
         }
@@ -211,6 +233,7 @@ fn declaration(name: &str, v: &Var) -> String {
     for (on, c) in [
         (v.array.is_some(), 'a'),
         (v.assoc.is_some(), 'A'),
+        (v.nameref, 'n'),
         (v.readonly, 'r'),
         (v.exported, 'x'),
     ] {
@@ -238,7 +261,7 @@ pub(crate) fn export(sh: &mut Shell, argv: &[String]) -> Res<i32> {
         return print_vars(sh, "export", |v| v.exported);
     }
     let on = !opts.contains('n');
-    declare_each(sh, "export", args, false, |v| v.exported = on)
+    declare_each(sh, "export", args, Scope::default(), |v| v.exported = on)
 }
 
 /// `readonly [-p] NAME[=VALUE]...`.
@@ -247,7 +270,9 @@ pub(crate) fn readonly(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     if args.is_empty() {
         return print_vars(sh, "readonly", |v| v.readonly);
     }
-    declare_each(sh, "readonly", args, false, |v| v.readonly = true)
+    declare_each(sh, "readonly", args, Scope::default(), |v| {
+        v.readonly = true
+    })
 }
 
 /// `local [-a] NAME[=VALUE]...` (functions only).
@@ -258,7 +283,11 @@ pub(crate) fn local(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     let (opts, args) = options(argv);
     // `-r` and `-x` as `declare` has them (`-a`/`-A` are for the arrays below).
     let (x, r) = (opts.contains('x'), opts.contains('r'));
-    let status = declare_each(sh, "local", args, true, |v| {
+    let scope = Scope {
+        local: true,
+        nameref: opts.contains('n'),
+    };
+    let status = declare_each(sh, "local", args, scope, |v| {
         v.exported |= x;
         v.readonly |= r;
     })?;
@@ -277,9 +306,12 @@ pub(crate) fn declare(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     if opts.contains('p') {
         return print_named(sh, &argv[0], args);
     }
-    let local = !sh.calls.is_empty() && !opts.contains('g');
+    let scope = Scope {
+        local: !sh.calls.is_empty() && !opts.contains('g'),
+        nameref: opts.contains('n'),
+    };
     let (x, r) = (opts.contains('x'), opts.contains('r'));
-    let status = declare_each(sh, &argv[0], args, local, |v| {
+    let status = declare_each(sh, &argv[0], args, scope, |v| {
         v.exported |= x;
         v.readonly |= r;
     })?;
@@ -290,7 +322,7 @@ pub(crate) fn declare(sh: &mut Shell, argv: &[String]) -> Res<i32> {
 fn print_named(sh: &mut Shell, who: &str, names: &[String]) -> Res<i32> {
     let mut status = 0;
     for name in names {
-        match sh.vars.get_var(name).cloned() {
+        match sh.vars.get_raw(name).cloned() {
             Some(v) => {
                 let text = declaration(name, &v);
                 sh.print(who, &text)?;
@@ -360,6 +392,18 @@ pub(crate) fn unset(sh: &mut Shell, argv: &[String]) -> Res<i32> {
         if !is_name(name) {
             sh.builtin_error("unset", &format!("`{name}': not a valid identifier"), 1)?;
             status = 1;
+            continue;
+        }
+        if opts.contains('n') {
+            // The nameref itself, not what it refers to.
+            if sh.vars.unset_raw(name).is_err() {
+                sh.builtin_error(
+                    "unset",
+                    &format!("{name}: cannot unset: readonly variable"),
+                    1,
+                )?;
+                status = 1;
+            }
             continue;
         }
         if sh.vars.get_var(name).is_none() && !opts.contains('v') {

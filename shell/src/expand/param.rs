@@ -281,6 +281,13 @@ impl Shell {
     }
 
     fn lookup(&mut self, parameter: &Parameter, indirect: bool) -> Res<Value> {
+        if indirect
+            && let Parameter::Named(name) = parameter
+            && let Some(var) = self.vars.get_raw(name).filter(|v| v.nameref)
+        {
+            // `${!ref}` of a nameref is the name it refers to.
+            return Ok(var.value.clone().map_or(Value::Unset, Value::Str));
+        }
         let v = self.value_of(parameter)?;
         if !indirect {
             return Ok(v);
