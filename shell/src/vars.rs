@@ -149,6 +149,10 @@ impl Vars {
 
     /// The variable `name`, innermost frame first, namerefs followed ([`Vars::resolve`]).
     pub fn get_var(&self, name: &str) -> Option<&Var> {
+        let var = self.get_raw(name)?;
+        if !var.nameref {
+            return Some(var);
+        }
         self.get_raw(self.resolve(name)?)
     }
 
@@ -214,8 +218,14 @@ impl Vars {
     /// Changes the variable `name` stands for ([`Vars::resolve`]) with `f`, as
     /// [`Vars::update_raw`].
     pub fn update(&mut self, name: &str, f: impl FnOnce(&mut Var)) -> Result<(), SetError> {
-        let target = self.resolve(name).ok_or(SetError::Circular)?.to_owned();
-        self.update_raw(&target, f)
+        match self.resolve(name) {
+            None => Err(SetError::Circular),
+            Some(target) if target == name => self.update_raw(name, f),
+            Some(target) => {
+                let target = target.to_owned();
+                self.update_raw(&target, f)
+            }
+        }
     }
 
     /// Changes `name` itself with `f` where it lives, creating it globally if missing. In
@@ -254,11 +264,12 @@ impl Vars {
     /// Removes the variable `name` stands for ([`Vars::resolve`]; innermost first).
     pub fn unset(&mut self, name: &str) -> Result<(), SetError> {
         match self.resolve(name) {
+            None => Ok(()),
+            Some(target) if target == name => self.unset_raw(name),
             Some(target) => {
                 let target = target.to_owned();
                 self.unset_raw(&target)
             }
-            None => Ok(()),
         }
     }
 
