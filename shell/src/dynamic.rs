@@ -1,7 +1,8 @@
 //! Variables whose value the shell computes when they are read: `RANDOM` (0 to 32767, from a
 //! generator seeded per process from the OS's hash randomness, so two execs differ) and
-//! `SECONDS` (whole seconds since the shell started). Assigning either is ignored (bash seeds
-//! and resets them). `FUNCNAME` is a plain array kept by `call_function`.
+//! `SECONDS` (whole seconds since the shell started), `EPOCHSECONDS` and `EPOCHREALTIME` (the
+//! time now, in seconds and with microseconds). Assigning one is ignored (bash seeds and resets
+//! them). `FUNCNAME` is a plain array kept by `call_function`.
 
 use std::cell::Cell;
 use std::hash::{BuildHasher, RandomState};
@@ -36,6 +37,11 @@ impl Dynamic {
         match name {
             "RANDOM" => Some(((self.next() >> 33) & 0x7fff).to_string()),
             "SECONDS" => Some(self.started.elapsed().as_secs().to_string()),
+            "EPOCHSECONDS" => Some(since_epoch().as_secs().to_string()),
+            "EPOCHREALTIME" => {
+                let now = since_epoch();
+                Some(format!("{}.{:06}", now.as_secs(), now.subsec_micros()))
+            }
             _ => None,
         }
     }
@@ -49,6 +55,13 @@ impl Dynamic {
         self.state.set(x);
         x.wrapping_mul(0x2545_f491_4f6c_dd1d)
     }
+}
+
+/// The time now, from the Unix epoch.
+fn since_epoch() -> std::time::Duration {
+    let now = std::time::SystemTime::now();
+    now.duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
 }
 
 /// A non-zero seed from the process's hash randomness.

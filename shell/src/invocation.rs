@@ -158,6 +158,31 @@ fn run_source(shell: &mut Shell, source: Source, stdin: &Io) -> crate::shell::Re
     shell.finish_process(r)
 }
 
+/// The bash this shell stands in for (scripts check `BASH_VERSION`, `BASH_VERSINFO` and
+/// `OSTYPE` before they use bash's features): 5.2, the version its behaviour is compared with,
+/// with `agentos` where bash names its release status. Shell variables, not exported.
+fn identify_as_bash(vars: &mut Vars) -> Result<(), crate::vars::SetError> {
+    let arch = std::env::consts::ARCH;
+    let machine = format!("{arch}-pc-linux-gnu");
+    let info = ["5", "2", "15", "1", "agentos", machine.as_str()];
+    let plain = [
+        ("BASH", "/bin/bash".to_string()),
+        ("BASH_VERSION", "5.2.15(1)-agentos".to_string()),
+        ("OSTYPE", "linux-gnu".to_string()),
+        ("HOSTTYPE", arch.to_string()),
+        ("MACHTYPE", machine.clone()),
+    ];
+    for (name, value) in plain {
+        vars.update(name, |var| var.value = Some(value))?;
+    }
+    let elements = info.iter().map(|s| s.to_string()).enumerate().collect();
+    vars.update("BASH_VERSINFO", |var| {
+        var.value = None;
+        var.array = Some(elements);
+        var.readonly = true;
+    })
+}
+
 fn new_shell(ctx: Arc<Ctx>, inv: &Invocation, opts: Opts, stop: Stop) -> Result<Shell, ShellError> {
     let mut vars = Vars::new(ctx.budget.clone());
     for (k, v) in &inv.env {
@@ -188,6 +213,11 @@ fn new_shell(ctx: Arc<Ctx>, inv: &Invocation, opts: Opts, stop: Stop) -> Result<
     };
     set(&mut vars, "SHLVL", level.to_string())?;
     set(&mut vars, "PWD", crate::paths::normalize(&inv.cwd))?;
+    if !ctx.posix {
+        identify_as_bash(&mut vars).map_err(|_| ShellError::MemoryLimit {
+            limit: ctx.limits.max_memory,
+        })?;
+    }
     let mut fds: [Option<Io>; NFDS] = Default::default();
     fds[0] = Some(inv.stdin.clone());
     fds[1] = Some(inv.stdout.clone());

@@ -1,0 +1,11 @@
+# what scripts check before they use bash's features
+[ -n "$BASH_VERSION" ] && echo "BASH_VERSION is set"
+(( BASH_VERSINFO[0] >= 5 )) && echo "bash 5 or later"
+[[ ${BASH_VERSINFO[1]} =~ ^[0-9]+$ ]] && echo "minor is a number"
+[[ $OSTYPE == linux* ]] && echo "OSTYPE linux"
+[[ -n $HOSTTYPE && $MACHTYPE == *linux* ]] && echo "HOSTTYPE and MACHTYPE"
+[ -n "$BASH" ] && echo "BASH is set"
+(BASH_VERSINFO=(1)) 2>/dev/null; echo "BASH_VERSINFO is read-only: $?"
+env | grep -c '^BASH_VERSION=' || echo "not exported"
+(( EPOCHSECONDS > 1700000000 )) && echo "EPOCHSECONDS is now"
+[[ $EPOCHREALTIME =~ ^[0-9]+\.[0-9]{6}$ ]] && echo "EPOCHREALTIME has microseconds"
