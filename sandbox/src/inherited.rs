@@ -25,8 +25,9 @@ pub enum PipeEnd {
     Write,
 }
 
-/// What runs when the guest first uses an inherited fd.
-pub(crate) struct FirstUse(Box<dyn FnOnce() + Send>);
+/// What runs when the guest first uses an inherited fd (`Sync` as the sandbox is: it holds
+/// only ends of pipes).
+pub(crate) struct FirstUse(Box<dyn FnOnce() + Send + Sync>);
 
 impl fmt::Debug for FirstUse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -45,7 +46,7 @@ impl Sandbox {
         fd: u32,
         pipe: OwnedFd,
         end: PipeEnd,
-        first_use: Option<Box<dyn FnOnce() + Send>>,
+        first_use: Option<Box<dyn FnOnce() + Send + Sync>>,
     ) -> Result<(), Errno> {
         let rights = match end {
             PipeEnd::Read => Rights::STDIN,
@@ -60,27 +61,19 @@ impl Sandbox {
         };
         self.table.place(fd, Entry::File(file))?;
         if let Some(run) = first_use {
-            self.waiting().push((fd, FirstUse(run)));
+            self.first_use.push((fd, FirstUse(run)));
         }
         Ok(())
     }
 
     /// Runs what waits for the first use of `fd`, if anything does.
-    pub(crate) fn used(&self, fd: u32) {
-        let run = {
-            let mut waiting = self.waiting();
-            let found = waiting.iter().position(|(n, _)| *n == fd);
-            found.map(|i| waiting.swap_remove(i).1)
-        };
-        if let Some(FirstUse(run)) = run {
+    pub(crate) fn used(&mut self, fd: u32) {
+        if self.first_use.is_empty() {
+            return;
+        }
+        if let Some(i) = self.first_use.iter().position(|(n, _)| *n == fd) {
+            let (_, FirstUse(run)) = self.first_use.swap_remove(i);
             run();
         }
-    }
-
-    fn waiting(&self) -> std::sync::MutexGuard<'_, Vec<(u32, FirstUse)>> {
-        // Nothing panics while holding it; a poisoned list is still a list.
-        self.first_use
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }

@@ -7,6 +7,7 @@ use rustix::fd::AsFd;
 use rustix::fs::{AtFlags, FileType, Mode, OFlags};
 
 use crate::containment::{MountRoot, check_moved_entry, check_moved_link, check_target};
+use crate::devices::Device;
 use crate::fd_rights::Rights;
 use crate::guest_path::GuestPath;
 use crate::resolve::Target;
@@ -264,9 +265,9 @@ impl Sandbox {
             if let Ok(fd) = self
                 .resolver
                 .open(dir.fd.as_fd(), &path, probe, Mode::empty(), follow)
-                && let Some(device) = self.device_entry(&rustix::fs::fstat(&fd)?, &req)?
+                && let Some((device, entry)) = self.device_entry(&rustix::fs::fstat(&fd)?, &req)?
             {
-                return self.table.push(device);
+                return self.push_device(device, entry);
             }
             // As the kernel: a missing parent is reported before the read-only file system.
             self.resolver.resolve_parent(dir.fd.as_fd(), &path)?;
@@ -281,8 +282,8 @@ impl Sandbox {
             follow || path.trailing_slash,
         )?;
         let st = rustix::fs::fstat(&fd)?;
-        if let Some(device) = self.device_entry(&st, &req)? {
-            return self.table.push(device);
+        if let Some((device, entry)) = self.device_entry(&st, &req)? {
+            return self.push_device(device, entry);
         }
         let entry = crate::open::entry(fd, &st, &req, read_only, mount)?;
         self.table.push(entry)
@@ -294,15 +295,21 @@ impl Sandbox {
         &self,
         st: &rustix::fs::Stat,
         req: &crate::open::OpenRequest,
-    ) -> Result<Option<crate::table::Entry>, Errno> {
+    ) -> Result<Option<(Device, crate::table::Entry)>, Errno> {
         let Some(device) = crate::devices::device(st) else {
             return Ok(None);
         };
-        if let crate::devices::Device::Fd(n) = device {
+        let (flags, rights) = (req.host_flags(), req.file_rights());
+        let entry = crate::devices::open(device, flags, rights, req.fdflags(), &self.table)?;
+        Ok(Some((device, entry)))
+    }
+
+    /// Gives the guest a device's entry; opening `/dev/fd/N` is a first use of fd N.
+    fn push_device(&mut self, device: Device, entry: crate::table::Entry) -> Result<u32, Errno> {
+        if let Device::Fd(n) = device {
             self.used(n);
         }
-        let (flags, rights) = (req.host_flags(), req.file_rights());
-        crate::devices::open(device, flags, rights, req.fdflags(), &self.table).map(Some)
+        self.table.push(entry)
     }
 
     /// Resolves `path` beneath writable directory `fd` (holding the rights `needed`) without

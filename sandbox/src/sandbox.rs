@@ -72,7 +72,7 @@ pub struct Sandbox {
     pub(crate) resolver: Resolver,
     pub(crate) stdio_filetype: u8,
     /// Inherited fds whose first use starts something (`inherited.rs`).
-    pub(crate) first_use: std::sync::Mutex<Vec<(u32, FirstUse)>>,
+    pub(crate) first_use: Vec<(u32, FirstUse)>,
 }
 
 impl Sandbox {
@@ -121,7 +121,7 @@ impl Sandbox {
             table,
             resolver,
             stdio_filetype: opts.stdio_filetype,
-            first_use: std::sync::Mutex::default(),
+            first_use: Vec::new(),
         })
     }
 

@@ -88,8 +88,8 @@ fn room_for(scope: &mut v8::PinScope<'_, '_>, len: usize) -> bool {
 }
 
 /// A new `Uint8Array` holding a copy of input the event loop delivers (network data, a
-/// datagram, stdin, a child's output), its memory from the exec's budget, so a guest that keeps what it receives is
-/// bounded by its `heap_mb`. `None` when it does not fit; nothing is thrown (no guest code is
+/// datagram, stdin, a child's output), its memory from the exec's budget, so a guest that keeps
+/// what it receives is bounded by its `heap_mb`. `None` when it does not fit; nothing is thrown (no guest code is
 /// running): the caller ends the exec with [`memory_outcome`].
 pub fn delivered_uint8_array<'s>(
     scope: &mut v8::PinScope<'s, '_>,

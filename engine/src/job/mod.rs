@@ -92,7 +92,7 @@ pub struct InheritedFd {
     /// Which end it is.
     pub end: agentos_sandbox::PipeEnd,
     /// Starts what feeds or drains the pipe, when the guest first uses the fd.
-    pub first_use: Box<dyn FnOnce() + Send>,
+    pub first_use: Box<dyn FnOnce() + Send + Sync>,
 }
 
 impl Job {

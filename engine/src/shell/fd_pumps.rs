@@ -52,7 +52,7 @@ fn connect_one(high: HighFd) -> std::io::Result<InheritedFd> {
 
 /// Starts `pump` on a thread of its own when called. Should the OS refuse the thread, the
 /// pump's ends close and the guest sees the pipe's end.
-fn starter(pump: impl FnOnce() + Send + 'static) -> Box<dyn FnOnce() + Send> {
+fn starter(pump: impl FnOnce() + Send + Sync + 'static) -> Box<dyn FnOnce() + Send + Sync> {
     Box::new(move || {
         let started = std::thread::Builder::new()
             .name("agentos-fd-pump".into())

@@ -14,27 +14,28 @@ enum Kind {
     File(String),
 }
 
-/// Every kind `name` has, in the order bash runs them (a keyword first, the file last).
-fn kinds(sh: &Shell, name: &str) -> Vec<Kind> {
-    let mut found = Vec::new();
-    if super::KEYWORDS.contains(&name) {
-        found.push(Kind::Keyword);
-    }
-    if sh.funcs.contains_key(name) {
-        found.push(Kind::Function);
-    }
-    if super::find(name).is_some() {
-        found.push(Kind::Builtin);
-    }
-    if let Some(path) = external(sh, name) {
-        found.push(Kind::File(path));
-    }
-    found
+/// The kinds `name` has inside the shell, in the order bash tries them.
+fn inside(sh: &Shell, name: &str) -> impl Iterator<Item = Kind> {
+    let found = [
+        super::KEYWORDS.contains(&name).then_some(Kind::Keyword),
+        sh.funcs.contains_key(name).then_some(Kind::Function),
+        super::find(name).is_some().then_some(Kind::Builtin),
+    ];
+    found.into_iter().flatten()
 }
 
-/// What runs for `name`.
+/// Every kind `name` has (`type -a`): the shell's own first, the file last.
+fn kinds(sh: &Shell, name: &str) -> Vec<Kind> {
+    inside(sh, name)
+        .chain(external(sh, name).map(Kind::File))
+        .collect()
+}
+
+/// What runs for `name` (the external lookup only when nothing inside the shell answers).
 fn classify(sh: &Shell, name: &str) -> Option<Kind> {
-    kinds(sh, name).into_iter().next()
+    inside(sh, name)
+        .next()
+        .or_else(|| external(sh, name).map(Kind::File))
 }
 
 /// The external command `name` names, as a path.

@@ -394,23 +394,16 @@ pub(crate) fn unset(sh: &mut Shell, argv: &[String]) -> Res<i32> {
             status = 1;
             continue;
         }
-        if opts.contains('n') {
+        let removed = if opts.contains('n') {
             // The nameref itself, not what it refers to.
-            if sh.vars.unset_raw(name).is_err() {
-                sh.builtin_error(
-                    "unset",
-                    &format!("{name}: cannot unset: readonly variable"),
-                    1,
-                )?;
-                status = 1;
-            }
-            continue;
-        }
-        if sh.vars.get_var(name).is_none() && !opts.contains('v') {
+            sh.vars.unset_raw(name)
+        } else if sh.vars.get_var(name).is_none() && !opts.contains('v') {
             sh.funcs.remove(name);
             continue;
-        }
-        if sh.vars.unset(name).is_err() {
+        } else {
+            sh.vars.unset(name)
+        };
+        if removed.is_err() {
             sh.builtin_error(
                 "unset",
                 &format!("{name}: cannot unset: readonly variable"),
