@@ -4,8 +4,8 @@
 //! where a shell's process substitutions gave the guest fds 63 and 62).
 //!
 //! The synthetic root (`root.rs`) holds a `dev/` directory of empty placeholder files. They are
-//! hard links to one set of placeholders private to this user, so one (device, inode) pair names
-//! each device in every skeleton. Opening a file is resolved and confined as any other open;
+//! hard links to one set of placeholders private to this process (`skeletons.rs`), so one
+//! (device, inode) pair names each device in every skeleton. Opening a file is resolved and confined as any other open;
 //! when the file it reaches is a placeholder, the table gets the device instead: a second entry
 //! for the guest's own fd (`stdin`/`stdout`/`stderr`/`fd/N`), or the host's device of that name, opened
 //! by its fixed host path, for the five harmless ones. No other host device is ever reachable.
@@ -62,11 +62,11 @@ fn placeholders() -> impl Iterator<Item = (String, Device)> {
 /// The shared placeholders' identities, once made.
 static IDS: OnceLock<HashMap<(u64, u64), Device>> = OnceLock::new();
 
-/// Where the shared placeholders live under the private base directory.
-const SHARED: &str = "devices-v1";
+/// Where the shared placeholders live in the process's skeleton store.
+const SHARED: &str = "devices";
 
-/// Makes the shared placeholders under `base` and learns their identities (once per process;
-/// other processes find the same files).
+/// Makes the shared placeholders in the skeleton store `base` and learns their identities
+/// (once per process).
 pub(crate) fn prepare(base: &Path) -> io::Result<()> {
     if IDS.get().is_none() {
         let ids = make_shared(&base.join(SHARED))?;

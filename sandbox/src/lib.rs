@@ -30,6 +30,7 @@ mod readdir;
 mod resolve;
 mod root;
 mod sandbox;
+mod skeletons;
 mod stat;
 mod table;
 mod types;

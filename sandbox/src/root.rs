@@ -9,18 +9,15 @@
 //!
 //! The skeleton also holds `dev/`, whose placeholders stand for the devices (`devices.rs`).
 //!
-//! Each distinct set of mount points gets one skeleton of empty directories, built once under a
-//! directory private to this user (`$TMPDIR/agentos-roots-UID`, mode 0700) and reused by every
-//! exec and every sidecar process after that. It holds only empty directories, bounded by the
-//! number of distinct mount layouts; nothing a guest does can write into it.
+//! Each distinct set of mount points gets one skeleton of empty directories, built on first
+//! use and kept while in use and for a while after (`skeletons.rs` says where and how long).
+//! Nothing a guest does can write into it.
 
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
-use std::path::{Component, Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::path::{Component, Path};
 
 use crate::Preopen;
+use crate::skeletons::{self, Lease};
 
 /// `preopens`, plus a read-only skeleton at `/` when there are some and none is mounted there.
 ///
@@ -34,7 +31,7 @@ pub fn with_root(mut preopens: Vec<Preopen>) -> Vec<Preopen> {
     }
     let points: Vec<Vec<String>> = preopens.iter().map(|p| components(&p.guest)).collect();
     match skeleton(&points) {
-        Ok(host) => preopens.push(Preopen {
+        Ok((host, _idle)) => preopens.push(Preopen {
             host,
             guest: "/".into(),
             read_only: true,
@@ -56,84 +53,49 @@ fn components(guest: &str) -> Vec<String> {
         .collect()
 }
 
-/// The skeleton directory for these mount points, built on first use.
-fn skeleton(points: &[Vec<String>]) -> std::io::Result<PathBuf> {
-    static BUILT: OnceLock<Mutex<HashMap<u64, PathBuf>>> = OnceLock::new();
+/// The skeleton for these mount points (built when missing), with a lease on it.
+fn skeleton(points: &[Vec<String>]) -> std::io::Result<(std::path::PathBuf, Lease)> {
     let mut sorted = points.to_vec();
     sorted.sort();
     sorted.dedup();
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    // The layout's version: skeletons made before `dev/` (2) or `dev/fd/3`.. (3) existed are
-    // not reused.
-    3_u32.hash(&mut hasher);
     sorted.hash(&mut hasher);
-    let key = hasher.finish();
-    let built = BUILT.get_or_init(Mutex::default);
-    if let Some(path) = built.lock().map_err(|_| poisoned())?.get(&key) {
-        return Ok(path.clone());
-    }
-    let path = build(&private_base()?, key, &sorted)?;
-    built
-        .lock()
-        .map_err(|_| poisoned())?
-        .insert(key, path.clone());
-    Ok(path)
+    skeletons::acquire(hasher.finish(), |store, path| build(store, path, &sorted))
 }
 
-fn poisoned() -> std::io::Error {
-    std::io::Error::other("the skeleton table's lock is poisoned")
+/// The lease a sandbox over `preopens` holds on its synthetic root, if it has one (a `/`
+/// preopen that is this process's skeleton), rebuilding the skeleton if it was removed
+/// meanwhile.
+pub(crate) fn lease(preopens: &[Preopen]) -> Option<std::io::Result<Lease>> {
+    let root = preopens.iter().find(|p| p.guest == "/")?;
+    if !skeletons::owns(&root.host) {
+        return None;
+    }
+    let points: Vec<Vec<String>> = (preopens.iter())
+        .map(|p| components(&p.guest))
+        .filter(|c| !c.is_empty())
+        .collect();
+    Some(skeleton(&points).map(|(_, lease)| lease))
 }
 
-/// `$TMPDIR/agentos-roots-UID`, created mode 0700; refused when someone else owns it or
-/// others can write into it.
-fn private_base() -> std::io::Result<PathBuf> {
-    let uid = rustix::process::geteuid().as_raw();
-    let base = std::env::temp_dir().join(format!("agentos-roots-{uid}"));
-    match std::fs::DirBuilder::new().mode(0o700).create(&base) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-        Err(e) => return Err(e),
-    }
-    let meta = std::fs::symlink_metadata(&base)?;
-    if !meta.is_dir() || meta.uid() != uid || meta.permissions().mode() & 0o077 != 0 {
-        return Err(std::io::Error::other(format!(
-            "{} is not a private directory of this user",
-            base.display()
-        )));
-    }
-    Ok(base)
-}
-
-/// Builds the skeleton `KEY` under `base` (staged, then renamed into place, so a concurrent
-/// sidecar never sees half of one).
-fn build(base: &Path, key: u64, points: &[Vec<String>]) -> std::io::Result<PathBuf> {
-    crate::devices::prepare(base)?;
-    let done = base.join(format!("{key:016x}"));
-    if done.is_dir() {
-        return Ok(done);
-    }
-    let stage = base.join(format!("{key:016x}.{}.tmp", std::process::id()));
-    let _ = std::fs::remove_dir_all(&stage);
-    std::fs::create_dir(&stage)?;
+/// Builds at `path` (in the store directory `store`) the directories leading to each of
+/// `points`, and `dev/`.
+fn build(store: &Path, path: &Path, points: &[Vec<String>]) -> std::io::Result<()> {
+    std::fs::create_dir(path)?;
     for point in points {
-        let dir = point.iter().fold(stage.clone(), |dir, name| dir.join(name));
+        let dir = point
+            .iter()
+            .fold(path.to_path_buf(), |dir, name| dir.join(name));
         std::fs::create_dir_all(dir)?;
     }
-    crate::devices::link_into(base, &stage)?;
-    if std::fs::rename(&stage, &done).is_err() {
-        // Another process won the race; its skeleton is the same.
-        let _ = std::fs::remove_dir_all(&stage);
-    }
-    if done.is_dir() {
-        Ok(done)
-    } else {
-        Err(std::io::Error::other("the skeleton directory vanished"))
-    }
+    crate::devices::link_into(store, path)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use std::path::PathBuf;
 
     fn mount(guest: &str) -> Preopen {
         Preopen {
@@ -182,5 +144,51 @@ mod tests {
         let a = with_root(vec![mount("/a"), mount("/b")]);
         let b = with_root(vec![mount("/b"), mount("/a")]);
         assert_eq!(a[2].host, b[2].host);
+    }
+
+    /// Mounts at `/churn/N` for N in `range`, one distinct layout each.
+    fn churn(range: std::ops::Range<usize>) {
+        for n in range {
+            let _ = with_root(vec![mount(&format!("/churn-{}/{n}", std::process::id()))]);
+        }
+    }
+
+    #[test]
+    fn idle_skeletons_past_the_kept_number_are_removed() {
+        let first = with_root(vec![mount("/evicted-first")]);
+        let first = &first.last().expect("a root").host;
+        churn(0..skeletons::IDLE_KEPT + 20);
+        assert!(!first.exists(), "{first:?}");
+        // Other tests may hold a few at the same time.
+        assert!(skeletons::count() <= skeletons::IDLE_KEPT + 10);
+    }
+
+    #[test]
+    fn a_skeleton_a_sandbox_uses_is_kept() {
+        let dir = std::env::temp_dir();
+        let preopens = with_root(vec![Preopen {
+            host: dir,
+            guest: "/kept-while-used".into(),
+            read_only: true,
+        }]);
+        let root = preopens.last().expect("a root").host.clone();
+        let sandbox = crate::Sandbox::new(&preopens).expect("sandbox");
+        churn(1000..1000 + skeletons::IDLE_KEPT + 20);
+        assert!(root.join("dev/null").is_file());
+        drop(sandbox);
+    }
+
+    #[test]
+    fn a_removed_skeleton_is_rebuilt_for_a_new_sandbox() {
+        let preopens = with_root(vec![Preopen {
+            host: std::env::temp_dir(),
+            guest: "/rebuilt".into(),
+            read_only: true,
+        }]);
+        let root = preopens.last().expect("a root").host.clone();
+        churn(2000..2000 + skeletons::IDLE_KEPT + 20);
+        assert!(!root.exists());
+        let _sandbox = crate::Sandbox::new(&preopens).expect("sandbox");
+        assert!(root.join("rebuilt").is_dir() && root.join("dev/null").is_file());
     }
 }

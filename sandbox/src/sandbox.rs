@@ -10,6 +10,7 @@ use crate::containment::MountRoot;
 use crate::fd_rights::Rights;
 use crate::inherited::FirstUse;
 use crate::resolve::{Resolver, ResolverKind};
+use crate::skeletons::Lease;
 use crate::table::{Dir, Entry, FdTable, File};
 use crate::types::filetype;
 use crate::{Errno, Preopen};
@@ -73,6 +74,8 @@ pub struct Sandbox {
     pub(crate) stdio_filetype: u8,
     /// Inherited fds whose first use starts something (`inherited.rs`).
     pub(crate) first_use: Vec<(u32, FirstUse)>,
+    /// Keeps the synthetic root's skeleton (`root.rs`) while this sandbox lives.
+    _root: Option<Lease>,
 }
 
 impl Sandbox {
@@ -95,6 +98,14 @@ impl Sandbox {
                 max_fds: opts.max_fds,
             });
         }
+        let root = crate::root::lease(preopens).transpose().map_err(|e| {
+            let root = preopens.iter().find(|p| p.guest == "/");
+            SandboxError::Preopen {
+                guest: "/".into(),
+                host: root.map(|p| p.host.clone()).unwrap_or_default(),
+                source: e,
+            }
+        })?;
         let dirs = preopens
             .iter()
             .map(open_preopen)
@@ -122,6 +133,7 @@ impl Sandbox {
             resolver,
             stdio_filetype: opts.stdio_filetype,
             first_use: Vec::new(),
+            _root: root,
         })
     }
 

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 
 use agentos_sdk::ExecSpec;
 
-use crate::support::{beside_a_victim, node, run, scratch, sidecar, stderr, stdout};
+use crate::support::{
+    beside_a_victim, builder, node, run, scratch, sidecar, single_engine, spawn, stderr, stdout,
+};
 
 /// Each attempt prints `NAME CODE` (`NAME ok` when it succeeded).
 const ATTEMPTS: &str = r#"
@@ -81,13 +83,14 @@ fn is_placeholder(name: &str) -> bool {
 }
 
 /// Everything under `dir` that is neither a directory nor an empty placeholder file of `/dev`
-/// (the skeletons hold nothing else).
+/// nor a process's lock file (the skeletons hold nothing else).
 fn non_placeholders(dir: &Path) -> Vec<String> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
         match entry.metadata() {
+            _ if name.ends_with(".lock") || name.ends_with(".lock.new") => {}
             Ok(m) if m.is_dir() => found.extend(non_placeholders(&path)),
             Ok(m) if m.is_file() && m.len() == 0 && is_placeholder(&name) => {}
             _ => found.push(path.display().to_string()),
@@ -213,4 +216,54 @@ async fn reading_dev_zero_into_a_js_array_ends_with_memory_limit() {
     let out = beside_a_victim(&sc, spec).await;
     let code = out.status.error.as_ref().map(|e| e.code);
     assert_eq!(code, Some(agentos_sdk::ErrorCode::MemoryLimit), "{out:?}");
+}
+
+/// The process directories (`pPID-NANOS`) in the skeleton base under `tmp`.
+fn process_dirs(tmp: &Path) -> Vec<String> {
+    let uid = rustix::process::geteuid().as_raw();
+    let base = tmp.join(format!("agentos-roots-{uid}"));
+    let mut dirs: Vec<String> = names(&base)
+        .into_iter()
+        .filter(|n| n.starts_with('p') && !n.contains('.'))
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_skeletons_of_a_killed_sidecar_are_removed_by_the_next_one() {
+    let tmp = scratch("skeleton-sweep");
+    let (_dir, mount) = mount_fixture("skeleton-sweep-mount");
+    let ls = || ExecSpec::new(["ls", "/dev/null"]).dir(mount.to_string_lossy(), "/work/p");
+    let first = spawn(single_engine(builder("auto")).env("TMPDIR", &tmp)).await;
+    assert_eq!(stdout(&run(&first, ls()).await), "/dev/null\n");
+    let before = process_dirs(&tmp);
+    assert!(!before.is_empty());
+    let pid = first.pid().expect("first sidecar's pid");
+    let pid = rustix::process::Pid::from_raw(pid.cast_signed()).expect("a pid");
+    rustix::process::kill_process(pid, rustix::process::Signal::KILL).expect("kill");
+    drop(first);
+    // Its engine (a cell process) exits when it finds its supervisor gone: wait for that.
+    let base = tmp.join(format!(
+        "agentos-roots-{}",
+        rustix::process::geteuid().as_raw()
+    ));
+    for dir in &before {
+        let lock = std::fs::File::open(base.join(format!("{dir}.lock"))).expect("lock file");
+        let free = || rustix::fs::flock(&lock, rustix::fs::FlockOperation::NonBlockingLockShared);
+        let waited = (0..600).find(|_| {
+            free().is_ok() || {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                false
+            }
+        });
+        assert!(waited.is_some(), "{dir} stays locked");
+    }
+    let second = spawn(single_engine(builder("auto")).env("TMPDIR", &tmp)).await;
+    assert_eq!(stdout(&run(&second, ls()).await), "/dev/null\n");
+    let after = process_dirs(&tmp);
+    assert!(
+        !after.is_empty() && !after.iter().any(|d| before.contains(d)),
+        "{before:?} {after:?}"
+    );
 }
