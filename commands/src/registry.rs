@@ -56,6 +56,7 @@ const UUTILS: &[(&str, Main)] = uutils_table! {
     "dir" => "ls" uu_dir,
     "dircolors" => "dircolors" uu_dircolors,
     "dirname" => "dirname" uu_dirname,
+    "du" => "du" uu_du,
     "echo" => "echo" uu_echo,
     "env" => "env" uu_env,
     "expand" => "expand" uu_expand,
