@@ -101,6 +101,7 @@ const UUTILS: &[(&str, Main)] = uutils_table! {
     "sleep" => "sleep" uu_sleep,
     "sort" => "sort" uu_sort,
     "split" => "split" uu_split,
+    "stat" => "stat" uu_stat,
     "sum" => "sum" uu_sum,
     "tac" => "tac" uu_tac,
     "tail" => "tail" uu_tail,
