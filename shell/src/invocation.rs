@@ -153,7 +153,7 @@ fn run_source(shell: &mut Shell, source: Source, stdin: &Io) -> crate::shell::Re
         }
         .into());
     }
-    let parsed = crate::parse::parse(&text, shell.ctx.limits.max_nesting, shell.ctx.posix)?;
+    let parsed = crate::parse::parse(&text, shell.ctx.limits.max_nesting, &shell.syntax(&text))?;
     let r = shell.run_parsed(&parsed);
     shell.finish_process(r)
 }
@@ -285,6 +285,13 @@ fn parse_argv(argv: &[String]) -> Result<Parsed, String> {
                     i += 1;
                     let name = argv.get(i).ok_or("-o: option requires an argument")?;
                     set_long(&mut opts, name, on)?;
+                }
+                'O' => {
+                    i += 1;
+                    let name = argv.get(i).ok_or("-O: option requires an argument")?;
+                    let slot = crate::builtins::shopt::shopt_flag(&mut opts, name)
+                        .ok_or(format!("{name}: invalid shell option name"))?;
+                    *slot = on;
                 }
                 's' | 'i' | 'l' | 'h' | 'B' | 'v' | 'm' | 'p' | 'r' => {}
                 _ => {

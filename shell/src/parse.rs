@@ -36,10 +36,11 @@ pub(crate) struct SyntaxError {
     pub message: String,
 }
 
-/// Parser options for `sh` (`posix`) or `bash`.
-pub(crate) fn options(posix: bool) -> ParserOptions {
+/// Parser options for `sh` (`posix`) or `bash`, with bash's extended patterns (`@(a|b)`) as
+/// words when `extglob`.
+pub(crate) fn options(posix: bool, extglob: bool) -> ParserOptions {
     ParserOptions {
-        enable_extended_globbing: false,
+        enable_extended_globbing: extglob,
         posix_mode: false,
         sh_mode: posix,
         tilde_expansion_at_word_start: true,
@@ -48,16 +49,19 @@ pub(crate) fn options(posix: bool) -> ParserOptions {
     }
 }
 
-/// Parses `src`.
+/// Parses `src` with `opts`.
 ///
 /// # Errors
 /// [`ShellError::NestingLimit`] when the text nests deeper than `max_nesting`.
-pub(crate) fn parse(src: &str, max_nesting: usize, posix: bool) -> Result<Parsed, ShellError> {
+pub(crate) fn parse(
+    src: &str,
+    max_nesting: usize,
+    opts: &ParserOptions,
+) -> Result<Parsed, ShellError> {
     if nesting(src) > max_nesting {
         return Err(ShellError::NestingLimit { limit: max_nesting });
     }
-    let opts = options(posix);
-    let first = parse_text(src, &opts);
+    let first = parse_text(src, opts);
     let err = match first {
         Ok(program) => {
             return Ok(Parsed {
@@ -71,7 +75,7 @@ pub(crate) fn parse(src: &str, max_nesting: usize, posix: bool) -> Result<Parsed
         line: error_line(&err, src),
         message: message(&err),
     };
-    let program = runnable_prefix(src, error.line, &opts);
+    let program = runnable_prefix(src, error.line, opts);
     Ok(Parsed {
         program,
         error: Some(error),
@@ -251,14 +255,14 @@ mod tests {
     fn deep_braces_are_refused_before_parsing() {
         let src = format!("{}true;{}", "{ ".repeat(5000), "} ".repeat(5000));
         assert!(matches!(
-            parse(&src, 150, false),
+            parse(&src, 150, &options(false, false)),
             Err(ShellError::NestingLimit { limit: 150 })
         ));
     }
 
     #[test]
     fn commands_before_a_syntax_error_still_parse() {
-        let p = parse("echo a\necho b\nif\n", 150, false).unwrap();
+        let p = parse("echo a\necho b\nif\n", 150, &options(false, false)).unwrap();
         assert_eq!(p.program.complete_commands.len(), 2);
         assert_eq!(p.error.map(|e| e.line), Some(3));
     }

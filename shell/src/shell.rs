@@ -131,6 +131,8 @@ pub(crate) struct Shopts {
     pub nocaseglob: bool,
     /// A pattern that matches nothing is an error that abandons the command.
     pub failglob: bool,
+    /// bash's extended patterns: `?(..)`, `*(..)`, `+(..)`, `@(..)`, `!(..)`.
+    pub extglob: bool,
 }
 
 /// Number of shell fds (0..=9).
@@ -191,6 +193,19 @@ pub(crate) struct Shell {
 }
 
 impl Shell {
+    /// Parser options for `src`, parsed now: `extglob` as it is set, or as `src` sets it itself
+    /// (bash parses a script command by command, so its `shopt -s extglob` applies to the
+    /// commands after it; this shell parses the whole text first).
+    pub(crate) fn syntax(&self, src: &str) -> brush_parser::ParserOptions {
+        let extglob = self.opts.shopts.extglob || src.contains("extglob");
+        crate::parse::options(self.ctx.posix, extglob)
+    }
+
+    /// `pat` compiled as the options say (`extglob`).
+    pub(crate) fn pattern(&self, pat: &str) -> crate::expand::pattern::Pattern {
+        crate::expand::pattern::Pattern::with_extglob(pat, self.opts.shopts.extglob)
+    }
+
     /// A copy of this shell for a subshell, a substitution or a pipeline stage.
     pub fn fork(&self, stop: Stop) -> Result<Shell, ShellError> {
         Ok(Shell {

@@ -7,7 +7,7 @@ mod lookup;
 mod mapfile;
 mod printf;
 mod read;
-mod shopt;
+pub(crate) mod shopt;
 mod test;
 pub(crate) mod vars;
 

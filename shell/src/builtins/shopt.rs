@@ -1,6 +1,6 @@
 //! `shopt [-pqsu] [-o] [NAME...]`: the shell options beyond `set`'s. Ours are the ones scripts
 //! turn on (`nullglob`, `failglob`, `dotglob`, `globstar`, `nocaseglob`, `inherit_errexit`,
-//! `lastpipe`, `nocasematch`); `-o` reaches `set -o`'s. Another option bash has is refused by
+//! `lastpipe`, `nocasematch`, `extglob`); `-o` reaches `set -o`'s. Another option bash has is refused by
 //! name, so a script never runs believing it is on.
 
 use super::vars::{OPTIONS, flag};
@@ -9,6 +9,7 @@ use crate::shell::{Opts, Res, Shell};
 /// The options of ours, as bash lists them (sorted).
 const SHOPTS: &[&str] = &[
     "dotglob",
+    "extglob",
     "failglob",
     "globstar",
     "inherit_errexit",
@@ -27,14 +28,14 @@ const NOT_HERE: &[&str] = &[
     "dirspell",
     "execfail",
     "extdebug",
-    "extglob",
     "globasciiranges",
     "histappend",
     "huponexit",
     "xpg_echo",
 ];
 
-fn shopt_flag<'a>(o: &'a mut Opts, name: &str) -> Option<&'a mut bool> {
+/// The `shopt` option `name`, if this shell has it.
+pub(crate) fn shopt_flag<'a>(o: &'a mut Opts, name: &str) -> Option<&'a mut bool> {
     Some(match name {
         "nullglob" => &mut o.shopts.nullglob,
         "dotglob" => &mut o.shopts.dotglob,
@@ -44,6 +45,7 @@ fn shopt_flag<'a>(o: &'a mut Opts, name: &str) -> Option<&'a mut bool> {
         "nocasematch" => &mut o.shopts.nocasematch,
         "nocaseglob" => &mut o.shopts.nocaseglob,
         "failglob" => &mut o.shopts.failglob,
+        "extglob" => &mut o.shopts.extglob,
         _ => return None,
     })
 }

@@ -4,7 +4,6 @@
 
 use brush_parser::ast::{BinaryPredicate as B, ExtendedTestExpr as X, UnaryPredicate as U};
 
-use crate::expand::pattern::Pattern;
 use crate::os::FileKind;
 use crate::shell::{Res, Shell};
 use crate::vars::Array;
@@ -228,7 +227,7 @@ pub(crate) fn binary_pred(
         B::StringDoesNotExactlyMatchString => l != r,
         B::StringExactlyMatchesPattern | B::StringDoesNotExactlyMatchPattern => {
             let nocase = sh.opts.shopts.nocasematch;
-            let matched = Pattern::new(r).ignore_case(nocase).matches_str(l);
+            let matched = sh.pattern(r).ignore_case(nocase).matches_str(l);
             matched == matches!(p, B::StringExactlyMatchesPattern)
         }
         B::StringContainsSubstring => l.contains(r),

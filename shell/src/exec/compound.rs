@@ -3,7 +3,6 @@
 
 use brush_parser::ast::{self, CaseItemPostAction, CompoundCommand as C};
 
-use crate::expand::pattern::Pattern;
 use crate::shell::{Flow, Res, Shell};
 
 /// What a loop does after its body ran.
@@ -223,7 +222,7 @@ impl Shell {
         for p in &item.patterns {
             let pat = self.expand_pattern(&p.value)?;
             let nocase = self.opts.shopts.nocasematch;
-            if Pattern::new(&pat).ignore_case(nocase).matches_str(subject) {
+            if self.pattern(&pat).ignore_case(nocase).matches_str(subject) {
                 return Ok(true);
             }
         }

@@ -44,7 +44,7 @@ impl Shell {
                 prefixes = self.any_depth(prefixes, last, &mut scanned, pat)?;
                 continue;
             }
-            let matcher = Pattern::new(comp).ignore_case(self.opts.shopts.nocaseglob);
+            let matcher = self.pattern(comp).ignore_case(self.opts.shopts.nocaseglob);
             let mut next = Vec::new();
             for prefix in &prefixes {
                 self.check_stop()?;

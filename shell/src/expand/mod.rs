@@ -7,6 +7,7 @@
 //! came from an expansion (only unquoted expansion results are split).
 
 pub(crate) mod arith;
+mod extglob;
 pub(crate) mod glob;
 mod param;
 mod parts;
@@ -104,7 +105,7 @@ impl Shell {
 
     /// Expands word text to parts (no brace expansion).
     pub fn expand_raw(&mut self, word: &str, quoted: bool) -> Res<Vec<Part>> {
-        let pieces = match brush_parser::word::parse(word, &crate::parse::options(self.ctx.posix)) {
+        let pieces = match brush_parser::word::parse(word, &self.syntax("")) {
             Ok(p) => p,
             Err(_) => {
                 self.error(&format!("{word}: bad substitution"))?;
@@ -121,11 +122,10 @@ impl Shell {
     /// Here-document text: parameter, command and arithmetic expansion only.
     pub fn expand_heredoc(&mut self, body: &str) -> Res<String> {
         let body = &join_continued_lines(body);
-        let pieces =
-            match brush_parser::word::parse_heredoc(body, &crate::parse::options(self.ctx.posix)) {
-                Ok(p) => p,
-                Err(_) => return Ok(body.to_string()),
-            };
+        let pieces = match brush_parser::word::parse_heredoc(body, &self.syntax("")) {
+            Ok(p) => p,
+            Err(_) => return Ok(body.to_string()),
+        };
         let mut out = Vec::new();
         for piece in pieces {
             self.expand_piece(piece.piece, true, &mut out)?;
@@ -137,7 +137,7 @@ impl Shell {
         if self.ctx.posix || !word.contains('{') {
             return Ok(vec![word.to_string()]);
         }
-        let opts = crate::parse::options(false);
+        let opts = crate::parse::options(false, false);
         match brush_parser::word::parse_brace_expansions(word, &opts) {
             Ok(Some(pieces)) => {
                 let words = parts::brace_words(&pieces, self.ctx.limits.max_glob_entries);

@@ -202,7 +202,8 @@ impl Shell {
             } => {
                 let v = self.checked(&parameter, indirect)?;
                 let nocase = self.opts.shopts.nocasematch;
-                let pat = Pattern::new(&self.expand_pattern(&pattern)?).ignore_case(nocase);
+                let text = self.expand_pattern(&pattern)?;
+                let pat = self.pattern(&text).ignore_case(nocase);
                 let rep = self.expand_string(replacement.as_deref().unwrap_or(""))?;
                 v.map(|s| replace(s, &pat, &rep, &match_kind))
             }
@@ -266,7 +267,8 @@ impl Shell {
         longest: bool,
     ) -> Res<Value> {
         let v = self.checked(parameter, indirect)?;
-        let pat = Pattern::new(&self.expand_pattern(pattern.as_deref().unwrap_or(""))?);
+        let text = self.expand_pattern(pattern.as_deref().unwrap_or(""))?;
+        let pat = self.pattern(&text);
         Ok(v.map(|s| trim_match(s, &pat, prefix, longest)))
     }
 
@@ -297,7 +299,7 @@ impl Shell {
             Value::Unset => return Ok(Value::Unset),
             Value::List(l, _) => l.join(" "),
         };
-        let opts = crate::parse::options(self.ctx.posix);
+        let opts = self.syntax("");
         match brush_parser::word::parse_parameter(&name, &opts) {
             Ok(p) => self.value_of(&p),
             Err(_) => {
@@ -442,50 +444,54 @@ fn param_name(p: &Parameter) -> String {
 }
 
 fn trim_match(s: &str, pat: &Pattern, prefix: bool, longest: bool) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    let n = chars.len();
-    let lens: Box<dyn Iterator<Item = usize>> = if longest {
-        Box::new((0..=n).rev())
+    let mut chars: Vec<char> = s.chars().collect();
+    let budget = Pattern::budget();
+    let found = if prefix {
+        pat.prefixes(&chars, &budget)
     } else {
-        Box::new(0..=n)
+        chars.reverse();
+        let found = pat.reversed().prefixes(&chars, &budget);
+        chars.reverse();
+        found
     };
-    for len in lens {
-        let (part, rest) = if prefix {
-            (&chars[..len], &chars[len..])
-        } else {
-            (&chars[n - len..], &chars[..n - len])
-        };
-        if pat.matches(part) {
-            return rest.iter().collect();
-        }
-    }
-    s.to_string()
+    let Some((shortest, longest_len)) = found else {
+        return s.to_string();
+    };
+    let len = if longest { longest_len } else { shortest };
+    let n = chars.len();
+    let rest = if prefix {
+        &chars[len..]
+    } else {
+        &chars[..n - len]
+    };
+    rest.iter().collect()
 }
 
 fn replace(s: &str, pat: &Pattern, rep: &str, kind: &SubstringMatchKind) -> String {
     let chars: Vec<char> = s.chars().collect();
     let n = chars.len();
-    let longest_at = |start: usize, end_max: usize| {
-        (start..=end_max)
-            .rev()
-            .find(|&e| pat.matches(&chars[start..e]))
-    };
+    let budget = Pattern::budget();
+    let longest_at = |start: usize| Some(start + pat.prefixes(&chars[start..], &budget)?.1);
     match kind {
-        SubstringMatchKind::Prefix => match longest_at(0, n) {
+        SubstringMatchKind::Prefix => match longest_at(0) {
             Some(e) => format!("{rep}{}", chars[e..].iter().collect::<String>()),
             None => s.to_string(),
         },
-        SubstringMatchKind::Suffix => match (0..=n).find(|&b| pat.matches(&chars[b..])) {
-            Some(b) => format!("{}{rep}", chars[..b].iter().collect::<String>()),
-            None => s.to_string(),
-        },
+        SubstringMatchKind::Suffix => {
+            let back: Vec<char> = chars.iter().rev().copied().collect();
+            match pat.reversed().prefixes(&back, &budget) {
+                Some((_, len)) => format!("{}{rep}", chars[..n - len].iter().collect::<String>()),
+                None => s.to_string(),
+            }
+        }
         SubstringMatchKind::FirstOccurrence | SubstringMatchKind::Anywhere => {
             let all = matches!(kind, SubstringMatchKind::Anywhere);
             let mut out = String::new();
             let mut i = 0;
             let mut done = false;
             while i < n {
-                match longest_at(i, n).filter(|&e| e > i && !done) {
+                let found = if done { None } else { longest_at(i) };
+                match found.filter(|&e| e > i) {
                     Some(e) => {
                         out.push_str(rep);
                         i = e;

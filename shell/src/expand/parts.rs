@@ -84,7 +84,7 @@ impl Shell {
     }
 
     fn capture_output(&mut self, src: &str) -> Res<(Vec<u8>, i32)> {
-        let parsed = crate::parse::parse(src, self.ctx.limits.max_nesting, self.ctx.posix)?;
+        let parsed = crate::parse::parse(src, self.ctx.limits.max_nesting, &self.syntax(src))?;
         if let Some(file) = read_only_redirect(&parsed) {
             return self.read_file_subst(&file);
         }

@@ -1,24 +1,32 @@
 //! Shell patterns (`*`, `?`, `[...]` with ranges, negation and `[:class:]`), as `case`,
-//! `[[ == ]]`, `${x#...}` and pathname expansion use them. Matching is the linear
-//! backtracking-free two-pointer algorithm: O(len(text) * len(pattern)) at worst.
+//! `[[ == ]]`, `${x#...}` and pathname expansion use them, and with `shopt -s extglob` bash's
+//! `?(..|..)`, `*(..)`, `+(..)`, `@(..)` and `!(..)`. Matching without those is the linear
+//! backtracking-free two-pointer algorithm: O(len(text) * len(pattern)) at worst; with them,
+//! `extglob.rs`.
+
+use super::extglob::{self, Ext};
+
+/// Steps of extended-pattern matching one expansion may take in all (`extglob.rs`).
+pub(crate) type Budget = std::cell::Cell<u64>;
 
 /// One pattern element.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Tok {
+pub(super) enum Tok {
     Char(char),
     Any,
     Star,
     Class(Class),
+    Ext(Ext),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Class {
+pub(super) struct Class {
     negated: bool,
     items: Vec<Item>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Item {
+pub(super) enum Item {
     Char(char),
     Range(char, char),
     Named(String),
@@ -34,35 +42,17 @@ pub(crate) struct Pattern {
 
 impl Pattern {
     /// Compiles pattern text; `\x` is a literal `x`; an unclosed `[` is literal.
+    #[cfg(test)]
     pub fn new(pat: &str) -> Pattern {
+        Self::with_extglob(pat, false)
+    }
+
+    /// Compiles pattern text (`\x` is a literal `x`; an unclosed `[` is literal), with bash's
+    /// extended patterns when `extglob`.
+    pub fn with_extglob(pat: &str, extglob: bool) -> Pattern {
         let chars: Vec<char> = pat.chars().collect();
-        let mut toks = Vec::new();
-        let mut i = 0;
-        while i < chars.len() {
-            match chars[i] {
-                '\\' if i + 1 < chars.len() => {
-                    toks.push(Tok::Char(chars[i + 1]));
-                    i += 1;
-                }
-                '*' => {
-                    if toks.last() != Some(&Tok::Star) {
-                        toks.push(Tok::Star);
-                    }
-                }
-                '?' => toks.push(Tok::Any),
-                '[' => match bracket(&chars, i) {
-                    Some((class, end)) => {
-                        toks.push(Tok::Class(class));
-                        i = end;
-                    }
-                    None => toks.push(Tok::Char('[')),
-                },
-                c => toks.push(Tok::Char(c)),
-            }
-            i += 1;
-        }
         Pattern {
-            toks,
+            toks: tokens(&chars, extglob),
             nocase: false,
         }
     }
@@ -72,8 +62,62 @@ impl Pattern {
         Pattern { nocase, ..self }
     }
 
+    /// A fresh budget for the matches of one expansion.
+    pub fn budget() -> Budget {
+        Budget::new(extglob::BUDGET)
+    }
+
+    fn has_ext(&self) -> bool {
+        self.toks.iter().any(|t| matches!(t, Tok::Ext(_)))
+    }
+
+    /// The shortest and the longest prefix of `text` this pattern matches, as lengths: one
+    /// pass over `text` (a set-of-states simulation) without extended elements.
+    pub fn prefixes(&self, text: &[char], budget: &Budget) -> Option<(usize, usize)> {
+        if self.has_ext() {
+            return extglob::prefixes(self, &self.toks, text, budget);
+        }
+        let m = self.toks.len();
+        let (mut on, mut next) = (vec![false; m + 1], vec![false; m + 1]);
+        on[0] = true;
+        close(&self.toks, &mut on);
+        let (mut first, mut last) = (None, None);
+        for pos in 0..=text.len() {
+            if on[m] {
+                first.get_or_insert(pos);
+                last = Some(pos);
+            }
+            let Some(&c) = text.get(pos) else { break };
+            next.fill(false);
+            for (ti, tok) in self.toks.iter().enumerate().filter(|(ti, _)| on[*ti]) {
+                match tok {
+                    Tok::Star => next[ti] = true,
+                    _ if self.tok_matches(tok, c) => next[ti + 1] = true,
+                    _ => {}
+                }
+            }
+            if !next.contains(&true) {
+                break;
+            }
+            close(&self.toks, &mut next);
+            std::mem::swap(&mut on, &mut next);
+        }
+        first.zip(last)
+    }
+
+    /// The pattern matching the reverse of what this one matches (suffixes as prefixes).
+    pub fn reversed(&self) -> Pattern {
+        Pattern {
+            toks: reverse(&self.toks),
+            nocase: self.nocase,
+        }
+    }
+
     /// Whether the whole of `text` matches.
     pub fn matches(&self, text: &[char]) -> bool {
+        if self.has_ext() {
+            return extglob::matches(self, &self.toks, text, &Self::budget());
+        }
         let toks = &self.toks;
         let (mut ti, mut si) = (0, 0);
         let mut star: Option<(usize, usize)> = None;
@@ -108,12 +152,18 @@ impl Pattern {
         self.matches(&chars)
     }
 
-    /// Whether the pattern starts with a literal `.` (needed to match hidden files).
+    /// Whether the pattern starts with a literal `.` (needed to match hidden files), or is an
+    /// extended pattern one of whose alternatives does.
     pub fn starts_with_dot(&self) -> bool {
-        self.toks.first() == Some(&Tok::Char('.'))
+        match self.toks.first() {
+            Some(Tok::Char('.')) => true,
+            Some(Tok::Ext(ext)) => ext.starts_with_dot(),
+            _ => false,
+        }
     }
 
-    fn tok_matches(&self, tok: &Tok, c: char) -> bool {
+    /// Whether the single-character element `tok` matches `c`.
+    pub(super) fn tok_matches(&self, tok: &Tok, c: char) -> bool {
         if !self.nocase || !c.is_alphabetic() {
             return tok_matches(tok, c);
         }
@@ -123,11 +173,65 @@ impl Pattern {
     }
 }
 
+/// Marks the states a `*` reaches without reading anything (it matches the empty text too).
+fn close(toks: &[Tok], on: &mut [bool]) {
+    for (ti, tok) in toks.iter().enumerate() {
+        if on[ti] && *tok == Tok::Star {
+            on[ti + 1] = true;
+        }
+    }
+}
+
+/// `toks` backwards (extended elements' alternatives too).
+pub(super) fn reverse(toks: &[Tok]) -> Vec<Tok> {
+    let back = |t: &Tok| match t {
+        Tok::Ext(ext) => Tok::Ext(ext.reversed()),
+        t => t.clone(),
+    };
+    toks.iter().rev().map(back).collect()
+}
+
+/// Compiles pattern text into elements.
+pub(super) fn tokens(chars: &[char], extglob: bool) -> Vec<Tok> {
+    let mut toks = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if extglob && let Some((ext, end)) = extglob::parse(chars, i) {
+            toks.push(Tok::Ext(ext));
+            i = end + 1;
+            continue;
+        }
+        match chars[i] {
+            '\\' if i + 1 < chars.len() => {
+                toks.push(Tok::Char(chars[i + 1]));
+                i += 1;
+            }
+            '*' => {
+                if toks.last() != Some(&Tok::Star) {
+                    toks.push(Tok::Star);
+                }
+            }
+            '?' => toks.push(Tok::Any),
+            '[' => match bracket(chars, i) {
+                Some((class, end)) => {
+                    toks.push(Tok::Class(class));
+                    i = end;
+                }
+                None => toks.push(Tok::Char('[')),
+            },
+            c => toks.push(Tok::Char(c)),
+        }
+        i += 1;
+    }
+    toks
+}
+
 fn tok_matches(tok: &Tok, c: char) -> bool {
     match tok {
         Tok::Char(x) => *x == c,
         Tok::Any => true,
         Tok::Star => true,
+        Tok::Ext(_) => false,
         Tok::Class(class) => class.items.iter().any(|i| item_matches(i, c)) != class.negated,
     }
 }
@@ -155,7 +259,7 @@ fn item_matches(item: &Item, c: char) -> bool {
 }
 
 /// Parses `[...]` starting at `chars[start] == '['`; returns the class and the index of `]`.
-fn bracket(chars: &[char], start: usize) -> Option<(Class, usize)> {
+pub(super) fn bracket(chars: &[char], start: usize) -> Option<(Class, usize)> {
     let mut i = start + 1;
     let negated = matches!(chars.get(i), Some('!' | '^'));
     if negated {
@@ -193,11 +297,12 @@ fn bracket(chars: &[char], start: usize) -> Option<(Class, usize)> {
     None
 }
 
-/// Escapes pattern metacharacters so `text` matches only itself.
+/// Escapes pattern metacharacters (extended patterns' parentheses and bars too) so `text`
+/// matches only itself.
 pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if matches!(c, '*' | '?' | '[' | ']' | '\\') {
+        if matches!(c, '*' | '?' | '[' | ']' | '\\' | '(' | ')' | '|') {
             out.push('\\');
         }
         out.push(c);
@@ -205,16 +310,23 @@ pub(crate) fn escape(text: &str) -> String {
     out
 }
 
-/// Whether `pat` has an unescaped metacharacter.
+/// Whether `pat` has an unescaped metacharacter (`+(`, `@(` and `!(` count: extended
+/// patterns, which only parse with `extglob` on).
 pub(crate) fn has_meta(pat: &str) -> bool {
     let mut escaped = false;
+    let mut prev = ' ';
     for c in pat.chars() {
+        if escaped {
+            (escaped, prev) = (false, ' ');
+            continue;
+        }
         match c {
-            _ if escaped => escaped = false,
             '\\' => escaped = true,
             '*' | '?' | '[' => return true,
+            '(' if matches!(prev, '+' | '@' | '!') => return true,
             _ => {}
         }
+        prev = c;
     }
     false
 }
@@ -277,6 +389,20 @@ mod tests {
         assert!(has_meta("a*"));
         assert!(!has_meta(r"a\*"));
         assert_eq!(unescape(r"a\*b"), "a*b");
+    }
+
+    #[test]
+    fn prefixes_are_the_shortest_and_the_longest_match() {
+        let text: Vec<char> = "a.b.c".chars().collect();
+        let b = Pattern::budget();
+        assert_eq!(Pattern::new("*.").prefixes(&text, &b), Some((2, 4)));
+        assert_eq!(Pattern::new("x*").prefixes(&text, &b), None);
+        assert_eq!(Pattern::new("*").prefixes(&text, &b), Some((0, 5)));
+        let back: Vec<char> = text.iter().rev().copied().collect();
+        assert_eq!(
+            Pattern::new(".*").reversed().prefixes(&back, &b),
+            Some((2, 4))
+        );
     }
 
     #[test]

@@ -394,3 +394,34 @@ async fn time_reports_wall_time_and_the_cpu_its_guests_used() {
     };
     assert!(user >= 0.05 && user <= real + 0.02, "{out:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pathological_extended_pattern_stops_at_its_budget_as_no_match() {
+    let sc = sidecar().await;
+    let script = "shopt -s extglob
+        x=$(printf 'a%.0s' {1..3000})b
+        [[ $x == +(a|aa|aaa) ]] && echo match || echo 'no match'
+        echo \"${x//+(a|aa)b/-}\" | wc -c";
+    let out = with_victim(&sc, bash(script)).await;
+    // Both give up within their budget: no match, so nothing is replaced (3001 bytes and a
+    // newline); bash itself spins on them.
+    assert_eq!(
+        (out.status.code, stdout(&out).as_str()),
+        (0, "no match\n3002\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pattern_removal_and_replacement_over_a_long_value_take_one_pass_per_start() {
+    let sc = sidecar().await;
+    // 20 000 characters: trying every (start, end) pair would not end before the test's hang
+    // bound; one pass per start takes milliseconds.
+    let script = "y=$(printf 'a%.0s' {1..20000})
+        echo \"${y//a*b/-}\" | wc -c
+        echo \"${y%%a*}|${y##*a}|${y/%a/b}\" | wc -c";
+    let out = with_victim(&sc, bash(script)).await;
+    assert_eq!(
+        (out.status.code, stdout(&out).as_str()),
+        (0, "20001\n20003\n")
+    );
+}
