@@ -254,6 +254,7 @@ fn new_shell(ctx: Arc<Ctx>, inv: &Invocation, opts: Opts, stop: Stop) -> Result<
         substitutions: Vec::new(),
         arith_keys: Vec::new(),
         expansion_failed: false,
+        aliases: Default::default(),
     })
 }
 

@@ -21,6 +21,7 @@
 //!   alive and in total (typed [`ShellError`]s); [`Stop`] is checked before every command
 //!   and on every loop turn, and blocking pipes wake on it.
 
+mod aliases;
 mod arrays;
 mod assoc;
 mod builtins;

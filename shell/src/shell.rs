@@ -133,6 +133,8 @@ pub(crate) struct Shopts {
     pub failglob: bool,
     /// bash's extended patterns: `?(..)`, `*(..)`, `+(..)`, `@(..)`, `!(..)`.
     pub extglob: bool,
+    /// bash expands aliases in a script (`sh` always does).
+    pub expand_aliases: bool,
 }
 
 /// Number of shell fds (0..=9).
@@ -190,6 +192,7 @@ pub(crate) struct Shell {
     pub arith_keys: Vec<String>,
     /// A fatal expansion error is ending this shell ([`Shell::expansion_exit`]).
     pub expansion_failed: bool,
+    pub aliases: crate::aliases::Aliases,
 }
 
 impl Shell {
@@ -240,6 +243,7 @@ impl Shell {
             high_fds: self.high_fds.clone(),
             arith_keys: Vec::new(),
             expansion_failed: false,
+            aliases: self.aliases.clone(),
         })
     }
 

@@ -86,7 +86,7 @@ pub(crate) fn eval(sh: &mut Shell, argv: &[String]) -> Res<i32> {
 }
 
 /// Parses and runs `src` in this shell, one level deeper; a syntax error is status 2.
-fn run_text(sh: &mut Shell, src: &str) -> Res<i32> {
+pub(crate) fn run_text(sh: &mut Shell, src: &str) -> Res<i32> {
     let parsed = crate::parse::parse(src, sh.ctx.limits.max_nesting, &sh.syntax(src))?;
     if let Some(err) = &parsed.error {
         sh.error(&err.message)?;

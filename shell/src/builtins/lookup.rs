@@ -6,8 +6,9 @@
 
 use crate::shell::{Res, Shell};
 
-/// What `name` is: keyword, function, builtin, or the external path.
+/// What `name` is: alias (with its value), keyword, function, builtin, or the external path.
 enum Kind {
+    Alias(String),
     Keyword,
     Function,
     Builtin,
@@ -16,7 +17,10 @@ enum Kind {
 
 /// The kinds `name` has inside the shell, in the order bash tries them.
 fn inside(sh: &Shell, name: &str) -> impl Iterator<Item = Kind> {
+    let expands = sh.ctx.posix || sh.opts.shopts.expand_aliases;
+    let alias = (sh.aliases.defs.get(name)).filter(|_| expands);
     let found = [
+        alias.map(|value| Kind::Alias(value.clone())),
         super::KEYWORDS.contains(&name).then_some(Kind::Keyword),
         sh.funcs.contains_key(name).then_some(Kind::Function),
         super::find(name).is_some().then_some(Kind::Builtin),
@@ -111,7 +115,7 @@ fn paths(sh: &mut Shell, names: &[String], force: bool, who: &str) -> Res<i32> {
     for name in names {
         let runs_inside = matches!(
             classify(sh, name),
-            Some(Kind::Keyword | Kind::Function | Kind::Builtin)
+            Some(Kind::Alias(_) | Kind::Keyword | Kind::Function | Kind::Builtin)
         );
         if runs_inside && !force {
             continue;
@@ -131,6 +135,7 @@ fn words(sh: &mut Shell, names: &[String]) -> Res<i32> {
     let mut status = 0;
     for name in names {
         let word = match classify(sh, name) {
+            Some(Kind::Alias(_)) => "alias",
             Some(Kind::Keyword) => "keyword",
             Some(Kind::Function) => "function",
             Some(Kind::Builtin) => "builtin",
@@ -155,15 +160,18 @@ fn describe_all(sh: &mut Shell, names: &[String]) -> Res<i32> {
             status = 1;
         }
         for kind in all {
-            let line = sentence(name, &kind);
+            let line = sentence(name, &kind, sh.ctx.posix);
             sh.print("type", &format!("{line}\n"))?;
         }
     }
     Ok(status)
 }
 
-fn sentence(name: &str, kind: &Kind) -> String {
+/// What `type` says `name` is (`sh` says it as dash does).
+fn sentence(name: &str, kind: &Kind, posix: bool) -> String {
     match kind {
+        Kind::Alias(value) if posix => format!("{name} is an alias for {value}"),
+        Kind::Alias(value) => format!("{name} is aliased to `{value}'"),
         Kind::Keyword => format!("{name} is a shell keyword"),
         Kind::Function => format!("{name} is a function"),
         Kind::Builtin => format!("{name} is a shell builtin"),
@@ -185,8 +193,11 @@ fn describe(sh: &mut Shell, names: &[String], verbose: bool, who: &str) -> Res<i
                 continue;
             }
             (Some(Kind::File(p)), false) => p,
+            (Some(Kind::Alias(value)), false) => {
+                format!("alias {name}={}", crate::aliases::quoted(&value))
+            }
             (Some(_), false) => name.clone(),
-            (Some(kind), true) => sentence(name, &kind),
+            (Some(kind), true) => sentence(name, &kind, sh.ctx.posix),
         };
         sh.print(who, &format!("{line}\n"))?;
     }

@@ -1,6 +1,7 @@
 //! The builtins. Each takes the shell and its expanded argv (with `argv[0]`), writes through
 //! the shell's fds, and returns its status.
 
+mod aliases;
 mod core;
 mod flow;
 mod lookup;
@@ -12,6 +13,8 @@ mod test;
 pub(crate) mod vars;
 
 use crate::shell::{Res, Shell};
+
+pub(crate) use flow::run_text;
 
 /// A builtin.
 pub(crate) type Builtin = fn(&mut Shell, &[String]) -> Res<i32>;
@@ -58,6 +61,8 @@ pub(crate) fn find(name: &str) -> Option<Builtin> {
         "mapfile" | "readarray" => mapfile::mapfile,
         "shopt" => shopt::shopt,
         "hash" => lookup::hash,
+        "alias" => aliases::alias,
+        "unalias" => aliases::unalias,
         _ => return None,
     })
 }

@@ -1,6 +1,6 @@
 //! `shopt [-pqsu] [-o] [NAME...]`: the shell options beyond `set`'s. Ours are the ones scripts
 //! turn on (`nullglob`, `failglob`, `dotglob`, `globstar`, `nocaseglob`, `inherit_errexit`,
-//! `lastpipe`, `nocasematch`, `extglob`); `-o` reaches `set -o`'s. Another option bash has is refused by
+//! `lastpipe`, `nocasematch`, `extglob`, `expand_aliases`); `-o` reaches `set -o`'s. Another option bash has is refused by
 //! name, so a script never runs believing it is on.
 
 use super::vars::{OPTIONS, flag};
@@ -9,6 +9,7 @@ use crate::shell::{Opts, Res, Shell};
 /// The options of ours, as bash lists them (sorted).
 const SHOPTS: &[&str] = &[
     "dotglob",
+    "expand_aliases",
     "extglob",
     "failglob",
     "globstar",
@@ -46,6 +47,7 @@ pub(crate) fn shopt_flag<'a>(o: &'a mut Opts, name: &str) -> Option<&'a mut bool
         "nocaseglob" => &mut o.shopts.nocaseglob,
         "failglob" => &mut o.shopts.failglob,
         "extglob" => &mut o.shopts.extglob,
+        "expand_aliases" => &mut o.shopts.expand_aliases,
         _ => return None,
     })
 }

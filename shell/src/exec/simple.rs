@@ -15,6 +15,9 @@ impl Shell {
     /// Runs one simple command. Process substitutions among its words (`diff <(a) <(b)`) end
     /// with it: their pipe ends here close, then they are reaped.
     pub fn run_simple(&mut self, cmd: &ast::SimpleCommand) -> Res<i32> {
+        if let Some(r) = self.run_alias(cmd) {
+            return r;
+        }
         let (high_fds, substitutions) = (self.high_fds.len(), self.substitutions.len());
         let r = self.run_simple_command(cmd);
         self.high_fds.truncate(high_fds);

@@ -425,3 +425,13 @@ async fn pattern_removal_and_replacement_over_a_long_value_take_one_pass_per_sta
         (0, "20001\n20003\n")
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_chain_of_aliases_deeper_than_the_nesting_limit_ends_typed() {
+    let sc = sidecar().await;
+    let script = r#"i=1; while [ $i -lt 400 ]; do alias a$i="a$((i+1))"; i=$((i+1)); done
+        alias a400='echo bottom'; a1; echo not reached"#;
+    let out = with_victim(&sc, sh(script)).await;
+    assert_eq!(error_code(&out), Some(ErrorCode::ScriptLimit), "{out:?}");
+    assert!(stderr(&out).contains("depth limit"), "{}", stderr(&out));
+}
