@@ -9,6 +9,7 @@
 mod awk;
 mod diff;
 mod gzip;
+mod identity;
 mod jq;
 pub mod registry;
 mod tar;

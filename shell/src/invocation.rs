@@ -171,9 +171,17 @@ fn identify_as_bash(vars: &mut Vars) -> Result<(), crate::vars::SetError> {
         ("OSTYPE", "linux-gnu".to_string()),
         ("HOSTTYPE", arch.to_string()),
         ("MACHTYPE", machine.clone()),
+        // Who and where, as `whoami`, `hostname` and Node's `os` say here.
+        ("HOSTNAME", "agentos".to_string()),
     ];
     for (name, value) in plain {
         vars.update(name, |var| var.value = Some(value))?;
+    }
+    for name in ["UID", "EUID"] {
+        vars.update(name, |var| {
+            var.value = Some("0".to_string());
+            var.readonly = true;
+        })?;
     }
     let elements = info.iter().map(|s| s.to_string()).enumerate().collect();
     vars.update("BASH_VERSINFO", |var| {

@@ -325,3 +325,22 @@ async fn commands_that_run_programs_start_them_through_the_spawn_import() {
     assert_eq!(out.status.code, 0, "{}", stderr(&out));
     assert_eq!(stdout(&out), "x a\nx b\n");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn whoami_id_hostname_and_uname_say_what_node_says() {
+    let sc = sidecar().await;
+    let commands = ok(
+        &sc,
+        ExecSpec::new(["sh", "-c", "whoami; id -u; id -gn; hostname; uname -snrm"]),
+    )
+    .await;
+    let code = "const os = require('os'); const u = os.userInfo();
+        console.log([u.username, u.uid, u.username, os.hostname(),
+          [os.type(), os.hostname(), os.release(), os.machine()].join(' ')].join('\\n'))";
+    let node = ok(&sc, ExecSpec::new(["node", "-e", code])).await;
+    assert_eq!(stdout(&commands), stdout(&node));
+    assert_eq!(
+        stdout(&commands),
+        "root\n0\nroot\nagentos\nLinux agentos 6.1.0-agentos x86_64\n"
+    );
+}

@@ -9,3 +9,6 @@
 env | grep -c '^BASH_VERSION=' || echo "not exported"
 (( EPOCHSECONDS > 1700000000 )) && echo "EPOCHSECONDS is now"
 [[ $EPOCHREALTIME =~ ^[0-9]+\.[0-9]{6}$ ]] && echo "EPOCHREALTIME has microseconds"
+[[ $UID =~ ^[0-9]+$ && $EUID == "$UID" ]] && echo "UID and EUID are numbers"
+(UID=5) 2>/dev/null; echo "UID is read-only: $?"
+[ -n "$HOSTNAME" ] && echo "HOSTNAME is set"
