@@ -9,6 +9,7 @@
 pub(crate) mod arith;
 mod extglob;
 pub(crate) mod glob;
+mod matching;
 mod param;
 mod parts;
 pub(crate) mod pattern;

@@ -4,11 +4,10 @@
 
 use brush_parser::word::{
     Parameter, ParameterExpr, ParameterTestType, ParameterTransformOp, SpecialParameter,
-    SubstringMatchKind,
 };
 
 use super::Part;
-use super::pattern::Pattern;
+use super::matching::{replace, trim_match};
 use crate::shell::{Flow, Res, Shell};
 
 /// A parameter's value before it becomes parts.
@@ -443,71 +442,6 @@ fn param_name(p: &Parameter) -> String {
     }
 }
 
-fn trim_match(s: &str, pat: &Pattern, prefix: bool, longest: bool) -> String {
-    let mut chars: Vec<char> = s.chars().collect();
-    let budget = Pattern::budget();
-    let found = if prefix {
-        pat.prefixes(&chars, &budget)
-    } else {
-        chars.reverse();
-        let found = pat.reversed().prefixes(&chars, &budget);
-        chars.reverse();
-        found
-    };
-    let Some((shortest, longest_len)) = found else {
-        return s.to_string();
-    };
-    let len = if longest { longest_len } else { shortest };
-    let n = chars.len();
-    let rest = if prefix {
-        &chars[len..]
-    } else {
-        &chars[..n - len]
-    };
-    rest.iter().collect()
-}
-
-fn replace(s: &str, pat: &Pattern, rep: &str, kind: &SubstringMatchKind) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    let n = chars.len();
-    let budget = Pattern::budget();
-    let longest_at = |start: usize| Some(start + pat.prefixes(&chars[start..], &budget)?.1);
-    match kind {
-        SubstringMatchKind::Prefix => match longest_at(0) {
-            Some(e) => format!("{rep}{}", chars[e..].iter().collect::<String>()),
-            None => s.to_string(),
-        },
-        SubstringMatchKind::Suffix => {
-            let back: Vec<char> = chars.iter().rev().copied().collect();
-            match pat.reversed().prefixes(&back, &budget) {
-                Some((_, len)) => format!("{}{rep}", chars[..n - len].iter().collect::<String>()),
-                None => s.to_string(),
-            }
-        }
-        SubstringMatchKind::FirstOccurrence | SubstringMatchKind::Anywhere => {
-            let all = matches!(kind, SubstringMatchKind::Anywhere);
-            let mut out = String::new();
-            let mut i = 0;
-            let mut done = false;
-            while i < n {
-                let found = if done { None } else { longest_at(i) };
-                match found.filter(|&e| e > i) {
-                    Some(e) => {
-                        out.push_str(rep);
-                        i = e;
-                        done = !all;
-                    }
-                    None => {
-                        out.push(chars[i]);
-                        i += 1;
-                    }
-                }
-            }
-            out
-        }
-    }
-}
-
 fn substring(v: Value, off: i64, len: Option<i64>, p: &Parameter) -> Value {
     let slice = |items: &[String], off: i64, len: Option<i64>| -> Vec<String> {
         let n = items.len() as i64;
@@ -564,37 +498,5 @@ fn transform(s: &str, op: &ParameterTransformOp) -> String {
         ParameterTransformOp::Quoted => format!("'{}'", s.replace('\'', r"'\''")),
         ParameterTransformOp::ExpandEscapeSequences => super::parts::ansi_c(s),
         _ => s.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn trims_prefixes_and_suffixes() {
-        let p = Pattern::new("*.");
-        assert_eq!(trim_match("a.b.c", &p, true, false), "b.c");
-        assert_eq!(trim_match("a.b.c", &p, true, true), "c");
-        let p = Pattern::new(".*");
-        assert_eq!(trim_match("a.b.c", &p, false, false), "a.b");
-        assert_eq!(trim_match("a.b.c", &p, false, true), "a");
-    }
-
-    #[test]
-    fn replaces_first_and_all() {
-        let p = Pattern::new("o");
-        assert_eq!(
-            replace("foo", &p, "0", &SubstringMatchKind::FirstOccurrence),
-            "f0o"
-        );
-        assert_eq!(
-            replace("foo", &p, "0", &SubstringMatchKind::Anywhere),
-            "f00"
-        );
-        assert_eq!(
-            replace("foo", &Pattern::new("f"), "F", &SubstringMatchKind::Prefix),
-            "Foo"
-        );
     }
 }
