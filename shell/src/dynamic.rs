@@ -32,11 +32,16 @@ impl Dynamic {
         }
     }
 
+    /// Whole seconds since the shell started.
+    pub fn seconds(&self) -> u64 {
+        self.started.elapsed().as_secs()
+    }
+
     /// The value of `name`, if the shell computes it.
     pub fn value(&self, name: &str) -> Option<String> {
         match name {
             "RANDOM" => Some(((self.next() >> 33) & 0x7fff).to_string()),
-            "SECONDS" => Some(self.started.elapsed().as_secs().to_string()),
+            "SECONDS" => Some(self.seconds().to_string()),
             "EPOCHSECONDS" => Some(since_epoch().as_secs().to_string()),
             "EPOCHREALTIME" => {
                 let now = since_epoch();

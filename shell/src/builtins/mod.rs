@@ -9,6 +9,7 @@ mod mapfile;
 mod printf;
 mod read;
 pub(crate) mod shopt;
+mod strftime;
 mod test;
 pub(crate) mod vars;
 

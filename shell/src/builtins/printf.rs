@@ -1,7 +1,8 @@
 //! `printf [-v VAR] FORMAT [ARGS]`: C-style conversions (`%s %b %c %d %i %u %o %x %X %f %e
-//! %g %q %%`) with flags, width and precision (`*` too); the format is reused while
-//! arguments remain.
+//! %g %q %%`) with flags, width and precision (`*` too), and bash's `%(FORMAT)T`
+//! (`strftime.rs`); the format is reused while arguments remain.
 
+use super::strftime::Clock;
 use crate::shell::{Res, Shell};
 
 /// One parsed conversion spec.
@@ -10,12 +11,16 @@ struct Spec {
     flags: String,
     width: Option<usize>,
     prec: Option<usize>,
+    /// `%(FORMAT)T`'s FORMAT.
+    time: Option<String>,
 }
 
+#[derive(Default)]
 struct Out {
     text: String,
     stop: bool,
     errors: Vec<String>,
+    clock: Clock,
 }
 
 /// `printf`.
@@ -33,9 +38,8 @@ pub(crate) fn printf(sh: &mut Shell, argv: &[String]) -> Res<i32> {
         return sh.builtin_error("printf", "usage: printf [-v var] format [arguments]", 2);
     };
     let mut out = Out {
-        text: String::new(),
-        stop: false,
-        errors: Vec::new(),
+        clock: Clock::new(exported_tz(sh), sh.dynamic.seconds()),
+        ..Out::default()
     };
     let mut idx = 0;
     loop {
@@ -125,6 +129,16 @@ fn parse_spec(
     }
     match chars.get(i) {
         Some(&c) if "sbcdiuoxXfFeEgGq".contains(c) => (spec, Some(c), i + 1),
+        Some('(') => {
+            let close = (i..chars.len()).find(|&j| chars[j] == ')');
+            match close.filter(|&j| chars.get(j + 1) == Some(&'T')) {
+                Some(j) => {
+                    spec.time = Some(chars[i + 1..j].iter().collect());
+                    (spec, Some('T'), j + 2)
+                }
+                None => (spec, None, i),
+            }
+        }
         _ => (spec, None, i),
     }
 }
@@ -143,6 +157,7 @@ fn convert(spec: &Spec, conv: char, arg: Option<String>, out: &mut Out) {
         }
         'c' => a.chars().next().map(String::from).unwrap_or_default(),
         'q' => crate::exec::quote(&a),
+        'T' => time(spec, &a, out),
         'd' | 'i' => signed(spec, number(&a, out)),
         'u' | 'o' | 'x' | 'X' => unsigned(spec, conv, number(&a, out) as u64),
         _ => float(spec, conv, float_arg(&a, out)),
@@ -155,6 +170,30 @@ fn convert(spec: &Spec, conv: char, arg: Option<String>, out: &mut Out) {
             'd' | 'i' | 'u' | 'o' | 'x' | 'X' | 'f' | 'F' | 'e' | 'E' | 'g' | 'G'
         ),
     ));
+}
+
+/// `TZ`, when exported: bash's strftime sees the environment's (a plain `TZ=x` changes
+/// nothing until it is exported).
+fn exported_tz(sh: &Shell) -> Option<&str> {
+    let tz = sh.vars.get_var("TZ").filter(|v| v.exported)?;
+    tz.value.as_deref()
+}
+
+/// `%(FORMAT)T` of `a` (seconds; empty is now).
+fn time(spec: &Spec, a: &str, out: &mut Out) -> String {
+    let secs = if a.trim().is_empty() {
+        -1
+    } else {
+        number(a, out)
+    };
+    let fmt = spec.time.as_deref().unwrap_or_default();
+    match out.clock.format(fmt, secs) {
+        Some(text) => text,
+        None => {
+            out.errors.push(format!("{a}: time out of range"));
+            String::new()
+        }
+    }
 }
 
 fn number(a: &str, out: &mut Out) -> i64 {
@@ -388,11 +427,7 @@ mod tests {
 
     fn fmt(f: &str, args: &[&str]) -> String {
         let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-        let mut out = Out {
-            text: String::new(),
-            stop: false,
-            errors: Vec::new(),
-        };
+        let mut out = Out::default();
         let mut idx = 0;
         loop {
             let before = idx;
