@@ -124,6 +124,16 @@ pub(crate) const SH_LOOP: ExecCase = tools(
     ],
     Expect::Exactly(b"50\n"),
 );
+// Pattern replacement over a 20 000-character value, all inside the shell (no guest).
+pub(crate) const SH_PARAM_REPLACE: ExecCase = tools(
+    &[
+        "bash",
+        "-c",
+        "y=$(printf 'a%.0s' {1..20000}); z=${y//a*b/-}; echo ${#z}",
+    ],
+    Expect::Exactly(b"20000\n"),
+);
+pub(crate) const DU_SH: ExecCase = tools(&["du", "-sh", "tree5m"], Expect::Anything);
 pub(crate) const FIRST_LS: ExecCase = ExecCase {
     argv: &["ls"],
     cwd: Cwd::EmptyDir,

@@ -208,6 +208,13 @@ pub const ALL: &[Scenario] = &[
     ),
     row("native_sh_loop_50", Kind::NativeTool(SH_LOOP), None, true),
     row(
+        "native_sh_param_replace",
+        Kind::NativeTool(SH_PARAM_REPLACE),
+        None,
+        false,
+    ),
+    row("native_du_sh_5m", Kind::NativeTool(DU_SH), None, false),
+    row(
         "native_sha256sum_10m",
         Kind::NativeTool(SHA256SUM),
         None,
@@ -528,6 +535,18 @@ pub const ALL: &[Scenario] = &[
         Kind::Tool(SH_LOOP),
         Some("native_sh_loop_50"),
         true,
+    ),
+    row(
+        "sh_param_replace",
+        Kind::Tool(SH_PARAM_REPLACE),
+        Some("native_sh_param_replace"),
+        false,
+    ),
+    row(
+        "du_sh_5m",
+        Kind::Tool(DU_SH),
+        Some("native_du_sh_5m"),
+        false,
     ),
     row(
         "first_ls_after_restart",

@@ -50,6 +50,8 @@ pub(super) fn replace(s: &str, pat: &Pattern, rep: &str, kind: &SubstringMatchKi
                 None => s.to_string(),
             }
         }
+        // Nothing to replace when the pattern matches nowhere (one pass, as bash checks).
+        _ if !pat.anywhere().matches(&chars) => s.to_string(),
         SubstringMatchKind::FirstOccurrence | SubstringMatchKind::Anywhere => {
             let all = matches!(kind, SubstringMatchKind::Anywhere);
             let mut out = String::new();

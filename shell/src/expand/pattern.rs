@@ -105,6 +105,18 @@ impl Pattern {
         first.zip(last)
     }
 
+    /// `*PATTERN*`: whether this pattern matches anywhere in a text, in one pass.
+    pub fn anywhere(&self) -> Pattern {
+        let mut toks = Vec::with_capacity(self.toks.len() + 2);
+        toks.push(Tok::Star);
+        toks.extend(self.toks.iter().cloned());
+        toks.push(Tok::Star);
+        Pattern {
+            toks,
+            nocase: self.nocase,
+        }
+    }
+
     /// The pattern matching the reverse of what this one matches (suffixes as prefixes).
     pub fn reversed(&self) -> Pattern {
         Pattern {
