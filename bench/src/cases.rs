@@ -134,6 +134,15 @@ pub(crate) const SH_PARAM_REPLACE: ExecCase = tools(
     Expect::Exactly(b"20000\n"),
 );
 pub(crate) const DU_SH: ExecCase = tools(&["du", "-sh", "tree5m"], Expect::Anything);
+pub(crate) const SQLITE_SUM: ExecCase = tools(
+    &[
+        "sqlite3",
+        ":memory:",
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000) \
+         SELECT sum(x) FROM c",
+    ],
+    Expect::Exactly(b"5000050000\n"),
+);
 pub(crate) const FIRST_LS: ExecCase = ExecCase {
     argv: &["ls"],
     cwd: Cwd::EmptyDir,

@@ -215,6 +215,12 @@ pub const ALL: &[Scenario] = &[
     ),
     row("native_du_sh_5m", Kind::NativeTool(DU_SH), None, false),
     row(
+        "native_sqlite_sum_100k",
+        Kind::NativeTool(SQLITE_SUM),
+        None,
+        false,
+    ),
+    row(
         "native_sha256sum_10m",
         Kind::NativeTool(SHA256SUM),
         None,
@@ -546,6 +552,12 @@ pub const ALL: &[Scenario] = &[
         "du_sh_5m",
         Kind::Tool(DU_SH),
         Some("native_du_sh_5m"),
+        false,
+    ),
+    row(
+        "sqlite_sum_100k",
+        Kind::Tool(SQLITE_SUM),
+        Some("native_sqlite_sum_100k"),
         false,
     ),
     row(

@@ -12,6 +12,7 @@ mod gzip;
 mod identity;
 mod jq;
 pub mod registry;
+mod sqlite3;
 mod tar;
 mod timeout;
 mod tree;

@@ -135,6 +135,7 @@ const OTHERS: &[(&str, Main)] = &[
     ("id", crate::identity::id),
     ("jq", crate::jq::main),
     ("sed", sed_main),
+    ("sqlite3", crate::sqlite3::main),
     ("tar", crate::tar::main),
     ("timeout", crate::timeout::main),
     ("tree", crate::tree::main),

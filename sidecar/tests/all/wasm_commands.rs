@@ -344,3 +344,25 @@ async fn whoami_id_hostname_and_uname_say_what_node_says() {
         "root\n0\nroot\nagentos\nLinux agentos 6.1.0-agentos x86_64\n"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_runaway_sqlite_query_ends_at_the_time_limit_and_a_huge_blob_is_refused() {
+    let sc = sidecar().await;
+    let endless = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) \
+                   SELECT count(*) FROM c";
+    let spec = cmd(&["sqlite3", ":memory:", endless]).timeout_ms(500);
+    let out = crate::support::beside_a_victim(&sc, spec).await;
+    assert_eq!(
+        out.status.error.as_ref().map(|e| e.code),
+        Some(ErrorCode::Timeout),
+        "{out:?}"
+    );
+    let out = run(
+        &sc,
+        cmd(&["sqlite3", ":memory:", "SELECT length(zeroblob(2000000000))"]),
+    )
+    .await;
+    // SQLite's limit, and its shell's status: the error's code (SQLITE_TOOBIG).
+    assert_eq!(out.status.code, 18, "{out:?}");
+    assert!(stderr(&out).contains("too big"), "{}", stderr(&out));
+}

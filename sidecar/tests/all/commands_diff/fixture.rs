@@ -117,6 +117,18 @@ pub fn build(root: &Path) {
     };
     tar_c("archive.tar", false);
     tar_c("archive.tgz", true);
+    let sql = "CREATE TABLE t(a INTEGER, b TEXT, c REAL, d); \
+        INSERT INTO t VALUES (1, 'x', 1.5, NULL), (2, 'y|z', 2.0, x'41'), (3, NULL, 1e20, 0.1); \
+        CREATE TABLE people(name TEXT, age INTEGER); CREATE VIEW adults AS SELECT 1; \
+        INSERT INTO people VALUES ('ann', 31), ('bob', 17), ('cy d', 45);";
+    host(root, &["sqlite3", "data.db", sql], "");
+    write(
+        root,
+        "sql.txt",
+        b".headers on\n.mode csv\nSELECT name, age\n  FROM people WHERE age > 20;\n\
+          SELECT * FROM missing;\n.mode json\nSELECT name FROM people LIMIT 1;\n.bogus\n\
+          .quit\nSELECT 'not reached';\n",
+    );
     set_mtimes(root);
 }
 
