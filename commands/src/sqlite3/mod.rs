@@ -148,27 +148,32 @@ impl Shell {
 
     /// Runs `text`'s statements, printing what they return; `line`: where it starts in stdin.
     fn sql(&mut self, text: &str, line: Option<usize>) {
-        if let Err((kind, doing, e)) = statements(&self.conn, &mut self.printer, text) {
-            self.failed(kind, doing, &e, line);
+        if let Err((stage, e)) = statements(&self.conn, &mut self.printer, text) {
+            self.failed(stage, &e, line);
         }
     }
 
-    fn failed(&mut self, kind: &str, doing: &str, e: &rusqlite::Error, line: Option<usize>) {
+    fn failed(&mut self, stage: Stage, e: &rusqlite::Error, line: Option<usize>) {
         self.printer.flush();
+        let stepping = stage == Stage::Step;
         let msg = match e {
-            rusqlite::Error::SqliteFailure(err, Some(m)) if doing == "stepping" => {
+            rusqlite::Error::SqliteFailure(err, Some(m)) if stepping => {
                 format!("{m} ({})", err.extended_code)
             }
             rusqlite::Error::SqliteFailure(_, Some(m)) => m.clone(),
             rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
             other => other.to_string(),
         };
+        let (kind, doing) = match stage {
+            Stage::Prepare => ("Parse error", "in prepare"),
+            Stage::Step => ("Runtime error", "stepping"),
+        };
         let _ = match line {
             Some(n) => writeln!(io::stderr(), "{kind} near line {n}: {msg}"),
             None => writeln!(io::stderr(), "Error: {doing}, {msg}"),
         };
         let code = match e {
-            rusqlite::Error::SqliteFailure(err, _) if line.is_none() && doing == "stepping" => {
+            rusqlite::Error::SqliteFailure(err, _) if line.is_none() && stepping => {
                 err.extended_code
             }
             _ => 1,
@@ -284,14 +289,22 @@ fn open(path: &str, flags: OpenFlags) -> rusqlite::Result<Connection> {
     }
 }
 
-/// What failed: the kind of error, what was being done, and the error.
-type Failure = (&'static str, &'static str, rusqlite::Error);
+/// Where a statement failed: preparing it, or running it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Prepare,
+    Step,
+}
 
 /// Prepares and runs each statement of `text` in turn, printing rows.
-fn statements(conn: &Connection, printer: &mut Printer, text: &str) -> Result<(), Failure> {
+fn statements(
+    conn: &Connection,
+    printer: &mut Printer,
+    text: &str,
+) -> Result<(), (Stage, rusqlite::Error)> {
     let mut batch = Batch::new(conn, text);
-    while let Some(mut stmt) = batch.next().map_err(|e| ("Parse error", "in prepare", e))? {
-        (printer.statement(&mut stmt, conn)).map_err(|e| ("Runtime error", "stepping", e))?;
+    while let Some(mut stmt) = batch.next().map_err(|e| (Stage::Prepare, e))? {
+        (printer.statement(&mut stmt, conn)).map_err(|e| (Stage::Step, e))?;
     }
     Ok(())
 }
