@@ -24,8 +24,9 @@
 //! Skipped scenarios are not failures; one measured in the baseline but skipped now is a warning.
 //! One that failed to run fails the gate if the baseline had measured it.
 
+use crate::catalog::selected;
 use crate::report::{Report, ScenarioResult, Status};
-use crate::scenario::{Mode, NATIVE_PEER, NODE_PEER, selected};
+use crate::scenario::{Mode, NATIVE_PEER, NODE_PEER};
 
 /// Default regression threshold (x baseline).
 pub const DEFAULT_THRESHOLD: f64 = 2.0;
@@ -367,7 +368,7 @@ mod tests {
     fn report(rows: &[(&str, Status, f64)]) -> Report {
         let scenarios = (rows.iter())
             .map(|&(name, status, p50)| {
-                let s = crate::scenario::by_name(name).expect("scenario");
+                let s = crate::catalog::by_name(name).expect("scenario");
                 let mut r = ScenarioResult::empty(&s, status, "");
                 r.p50_ms = (status == Status::Ok).then_some(p50);
                 r

@@ -193,8 +193,8 @@ fn ratio(a: Option<&ScenarioResult>, b: Option<&ScenarioResult>) -> Option<f64> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::by_name;
     use crate::report::Status;
-    use crate::scenario::by_name;
 
     fn measured(name: &str, p50: f64) -> ScenarioResult {
         let mut r = ScenarioResult::empty(&by_name(name).expect("scenario"), Status::Ok, "");

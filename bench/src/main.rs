@@ -11,6 +11,7 @@
 )]
 
 mod cases;
+mod catalog;
 mod gate;
 mod goals;
 mod harness;
@@ -149,7 +150,7 @@ async fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let bin = sidecar_path(args.sidecar.clone())?;
     let commands = commands_dir(args.commands.clone());
-    let scenarios: Vec<Scenario> = scenario::selected(mode)
+    let scenarios: Vec<Scenario> = catalog::selected(mode)
         .into_iter()
         .filter(|s| args.only.is_empty() || args.only.iter().any(|n| n == s.name))
         .collect();
