@@ -29,6 +29,8 @@ export const wasiPathUnlinkFile = wasiNative('wasi_path_unlink_file');
 export const wasiPathMakeSocket = wasiNative('wasi_path_make_socket');
 export const wasiPathFilestatGet = wasiNative('wasi_path_filestat_get');
 export const wasiPathFilestatSetTimes = wasiNative('wasi_path_filestat_set_times');
+export const wasiPathChmod = wasiNative('wasi_path_chmod');
+export const wasiFdChmod = wasiNative('wasi_fd_chmod');
 export const wasiPathLink = wasiNative('wasi_path_link');
 export const wasiPathReadlink = wasiNative('wasi_path_readlink');
 export const wasiPathRename = wasiNative('wasi_path_rename');
@@ -128,6 +130,32 @@ export function wasi_path_filestat_set_times(fd, lookupflags, pathPtr, pathLen, 
       flags,
     ),
   );
+}
+
+/**
+ * `agentos_v3.path_chmod(fd, lookupflags, path, path_len, mode) -> errno`: sets the nine
+ * permission bits of `path` (WASI.md).
+ */
+export function agentos_path_chmod(fd, lookupflags, pathPtr, pathLen, mode) {
+  wasiRefresh();
+  const path = wasiPath(pathPtr, pathLen);
+  if (path === undefined) return WASI_EFAULT;
+  return wasiStatus(wasiPathChmod(fd >>> 0, lookupflags >>> 0, path, mode >>> 0));
+}
+
+/**
+ * `agentos_v3.path_mode_get(fd, lookupflags, path, path_len, mode_ptr) -> errno`: the u32 at
+ * `mode_ptr` becomes the permission bits (`0o7777`) of `path` (WASI.md).
+ */
+export function agentos_path_mode_get(fd, lookupflags, pathPtr, pathLen, modePtr) {
+  wasiRefresh();
+  modePtr >>>= 0;
+  const path = wasiPath(pathPtr, pathLen);
+  if (path === undefined || wasiOob(modePtr, 4)) return WASI_EFAULT;
+  const r = wasiPathFilestatGet(fd >>> 0, lookupflags >>> 0, path);
+  if (typeof r === 'number' || r === undefined || r === null) return wasiErrno(r);
+  wasiSetU32(modePtr, r[8]);
+  return WASI_ESUCCESS;
 }
 
 export function wasi_path_link(

@@ -70,6 +70,8 @@ import {
   wasi0_fd_seek,
 } from './31_wasi_fd.js';
 import {
+  agentos_path_chmod,
+  agentos_path_mode_get,
   wasi_path_create_directory,
   wasi_path_filestat_get,
   wasi_path_filestat_set_times,
@@ -259,6 +261,14 @@ function wasmImportObject() {
       cwd_get: agentos_cwd_get,
       proc_spawn: agentos_proc_spawn,
       proc_spawn_timeout: agentos_proc_spawn_timeout,
+    },
+    agentos_v3: {
+      __proto__: null,
+      cwd_get: agentos_cwd_get,
+      proc_spawn: agentos_proc_spawn,
+      proc_spawn_timeout: agentos_proc_spawn_timeout,
+      path_chmod: agentos_path_chmod,
+      path_mode_get: agentos_path_mode_get,
     },
   };
 }

@@ -132,6 +132,17 @@ export function fsFail(errno, syscall, path, dest) {
 
 // ---- mounts ----
 
+// The process's umask (`process.umask` sets it): what fs clears from the mode it creates with.
+let fsUmaskValue = 0o22;
+
+export function fsUmask() {
+  return fsUmaskValue;
+}
+
+export function fsSetUmask(mask) {
+  fsUmaskValue = mask & 0o777;
+}
+
 let fsMounts; // list of { fd, path } (normalised guest mount paths), made on first use
 let fsStatCache; // Map guest path -> filetype (3 dir, 4 file, ...) or -errno; cleared on writes
 

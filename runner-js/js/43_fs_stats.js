@@ -16,7 +16,12 @@ export const FS_S_IFIFO = 0o010000;
 export const FS_S_IFLNK = 0o120000;
 export const FS_S_IFSOCK = 0o140000;
 
-export function fsModeOf(filetype) {
+// The mode of a filestat: its type, and the host's permission bits (`bits`, the filestat's
+// ninth item) where the sandbox has them; devices and sockets have fixed ones.
+export function fsModeOf(filetype, bits) {
+  if (bits !== undefined && (filetype === 3 || filetype === 4 || filetype === 7)) {
+    return (fsModeOf(filetype) & FS_S_IFMT) | bits;
+  }
   switch (filetype) {
     case 1:
       return FS_S_IFBLK | 0o644;
@@ -110,7 +115,7 @@ export function fsMakeStats(st) {
   const ctimeMs = fsNsToMs(st[7]);
   return new Stats(
     NumberCtor(st[0]),
-    fsModeOf(st[2]),
+    fsModeOf(st[2], st[8]),
     NumberCtor(st[3]),
     0,
     0,

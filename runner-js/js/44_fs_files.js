@@ -39,6 +39,7 @@ import {
   wasiFdRead,
   wasiFdWrite,
 } from './30_wasi.js';
+import { wasiFdChmod, wasiPathChmod } from './32_wasi_fs.js';
 import {
   FS_EBADF,
   FS_EISDIR,
@@ -53,12 +54,16 @@ import {
   fsFail,
   fsInvalidate,
   fsIsErr,
+  fsLocate,
+  fsLocatedFd,
   fsOpenRaw,
   fsPathArg,
   fsReadFailedAt,
   fsReadFd,
   fsReadFileRaw,
+  fsRestBytes,
   fsStatRaw,
+  fsUmask,
   fsWriteAll,
 } from './41_fs_core.js';
 import { fsBytesIn, fsBytesOut, fsEncodingOf, fsFlagOf } from './42_fs_bytes.js';
@@ -181,7 +186,8 @@ function fsWriteFileImpl(path, data, options, defaultFlag) {
   const f = fsParseFlags(fsFlagOf(options, defaultFlag));
   const abs = fsAbs(path);
   fsInvalidate();
-  const fd = fsCheck(fsOpenRaw(abs, f.oflags, fsRightsOf(f), f.fdflags), 'open', path);
+  const mode = options !== null && typeof options === 'object' ? options.mode : undefined;
+  const fd = fsCheck(fsOpenCreating(abs, f, mode), 'open', path);
   const r = fsWriteAll(fd, bytes);
   wasiFdClose(fd);
   fsCheck(r, 'write', path);
@@ -285,13 +291,34 @@ function fsUserFd(fd, syscall = 'read') {
   return fd;
 }
 
+// WASI oflags CREAT.
+const FS_O_CREAT = 1;
+
+// The bits a file created with `mode` gets, or undefined where the host's own creation gives
+// them already (0o644: 0o666 less the usual umask, Node's default).
+function fsCreateBits(mode) {
+  if (mode === undefined || mode === null) mode = 0o666;
+  const bits = fsModeArg(mode) & 0o777 & ~fsUmask();
+  return bits === 0o644 ? undefined : bits;
+}
+
+// Opens `abs` as parsed flags `f` say; a file it creates gets `mode` less the umask (WASI's
+// open has no mode: it is set after, only on a file that did not exist before).
+function fsOpenCreating(abs, f, mode) {
+  const bits = (f.oflags & FS_O_CREAT) !== 0 ? fsCreateBits(mode) : undefined;
+  const existed = bits !== undefined && !fsIsErr(fsStatRaw(abs, true));
+  const fd = fsOpenRaw(abs, f.oflags, fsRightsOf(f), f.fdflags);
+  if (bits !== undefined && !existed && !fsIsErr(fd)) wasiFdChmod(fd, bits);
+  return fd;
+}
+
 export function fsOpenSync(path, flags = 'r', mode) {
   path = fsPathArg(path);
   if (mode !== undefined && mode !== null) fsModeArg(mode);
   const f = fsParseFlags(flags === null ? 'r' : flags);
   const abs = fsAbs(path);
   if (f.oflags !== 0) fsInvalidate();
-  let fd = fsOpenRaw(abs, f.oflags, fsRightsOf(f), f.fdflags);
+  let fd = fsOpenCreating(abs, f, mode);
   if (fd === -FS_EISDIR && !f.write) fd = fsOpenRaw(abs, 2, FS_RIGHTS_DIR, 0);
   fsCheck(fd, 'open', path);
   SetPrototypeAdd(fsUserFds, fd);
@@ -429,4 +456,24 @@ export function fsTruncateSync(path, len = 0) {
   const r = wasiFdFilestatSetSize(fd, BigIntCtor(len));
   wasiFdClose(fd);
   fsCheck(r, 'ftruncate', path);
+}
+
+// ---- chmod, fchmod, lchmod: real, through the sandbox's chmod (the nine rwx bits) ----
+
+export function fsChmod(target, mode, syscall, follow) {
+  const bits = fsModeArg(mode) & 0o7777;
+  if (follow === undefined) {
+    validateInteger(target, 'fd', 0, 2147483647);
+    fsFstatSync(target);
+    fsCheck(wasiFdChmod(target, bits), syscall);
+    fsInvalidate();
+    return;
+  }
+  const path = fsPathArg(target);
+  if (follow) fsStatSync(path);
+  else fsLstatSync(path);
+  const abs = fsAbs(path);
+  if (!fsLocate(abs)) fsFail(FS_ENOENT, syscall, path);
+  fsCheck(wasiPathChmod(fsLocatedFd(), follow ? 1 : 0, fsRestBytes(abs), bits), syscall, path);
+  fsInvalidate();
 }

@@ -16,6 +16,7 @@ import { makeNodeError } from './06_errors.js';
 import { emitWarning } from './23_warnings.js';
 import { wasiRandomGet } from './30_wasi.js';
 import {
+  wasiPathChmod,
   wasiPathCreateDirectory,
   wasiPathLink,
   wasiPathReadlink,
@@ -52,9 +53,11 @@ import {
   fsStatRaw,
   fsStripSlash,
   fsSyntheticChildren,
+  fsUmask,
 } from './41_fs_core.js';
 import { fsBytesOut, fsEncodingOf } from './42_fs_bytes.js';
 import { Dirent } from './43_fs_stats.js';
+import { fsModeArg } from './44_fs_files.js';
 
 /** A file name in `encoding`: as it is for UTF-8, else its UTF-8 bytes as a Buffer or decoded
  * in that encoding (as Node hands back names). */
@@ -108,19 +111,33 @@ function fsReaddirRecursive(path, abs, withFileTypes) {
   return out;
 }
 
+// The bits a directory made with `options` (a mode, or `{ mode }`) gets, or undefined where
+// the host's own creation gives them already (0o755: 0o777 less the usual umask).
+function fsDirBits(options) {
+  let mode = options !== null && typeof options === 'object' ? options.mode : options;
+  if (mode === undefined || mode === null) mode = 0o777;
+  const bits = fsModeArg(mode) & 0o777 & ~fsUmask();
+  return bits === 0o755 ? undefined : bits;
+}
+
+// Makes the directory `fsLocate` found; -errno or 0.
+function fsMkdirLocated(bits) {
+  const rest = bridgeUtf8Encode(fsLocatedRest());
+  const r = wasiPathCreateDirectory(fsLocatedFd(), rest);
+  if (fsIsErr(r) || bits === undefined) return r;
+  return wasiPathChmod(fsLocatedFd(), 0, rest, bits);
+}
+
 export function fsMkdirSync(path, options) {
   path = fsPathArg(path);
   const recursive = options !== null && typeof options === 'object' && !!options.recursive;
+  const bits = fsDirBits(options);
   const abs = fsStripSlash(fsAbs(path));
   fsInvalidate();
   if (!recursive) {
     if (!fsLocate(abs))
       fsFail(fsSyntheticChildren(abs) !== undefined ? FS_EEXIST : FS_ENOENT, 'mkdir', path);
-    fsCheck(
-      wasiPathCreateDirectory(fsLocatedFd(), bridgeUtf8Encode(fsLocatedRest())),
-      'mkdir',
-      path,
-    );
+    fsCheck(fsMkdirLocated(bits), 'mkdir', path);
     return undefined;
   }
   // Find the deepest existing ancestor, then create downwards.
@@ -142,7 +159,7 @@ export function fsMkdirSync(path, options) {
   for (let i = missing.length - 1; i >= 0; i--) {
     const dir = missing[i];
     if (!fsLocate(dir)) fsFail(FS_ENOENT, 'mkdir', path);
-    const r = wasiPathCreateDirectory(fsLocatedFd(), bridgeUtf8Encode(fsLocatedRest()));
+    const r = fsMkdirLocated(bits);
     if (fsIsErr(r) && r !== -FS_EEXIST) fsFail(-r, 'mkdir', path);
     if (first === undefined) first = dir;
   }

@@ -44,12 +44,12 @@ import { Dirent, fsConstants, Stats } from './43_fs_stats.js';
 import {
   fsAccessSync,
   fsAppendFileSync,
+  fsChmod,
   fsCloseSync,
   fsCopyFileSync,
   fsExistsSync,
   fsFstatSync,
   fsLstatSync,
-  fsModeArg,
   fsOpenSync,
   fsReadFileSync,
   fsReadSync,
@@ -330,8 +330,7 @@ export function createFsModule() {
 }
 
 // The parts of fs in lib/ (streams, FileHandle, cp, opendir, bigint stats, watchers), loaded on
-// first use; and the metadata setters WASI cannot express (mode, owner, times), which check that
-// the path (or fd) exists and change nothing (modes are synthesised: 0o644 files, 0o755 dirs).
+// first use.
 function fsExtra() {
   return loadLazyBuiltin('internal/fs_extra');
 }
@@ -443,13 +442,12 @@ export function fsSetTimes(target, atime, mtime, syscall, follow) {
   fsInvalidate();
 }
 
-// chmod/chown/utimes/fsync families: the arguments are validated as Node validates them and
-// the file must exist; the change itself is not made (the sandbox has no owners or modes).
+// chown/fsync families: the arguments are validated as Node validates them and the file must
+// exist; the change itself is not made (the sandbox has no owners; writes are not cached).
 function fsMetadataNoop(syscall) {
   const byFd = syscall[0] === 'f';
   return function (path, a, b) {
     if (byFd) validateInteger(path, 'fd', 0, 2147483647);
-    if (StringPrototypeEndsWith(syscall, 'chmod')) fsModeArg(a);
     if (StringPrototypeEndsWith(syscall, 'chown')) {
       validateInteger(a, 'uid', -1, 4294967295);
       validateInteger(b, 'gid', -1, 4294967295);
@@ -499,10 +497,10 @@ function fsAddLazyParts(fs, promises) {
   nodeSet(fs, '_toUnixTimestamp', function _toUnixTimestamp(time, name = 'time') {
     return fsTimeArg(time, name);
   });
+  fsAddSync(fs, promises, 'chmodSync', (p, m) => fsChmod(p, m, 'chmod', true), true);
+  fsAddSync(fs, promises, 'lchmodSync', (p, m) => fsChmod(p, m, 'lchmod', false), true);
+  fsAddSync(fs, promises, 'fchmodSync', (fd, m) => fsChmod(fd, m, 'fchmod'), true);
   const metadata = [
-    ['chmodSync', 'chmod'],
-    ['lchmodSync', 'lchmod'],
-    ['fchmodSync', 'fchmod'],
     ['chownSync', 'chown'],
     ['lchownSync', 'lchown'],
     ['fchownSync', 'fchown'],

@@ -49,7 +49,7 @@ export function BigIntStats(st) {
   const ms = (v) => v / 1000000n;
   const size = synthetic ? 4096n : BigIntCtor(st[4]);
   nodeSet(this, 'dev', synthetic ? 0n : BigIntCtor(st[0]));
-  nodeSet(this, 'mode', BigIntCtor(synthetic ? FS_S_IFDIR | 0o555 : fsModeOf(st[2])));
+  nodeSet(this, 'mode', BigIntCtor(synthetic ? FS_S_IFDIR | 0o555 : fsModeOf(st[2], st[8])));
   nodeSet(this, 'nlink', synthetic ? 1n : BigIntCtor(st[3]));
   nodeSet(this, 'uid', 0n);
   nodeSet(this, 'gid', 0n);

@@ -14,6 +14,7 @@ import {
 import { makeNodeError } from '../js/06_errors.js';
 import {
   fsAppendFileSync,
+  fsChmod,
   fsCloseSync,
   fsFstatSync,
   fsOpenSync,
@@ -139,10 +140,8 @@ export class FileHandle extends EE {
     });
   }
 
-  chmod() {
-    return settle(() => {
-      this.#live('fchmod');
-    });
+  chmod(mode) {
+    return settle(() => fsChmod(this.#live('fchmod'), mode, 'fchmod'));
   }
 
   chown() {

@@ -24,8 +24,7 @@ import { makeInvalidArgType, makeNodeError, makeOutOfRange } from '../js/06_erro
 import { PROCESS_PID } from '../js/23_warnings.js';
 import { activeTimerResources } from '../js/24_timers.js';
 import { netActiveHandles } from '../js/29_net.js';
-
-let umaskValue = 0o22;
+import { fsSetUmask, fsUmask } from '../js/41_fs_core.js';
 
 function heapStats() {
   return typeof bridgeHeapStatistics === 'function'
@@ -136,7 +135,7 @@ export function _getActiveRequests() {
 }
 
 export function umask(mask) {
-  const old = umaskValue;
+  const old = fsUmask();
   if (mask !== undefined) {
     let m = mask;
     if (typeof m === 'string') {
@@ -153,7 +152,7 @@ export function umask(mask) {
     if (m < 0 || m > 4294967295 || m !== (m | 0) >>> 0) {
       throw makeOutOfRange('mask', '>= 0 && <= 4294967295', m);
     }
-    umaskValue = m & 0o777;
+    fsSetUmask(m);
   }
   return old;
 }

@@ -24,6 +24,7 @@ mod fd_ops;
 mod fd_rights;
 mod guest_path;
 mod inherited;
+mod modes;
 mod open;
 mod path_ops;
 mod readdir;

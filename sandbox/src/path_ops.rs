@@ -92,7 +92,13 @@ impl Sandbox {
         let path = GuestPath::parse(path)?;
         let follow = lookup & lookupflags::SYMLINK_FOLLOW != 0 || path.trailing_slash;
         let target = self.resolver.resolve(dir.fd.as_fd(), &path, follow)?;
-        Ok(filestat(&stat_target(&target)?))
+        let st = stat_target(&target)?;
+        let mut stat = filestat(&st);
+        if crate::devices::device(&st).is_some() {
+            // A device's placeholder is read-only on the host; the device is not.
+            stat.mode = 0o666;
+        }
+        Ok(stat)
     }
 
     /// `path_filestat_set_times`.

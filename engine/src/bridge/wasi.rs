@@ -79,6 +79,8 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
             "wasi_path_filestat_set_times",
             path_filestat_set_times.map_fn_to(),
         ),
+        ("wasi_path_chmod", path_chmod.map_fn_to()),
+        ("wasi_fd_chmod", fd_chmod.map_fn_to()),
         ("wasi_path_link", path_link.map_fn_to()),
         ("wasi_path_readlink", path_readlink.map_fn_to()),
         ("wasi_path_rename", path_rename.map_fn_to()),
@@ -176,6 +178,7 @@ fn filestat<'s>(scope: &mut v8::PinScope<'s, '_>, st: &FileStat) -> v8::Local<'s
         big(scope, st.atim),
         big(scope, st.mtim),
         big(scope, st.ctim),
+        number(scope, st.mode),
     ];
     array(scope, &items)
 }
@@ -416,6 +419,23 @@ wasi_fn!(path_filestat_set_times, |scope, args| {
         h.sandbox
             .path_filestat_set_times(fd, lookup, &path, atim, mtim, flags)
     })?;
+    Ok(zero(scope))
+});
+
+wasi_fn!(path_chmod, |scope, args| {
+    let (fd, lookup, path) = (
+        u32_at(scope, &args, 0),
+        u32_at(scope, &args, 1),
+        bytes_at(&args, 2)?,
+    );
+    let mode = u32_at(scope, &args, 3);
+    host(scope, |h| h.sandbox.path_chmod(fd, lookup, &path, mode))?;
+    Ok(zero(scope))
+});
+
+wasi_fn!(fd_chmod, |scope, args| {
+    let (fd, mode) = (u32_at(scope, &args, 0), u32_at(scope, &args, 1));
+    host(scope, |h| h.sandbox.fd_chmod(fd, mode))?;
     Ok(zero(scope))
 });
 

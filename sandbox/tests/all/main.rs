@@ -5,6 +5,7 @@ mod containment;
 mod devices;
 mod escape;
 mod fd;
+mod modes;
 mod path;
 mod read_only;
 mod readdir;
