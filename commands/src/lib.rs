@@ -7,6 +7,7 @@
 //! where a crate ships a library but no callable entry point, holds the thin front end.
 
 mod awk;
+mod chmod;
 mod diff;
 mod gzip;
 mod identity;

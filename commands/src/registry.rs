@@ -124,6 +124,7 @@ const UUTILS: &[(&str, Main)] = uutils_table! {
 /// The commands that are not `uucore::bin!` commands.
 const OTHERS: &[(&str, Main)] = &[
     ("awk", crate::awk::main),
+    ("chmod", crate::chmod::main),
     ("cmp", crate::diff::cmp_main),
     ("diff", crate::diff::main),
     ("egrep", grep_extended),

@@ -2,6 +2,7 @@
 //! binary file, a symlink, archives made by the host's tar and gzip; every mtime fixed.
 
 use std::fs;
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, SystemTime};
@@ -95,6 +96,10 @@ pub fn build(root: &Path) {
         "bin.dat",
         b"\x7fELF\x00\x01\x02TODO binary\x00\xff\xfe\n",
     );
+    // Two scripts with their own permission bits, for `find -perm`, `-executable` and `stat`.
+    for (name, mode) in [("prog.awk", 0o755), ("script.sed", 0o750)] {
+        fs::set_permissions(root.join(name), fs::Permissions::from_mode(mode)).expect("chmod");
+    }
     fs::create_dir_all(root.join("emptydir")).expect("mkdir");
     fs::create_dir_all(root.join("extract")).expect("mkdir");
     fs::create_dir_all(root.join("links")).expect("mkdir");
@@ -173,7 +178,8 @@ pub fn set_mtimes(dir: &Path) {
     dir.set_modified(when).expect("set dir mtime");
 }
 
-/// A comparable picture of a tree: every path (sorted) with its kind and bytes / link target.
+/// A comparable picture of a tree: every path (sorted) with its kind, permission bits and
+/// bytes / link target.
 pub fn snapshot(root: &Path) -> Vec<(String, String)> {
     let mut out = Vec::new();
     walk(root, root, &mut out);
@@ -194,11 +200,18 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
             let target = fs::read_link(&path).expect("read_link");
             out.push((name, format!("-> {}", target.display())));
         } else if kind.is_dir() {
-            out.push((format!("{name}/"), String::new()));
+            out.push((format!("{name}/"), mode(&path)));
             walk(root, &path, out);
         } else {
             let bytes = fs::read(&path).expect("read");
-            out.push((name, String::from_utf8_lossy(&bytes).into_owned()));
+            let text = String::from_utf8_lossy(&bytes);
+            out.push((name, format!("{} {text}", mode(&path))));
         }
     }
+}
+
+/// The permission bits of `path`, in octal.
+fn mode(path: &Path) -> String {
+    let meta = fs::metadata(path).expect("metadata");
+    format!("{:04o}", meta.permissions().mode() & 0o7777)
 }
