@@ -96,6 +96,7 @@ pub const ALL: &[Scenario] = &[
         false,
     ),
     row("native_du_sh_5m", Kind::NativeTool(DU_SH), None, false),
+    row("native_chmod_r_5m", Kind::NativeTool(CHMOD_R), None, false),
     row(
         "native_sqlite_sum_100k",
         Kind::NativeTool(SQLITE_SUM),
@@ -434,6 +435,12 @@ pub const ALL: &[Scenario] = &[
         "du_sh_5m",
         Kind::Tool(DU_SH),
         Some("native_du_sh_5m"),
+        false,
+    ),
+    row(
+        "chmod_r_5m",
+        Kind::Tool(CHMOD_R),
+        Some("native_chmod_r_5m"),
         false,
     ),
     row(
