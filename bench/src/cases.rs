@@ -134,6 +134,11 @@ pub(crate) const SH_PARAM_REPLACE: ExecCase = tools(
     Expect::Exactly(b"20000\n"),
 );
 pub(crate) const DU_SH: ExecCase = tools(&["du", "-sh", "tree5m"], Expect::Anything);
+/// libmagic's rules over 1 MiB of JSON (its JSON check reads it all).
+pub(crate) const FILE_JSON: ExecCase = tools(
+    &["file", "-b", "json1m.json"],
+    Expect::Exactly(b"JSON text data\n"),
+);
 /// Every file of the tree gets a stat and a chmod (the bits stay what they were).
 pub(crate) const CHMOD_R: ExecCase = tools(&["chmod", "-R", "a+r", "tree5m"], Expect::Exactly(b""));
 pub(crate) const SQLITE_SUM: ExecCase = tools(

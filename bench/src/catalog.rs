@@ -98,6 +98,12 @@ pub const ALL: &[Scenario] = &[
     row("native_du_sh_5m", Kind::NativeTool(DU_SH), None, false),
     row("native_chmod_r_5m", Kind::NativeTool(CHMOD_R), None, false),
     row(
+        "native_file_json_1m",
+        Kind::NativeTool(FILE_JSON),
+        None,
+        false,
+    ),
+    row(
         "native_sqlite_sum_100k",
         Kind::NativeTool(SQLITE_SUM),
         None,
@@ -441,6 +447,12 @@ pub const ALL: &[Scenario] = &[
         "chmod_r_5m",
         Kind::Tool(CHMOD_R),
         Some("native_chmod_r_5m"),
+        false,
+    ),
+    row(
+        "file_json_1m",
+        Kind::Tool(FILE_JSON),
+        Some("native_file_json_1m"),
         false,
     ),
     row(

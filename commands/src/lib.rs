@@ -9,6 +9,7 @@
 mod awk;
 mod chmod;
 mod diff;
+mod file;
 mod gzip;
 mod identity;
 mod jq;

@@ -129,6 +129,7 @@ const OTHERS: &[(&str, Main)] = &[
     ("diff", crate::diff::main),
     ("egrep", grep_extended),
     ("fgrep", grep_fixed),
+    ("file", crate::file::main),
     ("find", find_main),
     ("gunzip", crate::gzip::gunzip_main),
     ("gzip", crate::gzip::main),

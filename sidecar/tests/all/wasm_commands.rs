@@ -366,3 +366,27 @@ async fn a_runaway_sqlite_query_ends_at_the_time_limit_and_a_huge_blob_is_refuse
     assert_eq!(out.status.code, 18, "{out:?}");
     assert!(stderr(&out).contains("too big"), "{}", stderr(&out));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn file_looks_at_a_bounded_head_of_huge_and_garbage_files_beside_a_victim() {
+    let sc = sidecar().await;
+    let dir = scratch("file-hostile");
+    // 4 GiB of holes, a truncated gzip header, and bytes that are almost every format's magic.
+    std::fs::File::create(dir.join("huge"))
+        .unwrap()
+        .set_len(4 << 30)
+        .unwrap();
+    std::fs::write(dir.join("gz"), b"\x1f\x8b\x08\x08").unwrap();
+    let mut garbage = Vec::new();
+    for i in 0u32..200_000 {
+        garbage.extend_from_slice(&i.wrapping_mul(2_654_435_761).to_le_bytes());
+    }
+    std::fs::write(dir.join("garbage"), &garbage).unwrap();
+    let spec = in_dir(&dir, &["file", "-b", "huge", "gz", "garbage"]).heap_mb(128);
+    let out = crate::support::beside_a_victim(&sc, spec).await;
+    assert_eq!(out.status.code, 0, "{:?}: {}", out.status, stderr(&out));
+    let lines: Vec<String> = stdout(&out).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 3, "{}", stdout(&out));
+    assert_eq!(lines[0], "data");
+    assert!(lines[1].starts_with("gzip compressed data"), "{}", lines[1]);
+}
