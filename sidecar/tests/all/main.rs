@@ -36,6 +36,7 @@ mod node_zstd;
 mod prewarm;
 mod protocol;
 mod python;
+mod python_conformance;
 mod raw;
 mod require;
 mod sdk_lifecycle;

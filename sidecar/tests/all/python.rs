@@ -1,26 +1,23 @@
 //! CPython (`python3`, `python`) as a bundled WASI command through the real sidecar: the command
-//! line, stdio, exit codes, the scientific stack, per-exec randomness, limits, and a selection of
-//! CPython's own test modules against `sidecar/tests/python-expectations.txt`. Needs
+//! line, stdio, exit codes, the working directory, the scientific stack, per-exec randomness and
+//! limits (CPython's own test modules: `python_conformance.rs`). Needs
 //! `ci/fetch-python` (ci/test runs it), which installs the module next to the command set, the
 //! standard library in `target/python/lib` and the manifest `python3.mounts` that has the sidecar
 //! mount it read-only at `/usr/local/lib`, where the build looks for it. Most execs here also mount
 //! it themselves, as a host may (the exec's own mount wins); the manifest's tests mount nothing.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use agentos_sdk::{ErrorCode, ExecSpec, Output, Sidecar};
 
-use futures::StreamExt;
-
-use crate::support::{HANG, one_engine, scratch, sidecar, stderr, stdout};
+use crate::support::{one_engine, scratch, sidecar, stderr, stdout};
 
 /// Where the guest finds the standard library (the build's `sys.prefix` is `/usr/local`).
 const GUEST_LIB: &str = "/usr/local/lib";
 
 /// `target/python`, where `ci/fetch-python` installs the standard library and CPython's tests.
-fn python_dir() -> PathBuf {
+pub(crate) fn python_dir() -> PathBuf {
     let bin = Path::new(env!("CARGO_BIN_EXE_agentos-sidecar"));
     let target = bin.parent().unwrap().parent().unwrap();
     let dir = target.join("python");
@@ -32,7 +29,7 @@ fn python_dir() -> PathBuf {
 }
 
 /// `argv` with the standard library mounted.
-fn py(argv: &[&str]) -> ExecSpec {
+pub(crate) fn py(argv: &[&str]) -> ExecSpec {
     let lib = python_dir().join("lib");
     ExecSpec::new(argv.iter().copied()).dir_ro(lib.to_str().unwrap(), GUEST_LIB)
 }
@@ -49,7 +46,7 @@ fn in_dir(spec: ExecSpec, dir: &Path) -> ExecSpec {
 
 /// Bound on one exec: each test's fresh sidecar compiles the 95 MB module first, which takes tens
 /// of seconds on a busy 2-core machine (a hang is still caught).
-const PY_HANG: Duration = Duration::from_secs(300);
+pub(crate) const PY_HANG: Duration = Duration::from_secs(300);
 
 /// Runs `spec` to completion and collects its output.
 async fn run(sc: &Sidecar, spec: ExecSpec) -> Output {
@@ -102,6 +99,23 @@ async fn a_script_file_runs_with_its_arguments_and_exit_status() {
     let out = run(&sc, in_dir(py(&["python3", "prog.py", "3", "x"]), &dir)).await;
     assert_eq!(out.status.code, 3, "{}", stderr(&out));
     assert_eq!(stdout(&out), "['prog.py', '3', 'x']\n");
+}
+
+#[tokio::test]
+async fn paths_are_relative_to_the_execs_working_directory() {
+    let sc = sidecar().await;
+    let dir = scratch("py-cwd");
+    std::fs::create_dir(dir.join("sub")).unwrap();
+    std::fs::write(
+        dir.join("sub/prog.py"),
+        "import os\nprint(os.getcwd(), open('in').read())\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("sub/in"), "data").unwrap();
+    let spec = py(&["python3", "prog.py"])
+        .dir(dir.to_str().unwrap(), "/w")
+        .cwd("/w/sub");
+    assert_eq!(stdout(&ok(&sc, spec).await), "/w/sub data\n");
 }
 
 #[tokio::test]
@@ -466,117 +480,4 @@ async fn the_output_limit_stops_a_chatty_python() {
     assert_eq!(out.status.code, 137);
     assert_eq!(out.status.error.unwrap().code, ErrorCode::OutputLimit);
     assert!(out.stdout.len() <= 100_000);
-}
-
-/// CPython test modules run through the sidecar (`python3 run_unittests.py`).
-const CPYTHON_MODULES: &[&str] = &[
-    "test.test_json",
-    "test.test_re",
-    "test.test_math",
-    "test.test_string",
-    "test.test_collections",
-    "test.test_itertools",
-    "test.test_datetime",
-];
-
-/// How long one module may take (they run at once, on a shared 2-core machine).
-const MODULE_BOUND: Duration = Duration::from_secs(900);
-
-/// `python-expectations.txt`: test id -> (verdict, reason).
-fn expectations() -> BTreeMap<String, (String, String)> {
-    let text = include_str!("../python-expectations.txt");
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|l| {
-            let (verdict, rest) = l
-                .split_once(char::is_whitespace)
-                .expect("VERDICT ID REASON");
-            let (verdict, rest) = (verdict.to_string(), rest.trim_start());
-            let (id, reason) = rest.split_once(char::is_whitespace).expect("ID REASON");
-            assert!(
-                verdict == "fail" || verdict == "skip",
-                "bad verdict in: {l}"
-            );
-            (id.to_string(), (verdict, reason.trim().to_string()))
-        })
-        .collect()
-}
-
-/// Runs one module; every test id with its verdict (`ok`, `fail`, `error`, `skip`, ...).
-async fn run_module(sc: &Sidecar, module: &str, skips: &[String]) -> Vec<(String, String)> {
-    let dir = python_dir();
-    let runner = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/all/python");
-    let tmp = scratch("py-tmp");
-    let mut argv = vec!["python3", "/runner/run_unittests.py", "/tests"];
-    for id in skips {
-        argv.extend(["--skip", id]);
-    }
-    argv.push(module);
-    let spec = py(&argv)
-        .dir_ro(dir.join("tests").to_str().unwrap(), "/tests")
-        .dir_ro(runner.to_str().unwrap(), "/runner")
-        .dir(tmp.to_str().unwrap(), "/tmp")
-        .env("TMPDIR", "/tmp")
-        .heap_mb(1024)
-        .timeout_ms(MODULE_BOUND.as_millis() as u64);
-    let exec = sc.exec(spec).await.expect("exec accepted");
-    let out = tokio::time::timeout(MODULE_BOUND + HANG, exec.output())
-        .await
-        .expect("module run hung")
-        .expect("module output");
-    let text = stdout(&out);
-    assert!(
-        out.status.code == 0 && text.lines().any(|l| l.starts_with("DONE ")),
-        "{module}: {:?}\n{}",
-        out.status,
-        stderr(&out)
-    );
-    text.lines()
-        .filter_map(|l| l.strip_prefix("RESULT "))
-        .filter_map(|l| {
-            let mut parts = l.split(' ');
-            Some((parts.nth(1)?.to_string(), l.split(' ').next()?.to_string()))
-        })
-        .collect()
-}
-
-#[tokio::test]
-async fn cpython_test_modules_pass_but_for_the_listed_expectations() {
-    let sc = sidecar().await;
-    let expected = expectations();
-    let skips: Vec<String> = (expected.iter())
-        .filter(|(_, (verdict, _))| verdict == "skip")
-        .map(|(id, _)| id.clone())
-        .collect();
-    // Two at a time: the machine has two cores, and other tests run meanwhile.
-    let runs = futures::stream::iter(CPYTHON_MODULES.iter().map(|m| run_module(&sc, m, &skips)));
-    let results: Vec<(String, String)> = runs
-        .buffer_unordered(2)
-        .collect::<Vec<_>>()
-        .await
-        .into_iter()
-        .flatten()
-        .collect();
-    let mut surprises = Vec::new();
-    let mut seen = BTreeSet::new();
-    let mut passed = 0;
-    for (id, verdict) in &results {
-        seen.insert(id.clone());
-        let listed = expected.get(id).map(|(v, _)| v.as_str());
-        match (verdict.as_str(), listed) {
-            ("ok" | "xfail", None) => passed += 1,
-            ("skip", _) => {}
-            ("ok" | "xfail", Some("fail")) => {
-                surprises.push(format!("{id} passes: remove it from the expectations"));
-            }
-            ("fail" | "error" | "xpass", Some("fail")) => {}
-            (other, _) => surprises.push(format!("{id}: {other} (not in the expectations)")),
-        }
-    }
-    for id in expected.keys().filter(|id| !seen.contains(*id)) {
-        surprises.push(format!("{id} is listed but did not run"));
-    }
-    assert!(passed > 1500, "only {passed} tests passed");
-    assert!(surprises.is_empty(), "{}", surprises.join("\n"));
 }
