@@ -134,6 +134,8 @@ pub(crate) const SH_PARAM_REPLACE: ExecCase = tools(
     Expect::Exactly(b"20000\n"),
 );
 pub(crate) const DU_SH: ExecCase = tools(&["du", "-sh", "tree5m"], Expect::Anything);
+/// A hex dump of 1 MiB (about 4.2 MiB of output).
+pub(crate) const XXD: ExecCase = tools(&["xxd", "sort1m.txt"], Expect::Anything);
 /// libmagic's rules over 1 MiB of JSON (its JSON check reads it all).
 pub(crate) const FILE_JSON: ExecCase = tools(
     &["file", "-b", "json1m.json"],

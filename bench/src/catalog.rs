@@ -103,6 +103,7 @@ pub const ALL: &[Scenario] = &[
         None,
         false,
     ),
+    row("native_xxd_1m", Kind::NativeTool(XXD), None, false),
     row(
         "native_sqlite_sum_100k",
         Kind::NativeTool(SQLITE_SUM),
@@ -455,6 +456,7 @@ pub const ALL: &[Scenario] = &[
         Some("native_file_json_1m"),
         false,
     ),
+    row("xxd_1m", Kind::Tool(XXD), Some("native_xxd_1m"), false),
     row(
         "sqlite_sum_100k",
         Kind::Tool(SQLITE_SUM),

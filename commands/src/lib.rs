@@ -18,6 +18,7 @@ mod sqlite3;
 mod tar;
 mod timeout;
 mod tree;
+mod xxd;
 
 use std::ffi::OsString;
 use std::io::Write;

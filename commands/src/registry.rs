@@ -143,6 +143,7 @@ const OTHERS: &[(&str, Main)] = &[
     ("tree", crate::tree::main),
     ("whoami", crate::identity::whoami),
     ("xargs", xargs_main),
+    ("xxd", crate::xxd::main),
     ("zcat", crate::gzip::zcat_main),
 ];
 

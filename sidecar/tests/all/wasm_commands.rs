@@ -390,3 +390,17 @@ async fn file_looks_at_a_bounded_head_of_huge_and_garbage_files_beside_a_victim(
     assert_eq!(lines[0], "data");
     assert!(lines[1].starts_with("gzip compressed data"), "{}", lines[1]);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn xxd_dumps_reverse_to_the_same_bytes() {
+    let sc = sidecar().await;
+    let dir = scratch("xxd-round-trip");
+    let bytes: Vec<u8> = (0..=255u8).chain(b"tail text\n".iter().copied()).collect();
+    std::fs::write(dir.join("bin"), &bytes).unwrap();
+    let script =
+        "xxd bin | xxd -r > a; xxd -p bin | xxd -r -p > b; xxd -g 4 -c 8 bin | xxd -r -c 8 > c";
+    ok(&sc, in_dir(&dir, &["sh", "-c", script])).await;
+    for name in ["a", "b", "c"] {
+        assert_eq!(std::fs::read(dir.join(name)).unwrap(), bytes, "{name}");
+    }
+}
