@@ -1,4 +1,4 @@
-//! `whoami`, `id` and `hostname`: who and where a guest is, as the sandbox's Node says it
+//! `whoami`, `id`, `groups` and `hostname`: who and where a guest is, as the sandbox's Node says it
 //! (`runner-js/lib/os.js`: user `root`, uid and gid 0, host `agentos`).
 //!
 //! Ours rather than uutils': `uu_whoami` and `uu_id` look the user up in the system's user
@@ -78,4 +78,21 @@ pub fn id(argv: Vec<OsString>) -> i32 {
         return say("uid=0(root) gid=0(root) groups=0(root)");
     }
     say(if letters.contains('n') { USER } else { "0" })
+}
+
+/// `groups [USER]...`: the one group, as coreutils prints it.
+pub fn groups(argv: Vec<OsString>) -> i32 {
+    let users = args(argv);
+    if users.is_empty() {
+        return say(USER);
+    }
+    let mut status = 0;
+    for user in &users {
+        if user == USER || user == "0" {
+            status |= say(&format!("{user} : {USER}"));
+        } else {
+            status = fail("groups", &format!("'{user}': no such user"), 1);
+        }
+    }
+    status
 }

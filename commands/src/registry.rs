@@ -131,6 +131,7 @@ const OTHERS: &[(&str, Main)] = &[
     ("fgrep", grep_fixed),
     ("file", crate::file::main),
     ("find", find_main),
+    ("groups", crate::identity::groups),
     ("gunzip", crate::gzip::gunzip_main),
     ("gzip", crate::gzip::main),
     ("hostname", crate::identity::hostname),

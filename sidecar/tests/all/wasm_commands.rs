@@ -331,17 +331,21 @@ async fn whoami_id_hostname_and_uname_say_what_node_says() {
     let sc = sidecar().await;
     let commands = ok(
         &sc,
-        ExecSpec::new(["sh", "-c", "whoami; id -u; id -gn; hostname; uname -snrm"]),
+        ExecSpec::new([
+            "sh",
+            "-c",
+            "whoami; id -u; id -gn; groups; hostname; uname -snrm",
+        ]),
     )
     .await;
     let code = "const os = require('os'); const u = os.userInfo();
-        console.log([u.username, u.uid, u.username, os.hostname(),
+        console.log([u.username, u.uid, u.username, u.username, os.hostname(),
           [os.type(), os.hostname(), os.release(), os.machine()].join(' ')].join('\\n'))";
     let node = ok(&sc, ExecSpec::new(["node", "-e", code])).await;
     assert_eq!(stdout(&commands), stdout(&node));
     assert_eq!(
         stdout(&commands),
-        "root\n0\nroot\nagentos\nLinux agentos 6.1.0-agentos x86_64\n"
+        "root\n0\nroot\nroot\nagentos\nLinux agentos 6.1.0-agentos x86_64\n"
     );
 }
 
