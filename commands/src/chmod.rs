@@ -12,6 +12,8 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use agentos_fsmode::{mode as mode_of, set_mode};
+
+use crate::cli::io_error;
 use uucore::display::Quotable;
 use uucore::mode::{get_umask, parse_chmod};
 
@@ -42,11 +44,7 @@ struct Chmod {
 
 /// `chmod`.
 pub fn main(argv: Vec<OsString>) -> i32 {
-    let args: Vec<String> = argv
-        .into_iter()
-        .skip(1)
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
+    let args = crate::cli::operands(argv);
     match parse(&args) {
         Ok(Some((mut chmod, files))) => {
             for file in &files {
@@ -115,10 +113,13 @@ fn parse(args: &[String]) -> Result<Option<(Chmod, Vec<String>)>, String> {
         }
     }
     let change = match reference {
-        Some(r) => Change::Reference(
-            mode_of(Path::new(&r), true)
-                .map_err(|e| format!("failed to get attributes of {}: {}", r.quote(), text(&e)))?,
-        ),
+        Some(r) => Change::Reference(mode_of(Path::new(&r), true).map_err(|e| {
+            format!(
+                "failed to get attributes of {}: {}",
+                r.quote(),
+                io_error(&e)
+            )
+        })?),
         None if words.is_empty() => return Err("missing operand".into()),
         None => Change::Spec(words.remove(0)),
     };
@@ -153,7 +154,9 @@ impl Chmod {
         };
         let meta = match meta {
             Ok(m) => m,
-            Err(e) => return self.fail(&format!("cannot access {}: {}", path.quote(), text(&e))),
+            Err(e) => {
+                return self.fail(&format!("cannot access {}: {}", path.quote(), io_error(&e)));
+            }
         };
         if meta.file_type().is_symlink() {
             if self.report == Report::Verbose {
@@ -173,7 +176,9 @@ impl Chmod {
     fn set(&mut self, path: &Path, is_dir: bool) {
         let old = match mode_of(path, true) {
             Ok(m) => m,
-            Err(e) => return self.fail(&format!("cannot access {}: {}", path.quote(), text(&e))),
+            Err(e) => {
+                return self.fail(&format!("cannot access {}: {}", path.quote(), io_error(&e)));
+            }
         };
         let (new, naive) = match &self.change {
             Change::Reference(m) => (*m, *m),
@@ -184,7 +189,7 @@ impl Chmod {
         };
         // As GNU: set even when nothing changes (a read-only file system says so).
         if let Err(e) = set_mode(path, new, true) {
-            let msg = format!("changing permissions of {}: {}", path.quote(), text(&e));
+            let msg = format!("changing permissions of {}: {}", path.quote(), io_error(&e));
             return self.fail(&msg);
         }
         let (q, o, n) = (path.quote(), describe(old), describe(new));
@@ -213,14 +218,18 @@ impl Chmod {
                 return self.fail(&format!(
                     "cannot read directory {}: {}",
                     dir.quote(),
-                    text(&e)
+                    io_error(&e)
                 ));
             }
         };
         for entry in entries {
             match entry {
                 Ok(entry) => self.file(&entry.path(), false),
-                Err(e) => self.fail(&format!("reading directory {}: {}", dir.quote(), text(&e))),
+                Err(e) => self.fail(&format!(
+                    "reading directory {}: {}",
+                    dir.quote(),
+                    io_error(&e)
+                )),
             }
         }
     }
@@ -258,24 +267,4 @@ fn rwx(mode: u32) -> String {
         });
     }
     out
-}
-
-/// An I/O error as GNU words it (WASI errno numbers).
-fn text(err: &io::Error) -> String {
-    let known = match err.raw_os_error() {
-        Some(44) => "No such file or directory",
-        Some(63) => "Operation not permitted",
-        Some(2) => "Permission denied",
-        Some(54) => "Not a directory",
-        Some(69) => "Read-only file system",
-        Some(58) => "Operation not supported",
-        Some(32) => "Too many levels of symbolic links",
-        Some(37) => "File name too long",
-        Some(76) => "Permission denied",
-        _ => {
-            let full = err.to_string();
-            return full.split(" (os error").next().unwrap_or(&full).to_string();
-        }
-    };
-    known.to_string()
 }

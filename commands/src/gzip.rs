@@ -171,7 +171,7 @@ fn one(file: &OsString, o: Options) -> Result<(), Problem> {
     let path = Path::new(file);
     let shown = path.display().to_string();
     let meta = fs::metadata(path)
-        .map_err(|e| Problem::from(format!("{shown}: {}", crate::gzip::describe(&e))))?;
+        .map_err(|e| Problem::from(format!("{shown}: {}", crate::cli::io_error(&e))))?;
     if meta.is_dir() {
         return Err(warn(format!("{shown} is a directory -- ignored")));
     }
@@ -184,8 +184,8 @@ fn one(file: &OsString, o: Options) -> Result<(), Problem> {
         .file_name()
         .map(|b| b.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut input =
-        File::open(path).map_err(|e| Problem::from(format!("{shown}: {}", describe(&e))))?;
+    let mut input = File::open(path)
+        .map_err(|e| Problem::from(format!("{shown}: {}", crate::cli::io_error(&e))))?;
     if o.stdout {
         let stdout = io::stdout();
         let mut out = stdout.lock();
@@ -214,8 +214,8 @@ fn one(file: &OsString, o: Options) -> Result<(), Problem> {
         // GNU gzip: a warning, and exit status 2.
         return Err(warn(format!("{target} already exists; not overwritten")));
     }
-    let mut out =
-        File::create(&target).map_err(|e| Problem::from(format!("{target}: {}", describe(&e))))?;
+    let mut out = File::create(&target)
+        .map_err(|e| Problem::from(format!("{target}: {}", crate::cli::io_error(&e))))?;
     if let Err(e) = transform(o, &mut input, &mut out, &base, mtime) {
         let _ = fs::remove_file(&target);
         return Err(Problem::from(format!("{shown}: {e}")));
@@ -226,16 +226,8 @@ fn one(file: &OsString, o: Options) -> Result<(), Problem> {
         .open(&target)
         .and_then(|f| f.set_modified(meta.modified()?));
     if !o.keep {
-        fs::remove_file(path).map_err(|e| Problem::from(format!("{shown}: {}", describe(&e))))?;
+        fs::remove_file(path)
+            .map_err(|e| Problem::from(format!("{shown}: {}", crate::cli::io_error(&e))))?;
     }
     Ok(())
-}
-
-/// An I/O error as GNU tools word it (`No such file or directory`, without Rust's `(os error 2)`).
-pub fn describe(e: &io::Error) -> String {
-    let text = e.to_string();
-    match text.find(" (os error") {
-        Some(at) => text[..at].to_owned(),
-        None => text,
-    }
 }

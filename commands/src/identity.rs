@@ -8,15 +8,10 @@
 use std::ffi::OsString;
 use std::io::{self, Write};
 
+use crate::cli::operands as args;
+
 const USER: &str = "root";
 const HOST: &str = "agentos";
-
-fn args(argv: Vec<OsString>) -> Vec<String> {
-    argv.into_iter()
-        .skip(1)
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect()
-}
 
 fn say(text: &str) -> i32 {
     match writeln!(io::stdout(), "{text}") {

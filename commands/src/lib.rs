@@ -8,6 +8,7 @@
 
 mod awk;
 mod chmod;
+mod cli;
 mod diff;
 mod file;
 mod gzip;

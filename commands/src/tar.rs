@@ -136,7 +136,7 @@ fn create(o: &Options) -> Result<(), String> {
         None | Some("-") => Box::new(io::stdout().lock()),
         Some(path) => Box::new(
             File::create(path)
-                .map_err(|e| format!("{path}: Cannot open: {}", crate::gzip::describe(&e)))?,
+                .map_err(|e| format!("{path}: Cannot open: {}", crate::cli::io_error(&e)))?,
         ),
     };
     let out: Box<dyn Write> = if o.gzip {
@@ -173,7 +173,7 @@ fn add(
         format!(
             "{}: Cannot stat: {}",
             name.display(),
-            crate::gzip::describe(&e)
+            crate::cli::io_error(&e)
         )
     })?;
     let shown = if meta.is_dir() {
@@ -190,7 +190,7 @@ fn add(
             .append_data(&mut header, &shown, io::empty())
             .map_err(|e| format!("{shown}: {e}"))?;
         let mut children: Vec<OsString> = fs::read_dir(&src)
-            .map_err(|e| format!("{shown}: Cannot open: {}", crate::gzip::describe(&e)))?
+            .map_err(|e| format!("{shown}: Cannot open: {}", crate::cli::io_error(&e)))?
             .filter_map(|entry| entry.ok().map(|e| e.file_name()))
             .collect();
         children.sort();
@@ -204,7 +204,7 @@ fn add(
             .map_err(|e| format!("{shown}: {e}"))?;
     } else {
         let file = File::open(&src)
-            .map_err(|e| format!("{shown}: Cannot open: {}", crate::gzip::describe(&e)))?;
+            .map_err(|e| format!("{shown}: Cannot open: {}", crate::cli::io_error(&e)))?;
         builder
             .append_data(&mut header, &shown, file)
             .map_err(|e| format!("{shown}: {e}"))?;
@@ -244,7 +244,7 @@ fn open(o: &Options) -> Result<tar::Archive<Box<dyn Read>>, String> {
         None | Some("-") => Box::new(io::stdin().lock()),
         Some(path) => Box::new(
             File::open(path)
-                .map_err(|e| format!("{path}: Cannot open: {}", crate::gzip::describe(&e)))?,
+                .map_err(|e| format!("{path}: Cannot open: {}", crate::cli::io_error(&e)))?,
         ),
     };
     let input: Box<dyn Read> = if o.gzip {
@@ -387,7 +387,7 @@ fn symlink(link: &Path, at: &Path) -> io::Result<()> {
 
 /// An error and its causes (the crate wraps the OS error in its own).
 fn chain(e: &io::Error) -> String {
-    let mut text = crate::gzip::describe(e);
+    let mut text = crate::cli::io_error(e);
     let mut source = std::error::Error::source(e);
     while let Some(cause) = source {
         text.push_str(": ");

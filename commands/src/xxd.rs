@@ -36,11 +36,7 @@ struct Options {
 
 /// `xxd`.
 pub fn main(argv: Vec<OsString>) -> i32 {
-    let args: Vec<String> = argv
-        .into_iter()
-        .skip(1)
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
+    let args = crate::cli::operands(argv);
     let options = match parse(&args) {
         Ok(options) => options,
         Err(msg) => {
@@ -51,7 +47,7 @@ pub fn main(argv: Vec<OsString>) -> i32 {
     match run(&options) {
         Ok(()) => 0,
         Err((name, err)) => {
-            let _ = writeln!(io::stderr(), "xxd: {name}: {}", reason(&err));
+            let _ = writeln!(io::stderr(), "xxd: {name}: {}", crate::cli::io_error(&err));
             2
         }
     }
@@ -515,15 +511,4 @@ fn dump_line(line: &[u8], cols: usize, digit: impl Fn(u8) -> Option<u8>) -> Opti
         }
     }
     Some((addr, bytes))
-}
-
-fn reason(err: &io::Error) -> String {
-    match err.kind() {
-        io::ErrorKind::NotFound => "No such file or directory".into(),
-        io::ErrorKind::PermissionDenied => "Permission denied".into(),
-        _ => {
-            let full = err.to_string();
-            full.split(" (os error").next().unwrap_or(&full).to_string()
-        }
-    }
 }

@@ -458,14 +458,16 @@ export function fsTruncateSync(path, len = 0) {
   fsCheck(r, 'ftruncate', path);
 }
 
-// ---- chmod, fchmod, lchmod: real, through the sandbox's chmod (the nine rwx bits) ----
+// ---- metadata changes of an fd or a path (chmod, utimes and their f/l forms) ----
 
-export function fsChmod(target, mode, syscall, follow) {
-  const bits = fsModeArg(mode) & 0o7777;
+// Changes what `byFd(fd)` or `byPath(dirFd, lookupflags, restBytes)` changes (each returns 0 or
+// -errno) on fd `target` (`follow` undefined) or on path `target`, following a final symlink
+// when `follow`. A missing file is ENOENT even on a read-only mount (which would answer EROFS).
+export function fsChangeMeta(target, syscall, follow, byFd, byPath) {
   if (follow === undefined) {
     validateInteger(target, 'fd', 0, 2147483647);
     fsFstatSync(target);
-    fsCheck(wasiFdChmod(target, bits), syscall);
+    fsCheck(byFd(target), syscall);
     fsInvalidate();
     return;
   }
@@ -474,6 +476,18 @@ export function fsChmod(target, mode, syscall, follow) {
   else fsLstatSync(path);
   const abs = fsAbs(path);
   if (!fsLocate(abs)) fsFail(FS_ENOENT, syscall, path);
-  fsCheck(wasiPathChmod(fsLocatedFd(), follow ? 1 : 0, fsRestBytes(abs), bits), syscall, path);
+  fsCheck(byPath(fsLocatedFd(), follow ? 1 : 0, fsRestBytes(abs)), syscall, path);
   fsInvalidate();
+}
+
+/** chmod, fchmod, lchmod: real, through the sandbox's chmod (the nine rwx bits). */
+export function fsChmod(target, mode, syscall, follow) {
+  const bits = fsModeArg(mode) & 0o7777;
+  fsChangeMeta(
+    target,
+    syscall,
+    follow,
+    (fd) => wasiFdChmod(fd, bits),
+    (dir, lookup, rest) => wasiPathChmod(dir, lookup, rest, bits),
+  );
 }

@@ -29,21 +29,12 @@ import { queueRequest } from './24_timers.js';
 import { wasiFdFilestatSetTimes } from './30_wasi.js';
 import { wasiPathFilestatSetTimes } from './32_wasi_fs.js';
 import { nodeSet } from './40_path.js';
-import {
-  FS_ENOENT,
-  fsAbs,
-  fsCheck,
-  fsFail,
-  fsInvalidate,
-  fsLocate,
-  fsLocatedFd,
-  fsPathArg,
-  fsRestBytes,
-} from './41_fs_core.js';
+import { fsPathArg } from './41_fs_core.js';
 import { Dirent, fsConstants, Stats } from './43_fs_stats.js';
 import {
   fsAccessSync,
   fsAppendFileSync,
+  fsChangeMeta,
   fsChmod,
   fsCloseSync,
   fsCopyFileSync,
@@ -417,29 +408,13 @@ const FS_SET_BOTH = 5;
 export function fsSetTimes(target, atime, mtime, syscall, follow) {
   const at = fsNanos(fsTimeArg(atime, 'atime'));
   const mt = fsNanos(fsTimeArg(mtime, 'mtime'));
-  if (follow === undefined) {
-    validateInteger(target, 'fd', 0, 2147483647);
-    fsFstatSync(target);
-    fsCheck(wasiFdFilestatSetTimes(target, at, mt, FS_SET_BOTH), syscall);
-    fsInvalidate();
-    return;
-  }
-  const path = fsPathArg(target);
-  // A missing file is ENOENT even on a read-only mount (which would answer EROFS).
-  if (follow) fsStatSync(path);
-  else fsLstatSync(path);
-  const abs = fsAbs(path);
-  if (!fsLocate(abs)) fsFail(FS_ENOENT, syscall, path);
-  const r = wasiPathFilestatSetTimes(
-    fsLocatedFd(),
-    follow ? 1 : 0,
-    fsRestBytes(abs),
-    at,
-    mt,
-    FS_SET_BOTH,
+  fsChangeMeta(
+    target,
+    syscall,
+    follow,
+    (fd) => wasiFdFilestatSetTimes(fd, at, mt, FS_SET_BOTH),
+    (dir, lookup, rest) => wasiPathFilestatSetTimes(dir, lookup, rest, at, mt, FS_SET_BOTH),
   );
-  fsCheck(r, syscall, path);
-  fsInvalidate();
 }
 
 // chown/fsync families: the arguments are validated as Node validates them and the file must

@@ -16,6 +16,8 @@ use std::path::Path;
 
 use pure_magic::MagicDb;
 
+use crate::cli::io_error;
+
 /// Bytes of a file looked at, as libmagic's `bytes_max`.
 const BYTES_MAX: u64 = 7 * 1024 * 1024;
 
@@ -59,11 +61,7 @@ impl Verdict {
 
 /// `file`.
 pub fn main(argv: Vec<OsString>) -> i32 {
-    let args: Vec<String> = argv
-        .into_iter()
-        .skip(1)
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
+    let args = crate::cli::operands(argv);
     let options = match parse(&args) {
         Ok(Some(options)) => options,
         Ok(None) => return print(USAGE),
@@ -188,7 +186,7 @@ fn names_from(file: &str, names: &mut Vec<String>) -> Result<(), String> {
             .map_err(|e| format!("cannot read stdin: {e}"))?;
         text
     } else {
-        fs::read_to_string(file).map_err(|e| format!("cannot open `{file}' ({})", reason(&e)))?
+        fs::read_to_string(file).map_err(|e| format!("cannot open `{file}' ({})", io_error(&e)))?
     };
     names.extend(text.lines().map(str::to_string));
     Ok(())
@@ -205,7 +203,7 @@ fn identify(db: &MagicDb, path: &Path, follow: bool) -> Verdict {
     let meta = match meta {
         Ok(meta) => meta,
         Err(e) => {
-            let msg = format!("cannot open `{shown}' ({})", reason(&e));
+            let msg = format!("cannot open `{shown}' ({})", io_error(&e));
             return Verdict::new(msg, "application/x-not-regular-file", "binary");
         }
     };
@@ -230,7 +228,7 @@ fn identify(db: &MagicDb, path: &Path, follow: bool) -> Verdict {
         Ok(buf) if buf.is_empty() => Verdict::new("empty", "inode/x-empty", "binary"),
         Ok(buf) => contents(db, &buf),
         Err(e) => {
-            let msg = format!("cannot open `{shown}' ({})", reason(&e));
+            let msg = format!("cannot open `{shown}' ({})", io_error(&e));
             Verdict::new(msg, "application/x-not-regular-file", "binary")
         }
     }
@@ -336,16 +334,4 @@ fn weekday(y: i64, m: i64, d: i64) -> usize {
     let idx = usize::try_from(m - 1).unwrap_or(0).min(11);
     let day = (y + y / 4 - y / 100 + y / 400 + T[idx] + d).rem_euclid(7);
     usize::try_from(day).unwrap_or(0)
-}
-
-/// An I/O error as libmagic's `file` words it.
-fn reason(err: &io::Error) -> String {
-    match err.kind() {
-        io::ErrorKind::NotFound => "No such file or directory".into(),
-        io::ErrorKind::PermissionDenied => "Permission denied".into(),
-        _ => {
-            let full = err.to_string();
-            full.split(" (os error").next().unwrap_or(&full).to_string()
-        }
-    }
 }

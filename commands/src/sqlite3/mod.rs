@@ -27,11 +27,7 @@ struct Shell {
 }
 
 pub fn main(argv: Vec<OsString>) -> i32 {
-    let args: Vec<String> = argv
-        .into_iter()
-        .skip(1)
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
+    let args = crate::cli::operands(argv);
     match run(&args) {
         Ok(status) => status,
         Err(msg) => {
