@@ -1,4 +1,4 @@
-//! `whoami`, `id`, `groups` and `hostname`: who and where a guest is, as the sandbox's Node says it
+//! `whoami`, `id`, `groups`, `hostname` and `tty`: who and where a guest is, as the sandbox's Node says it
 //! (`runner-js/lib/os.js`: user `root`, uid and gid 0, host `agentos`).
 //!
 //! Ours rather than uutils': `uu_whoami` and `uu_id` look the user up in the system's user
@@ -90,4 +90,20 @@ pub fn groups(argv: Vec<OsString>) -> i32 {
         }
     }
     status
+}
+
+/// `tty [-s]`: a guest's stdin is never a terminal.
+pub fn tty(argv: Vec<OsString>) -> i32 {
+    let args = args(argv);
+    match args
+        .iter()
+        .find(|a| a.as_str() != "-s" && a.as_str() != "--silent" && a.as_str() != "--quiet")
+    {
+        Some(bad) => fail("tty", &format!("extra operand '{bad}'"), 2),
+        None if args.is_empty() => {
+            let _ = say("not a tty");
+            1
+        }
+        None => 1,
+    }
 }

@@ -15,6 +15,7 @@ mod gzip;
 mod identity;
 mod jq;
 pub mod registry;
+mod runs;
 mod sqlite3;
 mod tar;
 mod timeout;
