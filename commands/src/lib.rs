@@ -13,6 +13,7 @@ mod diff;
 mod file;
 mod gzip;
 mod identity;
+mod install;
 mod jq;
 pub mod registry;
 mod runs;

@@ -136,6 +136,7 @@ const OTHERS: &[(&str, Main)] = &[
     ("gzip", crate::gzip::main),
     ("hostname", crate::identity::hostname),
     ("id", crate::identity::id),
+    ("install", crate::install::main),
     ("jq", crate::jq::main),
     ("nice", crate::runs::nice),
     ("nohup", crate::runs::nohup),
