@@ -41,16 +41,16 @@ async fn chmod_x_makes_a_script_runnable_by_its_path() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn chmod_bits_show_in_ls_stat_test_and_node() {
+async fn chmod_bits_and_the_sandbox_owner_show_in_ls_stat_test_and_node() {
     let sc = sidecar().await;
     let dir = scratch("modes-show");
-    let script = "echo x > f; chmod 750 f; ls -l f | cut -c1-10; stat -c '%a %A' f; \
+    let script = "echo x > f; chmod 750 f; ls -l f | cut -d' ' -f1,3,4; stat -c '%a %A %U %G' f; \
                   test -x f && echo executable; \
                   node -e 'console.log(require(\"fs\").statSync(\"f\").mode.toString(8))'";
     let out = run(&sc, sh_in(&dir, script)).await;
     assert_eq!(
         stdout(&out),
-        "-rwxr-x---\n750 -rwxr-x---\nexecutable\n100750\n",
+        "-rwxr-x--- root root\n750 -rwxr-x--- root root\nexecutable\n100750\n",
         "{}",
         stderr(&out)
     );
