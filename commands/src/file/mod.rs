@@ -245,41 +245,36 @@ fn head(path: &Path) -> io::Result<Vec<u8>> {
 
 /// What bytes `buf` (not empty) are.
 fn contents(db: &MagicDb, buf: &[u8]) -> Verdict {
-    let found = db.first_magic_slice(buf, None).ok();
-    let decoded = text::decode(buf);
-    let Some((encoding, chars)) = decoded else {
-        return match found.filter(|m| !m.is_default()) {
-            Some(m) => Verdict::new(dates(&m.message()), m.mime_type(), "binary"),
+    // The rule that matched (magic-db's default ones, `data` and `... text`, say nothing here).
+    let found = (db.first_magic_slice(buf, None).ok())
+        .filter(|m| !m.is_default())
+        .map(|m| (m.message(), m.mime_type().to_string()));
+    let Some((encoding, chars)) = text::decode(buf) else {
+        return match found {
+            Some((message, mime)) => Verdict::new(dates(&message), &mime, "binary"),
             None => Verdict::new("data", "application/octet-stream", "binary"),
         };
     };
-    if found
-        .as_ref()
-        .is_none_or(|m| m.message() != "JSON text data")
-        && text::is_csv(buf)
-    {
-        return Verdict::new("CSV text", "text/csv", encoding.mime());
-    }
-    let code = format!("{} text{}", encoding.code(), text::notes(&chars));
     let mime_encoding = encoding.mime();
-    let Some(m) = found.filter(|m| !m.is_default() && !m.message().starts_with("CSV ")) else {
-        return Verdict::new(code, "text/plain", mime_encoding);
-    };
-    let message = m.message();
-    if message == "JSON text data" {
-        return Verdict::new(message, m.mime_type(), mime_encoding);
+    if let Some((message, mime)) = found.as_ref().filter(|(m, _)| m == "JSON text data") {
+        return Verdict::new(message.as_str(), mime, mime_encoding);
     }
-    // A kind of text (`C source text`): its name, then the encoding and the notes, where the
-    // rule said `text`.
-    let description = match message.split_once(" text") {
-        Some((kind, rest)) => format!(
-            "{kind}, {} text{rest}{}",
-            encoding.code(),
-            text::notes(&chars)
-        ),
-        None => format!("{message}, {code}"),
-    };
-    Verdict::new(description, m.mime_type(), mime_encoding)
+    if text::is_csv(buf) {
+        return Verdict::new("CSV text", "text/csv", mime_encoding);
+    }
+    let (code, notes) = (format!("{} text", encoding.code()), text::notes(&chars));
+    match found.filter(|(m, _)| !m.starts_with("CSV ")) {
+        None => Verdict::new(format!("{code}{notes}"), "text/plain", mime_encoding),
+        Some((message, mime)) => {
+            // A kind of text (`C source text`): its name, then the encoding and the notes,
+            // where the rule said `text`.
+            let description = match message.split_once(" text") {
+                Some((kind, rest)) => format!("{kind}, {code}{rest}{notes}"),
+                None => format!("{message}, {code}{notes}"),
+            };
+            Verdict::new(description, &mime, mime_encoding)
+        }
+    }
 }
 
 /// libmagic prints dates as `ctime` does (`Fri Dec  4 23:26:37 2026`); magic-db's rules print
@@ -301,37 +296,15 @@ fn dates(message: &str) -> String {
     out
 }
 
-/// `YYYY-MM-DD HH:MM:SS` as `ctime` writes it.
+/// `YYYY-MM-DD HH:MM:SS` as `ctime` writes it (`Fri Dec  4 23:26:37 2026`).
 fn ctime_of(s: &[u8]) -> Option<String> {
-    let s = std::str::from_utf8(s).ok()?;
-    let shape = s.bytes().enumerate().all(|(i, b)| match i {
+    let shape = s.iter().enumerate().all(|(i, &b)| match i {
         4 | 7 => b == b'-',
         10 => b == b' ',
         13 | 16 => b == b':',
         _ => b.is_ascii_digit(),
     });
-    if !shape {
-        return None;
-    }
-    let (y, m, d): (i64, usize, i64) = (
-        s[..4].parse().ok()?,
-        s[5..7].parse().ok()?,
-        s[8..10].parse().ok()?,
-    );
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-    let month = MONTHS.get(m.checked_sub(1)?)?;
-    let weekday = DAYS[weekday(y, m as i64, d)];
-    Some(format!("{weekday} {month} {d:>2} {} {y}", &s[11..]))
-}
-
-/// Day of the week (0 Sunday) of a Gregorian date (Sakamoto's method).
-fn weekday(y: i64, m: i64, d: i64) -> usize {
-    const T: [i64; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
-    let y = if m < 3 { y - 1 } else { y };
-    let idx = usize::try_from(m - 1).unwrap_or(0).min(11);
-    let day = (y + y / 4 - y / 100 + y / 400 + T[idx] + d).rem_euclid(7);
-    usize::try_from(day).unwrap_or(0)
+    let s = std::str::from_utf8(s).ok().filter(|_| shape)?;
+    let when = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").ok()?;
+    Some(when.format("%a %b %e %H:%M:%S %Y").to_string())
 }
