@@ -1,11 +1,13 @@
 //! WASI preview1 has no permission bits; in the agentos sandbox the host's are read and set
 //! through the `agentos_v3.path_mode_get` and `agentos_v3.path_chmod` imports
 //! (`runner-js/js/WASI.md`). A path is found beneath its preopen as std finds it (wasi-libc's
-//! `__wasilibc_find_relpath`, which also applies the working directory). The crate is empty on
-//! other targets.
+//! `__wasilibc_find_relpath`, which also applies the working directory). Link counts and
+//! allocated sizes, which std keeps unstable or lacks on WASI, are here too. The crate is empty
+//! on other targets.
 #![cfg(target_os = "wasi")]
 
 use std::ffi::{CStr, CString, c_char, c_int};
+use std::fs::Metadata;
 use std::io;
 use std::os::wasi::ffi::OsStrExt;
 use std::path::Path;
@@ -53,6 +55,30 @@ pub fn set_mode(path: &Path, mode: u32, follow: bool) -> io::Result<()> {
     // SAFETY: `rel` is live for the call.
     let errno = unsafe { path_chmod(fd, lookup(follow), rel.as_ptr(), rel.len(), mode) };
     result(errno)
+}
+
+/// The number of hard links to `path` (to a symlink itself unless `follow`), as the sandbox
+/// reports the host's.
+///
+/// # Errors
+/// The sandbox's answer (`NotFound`, ...).
+pub fn link_count(path: &Path, follow: bool) -> io::Result<u64> {
+    let st = if follow {
+        rustix::fs::stat(path)
+    } else {
+        rustix::fs::lstat(path)
+    }?;
+    Ok(st.st_nlink)
+}
+
+/// The bytes a file of `metadata` occupies on disk, as ext4 allocates them for a file without
+/// holes (4 KiB blocks; a symlink's target of under 60 bytes lives in its inode). WASI has no
+/// block count; `ls -s`, `ls -l`'s total and `du` show this.
+pub fn allocated_bytes(metadata: &Metadata) -> u64 {
+    if metadata.is_symlink() && metadata.len() < 60 {
+        return 0;
+    }
+    metadata.len().div_ceil(4096) * 4096
 }
 
 fn lookup(follow: bool) -> u32 {
