@@ -99,6 +99,7 @@ export const FS_EISDIR = 31;
 export const FS_EEXIST = 20;
 export const FS_EBADF = 8;
 export const FS_EROFS = 69;
+export const FS_EACCES = 2;
 
 /** `{ code, errno, text }` of WASI errno `errno` (Node's code and negative errno), or undefined. */
 export function fsErrnoInfo(errno) {

@@ -41,6 +41,7 @@ import {
 } from './30_wasi.js';
 import { wasiFdChmod, wasiPathChmod } from './32_wasi_fs.js';
 import {
+  FS_EACCES,
   FS_EBADF,
   FS_EISDIR,
   FS_ENOENT,
@@ -256,12 +257,17 @@ export function fsCopyFileSync(src, dest, mode) {
   fsCheck(r, 'copyfile', src, dest);
 }
 
+// The guest is root: as access(2) says for root, reading and writing are allowed (but not
+// writing the synthetic directories), and running is allowed on a directory or on a file with
+// an `x` bit for anyone.
 export function fsAccessSync(path, mode) {
   path = fsPathArg(path);
   const abs = fsAbs(path);
   const st = fsCheck(fsStatRaw(abs, true), 'access', path);
-  if (typeof mode === 'number' && (mode & 2) !== 0) {
-    if (st === 'synthetic') fsFail(FS_EROFS, 'access', path);
+  if (typeof mode !== 'number') return;
+  if ((mode & 2) !== 0 && st === 'synthetic') fsFail(FS_EROFS, 'access', path);
+  if ((mode & 1) !== 0 && st !== 'synthetic' && st[2] !== 3 && (st[8] & 0o111) === 0) {
+    fsFail(FS_EACCES, 'access', path);
   }
 }
 

@@ -71,6 +71,29 @@ async fn node_fs_chmod_sets_the_host_files_bits() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn node_access_x_ok_follows_the_execute_bits_as_for_root() {
+    let sc = sidecar().await;
+    let dir = scratch("modes-access");
+    std::fs::write(dir.join("plain"), "x").unwrap();
+    std::fs::write(dir.join("tool"), "x").unwrap();
+    std::fs::set_permissions(dir.join("tool"), std::fs::Permissions::from_mode(0o701)).unwrap();
+    std::fs::create_dir(dir.join("d")).unwrap();
+    std::fs::set_permissions(dir.join("d"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    let code = "const fs = require('fs'); \
+                for (const f of ['plain', 'tool', 'd']) { \
+                  try { fs.accessSync('/w/' + f, fs.constants.X_OK); console.log(f, 'ok') } \
+                  catch (e) { console.log(f, e.code) } } \
+                fs.accessSync('/w/plain', fs.constants.R_OK | fs.constants.W_OK);";
+    let out = run(&sc, node(code).dir(dir.to_str().unwrap(), "/w")).await;
+    assert_eq!(
+        stdout(&out),
+        "plain EACCES\ntool ok\nd ok\n",
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_hostile_chmod_sets_no_set_id_bit_and_changes_nothing_outside_its_mount() {
     let sc = sidecar().await;
     let dir = scratch("modes-hostile");
