@@ -7,8 +7,6 @@
 // fsFiletype, so a warm `require` costs one stat and one read.
 
 import {
-  ArrayIsArray,
-  ArrayPrototypeIncludes,
   ArrayPrototypeJoin,
   ArrayPrototypePush,
   bridgeUtf8Decode,
@@ -19,7 +17,6 @@ import {
   MapPrototypeSet,
   NumberIsNaN,
   ObjectDefineProperty,
-  ObjectGetOwnPropertyDescriptor,
   ObjectKeys,
   StringPrototypeCharCodeAt,
   StringPrototypeEndsWith,
@@ -27,14 +24,13 @@ import {
   StringPrototypeIndexOf,
   StringPrototypeLastIndexOf,
   StringPrototypeSlice,
-  StringPrototypeStartsWith,
-  TypeErrorCtor,
 } from './00_primordials.js';
 import { listPush, newList } from './01_helpers.js';
 import { makeNodeError } from './06_errors.js';
 import { emitWarning } from './23_warnings.js';
 import { nodeSet, pathResolve } from './40_path.js';
 import { fsFiletype, fsIsErr, fsProbeFile, fsReadFileRaw, fsWriteCount } from './41_fs_core.js';
+import { pkgExportsResolve, pkgImportsResolve, pkgOwn } from './50_pkg_maps.js';
 
 export const CjsJSONParse = JSON.parse;
 const CJS_EXTENSIONS = ['.js', '.json'];
@@ -103,15 +99,10 @@ export function cjsNodeModulePaths(from) {
 
 // ---- package.json ----
 
-function cjsOwn(obj, key) {
-  if (obj === null || typeof obj !== 'object') return undefined;
-  const d = ObjectGetOwnPropertyDescriptor(obj, key);
-  return d === undefined ? undefined : d.value;
-}
-
 // { dir, jsonPath, main, exports, imports, name, type } for directory `dir` (cached), or
-// undefined without package.json.
-export function cjsReadPackage(dir) {
+// undefined without package.json. An invalid one throws ERR_INVALID_PACKAGE_CONFIG, naming
+// `importing` (`"pkg" from /importer.mjs`) if given.
+export function cjsReadPackage(dir, importing) {
   cjsCheckCaches();
   if (cjsPkgCache === undefined) cjsPkgCache = new MapCtor();
   const cached = MapPrototypeGet(cjsPkgCache, dir);
@@ -133,21 +124,21 @@ export function cjsReadPackage(dir) {
     const err = makeNodeError(
       ErrorCtor,
       'ERR_INVALID_PACKAGE_CONFIG',
-      `Invalid package config ${jsonPath}.`,
+      `Invalid package config ${jsonPath}${importing === undefined ? '' : ` while importing ${importing}`}.`,
     );
     nodeSet(err, 'cause', e);
     throw err;
   }
-  const main = cjsOwn(parsed, 'main');
-  const type = cjsOwn(parsed, 'type');
-  const name = cjsOwn(parsed, 'name');
+  const main = pkgOwn(parsed, 'main');
+  const type = pkgOwn(parsed, 'type');
+  const name = pkgOwn(parsed, 'name');
   const rec = {
     __proto__: null,
     dir,
     jsonPath,
     main: typeof main === 'string' ? main : undefined,
-    exports: cjsOwn(parsed, 'exports'),
-    imports: cjsOwn(parsed, 'imports'),
+    exports: pkgOwn(parsed, 'exports'),
+    imports: pkgOwn(parsed, 'imports'),
     name: typeof name === 'string' ? name : undefined,
     type: type === 'module' || type === 'commonjs' ? type : 'none',
   };
@@ -268,150 +259,15 @@ export function cjsSplitPackage(request) {
   return [name, `.${StringPrototypeSlice(request, end)}`];
 }
 
-function cjsExportsError(pkg, subpath, base) {
-  const message =
-    subpath === '.'
-      ? `No "exports" main defined in ${pkg.jsonPath}`
-      : `Package subpath '${subpath}' is not defined by "exports" in ${pkg.jsonPath}`;
-  const err = makeNodeError(
-    ErrorCtor,
-    'ERR_PACKAGE_PATH_NOT_EXPORTED',
-    base === undefined ? message : `${message} imported from ${base}`,
-  );
-  return err;
-}
-
 // The conditions of `require` (Node 22: `module-sync` too, since require() loads synchronous ESM).
 export const CJS_CONDITIONS = ['require', 'node', 'node-addons', 'module-sync', 'default'];
 
-// Resolves an exports target; undefined = no match (try the next), null = excluded.
-function cjsExportsTarget(pkg, target, match, isPattern, conditions) {
-  if (typeof target === 'string') {
-    if (!StringPrototypeStartsWith(target, './')) return null;
-    let resolved = target;
-    if (isPattern) {
-      let out = '';
-      let start = 0;
-      for (;;) {
-        const star = StringPrototypeIndexOf(resolved, '*', start);
-        if (star === -1) break;
-        out += `${StringPrototypeSlice(resolved, start, star)}${match}`;
-        start = star + 1;
-      }
-      resolved = `${out}${StringPrototypeSlice(resolved, start)}`;
-    } else if (match !== '') {
-      resolved += match;
-    }
-    const full = pathResolve(pkg.dir, resolved);
-    if (!StringPrototypeStartsWith(full, `${pkg.dir}/`)) return null;
-    return full;
-  }
-  if (ArrayIsArray(target)) {
-    let last;
-    for (let i = 0; i < target.length; i++) {
-      const r = cjsExportsTarget(pkg, target[i], match, isPattern, conditions);
-      if (r === undefined || r === null) {
-        last = r;
-        continue;
-      }
-      return r;
-    }
-    return last;
-  }
-  if (target !== null && typeof target === 'object') {
-    const keys = ObjectKeys(target);
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i];
-      if (!ArrayPrototypeIncludes(conditions, key)) continue;
-      const r = cjsExportsTarget(pkg, cjsOwn(target, key), match, isPattern, conditions);
-      if (r === undefined) continue;
-      return r;
-    }
-    return undefined;
-  }
-  if (target === null) return null;
-  return undefined;
-}
-
-// The target of `key` in an exports/imports map (exact, then the best `*` pattern), or undefined.
-function cjsMapLookup(pkg, map, key, conditions) {
-  const exact = cjsOwn(map, key);
-  if (exact !== undefined && !StringPrototypeIncludes(key, '*')) {
-    return cjsExportsTarget(pkg, exact, '', false, conditions);
-  }
-  const keys = ObjectKeys(map);
-  let bestKey = '';
-  let bestMatch = '';
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i];
-    const star = StringPrototypeIndexOf(k, '*');
-    if (star === -1 || StringPrototypeIndexOf(k, '*', star + 1) !== -1) continue;
-    const prefix = StringPrototypeSlice(k, 0, star);
-    const suffix = StringPrototypeSlice(k, star + 1);
-    if (
-      StringPrototypeStartsWith(key, prefix) &&
-      key !== prefix &&
-      key.length >= k.length &&
-      StringPrototypeEndsWith(key, suffix) &&
-      (bestKey === '' ||
-        prefix.length > StringPrototypeIndexOf(bestKey, '*') ||
-        (prefix.length === StringPrototypeIndexOf(bestKey, '*') && k.length > bestKey.length))
-    ) {
-      bestKey = k;
-      bestMatch = StringPrototypeSlice(key, prefix.length, key.length - suffix.length);
-    }
-  }
-  if (bestKey === '') return undefined;
-  return cjsExportsTarget(pkg, cjsOwn(map, bestKey), bestMatch, true, conditions);
-}
-
-// The file `subpath` of package `pkg` maps to through its "exports" under `conditions`, not
-// checked for existence; throws ERR_PACKAGE_PATH_NOT_EXPORTED (naming `base` if given).
-export function cjsExportsResolve(pkg, subpath, conditions, base) {
-  const exports = pkg.exports;
-  let isSugar = typeof exports === 'string' || ArrayIsArray(exports);
-  if (!isSugar && exports !== null && typeof exports === 'object') {
-    const keys = ObjectKeys(exports);
-    isSugar = keys.length === 0 || StringPrototypeCharCodeAt(keys[0], 0) !== 46;
-  }
-  let resolved;
-  if (isSugar) {
-    if (subpath === '.') resolved = cjsExportsTarget(pkg, exports, '', false, conditions);
-  } else if (exports !== null && typeof exports === 'object') {
-    resolved = cjsMapLookup(pkg, exports, subpath, conditions);
-  }
-  if (resolved === undefined || resolved === null) throw cjsExportsError(pkg, subpath, base);
-  return resolved;
-}
-
-// `#name` through the "imports" of the package scope of `dir`; throws
-// ERR_PACKAGE_IMPORT_NOT_DEFINED (naming `base` if given).
-export function cjsImportsResolve(request, dir, conditions, base) {
-  const pkg = cjsPackageScope(dir);
-  let resolved;
-  if (
-    pkg !== undefined &&
-    request !== '#' &&
-    !StringPrototypeStartsWith(request, '#/') &&
-    pkg.imports !== null &&
-    typeof pkg.imports === 'object' &&
-    !ArrayIsArray(pkg.imports)
-  ) {
-    resolved = cjsMapLookup(pkg, pkg.imports, request, conditions);
-  }
-  if (resolved === undefined || resolved === null) {
-    const where = pkg === undefined ? '' : ` in package ${pkg.jsonPath}`;
-    throw makeNodeError(
-      TypeErrorCtor,
-      'ERR_PACKAGE_IMPORT_NOT_DEFINED',
-      `Package import specifier "${request}" is not defined${where}${base === undefined ? '' : ` imported from ${base}`}`,
-    );
-  }
-  return resolved;
-}
-
 function cjsResolveExports(pkg, subpath) {
-  const resolved = cjsExportsResolve(pkg, subpath, CJS_CONDITIONS, undefined);
+  return cjsMappedFile(pkg, pkgExportsResolve(pkg, subpath, CJS_CONDITIONS, undefined));
+}
+
+// The file an "exports" or "imports" map named: as Node, exactly that file (no extensions).
+function cjsMappedFile(pkg, resolved) {
   if (fsFiletype(resolved) !== 4) {
     const err = new ErrorCtor(`Cannot find module '${resolved}'`);
     nodeSet(err, 'code', 'MODULE_NOT_FOUND');
@@ -468,9 +324,13 @@ export function cjsFindPath(request, dir) {
   if (cjsIsRelative(request)) {
     return cjsResolveAt(cjsJoinSimple(dir, request), trailingSlash, exts, request);
   }
-  if (StringPrototypeCharCodeAt(request, 0) === 35) {
-    const target = cjsImportsResolve(request, dir, CJS_CONDITIONS, undefined);
-    return cjsResolveAt(target, false, exts, request);
+  // `#name` goes through "imports" when the package scope has them; otherwise (as Node's CJS
+  // loader) it is looked up in node_modules like any bare name.
+  const scope = StringPrototypeCharCodeAt(request, 0) === 35 ? cjsPackageScope(dir) : undefined;
+  if (scope !== undefined && scope.imports !== null && scope.imports !== undefined) {
+    const target = pkgImportsResolve(request, scope, CJS_CONDITIONS, undefined);
+    if (typeof target !== 'string') return cjsFindPath(target.bare, target.pkg.dir);
+    return cjsMappedFile(scope, target);
   }
   const split = cjsSplitPackage(request);
   if (split !== undefined) {

@@ -26,13 +26,8 @@ import { newList } from '../js/01_helpers.js';
 import { makeNodeError } from '../js/06_errors.js';
 import { nodeSet, pathCwd, pathDirname, pathResolve } from '../js/40_path.js';
 import { fsFiletype } from '../js/41_fs_core.js';
-import {
-  cjsExportsResolve,
-  cjsImportsResolve,
-  cjsPackageScope,
-  cjsReadPackage,
-  cjsSplitPackage,
-} from '../js/50_cjs_resolve.js';
+import { cjsPackageScope, cjsReadPackage, cjsSplitPackage } from '../js/50_cjs_resolve.js';
+import { pkgExportsResolve, pkgImportsResolve } from '../js/50_pkg_maps.js';
 import { cjsIsBuiltin, cjsIsSchemeBuiltin } from '../js/51_cjs_builtins.js';
 
 // Node 22's conditions for import and import(); `require` uses CJS_CONDITIONS.
@@ -284,12 +279,11 @@ export function esmResolve(specifier, base, conditions) {
     if (!StringPrototypeStartsWith(base, 'file:')) {
       throw invalidSpecifier(specifier, 'is not a valid package import specifier', basePath(base));
     }
-    const target = cjsImportsResolve(
-      specifier,
-      pathDirname(fileURLToPath(base)),
-      conditions,
-      basePath(base),
-    );
+    const scope = cjsPackageScope(pathDirname(fileURLToPath(base)));
+    const target = pkgImportsResolve(specifier, scope, conditions, basePath(base));
+    if (typeof target !== 'string') {
+      return packageResolve(target.bare, pathToFileURL(target.pkg.jsonPath), conditions);
+    }
     return finalize(pathToFileURL(target), base);
   }
   const scheme = urlScheme(specifier);
@@ -333,7 +327,7 @@ function packageResolve(specifier, base, conditions) {
   const scope = cjsPackageScope(parentDir);
   if (scope !== undefined && scope.name === name && scope.exports != null) {
     return finalize(
-      pathToFileURL(cjsExportsResolve(scope, subpath, conditions, basePath(base))),
+      pathToFileURL(pkgExportsResolve(scope, subpath, conditions, basePath(base))),
       base,
     );
   }
@@ -343,9 +337,9 @@ function packageResolve(specifier, base, conditions) {
       ? undefined
       : `${dir === '/' ? '' : dir}/node_modules/${name}`;
     if (nm !== undefined && fsFiletype(nm) === 3) {
-      const pkg = cjsReadPackage(nm);
+      const pkg = cjsReadPackage(nm, `"${specifier}" from ${basePath(base)}`);
       if (pkg !== undefined && pkg.exports != null) {
-        const target = cjsExportsResolve(pkg, subpath, conditions, basePath(base));
+        const target = pkgExportsResolve(pkg, subpath, conditions, basePath(base));
         return finalize(pathToFileURL(target), base);
       }
       if (subpath === '.') return legacyMain(nm, pkg, base);

@@ -33,6 +33,7 @@ mod node_vm;
 mod node_web;
 mod node_zlib;
 mod node_zstd;
+mod pkg_maps;
 mod prewarm;
 mod protocol;
 mod python;
