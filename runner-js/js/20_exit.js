@@ -6,6 +6,7 @@
 // Main script source, for the `file:line\n<source line>\n^` header of uncaught errors.
 
 import {
+  bridgeArrowMessage,
   bridgeExit,
   bridgeMonotonic,
   bridgeStdinRef,
@@ -39,9 +40,28 @@ export function setMainSource(filename, source) {
   mainSourceLines = splitLines(source);
 }
 
-// `file:line\n<line>\n<caret>\n` for an error whose top stack frame is in the main script.
+let sourceReader;
+
+// How to read a module's source other than the main script's (the CommonJS loader sets it):
+// `read(fileOrURL)` returns the text or undefined.
+export function setSourceReader(read) {
+  sourceReader = read;
+}
+
+function sourceLinesOf(file) {
+  if (file === mainFilename) return mainSourceLines;
+  if (sourceReader === undefined) return undefined;
+  try {
+    const text = sourceReader(file);
+    return typeof text === 'string' ? splitLines(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// `file:line\n<line>\n<caret>\n` for an error whose top stack frame is in a module's source.
 function sourceHeader(stack, atThrow) {
-  if (mainSourceLines === undefined || typeof stack !== 'string') return '';
+  if (typeof stack !== 'string') return '';
   const at = StringPrototypeIndexOf(stack, '\n    at ');
   if (at === -1) return '';
   let end = StringPrototypeIndexOf(stack, '\n', at + 1);
@@ -59,9 +79,9 @@ function sourceHeader(stack, atThrow) {
   const file = StringPrototypeSlice(frame, 0, c1);
   const line = NumberCtor(StringPrototypeSlice(frame, c1 + 1, c2));
   const col = NumberCtor(StringPrototypeSlice(frame, c2 + 1));
-  if (file !== mainFilename || !(line >= 1) || line > mainSourceLines.length || !(col >= 1))
-    return '';
-  const text = mainSourceLines[line - 1];
+  const lines = sourceLinesOf(file);
+  if (lines === undefined || !(line >= 1) || line > lines.length || !(col >= 1)) return '';
+  const text = lines[line - 1];
   let caret = col - 1;
   // `throw new Error(...)`: Node points at the throw statement, the stack at `new`.
   const before = StringPrototypeTrim(StringPrototypeSlice(text, 0, caret));
@@ -80,7 +100,8 @@ function sourceHeader(stack, atThrow) {
 export function formatUncaught(err, atThrow) {
   try {
     if (isError(err)) {
-      const header = sourceHeader(getStack(err), atThrow);
+      const arrow = bridgeArrowMessage(err);
+      const header = arrow === undefined ? sourceHeader(getStack(err), atThrow) : arrow;
       return `${header === '' ? '' : `${header}\n`}${inspect(err)}`;
     }
     if (err !== null && (typeof err === 'object' || typeof err === 'function')) {

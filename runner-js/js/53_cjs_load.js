@@ -30,6 +30,7 @@ import {
 import { isError } from './01_helpers.js';
 import { inspect } from './04_inspect.js';
 import { makeInvalidArgType, makeNodeError } from './06_errors.js';
+import { setSourceReader } from './20_exit.js';
 import {
   nodeSet,
   pathBasename,
@@ -85,6 +86,7 @@ import {
   Module,
 } from './52_cjs_module.js';
 
+const CjsDecodeURIComponent = decodeURIComponent;
 const cjsLoaders = new WeakMapCtor(); // our own require.extensions functions -> kind
 
 export function cjsInit(config) {
@@ -300,6 +302,20 @@ function cjsLoadModule(module, filename) {
   }
   module.loaded = true;
 }
+
+// A module's source again, for the source line above an uncaught error thrown in it: a path or
+// a file: URL (undefined for anything else, or a file that is gone).
+function cjsSourceForError(file) {
+  let path = file;
+  if (StringPrototypeStartsWith(file, 'file://')) {
+    path = CjsDecodeURIComponent(StringPrototypeSlice(file, 7));
+  }
+  if (!pathIsAbsolute(path)) return undefined;
+  const bytes = fsReadFileRaw(path);
+  return fsIsErr(bytes) ? undefined : bridgeUtf8Decode(bytes, false);
+}
+
+setSourceReader(cjsSourceForError);
 
 function cjsReadSource(filename) {
   let bytes = fsTakeProbed(filename);

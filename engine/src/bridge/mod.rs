@@ -7,6 +7,7 @@ use agentos_proto::v1::Stream;
 use bytes::Bytes;
 use v8::MapFnTo;
 
+mod arrow;
 mod buffer;
 mod builtins;
 mod call;
@@ -50,6 +51,7 @@ fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
         ("runMicrotasks", run_microtasks.map_fn_to()),
         ("compileScript", compile_script.map_fn_to()),
         ("compileFunction", compile_function.map_fn_to()),
+        ("arrowMessage", arrow::arrow_message.map_fn_to()),
         ("utf8Encode", utf8_encode.map_fn_to()),
         ("utf8Decode", utf8_decode.map_fn_to()),
         (
@@ -201,12 +203,26 @@ pub(super) fn store_script(
     filename: v8::Local<'_, v8::String>,
 ) -> Option<usize> {
     let origin = origin(scope, filename);
-    let script = v8::Script::compile(scope, source, Some(&origin))?;
+    let script = compile_script_source(scope, source, &origin)?;
     let state = guest(scope)?;
     let unbound = script.get_unbound_script(scope);
     let mut scripts = state.scripts.borrow_mut();
     scripts.push(v8::Global::new(scope, unbound));
     Some(scripts.len() - 1)
+}
+
+/// V8's compile, with Node's arrow kept on a SyntaxError (which stays pending).
+fn compile_script_source<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    source: v8::Local<'_, v8::String>,
+    origin: &v8::ScriptOrigin<'_>,
+) -> Option<v8::Local<'s, v8::Script>> {
+    v8::tc_scope!(let tc, scope);
+    let script = v8::Script::compile(tc, source, Some(origin));
+    if script.is_none() {
+        arrow::rethrow(tc);
+    }
+    script
 }
 
 /// The kept script `index`, if there is one.
@@ -283,15 +299,17 @@ fn compile_function<'s>(
     }
     let origin = origin(scope, filename);
     let mut source = v8::script_compiler::Source::new(source, Some(&origin));
-    if let Some(function) = v8::script_compiler::compile_function(
-        scope,
+    v8::tc_scope!(let tc, scope);
+    match v8::script_compiler::compile_function(
+        tc,
         &mut source,
         &params,
         &[],
         v8::script_compiler::CompileOptions::NoCompileOptions,
         v8::script_compiler::NoCacheReason::NoReason,
     ) {
-        rv.set(function.into());
+        Some(function) => rv.set(function.into()),
+        None => arrow::rethrow(tc),
     }
 }
 

@@ -26,6 +26,7 @@ mod node_console;
 mod node_crypto;
 mod node_dns;
 mod node_domain;
+mod node_errors;
 mod node_rejections;
 mod node_stdin;
 mod node_surface;

@@ -104,6 +104,19 @@ fn add_entry<'s>(
     id
 }
 
+/// V8's compile, with Node's arrow kept on a SyntaxError (which stays pending).
+fn compile_module<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    source: &mut v8::script_compiler::Source,
+) -> Option<v8::Local<'s, v8::Module>> {
+    v8::tc_scope!(let tc, scope);
+    let module = v8::script_compiler::compile_module(tc, source);
+    if module.is_none() {
+        super::arrow::rethrow(tc);
+    }
+    module
+}
+
 fn compile<'s>(
     scope: &mut v8::PinScope<'s, '_>,
     args: v8::FunctionCallbackArguments<'s>,
@@ -117,8 +130,8 @@ fn compile<'s>(
     };
     let origin = module_origin(scope, url);
     let mut source = v8::script_compiler::Source::new(source, Some(&origin));
-    // On a SyntaxError V8 leaves the exception pending; it reaches the loader.
-    let Some(module) = v8::script_compiler::compile_module(scope, &mut source) else {
+    // A SyntaxError reaches the loader, with Node's arrow kept on it.
+    let Some(module) = compile_module(scope, &mut source) else {
         return;
     };
     let list = module.get_module_requests();
