@@ -19,7 +19,8 @@ import {
 } from './00_primordials.js';
 import { inspect } from './04_inspect.js';
 
-export const NODE_VERSION = 'v20.20.2';
+// The Node release the runner follows (its tests are the conformance reference: ci/node-tests).
+export const NODE_VERSION = 'v22.22.2';
 
 /** An error as Node's C++ throws one (ThrowCryptoError and friends): a plain error with an
  * enumerable `code`, whose string form and stack header carry no [code]. */

@@ -169,7 +169,7 @@ export function populateProcess() {
     versions: {
       node: StringPrototypeSlice(NODE_VERSION, 1),
       v8: '15.2',
-      modules: '115',
+      modules: '127',
       openssl: '3.0.15',
     },
     arch: 'x64',

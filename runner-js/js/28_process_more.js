@@ -159,7 +159,7 @@ export function populateProcessMore() {
     },
     release: {
       name: 'node',
-      lts: 'Iron',
+      lts: 'Jod',
       sourceUrl: `https://nodejs.org/download/release/${NODE_VERSION}/node-${NODE_VERSION}.tar.gz`,
       headersUrl: `https://nodejs.org/download/release/${NODE_VERSION}/node-${NODE_VERSION}-headers.tar.gz`,
     },

@@ -247,6 +247,10 @@ function cjsLoad(request, parent) {
   const cached = cjsGetCache()[filename];
   if (cached !== undefined) {
     if (parent !== undefined && parent !== null) cjsAddChild(parent, cached);
+    // As Node: an ES module required again while it loads is a cycle (its loader throws).
+    if (cached.loaded === false && WeakMapPrototypeGet(cjsEsmModules, cached) === true) {
+      cjsEsm().requireModule(cached, filename, undefined);
+    }
     return cached.exports;
   }
   const module = cjsNewModule(filename, rec.module === parent ? parent : undefined);
@@ -347,16 +351,21 @@ function cjsLoadKind(kind, module, filename) {
     throw err;
   }
   if (kind === '.mjs') {
+    WeakMapPrototypeSet(cjsEsmModules, module, true);
     cjsEsm().requireModule(module, filename, undefined);
     return;
   }
   const source = cjsReadSource(filename);
   if (cjsFormatOf(filename) === 'module') {
+    WeakMapPrototypeSet(cjsEsmModules, module, true);
     cjsEsm().requireModule(module, filename, source);
     return;
   }
   cjsExecute(module, source, filename);
 }
+
+// Modules whose file is an ES module (required through the ES module loader).
+const cjsEsmModules = new WeakMapCtor();
 
 // The ES module loader (a lazy builtin, loaded on the first import or require of ESM).
 export function cjsEsm() {
@@ -401,11 +410,7 @@ export function cjsEsmSyntaxKind(err) {
 export function cjsLoadForEsm(filename) {
   const cached = cjsGetCache()[filename];
   if (cached !== undefined) return cached.exports;
-  const module = cjsNewModule(filename, undefined);
-  const own = cjsRecord(module);
-  module.filename = filename;
-  module.paths = cjsNodeModulePaths(own.dir);
-  cjsGetCache()[filename] = module;
+  const module = cjsCacheNew(filename);
   let threw = true;
   try {
     cjsLoadModule(module, filename);
@@ -414,6 +419,28 @@ export function cjsLoadForEsm(filename) {
     if (threw) delete cjsGetCache()[filename];
   }
   return module.exports;
+}
+
+// A new module for `filename`, with no parent, put in require.cache.
+function cjsCacheNew(filename) {
+  const module = cjsNewModule(filename, undefined);
+  module.filename = filename;
+  module.paths = cjsNodeModulePaths(cjsRecord(module).dir);
+  cjsGetCache()[filename] = module;
+  return module;
+}
+
+// The value of JSON file `filename` imported as an ES module, shared with require() as Node
+// shares it: a loaded module's exports if require() has it, else `parse()`'s value, which
+// require() then finds.
+export function cjsJsonForEsm(filename, parse) {
+  const cached = cjsGetCache()[filename];
+  if (cached !== undefined && cached.loaded === true) return cached.exports;
+  const value = parse();
+  const module = cjsCacheNew(filename);
+  module.exports = value;
+  module.loaded = true;
+  return value;
 }
 
 // True while CommonJS module `filename` is being loaded (in require.cache, not loaded yet).
@@ -457,6 +484,7 @@ export function cjsExecute(module, source, filename, require = undefined, isMain
     // Node 22: a file no package.json types that has ESM syntax is loaded as ESM.
     const kind = cjsEsmSyntaxKind(err);
     if (kind === 0 || cjsFormatOf(filename) !== 'none') throw err;
+    WeakMapPrototypeSet(cjsEsmModules, module, true);
     if (!cjsEsm().requireDetected(module, filename, source, kind === 1, isMain)) throw err;
     return;
   }

@@ -26,8 +26,8 @@ import {
   SetPrototypeHas,
   SetPrototypeValues,
   StringPrototypeCharCodeAt,
+  StringPrototypeIncludes,
   StringPrototypeSlice,
-  TypeErrorCtor,
 } from '../js/00_primordials.js';
 import { listPush, newList } from '../js/01_helpers.js';
 import { makeNodeError } from '../js/06_errors.js';
@@ -40,10 +40,12 @@ import { cjsBuiltin } from '../js/51_cjs_builtins.js';
 import {
   cjsForgetMain,
   cjsIsLoading,
+  cjsJsonForEsm,
   cjsLoadForEsm,
   cjsParentFilename,
   cjsResolveFrom,
 } from '../js/53_cjs_load.js';
+import { attributesOf, checkAttributes } from './internal__esm_attributes.js';
 import {
   dataURL,
   ESM_CONDITIONS,
@@ -122,18 +124,27 @@ function syntheticRecord(url, filename, format, names) {
 }
 
 function jsonRecord(url, filename, source) {
-  let value;
+  const parse = () => parseJSON(url, filename, source);
+  // As Node: a JSON file's value is require()'s too, unless the URL has a query or a hash.
+  const shared =
+    filename !== undefined &&
+    !StringPrototypeIncludes(url, '?') &&
+    !StringPrototypeIncludes(url, '#');
+  const value = shared ? cjsJsonForEsm(filename, parse) : parse();
+  const rec = syntheticRecord(url, filename, 'json', []);
+  rec.value = value;
+  return rec;
+}
+
+function parseJSON(url, filename, source) {
   try {
-    value = CjsJSONParse(cjsStripBOM(source));
+    return CjsJSONParse(cjsStripBOM(source));
   } catch (err) {
     try {
       nodeSet(err, 'message', `${filename === undefined ? url : filename}: ${err.message}`);
     } catch {}
     throw err;
   }
-  const rec = syntheticRecord(url, filename, 'json', []);
-  rec.value = value;
-  return rec;
 }
 
 function builtinRecord(url, name) {
@@ -194,39 +205,18 @@ function commonjsRecord(url, filename, source) {
 
 // ---- loading ----
 
-function checkAttributes(url, format, attributes) {
-  const keys = ObjectKeys(attributes);
-  for (let i = 0; i < keys.length; i++) {
-    if (keys[i] !== 'type') {
-      throw makeNodeError(
-        TypeErrorCtor,
-        'ERR_IMPORT_ATTRIBUTE_UNSUPPORTED',
-        `Import attribute "${keys[i]}" with value "${attributes[keys[i]]}" is not supported`,
-      );
-    }
+// Resolutions by importer and specifier, kept as Node's loader keeps them: importing the same
+// specifier from the same module again finds the same module, even once its file is gone.
+const resolutions = new MapCtor();
+
+function resolveCached(specifier, base) {
+  const key = `${base}\n${specifier}`;
+  let resolved = MapPrototypeGet(resolutions, key);
+  if (resolved === undefined) {
+    resolved = esmResolve(specifier, base, ESM_CONDITIONS);
+    MapPrototypeSet(resolutions, key, resolved);
   }
-  const type = attributes.type;
-  if (type !== undefined && type !== 'json') {
-    throw makeNodeError(
-      TypeErrorCtor,
-      'ERR_IMPORT_ATTRIBUTE_UNSUPPORTED',
-      `Import attribute "type" with value "${type}" is not supported`,
-    );
-  }
-  if (format === 'json' && type !== 'json') {
-    throw makeNodeError(
-      TypeErrorCtor,
-      'ERR_IMPORT_ATTRIBUTE_MISSING',
-      `Module "${url}" needs an import attribute of "type: json"`,
-    );
-  }
-  if (format !== 'json' && type === 'json') {
-    throw makeNodeError(
-      TypeErrorCtor,
-      'ERR_IMPORT_ATTRIBUTE_TYPE_INCOMPATIBLE',
-      `Module "${url}" is not of type "json"`,
-    );
-  }
+  return resolved;
 }
 
 // The record of resolved module `resolved` (loaded now unless cached), with the attributes of
@@ -259,13 +249,6 @@ function load(resolved, attributes) {
   return compileRecord(url, filename, source);
 }
 
-// `{ type: 'json' }` from the flat [key, value, ...] list V8 gives.
-function attributesOf(list, from) {
-  const out = { __proto__: null };
-  for (let i = from; i + 1 < list.length; i += 2) out[list[i]] = list[i + 1];
-  return out;
-}
-
 // Resolves and loads every module `root` depends on, and tells the engine each link. Iterative,
 // so a deep chain of imports costs no JS stack.
 function linkGraph(root) {
@@ -279,14 +262,9 @@ function linkGraph(root) {
     const ids = newList();
     for (let i = 0; i < requests.length; i++) {
       const request = requests[i];
-      const resolved = esmResolve(request[0], rec.url, ESM_CONDITIONS);
+      const resolved = resolveCached(request[0], rec.url);
       const child = load(resolved, attributesOf(request, 1));
-      if (requiring > 0 && child.format === 'commonjs' && cjsIsLoading(child.filename)) {
-        throw requireError(
-          'ERR_REQUIRE_CYCLE_MODULE',
-          `Cannot import CommonJS Module ${request[0]} in a cycle. (from ${rec.filename})`,
-        );
-      }
+      if (requiring > 0) checkCycle(rec, request[0], child);
       listPush(ids, child.id);
       if (!child.linked) listPush(stack, child);
     }
@@ -294,6 +272,27 @@ function linkGraph(root) {
     rec.children = ids;
     rec.linked = true;
   }
+}
+
+// Inside a require(): a module of the graph that is still loading (a CommonJS one running, an
+// ES module evaluating) closes a cycle, which Node refuses.
+function checkCycle(rec, request, child) {
+  let kind;
+  if (child.format === 'commonjs') {
+    if (cjsIsLoading(child.filename)) kind = 'CommonJS Module';
+  } else if (child.format === 'module' && esmInfo(child.id)[0] === 3) {
+    kind = 'Module';
+  }
+  if (kind === undefined) return;
+  throw requireError(
+    'ERR_REQUIRE_CYCLE_MODULE',
+    `Cannot import ${kind} ${request} in a cycle. (from ${rec.filename})`,
+  );
+}
+
+// Node's hint for an error thrown while evaluating ES module `rec`'s graph.
+function explainEvaluationError(err, rec) {
+  loadLazyBuiltin('internal/esm_hint').explainGlobalLike(err, rec, esmInfo(rec.id)[1]);
 }
 
 function prepare(rec) {
@@ -346,12 +345,18 @@ export async function importPreloads(specifiers) {
 
 async function importAsync(specifier, base, attributes) {
   await undefined; // the importing code finishes its synchronous part first
-  const rec = prepare(load(esmResolve(specifier, base, ESM_CONDITIONS), attributes));
-  await awaitable(esmEvaluate(rec.id));
+  const rec = prepare(load(resolveCached(specifier, base), attributes));
+  try {
+    await awaitable(esmEvaluate(rec.id));
+  } catch (err) {
+    explainEvaluationError(err, rec);
+    throw err;
+  }
   return esmNamespace(rec.id);
 }
 
-// Fills `import.meta` of module `id`: dirname, filename (file: URLs), resolve, url.
+// Fills `import.meta` of module `id`: dirname, filename (file: URLs), main (the entry module's
+// only), resolve, url.
 export function importMeta(meta, id) {
   const rec = byId[id];
   if (rec === undefined) return;
@@ -360,6 +365,7 @@ export function importMeta(meta, id) {
     nodeSet(meta, 'dirname', pathDirname(rec.filename));
     nodeSet(meta, 'filename', rec.filename);
   }
+  nodeSet(meta, 'main', rec === mainRecord);
   nodeSet(meta, 'resolve', function resolve(specifier) {
     try {
       return esmResolve(`${specifier}`, url, ESM_CONDITIONS).url;
@@ -461,26 +467,30 @@ function finishRequireNow(module, rec) {
     );
   }
   prepare(rec);
-  if (esmInfo(rec.id)[2] && esmInfo(rec.id)[0] !== 4) {
-    throw requireError(
-      'ERR_REQUIRE_ASYNC_MODULE',
-      'require() cannot be used on an ESM graph with top-level await. Use import() instead. ' +
-        'To see where the top-level await comes from, use --experimental-print-required-tla.',
-    );
-  }
+  // As Node's getNamespaceSync: a graph with top-level await is never required, even evaluated.
+  if (esmInfo(rec.id)[2]) throw requireAsyncError(module, rec);
   esmEvaluate(rec.id);
   const after = esmInfo(rec.id);
-  if (after[0] === 5) throw esmError(rec.id);
-  if (after[2] && esmStalled(rec.id).length > 0) {
-    throw requireError(
-      'ERR_REQUIRE_ASYNC_MODULE',
-      'require() cannot be used on an ESM graph with top-level await. Use import() instead. ' +
-        'To see where the top-level await comes from, use --experimental-print-required-tla.',
-    );
+  if (after[0] === 5) {
+    const err = esmError(rec.id);
+    explainEvaluationError(err, rec);
+    throw err;
   }
   const exports = requireNamespace(rec);
   module.exports = exports;
   return true;
+}
+
+// Node's ERR_REQUIRE_ASYNC_MODULE: `module` required `rec`, whose graph awaits at its top level.
+function requireAsyncError(module, rec) {
+  const parent = cjsParentFilename(module);
+  return requireError(
+    'ERR_REQUIRE_ASYNC_MODULE',
+    'require() cannot be used on an ESM graph with top-level await. Use import() instead. ' +
+      'To see where the top-level await comes from, use --experimental-print-required-tla.' +
+      (parent === undefined ? '' : `\n  From ${parent} `) +
+      `\n  Requiring ${rec.filename} `,
+  );
 }
 
 // A `.js` file no package.json types failed to compile as CommonJS with `err`'s ESM syntax
@@ -511,6 +521,7 @@ async function watchMain(promise) {
   try {
     await promise;
   } catch (err) {
+    explainEvaluationError(err, mainRecord);
     mainSettled = true;
     triggerUncaught(err, false); // caught as a rejection: Node points at the creation site
     return;

@@ -1,9 +1,13 @@
-// lib/internal__esm_hint.js: Node's hint when a named import is missing from a CommonJS module
-// ("Named export 'x' not found. The requested module '...' is a CommonJS module, ..."), with the
-// destructuring to use instead. Loaded by the ES module loader only when linking fails.
+// lib/internal__esm_hint.js: Node's hints on ES module errors: a named import missing from a
+// CommonJS module ("Named export 'x' not found. The requested module '...' is a CommonJS
+// module, ..."), with the destructuring to use instead; a CommonJS global used in an ES module
+// ("require is not defined in ES module scope, you can use import instead"). Loaded by the ES
+// module loader only when linking or evaluation fails.
 
 import {
+  ArrayPrototypeIncludes,
   ObjectDefineProperty,
+  RegExpPrototypeExec,
   StringPrototypeCharCodeAt,
   StringPrototypeIndexOf,
   StringPrototypeLastIndexOf,
@@ -11,6 +15,8 @@ import {
   StringPrototypeStartsWith,
 } from '../js/00_primordials.js';
 import { isError } from '../js/01_helpers.js';
+import { pathDirname } from '../js/40_path.js';
+import { cjsPackageScope } from '../js/50_cjs_resolve.js';
 
 const MISSING_EXPORT = 'does not provide an export named ';
 
@@ -36,12 +42,17 @@ export function explainMissingExport(err, byId) {
     'module, which may not support all module.exports as named exports.\nCommonJS modules ' +
     'can always be imported via the default export, for example using:\n\n' +
     `import pkg from '${specifier}';\n${names === undefined ? '' : `const ${names} = pkg;\n`}`;
+  rewrite(err, 'SyntaxError', message, hint);
+}
+
+// `err`'s message `message` replaced by `text`, in its stack's first line too.
+function rewrite(err, name, message, text) {
   try {
     const stack = err.stack;
-    const head = `SyntaxError: ${message}`;
+    const head = `${name}: ${message}`;
     ObjectDefineProperty(err, 'message', {
       __proto__: null,
-      value: hint,
+      value: text,
       writable: true,
       enumerable: false,
       configurable: true,
@@ -49,13 +60,71 @@ export function explainMissingExport(err, byId) {
     if (typeof stack === 'string' && StringPrototypeStartsWith(stack, head)) {
       ObjectDefineProperty(err, 'stack', {
         __proto__: null,
-        value: `SyntaxError: ${hint}${StringPrototypeSlice(stack, head.length)}`,
+        value: `${name}: ${text}${StringPrototypeSlice(stack, head.length)}`,
         writable: true,
         enumerable: false,
         configurable: true,
       });
     }
   } catch {}
+}
+
+const CJS_GLOBAL_LIKE = [
+  'require is not defined',
+  'module is not defined',
+  'exports is not defined',
+  '__filename is not defined',
+  '__dirname is not defined',
+];
+
+const JS_URL = /\.js(\?[^#]*)?(#.*)?$/;
+
+// Node's explanation of a ReferenceError for a CommonJS global (`require`, `module`, ...) met
+// while evaluating ES module `rec` (`hasTopLevelAwait`: its code awaits at the top level).
+export function explainGlobalLike(err, rec, hasTopLevelAwait) {
+  let message;
+  try {
+    if (!isError(err) || err.name !== 'ReferenceError') return;
+    message = err.message;
+  } catch {
+    return;
+  }
+  if (!ArrayPrototypeIncludes(CJS_GLOBAL_LIKE, message)) return;
+  if (hasTopLevelAwait) {
+    rewrite(
+      err,
+      'ReferenceError',
+      message,
+      'Cannot determine intended module format because both require() and top-level await ' +
+        'are present. If the code is intended to be CommonJS, wrap await in an async ' +
+        'function. If the code is intended to be an ES module, replace require() with import.',
+    );
+    try {
+      err.code = 'ERR_AMBIGUOUS_MODULE_SYNTAX';
+    } catch {}
+    return;
+  }
+  let text = `${message} in ES module scope`;
+  if (StringPrototypeStartsWith(message, 'require ')) text += ', you can use import instead';
+  const pkg = typeModuleScope(rec);
+  if (pkg !== undefined) {
+    text +=
+      "\nThis file is being treated as an ES module because it has a '.js' file extension " +
+      `and '${pkg.jsonPath}' contains "type": "module". To treat it as a CommonJS script, ` +
+      "rename it to use the '.cjs' file extension.";
+  }
+  rewrite(err, 'ReferenceError', message, text);
+}
+
+// The `"type": "module"` package.json that makes `.js` file `rec` an ES module, if it is one.
+function typeModuleScope(rec) {
+  if (rec.filename === undefined || RegExpPrototypeExec(JS_URL, rec.url) === null) return undefined;
+  try {
+    const pkg = cjsPackageScope(pathDirname(rec.filename));
+    return pkg !== undefined && pkg.type === 'module' ? pkg : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 // A module whose request `specifier` was linked to a CommonJS module.

@@ -9,6 +9,7 @@ mod commands_diff;
 mod containment;
 mod esm;
 mod esm_hostile;
+mod esm_node22;
 mod file_modes;
 mod fuzz_requests;
 mod host_http;

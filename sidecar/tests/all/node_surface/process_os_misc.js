@@ -14,7 +14,7 @@ console.log('umask', process.umask(), process.umask(0o77), process.umask(), proc
 try { process.umask('9'); } catch (e) { console.log(e.code, e.message); }
 console.log('ids', t(process.getuid()), t(process.geteuid()), t(process.getgid()), t(process.getegid()), t(process.getgroups()));
 console.log('hrtime.bigint', typeof process.hrtime.bigint(), process.hrtime.bigint() <= process.hrtime.bigint());
-console.log('release', process.release.name, process.release.lts, process.release.sourceUrl.endsWith('.tar.gz'));
+console.log('release', process.release.name, typeof process.release.lts, process.release.sourceUrl.endsWith('.tar.gz'));
 console.log('config', Object.keys(process.config).join(), typeof process.features.inspector);
 console.log('flags', process.allowedNodeEnvironmentFlags.has('--max-old-space-size'), process.allowedNodeEnvironmentFlags.has('--nope'));
 process.stdout.write('write with callback\n', () => console.log('write callback ran'));
