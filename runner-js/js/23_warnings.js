@@ -73,6 +73,11 @@ export function silenceWarnings() {
   printWarnings = false;
 }
 
+/** False after `--no-warnings`: the runner's own warnings are not printed either. */
+export function warningsPrinted() {
+  return printWarnings;
+}
+
 export function emitWarning(warning, type = undefined, code = undefined) {
   let name = 'Warning';
   let message = warning;

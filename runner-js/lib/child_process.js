@@ -35,6 +35,7 @@ import {
 } from '../js/06_errors.js';
 import { nextTick } from '../js/21_ticks.js';
 import { onChildEvent } from '../js/29_children.js';
+import { fsPathArg } from '../js/41_fs_core.js';
 import { loadLazyBuiltin } from '../js/49_lazy.js';
 import { cjsBuiltin } from '../js/51_cjs_builtins.js';
 import { osConstants } from './internal__os_constants.js';
@@ -113,8 +114,9 @@ function normalize(file, args, options) {
     const shell = typeof options.shell === 'string' ? options.shell : '/bin/sh';
     argv = [shell, '-c', ArrayPrototypeJoin(argv, ' ')];
   }
+  // As Node: a string, a Buffer or a file: URL.
   const cwd = options.cwd
-    ? path.resolve(processObject.cwd(), `${options.cwd}`)
+    ? path.resolve(processObject.cwd(), fsPathArg(options.cwd, 'options.cwd'))
     : processObject.cwd();
   const envObject = options.env || processObject.env;
   const env = [];

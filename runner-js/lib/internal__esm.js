@@ -32,6 +32,7 @@ import {
 import { listPush, newList } from '../js/01_helpers.js';
 import { makeNodeError } from '../js/06_errors.js';
 import { getExitCode, setExitCode, setMainSource, triggerUncaught } from '../js/20_exit.js';
+import { warningsPrinted } from '../js/23_warnings.js';
 import { nodeSet, pathCwd, pathDirname } from '../js/40_path.js';
 import { fsFail, fsIsErr, fsReadFileRaw, fsTakeProbed } from '../js/41_fs_core.js';
 import { loadLazyBuiltin } from '../js/49_lazy.js';
@@ -213,7 +214,12 @@ function resolveCached(specifier, base) {
   const key = `${base}\n${specifier}`;
   let resolved = MapPrototypeGet(resolutions, key);
   if (resolved === undefined) {
-    resolved = esmResolve(specifier, base, ESM_CONDITIONS);
+    try {
+      resolved = esmResolve(specifier, base, ESM_CONDITIONS);
+    } catch (err) {
+      loadLazyBuiltin('internal/esm_hint').explainNotFound(err, specifier, base);
+      throw err;
+    }
     MapPrototypeSet(resolutions, key, resolved);
   }
   return resolved;
@@ -561,7 +567,9 @@ export function runEval(source, sure) {
 // exit code 13.
 export function checkUnsettled(write) {
   if (mainRecord === undefined || mainSettled) return;
-  const stalled = esmStalled(mainRecord.id);
+  // As Node: an exit code the program set stands, and then nothing is printed.
+  if (getExitCode() !== undefined) return;
+  const stalled = warningsPrinted() ? esmStalled(mainRecord.id) : [];
   for (let i = 0; i < stalled.length; i++) {
     const at = stalled[i];
     let pad = '';
@@ -572,7 +580,7 @@ export function checkUnsettled(write) {
       `Warning: Detected unsettled top-level await at ${at[0]}:${at[1]}\n${at[2]}\n${pad}^\n\n`,
     );
   }
-  if (getExitCode() === undefined) setExitCode(13);
+  setExitCode(13);
 }
 
 export function mainFileURL() {

@@ -6,17 +6,23 @@
 
 import {
   ArrayPrototypeIncludes,
+  ArrayPrototypeJoin,
+  JSONStringify,
   ObjectDefineProperty,
   RegExpPrototypeExec,
   StringPrototypeCharCodeAt,
   StringPrototypeIndexOf,
   StringPrototypeLastIndexOf,
   StringPrototypeSlice,
+  StringPrototypeSplit,
   StringPrototypeStartsWith,
 } from '../js/00_primordials.js';
 import { isError } from '../js/01_helpers.js';
-import { pathDirname } from '../js/40_path.js';
-import { cjsPackageScope } from '../js/50_cjs_resolve.js';
+import { pathDirname, pathRelative } from '../js/40_path.js';
+import { cjsFindPath, cjsIsRelative, cjsPackageScope } from '../js/50_cjs_resolve.js';
+import { fileURLToPath, pathToFileURL } from './internal__esm_resolve.js';
+
+const HintEncodeURIComponent = encodeURIComponent;
 
 const MISSING_EXPORT = 'does not provide an export named ';
 
@@ -168,4 +174,52 @@ function namedImports(source, specifier) {
     if (as === -1) return out;
     out = `${StringPrototypeSlice(out, 0, as)}: ${StringPrototypeSlice(out, as + 4)}`;
   }
+}
+
+// Node's hint when an import is not found but require() would find it ("Did you mean to import
+// "./x.js"?"), for `specifier` imported from `parentURL`.
+export function explainNotFound(err, specifier, parentURL) {
+  let found;
+  try {
+    const code = err.code;
+    if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'ERR_UNSUPPORTED_DIR_IMPORT') return;
+    if (!StringPrototypeStartsWith(parentURL, 'file:')) return;
+    const request = StringPrototypeStartsWith(specifier, 'file://')
+      ? fileURLToPath(specifier)
+      : specifier;
+    found = commonJSForm(request, parentURL);
+  } catch {
+    return;
+  }
+  if (found === undefined || found === specifier) return;
+  const hint = `Did you mean to import ${JSONStringify(found)}?`;
+  try {
+    const stack = err.stack;
+    const end = typeof stack === 'string' ? StringPrototypeIndexOf(stack, '\n') : -1;
+    err.message = `${err.message}\n${hint}`;
+    if (end !== -1) {
+      err.stack = `${StringPrototypeSlice(stack, 0, end)}\n${hint}${StringPrototypeSlice(stack, end)}`;
+    }
+  } catch {}
+}
+
+// What require() finds for `request` from `parentURL`, written as an import would name it.
+function commonJSForm(request, parentURL) {
+  const parentDir = pathDirname(fileURLToPath(parentURL));
+  const found = cjsFindPath(request, parentDir);
+  if (found === undefined) return undefined;
+  if (cjsIsRelative(request) && !StringPrototypeStartsWith(request, '/')) {
+    const from = StringPrototypeSlice(parentURL, 7, StringPrototypeLastIndexOf(parentURL, '/'));
+    const relative = pathRelative(from, StringPrototypeSlice(pathToFileURL(found), 7));
+    return StringPrototypeStartsWith(relative, '../') ? relative : `./${relative}`;
+  }
+  if (cjsIsRelative(request)) return `${pathToFileURL(found)}`;
+  const slash = StringPrototypeIndexOf(request, '/');
+  const pkg = slash === -1 ? request : StringPrototypeSlice(request, 0, slash);
+  const needle = `/node_modules/${pkg}/`;
+  const at = StringPrototypeLastIndexOf(found, needle);
+  if (at === -1) return `${pathToFileURL(found)}`;
+  const parts = StringPrototypeSplit(StringPrototypeSlice(found, at + needle.length), '/');
+  for (let i = 0; i < parts.length; i++) parts[i] = HintEncodeURIComponent(parts[i]);
+  return `${pkg}/${ArrayPrototypeJoin(parts, '/')}`;
 }

@@ -1,6 +1,6 @@
 //! How a JS guest's uncaught error is printed, as Node prints it: the source line it was
 //! thrown from (or the line a SyntaxError is on, with `^^^` under the offending text) above the
-//! stack, for the main file and for any module it loaded.
+//! stack, for the main file and for any module it loaded; Node's hints in the message.
 
 use agentos_sdk::{ExecSpec, Output, Sidecar};
 
@@ -117,5 +117,19 @@ async fn a_hostile_megabyte_line_with_a_syntax_error_is_shown_and_the_sidecar_li
         err.contains("SyntaxError: Unexpected identifier 'bad'"),
         "{}",
         &err[err.len().saturating_sub(300)..]
+    );
+}
+
+#[tokio::test]
+async fn an_import_without_its_extension_suggests_the_file_require_finds() {
+    let sc = sidecar().await;
+    let files = [
+        ("main.mjs", "import './lib';\n"),
+        ("lib.js", "export default 1;\n"),
+    ];
+    let err = failing(&sc, app("hint-ext", "main.mjs", &files)).await;
+    assert!(
+        err.contains("Error [ERR_MODULE_NOT_FOUND]: Cannot find module '/w/lib' imported from /w/main.mjs\nDid you mean to import \"./lib.js\"?\n"),
+        "{err}"
     );
 }
