@@ -106,17 +106,26 @@ export function emitWarning(warning, type = undefined, code = undefined) {
     return;
   }
   // Node's own handler is the first 'warning' listener: the text is out before a guest's run.
-  internalNextTick(() => {
-    if (printWarnings) {
-      let text = `(node:${PROCESS_PID}) ${code !== undefined ? `[${code}] ` : ''}${name}: ${message}`;
-      if (!warnedOnce) {
-        warnedOnce = true;
-        const flag = name === 'DeprecationWarning' ? '--trace-deprecation' : '--trace-warnings';
-        text += `\n(Use \`node ${flag} ...\` to show where the warning was created)`;
-      }
-      runGuest(writeWarning, undefined, [text]);
+  internalNextTick(() => deliverWarning(warning, name, code, message), undefined);
+}
+
+/** Node's emitWarningSync: a plain warning printed and emitted now (the process may end next). */
+export function emitWarningSync(message) {
+  const warning = new ErrorCtor(message);
+  warning.name = 'Warning';
+  deliverWarning(warning, 'Warning', undefined, message);
+}
+
+function deliverWarning(warning, name, code, message) {
+  if (printWarnings) {
+    let text = `(node:${PROCESS_PID}) ${code !== undefined ? `[${code}] ` : ''}${name}: ${message}`;
+    if (!warnedOnce) {
+      warnedOnce = true;
+      const flag = name === 'DeprecationWarning' ? '--trace-deprecation' : '--trace-warnings';
+      text += `\n(Use \`node ${flag} ...\` to show where the warning was created)`;
     }
-    if (processListenerCount('warning') > 0) runGuest(processEmit, undefined, ['warning', warning]);
-  }, undefined);
+    runGuest(writeWarning, undefined, [text]);
+  }
+  if (processListenerCount('warning') > 0) runGuest(processEmit, undefined, ['warning', warning]);
 }
 ObjectDefineProperty(processEmitWarning, 'name', { __proto__: null, value: 'emitWarning' });

@@ -31,6 +31,7 @@ import { isError } from './01_helpers.js';
 import { inspect } from './04_inspect.js';
 import { makeInvalidArgType, makeNodeError } from './06_errors.js';
 import { setSourceReader } from './20_exit.js';
+import { emitWarningSync } from './23_warnings.js';
 import {
   nodeSet,
   pathBasename,
@@ -364,6 +365,14 @@ function cjsLoadKind(kind, module, filename) {
   cjsExecute(module, source, filename);
 }
 
+// Node's warning when a main file its package types as CommonJS has ES module syntax.
+function cjsWarnEsmSyntax(filename) {
+  emitWarningSync(
+    `Failed to load the ES module: ${filename}. Make sure to set "type": "module" in the ` +
+      'nearest package.json file or use the .mjs extension.',
+  );
+}
+
 // Modules whose file is an ES module (required through the ES module loader).
 const cjsEsmModules = new WeakMapCtor();
 
@@ -483,7 +492,11 @@ export function cjsExecute(module, source, filename, require = undefined, isMain
   } catch (err) {
     // Node 22: a file no package.json types that has ESM syntax is loaded as ESM.
     const kind = cjsEsmSyntaxKind(err);
-    if (kind === 0 || cjsFormatOf(filename) !== 'none') throw err;
+    if (kind === 0) throw err;
+    if (cjsFormatOf(filename) !== 'none') {
+      if (isMain && kind === 1) cjsWarnEsmSyntax(filename);
+      throw err;
+    }
     WeakMapPrototypeSet(cjsEsmModules, module, true);
     if (!cjsEsm().requireDetected(module, filename, source, kind === 1, isMain)) throw err;
     return;

@@ -46,7 +46,7 @@ import {
   cjsParentFilename,
   cjsResolveFrom,
 } from '../js/53_cjs_load.js';
-import { attributesOf, checkAttributes } from './internal__esm_attributes.js';
+import { attributesOf, checkAttributeKeys, checkAttributes } from './internal__esm_attributes.js';
 import {
   dataURL,
   ESM_CONDITIONS,
@@ -238,6 +238,8 @@ function load(resolved, attributes) {
     checkAttributes(url, 'builtin', attributes);
     return builtinRecord(url, resolved.builtin);
   }
+  // As Node: an unknown attribute is refused before the format is looked at.
+  checkAttributeKeys(attributes);
   if (resolved.filename === undefined) {
     const data = dataURL(url);
     checkAttributes(url, data.format, attributes);
@@ -544,6 +546,7 @@ function runRoot(rec, source) {
 
 // `node FILE` for an ES module.
 export function runMain(filename, source) {
+  fileFormat(filename); // as Node's loader: a main with an unknown extension is refused
   runRoot(compileRecord(pathToFileURL(filename), filename, source), source);
 }
 

@@ -4,8 +4,8 @@
 import { ObjectKeys, TypeErrorCtor } from '../js/00_primordials.js';
 import { makeNodeError } from '../js/06_errors.js';
 
-/** Throws Node's error when `attributes` do not fit module `url` of format `format`. */
-export function checkAttributes(url, format, attributes) {
+/** Throws Node's error for an attribute other than `type` (checked before the format is known). */
+export function checkAttributeKeys(attributes) {
   const keys = ObjectKeys(attributes);
   for (let i = 0; i < keys.length; i++) {
     if (keys[i] !== 'type') {
@@ -16,6 +16,11 @@ export function checkAttributes(url, format, attributes) {
       );
     }
   }
+}
+
+/** Throws Node's error when `attributes` do not fit module `url` of format `format`. */
+export function checkAttributes(url, format, attributes) {
+  checkAttributeKeys(attributes);
   const type = attributes.type;
   if (type !== undefined && type !== 'json') {
     throw makeNodeError(
