@@ -18,6 +18,7 @@ import {
   wasiOob,
   wasiRefresh,
   wasiSetU32,
+  wasiSetU64,
   wasiU64,
 } from './30_wasi.js';
 import { wasiFstFlagsValid, wasiStatus, wasiWriteFilestat } from './31_wasi_fd.js';
@@ -148,13 +149,23 @@ export function agentos_path_chmod(fd, lookupflags, pathPtr, pathLen, mode) {
  * `mode_ptr` becomes the permission bits (`0o7777`) of `path` (WASI.md).
  */
 export function agentos_path_mode_get(fd, lookupflags, pathPtr, pathLen, modePtr) {
+  return agentos_path_mode_links_get(fd, lookupflags, pathPtr, pathLen, modePtr, undefined);
+}
+
+/**
+ * `agentos_v3.path_mode_links_get(fd, lookupflags, path, path_len, mode_ptr, links_ptr) ->
+ * errno`: as `path_mode_get`, and the u64 at `links_ptr` becomes the link count (WASI.md).
+ */
+export function agentos_path_mode_links_get(fd, lookupflags, pathPtr, pathLen, modePtr, linksPtr) {
   wasiRefresh();
   modePtr >>>= 0;
   const path = wasiPath(pathPtr, pathLen);
   if (path === undefined || wasiOob(modePtr, 4)) return WASI_EFAULT;
+  if (linksPtr !== undefined && wasiOob(linksPtr >>> 0, 8)) return WASI_EFAULT;
   const r = wasiPathFilestatGet(fd >>> 0, lookupflags >>> 0, path);
   if (typeof r === 'number' || r === undefined || r === null) return wasiErrno(r);
   wasiSetU32(modePtr, r[8]);
+  if (linksPtr !== undefined) wasiSetU64(linksPtr >>> 0, r[3]);
   return WASI_ESUCCESS;
 }
 

@@ -72,6 +72,7 @@ import {
 import {
   agentos_path_chmod,
   agentos_path_mode_get,
+  agentos_path_mode_links_get,
   wasi_path_create_directory,
   wasi_path_filestat_get,
   wasi_path_filestat_set_times,
@@ -269,6 +270,7 @@ function wasmImportObject() {
       proc_spawn_timeout: agentos_proc_spawn_timeout,
       path_chmod: agentos_path_chmod,
       path_mode_get: agentos_path_mode_get,
+      path_mode_links_get: agentos_path_mode_links_get,
     },
   };
 }

@@ -17,6 +17,14 @@ unsafe extern "C" {
     fn path_chmod(fd: u32, lookup: u32, path: *const u8, path_len: usize, mode: u32) -> u16;
     fn path_mode_get(fd: u32, lookup: u32, path: *const u8, path_len: usize, mode: *mut u32)
     -> u16;
+    fn path_mode_links_get(
+        fd: u32,
+        lookup: u32,
+        path: *const u8,
+        path_len: usize,
+        mode: *mut u32,
+        links: *mut u64,
+    ) -> u16;
 }
 
 unsafe extern "C" {
@@ -57,18 +65,21 @@ pub fn set_mode(path: &Path, mode: u32, follow: bool) -> io::Result<()> {
     result(errno)
 }
 
-/// The number of hard links to `path` (to a symlink itself unless `follow`), as the sandbox
-/// reports the host's.
+/// The permission bits and the number of hard links of `path` (of a symlink itself unless
+/// `follow`), from one stat in the sandbox.
 ///
 /// # Errors
-/// The sandbox's answer (`NotFound`, ...).
-pub fn link_count(path: &Path, follow: bool) -> io::Result<u64> {
-    let st = if follow {
-        rustix::fs::stat(path)
-    } else {
-        rustix::fs::lstat(path)
-    }?;
-    Ok(st.st_nlink)
+/// As [`mode`].
+pub fn mode_and_links(path: &Path, follow: bool) -> io::Result<(u32, u64)> {
+    let (fd, rel) = beneath_preopen(path)?;
+    let mut mode = 0u32;
+    let mut links = 0u64;
+    // SAFETY: `rel` is live for the call; `mode` and `links` have room for the u32 and the u64
+    // the import writes.
+    let errno = unsafe {
+        path_mode_links_get(fd, lookup(follow), rel.as_ptr(), rel.len(), &mut mode, &mut links)
+    };
+    result(errno).map(|()| (mode, links))
 }
 
 /// The bytes a file of `metadata` occupies on disk, as ext4 allocates them for a file without
