@@ -77,7 +77,14 @@ pub fn mode_and_links(path: &Path, follow: bool) -> io::Result<(u32, u64)> {
     // SAFETY: `rel` is live for the call; `mode` and `links` have room for the u32 and the u64
     // the import writes.
     let errno = unsafe {
-        path_mode_links_get(fd, lookup(follow), rel.as_ptr(), rel.len(), &mut mode, &mut links)
+        path_mode_links_get(
+            fd,
+            lookup(follow),
+            rel.as_ptr(),
+            rel.len(),
+            &mut mode,
+            &mut links,
+        )
     };
     result(errno).map(|()| (mode, links))
 }
