@@ -134,6 +134,18 @@ pub(crate) const SH_PARAM_REPLACE: ExecCase = tools(
     Expect::Exactly(b"20000\n"),
 );
 pub(crate) const DU_SH: ExecCase = tools(&["du", "-sh", "tree5m"], Expect::Anything);
+/// 100 hunks of a unified diff applied to 1 MiB, written to a new file.
+pub(crate) const PATCH: ExecCase = tools(
+    &[
+        "patch",
+        "-s",
+        "-o",
+        "patched.txt",
+        "sort1m.txt",
+        "edits.diff",
+    ],
+    Expect::Exactly(b""),
+);
 /// A hex dump of 1 MiB (about 4.2 MiB of output).
 pub(crate) const XXD: ExecCase = tools(&["xxd", "sort1m.txt"], Expect::Anything);
 /// libmagic's rules over 1 MiB of JSON (its JSON check reads it all).

@@ -104,6 +104,7 @@ pub const ALL: &[Scenario] = &[
         false,
     ),
     row("native_xxd_1m", Kind::NativeTool(XXD), None, false),
+    row("native_patch_1m", Kind::NativeTool(PATCH), None, false),
     row(
         "native_sqlite_sum_100k",
         Kind::NativeTool(SQLITE_SUM),
@@ -457,6 +458,12 @@ pub const ALL: &[Scenario] = &[
         false,
     ),
     row("xxd_1m", Kind::Tool(XXD), Some("native_xxd_1m"), false),
+    row(
+        "patch_1m",
+        Kind::Tool(PATCH),
+        Some("native_patch_1m"),
+        false,
+    ),
     row(
         "sqlite_sum_100k",
         Kind::Tool(SQLITE_SUM),

@@ -81,7 +81,9 @@ pub fn write_fixtures(dir: &Path) -> std::io::Result<()> {
             )?;
         }
     }
-    std::fs::write(dir.join("sort1m.txt"), text(&mut rng, SORT_BYTES))?;
+    let sort1m = text(&mut rng, SORT_BYTES);
+    std::fs::write(dir.join("edits.diff"), edits(&sort1m))?;
+    std::fs::write(dir.join("sort1m.txt"), sort1m)?;
     let mut blob = Vec::with_capacity(BLOB_BYTES);
     while blob.len() < BLOB_BYTES {
         blob.extend_from_slice(&rng.next().to_le_bytes());
@@ -106,4 +108,26 @@ pub fn write_fixtures(dir: &Path) -> std::io::Result<()> {
     }
     json.write_all(b"]\n")?;
     json.flush()
+}
+
+/// A unified diff of `text` (lines, `\n`-ended) changing 100 lines spread over it, each in a
+/// hunk with three lines of context, as `diff -u` writes it (for `patch`).
+fn edits(text: &[u8]) -> String {
+    let text = String::from_utf8_lossy(text);
+    let lines: Vec<&str> = text.lines().collect();
+    let mut diff = String::from("--- sort1m.txt\n+++ sort1m.txt\n");
+    for k in 1..=100 {
+        let at = k * lines.len() / 101;
+        let (from, to) = (at - 3, (at + 4).min(lines.len()));
+        let n = to - from;
+        diff.push_str(&format!("@@ -{},{n} +{},{n} @@\n", from + 1, from + 1));
+        for (i, line) in lines.iter().enumerate().take(to).skip(from) {
+            if i == at {
+                diff.push_str(&format!("-{line}\n+{line} (edited)\n"));
+            } else {
+                diff.push_str(&format!(" {line}\n"));
+            }
+        }
+    }
+    diff
 }

@@ -15,6 +15,7 @@ mod gzip;
 mod identity;
 mod install;
 mod jq;
+mod patch;
 pub mod registry;
 mod runs;
 mod sqlite3;

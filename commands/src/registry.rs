@@ -140,6 +140,7 @@ const OTHERS: &[(&str, Main)] = &[
     ("jq", crate::jq::main),
     ("nice", crate::runs::nice),
     ("nohup", crate::runs::nohup),
+    ("patch", crate::patch::main),
     ("sed", sed_main),
     ("sqlite3", crate::sqlite3::main),
     ("tar", crate::tar::main),

@@ -5,6 +5,8 @@
 
 #[path = "commands_diff/fixture.rs"]
 mod fixture;
+#[path = "commands_diff/patches.rs"]
+mod patches;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -408,3 +408,39 @@ async fn xxd_dumps_reverse_to_the_same_bytes() {
         assert_eq!(std::fs::read(dir.join(name)).unwrap(), bytes, "{name}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hostile_patch_writes_nothing_outside_its_directory_beside_a_victim() {
+    let sc = sidecar().await;
+    let root = scratch("patch-hostile");
+    let dir = root.join("work");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(root.join("outside.txt"), "keep\n").unwrap();
+    // Names out of the tree, a hunk header claiming a billion lines, and 100 000 hunks.
+    let mut diff = String::from(
+        "--- ../outside.txt\n+++ ../outside.txt\n@@ -1 +1 @@\n-keep\n+owned\n\
+         --- /dev/null\n+++ /etc/agentos-owned\n@@ -0,0 +1 @@\n+x\n",
+    );
+    std::fs::write(
+        dir.join("huge.diff"),
+        "--- a\n+++ a\n@@ -1,1000000000 +1,1000000000 @@\n x\n",
+    )
+    .unwrap();
+    for i in 0..100_000 {
+        diff.push_str(&format!("--- f{i}\n+++ f{i}\n@@ -1 +1 @@\n-a\n+b\n"));
+    }
+    std::fs::write(dir.join("evil.diff"), diff).unwrap();
+    let script = "patch -p0 -i evil.diff > /dev/null; echo $?; patch -p0 -i huge.diff; echo $?";
+    let spec = in_dir(&dir, &["sh", "-c", script]).heap_mb(256);
+    let out = crate::support::beside_a_victim(&sc, spec).await;
+    assert_eq!(stdout(&out), "1\n2\n", "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(root.join("outside.txt")).unwrap(),
+        "keep\n"
+    );
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        2,
+        "patch created files"
+    );
+}

@@ -79,7 +79,7 @@ const FILES: &[(&str, &str)] = &[
 
 /// Writes the tree into `root` (which must exist and be empty).
 pub fn build(root: &Path) {
-    for (name, text) in FILES {
+    for (name, text) in FILES.iter().chain(super::patches::PATCHES) {
         write(root, name, text.as_bytes());
     }
     write(root, "lines.txt", lines().as_bytes());
