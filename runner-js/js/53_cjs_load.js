@@ -47,6 +47,7 @@ import {
   fsIsErr,
   fsPathArg,
   fsReadFileRaw,
+  fsStatRaw,
   fsTakeProbed,
 } from './41_fs_core.js';
 import { loadLazyBuiltin } from './49_lazy.js';
@@ -316,9 +317,14 @@ function cjsSourceForError(file) {
     path = CjsDecodeURIComponent(StringPrototypeSlice(file, 7));
   }
   if (!pathIsAbsolute(path)) return undefined;
+  // Only a regular file of a module's size: a stack can name anything (a device, stdin).
+  const st = fsStatRaw(path, true);
+  if (!ArrayIsArray(st) || st[2] !== 4 || st[4] > CJS_SOURCE_FOR_ERROR_MAX) return undefined;
   const bytes = fsReadFileRaw(path);
   return fsIsErr(bytes) ? undefined : bridgeUtf8Decode(bytes, false);
 }
+
+const CJS_SOURCE_FOR_ERROR_MAX = 64n << 20n;
 
 setSourceReader(cjsSourceForError);
 

@@ -133,3 +133,23 @@ async fn an_import_without_its_extension_suggests_the_file_require_finds() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn a_hostile_stack_naming_a_huge_file_is_printed_without_reading_it() {
+    let sc = sidecar().await;
+    let root = crate::esm::tree("arrow-huge", &[("big", "HELLO\n")]);
+    let big = std::fs::OpenOptions::new()
+        .append(true)
+        .open(root.join("big"))
+        .unwrap();
+    big.set_len(65 << 20).unwrap();
+    let code = "const e = new Error('x'); e.stack = 'Error: x\\n    at /w/big:1:1'; throw e;";
+    let spec = ExecSpec::new(["node", "-e", code]).dir(root.to_str().unwrap(), "/w");
+    let out = beside_a_victim(&sc, spec).await;
+    assert_eq!(out.status.code, 1, "{:?}", out.status);
+    assert!(
+        stderr(&out).starts_with("Error: x\n    at /w/big:1:1"),
+        "{}",
+        stderr(&out)
+    );
+}
