@@ -5,7 +5,6 @@
 
 import {
   ArrayIsArray,
-  ArrayPrototypeIncludes,
   ArrayPrototypeIndexOf,
   ArrayPrototypeSlice,
   ArrayPrototypeSplice,
@@ -31,7 +30,6 @@ import { isError } from './01_helpers.js';
 import { inspect } from './04_inspect.js';
 import { makeInvalidArgType, makeNodeError } from './06_errors.js';
 import { setSourceReader } from './20_exit.js';
-import { emitWarningSync } from './23_warnings.js';
 import {
   nodeSet,
   pathBasename,
@@ -60,7 +58,6 @@ import {
   cjsLookupPaths,
   cjsNodeModulePaths,
   cjsNotFound,
-  cjsPackageScope,
   cjsResolveFilename,
   cjsResolveInit,
   cjsStripBOM,
@@ -75,6 +72,7 @@ import {
   cjsSetModuleBuiltinFactory,
   cjsUnknownBuiltin,
 } from './51_cjs_builtins.js';
+import { cjsEsmSyntaxKind, cjsFormatOf, cjsWarnEsmSyntax } from './52_cjs_format.js';
 import {
   cjsAddChild,
   cjsCacheInit,
@@ -371,53 +369,12 @@ function cjsLoadKind(kind, module, filename) {
   cjsExecute(module, source, filename);
 }
 
-// Node's warning when a main file its package types as CommonJS has ES module syntax.
-function cjsWarnEsmSyntax(filename) {
-  emitWarningSync(
-    `Failed to load the ES module: ${filename}. Make sure to set "type": "module" in the ` +
-      'nearest package.json file or use the .mjs extension.',
-  );
-}
-
 // Modules whose file is an ES module (required through the ES module loader).
 const cjsEsmModules = new WeakMapCtor();
 
 // The ES module loader (a lazy builtin, loaded on the first import or require of ESM).
 export function cjsEsm() {
   return loadLazyBuiltin('internal/esm');
-}
-
-// 'module' for a file that package.json "type" makes ESM (`.js`, or no extension), 'commonjs' for
-// `.cjs` and "type": "commonjs", 'none' when no package says (Node 22 then detects the syntax).
-export function cjsFormatOf(filename) {
-  if (StringPrototypeEndsWith(filename, '.mjs')) return 'module';
-  if (StringPrototypeEndsWith(filename, '.cjs')) return 'commonjs';
-  const pkg = cjsPackageScope(pathDirname(filename));
-  return pkg === undefined ? 'none' : pkg.type;
-}
-
-// V8's messages for ESM-only syntax in a CommonJS body (Node 22's syntax detection).
-const cjsEsmSyntax = [
-  'Cannot use import statement outside a module',
-  "Unexpected token 'export'",
-  "Cannot use 'import.meta' outside a module",
-];
-// Messages that mean "ESM if it compiles as ESM" (CommonJS-only failures and top-level await).
-const cjsMaybeEsmSyntax = [
-  "Identifier 'module' has already been declared",
-  "Identifier 'exports' has already been declared",
-  "Identifier 'require' has already been declared",
-  "Identifier '__filename' has already been declared",
-  "Identifier '__dirname' has already been declared",
-  'await is only valid in async functions and the top level bodies of modules',
-];
-
-// 0: not ESM syntax; 1: ESM syntax; 2: ESM if it compiles as ESM.
-export function cjsEsmSyntaxKind(err) {
-  if (!isError(err) || err.name !== 'SyntaxError') return 0;
-  const message = err.message;
-  if (ArrayPrototypeIncludes(cjsEsmSyntax, message)) return 1;
-  return ArrayPrototypeIncludes(cjsMaybeEsmSyntax, message) ? 2 : 0;
 }
 
 // The exports of CommonJS file `filename` for the ES module loader: from require.cache, else

@@ -59,13 +59,12 @@ import { dropPreparedWasm, prepareWasm, startWasm } from './34_wasm_runner.js';
 import { pathResolve, setExecCwd } from './40_path.js';
 import { installLazyGlobals, loadLazyBuiltin } from './49_lazy.js';
 import { cjsAddBuiltinGlobals, cjsBuiltin } from './51_cjs_builtins.js';
+import { cjsEsmSyntaxKind, cjsFormatOf } from './52_cjs_format.js';
 import {
   cjsCreateEval,
   cjsCreateMain,
   cjsEsm,
-  cjsEsmSyntaxKind,
   cjsExecute,
-  cjsFormatOf,
   cjsInit,
   cjsMakeRequire,
 } from './53_cjs_load.js';
