@@ -82,8 +82,10 @@ pub(super) fn patch_one(
         None => say(o, &format!("{verb} file {target}")),
     }
     let config = ApplyConfig {
+        // GNU patch's matching: context lines equal (flickzeug's default takes 80 % similar).
         fuzzy_config: FuzzyConfig {
             max_fuzz: o.fuzz,
+            similarity_threshold: 1.0,
             ..FuzzyConfig::default()
         },
         ..ApplyConfig::default()

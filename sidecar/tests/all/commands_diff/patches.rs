@@ -13,6 +13,11 @@ pub const PATCHES: &[(&str, &str)] = &[
          line 12\n line thirteen\n",
     ),
     (
+        "patches/similar.diff",
+        "--- a.txt\n+++ a.txt\n@@ -19,7 +19,7 @@\n line 19\n line 20\n line 21\n-line 22\n\
+         +line twenty-two\n line 23x\n line 24\n line 25\n",
+    ),
+    (
         "patches/fail.diff",
         "--- a.txt\n+++ a.txt\n@@ -1,3 +1,3 @@\n line 1\n-line TWO\n+line 2b\n line 3\n",
     ),
