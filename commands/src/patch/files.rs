@@ -113,7 +113,7 @@ pub(super) fn patch_one(
                 o,
                 &format!("{hunks} out of {hunks} hunk{s} ignored -- saving rejects to file {rej}"),
             );
-            write_rejects(o, &rej, diff, diff.hunks().iter().collect())?;
+            write_rejects(o, &rej, diff, header, diff.hunks().iter().collect())?;
             return Ok(1);
         }
     }
@@ -130,7 +130,7 @@ pub(super) fn patch_one(
             "{failed} out of {hunks} hunk{} FAILED -- saving rejects to file {rej}",
             plural(hunks)
         ));
-        write_rejects(o, &rej, diff, partial.rejected.iter().collect())?;
+        write_rejects(o, &rej, diff, header, partial.rejected.iter().collect())?;
     }
     if !o.dry_run {
         finish(o, diff, &target, &partial.content)?;
@@ -301,17 +301,13 @@ fn write_rejects(
     o: &Options,
     path: &str,
     diff: &Diff<'_, [u8]>,
+    header: &Header,
     hunks: Vec<&flickzeug::Hunk<'_, [u8]>>,
 ) -> Result<(), String> {
     if o.dry_run {
         return Ok(());
     }
-    let name = |n: Option<&[u8]>| n.map_or(b"/dev/null".to_vec(), <[u8]>::to_vec);
-    let mut text = b"--- ".to_vec();
-    text.extend(name(diff.original()));
-    text.extend(b"\n+++ ");
-    text.extend(name(diff.modified()));
-    text.push(b'\n');
+    let mut text = reject_header(o, diff, header).into_bytes();
     let formatter = PatchFormatter::new();
     for hunk in hunks {
         formatter
@@ -319,6 +315,27 @@ fn write_rejects(
             .map_err(|e| format!("write error : {}", io_error(&e)))?;
     }
     write(path, &text)
+}
+
+/// The `---`/`+++` lines of a `.rej`: the patch's own (timestamps and all), as GNU patch copies
+/// them; the diff's names when it was reversed.
+fn reject_header(o: &Options, diff: &Diff<'_, [u8]>, header: &Header) -> String {
+    let line = |prefix: &str| header.leading.iter().rev().find(|l| l.starts_with(prefix));
+    if !o.reverse
+        && let (Some(old), Some(new)) = (line("--- "), line("+++ "))
+    {
+        return format!("{old}\n{new}\n");
+    }
+    let name = |n: Option<&[u8]>| {
+        n.map_or("/dev/null".into(), |n| {
+            String::from_utf8_lossy(n).into_owned()
+        })
+    };
+    format!(
+        "--- {}\n+++ {}\n",
+        name(diff.original()),
+        name(diff.modified())
+    )
 }
 
 fn write(path: &str, content: &[u8]) -> Result<(), String> {

@@ -22,6 +22,11 @@ pub const PATCHES: &[(&str, &str)] = &[
         "--- a.txt\n+++ a.txt\n@@ -1,3 +1,3 @@\n line 1\n-line TWO\n+line 2b\n line 3\n",
     ),
     (
+        "patches/fail-dated.diff",
+        "--- a.txt\t2024-01-02 03:04:05.000000000 +0000\n+++ b.txt\t2024-01-02 03:04:06.000000000 +0000\n\
+         @@ -1,3 +1,3 @@\n line 1\n-line TWO\n+line 2b\n line 3\n",
+    ),
+    (
         "patches/applied.diff",
         "--- a.txt\n+++ a.txt\n@@ -1,3 +1,3 @@\n line 1\n-line two\n+line 2\n line 3\n",
     ),
