@@ -144,9 +144,10 @@ fn target(o: &Options, diff: &Diff<'_, [u8]>) -> Option<String> {
     if let Some(file) = &o.original {
         return Some(file.clone());
     }
-    let old = diff.original().and_then(|n| strip(n, o.strip));
+    let raw_old = old_name(diff, o);
     let new = diff.modified().and_then(|n| strip(n, o.strip));
-    let (old, new) = (safe(o, old, None), safe(o, new, old_name(diff, o)));
+    let old = safe(o, raw_old.clone(), None);
+    let new = safe(o, new, raw_old.as_deref());
     match diff.metadata().kind {
         FileChangeKind::Create => new,
         FileChangeKind::Delete => old.filter(|n| Path::new(n).exists()),
@@ -168,12 +169,12 @@ fn deleting_a_missing_file(o: &Options, diff: &Diff<'_, [u8]>) -> Option<String>
 
 /// `name` unless it could reach out of the directory (absolute, or with a `..`), which GNU
 /// patch ignores, saying so once per name (`said`: the name already reported).
-fn safe(o: &Options, name: Option<String>, said: Option<String>) -> Option<String> {
+fn safe(o: &Options, name: Option<String>, said: Option<&str>) -> Option<String> {
     let name = name?;
     if !dangerous(&name) {
         return Some(name);
     }
-    if said.as_deref() != Some(name.as_str()) {
+    if said != Some(name.as_str()) {
         say(
             o,
             &format!("Ignoring potentially dangerous file name {name}"),
