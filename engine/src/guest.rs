@@ -187,6 +187,7 @@ impl<'a, 's, 'i> Guest<'a, 's, 'i> {
         let heap = self.heap;
         let state = self.install_state(host, None);
         *state.children_recipe.borrow_mut() = job.children.take();
+        *state.net.borrow_mut() = job.net.take();
         let t = Instant::now();
         let scope = &mut *self.scope;
         v8::scope!(let scope, scope);

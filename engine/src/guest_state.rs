@@ -15,6 +15,7 @@ use crate::modules::CompiledSlot;
 use crate::net::GuestNet;
 use crate::output::GuestOutput;
 use crate::wasi_host::WasiHost;
+use crate::wasi_http::WasiHttp;
 
 /// State shared by the event loop and the bridge functions of one exec.
 pub struct GuestState {
@@ -58,8 +59,10 @@ pub struct GuestState {
     pub children: RefCell<Option<Arc<Children>>>,
     /// What `children` is built from on the first spawn; `None` for calls.
     pub(crate) children_recipe: RefCell<Option<ChildrenRecipe>>,
-    /// The exec's network (JS guests only).
+    /// The exec's network.
     pub(crate) net: RefCell<Option<Rc<GuestNet>>>,
+    /// A WASI command's HTTP exchanges (`agentos_v4.http_*`).
+    pub(crate) wasi_http: RefCell<WasiHttp>,
 }
 
 /// Slot type: the bridge clones the `Rc` out of the isolate to avoid borrowing the scope.
@@ -94,6 +97,7 @@ impl GuestState {
             children: RefCell::new(None),
             children_recipe: RefCell::new(None),
             net: RefCell::new(None),
+            wasi_http: RefCell::new(WasiHttp::default()),
         })
     }
 
@@ -112,7 +116,7 @@ impl GuestState {
         Some(children)
     }
 
-    /// The exec's network, when it has one (JS guests).
+    /// The exec's network, when it has one (not a call).
     pub(crate) fn net(&self) -> Option<Rc<GuestNet>> {
         self.net.borrow().clone()
     }

@@ -51,6 +51,7 @@ mod snapshot_gate;
 mod stopper;
 mod strings;
 mod wasi_host;
+mod wasi_http;
 mod wasm;
 pub mod wasm_memory;
 mod worker;

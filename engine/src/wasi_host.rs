@@ -7,6 +7,7 @@
 //! stderr go straight to the metered output, so output streams as the guest writes it.
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -46,6 +47,9 @@ pub struct GuestStdio {
     buffered: BytesMut,
     eof: bool,
     stopped: bool,
+    /// Network events a stdin read took off a command's own inbox, kept for its HTTP exchanges
+    /// (`bridge/wasi_http.rs`).
+    aside: VecDeque<Input>,
 }
 
 impl GuestStdio {
@@ -72,6 +76,7 @@ impl GuestStdio {
             source,
             buffered: BytesMut::new(),
             stopped: false,
+            aside: VecDeque::new(),
         }
     }
 
@@ -95,6 +100,15 @@ impl GuestStdio {
                 return true;
             }
         };
+        let input = match input {
+            Some(net @ (Input::Net(_) | Input::NetAsk(_)))
+                if matches!(self.source, Source::Own(_)) =>
+            {
+                self.aside.push_back(net);
+                return true;
+            }
+            other => other,
+        };
         match input.map(Input::for_stdin) {
             Some(StdinInput::Data(bytes)) => self.buffered.extend_from_slice(&bytes),
             Some(StdinInput::Close) => self.eof = true,
@@ -103,6 +117,24 @@ impl GuestStdio {
             None => return false,
         }
         true
+    }
+
+    /// True when this guest owns its inbox (a WASI command): only then can it wait for other
+    /// inputs than stdin ([`GuestStdio::next_other`]).
+    pub fn owns_inbox(&self) -> bool {
+        matches!(self.source, Source::Own(_))
+    }
+
+    /// The next input other than stdin (a command's network events, a stop), waiting as `wait`
+    /// allows; stdin stays queued for later reads. `None` for a guest that shares its inbox.
+    pub fn next_other(&mut self, wait: Wait) -> Option<Input> {
+        if let Some(input) = self.aside.pop_front() {
+            return Some(input);
+        }
+        match &mut self.source {
+            Source::Own(inbox) => inbox.next(wait, false),
+            Source::Shared(_) | Source::None => None,
+        }
     }
 
     /// Blocks until stdin is readable (`want_stdin`) or `timeout` passes; true if readable.

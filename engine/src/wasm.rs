@@ -43,6 +43,8 @@ pub struct WasmJob<'a> {
     pub memory_limit: u64,
     /// What its `agentos_v2.proc_spawn` children are started by (`None`: it cannot start any).
     pub(crate) children: Option<crate::children::ChildrenRecipe>,
+    /// The exec's network, for its `agentos_v4.http_*` requests.
+    pub(crate) net: Option<std::rc::Rc<crate::net::GuestNet>>,
 }
 
 /// Where an exec's module came from.

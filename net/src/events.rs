@@ -67,6 +67,21 @@ pub struct ResponseHead {
     pub version: &'static str,
 }
 
+impl ResponseHead {
+    /// The reason phrase: the server's own, else the canonical one for the status (empty when
+    /// the status has none).
+    pub fn reason_phrase(&self) -> &str {
+        self.reason
+            .as_deref()
+            .or_else(|| {
+                http::StatusCode::from_u16(self.status)
+                    .ok()?
+                    .canonical_reason()
+            })
+            .unwrap_or_default()
+    }
+}
+
 /// One event of one operation.
 #[derive(Debug)]
 pub enum NetEvent {

@@ -85,6 +85,13 @@ import {
   wasi_path_unlink_file,
   wasi0_path_filestat_get,
 } from './32_wasi_fs.js';
+import {
+  agentos_http_close,
+  agentos_http_error,
+  agentos_http_read,
+  agentos_http_request,
+  agentos_http_response,
+} from './33_wasi_http.js';
 import { wasi_poll_oneoff, wasi0_poll_oneoff } from './33_wasi_poll.js';
 
 const bridgeWasmModuleCompiled =
@@ -251,26 +258,36 @@ let wasmStarted = false;
 let preparedModule;
 let preparedInstance;
 
+// Each `agentos_vN` has every function of the version before it (WASI.md).
 function wasmImportObject() {
+  const v2 = {
+    __proto__: null,
+    cwd_get: agentos_cwd_get,
+    proc_spawn: agentos_proc_spawn,
+    proc_spawn_timeout: agentos_proc_spawn_timeout,
+  };
+  const v3 = {
+    __proto__: null,
+    ...v2,
+    path_chmod: agentos_path_chmod,
+    path_mode_get: agentos_path_mode_get,
+    path_mode_links_get: agentos_path_mode_links_get,
+  };
   return {
     __proto__: null,
     wasi_snapshot_preview1: wasiImports(false),
     wasi_unstable: wasiImports(true),
     agentos_v1: { __proto__: null, cwd_get: agentos_cwd_get },
-    agentos_v2: {
+    agentos_v2: v2,
+    agentos_v3: v3,
+    agentos_v4: {
       __proto__: null,
-      cwd_get: agentos_cwd_get,
-      proc_spawn: agentos_proc_spawn,
-      proc_spawn_timeout: agentos_proc_spawn_timeout,
-    },
-    agentos_v3: {
-      __proto__: null,
-      cwd_get: agentos_cwd_get,
-      proc_spawn: agentos_proc_spawn,
-      proc_spawn_timeout: agentos_proc_spawn_timeout,
-      path_chmod: agentos_path_chmod,
-      path_mode_get: agentos_path_mode_get,
-      path_mode_links_get: agentos_path_mode_links_get,
+      ...v3,
+      http_request: agentos_http_request,
+      http_response: agentos_http_response,
+      http_read: agentos_http_read,
+      http_error: agentos_http_error,
+      http_close: agentos_http_close,
     },
   };
 }

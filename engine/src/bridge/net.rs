@@ -544,7 +544,7 @@ fn accepted_object<'s>(
 const MAX_DENIAL_EVENTS: u32 = 100;
 
 /// Tells the host about a refused connection attempt (`NetDenied`), up to the cap.
-fn report_denial(state: &SharedGuest, denial: &agentos_net::Denial) {
+pub(super) fn report_denial(state: &SharedGuest, denial: &agentos_net::Denial) {
     let Some(net) = state.net() else { return };
     if !net.count_denial_event(MAX_DENIAL_EVENTS) {
         return;

@@ -264,6 +264,7 @@ impl Run<'_> {
                     compile_hits: modules.compile_hits(),
                     memory_limit,
                     children,
+                    net: Some(self.net.clone()),
                 };
                 let outcome = guest.run_wasm(job, host, &stopper, phases);
                 // After the exec, so freeing them never competes with it for a core.

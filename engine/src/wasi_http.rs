@@ -1,0 +1,285 @@
+//! The HTTP exchanges of a WASI command (`agentos_v4.http_*`, contract in `runner-js/js/WASI.md`):
+//! what each request's events left so far, by the handle the command holds. The command's thread
+//! blocks in the bridge (`bridge/wasi_http.rs`) until the part it asked for is here; the events
+//! come from the exec's network through its inbox, as for a JS guest's `fetch`.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::{Duration, Instant};
+
+use agentos_net::{Denial, NetError, NetEvent, OpId, ResponseHead};
+use agentos_sandbox::Errno;
+use bytes::Bytes;
+
+/// Exchanges a command may hold open at once (`EMFILE` past it).
+pub(crate) const MAX_EXCHANGES: usize = 64;
+
+/// Why an exchange failed: the guest's `code` (Node's names, as `fetch` has them) and words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Failure {
+    pub code: String,
+    pub message: String,
+}
+
+impl From<&NetError> for Failure {
+    fn from(error: &NetError) -> Self {
+        Failure {
+            code: error.code().to_string(),
+            message: error.to_string(),
+        }
+    }
+}
+
+/// Deadlines of one exchange: for its response head, for its end.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Deadlines {
+    pub head: Option<Duration>,
+    pub end: Option<Duration>,
+}
+
+/// One request, as far as its events went.
+#[derive(Debug)]
+pub(crate) struct Exchange {
+    /// The network operation; `None` when the request was refused at once.
+    pub op: Option<OpId>,
+    pub head: Option<ResponseHead>,
+    body: VecDeque<Bytes>,
+    ended: bool,
+    done: bool,
+    pub failure: Option<Failure>,
+    started: Instant,
+    deadlines: Deadlines,
+    received: u64,
+}
+
+impl Exchange {
+    /// True once the head is here, or will never come.
+    pub fn head_settled(&self) -> bool {
+        self.head.is_some() || self.failure.is_some() || self.done
+    }
+
+    /// True once body bytes are here, or no more will come.
+    pub fn body_settled(&self) -> bool {
+        !self.body.is_empty() || self.ended || self.failure.is_some() || self.done
+    }
+
+    /// Up to `max` bytes of the body (empty at its end); `Err` when it failed before.
+    pub fn take(&mut self, max: usize) -> Result<Bytes, ()> {
+        let Some(chunk) = self.body.front_mut() else {
+            return if self.failure.is_some() || !(self.ended || self.done) {
+                Err(())
+            } else {
+                Ok(Bytes::new())
+            };
+        };
+        let n = max.min(chunk.len());
+        let taken = chunk.split_to(n);
+        if chunk.is_empty() {
+            self.body.pop_front();
+        }
+        Ok(taken)
+    }
+
+    /// The earliest deadline still ahead of the part `for_body` waits on.
+    pub fn deadline(&self, for_body: bool) -> Option<Instant> {
+        let head = (!for_body || self.head.is_none())
+            .then_some(self.deadlines.head)
+            .flatten();
+        [head, self.deadlines.end]
+            .into_iter()
+            .flatten()
+            .map(|d| self.started + d)
+            .min()
+    }
+
+    /// Fails the exchange when a deadline has passed at `now`; the operation to cancel, then.
+    pub fn check_time(&mut self, now: Instant) -> Option<OpId> {
+        if self.failure.is_some() || (self.ended && self.done) {
+            return None;
+        }
+        let elapsed = now.saturating_duration_since(self.started);
+        let ms = elapsed.as_millis();
+        let message = match (self.deadlines.head, self.deadlines.end) {
+            (Some(head), _) if self.head.is_none() && elapsed >= head => {
+                format!("Connection timed out after {ms} milliseconds")
+            }
+            (_, Some(end)) if !self.ended && elapsed >= end => format!(
+                "Operation timed out after {ms} milliseconds with {} bytes received",
+                self.received
+            ),
+            _ => return None,
+        };
+        self.failure = Some(Failure {
+            code: "ETIMEDOUT".into(),
+            message,
+        });
+        self.op.filter(|_| !self.done)
+    }
+}
+
+/// A command's exchanges by handle.
+#[derive(Debug, Default)]
+pub(crate) struct WasiHttp {
+    exchanges: HashMap<u32, Exchange>,
+    by_op: HashMap<OpId, u32>,
+    next: u32,
+}
+
+impl WasiHttp {
+    /// Keeps a new exchange (its operation, or why it was refused at once) -> its handle.
+    ///
+    /// # Errors
+    /// `MFILE` when [`MAX_EXCHANGES`] are open.
+    pub fn open(
+        &mut self,
+        started: Result<OpId, NetError>,
+        deadlines: Deadlines,
+    ) -> Result<u32, Errno> {
+        if self.exchanges.len() >= MAX_EXCHANGES {
+            return Err(Errno::MFILE);
+        }
+        self.next = self.next.wrapping_add(1).max(1);
+        let handle = self.next;
+        let (op, failure) = match started {
+            Ok(op) => (Some(op), None),
+            Err(error) => (None, Some(Failure::from(&error))),
+        };
+        if let Some(op) = op {
+            self.by_op.insert(op, handle);
+        }
+        let exchange = Exchange {
+            op,
+            head: None,
+            body: VecDeque::new(),
+            ended: false,
+            done: op.is_none(),
+            failure,
+            started: Instant::now(),
+            deadlines,
+            received: 0,
+        };
+        self.exchanges.insert(handle, exchange);
+        Ok(handle)
+    }
+
+    pub fn get_mut(&mut self, handle: u32) -> Option<&mut Exchange> {
+        self.exchanges.get_mut(&handle)
+    }
+
+    /// Forgets an exchange -> its operation when it is still running (to cancel).
+    pub fn close(&mut self, handle: u32) -> Result<Option<OpId>, Errno> {
+        let exchange = self.exchanges.remove(&handle).ok_or(Errno::BADF)?;
+        let Some(op) = exchange.op else {
+            return Ok(None);
+        };
+        self.by_op.remove(&op);
+        Ok((!exchange.done).then_some(op))
+    }
+
+    /// Files one event under its exchange. Returns the denial it carries (for the host's
+    /// `NetDenied`), and the bytes of data that arrived for a closed exchange (to give back to
+    /// the read window).
+    pub fn route(&mut self, event: NetEvent) -> Routed {
+        let mut routed = Routed::default();
+        let Some(exchange) = (self.by_op.get(&event.id()).copied())
+            .and_then(|handle| self.exchanges.get_mut(&handle))
+        else {
+            return routed;
+        };
+        match event {
+            NetEvent::Denied { denial, .. } => routed.denial = Some(Box::new(denial)),
+            NetEvent::Response { head, .. } => exchange.head = Some(head),
+            NetEvent::Data { chunk, .. } => {
+                exchange.received += chunk.len() as u64;
+                routed.data = chunk.len();
+                exchange.body.push_back(chunk);
+            }
+            NetEvent::End { .. } => exchange.ended = true,
+            NetEvent::Done { id, result } => {
+                exchange.done = true;
+                if let Err(error) = result
+                    && exchange.failure.is_none()
+                {
+                    exchange.failure = Some(Failure::from(&error));
+                }
+                self.by_op.remove(&id);
+            }
+            _ => {}
+        }
+        routed
+    }
+}
+
+/// What routing one event left for the caller to do.
+#[derive(Debug, Default)]
+pub(crate) struct Routed {
+    pub denial: Option<Box<Denial>>,
+    pub data: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head() -> ResponseHead {
+        ResponseHead {
+            status: 200,
+            reason: None,
+            headers: Vec::new(),
+            url: "http://a/".into(),
+            redirected: false,
+            version: "HTTP/1.1",
+        }
+    }
+
+    #[test]
+    fn a_body_is_taken_in_pieces_then_ends_empty() {
+        let mut http = WasiHttp::default();
+        let h = http.open(Ok(7), Deadlines::default()).unwrap();
+        http.route(NetEvent::Response {
+            id: 7,
+            head: head(),
+        });
+        http.route(NetEvent::Data {
+            id: 7,
+            chunk: Bytes::from_static(b"hello"),
+        });
+        http.route(NetEvent::End { id: 7 });
+        let x = http.get_mut(h).unwrap();
+        assert_eq!(x.take(3).unwrap(), "hel");
+        assert_eq!(x.take(9).unwrap(), "lo");
+        assert_eq!(x.take(9).unwrap(), "");
+    }
+
+    #[test]
+    fn a_refused_request_is_settled_and_failed() {
+        let mut http = WasiHttp::default();
+        let refused = Err(NetError::InvalidUrl("nope".into()));
+        let h = http.open(refused, Deadlines::default()).unwrap();
+        let x = http.get_mut(h).unwrap();
+        assert!(x.head_settled());
+        assert_eq!(x.failure.as_ref().unwrap().code, "ERR_INVALID_URL");
+        assert_eq!(http.close(h), Ok(None));
+    }
+
+    #[test]
+    fn a_head_deadline_fails_the_exchange_and_names_the_operation() {
+        let mut http = WasiHttp::default();
+        let deadlines = Deadlines {
+            head: Some(Duration::ZERO),
+            end: None,
+        };
+        let h = http.open(Ok(3), deadlines).unwrap();
+        let x = http.get_mut(h).unwrap();
+        assert_eq!(x.check_time(Instant::now()), Some(3));
+        assert_eq!(x.failure.as_ref().unwrap().code, "ETIMEDOUT");
+    }
+
+    #[test]
+    fn handles_past_the_cap_are_refused() {
+        let mut http = WasiHttp::default();
+        for op in 0..MAX_EXCHANGES as u64 {
+            http.open(Ok(op), Deadlines::default()).unwrap();
+        }
+        assert_eq!(http.open(Ok(999), Deadlines::default()), Err(Errno::MFILE));
+    }
+}
