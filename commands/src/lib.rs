@@ -9,6 +9,7 @@
 mod awk;
 mod chmod;
 mod cli;
+mod curl;
 mod diff;
 mod file;
 mod gzip;

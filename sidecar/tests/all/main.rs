@@ -18,6 +18,7 @@ mod limits;
 mod net;
 mod net_ask;
 mod net_clients;
+mod net_curl;
 mod net_decode;
 mod net_dgram;
 mod net_servers;
