@@ -105,6 +105,7 @@ pub const ALL: &[Scenario] = &[
     ),
     row("native_xxd_1m", Kind::NativeTool(XXD), None, false),
     row("native_patch_1m", Kind::NativeTool(PATCH), None, false),
+    row("native_curl_1k", Kind::NativeCurl, None, false),
     row(
         "native_sqlite_sum_100k",
         Kind::NativeTool(SQLITE_SUM),
@@ -271,6 +272,9 @@ pub const ALL: &[Scenario] = &[
         Some("node_fetch_10m"),
         false,
     ),
+    // `curl -s` of 1 KiB from a loopback server, a warm exec each, against the host's curl
+    // spawned each time. Not gated, like fetch_1k.
+    row("curl_1k", Kind::Curl, Some("native_curl_1k"), false),
     // child_process.spawnSync('true') timed per call inside one exec, against the host's Node
     // doing the same loop (its child a native fork + exec). Not gated, like fetch_1k.
     row(

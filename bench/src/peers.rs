@@ -170,6 +170,17 @@ pub async fn native_tool(plan: Plan, case: &ExecCase, dir: &Path) -> Measured {
     time_runs(plan, || async { tool_run(case, dir) }).await
 }
 
+/// The host's `curl -s -o /dev/null` of 1 KiB from a loopback server, spawned `plan` times.
+pub async fn native_curl(plan: Plan) -> Measured {
+    match crate::loopback::serve(1024) {
+        Err(e) => Measured::Failed(format!("loopback server: {e}")),
+        Ok(url) => {
+            let args = ["-s", "-o", "/dev/null", url.as_str()];
+            time_runs(plan, || async { spawn_and_wait("curl", &args) }).await
+        }
+    }
+}
+
 /// Spawning native `/bin/true`, `plan` times.
 pub async fn native_true(plan: Plan) -> Measured {
     time_runs(plan, || async { spawn_and_wait("/bin/true", &[]) }).await

@@ -77,6 +77,10 @@ pub enum Kind {
         /// Body size.
         bytes: usize,
     },
+    /// `curl -s` of 1 KiB from a loopback server: one warm exec of the WASI `curl` per iteration.
+    Curl,
+    /// The host's `curl` doing the same, spawned per iteration.
+    NativeCurl,
     /// `child_process.spawnSync('true')` per iteration inside one exec (the same script as
     /// [`Kind::NodeSpawnSync`]): the guest's child is the wasm `true` in an isolate of its own.
     SpawnSync,
@@ -105,6 +109,7 @@ impl Kind {
                 | Kind::NodeSpawnSync
                 | Kind::NodeLoop(_)
                 | Kind::NativeTool(_)
+                | Kind::NativeCurl
         )
     }
 }
