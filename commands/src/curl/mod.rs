@@ -96,10 +96,9 @@ fn with_retries(
             return result;
         }
         if !o.silent {
-            let what = if result.is_err() && !matches!(result, Err(ref e) if e.code == 22) {
-                "timeout"
-            } else {
-                "HTTP error"
+            let what = match &result {
+                Err(e) if e.code != 22 => "timeout",
+                _ => "HTTP error",
             };
             eprintln!(
                 "Warning: Problem : {what}. Will retry in {delay} seconds. {left} retries left."
@@ -156,8 +155,8 @@ fn transfer(
             .header("location")
             .map(|l| String::from_utf8_lossy(l).into_owned());
         if let Some(next) = follow(o, &plan, &head, location.as_deref(), stats)? {
-            if o.include || o.head {
-                write_stdout_head(o, output, &head_text)?;
+            if (o.include || o.head) && output.is_none() {
+                Sink::Stdout(io::stdout().lock()).write(&head_text)?;
             }
             plan = next;
             continue;
@@ -248,15 +247,6 @@ fn deliver(
 
 fn http_error(status: u16) -> Error {
     Error::new(22, format!("The requested URL returned error: {status}"))
-}
-
-/// A followed hop's head, written where the body would go (`-i -L` shows every hop).
-fn write_stdout_head(o: &Options, output: Option<&Output>, text: &[u8]) -> Result<(), Error> {
-    if output.is_some() {
-        return Ok(());
-    }
-    let _ = o;
-    Sink::Stdout(io::stdout().lock()).write(text)
 }
 
 /// Where a body goes: stdout, or a file made when the response is delivered.
