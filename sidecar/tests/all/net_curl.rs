@@ -321,7 +321,9 @@ fn hostile_http_module() -> Vec<u8> {
     let zero = [0x41, 0];
     let mut code = Vec::new();
     // http_read(999, 0, 16, 0) == EBADF (8)
-    code.extend([0x41, 0xe7, 0x07, 0x41, 0, 0x41, 0x10, 0x41, 0, 0x10, 1, 0x41, 8, 0x46]);
+    code.extend([
+        0x41, 0xe7, 0x07, 0x41, 0, 0x41, 0x10, 0x41, 0, 0x10, 1, 0x41, 8, 0x46,
+    ]);
     // http_request(0xffffff00, 4096, 0...) == EFAULT (21)
     code.extend([0x41, 0x80, 0x7e, 0x41, 0x80, 0x20]);
     code.extend(zero.repeat(6));
@@ -357,7 +359,11 @@ async fn hostile_calls_of_the_http_imports_are_refused_with_errnos_beside_a_vict
     let hostile = ExecSpec::new([module.to_str().unwrap()]).allow_net("127.0.0.1");
     let hostile = sc.exec(hostile).await.expect("accepted");
     let hello = format!("http://127.0.0.1:{port}/hello");
-    let victim = run(&sc, ExecSpec::new(["curl", "-s", &hello]).allow_net("127.0.0.1")).await;
+    let victim = run(
+        &sc,
+        ExecSpec::new(["curl", "-s", &hello]).allow_net("127.0.0.1"),
+    )
+    .await;
     assert_eq!(stdout(&victim), "hello\n");
     let out = hostile.output().await.expect("output");
     assert_eq!(out.status.code, 0, "{}", stderr(&out));
