@@ -175,22 +175,16 @@ impl WasiHttp {
         Ok((!exchange.done).then_some(op))
     }
 
-    /// Files one event under its exchange. Returns the denial it carries (for the host's
-    /// `NetDenied`), and the bytes of data that arrived for a closed exchange (to give back to
-    /// the read window).
-    pub fn route(&mut self, event: NetEvent) -> Routed {
-        let mut routed = Routed::default();
-        let Some(exchange) = (self.by_op.get(&event.id()).copied())
-            .and_then(|handle| self.exchanges.get_mut(&handle))
-        else {
-            return routed;
-        };
+    /// Files one event under its exchange (an event of a closed one is dropped: its operation
+    /// was cancelled). Returns the denial it carries, for the host's `NetDenied`.
+    pub fn route(&mut self, event: NetEvent) -> Option<Denial> {
+        let exchange = (self.by_op.get(&event.id()).copied())
+            .and_then(|handle| self.exchanges.get_mut(&handle))?;
         match event {
-            NetEvent::Denied { denial, .. } => routed.denial = Some(Box::new(denial)),
+            NetEvent::Denied { denial, .. } => return Some(denial),
             NetEvent::Response { head, .. } => exchange.head = Some(head),
             NetEvent::Data { chunk, .. } => {
                 exchange.received += chunk.len() as u64;
-                routed.data = chunk.len();
                 exchange.body.push_back(chunk);
             }
             NetEvent::End { .. } => exchange.ended = true,
@@ -205,15 +199,8 @@ impl WasiHttp {
             }
             _ => {}
         }
-        routed
+        None
     }
-}
-
-/// What routing one event left for the caller to do.
-#[derive(Debug, Default)]
-pub(crate) struct Routed {
-    pub denial: Option<Box<Denial>>,
-    pub data: usize,
 }
 
 #[cfg(test)]

@@ -252,7 +252,9 @@ fn http_error(status: u16) -> Error {
 /// Where a body goes: stdout, or a file made when the response is delivered.
 enum Sink {
     Stdout(io::StdoutLock<'static>),
-    /// `-o /dev/null`: read and dropped.
+    /// `-o /dev/null`: read and dropped. With mounts the sandbox has a `/dev/null`, but a
+    /// command with none has no file system at all (as WASI's tests expect); the shell's
+    /// redirect makes the same exception (`shell/src/exec/redirect.rs`).
     Null,
     File(File),
 }

@@ -290,8 +290,8 @@ fn pump(
     let input = host(scope, |h| Ok(h.stdio.next_other(Wait::Until(deadline))))?;
     match input {
         Some(Input::Net(event)) => {
-            let routed = state.wasi_http.borrow_mut().route(*event);
-            if let Some(denial) = routed.denial {
+            let denial = state.wasi_http.borrow_mut().route(*event);
+            if let Some(denial) = denial {
                 super::net::report_denial(state, &denial);
             }
         }

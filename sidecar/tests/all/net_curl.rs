@@ -9,7 +9,7 @@ use std::process::Command;
 use std::thread;
 use std::time::Duration;
 
-use agentos_sdk::ExecSpec;
+use agentos_sdk::{ExecSpec, Output, Sidecar};
 
 use crate::support::{run, scratch, sidecar, stderr, stdout};
 
@@ -161,6 +161,18 @@ fn fixture() -> std::path::PathBuf {
     dir
 }
 
+/// `argv` in `dir` mounted at `/work` (its working directory), with loopback allowed.
+fn in_work<I, S>(dir: &Path, argv: I) -> ExecSpec
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    ExecSpec::new(argv)
+        .dir(dir.to_str().unwrap(), "/work")
+        .cwd("/work")
+        .allow_net("127.0.0.1")
+}
+
 fn argv(case: &[&str], origin: &str) -> Vec<String> {
     case.iter().map(|a| a.replace("URL", origin)).collect()
 }
@@ -184,10 +196,10 @@ async fn curl_answers_as_the_hosts_curl_does() {
     for case in CASES {
         let args = argv(case, &origin);
         let expected = host_curl(dir.as_path(), &args);
-        let spec = ExecSpec::new(std::iter::once("curl".to_string()).chain(args.clone()))
-            .dir(dir.as_path().to_str().unwrap(), "/work")
-            .cwd("/work")
-            .allow_net("127.0.0.1");
+        let spec = in_work(
+            &dir,
+            std::iter::once("curl".to_string()).chain(args.clone()),
+        );
         let out = run(&sc, spec).await;
         let got = (out.status.code, out.stdout.clone());
         if got != expected {
@@ -210,10 +222,7 @@ async fn curl_writes_the_body_to_the_file_o_names() {
     let dir = fixture();
     let sc = sidecar().await;
     let url = format!("http://127.0.0.1:{port}/hello");
-    let spec = ExecSpec::new(["curl", "-s", "-o", "got.txt", &url])
-        .dir(dir.as_path().to_str().unwrap(), "/work")
-        .cwd("/work")
-        .allow_net("127.0.0.1");
+    let spec = in_work(&dir, ["curl", "-s", "-o", "got.txt", &url]);
     let out = run(&sc, spec).await;
     assert_eq!(out.status.code, 0, "{}", stderr(&out));
     let got = std::fs::read_to_string(dir.as_path().join("got.txt")).unwrap();
@@ -226,10 +235,7 @@ async fn curl_form_sends_fields_and_files_as_multipart_parts() {
     let dir = fixture();
     let sc = sidecar().await;
     let url = format!("http://127.0.0.1:{port}/echo");
-    let spec = ExecSpec::new(["curl", "-s", "-F", "a=1", "-F", "f=@data.txt", &url])
-        .dir(dir.as_path().to_str().unwrap(), "/work")
-        .cwd("/work")
-        .allow_net("127.0.0.1");
+    let spec = in_work(&dir, ["curl", "-s", "-F", "a=1", "-F", "f=@data.txt", &url]);
     let out = run(&sc, spec).await;
     let text = stdout(&out);
     let boundary = text
@@ -259,6 +265,19 @@ async fn curl_to_a_host_the_policy_denies_fails_naming_the_policy() {
     assert_eq!(stdout(&out), "");
 }
 
+/// Runs `hostile` while a victim's `curl` fetches `/hello` beside it; the hostile exec's output.
+async fn beside_a_victim(sc: &Sidecar, port: u16, hostile: ExecSpec) -> Output {
+    let hostile = sc.exec(hostile).await.expect("accepted");
+    let hello = format!("http://127.0.0.1:{port}/hello");
+    let victim = run(
+        sc,
+        ExecSpec::new(["curl", "-s", &hello]).allow_net("127.0.0.1"),
+    )
+    .await;
+    assert_eq!(stdout(&victim), "hello\n");
+    hostile.output().await.expect("output")
+}
+
 #[tokio::test]
 async fn an_endless_download_ends_at_max_time_beside_a_victim() {
     let port = server();
@@ -266,15 +285,7 @@ async fn an_endless_download_ends_at_max_time_beside_a_victim() {
     let slow = format!("http://127.0.0.1:{port}/slow");
     let hostile =
         ExecSpec::new(["curl", "-sS", "-m", "1", "-o", "/dev/null", &slow]).allow_net("127.0.0.1");
-    let hostile = sc.exec(hostile).await.expect("accepted");
-    let hello = format!("http://127.0.0.1:{port}/hello");
-    let victim = run(
-        &sc,
-        ExecSpec::new(["curl", "-s", &hello]).allow_net("127.0.0.1"),
-    )
-    .await;
-    assert_eq!(stdout(&victim), "hello\n");
-    let out = hostile.output().await.expect("output");
+    let out = beside_a_victim(&sc, port, hostile).await;
     assert_eq!(out.status.code, 28, "{}", stderr(&out));
     assert!(
         stderr(&out).contains("Operation timed out after"),
@@ -357,14 +368,6 @@ async fn hostile_calls_of_the_http_imports_are_refused_with_errnos_beside_a_vict
     std::fs::write(&module, hostile_http_module()).unwrap();
     let sc = sidecar().await;
     let hostile = ExecSpec::new([module.to_str().unwrap()]).allow_net("127.0.0.1");
-    let hostile = sc.exec(hostile).await.expect("accepted");
-    let hello = format!("http://127.0.0.1:{port}/hello");
-    let victim = run(
-        &sc,
-        ExecSpec::new(["curl", "-s", &hello]).allow_net("127.0.0.1"),
-    )
-    .await;
-    assert_eq!(stdout(&victim), "hello\n");
-    let out = hostile.output().await.expect("output");
+    let out = beside_a_victim(&sc, port, hostile).await;
     assert_eq!(out.status.code, 0, "{}", stderr(&out));
 }
