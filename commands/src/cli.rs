@@ -3,6 +3,7 @@
 
 use std::ffi::OsString;
 use std::io;
+use std::path::Path;
 
 /// WASI's `ENOTCAPABLE`: the sandbox refused a path out of its mounts.
 const ENOTCAPABLE: i32 = 76;
@@ -26,4 +27,28 @@ pub fn io_error(e: &io::Error) -> String {
         Some(at) => text[..at].to_owned(),
         None => text,
     }
+}
+
+/// Makes a symbolic link `at` pointing to `link`.
+#[cfg(target_os = "wasi")]
+pub fn symlink(link: &Path, at: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::wasi::ffi::OsStrExt;
+    let c = |p: &Path| {
+        CString::new(p.as_os_str().as_bytes())
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))
+    };
+    let (link, at) = (c(link)?, c(at)?);
+    // SAFETY: both arguments are NUL-terminated strings that outlive the call. (std's
+    // `std::os::wasi::fs::symlink_path` is still unstable.)
+    if unsafe { libc::symlink(link.as_ptr(), at.as_ptr()) } == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(unix)]
+pub fn symlink(link: &Path, at: &Path) -> io::Result<()> {
+    std::os::unix::fs::symlink(link, at)
 }

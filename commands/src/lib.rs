@@ -6,6 +6,7 @@
 //! grep, sed, findutils and diffutils, awk-rs, jaq, tar, flate2, rust_tree); this crate only dispatches and,
 //! where a crate ships a library but no callable entry point, holds the thin front end.
 
+mod archive;
 mod awk;
 mod chmod;
 mod cli;

@@ -148,10 +148,12 @@ const OTHERS: &[(&str, Main)] = &[
     ("timeout", crate::timeout::main),
     ("tree", crate::tree::main),
     ("tty", crate::identity::tty),
+    ("unzip", crate::archive::extract::main),
     ("whoami", crate::identity::whoami),
     ("xargs", xargs_main),
     ("xxd", crate::xxd::main),
     ("zcat", crate::gzip::zcat_main),
+    ("zip", crate::archive::create::main),
 ];
 
 /// The entry point of `name`, if this module has it.

@@ -349,7 +349,7 @@ fn write_entry(
             io::Error::new(io::ErrorKind::InvalidData, "symlink without a target")
         })?;
         let _ = fs::remove_file(&target);
-        return symlink(&link, &target);
+        return crate::cli::symlink(&link, &target);
     }
     if !kind.is_file() && kind != tar::EntryType::Continuous && kind != tar::EntryType::GNUSparse {
         return Ok(());
@@ -360,29 +360,6 @@ fn write_entry(
         file.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(mtime))?;
     }
     Ok(())
-}
-
-#[cfg(target_os = "wasi")]
-fn symlink(link: &Path, at: &Path) -> io::Result<()> {
-    use std::ffi::CString;
-    use std::os::wasi::ffi::OsStrExt;
-    let c = |p: &Path| {
-        CString::new(p.as_os_str().as_bytes())
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))
-    };
-    let (link, at) = (c(link)?, c(at)?);
-    // SAFETY: both arguments are NUL-terminated strings that outlive the call. (std's
-    // `std::os::wasi::fs::symlink_path` is still unstable.)
-    if unsafe { libc::symlink(link.as_ptr(), at.as_ptr()) } == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
-}
-
-#[cfg(unix)]
-fn symlink(link: &Path, at: &Path) -> io::Result<()> {
-    std::os::unix::fs::symlink(link, at)
 }
 
 /// An error and its causes (the crate wraps the OS error in its own).

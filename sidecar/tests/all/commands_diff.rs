@@ -4,7 +4,7 @@
 //! surprise either way (a listed case that now matches, an unlisted one that differs) fails.
 
 #[path = "commands_diff/fixture.rs"]
-mod fixture;
+pub mod fixture;
 #[path = "commands_diff/patches.rs"]
 mod patches;
 
@@ -244,11 +244,7 @@ async fn the_command_set_matches_the_host_gnu_tools() {
                     guest.code,
                     show(&guest.stdout),
                     stderr.trim_end(),
-                    if host.tree == guest.tree {
-                        ""
-                    } else {
-                        "\n  trees differ"
-                    }
+                    tree_difference(&host.tree, &guest.tree)
                 );
             }
             _ => {}
@@ -267,4 +263,24 @@ async fn the_command_set_matches_the_host_gnu_tools() {
         expected.len()
     );
     assert_eq!(surprises, 0, "{surprises} surprises:\n{report}");
+}
+
+/// The first entries where two trees differ, or nothing when they are the same.
+fn tree_difference(host: &[(String, String)], guest: &[(String, String)]) -> String {
+    let only = |a: &[(String, String)], b: &[(String, String)]| {
+        a.iter()
+            .filter(|e| !b.contains(e))
+            .take(3)
+            .map(|(path, what)| format!("{path} {}", show(what.as_bytes())))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    if host == guest {
+        return String::new();
+    }
+    format!(
+        "\n  trees differ: host has [{}], guest has [{}]",
+        only(host, guest),
+        only(guest, host)
+    )
 }

@@ -55,3 +55,4 @@ mod wasi_spawn;
 mod wasi_suite;
 mod wasm_commands;
 mod worker_threads;
+mod zip_archives;

@@ -1,5 +1,5 @@
 //! The fixture tree the differential cases run over: small text, CSV, JSON and source files, a
-//! binary file, a symlink, archives made by the host's tar and gzip; every mtime fixed.
+//! binary file, a symlink, archives made by the host's tar, gzip and zip; every mtime fixed.
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -122,6 +122,23 @@ pub fn build(root: &Path) {
     };
     tar_c("archive.tar", false);
     tar_c("archive.tgz", true);
+    // Info-ZIP's zip: directories, a deflated and a stored file, a symlink kept as one (-y), an
+    // executable's bits; the times fixed first, so listings show MTIME, and no extra fields (-X:
+    // Info-ZIP's extended timestamp would hold the access time, different in every copy).
+    set_mtimes(root);
+    host(
+        root,
+        &[
+            "zip",
+            "-qryX",
+            "archive.zip",
+            "src",
+            "links",
+            "prog.awk",
+            "lines.txt",
+        ],
+        "",
+    );
     let sql = "CREATE TABLE t(a INTEGER, b TEXT, c REAL, d); \
         INSERT INTO t VALUES (1, 'x', 1.5, NULL), (2, 'y|z', 2.0, x'41'), (3, NULL, 1e20, 0.1); \
         CREATE TABLE people(name TEXT, age INTEGER); CREATE VIEW adults AS SELECT 1; \
@@ -151,6 +168,7 @@ fn host(root: &Path, argv: &[&str], stdout_to: &str) {
         .args(&argv[1..])
         .current_dir(root)
         .env("LC_ALL", "C")
+        .env("TZ", "UTC")
         .output()
         .unwrap_or_else(|e| panic!("{argv:?}: {e} (run ci/install-reference-tools)"));
     assert!(out.status.success(), "{argv:?}: {out:?}");
