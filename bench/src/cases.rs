@@ -146,6 +146,13 @@ pub(crate) const PATCH: ExecCase = tools(
     ],
     Expect::Exactly(b""),
 );
+/// The 5 MiB tree out of a deflated archive (replacing what the last run extracted).
+pub(crate) const UNZIP: ExecCase = tools(
+    &["unzip", "-q", "-o", "tree5m.zip", "-d", "unzip5m"],
+    Expect::Exactly(b""),
+);
+/// The 5 MiB tree into a deflated archive, written to stdout.
+pub(crate) const ZIP: ExecCase = tools(&["zip", "-q", "-r", "-", "tree5m"], Expect::Anything);
 /// A hex dump of 1 MiB (about 4.2 MiB of output).
 pub(crate) const XXD: ExecCase = tools(&["xxd", "sort1m.txt"], Expect::Anything);
 /// libmagic's rules over 1 MiB of JSON (its JSON check reads it all).

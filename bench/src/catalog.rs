@@ -105,6 +105,8 @@ pub const ALL: &[Scenario] = &[
     ),
     row("native_xxd_1m", Kind::NativeTool(XXD), None, false),
     row("native_patch_1m", Kind::NativeTool(PATCH), None, false),
+    row("native_unzip_5m", Kind::NativeTool(UNZIP), None, false),
+    row("native_zip_5m", Kind::NativeTool(ZIP), None, false),
     row("native_curl_1k", Kind::NativeCurl, None, false),
     row(
         "native_sqlite_sum_100k",
@@ -468,6 +470,13 @@ pub const ALL: &[Scenario] = &[
         Some("native_patch_1m"),
         false,
     ),
+    row(
+        "unzip_5m",
+        Kind::Tool(UNZIP),
+        Some("native_unzip_5m"),
+        false,
+    ),
+    row("zip_5m", Kind::Tool(ZIP), Some("native_zip_5m"), false),
     row(
         "sqlite_sum_100k",
         Kind::Tool(SQLITE_SUM),

@@ -81,6 +81,7 @@ pub fn write_fixtures(dir: &Path) -> std::io::Result<()> {
             )?;
         }
     }
+    zip_tree(dir)?;
     let sort1m = text(&mut rng, SORT_BYTES);
     std::fs::write(dir.join("edits.diff"), edits(&sort1m))?;
     std::fs::write(dir.join("sort1m.txt"), sort1m)?;
@@ -108,6 +109,23 @@ pub fn write_fixtures(dir: &Path) -> std::io::Result<()> {
     }
     json.write_all(b"]\n")?;
     json.flush()
+}
+
+/// `tree5m.zip`: the 5 MiB tree, deflated (for `unzip`).
+fn zip_tree(dir: &Path) -> std::io::Result<()> {
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let mut w = zip::ZipWriter::new(std::fs::File::create(dir.join("tree5m.zip"))?);
+    for d in 0..10 {
+        w.add_directory(format!("tree5m/d{d}/"), options)?;
+        for f in 0..10 {
+            let name = format!("tree5m/d{d}/f{f}.txt");
+            w.start_file(name.as_str(), options)?;
+            w.write_all(&std::fs::read(dir.join(&name))?)?;
+        }
+    }
+    w.finish()?;
+    Ok(())
 }
 
 /// A unified diff of `text` (lines, `\n`-ended) changing 100 lines spread over it, each in a
