@@ -153,6 +153,9 @@ pub(crate) const UNZIP: ExecCase = tools(
 );
 /// The 5 MiB tree into a deflated archive, written to stdout.
 pub(crate) const ZIP: ExecCase = tools(&["zip", "-q", "-r", "-", "tree5m"], Expect::Anything);
+/// HTTP clients fetching 1 KiB (`URL`: a loopback server's document).
+pub(crate) const CURL_1K: &[&str] = &["curl", "-s", "-o", "/dev/null", "URL"];
+pub(crate) const WGET_1K: &[&str] = &["wget", "-q", "-O", "-", "URL"];
 /// A hex dump of 1 MiB (about 4.2 MiB of output).
 pub(crate) const XXD: ExecCase = tools(&["xxd", "sort1m.txt"], Expect::Anything);
 /// libmagic's rules over 1 MiB of JSON (its JSON check reads it all).

@@ -107,7 +107,8 @@ pub const ALL: &[Scenario] = &[
     row("native_patch_1m", Kind::NativeTool(PATCH), None, false),
     row("native_unzip_5m", Kind::NativeTool(UNZIP), None, false),
     row("native_zip_5m", Kind::NativeTool(ZIP), None, false),
-    row("native_curl_1k", Kind::NativeCurl, None, false),
+    row("native_curl_1k", Kind::NativeHttpTool(CURL_1K), None, false),
+    row("native_wget_1k", Kind::NativeHttpTool(WGET_1K), None, false),
     row(
         "native_sqlite_sum_100k",
         Kind::NativeTool(SQLITE_SUM),
@@ -276,7 +277,18 @@ pub const ALL: &[Scenario] = &[
     ),
     // `curl -s` of 1 KiB from a loopback server, a warm exec each, against the host's curl
     // spawned each time. Not gated, like fetch_1k.
-    row("curl_1k", Kind::Curl, Some("native_curl_1k"), false),
+    row(
+        "curl_1k",
+        Kind::HttpTool(CURL_1K),
+        Some("native_curl_1k"),
+        false,
+    ),
+    row(
+        "wget_1k",
+        Kind::HttpTool(WGET_1K),
+        Some("native_wget_1k"),
+        false,
+    ),
     // child_process.spawnSync('true') timed per call inside one exec, against the host's Node
     // doing the same loop (its child a native fork + exec). Not gated, like fetch_1k.
     row(

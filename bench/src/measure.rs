@@ -154,7 +154,7 @@ pub fn plan(kind: Kind, mode: Mode) -> Plan {
         Kind::SpawnSync | Kind::NodeSpawnSync => {
             (Plan::new(20, 1000), Plan::new(10, 100), Plan::new(10, 100))
         }
-        Kind::Tool(_) | Kind::NativeTool(_) | Kind::Curl | Kind::NativeCurl => {
+        Kind::Tool(_) | Kind::NativeTool(_) | Kind::HttpTool(_) | Kind::NativeHttpTool(_) => {
             (Plan::new(5, 200), Plan::new(3, 30), Plan::new(3, 30))
         }
         Kind::FirstExec(_) => (Plan::new(1, 15), Plan::new(1, 6), Plan::new(1, 10)),

@@ -170,13 +170,14 @@ pub async fn native_tool(plan: Plan, case: &ExecCase, dir: &Path) -> Measured {
     time_runs(plan, || async { tool_run(case, dir) }).await
 }
 
-/// The host's `curl -s -o /dev/null` of 1 KiB from a loopback server, spawned `plan` times.
-pub async fn native_curl(plan: Plan) -> Measured {
+/// The host's HTTP client `argv[0]` fetching 1 KiB from a loopback server, spawned `plan` times.
+pub async fn native_http_tool(plan: Plan, argv: &[&str]) -> Measured {
     match crate::loopback::serve(1024) {
         Err(e) => Measured::Failed(format!("loopback server: {e}")),
         Ok(url) => {
-            let args = ["-s", "-o", "/dev/null", url.as_str()];
-            time_runs(plan, || async { spawn_and_wait("curl", &args) }).await
+            let args: Vec<String> = argv[1..].iter().map(|a| a.replace("URL", &url)).collect();
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            time_runs(plan, || async { spawn_and_wait(argv[0], &args) }).await
         }
     }
 }

@@ -45,7 +45,7 @@ impl Runner<'_> {
                 Kind::NodeP256Sign => peers::node_p256_sign(plan, self.work.root()),
                 Kind::NodeFetch { bytes } => peers::node_fetch(plan, self.work.root(), bytes),
                 Kind::NodeSpawnSync => peers::node_spawn_sync(plan, self.work.root()),
-                Kind::NativeCurl => peers::native_curl(plan).await,
+                Kind::NativeHttpTool(argv) => peers::native_http_tool(plan, argv).await,
                 Kind::NodeLoop(case) => peers::node_loop(plan, self.work.root(), case),
                 Kind::NativeTool(case) => {
                     let dir = self
@@ -97,7 +97,7 @@ impl Runner<'_> {
                     | Kind::Tool(_)
                     | Kind::Throughput { .. }
                     | Kind::Fetch { .. }
-                    | Kind::Curl
+                    | Kind::HttpTool(_)
                     | Kind::SpawnSync
                     | Kind::Loop(_),
                 ) => ScenarioResult::empty(s, Status::Failed, format!("warm sidecar: {why}")),
@@ -112,7 +112,7 @@ impl Runner<'_> {
                 (_, Kind::FirstExec(case)) => self.first_exec(harness, s, case).await,
                 (_, Kind::ExecRss(case)) => self.exec_rss(harness, s, case).await,
                 (Ok(sidecar), Kind::Fetch { bytes }) => self.fetch(sidecar, s, bytes).await,
-                (Ok(sidecar), Kind::Curl) => self.curl(sidecar, s).await,
+                (Ok(sidecar), Kind::HttpTool(argv)) => self.http_tool(sidecar, s, argv).await,
                 (Ok(sidecar), Kind::SpawnSync) => self.spawn_sync(sidecar, s).await,
                 (Ok(sidecar), Kind::Loop(case)) => self.script_loop(sidecar, s, case).await,
                 (Ok(sidecar), Kind::Throughput { clients }) => {
@@ -207,19 +207,20 @@ impl Runner<'_> {
     }
 
     /// A warm exec of `curl -s -o /dev/null` per iteration against a loopback server.
-    async fn curl(&self, sidecar: &Sidecar, s: &Scenario) -> ScenarioResult {
+    async fn http_tool(&self, sidecar: &Sidecar, s: &Scenario, argv: &[&str]) -> ScenarioResult {
         let measured = match crate::loopback::serve(1024) {
             Err(e) => Measured::Failed(format!("loopback server: {e}")),
             Ok(url) => {
                 let rule = url.trim_start_matches("http://").trim_end_matches('/');
-                let spec = ExecSpec::new(["curl", "-s", "-o", "/dev/null", &url]).allow_net(rule);
+                let spec =
+                    ExecSpec::new(argv.iter().map(|a| a.replace("URL", &url))).allow_net(rule);
                 time_runs(plan(s.kind, self.mode), || {
                     run_checked(sidecar, spec.clone(), Expect::Anything)
                 })
                 .await
             }
         };
-        ScenarioResult::from_measured(s, measured, "a warm exec of the WASI curl per fetch")
+        ScenarioResult::from_measured(s, measured, "a warm exec of the WASI command per fetch")
     }
 
     /// One exec running the `spawnSync('true')` loop; its per-call timings.

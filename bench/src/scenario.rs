@@ -77,10 +77,11 @@ pub enum Kind {
         /// Body size.
         bytes: usize,
     },
-    /// `curl -s` of 1 KiB from a loopback server: one warm exec of the WASI `curl` per iteration.
-    Curl,
-    /// The host's `curl` doing the same, spawned per iteration.
-    NativeCurl,
+    /// An HTTP client command fetching 1 KiB from a loopback server (its argv, `URL` standing
+    /// for the document's address): one warm exec of the WASI command per iteration.
+    HttpTool(&'static [&'static str]),
+    /// The host's command of the same name doing the same, spawned per iteration.
+    NativeHttpTool(&'static [&'static str]),
     /// `child_process.spawnSync('true')` per iteration inside one exec (the same script as
     /// [`Kind::NodeSpawnSync`]): the guest's child is the wasm `true` in an isolate of its own.
     SpawnSync,
@@ -109,7 +110,7 @@ impl Kind {
                 | Kind::NodeSpawnSync
                 | Kind::NodeLoop(_)
                 | Kind::NativeTool(_)
-                | Kind::NativeCurl
+                | Kind::NativeHttpTool(_)
         )
     }
 }

@@ -1,6 +1,6 @@
 //! One HTTP request through the sandbox's `agentos_v4.http_*` imports (`runner-js/js/WASI.md`):
 //! the exec's network makes it under the exec's policy; this side blocks until the head and each
-//! piece of the body are here.
+//! piece of the body are here. `curl` and `wget` are built on it.
 
 /// `flags` bit 0: the network decodes the response's content codings.
 const DECODE: u32 = 1;

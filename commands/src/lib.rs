@@ -14,6 +14,7 @@ mod curl;
 mod diff;
 mod file;
 mod gzip;
+mod http;
 mod identity;
 mod install;
 mod jq;
@@ -24,6 +25,7 @@ mod sqlite3;
 mod tar;
 mod timeout;
 mod tree;
+mod wget;
 mod xxd;
 
 use std::ffi::OsString;

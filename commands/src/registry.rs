@@ -149,6 +149,7 @@ const OTHERS: &[(&str, Main)] = &[
     ("tree", crate::tree::main),
     ("tty", crate::identity::tty),
     ("unzip", crate::archive::extract::main),
+    ("wget", crate::wget::main),
     ("whoami", crate::identity::whoami),
     ("xargs", xargs_main),
     ("xxd", crate::xxd::main),

@@ -9,7 +9,6 @@
 //! so `-i -L` shows every hop's head as curl does.
 
 mod args;
-mod exchange;
 mod form;
 mod report;
 mod request;
@@ -20,9 +19,10 @@ use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
 use args::{Fail, Options, Output, Usage};
-use exchange::{Exchange, Head};
 use report::{Error, Stats};
 use request::Plan;
+
+use crate::http::{self as exchange, Exchange, Head};
 
 /// `curl`.
 pub fn main(argv: Vec<OsString>) -> i32 {

@@ -5,8 +5,8 @@ use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
 use super::args::Options;
-use super::exchange::{Failure, Head};
 use super::request::Plan;
+use crate::http::{Failure, Head};
 
 pub const HELP: &str = " -d, --data <data>          HTTP POST data
  -f, --fail                 Fail fast with no output on HTTP errors

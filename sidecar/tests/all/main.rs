@@ -23,6 +23,7 @@ mod net_decode;
 mod net_dgram;
 mod net_servers;
 mod net_unix;
+mod net_wget;
 mod node_conformance;
 mod node_console;
 mod node_crypto;

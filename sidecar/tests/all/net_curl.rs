@@ -14,7 +14,7 @@ use agentos_sdk::{ExecSpec, Output, Sidecar};
 use crate::support::{run, scratch, sidecar, stderr, stdout};
 
 /// An HTTP/1.1 server on 127.0.0.1 answering by path (`connection: close`, lower-case names).
-fn server() -> u16 {
+pub(crate) fn server() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
     thread::spawn(move || {
