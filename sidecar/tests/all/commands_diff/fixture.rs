@@ -126,6 +126,9 @@ pub fn build(root: &Path) {
     // executable's bits; the times fixed first, so listings show MTIME, and no extra fields (-X:
     // Info-ZIP's extended timestamp would hold the access time, different in every copy).
     set_mtimes(root);
+    // The symlink's own time too (zip -y stores it; std cannot set it).
+    let at = format!("@{MTIME}");
+    host(root, &["touch", "-h", "-d", &at, "links/to-words"], "");
     host(
         root,
         &[
