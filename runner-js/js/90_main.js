@@ -69,6 +69,7 @@ import {
   cjsMakeRequire,
 } from './53_cjs_load.js';
 import { callHostReply, callStart } from './60_call.js';
+import { runnerOptions } from './89_node_options.js';
 
 let started = false;
 let esmMain = false; // the main code is an ES module (its loader is loaded)
@@ -132,22 +133,26 @@ function start(config) {
   setLoopTime(now);
   const mode = `${config.mode}`;
   configureProcess(processObject, config);
-  applyRunnerFlags(config.execArgv);
+  const flags = optionFlags(config);
+  applyRunnerFlags(flags);
   setExecCwd(pathResolve(`${processObject.cwd()}`));
-  loadEnvFiles(config.execArgv);
-  applyTitle(config.execArgv);
+  loadEnvFiles(flags);
+  applyTitle(flags);
   if (bridgeIpcChannel()) loadLazyBuiltin('internal/child_ipc').setupChildChannel(processObject);
   cjsInit(config);
   // A worker_threads Worker starts once its parent's init message (workerData) is in.
   const worker = bridgeIpcChannel() && mode !== 'call';
-  if (worker && loadLazyBuiltin('internal/worker').startWorker(() => startMain(config, mode))) {
+  if (
+    worker &&
+    loadLazyBuiltin('internal/worker').startWorker(() => startMain(config, mode, flags))
+  ) {
     return;
   }
   // The ticks the main program leaves are run by the host right after this returns (as Node
   // runs them from C++: engine/src/runner_call.rs `start`).
   inStart = true;
   try {
-    startMain(config, mode);
+    startMain(config, mode, flags);
   } finally {
     inStart = false;
   }
@@ -160,12 +165,23 @@ function drainUnlessStarting() {
   if (!inStart) drainTicks();
 }
 
+// The node options in force: NODE_OPTIONS' first, then the command line's (which wins where
+// both set one; the preloads of both run, NODE_OPTIONS' first), as Node orders them.
+function optionFlags(config) {
+  const flags = runnerOptions(processObject.env.NODE_OPTIONS);
+  const execArgv = config.execArgv;
+  if (execArgv !== undefined && execArgv !== null) {
+    for (let i = 0; i < execArgv.length; i++) ArrayPrototypePush(flags, execArgv[i]);
+  }
+  return flags;
+}
+
 // Preloads (`-r`, `--import`), then the main program.
-function startMain(config, mode) {
+function startMain(config, mode, flags) {
   const filename = `${config.filename}`;
   const source = `${config.source}`;
-  if (mode !== 'call' && !preloaded(config.execArgv)) return;
-  const imports = mode === 'call' ? [] : flagValues(config.execArgv, ['--import']);
+  if (mode !== 'call' && !preloaded(flags)) return;
+  const imports = mode === 'call' ? [] : flagValues(flags, ['--import']);
   if (imports.length === 0) return runProgram(config, mode, filename, source);
   // `--import`: ES modules evaluated first (asynchronously); the main program after them, or
   // not at all when one throws (reported as uncaught, as Node does).
