@@ -10,6 +10,7 @@ mod archive;
 mod awk;
 mod chmod;
 mod cli;
+mod column;
 mod curl;
 mod diff;
 mod file;

@@ -126,6 +126,7 @@ const OTHERS: &[(&str, Main)] = &[
     ("awk", crate::awk::main),
     ("chmod", crate::chmod::main),
     ("cmp", crate::diff::cmp_main),
+    ("column", crate::column::main),
     ("curl", crate::curl::main),
     ("diff", crate::diff::main),
     ("egrep", grep_extended),
