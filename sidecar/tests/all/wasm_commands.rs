@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use agentos_sdk::{ErrorCode, ExecSpec, Output, Sidecar};
 
 use crate::support::{
-    HANG, builder, node, one_engine, run, scratch, sidecar, spawn, stderr, stdout,
+    HANG, beside_a_victim, builder, node, one_engine, run, scratch, sidecar, spawn, stderr, stdout,
+    typed,
 };
 
 /// The default command set, where `ci/build-commands` puts it (next to the sidecar binary).
@@ -355,7 +356,7 @@ async fn a_runaway_sqlite_query_ends_at_the_time_limit_and_a_huge_blob_is_refuse
     let endless = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) \
                    SELECT count(*) FROM c";
     let spec = cmd(&["sqlite3", ":memory:", endless]).timeout_ms(500);
-    let out = crate::support::beside_a_victim(&sc, spec).await;
+    let out = beside_a_victim(&sc, spec).await;
     assert_eq!(
         out.status.error.as_ref().map(|e| e.code),
         Some(ErrorCode::Timeout),
@@ -387,7 +388,7 @@ async fn file_looks_at_a_bounded_head_of_huge_and_garbage_files_beside_a_victim(
     }
     std::fs::write(dir.join("garbage"), &garbage).unwrap();
     let spec = in_dir(&dir, &["file", "-b", "huge", "gz", "garbage"]).heap_mb(128);
-    let out = crate::support::beside_a_victim(&sc, spec).await;
+    let out = beside_a_victim(&sc, spec).await;
     assert_eq!(out.status.code, 0, "{:?}: {}", out.status, stderr(&out));
     let lines: Vec<String> = stdout(&out).lines().map(str::to_owned).collect();
     assert_eq!(lines.len(), 3, "{}", stdout(&out));
@@ -432,7 +433,7 @@ async fn a_hostile_patch_writes_nothing_outside_its_directory_beside_a_victim() 
     std::fs::write(dir.join("evil.diff"), diff).unwrap();
     let script = "patch -p0 -i evil.diff > /dev/null; echo $?; patch -p0 -i huge.diff; echo $?";
     let spec = in_dir(&dir, &["sh", "-c", script]).heap_mb(256);
-    let out = crate::support::beside_a_victim(&sc, spec).await;
+    let out = beside_a_victim(&sc, spec).await;
     assert_eq!(stdout(&out), "1\n2\n", "{}", stderr(&out));
     assert_eq!(
         std::fs::read_to_string(root.join("outside.txt")).unwrap(),
@@ -443,4 +444,19 @@ async fn a_hostile_patch_writes_nothing_outside_its_directory_beside_a_victim() 
         2,
         "patch created files"
     );
+}
+
+#[tokio::test]
+async fn column_over_a_table_too_big_for_its_heap_ends_at_the_memory_limit_beside_a_victim() {
+    // 24 Mi cells on one line: column reads its input whole, as util-linux's does.
+    let dir = scratch("column-big");
+    std::fs::write(dir.join("big.txt"), "a ".repeat(24 << 20)).unwrap();
+    let sc = sidecar().await;
+    let hostile = ExecSpec::new(["column", "-t", "/work/big.txt"])
+        .dir_ro(dir.to_str().unwrap(), "/work")
+        .heap_mb(64);
+    let out = beside_a_victim(&sc, hostile).await;
+    let (code, message) = typed(&out.status);
+    assert_eq!(code, ErrorCode::MemoryLimit, "{message}");
+    assert!(message.contains("heap_mb = 64"), "{message}");
 }
