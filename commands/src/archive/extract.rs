@@ -14,7 +14,8 @@ use std::path::PathBuf;
 use zip::ZipArchive;
 use zip::read::ZipFile;
 
-use super::{civil, entry_seconds, wildcard};
+use super::{entry_seconds, wildcard};
+use crate::cli::civil;
 
 mod unpack;
 

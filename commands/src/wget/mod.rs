@@ -369,7 +369,9 @@ fn plain_path(o: &Options, url: &url::Url) -> PathBuf {
         .path_segments()
         .and_then(|mut s| s.next_back())
         .unwrap_or_default();
-    let decoded = percent_decode(segment);
+    let decoded = percent_encoding::percent_decode_str(segment)
+        .decode_utf8_lossy()
+        .into_owned();
     let name = if decoded.is_empty() || decoded == "." || decoded == ".." {
         "index.html".to_owned()
     } else {
@@ -385,15 +387,6 @@ fn exists(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok()
 }
 
-fn percent_decode(text: &str) -> String {
-    let bytes: Vec<u8> =
-        url::form_urlencoded::parse(format!("x={}", text.replace('+', "%2B")).as_bytes())
-            .next()
-            .map(|(_, v)| v.into_owned().into_bytes())
-            .unwrap_or_default();
-    String::from_utf8_lossy(&bytes).into_owned()
-}
-
 /// A report line on stderr, as Wget's default (verbose) output has it.
 fn say(o: &Options, line: &str) {
     if !o.quiet && !o.no_verbose {
@@ -406,6 +399,6 @@ fn now() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
-    let (y, mo, d, h, mi, s) = crate::archive::civil(secs);
+    let (y, mo, d, h, mi, s) = crate::cli::civil(secs);
     format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}")
 }
