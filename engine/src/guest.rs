@@ -12,6 +12,7 @@ use crate::guest_state::{GuestState, SharedGuest};
 use crate::heap::HeapGuard;
 use crate::job::call::{CallState, CallVerdict};
 use crate::job::command::JsMain;
+use crate::job::node_options;
 use crate::modules::CompiledSlot;
 use crate::outcome::Outcome;
 use crate::phases::Phases;
@@ -239,6 +240,18 @@ fn memory_verdict(heap: &HeapGuard, state: &GuestState, outcome: &Outcome) -> Op
     Some(Outcome::limit(ErrorCode::MemoryLimit, message))
 }
 
+/// The node options in force: `NODE_OPTIONS`' first, then the command line's (which wins where
+/// both set one; the preloads of both run, `NODE_OPTIONS`' first), as Node orders them.
+fn node_options_in_force(job: &JsJob<'_>) -> Vec<String> {
+    let from_env = (job.env.iter().rev())
+        .find(|(name, _)| name == "NODE_OPTIONS")
+        .map_or_else(Vec::new, |(_, text)| node_options::from_env(text));
+    from_env
+        .into_iter()
+        .chain(job.main.exec_argv.iter().cloned())
+        .collect()
+}
+
 /// The `config` argument of `runner.start`.
 fn config_object<'s>(
     scope: &mut v8::PinScope<'s, '_>,
@@ -249,6 +262,7 @@ fn config_object<'s>(
     let main = job.main;
     let argv = string_array(scope, main.argv.iter().map(String::as_str));
     let exec_argv = string_array(scope, main.exec_argv.iter().map(String::as_str));
+    let options = string_array(scope, node_options_in_force(job).iter().map(String::as_str));
     let env: Vec<v8::Local<v8::Value>> = job
         .env
         .iter()
@@ -257,11 +271,12 @@ fn config_object<'s>(
     let env = v8::Array::new_with_elements(scope, &env);
     let module_paths = string_array(scope, job.module_paths.iter().map(String::as_str));
     let limit = v8::Number::new(scope, job.memory_limit as f64);
-    let fields: [(&str, v8::Local<v8::Value>); 9] = [
+    let fields: [(&str, v8::Local<v8::Value>); 10] = [
         ("memoryLimit", limit.into()),
         ("modulePaths", module_paths.into()),
         ("argv", argv.into()),
         ("execArgv", exec_argv.into()),
+        ("options", options.into()),
         ("env", env.into()),
         ("cwd", v8_str(scope, job.cwd).into()),
         ("mode", v8_str(scope, main.mode.as_str()).into()),

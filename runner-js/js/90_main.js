@@ -69,7 +69,6 @@ import {
   cjsMakeRequire,
 } from './53_cjs_load.js';
 import { callHostReply, callStart } from './60_call.js';
-import { runnerOptions } from './89_node_options.js';
 
 let started = false;
 let esmMain = false; // the main code is an ES module (its loader is loaded)
@@ -165,13 +164,13 @@ function drainUnlessStarting() {
   if (!inStart) drainTicks();
 }
 
-// The node options in force: NODE_OPTIONS' first, then the command line's (which wins where
-// both set one; the preloads of both run, NODE_OPTIONS' first), as Node orders them.
+// The node options in force, NODE_OPTIONS' then the command line's (engine/src/guest.rs
+// `node_options_in_force`).
 function optionFlags(config) {
-  const flags = runnerOptions(processObject.env.NODE_OPTIONS);
-  const execArgv = config.execArgv;
-  if (execArgv !== undefined && execArgv !== null) {
-    for (let i = 0; i < execArgv.length; i++) ArrayPrototypePush(flags, execArgv[i]);
+  const flags = [];
+  const options = config.options;
+  if (options !== undefined && options !== null) {
+    for (let i = 0; i < options.length; i++) ArrayPrototypePush(flags, options[i]);
   }
   return flags;
 }

@@ -81,42 +81,118 @@ fn rejections_flag(
     Ok(Some(used))
 }
 
-/// Leading node options: `--input-type=VALUE` / `--input-type VALUE` (normalized),
-/// [`RUNNER_FLAGS`] and [`RUNNER_VALUE_FLAGS`]; the options, whether an input type was among
+/// One leading option of `args` (`--input-type`, normalized, or one of [`RUNNER_FLAGS`],
+/// [`RUNNER_VALUE_FLAGS`] and `--unhandled-rejections`) pushed to `options`: how many arguments
+/// it took; `None` when `args` does not start with one; the message Node reports for a bad one.
+fn take_option(args: &[String], options: &mut Vec<String>) -> Result<Option<usize>, &'static str> {
+    if let Some(flag) = value_flag(args) {
+        let used = flag?;
+        options.extend(args[..used].iter().cloned());
+        return Ok(Some(used));
+    }
+    if let Some(used) = rejections_flag(args, options)? {
+        return Ok(Some(used));
+    }
+    let (value, used) = match args {
+        [flag, ..] if RUNNER_FLAGS.contains(&flag.as_str()) => {
+            options.push(flag.replace("expose_gc", "expose-gc"));
+            return Ok(Some(1));
+        }
+        [flag, ..] if flag.starts_with("--input-type=") => (&flag["--input-type=".len()..], 1),
+        [flag, value, ..] if flag == "--input-type" => (value.as_str(), 2),
+        [flag] if flag == "--input-type" => return Err("--input-type requires an argument"),
+        _ => return Ok(None),
+    };
+    if value != "module" && value != "commonjs" {
+        return Err("--input-type must be \"module\" or \"commonjs\"");
+    }
+    options.push(format!("--input-type={value}"));
+    Ok(Some(used))
+}
+
+/// Leading node options (see [`take_option`]): the options, whether an input type was among
 /// them, and the rest of argv; or the message of the failure Node reports.
 pub(super) fn node_options(
     args: &[String],
 ) -> Result<(Vec<String>, bool, &[String]), &'static str> {
     let mut options = Vec::new();
-    let mut input_type = false;
     let mut rest = args;
-    loop {
-        if let Some(flag) = value_flag(rest) {
-            let used = flag?;
-            options.extend(rest[..used].iter().cloned());
-            rest = &rest[used..];
-            continue;
-        }
-        if let Some(used) = rejections_flag(rest, &mut options)? {
-            rest = &rest[used..];
-            continue;
-        }
-        let (value, used) = match rest {
-            [flag, ..] if RUNNER_FLAGS.contains(&flag.as_str()) => {
-                options.push(flag.replace("expose_gc", "expose-gc"));
-                rest = &rest[1..];
-                continue;
-            }
-            [flag, ..] if flag.starts_with("--input-type=") => (&flag["--input-type=".len()..], 1),
-            [flag, value, ..] if flag == "--input-type" => (value.as_str(), 2),
-            [flag] if flag == "--input-type" => return Err("--input-type requires an argument"),
-            _ => return Ok((options, input_type, rest)),
-        };
-        if value != "module" && value != "commonjs" {
-            return Err("--input-type must be \"module\" or \"commonjs\"");
-        }
-        options.push(format!("--input-type={value}"));
-        input_type = true;
+    while let Some(used) = take_option(rest, &mut options)? {
         rest = &rest[used..];
+    }
+    let input_type = options.iter().any(|o| o.starts_with("--input-type="));
+    Ok((options, input_type, rest))
+}
+
+/// The runner's options among `NODE_OPTIONS`' words, as a command line's are taken (Node reads
+/// that variable before the command line, which wins where both set one). Any other option Node
+/// accepts there (`--max-old-space-size=4096`, `--enable-source-maps`...) changes nothing here
+/// and is left out, as is one with a missing or bad value; so is `--input-type`, which only a
+/// command line sets here.
+pub fn from_env(text: &str) -> Vec<String> {
+    let words = split(text);
+    let mut options = Vec::new();
+    let mut rest = &words[..];
+    while !rest.is_empty() {
+        let used = take_option(rest, &mut options).ok().flatten().unwrap_or(1);
+        rest = &rest[used..];
+    }
+    options.retain(|o| !o.starts_with("--input-type="));
+    options
+}
+
+/// Node's splitting of `NODE_OPTIONS`: words separated by spaces; double quotes group, and
+/// inside them a backslash takes the next character as it is.
+fn split(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut quoted = false;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if quoted => {
+                let next = chars.next().unwrap_or('\\');
+                word.get_or_insert_with(String::new).push(next);
+            }
+            '"' => {
+                quoted = !quoted;
+                word.get_or_insert_with(String::new);
+            }
+            ' ' if !quoted => words.extend(word.take()),
+            c => word.get_or_insert_with(String::new).push(c),
+        }
+    }
+    words.extend(word);
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn node_options_split_on_spaces_outside_quotes() {
+        assert_eq!(
+            split(r#"  -r  "a b" "c\"d"  "" e"#),
+            ["-r", "a b", "c\"d", "", "e"]
+        );
+    }
+
+    #[test]
+    fn node_options_keep_the_runners_options_only() {
+        let text = "--max-old-space-size=64 --no-warnings --require ./a.js --import=b.mjs \
+                    --unhandled-rejections=strict --unhandled-rejections=bogus --expose_gc \
+                    --input-type=module --title";
+        assert_eq!(
+            from_env(text),
+            [
+                "--no-warnings",
+                "--require",
+                "./a.js",
+                "--import=b.mjs",
+                "--unhandled-rejections=strict",
+                "--expose-gc"
+            ]
+        );
     }
 }
