@@ -48,7 +48,14 @@ export const wasiFdFilestatSetSize = wasiNative('wasi_fd_filestat_set_size');
 export const wasiFdFilestatSetTimes = wasiNative('wasi_fd_filestat_set_times');
 export const wasiFdPrestatGet = wasiNative('wasi_fd_prestat_get');
 export const wasiFdPrestatDirName = wasiNative('wasi_fd_prestat_dir_name');
-export const wasiFdReaddir = wasiNative('wasi_fd_readdir');
+export const wasiFdReaddir = wasiNative('wasi_fd_readdir'); // fs: entries as arrays
+// Answered into guest memory (the memory's view first, then the import's own arguments); each
+// returns the errno (bridge/wasi_mem.rs).
+export const wasiMemFdReaddir = wasiNative('wasi_mem_fd_readdir');
+export const wasiMemFdRead = wasiNative('wasi_mem_fd_read');
+export const wasiMemFdWrite = wasiNative('wasi_mem_fd_write');
+export const wasiMemFdFilestatGet = wasiNative('wasi_mem_fd_filestat_get');
+export const wasiMemPathFilestatGet = wasiNative('wasi_mem_path_filestat_get');
 export const wasiFdRenumber = wasiNative('wasi_fd_renumber');
 export const wasiFdSync = wasiNative('wasi_fd_sync');
 export const wasiFdDatasync = wasiNative('wasi_fd_datasync');
@@ -202,7 +209,8 @@ export function wasiIsErr(r) {
 export function wasiErrno(r) {
   return typeof r === 'number' && r < 0 ? -r : WASI_EIO;
 }
-// Copy of guest bytes (paths, names): the native side never sees a view of guest memory it could keep.
+// Copy of guest bytes (paths, names) for the natives that take them as values (the wasi_mem ones
+// read memory themselves and keep nothing of it).
 export function wasiBytes(ptr, len) {
   return TypedArrayPrototypeSlice(wasiU8, ptr, ptr + len);
 }

@@ -7,7 +7,6 @@
 import {
   BigIntCtor,
   NumberCtor,
-  TypedArrayPrototypeGetBuffer,
   TypedArrayPrototypeGetLength,
   TypedArrayPrototypeSet,
   TypedArrayPrototypeSubarray,
@@ -20,9 +19,6 @@ import {
   WASI_ENAMETOOLONG,
   WASI_ESUCCESS,
   WASI_MAX_IO,
-  WasiDataViewCtor,
-  WasiDataViewSetBigUint64,
-  WasiDataViewSetUint32,
   wasiErrno,
   wasiFdAdvise,
   wasiFdAllocate,
@@ -38,13 +34,14 @@ import {
   wasiFdPrestatDirName,
   wasiFdPrestatGet,
   wasiFdPwrite,
-  wasiFdRead,
-  wasiFdReaddir,
   wasiFdRenumber,
   wasiFdSeek,
   wasiFdSync,
   wasiFdTell,
-  wasiFdWrite,
+  wasiMemFdFilestatGet,
+  wasiMemFdRead,
+  wasiMemFdReaddir,
+  wasiMemFdWrite,
   wasiMemU8,
   wasiOob,
   wasiRefresh,
@@ -138,7 +135,9 @@ function wasiGather(iovs, iovsLen, flush, offset) {
 
 // ---- fd_* ----
 
-function wasiReadCommon(fd, iovs, iovsLen, nPtr, pread, offset) {
+// fd_read and fd_write are answered natively into guest memory (bridge/wasi_mem.rs); the
+// positioned forms go through JS.
+function wasiPread(fd, iovs, iovsLen, nPtr, offset) {
   wasiRefresh();
   fd >>>= 0;
   iovs >>>= 0;
@@ -147,7 +146,7 @@ function wasiReadCommon(fd, iovs, iovsLen, nPtr, pread, offset) {
   const total = wasiIovTotal(iovs, iovsLen);
   if (total < 0) return -total;
   if (wasiOob(nPtr, 4)) return WASI_EFAULT;
-  const r = pread ? wasiFdPread(fd, total, wasiU64(offset)) : wasiFdRead(fd, total);
+  const r = wasiFdPread(fd, total, wasiU64(offset));
   if (typeof r === 'number' || r === undefined || r === null) return wasiErrno(r);
   wasiRefresh();
   wasiSetU32(nPtr, wasiScatter(iovs, iovsLen, r));
@@ -155,14 +154,15 @@ function wasiReadCommon(fd, iovs, iovsLen, nPtr, pread, offset) {
 }
 
 export function wasi_fd_read(fd, iovs, iovsLen, nreadPtr) {
-  return wasiReadCommon(fd, iovs, iovsLen, nreadPtr, false, 0n);
+  wasiRefresh();
+  return wasiMemFdRead(wasiMemU8(), fd, iovs, iovsLen, nreadPtr);
 }
 
 export function wasi_fd_pread(fd, iovs, iovsLen, offset, nreadPtr) {
-  return wasiReadCommon(fd, iovs, iovsLen, nreadPtr, true, offset);
+  return wasiPread(fd, iovs, iovsLen, nreadPtr, offset);
 }
 
-function wasiWriteCommon(fd, iovs, iovsLen, nPtr, pwrite, offset) {
+function wasiPwrite(fd, iovs, iovsLen, nPtr, offset) {
   wasiRefresh();
   fd >>>= 0;
   iovs >>>= 0;
@@ -171,16 +171,10 @@ function wasiWriteCommon(fd, iovs, iovsLen, nPtr, pwrite, offset) {
   const total = wasiIovTotal(iovs, iovsLen);
   if (total < 0) return -total;
   if (wasiOob(nPtr, 4)) return WASI_EFAULT;
-  let r;
-  if (total === 0) {
-    r = pwrite
+  const r =
+    total === 0
       ? wasiFdPwrite(fd, new Uint8ArrayCtor(0), offset)
-      : wasiFdWrite(fd, new Uint8ArrayCtor(0));
-  } else if (pwrite) {
-    r = wasiGather(iovs, iovsLen, (bytes, at) => wasiFdPwrite(fd, bytes, at), offset);
-  } else {
-    r = wasiGather(iovs, iovsLen, (bytes) => wasiFdWrite(fd, bytes), 0n);
-  }
+      : wasiGather(iovs, iovsLen, (bytes, at) => wasiFdPwrite(fd, bytes, at), offset);
   if (typeof r !== 'number') return WASI_EIO;
   if (r < 0) return -r;
   wasiRefresh();
@@ -189,11 +183,12 @@ function wasiWriteCommon(fd, iovs, iovsLen, nPtr, pwrite, offset) {
 }
 
 export function wasi_fd_write(fd, iovs, iovsLen, nwrittenPtr) {
-  return wasiWriteCommon(fd, iovs, iovsLen, nwrittenPtr, false, 0n);
+  wasiRefresh();
+  return wasiMemFdWrite(wasiMemU8(), fd, iovs, iovsLen, nwrittenPtr);
 }
 
 export function wasi_fd_pwrite(fd, iovs, iovsLen, offset, nwrittenPtr) {
-  return wasiWriteCommon(fd, iovs, iovsLen, nwrittenPtr, true, wasiU64(offset));
+  return wasiPwrite(fd, iovs, iovsLen, nwrittenPtr, wasiU64(offset));
 }
 
 // `whenceMap`: preview0 numbers whence differently (0 CUR, 1 END, 2 SET).
@@ -318,6 +313,7 @@ export function wasiWriteFilestat(ptr, st, preview0) {
 
 function wasiFdFilestat(fd, bufPtr, preview0) {
   wasiRefresh();
+  if (!preview0) return wasiMemFdFilestatGet(wasiMemU8(), fd, bufPtr);
   bufPtr >>>= 0;
   if (wasiOob(bufPtr, preview0 ? 56 : 64)) return WASI_EFAULT;
   const r = wasiFdFilestatGet(fd >>> 0);
@@ -357,45 +353,9 @@ export function wasi_fd_prestat_dir_name(fd, pathPtr, pathLen) {
   return WASI_ESUCCESS;
 }
 
-// Packs native entries [next, ino, filetype, nameBytes] as dirents (24-byte header + name); the
-// last one is truncated to fill the buffer exactly (bufused == buf_len tells the guest "more").
-const wasiDirentHeader = new Uint8ArrayCtor(24);
-const wasiDirentView = new WasiDataViewCtor(TypedArrayPrototypeGetBuffer(wasiDirentHeader));
-
+// The native side packs the dirents into the guest's buffer; the last one is cut to fill it
+// exactly (bufused == buf_len tells the guest "more").
 export function wasi_fd_readdir(fd, buf, bufLen, cookie, bufusedPtr) {
   wasiRefresh();
-  buf >>>= 0;
-  bufLen >>>= 0;
-  bufusedPtr >>>= 0;
-  if (wasiOob(buf, bufLen) || wasiOob(bufusedPtr, 4)) return WASI_EFAULT;
-  // Third argument: a hint (PROPOSED in WASI.md) - the native side may stop once that many bytes
-  // of dirents are produced.
-  const entries = wasiFdReaddir(fd >>> 0, wasiU64(cookie), bufLen);
-  if (typeof entries === 'number' || entries === undefined || entries === null)
-    return wasiErrno(entries);
-  let used = 0;
-  const count = entries.length;
-  for (let i = 0; i < count && used < bufLen; i++) {
-    const e = entries[i];
-    const name = e[3];
-    const nameLen = TypedArrayPrototypeGetLength(name);
-    WasiDataViewSetBigUint64(wasiDirentView, 0, wasiU64(e[0]), true);
-    WasiDataViewSetBigUint64(wasiDirentView, 8, wasiU64(e[1]), true);
-    WasiDataViewSetUint32(wasiDirentView, 16, nameLen, true);
-    WasiDataViewSetUint32(wasiDirentView, 20, e[2] & 0xff, true);
-    let take = bufLen - used < 24 ? bufLen - used : 24;
-    TypedArrayPrototypeSet(
-      wasiMemU8(),
-      TypedArrayPrototypeSubarray(wasiDirentHeader, 0, take),
-      buf + used,
-    );
-    used += take;
-    take = bufLen - used < nameLen ? bufLen - used : nameLen;
-    if (take > 0) {
-      TypedArrayPrototypeSet(wasiMemU8(), TypedArrayPrototypeSubarray(name, 0, take), buf + used);
-      used += take;
-    }
-  }
-  wasiSetU32(bufusedPtr, used);
-  return WASI_ESUCCESS;
+  return wasiMemFdReaddir(wasiMemU8(), fd, buf, bufLen, cookie, bufusedPtr);
 }

@@ -13,6 +13,7 @@ import {
   WASI_ESUCCESS,
   wasiBytes,
   wasiErrno,
+  wasiMemPathFilestatGet,
   wasiMemU8,
   wasiNative,
   wasiOob,
@@ -108,7 +109,8 @@ function wasiPathFilestat(fd, lookupflags, pathPtr, pathLen, bufPtr, preview0) {
 }
 
 export function wasi_path_filestat_get(fd, lookupflags, pathPtr, pathLen, bufPtr) {
-  return wasiPathFilestat(fd, lookupflags, pathPtr, pathLen, bufPtr, false);
+  wasiRefresh();
+  return wasiMemPathFilestatGet(wasiMemU8(), fd, lookupflags, pathPtr, pathLen, bufPtr);
 }
 
 export function wasi0_path_filestat_get(fd, lookupflags, pathPtr, pathLen, bufPtr) {

@@ -29,6 +29,7 @@ pub(crate) mod views;
 mod vm;
 mod wasi;
 mod wasi_http;
+mod wasi_mem;
 mod wasi_proc;
 mod zlib;
 
@@ -70,6 +71,7 @@ fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
     all.extend(children::callbacks());
     all.extend(ipc::callbacks());
     all.extend(wasi::callbacks());
+    all.extend(wasi_mem::callbacks());
     all.extend(wasi_proc::callbacks());
     all.extend(wasi_http::callbacks());
     all.extend(buffer::callbacks());

@@ -53,6 +53,7 @@ mod soak;
 mod stress;
 mod support;
 mod synthetic_root;
+mod wasi_memory;
 mod wasi_spawn;
 mod wasi_suite;
 mod wasm_commands;
