@@ -104,6 +104,7 @@ pub const ALL: &[Scenario] = &[
         false,
     ),
     row("native_xxd_1m", Kind::NativeTool(XXD), None, false),
+    row("native_column_1m", Kind::NativeTool(COLUMN), None, false),
     row("native_patch_1m", Kind::NativeTool(PATCH), None, false),
     row("native_unzip_5m", Kind::NativeTool(UNZIP), None, false),
     row("native_zip_5m", Kind::NativeTool(ZIP), None, false),
@@ -476,6 +477,12 @@ pub const ALL: &[Scenario] = &[
         false,
     ),
     row("xxd_1m", Kind::Tool(XXD), Some("native_xxd_1m"), false),
+    row(
+        "column_1m",
+        Kind::Tool(COLUMN),
+        Some("native_column_1m"),
+        false,
+    ),
     row(
         "patch_1m",
         Kind::Tool(PATCH),
