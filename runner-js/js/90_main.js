@@ -4,6 +4,7 @@
 import {
   ArrayPrototypeIncludes,
   ArrayPrototypePush,
+  ArrayPrototypeSlice,
   bridgeCompileScript,
   bridgeGc,
   bridgeIpcChannel,
@@ -177,6 +178,13 @@ function optionFlags(config) {
 
 // Preloads (`-r`, `--import`), then the main program.
 function startMain(config, mode, flags) {
+  if (mode === 'test') {
+    // `node --test`: the children run the preloads, each with its test file.
+    const patterns = ArrayPrototypeSlice(config.argv, 1);
+    loadLazyBuiltin('internal/test_cli').runTestCli(patterns, flags);
+    drainUnlessStarting();
+    return;
+  }
   const filename = `${config.filename}`;
   const source = `${config.source}`;
   if (mode !== 'call' && !preloaded(flags)) return;

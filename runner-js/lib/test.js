@@ -1,10 +1,11 @@
 // lib/test.js: `node:test`, the core of Node's test runner: `test`/`it`, `describe`/`suite`,
 // subtests (`t.test`), hooks (`before`, `after`, `beforeEach`, `afterEach`), `skip`/`todo`/
 // `only` options and methods, callback-style tests, and the TAP report Node prints when stdout
-// is not a terminal (always, in the sandbox). Tests run one after another once the file's code
+// is not a terminal (always, in the sandbox), marked line by line in a file `node --test` runs
+// (internal__test_cli.js). Tests run one after another once the file's code
 // has run; any failure sets the exit code to 1. `mock` and `t.mock` (restored when the test ends)
-// are in internal__test_mock.js. Not here: `mock.timers`, `mock.module`, `snapshot`, `run()` of
-// other files and the `--test` command-line runner.
+// are in internal__test_mock.js. Not here: `mock.timers`, `mock.module`, `snapshot` and `run()`
+// of other files.
 
 import {
   ArrayPrototypeFilter,
@@ -39,8 +40,20 @@ const counts = { tests: 0, suites: 0, pass: 0, fail: 0, cancelled: 0, skipped: 0
 let reported = false;
 const started = DateNow();
 
+/** What marks node:test's TAP lines in a file `node --test` runs (internal__test_cli.js), so
+ * that they cannot be confused with the file's own output. */
+export const TAP_MARK = '\x1eagentos-tap ';
+const childOfTestCli = processObject.env.NODE_TEST_CONTEXT === 'child-agentos';
+
 function write(text) {
-  processObject.stdout.write(`${text}\n`);
+  if (!childOfTestCli) {
+    processObject.stdout.write(`${text}\n`);
+    return;
+  }
+  const lines = StringPrototypeSplit(text, '\n');
+  let marked = '';
+  for (let i = 0; i < lines.length; i++) marked += `${TAP_MARK}${lines[i]}\n`;
+  processObject.stdout.write(marked);
 }
 
 function yamlBlock(indent, fields) {

@@ -31,6 +31,8 @@ pub enum JsMode {
     File,
     /// A `Call`: the source evaluates to a function the runner calls.
     Call,
+    /// `node --test [PATTERNS...]`: the test runner over the files `argv` names (or finds).
+    Test,
 }
 
 impl JsMode {
@@ -41,6 +43,7 @@ impl JsMode {
             JsMode::Print => "print",
             JsMode::File => "file",
             JsMode::Call => "call",
+            JsMode::Test => "test",
         }
     }
 }
@@ -208,6 +211,9 @@ fn parse_node(args: &[String], cwd: &str, sandbox: &mut Sandbox) -> Command {
         Ok(parsed) => parsed,
         Err(message) => return bad_option(message),
     };
+    if options.iter().any(|o| o == "--test") {
+        return test_runner(args, options);
+    }
     let (mode, rest) = match args.split_first() {
         Some((flag, rest)) if flag == "-e" || flag == "--eval" => (JsMode::Eval, rest),
         Some((flag, rest)) if flag == "-p" || flag == "--print" => (JsMode::Print, rest),
@@ -236,6 +242,21 @@ fn parse_node(args: &[String], cwd: &str, sandbox: &mut Sandbox) -> Command {
         mode,
         source: code.clone(),
         filename: "[eval]".into(),
+        argv,
+        exec_argv,
+        input_json: None,
+    })
+}
+
+/// `node --test [PATTERNS...]`: every argument after the options is a test file, directory or
+/// glob (none: the files Node's default patterns find under the working directory).
+fn test_runner(patterns: &[String], exec_argv: Vec<String>) -> Command {
+    let mut argv = vec![NODE_EXEC_PATH.to_string()];
+    argv.extend(patterns.iter().cloned());
+    Command::Js(JsMain {
+        mode: JsMode::Test,
+        source: String::new(),
+        filename: "[test]".into(),
         argv,
         exec_argv,
         input_json: None,

@@ -3,7 +3,7 @@
 //! as Node refuses a bad option.
 
 /// Node options that change only what the runner does, accepted before the program and passed
-/// on in `process.execArgv`: warnings off, `gc()` exposed, deprecations silenced, thrown or
+/// on in `process.execArgv`: the test runner (`--test`), warnings off, `gc()` exposed, deprecations silenced, thrown or
 /// traced (a trace is what Node prints anyway here), which CA lists `tls.getCACertificates`
 /// reports as the default, and three that turn on what is always on here (`require()` of ES
 /// modules and `import.meta.resolve`, as in Node 22.12+; V8's `Float16Array`).
@@ -24,12 +24,14 @@ const RUNNER_FLAGS: &[&str] = &[
     "--no-use-openssl-ca",
     "--use-system-ca",
     "--no-use-system-ca",
+    "--test",
 ];
 
 /// Node options with a value the runner reads from `process.execArgv` (kept as given): the
 /// `.env` files loaded into `process.env` before the program runs, `process.title`, and the
-/// modules required (`-r`/`--require`) and the ES modules imported (`--import`) before it; each
-/// with the message Node gives when its value is missing.
+/// modules required (`-r`/`--require`) and the ES modules imported (`--import`) before it, the
+/// test runner's reporter; each with the message Node gives when its value is
+/// missing.
 const RUNNER_VALUE_FLAGS: &[(&str, &str)] = &[
     ("--env-file", "--env-file requires an argument"),
     (
@@ -40,6 +42,7 @@ const RUNNER_VALUE_FLAGS: &[(&str, &str)] = &[
     ("-r", "-r requires an argument"),
     ("--require", "--require requires an argument"),
     ("--import", "--import requires an argument"),
+    ("--test-reporter", "--test-reporter requires an argument"),
 ];
 
 /// `--NAME=VALUE` or `--NAME VALUE` of a [`RUNNER_VALUE_FLAGS`] option at the start of `args`:
@@ -138,7 +141,21 @@ pub fn from_env(text: &str) -> Vec<String> {
         rest = &rest[used..];
     }
     options.retain(|o| !o.starts_with("--input-type="));
-    options
+    without_test_options(options)
+}
+
+/// `options` without the test runner's (Node refuses them in `NODE_OPTIONS`), values included.
+fn without_test_options(options: Vec<String>) -> Vec<String> {
+    let mut kept = Vec::with_capacity(options.len());
+    let mut words = options.into_iter();
+    while let Some(word) = words.next() {
+        if !word.starts_with("--test") {
+            kept.push(word);
+        } else if RUNNER_VALUE_FLAGS.iter().any(|(name, _)| *name == word) {
+            words.next();
+        }
+    }
+    kept
 }
 
 /// Node's splitting of `NODE_OPTIONS`: words separated by spaces; double quotes group, and
@@ -182,7 +199,7 @@ mod tests {
     fn node_options_keep_the_runners_options_only() {
         let text = "--max-old-space-size=64 --no-warnings --require ./a.js --import=b.mjs \
                     --unhandled-rejections=strict --unhandled-rejections=bogus --expose_gc \
-                    --input-type=module --title";
+                    --input-type=module --test --test-reporter tap --title";
         assert_eq!(
             from_env(text),
             [

@@ -34,6 +34,7 @@ mod node_options_env;
 mod node_rejections;
 mod node_stdin;
 mod node_surface;
+mod node_test_cli;
 mod node_vm;
 mod node_web;
 mod node_zlib;

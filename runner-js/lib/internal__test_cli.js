@@ -1,0 +1,345 @@
+// lib/internal__test_cli.js: `node --test [PATTERNS...]`, Node's test runner on the command
+// line. It finds the test files (Node's default patterns under the working directory, or the
+// files, directories and globs given), runs each in a child `node` one after another (each its
+// own guest, as Node isolates each file in a process), and prints one TAP report of them all:
+// the files' tests renumbered as top-level tests, their other output as `# ` comments, a file
+// that failed outside any test (or ran none) as a test named by its path, then the totals. The
+// exit code is 1 when anything failed. In the child, node:test marks its TAP lines
+// (TAP_MARK in test.js) so that they cannot be confused with the file's own output.
+//
+// Patterns: a file; a directory (searched as the working directory is); or a glob with `*`,
+// `?`, `[...]`, `{a,b}` and `**` (minimatch's rules, without its extglobs). `node_modules` and
+// names starting with `.` are never searched. Reporters: `tap` (Node's default when stdout is
+// not a terminal, as it never is here) only.
+
+import {
+  ArrayPrototypeIncludes,
+  ArrayPrototypeJoin,
+  ArrayPrototypePush,
+  ArrayPrototypeSlice,
+  ArrayPrototypeSort,
+  DateNow,
+  PromiseCtor,
+  RegExpCtor,
+  RegExpPrototypeExec,
+  SetCtor,
+  StringPrototypeCharAt,
+  StringPrototypeIndexOf,
+  StringPrototypeSlice,
+  StringPrototypeSplit,
+  StringPrototypeStartsWith,
+} from '../js/00_primordials.js';
+import { cjsBuiltin } from '../js/51_cjs_builtins.js';
+import { TAP_MARK } from './test.js';
+
+const processObject = cjsBuiltin('process');
+const fs = cjsBuiltin('fs');
+const path = cjsBuiltin('path');
+
+const TEST_EXTENSIONS = ['.js', '.mjs', '.cjs'];
+const COUNTS = ['tests', 'suites', 'pass', 'fail', 'cancelled', 'skipped', 'todo'];
+
+// Node's default: `**/{test,test/**/*,test-*,*[._-]test}.{cjs,mjs,js}`.
+function isDefaultTestFile(relative) {
+  const ext = path.extname(relative);
+  if (!ArrayPrototypeIncludes(TEST_EXTENSIONS, ext)) return false;
+  const parts = StringPrototypeSplit(relative, '/');
+  const stem = StringPrototypeSlice(parts[parts.length - 1], 0, -ext.length);
+  if (stem === 'test' || StringPrototypeStartsWith(stem, 'test-')) return true;
+  if (RegExpPrototypeExec(/[._-]test$/, stem) !== null) return true;
+  return ArrayPrototypeIncludes(ArrayPrototypeSlice(parts, 0, -1), 'test');
+}
+
+// Every file under `dir` (relative to it, `/`-separated), skipping node_modules and dot names;
+// symbolic links to directories are not followed.
+function walk(dir, prefix, out) {
+  let entries;
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
+    const name = entry.name;
+    if (StringPrototypeCharAt(name, 0) === '.' || name === 'node_modules') continue;
+    const relative = prefix === '' ? name : `${prefix}/${name}`;
+    if (entry.isDirectory()) walk(path.join(dir, name), relative, out);
+    else if (entry.isFile() || entry.isSymbolicLink()) ArrayPrototypePush(out, relative);
+  }
+  return out;
+}
+
+function hasMagic(pattern) {
+  return RegExpPrototypeExec(/[*?[{]/, pattern) !== null;
+}
+
+// One path segment of a glob as a regular expression's source.
+function segmentSource(segment) {
+  let out = '';
+  let inBraces = 0;
+  for (let i = 0; i < segment.length; i++) {
+    const c = StringPrototypeCharAt(segment, i);
+    if (c === '\\' && i + 1 < segment.length) {
+      out += `\\${StringPrototypeCharAt(segment, ++i)}`;
+    } else if (c === '*') {
+      out += '[^/]*';
+    } else if (c === '?') {
+      out += '[^/]';
+    } else if (c === '[') {
+      const end = StringPrototypeIndexOf(segment, ']', i + 2);
+      if (end === -1) {
+        out += '\\[';
+        continue;
+      }
+      let body = StringPrototypeSlice(segment, i + 1, end);
+      if (StringPrototypeCharAt(body, 0) === '!') body = `^${StringPrototypeSlice(body, 1)}`;
+      out += `[${body}]`;
+      i = end;
+    } else if (c === '{') {
+      inBraces++;
+      out += '(?:';
+    } else if (c === '}' && inBraces > 0) {
+      inBraces--;
+      out += ')';
+    } else if (c === ',' && inBraces > 0) {
+      out += '|';
+    } else {
+      out += RegExpPrototypeExec(/[.+^$()|\\]/, c) !== null ? `\\${c}` : c;
+    }
+  }
+  // A leading wildcard does not match a name starting with `.` (as minimatch).
+  return RegExpPrototypeExec(/^[[*?]/, segment) !== null ? `(?!\\.)${out}` : out;
+}
+
+// A glob over `/`-separated paths as a regular expression (`**` spans whole segments).
+function globRegExp(pattern) {
+  const segments = StringPrototypeSplit(pattern, '/');
+  let source = '';
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i];
+    const last = i === segments.length - 1;
+    if (segment === '**') source += last ? '.*' : '(?:[^/.][^/]*/)*';
+    else if (segment !== '' || i === 0) source += `${segmentSource(segment)}${last ? '' : '/'}`;
+  }
+  return new RegExpCtor(`^${source}$`);
+}
+
+/** The test files for `patterns` (relative to `cwd` where they are under it), sorted; or
+ * undefined when no pattern found anything and none was a glob (Node's "Could not find"). */
+export function testFiles(patterns, cwd) {
+  if (patterns.length === 0) {
+    const all = walk(cwd, '', []);
+    const found = [];
+    for (let i = 0; i < all.length; i++) {
+      if (isDefaultTestFile(all[i])) ArrayPrototypePush(found, all[i]);
+    }
+    return ArrayPrototypeSort(found);
+  }
+  const found = new SetCtor();
+  let magic = false;
+  for (let i = 0; i < patterns.length; i++) {
+    const pattern = patterns[i];
+    if (hasMagic(pattern)) {
+      magic = true;
+      addGlob(pattern, cwd, found);
+      continue;
+    }
+    const full = path.resolve(cwd, pattern);
+    const st = fs.statSync(full, { throwIfNoEntry: false });
+    if (st?.isDirectory()) {
+      const all = walk(full, '', []);
+      for (let j = 0; j < all.length; j++) {
+        if (isDefaultTestFile(all[j])) found.add(path.relative(cwd, path.join(full, all[j])));
+      }
+    } else if (st !== undefined) {
+      found.add(path.relative(cwd, full));
+    }
+  }
+  if (found.size === 0 && !magic) return undefined;
+  const out = [];
+  for (const file of found) ArrayPrototypePush(out, file);
+  return ArrayPrototypeSort(out);
+}
+
+function addGlob(pattern, cwd, found) {
+  const absolute = path.isAbsolute(pattern);
+  const base = absolute ? '/' : cwd;
+  const normalized = absolute ? StringPrototypeSlice(pattern, 1) : pattern;
+  const re = globRegExp(
+    StringPrototypeStartsWith(normalized, './') ? StringPrototypeSlice(normalized, 2) : normalized,
+  );
+  const all = walk(base, '', []);
+  for (let i = 0; i < all.length; i++) {
+    if (RegExpPrototypeExec(re, all[i]) !== null) {
+      found.add(path.relative(cwd, path.join(base, all[i])));
+    }
+  }
+}
+
+// The whole run's report: top-level numbering and totals across files.
+class Report {
+  constructor() {
+    this.top = 0;
+    this.counts = { __proto__: null };
+    for (let i = 0; i < COUNTS.length; i++) this.counts[COUNTS[i]] = 0;
+  }
+
+  write(line) {
+    processObject.stdout.write(`${line}\n`);
+  }
+
+  // One line of a child's TAP (its marker removed), `file` the child's own tallies.
+  tap(line, file) {
+    if (line === 'TAP version 13' || RegExpPrototypeExec(/^1\.\.\d+$/, line) !== null) return;
+    const total = RegExpPrototypeExec(/^# (\w+) (\d+)$/, line);
+    if (total !== null && ArrayPrototypeIncludes(COUNTS, total[1])) {
+      file[total[1]] += +total[2];
+      return;
+    }
+    if (StringPrototypeStartsWith(line, '# duration_ms ')) return;
+    const result = RegExpPrototypeExec(/^(not ok|ok) \d+ - (.*)$/, line);
+    if (result !== null) {
+      this.write(`${result[1]} ${++this.top} - ${result[2]}`);
+      return;
+    }
+    this.write(line);
+  }
+
+  // A test named by the file's path: what ran outside its tests failed, or it ran none.
+  fileResult(file, duration, exitCode, signal) {
+    const failed = exitCode !== 0 || signal !== null;
+    this.write(`# Subtest: ${file}`);
+    this.write(`${failed ? 'not ok' : 'ok'} ${++this.top} - ${file}`);
+    this.write('  ---');
+    this.write(`  duration_ms: ${duration}`);
+    if (failed) {
+      this.write("  failureType: 'testCodeFailure'");
+      this.write(`  exitCode: ${exitCode === null ? '~' : exitCode}`);
+      this.write(`  signal: ${signal === null ? '~' : `'${signal}'`}`);
+      this.write("  error: 'test failed'");
+      this.write("  code: 'ERR_TEST_FAILURE'");
+    }
+    this.write('  ...');
+    this.counts.tests++;
+    this.counts[failed ? 'fail' : 'pass']++;
+  }
+
+  add(file) {
+    for (let i = 0; i < COUNTS.length; i++) this.counts[COUNTS[i]] += file[COUNTS[i]];
+  }
+
+  summary(started) {
+    this.write(`1..${this.top}`);
+    for (let i = 0; i < COUNTS.length; i++) this.write(`# ${COUNTS[i]} ${this.counts[COUNTS[i]]}`);
+    this.write(`# duration_ms ${DateNow() - started}`);
+  }
+}
+
+// Splits a stream's chunks into lines, calling `onLine` for each complete one.
+function lineSplitter(onLine) {
+  let pending = '';
+  return {
+    push(chunk) {
+      const lines = StringPrototypeSplit(`${pending}${chunk}`, '\n');
+      pending = lines[lines.length - 1];
+      for (let i = 0; i < lines.length - 1; i++) onLine(lines[i]);
+    },
+    end() {
+      if (pending !== '') onLine(pending);
+      pending = '';
+    },
+  };
+}
+
+// Runs one test file in a child node; resolves once it has exited and been reported.
+function runFile(file, execArgv, report) {
+  const started = DateNow();
+  const tally = { __proto__: null };
+  for (let i = 0; i < COUNTS.length; i++) tally[COUNTS[i]] = 0;
+  const env = { __proto__: null, ...processObject.env, NODE_TEST_CONTEXT: 'child-agentos' };
+  const child = cjsBuiltin('child_process').spawn(processObject.execPath, [...execArgv, file], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out = lineSplitter((line) => {
+    if (StringPrototypeStartsWith(line, TAP_MARK)) {
+      report.tap(StringPrototypeSlice(line, TAP_MARK.length), tally);
+    } else {
+      report.write(`# ${line}`);
+    }
+  });
+  const err = lineSplitter((line) => report.write(`# ${line}`));
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stdout.on('data', (chunk) => out.push(chunk));
+  child.stderr.on('data', (chunk) => err.push(chunk));
+  return new PromiseCtor((resolve) => {
+    child.on('error', (e) => {
+      err.push(`${e?.message ?? e}\n`);
+    });
+    child.on('close', (code, signal) => {
+      out.end();
+      err.end();
+      const ranTests = tally.tests + tally.suites > 0;
+      if ((code !== 0 || signal !== null) && tally.fail === 0) {
+        report.fileResult(file, DateNow() - started, code, signal);
+      } else if (!ranTests) {
+        report.fileResult(file, DateNow() - started, 0, null);
+      }
+      report.add(tally);
+      resolve();
+    });
+  });
+}
+
+// The node options a child gets: the parent's, but for the test runner's own.
+function childExecArgv(flags) {
+  const out = [];
+  for (let i = 0; i < flags.length; i++) {
+    const flag = flags[i];
+    if (flag === '--test-reporter') i++;
+    else if (!StringPrototypeStartsWith(flag, '--test')) ArrayPrototypePush(out, flag);
+  }
+  return out;
+}
+
+// `--test-reporter`'s value, when given (either form).
+function reporterOf(flags) {
+  let reporter;
+  for (let i = 0; i < flags.length; i++) {
+    if (flags[i] === '--test-reporter') reporter = flags[++i];
+    else if (StringPrototypeStartsWith(flags[i], '--test-reporter=')) {
+      reporter = StringPrototypeSlice(flags[i], '--test-reporter='.length);
+    }
+  }
+  return reporter;
+}
+
+/** `node --test PATTERNS...` with the node options `flags` in force. */
+export async function runTestCli(patterns, flags) {
+  const reporter = reporterOf(flags);
+  if (reporter !== undefined && reporter !== 'tap') {
+    processObject.stderr.write(
+      `node: --test-reporter=${reporter} is not supported in the agentOS sandbox (tap is)\n`,
+    );
+    processObject.exitCode = 9;
+    return;
+  }
+  const cwd = processObject.cwd();
+  const files = testFiles(patterns, cwd);
+  if (files === undefined) {
+    processObject.stderr.write(`Could not find '${ArrayPrototypeJoin(patterns, ', ')}'\n`);
+    processObject.exitCode = 1;
+    return;
+  }
+  const started = DateNow();
+  const report = new Report();
+  report.write('TAP version 13');
+  const execArgv = childExecArgv(flags);
+  for (let i = 0; i < files.length; i++) {
+    await runFile(path.resolve(cwd, files[i]), execArgv, report);
+  }
+  report.summary(started);
+  if (report.counts.fail > 0 || report.counts.cancelled > 0) processObject.exitCode = 1;
+}
