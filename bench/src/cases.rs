@@ -158,6 +158,8 @@ pub(crate) const CURL_1K: &[&str] = &["curl", "-s", "-o", "/dev/null", "URL"];
 pub(crate) const WGET_1K: &[&str] = &["wget", "-q", "-O", "-", "URL"];
 /// `column -t` of 1 MiB of 5-12 word lines (a table of 12 columns, about 2 MiB of output).
 pub(crate) const COLUMN: ExecCase = tools(&["column", "-t", "sort1m.txt"], Expect::Anything);
+/// `node --test` over three test files (10 tests; each file in its own child `node`).
+pub(crate) const NODE_TEST: ExecCase = tools(&["node", "--test", "nodetest"], Expect::Anything);
 /// A hex dump of 1 MiB (about 4.2 MiB of output).
 pub(crate) const XXD: ExecCase = tools(&["xxd", "sort1m.txt"], Expect::Anything);
 /// libmagic's rules over 1 MiB of JSON (its JSON check reads it all).

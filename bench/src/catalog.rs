@@ -105,6 +105,12 @@ pub const ALL: &[Scenario] = &[
     ),
     row("native_xxd_1m", Kind::NativeTool(XXD), None, false),
     row("native_column_1m", Kind::NativeTool(COLUMN), None, false),
+    row(
+        "native_node_test_3",
+        Kind::NativeTool(NODE_TEST),
+        None,
+        false,
+    ),
     row("native_patch_1m", Kind::NativeTool(PATCH), None, false),
     row("native_unzip_5m", Kind::NativeTool(UNZIP), None, false),
     row("native_zip_5m", Kind::NativeTool(ZIP), None, false),
@@ -481,6 +487,12 @@ pub const ALL: &[Scenario] = &[
         "column_1m",
         Kind::Tool(COLUMN),
         Some("native_column_1m"),
+        false,
+    ),
+    row(
+        "node_test_3",
+        Kind::Tool(NODE_TEST),
+        Some("native_node_test_3"),
         false,
     ),
     row(

@@ -82,6 +82,7 @@ pub fn write_fixtures(dir: &Path) -> std::io::Result<()> {
         }
     }
     zip_tree(dir)?;
+    node_tests(&dir.join("nodetest"))?;
     let sort1m = text(&mut rng, SORT_BYTES);
     std::fs::write(dir.join("edits.diff"), edits(&sort1m))?;
     std::fs::write(dir.join("sort1m.txt"), sort1m)?;
@@ -109,6 +110,35 @@ pub fn write_fixtures(dir: &Path) -> std::io::Result<()> {
     }
     json.write_all(b"]\n")?;
     json.flush()
+}
+
+/// `nodetest/`: three test files for `node --test` (10 tests, all passing).
+fn node_tests(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let files = [
+        (
+            "a.test.js",
+            "const test = require('node:test');\nconst assert = require('node:assert');\n\
+             for (let i = 0; i < 4; i++) test(`sum ${i}`, () => assert.strictEqual(i + i, 2 * i));\n",
+        ),
+        (
+            "b.test.mjs",
+            "import { describe, it } from 'node:test';\nimport assert from 'node:assert';\n\
+             describe('strings', () => {\n  it('upper', () => assert.equal('a'.toUpperCase(), 'A'));\n\
+             it('deep', () => assert.deepStrictEqual({ a: [1] }, { a: [1] }));\n\
+             it('async', async () => assert.ok(await Promise.resolve(true)));\n});\n",
+        ),
+        (
+            "c.test.js",
+            "const test = require('node:test');\n\
+             test('timer', () => new Promise((r) => setTimeout(r, 1)));\n\
+             test('json', () => JSON.parse(JSON.stringify({ x: 1 })));\n",
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text)?;
+    }
+    Ok(())
 }
 
 /// `tree5m.zip`: the 5 MiB tree, deflated (for `unzip`).
