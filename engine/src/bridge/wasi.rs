@@ -93,7 +93,7 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
 }
 
 pub(super) fn host<T>(
-    scope: &mut v8::PinScope<'_, '_>,
+    scope: &v8::PinScope<'_, '_>,
     f: impl FnOnce(&mut WasiHost) -> Result<T, Errno>,
 ) -> Result<T, Errno> {
     let state = guest(scope).ok_or(Errno::NOSYS)?;
@@ -101,11 +101,15 @@ pub(super) fn host<T>(
     f(slot.as_mut().ok_or(Errno::NOSYS)?)
 }
 
-fn u32_at(scope: &mut v8::PinScope<'_, '_>, args: &v8::FunctionCallbackArguments, i: i32) -> u32 {
+pub(super) fn u32_at(
+    scope: &mut v8::PinScope<'_, '_>,
+    args: &v8::FunctionCallbackArguments,
+    i: i32,
+) -> u32 {
     args.get(i).uint32_value(scope).unwrap_or(u32::MAX)
 }
 
-fn u64_at(args: &v8::FunctionCallbackArguments, i: i32) -> Result<u64, Errno> {
+pub(super) fn u64_at(args: &v8::FunctionCallbackArguments, i: i32) -> Result<u64, Errno> {
     let value = args.get(i);
     if let Ok(big) = v8::Local::<v8::BigInt>::try_from(value) {
         return Ok(big.u64_value().0);

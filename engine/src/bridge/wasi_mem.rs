@@ -11,8 +11,8 @@
 use agentos_sandbox::{DIRENT_HEADER, DirEntry, Errno, FileStat, MAX_IO};
 
 use super::views::{as_view, with_bytes_mut};
+use super::wasi::{host, u32_at, u64_at};
 use crate::guest_state::guest;
-use crate::wasi_host::WasiHost;
 
 /// Bytes of a preview1 `filestat`.
 const FILESTAT_SIZE: usize = 64;
@@ -45,27 +45,6 @@ macro_rules! mem_fn {
             rv.set_uint32(u32::from(result.err().map_or(0, |e| e.0)));
         }
     };
-}
-
-fn u32_at(scope: &mut v8::PinScope<'_, '_>, args: &v8::FunctionCallbackArguments, i: i32) -> u32 {
-    args.get(i).uint32_value(scope).unwrap_or(u32::MAX)
-}
-
-fn u64_at(scope: &mut v8::PinScope<'_, '_>, args: &v8::FunctionCallbackArguments, i: i32) -> u64 {
-    let value = args.get(i);
-    match v8::Local::<v8::BigInt>::try_from(value) {
-        Ok(big) => big.u64_value().0,
-        Err(_) => value.integer_value(scope).map_or(0, |n| n as u64),
-    }
-}
-
-fn with_host<T>(
-    scope: &v8::PinScope<'_, '_>,
-    f: impl FnOnce(&mut WasiHost) -> Result<T, Errno>,
-) -> Result<T, Errno> {
-    let state = guest(scope).ok_or(Errno::NOSYS)?;
-    let mut slot = state.wasi.borrow_mut();
-    f(slot.as_mut().ok_or(Errno::NOSYS)?)
 }
 
 /// `memory[at..at + len]`, or `FAULT` when it is not all inside.
@@ -123,7 +102,7 @@ mem_fn!(path_filestat_get, |scope, args, view| {
     with_bytes_mut(scope, view, |memory| {
         range(memory, buf, FILESTAT_SIZE).map(drop)
     })?;
-    let st = with_host(scope, |h| h.sandbox.path_filestat_get(fd, lookup, &path))?;
+    let st = host(scope, |h| h.sandbox.path_filestat_get(fd, lookup, &path))?;
     put_filestat(scope, view, buf, &st)
 });
 
@@ -132,21 +111,21 @@ mem_fn!(fd_filestat_get, |scope, args, view| {
     with_bytes_mut(scope, view, |memory| {
         range(memory, buf, FILESTAT_SIZE).map(drop)
     })?;
-    let st = with_host(scope, |h| h.sandbox.fd_filestat_get(fd))?;
+    let st = host(scope, |h| h.sandbox.fd_filestat_get(fd))?;
     put_filestat(scope, view, buf, &st)
 });
 
 mem_fn!(fd_readdir, |scope, args, view| {
     let fd = u32_at(scope, &args, 1);
     let (buf, buf_len) = (u32_at(scope, &args, 2), u32_at(scope, &args, 3));
-    let cookie = u64_at(scope, &args, 4);
+    let cookie = u64_at(&args, 4)?;
     let used_ptr = u32_at(scope, &args, 5);
     with_bytes_mut(scope, view, |memory| {
         range(memory, buf, buf_len as usize)?;
         range(memory, used_ptr, 4).map(drop)
     })?;
     let max = (buf_len as usize).min(MAX_IO);
-    let entries = with_host(scope, |h| h.sandbox.fd_readdir(fd, cookie, max))?;
+    let entries = host(scope, |h| h.sandbox.fd_readdir(fd, cookie, max))?;
     with_bytes_mut(scope, view, |memory| {
         let used = pack_dirents(range(memory, buf, buf_len as usize)?, &entries);
         put_u32(memory, used_ptr, used)
@@ -194,7 +173,7 @@ mem_fn!(fd_read, |scope, args, view| {
         Ok::<_, Errno>((list, total.min(MAX_IO)))
     })?;
     // The read may wait (stdin): no view of memory is held meanwhile.
-    let data = with_host(scope, |h| h.sandbox.fd_read(&mut h.stdio, fd, total))?;
+    let data = host(scope, |h| h.sandbox.fd_read(&mut h.stdio, fd, total))?;
     with_bytes_mut(scope, view, |memory| {
         let mut done = 0;
         for (start, len) in list {

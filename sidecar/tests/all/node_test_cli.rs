@@ -143,6 +143,13 @@ fn shape(tap: &str, root: &str) -> Vec<String> {
         .collect()
 }
 
+/// The top-level results of a TAP report.
+fn results(tap: &str) -> Vec<&str> {
+    (tap.lines())
+        .filter(|l| l.starts_with("ok ") || l.starts_with("not ok "))
+        .collect()
+}
+
 fn host_node(dir: &Path, args: &[&str]) -> (i32, Vec<String>) {
     let out = Command::new("node")
         .args(args)
@@ -188,10 +195,12 @@ async fn globs_and_default_patterns_find_what_node_22_finds() {
             .cwd("/app");
         let out = run(&sc, spec).await;
         let text = stdout(&out);
-        let results: Vec<&str> = (text.lines())
-            .filter(|l| l.starts_with("ok ") || l.starts_with("not ok "))
-            .collect();
-        assert_eq!(&results, expected, "node {args:?}: {text}{}", stderr(&out));
+        assert_eq!(
+            &results(&text),
+            expected,
+            "node {args:?}: {text}{}",
+            stderr(&out)
+        );
         let failed = expected.iter().any(|r| r.starts_with("not ok"));
         assert_eq!(out.status.code, i32::from(failed), "node {args:?}");
     }
@@ -216,11 +225,8 @@ async fn a_file_failing_outside_its_tests_or_running_none_is_reported_by_its_pat
         .cwd("/app");
     let out = run(&sc, spec).await;
     let text = stdout(&out);
-    let results: Vec<&str> = (text.lines())
-        .filter(|l| l.starts_with("ok ") || l.starts_with("not ok "))
-        .collect();
     assert_eq!(
-        results,
+        results(&text),
         [
             "not ok 1 - /app/test/bad.test.js",
             "ok 2 - t",
