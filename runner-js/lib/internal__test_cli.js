@@ -10,7 +10,7 @@
 // Patterns: a file; a directory (searched as the working directory is); or a glob with `*`,
 // `?`, `[...]`, `{a,b}` and `**` (minimatch's rules, without its extglobs). `node_modules` and
 // names starting with `.` are never searched. Reporters: `tap` (Node's default when stdout is
-// not a terminal, as it never is here) only.
+// not a terminal, as it never is here) and `spec` (internal__test_spec.js).
 
 import {
   ArrayPrototypeIncludes,
@@ -30,14 +30,14 @@ import {
   StringPrototypeStartsWith,
 } from '../js/00_primordials.js';
 import { cjsBuiltin } from '../js/51_cjs_builtins.js';
-import { TAP_MARK } from './test.js';
+import { SpecReport } from './internal__test_spec.js';
+import { TAP_MARK, TEST_COUNTS } from './test.js';
 
 const processObject = cjsBuiltin('process');
 const fs = cjsBuiltin('fs');
 const path = cjsBuiltin('path');
 
 const TEST_EXTENSIONS = ['.js', '.mjs', '.cjs'];
-const COUNTS = ['tests', 'suites', 'pass', 'fail', 'cancelled', 'skipped', 'todo'];
 
 // Node's default: `**/{test,test/**/*,test-*,*[._-]test}.{cjs,mjs,js}`.
 function isDefaultTestFile(relative) {
@@ -177,33 +177,36 @@ function addGlob(pattern, cwd, found) {
   }
 }
 
-// The whole run's report: top-level numbering and totals across files.
-class Report {
-  constructor() {
+// Takes a child's TAP header, plans and totals (into `tally`); true if `line` was one.
+function tookTotals(line, tally) {
+  if (line === 'TAP version 13' || RegExpPrototypeExec(/^1\.\.\d+$/, line) !== null) return true;
+  if (StringPrototypeStartsWith(line, '# duration_ms ')) return true;
+  const total = RegExpPrototypeExec(/^# (\w+) (\d+)$/, line);
+  if (total === null || !ArrayPrototypeIncludes(TEST_COUNTS, total[1])) return false;
+  tally[total[1]] += +total[2];
+  return true;
+}
+
+// The TAP report of the whole run: the files' tests renumbered as top-level tests.
+class TapReport {
+  constructor(write) {
+    this.write = write;
     this.top = 0;
     this.counts = { __proto__: null };
-    for (let i = 0; i < COUNTS.length; i++) this.counts[COUNTS[i]] = 0;
+    for (let i = 0; i < TEST_COUNTS.length; i++) this.counts[TEST_COUNTS[i]] = 0;
+    write('TAP version 13');
   }
 
-  write(line) {
-    processObject.stdout.write(`${line}\n`);
+  // A line of a test file's own output.
+  output(line) {
+    this.write(`# ${line}`);
   }
 
-  // One line of a child's TAP (its marker removed), `file` the child's own tallies.
-  tap(line, file) {
-    if (line === 'TAP version 13' || RegExpPrototypeExec(/^1\.\.\d+$/, line) !== null) return;
-    const total = RegExpPrototypeExec(/^# (\w+) (\d+)$/, line);
-    if (total !== null && ArrayPrototypeIncludes(COUNTS, total[1])) {
-      file[total[1]] += +total[2];
-      return;
-    }
-    if (StringPrototypeStartsWith(line, '# duration_ms ')) return;
+  // One line of a child's TAP (plans and totals already taken out).
+  tap(line) {
     const result = RegExpPrototypeExec(/^(not ok|ok) \d+ - (.*)$/, line);
-    if (result !== null) {
-      this.write(`${result[1]} ${++this.top} - ${result[2]}`);
-      return;
-    }
-    this.write(line);
+    if (result !== null) this.write(`${result[1]} ${++this.top} - ${result[2]}`);
+    else this.write(line);
   }
 
   // A test named by the file's path: what ran outside its tests failed, or it ran none.
@@ -225,14 +228,18 @@ class Report {
     this.counts[failed ? 'fail' : 'pass']++;
   }
 
-  add(file) {
-    for (let i = 0; i < COUNTS.length; i++) this.counts[COUNTS[i]] += file[COUNTS[i]];
+  add(tally) {
+    for (let i = 0; i < TEST_COUNTS.length; i++) {
+      this.counts[TEST_COUNTS[i]] += tally[TEST_COUNTS[i]];
+    }
   }
 
-  summary(started) {
+  summary(duration) {
     this.write(`1..${this.top}`);
-    for (let i = 0; i < COUNTS.length; i++) this.write(`# ${COUNTS[i]} ${this.counts[COUNTS[i]]}`);
-    this.write(`# duration_ms ${DateNow() - started}`);
+    for (let i = 0; i < TEST_COUNTS.length; i++) {
+      this.write(`# ${TEST_COUNTS[i]} ${this.counts[TEST_COUNTS[i]]}`);
+    }
+    this.write(`# duration_ms ${duration}`);
   }
 }
 
@@ -256,20 +263,18 @@ function lineSplitter(onLine) {
 function runFile(file, execArgv, report) {
   const started = DateNow();
   const tally = { __proto__: null };
-  for (let i = 0; i < COUNTS.length; i++) tally[COUNTS[i]] = 0;
+  for (let i = 0; i < TEST_COUNTS.length; i++) tally[TEST_COUNTS[i]] = 0;
   const env = { __proto__: null, ...processObject.env, NODE_TEST_CONTEXT: 'child-agentos' };
   const child = cjsBuiltin('child_process').spawn(processObject.execPath, [...execArgv, file], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const out = lineSplitter((line) => {
-    if (StringPrototypeStartsWith(line, TAP_MARK)) {
-      report.tap(StringPrototypeSlice(line, TAP_MARK.length), tally);
-    } else {
-      report.write(`# ${line}`);
-    }
+    if (!StringPrototypeStartsWith(line, TAP_MARK)) return report.output(line);
+    const tap = StringPrototypeSlice(line, TAP_MARK.length);
+    if (!tookTotals(tap, tally)) report.tap(tap);
   });
-  const err = lineSplitter((line) => report.write(`# ${line}`));
+  const err = lineSplitter((line) => report.output(line));
   child.stdout.setEncoding('utf8');
   child.stderr.setEncoding('utf8');
   child.stdout.on('data', (chunk) => out.push(chunk));
@@ -319,9 +324,9 @@ function reporterOf(flags) {
 /** `node --test PATTERNS...` with the node options `flags` in force. */
 export async function runTestCli(patterns, flags) {
   const reporter = reporterOf(flags);
-  if (reporter !== undefined && reporter !== 'tap') {
+  if (reporter !== undefined && reporter !== 'tap' && reporter !== 'spec') {
     processObject.stderr.write(
-      `node: --test-reporter=${reporter} is not supported in the agentOS sandbox (tap is)\n`,
+      `node: --test-reporter=${reporter} is not supported in the agentOS sandbox (tap and spec are)\n`,
     );
     processObject.exitCode = 9;
     return;
@@ -334,12 +339,12 @@ export async function runTestCli(patterns, flags) {
     return;
   }
   const started = DateNow();
-  const report = new Report();
-  report.write('TAP version 13');
+  const write = (line) => processObject.stdout.write(`${line}\n`);
+  const report = reporter === 'spec' ? new SpecReport(write) : new TapReport(write);
   const execArgv = childExecArgv(flags);
   for (let i = 0; i < files.length; i++) {
     await runFile(path.resolve(cwd, files[i]), execArgv, report);
   }
-  report.summary(started);
+  report.summary(DateNow() - started);
   if (report.counts.fail > 0 || report.counts.cancelled > 0) processObject.exitCode = 1;
 }

@@ -43,6 +43,8 @@ const started = DateNow();
 /** What marks node:test's TAP lines in a file `node --test` runs (internal__test_cli.js), so
  * that they cannot be confused with the file's own output. */
 export const TAP_MARK = '\x1eagentos-tap ';
+/** The totals of a report, in Node's order. */
+export const TEST_COUNTS = ['tests', 'suites', 'pass', 'fail', 'cancelled', 'skipped', 'todo'];
 const childOfTestCli = processObject.env.NODE_TEST_CONTEXT === 'child-agentos';
 
 function write(text) {
@@ -299,8 +301,9 @@ function summary() {
   if (reported) return;
   reported = true;
   write(`1..${roots.length}`);
-  const keys = ['tests', 'suites', 'pass', 'fail', 'cancelled', 'skipped', 'todo'];
-  for (let i = 0; i < keys.length; i++) write(`# ${keys[i]} ${counts[keys[i]]}`);
+  for (let i = 0; i < TEST_COUNTS.length; i++) {
+    write(`# ${TEST_COUNTS[i]} ${counts[TEST_COUNTS[i]]}`);
+  }
   write(`# duration_ms ${DateNow() - started}`);
 }
 

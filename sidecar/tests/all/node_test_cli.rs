@@ -246,6 +246,54 @@ async fn a_file_failing_outside_its_tests_or_running_none_is_reported_by_its_pat
     assert_eq!(out.status.code, 1);
 }
 
+/// The spec report's shape: its result, suite, skip and info lines, durations left out.
+fn spec_shape(report: &str) -> Vec<String> {
+    let marks = ['\u{2714}', '\u{2716}', '\u{25b6}', '\u{fe63}', '\u{2139}'];
+    (report.lines())
+        .filter(|l| l.trim_start().starts_with(marks) && !l.contains("duration_ms"))
+        .map(|l| match (l.rfind(" ("), l.rfind("ms)")) {
+            (Some(open), Some(close)) if close > open => {
+                format!("{}{}", &l[..open], &l[close + 3..])
+            }
+            _ => l.to_string(),
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_spec_reporter_reports_as_the_hosts_node() {
+    let dir = project("node-test-cli-spec", PROJECT);
+    let args = [
+        "--test",
+        "--test-reporter=spec",
+        "test/a.test.js",
+        "test/b.test.mjs",
+        "test/c.test.js",
+    ];
+    let out = Command::new("node")
+        .args(args)
+        .current_dir(&dir)
+        .output()
+        .expect("the host's node");
+    let host = (
+        out.status.code().unwrap_or(-1),
+        spec_shape(&String::from_utf8_lossy(&out.stdout)),
+    );
+    // 11 results, 2 announcements, 1 diagnostic, 7 totals, the recap's title and failure.
+    assert_eq!(host.1.len(), 22, "{host:?}");
+    let sc = sidecar().await;
+    let spec = ExecSpec::new(std::iter::once("node").chain(args))
+        .dir_ro(dir.to_str().expect("utf-8"), "/app")
+        .cwd("/app");
+    let guest = run(&sc, spec).await;
+    assert_eq!(
+        (guest.status.code, spec_shape(&stdout(&guest))),
+        host,
+        "{}",
+        stderr(&guest)
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unsupported_reporter_is_refused_as_a_bad_option() {
     let dir = project("node-test-cli-reporter", PROJECT);
