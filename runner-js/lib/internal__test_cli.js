@@ -298,13 +298,16 @@ function runFile(file, execArgv, report) {
   });
 }
 
-// The node options a child gets: the parent's, but for the test runner's own.
+// The node options a child gets: the parent's but `--test` and the reporter (the filters
+// `--test-name-pattern`, `--test-skip-pattern`, `--test-only` are the children's to apply).
 function childExecArgv(flags) {
   const out = [];
   for (let i = 0; i < flags.length; i++) {
     const flag = flags[i];
     if (flag === '--test-reporter') i++;
-    else if (!StringPrototypeStartsWith(flag, '--test')) ArrayPrototypePush(out, flag);
+    else if (flag !== '--test' && !StringPrototypeStartsWith(flag, '--test-reporter=')) {
+      ArrayPrototypePush(out, flag);
+    }
   }
   return out;
 }

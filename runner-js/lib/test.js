@@ -31,10 +31,13 @@ import { listPush } from '../js/01_helpers.js';
 import { inspect } from '../js/04_inspect.js';
 import { cjsBuiltin } from '../js/51_cjs_builtins.js';
 import { AbortController } from './internal__abort.js';
+import { keepSuite, leftOut, readFilter } from './internal__test_filter.js';
 import { MockTracker } from './internal__test_mock.js';
 
 const processObject = cjsBuiltin('process');
 const assert = cjsBuiltin('assert');
+// --test-name-pattern, --test-skip-pattern, --test-only (null: every test runs).
+const filter = readFilter(processObject.execArgv);
 
 const counts = { tests: 0, suites: 0, pass: 0, fail: 0, cancelled: 0, skipped: 0, todo: 0 };
 let reported = false;
@@ -245,7 +248,9 @@ class TestContext {
 
   test(name, options, fn) {
     const n = normalize(name, options, fn);
-    const child = this.#test.add(new Test(this.#test, n.name, n.options, n.fn, false));
+    const child = new Test(this.#test, n.name, n.options, n.fn, false);
+    if (leftOut(filter, child)) return PromiseResolve(undefined);
+    this.#test.add(child);
     if (this.#test.isSuite) return PromiseResolve(undefined);
     return child.start();
   }
@@ -363,19 +368,22 @@ function schedule(entry) {
 function make(isSuite) {
   return function (name, options, fn) {
     const n = normalize(name, options, fn);
-    if (current !== null) {
-      const child = current.add(new Test(current, n.name, n.options, n.fn, isSuite));
-      if (isSuite) collect(child);
+    const parent = current;
+    const entry = new Test(parent, n.name, n.options, n.fn, isSuite);
+    // A suite's tests are collected first: whether it is kept depends on theirs.
+    const kept = isSuite ? collect(entry) : !leftOut(filter, entry);
+    if (!kept) return PromiseResolve(undefined);
+    if (parent !== null) {
+      parent.add(entry);
       return PromiseResolve(undefined);
     }
-    const entry = new Test(null, n.name, n.options, n.fn, isSuite);
     listPush(roots, entry);
-    if (isSuite) collect(entry);
     return schedule(entry);
   };
 }
 
 // A suite's body runs at once, to collect its tests and hooks; they run later, in order.
+// Returns whether the filter keeps the suite (dropping the tests it leaves out).
 function collect(suite) {
   const outer = current;
   current = suite;
@@ -389,6 +397,7 @@ function collect(suite) {
   } finally {
     current = outer;
   }
+  return keepSuite(filter, suite);
 }
 
 export const test = make(false);
@@ -399,7 +408,7 @@ export const suite = describe;
 function addFlagMethods(fn) {
   fn.skip = (name, options, f) => ReflectApply(fn, undefined, withFlag(name, options, f, 'skip'));
   fn.todo = (name, options, f) => ReflectApply(fn, undefined, withFlag(name, options, f, 'todo'));
-  fn.only = (name, options, f) => fn(name, options, f);
+  fn.only = (name, options, f) => ReflectApply(fn, undefined, withFlag(name, options, f, 'only'));
 }
 addFlagMethods(test);
 addFlagMethods(describe);

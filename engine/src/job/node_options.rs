@@ -25,6 +25,7 @@ const RUNNER_FLAGS: &[&str] = &[
     "--use-system-ca",
     "--no-use-system-ca",
     "--test",
+    "--test-only",
 ];
 
 /// Node options with a value the runner reads from `process.execArgv` (kept as given): the
@@ -43,6 +44,14 @@ const RUNNER_VALUE_FLAGS: &[(&str, &str)] = &[
     ("--require", "--require requires an argument"),
     ("--import", "--import requires an argument"),
     ("--test-reporter", "--test-reporter requires an argument"),
+    (
+        "--test-name-pattern",
+        "--test-name-pattern requires an argument",
+    ),
+    (
+        "--test-skip-pattern",
+        "--test-skip-pattern requires an argument",
+    ),
 ];
 
 /// `--NAME=VALUE` or `--NAME VALUE` of a [`RUNNER_VALUE_FLAGS`] option at the start of `args`:

@@ -207,6 +207,40 @@ async fn globs_and_default_patterns_find_what_node_22_finds() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn test_only_runs_the_only_tests_and_what_is_under_them() {
+    let dir = project(
+        "node-test-cli-only",
+        &[(
+            "only.test.js",
+            "const { test, describe, it } = require('node:test');\n\
+             test('a', () => {});\ntest.only('b', () => {});\n\
+             describe.only('s', () => { it('c', () => {}); });\n\
+             describe('t', () => { it.only('d', () => {}); it('e', () => {}); });\n",
+        )],
+    );
+    let sc = sidecar().await;
+    let spec = ExecSpec::new(["node", "--test", "--test-only"])
+        .dir_ro(dir.to_str().expect("utf-8"), "/app")
+        .cwd("/app");
+    let out = run(&sc, spec).await;
+    let text = stdout(&out);
+    let all: Vec<&str> = (text.lines())
+        .filter(|l| l.trim_start().starts_with("ok ") || l.trim_start().starts_with("not ok "))
+        .collect();
+    assert_eq!(
+        all,
+        [
+            "ok 1 - b",
+            "    ok 1 - c",
+            "ok 2 - s",
+            "    ok 1 - d",
+            "ok 3 - t"
+        ],
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_file_failing_outside_its_tests_or_running_none_is_reported_by_its_path() {
     let dir = project(
         "node-test-cli-files",
