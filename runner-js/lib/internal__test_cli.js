@@ -287,7 +287,7 @@ function runFile(file, execArgv, report) {
       out.end();
       err.end();
       const ranTests = tally.tests + tally.suites > 0;
-      if ((code !== 0 || signal !== null) && tally.fail === 0) {
+      if ((code !== 0 || signal !== null) && tally.fail + tally.cancelled === 0) {
         report.fileResult(file, DateNow() - started, code, signal);
       } else if (!ranTests) {
         report.fileResult(file, DateNow() - started, 0, null);

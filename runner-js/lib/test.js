@@ -31,13 +31,22 @@ import { listPush } from '../js/01_helpers.js';
 import { inspect } from '../js/04_inspect.js';
 import { cjsBuiltin } from '../js/51_cjs_builtins.js';
 import { AbortController } from './internal__abort.js';
-import { keepSuite, leftOut, readFilter } from './internal__test_filter.js';
 import { MockTracker } from './internal__test_mock.js';
+import {
+  isTimeout,
+  keepSuite,
+  leftOut,
+  readFilter,
+  readRunOptions,
+  withTimeout,
+} from './internal__test_options.js';
 
 const processObject = cjsBuiltin('process');
 const assert = cjsBuiltin('assert');
 // --test-name-pattern, --test-skip-pattern, --test-only (null: every test runs).
 const filter = readFilter(processObject.execArgv);
+// --test-timeout (each test's default), --test-force-exit.
+const runOptions = readRunOptions(processObject.execArgv);
 
 const counts = { tests: 0, suites: 0, pass: 0, fail: 0, cancelled: 0, skipped: 0, todo: 0 };
 let reported = false;
@@ -155,7 +164,7 @@ class Test {
           const out = this.isSuite
             ? FunctionPrototypeCall(this.fn, context, context)
             : callFn(this.fn, context);
-          await out;
+          await (this.isSuite ? out : withTimeout(out, this.timeout()));
         }
         await this.runHooks(this.hooks.before, context);
         for (let i = 0; i < this.children.length; i++) await this.children[i].start();
@@ -178,6 +187,12 @@ class Test {
     this.report(DateNow() - begin);
   }
 
+  // The test's `timeout` option, else --test-timeout's.
+  timeout() {
+    const own = this.options.timeout;
+    return typeof own === 'number' && own >= 0 ? own : runOptions.timeout;
+  }
+
   start() {
     if (this.promise === null) this.promise = this.run();
     return this.promise;
@@ -196,10 +211,15 @@ class Test {
     if (this.isSuite) listPush(fields, ['type', 'suite']);
     if (this.error !== null) {
       const err = this.error;
-      listPush(fields, ['failureType', this.subtestsFailed ? 'subtestsFailed' : 'testCodeFailure']);
+      const timedOut = isTimeout(err);
+      let failureType = this.subtestsFailed ? 'subtestsFailed' : 'testCodeFailure';
+      if (timedOut) failureType = 'testTimeoutFailure';
+      listPush(fields, ['failureType', failureType]);
       listPush(fields, ['error', `${err?.message ?? err}`]);
       if (err?.code !== undefined) listPush(fields, ['code', `${err.code}`]);
-      if (!this.subtestsFailed && err?.stack) listPush(fields, ['stack', `${err.stack}`]);
+      if (!this.subtestsFailed && !timedOut && err?.stack) {
+        listPush(fields, ['stack', `${err.stack}`]);
+      }
     }
     write(yamlBlock(this.indent, fields));
     for (let i = 0; i < this.diagnostics.length; i++)
@@ -210,6 +230,7 @@ class Test {
       if (this.skip !== null) counts.skipped++;
       else if (this.todo !== null) counts.todo++;
       else if (this.error === null) counts.pass++;
+      else if (isTimeout(this.error)) counts.cancelled++;
       else counts.fail++;
     }
     if (this.error !== null && this.todo === null) processObject.exitCode = 1;
@@ -334,6 +355,12 @@ async function drain() {
   }
   draining = false;
   if (finishing) await finishNow();
+  else if (runOptions.forceExit) {
+    // --test-force-exit: the tests are done; what else keeps the loop alive does not count.
+    finishing = true;
+    await finishNow();
+    processObject.exit();
+  }
 }
 
 async function finishNow() {

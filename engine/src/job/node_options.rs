@@ -26,6 +26,7 @@ const RUNNER_FLAGS: &[&str] = &[
     "--no-use-system-ca",
     "--test",
     "--test-only",
+    "--test-force-exit",
 ];
 
 /// Node options with a value the runner reads from `process.execArgv` (kept as given): the
@@ -51,6 +52,11 @@ const RUNNER_VALUE_FLAGS: &[(&str, &str)] = &[
     (
         "--test-skip-pattern",
         "--test-skip-pattern requires an argument",
+    ),
+    ("--test-timeout", "--test-timeout requires an argument"),
+    (
+        "--test-concurrency",
+        "--test-concurrency requires an argument",
     ),
 ];
 

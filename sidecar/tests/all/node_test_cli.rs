@@ -241,6 +241,57 @@ async fn test_only_runs_the_only_tests_and_what_is_under_them() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_test_past_its_timeout_is_cancelled_as_in_the_hosts_node() {
+    let dir = project(
+        "node-test-cli-timeout",
+        &[(
+            "t.test.js",
+            "const test = require('node:test');\n\
+             test('slow', { timeout: 50 }, () => new Promise((r) => setTimeout(r, 300)));\n\
+             test('slower', { timeout: 100 }, () => new Promise((r) => setTimeout(r, 300)));\n\
+             test('fast', () => {});\n",
+        )],
+    );
+    // (With --test-timeout, the host's Node 20 also times out the whole file.)
+    let args = ["--test", "t.test.js"];
+    let host = host_node(&dir, &args);
+    let sc = sidecar().await;
+    let spec = ExecSpec::new(std::iter::once("node").chain(args))
+        .dir_ro(dir.to_str().expect("utf-8"), "/app")
+        .cwd("/app");
+    let out = run(&sc, spec).await;
+    let text = stdout(&out);
+    assert_eq!((out.status.code, shape(&text, "/app")), host, "{text}");
+    assert!(
+        text.contains("  error: 'test timed out after 100ms'"),
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn test_force_exit_ends_a_run_that_leaves_a_handle_open() {
+    let dir = project(
+        "node-test-cli-force-exit",
+        &[(
+            "h.test.js",
+            "require('node:test')('leaves an interval', () => { setInterval(() => {}, 1000); });\n",
+        )],
+    );
+    let sc = sidecar().await;
+    let spec = ExecSpec::new(["node", "--test", "--test-force-exit"])
+        .dir_ro(dir.to_str().expect("utf-8"), "/app")
+        .cwd("/app")
+        .timeout_ms(20_000);
+    let out = run(&sc, spec).await;
+    assert_eq!(
+        (out.status.code, out.status.error.as_ref()),
+        (0, None),
+        "{out:?}"
+    );
+    assert!(stdout(&out).contains("# pass 1"), "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_file_failing_outside_its_tests_or_running_none_is_reported_by_its_path() {
     let dir = project(
         "node-test-cli-files",

@@ -1,6 +1,7 @@
-// lib/internal__test_filter.js: which tests node:test runs under `--test-name-pattern`,
-// `--test-skip-pattern` and `--test-only` (read from process.execArgv, as Node reads them; with
-// `node --test` the files' children get them). As Node 22 does, a test left out is neither run
+// lib/internal__test_options.js: node:test's command-line options (read from process.execArgv,
+// as Node reads them; with `node --test` the files' children get them): the per-test timeout
+// (`--test-timeout`, and a test's own `timeout` option), `--test-force-exit`, and which tests
+// run under `--test-name-pattern`, `--test-skip-pattern` and `--test-only`. As Node 22 does, a test left out is neither run
 // nor reported (the others are numbered as if it were not there). A test is kept when a name
 // pattern matches its name, an ancestor's, or its ancestors' names and its own joined by
 // spaces; a skip pattern matching the same leaves it out; `--test-only` keeps the tests with
@@ -9,13 +10,65 @@
 
 import {
   ArrayPrototypePush,
+  ErrorCtor,
+  NumberIsFinite,
+  PromiseCtor,
+  PromisePrototypeThen,
+  PromiseResolve,
   RegExpCtor,
   RegExpPrototypeExec,
   StringPrototypeSlice,
   StringPrototypeStartsWith,
   TypeErrorCtor,
+  WeakMapCtor,
+  WeakMapPrototypeHas,
+  WeakMapPrototypeSet,
 } from '../js/00_primordials.js';
 import { makeNodeError } from '../js/06_errors.js';
+import { cjsBuiltin } from '../js/51_cjs_builtins.js';
+
+/** `--test-timeout=MS` (Infinity when not given) and `--test-force-exit`. */
+export function readRunOptions(execArgv) {
+  let timeout = Infinity;
+  let forceExit = false;
+  for (let i = 0; i < execArgv.length; i++) {
+    const flag = execArgv[i];
+    if (flag === '--test-force-exit') forceExit = true;
+    else if (flag === '--test-timeout' && i + 1 < execArgv.length) timeout = +execArgv[++i];
+    else if (StringPrototypeStartsWith(flag, '--test-timeout=')) {
+      timeout = +StringPrototypeSlice(flag, '--test-timeout='.length);
+    }
+  }
+  return { timeout: NumberIsFinite(timeout) && timeout >= 0 ? timeout : Infinity, forceExit };
+}
+
+const timeouts = new WeakMapCtor(); // the errors made by `timeoutError`
+
+/** The error of a test that ran past its timeout (Node's). */
+export function timeoutError(ms) {
+  const err = makeNodeError(ErrorCtor, 'ERR_TEST_FAILURE', `test timed out after ${ms}ms`);
+  WeakMapPrototypeSet(timeouts, err, true);
+  return err;
+}
+
+/** True for an error of `timeoutError` (a guest's error cannot pass for one). */
+export function isTimeout(err) {
+  return typeof err === 'object' && err !== null && WeakMapPrototypeHas(timeouts, err);
+}
+
+/** `out` (a test's result), rejected with `timeoutError` past `ms` (when finite). */
+export function withTimeout(out, ms) {
+  if (!(ms < Infinity)) return out;
+  const timers = cjsBuiltin('timers');
+  return new PromiseCtor((resolve, reject) => {
+    const timer = timers.setTimeout(() => reject(timeoutError(ms)), ms);
+    const done = (settle) => (value) => {
+      timers.clearTimeout(timer);
+      settle(value);
+    };
+    PromisePrototypeThen(PromiseResolve(out), done(resolve), done(reject));
+  });
+}
 
 const PATTERN_FLAGS = ['--test-name-pattern', '--test-skip-pattern'];
 
