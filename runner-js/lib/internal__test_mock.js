@@ -29,6 +29,7 @@ import {
   validateInteger,
 } from '../js/06_errors.js';
 import { validateBoolean, validateObject } from './internal__crypto_util.js';
+import { MockTimers } from './internal__test_mock_timers.js';
 
 const kDefault = function () {};
 
@@ -211,6 +212,13 @@ function findOnPrototypeChain(instance, name) {
 
 export class MockTracker {
   #mocks = [];
+  #timers = null;
+
+  /** The fake clock (internal__test_mock_timers.js), made on first use. */
+  get timers() {
+    if (this.#timers === null) this.#timers = new MockTimers();
+    return this.#timers;
+  }
 
   fn(original = function () {}, implementation = original, options = {}) {
     if (original !== null && typeof original === 'object') {
@@ -316,6 +324,7 @@ export class MockTracker {
   reset() {
     this.restoreAll();
     this.#mocks = [];
+    this.#timers?.reset();
   }
 
   restoreAll() {

@@ -25,7 +25,7 @@ import {
   WeakMapPrototypeSet,
 } from '../js/00_primordials.js';
 import { makeNodeError } from '../js/06_errors.js';
-import { cjsBuiltin } from '../js/51_cjs_builtins.js';
+import { clearTimeout, setTimeout } from '../js/24_timers.js';
 
 /** `--test-timeout=MS` (Infinity when not given) and `--test-force-exit`. */
 export function readRunOptions(execArgv) {
@@ -59,11 +59,11 @@ export function isTimeout(err) {
 /** `out` (a test's result), rejected with `timeoutError` past `ms` (when finite). */
 export function withTimeout(out, ms) {
   if (!(ms < Infinity)) return out;
-  const timers = cjsBuiltin('timers');
+  // The runner's own timers: a test's mock.timers must not stop its timeout.
   return new PromiseCtor((resolve, reject) => {
-    const timer = timers.setTimeout(() => reject(timeoutError(ms)), ms);
+    const timer = setTimeout(() => reject(timeoutError(ms)), ms);
     const done = (settle) => (value) => {
-      timers.clearTimeout(timer);
+      clearTimeout(timer);
       settle(value);
     };
     PromisePrototypeThen(PromiseResolve(out), done(resolve), done(reject));

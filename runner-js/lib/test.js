@@ -4,7 +4,8 @@
 // is not a terminal (always, in the sandbox), marked line by line in a file `node --test` runs
 // (internal__test_cli.js). Tests run one after another once the file's code
 // has run; any failure sets the exit code to 1. `mock` and `t.mock` (restored when the test ends)
-// are in internal__test_mock.js. Not here: `mock.timers`, `mock.module`, `snapshot` and `run()`
+// are in internal__test_mock.js (`mock.timers`: internal__test_mock_timers.js). Not here:
+// `mock.module`, `snapshot` and `run()`
 // of other files.
 
 import {

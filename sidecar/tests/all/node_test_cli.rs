@@ -3,7 +3,8 @@
 //! code; durations, stacks and `location` fields differ and are left out). The host's Node is
 //! 20, whose runner takes no globs and also searches dot directories; Node 22's glob patterns
 //! (its `**` skips them) are checked against what Node 22 finds. Then what Node does with a
-//! file that fails outside its tests, and a test file that never ends beside a victim.
+//! file that fails outside its tests, and a test file that never ends (and a fake clock ticking
+//! forever) beside a victim.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -405,6 +406,20 @@ async fn a_test_file_that_never_ends_times_out_beside_a_victim() {
         .dir_ro(dir.to_str().expect("utf-8"), "/app")
         .cwd("/app")
         .timeout_ms(1500);
+    let out = beside_a_victim(&sc, spec).await;
+    assert_eq!(
+        out.status.error.as_ref().map(|e| e.code),
+        Some(ErrorCode::Timeout),
+        "{out:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mock_timers_ticking_forever_time_out_beside_a_victim() {
+    let sc = sidecar().await;
+    let code = "const { mock } = require('node:test'); mock.timers.enable(); \
+                setInterval(() => {}, 1); mock.timers.tick(Infinity);";
+    let spec = ExecSpec::new(["node", "-e", code]).timeout_ms(1000);
     let out = beside_a_victim(&sc, spec).await;
     assert_eq!(
         out.status.error.as_ref().map(|e| e.code),

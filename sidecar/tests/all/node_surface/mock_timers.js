@@ -1,0 +1,31 @@
+const { mock } = require('node:test');
+const timersP = require('node:timers/promises');
+const out = [];
+mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'setImmediate', 'Date'], now: 1000 });
+out.push(`now ${Date.now()} ${new Date().getTime()} ${new Date(5).getTime()} ${new Date() instanceof Date}`);
+setTimeout(() => out.push(`t50 at ${Date.now()}`), 50);
+const iv = setInterval(() => { out.push(`iv at ${Date.now()}`); }, 30);
+setTimeout((a, b) => out.push(`t30 args ${a} ${b}`), 30, 'x', 'y');
+setImmediate(() => out.push('immediate'));
+const c = setTimeout(() => out.push('cleared!'), 10);
+clearTimeout(c);
+timersP.setTimeout(40, 'v').then((v) => out.push(`promise ${v}`));
+mock.timers.tick(0);
+out.push('after tick 0');
+mock.timers.tick(35);
+out.push(`after 35 now ${Date.now()}`);
+mock.timers.tick(65);
+clearInterval(iv);
+mock.timers.tick(100);
+let threw;
+try { mock.timers.enable(); } catch (e) { threw = e.code; }
+out.push(`enable twice ${threw}`);
+mock.timers.setTime(5000);
+out.push(`setTime ${Date.now()}`);
+setTimeout(() => out.push('late'), 1000);
+mock.timers.runAll();
+out.push(`runAll now ${Date.now()}`);
+mock.timers.reset();
+try { mock.timers.tick(1); } catch (e) { threw = e.code; }
+out.push(`tick after reset ${threw} ${Date.now() > 1e12}`);
+setTimeout(() => { out.push('real timer'); console.log(out.join('\n')); }, 5);
