@@ -10,7 +10,7 @@
 // Patterns: a file; a directory (searched as the working directory is); or a glob with `*`,
 // `?`, `[...]`, `{a,b}` and `**` (minimatch's rules, without its extglobs). `node_modules` and
 // names starting with `.` are never searched. Reporters: `tap` (Node's default when stdout is
-// not a terminal, as it never is here) and `spec` (internal__test_spec.js).
+// not a terminal, as it never is here) and `spec` (both in internal__test_reports.js).
 
 import {
   ArrayPrototypeIncludes,
@@ -30,7 +30,7 @@ import {
   StringPrototypeStartsWith,
 } from '../js/00_primordials.js';
 import { cjsBuiltin } from '../js/51_cjs_builtins.js';
-import { SpecReport } from './internal__test_spec.js';
+import { SpecReport, TapReport } from './internal__test_reports.js';
 import { TAP_MARK, TEST_COUNTS } from './test.js';
 
 const processObject = cjsBuiltin('process');
@@ -185,62 +185,6 @@ function tookTotals(line, tally) {
   if (total === null || !ArrayPrototypeIncludes(TEST_COUNTS, total[1])) return false;
   tally[total[1]] += +total[2];
   return true;
-}
-
-// The TAP report of the whole run: the files' tests renumbered as top-level tests.
-class TapReport {
-  constructor(write) {
-    this.write = write;
-    this.top = 0;
-    this.counts = { __proto__: null };
-    for (let i = 0; i < TEST_COUNTS.length; i++) this.counts[TEST_COUNTS[i]] = 0;
-    write('TAP version 13');
-  }
-
-  // A line of a test file's own output.
-  output(line) {
-    this.write(`# ${line}`);
-  }
-
-  // One line of a child's TAP (plans and totals already taken out).
-  tap(line) {
-    const result = RegExpPrototypeExec(/^(not ok|ok) \d+ - (.*)$/, line);
-    if (result !== null) this.write(`${result[1]} ${++this.top} - ${result[2]}`);
-    else this.write(line);
-  }
-
-  // A test named by the file's path: what ran outside its tests failed, or it ran none.
-  fileResult(file, duration, exitCode, signal) {
-    const failed = exitCode !== 0 || signal !== null;
-    this.write(`# Subtest: ${file}`);
-    this.write(`${failed ? 'not ok' : 'ok'} ${++this.top} - ${file}`);
-    this.write('  ---');
-    this.write(`  duration_ms: ${duration}`);
-    if (failed) {
-      this.write("  failureType: 'testCodeFailure'");
-      this.write(`  exitCode: ${exitCode === null ? '~' : exitCode}`);
-      this.write(`  signal: ${signal === null ? '~' : `'${signal}'`}`);
-      this.write("  error: 'test failed'");
-      this.write("  code: 'ERR_TEST_FAILURE'");
-    }
-    this.write('  ...');
-    this.counts.tests++;
-    this.counts[failed ? 'fail' : 'pass']++;
-  }
-
-  add(tally) {
-    for (let i = 0; i < TEST_COUNTS.length; i++) {
-      this.counts[TEST_COUNTS[i]] += tally[TEST_COUNTS[i]];
-    }
-  }
-
-  summary(duration) {
-    this.write(`1..${this.top}`);
-    for (let i = 0; i < TEST_COUNTS.length; i++) {
-      this.write(`# ${TEST_COUNTS[i]} ${this.counts[TEST_COUNTS[i]]}`);
-    }
-    this.write(`# duration_ms ${duration}`);
-  }
 }
 
 // Splits a stream's chunks into lines, calling `onLine` for each complete one.

@@ -1,9 +1,11 @@
-// lib/internal__test_spec.js: the `spec` reporter of `node --test` (internal__test_cli.js),
-// made from the TAP each test file's node:test prints: a line per test as it ends (a check, a
-// cross, a dash for skipped), a suite or a test with subtests announced before its children,
-// errors under the failing test, diagnostics and the totals as `i` lines, and the failing tests
-// again at the end. As Node prints it when stdout is not a terminal (no colours); durations
-// are whole milliseconds here, and the recap has no `test at FILE:LINE:COL` lines.
+// lib/internal__test_reports.js: the reports of `node --test` (internal__test_cli.js), made
+// from the TAP each test file's node:test prints. `tap`: the files' tests renumbered as the
+// run's top-level tests, the files' own output as comments. `spec`: a line per test as it ends
+// (a check, a cross, a dash for skipped), a suite or a test with subtests announced before its
+// children, errors under the failing test, diagnostics and the totals as `i` lines, and the
+// failing tests again at the end. As Node prints them when stdout is not a terminal (no
+// colours); durations are whole milliseconds here, and the recap has no `test at
+// FILE:LINE:COL` lines.
 
 import {
   ArrayPrototypePush,
@@ -31,11 +33,78 @@ function scalar(text) {
   return quoted === null ? text : quoted[1];
 }
 
-export class SpecReport {
+// What both reports keep: where they write and the run's totals.
+class Report {
   constructor(write) {
     this.write = write;
     this.counts = { __proto__: null };
     for (let i = 0; i < TEST_COUNTS.length; i++) this.counts[TEST_COUNTS[i]] = 0;
+  }
+
+  // A file's own totals.
+  add(tally) {
+    for (let i = 0; i < TEST_COUNTS.length; i++) {
+      this.counts[TEST_COUNTS[i]] += tally[TEST_COUNTS[i]];
+    }
+  }
+
+  // The test a file is reported as (see `fileResult`).
+  countFile(failed) {
+    this.counts.tests++;
+    this.counts[failed ? 'fail' : 'pass']++;
+  }
+}
+
+// The TAP report of the whole run: the files' tests renumbered as top-level tests.
+export class TapReport extends Report {
+  constructor(write) {
+    super(write);
+    this.top = 0;
+    write('TAP version 13');
+  }
+
+  // A line of a test file's own output.
+  output(line) {
+    this.write(`# ${line}`);
+  }
+
+  // One line of a child's TAP (plans and totals already taken out).
+  tap(line) {
+    const result = RegExpPrototypeExec(/^(not ok|ok) \d+ - (.*)$/, line);
+    if (result !== null) this.write(`${result[1]} ${++this.top} - ${result[2]}`);
+    else this.write(line);
+  }
+
+  // A test named by the file's path: what ran outside its tests failed, or it ran none.
+  fileResult(file, duration, exitCode, signal) {
+    const failed = exitCode !== 0 || signal !== null;
+    this.write(`# Subtest: ${file}`);
+    this.write(`${failed ? 'not ok' : 'ok'} ${++this.top} - ${file}`);
+    this.write('  ---');
+    this.write(`  duration_ms: ${duration}`);
+    if (failed) {
+      this.write("  failureType: 'testCodeFailure'");
+      this.write(`  exitCode: ${exitCode === null ? '~' : exitCode}`);
+      this.write(`  signal: ${signal === null ? '~' : `'${signal}'`}`);
+      this.write("  error: 'test failed'");
+      this.write("  code: 'ERR_TEST_FAILURE'");
+    }
+    this.write('  ...');
+    this.countFile(failed);
+  }
+
+  summary(duration) {
+    this.write(`1..${this.top}`);
+    for (let i = 0; i < TEST_COUNTS.length; i++) {
+      this.write(`# ${TEST_COUNTS[i]} ${this.counts[TEST_COUNTS[i]]}`);
+    }
+    this.write(`# duration_ms ${duration}`);
+  }
+}
+
+export class SpecReport extends Report {
+  constructor(write) {
+    super(write);
     this.open = []; // the tests started and not ended, outermost first
     this.result = null; // the result whose YAML block is being read
     this.failures = []; // [lines] of each failure, for the recap
@@ -145,14 +214,7 @@ export class SpecReport {
     const failed = exitCode !== 0 || signal !== null;
     if (failed) this.failed('', `${file} (${duration}ms)`, "'test failed'");
     else this.write(`${PASS} ${file} (${duration}ms)`);
-    this.counts.tests++;
-    this.counts[failed ? 'fail' : 'pass']++;
-  }
-
-  add(tally) {
-    for (let i = 0; i < TEST_COUNTS.length; i++) {
-      this.counts[TEST_COUNTS[i]] += tally[TEST_COUNTS[i]];
-    }
+    this.countFile(failed);
   }
 
   summary(duration) {
