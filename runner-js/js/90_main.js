@@ -168,12 +168,8 @@ function drainUnlessStarting() {
 // The node options in force, NODE_OPTIONS' then the command line's (engine/src/guest.rs
 // `node_options_in_force`).
 function optionFlags(config) {
-  const flags = [];
   const options = config.options;
-  if (options !== undefined && options !== null) {
-    for (let i = 0; i < options.length; i++) ArrayPrototypePush(flags, options[i]);
-  }
-  return flags;
+  return options === undefined || options === null ? [] : options;
 }
 
 // Preloads (`-r`, `--import`), then the main program.

@@ -70,6 +70,16 @@ function walk(dir, prefix, out) {
   return out;
 }
 
+// The files under `dir` Node's default patterns name (relative to it).
+function defaultTestFiles(dir) {
+  const all = walk(dir, '', []);
+  const found = [];
+  for (let i = 0; i < all.length; i++) {
+    if (isDefaultTestFile(all[i])) ArrayPrototypePush(found, all[i]);
+  }
+  return found;
+}
+
 function hasMagic(pattern) {
   return RegExpPrototypeExec(/[*?[{]/, pattern) !== null;
 }
@@ -128,14 +138,7 @@ function globRegExp(pattern) {
 /** The test files for `patterns` (relative to `cwd` where they are under it), sorted; or
  * undefined when no pattern found anything and none was a glob (Node's "Could not find"). */
 export function testFiles(patterns, cwd) {
-  if (patterns.length === 0) {
-    const all = walk(cwd, '', []);
-    const found = [];
-    for (let i = 0; i < all.length; i++) {
-      if (isDefaultTestFile(all[i])) ArrayPrototypePush(found, all[i]);
-    }
-    return ArrayPrototypeSort(found);
-  }
+  if (patterns.length === 0) return ArrayPrototypeSort(defaultTestFiles(cwd));
   const found = new SetCtor();
   let magic = false;
   for (let i = 0; i < patterns.length; i++) {
@@ -148,9 +151,9 @@ export function testFiles(patterns, cwd) {
     const full = path.resolve(cwd, pattern);
     const st = fs.statSync(full, { throwIfNoEntry: false });
     if (st?.isDirectory()) {
-      const all = walk(full, '', []);
-      for (let j = 0; j < all.length; j++) {
-        if (isDefaultTestFile(all[j])) found.add(path.relative(cwd, path.join(full, all[j])));
+      const inside = defaultTestFiles(full);
+      for (let j = 0; j < inside.length; j++) {
+        found.add(path.relative(cwd, path.join(full, inside[j])));
       }
     } else if (st !== undefined) {
       found.add(path.relative(cwd, full));
