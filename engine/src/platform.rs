@@ -24,6 +24,11 @@ pub fn init_with(max_wasm_memory_mb: u32) {
         // Wasm memories are not ArrayBuffer-allocator memory: cap their growth process-wide.
         let pages = max_wasm_memory_mb.saturating_mul(16);
         v8::V8::set_flags_from_string(&format!("--wasm-max-mem-pages={pages}"));
+        // A guest that fills its heap would make V8's last-resort collection drop every wasm
+        // module's baseline code process-wide: every command beside it compiles again, and the
+        // dropped code is freed only once each isolate holding the module reports its stack,
+        // which a parked worker never does (the cells' code grew ~140 KiB per such guest).
+        v8::V8::set_flags_from_string("--no-flush-liftoff-code");
         let platform = v8::new_default_platform(0, false).make_shared();
         v8::V8::initialize_platform(platform.clone());
         let _ = PLATFORM.set(platform);
