@@ -180,6 +180,7 @@ export const TypedArrayPrototypeGetSymbolToStringTag = getter(
 );
 export const TypedArrayPrototypeSet = uncurryThis(TypedArrayPrototype.set);
 export const TypedArrayPrototypeSubarray = uncurryThis(TypedArrayPrototype.subarray);
+export const TypedArrayPrototypeIndexOf = uncurryThis(TypedArrayPrototype.indexOf);
 export const TypedArrayPrototypeSlice = uncurryThis(TypedArrayPrototype.slice);
 
 export const AsyncFunctionPrototype = ObjectGetPrototypeOf(async function () {});

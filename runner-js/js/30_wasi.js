@@ -258,12 +258,17 @@ export function wasiSetCwd(cwd) {
   wasiCwd = bridgeUtf8Encode(`${cwd}`);
 }
 
+/** The command's start-up working directory, UTF-8. */
+export function wasiCwdBytes() {
+  return wasiCwd === undefined ? bridgeUtf8Encode('/') : wasiCwd;
+}
+
 /** `agentos_v1.cwd_get(buf, len) -> size`: up to `len` bytes of the cwd; its full length. */
 export function agentos_cwd_get(buf, len) {
   wasiRefresh();
   buf >>>= 0;
   len >>>= 0;
-  const cwd = wasiCwd === undefined ? bridgeUtf8Encode('/') : wasiCwd;
+  const cwd = wasiCwdBytes();
   const size = TypedArrayPrototypeGetLength(cwd);
   if (size > len) return size;
   if (wasiOob(buf, size)) return 0;
@@ -367,8 +372,7 @@ function procSpawn(
   if (wasiOob(cwdBuf, cwdLen) || (!inherit && wasiOob(envBuf, envLen))) return WASI_EFAULT;
   const argv = wasiBytes(argvBuf, argvLen);
   const env = inherit ? wasiConcat(wasiEnv) : wasiBytes(envBuf, envLen);
-  let cwd = wasiBytes(cwdBuf, cwdLen);
-  if (cwdLen === 0) cwd = wasiCwd === undefined ? bridgeUtf8Encode('/') : wasiCwd;
+  const cwd = cwdLen === 0 ? wasiCwdBytes() : wasiBytes(cwdBuf, cwdLen);
   const r = wasiProcSpawn(argv, env, cwd, timeoutMs, signal);
   if (typeof r !== 'number' || r < 0) return wasiErrno(r);
   wasiSetU32(statusPtr, r & 0xff);

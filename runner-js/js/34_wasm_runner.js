@@ -85,6 +85,7 @@ import {
   wasi_path_unlink_file,
   wasi0_path_filestat_get,
 } from './32_wasi_fs.js';
+import { agentos_host_call, wasiDoorBind } from './33_wasi_door.js';
 import {
   agentos_http_close,
   agentos_http_error,
@@ -273,6 +274,15 @@ function wasmImportObject() {
     path_mode_get: agentos_path_mode_get,
     path_mode_links_get: agentos_path_mode_links_get,
   };
+  const v4 = {
+    __proto__: null,
+    ...v3,
+    http_request: agentos_http_request,
+    http_response: agentos_http_response,
+    http_read: agentos_http_read,
+    http_error: agentos_http_error,
+    http_close: agentos_http_close,
+  };
   return {
     __proto__: null,
     wasi_snapshot_preview1: wasiImports(false),
@@ -280,15 +290,8 @@ function wasmImportObject() {
     agentos_v1: { __proto__: null, cwd_get: agentos_cwd_get },
     agentos_v2: v2,
     agentos_v3: v3,
-    agentos_v4: {
-      __proto__: null,
-      ...v3,
-      http_request: agentos_http_request,
-      http_response: agentos_http_response,
-      http_read: agentos_http_read,
-      http_error: agentos_http_error,
-      http_close: agentos_http_close,
-    },
+    agentos_v4: v4,
+    agentos_v5: { __proto__: null, ...v4, host_call: agentos_host_call },
   };
 }
 
@@ -351,6 +354,7 @@ function wasmStartInner(config) {
     const instance = ahead === undefined ? new WasmInstanceCtor(module, wasmImportObject()) : ahead;
     const exports = WasmInstanceGetExports(instance);
     wasiSetMemory(exports.memory);
+    wasiDoorBind(exports);
     watchCommand(exports.memory, exports);
     start = exports._start;
     wasiRefresh();

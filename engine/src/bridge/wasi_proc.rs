@@ -2,6 +2,11 @@
 //! a WASI command starts a child guest in its own sandbox and waits for it. The child's output
 //! is written, as it comes, to the command's own fds 1 and 2 (so it follows them wherever they
 //! lead); its stdin is empty. The command's thread waits; a stop of the command kills the child.
+//!
+//! `bridge.wasi_proc_run`, behind the `agentos_v5.host_call` door (Python's `subprocess`): the
+//! same, with a stdin and each output stream routed on its own: dropped, written to fd 1 or 2
+//! as it comes, or kept (at most `maxKept` bytes) and returned; stderr may be kept with stdout,
+//! in the order written (`2>&1`).
 
 use std::time::{Duration, Instant};
 
@@ -13,7 +18,7 @@ use v8::MapFnTo;
 use super::children::spawner;
 use super::wasi::host;
 use crate::children::{Collector, SpawnRequest};
-use crate::strings::view_bytes;
+use crate::strings::{uint8_array, view_bytes};
 
 /// How often the waiting command looks whether it was stopped.
 const TICK: Duration = Duration::from_millis(10);
@@ -23,7 +28,52 @@ const WINDOW: usize = 1 << 20;
 
 /// The callbacks of this file, appended to the bridge table in `mod.rs`.
 pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
-    vec![("wasi_proc_spawn", proc_spawn.map_fn_to())]
+    vec![
+        ("wasi_proc_spawn", proc_spawn.map_fn_to()),
+        ("wasi_proc_run", proc_run.map_fn_to()),
+    ]
+}
+
+/// Where one of a child's output streams goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Route {
+    Dropped,
+    /// Written to the command's own fd, as it comes.
+    Fd(u32),
+    /// Kept and returned.
+    Kept,
+}
+
+impl Route {
+    /// A route's number in `wasi_proc_run`'s arguments (4, stderr kept with stdout, is `Kept`
+    /// here: the collector merges it).
+    fn from_number(n: u32) -> Option<Self> {
+        match n {
+            0 => Some(Self::Dropped),
+            1 | 2 => Some(Self::Fd(n)),
+            3 | 4 => Some(Self::Kept),
+            _ => None,
+        }
+    }
+}
+
+/// How [`run`] runs a child.
+struct Plan {
+    input: Bytes,
+    deadline: Option<(Instant, u32)>,
+    /// stdout's and stderr's routes.
+    routes: [Route; 2],
+    /// stderr comes as stdout, in the order written.
+    merged: bool,
+    /// Most bytes kept of both streams together.
+    max_kept: usize,
+}
+
+/// How a child ended, and what was kept of its output.
+struct Ended {
+    /// `timedOut << 16 | signal << 8 | exit code` (signal or code 0).
+    how: i32,
+    kept: [Vec<u8>; 2],
 }
 
 /// `wasi_proc_spawn(argv, env, cwd, timeoutMs?, signal?)`: NUL-terminated strings back to back
@@ -35,10 +85,85 @@ fn proc_spawn<'s>(
     args: v8::FunctionCallbackArguments<'s>,
     mut rv: v8::ReturnValue<'s>,
 ) {
-    let timeout = args.get(3).number_value(scope).unwrap_or(0.0);
-    let deadline = (timeout > 0.0 && timeout.is_finite()).then(|| {
+    let plan = Plan {
+        input: Bytes::new(),
+        deadline: deadline(scope, &args, 3),
+        routes: [Route::Fd(1), Route::Fd(2)],
+        merged: false,
+        max_kept: 0,
+    };
+    let status = request(&args).and_then(|req| run(scope, req, plan));
+    match status {
+        Ok(ended) => rv.set_int32(ended.how),
+        Err(errno) => rv.set_int32(-i32::from(errno.0)),
+    }
+}
+
+/// `wasi_proc_run(argv, env, cwd, input, timeoutMs, signal, stdoutRoute, stderrRoute, maxKept)`:
+/// as `wasi_proc_spawn`, with `input` (a `Uint8Array`) as the child's whole stdin and each
+/// stream routed: 0 dropped, 1 or 2 written to that fd as it comes, 3 kept, 4 (stderr only)
+/// kept with stdout in the order written -> `[how, stdout, stderr]` (what was kept, as
+/// `Uint8Array`s), or `-errno`: `ENOBUFS` once the kept bytes passed `maxKept` (the child is
+/// killed), `EINVAL` for a bad route.
+fn proc_run<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue<'s>,
+) {
+    let route = |scope: &mut v8::PinScope<'s, '_>, i: i32| {
+        args.get(i).uint32_value(scope).and_then(Route::from_number)
+    };
+    let (Some(out), Some(err)) = (route(scope, 6), route(scope, 7)) else {
+        rv.set_int32(-i32::from(Errno::INVAL.0));
+        return;
+    };
+    let merged = args.get(7).uint32_value(scope) == Some(4);
+    if merged && out != Route::Kept {
+        rv.set_int32(-i32::from(Errno::INVAL.0));
+        return;
+    }
+    let max_kept = args.get(8).number_value(scope).unwrap_or(0.0);
+    let plan = Plan {
+        input: v8::Local::<v8::ArrayBufferView>::try_from(args.get(3))
+            .map(|v| Bytes::from(view_bytes(v)))
+            .unwrap_or_default(),
+        deadline: deadline(scope, &args, 4),
+        routes: [out, err],
+        merged,
+        max_kept: if max_kept.is_finite() && max_kept > 0.0 {
+            max_kept as usize
+        } else {
+            0
+        },
+    };
+    let ended = match request(&args).and_then(|req| run(scope, req, plan)) {
+        Ok(ended) => ended,
+        Err(errno) => {
+            rv.set_int32(-i32::from(errno.0));
+            return;
+        }
+    };
+    let [stdout, stderr] = ended.kept;
+    let (Some(stdout), Some(stderr)) = (uint8_array(scope, stdout), uint8_array(scope, stderr))
+    else {
+        return;
+    };
+    let how = v8::Integer::new(scope, ended.how);
+    let items: [v8::Local<v8::Value>; 3] = [how.into(), stdout.into(), stderr.into()];
+    rv.set(v8::Array::new_with_elements(scope, &items).into());
+}
+
+/// The deadline of arguments `at` (timeout in ms, a positive Number) and `at + 1` (the signal
+/// then sent, default SIGTERM).
+fn deadline(
+    scope: &mut v8::PinScope<'_, '_>,
+    args: &v8::FunctionCallbackArguments<'_>,
+    at: i32,
+) -> Option<(Instant, u32)> {
+    let timeout = args.get(at).number_value(scope).unwrap_or(0.0);
+    (timeout > 0.0 && timeout.is_finite()).then(|| {
         let signal = args
-            .get(4)
+            .get(at + 1)
             .uint32_value(scope)
             .filter(|s| *s > 0)
             .unwrap_or(15);
@@ -46,12 +171,7 @@ fn proc_spawn<'s>(
             Instant::now() + Duration::from_secs_f64(timeout / 1e3),
             signal,
         )
-    });
-    let status = request(&args).and_then(|req| run(scope, req, deadline));
-    match status {
-        Ok(status) => rv.set_int32(status),
-        Err(errno) => rv.set_int32(-i32::from(errno.0)),
-    }
+    })
 }
 
 fn request(args: &v8::FunctionCallbackArguments<'_>) -> Result<SpawnRequest, Errno> {
@@ -94,22 +214,27 @@ fn strings(bytes: &[u8]) -> Result<Vec<String>, Errno> {
         .collect()
 }
 
-/// Runs `req` to its end; at `deadline` it is sent the signal given with it.
-fn run(
-    scope: &mut v8::PinScope<'_, '_>,
-    req: SpawnRequest,
-    mut deadline: Option<(Instant, u32)>,
-) -> Result<i32, Errno> {
+/// Runs `req` to its end as `plan` says; at its deadline it is sent the signal given with it.
+fn run(scope: &mut v8::PinScope<'_, '_>, req: SpawnRequest, plan: Plan) -> Result<Ended, Errno> {
+    let Plan {
+        input,
+        mut deadline,
+        routes,
+        merged,
+        max_kept,
+    } = plan;
     let children = spawner(scope).ok_or(Errno::NOSYS)?;
-    let collector = Collector::streaming(WINDOW);
+    let collector = Collector::streaming(WINDOW, merged);
     let id = children
-        .spawn_collected(req, Bytes::new(), collector.clone())
+        .spawn_collected(req, input, collector.clone())
         .map_err(|e| match e {
             SpawnError::NotFound | SpawnError::NoSuchFile => Errno::NOENT,
             SpawnError::NotExecutable(_) => Errno::ACCES,
             SpawnError::Other(_) => Errno::AGAIN,
         })?;
     let mut timed_out = false;
+    let mut kept: [Vec<u8>; 2] = Default::default();
+    let mut overflowed = false;
     let ended = loop {
         if children.parent_stopped() {
             children.kill(id, 9);
@@ -123,11 +248,20 @@ fn run(
             deadline = None;
         }
         let taken = collector.take(TICK);
-        for (fd, data) in [(1, &taken.stdout), (2, &taken.stderr)] {
-            if !data.is_empty() {
+        for (i, data) in [&taken.stdout, &taken.stderr].into_iter().enumerate() {
+            match routes[i] {
+                _ if data.is_empty() => {}
+                Route::Dropped => {}
                 // A failed write (a closed fd, the output limit) is the command's own business;
                 // the child still runs to its end, as with a pipe nobody reads.
-                write_all(scope, fd, data);
+                Route::Fd(fd) => write_all(scope, fd, data),
+                Route::Kept if kept[0].len() + kept[1].len() + data.len() > max_kept => {
+                    if !overflowed {
+                        children.kill(id, 9);
+                        overflowed = true;
+                    }
+                }
+                Route::Kept => kept[i].extend_from_slice(data),
             }
         }
         if let Some(exit) = taken.exit {
@@ -137,12 +271,18 @@ fn run(
     children.forget(id);
     // Stopped: the command's own stop ends it, whatever this returns.
     let (code, signal) = ended.ok_or(Errno::INTR)?;
+    if overflowed {
+        return Err(Errno::NOBUFS);
+    }
     let how = if signal != 0 {
         i32::try_from(signal & 0x7f).unwrap_or(0) << 8
     } else {
         code & 0xff
     };
-    Ok(how | i32::from(timed_out) << 16)
+    Ok(Ended {
+        how: how | i32::from(timed_out) << 16,
+        kept,
+    })
 }
 
 /// Writes `data` to the command's `fd` as its own `fd_write`s would, until done or refused.

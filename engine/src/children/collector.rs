@@ -19,6 +19,8 @@ pub(crate) struct Collector {
     /// Streaming: the child waits while this many bytes are not taken (a full pipe); `None`:
     /// output past `max_buffer` is dropped and flagged.
     window: Option<usize>,
+    /// Its stderr goes where its stdout goes, in the order written (`2>&1`).
+    merged: bool,
 }
 
 /// The collected output and exit.
@@ -50,16 +52,18 @@ impl Collector {
             }),
             changed: Condvar::new(),
             window: None,
+            merged: false,
         })
     }
 
     /// A collector its waiter drains with [`Collector::take`]; past `window` bytes not taken the
-    /// child waits.
-    pub(crate) fn streaming(window: usize) -> Arc<Self> {
+    /// child waits. With `merged`, stderr comes as stdout, in the order written.
+    pub(crate) fn streaming(window: usize, merged: bool) -> Arc<Self> {
         Arc::new(Self {
             state: Mutex::new(Collected::default()),
             changed: Condvar::new(),
             window: Some(window.max(1)),
+            merged,
         })
     }
 
@@ -101,6 +105,11 @@ impl Collector {
 
     /// The child wrote `data` on `stream` (a streaming child waits for room unless `stopped`).
     pub(super) fn output(&self, stream: WireStream, data: &[u8], stopped: impl Fn() -> bool) {
+        let stream = if self.merged {
+            WireStream::Stdout
+        } else {
+            stream
+        };
         let mut state = self.state.lock();
         if let Some(window) = self.window {
             loop {
@@ -151,7 +160,7 @@ mod tests {
 
     #[test]
     fn a_streaming_child_waits_for_room_and_its_exit_comes_after_its_output() {
-        let c = Collector::streaming(4);
+        let c = Collector::streaming(4, false);
         c.output(WireStream::Stdout, b"abc", || false);
         let writer = {
             let c = c.clone();
@@ -194,8 +203,21 @@ mod tests {
     }
 
     #[test]
+    fn a_merged_collector_keeps_stderr_in_stdout_in_the_order_written() {
+        let c = Collector::streaming(64, true);
+        c.output(WireStream::Stdout, b"a", || false);
+        c.output(WireStream::Stderr, b"b", || false);
+        c.output(WireStream::Stdout, b"c", || false);
+        let taken = c.take(TICK);
+        assert_eq!(
+            (&taken.stdout[..], &taken.stderr[..]),
+            (&b"abc"[..], &b""[..])
+        );
+    }
+
+    #[test]
     fn a_stopped_streaming_child_does_not_wait_for_room() {
-        let c = Collector::streaming(2);
+        let c = Collector::streaming(2, false);
         c.output(WireStream::Stdout, b"ab", || false);
         c.output(WireStream::Stdout, b"cd", || true);
         assert_eq!(&c.take(TICK).stdout[..], b"ab");

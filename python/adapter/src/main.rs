@@ -14,7 +14,7 @@ fn main() -> anyhow::Result<()> {
     std::fs::write(output, &adapted.wasm).with_context(|| format!("writing {output}"))?;
     writeln!(
         std::io::stderr(),
-        "python-adapter: {output}: {} bytes; _start calls {}{}run; stubbed imports: {}",
+        "python-adapter: {output}: {} bytes; _start calls {}{}run; the door: {}",
         adapted.wasm.len(),
         if adapted.calls_initialize {
             "_initialize, "
@@ -22,10 +22,10 @@ fn main() -> anyhow::Result<()> {
             ""
         },
         if adapted.enters_cwd { "chdir, " } else { "" },
-        if adapted.stubbed.is_empty() {
-            "none".to_string()
+        if adapted.door {
+            "agentos_v5.host_call"
         } else {
-            adapted.stubbed.join(", ")
+            "none"
         },
     )?;
     Ok(())

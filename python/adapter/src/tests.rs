@@ -217,47 +217,56 @@ fn shape(wasm: &[u8]) -> Shape {
 #[test]
 fn a_reactor_becomes_a_command_whose_start_initializes_runs_and_exits_with_runs_status() {
     let out = adapt(&Reactor::default().build()).unwrap();
-    assert_eq!(out.stubbed, ["host.call"]);
+    assert!(out.door);
     assert!(out.calls_initialize);
     let s = shape(&out.wasm);
     assert_eq!(
         s.imports,
         [
+            "agentos_v5.host_call",
             "wasi_snapshot_preview1.args_sizes_get",
             "wasi_snapshot_preview1.proc_exit"
         ]
     );
-    // Imports 0..2, the stub at 2, _initialize 3, run 4, helper 5, _start 6.
+    // Imports 0..3, _initialize 3, run 4, helper 5, _start 6.
     assert_eq!(
         s.exports,
         [("run".to_string(), 4), ("_start".to_string(), 6)]
     );
-    assert_eq!(s.defined, 5);
+    assert_eq!(s.defined, 4);
     assert_eq!(
-        s.bodies[4],
+        s.bodies[3],
         [
             "Call { function_index: 3 }",
             "Call { function_index: 4 }",
-            "Call { function_index: 1 }",
+            "Call { function_index: 2 }",
             "End"
         ]
     );
 }
 
 #[test]
-fn calls_to_the_host_door_reach_a_stub_that_answers_no_host() {
+fn calls_to_the_host_door_reach_the_renamed_import() {
     let s = shape(&adapt(&Reactor::default().build()).unwrap().wasm);
-    assert_eq!(s.bodies[0], ["I32Const { value: -1 }", "End"]);
-    // run: the door call now targets the stub (2), the helper call keeps its index (5).
+    // run: the door call keeps its target (0, now `agentos_v5.host_call`), as the helper (5).
+    for call in ["Call { function_index: 0 }", "Call { function_index: 5 }"] {
+        assert!(s.bodies[1].contains(&call.to_string()), "{:?}", s.bodies[1]);
+    }
+}
+
+#[test]
+fn a_door_of_another_signature_is_refused() {
+    let mut wasm = Reactor::default().build();
+    // The door's type is the first one: (i32 x4) -> i32; make its last parameter an i64.
+    let at = wasm
+        .windows(7)
+        .position(|w| w == [0x60, 4, 0x7f, 0x7f, 0x7f, 0x7f, 1])
+        .expect("the door's type");
+    wasm[at + 5] = 0x7e;
+    let err = adapt(&wasm).unwrap_err();
     assert!(
-        s.bodies[2].contains(&"Call { function_index: 2 }".to_string()),
-        "{:?}",
-        s.bodies[2]
-    );
-    assert!(
-        s.bodies[2].contains(&"Call { function_index: 5 }".to_string()),
-        "{:?}",
-        s.bodies[2]
+        matches!(err, AdaptError::Unsupported(ref m) if m.contains("host.call")),
+        "{err}"
     );
 }
 
@@ -267,8 +276,8 @@ fn function_names_follow_their_functions_in_ascending_order() {
     assert_eq!(
         s.names,
         [
-            (0, "args_sizes_get".to_string()),
-            (2, "host_call".to_string()),
+            (0, "host_call".to_string()),
+            (1, "args_sizes_get".to_string()),
             (3, "_initialize".to_string()),
             (4, "run".to_string()),
             (5, "helper".to_string()),
@@ -289,10 +298,10 @@ fn a_reactor_without_initialize_starts_with_run() {
     assert!(!out.calls_initialize);
     let s = shape(&out.wasm);
     assert_eq!(
-        s.bodies[4],
+        s.bodies[3],
         [
             "Call { function_index: 4 }",
-            "Call { function_index: 1 }",
+            "Call { function_index: 2 }",
             "End"
         ]
     );
@@ -373,20 +382,21 @@ fn a_module_with_chdir_enters_the_working_directory_after_initialize() {
     assert_eq!(
         s.imports,
         [
+            "agentos_v5.host_call",
             "wasi_snapshot_preview1.args_sizes_get",
             "wasi_snapshot_preview1.proc_exit",
             "agentos_v1.cwd_get"
         ]
     );
-    // Imports 0..3, the stub at 3, _initialize 4, run 5, helper 6, chdir 7, _start 8.
+    // Imports 0..4 (cwd_get 3), _initialize 4, run 5, helper 6, chdir 7, _start 8.
     assert_eq!(
         s.exports,
         [("run".to_string(), 5), ("_start".to_string(), 8)]
     );
-    let start = &s.bodies[5];
+    let start = &s.bodies[4];
     assert_eq!(start[0], "Call { function_index: 4 }", "{start:?}");
     assert!(
-        start.contains(&"Call { function_index: 2 }".to_string()),
+        start.contains(&"Call { function_index: 3 }".to_string()),
         "{start:?}"
     );
     assert!(
@@ -397,7 +407,7 @@ fn a_module_with_chdir_enters_the_working_directory_after_initialize() {
         start[start.len() - 3..],
         [
             "Call { function_index: 5 }",
-            "Call { function_index: 1 }",
+            "Call { function_index: 2 }",
             "End"
         ]
     );

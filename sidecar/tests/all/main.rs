@@ -44,6 +44,7 @@ mod prewarm;
 mod protocol;
 mod python;
 mod python_conformance;
+mod python_subprocess;
 mod raw;
 mod require;
 mod sdk_lifecycle;

@@ -1,0 +1,135 @@
+//! Python's `subprocess` in the sandbox (`python/lib/_agentos_subprocess.py` over the
+//! `agentos_v5.host_call` door): the same script over the same files prints the same as the
+//! host's own python3, and what a hostile guest sends through the door ends in a typed error
+//! while a victim beside it finishes.
+
+use agentos_sdk::{ErrorCode, ExecSpec, Output, Sidecar};
+
+use crate::python::{in_dir, py, py_c, run};
+use crate::shell::error_code;
+use crate::support::{scratch, sidecar, stderr, stdout};
+
+/// The differential script, beside this file.
+const DIFF_SCRIPT: &str = include_str!("python/subprocess_diff.py");
+
+/// A fresh directory holding the script and its data file.
+fn fixture(name: &str) -> std::path::PathBuf {
+    let dir = scratch(name);
+    std::fs::write(dir.join("subprocess_diff.py"), DIFF_SCRIPT).expect("script");
+    std::fs::write(dir.join("data.txt"), "b\na\nc\n").expect("data");
+    dir
+}
+
+/// Runs `hostile` beside a Python victim that starts a child itself; returns the hostile's.
+async fn beside_a_python_victim(sc: &Sidecar, hostile: ExecSpec) -> Output {
+    let victim = py_c("import subprocess; print(subprocess.check_output(['echo', 'victim']))");
+    let (out, victim) = tokio::join!(run(sc, hostile), run(sc, victim));
+    assert_eq!(
+        (victim.status.code, stdout(&victim).as_str()),
+        (0, "b'victim\\n'\n"),
+        "victim: {victim:?} {}",
+        stderr(&victim)
+    );
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn subprocess_prints_what_the_host_python_prints_over_the_same_files() {
+    let host_dir = fixture("py-subprocess-host");
+    let host = std::process::Command::new("python3")
+        .arg("subprocess_diff.py")
+        .current_dir(&host_dir)
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .output()
+        .expect("the host's python3");
+    assert!(host.status.success(), "{host:?}");
+    let sc = sidecar().await;
+    let guest_dir = fixture("py-subprocess-guest");
+    let out = run(
+        &sc,
+        in_dir(py(&["python3", "subprocess_diff.py"]), &guest_dir),
+    )
+    .await;
+    assert_eq!(out.status.code, 0, "{:?}: {}", out.status, stderr(&out));
+    assert_eq!(stdout(&out), String::from_utf8_lossy(&host.stdout));
+}
+
+/// Sends `frame` through the door itself and prints what came back (or the exception).
+fn door(frame: &str) -> ExecSpec {
+    py_c(&format!(
+        "import _host\ntry:\n    a = _host.call({frame})\n    print(a[:a.index(b'\\0')].decode())\n\
+         except Exception as e:\n    print(type(e).__name__)"
+    ))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn frames_that_are_not_ours_get_no_host() {
+    let sc = sidecar().await;
+    for frame in [r#"b'{"v":1,"id":1,"op":"list"}'"#, r#"b'\xff\xfe'"#, "b''"] {
+        let out = beside_a_python_victim(&sc, door(frame)).await;
+        assert_eq!(stdout(&out), "ConnectionRefusedError\n", "{frame}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn malformed_frames_of_ours_are_answered_einval() {
+    let sc = sidecar().await;
+    for frame in [
+        r#"b'{"agentos":1,"op":"run","argv":[]}\0'"#,
+        r#"b'{"agentos":1,"op":"run","argv":[1]}\0'"#,
+        r#"b'{"agentos":1,"op":"run","argv":["a\\u0000b"]}\0'"#,
+        r#"b'{"agentos":1,"op":"run","argv":["echo"],"env":[["A=B","c"]]}\0'"#,
+        r#"b'{"agentos":1,"op":"run","argv":["echo"],"stdout":7}\0'"#,
+        r#"b'{"agentos":1,"op":"run","argv":["echo"],"stdout":1,"stderr":4}\0'"#,
+        r#"b'{"agentos":1,"op":"run","argv":["echo"],"timeout_ms":-1}\0'"#,
+        r#"b'{"agentos":1,"op":"fork"}'"#,
+    ] {
+        let out = beside_a_python_victim(&sc, door(frame)).await;
+        assert!(
+            stdout(&out).starts_with(r#"{"errno":"EINVAL""#),
+            "{frame}: {}",
+            stdout(&out)
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn output_kept_past_its_bound_kills_the_child_with_enobufs() {
+    let sc = sidecar().await;
+    let frame = r#"b'{"agentos":1,"op":"run","argv":["yes"],"stdout":3,"max_kept":4096}\0'"#;
+    let out = beside_a_python_victim(&sc, door(frame)).await;
+    assert_eq!(
+        stdout(&out),
+        "{\"errno\":\"ENOBUFS\",\"message\":\"output kept past 4096 bytes\"}\n"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bomb_started_through_subprocess_ends_with_process_limit() {
+    let sc = sidecar().await;
+    let dir = scratch("py-subprocess-bomb");
+    std::fs::write(dir.join("b.sh"), "echo x | xargs sh /b.sh\n").expect("script");
+    let code = "import subprocess; subprocess.run(['sh', '/b.sh'])";
+    let out = beside_a_python_victim(&sc, in_dir(py_c(code), &dir).timeout_ms(60_000)).await;
+    assert_eq!(error_code(&out), Some(ErrorCode::ProcessLimit), "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_exec_timeout_ends_python_waiting_for_its_child() {
+    let sc = sidecar().await;
+    let code = "import subprocess; subprocess.run(['sleep', '100'])";
+    let out = beside_a_python_victim(&sc, py_c(code).timeout_ms(3_000)).await;
+    assert_eq!(error_code(&out), Some(ErrorCode::Timeout), "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_node_guest_started_from_python_talks_back_through_a_pipe() {
+    let sc = sidecar().await;
+    let code = "import subprocess\n\
+                r = subprocess.run(['node', '-e', 'process.stdin.pipe(process.stdout)'],\n\
+                                   input='round trip', capture_output=True, text=True)\n\
+                print(r.returncode, r.stdout)";
+    let out = run(&sc, py_c(code)).await;
+    assert_eq!(stdout(&out), "0 round trip\n", "{}", stderr(&out));
+}
