@@ -210,6 +210,15 @@ pub(crate) const PY_JSON: ExecCase = python(
     &["python3", "-c", "import json; print(json.dumps([1]))"],
     Expect::Exactly(b"[1]\n"),
 );
+/// Python starting one child and reading its output (`subprocess`, python/lib).
+pub(crate) const PY_SUBPROCESS: ExecCase = python(
+    &[
+        "python3",
+        "-c",
+        "import subprocess; print(subprocess.run(['echo', 'x'], capture_output=True).stdout)",
+    ],
+    Expect::Exactly(b"b'x\\n'\n"),
+);
 pub(crate) const PY_NUMPY: ExecCase = python(
     &[
         "python3",

@@ -136,6 +136,12 @@ pub const ALL: &[Scenario] = &[
     ),
     row("native_python_json", Kind::NativeTool(PY_JSON), None, false),
     row(
+        "native_python_subprocess",
+        Kind::NativeTool(PY_SUBPROCESS),
+        None,
+        false,
+    ),
+    row(
         "native_zstd_1m",
         Kind::NativeTool(NATIVE_ZSTD_1M),
         None,
@@ -531,6 +537,12 @@ pub const ALL: &[Scenario] = &[
         "python_json",
         Kind::Tool(PY_JSON),
         Some("native_python_json"),
+        false,
+    ),
+    row(
+        "python_subprocess",
+        Kind::Tool(PY_SUBPROCESS),
+        Some("native_python_subprocess"),
         false,
     ),
     row("python_numpy_sum", Kind::Tool(PY_NUMPY), None, false),

@@ -17,12 +17,12 @@ nothing. At most 64 MiB of a child's output is kept (`OSError` ENOBUFS past it).
 
 import errno as _errno
 import io
-import json
 import os
 import sys
 import types
 
 import _host
+import _json  # the C half of `json`, without `json`'s import of `re` (20 ms here)
 
 PIPE = -1
 STDOUT = -2
@@ -49,6 +49,30 @@ def load(namespace):
     _SubprocessError = namespace["SubprocessError"]
 
 
+def _encode(value):
+    """JSON of the door's header: strings, ints, None and lists of them."""
+    if isinstance(value, str):
+        return _json.encode_basestring_ascii(value)
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, list):
+        return "[" + ",".join(map(_encode, value)) + "]"
+    return "{" + ",".join(_encode(k) + ":" + _encode(v) for k, v in value.items()) + "}"
+
+
+class _Decoding:
+    """What `_json.make_scanner` reads off a `json.JSONDecoder`."""
+
+    strict = True
+    object_hook = object_pairs_hook = array_hook = parse_constant = None
+    parse_float, parse_int = float, int
+
+
+_scan = _json.make_scanner(_Decoding())
+
+
 def _run(argv, env, cwd, data, routes, timeout):
     """One child run to its end through the door: (code, signal, timed out, stdout, stderr)."""
     header = {
@@ -62,10 +86,9 @@ def _run(argv, env, cwd, data, routes, timeout):
         "timeout_ms": 0 if timeout is None else max(1, int(timeout * 1000 + 0.999)),
         "kill_signal": 9,
     }
-    frame = json.dumps(header, ensure_ascii=False).encode() + b"\0" + data
-    answer = _host.call(frame)
+    answer = _host.call(_encode(header).encode("ascii") + b"\0" + data)
     nul = answer.index(b"\0")
-    head = json.loads(answer[:nul])
+    head, _ = _scan(answer[:nul].decode(), 0)
     if "errno" in head:
         code = getattr(_errno, head["errno"], _errno.EINVAL)
         text = os.strerror(code) + (f" ({head['message']})" if head["message"] else "")
