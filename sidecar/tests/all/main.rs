@@ -45,6 +45,7 @@ mod protocol;
 mod python;
 mod python_conformance;
 mod python_subprocess;
+mod python_urllib;
 mod raw;
 mod require;
 mod sdk_lifecycle;
