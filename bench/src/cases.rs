@@ -156,6 +156,11 @@ pub(crate) const ZIP: ExecCase = tools(&["zip", "-q", "-r", "-", "tree5m"], Expe
 /// HTTP clients fetching 1 KiB (`URL`: a loopback server's document).
 pub(crate) const CURL_1K: &[&str] = &["curl", "-s", "-o", "/dev/null", "URL"];
 pub(crate) const WGET_1K: &[&str] = &["wget", "-q", "-O", "-", "URL"];
+pub(crate) const PY_URLOPEN_1K: &[&str] = &[
+    "python3",
+    "-c",
+    "import urllib.request; urllib.request.urlopen('URL').read()",
+];
 /// `column -t` of 1 MiB of 5-12 word lines (a table of 12 columns, about 2 MiB of output).
 pub(crate) const COLUMN: ExecCase = tools(&["column", "-t", "sort1m.txt"], Expect::Anything);
 /// `node --test` over three test files (10 tests; each file in its own child `node`).

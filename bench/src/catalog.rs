@@ -117,6 +117,12 @@ pub const ALL: &[Scenario] = &[
     row("native_curl_1k", Kind::NativeHttpTool(CURL_1K), None, false),
     row("native_wget_1k", Kind::NativeHttpTool(WGET_1K), None, false),
     row(
+        "native_python_urlopen_1k",
+        Kind::NativeHttpTool(PY_URLOPEN_1K),
+        None,
+        false,
+    ),
+    row(
         "native_sqlite_sum_100k",
         Kind::NativeTool(SQLITE_SUM),
         None,
@@ -300,6 +306,12 @@ pub const ALL: &[Scenario] = &[
         "wget_1k",
         Kind::HttpTool(WGET_1K),
         Some("native_wget_1k"),
+        false,
+    ),
+    row(
+        "python_urlopen_1k",
+        Kind::HttpTool(PY_URLOPEN_1K),
+        Some("native_python_urlopen_1k"),
         false,
     ),
     // child_process.spawnSync('true') timed per call inside one exec, against the host's Node

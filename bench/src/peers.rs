@@ -119,11 +119,7 @@ fn spawn_and_wait(program: &str, args: &[&str]) -> Result<f64, Problem> {
 
 /// Spawns the host's `case.argv` in `dir`, reading its stdout through a pipe; the milliseconds.
 fn tool_run(case: &ExecCase, dir: &Path) -> Result<f64, Problem> {
-    let program = match case.argv[0] {
-        "python3" => host_python()
-            .ok_or_else(|| Problem::Unavailable("the host has no python3".to_owned()))?,
-        name => name.into(),
-    };
+    let program = host_program(case.argv[0])?;
     let start = Instant::now();
     let out = Command::new(program)
         .args(&case.argv[1..])
@@ -144,6 +140,16 @@ fn tool_run(case: &ExecCase, dir: &Path) -> Result<f64, Problem> {
             case.argv[0]
         ))),
         Err(e) => Err(Problem::Failed(format!("spawning {}: {e}", case.argv[0]))),
+    }
+}
+
+/// The host's program `name` (for `python3`, its real interpreter).
+fn host_program(name: &str) -> Result<std::path::PathBuf, Problem> {
+    match name {
+        "python3" => {
+            host_python().ok_or_else(|| Problem::Unavailable("the host has no python3".to_owned()))
+        }
+        name => Ok(name.into()),
     }
 }
 
@@ -177,7 +183,12 @@ pub async fn native_http_tool(plan: Plan, argv: &[&str]) -> Measured {
         Ok(url) => {
             let args: Vec<String> = argv[1..].iter().map(|a| a.replace("URL", &url)).collect();
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            time_runs(plan, || async { spawn_and_wait(argv[0], &args) }).await
+            let program = match host_program(argv[0]) {
+                Ok(program) => program,
+                Err(_) => return Measured::Skipped(format!("the host has no {}", argv[0])),
+            };
+            let program = program.to_string_lossy();
+            time_runs(plan, || async { spawn_and_wait(&program, &args) }).await
         }
     }
 }
