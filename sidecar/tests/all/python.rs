@@ -49,6 +49,34 @@ pub(crate) fn in_dir(spec: ExecSpec, dir: &Path) -> ExecSpec {
 pub(crate) const PY_HANG: Duration = Duration::from_secs(300);
 
 /// Runs `spec` to completion and collects its output.
+/// Runs `python3 ARGS` with the host's python3 in `host_dir` and through `sc` in `guest_dir`
+/// (mounted at `/`, reaching `net` when given), and asserts both succeed and print the same.
+pub(crate) async fn prints_what_the_host_prints(
+    sc: &Sidecar,
+    args: &[&str],
+    (host_dir, guest_dir): (&Path, &Path),
+    net: Option<&str>,
+) {
+    let host = std::process::Command::new("python3")
+        .args(args)
+        .current_dir(host_dir)
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .output()
+        .expect("the host's python3");
+    assert!(host.status.success(), "{host:?}");
+    let argv: Vec<&str> = std::iter::once("python3")
+        .chain(args.iter().copied())
+        .collect();
+    let mut spec = in_dir(py(&argv), guest_dir);
+    if let Some(rule) = net {
+        spec = spec.allow_net(rule);
+    }
+    let out = run(sc, spec).await;
+    assert_eq!(out.status.code, 0, "{:?}: {}", out.status, stderr(&out));
+    assert_eq!(stdout(&out), String::from_utf8_lossy(&host.stdout));
+}
+
 pub(crate) async fn run(sc: &Sidecar, spec: ExecSpec) -> Output {
     let handle = sc.exec(spec).await.expect("exec accepted");
     tokio::time::timeout(PY_HANG, handle.output())
@@ -221,6 +249,18 @@ for name in ("ssl", "multiprocessing.synchronize"):
         "0.1428571428571428571428571429\nba7816bf8f01cfea\n42\nTrue\n\
          ModuleNotFoundError _ssl\nModuleNotFoundError _multiprocessing\n"
     );
+}
+
+#[tokio::test]
+async fn asyncio_prints_what_the_host_python_prints() {
+    let sc = sidecar().await;
+    let dir = scratch("py-asyncio");
+    std::fs::write(
+        dir.join("asyncio_diff.py"),
+        include_str!("python/asyncio_diff.py"),
+    )
+    .expect("script");
+    prints_what_the_host_prints(&sc, &["asyncio_diff.py"], (&dir, &dir), None).await;
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@
 
 use agentos_sdk::{ErrorCode, ExecSpec, Output, Sidecar};
 
-use crate::python::{in_dir, py, py_c, run};
+use crate::python::{in_dir, prints_what_the_host_prints, py_c, run};
 use crate::shell::error_code;
 use crate::support::{scratch, sidecar, stderr, stdout};
 
@@ -35,24 +35,12 @@ async fn beside_a_python_victim(sc: &Sidecar, hostile: ExecSpec) -> Output {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn subprocess_prints_what_the_host_python_prints_over_the_same_files() {
-    let host_dir = fixture("py-subprocess-host");
-    let host = std::process::Command::new("python3")
-        .arg("subprocess_diff.py")
-        .current_dir(&host_dir)
-        .env_clear()
-        .env("PATH", "/usr/bin:/bin")
-        .output()
-        .expect("the host's python3");
-    assert!(host.status.success(), "{host:?}");
     let sc = sidecar().await;
-    let guest_dir = fixture("py-subprocess-guest");
-    let out = run(
-        &sc,
-        in_dir(py(&["python3", "subprocess_diff.py"]), &guest_dir),
-    )
-    .await;
-    assert_eq!(out.status.code, 0, "{:?}: {}", out.status, stderr(&out));
-    assert_eq!(stdout(&out), String::from_utf8_lossy(&host.stdout));
+    let (host, guest) = (
+        fixture("py-subprocess-host"),
+        fixture("py-subprocess-guest"),
+    );
+    prints_what_the_host_prints(&sc, &["subprocess_diff.py"], (&host, &guest), None).await;
 }
 
 /// Sends `frame` through the door itself and prints what came back (or the exception).

@@ -6,7 +6,7 @@
 use agentos_sdk::{ErrorCode, ExecSpec, Output, Sidecar};
 
 use crate::net_curl::server;
-use crate::python::{in_dir, py, py_c, run};
+use crate::python::{prints_what_the_host_prints, py_c, run};
 use crate::shell::error_code;
 use crate::support::{scratch, sidecar, stderr, stdout};
 
@@ -32,22 +32,12 @@ async fn beside_a_fetching_victim(sc: &Sidecar, hostile: ExecSpec, origin: &str)
 #[tokio::test(flavor = "multi_thread")]
 async fn urllib_prints_what_the_host_python_prints_against_the_same_server() {
     let origin = format!("http://127.0.0.1:{}", server());
-    let dir = scratch("py-urllib-host");
+    let dir = scratch("py-urllib");
     std::fs::write(dir.join("urllib_diff.py"), DIFF_SCRIPT).expect("script");
-    let host = std::process::Command::new("python3")
-        .args(["urllib_diff.py", &origin])
-        .current_dir(&dir)
-        .env_clear()
-        .env("PATH", "/usr/bin:/bin")
-        .output()
-        .expect("the host's python3");
-    assert!(host.status.success(), "{host:?}");
     let sc = sidecar().await;
-    let spec =
-        py(&["python3", "urllib_diff.py", &origin]).allow_net(origin.trim_start_matches("http://"));
-    let out = run(&sc, in_dir(spec, &dir)).await;
-    assert_eq!(out.status.code, 0, "{:?}: {}", out.status, stderr(&out));
-    assert_eq!(stdout(&out), String::from_utf8_lossy(&host.stdout));
+    let rule = origin.trim_start_matches("http://");
+    let args = ["urllib_diff.py", origin.as_str()];
+    prints_what_the_host_prints(&sc, &args, (&dir, &dir), Some(rule)).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -1,0 +1,37 @@
+"""asyncio's event loop in the agentos sandbox.
+
+CPython's selector event loop makes a "self-pipe" (a socket pair) as it starts, so that other
+threads and signal handlers can wake it; this WASI build has no sockets, so `asyncio.run()`
+failed at once (`OSError: [Errno 58] Not supported`). It has no threads or signal handlers
+either, so nothing needs that wake-up: here the loop starts without the pair when it cannot be
+made, and everything else (tasks, `gather`, timeouts, queues, locks, `sleep` through
+`poll_oneoff`) is CPython's own. Subprocesses and network streams under asyncio still fail.
+"""
+
+import _agentos_door
+
+
+def load(namespace):
+    """Runs CPython's own `asyncio.selector_events` in `namespace`, then lets its loop start
+    without a self-pipe."""
+    _agentos_door.run_cpython("asyncio._selector_events_cpython", namespace)
+    loop = namespace["BaseSelectorEventLoop"]
+    make, close, write = loop._make_self_pipe, loop._close_self_pipe, loop._write_to_self
+
+    def _make_self_pipe(self):
+        try:
+            make(self)
+        except OSError:  # no socket pair in this build: nothing can wake the loop but itself
+            self._ssock = self._csock = None
+
+    def _close_self_pipe(self):
+        if self._ssock is not None:
+            close(self)
+
+    def _write_to_self(self):
+        if self._csock is not None:
+            write(self)
+
+    loop._make_self_pipe = _make_self_pipe
+    loop._close_self_pipe = _close_self_pipe
+    loop._write_to_self = _write_to_self
