@@ -63,6 +63,28 @@ def _run(argv, env, cwd, data, routes, timeout):
     return head["code"], head["signal"], head["timed_out"], out, err
 
 
+def system(command):
+    """`os.system`: `command` run by `/bin/sh -c` with this program's stdout and stderr; its wait
+    status (the exit code shifted left by 8, or the number of the signal that ended it)."""
+    _flush()
+    code, signal, _, _, _ = _run(
+        ["/bin/sh", "-c", os.fsdecode(command)],
+        _environment(None),
+        os.getcwd(),
+        b"",
+        (_FD1, _FD2),
+        None,
+    )
+    return signal if signal else code << 8
+
+
+def _flush():
+    """Flushes this program's own stdout and stderr, so a child's output follows theirs."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
+
+
 def _argv(args, executable, shell):
     if isinstance(args, (str, bytes, os.PathLike)):
         args = [args]
@@ -245,9 +267,7 @@ class Popen:
             return
         self._ran = True
         if _FD1 in self._routes or _FD2 in self._routes:
-            for stream in (sys.stdout, sys.stderr):
-                if stream is not None:
-                    stream.flush()
+            _flush()
         code, signal, timed_out, out, err = _run(
             self._argv, self._env, self._cwd, self._stdin_bytes(), self._routes, timeout
         )
