@@ -38,13 +38,15 @@ import {
   wasiRefresh,
   wasiSetU32,
 } from './30_wasi.js';
+import {
+  wasiHttpClose,
+  wasiHttpError,
+  wasiHttpRead,
+  wasiHttpRequest,
+  wasiHttpResponse,
+} from './33_wasi_http.js';
 
 const wasiProcRun = wasiNative('wasi_proc_run');
-const wasiHttpRequest = wasiNative('wasi_http_request');
-const wasiHttpResponse = wasiNative('wasi_http_response');
-const wasiHttpRead = wasiNative('wasi_http_read');
-const wasiHttpError = wasiNative('wasi_http_error');
-const wasiHttpClose = wasiNative('wasi_http_close');
 
 const DOOR_ANSWERED = 0;
 const DOOR_NO_HOST = -1;

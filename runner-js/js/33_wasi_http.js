@@ -15,11 +15,12 @@ import {
   wasiSetU32,
 } from './30_wasi.js';
 
-const wasiHttpRequest = wasiNative('wasi_http_request');
-const wasiHttpResponse = wasiNative('wasi_http_response');
-const wasiHttpRead = wasiNative('wasi_http_read');
-const wasiHttpError = wasiNative('wasi_http_error');
-const wasiHttpClose = wasiNative('wasi_http_close');
+// Also the door's HTTP ops (33_wasi_door.js).
+export const wasiHttpRequest = wasiNative('wasi_http_request');
+export const wasiHttpResponse = wasiNative('wasi_http_response');
+export const wasiHttpRead = wasiNative('wasi_http_read');
+export const wasiHttpError = wasiNative('wasi_http_error');
+export const wasiHttpClose = wasiNative('wasi_http_close');
 
 const WASI_ENOBUFS = 42;
 
