@@ -330,7 +330,8 @@ impl Children {
         let Some(fs) = fs.as_ref() else {
             return Err(SpawnError::NotFound);
         };
-        let target = resolve::target(name, &req.cwd, &self.setting, dispatch, fs)?;
+        let place = resolve::Place::of(&req.cwd, &req.env);
+        let target = resolve::target(name, place, &self.setting, dispatch, fs)?;
         let (Target::Shell { argv, .. } | Target::Guest { argv, .. }) = target;
         Ok(argv.into_iter().chain(args.iter().cloned()).collect())
     }

@@ -14,7 +14,7 @@ use super::child::{self, ChildHost, ChildSink, STDIN_WINDOW};
 use super::exec_io::ExecStdin;
 use super::fd_pumps;
 use super::processes::ProcessTable;
-use super::resolve::{self, Target};
+use super::resolve::{self, Place, Target};
 
 use crate::Dispatch;
 use crate::cpu::GuestThread;
@@ -261,10 +261,10 @@ impl FileSystem for ExecOs {
 }
 
 impl Processes for ExecOs {
-    fn lookup(&self, name: &str, _path: Option<&str>, cwd: &str) -> Option<String> {
+    fn lookup(&self, name: &str, path: Option<&str>, cwd: &str) -> Option<String> {
         match resolve::target(
             name,
-            cwd,
+            Place { cwd, path },
             &self.shared.setting,
             &self.shared.dispatch,
             &self.fs,
@@ -286,7 +286,7 @@ impl Processes for ExecOs {
         let setting = &self.shared.setting;
         let target = resolve::target(
             &req.argv[0],
-            &req.cwd,
+            Place::of(&req.cwd, &req.env),
             setting,
             &self.shared.dispatch,
             &self.fs,

@@ -2,6 +2,11 @@
 //! command path, or a file in the guest's mounts (a script with `#!`, a script without one,
 //! a `.wasm` module). A path is always a guest path: resolved beneath the mounts, never on the
 //! host. `/bin/NAME` and `/usr/bin/NAME` name command NAME unless a mount has such a file.
+//!
+//! A bare name is searched along `$PATH` as bash does: the command set stands in for the
+//! standard directories (`/bin`, `/usr/bin`, ...), and a directory of the mounts is searched for
+//! an executable file (`node_modules/.bin`, a project's `bin`). The command set is looked in last
+//! when `$PATH` names none of the standard directories (or is unset).
 
 use agentos_shell::{FileKind, FileSystem, FsError, OpenMode, SandboxFs, SpawnError, is_shell};
 
@@ -14,6 +19,16 @@ pub use crate::job::command::GUEST_MODULE_PREFIX;
 
 /// Bytes of a file read to tell a `#!` line or a wasm module.
 const HEAD: usize = 256;
+
+/// The `$PATH` directories the command set stands for.
+const STANDARD_DIRS: [&str; 6] = [
+    "/bin",
+    "/usr/bin",
+    "/usr/local/bin",
+    "/sbin",
+    "/usr/sbin",
+    "/usr/local/sbin",
+];
 
 /// What a command word names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,18 +49,39 @@ pub enum Target {
     },
 }
 
-/// Resolves command word `name` for a script whose cwd is `cwd`.
+/// Where a command word is resolved: the caller's working directory and `$PATH`.
+#[derive(Debug, Clone, Copy)]
+pub struct Place<'a> {
+    /// The working directory (absolute guest path).
+    pub cwd: &'a str,
+    /// The value of `$PATH`, when set.
+    pub path: Option<&'a str>,
+}
+
+impl<'a> Place<'a> {
+    /// `cwd` with the `PATH` of `env`.
+    pub fn of(cwd: &'a str, env: &'a [(String, String)]) -> Self {
+        let path = env.iter().rev().find(|(k, _)| k == "PATH");
+        Place {
+            cwd,
+            path: path.map(|(_, v)| v.as_str()),
+        }
+    }
+}
+
+/// Resolves command word `name` for a script at `place`.
 ///
 /// # Errors
 /// [`SpawnError`] with bash's wording: not found (127), no such file (127), not executable
 /// (126).
 pub fn target(
     name: &str,
-    cwd: &str,
+    place: Place<'_>,
     setting: &Setting,
     dispatch: &Dispatch,
     fs: &SandboxFs,
 ) -> Result<Target, SpawnError> {
+    let cwd = place.cwd;
     if is_shell(name) {
         let shown = if name.contains('/') {
             name.to_string()
@@ -58,7 +94,7 @@ pub fn target(
         });
     }
     if !name.contains('/') {
-        return by_name(name, setting, dispatch).ok_or(SpawnError::NotFound);
+        return along_path(name, place, setting, dispatch, fs);
     }
     let path = absolute(cwd, name);
     match fs.stat(&path, true) {
@@ -68,7 +104,7 @@ pub fn target(
                 .find_map(|dir| path.strip_prefix(dir))
                 .filter(|b| !b.contains('/'));
             match base {
-                Some(base) if is_shell(base) => target(base, cwd, setting, dispatch, fs),
+                Some(base) if is_shell(base) => target(base, place, setting, dispatch, fs),
                 Some(base) => by_name(base, setting, dispatch).ok_or(SpawnError::NoSuchFile),
                 None => Err(SpawnError::NoSuchFile),
             }
@@ -96,6 +132,39 @@ impl Target {
             },
         }
     }
+}
+
+/// A bare name along `$PATH` (see the module's documentation).
+fn along_path(
+    name: &str,
+    place: Place<'_>,
+    setting: &Setting,
+    dispatch: &Dispatch,
+    fs: &SandboxFs,
+) -> Result<Target, SpawnError> {
+    let dirs = place.path.unwrap_or_default().split(':');
+    // As bash: a file found but not executable is the answer only if nothing runnable is.
+    let mut refused = None;
+    for dir in dirs.filter(|d| !d.is_empty()) {
+        if STANDARD_DIRS.contains(&dir.trim_end_matches('/')) {
+            match by_name(name, setting, dispatch) {
+                Some(target) => return Ok(target),
+                // The other standard directories stand for the same command set.
+                None => continue,
+            }
+        }
+        let file = absolute(place.cwd, &format!("{}/{name}", dir.trim_end_matches('/')));
+        match fs.stat(&file, true) {
+            Ok(meta) if meta.kind != FileKind::Directory && meta.executable => {
+                return by_file(&file, setting, dispatch, fs).map(|t| t.shown_as(&file));
+            }
+            Ok(meta) if meta.kind != FileKind::Directory => {
+                refused.get_or_insert(SpawnError::NotExecutable("Permission denied".into()));
+            }
+            _ => {}
+        }
+    }
+    by_name(name, setting, dispatch).ok_or(refused.unwrap_or(SpawnError::NotFound))
 }
 
 /// A command of the command path (or `node`), by name.

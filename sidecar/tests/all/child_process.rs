@@ -60,6 +60,31 @@ async fn an_unknown_command_is_an_enoent_error_event() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_command_in_a_mounted_directory_on_path_is_found() {
+    let sc = sidecar().await;
+    let dir = scratch("cp-path");
+    let bin = dir.join("node_modules/.bin");
+    std::fs::create_dir_all(&bin).expect("bin");
+    std::fs::write(
+        bin.join("tool"),
+        "#!/usr/bin/env node\nconsole.log('tool', process.argv[2])\n",
+    )
+    .expect("tool");
+    let mut perms = std::fs::metadata(bin.join("tool"))
+        .expect("meta")
+        .permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(bin.join("tool"), perms).expect("chmod");
+    let js = "const cp = require('child_process');\
+              const env = { PATH: '/w/node_modules/.bin:/usr/bin:/bin' };\
+              process.stdout.write(cp.execFileSync('tool', ['direct'], { env }));\
+              process.stdout.write(cp.execSync('tool shell', { env }));\
+              console.log(cp.spawnSync('tool', { env: { PATH: '/usr/bin' } }).error.code);";
+    let out = run(&sc, node(js).dir(dir.to_str().unwrap(), "/w").cwd("/w")).await;
+    assert_eq!(stdout(&out), "tool direct\ntool shell\nENOENT\n", "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn kill_signals_a_child_and_its_exit_names_the_signal() {
     let sc = sidecar().await;
     let js = "const c = require('child_process').spawn('node', ['-e', 'setInterval(() => {}, 1000)']);\

@@ -1,0 +1,4 @@
+# posix
+PATH="$PWD/bin:$PATH"
+greet world
+echo "status $?"

@@ -1,0 +1,4 @@
+# posix
+PATH=bin greet relative
+PATH=./bin:/usr/bin:/bin
+greet again
