@@ -1,6 +1,7 @@
 //! Resolves an exec's argv into what runs: the JS runner (`node`), a WASI command found as
-//! `NAME.wasm` on the command path (with the mounts of its manifest, [`super::manifest`]), or an
-//! explicit `.wasm` file.
+//! `NAME.wasm` on the command path (with the mounts of its manifest, [`super::manifest`]), a
+//! Node command found as `NAME.node` (a script `node` runs, with the mounts of its manifest:
+//! `npm`, `npx`), or an explicit `.wasm` file.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -10,6 +11,8 @@ use agentos_sandbox::Sandbox;
 
 use super::guest_files;
 use super::manifest::{CommandMounts, ManifestError};
+pub use super::node_command::NodeCommand;
+use super::node_command::node_script;
 use super::node_options::node_options;
 use crate::modules::{Module, ModuleCache, ModuleError};
 
@@ -81,6 +84,8 @@ pub enum Command {
     Js(JsMain),
     /// A WASI command.
     Wasm(WasmMain),
+    /// A Node command, its script not yet read.
+    Node(NodeCommand),
     /// The guest fails before running, as the real program would: message on stderr, exit code.
     Fails {
         /// Written to the guest's stderr.
@@ -105,6 +110,9 @@ pub enum CommandError {
     /// The command's manifest (`NAME.mounts`) is unreadable or names a bad mount.
     #[error("cannot run the command: {0}")]
     Manifest(#[from] ManifestError),
+    /// A Node command's file (`NAME.node`) is unreadable or names no script.
+    #[error("cannot run the command: {0}")]
+    NodeFile(String),
 }
 
 impl CommandError {
@@ -116,7 +124,9 @@ impl CommandError {
                 (ErrorCode::CommandNotFound, 127)
             }
             CommandError::Module(ModuleError::NativeBinary(_)) => (ErrorCode::NativeBinary, 126),
-            CommandError::Module(_) | CommandError::Manifest(_) => (ErrorCode::InvalidModule, 126),
+            CommandError::Module(_) | CommandError::Manifest(_) | CommandError::NodeFile(_) => {
+                (ErrorCode::InvalidModule, 126)
+            }
         }
     }
 }
@@ -156,8 +166,17 @@ pub fn resolve(
             mounts: None,
         }));
     }
-    let file =
-        find_module(program, lookup).ok_or_else(|| CommandError::NotFound(program.clone()))?;
+    let found =
+        find_command(program, lookup).ok_or_else(|| CommandError::NotFound(program.clone()))?;
+    let file = match found {
+        Found::Wasm(file) => file,
+        Found::Node(file) => {
+            let mounts = CommandMounts::of_module(&file)?;
+            let mut args = vec![node_script(&file).map_err(CommandError::NodeFile)?];
+            args.extend(argv[1..].iter().cloned());
+            return Ok(Command::Node(NodeCommand { args, mounts }));
+        }
+    };
     // The manifest first: it is small, the module may be 95 MB to read and validate.
     let mounts = CommandMounts::of_module(&file)?;
     let module = modules.load(&file)?;
@@ -185,11 +204,25 @@ fn guest_module(
     Ok(modules.load_guest(&key, path, fingerprint, read)?)
 }
 
+/// `node ARGS` of a Node command, read through `sandbox` (which holds its manifest's mounts).
+pub fn node_command(node: &NodeCommand, cwd: &str, sandbox: &mut Sandbox) -> Command {
+    parse_node(&node.args, cwd, sandbox)
+}
+
+/// A command found on the command path.
+pub(crate) enum Found {
+    /// `NAME.wasm`.
+    Wasm(PathBuf),
+    /// `NAME.node`.
+    Node(PathBuf),
+}
+
 /// A `.wasm` path is taken as given (a host path, chosen by the host); a bare name is looked up
-/// as `NAME.wasm`, first match wins. Names with path syntax are never joined onto directories.
-pub(crate) fn find_module(program: &str, lookup: &Lookup<'_>) -> Option<PathBuf> {
+/// as `NAME.wasm`, then `NAME.node`, in each directory in turn; first match wins. Names with
+/// path syntax are never joined onto directories.
+pub(crate) fn find_command(program: &str, lookup: &Lookup<'_>) -> Option<Found> {
     if program.ends_with(".wasm") && program.contains('/') {
-        return Some(PathBuf::from(program));
+        return Some(Found::Wasm(PathBuf::from(program)));
     }
     let plain = !program.is_empty()
         && !program.contains(['/', '\\', '\0'])
@@ -198,12 +231,18 @@ pub(crate) fn find_module(program: &str, lookup: &Lookup<'_>) -> Option<PathBuf>
     if !plain {
         return None;
     }
-    let file = format!("{program}.wasm");
+    let (wasm, node) = (format!("{program}.wasm"), format!("{program}.node"));
     let exec_dirs = lookup.exec_dirs.iter().map(PathBuf::from);
     exec_dirs
         .chain(lookup.path.iter().cloned())
-        .map(|dir| dir.join(&file))
-        .find(|candidate| candidate.is_file())
+        .find_map(|dir| {
+            let module = dir.join(&wasm);
+            if module.is_file() {
+                return Some(Found::Wasm(module));
+            }
+            let script = dir.join(&node);
+            script.is_file().then_some(Found::Node(script))
+        })
 }
 
 fn parse_node(args: &[String], cwd: &str, sandbox: &mut Sandbox) -> Command {

@@ -1,6 +1,7 @@
-//! Command resources: a WASI command `NAME.wasm` of a command directory may carry a manifest
-//! beside it, `NAME.mounts`, naming host directories its guest must see (CPython's standard
-//! library at `/usr/local/lib`). One mount a line, `#` starts a comment:
+//! Command resources: a WASI command `NAME.wasm` (or a Node command `NAME.node`) of a command
+//! directory may carry a manifest beside it, `NAME.mounts`, naming host directories its guest
+//! must see (CPython's standard library at `/usr/local/lib`, npm's package). One mount a line,
+//! `#` starts a comment:
 //!
 //! ```text
 //! # HOST (relative to this file's directory)   GUEST (absolute)   MODE (always ro)
@@ -142,11 +143,13 @@ impl CommandMounts {
     }
 }
 
-/// `DIR/NAME.mounts` for `DIR/NAME.wasm`, or beside the file a symlink resolves to.
+/// `DIR/NAME.mounts` for `DIR/NAME.wasm` (or `.node`), or beside the file a symlink resolves to.
 fn find(module: &Path) -> Option<PathBuf> {
     let beside = |file: &Path| -> Option<PathBuf> {
         let name = file.file_name()?.to_str()?;
-        let stem = name.strip_suffix(".wasm").unwrap_or(name);
+        let stem = (name.strip_suffix(".wasm"))
+            .or_else(|| name.strip_suffix(".node"))
+            .unwrap_or(name);
         let manifest = file.with_file_name(format!("{stem}.{SUFFIX}"));
         std::fs::symlink_metadata(&manifest)
             .is_ok()

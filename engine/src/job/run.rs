@@ -187,14 +187,12 @@ impl Run<'_> {
                     return self.failed(code, error.to_string(), exit_code);
                 }
             };
-        if let Command::Fails { stderr, code } = &command {
-            self.sink
-                .output(self.id, Stream::Stderr, Bytes::from(stderr.clone()));
-            return Outcome::Exited(*code);
-        }
-        if let Command::Wasm(wasm) = &command
-            && let Some(mounts) = &wasm.mounts
-        {
+        let manifest = match &command {
+            Command::Wasm(wasm) => wasm.mounts.as_ref(),
+            Command::Node(node) => node.mounts.as_ref(),
+            _ => None,
+        };
+        if let Some(mounts) = manifest {
             let preopens = match mounts.preopens(&self.setting.mounts) {
                 Ok(preopens) => preopens,
                 Err(e) => {
@@ -207,6 +205,15 @@ impl Run<'_> {
                 Ok(sandbox) => sandbox,
                 Err(e) => return self.failed(ErrorCode::BadArgument, e.to_string(), 1),
             };
+        }
+        let command = match command {
+            Command::Node(node) => command::node_command(&node, &self.setting.cwd, &mut sandbox),
+            other => other,
+        };
+        if let Command::Fails { stderr, code } = &command {
+            self.sink
+                .output(self.id, Stream::Stderr, Bytes::from(stderr.clone()));
+            return Outcome::Exited(*code);
         }
         for InheritedFd {
             fd,
@@ -271,7 +278,9 @@ impl Run<'_> {
                 wasm.module.release_compiled(&variant);
                 outcome
             }
-            Command::Fails { .. } => Outcome::internal("a failing command reached a guest"),
+            Command::Fails { .. } | Command::Node(_) => {
+                Outcome::internal("a failing or unread command reached a guest")
+            }
         }
     }
 

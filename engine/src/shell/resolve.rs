@@ -179,7 +179,7 @@ fn by_name(name: &str, setting: &Setting, dispatch: &Dispatch) -> Option<Target>
         exec_dirs: &setting.command_dirs,
         path: &dispatch.ctx.command_path,
     };
-    command::find_module(name, &lookup)?;
+    command::find_command(name, &lookup)?;
     Some(Target::Guest {
         shown: format!("/bin/{name}"),
         argv: vec![name.to_string()],

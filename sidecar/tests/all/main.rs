@@ -39,6 +39,7 @@ mod node_vm;
 mod node_web;
 mod node_zlib;
 mod node_zstd;
+mod npm_cli;
 mod pkg_maps;
 mod prewarm;
 mod protocol;
