@@ -165,6 +165,9 @@ pub(crate) const PY_URLOPEN_1K: &[&str] = &[
 pub(crate) const COLUMN: ExecCase = tools(&["column", "-t", "sort1m.txt"], Expect::Anything);
 /// `node --test` over three test files (10 tests; each file in its own child `node`).
 pub(crate) const NODE_TEST: ExecCase = tools(&["node", "--test", "nodetest"], Expect::Anything);
+/// npm running a package script (`echo hi`) in a shell of its own.
+pub(crate) const NPM_RUN: ExecCase =
+    tools(&["npm", "run", "--silent", "hi"], Expect::Exactly(b"hi\n"));
 /// A hex dump of 1 MiB (about 4.2 MiB of output).
 pub(crate) const XXD: ExecCase = tools(&["xxd", "sort1m.txt"], Expect::Anything);
 /// libmagic's rules over 1 MiB of JSON (its JSON check reads it all).

@@ -111,6 +111,7 @@ pub const ALL: &[Scenario] = &[
         None,
         false,
     ),
+    row("native_npm_run", Kind::NativeTool(NPM_RUN), None, false),
     row("native_patch_1m", Kind::NativeTool(PATCH), None, false),
     row("native_unzip_5m", Kind::NativeTool(UNZIP), None, false),
     row("native_zip_5m", Kind::NativeTool(ZIP), None, false),
@@ -511,6 +512,12 @@ pub const ALL: &[Scenario] = &[
         "node_test_3",
         Kind::Tool(NODE_TEST),
         Some("native_node_test_3"),
+        false,
+    ),
+    row(
+        "npm_run",
+        Kind::Tool(NPM_RUN),
+        Some("native_npm_run"),
         false,
     ),
     row(

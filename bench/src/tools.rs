@@ -83,6 +83,11 @@ pub fn write_fixtures(dir: &Path) -> std::io::Result<()> {
     }
     zip_tree(dir)?;
     node_tests(&dir.join("nodetest"))?;
+    // For `npm run --silent hi`.
+    std::fs::write(
+        dir.join("package.json"),
+        r#"{"name":"bench","version":"1.0.0","scripts":{"hi":"echo hi"}}"#,
+    )?;
     let sort1m = text(&mut rng, SORT_BYTES);
     std::fs::write(dir.join("edits.diff"), edits(&sort1m))?;
     std::fs::write(dir.join("sort1m.txt"), sort1m)?;
