@@ -1,7 +1,8 @@
 // 28_process_more.js: the `process` members real code reaches for beyond the basics (issue 15,
 // item 4): memoryUsage (V8's heap statistics), cpuUsage (the guest thread's CPU time), umask,
 // the uid/gid family (the sandbox's fixed view: root, as fs.stat reports files), release,
-// config, features, allowedNodeEnvironmentFlags, resourceUsage, kill, and the privileged setters
+// config, features, allowedNodeEnvironmentFlags, resourceUsage, kill, report (lib/
+// internal__process_report.js), and the privileged setters
 // (ERR_NOT_SUPPORTED_IN_SANDBOX). Only small stubs live here (the snapshot): the
 // implementations are in lib/internal__process_more.js, loaded on first use.
 
@@ -194,5 +195,6 @@ export function populateProcessMore() {
   const keys = ObjectKeys(members);
   for (let i = 0; i < keys.length; i++) defineValue(keys[i], members[keys[i]]);
   defineLazyValue('config', () => processMore().config);
+  defineLazyValue('report', () => loadLazyBuiltin('internal/process_report').report);
   defineLazyValue('allowedNodeEnvironmentFlags', () => processMore().allowedNodeEnvironmentFlags());
 }

@@ -40,6 +40,7 @@ mod node_web;
 mod node_zlib;
 mod node_zstd;
 mod npm_cli;
+mod npm_registry;
 mod pkg_maps;
 mod prewarm;
 mod protocol;
