@@ -59,10 +59,16 @@ impl Family {
             return Ok(());
         };
         self.exited();
-        self.root.stop(StopCause::Processes { which, limit });
+        self.stop_root(which, limit);
         Err(SpawnError::Other(format!(
             "process limit: at most {limit} child processes {which}"
         )))
+    }
+
+    /// Stops the root exec with `PROCESS_LIMIT`: a bound passed anywhere in the tree (also a
+    /// shell's own bound on its subshells, in a shell that is a child of another guest).
+    pub(crate) fn stop_root(&self, which: &'static str, limit: usize) {
+        self.root.stop(StopCause::Processes { which, limit });
     }
 
     pub(crate) fn exited(&self) {

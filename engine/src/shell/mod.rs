@@ -165,6 +165,11 @@ fn run(job: Job, mut host: Box<dyn JobHost>, dispatch: &Arc<Dispatch>) {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         agentos_shell::run(dyn_os, inv, shared.shell_limits, stop.clone())
     }));
+    // A process bound passed by this script's own subshells ends the whole exec tree, as the
+    // family's bounds do: this shell may be the child of `npm` or of a Python program.
+    if let Ok(Err(agentos_shell::ShellError::ProcessLimit { which, limit })) = &result {
+        shared.family.stop_root(which, *limit);
+    }
     // Guests the script did not wait for end with it.
     table.kill_all(9);
     if !table.wait_all(END_PATIENCE) {
