@@ -26,11 +26,11 @@ import {
   TypedArrayPrototypeSubarray,
   Uint8ArrayCtor,
 } from './00_primordials.js';
-import { listPush, newList } from './01_helpers.js';
 import {
   wasiBytes,
   wasiConcat,
   wasiCwdBytes,
+  wasiEncodeStrings,
   wasiGetEnv,
   wasiMemU8,
   wasiNative,
@@ -133,13 +133,11 @@ function doorAnswer(head, payload) {
 
 // NUL-terminated strings back to back, or undefined when one is not a string or holds a NUL.
 function doorStrings(list) {
-  const out = newList();
   for (let i = 0; i < list.length; i++) {
     const s = list[i];
     if (typeof s !== 'string' || StringPrototypeIncludes(s, '\0')) return undefined;
-    listPush(out, bridgeUtf8Encode(`${s}\0`));
   }
-  return wasiConcat(out);
+  return wasiConcat(wasiEncodeStrings(list));
 }
 
 function doorEnv(env) {

@@ -165,9 +165,15 @@ fn run(job: Job, mut host: Box<dyn JobHost>, dispatch: &Arc<Dispatch>) {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         agentos_shell::run(dyn_os, inv, shared.shell_limits, stop.clone())
     }));
-    // A process bound passed by this script's own subshells ends the whole exec tree, as the
-    // family's bounds do: this shell may be the child of `npm` or of a Python program.
-    if let Ok(Err(agentos_shell::ShellError::ProcessLimit { which, limit })) = &result {
+    // A process bound this script passed (its subshells, or the guests it started) ends the
+    // whole exec tree, as the family's bounds do: this shell may be the child of `npm` or of a
+    // Python program.
+    let fatal = os.fatal();
+    let failed = fatal.as_ref().or(match &result {
+        Ok(Err(error)) => Some(error),
+        _ => None,
+    });
+    if let Some(agentos_shell::ShellError::ProcessLimit { which, limit }) = failed {
         shared.family.stop_root(which, *limit);
     }
     // Guests the script did not wait for end with it.
@@ -181,7 +187,7 @@ fn run(job: Job, mut host: Box<dyn JobHost>, dispatch: &Arc<Dispatch>) {
     if let Some(m) = membership {
         cpu.leave(m);
     }
-    let outcome = outcome::of_script(result, os.fatal(), stopper.cause(), &output);
+    let outcome = outcome::of_script(result, fatal, stopper.cause(), &output);
     host.finish(report::command_events(id, outcome, None, None));
     host.released();
 }

@@ -106,8 +106,6 @@ impl ExecOs {
         };
         match over {
             Some((which, limit)) => {
-                // The whole exec ends, not only this shell (which may be a child of `npm`).
-                self.shared.family.stop_root(which, limit);
                 self.fail(ShellError::ProcessLimit { which, limit });
                 Err(SpawnError::Other(format!("process limit: {limit} {which}")))
             }

@@ -4,6 +4,8 @@
 use crate::cases::*;
 use crate::scenario::{Kind, Mode, NATIVE_PEER, NODE_PEER, Pace, Scenario};
 
+mod python;
+
 const fn warm(argv: &'static [&'static str], cwd: Cwd, expect: Expect) -> Kind {
     Kind::Warm(ExecCase { argv, cwd, expect }, Pace::Settled)
 }
@@ -19,7 +21,12 @@ const fn back_to_back(argv: &'static [&'static str], expect: Expect) -> Kind {
     )
 }
 
-const fn row(name: &'static str, kind: Kind, peer: Option<&'static str>, gated: bool) -> Scenario {
+pub(super) const fn row(
+    name: &'static str,
+    kind: Kind,
+    peer: Option<&'static str>,
+    gated: bool,
+) -> Scenario {
     Scenario {
         name,
         kind,
@@ -33,7 +40,8 @@ const NATIVE: Option<&str> = Some(NATIVE_PEER);
 const WASI: Option<&str> = Some("node_wasi_true");
 
 /// Every scenario, in report order. Peers come first: they are measured first, too.
-pub const ALL: &[Scenario] = &[
+/// Every scenario but the Python ones (`python.rs`).
+const MAIN: &[Scenario] = &[
     row(NATIVE_PEER, Kind::NativeTrue, None, true),
     row(NODE_PEER, Kind::NodeSpawn, None, true),
     row("node_wasi_true", Kind::NodeWasiTrue, None, false),
@@ -118,12 +126,6 @@ pub const ALL: &[Scenario] = &[
     row("native_curl_1k", Kind::NativeHttpTool(CURL_1K), None, false),
     row("native_wget_1k", Kind::NativeHttpTool(WGET_1K), None, false),
     row(
-        "native_python_urlopen_1k",
-        Kind::NativeHttpTool(PY_URLOPEN_1K),
-        None,
-        false,
-    ),
-    row(
         "native_sqlite_sum_100k",
         Kind::NativeTool(SQLITE_SUM),
         None,
@@ -134,19 +136,6 @@ pub const ALL: &[Scenario] = &[
         Kind::NativeTool(SHA256SUM),
         None,
         true,
-    ),
-    row(
-        "native_python_c_pass",
-        Kind::NativeTool(PY_PASS),
-        None,
-        false,
-    ),
-    row("native_python_json", Kind::NativeTool(PY_JSON), None, false),
-    row(
-        "native_python_subprocess",
-        Kind::NativeTool(PY_SUBPROCESS),
-        None,
-        false,
     ),
     row(
         "native_zstd_1m",
@@ -307,12 +296,6 @@ pub const ALL: &[Scenario] = &[
         "wget_1k",
         Kind::HttpTool(WGET_1K),
         Some("native_wget_1k"),
-        false,
-    ),
-    row(
-        "python_urlopen_1k",
-        Kind::HttpTool(PY_URLOPEN_1K),
-        Some("native_python_urlopen_1k"),
         false,
     ),
     // child_process.spawnSync('true') timed per call inside one exec, against the host's Node
@@ -545,44 +528,16 @@ pub const ALL: &[Scenario] = &[
         NATIVE,
         true,
     ),
-    // CPython (`ci/fetch-python`): not gated (a 95 MB module; CI's gate stays short).
-    row(
-        "python_c_pass",
-        Kind::Tool(PY_PASS),
-        Some("native_python_c_pass"),
-        false,
-    ),
-    row(
-        "python_json",
-        Kind::Tool(PY_JSON),
-        Some("native_python_json"),
-        false,
-    ),
-    row(
-        "python_subprocess",
-        Kind::Tool(PY_SUBPROCESS),
-        Some("native_python_subprocess"),
-        false,
-    ),
-    row("python_numpy_sum", Kind::Tool(PY_NUMPY), None, false),
-    row("python_import_pandas", Kind::Tool(PY_PANDAS), None, false),
-    row(
-        "first_python_after_restart",
-        Kind::FirstExec(PY_PASS),
-        Some("native_python_c_pass"),
-        false,
-    ),
-    row(
-        "python_exec_rss_mib",
-        Kind::ExecRss(PY_WAITING),
-        None,
-        false,
-    ),
 ];
+
+/// Every scenario, in the order they run (a row's peer before it).
+fn all() -> impl Iterator<Item = &'static Scenario> {
+    MAIN.iter().chain(python::PYTHON)
+}
 
 /// The scenarios a mode runs.
 pub fn selected(mode: Mode) -> Vec<Scenario> {
-    ALL.iter()
+    all()
         .filter(|s| mode != Mode::Gate || s.gated)
         .copied()
         .collect()
@@ -591,7 +546,7 @@ pub fn selected(mode: Mode) -> Vec<Scenario> {
 /// The scenario called `name`.
 #[cfg(test)]
 pub fn by_name(name: &str) -> Option<Scenario> {
-    ALL.iter().find(|s| s.name == name).copied()
+    all().find(|s| s.name == name).copied()
 }
 
 #[cfg(test)]
@@ -600,9 +555,10 @@ mod tests {
 
     #[test]
     fn names_are_unique_and_peers_exist() {
-        for (i, s) in ALL.iter().enumerate() {
+        let every: Vec<&Scenario> = all().collect();
+        for (i, s) in every.iter().enumerate() {
             assert!(
-                ALL[..i].iter().all(|t| t.name != s.name),
+                every[..i].iter().all(|t| t.name != s.name),
                 "{} twice",
                 s.name
             );
