@@ -161,6 +161,13 @@ pub(crate) const PY_URLOPEN_1K: &[&str] = &[
     "-c",
     "import urllib.request; urllib.request.urlopen('URL').read()",
 ];
+/// The same document through `http.client` over Python's own sockets.
+pub(crate) const PY_HTTP_CLIENT_1K: &[&str] = &[
+    "python3",
+    "-c",
+    "import http.client as h, urllib.parse as p; u = p.urlsplit('URL'); \
+     c = h.HTTPConnection(u.hostname, u.port); c.request('GET', u.path); c.getresponse().read()",
+];
 /// `column -t` of 1 MiB of 5-12 word lines (a table of 12 columns, about 2 MiB of output).
 pub(crate) const COLUMN: ExecCase = tools(&["column", "-t", "sort1m.txt"], Expect::Anything);
 /// `node --test` over three test files (10 tests; each file in its own child `node`).

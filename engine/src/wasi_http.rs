@@ -1,12 +1,13 @@
-//! The HTTP exchanges of a WASI command (`agentos_v4.http_*`, contract in `runner-js/js/WASI.md`):
-//! what each request's events left so far, by the handle the command holds. The command's thread
+//! The network operations of a WASI command: HTTP exchanges (`agentos_v4.http_*`, contract in
+//! `runner-js/js/WASI.md`) and stream sockets (socket fds, `bridge/wasi_sock.rs`): what each
+//! operation's events left so far, by the handle the command holds. The command's thread
 //! blocks in the bridge (`bridge/wasi_http.rs`) until the part it asked for is here; the events
 //! come from the exec's network through its inbox, as for a JS guest's `fetch`.
 
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
-use agentos_net::{Denial, NetError, NetEvent, OpId, ResponseHead};
+use agentos_net::{Denial, NetError, NetEvent, OpId, Peer, ResponseHead};
 use agentos_sandbox::Errno;
 use bytes::Bytes;
 
@@ -42,6 +43,10 @@ pub(crate) struct Exchange {
     /// The network operation; `None` when the request was refused at once.
     pub op: Option<OpId>,
     pub head: Option<ResponseHead>,
+    /// A socket's ends, once connected.
+    pub connected: Option<Peer>,
+    /// A socket's writes passed the high-water mark and its `Drain` has not come yet.
+    pub draining: bool,
     body: VecDeque<Bytes>,
     ended: bool,
     done: bool,
@@ -52,9 +57,19 @@ pub(crate) struct Exchange {
 }
 
 impl Exchange {
-    /// True once the head is here, or will never come.
+    /// True once the head is here (a socket: it connected), or will never come.
     pub fn head_settled(&self) -> bool {
-        self.head.is_some() || self.failure.is_some() || self.done
+        self.head.is_some() || self.connected.is_some() || self.failure.is_some() || self.done
+    }
+
+    /// True once the operation failed or ended.
+    pub fn is_over(&self) -> bool {
+        self.failure.is_some() || self.done
+    }
+
+    /// True once a socket may be written to again, or never will.
+    pub fn drain_settled(&self) -> bool {
+        !self.draining || self.failure.is_some() || self.done
     }
 
     /// True once body bytes are here, or no more will come.
@@ -149,6 +164,8 @@ impl WasiHttp {
         let exchange = Exchange {
             op,
             head: None,
+            connected: None,
+            draining: false,
             body: VecDeque::new(),
             ended: false,
             done: op.is_none(),
@@ -183,6 +200,8 @@ impl WasiHttp {
         match event {
             NetEvent::Denied { denial, .. } => return Some(denial),
             NetEvent::Response { head, .. } => exchange.head = Some(head),
+            NetEvent::Connected { peer, .. } => exchange.connected = Some(peer),
+            NetEvent::Drain { .. } => exchange.draining = false,
             NetEvent::Data { chunk, .. } => {
                 exchange.received += chunk.len() as u64;
                 exchange.body.push_back(chunk);

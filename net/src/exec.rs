@@ -358,6 +358,11 @@ impl ExecNet {
         })?
     }
 
+    /// The queued bytes above which a write asks for a `Drain` ([`NetLimits::write_high_water`]).
+    pub fn write_high_water(&self) -> u64 {
+        self.shared.limits().write_high_water
+    }
+
     /// No more writes for `id`: ends a request body, half-closes a socket.
     ///
     /// # Errors

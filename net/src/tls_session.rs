@@ -75,6 +75,7 @@ pub fn local_client_config(
         algs: provider.signature_verification_algorithms,
         failure: Arc::default(),
         reject: !trust.accept_any,
+        check_name: false,
     };
     let mut config = builder
         .dangerous()
@@ -95,6 +96,8 @@ pub struct ClientSetup {
     pub ca: Vec<Vec<u8>>,
     /// A client certificate chain and key (PEM), for servers that ask.
     pub identity: Option<(Vec<u8>, Vec<u8>)>,
+    /// Also check the certificate against `server_name` (recorded as the chain's failure).
+    pub check_name: bool,
 }
 
 /// A server's secure context: certificate chain and key, ALPN, whether to ask for a client
@@ -247,6 +250,7 @@ impl TlsSession {
             algs: provider.signature_verification_algorithms,
             failure: failure.clone(),
             reject: false,
+            check_name: setup.check_name,
         };
         let builder = ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
@@ -379,6 +383,7 @@ impl TlsSession {
             algs: provider().signature_verification_algorithms,
             failure: self.failure.clone(),
             reject: false,
+            check_name: false,
         };
         recording.check(end, rest, UnixTime::now());
     }

@@ -5,7 +5,9 @@ threads and signal handlers can wake it; this WASI build has no sockets, so `asy
 failed at once (`OSError: [Errno 58] Not supported`). It has no threads or signal handlers
 either, so nothing needs that wake-up: here the loop starts without the pair when it cannot be
 made, and everything else (tasks, `gather`, timeouts, queues, locks, `sleep` through
-`poll_oneoff`) is CPython's own. Subprocesses and network streams under asyncio still fail.
+`poll_oneoff`, TCP streams over the sandbox's sockets) is CPython's own. `getaddrinfo` runs in
+the loop's thread, not an executor's (there are no threads; ours does not resolve, so it never
+blocks). Subprocesses, executors and TLS under asyncio still fail.
 """
 
 import _agentos_door
@@ -32,6 +34,12 @@ def load(namespace):
         if self._csock is not None:
             write(self)
 
+    async def getaddrinfo(self, host, port, *, family=0, type=0, proto=0, flags=0):
+        import socket
+
+        return socket.getaddrinfo(host, port, family, type, proto, flags)
+
+    loop.getaddrinfo = getaddrinfo
     loop._make_self_pipe = _make_self_pipe
     loop._close_self_pipe = _close_self_pipe
     loop._write_to_self = _write_to_self

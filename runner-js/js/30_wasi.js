@@ -452,23 +452,11 @@ export function wasi_sched_yield() {
   return WASI_ESUCCESS;
 }
 
-// No sockets: a bad fd is EBADF, a non-socket ENOTSOCK, a socket (never, today) ENOTSUP.
-function wasiSockCheck(fd) {
+// No listening sockets: a bad fd is EBADF, a non-socket ENOTSOCK, a socket ENOTSUP.
+export function wasi_sock_accept(fd, flags, fdPtr) {
   const st = wasiFdFdstatGet(fd >>> 0);
   if (wasiIsErr(st)) return -st;
   if (st[0] !== WASI_FILETYPE_SOCKET_DGRAM && st[0] !== WASI_FILETYPE_SOCKET_STREAM)
     return WASI_ENOTSOCK;
   return WASI_ENOTSUP;
-}
-export function wasi_sock_accept(fd, flags, fdPtr) {
-  return wasiSockCheck(fd);
-}
-export function wasi_sock_recv(fd, riData, riDataLen, riFlags, roDataLenPtr, roFlagsPtr) {
-  return wasiSockCheck(fd);
-}
-export function wasi_sock_send(fd, siData, siDataLen, siFlags, soDataLenPtr) {
-  return wasiSockCheck(fd);
-}
-export function wasi_sock_shutdown(fd, how) {
-  return wasiSockCheck(fd);
 }

@@ -22,7 +22,6 @@ import {
   wasiErrno,
   wasiFdAdvise,
   wasiFdAllocate,
-  wasiFdClose,
   wasiFdDatasync,
   wasiFdFdstatGet,
   wasiFdFdstatSetFlags,
@@ -34,7 +33,6 @@ import {
   wasiFdPrestatDirName,
   wasiFdPrestatGet,
   wasiFdPwrite,
-  wasiFdRenumber,
   wasiFdSeek,
   wasiFdSync,
   wasiFdTell,
@@ -54,7 +52,7 @@ import {
   wasiZero,
 } from './30_wasi.js';
 
-function wasiIovTotal(iovs, iovsLen) {
+export function wasiIovTotal(iovs, iovsLen) {
   if (wasiOob(iovs, iovsLen * 8)) return -WASI_EFAULT;
   let total = 0;
   for (let i = 0; i < iovsLen; i++) {
@@ -67,7 +65,7 @@ function wasiIovTotal(iovs, iovsLen) {
 }
 
 // Scatters `data` into the iovecs; returns the number of bytes placed.
-function wasiScatter(iovs, iovsLen, data) {
+export function wasiScatter(iovs, iovsLen, data) {
   const n = TypedArrayPrototypeGetLength(data);
   let done = 0;
   for (let i = 0; i < iovsLen && done < n; i++) {
@@ -84,7 +82,7 @@ function wasiScatter(iovs, iovsLen, data) {
 // Hands the iovecs' bytes to `flush(bytes, position)` in pieces of at most WASI_MAX_IO (a view of
 // guest memory when a piece lies in one iovec, else a copy); stops at a short write. Returns the
 // bytes written, or -errno when nothing could be written.
-function wasiGather(iovs, iovsLen, flush, offset) {
+export function wasiGather(iovs, iovsLen, flush, offset) {
   let remaining = 0; // bytes neither flushed nor copied into `chunk`
   for (let i = 0; i < iovsLen; i++) remaining += wasiU32(iovs + i * 8 + 4);
   let written = 0;
@@ -229,17 +227,11 @@ export function wasiStatus(r) {
   return r === 0 ? WASI_ESUCCESS : wasiErrno(r);
 }
 
-export function wasi_fd_close(fd) {
-  return wasiStatus(wasiFdClose(fd >>> 0));
-}
 export function wasi_fd_sync(fd) {
   return wasiStatus(wasiFdSync(fd >>> 0));
 }
 export function wasi_fd_datasync(fd) {
   return wasiStatus(wasiFdDatasync(fd >>> 0));
-}
-export function wasi_fd_renumber(from, to) {
-  return wasiStatus(wasiFdRenumber(from >>> 0, to >>> 0));
 }
 export function wasi_fd_advise(fd, offset, len, advice) {
   advice &= 0xff;

@@ -45,6 +45,7 @@ import {
   wasiHttpRequest,
   wasiHttpResponse,
 } from './33_wasi_http.js';
+import { wasiSockConnect, wasiSockNames, wasiSockOpen, wasiSockTls } from './33_wasi_sock.js';
 
 const wasiProcRun = wasiNative('wasi_proc_run');
 
@@ -54,20 +55,27 @@ const DOOR_FAULT = -2;
 /** Largest request (header and stdin), and largest output kept of one process. */
 const DOOR_MAX_FRAME = 64 * 1024 * 1024;
 const DOOR_MAX_KEPT = 64 * 1024 * 1024;
+/** Network operations (sockets and HTTP exchanges) a command holds at once (engine: 64). */
+const DOOR_MAX_OPS = 64;
 // WASI errno numbers the natives return, by name.
 const DOOR_ERRNO_NAMES = {
   __proto__: null,
   2: 'EACCES',
   6: 'EAGAIN',
   8: 'EBADF',
-  24: 'EMFILE',
   29: 'EIO',
   25: 'EILSEQ',
   27: 'EINTR',
   28: 'EINVAL',
+  30: 'EISCONN',
+  33: 'EMFILE',
   42: 'ENOBUFS',
   44: 'ENOENT',
   52: 'ENOSYS',
+  53: 'ENOTCONN',
+  57: 'ENOTSOCK',
+  64: 'EPIPE',
+  73: 'ETIMEDOUT',
 };
 const DOOR_ERRNO_TEXT = {
   __proto__: null,
@@ -276,6 +284,77 @@ function doorHttpClose(header) {
   return typeof r === 'number' && r < 0 ? doorErrno(r) : doorAnswer({}, DOOR_NOTHING);
 }
 
+// ---- Stream sockets through the exec's network (33_wasi_sock.js) ----
+
+// `sock_open`: {} -> {"fd": N}, a new socket fd, not connected.
+function doorSockOpen() {
+  const r = wasiSockOpen();
+  return typeof r === 'number' && r >= 0 ? doorAnswer({ fd: r }, DOOR_NOTHING) : doorErrno(r);
+}
+
+// `sock_connect`: {"fd", "host", "port", "timeout_ms"} -> {}; a failed connection:
+// {"errno": "ECONNREFUSED" | .., "code", "message"} (code: Node's name, as `net.connect` has).
+function doorSockConnect(header) {
+  const fd = doorNumber(header.fd, -1);
+  const port = doorNumber(header.port, -1);
+  const ms = doorNumber(header.timeout_ms, 0);
+  if (fd < 0 || port < 0 || ms < 0 || typeof header.host !== 'string') {
+    return doorError('EINVAL', 'a field is malformed');
+  }
+  const r = wasiSockConnect(fd, header.host, port, ms);
+  if (typeof r === 'number' && r === -33) {
+    return doorErrno(r, `the command's ${DOOR_MAX_OPS} network operations at once are all open`);
+  }
+  if (typeof r === 'number') return r === 0 ? doorAnswer({}, DOOR_NOTHING) : doorErrno(r);
+  return bridgeUtf8Encode(`${JSONStringify({ errno: 'EIO', code: r[0], message: r[1] })}\0`);
+}
+
+// `sock_tls`: {"fd", "server_name", "cadata": [PEM], "alpn": [..], "cert", "key",
+// "check_name"} -> {"version", "cipher", "alpn", "verify_error", "certs": [LEN..]}, the payload
+// the peer's certificates (DER, back to back); a failed handshake: {"errno": "EIO", "code", ..}.
+function doorSockTls(header) {
+  const fd = doorNumber(header.fd, -1);
+  if (fd < 0) return doorError('EINVAL', 'a field is malformed');
+  const list = (v) => (ArrayIsArray(v) ? v : []);
+  const pems = list(header.cadata);
+  const ca = [];
+  for (let i = 0; i < pems.length; i++) ca[i] = bridgeUtf8Encode(`${pems[i]}`);
+  const alpn = [];
+  const names = list(header.alpn);
+  for (let i = 0; i < names.length; i++) alpn[i] = bridgeUtf8Encode(`${names[i]}`);
+  const pem = (v) => (typeof v === 'string' ? bridgeUtf8Encode(v) : undefined);
+  const r = wasiSockTls(fd, {
+    servername: typeof header.server_name === 'string' ? header.server_name : '',
+    ca,
+    alpn,
+    cert: pem(header.cert),
+    key: pem(header.key),
+    checkName: header.check_name === true,
+  });
+  if (r.info === undefined) {
+    const errno = r.errno === undefined ? 'EIO' : DOOR_ERRNO_NAMES[r.errno] || 'EIO';
+    return bridgeUtf8Encode(`${JSONStringify({ errno, code: r.code, message: r.message })}\0`);
+  }
+  const lengths = [];
+  for (let i = 0; i < r.certs.length; i++) lengths[i] = TypedArrayPrototypeGetLength(r.certs[i]);
+  const head = {
+    version: r.info.protocol,
+    cipher: r.info.cipher,
+    alpn: r.info.alpn === false ? null : r.info.alpn,
+    verify_error: r.info.verifyError,
+    certs: lengths,
+  };
+  return doorAnswer(head, wasiConcat(r.certs));
+}
+
+// `sock_names`: {"fd"} -> {"peer": [ADDR, PORT], "local": [ADDR, PORT]}.
+function doorSockNames(header) {
+  const fd = doorNumber(header.fd, -1);
+  const r = fd < 0 ? -28 : wasiSockNames(fd);
+  if (typeof r === 'number') return doorErrno(r);
+  return doorAnswer({ peer: [r[0], r[1]], local: [r[2], r[3]] }, DOOR_NOTHING);
+}
+
 const DOOR_OPS = {
   __proto__: null,
   run: doorRun,
@@ -283,6 +362,10 @@ const DOOR_OPS = {
   http_response: doorHttpResponse,
   http_read: doorHttpRead,
   http_close: doorHttpClose,
+  sock_open: doorSockOpen,
+  sock_connect: doorSockConnect,
+  sock_tls: doorSockTls,
+  sock_names: doorSockNames,
 };
 
 // Places `answer` in memory the command allocates, and says where.

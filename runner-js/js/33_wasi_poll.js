@@ -1,5 +1,7 @@
-// 33_wasi_poll.js: poll_oneoff. Clock subscriptions and stdin reads wait in one `wasi_poll`; every
-// other fd subscription (files, directories, stdout/stderr writes) is ready at once.
+// 33_wasi_poll.js: poll_oneoff. Clock subscriptions and stdin reads wait in one `wasi_poll`;
+// socket fds (33_wasi_sock.js) wait in `wasi_sock_ready` with the earliest clock (stdin then is
+// only looked at, before and after); every other fd subscription (files, directories,
+// stdout/stderr writes) is ready at once.
 //
 // subscription (preview1, 48 bytes): userdata u64 @0, tag u8 @8, then
 //   clock: id u32 @16, timeout u64 @24, precision u64 @32, flags u16 @40
@@ -8,6 +10,7 @@
 //   precision @40, flags @48.
 // event (32 bytes): userdata u64 @0, error u16 @8, type u8 @10, nbytes u64 @16, flags u16 @24.
 
+import { NumberCtor, Uint8ArrayCtor, Uint32ArrayCtor } from './00_primordials.js';
 import { listPush, newList } from './01_helpers.js';
 import {
   WASI_EFAULT,
@@ -36,6 +39,7 @@ import {
   wasiSetU64,
   wasiZero,
 } from './30_wasi.js';
+import { wasiSockReady, wasiSockTlsReadable } from './33_wasi_sock.js';
 
 const wasiPoll = wasiNative('wasi_poll');
 
@@ -44,6 +48,7 @@ const WASI_EVENTTYPE_FD_READ = 1;
 const WASI_EVENTTYPE_FD_WRITE = 2;
 const WASI_SUBSCRIPTION_CLOCK_ABSTIME = 1;
 const WASI_CLOCK_MONOTONIC = 1;
+const WASI_FILETYPE_SOCKET_STREAM = 6;
 
 function wasiPollEvent(events, userdata, error, type, nbytes) {
   const ev = { __proto__: null, userdata, error, type, nbytes };
@@ -68,6 +73,23 @@ function wasiFdReadiness(fd, type, st) {
   return 0n;
 }
 
+// Waits up to `timeout` ns (negative: no limit) for the socket subscriptions; adds the ready ones.
+function wasiPollSockets(events, subs, timeout) {
+  const fds = new Uint32ArrayCtor(subs.length);
+  const wants = new Uint8ArrayCtor(subs.length);
+  for (let i = 0; i < subs.length; i++) {
+    fds[i] = subs[i].fd;
+    wants[i] = subs[i].tag === WASI_EVENTTYPE_FD_READ ? 1 : 2;
+  }
+  const ms = timeout < 0n ? -1 : NumberCtor(timeout / 1000n) / 1000;
+  const ready = wasiSockReady(fds, wants, ms);
+  if (typeof ready === 'number') return ready < 0 ? -ready : WASI_EIO;
+  for (let i = 0; i < subs.length; i++) {
+    if (ready[i] !== 0) wasiPollEvent(events, subs[i].userdata, WASI_ESUCCESS, subs[i].tag, 1n);
+  }
+  return WASI_ESUCCESS;
+}
+
 function wasiPollOneoff(inPtr, outPtr, nsubs, neventsPtr, preview0) {
   wasiRefresh();
   inPtr >>>= 0;
@@ -82,6 +104,7 @@ function wasiPollOneoff(inPtr, outPtr, nsubs, neventsPtr, preview0) {
   }
   const events = newList();
   const stdinSubs = newList(); // [userdata]
+  const sockSubs = newList(); // { userdata, fd, tag }
   const clocks = newList(); // { userdata, deadline (monotonic ns) }
   let now; // monotonic ns at the start, read lazily
   let minRemaining = -1n;
@@ -118,6 +141,11 @@ function wasiPollOneoff(inPtr, outPtr, nsubs, neventsPtr, preview0) {
         st[0] !== WASI_FILETYPE_DIRECTORY
       ) {
         listPush(stdinSubs, userdata);
+      } else if (
+        st[0] === WASI_FILETYPE_SOCKET_STREAM &&
+        !(tag === WASI_EVENTTYPE_FD_READ && wasiSockTlsReadable(fd))
+      ) {
+        listPush(sockSubs, { __proto__: null, userdata, fd, tag });
       } else {
         wasiPollEvent(events, userdata, WASI_ESUCCESS, tag, wasiFdReadiness(fd, tag, st));
       }
@@ -127,9 +155,13 @@ function wasiPollOneoff(inPtr, outPtr, nsubs, neventsPtr, preview0) {
   }
 
   const wantStdin = stdinSubs.length > 0;
-  if (events.length === 0 || wantStdin) {
+  if (sockSubs.length > 0) {
+    const r = wasiPollSockets(events, sockSubs, events.length > 0 ? 0n : minRemaining);
+    if (r !== WASI_ESUCCESS) return r;
+  }
+  if ((events.length === 0 && sockSubs.length === 0) || wantStdin) {
     // Wait (or, with events already ready, just look) for stdin and the earliest clock.
-    const timeout = events.length > 0 ? 0n : minRemaining;
+    const timeout = events.length > 0 || sockSubs.length > 0 ? 0n : minRemaining;
     const r = wasiPoll(timeout, wantStdin);
     if (typeof r !== 'number') return WASI_EIO;
     if (r < 0) return -r;

@@ -25,9 +25,6 @@ import {
   wasi_random_get,
   wasi_sched_yield,
   wasi_sock_accept,
-  wasi_sock_recv,
-  wasi_sock_send,
-  wasi_sock_shutdown,
   wasiCaptureWebAssembly,
   wasiEncodeStrings,
   wasiEnosys,
@@ -47,7 +44,6 @@ import {
 import {
   wasi_fd_advise,
   wasi_fd_allocate,
-  wasi_fd_close,
   wasi_fd_datasync,
   wasi_fd_fdstat_get,
   wasi_fd_fdstat_set_flags,
@@ -61,7 +57,6 @@ import {
   wasi_fd_pwrite,
   wasi_fd_read,
   wasi_fd_readdir,
-  wasi_fd_renumber,
   wasi_fd_seek,
   wasi_fd_sync,
   wasi_fd_tell,
@@ -94,6 +89,13 @@ import {
   agentos_http_response,
 } from './33_wasi_http.js';
 import { wasi_poll_oneoff, wasi0_poll_oneoff } from './33_wasi_poll.js';
+import {
+  wasi_fd_close,
+  wasi_fd_renumber,
+  wasi_sock_recv,
+  wasi_sock_send,
+  wasi_sock_shutdown,
+} from './33_wasi_sock.js';
 
 const bridgeWasmModuleCompiled =
   typeof bridge.wasmModuleCompiled === 'function' ? bridge.wasmModuleCompiled : undefined;

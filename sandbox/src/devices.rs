@@ -172,5 +172,6 @@ fn second_entry(entry: &Entry) -> Result<Entry, Errno> {
             rights: f.rights,
         }),
         Entry::Dir(_) => return Err(Errno::ISDIR),
+        Entry::Socket(_) => return Err(Errno::NXIO),
     })
 }

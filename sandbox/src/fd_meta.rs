@@ -19,6 +19,7 @@ impl Sandbox {
             Entry::Stdin(r) | Entry::Stdout(r) | Entry::Stderr(r) => (self.stdio_filetype, 0, *r),
             Entry::Dir(d) => (filetype::DIRECTORY, 0, d.rights),
             Entry::File(f) => (f.filetype, f.fdflags, f.rights),
+            Entry::Socket(s) => (filetype::SOCKET_STREAM, s.fdflags, s.rights),
         };
         Ok(FdStat {
             filetype,
@@ -38,8 +39,14 @@ impl Sandbox {
         if flags & !fdflags::ALL != 0 || flags & sync != 0 {
             return Err(Errno::INVAL);
         }
-        let Entry::File(file) = self.table.get_mut(fd)? else {
-            return Err(Errno::BADF);
+        let file = match self.table.get_mut(fd)? {
+            Entry::File(file) => file,
+            Entry::Socket(socket) => {
+                socket.rights.require(rights::FD_FDSTAT_SET_FLAGS)?;
+                socket.fdflags = flags & fdflags::NONBLOCK;
+                return Ok(());
+            }
+            _ => return Err(Errno::BADF),
         };
         file.rights.require(rights::FD_FDSTAT_SET_FLAGS)?;
         let mut host = rustix::fs::fcntl_getfl(&file.fd)?;
@@ -78,6 +85,12 @@ impl Sandbox {
             Entry::Dir(d) => (d.fd.as_fd(), filetype::DIRECTORY),
             // The type it was opened as (a device of `/dev` is an empty regular file).
             Entry::File(f) => (f.fd.as_fd(), f.filetype),
+            Entry::Socket(_) => {
+                return Ok(FileStat {
+                    filetype: filetype::SOCKET_STREAM,
+                    ..FileStat::default()
+                });
+            }
             _ => {
                 return Ok(FileStat {
                     filetype: self.stdio_filetype,

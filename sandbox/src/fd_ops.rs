@@ -218,7 +218,9 @@ impl Sandbox {
                 f.rights.require_any(any)?;
                 Ok(rustix::fd::AsFd::as_fd(&f.fd))
             }
-            Entry::Stdin(_) | Entry::Stdout(_) | Entry::Stderr(_) => Err(Errno::SPIPE),
+            Entry::Stdin(_) | Entry::Stdout(_) | Entry::Stderr(_) | Entry::Socket(_) => {
+                Err(Errno::SPIPE)
+            }
             Entry::Dir(_) => Err(Errno::BADF),
         }
     }

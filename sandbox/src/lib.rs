@@ -32,6 +32,7 @@ mod resolve;
 mod root;
 mod sandbox;
 mod skeletons;
+mod sockets;
 mod stat;
 mod table;
 mod types;
@@ -44,6 +45,7 @@ pub use readdir::DIRENT_HEADER;
 pub use resolve::ResolverKind;
 pub use root::with_root;
 pub use sandbox::{MAX_IO, Sandbox, SandboxError, SandboxOptions};
+pub use sockets::SocketFd;
 pub use types::{
     DirEntry, FdStat, FileStat, Preopen, Stdio, advice, fdflags, filetype, fstflags, lookupflags,
     oflags, rights, whence,

@@ -27,6 +27,19 @@ pub(crate) enum Entry {
     Dir(Dir),
     /// Anything else opened by `path_open` (regular file, device, fifo, ...).
     File(File),
+    /// A stream socket on the exec's network (`crate::sockets`).
+    Socket(Socket),
+}
+
+/// A socket entry: the engine holds the connection itself, by `handle`.
+#[derive(Debug)]
+pub(crate) struct Socket {
+    /// The engine's handle for its connection; 0 until connected.
+    pub handle: u32,
+    /// Current `fdflags` (only `NONBLOCK` means anything).
+    pub fdflags: u16,
+    /// Its rights.
+    pub rights: Rights,
 }
 
 /// A directory entry of the table.
@@ -68,6 +81,7 @@ impl Entry {
             Entry::Stdin(r) | Entry::Stdout(r) | Entry::Stderr(r) => r,
             Entry::Dir(d) => &d.rights,
             Entry::File(f) => &f.rights,
+            Entry::Socket(s) => &s.rights,
         }
     }
 
@@ -77,6 +91,7 @@ impl Entry {
             Entry::Stdin(r) | Entry::Stdout(r) | Entry::Stderr(r) => r,
             Entry::Dir(d) => &mut d.rights,
             Entry::File(f) => &mut f.rights,
+            Entry::Socket(s) => &mut s.rights,
         }
     }
 }

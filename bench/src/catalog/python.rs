@@ -13,6 +13,12 @@ pub(super) const PYTHON: &[Scenario] = &[
         false,
     ),
     row(
+        "native_python_http_client_1k",
+        Kind::NativeHttpTool(PY_HTTP_CLIENT_1K),
+        None,
+        false,
+    ),
+    row(
         "native_python_c_pass",
         Kind::NativeTool(PY_PASS),
         None,
@@ -29,6 +35,12 @@ pub(super) const PYTHON: &[Scenario] = &[
         "python_urlopen_1k",
         Kind::HttpTool(PY_URLOPEN_1K),
         Some("native_python_urlopen_1k"),
+        false,
+    ),
+    row(
+        "python_http_client_1k",
+        Kind::HttpTool(PY_HTTP_CLIENT_1K),
+        Some("native_python_http_client_1k"),
         false,
     ),
     row(

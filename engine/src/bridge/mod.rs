@@ -31,6 +31,7 @@ mod wasi;
 mod wasi_http;
 mod wasi_mem;
 mod wasi_proc;
+mod wasi_sock;
 mod zlib;
 
 use crate::guest_state::guest;
@@ -74,6 +75,7 @@ fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
     all.extend(wasi_mem::callbacks());
     all.extend(wasi_proc::callbacks());
     all.extend(wasi_http::callbacks());
+    all.extend(wasi_sock::callbacks());
     all.extend(buffer::callbacks());
     all.extend(url::callbacks());
     all.extend(clone::callbacks());

@@ -238,6 +238,7 @@ wasi_fn!(fd_tell, |scope, args| {
 
 wasi_fn!(fd_close, |scope, args| {
     let fd = u32_at(scope, &args, 0);
+    super::wasi_sock::on_close(scope, fd);
     host(scope, |h| h.sandbox.fd_close(fd))?;
     Ok(zero(scope))
 });

@@ -57,7 +57,7 @@ fn number(rv: &mut v8::ReturnValue<'_>, result: Result<u32, Errno>) {
 }
 
 /// The guest, when it is a command that may wait for its exchanges.
-fn command(scope: &mut v8::PinScope<'_, '_>) -> Result<SharedGuest, Errno> {
+pub(super) fn command(scope: &mut v8::PinScope<'_, '_>) -> Result<SharedGuest, Errno> {
     let state = guest(scope).ok_or(Errno::NOSYS)?;
     let owns = host(scope, |h| Ok(h.stdio.owns_inbox()))?;
     if !owns || state.net().is_none() {
@@ -150,7 +150,7 @@ fn response<'s>(
     rv: v8::ReturnValue<'s>,
 ) {
     let handle = handle_at(scope, &args);
-    let result = wait(scope, handle, false, |x| {
+    let result = wait(scope, handle, Part::Head, |x| {
         x.head.as_ref().map(encode_head).ok_or(Errno::IO)
     });
     reply(scope, rv, result);
@@ -186,7 +186,7 @@ fn read<'s>(
 ) {
     let handle = handle_at(scope, &args);
     let max = args.get(1).uint32_value(scope).unwrap_or(0) as usize;
-    let result = wait(scope, handle, true, |x| {
+    let result = wait(scope, handle, Part::Body, |x| {
         x.take(max.min(agentos_sandbox::MAX_IO))
             .map(|chunk| (chunk, x.op))
             .map_err(|()| Errno::IO)
@@ -246,12 +246,33 @@ fn close<'s>(
     number(&mut rv, result);
 }
 
-/// Waits until the exchange's head (`for_body` false) or body bytes are here, or it failed, its
-/// deadline passed, or the command was stopped; then `take` what it wants from it.
-fn wait<T>(
+/// What a wait is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Part {
+    /// The response head (a socket: its connection).
+    Head,
+    /// Body bytes (a socket: bytes read), or their end.
+    Body,
+    /// Room to write (a socket's `Drain`).
+    Drain,
+}
+
+impl Part {
+    fn settled(self, exchange: &Exchange) -> bool {
+        match self {
+            Part::Head => exchange.head_settled(),
+            Part::Body => exchange.body_settled(),
+            Part::Drain => exchange.drain_settled(),
+        }
+    }
+}
+
+/// Waits until `part` of the exchange is here, or it failed, its deadline passed, or the
+/// command was stopped; then `take` what it wants from it.
+pub(super) fn wait<T>(
     scope: &mut v8::PinScope<'_, '_>,
     handle: u32,
-    for_body: bool,
+    part: Part,
     take: impl FnOnce(&mut Exchange) -> Result<T, Errno>,
 ) -> Result<T, Errno> {
     let state = command(scope)?;
@@ -265,28 +286,33 @@ fn wait<T>(
             {
                 net.if_open(|exec| exec.cancel(op));
             }
-            let settled = if for_body {
-                exchange.body_settled()
-            } else {
-                exchange.head_settled()
-            };
-            if settled {
+            if part.settled(exchange) {
                 return take(exchange);
             }
             let tick = now + TICK;
-            exchange.deadline(for_body).map_or(tick, |d| d.min(tick))
+            (exchange.deadline(part == Part::Body)).map_or(tick, |d| d.min(tick))
         };
         pump(scope, &state, deadline)?;
     }
 }
 
+/// Files every input that is already here (none: returns at once).
+pub(super) fn pump_ready(
+    scope: &mut v8::PinScope<'_, '_>,
+    state: &SharedGuest,
+) -> Result<(), Errno> {
+    while pump(scope, state, Instant::now())? {}
+    Ok(())
+}
+
 /// Takes the command's next input (until `deadline`) and files it: network events under their
-/// exchanges, `ask` questions to the host. A stop ends the wait with `EINTR`.
-fn pump(
+/// exchanges, `ask` questions to the host -> whether an input came. A stop ends the wait with
+/// `EINTR`.
+pub(super) fn pump(
     scope: &mut v8::PinScope<'_, '_>,
     state: &SharedGuest,
     deadline: Instant,
-) -> Result<(), Errno> {
+) -> Result<bool, Errno> {
     let input = host(scope, |h| Ok(h.stdio.next_other(Wait::Until(deadline))))?;
     match input {
         Some(Input::Net(event)) => {
@@ -302,7 +328,8 @@ fn pump(
             }
         }
         Some(Input::Stop) => return Err(Errno::INTR),
-        _ => {}
+        Some(_) => {}
+        None => return Ok(false),
     }
-    Ok(())
+    Ok(true)
 }

@@ -106,6 +106,28 @@ fn a_chain_the_anchors_do_not_sign_is_recorded_and_the_handshake_goes_on() {
 }
 
 #[test]
+fn check_name_records_a_certificate_for_another_name() {
+    let pki = pki();
+    let named = |server_name: &str, check_name| ClientSetup {
+        server_name: server_name.into(),
+        ca: vec![pki.ca.clone()],
+        check_name,
+        ..ClientSetup::default()
+    };
+    let (client, _server) = handshake(&named("example.com", true), &server_setup(&pki));
+    let failure = client.verify_failure().expect("recorded");
+    assert_eq!(
+        failure.openssl_code(|_| false),
+        "HOSTNAME_MISMATCH",
+        "{failure:?}"
+    );
+    let (client, _server) = handshake(&named("localhost", true), &server_setup(&pki));
+    assert_eq!(client.verify_failure(), None);
+    let (client, _server) = handshake(&named("example.com", false), &server_setup(&pki));
+    assert_eq!(client.verify_failure(), None);
+}
+
+#[test]
 fn alpn_picks_the_servers_first_choice_the_client_offers() {
     let pki = pki();
     let setup = ClientSetup {

@@ -34,6 +34,7 @@ impl VerifyFailure {
             C::NotValidYet | C::NotValidYetContext { .. } => "CERT_NOT_YET_VALID",
             C::Revoked => "CERT_REVOKED",
             C::BadSignature => "CERT_SIGNATURE_FAILURE",
+            C::NotValidForName | C::NotValidForNameContext { .. } => "HOSTNAME_MISMATCH",
             _ if self.chain.len() == 1 && self_signed(&self.chain[0]) => {
                 "DEPTH_ZERO_SELF_SIGNED_CERT"
             }
@@ -45,13 +46,15 @@ impl VerifyFailure {
 }
 
 /// Checks chains and records the outcome; the handshake goes on either way unless `reject`.
-/// The name is not checked here: Node checks it (`checkServerIdentity`, with its CN fallback).
+/// The name is checked only with `check_name` (Python's `check_hostname`); Node checks it
+/// itself (`checkServerIdentity`, with its CN fallback).
 #[derive(Debug)]
 pub(super) struct Recording {
     pub(super) roots: Arc<RootCertStore>,
     pub(super) algs: WebPkiSupportedAlgorithms,
     pub(super) failure: Arc<Mutex<Option<VerifyFailure>>>,
     pub(super) reject: bool,
+    pub(super) check_name: bool,
 }
 
 /// A TLS 1.3 handshake signature by `cert`'s key; for a certificate webpki does not parse
@@ -115,11 +118,19 @@ impl ServerCertVerifier for Recording {
         &self,
         end_entity: &CertificateDer<'_>,
         intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
+        server_name: &ServerName<'_>,
         _ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
         self.checked(end_entity, intermediates, now)?;
+        if self.check_name && self.failure.lock().is_none() {
+            let named = ParsedCertificate::try_from(end_entity)
+                .and_then(|parsed| rustls::client::verify_server_name(&parsed, server_name));
+            if let Err(error) = named {
+                let chain = vec![end_entity.clone().into_owned()];
+                *self.failure.lock() = Some(VerifyFailure { error, chain });
+            }
+        }
         Ok(ServerCertVerified::assertion())
     }
 

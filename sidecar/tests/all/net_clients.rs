@@ -206,7 +206,7 @@ async fn a_response_with_huge_headers_is_a_typed_error() {
 
 /// A TLS server on 127.0.0.1 with a certificate for `localhost` signed by a fresh test CA; its
 /// port and the CA's PEM file.
-fn tls_server() -> (u16, std::path::PathBuf) {
+pub(crate) fn tls_server() -> (u16, std::path::PathBuf) {
     use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("ca params");
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);

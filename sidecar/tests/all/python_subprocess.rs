@@ -40,7 +40,7 @@ async fn subprocess_prints_what_the_host_python_prints_over_the_same_files() {
         fixture("py-subprocess-host"),
         fixture("py-subprocess-guest"),
     );
-    prints_what_the_host_prints(&sc, &["subprocess_diff.py"], (&host, &guest), None).await;
+    prints_what_the_host_prints(&sc, &["subprocess_diff.py"], (&host, &guest), &[]).await;
 }
 
 /// Sends `frame` through the door itself and prints what came back (or the exception).

@@ -37,7 +37,7 @@ async fn urllib_prints_what_the_host_python_prints_against_the_same_server() {
     let sc = sidecar().await;
     let rule = origin.trim_start_matches("http://");
     let args = ["urllib_diff.py", origin.as_str()];
-    prints_what_the_host_prints(&sc, &args, (&dir, &dir), Some(rule)).await;
+    prints_what_the_host_prints(&sc, &args, (&dir, &dir), &[rule]).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -153,6 +153,7 @@ pub(super) fn client<'s>(
         alpn: list_of(scope, alpn),
         ca: list_of(scope, ca),
         identity: bytes_of(cert).zip(bytes_of(key)),
+        check_name: get(scope, o, "checkName").is_true(),
     };
     handle_or_refusal(scope, &mut rv, TlsSession::client(&setup), SESSION_BYTES);
 }

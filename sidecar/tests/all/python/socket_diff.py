@@ -1,0 +1,132 @@
+"""Sockets, select and TLS against two loopback servers: a plain HTTP one and a TLS one whose
+certificate (for `localhost`) a test CA signed. Run by the host's python3 and by ours with the
+same arguments (PLAIN_PORT TLS_PORT CA_FILE); the output must be the same."""
+
+import asyncio
+import errno
+import http.client
+import re
+import select
+import socket
+import ssl
+import sys
+
+plain, tls, ca = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+
+
+def show(label, fn):
+    try:
+        print(label, fn())
+    except Exception as e:  # noqa: BLE001 - the kind and words are what is compared
+        words = re.sub(r" \(_ssl\.c:\d+\)", "", str(e))
+        # errno numbers differ between WASI and Linux: the name is compared.
+        if isinstance(e, OSError) and not isinstance(e, ssl.SSLError) and e.strerror:
+            words = f"{errno.errorcode.get(e.errno)} {e.strerror}"
+        print(label, "raised", type(e).__name__, words)
+
+
+def raw_get(path):
+    with socket.create_connection(("localhost", plain), timeout=5) as s:
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        s.shutdown(socket.SHUT_WR)
+        data = b""
+        while chunk := s.recv(7):
+            data += chunk
+        return data.split(b"\r\n")[0], data.rsplit(b"\r\n", 1)[-1]
+
+
+def client(path, method="GET", body=None):
+    c = http.client.HTTPConnection("localhost", plain, timeout=5)
+    c.request(method, path, body=body, headers={"Content-Type": "text/plain"})
+    r = c.getresponse()
+    return r.status, r.reason, r.getheader("content-length"), r.read()
+
+
+def makefile_lines():
+    with socket.create_connection(("localhost", plain)) as s:
+        s.sendall(b"GET /hello HTTP/1.0\r\n\r\n")
+        f = s.makefile("rb")
+        return [f.readline() for _ in range(2)]
+
+
+def select_then_read():
+    with socket.create_connection(("localhost", plain)) as s:
+        s.setblocking(False)
+        before = select.select([s], [], [], 0)[0] == [s]
+        s.sendall(b"GET /hello HTTP/1.0\r\n\r\n")
+        ready = select.select([s], [], [], 5)[0] == [s]
+        return before, ready, s.recv(15)
+
+
+def would_block():
+    with socket.create_connection(("localhost", plain)) as s:
+        s.setblocking(False)
+        s.recv(10)
+
+
+def recv_timeout():
+    with socket.create_connection(("localhost", plain), timeout=0.3) as s:
+        s.recv(10)
+
+
+def peer_port():
+    with socket.create_connection(("localhost", plain)) as s:
+        return s.getpeername()[1] == plain, s.gettimeout(), s.type == socket.SOCK_STREAM
+
+
+def refused():
+    closed = socket.socket()
+    closed.close()
+    socket.create_connection(("localhost", 1), timeout=5)
+
+
+def tls_get(context, host="localhost", connect_to="localhost"):
+    with socket.create_connection((connect_to, tls), timeout=5) as s:
+        with context.wrap_socket(s, server_hostname=host) as t:
+            version = t.version()
+            t.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            data = b""
+            while chunk := t.recv(5):
+                data += chunk
+            return version in ("TLSv1.2", "TLSv1.3"), data.split(b"\r\n")[0], data[-6:]
+
+
+def https_client():
+    context = ssl.create_default_context(cafile=ca)
+    c = http.client.HTTPSConnection("localhost", tls, context=context, timeout=5)
+    c.request("GET", "/")
+    r = c.getresponse()
+    return r.status, r.read()
+
+
+async def streams():
+    reader, writer = await asyncio.open_connection("localhost", plain)
+    writer.write(b"GET /hello HTTP/1.0\r\n\r\n")
+    await writer.drain()
+    status = await reader.readline()
+    rest = await reader.read()
+    writer.close()
+    await writer.wait_closed()
+    return status, rest[-6:]
+
+
+trusted = ssl.create_default_context(cafile=ca)
+show("raw", lambda: raw_get("/hello"))
+show("client", lambda: client("/hello"))
+show("client 404", lambda: client("/missing"))
+show("client post", lambda: client("/echo", "POST", b"a=1"))
+show("makefile", makefile_lines)
+show("select", select_then_read)
+show("would block", would_block)
+show("timeout", recv_timeout)
+show("peer", peer_port)
+show("refused", refused)
+show("getaddrinfo", lambda: socket.getaddrinfo("localhost", "https", type=socket.SOCK_STREAM)[0][4][1])
+show("asyncio", lambda: asyncio.run(streams()))
+show("tls", lambda: tls_get(trusted))
+show("https", https_client)
+show("untrusted", lambda: tls_get(ssl.create_default_context()))
+show("wrong name", lambda: tls_get(trusted, host="127.0.0.1", connect_to="127.0.0.1"))
+show("unverified", lambda: tls_get(ssl._create_unverified_context(), host="127.0.0.1"))
+show("no hostname", lambda: trusted.wrap_socket(socket.socket()))
+show("der", lambda: len(ssl.PEM_cert_to_DER_cert(open(ca).read())) > 100)

@@ -1,0 +1,149 @@
+//! Python's `socket` and `ssl` on the exec's network (`python/lib/_agentos_socket.py` and
+//! `ssl.py` over the door's `sock_*` ops, socket fds in runner-js/js/33_wasi_sock.js): the same
+//! script against one plain and one TLS loopback server prints the same as under the host's own
+//! python3; the policy's refusals, the exec's limits and bad door frames end in typed, bounded
+//! ways while a victim beside them finishes.
+
+use agentos_sdk::{ErrorCode, ExecSpec, Output, Sidecar};
+
+use crate::net_clients::tls_server;
+use crate::net_curl::server;
+use crate::python::{prints_what_the_host_prints, py_c, run};
+use crate::shell::error_code;
+use crate::support::{scratch, sidecar, stderr, stdout};
+
+/// The differential script, beside this file.
+const DIFF_SCRIPT: &str = include_str!("python/socket_diff.py");
+
+/// A Python program that fetches `/hello` from `port` over a socket and prints the status line.
+fn socket_get(port: u16) -> String {
+    format!(
+        "import socket\n\
+         s = socket.create_connection(('127.0.0.1', {port}), timeout=10)\n\
+         s.sendall(b'GET /hello HTTP/1.0\\r\\n\\r\\n')\n\
+         print(s.makefile('rb').readline())"
+    )
+}
+
+/// Runs `hostile` beside a Python victim that talks to `port` over a socket itself.
+async fn beside_a_socket_victim(sc: &Sidecar, hostile: ExecSpec, port: u16) -> Output {
+    let victim = py_c(&socket_get(port)).allow_net(format!("127.0.0.1:{port}"));
+    let (out, victim) = tokio::join!(run(sc, hostile), run(sc, victim));
+    assert_eq!(
+        (victim.status.code, stdout(&victim).as_str()),
+        (0, "b'HTTP/1.1 200 OK\\r\\n'\n"),
+        "victim: {victim:?} {}",
+        stderr(&victim)
+    );
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sockets_and_tls_print_what_the_host_python_prints_against_the_same_servers() {
+    let plain = server().to_string();
+    let (tls, root) = tls_server();
+    let dir = scratch("py-socket");
+    std::fs::write(dir.join("socket_diff.py"), DIFF_SCRIPT).expect("script");
+    std::fs::copy(&root, dir.join("root.pem")).expect("root");
+    let sc = sidecar().await;
+    let tls = tls.to_string();
+    let args = ["socket_diff.py", plain.as_str(), tls.as_str(), "root.pem"];
+    let rules = ["localhost", "127.0.0.1"];
+    prints_what_the_host_prints(&sc, &args, (&dir, &dir), &rules).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_connection_the_policy_refuses_is_connection_refused_naming_the_rule() {
+    let port = server();
+    let sc = sidecar().await;
+    let code = format!(
+        "import socket\n\
+         try:\n    socket.create_connection(('127.0.0.1', {port}))\n\
+         except ConnectionRefusedError as e:\n    print('refused', e.strerror)"
+    );
+    let out = beside_a_socket_victim(&sc, py_c(&code), port).await;
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("refused Connection refused (") && text.contains("rule"),
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sockets_held_open_past_the_limits_fail_with_an_error_naming_the_limit() {
+    let port = server();
+    let sc = sidecar().await;
+    let code = format!(
+        "import socket\n\
+         held = []\n\
+         try:\n    \
+             while True:\n        \
+                 held.append(socket.create_connection(('127.0.0.1', {port})))\n\
+         except OSError as e:\n    \
+             print(len(held) >= 8, type(e).__name__, e.strerror)"
+    );
+    let hostile = py_c(&code).allow_net(format!("127.0.0.1:{port}"));
+    let out = beside_a_socket_victim(&sc, hostile, port).await;
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("True ") && text.contains("network operations at once"),
+        "{text} {}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_read_that_never_gets_an_answer_is_stopped_by_the_exec_timeout() {
+    let port = server();
+    let sc = sidecar().await;
+    let code = format!(
+        "import socket\n\
+         s = socket.create_connection(('127.0.0.1', {port}))\n\
+         s.recv(10)"
+    );
+    let hostile = py_c(&code)
+        .allow_net(format!("127.0.0.1:{port}"))
+        .timeout_ms(3_000);
+    let out = beside_a_socket_victim(&sc, hostile, port).await;
+    assert_eq!(error_code(&out), Some(ErrorCode::Timeout), "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn door_socket_frames_with_bad_fds_or_fields_get_typed_answers() {
+    let port = server();
+    let sc = sidecar().await;
+    let open = r#"import _host, json\nfd = json.loads(_host.call(b'{"agentos":1,"op":"sock_open"}\0')[:-1])['fd']\n"#;
+    for (frame, want) in [
+        (
+            r#"{"agentos":1,"op":"sock_connect","fd":0,"host":"x","port":1}"#,
+            "ENOTSOCK",
+        ),
+        (
+            r#"{"agentos":1,"op":"sock_connect","fd":999,"host":"x","port":1}"#,
+            "EBADF",
+        ),
+        (
+            r#"{"agentos":1,"op":"sock_connect","fd":0,"port":1}"#,
+            "EINVAL",
+        ),
+        (r#"{"agentos":1,"op":"sock_names","fd":1}"#, "ENOTSOCK"),
+        (
+            r#"{"agentos":1,"op":"sock_tls","fd":%FD%,"server_name":"x"}"#,
+            "ENOTCONN",
+        ),
+        (r#"{"agentos":1,"op":"sock_names","fd":%FD%}"#, "ENOTCONN"),
+    ] {
+        let frame = frame.replace("%FD%", "' + str(fd).encode() + b'");
+        let code = format!(
+            "{}a = _host.call(b'{frame}\\0')\nprint(a[:a.index(b'\\0')].decode())",
+            open.replace("\\n", "\n")
+        );
+        let out = beside_a_socket_victim(&sc, py_c(&code), port).await;
+        assert!(
+            stdout(&out).starts_with(&format!("{{\"errno\":\"{want}\"")),
+            "{frame}: {} {}",
+            stdout(&out),
+            stderr(&out)
+        );
+    }
+}
