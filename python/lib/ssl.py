@@ -3,200 +3,25 @@
 This build of CPython has no `_ssl` (no OpenSSL); this module is ours, with CPython's API for
 clients: a TLS socket is a socket fd whose records a rustls session in the sidecar reads and
 writes (the door's `sock_tls`, runner-js/js/WASI.md), so `recv`/`send`/`makefile`/`select` on
-it carry plain text. Certificates are checked against `load_verify_locations` (files, dirs or
-data) or, when none were loaded, Mozilla's roots the sidecar carries; the host name too, with
-`check_hostname`.
+it carry plain text; an `SSLObject` over two `MemoryBIO`s (asyncio's and anyio's TLS) feeds and
+drains such a session itself (the door's `tls_*` ops). Certificates are checked against
+`load_verify_locations` (files, dirs or data) or, when none were loaded, Mozilla's roots the
+sidecar carries; the host name too, with `check_hostname`.
 
-What differs from CPython: no server side (`server_side=True`, `wrap_bio`, `MemoryBIO`,
-`SSLObject` raise `NotImplementedError`); `set_ciphers`, `options` and versions below TLS 1.2
+What differs from CPython: no server side (`server_side=True` raises `NotImplementedError`);
+`set_ciphers`, `options` and versions below TLS 1.2
 change nothing (rustls speaks TLS 1.2 and 1.3 with its own suites); `getpeercert()` without
 `binary_form` is `{}` (the DER form is there); the handshake waits for the peer whatever the
 socket's timeout (the exec's limits still apply); sessions are not resumed.
 """
 
-import base64 as _base64
 import os as _os
-from collections import namedtuple as _namedtuple
-from enum import Enum as _Enum
-from enum import IntEnum as _IntEnum
-from enum import IntFlag as _IntFlag
 
 import _agentos_door
 import socket as _socket
+from _agentos_ssl_names import *  # noqa: F403 (CPython's public names of `ssl`)
+from _agentos_ssl_names import _DEFAULT_CIPHERS, _OPENSSL_API_VERSION, _VERIFY, _SSLMethod  # noqa: F401
 from socket import SOCK_STREAM, create_connection, socket  # noqa: F401 (CPython's names)
-
-# Said as OpenSSL's, as libraries (urllib3) check the prefix; what speaks TLS is rustls.
-OPENSSL_VERSION = "OpenSSL 3.0.0 (compatible; rustls in the agentos sidecar)"
-OPENSSL_VERSION_INFO = (3, 0, 0, 0, 0)
-OPENSSL_VERSION_NUMBER = 0x30000000
-_OPENSSL_API_VERSION = OPENSSL_VERSION_INFO
-_DEFAULT_CIPHERS = "@SECLEVEL=2:ECDH+AESGCM:ECDH+CHACHA20:ECDH+AES:!aNULL:!eNULL"
-
-HAS_SNI = HAS_ALPN = HAS_ECDH = HAS_NEVER_CHECK_COMMON_NAME = True
-HAS_TLSv1_2 = HAS_TLSv1_3 = True
-HAS_NPN = HAS_SSLv2 = HAS_SSLv3 = HAS_TLSv1 = HAS_TLSv1_1 = HAS_PSK = HAS_PHA = False
-HAS_PSK_TLS13 = False
-CHANNEL_BINDING_TYPES = []
-
-
-class _SSLMethod(_IntEnum):
-    PROTOCOL_SSLv23 = 2
-    PROTOCOL_TLS_CLIENT = 16
-    PROTOCOL_TLS_SERVER = 17
-
-
-PROTOCOL_SSLv23 = PROTOCOL_TLS = _SSLMethod.PROTOCOL_SSLv23
-PROTOCOL_TLS_CLIENT = _SSLMethod.PROTOCOL_TLS_CLIENT
-PROTOCOL_TLS_SERVER = _SSLMethod.PROTOCOL_TLS_SERVER
-
-
-class VerifyMode(_IntEnum):
-    CERT_NONE = 0
-    CERT_OPTIONAL = 1
-    CERT_REQUIRED = 2
-
-
-CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED = VerifyMode
-
-
-class VerifyFlags(_IntFlag):
-    VERIFY_DEFAULT = 0
-    VERIFY_CRL_CHECK_LEAF = 0x4
-    VERIFY_CRL_CHECK_CHAIN = 0xC
-    VERIFY_X509_STRICT = 0x20
-    VERIFY_ALLOW_PROXY_CERTS = 0x40
-    VERIFY_X509_TRUSTED_FIRST = 0x8000
-    VERIFY_X509_PARTIAL_CHAIN = 0x80000
-
-
-globals().update(VerifyFlags.__members__)
-
-
-class Options(_IntFlag):
-    OP_ALL = 0x80000050
-    OP_NO_SSLv2 = 0
-    OP_NO_SSLv3 = 0x2000000
-    OP_NO_TLSv1 = 0x4000000
-    OP_NO_TLSv1_1 = 0x10000000
-    OP_NO_TLSv1_2 = 0x8000000
-    OP_NO_TLSv1_3 = 0x20000000
-    OP_NO_COMPRESSION = 0x20000
-    OP_NO_TICKET = 0x4000
-    OP_NO_RENEGOTIATION = 0x40000000
-    OP_CIPHER_SERVER_PREFERENCE = 0x400000
-    OP_SINGLE_DH_USE = 0
-    OP_SINGLE_ECDH_USE = 0
-    OP_ENABLE_MIDDLEBOX_COMPAT = 0x100000
-    OP_IGNORE_UNEXPECTED_EOF = 0x80
-    OP_LEGACY_SERVER_CONNECT = 0x4
-    OP_ENABLE_KTLS = 0x8
-
-
-globals().update(Options.__members__)
-
-
-class TLSVersion(_IntEnum):
-    MINIMUM_SUPPORTED = -2
-    MAXIMUM_SUPPORTED = -1
-    SSLv3 = 0x300
-    TLSv1 = 0x301
-    TLSv1_1 = 0x302
-    TLSv1_2 = 0x303
-    TLSv1_3 = 0x304
-
-
-class Purpose(_namedtuple("_ASN1Object", "nid shortname longname oid"), _Enum):
-    SERVER_AUTH = (129, "serverAuth", "TLS Web Server Authentication", "1.3.6.1.5.5.7.3.1")
-    CLIENT_AUTH = (130, "clientAuth", "TLS Web Client Authentication", "1.3.6.1.5.5.7.3.2")
-
-
-class SSLError(OSError):
-    library = reason = None
-
-    def __str__(self):
-        return self.args[1] if len(self.args) > 1 else super().__str__()
-
-
-class SSLZeroReturnError(SSLError):
-    pass
-
-
-class SSLWantReadError(SSLError):
-    pass
-
-
-class SSLWantWriteError(SSLError):
-    pass
-
-
-class SSLSyscallError(SSLError):
-    pass
-
-
-class SSLEOFError(SSLError):
-    pass
-
-
-class SSLCertVerificationError(SSLError, ValueError):
-    verify_code = 0
-    verify_message = None
-
-
-CertificateError = SSLCertVerificationError
-socket_error = OSError
-
-SSL_ERROR_SSL, SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE = 1, 2, 3
-SSL_ERROR_SYSCALL, SSL_ERROR_ZERO_RETURN, SSL_ERROR_EOF = 5, 6, 8
-
-# OpenSSL's verify codes and words, by the name the sidecar reports.
-_VERIFY = {
-    "HOSTNAME_MISMATCH": (62, "Hostname mismatch, certificate is not valid for {name!r}."),
-    "IP_ADDRESS_MISMATCH": (64, "IP address mismatch, certificate is not valid for {name!r}."),
-    "UNABLE_TO_GET_ISSUER_CERT_LOCALLY": (20, "unable to get local issuer certificate"),
-    # A lone leaf whose issuer is unknown: what OpenSSL 3 says (Node's name for it differs).
-    "UNABLE_TO_VERIFY_LEAF_SIGNATURE": (20, "unable to get local issuer certificate"),
-    "DEPTH_ZERO_SELF_SIGNED_CERT": (18, "self-signed certificate"),
-    "SELF_SIGNED_CERT_IN_CHAIN": (19, "self-signed certificate in certificate chain"),
-    "CERT_HAS_EXPIRED": (10, "certificate has expired"),
-    "CERT_NOT_YET_VALID": (9, "certificate is not yet valid"),
-    "CERT_REVOKED": (23, "certificate revoked"),
-    "CERT_SIGNATURE_FAILURE": (7, "certificate signature failure"),
-}
-
-DefaultVerifyPaths = _namedtuple(
-    "DefaultVerifyPaths",
-    "cafile capath openssl_cafile_env openssl_cafile openssl_capath_env openssl_capath",
-)
-
-
-def get_default_verify_paths():
-    return DefaultVerifyPaths(None, None, "SSL_CERT_FILE", "", "SSL_CERT_DIR", "")
-
-
-def DER_cert_to_PEM_cert(der_cert_bytes):
-    text = _base64.encodebytes(der_cert_bytes).decode("ascii").replace("\n", "")
-    lines = [text[i : i + 64] for i in range(0, len(text), 64)]
-    return "-----BEGIN CERTIFICATE-----\n" + "\n".join(lines) + "\n-----END CERTIFICATE-----\n"
-
-
-def PEM_cert_to_DER_cert(pem_cert_string):
-    head, tail = "-----BEGIN CERTIFICATE-----", "-----END CERTIFICATE-----"
-    text = pem_cert_string.strip()
-    if not text.startswith(head) or not text.endswith(tail):
-        raise ValueError(f"Invalid PEM encoding; must start with {head!r} and end with {tail!r}")
-    return _base64.decodebytes(text[len(head) : -len(tail)].encode("ascii"))
-
-
-def RAND_bytes(n):
-    return _os.urandom(n)
-
-
-def RAND_status():
-    return True
-
-
-def RAND_add(string, entropy):
-    pass
 
 
 def _pems(text):
@@ -209,6 +34,15 @@ def _pems(text):
         at = end + len("-----END CERTIFICATE-----")
         out.append(text[start:at] + "\n")
     return out
+
+
+def _hostname(name):
+    """A server name as CPython takes it: str, or bytes of its IDNA form."""
+    if isinstance(name, (bytes, bytearray)):
+        return bytes(name).decode("ascii")
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"server_hostname must be str or bytes, not {type(name).__name__}")
+    return name
 
 
 def _is_address(name):
@@ -327,13 +161,17 @@ class SSLContext:
                     suppress_ragged_eofs=True, server_hostname=None, session=None):
         if server_side:
             raise NotImplementedError("TLS servers are not supported in this sandbox")
+        server_hostname = _hostname(server_hostname)
         if self._check_hostname and not server_hostname:
             raise ValueError("check_hostname requires server_hostname")
         return SSLSocket._create(sock, self, server_hostname, do_handshake_on_connect,
                                  suppress_ragged_eofs)
 
     def wrap_bio(self, incoming, outgoing, server_side=False, server_hostname=None, session=None):
-        raise NotImplementedError("TLS over memory BIOs is not supported in this sandbox")
+        server_hostname = _hostname(server_hostname)
+        if self._check_hostname and not server_hostname:
+            raise ValueError("check_hostname requires server_hostname")
+        return SSLObject._create(incoming, outgoing, server_side, server_hostname, session, self)
 
     def _door_fields(self, fd, server_hostname):
         verify = self._verify_mode != CERT_NONE
@@ -347,6 +185,40 @@ class SSLContext:
         if self._chain is not None:
             fields["cert"], fields["key"] = self._chain
         return fields
+
+
+def _failure(head):
+    """The exception for a failed `sock_tls`/`tls_*` answer."""
+    message = head.get("message") or "TLS failed"
+    if head.get("code") == "EOF":
+        return SSLEOFError(SSL_ERROR_EOF, f"[SSL: UNEXPECTED_EOF_WHILE_READING] {message}")
+    if head.get("code") == "ERR_SSL":
+        error = SSLError(SSL_ERROR_SSL, f"[SSL] {message} (_ssl.c:1000)")
+        error.library = "SSL"
+        return error
+    return _agentos_door.os_error(head)
+
+
+def _negotiated(head, payload, context, server_hostname):
+    """(version, cipher, ALPN, certificates) of a handshake's answer; raises what CPython
+    raises when the peer's certificate does not verify and `context` asks it to."""
+    verify = head.get("verify_error")
+    if verify == "HOSTNAME_MISMATCH" and _is_address(server_hostname):
+        verify = "IP_ADDRESS_MISMATCH"
+    if verify and context.verify_mode != CERT_NONE:
+        code, words = _VERIFY.get(verify, (1, verify))
+        words = words.format(name=server_hostname)
+        error = SSLCertVerificationError(
+            1, f"[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: {words} "
+            "(_ssl.c:1000)")
+        error.reason, error.library = "CERTIFICATE_VERIFY_FAILED", "SSL"
+        error.verify_code, error.verify_message = code, words
+        raise error
+    certs, at = [], 0
+    for n in head.get("certs", []):
+        certs.append(payload[at : at + n])
+        at += n
+    return (head.get("version"), head.get("cipher"), head.get("alpn"), certs)
 
 
 class SSLSocket(socket):
@@ -385,6 +257,11 @@ class SSLSocket(socket):
     def context(self):
         return self._context
 
+    @property
+    def _sslobj(self):
+        # CPython's TLS object; clients (httpcore) ask it for the ALPN protocol and version.
+        return self if self._secure is not None else None
+
     session = None
     session_reused = False
 
@@ -405,34 +282,8 @@ class SSLSocket(socket):
         fields = self._context._door_fields(self.fileno(), self.server_hostname)
         head, payload = _agentos_door.call("sock_tls", fields)
         if "errno" in head:
-            raise self._failure(head)
-        verify = head.get("verify_error")
-        if verify == "HOSTNAME_MISMATCH" and _is_address(self.server_hostname):
-            verify = "IP_ADDRESS_MISMATCH"
-        if verify and self._context.verify_mode != CERT_NONE:
-            code, words = _VERIFY.get(verify, (1, verify))
-            words = words.format(name=self.server_hostname)
-            error = SSLCertVerificationError(
-                1, f"[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: {words} "
-                "(_ssl.c:1000)")
-            error.reason, error.library = "CERTIFICATE_VERIFY_FAILED", "SSL"
-            error.verify_code, error.verify_message = code, words
-            raise error
-        certs, at = [], 0
-        for n in head.get("certs", []):
-            certs.append(payload[at : at + n])
-            at += n
-        self._secure = (head.get("version"), head.get("cipher"), head.get("alpn"), certs)
-
-    def _failure(self, head):
-        message = head.get("message") or "TLS failed"
-        if head.get("code") == "EOF":
-            return SSLEOFError(SSL_ERROR_EOF, f"[SSL: UNEXPECTED_EOF_WHILE_READING] {message}")
-        if head.get("code") == "ERR_SSL":
-            error = SSLError(SSL_ERROR_SSL, f"[SSL] {message} (_ssl.c:1000)")
-            error.library = "SSL"
-            return error
-        return _agentos_door.os_error(head)
+            raise _failure(head)
+        self._secure = _negotiated(head, payload, self._context, self.server_hostname)
 
     def version(self):
         return self._secure[0] if self._secure else None
@@ -494,17 +345,160 @@ class SSLSocket(socket):
         return self._sendfile_use_send(file, offset, count)
 
 
-SSLContext.sslsocket_class = SSLSocket
 
 
 class MemoryBIO:
-    def __init__(self, *args, **kwargs):
-        raise NotImplementedError("TLS over memory BIOs is not supported in this sandbox")
+    """Bytes in memory between an `SSLObject` and its transport."""
+
+    def __init__(self):
+        self._buf = bytearray()
+        self._eof_written = False
+
+    @property
+    def pending(self):
+        return len(self._buf)
+
+    @property
+    def eof(self):
+        return self._eof_written and not self._buf
+
+    def read(self, size=-1):
+        n = len(self._buf) if size < 0 else min(size, len(self._buf))
+        out = bytes(self._buf[:n])
+        del self._buf[:n]
+        return out
+
+    def write(self, b):
+        if self._eof_written:
+            raise SSLError("cannot write() after write_eof()")
+        self._buf += b
+        return len(b)
+
+    def write_eof(self):
+        self._eof_written = True
 
 
 class SSLObject:
+    """TLS over two `MemoryBIO`s (what asyncio uses): a rustls client session in the sidecar
+    (the door's `tls_*` ops) that this object feeds and drains."""
+
     def __init__(self, *args, **kwargs):
-        raise NotImplementedError("TLS over memory BIOs is not supported in this sandbox")
+        raise TypeError(f"{self.__class__.__name__} does not have a public constructor. "
+                        "Instances are returned by SSLContext.wrap_bio().")
+
+    @classmethod
+    def _create(cls, incoming, outgoing, server_side=False, server_hostname=None, session=None,
+                context=None):
+        if server_side:
+            raise NotImplementedError("TLS servers are not supported in this sandbox")
+        self = cls.__new__(cls)
+        self._incoming, self._outgoing = incoming, outgoing
+        self._context, self.server_hostname = context, server_hostname
+        self.server_side = False
+        self._plain = bytearray()
+        self._secure = None
+        self._closed = self._started = False
+        fields = context._door_fields(None, server_hostname)
+        del fields["fd"]
+        head, _ = _agentos_door.call("tls_open", fields)
+        if "errno" in head:
+            raise _failure(head)
+        self._session = head["session"]
+        return self
+
+    def __del__(self):
+        session = getattr(self, "_session", None)
+        if session is not None:
+            self._session = None
+            _agentos_door.call("tls_free", {"session": session})
+
+    @property
+    def context(self):
+        return self._context
+
+    session = None
+    session_reused = False
+
+    def _step(self, what, payload=b""):
+        fields = {"session": self._session, "what": what}
+        head, data = _agentos_door.call("tls_step", fields, payload)
+        if "errno" in head:
+            raise _failure(head)
+        n = head["plain"]
+        self._plain += data[:n]
+        self._outgoing.write(data[n:])
+        if head["closed"]:
+            self._closed = True
+        if head["error"]:
+            raise _failure({"code": "ERR_SSL", "message": head["error"]})
+        if head["secure"]:
+            info, certs = _agentos_door.call("tls_info", {"session": self._session})
+            self._secure = _negotiated(info, certs, self._context, self.server_hostname)
+
+    def _pump(self):
+        if not self._started:
+            self._started = True
+            self._step("pending")
+        records = self._incoming.read()
+        if records:
+            self._step("feed", records)
+
+    def _want_read(self):
+        if self._incoming.eof:
+            return SSLEOFError(SSL_ERROR_EOF, "EOF occurred in violation of protocol")
+        return SSLWantReadError(SSL_ERROR_WANT_READ, "The operation did not complete (read)")
+
+    def do_handshake(self):
+        self._pump()
+        if self._secure is None:
+            raise self._want_read()
+
+    def read(self, len=1024, buffer=None):
+        self._pump()
+        if not self._plain:
+            if not self._closed:
+                raise self._want_read()
+            return b"" if buffer is None else 0  # close_notify: the end, as OpenSSL's read
+        data = bytes(self._plain[:len])
+        del self._plain[:len]
+        if buffer is None:
+            return data
+        buffer[: len_of(data)] = data
+        return len_of(data)
+
+    def write(self, data):
+        if self._secure is None:
+            self.do_handshake()
+        self._step("write", bytes(data))
+        return len_of(data)
+
+    def unwrap(self):
+        self._step("close")
+        self._pump()
+        if not self._closed:
+            raise self._want_read()
+
+    def pending(self):
+        return len_of(self._plain)
+
+    version = SSLSocket.version
+    cipher = SSLSocket.cipher
+    shared_ciphers = SSLSocket.shared_ciphers
+    compression = SSLSocket.compression
+    selected_alpn_protocol = SSLSocket.selected_alpn_protocol
+    selected_npn_protocol = SSLSocket.selected_npn_protocol
+    getpeercert = SSLSocket.getpeercert
+    get_verified_chain = SSLSocket.get_verified_chain
+    get_unverified_chain = SSLSocket.get_unverified_chain
+    get_channel_binding = SSLSocket.get_channel_binding
+
+    def verify_client_post_handshake(self):
+        raise NotImplementedError("post-handshake authentication is not supported")
+
+
+len_of = len
+SSLContext.sslsocket_class = SSLSocket
+SSLContext.sslobject_class = SSLObject
 
 
 class SSLSession:
@@ -544,10 +538,3 @@ def get_server_certificate(addr, ssl_version=PROTOCOL_TLS_CLIENT, ca_certs=None,
     with create_connection(addr, timeout=timeout) as sock:
         with context.wrap_socket(sock, server_hostname=addr[0]) as ssock:
             return DER_cert_to_PEM_cert(ssock.getpeercert(True))
-
-
-def cert_time_to_seconds(cert_time):
-    import calendar
-    import time
-
-    return calendar.timegm(time.strptime(cert_time.replace("  ", " "), "%b %d %H:%M:%S %Y GMT"))

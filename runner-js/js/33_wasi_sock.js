@@ -234,3 +234,52 @@ export function wasiSockTls(fd, options) {
   const info = tlsInfo(session);
   return { info, certs: info.peerCertificates };
 }
+
+// ---- TLS over memory (Python's `SSLObject`/`MemoryBIO`, which asyncio uses) ----
+
+/** Sessions the command drives itself, by number (at most `SOCK_MAX_SESSIONS`). */
+const sockSessions = new Map();
+const SOCK_MAX_SESSIONS = 64;
+let sockNextSession = 0;
+
+/** A client session the command feeds and drains itself -> `{ session }` or `{ code, message }`. */
+export function wasiTlsOpen(options) {
+  if (sockSessions.size >= SOCK_MAX_SESSIONS) {
+    return { code: 'EMFILE', message: `${SOCK_MAX_SESSIONS} TLS sessions at once are open` };
+  }
+  let session;
+  try {
+    session = tlsClient(options);
+  } catch (e) {
+    return { code: 'EINVAL', message: `${e?.message}` };
+  }
+  if (!(session instanceof ArrayBufferCtor))
+    return { code: session.code, message: session.message };
+  sockNextSession += 1;
+  MapPrototypeSet(sockSessions, sockNextSession, session);
+  return { session: sockNextSession };
+}
+
+/**
+ * One step of session `id`: `what` 'feed' (records in), 'write' (plain in), 'close'
+ * (close_notify) or 'pending' -> the session's progress, or undefined for an unknown session.
+ */
+export function wasiTlsStep(id, what, bytes) {
+  const session = MapPrototypeGet(sockSessions, id);
+  if (session === undefined) return undefined;
+  if (what === 'feed') return tlsFeed(session, bytes);
+  if (what === 'write') return tlsWrite(session, bytes);
+  if (what === 'close') return tlsClose(session);
+  return tlsPending(session);
+}
+
+/** What session `id` negotiated (tlsInfo's), or undefined. */
+export function wasiTlsInfo(id) {
+  const session = MapPrototypeGet(sockSessions, id);
+  return session === undefined ? undefined : tlsInfo(session);
+}
+
+/** Forgets session `id`. */
+export function wasiTlsFree(id) {
+  MapPrototypeDelete(sockSessions, id);
+}

@@ -93,6 +93,27 @@ async fn sockets_held_open_past_the_limits_fail_with_an_error_naming_the_limit()
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn tls_sessions_held_past_the_limit_fail_with_an_error_naming_it() {
+    let port = server();
+    let sc = sidecar().await;
+    let code = "import ssl\n\
+         context = ssl.create_default_context()\n\
+         held = []\n\
+         try:\n    \
+             while True:\n        \
+                 held.append(context.wrap_bio(ssl.MemoryBIO(), ssl.MemoryBIO(), server_hostname='x'))\n\
+         except OSError as e:\n    \
+             print(len(held), e.strerror)";
+    let out = beside_a_socket_victim(&sc, py_c(code), port).await;
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("64 ") && text.contains("TLS sessions at once"),
+        "{text} {}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_read_that_never_gets_an_answer_is_stopped_by_the_exec_timeout() {
     let port = server();
     let sc = sidecar().await;
@@ -132,6 +153,15 @@ async fn door_socket_frames_with_bad_fds_or_fields_get_typed_answers() {
             "ENOTCONN",
         ),
         (r#"{"agentos":1,"op":"sock_names","fd":%FD%}"#, "ENOTCONN"),
+        (
+            r#"{"agentos":1,"op":"tls_step","session":99,"what":"feed"}"#,
+            "EBADF",
+        ),
+        (
+            r#"{"agentos":1,"op":"tls_step","session":1,"what":"explode"}"#,
+            "EINVAL",
+        ),
+        (r#"{"agentos":1,"op":"tls_info","session":99}"#, "EBADF"),
     ] {
         let frame = frame.replace("%FD%", "' + str(fd).encode() + b'");
         let code = format!(

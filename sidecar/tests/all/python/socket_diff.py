@@ -99,9 +99,9 @@ def https_client():
     return r.status, r.read()
 
 
-async def streams():
-    reader, writer = await asyncio.open_connection("localhost", plain)
-    writer.write(b"GET /hello HTTP/1.0\r\n\r\n")
+async def streams(port=None, context=None):
+    reader, writer = await asyncio.open_connection("localhost", port or plain, ssl=context)
+    writer.write(b"GET /hello HTTP/1.0\r\nHost: localhost\r\n\r\n")
     await writer.drain()
     status = await reader.readline()
     rest = await reader.read()
@@ -123,6 +123,8 @@ show("peer", peer_port)
 show("refused", refused)
 show("getaddrinfo", lambda: socket.getaddrinfo("localhost", "https", type=socket.SOCK_STREAM)[0][4][1])
 show("asyncio", lambda: asyncio.run(streams()))
+show("asyncio tls", lambda: asyncio.run(streams(tls, trusted)))
+show("asyncio untrusted", lambda: asyncio.run(streams(tls, ssl.create_default_context())))
 show("tls", lambda: tls_get(trusted))
 show("https", https_client)
 show("untrusted", lambda: tls_get(ssl.create_default_context()))
