@@ -8,12 +8,14 @@ use agentos_sdk::{ErrorCode, ExecSpec, Output, Sidecar};
 
 use crate::net_clients::tls_server;
 use crate::net_curl::server;
-use crate::python::{prints_what_the_host_prints, py_c, run};
+use crate::python::{in_dir, prints_what_the_host_prints, py, py_c, python_dir, run};
 use crate::shell::error_code;
 use crate::support::{scratch, sidecar, stderr, stdout};
 
 /// The differential script, beside this file.
 const DIFF_SCRIPT: &str = include_str!("python/socket_diff.py");
+/// requests and httpx against the same servers.
+const CLIENTS_SCRIPT: &str = include_str!("python/clients_smoke.py");
 
 /// A Python program that fetches `/hello` from `port` over a socket and prints the status line.
 fn socket_get(port: u16) -> String {
@@ -50,6 +52,39 @@ async fn sockets_and_tls_print_what_the_host_python_prints_against_the_same_serv
     let args = ["socket_diff.py", plain.as_str(), tls.as_str(), "root.pem"];
     let rules = ["localhost", "127.0.0.1"];
     prints_what_the_host_prints(&sc, &args, (&dir, &dir), &rules).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn requests_and_httpx_from_the_registry_fetch_over_http_and_https() {
+    let packages = python_dir().with_file_name("python-packages");
+    assert!(
+        packages.join("requests").is_dir() && packages.join("httpx").is_dir(),
+        "run ci/fetch-python-packages first"
+    );
+    let plain = server().to_string();
+    let (tls, root) = tls_server();
+    let dir = scratch("py-clients");
+    std::fs::write(dir.join("clients_smoke.py"), CLIENTS_SCRIPT).expect("script");
+    std::fs::copy(&root, dir.join("root.pem")).expect("root");
+    let tls = tls.to_string();
+    let argv = ["python3", "clients_smoke.py", &plain, &tls, "root.pem"];
+    let spec = in_dir(py(&argv), &dir)
+        .dir_ro(packages.to_str().expect("path"), "/pkgs")
+        .allow_net("localhost");
+    let out = run(&sidecar().await, spec).await;
+    assert_eq!(
+        stdout(&out),
+        "requests 200 text/plain hello\n\
+         requests post POST /echo\n\
+         session ['hello', 'hello', 'hello']\n\
+         requests https secure\n\
+         requests untrusted True\n\
+         requests denied True\n\
+         httpx hello secure\n\
+         httpx async ['hello', 'secure']\n",
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
