@@ -122,6 +122,12 @@ impl NetRuntime {
         )
     }
 
+    /// The roots the runtime checks servers against (Mozilla's and [`NetConfig::extra_roots`]),
+    /// for TLS a guest drives itself over a socket of the network.
+    pub fn roots(&self) -> Arc<rustls::RootCertStore> {
+        self.tls.roots()
+    }
+
     /// The runtime's handle, to run host-side futures (e.g. [`PortRegistry::http_request`]).
     pub fn handle(&self) -> &tokio::runtime::Handle {
         self.rt.handle()

@@ -18,6 +18,7 @@ use crate::error::NetError;
 pub struct TlsConfigs {
     base: Arc<ClientConfig>,
     http: Arc<ClientConfig>,
+    roots: Arc<RootCertStore>,
 }
 
 impl TlsConfigs {
@@ -35,18 +36,25 @@ impl TlsConfigs {
                 .add(cert.clone())
                 .map_err(|e| NetError::Tls(format!("extra root certificate: {e}")))?;
         }
+        let roots = Arc::new(roots);
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let base = ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
             .map_err(|e| NetError::Tls(e.to_string()))?
-            .with_root_certificates(roots)
+            .with_root_certificates(roots.clone())
             .with_no_client_auth();
         let mut http = base.clone();
         http.alpn_protocols = vec![b"http/1.1".to_vec()];
         Ok(TlsConfigs {
             base: Arc::new(base),
             http: Arc::new(http),
+            roots,
         })
+    }
+
+    /// The roots servers are checked against (Mozilla's and the extra ones).
+    pub fn roots(&self) -> Arc<RootCertStore> {
+        self.roots.clone()
     }
 
     /// The configuration for the HTTP client (ALPN `http/1.1`).

@@ -98,6 +98,8 @@ pub struct ClientSetup {
     pub identity: Option<(Vec<u8>, Vec<u8>)>,
     /// Also check the certificate against `server_name` (recorded as the chain's failure).
     pub check_name: bool,
+    /// Anchors to use when `ca` is empty, instead of the bundled roots (the network's own).
+    pub roots: Option<Arc<RootCertStore>>,
 }
 
 /// A server's secure context: certificate chain and key, ALPN, whether to ask for a client
@@ -246,7 +248,10 @@ impl TlsSession {
         let provider = provider();
         let failure = Arc::new(Mutex::new(None));
         let verifier = Recording {
-            roots: Arc::new(roots_of(&setup.ca)?),
+            roots: match &setup.roots {
+                Some(roots) if setup.ca.is_empty() => roots.clone(),
+                _ => Arc::new(roots_of(&setup.ca)?),
+            },
             algs: provider.signature_verification_algorithms,
             failure: failure.clone(),
             reject: false,

@@ -5,8 +5,9 @@ clients: a TLS socket is a socket fd whose records a rustls session in the sidec
 writes (the door's `sock_tls`, runner-js/js/WASI.md), so `recv`/`send`/`makefile`/`select` on
 it carry plain text; an `SSLObject` over two `MemoryBIO`s (asyncio's and anyio's TLS) feeds and
 drains such a session itself (the door's `tls_*` ops). Certificates are checked against
-`load_verify_locations` (files, dirs or data) or, when none were loaded, Mozilla's roots the
-sidecar carries; the host name too, with `check_hostname`.
+`load_verify_locations` (files, dirs or data) or, when none were loaded, the roots the sidecar's
+network trusts (Mozilla's, and `AGENTOS_NET_EXTRA_ROOTS`); the host name too, with
+`check_hostname`.
 
 What differs from CPython: no server side (`server_side=True` raises `NotImplementedError`);
 `set_ciphers`, `options` and versions below TLS 1.2

@@ -143,6 +143,7 @@ function doorTlsOptions(header) {
     cert: pem(header.cert),
     key: pem(header.key),
     checkName: header.check_name === true,
+    networkRoots: true,
   };
 }
 

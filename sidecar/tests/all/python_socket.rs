@@ -88,6 +88,23 @@ async fn requests_and_httpx_from_the_registry_fetch_over_http_and_https() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_default_context_trusts_the_roots_the_sidecar_was_given() {
+    let (port, root) = tls_server();
+    let mode = std::env::var("AGENTOS_TEST_MODE").unwrap_or_else(|_| "auto".into());
+    let builder = crate::support::builder(&mode).env("AGENTOS_NET_EXTRA_ROOTS", &root);
+    let sc = crate::support::spawn(builder).await;
+    let code = format!(
+        "import socket, ssl\n\
+         s = socket.create_connection(('localhost', {port}))\n\
+         t = ssl.create_default_context().wrap_socket(s, server_hostname='localhost')\n\
+         t.sendall(b'GET / HTTP/1.1\\r\\nhost: localhost\\r\\n\\r\\n')\n\
+         print(t.makefile('rb').read()[-6:])"
+    );
+    let out = run(&sc, py_c(&code).allow_net(format!("localhost:{port}"))).await;
+    assert_eq!(stdout(&out), "b'secure'\n", "{}", stderr(&out));
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_connection_the_policy_refuses_is_connection_refused_naming_the_rule() {
     let port = server();
     let sc = sidecar().await;

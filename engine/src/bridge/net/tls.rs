@@ -154,6 +154,11 @@ pub(super) fn client<'s>(
         ca: list_of(scope, ca),
         identity: bytes_of(cert).zip(bytes_of(key)),
         check_name: get(scope, o, "checkName").is_true(),
+        // A command's TLS over its socket trusts what the network trusts (extra roots too).
+        roots: get(scope, o, "networkRoots")
+            .is_true()
+            .then(|| crate::net::runtime().ok().map(|rt| rt.roots()))
+            .flatten(),
     };
     handle_or_refusal(scope, &mut rv, TlsSession::client(&setup), SESSION_BYTES);
 }
