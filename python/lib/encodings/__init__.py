@@ -3,7 +3,12 @@
 CPython's own `encodings` package (its `__init__` bytecode, renamed `encodings._init_cpython` in
 this standard library by ci/fetch-python), run in this module. It is imported as every program
 starts, before any of the program's own code, so it is also where the sandbox adds what `os`
-lacks in this build: `os.system` (through `_agentos_subprocess`, imported on the first call).
+lacks in this build: `os.system` (through `_agentos_subprocess`, imported on the first call),
+`os.getuid`/`geteuid`/`getgid`/`getegid`, which answer the sandbox's user, root (0), and
+`os.umask`, which keeps a mask (022 at start) as `process.umask()` does in a JS guest. It also
+puts `PYTHONPATH` on `sys.path` (this build runs isolated, which ignores it) and makes `pip`
+importable from the pinned wheel beside the standard library (`_agentos_pip`), at no cost to a
+program that does not import it.
 """
 
 import zipimport as _zipimport
@@ -25,7 +30,50 @@ def _install_os_system():
 
     system.__module__ = "posix"
     os.system = system
+    for name in ("getuid", "geteuid", "getgid", "getegid"):
+        if not hasattr(os, name):
+            setattr(os, name, _root)
+    if not hasattr(os, "umask"):
+        os.umask = _umask
+
+
+def _root():
+    """The sandbox's user and group: root."""
+    return 0
+
+
+_mask = [0o022]
+
+
+def _umask(mask):
+    """Sets the file mode creation mask; the one before."""
+    before, _mask[0] = _mask[0], int(mask) & 0o777
+    return before
+
+
+def _install_paths(stdlib):
+    import os
+    import sys
+
+    extra = [p for p in os.environ.get("PYTHONPATH", "").split(":") if p]
+    sys.path[0:0] = extra
+    sys.meta_path.append(_PipFinder(stdlib.rpartition("/")[0] + "/pip.whl"))
+
+
+class _PipFinder:
+    """Finds `pip` (`python3 -m pip`) in the wheel beside the stdlib, once nothing else did."""
+
+    def __init__(self, wheel):
+        self.wheel = wheel
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "pip" or path is not None:
+            return None
+        import _agentos_pip
+
+        return _agentos_pip.spec(self.wheel)
 
 
 _install_os_system()
-del _install_os_system, _zipimport
+_install_paths(__path__[0].rpartition("/")[0])
+del _install_os_system, _install_paths, _zipimport

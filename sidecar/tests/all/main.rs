@@ -46,6 +46,7 @@ mod prewarm;
 mod protocol;
 mod python;
 mod python_conformance;
+mod python_pip;
 mod python_socket;
 mod python_subprocess;
 mod python_urllib;

@@ -227,6 +227,15 @@ async fn exit_statuses_pass_through() {
 }
 
 #[tokio::test]
+async fn os_answers_the_sandbox_user_a_umask_and_pythonpath_as_node_does() {
+    let sc = sidecar().await;
+    let code = "import os, sys; print(os.getuid(), os.getegid(), oct(os.umask(0o077)), \
+                oct(os.umask(0)), sys.path[0])";
+    let out = ok(&sc, py_c(code).env("PYTHONPATH", "/a:/b")).await;
+    assert_eq!(stdout(&out), "0 0 0o22 0o77 /a\n");
+}
+
+#[tokio::test]
 async fn batteries_work_and_what_is_missing_fails_with_a_clear_import_error() {
     let sc = sidecar().await;
     let code = r#"
