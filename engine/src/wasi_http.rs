@@ -1,5 +1,6 @@
 //! The network operations of a WASI command: HTTP exchanges (`agentos_v4.http_*`, contract in
-//! `runner-js/js/WASI.md`) and stream sockets (socket fds, `bridge/wasi_sock.rs`): what each
+//! `runner-js/js/WASI.md`) and stream sockets, connected or listening on a virtual port (socket
+//! fds, `bridge/wasi_sock.rs`): what each
 //! operation's events left so far, by the handle the command holds. The command's thread
 //! blocks in the bridge (`bridge/wasi_http.rs`) until the part it asked for is here; the events
 //! come from the exec's network through its inbox, as for a JS guest's `fetch`.
@@ -47,6 +48,12 @@ pub(crate) struct Exchange {
     pub connected: Option<Peer>,
     /// A socket's writes passed the high-water mark and its `Drain` has not come yet.
     pub draining: bool,
+    /// A listening socket's virtual port.
+    pub listening: Option<u16>,
+    /// A connection a listener accepted (its virtual port is this end's).
+    pub inbound: bool,
+    /// A listening socket's connections not accepted yet (their handles).
+    accepted: VecDeque<u32>,
     body: VecDeque<Bytes>,
     ended: bool,
     done: bool,
@@ -65,6 +72,11 @@ impl Exchange {
     /// True once the operation failed or ended.
     pub fn is_over(&self) -> bool {
         self.failure.is_some() || self.done
+    }
+
+    /// True once a listening socket has a connection to accept, or never will.
+    pub fn accept_settled(&self) -> bool {
+        !self.accepted.is_empty() || self.is_over()
     }
 
     /// True once a socket may be written to again, or never will.
@@ -166,6 +178,9 @@ impl WasiHttp {
             head: None,
             connected: None,
             draining: false,
+            listening: None,
+            inbound: false,
+            accepted: VecDeque::new(),
             body: VecDeque::new(),
             ended: false,
             done: op.is_none(),
@@ -182,23 +197,74 @@ impl WasiHttp {
         self.exchanges.get_mut(&handle)
     }
 
-    /// Forgets an exchange -> its operation when it is still running (to cancel).
-    pub fn close(&mut self, handle: u32) -> Result<Option<OpId>, Errno> {
+    /// A listening socket's exchange for operation `op` on virtual `port` -> its handle.
+    ///
+    /// # Errors
+    /// As [`WasiHttp::open`].
+    pub fn listen(&mut self, op: OpId, port: u16) -> Result<u32, Errno> {
+        let handle = self.open(Ok(op), Deadlines::default())?;
+        if let Some(x) = self.exchanges.get_mut(&handle) {
+            x.listening = Some(port);
+        }
+        Ok(handle)
+    }
+
+    /// The handle of the next connection listener `handle` accepted, if one is waiting.
+    pub fn accept(&mut self, handle: u32) -> Option<u32> {
+        self.exchanges.get_mut(&handle)?.accepted.pop_front()
+    }
+
+    /// Forgets an exchange (a listener: with the connections it did not hand out) -> the
+    /// operations still running (to end).
+    pub fn close(&mut self, handle: u32) -> Result<Vec<OpId>, Errno> {
         let exchange = self.exchanges.remove(&handle).ok_or(Errno::BADF)?;
-        let Some(op) = exchange.op else {
-            return Ok(None);
-        };
-        self.by_op.remove(&op);
-        Ok((!exchange.done).then_some(op))
+        let mut running = Vec::new();
+        for queued in &exchange.accepted {
+            running.extend(self.close(*queued).unwrap_or_default());
+        }
+        if let Some(op) = exchange.op {
+            self.by_op.remove(&op);
+            if !exchange.done {
+                running.push(op);
+            }
+        }
+        Ok(running)
+    }
+
+    /// Keeps a connection a listener accepted, for the guest's `accept`; `None` past
+    /// [`MAX_EXCHANGES`] (the caller ends the connection).
+    fn accepted(&mut self, listener: u32, op: OpId, peer: Peer) -> Option<()> {
+        let handle = self.open(Ok(op), Deadlines::default()).ok()?;
+        let x = self.exchanges.get_mut(&handle)?;
+        x.connected = Some(peer);
+        x.inbound = true;
+        self.exchanges
+            .get_mut(&listener)?
+            .accepted
+            .push_back(handle);
+        Some(())
     }
 
     /// Files one event under its exchange (an event of a closed one is dropped: its operation
-    /// was cancelled). Returns the denial it carries, for the host's `NetDenied`.
-    pub fn route(&mut self, event: NetEvent) -> Option<Denial> {
-        let exchange = (self.by_op.get(&event.id()).copied())
-            .and_then(|handle| self.exchanges.get_mut(&handle))?;
+    /// was cancelled) -> what the caller must do about it.
+    pub fn route(&mut self, event: NetEvent) -> Routed {
+        let Some(handle) = self.by_op.get(&event.id()).copied() else {
+            return match event {
+                NetEvent::Accepted { id, .. } => Routed::Refuse(id),
+                _ => Routed::Nothing,
+            };
+        };
+        if let NetEvent::Accepted { id, peer, .. } = event {
+            return match self.accepted(handle, id, peer) {
+                Some(()) => Routed::Nothing,
+                None => Routed::Refuse(id),
+            };
+        }
+        let Some(exchange) = self.exchanges.get_mut(&handle) else {
+            return Routed::Nothing;
+        };
         match event {
-            NetEvent::Denied { denial, .. } => return Some(denial),
+            NetEvent::Denied { denial, .. } => return Routed::Denied(denial),
             NetEvent::Response { head, .. } => exchange.head = Some(head),
             NetEvent::Connected { peer, .. } => exchange.connected = Some(peer),
             NetEvent::Drain { .. } => exchange.draining = false,
@@ -218,8 +284,19 @@ impl WasiHttp {
             }
             _ => {}
         }
-        None
+        Routed::Nothing
     }
+}
+
+/// What routing an event asks of the caller.
+#[derive(Debug)]
+pub(crate) enum Routed {
+    /// Nothing.
+    Nothing,
+    /// Report the denial (the host's `NetDenied`).
+    Denied(Denial),
+    /// End this accepted connection: its listener is gone or the command holds too many.
+    Refuse(OpId),
 }
 
 #[cfg(test)]
@@ -264,7 +341,7 @@ mod tests {
         let x = http.get_mut(h).unwrap();
         assert!(x.head_settled());
         assert_eq!(x.failure.as_ref().unwrap().code, "ERR_INVALID_URL");
-        assert_eq!(http.close(h), Ok(None));
+        assert_eq!(http.close(h), Ok(Vec::new()));
     }
 
     #[test]

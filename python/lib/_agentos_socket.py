@@ -8,7 +8,10 @@ What differs from CPython on Linux:
 - `getaddrinfo` does not resolve: it gives the name back, and the sidecar resolves it when the
   socket connects, after the policy has screened the name (no DNS rebinding past the policy);
   `gethostbyname` of a name is the same (the name itself).
-- Only TCP client sockets: `bind`/`listen`/`accept` and UDP fail with `OSError(ENOTSUP)`.
+- Only TCP: UDP sockets fail with `OSError(ENOTSUP)`. A listening socket listens on one of the
+  exec's virtual ports (as `net.createServer().listen()` in a JS guest): the program itself, its
+  child processes and the host (`HttpRequest`) reach it at localhost, nothing on the network
+  can; `bind` takes a loopback or any-address host and a port (0: a free one).
 - `connect` blocks until connected (up to the socket's timeout) even on a non-blocking socket.
 - A connection the policy refuses is `ConnectionRefusedError` whose message names the rule.
 - `setsockopt` accepts and ignores the TCP and socket-level options clients set.
@@ -46,6 +49,9 @@ def _connect_error(head):
 
 
 _ns = {}
+# The port a socket was bound to, by fd, until it listens.
+_bound = {}
+_LOCAL_HOSTS = ("", "0.0.0.0", "127.0.0.1", "localhost", "::", "::1")
 
 
 def _address(address):
@@ -112,13 +118,12 @@ def _patch(socket_class):
         if "errno" in head:
             raise _agentos_door.os_error(head)
         addr, port = head[which]
+        if not addr:  # a listener's peer
+            raise OSError(_errno.ENOTCONN, _os.strerror(_errno.ENOTCONN))
         return (addr, port, 0, 0) if self.family == _ns["AF_INET6"] else (addr, port)
 
     def getpeername(self):
         return _names(self, "peer")
-
-    def getsockname(self):
-        return _names(self, "local")
 
     def setsockopt(self, level, optname, value, optlen=None):
         """Accepted and ignored: the sidecar owns the real socket."""
@@ -128,15 +133,38 @@ def _patch(socket_class):
             return _ns["SOCK_STREAM"]
         return 0 if buflen is None else bytes(buflen)
 
-    def unsupported(self, *args, **kwargs):
-        raise OSError(_errno.ENOTSUP, "only TCP client sockets in this sandbox")
+    def bind(self, address):
+        host, port = _address(address)
+        if host not in _LOCAL_HOSTS:
+            raise OSError(_errno.EADDRNOTAVAIL, f"{_os.strerror(_errno.EADDRNOTAVAIL)} "
+                          "(a sandbox socket listens on the exec's own ports only)")
+        _bound[self.fileno()] = (host, port)
+
+    def listen(self, backlog=128):
+        _, port = _bound.pop(self.fileno(), ("", 0))
+        head, _ = _agentos_door.call("sock_listen", {"fd": self.fileno(), "port": port})
+        if "errno" in head:
+            raise _agentos_door.os_error(head)
+
+    cpython_accept = socket_class._accept
+
+    def _accept(self):
+        fd, _ = cpython_accept(self)
+        head, _ = _agentos_door.call("sock_names", {"fd": fd})
+        addr = tuple(head["peer"]) if "peer" in head else ("127.0.0.1", 0)
+        return fd, (addr + (0, 0) if self.family == _ns["AF_INET6"] else addr)
+
+    def getsockname_bound(self):
+        bound = _bound.get(self.fileno())
+        if bound is not None:
+            return (bound[0] or "0.0.0.0", bound[1])
+        return _names(self, "local")
 
     socket_class.__init__ = __init__
     for name, fn in [("connect", connect), ("connect_ex", connect_ex),
-                     ("getpeername", getpeername), ("getsockname", getsockname),
+                     ("getpeername", getpeername), ("getsockname", getsockname_bound),
                      ("setsockopt", setsockopt), ("getsockopt", getsockopt),
-                     ("bind", unsupported), ("listen", unsupported),
-                     ("_accept", unsupported)]:
+                     ("bind", bind), ("listen", listen), ("_accept", _accept)]:
         fn.__name__ = name
         setattr(socket_class, name, fn)
 
@@ -171,8 +199,20 @@ def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
     return [(_ns["AddressFamily"](fam), _ns["SocketKind"](kind), proto or 6, "", addr)]
 
 
+# Socket options this build's `_socket` lacks (Linux's numbers); `setsockopt` accepts them.
+_OPTIONS = {"SO_REUSEADDR": 2, "SO_ERROR": 4, "SO_BROADCAST": 6, "SO_SNDBUF": 7,
+            "SO_RCVBUF": 8, "SO_KEEPALIVE": 9, "SO_LINGER": 13}
+
+
 def gethostbyname(name):
     return name or "0.0.0.0"
+
+
+def gethostbyaddr(address):
+    """Loopback and this host's own name are `localhost`; no other name is known here."""
+    if address in ("localhost", "127.0.0.1", "::1", _ns["gethostname"]()):
+        return "localhost", [], ["127.0.0.1"]
+    raise _ns["herror"](1, "Unknown host")
 
 
 def load(namespace):
@@ -183,6 +223,9 @@ def load(namespace):
     _ns["_socket"] = namespace["_socket"]
     _STREAM_FAMILIES = (namespace["AF_INET"], namespace["AF_INET6"])
     _patch(namespace["socket"])
+    for name, value in _OPTIONS.items():
+        namespace.setdefault(name, value)
     namespace["getaddrinfo"] = getaddrinfo
     namespace["gethostbyname"] = gethostbyname
+    namespace["gethostbyaddr"] = gethostbyaddr
     namespace["__doc__"] = __doc__

@@ -97,13 +97,10 @@ export const WASI_EFAULT = 21;
 export const WASI_EINVAL = 28;
 export const WASI_EIO = 29;
 export const WASI_ENAMETOOLONG = 37;
-const WASI_ENOTSOCK = 57;
 const WASI_ENOTSUP = 58;
 // filetype
 export const WASI_FILETYPE_DIRECTORY = 3;
 export const WASI_FILETYPE_REGULAR_FILE = 4;
-const WASI_FILETYPE_SOCKET_DGRAM = 5;
-const WASI_FILETYPE_SOCKET_STREAM = 6;
 
 // Largest transfer asked of / handed to the native side per call (never sized by a guest length).
 export const WASI_MAX_IO = 16 * 1024 * 1024;
@@ -450,13 +447,4 @@ export function wasi_proc_raise(sig) {
 
 export function wasi_sched_yield() {
   return WASI_ESUCCESS;
-}
-
-// No listening sockets: a bad fd is EBADF, a non-socket ENOTSOCK, a socket ENOTSUP.
-export function wasi_sock_accept(fd, flags, fdPtr) {
-  const st = wasiFdFdstatGet(fd >>> 0);
-  if (wasiIsErr(st)) return -st;
-  if (st[0] !== WASI_FILETYPE_SOCKET_DGRAM && st[0] !== WASI_FILETYPE_SOCKET_STREAM)
-    return WASI_ENOTSOCK;
-  return WASI_ENOTSUP;
 }

@@ -17,6 +17,7 @@ import { wasiConcat, wasiEncodeStrings } from './30_wasi.js';
 export const DOOR_ERRNO_NAMES = {
   __proto__: null,
   2: 'EACCES',
+  3: 'EADDRINUSE',
   6: 'EAGAIN',
   8: 'EBADF',
   29: 'EIO',

@@ -30,6 +30,7 @@ import {
 } from './33_wasi_http.js';
 import {
   wasiSockConnect,
+  wasiSockListen,
   wasiSockNames,
   wasiSockOpen,
   wasiSockTls,
@@ -222,6 +223,22 @@ function doorTlsFree(header) {
   return doorAnswer({}, DOOR_NOTHING);
 }
 
+// `sock_listen`: {"fd", "port"} -> {"port"}: the socket listens on that virtual port of the exec
+// (0: a free one); `EADDRINUSE` when it is taken.
+function doorSockListen(header) {
+  const fd = doorNumber(header.fd, -1);
+  const port = doorNumber(header.port, 0);
+  if (fd < 0 || port < 0 || port > 65535) return doorError('EINVAL', 'a field is malformed');
+  const r = wasiSockListen(fd, port);
+  if (typeof r === 'number' && r >= 0) return doorAnswer({ port: r }, DOOR_NOTHING);
+  if (r === -42)
+    return doorErrno(r, "the exec's listeners at once (its network limit) are all in use");
+  if (r === -33) {
+    return doorErrno(r, `the command's ${DOOR_MAX_OPS} network operations at once are all open`);
+  }
+  return doorErrno(r);
+}
+
 // `sock_names`: {"fd"} -> {"peer": [ADDR, PORT], "local": [ADDR, PORT]}.
 function doorSockNames(header) {
   const fd = doorNumber(header.fd, -1);
@@ -240,6 +257,7 @@ export const DOOR_NET_OPS = {
   sock_open: doorSockOpen,
   sock_connect: doorSockConnect,
   sock_tls: doorSockTls,
+  sock_listen: doorSockListen,
   sock_names: doorSockNames,
   tls_open: doorTlsOpen,
   tls_step: doorTlsStep,

@@ -20,6 +20,7 @@ import {
   WASI_EIO,
   WASI_ESUCCESS,
   wasiFdClose,
+  wasiFdFdstatSetFlags,
   wasiFdRenumber,
   wasiNative,
   wasiOob,
@@ -32,6 +33,8 @@ import { wasiGather, wasiIovTotal, wasiScatter, wasiStatus } from './31_wasi_fd.
 export const wasiSockOpen = wasiNative('wasi_sock_open');
 export const wasiSockConnect = wasiNative('wasi_sock_connect');
 export const wasiSockNames = wasiNative('wasi_sock_names');
+export const wasiSockListen = wasiNative('wasi_sock_listen');
+const sockAccept = wasiNative('wasi_sock_accept');
 const sockRecv = wasiNative('wasi_sock_recv');
 const sockSend = wasiNative('wasi_sock_send');
 const sockShutdown = wasiNative('wasi_sock_shutdown');
@@ -174,6 +177,19 @@ export function wasi_sock_shutdown(fd, how) {
     sockProgress(fd, state, tlsClose(state.session));
   }
   return wasiStatus(sockShutdown(fd, how & 0xff));
+}
+
+/** `sock_accept`: the next connection of a listening socket as a new fd (`flags`: its fdflags). */
+export function wasi_sock_accept(fd, flags, fdPtr) {
+  wasiRefresh();
+  if (wasiOob(fdPtr >>> 0, 4)) return WASI_EFAULT;
+  const r = sockAccept(fd >>> 0);
+  if (typeof r !== 'number') return WASI_EIO;
+  if (r < 0) return -r;
+  if ((flags & 0xffff) !== 0) wasiFdFdstatSetFlags(r, flags & 0xffff);
+  wasiRefresh();
+  wasiSetU32(fdPtr >>> 0, r);
+  return WASI_ESUCCESS;
 }
 
 /** `fd_close`: a TLS socket says close_notify and forgets its session first. */

@@ -24,7 +24,6 @@ import {
   wasi_proc_raise,
   wasi_random_get,
   wasi_sched_yield,
-  wasi_sock_accept,
   wasiCaptureWebAssembly,
   wasiEncodeStrings,
   wasiEnosys,
@@ -92,6 +91,7 @@ import { wasi_poll_oneoff, wasi0_poll_oneoff } from './33_wasi_poll.js';
 import {
   wasi_fd_close,
   wasi_fd_renumber,
+  wasi_sock_accept,
   wasi_sock_recv,
   wasi_sock_send,
   wasi_sock_shutdown,

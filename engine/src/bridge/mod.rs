@@ -29,6 +29,7 @@ pub(crate) mod views;
 mod vm;
 mod wasi;
 mod wasi_http;
+mod wasi_listen;
 mod wasi_mem;
 mod wasi_proc;
 mod wasi_sock;
@@ -76,6 +77,7 @@ fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
     all.extend(wasi_proc::callbacks());
     all.extend(wasi_http::callbacks());
     all.extend(wasi_sock::callbacks());
+    all.extend(wasi_listen::callbacks());
     all.extend(buffer::callbacks());
     all.extend(url::callbacks());
     all.extend(clone::callbacks());

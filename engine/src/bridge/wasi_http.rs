@@ -16,7 +16,7 @@ use super::wasi::host;
 use crate::guest_state::{SharedGuest, guest};
 use crate::inbox::{Input, Wait};
 use crate::strings::{uint8_array, view_bytes};
-use crate::wasi_http::{Deadlines, Exchange, Failure};
+use crate::wasi_http::{Deadlines, Exchange, Failure, Routed};
 
 /// `flags` bit 0: decode the response's content codings (gzip, deflate, br).
 const DECODE: u32 = 1;
@@ -238,8 +238,8 @@ fn close<'s>(
     let handle = handle_at(scope, &args);
     let result = guest(scope).ok_or(Errno::NOSYS).and_then(|state| {
         let running = state.wasi_http.borrow_mut().close(handle)?;
-        if let (Some(op), Some(net)) = (running, state.net()) {
-            net.if_open(|exec| exec.cancel(op));
+        if let Some(net) = state.net() {
+            net.if_open(|exec| running.iter().for_each(|op| exec.cancel(*op)));
         }
         Ok(0)
     });
@@ -255,6 +255,8 @@ pub(super) enum Part {
     Body,
     /// Room to write (a socket's `Drain`).
     Drain,
+    /// A connection to accept (a listening socket).
+    Accept,
 }
 
 impl Part {
@@ -263,6 +265,7 @@ impl Part {
             Part::Head => exchange.head_settled(),
             Part::Body => exchange.body_settled(),
             Part::Drain => exchange.drain_settled(),
+            Part::Accept => exchange.accept_settled(),
         }
     }
 }
@@ -292,7 +295,7 @@ pub(super) fn wait<T>(
             let tick = now + TICK;
             (exchange.deadline(part == Part::Body)).map_or(tick, |d| d.min(tick))
         };
-        pump(scope, &state, deadline)?;
+        pump(scope, &state, Wait::Until(deadline))?;
     }
 }
 
@@ -301,24 +304,30 @@ pub(super) fn pump_ready(
     scope: &mut v8::PinScope<'_, '_>,
     state: &SharedGuest,
 ) -> Result<(), Errno> {
-    while pump(scope, state, Instant::now())? {}
+    while pump(scope, state, Wait::Poll)? {}
     Ok(())
 }
 
-/// Takes the command's next input (until `deadline`) and files it: network events under their
+/// Takes the command's next input (as `wait` says) and files it: network events under their
 /// exchanges, `ask` questions to the host -> whether an input came. A stop ends the wait with
 /// `EINTR`.
 pub(super) fn pump(
     scope: &mut v8::PinScope<'_, '_>,
     state: &SharedGuest,
-    deadline: Instant,
+    wait: Wait,
 ) -> Result<bool, Errno> {
-    let input = host(scope, |h| Ok(h.stdio.next_other(Wait::Until(deadline))))?;
+    let input = host(scope, |h| Ok(h.stdio.next_other(wait)))?;
     match input {
         Some(Input::Net(event)) => {
-            let denial = state.wasi_http.borrow_mut().route(*event);
-            if let Some(denial) = denial {
-                super::net::report_denial(state, &denial);
+            let routed = state.wasi_http.borrow_mut().route(*event);
+            match routed {
+                Routed::Nothing => {}
+                Routed::Denied(denial) => super::net::report_denial(state, &denial),
+                Routed::Refuse(op) => {
+                    if let Some(net) = state.net() {
+                        net.if_open(|exec| exec.cancel(op));
+                    }
+                }
             }
         }
         Some(Input::NetAsk(asked)) => {

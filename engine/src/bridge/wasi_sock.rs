@@ -17,6 +17,7 @@ use v8::MapFnTo;
 use super::wasi::host;
 use super::wasi_http::{Part, command, pump, pump_ready, wait};
 use crate::guest_state::{SharedGuest, guest};
+use crate::inbox::Wait;
 use crate::strings::{uint8_array, v8_str, view_bytes};
 use crate::wasi_http::{Deadlines, Exchange, Failure};
 
@@ -49,8 +50,12 @@ fn fd_at(scope: &mut v8::PinScope<'_, '_>, args: &v8::FunctionCallbackArguments,
     args.get(i).uint32_value(scope).unwrap_or(u32::MAX)
 }
 
-/// The socket at `fd`, with `needed` rights, connected.
-fn connected(scope: &mut v8::PinScope<'_, '_>, fd: u32, needed: u64) -> Result<SocketFd, Errno> {
+/// The socket at `fd`, with `needed` rights, connected (or listening).
+pub(super) fn connected(
+    scope: &mut v8::PinScope<'_, '_>,
+    fd: u32,
+    needed: u64,
+) -> Result<SocketFd, Errno> {
     let socket = host(scope, |h| h.sandbox.socket_require(fd, needed))?;
     if socket.handle == 0 {
         return Err(Errno::NOTCONN);
@@ -151,10 +156,22 @@ fn start(
 }
 
 /// Forgets a socket's connection, closing it gracefully (its queued writes still go out).
+/// A listener stops listening, and the connections it did not hand out end.
 pub(super) fn forget(state: &SharedGuest, handle: u32) {
-    let running = state.wasi_http.borrow_mut().close(handle);
-    if let (Ok(Some(op)), Some(net)) = (running, state.net()) {
-        net.if_open(|exec| exec.finish(op));
+    let mut http = state.wasi_http.borrow_mut();
+    let listening = http.get_mut(handle).is_some_and(|x| x.listening.is_some());
+    let running = http.close(handle).unwrap_or_default();
+    drop(http);
+    if let Some(net) = state.net() {
+        net.if_open(|exec| {
+            for op in running {
+                if listening {
+                    exec.cancel(op)
+                } else {
+                    exec.finish(op)
+                }
+            }
+        });
     }
 }
 
@@ -192,11 +209,22 @@ fn recv<'s>(
     }
 }
 
+/// `NOTCONN` for a listening socket (it has no stream of its own).
+fn streaming(scope: &mut v8::PinScope<'_, '_>, socket: SocketFd) -> Result<SocketFd, Errno> {
+    let state = command(scope)?;
+    let mut http = state.wasi_http.borrow_mut();
+    match http.get_mut(socket.handle) {
+        Some(x) if x.listening.is_some() => Err(Errno::NOTCONN),
+        _ => Ok(socket),
+    }
+}
+
 fn receive(
     scope: &mut v8::PinScope<'_, '_>,
     socket: SocketFd,
     max: usize,
 ) -> Result<Vec<u8>, Errno> {
+    let socket = streaming(scope, socket)?;
     let take = |x: &mut Exchange| {
         let failure = failure_errno(x.failure.as_ref());
         x.take(max).map(|c| (c, x.op)).map_err(|()| failure)
@@ -247,6 +275,7 @@ fn queue(
     socket: SocketFd,
     mut data: Vec<u8>,
 ) -> Result<usize, Errno> {
+    let socket = streaming(scope, socket)?;
     let state = command(scope)?;
     if socket.nonblocking {
         pump_ready(scope, &state)?;
@@ -370,7 +399,11 @@ fn poll(
             return Ok(found);
         }
         let tick = now + TICK;
-        pump(scope, &state, deadline.map_or(tick, |d| d.min(tick)))?;
+        pump(
+            scope,
+            &state,
+            Wait::Until(deadline.map_or(tick, |d| d.min(tick))),
+        )?;
     }
 }
 
@@ -380,6 +413,9 @@ fn readiness(exchange: Option<&mut Exchange>) -> u8 {
     };
     if x.is_over() {
         return READABLE | WRITABLE;
+    }
+    if x.listening.is_some() {
+        return if x.accept_settled() { READABLE } else { 0 };
     }
     let mut bits = 0;
     if x.body_settled() {
@@ -391,6 +427,26 @@ fn readiness(exchange: Option<&mut Exchange>) -> u8 {
     bits
 }
 
+/// An end's address and port.
+type End = (String, u16);
+
+/// The socket's (peer, own) ends; a virtual port is the peer's for a connection the command
+/// made, its own for a listener (whose peer is empty) and for the connections it accepted.
+fn ends(x: &Exchange) -> Result<(End, End), Errno> {
+    let loopback = |port| ("127.0.0.1".to_owned(), port);
+    match (x.connected, x.listening) {
+        (_, Some(port)) => Ok(((String::new(), 0), loopback(port))),
+        (Some(Peer::Remote { local, remote }), None) => Ok((
+            (remote.ip().to_string(), remote.port()),
+            (local.ip().to_string(), local.port()),
+        )),
+        (Some(Peer::Virtual { port, .. }), None) if x.inbound => Ok((loopback(0), loopback(port))),
+        (Some(Peer::Virtual { port, .. }), None) => Ok((loopback(port), loopback(0))),
+        (Some(Peer::Pipe { .. }), None) => Ok(((String::new(), 0), (String::new(), 0))),
+        (None, None) => Err(Errno::NOTCONN),
+    }
+}
+
 /// `wasi_sock_names(fd)` -> `[peer address, peer port, own address, own port]`.
 fn names<'s>(
     scope: &mut v8::PinScope<'s, '_>,
@@ -398,21 +454,13 @@ fn names<'s>(
     mut rv: v8::ReturnValue<'s>,
 ) {
     let fd = fd_at(scope, &args, 0);
-    let peer = connected(scope, fd, 0).and_then(|s| {
+    let found = connected(scope, fd, 0).and_then(|s| {
         let state = command(scope)?;
         let mut http = state.wasi_http.borrow_mut();
-        let x = http.get_mut(s.handle).ok_or(Errno::BADF)?;
-        x.connected.ok_or(Errno::NOTCONN)
+        ends(http.get_mut(s.handle).ok_or(Errno::BADF)?)
     });
-    let (remote, local) = match peer {
-        Ok(Peer::Remote { local, remote }) => (
-            (remote.ip().to_string(), remote.port()),
-            (local.ip().to_string(), local.port()),
-        ),
-        Ok(Peer::Virtual { port, .. }) => {
-            (("127.0.0.1".to_owned(), port), ("127.0.0.1".to_owned(), 0))
-        }
-        Ok(Peer::Pipe { .. }) => (("".to_owned(), 0), ("".to_owned(), 0)),
+    let (remote, local) = match found {
+        Ok(ends) => ends,
         Err(e) => return errno(rv, e),
     };
     let mut items = Vec::with_capacity(4);

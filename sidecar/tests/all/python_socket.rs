@@ -104,6 +104,54 @@ async fn a_default_context_trusts_the_roots_the_sidecar_was_given() {
     assert_eq!(stdout(&out), "b'secure'\n", "{}", stderr(&out));
 }
 
+/// Python's own `http.server` on the exec's virtual port 8000, serving `/srv`, two requests.
+const HTTP_SERVER: &str = "import functools, http.server\n\
+    class Quiet(http.server.SimpleHTTPRequestHandler):\n    \
+        def log_message(self, *args): pass\n\
+    handler = functools.partial(Quiet, directory='/srv')\n\
+    server = http.server.HTTPServer(('', 8000), handler)\n\
+    print('listening', flush=True)\n\
+    server.handle_request(); server.handle_request()";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn python_http_server_answers_the_host_on_its_virtual_port() {
+    let dir = scratch("py-http-server");
+    std::fs::write(dir.join("hello.txt"), "hello from python\n").expect("file");
+    let sc = sidecar().await;
+    let spec = py_c(HTTP_SERVER).dir_ro(dir.to_str().expect("path"), "/srv");
+    let exec = sc.exec(spec).await.expect("exec");
+    let mut out = exec.take_stdout().expect("stdout");
+    let first = tokio::time::timeout(crate::support::HANG, out.next_chunk()).await;
+    assert_eq!(
+        first.expect("listening").as_deref(),
+        Some(&b"listening\n"[..])
+    );
+    for (path, status, body) in [
+        ("/hello.txt", 200, &b"hello from python\n"[..]),
+        ("/missing", 404, &b""[..]),
+    ] {
+        let request = agentos_sdk::HttpRequest {
+            exec_id: exec.id(),
+            port: 8000,
+            path: path.into(),
+            ..agentos_sdk::HttpRequest::default()
+        };
+        let response = tokio::time::timeout(crate::support::HANG, sc.http_request(request))
+            .await
+            .expect("HttpRequest hung")
+            .expect("response");
+        assert_eq!(response.status, status, "{path}");
+        if status == 200 {
+            assert_eq!(&response.body[..], body);
+        }
+    }
+    let status = tokio::time::timeout(crate::support::HANG, exec.wait())
+        .await
+        .expect("exec hung")
+        .expect("status");
+    assert_eq!(status.code, 0);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_connection_the_policy_refuses_is_connection_refused_naming_the_rule() {
     let port = server();
@@ -139,6 +187,26 @@ async fn sockets_held_open_past_the_limits_fail_with_an_error_naming_the_limit()
     let text = stdout(&out);
     assert!(
         text.starts_with("True ") && text.contains("network operations at once"),
+        "{text} {}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn listeners_held_open_past_the_limits_fail_with_an_error_naming_the_limit() {
+    let port = server();
+    let sc = sidecar().await;
+    let code = "import socket\n\
+         held = []\n\
+         try:\n    \
+             while True:\n        \
+                 s = socket.socket(); s.bind(('', 0)); s.listen(); held.append(s)\n\
+         except OSError as e:\n    \
+             print(len(held) >= 4, e.strerror)";
+    let out = beside_a_socket_victim(&sc, py_c(code), port).await;
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("True ") && text.contains("at once"),
         "{text} {}",
         stderr(&out)
     );
