@@ -358,6 +358,39 @@ mod tests {
     }
 
     #[test]
+    fn a_listener_keeps_connections_until_accepted_and_refuses_past_the_cap() {
+        let mut http = WasiHttp::default();
+        let listener = http.listen(1, 8000).unwrap();
+        let peer = Peer::Virtual {
+            port: 8000,
+            from: agentos_net::VirtualClient::Guest,
+        };
+        let accepted = |id| NetEvent::Accepted {
+            listener: 1,
+            id,
+            peer,
+        };
+        assert!(matches!(http.route(accepted(2)), Routed::Nothing));
+        // Its data is kept before it is accepted.
+        http.route(NetEvent::Data {
+            id: 2,
+            chunk: Bytes::from_static(b"early"),
+        });
+        assert!(http.get_mut(listener).unwrap().accept_settled());
+        let conn = http.accept(listener).unwrap();
+        let x = http.get_mut(conn).unwrap();
+        assert!(x.inbound && x.head_settled());
+        assert_eq!(x.take(9).unwrap(), "early");
+        for op in 3..MAX_EXCHANGES as u64 + 1 {
+            assert!(matches!(http.route(accepted(op)), Routed::Nothing));
+        }
+        let past = MAX_EXCHANGES as u64 + 1;
+        assert!(matches!(http.route(accepted(past)), Routed::Refuse(op) if op == past));
+        // Closing the listener ends what it did not hand out.
+        assert_eq!(http.close(listener).unwrap().len(), MAX_EXCHANGES - 1);
+    }
+
+    #[test]
     fn handles_past_the_cap_are_refused() {
         let mut http = WasiHttp::default();
         for op in 0..MAX_EXCHANGES as u64 {
