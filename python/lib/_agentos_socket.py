@@ -154,6 +154,12 @@ def _patch(socket_class):
         addr = tuple(head["peer"]) if "peer" in head else ("127.0.0.1", 0)
         return fd, (addr + (0, 0) if self.family == _ns["AF_INET6"] else addr)
 
+    cpython_close = socket_class._real_close
+
+    def _real_close(self, _ss=_ns["_socket"].socket):
+        _bound.pop(self.fileno(), None)  # the fd's number may come back for another socket
+        cpython_close(self, _ss)
+
     def getsockname_bound(self):
         bound = _bound.get(self.fileno())
         if bound is not None:
@@ -164,7 +170,8 @@ def _patch(socket_class):
     for name, fn in [("connect", connect), ("connect_ex", connect_ex),
                      ("getpeername", getpeername), ("getsockname", getsockname_bound),
                      ("setsockopt", setsockopt), ("getsockopt", getsockopt),
-                     ("bind", bind), ("listen", listen), ("_accept", _accept)]:
+                     ("bind", bind), ("listen", listen), ("_accept", _accept),
+                     ("_real_close", _real_close)]:
         fn.__name__ = name
         setattr(socket_class, name, fn)
 
