@@ -13,7 +13,7 @@ use v8::MapFnTo;
 
 use super::wasi::host;
 use super::wasi_http::{Part, command, pump_ready, wait};
-use super::wasi_sock::connected;
+use super::wasi_sock::{connected, unconnected};
 
 /// The callbacks of this file, appended to the bridge table in `mod.rs`.
 pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
@@ -43,13 +43,7 @@ fn listen<'s>(
 }
 
 fn start(scope: &mut v8::PinScope<'_, '_>, fd: u32, port: u32) -> Result<u32, Errno> {
-    let state = command(scope)?;
-    let socket = host(scope, |h| h.sandbox.socket(fd))?;
-    if socket.handle != 0 {
-        return Err(Errno::ISCONN);
-    }
-    let port = u16::try_from(port).map_err(|_| Errno::INVAL)?;
-    let net = state.net().ok_or(Errno::NOSYS)?;
+    let (state, net, port) = unconnected(scope, fd, port)?;
     let (op, port) = match net.with(|exec| exec.listen(port)).and_then(|r| r) {
         Ok(listening) => listening,
         Err(NetError::PortInUse(_)) => return Err(Errno::ADDRINUSE),

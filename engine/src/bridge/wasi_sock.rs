@@ -7,6 +7,7 @@
 //!
 //! Each native returns its result, or `-errno` (a Number).
 
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use agentos_net::{ConnectRequest, Peer};
@@ -18,6 +19,7 @@ use super::wasi::host;
 use super::wasi_http::{Part, command, pump, pump_ready, wait};
 use crate::guest_state::{SharedGuest, guest};
 use crate::inbox::Wait;
+use crate::net::GuestNet;
 use crate::strings::{uint8_array, v8_str, view_bytes};
 use crate::wasi_http::{Deadlines, Exchange, Failure};
 
@@ -124,6 +126,23 @@ fn connect<'s>(
     }
 }
 
+/// The command, its network and `port` for socket `fd`, which must not be connected or
+/// listening yet.
+pub(super) fn unconnected(
+    scope: &mut v8::PinScope<'_, '_>,
+    fd: u32,
+    port: u32,
+) -> Result<(SharedGuest, Rc<GuestNet>, u16), Errno> {
+    let state = command(scope)?;
+    let socket = host(scope, |h| h.sandbox.socket(fd))?;
+    if socket.handle != 0 {
+        return Err(Errno::ISCONN);
+    }
+    let port = u16::try_from(port).map_err(|_| Errno::INVAL)?;
+    let net = state.net().ok_or(Errno::NOSYS)?;
+    Ok((state, net, port))
+}
+
 /// Connects and waits for the outcome -> `None` once connected, the failure otherwise.
 fn start(
     scope: &mut v8::PinScope<'_, '_>,
@@ -132,13 +151,7 @@ fn start(
     port: u32,
     deadlines: Deadlines,
 ) -> Result<Option<Failure>, Errno> {
-    let state = command(scope)?;
-    let socket = host(scope, |h| h.sandbox.socket(fd))?;
-    if socket.handle != 0 {
-        return Err(Errno::ISCONN);
-    }
-    let port = u16::try_from(port).map_err(|_| Errno::INVAL)?;
-    let net = state.net().ok_or(Errno::NOSYS)?;
+    let (state, net, port) = unconnected(scope, fd, port)?;
     let req = ConnectRequest {
         host: host_name,
         port,
