@@ -6,7 +6,9 @@ starts, before any of the program's own code, so it is also where the sandbox ad
 lacks in this build: `os.system` (through `_agentos_subprocess`, imported on the first call),
 `os.getuid`/`geteuid`/`getgid`/`getegid`, which answer the sandbox's user, root (0), and
 `os.umask`, which keeps a mask (022 at start) as `process.umask()` does in a JS guest. It also
-puts `PYTHONPATH` on `sys.path` (this build runs isolated, which ignores it) and makes `pip`
+names `sys.executable` as the command set has it (`/usr/local/bin/python3`, which a child
+process can start, not the build's `python.wasm`), puts `PYTHONPATH` on `sys.path` (this build
+runs isolated, which ignores it) and makes `pip`
 importable from the pinned wheel beside the standard library (`_agentos_pip`), at no cost to a
 program that does not import it.
 """
@@ -55,6 +57,8 @@ def _install_paths(stdlib):
     import os
     import sys
 
+    if sys.executable.endswith("/python.wasm"):
+        sys.executable = sys._base_executable = sys.executable[: -len("python.wasm")] + "python3"
     extra = [p for p in os.environ.get("PYTHONPATH", "").split(":") if p]
     sys.path[0:0] = extra
     sys.meta_path.append(_PipFinder(stdlib.rpartition("/")[0] + "/pip.whl"))

@@ -43,6 +43,22 @@ async fn subprocess_prints_what_the_host_python_prints_over_the_same_files() {
     prints_what_the_host_prints(&sc, &["subprocess_diff.py"], (&host, &guest), &[]).await;
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn sys_executable_starts_python_again_as_a_child() {
+    let sc = sidecar().await;
+    let code = "import subprocess, sys\n\
+        r = subprocess.run([sys.executable, '-c', 'import sys; print(sys.argv[1:])', 'x'],\n\
+                           capture_output=True, text=True)\n\
+        print(sys.executable, r.returncode, r.stdout.strip())";
+    let out = run(&sc, py_c(code)).await;
+    assert_eq!(
+        stdout(&out),
+        "/usr/local/bin/python3 0 ['x']\n",
+        "{}",
+        stderr(&out)
+    );
+}
+
 /// Sends `frame` through the door itself and prints what came back (or the exception).
 fn door(frame: &str) -> ExecSpec {
     py_c(&format!(
