@@ -105,6 +105,16 @@ function doorHttpClose(header) {
 
 // ---- Stream sockets through the exec's network (33_wasi_sock.js) ----
 
+// The answer to a socket native's `-errno`, naming the limit when one was hit.
+function doorSockErrno(r) {
+  if (r === -33) {
+    return doorErrno(r, `the command's ${DOOR_MAX_OPS} network operations at once are all open`);
+  }
+  if (r === -42)
+    return doorErrno(r, "the exec's listeners at once (its network limit) are all in use");
+  return doorErrno(r);
+}
+
 // `sock_open`: {} -> {"fd": N}, a new socket fd, not connected.
 function doorSockOpen() {
   const r = wasiSockOpen();
@@ -121,10 +131,7 @@ function doorSockConnect(header) {
     return doorError('EINVAL', 'a field is malformed');
   }
   const r = wasiSockConnect(fd, header.host, port, ms);
-  if (typeof r === 'number' && r === -33) {
-    return doorErrno(r, `the command's ${DOOR_MAX_OPS} network operations at once are all open`);
-  }
-  if (typeof r === 'number') return r === 0 ? doorAnswer({}, DOOR_NOTHING) : doorErrno(r);
+  if (typeof r === 'number') return r === 0 ? doorAnswer({}, DOOR_NOTHING) : doorSockErrno(r);
   return bridgeUtf8Encode(`${JSONStringify({ errno: 'EIO', code: r[0], message: r[1] })}\0`);
 }
 
@@ -231,12 +238,7 @@ function doorSockListen(header) {
   if (fd < 0 || port < 0 || port > 65535) return doorError('EINVAL', 'a field is malformed');
   const r = wasiSockListen(fd, port);
   if (typeof r === 'number' && r >= 0) return doorAnswer({ port: r }, DOOR_NOTHING);
-  if (r === -42)
-    return doorErrno(r, "the exec's listeners at once (its network limit) are all in use");
-  if (r === -33) {
-    return doorErrno(r, `the command's ${DOOR_MAX_OPS} network operations at once are all open`);
-  }
-  return doorErrno(r);
+  return doorSockErrno(r);
 }
 
 // `sock_names`: {"fd"} -> {"peer": [ADDR, PORT], "local": [ADDR, PORT]}.

@@ -38,7 +38,8 @@ const sockAccept = wasiNative('wasi_sock_accept');
 const sockRecv = wasiNative('wasi_sock_recv');
 const sockSend = wasiNative('wasi_sock_send');
 const sockShutdown = wasiNative('wasi_sock_shutdown');
-const sockReady = wasiNative('wasi_sock_ready');
+/** The readiness of socket fds: see `wasi_sock_ready` (WASI.md). */
+export const wasiSockReady = wasiNative('wasi_sock_ready');
 const tlsClient = wasiNative('tlsClient');
 const tlsFeed = wasiNative('tlsFeed');
 const tlsWrite = wasiNative('tlsWrite');
@@ -115,11 +116,6 @@ function sockTlsRecv(fd, state, max, peek) {
 export function wasiSockTlsReadable(fd) {
   const state = MapPrototypeGet(sockTls, fd);
   return state !== undefined && (state.plain.length > 0 || state.closed || !!state.error);
-}
-
-/** The readiness of socket fds: see `wasi_sock_ready`. */
-export function wasiSockReady(fds, wants, timeoutMs) {
-  return sockReady(fds, wants, timeoutMs);
 }
 
 export function wasi_sock_recv(fd, riData, riDataLen, riFlags, roDataLenPtr, roFlagsPtr) {
@@ -219,6 +215,18 @@ export function wasi_fd_renumber(from, to) {
   return wasiStatus(r);
 }
 
+// A client session's handle (an ArrayBuffer), or `{ code, message }` for options it refuses.
+function sockNewSession(options) {
+  try {
+    const session = tlsClient(options);
+    return session instanceof ArrayBufferCtor
+      ? session
+      : { code: session.code, message: session.message };
+  } catch (e) {
+    return { code: 'EINVAL', message: `${e?.message}` };
+  }
+}
+
 /**
  * Secures socket `fd` as a TLS client: `options` as `tlsClient` takes them (`servername`, `ca`,
  * `alpn`, `cert`, `key`, `checkName`). Runs the handshake -> `{ info }` (tlsInfo's, plus the
@@ -226,15 +234,8 @@ export function wasi_fd_renumber(from, to) {
  */
 export function wasiSockTls(fd, options) {
   if (MapPrototypeGet(sockTls, fd) !== undefined) return { code: 'EALREADY', message: 'secured' };
-  let session;
-  try {
-    session = tlsClient(options);
-  } catch (e) {
-    return { code: 'EINVAL', message: `${e?.message}` };
-  }
-  if (!(session instanceof ArrayBufferCtor)) {
-    return { code: session.code, message: session.message };
-  }
+  const session = sockNewSession(options);
+  if (!(session instanceof ArrayBufferCtor)) return session;
   const state = { session, plain: [], secure: false, eof: false, closed: false, error: undefined };
   let r = sockProgress(fd, state, tlsPending(session));
   while (r === 0 && !state.secure && !state.error && !state.eof && !state.closed) {
@@ -263,14 +264,8 @@ export function wasiTlsOpen(options) {
   if (sockSessions.size >= SOCK_MAX_SESSIONS) {
     return { code: 'EMFILE', message: `${SOCK_MAX_SESSIONS} TLS sessions at once are open` };
   }
-  let session;
-  try {
-    session = tlsClient(options);
-  } catch (e) {
-    return { code: 'EINVAL', message: `${e?.message}` };
-  }
-  if (!(session instanceof ArrayBufferCtor))
-    return { code: session.code, message: session.message };
+  const session = sockNewSession(options);
+  if (!(session instanceof ArrayBufferCtor)) return session;
   sockNextSession += 1;
   MapPrototypeSet(sockSessions, sockNextSession, session);
   return { session: sockNextSession };

@@ -145,13 +145,15 @@ fn along_path(
     let dirs = place.path.unwrap_or_default().split(':');
     // As bash: a file found but not executable is the answer only if nothing runnable is.
     let mut refused = None;
+    // The standard directories all stand for the command set: it is asked once.
+    let mut asked = false;
     for dir in dirs.filter(|d| !d.is_empty()) {
         if STANDARD_DIRS.contains(&dir.trim_end_matches('/')) {
-            match by_name(name, setting, dispatch) {
-                Some(target) => return Ok(target),
-                // The other standard directories stand for the same command set.
-                None => continue,
+            if !asked && let Some(target) = by_name(name, setting, dispatch) {
+                return Ok(target);
             }
+            asked = true;
+            continue;
         }
         let file = absolute(place.cwd, &format!("{}/{name}", dir.trim_end_matches('/')));
         match fs.stat(&file, true) {
@@ -164,7 +166,12 @@ fn along_path(
             _ => {}
         }
     }
-    by_name(name, setting, dispatch).ok_or(refused.unwrap_or(SpawnError::NotFound))
+    let last = if asked {
+        None
+    } else {
+        by_name(name, setting, dispatch)
+    };
+    last.ok_or(refused.unwrap_or(SpawnError::NotFound))
 }
 
 /// A command of the command path (or `node`), by name.

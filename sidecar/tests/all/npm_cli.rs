@@ -115,26 +115,27 @@ async fn npm_runs_with_no_path_in_the_environment() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_fork_bomb_in_a_script_ends_the_exec_with_process_limit_beside_a_victim() {
-    // The script's shell is a child of npm: its own bound on subshells ends the whole exec.
+/// Runs `npm run args` with the `args` script's body replaced by `script` beside a victim:
+/// the exec must end with `PROCESS_LIMIT`.
+async fn ends_with_process_limit(name: &str, script: &str) {
     let sc = sidecar().await;
-    let dir = project("npm-bomb");
-    let bomb = SCRIPTS.replace("echo got", "f(){ f | f; }; f");
+    let dir = project(name);
+    let bomb = SCRIPTS.replace("echo got", script);
     std::fs::write(dir.join("package.json"), bomb).expect("package.json");
     let out = with_victim(&sc, guest(&dir, &["npm", "run", "args"])).await;
     assert_eq!(error_code(&out), Some(ErrorCode::ProcessLimit), "{out:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_fork_bomb_in_a_script_ends_the_exec_with_process_limit_beside_a_victim() {
+    // The script's shell is a child of npm: its own bound on subshells ends the whole exec.
+    ends_with_process_limit("npm-bomb", "f(){ f | f; }; f").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_bomb_of_npm_starting_itself_ends_with_process_limit() {
     // Each level is a guest of its own (npm, its shell, npm again...): the exec tree's bound.
-    let sc = sidecar().await;
-    let dir = project("npm-self-bomb");
-    let bomb = SCRIPTS.replace("echo got", "npm run args & npm run args; wait");
-    std::fs::write(dir.join("package.json"), bomb).expect("package.json");
-    let out = with_victim(&sc, guest(&dir, &["npm", "run", "args"])).await;
-    assert_eq!(error_code(&out), Some(ErrorCode::ProcessLimit), "{out:?}");
+    ends_with_process_limit("npm-self-bomb", "npm run args & npm run args; wait").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
