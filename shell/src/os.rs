@@ -197,6 +197,9 @@ pub struct SpawnRequest {
     pub argv: Vec<String>,
     /// The complete environment of the guest (exported variables and prefix assignments).
     pub env: Vec<(String, String)>,
+    /// The `PATH` a name is looked up along, as bash's: the shell's variable whether exported or
+    /// not, or a prefix assignment's value.
+    pub path: Option<String>,
     /// The guest's working directory (absolute guest path).
     pub cwd: String,
     /// fd 0.

@@ -286,7 +286,10 @@ impl Processes for ExecOs {
         let setting = &self.shared.setting;
         let target = resolve::target(
             &req.argv[0],
-            Place::of(&req.cwd, &req.env),
+            Place {
+                cwd: &req.cwd,
+                path: req.path.as_deref(),
+            },
             setting,
             &self.shared.dispatch,
             &self.fs,

@@ -20,7 +20,12 @@ impl Shell {
         self.check_stop()?;
         let name = argv[0].clone();
         let null = || -> Io { Arc::new(NullStream) };
+        let path = env.iter().rev().find(|(k, _)| k == "PATH");
+        let path = path
+            .map(|(_, v)| v.as_str())
+            .or_else(|| self.vars.get("PATH"));
         let req = SpawnRequest {
+            path: path.map(str::to_string),
             argv,
             env,
             cwd: self.cwd.clone(),
