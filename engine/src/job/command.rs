@@ -1,7 +1,8 @@
 //! Resolves an exec's argv into what runs: the JS runner (`node`), a WASI command found as
 //! `NAME.wasm` on the command path (with the mounts of its manifest, [`super::manifest`]), a
 //! Node command found as `NAME.node` (a script `node` runs, with the mounts of its manifest:
-//! `npm`, `npx`), or an explicit `.wasm` file.
+//! `npm`, `npx`), a Python command found as `NAME.python` (a script `python3` runs: `pip`), or
+//! an explicit `.wasm` file.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -11,10 +12,13 @@ use agentos_sandbox::Sandbox;
 
 use super::guest_files;
 use super::manifest::{CommandMounts, ManifestError};
-pub use super::node_command::NodeCommand;
-use super::node_command::node_script;
 use super::node_options::node_options;
+pub use super::script_command::NodeCommand;
+use super::script_command::script_line;
 use crate::modules::{Module, ModuleCache, ModuleError};
+
+/// The command a Python command's script runs with.
+const PYTHON: &str = "python3";
 
 /// Path the guest sees as `process.execPath`.
 pub const NODE_EXEC_PATH: &str = "/usr/bin/node";
@@ -110,9 +114,9 @@ pub enum CommandError {
     /// The command's manifest (`NAME.mounts`) is unreadable or names a bad mount.
     #[error("cannot run the command: {0}")]
     Manifest(#[from] ManifestError),
-    /// A Node command's file (`NAME.node`) is unreadable or names no script.
+    /// A script command's file (`NAME.node`, `NAME.python`) is unreadable or names no script.
     #[error("cannot run the command: {0}")]
-    NodeFile(String),
+    ScriptFile(String),
 }
 
 impl CommandError {
@@ -124,7 +128,7 @@ impl CommandError {
                 (ErrorCode::CommandNotFound, 127)
             }
             CommandError::Module(ModuleError::NativeBinary(_)) => (ErrorCode::NativeBinary, 126),
-            CommandError::Module(_) | CommandError::Manifest(_) | CommandError::NodeFile(_) => {
+            CommandError::Module(_) | CommandError::Manifest(_) | CommandError::ScriptFile(_) => {
                 (ErrorCode::InvalidModule, 126)
             }
         }
@@ -170,9 +174,10 @@ pub fn resolve(
         find_command(program, lookup).ok_or_else(|| CommandError::NotFound(program.clone()))?;
     let file = match found {
         Found::Wasm(file) => file,
+        Found::Python(file) => return python_command(&file, &argv[1..], lookup, modules),
         Found::Node(file) => {
             let mounts = CommandMounts::of_module(&file)?;
-            let mut args = vec![node_script(&file).map_err(CommandError::NodeFile)?];
+            let mut args = vec![script_line(&file).map_err(CommandError::ScriptFile)?];
             args.extend(argv[1..].iter().cloned());
             return Ok(Command::Node(NodeCommand { args, mounts }));
         }
@@ -183,6 +188,29 @@ pub fn resolve(
     Ok(Command::Wasm(WasmMain {
         module,
         argv: argv.to_vec(),
+        mounts,
+    }))
+}
+
+/// `python3 SCRIPT ARGS...` for a Python command's file: `python3` as the command path has it
+/// (a module, never another script command), with its manifest, which mounts the script.
+fn python_command(
+    file: &std::path::Path,
+    args: &[String],
+    lookup: &Lookup<'_>,
+    modules: &ModuleCache,
+) -> Result<Command, CommandError> {
+    let script = script_line(file).map_err(CommandError::ScriptFile)?;
+    let Some(Found::Wasm(python)) = find_command(PYTHON, lookup) else {
+        return Err(CommandError::NotFound(PYTHON.into()));
+    };
+    let mounts = CommandMounts::of_module(&python)?;
+    let module = modules.load(&python)?;
+    let mut argv = vec![PYTHON.to_string(), script];
+    argv.extend(args.iter().cloned());
+    Ok(Command::Wasm(WasmMain {
+        module,
+        argv,
         mounts,
     }))
 }
@@ -215,10 +243,12 @@ pub(crate) enum Found {
     Wasm(PathBuf),
     /// `NAME.node`.
     Node(PathBuf),
+    /// `NAME.python`.
+    Python(PathBuf),
 }
 
 /// A `.wasm` path is taken as given (a host path, chosen by the host); a bare name is looked up
-/// as `NAME.wasm`, then `NAME.node`, in each directory in turn; first match wins. Names with
+/// as `NAME.wasm`, then `NAME.node`, then `NAME.python`, in each directory in turn; first match wins. Names with
 /// path syntax are never joined onto directories.
 pub(crate) fn find_command(program: &str, lookup: &Lookup<'_>) -> Option<Found> {
     if program.ends_with(".wasm") && program.contains('/') {
@@ -231,7 +261,7 @@ pub(crate) fn find_command(program: &str, lookup: &Lookup<'_>) -> Option<Found> 
     if !plain {
         return None;
     }
-    let (wasm, node) = (format!("{program}.wasm"), format!("{program}.node"));
+    let [wasm, node, python] = ["wasm", "node", "python"].map(|ext| format!("{program}.{ext}"));
     let exec_dirs = lookup.exec_dirs.iter().map(PathBuf::from);
     exec_dirs
         .chain(lookup.path.iter().cloned())
@@ -241,7 +271,11 @@ pub(crate) fn find_command(program: &str, lookup: &Lookup<'_>) -> Option<Found> 
                 return Some(Found::Wasm(module));
             }
             let script = dir.join(&node);
-            script.is_file().then_some(Found::Node(script))
+            if script.is_file() {
+                return Some(Found::Node(script));
+            }
+            let script = dir.join(&python);
+            script.is_file().then_some(Found::Python(script))
         })
 }
 

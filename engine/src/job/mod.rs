@@ -10,10 +10,10 @@ pub mod command;
 pub mod family;
 mod guest_files;
 pub mod manifest;
-mod node_command;
 pub(crate) mod node_options;
 pub(crate) mod report;
 pub(crate) mod run;
+mod script_command;
 
 use std::path::PathBuf;
 use std::time::Instant;

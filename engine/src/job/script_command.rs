@@ -1,6 +1,8 @@
-//! Node commands: `NAME.node` on the command path names the script `node` runs for command
-//! NAME (`npm`, `npx`: `ci/fetch-npm`), with the mounts of its manifest `NAME.mounts`. The file
-//! is one absolute guest path; blank lines and `#` comments aside:
+//! Script commands: `NAME.node` on the command path names the script `node` runs for command
+//! NAME (`npm`, `npx`: `ci/fetch-npm`), with the mounts of its manifest `NAME.mounts`;
+//! `NAME.python` names the script `python3` runs (`pip`, `pip3`: `ci/fetch-python`), with
+//! `python3`'s own manifest, which mounts the script. The file is one absolute guest path;
+//! blank lines and `#` comments aside:
 //!
 //! ```text
 //! # `npm`: the script node runs (ci/fetch-npm)
@@ -20,9 +22,9 @@ pub struct NodeCommand {
     pub mounts: Option<CommandMounts>,
 }
 
-/// The guest path of the script a Node command's file names: its one line that is not blank
+/// The guest path of the script a script command's file names: its one line that is not blank
 /// or a `#` comment.
-pub(super) fn node_script(file: &Path) -> Result<String, String> {
+pub(super) fn script_line(file: &Path) -> Result<String, String> {
     use std::io::Read;
     let fail = |why: String| format!("{}: {why}", file.display());
     let mut text = String::new();
@@ -54,7 +56,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join(format!("t{}.node", text.len()));
         std::fs::write(&file, text).unwrap();
-        let got = node_script(&file);
+        let got = script_line(&file);
         let _ = std::fs::remove_file(&file);
         got
     }
