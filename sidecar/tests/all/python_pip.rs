@@ -1,7 +1,9 @@
-//! `python3 -m pip` in the sandbox (the pinned wheel beside the stdlib, `python/lib/_agentos_pip.py`):
-//! it installs a package from an index on loopback (a hand-made wheel) with `--target`, and the
-//! program imports it through `PYTHONPATH`; an index the policy does not allow fails naming the
-//! rule while a victim beside it finishes.
+//! `python3 -m pip` and the `pip` command in the sandbox (the pinned wheel beside the stdlib,
+//! `python/lib/_agentos_pip.py`): it installs a package from an index on loopback (a hand-made
+//! wheel) with `--target`, and the program imports it through `PYTHONPATH`; without `--target` it
+//! installs to the user site under `HOME`, which later programs search, with its console script
+//! executable; with nowhere writable it says where packages can go; an index the policy does not
+//! allow fails naming the rule while a victim beside it finishes.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -16,14 +18,16 @@ use crate::support::{scratch, sidecar, stderr, stdout};
 /// The wheel's file name.
 const WHEEL: &str = "tiny_answer-1.0-py3-none-any.whl";
 
-/// `tiny-answer` 1.0, a wheel of one module (`ANSWER = 42`), made by the host's python3.
+/// `tiny-answer` 1.0, a wheel of one module (`ANSWER = 42`) and a console script printing it
+/// (`tiny-answer`), made by the host's python3.
 fn wheel(dir: &Path) -> Vec<u8> {
     let script = "import sys, zipfile\n\
         with zipfile.ZipFile(sys.argv[1], 'w') as z:\n    \
-            z.writestr('tiny_answer/__init__.py', 'ANSWER = 42\\n')\n    \
+            z.writestr('tiny_answer/__init__.py', 'ANSWER = 42\\ndef main():\\n    print(ANSWER)\\n')\n    \
             z.writestr('tiny_answer-1.0.dist-info/METADATA', 'Metadata-Version: 2.1\\nName: tiny-answer\\nVersion: 1.0\\n')\n    \
             z.writestr('tiny_answer-1.0.dist-info/WHEEL', 'Wheel-Version: 1.0\\nGenerator: test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n')\n    \
-            z.writestr('tiny_answer-1.0.dist-info/RECORD', 'tiny_answer/__init__.py,,\\ntiny_answer-1.0.dist-info/METADATA,,\\ntiny_answer-1.0.dist-info/WHEEL,,\\ntiny_answer-1.0.dist-info/RECORD,,\\n')\n";
+            z.writestr('tiny_answer-1.0.dist-info/entry_points.txt', '[console_scripts]\\ntiny-answer = tiny_answer:main\\n')\n    \
+            z.writestr('tiny_answer-1.0.dist-info/RECORD', 'tiny_answer/__init__.py,,\\ntiny_answer-1.0.dist-info/METADATA,,\\ntiny_answer-1.0.dist-info/WHEEL,,\\ntiny_answer-1.0.dist-info/entry_points.txt,,\\ntiny_answer-1.0.dist-info/RECORD,,\\n')\n";
     let path = dir.join(WHEEL);
     let made = std::process::Command::new("python3")
         .args(["-c", script, path.to_str().expect("path")])
@@ -131,4 +135,137 @@ async fn pip_against_an_index_the_policy_does_not_allow_fails_naming_the_rule() 
     assert_ne!(out.status.code, 0, "{text}");
     assert!(text.contains("denied by network policy"), "{text}");
     assert!(!dir.join("site/tiny_answer").exists());
+}
+
+/// `pip install tiny-answer` (the command) from the index at `port`, in `dir` (mounted at `/`),
+/// with `env`.
+fn pip_command(port: u16, dir: &Path, env: &[(&str, &str)]) -> ExecSpec {
+    let url = format!("http://127.0.0.1:{port}/simple");
+    let argv = [
+        "pip",
+        "install",
+        "--retries",
+        "1",
+        "--index-url",
+        &url,
+        "tiny-answer",
+    ];
+    let spec = env
+        .iter()
+        .fold(in_dir(py(&argv), dir), |s, (k, v)| s.env(*k, *v));
+    spec.allow_net(format!("127.0.0.1:{port}"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pip_installs_to_the_user_site_under_home_and_later_programs_import_it() {
+    let dir = scratch("py-pip-user");
+    std::fs::create_dir_all(dir.join("home")).expect("home");
+    let port = index(wheel(&dir));
+    let sc = sidecar().await;
+    let out = run(&sc, pip_command(port, &dir, &[("HOME", "/home")])).await;
+    let text = format!("{}{}", stdout(&out), stderr(&out));
+    assert_eq!(out.status.code, 0, "{text}");
+    assert!(text.contains("Defaulting to user installation"), "{text}");
+    let site = dir.join("home/.local/lib/python3.15/site-packages");
+    assert!(site.join("tiny_answer/__init__.py").is_file(), "{text}");
+    let import =
+        in_dir(py_c("import tiny_answer; print(tiny_answer.ANSWER)"), &dir).env("HOME", "/home");
+    let out = run(&sc, import).await;
+    assert_eq!(stdout(&out), "42\n", "{}", stderr(&out));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pip_makes_a_console_script_the_shell_runs_by_name() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("py-pip-script");
+    std::fs::create_dir_all(dir.join("home")).expect("home");
+    let port = index(wheel(&dir));
+    let sc = sidecar().await;
+    let out = run(&sc, pip_command(port, &dir, &[("HOME", "/home")])).await;
+    assert_eq!(out.status.code, 0, "{} {}", stdout(&out), stderr(&out));
+    let script = dir.join("home/.local/bin/tiny-answer");
+    let mode = std::fs::metadata(&script)
+        .expect("script")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o755, "{mode:o}");
+    let sh = ["sh", "-c", "PATH=$PATH:/home/.local/bin; tiny-answer"];
+    let out = run(&sc, in_dir(py(&sh), &dir).env("HOME", "/home")).await;
+    assert_eq!(stdout(&out), "42\n", "{}", stderr(&out));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pip_with_nowhere_writable_says_where_packages_can_go() {
+    let dir = scratch("py-pip-nowhere");
+    let port = index(wheel(&dir));
+    let sc = sidecar().await;
+    let out = run(&sc, pip_command(port, &dir, &[])).await;
+    let text = format!("{}{}", stdout(&out), stderr(&out));
+    assert_eq!(out.status.code, 1, "{text}");
+    assert!(text.contains("Read-only file system"), "{text}");
+    assert!(text.contains("set HOME to a writable directory"), "{text}");
+    assert!(text.contains("--target DIR"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pip_against_an_https_index_does_not_warn_that_ssl_is_missing() {
+    let dir = scratch("py-pip-https");
+    let sc = sidecar().await;
+    let argv = [
+        "pip",
+        "download",
+        "--retries",
+        "0",
+        "--index-url",
+        "https://127.0.0.1:9/simple",
+        "tiny-answer",
+    ];
+    let out = run(&sc, in_dir(py(&argv), &dir)).await;
+    let text = format!("{}{}", stdout(&out), stderr(&out));
+    assert_ne!(out.status.code, 0, "{text}");
+    assert!(text.contains("Looking in indexes: https://"), "{text}");
+    assert!(!text.contains("ssl module"), "{text}");
+}
+
+/// The door's `chmod` (runner-js/js/33_wasi_door_fs.js) given what a hostile program would send.
+const BAD_CHMOD: &str = r#"
+import _agentos_door as door
+frames = [
+    {"path": "/f", "mode": 0o4755},
+    {"path": "/f", "mode": 1 << 40},
+    {"path": "/f", "mode": -1},
+    {"path": "f", "mode": 0o644},
+    {"path": "/f\0x", "mode": 0o644},
+    {"path": "/nowhere/f", "mode": 0o644},
+    {"path": "/usr/local/lib/pip.whl", "mode": 0o644},
+    {"path": "/../../../etc/passwd", "mode": 0o644},
+    {"fd": 1 << 40, "mode": 0o644},
+    {"fd": 999, "mode": 0o644},
+    {"mode": 0o644},
+    {"path": ["/f"], "mode": "0o644"},
+]
+for fields in frames:
+    head, _ = door.call("chmod", fields)
+    print(head.get("errno", "ok"))
+door.chmod("/f", 0o700)
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_door_chmod_refuses_what_a_hostile_program_sends_while_a_victim_finishes() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("py-chmod-hostile");
+    std::fs::write(dir.join("f"), "x").expect("f");
+    let sc = sidecar().await;
+    let victim = py_c("import json; print(json.dumps([1]))");
+    let hostile = in_dir(py_c(BAD_CHMOD), &dir);
+    let (out, victim) = tokio::join!(run(&sc, hostile), run(&sc, victim));
+    assert_eq!(stdout(&victim), "[1]\n", "{}", stderr(&victim));
+    let want = "EPERM\nEINVAL\nEINVAL\nEINVAL\nEINVAL\nENOENT\nEROFS\nENOENT\nEBADF\nEBADF\nEINVAL\nEINVAL\n";
+    assert_eq!(stdout(&out), want, "{}", stderr(&out));
+    assert_eq!(out.status.code, 0, "{}", stderr(&out));
+    let mode = std::fs::metadata(dir.join("f"))
+        .expect("f")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o7777, 0o700, "{mode:o}");
 }
