@@ -12,10 +12,12 @@ network trusts (Mozilla's, and `AGENTOS_NET_EXTRA_ROOTS`); the host name too, wi
 What differs from CPython: no server side (`server_side=True` raises `NotImplementedError`);
 `set_ciphers`, `options` and versions below TLS 1.2
 change nothing (rustls speaks TLS 1.2 and 1.3 with its own suites); `getpeercert()` without
-`binary_form` is `{}` (the DER form is there); the handshake waits for the peer whatever the
-socket's timeout (the exec's limits still apply); sessions are not resumed.
+`binary_form` is `{}` (the DER form is there); a non-blocking socket's handshake (timeout 0)
+waits for the peer instead of raising `SSLWantReadError` (asyncio uses `SSLObject`); sessions
+are not resumed. A socket's timeout bounds the handshake as CPython's does.
 """
 
+import math
 import os as _os
 
 import _agentos_door
@@ -281,7 +283,12 @@ class SSLSocket(socket):
         if self._secure is not None:
             return
         fields = self._context._door_fields(self.fileno(), self.server_hostname)
+        timeout = self.gettimeout()
+        if timeout:
+            fields["timeout_ms"] = math.ceil(timeout * 1000)
         head, payload = _agentos_door.call("sock_tls", fields)
+        if head.get("errno") == "ETIMEDOUT":
+            raise TimeoutError("_ssl.c:1000: The handshake operation timed out")
         if "errno" in head:
             raise _failure(head)
         self._secure = _negotiated(head, payload, self._context, self.server_hostname)

@@ -62,6 +62,13 @@ export const wasiFdDatasync = wasiNative('wasi_fd_datasync');
 export const wasiFdAdvise = wasiNative('wasi_fd_advise');
 export const wasiFdAllocate = wasiNative('wasi_fd_allocate');
 export const wasiClockTimeGet = wasiNative('wasi_clock_time_get');
+const WASI_CLOCK_MONOTONIC_ID = 1;
+
+/** The monotonic clock in ns, or undefined. */
+export function wasiNowMonotonic() {
+  const r = wasiClockTimeGet(WASI_CLOCK_MONOTONIC_ID);
+  return typeof r === 'bigint' ? r : undefined;
+}
 const wasiClockResGet = wasiNative('wasi_clock_res_get');
 export const wasiRandomGet = wasiNative('wasi_random_get');
 const wasiProcSpawn = wasiNative('wasi_proc_spawn');

@@ -177,12 +177,13 @@ function doorTlsInfo(info) {
 }
 
 // `sock_tls`: {"fd", "server_name", "cadata": [PEM], "alpn": [..], "cert", "key",
-// "check_name"} -> what it negotiated (doorTlsInfo); a failed handshake: {"errno": "EIO", "code",
-// "message"}.
+// "check_name", "timeout_ms"} -> what it negotiated (doorTlsInfo); a failed handshake: {"errno":
+// "EIO", "code", "message"}; past "timeout_ms" (when given): {"errno": "ETIMEDOUT", ..}.
 function doorSockTls(header) {
   const fd = doorNumber(header.fd, -1);
-  if (fd < 0) return doorError('EINVAL', 'a field is malformed');
-  const r = wasiSockTls(fd, doorTlsOptions(header));
+  const ms = doorNumber(header.timeout_ms, -2);
+  if (fd < 0 || ms === -1) return doorError('EINVAL', 'a field is malformed');
+  const r = wasiSockTls(fd, doorTlsOptions(header), ms >= 0 ? ms : undefined);
   return r.info === undefined ? doorTlsFailure(r) : doorTlsInfo(r.info);
 }
 

@@ -31,6 +31,7 @@ import {
   wasiIsErr,
   wasiMemDV,
   wasiNative,
+  wasiNowMonotonic,
   wasiOob,
   wasiRefresh,
   wasiSetU8,
@@ -53,11 +54,6 @@ const WASI_FILETYPE_SOCKET_STREAM = 6;
 function wasiPollEvent(events, userdata, error, type, nbytes) {
   const ev = { __proto__: null, userdata, error, type, nbytes };
   listPush(events, ev);
-}
-
-function wasiNowMonotonic() {
-  const r = wasiClockTimeGet(WASI_CLOCK_MONOTONIC);
-  return typeof r === 'bigint' ? r : undefined;
 }
 
 // Readiness of a non-stdin fd subscription: [errno, nbytes].

@@ -8,12 +8,15 @@
 import {
   ArrayBufferCtor,
   ArrayPrototypeShift,
+  BigIntCtor,
   MapPrototypeDelete,
   MapPrototypeGet,
   MapPrototypeSet,
+  NumberCtor,
   TypedArrayPrototypeGetLength,
   TypedArrayPrototypeSubarray,
   Uint8ArrayCtor,
+  Uint32ArrayCtor,
 } from './00_primordials.js';
 import {
   WASI_EFAULT,
@@ -23,6 +26,7 @@ import {
   wasiFdFdstatSetFlags,
   wasiFdRenumber,
   wasiNative,
+  wasiNowMonotonic,
   wasiOob,
   wasiRefresh,
   wasiSetU16,
@@ -48,6 +52,7 @@ const tlsPending = wasiNative('tlsPending');
 const tlsInfo = wasiNative('tlsInfo');
 
 const WASI_EPIPE = 64;
+const WASI_ETIMEDOUT = 73;
 const SOCK_RIFLAGS_PEEK = 1;
 
 // TLS state by socket fd: { session, plain: [Uint8Array], eof, closed, error }.
@@ -227,18 +232,40 @@ function sockNewSession(options) {
   }
 }
 
+// The monotonic deadline `ms` from now (undefined: none).
+function sockDeadline(ms) {
+  const now = ms === undefined ? undefined : wasiNowMonotonic();
+  return now === undefined ? undefined : now + BigIntCtor(ms) * 1000000n;
+}
+
+// Whether socket `fd` has bytes to read before `deadline` (none: it will, in time).
+function sockReadableBy(fd, deadline) {
+  if (deadline === undefined) return true;
+  const now = wasiNowMonotonic();
+  if (now === undefined) return true;
+  if (now >= deadline) return false;
+  const ms = NumberCtor((deadline - now) / 1000n) / 1000;
+  const ready = wasiSockReady(new Uint32ArrayCtor([fd]), new Uint8ArrayCtor([1]), ms);
+  return typeof ready === 'number' || ready[0] !== 0;
+}
+
 /**
  * Secures socket `fd` as a TLS client: `options` as `tlsClient` takes them (`servername`, `ca`,
- * `alpn`, `cert`, `key`, `checkName`). Runs the handshake -> `{ info }` (tlsInfo's, plus the
- * peer's certificates), or `{ code, message }`.
+ * `alpn`, `cert`, `key`, `checkName`). Runs the handshake, for at most `timeoutMs` when given (as
+ * CPython's socket timeout bounds it) -> `{ info }` (tlsInfo's, plus the peer's certificates), or
+ * `{ code, message }`.
  */
-export function wasiSockTls(fd, options) {
+export function wasiSockTls(fd, options, timeoutMs) {
   if (MapPrototypeGet(sockTls, fd) !== undefined) return { code: 'EALREADY', message: 'secured' };
   const session = sockNewSession(options);
   if (!(session instanceof ArrayBufferCtor)) return session;
   const state = { session, plain: [], secure: false, eof: false, closed: false, error: undefined };
+  const deadline = sockDeadline(timeoutMs);
   let r = sockProgress(fd, state, tlsPending(session));
   while (r === 0 && !state.secure && !state.error && !state.eof && !state.closed) {
+    if (!sockReadableBy(fd, deadline)) {
+      return { code: 'ERRNO', errno: WASI_ETIMEDOUT, message: 'The handshake operation timed out' };
+    }
     const raw = sockRecv(fd, 65536, true);
     if (typeof raw === 'number') r = raw;
     else if (TypedArrayPrototypeGetLength(raw) === 0) state.eof = true;

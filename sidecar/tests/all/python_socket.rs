@@ -297,3 +297,39 @@ async fn door_socket_frames_with_bad_fds_or_fields_get_typed_answers() {
         );
     }
 }
+
+/// A loopback port that accepts connections and never says anything on them.
+fn silent_server() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        let held: Vec<_> = listener.incoming().flatten().collect();
+        drop(held);
+    });
+    port
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tls_handshake_the_server_never_answers_ends_at_the_sockets_timeout() {
+    let (silent, port) = (silent_server(), server());
+    let sc = sidecar().await;
+    let code = format!(
+        "import socket, ssl, time\n\
+         s = socket.create_connection(('127.0.0.1', {silent}), timeout=1)\n\
+         began = time.monotonic()\n\
+         try:\n    \
+             ssl.create_default_context().wrap_socket(s, server_hostname='localhost')\n\
+         except TimeoutError as e:\n    \
+             print('timed out after', round(time.monotonic() - began), 's:', e)"
+    );
+    let hostile = py_c(&code)
+        .allow_net(format!("127.0.0.1:{silent}"))
+        .timeout_ms(60_000);
+    let out = beside_a_socket_victim(&sc, hostile, port).await;
+    assert_eq!(
+        stdout(&out),
+        "timed out after 1 s: _ssl.c:1000: The handshake operation timed out\n",
+        "{}",
+        stderr(&out)
+    );
+}
