@@ -211,6 +211,11 @@ _OPTIONS = {"SO_REUSEADDR": 2, "SO_ERROR": 4, "SO_BROADCAST": 6, "SO_SNDBUF": 7,
             "SO_RCVBUF": 8, "SO_KEEPALIVE": 9, "SO_LINGER": 13}
 
 
+def gethostname():
+    """The sandbox's host name, as a JS guest's `os.hostname()` says."""
+    return "agentos"
+
+
 def gethostbyname(name):
     return name or "0.0.0.0"
 
@@ -234,5 +239,6 @@ def load(namespace):
         namespace.setdefault(name, value)
     namespace["getaddrinfo"] = getaddrinfo
     namespace["gethostbyname"] = gethostbyname
+    namespace["gethostname"] = gethostname
     namespace["gethostbyaddr"] = gethostbyaddr
     namespace["__doc__"] = __doc__

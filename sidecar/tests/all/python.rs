@@ -236,6 +236,24 @@ async fn os_answers_the_sandbox_user_a_umask_and_pythonpath_as_node_does() {
 }
 
 #[tokio::test]
+async fn the_user_home_and_host_name_are_those_node_answers() {
+    let sc = sidecar().await;
+    let code = "import getpass, grp, os, pathlib, pwd, socket\n\
+                print(getpass.getuser(), pwd.getpwuid(os.getuid()).pw_shell, \
+                grp.getgrgid(os.getgid()).gr_name, pathlib.Path.home(), \
+                os.path.expanduser('~/x'), socket.gethostname())";
+    let out = ok(&sc, py_c(code)).await;
+    let js = "const os = require('os'); const u = os.userInfo(); \
+              console.log(u.username, u.shell, u.username, os.homedir(), \
+              os.homedir() + '/x', os.hostname())";
+    let node = ok(&sc, ExecSpec::new(["node", "-e", js])).await;
+    assert_eq!(stdout(&out), stdout(&node));
+    assert_eq!(stdout(&out), "root /bin/sh root /root /root/x agentos\n");
+    let home = ok(&sc, py_c("import pathlib; print(pathlib.Path.home())").env("HOME", "/w")).await;
+    assert_eq!(stdout(&home), "/w\n");
+}
+
+#[tokio::test]
 async fn batteries_work_and_what_is_missing_fails_with_a_clear_import_error() {
     let sc = sidecar().await;
     let code = r#"
