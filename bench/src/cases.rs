@@ -168,6 +168,30 @@ pub(crate) const PY_HTTP_CLIENT_1K: &[&str] = &[
     "import http.client as h, urllib.parse as p; u = p.urlsplit('URL'); \
      c = h.HTTPConnection(u.hostname, u.port); c.request('GET', u.path); c.getresponse().read()",
 ];
+/// pip installing a one-module wheel (no dependencies) from the loopback server's package index
+/// into `site` of an empty directory, replacing the last run's: pip's start-up, the index page,
+/// the download and the install. Both sides run the same argv (the guest's pip is 26.3, the
+/// host's its own).
+pub(crate) const PIP_INSTALL: ExecCase = ExecCase {
+    argv: &[
+        "python3",
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--no-deps",
+        "--no-cache-dir",
+        "--disable-pip-version-check",
+        "--upgrade",
+        "--target",
+        "site",
+        "--index-url",
+        "URLsimple",
+        crate::loopback::PACKAGE,
+    ],
+    cwd: Cwd::EmptyDir,
+    expect: Expect::Anything,
+};
 /// `column -t` of 1 MiB of 5-12 word lines (a table of 12 columns, about 2 MiB of output).
 pub(crate) const COLUMN: ExecCase = tools(&["column", "-t", "sort1m.txt"], Expect::Anything);
 /// `node --test` over three test files (10 tests; each file in its own child `node`).

@@ -226,14 +226,18 @@ impl Harness {
 
 /// The exec request for `case` with this work dir's fixtures.
 pub fn spec_for(case: &ExecCase, work: &WorkDir) -> ExecSpec {
-    let spec = ExecSpec::new(case.argv.iter().copied());
+    placed(ExecSpec::new(case.argv.iter().copied()), case.cwd, work)
+}
+
+/// `spec` with working directory `cwd` (and what it mounts).
+pub fn placed(spec: ExecSpec, cwd: Cwd, work: &WorkDir) -> ExecSpec {
     // Guests see only mounted directories, and a WASI command always starts in `/` (wasi-libc
     // has no way to be told another cwd): mount the fixture dir there.
-    let spec = match work.cwd(case.cwd) {
+    let spec = match work.cwd(cwd) {
         Some(dir) => spec.dir(dir.display().to_string(), "/").cwd("/"),
         None => spec,
     };
-    match (case.cwd, work.python_lib()) {
+    match (cwd, work.python_lib()) {
         (Cwd::Python, Some(lib)) => spec.dir_ro(lib.display().to_string(), PYTHON_GUEST_LIB),
         _ => spec,
     }

@@ -157,6 +157,8 @@ pub fn plan(kind: Kind, mode: Mode) -> Plan {
         Kind::Tool(_) | Kind::NativeTool(_) | Kind::HttpTool(_) | Kind::NativeHttpTool(_) => {
             (Plan::new(5, 200), Plan::new(3, 30), Plan::new(3, 30))
         }
+        // A second or more per install.
+        Kind::Pip | Kind::NativePip => (Plan::new(1, 10), Plan::new(1, 5), Plan::new(1, 5)),
         Kind::FirstExec(_) => (Plan::new(1, 15), Plan::new(1, 6), Plan::new(1, 10)),
         Kind::ExecRss(_) => (Plan::new(0, 10), Plan::new(0, 3), Plan::new(0, 3)),
     };

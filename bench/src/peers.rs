@@ -97,10 +97,15 @@ for (let i = 0; i < warmup + runs; i++) {
 process.stdout.write(JSON.stringify(times));
 "#;
 
-/// Spawns `program args` with null stdio and waits; the milliseconds it took.
-fn spawn_and_wait(program: &str, args: &[&str]) -> Result<f64, Problem> {
+/// Spawns `program args` (in `dir` when given) with null stdio and waits; the milliseconds it
+/// took.
+fn spawn_and_wait(program: &str, args: &[&str], dir: Option<&Path>) -> Result<f64, Problem> {
     let start = Instant::now();
-    let status = Command::new(program)
+    let mut command = Command::new(program);
+    if let Some(dir) = dir {
+        command.current_dir(dir);
+    }
+    let status = command
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -176,8 +181,9 @@ pub async fn native_tool(plan: Plan, case: &ExecCase, dir: &Path) -> Measured {
     time_runs(plan, || async { tool_run(case, dir) }).await
 }
 
-/// The host's HTTP client `argv[0]` fetching 1 KiB from a loopback server, spawned `plan` times.
-pub async fn native_http_tool(plan: Plan, argv: &[&str]) -> Measured {
+/// The host's HTTP client `argv[0]` fetching from a loopback server (in `dir` when given),
+/// spawned `plan` times.
+pub async fn native_http_tool(plan: Plan, argv: &[&str], dir: Option<&Path>) -> Measured {
     match crate::loopback::serve(1024) {
         Err(e) => Measured::Failed(format!("loopback server: {e}")),
         Ok(url) => {
@@ -188,19 +194,19 @@ pub async fn native_http_tool(plan: Plan, argv: &[&str]) -> Measured {
                 Err(_) => return Measured::Skipped(format!("the host has no {}", argv[0])),
             };
             let program = program.to_string_lossy();
-            time_runs(plan, || async { spawn_and_wait(&program, &args) }).await
+            time_runs(plan, || async { spawn_and_wait(&program, &args, dir) }).await
         }
     }
 }
 
 /// Spawning native `/bin/true`, `plan` times.
 pub async fn native_true(plan: Plan) -> Measured {
-    time_runs(plan, || async { spawn_and_wait("/bin/true", &[]) }).await
+    time_runs(plan, || async { spawn_and_wait("/bin/true", &[], None) }).await
 }
 
 /// Spawning the real `node -e ''`, `plan` times; skipped when node is not installed.
 pub async fn node_spawn(plan: Plan) -> Measured {
-    time_runs(plan, || async { spawn_and_wait("node", &["-e", ""]) }).await
+    time_runs(plan, || async { spawn_and_wait("node", &["-e", ""], None) }).await
 }
 
 /// `true.wasm` under Node's `node:wasi`, timed per iteration inside one node process; skipped

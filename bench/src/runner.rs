@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use agentos_sdk::{ExecSpec, NetLimits, Sidecar};
 
-use crate::cases::{ExecCase, Expect, LoopCase};
+use crate::cases::{Cwd, ExecCase, Expect, LoopCase, PIP_INSTALL};
 use crate::harness::{Harness, WorkDir, run_checked, spec_for};
 use crate::measure::{Measured, Plan, Problem, Summary, ms_since, plan, time_runs};
 use crate::peers;
@@ -45,7 +45,11 @@ impl Runner<'_> {
                 Kind::NodeP256Sign => peers::node_p256_sign(plan, self.work.root()),
                 Kind::NodeFetch { bytes } => peers::node_fetch(plan, self.work.root(), bytes),
                 Kind::NodeSpawnSync => peers::node_spawn_sync(plan, self.work.root()),
-                Kind::NativeHttpTool(argv) => peers::native_http_tool(plan, argv).await,
+                Kind::NativeHttpTool(argv) => peers::native_http_tool(plan, argv, None).await,
+                Kind::NativePip => {
+                    let dir = self.work.cwd(PIP_INSTALL.cwd);
+                    peers::native_http_tool(plan, PIP_INSTALL.argv, dir.as_deref()).await
+                }
                 Kind::NodeLoop(case) => peers::node_loop(plan, self.work.root(), case),
                 Kind::NativeTool(case) => {
                     let dir = self
@@ -98,6 +102,7 @@ impl Runner<'_> {
                     | Kind::Throughput { .. }
                     | Kind::Fetch { .. }
                     | Kind::HttpTool(_)
+                    | Kind::Pip
                     | Kind::SpawnSync
                     | Kind::Loop(_),
                 ) => ScenarioResult::empty(s, Status::Failed, format!("warm sidecar: {why}")),
@@ -112,7 +117,13 @@ impl Runner<'_> {
                 (_, Kind::FirstExec(case)) => self.first_exec(harness, s, case).await,
                 (_, Kind::ExecRss(case)) => self.exec_rss(harness, s, case).await,
                 (Ok(sidecar), Kind::Fetch { bytes }) => self.fetch(sidecar, s, bytes).await,
-                (Ok(sidecar), Kind::HttpTool(argv)) => self.http_tool(sidecar, s, argv).await,
+                (Ok(sidecar), Kind::HttpTool(argv)) => {
+                    self.http_tool(sidecar, s, argv, Cwd::Default).await
+                }
+                (Ok(sidecar), Kind::Pip) => {
+                    let (argv, cwd) = (PIP_INSTALL.argv, PIP_INSTALL.cwd);
+                    self.http_tool(sidecar, s, argv, cwd).await
+                }
                 (Ok(sidecar), Kind::SpawnSync) => self.spawn_sync(sidecar, s).await,
                 (Ok(sidecar), Kind::Loop(case)) => self.script_loop(sidecar, s, case).await,
                 (Ok(sidecar), Kind::Throughput { clients }) => {
@@ -207,20 +218,30 @@ impl Runner<'_> {
     }
 
     /// A warm exec of `curl -s -o /dev/null` per iteration against a loopback server.
-    async fn http_tool(&self, sidecar: &Sidecar, s: &Scenario, argv: &[&str]) -> ScenarioResult {
+    async fn http_tool(
+        &self,
+        sidecar: &Sidecar,
+        s: &Scenario,
+        argv: &[&str],
+        cwd: Cwd,
+    ) -> ScenarioResult {
         let measured = match crate::loopback::serve(1024) {
             Err(e) => Measured::Failed(format!("loopback server: {e}")),
             Ok(url) => {
                 let rule = url.trim_start_matches("http://").trim_end_matches('/');
-                let spec =
-                    ExecSpec::new(argv.iter().map(|a| a.replace("URL", &url))).allow_net(rule);
+                let spec = ExecSpec::new(argv.iter().map(|a| a.replace("URL", &url)));
+                let spec = crate::harness::placed(spec, cwd, self.work).allow_net(rule);
                 time_runs(plan(s.kind, self.mode), || {
                     run_checked(sidecar, spec.clone(), Expect::Anything)
                 })
                 .await
             }
         };
-        ScenarioResult::from_measured(s, measured, "a warm exec of the WASI command per fetch")
+        let note = match s.kind {
+            Kind::Pip => "a warm exec of pip per install",
+            _ => "a warm exec of the WASI command per fetch",
+        };
+        ScenarioResult::from_measured(s, measured, note)
     }
 
     /// One exec running the `spawnSync('true')` loop; its per-call timings.

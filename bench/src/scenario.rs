@@ -82,6 +82,11 @@ pub enum Kind {
     HttpTool(&'static [&'static str]),
     /// The host's command of the same name doing the same, spawned per iteration.
     NativeHttpTool(&'static [&'static str]),
+    /// `pip install` from the loopback server's package index ([`crate::cases::PIP_INSTALL`]):
+    /// one warm exec per install.
+    Pip,
+    /// The host's python3 doing the same install, spawned per iteration.
+    NativePip,
     /// `child_process.spawnSync('true')` per iteration inside one exec (the same script as
     /// [`Kind::NodeSpawnSync`]): the guest's child is the wasm `true` in an isolate of its own.
     SpawnSync,
@@ -111,6 +116,7 @@ impl Kind {
                 | Kind::NodeLoop(_)
                 | Kind::NativeTool(_)
                 | Kind::NativeHttpTool(_)
+                | Kind::NativePip
         )
     }
 }

@@ -18,6 +18,7 @@ pub(super) const PYTHON: &[Scenario] = &[
         None,
         false,
     ),
+    row("native_pip_install", Kind::NativePip, None, false),
     row(
         "native_python_c_pass",
         Kind::NativeTool(PY_PASS),
@@ -61,6 +62,7 @@ pub(super) const PYTHON: &[Scenario] = &[
         Some("native_python_subprocess"),
         false,
     ),
+    row("pip_install", Kind::Pip, Some("native_pip_install"), false),
     row("python_numpy_sum", Kind::Tool(PY_NUMPY), None, false),
     row("python_import_pandas", Kind::Tool(PY_PANDAS), None, false),
     row(
