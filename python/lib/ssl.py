@@ -11,8 +11,8 @@ network trusts (Mozilla's, and `AGENTOS_NET_EXTRA_ROOTS`); the host name too, wi
 
 What differs from CPython: no server side (`server_side=True` raises `NotImplementedError`);
 `set_ciphers`, `options` and versions below TLS 1.2
-change nothing (rustls speaks TLS 1.2 and 1.3 with its own suites); `getpeercert()` without
-`binary_form` is `{}` (the DER form is there); a non-blocking socket's handshake (timeout 0)
+change nothing (rustls speaks TLS 1.2 and 1.3 with its own suites); `getpeercert()` decodes the
+certificate with `_agentos_x509` (CPython's dict); a non-blocking socket's handshake (timeout 0)
 waits for the peer instead of raising `SSLWantReadError` (asyncio uses `SSLObject`); sessions
 are not resumed. A socket's timeout bounds the handshake as CPython's does.
 """
@@ -317,9 +317,15 @@ class SSLSocket(socket):
         if not self._secure:
             raise ValueError("handshake not done yet")
         certs = self._secure[3]
+        if not certs:
+            return None
         if binary_form:
-            return bytes(certs[0]) if certs else None
-        return {}
+            return bytes(certs[0])
+        if self._context.verify_mode == CERT_NONE:
+            return {}
+        import _agentos_x509
+
+        return _agentos_x509.decode(certs[0])
 
     def get_verified_chain(self):
         return [bytes(c) for c in self._secure[3]] if self._secure else []

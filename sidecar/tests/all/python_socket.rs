@@ -333,3 +333,21 @@ async fn a_tls_handshake_the_server_never_answers_ends_at_the_sockets_timeout() 
         stderr(&out)
     );
 }
+
+/// A certificate made by `openssl req -x509 -config x509/cert.cnf -extensions v3 -set_serial
+/// 0x00FF11` (names, every kind of alternative name, OCSP, CA issuers, CRL points, a 2051
+/// expiry), and what CPython's own decoder (`ssl._ssl._test_decode_cert`, 3.11 with OpenSSL)
+/// made of it.
+const CERT_DER: &[u8] = include_bytes!("python/x509/cert.der");
+const CERT_CPYTHON: &str = include_str!("python/x509/cert.cpython.txt");
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_peer_certificate_decodes_as_cpythons_own_decoder_decodes_it() {
+    let dir = scratch("py-x509");
+    std::fs::write(dir.join("cert.der"), CERT_DER).expect("cert");
+    let sc = sidecar().await;
+    let code = "import _agentos_x509, pprint\n\
+                pprint.pprint(_agentos_x509.decode(open('cert.der', 'rb').read()))";
+    let out = run(&sc, in_dir(py_c(code), &dir)).await;
+    assert_eq!(stdout(&out), CERT_CPYTHON, "{}", stderr(&out));
+}

@@ -92,6 +92,12 @@ def tls_get(context, host="localhost", connect_to="localhost"):
             return version in ("TLSv1.2", "TLSv1.3"), data.split(b"\r\n")[0], data[-6:]
 
 
+def peer_cert(context):
+    with socket.create_connection(("localhost", tls), timeout=5) as s:
+        with context.wrap_socket(s, server_hostname="localhost") as t:
+            return t.getpeercert(), len(t.getpeercert(True)) > 100
+
+
 def https_client():
     context = ssl.create_default_context(cafile=ca)
     c = http.client.HTTPSConnection("localhost", tls, context=context, timeout=5)
@@ -187,6 +193,8 @@ show("asyncio tls", lambda: asyncio.run(streams(tls, trusted)))
 show("asyncio untrusted", lambda: asyncio.run(streams(tls, ssl.create_default_context())))
 show("tls", lambda: tls_get(trusted))
 show("https", https_client)
+show("peer certificate", lambda: peer_cert(trusted))
+show("peer certificate unverified", lambda: peer_cert(ssl._create_unverified_context()))
 show("untrusted", lambda: tls_get(ssl.create_default_context()))
 show("wrong name", lambda: tls_get(trusted, host="127.0.0.1", connect_to="127.0.0.1"))
 show("unverified", lambda: tls_get(ssl._create_unverified_context(), host="127.0.0.1"))
