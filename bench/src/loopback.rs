@@ -1,8 +1,8 @@
 //! A loopback HTTP/1.1 server for the fetch and HTTP client rows: a request gets `bytes` bytes
-//! of body with a content length, except the paths of its package index (PEP 503: `/simple/`
-//! + [`PACKAGE`] lists one wheel, which `/files/` serves) for the pip rows. Connections are kept
-//! alive (so a client that reuses them, like Node's undici or pip, can). One thread per
-//! connection; it lives as long as the bench process.
+//! of body with a content length, except the paths of its package index for the pip rows (PEP
+//! 503: the page of [`PACKAGE`] under `/simple/` lists one wheel, which `/files/` serves).
+//! Connections are kept alive (so a client that reuses them, like Node's undici or pip, can).
+//! One thread per connection; it lives as long as the bench process.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
