@@ -39,6 +39,7 @@ import {
 } from './30_wasi.js';
 import {
   DOOR_ERRNO_NAMES,
+  DOOR_NOTHING,
   doorAnswer,
   doorErrno,
   doorError,
@@ -49,6 +50,7 @@ import { DOOR_FS_OPS } from './33_wasi_door_fs.js';
 import { DOOR_NET_OPS } from './33_wasi_door_net.js';
 
 const wasiProcRun = wasiNative('wasi_proc_run');
+const wasiProcWhich = wasiNative('wasi_proc_which');
 
 const DOOR_ANSWERED = 0;
 const DOOR_NO_HOST = -1;
@@ -161,9 +163,25 @@ function doorRun(header, input) {
   return doorAnswer(head, wasiConcat([stdout, stderr]));
 }
 
+// `which`: {"name", "path": PATH | null (unset), "cwd": "/abs" | null (the start-up directory)}
+// -> {"path": what `command -v NAME` prints in a shell there, or null}.
+function doorWhich(header) {
+  const { name, path } = header;
+  const cwd = typeof header.cwd === 'string' ? header.cwd : bridgeUtf8Decode(wasiCwdBytes());
+  if (
+    typeof name !== 'string' ||
+    (path !== null && path !== undefined && typeof path !== 'string')
+  ) {
+    return doorError('EINVAL', 'name or path malformed');
+  }
+  const found = wasiProcWhich(name, path ?? undefined, cwd);
+  return doorAnswer({ path: typeof found === 'string' ? found : null }, DOOR_NOTHING);
+}
+
 const DOOR_OPS = {
   __proto__: null,
   run: doorRun,
+  which: doorWhich,
   ...DOOR_FS_OPS,
   ...DOOR_NET_OPS,
 };

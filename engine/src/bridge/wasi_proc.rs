@@ -31,6 +31,7 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
     vec![
         ("wasi_proc_spawn", proc_spawn.map_fn_to()),
         ("wasi_proc_run", proc_run.map_fn_to()),
+        ("wasi_proc_which", proc_which.map_fn_to()),
     ]
 }
 
@@ -96,6 +97,32 @@ fn proc_spawn<'s>(
     match status {
         Ok(ended) => rv.set_int32(ended.how),
         Err(errno) => rv.set_int32(-i32::from(errno.0)),
+    }
+}
+
+/// `wasi_proc_which(name, path, cwd)`: strings (`path` undefined: `PATH` unset) -> what `command
+/// -v name` prints in a shell at `cwd` with that `PATH` (a command of the set as `/bin/NAME` when
+/// `PATH` reaches it through a standard directory, a file of the mounts by its path), or
+/// undefined when nothing would run or this guest cannot start processes.
+fn proc_which<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue<'s>,
+) {
+    let text = |scope: &mut v8::PinScope<'s, '_>, i: i32| {
+        let value = args.get(i);
+        value.is_string().then(|| value.to_rust_string_lossy(scope))
+    };
+    let (Some(name), path, Some(cwd)) = (text(scope, 0), text(scope, 1), text(scope, 2)) else {
+        return;
+    };
+    let place = crate::shell::resolve::Place {
+        cwd: &cwd,
+        path: path.as_deref(),
+    };
+    let shown = spawner(scope).and_then(|children| children.which(&name, place));
+    if let Some(shown) = shown {
+        rv.set(crate::strings::v8_str(scope, &shown).into());
     }
 }
 

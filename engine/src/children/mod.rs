@@ -321,6 +321,27 @@ impl Children {
         let Some((name, args)) = req.argv.split_first() else {
             return Err(SpawnError::NotFound);
         };
+        let place = resolve::Place::of(&req.cwd, &req.env);
+        let (Target::Shell { argv, .. } | Target::Guest { argv, .. }) =
+            self.target(name, place, dispatch)?;
+        Ok(argv.into_iter().chain(args.iter().cloned()).collect())
+    }
+
+    /// What `command -v NAME` prints in a shell at `place`: the command word `name` as a child
+    /// would be started, or `None` when nothing would run.
+    pub(crate) fn which(&self, name: &str, place: resolve::Place<'_>) -> Option<String> {
+        let dispatch = self.dispatch.upgrade()?;
+        match self.target(name, place, &dispatch).ok()? {
+            Target::Shell { shown, .. } | Target::Guest { shown, .. } => Some(shown),
+        }
+    }
+
+    fn target(
+        &self,
+        name: &str,
+        place: resolve::Place<'_>,
+        dispatch: &Dispatch,
+    ) -> Result<Target, SpawnError> {
         let mut fs = self.fs.lock();
         if fs.is_none() {
             let opened = SandboxFs::new(&self.setting.preopens)
@@ -330,10 +351,7 @@ impl Children {
         let Some(fs) = fs.as_ref() else {
             return Err(SpawnError::NotFound);
         };
-        let place = resolve::Place::of(&req.cwd, &req.env);
-        let target = resolve::target(name, place, &self.setting, dispatch, fs)?;
-        let (Target::Shell { argv, .. } | Target::Guest { argv, .. }) = target;
-        Ok(argv.into_iter().chain(args.iter().cloned()).collect())
+        resolve::target(name, place, &self.setting, dispatch, fs)
     }
 }
 

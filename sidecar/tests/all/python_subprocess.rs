@@ -88,6 +88,8 @@ async fn malformed_frames_of_ours_are_answered_einval() {
         r#"b'{"agentos":1,"op":"run","argv":["echo"],"stdout":1,"stderr":4}\0'"#,
         r#"b'{"agentos":1,"op":"run","argv":["echo"],"timeout_ms":-1}\0'"#,
         r#"b'{"agentos":1,"op":"fork"}'"#,
+        r#"b'{"agentos":1,"op":"which","name":7}'"#,
+        r#"b'{"agentos":1,"op":"which","name":"ls","path":["/bin"]}'"#,
     ] {
         let out = beside_a_python_victim(&sc, door(frame)).await;
         assert!(
@@ -136,4 +138,41 @@ async fn a_node_guest_started_from_python_talks_back_through_a_pipe() {
                 print(r.returncode, r.stdout)";
     let out = run(&sc, py_c(code)).await;
     assert_eq!(stdout(&out), "0 round trip\n", "{}", stderr(&out));
+}
+
+/// Names `shutil.which` and `command -v` are asked for: commands of the set, a script in a
+/// mounted directory, a missing name, the shell itself.
+const WHICH: [&str; 5] = ["ls", "python3", "greet", "no-such-command", "sh"];
+
+#[tokio::test(flavor = "multi_thread")]
+async fn shutil_which_finds_what_the_shell_would_run() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("py-which");
+    std::fs::create_dir_all(dir.join("tools")).expect("tools");
+    let greet = dir.join("tools/greet");
+    std::fs::write(&greet, "#!/bin/sh\necho hi\n").expect("greet");
+    std::fs::set_permissions(&greet, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let sc = sidecar().await;
+    let path = "/tools:/usr/bin:/bin";
+    let names = WHICH.map(|n| format!("'{n}'")).join(", ");
+    let code = format!(
+        "import os, shutil\n\
+         for n in [{names}]:\n    print(shutil.which(n) or '-')\n\
+         os.environ['PATH'] = '{path}'\n\
+         print(shutil.which('greet'), shutil.which(b'ls'), shutil.which('./tools/greet'))"
+    );
+    let py = run(&sc, in_dir(py_c(&code), &dir)).await;
+    let script = format!(
+        "for n in {}; do command -v $n || echo -; done\nPATH={path}\n\
+         echo \"$(command -v greet) b'$(command -v ls)' ./tools/greet\"",
+        WHICH.join(" ")
+    );
+    let sh = run(&sc, in_dir(ExecSpec::new(["sh", "-c", &script]), &dir)).await;
+    assert_eq!(stdout(&py), stdout(&sh), "{}", stderr(&py));
+    assert_eq!(
+        stdout(&py),
+        "/bin/ls\n/bin/python3\n-\n-\n/bin/sh\n/tools/greet b'/bin/ls' ./tools/greet\n",
+        "{}",
+        stderr(&py)
+    );
 }
