@@ -8,13 +8,15 @@ answers as `agentos_v5.host_call`, runner-js/js/WASI.md) and keeps CPython's own
 
 A child runs to its end when its result is first needed (`communicate`, `wait`, `poll`, a read
 of its `stdout` or `stderr`), with everything written to its stdin before then as its whole
-stdin; the caller waits meanwhile. What differs from CPython on Linux: output is not read while
+stdin; the caller waits meanwhile. A program name that names nothing raises
+`FileNotFoundError` at once, as CPython's does (the door's `which`). What differs from CPython on Linux: output is not read while
 the child runs; `poll()` waits for the end; a child never reads this program's own stdin (its
 stdin is empty unless given); `preexec_fn`, `user`, `group` and `extra_groups` are refused;
 `close_fds`, `pass_fds`, `start_new_session`, `process_group`, `umask` and `pipesize` change
 nothing. At most 64 MiB of a child's output is kept (`OSError` ENOBUFS past it).
 """
 
+import errno
 import io
 import os
 import sys
@@ -108,6 +110,17 @@ def _environment(env):
             raise ValueError("illegal environment variable name")
         pairs.append([key, value])
     return pairs
+
+
+def _check_found(program, env):
+    """Raises what CPython's `Popen` raises at once for a program name that names nothing (the
+    child itself only runs when its result is needed)."""
+    if "/" in program:
+        return
+    path = next((value for key, value in reversed(env) if key == "PATH"), None)
+    head, _ = _agentos_door.call("which", {"name": program, "path": path, "cwd": None})
+    if head.get("path") is None and "errno" not in head:
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), program)
 
 
 def _fileno(target):
@@ -204,6 +217,7 @@ class Popen:
         self.universal_newlines = universal_newlines
         self._argv = _argv(args, executable, shell)
         self._env = _environment(env)
+        _check_found(self._argv[0], self._env)
         self._cwd = os.path.abspath(os.fsdecode(cwd)) if cwd is not None else os.getcwd()
         self.pid = next(_pids)
         self._ran = False

@@ -176,3 +176,13 @@ async fn shutil_which_finds_what_the_shell_would_run() {
         stderr(&py)
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn asyncio_subprocesses_print_what_the_host_python_prints() {
+    let dir = scratch("py-asyncio-subprocess");
+    let script = include_str!("python/asyncio_subprocess_diff.py");
+    std::fs::write(dir.join("asyncio_subprocess_diff.py"), script).expect("script");
+    let sc = sidecar().await;
+    let argv = ["asyncio_subprocess_diff.py"];
+    prints_what_the_host_prints(&sc, &argv, (&dir, &dir), &[]).await;
+}
