@@ -62,6 +62,10 @@ def _install_paths(stdlib):
 
     if sys.executable.endswith("/python.wasm"):
         sys.executable = sys._base_executable = sys.executable[: -len("python.wasm")] + "python3"
+    if stdlib in sys.path:
+        # The packages the build bundles, in a zip of their own (ci/fetch-python): zipimport
+        # reads a zip's directory whole, and most programs need only the stdlib's.
+        sys.path.insert(sys.path.index(stdlib) + 1, stdlib[: -len(".zip")] + "-packages.zip")
     extra = [p for p in os.environ.get("PYTHONPATH", "").split(":") if p]
     sys.path[0:0] = extra
     home = os.environ.get("HOME")
