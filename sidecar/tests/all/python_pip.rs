@@ -156,15 +156,22 @@ fn pip_command(port: u16, dir: &Path, env: &[(&str, &str)]) -> ExecSpec {
     spec.allow_net(format!("127.0.0.1:{port}"))
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn pip_installs_to_the_user_site_under_home_and_later_programs_import_it() {
-    let dir = scratch("py-pip-user");
+/// `pip install tiny-answer` with `HOME=/home` (a writable mount) in a fresh directory named
+/// for `name`: the directory, the sidecar, and what pip printed (it succeeded).
+async fn installed_under_home(name: &str) -> (std::path::PathBuf, Sidecar, String) {
+    let dir = scratch(name);
     std::fs::create_dir_all(dir.join("home")).expect("home");
     let port = index(wheel(&dir));
     let sc = sidecar().await;
     let out = run(&sc, pip_command(port, &dir, &[("HOME", "/home")])).await;
     let text = format!("{}{}", stdout(&out), stderr(&out));
     assert_eq!(out.status.code, 0, "{text}");
+    (dir, sc, text)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pip_installs_to_the_user_site_under_home_and_later_programs_import_it() {
+    let (dir, sc, text) = installed_under_home("py-pip-user").await;
     assert!(text.contains("Defaulting to user installation"), "{text}");
     let site = dir.join("home/.local/lib/python3.15/site-packages");
     assert!(site.join("tiny_answer/__init__.py").is_file(), "{text}");
@@ -177,12 +184,7 @@ async fn pip_installs_to_the_user_site_under_home_and_later_programs_import_it()
 #[tokio::test(flavor = "multi_thread")]
 async fn pip_makes_a_console_script_the_shell_runs_by_name() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = scratch("py-pip-script");
-    std::fs::create_dir_all(dir.join("home")).expect("home");
-    let port = index(wheel(&dir));
-    let sc = sidecar().await;
-    let out = run(&sc, pip_command(port, &dir, &[("HOME", "/home")])).await;
-    assert_eq!(out.status.code, 0, "{} {}", stdout(&out), stderr(&out));
+    let (dir, sc, _) = installed_under_home("py-pip-script").await;
     let script = dir.join("home/.local/bin/tiny-answer");
     let mode = std::fs::metadata(&script)
         .expect("script")
