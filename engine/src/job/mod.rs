@@ -7,6 +7,7 @@
 
 pub mod call;
 pub mod command;
+mod command_path;
 pub mod family;
 mod guest_files;
 pub mod manifest;
