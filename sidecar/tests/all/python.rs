@@ -249,7 +249,11 @@ async fn the_user_home_and_host_name_are_those_node_answers() {
     let node = ok(&sc, ExecSpec::new(["node", "-e", js])).await;
     assert_eq!(stdout(&out), stdout(&node));
     assert_eq!(stdout(&out), "root /bin/sh root /root /root/x agentos\n");
-    let home = ok(&sc, py_c("import pathlib; print(pathlib.Path.home())").env("HOME", "/w")).await;
+    let home = ok(
+        &sc,
+        py_c("import pathlib; print(pathlib.Path.home())").env("HOME", "/w"),
+    )
+    .await;
     assert_eq!(stdout(&home), "/w\n");
 }
 
