@@ -4,11 +4,14 @@ CPython's own `encodings` package (its `__init__` bytecode, renamed `encodings._
 this standard library by ci/fetch-python), run in this module. It is imported as every program
 starts, before any of the program's own code, so it is also where the sandbox adds what `os`
 lacks in this build: `os.system` (through `_agentos_subprocess`, imported on the first call),
-`os.getuid`/`geteuid`/`getgid`/`getegid`, which answer the sandbox's user, root (0), and
-`os.umask`, which keeps a mask (022 at start) as `process.umask()` does in a JS guest. It also
+`os.getuid`/`geteuid`/`getgid`/`getegid`, which answer the sandbox's user, root (0),
+`os.umask`, which keeps a mask (022 at start) as `process.umask()` does in a JS guest, and
+`os.chown`/`lchown`/`fchown`, which change nothing (no owners here) once the file is found, as
+a JS guest's `fs.chown` (root's `tarfile` extraction calls them). It also
 names `sys.executable` as the command set has it (`/usr/local/bin/python3`, which a child
 process can start, not the build's `python.wasm`), puts `PYTHONPATH` on `sys.path` (this build
-runs isolated, which ignores it), turns on the user site-packages when `HOME` is set
+runs isolated, which ignores it) and imports a `sitecustomize` it brings, as `site` would,
+turns on the user site-packages when `HOME` is set (unless `PYTHONNOUSERSITE`)
 (`$HOME/.local/lib/python3.15/site-packages`, where `pip install` puts packages here: on
 `sys.path` after the standard library, its `.pth` files processed, as CPython's `site` does where
 it has a home directory) and makes `pip`
@@ -40,11 +43,41 @@ def _install_os_system():
             setattr(os, name, _root)
     if not hasattr(os, "umask"):
         os.umask = _umask
+    if not hasattr(os, "chown"):
+        os.chown, os.lchown, os.fchown = _chown, _lchown, _fchown
 
 
 def _root():
     """The sandbox's user and group: root."""
     return 0
+
+
+def _owners(uid, gid):
+    for name, value in (("uid", uid), ("gid", gid)):
+        if not isinstance(value, int):
+            raise TypeError(f"{name} should be integer, not {type(value).__name__}")
+        if value < -1:
+            raise OverflowError(f"{name} is less than minimum")
+
+
+def _chown(path, uid, gid, *, dir_fd=None, follow_symlinks=True):
+    """Changes nothing (the sandbox has no owners), as a JS guest's `fs.chown`: the arguments are
+    checked and the file must exist."""
+    import os
+
+    _owners(uid, gid)
+    os.stat(path, dir_fd=dir_fd, follow_symlinks=follow_symlinks)
+
+
+def _lchown(path, uid, gid):
+    _chown(path, uid, gid, follow_symlinks=False)
+
+
+def _fchown(fd, uid, gid):
+    import os
+
+    _owners(uid, gid)
+    os.fstat(fd)
 
 
 _mask = [0o022]
@@ -69,9 +102,29 @@ def _install_paths(stdlib):
     extra = [p for p in os.environ.get("PYTHONPATH", "").split(":") if p]
     sys.path[0:0] = extra
     home = os.environ.get("HOME")
-    if home:
+    if home and not os.environ.get("PYTHONNOUSERSITE"):
         _user_site(home, sys.version_info)
     sys.meta_path.append(_PipFinder(stdlib.rpartition("/")[0] + "/pip.whl"))
+    if extra:
+        _sitecustomize(os)
+
+
+def _sitecustomize(os):
+    """`site`'s `sitecustomize` hook, looked for when `PYTHONPATH` could bring one (pip's build
+    environments do); an error in it is reported as `site` reports it, and start-up goes on."""
+    try:
+        import sitecustomize  # noqa: F401
+    except ImportError as e:
+        if e.name == "sitecustomize":
+            return
+        _report(os, e)
+    except Exception as e:  # noqa: BLE001 - as `site.execsitecustomize`
+        _report(os, e)
+
+
+def _report(os, error):
+    text = f"Error in sitecustomize; set PYTHONVERBOSE for traceback:\n{type(error).__name__}: {error}\n"
+    os.write(2, text.encode("utf-8", "replace"))
 
 
 def _user_site(home, version):
@@ -103,4 +156,4 @@ class _PipFinder:
 
 _install_os_system()
 _install_paths(__path__[0].rpartition("/")[0])
-del _install_os_system, _install_paths, _user_site, _zipimport
+del _install_os_system, _install_paths, _user_site, _sitecustomize, _report, _zipimport

@@ -545,3 +545,25 @@ async fn the_output_limit_stops_a_chatty_python() {
     assert_eq!(out.status.error.unwrap().code, ErrorCode::OutputLimit);
     assert!(out.stdout.len() <= 100_000);
 }
+
+#[tokio::test]
+async fn a_sitecustomize_on_pythonpath_runs_and_its_error_does_not_stop_the_program() {
+    let sc = sidecar().await;
+    let dir = scratch("py-sitecustomize");
+    for (sub, code) in [
+        ("ok", "import sys\nsys.customized = 1\n"),
+        ("bad", "raise RuntimeError('boom')\n"),
+    ] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+        std::fs::write(dir.join(sub).join("sitecustomize.py"), code).unwrap();
+    }
+    let code = "import sys; print(getattr(sys, 'customized', 0))";
+    let good = ok(&sc, in_dir(py_c(code), &dir).env("PYTHONPATH", "/ok")).await;
+    assert_eq!(stdout(&good), "1\n");
+    let bad = ok(&sc, in_dir(py_c(code), &dir).env("PYTHONPATH", "/bad")).await;
+    assert_eq!(stdout(&bad), "0\n");
+    assert_eq!(
+        stderr(&bad),
+        "Error in sitecustomize; set PYTHONVERBOSE for traceback:\nRuntimeError: boom\n"
+    );
+}

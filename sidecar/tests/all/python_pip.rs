@@ -39,19 +39,27 @@ fn wheel(dir: &Path) -> Vec<u8> {
 
 /// A simple index (PEP 503) on loopback serving `tiny-answer`; its port.
 fn index(wheel: Vec<u8>) -> u16 {
+    index_of(vec![("tiny-answer", WHEEL.to_owned(), wheel)])
+}
+
+/// A file of an index: (its project, its file name, its bytes).
+type IndexFile = (&'static str, String, Vec<u8>);
+
+/// A simple index (PEP 503) on loopback serving `files`; its port.
+fn index_of(files: Vec<IndexFile>) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
-    let wheel = std::sync::Arc::new(wheel);
+    let files = std::sync::Arc::new(files);
     thread::spawn(move || {
         for stream in listener.incoming().flatten() {
-            let wheel = wheel.clone();
-            thread::spawn(move || serve(stream, &wheel));
+            let files = files.clone();
+            thread::spawn(move || serve(stream, &files));
         }
     });
     port
 }
 
-fn serve(stream: TcpStream, wheel: &[u8]) {
+fn serve(stream: TcpStream, files: &[IndexFile]) {
     let mut reader = BufReader::new(stream.try_clone().expect("clone"));
     let mut request = String::new();
     if reader.read_line(&mut request).unwrap_or(0) == 0 {
@@ -62,11 +70,18 @@ fn serve(stream: TcpStream, wheel: &[u8]) {
         line.clear();
     }
     let path = request.split(' ').nth(1).unwrap_or("/");
-    let page = format!("<html><body><a href=\"/files/{WHEEL}\">{WHEEL}</a></body></html>");
-    let (kind, body): (&str, &[u8]) = match path {
-        "/simple/tiny-answer/" => ("text/html", page.as_bytes()),
-        p if p == format!("/files/{WHEEL}") => ("application/octet-stream", wheel),
-        _ => ("text/plain", b"".as_slice()),
+    let link = |name: &String| format!("<a href=\"/files/{name}\">{name}</a>");
+    let page = files
+        .iter()
+        .find(|(project, ..)| path == format!("/simple/{project}/"));
+    let page = page.map(|(_, name, _)| format!("<html><body>{}</body></html>", link(name)));
+    let file = files
+        .iter()
+        .find(|(_, name, _)| path == format!("/files/{name}"));
+    let (kind, body): (&str, &[u8]) = match (&page, file) {
+        (Some(page), _) => ("text/html", page.as_bytes()),
+        (None, Some((_, _, bytes))) => ("application/octet-stream", bytes),
+        (None, None) => ("text/plain", b"".as_slice()),
     };
     let status = if body.is_empty() {
         "404 Not Found"
@@ -270,4 +285,48 @@ async fn the_door_chmod_refuses_what_a_hostile_program_sends_while_a_victim_fini
         .permissions()
         .mode();
     assert_eq!(mode & 0o7777, 0o700, "{mode:o}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pip_builds_a_source_distribution_with_a_backend_from_the_index() {
+    let dir = scratch("py-pip-sdist");
+    std::fs::create_dir_all(dir.join("home")).expect("home");
+    let made = std::process::Command::new("python3")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/all/python/make_sdist.py"
+        ))
+        .arg(&dir)
+        .status()
+        .expect("the host's python3");
+    assert!(made.success());
+    let read = |name: &str| std::fs::read(dir.join(name)).expect(name);
+    let backend = "tiny_backend-1.0-py3-none-any.whl".to_owned();
+    let sdist = "tiny_sdist-1.0.tar.gz".to_owned();
+    let port = index_of(vec![
+        ("tiny-backend", backend.clone(), read(&backend)),
+        ("tiny-sdist", sdist.clone(), read(&sdist)),
+    ]);
+    let url = format!("http://127.0.0.1:{port}/simple");
+    let argv = [
+        "pip",
+        "install",
+        "--retries",
+        "1",
+        "--index-url",
+        &url,
+        "tiny-sdist",
+    ];
+    let spec = in_dir(py(&argv), &dir)
+        .env("HOME", "/home")
+        .allow_net(format!("127.0.0.1:{port}"));
+    let sc = sidecar().await;
+    let out = run(&sc, spec).await;
+    let text = format!("{}{}", stdout(&out), stderr(&out));
+    assert_eq!(out.status.code, 0, "{text}");
+    assert!(text.contains("Successfully built tiny-sdist"), "{text}");
+    let import =
+        in_dir(py_c("import tiny_sdist; print(tiny_sdist.ANSWER)"), &dir).env("HOME", "/home");
+    let out = run(&sc, import).await;
+    assert_eq!(stdout(&out), "43\n", "{}", stderr(&out));
 }
