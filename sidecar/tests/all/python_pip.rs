@@ -152,9 +152,9 @@ async fn pip_against_an_index_the_policy_does_not_allow_fails_naming_the_rule() 
     assert!(!dir.join("site/tiny_answer").exists());
 }
 
-/// `pip install tiny-answer` (the command) from the index at `port`, in `dir` (mounted at `/`),
+/// `pip install PACKAGE` (the command) from the index at `port`, in `dir` (mounted at `/`),
 /// with `env`.
-fn pip_command(port: u16, dir: &Path, env: &[(&str, &str)]) -> ExecSpec {
+fn pip_command(port: u16, dir: &Path, package: &str, env: &[(&str, &str)]) -> ExecSpec {
     let url = format!("http://127.0.0.1:{port}/simple");
     let argv = [
         "pip",
@@ -163,7 +163,7 @@ fn pip_command(port: u16, dir: &Path, env: &[(&str, &str)]) -> ExecSpec {
         "1",
         "--index-url",
         &url,
-        "tiny-answer",
+        package,
     ];
     let spec = env
         .iter()
@@ -178,7 +178,11 @@ async fn installed_under_home(name: &str) -> (std::path::PathBuf, Sidecar, Strin
     std::fs::create_dir_all(dir.join("home")).expect("home");
     let port = index(wheel(&dir));
     let sc = sidecar().await;
-    let out = run(&sc, pip_command(port, &dir, &[("HOME", "/home")])).await;
+    let out = run(
+        &sc,
+        pip_command(port, &dir, "tiny-answer", &[("HOME", "/home")]),
+    )
+    .await;
     let text = format!("{}{}", stdout(&out), stderr(&out));
     assert_eq!(out.status.code, 0, "{text}");
     (dir, sc, text)
@@ -190,10 +194,7 @@ async fn pip_installs_to_the_user_site_under_home_and_later_programs_import_it()
     assert!(text.contains("Defaulting to user installation"), "{text}");
     let site = dir.join("home/.local/lib/python3.15/site-packages");
     assert!(site.join("tiny_answer/__init__.py").is_file(), "{text}");
-    let import =
-        in_dir(py_c("import tiny_answer; print(tiny_answer.ANSWER)"), &dir).env("HOME", "/home");
-    let out = run(&sc, import).await;
-    assert_eq!(stdout(&out), "42\n", "{}", stderr(&out));
+    assert_eq!(answer_under_home(&sc, &dir, "tiny_answer").await, "42\n");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -216,7 +217,7 @@ async fn pip_with_nowhere_writable_says_where_packages_can_go() {
     let dir = scratch("py-pip-nowhere");
     let port = index(wheel(&dir));
     let sc = sidecar().await;
-    let out = run(&sc, pip_command(port, &dir, &[])).await;
+    let out = run(&sc, pip_command(port, &dir, "tiny-answer", &[])).await;
     let text = format!("{}{}", stdout(&out), stderr(&out));
     assert_eq!(out.status.code, 1, "{text}");
     assert!(text.contains("Read-only file system"), "{text}");
@@ -307,26 +308,18 @@ async fn pip_builds_a_source_distribution_with_a_backend_from_the_index() {
         ("tiny-backend", backend.clone(), read(&backend)),
         ("tiny-sdist", sdist.clone(), read(&sdist)),
     ]);
-    let url = format!("http://127.0.0.1:{port}/simple");
-    let argv = [
-        "pip",
-        "install",
-        "--retries",
-        "1",
-        "--index-url",
-        &url,
-        "tiny-sdist",
-    ];
-    let spec = in_dir(py(&argv), &dir)
-        .env("HOME", "/home")
-        .allow_net(format!("127.0.0.1:{port}"));
     let sc = sidecar().await;
+    let spec = pip_command(port, &dir, "tiny-sdist", &[("HOME", "/home")]);
     let out = run(&sc, spec).await;
     let text = format!("{}{}", stdout(&out), stderr(&out));
     assert_eq!(out.status.code, 0, "{text}");
     assert!(text.contains("Successfully built tiny-sdist"), "{text}");
-    let import =
-        in_dir(py_c("import tiny_sdist; print(tiny_sdist.ANSWER)"), &dir).env("HOME", "/home");
-    let out = run(&sc, import).await;
-    assert_eq!(stdout(&out), "43\n", "{}", stderr(&out));
+    assert_eq!(answer_under_home(&sc, &dir, "tiny_sdist").await, "43\n");
+}
+
+/// What `import MODULE; print(MODULE.ANSWER)` prints with `HOME=/home` in `dir`.
+async fn answer_under_home(sc: &Sidecar, dir: &Path, module: &str) -> String {
+    let code = format!("import {module}; print({module}.ANSWER)");
+    let out = run(sc, in_dir(py_c(&code), dir).env("HOME", "/home")).await;
+    format!("{}{}", stdout(&out), stderr(&out))
 }
