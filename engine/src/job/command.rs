@@ -166,9 +166,9 @@ pub fn resolve(
     }
     let found =
         find_command(program, lookup).ok_or_else(|| CommandError::NotFound(program.clone()))?;
-    let file = match found {
-        Found::Wasm(file) => file,
-        Found::Python(file) => return python_command(&file, &argv[1..], lookup, modules),
+    let (file, argv) = match found {
+        Found::Wasm(file) => (file, argv.to_vec()),
+        Found::Python(file) => python_command(&file, &argv[1..], lookup)?,
         Found::Node(file) => {
             let mounts = CommandMounts::of_module(&file)?;
             let mut args = vec![script_line(&file).map_err(CommandError::ScriptFile)?];
@@ -181,32 +181,26 @@ pub fn resolve(
     let module = modules.load(&file)?;
     Ok(Command::Wasm(WasmMain {
         module,
-        argv: argv.to_vec(),
+        argv,
         mounts,
     }))
 }
 
-/// `python3 SCRIPT ARGS...` for a Python command's file: `python3` as the command path has it
-/// (a module, never another script command), with its manifest, which mounts the script.
+/// `python3`'s module file and `python3 SCRIPT ARGS...` for a Python command's file: `python3`
+/// as the command path has it (a module, never another script command), whose manifest mounts
+/// the script.
 fn python_command(
     file: &std::path::Path,
     args: &[String],
     lookup: &Lookup<'_>,
-    modules: &ModuleCache,
-) -> Result<Command, CommandError> {
+) -> Result<(PathBuf, Vec<String>), CommandError> {
     let script = script_line(file).map_err(CommandError::ScriptFile)?;
     let Some(Found::Wasm(python)) = find_command(PYTHON, lookup) else {
         return Err(CommandError::NotFound(PYTHON.into()));
     };
-    let mounts = CommandMounts::of_module(&python)?;
-    let module = modules.load(&python)?;
     let mut argv = vec![PYTHON.to_string(), script];
     argv.extend(args.iter().cloned());
-    Ok(Command::Wasm(WasmMain {
-        module,
-        argv,
-        mounts,
-    }))
+    Ok((python, argv))
 }
 
 /// The WASI module at absolute guest path `path`, read through `sandbox`.

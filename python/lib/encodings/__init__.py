@@ -103,7 +103,7 @@ def _install_paths(stdlib):
     sys.path[0:0] = extra
     home = os.environ.get("HOME")
     if home and not os.environ.get("PYTHONNOUSERSITE"):
-        _user_site(home, sys.version_info)
+        _user_site(home)
     sys.meta_path.append(_PipFinder(stdlib.rpartition("/")[0] + "/pip.whl"))
     if extra:
         _sitecustomize(os)
@@ -127,7 +127,7 @@ def _report(os, error):
     os.write(2, text.encode("utf-8", "replace"))
 
 
-def _user_site(home, version):
+def _user_site(home):
     """`site`'s user site-packages under `home`, on `sys.path` when it exists."""
     import os
     import site
@@ -135,7 +135,7 @@ def _user_site(home, version):
     base = home.rstrip("/") + "/.local"
     site.ENABLE_USER_SITE = True
     site.USER_BASE = base
-    site.USER_SITE = f"{base}/lib/python{version[0]}.{version[1]}/site-packages"
+    site.USER_SITE = site._get_path(base)
     if os.path.isdir(site.USER_SITE):
         site.addsitedir(site.USER_SITE)
 
