@@ -97,22 +97,25 @@ fn serve(stream: TcpStream, files: &[IndexFile]) {
     let _ = out.write_all(body);
 }
 
-fn pip_install(port: u16, dir: &Path) -> ExecSpec {
+/// `PROGRAM... install` of `package` from the index at `port` with `options`.
+fn install_argv(program: &[&str], port: u16, options: &[&str], package: &str) -> Vec<String> {
     let url = format!("http://127.0.0.1:{port}/simple");
-    let argv = [
-        "python3",
-        "-m",
-        "pip",
-        "install",
-        "--retries",
-        "1",
-        "--index-url",
-        &url,
-        "--target",
-        "/site",
+    let install = ["install", "--retries", "1", "--index-url", &url];
+    let words = [program, &install[..], options, &[package]].concat();
+    words.into_iter().map(str::to_owned).collect()
+}
+
+fn pip_install(port: u16, dir: &Path) -> ExecSpec {
+    let argv = install_argv(
+        &["python3", "-m", "pip"],
+        port,
+        &["--target", "/site"],
         "tiny-answer",
-    ];
-    in_dir(py(&argv), dir)
+    );
+    in_dir(
+        py(&argv.iter().map(String::as_str).collect::<Vec<_>>()),
+        dir,
+    )
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -155,16 +158,8 @@ async fn pip_against_an_index_the_policy_does_not_allow_fails_naming_the_rule() 
 /// `pip install PACKAGE` (the command) from the index at `port`, in `dir` (mounted at `/`),
 /// with `env`.
 fn pip_command(port: u16, dir: &Path, package: &str, env: &[(&str, &str)]) -> ExecSpec {
-    let url = format!("http://127.0.0.1:{port}/simple");
-    let argv = [
-        "pip",
-        "install",
-        "--retries",
-        "1",
-        "--index-url",
-        &url,
-        package,
-    ];
+    let argv = install_argv(&["pip"], port, &[], package);
+    let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
     let spec = env
         .iter()
         .fold(in_dir(py(&argv), dir), |s, (k, v)| s.env(*k, *v));

@@ -27,6 +27,20 @@ fn socket_get(port: u16) -> String {
     )
 }
 
+/// A Python program that runs `setup` (lines), then `step` (one line appending to `held`) until
+/// an `OSError`, then prints `report` (an expression over `held` and `e`) and the error's words.
+fn held_until_refused(setup: &str, step: &str, report: &str) -> String {
+    format!(
+        "{setup}\n\
+         held = []\n\
+         try:\n    \
+             while True:\n        \
+                 {step}\n\
+         except OSError as e:\n    \
+             print({report}, e.strerror)"
+    )
+}
+
 /// Runs `hostile` beside a Python victim that talks to `port` over a socket itself.
 async fn beside_a_socket_victim(sc: &Sidecar, hostile: ExecSpec, port: u16) -> Output {
     let victim = py_c(&socket_get(port)).allow_net(format!("127.0.0.1:{port}"));
@@ -173,15 +187,9 @@ async fn a_connection_the_policy_refuses_is_connection_refused_naming_the_rule()
 async fn sockets_held_open_past_the_limits_fail_with_an_error_naming_the_limit() {
     let port = server();
     let sc = sidecar().await;
-    let code = format!(
-        "import socket\n\
-         held = []\n\
-         try:\n    \
-             while True:\n        \
-                 held.append(socket.create_connection(('127.0.0.1', {port})))\n\
-         except OSError as e:\n    \
-             print(len(held) >= 8, type(e).__name__, e.strerror)"
-    );
+    let step = format!("held.append(socket.create_connection(('127.0.0.1', {port})))");
+    let report = "len(held) >= 8, type(e).__name__";
+    let code = held_until_refused("import socket", &step, report);
     let hostile = py_c(&code).allow_net(format!("127.0.0.1:{port}"));
     let out = beside_a_socket_victim(&sc, hostile, port).await;
     let text = stdout(&out);
@@ -196,14 +204,9 @@ async fn sockets_held_open_past_the_limits_fail_with_an_error_naming_the_limit()
 async fn listeners_held_open_past_the_limits_fail_with_an_error_naming_the_limit() {
     let port = server();
     let sc = sidecar().await;
-    let code = "import socket\n\
-         held = []\n\
-         try:\n    \
-             while True:\n        \
-                 s = socket.socket(); s.bind(('', 0)); s.listen(); held.append(s)\n\
-         except OSError as e:\n    \
-             print(len(held) >= 4, e.strerror)";
-    let out = beside_a_socket_victim(&sc, py_c(code), port).await;
+    let step = "s = socket.socket(); s.bind(('', 0)); s.listen(); held.append(s)";
+    let code = held_until_refused("import socket", step, "len(held) >= 4");
+    let out = beside_a_socket_victim(&sc, py_c(&code), port).await;
     let text = stdout(&out);
     assert!(
         text.starts_with("True ") && text.contains("at once"),
@@ -216,15 +219,11 @@ async fn listeners_held_open_past_the_limits_fail_with_an_error_naming_the_limit
 async fn tls_sessions_held_past_the_limit_fail_with_an_error_naming_it() {
     let port = server();
     let sc = sidecar().await;
-    let code = "import ssl\n\
-         context = ssl.create_default_context()\n\
-         held = []\n\
-         try:\n    \
-             while True:\n        \
-                 held.append(context.wrap_bio(ssl.MemoryBIO(), ssl.MemoryBIO(), server_hostname='x'))\n\
-         except OSError as e:\n    \
-             print(len(held), e.strerror)";
-    let out = beside_a_socket_victim(&sc, py_c(code), port).await;
+    let setup = "import ssl\ncontext = ssl.create_default_context()";
+    let step =
+        "held.append(context.wrap_bio(ssl.MemoryBIO(), ssl.MemoryBIO(), server_hostname='x'))";
+    let code = held_until_refused(setup, step, "len(held)");
+    let out = beside_a_socket_victim(&sc, py_c(&code), port).await;
     let text = stdout(&out);
     assert!(
         text.starts_with("64 ") && text.contains("TLS sessions at once"),
