@@ -177,7 +177,12 @@ pub(crate) struct Dispatch {
 
 impl Dispatch {
     /// Runs `job`; see [`Engine::run`].
-    pub(crate) fn run(self: &Arc<Self>, job: Job, host: Box<dyn JobHost>) -> Result<(), Release> {
+    pub(crate) fn run(
+        self: &Arc<Self>,
+        mut job: Job,
+        host: Box<dyn JobHost>,
+    ) -> Result<(), Release> {
+        self.place_root(&mut job.setting);
         if shell::is_script(&job) {
             return shell::start(job, host, self.clone());
         }
@@ -200,6 +205,22 @@ impl Dispatch {
             let error = std::io::Error::other("no worker thread");
             task.run(Err(PrepareError::NoThread(error)))
         })
+    }
+}
+
+impl Dispatch {
+    /// Gives an exec's job its preopens (its mounts and the synthetic root listing the command
+    /// set); a child's job has its parent's already.
+    fn place_root(&self, setting: &mut job::Setting) {
+        if !setting.preopens.is_empty() || setting.mounts.is_empty() {
+            return;
+        }
+        let lookup = job::command::Lookup {
+            exec_dirs: &setting.command_dirs,
+            path: &self.ctx.command_path,
+        };
+        let names = self.ctx.listed_names.of(&lookup);
+        setting.preopens = agentos_sandbox::with_root(setting.mounts.clone(), &names);
     }
 }
 
@@ -230,6 +251,7 @@ impl Engine {
         let ctx = Arc::new(RunContext {
             modules: Arc::new(module_cache(&config)),
             command_path: config.command_path.clone().into(),
+            listed_names: Default::default(),
             phases: config.phases,
             fault_injection: config.fault_injection,
             last_words: std::sync::OnceLock::new(),

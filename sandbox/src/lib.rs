@@ -16,6 +16,7 @@
 //! it needs (`NOTCAPABLE` when missing); see `fd_rights.rs`.
 
 mod clock;
+mod commands;
 mod containment;
 mod devices;
 mod errno;
@@ -39,6 +40,7 @@ mod types;
 mod walk;
 
 pub use clock::{MAX_RANDOM_LEN, clock_res_get, clock_time_get, random_get};
+pub use commands::{CommandNames, INTERPRETER as COMMAND_INTERPRETER};
 pub use errno::Errno;
 pub use inherited::PipeEnd;
 pub use readdir::DIRENT_HEADER;

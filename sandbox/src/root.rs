@@ -8,6 +8,8 @@
 //! through the preopen with the longest matching prefix.
 //!
 //! The skeleton also holds `dev/`, whose placeholders stand for the devices (`devices.rs`).
+//! `/bin` and `/usr/bin` are two more read-only preopens, of the command set's directory
+//! (`commands.rs`), unless a mount is at or beneath them.
 //!
 //! Each distinct set of mount points gets one skeleton of empty directories, built on first
 //! use and kept while in use and for a while after (`skeletons.rs` says where and how long).
@@ -16,19 +18,24 @@
 use std::hash::{Hash, Hasher};
 use std::path::{Component, Path};
 
-use crate::Preopen;
 use crate::skeletons::{self, Lease};
+use crate::{CommandNames, Preopen};
 
-/// `preopens`, plus a read-only skeleton at `/` when there are some and none is mounted there.
+/// Where the command set is mounted.
+const COMMAND_DIRS: [&str; 2] = ["/bin", "/usr/bin"];
+
+/// `preopens`, plus a read-only skeleton at `/` when there are some and none is mounted there,
+/// and `/bin` and `/usr/bin` listing `commands`.
 ///
 /// When the skeleton cannot be built (no writable temp dir), `preopens` come back unchanged:
 /// the guest then has no `/`, as before, which is worse but not unsafe.
 #[must_use]
-pub fn with_root(mut preopens: Vec<Preopen>) -> Vec<Preopen> {
+pub fn with_root(mut preopens: Vec<Preopen>, commands: &CommandNames) -> Vec<Preopen> {
     // No mounts at all is no filesystem at all (fd 3 stays free, as WASI's own tests expect).
     if preopens.is_empty() || preopens.iter().any(|p| components(&p.guest).is_empty()) {
         return preopens;
     }
+    add_commands(&mut preopens, commands);
     let points: Vec<Vec<String>> = preopens.iter().map(|p| components(&p.guest)).collect();
     match skeleton(&points) {
         Ok((host, _idle)) => preopens.push(Preopen {
@@ -39,6 +46,33 @@ pub fn with_root(mut preopens: Vec<Preopen>) -> Vec<Preopen> {
         Err(e) => tracing::warn!("no synthetic root for the guest: {e}"),
     }
     preopens
+}
+
+/// Mounts the directory of `commands` at each of [`COMMAND_DIRS`] no mount is at, above or
+/// beneath (the host's own `/usr` has its own `/usr/bin`).
+fn add_commands(preopens: &mut Vec<Preopen>, commands: &CommandNames) {
+    let dir = match crate::commands::directory(commands) {
+        Ok(Some(dir)) => dir,
+        Ok(None) => return,
+        Err(e) => {
+            tracing::warn!("no /bin for the guest: {e}");
+            return;
+        }
+    };
+    for guest in COMMAND_DIRS {
+        let at = components(guest);
+        let taken = |p: &Preopen| {
+            let mount = components(&p.guest);
+            mount.starts_with(&at) || at.starts_with(&mount)
+        };
+        if !preopens.iter().any(taken) {
+            preopens.push(Preopen {
+                host: dir.clone(),
+                guest: guest.into(),
+                read_only: true,
+            });
+        }
+    }
 }
 
 /// The normal components of a guest path; `.`, `..` and empty components are dropped, so a
@@ -97,6 +131,10 @@ mod tests {
 
     use std::path::PathBuf;
 
+    fn rooted(preopens: Vec<Preopen>) -> Vec<Preopen> {
+        with_root(preopens, &CommandNames::default())
+    }
+
     fn mount(guest: &str) -> Preopen {
         Preopen {
             host: PathBuf::from("/nonexistent"),
@@ -107,18 +145,18 @@ mod tests {
 
     #[test]
     fn no_mounts_get_no_root() {
-        assert!(with_root(Vec::new()).is_empty());
+        assert!(rooted(Vec::new()).is_empty());
     }
 
     #[test]
     fn a_mount_at_root_needs_no_skeleton() {
-        let got = with_root(vec![mount("/data"), mount("/")]);
+        let got = rooted(vec![mount("/data"), mount("/")]);
         assert_eq!(got.len(), 2);
     }
 
     #[test]
     fn the_skeleton_holds_dev_and_the_directories_leading_to_each_mount() {
-        let got = with_root(vec![mount("/work/project"), mount("/data")]);
+        let got = rooted(vec![mount("/work/project"), mount("/data")]);
         let root = got.last().expect("a root");
         assert_eq!((root.guest.as_str(), root.read_only), ("/", true));
         assert!(root.host.join("work/project").is_dir());
@@ -134,28 +172,28 @@ mod tests {
 
     #[test]
     fn dot_dot_in_a_mount_point_cannot_reach_outside_the_skeleton() {
-        let got = with_root(vec![mount("/../../x/./y")]);
+        let got = rooted(vec![mount("/../../x/./y")]);
         let root = got.last().expect("a root");
         assert!(root.host.join("x/y").is_dir());
     }
 
     #[test]
     fn the_same_layout_reuses_one_skeleton() {
-        let a = with_root(vec![mount("/a"), mount("/b")]);
-        let b = with_root(vec![mount("/b"), mount("/a")]);
+        let a = rooted(vec![mount("/a"), mount("/b")]);
+        let b = rooted(vec![mount("/b"), mount("/a")]);
         assert_eq!(a[2].host, b[2].host);
     }
 
     /// Mounts at `/churn/N` for N in `range`, one distinct layout each.
     fn churn(range: std::ops::Range<usize>) {
         for n in range {
-            let _ = with_root(vec![mount(&format!("/churn-{}/{n}", std::process::id()))]);
+            let _ = rooted(vec![mount(&format!("/churn-{}/{n}", std::process::id()))]);
         }
     }
 
     #[test]
     fn idle_skeletons_past_the_kept_number_are_removed() {
-        let first = with_root(vec![mount("/evicted-first")]);
+        let first = rooted(vec![mount("/evicted-first")]);
         let first = &first.last().expect("a root").host;
         churn(0..skeletons::IDLE_KEPT + 20);
         assert!(!first.exists(), "{first:?}");
@@ -166,7 +204,7 @@ mod tests {
     #[test]
     fn a_skeleton_a_sandbox_uses_is_kept() {
         let dir = std::env::temp_dir();
-        let preopens = with_root(vec![Preopen {
+        let preopens = rooted(vec![Preopen {
             host: dir,
             guest: "/kept-while-used".into(),
             read_only: true,
@@ -180,7 +218,7 @@ mod tests {
 
     #[test]
     fn a_removed_skeleton_is_rebuilt_for_a_new_sandbox() {
-        let preopens = with_root(vec![Preopen {
+        let preopens = rooted(vec![Preopen {
             host: std::env::temp_dir(),
             guest: "/rebuilt".into(),
             read_only: true,
@@ -190,5 +228,61 @@ mod tests {
         assert!(!root.exists());
         let _sandbox = crate::Sandbox::new(&preopens).expect("sandbox");
         assert!(root.join("rebuilt").is_dir() && root.join("dev/null").is_file());
+    }
+
+    fn commands() -> CommandNames {
+        CommandNames::new(["env", "ls", "sh"].map(String::from))
+    }
+
+    #[test]
+    fn bin_and_usr_bin_mount_the_commands_read_only() {
+        let got = with_root(vec![mount("/listed")], &commands());
+        let guests: Vec<_> = got
+            .iter()
+            .map(|p| (p.guest.as_str(), p.read_only))
+            .collect();
+        assert_eq!(
+            guests,
+            [
+                ("/listed", false),
+                ("/bin", true),
+                ("/usr/bin", true),
+                ("/", true)
+            ]
+        );
+        assert_eq!(got[1].host, got[2].host);
+        let root = &got[3].host;
+        assert!(root.join("bin").is_dir() && root.join("usr/bin").is_dir());
+    }
+
+    #[test]
+    fn a_command_is_an_executable_file_naming_it() {
+        use std::os::unix::fs::PermissionsExt;
+        let got = with_root(vec![mount("/named")], &commands());
+        let mut names: Vec<_> = std::fs::read_dir(&got[1].host)
+            .expect("read bin")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["env", "ls", "sh"]);
+        let env = got[1].host.join("env");
+        let line = std::fs::read_to_string(&env).expect("read placeholder");
+        assert_eq!(line, format!("#!{} env\n", crate::COMMAND_INTERPRETER));
+        let mode = std::fs::metadata(&env).expect("stat").permissions().mode();
+        assert_eq!(mode & 0o777, 0o555);
+    }
+
+    #[test]
+    fn a_mount_at_above_or_beneath_bin_keeps_the_command_set_out_of_it() {
+        let got = with_root(vec![mount("/bin/tools"), mount("/usr")], &commands());
+        let guests: Vec<_> = got.iter().map(|p| p.guest.as_str()).collect();
+        assert_eq!(guests, ["/bin/tools", "/usr", "/"]);
+    }
+
+    #[test]
+    fn no_command_names_mount_no_bin() {
+        let got = rooted(vec![mount("/bare")]);
+        let guests: Vec<_> = got.iter().map(|p| p.guest.as_str()).collect();
+        assert_eq!(guests, ["/bare", "/"]);
     }
 }

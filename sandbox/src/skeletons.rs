@@ -75,12 +75,7 @@ pub(crate) fn acquire(
     let mut guard = STORE
         .lock()
         .map_err(|_| io::Error::other("the skeleton store's lock is poisoned"))?;
-    if guard.is_none() {
-        *guard = Some(Store::open()?);
-    }
-    let Some(store) = guard.as_mut() else {
-        return Err(io::Error::other("no skeleton store"));
-    };
+    let store = opened(&mut guard)?;
     if let Some(skeleton) = store.built.get_mut(&key) {
         skeleton.users += 1;
         return Ok((skeleton.path.clone(), Lease { key }));
@@ -102,6 +97,24 @@ pub(crate) fn acquire(
         let _ = std::fs::remove_dir_all(dir);
     }
     Ok((path, Lease { key }))
+}
+
+/// Runs `f` on this process's store directory (made on first use), holding the store's lock.
+pub(crate) fn in_store<T>(f: impl FnOnce(&Path) -> io::Result<T>) -> io::Result<T> {
+    let mut guard = STORE
+        .lock()
+        .map_err(|_| io::Error::other("the skeleton store's lock is poisoned"))?;
+    f(&opened(&mut guard)?.dir)
+}
+
+/// The store, opened on first use.
+fn opened(store: &mut Option<Store>) -> io::Result<&mut Store> {
+    if store.is_none() {
+        *store = Some(Store::open()?);
+    }
+    store
+        .as_mut()
+        .ok_or_else(|| io::Error::other("no skeleton store"))
 }
 
 /// Whether `path` is one of this process's skeletons.

@@ -11,7 +11,7 @@ use agentos_proto::ErrorCode;
 use agentos_sandbox::Sandbox;
 
 pub use super::command_path::Lookup;
-pub(crate) use super::command_path::{Found, find_command};
+pub(crate) use super::command_path::{Found, ListedNames, find_command};
 use super::guest_files;
 use super::manifest::{CommandMounts, ManifestError};
 use super::node_options::node_options;

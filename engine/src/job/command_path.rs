@@ -2,7 +2,11 @@
 //! sidecar's), and what a name names there: a WASI module `NAME.wasm`, a Node command
 //! `NAME.node` or a Python command `NAME.python` (`script_command`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+use std::time::SystemTime;
+
+use agentos_sandbox::CommandNames;
 
 /// Where commands are looked up: the exec's directories first, then the sidecar's path.
 pub struct Lookup<'a> {
@@ -52,4 +56,61 @@ pub(crate) fn find_command(program: &str, lookup: &Lookup<'_>) -> Option<Found> 
             let script = dir.join(&python);
             script.is_file().then_some(Found::Python(script))
         })
+}
+
+/// Names every command set has: the shell and `node` (`/bin/sh`, `/usr/bin/node`).
+const ALWAYS_LISTED: [&str; 3] = ["bash", "node", "sh"];
+
+/// The command names the guest's `/bin` and `/usr/bin` list, read from the command path's
+/// directories and kept while none of them changes (each is stat'ed per exec, never listed
+/// again unless its modification time moved).
+#[derive(Default)]
+pub(crate) struct ListedNames {
+    last: Mutex<Option<(Vec<DirState>, CommandNames)>>,
+}
+
+/// A directory of the command path and its modification time (`None`: unreadable).
+type DirState = (PathBuf, Option<SystemTime>);
+
+impl ListedNames {
+    /// The names along `lookup`: `NAME` of every `NAME.wasm`, `NAME.node` and `NAME.python`,
+    /// and the shell's and `node`.
+    pub(crate) fn of(&self, lookup: &Lookup<'_>) -> CommandNames {
+        let dirs: Vec<DirState> = (lookup.exec_dirs.iter().map(PathBuf::from))
+            .chain(lookup.path.iter().cloned())
+            .map(|dir| {
+                let modified = std::fs::metadata(&dir).and_then(|m| m.modified()).ok();
+                (dir, modified)
+            })
+            .collect();
+        let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((seen, names)) = last.as_ref()
+            && *seen == dirs
+        {
+            return names.clone();
+        }
+        let names = CommandNames::new(
+            (dirs.iter())
+                .flat_map(|(dir, _)| listed(dir))
+                .chain(ALWAYS_LISTED.map(String::from)),
+        );
+        *last = Some((dirs, names.clone()));
+        names
+    }
+}
+
+/// The command names directory `dir` holds.
+fn listed(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    (entries.flatten())
+        .filter_map(|entry| {
+            let name = entry.file_name().into_string().ok()?;
+            let (stem, ext) = name.rsplit_once('.')?;
+            ["wasm", "node", "python"]
+                .contains(&ext)
+                .then(|| stem.to_string())
+        })
+        .collect()
 }

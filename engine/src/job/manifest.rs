@@ -107,7 +107,11 @@ impl CommandMounts {
     /// # Errors
     /// [`ManifestError`] when the manifest lies inside a directory the exec mounts writable and
     /// names a directory outside that mount.
-    pub fn preopens(&self, exec_mounts: &[Preopen]) -> Result<Vec<Preopen>, ManifestError> {
+    pub fn preopens(
+        &self,
+        exec_mounts: &[Preopen],
+        commands: &agentos_sandbox::CommandNames,
+    ) -> Result<Vec<Preopen>, ManifestError> {
         let manifest = self
             .manifest
             .canonicalize()
@@ -139,7 +143,7 @@ impl CommandMounts {
                 preopens.push(mount.clone());
             }
         }
-        Ok(agentos_sandbox::with_root(preopens))
+        Ok(agentos_sandbox::with_root(preopens, commands))
     }
 }
 
@@ -377,7 +381,7 @@ mod tests {
         let got = manifest(&dir, "../python/lib /usr/local/lib ro\n")
             .unwrap()
             .unwrap();
-        let alone = got.preopens(&[]).unwrap();
+        let alone = got.preopens(&[], &Default::default()).unwrap();
         assert_eq!(alone.len(), 2);
         assert_eq!(alone[0].guest, "/usr/local/lib");
         assert_eq!((alone[1].guest.as_str(), alone[1].read_only), ("/", true));
@@ -386,7 +390,9 @@ mod tests {
             guest: "/usr/local/lib/".into(),
             read_only: true,
         };
-        let merged = got.preopens(std::slice::from_ref(&own)).unwrap();
+        let merged = got
+            .preopens(std::slice::from_ref(&own), &Default::default())
+            .unwrap();
         assert_eq!(merged.len(), 2);
         assert_eq!(merged[0], own);
         std::fs::remove_dir_all(&dir).unwrap();
@@ -404,11 +410,15 @@ mod tests {
             read_only: false,
         };
         // The guest could write the manifest and not the lib: refused.
-        let err = got.preopens(&[writable(dir.join("commands"))]).unwrap_err();
+        let err = got
+            .preopens(&[writable(dir.join("commands"))], &Default::default())
+            .unwrap_err();
         assert!(err.reason.contains("/work"), "{err}");
         assert!(err.reason.contains("python/lib"), "{err}");
         // The guest sees both already: the mount grants nothing new.
-        let both = got.preopens(&[writable(dir.clone())]).unwrap();
+        let both = got
+            .preopens(&[writable(dir.clone())], &Default::default())
+            .unwrap();
         assert_eq!(both.len(), 3);
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -46,7 +46,8 @@ pub struct Setting {
     pub env: Vec<(String, String)>,
     /// The guest's working directory.
     pub cwd: String,
-    /// Host directories the guest sees: `mounts` and the synthetic root.
+    /// Host directories the guest sees: `mounts` and the synthetic root (empty until the job
+    /// is dispatched).
     pub preopens: Vec<Preopen>,
     /// The exec's own mounts (a command's manifest adds to these, then the root is rebuilt).
     pub mounts: Vec<Preopen>,
@@ -118,7 +119,8 @@ impl Job {
                 } else {
                     exec.cwd
                 },
-                preopens: agentos_sandbox::with_root(mounts.clone()),
+                // The dispatch adds the synthetic root (it knows the command set).
+                preopens: Vec::new(),
                 mounts,
                 command_dirs: exec.command_path,
                 module_paths: exec.module_paths,

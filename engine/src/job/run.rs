@@ -38,6 +38,8 @@ pub(crate) struct RunContext {
     pub modules: Arc<ModuleCache>,
     /// Directories searched for `NAME.wasm` after a job's own.
     pub command_path: Arc<[PathBuf]>,
+    /// The command names along the command path, as `/bin` lists them.
+    pub listed_names: command::ListedNames,
     /// Report phase timings in `ExecExited`.
     pub phases: bool,
     /// Tests only: the command `agentos-fault-panic` panics inside the worker.
@@ -193,7 +195,8 @@ impl Run<'_> {
             _ => None,
         };
         if let Some(mounts) = manifest {
-            let preopens = match mounts.preopens(&self.setting.mounts) {
+            let names = self.ctx.listed_names.of(&lookup);
+            let preopens = match mounts.preopens(&self.setting.mounts, &names) {
                 Ok(preopens) => preopens,
                 Err(e) => {
                     let error = command::CommandError::Manifest(e);

@@ -4,10 +4,12 @@
 //! host. `/bin/NAME` and `/usr/bin/NAME` name command NAME unless a mount has such a file.
 //!
 //! A bare name is searched along `$PATH` as bash does: the command set stands in for the
-//! standard directories (`/bin`, `/usr/bin`, ...), and a directory of the mounts is searched for
+//! standard directories (`/bin`, `/usr/bin`, ...; the guest's `/bin` and `/usr/bin` list it,
+//! each name a file saying `#!COMMAND_INTERPRETER NAME`), and a directory of the mounts is searched for
 //! an executable file (`node_modules/.bin`, a project's `bin`). The command set is looked in last
 //! when `$PATH` names none of the standard directories (or is unset).
 
+use agentos_sandbox::COMMAND_INTERPRETER;
 use agentos_shell::{FileKind, FileSystem, FsError, OpenMode, SandboxFs, SpawnError, is_shell};
 
 use crate::Dispatch;
@@ -86,7 +88,7 @@ pub fn target(
         let shown = if name.contains('/') {
             name.to_string()
         } else {
-            format!("/bin/{name}")
+            format!("{}/{name}", shown_dir(place))
         };
         return Ok(Target::Shell {
             shown,
@@ -147,10 +149,11 @@ fn along_path(
     let mut refused = None;
     // The standard directories all stand for the command set: it is asked once.
     let mut asked = false;
+    let shown = format!("{}/{name}", shown_dir(place));
     for dir in dirs.filter(|d| !d.is_empty()) {
         if STANDARD_DIRS.contains(&dir.trim_end_matches('/')) {
             if !asked && let Some(target) = by_name(name, setting, dispatch) {
-                return Ok(target);
+                return Ok(target.shown_as(&shown));
             }
             asked = true;
             continue;
@@ -169,9 +172,22 @@ fn along_path(
     let last = if asked {
         None
     } else {
-        by_name(name, setting, dispatch)
+        by_name(name, setting, dispatch).map(|t| t.shown_as(&shown))
     };
     last.ok_or(refused.unwrap_or(SpawnError::NotFound))
+}
+
+/// Where `command -v` says a command of the command set is: the first of the guest's `/usr/bin`
+/// and `/bin` (both list the command set) along `$PATH`, or `/usr/bin` when neither is on it
+/// (bash's and dash's default path has it before `/bin`).
+fn shown_dir(place: Place<'_>) -> &'static str {
+    let mut dirs = place.path.unwrap_or_default().split(':');
+    dirs.find_map(|dir| match dir.trim_end_matches('/') {
+        "/bin" => Some("/bin"),
+        "/usr/bin" => Some("/usr/bin"),
+        _ => None,
+    })
+    .unwrap_or("/usr/bin")
 }
 
 /// A command of the command path (or `node`), by name.
@@ -188,7 +204,7 @@ fn by_name(name: &str, setting: &Setting, dispatch: &Dispatch) -> Option<Target>
     };
     command::find_command(name, &lookup)?;
     Some(Target::Guest {
-        shown: format!("/bin/{name}"),
+        shown: format!("/usr/bin/{name}"),
         argv: vec![name.to_string()],
     })
 }
@@ -219,11 +235,28 @@ fn by_file(
     let interpreter = words.next().unwrap_or_default();
     let program = interpreter.rsplit('/').next().unwrap_or_default();
     let mut args: Vec<String> = words.map(str::to_string).collect();
+    if interpreter == COMMAND_INTERPRETER {
+        return placeholder(args.first().map_or("", String::as_str), setting, dispatch);
+    }
     if program == "env" && !args.is_empty() {
         let first = args.remove(0);
         return with_interpreter(&first, args, path, setting, dispatch);
     }
     with_interpreter(program, args, path, setting, dispatch)
+}
+
+/// A placeholder of the synthetic root's `/bin` (`#!COMMAND_INTERPRETER NAME`): command NAME.
+fn placeholder(name: &str, setting: &Setting, dispatch: &Dispatch) -> Result<Target, SpawnError> {
+    let argv = vec![name.to_string()];
+    if is_shell(name) {
+        let shown = String::new();
+        return Ok(Target::Shell { shown, argv });
+    }
+    by_name(name, setting, dispatch).ok_or_else(|| {
+        SpawnError::NotExecutable(format!(
+            "{COMMAND_INTERPRETER}: bad interpreter: no command {name}"
+        ))
+    })
 }
 
 fn with_interpreter(

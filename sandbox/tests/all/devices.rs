@@ -22,7 +22,7 @@ impl Dev {
             guest: "/work".into(),
             read_only: false,
         }];
-        let preopens = agentos_sandbox::with_root(mounts);
+        let preopens = agentos_sandbox::with_root(mounts, &Default::default());
         assert_eq!(preopens[1].guest, "/", "a synthetic root");
         let sb = Sandbox::new(&preopens).expect("sandbox");
         Self {

@@ -1,5 +1,6 @@
 //! Integration tests: a real sidecar process, real V8, driven over its real protocol.
 
+mod bin_dirs;
 mod builtins_hostile;
 mod call_protocol;
 mod call_sdk;

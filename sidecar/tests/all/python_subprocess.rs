@@ -171,7 +171,7 @@ async fn shutil_which_finds_what_the_shell_would_run() {
     assert_eq!(stdout(&py), stdout(&sh), "{}", stderr(&py));
     assert_eq!(
         stdout(&py),
-        "/bin/ls\n/bin/python3\n-\n-\n/bin/sh\n/tools/greet b'/bin/ls' ./tools/greet\n",
+        "/usr/bin/ls\n/usr/bin/python3\n-\n-\n/usr/bin/sh\n/tools/greet b'/usr/bin/ls' ./tools/greet\n",
         "{}",
         stderr(&py)
     );

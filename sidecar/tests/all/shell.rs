@@ -303,7 +303,11 @@ async fn a_guest_without_a_root_mount_still_has_a_read_only_root() {
         .dir(dir.to_string_lossy(), "/work/p")
         .cwd("/work/p");
     let out = run(&sc, spec).await;
-    assert_eq!(stdout(&out), "dev\nwork\np\nalpha\n1\n", "{out:?}");
+    assert_eq!(
+        stdout(&out),
+        "bin\ndev\nusr\nwork\np\nalpha\n1\n",
+        "{out:?}"
+    );
     assert!(stderr(&out).contains("Read-only file system"), "{out:?}");
     assert!(dir.join("b.txt").exists());
 }

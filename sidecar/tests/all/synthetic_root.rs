@@ -82,8 +82,14 @@ fn is_placeholder(name: &str) -> bool {
     PLACEHOLDERS.contains(&name) || fd.is_ok_and(|n| n <= 63)
 }
 
+/// Whether the file at `path` is a command's placeholder (`#!/usr/lib/agentos/command NAME`).
+fn is_command(path: &Path, name: &str) -> bool {
+    let line = std::fs::read_to_string(path).unwrap_or_default();
+    line == format!("#!/usr/lib/agentos/command {name}\n")
+}
+
 /// Everything under `dir` that is neither a directory nor an empty placeholder file of `/dev`
-/// nor a process's lock file (the skeletons hold nothing else).
+/// nor a command's placeholder nor a process's lock file (the skeletons hold nothing else).
 fn non_placeholders(dir: &Path) -> Vec<String> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
@@ -93,6 +99,7 @@ fn non_placeholders(dir: &Path) -> Vec<String> {
             _ if name.ends_with(".lock") || name.ends_with(".lock.new") => {}
             Ok(m) if m.is_dir() => found.extend(non_placeholders(&path)),
             Ok(m) if m.is_file() && m.len() == 0 && is_placeholder(&name) => {}
+            Ok(m) if m.is_file() && is_command(&path, &name) => {}
             _ => found.push(path.display().to_string()),
         }
     }
@@ -124,7 +131,7 @@ hardlink_to_root EROFS
 hardlink_dotdot EROFS
 hardlink_inside ok
 read_abs_link EACCES
-root dev,work
+root bin,dev,usr,work
 mount a.txt,b.txt
 rm_skeleton EINVAL
 ",
@@ -178,8 +185,9 @@ async fn shell_commands_cannot_write_rename_or_link_through_the_synthetic_root()
         ],
         "{out:?}"
     );
-    // `..` past `/` stays at the guest's `/`, which holds only `/dev` and the way to the mount.
-    assert!(text.contains("\n/\ndev\nwork\n"), "{out:?}");
+    // `..` past `/` stays at the guest's `/`, which holds only `/dev`, `/bin`, `/usr/bin` and
+    // the way to the mount.
+    assert!(text.contains("\n/\nbin\ndev\nusr\nwork\n"), "{out:?}");
     assert!(text.contains("Read-only file system"), "{out:?}");
     assert_eq!(names(&dir), ["p"]);
     assert_eq!(names(&mount), ["a.txt"]);

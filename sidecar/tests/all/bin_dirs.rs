@@ -1,0 +1,104 @@
+//! `/bin` and `/usr/bin` (`sandbox/src/commands.rs`): a guest finds the command set there as
+//! on a real system (checked against the host's own `/usr/bin`), runs a command by that path
+//! from the shell, Node and Python, and cannot change either directory.
+
+use agentos_sdk::ExecSpec;
+
+use crate::support::{beside_a_victim, run, scratch, sidecar, stderr, stdout};
+
+/// The `$PATH` of both the guest and the host's shell.
+const HOST_PATH: &str = "/usr/bin:/bin";
+
+/// A shell exec with `dir` mounted at `/w` (the working directory).
+fn sh_in(dir: &std::path::Path, script: &str) -> ExecSpec {
+    ExecSpec::new(["sh", "-c", script])
+        .dir(dir.to_string_lossy(), "/w")
+        .cwd("/w")
+        .env("PATH", HOST_PATH)
+}
+
+/// Which of a few everyday commands `test -x` finds in `/usr/bin` and `/bin`, and what is not
+/// there.
+const PROBE: &str = "\
+for c in env sh bash ls cat grep sed awk find sort tar gzip; do
+  test -x /usr/bin/$c && test -f /bin/$c && echo $c
+done
+test -d /bin && test -d /usr/bin && echo dirs
+test -e /usr/bin/no-such-command || echo missing
+command -v env";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bin_and_usr_bin_hold_the_commands_the_host_system_has() {
+    let sc = sidecar().await;
+    let dir = scratch("bin-probe");
+    let host = std::process::Command::new("sh")
+        .args(["-c", PROBE])
+        .env("PATH", HOST_PATH)
+        .output()
+        .expect("host sh");
+    let host = String::from_utf8_lossy(&host.stdout);
+    let out = run(&sc, sh_in(&dir, PROBE)).await;
+    assert_eq!(stdout(&out), host, "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_command_runs_by_its_bin_path_from_the_shell_node_and_python() {
+    let sc = sidecar().await;
+    let dir = scratch("bin-run");
+    std::fs::write(dir.join("f"), "").expect("fixture");
+    let script = r#"
+/usr/bin/env echo from-sh
+node -e 'process.stdout.write(require("child_process").execFileSync("/bin/ls", ["/w"]))'
+python3 -c 'import subprocess; subprocess.run(["/usr/bin/env", "echo", "from-python"])'"#;
+    let out = run(&sc, sh_in(&dir, script)).await;
+    assert_eq!(stdout(&out), "from-sh\nf\nfrom-python\n", "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_command_file_is_read_only_executable_and_names_its_command() {
+    let sc = sidecar().await;
+    let dir = scratch("bin-read");
+    let script = "cat /usr/bin/env; ls -l /bin/env | cut -c1-10";
+    let out = run(&sc, sh_in(&dir, script)).await;
+    assert_eq!(
+        stdout(&out),
+        "#!/usr/lib/agentos/command env\n-r-xr-xr-x\n",
+        "{out:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_guest_cannot_change_the_command_set_or_forge_a_command_path() {
+    let sc = sidecar().await;
+    let dir = scratch("bin-hostile");
+    // Each attempt prints its name and whether it failed; then the commands still run.
+    let script = r#"
+t() { name=$1; shift; if "$@" 2>/dev/null; then echo "$name ok"; else echo "$name failed"; fi; }
+t touch touch /usr/bin/evil
+t overwrite sh -c 'echo x > /bin/ls'
+t remove rm -f /bin/ls
+t rename mv /usr/bin/env /usr/bin/env2
+t chmod chmod 777 /bin/sh
+t symlink ln -s /w /bin/w
+t node_write node -e 'require("fs").writeFileSync("/usr/bin/cat", "x")'
+printf '#!/usr/lib/agentos/command ../../etc/passwd\n' > forged; chmod +x forged
+./forged; echo "forged $?"
+/bin/ls /usr/bin/env"#;
+    let out = beside_a_victim(&sc, sh_in(&dir, script)).await;
+    assert_eq!(
+        stdout(&out),
+        "\
+touch failed
+overwrite failed
+remove failed
+rename failed
+chmod failed
+symlink failed
+node_write failed
+forged 126
+/usr/bin/env
+",
+        "{out:?}"
+    );
+    assert!(stderr(&out).contains("bad interpreter"), "{out:?}");
+}
