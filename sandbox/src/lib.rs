@@ -15,6 +15,7 @@
 //! Rights: every fd carries preview1 base and inheriting rights, and every call checks the right
 //! it needs (`NOTCAPABLE` when missing); see `fd_rights.rs`.
 
+mod climb;
 mod clock;
 mod commands;
 mod containment;

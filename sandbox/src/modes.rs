@@ -32,6 +32,8 @@ impl Sandbox {
         path: &[u8],
         mode: u32,
     ) -> Result<(), Errno> {
+        let (fd, path_at) = self.located(fd, path);
+        let path = &*path_at;
         let mode = settable(mode)?;
         let dir = self.writable_dir(fd, rights::PATH_FILESTAT_SET_TIMES)?;
         let path = GuestPath::parse(path)?;

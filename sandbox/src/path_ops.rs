@@ -22,6 +22,8 @@ impl Sandbox {
     /// # Errors
     /// `ROFS` beneath a read-only preopen, [`Errno::ESCAPE`] outside it, host errors mapped.
     pub fn path_create_directory(&mut self, fd: u32, path: &[u8]) -> Result<(), Errno> {
+        let (fd, path_at) = self.located(fd, path);
+        let path = &*path_at;
         let (target, _) = self.resolve_for_change(fd, rights::PATH_CREATE_DIRECTORY, path)?;
         let name = target.at_name().ok_or(Errno::EXIST)?;
         Ok(rustix::fs::mkdirat(
@@ -38,6 +40,8 @@ impl Sandbox {
     /// # Errors
     /// As [`Sandbox::path_create_directory`]; `EXIST` when the name is taken.
     pub fn path_make_socket(&mut self, fd: u32, path: &[u8]) -> Result<(), Errno> {
+        let (fd, path_at) = self.located(fd, path);
+        let path = &*path_at;
         let (target, _) = self.resolve_for_change(fd, rights::PATH_CREATE_FILE, path)?;
         let name = target.at_name().ok_or(Errno::EXIST)?;
         Ok(rustix::fs::mknodat(
@@ -54,6 +58,8 @@ impl Sandbox {
     /// # Errors
     /// As [`Sandbox::path_create_directory`]; `NOTEMPTY`, `NOTDIR` from the host.
     pub fn path_remove_directory(&mut self, fd: u32, path: &[u8]) -> Result<(), Errno> {
+        let (fd, path_at) = self.located(fd, path);
+        let path = &*path_at;
         let (target, _) = self.resolve_for_change(fd, rights::PATH_REMOVE_DIRECTORY, path)?;
         let Some(name) = target.at_name() else {
             return Err(if path.ends_with(b".") && !path.ends_with(b"..") {
@@ -74,6 +80,8 @@ impl Sandbox {
     /// # Errors
     /// As [`Sandbox::path_create_directory`]; `ISDIR` for directories.
     pub fn path_unlink_file(&mut self, fd: u32, path: &[u8]) -> Result<(), Errno> {
+        let (fd, path_at) = self.located(fd, path);
+        let path = &*path_at;
         let (target, _) = self.resolve_for_change(fd, rights::PATH_UNLINK_FILE, path)?;
         let name = target.at_name().ok_or(Errno::ISDIR)?;
         Ok(rustix::fs::unlinkat(
@@ -88,6 +96,8 @@ impl Sandbox {
     /// # Errors
     /// [`Errno::ESCAPE`] outside the preopen, host errors mapped.
     pub fn path_filestat_get(&self, fd: u32, lookup: u32, path: &[u8]) -> Result<FileStat, Errno> {
+        let (fd, path_at) = self.located(fd, path);
+        let path = &*path_at;
         let dir = self.dir(fd, rights::PATH_FILESTAT_GET)?;
         let path = GuestPath::parse(path)?;
         let follow = lookup & lookupflags::SYMLINK_FOLLOW != 0 || path.trailing_slash;
@@ -114,6 +124,8 @@ impl Sandbox {
         mtim: u64,
         fst_flags: u16,
     ) -> Result<(), Errno> {
+        let (fd, path_at) = self.located(fd, path);
+        let path = &*path_at;
         let times = crate::stat::timestamps(atim, mtim, fst_flags)?;
         let dir = self.writable_dir(fd, rights::PATH_FILESTAT_SET_TIMES)?;
         let path = GuestPath::parse(path)?;
@@ -144,6 +156,10 @@ impl Sandbox {
         new_fd: u32,
         new_path: &[u8],
     ) -> Result<(), Errno> {
+        let (old_fd, old_path_at) = self.located(old_fd, old_path);
+        let old_path = &*old_path_at;
+        let (new_fd, new_path_at) = self.located(new_fd, new_path);
+        let new_path = &*new_path_at;
         let old_dir = self.writable_dir(old_fd, rights::PATH_LINK_SOURCE)?;
         if old_lookup & lookupflags::SYMLINK_FOLLOW != 0 {
             return Err(Errno::INVAL);
@@ -178,6 +194,8 @@ impl Sandbox {
     /// # Errors
     /// `INVAL` when the path is not a symlink, [`Errno::ESCAPE`], host errors mapped.
     pub fn path_readlink(&self, fd: u32, path: &[u8]) -> Result<Vec<u8>, Errno> {
+        let (fd, path_at) = self.located(fd, path);
+        let path = &*path_at;
         let dir = self.dir(fd, rights::PATH_READLINK)?;
         let path = GuestPath::parse(path)?;
         let target = self
@@ -205,6 +223,10 @@ impl Sandbox {
         new_fd: u32,
         new_path: &[u8],
     ) -> Result<(), Errno> {
+        let (fd, old_path_at) = self.located(fd, old_path);
+        let old_path = &*old_path_at;
+        let (new_fd, new_path_at) = self.located(new_fd, new_path);
+        let new_path = &*new_path_at;
         let (old, from) = self.resolve_for_change(fd, rights::PATH_RENAME_SOURCE, old_path)?;
         let (new, to) = self.resolve_for_change(new_fd, rights::PATH_RENAME_TARGET, new_path)?;
         let (Some(old_name), Some(new_name)) = (old.at_name(), new.at_name()) else {
@@ -229,6 +251,8 @@ impl Sandbox {
     /// # Errors
     /// `ROFS`, [`Errno::ESCAPE`], `ILSEQ`/`INVAL`/`NAMETOOLONG` for a bad target, host errors.
     pub fn path_symlink(&mut self, target: &[u8], fd: u32, new_path: &[u8]) -> Result<(), Errno> {
+        let (fd, new_path_at) = self.located(fd, new_path);
+        let new_path = &*new_path_at;
         GuestPath::parse(target)?;
         let (new, mount) = self.resolve_for_change(fd, rights::PATH_SYMLINK, new_path)?;
         let name = new.at_name().ok_or(Errno::EXIST)?;
@@ -257,6 +281,8 @@ impl Sandbox {
         rights_inheriting: u64,
         fdflags: u16,
     ) -> Result<u32, Errno> {
+        let (fd, path_at) = self.located(fd, path);
+        let path = &*path_at;
         let dir = self.dir(fd, 0)?;
         let asked = Rights {
             base: rights_base,

@@ -162,6 +162,14 @@ impl FdTable {
         self.entries.get_mut(&fd).ok_or(Errno::BADF)
     }
 
+    /// The preopens still open: their fds and guest names.
+    pub fn preopens(&self) -> impl Iterator<Item = (u32, &str)> {
+        self.entries.iter().filter_map(|(fd, entry)| match entry {
+            Entry::Dir(dir) => dir.preopen.as_deref().map(|guest| (*fd, guest)),
+            _ => None,
+        })
+    }
+
     /// Removes `fd` (closing the host object when dropped).
     ///
     /// # Errors

@@ -1,5 +1,6 @@
 //! Integration tests of `agentos-sandbox`: one binary, every test run with both resolvers.
 
+mod climb;
 mod common;
 mod containment;
 mod devices;

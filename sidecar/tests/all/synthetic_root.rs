@@ -275,3 +275,44 @@ async fn the_skeletons_of_a_killed_sidecar_are_removed_by_the_next_one() {
         "{before:?} {after:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wasi_commands_climb_above_their_mount_as_on_a_real_system() {
+    let sc = sidecar().await;
+    let (_dir, mount) = mount_fixture("root-climb");
+    std::fs::create_dir(mount.join("sub")).expect("sub");
+    let script = "cd /work/p/sub && ls .. && ls ../.. && cat ../a.txt && ls /work/p/../.. \
+                  && ls /usr/bin/../bin/env";
+    let spec = ExecSpec::new(["sh", "-c", script]).dir(mount.to_string_lossy(), "/work/p");
+    let out = run(&sc, spec).await;
+    assert_eq!(
+        stdout(&out),
+        "a.txt\nsub\np\nalpha\nbin\ndev\nusr\nwork\n/usr/bin/../bin/env\n",
+        "{out:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wasi_command_climbing_above_its_mount_reaches_nothing_of_the_host() {
+    let sc = sidecar().await;
+    let (dir, mount) = mount_fixture("root-climb-hostile");
+    let script = "\
+        t() { name=$1; shift; if \"$@\" 2>/dev/null; then echo \"$name ok\"; else echo \"$name failed\"; fi; }
+        cd /work/p
+        t read_host cat ../../../../../etc/passwd
+        t copy_out cp a.txt ../../../../../tmp/escaped
+        t write_root tee ../../evil
+        t touch_beside touch ../q
+        t mkdir_beside mkdir ../../../w2
+        ls ../../../../..";
+    let spec = ExecSpec::new(["sh", "-c", script]).dir(mount.to_string_lossy(), "/work/p");
+    let out = beside_a_victim(&sc, spec.stdin("x")).await;
+    assert_eq!(
+        stdout(&out),
+        "read_host failed\ncopy_out failed\nwrite_root failed\ntouch_beside failed\n\
+         mkdir_beside failed\nbin\ndev\nusr\nwork\n",
+        "{out:?}"
+    );
+    assert_eq!(names(&dir), ["p"]);
+    assert_eq!(names(&mount), ["a.txt"]);
+}
