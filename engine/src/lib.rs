@@ -103,6 +103,9 @@ pub struct EngineConfig {
     pub command_path: Vec<PathBuf>,
     /// Report phase timings in `ExecExited`.
     pub phases: bool,
+    /// The size of each exec's own `/tmp`, MiB (`agentos_sandbox::Scratch`); 0: no `/tmp`
+    /// unless the host mounts one.
+    pub tmp_mb: usize,
     /// Tests only: the command `agentos-fault-panic` panics inside its worker.
     pub fault_injection: bool,
     /// A PEM file of root certificates guests' TLS trusts besides Mozilla's (a private CA).
@@ -111,6 +114,9 @@ pub struct EngineConfig {
     /// `/etc/resolv.conf`'s when `None`.
     pub net_dns_servers: Option<Vec<std::net::SocketAddr>>,
 }
+
+/// The size of each exec's own `/tmp` unless configured, MiB.
+pub const DEFAULT_TMP_MB: usize = 64;
 
 impl Default for EngineConfig {
     fn default() -> Self {
@@ -123,6 +129,7 @@ impl Default for EngineConfig {
             max_wasm_memory_mb: platform::DEFAULT_MAX_WASM_MEMORY_MB,
             command_path: Vec::new(),
             phases: false,
+            tmp_mb: DEFAULT_TMP_MB,
             fault_injection: false,
             net_extra_roots: None,
             net_dns_servers: None,
@@ -209,18 +216,39 @@ impl Dispatch {
 }
 
 impl Dispatch {
-    /// Gives an exec's job its preopens (its mounts and the synthetic root listing the command
-    /// set); a child's job has its parent's already.
+    /// Gives an exec's job its preopens (its mounts, its own `/tmp` and the synthetic root
+    /// listing the command set); a child's job has its parent's already.
     fn place_root(&self, setting: &mut job::Setting) {
         if !setting.preopens.is_empty() || setting.mounts.is_empty() {
             return;
         }
+        self.add_tmp(setting);
         let lookup = job::command::Lookup {
             exec_dirs: &setting.command_dirs,
             path: &self.ctx.command_path,
         };
         let names = self.ctx.listed_names.of(&lookup);
         setting.preopens = agentos_sandbox::with_root(setting.mounts.clone(), &names);
+    }
+
+    /// Mounts a fresh bounded `/tmp` for the exec unless one of its mounts is at, above or
+    /// beneath `/tmp` (the host's own `/` or `/tmp`).
+    fn add_tmp(&self, setting: &mut job::Setting) {
+        let limit = self.ctx.tmp_bytes;
+        let taken = (setting.mounts.iter()).any(|m| {
+            let guest = m.guest.trim_end_matches('/');
+            guest.is_empty() || guest == "/tmp" || guest.starts_with("/tmp/")
+        });
+        if limit == 0 || taken {
+            return;
+        }
+        match agentos_sandbox::Scratch::new(limit) {
+            Ok(scratch) => {
+                setting.mounts.push(scratch.preopen());
+                setting.scratch = Some(scratch);
+            }
+            Err(e) => tracing::warn!("no /tmp for the exec: {e}"),
+        }
     }
 }
 
@@ -252,6 +280,7 @@ impl Engine {
             modules: Arc::new(module_cache(&config)),
             command_path: config.command_path.clone().into(),
             listed_names: Default::default(),
+            tmp_bytes: (config.tmp_mb as u64).saturating_mul(1 << 20),
             phases: config.phases,
             fault_injection: config.fault_injection,
             last_words: std::sync::OnceLock::new(),

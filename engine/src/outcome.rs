@@ -48,6 +48,9 @@ impl Outcome {
 pub enum StopCause {
     /// The host sent this signal.
     Signal(u32),
+    /// A script's child whose output the shell could not write (a full `/tmp`): it ends with
+    /// this status, as a native tool whose write failed does.
+    Exit(i32),
     /// Wall time ran out.
     Timeout {
         /// The limit, ms.
@@ -91,6 +94,7 @@ impl StopCause {
     pub fn outcome(self) -> Outcome {
         match self {
             StopCause::Signal(signal) => Outcome::Killed(signal),
+            StopCause::Exit(code) => Outcome::Exited(code),
             StopCause::Timeout { limit_ms, ran_ms } => Outcome::limit(
                 ErrorCode::Timeout,
                 format!("wall-time limit reached: timeout_ms = {limit_ms}, ran {ran_ms} ms"),

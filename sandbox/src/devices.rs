@@ -152,6 +152,7 @@ pub(crate) fn open(
                 fdflags,
                 read_only: false,
                 rights,
+                scratch: None,
             }))
         }
     }
@@ -170,6 +171,7 @@ fn second_entry(entry: &Entry) -> Result<Entry, Errno> {
             fdflags: f.fdflags,
             read_only: f.read_only,
             rights: f.rights,
+            scratch: f.scratch.clone(),
         }),
         Entry::Dir(_) => return Err(Errno::ISDIR),
         Entry::Socket(_) => return Err(Errno::NXIO),

@@ -7,7 +7,7 @@ use rustix::fd::BorrowedFd;
 use rustix::fs::{Advice, SeekFrom};
 
 use crate::sandbox::MAX_IO;
-use crate::table::Entry;
+use crate::table::{Entry, File};
 use crate::types::{advice, rights, whence};
 use crate::{Errno, Sandbox, Stdio};
 
@@ -81,7 +81,10 @@ impl Sandbox {
         };
         entry.rights().require(rights::FD_WRITE)?;
         match entry {
-            Entry::File(f) => retry(|| rustix::io::write(&f.fd, data)),
+            Entry::File(f) => {
+                charge_growth(f, data.len(), None)?;
+                retry(|| rustix::io::write(&f.fd, data))
+            }
             _ => stdio.write(stream, data),
         }
     }
@@ -95,6 +98,7 @@ impl Sandbox {
         match self.table.get(fd)? {
             Entry::File(f) => {
                 f.rights.require(rights::FD_WRITE | rights::FD_SEEK)?;
+                charge_growth(f, data.len(), Some(offset))?;
                 retry(|| rustix::io::pwrite(&f.fd, data, offset))
             }
             Entry::Stdout(_) | Entry::Stderr(_) => Err(Errno::SPIPE),
@@ -207,6 +211,10 @@ impl Sandbox {
     /// read-only preopen.
     pub fn fd_filestat_set_size(&mut self, fd: u32, size: u64) -> Result<(), Errno> {
         let file = self.writable_file(fd, rights::FD_FILESTAT_SET_SIZE)?;
+        if let Some(scratch) = &file.scratch {
+            let now = rustix::fs::fstat(&file.fd)?.st_size;
+            scratch.charge(size.saturating_sub(u64::try_from(now).unwrap_or(0)))?;
+        }
         Ok(rustix::fs::ftruncate(&file.fd, size)?)
     }
 
@@ -224,6 +232,28 @@ impl Sandbox {
             Entry::Dir(_) => Err(Errno::BADF),
         }
     }
+}
+
+/// Charges what writing `len` bytes at `offset` (the fd's offset when `None`; the end in append
+/// mode) adds beyond the end of a file in a bounded `/tmp`.
+fn charge_growth(file: &File, len: usize, offset: Option<u64>) -> Result<(), Errno> {
+    let Some(scratch) = &file.scratch else {
+        return Ok(());
+    };
+    let len = len as u64;
+    let appending = file.fdflags & crate::types::fdflags::APPEND != 0;
+    // Linux writes at the end in append mode, `pwrite` too.
+    let growth = if appending {
+        len
+    } else {
+        let at = match offset {
+            Some(offset) => offset,
+            None => rustix::fs::seek(&file.fd, rustix::fs::SeekFrom::Current(0))?,
+        };
+        let size = u64::try_from(rustix::fs::fstat(&file.fd)?.st_size).unwrap_or(0);
+        at.saturating_add(len).saturating_sub(size)
+    };
+    scratch.charge(growth)
 }
 
 /// Reads up to `max` bytes with `read`, allocating only what `max` asks for.

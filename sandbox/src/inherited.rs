@@ -58,6 +58,7 @@ impl Sandbox {
             fdflags: 0,
             read_only: false,
             rights,
+            scratch: None,
         };
         self.table.place(fd, Entry::File(file))?;
         if let Some(run) = first_use {

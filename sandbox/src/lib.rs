@@ -33,6 +33,7 @@ mod readdir;
 mod resolve;
 mod root;
 mod sandbox;
+mod scratch;
 mod skeletons;
 mod sockets;
 mod stat;
@@ -48,6 +49,7 @@ pub use readdir::DIRENT_HEADER;
 pub use resolve::ResolverKind;
 pub use root::with_root;
 pub use sandbox::{MAX_IO, Sandbox, SandboxError, SandboxOptions};
+pub use scratch::Scratch;
 pub use sockets::SocketFd;
 pub use types::{
     DirEntry, FdStat, FileStat, Preopen, Stdio, advice, fdflags, filetype, fstflags, lookupflags,

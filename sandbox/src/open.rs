@@ -123,6 +123,7 @@ pub(crate) fn entry(
     req: &OpenRequest,
     read_only: bool,
     mount: MountRoot,
+    scratch: Option<std::sync::Arc<crate::Scratch>>,
 ) -> Result<Entry, Errno> {
     if req.fdflags & fdflags::NONBLOCK == 0 {
         let flags = rustix::fs::fcntl_getfl(&fd)?;
@@ -137,6 +138,7 @@ pub(crate) fn entry(
             mount,
             rights: req.rights(true),
             readdir: Default::default(),
+            scratch,
         }));
     }
     Ok(Entry::File(File {
@@ -145,5 +147,6 @@ pub(crate) fn entry(
         fdflags: req.fdflags,
         read_only,
         rights: req.rights(false),
+        scratch,
     }))
 }

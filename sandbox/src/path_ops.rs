@@ -24,6 +24,7 @@ impl Sandbox {
     pub fn path_create_directory(&mut self, fd: u32, path: &[u8]) -> Result<(), Errno> {
         let (fd, path_at) = self.located(fd, path);
         let path = &*path_at;
+        self.charge_entry(fd)?;
         let (target, _) = self.resolve_for_change(fd, rights::PATH_CREATE_DIRECTORY, path)?;
         let name = target.at_name().ok_or(Errno::EXIST)?;
         Ok(rustix::fs::mkdirat(
@@ -42,6 +43,7 @@ impl Sandbox {
     pub fn path_make_socket(&mut self, fd: u32, path: &[u8]) -> Result<(), Errno> {
         let (fd, path_at) = self.located(fd, path);
         let path = &*path_at;
+        self.charge_entry(fd)?;
         let (target, _) = self.resolve_for_change(fd, rights::PATH_CREATE_FILE, path)?;
         let name = target.at_name().ok_or(Errno::EXIST)?;
         Ok(rustix::fs::mknodat(
@@ -160,6 +162,7 @@ impl Sandbox {
         let old_path = &*old_path_at;
         let (new_fd, new_path_at) = self.located(new_fd, new_path);
         let new_path = &*new_path_at;
+        self.charge_entry(new_fd)?;
         let old_dir = self.writable_dir(old_fd, rights::PATH_LINK_SOURCE)?;
         if old_lookup & lookupflags::SYMLINK_FOLLOW != 0 {
             return Err(Errno::INVAL);
@@ -254,6 +257,7 @@ impl Sandbox {
         let (fd, new_path_at) = self.located(fd, new_path);
         let new_path = &*new_path_at;
         GuestPath::parse(target)?;
+        self.charge_entry(fd)?;
         let (new, mount) = self.resolve_for_change(fd, rights::PATH_SYMLINK, new_path)?;
         let name = new.at_name().ok_or(Errno::EXIST)?;
         check_target(target, new.dir.as_fd(), mount)?;
@@ -305,7 +309,12 @@ impl Sandbox {
             self.resolver.resolve_parent(dir.fd.as_fd(), &path)?;
             return Err(Errno::READ_ONLY);
         }
-        let (read_only, mount) = (dir.read_only, dir.mount);
+        let (read_only, mount, scratch) = (dir.read_only, dir.mount, dir.scratch.clone());
+        if let Some(scratch) = &scratch
+            && oflags & crate::types::oflags::CREAT != 0
+        {
+            scratch.charge(crate::scratch::ENTRY_COST)?;
+        }
         let fd = self.resolver.open(
             dir.fd.as_fd(),
             &path,
@@ -317,7 +326,7 @@ impl Sandbox {
         if let Some((device, entry)) = self.device_entry(&st, &req)? {
             return self.push_device(device, entry);
         }
-        let entry = crate::open::entry(fd, &st, &req, read_only, mount)?;
+        let entry = crate::open::entry(fd, &st, &req, read_only, mount, scratch)?;
         self.table.push(entry)
     }
 
@@ -347,6 +356,17 @@ impl Sandbox {
     /// Resolves `path` beneath writable directory `fd` (holding the rights `needed`) without
     /// following a final symlink, for the calls that create, remove or rename the final name;
     /// with the root of `fd`'s mount.
+    /// Charges a name made beneath directory `fd` to the bounded `/tmp` it lies in, if any.
+    fn charge_entry(&self, fd: u32) -> Result<(), Errno> {
+        match self.table.get(fd) {
+            Ok(crate::table::Entry::Dir(dir)) => dir
+                .scratch
+                .as_ref()
+                .map_or(Ok(()), |s| s.charge(crate::scratch::ENTRY_COST)),
+            _ => Ok(()),
+        }
+    }
+
     fn resolve_for_change(
         &self,
         fd: u32,

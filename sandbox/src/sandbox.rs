@@ -192,6 +192,7 @@ fn open_preopen(p: &Preopen) -> Result<Dir, SandboxError> {
         mount,
         rights: Rights::PREOPEN,
         readdir: Default::default(),
+        scratch: crate::scratch::at(&p.host),
     })
 }
 

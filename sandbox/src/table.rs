@@ -6,6 +6,7 @@
 //! New fds take the lowest free number; the table holds at most `max_fds` entries (`MFILE`).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rustix::fd::OwnedFd;
 
@@ -13,6 +14,7 @@ use crate::Errno;
 use crate::containment::MountRoot;
 use crate::fd_rights::Rights;
 use crate::readdir::Cursor;
+use crate::scratch::Scratch;
 
 /// What one guest fd refers to.
 #[derive(Debug)]
@@ -57,6 +59,8 @@ pub(crate) struct Dir {
     pub rights: Rights,
     /// Where its `fd_readdir` listing stands.
     pub readdir: Cursor,
+    /// The bounded `/tmp` it lies in, if it does (`scratch.rs`): names made beneath are charged.
+    pub scratch: Option<Arc<Scratch>>,
 }
 
 /// A non-directory entry of the table.
@@ -72,6 +76,8 @@ pub(crate) struct File {
     pub read_only: bool,
     /// Its rights.
     pub rights: Rights,
+    /// The bounded `/tmp` it lies in, if it does (`scratch.rs`): its growth is charged.
+    pub scratch: Option<Arc<Scratch>>,
 }
 
 impl Entry {

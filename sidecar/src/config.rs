@@ -142,6 +142,7 @@ fn read_engine(read: &Reader<'_>, engine: &mut EngineConfig) {
     };
     engine.snapshot_dir = Some(snapshot_dir(read));
     read.usize("AGENTOS_V8_WARM_ISOLATES", &mut engine.warm_isolates);
+    read.usize("AGENTOS_TMP_MB", &mut engine.tmp_mb);
     engine.phases = read
         .raw("AGENTOS_V8_SESSION_PHASES")
         .is_some_and(|v| matches!(v.trim(), "1" | "true"));

@@ -22,7 +22,8 @@ Usage: agentos-sidecar            serve the protocol on stdin/stdout (frames onl
 Environment (see README.md): AGENTOS_LOG (log filter, default warn),
 AGENTOS_WASM_SNAPSHOT_RUNNER=auto|block|off, AGENTOS_V8_WARM_ISOLATES (default 2),
 AGENTOS_V8_SESSION_PHASES=1, AGENTOS_SNAPSHOT_DIR, AGENTOS_CELLS (default 2; 0: no cells),
-AGENTOS_CELL_MEMORY_MB, AGENTOS_MAX_RUNNING, AGENTOS_MAX_QUEUED, AGENTOS_MAX_FRAME_BYTES.
+AGENTOS_CELL_MEMORY_MB, AGENTOS_TMP_MB (default 64), AGENTOS_MAX_RUNNING, AGENTOS_MAX_QUEUED,
+AGENTOS_MAX_FRAME_BYTES.
 ";
 
 fn main() {

@@ -51,6 +51,8 @@ pub struct Setting {
     pub preopens: Vec<Preopen>,
     /// The exec's own mounts (a command's manifest adds to these, then the root is rebuilt).
     pub mounts: Vec<Preopen>,
+    /// The exec's own `/tmp` (one of `mounts`), removed when the last of its jobs ends.
+    pub scratch: Option<std::sync::Arc<agentos_sandbox::Scratch>>,
     /// Directories searched for commands before the sidecar's command path.
     pub command_dirs: Vec<String>,
     /// Guest paths `require` searches for bare specifiers.
@@ -122,6 +124,7 @@ impl Job {
                 // The dispatch adds the synthetic root (it knows the command set).
                 preopens: Vec::new(),
                 mounts,
+                scratch: None,
                 command_dirs: exec.command_path,
                 module_paths: exec.module_paths,
                 family: None,

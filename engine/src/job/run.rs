@@ -40,6 +40,8 @@ pub(crate) struct RunContext {
     pub command_path: Arc<[PathBuf]>,
     /// The command names along the command path, as `/bin` lists them.
     pub listed_names: command::ListedNames,
+    /// The size of each exec's own `/tmp`, bytes (0: none).
+    pub tmp_bytes: u64,
     /// Report phase timings in `ExecExited`.
     pub phases: bool,
     /// Tests only: the command `agentos-fault-panic` panics inside the worker.

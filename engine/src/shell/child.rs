@@ -42,15 +42,23 @@ pub struct ChildSink {
     parent: Sink,
     ends: Mutex<Option<(Io, Io)>>,
     handle: Arc<ExecHandle>,
+    /// The command's name, for its write error.
+    name: String,
 }
 
 impl ChildSink {
-    /// Output of the guest behind `handle` into `stdout` and `stderr`.
-    pub fn new(parent: Sink, stdout: Io, stderr: Io, handle: Arc<ExecHandle>) -> Arc<Self> {
+    /// Output of the guest behind `handle` (command `name`) into `stdout` and `stderr`.
+    pub fn new(
+        parent: Sink,
+        (stdout, stderr): (Io, Io),
+        handle: Arc<ExecHandle>,
+        name: &str,
+    ) -> Arc<Self> {
         Arc::new(Self {
             parent,
             ends: Mutex::new(Some((stdout, stderr))),
             handle,
+            name: name.rsplit('/').next().unwrap_or(name).to_string(),
         })
     }
 
@@ -71,10 +79,24 @@ impl EventSink for ChildSink {
             (Some((_, err)), _) => err.clone(),
             (None, _) => return,
         };
-        // Other errors (stopped, past the exec's output cap) mean the exec is being stopped.
-        if let Err(IoError::BrokenPipe) = write_all(&*io, &data) {
+        match write_all(&*io, &data) {
+            Ok(()) => {}
             // The reader is gone: the guest dies of SIGPIPE, as a native one would.
-            self.handle.stop(StopCause::Signal(SIGPIPE));
+            Err(IoError::BrokenPipe) => {
+                self.handle.stop(StopCause::Signal(SIGPIPE));
+            }
+            // A file that cannot take it (a full `/tmp`): the guest's write failed, so it says
+            // so and ends with status 1, as a native tool does.
+            Err(IoError::Other(reason)) => {
+                let err = self.ends.lock().as_ref().map(|(_, err)| err.clone());
+                if let Some(err) = err {
+                    let line = format!("{}: write error: {reason}\n", self.name);
+                    let _ = write_all(&*err, line.as_bytes());
+                }
+                self.handle.stop(StopCause::Exit(1));
+            }
+            // Stopped, or past the exec's output cap: the exec is being stopped.
+            Err(_) => {}
         }
     }
 }

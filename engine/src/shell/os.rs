@@ -138,7 +138,8 @@ impl ExecOs {
         }));
         let inherited =
             fd_pumps::connect(req.high_fds).map_err(|e| SpawnError::Other(format!("fork: {e}")))?;
-        let sink = ChildSink::new(shared.sink.clone(), req.stdout, req.stderr, handle);
+        let name = argv.first().map_or("", String::as_str);
+        let sink = ChildSink::new(shared.sink.clone(), (req.stdout, req.stderr), handle, name);
         let host = ChildHost {
             sink,
             table: self.table.clone(),

@@ -11,6 +11,7 @@ mod path;
 mod read_only;
 mod readdir;
 mod rights;
+mod scratch;
 mod stdio;
 mod symlinks;
 mod times;

@@ -13,7 +13,7 @@ pub fn stop(exec_id: u64, cause: StopCause) -> cell::Stop {
         StopCause::HostPayload { limit, size } => stop::Cause::HostPayload(bound(limit, size)),
         StopCause::Output { limit, attempted } => stop::Cause::Output(bound(limit, attempted)),
         // Raised inside the cell that runs the guest and its children; never sent to one.
-        StopCause::Processes { .. } => stop::Cause::Signal(9),
+        StopCause::Processes { .. } | StopCause::Exit(_) => stop::Cause::Signal(9),
     };
     cell::Stop {
         exec_id,

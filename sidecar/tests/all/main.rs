@@ -53,6 +53,7 @@ mod python_subprocess;
 mod python_urllib;
 mod raw;
 mod require;
+mod scratch_tmp;
 mod sdk_lifecycle;
 mod shell;
 mod shell_corpus;

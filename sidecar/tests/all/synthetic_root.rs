@@ -97,6 +97,8 @@ fn non_placeholders(dir: &Path) -> Vec<String> {
         let name = entry.file_name().to_string_lossy().into_owned();
         match entry.metadata() {
             _ if name.ends_with(".lock") || name.ends_with(".lock.new") => {}
+            // Execs' own `/tmp`s, and a command set's directory being written.
+            _ if name.starts_with("tmp-") || name == "commands.new" => {}
             Ok(m) if m.is_dir() => found.extend(non_placeholders(&path)),
             Ok(m) if m.is_file() && m.len() == 0 && is_placeholder(&name) => {}
             Ok(m) if m.is_file() && is_command(&path, &name) => {}
@@ -131,7 +133,7 @@ hardlink_to_root EROFS
 hardlink_dotdot EROFS
 hardlink_inside ok
 read_abs_link EACCES
-root bin,dev,usr,work
+root bin,dev,tmp,usr,work
 mount a.txt,b.txt
 rm_skeleton EINVAL
 ",
@@ -187,7 +189,7 @@ async fn shell_commands_cannot_write_rename_or_link_through_the_synthetic_root()
     );
     // `..` past `/` stays at the guest's `/`, which holds only `/dev`, `/bin`, `/usr/bin` and
     // the way to the mount.
-    assert!(text.contains("\n/\nbin\ndev\nusr\nwork\n"), "{out:?}");
+    assert!(text.contains("\n/\nbin\ndev\ntmp\nusr\nwork\n"), "{out:?}");
     assert!(text.contains("Read-only file system"), "{out:?}");
     assert_eq!(names(&dir), ["p"]);
     assert_eq!(names(&mount), ["a.txt"]);
@@ -287,7 +289,7 @@ async fn wasi_commands_climb_above_their_mount_as_on_a_real_system() {
     let out = run(&sc, spec).await;
     assert_eq!(
         stdout(&out),
-        "a.txt\nsub\np\nalpha\nbin\ndev\nusr\nwork\n/usr/bin/../bin/env\n",
+        "a.txt\nsub\np\nalpha\nbin\ndev\ntmp\nusr\nwork\n/usr/bin/../bin/env\n",
         "{out:?}"
     );
 }
@@ -300,7 +302,7 @@ async fn a_wasi_command_climbing_above_its_mount_reaches_nothing_of_the_host() {
         t() { name=$1; shift; if \"$@\" 2>/dev/null; then echo \"$name ok\"; else echo \"$name failed\"; fi; }
         cd /work/p
         t read_host cat ../../../../../etc/passwd
-        t copy_out cp a.txt ../../../../../tmp/escaped
+        t copy_out cp a.txt ../../../../../etc/escaped
         t write_root tee ../../evil
         t touch_beside touch ../q
         t mkdir_beside mkdir ../../../w2
@@ -310,7 +312,7 @@ async fn a_wasi_command_climbing_above_its_mount_reaches_nothing_of_the_host() {
     assert_eq!(
         stdout(&out),
         "read_host failed\ncopy_out failed\nwrite_root failed\ntouch_beside failed\n\
-         mkdir_beside failed\nbin\ndev\nusr\nwork\n",
+         mkdir_beside failed\nbin\ndev\ntmp\nusr\nwork\n",
         "{out:?}"
     );
     assert_eq!(names(&dir), ["p"]);
