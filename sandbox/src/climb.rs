@@ -17,7 +17,7 @@
 use std::borrow::Cow;
 
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
-use rustix::fs::{Mode, OFlags};
+use rustix::fs::Mode;
 
 use crate::Sandbox;
 use crate::table::Entry;
@@ -133,10 +133,6 @@ fn climb_at(comps: &[&[u8]]) -> Option<usize> {
 /// Whether every name of `comps` (which never climb above `root`) is a directory beneath
 /// `root` reached without a symlink.
 fn real_dirs(root: BorrowedFd<'_>, comps: &[&[u8]]) -> bool {
-    const STEP: OFlags = OFlags::PATH
-        .union(OFlags::DIRECTORY)
-        .union(OFlags::NOFOLLOW)
-        .union(OFlags::CLOEXEC);
     let mut stack: Vec<OwnedFd> = Vec::new();
     for comp in comps {
         match *comp {
@@ -146,7 +142,7 @@ fn real_dirs(root: BorrowedFd<'_>, comps: &[&[u8]]) -> bool {
             }
             name => {
                 let cur = stack.last().map_or(root, AsFd::as_fd);
-                match rustix::fs::openat(cur, name, STEP, Mode::empty()) {
+                match rustix::fs::openat(cur, name, crate::walk::STEP, Mode::empty()) {
                     Ok(fd) => stack.push(fd),
                     Err(_) => return false,
                 }

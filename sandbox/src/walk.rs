@@ -19,7 +19,7 @@ use crate::guest_path::GuestPath;
 pub(crate) const MAX_SYMLINKS: usize = 40;
 
 /// Flags for every intermediate directory the walker opens.
-const STEP: OFlags = OFlags::PATH
+pub(crate) const STEP: OFlags = OFlags::PATH
     .union(OFlags::DIRECTORY)
     .union(OFlags::NOFOLLOW)
     .union(OFlags::CLOEXEC);
