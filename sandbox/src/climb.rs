@@ -9,9 +9,11 @@
 //! directory of the host), and only when the components before the climb are real directories,
 //! not symlinks, so that climbing lexically is what the kernel would do.
 //!
+//! Above the synthetic root (`root.rs`) is the root itself, as on a real system (`ls /..`).
+//!
 //! Everything else is resolved as given, where a climb out stays [`crate::Errno::ESCAPE`]: a
-//! symlink or missing directory before the climb, a climb from a preopen at `/` (`/..` is an
-//! escape there, as WASI's own tests expect), no preopen covering the result. Only the guest's
+//! symlink or missing directory before the climb, a climb from a host's own preopen at `/`
+//! (`/..` is an escape there, as WASI's own tests expect), no preopen covering the result. Only the guest's
 //! own preopens are ever chosen, each with its own rights and read-only flag.
 
 use std::borrow::Cow;
@@ -48,7 +50,7 @@ impl Sandbox {
             return None;
         };
         let mount = mount_point(dir.preopen.as_deref()?);
-        if mount.is_empty() {
+        if mount.is_empty() && self.root.is_none() {
             return None;
         }
         let comps: Vec<&[u8]> = (path.split(|&b| b == b'/'))

@@ -74,8 +74,9 @@ pub struct Sandbox {
     pub(crate) stdio_filetype: u8,
     /// Inherited fds whose first use starts something (`inherited.rs`).
     pub(crate) first_use: Vec<(u32, FirstUse)>,
-    /// Keeps the synthetic root's skeleton (`root.rs`) while this sandbox lives.
-    _root: Option<Lease>,
+    /// Keeps the synthetic root's skeleton (`root.rs`) while this sandbox lives (`None`: the
+    /// sandbox has no synthetic root).
+    pub(crate) root: Option<Lease>,
 }
 
 impl Sandbox {
@@ -133,7 +134,7 @@ impl Sandbox {
             resolver,
             stdio_filetype: opts.stdio_filetype,
             first_use: Vec::new(),
-            _root: root,
+            root,
         })
     }
 

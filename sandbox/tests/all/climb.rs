@@ -42,3 +42,27 @@ both!(
         assert_eq!(open_in(fx, RO, "l/../../f", 0), Err(Errno::ESCAPE));
     }
 );
+
+#[test]
+fn above_the_synthetic_root_is_the_root_itself() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mounts = vec![agentos_sandbox::Preopen {
+        host: tmp.path().to_path_buf(),
+        guest: "/work".into(),
+        read_only: false,
+    }];
+    let preopens = agentos_sandbox::with_root(mounts, &Default::default());
+    let sb = agentos_sandbox::Sandbox::new(&preopens).expect("sandbox");
+    let (work, root) = (3, 4);
+    let mounted = sb.path_filestat_get(work, 0, b".").expect("stat /work");
+    for path in ["../work", "../../work/.", "../.."] {
+        let got = sb.path_filestat_get(root, 0, path.as_bytes());
+        assert!(got.is_ok(), "{path}: {got:?}");
+    }
+    let climbed = sb
+        .path_filestat_get(work, 0, b"../../../work")
+        .expect("stat");
+    // The climb lands where wasi-libc would send `/work`: the mount, not the skeleton's
+    // directory beneath it.
+    assert_eq!(climbed.ino, mounted.ino);
+}

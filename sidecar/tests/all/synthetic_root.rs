@@ -284,12 +284,12 @@ async fn wasi_commands_climb_above_their_mount_as_on_a_real_system() {
     let (_dir, mount) = mount_fixture("root-climb");
     std::fs::create_dir(mount.join("sub")).expect("sub");
     let script = "cd /work/p/sub && ls .. && ls ../.. && cat ../a.txt && ls /work/p/../.. \
-                  && ls /usr/bin/../bin/env";
+                  && ls /usr/bin/../bin/env && cd / && ls ../../work";
     let spec = ExecSpec::new(["sh", "-c", script]).dir(mount.to_string_lossy(), "/work/p");
     let out = run(&sc, spec).await;
     assert_eq!(
         stdout(&out),
-        "a.txt\nsub\np\nalpha\nbin\ndev\ntmp\nusr\nwork\n/usr/bin/../bin/env\n",
+        "a.txt\nsub\np\nalpha\nbin\ndev\ntmp\nusr\nwork\n/usr/bin/../bin/env\np\n",
         "{out:?}"
     );
 }
