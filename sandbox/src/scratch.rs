@@ -4,7 +4,7 @@
 //! files). A [`Scratch`] is a directory in this process's skeleton store (`skeletons.rs`: a
 //! crashed process's are swept by the next), mounted writable at `/tmp` by whoever holds it
 //! (the engine, for every guest of one exec), and removed with everything in it when the last
-//! holder drops it.
+//! holder drops it (by a thread of its own when it holds anything).
 //!
 //! Its size is bounded: every sandbox over the directory charges what a guest adds, a file's
 //! growth by `fd_write`, `fd_pwrite` and `fd_filestat_set_size` (its size, so a sparse write far
@@ -113,7 +113,25 @@ impl Drop for Scratch {
             live.remove(&self.dir);
         }
         drop(live);
-        let _ = std::fs::remove_dir_all(&self.dir);
+        // Empty (the common case): gone now. Else renamed aside and removed by a thread of its
+        // own, so a full `/tmp` of small files does not hold up the worker that dropped it.
+        if std::fs::remove_dir(&self.dir).is_ok() {
+            return;
+        }
+        let aside = self.dir.with_extension("removing");
+        let doomed = match std::fs::rename(&self.dir, &aside) {
+            Ok(()) => aside,
+            Err(_) => self.dir.clone(),
+        };
+        let removed = std::thread::Builder::new()
+            .name("agentos-tmp-removal".into())
+            .spawn({
+                let doomed = doomed.clone();
+                move || std::fs::remove_dir_all(doomed)
+            });
+        if removed.is_err() {
+            let _ = std::fs::remove_dir_all(doomed);
+        }
     }
 }
 
@@ -168,8 +186,14 @@ mod tests {
         std::fs::write(dir.join("sub/f"), "x").expect("write");
         assert!(at(&dir).is_some());
         drop(scratch);
-        assert!(!dir.exists());
         assert!(at(&dir).is_none());
+        // Removed in the background: wait for it, a while at most.
+        let aside = dir.with_extension("removing");
+        let gone = (0..200).any(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            !dir.exists() && !aside.exists()
+        });
+        assert!(gone, "{dir:?}");
     }
 
     #[test]
