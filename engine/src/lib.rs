@@ -213,9 +213,7 @@ impl Dispatch {
             task.run(Err(PrepareError::NoThread(error)))
         })
     }
-}
 
-impl Dispatch {
     /// Gives an exec's job its preopens (its mounts, its own `/tmp` and the synthetic root
     /// listing the command set); a child's job has its parent's already.
     fn place_root(&self, setting: &mut job::Setting) {

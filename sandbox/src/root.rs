@@ -9,7 +9,7 @@
 //!
 //! The skeleton also holds `dev/`, whose placeholders stand for the devices (`devices.rs`).
 //! `/bin` and `/usr/bin` are two more read-only preopens, of the command set's directory
-//! (`commands.rs`), unless a mount is at or beneath them.
+//! (`commands.rs`), unless a mount is at, above or beneath them.
 //!
 //! Each distinct set of mount points gets one skeleton of empty directories, built on first
 //! use and kept while in use and for a while after (`skeletons.rs` says where and how long).

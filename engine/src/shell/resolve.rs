@@ -5,9 +5,9 @@
 //!
 //! A bare name is searched along `$PATH` as bash does: the command set stands in for the
 //! standard directories (`/bin`, `/usr/bin`, ...; the guest's `/bin` and `/usr/bin` list it,
-//! each name a file saying `#!COMMAND_INTERPRETER NAME`), and a directory of the mounts is searched for
-//! an executable file (`node_modules/.bin`, a project's `bin`). The command set is looked in last
-//! when `$PATH` names none of the standard directories (or is unset).
+//! each name a file saying `#!COMMAND_INTERPRETER NAME`), and a directory of the mounts is
+//! searched for an executable file (`node_modules/.bin`, a project's `bin`). The command set is
+//! looked in last when `$PATH` names none of the standard directories (or is unset).
 
 use agentos_sandbox::COMMAND_INTERPRETER;
 use agentos_shell::{FileKind, FileSystem, FsError, OpenMode, SandboxFs, SpawnError, is_shell};
@@ -245,7 +245,8 @@ fn by_file(
     with_interpreter(program, args, path, setting, dispatch)
 }
 
-/// A placeholder of the synthetic root's `/bin` (`#!COMMAND_INTERPRETER NAME`): command NAME.
+/// A file of the guest's `/bin` (`#!COMMAND_INTERPRETER NAME`, `agentos_sandbox`'s
+/// `commands.rs`): command NAME.
 fn placeholder(name: &str, setting: &Setting, dispatch: &Dispatch) -> Result<Target, SpawnError> {
     let argv = vec![name.to_string()];
     if is_shell(name) {
