@@ -13,6 +13,9 @@ pub enum Cwd {
     /// The command rows' fixtures (`tools.rs`): `dir200/`, `tree5m/`, `sort1m.txt`,
     /// `json1m.json`, `blob10m.bin`.
     Tools,
+    /// The command rows' fixtures mounted at `/work` instead of `/` (the working directory), so
+    /// the exec gets a `/tmp` of its own.
+    Work,
     /// An empty directory at `/`, and CPython's standard library (`ci/fetch-python`'s
     /// `python/lib`, next to the command set) read-only at `/usr/local/lib`.
     Python,
@@ -124,6 +127,17 @@ pub(crate) const SH_LOOP: ExecCase = tools(
     ],
     Expect::Exactly(b"50\n"),
 );
+// 10 MiB written to `/tmp` and read back: the exec's own bounded `/tmp` (each write charged)
+// against the host's.
+pub(crate) const SH_TMP_10M: ExecCase = ExecCase {
+    argv: &[
+        "sh",
+        "-c",
+        "f=$(mktemp) && head -c 10485760 /dev/zero > $f && wc -c < $f && rm $f",
+    ],
+    cwd: Cwd::Work,
+    expect: Expect::Exactly(b"10485760\n"),
+};
 // Pattern replacement over a 20 000-character value, all inside the shell (no guest).
 pub(crate) const SH_PARAM_REPLACE: ExecCase = tools(
     &[

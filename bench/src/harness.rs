@@ -85,7 +85,7 @@ impl WorkDir {
             Cwd::Default => None,
             Cwd::EmptyDir => Some(self.empty_dir()),
             Cwd::RequireDir => Some(self.require_dir()),
-            Cwd::Tools => Some(self.tools_dir()),
+            Cwd::Tools | Cwd::Work => Some(self.tools_dir()),
             Cwd::Python => Some(self.empty_dir()),
         }
     }
@@ -233,9 +233,10 @@ pub fn spec_for(case: &ExecCase, work: &WorkDir) -> ExecSpec {
 pub fn placed(spec: ExecSpec, cwd: Cwd, work: &WorkDir) -> ExecSpec {
     // Guests see only mounted directories, and a WASI command always starts in `/` (wasi-libc
     // has no way to be told another cwd): mount the fixture dir there.
-    let spec = match work.cwd(cwd) {
-        Some(dir) => spec.dir(dir.display().to_string(), "/").cwd("/"),
-        None => spec,
+    let spec = match (work.cwd(cwd), cwd) {
+        (Some(dir), Cwd::Work) => spec.dir(dir.display().to_string(), "/work").cwd("/work"),
+        (Some(dir), _) => spec.dir(dir.display().to_string(), "/").cwd("/"),
+        (None, _) => spec,
     };
     match (cwd, work.python_lib()) {
         (Cwd::Python, Some(lib)) => spec.dir_ro(lib.display().to_string(), PYTHON_GUEST_LIB),

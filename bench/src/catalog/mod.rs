@@ -98,6 +98,12 @@ const MAIN: &[Scenario] = &[
     ),
     row("native_sh_loop_50", Kind::NativeTool(SH_LOOP), None, true),
     row(
+        "native_sh_tmp_10m",
+        Kind::NativeTool(SH_TMP_10M),
+        None,
+        false,
+    ),
+    row(
         "native_sh_param_replace",
         Kind::NativeTool(SH_PARAM_REPLACE),
         None,
@@ -459,6 +465,12 @@ const MAIN: &[Scenario] = &[
         Kind::Tool(SH_LOOP),
         Some("native_sh_loop_50"),
         true,
+    ),
+    row(
+        "sh_tmp_10m",
+        Kind::Tool(SH_TMP_10M),
+        Some("native_sh_tmp_10m"),
+        false,
     ),
     row(
         "sh_param_replace",
