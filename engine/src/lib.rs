@@ -233,11 +233,7 @@ impl Dispatch {
     /// beneath `/tmp` (the host's own `/` or `/tmp`).
     fn add_tmp(&self, setting: &mut job::Setting) {
         let limit = self.ctx.tmp_bytes;
-        let taken = (setting.mounts.iter()).any(|m| {
-            let guest = m.guest.trim_end_matches('/');
-            guest.is_empty() || guest == "/tmp" || guest.starts_with("/tmp/")
-        });
-        if limit == 0 || taken {
+        if limit == 0 || agentos_sandbox::is_taken(&setting.mounts, agentos_sandbox::TMP_PATH) {
             return;
         }
         match agentos_sandbox::Scratch::new(limit) {

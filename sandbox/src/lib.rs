@@ -47,9 +47,9 @@ pub use errno::Errno;
 pub use inherited::PipeEnd;
 pub use readdir::DIRENT_HEADER;
 pub use resolve::ResolverKind;
-pub use root::with_root;
+pub use root::{is_taken, with_root};
 pub use sandbox::{MAX_IO, Sandbox, SandboxError, SandboxOptions};
-pub use scratch::Scratch;
+pub use scratch::{GUEST_PATH as TMP_PATH, Scratch};
 pub use sockets::SocketFd;
 pub use types::{
     DirEntry, FdStat, FileStat, Preopen, Stdio, advice, fdflags, filetype, fstflags, lookupflags,

@@ -60,12 +60,7 @@ fn add_commands(preopens: &mut Vec<Preopen>, commands: &CommandNames) {
         }
     };
     for guest in COMMAND_DIRS {
-        let at = components(guest);
-        let taken = |p: &Preopen| {
-            let mount = components(&p.guest);
-            mount.starts_with(&at) || at.starts_with(&mount)
-        };
-        if !preopens.iter().any(taken) {
+        if !is_taken(preopens, guest) {
             preopens.push(Preopen {
                 host: dir.clone(),
                 guest: guest.into(),
@@ -73,6 +68,17 @@ fn add_commands(preopens: &mut Vec<Preopen>, commands: &CommandNames) {
             });
         }
     }
+}
+
+/// Whether one of `preopens` is at, above or beneath guest path `guest` (a mount there, or the
+/// host's own `/` or `/usr`, leaves no room for another).
+#[must_use]
+pub fn is_taken(preopens: &[Preopen], guest: &str) -> bool {
+    let at = components(guest);
+    preopens.iter().any(|p| {
+        let mount = components(&p.guest);
+        mount.starts_with(&at) || at.starts_with(&mount)
+    })
 }
 
 /// The normal components of a guest path; `.`, `..` and empty components are dropped, so a
