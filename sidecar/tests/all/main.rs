@@ -5,6 +5,7 @@ mod builtins_hostile;
 mod call_protocol;
 mod call_sdk;
 mod child_process;
+mod cli;
 mod code_cache;
 mod commands_diff;
 mod containment;

@@ -103,12 +103,14 @@ pub struct RunArgs {
     #[arg(long = "env", value_name = "KEY=VALUE", value_parser = parse_env)]
     pub env: Vec<(String, String)>,
 
-    /// The guest's working directory, a guest path [default: /].
+    /// The guest's working directory, a guest path [default: the current directory without
+    /// --dir, else /].
     #[arg(long, value_name = "DIR")]
     pub cwd: Option<String>,
 
     /// Mount a host directory: `HOST[::GUEST][:ro]` (repeatable). GUEST defaults to HOST; `:ro`
-    /// makes it read-only. Without any --dir, the current directory is mounted at `/`.
+    /// makes it read-only. Without any --dir, the current directory is mounted read-write at its
+    /// own path.
     #[arg(long = "dir", value_name = "HOST[::GUEST][:ro]", value_parser = parse_dir)]
     pub dirs: Vec<Mount>,
 

@@ -18,20 +18,13 @@ const STDIN_CHUNK: usize = 64 * 1024;
 
 /// Runs the command in `args`; returns the process exit code.
 pub async fn run(sidecar_bin: Option<PathBuf>, mut args: RunArgs) -> ExitCode {
-    let cwd = args.cwd.take().unwrap_or_else(|| "/".to_owned());
-    if args.dirs.is_empty() {
-        match std::env::current_dir() {
-            Ok(here) => args.dirs.push(Mount {
-                host: here.to_string_lossy().into_owned(),
-                guest: "/".to_owned(),
-                read_only: false,
-            }),
-            Err(e) => {
-                report(&format!("error: cannot read the current directory: {e}"));
-                return ExitCode::from(FAILURE);
-            }
+    let cwd = match default_mount(&mut args) {
+        Ok(here) => args.cwd.take().or(here).unwrap_or_else(|| "/".to_owned()),
+        Err(message) => {
+            report(&message);
+            return ExitCode::from(FAILURE);
         }
-    }
+    };
     match execute(sidecar_bin, args, cwd).await {
         Ok(status) => {
             // The guest's stderr already says "command not found", as a shell would.
@@ -53,6 +46,29 @@ pub async fn run(sidecar_bin: Option<PathBuf>, mut args: RunArgs) -> ExitCode {
             ExitCode::from(FAILURE)
         }
     }
+}
+
+/// Without any `--dir`, mounts the current directory read-write at its own path, so paths the
+/// guest prints are the host's and the guest still has `/bin`, `/usr/bin` and its own `/tmp`.
+/// Returns that path, the guest's working directory unless `--cwd` says otherwise.
+fn default_mount(args: &mut RunArgs) -> Result<Option<String>, String> {
+    if !args.dirs.is_empty() {
+        return Ok(None);
+    }
+    let here = std::env::current_dir()
+        .map_err(|e| format!("error: cannot read the current directory: {e}"))?;
+    let Some(path) = here.to_str() else {
+        return Err(format!(
+            "error: the current directory {} is not UTF-8; mount it with --dir HOST::GUEST",
+            here.display()
+        ));
+    };
+    args.dirs.push(Mount {
+        host: path.to_owned(),
+        guest: path.to_owned(),
+        read_only: false,
+    });
+    Ok(Some(path.to_owned()))
 }
 
 fn report(message: &str) {
