@@ -271,8 +271,8 @@ export function fsAccessSync(path, mode) {
   }
 }
 
-// All of stdin, read synchronously (what process.stdin holds first).
-function fsReadStdin() {
+// All of stdin, read synchronously (what process.stdin holds first; also `node -`'s program).
+export function fsReadStdin() {
   const parts = newList();
   for (;;) {
     const chunk = fsCheck(stdinReadSync(FS_STDIN_CHUNK), 'read');

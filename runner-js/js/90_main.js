@@ -58,6 +58,7 @@ import { childEvent } from './29_children.js';
 import { netDispatch } from './29_net.js';
 import { dropPreparedWasm, prepareWasm, startWasm } from './34_wasm_runner.js';
 import { pathResolve, setExecCwd } from './40_path.js';
+import { fsReadStdin } from './44_fs_files.js';
 import { installLazyGlobals, loadLazyBuiltin } from './49_lazy.js';
 import { cjsAddBuiltinGlobals, cjsBuiltin } from './51_cjs_builtins.js';
 import { cjsEsmSyntaxKind, cjsFormatOf } from './52_cjs_format.js';
@@ -211,6 +212,15 @@ let importsPending = false;
 // The main program (or the host's call) once the preloads are in.
 function runProgram(config, mode, filename, text) {
   let source = text;
+  if (mode === 'stdin') {
+    // `node` or `node -`: the program is all of stdin, read before it runs (as Node does).
+    try {
+      source = new TextDecoder().decode(fsReadStdin());
+    } catch (err) {
+      triggerUncaught(err);
+      return;
+    }
+  }
   const evalMode = mode !== 'file';
   const inputType = mainInputType(config);
   esmMain = evalMode ? inputType === 'module' : cjsFormatOf(filename) === 'module';
@@ -242,8 +252,9 @@ function runProgram(config, mode, filename, text) {
       if (evalMode) cjsEsm().runEval(source, true);
       else cjsEsm().runMain(filename, source);
     } else if (evalMode) {
-      // As Node's -e/-p: the builtin modules are globals (`fs`, `path`, `util`, ...).
-      cjsAddBuiltinGlobals(globalThis);
+      // As Node's -e/-p: the builtin modules are globals (`fs`, `path`, `util`, ...); not for
+      // a program read from stdin.
+      if (mode !== 'stdin') cjsAddBuiltinGlobals(globalThis);
       const result = runEval(source, filename, mode === 'print' || inputType === 'commonjs');
       if (mode === 'print') consoleWrite(1, formatLog([result]));
     } else {

@@ -38,6 +38,8 @@ pub enum JsMode {
     Print,
     /// `node FILE`.
     File,
+    /// `node` or `node - ARGS...`: the program is all of stdin, run as `-e` runs its code.
+    Stdin,
     /// A `Call`: the source evaluates to a function the runner calls.
     Call,
     /// `node --test [PATTERNS...]`: the test runner over the files `argv` names (or finds).
@@ -51,6 +53,7 @@ impl JsMode {
             JsMode::Eval => "eval",
             JsMode::Print => "print",
             JsMode::File => "file",
+            JsMode::Stdin => "stdin",
             JsMode::Call => "call",
             JsMode::Test => "test",
         }
@@ -239,7 +242,7 @@ fn parse_node(args: &[String], cwd: &str, sandbox: &mut Sandbox) -> Command {
         Some((flag, _)) if flag.starts_with('-') && flag.len() > 1 && flag != "--" => {
             return bad_option(&format!("bad option: {flag}"));
         }
-        _ if input_type => {
+        _ if input_type && !reads_stdin(args) => {
             return bad_option(
                 "--input-type can only be used with string input via --eval, --print, or STDIN",
             );
@@ -289,9 +292,33 @@ fn program_file(
     exec_argv: Vec<String>,
 ) -> Command {
     match args.split_first() {
+        Some((dash, rest)) if dash == "-" => stdin_program(Some(rest), exec_argv),
         Some((file, rest)) => load_file(file, rest, cwd, sandbox, exec_argv),
-        None => bad_option("reading a program from stdin is not supported; use -e CODE or FILE"),
+        None => stdin_program(None, exec_argv),
     }
+}
+
+/// Whether `node OPTIONS ARGS` takes its program from stdin: no file, or `-`.
+fn reads_stdin(args: &[String]) -> bool {
+    args.first().is_none_or(|a| a == "-")
+}
+
+/// `node` (`args` None) or `node - ARGS...`: the runner reads stdin to its end, then runs it as
+/// Node does (`[stdin]` in stack traces, the builtins as globals, `process.argv[1]` is `-`).
+fn stdin_program(args: Option<&[String]>, exec_argv: Vec<String>) -> Command {
+    let mut argv = vec![NODE_EXEC_PATH.to_string()];
+    if let Some(args) = args {
+        argv.push("-".into());
+        argv.extend(args.iter().cloned());
+    }
+    Command::Js(JsMain {
+        mode: JsMode::Stdin,
+        source: String::new(),
+        filename: "[stdin]".into(),
+        argv,
+        exec_argv,
+        input_json: None,
+    })
 }
 
 fn load_file(

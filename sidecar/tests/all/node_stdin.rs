@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
-use agentos_sdk::ErrorCode;
+use agentos_sdk::{ErrorCode, ExecSpec};
 
-use crate::support::{beside_a_calm_exec, node, run, sidecar, stdout, typed};
+use crate::support::{beside_a_calm_exec, node, run, sidecar, stderr, stdout, typed};
 
 #[tokio::test]
 async fn read_file_sync_of_fd_0_waits_for_stdin_written_in_pieces() {
@@ -68,4 +68,71 @@ async fn a_guest_that_keeps_all_of_an_endless_stdin_ends_with_memory_limit() {
     let (code, message) = typed(&out.status);
     assert_eq!(code, ErrorCode::MemoryLimit, "{out:?}");
     assert!(message.contains("a stdin chunk"), "{message}");
+}
+
+#[tokio::test]
+async fn node_without_a_program_runs_all_of_stdin() {
+    let sc = sidecar().await;
+    let program = "console.log(process.argv.length, typeof require, typeof fs, __filename)";
+    let out = run(&sc, ExecSpec::new(["node"]).stdin(program)).await;
+    let got = (out.status.code, stdout(&out));
+    assert_eq!(got, (0, "1 function undefined [stdin]\n".into()), "{out:?}");
+}
+
+#[tokio::test]
+async fn node_dash_runs_stdin_with_the_arguments_after_it() {
+    let sc = sidecar().await;
+    let program = "console.log(JSON.stringify(process.argv.slice(1)))";
+    let out = run(&sc, ExecSpec::new(["node", "-", "a", "--b"]).stdin(program)).await;
+    assert_eq!(stdout(&out), "[\"-\",\"a\",\"--b\"]\n", "{out:?}");
+}
+
+#[tokio::test]
+async fn an_es_module_from_stdin_runs_with_input_type_module() {
+    let sc = sidecar().await;
+    let program = "const { sep } = await import('node:path'); console.log(sep);";
+    let spec = ExecSpec::new(["node", "--input-type=module"]).stdin(program);
+    let out = run(&sc, spec).await;
+    assert_eq!(stdout(&out), "/\n", "{out:?}");
+}
+
+#[tokio::test]
+async fn an_error_thrown_by_a_program_from_stdin_names_stdin_and_its_line() {
+    let sc = sidecar().await;
+    let out = run(
+        &sc,
+        ExecSpec::new(["node"]).stdin("\n\nthrow new Error('boom')"),
+    )
+    .await;
+    assert_eq!(out.status.code, 1, "{out:?}");
+    assert!(stderr(&out).contains("at [stdin]:3:7"), "{out:?}");
+}
+
+#[tokio::test]
+async fn a_program_on_an_endless_stdin_ends_with_memory_limit_beside_a_calm_exec() {
+    let sc = sidecar().await;
+    let spec = ExecSpec::new(["node"])
+        .stdin_open(true)
+        .heap_mb(16)
+        .timeout_ms(60_000);
+    let exec = std::sync::Arc::new(sc.exec(spec).await.unwrap());
+    let writer = exec.clone();
+    let feed = tokio::spawn(async move {
+        let chunk = vec![b'/'; 64 * 1024];
+        for _ in 0..4096 {
+            match writer.write_stdin(chunk.clone()).await {
+                Ok(()) => {}
+                Err(e) if e.code() == Some(ErrorCode::StdinLimit) => {
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
+                Err(_) => break,
+            }
+        }
+    });
+    let calm = run(&sc, node("setTimeout(() => console.log('calm'), 20)")).await;
+    assert_eq!(stdout(&calm), "calm\n");
+    feed.await.unwrap();
+    let exec = std::sync::Arc::into_inner(exec).expect("the feeder is done");
+    let out = exec.output().await.unwrap();
+    assert_eq!(typed(&out.status).0, ErrorCode::MemoryLimit, "{out:?}");
 }
