@@ -38,19 +38,25 @@ pub struct Invocation {
     pub high_fds: Vec<crate::os::HighFd>,
 }
 
-/// Whether `argv0` names the shell (`sh`, `bash`, `/bin/sh`, `/bin/bash`, `/usr/bin/...`).
+/// Whether `argv0` names a program this crate runs: the shell (`sh`, `bash`, `/bin/sh`,
+/// `/bin/bash`, `/usr/bin/...`) or `which` (a shell script on a real system).
 pub fn is_shell(argv0: &str) -> bool {
     matches!(
         argv0,
         "sh" | "bash" | "/bin/sh" | "/bin/bash" | "/usr/bin/sh" | "/usr/bin/bash"
-    )
+    ) || is_which(argv0)
 }
 
-/// Where the script text comes from.
+fn is_which(argv0: &str) -> bool {
+    matches!(argv0, "which" | "/bin/which" | "/usr/bin/which")
+}
+
+/// Where the script text comes from (or `which`, run as a program of its own).
 enum Source {
     Inline(String),
     File(String),
     Stdin,
+    Which(Vec<String>),
 }
 
 struct Parsed {
@@ -140,6 +146,10 @@ fn run_source(shell: &mut Shell, source: Source, stdin: &Io) -> crate::shell::Re
                     return Ok(127);
                 }
             }
+        }
+        Source::Which(argv) => {
+            let r = crate::builtins::lookup::which_program(shell, &argv);
+            return shell.finish_process(r);
         }
         Source::Stdin => match read_to_end(&**stdin, max + 1) {
             Ok(b) => String::from_utf8_lossy(&b).into_owned(),
@@ -268,6 +278,14 @@ fn new_shell(ctx: Arc<Ctx>, inv: &Invocation, opts: Opts, stop: Stop) -> Result<
 
 fn parse_argv(argv: &[String]) -> Result<Parsed, String> {
     let mut opts = Opts::default();
+    if argv.first().is_some_and(|a| is_which(a)) {
+        return Ok(Parsed {
+            opts,
+            source: Source::Which(argv.to_vec()),
+            arg0: "which".into(),
+            params: Vec::new(),
+        });
+    }
     let mut command = false;
     let mut i = 1;
     while let Some(a) = argv.get(i) {

@@ -58,8 +58,9 @@ pub(crate) fn find_command(program: &str, lookup: &Lookup<'_>) -> Option<Found> 
         })
 }
 
-/// Names every command set has: the shell and `node` (`/bin/sh`, `/usr/bin/node`).
-const ALWAYS_LISTED: [&str; 3] = ["bash", "node", "sh"];
+/// Names every command set has: the shell, `which` (run by the shell's crate) and `node`
+/// (`/bin/sh`, `/usr/bin/which`, `/usr/bin/node`).
+const ALWAYS_LISTED: [&str; 4] = ["bash", "node", "sh", "which"];
 
 /// The command names the guest's `/bin` and `/usr/bin` list, read from the command path's
 /// directories and kept while none of them changes (each is stat'ed per exec, never listed

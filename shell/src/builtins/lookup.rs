@@ -1,8 +1,6 @@
-//! What a name is: `command [-v|-V]`, `type [-afptP]`, `which [-a]` and `hash`.
-//!
-//! `which` is a program on a real system (Debian's is a shell script over `$PATH`). Here it is a
-//! builtin: the commands are the sidecar's, found by the engine's lookup, not files in the
-//! guest's mounts a program could search. It prints what `type -P` prints.
+//! What a name is: `command [-v|-V]`, `type [-afptP]` and `hash`; and `which [-a]`, a program
+//! of its own as on a real system (Debian's is a shell script over `$PATH`), which this crate runs
+//! when the engine starts `/usr/bin/which` (`crate::is_shell`).
 
 use crate::shell::{Res, Shell};
 
@@ -100,13 +98,70 @@ pub(crate) fn type_(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     describe(sh, names, true, "type")
 }
 
-/// `which [-a] NAME...`: the path of each external command; 1 when one is not found.
-pub(crate) fn which(sh: &mut Shell, argv: &[String]) -> Res<i32> {
-    let names: Vec<String> = (argv[1..].iter()).filter(|a| *a != "-a").cloned().collect();
-    if names.is_empty() {
-        return Ok(1);
+/// `which [-a] NAME...` run as a program (`/usr/bin/which`), as Debian's script: the first (with
+/// `-a` every) executable file NAME along `$PATH`, a NAME with a slash as it is; 1 when one is not
+/// found (or none is named), 2 on a bad option. Where no file answers (a host mount hides the
+/// guest's `/usr/bin`) the command the shell would run stands in.
+pub(crate) fn which_program(sh: &mut Shell, argv: &[String]) -> Res<i32> {
+    let mut all = false;
+    let mut i = 1;
+    while let Some(a) = argv.get(i).filter(|a| a.starts_with('-') && a.len() > 1) {
+        i += 1;
+        if a == "--" {
+            break;
+        }
+        if let Some(bad) = a[1..].chars().find(|&c| c != 'a') {
+            let _ = sh.write_fd(2, format!("Illegal option -{bad}\n").as_bytes())?;
+            sh.print("which", "Usage: /usr/bin/which [-a] args\n")?;
+            return Ok(2);
+        }
+        all = true;
     }
-    paths(sh, &names, true, "which")
+    let names = &argv[i.min(argv.len())..];
+    let mut status = i32::from(names.is_empty());
+    for name in names {
+        let mut found = files_along_path(sh, name, all)?;
+        let searched = sh.vars.get("PATH").is_some_and(|p| !p.is_empty());
+        if found.is_empty() && searched && !name.contains('/') {
+            found.extend(external(sh, name));
+        }
+        if found.is_empty() {
+            status = 1;
+        }
+        for path in found {
+            sh.print("which", &format!("{path}\n"))?;
+        }
+    }
+    Ok(status)
+}
+
+/// The executable files `name` names along `$PATH` (an empty element is `.`): the first, or
+/// every one with `all`.
+fn files_along_path(sh: &Shell, name: &str, all: bool) -> Res<Vec<String>> {
+    let runnable = |path: &str| {
+        let abs = sh.abs_path(path);
+        sh.ctx
+            .os
+            .stat(&abs, true)
+            .is_ok_and(|m| m.kind != crate::os::FileKind::Directory && m.executable)
+    };
+    if name.contains('/') {
+        return Ok(Vec::from_iter(runnable(name).then(|| name.to_string())));
+    }
+    let path = sh.vars.get("PATH").unwrap_or_default().to_string();
+    let mut found = Vec::new();
+    for dir in path.split(':').filter(|_| !path.is_empty()) {
+        sh.check_stop()?;
+        let dir = if dir.is_empty() { "." } else { dir };
+        let file = format!("{}/{name}", dir.trim_end_matches('/'));
+        if runnable(&file) {
+            found.push(file);
+            if !all {
+                break;
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// `type -P` (`force`: the file even where a builtin would run) and `type -p`.

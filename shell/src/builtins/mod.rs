@@ -4,7 +4,7 @@
 mod aliases;
 mod core;
 mod flow;
-mod lookup;
+pub(crate) mod lookup;
 mod mapfile;
 mod printf;
 mod read;
@@ -53,7 +53,6 @@ pub(crate) fn find(name: &str) -> Option<Builtin> {
         "exec" => flow::exec,
         "command" => lookup::command,
         "type" => lookup::type_,
-        "which" => lookup::which,
         "wait" => core::wait,
         "trap" => flow::trap,
         "let" => core::let_,

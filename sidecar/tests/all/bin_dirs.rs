@@ -2,9 +2,9 @@
 //! on a real system (checked against the host's own `/usr/bin`), runs a command by that path
 //! from the shell, Node and Python, and cannot change either directory.
 
-use agentos_sdk::ExecSpec;
+use agentos_sdk::{ErrorCode, ExecSpec};
 
-use crate::support::{beside_a_victim, run, scratch, sidecar, stderr, stdout};
+use crate::support::{beside_a_victim, run, scratch, sidecar, stderr, stdout, typed};
 
 /// The `$PATH` of both the guest and the host's shell.
 const HOST_PATH: &str = "/usr/bin:/bin";
@@ -101,4 +101,26 @@ forged 126
         "{out:?}"
     );
     assert!(stderr(&out).contains("bad interpreter"), "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn which_is_a_program_for_the_shell_node_and_python() {
+    let sc = sidecar().await;
+    let dir = scratch("bin-which");
+    let script = r#"
+node -e 'process.stdout.write(require("child_process").execFileSync("which", ["ls"]))'
+python3 -c 'import subprocess; print(subprocess.run(["which", "-a", "env"], capture_output=True, text=True).stdout, end="")'
+/usr/bin/which sh; type which"#;
+    let out = run(&sc, sh_in(&dir, script)).await;
+    let want = "/usr/bin/ls\n/usr/bin/env\n/bin/env\n/usr/bin/sh\nwhich is /usr/bin/which\n";
+    assert_eq!(stdout(&out), want, "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn which_along_a_million_entry_path_ends_at_the_time_limit() {
+    let sc = sidecar().await;
+    let dir = scratch("bin-which-path");
+    let script = "P=:; for i in $(seq 20); do P=$P$P; done; PATH=$P which -a nosuch";
+    let out = beside_a_victim(&sc, sh_in(&dir, script).timeout_ms(300)).await;
+    assert_eq!(typed(&out.status).0, ErrorCode::Timeout, "{out:?}");
 }
