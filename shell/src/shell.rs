@@ -110,6 +110,8 @@ pub(crate) struct Opts {
     pub errtrace: bool,
     /// `shopt`'s.
     pub shopts: Shopts,
+    /// `umask`'s and `ulimit`'s.
+    pub attrs: crate::builtins::attrs::Attrs,
 }
 
 /// The `shopt` switches of the shell (`builtins/shopt.rs`).

@@ -2,6 +2,7 @@
 //! the shell's fds, and returns its status.
 
 mod aliases;
+pub(crate) mod attrs;
 mod core;
 mod flow;
 pub(crate) mod lookup;
@@ -61,6 +62,8 @@ pub(crate) fn find(name: &str) -> Option<Builtin> {
         "mapfile" | "readarray" => mapfile::mapfile,
         "shopt" => shopt::shopt,
         "hash" => lookup::hash,
+        "umask" => attrs::umask,
+        "ulimit" => attrs::ulimit,
         "alias" => aliases::alias,
         "unalias" => aliases::unalias,
         _ => return None,
