@@ -239,6 +239,7 @@ fn parse_node(args: &[String], cwd: &str, sandbox: &mut Sandbox) -> Command {
     let (mode, rest) = match args.split_first() {
         Some((flag, rest)) if flag == "-e" || flag == "--eval" => (JsMode::Eval, rest),
         Some((flag, rest)) if flag == "-p" || flag == "--print" => (JsMode::Print, rest),
+        Some((flag, _)) if flag == "-v" || flag == "--version" => return version(options),
         Some((flag, _)) if flag.starts_with('-') && flag.len() > 1 && flag != "--" => {
             return bad_option(&format!("bad option: {flag}"));
         }
@@ -265,6 +266,18 @@ fn parse_node(args: &[String], cwd: &str, sandbox: &mut Sandbox) -> Command {
         source: code.clone(),
         filename: "[eval]".into(),
         argv,
+        exec_argv,
+        input_json: None,
+    })
+}
+
+/// `node -v`/`--version`: the runner prints its `process.version` (one place names it).
+fn version(exec_argv: Vec<String>) -> Command {
+    Command::Js(JsMain {
+        mode: JsMode::Eval,
+        source: "process.stdout.write(`${process.version}\\n`)".into(),
+        filename: "[eval]".into(),
+        argv: vec![NODE_EXEC_PATH.to_string()],
         exec_argv,
         input_json: None,
     })

@@ -524,3 +524,14 @@ async fn float16_arrays_compare_by_value_in_loose_deep_equal() {
     let spec = ExecSpec::new(["node", "--js-float16array", "-e", code]);
     assert_eq!(stdout(&run(&sc, spec).await), "false true true\n");
 }
+
+#[tokio::test]
+async fn node_version_flags_print_process_version_and_exit_zero() {
+    let sc = sidecar().await;
+    let want = stdout(&run(&sc, node("console.log(process.version)")).await);
+    assert!(want.starts_with("v22."), "{want}");
+    for flag in ["-v", "--version"] {
+        let out = run(&sc, ExecSpec::new(["node", flag])).await;
+        assert_eq!((out.status.code, stdout(&out)), (0, want.clone()), "{flag}");
+    }
+}
