@@ -51,12 +51,17 @@ fn is_which(argv0: &str) -> bool {
     matches!(argv0, "which" | "/bin/which" | "/usr/bin/which")
 }
 
+/// `$BASH_VERSION` (and what `bash --version` says).
+const BASH_VERSION: &str = "5.2.15(1)-agentos";
+
 /// Where the script text comes from (or `which`, run as a program of its own).
 enum Source {
     Inline(String),
     File(String),
     Stdin,
     Which(Vec<String>),
+    /// `bash --version`.
+    Version,
 }
 
 struct Parsed {
@@ -147,6 +152,14 @@ fn run_source(shell: &mut Shell, source: Source, stdin: &Io) -> crate::shell::Re
                 }
             }
         }
+        Source::Version => {
+            let arch = std::env::consts::ARCH;
+            let text = format!(
+                "GNU bash, version {BASH_VERSION} ({arch}-pc-linux-gnu)\n\
+                 The agentos sidecar's shell (not GNU bash), compatible with bash 5.2.\n"
+            );
+            return shell.print("bash", &text);
+        }
         Source::Which(argv) => {
             let r = crate::builtins::lookup::which_program(shell, &argv);
             return shell.finish_process(r);
@@ -177,7 +190,7 @@ fn identify_as_bash(vars: &mut Vars) -> Result<(), crate::vars::SetError> {
     let info = ["5", "2", "15", "1", "agentos", machine.as_str()];
     let plain = [
         ("BASH", "/bin/bash".to_string()),
-        ("BASH_VERSION", "5.2.15(1)-agentos".to_string()),
+        ("BASH_VERSION", BASH_VERSION.to_string()),
         ("OSTYPE", "linux-gnu".to_string()),
         ("HOSTTYPE", arch.to_string()),
         ("MACHTYPE", machine.clone()),
@@ -296,6 +309,14 @@ fn parse_argv(argv: &[String]) -> Result<Parsed, String> {
         if a.starts_with("--") {
             match a.as_str() {
                 "--norc" | "--noprofile" | "--posix" | "--noediting" => {}
+                "--version" if !argv[0].ends_with("sh") || argv[0].ends_with("bash") => {
+                    return Ok(Parsed {
+                        opts,
+                        source: Source::Version,
+                        arg0: argv[0].clone(),
+                        params: Vec::new(),
+                    });
+                }
                 _ => return Err(format!("{a}: invalid option")),
             }
             i += 1;
@@ -419,5 +440,18 @@ mod tests {
             Source::Stdin
         ));
         assert!(parse_argv(&args(&["sh", "-q"])).is_err());
+    }
+
+    #[test]
+    fn bash_has_a_version_option_and_sh_has_none_as_dash() {
+        let p = parse_argv(&args(&["/bin/bash", "--version"])).unwrap();
+        assert!(matches!(p.source, Source::Version));
+        assert!(parse_argv(&args(&["sh", "--version"])).is_err());
+    }
+
+    #[test]
+    fn which_is_its_own_program() {
+        let p = parse_argv(&args(&["/usr/bin/which", "-a", "ls"])).unwrap();
+        assert!(matches!(p.source, Source::Which(ref v) if v.len() == 3));
     }
 }
