@@ -21,6 +21,7 @@ mod commands;
 mod containment;
 mod devices;
 mod errno;
+mod etc;
 mod fd_meta;
 mod fd_ops;
 mod fd_rights;

@@ -9,7 +9,7 @@
 //!
 //! The skeleton also holds `dev/`, whose placeholders stand for the devices (`devices.rs`).
 //! `/bin` and `/usr/bin` are two more read-only preopens, of the command set's directory
-//! (`commands.rs`), unless a mount is at, above or beneath them.
+//! (`commands.rs`), and `/etc` one more (`etc.rs`), unless a mount is at, above or beneath them.
 //!
 //! Each distinct set of mount points gets one skeleton of empty directories, built on first
 //! use and kept while in use and for a while after (`skeletons.rs` says where and how long).
@@ -36,6 +36,7 @@ pub fn with_root(mut preopens: Vec<Preopen>, commands: &CommandNames) -> Vec<Pre
         return preopens;
     }
     add_commands(&mut preopens, commands);
+    add_etc(&mut preopens);
     let points: Vec<Vec<String>> = preopens.iter().map(|p| components(&p.guest)).collect();
     match skeleton(&points) {
         Ok((host, _idle)) => preopens.push(Preopen {
@@ -67,6 +68,21 @@ fn add_commands(preopens: &mut Vec<Preopen>, commands: &CommandNames) {
                 read_only: true,
             });
         }
+    }
+}
+
+/// Mounts `/etc` (`etc.rs`) unless a mount is at, above or beneath it.
+fn add_etc(preopens: &mut Vec<Preopen>) {
+    if is_taken(preopens, crate::etc::GUEST_PATH) {
+        return;
+    }
+    match crate::etc::directory() {
+        Ok(host) => preopens.push(Preopen {
+            host,
+            guest: crate::etc::GUEST_PATH.into(),
+            read_only: true,
+        }),
+        Err(e) => tracing::warn!("no /etc for the guest: {e}"),
     }
 }
 
@@ -172,7 +188,7 @@ mod tests {
             .map(|e| e.expect("entry").file_name())
             .collect();
         names.sort();
-        assert_eq!(names, ["data", "dev", "work"]);
+        assert_eq!(names, ["data", "dev", "etc", "work"]);
         assert!(root.host.join("dev/fd/0").is_file());
     }
 
@@ -253,11 +269,12 @@ mod tests {
                 ("/listed", false),
                 ("/bin", true),
                 ("/usr/bin", true),
+                ("/etc", true),
                 ("/", true)
             ]
         );
         assert_eq!(got[1].host, got[2].host);
-        let root = &got[3].host;
+        let root = &got[4].host;
         assert!(root.join("bin").is_dir() && root.join("usr/bin").is_dir());
     }
 
@@ -282,13 +299,27 @@ mod tests {
     fn a_mount_at_above_or_beneath_bin_keeps_the_command_set_out_of_it() {
         let got = with_root(vec![mount("/bin/tools"), mount("/usr")], &commands());
         let guests: Vec<_> = got.iter().map(|p| p.guest.as_str()).collect();
-        assert_eq!(guests, ["/bin/tools", "/usr", "/"]);
+        assert_eq!(guests, ["/bin/tools", "/usr", "/etc", "/"]);
     }
 
     #[test]
     fn no_command_names_mount_no_bin() {
         let got = rooted(vec![mount("/bare")]);
         let guests: Vec<_> = got.iter().map(|p| p.guest.as_str()).collect();
-        assert_eq!(guests, ["/bare", "/"]);
+        assert_eq!(guests, ["/bare", "/etc", "/"]);
+    }
+
+    #[test]
+    fn etc_holds_the_sandbox_s_identity_read_only_unless_a_mount_takes_it() {
+        let got = rooted(vec![mount("/w")]);
+        let etc = got.iter().find(|p| p.guest == "/etc").expect("an /etc");
+        assert!(etc.read_only);
+        let passwd = std::fs::read_to_string(etc.host.join("passwd")).expect("passwd");
+        assert!(
+            passwd.starts_with("root:x:0:0:root:/root:/bin/sh\n"),
+            "{passwd}"
+        );
+        let taken = rooted(vec![mount("/etc/app")]);
+        assert!(taken.iter().all(|p| p.guest != "/etc"), "{taken:?}");
     }
 }

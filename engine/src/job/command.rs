@@ -541,8 +541,22 @@ mod tests {
     }
 
     #[test]
+    fn node_without_a_program_or_with_dash_reads_it_from_stdin() {
+        for (parts, argv_after) in [(&["node"][..], &[][..]), (&["node", "-", "a"], &["-", "a"])] {
+            let main = js_main(parts);
+            assert_eq!(main.mode, JsMode::Stdin);
+            assert_eq!(main.filename, "[stdin]");
+            assert_eq!(&main.argv[1..], argv_after);
+        }
+    }
+
+    #[test]
     fn bad_node_options_fail_like_node() {
-        for parts in [&["node", "--inspect"][..], &["node", "-e"], &["node"]] {
+        for parts in [
+            &["node", "--inspect"][..],
+            &["node", "-e"],
+            &["node", "-x", "-"],
+        ] {
             let Ok(Command::Fails { code, stderr }) = resolve(
                 &argv(parts),
                 "/",

@@ -53,7 +53,8 @@ fn above_the_synthetic_root_is_the_root_itself() {
     }];
     let preopens = agentos_sandbox::with_root(mounts, &Default::default());
     let sb = agentos_sandbox::Sandbox::new(&preopens).expect("sandbox");
-    let (work, root) = (3, 4);
+    let (work, root) = (3, 5); // `/etc` is 4
+    assert_eq!(preopens[2].guest, "/");
     let mounted = sb.path_filestat_get(work, 0, b".").expect("stat /work");
     for path in ["../work", "../../work/.", "../.."] {
         let got = sb.path_filestat_get(root, 0, path.as_bytes());

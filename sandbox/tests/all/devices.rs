@@ -12,7 +12,8 @@ struct Dev {
     io: MemStdio,
 }
 
-const ROOT: u32 = 4;
+/// The synthetic root's fd: after `/work` (3) and `/etc` (4).
+const ROOT: u32 = 5;
 
 impl Dev {
     fn new() -> Self {
@@ -23,7 +24,7 @@ impl Dev {
             read_only: false,
         }];
         let preopens = agentos_sandbox::with_root(mounts, &Default::default());
-        assert_eq!(preopens[1].guest, "/", "a synthetic root");
+        assert_eq!(preopens[2].guest, "/", "a synthetic root");
         let sb = Sandbox::new(&preopens).expect("sandbox");
         Self {
             _tmp: tmp,

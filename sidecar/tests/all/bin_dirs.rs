@@ -1,6 +1,6 @@
 //! `/bin` and `/usr/bin` (`sandbox/src/commands.rs`): a guest finds the command set there as
 //! on a real system (checked against the host's own `/usr/bin`), runs a command by that path
-//! from the shell, Node and Python, and cannot change either directory.
+//! from the shell, Node and Python, and cannot change either directory; and `/etc`.
 
 use agentos_sdk::{ErrorCode, ExecSpec};
 
@@ -123,4 +123,20 @@ async fn which_along_a_million_entry_path_ends_at_the_time_limit() {
     let script = "P=:; for i in $(seq 20); do P=$P$P; done; PATH=$P which -a nosuch";
     let out = beside_a_victim(&sc, sh_in(&dir, script).timeout_ms(300)).await;
     assert_eq!(typed(&out.status).0, ErrorCode::Timeout, "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn etc_says_what_the_sandbox_says_and_is_read_only() {
+    let sc = sidecar().await;
+    let dir = scratch("etc");
+    let script = r#"
+. /etc/os-release; echo "$ID"
+[ "$(cat /etc/hostname)" = "$(hostname)" ] && echo hostname
+grep "^$(whoami):x:$(id -u):" /etc/passwd | cut -d: -f6,7
+node -e 'console.log(require("fs").readFileSync("/etc/hosts", "utf8").split("\n")[0])'
+python3 -c 'import platform; print(platform.freedesktop_os_release()["NAME"])'
+echo x >> /etc/passwd || echo refused"#;
+    let out = beside_a_victim(&sc, sh_in(&dir, script)).await;
+    let want = "agentos\nhostname\n/root:/bin/sh\n127.0.0.1\tlocalhost\nagentOS\nrefused\n";
+    assert_eq!(stdout(&out), want, "{out:?}");
 }

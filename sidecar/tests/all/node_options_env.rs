@@ -109,7 +109,7 @@ async fn node_options_naming_a_module_outside_the_sandbox_fail_like_any_require_
         .cwd("/app")
         .env(
             "NODE_OPTIONS",
-            "--require /etc/passwd --require ../../../../etc/shadow",
+            "--require /etc/shadow --require ../../../../etc/shadow",
         );
     let out = beside_a_victim(&sc, hostile).await;
     assert_eq!(

@@ -269,13 +269,13 @@ async fn paths_that_leave_the_sandbox_are_refused() {
         &[(
             "main.js",
             "const fs = require('fs'); const r = [];\n\
-             for (const id of ['./link.js', '../../../../etc/passwd', '/etc/passwd', './up/secret.js']) {\n\
+             for (const id of ['./link.js', '../../../../etc/shadow', '/etc/shadow', './up/secret.js']) {\n\
                try { r.push(require(id)) } catch (e) { r.push(e.code) }\n\
              }\n\
-             for (const p of ['link.js', '/etc/passwd', 'up/secret.js']) {\n\
+             for (const p of ['link.js', '/etc/shadow', 'up/secret.js']) {\n\
                try { r.push(fs.readFileSync(p, 'utf8')) } catch (e) { r.push(e.code) }\n\
              }\n\
-             r.push(fs.existsSync('/etc/passwd'));\n\
+             r.push(fs.existsSync('/etc/shadow'));\n\
              console.log(JSON.stringify(r))",
         )],
     );

@@ -305,7 +305,7 @@ async fn a_guest_without_a_root_mount_still_has_a_read_only_root() {
     let out = run(&sc, spec).await;
     assert_eq!(
         stdout(&out),
-        "bin\ndev\ntmp\nusr\nwork\np\nalpha\n1\n",
+        "bin\ndev\netc\ntmp\nusr\nwork\np\nalpha\n1\n",
         "{out:?}"
     );
     assert!(stderr(&out).contains("Read-only file system"), "{out:?}");

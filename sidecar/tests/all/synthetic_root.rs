@@ -27,13 +27,13 @@ const attempts = {
   rmdir_mount: () => fs.rmdirSync('/work/p'),
   unlink_skeleton: () => fs.unlinkSync('/work'),
   symlink_at_root: () => fs.symlinkSync('/work/p', '/link'),
-  symlink_up_out: () => fs.symlinkSync('../../../../../../etc/passwd', '/work/p/up'),
-  read_dotdot: () => fs.readFileSync('/work/p/../../../../../../etc/passwd'),
+  symlink_up_out: () => fs.symlinkSync('../../../../../../etc/shadow', '/work/p/up'),
+  read_dotdot: () => fs.readFileSync('/work/p/../../../../../../etc/shadow'),
   hardlink_to_root: () => fs.linkSync('/work/p/a.txt', '/a-link'),
-  hardlink_dotdot: () => fs.linkSync('/work/p/../../../../etc/passwd', '/work/p/pw'),
+  hardlink_dotdot: () => fs.linkSync('/work/p/../../../../etc/shadow', '/work/p/pw'),
   hardlink_inside: () => fs.linkSync('/work/p/a.txt', '/work/p/b.txt'),
   read_abs_link: () => {
-    fs.symlinkSync('/etc/passwd', '/work/p/abs');
+    fs.symlinkSync('/etc/shadow', '/work/p/abs');
     return fs.readFileSync('/work/p/abs', 'utf8');
   },
 };
@@ -88,8 +88,22 @@ fn is_command(path: &Path, name: &str) -> bool {
     line == format!("#!/usr/lib/agentos/command {name}\n")
 }
 
+/// Whether `path` is one of the files of the guests' `/etc` (`sandbox/src/etc.rs`).
+fn is_etc_file(path: &Path, name: &str) -> bool {
+    let files = [
+        "os-release",
+        "passwd",
+        "group",
+        "hostname",
+        "hosts",
+        "shells",
+    ];
+    path.parent().and_then(Path::file_name) == Some("etc".as_ref()) && files.contains(&name)
+}
+
 /// Everything under `dir` that is neither a directory nor an empty placeholder file of `/dev`
-/// nor a command's placeholder nor a process's lock file (the skeletons hold nothing else).
+/// nor a command's placeholder nor a file of `/etc` nor a process's lock file (the skeletons
+/// hold nothing else).
 fn non_placeholders(dir: &Path) -> Vec<String> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
@@ -102,6 +116,7 @@ fn non_placeholders(dir: &Path) -> Vec<String> {
             Ok(m) if m.is_dir() => found.extend(non_placeholders(&path)),
             Ok(m) if m.is_file() && m.len() == 0 && is_placeholder(&name) => {}
             Ok(m) if m.is_file() && is_command(&path, &name) => {}
+            Ok(m) if m.is_file() && is_etc_file(&path, &name) => {}
             _ => found.push(path.display().to_string()),
         }
     }
@@ -133,7 +148,7 @@ hardlink_to_root EROFS
 hardlink_dotdot EROFS
 hardlink_inside ok
 read_abs_link EACCES
-root bin,dev,tmp,usr,work
+root bin,dev,etc,tmp,usr,work
 mount a.txt,b.txt
 rm_skeleton EINVAL
 ",
@@ -189,7 +204,10 @@ async fn shell_commands_cannot_write_rename_or_link_through_the_synthetic_root()
     );
     // `..` past `/` stays at the guest's `/`, which holds only `/dev`, `/bin`, `/usr/bin` and
     // the way to the mount.
-    assert!(text.contains("\n/\nbin\ndev\ntmp\nusr\nwork\n"), "{out:?}");
+    assert!(
+        text.contains("\n/\nbin\ndev\netc\ntmp\nusr\nwork\n"),
+        "{out:?}"
+    );
     assert!(text.contains("Read-only file system"), "{out:?}");
     assert_eq!(names(&dir), ["p"]);
     assert_eq!(names(&mount), ["a.txt"]);
@@ -289,7 +307,7 @@ async fn wasi_commands_climb_above_their_mount_as_on_a_real_system() {
     let out = run(&sc, spec).await;
     assert_eq!(
         stdout(&out),
-        "a.txt\nsub\np\nalpha\nbin\ndev\ntmp\nusr\nwork\n/usr/bin/../bin/env\np\n",
+        "a.txt\nsub\np\nalpha\nbin\ndev\netc\ntmp\nusr\nwork\n/usr/bin/../bin/env\np\n",
         "{out:?}"
     );
 }
@@ -301,7 +319,7 @@ async fn a_wasi_command_climbing_above_its_mount_reaches_nothing_of_the_host() {
     let script = "\
         t() { name=$1; shift; if \"$@\" 2>/dev/null; then echo \"$name ok\"; else echo \"$name failed\"; fi; }
         cd /work/p
-        t read_host cat ../../../../../etc/passwd
+        t read_host cat ../../../../../etc/shadow
         t copy_out cp a.txt ../../../../../etc/escaped
         t write_root tee ../../evil
         t touch_beside touch ../q
@@ -312,7 +330,7 @@ async fn a_wasi_command_climbing_above_its_mount_reaches_nothing_of_the_host() {
     assert_eq!(
         stdout(&out),
         "read_host failed\ncopy_out failed\nwrite_root failed\ntouch_beside failed\n\
-         mkdir_beside failed\nbin\ndev\ntmp\nusr\nwork\n",
+         mkdir_beside failed\nbin\ndev\netc\ntmp\nusr\nwork\n",
         "{out:?}"
     );
     assert_eq!(names(&dir), ["p"]);
