@@ -121,7 +121,7 @@ pub(crate) fn which_program(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     let mut status = i32::from(names.is_empty());
     for name in names {
         let mut found = files_along_path(sh, name, all)?;
-        let searched = sh.vars.get("PATH").is_some_and(|p| !p.is_empty());
+        let searched = !which_path(sh).is_empty();
         if found.is_empty() && searched && !name.contains('/') {
             found.extend(external(sh, name));
         }
@@ -133,6 +133,13 @@ pub(crate) fn which_program(sh: &mut Shell, argv: &[String]) -> Res<i32> {
         }
     }
     Ok(status)
+}
+
+/// What `which` searches: `$PATH`, or dash's default path when it is unset (as `env -i which ls`
+/// finds `/usr/bin/ls`); an empty `$PATH` searches nothing.
+fn which_path(sh: &Shell) -> String {
+    const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    sh.vars.get("PATH").unwrap_or(DEFAULT_PATH).to_string()
 }
 
 /// The executable files `name` names along `$PATH` (an empty element is `.`): the first, or
@@ -148,7 +155,7 @@ fn files_along_path(sh: &Shell, name: &str, all: bool) -> Res<Vec<String>> {
     if name.contains('/') {
         return Ok(Vec::from_iter(runnable(name).then(|| name.to_string())));
     }
-    let path = sh.vars.get("PATH").unwrap_or_default().to_string();
+    let path = which_path(sh);
     let mut found = Vec::new();
     for dir in path.split(':').filter(|_| !path.is_empty()) {
         sh.check_stop()?;

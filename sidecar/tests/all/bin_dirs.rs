@@ -114,6 +114,9 @@ python3 -c 'import subprocess; print(subprocess.run(["which", "-a", "env"], capt
     let out = run(&sc, sh_in(&dir, script)).await;
     let want = "/usr/bin/ls\n/usr/bin/env\n/bin/env\n/usr/bin/sh\nwhich is /usr/bin/which\n";
     assert_eq!(stdout(&out), want, "{out:?}");
+    // No `PATH` at all: dash's default path, as `env -i which ls` on the host.
+    let bare = ExecSpec::new(["which", "ls"]).dir(dir.to_string_lossy(), "/w");
+    assert_eq!(stdout(&run(&sc, bare).await), "/usr/bin/ls\n");
 }
 
 #[tokio::test(flavor = "multi_thread")]
