@@ -127,6 +127,14 @@ pub(crate) const SH_LOOP: ExecCase = tools(
     ],
     Expect::Exactly(b"50\n"),
 );
+// `which` run as a program (`/usr/bin/which`): the shell's crate, inside the sidecar, against
+// the host's (Debian's is a shell script).
+pub(crate) const WHICH_LS: ExecCase = tools(&["which", "ls"], Expect::Exactly(b"/usr/bin/ls\n"));
+// A program `node` reads from stdin, piped in by the shell.
+pub(crate) const NODE_STDIN: ExecCase = tools(
+    &["bash", "-c", "echo 'console.log(6 * 7)' | node"],
+    Expect::Exactly(b"42\n"),
+);
 // 10 MiB written to `/tmp` and read back: the exec's own bounded `/tmp` (each write charged)
 // against the host's.
 pub(crate) const SH_TMP_10M: ExecCase = ExecCase {

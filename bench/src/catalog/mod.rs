@@ -103,6 +103,13 @@ const MAIN: &[Scenario] = &[
         None,
         false,
     ),
+    row("native_which_ls", Kind::NativeTool(WHICH_LS), None, false),
+    row(
+        "native_node_stdin",
+        Kind::NativeTool(NODE_STDIN),
+        None,
+        false,
+    ),
     row(
         "native_sh_param_replace",
         Kind::NativeTool(SH_PARAM_REPLACE),
@@ -470,6 +477,18 @@ const MAIN: &[Scenario] = &[
         "sh_tmp_10m",
         Kind::Tool(SH_TMP_10M),
         Some("native_sh_tmp_10m"),
+        false,
+    ),
+    row(
+        "which_ls",
+        Kind::Tool(WHICH_LS),
+        Some("native_which_ls"),
+        false,
+    ),
+    row(
+        "node_stdin",
+        Kind::Tool(NODE_STDIN),
+        Some("native_node_stdin"),
         false,
     ),
     row(
