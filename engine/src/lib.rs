@@ -229,14 +229,18 @@ impl Dispatch {
         setting.preopens = agentos_sandbox::with_root(setting.mounts.clone(), &names);
     }
 
-    /// Mounts a fresh bounded `/tmp` for the exec unless one of its mounts is at, above or
-    /// beneath `/tmp` (the host's own `/` or `/tmp`).
+    /// Mounts a fresh bounded `/tmp` for the exec unless one of its mounts is at or above `/tmp`
+    /// (the host's own `/` or `/tmp`); mounts beneath it (`/tmp/project`) stay inside it.
     fn add_tmp(&self, setting: &mut job::Setting) {
         let limit = self.ctx.tmp_bytes;
-        if limit == 0 || agentos_sandbox::is_taken(&setting.mounts, agentos_sandbox::TMP_PATH) {
+        if limit == 0 || agentos_sandbox::is_covered(&setting.mounts, agentos_sandbox::TMP_PATH) {
             return;
         }
-        match agentos_sandbox::Scratch::new(limit) {
+        let made = agentos_sandbox::Scratch::new(limit).and_then(|scratch| {
+            scratch.make_mount_points(&setting.mounts)?;
+            Ok(scratch)
+        });
+        match made {
             Ok(scratch) => {
                 setting.mounts.push(scratch.preopen());
                 setting.scratch = Some(scratch);

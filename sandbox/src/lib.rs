@@ -48,7 +48,7 @@ pub use errno::Errno;
 pub use inherited::PipeEnd;
 pub use readdir::DIRENT_HEADER;
 pub use resolve::ResolverKind;
-pub use root::{is_taken, with_root};
+pub use root::{is_covered, is_taken, with_root};
 pub use sandbox::{MAX_IO, Sandbox, SandboxError, SandboxOptions};
 pub use scratch::{GUEST_PATH as TMP_PATH, Scratch};
 pub use sockets::SocketFd;

@@ -86,6 +86,16 @@ fn add_etc(preopens: &mut Vec<Preopen>) {
     }
 }
 
+/// Whether one of `preopens` is at or above guest path `guest` (the host's own `/`, or a mount
+/// at `guest` itself): what is there is the host's.
+#[must_use]
+pub fn is_covered(preopens: &[Preopen], guest: &str) -> bool {
+    let at = components(guest);
+    preopens
+        .iter()
+        .any(|p| at.starts_with(&components(&p.guest)))
+}
+
 /// Whether one of `preopens` is at, above or beneath guest path `guest` (a mount there, or the
 /// host's own `/` or `/usr`, leaves no room for another).
 #[must_use]
@@ -99,7 +109,7 @@ pub fn is_taken(preopens: &[Preopen], guest: &str) -> bool {
 
 /// The normal components of a guest path; `.`, `..` and empty components are dropped, so a
 /// host-given path can never name anything outside the skeleton.
-fn components(guest: &str) -> Vec<String> {
+pub(crate) fn components(guest: &str) -> Vec<String> {
     Path::new(guest)
         .components()
         .filter_map(|c| match c {
@@ -307,6 +317,15 @@ mod tests {
         let got = rooted(vec![mount("/bare")]);
         let guests: Vec<_> = got.iter().map(|p| p.guest.as_str()).collect();
         assert_eq!(guests, ["/bare", "/etc", "/"]);
+    }
+
+    #[test]
+    fn a_mount_at_or_above_a_path_covers_it_and_one_beneath_does_not() {
+        assert!(is_covered(&[mount("/")], "/tmp"));
+        assert!(is_covered(&[mount("/tmp/")], "/tmp"));
+        assert!(!is_covered(&[mount("/tmp/proj")], "/tmp"));
+        assert!(is_taken(&[mount("/tmp/proj")], "/tmp"));
+        assert!(!is_covered(&[mount("/tmpx")], "/tmp"));
     }
 
     #[test]

@@ -66,6 +66,26 @@ impl Scratch {
         Ok(scratch)
     }
 
+    /// Makes in it the directories that lead to each of `mounts` beneath [`GUEST_PATH`] (`u2`
+    /// for a mount at `/tmp/u2`), so that `ls /tmp` lists them and `..` climbs through them; the
+    /// mounts themselves, longer prefixes, still answer for their own paths.
+    ///
+    /// # Errors
+    /// When a directory cannot be made.
+    pub fn make_mount_points(&self, mounts: &[Preopen]) -> io::Result<()> {
+        let base = crate::root::components(GUEST_PATH);
+        for mount in mounts {
+            let parts = crate::root::components(&mount.guest);
+            if parts.len() > base.len() && parts.starts_with(&base) {
+                let dir = parts[base.len()..]
+                    .iter()
+                    .fold(self.dir.clone(), |dir, part| dir.join(part));
+                std::fs::create_dir_all(dir)?;
+            }
+        }
+        Ok(())
+    }
+
     /// The preopen that mounts it at [`GUEST_PATH`].
     pub fn preopen(&self) -> Preopen {
         Preopen {

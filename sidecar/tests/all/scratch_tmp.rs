@@ -92,6 +92,25 @@ async fn a_host_mount_at_tmp_is_the_guests_tmp() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_mount_beneath_tmp_sits_inside_the_execs_own_tmp() {
+    let sc = sidecar().await;
+    let dir = scratch("tmp-beneath");
+    std::fs::write(dir.join("f"), "mine\n").expect("fixture");
+    let script = "cat f; t=$(mktemp) && echo own > $t && cat $t; cd .. && ls | grep -c .; \
+                  ls /tmp | grep -qx proj && echo listed; rmdir /tmp/proj 2>/dev/null || echo kept";
+    let spec = ExecSpec::new(["sh", "-c", script])
+        .dir(dir.to_string_lossy(), "/tmp/proj")
+        .cwd("/tmp/proj");
+    let out = beside_a_victim(&sc, spec).await;
+    assert_eq!(stdout(&out), "mine\nown\n2\nlisted\nkept\n", "{out:?}");
+    let names: Vec<_> = std::fs::read_dir(&dir)
+        .expect("the mount")
+        .flatten()
+        .collect();
+    assert_eq!(names.len(), 1, "nothing of /tmp reached the mount");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn filling_tmp_fails_with_no_space_and_the_exec_goes_on() {
     let tmp = scratch("tmp-full");
     let sc = sidecar_with_tmp(&tmp, 1).await;
