@@ -99,6 +99,8 @@ const LAZY_GLOBALS = [
   ['atob', 'internal/buffer_text', 'atob', true],
   ['btoa', 'internal/buffer_text', 'btoa', true],
   ['Blob', 'internal/blob', 'Blob', false],
+  ['navigator', 'internal/navigator', 'navigator', false],
+  ['Navigator', 'internal/navigator', 'Navigator', false],
   ['File', 'internal/blob', 'File', false],
   ['DOMException', 'internal/dom_exception', 'DOMException', false],
   ['URL', 'internal/url', 'URL', false],

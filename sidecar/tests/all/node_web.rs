@@ -317,3 +317,20 @@ async fn an_endless_message_ping_pong_is_stopped_by_its_time_limit_beside_a_calm
     let (code, message) = typed(&out.status);
     assert_eq!(code, ErrorCode::Timeout, "{message}");
 }
+
+#[tokio::test]
+async fn navigator_says_what_os_and_process_say() {
+    let sc = sidecar().await;
+    let code = "const os = require('os');
+        console.log(navigator.hardwareConcurrency === os.availableParallelism(),
+          navigator.userAgent === `Node.js/${process.versions.node.split('.')[0]}`,
+          navigator.platform, navigator.language, Object.isFrozen(navigator.languages),
+          String(navigator), navigator instanceof Navigator);
+        try { new Navigator(); } catch (e) { console.log(e.code); }";
+    let out = run(&sc, node(code)).await;
+    assert_eq!(
+        stdout(&out),
+        "true true Linux x86_64 en-US true [object Navigator] true\nERR_ILLEGAL_CONSTRUCTOR\n",
+        "{out:?}"
+    );
+}
