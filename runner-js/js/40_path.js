@@ -424,14 +424,15 @@ export function createPathModule() {
     parse: function parse(path) {
       return pathParse(path);
     },
-    matchesGlob: undefined,
+    matchesGlob: function matchesGlob(path, pattern) {
+      return loadLazyBuiltin('internal/glob').matchesGlob(path, pattern);
+    },
     sep: '/',
     delimiter: ':',
     win32: undefined,
     posix: undefined,
     _makeLong: pathToNamespacedPath,
   };
-  delete posix.matchesGlob;
   posix.posix = posix;
   // path.win32 loads on first use (internal__path_win32.js), its `posix` this module.
   ObjectDefineProperty(posix, 'win32', {

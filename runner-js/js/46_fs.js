@@ -326,6 +326,10 @@ function fsExtra() {
   return loadLazyBuiltin('internal/fs_extra');
 }
 
+function fsGlob() {
+  return loadLazyBuiltin('internal/glob');
+}
+
 function fsStreams() {
   return loadLazyBuiltin('internal/fs_streams');
 }
@@ -447,6 +451,15 @@ function fsAddLazyParts(fs, promises) {
   fsDefineLazyClass(fs, 'ReadStream', fsStreams);
   fsDefineLazyClass(fs, 'WriteStream', fsStreams);
   fsDefineLazyClass(fs, 'Dir', fsExtra);
+  nodeSet(fs, 'globSync', function globSync(pattern, options) {
+    return fsGlob().globSync(pattern, options);
+  });
+  nodeSet(fs, 'glob', function glob(pattern, options, callback) {
+    return fsGlob().glob(pattern, options, callback);
+  });
+  nodeSet(promises, 'glob', function glob(pattern, options) {
+    return fsGlob().globIterator(pattern, options);
+  });
   fsAddSync(
     fs,
     promises,

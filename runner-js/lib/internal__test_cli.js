@@ -20,16 +20,15 @@ import {
   ArrayPrototypeSort,
   DateNow,
   PromiseCtor,
-  RegExpCtor,
   RegExpPrototypeExec,
   SetCtor,
   StringPrototypeCharAt,
-  StringPrototypeIndexOf,
   StringPrototypeSlice,
   StringPrototypeSplit,
   StringPrototypeStartsWith,
 } from '../js/00_primordials.js';
 import { cjsBuiltin } from '../js/51_cjs_builtins.js';
+import { globRegExp, hasMagic } from './internal__glob.js';
 import { SpecReport, TapReport } from './internal__test_reports.js';
 import { TAP_MARK, TEST_COUNTS } from './test.js';
 
@@ -78,61 +77,6 @@ function defaultTestFiles(dir) {
     if (isDefaultTestFile(all[i])) ArrayPrototypePush(found, all[i]);
   }
   return found;
-}
-
-function hasMagic(pattern) {
-  return RegExpPrototypeExec(/[*?[{]/, pattern) !== null;
-}
-
-// One path segment of a glob as a regular expression's source.
-function segmentSource(segment) {
-  let out = '';
-  let inBraces = 0;
-  for (let i = 0; i < segment.length; i++) {
-    const c = StringPrototypeCharAt(segment, i);
-    if (c === '\\' && i + 1 < segment.length) {
-      out += `\\${StringPrototypeCharAt(segment, ++i)}`;
-    } else if (c === '*') {
-      out += '[^/]*';
-    } else if (c === '?') {
-      out += '[^/]';
-    } else if (c === '[') {
-      const end = StringPrototypeIndexOf(segment, ']', i + 2);
-      if (end === -1) {
-        out += '\\[';
-        continue;
-      }
-      let body = StringPrototypeSlice(segment, i + 1, end);
-      if (StringPrototypeCharAt(body, 0) === '!') body = `^${StringPrototypeSlice(body, 1)}`;
-      out += `[${body}]`;
-      i = end;
-    } else if (c === '{') {
-      inBraces++;
-      out += '(?:';
-    } else if (c === '}' && inBraces > 0) {
-      inBraces--;
-      out += ')';
-    } else if (c === ',' && inBraces > 0) {
-      out += '|';
-    } else {
-      out += RegExpPrototypeExec(/[.+^$()|\\]/, c) !== null ? `\\${c}` : c;
-    }
-  }
-  // A leading wildcard does not match a name starting with `.` (as minimatch).
-  return RegExpPrototypeExec(/^[[*?]/, segment) !== null ? `(?!\\.)${out}` : out;
-}
-
-// A glob over `/`-separated paths as a regular expression (`**` spans whole segments).
-function globRegExp(pattern) {
-  const segments = StringPrototypeSplit(pattern, '/');
-  let source = '';
-  for (let i = 0; i < segments.length; i++) {
-    const segment = segments[i];
-    const last = i === segments.length - 1;
-    if (segment === '**') source += last ? '.*' : '(?:[^/.][^/]*/)*';
-    else if (segment !== '' || i === 0) source += `${segmentSource(segment)}${last ? '' : '/'}`;
-  }
-  return new RegExpCtor(`^${source}$`);
 }
 
 /** The test files for `patterns` (relative to `cwd` where they are under it), sorted; or

@@ -32,6 +32,7 @@ mod node_crypto;
 mod node_dns;
 mod node_domain;
 mod node_errors;
+mod node_glob;
 mod node_options_env;
 mod node_rejections;
 mod node_stdin;
