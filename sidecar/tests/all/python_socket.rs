@@ -350,3 +350,20 @@ async fn a_peer_certificate_decodes_as_cpythons_own_decoder_decodes_it() {
     let out = run(&sc, in_dir(py_c(code), &dir)).await;
     assert_eq!(stdout(&out), CERT_CPYTHON, "{}", stderr(&out));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn python_m_http_server_serves_files_one_request_after_another() {
+    let sc = sidecar().await;
+    let dir = scratch("py-http-server");
+    std::fs::write(dir.join("hello.txt"), "hi\n").expect("fixture");
+    let script = "python3 -m http.server 8765 --bind 127.0.0.1 >/dev/null 2>&1 & \
+        for i in $(seq 30); do curl -sf 127.0.0.1:8765/hello.txt && break; sleep 0.2; done; \
+        curl -s 127.0.0.1:8765/hello.txt; curl -s -o /dev/null -w '%{http_code}\\n' 127.0.0.1:8765/nope; \
+        kill $!";
+    let spec = ExecSpec::new(["sh", "-c", script])
+        .dir(dir.to_string_lossy(), "/srv")
+        .cwd("/srv")
+        .allow_net("127.0.0.1:8765");
+    let out = run(&sc, spec).await;
+    assert_eq!(stdout(&out), "hi\nhi\n404\n", "{out:?}: {}", stderr(&out));
+}
