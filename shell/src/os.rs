@@ -325,6 +325,13 @@ pub trait Processes: Send + Sync {
     /// [`ProcError::NoSuchProcess`].
     fn kill(&self, pid: Pid, signal: i32) -> Result<(), ProcError>;
 
+    /// How `pid` ended, if it has (and is not reaped yet); `None` while it runs or when it is
+    /// unknown. Reaps nothing (`jobs` looks, `wait` reaps).
+    fn poll(&self, pid: Pid) -> Option<ExitStatus> {
+        let _ = pid;
+        None
+    }
+
     /// CPU time used so far by every process of the exec (for `time`); `None` when unknown.
     fn cpu_used(&self) -> Option<std::time::Duration> {
         None

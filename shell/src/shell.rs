@@ -154,7 +154,8 @@ pub(crate) struct Shell {
     pub cwd: String,
     pub status: i32,
     pub fds: [Option<Io>; NFDS],
-    pub jobs: Vec<Pid>,
+    /// The background jobs started by this shell (`&`), oldest first.
+    pub jobs: Vec<crate::builtins::jobs::Job>,
     pub last_bg: Option<Pid>,
     pub exit_trap: Option<String>,
     /// `trap ... ERR`, and whether it is running (it never fires inside itself).
@@ -224,7 +225,7 @@ impl Shell {
             cwd: self.cwd.clone(),
             status: self.status,
             fds: self.fds.clone(),
-            jobs: Vec::new(),
+            jobs: self.jobs.iter().map(|j| j.inherited()).collect(),
             last_bg: self.last_bg,
             exit_trap: None,
             err_trap: self.err_trap.clone().filter(|_| self.opts.errtrace),

@@ -319,6 +319,10 @@ impl Processes for ExecOs {
         self.table.wait(pid, stop)
     }
 
+    fn poll(&self, pid: Pid) -> Option<ExitStatus> {
+        self.table.ended(pid)
+    }
+
     fn kill(&self, pid: Pid, signal: i32) -> Result<(), ProcError> {
         if signal == 0 {
             // A probe: does it exist?

@@ -106,6 +106,14 @@ impl ProcessTable {
         }
     }
 
+    /// How `pid` ended, if it has and is not reaped; `None` while it runs or when unknown.
+    pub fn ended(&self, pid: Pid) -> Option<ExitStatus> {
+        match self.table.lock().entries.get(&pid.0) {
+            Some(Entry::Exited(status)) => Some(*status),
+            _ => None,
+        }
+    }
+
     /// Whether `pid` is a process of the table (running, or ended and not reaped).
     pub fn exists(&self, pid: Pid) -> bool {
         self.table.lock().entries.contains_key(&pid.0)

@@ -134,6 +134,10 @@ pub(crate) fn wait(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     for a in &argv[1..] {
         status = match a.parse::<u32>() {
             Ok(n) => sh.wait_job(Pid(n))?,
+            Err(_) if a.starts_with('%') => match sh.job_pid(a) {
+                Some(pid) => sh.wait_job(pid)?,
+                None => sh.builtin_error("wait", &format!("{a}: no such job"), 127)?,
+            },
             Err(_) => {
                 sh.builtin_error("wait", &format!("`{a}': not a pid or valid job spec"), 2)?
             }
@@ -157,7 +161,7 @@ pub(crate) fn let_(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     Ok(i32::from(last == 0))
 }
 
-/// `kill [-SIG | -s SIG] PID...` (processes of this exec only).
+/// `kill [-SIG | -s SIG] PID|JOBSPEC...` (processes of this exec only).
 pub(crate) fn kill(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     let mut sig = 15;
     let mut i = 1;
@@ -181,6 +185,13 @@ pub(crate) fn kill(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     }
     let mut status = 0;
     for a in argv.iter().skip(i) {
+        if a.starts_with('%') {
+            match sh.job_pid(a) {
+                Some(pid) if sh.ctx.os.kill(pid, sig).is_ok() => {}
+                _ => status = sh.builtin_error("kill", &format!("{a}: no such job"), 1)?,
+            }
+            continue;
+        }
         let ok = a
             .parse::<u32>()
             .ok()

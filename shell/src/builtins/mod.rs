@@ -5,6 +5,7 @@ mod aliases;
 pub(crate) mod attrs;
 mod core;
 mod flow;
+pub(crate) mod jobs;
 pub(crate) mod lookup;
 mod mapfile;
 mod printf;
@@ -62,6 +63,9 @@ pub(crate) fn find(name: &str) -> Option<Builtin> {
         "mapfile" | "readarray" => mapfile::mapfile,
         "shopt" => shopt::shopt,
         "hash" => lookup::hash,
+        "jobs" => jobs::jobs,
+        "disown" => jobs::disown,
+        "fg" | "bg" => jobs::no_job_control,
         "umask" => attrs::umask,
         "ulimit" => attrs::ulimit,
         "alias" => aliases::alias,

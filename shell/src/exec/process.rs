@@ -125,14 +125,12 @@ impl Shell {
     }
 
     /// `list &`: a background job with stdin from `/dev/null`.
-    pub fn run_async(&mut self, list: &ast::AndOrList) -> Res<()> {
-        if let Some(pid) = self.spawn_direct_job(list)? {
-            self.jobs.push(pid);
-            self.last_bg = Some(pid);
-            self.status = 0;
+    pub fn run_async(&mut self, given: &ast::AndOrList) -> Res<()> {
+        if let Some(pid) = self.spawn_direct_job(given)? {
+            self.add_job(pid, given);
             return Ok(());
         }
-        let list = list.clone();
+        let list = given.clone();
         // A lone simple command is forked as itself; anything else, as a subshell.
         let simple = list.additional.is_empty()
             && matches!(list.first.seq.as_slice(), [ast::Command::Simple(_)]);
@@ -140,10 +138,31 @@ impl Shell {
             let r = s.run_and_or(&list);
             if simple { r } else { s.caught_in_subshell(r) }
         })?;
-        self.jobs.push(pid);
+        self.add_job(pid, given);
+        Ok(())
+    }
+
+    /// Records job `pid`, started by `list &`, as the current job (`%+`, `$!`).
+    fn add_job(&mut self, pid: Pid, list: &ast::AndOrList) {
+        self.forget_ended_jobs();
+        let num = self
+            .jobs
+            .iter()
+            .filter(|j| j.listed)
+            .map(|j| j.num)
+            .max()
+            .unwrap_or(0)
+            + 1;
+        let text = crate::builtins::jobs::Job::text_of(list);
+        self.jobs.push(crate::builtins::jobs::Job {
+            num,
+            pid,
+            text,
+            listed: true,
+            inherited: false,
+        });
         self.last_bg = Some(pid);
         self.status = 0;
-        Ok(())
     }
 
     /// `cmd &` for a lone external command: the guest itself is the job (no thread).
@@ -167,15 +186,15 @@ impl Shell {
     /// `wait`: every background job of this shell; status 0... or the last one's.
     pub fn wait_all(&mut self) -> Res<i32> {
         let jobs = std::mem::take(&mut self.jobs);
-        for pid in jobs {
-            self.wait_pid(pid)?;
+        for job in jobs.iter().filter(|j| !j.inherited) {
+            self.wait_pid(job.pid)?;
         }
         Ok(0)
     }
 
     /// `wait PID`.
     pub fn wait_job(&mut self, pid: Pid) -> Res<i32> {
-        if let Some(i) = self.jobs.iter().position(|p| *p == pid) {
+        if let Some(i) = self.jobs.iter().position(|j| j.pid == pid && !j.inherited) {
             self.jobs.remove(i);
             return self.wait_pid(pid);
         }
