@@ -68,20 +68,15 @@ const RESOURCES: [Resource; 17] = [
 /// `umask [-p] [-S] [MODE]`: prints the mask (`0022`, `-S` symbolically, `-p` as a command) or
 /// sets it from an octal number or a symbolic mode (`u=rwx,g=rx`, `a+w`, `o-r`).
 pub(crate) fn umask(sh: &mut Shell, argv: &[String]) -> Res<i32> {
-    let (mut symbolic, mut reusable, mut i) = (false, false, 1);
-    while let Some(a) = argv.get(i).filter(|a| a.starts_with('-') && a.len() > 1) {
-        i += 1;
-        if a == "--" {
-            break;
-        }
-        for c in a[1..].chars() {
-            match c {
-                'S' => symbolic = true,
-                'p' => reusable = true,
-                _ => {
-                    let usage = "umask: usage: umask [-p] [-S] [mode]";
-                    return sh.builtin_error("umask", &format!("-{c}: invalid option\n{usage}"), 2);
-                }
+    let (letters, i) = super::option_letters(argv);
+    let (mut symbolic, mut reusable) = (false, false);
+    for c in letters {
+        match c {
+            'S' => symbolic = true,
+            'p' => reusable = true,
+            _ => {
+                let usage = "umask: usage: umask [-p] [-S] [mode]";
+                return sh.builtin_error("umask", &format!("-{c}: invalid option\n{usage}"), 2);
             }
         }
     }
@@ -189,27 +184,21 @@ fn last_char(s: &str) -> char {
 /// every one with `-a`) or sets it (soft and hard unless `-S` or `-H`); a soft limit above its
 /// hard one, or a hard one raised, is refused as for an unprivileged process.
 pub(crate) fn ulimit(sh: &mut Shell, argv: &[String]) -> Res<i32> {
+    let (letters, i) = super::option_letters(argv);
     let (mut soft, mut hard, mut all, mut which) = (false, false, false, None);
-    let mut i = 1;
-    while let Some(a) = argv.get(i).filter(|a| a.starts_with('-') && a.len() > 1) {
-        i += 1;
-        if a == "--" {
-            break;
-        }
-        for c in a[1..].chars() {
-            match c {
-                'S' => soft = true,
-                'H' => hard = true,
-                'a' => all = true,
-                _ => match RESOURCES.iter().position(|r| r.letter == c) {
-                    Some(at) => which = Some(at),
-                    None => {
-                        let usage = "ulimit: usage: ulimit [-SHabcdefiklmnpqrstuvxPRT] [limit]";
-                        let msg = format!("-{c}: invalid option\n{usage}");
-                        return sh.builtin_error("ulimit", &msg, 2);
-                    }
-                },
-            }
+    for c in letters {
+        match c {
+            'S' => soft = true,
+            'H' => hard = true,
+            'a' => all = true,
+            _ => match RESOURCES.iter().position(|r| r.letter == c) {
+                Some(at) => which = Some(at),
+                None => {
+                    let usage = "ulimit: usage: ulimit [-SHabcdefiklmnpqrstuvxPRT] [limit]";
+                    let msg = format!("-{c}: invalid option\n{usage}");
+                    return sh.builtin_error("ulimit", &msg, 2);
+                }
+            },
         }
     }
     let shown_hard = hard && !soft;

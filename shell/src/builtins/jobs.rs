@@ -48,7 +48,10 @@ impl Job {
             text.push_str(line);
         }
         // brush writes a pipe as `a |b`; bash as `a | b`.
-        let spaced = text.replace(" |", " | ").replace(" |  ", " | ").replace("| |", "||");
+        let spaced = text
+            .replace(" |", " | ")
+            .replace(" |  ", " | ")
+            .replace("| |", "||");
         format!("{spaced} &")
     }
 }
@@ -86,22 +89,18 @@ impl Shell {
 /// `jobs [-lpr] [JOBSPEC...]`: the running jobs, `[N]+  Running   TEXT` (`-l` with the pid,
 /// `-p` the pids only).
 pub(crate) fn jobs(sh: &mut Shell, argv: &[String]) -> Res<i32> {
+    let (letters, i) = super::option_letters(argv);
     let (mut long, mut pids) = (false, false);
-    let mut i = 1;
-    while let Some(a) = argv.get(i).filter(|a| a.starts_with('-') && a.len() > 1) {
-        for c in a[1..].chars() {
-            match c {
-                'l' => long = true,
-                'p' => pids = true,
-                'r' | 's' | 'n' => {}
-                _ => {
-                    let usage =
-                        "jobs: usage: jobs [-lnprs] [jobspec ...] or jobs -x command [args]";
-                    return sh.builtin_error("jobs", &format!("-{c}: invalid option\n{usage}"), 2);
-                }
+    for c in letters {
+        match c {
+            'l' => long = true,
+            'p' => pids = true,
+            'r' | 's' | 'n' => {}
+            _ => {
+                let usage = "jobs: usage: jobs [-lnprs] [jobspec ...] or jobs -x command [args]";
+                return sh.builtin_error("jobs", &format!("-{c}: invalid option\n{usage}"), 2);
             }
         }
-        i += 1;
     }
     sh.forget_ended_jobs();
     let listed: Vec<Job> = sh.jobs.iter().filter(|j| j.listed).cloned().collect();

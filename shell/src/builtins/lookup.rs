@@ -103,20 +103,13 @@ pub(crate) fn type_(sh: &mut Shell, argv: &[String]) -> Res<i32> {
 /// found (or none is named), 2 on a bad option. Where no file answers (a host mount hides the
 /// guest's `/usr/bin`) the command the shell would run stands in.
 pub(crate) fn which_program(sh: &mut Shell, argv: &[String]) -> Res<i32> {
-    let mut all = false;
-    let mut i = 1;
-    while let Some(a) = argv.get(i).filter(|a| a.starts_with('-') && a.len() > 1) {
-        i += 1;
-        if a == "--" {
-            break;
-        }
-        if let Some(bad) = a[1..].chars().find(|&c| c != 'a') {
-            let _ = sh.write_fd(2, format!("Illegal option -{bad}\n").as_bytes())?;
-            sh.print("which", "Usage: /usr/bin/which [-a] args\n")?;
-            return Ok(2);
-        }
-        all = true;
+    let (letters, i) = super::option_letters(argv);
+    if let Some(bad) = letters.iter().find(|&&c| c != 'a') {
+        let _ = sh.write_fd(2, format!("Illegal option -{bad}\n").as_bytes())?;
+        sh.print("which", "Usage: /usr/bin/which [-a] args\n")?;
+        return Ok(2);
     }
+    let all = !letters.is_empty();
     let names = &argv[i.min(argv.len())..];
     let mut status = i32::from(names.is_empty());
     for name in names {

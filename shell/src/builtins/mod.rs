@@ -22,6 +22,20 @@ pub(crate) use flow::run_text;
 /// A builtin.
 pub(crate) type Builtin = fn(&mut Shell, &[String]) -> Res<i32>;
 
+/// The option letters of `argv` (`-ab -c`, up to `--` or the first operand) and the index of
+/// its first operand.
+pub(crate) fn option_letters(argv: &[String]) -> (Vec<char>, usize) {
+    let (mut letters, mut i) = (Vec::new(), 1);
+    while let Some(a) = argv.get(i).filter(|a| a.starts_with('-') && a.len() > 1) {
+        i += 1;
+        if a == "--" {
+            break;
+        }
+        letters.extend(a[1..].chars());
+    }
+    (letters, i)
+}
+
 /// POSIX special builtins (their prefix assignments stay in `sh`).
 const SPECIAL: &[&str] = &[
     ":", ".", "break", "continue", "eval", "exec", "exit", "export", "readonly", "return", "set",

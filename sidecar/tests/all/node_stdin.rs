@@ -4,9 +4,24 @@
 
 use std::time::Duration;
 
-use agentos_sdk::{ErrorCode, ExecSpec};
+use agentos_sdk::{ErrorCode, ExecHandle, ExecSpec};
 
 use crate::support::{beside_a_calm_exec, node, run, sidecar, stderr, stdout, typed};
+
+/// Writes 64 KiB chunks of `byte` to the exec's stdin (up to 256 MiB), waiting while its
+/// stdin is full, until a write fails because the exec ended.
+async fn feed_until_it_ends(exec: &ExecHandle, byte: u8) {
+    let chunk = vec![byte; 64 * 1024];
+    for _ in 0..4096 {
+        match exec.write_stdin(chunk.clone()).await {
+            Ok(()) => {}
+            Err(e) if e.code() == Some(ErrorCode::StdinLimit) => {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            Err(_) => break,
+        }
+    }
+}
 
 #[tokio::test]
 async fn read_file_sync_of_fd_0_waits_for_stdin_written_in_pieces() {
@@ -54,16 +69,7 @@ async fn a_guest_that_keeps_all_of_an_endless_stdin_ends_with_memory_limit() {
     let code = "const kept = []; process.stdin.on('data', (c) => kept.push(c));";
     let spec = node(code).stdin_open(true).heap_mb(16).timeout_ms(60_000);
     let exec = sc.exec(spec).await.unwrap();
-    let chunk = vec![b'y'; 64 * 1024];
-    for _ in 0..4096 {
-        match exec.write_stdin(chunk.clone()).await {
-            Ok(()) => {}
-            Err(e) if e.code() == Some(ErrorCode::StdinLimit) => {
-                tokio::time::sleep(Duration::from_millis(1)).await;
-            }
-            Err(_) => break,
-        }
-    }
+    feed_until_it_ends(&exec, b'y').await;
     let out = exec.output().await.unwrap();
     let (code, message) = typed(&out.status);
     assert_eq!(code, ErrorCode::MemoryLimit, "{out:?}");
@@ -117,18 +123,7 @@ async fn a_program_on_an_endless_stdin_ends_with_memory_limit_beside_a_calm_exec
         .timeout_ms(60_000);
     let exec = std::sync::Arc::new(sc.exec(spec).await.unwrap());
     let writer = exec.clone();
-    let feed = tokio::spawn(async move {
-        let chunk = vec![b'/'; 64 * 1024];
-        for _ in 0..4096 {
-            match writer.write_stdin(chunk.clone()).await {
-                Ok(()) => {}
-                Err(e) if e.code() == Some(ErrorCode::StdinLimit) => {
-                    tokio::time::sleep(Duration::from_millis(1)).await;
-                }
-                Err(_) => break,
-            }
-        }
-    });
+    let feed = tokio::spawn(async move { feed_until_it_ends(&writer, b'/').await });
     let calm = run(&sc, node("setTimeout(() => console.log('calm'), 20)")).await;
     assert_eq!(stdout(&calm), "calm\n");
     feed.await.unwrap();
