@@ -5,6 +5,7 @@ use crate::cases::*;
 use crate::scenario::{Kind, Mode, NATIVE_PEER, NODE_PEER, Pace, Scenario};
 
 mod python;
+mod shell;
 
 const fn warm(argv: &'static [&'static str], cwd: Cwd, expect: Expect) -> Kind {
     Kind::Warm(ExecCase { argv, cwd, expect }, Pace::Settled)
@@ -83,39 +84,6 @@ const MAIN: &[Scenario] = &[
     row("native_grep_rn_5m", Kind::NativeTool(GREP_RN), None, true),
     row("native_sort_1m", Kind::NativeTool(SORT), None, true),
     row("native_jq_1m", Kind::NativeTool(JQ), None, true),
-    row("native_sh_true", Kind::NativeTool(SH_TRUE), None, true),
-    row(
-        "native_sh_echo_cat",
-        Kind::NativeTool(SH_ECHO_CAT),
-        None,
-        true,
-    ),
-    row(
-        "native_sh_pipeline_1m",
-        Kind::NativeTool(SH_PIPELINE),
-        None,
-        true,
-    ),
-    row("native_sh_loop_50", Kind::NativeTool(SH_LOOP), None, true),
-    row(
-        "native_sh_tmp_10m",
-        Kind::NativeTool(SH_TMP_10M),
-        None,
-        false,
-    ),
-    row("native_which_ls", Kind::NativeTool(WHICH_LS), None, false),
-    row(
-        "native_node_stdin",
-        Kind::NativeTool(NODE_STDIN),
-        None,
-        false,
-    ),
-    row(
-        "native_sh_param_replace",
-        Kind::NativeTool(SH_PARAM_REPLACE),
-        None,
-        false,
-    ),
     row("native_du_sh_5m", Kind::NativeTool(DU_SH), None, false),
     row("native_chmod_r_5m", Kind::NativeTool(CHMOD_R), None, false),
     row(
@@ -454,49 +422,6 @@ const MAIN: &[Scenario] = &[
         Some("native_unix_socket_echo"),
         false,
     ),
-    row("sh_true", Kind::Tool(SH_TRUE), Some("native_sh_true"), true),
-    row(
-        "sh_echo_cat",
-        Kind::Tool(SH_ECHO_CAT),
-        Some("native_sh_echo_cat"),
-        true,
-    ),
-    row(
-        "sh_pipeline_1m",
-        Kind::Tool(SH_PIPELINE),
-        Some("native_sh_pipeline_1m"),
-        true,
-    ),
-    row(
-        "sh_loop_50",
-        Kind::Tool(SH_LOOP),
-        Some("native_sh_loop_50"),
-        true,
-    ),
-    row(
-        "sh_tmp_10m",
-        Kind::Tool(SH_TMP_10M),
-        Some("native_sh_tmp_10m"),
-        false,
-    ),
-    row(
-        "which_ls",
-        Kind::Tool(WHICH_LS),
-        Some("native_which_ls"),
-        false,
-    ),
-    row(
-        "node_stdin",
-        Kind::Tool(NODE_STDIN),
-        Some("native_node_stdin"),
-        false,
-    ),
-    row(
-        "sh_param_replace",
-        Kind::Tool(SH_PARAM_REPLACE),
-        Some("native_sh_param_replace"),
-        false,
-    ),
     row(
         "du_sh_5m",
         Kind::Tool(DU_SH),
@@ -563,7 +488,7 @@ const MAIN: &[Scenario] = &[
 
 /// Every scenario, in the order they run (a row's peer before it).
 fn all() -> impl Iterator<Item = &'static Scenario> {
-    MAIN.iter().chain(python::PYTHON)
+    MAIN.iter().chain(shell::SHELL).chain(python::PYTHON)
 }
 
 /// The scenarios a mode runs.
