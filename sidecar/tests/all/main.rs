@@ -52,6 +52,7 @@ mod python_conformance;
 mod python_pip;
 mod python_socket;
 mod python_subprocess;
+mod python_threads;
 mod python_urllib;
 mod raw;
 mod require;

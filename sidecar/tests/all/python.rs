@@ -295,32 +295,6 @@ async fn asyncio_prints_what_the_host_python_prints() {
 }
 
 #[tokio::test]
-async fn thread_pool_executors_print_what_the_host_python_prints() {
-    let sc = sidecar().await;
-    let dir = scratch("py-thread-pool");
-    std::fs::write(
-        dir.join("thread_pool_diff.py"),
-        include_str!("python/thread_pool_diff.py"),
-    )
-    .expect("script");
-    prints_what_the_host_prints(&sc, &["thread_pool_diff.py"], (&dir, &dir), &[]).await;
-}
-
-#[tokio::test]
-async fn threads_fail_as_a_python_error() {
-    let sc = sidecar().await;
-    let code = r#"
-import threading
-try:
-    threading.Thread(target=print).start()
-except RuntimeError as e:
-    print("RuntimeError", e)
-"#;
-    let out = ok(&sc, py_c(code)).await;
-    assert_eq!(stdout(&out), "RuntimeError can't start new thread\n");
-}
-
-#[tokio::test]
 async fn numpy_and_pandas_compute() {
     let sc = sidecar().await;
     let code = r#"
