@@ -2,9 +2,9 @@
 //! `%-`, `%NAME`) for `kill` and `wait`, `disown`; `fg` and `bg` say there is no job control,
 //! as bash without a terminal does.
 //!
-//! As in bash run from a script, a job that ended is dropped from the table the next time the
-//! shell looks at it (`jobs`, or starting another job), without a "Done" line; its pid still
-//! answers `wait PID` with its status.
+//! As in bash run from a script, a job that ended is dropped from the table, without a "Done"
+//! line, the next time the shell reaps a process, lists its jobs or starts another; its pid
+//! still answers `wait PID` with its status.
 
 use crate::os::Pid;
 use crate::shell::{Res, Shell};
@@ -66,9 +66,10 @@ impl Shell {
         }
     }
 
-    /// The pid job spec `spec` (`%N`, `%%`, `%+`, `%-`, `%NAME`, `%?TEXT`) names.
+    /// The pid job spec `spec` (`%N`, `%%`, `%+`, `%-`, `%NAME`, `%?TEXT`) names, in the table
+    /// as it stands: a job that ended since the shell last reaped a process is still there
+    /// (`kill %1; wait %1` waits for it, as in bash).
     pub(crate) fn job_pid(&mut self, spec: &str) -> Option<Pid> {
-        self.forget_ended_jobs();
         let listed: Vec<&Job> = self.jobs.iter().filter(|j| j.listed).collect();
         let rest = spec.strip_prefix('%')?;
         let job = match rest {

@@ -70,6 +70,8 @@ impl Shell {
         match r {
             Ok(st) => {
                 self.ctx.procs.reaped();
+                // Where bash reaps, it also notices the background jobs that ended.
+                self.forget_ended_jobs();
                 Ok(st.code())
             }
             Err(crate::os::ProcError::NoSuchProcess) => Ok(127),

@@ -1,5 +1,5 @@
 # jobs: a script's background jobs, job specs (%N %% %+ %- %NAME %?TEXT) for kill and wait, no fg/bg
-sleep 3 & sleep 4 & (exit 3) & true & sleep 0.5
+sleep 3 & sleep 4 & (exit 3) & true & sleep 1
 jobs
 jobs -p | wc -l
 kill %1; wait %1; echo "wait %1: $?"
@@ -14,4 +14,4 @@ kill %9; echo "kill %9: $?"
 sleep 5 & kill %sle; wait $!; echo "by name: $?"
 { sleep 1; echo x; } & ( sleep 1 | cat ) & jobs
 kill %?echo %2; wait
-(exit 4) & sleep 0.3; jobs; wait $!; echo "ended: $?"
+(exit 4) & sleep 0.5; jobs; wait $!; echo "ended: $?"
