@@ -35,6 +35,8 @@ pub struct JsJob<'a> {
     pub module_paths: &'a [String],
     /// The guest's limit for ArrayBuffers and for wasm memories (each), bytes.
     pub memory_limit: u64,
+    /// `process.pid` and `process.ppid`.
+    pub ids: crate::job::pids::ProcessIds,
     /// What its child processes are started by, built on its first spawn (`None`: it cannot
     /// start any).
     pub(crate) children: Option<crate::children::ChildrenRecipe>,
@@ -271,7 +273,9 @@ fn config_object<'s>(
     let env = v8::Array::new_with_elements(scope, &env);
     let module_paths = string_array(scope, job.module_paths.iter().map(String::as_str));
     let limit = v8::Number::new(scope, job.memory_limit as f64);
-    let fields: [(&str, v8::Local<v8::Value>); 10] = [
+    let pid = v8::Integer::new_from_unsigned(scope, job.ids.pid);
+    let ppid = v8::Integer::new_from_unsigned(scope, job.ids.ppid);
+    let fields: [(&str, v8::Local<v8::Value>); 12] = [
         ("memoryLimit", limit.into()),
         ("modulePaths", module_paths.into()),
         ("argv", argv.into()),
@@ -282,6 +286,8 @@ fn config_object<'s>(
         ("mode", v8_str(scope, main.mode.as_str()).into()),
         ("source", v8_str(scope, &main.source).into()),
         ("filename", v8_str(scope, &main.filename).into()),
+        ("pid", pid.into()),
+        ("ppid", ppid.into()),
     ];
     for (name, value) in fields {
         let key = v8_str(scope, name);

@@ -15,7 +15,14 @@ import { internalNextTick, runGuest } from './21_ticks.js';
 
 let warnedOnce = false;
 let printWarnings = true;
-export const PROCESS_PID = 1;
+// The guest's pid in its exec tree (`process.pid`; configureProcess sets it for each exec).
+let pid = 1;
+export function ownPid() {
+  return pid;
+}
+export function setOwnPid(value) {
+  pid = value;
+}
 // Where a warning's text goes: stderr, through `console.error` once the console exists (as
 // Node's default 'warning' handler writes it, so a replaced `process.stderr.write` sees it).
 let writeWarning = (text) => bridgeWrite(2, `${text}\n`);
@@ -118,7 +125,7 @@ export function emitWarningSync(message) {
 
 function deliverWarning(warning, name, code, message) {
   if (printWarnings) {
-    let text = `(node:${PROCESS_PID}) ${code !== undefined ? `[${code}] ` : ''}${name}: ${message}`;
+    let text = `(node:${pid}) ${code !== undefined ? `[${code}] ` : ''}${name}: ${message}`;
     if (!warnedOnce) {
       warnedOnce = true;
       const flag = name === 'DeprecationWarning' ? '--trace-deprecation' : '--trace-warnings';

@@ -30,7 +30,7 @@ import {
   setExitCode,
 } from './20_exit.js';
 import { internalNextTick, nextTick } from './21_ticks.js';
-import { emitWarning, PROCESS_PID, pendingDeprecation, processEmitWarning } from './23_warnings.js';
+import { emitWarning, pendingDeprecation, processEmitWarning, setOwnPid } from './23_warnings.js';
 import { stdin } from './25_stdin.js';
 
 function validateExitCode(code) {
@@ -179,7 +179,7 @@ export function populateProcess() {
     argv0: 'node',
     execPath: '/usr/local/bin/node',
     env,
-    pid: PROCESS_PID,
+    pid: 1,
     ppid: 0,
     stdout,
     stderr,
@@ -332,4 +332,9 @@ export function configureProcess(proc, config) {
   defineProcessValue(proc, 'execPath', argv.length > 0 ? argv[0] : '/usr/local/bin/node');
   defineProcessValue(proc, 'env', env);
   processCwd = `${config.cwd === undefined ? '/' : config.cwd}`;
+  // Numbers of the exec tree: the root is 1, a child has the pid its parent was given.
+  const pid = typeof config.pid === 'number' ? config.pid : 1;
+  setOwnPid(pid);
+  defineProcessValue(proc, 'pid', pid);
+  defineProcessValue(proc, 'ppid', typeof config.ppid === 'number' ? config.ppid : 0);
 }

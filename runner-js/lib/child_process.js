@@ -495,7 +495,7 @@ export function spawnSync(file, args, options) {
   if (modes[1] === 'inherit') processObject.stdout.write(r[2]);
   if (modes[2] === 'inherit') processObject.stderr.write(r[3]);
   const result = {
-    pid: 1,
+    pid: r[5],
     output: [null, stdout, stderr],
     stdout,
     stderr,

@@ -4,6 +4,7 @@
 // allowedNodeEnvironmentFlags, config, and what keeps the loop alive (getActiveResourcesInfo,
 // _getActiveHandles, _getActiveRequests).
 
+import { bridge } from 'agentos:bridge';
 import {
   ArrayIsArray,
   bridgeHeapStatistics,
@@ -21,10 +22,11 @@ import {
   TypeErrorCtor,
 } from '../js/00_primordials.js';
 import { makeInvalidArgType, makeNodeError, makeOutOfRange } from '../js/06_errors.js';
-import { PROCESS_PID } from '../js/23_warnings.js';
+import { ownPid } from '../js/23_warnings.js';
 import { activeTimerResources } from '../js/24_timers.js';
 import { netActiveHandles } from '../js/29_net.js';
 import { fsSetUmask, fsUmask } from '../js/41_fs_core.js';
+import { osConstants } from './internal__os_constants.js';
 
 function heapStats() {
   return typeof bridgeHeapStatistics === 'function'
@@ -165,16 +167,30 @@ export function notSupported(api) {
   );
 }
 
-export function kill(pid, signal = 'SIGTERM') {
-  if (typeof pid !== 'number' || pid !== (pid | 0)) throw makeInvalidArgType('pid', 'number', pid);
-  if (pid === PROCESS_PID && (signal === 0 || signal === '0')) return true;
-  if (pid !== PROCESS_PID) {
-    const err = makeNodeError(ErrorCtor, 'ESRCH', 'kill ESRCH');
-    err.errno = -3;
-    err.syscall = 'kill';
-    throw err;
+// As Node's: a signal is a number or a name (`'SIGTERM'` when none).
+function killSignal(signal) {
+  if (signal === (signal | 0)) return signal;
+  const n = osConstants.signals[signal || 'SIGTERM'];
+  if (typeof n !== 'number') {
+    throw makeNodeError(TypeErrorCtor, 'ERR_UNKNOWN_SIGNAL', `Unknown signal: ${signal}`);
   }
-  throw notSupported('kill');
+  return n;
+}
+
+// The guest signals itself (only the probe, signal 0) or one of its child processes by the
+// pid `child.pid` gave; any other pid is outside its reach: ESRCH, as for a process gone.
+export function kill(pid, signal) {
+  if (typeof pid !== 'number' || pid !== (pid | 0)) throw makeInvalidArgType('pid', 'number', pid);
+  const sig = killSignal(signal);
+  if (pid === ownPid()) {
+    if (sig === 0) return true;
+    throw notSupported('kill');
+  }
+  if (pid > 0 && bridge.childKill(pid, sig)) return true;
+  const err = makeNodeError(ErrorCtor, 'ESRCH', 'kill ESRCH');
+  err.errno = -osConstants.errno.ESRCH;
+  err.syscall = 'kill';
+  throw err;
 }
 
 export function resourceUsage() {

@@ -14,7 +14,7 @@ import {
 } from '../js/00_primordials.js';
 import { makeNodeError, validateInteger } from '../js/06_errors.js';
 import { msSinceStart, processObject } from '../js/20_exit.js';
-import { PROCESS_PID } from '../js/23_warnings.js';
+import { ownPid } from '../js/23_warnings.js';
 import { Buffer } from './buffer.js';
 import { normalizeEncoding } from './internal__buffer.js';
 import { osConstants } from './internal__os_constants.js';
@@ -154,7 +154,7 @@ const INT32 = [-2147483648, 2147483647];
 
 // A pid other than the guest's own (0 or its pid): libuv's ESRCH, as Node's SystemError.
 function checkOwnPid(pid, syscall) {
-  if (pid === 0 || pid === PROCESS_PID) return;
+  if (pid === 0 || pid === ownPid()) return;
   const info = {
     errno: -osConstants.errno.ESRCH,
     code: 'ESRCH',

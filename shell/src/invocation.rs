@@ -34,6 +34,8 @@ pub struct Invocation {
     pub stderr: Io,
     /// `$$`.
     pub pid: u32,
+    /// `$PPID`: the pid of the process that started the shell (0: none in the sandbox).
+    pub ppid: u32,
     /// fds above 2 the script starts with (`bash script <(LIST)`).
     pub high_fds: Vec<crate::os::HighFd>,
 }
@@ -244,6 +246,17 @@ fn new_shell(ctx: Arc<Ctx>, inv: &Invocation, opts: Opts, stop: Stop) -> Result<
     };
     set(&mut vars, "SHLVL", level.to_string())?;
     set(&mut vars, "PWD", crate::paths::normalize(&inv.cwd))?;
+    // `$PPID` replaces one from the environment: bash's is read-only and not exported, dash's
+    // stays exported when it came in exported.
+    let (ppid, bash) = (inv.ppid.to_string(), !ctx.posix);
+    vars.update("PPID", |var| {
+        var.value = Some(ppid);
+        var.readonly |= bash;
+        var.exported &= !bash;
+    })
+    .map_err(|_| ShellError::MemoryLimit {
+        limit: ctx.limits.max_memory,
+    })?;
     if !ctx.posix {
         identify_as_bash(&mut vars).map_err(|_| ShellError::MemoryLimit {
             limit: ctx.limits.max_memory,

@@ -210,6 +210,8 @@ pub struct SpawnRequest {
     pub stderr: Io,
     /// Its fds above 2 (process substitutions' pipes).
     pub high_fds: Vec<HighFd>,
+    /// The pid of the shell that starts it (`$$`): its parent.
+    pub parent: u32,
 }
 
 /// An fd above the shell's own 0..=9 that processes inherit: one end of a process

@@ -151,7 +151,7 @@ fn child_kill<'s>(
 }
 
 /// `childSpawnSync(argv, cwd, env, input, maxBuffer, timeoutMs, killSignal)` ->
-/// `[code, signal, stdout, stderr, error]`: `error` is `"CODE: message"` when the child could
+/// `[code, signal, stdout, stderr, error, pid]`: `error` is `"CODE: message"` when the child could
 /// not start (`ENOENT`...), `ETIMEDOUT` after `timeoutMs` (the child was sent `killSignal`),
 /// `ENOBUFS` past `maxBuffer`. The guest's thread waits; a stop of the guest ends the wait.
 fn child_spawn_sync<'s>(
@@ -220,12 +220,13 @@ fn child_spawn_sync<'s>(
         Some(e) => v8_str(scope, e).into(),
         None => v8::undefined(scope).into(),
     };
-    let items: [v8::Local<v8::Value>; 5] = [
+    let items: [v8::Local<v8::Value>; 6] = [
         v8::Integer::new(scope, code).into(),
         v8::Integer::new_from_unsigned(scope, signal).into(),
         stdout.into(),
         stderr.into(),
         error,
+        v8::Integer::new_from_unsigned(scope, id).into(),
     ];
     rv.set(v8::Array::new_with_elements(scope, &items).into());
 }

@@ -97,8 +97,8 @@ pub(crate) struct Children {
     parent: Arc<Stopper>,
     family: Arc<Family>,
     fs: Mutex<Option<SandboxFs>>,
+    /// Its children by pid (the exec tree's numbers: `child.pid` is the child's `process.pid`).
     table: Mutex<HashMap<u32, Child>>,
-    next: AtomicUsize,
     /// Children whose events go to the parent's loop and have not reported their exit yet.
     pending: Arc<AtomicUsize>,
 }
@@ -128,7 +128,6 @@ impl Children {
             family,
             fs: Mutex::new(None),
             table: Mutex::new(HashMap::new()),
-            next: AtomicUsize::new(1),
             pending: Arc::default(),
         });
         let weak = Arc::downgrade(&children);
@@ -227,10 +226,12 @@ impl Children {
         }
     }
 
-    /// Signals child `id`; false when it is gone.
+    /// Signals child `id`; false when it is gone. Signal 0 only asks whether it is there.
     pub(crate) fn kill(&self, id: u32, signal: u32) -> bool {
         self.handle(id).is_some_and(|h| {
-            h.stop(StopCause::Signal(signal));
+            if signal != 0 {
+                h.stop(StopCause::Signal(signal));
+            }
             true
         })
     }
@@ -253,7 +254,7 @@ impl Children {
     }
 
     fn next_id(&self) -> u32 {
-        u32::try_from(self.next.fetch_add(1, Ordering::AcqRel)).unwrap_or(u32::MAX)
+        self.family.pids().next()
     }
 
     fn start(
@@ -300,6 +301,7 @@ impl Children {
                 env: req.env,
                 cwd: req.cwd,
                 family: Some(self.family.clone()),
+                ids: self.setting.ids.child(id),
                 ..(*self.setting).clone()
             },
             limits: Limits {

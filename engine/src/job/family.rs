@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use agentos_shell::SpawnError;
 
+use super::pids::Pids;
 use crate::outcome::StopCause;
 use crate::stopper::Stopper;
 
@@ -22,6 +23,8 @@ pub const MAX_TOTAL: usize = 4096;
 pub struct Family {
     alive: AtomicUsize,
     total: AtomicUsize,
+    /// The tree's process ids.
+    pids: Arc<Pids>,
     /// The root job's stop switch: a bound passed stops the whole tree.
     root: Arc<Stopper>,
 }
@@ -40,8 +43,14 @@ impl Family {
         Arc::new(Self {
             alive: AtomicUsize::new(0),
             total: AtomicUsize::new(0),
+            pids: Pids::new(),
             root,
         })
+    }
+
+    /// The tree's process ids.
+    pub(crate) fn pids(&self) -> &Arc<Pids> {
+        &self.pids
     }
 
     /// Counts one more process; past a bound the root exec is stopped and `Err` names it.

@@ -12,6 +12,7 @@ pub mod family;
 mod guest_files;
 pub mod manifest;
 pub(crate) mod node_options;
+pub mod pids;
 pub(crate) mod report;
 pub(crate) mod run;
 mod script_command;
@@ -68,6 +69,8 @@ pub struct Setting {
     /// The exec tree's questions to the host (`ask` rules): one table, so ids are unique per
     /// exec and a reply reaches the guest that asked.
     pub(crate) net_asks: std::sync::Arc<crate::net_ask::NetAsks>,
+    /// Its pid and its parent's in the exec tree (the root's by default).
+    pub ids: pids::ProcessIds,
 }
 
 /// An accepted exec or call, validated and ready to run.
@@ -131,6 +134,7 @@ impl Job {
                 net: exec.net,
                 ports: Some(inbox.ports.clone()),
                 net_asks: inbox.net_asks.clone(),
+                ids: pids::ProcessIds::default(),
             },
             limits,
             accepted: Instant::now(),

@@ -348,6 +348,7 @@ impl Run<'_> {
             cwd: &self.setting.cwd,
             module_paths: &self.setting.module_paths,
             memory_limit: u64::from(self.limits.heap_mb) << 20,
+            ids: self.setting.ids,
             children: None,
             net: Some(self.net.clone()),
         }

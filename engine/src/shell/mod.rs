@@ -48,9 +48,6 @@ const SHELL_STACK: usize = 8 << 20;
 /// How long the end of a script waits for killed processes to report.
 const END_PATIENCE: Duration = Duration::from_secs(30);
 
-/// `$$` of every script.
-const SHELL_PID: u32 = 1;
-
 /// True when `job` is a script for the interpreter.
 pub(crate) fn is_script(job: &Job) -> bool {
     matches!(&job.program, Program::Command(argv) if argv.first().is_some_and(|a| is_shell(a)))
@@ -112,7 +109,13 @@ fn run(job: Job, mut host: Box<dyn JobHost>, dispatch: &Arc<Dispatch>) {
     dispatch.cpu_watch.watch(&cpu);
     let membership = cpu.join(thread);
     let stop = Stop::new();
-    let table = Arc::new(ProcessTable::new(SHELL_PID));
+    // One exec, one process accounting: the script's guests (and their `child_process`
+    // children, and theirs) count against the family of the exec's tree, created here when the
+    // script is its root; they take their pids from it.
+    let family = (setting.family)
+        .get_or_insert_with(|| Family::new(stopper.clone()))
+        .clone();
+    let table = Arc::new(ProcessTable::new(family.pids().clone()));
     {
         let (stop, table) = (stop.clone(), table.clone());
         stopper.on_stop(Box::new(move |cause| {
@@ -130,13 +133,7 @@ fn run(job: Job, mut host: Box<dyn JobHost>, dispatch: &Arc<Dispatch>) {
             return;
         }
     };
-    let (env, cwd) = (setting.env.clone(), setting.cwd.clone());
-    // One exec, one process accounting: the script's guests (and their `child_process`
-    // children, and theirs) count against the family of the exec's tree, created here when the
-    // script is its root.
-    let family = (setting.family)
-        .get_or_insert_with(|| Family::new(stopper.clone()))
-        .clone();
+    let (env, cwd, ids) = (setting.env.clone(), setting.cwd.clone(), setting.ids);
     let shared = Arc::new(ExecShared {
         id,
         setting,
@@ -158,7 +155,8 @@ fn run(job: Job, mut host: Box<dyn JobHost>, dispatch: &Arc<Dispatch>) {
         stdin,
         stdout: Arc::new(ExecOut::new(output.clone(), false)),
         stderr: Arc::new(ExecOut::new(output.clone(), true)),
-        pid: SHELL_PID,
+        pid: ids.pid,
+        ppid: ids.ppid,
         high_fds: Vec::new(),
     };
     let dyn_os: Arc<dyn agentos_shell::Os> = os.clone();

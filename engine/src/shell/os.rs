@@ -22,6 +22,7 @@ use crate::cpu_group::CpuGroup;
 use crate::events::Sink;
 use crate::exec_handle::ExecHandle;
 use crate::job::family::Family;
+use crate::job::pids::ProcessIds;
 use crate::job::{Job, Program, Setting};
 use crate::limits::Limits;
 use crate::outcome::StopCause as EngineStop;
@@ -155,6 +156,10 @@ impl ExecOs {
             setting: Setting {
                 env: req.env,
                 cwd: req.cwd,
+                ids: ProcessIds {
+                    pid: pid.0,
+                    ppid: req.parent,
+                },
                 ..shared.setting.clone()
             },
             limits: Limits {
@@ -186,6 +191,7 @@ impl ExecOs {
             stdout: req.stdout,
             stderr: req.stderr,
             pid: pid.0,
+            ppid: req.parent,
             high_fds: req.high_fds,
         };
         let limits = self.shared.shell_limits;
@@ -326,12 +332,12 @@ impl Processes for ExecOs {
     fn kill(&self, pid: Pid, signal: i32) -> Result<(), ProcError> {
         if signal == 0 {
             // A probe: does it exist?
-            return match pid.0 == super::SHELL_PID || self.table.exists(pid) {
+            return match pid.0 == self.shared.setting.ids.pid || self.table.exists(pid) {
                 true => Ok(()),
                 false => Err(ProcError::NoSuchProcess),
             };
         }
-        if pid.0 == super::SHELL_PID {
+        if pid.0 == self.shared.setting.ids.pid {
             // `kill $$` in the script itself: the whole exec is signalled.
             self.shared
                 .stopper

@@ -2,11 +2,13 @@
 //! the script reaps it; kills; and the end of the exec (kill what is left, wait for it).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use agentos_shell::{ExitStatus, Pid, ProcError, Stop};
 use parking_lot::{Condvar, Mutex};
+
+use crate::job::pids::Pids;
 
 /// Sends a signal to one running process.
 pub type Killer = Box<dyn Fn(i32) + Send>;
@@ -36,16 +38,16 @@ struct Table {
 
 /// One script's processes.
 pub struct ProcessTable {
-    next: AtomicU32,
+    pids: Arc<Pids>,
     table: Mutex<Table>,
     changed: Condvar,
 }
 
 impl ProcessTable {
-    /// An empty table; pids start above `first`.
-    pub fn new(first: u32) -> Self {
+    /// An empty table; its processes take their pids from `pids` (the exec tree's).
+    pub fn new(pids: Arc<Pids>) -> Self {
         Self {
-            next: AtomicU32::new(first + 1),
+            pids,
             table: Mutex::new(Table::default()),
             changed: Condvar::new(),
         }
@@ -62,7 +64,7 @@ impl ProcessTable {
 
     /// Registers a running process that `kill` signals; its pid.
     pub fn add(&self, kill: Killer) -> Pid {
-        let pid = self.next.fetch_add(1, Ordering::Relaxed);
+        let pid = self.pids.next();
         let mut table = self.table.lock();
         table.entries.insert(pid, Entry::Running(kill));
         table.counts.running += 1;
@@ -158,13 +160,13 @@ impl ProcessTable {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU32, Ordering};
 
     use super::*;
 
     #[test]
     fn wait_reaps_once_and_kill_reaches_running_processes() {
-        let table = Arc::new(ProcessTable::new(1));
+        let table = Arc::new(ProcessTable::new(Pids::new()));
         let killed = Arc::new(AtomicU32::new(0));
         let k = killed.clone();
         let pid = table.add(Box::new(move |sig| k.store(sig as u32, Ordering::SeqCst)));
@@ -180,7 +182,7 @@ mod tests {
 
     #[test]
     fn wait_gives_up_when_stopped() {
-        let table = ProcessTable::new(1);
+        let table = ProcessTable::new(Pids::new());
         let pid = table.add(Box::new(|_| {}));
         let stop = Stop::new();
         stop.stop(agentos_shell::StopCause::Signal(9));

@@ -33,6 +33,7 @@ impl Shell {
             stdout: self.fd(1).unwrap_or_else(null),
             stderr: self.fd(2).unwrap_or_else(null),
             high_fds: self.high_fds.clone(),
+            parent: self.pid,
         };
         self.ctx.procs.admit(&self.ctx.limits)?;
         match self.ctx.os.spawn(req) {

@@ -44,6 +44,7 @@ mod node_zlib;
 mod node_zstd;
 mod npm_cli;
 mod npm_registry;
+mod pids;
 mod pkg_maps;
 mod prewarm;
 mod protocol;

@@ -64,6 +64,7 @@ pub fn run_shell(
         stdout: out.clone() as Io,
         stderr: err.clone() as Io,
         pid: 4242,
+        ppid: 4241,
         high_fds: Vec::new(),
     };
     let status = std::thread::Builder::new()
