@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use agentos_proto::v1::Stream as WireStream;
+use agentos_proto::v1::{self, ErrorCode, Stream as WireStream};
 use agentos_proto::{Event, event};
 use agentos_shell::{ExitStatus, Io, IoError, Pid, StreamKind, write_all};
 use bytes::Bytes;
@@ -62,6 +62,14 @@ impl ChildSink {
         })
     }
 
+    /// Writes `line` to the child's stderr (a line of the sidecar's, not the guest's).
+    fn say(&self, line: &str) {
+        let err = self.ends.lock().as_ref().map(|(_, err)| err.clone());
+        if let Some(err) = err {
+            let _ = write_all(&*err, line.as_bytes());
+        }
+    }
+
     /// Closes the child's ends (readers see EOF once every other writer is gone too).
     fn close(&self) {
         self.ends.lock().take();
@@ -88,11 +96,7 @@ impl EventSink for ChildSink {
             // A file that cannot take it (a full `/tmp`): the guest's write failed, so it says
             // so and ends with status 1, as a native tool does.
             Err(IoError::Other(reason)) => {
-                let err = self.ends.lock().as_ref().map(|(_, err)| err.clone());
-                if let Some(err) = err {
-                    let line = format!("{}: write error: {reason}\n", self.name);
-                    let _ = write_all(&*err, line.as_bytes());
-                }
+                self.say(&format!("{}: write error: {reason}\n", self.name));
                 self.handle.stop(StopCause::Exit(1));
             }
             // Stopped, or past the exec's output cap: the exec is being stopped.
@@ -126,21 +130,38 @@ impl JobHost for ChildHost {
         if let Some(m) = self.membership.take() {
             self.cpu.leave(m);
         }
+        let exited = exited(&last);
+        // What ended it, when the sidecar did (a limit of its own, a module that cannot run):
+        // said on its stderr, as the exec's own error is said to the host, so a script's
+        // reader learns why a command died with 137.
+        if let Some(x) = exited.filter(|x| !x.error_message.is_empty()) {
+            let code = ErrorCode::try_from(x.error).unwrap_or(ErrorCode::Internal);
+            let name = &self.sink.name;
+            self.sink.say(&format!(
+                "{name}: {}: {}\n",
+                code.as_str_name(),
+                x.error_message
+            ));
+        }
         self.sink.close();
         self.pump_cancel.store(true, Ordering::Release);
         self.family.exited();
-        self.table.exited(self.pid, exit_status(&last));
+        self.table.exited(self.pid, exit_status(exited));
     }
 
     fn released(self: Box<Self>) {}
 }
 
-/// How the child ended, from its `ExecExited`.
-fn exit_status(last: &[Event]) -> ExitStatus {
-    let exited = last.iter().find_map(|e| match &e.kind {
+/// The child's `ExecExited` among its last events.
+fn exited(last: &[Event]) -> Option<&v1::ExecExited> {
+    last.iter().find_map(|e| match &e.kind {
         Some(event::Kind::ExecExited(x)) => Some(x),
         _ => None,
-    });
+    })
+}
+
+/// How the child ended, from its `ExecExited`.
+fn exit_status(exited: Option<&v1::ExecExited>) -> ExitStatus {
     match exited {
         Some(x) if x.signal != 0 => ExitStatus::Signal(x.signal as i32),
         Some(x) => ExitStatus::Code(x.exit_code),

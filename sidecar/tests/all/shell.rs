@@ -127,6 +127,21 @@ async fn writing_into_a_read_only_mount_fails_like_bash() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_command_a_limit_ended_says_which_on_its_stderr() {
+    // The guest's heap limit ends the command, not the script: status 137 as for a kill,
+    // and the reason on the command's stderr.
+    let sc = sidecar().await;
+    let hog = "node -e 'const a = []; for (;;) a.push(new Array(1e6).fill(1))'";
+    let out = run(&sc, sh(&format!("{hog}; echo status=$?")).heap_mb(64)).await;
+    assert_eq!(
+        (stdout(&out).as_str(), error_code(&out)),
+        ("status=137\n", None)
+    );
+    let said = "node: MEMORY_LIMIT: heap limit reached: limit heap_mb = 64";
+    assert!(stderr(&out).contains(said), "{}", stderr(&out));
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn kill_ends_every_process_of_the_script() {
     let sc = sidecar().await;
     let spec = sh("node -e 'setInterval(() => {}, 1000)' | cat & sleep 60 & echo started; wait");
