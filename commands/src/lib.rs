@@ -13,6 +13,7 @@ mod cli;
 mod column;
 mod curl;
 mod diff;
+mod envsubst;
 mod file;
 mod gzip;
 mod http;

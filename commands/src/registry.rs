@@ -130,6 +130,7 @@ const OTHERS: &[(&str, Main)] = &[
     ("curl", crate::curl::main),
     ("diff", crate::diff::main),
     ("egrep", grep_extended),
+    ("envsubst", crate::envsubst::main),
     ("fgrep", grep_fixed),
     ("file", crate::file::main),
     ("find", find_main),

@@ -460,3 +460,22 @@ async fn column_over_a_table_too_big_for_its_heap_ends_at_the_memory_limit_besid
     assert_eq!(code, ErrorCode::MemoryLimit, "{message}");
     assert!(message.contains("heap_mb = 64"), "{message}");
 }
+
+#[tokio::test]
+async fn envsubst_over_an_endless_variable_name_ends_at_the_memory_limit_beside_a_victim() {
+    // One `$` and 96 MiB of name: envsubst holds a name whole, as gettext's does; the chunks
+    // after the first are not scanned again, so the heap limit ends it, not the clock.
+    let dir = scratch("envsubst-big");
+    let mut name = b"$".to_vec();
+    name.resize(96 << 20, b'A');
+    std::fs::write(dir.join("big.txt"), name).unwrap();
+    let sc = sidecar().await;
+    let script = "envsubst < /work/big.txt; echo status=$?";
+    let hostile = ExecSpec::new(["sh", "-c", script])
+        .dir_ro(dir.to_str().unwrap(), "/work")
+        .heap_mb(64);
+    let out = beside_a_victim(&sc, hostile).await;
+    assert_eq!(stdout(&out), "status=137\n", "{out:?}");
+    let said = "envsubst: MEMORY_LIMIT: memory limit reached: heap_mb = 64";
+    assert!(stderr(&out).contains(said), "{}", stderr(&out));
+}

@@ -18,11 +18,39 @@ const PROSE: &str = "The quick brown fox jumps over the lazy dog. Sphinx of blac
 vow. Pack my box with five dozen liquor jugs. Aardvarks aaa eat ants.\n";
 const DATA_JSON: &str = r#"{"name":"agentos","version":3,"tags":["a","b","c"],"items":[{"id":1,"ok":true,"v":2.5},{"id":2,"ok":false,"v":null},{"id":3,"ok":true,"v":10}],"nested":{"k":{"deep":"x"}}}
 "#;
+/// References `envsubst` replaces (the cases' environment is `LC_ALL=C TZ=UTC`) and text that
+/// only looks like one; the last one runs into the end of the file.
+const TEMPLATE: &str = "tz=$TZ lang=${LC_ALL} unset=[$NOPE][${NOPE}]
+kept: $1 $$ $ ${ ${TZ ${TZ:-d} ${} $-x ${9} \\$TZ price $5.00 100$
+joined: $TZ$LC_ALL${TZ}x $TZ_x ${LC_ALL}${LC_ALL
+eof ${TZ";
 
 fn lines() -> String {
     let words = ["alpha", "beta", "gamma", "delta", "epsilon"];
     (1..=200)
         .map(|n| format!("{n:03} {} {}\n", words[n % words.len()], n * 7 % 13))
+        .collect()
+}
+
+/// 300 KiB of references and near-references in a fixed shuffle: they straddle every read.
+fn big_template() -> String {
+    let parts = [
+        "$TZ",
+        "${LC_ALL}",
+        "${TZ",
+        "$",
+        "x",
+        "$TZ_",
+        "$$",
+        "\n",
+        "ab ",
+    ];
+    let mut state = 1u32;
+    (0..100_000)
+        .map(|_| {
+            state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            parts[(state >> 16) as usize % parts.len()]
+        })
         .collect()
 }
 
@@ -41,6 +69,7 @@ const FILES: &[(&str, &str)] = &[
     ("sorted2.txt", SORTED2),
     ("nums.txt", "10\n2\n33\n4\n-5\n2.5\n100\n7\n"),
     ("csv.txt", CSV),
+    ("template.txt", TEMPLATE),
     ("left.csv", "1,one\n2,two\n3,three\n"),
     ("right.csv", "1,uno\n3,tres\n4,cuatro\n"),
     ("tabs.txt", "a\tb\tc\n1\t2\t3\n"),
@@ -83,6 +112,7 @@ pub fn build(root: &Path) {
         write(root, name, text.as_bytes());
     }
     write(root, "lines.txt", lines().as_bytes());
+    write(root, "template-big.txt", big_template().as_bytes());
     let (a, b) = a_and_b();
     write(root, "a.txt", a.as_bytes());
     write(root, "b.txt", b.as_bytes());
