@@ -221,6 +221,10 @@ pub(crate) const NODE_TEST: ExecCase = tools(&["node", "--test", "nodetest"], Ex
 /// npm running a package script (`echo hi`) in a shell of its own.
 pub(crate) const NPM_RUN: ExecCase =
     tools(&["npm", "run", "--silent", "hi"], Expect::Exactly(b"hi\n"));
+/// `envsubst` over 1 MiB of word lines (two words in twenty are references), its stdin
+/// redirected by a shell.
+pub(crate) const ENVSUBST: ExecCase =
+    tools(&["sh", "-c", "envsubst < env1m.txt"], Expect::Anything);
 /// A hex dump of 1 MiB (about 4.2 MiB of output).
 pub(crate) const XXD: ExecCase = tools(&["xxd", "sort1m.txt"], Expect::Anything);
 /// libmagic's rules over 1 MiB of JSON (its JSON check reads it all).

@@ -90,6 +90,7 @@ pub fn write_fixtures(dir: &Path) -> std::io::Result<()> {
     )?;
     let sort1m = text(&mut rng, SORT_BYTES);
     std::fs::write(dir.join("edits.diff"), edits(&sort1m))?;
+    std::fs::write(dir.join("env1m.txt"), template(&sort1m))?;
     std::fs::write(dir.join("sort1m.txt"), sort1m)?;
     let mut blob = Vec::with_capacity(BLOB_BYTES);
     while blob.len() < BLOB_BYTES {
@@ -115,6 +116,14 @@ pub fn write_fixtures(dir: &Path) -> std::io::Result<()> {
     }
     json.write_all(b"]\n")?;
     json.flush()
+}
+
+/// `sort1m.txt` as an `envsubst` template: two of its words become references.
+fn template(text: &[u8]) -> Vec<u8> {
+    String::from_utf8_lossy(text)
+        .replace("alpha", "$HOME")
+        .replace("bravo", "${PATH}")
+        .into_bytes()
 }
 
 /// `nodetest/`: three test files for `node --test` (10 tests, all passing).

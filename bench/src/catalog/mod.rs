@@ -95,6 +95,12 @@ const MAIN: &[Scenario] = &[
     row("native_xxd_1m", Kind::NativeTool(XXD), None, false),
     row("native_column_1m", Kind::NativeTool(COLUMN), None, false),
     row(
+        "native_envsubst_1m",
+        Kind::NativeTool(ENVSUBST),
+        None,
+        false,
+    ),
+    row(
         "native_node_test_3",
         Kind::NativeTool(NODE_TEST),
         None,
@@ -445,6 +451,12 @@ const MAIN: &[Scenario] = &[
         "column_1m",
         Kind::Tool(COLUMN),
         Some("native_column_1m"),
+        false,
+    ),
+    row(
+        "envsubst_1m",
+        Kind::Tool(ENVSUBST),
+        Some("native_envsubst_1m"),
         false,
     ),
     row(
