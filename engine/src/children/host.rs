@@ -14,7 +14,7 @@ use super::collector::Collector;
 use crate::cpu::GuestThread;
 use crate::events::{EventSink, Sink};
 use crate::input::{ChildEvent, Input};
-use crate::job::JobHost;
+use crate::job::{JobHost, report};
 use crate::stopper::Stopper;
 
 /// Where a child's events go.
@@ -69,12 +69,14 @@ impl InFlight {
 pub(super) struct ChildHost {
     sink: Arc<ChildSink>,
     family: Arc<Family>,
+    /// Its program (`argv[0]`), which names it in the line a stop adds to its stderr.
+    name: String,
 }
 
 impl ChildHost {
-    /// The host of child `id`, whose own stop switch is `child`.
+    /// The host of child `id` running `name`, whose own stop switch is `child`.
     pub(super) fn new(
-        id: u32,
+        (id, name): (u32, &str),
         parent: Sink,
         delivery: Delivery,
         family: Arc<Family>,
@@ -90,6 +92,7 @@ impl ChildHost {
                 ipc: AtomicBool::new(ipc),
             }),
             family,
+            name: name.to_string(),
         }
     }
 }
@@ -178,23 +181,16 @@ impl JobHost for ChildHost {
 
     fn finish(&mut self, last: Vec<Event>) {
         self.family.exited();
+        let exited = report::last_exit(&last);
+        // Why the sidecar ended it, if it did, as the last of its stderr.
+        if let Some(line) = exited.and_then(|x| report::stop_line(&self.name, x)) {
+            self.sink.deliver(ChildEvent::Stderr(line.into()));
+        }
         // Its channel closes as it ends: the parent hears 'disconnect' before 'exit', as in Node.
         self.sink.ipc_close();
-        let (code, signal) = exit_status(&last);
+        let (code, signal) = exited.map_or((1, 0), |x| (x.exit_code, x.signal));
         self.sink.deliver(ChildEvent::Exit { code, signal });
     }
 
     fn released(self: Box<Self>) {}
-}
-
-/// `(exit code, signal)` from a child's `ExecExited`.
-fn exit_status(last: &[Event]) -> (i32, u32) {
-    let exited = last.iter().find_map(|e| match &e.kind {
-        Some(event::Kind::ExecExited(x)) => Some(x),
-        _ => None,
-    });
-    match exited {
-        Some(x) => (x.exit_code, x.signal),
-        None => (1, 0),
-    }
 }

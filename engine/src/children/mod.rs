@@ -286,8 +286,9 @@ impl Children {
         };
         self.table.lock().insert(id, child);
         let stopper = inbox.stopper.clone();
+        let name = argv.first().map_or("", String::as_str);
         let host = ChildHost::new(
-            id,
+            (id, name),
             self.sink.clone(),
             delivery,
             self.family.clone(),

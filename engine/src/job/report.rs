@@ -1,7 +1,7 @@
 //! The events that end a job: `ExecExited` for a command; for a call, `HostCallsCancelled` (if
 //! host calls were left unanswered) then `CallResult`.
 
-use agentos_proto::v1::{ExecExited, HostCallsCancelled, NetStats, PhaseTiming};
+use agentos_proto::v1::{ErrorCode, ExecExited, HostCallsCancelled, NetStats, PhaseTiming};
 use agentos_proto::{Event, event};
 
 use super::call::{self, CallReport};
@@ -100,4 +100,28 @@ fn unsolicited(kind: event::Kind) -> Event {
         request_id: 0,
         kind: Some(kind),
     }
+}
+
+/// The `ExecExited` among a child job's last events.
+pub(crate) fn last_exit(last: &[Event]) -> Option<&ExecExited> {
+    last.iter().find_map(|e| match &e.kind {
+        Some(event::Kind::ExecExited(x)) => Some(x),
+        _ => None,
+    })
+}
+
+/// What a child job's parent tells its reader on the child's stderr when the sidecar ended
+/// the child (a limit of its own, a module that cannot run): `NAME: CODE: message`, as the
+/// exec's own error is told to the host. `None` when the guest ended itself or was killed.
+pub(crate) fn stop_line(name: &str, exited: &ExecExited) -> Option<String> {
+    if exited.error_message.is_empty() {
+        return None;
+    }
+    let code = ErrorCode::try_from(exited.error).unwrap_or(ErrorCode::Internal);
+    let name = name.rsplit('/').next().unwrap_or(name);
+    Some(format!(
+        "{name}: {}: {}\n",
+        code.as_str_name(),
+        exited.error_message
+    ))
 }

@@ -11,8 +11,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use agentos_proto::v1::{self, ErrorCode, Stream as WireStream};
-use agentos_proto::{Event, event};
+use agentos_proto::Event;
+use agentos_proto::v1::{self, Stream as WireStream};
 use agentos_shell::{ExitStatus, Io, IoError, Pid, StreamKind, write_all};
 use bytes::Bytes;
 use parking_lot::{Condvar, Mutex};
@@ -26,6 +26,7 @@ use crate::exec_handle::ExecHandle;
 use crate::inbox::Inbox;
 use crate::job::JobHost;
 use crate::job::family::Family;
+use crate::job::report;
 use crate::outcome::StopCause;
 
 /// Stdin bytes a child may have queued and not read: the pump blocks past it.
@@ -130,18 +131,11 @@ impl JobHost for ChildHost {
         if let Some(m) = self.membership.take() {
             self.cpu.leave(m);
         }
-        let exited = exited(&last);
-        // What ended it, when the sidecar did (a limit of its own, a module that cannot run):
-        // said on its stderr, as the exec's own error is said to the host, so a script's
-        // reader learns why a command died with 137.
-        if let Some(x) = exited.filter(|x| !x.error_message.is_empty()) {
-            let code = ErrorCode::try_from(x.error).unwrap_or(ErrorCode::Internal);
-            let name = &self.sink.name;
-            self.sink.say(&format!(
-                "{name}: {}: {}\n",
-                code.as_str_name(),
-                x.error_message
-            ));
+        let exited = report::last_exit(&last);
+        // Why the sidecar ended it, if it did: a script's reader learns why a command died
+        // with 137.
+        if let Some(line) = exited.and_then(|x| report::stop_line(&self.sink.name, x)) {
+            self.sink.say(&line);
         }
         self.sink.close();
         self.pump_cancel.store(true, Ordering::Release);
@@ -150,14 +144,6 @@ impl JobHost for ChildHost {
     }
 
     fn released(self: Box<Self>) {}
-}
-
-/// The child's `ExecExited` among its last events.
-fn exited(last: &[Event]) -> Option<&v1::ExecExited> {
-    last.iter().find_map(|e| match &e.kind {
-        Some(event::Kind::ExecExited(x)) => Some(x),
-        _ => None,
-    })
 }
 
 /// How the child ended, from its `ExecExited`.

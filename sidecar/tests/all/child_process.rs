@@ -46,6 +46,19 @@ async fn the_sync_forms_block_until_the_child_ends() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_child_a_limit_ended_says_which_on_its_stderr() {
+    // Its heap limit ends the child, not the parent: code 137, and the reason on its stderr.
+    let sc = sidecar().await;
+    let js = "const hog = 'const a = []; for (;;) a.push(new Array(1e6).fill(1))';\
+              const c = require('child_process').spawn('node', ['-e', hog]);\
+              let e = ''; c.stderr.on('data', d => e += d);\
+              c.on('close', (code, sig) => console.log(code, sig, JSON.stringify(e)));";
+    let out = run(&sc, node(js).heap_mb(64)).await;
+    let said = "137 null \"node: MEMORY_LIMIT: heap limit reached: limit heap_mb = 64";
+    assert!(stdout(&out).starts_with(said), "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn an_unknown_command_is_an_enoent_error_event() {
     let sc = sidecar().await;
     let js = "const cp = require('child_process');\
