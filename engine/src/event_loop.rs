@@ -157,6 +157,11 @@ fn deliver<'s>(
         }
         Input::StdinClose => call(scope, runner, "stdinEnd", &[], state, stopper).map(drop),
         Input::Stop => check_stopped(state, stopper),
+        Input::Signal(signal) => {
+            v8::scope!(let scope, scope);
+            let signal = v8::Integer::new_from_unsigned(scope, signal);
+            call(scope, runner, "signal", &[signal.into()], state, stopper).map(drop)
+        }
         Input::HostReply { id, error, text } => {
             links.host_calls.lock().remove(&id);
             v8::scope!(let scope, scope);

@@ -11,6 +11,8 @@ pub enum Input {
     StdinClose,
     /// The exec was stopped from outside (its stopper says why): stop waiting.
     Stop,
+    /// A signal the guest handles (`process.on('SIGTERM')`): its listeners run.
+    Signal(u32),
     /// The host answered host call `id` (call mode): JSON text, or an error message.
     HostReply {
         /// The host call.
@@ -103,7 +105,8 @@ impl Input {
             | Input::Net(_)
             | Input::NetAsk(_)
             | Input::NetReply { .. }
-            | Input::HttpRequest(_) => StdinInput::Other,
+            | Input::HttpRequest(_)
+            | Input::Signal(_) => StdinInput::Other,
         }
     }
 }

@@ -75,6 +75,7 @@ pub use modules::DEFAULT_CAPACITY as DEFAULT_MODULE_CACHE_CAPACITY;
 pub use net::validate_policy as validate_net_policy;
 pub use outcome::{LIMIT_EXIT_CODE, Outcome, StopCause, panic_message};
 pub use pool::{DEFAULT_WARM_ISOLATES, PoolStats};
+pub use stopper::catchable as catchable_signal;
 
 use isolates::Isolates;
 use job::run::{JobTask, RunContext};

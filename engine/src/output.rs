@@ -25,6 +25,11 @@ pub struct GuestOutput {
 }
 
 impl GuestOutput {
+    /// The exec's stop switch.
+    pub(crate) fn stopper(&self) -> &Arc<Stopper> {
+        &self.stopper
+    }
+
     /// Output of exec `exec_id`, capped at `limit` bytes over stdout and stderr together.
     pub fn new(exec_id: u64, sink: Sink, limit: u64, stopper: Arc<Stopper>) -> Self {
         Self {

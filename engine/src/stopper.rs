@@ -1,12 +1,25 @@
 //! One exec's stop switch: a kill signal, the wall-time or CPU-time watchdog, the output limit or
 //! a host payload over its bound records the first cause, wakes the exec's inbox (so blocking
-//! waits return) and terminates the isolate (so running JS or wasm stops).
+//! waits return) and terminates the isolate (so running JS or wasm stops). A signal the guest
+//! listens for (`process.on('SIGTERM')`) is not a stop: it goes to the guest's loop.
+
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crossbeam_channel::Sender;
 use parking_lot::Mutex;
 
 use crate::input::Input;
 use crate::outcome::StopCause;
+
+/// The signals a guest may handle itself: SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGTERM
+/// (SIGKILL and SIGSTOP never; SIGPIPE stays fatal, a writer to a closed pipe dies of it).
+const CATCHABLE: u64 = 1 << 1 | 1 << 2 | 1 << 3 | 1 << 10 | 1 << 12 | 1 << 15;
+
+/// Whether a guest may handle `signal` itself (then a stop for it may not end the guest).
+pub fn catchable(signal: u32) -> bool {
+    1u64.checked_shl(signal)
+        .is_some_and(|bit| bit & CATCHABLE != 0)
+}
 
 /// Told once, with the cause, when the exec is stopped.
 pub type OnStop = Box<dyn FnOnce(StopCause) + Send>;
@@ -18,6 +31,8 @@ pub struct Stopper {
     wake: Sender<Input>,
     /// Exec-wide work that is not the isolate (a script's interpreter and its processes).
     on_stop: Mutex<Option<OnStop>>,
+    /// The signals the guest handles (bit N: signal N), delivered to its loop.
+    caught: AtomicU64,
 }
 
 impl Stopper {
@@ -28,7 +43,30 @@ impl Stopper {
             isolate: Mutex::new(None),
             wake,
             on_stop: Mutex::new(None),
+            caught: AtomicU64::new(0),
         }
+    }
+
+    /// The guest handles `signal` itself (`on`), or no longer; false for a signal it cannot
+    /// handle.
+    pub(crate) fn catch(&self, signal: u32, on: bool) -> bool {
+        if !catchable(signal) {
+            return false;
+        }
+        let bit = 1u64 << signal;
+        match on {
+            true => self.caught.fetch_or(bit, Ordering::AcqRel),
+            false => self.caught.fetch_and(!bit, Ordering::AcqRel),
+        };
+        true
+    }
+
+    fn caught(&self, cause: StopCause) -> Option<u32> {
+        let StopCause::Signal(signal) = cause else {
+            return None;
+        };
+        let bit = 1u64.checked_shl(signal)?;
+        (self.caught.load(Ordering::Acquire) & bit != 0).then_some(signal)
     }
 
     /// A sender into the exec's inbox (the network's events go there).
@@ -36,8 +74,12 @@ impl Stopper {
         self.wake.clone()
     }
 
-    /// Stops the exec for `cause` unless it was already stopped; true if this call stopped it.
+    /// Stops the exec for `cause` unless it was already stopped; true if this call stopped it
+    /// (or gave the guest a signal it handles).
     pub fn stop(&self, cause: StopCause) -> bool {
+        if let Some(signal) = self.caught(cause) {
+            return self.cause().is_none() && self.post(Input::Signal(signal));
+        }
         {
             let mut slot = self.cause.lock();
             if slot.is_some() {

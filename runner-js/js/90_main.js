@@ -54,6 +54,7 @@ import { configureProcess, populateProcess } from './26_process.js';
 import { consoleWrite, formatLog, globalConsole } from './27_console.js';
 import { deferUserTiming, performanceObject } from './27_performance.js';
 import { populateProcessMore } from './28_process_more.js';
+import { deliverSignal, populateSignals } from './28_signals.js';
 import { childEvent } from './29_children.js';
 import { netDispatch } from './29_net.js';
 import { dropPreparedWasm, prepareWasm, startWasm } from './34_wasm_runner.js';
@@ -122,6 +123,7 @@ function installGlobals(require, module, evalMode, filename) {
 // Built once, here at factory time: with a snapshot, every isolate starts with these ready.
 populateProcess();
 populateProcessMore();
+populateSignals();
 installStaticGlobals();
 
 function start(config) {
@@ -437,6 +439,11 @@ export const runner = {
   ipcMessage: guarded((bytes) => {
     updateLoopTime();
     loadLazyBuiltin('internal/child_ipc').childChannelEvent('message', bytes);
+    drainTicks();
+  }),
+  signal: guarded((n) => {
+    updateLoopTime();
+    deliverSignal(n);
     drainTicks();
   }),
   ipcClosed: guarded(() => {

@@ -7,6 +7,7 @@
 import { bridge } from 'agentos:bridge';
 import {
   ArrayIsArray,
+  ArrayPrototypeIncludes,
   bridgeHeapStatistics,
   bridgeThreadCpuMicros,
   ErrorCtor,
@@ -177,15 +178,35 @@ function killSignal(signal) {
   return n;
 }
 
-// The guest signals itself (only the probe, signal 0) or one of its child processes by the
-// pid `child.pid` gave; any other pid is outside its reach: ESRCH, as for a process gone.
+// What a signal to the guest itself does: its listeners run (a later turn of the loop), or
+// without one it ends by the signal; those Node ignores by default do nothing, and stopping
+// (SIGSTOP, SIGTSTP) is not supported.
+const IGNORED = [
+  0,
+  osConstants.signals.SIGCHLD,
+  osConstants.signals.SIGCONT,
+  osConstants.signals.SIGURG,
+  osConstants.signals.SIGWINCH,
+];
+const STOPPING = [
+  osConstants.signals.SIGSTOP,
+  osConstants.signals.SIGTSTP,
+  osConstants.signals.SIGTTIN,
+  osConstants.signals.SIGTTOU,
+];
+
+function killSelf(sig) {
+  if (ArrayPrototypeIncludes(STOPPING, sig)) throw notSupported('kill');
+  if (!ArrayPrototypeIncludes(IGNORED, sig)) bridge.signalSelf(sig);
+  return true;
+}
+
+// The guest signals itself or one of its child processes by the pid `child.pid` gave; any
+// other pid is outside its reach: ESRCH, as for a process gone.
 export function kill(pid, signal) {
   if (typeof pid !== 'number' || pid !== (pid | 0)) throw makeInvalidArgType('pid', 'number', pid);
   const sig = killSignal(signal);
-  if (pid === ownPid()) {
-    if (sig === 0) return true;
-    throw notSupported('kill');
-  }
+  if (pid === ownPid()) return killSelf(sig);
   if (pid > 0 && bridge.childKill(pid, sig)) return true;
   const err = makeNodeError(ErrorCtor, 'ESRCH', 'kill ESRCH');
   err.errno = -osConstants.errno.ESRCH;

@@ -24,6 +24,7 @@ mod keys;
 mod memory;
 pub(crate) mod net;
 mod node_process;
+mod signals;
 mod url;
 pub(crate) mod views;
 mod vm;
@@ -85,6 +86,7 @@ fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
     all.extend(zlib::callbacks());
     all.extend(esm::callbacks());
     all.extend(node_process::callbacks());
+    all.extend(signals::callbacks());
     all.extend(net::callbacks());
     all.extend(vm::callbacks());
     all

@@ -128,14 +128,22 @@ impl Delivery for RemoteExec {
     }
 
     fn stop(&self, cause: StopCause) -> bool {
+        let state = self.state.lock();
         {
             let mut first = self.cause.lock();
             if first.is_some() {
                 return false;
             }
-            *first = Some(cause);
+            // A signal a running guest may handle (`process.on('SIGTERM')`) is passed on but
+            // not kept as the cause: the guest may live on, and a later stop (SIGKILL, a limit)
+            // must reach it too.
+            let handled =
+                matches!(cause, StopCause::Signal(s) if agentos_engine::catchable_signal(s));
+            if !(handled && matches!(*state, State::Assigned(_))) {
+                *first = Some(cause);
+            }
         }
-        if let State::Assigned(link) = &*self.state.lock() {
+        if let State::Assigned(link) = &*state {
             link.send(cell_request::Kind::Stop(wire::stop(self.id, cause)));
         }
         true

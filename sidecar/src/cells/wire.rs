@@ -59,9 +59,11 @@ pub fn deliver(exec_id: u64, input: Input) -> Option<cell::Deliver> {
             allow,
             message,
         }),
-        // A stop travels as `Stop`; child, IPC and network events arise inside the cell; a host
-        // request is sent by `RemoteExec` itself (it keeps the reply).
+        // A stop travels as `Stop` (a signal the guest handles turns into `Signal` inside the
+        // cell); child, IPC and network events arise inside the cell; a host request is sent by
+        // `RemoteExec` itself (it keeps the reply).
         Input::Stop
+        | Input::Signal(_)
         | Input::Child { .. }
         | Input::Ipc(_)
         | Input::IpcClose

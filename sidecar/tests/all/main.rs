@@ -61,6 +61,7 @@ mod scratch_tmp;
 mod sdk_lifecycle;
 mod shell;
 mod shell_corpus;
+mod signals;
 mod snapshots;
 mod soak;
 mod stress;

@@ -1,0 +1,115 @@
+//! Signals a JS guest handles itself (`process.on('SIGTERM', ...)`) through a real sidecar: the
+//! host's `Kill`, a parent's `child.kill`, a script's `kill` and `process.kill(process.pid)`
+//! reach the guest's listeners instead of ending it; SIGKILL and the limits still end it, so a
+//! guest that ignores every signal cannot outlive its host's will.
+
+use std::time::Duration;
+
+use agentos_sdk::{ExecSpec, Sidecar};
+
+use crate::support::{HANG, node, run, sidecar, stdout};
+
+/// A guest that prints `ready` once its SIGTERM listener is in place, then idles.
+const LISTENS: &str = "process.on('SIGTERM', (name, n) => { console.log('got', name, n);\
+                        process.exit(7) });\
+                       setInterval(() => {}, 1000); console.log('ready')";
+
+/// Starts `spec`, waits for its first line, then sends `signal`; its stdout and status.
+async fn signalled_when_ready(sc: &Sidecar, spec: ExecSpec, signal: u32) -> (String, i32) {
+    let exec = sc.exec(spec).await.expect("accepted");
+    let mut out = exec.take_stdout().expect("stdout");
+    let first = tokio::time::timeout(HANG, out.next_chunk())
+        .await
+        .expect("no line");
+    exec.kill(signal).await.expect("kill");
+    let rest = tokio::time::timeout(HANG, out.read_to_end())
+        .await
+        .expect("hung");
+    let status = tokio::time::timeout(HANG, exec.wait()).await.expect("hung");
+    let mut text = String::from_utf8_lossy(&first.unwrap_or_default()).into_owned();
+    text.push_str(&String::from_utf8_lossy(&rest));
+    (text, status.expect("status").code)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sigterm_listener_runs_on_the_hosts_kill() {
+    let sc = sidecar().await;
+    let (out, code) = signalled_when_ready(&sc, node(LISTENS), 15).await;
+    assert_eq!((out.as_str(), code), ("ready\ngot SIGTERM 15\n", 7));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigkill_ends_a_guest_that_listens_for_signals() {
+    let sc = sidecar().await;
+    let (out, code) = signalled_when_ready(&sc, node(LISTENS), 9).await;
+    assert_eq!((out.as_str(), code), ("ready\n", 137));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_removed_listener_no_longer_stops_sigterm() {
+    let sc = sidecar().await;
+    let js = "const f = () => console.log('heard'); process.on('SIGTERM', f);\
+              process.off('SIGTERM', f); setInterval(() => {}, 1000); console.log('ready')";
+    let (out, code) = signalled_when_ready(&sc, node(js), 15).await;
+    assert_eq!((out.as_str(), code), ("ready\n", 143));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_child_hears_its_parents_kill_through_its_listener() {
+    let sc = sidecar().await;
+    let child = "process.on('SIGINT', (n) => { console.log('child', n); process.exit(0) });\
+                 setInterval(() => {}, 1000); console.log('up')";
+    let js = format!(
+        "const c = require('child_process').spawn('node', ['-e', {child:?}]);\
+         c.stdout.on('data', (d) => {{ process.stdout.write(d); \
+           if (String(d).includes('up')) c.kill('SIGINT') }});\
+         c.on('exit', (code, sig) => console.log('exit', code, sig));"
+    );
+    let out = run(&sc, node(&js)).await;
+    assert_eq!(stdout(&out), "up\nchild SIGINT\nexit 0 null\n", "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_scripts_kill_reaches_a_node_listener() {
+    let sc = sidecar().await;
+    let script = "node -e \"process.on('SIGUSR1', () => { console.log('usr1'); process.exit(3) });\
+                  setInterval(() => {}, 1000)\" & sleep 0.3; kill -USR1 $!; wait $!; echo status=$?";
+    let out = run(&sc, ExecSpec::new(["bash", "-c", script])).await;
+    assert_eq!(stdout(&out), "usr1\nstatus=3\n", "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn process_kill_of_itself_runs_its_listener_on_a_later_turn() {
+    // As in Node, the listener runs only if something keeps the loop alive (a timer here).
+    let sc = sidecar().await;
+    let js = "process.on('SIGHUP', (n) => console.log('heard', n));\
+              console.log(process.kill(process.pid, 'SIGHUP')); console.log('after');\
+              setTimeout(() => {}, 50)";
+    let out = run(&sc, node(js)).await;
+    assert_eq!(stdout(&out), "true\nafter\nheard SIGHUP\n", "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn process_kill_of_itself_without_a_listener_ends_it_by_the_signal() {
+    let sc = sidecar().await;
+    let out = run(&sc, node("process.kill(process.pid); console.log('after')")).await;
+    assert_eq!((stdout(&out).as_str(), out.status.signal), ("", Some(15)));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_guest_ignoring_every_signal_still_ends_at_its_time_limit_beside_a_victim() {
+    // It listens for every signal it may and ignores them: the host's SIGTERM is swallowed,
+    // the wall-time limit is not; a victim exec runs meanwhile.
+    let sc = sidecar().await;
+    let js = "for (const s of ['SIGHUP','SIGINT','SIGQUIT','SIGUSR1','SIGUSR2','SIGTERM'])\
+                process.on(s, () => {});\
+              setInterval(() => {}, 5)";
+    let exec = sc.exec(node(js).timeout_ms(800)).await.expect("accepted");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    exec.kill(15).await.expect("kill");
+    let victim = run(&sc, node("console.log('victim')")).await;
+    assert_eq!(stdout(&victim), "victim\n", "{victim:?}");
+    let status = tokio::time::timeout(HANG, exec.wait()).await.expect("hung");
+    let error = status.expect("status").error.map(|e| e.code);
+    assert_eq!(error, Some(agentos_sdk::ErrorCode::Timeout));
+}
