@@ -3,11 +3,9 @@
 //! reach the guest's listeners instead of ending it; SIGKILL and the limits still end it, so a
 //! guest that ignores every signal cannot outlive its host's will.
 
-use std::time::Duration;
-
 use agentos_sdk::{ExecSpec, Sidecar};
 
-use crate::support::{HANG, node, run, sidecar, stdout};
+use crate::support::{HANG, node, run, scratch, sidecar, stdout};
 
 /// A guest that prints `ready` once its SIGTERM listener is in place, then idles.
 const LISTENS: &str = "process.on('SIGTERM', (name, n) => { console.log('got', name, n);\
@@ -71,11 +69,16 @@ async fn a_child_hears_its_parents_kill_through_its_listener() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_scripts_kill_reaches_a_node_listener() {
+    // The script waits for the guest's `up` (its listener is in place) before it signals.
     let sc = sidecar().await;
+    let dir = scratch("sig-script");
     let script = "node -e \"process.on('SIGUSR1', () => { console.log('usr1'); process.exit(3) });\
-                  setInterval(() => {}, 1000)\" & sleep 0.3; kill -USR1 $!; wait $!; echo status=$?";
-    let out = run(&sc, ExecSpec::new(["bash", "-c", script])).await;
-    assert_eq!(stdout(&out), "usr1\nstatus=3\n", "{out:?}");
+                  setInterval(() => {}, 1000); console.log('up')\" > /w/out &\
+                  until grep -q up /w/out; do sleep 0.02; done;\
+                  kill -USR1 $!; wait $!; echo status=$?; cat /w/out";
+    let spec = ExecSpec::new(["bash", "-c", script]).dir(dir.to_string_lossy(), "/w");
+    let out = run(&sc, spec).await;
+    assert_eq!(stdout(&out), "status=3\nup\nusr1\n", "{out:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -103,9 +106,13 @@ async fn a_guest_ignoring_every_signal_still_ends_at_its_time_limit_beside_a_vic
     let sc = sidecar().await;
     let js = "for (const s of ['SIGHUP','SIGINT','SIGQUIT','SIGUSR1','SIGUSR2','SIGTERM'])\
                 process.on(s, () => {});\
-              setInterval(() => {}, 5)";
+              setInterval(() => {}, 5); console.log('ready')";
     let exec = sc.exec(node(js).timeout_ms(800)).await.expect("accepted");
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut out = exec.take_stdout().expect("stdout");
+    let ready = tokio::time::timeout(HANG, out.next_chunk())
+        .await
+        .expect("no line");
+    assert_eq!(ready.as_deref(), Some(&b"ready\n"[..]));
     exec.kill(15).await.expect("kill");
     let victim = run(&sc, node("console.log('victim')")).await;
     assert_eq!(stdout(&victim), "victim\n", "{victim:?}");
