@@ -79,54 +79,25 @@ fn env_file_options_go_to_exec_argv_as_given_and_need_a_value() {
 
 #[test]
 fn input_type_goes_to_exec_argv_and_needs_string_input() {
-    let modules = ModuleCache::new(1);
-    let Ok(Command::Js(main)) = resolve(
-        &argv(&["node", "--input-type", "module", "-e", "1"]),
-        "/",
-        &NOWHERE,
-        &mut no_fs(),
-        &modules,
-    ) else {
-        panic!("expected a JS main");
-    };
+    let main = js_main(&["node", "--input-type", "module", "-e", "1"]);
     assert_eq!(main.exec_argv, argv(&["--input-type=module", "-e", "1"]));
     for parts in [
         &["node", "--input-type=module", "x.js"][..],
         &["node", "--input-type=json", "-e", "1"],
         &["node", "--input-type"],
     ] {
-        let result = resolve(&argv(parts), "/", &NOWHERE, &mut no_fs(), &modules);
-        assert!(
-            matches!(result, Ok(Command::Fails { code: 9, .. })),
-            "{parts:?}"
-        );
+        assert!(bad_option(parts), "{parts:?}");
     }
 }
 
 #[test]
 fn runner_flags_go_to_exec_argv_in_both_modes() {
-    let modules = ModuleCache::new(1);
-    let Ok(Command::Js(main)) = resolve(
-        &argv(&["node", "--no-warnings", "--expose_gc", "-e", "1"]),
-        "/",
-        &NOWHERE,
-        &mut no_fs(),
-        &modules,
-    ) else {
-        panic!("expected a JS main");
-    };
+    let main = js_main(&["node", "--no-warnings", "--expose_gc", "-e", "1"]);
     assert_eq!(
         main.exec_argv,
         argv(&["--no-warnings", "--expose-gc", "-e", "1"])
     );
-    let unknown = resolve(
-        &argv(&["node", "--no-warnings", "--bogus", "-e", "1"]),
-        "/",
-        &NOWHERE,
-        &mut no_fs(),
-        &modules,
-    );
-    assert!(matches!(unknown, Ok(Command::Fails { code: 9, .. })));
+    assert!(bad_option(&["node", "--no-warnings", "--bogus", "-e", "1"]));
 }
 
 #[test]
