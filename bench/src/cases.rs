@@ -223,6 +223,8 @@ pub(crate) const NPM_RUN: ExecCase =
     tools(&["npm", "run", "--silent", "hi"], Expect::Exactly(b"hi\n"));
 /// `envsubst` over 1 MiB of word lines (two words in twenty are references), its stdin
 /// redirected by a shell.
+/// fd over the fixture directory: its ~280 `.txt` files (dir200/'s, tree5m/'s, a few more).
+pub(crate) const FD_E_TXT: ExecCase = tools(&["fd", "-e", "txt"], Expect::Anything);
 pub(crate) const ENVSUBST: ExecCase =
     tools(&["sh", "-c", "envsubst < env1m.txt"], Expect::Anything);
 /// A hex dump of 1 MiB (about 4.2 MiB of output).

@@ -148,12 +148,14 @@ fn tool_run(case: &ExecCase, dir: &Path) -> Result<f64, Problem> {
     }
 }
 
-/// The host's program `name` (for `python3`, its real interpreter).
+/// The host's program `name` (for `python3`, its real interpreter; for `fd`, Debian's name).
 fn host_program(name: &str) -> Result<std::path::PathBuf, Problem> {
     match name {
         "python3" => {
             host_python().ok_or_else(|| Problem::Unavailable("the host has no python3".to_owned()))
         }
+        // Debian installs fd as `fdfind`.
+        "fd" => Ok("fdfind".into()),
         name => Ok(name.into()),
     }
 }

@@ -100,6 +100,7 @@ const MAIN: &[Scenario] = &[
         None,
         false,
     ),
+    row("native_fd_e_txt", Kind::NativeTool(FD_E_TXT), None, false),
     row(
         "native_node_test_3",
         Kind::NativeTool(NODE_TEST),
@@ -457,6 +458,12 @@ const MAIN: &[Scenario] = &[
         "envsubst_1m",
         Kind::Tool(ENVSUBST),
         Some("native_envsubst_1m"),
+        false,
+    ),
+    row(
+        "fd_e_txt",
+        Kind::Tool(FD_E_TXT),
+        Some("native_fd_e_txt"),
         false,
     ),
     row(

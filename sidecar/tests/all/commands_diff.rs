@@ -82,10 +82,12 @@ fn expected_failures() -> BTreeMap<String, String> {
         .collect()
 }
 
-/// The host program for a case's command: GNU awk for `awk` (Debian's default is mawk).
+/// The host program for a case's command: GNU awk for `awk` (Debian's default is mawk), and
+/// Debian's name for fd.
 fn host_program(name: &str) -> &str {
     match name {
         "awk" if Path::new("/usr/bin/gawk").exists() => "/usr/bin/gawk",
+        "fd" => "fdfind",
         other => other,
     }
 }

@@ -479,3 +479,45 @@ async fn envsubst_over_an_endless_variable_name_ends_at_the_memory_limit_beside_
     let said = "envsubst: MEMORY_LIMIT: memory limit reached: heap_mb = 64";
     assert!(stderr(&out).contains(said), "{}", stderr(&out));
 }
+
+#[tokio::test]
+async fn fd_follows_symlinks_but_not_round_a_loop_a_guest_made_beside_a_victim() {
+    // A link to its own parent, a link to its own directory, and two links to each other:
+    // `fd -L` reports each as fd does and lists every file once.
+    let dir = scratch("fd-loops");
+    let script = "mkdir d && echo x > d/f && ln -s .. d/up && ln -s ../d d/me \
+                  && ln -s l2 l1 && ln -s l1 l2 && fd -L --show-errors; echo status=$?";
+    let sc = sidecar().await;
+    let out = beside_a_victim(&sc, in_dir(&dir, &["sh", "-c", script])).await;
+    assert_eq!(stdout(&out), "d/\nd/f\nstatus=0\n", "{}", stderr(&out));
+    for said in [
+        "File system loop found: ./d/up points to an ancestor",
+        "File system loop found: ./d/me points to an ancestor ./d",
+        "./l1: Symbolic link loop",
+    ] {
+        assert!(stderr(&out).contains(said), "{said}: {}", stderr(&out));
+    }
+}
+
+#[tokio::test]
+async fn fd_over_more_files_than_its_heap_holds_ends_at_the_memory_limit_beside_a_victim() {
+    // On WASI fd walks first and prints after (it has no second thread): 50 000 results do not
+    // fit a 16 MiB heap, and the limit ends it with its name.
+    let dir = scratch("fd-many");
+    for d in 0..100 {
+        let sub = dir.join(format!("d{d:03}"));
+        std::fs::create_dir(&sub).unwrap();
+        for f in 0..500 {
+            std::fs::write(sub.join(format!("file-with-a-longish-name-{f:04}.txt")), "").unwrap();
+        }
+    }
+    let sc = sidecar().await;
+    let hostile = ExecSpec::new(["fd", "-e", "txt"])
+        .dir_ro(dir.to_str().unwrap(), "/work")
+        .cwd("/work")
+        .heap_mb(16);
+    let out = beside_a_victim(&sc, hostile).await;
+    let (code, message) = typed(&out.status);
+    assert_eq!(code, ErrorCode::MemoryLimit, "{message}");
+    assert!(message.contains("heap_mb = 16"), "{message}");
+}
