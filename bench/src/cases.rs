@@ -386,6 +386,46 @@ process.stdout.write(JSON.stringify(times));
     what: "per iteration: getDiffieHellman('modp14') key pair + computeSecret",
 };
 
+/// A signal a forked child handles: `child.kill('SIGUSR1')`, the child's listener answering over
+/// its IPC channel, per iteration (one child for the whole loop, which says when it listens).
+pub const SIGNAL_CHILD: LoopCase = LoopCase {
+    script: r#"'use strict';
+const [warmup, runs] = process.argv.slice(-2).map(Number);
+const { fork } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'sig-'));
+const file = path.join(dir, 'child.js');
+fs.writeFileSync(
+  file,
+  // Its 'message' listener keeps the channel, and so the child, alive until the parent
+  // disconnects.
+  "let n = 0;\nprocess.on('SIGUSR1', () => process.send(n++));\n" +
+    "process.on('message', () => {});\nprocess.send('ready');\n",
+);
+const child = fork(file);
+const times = [];
+let i = 0;
+let start = 0;
+const next = () => {
+  start = performance.now();
+  child.kill('SIGUSR1');
+};
+child.on('message', (m) => {
+  if (m === 'ready') return next();
+  if (m !== i) throw new Error(`signal ${m}, expected ${i}`);
+  if (i >= warmup) times.push(performance.now() - start);
+  if (++i < warmup + runs) return next();
+  child.disconnect();
+  child.on('exit', () => {
+    fs.rmSync(dir, { recursive: true });
+    process.stdout.write(JSON.stringify(times));
+  });
+});
+"#,
+    what: "per iteration: SIGUSR1 to a forked child and its listener's IPC answer",
+};
+
 /// child_process.fork: one JSON message to a forked child that echoes it back, per iteration
 /// (the child's file written to the temporary directory first; one child for the whole loop).
 pub const FORK_IPC_ECHO: LoopCase = LoopCase {

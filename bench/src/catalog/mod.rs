@@ -80,6 +80,12 @@ const MAIN: &[Scenario] = &[
         None,
         false,
     ),
+    row(
+        "node_signal_child",
+        Kind::NodeLoop(&SIGNAL_CHILD),
+        None,
+        false,
+    ),
     row("native_ls_la_200", Kind::NativeTool(LS_LA), None, true),
     row("native_grep_rn_5m", Kind::NativeTool(GREP_RN), None, true),
     row("native_sort_1m", Kind::NativeTool(SORT), None, true),
@@ -320,6 +326,14 @@ const MAIN: &[Scenario] = &[
         "fork_ipc_echo",
         Kind::Loop(&FORK_IPC_ECHO),
         Some("node_fork_ipc_echo"),
+        false,
+    ),
+    // A signal a forked child listens for, inside one exec, against the host's Node signalling a
+    // real process. Not gated.
+    row(
+        "signal_child",
+        Kind::Loop(&SIGNAL_CHILD),
+        Some("node_signal_child"),
         false,
     ),
     row(
