@@ -41,6 +41,8 @@ pub struct WasmJob<'a> {
     pub compile_hits: &'a AtomicU64,
     /// Its memories' limit, bytes (the module's memories are capped at it).
     pub memory_limit: u64,
+    /// Its pid and its parent's (the door's `process` op: Python's `os.getpid`/`getppid`).
+    pub ids: crate::job::pids::ProcessIds,
     /// What its `agentos_v2.proc_spawn` children are started by (`None`: it cannot start any).
     pub(crate) children: Option<crate::children::ChildrenRecipe>,
     /// The exec's network, for its `agentos_v4.http_*` requests.
@@ -81,6 +83,10 @@ pub fn start_config<'s>(
     set(scope, config, "cwd", cwd.into())?;
     let limit = v8::Number::new(scope, job.memory_limit as f64);
     set(scope, config, "memoryLimit", limit.into())?;
+    for (name, id) in [("pid", job.ids.pid), ("ppid", job.ids.ppid)] {
+        let id = v8::Integer::new_from_unsigned(scope, id);
+        set(scope, config, name, id.into())?;
+    }
     *state.code_store.borrow_mut() = job.disk.filter(|key| key.wants_store()).cloned();
     // The runner drops an instance made ahead for another module, unused.
     let ours = prepared.is_some_and(|slot| Arc::ptr_eq(&slot, job.compiled));

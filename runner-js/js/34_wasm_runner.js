@@ -356,7 +356,7 @@ function wasmStartInner(config) {
     const instance = ahead === undefined ? new WasmInstanceCtor(module, wasmImportObject()) : ahead;
     const exports = WasmInstanceGetExports(instance);
     wasiSetMemory(exports.memory);
-    wasiDoorBind(exports);
+    wasiDoorBind(exports, config.pid, config.ppid);
     watchCommand(exports.memory, exports);
     start = exports._start;
     wasiRefresh();

@@ -179,7 +179,7 @@ fn child_spawn_sync<'s>(
         return;
     };
     let collector = Collector::new(max_buffer);
-    let id = match children.spawn_collected(req, input, collector.clone()) {
+    let id = match children.spawn_collected(req, input, collector.clone(), None) {
         Ok(id) => id,
         Err(e) => {
             rv.set(v8_str(scope, &spawn_error(&e)).into());

@@ -32,6 +32,7 @@ pub fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
         ("wasi_proc_spawn", proc_spawn.map_fn_to()),
         ("wasi_proc_run", proc_run.map_fn_to()),
         ("wasi_proc_which", proc_which.map_fn_to()),
+        ("wasi_proc_reserve", proc_reserve.map_fn_to()),
     ]
 }
 
@@ -68,6 +69,8 @@ struct Plan {
     merged: bool,
     /// Most bytes kept of both streams together.
     max_kept: usize,
+    /// The child's pid, reserved for it earlier (`wasi_proc_reserve`).
+    pid: Option<u32>,
 }
 
 /// How a child ended, and what was kept of its output.
@@ -92,6 +95,7 @@ fn proc_spawn<'s>(
         routes: [Route::Fd(1), Route::Fd(2)],
         merged: false,
         max_kept: 0,
+        pid: None,
     };
     let status = request(&args).and_then(|req| run(scope, req, plan));
     match status {
@@ -126,12 +130,31 @@ fn proc_which<'s>(
     }
 }
 
-/// `wasi_proc_run(argv, env, cwd, input, timeoutMs, signal, stdoutRoute, stderrRoute, maxKept)`:
-/// as `wasi_proc_spawn`, with `input` (a `Uint8Array`) as the child's whole stdin and each
-/// stream routed: 0 dropped, 1 or 2 written to that fd as it comes, 3 kept, 4 (stderr only)
-/// kept with stdout in the order written -> `[how, stdout, stderr]` (what was kept, as
-/// `Uint8Array`s), or `-errno`: `ENOBUFS` once the kept bytes passed `maxKept` (the child is
-/// killed), `EINVAL` for a bad route.
+/// `wasi_proc_reserve()` -> a pid for a child `wasi_proc_run` starts later (Python's `Popen.pid`,
+/// known before its child runs), or `-errno`: `EAGAIN` while 1024 reserved pids are unused,
+/// `ENOSYS` when this guest cannot start processes.
+fn proc_reserve<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    _args: v8::FunctionCallbackArguments<'s>,
+    mut rv: v8::ReturnValue<'s>,
+) {
+    let reserved = match spawner(scope) {
+        None => Err(Errno::NOSYS),
+        Some(children) => children.reserve().ok_or(Errno::AGAIN),
+    };
+    match reserved {
+        Ok(pid) => rv.set_uint32(pid),
+        Err(errno) => rv.set_int32(-i32::from(errno.0)),
+    }
+}
+
+/// `wasi_proc_run(argv, env, cwd, input, timeoutMs, signal, stdoutRoute, stderrRoute, maxKept,
+/// pid)`: as `wasi_proc_spawn`, with `input` (a `Uint8Array`) as the child's whole stdin, each
+/// stream routed (0 dropped, 1 or 2 written to that fd as it comes, 3 kept, 4 (stderr only)
+/// kept with stdout in the order written) and `pid` (when not 0) one `wasi_proc_reserve` gave
+/// -> `[how, stdout, stderr]` (what was kept, as `Uint8Array`s), or `-errno`: `ENOBUFS` once
+/// the kept bytes passed `maxKept` (the child is killed), `EINVAL` for a bad route or a pid
+/// not reserved (or used already).
 fn proc_run<'s>(
     scope: &mut v8::PinScope<'s, '_>,
     args: v8::FunctionCallbackArguments<'s>,
@@ -162,6 +185,7 @@ fn proc_run<'s>(
         } else {
             0
         },
+        pid: args.get(9).uint32_value(scope).filter(|pid| *pid != 0),
     };
     let ended = match request(&args).and_then(|req| run(scope, req, plan)) {
         Ok(ended) => ended,
@@ -249,11 +273,15 @@ fn run(scope: &mut v8::PinScope<'_, '_>, req: SpawnRequest, plan: Plan) -> Resul
         routes,
         merged,
         max_kept,
+        pid,
     } = plan;
     let children = spawner(scope).ok_or(Errno::NOSYS)?;
+    if pid.is_some_and(|pid| !children.claim(pid)) {
+        return Err(Errno::INVAL);
+    }
     let collector = Collector::streaming(WINDOW, merged);
     let id = children
-        .spawn_collected(req, input, collector.clone())
+        .spawn_collected(req, input, collector.clone(), pid)
         .map_err(|e| match e {
             SpawnError::NotFound | SpawnError::NoSuchFile => Errno::NOENT,
             SpawnError::NotExecutable(_) => Errno::ACCES,

@@ -18,7 +18,7 @@
 mod collector;
 mod host;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Weak};
 
@@ -101,7 +101,12 @@ pub(crate) struct Children {
     table: Mutex<HashMap<u32, Child>>,
     /// Children whose events go to the parent's loop and have not reported their exit yet.
     pending: Arc<AtomicUsize>,
+    /// Pids handed out before their children start ([`Children::reserve`]), not used yet.
+    reserved: Mutex<BTreeSet<u32>>,
 }
+
+/// Most pids one guest may hold reserved and unused at once.
+const MAX_RESERVED: usize = 1024;
 
 impl Children {
     /// The children of the job `recipe` describes.
@@ -129,6 +134,7 @@ impl Children {
             fs: Mutex::new(None),
             table: Mutex::new(HashMap::new()),
             pending: Arc::default(),
+            reserved: Mutex::default(),
         });
         let weak = Arc::downgrade(&children);
         parent.on_stop(Box::new(move |_| {
@@ -163,15 +169,33 @@ impl Children {
         Ok(id)
     }
 
+    /// A pid for a child that starts later ([`Children::claim`]): Python's `Popen.pid`, known
+    /// before its child runs. `None` while [`MAX_RESERVED`] reserved pids are unused.
+    pub(crate) fn reserve(&self) -> Option<u32> {
+        let mut reserved = self.reserved.lock();
+        if reserved.len() >= MAX_RESERVED {
+            return None;
+        }
+        let id = self.next_id();
+        reserved.insert(id);
+        Some(id)
+    }
+
+    /// Takes reserved pid `id` for the child about to start; false if it is not one.
+    pub(crate) fn claim(&self, id: u32) -> bool {
+        self.reserved.lock().remove(&id)
+    }
+
     /// Starts a child whose output and exit go to `collector` (a blocking `spawnSync`), with
-    /// `input` as its whole stdin.
+    /// `input` as its whole stdin; its pid is `id` when claimed for it, else the next.
     pub(crate) fn spawn_collected(
         &self,
         req: SpawnRequest,
         input: Bytes,
         collector: Arc<Collector>,
+        id: Option<u32>,
     ) -> Result<u32, SpawnError> {
-        let id = self.next_id();
+        let id = id.unwrap_or_else(|| self.next_id());
         self.start(id, req, Delivery::Collect(collector), Some(input))?;
         Ok(id)
     }

@@ -275,6 +275,7 @@ impl Run<'_> {
                     disk: variant.disk.as_ref(),
                     compile_hits: modules.compile_hits(),
                     memory_limit,
+                    ids: self.setting.ids,
                     children,
                     net: Some(self.net.clone()),
                 };

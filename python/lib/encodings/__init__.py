@@ -7,7 +7,9 @@ lacks in this build: `os.system` (through `_agentos_subprocess`, imported on the
 `os.getuid`/`geteuid`/`getgid`/`getegid`, which answer the sandbox's user, root (0),
 `os.umask`, which keeps a mask (022 at start) as `process.umask()` does in a JS guest, and
 `os.chown`/`lchown`/`fchown`, which change nothing (no owners here) once the file is found, as
-a JS guest's `fs.chown` (root's `tarfile` extraction calls them). It also
+a JS guest's `fs.chown` (root's `tarfile` extraction calls them), and `os.getpid`/`getppid`, the
+exec tree's numbers a shell's `$$`/`$PPID` and Node's `process.pid`/`ppid` use too (this build's
+`getpid` says 42, and it has no `getppid`). It also
 names `sys.executable` as the command set has it (`/usr/local/bin/python3`, which a child
 process can start, not the build's `python.wasm`), puts `PYTHONPATH` on `sys.path` (this build
 runs isolated, which ignores it) and imports a `sitecustomize` it brings, as `site` would,
@@ -45,6 +47,33 @@ def _install_os_system():
         os.umask = _umask
     if not hasattr(os, "chown"):
         os.chown, os.lchown, os.fchown = _chown, _lchown, _fchown
+    for name, function in (("getpid", _getpid), ("getppid", _getppid)):
+        function.__name__ = function.__qualname__ = name
+        function.__module__ = "posix"
+        setattr(os, name, function)
+
+
+_ids = []
+
+
+def _process_ids():
+    """This process's pid and its parent's in the exec tree (the door's `process`), asked once."""
+    if not _ids:
+        import _agentos_door
+
+        head, _ = _agentos_door.call("process", {})
+        _ids[:] = head["pid"], head["ppid"]
+    return _ids
+
+
+def _getpid():
+    """Return the current process id."""
+    return _process_ids()[0]
+
+
+def _getppid():
+    """Return the parent's process id."""
+    return _process_ids()[1]
 
 
 def _root():

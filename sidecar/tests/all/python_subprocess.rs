@@ -5,7 +5,7 @@
 
 use agentos_sdk::{ErrorCode, ExecSpec, Output, Sidecar};
 
-use crate::python::{in_dir, prints_what_the_host_prints, py_c, run};
+use crate::python::{in_dir, prints_what_the_host_prints, py, py_c, run};
 use crate::shell::error_code;
 use crate::support::{scratch, sidecar, stderr, stdout};
 
@@ -87,6 +87,9 @@ async fn malformed_frames_of_ours_are_answered_einval() {
         r#"b'{"agentos":1,"op":"run","argv":["echo"],"stdout":7}\0'"#,
         r#"b'{"agentos":1,"op":"run","argv":["echo"],"stdout":1,"stderr":4}\0'"#,
         r#"b'{"agentos":1,"op":"run","argv":["echo"],"timeout_ms":-1}\0'"#,
+        r#"b'{"agentos":1,"op":"run","argv":["echo"],"pid":-1}\0'"#,
+        // Pid 1 is the exec's root, never one this guest reserved.
+        r#"b'{"agentos":1,"op":"run","argv":["echo"],"pid":1}\0'"#,
         r#"b'{"agentos":1,"op":"fork"}'"#,
         r#"b'{"agentos":1,"op":"which","name":7}'"#,
         r#"b'{"agentos":1,"op":"which","name":"ls","path":["/bin"]}'"#,
@@ -98,6 +101,39 @@ async fn malformed_frames_of_ours_are_answered_einval() {
             stdout(&out)
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn getpid_getppid_and_popen_pid_are_the_exec_trees_numbers() {
+    // The script's shell is pid 1, python 2; its children see the pids Popen said.
+    let code = "import os, subprocess\n\
+        print(os.getpid(), os.getppid())\n\
+        p = subprocess.Popen(['sh', '-c', 'echo $$ $PPID'], stdout=subprocess.PIPE, text=True)\n\
+        q = subprocess.Popen(['node', '-p', 'process.pid + \\' \\' + process.ppid'],\n\
+                             stdout=subprocess.PIPE, text=True)\n\
+        print(p.pid, q.pid, q.communicate()[0].strip(), p.communicate()[0].strip())";
+    let script = "python3 -c \"$1\"; echo $$";
+    let sc = sidecar().await;
+    let out = run(&sc, py(&["sh", "-c", script, "sh", code])).await;
+    assert_eq!(stdout(&out), "2 1\n3 4 4 2 3 2\n1\n", "{}", stderr(&out));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reserved_pid_starts_one_child_and_hoarded_pids_end_in_eagain_beside_a_victim() {
+    let code = "import _agentos_door as d\n\
+        pid = d.call('pid', {})[0]['pid']\n\
+        run = lambda: d.call('run', {'argv': ['true'], 'pid': pid})[0].get('errno', 'ran')\n\
+        print(run(), run())\n\
+        heads = [d.call('pid', {})[0] for _ in range(1025)]\n\
+        print(sum('pid' in h for h in heads), heads[-1])";
+    let sc = sidecar().await;
+    let out = beside_a_python_victim(&sc, py_c(code)).await;
+    assert_eq!(
+        stdout(&out),
+        "ran EINVAL\n1024 {'errno': 'EAGAIN', 'message': '1024 reserved pids are unused'}\n",
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
