@@ -306,8 +306,8 @@ async fn the_multicall_module_runs_the_command_its_first_argument_names() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter_map(|n| n.strip_suffix(".wasm").map(str::to_owned))
-        // Not uutils/multicall commands: ripgrep and CPython (ci/fetch-python) are their own.
-        .filter(|n| !["agentos-commands", "rg", "python", "python3"].contains(&n.as_str()))
+        // Not uutils/multicall commands: ripgrep, fd and CPython (ci/fetch-python) are their own.
+        .filter(|n| !["agentos-commands", "rg", "fd", "python", "python3"].contains(&n.as_str()))
         .collect();
     assert!(modules.len() >= 90, "{} modules", modules.len());
     for name in &modules {
