@@ -57,6 +57,38 @@ fn text(rng: &mut XorShift, bytes: usize) -> Vec<u8> {
 ///
 /// # Errors
 /// Any I/O error.
+/// A small TypeScript program (interfaces, generics, annotations, a class) for `ts_main`.
+const TYPED_TS: &str = "interface Point { x: number; y: number }
+type Shape = { kind: 'circle'; r: number } | { kind: 'square'; side: number };
+class Registry<T extends { id: string }> {
+  private items: Map<string, T> = new Map();
+  add(item: T): this { this.items.set(item.id, item); return this; }
+  get size(): number { return this.items.size; }
+}
+function area(s: Shape): number {
+  return s.kind === 'circle' ? Math.PI * s.r * s.r : s.side * s.side;
+}
+const origin: Point = { x: 0, y: 0 };
+const r = new Registry<{ id: string; p: Point }>().add({ id: 'o', p: origin });
+const total: number = [{ kind: 'square', side: 2 } as Shape].map(area).reduce((a, b) => a + b, 0);
+if (r.size !== 1 || total !== 4) throw new Error('wrong');
+";
+
+/// `TYPED_TS` without its types, for `js_main`.
+const TYPED_JS: &str = "class Registry {
+  items = new Map();
+  add(item) { this.items.set(item.id, item); return this; }
+  get size() { return this.items.size; }
+}
+function area(s) {
+  return s.kind === 'circle' ? Math.PI * s.r * s.r : s.side * s.side;
+}
+const origin = { x: 0, y: 0 };
+const r = new Registry().add({ id: 'o', p: origin });
+const total = [{ kind: 'square', side: 2 }].map(area).reduce((a, b) => a + b, 0);
+if (r.size !== 1 || total !== 4) throw new Error('wrong');
+";
+
 pub fn write_fixtures(dir: &Path) -> std::io::Result<()> {
     let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
     let entries = dir.join("dir200");
@@ -83,6 +115,9 @@ pub fn write_fixtures(dir: &Path) -> std::io::Result<()> {
     }
     zip_tree(dir)?;
     node_tests(&dir.join("nodetest"))?;
+    // `node typed.ts` and the same program without its types (`ts_main`, `js_main`).
+    std::fs::write(dir.join("typed.ts"), TYPED_TS)?;
+    std::fs::write(dir.join("typed.js"), TYPED_JS)?;
     // For `npm run --silent hi`.
     std::fs::write(
         dir.join("package.json"),

@@ -17,6 +17,7 @@ export const bridgeStdinRef = bridge.stdinRef;
 export const bridgeRunMicrotasks = bridge.runMicrotasks;
 export const bridgeCompileScript = bridge.compileScript;
 export const bridgeCompileFunction = bridge.compileFunction;
+export const bridgeStripTypeScript = bridge.stripTypeScript;
 export const bridgeArrowMessage = bridge.arrowMessage;
 export const bridgeUtf8Encode = bridge.utf8Encode;
 export const bridgeUtf8Decode = bridge.utf8Decode;

@@ -25,6 +25,9 @@ import {
   SymbolPrototypeToString,
   SymbolToStringTag,
   TypeErrorCtor,
+  WeakMapCtor,
+  WeakMapPrototypeGet,
+  WeakMapPrototypeSet,
 } from './00_primordials.js';
 import { getStack, isError, splitLines } from './01_helpers.js';
 import { inspect } from './04_inspect.js';
@@ -38,6 +41,14 @@ let mainSourceLines;
 export function setMainSource(filename, source) {
   mainFilename = filename;
   mainSourceLines = splitLines(source);
+}
+
+// Errors whose place the engine knows better than their stack (a TypeScript error's), with the
+// header printed above them when uncaught: `FILE:LINE`, the line, `^^^` under the place.
+const knownHeaders = new WeakMapCtor();
+
+export function setErrorHeader(err, header) {
+  WeakMapPrototypeSet(knownHeaders, err, header);
 }
 
 let sourceReader;
@@ -100,7 +111,8 @@ function sourceHeader(stack, atThrow) {
 export function formatUncaught(err, atThrow) {
   try {
     if (isError(err)) {
-      const arrow = bridgeArrowMessage(err);
+      const known = WeakMapPrototypeGet(knownHeaders, err);
+      const arrow = known === undefined ? bridgeArrowMessage(err) : known;
       const header = arrow === undefined ? sourceHeader(getStack(err), atThrow) : arrow;
       return `${header === '' ? '' : `${header}\n`}${inspect(err)}`;
     }

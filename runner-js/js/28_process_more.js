@@ -9,6 +9,7 @@
 import { ErrorCtor, ObjectDefineProperty, ObjectKeys, ReflectApply } from './00_primordials.js';
 import { makeInvalidArgType, makeNodeError, NODE_VERSION } from './06_errors.js';
 import { getUncaughtCapture, processObject, setUncaughtCapture } from './20_exit.js';
+import { tsFeature } from './27_typescript.js';
 import { utilDeprecate } from './48_node_util.js';
 import { loadLazyBuiltin } from './49_lazy.js';
 
@@ -165,7 +166,8 @@ export function populateProcessMore() {
       headersUrl: `https://nodejs.org/download/release/${NODE_VERSION}/node-${NODE_VERSION}-headers.tar.gz`,
     },
     // What this runtime has, with Node 22's keys: TLS (rustls; ALPN and SNI, no OCSP
-    // stapling), require() of ES modules always on, no inspector, no TypeScript stripping.
+    // stapling), require() of ES modules always on, no inspector, TypeScript as the node
+    // options say (27_typescript.js: a getter, as Node's, read once they are known).
     features: {
       inspector: false,
       debug: false,
@@ -178,7 +180,9 @@ export function populateProcessMore() {
       tls: true,
       cached_builtins: true,
       require_module: true,
-      typescript: false,
+      get typescript() {
+        return tsFeature();
+      },
     },
   };
   const names = [

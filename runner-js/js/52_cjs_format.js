@@ -2,19 +2,52 @@
 // package.json "type", else its syntax (V8's SyntaxError for an ES module body compiled as
 // CommonJS); and Node's warning when a file typed as CommonJS turns out to be an ES module.
 
-import { ArrayPrototypeIncludes, StringPrototypeEndsWith } from './00_primordials.js';
+import {
+  ArrayPrototypeIncludes,
+  StringPrototypeEndsWith,
+  StringPrototypeIncludes,
+} from './00_primordials.js';
 import { isError } from './01_helpers.js';
 import { emitWarningSync } from './23_warnings.js';
+import { tsExtension } from './27_typescript.js';
 import { pathDirname } from './40_path.js';
 import { cjsPackageScope } from './50_cjs_resolve.js';
 
-// 'module' for a file that package.json "type" makes ESM (`.js`, or no extension), 'commonjs' for
-// `.cjs` and "type": "commonjs", 'none' when no package says (Node 22 then detects the syntax).
+// 'module' for `.mjs`, `.mts` and a file that package.json "type" makes ESM (`.js`, `.ts`, or no
+// extension), 'commonjs' for `.cjs`, `.cts` and "type": "commonjs", 'none' when no package says
+// (Node 22 then detects the syntax).
 export function cjsFormatOf(filename) {
   if (StringPrototypeEndsWith(filename, '.mjs')) return 'module';
   if (StringPrototypeEndsWith(filename, '.cjs')) return 'commonjs';
+  const ts = tsExtension(filename);
+  if (ts === '.mts') return 'module';
+  if (ts === '.cts') return 'commonjs';
+  return cjsPackageType(filename);
+}
+
+// `--experimental-default-type` (Node 22): the type of a file no package.json types, outside
+// node_modules ('none': its syntax decides), and of `-e` code without `--input-type`.
+let cjsDefaultType = 'none';
+
+export function cjsSetDefaultType(execArgv) {
+  if (ArrayPrototypeIncludes(execArgv, '--experimental-default-type=module')) {
+    cjsDefaultType = 'module';
+  } else if (ArrayPrototypeIncludes(execArgv, '--experimental-default-type=commonjs')) {
+    cjsDefaultType = 'commonjs';
+  }
+}
+
+export function cjsGetDefaultType() {
+  return cjsDefaultType;
+}
+
+// The "type" of the package.json that scopes `filename` ('module', 'commonjs', or 'none'
+// when none says, unless `--experimental-default-type` does).
+export function cjsPackageType(filename) {
   const pkg = cjsPackageScope(pathDirname(filename));
-  return pkg === undefined ? 'none' : pkg.type;
+  const type = pkg === undefined ? 'none' : pkg.type;
+  if (type !== 'none' || StringPrototypeIncludes(filename, '/node_modules/')) return type;
+  return cjsDefaultType;
 }
 
 // V8's messages for ESM-only syntax in a CommonJS body (Node 22's syntax detection).

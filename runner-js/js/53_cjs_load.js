@@ -30,6 +30,7 @@ import { isError } from './01_helpers.js';
 import { inspect } from './04_inspect.js';
 import { makeInvalidArgType, makeNodeError } from './06_errors.js';
 import { setSourceReader } from './20_exit.js';
+import { tsExtension, tsStrip, tsStripTypeScriptTypes } from './27_typescript.js';
 import {
   nodeSet,
   pathBasename,
@@ -165,6 +166,11 @@ function cjsAddModuleExtras(Module) {
     return type === 3 ? 1 : 0;
   };
   Module.syncBuiltinESMExports = function syncBuiltinESMExports() {};
+  Module.stripTypeScriptTypes = function stripTypeScriptTypes(code, options = undefined) {
+    return tsStripTypeScriptTypes(code, options, (text) =>
+      loadLazyBuiltin('buffer').Buffer.from(text, 'utf8').toString('base64'),
+    );
+  };
   Module.findSourceMap = function findSourceMap(path) {
     return undefined;
   };
@@ -297,7 +303,10 @@ function cjsLoadModule(module, filename) {
   const ext = cjsExtensionOf(filename);
   const extensions = cjsGetExtensions();
   const handler = extensions === undefined ? undefined : extensions[ext];
-  const kind = typeof handler === 'function' ? WeakMapPrototypeGet(cjsLoaders, handler) : ext;
+  let kind = typeof handler === 'function' ? WeakMapPrototypeGet(cjsLoaders, handler) : ext;
+  // As Node 22: a TypeScript file loads (its types stripped) when named with its extension;
+  // resolution does not try `.ts` (no require.extensions entry).
+  if (kind === '.js') kind = tsExtension(filename) ?? kind;
   if (kind === undefined) {
     // A guest-registered require.extensions handler.
     ReflectApply(handler, extensions, [module, filename]);
@@ -360,7 +369,10 @@ function cjsLoadKind(kind, module, filename) {
     cjsEsm().requireModule(module, filename, undefined);
     return;
   }
-  const source = cjsReadSource(filename);
+  let source = cjsReadSource(filename);
+  if (kind === '.ts' || kind === '.cts' || kind === '.mts') {
+    source = tsStrip(cjsStripBOM(source), filename);
+  }
   if (cjsFormatOf(filename) === 'module') {
     WeakMapPrototypeSet(cjsEsmModules, module, true);
     cjsEsm().requireModule(module, filename, source);

@@ -15,9 +15,12 @@ import {
   ObjectDefineProperty,
   PromisePrototypeThen,
   StringPrototypeCharCodeAt,
+  StringPrototypeEndsWith,
+  StringPrototypeIndexOf,
   StringPrototypeSlice,
   StringPrototypeStartsWith,
 } from './00_primordials.js';
+import { isError } from './01_helpers.js';
 import { makeNodeError } from './06_errors.js';
 import { TextDecoder, TextEncoder } from './07_encoding.js';
 import { installMemoryGuards, setMemoryLimit } from './09_memory.js';
@@ -53,6 +56,7 @@ import { onStdinData, onStdinEnd } from './25_stdin.js';
 import { configureProcess, populateProcess } from './26_process.js';
 import { consoleWrite, formatLog, globalConsole } from './27_console.js';
 import { deferUserTiming, performanceObject } from './27_performance.js';
+import { tsConfigure, tsExtension, tsFeature, tsStrip } from './27_typescript.js';
 import { populateProcessMore } from './28_process_more.js';
 import { deliverSignal, populateSignals } from './28_signals.js';
 import { childEvent } from './29_children.js';
@@ -62,7 +66,12 @@ import { pathResolve, setExecCwd } from './40_path.js';
 import { fsReadStdin } from './44_fs_files.js';
 import { installLazyGlobals, loadLazyBuiltin } from './49_lazy.js';
 import { cjsAddBuiltinGlobals, cjsBuiltin } from './51_cjs_builtins.js';
-import { cjsEsmSyntaxKind, cjsFormatOf } from './52_cjs_format.js';
+import {
+  cjsEsmSyntaxKind,
+  cjsFormatOf,
+  cjsGetDefaultType,
+  cjsSetDefaultType,
+} from './52_cjs_format.js';
 import {
   cjsCreateEval,
   cjsCreateMain,
@@ -225,7 +234,9 @@ function runProgram(config, mode, filename, text) {
   }
   const evalMode = mode !== 'file';
   const inputType = mainInputType(config);
-  esmMain = evalMode ? inputType === 'module' : cjsFormatOf(filename) === 'module';
+  esmMain = evalMode
+    ? inputType === 'module' || inputType === 'module-typescript'
+    : cjsFormatOf(filename) === 'module';
   // An ES module main is no CommonJS module: not in require.cache, no require.main.
   const module = evalMode || esmMain ? cjsCreateEval() : cjsCreateMain(filename);
   const require = cjsMakeRequire(module);
@@ -243,6 +254,11 @@ function runProgram(config, mode, filename, text) {
   setMainSource(filename, source);
 
   try {
+    if (!evalMode && tsExtension(filename) !== undefined) source = tsStrip(source, filename);
+    // `--input-type=module-typescript` / `commonjs-typescript`: TypeScript, stripped first.
+    if (evalMode && StringPrototypeEndsWith(`${inputType}`, '-typescript')) {
+      source = tsStrip(source, '[eval]');
+    }
     if (esmMain) {
       if (mode === 'print') {
         throw makeNodeError(
@@ -257,7 +273,13 @@ function runProgram(config, mode, filename, text) {
       // As Node's -e/-p: the builtin modules are globals (`fs`, `path`, `util`, ...); not for
       // a program read from stdin.
       if (mode !== 'stdin') cjsAddBuiltinGlobals(globalThis);
-      const result = runEval(source, filename, mode === 'print' || inputType === 'commonjs');
+      const fixed = mode === 'print' || inputType !== undefined;
+      const result = runEval(
+        source,
+        filename,
+        fixed,
+        inputType === undefined && tsFeature() !== false,
+      );
       if (mode === 'print') consoleWrite(1, formatLog([result]));
     } else {
       cjsExecute(module, source, filename, require, true);
@@ -278,6 +300,8 @@ function applyRunnerFlags(execArgv) {
       setRejectionsMode(StringPrototypeSlice(flag, 23)); // checked by the engine
     }
   }
+  tsConfigure(execArgv);
+  cjsSetDefaultType(execArgv);
   if (ArrayPrototypeIncludes(execArgv, '--no-warnings')) silenceWarnings();
   if (ArrayPrototypeIncludes(execArgv, '--no-deprecation')) processObject.noDeprecation = true;
   if (ArrayPrototypeIncludes(execArgv, '--throw-deprecation')) {
@@ -354,28 +378,68 @@ function preloadModules(execArgv) {
   for (let i = 0; i < requests.length; i++) parent.require(requests[i][1]);
 }
 
-// '--input-type' of `node -e`: 'module', 'commonjs', or undefined when not given.
+// '--input-type' of `node -e`: 'module', 'commonjs', 'module-typescript', 'commonjs-typescript',
+// or undefined when not given (or what `--experimental-default-type` says).
 function mainInputType(config) {
   const execArgv = config.execArgv;
   if (execArgv === undefined || execArgv === null) return undefined;
   if (ArrayPrototypeIncludes(execArgv, '--input-type=module')) return 'module';
   if (ArrayPrototypeIncludes(execArgv, '--input-type=commonjs')) return 'commonjs';
-  return undefined;
+  if (ArrayPrototypeIncludes(execArgv, '--input-type=module-typescript')) {
+    return 'module-typescript';
+  }
+  if (ArrayPrototypeIncludes(execArgv, '--input-type=commonjs-typescript')) {
+    return 'commonjs-typescript';
+  }
+  const type = cjsGetDefaultType();
+  return type === 'none' ? undefined : type;
 }
 
 // `node -e`: a script, or (Node 22's detection, unless the input type is fixed) a module when
 // it only compiles as one.
-function runEval(source, filename, fixed) {
+// Node 22.22: with `typescript`, code that does not compile as JavaScript is compiled again with
+// its types stripped (and a TypeScript error adds its message to the JavaScript one).
+function runEval(source, filename, fixed, typescript) {
   let run;
   try {
-    run = bridgeCompileScript(source, filename);
+    run = compileEval(source, filename, fixed);
+  } catch (err) {
+    if (!typescript || !isError(err) || err.name !== 'SyntaxError') throw err;
+    run = compileEval(evalStripped(source, err), filename, fixed);
+  }
+  return run === undefined ? undefined : run();
+}
+
+// `source` compiled as a script, or undefined when it started as an ES module instead.
+function compileEval(source, filename, fixed) {
+  try {
+    return bridgeCompileScript(source, filename);
   } catch (err) {
     const kind = fixed ? 0 : cjsEsmSyntaxKind(err);
     if (kind === 0 || !cjsEsm().runEval(source, kind === 1)) throw err;
     esmMain = true;
     return undefined;
   }
-  return run();
+}
+
+// `-e` code without its types; when it is no TypeScript either, `err` (JavaScript's error) with
+// TypeScript's message under its first lines, as Node's.
+function evalStripped(source, err) {
+  try {
+    return tsStrip(source, '[eval]');
+  } catch (tsError) {
+    const code = isError(tsError) ? tsError.code : undefined;
+    if (code !== 'ERR_INVALID_TYPESCRIPT_SYNTAX' && code !== 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX') {
+      throw tsError;
+    }
+    const stack = `${err.stack}`;
+    let at = -1;
+    for (let i = 0; i < 3; i++) at = StringPrototypeIndexOf(stack, '\n', at + 1);
+    if (at !== -1) {
+      err.stack = `${StringPrototypeSlice(stack, 0, at)}\n${tsError.message}${StringPrototypeSlice(stack, at)}`;
+    }
+    throw err;
+  }
 }
 
 // The runner's ES module hooks (called by the engine, not guarded: their exceptions go to V8).

@@ -33,6 +33,7 @@ import { listPush, newList } from '../js/01_helpers.js';
 import { makeNodeError } from '../js/06_errors.js';
 import { getExitCode, setExitCode, setMainSource, triggerUncaught } from '../js/20_exit.js';
 import { warningsPrinted } from '../js/23_warnings.js';
+import { tsExtension, tsStrip } from '../js/27_typescript.js';
 import { nodeSet, pathCwd, pathDirname } from '../js/40_path.js';
 import { fsFail, fsIsErr, fsReadFileRaw, fsTakeProbed } from '../js/41_fs_core.js';
 import { loadLazyBuiltin } from '../js/49_lazy.js';
@@ -95,11 +96,13 @@ function addRecord(id, url, filename, format) {
   return rec;
 }
 
+// A module's source; a TypeScript file's with its types stripped.
 function readSource(filename) {
   let bytes = fsTakeProbed(filename);
   if (bytes === undefined) bytes = fsReadFileRaw(filename);
   if (fsIsErr(bytes)) fsFail(-bytes, 'open', filename);
-  return bridgeUtf8Decode(bytes, false);
+  const text = bridgeUtf8Decode(bytes, false);
+  return tsExtension(filename) === undefined ? text : tsStrip(cjsStripBOM(text), filename);
 }
 
 function compileRecord(url, filename, source) {

@@ -18,6 +18,7 @@ import {
   StringPrototypeStartsWith,
 } from '../js/00_primordials.js';
 import { isError } from '../js/01_helpers.js';
+import { tsExtension } from '../js/27_typescript.js';
 import { pathDirname, pathRelative } from '../js/40_path.js';
 import { cjsFindPath, cjsIsRelative, cjsPackageScope } from '../js/50_cjs_resolve.js';
 import { fileURLToPath, pathToFileURL } from './internal__esm_resolve.js';
@@ -141,7 +142,10 @@ function cjsImporter(specifier, byId) {
     for (let i = 0; i < rec.requests.length; i++) {
       if (rec.requests[i][0] !== specifier) continue;
       const child = byId[rec.children[i]];
-      if (child !== undefined && child.format === 'commonjs') return rec;
+      // As Node: a CommonJS TypeScript module (its format 'commonjs-typescript') keeps V8's
+      // message.
+      if (child === undefined || child.format !== 'commonjs') continue;
+      if (child.filename === undefined || tsExtension(child.filename) === undefined) return rec;
     }
   }
   return undefined;

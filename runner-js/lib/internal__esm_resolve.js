@@ -24,11 +24,13 @@ import {
 } from '../js/00_primordials.js';
 import { newList } from '../js/01_helpers.js';
 import { makeNodeError } from '../js/06_errors.js';
+import { tsExtension } from '../js/27_typescript.js';
 import { nodeSet, pathCwd, pathDirname, pathResolve } from '../js/40_path.js';
 import { fsFiletype } from '../js/41_fs_core.js';
 import { cjsPackageScope, cjsReadPackage, cjsSplitPackage } from '../js/50_cjs_resolve.js';
 import { pkgExportsResolve, pkgImportsResolve } from '../js/50_pkg_maps.js';
 import { cjsIsBuiltin, cjsIsSchemeBuiltin } from '../js/51_cjs_builtins.js';
+import { cjsPackageType } from '../js/52_cjs_format.js';
 
 // Node 22's conditions for import and import(); `require` uses CJS_CONDITIONS.
 export const ESM_CONDITIONS = ['node', 'import', 'module-sync', 'default'];
@@ -395,8 +397,8 @@ function unknownExtension(ext, path) {
   );
 }
 
-// The format of file `path`: 'module', 'commonjs', 'json', or 'detect' (a `.js` file no
-// package.json types: ESM if its syntax says so).
+// The format of file `path`: 'module', 'commonjs', 'json', or 'detect' (a `.js` or `.ts` file
+// no package.json types: ESM if its syntax says so).
 export function fileFormat(path) {
   const slash = StringPrototypeLastIndexOf(path, '/');
   const dot = StringPrototypeLastIndexOf(path, '.');
@@ -404,9 +406,11 @@ export function fileFormat(path) {
   if (ext === '.mjs') return 'module';
   if (ext === '.cjs') return 'commonjs';
   if (ext === '.json') return 'json';
-  if (ext === '.js' || ext === '') {
-    const pkg = cjsPackageScope(pathDirname(path));
-    const type = pkg === undefined ? 'none' : pkg.type;
+  const ts = tsExtension(path);
+  if (ts === '.mts') return 'module';
+  if (ts === '.cts') return 'commonjs';
+  if (ext === '.js' || ext === '' || ts === '.ts') {
+    const type = cjsPackageType(path);
     if (type === 'module') return 'module';
     if (type === 'commonjs') return 'commonjs';
     return ext === '' ? 'commonjs' : 'detect';

@@ -327,6 +327,8 @@ export const config = ObjectFreeze({
     target_arch: 'x64',
     node_shared: false,
     node_use_openssl: false,
+    // TypeScript's types are stripped as Node's amaro strips them (js/27_typescript.js).
+    node_use_amaro: true,
     v8_enable_i18n_support: 1,
     napi_build_version: '9',
     // The ABI version native addons are built for (process.versions.modules).

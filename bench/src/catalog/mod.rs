@@ -336,6 +336,20 @@ const MAIN: &[Scenario] = &[
         Some("node_signal_child"),
         false,
     ),
+    // A small TypeScript main (its types stripped as the file loads) against the same program
+    // without types. Not gated.
+    row(
+        "js_main",
+        warm(&["node", "typed.js"], Cwd::Tools, Expect::Exactly(b"")),
+        None,
+        false,
+    ),
+    row(
+        "ts_main",
+        warm(&["node", "typed.ts"], Cwd::Tools, Expect::Exactly(b"")),
+        Some("js_main"),
+        false,
+    ),
     row(
         "import_node_fs",
         warm(

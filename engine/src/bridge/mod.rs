@@ -25,6 +25,7 @@ mod memory;
 pub(crate) mod net;
 mod node_process;
 mod signals;
+mod typescript;
 mod url;
 pub(crate) mod views;
 mod vm;
@@ -89,6 +90,7 @@ fn callbacks() -> Vec<(&'static str, v8::FunctionCallback)> {
     all.extend(signals::callbacks());
     all.extend(net::callbacks());
     all.extend(vm::callbacks());
+    all.extend(typescript::callbacks());
     all
 }
 

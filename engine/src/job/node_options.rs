@@ -5,10 +5,14 @@
 /// Node options that change only what the runner does, accepted before the program and passed
 /// on in `process.execArgv`: the test runner (`--test`), warnings off, `gc()` exposed, deprecations silenced, thrown or
 /// traced (a trace is what Node prints anyway here), which CA lists `tls.getCACertificates`
-/// reports as the default, and three that turn on what is always on here (`require()` of ES
-/// modules and `import.meta.resolve`, as in Node 22.12+; V8's `Float16Array`).
+/// reports as the default, four that turn on what is always on here (`require()` of ES
+/// modules and `import.meta.resolve`, as in Node 22.12+; TypeScript's types stripped, as in
+/// Node 22.18+; V8's `Float16Array`), and TypeScript's stripping off or its transforms on.
 const RUNNER_FLAGS: &[&str] = &[
     "--experimental-require-module",
+    "--experimental-strip-types",
+    "--no-experimental-strip-types",
+    "--experimental-transform-types",
     "--experimental-import-meta-resolve",
     "--js-float16array",
     "--no-warnings",
@@ -76,56 +80,83 @@ fn value_flag(args: &[String]) -> Option<Result<usize, &'static str>> {
     Some(args.get(1).map(|_| 2).ok_or(*missing))
 }
 
-/// Node's `--unhandled-rejections` modes.
-const REJECTION_MODES: &[&str] = &["strict", "warn", "none", "throw", "warn-with-error-code"];
-
-/// `--unhandled-rejections=MODE` / `--unhandled-rejections MODE` at the start of `args`: pushes
-/// the `=` form to `options` and says how many arguments it took.
-fn rejections_flag(
-    args: &[String],
-    options: &mut Vec<String>,
-) -> Result<Option<usize>, &'static str> {
-    const FLAG: &str = "--unhandled-rejections";
-    let (mode, used) = match args {
-        [flag, ..] if flag.starts_with("--unhandled-rejections=") => (&flag[FLAG.len() + 1..], 1),
-        [flag, mode, ..] if flag == FLAG => (mode.as_str(), 2),
-        [flag] if flag == FLAG => return Err("--unhandled-rejections requires an argument"),
-        _ => return Ok(None),
-    };
-    if !REJECTION_MODES.contains(&mode) {
-        return Err("invalid value for --unhandled-rejections");
-    }
-    options.push(format!("{FLAG}={mode}"));
-    Ok(Some(used))
+/// A node option whose value is one of a few words: its name, the words, and what Node says
+/// of a missing and of a bad value.
+struct Choice {
+    flag: &'static str,
+    words: &'static [&'static str],
+    missing: &'static str,
+    invalid: &'static str,
 }
 
-/// One leading option of `args` (`--input-type`, normalized, or one of [`RUNNER_FLAGS`],
-/// [`RUNNER_VALUE_FLAGS`] and `--unhandled-rejections`) pushed to `options`: how many arguments
-/// it took; `None` when `args` does not start with one; the message Node reports for a bad one.
+/// `--unhandled-rejections` (its mode), `--input-type` and `--experimental-default-type` (the
+/// module system of a program, or of a file no package.json types).
+const CHOICES: &[Choice] = &[
+    Choice {
+        flag: "--unhandled-rejections",
+        words: &["strict", "warn", "none", "throw", "warn-with-error-code"],
+        missing: "--unhandled-rejections requires an argument",
+        invalid: "invalid value for --unhandled-rejections",
+    },
+    Choice {
+        flag: "--input-type",
+        words: &[
+            "module",
+            "commonjs",
+            "module-typescript",
+            "commonjs-typescript",
+        ],
+        missing: "--input-type requires an argument",
+        invalid: "--input-type must be \"module\", \"commonjs\", \"module-typescript\" or \"commonjs-typescript\"",
+    },
+    Choice {
+        flag: "--experimental-default-type",
+        words: &["module", "commonjs"],
+        missing: "--experimental-default-type requires an argument",
+        invalid: "--experimental-default-type must be \"module\" or \"commonjs\"",
+    },
+];
+
+/// `--NAME=WORD` or `--NAME WORD` of a [`CHOICES`] option at the start of `args`: pushes the
+/// `=` form to `options` and says how many arguments it took.
+fn choice_flag(args: &[String], options: &mut Vec<String>) -> Result<Option<usize>, &'static str> {
+    let Some(first) = args.first() else {
+        return Ok(None);
+    };
+    for choice in CHOICES {
+        let (word, used) = match first.strip_prefix(choice.flag) {
+            Some(rest) if rest.starts_with('=') => (&rest[1..], 1),
+            Some("") => (args.get(1).ok_or(choice.missing)?.as_str(), 2),
+            _ => continue,
+        };
+        if !choice.words.contains(&word) {
+            return Err(choice.invalid);
+        }
+        options.push(format!("{}={word}", choice.flag));
+        return Ok(Some(used));
+    }
+    Ok(None)
+}
+
+/// One leading option of `args` (one of [`RUNNER_FLAGS`], [`RUNNER_VALUE_FLAGS`] and
+/// [`CHOICES`], normalized) pushed to `options`: how many arguments it took; `None` when `args`
+/// does not start with one; the message Node reports for a bad one.
 fn take_option(args: &[String], options: &mut Vec<String>) -> Result<Option<usize>, &'static str> {
     if let Some(flag) = value_flag(args) {
         let used = flag?;
         options.extend(args[..used].iter().cloned());
         return Ok(Some(used));
     }
-    if let Some(used) = rejections_flag(args, options)? {
+    if let Some(used) = choice_flag(args, options)? {
         return Ok(Some(used));
     }
-    let (value, used) = match args {
+    match args {
         [flag, ..] if RUNNER_FLAGS.contains(&flag.as_str()) => {
             options.push(flag.replace("expose_gc", "expose-gc"));
-            return Ok(Some(1));
+            Ok(Some(1))
         }
-        [flag, ..] if flag.starts_with("--input-type=") => (&flag["--input-type=".len()..], 1),
-        [flag, value, ..] if flag == "--input-type" => (value.as_str(), 2),
-        [flag] if flag == "--input-type" => return Err("--input-type requires an argument"),
-        _ => return Ok(None),
-    };
-    if value != "module" && value != "commonjs" {
-        return Err("--input-type must be \"module\" or \"commonjs\"");
+        _ => Ok(None),
     }
-    options.push(format!("--input-type={value}"));
-    Ok(Some(used))
 }
 
 /// Leading node options (see [`take_option`]): the options, whether an input type was among

@@ -379,11 +379,12 @@ async fn builtins_import_with_and_without_the_node_prefix() {
 async fn resolution_and_format_errors_are_nodes() {
     let files = [
         ("sub/x.js", ""),
-        ("x.ts", ""),
+        // `.ts` loads since Node 22.18 (type stripping); `.coffee` is unknown to every Node.
+        ("x.coffee", ""),
         ("data.json", "{}"),
         (
             "errors.mjs",
-            "for (const s of ['./sub', './x.ts', './missing.mjs', 'nopkg', 'https://x.y/z.js', \
+            "for (const s of ['./sub', './x.coffee', './missing.mjs', 'nopkg', 'https://x.y/z.js', \
              'node:nope', '#x', 'data:text/javascript,export default 42']) {\n\
                try { const m = await import(s); console.log(s, 'ok', m.default); }\n\
                catch (e) { console.log(s, e.code, e.message); }\n}\n",

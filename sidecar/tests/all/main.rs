@@ -38,6 +38,7 @@ mod node_rejections;
 mod node_stdin;
 mod node_surface;
 mod node_test_cli;
+mod node_typescript;
 mod node_vm;
 mod node_web;
 mod node_zlib;
