@@ -80,26 +80,14 @@ pub struct Stripped {
     pub map: Option<String>,
 }
 
-/// `source` (named `filename` in messages) with its types handled as `mode` says; `module`:
-/// parse it as an ES module (`Some(true)`), a script (`Some(false)`) or whichever fits (`None`).
+/// `source` (named `filename` in messages) with its types handled as `mode` says, with a source
+/// map when `source_map` (which only transforming makes: stripping keeps every position);
+/// `module`: parse it as an ES module (`Some(true)`), a script (`Some(false)`) or whichever fits
+/// (`None`).
 ///
 /// # Errors
 /// [`TypeScriptError`] with swc's messages when the source is not valid TypeScript or uses
-/// syntax `mode` cannot handle.
-pub fn strip(
-    source: String,
-    filename: &str,
-    mode: Mode,
-    module: Option<bool>,
-) -> Result<String, TypeScriptError> {
-    convert(source, filename, mode, module, false).map(|out| out.code)
-}
-
-/// As [`strip`], with a source map when `source_map` (which only transforming makes: stripping
-/// keeps every position).
-///
-/// # Errors
-/// As [`strip`].
+/// syntax `mode` cannot handle; [`TypeScriptError::TooDeep`] past [`MAX_DEPTH`].
 pub fn convert(
     source: String,
     filename: &str,
@@ -192,6 +180,16 @@ fn convert_here(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The code of `source` stripped or transformed, without a source map.
+    fn strip(
+        source: String,
+        filename: &str,
+        mode: Mode,
+        module: Option<bool>,
+    ) -> Result<String, TypeScriptError> {
+        convert(source, filename, mode, module, false).map(|out| out.code)
+    }
 
     #[test]
     fn types_become_whitespace_in_place() {
