@@ -124,6 +124,9 @@ const UUTILS: &[(&str, Main)] = uutils_table! {
 /// The commands that are not `uucore::bin!` commands.
 const OTHERS: &[(&str, Main)] = &[
     ("awk", crate::awk::main),
+    ("bunzip2", crate::compress::cli::bunzip2),
+    ("bzcat", crate::compress::cli::bzcat),
+    ("bzip2", crate::compress::cli::bzip2),
     ("chmod", crate::chmod::main),
     ("cmp", crate::diff::cmp_main),
     ("column", crate::column::main),
@@ -135,8 +138,8 @@ const OTHERS: &[(&str, Main)] = &[
     ("file", crate::file::main),
     ("find", find_main),
     ("groups", crate::identity::groups),
-    ("gunzip", crate::gzip::gunzip_main),
-    ("gzip", crate::gzip::main),
+    ("gunzip", crate::compress::cli::gunzip),
+    ("gzip", crate::compress::cli::gzip),
     ("hostname", crate::identity::hostname),
     ("id", crate::identity::id),
     ("install", crate::install::main),
@@ -150,12 +153,15 @@ const OTHERS: &[(&str, Main)] = &[
     ("timeout", crate::timeout::main),
     ("tree", crate::tree::main),
     ("tty", crate::identity::tty),
+    ("unxz", crate::compress::cli::unxz),
     ("unzip", crate::archive::extract::main),
     ("wget", crate::wget::main),
     ("whoami", crate::identity::whoami),
     ("xargs", xargs_main),
     ("xxd", crate::xxd::main),
-    ("zcat", crate::gzip::zcat_main),
+    ("xz", crate::compress::cli::xz),
+    ("xzcat", crate::compress::cli::xzcat),
+    ("zcat", crate::compress::cli::zcat),
     ("zip", crate::archive::create::main),
 ];
 

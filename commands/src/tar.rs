@@ -1,7 +1,9 @@
-//! `tar` over the `tar` crate (and flate2 for `-z`).
+//! `tar` over the `tar` crate, compressed through [`crate::compress`].
 //!
-//! `tar -c|-x|-t [-v] [-z] [-f ARCHIVE] [-C DIR] [--sort=name] [PATH...]`, with GNU's bundled
-//! first argument (`tar czf a.tgz dir`). Creation walks directories in name order (GNU's
+//! `tar -c|-x|-t [-v] [-z|-j|-J|-a] [-f ARCHIVE] [-C DIR] [--sort=name] [PATH...]`, with GNU's
+//! bundled
+//! first argument (`tar czf a.tgz dir`). Reading without `-z/-j/-J` recognises a compressed
+//! archive by its first bytes, as GNU tar does; `-a` compresses by the archive's suffix. Creation walks directories in name order (GNU's
 //! `--sort=name`), stores directories as `name/`, regular files and symlinks, with their
 //! mtime, the usual modes (0755, 0644, 0777) and owner root (WASI has neither modes nor owners). Extraction refuses `..` and absolute names (the
 //! crate's `unpack_in`).
@@ -12,15 +14,14 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-use flate2::Compression;
-use flate2::read::MultiGzDecoder;
-use flate2::write::GzEncoder;
+use crate::compress::{self, Codec, Origin};
 
 #[derive(Default)]
 struct Options {
     mode: Option<char>,
     verbose: bool,
-    gzip: bool,
+    codec: Option<Codec>,
+    auto_compress: bool,
     archive: Option<String>,
     directory: Option<PathBuf>,
     to_stdout: bool,
@@ -75,7 +76,15 @@ fn parse(args: Vec<OsString>) -> Result<Options, String> {
                 "extract" | "get" => o.mode = Some('x'),
                 "list" => o.mode = Some('t'),
                 "verbose" => o.verbose = true,
-                "gzip" | "gunzip" | "ungzip" => o.gzip = true,
+                "gzip" | "gunzip" | "ungzip" => o.codec = Some(Codec::Gzip),
+                "bzip2" => o.codec = Some(Codec::Bzip2),
+                "xz" => o.codec = Some(Codec::Xz),
+                "auto-compress" => o.auto_compress = true,
+                "zstd" | "lzma" | "lzip" | "lzop" | "compress" | "uncompress" => {
+                    return Err(format!(
+                        "--{key}: not supported here (gzip, bzip2 and xz are)"
+                    ));
+                }
                 "file" => o.archive = Some(value()?),
                 "directory" => o.directory = Some(value()?.into()),
                 "to-stdout" => o.to_stdout = true,
@@ -95,7 +104,11 @@ fn parse(args: Vec<OsString>) -> Result<Options, String> {
                     match c {
                         'c' | 'x' | 't' => o.mode = Some(*c),
                         'v' => o.verbose = true,
-                        'z' => o.gzip = true,
+                        'z' => o.codec = Some(Codec::Gzip),
+                        'j' => o.codec = Some(Codec::Bzip2),
+                        'J' => o.codec = Some(Codec::Xz),
+                        'a' => o.auto_compress = true,
+                        'Z' => return Err("-Z: not supported here (gzip, bzip2 and xz are)".into()),
                         'O' => o.to_stdout = true,
                         'p' | 'o' | 'h' => {}
                         'f' | 'C' => {
@@ -139,10 +152,18 @@ fn create(o: &Options) -> Result<(), String> {
                 .map_err(|e| format!("{path}: Cannot open: {}", crate::cli::io_error(&e)))?,
         ),
     };
-    let out: Box<dyn Write> = if o.gzip {
-        Box::new(GzEncoder::new(out, Compression::default()))
-    } else {
-        out
+    let by_name = o
+        .archive
+        .as_deref()
+        .filter(|_| o.auto_compress)
+        .and_then(Codec::by_archive_name);
+    let out = match o.codec.or(by_name) {
+        Some(codec) => Sink::Compressed(
+            codec
+                .encoder(out, 6, &Origin::default())
+                .map_err(|e| e.to_string())?,
+        ),
+        None => Sink::Plain(out),
     };
     let mut builder = tar::Builder::new(out);
     builder.follow_symlinks(false);
@@ -155,7 +176,7 @@ fn create(o: &Options) -> Result<(), String> {
         }
     }
     let out = builder.into_inner().map_err(|e| e.to_string())?;
-    drop(out);
+    out.finish().map_err(|e| e.to_string())?;
     match failed {
         true => Err("Exiting with failure status due to previous errors".into()),
         false => Ok(()),
@@ -163,7 +184,7 @@ fn create(o: &Options) -> Result<(), String> {
 }
 
 fn add(
-    builder: &mut tar::Builder<Box<dyn Write>>,
+    builder: &mut tar::Builder<Sink>,
     base: &Path,
     name: &Path,
     verbose: bool,
@@ -240,19 +261,66 @@ fn header_for(meta: &fs::Metadata) -> tar::Header {
 }
 
 fn open(o: &Options) -> Result<tar::Archive<Box<dyn Read>>, String> {
+    let from_stdin = matches!(o.archive.as_deref(), None | Some("-"));
     let input: Box<dyn Read> = match o.archive.as_deref() {
-        None | Some("-") => Box::new(io::stdin().lock()),
-        Some(path) => Box::new(
+        Some(path) if !from_stdin => Box::new(
             File::open(path)
                 .map_err(|e| format!("{path}: Cannot open: {}", crate::cli::io_error(&e)))?,
         ),
+        _ => Box::new(io::stdin().lock()),
     };
-    let input: Box<dyn Read> = if o.gzip {
-        Box::new(MultiGzDecoder::new(input))
-    } else {
-        input
+    let (input, codec) = match o.codec {
+        Some(codec) => (input, Some(codec)),
+        None => {
+            let (input, sniffed) =
+                compress::sniffed(input).map_err(|e| crate::cli::io_error(&e))?;
+            // GNU tar recognises a compressed archive file, but not a compressed stdin.
+            if let Some(codec) = sniffed.filter(|_| from_stdin) {
+                return Err(format!(
+                    "Archive is compressed. Use {} option",
+                    codec.tar_flag()
+                ));
+            }
+            (input, sniffed)
+        }
+    };
+    let input = match codec {
+        Some(codec) => codec.decoder(input),
+        None => input,
     };
     Ok(tar::Archive::new(input))
+}
+
+/// Where `create` writes the archive: as it is, or through a compressor whose trailer
+/// [`Sink::finish`] writes.
+enum Sink {
+    Plain(Box<dyn Write>),
+    Compressed(Box<dyn compress::Encoder>),
+}
+
+impl Sink {
+    fn finish(self) -> io::Result<()> {
+        match self {
+            Sink::Plain(mut out) => out.flush(),
+            Sink::Compressed(encoder) => encoder.finish(),
+        }
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::Plain(out) => out.write(buf),
+            Sink::Compressed(encoder) => encoder.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::Plain(out) => out.flush(),
+            Sink::Compressed(encoder) => encoder.flush(),
+        }
+    }
 }
 
 fn selected(o: &Options, path: &Path) -> bool {

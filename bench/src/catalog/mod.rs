@@ -99,6 +99,8 @@ const MAIN: &[Scenario] = &[
         false,
     ),
     row("native_xxd_1m", Kind::NativeTool(XXD), None, false),
+    row("native_xz_1m", Kind::NativeTool(XZ_1M), None, false),
+    row("native_bzip2_1m", Kind::NativeTool(BZIP2_1M), None, false),
     row("native_column_1m", Kind::NativeTool(COLUMN), None, false),
     row(
         "native_envsubst_1m",
@@ -476,6 +478,13 @@ const MAIN: &[Scenario] = &[
         false,
     ),
     row("xxd_1m", Kind::Tool(XXD), Some("native_xxd_1m"), false),
+    row("xz_1m", Kind::Tool(XZ_1M), Some("native_xz_1m"), false),
+    row(
+        "bzip2_1m",
+        Kind::Tool(BZIP2_1M),
+        Some("native_bzip2_1m"),
+        false,
+    ),
     row(
         "column_1m",
         Kind::Tool(COLUMN),

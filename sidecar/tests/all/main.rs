@@ -8,6 +8,7 @@ mod child_process;
 mod cli;
 mod code_cache;
 mod commands_diff;
+mod compression;
 mod containment;
 mod esm;
 mod esm_hostile;

@@ -137,6 +137,8 @@ pub fn build(root: &Path) {
     host(root, &["sha256sum", "words.txt"], "words.sha256");
     host(root, &["base64", "words.txt"], "words.b64");
     host(root, &["gzip", "-kn", "words.txt"], "");
+    host(root, &["bzip2", "-k", "words.txt"], "");
+    host(root, &["xz", "-k", "words.txt"], "");
     let tar = [
         "--sort=name",
         "--owner=0",
@@ -144,14 +146,16 @@ pub fn build(root: &Path) {
         "--numeric-owner",
         "--mtime=@1704164645",
     ];
-    let tar_c = |file: &str, z: bool| {
+    let tar_c = |file: &str, create: &str| {
         let mut argv = vec!["tar"];
         argv.extend(tar);
-        argv.extend([if z { "-czf" } else { "-cf" }, file, "src"]);
+        argv.extend([create, file, "src"]);
         host(root, &argv, "");
     };
-    tar_c("archive.tar", false);
-    tar_c("archive.tgz", true);
+    tar_c("archive.tar", "-cf");
+    tar_c("archive.tgz", "-czf");
+    tar_c("archive.tar.bz2", "-cjf");
+    tar_c("archive.tar.xz", "-cJf");
     // Info-ZIP's zip: directories, a deflated and a stored file, a symlink kept as one (-y), an
     // executable's bits; the times fixed first, so listings show MTIME, and no extra fields (-X:
     // Info-ZIP's extended timestamp would hold the access time, different in every copy).
