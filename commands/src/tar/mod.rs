@@ -16,6 +16,8 @@ use std::time::UNIX_EPOCH;
 
 use crate::compress::{self, Codec, Origin};
 
+mod listing;
+
 #[derive(Default)]
 struct Options {
     mode: Option<char>,
@@ -167,10 +169,16 @@ fn create(o: &Options) -> Result<(), String> {
     };
     let mut builder = tar::Builder::new(out);
     builder.follow_symlinks(false);
+    // As GNU tar: `-v` names each member on stdout, or on stderr when the archive goes there.
+    let report = match (o.verbose, o.archive.as_deref()) {
+        (false, _) => Report::Quiet,
+        (true, None | Some("-")) => Report::Stderr,
+        (true, Some(_)) => Report::Stdout,
+    };
     // As GNU tar: a path that cannot be archived is reported, the others still are.
     let mut failed = false;
     for name in &o.paths {
-        if let Err(msg) = add(&mut builder, &base(o), Path::new(name), o.verbose) {
+        if let Err(msg) = add(&mut builder, &base(o), Path::new(name), report) {
             let _ = writeln!(io::stderr(), "tar: {msg}");
             failed = true;
         }
@@ -183,11 +191,29 @@ fn create(o: &Options) -> Result<(), String> {
     }
 }
 
+/// Where `tar -cv` names the members it adds.
+#[derive(Clone, Copy)]
+enum Report {
+    Quiet,
+    Stdout,
+    Stderr,
+}
+
+impl Report {
+    fn name(self, shown: &str) {
+        let _ = match self {
+            Report::Quiet => Ok(()),
+            Report::Stdout => writeln!(io::stdout(), "{shown}"),
+            Report::Stderr => writeln!(io::stderr(), "{shown}"),
+        };
+    }
+}
+
 fn add(
     builder: &mut tar::Builder<Sink>,
     base: &Path,
     name: &Path,
-    verbose: bool,
+    report: Report,
 ) -> Result<(), String> {
     let src = base.join(name);
     let meta = fs::symlink_metadata(&src).map_err(|e| {
@@ -202,9 +228,7 @@ fn add(
     } else {
         name.display().to_string()
     };
-    if verbose {
-        let _ = writeln!(io::stderr(), "{shown}");
-    }
+    report.name(&shown);
     let mut header = header_for(&meta);
     if meta.is_dir() {
         builder
@@ -216,7 +240,7 @@ fn add(
             .collect();
         children.sort();
         for child in children {
-            add(builder, base, &name.join(child), verbose)?;
+            add(builder, base, &name.join(child), report)?;
         }
     } else if meta.file_type().is_symlink() {
         let target = fs::read_link(&src).map_err(|e| format!("{shown}: {e}"))?;
@@ -331,30 +355,28 @@ fn selected(o: &Options, path: &Path) -> bool {
         })
 }
 
+/// A member's name as GNU tar shows it: a directory's with its trailing slash.
+fn shown_name<R: Read>(entry: &tar::Entry<'_, R>, path: &Path) -> String {
+    let mut shown = path.display().to_string();
+    if entry.header().entry_type().is_dir() && !shown.ends_with('/') {
+        shown.push('/');
+    }
+    shown
+}
+
 fn list(o: &Options) -> Result<(), String> {
     let mut archive = open(o)?;
     let mut out = io::stdout().lock();
+    let mut listing = listing::Listing::new();
     for entry in archive.entries().map_err(|e| e.to_string())? {
         let entry = entry.map_err(|e| e.to_string())?;
         let path = entry.path().map_err(|e| e.to_string())?.into_owned();
         if !selected(o, &path) {
             continue;
         }
-        let mut shown = path.display().to_string();
-        if entry.header().entry_type().is_dir() && !shown.ends_with('/') {
-            shown.push('/');
-        }
+        let shown = shown_name(&entry, &path);
         if o.verbose {
-            let h = entry.header();
-            let size = h.size().unwrap_or(0);
-            let _ = writeln!(
-                out,
-                "{:o} {}/{} {size:>8} {} {shown}",
-                h.mode().unwrap_or(0),
-                h.uid().unwrap_or(0),
-                h.gid().unwrap_or(0),
-                h.mtime().unwrap_or(0)
-            );
+            let _ = writeln!(out, "{}", listing.line(&entry, &shown));
         } else {
             let _ = writeln!(out, "{shown}");
         }
@@ -372,7 +394,7 @@ fn extract(o: &Options) -> Result<(), String> {
             continue;
         }
         if o.verbose {
-            let _ = writeln!(io::stdout(), "{}", path.display());
+            let _ = writeln!(io::stdout(), "{}", shown_name(&entry, &path));
         }
         if o.to_stdout {
             if entry.header().entry_type().is_file() {
