@@ -16,6 +16,7 @@ mod curl;
 mod diff;
 mod envsubst;
 mod file;
+mod hexdump;
 mod http;
 mod identity;
 mod install;

@@ -138,6 +138,8 @@ const OTHERS: &[(&str, Main)] = &[
     ("file", crate::file::main),
     ("find", find_main),
     ("groups", crate::identity::groups),
+    ("hd", crate::hexdump::hd),
+    ("hexdump", crate::hexdump::main),
     ("gunzip", crate::compress::cli::gunzip),
     ("gzip", crate::compress::cli::gzip),
     ("hostname", crate::identity::hostname),

@@ -99,6 +99,12 @@ const MAIN: &[Scenario] = &[
         false,
     ),
     row("native_xxd_1m", Kind::NativeTool(XXD), None, false),
+    row(
+        "native_hexdump_1m",
+        Kind::NativeTool(HEXDUMP_1M),
+        None,
+        false,
+    ),
     row("native_xz_1m", Kind::NativeTool(XZ_1M), None, false),
     row("native_bzip2_1m", Kind::NativeTool(BZIP2_1M), None, false),
     row("native_column_1m", Kind::NativeTool(COLUMN), None, false),
@@ -478,6 +484,12 @@ const MAIN: &[Scenario] = &[
         false,
     ),
     row("xxd_1m", Kind::Tool(XXD), Some("native_xxd_1m"), false),
+    row(
+        "hexdump_1m",
+        Kind::Tool(HEXDUMP_1M),
+        Some("native_hexdump_1m"),
+        false,
+    ),
     row("xz_1m", Kind::Tool(XZ_1M), Some("native_xz_1m"), false),
     row(
         "bzip2_1m",
