@@ -105,6 +105,13 @@ const MAIN: &[Scenario] = &[
         None,
         false,
     ),
+    row(
+        "native_strings_10m",
+        Kind::NativeTool(STRINGS_10M),
+        None,
+        false,
+    ),
+    row("native_rev_1m", Kind::NativeTool(REV_1M), None, false),
     row("native_xz_1m", Kind::NativeTool(XZ_1M), None, false),
     row("native_bzip2_1m", Kind::NativeTool(BZIP2_1M), None, false),
     row("native_column_1m", Kind::NativeTool(COLUMN), None, false),
@@ -490,6 +497,13 @@ const MAIN: &[Scenario] = &[
         Some("native_hexdump_1m"),
         false,
     ),
+    row(
+        "strings_10m",
+        Kind::Tool(STRINGS_10M),
+        Some("native_strings_10m"),
+        false,
+    ),
+    row("rev_1m", Kind::Tool(REV_1M), Some("native_rev_1m"), false),
     row("xz_1m", Kind::Tool(XZ_1M), Some("native_xz_1m"), false),
     row(
         "bzip2_1m",

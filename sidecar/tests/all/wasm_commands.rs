@@ -554,3 +554,25 @@ async fn hexdump_bounds_a_hostile_format_and_seeks_past_a_sparse_file_beside_a_v
         "fffffffa  00 00 00 00 00 00 45 4e  44                       |......END|\n100000003\n"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rev_holds_a_line_within_the_heap_and_strings_streams_beside_a_victim() {
+    let sc = sidecar().await;
+    let dir = scratch("rev-strings-hostile");
+    // 256 MiB of zeros and no newline: one line, which rev must hold whole.
+    let line = std::fs::File::create(dir.join("line")).unwrap();
+    line.set_len(256 << 20).unwrap();
+    drop(line);
+    let out = beside_a_victim(&sc, in_dir(&dir, &["rev", "line"]).heap_mb(64)).await;
+    let (code, message) = typed(&out.status);
+    assert_eq!(code, ErrorCode::MemoryLimit, "{message}");
+    // strings holds one run at a time: the same file streams through in bounded memory.
+    std::fs::write(dir.join("tail"), b"\x00\x01the end\x00").unwrap();
+    let script = "cat line tail | strings -n 3";
+    let out = beside_a_victim(&sc, in_dir(&dir, &["sh", "-c", script]).heap_mb(64)).await;
+    assert_eq!(
+        (out.status.code, stdout(&out).as_str()),
+        (0, "the end\n"),
+        "{out:?}"
+    );
+}
