@@ -232,6 +232,10 @@ pub(crate) const XXD: ExecCase = tools(&["xxd", "sort1m.txt"], Expect::Anything)
 pub(crate) const HEXDUMP_1M: ExecCase = tools(&["hexdump", "-C", "sort1m.txt"], Expect::Anything);
 pub(crate) const STRINGS_10M: ExecCase = tools(&["strings", "blob10m.bin"], Expect::Anything);
 pub(crate) const REV_1M: ExecCase = tools(&["rev", "sort1m.txt"], Expect::Anything);
+pub(crate) const ICONV_1M: ExecCase = tools(
+    &["iconv", "-f", "utf-8", "-t", "utf-16", "sort1m.txt"],
+    Expect::Anything,
+);
 /// 1 MiB compressed to stdout: xz at its fastest preset, bzip2 at its default block size.
 pub(crate) const XZ_1M: ExecCase = tools(&["xz", "-1", "-c", "sort1m.txt"], Expect::Anything);
 pub(crate) const BZIP2_1M: ExecCase = tools(&["bzip2", "-c", "sort1m.txt"], Expect::Anything);

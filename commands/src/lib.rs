@@ -18,6 +18,7 @@ mod envsubst;
 mod file;
 mod hexdump;
 mod http;
+mod iconv;
 mod identity;
 mod install;
 mod jq;

@@ -143,6 +143,7 @@ const OTHERS: &[(&str, Main)] = &[
     ("gunzip", crate::compress::cli::gunzip),
     ("gzip", crate::compress::cli::gzip),
     ("hostname", crate::identity::hostname),
+    ("iconv", crate::iconv::main),
     ("id", crate::identity::id),
     ("install", crate::install::main),
     ("jq", crate::jq::main),

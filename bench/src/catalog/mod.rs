@@ -112,6 +112,7 @@ const MAIN: &[Scenario] = &[
         false,
     ),
     row("native_rev_1m", Kind::NativeTool(REV_1M), None, false),
+    row("native_iconv_1m", Kind::NativeTool(ICONV_1M), None, false),
     row("native_xz_1m", Kind::NativeTool(XZ_1M), None, false),
     row("native_bzip2_1m", Kind::NativeTool(BZIP2_1M), None, false),
     row("native_column_1m", Kind::NativeTool(COLUMN), None, false),
@@ -504,6 +505,12 @@ const MAIN: &[Scenario] = &[
         false,
     ),
     row("rev_1m", Kind::Tool(REV_1M), Some("native_rev_1m"), false),
+    row(
+        "iconv_1m",
+        Kind::Tool(ICONV_1M),
+        Some("native_iconv_1m"),
+        false,
+    ),
     row("xz_1m", Kind::Tool(XZ_1M), Some("native_xz_1m"), false),
     row(
         "bzip2_1m",

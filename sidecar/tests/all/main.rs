@@ -69,6 +69,7 @@ mod soak;
 mod stress;
 mod support;
 mod synthetic_root;
+mod text_tools;
 mod wasi_memory;
 mod wasi_spawn;
 mod wasi_suite;
