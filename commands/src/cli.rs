@@ -16,6 +16,19 @@ pub fn operands(argv: Vec<OsString>) -> Vec<String> {
         .collect()
 }
 
+/// A short option's value: the rest of its own argument (`-n5`, `--bytes=5`), else the next
+/// argument (`-n 5`).
+pub fn option_value(
+    inline: &Option<String>,
+    rest: &mut impl Iterator<Item = String>,
+    key: char,
+) -> Result<String, String> {
+    inline
+        .clone()
+        .or_else(|| rest.next())
+        .ok_or(format!("option requires an argument -- '{key}'"))
+}
+
 /// An I/O error as GNU tools word it: wasi-libc's `strerror` (`No such file or directory`)
 /// without Rust's `(os error 44)`; a path out of the sandbox is `Permission denied`.
 pub fn io_error(e: &io::Error) -> String {

@@ -112,12 +112,7 @@ fn parse(args: Vec<String>) -> Result<Options, String> {
                 (key, (!tail.is_empty()).then_some(tail))
             }
         };
-        let mut value = || {
-            inline
-                .clone()
-                .or_else(|| it.next())
-                .ok_or(format!("option requires an argument -- '{key}'"))
-        };
+        let mut value = || crate::cli::option_value(&inline, &mut it, key);
         match key {
             'a' | 'd' => {}
             'f' => o.names = true,

@@ -106,12 +106,7 @@ fn parse(name: &str, args: Vec<String>) -> Result<Options, String> {
             continue;
         }
         let (flag, inline) = split_option(&arg)?;
-        let mut value = || {
-            inline
-                .clone()
-                .or_else(|| it.next())
-                .ok_or(format!("option requires an argument -- '{flag}'"))
-        };
+        let mut value = || crate::cli::option_value(&inline, &mut it, flag);
         match flag {
             'b' => add(&mut o, &ONE_BYTE_OCTAL)?,
             'c' => add(&mut o, &ONE_BYTE_CHAR)?,

@@ -161,12 +161,7 @@ fn parse(args: Vec<String>) -> Result<Options, String> {
             o.files.push(arg);
             continue;
         };
-        let mut value = || {
-            inline
-                .clone()
-                .or_else(|| it.next())
-                .ok_or(format!("option requires an argument -- '{key}'"))
-        };
+        let mut value = || crate::cli::option_value(&inline, &mut it, key);
         match key {
             'f' => o.from = Some(value()?),
             't' => o.to = Some(value()?),
