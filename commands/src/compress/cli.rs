@@ -155,7 +155,7 @@ fn parse(tool: Tool, args: Vec<OsString>) -> Result<(Options, Vec<OsString>), St
             None if s.starts_with("--") => return Err(format!("unrecognized option '{s}'")),
             None => s[1..].chars().collect(),
         };
-        for c in flags {
+        for (at, &c) in flags.iter().enumerate() {
             match c {
                 'c' => o.stdout = true,
                 'd' => o.decompress = true,
@@ -164,9 +164,12 @@ fn parse(tool: Tool, args: Vec<OsString>) -> Result<(Options, Vec<OsString>), St
                 'k' => o.keep = true,
                 'f' => o.force = true,
                 'q' | 'v' | 'n' | 'N' | 's' | 'e' => {}
-                // xz's thread count, as its own argument: one thread here.
+                // xz's thread count (`-T0`, `-T 4`): one thread here.
                 'T' => {
-                    let _ = args.next();
+                    if at + 1 == flags.len() {
+                        let _ = args.next();
+                    }
+                    break;
                 }
                 '0'..='9' => o.level = c.to_digit(10).unwrap_or(tool.level),
                 other => return Err(format!("invalid option -- '{other}'")),

@@ -1,12 +1,13 @@
 //! `tar` over the `tar` crate, compressed through [`crate::compress`].
 //!
 //! `tar -c|-x|-t [-v] [-z|-j|-J|-a] [-f ARCHIVE] [-C DIR] [--sort=name] [PATH...]`, with GNU's
-//! bundled
-//! first argument (`tar czf a.tgz dir`). Reading without `-z/-j/-J` recognises a compressed
-//! archive by its first bytes, as GNU tar does; `-a` compresses by the archive's suffix. Creation walks directories in name order (GNU's
-//! `--sort=name`), stores directories as `name/`, regular files and symlinks, with their
-//! mtime, the usual modes (0755, 0644, 0777) and owner root (WASI has neither modes nor owners). Extraction refuses `..` and absolute names (the
-//! crate's `unpack_in`).
+//! bundled first argument (`tar czf a.tgz dir`). Reading without `-z/-j/-J` recognises a
+//! compressed archive file by its first bytes, as GNU tar does (a compressed stdin needs its
+//! option there too); `-a` compresses by the archive's suffix; `-tv` is GNU's long listing
+//! (`listing.rs`). Creation walks directories in name order (GNU's `--sort=name`), stores
+//! directories as `name/`, regular files and symlinks, with their mtime, the usual modes (0755,
+//! 0644, 0777) and owner root (WASI has neither modes nor owners). Extraction refuses `..` and
+//! absolute names (as the crate's `unpack_in` does).
 
 use std::ffi::OsString;
 use std::fs::{self, File};
