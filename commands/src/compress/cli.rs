@@ -349,7 +349,7 @@ fn target_name(tool: Tool, o: Options, shown: &str, input: &mut File) -> Result<
         Codec::Xz => {
             let mut head = [0u8; 6];
             let n = input.read(&mut head).unwrap_or(0);
-            if Codec::sniff(&head[..n]).ok().flatten() == Some(Codec::Xz) {
+            if Codec::sniff(&head[..n]) == Some(Codec::Xz) {
                 Err(problem(
                     2,
                     format!("{shown}: Filename has an unknown suffix, skipping"),
@@ -358,6 +358,6 @@ fn target_name(tool: Tool, o: Options, shown: &str, input: &mut File) -> Result<
                 Err(problem(1, format!("{shown}: File format not recognized")))
             }
         }
-        Codec::Gzip => Err(problem(2, format!("{shown}: unknown suffix -- ignored"))),
+        Codec::Gzip | Codec::Zstd => Err(problem(2, format!("{shown}: unknown suffix -- ignored"))),
     }
 }

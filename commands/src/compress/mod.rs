@@ -1,15 +1,16 @@
-//! The compression formats of `gzip`, `bzip2`, `xz` and `tar -z/-j/-J`: each a stream decoder,
-//! an encoder, its magic bytes and its file suffixes, over pure-Rust crates (flate2 with
-//! miniz_oxide, bzip2 with libbz2-rs-sys, lzma-rust2).
+//! The compression formats of `gzip`, `bzip2`, `xz` and `tar -z/-j/-J/--zstd`: each a stream
+//! decoder, an encoder, its magic bytes and its file suffixes, over pure-Rust crates (flate2
+//! with miniz_oxide, bzip2 with libbz2-rs-sys, lzma-rust2, ruzstd).
 //!
 //! ```text
 //!   gzip  1f 8b           .gz  .tgz .taz   flate2        (MultiGzDecoder: every member)
 //!   bzip2 "BZh"           .bz2 .tbz2 .tbz  bzip2         (MultiBzDecoder: every stream)
 //!   xz    fd "7zXZ" 00    .xz  .txz        lzma-rust2    (XzReader: every stream)
-//!   zstd  28 b5 2f fd     recognised only, to say it is not supported
+//!   zstd  28 b5 2f fd     .zst .tzst       ruzstd        (read only: `zstd.rs`)
 //! ```
 
 pub mod cli;
+mod zstd;
 
 use std::io::{self, Read, Write};
 
@@ -23,6 +24,7 @@ pub enum Codec {
     Gzip,
     Bzip2,
     Xz,
+    Zstd,
 }
 
 /// What a gzip header records about the file it compressed (other formats record nothing).
@@ -61,10 +63,6 @@ impl<W: Write> Encoder for XzWriter<W> {
     }
 }
 
-/// A format the magic bytes name but that nothing here reads.
-#[derive(Debug)]
-pub struct Unsupported(pub &'static str);
-
 impl Codec {
     /// `tar`'s short option for the format.
     pub fn tar_flag(self) -> &'static str {
@@ -72,6 +70,7 @@ impl Codec {
             Codec::Gzip => "-z",
             Codec::Bzip2 => "-j",
             Codec::Xz => "-J",
+            Codec::Zstd => "--zstd",
         }
     }
 
@@ -81,6 +80,7 @@ impl Codec {
             Codec::Gzip => &[(".gz", ""), (".tgz", ".tar"), (".taz", ".tar")],
             Codec::Bzip2 => &[(".bz2", ""), (".tbz2", ".tar"), (".tbz", ".tar")],
             Codec::Xz => &[(".xz", ""), (".txz", ".tar")],
+            Codec::Zstd => &[(".zst", ""), (".tzst", ".tar")],
         }
     }
 
@@ -108,28 +108,26 @@ impl Codec {
             (Codec::Gzip, &[".tgz", ".taz"][..]),
             (Codec::Bzip2, &[".tbz2", ".tbz", ".tb2"][..]),
             (Codec::Xz, &[".txz"][..]),
+            (Codec::Zstd, &[".tzst"][..]),
         ]
         .into_iter()
         .find(|(codec, extra)| suffixed(*codec, extra))
         .map(|(codec, _)| codec)
     }
 
-    /// The format whose magic bytes begin `head`; `Err` for a format recognised but not read.
-    ///
-    /// # Errors
-    /// [`Unsupported`] for zstd.
-    pub fn sniff(head: &[u8]) -> Result<Option<Codec>, Unsupported> {
-        Ok(if head.starts_with(&[0x1f, 0x8b]) {
+    /// The format whose magic bytes begin `head`.
+    pub fn sniff(head: &[u8]) -> Option<Codec> {
+        if head.starts_with(&[0x1f, 0x8b]) {
             Some(Codec::Gzip)
         } else if head.starts_with(b"BZh") {
             Some(Codec::Bzip2)
         } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
             Some(Codec::Xz)
         } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-            return Err(Unsupported("zstd"));
+            Some(Codec::Zstd)
         } else {
             None
-        })
+        }
     }
 
     /// A reader of what `input` decompresses to (every concatenated member or stream).
@@ -138,6 +136,7 @@ impl Codec {
             Codec::Gzip => Box::new(MultiGzDecoder::new(input)),
             Codec::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(input)),
             Codec::Xz => Box::new(XzReader::new(input, true)),
+            Codec::Zstd => Box::new(zstd::Frames::new(input)),
         }
     }
 
@@ -164,6 +163,11 @@ impl Codec {
                 bzip2::Compression::new(level.clamp(1, 9)),
             )),
             Codec::Xz => Box::new(XzWriter::new(out, XzOptions::with_preset(level.min(9)))?),
+            Codec::Zstd => {
+                return Err(io::Error::other(
+                    "writing zstd is not supported here (gzip, bzip2 and xz are)",
+                ));
+            }
         })
     }
 }
@@ -172,7 +176,7 @@ impl Codec {
 /// without `-z/-j/-J`, as GNU tar does).
 ///
 /// # Errors
-/// Reading `input`, or a format recognised but not read.
+/// Reading `input`.
 pub fn sniffed<'a>(
     mut input: Box<dyn Read + 'a>,
 ) -> io::Result<(Box<dyn Read + 'a>, Option<Codec>)> {
@@ -187,8 +191,6 @@ pub fn sniffed<'a>(
             Err(e) => return Err(e),
         }
     }
-    let codec = Codec::sniff(&head).map_err(|Unsupported(name)| {
-        io::Error::other(format!("{name}-compressed archives are not supported"))
-    })?;
+    let codec = Codec::sniff(&head);
     Ok((Box::new(io::Cursor::new(head).chain(input)), codec))
 }

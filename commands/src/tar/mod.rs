@@ -3,7 +3,7 @@
 //! `tar -c|-x|-t [-v] [-z|-j|-J|-a] [-f ARCHIVE] [-C DIR] [--sort=name] [PATH...]`, with GNU's
 //! bundled first argument (`tar czf a.tgz dir`). Reading without `-z/-j/-J` recognises a
 //! compressed archive file by its first bytes, as GNU tar does (a compressed stdin needs its
-//! option there too); `-a` compresses by the archive's suffix; `-tv` is GNU's long listing
+//! option there too); zstd archives are read (`--zstd`), not written; `-a` compresses by the archive's suffix; `-tv` is GNU's long listing
 //! (`listing.rs`). Creation walks directories in name order (GNU's `--sort=name`), stores
 //! directories as `name/`, regular files and symlinks, with their mtime, the usual modes (0755,
 //! 0644, 0777) and owner root (WASI has neither modes nor owners). Extraction refuses `..` and
@@ -83,9 +83,10 @@ fn parse(args: Vec<OsString>) -> Result<Options, String> {
                 "bzip2" => o.codec = Some(Codec::Bzip2),
                 "xz" => o.codec = Some(Codec::Xz),
                 "auto-compress" => o.auto_compress = true,
-                "zstd" | "lzma" | "lzip" | "lzop" | "compress" | "uncompress" => {
+                "zstd" => o.codec = Some(Codec::Zstd),
+                "lzma" | "lzip" | "lzop" | "compress" | "uncompress" => {
                     return Err(format!(
-                        "--{key}: not supported here (gzip, bzip2 and xz are)"
+                        "--{key}: not supported here (gzip, bzip2 and xz are; zstd for reading)"
                     ));
                 }
                 "file" => o.archive = Some(value()?),
@@ -111,7 +112,12 @@ fn parse(args: Vec<OsString>) -> Result<Options, String> {
                         'j' => o.codec = Some(Codec::Bzip2),
                         'J' => o.codec = Some(Codec::Xz),
                         'a' => o.auto_compress = true,
-                        'Z' => return Err("-Z: not supported here (gzip, bzip2 and xz are)".into()),
+                        'Z' => {
+                            return Err(
+                                "-Z: not supported here (gzip, bzip2 and xz are; zstd for reading)"
+                                    .into(),
+                            );
+                        }
                         'O' => o.to_stdout = true,
                         'p' | 'o' | 'h' => {}
                         'f' | 'C' => {

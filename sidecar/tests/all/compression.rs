@@ -185,3 +185,33 @@ async fn each_tool_replaces_its_input_and_keeps_it_with_k() {
     let names: Vec<String> = snapshot(&dir).into_iter().map(|(name, _)| name).collect();
     assert_eq!(names, ["text"], "{names:?}");
 }
+
+#[tokio::test]
+async fn zstd_archives_are_read_within_bounds_and_not_written_beside_a_victim() {
+    let dir = scratch("compress-zstd");
+    let zeros = std::fs::File::create(dir.join("zeros")).expect("create");
+    zeros.set_len(256 << 20).expect("sparse file");
+    let made = host(
+        &dir,
+        "tar -cf - zeros | zstd -q -1 -o bomb.tar.zst && rm zeros",
+    );
+    assert_eq!(made, 0);
+    // A frame that asks for a 2 TiB window (window descriptor exponent 31).
+    let wide = [0x28, 0xb5, 0x2f, 0xfd, 0x00, 0xf8, 0x01, 0x00, 0x00];
+    std::fs::write(dir.join("wide.tar.zst"), wide).expect("write");
+    let sc = sidecar().await;
+    let bomb = in_dir(&dir, "tar -xOf bomb.tar.zst").max_output_bytes(1 << 20);
+    let out = beside_a_victim(&sc, bomb).await;
+    let (code, message) = typed(&out.status);
+    assert_eq!(code, ErrorCode::OutputLimit, "{message}");
+    let out = beside_a_victim(&sc, in_dir(&dir, "tar -tf wide.tar.zst")).await;
+    assert_eq!((out.status.code, out.stdout.len()), (2, 0), "{out:?}");
+    assert!(out.status.error.is_none(), "{:?}", out.status);
+    let out = run(&sc, in_dir(&dir, "mkdir d && tar --zstd -cf d.tar.zst d")).await;
+    assert_eq!(out.status.code, 2, "{out:?}");
+    assert!(
+        stderr(&out).contains("zstd is not supported"),
+        "{}",
+        stderr(&out)
+    );
+}

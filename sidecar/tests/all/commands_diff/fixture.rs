@@ -146,16 +146,18 @@ pub fn build(root: &Path) {
         "--numeric-owner",
         "--mtime=@1704164645",
     ];
-    let tar_c = |file: &str, create: &str| {
+    let tar_c = |file: &str, create: &[&str]| {
         let mut argv = vec!["tar"];
         argv.extend(tar);
-        argv.extend([create, file, "src"]);
+        argv.extend(create);
+        argv.extend([file, "src"]);
         host(root, &argv, "");
     };
-    tar_c("archive.tar", "-cf");
-    tar_c("archive.tgz", "-czf");
-    tar_c("archive.tar.bz2", "-cjf");
-    tar_c("archive.tar.xz", "-cJf");
+    tar_c("archive.tar", &["-cf"]);
+    tar_c("archive.tgz", &["-czf"]);
+    tar_c("archive.tar.bz2", &["-cjf"]);
+    tar_c("archive.tar.xz", &["-cJf"]);
+    tar_c("archive.tar.zst", &["--zstd", "-cf"]);
     // Info-ZIP's zip: directories, a deflated and a stored file, a symlink kept as one (-y), an
     // executable's bits; the times fixed first, so listings show MTIME, and no extra fields (-X:
     // Info-ZIP's extended timestamp would hold the access time, different in every copy).
