@@ -181,16 +181,7 @@ pub fn sniffed<'a>(
     mut input: Box<dyn Read + 'a>,
 ) -> io::Result<(Box<dyn Read + 'a>, Option<Codec>)> {
     let mut head = Vec::with_capacity(6);
-    while head.len() < 6 {
-        let mut byte = [0u8; 6];
-        let want = 6 - head.len();
-        match input.read(&mut byte[..want]) {
-            Ok(0) => break,
-            Ok(n) => head.extend_from_slice(&byte[..n]),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
+    (&mut input).take(6).read_to_end(&mut head)?;
     let codec = Codec::sniff(&head);
     Ok((Box::new(io::Cursor::new(head).chain(input)), codec))
 }
