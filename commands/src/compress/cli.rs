@@ -236,19 +236,8 @@ fn coding_problem(tool: Tool, shown: &str, e: &io::Error) -> Problem {
 
 fn one(tool: Tool, o: Options, file: &OsString) -> Result<(), Problem> {
     if file == "-" {
-        let stdout = io::stdout();
-        let mut out = stdout.lock();
-        transform(
-            tool,
-            o,
-            &mut io::stdin().lock(),
-            &mut out,
-            &Origin::default(),
-        )
-        .map_err(|e| coding_problem(tool, "(stdin)", &e))?;
-        return out
-            .flush()
-            .map_err(|e| problem(1, format!("(stdout): {e}")));
+        let origin = Origin::default();
+        return to_stdout(tool, o, &mut io::stdin().lock(), "(stdin)", &origin);
     }
     let path = Path::new(file);
     let shown = path.display().to_string();
@@ -274,13 +263,7 @@ fn one(tool: Tool, o: Options, file: &OsString) -> Result<(), Problem> {
     let mut input = File::open(path)
         .map_err(|e| problem(1, format!("{shown}: {}", crate::cli::io_error(&e))))?;
     if o.stdout || o.test {
-        let stdout = io::stdout();
-        let mut out = stdout.lock();
-        transform(tool, o, &mut input, &mut out, &origin)
-            .map_err(|e| coding_problem(tool, &shown, &e))?;
-        return out
-            .flush()
-            .map_err(|e| problem(1, format!("(stdout): {e}")));
+        return to_stdout(tool, o, &mut input, &shown, &origin);
     }
     let target = target_name(tool, o, &shown, &mut input)?;
     if !o.force && Path::new(&target).exists() {
@@ -299,6 +282,21 @@ fn one(tool: Tool, o: Options, file: &OsString) -> Result<(), Problem> {
             .map_err(|e| problem(1, format!("{shown}: {}", crate::cli::io_error(&e))))?;
     }
     Ok(())
+}
+
+/// Codes `input` (named `shown` in messages) to stdout.
+fn to_stdout(
+    tool: Tool,
+    o: Options,
+    input: &mut dyn Read,
+    shown: &str,
+    origin: &Origin,
+) -> Result<(), Problem> {
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    transform(tool, o, input, &mut out, origin).map_err(|e| coding_problem(tool, shown, &e))?;
+    out.flush()
+        .map_err(|e| problem(1, format!("(stdout): {e}")))
 }
 
 /// Codes `input` into a new file `target`, removed again if coding fails.

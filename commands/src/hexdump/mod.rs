@@ -263,11 +263,13 @@ impl<'f> Display<'f> {
             return self.finish(out);
         }
         let mut current = vec![0u8; self.block];
-        let mut previous: Option<Vec<u8>> = None;
+        // The block printed last (valid once `printed`): the two buffers trade places.
+        let mut previous = vec![0u8; self.block];
+        let mut printed = false;
         let mut squeezing = false;
         loop {
             let n = input.fill(&mut current)?;
-            if previous.is_none() && !squeezing {
+            if !printed {
                 // Offsets count from where `-s` left the input.
                 self.address = input.skipped;
             }
@@ -277,7 +279,7 @@ impl<'f> Display<'f> {
             if n < self.block {
                 current[n..].fill(0);
                 self.end = Some(self.address + n as u64);
-            } else if self.squeeze && previous.as_deref() == Some(&current[..]) {
+            } else if self.squeeze && printed && previous == current {
                 if !squeezing {
                     out.write_all(b"*\n")?;
                     squeezing = true;
@@ -293,7 +295,8 @@ impl<'f> Display<'f> {
                 break;
             }
             self.address += self.block as u64;
-            previous = Some(current.clone());
+            std::mem::swap(&mut previous, &mut current);
+            printed = true;
         }
         self.finish(out)
     }

@@ -257,19 +257,16 @@ impl Converter {
             Ok(text) => text,
             Err(e) => std::str::from_utf8(&input[..e.valid_up_to()]).ok()?,
         };
-        let mark = out.len();
         out.reserve(valid.len() * 2);
         if matches!(self.to, Charset::Utf8) {
             out.extend_from_slice(valid.as_bytes());
             return (!valid.is_empty()).then_some(valid.len());
         }
         for (i, c) in valid.char_indices() {
+            // A character TO cannot hold is written by `step` (its translit or its error); a
+            // failed `encode` writes nothing.
             if !self.to.encode(c, out) {
-                // Back to one at a time from this character on (its translit or its error).
-                return (i > 0).then_some(i).or_else(|| {
-                    out.truncate(mark);
-                    None
-                });
+                return (i > 0).then_some(i);
             }
         }
         (!valid.is_empty()).then_some(valid.len())
