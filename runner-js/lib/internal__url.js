@@ -32,7 +32,7 @@ import {
   Uint8ArrayCtor,
 } from '../js/00_primordials.js';
 import { webPrimordials } from '../js/09_web_primordials.js';
-import { isBlob, registerObjectURL, revokeObjectURLId } from './internal__blob.js';
+import { loadLazyBuiltin } from '../js/49_lazy.js';
 import {
   argNotIterable,
   invalidArgType,
@@ -49,6 +49,9 @@ const StringPrototypeToWellFormed =
   ((s) => bridgeUtf8Decode(bridgeUtf8Encode(s), false));
 
 const nativeParse = bridge.urlParse;
+// Blobs (and the Buffer code under them) load only for object URLs: `new URL` is common, those
+// are not.
+const blobModule = () => loadLazyBuiltin('internal/blob');
 const nativeSet = bridge.urlSet;
 const nativeDomain = bridge.urlDomain;
 const customInspectSymbol = SymbolFor('nodejs.util.inspect.custom');
@@ -807,9 +810,10 @@ export class URL {
   }
 
   static createObjectURL(obj) {
-    if (!isBlob(obj)) throw invalidArgType('obj', 'Blob', obj);
+    const blobs = blobModule();
+    if (!blobs.isBlob(obj)) throw invalidArgType('obj', 'Blob', obj);
     const id = randomUuid();
-    registerObjectURL(id, obj);
+    blobs.registerObjectURL(id, obj);
     return `blob:nodedata:${id}`;
   }
 
@@ -820,7 +824,7 @@ export class URL {
     if (parts === undefined || parts[PROTOCOL] !== 'blob:') return;
     const path = parts[PATHNAME];
     if (!StringPrototypeStartsWith(path, 'nodedata:')) return;
-    revokeObjectURLId(StringPrototypeSlice(path, 9));
+    blobModule().revokeObjectURLId(StringPrototypeSlice(path, 9));
   }
 }
 
