@@ -24,6 +24,10 @@ pub fn catchable(signal: u32) -> bool {
 /// Told once, with the cause, when the exec is stopped.
 pub type OnStop = Box<dyn FnOnce(StopCause) + Send>;
 
+/// Offered each signal before it stops the exec: true when it took the signal (a script that
+/// traps it).
+pub type OnSignal = Box<dyn Fn(u32) -> bool + Send + Sync>;
+
 /// One exec's stop switch.
 pub struct Stopper {
     cause: Mutex<Option<StopCause>>,
@@ -33,6 +37,8 @@ pub struct Stopper {
     on_stop: Mutex<Option<OnStop>>,
     /// The signals the guest handles (bit N: signal N), delivered to its loop.
     caught: AtomicU64,
+    /// A script's trap table, offered each signal first.
+    on_signal: Mutex<Option<OnSignal>>,
 }
 
 impl Stopper {
@@ -44,6 +50,7 @@ impl Stopper {
             wake,
             on_stop: Mutex::new(None),
             caught: AtomicU64::new(0),
+            on_signal: Mutex::new(None),
         }
     }
 
@@ -77,6 +84,16 @@ impl Stopper {
     /// Stops the exec for `cause` unless it was already stopped; true if this call stopped it
     /// (or gave the guest a signal it handles).
     pub fn stop(&self, cause: StopCause) -> bool {
+        if let StopCause::Signal(signal) = cause
+            && self.cause().is_none()
+            && self
+                .on_signal
+                .lock()
+                .as_ref()
+                .is_some_and(|take| take(signal))
+        {
+            return true;
+        }
         if let Some(signal) = self.caught(cause) {
             return self.cause().is_none() && self.post(Input::Signal(signal));
         }
@@ -106,6 +123,11 @@ impl Stopper {
     /// Puts `input` in the exec's inbox (false when the exec's loop is gone).
     pub(crate) fn post(&self, input: Input) -> bool {
         self.wake.send(input).is_ok()
+    }
+
+    /// Offers every signal to `hook` before it stops the exec (a script's traps).
+    pub(crate) fn on_signal(&self, hook: OnSignal) {
+        *self.on_signal.lock() = Some(hook);
     }
 
     /// Calls `hook` when the exec is stopped (at once if it already was); replaces an earlier

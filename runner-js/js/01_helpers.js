@@ -22,7 +22,9 @@ import {
   StringPrototypeCharCodeAt,
   StringPrototypeSlice,
   TypedArrayPrototypeGetByteLength,
+  TypedArrayPrototypeGetLength,
   TypedArrayPrototypeGetSymbolToStringTag,
+  TypedArrayPrototypeSet,
   Uint8ArrayCtor,
   WeakMapPrototypeHas,
   WeakSetPrototypeHas,
@@ -36,6 +38,19 @@ export function newList() {
 
 export function listPush(list, value) {
   list[list.length] = value;
+}
+
+// The byte arrays of `list`, joined into one.
+export function concatBytes(list) {
+  let size = 0;
+  for (let i = 0; i < list.length; i++) size += TypedArrayPrototypeGetLength(list[i]);
+  const out = new Uint8ArrayCtor(size);
+  let at = 0;
+  for (let i = 0; i < list.length; i++) {
+    TypedArrayPrototypeSet(out, list[i], at);
+    at += TypedArrayPrototypeGetLength(list[i]);
+  }
+  return out;
 }
 
 // Brand checks that do not run guest code.

@@ -11,6 +11,7 @@ import {
   StringCtor,
   StringPrototypeCharCodeAt,
   StringPrototypeCodePointAt,
+  StringPrototypeIndexOf,
   StringPrototypeSlice,
   StringPrototypeToLowerCase,
   SymbolToStringTag,
@@ -19,14 +20,21 @@ import {
   TypedArrayPrototypeGetByteOffset,
   TypedArrayPrototypeGetLength,
   TypedArrayPrototypeGetSymbolToStringTag,
-  TypedArrayPrototypeSet,
   TypedArrayPrototypeSlice,
   TypedArrayPrototypeSubarray,
   TypeErrorCtor,
   Uint8ArrayCtor,
   uncurryThis,
 } from './00_primordials.js';
-import { isAnyArrayBuffer, isDataView, isTypedArray, toStringSafe } from './01_helpers.js';
+import {
+  concatBytes,
+  isAnyArrayBuffer,
+  isDataView,
+  isTypedArray,
+  listPush,
+  newList,
+  toStringSafe,
+} from './01_helpers.js';
 import { makeInvalidArgType, makeNodeError } from './06_errors.js';
 import { legacyDecode, legacyEncodingName } from './07_encoding_legacy.js';
 
@@ -34,6 +42,36 @@ const DataViewPrototypeGetBuffer = getter(DataView.prototype, 'buffer');
 const DataViewPrototypeGetByteOffset = getter(DataView.prototype, 'byteOffset');
 
 // Returns a Uint8Array over the bytes of an ArrayBuffer / ArrayBufferView, or undefined.
+// Raw bytes in text: U+10FF80 + (b - 0x80), the surrogate pair \uDBFF \uDF80+(b - 0x80), stands
+// for byte b, which is not UTF-8 on its own. The shell's words carry such bytes that way
+// (`shell/src/bytes.rs`) into a guest's argv and environment.
+
+// UTF-8 of `s` with every raw byte written as itself (a WASI command's argv and environ).
+export function encodeRawUtf8(s) {
+  if (StringPrototypeIndexOf(s, '\uDBFF') === -1) return bridgeUtf8Encode(s);
+  const parts = newList();
+  let start = 0;
+  for (let i = 0; i < s.length - 1; i++) {
+    const low = StringPrototypeCharCodeAt(s, i + 1);
+    if (StringPrototypeCharCodeAt(s, i) !== 0xdbff || low < 0xdf80 || low > 0xdfff) continue;
+    listPush(parts, bridgeUtf8Encode(StringPrototypeSlice(s, start, i)));
+    const raw = new Uint8ArrayCtor(1);
+    raw[0] = 0x80 + low - 0xdf80;
+    listPush(parts, raw);
+    i++;
+    start = i + 1;
+  }
+  listPush(parts, bridgeUtf8Encode(StringPrototypeSlice(s, start)));
+  return concatBytes(parts);
+}
+
+// `s` as a JS guest sees bytes that are not UTF-8 (Node's process.argv and process.env): each
+// invalid sequence one U+FFFD.
+export function decodeRawLossy(s) {
+  if (StringPrototypeIndexOf(s, '\uDBFF') === -1) return s;
+  return bridgeUtf8Decode(encodeRawUtf8(s));
+}
+
 export function toUint8View(input) {
   if (isTypedArray(input)) {
     if (TypedArrayPrototypeGetSymbolToStringTag(input) === 'Uint8Array') return input;
@@ -57,14 +95,6 @@ export function toUint8View(input) {
 
 export function utf8Decode(view) {
   return bridgeUtf8Decode(view, false);
-}
-
-function concatBytes(a, b) {
-  const la = TypedArrayPrototypeGetLength(a);
-  const out = new Uint8ArrayCtor(la + TypedArrayPrototypeGetLength(b));
-  TypedArrayPrototypeSet(out, a, 0);
-  TypedArrayPrototypeSet(out, b, la);
-  return out;
 }
 
 // Number of trailing bytes of `bytes` that start an incomplete UTF-8 sequence (0..3).
@@ -216,7 +246,7 @@ export class TextDecoder {
     }
     const stream = options != null && !!options.stream;
     if (this.#pending !== undefined) {
-      bytes = concatBytes(this.#pending, bytes);
+      bytes = concatBytes([this.#pending, bytes]);
       this.#pending = undefined;
     }
     if (this.#encoding !== 'utf-8') return this.#decodeLegacy(bytes, stream);

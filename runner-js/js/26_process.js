@@ -20,6 +20,7 @@ import {
 } from './00_primordials.js';
 import { formatWithOptions } from './05_format.js';
 import { makeInvalidArgType, makeNodeError, makeOutOfRange, NODE_VERSION } from './06_errors.js';
+import { decodeRawLossy } from './07_encoding.js';
 import { EventEmitter } from './08_events.js';
 import {
   getExitCode,
@@ -144,7 +145,7 @@ export function hijackedStdio(fd) {
 function copyStrings(list) {
   const out = [];
   if (list === undefined || list === null) return out;
-  for (let i = 0; i < list.length; i++) ArrayPrototypePush(out, `${list[i]}`);
+  for (let i = 0; i < list.length; i++) ArrayPrototypePush(out, decodeRawLossy(`${list[i]}`));
   return out;
 }
 
@@ -323,7 +324,8 @@ export function configureProcess(proc, config) {
   const values = {};
   const pairs = config.env || [];
   for (let i = 0; i < pairs.length; i++) {
-    ObjectDefineProperty(values, `${pairs[i][0]}`, envDescriptor(pairs[i][1]));
+    const value = decodeRawLossy(`${pairs[i][1]}`);
+    ObjectDefineProperty(values, decodeRawLossy(`${pairs[i][0]}`), envDescriptor(value));
   }
   const env = new ProxyCtor(values, envHandler);
   defineProcessValue(proc, 'argv', argv);

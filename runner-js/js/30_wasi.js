@@ -23,7 +23,8 @@ import {
   Uint8ArrayCtor,
   uncurryThis,
 } from './00_primordials.js';
-import { listPush, newList } from './01_helpers.js';
+import { concatBytes, listPush, newList } from './01_helpers.js';
+import { encodeRawUtf8 } from './07_encoding.js';
 import { noteIfAtMemoryLimit } from './09_memory.js';
 
 export function wasiEnosys() {
@@ -286,17 +287,7 @@ export function agentos_cwd_get(buf, len) {
 const PROC_INHERIT_ENV = 1;
 
 // The byte arrays of `list`, joined into one.
-export function wasiConcat(list) {
-  let size = 0;
-  for (let i = 0; i < list.length; i++) size += TypedArrayPrototypeGetLength(list[i]);
-  const out = new Uint8ArrayCtor(size);
-  let at = 0;
-  for (let i = 0; i < list.length; i++) {
-    TypedArrayPrototypeSet(out, list[i], at);
-    at += TypedArrayPrototypeGetLength(list[i]);
-  }
-  return out;
-}
+export const wasiConcat = concatBytes;
 
 /**
  * `agentos_v2.proc_spawn(argv_buf, argv_len, env_buf, env_len, cwd_buf, cwd_len, flags,
@@ -388,8 +379,7 @@ function procSpawn(
 export function wasiEncodeStrings(strings) {
   const out = newList();
   for (let i = 0; i < strings.length; i++) {
-    const bytes = bridgeUtf8Encode(`${strings[i]}\0`);
-    listPush(out, bytes);
+    listPush(out, encodeRawUtf8(`${strings[i]}\0`));
   }
   return out;
 }

@@ -27,12 +27,10 @@ import {
   StringPrototypeStartsWith,
   TypedArrayPrototypeGetLength,
   TypedArrayPrototypeGetSymbolToStringTag,
-  TypedArrayPrototypeSet,
   TypedArrayPrototypeSubarray,
   TypeErrorCtor,
-  Uint8ArrayCtor,
 } from './00_primordials.js';
-import { isTypedArray, listPush, newList } from './01_helpers.js';
+import { concatBytes, isTypedArray, listPush, newList } from './01_helpers.js';
 import { inspect } from './04_inspect.js';
 import { makeInvalidArgType, makeNodeError } from './06_errors.js';
 import {
@@ -347,14 +345,7 @@ export function fsReadFd(fd, st = undefined) {
     listPush(chunks, chunk);
     total += n;
   }
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8ArrayCtor(total);
-  let at = 0;
-  for (let i = 0; i < chunks.length; i++) {
-    TypedArrayPrototypeSet(out, chunks[i], at);
-    at += TypedArrayPrototypeGetLength(chunks[i]);
-  }
-  return out;
+  return chunks.length === 1 ? chunks[0] : concatBytes(chunks);
 }
 
 // Contents read while probing (fsProbeFile), taken by the loader: abs -> Uint8Array.

@@ -136,6 +136,10 @@ pub fn run(
 
 fn run_source(shell: &mut Shell, source: Source, stdin: &Io) -> crate::shell::Res<i32> {
     let max = shell.ctx.limits.max_script_bytes;
+    let script_path = match &source {
+        Source::File(path) => Some(path.clone()),
+        _ => None,
+    };
     let text = match source {
         Source::Inline(t) => t,
         Source::File(path) => {
@@ -147,7 +151,7 @@ fn run_source(shell: &mut Shell, source: Source, stdin: &Io) -> crate::shell::Re
                 .map_err(|e| e.to_string())
                 .and_then(|io| read_to_end(&*io, max + 1).map_err(|e| e.to_string()));
             match bytes {
-                Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+                Ok(b) => crate::bytes::decode_vec(b),
                 Err(e) => {
                     shell.error(&format!("{path}: {e}"))?;
                     return Ok(127);
@@ -167,7 +171,7 @@ fn run_source(shell: &mut Shell, source: Source, stdin: &Io) -> crate::shell::Re
             return shell.finish_process(r);
         }
         Source::Stdin => match read_to_end(&**stdin, max + 1) {
-            Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+            Ok(b) => crate::bytes::decode_vec(b),
             Err(_) => String::new(),
         },
     };
@@ -179,6 +183,17 @@ fn run_source(shell: &mut Shell, source: Source, stdin: &Io) -> crate::shell::Re
         .into());
     }
     let parsed = crate::parse::parse(&text, shell.ctx.limits.max_nesting, &shell.syntax(&text))?;
+    if let Some(path) = script_path {
+        // A script file runs in a `main` frame (`BASH_SOURCE`, `caller`).
+        let main = crate::callstack::Frame {
+            name: Some("main".into()),
+            file: path.into(),
+            line: 0,
+        };
+        if let Err(flow) = shell.push_call(main) {
+            return shell.finish_process(Err(flow));
+        }
+    }
     let r = shell.run_parsed(&parsed);
     shell.finish_process(r)
 }
@@ -299,6 +314,12 @@ fn new_shell(ctx: Arc<Ctx>, inv: &Invocation, opts: Opts, stop: Stop) -> Result<
         arith_keys: Vec::new(),
         expansion_failed: false,
         aliases: Default::default(),
+        getopts: Default::default(),
+        dirstack: Vec::new(),
+        frames: Vec::new(),
+        func_files: HashMap::new(),
+        traps: Default::default(),
+        owns_stop: true,
     })
 }
 

@@ -112,6 +112,8 @@ fn fs_error(e: Errno) -> FsError {
         Errno::ROFS => FsError::ReadOnly,
         Errno::LOOP => FsError::Loop,
         Errno::NAMETOOLONG => FsError::NameTooLong,
+        // glibc's words: a name that is not UTF-8, which guest paths must be.
+        Errno::ILSEQ => FsError::Other("Invalid or incomplete multibyte or wide character".into()),
         other => FsError::Other(other.name().to_lowercase()),
     }
 }
@@ -154,7 +156,7 @@ impl FileSystem for SandboxFs {
             .path_open(
                 mount.fd,
                 lookupflags::SYMLINK_FOLLOW,
-                rel.as_bytes(),
+                &crate::bytes::encode(&rel),
                 of,
                 base,
                 0,
@@ -184,7 +186,7 @@ impl FileSystem for SandboxFs {
         };
         let st = self
             .lock()?
-            .path_filestat_get(mount.fd, lookup, rel.as_bytes())
+            .path_filestat_get(mount.fd, lookup, &crate::bytes::encode(&rel))
             .map_err(fs_error)?;
         let k = kind(st.filetype);
         Ok(Metadata {
@@ -205,7 +207,7 @@ impl FileSystem for SandboxFs {
             .path_open(
                 mount.fd,
                 lookupflags::SYMLINK_FOLLOW,
-                rel.as_bytes(),
+                &crate::bytes::encode(&rel),
                 oflags::DIRECTORY,
                 rights::FD_READDIR | rights::PATH_FILESTAT_GET,
                 0,
@@ -222,7 +224,7 @@ impl FileSystem for SandboxFs {
             let target = sb.path_filestat_get(
                 mount.fd,
                 lookupflags::SYMLINK_FOLLOW,
-                format!("{rel}/{}", e.0.name).as_bytes(),
+                &crate::bytes::encode(&format!("{rel}/{}", e.0.name)),
             );
             e.0.is_dir = target.is_ok_and(|t| t.filetype == filetype::DIRECTORY);
         }
@@ -248,7 +250,7 @@ fn list(sb: &mut Sandbox, fd: u32, max: usize) -> Result<Vec<(DirEntry, u8)>, Fs
                 return Err(FsError::TooMany);
             }
             let entry = DirEntry {
-                name: String::from_utf8_lossy(&e.name).into_owned(),
+                name: crate::bytes::decode(&e.name),
                 is_dir: e.filetype == filetype::DIRECTORY,
                 is_link: e.filetype == filetype::SYMBOLIC_LINK,
             };

@@ -158,6 +158,11 @@ pub(crate) struct Shell {
     pub jobs: Vec<crate::builtins::jobs::Job>,
     pub last_bg: Option<Pid>,
     pub exit_trap: Option<String>,
+    /// Signal traps: signal -> action (empty: ignored).
+    pub traps: std::collections::BTreeMap<i32, String>,
+    /// Whether signals delivered to [`Shell::stop`] are this shell's to handle: false in a
+    /// subshell run in memory, which shares its parent's (the signal is the parent's).
+    pub owns_stop: bool,
     /// `trap ... ERR`, and whether it is running (it never fires inside itself).
     pub err_trap: Option<String>,
     pub in_err_trap: bool,
@@ -196,6 +201,14 @@ pub(crate) struct Shell {
     /// A fatal expansion error is ending this shell ([`Shell::expansion_exit`]).
     pub expansion_failed: bool,
     pub aliases: crate::aliases::Aliases,
+    /// Function calls and `source`s being run, innermost last (`BASH_SOURCE`, `caller`).
+    pub frames: Vec<crate::callstack::Frame>,
+    /// The file each function was defined in.
+    pub func_files: HashMap<String, Arc<str>>,
+    /// The directory stack below the working directory, most recent first (`pushd`).
+    pub dirstack: Vec<String>,
+    /// Where `getopts` is within a group of options.
+    pub getopts: crate::builtins::getopts::State,
 }
 
 impl Shell {
@@ -215,6 +228,7 @@ impl Shell {
     /// A copy of this shell for a subshell, a substitution or a pipeline stage.
     pub fn fork(&self, stop: Stop) -> Result<Shell, ShellError> {
         Ok(Shell {
+            owns_stop: !stop.same(&self.stop),
             ctx: self.ctx.clone(),
             stop,
             vars: self.vars.fork()?,
@@ -247,6 +261,15 @@ impl Shell {
             arith_keys: Vec::new(),
             expansion_failed: false,
             aliases: self.aliases.clone(),
+            getopts: self.getopts.clone(),
+            dirstack: self.dirstack.clone(),
+            frames: self.frames.clone(),
+            func_files: self.func_files.clone(),
+            // A subshell keeps ignored signals ignored; caught ones are reset (POSIX).
+            traps: (self.traps.iter())
+                .filter(|(_, action)| action.is_empty())
+                .map(|(&n, action)| (n, action.clone()))
+                .collect(),
         })
     }
 
@@ -292,21 +315,34 @@ impl Shell {
         self.fds.get(fd).cloned().flatten()
     }
 
-    /// Writes to fd `fd`; a broken pipe ends this process as `SIGPIPE` would.
-    pub fn write_fd(&self, fd: usize, data: &[u8]) -> Res<Result<(), IoError>> {
+    /// Writes text to fd `fd` as the bytes it stands for ([`crate::bytes`]); a broken pipe ends
+    /// this process as `SIGPIPE` would.
+    pub fn write_fd(&self, fd: usize, text: &str) -> Res<Result<(), IoError>> {
         let Some(io) = self.fd(fd) else {
             return Ok(Err(IoError::NotWritable));
         };
-        match write_all(&*io, data) {
+        match write_all(&*io, &crate::bytes::encode(text)) {
             Err(IoError::BrokenPipe) => Err(Flow::Exit(141)),
             Err(IoError::Stopped) => self.check_stop().map(|()| Err(IoError::Stopped)),
             other => Ok(other),
         }
     }
 
+    /// Whether the shell's locale is UTF-8, as its `LC_ALL`, `LC_CTYPE` or `LANG` says (the
+    /// first set and not empty; none: the C locale).
+    pub fn utf8_locale(&self) -> bool {
+        ["LC_ALL", "LC_CTYPE", "LANG"]
+            .iter()
+            .find_map(|name| self.vars.get(name).filter(|v| !v.is_empty()))
+            .is_some_and(|v| {
+                let v = v.to_ascii_lowercase();
+                v.contains("utf-8") || v.contains("utf8")
+            })
+    }
+
     /// Writes to stdout (errors are the builtin's to report).
     pub fn out(&self, data: &str) -> Res<Result<(), IoError>> {
-        self.write_fd(1, data.as_bytes())
+        self.write_fd(1, data)
     }
 
     /// Prints `msg` on stderr with bash's prefix (`bash: `, `NAME: line N: `).
@@ -316,7 +352,7 @@ impl Shell {
             (MessageMode::Inline, true) => format!("environment: line {}: ", self.line),
             (MessageMode::File, _) => format!("{}: line {}: ", self.arg0, self.line),
         };
-        let _ = self.write_fd(2, format!("{prefix}{msg}\n").as_bytes())?;
+        let _ = self.write_fd(2, &format!("{prefix}{msg}\n"))?;
         Ok(())
     }
 
@@ -326,6 +362,14 @@ impl Shell {
             // Even to the value it has.
             return self.set_result(name, Err(SetError::ReadOnly));
         }
+        let flags = self.vars.get_var(name).filter(|v| v.converts());
+        let value = match flags.map(|v| (v.integer, v.lower, v.upper)) {
+            Some(flags) => match self.converted(flags, value)? {
+                Some(value) => value,
+                None => return Ok(false),
+            },
+            None => value,
+        };
         let export = self.opts.allexport;
         let r = self.vars.update(name, |v| {
             // An array's `$a` is `${a[0]}`, and so is `a=x`.
@@ -337,6 +381,33 @@ impl Shell {
             v.exported |= export;
         });
         self.set_result(name, r)
+    }
+
+    /// `value` as a variable with attributes `(integer, lower, upper)` holds it: the result of
+    /// its arithmetic, or its letters lowercased or uppercased; `None` after reporting a bad
+    /// expression (the assignment fails).
+    pub(crate) fn converted(
+        &mut self,
+        flags: (bool, bool, bool),
+        value: String,
+    ) -> Res<Option<String>> {
+        let (integer, lower, upper) = flags;
+        let value = if integer {
+            match self.arith_expr_value(&value)? {
+                Ok(n) => n.to_string(),
+                Err(message) => {
+                    self.error(&message)?;
+                    return Ok(None);
+                }
+            }
+        } else {
+            value
+        };
+        Ok(Some(match (lower, upper) {
+            (true, _) => value.to_lowercase(),
+            (_, true) => value.to_uppercase(),
+            _ => value,
+        }))
     }
 
     /// Maps an assignment result: `Ok(false)` after printing the read-only message.

@@ -6,8 +6,12 @@
 //! ```
 //! The interpreter checks its [`Stop`] before every command and in every loop; blocking
 //! streams check it while they wait. A child is stopped when it or any ancestor is.
+//!
+//! A signal the process traps (`trap ACTION TERM`, or ignores: `trap '' TERM`) is not a stop:
+//! [`Stop::deliver`] leaves it pending, and the interpreter runs its trap before its next
+//! command ([`Stop::take_pending`]).
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Why a script was stopped.
@@ -24,6 +28,30 @@ struct Node {
     stopped: AtomicBool,
     cause: Mutex<Option<StopCause>>,
     parent: Option<Arc<Node>>,
+    /// Signals this process traps or ignores (bit N: signal N).
+    trapped: AtomicU64,
+    /// Trapped signals delivered and not yet handled.
+    pending: AtomicU64,
+}
+
+impl Node {
+    fn new(parent: Option<Arc<Node>>) -> Arc<Self> {
+        Arc::new(Node {
+            stopped: AtomicBool::new(false),
+            cause: Mutex::new(None),
+            parent,
+            trapped: AtomicU64::new(0),
+            pending: AtomicU64::new(0),
+        })
+    }
+}
+
+/// Bit N for a signal a process may trap (not SIGKILL or SIGSTOP); 0 otherwise.
+fn trappable_bit(signal: i32) -> u64 {
+    match signal {
+        1..=63 if signal != 9 && signal != 19 => 1 << signal,
+        _ => 0,
+    }
 }
 
 /// A stop flag shared between the thread running a script and whoever may stop it.
@@ -42,23 +70,48 @@ impl Stop {
     /// A fresh root flag (one per exec).
     pub fn new() -> Self {
         Self {
-            node: Arc::new(Node {
-                stopped: AtomicBool::new(false),
-                cause: Mutex::new(None),
-                parent: None,
-            }),
+            node: Node::new(None),
         }
     }
 
     /// A flag stopped with this one, that can also be stopped alone (an internal process).
     pub fn child(&self) -> Self {
         Self {
-            node: Arc::new(Node {
-                stopped: AtomicBool::new(false),
-                cause: Mutex::new(None),
-                parent: Some(self.node.clone()),
-            }),
+            node: Node::new(Some(self.node.clone())),
         }
+    }
+
+    /// Whether `other` is this same flag (an in-memory subshell shares its parent's).
+    pub fn same(&self, other: &Stop) -> bool {
+        Arc::ptr_eq(&self.node, &other.node)
+    }
+
+    /// The process traps (or ignores) `signal` from now on, or no longer.
+    pub fn set_trapped(&self, signal: i32, on: bool) {
+        let bit = trappable_bit(signal);
+        match on {
+            true => self.node.trapped.fetch_or(bit, Ordering::SeqCst),
+            false => self.node.trapped.fetch_and(!bit, Ordering::SeqCst),
+        };
+    }
+
+    /// Delivers `signal` to a process that traps it: pending until its next command, true.
+    /// False when it does not trap it (the caller stops it instead).
+    pub fn deliver(&self, signal: i32) -> bool {
+        let bit = trappable_bit(signal);
+        if bit == 0 || self.node.trapped.load(Ordering::SeqCst) & bit == 0 {
+            return false;
+        }
+        self.node.pending.fetch_or(bit, Ordering::SeqCst);
+        true
+    }
+
+    /// Takes the pending trapped signals (bit N: signal N).
+    pub fn take_pending(&self) -> u64 {
+        if self.node.pending.load(Ordering::Relaxed) == 0 {
+            return 0;
+        }
+        self.node.pending.swap(0, Ordering::SeqCst)
     }
 
     /// Stops this flag (and every child) for `cause`; the first cause is kept.
@@ -108,6 +161,19 @@ mod tests {
         root.stop(StopCause::Signal(9));
         assert!(child.is_stopped());
         assert_eq!(child.cause(), Some(StopCause::Signal(9)));
+    }
+
+    #[test]
+    fn a_trapped_signal_is_pending_not_a_stop() {
+        let stop = Stop::new();
+        assert!(!stop.deliver(15));
+        stop.set_trapped(15, true);
+        assert!(stop.deliver(15));
+        assert!(!stop.is_stopped());
+        assert_eq!(stop.take_pending(), 1 << 15);
+        assert_eq!(stop.take_pending(), 0);
+        stop.set_trapped(9, true);
+        assert!(!stop.deliver(9), "SIGKILL is never trapped");
     }
 
     #[test]

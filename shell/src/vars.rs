@@ -24,6 +24,35 @@ pub(crate) struct Var {
     pub readonly: bool,
     /// A name reference (`declare -n`): its value names the variable it stands for.
     pub nameref: bool,
+    /// `declare -i`: assignments are arithmetic, the value their result.
+    pub integer: bool,
+    /// `declare -l` / `declare -u`: assigned values are lowercased / uppercased.
+    pub lower: bool,
+    pub upper: bool,
+}
+
+impl Var {
+    /// Whether an assignment's value is converted first (`-i`, `-l`, `-u`).
+    pub fn converts(&self) -> bool {
+        self.integer || self.lower || self.upper
+    }
+
+    /// Its attributes as bash's letters, in bash's order (`declare -p`, `${x@a}`).
+    pub fn flags(&self) -> String {
+        [
+            (self.array.is_some(), 'a'),
+            (self.assoc.is_some(), 'A'),
+            (self.integer, 'i'),
+            (self.lower, 'l'),
+            (self.nameref, 'n'),
+            (self.readonly, 'r'),
+            (self.upper, 'u'),
+            (self.exported, 'x'),
+        ]
+        .iter()
+        .filter_map(|&(on, c)| on.then_some(c))
+        .collect()
+    }
 }
 
 /// An indexed array: its elements by index, and their bytes (kept as it changes, so a

@@ -251,7 +251,8 @@ fn request(args: &v8::FunctionCallbackArguments<'_>) -> Result<SpawnRequest, Err
     })
 }
 
-/// NUL-terminated UTF-8 strings back to back.
+/// NUL-terminated strings back to back; bytes that are not UTF-8 are kept as the shell keeps
+/// them (`agentos_shell::bytes`), so a child command gets them back unchanged.
 fn strings(bytes: &[u8]) -> Result<Vec<String>, Errno> {
     let Some(body) = bytes.strip_suffix(b"\0") else {
         return if bytes.is_empty() {
@@ -261,7 +262,7 @@ fn strings(bytes: &[u8]) -> Result<Vec<String>, Errno> {
         };
     };
     body.split(|b| *b == 0)
-        .map(|s| String::from_utf8(s.to_vec()).map_err(|_| Errno::ILSEQ))
+        .map(|s| Ok(agentos_shell::bytes::decode(s)))
         .collect()
 }
 
@@ -363,8 +364,13 @@ mod tests {
     }
 
     #[test]
-    fn unterminated_or_non_utf8_strings_are_refused() {
+    fn unterminated_strings_are_refused() {
         assert_eq!(strings(b"ls").unwrap_err(), Errno::INVAL);
-        assert_eq!(strings(b"\xff\0").unwrap_err(), Errno::ILSEQ);
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_kept() {
+        let got = strings(b"a\xff\0").unwrap();
+        assert_eq!(agentos_shell::bytes::encode(&got[0]).as_ref(), b"a\xff");
     }
 }

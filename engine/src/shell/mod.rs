@@ -117,6 +117,11 @@ fn run(job: Job, mut host: Box<dyn JobHost>, dispatch: &Arc<Dispatch>) {
         .clone();
     let table = Arc::new(ProcessTable::new(family.pids().clone()));
     {
+        let stop = stop.clone();
+        let take = move |signal: u32| i32::try_from(signal).is_ok_and(|s| stop.deliver(s));
+        stopper.on_signal(Box::new(take));
+    }
+    {
         let (stop, table) = (stop.clone(), table.clone());
         stopper.on_stop(Box::new(move |cause| {
             stop.stop(StopCause::Engine(format!("{cause:?}")));

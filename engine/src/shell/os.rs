@@ -219,7 +219,9 @@ impl ExecOs {
     fn add_internal(&self, stop: &Stop) -> Pid {
         let stop = stop.clone();
         self.table.add(Box::new(move |signal| {
-            stop.stop(StopCause::Signal(signal));
+            if !stop.deliver(signal) {
+                stop.stop(StopCause::Signal(signal));
+            }
         }))
     }
 

@@ -26,7 +26,7 @@ pub(crate) fn echo(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     }
     let mut text = argv[i..].join(" ");
     if escapes {
-        let (decoded, stop) = echo_escapes(&text);
+        let (decoded, stop) = echo_escapes(&text, sh.utf8_locale());
         text = decoded;
         if stop {
             newline = false;
@@ -39,7 +39,7 @@ pub(crate) fn echo(sh: &mut Shell, argv: &[String]) -> Res<i32> {
 }
 
 /// `echo -e` escapes; `true` when `\c` cut the output.
-pub(crate) fn echo_escapes(s: &str) -> (String, bool) {
+pub(crate) fn echo_escapes(s: &str, utf8: bool) -> (String, bool) {
     let mut out = String::new();
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
@@ -60,21 +60,29 @@ pub(crate) fn echo_escapes(s: &str) -> (String, bool) {
                         None => break,
                     }
                 }
-                out.push(char::from_u32(v & 0xff).unwrap_or('?'));
+                out.push(crate::bytes::byte_char((v & 0xff) as u8));
             }
-            Some(e @ ('a' | 'b' | 'e' | 'E' | 'f' | 'n' | 'r' | 't' | 'v' | '\\' | 'x')) => {
+            Some(
+                e @ ('a' | 'b' | 'e' | 'E' | 'f' | 'n' | 'r' | 't' | 'v' | '\\' | 'x' | 'u' | 'U'),
+            ) => {
                 let rest: String = std::iter::once('\\').chain(std::iter::once(e)).collect();
                 let mut tail = String::new();
-                if e == 'x' {
-                    while tail.len() < 2 && chars.peek().is_some_and(char::is_ascii_hexdigit) {
+                let digits = match e {
+                    'x' => 2,
+                    'u' => 4,
+                    'U' => 8,
+                    _ => 0,
+                };
+                if digits > 0 {
+                    while tail.len() < digits && chars.peek().is_some_and(char::is_ascii_hexdigit) {
                         tail.extend(chars.next());
                     }
                     if tail.is_empty() {
-                        out.push_str("\\x");
+                        out.push_str(&rest);
                         continue;
                     }
                 }
-                out.push_str(&crate::expand::ansi_c(&format!("{rest}{tail}")));
+                out.push_str(&crate::expand::ansi_c(&format!("{rest}{tail}"), utf8));
             }
             Some(other) => {
                 out.push('\\');
@@ -109,26 +117,50 @@ pub(crate) fn cd(sh: &mut Shell, argv: &[String]) -> Res<i32> {
         },
         Some(d) => (d.to_string(), false),
     };
-    let abs = sh.abs_path(&target);
-    let failed = sh.error_status(1);
-    match sh.ctx.os.stat(&abs, true) {
-        Ok(m) if m.kind == FileKind::Directory => {}
-        Ok(_) => return sh.builtin_error("cd", &format!("{target}: Not a directory"), failed),
-        Err(e) => return sh.builtin_error("cd", &format!("{target}: {e}"), failed),
+    if let Err(status) = change_dir(sh, "cd", &target)? {
+        return Ok(status);
     }
-    let old = std::mem::replace(&mut sh.cwd, abs.clone());
-    sh.set_var("OLDPWD", old)?;
-    sh.set_var("PWD", abs.clone())?;
     if print {
+        let abs = sh.cwd.clone();
         return sh.print("cd", &format!("{abs}\n"));
     }
     Ok(0)
 }
 
-/// `wait [PID...]`.
+/// Makes `target` the working directory (checked through the file system, beneath the mounts)
+/// and sets `OLDPWD` and `PWD`; a failure is reported as `who`'s, its status the error.
+pub(crate) fn change_dir(sh: &mut Shell, who: &str, target: &str) -> Res<Result<(), i32>> {
+    let abs = sh.abs_path(target);
+    let failed = sh.error_status(1);
+    let problem = match sh.ctx.os.stat(&abs, true) {
+        Ok(m) if m.kind == FileKind::Directory => None,
+        Ok(_) => Some(format!("{target}: Not a directory")),
+        Err(e) => Some(format!("{target}: {e}")),
+    };
+    if let Some(message) = problem {
+        return sh.builtin_error(who, &message, failed).map(Err);
+    }
+    let old = std::mem::replace(&mut sh.cwd, abs.clone());
+    sh.set_var("OLDPWD", old)?;
+    sh.set_var("PWD", abs)?;
+    Ok(Ok(()))
+}
+
+/// `wait [PID...]`, `wait -n [-p VAR]` (the next job to end).
 pub(crate) fn wait(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     if argv.len() == 1 {
         return sh.wait_all();
+    }
+    if argv[1] == "-n" {
+        let var = match (argv.get(2).map(String::as_str), argv.get(3)) {
+            (Some("-p"), Some(name)) => Some(name.clone()),
+            _ => None,
+        };
+        let (pid, status) = sh.wait_next()?;
+        if let Some(name) = var {
+            sh.set_var(&name, pid.map_or_else(String::new, |p| p.0.to_string()))?;
+        }
+        return Ok(status);
     }
     let mut status = 0;
     for a in &argv[1..] {
@@ -161,16 +193,22 @@ pub(crate) fn let_(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     Ok(i32::from(last == 0))
 }
 
-/// `kill [-SIG | -s SIG] PID|JOBSPEC...` (processes of this exec only).
+/// `kill [-SIG | -s SIG] PID|JOBSPEC...` (processes of this exec only), `kill -l|-L [SIG...]`.
 pub(crate) fn kill(sh: &mut Shell, argv: &[String]) -> Res<i32> {
+    if matches!(argv.get(1).map(String::as_str), Some("-l" | "-L")) {
+        return list_signals(sh, &argv[2..]);
+    }
     let mut sig = 15;
     let mut i = 1;
     if let Some(a) = argv.get(1) {
         if a == "-s" {
-            sig = argv.get(2).and_then(|s| signal(s)).unwrap_or(15);
+            sig = argv
+                .get(2)
+                .and_then(|s| crate::signals::parse(s))
+                .unwrap_or(15);
             i = 3;
         } else if let Some(s) = a.strip_prefix('-') {
-            match signal(s) {
+            match crate::signals::parse(s) {
                 Some(n) => sig = n,
                 None => {
                     return sh.builtin_error(
@@ -204,20 +242,28 @@ pub(crate) fn kill(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     Ok(status)
 }
 
-fn signal(s: &str) -> Option<i32> {
-    if let Ok(n) = s.parse() {
-        return Some(n);
+/// `kill -l`: the signal table; `kill -l SIG...`: each name as its number, each number (or an
+/// exit status past 128) as its name.
+fn list_signals(sh: &mut Shell, specs: &[String]) -> Res<i32> {
+    if specs.is_empty() {
+        return sh.print("kill", &crate::signals::table());
     }
-    Some(match s.trim_start_matches("SIG") {
-        "HUP" => 1,
-        "INT" => 2,
-        "QUIT" => 3,
-        "KILL" => 9,
-        "USR1" => 10,
-        "USR2" => 12,
-        "PIPE" => 13,
-        "ALRM" => 14,
-        "TERM" => 15,
-        _ => return None,
-    })
+    let mut out = String::new();
+    let mut status = 0;
+    for spec in specs {
+        let named = match spec.parse::<i32>() {
+            Ok(n) => crate::signals::name(if n > 128 { n - 128 } else { n })
+                .map(|full| full[3..].to_owned()),
+            Err(_) => crate::signals::parse(spec).map(|n| n.to_string()),
+        };
+        match named {
+            Some(text) => out.push_str(&format!("{text}\n")),
+            None => {
+                status =
+                    sh.builtin_error("kill", &format!("{spec}: invalid signal specification"), 1)?;
+            }
+        }
+    }
+    let printed = sh.print("kill", &out)?;
+    Ok(status.max(printed))
 }

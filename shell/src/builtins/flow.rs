@@ -118,13 +118,19 @@ pub(crate) fn source(sh: &mut Shell, argv: &[String]) -> Res<i32> {
         Err(e) => return sh.builtin_error(file, &e.to_string(), 1),
     };
     let text = match text {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Ok(bytes) => crate::bytes::decode_vec(bytes),
         Err(e) => return sh.builtin_error(file, &e.to_string(), 1),
     };
     let saved = (argv.len() > 2 && !sh.ctx.posix)
         .then(|| std::mem::replace(&mut sh.params, argv[2..].to_vec()));
     sh.sourcing += 1;
-    let r = run_text(sh, &text);
+    let frame = crate::callstack::Frame {
+        name: None,
+        file: file.as_str().into(),
+        line: sh.line,
+    };
+    let r = sh.push_call(frame).and_then(|()| run_text(sh, &text));
+    sh.pop_call()?;
     sh.sourcing -= 1;
     if let Some(p) = saved {
         sh.params = p;
@@ -143,80 +149,4 @@ pub(crate) fn exec(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     }
     let status = sh.dispatch(rest, Vec::new(), true)?;
     Err(Flow::Exit(status))
-}
-
-/// `trap [ACTION] SIGNAL...`: EXIT (or 0) is honoured; other signals are accepted.
-pub(crate) fn trap(sh: &mut Shell, argv: &[String]) -> Res<i32> {
-    if argv.len() == 1 {
-        let traps = [(sh.exit_trap.clone(), "EXIT"), (sh.err_trap.clone(), "ERR")];
-        let mut text = String::new();
-        for (action, name) in traps {
-            if let Some(t) = action {
-                let q = crate::exec::quote_single(&t);
-                text.push_str(&format!("trap -- {q} {name}\n"));
-            }
-        }
-        return if text.is_empty() {
-            Ok(0)
-        } else {
-            sh.print("trap", &text)
-        };
-    }
-    let (action, signals) = if argv.len() == 2 {
-        (None, &argv[1..])
-    } else {
-        let a = argv[1].as_str();
-        ((a != "-").then(|| a.to_string()), &argv[2..])
-    };
-    for s in signals {
-        if matches!(s.as_str(), "EXIT" | "0" | "SIGEXIT") {
-            sh.exit_trap = action.clone();
-        }
-        if matches!(s.as_str(), "ERR" | "SIGERR") {
-            sh.err_trap = action.clone();
-        }
-    }
-    Ok(0)
-}
-
-impl Shell {
-    /// Runs the ERR trap for a pipeline that failed with `status` where `set -e` would count
-    /// it (in a function or a subshell only under `set -E`); `$?` is `status` inside it, and
-    /// `exit` in it ends the shell.
-    pub fn run_err_trap(&mut self, status: i32) -> Res<()> {
-        if self.in_err_trap || (!self.calls.is_empty() && !self.opts.errtrace) {
-            return Ok(());
-        }
-        let Some(text) = self.err_trap.clone() else {
-            return Ok(());
-        };
-        self.in_err_trap = true;
-        self.status = status;
-        // `$LINENO` in the trap is the failed command's line, as in bash.
-        let (line, base) = (self.line, self.line_base);
-        self.line_base = line.saturating_sub(1);
-        let r = run_text(self, &text);
-        (self.line, self.line_base) = (line, base);
-        self.in_err_trap = false;
-        self.status = status;
-        match r {
-            Err(e @ (Flow::Exit(_) | Flow::Fatal(_))) => Err(e),
-            _ => Ok(()),
-        }
-    }
-
-    /// Runs the EXIT trap once, at the end of this shell process; `exit` inside it sets the
-    /// final status.
-    pub fn run_exit_trap(&mut self) -> Res<i32> {
-        let status = self.status;
-        let Some(text) = self.exit_trap.take() else {
-            return Ok(status);
-        };
-        match run_text(self, &text) {
-            Ok(_) => Ok(status),
-            Err(Flow::Exit(n)) => Ok(n),
-            Err(Flow::Fatal(e)) => Err(Flow::Fatal(e)),
-            Err(_) => Ok(status),
-        }
-    }
 }

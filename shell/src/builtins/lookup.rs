@@ -105,7 +105,7 @@ pub(crate) fn type_(sh: &mut Shell, argv: &[String]) -> Res<i32> {
 pub(crate) fn which_program(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     let (letters, i) = super::option_letters(argv);
     if let Some(bad) = letters.iter().find(|&&c| c != 'a') {
-        let _ = sh.write_fd(2, format!("Illegal option -{bad}\n").as_bytes())?;
+        let _ = sh.write_fd(2, &format!("Illegal option -{bad}\n"))?;
         sh.print("which", "Usage: /usr/bin/which [-a] args\n")?;
         return Ok(2);
     }
@@ -252,6 +252,14 @@ fn describe(sh: &mut Shell, names: &[String], verbose: bool, who: &str) -> Res<i
                 format!("alias {name}={}", crate::aliases::quoted(&value))
             }
             (Some(_), false) => name.clone(),
+            (Some(Kind::Function), true) if !sh.ctx.posix => {
+                let def = super::functions::definition(sh, name).unwrap_or_default();
+                format!(
+                    "{}\n{}",
+                    sentence(name, &Kind::Function, false),
+                    def.trim_end()
+                )
+            }
             (Some(kind), true) => sentence(name, &kind, sh.ctx.posix),
         };
         sh.print(who, &format!("{line}\n"))?;

@@ -102,7 +102,7 @@ fn finish(line: &mut Vec<u8>, opts: &Opts) -> String {
     if opts.trim && line.last() == Some(&opts.delim) {
         line.pop();
     }
-    let text = String::from_utf8_lossy(line).into_owned();
+    let text = crate::bytes::decode(line);
     line.clear();
     text
 }

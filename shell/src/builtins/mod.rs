@@ -3,8 +3,12 @@
 
 mod aliases;
 pub(crate) mod attrs;
+mod compgen;
 mod core;
+mod dirstack;
 mod flow;
+mod functions;
+pub(crate) mod getopts;
 pub(crate) mod jobs;
 pub(crate) mod lookup;
 mod mapfile;
@@ -13,6 +17,7 @@ mod read;
 pub(crate) mod shopt;
 mod strftime;
 mod test;
+mod trap;
 pub(crate) mod vars;
 
 use crate::shell::{Res, Shell};
@@ -50,6 +55,12 @@ pub(crate) fn find(name: &str) -> Option<Builtin> {
         "echo" => core::echo,
         "pwd" => core::pwd,
         "cd" => core::cd,
+        "pushd" => dirstack::pushd,
+        "popd" => dirstack::popd,
+        "dirs" => dirstack::dirs,
+        "builtin" => builtin,
+        "caller" => crate::callstack::caller,
+        "compgen" => compgen::compgen,
         "printf" => printf::printf,
         "read" => read::read,
         "test" | "[" => test::test,
@@ -70,10 +81,10 @@ pub(crate) fn find(name: &str) -> Option<Builtin> {
         "command" => lookup::command,
         "type" => lookup::type_,
         "wait" => core::wait,
-        "trap" => flow::trap,
+        "trap" => trap::trap,
         "let" => core::let_,
         "kill" => core::kill,
-        "getopts" => read::getopts,
+        "getopts" => getopts::getopts,
         "mapfile" | "readarray" => mapfile::mapfile,
         "shopt" => shopt::shopt,
         "hash" => lookup::hash,
@@ -86,6 +97,72 @@ pub(crate) fn find(name: &str) -> Option<Builtin> {
         "unalias" => aliases::unalias,
         _ => return None,
     })
+}
+
+/// Every builtin's name, sorted (`compgen -b`).
+pub(crate) const NAMES: &[&str] = &[
+    ".",
+    ":",
+    "[",
+    "alias",
+    "bg",
+    "break",
+    "builtin",
+    "caller",
+    "cd",
+    "command",
+    "compgen",
+    "continue",
+    "declare",
+    "dirs",
+    "disown",
+    "echo",
+    "eval",
+    "exec",
+    "exit",
+    "export",
+    "false",
+    "fg",
+    "getopts",
+    "hash",
+    "jobs",
+    "kill",
+    "let",
+    "local",
+    "mapfile",
+    "popd",
+    "printf",
+    "pushd",
+    "pwd",
+    "read",
+    "readarray",
+    "readonly",
+    "return",
+    "set",
+    "shift",
+    "shopt",
+    "source",
+    "test",
+    "trap",
+    "true",
+    "type",
+    "typeset",
+    "ulimit",
+    "umask",
+    "unalias",
+    "unset",
+    "wait",
+];
+
+/// `builtin NAME [ARG...]`: runs the builtin NAME, even where a function has its name.
+fn builtin(sh: &mut Shell, argv: &[String]) -> Res<i32> {
+    let Some(name) = argv.get(1) else {
+        return Ok(0);
+    };
+    match find(name) {
+        Some(run) => run(sh, &argv[1..]),
+        None => sh.builtin_error("builtin", &format!("{name}: not a shell builtin"), 1),
+    }
 }
 
 /// Whether `name` is a POSIX special builtin.
@@ -115,5 +192,16 @@ impl Shell {
     pub fn builtin_error(&mut self, name: &str, msg: &str, status: i32) -> Res<i32> {
         self.error(&format!("{name}: {msg}"))?;
         Ok(status)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_listed_name_is_a_builtin_and_the_list_is_sorted() {
+        for name in super::NAMES {
+            assert!(super::find(name).is_some(), "{name}");
+        }
+        assert!(super::NAMES.is_sorted());
     }
 }

@@ -21,6 +21,8 @@ struct Out {
     stop: bool,
     errors: Vec<String>,
     clock: Clock,
+    /// `\\u` escapes become characters (a UTF-8 locale).
+    utf8: bool,
 }
 
 /// `printf`.
@@ -39,6 +41,7 @@ pub(crate) fn printf(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     };
     let mut out = Out {
         clock: Clock::new(exported_tz(sh), sh.dynamic.seconds()),
+        utf8: sh.utf8_locale(),
         ..Out::default()
     };
     let mut idx = 0;
@@ -74,7 +77,7 @@ fn format_once(fmt: &str, args: &[String], idx: &mut usize, out: &mut Out) {
     while i < chars.len() && !out.stop {
         let c = chars[i];
         if c == '\\' {
-            i = escape(&chars, i + 1, &mut out.text, &mut out.stop);
+            i = escape(&chars, i + 1, out);
             continue;
         }
         if c != '%' {
@@ -151,12 +154,12 @@ fn convert(spec: &Spec, conv: char, arg: Option<String>, out: &mut Out) {
             None => a,
         },
         'b' => {
-            let (s, stop) = super::core::echo_escapes(&a);
+            let (s, stop) = super::core::echo_escapes(&a, out.utf8);
             out.stop |= stop;
             s
         }
         'c' => a.chars().next().map(String::from).unwrap_or_default(),
-        'q' => crate::exec::quote(&a),
+        'q' => quote_reusable(&a),
         'T' => time(spec, &a, out),
         'd' | 'i' => signed(spec, number(&a, out)),
         'u' | 'o' | 'x' | 'X' => unsigned(spec, conv, number(&a, out) as u64),
@@ -360,8 +363,73 @@ fn pad(spec: &Spec, body: String, numeric: bool) -> String {
     format!("{}{body}", " ".repeat(fill))
 }
 
+/// `%q`, as bash's: `$'...'` when the word holds a control character or a raw byte, else a
+/// backslash before each character the shell would read specially.
+fn quote_reusable(s: &str) -> String {
+    if s.is_empty() {
+        return "''".into();
+    }
+    if s.chars()
+        .any(|c| c.is_control() || crate::bytes::escaped_byte(c).is_some())
+    {
+        return quote_ansi_c(s);
+    }
+    let mut out = String::with_capacity(s.len() + 4);
+    let mut prev = None;
+    for (i, c) in s.chars().enumerate() {
+        let special = match c {
+            ' ' | '\'' | '"' | '\\' | '|' | '&' | ';' | '(' | ')' | '<' | '>' | '!' | '{' | '}'
+            | '*' | '[' | '?' | ']' | '^' | '$' | '`' | ',' => true,
+            '~' => i == 0 || matches!(prev, Some('=' | ':')),
+            '#' => i == 0,
+            _ => false,
+        };
+        if special {
+            out.push('\\');
+        }
+        out.push(c);
+        prev = Some(c);
+    }
+    out
+}
+
+/// `$'...'` with C escapes: the named ones, octal for other controls and raw bytes.
+fn quote_ansi_c(s: &str) -> String {
+    let mut out = String::from("$'");
+    for c in s.chars() {
+        let named = match c {
+            '\x07' => "\\a",
+            '\x08' => "\\b",
+            '\x1b' => "\\E",
+            '\x0c' => "\\f",
+            '\n' => "\\n",
+            '\r' => "\\r",
+            '\t' => "\\t",
+            '\x0b' => "\\v",
+            '\\' => "\\\\",
+            '\'' => "\\'",
+            _ => "",
+        };
+        if !named.is_empty() {
+            out.push_str(named);
+        } else if let Some(b) = crate::bytes::escaped_byte(c) {
+            out.push_str(&format!("\\{b:03o}"));
+        } else if c.is_control() {
+            let mut utf8 = [0; 4];
+            for b in c.encode_utf8(&mut utf8).bytes() {
+                out.push_str(&format!("\\{b:03o}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('\'');
+    out
+}
+
 /// A backslash escape of the format at `chars[i..]`; returns the index after it.
-fn escape(chars: &[char], i: usize, out: &mut String, stop: &mut bool) -> usize {
+fn escape(chars: &[char], i: usize, to: &mut Out) -> usize {
+    let (out, stop, utf8) = (&mut to.text, &mut to.stop, to.utf8);
     let Some(&c) = chars.get(i) else {
         out.push('\\');
         return i;
@@ -396,20 +464,28 @@ fn escape(chars: &[char], i: usize, out: &mut String, stop: &mut bool) -> usize 
                 v = v * 8 + chars[j].to_digit(8).unwrap_or(0);
                 j += 1;
             }
-            out.push(char::from_u32(v & 0xff).unwrap_or('?'));
+            out.push(crate::bytes::byte_char((v & 0xff) as u8));
             j
         }
-        'x' => {
+        'x' | 'u' | 'U' => {
+            let max = match c {
+                'x' => 2,
+                'u' => 4,
+                _ => 8,
+            };
             let mut v = 0u32;
             let mut j = i + 1;
-            while j < chars.len() && j < i + 3 && chars[j].is_ascii_hexdigit() {
+            while j < chars.len() && j <= i + max && chars[j].is_ascii_hexdigit() {
                 v = v * 16 + chars[j].to_digit(16).unwrap_or(0);
                 j += 1;
             }
             if j == i + 1 {
-                out.push_str("\\x");
+                out.push('\\');
+                out.push(c);
+            } else if c == 'x' {
+                out.push(crate::bytes::byte_char((v & 0xff) as u8));
             } else {
-                out.push(char::from_u32(v).unwrap_or('?'));
+                crate::bytes::push_code_point(out, v, utf8);
             }
             j
         }

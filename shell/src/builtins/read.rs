@@ -22,10 +22,16 @@ const MAX_LINE: usize = 16 << 20;
 pub(crate) fn read(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     let (opts, names) = match parse(argv) {
         Ok(x) => x,
-        Err(msg) => return sh.builtin_error("read", &msg, 2),
+        Err(msg) => {
+            let status = sh.builtin_error("read", &msg, 2)?;
+            if msg.contains("option") {
+                let _ = sh.write_fd(2, READ_USAGE)?;
+            }
+            return Ok(status);
+        }
     };
     if let Some(p) = &opts.prompt {
-        let _ = sh.write_fd(2, p.as_bytes())?;
+        let _ = sh.write_fd(2, p)?;
     }
     let Some(io) = sh.fd(opts.fd) else {
         return sh.builtin_error(
@@ -78,10 +84,7 @@ pub(crate) fn read(sh: &mut Shell, argv: &[String]) -> Res<i32> {
         }
     }
     sh.ctx.budget.check(bytes.len())?;
-    let line: Vec<(char, bool)> = String::from_utf8_lossy(&bytes)
-        .chars()
-        .zip(escaped.iter().copied().chain(std::iter::repeat(false)))
-        .collect();
+    let line = flagged_chars(&bytes, &escaped);
     match &opts.array {
         Some(array) => {
             let fields = fields(sh, &line).into_iter().enumerate().collect();
@@ -96,6 +99,22 @@ pub(crate) fn read(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     Ok(i32::from(eof))
 }
 
+/// The line's characters, each with the escaped flag of its first byte.
+fn flagged_chars(bytes: &[u8], escaped: &[bool]) -> Vec<(char, bool)> {
+    let mut at = 0;
+    crate::bytes::decode(bytes)
+        .chars()
+        .map(|c| {
+            let flag = escaped.get(at).copied().unwrap_or(false);
+            at += crate::bytes::escaped_byte(c).map_or(c.len_utf8(), |_| 1);
+            (c, flag)
+        })
+        .collect()
+}
+
+const READ_USAGE: &str = "read: usage: read [-ers] [-a array] [-d delim] [-i text] [-n nchars] \
+                          [-N nchars] [-p prompt] [-t timeout] [-u fd] [name ...]\n";
+
 fn parse(argv: &[String]) -> Result<(Opts, Vec<String>), String> {
     let mut o = Opts {
         raw: false,
@@ -105,35 +124,45 @@ fn parse(argv: &[String]) -> Result<(Opts, Vec<String>), String> {
         prompt: None,
         array: None,
     };
+    // Options cluster as getopt's do (`-ra NAME`, `-d,`, `-n3`): a letter that takes a value
+    // takes the rest of its argument, or the next one.
     let mut i = 1;
     while let Some(a) = argv.get(i).filter(|a| a.starts_with('-') && a.len() > 1) {
         if a == "--" {
             i += 1;
             break;
         }
-        let value = |i: &mut usize| {
-            *i += 1;
-            argv.get(*i)
-                .cloned()
-                .ok_or_else(|| format!("{a}: option requires an argument"))
-        };
-        match a.as_str() {
-            "-r" => o.raw = true,
-            "-s" | "-e" => {}
-            "-p" => o.prompt = Some(value(&mut i)?),
-            "-d" => o.delim = value(&mut i)?.bytes().next().unwrap_or(0),
-            "-n" | "-N" => o.count = value(&mut i)?.parse().ok(),
-            "-t" => {
-                value(&mut i)?;
+        let letters: Vec<char> = a.chars().skip(1).collect();
+        for (k, &c) in letters.iter().enumerate() {
+            if matches!(c, 'r' | 's' | 'e' | 'E') {
+                o.raw |= c == 'r';
+                continue;
             }
-            "-u" => {
-                o.fd = value(&mut i)?
-                    .parse()
-                    .map_err(|_| "invalid file descriptor".to_string())?
+            if !"pdnNtuai".contains(c) {
+                return Err(format!("-{c}: invalid option"));
             }
-            "-a" => o.array = Some(value(&mut i)?),
-            s if s.chars().skip(1).all(|c| "rse".contains(c)) => o.raw |= s.contains('r'),
-            other => return Err(format!("{other}: invalid option")),
+            let rest: String = letters[k + 1..].iter().collect();
+            let value = if rest.is_empty() {
+                i += 1;
+                argv.get(i)
+                    .cloned()
+                    .ok_or_else(|| format!("-{c}: option requires an argument"))?
+            } else {
+                rest
+            };
+            match c {
+                'p' => o.prompt = Some(value),
+                'd' => o.delim = value.bytes().next().unwrap_or(0),
+                'n' | 'N' => o.count = value.parse().ok(),
+                'u' => {
+                    o.fd = value
+                        .parse()
+                        .map_err(|_| format!("{value}: invalid file descriptor specification"))?;
+                }
+                'a' => o.array = Some(value),
+                _ => {} // -t (a timeout: input here never waits on a terminal), -i (readline)
+            }
+            break;
         }
         i += 1;
     }
@@ -241,9 +270,4 @@ impl<'a> Fields<'a> {
         self.pos = self.line.len();
         rest
     }
-}
-
-/// `getopts` is not provided.
-pub(crate) fn getopts(sh: &mut Shell, _argv: &[String]) -> Res<i32> {
-    sh.builtin_error("getopts", "not supported", 2)
 }

@@ -229,18 +229,7 @@ fn print_vars(sh: &mut Shell, who: &str, pick: impl Fn(&Var) -> bool) -> Res<i32
 
 /// How `declare -p` prints a variable: `declare -arx NAME=VALUE`.
 fn declaration(name: &str, v: &Var) -> String {
-    let mut flags = String::from("-");
-    for (on, c) in [
-        (v.array.is_some(), 'a'),
-        (v.assoc.is_some(), 'A'),
-        (v.nameref, 'n'),
-        (v.readonly, 'r'),
-        (v.exported, 'x'),
-    ] {
-        if on {
-            flags.push(c);
-        }
-    }
+    let mut flags = format!("-{}", v.flags());
     if flags == "-" {
         flags.push('-');
     }
@@ -281,22 +270,24 @@ pub(crate) fn local(sh: &mut Shell, argv: &[String]) -> Res<i32> {
         return sh.builtin_error("local", "can only be used in a function", 1);
     }
     let (opts, args) = options(argv);
-    // `-r` and `-x` as `declare` has them (`-a`/`-A` are for the arrays below).
-    let (x, r) = (opts.contains('x'), opts.contains('r'));
+    // The attributes as `declare` has them (`-a`/`-A` are for the arrays below).
     let scope = Scope {
         local: true,
         nameref: opts.contains('n'),
     };
-    let status = declare_each(sh, "local", args, scope, |v| {
-        v.exported |= x;
-        v.readonly |= r;
-    })?;
+    let Some(values) = converted_args(sh, &opts, args)? else {
+        return Ok(1);
+    };
+    let status = declare_each(sh, "local", &values, scope, attributes(&opts))?;
     arrays_of(sh, "local", &opts, args, status)
 }
 
 /// `declare`/`typeset` `[-aAxrgp] NAME[=VALUE]...` (no integer attributes).
 pub(crate) fn declare(sh: &mut Shell, argv: &[String]) -> Res<i32> {
     let (opts, args) = options(argv);
+    if opts.contains(['f', 'F']) {
+        return super::functions::declare(sh, &argv[0], opts.contains('F'), args);
+    }
     if args.is_empty() {
         let (a, assoc) = (opts.contains('a'), opts.contains('A'));
         return print_vars(sh, &argv[0], |v| {
@@ -310,12 +301,49 @@ pub(crate) fn declare(sh: &mut Shell, argv: &[String]) -> Res<i32> {
         local: !sh.calls.is_empty() && !opts.contains('g'),
         nameref: opts.contains('n'),
     };
-    let (x, r) = (opts.contains('x'), opts.contains('r'));
-    let status = declare_each(sh, &argv[0], args, scope, |v| {
+    let Some(values) = converted_args(sh, &opts, args)? else {
+        return Ok(1);
+    };
+    let status = declare_each(sh, &argv[0], &values, scope, attributes(&opts))?;
+    arrays_of(sh, &argv[0], &opts, args, status)
+}
+
+/// What `-x -r -i -l -u` give a declared variable (`-l` and `-u` replace each other; both at
+/// once cancel, as in bash).
+fn attributes(opts: &str) -> impl Fn(&mut Var) + use<> {
+    let on = |c| opts.contains(c);
+    let (x, r, i, l, u) = (on('x'), on('r'), on('i'), on('l'), on('u'));
+    move |v: &mut Var| {
         v.exported |= x;
         v.readonly |= r;
-    })?;
-    arrays_of(sh, &argv[0], &opts, args, status)
+        v.integer |= i;
+        if l || u {
+            (v.lower, v.upper) = (l && !u, u && !l);
+        }
+    }
+}
+
+/// The arguments of a declaration with each `NAME=VALUE` converted as NAME will hold it, its
+/// attributes (`-i`, `-l`, `-u`) those it has with `opts`' added; `None` after a bad expression.
+fn converted_args(sh: &mut Shell, opts: &str, args: &[String]) -> Res<Option<Vec<String>>> {
+    let add = attributes(opts);
+    let mut out = Vec::with_capacity(args.len());
+    for a in args {
+        let (name, value) = split_assignment(a);
+        let mut var = sh.vars.get_var(name).cloned().unwrap_or_default();
+        add(&mut var);
+        match value {
+            Some(value) if var.converts() && is_name(name) => {
+                let flags = (var.integer, var.lower, var.upper);
+                let Some(value) = sh.converted(flags, value.to_owned())? else {
+                    return Ok(None);
+                };
+                out.push(format!("{name}={value}"));
+            }
+            _ => out.push(a.clone()),
+        }
+    }
+    Ok(Some(out))
 }
 
 /// `declare -p NAME...`.

@@ -10,7 +10,7 @@ mod redirect;
 mod simple;
 mod time;
 
-pub(crate) use simple::{quote, quote_single};
+pub(crate) use simple::quote_single;
 
 use brush_parser::ast;
 
@@ -48,6 +48,7 @@ impl Shell {
     pub fn run_list(&mut self, list: &ast::CompoundList) -> Res<i32> {
         for item in &list.0 {
             self.check_stop()?;
+            self.run_pending_traps()?;
             match item.1 {
                 ast::SeparatorOperator::Async => self.run_async(&item.0)?,
                 ast::SeparatorOperator::Sequence => {
@@ -55,6 +56,7 @@ impl Shell {
                 }
             }
         }
+        self.run_pending_traps()?;
         Ok(self.status)
     }
 
@@ -153,6 +155,7 @@ impl Shell {
             }
             ast::Command::Function(def) => {
                 let name = def.fname.value.clone();
+                self.func_files.insert(name.clone(), self.current_file());
                 self.funcs.insert(name, std::sync::Arc::new(def.clone()));
                 0
             }

@@ -195,6 +195,27 @@ impl Shell {
         Ok(0)
     }
 
+    /// `wait -n`: the next of this shell's jobs to end (its pid and status), or status 127
+    /// when it has none. Looks at each in turn, sleeping a little longer each round (up to 5 ms).
+    pub fn wait_next(&mut self) -> Res<(Option<Pid>, i32)> {
+        let mut nap = std::time::Duration::from_micros(200);
+        loop {
+            self.check_stop()?;
+            let own: Vec<Pid> = (self.jobs.iter())
+                .filter(|j| !j.inherited)
+                .map(|j| j.pid)
+                .collect();
+            if own.is_empty() {
+                return Ok((None, 127));
+            }
+            if let Some(&pid) = own.iter().find(|&&p| self.ctx.os.poll(p).is_some()) {
+                return Ok((Some(pid), self.wait_job(pid)?));
+            }
+            std::thread::sleep(nap);
+            nap = (nap * 2).min(std::time::Duration::from_millis(5));
+        }
+    }
+
     /// `wait PID`.
     pub fn wait_job(&mut self, pid: Pid) -> Res<i32> {
         if let Some(i) = self.jobs.iter().position(|j| j.pid == pid && !j.inherited) {

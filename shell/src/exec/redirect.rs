@@ -81,7 +81,9 @@ impl Shell {
                     doc.doc.value.clone()
                 };
                 self.ctx.budget.check(text.len())?;
-                fds[fd] = Some(Arc::new(MemoryReader::new(text.into_bytes())));
+                fds[fd] = Some(Arc::new(MemoryReader::new(crate::bytes::encode_string(
+                    text,
+                ))));
                 Ok(())
             }
             IoRedirect::HereString(fd, word) => {
@@ -89,7 +91,9 @@ impl Shell {
                 let mut text = self.expand_string(&word.value)?;
                 text.push('\n');
                 self.ctx.budget.check(text.len())?;
-                fds[fd] = Some(Arc::new(MemoryReader::new(text.into_bytes())));
+                fds[fd] = Some(Arc::new(MemoryReader::new(crate::bytes::encode_string(
+                    text,
+                ))));
                 Ok(())
             }
             IoRedirect::OutputAndError(word, append) => {

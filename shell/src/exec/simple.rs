@@ -240,7 +240,12 @@ impl Shell {
                 }
             };
             if a.append {
-                value = format!("{}{value}", self.vars.get(&name).unwrap_or_default());
+                let old = self.vars.get(&name).unwrap_or_default();
+                value = match self.vars.get_var(&name).is_some_and(|v| v.integer) {
+                    // `n+=3` with `declare -i n` adds.
+                    true => format!("{}+({value})", if old.is_empty() { "0" } else { old }),
+                    false => format!("{old}{value}"),
+                };
             }
             out.push((name, value));
         }
@@ -317,12 +322,6 @@ impl Shell {
         r
     }
 
-    /// `FUNCNAME`: the functions being run, innermost first.
-    fn set_funcname(&mut self) -> Res<()> {
-        let names = self.calls.iter().rev().cloned().enumerate().collect();
-        self.set_array("FUNCNAME", names).map(drop)
-    }
-
     /// Calls a shell function with `argv` as `$0 $1 ...` (`$0` unchanged).
     pub fn call_function(
         &mut self,
@@ -333,8 +332,14 @@ impl Shell {
         let name = argv.first().cloned().unwrap_or_default();
         let saved = std::mem::replace(&mut self.params, argv.into_iter().skip(1).collect());
         self.vars.push_frame();
+        let file = self.func_files.get(&name).cloned();
+        let frame = crate::callstack::Frame {
+            name: Some(name.clone()),
+            file: file.unwrap_or_else(|| self.current_file()),
+            line: self.line,
+        };
         self.calls.push(name);
-        self.set_funcname()?;
+        self.push_call(frame)?;
         // The body's lines are those of the text that defined it.
         let (line, base) = (self.line, std::mem::take(&mut self.line_base));
         let body = &def.body;
@@ -342,7 +347,7 @@ impl Shell {
         let r = self.with_redirects(list, |s| s.run_compound(&body.0));
         (self.line, self.line_base) = (line, base);
         self.calls.pop();
-        self.set_funcname()?;
+        self.pop_call()?;
         self.vars.pop_frame();
         self.params = saved;
         self.leave();
@@ -367,7 +372,7 @@ impl Shell {
             line.push_str(&quote(a));
         }
         line.push('\n');
-        let _ = self.write_fd(2, line.as_bytes())?;
+        let _ = self.write_fd(2, &line)?;
         Ok(())
     }
 }

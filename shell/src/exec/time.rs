@@ -61,7 +61,7 @@ impl Shell {
         };
         let mut text = render(format, &times);
         text.push('\n');
-        let _ = self.write_fd(2, text.as_bytes())?;
+        let _ = self.write_fd(2, &text)?;
         Ok(())
     }
 }

@@ -9,6 +9,7 @@ use brush_parser::word::{
 use super::Part;
 use super::matching::{replace, trim_match};
 use crate::shell::{Flow, Res, Shell};
+use crate::vars::Var;
 
 /// A parameter's value before it becomes parts.
 #[derive(Debug, Clone)]
@@ -212,7 +213,11 @@ impl Shell {
                 op,
             } => {
                 let v = self.checked(&parameter, indirect)?;
-                v.map(|s| transform(s, &op))
+                if let ParameterTransformOp::ToAttributeFlags = op {
+                    return Ok(self.attribute_flags(&parameter, v));
+                }
+                let utf8 = self.utf8_locale();
+                v.map(|s| transform(s, &op, utf8))
             }
             E::UppercaseFirstChar {
                 parameter,
@@ -272,6 +277,22 @@ impl Shell {
     }
 
     /// The value, with `set -u`'s check (not for `$@`/`$*`).
+    /// `${x@a}`: the variable's attribute letters, once per word of `v`.
+    fn attribute_flags(&self, parameter: &Parameter, v: Value) -> Value {
+        let name = match parameter {
+            Parameter::Named(n)
+            | Parameter::NamedWithIndex { name: n, .. }
+            | Parameter::NamedWithAllIndices { name: n, .. } => n,
+            _ => return v.map(|_| String::new()),
+        };
+        let flags = self.vars.get_var(name).map(Var::flags).unwrap_or_default();
+        match v {
+            // Declared without a value (`declare -i x`): its attributes all the same.
+            Value::Unset if !flags.is_empty() => Value::Str(flags),
+            v => v.map(|_| flags.clone()),
+        }
+    }
+
     fn checked(&mut self, parameter: &Parameter, indirect: bool) -> Res<Value> {
         let v = self.lookup(parameter, indirect)?;
         if matches!(v, Value::Unset) && self.opts.nounset {
@@ -490,13 +511,13 @@ fn first(s: &str, upper: bool) -> String {
     }
 }
 
-fn transform(s: &str, op: &ParameterTransformOp) -> String {
+fn transform(s: &str, op: &ParameterTransformOp, utf8: bool) -> String {
     match op {
         ParameterTransformOp::ToUpperCase => s.to_uppercase(),
         ParameterTransformOp::ToLowerCase => s.to_lowercase(),
         ParameterTransformOp::CapitalizeInitial => first(s, true),
         ParameterTransformOp::Quoted => format!("'{}'", s.replace('\'', r"'\''")),
-        ParameterTransformOp::ExpandEscapeSequences => super::parts::ansi_c(s),
+        ParameterTransformOp::ExpandEscapeSequences => super::parts::ansi_c(s, utf8),
         _ => s.to_string(),
     }
 }

@@ -21,7 +21,9 @@ impl Shell {
             WordPiece::Text(s) if quoted => out.push(Part::quoted(s)),
             WordPiece::Text(s) => out.push(Part::literal(s)),
             WordPiece::SingleQuotedText(s) => out.push(Part::quoted(s)),
-            WordPiece::AnsiCQuotedText(s) => out.push(Part::quoted(ansi_c(&s))),
+            WordPiece::AnsiCQuotedText(s) => {
+                out.push(Part::quoted(ansi_c(&s, self.utf8_locale())));
+            }
             WordPiece::DoubleQuotedSequence(seq) | WordPiece::GettextDoubleQuotedSequence(seq) => {
                 if !seq.iter().any(|p| is_at(&p.piece)) {
                     out.push(Part::quoted(""));
@@ -77,7 +79,7 @@ impl Shell {
         let (bytes, status) = result?;
         self.status = status;
         self.subst_status = Some(status);
-        let mut text = String::from_utf8_lossy(&bytes).into_owned();
+        let mut text = crate::bytes::decode_vec(bytes);
         let trimmed = text.trim_end_matches('\n').len();
         text.truncate(trimmed);
         Ok(text)
@@ -200,7 +202,7 @@ fn result_part(text: String, quoted: bool) -> Part {
 }
 
 /// Decodes the escapes of `$'...'`.
-pub(crate) fn ansi_c(s: &str) -> String {
+pub(crate) fn ansi_c(s: &str, utf8: bool) -> String {
     let mut out = String::new();
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
@@ -222,7 +224,17 @@ pub(crate) fn ansi_c(s: &str) -> String {
             'f' => out.push('\x0c'),
             'v' => out.push('\x0b'),
             '\\' | '\'' | '"' | '?' => out.push(e),
-            'x' => out.push(numeric(&mut chars, 16, 2).unwrap_or('x')),
+            'x' => match numeric(&mut chars, 16, 2) {
+                Some(v) => out.push(crate::bytes::byte_char(v as u8)),
+                None => out.push_str("\\x"),
+            },
+            'u' | 'U' => match numeric(&mut chars, 16, if e == 'u' { 4 } else { 8 }) {
+                Some(v) => crate::bytes::push_code_point(&mut out, v, utf8),
+                None => {
+                    out.push('\\');
+                    out.push(e);
+                }
+            },
             '0'..='7' => {
                 let mut v = e.to_digit(8).unwrap_or(0);
                 for _ in 0..2 {
@@ -234,7 +246,7 @@ pub(crate) fn ansi_c(s: &str) -> String {
                         None => break,
                     }
                 }
-                out.push(char::from_u32(v & 0xff).unwrap_or('?'));
+                out.push(crate::bytes::byte_char((v & 0xff) as u8));
             }
             other => {
                 out.push('\\');
@@ -249,7 +261,7 @@ fn numeric(
     chars: &mut std::iter::Peekable<std::str::Chars<'_>>,
     radix: u32,
     max: usize,
-) -> Option<char> {
+) -> Option<u32> {
     let mut v = 0u32;
     let mut n = 0;
     while n < max {
@@ -262,7 +274,7 @@ fn numeric(
             None => break,
         }
     }
-    if n == 0 { None } else { char::from_u32(v) }
+    (n > 0).then_some(v)
 }
 
 /// The words a brace expression stands for, at most `max` of them.
@@ -331,8 +343,8 @@ mod tests {
 
     #[test]
     fn ansi_c_escapes() {
-        assert_eq!(ansi_c(r"a\tb\n"), "a\tb\n");
-        assert_eq!(ansi_c(r"\x41\101\'"), "AA'");
+        assert_eq!(ansi_c(r"a\tb\n", true), "a\tb\n");
+        assert_eq!(ansi_c(r"\x41\101\'", true), "AA'");
     }
 
     #[test]

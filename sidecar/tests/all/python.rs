@@ -102,6 +102,15 @@ async fn python3_and_python_run_the_pinned_cpython() {
 }
 
 #[tokio::test]
+async fn bytes_from_the_shell_that_are_not_utf8_are_surrogate_escaped_in_sys_argv() {
+    let sc = sidecar().await;
+    let code = "import os, sys; print(ascii(sys.argv[1:]), ascii(os.environ['B']))";
+    let script = format!("B=$'\\xe9' python3 -c \"{code}\" $'a\\xffb'");
+    let out = ok(&sc, py(&["bash", "-c", &script])).await;
+    assert_eq!(stdout(&out), "['a\\udcffb'] '\\udce9'\n");
+}
+
+#[tokio::test]
 async fn arguments_after_dash_c_are_sys_argv() {
     let sc = sidecar().await;
     let spec = py(&[

@@ -56,6 +56,34 @@ async fn a_js_guest_reads_a_pipe_and_writes_one() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn bytes_that_are_not_utf8_reach_a_node_guest_as_replacement_characters() {
+    let sc = sidecar().await;
+    let js = "process.stdout.write(JSON.stringify([process.argv[1], process.env.B]))";
+    let out = run(
+        &sc,
+        bash(&format!("B=$'\\xe9' node -e '{js}' $'a\\xe9\\xffb'")),
+    )
+    .await;
+    assert_eq!(
+        stdout(&out),
+        "[\"a\u{FFFD}\u{FFFD}b\",\"\u{FFFD}\"]",
+        "{out:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn find_exec_passes_a_file_name_that_is_not_utf8_through_unchanged() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = scratch("sh-raw-name");
+    std::fs::write(dir.join(std::ffi::OsStr::from_bytes(b"lat\xe9")), "x").unwrap();
+    let sc = sidecar().await;
+    let script = "cd /w && find . -name 'lat*' -exec printf '%s|' {} \\; -exec sh -c 'printf %s \"$1\"' _ {} \\;";
+    let spec = bash(script).dir(dir.to_str().unwrap(), "/w");
+    let out = run(&sc, spec).await;
+    assert_eq!(out.stdout, b"./lat\xe9|./lat\xe9", "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_reader_that_exits_early_kills_the_writer_with_sigpipe() {
     let sc = sidecar().await;
     let out = run(

@@ -1,7 +1,8 @@
 //! Signals a JS guest handles itself (`process.on('SIGTERM', ...)`) through a real sidecar: the
 //! host's `Kill`, a parent's `child.kill`, a script's `kill` and `process.kill(process.pid)`
 //! reach the guest's listeners instead of ending it; SIGKILL and the limits still end it, so a
-//! guest that ignores every signal cannot outlive its host's will.
+//! guest that ignores every signal cannot outlive its host's will. A script's `trap` takes the
+//! signals it names the same way (`shell/src/builtins/trap.rs`).
 
 use agentos_sdk::{ExecSpec, Sidecar};
 
@@ -11,6 +12,17 @@ use crate::support::{HANG, node, run, scratch, sidecar, stdout};
 const LISTENS: &str = "process.on('SIGTERM', (name, n) => { console.log('got', name, n);\
                         process.exit(7) });\
                        setInterval(() => {}, 1000); console.log('ready')";
+
+/// Starts `spec` and waits for its first line, `ready`.
+async fn started(sc: &Sidecar, spec: ExecSpec) -> agentos_sdk::ExecHandle {
+    let exec = sc.exec(spec).await.expect("accepted");
+    let mut out = exec.take_stdout().expect("stdout");
+    let ready = tokio::time::timeout(HANG, out.next_chunk())
+        .await
+        .expect("no line");
+    assert_eq!(ready.as_deref(), Some(&b"ready\n"[..]));
+    exec
+}
 
 /// Starts `spec`, waits for its first line, then sends `signal`; its stdout and status.
 async fn signalled_when_ready(sc: &Sidecar, spec: ExecSpec, signal: u32) -> (String, i32) {
@@ -107,16 +119,40 @@ async fn a_guest_ignoring_every_signal_still_ends_at_its_time_limit_beside_a_vic
     let js = "for (const s of ['SIGHUP','SIGINT','SIGQUIT','SIGUSR1','SIGUSR2','SIGTERM'])\
                 process.on(s, () => {});\
               setInterval(() => {}, 5); console.log('ready')";
-    let exec = sc.exec(node(js).timeout_ms(800)).await.expect("accepted");
-    let mut out = exec.take_stdout().expect("stdout");
-    let ready = tokio::time::timeout(HANG, out.next_chunk())
-        .await
-        .expect("no line");
-    assert_eq!(ready.as_deref(), Some(&b"ready\n"[..]));
+    let exec = started(&sc, node(js).timeout_ms(800)).await;
     exec.kill(15).await.expect("kill");
     let victim = run(&sc, node("console.log('victim')")).await;
     assert_eq!(stdout(&victim), "victim\n", "{victim:?}");
     let status = tokio::time::timeout(HANG, exec.wait()).await.expect("hung");
     let error = status.expect("status").error.map(|e| e.code);
     assert_eq!(error, Some(agentos_sdk::ErrorCode::Timeout));
+}
+
+fn bash(script: &str) -> ExecSpec {
+    ExecSpec::new(["bash", "-c", script])
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_script_trapping_term_runs_its_action_when_the_host_sends_it() {
+    let sc = sidecar().await;
+    let script = "trap 'echo got TERM; exit 3' TERM; echo ready; while :; do sleep 0.05; done";
+    let (out, code) = signalled_when_ready(&sc, bash(script), 15).await;
+    assert_eq!((out.as_str(), code), ("ready\ngot TERM\n", 3));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_script_ignoring_every_signal_still_ends_at_sigkill_beside_a_victim() {
+    // `trap ''` for every signal it may: the host's SIGTERM and SIGINT are swallowed, SIGKILL
+    // is not; a victim exec runs meanwhile.
+    let sc = sidecar().await;
+    let script = "trap '' HUP INT QUIT USR1 USR2 TERM KILL; echo ready; while :; do :; done";
+    let exec = started(&sc, bash(script)).await;
+    exec.kill(15).await.expect("kill");
+    exec.kill(2).await.expect("kill");
+    let victim = run(&sc, bash("echo victim")).await;
+    assert_eq!(stdout(&victim), "victim\n", "{victim:?}");
+    exec.kill(9).await.expect("kill");
+    let status = tokio::time::timeout(HANG, exec.wait()).await.expect("hung");
+    let status = status.expect("status");
+    assert_eq!((status.code, status.signal), (137, Some(9)));
 }

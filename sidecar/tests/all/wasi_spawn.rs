@@ -232,12 +232,18 @@ async fn proc_spawn_with_argv_outside_memory_is_efault() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn proc_spawn_with_non_utf8_argv_is_eilseq() {
-    let call = Call {
-        argv: b"tr\0\xff\0",
+async fn proc_spawn_passes_argv_bytes_that_are_not_utf8_through() {
+    // `test` compares the bytes it was given: were they replaced (U+FFFD), both would match.
+    let same = Call {
+        argv: b"test\0\xff\0=\0\xff\0",
         ..CALL
     };
-    assert_eq!(spawn_exit(call).await, 25);
+    assert_eq!(spawn_exit(same).await, 100);
+    let different = Call {
+        argv: b"test\0\xff\0=\0\xfe\0",
+        ..CALL
+    };
+    assert_eq!(spawn_exit(different).await, 101);
 }
 
 #[tokio::test(flavor = "multi_thread")]

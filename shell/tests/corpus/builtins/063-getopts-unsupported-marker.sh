@@ -1,2 +1,0 @@
-# posix
-echo skip-getopts
