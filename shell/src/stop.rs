@@ -81,6 +81,16 @@ impl Stop {
         }
     }
 
+    /// Whether this is an exec's root flag (the main shell's), not an internal process's.
+    pub fn is_root(&self) -> bool {
+        self.node.parent.is_none()
+    }
+
+    /// Whether a process may trap `signal` (not SIGKILL, SIGSTOP or 0).
+    pub fn trappable(signal: i32) -> bool {
+        trappable_bit(signal) != 0
+    }
+
     /// Whether `other` is this same flag (an in-memory subshell shares its parent's).
     pub fn same(&self, other: &Stop) -> bool {
         Arc::ptr_eq(&self.node, &other.node)
