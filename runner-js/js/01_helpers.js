@@ -21,6 +21,7 @@ import {
   StringCtor,
   StringPrototypeCharCodeAt,
   StringPrototypeSlice,
+  SymbolCtor,
   TypedArrayPrototypeGetByteLength,
   TypedArrayPrototypeGetLength,
   TypedArrayPrototypeGetSymbolToStringTag,
@@ -39,6 +40,10 @@ export function newList() {
 export function listPush(list, value) {
   list[list.length] = value;
 }
+
+// On a callback API whose callback gets several results (`fs.read`: bytesRead, buffer): their
+// names, so that `util.promisify` resolves with an object of them, as Node's does.
+export const kCustomPromisifyArgs = SymbolCtor('customPromisifyArgs');
 
 // The byte arrays of `list`, joined into one.
 export function concatBytes(list) {

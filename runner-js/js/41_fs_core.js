@@ -108,8 +108,13 @@ export function fsIsErr(r) {
   return typeof r === 'number' && r < 0;
 }
 
+// Reading or writing through an fd opened without that access: the sandbox says NOTCAPABLE (the
+// fd lacks the right), Linux says EBADF.
+const FD_IO_SYSCALLS = { __proto__: null, read: true, write: true };
+
 // A Node-style system error (`ENOENT: no such file or directory, open 'x'`).
 function fsMakeError(errno, syscall, path, dest) {
+  if (errno === 76 && path === undefined && FD_IO_SYSCALLS[syscall] === true) errno = FS_EBADF;
   const row = fsErrnoTable[errno];
   const code = row === undefined ? 'EIO' : row.code;
   let message = `${code}: ${row === undefined ? `errno ${errno}` : row.text}, ${syscall}`;

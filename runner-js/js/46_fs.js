@@ -22,7 +22,7 @@ import {
   StringPrototypeSlice,
   StringPrototypeStartsWith,
 } from './00_primordials.js';
-import { isDate } from './01_helpers.js';
+import { isDate, kCustomPromisifyArgs } from './01_helpers.js';
 import { makeInvalidArgType, validateFunction, validateInteger } from './06_errors.js';
 import { emitWarning } from './23_warnings.js';
 import { queueRequest } from './24_timers.js';
@@ -124,6 +124,11 @@ function fsMakeCallback(name, sync, resultless, extra = undefined) {
   return fn;
 }
 
+// `util.promisify(fn)` resolves with `{ names[0], names[1] }`, as Node's does for fs.read & co.
+function promisifiesTo(fn, names) {
+  ObjectDefineProperty(fn, kCustomPromisifyArgs, { __proto__: null, value: names });
+}
+
 // The buffer (or string) fs.read/write was given: the second argument, or `options.buffer`.
 function fsIoTarget(args) {
   const second = args[1];
@@ -133,7 +138,7 @@ function fsIoTarget(args) {
 }
 
 /** `fs.writevSync`: each buffer in turn, at `position` onwards when it is a number. */
-function fsWritevSync(fd, buffers, position) {
+export function fsWritevSync(fd, buffers, position) {
   if (!ArrayIsArray(buffers)) throw makeInvalidArgType('buffers', 'ArrayBufferView[]', buffers);
   let written = 0;
   for (let i = 0; i < buffers.length; i++) {
@@ -148,7 +153,7 @@ function fsWritevSync(fd, buffers, position) {
 
 /** `readv`: fills `buffers` in turn from `fd` (at `position` on, when a number) until a short
  * read; the bytes read. */
-function fsReadvSync(fd, buffers, position) {
+export function fsReadvSync(fd, buffers, position) {
   if (!ArrayIsArray(buffers)) throw makeInvalidArgType('buffers', 'ArrayBufferView[]', buffers);
   let read = 0;
   for (let i = 0; i < buffers.length; i++) {
@@ -294,6 +299,11 @@ export function createFsModule() {
   );
   nodeSet(fs, 'read', fsMakeCallback('read', fsReadSync, false, fsIoTarget));
   nodeSet(fs, 'write', fsMakeCallback('write', fsWriteSync, false, fsIoTarget));
+  promisifiesTo(fs.read, ['bytesRead', 'buffer']);
+  promisifiesTo(fs.write, ['bytesWritten', 'buffer']);
+  promisifiesTo(fs.readv, ['bytesRead', 'buffers']);
+  // Node names writev's second result `buffer` (its readv's `buffers`).
+  promisifiesTo(fs.writev, ['bytesWritten', 'buffer']);
   // Node's promises API takes FileHandles, not fds: keep only the path-based functions.
   delete promises.open;
   delete promises.close;

@@ -24,7 +24,7 @@ import {
   SymbolFor,
   uncurryThis,
 } from './00_primordials.js';
-import { isDate, isError, isRegExp, listPush } from './01_helpers.js';
+import { isDate, isError, isRegExp, kCustomPromisifyArgs, listPush } from './01_helpers.js';
 import { inspectDefaults } from './02_inspect_base.js';
 import { stripAnsi } from './03_inspect_layout.js';
 import { inspect } from './04_inspect.js';
@@ -49,6 +49,13 @@ const UtilObjectDefineProperties = Object.defineProperties;
 const UtilReflectConstruct = Reflect.construct;
 let utilDeprecationWarned;
 
+// `{ names[i]: values[i] }` (what a promisified `fs.read` resolves with).
+function namedValues(names, values) {
+  const out = {};
+  for (let i = 0; i < names.length; i++) out[names[i]] = values[i];
+  return out;
+}
+
 function utilPromisify(original) {
   validateFunction(original, 'original');
   const custom = original[kUtilPromisifyCustom];
@@ -56,11 +63,12 @@ function utilPromisify(original) {
     validateFunction(custom, 'util.promisify.custom');
     return custom;
   }
+  const names = original[kCustomPromisifyArgs];
   function fn(...args) {
     return new PromiseCtor((resolve, reject) => {
       listPush(args, (err, ...values) => {
         if (err) return reject(err);
-        resolve(values[0]);
+        resolve(names !== undefined && values.length > 1 ? namedValues(names, values) : values[0]);
         return undefined;
       });
       ReflectApply(original, this, args);

@@ -1,7 +1,7 @@
-// lib/internal__fs_filehandle.js: fs.promises.open and its FileHandle (read, write, readFile,
-// writeFile, appendFile, stat, truncate, sync, close, createReadStream/createWriteStream,
-// readLines, Symbol.asyncDispose), over the runner's synchronous fd functions. A closed handle
-// answers EBADF, as Node's does.
+// lib/internal__fs_filehandle.js: fs.promises.open and its FileHandle (read, write, readv,
+// writev, readFile, writeFile, appendFile, stat, truncate, sync, close, createReadStream/
+// createWriteStream, readLines, Symbol.asyncDispose), over the runner's synchronous fd
+// functions. A closed handle answers EBADF, as Node's does.
 
 import {
   ArrayBufferIsView,
@@ -24,6 +24,7 @@ import {
   fsWriteFileSync,
   fsWriteSync,
 } from '../js/44_fs_files.js';
+import { fsReadvSync, fsWritevSync } from '../js/46_fs.js';
 import { createEventsModule } from '../js/47_node_events.js';
 import { loadLazyBuiltin } from '../js/49_lazy.js';
 import { ReadStream, WriteStream } from './internal__fs_streams.js';
@@ -105,6 +106,20 @@ export class FileHandle extends EE {
       }
       const bytesWritten = fsWriteSync(fd, buffer, offsetOrOptions, length, position);
       return { bytesWritten, buffer };
+    });
+  }
+
+  readv(buffers, position = null) {
+    return settle(() => {
+      const bytesRead = fsReadvSync(this.#live('read'), buffers, position);
+      return { __proto__: null, bytesRead, buffers };
+    });
+  }
+
+  writev(buffers, position = null) {
+    return settle(() => {
+      const bytesWritten = fsWritevSync(this.#live('write'), buffers, position);
+      return { __proto__: null, bytesWritten, buffers };
     });
   }
 
