@@ -167,6 +167,10 @@ const LAZY_GLOBALS = [
     false,
   ],
   ['CountQueuingStrategy', 'internal/webstreams_strategies', 'CountQueuingStrategy', false],
+  ['TextEncoderStream', 'internal/webstreams_encoding', 'TextEncoderStream', false],
+  ['TextDecoderStream', 'internal/webstreams_encoding', 'TextDecoderStream', false],
+  ['CompressionStream', 'internal/webstreams_compression', 'CompressionStream', false],
+  ['DecompressionStream', 'internal/webstreams_compression', 'DecompressionStream', false],
 ];
 
 /**

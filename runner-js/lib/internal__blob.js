@@ -3,7 +3,6 @@
 
 import {
   ArrayBufferIsView,
-  ErrorCtor,
   MapCtor,
   MapPrototypeDelete,
   MapPrototypeGet,
@@ -39,7 +38,6 @@ import {
   invalidArgValue,
   invalidThis,
   missingArgs,
-  nodeError,
 } from './internal__web_errors.js';
 
 const {
@@ -187,16 +185,10 @@ export class Blob {
 
   stream() {
     const state = stateOf(this);
-    const web = loadLazyBuiltin('stream/web');
-    if (web === undefined || typeof web.ReadableStream !== 'function') {
-      throw nodeError(
-        ErrorCtor,
-        'ERR_METHOD_NOT_IMPLEMENTED',
-        'The Blob.stream() method is not implemented (no web streams in this runtime)',
-      );
-    }
+    const { ReadableStream } = loadLazyBuiltin('internal/webstreams_readable');
     const bytes = copyOut(state.bytes);
-    return new web.ReadableStream({
+    // One chunk of all the bytes, as Node's.
+    return new ReadableStream({
       type: 'bytes',
       start(controller) {
         if (TypedArrayPrototypeGetLength(bytes) > 0) controller.enqueue(bytes);

@@ -1,13 +1,37 @@
 // lib/internal__stream_web_adapters.js: Readable.fromWeb/toWeb, Writable.fromWeb/toWeb and
 // Duplex.fromWeb/toWeb: Node streams over WHATWG streams and back (what a fetch body needs).
 
-import { PromiseCtor, PromisePrototypeThen } from '../js/00_primordials.js';
+import { PromiseCtor, PromisePrototypeThen, TypeErrorCtor } from '../js/00_primordials.js';
 import { makeInvalidArgType } from '../js/06_errors.js';
+import { AbortError } from './internal__stream_core.js';
 import { Duplex } from './internal__stream_duplex.js';
 import { Readable } from './internal__stream_readable.js';
 import { Writable } from './internal__stream_writable.js';
 import { isReadableStream, ReadableStream } from './internal__webstreams_readable.js';
 import { isWritableStream, WritableStream } from './internal__webstreams_writable.js';
+
+// zlib's failures (the negative codes, and Z_NEED_DICT): a web stream over a zlib stream errors
+// with a TypeError for them, as the Compression Standard and Node's adapters have it.
+const ZLIB_FAILURES = {
+  __proto__: null,
+  Z_ERRNO: true,
+  Z_STREAM_ERROR: true,
+  Z_DATA_ERROR: true,
+  Z_MEM_ERROR: true,
+  Z_BUF_ERROR: true,
+  Z_VERSION_ERROR: true,
+  Z_NEED_DICT: true,
+};
+
+/** The error a web stream reports for `cause`, an error of the Node stream under it. */
+function webError(cause) {
+  const code = cause?.code;
+  if (code === 'ERR_STREAM_PREMATURE_CLOSE') return new AbortError(undefined, { cause });
+  if (typeof code !== 'string' || ZLIB_FAILURES[code] !== true) return cause;
+  const error = new TypeErrorCtor(undefined, { cause });
+  error.code = code;
+  return error;
+}
 
 function objectModeOf(options) {
   return !!options?.objectMode;
@@ -68,7 +92,7 @@ export function readableToWeb(streamReadable, options = undefined) {
           if (controller.desiredSize <= 0) streamReadable.pause();
         });
         streamReadable.on('end', () => controller.close());
-        streamReadable.on('error', (error) => controller.error(error));
+        streamReadable.on('error', (error) => controller.error(webError(error)));
       },
       pull() {
         streamReadable.resume();
@@ -117,7 +141,7 @@ export function writableToWeb(streamWritable) {
     write(chunk) {
       return new PromiseCtor((resolve, reject) => {
         const ok = streamWritable.write(chunk, (error) => {
-          if (error) reject(error);
+          if (error) reject(webError(error));
         });
         if (ok) resolve();
         else streamWritable.once('drain', resolve);
@@ -125,7 +149,7 @@ export function writableToWeb(streamWritable) {
     },
     close() {
       return new PromiseCtor((resolve, reject) => {
-        streamWritable.once('error', reject);
+        streamWritable.once('error', (error) => reject(webError(error)));
         streamWritable.end(resolve);
       });
     },

@@ -31,6 +31,7 @@ import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
 import { queueMicrotask } from '../js/21_ticks.js';
 import { markTransferable } from './internal__cloneable.js';
 import { AbortError } from './internal__stream_core.js';
+import { defineInspect } from './internal__webstreams_inspect.js';
 
 // ---- shared helpers (also used by the writable and transform parts) ----
 
@@ -263,6 +264,11 @@ export class ReadableStream {
   }
 }
 defineToStringTag(ReadableStream, 'ReadableStream');
+defineInspect(ReadableStream, 'ReadableStream', (s) => ({
+  locked: s.locked,
+  state: s[kState].state,
+  supportsBYOB: false,
+}));
 
 let writableHooks; // set by the writable part: { isWritableStream }
 export function setWritableHooks(hooks) {

@@ -10,6 +10,7 @@ import {
 } from '../js/00_primordials.js';
 import { makeNodeError } from '../js/06_errors.js';
 import { markTransferable } from './internal__cloneable.js';
+import { defineInspect } from './internal__webstreams_inspect.js';
 import {
   controllerCanCloseOrEnqueue,
   controllerClose,
@@ -102,6 +103,11 @@ export class TransformStream {
   }
 }
 defineToStringTag(TransformStream, 'TransformStream');
+defineInspect(TransformStream, 'TransformStream', (s) => ({
+  readable: s.readable,
+  writable: s.writable,
+  backpressure: s[kState].backpressure,
+}));
 
 /** Whether `value` is a TransformStream (of this runtime). */
 export function isTransformStream(value) {

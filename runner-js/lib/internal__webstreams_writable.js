@@ -16,6 +16,7 @@ import {
 } from '../js/00_primordials.js';
 import { makeNodeError } from '../js/06_errors.js';
 import { markTransferable } from './internal__cloneable.js';
+import { defineInspect } from './internal__webstreams_inspect.js';
 import {
   deferred,
   defineToStringTag,
@@ -103,6 +104,10 @@ export class WritableStream {
   }
 }
 defineToStringTag(WritableStream, 'WritableStream');
+defineInspect(WritableStream, 'WritableStream', (s) => ({
+  locked: s.locked,
+  state: s[kState].state,
+}));
 
 function initWritable(stream) {
   markTransferable(stream);

@@ -1,4 +1,6 @@
 // lib/stream__web.js: `stream/web`, the WHATWG streams (also the globals of the same names).
+import { CompressionStream, DecompressionStream } from './internal__webstreams_compression.js';
+import { TextDecoderStream, TextEncoderStream } from './internal__webstreams_encoding.js';
 import {
   ReadableStream,
   ReadableStreamDefaultController,
@@ -29,5 +31,9 @@ export const webStreams = {
   WritableStreamDefaultController,
   ByteLengthQueuingStrategy,
   CountQueuingStrategy,
+  TextEncoderStream,
+  TextDecoderStream,
+  CompressionStream,
+  DecompressionStream,
 };
 export const moduleExports = webStreams;

@@ -2,7 +2,7 @@
 //! inflates, and the reverse) over every codec and option set in the corpus, errors as Node's,
 //! and decompression bombs bounded by `maxOutputLength` and by the guest's memory budget. The
 //! stream forms (`createGzip()` ...) against the host's `gzip`, both ways, and bombs fed through
-//! a stream.
+//! a stream, and through the web streams over them (`DecompressionStream`).
 
 use agentos_sdk::{ErrorCode, ExecSpec};
 
@@ -293,6 +293,48 @@ async fn a_kept_stream_bomb_ends_in_memory_limit_while_another_exec_runs() {
         &sc,
         node(
             "setTimeout(() => console.log(require('zlib').gunzipSync(require('zlib').gzipSync('ok')).toString()), 200)",
+        ),
+    );
+    let (out, victim) = tokio::join!(bomb_run, victim);
+    assert_eq!(ok(&victim), "ok\n");
+    let (code, message) = typed(&out.status);
+    assert_eq!(code, ErrorCode::MemoryLimit, "{message}");
+}
+
+/// Reads all of `DecompressionStream('gzip')`'s output of `bomb`, keeping or dropping it.
+fn web_stream_bomb(members: usize, keep: bool) -> String {
+    format!(
+        "{} const kept = []; let total = 0;\
+         const d = new DecompressionStream('gzip'); const w = d.writable.getWriter();\
+         w.write(bomb).catch(() => {{}}); w.close().catch(() => {{}});\
+         (async () => {{ const r = d.readable.getReader();\
+           for (;;) {{ const {{ value, done }} = await r.read(); if (done) break;\
+             total += value.length; if ({keep}) kept.push(value); }}\
+           console.log(total, process.memoryUsage().arrayBuffers < (64 << 20)); }})();",
+        bomb(members)
+    )
+}
+
+#[tokio::test]
+async fn a_decompression_stream_bomb_read_and_dropped_stays_bounded() {
+    // 200 MiB of output through a 64 MiB guest: backpressure keeps a few chunks alive at once.
+    let sc = sidecar().await;
+    let code = web_stream_bomb(200, false);
+    let out = run(&sc, node(&code).heap_mb(64).timeout_ms(60_000)).await;
+    assert_eq!(ok(&out), format!("{} true\n", 200u64 << 20));
+}
+
+#[tokio::test]
+async fn a_kept_decompression_stream_bomb_ends_in_memory_limit_while_another_exec_runs() {
+    let sc = sidecar().await;
+    let code = web_stream_bomb(10_000, true);
+    let bomb_run = run(&sc, node(&code).heap_mb(64).timeout_ms(60_000));
+    let victim = run(
+        &sc,
+        node(
+            "setTimeout(async () => { const d = new DecompressionStream('gzip');\
+             const text = new Response(new Blob([require('zlib').gzipSync('ok')]).stream()\
+               .pipeThrough(d)).text(); console.log(await text); }, 200)",
         ),
     );
     let (out, victim) = tokio::join!(bomb_run, victim);

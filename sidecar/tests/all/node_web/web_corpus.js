@@ -249,4 +249,85 @@ t('clone dom exception', () => { const c = sc(new DOMException('m', 'AbortError'
 t('clone sparse big', () => { const a = []; a[1000] = 1; const c = sc(a); return [c.length, 0 in c, c[1000]]; });
 t('globals', () => ['Buffer', 'URL', 'URLSearchParams', 'structuredClone', 'AbortController', 'AbortSignal', 'Event', 'EventTarget', 'CustomEvent', 'atob', 'btoa', 'Blob', 'File', 'DOMException'].map((n) => [n, typeof globalThis[n], Object.getOwnPropertyDescriptor(globalThis, n).enumerable]));
 t('builtin ids', () => [require('buffer') === require('node:buffer'), require('url').URL === URL, require('buffer').Buffer === Buffer, require('buffer').Blob === Blob, require('buffer').atob === atob, require('url').URLSearchParams === URLSearchParams]);
-console.log(out.join('\n'));
+
+// ---- encoding and compression streams (TextEncoderStream ... DecompressionStream) ----
+const pending = [];
+function ta(label, fn) {
+  const fail = (e) => `THROW ${e && e.name} ${e && e.code} ${e && e.message}`;
+  pending.push(Promise.resolve().then(fn).then(show, fail).then((r) => out.push(`${label} => ${r}`)));
+}
+async function readAll(readable) {
+  const reader = readable.getReader();
+  const chunks = [];
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return chunks;
+    chunks.push(value);
+  }
+}
+// Writes `chunks` into `pair.writable` while its readable is read: the chunks read out.
+function pump(pair, chunks) {
+  const writer = pair.writable.getWriter();
+  const reading = readAll(pair.readable);
+  (async () => {
+    for (const c of chunks) await writer.write(c);
+    await writer.close();
+  })().catch(() => {});
+  return reading;
+}
+const bytesOf = (chunks) => [...Buffer.concat(chunks.map((c) => Buffer.from(c)))];
+const textOf = (chunks) => chunks.join('|');
+const streamClasses = ['TextEncoderStream', 'TextDecoderStream', 'CompressionStream', 'DecompressionStream'];
+t('stream globals', () => streamClasses.map((n) => [n, typeof globalThis[n], Object.getOwnPropertyDescriptor(globalThis, n).enumerable, require('stream/web')[n] === globalThis[n]]));
+t('stream prototypes', () => streamClasses.map((n) => Object.entries(Object.getOwnPropertyDescriptors(globalThis[n].prototype)).map(([k, d]) => `${k}:${d.enumerable}`)));
+t('stream inspect TextEncoderStream', () => util.inspect(new TextEncoderStream()));
+t('stream inspect TextDecoderStream', () => util.inspect(new TextDecoderStream('latin1', { fatal: true, ignoreBOM: true })));
+t('stream inspect CompressionStream', () => util.inspect(new CompressionStream('gzip')));
+t('stream inspect DecompressionStream depth 0', () => util.inspect(new DecompressionStream('deflate'), { depth: 0 }));
+t('stream inspect TransformStream', () => util.inspect(new TransformStream()));
+t('stream inspect locked', () => { const r = new ReadableStream(); r.getReader(); const w = new WritableStream(); w.getWriter(); return [util.inspect(r), util.inspect(w)]; });
+t('stream inspect errored', () => { const r = new ReadableStream({ start(c) { c.error(new Error('x')); } }); return util.inspect(r); });
+t('stream inspect custom no this', () => TextEncoderStream.prototype[util.inspect.custom].call());
+t('stream bad compression format', () => new CompressionStream('br'));
+t('stream bad decompression format', () => new DecompressionStream(1));
+t('stream no format', () => new CompressionStream());
+t('stream format object', () => new CompressionStream({ toString: () => 'gzip' }));
+t('stream bad encoding', () => new TextDecoderStream('nope'));
+t('stream bad decoder options', () => new TextDecoderStream(undefined, 5));
+t('stream decoder encoding', () => { const d = new TextDecoderStream('UTF-16LE'); return [d.encoding, d.fatal, d.ignoreBOM]; });
+t('stream getter brand', () => ['readable', 'writable'].map((k) => { try { return Reflect.get(CompressionStream.prototype, k, {}); } catch (e) { return e.name; } }));
+ta('stream encode', async () => bytesOf(await pump(new TextEncoderStream(), ['h\u00e9', '', '\u20ac'])));
+ta('stream encode split pair', async () => bytesOf(await pump(new TextEncoderStream(), ['a\ud83d', '\ude00b'])));
+ta('stream encode lone high at end', async () => bytesOf(await pump(new TextEncoderStream(), ['x\ud800'])));
+ta('stream encode lone high then text', async () => bytesOf(await pump(new TextEncoderStream(), ['\ud800', 'y'])));
+ta('stream encode lone low', async () => bytesOf(await pump(new TextEncoderStream(), ['\udc00z'])));
+ta('stream encode non-string', async () => bytesOf(await pump(new TextEncoderStream(), [5, null, { toString: () => 'o' }])));
+ta('stream decode split', async () => textOf(await pump(new TextDecoderStream(), [new Uint8Array([0x61, 0xe2]), new Uint8Array([0x82]), new Uint8Array([0xac, 0x62])])));
+ta('stream decode incomplete at end', async () => textOf(await pump(new TextDecoderStream(), [new Uint8Array([0x61, 0xe2, 0x82])])));
+ta('stream decode bom', async () => textOf(await pump(new TextDecoderStream(), [new Uint8Array([0xef, 0xbb]), new Uint8Array([0xbf, 0x61])])));
+ta('stream decode fatal', async () => textOf(await pump(new TextDecoderStream('utf-8', { fatal: true }), [new Uint8Array([0x61, 0xff])])));
+ta('stream decode latin1', async () => textOf(await pump(new TextDecoderStream('latin1'), [new Uint8Array([0xe9, 0x80])])));
+ta('stream decode arraybuffer and view', async () => textOf(await pump(new TextDecoderStream(), [new Uint8Array([0x68, 0x69]).buffer, new DataView(new Uint8Array([0x21]).buffer)])));
+ta('stream decode string chunk', async () => textOf(await pump(new TextDecoderStream(), ['abc'])));
+for (const format of ['gzip', 'deflate', 'deflate-raw']) {
+  ta(`stream round trip ${format}`, async () => {
+    const text = 'hello '.repeat(5000);
+    const packed = await pump(new CompressionStream(format), [text.slice(0, 7), Buffer.from(text.slice(7))]);
+    const out = await pump(new DecompressionStream(format), packed);
+    return [Buffer.concat(out).toString() === text, Buffer.concat(packed).length < 1000];
+  });
+}
+ta('stream decompress zlib gzipSync', async () => { const z = require('zlib'); return Buffer.concat(await pump(new DecompressionStream('gzip'), [z.gzipSync('abc'.repeat(1000))])).length; });
+ta('stream decompress in small chunks', async () => { const z = require('zlib'); const packed = z.deflateRawSync('xyz'.repeat(300)); const parts = []; for (let i = 0; i < packed.length; i += 3) parts.push(packed.subarray(i, i + 3)); return Buffer.concat(await pump(new DecompressionStream('deflate-raw'), parts)).toString().length; });
+ta('stream compress then zlib', async () => { const z = require('zlib'); return z.inflateSync(Buffer.concat(await pump(new CompressionStream('deflate'), ['data']))).toString(); });
+ta('stream decompress corrupt', async () => pump(new DecompressionStream('gzip'), [new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])]));
+ta('stream decompress truncated', async () => { const z = require('zlib'); return pump(new DecompressionStream('gzip'), [z.gzipSync('abcdef').subarray(0, 12)]); });
+ta('stream pipeThrough response body', async () => {
+  const body = new Response('r\u00e9sum\u00e9 '.repeat(2000)).body.pipeThrough(new CompressionStream('gzip'));
+  const text = (await readAll(body.pipeThrough(new DecompressionStream('gzip')).pipeThrough(new TextDecoderStream()))).join('');
+  return [text.length, text.slice(0, 7)];
+});
+ta('blob stream', async () => { const chunks = await readAll(new Blob(['ab', new Uint8Array([1, 2])]).stream()); return [chunks.every((c) => c instanceof Uint8Array), bytesOf(chunks)]; });
+ta('blob stream empty', async () => readAll(new Blob([]).stream()));
+ta('blob stream through TextDecoderStream', async () => textOf(await readAll(new Blob(['x\u20ac'.repeat(3)]).stream().pipeThrough(new TextDecoderStream()))));
+Promise.all(pending).then(() => console.log(out.join('\n')));
