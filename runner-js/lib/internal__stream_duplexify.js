@@ -1,5 +1,6 @@
 // lib/internal__stream_duplexify.js: Duplex.from (Node 20's internal/streams/duplexify.js, the
-// common cases), loaded on its first use; also the AbortController pipeline uses.
+// common cases, web streams and Blobs among them), loaded on its first use; also the
+// AbortController pipeline uses.
 
 import {
   ArrayPrototypeIndexOf,
@@ -11,6 +12,7 @@ import {
   PromiseCtor,
 } from '../js/00_primordials.js';
 import { nextTick } from '../js/21_ticks.js';
+import { loadLazyBuiltin } from '../js/49_lazy.js';
 import {
   AbortError,
   destroyer,
@@ -20,8 +22,10 @@ import {
   isIterable,
   isReadable,
   isReadableNodeStream,
+  isReadableStream,
   isWritable,
   isWritableNodeStream,
+  isWritableStream,
 } from './internal__stream_core.js';
 import { Duplex } from './internal__stream_duplex.js';
 import { eos } from './internal__stream_eos.js';
@@ -31,6 +35,8 @@ export function duplexify(body, name) {
   if (isDuplexNodeStream(body)) return body;
   if (isReadableNodeStream(body)) return fromPair({ readable: body });
   if (isWritableNodeStream(body)) return fromPair({ writable: body });
+  if (isReadableStream(body)) return fromPair({ readable: webAdapters().readableFromWeb(body) });
+  if (isWritableStream(body)) return fromPair({ writable: webAdapters().writableFromWeb(body) });
   if (typeof body === 'function') {
     const { value, write, final, destroy } = fromAsyncGen(body);
     if (isIterable(value)) {
@@ -86,13 +92,16 @@ export function duplexify(body, name) {
     d = new Duplex({ objectMode: true, writable: false, read() {} });
     return d;
   }
-  if (typeof body === 'object' && body !== null) {
-    if (isReadableNodeStream(body.readable) || isWritableNodeStream(body.writable)) {
-      return fromPair({
-        readable: isReadableNodeStream(body.readable) ? body.readable : undefined,
-        writable: isWritableNodeStream(body.writable) ? body.writable : undefined,
-      });
-    }
+  if (typeof body?.readable === 'object' || typeof body?.writable === 'object') {
+    // Each side a Node stream, or anything else Duplex.from takes (a web stream).
+    const { readable, writable } = body;
+    return fromPair({
+      readable: readable && !isReadableNodeStream(readable) ? duplexify(readable) : readable,
+      writable: writable && !isWritableNodeStream(writable) ? duplexify(writable) : writable,
+    });
+  }
+  if (typeof body === 'object' && body !== null && loadLazyBuiltin('internal/blob').isBlob(body)) {
+    return duplexify(body.arrayBuffer(), name);
   }
   throw errInvalidArgType(
     name,
@@ -204,6 +213,11 @@ export function newAbortController() {
         FunctionPrototypeCall(copy[i], signal, { type: 'abort', target: signal });
     },
   };
+}
+
+// Readable.fromWeb and Writable.fromWeb, loaded with the first web stream seen here.
+function webAdapters() {
+  return loadLazyBuiltin('internal/stream_web_adapters');
 }
 
 function fromPair(pair) {

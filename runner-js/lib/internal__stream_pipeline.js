@@ -1,5 +1,6 @@
 // lib/internal__stream_pipeline.js: stream.pipeline and stream.compose (Node 20's
-// internal/streams/pipeline.js and compose.js, without the web-stream branches).
+// internal/streams/pipeline.js and compose.js; pipeline's stages may be web streams as in
+// Node 22, compose's may not).
 
 import {
   ArrayIsArray,
@@ -10,6 +11,7 @@ import {
   FunctionPrototypeCall,
   ObjectDefineProperty,
   PromiseCtor,
+  PromisePrototypeThen,
   SymbolAsyncIterator,
 } from '../js/00_primordials.js';
 import { nextTick } from '../js/21_ticks.js';
@@ -27,6 +29,7 @@ import {
   isReadable,
   isReadableFinished,
   isReadableNodeStream,
+  isReadableStream,
   isTransformStream,
   isWebStream,
   isWritable,
@@ -116,6 +119,42 @@ async function pumpToNode(iterable, writable, finish, { end }) {
   } finally {
     cleanup();
     writable.off('drain', resume);
+  }
+}
+
+// What a web stream stage reads: the previous stage as an async iterable.
+function webSource(ret) {
+  if (isReadableNodeStream(ret)) return makeAsyncIterable(ret);
+  if (isTransformStream(ret)) return ret.readable;
+  if (isReadableStream(ret) || isIterable(ret)) return ret;
+  throw errInvalidArgType(
+    'val',
+    ['Readable', 'Iterable', 'AsyncIterable', 'ReadableStream', 'TransformStream'],
+    ret,
+  );
+}
+
+// Writes `iterable` into a WritableStream (or a TransformStream's writable side), waiting for
+// the writer's backpressure before each chunk, closing it at the end when `end`; an error aborts
+// the writer.
+async function pumpToWeb(iterable, destination, finish, { end }) {
+  const writer = (destination.writable ?? destination).getWriter();
+  try {
+    for await (const chunk of iterable) {
+      await writer.ready;
+      // A failed write errors the stream, which the next `ready` reports.
+      PromisePrototypeThen(writer.write(chunk), undefined, () => {});
+    }
+    await writer.ready;
+    if (end) await writer.close();
+    finish();
+  } catch (err) {
+    try {
+      await writer.abort(err);
+    } catch {
+      // The stream had already errored: `err` says why.
+    }
+    finish(err);
   }
 }
 
@@ -239,8 +278,9 @@ export function pipelineImpl(streams, callback, opts) {
         finishCount += 2;
         const cleanup = pipe(ret, stream, finish, { end });
         if (isReadable(stream) && isLastStream) ArrayPrototypePush(lastStreamCleanup, cleanup);
-      } else if (isTransformStream(ret) || isWebStream(ret)) {
-        throw errInvalidArgType('val', ['Readable', 'Iterable', 'AsyncIterable'], ret);
+      } else if (isTransformStream(ret) || isReadableStream(ret)) {
+        finishCount++;
+        pumpToNode(ret.readable ?? ret, stream, finish, { end });
       } else if (isIterable(ret)) {
         finishCount++;
         pumpToNode(ret, stream, finish, { end });
@@ -251,6 +291,10 @@ export function pipelineImpl(streams, callback, opts) {
           ret,
         );
       }
+      ret = stream;
+    } else if (isWebStream(stream)) {
+      finishCount++;
+      pumpToWeb(webSource(ret), stream, finish, { end });
       ret = stream;
     } else {
       ret = Duplex.from(stream);
