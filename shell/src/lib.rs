@@ -52,7 +52,7 @@ pub use os::{
     Os, Pid, ProcError, Processes, SpawnError, SpawnRequest,
 };
 pub use sandbox_fs::SandboxFs;
-pub use stop::{Stop, StopCause};
+pub use stop::{Delivery, Stop, StopCause};
 pub use stream::{
     Capture, Io, IoError, MemoryReader, NullStream, Stream, StreamKind, read_to_end, write_all,
 };

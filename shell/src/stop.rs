@@ -9,9 +9,10 @@
 //!
 //! A signal the process traps (`trap ACTION TERM`, or ignores: `trap '' TERM`) is not a stop:
 //! [`Stop::deliver`] leaves it pending, and the interpreter runs its trap before its next
-//! command ([`Stop::take_pending`]).
+//! command ([`Stop::take_pending`]). Nor is one it does not trap while it has an EXIT trap: as
+//! bash, it runs that trap and then dies of the signal ([`Stop::died_of`]).
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Why a script was stopped.
@@ -32,6 +33,10 @@ struct Node {
     trapped: AtomicU64,
     /// Trapped signals delivered and not yet handled.
     pending: AtomicU64,
+    /// Whether the process has an EXIT trap (set only by the process that owns this flag).
+    exit_trapped: AtomicBool,
+    /// The signal the process died of once it ran its EXIT trap (0: none).
+    died_of: AtomicI32,
 }
 
 impl Node {
@@ -42,6 +47,8 @@ impl Node {
             parent,
             trapped: AtomicU64::new(0),
             pending: AtomicU64::new(0),
+            exit_trapped: AtomicBool::new(false),
+            died_of: AtomicI32::new(0),
         })
     }
 }
@@ -52,6 +59,19 @@ fn trappable_bit(signal: i32) -> u64 {
         1..=63 if signal != 9 && signal != 19 => 1 << signal,
         _ => 0,
     }
+}
+
+/// How [`Stop::deliver`] took a signal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// The process traps or ignores it: its action runs before the next command.
+    Trapped,
+    /// The process does not trap it but has an EXIT trap: before its next command it runs that
+    /// trap and dies of the signal. (Whoever sent it should signal the processes the script
+    /// waits for, or it waits for them first.)
+    Deferred,
+    /// Neither: the caller stops the process.
+    Refused,
 }
 
 /// A stop flag shared between the thread running a script and whoever may stop it.
@@ -81,16 +101,6 @@ impl Stop {
         }
     }
 
-    /// Whether this is an exec's root flag (the main shell's), not an internal process's.
-    pub fn is_root(&self) -> bool {
-        self.node.parent.is_none()
-    }
-
-    /// Whether a process may trap `signal` (not SIGKILL, SIGSTOP or 0).
-    pub fn trappable(signal: i32) -> bool {
-        trappable_bit(signal) != 0
-    }
-
     /// Whether `other` is this same flag (an in-memory subshell shares its parent's).
     pub fn same(&self, other: &Stop) -> bool {
         Arc::ptr_eq(&self.node, &other.node)
@@ -105,15 +115,41 @@ impl Stop {
         };
     }
 
-    /// Delivers `signal` to a process that traps it: pending until its next command, true.
-    /// False when it does not trap it (the caller stops it instead).
-    pub fn deliver(&self, signal: i32) -> bool {
+    /// The process has an EXIT trap from now on, or no longer.
+    pub fn set_exit_trapped(&self, on: bool) {
+        self.node.exit_trapped.store(on, Ordering::SeqCst);
+    }
+
+    /// Delivers `signal`: pending until the process's next command when it traps the signal or
+    /// has an EXIT trap to run first.
+    pub fn deliver(&self, signal: i32) -> Delivery {
         let bit = trappable_bit(signal);
-        if bit == 0 || self.node.trapped.load(Ordering::SeqCst) & bit == 0 {
-            return false;
+        let delivery = if bit == 0 {
+            Delivery::Refused
+        } else if self.node.trapped.load(Ordering::SeqCst) & bit != 0 {
+            Delivery::Trapped
+        } else if self.node.exit_trapped.load(Ordering::SeqCst) {
+            Delivery::Deferred
+        } else {
+            Delivery::Refused
+        };
+        if delivery != Delivery::Refused {
+            self.node.pending.fetch_or(bit, Ordering::SeqCst);
         }
-        self.node.pending.fetch_or(bit, Ordering::SeqCst);
-        true
+        delivery
+    }
+
+    /// Records that the process dies of `signal` (once its EXIT trap has run).
+    pub fn set_died_of(&self, signal: i32) {
+        self.node.died_of.store(signal, Ordering::SeqCst);
+    }
+
+    /// The signal the process died of after its EXIT trap, if it did.
+    pub fn died_of(&self) -> Option<i32> {
+        match self.node.died_of.load(Ordering::SeqCst) {
+            0 => None,
+            signal => Some(signal),
+        }
     }
 
     /// Takes the pending trapped signals (bit N: signal N).
@@ -176,14 +212,32 @@ mod tests {
     #[test]
     fn a_trapped_signal_is_pending_not_a_stop() {
         let stop = Stop::new();
-        assert!(!stop.deliver(15));
+        assert_eq!(stop.deliver(15), Delivery::Refused);
         stop.set_trapped(15, true);
-        assert!(stop.deliver(15));
+        assert_eq!(stop.deliver(15), Delivery::Trapped);
         assert!(!stop.is_stopped());
         assert_eq!(stop.take_pending(), 1 << 15);
         assert_eq!(stop.take_pending(), 0);
         stop.set_trapped(9, true);
-        assert!(!stop.deliver(9), "SIGKILL is never trapped");
+        assert_eq!(
+            stop.deliver(9),
+            Delivery::Refused,
+            "SIGKILL is never trapped"
+        );
+    }
+
+    #[test]
+    fn an_exit_trap_defers_an_untrapped_signal() {
+        let stop = Stop::new();
+        stop.set_exit_trapped(true);
+        assert_eq!(stop.deliver(2), Delivery::Deferred);
+        assert_eq!(stop.take_pending(), 1 << 2);
+        assert_eq!(stop.deliver(9), Delivery::Refused, "SIGKILL still stops it");
+        stop.set_exit_trapped(false);
+        assert_eq!(stop.deliver(15), Delivery::Refused);
+        assert_eq!(stop.died_of(), None);
+        stop.set_died_of(15);
+        assert_eq!(stop.died_of(), Some(15));
     }
 
     #[test]

@@ -27,7 +27,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use agentos_proto::ErrorCode;
-use agentos_shell::{Invocation, SandboxFs, Stop, StopCause};
+use agentos_shell::{Delivery, Invocation, SandboxFs, Stop, StopCause};
 
 use crate::Dispatch;
 use crate::cpu::GuestThread;
@@ -36,6 +36,7 @@ use crate::job::family::Family;
 use crate::job::{Job, JobHost, Program, report};
 use crate::outcome::Outcome;
 use crate::output::GuestOutput;
+use crate::stopper::OnSignal;
 use exec_io::{ExecOut, ExecStdin};
 use os::{ExecOs, ExecShared};
 use processes::ProcessTable;
@@ -116,11 +117,7 @@ fn run(job: Job, mut host: Box<dyn JobHost>, dispatch: &Arc<Dispatch>) {
         .get_or_insert_with(|| Family::new(stopper.clone()))
         .clone();
     let table = Arc::new(ProcessTable::new(family.pids().clone()));
-    {
-        let stop = stop.clone();
-        let take = move |signal: u32| i32::try_from(signal).is_ok_and(|s| stop.deliver(s));
-        stopper.on_signal(Box::new(take));
-    }
+    stopper.on_signal(script_signals(&stop, &table));
     {
         let (stop, table) = (stop.clone(), table.clone());
         stopper.on_stop(Box::new(move |cause| {
@@ -190,7 +187,31 @@ fn run(job: Job, mut host: Box<dyn JobHost>, dispatch: &Arc<Dispatch>) {
     if let Some(m) = membership {
         cpu.leave(m);
     }
-    let outcome = outcome::of_script(result, fatal, stopper.cause(), &output);
+    // A script that died of a signal after its EXIT trap ends as killed by it.
+    let died = stop
+        .died_of()
+        .map(|n| crate::outcome::StopCause::Signal(n.unsigned_abs()));
+    let outcome = outcome::of_script(result, fatal, stopper.cause().or(died), &output);
     host.finish(report::command_events(id, outcome, None, None));
     host.released();
+}
+
+/// Offers each signal of the exec to the script first: a trapped one runs its action; an
+/// untrapped one, when the script has an EXIT trap, waits for that trap, and the processes the
+/// script waits for get it too (as bash's process group would).
+fn script_signals(stop: &Stop, table: &Arc<ProcessTable>) -> OnSignal {
+    let (stop, table) = (stop.clone(), table.clone());
+    Box::new(move |signal: u32| {
+        let Ok(signal) = i32::try_from(signal) else {
+            return false;
+        };
+        match stop.deliver(signal) {
+            Delivery::Trapped => true,
+            Delivery::Deferred => {
+                table.kill_all(signal);
+                true
+            }
+            Delivery::Refused => false,
+        }
+    })
 }

@@ -5,8 +5,8 @@
 use std::sync::{Arc, Weak};
 
 use agentos_shell::{
-    DirEntry, ExitStatus, FileSystem, FsError, Invocation, Io, Metadata, OpenMode, Os, Pid,
-    ProcError, Processes, SandboxFs, ShellError, SpawnError, SpawnRequest, Stop, StopCause,
+    Delivery, DirEntry, ExitStatus, FileSystem, FsError, Invocation, Io, Metadata, OpenMode, Os,
+    Pid, ProcError, Processes, SandboxFs, ShellError, SpawnError, SpawnRequest, Stop, StopCause,
 };
 use parking_lot::Mutex;
 
@@ -198,8 +198,12 @@ impl ExecOs {
         let run = Box::new(move || {
             let dyn_os: Arc<dyn Os> = os.clone();
             let result = agentos_shell::run(dyn_os, inv, limits, stop.clone());
-            // A signal is fatal even when it lands after the script's last command.
+            // A signal is fatal even when it lands after the script's last command, or after
+            // its EXIT trap.
             if let Some(StopCause::Signal(signal)) = stop.cause() {
+                return 128 + signal;
+            }
+            if let Some(signal) = stop.died_of() {
                 return 128 + signal;
             }
             match result {
@@ -219,7 +223,7 @@ impl ExecOs {
     fn add_internal(&self, stop: &Stop) -> Pid {
         let stop = stop.clone();
         self.table.add(Box::new(move |signal| {
-            if !stop.deliver(signal) {
+            if stop.deliver(signal) == Delivery::Refused {
                 stop.stop(StopCause::Signal(signal));
             }
         }))

@@ -230,29 +230,16 @@ pub(crate) fn kill(sh: &mut Shell, argv: &[String]) -> Res<i32> {
             }
             continue;
         }
-        let pid = a.parse::<u32>().ok();
-        if pid == Some(sh.pid) {
-            exit_trap_before_death(sh, sig)?;
-        }
-        let ok = pid.is_some_and(|n| sh.ctx.os.kill(Pid(n), sig).is_ok());
+        let ok = a
+            .parse::<u32>()
+            .ok()
+            .is_some_and(|n| sh.ctx.os.kill(Pid(n), sig).is_ok());
         if !ok {
             sh.builtin_error("kill", &format!("({a}) - No such process"), 1)?;
             status = 1;
         }
     }
     Ok(status)
-}
-
-/// `kill $$` with a signal the main shell does not trap: bash runs its EXIT trap, then dies of
-/// the signal. (The host's `Kill` ends the script at once, EXIT trap or not.)
-fn exit_trap_before_death(sh: &mut Shell, sig: i32) -> Res<()> {
-    let untrapped = crate::stop::Stop::trappable(sig) && !sh.traps.contains_key(&sig);
-    if untrapped && sh.stop.is_root() {
-        // bash takes the signal once `kill` has returned: the trap sees its status, 0.
-        sh.status = 0;
-        sh.run_exit_trap()?;
-    }
-    Ok(())
 }
 
 /// `kill -l`: the signal table; `kill -l SIG...`: each name as its number, each number (or an

@@ -64,7 +64,14 @@ pub(crate) fn trap(sh: &mut Shell, argv: &[String]) -> Res<i32> {
 
 fn set(sh: &mut Shell, spec: Spec, action: Option<String>) {
     match spec {
-        Spec::Exit => sh.exit_trap = action,
+        Spec::Exit => {
+            // A signal sent to this process now waits for the trap (a subshell run in memory
+            // shares its parent's flag, and its trap is its own).
+            if sh.owns_stop {
+                sh.stop.set_exit_trapped(action.is_some());
+            }
+            sh.exit_trap = action;
+        }
         Spec::Err => sh.err_trap = action,
         Spec::Signal(n) => {
             sh.stop.set_trapped(n, action.is_some());
@@ -145,7 +152,10 @@ impl Shell {
         let pending = self.stop.take_pending();
         for n in (1..64).filter(|n| pending & (1u64 << n) != 0) {
             let Some(text) = self.traps.get(&n).cloned() else {
-                return Err(Flow::Exit(128 + n));
+                // Untrapped, or its trap reset since: the shell dies of it, its EXIT trap
+                // first (which sees `$?` as it was, as bash's does).
+                self.stop.set_died_of(n);
+                return Err(Flow::Exit(self.status));
             };
             if text.is_empty() {
                 continue;
@@ -167,6 +177,9 @@ impl Shell {
         let Some(text) = self.exit_trap.take() else {
             return Ok(status);
         };
+        if self.owns_stop {
+            self.stop.set_exit_trapped(false);
+        }
         match run_text(self, &text) {
             Ok(_) => Ok(status),
             Err(Flow::Exit(n)) => Ok(n),

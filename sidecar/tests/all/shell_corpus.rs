@@ -10,6 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
+use std::os::unix::process::ExitStatusExt as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -73,7 +74,10 @@ fn host(shell: &str, script: &str) -> Seen {
     Seen {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        status: out.status.code().unwrap_or(-1),
+        // Killed by a signal: 128 + N, as a parent shell's `$?` (and the SDK's code) says.
+        status: (out.status.code())
+            .or_else(|| out.status.signal().map(|n| 128 + n))
+            .unwrap_or(-1),
     }
 }
 

@@ -4,7 +4,7 @@
 //! guest that ignores every signal cannot outlive its host's will. A script's `trap` takes the
 //! signals it names the same way (`shell/src/builtins/trap.rs`).
 
-use agentos_sdk::{ExecSpec, Sidecar};
+use agentos_sdk::{ExecSpec, ExitStatus, Sidecar};
 
 use crate::support::{HANG, node, run, scratch, sidecar, stdout};
 
@@ -25,7 +25,7 @@ async fn started(sc: &Sidecar, spec: ExecSpec) -> agentos_sdk::ExecHandle {
 }
 
 /// Starts `spec`, waits for its first line, then sends `signal`; its stdout and status.
-async fn signalled_when_ready(sc: &Sidecar, spec: ExecSpec, signal: u32) -> (String, i32) {
+async fn signalled_when_ready(sc: &Sidecar, spec: ExecSpec, signal: u32) -> (String, ExitStatus) {
     let exec = sc.exec(spec).await.expect("accepted");
     let mut out = exec.take_stdout().expect("stdout");
     let first = tokio::time::timeout(HANG, out.next_chunk())
@@ -38,20 +38,20 @@ async fn signalled_when_ready(sc: &Sidecar, spec: ExecSpec, signal: u32) -> (Str
     let status = tokio::time::timeout(HANG, exec.wait()).await.expect("hung");
     let mut text = String::from_utf8_lossy(&first.unwrap_or_default()).into_owned();
     text.push_str(&String::from_utf8_lossy(&rest));
-    (text, status.expect("status").code)
+    (text, status.expect("status"))
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_sigterm_listener_runs_on_the_hosts_kill() {
     let sc = sidecar().await;
-    let (out, code) = signalled_when_ready(&sc, node(LISTENS), 15).await;
+    let (out, ExitStatus { code, .. }) = signalled_when_ready(&sc, node(LISTENS), 15).await;
     assert_eq!((out.as_str(), code), ("ready\ngot SIGTERM 15\n", 7));
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sigkill_ends_a_guest_that_listens_for_signals() {
     let sc = sidecar().await;
-    let (out, code) = signalled_when_ready(&sc, node(LISTENS), 9).await;
+    let (out, ExitStatus { code, .. }) = signalled_when_ready(&sc, node(LISTENS), 9).await;
     assert_eq!((out.as_str(), code), ("ready\n", 137));
 }
 
@@ -60,7 +60,7 @@ async fn a_removed_listener_no_longer_stops_sigterm() {
     let sc = sidecar().await;
     let js = "const f = () => console.log('heard'); process.on('SIGTERM', f);\
               process.off('SIGTERM', f); setInterval(() => {}, 1000); console.log('ready')";
-    let (out, code) = signalled_when_ready(&sc, node(js), 15).await;
+    let (out, ExitStatus { code, .. }) = signalled_when_ready(&sc, node(js), 15).await;
     assert_eq!((out.as_str(), code), ("ready\n", 143));
 }
 
@@ -136,7 +136,7 @@ fn bash(script: &str) -> ExecSpec {
 async fn a_script_trapping_term_runs_its_action_when_the_host_sends_it() {
     let sc = sidecar().await;
     let script = "trap 'echo got TERM; exit 3' TERM; echo ready; while :; do sleep 0.05; done";
-    let (out, code) = signalled_when_ready(&sc, bash(script), 15).await;
+    let (out, ExitStatus { code, .. }) = signalled_when_ready(&sc, bash(script), 15).await;
     assert_eq!((out.as_str(), code), ("ready\ngot TERM\n", 3));
 }
 
@@ -149,6 +149,31 @@ async fn a_script_ignoring_every_signal_still_ends_at_sigkill_beside_a_victim() 
     let exec = started(&sc, bash(script)).await;
     exec.kill(15).await.expect("kill");
     exec.kill(2).await.expect("kill");
+    let victim = run(&sc, bash("echo victim")).await;
+    assert_eq!(stdout(&victim), "victim\n", "{victim:?}");
+    exec.kill(9).await.expect("kill");
+    let status = tokio::time::timeout(HANG, exec.wait()).await.expect("hung");
+    let status = status.expect("status");
+    assert_eq!((status.code, status.signal), (137, Some(9)));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_hosts_term_runs_the_exit_trap_of_a_script_that_does_not_trap_it() {
+    // As bash's process group: the command the script waits for gets TERM too (or the script
+    // would wait 300 s), then the EXIT trap runs and the script dies of TERM.
+    let sc = sidecar().await;
+    let script = "trap 'echo cleanup' EXIT; echo ready; sleep 300; echo not reached";
+    let (out, status) = signalled_when_ready(&sc, bash(script), 15).await;
+    assert_eq!(out, "ready\ncleanup\n");
+    assert_eq!((status.code, status.signal), (143, Some(15)), "{status:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_endless_exit_trap_still_ends_at_sigkill_beside_a_victim() {
+    let sc = sidecar().await;
+    let script = "trap 'while :; do :; done' EXIT; echo ready; sleep 300";
+    let exec = started(&sc, bash(script)).await;
+    exec.kill(15).await.expect("kill");
     let victim = run(&sc, bash("echo victim")).await;
     assert_eq!(stdout(&victim), "victim\n", "{victim:?}");
     exec.kill(9).await.expect("kill");
