@@ -128,6 +128,16 @@ async fn a_guest_ignoring_every_signal_still_ends_at_its_time_limit_beside_a_vic
     assert_eq!(error, Some(agentos_sdk::ErrorCode::Timeout));
 }
 
+/// A victim exec runs to its end while `exec` holds on; then SIGKILL ends `exec`.
+async fn a_victim_runs_then_sigkill_ends_it(sc: &Sidecar, exec: agentos_sdk::ExecHandle) {
+    let victim = run(sc, bash("echo victim")).await;
+    assert_eq!(stdout(&victim), "victim\n", "{victim:?}");
+    exec.kill(9).await.expect("kill");
+    let status = tokio::time::timeout(HANG, exec.wait()).await.expect("hung");
+    let status = status.expect("status");
+    assert_eq!((status.code, status.signal), (137, Some(9)));
+}
+
 fn bash(script: &str) -> ExecSpec {
     ExecSpec::new(["bash", "-c", script])
 }
@@ -149,12 +159,7 @@ async fn a_script_ignoring_every_signal_still_ends_at_sigkill_beside_a_victim() 
     let exec = started(&sc, bash(script)).await;
     exec.kill(15).await.expect("kill");
     exec.kill(2).await.expect("kill");
-    let victim = run(&sc, bash("echo victim")).await;
-    assert_eq!(stdout(&victim), "victim\n", "{victim:?}");
-    exec.kill(9).await.expect("kill");
-    let status = tokio::time::timeout(HANG, exec.wait()).await.expect("hung");
-    let status = status.expect("status");
-    assert_eq!((status.code, status.signal), (137, Some(9)));
+    a_victim_runs_then_sigkill_ends_it(&sc, exec).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -174,10 +179,5 @@ async fn an_endless_exit_trap_still_ends_at_sigkill_beside_a_victim() {
     let script = "trap 'while :; do :; done' EXIT; echo ready; sleep 300";
     let exec = started(&sc, bash(script)).await;
     exec.kill(15).await.expect("kill");
-    let victim = run(&sc, bash("echo victim")).await;
-    assert_eq!(stdout(&victim), "victim\n", "{victim:?}");
-    exec.kill(9).await.expect("kill");
-    let status = tokio::time::timeout(HANG, exec.wait()).await.expect("hung");
-    let status = status.expect("status");
-    assert_eq!((status.code, status.signal), (137, Some(9)));
+    a_victim_runs_then_sigkill_ends_it(&sc, exec).await;
 }
