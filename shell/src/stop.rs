@@ -35,6 +35,8 @@ struct Node {
     pending: AtomicU64,
     /// Whether the process has an EXIT trap (set only by the process that owns this flag).
     exit_trapped: AtomicBool,
+    /// A deferred signal the process has not yet taken (0: none): what it waits for gets it.
+    dying: AtomicI32,
     /// The signal the process died of once it ran its EXIT trap (0: none).
     died_of: AtomicI32,
 }
@@ -48,6 +50,7 @@ impl Node {
             trapped: AtomicU64::new(0),
             pending: AtomicU64::new(0),
             exit_trapped: AtomicBool::new(false),
+            dying: AtomicI32::new(0),
             died_of: AtomicI32::new(0),
         })
     }
@@ -133,14 +136,29 @@ impl Stop {
         } else {
             Delivery::Refused
         };
+        if delivery == Delivery::Deferred {
+            let _ =
+                (self.node.dying).compare_exchange(0, signal, Ordering::SeqCst, Ordering::SeqCst);
+        }
         if delivery != Delivery::Refused {
             self.node.pending.fetch_or(bit, Ordering::SeqCst);
         }
         delivery
     }
 
-    /// Records that the process dies of `signal` (once its EXIT trap has run).
+    /// A deferred signal not yet taken: a process the shell waits for meanwhile should get it
+    /// (it may have started after the signal came).
+    pub fn dying(&self) -> Option<i32> {
+        match self.node.dying.load(Ordering::SeqCst) {
+            0 => None,
+            signal => Some(signal),
+        }
+    }
+
+    /// Records that the process dies of `signal` once its EXIT trap has run (whose commands run
+    /// as usual: the deferred signal is taken).
     pub fn set_died_of(&self, signal: i32) {
+        self.node.dying.store(0, Ordering::SeqCst);
         self.node.died_of.store(signal, Ordering::SeqCst);
     }
 
@@ -231,6 +249,7 @@ mod tests {
         let stop = Stop::new();
         stop.set_exit_trapped(true);
         assert_eq!(stop.deliver(2), Delivery::Deferred);
+        assert_eq!(stop.dying(), Some(2));
         assert_eq!(stop.take_pending(), 1 << 2);
         assert_eq!(stop.deliver(9), Delivery::Refused, "SIGKILL still stops it");
         stop.set_exit_trapped(false);
@@ -238,6 +257,7 @@ mod tests {
         assert_eq!(stop.died_of(), None);
         stop.set_died_of(15);
         assert_eq!(stop.died_of(), Some(15));
+        assert_eq!(stop.dying(), None, "the EXIT trap's commands run as usual");
     }
 
     #[test]

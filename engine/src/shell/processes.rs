@@ -91,6 +91,7 @@ impl ProcessTable {
     /// [`ProcError::NoSuchProcess`] for an unknown or reaped pid, [`ProcError::Stopped`].
     pub fn wait(&self, pid: Pid, stop: &Stop) -> Result<ExitStatus, ProcError> {
         let mut table = self.table.lock();
+        let mut signalled = false;
         loop {
             match table.entries.get(&pid.0) {
                 None => return Err(ProcError::NoSuchProcess),
@@ -99,7 +100,14 @@ impl ProcessTable {
                     table.entries.remove(&pid.0);
                     return Ok(status);
                 }
-                Some(Entry::Running(_)) => {}
+                // The waiting script dies of a signal after its EXIT trap: what it waits for
+                // gets the signal too, even when it started after the signal came.
+                Some(Entry::Running(kill)) => {
+                    if let Some(signal) = stop.dying().filter(|_| !signalled) {
+                        kill(signal);
+                        signalled = true;
+                    }
+                }
             }
             if stop.is_stopped() {
                 return Err(ProcError::Stopped);
@@ -178,6 +186,28 @@ mod tests {
         assert_eq!(table.wait(pid, &stop), Ok(ExitStatus::Signal(15)));
         assert_eq!(table.wait(pid, &stop), Err(ProcError::NoSuchProcess));
         assert!(table.wait_all(Duration::from_millis(1)));
+    }
+
+    #[test]
+    fn a_dying_waiter_signals_the_process_it_waits_for_once() {
+        // A deferred signal that came before the process started still reaches it.
+        let stop = Stop::new();
+        stop.set_exit_trapped(true);
+        assert_eq!(stop.deliver(15), agentos_shell::Delivery::Deferred);
+        let table = Arc::new(ProcessTable::new(Pids::new()));
+        let (sent, received) = std::sync::mpsc::channel();
+        let pid = table.add(Box::new(move |sig| {
+            let _ = sent.send(sig);
+        }));
+        let t = table.clone();
+        let process = std::thread::spawn(move || {
+            let sig = received.recv().unwrap();
+            t.exited(pid, ExitStatus::Signal(sig));
+            // Reaping drops the entry's kill hook: no second signal came before it.
+            received.recv().is_err()
+        });
+        assert_eq!(table.wait(pid, &stop), Ok(ExitStatus::Signal(15)));
+        assert!(process.join().unwrap(), "signalled twice");
     }
 
     #[test]
