@@ -5,9 +5,11 @@
 
 import { makeInvalidArgValue } from '../js/06_errors.js';
 import { loadLazyBuiltin } from '../js/49_lazy.js';
-import { enumerableAccessors } from './internal__webstreams_encoding.js';
-import { defineInspect } from './internal__webstreams_inspect.js';
-import { defineToStringTag } from './internal__webstreams_readable.js';
+import {
+  defineInspect,
+  defineToStringTag,
+  enumerableAccessors,
+} from './internal__webstreams_inspect.js';
 
 const COMPRESSORS = {
   __proto__: null,

@@ -3,14 +3,13 @@
 
 import {
   bridgeUtf8Encode,
-  ObjectDefineProperty,
   StringCtor,
   StringPrototypeCharCodeAt,
   StringPrototypeSlice,
   Uint8ArrayCtor,
 } from '../js/00_primordials.js';
 import { TextDecoder, TextDecoderPrototypeDecode } from '../js/07_encoding.js';
-import { defineInspect } from './internal__webstreams_inspect.js';
+import { defineInspect, enumerableAccessors } from './internal__webstreams_inspect.js';
 import { invalidThis } from './internal__webstreams_readable.js';
 import { TransformStream } from './internal__webstreams_transform.js';
 
@@ -95,13 +94,6 @@ export class TextDecoderStream {
 
   get writable() {
     return this.#transform.writable;
-  }
-}
-
-/** Makes the named accessors of `Class.prototype` enumerable, as Web IDL attributes are. */
-export function enumerableAccessors(Class, names) {
-  for (let i = 0; i < names.length; i++) {
-    ObjectDefineProperty(Class.prototype, names[i], { __proto__: null, enumerable: true });
   }
 }
 

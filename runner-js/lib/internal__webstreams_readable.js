@@ -12,7 +12,6 @@ import {
   FunctionPrototypeSymbolHasInstance,
   NumberIsNaN,
   ObjectCreate,
-  ObjectDefineProperty,
   ObjectSetPrototypeOf,
   PromiseAll,
   PromiseCtor,
@@ -24,14 +23,13 @@ import {
   SymbolAsyncIterator,
   SymbolCtor,
   SymbolIterator,
-  SymbolToStringTag,
   TypeErrorCtor,
 } from '../js/00_primordials.js';
 import { makeInvalidArgType, makeNodeError } from '../js/06_errors.js';
 import { queueMicrotask } from '../js/21_ticks.js';
 import { markTransferable } from './internal__cloneable.js';
 import { AbortError } from './internal__stream_core.js';
-import { defineInspect } from './internal__webstreams_inspect.js';
+import { defineInspect, defineToStringTag } from './internal__webstreams_inspect.js';
 
 // ---- shared helpers (also used by the writable and transform parts) ----
 
@@ -140,14 +138,6 @@ export function dequeueValue(container) {
 export function resetQueue(container) {
   container.queue = [];
   container.queueTotalSize = 0;
-}
-
-export function defineToStringTag(Class, name) {
-  ObjectDefineProperty(Class.prototype, SymbolToStringTag, {
-    __proto__: null,
-    value: name,
-    configurable: true,
-  });
 }
 
 // ---- ReadableStream ----

@@ -3,7 +3,7 @@
 
 import { TypeErrorCtor } from '../js/00_primordials.js';
 import { makeNodeError } from '../js/06_errors.js';
-import { defineToStringTag } from './internal__webstreams_readable.js';
+import { defineToStringTag } from './internal__webstreams_inspect.js';
 
 export class ByteLengthQueuingStrategy {
   #highWaterMark;

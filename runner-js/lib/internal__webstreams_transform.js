@@ -10,7 +10,7 @@ import {
 } from '../js/00_primordials.js';
 import { makeNodeError } from '../js/06_errors.js';
 import { markTransferable } from './internal__cloneable.js';
-import { defineInspect } from './internal__webstreams_inspect.js';
+import { defineInspect, defineToStringTag } from './internal__webstreams_inspect.js';
 import {
   controllerCanCloseOrEnqueue,
   controllerClose,
@@ -20,7 +20,6 @@ import {
   controllerHasBackpressure,
   createReadableStream,
   deferred,
-  defineToStringTag,
   extractHighWaterMark,
   extractSizeAlgorithm,
   getMethod,

@@ -16,10 +16,9 @@ import {
 } from '../js/00_primordials.js';
 import { makeNodeError } from '../js/06_errors.js';
 import { markTransferable } from './internal__cloneable.js';
-import { defineInspect } from './internal__webstreams_inspect.js';
+import { defineInspect, defineToStringTag } from './internal__webstreams_inspect.js';
 import {
   deferred,
-  defineToStringTag,
   dequeueValue,
   enqueueValueWithSize,
   extractHighWaterMark,
