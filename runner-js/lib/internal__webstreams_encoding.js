@@ -10,8 +10,8 @@ import {
 } from '../js/00_primordials.js';
 import { TextDecoder, TextDecoderPrototypeDecode } from '../js/07_encoding.js';
 import { defineInspect, enumerableAccessors } from './internal__webstreams_inspect.js';
-import { invalidThis } from './internal__webstreams_readable.js';
 import { TransformStream } from './internal__webstreams_transform.js';
+import { invalidThis } from './internal__webstreams_util.js';
 
 // U+FFFD in UTF-8: what a lone surrogate becomes.
 const REPLACEMENT = [0xef, 0xbf, 0xbd];

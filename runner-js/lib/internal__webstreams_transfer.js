@@ -12,17 +12,14 @@ import {
   controllerEnqueue,
   controllerError,
   createReadableStream,
-  deferred,
   isReadableStream,
-  kState,
-  noop,
   ReadableStreamDefaultReader,
   readableStreamCancel,
   readerRead,
   readerRelease,
-  then,
 } from './internal__webstreams_readable.js';
 import { isTransformStream, TransformStream } from './internal__webstreams_transform.js';
+import { deferred, kState, noop, then } from './internal__webstreams_util.js';
 import {
   createWritableStream,
   isWritableStream,

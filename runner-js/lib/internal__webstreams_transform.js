@@ -19,6 +19,8 @@ import {
   controllerGetDesiredSize,
   controllerHasBackpressure,
   createReadableStream,
+} from './internal__webstreams_readable.js';
+import {
   deferred,
   extractHighWaterMark,
   extractSizeAlgorithm,
@@ -28,7 +30,7 @@ import {
   kState,
   promiseCall,
   then,
-} from './internal__webstreams_readable.js';
+} from './internal__webstreams_util.js';
 import {
   createWritableStream,
   illegal,

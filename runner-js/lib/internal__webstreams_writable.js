@@ -17,6 +17,7 @@ import {
 import { makeNodeError } from '../js/06_errors.js';
 import { markTransferable } from './internal__cloneable.js';
 import { defineInspect, defineToStringTag } from './internal__webstreams_inspect.js';
+import { setPipeHooks, setWritableHooks } from './internal__webstreams_readable.js';
 import {
   deferred,
   dequeueValue,
@@ -31,10 +32,8 @@ import {
   noop,
   promiseCall,
   resetQueue,
-  setPipeHooks,
-  setWritableHooks,
   then,
-} from './internal__webstreams_readable.js';
+} from './internal__webstreams_util.js';
 
 const kCloseSentinel = { __proto__: null };
 export const kConstruct = SymbolCtor('kConstruct');
